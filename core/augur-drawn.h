@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * AugurDrawn:
+ *
+ * The values one transform drew for one application: named numbers and
+ * named lists of numbers ("angle", "holes", ...). `sample` fills it,
+ * `apply` reads it, and it is written into replays and manifests as a JSON
+ * object. Names are interned strings.
+ */
+#define AUGUR_DRAWN_MAX 16
+
+typedef struct
+{
+  const char *name;
+  guint       offset;
+  guint       n;
+  gboolean    list;
+} AugurDrawnEntry;
+
+typedef struct
+{
+  guint            n_entries;
+  AugurDrawnEntry  entries[AUGUR_DRAWN_MAX];
+  GArray          *values; /* double */
+} AugurDrawn;
+
+/**
+ * AugurDrawnSpec:
+ *
+ * What a transform's `sample` writes, declared so that a replay read from a
+ * file is checked before `apply` trusts it: each name present, a number or a
+ * list, every value finite and within [min, max].
+ */
+typedef struct
+{
+  const char *name;
+  gboolean    list;
+  double      min;
+  double      max;
+} AugurDrawnSpec;
+
+void          augur_drawn_init     (AugurDrawn        *drawn);
+void          augur_drawn_clear    (AugurDrawn        *drawn);
+void          augur_drawn_copy     (const AugurDrawn  *src,
+                                    AugurDrawn        *dest);
+void          augur_drawn_set      (AugurDrawn        *drawn,
+                                    const char        *name,
+                                    double             value);
+void          augur_drawn_set_list (AugurDrawn        *drawn,
+                                    const char        *name,
+                                    const double      *values,
+                                    guint              n);
+gboolean      augur_drawn_has      (const AugurDrawn  *drawn,
+                                    const char        *name);
+double        augur_drawn_get      (const AugurDrawn  *drawn,
+                                    const char        *name);
+const double *augur_drawn_get_list (const AugurDrawn  *drawn,
+                                    const char        *name,
+                                    guint             *n);
+JsonNode     *augur_drawn_to_json  (const AugurDrawn  *drawn);
+gboolean      augur_drawn_from_json(JsonNode          *node,
+                                    const AugurDrawnSpec *specs,
+                                    AugurDrawn        *drawn,
+                                    GError           **error);
+
+G_END_DECLS

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "augur-error.h"
+#include "augur-image.h"
+#include "augur-recipe.h"
+
+static void
+augur_image_clear (gpointer data)
+{
+  AugurImage *image = data;
+
+  g_free (image->data);
+}
+
+AugurImage *
+augur_image_new (int width,
+                 int height,
+                 int channels)
+{
+  AugurImage *image;
+
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+  g_return_val_if_fail (channels == 1 || channels == 3 || channels == 4, NULL);
+
+  image = g_atomic_rc_box_new0 (AugurImage);
+  image->width = width;
+  image->height = height;
+  image->channels = channels;
+  image->stride = width * channels;
+  image->data = g_malloc0_n ((gsize) height, (gsize) image->stride);
+
+  return image;
+}
+
+AugurImage *
+augur_image_new_like (const AugurImage *like)
+{
+  return augur_image_new (like->width, like->height, like->channels);
+}
+
+AugurImage *
+augur_image_copy (const AugurImage *image)
+{
+  AugurImage *copy = augur_image_new_like (image);
+
+  for (int y = 0; y < image->height; y++)
+    memcpy (augur_image_row (copy, y), augur_image_row (image, y),
+            (gsize) image->width * image->channels);
+
+  return copy;
+}
+
+AugurImage *
+augur_image_ref (AugurImage *image)
+{
+  return g_atomic_rc_box_acquire (image);
+}
+
+void
+augur_image_unref (AugurImage *image)
+{
+  g_atomic_rc_box_release_full (image, augur_image_clear);
+}
+
+gboolean
+augur_image_equal (const AugurImage *a,
+                   const AugurImage *b)
+{
+  if (a->width != b->width || a->height != b->height || a->channels != b->channels)
+    return FALSE;
+
+  for (int y = 0; y < a->height; y++)
+    if (memcmp (augur_image_row (a, y), augur_image_row (b, y), (gsize) a->width * a->channels) != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Mean of one channel, or of all channels when @channel is -1. */
+double
+augur_image_mean (const AugurImage *image,
+                  int               channel)
+{
+  double sum = 0;
+  gsize count = 0;
+
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < image->width; x++)
+        for (int c = 0; c < image->channels; c++)
+          if (channel < 0 || c == channel)
+            {
+              sum += row[x * image->channels + c];
+              count++;
+            }
+    }
+
+  return count ? sum / count : 0;
+}
+
+/* ITU-R BT.601 luma, the weights OpenCV's RGB2GRAY uses. */
+static inline guint8
+luma (const guint8 *p)
+{
+  return (guint8) ((p[0] * 299 + p[1] * 587 + p[2] * 114 + 500) / 1000);
+}
+
+/**
+ * augur_image_convert:
+ *
+ * The image with @channels channels: gray is repeated into RGB, RGB is
+ * reduced to luma, alpha is added opaque or dropped.
+ */
+AugurImage *
+augur_image_convert (const AugurImage *image,
+                     int               channels)
+{
+  AugurImage *out;
+
+  if (image->channels == channels)
+    return augur_image_ref ((AugurImage *) image);
+
+  out = augur_image_new (image->width, image->height, channels);
+
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *s = augur_image_row (image, y);
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < image->width; x++, s += image->channels, d += channels)
+        {
+          guint8 rgba[4];
+
+          if (image->channels == 1)
+            rgba[0] = rgba[1] = rgba[2] = s[0], rgba[3] = 255;
+          else
+            rgba[0] = s[0], rgba[1] = s[1], rgba[2] = s[2],
+            rgba[3] = image->channels == 4 ? s[3] : 255;
+
+          if (channels == 1)
+            d[0] = luma (rgba);
+          else
+            memcpy (d, rgba, channels);
+        }
+    }
+
+  return out;
+}
+
+/**
+ * augur_image_scale:
+ *
+ * A box-filtered (when shrinking) or bilinear (when growing) resize, for
+ * thumbnails, proxies and contact sheets. Transforms use augur_resize(),
+ * which offers every interpolation.
+ */
+AugurImage *
+augur_image_scale (const AugurImage *image,
+                   int               width,
+                   int               height)
+{
+  AugurImage *out = augur_image_new (width, height, image->channels);
+  int nc = image->channels;
+  double sx = (double) image->width / width;
+  double sy = (double) image->height / height;
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+      double y0 = y * sy, y1 = (y + 1) * sy;
+
+      for (int x = 0; x < width; x++)
+        {
+          double x0 = x * sx, x1 = (x + 1) * sx;
+
+          if (sx <= 1.0 && sy <= 1.0)
+            {
+              /* Growing: bilinear between pixel centres. */
+              double fx = (x + 0.5) * sx - 0.5, fy = (y + 0.5) * sy - 0.5;
+              int ix = (int) floor (fx), iy = (int) floor (fy);
+              double ax = fx - ix, ay = fy - iy;
+              int xa = CLAMP (ix, 0, image->width - 1), xb = CLAMP (ix + 1, 0, image->width - 1);
+              int ya = CLAMP (iy, 0, image->height - 1), yb = CLAMP (iy + 1, 0, image->height - 1);
+              const guint8 *ra = augur_image_row (image, ya), *rb = augur_image_row (image, yb);
+
+              for (int c = 0; c < nc; c++)
+                {
+                  double top = ra[xa * nc + c] * (1 - ax) + ra[xb * nc + c] * ax;
+                  double bot = rb[xa * nc + c] * (1 - ax) + rb[xb * nc + c] * ax;
+                  d[x * nc + c] = (guint8) CLAMP (top * (1 - ay) + bot * ay + 0.5, 0, 255);
+                }
+            }
+          else
+            {
+              /* Shrinking: the mean of the covered source pixels. */
+              int xs = (int) x0, xe = MAX (xs + 1, MIN ((int) ceil (x1), image->width));
+              int ys = (int) y0, ye = MAX (ys + 1, MIN ((int) ceil (y1), image->height));
+              guint sum[4] = { 0 };
+              guint count = (guint) ((xe - xs) * (ye - ys));
+
+              for (int yy = ys; yy < ye; yy++)
+                {
+                  const guint8 *r = augur_image_row (image, yy);
+
+                  for (int xx = xs; xx < xe; xx++)
+                    for (int c = 0; c < nc; c++)
+                      sum[c] += r[xx * nc + c];
+                }
+              for (int c = 0; c < nc; c++)
+                d[x * nc + c] = (guint8) ((sum[c] + count / 2) / count);
+            }
+        }
+    }
+
+  return out;
+}
+
+/* Loading: untrusted input ------------------------------------------------- */
+
+/**
+ * augur_image_sniff:
+ *
+ * Names the format of @bytes by its magic bytes, among the five Augur
+ * accepts; NULL for anything else. The name is the GdkPixbuf loader's.
+ */
+const char *
+augur_image_sniff (const guint8 *b,
+                   gsize         len)
+{
+  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "png";
+  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+    return "jpeg";
+  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
+    return "webp";
+  if (len >= 4 && (memcmp (b, "II*\0", 4) == 0 || memcmp (b, "MM\0*", 4) == 0))
+    return "tiff";
+  if (len >= 14 && b[0] == 'B' && b[1] == 'M')
+    return "bmp";
+  return NULL;
+}
+
+/* Whether the file is stored as gray, which GdkPixbuf expands to RGB. */
+static gboolean
+is_gray (const char   *format,
+         const guint8 *b,
+         gsize         len)
+{
+  if (g_str_equal (format, "png"))
+    return len > 25 && b[25] == 0;   /* IHDR colour type 0: gray, no alpha */
+
+  if (g_str_equal (format, "jpeg"))
+    {
+      /* Walk the markers to the first start-of-frame; its component count. */
+      gsize i = 2;
+
+      while (i + 4 <= len)
+        {
+          guint8 marker;
+          gsize seglen;
+
+          if (b[i] != 0xff)
+            return FALSE;
+          marker = b[i + 1];
+          if (marker == 0xff)
+            {
+              i++;
+              continue;
+            }
+          seglen = ((gsize) b[i + 2] << 8) | b[i + 3];
+          if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+            return i + 9 < len && b[i + 9] == 1;
+          i += 2 + seglen;
+        }
+    }
+
+  return FALSE;
+}
+
+typedef struct
+{
+  gint64   max_pixels;
+  int      width;
+  int      height;
+  gboolean too_large;
+} SizeCheck;
+
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  SizeCheck *check = user_data;
+
+  check->width = width;
+  check->height = height;
+
+  if (width <= 0 || height <= 0 || (gint64) width * height > check->max_pixels)
+    {
+      /* A size of 0 stops the loader before it allocates the image, the
+       * same way gdk_pixbuf_get_file_info() reads only the header. */
+      check->too_large = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+    }
+}
+
+static AugurImage *
+image_from_pixbuf (GdkPixbuf *pixbuf,
+                   gboolean   gray)
+{
+  int w = gdk_pixbuf_get_width (pixbuf);
+  int h = gdk_pixbuf_get_height (pixbuf);
+  int nc = gdk_pixbuf_get_n_channels (pixbuf);
+  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  AugurImage *image = augur_image_new (w, h, gray && nc == 3 ? 1 : nc);
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = pixels + (gsize) y * rowstride;
+      guint8 *d = augur_image_row (image, y);
+
+      if (image->channels == 1)
+        for (int x = 0; x < w; x++)
+          d[x] = s[x * 3];
+      else
+        memcpy (d, s, (gsize) w * nc);
+    }
+
+  return image;
+}
+
+AugurImage *
+augur_image_load_bytes (GBytes  *bytes,
+                        gint64   max_pixels,
+                        GError **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, FALSE };
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  const char *format = augur_image_sniff (data, len);
+  const gsize chunk = 64 * 1024;
+  GdkPixbuf *pixbuf;
+
+  if (format == NULL)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                   "not a PNG, JPEG, WebP, TIFF or BMP image (by its first bytes)");
+      return NULL;
+    }
+
+  /* Only the loader of the sniffed format ever sees the bytes. */
+  loader = gdk_pixbuf_loader_new_with_type (format, error);
+  if (loader == NULL)
+    {
+      g_prefix_error (error, "no decoder for %s: ", format);
+      return NULL;
+    }
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &check);
+
+  for (gsize off = 0; off < len && !check.too_large; off += chunk)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!gdk_pixbuf_loader_write (loader, data + off, MIN (chunk, len - off), &local_error))
+        {
+          if (check.too_large)
+            break;
+          gdk_pixbuf_loader_close (loader, NULL);
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                       "corrupt %s image: %s", format, local_error->message);
+          return NULL;
+        }
+    }
+
+  if (check.too_large)
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      if (check.width <= 0 || check.height <= 0)
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                     "%s header gives an empty size (%d×%d)", format, check.width, check.height);
+      else
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                     "image is %d×%d, %" G_GINT64_FORMAT " pixels, over the limit of %" G_GINT64_FORMAT,
+                     check.width, check.height, (gint64) check.width * check.height, check.max_pixels);
+      return NULL;
+    }
+
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!gdk_pixbuf_loader_close (loader, &local_error))
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                     "corrupt or truncated %s image: %s", format, local_error->message);
+        return NULL;
+      }
+  }
+
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                   "corrupt or truncated %s image: no pixels decoded", format);
+      return NULL;
+    }
+
+  {
+    g_autoptr(GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+
+    return image_from_pixbuf (oriented, is_gray (format, data, len));
+  }
+}
+
+AugurImage *
+augur_image_load (const char  *path,
+                  gint64       max_pixels,
+                  GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  AugurImage *image;
+
+  mapped = g_mapped_file_new (path, FALSE, error);
+  if (mapped == NULL)
+    return NULL;
+
+  bytes = g_mapped_file_get_bytes (mapped);
+  image = augur_image_load_bytes (bytes, max_pixels, error);
+  if (image == NULL)
+    g_prefix_error (error, "%s: ", path);
+
+  return image;
+}
+
+/* Saving ------------------------------------------------------------------- */
+
+static const struct
+{
+  const char *name;
+  const char *extension;
+  const char *pixbuf_type;
+} formats[] = {
+  [AUGUR_IMAGE_FORMAT_PNG]  = { "png",  "png",  "png" },
+  [AUGUR_IMAGE_FORMAT_JPEG] = { "jpeg", "jpg",  "jpeg" },
+  [AUGUR_IMAGE_FORMAT_WEBP] = { "webp", "webp", "webp" },
+};
+
+gboolean
+augur_image_format_from_string (const char       *name,
+                                AugurImageFormat *format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (g_ascii_strcasecmp (name, formats[i].name) == 0 ||
+        g_ascii_strcasecmp (name, formats[i].extension) == 0)
+      {
+        *format = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+augur_image_format_extension (AugurImageFormat format)
+{
+  return formats[format].extension;
+}
+
+gboolean
+augur_image_format_available (AugurImageFormat format)
+{
+  g_autoptr(GSList) list = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = list; l; l = l->next)
+    {
+      GdkPixbufFormat *f = l->data;
+      g_autofree char *name = gdk_pixbuf_format_get_name (f);
+
+      if (g_str_equal (name, formats[format].pixbuf_type))
+        return gdk_pixbuf_format_is_writable (f);
+    }
+  return FALSE;
+}
+
+GBytes *
+augur_image_encode (const AugurImage  *image,
+                    AugurImageFormat   format,
+                    int                quality,
+                    GError           **error)
+{
+  g_autoptr(AugurImage) rgb = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *quality_str = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+  gboolean ok;
+
+  /* GdkPixbuf writes RGB and RGBA only; JPEG has no alpha. */
+  if (image->channels == 1 || (image->channels == 4 && format == AUGUR_IMAGE_FORMAT_JPEG))
+    rgb = augur_image_convert (image, 3);
+  else
+    rgb = augur_image_ref ((AugurImage *) image);
+
+  pixbuf = gdk_pixbuf_new_from_data (rgb->data, GDK_COLORSPACE_RGB, rgb->channels == 4, 8,
+                                     rgb->width, rgb->height, rgb->stride, NULL, NULL);
+  quality_str = g_strdup_printf ("%d", CLAMP (quality, 1, 100));
+
+  switch (format)
+    {
+    case AUGUR_IMAGE_FORMAT_PNG:
+      ok = gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", error,
+                                      "compression", "6", NULL);
+      break;
+    case AUGUR_IMAGE_FORMAT_JPEG:
+      ok = gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", error,
+                                      "quality", quality_str, NULL);
+      break;
+    case AUGUR_IMAGE_FORMAT_WEBP:
+      ok = gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "webp", error,
+                                      "quality", quality_str, NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok)
+    {
+      g_prefix_error (error, "could not encode %s: ", formats[format].name);
+      return NULL;
+    }
+
+  return g_bytes_new_take (buffer, size);
+}
+
+/* Written under a temporary name and renamed, so a crash never leaves half a file. */
+gboolean
+augur_image_save (const AugurImage  *image,
+                  const char        *path,
+                  AugurImageFormat   format,
+                  int                quality,
+                  GError           **error)
+{
+  g_autoptr(GBytes) bytes = augur_image_encode (image, format, quality, error);
+  gsize len;
+  const char *data;
+
+  if (bytes == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (bytes, &len);
+  return augur_file_write_atomic (path, data, len, error);
+}

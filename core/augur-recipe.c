@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "augur-error.h"
+#include "augur-recipe.h"
+
+/* Recipes --------------------------------------------------------------------- */
+
+AugurRecipe *
+augur_recipe_new (void)
+{
+  AugurRecipe *recipe = g_new0 (AugurRecipe, 1);
+
+  recipe->seed = 0;
+  recipe->pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  return recipe;
+}
+
+AugurRecipe *
+augur_recipe_copy (const AugurRecipe *recipe)
+{
+  AugurRecipe *copy = g_new0 (AugurRecipe, 1);
+
+  copy->seed = recipe->seed;
+  copy->pipeline = augur_node_copy (recipe->pipeline);
+  return copy;
+}
+
+void
+augur_recipe_free (AugurRecipe *recipe)
+{
+  if (recipe == NULL)
+    return;
+  augur_node_free (recipe->pipeline);
+  g_free (recipe);
+}
+
+gboolean
+augur_recipe_equal (const AugurRecipe *a,
+                    const AugurRecipe *b)
+{
+  return a->seed == b->seed && augur_node_equal (a->pipeline, b->pipeline);
+}
+
+/* Untrusted JSON ----------------------------------------------------------------- */
+
+/* json-glib 1.6 has no nesting limit, so the depth is measured on the text
+ * before the parser sees it. */
+static guint
+json_text_depth (const char *data,
+                 gsize       len)
+{
+  guint depth = 0, max = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        max = MAX (max, ++depth);
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+
+  return max;
+}
+
+JsonNode *
+augur_json_parse_limited (const char  *data,
+                          gssize       length,
+                          gsize        max_bytes,
+                          guint        max_depth,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  gsize len = length < 0 ? strlen (data) : (gsize) length;
+  JsonNode *root;
+
+  if (len > max_bytes)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "%" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT, len, max_bytes);
+      return NULL;
+    }
+  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "not UTF-8 text");
+      return NULL;
+    }
+  if (json_text_depth (data, len) > max_depth)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "nested deeper than %u levels", max_depth);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "empty document");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+/* Writing JSON: stable and readable --------------------------------------------- */
+
+/* The shortest text that reads back as the same double, and always with a
+ * decimal point or exponent so that it reads back as a number, not an
+ * integer: 0.1 is written "0.1", not json-glib's "0.10000000000000001". */
+static void
+append_double (GString *s,
+               double   v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (v))
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (s, buf);
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (s, ".0");
+}
+
+static void
+append_string (GString    *s,
+               const char *str)
+{
+  g_string_append_c (s, '"');
+  for (const char *p = str; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':  g_string_append (s, "\\\""); break;
+        case '\\': g_string_append (s, "\\\\"); break;
+        case '\n': g_string_append (s, "\\n"); break;
+        case '\r': g_string_append (s, "\\r"); break;
+        case '\t': g_string_append (s, "\\t"); break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_c (s, (char) c);
+        }
+    }
+  g_string_append_c (s, '"');
+}
+
+static gboolean
+is_scalar (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) || JSON_NODE_HOLDS_NULL (node);
+}
+
+static gboolean
+is_flat (JsonNode *node)
+{
+  /* Written on one line: scalars, lists of scalars and small objects of them
+   * ({"x": [..], "y": [..]} in parameters). */
+  if (is_scalar (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!is_scalar (json_array_get_element (array, i)))
+          return FALSE;
+      return json_array_get_length (array) <= 8;
+    }
+  return FALSE;
+}
+
+static void
+append_node (GString  *s,
+             JsonNode *node,
+             gboolean  pretty,
+             int       indent)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (s, "null");
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_BOOLEAN:
+          g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (s, json_node_get_double (node));
+          break;
+        case G_TYPE_STRING:
+          append_string (s, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (s, "null");
+        }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+        gboolean multi = pretty && !is_flat (node);
+
+        g_string_append_c (s, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i)
+              g_string_append (s, pretty && !multi ? ", " : ",");
+            if (multi)
+              g_string_append_printf (s, "\n%*s", indent + 2, "");
+            append_node (s, json_array_get_element (array, i), pretty, indent + 2);
+          }
+        if (multi && n)
+          g_string_append_printf (s, "\n%*s", indent, "");
+        g_string_append_c (s, ']');
+      }
+      break;
+
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object); /* insertion order */
+        gboolean multi = pretty;
+        gboolean flat = TRUE;
+
+        for (GList *l = members; l; l = l->next)
+          flat = flat && is_flat (json_object_get_member (object, l->data));
+        if (flat && g_list_length (members) <= 2)
+          multi = FALSE;
+
+        g_string_append_c (s, '{');
+        for (GList *l = members; l; l = l->next)
+          {
+            if (l != members)
+              g_string_append (s, pretty && !multi ? ", " : ",");
+            if (multi)
+              g_string_append_printf (s, "\n%*s", indent + 2, "");
+            append_string (s, l->data);
+            g_string_append (s, pretty ? ": " : ":");
+            append_node (s, json_object_get_member (object, l->data), pretty, indent + 2);
+          }
+        if (multi && members)
+          g_string_append_printf (s, "\n%*s", indent, "");
+        g_string_append_c (s, '}');
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * augur_json_to_string:
+ * @pretty: indented, for files people read and diff; otherwise one line,
+ *   for JSON lines
+ *
+ * Members are written in insertion order, which the writers keep fixed.
+ */
+char *
+augur_json_to_string (JsonNode *node,
+                      gboolean  pretty)
+{
+  GString *s = g_string_new (NULL);
+
+  append_node (s, node, pretty, 0);
+  if (pretty)
+    g_string_append_c (s, '\n');
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * augur_file_write_atomic:
+ *
+ * Writes to a temporary file beside @path, then renames it over @path, so
+ * that a reader sees the old file or the new one, never a half-written one.
+ */
+gboolean
+augur_file_write_atomic (const char  *path,
+                         const char  *data,
+                         gsize        length,
+                         GError     **error)
+{
+  return g_file_set_contents_full (path, data, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+/* Recipe → JSON ------------------------------------------------------------------ */
+
+JsonNode *
+augur_node_to_json (const AugurNode *node)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, augur_node_type_name (node));
+  json_builder_set_member_name (builder, "p");
+  json_builder_add_double_value (builder, node->p);
+  if (!node->enabled)
+    {
+      json_builder_set_member_name (builder, "enabled");
+      json_builder_add_boolean_value (builder, FALSE);
+    }
+
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    {
+      if (node->info->n_params > 0)
+        {
+          json_builder_set_member_name (builder, "params");
+          json_builder_begin_object (builder);
+          for (guint i = 0; i < node->info->n_params; i++)
+            {
+              json_builder_set_member_name (builder, node->info->params[i].name);
+              json_builder_add_value (builder, augur_param_to_json (&node->info->params[i], &node->params[i]));
+            }
+          json_builder_end_object (builder);
+        }
+    }
+  else
+    {
+      if (node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER)
+        {
+          json_builder_set_member_name (builder, "n");
+          json_builder_add_int_value (builder, node->n);
+          json_builder_set_member_name (builder, "replace");
+          json_builder_add_boolean_value (builder, node->replace);
+        }
+      json_builder_set_member_name (builder, "steps");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < node->children->len; i++)
+        json_builder_add_value (builder, augur_node_to_json (node->children->pdata[i]));
+      json_builder_end_array (builder);
+    }
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+augur_recipe_to_json (const AugurRecipe *recipe)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, AUGUR_RECIPE_FORMAT);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, AUGUR_RECIPE_VERSION);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) recipe->seed);
+  json_builder_set_member_name (builder, "pipeline");
+  json_builder_add_value (builder, augur_node_to_json (recipe->pipeline));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+char *
+augur_recipe_to_string (const AugurRecipe *recipe)
+{
+  g_autoptr(JsonNode) root = augur_recipe_to_json (recipe);
+
+  return augur_json_to_string (root, TRUE);
+}
+
+gboolean
+augur_recipe_save (const AugurRecipe  *recipe,
+                   const char         *path,
+                   GError            **error)
+{
+  g_autofree char *text = augur_recipe_to_string (recipe);
+
+  if (!augur_file_write_atomic (path, text, strlen (text), error))
+    {
+      g_prefix_error (error, "could not save recipe: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* JSON → recipe: strict --------------------------------------------------------------- */
+
+static gboolean
+fail (GError     **error,
+      const char  *where,
+      const char  *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError     **error,
+      const char  *where,
+      const char  *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "%s: %s", where, message);
+  return FALSE;
+}
+
+static gboolean
+check_members (JsonObject         *object,
+               const char *const  *allowed,
+               const char         *where,
+               const char         *what,
+               GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      {
+        g_autofree char *list = g_strjoinv ("\", \"", (char **) allowed);
+
+        return fail (error, where, "unknown field \"%s\" (a %s has \"%s\")",
+                     (char *) l->data, what, list);
+      }
+  return TRUE;
+}
+
+static gboolean
+get_bool (JsonObject  *object,
+          const char  *name,
+          gboolean    *out,
+          const char  *where,
+          GError     **error)
+{
+  JsonNode *member = json_object_get_member (object, name);
+
+  if (member == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+    return fail (error, where, "%s: expected true or false", name);
+  *out = json_node_get_boolean (member);
+  return TRUE;
+}
+
+static gboolean
+get_number (JsonObject  *object,
+            const char  *name,
+            double       lo,
+            double       hi,
+            gboolean     integer,
+            double      *out,
+            const char  *where,
+            GError     **error)
+{
+  JsonNode *member = json_object_get_member (object, name);
+  GType t;
+
+  if (member == NULL)
+    return TRUE;
+  t = JSON_NODE_HOLDS_VALUE (member) ? json_node_get_value_type (member) : G_TYPE_INVALID;
+  if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+    return fail (error, where, "%s: expected %s", name, integer ? "an integer" : "a number");
+  *out = json_node_get_double (member);
+  if (integer && *out != floor (*out))
+    return fail (error, where, "%s: expected an integer, got %g", name, *out);
+  if (!isfinite (*out) || *out < lo || *out > hi)
+    return fail (error, where, "%s: %g is out of range [%g, %g]", name, *out, lo, hi);
+  return TRUE;
+}
+
+static AugurNode *
+node_from_json (JsonNode    *json,
+                const char  *where,
+                guint        depth,
+                GError     **error)
+{
+  static const char *const transform_fields[] = { "type", "p", "enabled", "params", NULL };
+  static const char *const group_fields[] = { "type", "p", "enabled", "steps", NULL };
+  static const char *const some_of_fields[] = { "type", "p", "enabled", "n", "replace", "steps", NULL };
+  g_autoptr(AugurNode) node = NULL;
+  g_autofree char *here = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  const char *type;
+  AugurNodeKind kind;
+  double p = -1;
+
+  if (depth > AUGUR_RECIPE_MAX_DEPTH)
+    {
+      fail (error, where, "nested deeper than %d levels", AUGUR_RECIPE_MAX_DEPTH);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    {
+      fail (error, where, "expected a step (an object with a \"type\")");
+      return NULL;
+    }
+  object = json_node_get_object (json);
+
+  member = json_object_get_member (object, "type");
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    {
+      fail (error, where, "type: missing, or not a string");
+      return NULL;
+    }
+  type = json_node_get_string (member);
+  here = g_strdup_printf ("%s (%s)", where, type);
+
+  if (augur_node_kind_from_name (type, &kind))
+    {
+      JsonArray *steps;
+
+      if (!check_members (object, kind == AUGUR_NODE_SOME_OF || kind == AUGUR_NODE_RANDOM_ORDER
+                                  ? some_of_fields : group_fields,
+                          here, "group", error))
+        return NULL;
+
+      node = augur_node_new_group (kind);
+
+      member = json_object_get_member (object, "steps");
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        {
+          fail (error, here, "steps: missing, or not a list");
+          return NULL;
+        }
+      steps = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (steps); i++)
+        {
+          g_autofree char *child_where = g_strdup_printf ("%s.steps[%u]", where, i);
+          AugurNode *child = node_from_json (json_array_get_element (steps, i), child_where, depth + 1, error);
+
+          if (child == NULL)
+            return NULL;
+          augur_node_append (node, child);
+        }
+
+      if (kind == AUGUR_NODE_SOME_OF || kind == AUGUR_NODE_RANDOM_ORDER)
+        {
+          double n = kind == AUGUR_NODE_RANDOM_ORDER ? MAX (1, node->children->len) : 1;
+
+          if (!get_number (object, "n", 1, 1000, TRUE, &n, here, error) ||
+              !get_bool (object, "replace", &node->replace, here, error))
+            return NULL;
+          node->n = (int) n;
+        }
+    }
+  else
+    {
+      const AugurTransformInfo *info = augur_transform_lookup (type);
+
+      if (info == NULL)
+        {
+          fail (error, where, "type: unknown transform \"%s\" (augur-cli list shows them all)", type);
+          return NULL;
+        }
+      if (!check_members (object, transform_fields, here, "transform step", error))
+        return NULL;
+
+      node = augur_node_new_transform (info);
+
+      member = json_object_get_member (object, "params");
+      if (member != NULL)
+        {
+          JsonObject *params;
+          g_autoptr(GList) names = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (member))
+            {
+              fail (error, here, "params: expected an object");
+              return NULL;
+            }
+          params = json_node_get_object (member);
+          names = json_object_get_members (params);
+          for (GList *l = names; l; l = l->next)
+            {
+              int i = augur_transform_param_index (info, l->data);
+
+              if (i < 0)
+                {
+                  GString *known = g_string_new (NULL);
+
+                  for (guint j = 0; j < info->n_params; j++)
+                    g_string_append_printf (known, "%s%s", j ? ", " : "", info->params[j].name);
+                  fail (error, here, "params.%s: %s has no such parameter (it has: %s)",
+                        (char *) l->data, info->name, known->len ? known->str : "none");
+                  g_string_free (known, TRUE);
+                  return NULL;
+                }
+              if (!augur_param_from_json (&info->params[i], json_object_get_member (params, l->data),
+                                          &node->params[i], error))
+                {
+                  g_prefix_error (error, "%s: params.", here);
+                  return NULL;
+                }
+            }
+        }
+
+      if (info->check && !info->check (node->params, error))
+        {
+          g_prefix_error (error, "%s: params: ", here);
+          return NULL;
+        }
+    }
+
+  /* p defaults to 1.0 in a recipe (the file always writes it). */
+  p = 1.0;
+  if (!get_number (object, "p", 0, 1, FALSE, &p, here, error) ||
+      !get_bool (object, "enabled", &node->enabled, here, error))
+    return NULL;
+  node->p = p;
+
+  return g_steal_pointer (&node);
+}
+
+AugurNode *
+augur_node_from_json (JsonNode    *json,
+                      const char  *where,
+                      GError     **error)
+{
+  return node_from_json (json, where, 1, error);
+}
+
+AugurRecipe *
+augur_recipe_from_json (JsonNode  *root,
+                        GError   **error)
+{
+  static const char *const fields[] = { "format", "version", "seed", "pipeline", NULL };
+  g_autoptr(AugurRecipe) recipe = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  double seed = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (error, "recipe", "expected an object");
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  member = json_object_get_member (object, "format");
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
+      json_node_get_value_type (member) != G_TYPE_STRING ||
+      !g_str_equal (json_node_get_string (member), AUGUR_RECIPE_FORMAT))
+    {
+      if (json_object_has_member (object, "__version__") || json_object_has_member (object, "transform"))
+        fail (error, "format", "this is an Albumentations file, not an Augur recipe");
+      else
+        fail (error, "format", "expected \"%s\"", AUGUR_RECIPE_FORMAT);
+      return NULL;
+    }
+
+  member = json_object_get_member (object, "version");
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
+    {
+      fail (error, "version", "missing, or not an integer");
+      return NULL;
+    }
+  if (json_node_get_int (member) != AUGUR_RECIPE_VERSION)
+    {
+      fail (error, "version", "%" G_GINT64_FORMAT " is not supported (this Augur reads version %d%s)",
+            json_node_get_int (member), AUGUR_RECIPE_VERSION,
+            json_node_get_int (member) > AUGUR_RECIPE_VERSION ? "; the file was written by a newer Augur" : "");
+      return NULL;
+    }
+
+  if (!check_members (object, fields, "recipe", "recipe", error))
+    return NULL;
+
+  recipe = g_new0 (AugurRecipe, 1);
+  if (!get_number (object, "seed", 0, (double) AUGUR_SEED_MASK, TRUE, &seed, "recipe", error))
+    return NULL;
+  recipe->seed = (guint64) seed;
+
+  member = json_object_get_member (object, "pipeline");
+  if (member == NULL)
+    {
+      fail (error, "pipeline", "missing");
+      return NULL;
+    }
+  recipe->pipeline = node_from_json (member, "pipeline", 1, error);
+  if (recipe->pipeline == NULL)
+    return NULL;
+  if (recipe->pipeline->kind == AUGUR_NODE_TRANSFORM)
+    {
+      fail (error, "pipeline", "must be a group (Sequential, OneOf, SomeOf or RandomOrder)");
+      return NULL;
+    }
+
+  return g_steal_pointer (&recipe);
+}
+
+AugurRecipe *
+augur_recipe_parse (const char  *data,
+                    gssize       length,
+                    GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  root = augur_json_parse_limited (data, length, AUGUR_RECIPE_MAX_BYTES,
+                                   AUGUR_RECIPE_MAX_DEPTH * 2 + 4, error);
+  if (root == NULL)
+    return NULL;
+  return augur_recipe_from_json (root, error);
+}
+
+AugurRecipe *
+augur_recipe_load (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  GStatBuf st;
+  AugurRecipe *recipe;
+
+  /* Refuse a huge file before reading it. */
+  if (g_stat (path, &st) == 0 && st.st_size > AUGUR_RECIPE_MAX_BYTES)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "%s: %" G_GINT64_FORMAT " bytes, over the recipe limit of %d",
+                   path, (gint64) st.st_size, AUGUR_RECIPE_MAX_BYTES);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+
+  recipe = augur_recipe_parse (data, (gssize) len, error);
+  if (recipe == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return recipe;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include "augur-transform-private.h"
+
+const char *const augur_fill_nicks_none[] = { NULL };
+
+static const char *const categories[] = {
+  AUGUR_CATEGORY_GEOMETRY,
+  AUGUR_CATEGORY_CROP,
+  AUGUR_CATEGORY_DISTORT,
+  AUGUR_CATEGORY_COLOR,
+  AUGUR_CATEGORY_BLUR,
+  AUGUR_CATEGORY_NOISE,
+  AUGUR_CATEGORY_QUALITY,
+  AUGUR_CATEGORY_WEATHER,
+  AUGUR_CATEGORY_OCCLUSION,
+  NULL,
+};
+
+const char *const *
+augur_transform_categories (void)
+{
+  return categories;
+}
+
+static const AugurTransformInfo *const *
+all_transforms (guint *n_out)
+{
+  static const AugurTransformInfo **list;
+  static guint n;
+
+  if (g_once_init_enter (&list))
+    {
+      const struct { const AugurTransformInfo *table; const guint *n; } parts[] = {
+        { augur_geometry_transforms,  &augur_n_geometry_transforms },
+        { augur_color_transforms,     &augur_n_color_transforms },
+        { augur_blur_transforms,      &augur_n_blur_transforms },
+        { augur_noise_transforms,     &augur_n_noise_transforms },
+        { augur_quality_transforms,   &augur_n_quality_transforms },
+        { augur_occlusion_transforms, &augur_n_occlusion_transforms },
+      };
+      GPtrArray *all = g_ptr_array_new ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        for (guint j = 0; j < *parts[i].n; j++)
+          g_ptr_array_add (all, (gpointer) &parts[i].table[j]);
+
+      n = all->len;
+      g_once_init_leave (&list, (const AugurTransformInfo **) g_ptr_array_free (all, FALSE));
+    }
+
+  *n_out = n;
+  return list;
+}
+
+/**
+ * augur_transforms_list:
+ *
+ * Every transform Augur has, in the order of the category tables.
+ */
+const AugurTransformInfo *const *
+augur_transforms_list (guint *n)
+{
+  return all_transforms (n);
+}
+
+const AugurTransformInfo *
+augur_transform_lookup (const char *name)
+{
+  guint n;
+  const AugurTransformInfo *const *list = all_transforms (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (list[i]->name, name))
+      return list[i];
+  return NULL;
+}
+
+int
+augur_transform_param_index (const AugurTransformInfo *info,
+                             const char               *name)
+{
+  for (guint i = 0; i < info->n_params; i++)
+    if (g_str_equal (info->params[i].name, name))
+      return (int) i;
+  return -1;
+}
+
+void
+augur_transform_defaults (const AugurTransformInfo *info,
+                          AugurValue               *params)
+{
+  for (guint i = 0; i < info->n_params; i++)
+    augur_param_default (&info->params[i], &params[i]);
+}
+
+void
+augur_transform_output_shape (const AugurTransformInfo *info,
+                              const AugurValue         *params,
+                              const AugurDrawn         *drawn,
+                              const AugurShape         *in,
+                              AugurShape               *out)
+{
+  *out = *in;
+  if (info->output_shape)
+    info->output_shape (params, drawn, in, out);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "augur-image.h"
+#include "augur-param.h"
+
+G_BEGIN_DECLS
+
+/* Nick order equals OpenCV's codes, which Albumentations writes. */
+typedef enum
+{
+  AUGUR_INTERP_NEAREST,
+  AUGUR_INTERP_LINEAR,
+  AUGUR_INTERP_CUBIC,
+  AUGUR_INTERP_AREA,
+  AUGUR_INTERP_LANCZOS4,
+} AugurInterpolation;
+
+typedef enum
+{
+  AUGUR_BORDER_CONSTANT,
+  AUGUR_BORDER_REPLICATE,
+  AUGUR_BORDER_REFLECT,
+  AUGUR_BORDER_WRAP,
+  AUGUR_BORDER_REFLECT_101,
+} AugurBorder;
+
+extern const char *const augur_interpolation_nicks[];
+extern const char *const augur_border_nicks[];
+
+/**
+ * AugurFill:
+ *
+ * The constant a border or a hole is filled with, one value per channel.
+ */
+typedef struct
+{
+  double v[4];
+} AugurFill;
+
+void        augur_fill_from_value  (const AugurValue   *value,
+                                    int                 channels,
+                                    AugurFill          *fill);
+
+int         augur_border_index     (int                 i,
+                                    int                 n,
+                                    AugurBorder         border);
+
+/**
+ * augur_warp_affine:
+ * @inverse: the 2x3 matrix that maps an output point (x, y) to the input
+ *   point (m[0] x + m[1] y + m[2], m[3] x + m[4] y + m[5]), in pixel-centre
+ *   coordinates (a pixel's centre at its index + 0.5)
+ */
+AugurImage *augur_warp_affine      (const AugurImage   *src,
+                                    int                 out_width,
+                                    int                 out_height,
+                                    const double        inverse[6],
+                                    AugurInterpolation  interp,
+                                    AugurBorder         border,
+                                    const AugurFill    *fill);
+
+/**
+ * augur_warp_map:
+ * @map: for each output pixel, row by row, the input point (x, y) its centre
+ *   comes from, in pixel-centre coordinates: 2 * out_width * out_height floats
+ */
+AugurImage *augur_warp_map         (const AugurImage   *src,
+                                    int                 out_width,
+                                    int                 out_height,
+                                    const float        *map,
+                                    AugurInterpolation  interp,
+                                    AugurBorder         border,
+                                    const AugurFill    *fill);
+
+AugurImage *augur_resize           (const AugurImage   *src,
+                                    int                 width,
+                                    int                 height,
+                                    AugurInterpolation  interp);
+
+G_END_DECLS

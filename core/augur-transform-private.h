@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* For the files that define transforms (transforms-*.c) and the registry. */
+
+#include "augur-resample.h"
+#include "augur-transform.h"
+
+G_BEGIN_DECLS
+
+/* Each category file exports its part of the table. */
+extern const AugurTransformInfo augur_geometry_transforms[];
+extern const guint augur_n_geometry_transforms;
+extern const AugurTransformInfo augur_color_transforms[];
+extern const guint augur_n_color_transforms;
+extern const AugurTransformInfo augur_blur_transforms[];
+extern const guint augur_n_blur_transforms;
+extern const AugurTransformInfo augur_noise_transforms[];
+extern const guint augur_n_noise_transforms;
+extern const AugurTransformInfo augur_occlusion_transforms[];
+extern const guint augur_n_occlusion_transforms;
+extern const AugurTransformInfo augur_quality_transforms[];
+extern const guint augur_n_quality_transforms;
+
+/* Parameters many transforms share, declared once. */
+extern const char *const augur_fill_nicks_none[];
+
+#define AUGUR_PARAM_INTERPOLATION(default_) \
+  { .name = "interpolation", .label = "Interpolation", \
+    .description = "How pixels between source pixels are computed", \
+    .type = AUGUR_PARAM_ENUM, .def_nick = (default_), .nicks = augur_interpolation_nicks }
+
+#define AUGUR_PARAM_BORDER_MODE(default_) \
+  { .name = "border_mode", .label = "Border", \
+    .description = "How the area outside the image is filled", \
+    .type = AUGUR_PARAM_ENUM, .def_nick = (default_), .nicks = augur_border_nicks }
+
+#define AUGUR_PARAM_FILL_VALUE(default_) \
+  { .name = "fill", .label = "Fill", \
+    .description = "The value (or per-channel values) of a constant border", \
+    .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
+    .def = { (default_) }, .def_nick = -1, .nicks = augur_fill_nicks_none }
+
+/* Convenience for apply functions. */
+#define AUGUR_PARAM_NICK(params, i)  ((params)[i].nick)
+#define AUGUR_PARAM_BOOL_VALUE(params, i) ((params)[i].v[0] != 0)
+
+static inline guint8
+augur_clamp_u8 (double v)
+{
+  return v <= 0 ? 0 : v >= 255 ? 255 : (guint8) (v + 0.5);
+}
+
+G_END_DECLS

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "augur-drawn.h"
+#include "augur-image.h"
+#include "augur-param.h"
+#include "augur-rng.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int width;
+  int height;
+  int channels;
+} AugurShape;
+
+/**
+ * AugurTransformInfo:
+ *
+ * One entry of the transform table, the single source of truth for a
+ * transform: the GUI builds its controls from it, the recipe reader validates
+ * against it, the CLI lists and describes it, the exporters map from it.
+ *
+ * @sample draws every random value of one application into @drawn, given the
+ * shape of the image the transform will see; it must take all randomness
+ * from @rng. @apply is a pure function of the image, the parameters and the
+ * drawn values. Both must accept any value within the declared limits.
+ *
+ * @output_shape (NULL: same as input) lets the pipeline and the preview know
+ * the size of a result before rendering it. @map_point (spatial transforms
+ * only) maps a point from input to output pixel coordinates, where a pixel
+ * centre is at (x + 0.5, y + 0.5); it returns FALSE when the point leaves
+ * the image.
+ */
+typedef struct _AugurTransformInfo AugurTransformInfo;
+
+struct _AugurTransformInfo
+{
+  const char            *name;
+  const char            *label;
+  const char            *category;
+  const char            *description;
+  guint                  version;
+  double                 default_p;
+  const AugurParamSpec  *params;
+  guint                  n_params;
+  const AugurDrawnSpec  *drawn;      /* terminated by a NULL name */
+
+  gboolean    (*check)        (const AugurValue   *params,
+                               GError            **error);
+  void        (*sample)       (const AugurValue   *params,
+                               const AugurShape   *in,
+                               AugurRng           *rng,
+                               AugurDrawn         *drawn);
+  void        (*output_shape) (const AugurValue   *params,
+                               const AugurDrawn   *drawn,
+                               const AugurShape   *in,
+                               AugurShape         *out);
+  AugurImage *(*apply)        (const AugurImage   *src,
+                               const AugurValue   *params,
+                               const AugurDrawn   *drawn);
+  gboolean    (*map_point)    (const AugurValue   *params,
+                               const AugurDrawn   *drawn,
+                               const AugurShape   *in,
+                               double             *x,
+                               double             *y);
+};
+
+/* Category names, in the order the GUI and the docs show them. */
+#define AUGUR_CATEGORY_GEOMETRY  "Geometry"
+#define AUGUR_CATEGORY_CROP      "Crop and resize"
+#define AUGUR_CATEGORY_DISTORT   "Distortion"
+#define AUGUR_CATEGORY_COLOR     "Colour"
+#define AUGUR_CATEGORY_BLUR      "Blur and sharpen"
+#define AUGUR_CATEGORY_NOISE     "Noise"
+#define AUGUR_CATEGORY_OCCLUSION "Occlusion"
+#define AUGUR_CATEGORY_QUALITY   "Quality"
+#define AUGUR_CATEGORY_WEATHER   "Weather and light"
+
+const AugurTransformInfo *const *augur_transforms_list   (guint       *n);
+const AugurTransformInfo        *augur_transform_lookup  (const char  *name);
+const char *const               *augur_transform_categories (void);
+int                              augur_transform_param_index (const AugurTransformInfo *info,
+                                                              const char               *name);
+void                             augur_transform_defaults (const AugurTransformInfo *info,
+                                                           AugurValue               *params);
+void                             augur_transform_output_shape (const AugurTransformInfo *info,
+                                                               const AugurValue         *params,
+                                                               const AugurDrawn         *drawn,
+                                                               const AugurShape         *in,
+                                                               AugurShape               *out);
+
+G_END_DECLS
