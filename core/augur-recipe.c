@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <glib/gstdio.h>
+#include <gio/gio.h>
 
 #include "augur-error.h"
 #include "augur-recipe.h"
@@ -52,37 +52,129 @@ augur_recipe_equal (const AugurRecipe *a,
 
 /* Untrusted JSON ----------------------------------------------------------------- */
 
-/* json-glib 1.6 has no nesting limit, so the depth is measured on the text
- * before the parser sees it. */
-static guint
-json_text_depth (const char *data,
-                 gsize       len)
+/* json-glib 1.6 has no nesting limit, and it is lenient: it accepts C
+ * comments, single-quoted strings and a second document after the first.
+ * So the text is checked before the parser sees it, by a scan that knows
+ * just enough of the JSON grammar to be exact: outside strings only JSON's
+ * punctuation, numbers and the words true, false and null may appear (a
+ * comment could otherwise hide a quote from the depth count), brackets are
+ * counted for the depth, and nothing but white space may follow the
+ * document. */
+static gboolean
+json_text_check (const char  *data,
+                 gsize        len,
+                 guint        max_depth,
+                 GError     **error)
 {
-  guint depth = 0, max = 0;
-  gboolean in_string = FALSE;
+  guint depth = 0, line = 1;
+  gboolean in_string = FALSE, done = FALSE;
 
   for (gsize i = 0; i < len; i++)
     {
       char c = data[i];
+
+      if (c == '\n')
+        line++;
 
       if (in_string)
         {
           if (c == '\\')
             i++;
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              done = depth == 0;
+            }
+          continue;
         }
-      else if (c == '"')
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        continue;
+
+      if (done)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                       "line %u: unexpected text after the end of the JSON document", line);
+          return FALSE;
+        }
+
+      if (c == '"')
         in_string = TRUE;
       else if (c == '{' || c == '[')
-        max = MAX (max, ++depth);
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                           "line %u: JSON nested deeper than %u levels", line, max_depth);
+              return FALSE;
+            }
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (depth == 0)
+            {
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                           "line %u: not valid JSON: unbalanced '%c'", line, c);
+              return FALSE;
+            }
+          done = --depth == 0;
+        }
+      else if (c == ':' || c == ',' || c == '-' || c == '+' || c == '.' || g_ascii_isdigit (c))
+        {
+          /* Punctuation or part of a number (json-glib itself refuses a
+           * second scalar after a scalar document). */
+        }
+      else if (g_ascii_isalpha (c))
+        {
+          gsize end = i;
+
+          while (end < len && g_ascii_isalpha (data[end]))
+            end++;
+          if (!((end - i == 4 && strncmp (data + i, "true", 4) == 0) ||
+                (end - i == 5 && strncmp (data + i, "false", 5) == 0) ||
+                (end - i == 4 && strncmp (data + i, "null", 4) == 0) ||
+                /* an exponent: 1e5, 2E-3 */
+                (end - i == 1 && (c == 'e' || c == 'E') && i > 0 && g_ascii_isdigit (data[i - 1]))))
+            {
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                           "line %u: not valid JSON: unexpected word \"%.*s\"%s", line,
+                           (int) MIN (end - i, 32), data + i,
+                           g_ascii_strncasecmp (data + i, "nan", 3) == 0 ||
+                           g_ascii_strncasecmp (data + i, "inf", 3) == 0
+                           ? " (NaN and Infinity are not JSON numbers)" : "");
+              return FALSE;
+            }
+          i = end - 1;
+        }
+      else
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                       "line %u: not valid JSON: unexpected character '%c'%s", line,
+                       g_ascii_isprint (c) ? c : '?',
+                       c == '/' ? " (JSON has no comments)" : c == '\'' ? " (JSON strings take double quotes)" : "");
+          return FALSE;
+        }
     }
 
-  return max;
+  if (in_string || depth > 0)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "line %u: not valid JSON: the document ends early", line);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
+/**
+ * augur_json_parse_limited:
+ *
+ * Parses untrusted JSON text: refused when longer than @max_bytes, not
+ * UTF-8, nested deeper than @max_depth brackets, empty, not strict JSON, or
+ * followed by anything but white space. Every error is in the AUGUR_ERROR
+ * domain (AUGUR_ERROR_TOO_LARGE for the limits, AUGUR_ERROR_INVALID_RECIPE
+ * otherwise).
+ */
 JsonNode *
 augur_json_parse_limited (const char  *data,
                           gssize       length,
@@ -91,30 +183,44 @@ augur_json_parse_limited (const char  *data,
                           GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  gsize len = length < 0 ? strlen (data) : (gsize) length;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
   JsonNode *root;
 
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  len = length < 0 ? strlen (data) : (gsize) length;
   if (len > max_bytes)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
                    "%" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT, len, max_bytes);
       return NULL;
     }
-  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
+  if (len == 0 || data == NULL)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "empty document");
+      return NULL;
+    }
+  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, (gssize) len, NULL))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "not UTF-8 text");
       return NULL;
     }
-  if (json_text_depth (data, len) > max_depth)
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
-                   "nested deeper than %u levels", max_depth);
-      return NULL;
-    }
+  if (!json_text_check (data, len, max_depth, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
-    return NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+    {
+      /* "<data>:1:8: Parse error: ..." reads better as "line 1:8: ...". */
+      const char *message = local_error->message;
+
+      if (g_str_has_prefix (message, "<data>:"))
+        message += strlen ("<data>:");
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "not valid JSON: line %s", message);
+      return NULL;
+    }
 
   root = json_parser_get_root (parser);
   if (root == NULL)
@@ -390,8 +496,11 @@ augur_recipe_to_json (const AugurRecipe *recipe)
   json_builder_add_string_value (builder, AUGUR_RECIPE_FORMAT);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, AUGUR_RECIPE_VERSION);
+  /* Seeds are 53-bit so that every JSON reader keeps them exact; a larger
+   * one could not be read back. */
+  g_warn_if_fail (recipe->seed <= AUGUR_SEED_MASK);
   json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, (gint64) recipe->seed);
+  json_builder_add_int_value (builder, (gint64) (recipe->seed & AUGUR_SEED_MASK));
   json_builder_set_member_name (builder, "pipeline");
   json_builder_add_value (builder, augur_node_to_json (recipe->pipeline));
   json_builder_end_object (builder);
@@ -745,25 +854,54 @@ augur_recipe_parse (const char  *data,
   return augur_recipe_from_json (root, error);
 }
 
+/* Reads at most @max + 1 bytes: a huge file, or a device that never ends,
+ * is refused without reading it all. */
+static char *
+read_capped (const char  *path,
+             gsize        max,
+             gsize       *length,
+             GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autofree char *data = NULL;
+  gsize n = 0;
+
+  stream = g_file_read (file, NULL, error);
+  if (stream == NULL)
+    return NULL;
+
+  data = g_malloc (max + 2);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data, max + 1, &n, NULL, error))
+    return NULL;
+  if (n > max)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "over the recipe limit of %" G_GSIZE_FORMAT " bytes", max);
+      return NULL;
+    }
+
+  data[n] = '\0';
+  *length = n;
+  return g_steal_pointer (&data);
+}
+
 AugurRecipe *
 augur_recipe_load (const char  *path,
                    GError     **error)
 {
   g_autofree char *data = NULL;
   gsize len = 0;
-  GStatBuf st;
   AugurRecipe *recipe;
 
-  /* Refuse a huge file before reading it. */
-  if (g_stat (path, &st) == 0 && st.st_size > AUGUR_RECIPE_MAX_BYTES)
+  g_return_val_if_fail (path != NULL, NULL);
+
+  data = read_capped (path, AUGUR_RECIPE_MAX_BYTES, &len, error);
+  if (data == NULL)
     {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
-                   "%s: %" G_GINT64_FORMAT " bytes, over the recipe limit of %d",
-                   path, (gint64) st.st_size, AUGUR_RECIPE_MAX_BYTES);
+      g_prefix_error (error, "%s: ", path);
       return NULL;
     }
-  if (!g_file_get_contents (path, &data, &len, error))
-    return NULL;
 
   recipe = augur_recipe_parse (data, (gssize) len, error);
   if (recipe == NULL)
