@@ -75,6 +75,12 @@ augur_param_nick_index (const AugurParamSpec *spec,
   return -1;
 }
 
+static guint
+n_nicks (const AugurParamSpec *spec)
+{
+  return spec->nicks ? g_strv_length ((char **) spec->nicks) : 0;
+}
+
 void
 augur_param_default (const AugurParamSpec *spec,
                      AugurValue           *value)
@@ -84,7 +90,8 @@ augur_param_default (const AugurParamSpec *spec,
   value->nick = (gint8) spec->def_nick;
   value->is_null = spec->def_null;
   value->n = 1;
-  if (spec->type == AUGUR_PARAM_FILL && spec->def_nick < 0)
+  /* A fill's default is a number unless def_nick names one of its nicks. */
+  if (spec->type == AUGUR_PARAM_FILL && (spec->def_nick < 0 || spec->def_nick >= (int) n_nicks (spec)))
     value->nick = -1;
   if (spec->flags & AUGUR_PARAM_PIXELS_IF_INT)
     value->integers = FALSE;
@@ -101,23 +108,25 @@ nicks_list (const AugurParamSpec *spec)
   return g_string_free (s, FALSE);
 }
 
+/* @name is what messages call the value: the parameter's name, or
+ * "name.x" for one axis of an x/y range. */
 static gboolean
-check_number (const AugurParamSpec  *spec,
-              double                 v,
-              double                 lo,
-              double                 hi,
-              GError               **error)
+check_number (const char  *name,
+              double       v,
+              double       lo,
+              double       hi,
+              GError     **error)
 {
   if (!isfinite (v))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: must be a finite number", spec->name);
+                   "%s: must be a finite number", name);
       return FALSE;
     }
   if (v < lo || v > hi)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: %g is out of range [%g, %g]", spec->name, v, lo, hi);
+                   "%s: %g is out of range [%g, %g]", name, v, lo, hi);
       return FALSE;
     }
   return TRUE;
@@ -125,23 +134,19 @@ check_number (const AugurParamSpec  *spec,
 
 static gboolean
 check_pair (const AugurParamSpec  *spec,
+            const char            *name,
             const double          *v,
-            const char            *axis,
             double                 lo,
             double                 hi,
             GError               **error)
 {
-  if (!check_number (spec, v[0], lo, hi, error) || !check_number (spec, v[1], lo, hi, error))
-    {
-      if (axis)
-        g_prefix_error (error, "%s: ", axis);
-      return FALSE;
-    }
+  if (!check_number (name, v[0], lo, hi, error) || !check_number (name, v[1], lo, hi, error))
+    return FALSE;
   if (v[0] > v[1] && !(spec->flags & AUGUR_PARAM_ALLOW_REVERSED))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s%s%s: range is reversed ([%g, %g]): the first value must not exceed the second",
-                   spec->name, axis ? "." : "", axis ? axis : "", v[0], v[1]);
+                   "%s: range is reversed ([%g, %g]): the first value must not exceed the second",
+                   name, v[0], v[1]);
       return FALSE;
     }
   return TRUE;
@@ -178,17 +183,21 @@ augur_param_check (const AugurParamSpec  *spec,
       return TRUE;
     case AUGUR_PARAM_INT:
     case AUGUR_PARAM_NUMBER:
-      return check_number (spec, value->v[0], lo, hi, error);
+      return check_number (spec->name, value->v[0], lo, hi, error);
     case AUGUR_PARAM_INT_RANGE:
     case AUGUR_PARAM_RANGE:
     case AUGUR_PARAM_SIZE:
-      return check_pair (spec, value->v, NULL, lo, hi, error);
+      return check_pair (spec, spec->name, value->v, lo, hi, error);
     case AUGUR_PARAM_XY_RANGE:
-      return check_pair (spec, value->v, "x", lo, hi, error) &&
-             check_pair (spec, value->v + 2, "y", lo, hi, error);
+      {
+        g_autofree char *x = g_strconcat (spec->name, ".x", NULL);
+        g_autofree char *y = g_strconcat (spec->name, ".y", NULL);
+
+        return check_pair (spec, x, value->v, lo, hi, error) &&
+               check_pair (spec, y, value->v + 2, lo, hi, error);
+      }
     case AUGUR_PARAM_ENUM:
-      if (value->nick < 0 || spec->nicks == NULL ||
-          value->nick >= (int) g_strv_length ((char **) spec->nicks))
+      if (value->nick < 0 || value->nick >= (int) n_nicks (spec))
         {
           g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
                        "%s: no such choice", spec->name);
@@ -196,6 +205,12 @@ augur_param_check (const AugurParamSpec  *spec,
         }
       return TRUE;
     case AUGUR_PARAM_FILL:
+      if (value->nick >= (int) n_nicks (spec))
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                       "%s: no such named fill", spec->name);
+          return FALSE;
+        }
       if (value->nick >= 0)
         return TRUE;
       if (value->n < 1 || value->n > 4)
@@ -205,7 +220,7 @@ augur_param_check (const AugurParamSpec  *spec,
           return FALSE;
         }
       for (int i = 0; i < value->n; i++)
-        if (!check_number (spec, value->v[i], lo, hi, error))
+        if (!check_number (spec->name, value->v[i], lo, hi, error))
           return FALSE;
       return TRUE;
     default:
@@ -252,16 +267,16 @@ is_integer_node (JsonNode *node)
 }
 
 static gboolean
-read_number (const AugurParamSpec  *spec,
-             JsonNode              *node,
-             gboolean               integer,
-             double                *out,
-             GError               **error)
+read_number (const char  *name,
+             JsonNode    *node,
+             gboolean     integer,
+             double      *out,
+             GError     **error)
 {
   if (!is_number (node))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: expected %s, got %s", spec->name,
+                   "%s: expected %s, got %s", name,
                    integer ? "an integer" : "a number", json_kind (node));
       return FALSE;
     }
@@ -269,7 +284,7 @@ read_number (const AugurParamSpec  *spec,
   if (integer && *out != floor (*out))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: expected an integer, got %g", spec->name, *out);
+                   "%s: expected an integer, got %g", name, *out);
       return FALSE;
     }
   return TRUE;
@@ -278,6 +293,7 @@ read_number (const AugurParamSpec  *spec,
 /* A [lo, hi] pair, or (SYMMETRIC) one number x meaning [-x, x]. */
 static gboolean
 read_pair (const AugurParamSpec  *spec,
+           const char            *name,
            JsonNode              *node,
            gboolean               integer,
            double                *out,
@@ -290,7 +306,7 @@ read_pair (const AugurParamSpec  *spec,
     {
       double x;
 
-      if (!read_number (spec, node, integer, &x, error))
+      if (!read_number (name, node, integer, &x, error))
         return FALSE;
       out[0] = -fabs (x);
       out[1] = fabs (x);
@@ -301,8 +317,9 @@ read_pair (const AugurParamSpec  *spec,
   if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) != 2)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: expected a list of two %s, got %s", spec->name,
+                   "%s: expected a list of two %s%s, got %s", name,
                    integer ? "integers" : "numbers",
+                   spec->flags & AUGUR_PARAM_SYMMETRIC ? " (or one number x for [-x, x])" : "",
                    JSON_NODE_HOLDS_ARRAY (node) ? "a list of another length" : json_kind (node));
       return FALSE;
     }
@@ -312,8 +329,9 @@ read_pair (const AugurParamSpec  *spec,
   for (guint i = 0; i < 2; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *element_name = g_strdup_printf ("%s[%u]", name, i);
 
-      if (!read_number (spec, element, integer, &out[i], error))
+      if (!read_number (element_name, element, integer, &out[i], error))
         return FALSE;
       *all_ints = *all_ints && is_integer_node (element);
     }
@@ -357,14 +375,14 @@ augur_param_from_json (const AugurParamSpec  *spec,
 
     case AUGUR_PARAM_INT:
     case AUGUR_PARAM_NUMBER:
-      if (!read_number (spec, node, spec->type == AUGUR_PARAM_INT, &value->v[0], error))
+      if (!read_number (spec->name, node, spec->type == AUGUR_PARAM_INT, &value->v[0], error))
         return FALSE;
       break;
 
     case AUGUR_PARAM_INT_RANGE:
     case AUGUR_PARAM_RANGE:
     case AUGUR_PARAM_SIZE:
-      if (!read_pair (spec, node, spec->type != AUGUR_PARAM_RANGE, value->v, &all_ints, error))
+      if (!read_pair (spec, spec->name, node, spec->type != AUGUR_PARAM_RANGE, value->v, &all_ints, error))
         return FALSE;
       if (spec->flags & AUGUR_PARAM_PIXELS_IF_INT)
         value->integers = all_ints;
@@ -384,26 +402,31 @@ augur_param_from_json (const AugurParamSpec  *spec,
               return FALSE;
             }
           for (guint i = 0; i < 2; i++)
-            if (!read_pair (spec, json_object_get_member (object, axes[i]), FALSE,
-                            value->v + 2 * i, &all_ints, error))
-              {
-                g_prefix_error (error, "%s.", axes[i]);
+            {
+              g_autofree char *axis_name = g_strconcat (spec->name, ".", axes[i], NULL);
+
+              if (!read_pair (spec, axis_name, json_object_get_member (object, axes[i]), FALSE,
+                              value->v + 2 * i, &all_ints, error))
                 return FALSE;
-              }
+            }
         }
       else if (is_number (node) && !(spec->flags & AUGUR_PARAM_SYMMETRIC))
         {
           value->v[0] = value->v[1] = value->v[2] = value->v[3] = json_node_get_double (node);
         }
-      else
+      else if (JSON_NODE_HOLDS_ARRAY (node) || is_number (node))
         {
-          if (!read_pair (spec, node, FALSE, value->v, &all_ints, error))
-            {
-              g_prefix_error (error, "(or an object of \"x\" and \"y\" ranges) ");
-              return FALSE;
-            }
+          if (!read_pair (spec, spec->name, node, FALSE, value->v, &all_ints, error))
+            return FALSE;
           value->v[2] = value->v[0];
           value->v[3] = value->v[1];
+        }
+      else
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                       "%s: expected {\"x\": [lo, hi], \"y\": [lo, hi]}, one [lo, hi] for both, or a number; got %s",
+                       spec->name, json_kind (node));
+          return FALSE;
         }
       break;
 
@@ -459,8 +482,12 @@ augur_param_from_json (const AugurParamSpec  *spec,
             }
           value->n = (gint8) len;
           for (guint i = 0; i < len; i++)
-            if (!read_number (spec, json_array_get_element (array, i), FALSE, &value->v[i], error))
-              return FALSE;
+            {
+              g_autofree char *element_name = g_strdup_printf ("%s[%u]", spec->name, i);
+
+              if (!read_number (element_name, json_array_get_element (array, i), FALSE, &value->v[i], error))
+                return FALSE;
+            }
         }
       else
         {
