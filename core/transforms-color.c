@@ -6,7 +6,67 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-error.h"
 #include "augur-transform-private.h"
+
+/* Colour transforms change the colour channels only: the alpha channel of an
+ * RGBA image is copied through untouched. */
+
+static inline int
+color_channels (const AugurImage *image)
+{
+  return image->channels == 4 ? 3 : image->channels;
+}
+
+/* The mean of the colour channels (alpha left out). */
+static double
+color_mean (const AugurImage *image)
+{
+  int nc = image->channels, cc = color_channels (image);
+  double sum = 0;
+
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *s = augur_image_row (image, y);
+      guint64 row = 0;
+
+      for (int x = 0; x < image->width; x++, s += nc)
+        for (int c = 0; c < cc; c++)
+          row += s[c];
+      sum += (double) row;
+    }
+
+  return sum / ((double) image->width * image->height * cc);
+}
+
+/* One table for every colour channel; alpha copied. */
+static AugurImage *
+apply_color_lut (const AugurImage *src,
+                 const guint8      lut[256])
+{
+  AugurImage *out = augur_image_new_like (src);
+  int nc = src->channels, cc = color_channels (src);
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      if (nc == 4)
+        for (int x = 0; x < src->width; x++, s += 4, d += 4)
+          {
+            d[0] = lut[s[0]];
+            d[1] = lut[s[1]];
+            d[2] = lut[s[2]];
+            d[3] = s[3];
+          }
+      else
+        for (int i = 0; i < src->width * cc; i++)
+          d[i] = lut[s[i]];
+    }
+
+  return out;
+}
 
 /* RandomBrightnessContrast ------------------------------------------------------ */
 
@@ -29,10 +89,15 @@ static const AugurParamSpec rbc_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [RBC_SAFE] = {
     .name = "ensure_safe_range", .label = "Safe range",
-    .description = "Narrow the drawn values so that no pixel would leave [0, 255]",
+    .description = "Narrow the drawn factors so that no pixel is clipped: a brightening keeps "
+                   "the top below 255 by lowering the contrast (and a darkening becomes none); "
+                   "a negative contrast is raised until 255 maps to 0 or above",
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
 };
 
+/* alpha: the contrast factor, 1 + contrast; beta: the brightness as a
+ * fraction (of 255, or of the mean). Both as drawn: the safe range and the
+ * mean depend on the image, so apply() works them out. */
 static const AugurDrawnSpec rbc_drawn[] = {
   { "alpha", FALSE, 0, 11 },
   { "beta", FALSE, -1, 1 },
@@ -52,6 +117,26 @@ rbc_sample (const AugurValue *params,
   augur_drawn_set (drawn, "beta", beta);
 }
 
+/* Albumentations 2.x get_safe_brightness_contrast_params(): for alpha > 0
+ * the brightness is clipped to [0, max] and alpha lowered until max maps to
+ * max at most; otherwise alpha is raised until max maps to 0 at least. */
+static void
+rbc_safe_range (double *alpha,
+                double *beta,
+                double  max_value)
+{
+  if (*alpha > 0)
+    {
+      *beta = CLAMP (*beta, 0, max_value);
+      *alpha = MIN (*alpha, (max_value - *beta) / max_value);
+    }
+  else
+    {
+      *beta = MIN (*beta, max_value);
+      *alpha = MAX (*alpha, -*beta / max_value);
+    }
+}
+
 static AugurImage *
 rbc_apply (const AugurImage *src,
            const AugurValue *params,
@@ -59,15 +144,190 @@ rbc_apply (const AugurImage *src,
 {
   double alpha = augur_drawn_get (drawn, "alpha");
   double beta = augur_drawn_get (drawn, "beta");
-  int nc = src->channels, color = nc == 4 ? 3 : nc;
-  AugurImage *out = augur_image_new_like (src);
   guint8 lut[256];
 
-  /* Albumentations: alpha * x + beta * max (or beta * mean). */
-  beta *= AUGUR_PARAM_BOOL_VALUE (params, RBC_BY_MAX) ? 255.0 : augur_image_mean (src, -1);
+  /* Albumentations: alpha * x + beta * max (or beta * mean), clipped. */
+  beta *= AUGUR_PARAM_BOOL_VALUE (params, RBC_BY_MAX) ? 255.0 : color_mean (src);
+  if (AUGUR_PARAM_BOOL_VALUE (params, RBC_SAFE))
+    rbc_safe_range (&alpha, &beta, 255.0);
+
   for (int i = 0; i < 256; i++)
     lut[i] = augur_clamp_u8 (alpha * i + beta);
 
+  return apply_color_lut (src, lut);
+}
+
+/* HueSaturationValue ----------------------------------------------------------- */
+
+enum { HSV_HUE, HSV_SAT, HSV_VAL };
+
+static const AugurParamSpec hsv_params[] = {
+  [HSV_HUE] = {
+    .name = "hue_shift_limit", .label = "Hue shift",
+    .description = "Added hue, in OpenCV's 8-bit units (a full turn is 180)",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -180, .max = 180, .ui_min = -90, .ui_max = 90, .step = 1, .def = { -20, 20 } },
+  [HSV_SAT] = {
+    .name = "sat_shift_limit", .label = "Saturation shift",
+    .description = "Added saturation, on a 0-255 scale; gray pixels stay gray",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -255, .max = 255, .ui_min = -100, .ui_max = 100, .step = 1, .def = { -30, 30 } },
+  [HSV_VAL] = {
+    .name = "val_shift_limit", .label = "Value shift",
+    .description = "Added value (brightness of the strongest channel), on a 0-255 scale",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -255, .max = 255, .ui_min = -100, .ui_max = 100, .step = 1, .def = { -20, 20 } },
+};
+
+static const AugurDrawnSpec hsv_drawn[] = {
+  { "hue_shift", FALSE, -180, 180 },
+  { "sat_shift", FALSE, -255, 255 },
+  { "val_shift", FALSE, -255, 255 },
+  { NULL },
+};
+
+static void
+hsv_sample (const AugurValue *params,
+            const AugurShape *in,
+            AugurRng         *rng,
+            AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "hue_shift", augur_rng_range (rng, params[HSV_HUE].v[0], params[HSV_HUE].v[1]));
+  augur_drawn_set (drawn, "sat_shift", augur_rng_range (rng, params[HSV_SAT].v[0], params[HSV_SAT].v[1]));
+  augur_drawn_set (drawn, "val_shift", augur_rng_range (rng, params[HSV_VAL].v[0], params[HSV_VAL].v[1]));
+}
+
+/* OpenCV's 8-bit RGB to HSV (hue in [0, 180)), in the same 12-bit fixed
+ * point, so that hues match OpenCV's to the unit. */
+#define HSV_SHIFT 12
+
+typedef struct
+{
+  int sdiv[256];
+  int hdiv[256];
+} HsvTables;
+
+static const HsvTables *
+hsv_tables (void)
+{
+  static HsvTables tables;
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      tables.sdiv[0] = tables.hdiv[0] = 0;
+      for (int i = 1; i < 256; i++)
+        {
+          tables.sdiv[i] = (int) lrint ((255 << HSV_SHIFT) / (1.0 * i));
+          tables.hdiv[i] = (int) lrint ((180 << HSV_SHIFT) / (6.0 * i));
+        }
+      g_once_init_leave (&done, 1);
+    }
+
+  return &tables;
+}
+
+static inline void
+rgb_to_hsv (const HsvTables *t,
+            int              r,
+            int              g,
+            int              b,
+            int             *h_out,
+            int             *s_out,
+            int             *v_out)
+{
+  int v = MAX (MAX (r, g), b);
+  int vmin = MIN (MIN (r, g), b);
+  int diff = v - vmin;
+  int s = (diff * t->sdiv[v] + (1 << (HSV_SHIFT - 1))) >> HSV_SHIFT;
+  int h;
+
+  if (v == r)
+    h = g - b;
+  else if (v == g)
+    h = b - r + 2 * diff;
+  else
+    h = r - g + 4 * diff;
+  h = (h * t->hdiv[diff] + (1 << (HSV_SHIFT - 1))) >> HSV_SHIFT;
+  if (h < 0)
+    h += 180;
+
+  *h_out = h;
+  *s_out = s;
+  *v_out = v;
+}
+
+/* OpenCV's HSV to RGB (computed in float, rounded). */
+static inline void
+hsv_to_rgb (int     h,
+            int     s,
+            int     v,
+            guint8 *rgb)
+{
+  static const int sector_data[6][3] = {
+    { 1, 3, 0 }, { 1, 0, 2 }, { 3, 0, 1 }, { 0, 2, 1 }, { 0, 1, 3 }, { 2, 1, 0 },
+  };
+  float hf, sf = s * (1.0f / 255.0f), vf = v * (1.0f / 255.0f), tab[4];
+  int sector;
+
+  if (s == 0)
+    {
+      rgb[0] = rgb[1] = rgb[2] = (guint8) v;
+      return;
+    }
+
+  hf = h * (6.0f / 180.0f);
+  while (hf >= 6.0f)
+    hf -= 6.0f;
+  sector = (int) floorf (hf);
+  hf -= sector;
+  if (sector < 0 || sector >= 6)
+    sector = 0, hf = 0;
+
+  tab[0] = vf;
+  tab[1] = vf * (1.0f - sf);
+  tab[2] = vf * (1.0f - sf * hf);
+  tab[3] = vf * (1.0f - sf * (1.0f - hf));
+
+  /* sector_data gives b, g, r. */
+  rgb[2] = augur_clamp_u8 (tab[sector_data[sector][0]] * 255.0f);
+  rgb[1] = augur_clamp_u8 (tab[sector_data[sector][1]] * 255.0f);
+  rgb[0] = augur_clamp_u8 (tab[sector_data[sector][2]] * 255.0f);
+}
+
+/* Albumentations' shift_hsv(): OpenCV HSV; the hue through a table, wrapped
+ * modulo 180 and truncated; saturation and value added and clipped, with
+ * gray pixels (saturation 0) kept gray. A gray image takes the value shift
+ * only. */
+static AugurImage *
+hsv_apply (const AugurImage *src,
+           const AugurValue *params,
+           const AugurDrawn *drawn)
+{
+  double hue = augur_drawn_get (drawn, "hue_shift");
+  double sat = augur_drawn_get (drawn, "sat_shift");
+  double val = augur_drawn_get (drawn, "val_shift");
+  const HsvTables *t = hsv_tables ();
+  guint8 hue_lut[256], sat_lut[256], val_lut[256];
+  AugurImage *out;
+  int nc = src->channels;
+
+  for (int i = 0; i < 256; i++)
+    {
+      double hh = fmod (i + hue, 180.0);
+
+      if (hh < 0)
+        hh += 180.0;
+      hue_lut[i] = (guint8) MIN (floor (hh), 179);
+      sat_lut[i] = augur_clamp_u8 (i + sat);
+      val_lut[i] = augur_clamp_u8 (i + val);
+    }
+  sat_lut[0] = 0;
+
+  if (nc == 1)
+    return apply_color_lut (src, val_lut);
+
+  out = augur_image_new_like (src);
   for (int y = 0; y < src->height; y++)
     {
       const guint8 *s = augur_image_row (src, y);
@@ -75,11 +335,344 @@ rbc_apply (const AugurImage *src,
 
       for (int x = 0; x < src->width; x++, s += nc, d += nc)
         {
-          for (int c = 0; c < color; c++)
-            d[c] = lut[s[c]];
+          int h, sv, v;
+
+          rgb_to_hsv (t, s[0], s[1], s[2], &h, &sv, &v);
+          hsv_to_rgb (hue_lut[h], sat_lut[sv], val_lut[v], d);
           if (nc == 4)
             d[3] = s[3];
         }
+    }
+
+  return out;
+}
+
+/* ToGray ------------------------------------------------------------------------ */
+
+enum { GRAY_CHANNELS, GRAY_METHOD };
+
+enum
+{
+  GRAY_WEIGHTED_AVERAGE,
+  GRAY_FROM_LAB,
+  GRAY_DESATURATION,
+  GRAY_AVERAGE,
+  GRAY_MAX,
+  GRAY_PCA,
+};
+
+static const char *const gray_method_nicks[] = {
+  "weighted_average", "from_lab", "desaturation", "average", "max", "pca", NULL,
+};
+
+static const AugurParamSpec gray_params[] = {
+  [GRAY_CHANNELS] = {
+    .name = "num_output_channels", .label = "Output channels",
+    .description = "1 for a one-channel gray image, 3 for gray repeated in R, G and B "
+                   "(an RGBA input keeps its alpha with 3, loses it with 1)",
+    .type = AUGUR_PARAM_INT, .min = 1, .max = 3, .ui_min = 1, .ui_max = 3, .step = 2, .def = { 3 } },
+  [GRAY_METHOD] = {
+    .name = "method", .label = "Method",
+    .description = "weighted_average: BT.601 luma; from_lab: CIELAB lightness; desaturation: "
+                   "(max + min) / 2; average: channel mean; max: brightest channel; "
+                   "pca: the first principal component, stretched to 0-255",
+    .type = AUGUR_PARAM_ENUM, .def_nick = GRAY_WEIGHTED_AVERAGE, .nicks = gray_method_nicks },
+};
+
+static const AugurDrawnSpec gray_drawn[] = { { NULL } };
+
+static gboolean
+gray_check (const AugurValue  *params,
+            GError           **error)
+{
+  int n = (int) params[GRAY_CHANNELS].v[0];
+
+  if (n != 1 && n != 3)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "num_output_channels: must be 1 or 3, not %d", n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+gray_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+}
+
+/* A gray input is left as it is (as Albumentations does); otherwise 1
+ * channel, or 3 (4 with an RGBA input's alpha). */
+static int
+gray_out_channels (const AugurValue *params,
+                   int               in_channels)
+{
+  if (in_channels == 1)
+    return 1;
+  if ((int) params[GRAY_CHANNELS].v[0] == 1)
+    return 1;
+  return in_channels == 4 ? 4 : 3;
+}
+
+static void
+gray_output_shape (const AugurValue *params,
+                   const AugurDrawn *drawn,
+                   const AugurShape *in,
+                   AugurShape       *out)
+{
+  *out = *in;
+  out->channels = gray_out_channels (params, in->channels);
+}
+
+/* sRGB to linear light, for from_lab. */
+static double
+srgb_linear (int c)
+{
+  double v = c / 255.0;
+
+  return v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+}
+
+/* The principal axis of the colours (unit vector, sign chosen so that its
+ * components sum to >= 0: brighter stays brighter), by Jacobi rotations of
+ * the 3x3 covariance matrix. FALSE for an image of one colour. */
+static gboolean
+principal_axis (const AugurImage *src,
+                double            mean[3],
+                double            axis[3])
+{
+  int nc = src->channels;
+  double n = (double) src->width * src->height;
+  double sum[3] = { 0 }, prod[3][3] = { { 0 } };
+  double a[3][3], v[3][3] = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
+  int best = 0;
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+
+      for (int x = 0; x < src->width; x++, s += nc)
+        for (int i = 0; i < 3; i++)
+          {
+            sum[i] += s[i];
+            for (int j = i; j < 3; j++)
+              prod[i][j] += (double) s[i] * s[j];
+          }
+    }
+
+  for (int i = 0; i < 3; i++)
+    mean[i] = sum[i] / n;
+  for (int i = 0; i < 3; i++)
+    for (int j = i; j < 3; j++)
+      a[i][j] = a[j][i] = prod[i][j] / n - mean[i] * mean[j];
+
+  if (a[0][0] + a[1][1] + a[2][2] < 1e-9)
+    return FALSE;
+
+  for (int sweep = 0; sweep < 50; sweep++)
+    {
+      double off = fabs (a[0][1]) + fabs (a[0][2]) + fabs (a[1][2]);
+
+      if (off < 1e-12)
+        break;
+
+      for (int p = 0; p < 2; p++)
+        for (int q = p + 1; q < 3; q++)
+          {
+            double theta, t, c, s;
+
+            if (fabs (a[p][q]) < 1e-15)
+              continue;
+            theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+            t = (theta >= 0 ? 1 : -1) / (fabs (theta) + sqrt (theta * theta + 1));
+            c = 1 / sqrt (t * t + 1);
+            s = t * c;
+
+            for (int k = 0; k < 3; k++)
+              {
+                double akp = a[k][p], akq = a[k][q];
+
+                a[k][p] = c * akp - s * akq;
+                a[k][q] = s * akp + c * akq;
+              }
+            for (int k = 0; k < 3; k++)
+              {
+                double apk = a[p][k], aqk = a[q][k];
+
+                a[p][k] = c * apk - s * aqk;
+                a[q][k] = s * apk + c * aqk;
+              }
+            for (int k = 0; k < 3; k++)
+              {
+                double vkp = v[k][p], vkq = v[k][q];
+
+                v[k][p] = c * vkp - s * vkq;
+                v[k][q] = s * vkp + c * vkq;
+              }
+          }
+    }
+
+  for (int i = 1; i < 3; i++)
+    if (a[i][i] > a[best][best])
+      best = i;
+  for (int i = 0; i < 3; i++)
+    axis[i] = v[i][best];
+  if (axis[0] + axis[1] + axis[2] < 0)
+    for (int i = 0; i < 3; i++)
+      axis[i] = -axis[i];
+
+  return TRUE;
+}
+
+/* The gray plane, row by row, width * height bytes. */
+static void
+gray_compute (const AugurImage *src,
+              int               method,
+              guint8           *gray)
+{
+  int nc = src->channels, w = src->width;
+
+  switch (method)
+    {
+    case GRAY_WEIGHTED_AVERAGE:
+      /* OpenCV's RGB2GRAY: 0.299, 0.587, 0.114 in 14-bit fixed point. */
+      for (int y = 0; y < src->height; y++)
+        {
+          const guint8 *s = augur_image_row (src, y);
+          guint8 *g = gray + (gsize) y * w;
+
+          for (int x = 0; x < w; x++, s += nc)
+            g[x] = (guint8) ((s[0] * 4899 + s[1] * 9617 + s[2] * 1868 + (1 << 13)) >> 14);
+        }
+      break;
+
+    case GRAY_FROM_LAB:
+      {
+        /* CIELAB L* of sRGB (D65), scaled from [0, 100] to [0, 255] as
+         * OpenCV's 8-bit RGB2Lab does. Linear contributions by table. */
+        float lr[256], lg[256], lb[256];
+
+        for (int i = 0; i < 256; i++)
+          {
+            double l = srgb_linear (i);
+
+            lr[i] = (float) (0.212671 * l);
+            lg[i] = (float) (0.715160 * l);
+            lb[i] = (float) (0.072169 * l);
+          }
+
+        for (int y = 0; y < src->height; y++)
+          {
+            const guint8 *s = augur_image_row (src, y);
+            guint8 *g = gray + (gsize) y * w;
+
+            for (int x = 0; x < w; x++, s += nc)
+              {
+                float yy = lr[s[0]] + lg[s[1]] + lb[s[2]];
+                float l = yy > 0.008856f ? 116.0f * cbrtf (yy) - 16.0f : 903.3f * yy;
+
+                g[x] = augur_clamp_u8 (l * (255.0f / 100.0f));
+              }
+          }
+      }
+      break;
+
+    case GRAY_DESATURATION:
+    case GRAY_AVERAGE:
+    case GRAY_MAX:
+      for (int y = 0; y < src->height; y++)
+        {
+          const guint8 *s = augur_image_row (src, y);
+          guint8 *g = gray + (gsize) y * w;
+
+          for (int x = 0; x < w; x++, s += nc)
+            {
+              int hi = MAX (MAX (s[0], s[1]), s[2]);
+              int lo = MIN (MIN (s[0], s[1]), s[2]);
+
+              /* Truncated, as Albumentations' casts to uint8 do. */
+              if (method == GRAY_DESATURATION)
+                g[x] = (guint8) ((hi + lo) / 2);
+              else if (method == GRAY_AVERAGE)
+                g[x] = (guint8) ((s[0] + s[1] + s[2]) / 3);
+              else
+                g[x] = (guint8) hi;
+            }
+        }
+      break;
+
+    case GRAY_PCA:
+      {
+        double mean[3], axis[3], lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, scale;
+        g_autofree float *proj = NULL;
+
+        if (!principal_axis (src, mean, axis))
+          {
+            memset (gray, 0, (gsize) w * src->height);
+            break;
+          }
+
+        proj = g_new (float, (gsize) w * src->height);
+        for (int y = 0; y < src->height; y++)
+          {
+            const guint8 *s = augur_image_row (src, y);
+            float *p = proj + (gsize) y * w;
+
+            for (int x = 0; x < w; x++, s += nc)
+              {
+                p[x] = (float) ((s[0] - mean[0]) * axis[0] + (s[1] - mean[1]) * axis[1] +
+                                (s[2] - mean[2]) * axis[2]);
+                lo = MIN (lo, p[x]);
+                hi = MAX (hi, p[x]);
+              }
+          }
+
+        /* Min-max stretched to [0, 255]. */
+        scale = hi - lo > 1e-6 ? 255.0 / (hi - lo) : 0.0;
+        for (gsize i = 0; i < (gsize) w * src->height; i++)
+          gray[i] = augur_clamp_u8 (rint ((proj[i] - lo) * scale));
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static AugurImage *
+gray_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  int out_nc = gray_out_channels (params, src->channels);
+  g_autofree guint8 *gray = NULL;
+  AugurImage *out;
+
+  if (src->channels == 1)
+    return augur_image_ref ((AugurImage *) src);
+
+  gray = g_malloc ((gsize) src->width * src->height);
+  gray_compute (src, AUGUR_PARAM_NICK (params, GRAY_METHOD), gray);
+
+  out = augur_image_new (src->width, src->height, out_nc);
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *g = gray + (gsize) y * src->width;
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      if (out_nc == 1)
+        memcpy (d, g, src->width);
+      else
+        for (int x = 0; x < src->width; x++, d += out_nc)
+          {
+            d[0] = d[1] = d[2] = g[x];
+            if (out_nc == 4)
+              d[3] = s[x * 4 + 3];
+          }
     }
 
   return out;
@@ -100,6 +693,34 @@ const AugurTransformInfo augur_color_transforms[] = {
     .drawn = rbc_drawn,
     .sample = rbc_sample,
     .apply = rbc_apply,
+  },
+  {
+    .name = "HueSaturationValue",
+    .label = "Hue, saturation and value",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Shift hue, saturation and value by random amounts (OpenCV HSV).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = hsv_params,
+    .n_params = G_N_ELEMENTS (hsv_params),
+    .drawn = hsv_drawn,
+    .sample = hsv_sample,
+    .apply = hsv_apply,
+  },
+  {
+    .name = "ToGray",
+    .label = "To gray",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Convert a colour image to gray.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = gray_params,
+    .n_params = G_N_ELEMENTS (gray_params),
+    .drawn = gray_drawn,
+    .check = gray_check,
+    .sample = gray_sample,
+    .output_shape = gray_output_shape,
+    .apply = gray_apply,
   },
 };
 

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-error.h"
+#include "augur-pipeline.h"
+#include "augur-recipe.h"
+
+/* Helpers ---------------------------------------------------------------------- */
+
+static AugurNode *
+node_parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  AugurNode *node;
+
+  g_assert_no_error (error);
+  node = augur_node_from_json (root, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static gboolean
+node_refused (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  g_autoptr(AugurNode) node = NULL;
+
+  g_assert_no_error (error);
+  node = augur_node_from_json (root, "test", &error);
+  if (node == NULL)
+    g_test_message ("refused as expected: %s", error->message);
+  return node == NULL && g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+}
+
+/* Applies @node (forced, whatever its p) with @seed. */
+static AugurImage *
+run_forced (const AugurNode   *node,
+            const AugurImage  *src,
+            guint64            seed,
+            AugurReplay      **replay_out)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  replay = augur_node_sample_forced (node, &shape, &rng);
+  g_assert_true (replay->applied);
+  out = augur_node_apply (node, src, replay);
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+static AugurImage *
+run_json (const char       *json,
+          const AugurImage *src,
+          guint64           seed)
+{
+  g_autoptr(AugurNode) node = node_parse (json);
+
+  return run_forced (node, src, seed, NULL);
+}
+
+static AugurImage *
+image_flat (int        width,
+            int        height,
+            int        channels,
+            const int *value)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          d[x * channels + c] = (guint8) value[c];
+    }
+  return image;
+}
+
+static AugurImage *
+image_gray_level (int width,
+                  int height,
+                  int channels,
+                  int level)
+{
+  int v[4] = { level, level, level, 255 };
+
+  return image_flat (width, height, channels, v);
+}
+
+/* Seeded uniform noise in [lo, hi] on every channel; alpha (RGBA) random too,
+ * so that a transform that touched it would be seen. */
+static AugurImage *
+image_noise (int     width,
+             int     height,
+             int     channels,
+             int     lo,
+             int     hi,
+             guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (image, y);
+
+      for (int i = 0; i < width * channels; i++)
+        d[i] = (guint8) augur_rng_int (&rng, lo, hi);
+    }
+  return image;
+}
+
+/* Smooth colour ramps with a random alpha: a natural-ish test picture. */
+static AugurImage *
+image_scene (int     width,
+             int     height,
+             int     channels,
+             guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++, d += channels)
+        {
+          int r = 255 * x / MAX (width - 1, 1);
+          int g = 255 * y / MAX (height - 1, 1);
+          int b = (r + g) / 2 ^ ((x / 8 + y / 8) % 2 ? 64 : 0);
+
+          if (channels == 1)
+            d[0] = (guint8) ((r + 2 * g + b) / 4);
+          else
+            {
+              d[0] = (guint8) r, d[1] = (guint8) g, d[2] = (guint8) b;
+              if (channels == 4)
+                d[3] = (guint8) augur_rng_int (&rng, 0, 255);
+            }
+        }
+    }
+  return image;
+}
+
+/* Mean and standard deviation of channel @c (-1: every channel). */
+static void
+image_stats (const AugurImage *image,
+             int               c,
+             double           *mean,
+             double           *std)
+{
+  double sum = 0, sum2 = 0, n = 0;
+
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *s = augur_image_row (image, y);
+
+      for (int x = 0; x < image->width; x++)
+        for (int k = 0; k < image->channels; k++)
+          if (c < 0 || k == c)
+            {
+              sum += s[x * image->channels + k];
+              sum2 += (double) s[x * image->channels + k] * s[x * image->channels + k];
+              n++;
+            }
+    }
+  *mean = sum / n;
+  if (std)
+    *std = sqrt (MAX (sum2 / n - *mean * *mean, 0));
+}
+
+static gboolean
+alpha_equal (const AugurImage *a,
+             const AugurImage *b)
+{
+  g_assert_cmpint (a->channels, ==, 4);
+  g_assert_cmpint (b->channels, ==, 4);
+  for (int y = 0; y < a->height; y++)
+    for (int x = 0; x < a->width; x++)
+      if (augur_image_row (a, y)[x * 4 + 3] != augur_image_row (b, y)[x * 4 + 3])
+        return FALSE;
+  return TRUE;
+}
+
+/* Every transform of this file, with parameters that make it do something. */
+
+typedef struct
+{
+  const char *json;
+  gboolean    keeps_alpha;  /* an RGBA input's alpha comes out unchanged */
+} Case;
+
+static const Case cases[] = {
+  { "{\"type\": \"RandomBrightnessContrast\"}", TRUE },
+  { "{\"type\": \"RandomBrightnessContrast\", \"params\": {\"brightness_by_max\": false, \"ensure_safe_range\": true}}", TRUE },
+  { "{\"type\": \"HueSaturationValue\"}", TRUE },
+  { "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": 90, \"sat_shift_limit\": [-100, 100]}}", TRUE },
+  { "{\"type\": \"ToGray\"}", TRUE },
+  { "{\"type\": \"ToGray\", \"params\": {\"method\": \"from_lab\"}}", TRUE },
+  { "{\"type\": \"ToGray\", \"params\": {\"method\": \"pca\"}}", TRUE },
+  { "{\"type\": \"ToGray\", \"params\": {\"method\": \"desaturation\"}}", TRUE },
+  { "{\"type\": \"ToGray\", \"params\": {\"method\": \"average\"}}", TRUE },
+  { "{\"type\": \"ToGray\", \"params\": {\"method\": \"max\"}}", TRUE },
+};
+
+/* Generic properties, for every case ------------------------------------------------ */
+
+static void
+test_never_at_p0 (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurImage) src = image_scene (32, 24, 3, 1);
+
+  node->p = 0.0;
+  for (guint64 seed = 0; seed < 200; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = augur_node_run (node, src, seed, &replay);
+
+      g_assert_false (replay->applied);
+      g_assert_true (augur_image_equal (out, src));
+    }
+}
+
+static void
+test_deterministic_and_replay (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(AugurNode) node = node_parse (c->json);
+
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = NULL;
+
+      if (nc == 2)
+        continue;
+      src = image_scene (48, 40, nc, nc);
+
+      for (guint64 seed = 1; seed <= 5; seed++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurReplay) again = NULL;
+          g_autoptr(AugurImage) a = run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) b = run_forced (node, src, seed, NULL);
+          g_autoptr(AugurImage) c2 = NULL;
+          g_autoptr(JsonNode) json = augur_replay_to_json (replay, node);
+          g_autofree char *text = augur_json_to_string (json, FALSE);
+          g_autoptr(JsonNode) parsed = json_from_string (text, &error);
+          AugurShape in = { src->width, src->height, src->channels }, out;
+
+          g_assert_true (augur_image_equal (a, b));
+
+          /* Written, read back, applied: the same bytes. */
+          g_assert_no_error (error);
+          again = augur_replay_from_json (parsed, node, &error);
+          g_assert_no_error (error);
+          c2 = augur_node_apply (node, src, again);
+          g_assert_true (augur_image_equal (a, c2));
+
+          /* The declared output shape is the real one. */
+          augur_node_output_shape (node, replay, &in, &out);
+          g_assert_cmpint (out.width, ==, a->width);
+          g_assert_cmpint (out.height, ==, a->height);
+          g_assert_cmpint (out.channels, ==, a->channels);
+        }
+    }
+}
+
+static void
+test_alpha_kept (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurImage) src = image_scene (40, 30, 4, 9);
+
+  for (guint64 seed = 1; seed <= 5; seed++)
+    {
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, NULL);
+
+      if (out->channels == 4)
+        g_assert_true (alpha_equal (src, out));
+      else
+        g_assert_false (c->keeps_alpha);
+    }
+}
+
+/* A replay whose values lie outside what the transform declares is refused. */
+static void
+test_replay_validated (void)
+{
+  static const struct { const char *step; const char *values; } bad[] = {
+    { "{\"type\": \"RandomBrightnessContrast\"}", "{\"alpha\": 99, \"beta\": 0}" },
+    { "{\"type\": \"RandomBrightnessContrast\"}", "{\"alpha\": 1}" },
+    { "{\"type\": \"HueSaturationValue\"}", "{\"hue_shift\": 1e9, \"sat_shift\": 0, \"val_shift\": 0}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AugurNode) node = node_parse (bad[i].step);
+      g_autofree char *text = g_strdup_printf ("{\"type\": \"%s\", \"applied\": true, \"values\": %s}",
+                                               node->info->name, bad[i].values);
+      g_autoptr(JsonNode) json = json_from_string (text, &error);
+      g_autoptr(AugurReplay) replay = NULL;
+
+      g_assert_no_error (error);
+      replay = augur_replay_from_json (json, node, &error);
+      g_assert_null (replay);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY);
+    }
+}
+
+/* RandomBrightnessContrast ----------------------------------------------------------- */
+
+static void
+test_brightness (void)
+{
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      double before, after;
+
+      if (nc == 2)
+        continue;
+      src = image_gray_level (32, 32, nc, 128);
+      out = run_json ("{\"type\": \"RandomBrightnessContrast\", \"params\": "
+                      "{\"brightness_limit\": [0.2, 0.2], \"contrast_limit\": [0, 0]}}", src, 3);
+      image_stats (src, 0, &before, NULL);
+      image_stats (out, 0, &after, NULL);
+      g_assert_cmpfloat_with_epsilon (after - before, 51, 1.0);
+    }
+}
+
+static void
+test_contrast (void)
+{
+  static const double factors[] = { 0.5, 0.8, 1.3 };
+  g_autoptr(AugurImage) src = image_noise (64, 64, 3, 90, 166, 5);
+  double m0, s0;
+
+  image_stats (src, -1, &m0, &s0);
+  for (guint i = 0; i < G_N_ELEMENTS (factors); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"type\": \"RandomBrightnessContrast\", \"params\": "
+        "{\"brightness_limit\": 0, \"contrast_limit\": [%g, %g]}}",
+        factors[i] - 1, factors[i] - 1);
+      g_autoptr(AugurImage) out = run_json (json, src, 11);
+      double m, s;
+
+      image_stats (out, -1, &m, &s);
+      /* No clipping at these levels: the spread scales by the factor
+       * (within rounding). */
+      g_assert_cmpfloat_with_epsilon (s / s0, factors[i], 0.02);
+      g_assert_cmpfloat_with_epsilon (m, m0 * factors[i], 1.0);
+    }
+}
+
+static void
+test_brightness_by_mean_and_safe (void)
+{
+  g_autoptr(AugurImage) src = image_gray_level (16, 16, 3, 100);
+  g_autoptr(AugurImage) by_mean = NULL;
+  g_autoptr(AugurImage) safe = NULL;
+  g_autoptr(AugurImage) bright = image_gray_level (16, 16, 3, 200);
+  double m;
+
+  /* Without brightness_by_max, beta is a fraction of the mean: 100 * 0.5. */
+  by_mean = run_json ("{\"type\": \"RandomBrightnessContrast\", \"params\": {\"brightness_by_max\": false, "
+                      "\"brightness_limit\": [0.5, 0.5], \"contrast_limit\": 0}}", src, 1);
+  image_stats (by_mean, -1, &m, NULL);
+  g_assert_cmpfloat_with_epsilon (m, 150, 0.6);
+
+  /* With ensure_safe_range, +0.4 (102) and contrast 1.5 on 200: alpha is
+   * lowered to (255 - 102) / 255 = 0.6, so 200 maps to 222, not clipped 255. */
+  safe = run_json ("{\"type\": \"RandomBrightnessContrast\", \"params\": {\"ensure_safe_range\": true, "
+                   "\"brightness_limit\": [0.4, 0.4], \"contrast_limit\": [0.5, 0.5]}}", bright, 1);
+  image_stats (safe, -1, &m, NULL);
+  g_assert_cmpfloat_with_epsilon (m, 0.6 * 200 + 102, 0.6);
+}
+
+/* HueSaturationValue ---------------------------------------------------------------- */
+
+static void
+test_hue_shift (void)
+{
+  static const struct { int shift; int rgb[3]; } cases_[] = {
+    { 60, { 0, 255, 0 } },    /* +120 degrees: red to green */
+    { 120, { 0, 0, 255 } },   /* +240 degrees: blue */
+    { -60, { 0, 0, 255 } },   /* -120 degrees: blue */
+    { 30, { 255, 255, 0 } },  /* +60 degrees: yellow */
+    { 0, { 255, 0, 0 } },
+  };
+  int red[4] = { 255, 0, 0, 77 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases_); i++)
+    for (int nc = 3; nc <= 4; nc++)
+      {
+        g_autoptr(AugurImage) src = image_flat (8, 8, nc, red);
+        g_autofree char *json = g_strdup_printf (
+          "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": [%d, %d], "
+          "\"sat_shift_limit\": 0, \"val_shift_limit\": 0}}", cases_[i].shift, cases_[i].shift);
+        g_autoptr(AugurImage) out = run_json (json, src, 2);
+        const guint8 *p = augur_image_row (out, 3) + 3 * nc;
+
+        g_assert_cmpint (p[0], ==, cases_[i].rgb[0]);
+        g_assert_cmpint (p[1], ==, cases_[i].rgb[1]);
+        g_assert_cmpint (p[2], ==, cases_[i].rgb[2]);
+        if (nc == 4)
+          g_assert_cmpint (p[3], ==, 77);
+      }
+}
+
+static void
+test_hsv_sat_val (void)
+{
+  int gray[3] = { 120, 120, 120 }, pink[3] = { 200, 100, 100 };
+  g_autoptr(AugurImage) g = image_flat (8, 8, 3, gray);
+  g_autoptr(AugurImage) p = image_flat (8, 8, 3, pink);
+  g_autoptr(AugurImage) g1 = image_gray_level (8, 8, 1, 120);
+  const char *desat = "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": 0, "
+                      "\"sat_shift_limit\": [200, 200], \"val_shift_limit\": [-20, -20]}}";
+  const char *all = "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": [50, 50], "
+                    "\"sat_shift_limit\": [100, 100], \"val_shift_limit\": [30, 30]}}";
+  g_autoptr(AugurImage) go = run_json (desat, g, 1);
+  g_autoptr(AugurImage) po = run_json (desat, p, 1);
+  g_autoptr(AugurImage) g1o = run_json (all, g1, 1);
+  const guint8 *q;
+
+  /* A gray pixel stays gray under a saturation shift; value moves it. */
+  q = augur_image_row (go, 0);
+  g_assert_cmpint (q[0], ==, 100);
+  g_assert_cmpint (q[1], ==, 100);
+  g_assert_cmpint (q[2], ==, 100);
+  /* A coloured pixel saturates fully: max 180, min 0. */
+  q = augur_image_row (po, 0);
+  g_assert_cmpint (q[0], ==, 180);
+  g_assert_cmpint (q[1], ==, 0);
+  g_assert_cmpint (q[2], ==, 0);
+  /* A gray image takes the value shift only. */
+  g_assert_cmpint (g1o->channels, ==, 1);
+  g_assert_cmpint (augur_image_row (g1o, 4)[4], ==, 150);
+}
+
+/* ToGray ----------------------------------------------------------------------------- */
+
+static void
+test_to_gray (void)
+{
+  static const struct { const char *method; int expected; } methods[] = {
+    /* R 200, G 100, B 50 */
+    { "weighted_average", 124 },  /* 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 124.2 */
+    { "average", 116 },           /* 350 / 3 = 116.7, truncated */
+    { "max", 200 },
+    { "desaturation", 125 },      /* (200 + 50) / 2 */
+    { "from_lab", 136 },          /* L* = 53.4 on 0-100 */
+  };
+  int colour[4] = { 200, 100, 50, 99 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    for (int nc = 3; nc <= 4; nc++)
+      for (int out_nc = 1; out_nc <= 3; out_nc += 2)
+        {
+          g_autoptr(AugurImage) src = image_flat (6, 5, nc, colour);
+          g_autofree char *json = g_strdup_printf (
+            "{\"type\": \"ToGray\", \"params\": {\"method\": \"%s\", \"num_output_channels\": %d}}",
+            methods[i].method, out_nc);
+          g_autoptr(AugurImage) out = run_json (json, src, 1);
+          const guint8 *p = augur_image_row (out, 2) + 2 * out->channels;
+
+          g_assert_cmpint (out->channels, ==, out_nc == 1 ? 1 : nc);
+          if (g_str_equal (methods[i].method, "from_lab"))
+            g_assert_cmpint (abs (p[0] - methods[i].expected), <=, 1);
+          else
+            g_assert_cmpint (p[0], ==, methods[i].expected);
+          for (int c = 1; c < MIN (out->channels, 3); c++)
+            g_assert_cmpint (p[c], ==, p[0]);
+          if (out->channels == 4)
+            g_assert_cmpint (p[3], ==, 99);
+        }
+}
+
+static void
+test_to_gray_pca_and_gray_input (void)
+{
+  g_autoptr(AugurImage) src = image_scene (30, 20, 3, 4);
+  g_autoptr(AugurImage) pca = run_json ("{\"type\": \"ToGray\", \"params\": {\"method\": \"pca\"}}", src, 1);
+  g_autoptr(AugurImage) gray = image_scene (30, 20, 1, 4);
+  g_autoptr(AugurImage) same = run_json ("{\"type\": \"ToGray\"}", gray, 1);
+  int lo = 255, hi = 0;
+
+  /* PCA stretches the first component over the full range. */
+  for (int y = 0; y < pca->height; y++)
+    for (int x = 0; x < pca->width; x++)
+      {
+        const guint8 *p = augur_image_row (pca, y) + x * 3;
+
+        g_assert_true (p[0] == p[1] && p[1] == p[2]);
+        lo = MIN (lo, p[0]);
+        hi = MAX (hi, p[0]);
+      }
+  g_assert_cmpint (lo, ==, 0);
+  g_assert_cmpint (hi, ==, 255);
+
+  /* A gray input is left alone. */
+  g_assert_true (augur_image_equal (same, gray));
+
+  g_assert_true (node_refused ("{\"type\": \"ToGray\", \"params\": {\"num_output_channels\": 2}}"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *p0 = g_strdup_printf ("/pixel/generic/%u/p0", i);
+      g_autofree char *det = g_strdup_printf ("/pixel/generic/%u/deterministic-replay", i);
+      g_autofree char *alpha = g_strdup_printf ("/pixel/generic/%u/alpha", i);
+
+      g_test_add_data_func (p0, &cases[i], test_never_at_p0);
+      g_test_add_data_func (det, &cases[i], test_deterministic_and_replay);
+      g_test_add_data_func (alpha, &cases[i], test_alpha_kept);
+    }
+  g_test_add_func ("/pixel/replay-validated", test_replay_validated);
+  g_test_add_func ("/pixel/rbc/brightness", test_brightness);
+  g_test_add_func ("/pixel/rbc/contrast", test_contrast);
+  g_test_add_func ("/pixel/rbc/by-mean-and-safe", test_brightness_by_mean_and_safe);
+  g_test_add_func ("/pixel/hsv/hue", test_hue_shift);
+  g_test_add_func ("/pixel/hsv/sat-val", test_hsv_sat_val);
+  g_test_add_func ("/pixel/to-gray/methods", test_to_gray);
+  g_test_add_func ("/pixel/to-gray/pca-gray-input", test_to_gray_pca_and_gray_input);
+
+  return g_test_run ();
+}
