@@ -109,11 +109,17 @@ augur_node_append (AugurNode *group,
   g_ptr_array_add (group->children, child);
 }
 
+static gboolean
+has_count (const AugurNode *node)
+{
+  return node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER;
+}
+
 gboolean
 augur_node_equal (const AugurNode *a,
                   const AugurNode *b)
 {
-  if (a->kind != b->kind || a->p != b->p || a->enabled != b->enabled)
+  if (a->kind != b->kind || a->p != b->p || !a->enabled != !b->enabled)
     return FALSE;
 
   if (a->kind == AUGUR_NODE_TRANSFORM)
@@ -126,7 +132,10 @@ augur_node_equal (const AugurNode *a,
       return TRUE;
     }
 
-  if (a->n != b->n || a->replace != b->replace || a->children->len != b->children->len)
+  /* n and replace mean something to SomeOf and RandomOrder only. */
+  if (has_count (a) && (a->n != b->n || !a->replace != !b->replace))
+    return FALSE;
+  if (a->children->len != b->children->len)
     return FALSE;
   for (guint i = 0; i < a->children->len; i++)
     if (!augur_node_equal (a->children->pdata[i], b->children->pdata[i]))
@@ -159,39 +168,76 @@ hash_double (guint64 *h,
 }
 
 static void
+hash_int (guint64 *h,
+          gint64   v)
+{
+  hash_bytes (h, &v, sizeof v);
+}
+
+/* Hashes exactly what augur_param_equal() compares, so that equal nodes
+ * hash equal whatever their unused fields hold. */
+static void
+hash_param (guint64              *h,
+            const AugurParamSpec *spec,
+            const AugurValue     *v)
+{
+  hash_int (h, v->is_null != 0);
+  if (v->is_null)
+    return;
+
+  switch (spec->type)
+    {
+    case AUGUR_PARAM_ENUM:
+      hash_int (h, v->nick);
+      break;
+    case AUGUR_PARAM_FILL:
+      hash_int (h, v->nick);
+      if (v->nick < 0)
+        {
+          hash_int (h, v->n);
+          for (int i = 0; i < v->n && i < (int) G_N_ELEMENTS (v->v); i++)
+            hash_double (h, v->v[i]);
+        }
+      break;
+    default:
+      hash_int (h, v->integers != 0);
+      for (guint i = 0; i < augur_param_n_values (spec); i++)
+        hash_double (h, v->v[i]);
+    }
+}
+
+static void
 hash_node (guint64         *h,
            const AugurNode *node)
 {
-  int kind = node->kind;
-
-  hash_bytes (h, &kind, sizeof kind);
+  hash_int (h, node->kind);
   hash_double (h, node->p);
-  hash_bytes (h, &node->enabled, sizeof node->enabled);
+  hash_int (h, node->enabled != 0);
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
       hash_bytes (h, node->info->name, strlen (node->info->name) + 1);
       for (guint i = 0; i < node->info->n_params; i++)
-        {
-          const AugurValue *v = &node->params[i];
-
-          hash_bytes (h, &v->is_null, sizeof v->is_null);
-          hash_bytes (h, &v->integers, sizeof v->integers);
-          hash_bytes (h, &v->nick, sizeof v->nick);
-          hash_bytes (h, &v->n, sizeof v->n);
-          for (guint j = 0; j < G_N_ELEMENTS (v->v); j++)
-            hash_double (h, v->v[j]);
-        }
+        hash_param (h, &node->info->params[i], &node->params[i]);
       return;
     }
 
-  hash_bytes (h, &node->n, sizeof node->n);
-  hash_bytes (h, &node->replace, sizeof node->replace);
-  hash_bytes (h, &node->children->len, sizeof node->children->len);
+  if (has_count (node))
+    {
+      hash_int (h, node->n);
+      hash_int (h, node->replace != 0);
+    }
+  hash_int (h, node->children->len);
   for (guint i = 0; i < node->children->len; i++)
     hash_node (h, node->children->pdata[i]);
 }
 
+/**
+ * augur_node_hash:
+ *
+ * A hash of what @node means (kind, p, enabled, parameters, children), for
+ * caches: nodes that augur_node_equal() calls equal hash equal.
+ */
 guint64
 augur_node_hash (const AugurNode *node)
 {
@@ -306,24 +352,35 @@ sample_node (const AugurNode *node,
     case AUGUR_NODE_ONE_OF:
       {
         double total = 0, x;
+        guint chosen;
 
         for (guint i = 0; i < active->len; i++)
-          total += ((AugurNode *) node->children->pdata[g_array_index (active, guint, i)])->p;
-        if (total <= 0)
+          {
+            double w = ((AugurNode *) node->children->pdata[g_array_index (active, guint, i)])->p;
+
+            if (w > 0)
+              total += w;
+          }
+        if (!(total > 0))
           break;
 
+        /* Rounding can leave x >= 0 after the last subtraction: then the
+         * last child with a positive weight is the one (never one of p 0). */
         x = augur_rng_uniform (rng) * total;
+        chosen = G_MAXUINT;
         for (guint i = 0; i < active->len; i++)
           {
             guint c = g_array_index (active, guint, i);
+            double w = ((AugurNode *) node->children->pdata[c])->p;
 
-            x -= ((AugurNode *) node->children->pdata[c])->p;
-            if (x < 0 || i == active->len - 1)
-              {
-                add_step (replay, node, c, shape, rng, TRUE);
-                break;
-              }
+            if (!(w > 0))
+              continue;
+            chosen = c;
+            x -= w;
+            if (x < 0)
+              break;
           }
+        add_step (replay, node, chosen, shape, rng, TRUE);
       }
       break;
 
@@ -331,7 +388,7 @@ sample_node (const AugurNode *node,
     case AUGUR_NODE_RANDOM_ORDER:
       {
         guint m = active->len;
-        guint n = node->replace ? (guint) node->n : MIN ((guint) node->n, m);
+        guint n = node->replace ? (guint) MAX (node->n, 0) : MIN ((guint) MAX (node->n, 0), m);
         g_autoptr(GArray) chosen = g_array_new (FALSE, FALSE, sizeof (guint));
 
         if (m == 0)
@@ -422,6 +479,7 @@ apply_node (const AugurNode   *node,
     {
       const AugurReplay *step = replay->steps->pdata[i];
 
+      g_return_val_if_fail (step->index >= 0 && (guint) step->index < node->children->len, image);
       image = apply_node (node->children->pdata[step->index], image, step);
     }
 
@@ -502,13 +560,20 @@ augur_node_output_shape (const AugurNode   *node,
 
 /* Replay JSON ----------------------------------------------------------------- */
 
-JsonNode *
-augur_replay_to_json (const AugurReplay *replay,
-                      const AugurNode   *node)
+static void
+replay_to_json (JsonBuilder       *builder,
+                const AugurReplay *replay,
+                const AugurNode   *node,
+                int                index)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
   json_builder_begin_object (builder);
+
+  /* A group's step leads with its index among the group's children. */
+  if (index >= 0)
+    {
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, index);
+    }
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, augur_node_type_name (node));
   json_builder_set_member_name (builder, "applied");
@@ -529,17 +594,120 @@ augur_replay_to_json (const AugurReplay *replay,
       for (guint i = 0; replay->steps && i < replay->steps->len; i++)
         {
           const AugurReplay *step = replay->steps->pdata[i];
-          JsonNode *child = augur_replay_to_json (step, node->children->pdata[step->index]);
 
-          /* The child's index leads its object. */
-          json_object_set_int_member (json_node_get_object (child), "index", step->index);
-          json_builder_add_value (builder, child);
+          replay_to_json (builder, step, node->children->pdata[step->index], step->index);
         }
       json_builder_end_array (builder);
     }
 
   json_builder_end_object (builder);
+}
+
+/**
+ * augur_replay_to_json:
+ * @replay: drawn on @node
+ *
+ * The replay as JSON, for manifests and bug reports: an object with
+ * "type" (the node's type name), "applied", and for an applied transform
+ * "values" (what it drew), for an applied group "steps" (the children that
+ * ran, in order of execution, each leading with its "index").
+ */
+JsonNode *
+augur_replay_to_json (const AugurReplay *replay,
+                      const AugurNode   *node)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  replay_to_json (builder, replay, node, -1);
   return json_builder_get_root (builder);
+}
+
+static gboolean
+replay_check_members (JsonObject       *object,
+                      const AugurNode  *node,
+                      GError          **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+  const char *body = node->kind == AUGUR_NODE_TRANSFORM ? "values" : "steps";
+
+  for (GList *l = members; l; l = l->next)
+    if (!g_str_equal (l->data, "index") && !g_str_equal (l->data, "type") &&
+        !g_str_equal (l->data, "applied") && !g_str_equal (l->data, body))
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                     "unknown field \"%s\" (a %s step has \"type\", \"applied\", \"%s\")",
+                     (const char *) l->data, augur_node_type_name (node), body);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Whether the executed steps are ones the group could have drawn: a replay
+ * read from a file is checked as strictly as its values. */
+static gboolean
+replay_check_steps (const AugurNode    *node,
+                    const AugurReplay  *replay,
+                    GError            **error)
+{
+  GPtrArray *steps = replay->steps;
+  guint n_active = 0, limit;
+
+  for (guint i = 0; i < node->children->len; i++)
+    if (((AugurNode *) node->children->pdata[i])->enabled)
+      n_active++;
+
+  switch (node->kind)
+    {
+    case AUGUR_NODE_SEQUENTIAL:
+      limit = n_active;
+      break;
+    case AUGUR_NODE_ONE_OF:
+      limit = MIN (n_active, 1);
+      break;
+    case AUGUR_NODE_SOME_OF:
+    case AUGUR_NODE_RANDOM_ORDER:
+      limit = node->replace ? (guint) MAX (node->n, 0) : MIN ((guint) MAX (node->n, 0), n_active);
+      break;
+    case AUGUR_NODE_TRANSFORM:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (steps->len > limit)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                   "steps: %u steps, but this %s runs at most %u",
+                   steps->len, augur_node_type_name (node), limit);
+      return FALSE;
+    }
+
+  for (guint i = 1; i < steps->len; i++)
+    {
+      int prev = ((AugurReplay *) steps->pdata[i - 1])->index;
+      int cur = ((AugurReplay *) steps->pdata[i])->index;
+      gboolean ok;
+
+      if (node->kind == AUGUR_NODE_SEQUENTIAL)
+        ok = cur > prev;
+      else if (node->kind == AUGUR_NODE_SOME_OF)
+        ok = node->replace ? cur >= prev : cur > prev;
+      else
+        {
+          ok = TRUE;
+          for (guint j = 0; j < i && !node->replace; j++)
+            ok = ok && ((AugurReplay *) steps->pdata[j])->index != cur;
+        }
+
+      if (!ok)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "steps[%u].index: %d cannot follow %d in a %s%s", i, cur, prev,
+                       augur_node_type_name (node), node->replace ? " with replacement" : "");
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }
 
 static AugurReplay *
@@ -574,6 +742,9 @@ replay_from_json (JsonNode         *json,
                    "type: expected \"%s\", as in the pipeline", augur_node_type_name (node));
       return NULL;
     }
+
+  if (!replay_check_members (object, node, error))
+    return NULL;
 
   member = json_object_get_member (object, "applied");
   if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
@@ -617,14 +788,15 @@ replay_from_json (JsonNode         *json,
     {
       JsonNode *element = json_array_get_element (json_node_get_array (member), i);
       JsonNode *index_node;
-      gint64 child;
+      gint64 child = -1;
       AugurReplay *step;
 
       index_node = JSON_NODE_HOLDS_OBJECT (element)
                    ? json_object_get_member (json_node_get_object (element), "index") : NULL;
-      if (index_node == NULL || !JSON_NODE_HOLDS_VALUE (index_node) ||
-          json_node_get_value_type (index_node) != G_TYPE_INT64 ||
-          (child = json_node_get_int (index_node)) < 0 || child >= node->children->len)
+      if (index_node != NULL && JSON_NODE_HOLDS_VALUE (index_node) &&
+          json_node_get_value_type (index_node) == G_TYPE_INT64)
+        child = json_node_get_int (index_node);
+      if (child < 0 || child >= (gint64) node->children->len)
         {
           g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
                        "steps[%u].index: expected the index of one of the group's %u steps",
@@ -640,6 +812,9 @@ replay_from_json (JsonNode         *json,
         }
       g_ptr_array_add (replay->steps, step);
     }
+
+  if (!replay_check_steps (node, replay, error))
+    return NULL;
 
   return g_steal_pointer (&replay);
 }
