@@ -28,6 +28,8 @@ augur_image_new (int width,
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
   g_return_val_if_fail (channels == 1 || channels == 3 || channels == 4, NULL);
+  /* The stride is an int: a row must fit in one. */
+  g_return_val_if_fail (width <= G_MAXINT / channels, NULL);
 
   image = g_atomic_rc_box_new0 (AugurImage);
   image->width = width;
@@ -126,6 +128,8 @@ augur_image_convert (const AugurImage *image,
 {
   AugurImage *out;
 
+  g_return_val_if_fail (channels == 1 || channels == 3 || channels == 4, NULL);
+
   if (image->channels == channels)
     return augur_image_ref ((AugurImage *) image);
 
@@ -168,10 +172,15 @@ augur_image_scale (const AugurImage *image,
                    int               width,
                    int               height)
 {
-  AugurImage *out = augur_image_new (width, height, image->channels);
+  AugurImage *out;
   int nc = image->channels;
-  double sx = (double) image->width / width;
-  double sy = (double) image->height / height;
+  double sx, sy;
+
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+
+  out = augur_image_new (width, height, image->channels);
+  sx = (double) image->width / width;
+  sy = (double) image->height / height;
 
   for (int y = 0; y < height; y++)
     {
@@ -204,8 +213,10 @@ augur_image_scale (const AugurImage *image,
               /* Shrinking: the mean of the covered source pixels. */
               int xs = (int) x0, xe = MAX (xs + 1, MIN ((int) ceil (x1), image->width));
               int ys = (int) y0, ye = MAX (ys + 1, MIN ((int) ceil (y1), image->height));
-              guint sum[4] = { 0 };
-              guint count = (guint) ((xe - xs) * (ye - ys));
+              /* 64 bits: a 100-megapixel image shrunk to one pixel sums
+               * more than 2^32. */
+              guint64 sum[4] = { 0 };
+              guint64 count = (guint64) (xe - xs) * (guint64) (ye - ys);
 
               for (int yy = ys; yy < ye; yy++)
                 {
@@ -353,6 +364,11 @@ augur_image_load_bytes (GBytes  *bytes,
   const gsize chunk = 64 * 1024;
   GdkPixbuf *pixbuf;
 
+  if (len == 0)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT, "empty file, not an image");
+      return NULL;
+    }
   if (format == NULL)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
@@ -384,9 +400,21 @@ augur_image_load_bytes (GBytes  *bytes,
         }
     }
 
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    /* Some loaders (TIFF) read the header only when closed, so the size
+     * check can fire here too; it wins over the loader's own error. */
+    if (!gdk_pixbuf_loader_close (loader, &local_error) && !check.too_large)
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                     "corrupt or truncated %s image: %s", format, local_error->message);
+        return NULL;
+      }
+  }
+
   if (check.too_large)
     {
-      gdk_pixbuf_loader_close (loader, NULL);
       if (check.width <= 0 || check.height <= 0)
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
                      "%s header gives an empty size (%d×%d)", format, check.width, check.height);
@@ -396,17 +424,6 @@ augur_image_load_bytes (GBytes  *bytes,
                      check.width, check.height, (gint64) check.width * check.height, check.max_pixels);
       return NULL;
     }
-
-  {
-    g_autoptr(GError) local_error = NULL;
-
-    if (!gdk_pixbuf_loader_close (loader, &local_error))
-      {
-        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
-                     "corrupt or truncated %s image: %s", format, local_error->message);
-        return NULL;
-      }
-  }
 
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
   if (pixbuf == NULL)
@@ -461,6 +478,8 @@ gboolean
 augur_image_format_from_string (const char       *name,
                                 AugurImageFormat *format)
 {
+  g_return_val_if_fail (name != NULL && format != NULL, FALSE);
+
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     if (g_ascii_strcasecmp (name, formats[i].name) == 0 ||
         g_ascii_strcasecmp (name, formats[i].extension) == 0)
@@ -474,14 +493,18 @@ augur_image_format_from_string (const char       *name,
 const char *
 augur_image_format_extension (AugurImageFormat format)
 {
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (formats), NULL);
   return formats[format].extension;
 }
 
 gboolean
 augur_image_format_available (AugurImageFormat format)
 {
-  g_autoptr(GSList) list = gdk_pixbuf_get_formats ();
+  g_autoptr(GSList) list = NULL;
 
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (formats), FALSE);
+
+  list = gdk_pixbuf_get_formats ();
   for (GSList *l = list; l; l = l->next)
     {
       GdkPixbufFormat *f = l->data;
@@ -505,6 +528,9 @@ augur_image_encode (const AugurImage  *image,
   char *buffer = NULL;
   gsize size = 0;
   gboolean ok;
+
+  g_return_val_if_fail (image != NULL, NULL);
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (formats), NULL);
 
   /* GdkPixbuf writes RGB and RGBA only; JPEG has no alpha. */
   if (image->channels == 1 || (image->channels == 4 && format == AUGUR_IMAGE_FORMAT_JPEG))
