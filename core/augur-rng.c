@@ -90,7 +90,9 @@ augur_rng_int (AugurRng *rng,
     x = augur_rng_next (rng);
   while (x >= limit);
 
-  return lo + (gint64) (x % span);
+  /* In unsigned arithmetic: lo + offset may pass through the signed
+   * overflow that C leaves undefined, for spans over 2^63. */
+  return (gint64) ((guint64) lo + x % span);
 }
 
 double
