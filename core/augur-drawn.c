@@ -188,6 +188,13 @@ augur_drawn_from_json (JsonNode             *node,
 
   for (const AugurDrawnSpec *spec = specs; spec && spec->name; spec++, n_specs++)
     {
+      if (n_specs >= AUGUR_DRAWN_MAX)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "values: the transform declares more than %d values", AUGUR_DRAWN_MAX);
+          goto fail;
+        }
+
       JsonNode *member = json_object_get_member (object, spec->name);
 
       if (member == NULL)
@@ -232,6 +239,21 @@ augur_drawn_from_json (JsonNode             *node,
 
   if (json_object_get_size (object) != n_specs)
     {
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l; l = l->next)
+        {
+          gboolean known = FALSE;
+
+          for (const AugurDrawnSpec *spec = specs; spec && spec->name && !known; spec++)
+            known = g_str_equal (spec->name, l->data);
+          if (!known)
+            {
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                           "values.%s: the transform draws no such value", (const char *) l->data);
+              goto fail;
+            }
+        }
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
                    "values: has %u members, the transform draws %u",
                    json_object_get_size (object), n_specs);
