@@ -3,10 +3,198 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "augur-transform-private.h"
 
-const AugurTransformInfo augur_blur_transforms[] = {
+/* Shared by the blurs -------------------------------------------------------------- */
+
+/* OpenCV's BORDER_REFLECT_101 (gfedcb|abcdefgh|gfedcba), for any offset. */
+static inline int
+reflect_101 (int i,
+             int n)
+{
+  int period;
+
+  if (n == 1)
+    return 0;
+  period = 2 * n - 2;
+  i = abs (i) % period;
+  return i < n ? i : period - i;
+}
+
+/*
+ * Convolves every channel of @src with the symmetric kernel @k (2 r + 1
+ * taps, k[r] the centre) along x, then along y, borders reflected as OpenCV's
+ * default (reflect_101). Accumulates in float; the result is rounded.
+ */
+static AugurImage *
+convolve_separable (const AugurImage *src,
+                    const float      *k,
+                    int               r)
+{
+  int w = src->width, h = src->height, nc = src->channels, rowlen = w * nc;
+  AugurImage *out = augur_image_new_like (src);
+  g_autofree float *tmp = g_new (float, (gsize) rowlen * h);
+  g_autofree float *padded = g_new (float, (gsize) (w + 2 * r) * nc);
+  g_autofree float *acc = g_new (float, rowlen);
+  g_autofree int *rows = g_new (int, 2 * r + 1);
+
+  /* Along x, into tmp. */
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      float *t = tmp + (gsize) y * rowlen;
+
+      for (int i = -r; i < w + r; i++)
+        {
+          const guint8 *p = s + reflect_101 (i, w) * nc;
+          float *d = padded + (gsize) (i + r) * nc;
+
+          for (int c = 0; c < nc; c++)
+            d[c] = p[c];
+        }
+
+      for (int i = 0; i < rowlen; i++)
+        {
+          const float *centre = padded + r * nc + i;
+          float sum = k[r] * centre[0];
+
+          for (int j = 1; j <= r; j++)
+            sum += k[r + j] * (centre[-j * nc] + centre[j * nc]);
+          t[i] = sum;
+        }
+    }
+
+  /* Along y, from tmp. */
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+      const float *centre = tmp + (gsize) y * rowlen;
+
+      for (int j = 0; j <= 2 * r; j++)
+        rows[j] = reflect_101 (y - r + j, h);
+
+      for (int i = 0; i < rowlen; i++)
+        acc[i] = k[r] * centre[i];
+      for (int j = 1; j <= r; j++)
+        {
+          const float *above = tmp + (gsize) rows[r - j] * rowlen;
+          const float *below = tmp + (gsize) rows[r + j] * rowlen;
+          float kj = k[r + j];
+
+          for (int i = 0; i < rowlen; i++)
+            acc[i] += kj * (above[i] + below[i]);
+        }
+      for (int i = 0; i < rowlen; i++)
+        d[i] = augur_clamp_u8 (acc[i]);
+    }
+
+  return out;
+}
+
+/* GaussianBlur ------------------------------------------------------------------- */
+
+enum { GB_BLUR_LIMIT, GB_SIGMA_LIMIT };
+
+#define GB_MAX_KSIZE 255
+#define GB_MAX_SIGMA 50
+
+static const AugurParamSpec gb_params[] = {
+  [GB_BLUR_LIMIT] = {
+    .name = "blur_limit", .label = "Kernel size",
+    .description = "Range of the kernel size in pixels; 0 computes it from sigma "
+                   "(int(3.5 sigma) * 2 + 1, as PIL and Albumentations); even sizes are rounded up to odd",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 0, .max = GB_MAX_KSIZE, .ui_min = 0, .ui_max = 31, .step = 1, .def = { 0, 0 } },
+  [GB_SIGMA_LIMIT] = {
+    .name = "sigma_limit", .label = "Sigma",
+    .description = "Range of the Gaussian's standard deviation, in pixels",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = GB_MAX_SIGMA, .ui_min = 0, .ui_max = 10, .step = 0.1, .def = { 0.5, 3.0 } },
+};
+
+static const AugurDrawnSpec gb_drawn[] = {
+  { "sigma", FALSE, 0, GB_MAX_SIGMA },
+  { "ksize", FALSE, 0, GB_MAX_KSIZE },
   { NULL },
 };
 
-const guint augur_n_blur_transforms = 0;
+static void
+gb_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  /* Albumentations draws sigma first, then the size. */
+  double sigma = augur_rng_range (rng, params[GB_SIGMA_LIMIT].v[0], params[GB_SIGMA_LIMIT].v[1]);
+  gint64 ksize = augur_rng_int (rng, (gint64) params[GB_BLUR_LIMIT].v[0], (gint64) params[GB_BLUR_LIMIT].v[1]);
+
+  augur_drawn_set (drawn, "sigma", sigma);
+  augur_drawn_set (drawn, "ksize", (double) ksize);
+}
+
+/*
+ * Albumentations 2.x create_gaussian_kernel_1d(): a size of 0 is computed
+ * from sigma, an even size is rounded up, the taps are exp(-x^2 / 2 sigma^2)
+ * normalised. Where Albumentations would divide by a zero sigma, OpenCV's
+ * rule (sigma from the size) is used; with neither, nothing is blurred.
+ */
+static AugurImage *
+gb_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  double sigma = augur_drawn_get (drawn, "sigma");
+  int ksize = (int) augur_drawn_get (drawn, "ksize");
+  g_autofree float *k = NULL;
+  double sum = 0;
+  int r;
+
+  if (ksize <= 0)
+    ksize = (int) (sigma * 3.5) * 2 + 1;
+  if (ksize % 2 == 0)
+    ksize++;
+  if (sigma < 1e-6)
+    sigma = 0.3 * ((ksize - 1) * 0.5 - 1) + 0.8;
+
+  r = ksize / 2;
+  if (r == 0 || sigma <= 0)
+    return augur_image_copy (src);
+
+  k = g_new (float, ksize);
+  for (int i = 0; i < ksize; i++)
+    {
+      double x = i - r;
+
+      k[i] = (float) exp (-0.5 * (x / sigma) * (x / sigma));
+      sum += k[i];
+    }
+  for (int i = 0; i < ksize; i++)
+    k[i] = (float) (k[i] / sum);
+
+  /* Every channel, alpha too: a blur is spatial, and Albumentations blurs
+   * all channels alike. */
+  return convolve_separable (src, k, r);
+}
+
+/* The table ---------------------------------------------------------------------- */
+
+const AugurTransformInfo augur_blur_transforms[] = {
+  {
+    .name = "GaussianBlur",
+    .label = "Gaussian blur",
+    .category = AUGUR_CATEGORY_BLUR,
+    .description = "Blur with a Gaussian kernel of random sigma (and size).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = gb_params,
+    .n_params = G_N_ELEMENTS (gb_params),
+    .drawn = gb_drawn,
+    .sample = gb_sample,
+    .apply = gb_apply,
+  },
+};
+
+const guint augur_n_blur_transforms = G_N_ELEMENTS (augur_blur_transforms);

@@ -216,6 +216,8 @@ static const Case cases[] = {
   { "{\"type\": \"ToGray\", \"params\": {\"method\": \"desaturation\"}}", TRUE },
   { "{\"type\": \"ToGray\", \"params\": {\"method\": \"average\"}}", TRUE },
   { "{\"type\": \"ToGray\", \"params\": {\"method\": \"max\"}}", TRUE },
+  { "{\"type\": \"GaussianBlur\"}", FALSE },
+  { "{\"type\": \"GaussianBlur\", \"params\": {\"blur_limit\": [3, 8], \"sigma_limit\": [0, 2]}}", FALSE },
 };
 
 /* Generic properties, for every case ------------------------------------------------ */
@@ -290,14 +292,21 @@ test_alpha_kept (gconstpointer data)
   g_autoptr(AugurNode) node = node_parse (c->json);
   g_autoptr(AugurImage) src = image_scene (40, 30, 4, 9);
 
+  if (!c->keeps_alpha)
+    {
+      g_test_skip ("a spatial filter: alpha is filtered with the colours");
+      return;
+    }
+
   for (guint64 seed = 1; seed <= 5; seed++)
     {
       g_autoptr(AugurImage) out = run_forced (node, src, seed, NULL);
 
+      /* ToGray to one channel drops alpha; every other output keeps it. */
       if (out->channels == 4)
         g_assert_true (alpha_equal (src, out));
       else
-        g_assert_false (c->keeps_alpha);
+        g_assert_cmpint (out->channels, ==, 1);
     }
 }
 
@@ -526,6 +535,90 @@ test_to_gray_pca_and_gray_input (void)
   g_assert_true (node_refused ("{\"type\": \"ToGray\", \"params\": {\"num_output_channels\": 2}}"));
 }
 
+/* GaussianBlur ------------------------------------------------------------------------ */
+
+static void
+test_blur_flat (void)
+{
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = NULL;
+      g_autoptr(AugurImage) out = NULL;
+
+      if (nc == 2)
+        continue;
+      src = image_gray_level (40, 30, nc, 137);
+      out = run_json ("{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [2.5, 2.5]}}", src, 4);
+      /* A flat image stays flat: the kernel sums to 1, borders reflect. */
+      g_assert_true (augur_image_equal (out, src));
+    }
+}
+
+static void
+test_blur_smooths (void)
+{
+  g_autoptr(AugurImage) src = image_noise (96, 96, 3, 0, 255, 8);
+  double m0, s0, m1, s1, m3, s3;
+  g_autoptr(AugurImage) b1 = run_json ("{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [1, 1]}}", src, 1);
+  g_autoptr(AugurImage) b3 = run_json ("{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [3, 3]}}", src, 1);
+
+  image_stats (src, -1, &m0, &s0);
+  image_stats (b1, -1, &m1, &s1);
+  image_stats (b3, -1, &m3, &s3);
+  g_test_message ("std: %.2f, sigma 1: %.2f, sigma 3: %.2f", s0, s1, s3);
+  /* White noise through a 2D Gaussian of sigma s keeps about 1 / (2 s
+   * sqrt(pi)) of its standard deviation: 0.28 at 1, 0.09 at 3. */
+  g_assert_cmpfloat (s1, <, 0.35 * s0);
+  g_assert_cmpfloat (s1, >, 0.20 * s0);
+  g_assert_cmpfloat (s3, <, 0.13 * s0);
+  g_assert_cmpfloat (s3, <, s1);
+  g_assert_cmpfloat_with_epsilon (m1, m0, 1.0);
+  g_assert_cmpfloat_with_epsilon (m3, m0, 1.0);
+}
+
+/* The reach of the kernel, seen on a one-row image (the vertical pass is
+ * then the identity) holding one white pixel. */
+static int
+impulse_reach (const char *params)
+{
+  g_autoptr(AugurImage) src = image_gray_level (41, 1, 1, 0);
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"GaussianBlur\", \"params\": %s}", params);
+  g_autoptr(AugurImage) out = NULL;
+  int reach = 0;
+
+  augur_image_row (src, 0)[20] = 255;
+  out = run_json (json, src, 1);
+  for (int x = 0; x < 41; x++)
+    if (augur_image_row (out, 0)[x] != 0)
+      reach = MAX (reach, abs (x - 20));
+  return reach;
+}
+
+static void
+test_blur_kernel_size (void)
+{
+  /* sigma 1, size from sigma: int(3.5) * 2 + 1 = 7 taps. */
+  g_assert_cmpint (impulse_reach ("{\"sigma_limit\": [1, 1]}"), ==, 3);
+  /* A given size bounds the kernel whatever sigma; even sizes round up. */
+  g_assert_cmpint (impulse_reach ("{\"sigma_limit\": [5, 5], \"blur_limit\": [3, 3]}"), ==, 1);
+  g_assert_cmpint (impulse_reach ("{\"sigma_limit\": [5, 5], \"blur_limit\": [4, 4]}"), ==, 2);
+}
+
+static void
+test_blur_border (void)
+{
+  g_autoptr(AugurImage) src = image_gray_level (9, 1, 1, 0);
+  g_autoptr(AugurImage) out = NULL;
+
+  /* Three nearly equal taps: reflect_101 mirrors x = 1 (black) for x = -1,
+   * so the corner becomes 255 / 3 (replicating the border would give 170). */
+  augur_image_row (src, 0)[0] = 255;
+  out = run_json ("{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [50, 50], \"blur_limit\": [3, 3]}}", src, 1);
+  g_assert_cmpint (abs (augur_image_row (out, 0)[0] - 85), <=, 1);
+  g_assert_cmpint (abs (augur_image_row (out, 0)[1] - 85), <=, 1);
+  g_assert_cmpint (augur_image_row (out, 0)[2], ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +642,11 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/hsv/sat-val", test_hsv_sat_val);
   g_test_add_func ("/pixel/to-gray/methods", test_to_gray);
   g_test_add_func ("/pixel/to-gray/pca-gray-input", test_to_gray_pca_and_gray_input);
+
+  g_test_add_func ("/pixel/blur/flat", test_blur_flat);
+  g_test_add_func ("/pixel/blur/smooths", test_blur_smooths);
+  g_test_add_func ("/pixel/blur/kernel-size", test_blur_kernel_size);
+  g_test_add_func ("/pixel/blur/border", test_blur_border);
 
   return g_test_run ();
 }
