@@ -1,0 +1,1561 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-runner"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "augur-error.h"
+#include "augur-rng.h"
+#include "augur-runner.h"
+
+G_DEFINE_QUARK (augur-runner-error-quark, augur_runner_error)
+
+static const char *const format_names[] = {
+  [AUGUR_IMAGE_FORMAT_PNG]  = "png",
+  [AUGUR_IMAGE_FORMAT_JPEG] = "jpeg",
+  [AUGUR_IMAGE_FORMAT_WEBP] = "webp",
+};
+
+const char *
+augur_runner_format_name (AugurImageFormat format)
+{
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (format_names), NULL);
+  return format_names[format];
+}
+
+/* One output of one input. */
+typedef struct
+{
+  guint        variant;
+  guint64      seed;
+  char        *output;  /* relative to the output folder, '/'-separated */
+  AugurReplay *replay;  /* replays only: read from the manifest */
+} Variant;
+
+static void
+variant_clear (gpointer data)
+{
+  Variant *v = data;
+
+  g_free (v->output);
+  g_clear_pointer (&v->replay, augur_replay_free);
+}
+
+/* One input and its variants: what a worker does in one go. */
+typedef struct
+{
+  guint      seq;
+  guint      root;
+  char      *source;
+  char      *path;
+  GArray    *variants;  /* Variant */
+  /* results */
+  GPtrArray *lines;     /* char *, manifest lines, in variant order */
+  GError    *error;
+} Job;
+
+static Job *
+job_new (guint       root,
+         const char *source,
+         const char *path)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->root = root;
+  job->source = g_strdup (source);
+  job->path = g_strdup (path);
+  job->variants = g_array_new (FALSE, TRUE, sizeof (Variant));
+  g_array_set_clear_func (job->variants, variant_clear);
+  job->lines = g_ptr_array_new_with_free_func (g_free);
+  return job;
+}
+
+static void
+job_free (Job *job)
+{
+  g_free (job->source);
+  g_free (job->path);
+  g_array_unref (job->variants);
+  g_ptr_array_unref (job->lines);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+/* A manifest line read (replays), or the error that refused it. */
+typedef struct
+{
+  guint    lineno;
+  guint    root;
+  char    *source;
+  Variant  variant;
+  GError  *error;
+} Line;
+
+static void
+line_free (Line *line)
+{
+  g_free (line->source);
+  variant_clear (&line->variant);
+  g_clear_error (&line->error);
+  g_free (line);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Line, line_free)
+
+struct _AugurRunner
+{
+  AugurRecipe         *recipe;      /* its seed is the run's seed */
+  guint                variants;
+  guint                threads;
+  guint                shard_index; /* 0-based */
+  guint                shard_count;
+  gboolean             resume;
+  AugurImageFormat     format;
+  int                  quality;
+  char                *manifest;    /* as set, or NULL for the default */
+  char                *manifest_default;
+  gint64               max_pixels;
+  AugurRunnerProgress  progress;
+  AugurRunnerFailure   failure;
+  gpointer             user_data;
+
+  GPtrArray           *roots;       /* char *, the INPUT arguments as given */
+  GPtrArray           *roots_abs;   /* char *, the folder of each root, absolute */
+  GPtrArray           *inputs;      /* AugurRunnerInput, sorted */
+
+  /* Replays */
+  gboolean             replaying;
+  char                *replay_path;
+  FILE                *replay_file;
+  guint                replay_lineno;
+  guint                replay_lines;
+  Line                *lookahead;
+  GHashTable          *outputs_seen;
+
+  /* During a run */
+  char                *output_dir;
+  guint                cursor;
+  GAsyncQueue         *results;
+};
+
+void
+augur_runner_input_free (AugurRunnerInput *input)
+{
+  if (input == NULL)
+    return;
+  g_free (input->key);
+  g_free (input->path);
+  g_free (input->stem);
+  g_clear_error (&input->error);
+  g_free (input);
+}
+
+static AugurRunner *
+runner_new (void)
+{
+  AugurRunner *runner = g_new0 (AugurRunner, 1);
+
+  runner->variants = 1;
+  runner->threads = MAX (g_get_num_processors (), 1);
+  runner->shard_count = 1;
+  runner->format = AUGUR_IMAGE_FORMAT_PNG;
+  runner->quality = AUGUR_RUNNER_DEFAULT_QUALITY;
+  runner->max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
+  runner->roots = g_ptr_array_new_with_free_func (g_free);
+  runner->roots_abs = g_ptr_array_new_with_free_func (g_free);
+  runner->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_runner_input_free);
+  return runner;
+}
+
+/**
+ * augur_runner_new:
+ * @recipe: the recipe to apply (copied); its seed is the default seed
+ */
+AugurRunner *
+augur_runner_new (const AugurRecipe *recipe)
+{
+  AugurRunner *runner;
+
+  g_return_val_if_fail (recipe != NULL, NULL);
+
+  runner = runner_new ();
+  runner->recipe = augur_recipe_copy (recipe);
+  return runner;
+}
+
+void
+augur_runner_free (AugurRunner *runner)
+{
+  if (runner == NULL)
+    return;
+  g_clear_pointer (&runner->recipe, augur_recipe_free);
+  g_free (runner->manifest);
+  g_free (runner->manifest_default);
+  g_ptr_array_unref (runner->roots);
+  g_ptr_array_unref (runner->roots_abs);
+  g_ptr_array_unref (runner->inputs);
+  g_free (runner->replay_path);
+  g_clear_pointer (&runner->replay_file, fclose);
+  g_clear_pointer (&runner->lookahead, line_free);
+  g_clear_pointer (&runner->outputs_seen, g_hash_table_unref);
+  g_free (runner->output_dir);
+  g_free (runner);
+}
+
+void
+augur_runner_set_seed (AugurRunner *runner,
+                       guint64      seed)
+{
+  g_return_if_fail (!runner->replaying);
+  runner->recipe->seed = seed & AUGUR_SEED_MASK;
+}
+
+void
+augur_runner_set_variants (AugurRunner *runner,
+                           guint        variants)
+{
+  g_return_if_fail (variants > 0);
+  runner->variants = variants;
+}
+
+void
+augur_runner_set_threads (AugurRunner *runner,
+                          guint        threads)
+{
+  runner->threads = threads > 0 ? threads : MAX (g_get_num_processors (), 1);
+}
+
+/* @index is 1-based, as on the command line. */
+void
+augur_runner_set_shard (AugurRunner *runner,
+                        guint        index,
+                        guint        count)
+{
+  g_return_if_fail (count > 0 && index >= 1 && index <= count);
+  runner->shard_index = index - 1;
+  runner->shard_count = count;
+  g_clear_pointer (&runner->manifest_default, g_free);
+}
+
+void
+augur_runner_set_resume (AugurRunner *runner,
+                         gboolean     resume)
+{
+  runner->resume = resume;
+}
+
+void
+augur_runner_set_format (AugurRunner      *runner,
+                         AugurImageFormat  format,
+                         int               quality)
+{
+  g_return_if_fail (!runner->replaying);
+  g_return_if_fail ((guint) format < G_N_ELEMENTS (format_names));
+  runner->format = format;
+  runner->quality = CLAMP (quality, 1, 100);
+}
+
+void
+augur_runner_set_manifest (AugurRunner *runner,
+                           const char  *path)
+{
+  g_free (runner->manifest);
+  runner->manifest = g_strdup (path);
+}
+
+void
+augur_runner_set_max_pixels (AugurRunner *runner,
+                             gint64       max_pixels)
+{
+  runner->max_pixels = max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS;
+}
+
+void
+augur_runner_set_callbacks (AugurRunner         *runner,
+                            AugurRunnerProgress  progress,
+                            AugurRunnerFailure   failure,
+                            gpointer             user_data)
+{
+  runner->progress = progress;
+  runner->failure = failure;
+  runner->user_data = user_data;
+}
+
+/* Inputs -------------------------------------------------------------------------- */
+
+static const char *const image_extensions[] = {
+  "png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp",
+};
+
+/* Whether a file found in an input folder counts as an input, by its
+ * extension. Its content is checked by magic bytes when it is read. */
+gboolean
+augur_runner_is_image_name (const char *name)
+{
+  const char *dot = strrchr (name, '.');
+
+  if (dot == NULL || dot == name)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (image_extensions); i++)
+    if (g_ascii_strcasecmp (dot + 1, image_extensions[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The key without the extension of its last component. */
+static char *
+stem_of (const char *key)
+{
+  const char *slash = strrchr (key, '/');
+  const char *base = slash ? slash + 1 : key;
+  const char *dot = strrchr (base, '.');
+
+  if (dot == NULL || dot == base)
+    return g_strdup (key);
+  return g_strndup (key, (gsize) (dot - key));
+}
+
+/**
+ * augur_runner_output_name:
+ *
+ * Returns: `STEM_VARIANT.EXT`, the output of one variant of one input,
+ *   relative to the output folder
+ */
+char *
+augur_runner_output_name (const char       *stem,
+                          guint             variant,
+                          AugurImageFormat  format)
+{
+  return g_strdup_printf ("%s_%u.%s", stem, variant, augur_image_format_extension (format));
+}
+
+static AugurRunnerInput *
+input_new (guint       root,
+           const char *key,
+           const char *path)
+{
+  AugurRunnerInput *input = g_new0 (AugurRunnerInput, 1);
+
+  input->root = root;
+  input->key = g_strdup (key);
+  input->path = g_strdup (path);
+  input->stem = stem_of (key);
+  if (!g_utf8_validate (key, -1, NULL))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (&input->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                   "%s: the file name is not UTF-8, which the manifest cannot record", display);
+    }
+  return input;
+}
+
+static gboolean
+set_errno_error (GError     **error,
+                 int          saved_errno,
+                 const char  *path,
+                 const char  *what)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               "%s: %s%s%s", display, what ? what : "", what ? ": " : "", g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped;
+ * symbolic links to files are followed, to folders not (no loops). */
+static gboolean
+walk (const char  *dir_path,
+      const char  *prefix,
+      guint        root,
+      GPtrArray   *inputs,
+      guint        depth,
+      GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (depth > 256)
+    {
+      g_autofree char *display = g_filename_display_name (dir_path);
+
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                   "%s: folders nested too deeply", display);
+      return FALSE;
+    }
+
+  dir = g_dir_open (dir_path, 0, error);
+  if (dir == NULL)
+    return FALSE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *full = NULL;
+      g_autofree char *key = NULL;
+      GStatBuf st;
+
+      if (name[0] == '.')
+        continue;
+
+      full = g_build_filename (dir_path, name, NULL);
+      key = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
+
+      if (g_lstat (full, &st) != 0)
+        return set_errno_error (error, errno, full, NULL);
+
+      if (S_ISDIR (st.st_mode))
+        {
+          if (!walk (full, key, root, inputs, depth + 1, error))
+            return FALSE;
+          continue;
+        }
+
+      if (S_ISLNK (st.st_mode) && g_stat (full, &st) != 0)
+        continue; /* a dangling link */
+
+      if (S_ISREG (st.st_mode) && augur_runner_is_image_name (name))
+        g_ptr_array_add (inputs, input_new (root, key, full));
+    }
+
+  return TRUE;
+}
+
+static int
+compare_inputs (gconstpointer a,
+                gconstpointer b)
+{
+  const AugurRunnerInput *x = *(AugurRunnerInput *const *) a;
+  const AugurRunnerInput *y = *(AugurRunnerInput *const *) b;
+
+  return strcmp (x->key, y->key);
+}
+
+/**
+ * augur_runner_collect_inputs:
+ * @paths: files and folders
+ * @roots: (out) (optional): for each path, the absolute folder its keys
+ *   are relative to (a folder given: itself; a file: its folder)
+ *
+ * Lists the inputs under @paths: files given directly whatever their name,
+ * and in folders (recursively) the files with an image extension. The
+ * order is that of @paths, then of the keys, bytewise.
+ *
+ * Returns: (transfer full): AugurRunnerInput
+ */
+GPtrArray *
+augur_runner_collect_inputs (const char * const  *paths,
+                             GPtrArray          **roots,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_runner_input_free);
+  g_autoptr(GPtrArray) abs_roots = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; paths[i]; i++)
+    {
+      const char *path = paths[i];
+      g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) != 0)
+        return set_errno_error (error, errno, path, NULL), NULL;
+
+      if (S_ISDIR (st.st_mode))
+        {
+          guint start = inputs->len;
+
+          if (!walk (path, "", i, inputs, 0, error))
+            return NULL;
+          qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
+          g_ptr_array_add (abs_roots, g_steal_pointer (&absolute));
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          g_autofree char *base = g_path_get_basename (absolute);
+
+          g_ptr_array_add (inputs, input_new (i, base, path));
+          g_ptr_array_add (abs_roots, g_path_get_dirname (absolute));
+        }
+      else
+        {
+          g_autofree char *display = g_filename_display_name (path);
+
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                       "%s: not a file or a folder", display);
+          return NULL;
+        }
+    }
+
+  if (roots)
+    *roots = g_steal_pointer (&abs_roots);
+  return g_steal_pointer (&inputs);
+}
+
+/**
+ * augur_runner_add_inputs:
+ *
+ * Adds the inputs found under @paths (see augur_runner_collect_inputs()).
+ * May be called once.
+ */
+gboolean
+augur_runner_add_inputs (AugurRunner        *runner,
+                         const char * const *paths,
+                         GError            **error)
+{
+  g_autoptr(GPtrArray) roots = NULL;
+  g_autoptr(GPtrArray) inputs = NULL;
+
+  g_return_val_if_fail (!runner->replaying, FALSE);
+  g_return_val_if_fail (runner->roots->len == 0, FALSE);
+
+  inputs = augur_runner_collect_inputs (paths, &roots, error);
+  if (inputs == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < roots->len; i++)
+    {
+      if (!g_utf8_validate (roots->pdata[i], -1, NULL))
+        {
+          g_autofree char *display = g_filename_display_name (roots->pdata[i]);
+
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                       "%s: the path is not UTF-8, which the manifest cannot record", display);
+          return FALSE;
+        }
+      g_ptr_array_add (runner->roots, g_strdup (paths[i]));
+      g_ptr_array_add (runner->roots_abs, g_strdup (roots->pdata[i]));
+    }
+  g_ptr_array_extend_and_steal (runner->inputs, g_steal_pointer (&inputs));
+  return TRUE;
+}
+
+/* Two inputs must not share an output name (a.png and a.jpg, or the same
+ * relative path under two roots). */
+static gboolean
+check_collisions (AugurRunner  *runner,
+                  GError      **error)
+{
+  g_autoptr(GHashTable) stems = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < runner->inputs->len; i++)
+    {
+      AugurRunnerInput *input = runner->inputs->pdata[i];
+      AugurRunnerInput *other = g_hash_table_lookup (stems, input->stem);
+
+      if (other != NULL)
+        {
+          g_autofree char *name = augur_runner_output_name (input->stem, 0, runner->format);
+          g_autofree char *a = g_filename_display_name (other->path);
+          g_autofree char *b = g_filename_display_name (input->path);
+
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_COLLISION,
+                       "%s and %s would both be written as %s (and its other variants); "
+                       "rename one, or run them separately", a, b, name);
+          return FALSE;
+        }
+      g_hash_table_insert (stems, input->stem, input);
+    }
+  return TRUE;
+}
+
+/* Folders: output and inputs may not overlap --------------------------------------- */
+
+/* An absolute path with symbolic links resolved, for a path that may not
+ * exist yet: its longest existing ancestor is resolved. */
+static char *
+resolve_path (const char *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *parent = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *resolved_parent = NULL;
+  char *resolved = realpath (absolute, NULL);
+
+  if (resolved != NULL)
+    {
+      char *copy = g_strdup (resolved);
+
+      free (resolved);
+      return copy;
+    }
+
+  parent = g_path_get_dirname (absolute);
+  if (g_str_equal (parent, absolute))
+    return g_steal_pointer (&absolute);
+
+  base = g_path_get_basename (absolute);
+  resolved_parent = resolve_path (parent);
+  return g_build_filename (resolved_parent, base, NULL);
+}
+
+/* Whether @path is @folder or inside it. */
+static gboolean
+is_within (const char *path,
+           const char *folder)
+{
+  gsize n = strlen (folder);
+
+  if (g_str_equal (folder, "/"))
+    return TRUE;
+  return strncmp (path, folder, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/**
+ * augur_runner_check_overlap:
+ * @roots: the inputs, files or folders
+ *
+ * Refuses an output folder that is an input folder or inside one, and an
+ * input (file or folder) inside the output folder: a run never writes
+ * among its inputs.
+ */
+gboolean
+augur_runner_check_overlap (const char * const  *roots,
+                            guint                n_roots,
+                            const char          *output_dir,
+                            GError             **error)
+{
+  g_autofree char *out = resolve_path (output_dir);
+
+  for (guint i = 0; i < n_roots; i++)
+    {
+      g_autofree char *root = resolve_path (roots[i]);
+      g_autofree char *display_root = g_filename_display_name (roots[i]);
+      g_autofree char *display_out = g_filename_display_name (output_dir);
+      gboolean is_dir = g_file_test (root, G_FILE_TEST_IS_DIR);
+
+      if (is_dir && is_within (out, root))
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_OVERLAP,
+                       g_str_equal (out, root)
+                       ? "the output folder %s is the input folder %s; choose a folder outside the inputs"
+                       : "the output folder %s is inside the input folder %s; choose a folder outside the inputs",
+                       display_out, display_root);
+          return FALSE;
+        }
+      if (is_within (root, out))
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_OVERLAP,
+                       "the input %s is inside the output folder %s; choose a folder outside the inputs",
+                       display_root, display_out);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Manifests ------------------------------------------------------------------------ */
+
+/**
+ * augur_runner_get_manifest_path:
+ *
+ * The manifest set with augur_runner_set_manifest(), or by default
+ * `OUTDIR/manifest.jsonl`, and for a shard `OUTDIR/manifest.shard-I-of-N.jsonl`
+ * (shards often share one output folder; each writes its own manifest).
+ */
+const char *
+augur_runner_get_manifest_path (AugurRunner *runner,
+                                const char  *output_dir)
+{
+  g_autofree char *name = NULL;
+
+  if (runner->manifest)
+    return runner->manifest;
+
+  if (runner->shard_count > 1)
+    name = g_strdup_printf ("manifest.shard-%u-of-%u.jsonl", runner->shard_index + 1, runner->shard_count);
+  else
+    name = g_strdup (AUGUR_MANIFEST_DEFAULT_NAME);
+
+  g_free (runner->manifest_default);
+  runner->manifest_default = g_build_filename (output_dir, name, NULL);
+  return runner->manifest_default;
+}
+
+/* The first line: the same for every shard of one run. The recipe is
+ * written with the seed the run used. */
+static char *
+manifest_header (AugurRunner *runner)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "manifest");
+  json_builder_add_string_value (builder, AUGUR_MANIFEST_FORMAT);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, AUGUR_MANIFEST_VERSION);
+  json_builder_set_member_name (builder, "recipe");
+  json_builder_add_value (builder, augur_recipe_to_json (runner->recipe));
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, format_names[runner->format]);
+  json_builder_set_member_name (builder, "quality");
+  json_builder_add_int_value (builder, runner->quality);
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < runner->roots_abs->len; i++)
+    json_builder_add_string_value (builder, runner->roots_abs->pdata[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return augur_json_to_string (root, FALSE);
+}
+
+static char *
+manifest_line (AugurRunner       *runner,
+               const Job         *job,
+               const Variant     *variant,
+               const AugurReplay *replay)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, job->source);
+  json_builder_set_member_name (builder, "root");
+  json_builder_add_int_value (builder, job->root);
+  json_builder_set_member_name (builder, "output");
+  json_builder_add_string_value (builder, variant->output);
+  json_builder_set_member_name (builder, "variant");
+  json_builder_add_int_value (builder, variant->variant);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) variant->seed);
+  json_builder_set_member_name (builder, "replay");
+  json_builder_add_value (builder, augur_replay_to_json (replay, runner->recipe->pipeline));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return augur_json_to_string (root, FALSE);
+}
+
+/* Reads one line of at most @max bytes (without its newline) into @line.
+ * A longer line is read to its end and reported with *too_long.
+ * Returns: FALSE at the end of the file */
+static gboolean
+read_line (FILE     *file,
+           GString  *line,
+           gsize     max,
+           gboolean *too_long,
+           GError  **error)
+{
+  char chunk[64 * 1024];
+  gboolean any = FALSE;
+
+  g_string_truncate (line, 0);
+  *too_long = FALSE;
+
+  while (fgets (chunk, sizeof chunk, file) != NULL)
+    {
+      gsize len = strlen (chunk);
+      gboolean end = len > 0 && chunk[len - 1] == '\n';
+
+      any = TRUE;
+      if (end)
+        len--;
+      if (!*too_long)
+        {
+          if (line->len + len > max)
+            {
+              *too_long = TRUE;
+              g_string_truncate (line, 0);
+            }
+          else
+            g_string_append_len (line, chunk, (gssize) len);
+        }
+      if (end)
+        break;
+    }
+
+  if (ferror (file))
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                   "read error: %s", g_strerror (errno));
+      return FALSE;
+    }
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return any;
+}
+
+static JsonNode *
+parse_manifest_line (AugurRunner  *runner,
+                     const char   *text,
+                     gsize         len,
+                     GError      **error)
+{
+  JsonNode *node = augur_json_parse_limited (text, (gssize) len, AUGUR_MANIFEST_MAX_LINE,
+                                             AUGUR_RECIPE_MAX_DEPTH * 4 + 8, error);
+
+  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "expected a JSON object");
+      g_clear_pointer (&node, json_node_unref);
+    }
+  return node;
+}
+
+static gboolean
+get_member (JsonObject   *object,
+            const char   *name,
+            GType         type,
+            JsonNode    **out,
+            GError      **error)
+{
+  JsonNode *member = json_object_get_member (object, name);
+
+  if (member == NULL)
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: missing", name);
+      return FALSE;
+    }
+  if (type == JSON_TYPE_ARRAY ? !JSON_NODE_HOLDS_ARRAY (member)
+      : type == JSON_TYPE_OBJECT ? !JSON_NODE_HOLDS_OBJECT (member)
+      : (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: expected %s", name,
+                   type == JSON_TYPE_ARRAY ? "a list" : type == JSON_TYPE_OBJECT ? "an object"
+                   : type == G_TYPE_STRING ? "a string" : type == G_TYPE_INT64 ? "an integer" : "a value");
+      return FALSE;
+    }
+  *out = member;
+  return TRUE;
+}
+
+static gboolean
+get_int (JsonObject  *object,
+         const char  *name,
+         gint64       min,
+         gint64       max,
+         gint64      *out,
+         GError     **error)
+{
+  JsonNode *member;
+
+  if (!get_member (object, name, G_TYPE_INT64, &member, error))
+    return FALSE;
+  *out = json_node_get_int (member);
+  if (*out < min || *out > max)
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "%s: %" G_GINT64_FORMAT " is outside [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+                   name, *out, min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_only_members (JsonObject         *object,
+                    const char * const *allowed,
+                    GError            **error)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (GList *l = names; l; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      {
+        g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                     "%s: unknown member", (char *) l->data);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* A relative path that stays below its folder: no empty, "." or ".."
+ * component, not absolute. Manifests are untrusted. */
+static gboolean
+is_safe_relative (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (*path == '\0' || *path == '/' || strchr (path, '\\') != NULL)
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i]; i++)
+    if (*parts[i] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_header (AugurRunner  *runner,
+             JsonObject   *object,
+             GError      **error)
+{
+  static const char *const fields[] = { "manifest", "version", "recipe", "format", "quality", "inputs", NULL };
+  JsonNode *member;
+  gint64 value;
+  JsonArray *inputs;
+
+  if (!get_member (object, "manifest", G_TYPE_STRING, &member, error))
+    return FALSE;
+  if (!g_str_equal (json_node_get_string (member), AUGUR_MANIFEST_FORMAT))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "manifest: expected \"%s\"", AUGUR_MANIFEST_FORMAT);
+      return FALSE;
+    }
+  if (!get_int (object, "version", AUGUR_MANIFEST_VERSION, AUGUR_MANIFEST_VERSION, &value, error) ||
+      !check_only_members (object, fields, error))
+    return FALSE;
+
+  if (!get_member (object, "recipe", JSON_TYPE_OBJECT, &member, error))
+    return FALSE;
+  runner->recipe = augur_recipe_from_json (member, error);
+  if (runner->recipe == NULL)
+    {
+      g_prefix_error (error, "recipe: ");
+      return FALSE;
+    }
+
+  if (!get_member (object, "format", G_TYPE_STRING, &member, error))
+    return FALSE;
+  if (!augur_image_format_from_string (json_node_get_string (member), &runner->format))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "format: \"%s\" is not png, jpeg or webp", json_node_get_string (member));
+      return FALSE;
+    }
+  if (!get_int (object, "quality", 1, 100, &value, error))
+    return FALSE;
+  runner->quality = (int) value;
+
+  if (!get_member (object, "inputs", JSON_TYPE_ARRAY, &member, error))
+    return FALSE;
+  inputs = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (inputs); i++)
+    {
+      JsonNode *element = json_array_get_element (inputs, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
+          !g_path_is_absolute (json_node_get_string (element)))
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                       "inputs[%u]: expected an absolute path", i);
+          return FALSE;
+        }
+      g_ptr_array_add (runner->roots, g_strdup (json_node_get_string (element)));
+      g_ptr_array_add (runner->roots_abs, g_strdup (json_node_get_string (element)));
+    }
+  return TRUE;
+}
+
+/**
+ * augur_runner_new_replay:
+ * @manifest: a manifest written by a run
+ *
+ * A runner that reproduces the outputs listed in @manifest: the recipe,
+ * format and inputs come from its header, each output from its line's
+ * replay (checked against the pipeline). The manifest is untrusted: each
+ * line is size- and depth-limited, paths must stay below their folders,
+ * and errors name the line.
+ */
+AugurRunner *
+augur_runner_new_replay (const char  *manifest,
+                         GError     **error)
+{
+  g_autoptr(AugurRunner) runner = runner_new ();
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(JsonNode) header = NULL;
+  g_autofree char *display = g_filename_display_name (manifest);
+  gboolean too_long;
+  int c;
+
+  runner->replaying = TRUE;
+  runner->replay_path = g_strdup (manifest);
+  runner->outputs_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  runner->replay_file = g_fopen (manifest, "rb");
+  if (runner->replay_file == NULL)
+    return set_errno_error (error, errno, manifest, NULL), NULL;
+
+  /* Count the lines first, for the progress. */
+  while ((c = getc (runner->replay_file)) != EOF)
+    if (c == '\n')
+      runner->replay_lines++;
+  rewind (runner->replay_file);
+
+  if (!read_line (runner->replay_file, line, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
+    {
+      if (error && *error == NULL)
+        g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: empty", display);
+      else
+        g_prefix_error (error, "%s: ", display);
+      return NULL;
+    }
+  runner->replay_lineno = 1;
+  if (too_long)
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "%s:1: longer than %d bytes", display, AUGUR_MANIFEST_MAX_LINE);
+      return NULL;
+    }
+
+  header = parse_manifest_line (runner, line->str, line->len, error);
+  if (header == NULL || !read_header (runner, json_node_get_object (header), error))
+    {
+      g_prefix_error (error, "%s:1: ", display);
+      return NULL;
+    }
+
+  return g_steal_pointer (&runner);
+}
+
+static gboolean
+parse_line_fields (AugurRunner  *runner,
+                   JsonObject   *object,
+                   Line         *line,
+                   GError      **error)
+{
+  static const char *const fields[] = { "source", "root", "output", "variant", "seed", "replay", NULL };
+  g_autofree char *suffix = g_strconcat (".", augur_image_format_extension (runner->format), NULL);
+  JsonNode *member;
+  gint64 value;
+  const char *output;
+
+  if (!check_only_members (object, fields, error))
+    return FALSE;
+
+  if (!get_member (object, "source", G_TYPE_STRING, &member, error))
+    return FALSE;
+  if (!is_safe_relative (json_node_get_string (member)))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "source: \"%s\" is not a relative path below its input folder", json_node_get_string (member));
+      return FALSE;
+    }
+  line->source = g_strdup (json_node_get_string (member));
+
+  if (!get_int (object, "root", 0, (gint64) runner->roots->len - 1, &value, error))
+    return FALSE;
+  line->root = (guint) value;
+
+  if (!get_member (object, "output", G_TYPE_STRING, &member, error))
+    return FALSE;
+  output = json_node_get_string (member);
+  if (!is_safe_relative (output) || !g_str_has_suffix (output, suffix) ||
+      *(strrchr (output, '/') ? strrchr (output, '/') + 1 : output) == '.')
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "output: \"%s\" is not a relative path below the output folder ending in %s",
+                   output, suffix);
+      return FALSE;
+    }
+  if (g_hash_table_contains (runner->outputs_seen, output))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                   "output: \"%s\" is listed twice", output);
+      return FALSE;
+    }
+  line->variant.output = g_strdup (output);
+
+  if (!get_int (object, "variant", 0, G_MAXINT, &value, error))
+    return FALSE;
+  line->variant.variant = (guint) value;
+  if (!get_int (object, "seed", 0, (gint64) AUGUR_SEED_MASK, &value, error))
+    return FALSE;
+  line->variant.seed = (guint64) value;
+
+  if (!get_member (object, "replay", JSON_TYPE_OBJECT, &member, error))
+    return FALSE;
+  line->variant.replay = augur_replay_from_json (member, runner->recipe->pipeline, error);
+  if (line->variant.replay == NULL)
+    return FALSE;
+
+  g_hash_table_add (runner->outputs_seen, g_strdup (output));
+  return TRUE;
+}
+
+/* The next line of the manifest, NULL at its end (or on a read error,
+ * which is then set). A malformed line comes back with its error set. */
+static Line *
+next_line (AugurRunner  *runner,
+           GError      **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *display = g_filename_display_name (runner->replay_path);
+  g_autoptr(Line) line = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gboolean too_long;
+
+  do
+    {
+      if (!read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
+        return NULL;
+      runner->replay_lineno++;
+    }
+  while (text->len == 0 && !too_long);
+
+  line = g_new0 (Line, 1);
+  line->lineno = runner->replay_lineno;
+
+  if (too_long)
+    g_set_error (&line->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                 "longer than %d bytes", AUGUR_MANIFEST_MAX_LINE);
+  else if ((node = parse_manifest_line (runner, text->str, text->len, &line->error)) != NULL)
+    parse_line_fields (runner, json_node_get_object (node), line, &line->error);
+
+  if (line->error)
+    g_prefix_error (&line->error, "%s:%u: ", display, line->lineno);
+  return g_steal_pointer (&line);
+}
+
+static char *
+source_path (AugurRunner *runner,
+             guint        root,
+             const char  *source)
+{
+  return g_build_filename (runner->roots->pdata[root], source, NULL);
+}
+
+/* Replays: consecutive lines of one source make one job (one decode). */
+static Job *
+next_replay_job (AugurRunner  *runner,
+                 GError      **error)
+{
+  g_autoptr(Job) job = NULL;
+
+  for (;;)
+    {
+      g_autoptr(Line) line = g_steal_pointer (&runner->lookahead);
+
+      if (line == NULL)
+        line = next_line (runner, error);
+      if (line == NULL)
+        return (error && *error) ? NULL : g_steal_pointer (&job);
+
+      if (line->error)
+        {
+          if (job != NULL)
+            {
+              runner->lookahead = g_steal_pointer (&line);
+              return g_steal_pointer (&job);
+            }
+          job = job_new (0, "", "");
+          job->error = g_steal_pointer (&line->error);
+          return g_steal_pointer (&job);
+        }
+
+      if (job != NULL && (job->root != line->root || !g_str_equal (job->source, line->source)))
+        {
+          runner->lookahead = g_steal_pointer (&line);
+          return g_steal_pointer (&job);
+        }
+
+      if (job == NULL)
+        {
+          g_autofree char *path = source_path (runner, line->root, line->source);
+
+          job = job_new (line->root, line->source, path);
+        }
+      g_array_append_val (job->variants, line->variant);
+      memset (&line->variant, 0, sizeof line->variant); /* moved */
+    }
+}
+
+static Job *
+next_apply_job (AugurRunner *runner)
+{
+  while (runner->cursor < runner->inputs->len)
+    {
+      guint i = runner->cursor++;
+      AugurRunnerInput *input = runner->inputs->pdata[i];
+      Job *job;
+
+      if (i % runner->shard_count != runner->shard_index)
+        continue;
+
+      job = job_new (input->root, input->key, input->path);
+      if (input->error)
+        {
+          job->error = g_error_copy (input->error);
+          return job;
+        }
+      for (guint k = 0; k < runner->variants; k++)
+        {
+          Variant v = { 0 };
+
+          v.variant = k;
+          v.seed = augur_seed_derive (runner->recipe->seed, input->key, k);
+          v.output = augur_runner_output_name (input->stem, k, runner->format);
+          g_array_append_val (job->variants, v);
+        }
+      return job;
+    }
+  return NULL;
+}
+
+/* Workers -------------------------------------------------------------------------- */
+
+static char *
+part_path (const char *final)
+{
+  g_autofree char *dir = g_path_get_dirname (final);
+  g_autofree char *base = g_path_get_basename (final);
+  g_autofree char *name = g_strconcat (".", base, ".part", NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+/* Encoded, written as .NAME.part beside @final, flushed to disk, renamed:
+ * a file under its final name is always complete. */
+static gboolean
+write_output (AugurRunner       *runner,
+              const AugurImage  *image,
+              const char        *final,
+              GError           **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *dir = g_path_get_dirname (final);
+  g_autofree char *part = part_path (final);
+  const char *data;
+  gsize len;
+
+  bytes = augur_image_encode (image, runner->format, runner->quality, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return set_errno_error (error, errno, dir, "cannot create the folder");
+  if (!g_file_set_contents_full (part, data, (gssize) len, G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+    return FALSE;
+  if (g_rename (part, final) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (part);
+      return set_errno_error (error, saved_errno, final, "cannot rename the finished file");
+    }
+  return TRUE;
+}
+
+static gboolean
+process_job (AugurRunner  *runner,
+             Job          *job,
+             GError      **error)
+{
+  const AugurNode *pipeline = runner->recipe->pipeline;
+  g_autoptr(AugurImage) image = NULL;
+  g_autofree gboolean *skip = g_new0 (gboolean, MAX (job->variants->len, 1));
+  gboolean need_image = FALSE;
+
+  /* --resume: an output under its final name is complete (it was renamed
+   * there once written); its stale .part, if any, goes. */
+  for (guint i = 0; i < job->variants->len; i++)
+    {
+      Variant *v = &g_array_index (job->variants, Variant, i);
+      g_autofree char *final = g_build_filename (runner->output_dir, v->output, NULL);
+
+      if (runner->resume && g_file_test (final, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *part = part_path (final);
+
+          if (g_unlink (part) != 0 && errno != ENOENT)
+            return set_errno_error (error, errno, part, "cannot remove");
+          skip[i] = TRUE;
+          /* The replay of a skipped output is sampled again, which needs the
+           * image's shape: the image is decoded for it, as that is the one
+           * way to know the shape exactly as a full run sees it (after EXIF
+           * orientation, with gray detected). */
+          need_image = need_image || v->replay == NULL;
+        }
+      else
+        need_image = TRUE;
+    }
+
+  if (need_image)
+    {
+      image = augur_image_load (job->path, runner->max_pixels, error);
+      if (image == NULL)
+        return FALSE;
+    }
+
+  for (guint i = 0; i < job->variants->len; i++)
+    {
+      Variant *v = &g_array_index (job->variants, Variant, i);
+      g_autoptr(AugurReplay) drawn = NULL;
+      const AugurReplay *replay = v->replay;
+
+      if (!skip[i])
+        {
+          g_autofree char *final = g_build_filename (runner->output_dir, v->output, NULL);
+          g_autoptr(AugurImage) out = NULL;
+
+          if (replay != NULL)
+            out = augur_node_apply (pipeline, image, replay);
+          else
+            {
+              out = augur_node_run (pipeline, image, v->seed, &drawn);
+              replay = drawn;
+            }
+          if (!write_output (runner, out, final, error))
+            {
+              g_autofree char *display = g_filename_display_name (job->path);
+
+              g_prefix_error (error, "%s: ", display);
+              return FALSE;
+            }
+        }
+      else if (replay == NULL)
+        {
+          AugurShape shape = { image->width, image->height, image->channels };
+          AugurRng rng;
+
+          augur_rng_init (&rng, v->seed);
+          drawn = augur_node_sample (pipeline, &shape, &rng);
+          replay = drawn;
+        }
+
+      g_ptr_array_add (job->lines, manifest_line (runner, job, v, replay));
+    }
+
+  return TRUE;
+}
+
+static void
+worker (gpointer data,
+        gpointer user_data)
+{
+  Job *job = data;
+  AugurRunner *runner = user_data;
+
+  process_job (runner, job, &job->error);
+  g_async_queue_push (runner->results, job);
+}
+
+/* Running -------------------------------------------------------------------------- */
+
+static gboolean
+write_text (FILE        *file,
+            const char  *text,
+            const char  *path,
+            GError     **error)
+{
+  if (fputs (text, file) == EOF || fputc ('\n', file) == EOF)
+    return set_errno_error (error, errno, path, "cannot write the manifest");
+  return TRUE;
+}
+
+static gboolean
+finish_manifest (FILE        *file,
+                 const char  *part,
+                 const char  *path,
+                 GError     **error)
+{
+  if (fflush (file) != 0 || fsync (fileno (file)) != 0)
+    {
+      int saved_errno = errno;
+
+      fclose (file);
+      return set_errno_error (error, saved_errno, part, "cannot write the manifest");
+    }
+  if (fclose (file) != 0)
+    return set_errno_error (error, errno, part, "cannot write the manifest");
+  if (g_rename (part, path) != 0)
+    return set_errno_error (error, errno, path, "cannot rename the finished manifest");
+  return TRUE;
+}
+
+static guint
+job_units (AugurRunner *runner,
+           const Job   *job)
+{
+  /* Progress counts inputs when applying, manifest lines when replaying. */
+  return runner->replaying ? MAX (job->variants->len, 1) : 1;
+}
+
+/**
+ * augur_runner_run:
+ * @output_dir: created if needed; may not overlap the inputs
+ * @n_failed: (out) (optional): how many inputs (or manifest lines) failed
+ *
+ * Runs the whole job: every input of this shard, every variant. An input
+ * that fails is reported through the failure callback and skipped; the
+ * others are still processed, and the manifest lists what was written.
+ *
+ * Returns: FALSE on an error that stops the run (overlap, collision, no
+ *   inputs, the manifest cannot be written)
+ */
+gboolean
+augur_runner_run (AugurRunner  *runner,
+                  const char   *output_dir,
+                  guint        *n_failed,
+                  GError      **error)
+{
+  g_autoptr(GHashTable) done = NULL;
+  GThreadPool *pool;
+  g_autoptr(GError) fatal = NULL;
+  g_autofree char *manifest_dir = NULL;
+  g_autofree char *part = NULL;
+  g_autofree char *header = NULL;
+  const char *manifest;
+  FILE *file;
+  guint total = 0, units = 0, failed = 0;
+  guint next_seq = 0, emit_seq = 0, window;
+  gboolean eof = FALSE;
+
+  g_return_val_if_fail (runner->recipe != NULL, FALSE);
+  g_return_val_if_fail (runner->results == NULL, FALSE);
+
+  if (n_failed)
+    *n_failed = 0;
+
+  if (!runner->replaying)
+    {
+      if (runner->inputs->len == 0)
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_NO_INPUTS,
+                       "no input images found (looked for files ending in .png, .jpg, .jpeg, "
+                       ".webp, .tif, .tiff or .bmp)");
+          return FALSE;
+        }
+      if (!check_collisions (runner, error))
+        return FALSE;
+      for (guint i = 0; i < runner->inputs->len; i++)
+        if (i % runner->shard_count == runner->shard_index)
+          total++;
+    }
+  else
+    total = runner->replay_lines > 0 ? runner->replay_lines - 1 : 0;
+
+  manifest = augur_runner_get_manifest_path (runner, output_dir);
+  manifest_dir = g_path_get_dirname (manifest);
+  if (!augur_runner_check_overlap ((const char * const *) runner->roots->pdata, runner->roots->len,
+                                   output_dir, error))
+    return FALSE;
+  for (guint i = 0; i < runner->roots->len; i++)
+    {
+      g_autofree char *root = resolve_path (runner->roots->pdata[i]);
+      g_autofree char *dir = resolve_path (manifest_dir);
+
+      if (g_file_test (root, G_FILE_TEST_IS_DIR) && is_within (dir, root))
+        {
+          g_autofree char *display = g_filename_display_name (manifest);
+
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_OVERLAP,
+                       "the manifest %s would be inside the input folder %s",
+                       display, (char *) runner->roots->pdata[i]);
+          return FALSE;
+        }
+    }
+
+  /* Also loads GdkPixbuf's modules here, before the workers use them. */
+  if (!augur_image_format_available (runner->format))
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                   "this system cannot write %s images (no GdkPixbuf saver)", format_names[runner->format]);
+      return FALSE;
+    }
+
+  if (g_mkdir_with_parents (output_dir, 0755) != 0)
+    return set_errno_error (error, errno, output_dir, "cannot create the output folder");
+  if (g_mkdir_with_parents (manifest_dir, 0755) != 0)
+    return set_errno_error (error, errno, manifest_dir, "cannot create the manifest's folder");
+
+  part = part_path (manifest);
+  file = g_fopen (part, "wb");
+  if (file == NULL)
+    return set_errno_error (error, errno, part, "cannot write the manifest");
+
+  header = manifest_header (runner);
+  if (!write_text (file, header, part, error))
+    {
+      fclose (file);
+      g_unlink (part);
+      return FALSE;
+    }
+
+  runner->output_dir = g_strdup (output_dir);
+  runner->cursor = 0;
+  runner->results = g_async_queue_new ();
+  done = g_hash_table_new (g_direct_hash, g_direct_equal);
+  pool = g_thread_pool_new (worker, runner, (int) runner->threads, FALSE, NULL);
+
+  /* Bounded work in flight: decoded images live only inside workers, and
+   * results wait in @done only while an earlier one is still running. */
+  window = runner->threads * 4 + 4;
+
+  if (runner->progress)
+    runner->progress (0, total, runner->user_data);
+
+  while (!eof || emit_seq < next_seq)
+    {
+      Job *job;
+
+      while (!eof && fatal == NULL && next_seq - emit_seq < window)
+        {
+          job = runner->replaying ? next_replay_job (runner, &fatal) : next_apply_job (runner);
+          if (job == NULL)
+            {
+              eof = TRUE;
+              break;
+            }
+          job->seq = next_seq++;
+          if (job->error)
+            g_async_queue_push (runner->results, job);
+          else
+            g_thread_pool_push (pool, job, NULL);
+        }
+      if (fatal != NULL)
+        eof = TRUE;
+      if (emit_seq == next_seq)
+        break;
+
+      job = g_async_queue_pop (runner->results);
+      g_hash_table_insert (done, GUINT_TO_POINTER (job->seq), job);
+
+      /* The writer emits in input order, whatever order workers finish in. */
+      while ((job = g_hash_table_lookup (done, GUINT_TO_POINTER (emit_seq))) != NULL)
+        {
+          g_hash_table_remove (done, GUINT_TO_POINTER (emit_seq));
+          emit_seq++;
+
+          for (guint i = 0; fatal == NULL && i < job->lines->len; i++)
+            write_text (file, job->lines->pdata[i], part, &fatal);
+          if (job->error)
+            {
+              failed++;
+              if (runner->failure)
+                runner->failure (job->error, runner->user_data);
+            }
+          units += job_units (runner, job);
+          if (runner->progress)
+            runner->progress (units, MAX (total, units), runner->user_data);
+          job_free (job);
+        }
+    }
+
+  /* Every job has come back: the pool is idle. */
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_clear_pointer (&runner->results, g_async_queue_unref);
+  g_clear_pointer (&runner->output_dir, g_free);
+
+  if (fatal != NULL)
+    {
+      fclose (file);
+      g_unlink (part);
+      g_propagate_error (error, g_steal_pointer (&fatal));
+      return FALSE;
+    }
+  if (!finish_manifest (file, part, manifest, error))
+    {
+      g_unlink (part);
+      return FALSE;
+    }
+
+  if (n_failed)
+    *n_failed = failed;
+  return TRUE;
+}

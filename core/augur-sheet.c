@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-sheet"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "augur-rng.h"
+#include "augur-sheet.h"
+
+/* A neutral light grey behind the thumbnails (and under their alpha). */
+#define SHEET_BACKGROUND 0xe6
+
+/**
+ * augur_sheet_gap:
+ *
+ * The space between cells (and around the sheet) for cells of @cell pixels.
+ */
+int
+augur_sheet_gap (int cell)
+{
+  return CLAMP (cell / 32, 2, 16);
+}
+
+/**
+ * augur_sheet_thumbnail:
+ *
+ * @image scaled to fit a square of @cell pixels, keeping its aspect ratio
+ * (small images are enlarged, so that a sheet of tiny images stays
+ * readable).
+ */
+AugurImage *
+augur_sheet_thumbnail (const AugurImage *image,
+                       int               cell)
+{
+  double scale;
+  int w, h;
+
+  g_return_val_if_fail (image != NULL && cell > 0, NULL);
+
+  scale = MIN ((double) cell / image->width, (double) cell / image->height);
+  w = CLAMP ((int) (image->width * scale + 0.5), 1, cell);
+  h = CLAMP ((int) (image->height * scale + 0.5), 1, cell);
+  if (w == image->width && h == image->height)
+    return augur_image_ref ((AugurImage *) image);
+  return augur_image_scale (image, w, h);
+}
+
+void
+augur_sheet_size (guint  rows,
+                  guint  columns,
+                  int    cell,
+                  int   *width,
+                  int   *height)
+{
+  int gap = augur_sheet_gap (cell);
+
+  *width = gap + (int) columns * (cell + gap);
+  *height = gap + (int) rows * (cell + gap);
+}
+
+/* Paints @thumb centred in the cell whose top left corner is (x0, y0),
+ * blended over the background where it has alpha. */
+static void
+paint (AugurImage       *sheet,
+       const AugurImage *thumb,
+       int               x0,
+       int               y0,
+       int               cell)
+{
+  g_autoptr(AugurImage) rgba = augur_image_convert (thumb, 4);
+  int ox = x0 + (cell - rgba->width) / 2;
+  int oy = y0 + (cell - rgba->height) / 2;
+
+  for (int y = 0; y < rgba->height; y++)
+    {
+      const guint8 *s = augur_image_row (rgba, y);
+      guint8 *d = augur_image_row (sheet, oy + y) + (gsize) ox * 3;
+
+      for (int x = 0; x < rgba->width; x++, s += 4, d += 3)
+        for (int c = 0; c < 3; c++)
+          d[c] = (guint8) ((s[c] * s[3] + SHEET_BACKGROUND * (255 - s[3]) + 127) / 255);
+    }
+}
+
+/**
+ * augur_sheet_compose:
+ * @cells: @rows × @columns images, row by row; NULL leaves a cell empty
+ *
+ * A contact sheet: each image scaled to fit a square cell of @cell pixels,
+ * centred, with a small gap between cells. The sheet is RGB.
+ */
+AugurImage *
+augur_sheet_compose (AugurImage * const *cells,
+                     guint               rows,
+                     guint               columns,
+                     int                 cell)
+{
+  AugurImage *sheet;
+  int width, height, gap = augur_sheet_gap (cell);
+
+  g_return_val_if_fail (rows > 0 && columns > 0 && cell > 0, NULL);
+
+  augur_sheet_size (rows, columns, cell, &width, &height);
+  sheet = augur_image_new (width, height, 3);
+  memset (sheet->data, SHEET_BACKGROUND, (gsize) sheet->stride * height);
+
+  for (guint r = 0; r < rows; r++)
+    for (guint c = 0; c < columns; c++)
+      {
+        AugurImage *image = cells[r * columns + c];
+        g_autoptr(AugurImage) thumb = NULL;
+
+        if (image == NULL)
+          continue;
+        thumb = augur_sheet_thumbnail (image, cell);
+        paint (sheet, thumb, gap + (int) c * (cell + gap), gap + (int) r * (cell + gap), cell);
+      }
+
+  return sheet;
+}
+
+/**
+ * augur_sheet_new:
+ * @keys: the key of each image, as the runner derives seeds from (its
+ *   path relative to its input root)
+ * @n_draws: augmented draws per image
+ *
+ * One row per image: the original, then @n_draws draws of @pipeline. Draw
+ * k of an image uses the seed augur_seed_derive (@seed, key, k), so the
+ * sheet shows, scaled down, the outputs `augur-cli apply` writes for the
+ * same recipe, seed and key.
+ */
+AugurImage *
+augur_sheet_new (const AugurNode    *pipeline,
+                 guint64             seed,
+                 AugurImage * const *images,
+                 const char * const *keys,
+                 guint               n_images,
+                 guint               n_draws,
+                 int                 cell)
+{
+  guint columns = n_draws + 1;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+
+  g_return_val_if_fail (pipeline != NULL && n_images > 0, NULL);
+
+  for (guint i = 0; i < n_images; i++)
+    {
+      /* Thumbnails right away: the full-size draws are not kept. */
+      g_ptr_array_add (cells, augur_sheet_thumbnail (images[i], cell));
+      for (guint k = 0; k < n_draws; k++)
+        {
+          g_autoptr(AugurImage) draw = augur_node_run (pipeline, images[i],
+                                                       augur_seed_derive (seed, keys[i], k), NULL);
+
+          g_ptr_array_add (cells, augur_sheet_thumbnail (draw, cell));
+        }
+    }
+
+  return augur_sheet_compose ((AugurImage * const *) cells->pdata, n_images, columns, cell);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "augur-image.h"
+#include "augur-pipeline.h"
+
+G_BEGIN_DECLS
+
+#define AUGUR_SHEET_DEFAULT_CELL 256
+#define AUGUR_SHEET_DEFAULT_DRAWS 4
+
+AugurImage *augur_sheet_thumbnail      (const AugurImage   *image,
+                                        int                 cell);
+int         augur_sheet_gap            (int                 cell);
+void        augur_sheet_size           (guint               rows,
+                                        guint               columns,
+                                        int                 cell,
+                                        int                *width,
+                                        int                *height);
+AugurImage *augur_sheet_compose        (AugurImage * const *cells,
+                                        guint               rows,
+                                        guint               columns,
+                                        int                 cell);
+AugurImage *augur_sheet_new            (const AugurNode    *pipeline,
+                                        guint64             seed,
+                                        AugurImage * const *images,
+                                        const char * const *keys,
+                                        guint               n_images,
+                                        guint               n_draws,
+                                        int                 cell);
+
+G_END_DECLS
