@@ -78,4 +78,16 @@ AugurImage *augur_resize           (const AugurImage   *src,
                                     int                 height,
                                     AugurInterpolation  interp);
 
+/* 2x3 affine matrices (m[0] m[1] m[2] / m[3] m[4] m[5]), for the spatial
+ * transforms that build one forward matrix and warp with its inverse. */
+void        augur_affine_identity  (double              m[6]);
+void        augur_affine_multiply  (const double        a[6],
+                                    const double        b[6],
+                                    double              out[6]);   /* a after b */
+gboolean    augur_affine_invert    (const double        m[6],
+                                    double              inverse[6]);
+void        augur_affine_apply     (const double        m[6],
+                                    double             *x,
+                                    double             *y);
+
 G_END_DECLS

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-resample.h"
+#include "augur-rng.h"
+
+static const int channel_counts[] = { 1, 3, 4 };
+
+static AugurImage *
+random_image (int     width,
+              int     height,
+              int     channels,
+              guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int i = 0; i < width * channels; i++)
+        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
+    }
+  return image;
+}
+
+/* A one-row gray image with the given values. */
+static AugurImage *
+row_image (const guint8 *values,
+           int           n)
+{
+  AugurImage *image = augur_image_new (n, 1, 1);
+
+  memcpy (image->data, values, n);
+  return image;
+}
+
+static void
+translation (double  dx,
+             double  dy,
+             double  inverse[6])
+{
+  /* output point p comes from input point p - (dx, dy) */
+  inverse[0] = 1, inverse[1] = 0, inverse[2] = -dx;
+  inverse[3] = 0, inverse[4] = 1, inverse[5] = -dy;
+}
+
+static int
+pixel (const AugurImage *image,
+       int               x,
+       int               y,
+       int               c)
+{
+  return augur_image_row (image, y)[x * image->channels + c];
+}
+
+/* Borders: the classic pictures of OpenCV's documentation. ---------------- */
+
+typedef struct
+{
+  AugurBorder border;
+  const char *expected;  /* indices -4 .. 7 of "abcd" */
+} BorderCase;
+
+static const BorderCase border_cases[] = {
+  { AUGUR_BORDER_CONSTANT,    "....abcd...." },
+  { AUGUR_BORDER_REPLICATE,   "aaaaabcddddd" },
+  { AUGUR_BORDER_REFLECT,     "dcbaabcddcba" },
+  { AUGUR_BORDER_WRAP,        "abcdabcdabcd" },
+  { AUGUR_BORDER_REFLECT_101, "cdcbabcdcbab" },
+};
+
+static void
+test_border_index (gconstpointer data)
+{
+  const BorderCase *bc = data;
+  char got[13] = { 0 };
+
+  for (int i = -4; i < 8; i++)
+    {
+      int j = augur_border_index (i, 4, bc->border);
+
+      got[i + 4] = j < 0 ? '.' : (char) ('a' + j);
+    }
+  g_assert_cmpstr (got, ==, bc->expected);
+
+  /* A single pixel, and indices far away: always in range or -1. */
+  for (int i = -1000; i <= 1000; i += 37)
+    {
+      int j = augur_border_index (i, 1, bc->border);
+
+      if (bc->border == AUGUR_BORDER_CONSTANT)
+        g_assert_cmpint (j, ==, i == 0 ? 0 : -1);
+      else
+        g_assert_cmpint (j, ==, 0);
+
+      j = augur_border_index (i * 1000, 7, bc->border);
+      g_assert_true (j == -1 || (j >= 0 && j < 7));
+    }
+}
+
+/* A 1-D ramp shifted right by 3 pixels shows the border on its left. */
+typedef struct
+{
+  AugurBorder border;
+  guint8      expected[3];
+} RampCase;
+
+static const RampCase ramp_cases[] = {
+  { AUGUR_BORDER_CONSTANT,    { 200, 200, 200 } },
+  { AUGUR_BORDER_REPLICATE,   { 0, 0, 0 } },
+  { AUGUR_BORDER_REFLECT,     { 20, 10, 0 } },
+  { AUGUR_BORDER_WRAP,        { 50, 60, 70 } },
+  { AUGUR_BORDER_REFLECT_101, { 30, 20, 10 } },
+};
+
+static void
+test_border_ramp (gconstpointer data)
+{
+  const RampCase *rc = data;
+  static const guint8 ramp[8] = { 0, 10, 20, 30, 40, 50, 60, 70 };
+  g_autoptr(AugurImage) src = row_image (ramp, 8);
+  AugurValue value = { .v = { 200 }, .n = 1, .nick = -1 };
+  AugurFill fill;
+  double inverse[6];
+
+  augur_fill_from_value (&value, 1, &fill);
+  translation (3, 0, inverse);
+
+  /* An integer shift reads pixels exactly, whatever the kernel. */
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+    {
+      g_autoptr(AugurImage) out = augur_warp_affine (src, 8, 1, inverse, interp, rc->border, &fill);
+
+      for (int x = 0; x < 3; x++)
+        g_assert_cmpint (pixel (out, x, 0, 0), ==, rc->expected[x]);
+      for (int x = 3; x < 8; x++)
+        g_assert_cmpint (pixel (out, x, 0, 0), ==, ramp[x - 3]);
+    }
+}
+
+/* Warps -------------------------------------------------------------------- */
+
+static void
+test_warp_identity (void)
+{
+  double identity[6];
+
+  augur_affine_identity (identity);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (13, 7, channel_counts[k], 1 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+          {
+            g_autoptr(AugurImage) out = augur_warp_affine (src, 13, 7, identity, interp, border, NULL);
+
+            g_assert_true (augur_image_equal (src, out));
+          }
+    }
+}
+
+static void
+test_warp_integer_shift (void)
+{
+  double inverse[6];
+
+  translation (2, -1, inverse);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      int nc = channel_counts[k];
+      g_autoptr(AugurImage) src = random_image (9, 6, nc, 10 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        {
+          g_autoptr(AugurImage) out = augur_warp_affine (src, 9, 6, inverse, interp,
+                                                         AUGUR_BORDER_REPLICATE, NULL);
+
+          for (int y = 0; y < 6; y++)
+            for (int x = 0; x < 9; x++)
+              for (int c = 0; c < nc; c++)
+                {
+                  int sx = CLAMP (x - 2, 0, 8), sy = CLAMP (y + 1, 0, 5);
+
+                  g_assert_cmpint (pixel (out, x, y, c), ==, pixel (src, sx, sy, c));
+                }
+        }
+    }
+}
+
+/* Half a pixel on a linear ramp: every symmetric kernel gives the mean of
+ * the two neighbours away from the edges; nearest takes the right one. */
+static void
+test_warp_half_pixel (void)
+{
+  guint8 ramp[24];
+  g_autoptr(AugurImage) src = NULL;
+  double inverse[6];
+
+  for (int i = 0; i < 24; i++)
+    ramp[i] = (guint8) (10 * i);
+  src = row_image (ramp, 24);
+  translation (-0.5, 0, inverse);
+
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+    {
+      g_autoptr(AugurImage) out = augur_warp_affine (src, 24, 1, inverse, interp,
+                                                     AUGUR_BORDER_REFLECT_101, NULL);
+
+      for (int x = 4; x < 19; x++)
+        {
+          if (interp == AUGUR_INTERP_NEAREST)
+            g_assert_cmpint (pixel (out, x, 0, 0), ==, 10 * (x + 1));
+          else
+            g_assert_cmpint (ABS (pixel (out, x, 0, 0) - (10 * x + 5)), <=, 1);
+        }
+    }
+}
+
+/* Cubic overshoots next to a step (its negative lobes), linear never does. */
+static void
+test_warp_kernel_shapes (void)
+{
+  static const guint8 step[12] = { 50, 50, 50, 50, 50, 50, 150, 150, 150, 150, 150, 150 };
+  g_autoptr(AugurImage) src = row_image (step, 12);
+  double inverse[6];
+  int lo[5], hi[5];
+
+  translation (-0.25, 0, inverse);
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+    {
+      g_autoptr(AugurImage) out = augur_warp_affine (src, 12, 1, inverse, interp,
+                                                     AUGUR_BORDER_REPLICATE, NULL);
+
+      lo[interp] = 255, hi[interp] = 0;
+      for (int x = 0; x < 12; x++)
+        {
+          lo[interp] = MIN (lo[interp], pixel (out, x, 0, 0));
+          hi[interp] = MAX (hi[interp], pixel (out, x, 0, 0));
+        }
+    }
+  g_assert_cmpint (lo[AUGUR_INTERP_LINEAR], ==, 50);
+  g_assert_cmpint (hi[AUGUR_INTERP_LINEAR], ==, 150);
+  g_assert_cmpint (lo[AUGUR_INTERP_CUBIC], <, 50);
+  g_assert_cmpint (hi[AUGUR_INTERP_CUBIC], >, 150);
+  g_assert_cmpint (lo[AUGUR_INTERP_LANCZOS4], <, 50);
+  g_assert_cmpint (hi[AUGUR_INTERP_LANCZOS4], >, 150);
+}
+
+/* Constant borders take the fill per channel; RGBA alpha follows the rule
+ * of augur_fill_from_value(). */
+static void
+test_warp_constant_fill (void)
+{
+  static const struct {
+    int    channels;
+    int    n;
+    double v[4];
+    int    expected[4];
+  } cases[] = {
+    { 1, 1, { 7 },               { 7 } },
+    { 1, 3, { 7, 8, 9 },         { 7 } },
+    { 3, 1, { 7 },               { 7, 7, 7 } },
+    { 3, 3, { 7, 8, 9 },         { 7, 8, 9 } },
+    { 4, 1, { 7 },               { 7, 7, 7, 255 } },
+    { 4, 3, { 7, 8, 9 },         { 7, 8, 9, 255 } },
+    { 4, 4, { 7, 8, 9, 0 },      { 7, 8, 9, 0 } },
+  };
+  double inverse[6];
+
+  translation (100, 100, inverse);   /* everything comes from outside */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AugurImage) src = random_image (5, 4, cases[i].channels, 20 + i);
+      AugurValue value = { .n = (gint8) cases[i].n, .nick = -1 };
+      AugurFill fill;
+
+      memcpy (value.v, cases[i].v, sizeof value.v);
+      augur_fill_from_value (&value, cases[i].channels, &fill);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        {
+          g_autoptr(AugurImage) out = augur_warp_affine (src, 5, 4, inverse, interp,
+                                                         AUGUR_BORDER_CONSTANT, &fill);
+
+          for (int y = 0; y < 4; y++)
+            for (int x = 0; x < 5; x++)
+              for (int c = 0; c < cases[i].channels; c++)
+                g_assert_cmpint (pixel (out, x, y, c), ==, cases[i].expected[c]);
+        }
+    }
+}
+
+/* A per-pixel map that says the same as an affine matrix gives the same
+ * pixels (up to the coordinate quantisation of 1/256 pixel). */
+static void
+test_warp_map_matches_affine (void)
+{
+  double forward[6] = { 0.9, -0.3, 4.0, 0.25, 1.1, -2.0 }, inverse[6];
+  const int w = 31, h = 23;
+  g_autofree float *map = g_new (float, 2 * w * h);
+
+  g_assert_true (augur_affine_invert (forward, inverse));
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double sx = x + 0.5, sy = y + 0.5;
+
+        augur_affine_apply (inverse, &sx, &sy);
+        map[2 * (y * w + x)] = (float) sx;
+        map[2 * (y * w + x) + 1] = (float) sy;
+      }
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (27, 19, channel_counts[k], 30 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+          {
+            g_autoptr(AugurImage) a = augur_warp_affine (src, w, h, inverse, interp, border, NULL);
+            g_autoptr(AugurImage) b = augur_warp_map (src, w, h, map, interp, border, NULL);
+            int differ = 0;
+
+            for (int y = 0; y < h; y++)
+              for (int i = 0; i < w * src->channels; i++)
+                {
+                  int d = ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]);
+
+                  if (interp != AUGUR_INTERP_NEAREST)
+                    g_assert_cmpint (d, <=, 3);
+                  differ += d != 0;
+                }
+            /* nearest can only differ where a centre sits on a pixel edge */
+            g_assert_cmpint (differ, <=, w * h * src->channels / 50);
+          }
+    }
+}
+
+/* Non-finite and huge coordinates give the border, not a crash. */
+static void
+test_warp_wild_coordinates (void)
+{
+  g_autoptr(AugurImage) src = random_image (4, 3, 3, 40);
+  float map[] = { NAN, 0.5f, INFINITY, -INFINITY, 1e30f, 1.5f, -1e30f, 2.5f };
+
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+    for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+      {
+        g_autoptr(AugurImage) out = augur_warp_map (src, 4, 1, map, interp, border, NULL);
+
+        g_assert_nonnull (out);
+        if (border == AUGUR_BORDER_CONSTANT)
+          for (int i = 0; i < 12; i++)
+            g_assert_cmpint (out->data[i], ==, 0);
+      }
+}
+
+/* Resize ------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char        *name;
+  AugurInterpolation interp;
+  int                in_n;
+  guint8             in[6];
+  int                out_n;
+  guint8             out[6];
+} ResizeCase;
+
+static const ResizeCase resize_cases[] = {
+  { "nearest-down",  AUGUR_INTERP_NEAREST, 4, { 0, 10, 20, 30 }, 2, { 10, 30 } },
+  { "nearest-up",    AUGUR_INTERP_NEAREST, 2, { 0, 100 }, 4, { 0, 0, 100, 100 } },
+  { "linear-up",     AUGUR_INTERP_LINEAR, 2, { 0, 100 }, 4, { 0, 25, 75, 100 } },
+  { "linear-down",   AUGUR_INTERP_LINEAR, 4, { 0, 10, 20, 30 }, 2, { 5, 25 } },
+  { "area-down-2",   AUGUR_INTERP_AREA, 4, { 0, 10, 20, 40 }, 2, { 5, 30 } },
+  { "area-down-1.5", AUGUR_INTERP_AREA, 3, { 0, 90, 180 }, 2, { 30, 150 } },
+  { "area-down-3",   AUGUR_INTERP_AREA, 6, { 0, 30, 60, 90, 90, 90 }, 2, { 30, 90 } },
+  { "area-up",       AUGUR_INTERP_AREA, 2, { 0, 100 }, 4, { 0, 25, 75, 100 } },
+  { "cubic-up-flat", AUGUR_INTERP_CUBIC, 3, { 77, 77, 77 }, 5, { 77, 77, 77, 77, 77 } },
+  { "lanczos-flat",  AUGUR_INTERP_LANCZOS4, 3, { 77, 77, 77 }, 6, { 77, 77, 77, 77, 77, 77 } },
+  { "to-one",        AUGUR_INTERP_AREA, 4, { 0, 10, 20, 30 }, 1, { 15 } },
+  { "from-one",      AUGUR_INTERP_CUBIC, 1, { 42 }, 3, { 42, 42, 42 } },
+};
+
+static void
+test_resize_row (gconstpointer data)
+{
+  const ResizeCase *rc = data;
+  g_autoptr(AugurImage) src = row_image (rc->in, rc->in_n);
+  g_autoptr(AugurImage) out = augur_resize (src, rc->out_n, 1, rc->interp);
+  g_autoptr(AugurImage) column = NULL;
+  g_autoptr(AugurImage) out_column = NULL;
+
+  g_assert_cmpint (out->width, ==, rc->out_n);
+  g_assert_cmpint (out->height, ==, 1);
+  for (int x = 0; x < rc->out_n; x++)
+    g_assert_cmpint (ABS (pixel (out, x, 0, 0) - rc->out[x]), <=, 1);
+
+  /* The same along the other axis. */
+  column = augur_image_new (1, rc->in_n, 1);
+  for (int y = 0; y < rc->in_n; y++)
+    augur_image_row (column, y)[0] = rc->in[y];
+  out_column = augur_resize (column, 1, rc->out_n, rc->interp);
+  for (int y = 0; y < rc->out_n; y++)
+    g_assert_cmpint (pixel (out_column, 0, y, 0), ==, pixel (out, y, 0, 0));
+}
+
+/* Every interpolation keeps a flat image flat, in every channel, at sizes
+ * that shrink, grow, and both. */
+static void
+test_resize_flat (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 7, 3 }, { 20, 20 }, { 3, 40 }, { 64, 1 } };
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      int nc = channel_counts[k];
+      g_autoptr(AugurImage) src = augur_image_new (17, 11, nc);
+
+      for (int y = 0; y < 11; y++)
+        for (int x = 0; x < 17; x++)
+          for (int c = 0; c < nc; c++)
+            augur_image_row (src, y)[x * nc + c] = (guint8) (40 + 50 * c);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+          {
+            g_autoptr(AugurImage) out = augur_resize (src, sizes[s][0], sizes[s][1], interp);
+
+            g_assert_cmpint (out->width, ==, sizes[s][0]);
+            g_assert_cmpint (out->height, ==, sizes[s][1]);
+            g_assert_cmpint (out->channels, ==, nc);
+            for (int y = 0; y < out->height; y++)
+              for (int x = 0; x < out->width; x++)
+                for (int c = 0; c < nc; c++)
+                  g_assert_cmpint (pixel (out, x, y, c), ==, 40 + 50 * c);
+          }
+    }
+}
+
+/* Area shrinking by an integer factor is the exact block mean. */
+static void
+test_resize_area_blocks (void)
+{
+  g_autoptr(AugurImage) src = random_image (12, 9, 3, 50);
+  g_autoptr(AugurImage) out = augur_resize (src, 4, 3, AUGUR_INTERP_AREA);
+
+  for (int y = 0; y < 3; y++)
+    for (int x = 0; x < 4; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          int sum = 0;
+
+          for (int j = 0; j < 3; j++)
+            for (int i = 0; i < 3; i++)
+              sum += pixel (src, 3 * x + i, 3 * y + j, c);
+          g_assert_cmpint (ABS (pixel (out, x, y, c) * 9 - sum), <=, 5);
+        }
+}
+
+/* Matrices ----------------------------------------------------------------- */
+
+static void
+test_affine_algebra (void)
+{
+  double m[6] = { 0.7, -1.2, 5, 0.4, 1.5, -3 }, inv[6], prod[6], id[6];
+  double singular[6] = { 1, 2, 0, 2, 4, 0 };
+  double x = 3.25, y = -7.5;
+
+  g_assert_true (augur_affine_invert (m, inv));
+  augur_affine_multiply (m, inv, prod);
+  augur_affine_identity (id);
+  for (int i = 0; i < 6; i++)
+    g_assert_cmpfloat_with_epsilon (prod[i], id[i], 1e-12);
+
+  augur_affine_apply (m, &x, &y);
+  augur_affine_apply (inv, &x, &y);
+  g_assert_cmpfloat_with_epsilon (x, 3.25, 1e-12);
+  g_assert_cmpfloat_with_epsilon (y, -7.5, 1e-12);
+
+  g_assert_false (augur_affine_invert (singular, inv));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (border_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/resample/border-index/%s",
+                                               augur_border_nicks[border_cases[i].border]);
+      g_test_add_data_func (path, &border_cases[i], test_border_index);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ramp_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/resample/border-ramp/%s",
+                                               augur_border_nicks[ramp_cases[i].border]);
+      g_test_add_data_func (path, &ramp_cases[i], test_border_ramp);
+    }
+  g_test_add_func ("/resample/warp/identity", test_warp_identity);
+  g_test_add_func ("/resample/warp/integer-shift", test_warp_integer_shift);
+  g_test_add_func ("/resample/warp/half-pixel", test_warp_half_pixel);
+  g_test_add_func ("/resample/warp/kernel-shapes", test_warp_kernel_shapes);
+  g_test_add_func ("/resample/warp/constant-fill", test_warp_constant_fill);
+  g_test_add_func ("/resample/warp/map-matches-affine", test_warp_map_matches_affine);
+  g_test_add_func ("/resample/warp/wild-coordinates", test_warp_wild_coordinates);
+  for (guint i = 0; i < G_N_ELEMENTS (resize_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/resample/resize/%s", resize_cases[i].name);
+      g_test_add_data_func (path, &resize_cases[i], test_resize_row);
+    }
+  g_test_add_func ("/resample/resize/flat", test_resize_flat);
+  g_test_add_func ("/resample/resize/area-blocks", test_resize_area_blocks);
+  g_test_add_func ("/resample/affine/algebra", test_affine_algebra);
+
+  return g_test_run ();
+}
