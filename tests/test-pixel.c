@@ -218,6 +218,8 @@ static const Case cases[] = {
   { "{\"type\": \"ToGray\", \"params\": {\"method\": \"max\"}}", TRUE },
   { "{\"type\": \"GaussianBlur\"}", FALSE },
   { "{\"type\": \"GaussianBlur\", \"params\": {\"blur_limit\": [3, 8], \"sigma_limit\": [0, 2]}}", FALSE },
+  { "{\"type\": \"GaussNoise\"}", TRUE },
+  { "{\"type\": \"GaussNoise\", \"params\": {\"per_channel\": false, \"noise_scale_factor\": 0.3, \"mean_range\": [-0.1, 0.1]}}", TRUE },
 };
 
 /* Generic properties, for every case ------------------------------------------------ */
@@ -619,6 +621,100 @@ test_blur_border (void)
   g_assert_cmpint (augur_image_row (out, 0)[2], ==, 0);
 }
 
+/* GaussNoise -------------------------------------------------------------------------- */
+
+/* Mean and standard deviation of out - in over the colour channels. */
+static void
+diff_stats (const AugurImage *in,
+            const AugurImage *out,
+            double           *mean,
+            double           *std)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  double sum = 0, sum2 = 0, n = 0;
+
+  for (int y = 0; y < in->height; y++)
+    for (int x = 0; x < in->width; x++)
+      for (int c = 0; c < cc; c++)
+        {
+          double d = (double) augur_image_row (out, y)[x * in->channels + c] -
+                     augur_image_row (in, y)[x * in->channels + c];
+
+          sum += d;
+          sum2 += d * d;
+          n++;
+        }
+  *mean = sum / n;
+  *std = sqrt (sum2 / n - *mean * *mean);
+}
+
+static void
+test_noise_strength (void)
+{
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GaussNoise\", \"params\": "
+                                              "{\"std_range\": [0.04, 0.12], \"mean_range\": [0.1, 0.1]}}");
+      g_autoptr(AugurImage) src = NULL;
+
+      if (nc == 2)
+        continue;
+      src = image_gray_level (128, 128, nc, 100);
+
+      for (guint64 seed = 1; seed <= 4; seed++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+          double drawn_std = augur_drawn_get (&replay->drawn, "std") * 255;
+          double mean, std;
+
+          diff_stats (src, out, &mean, &std);
+          g_test_message ("%d channels: drawn std %.2f, measured %.2f, mean %.2f", nc, drawn_std, std, mean);
+          g_assert_cmpfloat (drawn_std, >=, 0.04 * 255);
+          g_assert_cmpfloat (drawn_std, <=, 0.12 * 255);
+          g_assert_cmpfloat (fabs (std - drawn_std), <, 0.1 * drawn_std);
+          g_assert_cmpfloat_with_epsilon (mean, 0.1 * 255, 1.0);
+        }
+    }
+}
+
+static void
+test_noise_shared_and_scaled (void)
+{
+  g_autoptr(AugurImage) src = image_gray_level (120, 90, 3, 128);
+  g_autoptr(AugurImage) shared = run_json ("{\"type\": \"GaussNoise\", \"params\": "
+                                           "{\"per_channel\": false, \"std_range\": [0.1, 0.1]}}", src, 5);
+  g_autoptr(AugurImage) separate = run_json ("{\"type\": \"GaussNoise\", \"params\": "
+                                             "{\"std_range\": [0.1, 0.1]}}", src, 5);
+  g_autoptr(AugurImage) coarse = run_json ("{\"type\": \"GaussNoise\", \"params\": "
+                                           "{\"std_range\": [0.1, 0.1], \"noise_scale_factor\": 0.25}}", src, 5);
+  gboolean all_same = TRUE, any_differ = FALSE;
+  double step_fine = 0, step_coarse = 0, mean, std;
+
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      {
+        const guint8 *a = augur_image_row (shared, y) + 3 * x;
+        const guint8 *b = augur_image_row (separate, y) + 3 * x;
+
+        all_same = all_same && a[0] == a[1] && a[1] == a[2];
+        any_differ = any_differ || b[0] != b[1] || b[1] != b[2];
+        if (x > 0)
+          {
+            step_fine += abs (b[0] - b[-3]);
+            step_coarse += abs (augur_image_row (coarse, y)[3 * x] - augur_image_row (coarse, y)[3 * x - 3]);
+          }
+      }
+  /* per_channel false: one value a pixel for every channel. */
+  g_assert_true (all_same);
+  g_assert_true (any_differ);
+  /* Noise drawn at a quarter of the size and upscaled varies slowly. */
+  g_test_message ("summed steps: fine %.0f, coarse %.0f", step_fine, step_coarse);
+  g_assert_cmpfloat (step_coarse, <, 0.5 * step_fine);
+  diff_stats (src, coarse, &mean, &std);
+  g_assert_cmpfloat (std, >, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -647,6 +743,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/blur/smooths", test_blur_smooths);
   g_test_add_func ("/pixel/blur/kernel-size", test_blur_kernel_size);
   g_test_add_func ("/pixel/blur/border", test_blur_border);
+  g_test_add_func ("/pixel/noise/strength", test_noise_strength);
+  g_test_add_func ("/pixel/noise/shared-scaled", test_noise_shared_and_scaled);
 
   return g_test_run ();
 }
