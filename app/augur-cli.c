@@ -3,10 +3,837 @@
 
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "augur-error.h"
 #include "augur-recipe.h"
+#include "augur-runner.h"
+#include "augur-sheet.h"
+
+/* Exit codes. */
+enum
+{
+  EXIT_OK = 0,
+  EXIT_FAILURE_RUNTIME = 1,
+  EXIT_USAGE = 2,
+};
+
+static const char *current_command;
+
+static void message (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* Every message goes to stderr, prefixed with the program's name. */
+static void
+message (const char *format,
+         ...)
+{
+  va_list args;
+
+  fputs ("augur-cli: ", stderr);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputc ('\n', stderr);
+}
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  message ("%s", text);
+  if (current_command)
+    message ("try 'augur-cli %s --help'", current_command);
+  else
+    message ("try 'augur-cli --help'");
+  return EXIT_USAGE;
+}
+
+static int
+runtime_error (const GError *error)
+{
+  message ("%s", error->message);
+  return EXIT_FAILURE_RUNTIME;
+}
+
+static char *
+format_number (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", v));
+}
+
+/* Parses a command's options; a parse error is a usage error. */
+static gboolean
+parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv,
+               int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GOptionContext *
+command_context (const char *parameters,
+                 const char *summary)
+{
+  GOptionContext *context = g_option_context_new (parameters);
+
+  g_option_context_set_summary (context, summary);
+  return context;
+}
+
+static gboolean
+parse_seed (const char *text,
+            guint64    *seed)
+{
+  g_autoptr(GError) error = NULL;
+
+  return g_ascii_string_to_unsigned (text, 10, 0, AUGUR_SEED_MASK, seed, &error);
+}
+
+/* list ------------------------------------------------------------------------------- */
+
+static int
+command_list (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Write JSON", NULL },
+    { NULL }
+  };
+  const AugurTransformInfo *const *list;
+  guint n;
+  int status = EXIT_OK;
+
+  context = command_context (NULL, "List the transforms Augur has, from its transform table.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error ("list: unexpected argument '%s'", argv[1]);
+
+  list = augur_transforms_list (&n);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, list[i]->name);
+          json_builder_set_member_name (builder, "label");
+          json_builder_add_string_value (builder, list[i]->label);
+          json_builder_set_member_name (builder, "category");
+          json_builder_add_string_value (builder, list[i]->category);
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, list[i]->description);
+          json_builder_set_member_name (builder, "default_p");
+          json_builder_add_double_value (builder, list[i]->default_p);
+          json_builder_set_member_name (builder, "n_params");
+          json_builder_add_int_value (builder, list[i]->n_params);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      text = augur_json_to_string (root, TRUE);
+      fputs (text, stdout);
+      return EXIT_OK;
+    }
+  else
+    {
+      int name_width = 4, category_width = 8;
+
+      for (guint i = 0; i < n; i++)
+        {
+          name_width = MAX (name_width, (int) g_utf8_strlen (list[i]->name, -1));
+          category_width = MAX (category_width, (int) g_utf8_strlen (list[i]->category, -1));
+        }
+
+      printf ("%-*s  %-*s  %s\n", name_width, "NAME", category_width, "CATEGORY", "DESCRIPTION");
+      for (guint i = 0; i < n; i++)
+        {
+          /* Pad by characters, not bytes ("Colour" fits, so would "Couleur"). */
+          int pad = category_width - (int) g_utf8_strlen (list[i]->category, -1);
+
+          printf ("%-*s  %s%*s  %s\n", name_width, list[i]->name,
+                  list[i]->category, pad, "", list[i]->description);
+        }
+    }
+  return EXIT_OK;
+}
+
+/* describe --------------------------------------------------------------------------- */
+
+static gboolean
+has_numeric_limits (const AugurParamSpec *spec)
+{
+  return spec->type != AUGUR_PARAM_BOOL && spec->type != AUGUR_PARAM_ENUM;
+}
+
+static char *
+default_text (const AugurParamSpec *spec)
+{
+  g_autoptr(JsonNode) node = augur_param_default_json (spec);
+  g_autofree char *compact = augur_json_to_string (node, FALSE);
+  g_auto(GStrv) parts = g_strsplit (compact, ",", -1);
+
+  return g_strjoinv (", ", parts);
+}
+
+static char *
+range_text (double lo,
+            double hi)
+{
+  g_autofree char *a = format_number (lo);
+  g_autofree char *b = format_number (hi);
+
+  return g_strdup_printf ("%s .. %s", a, b);
+}
+
+static char *
+choices_text (const AugurParamSpec *spec)
+{
+  if (spec->nicks == NULL || spec->nicks[0] == NULL)
+    return NULL;
+  return g_strjoinv (", ", (char **) spec->nicks);
+}
+
+static JsonNode *
+describe_json (const AugurTransformInfo *info)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, info->name);
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, info->label);
+  json_builder_set_member_name (builder, "category");
+  json_builder_add_string_value (builder, info->category);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, info->description);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, info->version);
+  json_builder_set_member_name (builder, "default_p");
+  json_builder_add_double_value (builder, info->default_p);
+  json_builder_set_member_name (builder, "spatial");
+  json_builder_add_boolean_value (builder, info->map_point != NULL);
+  json_builder_set_member_name (builder, "params");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, spec->name);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, spec->label);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, augur_param_type_name (spec->type));
+      json_builder_set_member_name (builder, "default");
+      json_builder_add_value (builder, augur_param_default_json (spec));
+      if (has_numeric_limits (spec))
+        {
+          json_builder_set_member_name (builder, "min");
+          json_builder_add_double_value (builder, spec->min);
+          json_builder_set_member_name (builder, "max");
+          json_builder_add_double_value (builder, spec->max);
+          json_builder_set_member_name (builder, "ui_min");
+          json_builder_add_double_value (builder, spec->ui_min);
+          json_builder_set_member_name (builder, "ui_max");
+          json_builder_add_double_value (builder, spec->ui_max);
+          json_builder_set_member_name (builder, "step");
+          json_builder_add_double_value (builder, spec->step);
+        }
+      if (spec->nicks && spec->nicks[0])
+        {
+          json_builder_set_member_name (builder, "choices");
+          json_builder_begin_array (builder);
+          for (guint j = 0; spec->nicks[j]; j++)
+            json_builder_add_string_value (builder, spec->nicks[j]);
+          json_builder_end_array (builder);
+        }
+      json_builder_set_member_name (builder, "nullable");
+      json_builder_add_boolean_value (builder, (spec->flags & AUGUR_PARAM_NULLABLE) != 0);
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, spec->description ? spec->description : "");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+describe_text (const AugurTransformInfo *info)
+{
+  enum { COL_NAME, COL_TYPE, COL_DEFAULT, COL_LIMITS, COL_SLIDER, N_COLS };
+  static const char *const headings[N_COLS] = { "NAME", "TYPE", "DEFAULT", "LIMITS", "SLIDER" };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  int widths[N_COLS];
+  g_autofree char *p = format_number (info->default_p);
+
+  printf ("%s - %s\n", info->name, info->label);
+  printf ("  %s\n", info->description);
+  printf ("  Category: %s; default p: %s; %s\n", info->category, p,
+          info->map_point ? "spatial (moves pixels, boxes and keypoints follow)" : "pixel-level");
+
+  if (info->n_params == 0)
+    {
+      printf ("\nNo parameters.\n");
+      return;
+    }
+
+  for (guint c = 0; c < N_COLS; c++)
+    widths[c] = (int) strlen (headings[c]);
+
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+      char *row[N_COLS];
+
+      row[COL_NAME] = g_strdup (spec->name);
+      row[COL_TYPE] = g_strdup (augur_param_type_name (spec->type));
+      row[COL_DEFAULT] = default_text (spec);
+      row[COL_LIMITS] = has_numeric_limits (spec) ? range_text (spec->min, spec->max) : g_strdup ("-");
+      row[COL_SLIDER] = has_numeric_limits (spec) ? range_text (spec->ui_min, spec->ui_max) : g_strdup ("-");
+      for (guint c = 0; c < N_COLS; c++)
+        {
+          widths[c] = MAX (widths[c], (int) g_utf8_strlen (row[c], -1));
+          g_ptr_array_add (cells, row[c]);
+        }
+    }
+
+  printf ("\nParameters:\n ");
+  for (guint c = 0; c < N_COLS; c++)
+    printf (" %-*s", c + 1 < N_COLS ? widths[c] + 1 : 0, headings[c]);
+  printf ("\n");
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      printf (" ");
+      for (guint c = 0; c < N_COLS; c++)
+        {
+          const char *cell = cells->pdata[i * N_COLS + c];
+
+          printf (" %-*s", c + 1 < N_COLS ? widths[c] + 1 : 0, cell);
+        }
+      printf ("\n");
+    }
+
+  printf ("\n");
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+      g_autofree char *choices = choices_text (spec);
+
+      printf ("  %-*s  %s\n", widths[COL_NAME], spec->name, spec->description ? spec->description : "");
+      if (choices)
+        printf ("  %-*s  %s: %s\n", widths[COL_NAME], "",
+                spec->type == AUGUR_PARAM_FILL ? "Also one of" : "One of", choices);
+      if (spec->flags & AUGUR_PARAM_NULLABLE)
+        printf ("  %-*s  May be null (not set).\n", widths[COL_NAME], "");
+    }
+}
+
+static int
+command_describe (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Write JSON", NULL },
+    { NULL }
+  };
+  const AugurTransformInfo *info;
+  int status = EXIT_OK;
+
+  context = command_context ("NAME", "Describe a transform and its parameters.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("describe: expected one transform name (see 'augur-cli list')");
+
+  info = augur_transform_lookup (argv[1]);
+  if (info == NULL)
+    return usage_error ("describe: no transform named '%s' (see 'augur-cli list')", argv[1]);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = describe_json (info);
+      g_autofree char *text = augur_json_to_string (node, TRUE);
+
+      fputs (text, stdout);
+    }
+  else
+    describe_text (info);
+  return EXIT_OK;
+}
+
+/* validate --------------------------------------------------------------------------- */
+
+static int
+command_validate (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  int status = EXIT_OK;
+  guint n;
+
+  context = command_context ("RECIPE", "Check a recipe file; exit 0 if it is valid.");
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("validate: expected one recipe file");
+
+  recipe = augur_recipe_load (argv[1], &error);
+  if (recipe == NULL)
+    return runtime_error (error);
+
+  n = augur_node_count_transforms (recipe->pipeline);
+  printf ("%s: valid, %u step%s\n", argv[1], n, n == 1 ? "" : "s");
+  return EXIT_OK;
+}
+
+/* apply ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gboolean tty;
+  gboolean drawn;   /* a bar is on the current line */
+  gint64   start;
+  gint64   last;
+} Progress;
+
+static void
+clear_bar (Progress *progress)
+{
+  if (progress->drawn)
+    {
+      fputs ("\r\033[K", stderr);
+      progress->drawn = FALSE;
+    }
+}
+
+static char *
+duration_text (double seconds)
+{
+  gint64 s = (gint64) (seconds + 0.5);
+
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60), (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+static void
+on_progress (guint    done,
+             guint    total,
+             gpointer user_data)
+{
+  Progress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double elapsed, rate, fraction;
+  g_autofree char *eta = NULL;
+  char bar[31];
+  int filled;
+
+  if (!progress->tty)
+    return;
+  if (done == 0)
+    progress->start = now;
+  /* At most ten redraws a second, and always the last. */
+  if (done > 0 && done < total && now - progress->last < G_USEC_PER_SEC / 10)
+    return;
+  progress->last = now;
+
+  elapsed = (now - progress->start) / (double) G_USEC_PER_SEC;
+  rate = elapsed > 0 ? done / elapsed : 0;
+  fraction = total > 0 ? (double) done / total : 1.0;
+  filled = (int) (fraction * 30);
+  memset (bar, '#', filled);
+  memset (bar + filled, '.', 30 - filled);
+  bar[30] = '\0';
+  eta = rate > 0 ? duration_text ((total - done) / rate) : g_strdup ("--:--");
+
+  fprintf (stderr, "\r\033[K[%s] %u/%u %3.0f%%  %.1f images/s  ETA %s",
+           bar, done, total, fraction * 100, rate, eta);
+  progress->drawn = TRUE;
+  if (done >= total)
+    {
+      fputc ('\n', stderr);
+      progress->drawn = FALSE;
+    }
+  fflush (stderr);
+}
+
+static void
+on_failure (const GError *error,
+            gpointer      user_data)
+{
+  Progress *progress = user_data;
+
+  clear_bar (progress);
+  message ("%s", error->message);
+}
+
+static gboolean
+parse_shard (const char *text,
+             guint      *index,
+             guint      *count)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "/", -1);
+  guint64 i, n;
+
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT, &i, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT, &n, NULL) ||
+      i > n)
+    return FALSE;
+  *index = (guint) i;
+  *count = (guint) n;
+  return TRUE;
+}
+
+static int
+command_apply (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRunner) runner = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *seed_text = NULL;
+  g_autofree char *shard = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *replay = NULL;
+  int variants = -1, threads = 0, quality = -1;
+  gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
+  gboolean resume = FALSE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write outputs under OUTDIR (required)", "OUTDIR" },
+    { "variants", 'n', 0, G_OPTION_ARG_INT, &variants, "Augmented variants per input (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per CPU)", "N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Process only shard I of N (1-based): inputs i with i % N == I-1", "I/N" },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Skip outputs already complete", NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png (default), jpeg or webp", "FORMAT" },
+    { "quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
+    { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest,
+      "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
+    { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
+    { "replay", 0, 0, G_OPTION_ARG_FILENAME, &replay, "Reproduce the outputs of MANIFEST (no RECIPE, no INPUT)", "MANIFEST" },
+    { NULL }
+  };
+  Progress progress = { 0 };
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+  guint shard_index = 1, shard_count = 1, failed = 0;
+  guint64 seed = 0;
+  int status = EXIT_OK;
+
+  context = command_context ("RECIPE INPUT... -o OUTDIR",
+                             "Apply a recipe to images and folders of images.\n\n"
+                             "Folders are searched recursively; outputs mirror the input tree as\n"
+                             "STEM_VARIANT.EXT under OUTDIR, with a JSON-lines manifest of every\n"
+                             "output's seed and drawn parameters.\n\n"
+                             "  augur-cli apply --replay MANIFEST -o OUTDIR\n"
+                             "reproduces the outputs listed in a manifest, byte for byte.");
+  g_option_context_set_description (context,
+                                    "Exit status: 0 success, 1 some input failed or a runtime error, "
+                                    "2 usage error.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+
+  if (output == NULL)
+    return usage_error ("apply: missing -o OUTDIR");
+  if (variants != -1 && (variants < 1 || variants > 100000))
+    return usage_error ("apply: -n must be between 1 and 100000");
+  if (threads < 0 || threads > 1024)
+    return usage_error ("apply: --threads must be between 1 and 1024");
+  if (quality != -1 && (quality < 1 || quality > 100))
+    return usage_error ("apply: --quality must be between 1 and 100");
+  if (max_pixels < 1)
+    return usage_error ("apply: --max-pixels must be positive");
+  if (seed_text && !parse_seed (seed_text, &seed))
+    return usage_error ("apply: --seed must be an integer from 0 to %" G_GUINT64_FORMAT, AUGUR_SEED_MASK);
+  if (shard && !parse_shard (shard, &shard_index, &shard_count))
+    return usage_error ("apply: --shard expects I/N with 1 <= I <= N, e.g. --shard 2/8");
+  if (format_text && !augur_image_format_from_string (format_text, &format))
+    return usage_error ("apply: --format must be png, jpeg or webp");
+
+  if (replay)
+    {
+      if (argc > 1)
+        return usage_error ("apply: --replay takes no RECIPE or INPUT (the manifest names them)");
+      if (variants != -1 || seed_text || shard || format_text || quality != -1)
+        return usage_error ("apply: -n, --seed, --shard, --format and --quality come from the manifest "
+                            "with --replay");
+      runner = augur_runner_new_replay (replay, &error);
+      if (runner == NULL)
+        return runtime_error (error);
+    }
+  else
+    {
+      g_autoptr(AugurRecipe) recipe = NULL;
+
+      if (argc < 3)
+        return usage_error ("apply: expected a RECIPE and at least one INPUT");
+
+      recipe = augur_recipe_load (argv[1], &error);
+      if (recipe == NULL)
+        return runtime_error (error);
+
+      runner = augur_runner_new (recipe);
+      if (seed_text)
+        augur_runner_set_seed (runner, seed);
+      augur_runner_set_variants (runner, variants == -1 ? 1 : (guint) variants);
+      augur_runner_set_shard (runner, shard_index, shard_count);
+      augur_runner_set_format (runner, format, quality == -1 ? AUGUR_RUNNER_DEFAULT_QUALITY : quality);
+      if (!augur_runner_add_inputs (runner, (const char * const *) argv + 2, &error))
+        return runtime_error (error);
+    }
+
+  augur_runner_set_threads (runner, (guint) threads);
+  augur_runner_set_resume (runner, resume);
+  augur_runner_set_max_pixels (runner, max_pixels);
+  if (manifest)
+    augur_runner_set_manifest (runner, manifest);
+
+  progress.tty = isatty (STDERR_FILENO);
+  augur_runner_set_callbacks (runner, on_progress, on_failure, &progress);
+
+  if (!augur_runner_run (runner, output, &failed, &error))
+    {
+      clear_bar (&progress);
+      if (g_error_matches (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_OVERLAP))
+        return usage_error ("%s", error->message);
+      return runtime_error (error);
+    }
+
+  if (failed > 0)
+    {
+      message ("%u input%s failed; the others were written", failed, failed == 1 ? "" : "s");
+      return EXIT_FAILURE_RUNTIME;
+    }
+  return EXIT_OK;
+}
+
+/* sheet ------------------------------------------------------------------------------ */
+
+static int
+command_sheet (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) inputs = NULL;
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(AugurImage) sheet = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *seed_text = NULL;
+  int draws = AUGUR_SHEET_DEFAULT_DRAWS, size = AUGUR_SHEET_DEFAULT_CELL;
+  gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the sheet to FILE (.png, .jpg or .webp; required)", "FILE" },
+    { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Augmented draws per image (default 4)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size, "Cell size in pixels (default 256)", "PX" },
+    { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
+    { NULL }
+  };
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+  const char *dot;
+  guint64 seed = 0;
+  guint failed = 0;
+  int status = EXIT_OK;
+
+  context = command_context ("RECIPE IMAGE... -o SHEET.png",
+                             "Draw a contact sheet: one row per image, the original then N draws.\n\n"
+                             "Draw k of an image uses the seed 'augur-cli apply' gives variant k of\n"
+                             "the same file, so the sheet previews the outputs of a run.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+
+  if (output == NULL)
+    return usage_error ("sheet: missing -o SHEET.png");
+  if (argc < 3)
+    return usage_error ("sheet: expected a RECIPE and at least one IMAGE");
+  if (draws < 0 || draws > 64)
+    return usage_error ("sheet: -n must be between 0 and 64");
+  if (size < 16 || size > 4096)
+    return usage_error ("sheet: --size must be between 16 and 4096");
+  if (max_pixels < 1)
+    return usage_error ("sheet: --max-pixels must be positive");
+  if (seed_text && !parse_seed (seed_text, &seed))
+    return usage_error ("sheet: --seed must be an integer from 0 to %" G_GUINT64_FORMAT, AUGUR_SEED_MASK);
+  dot = strrchr (output, '.');
+  if (dot && strchr (dot, '/') == NULL && !augur_image_format_from_string (dot + 1, &format))
+    return usage_error ("sheet: cannot write '%s': the name must end in .png, .jpg or .webp", output);
+
+  recipe = augur_recipe_load (argv[1], &error);
+  if (recipe == NULL)
+    return runtime_error (error);
+  if (!seed_text)
+    seed = recipe->seed;
+
+  inputs = augur_runner_collect_inputs ((const char * const *) argv + 2, NULL, &error);
+  if (inputs == NULL)
+    return runtime_error (error);
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      AugurRunnerInput *input = inputs->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+      AugurImage *image = input->error ? NULL : augur_image_load (input->path, max_pixels, &local_error);
+
+      if (image == NULL)
+        {
+          message ("%s", input->error ? input->error->message : local_error->message);
+          failed++;
+          continue;
+        }
+      g_ptr_array_add (images, image);
+      g_ptr_array_add (keys, input->key);
+    }
+
+  if (images->len == 0)
+    {
+      message ("sheet: no image could be read");
+      return EXIT_FAILURE_RUNTIME;
+    }
+
+  sheet = augur_sheet_new (recipe->pipeline, seed, (AugurImage * const *) images->pdata,
+                           (const char * const *) keys->pdata, images->len, (guint) draws, size);
+  if (!augur_image_save (sheet, output, format, AUGUR_RUNNER_DEFAULT_QUALITY, &error))
+    return runtime_error (error);
+
+  return failed > 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
+}
+
+/* main ------------------------------------------------------------------------------- */
+
+static const struct
+{
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *synopsis;
+} commands[] = {
+  { "list",     command_list,     "list [--json]                          list the transforms" },
+  { "describe", command_describe, "describe NAME [--json]                 describe a transform's parameters" },
+  { "validate", command_validate, "validate RECIPE                        check a recipe file" },
+  { "apply",    command_apply,    "apply RECIPE INPUT... -o OUTDIR [...]  apply a recipe to images and folders\n"
+                                  "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
+  { "sheet",    command_sheet,    "sheet RECIPE IMAGE... -o SHEET.png     draw a contact sheet of augmented draws" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: augur-cli COMMAND [OPTION...] [ARGUMENT...]\n"
+           "\n"
+           "Apply Augur image augmentation recipes without the GUI.\n"
+           "\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %s\n", commands[i].synopsis);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help     show this help ('augur-cli COMMAND --help' for a command)\n"
+           "  --version      show the version\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure, 2 usage error.\n");
+}
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
-  return 0;
+  const char *name;
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      if (argc > 2 && !g_str_equal (name, "help"))
+        return usage_error ("unexpected argument '%s'", argv[2]);
+      if (argc > 2)
+        {
+          /* "help COMMAND" is "COMMAND --help". */
+          for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+            if (g_str_equal (argv[2], commands[i].name))
+              {
+                char *help_argv[] = { argv[0], (char *) "--help", NULL };
+
+                current_command = commands[i].name;
+                g_set_prgname ("augur-cli");
+                return commands[i].run (2, help_argv);
+              }
+          return usage_error ("no command '%s'", argv[2]);
+        }
+      print_usage (stdout);
+      return EXIT_OK;
+    }
+  if (g_str_equal (name, "--version"))
+    {
+      printf ("augur-cli %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (name, commands[i].name))
+      {
+        g_autofree char *prgname = g_strdup_printf ("augur-cli %s", name);
+
+        current_command = commands[i].name;
+        /* GOptionContext's usage line reads "augur-cli COMMAND [OPTION…]". */
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+
+  if (name[0] == '-')
+    return usage_error ("unknown option '%s' (a COMMAND comes first)", name);
+  return usage_error ("unknown command '%s'", name);
 }
