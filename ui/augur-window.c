@@ -1,1 +1,1420 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-window"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "augur-sample.h"
+#include "augur-sample-strip.h"
+#include "augur-window.h"
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+# include "augur-preview-pane.h"
+#endif
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+# include "augur-pipeline-editor.h"
+#endif
+
+/* How long after the last edit the recipe is written to the autosave file. */
+#define AUTOSAVE_DELAY_MS 2000
+/* A folder adds at most this many images, so that opening a whole dataset by
+ * mistake does not flood the strip. */
+#define MAX_FOLDER_IMAGES 500
+
+typedef struct
+{
+  AugurRecipe *recipe;       /* the state before the edit */
+  char        *description;
+} UndoEntry;
+
+struct _AugurWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *undo_button;
+  GtkWidget            *redo_button;
+  GtkPaned             *outer_paned;
+  GtkPaned             *inner_paned;
+  AugurSampleStrip     *sample_strip;
+
+  GtkWidget            *preview_pane;
+  GtkWidget            *editor;
+
+  GSettings            *settings;
+  GCancellable         *cancellable;
+
+  /* the document */
+  AugurRecipe          *recipe;
+  AugurRecipe          *saved_recipe;  /* as on disk (or as opened) */
+  GFile                *file;          /* NULL: untitled */
+  GPtrArray            *undo_stack;    /* UndoEntry, oldest first */
+  GPtrArray            *redo_stack;    /* UndoEntry, most recent last */
+  char                 *merge_description; /* the last edit, if mergeable */
+  guint                 autosave_id;
+
+  GListStore           *samples;       /* AugurSample */
+  AugurSample          *current;
+
+  gboolean              force_close;
+};
+
+G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef void (*ContinueFunc) (AugurWindow *self);
+
+static void update_state     (AugurWindow *self);
+static void schedule_autosave (AugurWindow *self);
+static void save_as_then     (AugurWindow *self,
+                              ContinueFunc then);
+
+static void
+undo_entry_free (gpointer data)
+{
+  UndoEntry *entry = data;
+
+  augur_recipe_free (entry->recipe);
+  g_free (entry->description);
+  g_free (entry);
+}
+
+static UndoEntry *
+undo_entry_new (const AugurRecipe *recipe,
+                const char        *description)
+{
+  UndoEntry *entry = g_new0 (UndoEntry, 1);
+
+  entry->recipe = augur_recipe_copy (recipe);
+  entry->description = g_strdup (description);
+  return entry;
+}
+
+char *
+augur_window_dup_autosave_path (void)
+{
+  return g_build_filename (g_get_user_state_dir (), "augur", "autosave.json", NULL);
+}
+
+static void
+show_toast (AugurWindow *self,
+            const char  *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error (AugurWindow  *self,
+            const char   *heading,
+            const GError *error)
+{
+  g_autofree char *message = g_strdup_printf ("%s: %s", heading, error->message);
+  AdwToast *toast = adw_toast_new (message);
+
+  g_debug ("%s", message);
+  adw_toast_set_timeout (toast, 0);  /* an error stays until dismissed */
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Document state */
+
+static char *
+dup_display_name (AugurWindow *self)
+{
+  if (self->file != NULL)
+    return g_file_get_basename (self->file);
+  return g_strdup (_("Untitled recipe"));
+}
+
+gboolean
+augur_window_get_modified (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+
+  return !augur_recipe_equal (self->recipe, self->saved_recipe);
+}
+
+static void
+update_state (AugurWindow *self)
+{
+  g_autofree char *name = dup_display_name (self);
+  g_autofree char *title = NULL;
+  g_autofree char *window_title = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean modified = augur_window_get_modified (self);
+  guint n_steps = augur_node_count_transforms (self->recipe->pipeline);
+
+  title = modified ? g_strdup_printf ("• %s", name) : g_strdup (name);
+  adw_window_title_set_title (self->window_title, title);
+
+  if (self->file != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (self->file);
+      g_autofree char *dir = parent ? g_file_get_parse_name (parent) : NULL;
+      const char *home = g_get_home_dir ();
+
+      if (dir != NULL && home != NULL && g_str_has_prefix (dir, home) &&
+          (dir[strlen (home)] == '/' || dir[strlen (home)] == '\0'))
+        subtitle = g_strconcat ("~", dir + strlen (home), NULL);
+      else
+        subtitle = g_steal_pointer (&dir);
+    }
+  else
+    subtitle = g_strdup_printf (g_dngettext (NULL, "Draft · %u step", "Draft · %u steps",
+                                             n_steps), n_steps);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  window_title = g_strdup_printf ("%s — %s", title, _("Augur"));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", self->undo_stack->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", self->redo_stack->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-sample",
+                                 self->current != NULL);
+
+  if (self->undo_stack->len > 0)
+    {
+      UndoEntry *entry = g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
+      g_autofree char *tip = g_strdup_printf (_("Undo “%s”"), entry->description);
+
+      gtk_widget_set_tooltip_text (self->undo_button, tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (self->undo_button, _("Undo"));
+
+  if (self->redo_stack->len > 0)
+    {
+      UndoEntry *entry = g_ptr_array_index (self->redo_stack, self->redo_stack->len - 1);
+      g_autofree char *tip = g_strdup_printf (_("Redo “%s”"), entry->description);
+
+      gtk_widget_set_tooltip_text (self->redo_button, tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (self->redo_button, _("Redo"));
+}
+
+/* Hands the current recipe to the views. @to_editor: also reset the editor
+ * (after undo, redo or opening a file; not after an edit made in it). */
+static void
+push_recipe_to_views (AugurWindow *self,
+                      gboolean     to_editor)
+{
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  if (to_editor)
+    augur_pipeline_editor_set_pipeline (AUGUR_PIPELINE_EDITOR (self->editor),
+                                        self->recipe->pipeline);
+#endif
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  augur_preview_pane_set_recipe (AUGUR_PREVIEW_PANE (self->preview_pane), self->recipe);
+#endif
+}
+
+/* Replaces the whole document (open, restore); clears the history. */
+static void
+set_document (AugurWindow *self,
+              AugurRecipe *recipe,
+              GFile       *file,
+              gboolean     clean)
+{
+  g_clear_pointer (&self->recipe, augur_recipe_free);
+  self->recipe = recipe;
+  if (clean)
+    {
+      g_clear_pointer (&self->saved_recipe, augur_recipe_free);
+      self->saved_recipe = augur_recipe_copy (recipe);
+    }
+  g_set_object (&self->file, file);
+  g_ptr_array_set_size (self->undo_stack, 0);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  g_clear_pointer (&self->merge_description, g_free);
+
+  push_recipe_to_views (self, TRUE);
+  update_state (self);
+}
+
+/* Records an edit: @recipe is the new state, owned by the window. */
+static void
+commit_edit (AugurWindow *self,
+             AugurRecipe *recipe,
+             const char  *description,
+             gboolean     mergeable)
+{
+  gboolean merge = mergeable &&
+                   self->merge_description != NULL &&
+                   self->undo_stack->len > 0 &&
+                   g_strcmp0 (self->merge_description, description) == 0;
+
+  if (!merge)
+    g_ptr_array_add (self->undo_stack, undo_entry_new (self->recipe, description));
+  g_ptr_array_set_size (self->redo_stack, 0);
+
+  g_clear_pointer (&self->recipe, augur_recipe_free);
+  self->recipe = recipe;
+
+  g_free (self->merge_description);
+  self->merge_description = mergeable ? g_strdup (description) : NULL;
+
+  update_state (self);
+  schedule_autosave (self);
+}
+
+static void
+undo_redo (AugurWindow *self,
+           GPtrArray   *from,
+           GPtrArray   *to)
+{
+  UndoEntry *entry;
+
+  if (from->len == 0)
+    return;
+
+  entry = g_ptr_array_steal_index (from, from->len - 1);
+  g_ptr_array_add (to, undo_entry_new (self->recipe, entry->description));
+  augur_recipe_free (self->recipe);
+  self->recipe = g_steal_pointer (&entry->recipe);
+  undo_entry_free (entry);
+  g_clear_pointer (&self->merge_description, g_free);
+
+  push_recipe_to_views (self, TRUE);
+  update_state (self);
+  schedule_autosave (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Autosave and crash recovery */
+
+static void
+remove_autosave (AugurWindow *self)
+{
+  g_autofree char *path = augur_window_dup_autosave_path ();
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_debug ("Could not remove %s: %s", path, g_strerror (errno));
+}
+
+static gboolean
+write_autosave (AugurWindow  *self,
+                GError      **error)
+{
+  g_autofree char *path = augur_window_dup_autosave_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return augur_recipe_save (self->recipe, path, error);
+}
+
+static gboolean
+autosave_cb (gpointer user_data)
+{
+  AugurWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->autosave_id = 0;
+  if (!augur_window_get_modified (self))
+    remove_autosave (self);
+  else if (!write_autosave (self, &error))
+    show_error (self, _("Could not autosave the recipe"), error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_autosave (AugurWindow *self)
+{
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  self->autosave_id = g_timeout_add (AUTOSAVE_DELAY_MS, autosave_cb, self);
+}
+
+static void
+restore_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  AugurWindow      *self)
+{
+  g_autofree char *path = augur_window_dup_autosave_path ();
+
+  if (g_strcmp0 (response, "restore") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      AugurRecipe *restored = augur_recipe_load (path, &error);
+
+      if (restored == NULL)
+        {
+          show_error (self, _("Could not restore the recipe"), error);
+          return;
+        }
+      /* The restored recipe is an edit of the open document: undoable, and
+       * unsaved until the user saves it. */
+      commit_edit (self, restored, _("Restore Unsaved Recipe"), FALSE);
+      push_recipe_to_views (self, TRUE);
+    }
+  else if (g_strcmp0 (response, "discard") == 0)
+    remove_autosave (self);
+}
+
+void
+augur_window_check_autosave (AugurWindow *self)
+{
+  g_autofree char *path = augur_window_dup_autosave_path ();
+  g_autoptr(AugurRecipe) autosaved = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  guint n_steps;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+
+  autosaved = augur_recipe_load (path, &error);
+  if (autosaved == NULL)
+    {
+      show_error (self, _("The autosaved recipe could not be read"), error);
+      return;
+    }
+  if (augur_recipe_equal (autosaved, self->recipe))
+    {
+      remove_autosave (self);
+      return;
+    }
+
+  n_steps = augur_node_count_transforms (autosaved->pipeline);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Restore Unsaved Recipe?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  g_dngettext (NULL,
+                                               "Augur did not close cleanly last time. A recipe with %u step was not saved.",
+                                               "Augur did not close cleanly last time. A recipe with %u steps was not saved.",
+                                               n_steps),
+                                  n_steps);
+  adw_message_dialog_add_responses (dialog,
+                                    "discard", _("_Discard"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "restore", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "restore");
+  adw_message_dialog_set_close_response (dialog, "later");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (restore_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files */
+
+gboolean
+augur_window_save_to_file (AugurWindow  *self,
+                           GFile        *file,
+                           GError      **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Recipes can only be saved to local files"));
+      return FALSE;
+    }
+  if (!augur_recipe_save (self->recipe, path, error))
+    return FALSE;
+
+  g_clear_pointer (&self->saved_recipe, augur_recipe_free);
+  self->saved_recipe = augur_recipe_copy (self->recipe);
+  g_set_object (&self->file, file);
+  remove_autosave (self);
+  update_state (self);
+  return TRUE;
+}
+
+static AugurRecipe *
+load_recipe (AugurWindow *self,
+             GFile       *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+  AugurRecipe *recipe;
+
+  if (path == NULL)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Recipes can only be opened from local files"));
+      recipe = NULL;
+    }
+  else
+    recipe = augur_recipe_load (path, &error);
+
+  if (recipe == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *heading = g_strdup_printf (_("Could not open “%s”"), name);
+
+      show_error (self, heading, error);
+    }
+  return recipe;
+}
+
+gboolean
+augur_window_open_recipe (AugurWindow *self,
+                          GFile       *file)
+{
+  AugurRecipe *recipe;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+
+  if ((recipe = load_recipe (self, file)) == NULL)
+    return FALSE;
+  set_document (self, recipe, file, TRUE);
+  return TRUE;
+}
+
+gboolean
+augur_window_open_recipe_as_template (AugurWindow *self,
+                                      GFile       *file)
+{
+  AugurRecipe *recipe;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+
+  if ((recipe = load_recipe (self, file)) == NULL)
+    return FALSE;
+  set_document (self, recipe, NULL, TRUE);
+  return TRUE;
+}
+
+static gboolean
+is_image_name (const char *name)
+{
+  static const char *const extensions[] = { ".png", ".jpg", ".jpeg", ".webp", NULL };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  for (guint i = 0; extensions[i] != NULL; i++)
+    if (g_str_has_suffix (lower, extensions[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+compare_by_collate_key (gconstpointer a,
+                        gconstpointer b)
+{
+  GFile *fa = *(GFile **) a;
+  GFile *fb = *(GFile **) b;
+
+  return g_strcmp0 (g_object_get_data (G_OBJECT (fa), "augur-collate-key"),
+                    g_object_get_data (G_OBJECT (fb), "augur-collate-key"));
+}
+
+/* The images directly inside @dir, sorted by name as a file manager would. */
+static GPtrArray *
+scan_folder (GFile   *dir,
+             GError **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  enumerator = g_file_enumerate_children (dir,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                          G_FILE_ATTRIBUTE_STANDARD_IS_HIDDEN,
+                                          G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (enumerator == NULL)
+    return NULL;
+
+  for (;;)
+    {
+      GFileInfo *info;
+      GFile *child;
+      const char *name;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, &child, NULL, error))
+        return NULL;
+      if (info == NULL)
+        break;
+      name = g_file_info_get_name (info);
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR ||
+          g_file_info_get_is_hidden (info) || !is_image_name (name))
+        continue;
+      g_object_set_data_full (G_OBJECT (child), "augur-collate-key",
+                              g_utf8_collate_key_for_filename (name, -1), g_free);
+      g_ptr_array_add (found, g_object_ref (child));
+    }
+  g_ptr_array_sort (found, compare_by_collate_key);
+  return g_steal_pointer (&found);
+}
+
+static gboolean
+has_sample (AugurWindow *self,
+            GFile       *file)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (G_LIST_MODEL (self->samples), i);
+
+      if (g_file_equal (augur_sample_get_file (sample), file))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+get_preview_size (AugurWindow *self)
+{
+  return g_settings_get_int (self->settings, "preview-size");
+}
+
+static void
+sample_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AugurWindow) self = user_data;
+  AugurSample *sample = AUGUR_SAMPLE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!augur_sample_load_finish (sample, result, &error))
+    {
+      g_autofree char *heading = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      heading = g_strdup_printf (_("Could not open “%s”"), augur_sample_get_name (sample));
+      show_error (self, heading, error);
+      return;
+    }
+
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  if (sample == self->current)
+    augur_pipeline_editor_set_thumbnail_image (AUGUR_PIPELINE_EDITOR (self->editor),
+                                               augur_sample_get_proxy (sample));
+#endif
+}
+
+static void
+add_sample_file (AugurWindow *self,
+                 GFile       *file,
+                 GPtrArray   *added)
+{
+  g_autoptr(AugurSample) sample = NULL;
+
+  if (has_sample (self, file))
+    return;
+  sample = augur_sample_new (file);
+  g_ptr_array_add (added, g_object_ref (sample));
+  augur_sample_load_async (sample, get_preview_size (self), self->cancellable,
+                           sample_loaded_cb, g_object_ref (self));
+}
+
+void
+augur_window_add_files (AugurWindow  *self,
+                        GFile       **files,
+                        guint         n_files)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint first;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+
+  first = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      GFile *file = files[i];
+      GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL);
+      g_autofree char *name = g_file_get_basename (file);
+
+      if (type == G_FILE_TYPE_DIRECTORY)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GPtrArray) images = scan_folder (file, &error);
+          g_autofree char *uri = g_file_get_uri (file);
+
+          if (images == NULL)
+            {
+              g_autofree char *heading = g_strdup_printf (_("Could not read the folder “%s”"), name);
+
+              show_error (self, heading, error);
+              continue;
+            }
+          if (images->len == 0)
+            {
+              g_autofree char *message = g_strdup_printf (_("No images in “%s”"), name);
+
+              show_toast (self, message);
+              continue;
+            }
+          if (images->len > MAX_FOLDER_IMAGES)
+            {
+              g_autofree char *message =
+                g_strdup_printf (_("“%s” holds %u images; showing the first %u"),
+                                 name, images->len, MAX_FOLDER_IMAGES);
+
+              show_toast (self, message);
+              g_ptr_array_set_size (images, MAX_FOLDER_IMAGES);
+            }
+          for (guint j = 0; j < images->len; j++)
+            add_sample_file (self, g_ptr_array_index (images, j), added);
+          g_settings_set_string (self->settings, "last-folder", uri);
+        }
+      else if (name != NULL && g_str_has_suffix (name, ".json"))
+        augur_window_open_recipe (self, file);
+      else
+        add_sample_file (self, file, added);
+    }
+
+  if (added->len > 0)
+    {
+      g_list_store_splice (self->samples, first, 0, added->pdata, added->len);
+      augur_sample_strip_select (self->sample_strip, first);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Views */
+
+static void
+on_sample_selected (AugurWindow *self)
+{
+  AugurSample *sample = augur_sample_strip_get_selected (self->sample_strip);
+
+  if (!g_set_object (&self->current, sample))
+    return;
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  augur_preview_pane_set_current (AUGUR_PREVIEW_PANE (self->preview_pane), sample);
+#endif
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  augur_pipeline_editor_set_thumbnail_image (AUGUR_PIPELINE_EDITOR (self->editor),
+                                             sample ? augur_sample_get_proxy (sample) : NULL);
+#endif
+  update_state (self);
+}
+
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+static void
+on_editor_changed (AugurPipelineEditor *editor,
+                   const char          *description,
+                   gboolean             mergeable,
+                   AugurWindow         *self)
+{
+  AugurRecipe *recipe = augur_recipe_copy (self->recipe);
+
+  augur_node_free (recipe->pipeline);
+  recipe->pipeline = augur_node_copy (augur_pipeline_editor_get_pipeline (editor));
+  commit_edit (self, recipe, description, mergeable);
+  push_recipe_to_views (self, FALSE);
+}
+
+static void
+on_editor_selection_changed (AugurPipelineEditor *editor,
+                             AugurWindow         *self)
+{
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  g_autofree char *path = augur_pipeline_editor_dup_selected_path (editor);
+
+  augur_preview_pane_set_selected_path (AUGUR_PREVIEW_PANE (self->preview_pane), path);
+#endif
+}
+#endif
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+static void
+on_pane_error (GtkWidget   *pane,
+               const char  *message,
+               AugurWindow *self)
+{
+  show_toast (self, message);
+}
+#endif
+
+static void
+apply_settings (AugurWindow *self,
+                const char  *key)
+{
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (self->preview_pane);
+
+  if (key == NULL || g_str_equal (key, "grid-size"))
+    {
+      guint n = g_settings_get_uint (self->settings, "grid-size");
+
+      n = n >= 13 ? 16 : n >= 7 ? 9 : n >= 3 ? 4 : 1;
+      augur_preview_pane_set_grid_size (pane, n);
+    }
+  if (key == NULL || g_str_equal (key, "worker-threads"))
+    {
+      guint n = g_settings_get_uint (self->settings, "worker-threads");
+
+      augur_preview_pane_set_threads (pane, n > 0 ? n : g_get_num_processors ());
+    }
+  if (key == NULL || g_str_equal (key, "preview-size"))
+    augur_preview_pane_set_preview_size (pane, get_preview_size (self));
+#endif
+}
+
+static void
+on_settings_changed (GSettings   *settings,
+                     const char  *key,
+                     AugurWindow *self)
+{
+  apply_settings (self, key);
+}
+
+#if !defined (AUGUR_HAVE_PREVIEW_PANE) || !defined (AUGUR_HAVE_PIPELINE_EDITOR)
+static GtkWidget *
+placeholder_new (const char *title)
+{
+  GtkWidget *page = adw_status_page_new ();
+
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), _("Not available in this build"));
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "face-uncertain-symbolic");
+  return page;
+}
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Dialogs */
+
+static GtkFileFilter *
+new_filter (const char        *name,
+            const char *const *patterns,
+            const char        *mime)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, patterns[i]);
+  if (mime != NULL)
+    gtk_file_filter_add_mime_type (filter, mime);
+  return filter;
+}
+
+static void
+set_dialog_folder (AugurWindow    *self,
+                   GtkFileChooser *chooser)
+{
+  g_autofree char *uri = g_settings_get_string (self->settings, "last-folder");
+
+  if (uri != NULL && *uri != '\0')
+    {
+      g_autoptr(GFile) folder = g_file_new_for_uri (uri);
+
+      gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+    }
+}
+
+static void
+open_images_response (GtkNativeDialog *dialog,
+                      int              response,
+                      AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+      guint n = g_list_model_get_n_items (files);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (array, g_list_model_get_item (files, i));
+      if (array->len > 0)
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (g_ptr_array_index (array, 0));
+
+          if (parent != NULL)
+            {
+              g_autofree char *uri = g_file_get_uri (parent);
+
+              g_settings_set_string (self->settings, "last-folder", uri);
+            }
+        }
+      augur_window_add_files (self, (GFile **) array->pdata, array->len);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+open_images_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  gboolean folder = g_str_equal (action_name, "win.open-folder");
+  static const char *const image_patterns[] = { "png", "jpg", "jpeg", "webp", NULL };
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (folder ? _("Add a Folder of Images") : _("Add Images"),
+                                        GTK_WINDOW (self),
+                                        folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                               : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Add"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  if (!folder)
+    {
+      g_autoptr(GtkFileFilter) images = new_filter (_("Images"), image_patterns, NULL);
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), images);
+    }
+  set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (open_images_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Asks what to do with unsaved changes, then runs @then unless cancelled. */
+typedef struct
+{
+  AugurWindow  *self;
+  ContinueFunc  then;
+} Continuation;
+
+static void
+unsaved_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  Continuation     *cont)
+{
+  AugurWindow *self = cont->self;
+
+  if (g_str_equal (response, "discard"))
+    cont->then (self);
+  else if (g_str_equal (response, "save"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (self->file == NULL)
+        save_as_then (self, cont->then);
+      else if (augur_window_save_to_file (self, self->file, &error))
+        cont->then (self);
+      else
+        show_error (self, _("Could not save the recipe"), error);
+    }
+  g_object_unref (self);
+  g_free (cont);
+}
+
+static void
+confirm_unsaved_then (AugurWindow  *self,
+                      const char   *heading,
+                      ContinueFunc  then)
+{
+  AdwMessageDialog *dialog;
+  Continuation *cont;
+  g_autofree char *name = NULL;
+
+  if (!augur_window_get_modified (self))
+    {
+      then (self);
+      return;
+    }
+
+  name = dup_display_name (self);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_format_body (dialog,
+                                  _("“%s” has unsaved changes. Changes which are not saved will be permanently lost."),
+                                  name);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  cont = g_new0 (Continuation, 1);
+  cont->self = g_object_ref (self);
+  cont->then = then;
+  g_signal_connect (dialog, "response", G_CALLBACK (unsaved_response), cont);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_recipe_response (GtkNativeDialog *dialog,
+                      int              response,
+                      AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      augur_window_open_recipe (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+show_open_recipe_dialog (AugurWindow *self)
+{
+  static const char *const patterns[] = { "json", NULL };
+  g_autoptr(GtkFileFilter) filter = new_filter (_("Recipes"), patterns, "application/json");
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Open a Recipe"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_recipe_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_recipe_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  confirm_unsaved_then (AUGUR_WINDOW (widget), _("Save Changes Before Opening?"),
+                        show_open_recipe_dialog);
+}
+
+typedef struct
+{
+  AugurWindow  *self;
+  ContinueFunc  then;
+} SaveAsData;
+
+static void
+save_as_response (GtkNativeDialog *dialog,
+                  int              response,
+                  SaveAsData      *data)
+{
+  AugurWindow *self = data->self;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!augur_window_save_to_file (self, file, &error))
+        show_error (self, _("Could not save the recipe"), error);
+      else if (data->then != NULL)
+        data->then (self);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+  g_free (data);
+}
+
+static void
+save_as_then (AugurWindow  *self,
+              ContinueFunc  then)
+{
+  static const char *const patterns[] = { "json", NULL };
+  g_autoptr(GtkFileFilter) filter = new_filter (_("Recipes"), patterns, "application/json");
+  GtkFileChooserNative *dialog;
+  SaveAsData *data;
+
+  dialog = gtk_file_chooser_native_new (_("Save Recipe"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (self->file != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), self->file, NULL);
+  else
+    {
+      set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "recipe.json");
+    }
+
+  data = g_new0 (SaveAsData, 1);
+  data->self = g_object_ref (self);
+  data->then = then;
+  g_signal_connect (dialog, "response", G_CALLBACK (save_as_response), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->file == NULL || g_str_equal (action_name, "win.save-as"))
+    {
+      save_as_then (self, NULL);
+      return;
+    }
+  if (!augur_window_save_to_file (self, self->file, &error))
+    show_error (self, _("Could not save the recipe"), error);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.undo"))
+    undo_redo (self, self->undo_stack, self->redo_stack);
+  else
+    undo_redo (self, self->redo_stack, self->undo_stack);
+}
+
+static void
+remove_sample_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  guint position = augur_sample_strip_get_selected_position (self->sample_strip);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    g_list_store_remove (self->samples, position);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->samples)) == 0)
+    on_sample_selected (self);
+}
+
+/* The folder that holds every sample, or NULL when they come from several. */
+static GFile *
+dup_common_folder (AugurWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  g_autoptr(GFile) common = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (G_LIST_MODEL (self->samples), i);
+      g_autoptr(GFile) parent = g_file_get_parent (augur_sample_get_file (sample));
+
+      if (parent == NULL)
+        return NULL;
+      if (common == NULL)
+        common = g_steal_pointer (&parent);
+      else if (!g_file_equal (common, parent))
+        return NULL;
+    }
+  return g_steal_pointer (&common);
+}
+
+static char *
+dup_command_line (AugurWindow *self)
+{
+  g_autofree char *recipe = self->file ? g_file_get_path (self->file) : NULL;
+  g_autoptr(GFile) folder = dup_common_folder (self);
+  g_autofree char *input = folder ? g_file_get_path (folder) : NULL;
+  g_autofree char *q_recipe = g_shell_quote (recipe ? recipe : "recipe.json");
+  g_autofree char *q_input = g_shell_quote (input ? input : "IMAGES");
+
+  return g_strdup_printf ("augur-cli apply %s %s -o augmented -n 4", q_recipe, q_input);
+}
+
+static void
+export_command_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  g_autofree char *line = dup_command_line (self);
+  AdwToast *toast;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), line);
+
+  if (self->file == NULL || augur_window_get_modified (self))
+    {
+      toast = adw_toast_new (_("Command line copied; save the recipe before running it"));
+      adw_toast_set_button_label (toast, _("_Save"));
+      adw_toast_set_action_name (toast, "win.save");
+    }
+  else
+    toast = adw_toast_new (_("Command line copied to the clipboard"));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Drag and drop */
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         AugurWindow   *self)
+{
+  GSList *list;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  list = g_value_get_boxed (value);
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  augur_window_add_files (self, (GFile **) files->pdata, files->len);
+  return files->len > 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Window */
+
+static void
+finish_close (AugurWindow *self)
+{
+  remove_autosave (self);
+  self->force_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (AugurWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_int (self->settings, "sidebar-position",
+                      gtk_paned_get_position (self->outer_paned));
+  g_settings_set_int (self->settings, "editor-position",
+                      gtk_paned_get_position (self->inner_paned));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+augur_window_close_request (GtkWindow *window)
+{
+  AugurWindow *self = AUGUR_WINDOW (window);
+
+  if (!self->force_close && augur_window_get_modified (self))
+    {
+      confirm_unsaved_then (self, _("Save Changes?"), finish_close);
+      return TRUE;
+    }
+
+  save_window_state (self);
+  if (!augur_window_get_modified (self))
+    remove_autosave (self);
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+
+  return GTK_WINDOW_CLASS (augur_window_parent_class)->close_request (window);
+}
+
+static void
+augur_window_constructed (GObject *object)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+  int editor_position;
+
+  G_OBJECT_CLASS (augur_window_parent_class)->constructed (object);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->outer_paned,
+                          g_settings_get_int (self->settings, "sidebar-position"));
+  editor_position = g_settings_get_int (self->settings, "editor-position");
+  if (editor_position > 0)
+    gtk_paned_set_position (self->inner_paned, editor_position);
+}
+
+static void
+augur_window_dispose (GObject *object)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AUGUR_TYPE_WINDOW);
+
+  g_clear_object (&self->current);
+  g_clear_object (&self->samples);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (augur_window_parent_class)->dispose (object);
+}
+
+static void
+augur_window_finalize (GObject *object)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+
+  g_clear_pointer (&self->recipe, augur_recipe_free);
+  g_clear_pointer (&self->saved_recipe, augur_recipe_free);
+  g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->merge_description, g_free);
+  g_clear_object (&self->file);
+
+  G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
+}
+
+static void
+augur_window_class_init (AugurWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = augur_window_constructed;
+  object_class->dispose = augur_window_dispose;
+  object_class->finalize = augur_window_finalize;
+  window_class->close_request = augur_window_close_request;
+
+  g_type_ensure (AUGUR_TYPE_SAMPLE_STRIP);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/augur/Augur/augur-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, redo_button);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, outer_paned);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, sample_strip);
+
+  gtk_widget_class_install_action (widget_class, "win.open-images", NULL, open_images_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_images_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recipe", NULL, open_recipe_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-sample", NULL, remove_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.export-command", NULL, export_command_action);
+}
+
+static void
+augur_window_init (AugurWindow *self)
+{
+  GtkDropTarget *drop;
+
+  self->settings = g_settings_new (APP_ID);
+  self->cancellable = g_cancellable_new ();
+  self->recipe = augur_recipe_new ();
+  self->saved_recipe = augur_recipe_new ();
+  self->undo_stack = g_ptr_array_new_with_free_func (undo_entry_free);
+  self->redo_stack = g_ptr_array_new_with_free_func (undo_entry_free);
+  self->samples = g_list_store_new (AUGUR_TYPE_SAMPLE);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  self->preview_pane = augur_preview_pane_new ();
+  augur_preview_pane_set_samples (AUGUR_PREVIEW_PANE (self->preview_pane),
+                                  G_LIST_MODEL (self->samples));
+  g_signal_connect_object (self->preview_pane, "error", G_CALLBACK (on_pane_error), self, 0);
+#else
+  self->preview_pane = placeholder_new (_("Preview"));
+#endif
+  gtk_widget_set_hexpand (self->preview_pane, TRUE);
+  gtk_paned_set_start_child (self->inner_paned, self->preview_pane);
+
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  self->editor = augur_pipeline_editor_new ();
+  g_signal_connect_object (self->editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
+  g_signal_connect_object (self->editor, "selection-changed",
+                           G_CALLBACK (on_editor_selection_changed), self, 0);
+#else
+  self->editor = placeholder_new (_("Pipeline"));
+#endif
+  gtk_widget_set_size_request (self->editor, 360, -1);
+  gtk_paned_set_end_child (self->inner_paned, self->editor);
+
+  augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));
+  g_signal_connect_object (self->sample_strip, "notify::selected",
+                           G_CALLBACK (on_sample_selected), self, G_CONNECT_SWAPPED);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
+  apply_settings (self, NULL);
+
+  push_recipe_to_views (self, TRUE);
+  update_state (self);
+}
+
+AugurWindow *
+augur_window_new (AugurApplication *application)
+{
+  return g_object_new (AUGUR_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+const AugurRecipe *
+augur_window_get_recipe (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return self->recipe;
+}
+
+GFile *
+augur_window_get_file (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return self->file;
+}
+
+GListModel *
+augur_window_get_samples (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->samples);
+}
+
+GtkWidget *
+augur_window_get_preview_pane (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return self->preview_pane;
+}
+
+GtkWidget *
+augur_window_get_editor (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return self->editor;
+}
+
+GtkWidget *
+augur_window_get_sample_strip (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->sample_strip);
+}
+
+guint
+augur_window_get_n_undo (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), 0);
+  return self->undo_stack->len;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "augur-application.h"
+#include "augur-recipe.h"
+
+G_BEGIN_DECLS
+
+#define AUGUR_TYPE_WINDOW (augur_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (AugurWindow, augur_window, AUGUR, WINDOW, AdwApplicationWindow)
+
+AugurWindow       *augur_window_new                   (AugurApplication *application);
+
+/* Adds images; folders are scanned (not recursively) for images, sorted by
+ * name. A .json file among @files is opened as the recipe. */
+void               augur_window_add_files             (AugurWindow      *self,
+                                                       GFile           **files,
+                                                       guint             n_files);
+/* Opens @file as the document; errors are shown in the window. */
+gboolean           augur_window_open_recipe           (AugurWindow      *self,
+                                                       GFile            *file);
+/* Loads @file as an untitled recipe (the bundled default), so that saving
+ * asks where. */
+gboolean           augur_window_open_recipe_as_template (AugurWindow    *self,
+                                                         GFile          *file);
+/* If a crash left an autosaved recipe that differs from the open one, offers
+ * to restore it. */
+void               augur_window_check_autosave        (AugurWindow      *self);
+
+gboolean           augur_window_save_to_file          (AugurWindow      *self,
+                                                       GFile            *file,
+                                                       GError          **error);
+
+const AugurRecipe *augur_window_get_recipe            (AugurWindow      *self);
+GFile             *augur_window_get_file              (AugurWindow      *self);
+gboolean           augur_window_get_modified          (AugurWindow      *self);
+GListModel        *augur_window_get_samples           (AugurWindow      *self);
+GtkWidget         *augur_window_get_preview_pane      (AugurWindow      *self);
+GtkWidget         *augur_window_get_editor            (AugurWindow      *self);
+GtkWidget         *augur_window_get_sample_strip      (AugurWindow      *self);
+guint              augur_window_get_n_undo            (AugurWindow      *self);
+
+/* The crash-recovery file: $XDG_STATE_HOME/augur/autosave.json. */
+char              *augur_window_dup_autosave_path     (void);
+
+G_END_DECLS
