@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -787,6 +788,10 @@ main (int    argc,
       char **argv)
 {
   const char *name;
+
+  /* For the messages of GLib (and GOptionContext's help) in the user's
+   * language and charset; numbers in files are written locale-free. */
+  setlocale (LC_ALL, "");
 
   if (argc < 2)
     {
