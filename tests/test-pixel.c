@@ -197,6 +197,21 @@ alpha_equal (const AugurImage *a,
   return TRUE;
 }
 
+static double
+mean_abs_diff (const AugurImage *a,
+               const AugurImage *b)
+{
+  double sum = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  g_assert_cmpint (a->channels, ==, b->channels);
+  for (int y = 0; y < a->height; y++)
+    for (int i = 0; i < a->width * a->channels; i++)
+      sum += fabs ((double) augur_image_row (a, y)[i] - augur_image_row (b, y)[i]);
+  return sum / ((double) a->width * a->height * a->channels);
+}
+
 /* Every transform of this file, with parameters that make it do something. */
 
 typedef struct
@@ -220,6 +235,11 @@ static const Case cases[] = {
   { "{\"type\": \"GaussianBlur\", \"params\": {\"blur_limit\": [3, 8], \"sigma_limit\": [0, 2]}}", FALSE },
   { "{\"type\": \"GaussNoise\"}", TRUE },
   { "{\"type\": \"GaussNoise\", \"params\": {\"per_channel\": false, \"noise_scale_factor\": 0.3, \"mean_range\": [-0.1, 0.1]}}", TRUE },
+  { "{\"type\": \"CoarseDropout\"}", TRUE },
+  { "{\"type\": \"CoarseDropout\", \"params\": {\"num_holes_range\": [3, 6], \"hole_height_range\": [4, 12], \"fill\": \"random\"}}", TRUE },
+  { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"random_uniform\"}}", TRUE },
+  { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"inpaint_telea\"}}", TRUE },
+  { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"inpaint_ns\", \"hole_width_range\": [0.3, 0.5]}}", TRUE },
 };
 
 /* Generic properties, for every case ------------------------------------------------ */
@@ -320,6 +340,9 @@ test_replay_validated (void)
     { "{\"type\": \"RandomBrightnessContrast\"}", "{\"alpha\": 99, \"beta\": 0}" },
     { "{\"type\": \"RandomBrightnessContrast\"}", "{\"alpha\": 1}" },
     { "{\"type\": \"HueSaturationValue\"}", "{\"hue_shift\": 1e9, \"sat_shift\": 0, \"val_shift\": 0}" },
+    { "{\"type\": \"CoarseDropout\"}", "{\"holes\": [0, 0, 2, 1], \"seed\": 1}" },
+    { "{\"type\": \"CoarseDropout\"}", "{\"holes\": [0, 0, 0.5, -0.1], \"seed\": 1}" },
+    { "{\"type\": \"CoarseDropout\"}", "{\"holes\": [0, 0, 0.5, 0.5], \"seed\": -1}" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -336,6 +359,29 @@ test_replay_validated (void)
       g_assert_null (replay);
       g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY);
     }
+}
+
+/* A replay within the limits but odd (reversed boxes, a partial hole)
+ * is applied safely: nothing outside the image is touched. */
+static void
+test_replay_odd_holes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"CoarseDropout\"}");
+  g_autoptr(JsonNode) json = json_from_string ("{\"type\": \"CoarseDropout\", \"applied\": true, \"values\": "
+                                               "{\"holes\": [0.5, 0.5, 0.1, 0.1, 0.9, 0.9, 1, 1, 0.2], \"seed\": 3}}", &error);
+  g_autoptr(AugurReplay) replay = NULL;
+  g_autoptr(AugurImage) src = image_gray_level (10, 10, 3, 50);
+  g_autoptr(AugurImage) out = NULL;
+
+  g_assert_no_error (error);
+  replay = augur_replay_from_json (json, node, &error);
+  g_assert_no_error (error);
+  out = augur_node_apply (node, src, replay);
+  /* The reversed box is dropped; the last whole one is the corner pixel. */
+  for (int y = 0; y < 10; y++)
+    for (int x = 0; x < 10; x++)
+      g_assert_cmpint (augur_image_row (out, y)[3 * x], ==, x == 9 && y == 9 ? 0 : 50);
 }
 
 /* RandomBrightnessContrast ----------------------------------------------------------- */
@@ -715,6 +761,233 @@ test_noise_shared_and_scaled (void)
   g_assert_cmpfloat (std, >, 5);
 }
 
+/* CoarseDropout ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *params;
+  int         n_lo, n_hi;
+  int         h_lo, h_hi;  /* pixels, on a 160 x 120 image */
+  int         w_lo, w_hi;
+} DropoutCase;
+
+static const DropoutCase dropout_cases[] = {
+  /* Pixels (JSON integers). */
+  { "\"num_holes_range\": [2, 5], \"hole_height_range\": [8, 16], \"hole_width_range\": [5, 12]",
+    2, 5, 8, 16, 5, 12 },
+  /* Fractions (JSON numbers): 0.1-0.2 of 120, 0.05-0.1 of 160, truncated. */
+  { "\"num_holes_range\": [1, 4], \"hole_height_range\": [0.1, 0.2], \"hole_width_range\": [0.05, 0.1]",
+    1, 4, 12, 24, 8, 16 },
+  /* Pixel sizes beyond the image are capped at its side. */
+  { "\"num_holes_range\": [1, 1], \"hole_height_range\": [200, 300], \"hole_width_range\": [10, 10]",
+    1, 1, 120, 120, 10, 10 },
+};
+
+/* Connected regions (4-neighbours) of pixels where @mask is set. */
+static int
+count_regions (guint8 *mask,
+               int     w,
+               int     h)
+{
+  g_autofree int *stack = g_new (int, (gsize) w * h);
+  int regions = 0;
+
+  for (int start = 0; start < w * h; start++)
+    {
+      int top = 0;
+
+      if (mask[start] != 1)
+        continue;
+      regions++;
+      mask[start] = 2;
+      stack[top++] = start;
+      while (top > 0)
+        {
+          int i = stack[--top], x = i % w, y = i / w;
+          int next[4] = { x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1 };
+
+          for (int k = 0; k < 4; k++)
+            if (next[k] >= 0 && mask[next[k]] == 1)
+              {
+                mask[next[k]] = 2;
+                stack[top++] = next[k];
+              }
+        }
+    }
+  return regions;
+}
+
+static void
+test_dropout_holes (gconstpointer data)
+{
+  const DropoutCase *dc = data;
+  static const int fill[3] = { 10, 20, 30 };
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"CoarseDropout\", \"params\": {%s, \"fill\": [10, 20, 30]}}",
+                                           dc->params);
+  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(JsonNode) written = augur_node_to_json (node);
+  g_autoptr(AugurNode) reread = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Pixel ranges stay integers through a recipe round trip. */
+  reread = augur_node_from_json (written, "reread", &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_node_equal (node, reread));
+
+  for (int nc = 1; nc <= 4; nc++)
+    for (guint64 seed = 1; seed <= 8 && nc != 2; seed++)
+      {
+        g_autoptr(AugurImage) src = image_gray_level (160, 120, nc, 200);
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autofree guint8 *inside = g_malloc0 (160 * 120);
+        guint n;
+        const double *v = augur_drawn_get_list (&replay->drawn, "holes", &n);
+        int regions;
+        gboolean apart = TRUE;
+
+        g_assert_cmpint (n % 4, ==, 0);
+        g_assert_cmpint (n / 4, >=, dc->n_lo);
+        g_assert_cmpint (n / 4, <=, dc->n_hi);
+        for (guint i = 0; i < n; i += 4)
+          {
+            int x1 = (int) lrint (v[i] * 160), y1 = (int) lrint (v[i + 1] * 120);
+            int x2 = (int) lrint (v[i + 2] * 160), y2 = (int) lrint (v[i + 3] * 120);
+
+            g_assert_cmpint (y2 - y1, >=, dc->h_lo);
+            g_assert_cmpint (y2 - y1, <=, dc->h_hi);
+            g_assert_cmpint (x2 - x1, >=, dc->w_lo);
+            g_assert_cmpint (x2 - x1, <=, dc->w_hi);
+            g_assert_cmpint (x1, >=, 0);
+            g_assert_cmpint (y1, >=, 0);
+            g_assert_cmpint (x2, <=, 160);
+            g_assert_cmpint (y2, <=, 120);
+            for (int y = y1; y < y2; y++)
+              memset (inside + y * 160 + x1, 1, x2 - x1);
+
+            /* Whether every pair of holes is at least a pixel apart. */
+            for (guint j = 0; j < i; j += 4)
+              {
+                int a1 = (int) lrint (v[j] * 160), b1 = (int) lrint (v[j + 1] * 120);
+                int a2 = (int) lrint (v[j + 2] * 160), b2 = (int) lrint (v[j + 3] * 120);
+
+                if (a1 <= x2 && x1 <= a2 && b1 <= y2 && y1 <= b2)
+                  apart = FALSE;
+              }
+          }
+
+        /* The pixels: the fill inside the holes, the image outside. */
+        for (int y = 0; y < 120; y++)
+          for (int x = 0; x < 160; x++)
+            {
+              const guint8 *p = augur_image_row (out, y) + x * nc;
+
+              for (int c = 0; c < MIN (nc, 3); c++)
+                g_assert_cmpint (p[c], ==, inside[y * 160 + x] ? fill[c] : 200);
+              if (nc == 4)
+                g_assert_cmpint (p[3], ==, 255);
+            }
+
+        /* Counted from the picture: as many rectangles as holes, fewer
+         * only where holes touch. */
+        regions = count_regions (inside, 160, 120);
+        g_assert_cmpint (regions, >=, 1);
+        g_assert_cmpint (regions, <=, (int) n / 4);
+        if (apart)
+          g_assert_cmpint (regions, ==, (int) n / 4);
+      }
+}
+
+static void
+test_dropout_fills (void)
+{
+  const char *one_hole = "\"num_holes_range\": [1, 1], \"hole_height_range\": [30, 30], \"hole_width_range\": [40, 40]";
+  g_autoptr(AugurImage) src = image_gray_level (100, 80, 3, 128);
+  g_autofree char *uniform_json = g_strdup_printf ("{\"type\": \"CoarseDropout\", \"params\": {%s, \"fill\": \"random_uniform\"}}", one_hole);
+  g_autofree char *random_json = g_strdup_printf ("{\"type\": \"CoarseDropout\", \"params\": {%s, \"fill\": \"random\"}}", one_hole);
+  g_autofree char *gray_json = g_strdup_printf ("{\"type\": \"CoarseDropout\", \"params\": {%s, \"fill\": 77}}", one_hole);
+
+  for (guint64 seed = 1; seed <= 5; seed++)
+    {
+      g_autoptr(AugurImage) uniform = run_json (uniform_json, src, seed);
+      g_autoptr(AugurImage) random = run_json (random_json, src, seed);
+      g_autoptr(AugurImage) gray = run_json (gray_json, src, seed);
+      guint8 colour[3] = { 0 };
+      gboolean seen = FALSE, seen_values[256] = { FALSE };
+      int changed = 0, distinct = 0, gray_count = 0;
+
+      for (int y = 0; y < 80; y++)
+        for (int x = 0; x < 100; x++)
+          {
+            const guint8 *u = augur_image_row (uniform, y) + 3 * x;
+            const guint8 *r = augur_image_row (random, y) + 3 * x;
+            const guint8 *g = augur_image_row (gray, y) + 3 * x;
+
+            /* random_uniform: one colour over the whole hole. */
+            if (u[0] != 128 || u[1] != 128 || u[2] != 128)
+              {
+                if (!seen)
+                  memcpy (colour, u, 3), seen = TRUE;
+                g_assert_cmpmem (u, 3, colour, 3);
+                changed++;
+              }
+            if (r[0] != 128 || r[1] != 128 || r[2] != 128)
+              for (int c = 0; c < 3; c++)
+                seen_values[r[c]] = TRUE;
+            if (g[0] == 77 && g[1] == 77 && g[2] == 77)
+              gray_count++;
+          }
+      for (int i = 0; i < 256; i++)
+        distinct += seen_values[i];
+
+      /* Almost surely not the background colour: the whole hole changed. */
+      g_assert_cmpint (changed, ==, 30 * 40);
+      /* random: per-pixel values, nearly every byte value appears. */
+      g_assert_cmpint (distinct, >, 200);
+      /* A single number fills every colour channel. */
+      g_assert_cmpint (gray_count, ==, 30 * 40);
+    }
+}
+
+static void
+test_dropout_inpaint (void)
+{
+  static const struct { const char *fill; double max_error; } fills[] = {
+    { "inpaint_telea", 8.0 },
+    { "inpaint_ns", 4.0 },
+  };
+  g_autoptr(AugurImage) src = augur_image_new (128, 96, 3);
+
+  /* A smooth diagonal ramp, which a border fill should continue. */
+  for (int y = 0; y < 96; y++)
+    for (int x = 0; x < 128; x++)
+      for (int c = 0; c < 3; c++)
+        augur_image_row (src, y)[3 * x + c] = (guint8) (x + y + 20 * c);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fills); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"type\": \"CoarseDropout\", \"params\": {\"num_holes_range\": [1, 1], "
+        "\"hole_height_range\": [24, 24], \"hole_width_range\": [30, 30], \"fill\": \"%s\"}}", fills[i].fill);
+      g_autoptr(AugurImage) out = run_json (json, src, 3);
+      g_autoptr(AugurImage) zero = NULL;
+      double error = 0;
+
+      for (int y = 0; y < 96; y++)
+        for (int i2 = 0; i2 < 128 * 3; i2++)
+          error += fabs ((double) augur_image_row (out, y)[i2] - augur_image_row (src, y)[i2]);
+      /* Over the hole's 720 pixels. */
+      error /= 24 * 30 * 3;
+      g_test_message ("%s: mean error in the hole %.2f", fills[i].fill, error);
+      g_assert_cmpfloat (error, <, fills[i].max_error);
+
+      /* The same hole filled with 0 is far off: the fill did something. */
+      zero = run_json ("{\"type\": \"CoarseDropout\", \"params\": {\"num_holes_range\": [1, 1], "
+                       "\"hole_height_range\": [24, 24], \"hole_width_range\": [30, 30]}}", src, 3);
+      g_assert_cmpfloat (mean_abs_diff (zero, src), >, 10 * mean_abs_diff (out, src));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -731,6 +1004,7 @@ main (int argc, char **argv)
       g_test_add_data_func (alpha, &cases[i], test_alpha_kept);
     }
   g_test_add_func ("/pixel/replay-validated", test_replay_validated);
+  g_test_add_func ("/pixel/replay-odd-holes", test_replay_odd_holes);
   g_test_add_func ("/pixel/rbc/brightness", test_brightness);
   g_test_add_func ("/pixel/rbc/contrast", test_contrast);
   g_test_add_func ("/pixel/rbc/by-mean-and-safe", test_brightness_by_mean_and_safe);
@@ -745,6 +1019,14 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/blur/border", test_blur_border);
   g_test_add_func ("/pixel/noise/strength", test_noise_strength);
   g_test_add_func ("/pixel/noise/shared-scaled", test_noise_shared_and_scaled);
+  for (guint i = 0; i < G_N_ELEMENTS (dropout_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/pixel/dropout/holes/%u", i);
+
+      g_test_add_data_func (path, &dropout_cases[i], test_dropout_holes);
+    }
+  g_test_add_func ("/pixel/dropout/fills", test_dropout_fills);
+  g_test_add_func ("/pixel/dropout/inpaint", test_dropout_inpaint);
 
   return g_test_run ();
 }
