@@ -1,1 +1,664 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-ui"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "augur-draw-view.h"
+#include "augur-extremes.h"
+#include "augur-picture.h"
+#include "augur-recipe.h"
+#include "augur-sample.h"
+
+/*
+ * One draw, enlarged: the image at full resolution (rendered on a worker
+ * from the sample file itself, not the proxy, with the draw's seed), zoom
+ * to fit or 1:1, panned by dragging or scrolling, and beside it the replay
+ * as a readable list (which steps applied, every value drawn) with a
+ * button that copies the replay as JSON.
+ */
+
+struct _AugurDrawView
+{
+  GtkWidget           parent_instance;
+
+  AugurPreviewEngine *engine;
+  GCancellable       *cancellable;
+
+  AugurNode          *pipeline;
+  AugurRenderResult  *preview;
+  AugurImage         *image;       /* the full-size draw, once rendered */
+  AugurReplay        *replay;      /* its replay */
+  guint64             seed;
+
+  GtkWidget          *paned;
+  GtkWidget          *scroller;
+  GtkWidget          *picture;
+  GtkWidget          *title;
+  GtkWidget          *subtitle;
+  GtkWidget          *status;
+  GtkWidget          *steps;
+  GtkWidget          *zoom_label;
+
+  double              drag_h;
+  double              drag_v;
+};
+
+G_DEFINE_FINAL_TYPE (AugurDrawView, augur_draw_view, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_FULL_SIZE,
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The replay as rows ------------------------------------------------------------------ */
+
+static void
+add_row (AugurDrawView *self,
+         const char    *title,
+         const char    *subtitle,
+         gboolean       applied,
+         guint          depth)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle && *subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_margin_start (row, 0);
+
+  icon = gtk_image_new_from_icon_name (applied ? "object-select-symbolic" : "window-close-symbolic");
+  gtk_widget_set_margin_start (icon, (int) depth * 18);
+  gtk_widget_set_tooltip_text (icon, applied ? "Applied" : "Not applied");
+  if (!applied)
+    {
+      gtk_widget_add_css_class (icon, "dim-label");
+      gtk_widget_add_css_class (row, "dim-label");
+    }
+  else
+    gtk_widget_add_css_class (icon, "success");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_append (GTK_LIST_BOX (self->steps), row);
+}
+
+static void
+add_replay_rows (AugurDrawView     *self,
+                 const AugurNode   *node,
+                 const AugurReplay *replay,
+                 guint              depth)
+{
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    {
+      g_autofree char *values = replay->applied ? augur_drawn_describe (&replay->drawn) : NULL;
+
+      add_row (self, node->info->label,
+               replay->applied ? (values && *values ? values : "Applied, nothing drawn") : "Not applied",
+               replay->applied, depth);
+      return;
+    }
+
+  if (depth > 0)
+    {
+      g_autofree char *what = NULL;
+
+      if (!replay->applied)
+        what = g_strdup ("Not applied");
+      else if (node->kind == AUGUR_NODE_ONE_OF)
+        what = g_strdup ("Chose one step");
+      else if (node->kind != AUGUR_NODE_SEQUENTIAL)
+        what = g_strdup_printf ("Chose %u step%s", replay->steps ? replay->steps->len : 0,
+                                replay->steps && replay->steps->len == 1 ? "" : "s");
+      add_row (self, augur_node_kind_name (node->kind), what, replay->applied, depth);
+    }
+  else if (!replay->applied)
+    add_row (self, "Pipeline", "Not applied", FALSE, 0);
+
+  for (guint i = 0; replay->steps && i < replay->steps->len; i++)
+    {
+      const AugurReplay *step = replay->steps->pdata[i];
+
+      add_replay_rows (self, node->children->pdata[step->index], step, depth + 1 - (depth == 0));
+    }
+}
+
+static void
+show_replay (AugurDrawView     *self,
+             const AugurReplay *replay)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->steps)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->steps), child);
+
+  if (self->pipeline == NULL || replay == NULL)
+    return;
+  add_replay_rows (self, self->pipeline, replay, 0);
+  if (gtk_widget_get_first_child (self->steps) == NULL)
+    add_row (self, "No steps", "The pipeline is empty", FALSE, 0);
+}
+
+static void
+update_zoom_label (AugurDrawView *self)
+{
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf ("%.0f%%", 100 * augur_picture_get_scale (AUGUR_PICTURE (self->picture)));
+  gtk_label_set_text (GTK_LABEL (self->zoom_label), text);
+}
+
+/* Full-size rendering ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  char      *path;
+  AugurNode *pipeline;
+  guint64    seed;
+} FullRequest;
+
+typedef struct
+{
+  AugurImage  *image;
+  AugurReplay *replay;
+  GdkTexture  *texture;
+} FullResult;
+
+static void
+full_request_free (FullRequest *request)
+{
+  g_free (request->path);
+  augur_node_free (request->pipeline);
+  g_free (request);
+}
+
+static void
+full_result_free (FullResult *result)
+{
+  g_clear_pointer (&result->image, augur_image_unref);
+  g_clear_pointer (&result->replay, augur_replay_free);
+  g_clear_object (&result->texture);
+  g_free (result);
+}
+
+static void
+full_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FullRequest *request = task_data;
+  g_autoptr(AugurImage) src = NULL;
+  g_autoptr(GError) error = NULL;
+  FullResult *result;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  src = augur_image_load (request->path, AUGUR_DEFAULT_MAX_PIXELS, &error);
+  if (src == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  result = g_new0 (FullResult, 1);
+  result->image = augur_node_run (request->pipeline, src, request->seed, &result->replay);
+  result->texture = augur_texture_new_for_image (result->image);
+  g_task_return_pointer (task, result, (GDestroyNotify) full_result_free);
+}
+
+static void
+full_done (GObject      *object,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(AugurDrawView) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  FullResult *result;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+
+  result = g_task_propagate_pointer (G_TASK (res), &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_pointer (&result, full_result_free);
+      return;
+    }
+
+  if (result == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("Could not render the full-size draw: %s",
+                                                  error->message);
+
+      gtk_label_set_text (GTK_LABEL (self->status), "Preview size (the full-size image could not be read)");
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+      return;
+    }
+
+  g_clear_pointer (&self->image, augur_image_unref);
+  g_clear_pointer (&self->replay, augur_replay_free);
+  self->image = g_steal_pointer (&result->image);
+  self->replay = g_steal_pointer (&result->replay);
+  augur_picture_set_texture (AUGUR_PICTURE (self->picture), result->texture);
+  full_result_free (result);
+
+  {
+    g_autofree char *text = g_strdup_printf ("Full size, %d × %d", self->image->width,
+                                             self->image->height);
+    gtk_label_set_text (GTK_LABEL (self->status), text);
+  }
+  show_replay (self, self->replay);
+  update_zoom_label (self);
+  g_signal_emit (self, signals[SIGNAL_FULL_SIZE], 0);
+}
+
+/* Public API --------------------------------------------------------------------------------- */
+
+GtkWidget *
+augur_draw_view_new (AugurPreviewEngine *engine)
+{
+  AugurDrawView *self;
+
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (engine), NULL);
+
+  self = g_object_new (AUGUR_TYPE_DRAW_VIEW, NULL);
+  self->engine = g_object_ref (engine);
+  return GTK_WIDGET (self);
+}
+
+void
+augur_draw_view_clear (AugurDrawView *self)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pipeline, augur_node_free);
+  g_clear_pointer (&self->preview, augur_render_result_unref);
+  g_clear_pointer (&self->image, augur_image_unref);
+  g_clear_pointer (&self->replay, augur_replay_free);
+  augur_picture_set_texture (AUGUR_PICTURE (self->picture), NULL);
+  show_replay (self, NULL);
+}
+
+/**
+ * augur_draw_view_show_draw:
+ * @file: (nullable): the sample file, decoded again at full size on a worker
+ * @pipeline: copied
+ * @preview: the draw as rendered on the proxy, shown until the full-size
+ *   one is in
+ */
+void
+augur_draw_view_show_draw (AugurDrawView     *self,
+                           const char        *title,
+                           GFile             *file,
+                           const AugurNode   *pipeline,
+                           AugurRenderResult *preview)
+{
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+  g_return_if_fail (pipeline != NULL && preview != NULL);
+
+  augur_draw_view_clear (self);
+  self->pipeline = augur_node_copy (pipeline);
+  self->preview = augur_render_result_ref (preview);
+  self->seed = preview->seed;
+  self->cancellable = g_cancellable_new ();
+
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+  subtitle = g_strdup_printf ("Seed %" G_GUINT64_FORMAT, preview->seed);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
+  gtk_label_set_text (GTK_LABEL (self->status), "Preview size, rendering full size…");
+  augur_picture_set_texture (AUGUR_PICTURE (self->picture), preview->texture);
+  show_replay (self, preview->replay);
+  augur_draw_view_zoom_fit (self);
+
+  if (file != NULL && g_file_peek_path (file) != NULL)
+    {
+      g_autoptr(GTask) task = NULL;
+      FullRequest *request = g_new0 (FullRequest, 1);
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      request->path = g_file_get_path (file);
+      request->pipeline = augur_node_copy (pipeline);
+      request->seed = preview->seed;
+      g_weak_ref_init (ref, self);
+
+      /* No source object: a task in flight must not keep the view alive. */
+      task = g_task_new (NULL, self->cancellable, full_done, ref);
+      g_task_set_source_tag (task, augur_draw_view_show_draw);
+      g_task_set_task_data (task, request, (GDestroyNotify) full_request_free);
+      augur_preview_engine_run_task (self->engine, task, full_thread);
+    }
+}
+
+/* Returns: (transfer none) (nullable): the full-size draw, once rendered */
+AugurImage *
+augur_draw_view_get_image (AugurDrawView *self)
+{
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), NULL);
+  return self->image;
+}
+
+gboolean
+augur_draw_view_is_full_size (AugurDrawView *self)
+{
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), FALSE);
+  return self->image != NULL;
+}
+
+/* Returns: (transfer full) (nullable): the replay shown, as pretty JSON */
+char *
+augur_draw_view_dup_replay_json (AugurDrawView *self)
+{
+  const AugurReplay *replay;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), NULL);
+
+  replay = self->replay ? self->replay : self->preview ? self->preview->replay : NULL;
+  if (replay == NULL || self->pipeline == NULL)
+    return NULL;
+
+  json = augur_replay_to_json (replay, self->pipeline);
+  object = json_node_get_object (json);
+  json_object_set_int_member (object, "seed", (gint64) self->seed);
+  return augur_json_to_string (json, TRUE);
+}
+
+void
+augur_draw_view_zoom_fit (AugurDrawView *self)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+  augur_picture_set_zoom (AUGUR_PICTURE (self->picture), 0);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  update_zoom_label (self);
+}
+
+static void
+set_zoom (AugurDrawView *self,
+          double         zoom)
+{
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  augur_picture_set_zoom (AUGUR_PICTURE (self->picture), CLAMP (zoom, 1.0 / 16, 16));
+  update_zoom_label (self);
+}
+
+void
+augur_draw_view_zoom_original (AugurDrawView *self)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+  set_zoom (self, 1);
+}
+
+double
+augur_draw_view_get_zoom (AugurDrawView *self)
+{
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), 0);
+  return augur_picture_get_zoom (AUGUR_PICTURE (self->picture));
+}
+
+/* Actions and gestures ------------------------------------------------------------------------ */
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AugurDrawView *self = AUGUR_DRAW_VIEW (widget);
+  double scale = augur_picture_get_scale (AUGUR_PICTURE (self->picture));
+
+  if (g_str_equal (action_name, "draw.zoom-fit"))
+    augur_draw_view_zoom_fit (self);
+  else if (g_str_equal (action_name, "draw.zoom-original"))
+    augur_draw_view_zoom_original (self);
+  else if (g_str_equal (action_name, "draw.zoom-in"))
+    set_zoom (self, scale * 1.5);
+  else
+    set_zoom (self, scale / 1.5);
+}
+
+static void
+copy_replay_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurDrawView *self = AUGUR_DRAW_VIEW (widget);
+  g_autofree char *json = augur_draw_view_dup_replay_json (self);
+
+  if (json == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);
+}
+
+static void
+drag_begin (GtkGestureDrag *gesture,
+            double          x,
+            double          y,
+            AugurDrawView  *self)
+{
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->scroller);
+
+  self->drag_h = gtk_adjustment_get_value (gtk_scrolled_window_get_hadjustment (scroller));
+  self->drag_v = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (scroller));
+  gtk_widget_set_cursor_from_name (self->scroller, "grabbing");
+}
+
+static void
+drag_update (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             AugurDrawView  *self)
+{
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->scroller);
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_hadjustment (scroller), self->drag_h - dx);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), self->drag_v - dy);
+}
+
+static void
+drag_end (GtkGestureDrag *gesture,
+          double          dx,
+          double          dy,
+          AugurDrawView  *self)
+{
+  gtk_widget_set_cursor_from_name (self->scroller, NULL);
+}
+
+/* GObject -------------------------------------------------------------------------------------- */
+
+static void
+augur_draw_view_dispose (GObject *object)
+{
+  AugurDrawView *self = AUGUR_DRAW_VIEW (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->paned, gtk_widget_unparent);
+  g_clear_pointer (&self->pipeline, augur_node_free);
+  g_clear_pointer (&self->preview, augur_render_result_unref);
+  g_clear_pointer (&self->image, augur_image_unref);
+  g_clear_pointer (&self->replay, augur_replay_free);
+  g_clear_object (&self->engine);
+
+  G_OBJECT_CLASS (augur_draw_view_parent_class)->dispose (object);
+}
+
+static void
+augur_draw_view_class_init (AugurDrawViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = augur_draw_view_dispose;
+
+  /* The full-size draw is in (tests wait for it). */
+  signals[SIGNAL_FULL_SIZE] =
+    g_signal_new ("full-size-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "draw.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "draw.zoom-original", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "draw.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "draw.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "draw.copy-replay", NULL, copy_replay_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "draw.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "draw.zoom-original", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "draw.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "draw.zoom-out", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "augur-draw-view");
+}
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *action,
+             const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static void
+augur_draw_view_init (AugurDrawView *self)
+{
+  GtkWidget *overlay, *zoom_box, *sidebar, *header, *back, *titles, *scroll, *copy, *clamp;
+  GtkGesture *drag;
+
+  self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  gtk_paned_set_resize_end_child (GTK_PANED (self->paned), FALSE);
+  gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
+
+  /* The image, with its zoom controls floating over it. */
+  overlay = gtk_overlay_new ();
+  gtk_widget_set_hexpand (overlay, TRUE);
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_widget_add_css_class (self->scroller, "augur-canvas");
+  self->picture = augur_picture_new ();
+  gtk_widget_set_hexpand (self->picture, TRUE);
+  gtk_widget_set_vexpand (self->picture, TRUE);
+  gtk_widget_set_halign (self->picture, GTK_ALIGN_FILL);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->picture);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), self->scroller);
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end), self);
+  gtk_widget_add_controller (self->scroller, GTK_EVENT_CONTROLLER (drag));
+
+  zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (zoom_box, "linked");
+  gtk_widget_add_css_class (zoom_box, "osd");
+  gtk_widget_add_css_class (zoom_box, "augur-zoom-box");
+  gtk_widget_set_halign (zoom_box, GTK_ALIGN_END);
+  gtk_widget_set_valign (zoom_box, GTK_ALIGN_END);
+  gtk_widget_set_margin_end (zoom_box, 12);
+  gtk_widget_set_margin_bottom (zoom_box, 12);
+  gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-out-symbolic", "draw.zoom-out", "Zoom Out (Ctrl+−)"));
+  self->zoom_label = gtk_label_new ("100%");
+  gtk_widget_set_size_request (self->zoom_label, 56, -1);
+  gtk_widget_add_css_class (self->zoom_label, "numeric");
+  gtk_box_append (GTK_BOX (zoom_box), self->zoom_label);
+  gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-in-symbolic", "draw.zoom-in", "Zoom In (Ctrl++)"));
+  gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-fit-best-symbolic", "draw.zoom-fit", "Zoom to Fit (Ctrl+0)"));
+  gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-original-symbolic", "draw.zoom-original", "Original Size (Ctrl+1)"));
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), zoom_box);
+  gtk_paned_set_start_child (GTK_PANED (self->paned), overlay);
+
+  /* The sidebar: what was drawn. */
+  sidebar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request (sidebar, 300, -1);
+  gtk_widget_add_css_class (sidebar, "augur-replay-sidebar");
+
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (header, 12);
+  gtk_widget_set_margin_end (header, 12);
+  gtk_widget_set_margin_top (header, 12);
+  gtk_widget_set_margin_bottom (header, 6);
+  back = icon_button ("go-previous-symbolic", "preview.close-draw", "Back to the Grid (Escape)");
+  gtk_widget_add_css_class (back, "flat");
+  gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (header), back);
+  titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  self->title = gtk_label_new ("Draw");
+  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
+  gtk_widget_add_css_class (self->title, "title-3");
+  self->subtitle = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
+  gtk_label_set_selectable (GTK_LABEL (self->subtitle), TRUE);
+  gtk_widget_add_css_class (self->subtitle, "dim-label");
+  gtk_widget_add_css_class (self->subtitle, "numeric");
+  gtk_box_append (GTK_BOX (titles), self->title);
+  gtk_box_append (GTK_BOX (titles), self->subtitle);
+  gtk_box_append (GTK_BOX (header), titles);
+  gtk_box_append (GTK_BOX (sidebar), header);
+
+  self->status = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->status), 0);
+  gtk_widget_add_css_class (self->status, "caption");
+  gtk_widget_add_css_class (self->status, "dim-label");
+  gtk_widget_set_margin_start (self->status, 12);
+  gtk_widget_set_margin_end (self->status, 12);
+  gtk_box_append (GTK_BOX (sidebar), self->status);
+
+  scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scroll, TRUE);
+  clamp = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_start (clamp, 12);
+  gtk_widget_set_margin_end (clamp, 12);
+  gtk_widget_set_margin_top (clamp, 12);
+  gtk_widget_set_margin_bottom (clamp, 12);
+  {
+    GtkWidget *heading = gtk_label_new ("Replay");
+    gtk_label_set_xalign (GTK_LABEL (heading), 0);
+    gtk_widget_add_css_class (heading, "heading");
+    gtk_box_append (GTK_BOX (clamp), heading);
+  }
+  self->steps = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->steps), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->steps, "boxed-list");
+  gtk_widget_set_valign (self->steps, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (clamp), self->steps);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), clamp);
+  gtk_box_append (GTK_BOX (sidebar), scroll);
+
+  copy = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (copy), adw_button_content_new ());
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (copy))),
+                                    "edit-copy-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (copy))),
+                                "Copy Replay JSON");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "draw.copy-replay");
+  gtk_widget_add_css_class (copy, "pill");
+  gtk_widget_set_halign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (copy, 6);
+  gtk_widget_set_margin_bottom (copy, 12);
+  gtk_box_append (GTK_BOX (sidebar), copy);
+
+  gtk_paned_set_end_child (GTK_PANED (self->paned), sidebar);
+}

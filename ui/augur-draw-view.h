@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "augur-preview-engine.h"
+
+G_BEGIN_DECLS
+
+#define AUGUR_TYPE_DRAW_VIEW (augur_draw_view_get_type ())
+G_DECLARE_FINAL_TYPE (AugurDrawView, augur_draw_view, AUGUR, DRAW_VIEW, GtkWidget)
+
+GtkWidget   *augur_draw_view_new            (AugurPreviewEngine *engine);
+void         augur_draw_view_show_draw      (AugurDrawView      *self,
+                                             const char         *title,
+                                             GFile              *file,
+                                             const AugurNode    *pipeline,
+                                             AugurRenderResult  *preview);
+void         augur_draw_view_clear          (AugurDrawView      *self);
+AugurImage  *augur_draw_view_get_image      (AugurDrawView      *self);
+gboolean     augur_draw_view_is_full_size   (AugurDrawView      *self);
+char        *augur_draw_view_dup_replay_json (AugurDrawView     *self);
+void         augur_draw_view_zoom_fit       (AugurDrawView      *self);
+void         augur_draw_view_zoom_original  (AugurDrawView      *self);
+double       augur_draw_view_get_zoom       (AugurDrawView      *self);
+
+G_END_DECLS

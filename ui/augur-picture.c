@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-ui"
+
+#include "config.h"
+
+#include "augur-picture.h"
+
+/*
+ * AugurPicture shows a texture over a checkerboard (so that transparent
+ * areas read as such), either fitted into its allocation keeping the aspect
+ * ratio (zoom 0) or at a fixed zoom, in which case its size is the
+ * texture's times the zoom, for a scrolled window to pan.
+ */
+
+#define CHECKER 8
+
+struct _AugurPicture
+{
+  GtkWidget   parent_instance;
+
+  GdkTexture *texture;
+  double      zoom;
+};
+
+G_DEFINE_FINAL_TYPE (AugurPicture, augur_picture, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TEXTURE,
+  PROP_ZOOM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+augur_picture_new (void)
+{
+  return g_object_new (AUGUR_TYPE_PICTURE, NULL);
+}
+
+void
+augur_picture_set_texture (AugurPicture *self,
+                           GdkTexture   *texture)
+{
+  gboolean resized;
+
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  if (self->texture == texture)
+    return;
+  resized = self->texture == NULL || texture == NULL ||
+            gdk_texture_get_width (self->texture) != gdk_texture_get_width (texture) ||
+            gdk_texture_get_height (self->texture) != gdk_texture_get_height (texture);
+  g_set_object (&self->texture, texture);
+  if (resized && self->zoom > 0)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+}
+
+GdkTexture *
+augur_picture_get_texture (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), NULL);
+  return self->texture;
+}
+
+/* 0 fits the texture into the widget; otherwise screen pixels per texel. */
+void
+augur_picture_set_zoom (AugurPicture *self,
+                        double        zoom)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  zoom = MAX (zoom, 0);
+  if (self->zoom == zoom)
+    return;
+  self->zoom = zoom;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+double
+augur_picture_get_zoom (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), 0);
+  return self->zoom;
+}
+
+/* The scale the texture is drawn at right now. */
+double
+augur_picture_get_scale (AugurPicture *self)
+{
+  int w, h, tw, th;
+
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), 1);
+
+  if (self->zoom > 0 || self->texture == NULL)
+    return self->zoom > 0 ? self->zoom : 1;
+  w = gtk_widget_get_width (GTK_WIDGET (self));
+  h = gtk_widget_get_height (GTK_WIDGET (self));
+  tw = gdk_texture_get_width (self->texture);
+  th = gdk_texture_get_height (self->texture);
+  return MIN ((double) w / tw, (double) h / th);
+}
+
+static void
+augur_picture_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  AugurPicture *self = AUGUR_PICTURE (widget);
+  int size = 0;
+
+  if (self->texture != NULL)
+    size = orientation == GTK_ORIENTATION_HORIZONTAL ? gdk_texture_get_width (self->texture)
+                                                      : gdk_texture_get_height (self->texture);
+  if (self->zoom > 0)
+    {
+      *minimum = *natural = (int) (size * self->zoom + 0.5);
+      return;
+    }
+  *minimum = 16;
+  *natural = MAX (16, MIN (size, 96));
+}
+
+static void
+augur_picture_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  AugurPicture *self = AUGUR_PICTURE (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  double tw, th, scale, dw, dh;
+  graphene_rect_t area, tile;
+
+  if (self->texture == NULL || w <= 0 || h <= 0)
+    return;
+
+  tw = gdk_texture_get_width (self->texture);
+  th = gdk_texture_get_height (self->texture);
+  scale = augur_picture_get_scale (self);
+  dw = tw * scale;
+  dh = th * scale;
+  /* Whole pixels, so that 1:1 is sharp. */
+  graphene_rect_init (&area, (int) ((w - dw) / 2), (int) ((h - dh) / 2), (int) (dw + 0.5), (int) (dh + 0.5));
+  if (self->zoom > 0)
+    graphene_rect_init (&area, 0, 0, (int) (dw + 0.5), (int) (dh + 0.5));
+
+  graphene_rect_init (&tile, area.origin.x, area.origin.y, 2 * CHECKER, 2 * CHECKER);
+  gtk_snapshot_push_repeat (snapshot, &area, &tile);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.80, 0.80, 0.80, 1 },
+                             &GRAPHENE_RECT_INIT (area.origin.x, area.origin.y, 2 * CHECKER, 2 * CHECKER));
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.60, 0.60, 0.60, 1 },
+                             &GRAPHENE_RECT_INIT (area.origin.x, area.origin.y, CHECKER, CHECKER));
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.60, 0.60, 0.60, 1 },
+                             &GRAPHENE_RECT_INIT (area.origin.x + CHECKER, area.origin.y + CHECKER,
+                                                  CHECKER, CHECKER));
+  gtk_snapshot_pop (snapshot);
+
+  gtk_snapshot_append_texture (snapshot, self->texture, &area);
+}
+
+static void
+augur_picture_dispose (GObject *object)
+{
+  AugurPicture *self = AUGUR_PICTURE (object);
+
+  g_clear_object (&self->texture);
+
+  G_OBJECT_CLASS (augur_picture_parent_class)->dispose (object);
+}
+
+static void
+augur_picture_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  AugurPicture *self = AUGUR_PICTURE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXTURE:
+      g_value_set_object (value, self->texture);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+augur_picture_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  AugurPicture *self = AUGUR_PICTURE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXTURE:
+      augur_picture_set_texture (self, g_value_get_object (value));
+      break;
+    case PROP_ZOOM:
+      augur_picture_set_zoom (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+augur_picture_class_init (AugurPictureClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = augur_picture_dispose;
+  object_class->get_property = augur_picture_get_property;
+  object_class->set_property = augur_picture_set_property;
+  widget_class->measure = augur_picture_measure;
+  widget_class->snapshot = augur_picture_snapshot;
+
+  properties[PROP_TEXTURE] =
+    g_param_spec_object ("texture", NULL, NULL, GDK_TYPE_TEXTURE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, 0, 64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "augur-picture");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+augur_picture_init (AugurPicture *self)
+{
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define AUGUR_TYPE_PICTURE (augur_picture_get_type ())
+G_DECLARE_FINAL_TYPE (AugurPicture, augur_picture, AUGUR, PICTURE, GtkWidget)
+
+GtkWidget  *augur_picture_new          (void);
+void        augur_picture_set_texture  (AugurPicture *self,
+                                        GdkTexture   *texture);
+GdkTexture *augur_picture_get_texture  (AugurPicture *self);
+void        augur_picture_set_zoom     (AugurPicture *self,
+                                        double        zoom);
+double      augur_picture_get_zoom     (AugurPicture *self);
+double      augur_picture_get_scale    (AugurPicture *self);
+
+G_END_DECLS
