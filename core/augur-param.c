@@ -126,7 +126,7 @@ check_number (const char  *name,
   if (v < lo || v > hi)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: %g is out of range [%g, %g]", name, v, lo, hi);
+                   "%s: %.16g is out of range [%.16g, %.16g]", name, v, lo, hi);
       return FALSE;
     }
   return TRUE;
@@ -284,7 +284,7 @@ read_number (const char  *name,
   if (integer && *out != floor (*out))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "%s: expected an integer, got %g", name, *out);
+                   "%s: expected an integer, got %.16g", name, *out);
       return FALSE;
     }
   return TRUE;

@@ -613,9 +613,9 @@ get_number (JsonObject  *object,
     return fail (error, where, "%s: expected %s", name, integer ? "an integer" : "a number");
   *out = json_node_get_double (member);
   if (integer && *out != floor (*out))
-    return fail (error, where, "%s: expected an integer, got %g", name, *out);
+    return fail (error, where, "%s: expected an integer, got %.16g", name, *out);
   if (!isfinite (*out) || *out < lo || *out > hi)
-    return fail (error, where, "%s: %g is out of range [%g, %g]", name, *out, lo, hi);
+    return fail (error, where, "%s: %.16g is out of range [%.16g, %.16g]", name, *out, lo, hi);
   return TRUE;
 }
 
