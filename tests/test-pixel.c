@@ -240,6 +240,8 @@ static const Case cases[] = {
   { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"random_uniform\"}}", TRUE },
   { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"inpaint_telea\"}}", TRUE },
   { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"inpaint_ns\", \"hole_width_range\": [0.3, 0.5]}}", TRUE },
+  { "{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [20, 90]}}", TRUE },
+  { "{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"webp\", \"quality_range\": [20, 90]}}", TRUE },
 };
 
 /* Generic properties, for every case ------------------------------------------------ */
@@ -988,6 +990,110 @@ test_dropout_inpaint (void)
     }
 }
 
+/* ImageCompression -------------------------------------------------------------------- */
+
+/* Colour ramps with a gray checkerboard over them: luma edges for the
+ * codec to smear, and colours smooth enough for chroma subsampling. */
+static AugurImage *
+image_texture (int width,
+               int height,
+               int channels)
+{
+  g_autoptr(AugurImage) scene = image_scene (width, height, channels, 6);
+  AugurImage *image = augur_image_copy (scene);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = augur_image_row (image, y) + x * channels;
+        int r = 40 + 150 * x / width, g = 40 + 150 * y / height, b = 120;
+        int check = (x / 4 + y / 4) % 2 ? 30 : -30;
+
+        if (channels == 1)
+          p[0] = (guint8) (g + check);
+        else
+          p[0] = (guint8) (r + check), p[1] = (guint8) (g + check), p[2] = (guint8) (b + check);
+      }
+  return image;
+}
+
+static void
+test_compression (gconstpointer data)
+{
+  const char *type = data;
+
+  if (g_str_equal (type, "webp") && !augur_image_format_available (AUGUR_IMAGE_FORMAT_WEBP))
+    {
+      g_test_skip ("no WebP encoder");
+      return;
+    }
+
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = NULL;
+      g_autofree char *best_json = g_strdup_printf ("{\"type\": \"ImageCompression\", \"params\": "
+                                                    "{\"compression_type\": \"%s\", \"quality_range\": [100, 100]}}", type);
+      g_autofree char *worst_json = g_strdup_printf ("{\"type\": \"ImageCompression\", \"params\": "
+                                                     "{\"compression_type\": \"%s\", \"quality_range\": [5, 5]}}", type);
+      g_autoptr(AugurImage) best = NULL;
+      g_autoptr(AugurImage) worst = NULL;
+      double d_best, d_worst;
+
+      if (nc == 2)
+        continue;
+      src = image_texture (96, 64, nc);
+      best = run_json (best_json, src, 1);
+      worst = run_json (worst_json, src, 1);
+
+      g_assert_cmpint (best->channels, ==, nc);
+      g_assert_cmpint (worst->channels, ==, nc);
+      if (nc == 4)
+        {
+          /* The codec never sees alpha: it comes back exactly. */
+          g_assert_true (alpha_equal (src, best));
+          g_assert_true (alpha_equal (src, worst));
+        }
+
+      d_best = mean_abs_diff (best, src);
+      d_worst = mean_abs_diff (worst, src);
+      g_test_message ("%s, %d channels: mean difference %.2f at quality 100, %.2f at 5", type, nc, d_best, d_worst);
+      if (nc == 4)
+        {
+          /* Alpha (a quarter of the bytes) is unchanged: scale to colour. */
+          d_best *= 4.0 / 3.0;
+          d_worst *= 4.0 / 3.0;
+        }
+      g_assert_cmpfloat (d_best, <, 2.0);
+      g_assert_cmpfloat (d_worst, >, 4.0);
+      g_assert_cmpfloat (d_worst, >, 3 * d_best);
+    }
+}
+
+static void
+test_compression_quality_drawn (void)
+{
+  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [30, 34]}}");
+  g_autoptr(AugurImage) src = image_scene (16, 16, 3, 1);
+  gboolean seen[5] = { FALSE };
+
+  for (guint64 seed = 0; seed < 60; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      double q = augur_drawn_get (&replay->drawn, "quality");
+
+      g_assert_cmpfloat (q, ==, floor (q));
+      g_assert_cmpfloat (q, >=, 30);
+      g_assert_cmpfloat (q, <=, 34);
+      seen[(int) q - 30] = TRUE;
+    }
+  for (int i = 0; i < 5; i++)
+    g_assert_true (seen[i]);
+
+  g_assert_true (node_refused ("{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [0, 50]}}"));
+  g_assert_true (node_refused ("{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"png\"}}"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1027,6 +1133,9 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/pixel/dropout/fills", test_dropout_fills);
   g_test_add_func ("/pixel/dropout/inpaint", test_dropout_inpaint);
+  g_test_add_data_func ("/pixel/compression/jpeg", "jpeg", test_compression);
+  g_test_add_data_func ("/pixel/compression/webp", "webp", test_compression);
+  g_test_add_func ("/pixel/compression/quality-drawn", test_compression_quality_drawn);
 
   return g_test_run ();
 }
