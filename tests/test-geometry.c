@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-pipeline.h"
+#include "augur-resample.h"
+#include "augur-rng.h"
+#include "augur-transform.h"
+
+static const int channel_counts[] = { 1, 3, 4 };
+
+/* Helpers ------------------------------------------------------------------ */
+
+static AugurImage *
+random_image (int     width,
+              int     height,
+              int     channels,
+              guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int i = 0; i < width * channels; i++)
+        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
+    }
+  return image;
+}
+
+static AugurImage *
+flat_image (int    width,
+            int    height,
+            int    channels,
+            guint8 value)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  memset (image->data, value, (gsize) image->stride * height);
+  return image;
+}
+
+static int
+pixel (const AugurImage *image,
+       int               x,
+       int               y,
+       int               c)
+{
+  return augur_image_row (image, y)[x * image->channels + c];
+}
+
+/* A transform leaf that always applies. */
+static AugurNode *
+leaf (const char *name)
+{
+  const AugurTransformInfo *info = augur_transform_lookup (name);
+  AugurNode *node;
+
+  g_assert_nonnull (info);
+  node = augur_node_new_transform (info);
+  node->p = 1.0;
+  return node;
+}
+
+static AugurValue *
+param (AugurNode  *node,
+       const char *name)
+{
+  int i = augur_transform_param_index (node->info, name);
+
+  g_assert_cmpint (i, >=, 0);
+  return &node->params[i];
+}
+
+static void
+set_range (AugurNode  *node,
+           const char *name,
+           double      lo,
+           double      hi)
+{
+  AugurValue *v = param (node, name);
+
+  v->is_null = FALSE;
+  v->v[0] = lo, v->v[1] = hi;
+}
+
+static void
+set_bool (AugurNode  *node,
+          const char *name,
+          gboolean    value)
+{
+  param (node, name)->v[0] = value ? 1 : 0;
+}
+
+static void
+set_nick (AugurNode  *node,
+          const char *name,
+          int         nick)
+{
+  AugurValue *v = param (node, name);
+
+  v->is_null = FALSE;
+  v->nick = (gint8) nick;
+}
+
+static void
+set_fill (AugurNode *node,
+          double     value)
+{
+  AugurValue *v = param (node, "fill");
+
+  v->nick = -1;
+  v->n = 1;
+  v->v[0] = value;
+}
+
+/* Runs @node through the pipeline's sample + apply path and checks that the
+ * declared output shape is the shape produced. */
+static AugurImage *
+run (const AugurNode   *node,
+     const AugurImage  *src,
+     guint64            seed,
+     AugurReplay      **replay_out)
+{
+  AugurShape in = { src->width, src->height, src->channels }, predicted;
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  replay = augur_node_sample (node, &in, &rng);
+  out = augur_node_apply (node, src, replay);
+  g_assert_nonnull (out);
+
+  augur_node_output_shape (node, replay, &in, &predicted);
+  g_assert_cmpint (out->width, ==, predicted.width);
+  g_assert_cmpint (out->height, ==, predicted.height);
+  g_assert_cmpint (out->channels, ==, src->channels);
+
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* Flips -------------------------------------------------------------------- */
+
+static void
+test_flip_twice (gconstpointer data)
+{
+  const char *name = data;
+  g_autoptr(AugurNode) node = leaf (name);
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (11, 7, channel_counts[k], 100 + k);
+      g_autoptr(AugurImage) once = augur_node_run (node, src, 1, NULL);
+      g_autoptr(AugurImage) twice = augur_node_run (node, once, 2, NULL);
+
+      g_assert_false (augur_image_equal (src, once));
+      g_assert_true (augur_image_equal (src, twice));
+    }
+}
+
+/* Rotate ------------------------------------------------------------------- */
+
+static void
+test_rotate_zero (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Rotate");
+
+  set_range (node, "limit", 0, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (13, 8, channel_counts[k], 200 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+          for (int crop = 0; crop <= 1; crop++)
+            {
+              g_autoptr(AugurImage) out = NULL;
+
+              set_nick (node, "interpolation", interp);
+              set_nick (node, "border_mode", border);
+              set_bool (node, "crop_border", crop);
+              out = run (node, src, 7, NULL);
+              g_assert_true (augur_image_equal (src, out));
+            }
+    }
+}
+
+/* 90 degrees counter-clockwise: output (x = j, y = w - 1 - i) shows input
+ * (x = i, y = j), that is a transpose and a vertical flip. Exact for square
+ * images; for others, in the part the input covers. */
+static void
+test_rotate_ninety (void)
+{
+  static const int sizes[][2] = { { 9, 9 }, { 10, 10 }, { 14, 8 }, { 8, 14 } };
+  g_autoptr(AugurNode) node = leaf ("Rotate");
+
+  set_range (node, "limit", 90, 90);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        int w = sizes[s][0], h = sizes[s][1], nc = channel_counts[k];
+        g_autoptr(AugurImage) src = random_image (w, h, nc, 300 + 10 * s + k);
+        /* the input pixel (i, j) lands at (j + dx, w - 1 - i + dy) */
+        int dx = (w - h) / 2, dy = (h - w) / 2;
+
+        for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+          {
+            g_autoptr(AugurImage) out = NULL;
+            int checked = 0;
+
+            set_nick (node, "interpolation", interp);
+            out = run (node, src, 1, NULL);
+            g_assert_cmpint (out->width, ==, w);
+            g_assert_cmpint (out->height, ==, h);
+
+            for (int j = 0; j < h; j++)
+              for (int i = 0; i < w; i++)
+                {
+                  int ox = j + dx, oy = w - 1 - i + dy;
+
+                  if (ox < 0 || oy < 0 || ox >= w || oy >= h)
+                    continue;
+                  for (int c = 0; c < nc; c++)
+                    g_assert_cmpint (pixel (out, ox, oy, c), ==, pixel (src, i, j, c));
+                  checked++;
+                }
+            g_assert_cmpint (checked, >=, MIN (w, h) * MIN (w, h) / 4);
+          }
+      }
+}
+
+static void
+test_rotate_direction (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Rotate");
+  AugurShape in = { 40, 30, 3 };
+  g_autoptr(AugurReplay) replay = NULL;
+  double x = 20 + 10, y = 15;
+  AugurRng rng;
+
+  set_range (node, "limit", 90, 90);
+  augur_rng_init (&rng, 3);
+  replay = augur_node_sample (node, &in, &rng);
+
+  /* A point right of the centre goes above it. */
+  g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+  g_assert_cmpfloat_with_epsilon (x, 20, 1e-9);
+  g_assert_cmpfloat_with_epsilon (y, 15 - 10, 1e-9);
+}
+
+/* With crop_border no fill shows, and the output shrinks. */
+static void
+test_rotate_crop_border (void)
+{
+  static const double angles[] = { 10, 30, 45, 60, 89, -20, 135, 180 };
+  g_autoptr(AugurNode) node = leaf ("Rotate");
+
+  set_bool (node, "crop_border", TRUE);
+  set_fill (node, 0);
+  for (guint a = 0; a < G_N_ELEMENTS (angles); a++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LINEAR; interp++)
+        {
+          g_autoptr(AugurImage) src = flat_image (100, 60, channel_counts[k], 200);
+          g_autoptr(AugurImage) out = NULL;
+
+          set_range (node, "limit", angles[a], angles[a]);
+          set_nick (node, "interpolation", interp);
+          out = run (node, src, 1, NULL);
+
+          g_assert_cmpint (out->width, <=, 100);
+          g_assert_cmpint (out->height, <=, 60);
+          if (fmod (angles[a], 90) != 0)
+            g_assert_cmpint (out->width * out->height, <, 100 * 60);
+          for (int y = 0; y < out->height; y++)
+            for (int x = 0; x < out->width; x++)
+              for (int c = 0; c < out->channels; c++)
+                g_assert_cmpint (pixel (out, x, y, c), ==, 200);
+        }
+}
+
+/* map_point agrees with the pixels ----------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *transform;
+  void      (*setup) (AugurNode *node);
+} MapCase;
+
+static void
+setup_nothing (AugurNode *node)
+{
+}
+
+static void
+setup_rotate_crop (AugurNode *node)
+{
+  set_range (node, "limit", -40, 40);
+  set_bool (node, "crop_border", TRUE);
+}
+
+static const MapCase map_cases[] = {
+  { "HorizontalFlip", "HorizontalFlip", setup_nothing },
+  { "VerticalFlip", "VerticalFlip", setup_nothing },
+  { "Rotate", "Rotate", setup_nothing },
+  { "Rotate-crop", "Rotate", setup_rotate_crop },
+};
+
+/* A bright 3x3 dot on black: after the transform, the centroid of the
+ * brightness sits where map_point sends the dot's centre. */
+static void
+test_map_point (gconstpointer data)
+{
+  const MapCase *mc = data;
+  g_autoptr(AugurNode) node = leaf (mc->transform);
+  int checked = 0;
+
+  mc->setup (node);
+  for (int i = 0; i < 40; i++)
+    {
+      int nc = channel_counts[i % 3];
+      g_autoptr(AugurImage) src = flat_image (64, 48, nc, 0);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      AugurShape in = { 64, 48, nc };
+      AugurRng rng;
+      double px, py, sum = 0, mx = 0, my = 0;
+      int dx, dy;
+
+      augur_rng_init (&rng, 9000 + i);
+      dx = (int) augur_rng_int (&rng, 16, 47);
+      dy = (int) augur_rng_int (&rng, 12, 35);
+      for (int y = dy - 1; y <= dy + 1; y++)
+        for (int x = dx - 1; x <= dx + 1; x++)
+          for (int c = 0; c < MIN (nc, 3); c++)
+            augur_image_row (src, y)[x * nc + c] = 255;
+      if (nc == 4)
+        for (int y = 0; y < 48; y++)
+          for (int x = 0; x < 64; x++)
+            augur_image_row (src, y)[x * nc + 3] = 255;
+
+      out = run (node, src, 100 + i, &replay);
+
+      px = dx + 0.5, py = dy + 0.5;
+      if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
+        continue;
+      if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
+        continue;
+
+      for (int y = 0; y < out->height; y++)
+        for (int x = 0; x < out->width; x++)
+          {
+            double v = pixel (out, x, y, 0);
+
+            sum += v;
+            mx += v * (x + 0.5);
+            my += v * (y + 0.5);
+          }
+      g_assert_cmpfloat (sum, >, 0);
+      g_assert_cmpfloat (fabs (mx / sum - px), <=, 1.0);
+      g_assert_cmpfloat (fabs (my / sum - py), <=, 1.0);
+      checked++;
+    }
+  g_test_message ("%d dots followed", checked);
+  g_assert_cmpint (checked, >=, 12);
+}
+
+/* Degenerate sizes, replays, probability ----------------------------------- */
+
+static const char *const geometry_names[] = {
+  "HorizontalFlip", "VerticalFlip", "Rotate",
+};
+
+static void
+test_degenerate_sizes (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 1, 7 }, { 7, 1 }, { 2, 1 } };
+
+  for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
+    {
+      g_autoptr(AugurNode) node = leaf (geometry_names[t]);
+
+      if (g_str_equal (geometry_names[t], "Rotate"))
+        set_bool (node, "crop_border", TRUE);
+
+      for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+        for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+          for (int seed = 0; seed < 8; seed++)
+            {
+              g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 90);
+              g_autoptr(AugurImage) out = run (node, src, seed, NULL);
+
+              g_assert_cmpint (out->width, >=, 1);
+              g_assert_cmpint (out->height, >=, 1);
+              /* A flat image stays flat wherever the image itself lands. */
+              if (!g_str_equal (geometry_names[t], "Affine") && !g_str_equal (geometry_names[t], "Rotate"))
+                for (int y = 0; y < out->height; y++)
+                  for (int x = 0; x < out->width; x++)
+                    g_assert_cmpint (pixel (out, x, y, 0), ==, 90);
+            }
+    }
+}
+
+/* A replay written to JSON and read back gives the same pixels. */
+static void
+test_replay_round_trip (void)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
+    {
+      g_autoptr(AugurNode) node = leaf (geometry_names[t]);
+      g_autoptr(AugurImage) src = random_image (30, 20, 3, 800 + t);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurReplay) back = NULL;
+      g_autoptr(AugurImage) first = NULL;
+      g_autoptr(AugurImage) again = NULL;
+      g_autoptr(JsonNode) json = NULL;
+      g_autoptr(GError) error = NULL;
+
+      first = augur_node_run (node, src, 77, &replay);
+      json = augur_replay_to_json (replay, node);
+      back = augur_replay_from_json (json, node, &error);
+      g_assert_no_error (error);
+      again = augur_node_apply (node, src, back);
+      g_assert_true (augur_image_equal (first, again));
+    }
+}
+
+static void
+test_p_zero (void)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
+    {
+      g_autoptr(AugurNode) node = leaf (geometry_names[t]);
+      g_autoptr(AugurImage) src = random_image (17, 13, 4, 900 + t);
+
+      node->p = 0;
+      for (int seed = 0; seed < 50; seed++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) out = augur_node_run (node, src, seed, &replay);
+
+          g_assert_false (replay->applied);
+          g_assert_true (augur_image_equal (src, out));
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/geometry/flip/horizontal-twice", "HorizontalFlip", test_flip_twice);
+  g_test_add_data_func ("/geometry/flip/vertical-twice", "VerticalFlip", test_flip_twice);
+  g_test_add_func ("/geometry/rotate/zero-is-identity", test_rotate_zero);
+  g_test_add_func ("/geometry/rotate/ninety", test_rotate_ninety);
+  g_test_add_func ("/geometry/rotate/direction", test_rotate_direction);
+  g_test_add_func ("/geometry/rotate/crop-border", test_rotate_crop_border);
+  for (guint i = 0; i < G_N_ELEMENTS (map_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/geometry/map-point/%s", map_cases[i].name);
+      g_test_add_data_func (path, &map_cases[i], test_map_point);
+    }
+  g_test_add_func ("/geometry/degenerate-sizes", test_degenerate_sizes);
+  g_test_add_func ("/geometry/replay-round-trip", test_replay_round_trip);
+  g_test_add_func ("/geometry/p-zero", test_p_zero);
+
+  return g_test_run ();
+}
