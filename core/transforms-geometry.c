@@ -295,6 +295,250 @@ rotate_map (const AugurValue *params,
   return point_inside (*x, *y, w, h);
 }
 
+/* Affine --------------------------------------------------------------------------- */
+
+enum {
+  AFF_SCALE, AFF_TRANSLATE_PERCENT, AFF_TRANSLATE_PX, AFF_ROTATE, AFF_SHEAR,
+  AFF_INTERP, AFF_FIT_OUTPUT, AFF_KEEP_RATIO, AFF_BALANCED_SCALE, AFF_BORDER, AFF_FILL,
+};
+
+/* fit_output canvases stay within these. */
+#define AFFINE_MAX_SIDE   16384
+#define AFFINE_MAX_PIXELS AUGUR_DEFAULT_MAX_PIXELS
+
+static const AugurParamSpec affine_params[] = {
+  [AFF_SCALE] = {
+    .name = "scale", .label = "Scale",
+    .description = "Zoom factor range, per axis (1 keeps the size, 0.5 halves it); "
+                   "one range applies to both axes",
+    .type = AUGUR_PARAM_XY_RANGE,
+    .min = 0.01, .max = 10, .ui_min = 0.5, .ui_max = 2, .step = 0.01, .def = { 1, 1, 1, 1 } },
+  [AFF_TRANSLATE_PERCENT] = {
+    .name = "translate_percent", .label = "Shift (fraction)",
+    .description = "Shift range as a fraction of the image width (x) and height (y); "
+                   "when set, it is used instead of translate_px",
+    .type = AUGUR_PARAM_XY_RANGE, .flags = AUGUR_PARAM_NULLABLE,
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01,
+    .def = { 0, 0, 0, 0 }, .def_null = TRUE },
+  [AFF_TRANSLATE_PX] = {
+    .name = "translate_px", .label = "Shift (pixels)",
+    .description = "Shift range in whole pixels, per axis (used when translate_percent is not set)",
+    .type = AUGUR_PARAM_XY_RANGE,
+    .min = -16384, .max = 16384, .ui_min = -100, .ui_max = 100, .step = 1, .def = { 0, 0, 0, 0 } },
+  [AFF_ROTATE] = {
+    .name = "rotate", .label = "Rotation",
+    .description = "Rotation angle range in degrees; positive turns counter-clockwise",
+    .type = AUGUR_PARAM_RANGE,
+    .min = -360, .max = 360, .ui_min = -180, .ui_max = 180, .step = 1, .def = { 0, 0 } },
+  [AFF_SHEAR] = {
+    .name = "shear", .label = "Shear",
+    .description = "Shear angle range in degrees, per axis; one range applies to both axes",
+    .type = AUGUR_PARAM_XY_RANGE,
+    .min = -80, .max = 80, .ui_min = -45, .ui_max = 45, .step = 1, .def = { 0, 0, 0, 0 } },
+  [AFF_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [AFF_FIT_OUTPUT] = {
+    .name = "fit_output", .label = "Fit output",
+    .description = "Enlarge (or shrink) the canvas so that the whole transformed image fits; "
+                   "the output size changes (capped at 16384 pixels a side)",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [AFF_KEEP_RATIO] = {
+    .name = "keep_ratio", .label = "Keep aspect ratio",
+    .description = "Use the drawn x scale for y as well",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [AFF_BALANCED_SCALE] = {
+    .name = "balanced_scale", .label = "Balanced scale",
+    .description = "Draw from the part of the scale range below 1 or the part above 1 with equal "
+                   "chance, so that zooming out is as likely as zooming in",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [AFF_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [AFF_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+static const AugurDrawnSpec affine_drawn[] = {
+  { "scale_x", FALSE, 0.01, 10 },
+  { "scale_y", FALSE, 0.01, 10 },
+  { "translate_x", FALSE, -1e6, 1e6 },
+  { "translate_y", FALSE, -1e6, 1e6 },
+  { "rotate", FALSE, -360, 360 },
+  { "shear_x", FALSE, -80, 80 },
+  { "shear_y", FALSE, -80, 80 },
+  { NULL },
+};
+
+/* Albumentations' balanced scale: pick [lo, 1] or [1, hi] with equal
+ * chance (when both exist), then draw uniformly inside it. */
+static double
+draw_scale (AugurRng *rng,
+            double    lo,
+            double    hi,
+            gboolean  balanced)
+{
+  gboolean below, above;
+
+  if (!balanced)
+    return augur_rng_range (rng, lo, hi);
+
+  below = lo < 1, above = hi > 1;
+  if (below && above)
+    return augur_rng_chance (rng, 0.5) ? augur_rng_range (rng, lo, 1) : augur_rng_range (rng, 1, hi);
+  if (below)
+    return augur_rng_range (rng, lo, 1);
+  if (above)
+    return augur_rng_range (rng, 1, hi);
+  return 1;
+}
+
+/* A whole number of pixels from [lo, hi], as Python's randint. */
+static double
+draw_pixels (AugurRng *rng,
+             double    lo,
+             double    hi)
+{
+  double a = ceil (lo), b = floor (hi);
+
+  if (a > b)
+    return round (lo);
+  return (double) augur_rng_int (rng, (gint64) a, (gint64) b);
+}
+
+static void
+affine_sample (const AugurValue *params,
+               const AugurShape *in,
+               AugurRng         *rng,
+               AugurDrawn       *drawn)
+{
+  const double *sc = params[AFF_SCALE].v, *sh = params[AFF_SHEAR].v;
+  gboolean balanced = AUGUR_PARAM_BOOL_VALUE (params, AFF_BALANCED_SCALE);
+  double tx, ty, sx, sy;
+
+  if (!params[AFF_TRANSLATE_PERCENT].is_null)
+    {
+      const double *tp = params[AFF_TRANSLATE_PERCENT].v;
+
+      tx = augur_rng_range (rng, tp[0], tp[1]) * in->width;
+      ty = augur_rng_range (rng, tp[2], tp[3]) * in->height;
+    }
+  else
+    {
+      const double *px = params[AFF_TRANSLATE_PX].v;
+
+      tx = draw_pixels (rng, px[0], px[1]);
+      ty = draw_pixels (rng, px[2], px[3]);
+    }
+  augur_drawn_set (drawn, "translate_x", tx);
+  augur_drawn_set (drawn, "translate_y", ty);
+
+  augur_drawn_set (drawn, "shear_x", augur_rng_range (rng, sh[0], sh[1]));
+  augur_drawn_set (drawn, "shear_y", augur_rng_range (rng, sh[2], sh[3]));
+
+  sx = draw_scale (rng, sc[0], sc[1], balanced);
+  sy = draw_scale (rng, sc[2], sc[3], balanced);
+  if (AUGUR_PARAM_BOOL_VALUE (params, AFF_KEEP_RATIO))
+    sy = sx;
+  augur_drawn_set (drawn, "scale_x", sx);
+  augur_drawn_set (drawn, "scale_y", sy);
+
+  augur_drawn_set (drawn, "rotate",
+                   augur_rng_range (rng, params[AFF_ROTATE].v[0], params[AFF_ROTATE].v[1]));
+}
+
+/* Albumentations' order about the centre: scale, then rotate, then shear,
+ * then translate. Its shear is negated (skimage's convention): a positive
+ * x shear moves the rows below the centre to the left. */
+static void
+affine_geometry (const AugurValue *params,
+                 const AugurDrawn *drawn,
+                 int               w,
+                 int               h,
+                 double            m[6],
+                 int              *out_w,
+                 int              *out_h)
+{
+  double sx = augur_drawn_get (drawn, "scale_x");
+  double sy = augur_drawn_get (drawn, "scale_y");
+  double kx = tan (-augur_drawn_get (drawn, "shear_x") * G_PI / 180.0);
+  double ky = tan (-augur_drawn_get (drawn, "shear_y") * G_PI / 180.0);
+  double r[4], rs[4], linear[4];
+
+  rotation (augur_drawn_get (drawn, "rotate"), r);
+
+  /* rotation * scale */
+  rs[0] = r[0] * sx, rs[1] = r[1] * sy;
+  rs[2] = r[2] * sx, rs[3] = r[3] * sy;
+  /* shear * (rotation * scale) */
+  linear[0] = rs[0] + kx * rs[2], linear[1] = rs[1] + kx * rs[3];
+  linear[2] = ky * rs[0] + rs[2], linear[3] = ky * rs[1] + rs[3];
+
+  about_centre (linear, augur_drawn_get (drawn, "translate_x"),
+                augur_drawn_get (drawn, "translate_y"), w, h, m);
+  *out_w = w, *out_h = h;
+
+  if (AUGUR_PARAM_BOOL_VALUE (params, AFF_FIT_OUTPUT))
+    {
+      static const double corners[4][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 } };
+      double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+      double fw, fh;
+
+      /* The bounding box of the corner pixels' centres, one pixel wider. */
+      for (int i = 0; i < 4; i++)
+        {
+          double x = 0.5 + corners[i][0] * (w - 1), y = 0.5 + corners[i][1] * (h - 1);
+
+          augur_affine_apply (m, &x, &y);
+          min_x = MIN (min_x, x), max_x = MAX (max_x, x);
+          min_y = MIN (min_y, y), max_y = MAX (max_y, y);
+        }
+      fw = ceil (max_x - min_x + 1 - 1e-6);
+      fh = ceil (max_y - min_y + 1 - 1e-6);
+      fw = CLAMP (fw, 1, AFFINE_MAX_SIDE);
+      fh = CLAMP (fh, 1, AFFINE_MAX_SIDE);
+      fh = MIN (fh, floor (AFFINE_MAX_PIXELS / fw));
+      *out_w = (int) fw;
+      *out_h = (int) fh;
+      m[2] += 0.5 - min_x;
+      m[5] += 0.5 - min_y;
+    }
+}
+
+static void
+affine_output_shape (const AugurValue *params,
+                     const AugurDrawn *drawn,
+                     const AugurShape *in,
+                     AugurShape       *out)
+{
+  double m[6];
+
+  *out = *in;
+  affine_geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
+}
+
+static AugurImage *
+affine_apply (const AugurImage *src,
+              const AugurValue *params,
+              const AugurDrawn *drawn)
+{
+  double m[6];
+  int w, h;
+
+  affine_geometry (params, drawn, src->width, src->height, m, &w, &h);
+  return warp_with (src, m, w, h, &params[AFF_INTERP], &params[AFF_BORDER], &params[AFF_FILL]);
+}
+
+static gboolean
+affine_map (const AugurValue *params,
+            const AugurDrawn *drawn,
+            const AugurShape *in,
+            double           *x,
+            double           *y)
+{
+  double m[6];
+  int w, h;
+
+  affine_geometry (params, drawn, in->width, in->height, m, &w, &h);
+  augur_affine_apply (m, x, y);
+  return point_inside (*x, *y, w, h);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_geometry_transforms[] = {
@@ -338,6 +582,23 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .output_shape = rotate_output_shape,
     .apply = rotate_apply,
     .map_point = rotate_map,
+  },
+  {
+    .name = "Affine",
+    .label = "Affine",
+    .category = AUGUR_CATEGORY_GEOMETRY,
+    .description = "Scale, rotate, shear and shift about the image centre, with random amounts. "
+                   "Albumentations' mask-only and box-only options (fill_mask, "
+                   "mask_interpolation, rotate_method) are left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = affine_params,
+    .n_params = G_N_ELEMENTS (affine_params),
+    .drawn = affine_drawn,
+    .sample = affine_sample,
+    .output_shape = affine_output_shape,
+    .apply = affine_apply,
+    .map_point = affine_map,
   },
 };
 

@@ -92,6 +92,20 @@ set_range (AugurNode  *node,
 }
 
 static void
+set_xy (AugurNode  *node,
+        const char *name,
+        double      xlo,
+        double      xhi,
+        double      ylo,
+        double      yhi)
+{
+  AugurValue *v = param (node, name);
+
+  v->is_null = FALSE;
+  v->v[0] = xlo, v->v[1] = xhi, v->v[2] = ylo, v->v[3] = yhi;
+}
+
+static void
 set_bool (AugurNode  *node,
           const char *name,
           gboolean    value)
@@ -289,6 +303,146 @@ test_rotate_crop_border (void)
         }
 }
 
+/* Affine ------------------------------------------------------------------- */
+
+static void
+test_affine_identity (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Affine");
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (12, 9, channel_counts[k], 400 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (int fit = 0; fit <= 1; fit++)
+          {
+            g_autoptr(AugurImage) out = NULL;
+
+            set_nick (node, "interpolation", interp);
+            set_bool (node, "fit_output", fit);
+            out = run (node, src, 11, NULL);
+            g_assert_true (augur_image_equal (src, out));
+          }
+    }
+}
+
+static void
+check_shifted (const AugurImage *src,
+               const AugurImage *out,
+               int               dx,
+               int               dy,
+               int               fill)
+{
+  for (int y = 0; y < out->height; y++)
+    for (int x = 0; x < out->width; x++)
+      for (int c = 0; c < out->channels; c++)
+        {
+          int sx = x - dx, sy = y - dy;
+          gboolean inside = sx >= 0 && sy >= 0 && sx < src->width && sy < src->height;
+          int expected = inside ? pixel (src, sx, sy, c) : (c == 3 ? 255 : fill);
+
+          g_assert_cmpint (pixel (out, x, y, c), ==, expected);
+        }
+}
+
+static void
+test_affine_translate_px (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Affine");
+
+  set_xy (node, "translate_px", 3, 3, -2, -2);
+  set_fill (node, 9);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (12, 9, channel_counts[k], 500 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        {
+          g_autoptr(AugurImage) out = NULL;
+
+          set_nick (node, "interpolation", interp);
+          out = run (node, src, 5, NULL);
+          check_shifted (src, out, 3, -2, 9);
+        }
+    }
+}
+
+/* translate_percent, when set, wins over translate_px. */
+static void
+test_affine_translate_percent (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Affine");
+  g_autoptr(AugurImage) src = random_image (16, 10, 3, 600);
+  g_autoptr(AugurImage) out = NULL;
+
+  set_xy (node, "translate_px", 7, 7, 7, 7);
+  set_xy (node, "translate_percent", -0.25, -0.25, 0.5, 0.5);
+  out = run (node, src, 5, NULL);
+  check_shifted (src, out, -4, 5, 0);
+}
+
+static void
+test_affine_fit_output (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Affine");
+  g_autoptr(AugurImage) src = flat_image (12, 8, 3, 120);
+  g_autoptr(AugurImage) doubled = NULL;
+  g_autoptr(AugurImage) turned = NULL;
+
+  set_bool (node, "fit_output", TRUE);
+  set_xy (node, "scale", 2, 2, 2, 2);
+  doubled = run (node, src, 1, NULL);
+  /* Albumentations: the span of the corner pixels' centres, plus one */
+  g_assert_cmpint (doubled->width, ==, 2 * 12 - 1);
+  g_assert_cmpint (doubled->height, ==, 2 * 8 - 1);
+
+  set_xy (node, "scale", 1, 1, 1, 1);
+  set_range (node, "rotate", 90, 90);
+  set_xy (node, "translate_px", 5, 5, 5, 5);   /* moves nothing: the canvas follows */
+  turned = run (node, src, 1, NULL);
+  g_assert_cmpint (turned->width, ==, 8);
+  g_assert_cmpint (turned->height, ==, 12);
+  for (int y = 0; y < turned->height; y++)
+    for (int x = 0; x < turned->width; x++)
+      g_assert_cmpint (pixel (turned, x, y, 0), ==, 120);
+}
+
+static void
+test_affine_scale_draws (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Affine");
+  AugurShape in = { 32, 32, 3 };
+  int below[2] = { 0, 0 };
+  const int n = 4000;
+
+  set_xy (node, "scale", 0.5, 2, 0.5, 2);
+  for (int balanced = 0; balanced <= 1; balanced++)
+    {
+      set_bool (node, "balanced_scale", balanced);
+      set_bool (node, "keep_ratio", balanced);
+      for (int i = 0; i < n; i++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          AugurRng rng;
+          double sx, sy;
+
+          augur_rng_init (&rng, 1000 + i);
+          replay = augur_node_sample (node, &in, &rng);
+          sx = augur_drawn_get (&replay->drawn, "scale_x");
+          sy = augur_drawn_get (&replay->drawn, "scale_y");
+          g_assert_cmpfloat (sx, >=, 0.5);
+          g_assert_cmpfloat (sx, <=, 2);
+          if (balanced)
+            g_assert_cmpfloat (sy, ==, sx);
+          below[balanced] += sx < 1;
+        }
+    }
+  /* uniform on [0.5, 2]: 1/3 below 1; balanced: 1/2 */
+  g_assert_cmpfloat (fabs (below[0] / (double) n - 1 / 3.0), <, 0.03);
+  g_assert_cmpfloat (fabs (below[1] / (double) n - 0.5), <, 0.03);
+}
+
 /* map_point agrees with the pixels ----------------------------------------- */
 
 typedef struct
@@ -310,11 +464,37 @@ setup_rotate_crop (AugurNode *node)
   set_bool (node, "crop_border", TRUE);
 }
 
+static void
+setup_affine_all (AugurNode *node)
+{
+  set_xy (node, "scale", 0.7, 1.4, 0.8, 1.3);
+  set_xy (node, "translate_percent", -0.1, 0.1, -0.1, 0.1);
+  set_range (node, "rotate", -30, 30);
+  set_xy (node, "shear", -15, 15, -10, 10);
+}
+
+static void
+setup_affine_fit (AugurNode *node)
+{
+  setup_affine_all (node);
+  set_bool (node, "fit_output", TRUE);
+}
+
+static void
+setup_affine_px (AugurNode *node)
+{
+  set_xy (node, "translate_px", -6, 6, -4, 4);
+  set_range (node, "rotate", 170, 190);
+}
+
 static const MapCase map_cases[] = {
   { "HorizontalFlip", "HorizontalFlip", setup_nothing },
   { "VerticalFlip", "VerticalFlip", setup_nothing },
   { "Rotate", "Rotate", setup_nothing },
   { "Rotate-crop", "Rotate", setup_rotate_crop },
+  { "Affine", "Affine", setup_affine_all },
+  { "Affine-fit", "Affine", setup_affine_fit },
+  { "Affine-px", "Affine", setup_affine_px },
 };
 
 /* A bright 3x3 dot on black: after the transform, the centroid of the
@@ -379,7 +559,7 @@ test_map_point (gconstpointer data)
 /* Degenerate sizes, replays, probability ----------------------------------- */
 
 static const char *const geometry_names[] = {
-  "HorizontalFlip", "VerticalFlip", "Rotate",
+  "HorizontalFlip", "VerticalFlip", "Rotate", "Affine",
 };
 
 static void
@@ -393,6 +573,11 @@ test_degenerate_sizes (void)
 
       if (g_str_equal (geometry_names[t], "Rotate"))
         set_bool (node, "crop_border", TRUE);
+      if (g_str_equal (geometry_names[t], "Affine"))
+        {
+          setup_affine_all (node);
+          set_bool (node, "fit_output", TRUE);
+        }
 
       for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
         for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
@@ -427,6 +612,8 @@ test_replay_round_trip (void)
       g_autoptr(JsonNode) json = NULL;
       g_autoptr(GError) error = NULL;
 
+      if (g_str_equal (geometry_names[t], "Affine"))
+        setup_affine_all (node);
       first = augur_node_run (node, src, 77, &replay);
       json = augur_replay_to_json (replay, node);
       back = augur_replay_from_json (json, node, &error);
@@ -468,6 +655,11 @@ main (int   argc,
   g_test_add_func ("/geometry/rotate/ninety", test_rotate_ninety);
   g_test_add_func ("/geometry/rotate/direction", test_rotate_direction);
   g_test_add_func ("/geometry/rotate/crop-border", test_rotate_crop_border);
+  g_test_add_func ("/geometry/affine/identity", test_affine_identity);
+  g_test_add_func ("/geometry/affine/translate-px", test_affine_translate_px);
+  g_test_add_func ("/geometry/affine/translate-percent", test_affine_translate_percent);
+  g_test_add_func ("/geometry/affine/fit-output", test_affine_fit_output);
+  g_test_add_func ("/geometry/affine/scale-draws", test_affine_scale_draws);
   for (guint i = 0; i < G_N_ELEMENTS (map_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/geometry/map-point/%s", map_cases[i].name);
