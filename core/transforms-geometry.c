@@ -539,6 +539,175 @@ affine_map (const AugurValue *params,
   return point_inside (*x, *y, w, h);
 }
 
+/* RandomResizedCrop ---------------------------------------------------------------- */
+
+enum { RRC_SIZE, RRC_SCALE, RRC_RATIO, RRC_INTERP, RRC_AREA_FOR_DOWNSCALE };
+
+static const char *const area_for_downscale_nicks[] = { "image", "image_mask", NULL };
+
+static const AugurParamSpec rrc_params[] = {
+  [RRC_SIZE] = {
+    .name = "size", .label = "Output size",
+    .description = "Height and width of the result, in pixels",
+    .type = AUGUR_PARAM_SIZE,
+    .min = 1, .max = 8192, .ui_min = 32, .ui_max = 1024, .step = 1, .def = { 256, 256 } },
+  [RRC_SCALE] = {
+    .name = "scale", .label = "Crop area",
+    .description = "Range of the crop's area, as a fraction of the image area",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.001, .max = 1, .ui_min = 0.01, .ui_max = 1, .step = 0.01, .def = { 0.08, 1.0 } },
+  [RRC_RATIO] = {
+    .name = "ratio", .label = "Crop aspect ratio",
+    .description = "Range of the crop's width / height, drawn on a log scale",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.05, .max = 20, .ui_min = 0.25, .ui_max = 4, .step = 0.01,
+    .def = { 0.75, 1.3333333333333333 } },
+  [RRC_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [RRC_AREA_FOR_DOWNSCALE] = {
+    .name = "area_for_downscale", .label = "Area when shrinking",
+    .description = "Use area interpolation instead when the crop is larger than the output "
+                   "(\"image\" or \"image_mask\": both apply to images; masks follow later); "
+                   "not set: always the chosen interpolation",
+    .type = AUGUR_PARAM_ENUM, .flags = AUGUR_PARAM_NULLABLE,
+    .def_nick = 0, .def_null = TRUE, .nicks = area_for_downscale_nicks },
+};
+
+static const AugurDrawnSpec rrc_drawn[] = {
+  { "x", FALSE, 0, 1e6 },
+  { "y", FALSE, 0, 1e6 },
+  { "width", FALSE, 1, 1e6 },
+  { "height", FALSE, 1, 1e6 },
+  { NULL },
+};
+
+/* torchvision's and Albumentations' crop drawing: up to 10 tries at an
+ * area and a log-uniform aspect ratio that fit, else a central crop with
+ * the ratio clamped into range. Python's round() is half-to-even, as
+ * nearbyint() in the default rounding mode. */
+static void
+rrc_sample (const AugurValue *params,
+            const AugurShape *in,
+            AugurRng         *rng,
+            AugurDrawn       *drawn)
+{
+  const double *scale = params[RRC_SCALE].v, *ratio = params[RRC_RATIO].v;
+  int w = in->width, h = in->height;
+  double area = (double) w * h;
+  double log_lo = log (ratio[0]), log_hi = log (ratio[1]);
+  double in_ratio;
+  int cw, ch, x, y;
+
+  for (int attempt = 0; attempt < 10; attempt++)
+    {
+      double target = augur_rng_range (rng, scale[0], scale[1]) * area;
+      double aspect = exp (augur_rng_range (rng, log_lo, log_hi));
+
+      cw = (int) nearbyint (sqrt (target * aspect));
+      ch = (int) nearbyint (sqrt (target / aspect));
+      if (cw > 0 && cw <= w && ch > 0 && ch <= h)
+        {
+          y = (int) augur_rng_int (rng, 0, h - ch);
+          x = (int) augur_rng_int (rng, 0, w - cw);
+          goto done;
+        }
+    }
+
+  in_ratio = (double) w / h;
+  if (in_ratio < MIN (ratio[0], ratio[1]))
+    {
+      cw = w;
+      ch = (int) nearbyint (w / MIN (ratio[0], ratio[1]));
+    }
+  else if (in_ratio > MAX (ratio[0], ratio[1]))
+    {
+      ch = h;
+      cw = (int) nearbyint (h * MAX (ratio[0], ratio[1]));
+    }
+  else
+    {
+      cw = w;
+      ch = h;
+    }
+  cw = CLAMP (cw, 1, w);
+  ch = CLAMP (ch, 1, h);
+  y = (h - ch) / 2;
+  x = (w - cw) / 2;
+
+done:
+  augur_drawn_set (drawn, "x", x);
+  augur_drawn_set (drawn, "y", y);
+  augur_drawn_set (drawn, "width", cw);
+  augur_drawn_set (drawn, "height", ch);
+}
+
+/* The drawn crop, made to fit an image of w x h (a replay read from a file
+ * is only checked against the drawn spec's limits). */
+static void
+rrc_crop (const AugurDrawn *drawn,
+          int               w,
+          int               h,
+          int              *x,
+          int              *y,
+          int              *cw,
+          int              *ch)
+{
+  *x = CLAMP ((int) augur_drawn_get (drawn, "x"), 0, w - 1);
+  *y = CLAMP ((int) augur_drawn_get (drawn, "y"), 0, h - 1);
+  *cw = CLAMP ((int) augur_drawn_get (drawn, "width"), 1, w - *x);
+  *ch = CLAMP ((int) augur_drawn_get (drawn, "height"), 1, h - *y);
+}
+
+static void
+rrc_output_shape (const AugurValue *params,
+                  const AugurDrawn *drawn,
+                  const AugurShape *in,
+                  AugurShape       *out)
+{
+  *out = *in;
+  out->height = (int) params[RRC_SIZE].v[0];
+  out->width = (int) params[RRC_SIZE].v[1];
+}
+
+static AugurImage *
+rrc_apply (const AugurImage *src,
+           const AugurValue *params,
+           const AugurDrawn *drawn)
+{
+  int out_h = (int) params[RRC_SIZE].v[0], out_w = (int) params[RRC_SIZE].v[1];
+  AugurInterpolation interp = (AugurInterpolation) params[RRC_INTERP].nick;
+  AugurImage view;
+  int x, y, cw, ch;
+
+  rrc_crop (drawn, src->width, src->height, &x, &y, &cw, &ch);
+  if (!params[RRC_AREA_FOR_DOWNSCALE].is_null && (cw > out_w || ch > out_h))
+    interp = AUGUR_INTERP_AREA;
+
+  /* The crop as a borrowed view of the source rows: augur_resize() only
+   * reads it and never takes a reference. */
+  view = *src;
+  view.width = cw;
+  view.height = ch;
+  view.data = augur_image_row (src, y) + (gsize) x * src->channels;
+
+  return augur_resize (&view, out_w, out_h, interp);
+}
+
+static gboolean
+rrc_map (const AugurValue *params,
+         const AugurDrawn *drawn,
+         const AugurShape *in,
+         double           *px,
+         double           *py)
+{
+  int out_h = (int) params[RRC_SIZE].v[0], out_w = (int) params[RRC_SIZE].v[1];
+  int x, y, cw, ch;
+
+  rrc_crop (drawn, in->width, in->height, &x, &y, &cw, &ch);
+  *px = (*px - x) * out_w / cw;
+  *py = (*py - y) * out_h / ch;
+  return point_inside (*px, *py, out_w, out_h);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_geometry_transforms[] = {
@@ -599,6 +768,22 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .output_shape = affine_output_shape,
     .apply = affine_apply,
     .map_point = affine_map,
+  },
+  {
+    .name = "RandomResizedCrop",
+    .label = "Random resized crop",
+    .category = AUGUR_CATEGORY_CROP,
+    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed "
+                   "size (the torchvision / Inception recipe). mask_interpolation is left out.",
+    .version = 1,
+    .default_p = 1.0,
+    .params = rrc_params,
+    .n_params = G_N_ELEMENTS (rrc_params),
+    .drawn = rrc_drawn,
+    .sample = rrc_sample,
+    .output_shape = rrc_output_shape,
+    .apply = rrc_apply,
+    .map_point = rrc_map,
   },
 };
 

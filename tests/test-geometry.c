@@ -443,6 +443,116 @@ test_affine_scale_draws (void)
   g_assert_cmpfloat (fabs (below[1] / (double) n - 0.5), <, 0.03);
 }
 
+/* RandomResizedCrop -------------------------------------------------------- */
+
+static void
+test_rrc_size_and_draws (void)
+{
+  static const int inputs[][2] = { { 400, 300 }, { 300, 400 }, { 1000, 100 }, { 1, 1 }, { 1, 9 }, { 9, 1 } };
+  static const double scale[2] = { 0.08, 1.0 }, ratio[2] = { 0.75, 4 / 3.0 };
+  g_autoptr(AugurNode) node = leaf ("RandomResizedCrop");
+  AugurValue *size = param (node, "size");
+
+  size->v[0] = 24, size->v[1] = 40;   /* height, width */
+  for (guint s = 0; s < G_N_ELEMENTS (inputs); s++)
+    {
+      int w = inputs[s][0], h = inputs[s][1];
+      g_autoptr(AugurImage) src = random_image (w, h, channel_counts[s % 3], 700 + s);
+      int tries = w * h > 100 ? 300 : 20, fallbacks = 0;
+
+      for (int i = 0; i < tries; i++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) out = run (node, src, 5000 + i, &replay);
+          double cx = augur_drawn_get (&replay->drawn, "x");
+          double cy = augur_drawn_get (&replay->drawn, "y");
+          double cw = augur_drawn_get (&replay->drawn, "width");
+          double ch = augur_drawn_get (&replay->drawn, "height");
+          double area = cw * ch / (w * (double) h), aspect = cw / ch;
+          /* rounding each side to whole pixels */
+          double slack = 0.5 / cw + 0.5 / ch + 1e-9;
+
+          g_assert_cmpint (out->width, ==, 40);
+          g_assert_cmpint (out->height, ==, 24);
+          g_assert_cmpfloat (cx, >=, 0);
+          g_assert_cmpfloat (cy, >=, 0);
+          g_assert_cmpfloat (cx + cw, <=, w);
+          g_assert_cmpfloat (cy + ch, <=, h);
+
+          if (w * h <= 100)
+            continue;   /* tiny images always end in the fallback */
+          if (cw == w && (ch == h || w > h))
+            fallbacks++;
+          else
+            {
+              g_assert_cmpfloat (area, >=, scale[0] * (1 - 2 * slack));
+              g_assert_cmpfloat (area, <=, scale[1] * (1 + 2 * slack));
+              g_assert_cmpfloat (aspect, >=, ratio[0] * (1 - 2 * slack));
+              g_assert_cmpfloat (aspect, <=, ratio[1] * (1 + 2 * slack));
+            }
+        }
+      /* 10 tries nearly always succeed on images of ordinary shape */
+      if (w * h > 100 && w / h < 4)
+        g_assert_cmpint (fallbacks, <, tries / 10);
+    }
+}
+
+/* The fallback of a very wide image: full height, widest allowed ratio. */
+static void
+test_rrc_fallback (void)
+{
+  g_autoptr(AugurNode) node = leaf ("RandomResizedCrop");
+  AugurShape in = { 1000, 100, 3 };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurRng rng;
+
+  set_range (node, "scale", 1, 1);   /* whole area never fits a 4:3 crop */
+  augur_rng_init (&rng, 9);
+  replay = augur_node_sample (node, &in, &rng);
+  g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "height"), ==, 100);
+  g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "width"), ==, 133);
+  g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "x"), ==, (1000 - 133) / 2);
+  g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "y"), ==, 0);
+}
+
+/* area_for_downscale swaps nearest for area when shrinking: one-pixel
+ * stripes average to grey instead of aliasing. */
+static void
+test_rrc_area_for_downscale (void)
+{
+  g_autoptr(AugurNode) node = leaf ("RandomResizedCrop");
+  g_autoptr(AugurImage) src = augur_image_new (64, 64, 1);
+  AugurValue *size = param (node, "size");
+
+  for (int y = 0; y < 64; y++)
+    for (int x = 0; x < 64; x++)
+      augur_image_row (src, y)[x] = x % 2 ? 255 : 0;
+
+  size->v[0] = 16, size->v[1] = 16;
+  set_range (node, "scale", 1, 1);
+  set_range (node, "ratio", 1, 1);
+  set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
+
+  for (int with_area = 0; with_area <= 1; with_area++)
+    {
+      g_autoptr(AugurImage) out = NULL;
+
+      if (with_area)
+        set_nick (node, "area_for_downscale", 0);
+      out = run (node, src, 3, NULL);
+      for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 16; x++)
+          {
+            int v = pixel (out, x, y, 0);
+
+            if (with_area)
+              g_assert_cmpint (ABS (v - 128), <=, 1);
+            else
+              g_assert_true (v == 0 || v == 255);
+          }
+    }
+}
+
 /* map_point agrees with the pixels ----------------------------------------- */
 
 typedef struct
@@ -487,6 +597,15 @@ setup_affine_px (AugurNode *node)
   set_range (node, "rotate", 170, 190);
 }
 
+static void
+setup_rrc (AugurNode *node)
+{
+  AugurValue *size = param (node, "size");
+
+  size->v[0] = 40, size->v[1] = 56;
+  set_range (node, "scale", 0.3, 1);
+}
+
 static const MapCase map_cases[] = {
   { "HorizontalFlip", "HorizontalFlip", setup_nothing },
   { "VerticalFlip", "VerticalFlip", setup_nothing },
@@ -495,6 +614,7 @@ static const MapCase map_cases[] = {
   { "Affine", "Affine", setup_affine_all },
   { "Affine-fit", "Affine", setup_affine_fit },
   { "Affine-px", "Affine", setup_affine_px },
+  { "RandomResizedCrop", "RandomResizedCrop", setup_rrc },
 };
 
 /* A bright 3x3 dot on black: after the transform, the centroid of the
@@ -559,7 +679,7 @@ test_map_point (gconstpointer data)
 /* Degenerate sizes, replays, probability ----------------------------------- */
 
 static const char *const geometry_names[] = {
-  "HorizontalFlip", "VerticalFlip", "Rotate", "Affine",
+  "HorizontalFlip", "VerticalFlip", "Rotate", "Affine", "RandomResizedCrop",
 };
 
 static void
@@ -660,6 +780,9 @@ main (int   argc,
   g_test_add_func ("/geometry/affine/translate-percent", test_affine_translate_percent);
   g_test_add_func ("/geometry/affine/fit-output", test_affine_fit_output);
   g_test_add_func ("/geometry/affine/scale-draws", test_affine_scale_draws);
+  g_test_add_func ("/geometry/random-resized-crop/size-and-draws", test_rrc_size_and_draws);
+  g_test_add_func ("/geometry/random-resized-crop/fallback", test_rrc_fallback);
+  g_test_add_func ("/geometry/random-resized-crop/area-for-downscale", test_rrc_area_for_downscale);
   for (guint i = 0; i < G_N_ELEMENTS (map_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/geometry/map-point/%s", map_cases[i].name);
