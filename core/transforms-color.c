@@ -312,6 +312,10 @@ hsv_apply (const AugurImage *src,
   AugurImage *out;
   int nc = src->channels;
 
+  /* No shift: the image as it is, not its HSV round trip. */
+  if (hue == 0 && sat == 0 && val == 0)
+    return augur_image_ref ((AugurImage *) src);
+
   for (int i = 0; i < 256; i++)
     {
       double hh = fmod (i + hue, 180.0);
@@ -711,7 +715,7 @@ const AugurTransformInfo augur_color_transforms[] = {
     .name = "ToGray",
     .label = "To gray",
     .category = AUGUR_CATEGORY_COLOR,
-    .description = "Convert a colour image to gray.",
+    .description = "Convert a colour image to gray (a gray image is left as it is).",
     .version = 1,
     .default_p = 0.5,
     .params = gray_params,

@@ -517,6 +517,15 @@ test_hsv_sat_val (void)
   /* A gray image takes the value shift only. */
   g_assert_cmpint (g1o->channels, ==, 1);
   g_assert_cmpint (augur_image_row (g1o, 4)[4], ==, 150);
+
+  /* No shift at all leaves every pixel as it was (no HSV round trip). */
+  {
+    g_autoptr(AugurImage) scene = image_scene (40, 30, 4, 2);
+    g_autoptr(AugurImage) same = run_json ("{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": 0, "
+                                           "\"sat_shift_limit\": 0, \"val_shift_limit\": 0}}", scene, 1);
+
+    g_assert_true (augur_image_equal (same, scene));
+  }
 }
 
 /* ToGray ----------------------------------------------------------------------------- */
