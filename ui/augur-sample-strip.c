@@ -229,11 +229,14 @@ augur_sample_strip_dispose (GObject *object)
 {
   AugurSampleStrip *self = AUGUR_SAMPLE_STRIP (object);
   GListModel *model = self->selection ? gtk_single_selection_get_model (self->selection) : NULL;
+  GtkWidget *child;
 
   if (model != NULL)
     g_signal_handlers_disconnect_by_func (model, on_items_changed, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AUGUR_TYPE_SAMPLE_STRIP);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
 
   G_OBJECT_CLASS (augur_sample_strip_parent_class)->dispose (object);

@@ -64,6 +64,7 @@ struct _AugurWindow
   AugurSample          *current;
 
   gboolean              force_close;
+  char                 *last_message;  /* the last toast, for tests */
 };
 
 G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -108,6 +109,8 @@ show_toast (AugurWindow *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -121,6 +124,8 @@ show_error (AugurWindow  *self,
   AdwToast *toast = adw_toast_new (message);
 
   g_debug ("%s", message);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
   adw_toast_set_timeout (toast, 0);  /* an error stays until dismissed */
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -1270,6 +1275,7 @@ augur_window_finalize (GObject *object)
   g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->merge_description, g_free);
+  g_clear_pointer (&self->last_message, g_free);
   g_clear_object (&self->file);
 
   G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
@@ -1410,6 +1416,13 @@ augur_window_get_sample_strip (AugurWindow *self)
 {
   g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->sample_strip);
+}
+
+const char *
+augur_window_get_last_message (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return self->last_message;
 }
 
 guint

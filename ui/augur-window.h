@@ -42,6 +42,8 @@ GtkWidget         *augur_window_get_preview_pane      (AugurWindow      *self);
 GtkWidget         *augur_window_get_editor            (AugurWindow      *self);
 GtkWidget         *augur_window_get_sample_strip      (AugurWindow      *self);
 guint              augur_window_get_n_undo            (AugurWindow      *self);
+/* The text of the last toast (an error or a notice), for tests. */
+const char        *augur_window_get_last_message      (AugurWindow      *self);
 
 /* The crash-recovery file: $XDG_STATE_HOME/augur/autosave.json. */
 char              *augur_window_dup_autosave_path     (void);

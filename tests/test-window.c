@@ -1,0 +1,819 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "augur-sample.h"
+#include "augur-window.h"
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+# include "augur-preview-pane.h"
+#endif
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+# include "augur-pipeline-editor.h"
+#endif
+
+/* Drives the real window through its actions and public entry points, under
+ * Xvfb: see tests/meson.build for the environment. */
+
+#define TIMEOUT_MS 20000
+
+typedef struct
+{
+  AugurWindow *window;
+  char        *dir;     /* a temporary folder of synthesised images */
+} Fixture;
+
+/* ------------------------------------------------------------------------ */
+/* Helpers */
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Predicate) (gpointer data);
+
+/* Runs the main loop until @pred holds, or fails the test after TIMEOUT_MS. */
+static void
+wait_for (Predicate    pred,
+          gpointer     data,
+          const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static void
+iterate_briefly (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint tick = g_timeout_add (5, wake_up, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* A gradient with a per-image tint, so that every image is different. */
+static AugurImage *
+make_image (int width,
+            int height,
+            int tint)
+{
+  AugurImage *image = augur_image_new (width, height, 3);
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++)
+        {
+          row[3 * x + 0] = (guint8) (40 + 100 * x / width);
+          row[3 * x + 1] = (guint8) (40 + 100 * y / height);
+          row[3 * x + 2] = (guint8) (40 + tint);
+        }
+    }
+  return image;
+}
+
+static void
+write_samples (const char *dir)
+{
+  /* deliberately not in name order */
+  static const char *const names[] = { "b-second.png", "c-third.png", "a-first.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(AugurImage) image = make_image (96, 64, 30 * (int) i);
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GError) error = NULL;
+
+      augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+      g_assert_no_error (error);
+    }
+  /* not images: skipped by the folder scan */
+  {
+    g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
+    g_autofree char *hidden = g_build_filename (dir, ".hidden.png", NULL);
+
+    g_assert_true (g_file_set_contents (notes, "not an image", -1, NULL));
+    g_assert_true (g_file_set_contents (hidden, "hidden", -1, NULL));
+  }
+}
+
+static gboolean
+all_loaded (gpointer data)
+{
+  GListModel *samples = augur_window_get_samples (data);
+  guint n = g_list_model_get_n_items (samples);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (samples, i);
+
+      if (!augur_sample_get_loaded (sample) && augur_sample_get_error (sample) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+open_sample_folder (Fixture *fixture)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (fixture->dir);
+  GFile *files[] = { dir };
+
+  augur_window_add_files (fixture->window, files, 1);
+  wait_for (all_loaded, fixture->window, "the samples to load");
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("augur-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  write_samples (fixture->dir);
+
+  fixture->window = augur_window_new (NULL);
+  g_object_ref (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static gboolean
+only_our_ref (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
+}
+
+/* The window must go away completely: no reference left behind by a signal
+ * handler, an async load or a timeout. */
+static void
+destroy_and_check_finalized (AugurWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_for (only_our_ref, window, "the window's other references to go");
+  g_assert_finalize_object (window);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *autosave = augur_window_dup_autosave_path ();
+
+  /* Closing a clean window removes the crash-recovery file. */
+  if (!augur_window_get_modified (fixture->window))
+    {
+      gtk_window_close (GTK_WINDOW (fixture->window));
+      g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+    }
+  destroy_and_check_finalized (g_steal_pointer (&fixture->window));
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static char *
+write_recipe (const char *dir,
+              const char *name,
+              const char *json)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  return path;
+}
+
+/* The newest message dialog of @parent whose heading is @heading. */
+static AdwMessageDialog *
+find_dialog (GtkWindow  *parent,
+             const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+  AdwMessageDialog *found = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) &&
+          gtk_window_get_transient_for (window) == parent &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
+        found = ADW_MESSAGE_DIALOG (window);
+    }
+  return found;
+}
+
+/* Whether @window is still open (closing destroys it). */
+static gboolean
+is_open (AugurWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (toplevel == GTK_WINDOW (window))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+window_title (AugurWindow *window)
+{
+  return gtk_window_get_title (GTK_WINDOW (window));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests that need only the window */
+
+static void
+test_open_folder (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char *const expected[] = { "a-first.png", "b-second.png", "c-third.png" };
+  GListModel *samples = augur_window_get_samples (fixture->window);
+
+  open_sample_folder (fixture);
+
+  /* images only, sorted by name */
+  g_assert_cmpuint (g_list_model_get_n_items (samples), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (samples, i);
+      AugurImage *proxy = augur_sample_get_proxy (sample);
+
+      g_assert_cmpstr (augur_sample_get_name (sample), ==, expected[i]);
+      g_assert_true (augur_sample_get_loaded (sample));
+      g_assert_nonnull (proxy);
+      g_assert_cmpint (proxy->width, ==, 96);
+      g_assert_cmpint (proxy->height, ==, 64);
+    }
+
+  /* opening the same folder again adds nothing */
+  open_sample_folder (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (samples), ==, G_N_ELEMENTS (expected));
+
+  /* remove the current sample through the action */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.remove-sample", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (samples), ==, G_N_ELEMENTS (expected) - 1);
+}
+
+static void
+test_bad_image_reported (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "broken.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GFile *files[] = { file };
+  const char *message;
+
+  /* PNG magic, then garbage */
+  g_assert_true (g_file_set_contents (path, "\x89PNG\r\n\x1a\n garbage", 16, NULL));
+  augur_window_add_files (fixture->window, files, 1);
+  wait_for (all_loaded, fixture->window, "the broken sample to fail");
+
+  message = augur_window_get_last_message (fixture->window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "broken.png"));
+}
+
+static void
+test_bad_recipe_reported (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = write_recipe (fixture->dir, "bad.json",
+                                        "{\"format\": \"augur-recipe\", \"version\": 1, "
+                                        "\"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+                                        "[{\"type\": \"NoSuchTransform\"}]}}");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AugurRecipe) before = augur_recipe_copy (augur_window_get_recipe (fixture->window));
+  const char *message;
+
+  g_assert_false (augur_window_open_recipe (fixture->window, file));
+
+  /* the document is untouched, and the reason is in the window */
+  g_assert_true (augur_recipe_equal (before, augur_window_get_recipe (fixture->window)));
+  g_assert_null (augur_window_get_file (fixture->window));
+  message = augur_window_get_last_message (fixture->window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "bad.json"));
+  g_assert_nonnull (strstr (message, "NoSuchTransform"));
+}
+
+static const char two_step_recipe[] =
+  "{\n"
+  "  \"format\": \"augur-recipe\",\n"
+  "  \"version\": 1,\n"
+  "  \"seed\": 77,\n"
+  "  \"pipeline\": {\n"
+  "    \"type\": \"Sequential\",\n"
+  "    \"steps\": [\n"
+  "      { \"type\": \"HorizontalFlip\", \"p\": 0.5 },\n"
+  "      { \"type\": \"RandomBrightnessContrast\", \"p\": 0.8,\n"
+  "        \"params\": { \"brightness_limit\": [-0.1, 0.3] } }\n"
+  "    ]\n"
+  "  }\n"
+  "}\n";
+
+static void
+test_save_and_reopen (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *in_path = write_recipe (fixture->dir, "in.json", two_step_recipe);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.json", NULL);
+  g_autoptr(GFile) in = g_file_new_for_path (in_path);
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+  g_autoptr(AugurRecipe) expected = augur_recipe_load (in_path, NULL);
+  g_autoptr(AugurRecipe) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  AugurWindow *second;
+
+  g_assert_nonnull (expected);
+  g_assert_true (augur_window_open_recipe (fixture->window, in));
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+  g_assert_false (augur_window_get_modified (fixture->window));
+  g_assert_true (g_str_has_prefix (window_title (fixture->window), "in.json"));
+
+  g_assert_true (augur_window_save_to_file (fixture->window, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_equal (augur_window_get_file (fixture->window), out));
+  g_assert_true (g_str_has_prefix (window_title (fixture->window), "out.json"));
+
+  saved = augur_recipe_load (out_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_recipe_equal (expected, saved));
+
+  /* reopen in a fresh window */
+  second = g_object_ref (augur_window_new (NULL));
+  g_assert_true (augur_window_open_recipe (second, out));
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (second)));
+  g_assert_false (augur_window_get_modified (second));
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  g_assert_true (augur_node_equal (expected->pipeline,
+                                   augur_pipeline_editor_get_pipeline (
+                                     AUGUR_PIPELINE_EDITOR (augur_window_get_editor (second)))));
+#endif
+  destroy_and_check_finalized (second);
+}
+
+static void
+test_restore_autosave (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *autosave = augur_window_dup_autosave_path ();
+  g_autofree char *state_dir = g_path_get_dirname (autosave);
+  g_autoptr(AugurRecipe) expected = augur_recipe_parse (two_step_recipe, -1, NULL);
+  AdwMessageDialog *dialog;
+
+  /* as a crash would leave it */
+  g_assert_cmpint (g_mkdir_with_parents (state_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (autosave, two_step_recipe, -1, NULL));
+
+  augur_window_check_autosave (fixture->window);
+  dialog = find_dialog (GTK_WINDOW (fixture->window), "Restore Unsaved Recipe?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "restore");
+  iterate_briefly (50);
+
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+  g_assert_true (augur_window_get_modified (fixture->window));
+  g_assert_true (g_str_has_prefix (window_title (fixture->window), "• "));
+  /* restoring is itself undoable */
+  g_assert_cmpuint (augur_window_get_n_undo (fixture->window), ==, 1);
+
+  /* discarding on close removes the file, and the window goes */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  dialog = find_dialog (GTK_WINDOW (fixture->window), "Save Changes?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  iterate_briefly (50);
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+  g_assert_false (is_open (fixture->window));
+}
+
+static void
+test_autosave_matching_is_dropped (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *autosave = augur_window_dup_autosave_path ();
+  g_autofree char *state_dir = g_path_get_dirname (autosave);
+  g_autofree char *in_path = write_recipe (fixture->dir, "in.json", two_step_recipe);
+  g_autoptr(GFile) in = g_file_new_for_path (in_path);
+
+  /* an autosave equal to the open recipe is not offered */
+  g_assert_true (augur_window_open_recipe (fixture->window, in));
+  g_assert_cmpint (g_mkdir_with_parents (state_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (autosave, two_step_recipe, -1, NULL));
+  augur_window_check_autosave (fixture->window);
+  g_assert_null (find_dialog (GTK_WINDOW (fixture->window), "Restore Unsaved Recipe?"));
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests through the editor and the preview */
+
+#if defined (AUGUR_HAVE_PIPELINE_EDITOR)
+
+static AugurPipelineEditor *
+get_editor (Fixture *fixture)
+{
+  return AUGUR_PIPELINE_EDITOR (augur_window_get_editor (fixture->window));
+}
+
+static void
+set_param (Fixture    *fixture,
+           const char *path,
+           const char *param,
+           const char *json)
+{
+  g_autoptr(JsonNode) value = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (value);
+  augur_pipeline_editor_set_param (get_editor (fixture), path, param, value, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+test_undo_redo (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AugurPipelineEditor *editor = get_editor (fixture);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
+  g_autofree char *autosave = augur_window_dup_autosave_path ();
+  g_autoptr(AugurRecipe) autosaved = NULL;
+
+#define SNAPSHOT() g_ptr_array_add (states, augur_recipe_copy (augur_window_get_recipe (fixture->window)))
+
+  SNAPSHOT ();
+  g_assert_false (augur_window_get_modified (fixture->window));
+
+  augur_pipeline_editor_add_step (editor, "RandomBrightnessContrast");
+  SNAPSHOT ();
+  augur_pipeline_editor_add_step (editor, "HorizontalFlip");
+  SNAPSHOT ();
+  set_param (fixture, "0", "brightness_limit", "[0.25, 0.4]");
+  SNAPSHOT ();
+  augur_pipeline_editor_set_enabled (editor, "1", FALSE);
+  SNAPSHOT ();
+
+  /* every edit changed the recipe and is one undo step */
+  for (guint i = 1; i < states->len; i++)
+    g_assert_false (augur_recipe_equal (g_ptr_array_index (states, i - 1),
+                                        g_ptr_array_index (states, i)));
+  g_assert_cmpuint (augur_window_get_n_undo (fixture->window), ==, states->len - 1);
+  g_assert_true (augur_window_get_modified (fixture->window));
+  g_assert_true (g_str_has_prefix (window_title (fixture->window), "• "));
+
+  /* the edit is autosaved after a short delay */
+  wait_for (file_exists, autosave, "the autosave");
+  autosaved = augur_recipe_load (autosave, NULL);
+  g_assert_nonnull (autosaved);
+  g_assert_true (augur_recipe_equal (autosaved, augur_window_get_recipe (fixture->window)));
+
+  /* undo all the way back, checking every state, in the editor too */
+  for (int i = (int) states->len - 2; i >= 0; i--)
+    {
+      const AugurRecipe *expected = g_ptr_array_index (states, i);
+
+      g_assert_true (gtk_widget_activate_action (window, "win.undo", NULL));
+      g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+      g_assert_true (augur_node_equal (expected->pipeline,
+                                       augur_pipeline_editor_get_pipeline (editor)));
+    }
+  /* back at the saved state: no unsaved mark */
+  g_assert_false (augur_window_get_modified (fixture->window));
+  g_assert_false (g_str_has_prefix (window_title (fixture->window), "• "));
+
+  /* and redo all the way forward */
+  for (guint i = 1; i < states->len; i++)
+    {
+      const AugurRecipe *expected = g_ptr_array_index (states, i);
+
+      g_assert_true (gtk_widget_activate_action (window, "win.redo", NULL));
+      g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+      g_assert_true (augur_node_equal (expected->pipeline,
+                                       augur_pipeline_editor_get_pipeline (editor)));
+    }
+
+  /* a new edit after an undo drops the redo history */
+  gtk_widget_activate_action (window, "win.undo", NULL);
+  set_param (fixture, "0", "contrast_limit", "[0.0, 0.1]");
+  g_assert_cmpuint (augur_window_get_n_undo (fixture->window), ==, states->len - 1);
+  g_assert_false (augur_recipe_equal (g_ptr_array_index (states, states->len - 1),
+                                      augur_window_get_recipe (fixture->window)));
+
+#undef SNAPSHOT
+
+  /* leave it clean for the teardown */
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "undo.json", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    g_assert_true (augur_window_save_to_file (fixture->window, file, NULL));
+    g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  }
+}
+
+static void
+test_mergeable_edits_coalesce (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  AugurPipelineEditor *editor = get_editor (fixture);
+  g_autoptr(AugurRecipe) before = NULL;
+
+  augur_pipeline_editor_add_step (editor, "RandomBrightnessContrast");
+  before = augur_recipe_copy (augur_window_get_recipe (fixture->window));
+  g_assert_cmpuint (augur_window_get_n_undo (fixture->window), ==, 1);
+
+  /* a slider drag: several mergeable edits of one control */
+  for (int i = 1; i <= 5; i++)
+    {
+      AugurNode *pipeline = augur_node_copy (augur_pipeline_editor_get_pipeline (editor));
+      AugurNode *step = g_ptr_array_index (pipeline->children, 0);
+
+      step->p = 0.5 + 0.1 * i;
+      augur_pipeline_editor_set_pipeline (editor, pipeline);
+      augur_node_free (pipeline);
+      g_signal_emit_by_name (editor, "changed", "Change probability", TRUE);
+    }
+  g_assert_cmpuint (augur_window_get_n_undo (fixture->window), ==, 2);
+  g_assert_cmpfloat_with_epsilon (((AugurNode *) g_ptr_array_index (
+                                     augur_window_get_recipe (fixture->window)->pipeline->children,
+                                     0))->p, 1.0, 1e-9);
+
+  /* one undo takes the whole drag back */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  g_assert_true (augur_recipe_equal (before, augur_window_get_recipe (fixture->window)));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  g_assert_false (augur_window_get_modified (fixture->window));
+}
+
+static void
+test_close_confirmation (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "closing.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AugurRecipe) saved = NULL;
+  AdwMessageDialog *dialog;
+
+  g_assert_true (augur_window_save_to_file (fixture->window, file, NULL));
+  augur_pipeline_editor_add_step (get_editor (fixture), "HorizontalFlip");
+  g_assert_true (augur_window_get_modified (fixture->window));
+
+  /* cancel keeps the window and the changes */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  dialog = find_dialog (GTK_WINDOW (fixture->window), "Save Changes?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  iterate_briefly (50);
+  g_assert_true (is_open (fixture->window));
+  g_assert_true (augur_window_get_modified (fixture->window));
+
+  /* save writes the file, then closes */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  dialog = find_dialog (GTK_WINDOW (fixture->window), "Save Changes?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "save");
+  iterate_briefly (50);
+  g_assert_false (is_open (fixture->window));
+  saved = augur_recipe_load (path, NULL);
+  g_assert_nonnull (saved);
+  g_assert_true (augur_recipe_equal (saved, augur_window_get_recipe (fixture->window)));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+static void
+test_export_command (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "export.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *quoted_recipe = g_shell_quote (path);
+  g_autofree char *quoted_input = g_shell_quote (fixture->dir);
+  GdkContentProvider *content;
+  GValue value = G_VALUE_INIT;
+  const char *line;
+
+  open_sample_folder (fixture);
+  g_assert_true (augur_window_save_to_file (fixture->window, file, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.export-command", NULL));
+
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  line = g_value_get_string (&value);
+
+  /* the headless line for this recipe over the samples' folder */
+  g_assert_true (g_str_has_prefix (line, "augur-cli apply "));
+  g_assert_nonnull (strstr (line, quoted_recipe));
+  g_assert_nonnull (strstr (line, quoted_input));
+  g_assert_nonnull (strstr (line, " -o "));
+  g_value_unset (&value);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+#endif /* AUGUR_HAVE_PIPELINE_EDITOR */
+
+#if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
+
+typedef struct
+{
+  guint count;
+  guint seen;
+} RenderWait;
+
+static void
+on_rendered (GtkWidget  *pane,
+             RenderWait *wait)
+{
+  wait->count++;
+}
+
+static gboolean
+rendered_again (gpointer data)
+{
+  RenderWait *wait = data;
+
+  return wait->count > wait->seen;
+}
+
+static void
+wait_rendered (RenderWait *wait)
+{
+  wait_for (rendered_again, wait, "the preview to be redrawn");
+  wait->seen = wait->count;
+  /* let any further render of the same request settle */
+  iterate_briefly (20);
+  wait->seen = wait->count;
+}
+
+static GPtrArray *
+collect_draws (AugurPreviewPane *pane)
+{
+  GPtrArray *draws = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  guint n = augur_preview_pane_get_n_draws (pane);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AugurImage *draw = augur_preview_pane_get_draw (pane, i);
+
+      g_assert_nonnull (draw);
+      g_ptr_array_add (draws, augur_image_ref (draw));
+    }
+  return draws;
+}
+
+static void
+test_edit_redraws (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (fixture->window));
+  AugurPipelineEditor *editor = get_editor (fixture);
+  RenderWait wait = { 0, 0 };
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) disabled = NULL;
+  g_autoptr(AugurSample) sample = NULL;
+  AugurImage *original;
+  guint n_changed = 0;
+  guint n_brighter = 0;
+
+  g_signal_connect (pane, "rendered", G_CALLBACK (on_rendered), &wait);
+  augur_preview_pane_set_seed (pane, 1234);
+  augur_preview_pane_set_grid_size (pane, 9);
+
+  open_sample_folder (fixture);
+  sample = g_list_model_get_item (augur_window_get_samples (fixture->window), 0);
+  original = augur_sample_get_proxy (sample);
+  g_assert_nonnull (original);
+
+  /* add a transform */
+  augur_pipeline_editor_add_step (editor, "RandomBrightnessContrast");
+  set_param (fixture, "0", "contrast_limit", "[0.0, 0.0]");
+  wait_rendered (&wait);
+  before = collect_draws (pane);
+  g_assert_cmpuint (before->len, ==, 9);
+
+  /* change a parameter: the draws are redrawn with different pixels */
+  set_param (fixture, "0", "brightness_limit", "[0.4, 0.4]");
+  wait_rendered (&wait);
+  after = collect_draws (pane);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    {
+      AugurImage *draw = g_ptr_array_index (after, i);
+
+      if (!augur_image_equal (g_ptr_array_index (before, i), draw))
+        n_changed++;
+      /* brightness +0.4 × 255 where applied: the mean rises by far */
+      if (!augur_image_equal (original, draw))
+        {
+          g_assert_cmpfloat (augur_image_mean (draw, 0), >, augur_image_mean (original, 0) + 60);
+          n_brighter++;
+        }
+    }
+  g_assert_cmpuint (n_changed, >, 0);
+  g_assert_cmpuint (n_brighter, >, 0);
+
+  /* toggle the step off: every draw is the original */
+  augur_pipeline_editor_set_enabled (editor, "0", FALSE);
+  wait_rendered (&wait);
+  disabled = collect_draws (pane);
+  for (guint i = 0; i < disabled->len; i++)
+    g_assert_true (augur_image_equal (original, g_ptr_array_index (disabled, i)));
+
+  g_signal_handlers_disconnect_by_func (pane, on_rendered, &wait);
+
+  /* leave it clean for the teardown */
+  while (augur_window_get_n_undo (fixture->window) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+}
+
+#endif
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display: run under xvfb-run");
+      return g_test_run ();
+    }
+  adw_init ();
+
+#define ADD(name, func) \
+  g_test_add ("/window/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("open-folder", test_open_folder);
+  ADD ("bad-image-reported", test_bad_image_reported);
+  ADD ("bad-recipe-reported", test_bad_recipe_reported);
+  ADD ("save-and-reopen", test_save_and_reopen);
+  ADD ("restore-autosave", test_restore_autosave);
+  ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  ADD ("undo-redo", test_undo_redo);
+  ADD ("mergeable-edits-coalesce", test_mergeable_edits_coalesce);
+  ADD ("close-confirmation", test_close_confirmation);
+  ADD ("export-command", test_export_command);
+#endif
+#if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
+  ADD ("edit-redraws", test_edit_redraws);
+#endif
+
+#undef ADD
+
+  return g_test_run ();
+}
