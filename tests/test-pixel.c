@@ -451,6 +451,69 @@ test_pipeline_replay (void)
   g_assert_cmpuint (gray_outputs, <, 12);
 }
 
+/* Replays at the very limits each transform declares are applied safely:
+ * apply trusts only what the drawn spec bounds. */
+static void
+test_replay_limits (void)
+{
+  static const char *const names[] = {
+    "RandomBrightnessContrast", "HueSaturationValue", "ToGray", "GaussianBlur",
+    "GaussNoise", "CoarseDropout", "ImageCompression",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    for (int end = 0; end < 2; end++)
+      {
+        const AugurTransformInfo *info = augur_transform_lookup (names[i]);
+        g_autofree char *step = g_strdup_printf ("{\"type\": \"%s\"}", names[i]);
+        g_autoptr(AugurNode) node = node_parse (step);
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) json = NULL;
+        g_autoptr(AugurReplay) replay = NULL;
+
+        g_assert_nonnull (info);
+        g_string_printf (text, "{\"type\": \"%s\", \"applied\": true, \"values\": {", names[i]);
+        for (const AugurDrawnSpec *d = info->drawn; d->name; d++)
+          {
+            double v = end ? d->max : d->min;
+            char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE], vs[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_ascii_dtostr (lo, sizeof lo, d->min);
+            g_ascii_dtostr (hi, sizeof hi, d->max);
+            g_ascii_dtostr (vs, sizeof vs, v);
+            g_string_append_printf (text, "%s\"%s\": ", d == info->drawn ? "" : ", ", d->name);
+            if (d->list)
+              g_string_append_printf (text, "[%s, %s, %s, %s, %s, %s, %s, %s]", lo, lo, hi, hi, vs, vs, vs, vs);
+            else
+              g_string_append (text, vs);
+          }
+        g_string_append (text, "}}");
+
+        json = json_from_string (text->str, &error);
+        g_assert_no_error (error);
+        replay = augur_replay_from_json (json, node, &error);
+        g_assert_no_error (error);
+
+        for (int nc = 1; nc <= 4; nc++)
+          {
+            g_autoptr(AugurImage) src = NULL;
+            g_autoptr(AugurImage) out = NULL;
+            AugurShape in, shape;
+
+            if (nc == 2)
+              continue;
+            src = image_noise (9, 7, nc, 0, 255, 1);
+            in = (AugurShape) { 9, 7, nc };
+            out = augur_node_apply (node, src, replay);
+            augur_node_output_shape (node, replay, &in, &shape);
+            g_assert_cmpint (out->width, ==, 9);
+            g_assert_cmpint (out->height, ==, 7);
+            g_assert_cmpint (out->channels, ==, shape.channels);
+          }
+      }
+}
+
 /* RandomBrightnessContrast ----------------------------------------------------------- */
 
 static void
@@ -1187,6 +1250,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/pixel/replay-validated", test_replay_validated);
   g_test_add_func ("/pixel/replay-odd-holes", test_replay_odd_holes);
+  g_test_add_func ("/pixel/replay-limits", test_replay_limits);
   g_test_add_func ("/pixel/pipeline-replay", test_pipeline_replay);
   g_test_add_func ("/pixel/rbc/brightness", test_brightness);
   g_test_add_func ("/pixel/rbc/contrast", test_contrast);
