@@ -1,0 +1,83 @@
+# Augur: the two set-up commands of README.md.
+#
+#   make run    install missing Debian packages, build, open Augur on the bundled samples
+#   make test   the same set-up, then the whole test suite (GUI tests under Xvfb)
+#
+# Missing packages are installed with apt-get when running as root; otherwise the
+# exact apt-get line is printed and make stops.
+
+BUILD    ?= _build
+MESON    ?= meson
+XVFB_RUN  = xvfb-run -a -s "-screen 0 1600x1000x24"
+
+# Build and test dependencies, all from Debian 12.
+DEBS = gcc meson ninja-build pkg-config \
+       libglib2.0-dev libglib2.0-bin libgdk-pixbuf-2.0-dev libjson-glib-dev \
+       libgtk-4-dev libadwaita-1-dev webp-pixbuf-loader \
+       xvfb xauth fonts-cantarell adwaita-icon-theme \
+       desktop-file-utils appstream valgrind
+
+# Peers measured beside Augur by `make bench`.
+BENCH_DEBS = python3 python3-opencv python3-pil python3-numpy
+
+.PHONY: all deps bench-deps setup build run test screenshots bench docs clean
+
+all: build
+
+define install_missing
+	@missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+	  done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing: $$missing"; \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+	      >/dev/null || exit 1; \
+	  else \
+	    echo "Missing Debian packages. Install them with:"; \
+	    echo "  sudo apt-get install $$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(DEBS))
+
+bench-deps: deps
+	$(call install_missing,$(BENCH_DEBS))
+
+$(BUILD)/build.ninja:
+	$(MESON) setup $(BUILD) -Dwerror=true
+
+setup: deps $(BUILD)/build.ninja
+
+build: setup
+	$(MESON) compile -C $(BUILD)
+
+# With a display, the GUI; without one, the headless demo.
+run: build
+	@if [ -x $(BUILD)/app/augur ] && { [ -n "$${WAYLAND_DISPLAY:-}" ] || [ -n "$${DISPLAY:-}" ]; }; then \
+	  GSETTINGS_SCHEMA_DIR=$(BUILD)/data AUGUR_DATADIR=$(CURDIR)/data $(BUILD)/app/augur; \
+	else \
+	  echo "No display found: running the headless demo instead."; \
+	  $(BUILD)/app/augur-cli sheet data/recipes/default.json data/samples -n 4 \
+	    -o $(BUILD)/demo-sheet.png && \
+	  echo "Contact sheet of the default recipe on the bundled samples: $(BUILD)/demo-sheet.png"; \
+	fi
+
+test: build
+	$(XVFB_RUN) $(MESON) test -C $(BUILD) --print-errorlogs
+
+screenshots: build
+	$(XVFB_RUN) sh tools/screenshots.sh $(BUILD) docs/screenshots
+
+bench: bench-deps build
+	sh bench/run.sh $(BUILD)
+
+docs: build
+	$(BUILD)/app/augur-cli describe --markdown > docs/transforms.md
+
+clean:
+	rm -rf $(BUILD)
