@@ -219,6 +219,7 @@ linear_weights (double f,
   w[1] = (float) f;
 }
 
+static float u8_to_float[256];
 static float linear_tab[TAB_SIZE][2];
 static float cubic_tab[TAB_SIZE][4];
 static float lanczos_tab[TAB_SIZE][8];
@@ -230,6 +231,8 @@ init_tables (void)
 
   if (g_once_init_enter (&done))
     {
+      for (int i = 0; i < 256; i++)
+        u8_to_float[i] = (float) i;
       for (int i = 0; i < TAB_SIZE; i++)
         {
           double f = (double) i / TAB_SIZE;
@@ -411,9 +414,16 @@ sample_row_kernel (const Sampler   *s,
             {
               float row[4] = { 0, 0, 0, 0 };
 
+#pragma GCC unroll 8
               for (int t = 0; t < K; t++)
-                for (int c = 0; c < nc; c++)
-                  row[c] += wx[t] * p[t * nc + c];
+                {
+                  const float wt = wx[t];
+
+#pragma GCC unroll 4
+                  for (int c = 0; c < nc; c++)
+                    row[c] += wt * u8_to_float[p[t * nc + c]];
+                }
+#pragma GCC unroll 4
               for (int c = 0; c < nc; c++)
                 acc[c] += wy[r] * row[c];
             }
@@ -738,8 +748,14 @@ resize_row_h (const guint8 *src,
       float acc[4] = { 0, 0, 0, 0 };
 
       for (int t = 0; t < ax->taps; t++)
-        for (int c = 0; c < nc; c++)
-          acc[c] += w[t] * src[idx[t] * nc + c];
+        {
+          const guint8 *p = src + idx[t] * nc;
+          const float wt = w[t];
+
+#pragma GCC unroll 4
+          for (int c = 0; c < nc; c++)
+            acc[c] += wt * u8_to_float[p[c]];
+        }
       for (int c = 0; c < nc; c++)
         dst[c] = acc[c];
     }
