@@ -357,8 +357,8 @@ static const AugurParamSpec affine_params[] = {
 static const AugurDrawnSpec affine_drawn[] = {
   { "scale_x", FALSE, 0.01, 10 },
   { "scale_y", FALSE, 0.01, 10 },
-  { "translate_x", FALSE, -1e6, 1e6 },
-  { "translate_y", FALSE, -1e6, 1e6 },
+  { "translate_x", FALSE, -1e9, 1e9 },
+  { "translate_y", FALSE, -1e9, 1e9 },
   { "rotate", FALSE, -360, 360 },
   { "shear_x", FALSE, -80, 80 },
   { "shear_y", FALSE, -80, 80 },
@@ -573,10 +573,10 @@ static const AugurParamSpec rrc_params[] = {
 };
 
 static const AugurDrawnSpec rrc_drawn[] = {
-  { "x", FALSE, 0, 1e6 },
-  { "y", FALSE, 0, 1e6 },
-  { "width", FALSE, 1, 1e6 },
-  { "height", FALSE, 1, 1e6 },
+  { "x", FALSE, 0, 1e9 },
+  { "y", FALSE, 0, 1e9 },
+  { "width", FALSE, 1, 1e9 },
+  { "height", FALSE, 1, 1e9 },
   { NULL },
 };
 
