@@ -36,6 +36,8 @@ all_transforms (guint *n_out)
     {
       const struct { const AugurTransformInfo *table; const guint *n; } parts[] = {
         { augur_geometry_transforms,  &augur_n_geometry_transforms },
+        { augur_crop_transforms,      &augur_n_crop_transforms },
+        { augur_distort_transforms,   &augur_n_distort_transforms },
         { augur_color_transforms,     &augur_n_color_transforms },
         { augur_blur_transforms,      &augur_n_blur_transforms },
         { augur_noise_transforms,     &augur_n_noise_transforms },
