@@ -51,6 +51,12 @@ int         augur_border_index     (int                 i,
  * @inverse: the 2x3 matrix that maps an output point (x, y) to the input
  *   point (m[0] x + m[1] y + m[2], m[3] x + m[4] y + m[5]), in pixel-centre
  *   coordinates (a pixel's centre at its index + 0.5)
+ * @fill: (nullable): the values of a constant border, from
+ *   augur_fill_from_value(); NULL is black (and opaque for RGBA)
+ *
+ * Every channel, alpha included, is interpolated alike. In warps, area
+ * interpolation is linear (as OpenCV's warpAffine); see augur-resample.c
+ * for the kernels and the border rules.
  */
 AugurImage *augur_warp_affine      (const AugurImage   *src,
                                     int                 out_width,
