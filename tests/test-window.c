@@ -145,7 +145,11 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
+  g_autofree char *autosave = augur_window_dup_autosave_path ();
   g_autoptr(GError) error = NULL;
+
+  /* each test starts without a crash-recovery file */
+  g_unlink (autosave);
 
   fixture->dir = g_dir_make_tmp ("augur-test-window-XXXXXX", &error);
   g_assert_no_error (error);
@@ -202,6 +206,35 @@ fixture_tear_down (Fixture       *fixture,
   destroy_and_check_finalized (g_steal_pointer (&fixture->window));
   remove_tree (fixture->dir);
   g_free (fixture->dir);
+}
+
+/* Removes the private home of the run: the autosave folder and whatever
+ * else GTK wrote there. */
+static void
+remove_home (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL)
+    {
+      GFile *child;
+
+      if (!g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) || child == NULL)
+        break;
+      if (g_file_query_file_type (child, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) ==
+          G_FILE_TYPE_DIRECTORY)
+        {
+          g_autofree char *child_path = g_file_get_path (child);
+
+          remove_home (child_path);
+        }
+      else
+        g_file_delete (child, NULL, NULL);
+    }
+  g_file_delete (file, NULL, NULL);
 }
 
 static char *
@@ -785,7 +818,24 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *home = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Keep the autosave and any other state away from the user's folders.
+   * (G_TEST_OPTION_ISOLATE_DIRS would also hide the system MIME database,
+   * which GdkPixbuf needs to recognise the theme's SVG icons.) */
+  home = g_dir_make_tmp ("augur-test-home-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const vars[] = { "XDG_STATE_HOME", "XDG_CONFIG_HOME",
+                                          "XDG_CACHE_HOME", "XDG_DATA_HOME" };
+      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
+
+      g_setenv (vars[i], dir, TRUE);
+    }
 
   if (!gtk_init_check ())
     {
@@ -815,5 +865,7 @@ main (int    argc,
 
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_home (home);
+  return status;
 }

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Renders docs/screenshots/*.png under Xvfb.
+#   tools/screenshots.sh BUILDDIR [OUTDIR]
+# BUILDDIR is a configured meson build directory with the GUI built.
+set -eu
+
+builddir=${1:?usage: tools/screenshots.sh BUILDDIR [OUTDIR]}
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+outdir=${2:-$srcdir/docs/screenshots}
+tool=$builddir/ui/augur-screenshots
+
+if [ ! -x "$tool" ]; then
+  echo "screenshots.sh: $tool is missing; build the GUI first (ninja -C $builddir)" >&2
+  exit 1
+fi
+for program in xvfb-run import; do
+  if ! command -v "$program" >/dev/null 2>&1; then
+    echo "screenshots.sh: $program is needed (apt install xvfb imagemagick)" >&2
+    exit 1
+  fi
+done
+
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT INT TERM
+
+# A fixed, clean environment: in-memory settings, the bundled data, no
+# autosave from the user's session, the default light style.
+env GSETTINGS_BACKEND=memory \
+    GSETTINGS_SCHEMA_DIR="$builddir/data" \
+    AUGUR_DATADIR="$srcdir/data" \
+    XDG_STATE_HOME="$state" \
+    XDG_CONFIG_HOME="$state" \
+    GTK_A11Y=none \
+    NO_AT_BRIDGE=1 \
+    GSK_RENDERER=cairo \
+    xvfb-run -a -s "-screen 0 1600x1000x24" "$tool" "$outdir"
