@@ -1,0 +1,990 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-test"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "augur-error.h"
+#include "augur-recipe.h"
+#include "augur-runner.h"
+#include "augur-sheet.h"
+
+/* Tests of the augur-cli program: each spawns the built binary on images
+ * synthesised into a temporary folder. */
+
+static char *cli_path;
+
+/* Helpers ----------------------------------------------------------------------------- */
+
+static void
+rm_rf (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          rm_rf (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("augur-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  rm_rf (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static char *
+path_in (Fixture    *fixture,
+         const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+/* A deterministic pseudo-random pattern (no unseeded randomness), with
+ * texture so that encoding takes a little time. */
+static AugurImage *
+make_image (guint index,
+            int   width,
+            int   height,
+            int   channels)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  guint32 state = 2463534242u + index * 7919u;
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < width * channels; x++)
+        {
+          state ^= state << 13;
+          state ^= state >> 17;
+          state ^= state << 5;
+          row[x] = (guint8) (((x / channels) * 3 + y * 2 + index * 40) % 256 / 2 + (state & 63));
+        }
+    }
+  return image;
+}
+
+/* Writes @n images under @dir: most at the top, every third in "sub/". */
+static void
+make_images (const char *dir,
+             guint       n,
+             int         width,
+             int         height)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AugurImage) image = make_image (i, width, height, i % 4 == 3 ? 4 : 3);
+      g_autofree char *name = g_strdup_printf ("%simg%02u.png", i % 3 == 2 ? "sub/" : "", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *parent = g_path_get_dirname (path);
+
+      g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+      g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* The transforms every checkout has, plus some that may exist by now:
+ * chosen through the registry, so the test keeps working either way. */
+static guint
+write_recipe (const char *path)
+{
+  static const char *const optional[] = { "Rotate", "HueSaturationValue", "GaussNoise", "GaussianBlur" };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint n = 3;
+
+  g_string_append (text,
+                   "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 1234,\n"
+                   " \"pipeline\": {\"type\": \"Sequential\", \"steps\": [\n"
+                   "  {\"type\": \"HorizontalFlip\", \"p\": 0.5},\n"
+                   "  {\"type\": \"VerticalFlip\", \"p\": 0.5},\n"
+                   "  {\"type\": \"RandomBrightnessContrast\", \"p\": 0.9,"
+                   " \"params\": {\"brightness_limit\": [-0.3, 0.3]}}");
+  for (guint i = 0; i < G_N_ELEMENTS (optional); i++)
+    if (augur_transform_lookup (optional[i]) != NULL)
+      {
+        g_string_append_printf (text, ",\n  {\"type\": \"%s\", \"p\": 0.5}", optional[i]);
+        n++;
+      }
+  g_string_append (text, "]}}\n");
+
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Runs augur-cli with the NULL-terminated arguments; returns its exit
+ * status. */
+static int
+run_cli_argv (const char * const *args,
+              char              **out,
+              char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+
+  g_ptr_array_add (argv, cli_path);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  if (out)
+    *out = g_steal_pointer (&stdout_text);
+  if (err)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+static int run_cli (char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
+
+static int
+run_cli (char **out,
+         char **err,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return run_cli_argv ((const char * const *) args->pdata, out, err);
+}
+
+/* Every line on stderr carries the program's prefix. */
+static void
+assert_prefixed (const char *err)
+{
+  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (*lines[i])
+      g_assert_true (g_str_has_prefix (lines[i], "augur-cli: "));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+list_files_in (const char *root,
+               const char *prefix,
+               GPtrArray  *out)
+{
+  g_autofree char *dir_path = *prefix ? g_build_filename (root, prefix, NULL) : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (root, rel, NULL);
+
+      if (g_file_test (full, G_FILE_TEST_IS_DIR))
+        list_files_in (root, rel, out);
+      else
+        g_ptr_array_add (out, g_steal_pointer (&rel));
+    }
+}
+
+/* Every file under @root, relative, sorted. */
+static GPtrArray *
+list_files (const char *root)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  list_files_in (root, "", files);
+  g_ptr_array_sort (files, compare_strings);
+  return files;
+}
+
+static GPtrArray *
+list_images (const char *root)
+{
+  g_autoptr(GPtrArray) all = list_files (root);
+  GPtrArray *images = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_has_suffix (all->pdata[i], ".png") || g_str_has_suffix (all->pdata[i], ".jpg"))
+      g_ptr_array_add (images, g_strdup (all->pdata[i]));
+  g_ptr_array_sort (images, compare_strings);
+  return images;
+}
+
+static GBytes *
+read_bytes (const char *dir,
+            const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+assert_same_file (const char *dir_a,
+                  const char *dir_b,
+                  const char *name)
+{
+  g_autoptr(GBytes) a = read_bytes (dir_a, name);
+  g_autoptr(GBytes) b = read_bytes (dir_b, name);
+
+  if (!g_bytes_equal (a, b))
+    g_error ("%s differs between %s and %s", name, dir_a, dir_b);
+}
+
+/* The same output images, byte for byte. */
+static void
+assert_same_images (const char *dir_a,
+                    const char *dir_b,
+                    guint       expected)
+{
+  g_autoptr(GPtrArray) a = list_images (dir_a);
+  g_autoptr(GPtrArray) b = list_images (dir_b);
+
+  g_assert_cmpuint (a->len, ==, expected);
+  g_assert_cmpuint (b->len, ==, expected);
+  for (guint i = 0; i < a->len; i++)
+    {
+      g_assert_cmpstr (a->pdata[i], ==, b->pdata[i]);
+      assert_same_file (dir_a, dir_b, a->pdata[i]);
+    }
+}
+
+static char **
+read_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  text[strlen (text) - 1] = '\0';
+  return g_strsplit (text, "\n", -1);
+}
+
+/* list, describe, validate -------------------------------------------------------------- */
+
+static void
+test_list (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const AugurTransformInfo *const *list;
+  JsonArray *array;
+  guint n;
+
+  list = augur_transforms_list (&n);
+
+  g_assert_cmpint (run_cli (&out, NULL, "list", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, list[i]->name);
+      g_assert_cmpstr (json_object_get_string_member (object, "category"), ==, list[i]->category);
+    }
+
+  /* The human list: a heading, then one line per transform, name first. */
+  g_assert_cmpint (run_cli (&text, NULL, "list", NULL), ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+    g_assert_true (g_str_has_prefix (lines[0], "NAME "));
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *prefix = g_strconcat (list[i]->name, " ", NULL);
+
+        g_assert_true (g_str_has_prefix (lines[i + 1], prefix));
+        g_assert_nonnull (strstr (lines[i + 1], list[i]->description));
+      }
+  }
+}
+
+static void
+test_describe (void)
+{
+  const AugurTransformInfo *info = augur_transform_lookup ("RandomBrightnessContrast");
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonArray *params;
+
+  g_assert_cmpint (run_cli (&out, NULL, "describe", "RandomBrightnessContrast", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "RandomBrightnessContrast");
+  params = json_object_get_array_member (object, "params");
+  g_assert_cmpuint (json_array_get_length (params), ==, info->n_params);
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      JsonObject *param = json_array_get_object_element (params, i);
+
+      g_assert_cmpstr (json_object_get_string_member (param, "name"), ==, info->params[i].name);
+      g_assert_cmpstr (json_object_get_string_member (param, "type"), ==,
+                       augur_param_type_name (info->params[i].type));
+      g_assert_true (json_object_has_member (param, "default"));
+      if (info->params[i].type == AUGUR_PARAM_RANGE)
+        {
+          g_assert_cmpfloat (json_object_get_double_member (param, "min"), ==, info->params[i].min);
+          g_assert_cmpfloat (json_object_get_double_member (param, "ui_max"), ==, info->params[i].ui_max);
+        }
+    }
+
+  /* Human output names every parameter and its default. */
+  g_assert_cmpint (run_cli (&text, NULL, "describe", "RandomBrightnessContrast", NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "brightness_limit"));
+  g_assert_nonnull (strstr (text, "[-0.2, 0.2]"));
+  g_assert_nonnull (strstr (text, "ensure_safe_range"));
+
+  g_assert_cmpint (run_cli (NULL, &err, "describe", "NoSuchTransform", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "NoSuchTransform"));
+  assert_prefixed (err);
+}
+
+static void
+test_validate (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *bad = path_in (fixture, "bad.json");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  guint n = write_recipe (recipe);
+
+  g_assert_cmpint (run_cli (&out, NULL, "validate", recipe, NULL), ==, 0);
+  expected = g_strdup_printf ("%s: valid, %u steps\n", recipe, n);
+  g_assert_cmpstr (out, ==, expected);
+
+  g_assert_true (g_file_set_contents (bad,
+                                      "{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": "
+                                      "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"HorizontalFlip\"}, "
+                                      "{\"type\": \"RandomBrightnessContrast\", \"params\": {\"contrast_limit\": [0, 99]}}]}}",
+                                      -1, NULL));
+  g_assert_cmpint (run_cli (NULL, &err, "validate", bad, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "pipeline.steps[1]"));
+  g_assert_nonnull (strstr (err, "contrast_limit"));
+  assert_prefixed (err);
+  g_clear_pointer (&err, g_free);
+
+  /* apply refuses it the same way, before writing anything. */
+  {
+    g_autofree char *in = path_in (fixture, "in");
+    g_autofree char *outdir = path_in (fixture, "out");
+
+    make_images (in, 1, 16, 16);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", bad, in, "-o", outdir, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "pipeline.steps[1]"));
+    g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* Exit codes --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *args[8];
+  int         status;
+  const char *message;
+} UsageCase;
+
+static const UsageCase usage_cases[] = {
+  { { NULL }, 2, "Usage" },
+  { { "frobnicate", NULL }, 2, "unknown command" },
+  { { "--frobnicate", NULL }, 2, "unknown option" },
+  { { "apply", "@RECIPE", "@IN", NULL }, 2, "missing -o" },
+  { { "apply", "@RECIPE", "-o", "@OUT", NULL }, 2, "at least one INPUT" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--shard", "0/2", NULL }, 2, "--shard" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--shard", "3/2", NULL }, 2, "--shard" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--shard", "two", NULL }, 2, "--shard" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--frobnicate", NULL }, 2, "frobnicate" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "0", NULL }, 2, "-n" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--format", "gif", NULL }, 2, "--format" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--quality", "0", NULL }, 2, "--quality" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--seed", "-5", NULL }, 2, "--seed" },
+  { { "apply", "--replay", "@RECIPE", "-o", "@OUT", "--seed", "3", NULL }, 2, "--replay" },
+  { { "describe", NULL }, 2, "transform name" },
+  { { "list", "extra", NULL }, 2, "extra" },
+  { { "validate", NULL }, 2, "recipe" },
+  { { "sheet", "@RECIPE", "@IN", NULL }, 2, "missing -o" },
+  { { "sheet", "@RECIPE", "@IN", "-o", "@OUT", "--size", "2", NULL }, 2, "--size" },
+  { { "apply", "@MISSING", "@IN", "-o", "@OUT", NULL }, 1, "MISSING" },
+  { { "apply", "@RECIPE", "@MISSING", "-o", "@OUT", NULL }, 1, "MISSING" },
+};
+
+static void
+test_usage (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const UsageCase *c = data;
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *outdir = path_in (fixture, "out");
+  g_autofree char *missing = path_in (fixture, "MISSING");
+  g_autofree char *err = NULL;
+  const char *args[G_N_ELEMENTS (c->args)];
+
+  write_recipe (recipe);
+  make_images (in, 2, 16, 16);
+
+  for (guint i = 0; i < G_N_ELEMENTS (c->args); i++)
+    {
+      const char *arg = c->args[i];
+
+      args[i] = arg == NULL ? NULL
+              : g_str_equal (arg, "@RECIPE") ? recipe
+              : g_str_equal (arg, "@IN") ? in
+              : g_str_equal (arg, "@OUT") ? outdir
+              : g_str_equal (arg, "@MISSING") ? missing
+              : arg;
+      if (arg == NULL)
+        break;
+    }
+
+  g_assert_cmpint (run_cli_argv (args, NULL, &err), ==, c->status);
+  if (!strstr (err, c->message))
+    g_error ("expected '%s' in: %s", c->message, err);
+  if (c->args[0] != NULL)
+    assert_prefixed (err);
+  /* A refused command writes nothing. */
+  g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_help (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *apply_help = NULL;
+  g_autofree char *version = NULL;
+
+  g_assert_cmpint (run_cli (&out, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "apply RECIPE INPUT"));
+  g_assert_nonnull (strstr (out, "sheet RECIPE"));
+  g_assert_cmpint (run_cli (&apply_help, NULL, "apply", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (apply_help, "--resume"));
+  g_assert_nonnull (strstr (apply_help, "--shard"));
+  g_assert_cmpint (run_cli (&version, NULL, "--version", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (version, "augur-cli " PACKAGE_VERSION));
+}
+
+/* apply -------------------------------------------------------------------------------- */
+
+#define N_INPUTS 9
+#define N_VARIANTS 3
+
+typedef struct
+{
+  char *recipe;
+  char *in;
+} Dataset;
+
+static void
+dataset_make (Fixture *fixture,
+              Dataset *set)
+{
+  set->recipe = path_in (fixture, "recipe.json");
+  set->in = path_in (fixture, "in");
+  write_recipe (set->recipe);
+  make_images (set->in, N_INPUTS, 40, 28);
+}
+
+static void
+dataset_clear (Dataset *set)
+{
+  g_free (set->recipe);
+  g_free (set->in);
+}
+
+static void
+apply_ok (const char *recipe,
+          const char *in,
+          const char *out,
+          ...) G_GNUC_NULL_TERMINATED;
+
+static void
+apply_ok (const char *recipe,
+          const char *in,
+          const char *out,
+          ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list ap;
+  int status;
+
+  g_ptr_array_add (args, (gpointer) "apply");
+  g_ptr_array_add (args, (gpointer) recipe);
+  g_ptr_array_add (args, (gpointer) in);
+  g_ptr_array_add (args, (gpointer) "-o");
+  g_ptr_array_add (args, (gpointer) out);
+  va_start (ap, out);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  status = run_cli_argv ((const char * const *) args->pdata, NULL, &err);
+  if (status != 0)
+    g_error ("augur-cli apply exited with %d: %s", status, err);
+  g_assert_cmpstr (err, ==, "");
+}
+
+static void
+test_apply_threads (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *two = path_in (fixture, "two");
+  g_autofree char *manifest = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "3", "--threads", "1", NULL);
+  apply_ok (set.recipe, set.in, two, "-n", "3", "--threads", "2", NULL);
+
+  assert_same_images (one, two, N_INPUTS * N_VARIANTS);
+  assert_same_file (one, two, "manifest.jsonl");
+
+  /* Outputs mirror the input tree as STEM_VARIANT.EXT. */
+  images = list_images (one);
+  g_assert_true (g_ptr_array_find_with_equal_func (images, "img00_0.png", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (images, "sub/img02_2.png", g_str_equal, NULL));
+
+  /* A header, then one line per output in input order (by key), then variant. */
+  manifest = g_build_filename (one, "manifest.jsonl", NULL);
+  lines = read_lines (manifest);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + N_INPUTS * N_VARIANTS);
+  g_assert_true (g_str_has_prefix (lines[0], "{\"manifest\":\"augur\",\"version\":1,\"recipe\":"));
+  {
+    g_autoptr(JsonNode) first = augur_json_parse_limited (lines[1], -1, 1 << 20, 64, NULL);
+    g_autoptr(JsonNode) last = augur_json_parse_limited (lines[N_INPUTS * N_VARIANTS], -1, 1 << 20, 64, NULL);
+    JsonObject *f = json_node_get_object (first);
+    JsonObject *l = json_node_get_object (last);
+
+    g_assert_cmpstr (json_object_get_string_member (f, "source"), ==, "img00.png");
+    g_assert_cmpstr (json_object_get_string_member (f, "output"), ==, "img00_0.png");
+    g_assert_cmpint (json_object_get_int_member (f, "variant"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (f, "seed"), ==,
+                     (gint64) augur_seed_derive (1234, "img00.png", 0));
+    g_assert_true (json_object_has_member (f, "replay"));
+    /* "sub/..." sorts after "img..." bytewise. */
+    g_assert_cmpstr (json_object_get_string_member (l, "source"), ==, "sub/img08.png");
+    g_assert_cmpint (json_object_get_int_member (l, "variant"), ==, N_VARIANTS - 1);
+  }
+
+  /* A different --seed changes the outputs' seeds. */
+  {
+    g_autofree char *three = path_in (fixture, "three");
+    g_autofree char *m3 = g_build_filename (three, "manifest.jsonl", NULL);
+    g_auto(GStrv) lines3 = NULL;
+
+    apply_ok (set.recipe, set.in, three, "-n", "3", "--seed", "99", NULL);
+    lines3 = read_lines (m3);
+    g_assert_nonnull (strstr (lines3[1], "\"seed\":"));
+    g_assert_cmpstr (lines3[1], !=, lines[1]);
+  }
+
+  dataset_clear (&set);
+}
+
+static void
+test_apply_shards (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *split = path_in (fixture, "split");
+  g_autofree char *m_one = g_build_filename (one, "manifest.jsonl", NULL);
+  g_autofree char *m_a = g_build_filename (split, "manifest.shard-1-of-2.jsonl", NULL);
+  g_autofree char *m_b = g_build_filename (split, "manifest.shard-2-of-2.jsonl", NULL);
+  g_auto(GStrv) all = NULL;
+  g_auto(GStrv) a = NULL;
+  g_auto(GStrv) b = NULL;
+  g_autoptr(GPtrArray) merged = g_ptr_array_new ();
+  g_autoptr(GPtrArray) images = NULL;
+  guint ia = 1, ib = 1;
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "3", NULL);
+  apply_ok (set.recipe, set.in, split, "-n", "3", "--shard", "1/2", "--threads", "1", NULL);
+  apply_ok (set.recipe, set.in, split, "-n", "3", "--shard", "2/2", "--threads", "2", NULL);
+
+  images = list_images (one);
+  assert_same_images (one, split, N_INPUTS * N_VARIANTS);
+
+  all = read_lines (m_one);
+  a = read_lines (m_a);
+  b = read_lines (m_b);
+  g_assert_cmpstr (a[0], ==, all[0]);
+  g_assert_cmpstr (b[0], ==, all[0]);
+  g_assert_cmpuint (g_strv_length (a) + g_strv_length (b), ==, g_strv_length (all) + 1);
+
+  /* Shard 1 takes inputs 0, 2, 4...; merged back input by input, the
+   * lines are the single run's lines. */
+  for (guint input = 0; input < N_INPUTS; input++)
+    for (guint k = 0; k < N_VARIANTS; k++)
+      g_ptr_array_add (merged, input % 2 == 0 ? a[ia++] : b[ib++]);
+  g_assert_null (a[ia]);
+  g_assert_null (b[ib]);
+  for (guint i = 0; i < merged->len; i++)
+    g_assert_cmpstr (merged->pdata[i], ==, all[i + 1]);
+
+  dataset_clear (&set);
+}
+
+static void
+test_apply_replay (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *manifest = g_build_filename (one, "manifest.jsonl", NULL);
+  g_autofree char *err = NULL;
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "3", "--format", "jpeg", "--quality", "80", NULL);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, "--threads", "2", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  assert_same_images (one, again, N_INPUTS * N_VARIANTS);
+  /* The replay's own manifest is the same manifest. */
+  assert_same_file (one, again, "manifest.jsonl");
+  g_clear_pointer (&err, g_free);
+
+  /* The manifest is untrusted: a replay that does not fit the pipeline is
+   * refused, naming the line; the other lines are still reproduced. */
+  {
+    g_auto(GStrv) lines = read_lines (manifest);
+    g_autofree char *tampered = path_in (fixture, "tampered.jsonl");
+    g_autofree char *third = path_in (fixture, "third");
+    g_autoptr(GString) text = g_string_new (NULL);
+    g_autoptr(GPtrArray) images = NULL;
+
+    for (guint i = 0; lines[i]; i++)
+      {
+        g_autofree char *line = g_strdup (lines[i]);
+
+        if (i == 2)
+          {
+            /* VerticalFlip where the pipeline has HorizontalFlip */
+            g_auto(GStrv) parts = g_strsplit (line, "\"HorizontalFlip\"", -1);
+
+            g_assert_cmpuint (g_strv_length (parts), ==, 2);
+            g_free (line);
+            line = g_strjoinv ("\"VerticalFlip\"", parts);
+          }
+        if (i == 4)
+          {
+            g_free (line);
+            line = g_strdup ("{\"source\":\"../../etc/passwd\",\"root\":0,\"output\":\"x.jpg\","
+                             "\"variant\":0,\"seed\":1,\"replay\":{}}");
+          }
+        g_string_append_printf (text, "%s\n", line);
+      }
+    g_assert_true (g_file_set_contents (tampered, text->str, -1, NULL));
+
+    g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", tampered, "-o", third, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "tampered.jsonl:3: replay: "));
+    g_assert_nonnull (strstr (err, "tampered.jsonl:5: source: "));
+    assert_prefixed (err);
+    images = list_images (third);
+    g_assert_cmpuint (images->len, ==, N_INPUTS * N_VARIANTS - 2);
+  }
+
+  dataset_clear (&set);
+}
+
+static gboolean
+has_complete_output (const char *dir)
+{
+  g_autoptr(GPtrArray) images = list_images (dir);
+
+  return images->len > 0;
+}
+
+static void
+test_apply_resume (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *reference = path_in (fixture, "reference");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) partial = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *err = NULL;
+  const guint n_inputs = 40, n_variants = 4;
+  gint64 deadline;
+
+  write_recipe (recipe);
+  make_images (in, n_inputs, 192, 160);
+  apply_ok (recipe, in, reference, "-n", "4", NULL);
+
+  /* Start a slow run (one thread), and kill it once some outputs exist. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              cli_path, "apply", recipe, in, "-o", out, "-n", "4", "--threads", "1", NULL);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!has_complete_output (out) && g_get_monotonic_time () < deadline)
+    g_usleep (2000);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+
+  partial = list_images (out);
+  if (!g_subprocess_get_if_signaled (process) || partial->len >= n_inputs * n_variants)
+    {
+      g_test_skip ("the run finished before it could be interrupted");
+      return;
+    }
+  g_test_message ("interrupted after %u of %u outputs", partial->len, n_inputs * n_variants);
+  {
+    g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+
+    g_assert_false (g_file_test (manifest, G_FILE_TEST_EXISTS));
+  }
+
+  /* No file under a final name is partial: each one decodes. */
+  for (guint i = 0; i < partial->len; i++)
+    {
+      g_autofree char *path = g_build_filename (out, partial->pdata[i], NULL);
+      g_autoptr(AugurImage) image = augur_image_load (path, 0, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (image->width, ==, 192);
+      assert_same_file (out, reference, partial->pdata[i]);
+    }
+
+  /* --resume finishes the job: the same outputs and manifest as one run. */
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "4", "--resume", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  assert_same_images (out, reference, n_inputs * n_variants);
+  assert_same_file (out, reference, "manifest.jsonl");
+
+  files = list_files (out);
+  for (guint i = 0; i < files->len; i++)
+    g_assert_false (g_str_has_suffix (files->pdata[i], ".part"));
+}
+
+static void
+test_apply_bad_input (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *bad = NULL;
+  g_autofree char *truncated = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *manifest = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GBytes) good = NULL;
+
+  dataset_make (fixture, &set);
+  /* A text file disguised as a PNG, and a PNG whose header is corrupt. */
+  bad = g_build_filename (set.in, "disguised.png", NULL);
+  g_assert_true (g_file_set_contents (bad, "this is not an image\n", -1, NULL));
+  good = read_bytes (set.in, "img00.png");
+  {
+    g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (good, NULL), g_bytes_get_size (good));
+
+    copy[20] ^= 0x5a; /* inside IHDR: its CRC no longer matches */
+    truncated = g_build_filename (set.in, "sub", "corrupt.png", NULL);
+    g_assert_true (g_file_set_contents (truncated, (const char *) copy, (gssize) g_bytes_get_size (good), NULL));
+  }
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, "-o", out, NULL), ==, 1);
+  assert_prefixed (err);
+  g_assert_nonnull (strstr (err, "disguised.png: "));
+  g_assert_nonnull (strstr (err, "corrupt.png: "));
+  g_assert_nonnull (strstr (err, "2 inputs failed"));
+
+  /* The good ones are all written and listed. */
+  images = list_images (out);
+  g_assert_cmpuint (images->len, ==, N_INPUTS);
+  manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  lines = read_lines (manifest);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + N_INPUTS);
+  for (guint i = 1; lines[i]; i++)
+    g_assert_null (strstr (lines[i], "disguised"));
+
+  /* Inputs are never modified. */
+  {
+    g_autofree char *text = NULL;
+
+    g_file_get_contents (bad, &text, NULL, NULL);
+    g_assert_cmpstr (text, ==, "this is not an image\n");
+  }
+  dataset_clear (&set);
+}
+
+static void
+test_apply_overlap (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *inside = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  dataset_make (fixture, &set);
+  before = list_files (set.in);
+  inside = g_build_filename (set.in, "sub", "augmented", NULL);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, "-o", inside, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "inside the input folder"));
+  assert_prefixed (err);
+  g_assert_cmpint (run_cli (NULL, &err2, "apply", set.recipe, set.in, "-o", set.in, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "is the input folder"));
+
+  after = list_files (set.in);
+  g_assert_cmpuint (after->len, ==, before->len);
+  dataset_clear (&set);
+}
+
+/* sheet -------------------------------------------------------------------------------- */
+
+static void
+test_sheet (Fixture       *fixture,
+            gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *sheet = path_in (fixture, "sheet.png");
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(AugurImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  const int cell = 64, gap = augur_sheet_gap (64);
+
+  dataset_make (fixture, &set);
+  a = g_build_filename (set.in, "img00.png", NULL);
+  b = g_build_filename (set.in, "sub", "img02.png", NULL);
+
+  g_assert_cmpint (run_cli (NULL, &err, "sheet", set.recipe, a, b, "-o", sheet, "-n", "3",
+                            "--size", "64", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  image = augur_image_load (sheet, 0, &error);
+  g_assert_no_error (error);
+  /* Two rows; the original and three draws in each. */
+  g_assert_cmpint (image->width, ==, gap + 4 * (cell + gap));
+  g_assert_cmpint (image->height, ==, gap + 2 * (cell + gap));
+  g_assert_cmpint (image->channels, ==, 3);
+  dataset_clear (&set);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* The program under test: the first argument left after g_test_init()
+   * (meson passes it), or the build tree's. */
+  if (argc > 1 && argv[argc - 1][0] != '-')
+    cli_path = g_strdup (argv[argc - 1]);
+  else if (g_getenv ("AUGUR_BUILD_DIR"))
+    cli_path = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  else
+    cli_path = g_strdup ("augur-cli");
+
+  g_test_add_func ("/cli/list", test_list);
+  g_test_add_func ("/cli/describe", test_describe);
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add ("/cli/validate", Fixture, NULL, fixture_setup, test_validate, fixture_teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (usage_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/cli/exit-status/%u", i);
+
+      g_test_add (name, Fixture, &usage_cases[i], fixture_setup, test_usage, fixture_teardown);
+    }
+  g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
+  g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
+  g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
+  g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);
+  g_test_add ("/cli/apply/overlap", Fixture, NULL, fixture_setup, test_apply_overlap, fixture_teardown);
+  g_test_add ("/cli/sheet", Fixture, NULL, fixture_setup, test_sheet, fixture_teardown);
+
+  return g_test_run ();
+}
