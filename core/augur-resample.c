@@ -19,11 +19,14 @@
  * - nearest takes the pixel whose square holds the point; linear, cubic
  *   (Keys, a = -0.75) and lanczos4 (8x8, sinc windowed by sinc/4) weigh the
  *   2x2, 4x4 and 8x8 pixels around it.
- * - area: in augur_resize(), a true box filter along every axis that
- *   shrinks (each output pixel averages the input area it covers, partial
- *   pixels weighed by their overlap), linear along an axis that grows. In
- *   the warps, where there is no single scale, area behaves as linear, as
- *   in OpenCV's warpAffine and remap.
+ * - area: in augur_resize(), a box filter along each axis: an output
+ *   pixel averages the input area it covers, partial pixels weighed by
+ *   their overlap. Shrinking, that is an anti-aliasing average; growing,
+ *   pixels are repeated with a one-pixel blend where an input edge cuts an
+ *   output pixel (OpenCV computes the same weights when enlarging; when
+ *   one axis grows and the other shrinks it does not average along the
+ *   shrinking one, Augur does). In the warps, where there is no single
+ *   scale, area behaves as linear, as in OpenCV's warpAffine and remap.
  * - Borders: kernel taps that fall outside the input read the pixel that
  *   augur_border_index() names, or the fill for a constant border. Resizing
  *   always replicates the edge, as OpenCV's resize does.
@@ -677,9 +680,6 @@ axis_init (Axis               *a,
 {
   double scale = (double) in_n / out_n;
 
-  if (interp == AUGUR_INTERP_AREA && scale <= 1)
-    interp = AUGUR_INTERP_LINEAR;
-
   a->taps = interp == AUGUR_INTERP_AREA ? (int) ceil (scale) + 1 : interp_taps (interp);
   a->index = g_new (int, (gsize) out_n * a->taps);
   a->weight = g_new (float, (gsize) out_n * a->taps);
@@ -793,8 +793,8 @@ resize_nearest (const AugurImage *src,
  * Resizes @src to @width x @height. Pixel centres map onto each other
  * ((x + 0.5) * in / out), and the edge replicates. nearest takes the pixel
  * under the mapped centre (OpenCV's INTER_NEAREST_EXACT; OpenCV's
- * INTER_NEAREST is half a pixel off), area averages the covered input area
- * along shrinking axes and is linear along growing ones.
+ * INTER_NEAREST is half a pixel off), area averages the input area each
+ * output pixel covers.
  */
 AugurImage *
 augur_resize (const AugurImage   *src,
