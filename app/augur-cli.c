@@ -549,7 +549,8 @@ command_apply (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per CPU)", "N" },
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Process only shard I of N (1-based): inputs i with i % N == I-1", "I/N" },
-    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Skip outputs already complete", NULL },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
+      "Skip outputs already complete (their inputs are still decoded, to record their replays)", NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png (default), jpeg or webp", "FORMAT" },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest,
@@ -810,10 +811,11 @@ main (int    argc,
           for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
             if (g_str_equal (argv[2], commands[i].name))
               {
+                g_autofree char *prgname = g_strdup_printf ("augur-cli %s", commands[i].name);
                 char *help_argv[] = { argv[0], (char *) "--help", NULL };
 
                 current_command = commands[i].name;
-                g_set_prgname ("augur-cli");
+                g_set_prgname (prgname);
                 return commands[i].run (2, help_argv);
               }
           return usage_error ("no command '%s'", argv[2]);

@@ -527,6 +527,7 @@ test_help (void)
 {
   g_autofree char *out = NULL;
   g_autofree char *apply_help = NULL;
+  g_autofree char *help_apply = NULL;
   g_autofree char *version = NULL;
 
   g_assert_cmpint (run_cli (&out, NULL, "--help", NULL), ==, 0);
@@ -535,6 +536,8 @@ test_help (void)
   g_assert_cmpint (run_cli (&apply_help, NULL, "apply", "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (apply_help, "--resume"));
   g_assert_nonnull (strstr (apply_help, "--shard"));
+  g_assert_cmpint (run_cli (&help_apply, NULL, "help", "apply", NULL), ==, 0);
+  g_assert_cmpstr (help_apply, ==, apply_help);
   g_assert_cmpint (run_cli (&version, NULL, "--version", NULL), ==, 0);
   g_assert_true (g_str_has_prefix (version, "augur-cli " PACKAGE_VERSION));
 }
@@ -922,6 +925,33 @@ test_apply_overlap (Fixture       *fixture,
   dataset_clear (&set);
 }
 
+static void
+test_apply_max_pixels (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *small = path_in (fixture, "small");
+  g_autofree char *large = path_in (fixture, "large");
+  g_autofree char *err = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+
+  dataset_make (fixture, &set);
+
+  /* The inputs are 40×28 = 1120 pixels. */
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, "-o", small,
+                            "--max-pixels", "1000", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "over the limit of 1000"));
+  assert_prefixed (err);
+  images = list_images (small);
+  g_assert_cmpuint (images->len, ==, 0);
+
+  apply_ok (set.recipe, set.in, large, "--max-pixels", "1120", NULL);
+  g_clear_pointer (&images, g_ptr_array_unref);
+  images = list_images (large);
+  g_assert_cmpuint (images->len, ==, N_INPUTS);
+  dataset_clear (&set);
+}
+
 /* sheet -------------------------------------------------------------------------------- */
 
 static void
@@ -984,6 +1014,7 @@ main (int    argc,
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
   g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);
   g_test_add ("/cli/apply/overlap", Fixture, NULL, fixture_setup, test_apply_overlap, fixture_teardown);
+  g_test_add ("/cli/apply/max-pixels", Fixture, NULL, fixture_setup, test_apply_max_pixels, fixture_teardown);
   g_test_add ("/cli/sheet", Fixture, NULL, fixture_setup, test_sheet, fixture_teardown);
 
   return g_test_run ();
