@@ -297,6 +297,115 @@ is_gray (const char   *format,
   return FALSE;
 }
 
+/* Whether the data run to the end their format requires: a PNG's chunks
+ * to IEND, a JPEG's scan to EOI, an uncompressed BMP's rows, a WebP's RIFF
+ * size. GdkPixbuf hands out a partly decoded
+ * image for a truncated PNG, JPEG, BMP or WebP, the missing rows never written
+ * (and its pixel memory is not cleared), so truncation is checked here. */
+static gboolean
+is_complete (const char   *format,
+             const guint8 *b,
+             gsize         len)
+{
+  if (g_str_equal (format, "png"))
+    {
+      gsize i = 8;
+
+      while (i + 12 <= len)
+        {
+          guint32 n = ((guint32) b[i] << 24) | ((guint32) b[i + 1] << 16) | ((guint32) b[i + 2] << 8) | b[i + 3];
+
+          if (memcmp (b + i + 4, "IEND", 4) == 0)
+            return TRUE;
+          if (n > len - i - 12)
+            return FALSE;
+          i += 12 + n;
+        }
+      return FALSE;
+    }
+
+  if (g_str_equal (format, "jpeg"))
+    {
+      gsize i = 2;
+
+      /* Walk the marker segments to the first start of scan, then look for
+       * the end-of-image marker: inside entropy-coded data 0xff is always
+       * followed by 0x00 or a restart marker, so 0xff 0xd9 is EOI. */
+      while (i + 4 <= len)
+        {
+          guint8 marker;
+          gsize seglen;
+
+          if (b[i] != 0xff)
+            return FALSE;
+          marker = b[i + 1];
+          if (marker == 0xff)
+            {
+              i++;
+              continue;
+            }
+          if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+            {
+              i += 2;
+              continue;
+            }
+          seglen = ((gsize) b[i + 2] << 8) | b[i + 3];
+          if (marker == 0xda)
+            {
+              for (gsize j = i + 2 + seglen; j + 1 < len; j++)
+                if (b[j] == 0xff && b[j + 1] == 0xd9)
+                  return TRUE;
+              return FALSE;
+            }
+          i += 2 + seglen;
+        }
+      return FALSE;
+    }
+
+  if (g_str_equal (format, "webp"))
+    {
+      /* The RIFF header gives the size of the rest of the file. */
+      guint32 riff = b[4] | (b[5] << 8) | (b[6] << 16) | ((guint32) b[7] << 24);
+
+      return (guint64) riff + 8 <= len;
+    }
+
+  if (g_str_equal (format, "bmp") && len >= 30)
+    {
+      /* Uncompressed rows (BI_RGB, BI_BITFIELDS) have a known size. */
+      guint32 offset = b[10] | (b[11] << 8) | (b[12] << 16) | ((guint32) b[13] << 24);
+      guint32 header = b[14] | (b[15] << 8) | (b[16] << 16) | ((guint32) b[17] << 24);
+      gint64 width, height;
+      guint bpp, compression = 0;
+
+      if (header == 12)
+        {
+          width = b[18] | (b[19] << 8);
+          height = b[20] | (b[21] << 8);
+          bpp = b[24] | (b[25] << 8);
+        }
+      else if (header >= 40 && len >= 34)
+        {
+          width = (gint32) (b[18] | (b[19] << 8) | (b[20] << 16) | ((guint32) b[21] << 24));
+          height = (gint32) (b[22] | (b[23] << 8) | (b[24] << 16) | ((guint32) b[25] << 24));
+          bpp = b[28] | (b[29] << 8);
+          compression = b[30] | (b[31] << 8) | (b[32] << 16) | ((guint32) b[33] << 24);
+        }
+      else
+        return TRUE;   /* the decoder judges */
+
+      if ((compression == 0 || compression == 3) && width > 0 && bpp > 0 && bpp <= 32)
+        {
+          guint64 row = (((guint64) width * bpp + 31) / 32) * 4;
+          guint64 need = (guint64) offset + row * (guint64) ABS (height);
+
+          return need <= len;
+        }
+    }
+
+  return TRUE;
+}
+
 typedef struct
 {
   gint64   max_pixels;
@@ -325,27 +434,54 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+static gboolean
+alpha_is_opaque (GdkPixbuf *pixbuf)
+{
+  int w = gdk_pixbuf_get_width (pixbuf);
+  int h = gdk_pixbuf_get_height (pixbuf);
+  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (pixels[(gsize) y * rowstride + x * 4 + 3] != 255)
+        return FALSE;
+  return TRUE;
+}
+
+/* @gray: the file is gray (GdkPixbuf expanded it to RGB); @opaque_to_rgb:
+ * the loader adds alpha to every image (TIFF), so an all-opaque alpha is
+ * dropped. */
 static AugurImage *
 image_from_pixbuf (GdkPixbuf *pixbuf,
-                   gboolean   gray)
+                   gboolean   gray,
+                   gboolean   opaque_to_rgb)
 {
   int w = gdk_pixbuf_get_width (pixbuf);
   int h = gdk_pixbuf_get_height (pixbuf);
   int nc = gdk_pixbuf_get_n_channels (pixbuf);
   int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
   const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
-  AugurImage *image = augur_image_new (w, h, gray && nc == 3 ? 1 : nc);
+  int channels = gray && nc == 3 ? 1 : nc;
+  AugurImage *image;
+
+  if (nc == 4 && opaque_to_rgb && alpha_is_opaque (pixbuf))
+    channels = 3;
+  image = augur_image_new (w, h, channels);
 
   for (int y = 0; y < h; y++)
     {
       const guint8 *s = pixels + (gsize) y * rowstride;
       guint8 *d = augur_image_row (image, y);
 
-      if (image->channels == 1)
+      if (channels == 1)
         for (int x = 0; x < w; x++)
           d[x] = s[x * 3];
-      else
+      else if (channels == nc)
         memcpy (d, s, (gsize) w * nc);
+      else
+        for (int x = 0; x < w; x++)
+          memcpy (d + x * 3, s + x * 4, 3);
     }
 
   return image;
@@ -417,15 +553,21 @@ augur_image_load_bytes (GBytes  *bytes,
     {
       if (check.width <= 0 || check.height <= 0)
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
-                     "%s header gives an empty size (%d×%d)", format, check.width, check.height);
+                     "%s header gives an empty size (%dx%d)", format, check.width, check.height);
       else
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
-                     "image is %d×%d, %" G_GINT64_FORMAT " pixels, over the limit of %" G_GINT64_FORMAT,
+                     "image is %dx%d, %" G_GINT64_FORMAT " pixels, over the limit of %" G_GINT64_FORMAT,
                      check.width, check.height, (gint64) check.width * check.height, check.max_pixels);
       return NULL;
     }
 
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf != NULL && !is_complete (format, data, len))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                   "truncated %s image: the data end before the image does", format);
+      return NULL;
+    }
   if (pixbuf == NULL)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
@@ -436,7 +578,7 @@ augur_image_load_bytes (GBytes  *bytes,
   {
     g_autoptr(GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
 
-    return image_from_pixbuf (oriented, is_gray (format, data, len));
+    return image_from_pixbuf (oriented, is_gray (format, data, len), g_str_equal (format, "tiff"));
   }
 }
 
