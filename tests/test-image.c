@@ -1,0 +1,906 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "augur-error.h"
+#include "augur-image.h"
+
+/* Fixtures ------------------------------------------------------------------- */
+
+static char *tmp_dir;
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static void
+write_file (const char   *name,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+/* A smooth but not flat image, so that JPEG sizes depend on quality. */
+static AugurImage *
+pattern (int width,
+         int height,
+         int channels)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          row[x * channels + c] = (guint8) (c == 3 ? 255 - (x * 7 + y) % 256
+                                                   : (x * (c + 1) * 5 + y * 3 + ((x * y) % 13) * 4) % 256);
+    }
+  return image;
+}
+
+/* Gentle gradients: what JPEG keeps well. */
+static AugurImage *
+smooth (int width,
+        int height)
+{
+  AugurImage *image = augur_image_new (width, height, 3);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = augur_image_row (image, y) + x * 3;
+
+        p[0] = (guint8) (x * 3);
+        p[1] = (guint8) (y * 4);
+        p[2] = (guint8) (x + y * 2);
+      }
+  return image;
+}
+
+/* A hand-made PNG: GdkPixbuf cannot write gray images, and a header that
+ * lies about the size has to be written by hand anyway. The data are one
+ * stored (uncompressed) deflate block, so no zlib is needed. */
+static guint32
+crc32_update (guint32       crc,
+              const guint8 *data,
+              gsize         len)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+    }
+  return ~crc;
+}
+
+static void
+put_be32 (GByteArray *a,
+          guint32     v)
+{
+  guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+  g_byte_array_append (a, b, 4);
+}
+
+static void
+put_chunk (GByteArray   *png,
+           const char   *type,
+           const guint8 *data,
+           gsize         len)
+{
+  guint32 crc;
+
+  put_be32 (png, (guint32) len);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, (guint) len);
+  crc = crc32_update (0, (const guint8 *) type, 4);
+  crc = crc32_update (crc, data, len);
+  put_be32 (png, crc);
+}
+
+/* A gray (colour type 0) 8-bit PNG of @width x @height as its header says;
+ * @pixels (width * height bytes) or none, for a file that stops right
+ * after the header. */
+static GBytes *
+gray_png (guint32       width,
+          guint32       height,
+          const guint8 *pixels)
+{
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  GByteArray *png = g_byte_array_new ();
+  guint8 ihdr[13];
+
+  g_byte_array_append (png, signature, 8);
+  ihdr[0] = width >> 24, ihdr[1] = width >> 16, ihdr[2] = width >> 8, ihdr[3] = width;
+  ihdr[4] = height >> 24, ihdr[5] = height >> 16, ihdr[6] = height >> 8, ihdr[7] = height;
+  ihdr[8] = 8;    /* bit depth */
+  ihdr[9] = 0;    /* gray */
+  ihdr[10] = ihdr[11] = ihdr[12] = 0;
+  put_chunk (png, "IHDR", ihdr, 13);
+
+  if (pixels)
+    {
+      /* Each row: filter byte 0, then the row. */
+      gsize raw_len = (gsize) height * (width + 1);
+      g_autoptr(GByteArray) z = g_byte_array_new ();
+      guint32 a = 1, b = 0;
+      guint8 head[5];
+
+      g_assert_cmpuint (raw_len, <, 65536);
+      g_byte_array_append (z, (const guint8 *) "\x78\x01", 2);
+      head[0] = 1;   /* final stored block */
+      head[1] = raw_len & 0xff, head[2] = raw_len >> 8;
+      head[3] = ~raw_len & 0xff, head[4] = (~raw_len >> 8) & 0xff;
+      g_byte_array_append (z, head, 5);
+      for (guint32 y = 0; y < height; y++)
+        {
+          guint8 filter = 0;
+
+          g_byte_array_append (z, &filter, 1);
+          g_byte_array_append (z, pixels + (gsize) y * width, width);
+        }
+      /* Adler-32 of the raw bytes. */
+      for (gsize i = 7; i < z->len; i++)
+        {
+          a = (a + z->data[i]) % 65521;
+          b = (b + a) % 65521;
+        }
+      put_be32 (z, (b << 16) | a);
+      put_chunk (png, "IDAT", z->data, z->len);
+    }
+  else
+    {
+      /* The start of a zlib stream only: libpng reports the header to the
+       * loader when it meets the first IDAT, so a limit check has to act
+       * on that, before any row is decoded. */
+      put_chunk (png, "IDAT", (const guint8 *) "\x78\x01", 2);
+    }
+
+  put_chunk (png, "IEND", NULL, 0);
+  return g_byte_array_free_to_bytes (png);
+}
+
+/* Bytes of @image in a format GdkPixbuf writes (bmp, tiff, ico ...). */
+static GBytes *
+pixbuf_encode (const AugurImage *image,
+               const char       *type)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+
+  g_assert_true (image->channels == 3 || image->channels == 4);
+  pixbuf = gdk_pixbuf_new_from_data (image->data, GDK_COLORSPACE_RGB, image->channels == 4, 8,
+                                     image->width, image->height, image->stride, NULL, NULL);
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, &error, NULL))
+    {
+      g_test_message ("GdkPixbuf cannot write %s: %s", type, error->message);
+      return NULL;
+    }
+  return g_bytes_new_take (buffer, size);
+}
+
+static GBytes *
+truncated (GBytes *bytes,
+           gsize   keep)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  g_assert_cmpuint (keep, <, len);
+  return g_bytes_new (data, keep);
+}
+
+/* Loading what we accept -------------------------------------------------------- */
+
+static void
+test_load_png (void)
+{
+  for (int channels = 3; channels <= 4; channels++)
+    {
+      g_autoptr(AugurImage) image = pattern (37, 23, channels);
+      g_autofree char *path = tmp_path (channels == 3 ? "rgb.png" : "rgba.png");
+      g_autoptr(AugurImage) loaded = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error));
+      g_assert_no_error (error);
+      loaded = augur_image_load (path, 0, &error);
+      g_assert_no_error (error);
+      /* Lossless, channels kept. */
+      g_assert_true (augur_image_equal (image, loaded));
+    }
+}
+
+static void
+test_load_gray_png (void)
+{
+  guint8 pixels[11 * 7];
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(AugurImage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < sizeof pixels; i++)
+    pixels[i] = (guint8) (i * 37);
+  png = gray_png (11, 7, pixels);
+
+  /* A gray file stays gray: one channel, the same values. */
+  loaded = augur_image_load_bytes (png, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->channels, ==, 1);
+  g_assert_cmpint (loaded->width, ==, 11);
+  g_assert_cmpint (loaded->height, ==, 7);
+  for (int y = 0; y < 7; y++)
+    g_assert_cmpmem (augur_image_row (loaded, y), 11, pixels + y * 11, 11);
+}
+
+static void
+test_load_jpeg (void)
+{
+  g_autoptr(AugurImage) image = smooth (64, 48);
+  g_autofree char *path = tmp_path ("image.jpg");
+  g_autoptr(AugurImage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  double diff = 0;
+
+  g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_JPEG, 95, &error));
+  loaded = augur_image_load (path, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->width, ==, 64);
+  g_assert_cmpint (loaded->height, ==, 48);
+  g_assert_cmpint (loaded->channels, ==, 3);
+  for (gsize i = 0; i < (gsize) 64 * 48 * 3; i++)
+    diff += fabs ((double) loaded->data[i] - image->data[i]);
+  /* Lossy, but close at quality 95. */
+  g_assert_cmpfloat (diff / (64 * 48 * 3), <, 2.0);
+
+  /* A gray image saved as JPEG comes back as RGB with equal channels
+   * (GdkPixbuf writes RGB JPEGs). */
+  {
+    g_autoptr(AugurImage) gray = augur_image_convert (image, 1);
+    g_autoptr(AugurImage) back = NULL;
+
+    g_assert_true (augur_image_save (gray, path, AUGUR_IMAGE_FORMAT_JPEG, 90, &error));
+    back = augur_image_load (path, 0, &error);
+    g_assert_no_error (error);
+    g_assert_true (back->channels == 1 || back->channels == 3);
+  }
+}
+
+static void
+test_load_bmp_tiff (void)
+{
+  static const char *const types[] = { "bmp", "tiff" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(AugurImage) image = pattern (19, 13, 3);
+      g_autoptr(GBytes) bytes = pixbuf_encode (image, types[i]);
+      g_autoptr(AugurImage) loaded = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (bytes == NULL)
+        {
+          g_test_message ("skipping %s: not writable here", types[i]);
+          continue;
+        }
+      g_assert_cmpstr (augur_image_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)),
+                       ==, types[i]);
+      loaded = augur_image_load_bytes (bytes, 0, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %d channels", types[i], loaded->channels);
+      g_assert_cmpint (loaded->channels, ==, 3);
+      g_assert_true (augur_image_equal (image, loaded));
+
+      /* Over a custom pixel limit (19 x 13 = 247): refused as too large,
+       * also for TIFF, whose loader reads the header only when closed. */
+      g_clear_pointer (&loaded, augur_image_unref);
+      loaded = augur_image_load_bytes (bytes, 200, &error);
+      g_assert_null (loaded);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (error->message, "19x13"));
+    }
+}
+
+/* Refusing what we do not accept -------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  GBytes     *(*make) (void);
+  int         code;
+  const char *fragment;
+} BadImage;
+
+static GBytes *
+make_empty (void)
+{
+  return g_bytes_new (NULL, 0);
+}
+
+static GBytes *
+make_corrupt_png (void)
+{
+  static const guint8 data[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                 'n', 'o', 't', ' ', 'a', ' ', 'c', 'h', 'u', 'n', 'k', '!', 0, 1, 2, 3 };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_truncated_png (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = augur_image_encode (image, AUGUR_IMAGE_FORMAT_PNG, 0, NULL);
+
+  return truncated (full, g_bytes_get_size (full) / 2);
+}
+
+static GBytes *
+make_truncated_jpeg (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 90, NULL);
+
+  return truncated (full, g_bytes_get_size (full) / 3);
+}
+
+static GBytes *
+make_truncated_bmp (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = pixbuf_encode (image, "bmp");
+
+  return full ? truncated (full, g_bytes_get_size (full) / 2) : NULL;
+}
+
+static GBytes *
+make_truncated_tiff (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = pixbuf_encode (image, "tiff");
+
+  return full ? truncated (full, g_bytes_get_size (full) / 2) : NULL;
+}
+
+static GBytes *
+make_truncated_webp (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = NULL;
+
+  if (!augur_image_format_available (AUGUR_IMAGE_FORMAT_WEBP))
+    return NULL;
+  full = augur_image_encode (image, AUGUR_IMAGE_FORMAT_WEBP, 90, NULL);
+  return truncated (full, g_bytes_get_size (full) / 2);
+}
+
+static GBytes *
+make_huge_png (void)
+{
+  /* 100000 x 100000 = 10^10 pixels (30 GB decoded), header only. */
+  return gray_png (100000, 100000, NULL);
+}
+
+static GBytes *
+make_zero_png (void)
+{
+  return gray_png (0, 16, NULL);
+}
+
+static GBytes *
+make_ico (void)
+{
+  /* An ICO directory with one 16x16 entry (the bytes an ICO loader would
+   * parse), whatever the file is called. */
+  static const guint8 data[] = {
+    0, 0, 1, 0, 1, 0,                          /* reserved, type 1 (icon), one image */
+    16, 16, 0, 0, 1, 0, 32, 0,                 /* 16x16, no palette, 1 plane, 32 bpp */
+    0x68, 0x04, 0, 0, 22, 0, 0, 0,             /* size, offset */
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_gif (void)
+{
+  static const guint8 data[] = {
+    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff,
+    ',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, ';',
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_xpm (void)
+{
+  static const char data[] =
+    "/* XPM */\nstatic char *x[] = {\"1 1 1 1\", \"a c #ff0000\", \"a\"};\n";
+
+  return g_bytes_new (data, sizeof data - 1);
+}
+
+static GBytes *
+make_tga (void)
+{
+  /* An uncompressed 1x1 true-colour TGA: no magic bytes at all. */
+  static const guint8 data[] = { 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 24, 0, 0, 0, 255 };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_svg (void)
+{
+  static const char data[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" height=\"100000\"/>";
+
+  return g_bytes_new (data, sizeof data - 1);
+}
+
+static GBytes *
+make_text (void)
+{
+  static const char data[] = "BM";   /* too short to be a BMP header */
+
+  return g_bytes_new (data, sizeof data - 1);
+}
+
+static const BadImage bad_images[] = {
+  { "empty", make_empty, AUGUR_ERROR_CORRUPT, "empty" },
+  { "corrupt-png", make_corrupt_png, AUGUR_ERROR_CORRUPT, "corrupt" },
+  { "truncated-png", make_truncated_png, AUGUR_ERROR_CORRUPT, "png" },
+  { "truncated-jpeg", make_truncated_jpeg, AUGUR_ERROR_CORRUPT, "jpeg" },
+  { "truncated-bmp", make_truncated_bmp, AUGUR_ERROR_CORRUPT, "bmp" },
+  { "truncated-tiff", make_truncated_tiff, AUGUR_ERROR_CORRUPT, "tiff" },
+  { "truncated-webp", make_truncated_webp, AUGUR_ERROR_CORRUPT, "webp" },
+  { "huge-png", make_huge_png, AUGUR_ERROR_TOO_LARGE, "100000x100000" },
+  { "zero-size-png", make_zero_png, AUGUR_ERROR_CORRUPT, "png" },
+  { "ico", make_ico, AUGUR_ERROR_UNSUPPORTED_FORMAT, "by its first bytes" },
+  { "gif", make_gif, AUGUR_ERROR_UNSUPPORTED_FORMAT, "not a PNG, JPEG, WebP, TIFF or BMP" },
+  { "xpm", make_xpm, AUGUR_ERROR_UNSUPPORTED_FORMAT, "by its first bytes" },
+  { "tga", make_tga, AUGUR_ERROR_UNSUPPORTED_FORMAT, "by its first bytes" },
+  { "svg", make_svg, AUGUR_ERROR_UNSUPPORTED_FORMAT, "by its first bytes" },
+  { "short-bmp-magic", make_text, AUGUR_ERROR_UNSUPPORTED_FORMAT, "by its first bytes" },
+};
+
+static void
+test_bad_image (gconstpointer data)
+{
+  const BadImage *c = data;
+  g_autoptr(GBytes) bytes = c->make ();
+  g_autofree char *name = g_strconcat ("bad-", c->name, ".png", NULL);
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(AugurImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (bytes == NULL)
+    {
+      g_test_skip ("no encoder here to make this file");
+      return;
+    }
+
+  /* From memory ... */
+  image = augur_image_load_bytes (bytes, 0, &error);
+  g_assert_null (image);
+  g_test_message ("%s: %s", c->name, error ? error->message : "(no error)");
+  g_assert_error (error, AUGUR_ERROR, c->code);
+  if (strstr (error->message, c->fragment) == NULL)
+    g_error ("%s: \"%s\" lacks \"%s\"", c->name, error->message, c->fragment);
+  g_clear_error (&error);
+
+  /* ... and from a file named .png, whose message starts with the path. */
+  write_file (name, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  image = augur_image_load (path, 0, &error);
+  g_assert_null (image);
+  g_assert_error (error, AUGUR_ERROR, c->code);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_cmpint (g_remove (path), ==, 0);
+}
+
+static void
+test_pixel_limit (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) png = augur_image_encode (image, AUGUR_IMAGE_FORMAT_PNG, 0, NULL);
+  g_autoptr(GBytes) jpeg = augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 90, NULL);
+  g_autoptr(AugurImage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *both[] = { png, jpeg };
+
+  for (guint i = 0; i < G_N_ELEMENTS (both); i++)
+    {
+      /* At the limit: read. One pixel under the size: refused. */
+      loaded = augur_image_load_bytes (both[i], 64 * 64, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&loaded, augur_image_unref);
+
+      loaded = augur_image_load_bytes (both[i], 64 * 64 - 1, &error);
+      g_assert_null (loaded);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (error->message, "64x64"));
+      g_assert_nonnull (strstr (error->message, "4095"));
+      g_clear_error (&error);
+    }
+
+  /* The default limit is 100 megapixels: 100000 x 100000 is far over it,
+   * refused from the header before anything is allocated for it. */
+  {
+    g_autoptr(GBytes) huge = make_huge_png ();
+
+    loaded = augur_image_load_bytes (huge, 0, &error);
+    g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "100000000"));
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_missing_file (void)
+{
+  g_autofree char *path = tmp_path ("no-such-image.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurImage) image = augur_image_load (path, 0, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_nonnull (strstr (error->message, "no-such-image.png"));
+}
+
+static void
+test_sniff (void)
+{
+  static const struct { const char *bytes; gsize len; const char *format; } cases[] = {
+    { "\x89PNG\r\n\x1a\n", 8, "png" },
+    { "\x89PNG\r\n\x1a", 7, NULL },
+    { "\xff\xd8\xff\xe0", 4, "jpeg" },
+    { "\xff\xd8", 2, NULL },
+    { "RIFF\0\0\0\0WEBPVP8 ", 16, "webp" },
+    { "RIFF\0\0\0\0WAVEfmt ", 16, NULL },
+    { "II*\0", 4, "tiff" },
+    { "MM\0*", 4, "tiff" },
+    { "BM\0\0\0\0\0\0\0\0\0\0\0\0", 14, "bmp" },
+    { "BM", 2, NULL },
+    { "GIF89a", 6, NULL },
+    { "\0\0\1\0", 4, NULL },
+    { "", 0, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (augur_image_sniff ((const guint8 *) cases[i].bytes, cases[i].len), ==, cases[i].format);
+}
+
+/* Saving and encoding ------------------------------------------------------------ */
+
+static void
+test_png_lossless (void)
+{
+  for (int channels = 1; channels <= 4; channels++)
+    {
+      g_autoptr(AugurImage) image = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(AugurImage) loaded = NULL;
+      g_autoptr(AugurImage) converted = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (channels == 2)
+        continue;
+      image = pattern (31, 17, channels);
+      bytes = augur_image_encode (image, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (augur_image_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)), ==, "png");
+      loaded = augur_image_load_bytes (bytes, 0, &error);
+      g_assert_no_error (error);
+
+      /* Gray is written as RGB (R = G = B) and reads back equal once
+       * converted; RGB and RGBA read back as they were. */
+      g_assert_cmpint (loaded->channels, ==, channels == 1 ? 3 : channels);
+      converted = augur_image_convert (loaded, channels);
+      g_assert_true (augur_image_equal (image, converted));
+    }
+}
+
+static void
+test_jpeg_quality (void)
+{
+  g_autoptr(AugurImage) image = pattern (128, 96, 3);
+  g_autoptr(AugurImage) rgba = pattern (128, 96, 4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) low = augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 20, &error);
+  g_autoptr(GBytes) high = augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 95, &error);
+  g_autoptr(GBytes) no_alpha = NULL;
+  g_autoptr(AugurImage) loaded = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (augur_image_sniff (g_bytes_get_data (low, NULL), g_bytes_get_size (low)), ==, "jpeg");
+  g_assert_cmpuint (g_bytes_get_size (low) * 2, <, g_bytes_get_size (high));
+
+  /* JPEG has no alpha: RGBA is written as RGB. */
+  no_alpha = augur_image_encode (rgba, AUGUR_IMAGE_FORMAT_JPEG, 90, &error);
+  g_assert_no_error (error);
+  loaded = augur_image_load_bytes (no_alpha, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->channels, ==, 3);
+}
+
+static void
+test_webp (void)
+{
+  g_autoptr(AugurImage) image = pattern (40, 30, 3);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AugurImage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!augur_image_format_available (AUGUR_IMAGE_FORMAT_WEBP))
+    {
+      g_test_skip ("no WebP encoder for GdkPixbuf here");
+      return;
+    }
+  bytes = augur_image_encode (image, AUGUR_IMAGE_FORMAT_WEBP, 90, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (augur_image_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)), ==, "webp");
+  loaded = augur_image_load_bytes (bytes, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->width, ==, 40);
+  g_assert_cmpint (loaded->height, ==, 30);
+}
+
+static void
+test_formats (void)
+{
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+
+  g_assert_true (augur_image_format_from_string ("JPG", &format));
+  g_assert_cmpint (format, ==, AUGUR_IMAGE_FORMAT_JPEG);
+  g_assert_true (augur_image_format_from_string ("jpeg", &format));
+  g_assert_cmpint (format, ==, AUGUR_IMAGE_FORMAT_JPEG);
+  g_assert_true (augur_image_format_from_string ("webp", &format));
+  g_assert_cmpint (format, ==, AUGUR_IMAGE_FORMAT_WEBP);
+  g_assert_true (augur_image_format_from_string ("png", &format));
+  g_assert_cmpint (format, ==, AUGUR_IMAGE_FORMAT_PNG);
+  g_assert_false (augur_image_format_from_string ("gif", &format));
+  g_assert_cmpstr (augur_image_format_extension (AUGUR_IMAGE_FORMAT_JPEG), ==, "jpg");
+  g_assert_cmpstr (augur_image_format_extension (AUGUR_IMAGE_FORMAT_PNG), ==, "png");
+  g_assert_true (augur_image_format_available (AUGUR_IMAGE_FORMAT_PNG));
+  g_assert_true (augur_image_format_available (AUGUR_IMAGE_FORMAT_JPEG));
+}
+
+static void
+test_save_atomic (void)
+{
+  g_autoptr(AugurImage) image = pattern (16, 16, 3);
+  g_autofree char *path = tmp_path ("saved.png");
+  g_autofree char *bad = g_build_filename (tmp_dir, "missing-dir", "x.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurImage) loaded = NULL;
+  GString *junk = g_string_new (NULL);
+
+  /* An existing, larger file is replaced whole. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (junk, 'x');
+  write_file ("saved.png", (const guint8 *) junk->str, junk->len);
+  g_string_free (junk, TRUE);
+  g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error));
+  loaded = augur_image_load (path, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_image_equal (image, loaded));
+  g_assert_cmpint (g_remove (path), ==, 0);
+
+  g_assert_false (augur_image_save (image, bad, AUGUR_IMAGE_FORMAT_PNG, 0, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+/* Conversions and scaling ---------------------------------------------------------- */
+
+static void
+test_convert (void)
+{
+  g_autoptr(AugurImage) rgba = augur_image_new (2, 1, 4);
+  g_autoptr(AugurImage) rgb = NULL;
+  g_autoptr(AugurImage) gray = NULL;
+  g_autoptr(AugurImage) back = NULL;
+  g_autoptr(AugurImage) same = NULL;
+  static const guint8 px[8] = { 255, 0, 0, 10, 30, 60, 90, 200 };
+
+  memcpy (rgba->data, px, 8);
+
+  /* RGBA -> RGB drops alpha. */
+  rgb = augur_image_convert (rgba, 3);
+  g_assert_cmpint (rgb->channels, ==, 3);
+  g_assert_cmpmem (rgb->data, 3, px, 3);
+  g_assert_cmpmem (rgb->data + 3, 3, px + 4, 3);
+
+  /* RGB -> gray is BT.601 luma: pure red is 76, (30, 60, 90) is 55. */
+  gray = augur_image_convert (rgb, 1);
+  g_assert_cmpint (gray->data[0], ==, 76);
+  g_assert_cmpint (gray->data[1], ==, (30 * 299 + 60 * 587 + 90 * 114 + 500) / 1000);
+
+  /* gray -> RGBA repeats the value, opaque. */
+  back = augur_image_convert (gray, 4);
+  g_assert_cmpint (back->data[0], ==, 76);
+  g_assert_cmpint (back->data[1], ==, 76);
+  g_assert_cmpint (back->data[2], ==, 76);
+  g_assert_cmpint (back->data[3], ==, 255);
+
+  /* RGB -> RGBA adds opaque alpha. */
+  {
+    g_autoptr(AugurImage) opaque = augur_image_convert (rgb, 4);
+
+    g_assert_cmpint (opaque->data[3], ==, 255);
+    g_assert_cmpint (opaque->data[4], ==, 30);
+  }
+
+  /* Same channel count: the same image, shared. */
+  same = augur_image_convert (rgb, 3);
+  g_assert_true (same == rgb);
+}
+
+static void
+test_scale (void)
+{
+  g_autoptr(AugurImage) flat = augur_image_new (7, 5, 3);
+  g_autoptr(AugurImage) check = augur_image_new (4, 4, 1);
+
+  memset (flat->data, 90, (gsize) flat->stride * flat->height);
+  for (int y = 0; y < 4; y++)
+    for (int x = 0; x < 4; x++)
+      augur_image_row (check, y)[x] = ((x / 2 + y / 2) % 2) ? 200 : 0;
+
+  /* A flat image stays flat at any size, up, down or mixed. */
+  {
+    static const int sizes[][2] = { { 14, 10 }, { 3, 2 }, { 1, 1 }, { 20, 2 }, { 2, 20 }, { 7, 5 } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(AugurImage) s = augur_image_scale (flat, sizes[i][0], sizes[i][1]);
+
+        g_assert_cmpint (s->width, ==, sizes[i][0]);
+        g_assert_cmpint (s->height, ==, sizes[i][1]);
+        g_assert_cmpint (s->channels, ==, 3);
+        g_assert_cmpfloat (augur_image_mean (s, -1), ==, 90.0);
+      }
+  }
+
+  /* Shrinking by 2 averages each 2x2 block exactly. */
+  {
+    g_autoptr(AugurImage) half = augur_image_scale (check, 2, 2);
+
+    g_assert_cmpint (half->data[0], ==, 0);
+    g_assert_cmpint (augur_image_row (half, 0)[1], ==, 200);
+    g_assert_cmpint (augur_image_row (half, 1)[0], ==, 200);
+    g_assert_cmpint (augur_image_row (half, 1)[1], ==, 0);
+  }
+  /* Down to one pixel: the mean. */
+  {
+    g_autoptr(AugurImage) one = augur_image_scale (check, 1, 1);
+
+    g_assert_cmpint (one->data[0], ==, 100);
+  }
+  /* The same size: unchanged. */
+  {
+    g_autoptr(AugurImage) same = augur_image_scale (check, 4, 4);
+
+    g_assert_true (augur_image_equal (same, check));
+  }
+  /* Growing interpolates between neighbours, within their range, and
+   * keeps the mean. */
+  {
+    g_autoptr(AugurImage) ramp = augur_image_new (2, 1, 1);
+    g_autoptr(AugurImage) big = NULL;
+
+    ramp->data[0] = 0;
+    ramp->data[1] = 200;
+    big = augur_image_scale (ramp, 8, 1);
+    for (int x = 1; x < 8; x++)
+      g_assert_cmpint (big->data[x], >=, big->data[x - 1]);
+    g_assert_cmpint (big->data[0], ==, 0);
+    g_assert_cmpint (big->data[7], ==, 200);
+    g_assert_cmpfloat_with_epsilon (augur_image_mean (big, 0), 100.0, 1.0);
+  }
+  /* A large shrink factor does not overflow the sums: 4096 x 4096 of 255
+   * to one pixel is 255. */
+  {
+    g_autoptr(AugurImage) white = augur_image_new (4096, 4096, 4);
+    g_autoptr(AugurImage) dot = NULL;
+
+    memset (white->data, 255, (gsize) white->stride * white->height);
+    dot = augur_image_scale (white, 1, 1);
+    g_assert_cmpmem (dot->data, 4, "\xff\xff\xff\xff", 4);
+  }
+}
+
+static void
+test_basics (void)
+{
+  g_autoptr(AugurImage) a = pattern (9, 4, 3);
+  g_autoptr(AugurImage) b = augur_image_copy (a);
+  g_autoptr(AugurImage) c = augur_image_new_like (a);
+
+  g_assert_true (a->data != b->data);
+  g_assert_true (augur_image_equal (a, b));
+  b->data[5] ^= 1;
+  g_assert_false (augur_image_equal (a, b));
+  g_assert_cmpint (c->width, ==, 9);
+  g_assert_cmpint (c->stride, >=, 27);
+  g_assert_cmpfloat (augur_image_mean (c, -1), ==, 0.0);
+
+  /* Mean of one channel and of all. */
+  {
+    g_autoptr(AugurImage) m = augur_image_new (2, 1, 3);
+
+    memcpy (m->data, "\x00\x0a\x14\x1e\x28\x32", 6);
+    g_assert_cmpfloat (augur_image_mean (m, 0), ==, 15.0);
+    g_assert_cmpfloat (augur_image_mean (m, 2), ==, 35.0);
+    g_assert_cmpfloat (augur_image_mean (m, -1), ==, 25.0);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp_dir = g_dir_make_tmp ("augur-image-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/image/basics", test_basics);
+  g_test_add_func ("/image/load/png", test_load_png);
+  g_test_add_func ("/image/load/gray-png", test_load_gray_png);
+  g_test_add_func ("/image/load/jpeg", test_load_jpeg);
+  g_test_add_func ("/image/load/bmp-tiff", test_load_bmp_tiff);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_images); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/image/load/bad/%s", bad_images[i].name);
+
+      g_test_add_data_func (path, &bad_images[i], test_bad_image);
+    }
+  g_test_add_func ("/image/load/pixel-limit", test_pixel_limit);
+  g_test_add_func ("/image/load/missing", test_missing_file);
+  g_test_add_func ("/image/sniff", test_sniff);
+  g_test_add_func ("/image/save/png-lossless", test_png_lossless);
+  g_test_add_func ("/image/save/jpeg-quality", test_jpeg_quality);
+  g_test_add_func ("/image/save/webp", test_webp);
+  g_test_add_func ("/image/save/atomic", test_save_atomic);
+  g_test_add_func ("/image/formats", test_formats);
+  g_test_add_func ("/image/convert", test_convert);
+  g_test_add_func ("/image/scale", test_scale);
+
+  status = g_test_run ();
+
+  /* Only files this test made are in the directory. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = tmp_path (name);
+
+        g_remove (path);
+      }
+    g_rmdir (tmp_dir);
+    g_free (tmp_dir);
+  }
+  return status;
+}
