@@ -198,14 +198,68 @@ has_numeric_limits (const AugurParamSpec *spec)
   return spec->type != AUGUR_PARAM_BOOL && spec->type != AUGUR_PARAM_ENUM;
 }
 
+/* A JSON value as people write it: [-90, 90], {"x": [0.9, 1.1], ...}. */
+static void
+append_human (GString  *s,
+              JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (s, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append (s, ", ");
+            append_human (s, json_array_get_element (array, i));
+          }
+        g_string_append_c (s, ']');
+      }
+      break;
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) names = json_object_get_members (object);
+
+        g_string_append_c (s, '{');
+        for (GList *l = names; l; l = l->next)
+          {
+            g_string_append_printf (s, "%s\"%s\": ", l == names ? "" : ", ", (char *) l->data);
+            append_human (s, json_object_get_member (object, l->data));
+          }
+        g_string_append_c (s, '}');
+      }
+      break;
+    case JSON_NODE_NULL:
+      g_string_append (s, "null");
+      break;
+    case JSON_NODE_VALUE:
+    default:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        g_string_append_printf (s, "\"%s\"", json_node_get_string (node));
+      else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
+      else
+        {
+          g_autofree char *number = format_number (json_node_get_double (node));
+
+          g_string_append (s, number);
+        }
+      break;
+    }
+}
+
 static char *
 default_text (const AugurParamSpec *spec)
 {
   g_autoptr(JsonNode) node = augur_param_default_json (spec);
-  g_autofree char *compact = augur_json_to_string (node, FALSE);
-  g_auto(GStrv) parts = g_strsplit (compact, ",", -1);
+  GString *s = g_string_new (NULL);
 
-  return g_strjoinv (", ", parts);
+  append_human (s, node);
+  return g_string_free (s, FALSE);
 }
 
 static char *
