@@ -358,13 +358,14 @@ augur_draw_view_is_full_size (AugurDrawView *self)
   return self->image != NULL;
 }
 
-/* Returns: (transfer full) (nullable): the replay shown, as pretty JSON */
+/* Returns: (transfer full) (nullable): the replay shown, as pretty JSON:
+ * {"seed": N, "replay": {...}}, the members a manifest line has. */
 char *
 augur_draw_view_dup_replay_json (AugurDrawView *self)
 {
   const AugurReplay *replay;
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) json = NULL;
-  JsonObject *object;
 
   g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), NULL);
 
@@ -372,9 +373,14 @@ augur_draw_view_dup_replay_json (AugurDrawView *self)
   if (replay == NULL || self->pipeline == NULL)
     return NULL;
 
-  json = augur_replay_to_json (replay, self->pipeline);
-  object = json_node_get_object (json);
-  json_object_set_int_member (object, "seed", (gint64) self->seed);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) self->seed);
+  json_builder_set_member_name (builder, "replay");
+  json_builder_add_value (builder, augur_replay_to_json (replay, self->pipeline));
+  json_builder_end_object (builder);
+  json = json_builder_get_root (builder);
   return augur_json_to_string (json, TRUE);
 }
 

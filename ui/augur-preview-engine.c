@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "augur-preview-engine.h"
 #include "augur-sample.h"
@@ -77,6 +78,8 @@ augur_render_result_ref (AugurRenderResult *result)
 void
 augur_render_result_unref (AugurRenderResult *result)
 {
+  if (result == NULL)
+    return;
   g_atomic_rc_box_release_full (result, (GDestroyNotify) render_result_clear);
 }
 
@@ -148,6 +151,7 @@ typedef struct Request
   AugurNode    *pipeline;
   guint64       hash;
   gboolean      diff;
+  GArray       *items;  /* AugurRenderItem, images not referenced: for comparison only */
 } Request;
 
 static void
@@ -155,6 +159,7 @@ request_clear (Request *request)
 {
   g_clear_object (&request->cancellable);
   g_clear_pointer (&request->pipeline, augur_node_free);
+  g_clear_pointer (&request->items, g_array_unref);
 }
 
 static Request *
@@ -527,9 +532,18 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
                              gboolean               diff)
 {
   Request *request;
+  guint64 hash;
 
   g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), 0);
   g_return_val_if_fail (pipeline != NULL, 0);
+
+  /* The same request still in progress: let it finish rather than start over. */
+  hash = augur_node_hash (pipeline);
+  if (self->request != NULL && self->n_pending > 0 && self->request->hash == hash &&
+      self->request->diff == diff && self->request->items->len == n_items &&
+      memcmp (self->request->items->data, items, n_items * sizeof *items) == 0 &&
+      augur_node_equal (self->request->pipeline, pipeline))
+    return self->generation;
 
   augur_preview_engine_cancel (self);
 
@@ -537,8 +551,10 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
   request->generation = self->generation;
   request->cancellable = g_cancellable_new ();
   request->pipeline = augur_node_copy (pipeline);
-  request->hash = augur_node_hash (pipeline);
+  request->hash = hash;
   request->diff = diff;
+  request->items = g_array_sized_new (FALSE, FALSE, sizeof (AugurRenderItem), n_items);
+  g_array_append_vals (request->items, items, n_items);
   self->request = request;
 
   g_ptr_array_set_size (self->results, n_items);
@@ -665,7 +681,8 @@ augur_preview_engine_finalize (GObject *object)
   AugurPreviewEngine *self = AUGUR_PREVIEW_ENGINE (object);
 
   g_clear_pointer (&self->results, g_ptr_array_unref);
-  g_queue_clear (&self->lru);
+  /* The queue's links live inside the entries the table frees. */
+  g_queue_init (&self->lru);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->shared, shared_unref);
 

@@ -1,1 +1,1589 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-ui"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "augur-draw-view.h"
+#include "augur-extremes.h"
+#include "augur-picture.h"
+#include "augur-preview-pane.h"
+
+/*
+ * The centre of the window: the current sample's original beside what the
+ * recipe does to it, in one of four modes:
+ *
+ * - grid: N draws (1, 4, 9, 16) of the current sample;
+ * - all-samples: one draw of each loaded sample;
+ * - step-through: for one draw, the image after each applied step;
+ * - extremes: for the step selected in the editor, each of its ranges at
+ *   its low end, middle and high end.
+ *
+ * Every image is made on the engine's workers; this file only asks for
+ * them and shows them. See augur-preview-pane.h for how seeds behave.
+ */
+
+typedef enum
+{
+  MODE_GRID,
+  MODE_ALL_SAMPLES,
+  MODE_STEP_THROUGH,
+  MODE_EXTREMES,
+  N_MODES
+} Mode;
+
+static const char *const mode_names[N_MODES] = {
+  "grid", "all-samples", "step-through", "extremes",
+};
+
+static const char *const mode_labels[N_MODES] = {
+  "Grid", "All Samples", "Step-Through", "Extremes",
+};
+
+static const char *const mode_tooltips[N_MODES] = {
+  "Random draws of the current sample",
+  "One draw of every sample",
+  "The image after each step of one draw",
+  "The selected step at the ends of its ranges",
+};
+
+/* One image of the step-through or extremes views. */
+typedef struct
+{
+  AugurImage *image;
+  GdkTexture *texture;
+  char       *title;
+  char       *subtitle;
+  char       *group;   /* extremes: the parameter */
+} Frame;
+
+static void
+frame_free (Frame *frame)
+{
+  g_clear_pointer (&frame->image, augur_image_unref);
+  g_clear_object (&frame->texture);
+  g_free (frame->title);
+  g_free (frame->subtitle);
+  g_free (frame->group);
+  g_free (frame);
+}
+
+struct _AugurPreviewPane
+{
+  GtkWidget           parent_instance;
+
+  AugurPreviewEngine *engine;
+  GListModel         *samples;
+  AugurSample        *current;
+  AugurRecipe        *recipe;
+  char               *selected_path;
+
+  Mode                mode;
+  guint               grid_size;
+  gboolean            diff;
+  gboolean            seed_locked;
+  gboolean            have_seed;
+  guint64             seed;
+  int                 preview_size;
+  guint               selected_draw;
+
+  GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
+  AugurImage         *original_image; /* what original_texture shows */
+  GdkTexture         *original_texture;
+
+  GCancellable       *aux_cancellable;
+  guint               aux_serial;
+  GPtrArray          *frames;         /* Frame: step-through or extremes */
+  guint               n_frame_cells;
+
+  /* widgets */
+  GtkWidget          *box;
+  GtkWidget          *mode_buttons[N_MODES];
+  GtkWidget          *grid_button;
+  GtkWidget          *diff_button;
+  GtkWidget          *seed_spin;
+  GtkWidget          *spinner;
+  GtkWidget          *main_stack;
+  GtkWidget          *status_empty;
+  GtkWidget          *status_error;
+  GtkWidget          *original_picture;
+  GtkWidget          *original_caption;
+  GtkWidget          *content_stack;
+  GtkWidget          *status_content;
+  GtkWidget          *draw_grid;
+  GPtrArray          *cells;          /* GtkWidget (cell overlay) */
+  GtkWidget          *frames_box;
+  GtkWidget          *draw_view;
+};
+
+G_DEFINE_FINAL_TYPE (AugurPreviewPane, augur_preview_pane, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MODE,
+  PROP_GRID_SIZE,
+  PROP_DIFF,
+  PROP_SEED_LOCKED,
+  PROP_SEED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_RENDERED,
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void refresh (AugurPreviewPane *self);
+
+/* Helpers ------------------------------------------------------------------------------------ */
+
+static guint64
+draw_seed (AugurPreviewPane *self,
+           AugurSample      *sample,
+           guint             index)
+{
+  return augur_seed_derive (self->seed, augur_sample_get_name (sample), index);
+}
+
+static gboolean
+pipeline_is_empty (AugurPreviewPane *self)
+{
+  return self->recipe == NULL || augur_node_count_transforms (self->recipe->pipeline) == 0;
+}
+
+static void
+set_status (GtkWidget  *status,
+            const char *icon,
+            const char *title,
+            const char *description)
+{
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), icon);
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (status), description);
+}
+
+static void
+show_content_status (AugurPreviewPane *self,
+                     const char       *icon,
+                     const char       *title,
+                     const char       *description)
+{
+  set_status (self->status_content, icon, title, description);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "status");
+}
+
+static void
+cancel_aux (AugurPreviewPane *self)
+{
+  self->aux_serial++;
+  if (self->aux_cancellable)
+    g_cancellable_cancel (self->aux_cancellable);
+  g_clear_object (&self->aux_cancellable);
+}
+
+static void
+update_spinner (AugurPreviewPane *self,
+                gboolean          busy)
+{
+  gtk_widget_set_visible (self->spinner, busy);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
+}
+
+static void
+open_draw_activated (AugurPreviewPane *self,
+                     guint             index)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "preview.open-draw", "u", index);
+}
+
+static void
+cell_pressed (GtkGestureClick *gesture,
+              int              n_press,
+              double           x,
+              double           y,
+              gpointer         user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (gtk_widget_get_ancestor (cell, AUGUR_TYPE_PREVIEW_PANE));
+
+  open_draw_activated (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "augur-index")));
+}
+
+/* A picture with a caption over its corner: one cell of the draw grid. */
+static GtkWidget *
+cell_new (guint       index,
+          const char *caption)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *picture = augur_picture_new ();
+  GtkWidget *label = gtk_label_new (caption);
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_widget_add_css_class (overlay, "augur-draw-cell");
+  gtk_widget_set_hexpand (overlay, TRUE);
+  gtk_widget_set_vexpand (overlay, TRUE);
+  gtk_widget_set_cursor_from_name (overlay, "pointer");
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+
+  gtk_widget_add_css_class (label, "augur-cell-caption");
+  gtk_widget_add_css_class (label, "osd");
+  gtk_widget_set_halign (label, GTK_ALIGN_START);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
+  gtk_widget_set_can_target (label, FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), label);
+
+  g_object_set_data (G_OBJECT (overlay), "augur-index", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (overlay), "augur-picture", picture);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (cell_pressed), NULL);
+  gtk_widget_add_controller (overlay, GTK_EVENT_CONTROLLER (click));
+
+  return overlay;
+}
+
+static AugurPicture *
+cell_get_picture (GtkWidget *cell)
+{
+  return g_object_get_data (G_OBJECT (cell), "augur-picture");
+}
+
+/* Rebuilds the grid's cells when their number or captions change; keeps
+ * them (and the images they show) otherwise, so that a re-render swaps
+ * pictures in place without flicker. */
+static void
+layout_cells (AugurPreviewPane   *self,
+              guint               n,
+              const char *const  *captions)
+{
+  guint cols = MAX (1, (guint) ceil (sqrt ((double) n)));
+  gboolean same = self->cells->len == n;
+
+  for (guint i = 0; same && i < n; i++)
+    {
+      GtkWidget *label = gtk_widget_get_last_child (self->cells->pdata[i]);
+
+      same = g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), captions[i]) == 0;
+    }
+  if (same)
+    return;
+
+  for (guint i = 0; i < self->cells->len; i++)
+    gtk_grid_remove (GTK_GRID (self->draw_grid), self->cells->pdata[i]);
+  g_ptr_array_set_size (self->cells, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *cell = cell_new (i, captions[i]);
+
+      g_ptr_array_add (self->cells, cell);
+      gtk_grid_attach (GTK_GRID (self->draw_grid), cell, (int) (i % cols), (int) (i / cols), 1, 1);
+    }
+}
+
+static void
+show_result (AugurPreviewPane *self,
+             guint             index)
+{
+  AugurRenderResult *result = augur_preview_engine_get_result (self->engine, index);
+  g_autofree char *tooltip = NULL;
+  GtkWidget *cell;
+
+  if (result == NULL || index >= self->cells->len)
+    return;
+  cell = self->cells->pdata[index];
+  augur_picture_set_texture (cell_get_picture (cell),
+                             self->diff && result->diff_texture ? result->diff_texture : result->texture);
+  tooltip = g_strdup_printf ("Seed %" G_GUINT64_FORMAT " — click to enlarge", result->seed);
+  gtk_widget_set_tooltip_text (cell, tooltip);
+}
+
+/* Engine --------------------------------------------------------------------------------------- */
+
+static void
+engine_result (AugurPreviewEngine *engine,
+               guint               index,
+               AugurPreviewPane   *self)
+{
+  show_result (self, index);
+}
+
+static void
+engine_finished (AugurPreviewEngine *engine,
+                 guint64             generation,
+                 AugurPreviewPane   *self)
+{
+  if (self->mode != MODE_GRID && self->mode != MODE_ALL_SAMPLES)
+    return;
+  update_spinner (self, FALSE);
+  g_signal_emit (self, signals[SIGNAL_RENDERED], 0);
+}
+
+/* Sample loading ----------------------------------------------------------------------------- */
+
+static void
+sample_loaded (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(AugurPreviewPane) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+
+  if (!augur_sample_load_finish (AUGUR_SAMPLE (object), result, &error))
+    {
+      if (self != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf ("Could not open “%s”: %s",
+                                                      augur_sample_get_name (AUGUR_SAMPLE (object)),
+                                                      error->message);
+          g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+          refresh (self);
+        }
+      return;
+    }
+  if (self != NULL)
+    refresh (self);
+}
+
+/* Returns TRUE when @sample has a proxy at the preview size; starts a load
+ * otherwise (refreshing when it is in). */
+static gboolean
+ensure_loaded (AugurPreviewPane *self,
+               AugurSample      *sample)
+{
+  GWeakRef *ref;
+
+  if (augur_sample_get_loaded (sample) && augur_sample_get_max_side (sample) == self->preview_size)
+    return TRUE;
+  if (augur_sample_is_loading (sample) || augur_sample_get_error (sample) != NULL)
+    return augur_sample_get_loaded (sample);
+
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  augur_sample_load_async (sample, self->preview_size, NULL, sample_loaded, ref);
+  return augur_sample_get_loaded (sample);
+}
+
+/* Step-through and extremes: work on the pool, shown when in ---------------------------------- */
+
+typedef struct
+{
+  AugurImage *proxy;
+  AugurNode  *node;
+  guint64     seed;
+  gboolean    extremes;
+} AuxRequest;
+
+typedef struct
+{
+  GWeakRef pane;
+  guint    serial;
+} AuxHandle;
+
+static void
+aux_request_free (AuxRequest *request)
+{
+  augur_image_unref (request->proxy);
+  augur_node_free (request->node);
+  g_free (request);
+}
+
+static Frame *
+frame_new (AugurImage *image,
+           const char *title,
+           const char *subtitle)
+{
+  Frame *frame = g_new0 (Frame, 1);
+
+  frame->image = augur_image_ref (image);
+  frame->texture = augur_texture_new_for_image (image);
+  frame->title = g_strdup (title);
+  frame->subtitle = g_strdup (subtitle);
+  return frame;
+}
+
+static void
+aux_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  AuxRequest *request = task_data;
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) frame_free);
+
+  if (request->extremes)
+    {
+      g_autoptr(GPtrArray) extremes = augur_extremes_new (request->node);
+
+      for (guint i = 0; i < extremes->len; i++)
+        {
+          AugurExtreme *e = extremes->pdata[i];
+          g_autoptr(AugurImage) image = NULL;
+          Frame *frame;
+
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          image = augur_extreme_render (e, request->proxy, NULL);
+          frame = frame_new (image, e->label, augur_extreme_end_name (e->end));
+          frame->group = g_strdup (e->param);
+          g_ptr_array_add (frames, frame);
+        }
+    }
+  else
+    {
+      AugurShape shape = { request->proxy->width, request->proxy->height, request->proxy->channels };
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(GPtrArray) film = NULL;
+      AugurRng rng;
+
+      augur_rng_init (&rng, request->seed);
+      replay = augur_node_sample (request->node, &shape, &rng);
+      film = augur_filmstrip_new (request->node, request->proxy, replay);
+      g_ptr_array_add (frames, frame_new (request->proxy, "Original", "Before any step"));
+      for (guint i = 0; i < film->len; i++)
+        {
+          AugurFrame *f = film->pdata[i];
+          g_autofree char *title = g_strdup_printf ("%u · %s", i + 1, f->label);
+
+          g_ptr_array_add (frames, frame_new (f->image, title,
+                                              *f->values ? f->values : "Nothing drawn"));
+        }
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_ptr_array_unref (frames);
+      return;
+    }
+  g_task_return_pointer (task, frames, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static GtkWidget *
+frame_widget (Frame *frame,
+              int    width,
+              int    height)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *picture = augur_picture_new ();
+  GtkWidget *title = gtk_label_new (frame->title);
+  GtkWidget *subtitle = gtk_label_new (frame->subtitle);
+
+  gtk_widget_add_css_class (box, "augur-frame");
+  augur_picture_set_texture (AUGUR_PICTURE (picture), frame->texture);
+  gtk_widget_set_size_request (picture, width, height);
+  gtk_box_append (GTK_BOX (box), picture);
+
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+
+  gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 28);
+  gtk_label_set_justify (GTK_LABEL (subtitle), GTK_JUSTIFY_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (subtitle), TRUE);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "numeric");
+  gtk_box_append (GTK_BOX (box), subtitle);
+
+  return box;
+}
+
+static void
+clear_frames_box (AugurPreviewPane *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->frames_box)) != NULL)
+    gtk_widget_unparent (child);
+}
+
+static void
+show_frames (AugurPreviewPane *self)
+{
+  GtkGrid *grid = GTK_GRID (self->frames_box);
+  int frame_w = 240, frame_h = 180;
+
+  clear_frames_box (self);
+
+  if (self->mode == MODE_STEP_THROUGH)
+    {
+      /* A filmstrip that wraps: four frames a row. */
+      for (guint i = 0; i < self->frames->len; i++)
+        {
+          if (i > 0)
+            {
+              GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+              gtk_widget_add_css_class (arrow, "dim-label");
+              gtk_widget_set_valign (arrow, GTK_ALIGN_START);
+              gtk_widget_set_margin_top (arrow, frame_h / 2 - 8);
+              gtk_grid_attach (grid, arrow, (int) (2 * (i % 4)) - 1 + (i % 4 == 0 ? 8 : 0),
+                               (int) (i / 4) - (i % 4 == 0 ? 1 : 0), 1, 1);
+            }
+          gtk_grid_attach (grid, frame_widget (self->frames->pdata[i], frame_w, frame_h),
+                           (int) (2 * (i % 4)), (int) (i / 4), 1, 1);
+        }
+      return;
+    }
+
+  /* Extremes: a row per range, low / middle / high across. */
+  for (guint c = 0; c < 3; c++)
+    {
+      GtkWidget *head = gtk_label_new (augur_extreme_end_name (c));
+
+      gtk_widget_add_css_class (head, "heading");
+      gtk_widget_add_css_class (head, "dim-label");
+      gtk_grid_attach (grid, head, (int) c + 1, 0, 1, 1);
+    }
+  for (guint i = 0; i < self->frames->len; i++)
+    {
+      Frame *frame = self->frames->pdata[i];
+      guint row = i / 3 + 1;
+
+      if (i % 3 == 0)
+        {
+          GtkWidget *name = gtk_label_new (frame->group);
+
+          gtk_widget_add_css_class (name, "heading");
+          gtk_label_set_xalign (GTK_LABEL (name), 1);
+          gtk_widget_set_valign (name, GTK_ALIGN_CENTER);
+          gtk_grid_attach (grid, name, 0, (int) row, 1, 1);
+        }
+      gtk_grid_attach (grid, frame_widget (frame, frame_w, frame_h), (int) (i % 3) + 1, (int) row, 1, 1);
+    }
+}
+
+static void
+aux_done (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AuxHandle *handle = user_data;
+  g_autoptr(AugurPreviewPane) self = g_weak_ref_get (&handle->pane);
+  g_autoptr(GPtrArray) frames = g_task_propagate_pointer (G_TASK (result), NULL);
+  guint serial = handle->serial;
+
+  g_weak_ref_clear (&handle->pane);
+  g_free (handle);
+
+  if (self == NULL || frames == NULL || serial != self->aux_serial)
+    return;
+
+  g_clear_pointer (&self->frames, g_ptr_array_unref);
+  self->frames = g_steal_pointer (&frames);
+  show_frames (self);
+
+  if (self->mode == MODE_STEP_THROUGH && self->frames->len == 1)
+    show_content_status (self, "media-playlist-shuffle-symbolic", "No Step Applied",
+                         "No step of the pipeline applied in this draw. Re-roll, or raise the steps’ probabilities.");
+  else
+    gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "frames");
+
+  update_spinner (self, FALSE);
+  g_signal_emit (self, signals[SIGNAL_RENDERED], 0);
+}
+
+static void
+start_aux (AugurPreviewPane *self,
+           AugurImage       *proxy,
+           const AugurNode  *node,
+           guint64           seed,
+           gboolean          extremes)
+{
+  g_autoptr(GTask) task = NULL;
+  AuxRequest *request = g_new0 (AuxRequest, 1);
+  AuxHandle *handle = g_new0 (AuxHandle, 1);
+
+  self->aux_cancellable = g_cancellable_new ();
+  request->proxy = augur_image_ref (proxy);
+  request->node = augur_node_copy (node);
+  request->seed = seed;
+  request->extremes = extremes;
+  g_weak_ref_init (&handle->pane, self);
+  handle->serial = self->aux_serial;
+
+  task = g_task_new (NULL, self->aux_cancellable, aux_done, handle);
+  g_task_set_source_tag (task, start_aux);
+  g_task_set_task_data (task, request, (GDestroyNotify) aux_request_free);
+  augur_preview_engine_run_task (self->engine, task, aux_thread);
+  update_spinner (self, TRUE);
+}
+
+/* Refresh: decide what to show and ask for it ---------------------------------------------------- */
+
+static void
+update_original (AugurPreviewPane *self,
+                 AugurSample      *sample)
+{
+  AugurImage *proxy = augur_sample_get_proxy (sample);
+  g_autofree char *caption = NULL;
+
+  if (proxy != self->original_image)
+    {
+      g_clear_object (&self->original_texture);
+      g_clear_pointer (&self->original_image, augur_image_unref);
+      self->original_image = augur_image_ref (proxy);
+      self->original_texture = augur_texture_new_for_image (proxy);
+    }
+  augur_picture_set_texture (AUGUR_PICTURE (self->original_picture), self->original_texture);
+  caption = g_strdup_printf ("%s · %d × %d", augur_sample_get_name (sample),
+                             augur_sample_get_width (sample), augur_sample_get_height (sample));
+  gtk_label_set_text (GTK_LABEL (self->original_caption), caption);
+  gtk_widget_set_tooltip_text (self->original_caption, caption);
+}
+
+static void
+render_grid (AugurPreviewPane *self,
+             AugurImage       *proxy)
+{
+  g_autofree AugurRenderItem *items = g_new0 (AugurRenderItem, self->grid_size);
+  g_autoptr(GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_set_size (self->draw_samples, 0);
+  for (guint i = 0; i < self->grid_size; i++)
+    {
+      items[i].image = proxy;
+      items[i].seed = draw_seed (self, self->current, i);
+      g_ptr_array_add (self->draw_samples, g_object_ref (self->current));
+      g_ptr_array_add (captions, g_strdup_printf ("%u", i + 1));
+    }
+  g_ptr_array_add (captions, NULL);
+  layout_cells (self, self->grid_size, (const char *const *) captions->pdata);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "grid");
+  augur_preview_engine_render (self->engine, self->recipe->pipeline, items, self->grid_size, self->diff);
+  update_spinner (self, !augur_preview_engine_is_complete (self->engine));
+}
+
+static void
+render_all_samples (AugurPreviewPane *self)
+{
+  guint n = self->samples ? g_list_model_get_n_items (self->samples) : 0;
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (AugurRenderItem));
+  g_autoptr(GPtrArray) captions = g_ptr_array_new ();
+
+  g_ptr_array_set_size (self->draw_samples, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (self->samples, i);
+      AugurRenderItem item;
+
+      if (!ensure_loaded (self, sample))
+        continue;
+      item.image = augur_sample_get_proxy (sample);
+      item.seed = draw_seed (self, sample, 0);
+      g_array_append_val (items, item);
+      g_ptr_array_add (captions, (gpointer) augur_sample_get_name (sample));
+      g_ptr_array_add (self->draw_samples, g_object_ref (sample));
+    }
+  g_ptr_array_add (captions, NULL);
+
+  if (items->len == 0)
+    {
+      augur_preview_engine_cancel (self->engine);
+      show_content_status (self, "image-loading-symbolic", "Loading Samples", NULL);
+      return;
+    }
+  layout_cells (self, items->len, (const char *const *) captions->pdata);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "grid");
+  augur_preview_engine_render (self->engine, self->recipe->pipeline,
+                               (AugurRenderItem *) (gpointer) items->data, items->len, self->diff);
+  update_spinner (self, !augur_preview_engine_is_complete (self->engine));
+}
+
+static void
+render_extremes (AugurPreviewPane *self,
+                 AugurImage       *proxy)
+{
+  const AugurNode *node = self->selected_path
+                          ? augur_node_at_path (self->recipe->pipeline, self->selected_path) : NULL;
+  g_autoptr(GPtrArray) extremes = NULL;
+
+  if (node == NULL || node->kind != AUGUR_NODE_TRANSFORM)
+    {
+      show_content_status (self, "object-select-symbolic", "Select a Step",
+                           "Choose a transform in the pipeline to see each of its ranges at its low end, middle and high end.");
+      return;
+    }
+  extremes = augur_extremes_new (node);
+  if (extremes->len == 0)
+    {
+      g_autofree char *text = g_strdup_printf ("“%s” draws nothing from a range: it looks the same every time it applies.",
+                                               node->info->label);
+      show_content_status (self, "object-select-symbolic", "No Ranges", text);
+      return;
+    }
+  start_aux (self, proxy, node, 0, TRUE);
+}
+
+static void
+refresh (AugurPreviewPane *self)
+{
+  AugurImage *proxy;
+
+  cancel_aux (self);
+  update_spinner (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.reroll", !self->seed_locked);
+
+  if (self->current == NULL && !(self->mode == MODE_ALL_SAMPLES && self->samples &&
+                                 g_list_model_get_n_items (self->samples) > 0))
+    {
+      augur_preview_engine_cancel (self->engine);
+      if (!g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "draw"))
+        gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "empty");
+      return;
+    }
+
+  if (self->current != NULL && !ensure_loaded (self, self->current))
+    {
+      augur_preview_engine_cancel (self->engine);
+      if (augur_sample_get_error (self->current) != NULL)
+        {
+          set_status (self->status_error, "image-missing-symbolic", "Cannot Show This Sample",
+                      augur_sample_get_error (self->current));
+          gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "error");
+        }
+      else
+        {
+          gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "loading");
+        }
+      return;
+    }
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "draw"))
+    gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "preview");
+  if (self->current != NULL)
+    update_original (self, self->current);
+  proxy = self->current ? augur_sample_get_proxy (self->current) : NULL;
+
+  if (pipeline_is_empty (self))
+    {
+      augur_preview_engine_cancel (self->engine);
+      show_content_status (self, "list-add-symbolic", "No Steps",
+                           "Add a step to the pipeline to see what it does to this sample.");
+      return;
+    }
+
+  switch (self->mode)
+    {
+    case MODE_GRID:
+      render_grid (self, proxy);
+      break;
+    case MODE_ALL_SAMPLES:
+      render_all_samples (self);
+      break;
+    case MODE_STEP_THROUGH:
+      augur_preview_engine_cancel (self->engine);
+      start_aux (self, proxy, self->recipe->pipeline,
+                 draw_seed (self, self->current, MIN (self->selected_draw, self->grid_size - 1)), FALSE);
+      break;
+    case MODE_EXTREMES:
+      augur_preview_engine_cancel (self->engine);
+      render_extremes (self, proxy);
+      break;
+    case N_MODES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Seed ---------------------------------------------------------------------------------------------- */
+
+static void
+sync_seed_spin (AugurPreviewPane *self)
+{
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (self->seed_spin));
+
+  if ((guint64) gtk_adjustment_get_value (adj) != self->seed)
+    gtk_adjustment_set_value (adj, (double) self->seed);
+  gtk_editable_set_editable (GTK_EDITABLE (self->seed_spin), !self->seed_locked);
+  gtk_widget_set_tooltip_text (self->seed_spin,
+                               self->seed_locked ? "Seed (locked)" : "Seed of the draws");
+}
+
+static void
+change_seed (AugurPreviewPane *self,
+             guint64           seed)
+{
+  seed &= AUGUR_SEED_MASK;
+  self->have_seed = TRUE;
+  if (self->seed == seed)
+    return;
+  self->seed = seed;
+  sync_seed_spin (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEED]);
+  refresh (self);
+}
+
+static void
+seed_spin_changed (GtkSpinButton    *spin,
+                   AugurPreviewPane *self)
+{
+  guint64 seed = (guint64) gtk_spin_button_get_value (spin);
+
+  if (seed != self->seed)
+    change_seed (self, seed);
+}
+
+/* Actions ----------------------------------------------------------------------------------------------- */
+
+static void
+reroll_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (widget);
+
+  if (self->seed_locked)
+    return;
+  /* Short seeds are easier to read and to type back. */
+  change_seed (self, augur_seed_derive (self->seed, "re-roll", 0) % 1000000);
+}
+
+static void
+open_draw_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (widget);
+  guint index = g_variant_get_uint32 (parameter);
+  AugurRenderResult *result;
+  AugurSample *sample;
+  g_autofree char *title = NULL;
+
+  if (self->mode != MODE_GRID && self->mode != MODE_ALL_SAMPLES)
+    return;
+  result = augur_preview_engine_get_result (self->engine, index);
+  if (result == NULL || index >= self->draw_samples->len || self->recipe == NULL)
+    return;
+
+  sample = self->draw_samples->pdata[index];
+  if (self->mode == MODE_GRID)
+    {
+      title = g_strdup_printf ("Draw %u", index + 1);
+      self->selected_draw = index;
+    }
+  else
+    title = g_strdup (augur_sample_get_name (sample));
+
+  augur_draw_view_show_draw (AUGUR_DRAW_VIEW (self->draw_view), title,
+                             augur_sample_get_file (sample), self->recipe->pipeline, result);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
+  gtk_widget_action_set_enabled (widget, "preview.close-draw", TRUE);
+}
+
+static void
+close_draw_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (widget);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "draw"))
+    return;
+  augur_draw_view_clear (AUGUR_DRAW_VIEW (self->draw_view));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "preview");
+  gtk_widget_action_set_enabled (widget, "preview.close-draw", FALSE);
+  refresh (self);
+}
+
+static void
+draw_view_error (AugurDrawView    *view,
+                 const char       *message,
+                 AugurPreviewPane *self)
+{
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+}
+
+/* Public API ---------------------------------------------------------------------------------------------- */
+
+GtkWidget *
+augur_preview_pane_new (void)
+{
+  return g_object_new (AUGUR_TYPE_PREVIEW_PANE, NULL);
+}
+
+static void
+samples_changed (GListModel       *model,
+                 guint             position,
+                 guint             removed,
+                 guint             added,
+                 AugurPreviewPane *self)
+{
+  if (self->mode == MODE_ALL_SAMPLES)
+    refresh (self);
+}
+
+void
+augur_preview_pane_set_samples (AugurPreviewPane *self,
+                                GListModel       *samples)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+  g_return_if_fail (samples == NULL || G_IS_LIST_MODEL (samples));
+
+  if (self->samples == samples)
+    return;
+  if (self->samples)
+    g_signal_handlers_disconnect_by_func (self->samples, samples_changed, self);
+  g_set_object (&self->samples, samples);
+  if (samples)
+    g_signal_connect_object (samples, "items-changed", G_CALLBACK (samples_changed), self, 0);
+  if (self->mode == MODE_ALL_SAMPLES)
+    refresh (self);
+}
+
+static void
+current_notify (AugurSample      *sample,
+                GParamSpec       *pspec,
+                AugurPreviewPane *self)
+{
+  refresh (self);
+}
+
+void
+augur_preview_pane_set_current (AugurPreviewPane *self,
+                                AugurSample      *sample)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+  g_return_if_fail (sample == NULL || AUGUR_IS_SAMPLE (sample));
+
+  if (self->current == sample)
+    return;
+  if (self->current)
+    g_signal_handlers_disconnect_by_func (self->current, current_notify, self);
+  g_set_object (&self->current, sample);
+  if (sample)
+    {
+      g_signal_connect_object (sample, "notify::loaded", G_CALLBACK (current_notify), self, 0);
+      g_signal_connect_object (sample, "notify::error", G_CALLBACK (current_notify), self, 0);
+    }
+  close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
+  refresh (self);
+}
+
+/**
+ * augur_preview_pane_set_recipe:
+ *
+ * Copies @recipe and re-renders. The pane seed follows the recipe's seed
+ * only when that seed differs from the last recipe's and the seed is not
+ * locked; an edit of the steps keeps the draws' seeds.
+ */
+void
+augur_preview_pane_set_recipe (AugurPreviewPane  *self,
+                               const AugurRecipe *recipe)
+{
+  guint64 old_recipe_seed;
+  gboolean had_recipe;
+
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  had_recipe = self->recipe != NULL;
+  old_recipe_seed = had_recipe ? self->recipe->seed : 0;
+  g_clear_pointer (&self->recipe, augur_recipe_free);
+  self->recipe = recipe ? augur_recipe_copy (recipe) : NULL;
+
+  if (recipe != NULL && !self->seed_locked &&
+      (!self->have_seed || !had_recipe || recipe->seed != old_recipe_seed))
+    {
+      self->have_seed = TRUE;
+      if (self->seed != (recipe->seed & AUGUR_SEED_MASK))
+        {
+          self->seed = recipe->seed & AUGUR_SEED_MASK;
+          sync_seed_spin (self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEED]);
+        }
+    }
+
+  /* An enlarged draw belongs to the recipe it was drawn with. */
+  close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
+  refresh (self);
+}
+
+void
+augur_preview_pane_set_selected_path (AugurPreviewPane *self,
+                                      const char       *path)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  if (g_strcmp0 (self->selected_path, path) == 0)
+    return;
+  g_free (self->selected_path);
+  self->selected_path = g_strdup (path);
+  if (self->mode == MODE_EXTREMES)
+    refresh (self);
+}
+
+void
+augur_preview_pane_set_grid_size (AugurPreviewPane *self,
+                                  guint             n_draws)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  if (n_draws != 1 && n_draws != 4 && n_draws != 9 && n_draws != 16)
+    {
+      g_warning ("Grid size %u is not one of 1, 4, 9, 16", n_draws);
+      return;
+    }
+  if (self->grid_size == n_draws)
+    return;
+  self->grid_size = n_draws;
+  {
+    g_autofree char *label = g_strdup_printf ("%u Draw%s", n_draws, n_draws == 1 ? "" : "s");
+    adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
+                                  label);
+  }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRID_SIZE]);
+  refresh (self);
+}
+
+void
+augur_preview_pane_set_threads (AugurPreviewPane *self,
+                                guint             n_threads)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+  augur_preview_engine_set_threads (self->engine, n_threads);
+}
+
+void
+augur_preview_pane_set_preview_size (AugurPreviewPane *self,
+                                     int               max_side)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  max_side = CLAMP (max_side, 64, 4096);
+  if (self->preview_size == max_side)
+    return;
+  self->preview_size = max_side;
+  refresh (self);
+}
+
+guint
+augur_preview_pane_get_n_draws (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), 0);
+
+  if (self->mode == MODE_ALL_SAMPLES)
+    return self->draw_samples->len;
+  return self->grid_size;
+}
+
+/**
+ * augur_preview_pane_get_draw:
+ *
+ * Returns: (transfer none) (nullable): draw @index of the current request
+ *   (grid and all-samples modes), once rendered
+ */
+AugurImage *
+augur_preview_pane_get_draw (AugurPreviewPane *self,
+                             guint             index)
+{
+  AugurRenderResult *result;
+
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+
+  if (self->mode != MODE_GRID && self->mode != MODE_ALL_SAMPLES)
+    return NULL;
+  result = augur_preview_engine_get_result (self->engine, index);
+  if (result == NULL)
+    return NULL;
+  return self->diff && result->diff ? result->diff : result->image;
+}
+
+guint64
+augur_preview_pane_get_seed (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), 0);
+  return self->seed;
+}
+
+/* Sets the seed whether it is locked or not: an explicit choice. */
+void
+augur_preview_pane_set_seed (AugurPreviewPane *self,
+                             guint64           seed)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+  change_seed (self, seed);
+}
+
+const char *
+augur_preview_pane_get_mode (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+  return mode_names[self->mode];
+}
+
+void
+augur_preview_pane_set_mode (AugurPreviewPane *self,
+                             const char       *mode)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+  g_return_if_fail (mode != NULL);
+
+  for (guint i = 0; i < N_MODES; i++)
+    if (g_str_equal (mode, mode_names[i]))
+      {
+        if (self->mode == (Mode) i)
+          return;
+        self->mode = i;
+        close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+        refresh (self);
+        return;
+      }
+  g_warning ("Unknown preview mode “%s”", mode);
+}
+
+/* Returns: (transfer none): the engine the pane renders with */
+AugurPreviewEngine *
+augur_preview_pane_get_engine (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+  return self->engine;
+}
+
+/* Returns: (transfer none): the enlarged draw's view */
+GtkWidget *
+augur_preview_pane_get_draw_view (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+  return self->draw_view;
+}
+
+/* The frames of the step-through (the original first) or extremes view. */
+guint
+augur_preview_pane_get_n_frames (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), 0);
+  return self->frames ? self->frames->len : 0;
+}
+
+AugurImage *
+augur_preview_pane_get_frame (AugurPreviewPane *self,
+                              guint             index)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+  if (self->frames == NULL || index >= self->frames->len)
+    return NULL;
+  return ((Frame *) self->frames->pdata[index])->image;
+}
+
+const char *
+augur_preview_pane_get_frame_caption (AugurPreviewPane *self,
+                                      guint             index)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+  if (self->frames == NULL || index >= self->frames->len)
+    return NULL;
+  return ((Frame *) self->frames->pdata[index])->title;
+}
+
+/* "empty", "loading", "error", "draw", or the content page of "preview":
+ * "grid", "frames" or "status". */
+const char *
+augur_preview_pane_get_visible_page (AugurPreviewPane *self)
+{
+  const char *page;
+
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+  page = gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack));
+  if (g_str_equal (page, "preview"))
+    return gtk_stack_get_visible_child_name (GTK_STACK (self->content_stack));
+  return page;
+}
+
+/* GObject --------------------------------------------------------------------------------------------------- */
+
+static void
+augur_preview_pane_dispose (GObject *object)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (object);
+
+  cancel_aux (self);
+  if (self->engine)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      augur_preview_engine_cancel (self->engine);
+    }
+  if (self->current)
+    g_signal_handlers_disconnect_by_data (self->current, self);
+  if (self->samples)
+    g_signal_handlers_disconnect_by_data (self->samples, self);
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->samples);
+  g_clear_object (&self->current);
+  g_clear_pointer (&self->recipe, augur_recipe_free);
+  g_clear_pointer (&self->selected_path, g_free);
+  g_clear_pointer (&self->draw_samples, g_ptr_array_unref);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
+  g_clear_pointer (&self->frames, g_ptr_array_unref);
+  g_clear_object (&self->original_texture);
+  g_clear_pointer (&self->original_image, augur_image_unref);
+
+  G_OBJECT_CLASS (augur_preview_pane_parent_class)->dispose (object);
+}
+
+static void
+augur_preview_pane_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_string (value, mode_names[self->mode]);
+      break;
+    case PROP_GRID_SIZE:
+      g_value_set_uint (value, self->grid_size);
+      break;
+    case PROP_DIFF:
+      g_value_set_boolean (value, self->diff);
+      break;
+    case PROP_SEED_LOCKED:
+      g_value_set_boolean (value, self->seed_locked);
+      break;
+    case PROP_SEED:
+      g_value_set_uint64 (value, self->seed);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+augur_preview_pane_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      augur_preview_pane_set_mode (self, g_value_get_string (value));
+      break;
+    case PROP_GRID_SIZE:
+      augur_preview_pane_set_grid_size (self, g_value_get_uint (value));
+      break;
+    case PROP_DIFF:
+      if (self->diff != g_value_get_boolean (value))
+        {
+          self->diff = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+          refresh (self);
+        }
+      break;
+    case PROP_SEED_LOCKED:
+      if (self->seed_locked != g_value_get_boolean (value))
+        {
+          self->seed_locked = g_value_get_boolean (value);
+          sync_seed_spin (self);
+          gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.reroll", !self->seed_locked);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SEED:
+      change_seed (self, g_value_get_uint64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static const char pane_css[] =
+  "augur-preview-pane .augur-toolbar { padding: 6px 12px; }\n"
+  "augur-preview-pane .augur-cell-caption { margin: 6px; padding: 1px 8px; border-radius: 999px;"
+  "  font-size: 0.85em; font-feature-settings: \"tnum\"; }\n"
+  "augur-preview-pane .augur-draw-cell { border-radius: 6px; padding: 2px; }\n"
+  "augur-preview-pane .augur-draw-cell:hover { background-color: alpha(@accent_bg_color, 0.15); }\n"
+  "augur-preview-pane .augur-original { padding: 12px; }\n"
+  "augur-preview-pane .augur-section { font-weight: bold; }\n"
+  "augur-preview-pane .augur-frame { padding: 6px; border-radius: 8px; }\n"
+  "augur-preview-pane .augur-frames { padding: 18px; }\n"
+  "augur-preview-pane .augur-replay-sidebar { background-color: @sidebar_bg_color; }\n"
+  "augur-preview-pane .augur-canvas { background-color: @shade_color; }\n";
+
+static void
+augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = augur_preview_pane_dispose;
+  object_class->get_property = augur_preview_pane_get_property;
+  object_class->set_property = augur_preview_pane_set_property;
+
+  properties[PROP_MODE] =
+    g_param_spec_string ("mode", NULL, NULL, "grid",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GRID_SIZE] =
+    g_param_spec_uint ("grid-size", NULL, NULL, 1, 16, 4,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIFF] =
+    g_param_spec_boolean ("diff", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEED_LOCKED] =
+    g_param_spec_boolean ("seed-locked", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEED] =
+    g_param_spec_uint64 ("seed", NULL, NULL, 0, AUGUR_SEED_MASK, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AugurPreviewPane::rendered:
+   *
+   * Every image of the current request is in and shown.
+   */
+  signals[SIGNAL_RENDERED] =
+    g_signal_new ("rendered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_property_action (widget_class, "preview.mode", "mode");
+  gtk_widget_class_install_property_action (widget_class, "preview.grid-size", "grid-size");
+  gtk_widget_class_install_property_action (widget_class, "preview.diff", "diff");
+  gtk_widget_class_install_property_action (widget_class, "preview.lock-seed", "seed-locked");
+  gtk_widget_class_install_action (widget_class, "preview.reroll", NULL, reroll_action);
+  gtk_widget_class_install_action (widget_class, "preview.open-draw", "u", open_draw_action);
+  gtk_widget_class_install_action (widget_class, "preview.close-draw", NULL, close_draw_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "preview.close-draw", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "augur-preview-pane");
+}
+
+static GtkWidget *
+build_toolbar (AugurPreviewPane *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *modes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *seed_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *lock, *reroll, *seed_label;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  const guint sizes[] = { 1, 4, 9, 16 };
+
+  gtk_widget_add_css_class (toolbar, "augur-toolbar");
+
+  gtk_widget_add_css_class (modes, "linked");
+  for (guint i = 0; i < N_MODES; i++)
+    {
+      self->mode_buttons[i] = gtk_toggle_button_new_with_label (mode_labels[i]);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->mode_buttons[i]), "preview.mode");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->mode_buttons[i]), "s", mode_names[i]);
+      gtk_widget_set_tooltip_text (self->mode_buttons[i], mode_tooltips[i]);
+      gtk_box_append (GTK_BOX (modes), self->mode_buttons[i]);
+    }
+  gtk_box_append (GTK_BOX (toolbar), modes);
+
+  gtk_widget_set_hexpand (spacer, TRUE);
+  gtk_box_append (GTK_BOX (toolbar), spacer);
+
+  self->spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (self->spinner, FALSE);
+  gtk_widget_set_tooltip_text (self->spinner, "Rendering");
+  gtk_box_append (GTK_BOX (toolbar), self->spinner);
+
+  self->diff_button = gtk_toggle_button_new_with_label ("Difference");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->diff_button), "preview.diff");
+  gtk_widget_set_tooltip_text (self->diff_button, "Show |augmented − original|");
+  gtk_box_append (GTK_BOX (toolbar), self->diff_button);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%u Draw%s", sizes[i], sizes[i] == 1 ? "" : "s");
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "preview.grid-size", g_variant_new_uint32 (sizes[i]));
+      g_menu_append_item (menu, item);
+    }
+  self->grid_button = gtk_menu_button_new ();
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (self->grid_button), adw_button_content_new ());
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
+                                    "view-grid-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
+                                "4 Draws");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->grid_button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (self->grid_button, "Number of Draws");
+  gtk_box_append (GTK_BOX (toolbar), self->grid_button);
+
+  seed_label = gtk_label_new ("Seed");
+  gtk_widget_add_css_class (seed_label, "dim-label");
+  gtk_box_append (GTK_BOX (toolbar), seed_label);
+
+  gtk_widget_add_css_class (seed_box, "linked");
+  self->seed_spin = gtk_spin_button_new_with_range (0, (double) AUGUR_SEED_MASK, 1);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->seed_spin), 0);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (self->seed_spin), TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->seed_spin), 8);
+  gtk_widget_add_css_class (self->seed_spin, "numeric");
+  g_signal_connect (self->seed_spin, "value-changed", G_CALLBACK (seed_spin_changed), self);
+  gtk_box_append (GTK_BOX (seed_box), self->seed_spin);
+
+  lock = gtk_toggle_button_new ();
+  gtk_button_set_icon_name (GTK_BUTTON (lock), "changes-prevent-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (lock), "preview.lock-seed");
+  gtk_widget_set_tooltip_text (lock, "Lock the Seed: the same draws after every edit and re-roll");
+  gtk_box_append (GTK_BOX (seed_box), lock);
+
+  reroll = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (reroll), "preview.reroll");
+  gtk_widget_set_tooltip_text (reroll, "Re-roll (R)");
+  gtk_box_append (GTK_BOX (seed_box), reroll);
+  gtk_box_append (GTK_BOX (toolbar), seed_box);
+
+  return toolbar;
+}
+
+static GtkWidget *
+build_preview_page (AugurPreviewPane *self)
+{
+  GtkWidget *page = gtk_grid_new ();
+  GtkWidget *original = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *heading = gtk_label_new ("Original");
+  GtkWidget *draws = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scroller;
+
+  gtk_grid_set_column_homogeneous (GTK_GRID (page), TRUE);
+
+  /* The original: a third of the width. */
+  gtk_widget_add_css_class (original, "augur-original");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (original), heading);
+  self->original_caption = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->original_caption), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->original_caption), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (self->original_caption, "caption");
+  gtk_widget_add_css_class (self->original_caption, "dim-label");
+  gtk_box_append (GTK_BOX (original), self->original_caption);
+  self->original_picture = augur_picture_new ();
+  gtk_widget_set_vexpand (self->original_picture, TRUE);
+  gtk_widget_set_valign (self->original_picture, GTK_ALIGN_FILL);
+  gtk_box_append (GTK_BOX (original), self->original_picture);
+  gtk_grid_attach (GTK_GRID (page), original, 0, 0, 1, 1);
+
+  /* What the recipe does: the draws, the frames, or a status. */
+  self->content_stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->content_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_hexpand (self->content_stack, TRUE);
+  gtk_widget_set_vexpand (self->content_stack, TRUE);
+
+  self->draw_grid = gtk_grid_new ();
+  gtk_grid_set_row_homogeneous (GTK_GRID (self->draw_grid), TRUE);
+  gtk_grid_set_column_homogeneous (GTK_GRID (self->draw_grid), TRUE);
+  gtk_grid_set_row_spacing (GTK_GRID (self->draw_grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (self->draw_grid), 6);
+  gtk_widget_set_margin_start (self->draw_grid, 6);
+  gtk_widget_set_margin_end (self->draw_grid, 12);
+  gtk_widget_set_margin_top (self->draw_grid, 12);
+  gtk_widget_set_margin_bottom (self->draw_grid, 12);
+  gtk_stack_add_named (GTK_STACK (self->content_stack), self->draw_grid, "grid");
+
+  scroller = gtk_scrolled_window_new ();
+  self->frames_box = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (self->frames_box), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (self->frames_box), 12);
+  gtk_widget_set_halign (self->frames_box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->frames_box, "augur-frames");
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->frames_box);
+  gtk_stack_add_named (GTK_STACK (self->content_stack), scroller, "frames");
+
+  self->status_content = adw_status_page_new ();
+  gtk_widget_add_css_class (self->status_content, "compact");
+  gtk_stack_add_named (GTK_STACK (self->content_stack), self->status_content, "status");
+
+  gtk_box_append (GTK_BOX (draws), self->content_stack);
+  gtk_grid_attach (GTK_GRID (page), draws, 1, 0, 2, 1);
+
+  return page;
+}
+
+static void
+augur_preview_pane_init (AugurPreviewPane *self)
+{
+  static gboolean css_loaded;
+  GtkWidget *loading;
+
+  if (!css_loaded && gdk_display_get_default () != NULL)
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_data (provider, pane_css, -1);
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      css_loaded = TRUE;
+    }
+
+  self->engine = augur_preview_engine_new (0);
+  g_signal_connect (self->engine, "result", G_CALLBACK (engine_result), self);
+  g_signal_connect (self->engine, "finished", G_CALLBACK (engine_finished), self);
+  self->mode = MODE_GRID;
+  self->grid_size = 4;
+  self->preview_size = AUGUR_PREVIEW_DEFAULT_SIZE;
+  self->draw_samples = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cells = g_ptr_array_new ();
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (self->box), build_toolbar (self));
+  gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+
+  self->main_stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->main_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_vexpand (self->main_stack, TRUE);
+  gtk_box_append (GTK_BOX (self->box), self->main_stack);
+
+  self->status_empty = adw_status_page_new ();
+  set_status (self->status_empty, "image-x-generic-symbolic", "No Sample",
+              "Open images or a folder to see what the recipe does to them.");
+  gtk_stack_add_named (GTK_STACK (self->main_stack), self->status_empty, "empty");
+
+  loading = adw_status_page_new ();
+  set_status (loading, "image-loading-symbolic", "Loading…", NULL);
+  gtk_stack_add_named (GTK_STACK (self->main_stack), loading, "loading");
+
+  self->status_error = adw_status_page_new ();
+  gtk_stack_add_named (GTK_STACK (self->main_stack), self->status_error, "error");
+
+  gtk_stack_add_named (GTK_STACK (self->main_stack), build_preview_page (self), "preview");
+
+  self->draw_view = augur_draw_view_new (self->engine);
+  g_signal_connect (self->draw_view, "error", G_CALLBACK (draw_view_error), self);
+  gtk_stack_add_named (GTK_STACK (self->main_stack), self->draw_view, "draw");
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.close-draw", FALSE);
+  sync_seed_spin (self);
+
+  /* R re-rolls from anywhere in the window, unless a text field takes the key first. */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_r, 0),
+                                                            gtk_named_action_new ("preview.reroll")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
+}

@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "augur-draw-view.h"
+#include "augur-preview-pane.h"
+
+/* Runs under Xvfb (GTK_A11Y=test, GSK_RENDERER=cairo). */
+
+#define TIMEOUT_US (20 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  char        *dir;
+  GFile       *file;
+  AugurImage  *full;     /* the sample as written */
+  AugurSample *sample;
+  GtkWidget   *pane;
+  guint        n_rendered;
+} Fixture;
+
+/* An asymmetric image: no flip maps it onto itself. */
+static AugurImage *
+make_image (int width,
+            int height)
+{
+  AugurImage *image = augur_image_new (width, height, 3);
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++)
+        {
+          row[3 * x + 0] = (guint8) (x * 255 / width);
+          row[3 * x + 1] = (guint8) (y * 255 / height);
+          row[3 * x + 2] = (guint8) ((x * x + 3 * y) % 256);
+        }
+    }
+  return image;
+}
+
+static AugurImage *
+flip (const AugurImage *image,
+      const char       *type)
+{
+  g_autoptr(AugurNode) node = augur_node_new_transform (augur_transform_lookup (type));
+  AugurShape shape = { image->width, image->height, image->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurRng rng;
+
+  augur_rng_init (&rng, 0);
+  replay = augur_node_sample_forced (node, &shape, &rng);
+  return augur_node_apply (node, image, replay);
+}
+
+static AugurRecipe *
+recipe_from (const char *steps,
+             guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": %"
+                                           G_GUINT64_FORMAT ", \"pipeline\": {\"type\": \"Sequential\", "
+                                           "\"steps\": [%s]}}", seed, steps);
+  AugurRecipe *recipe = augur_recipe_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  return recipe;
+}
+
+static void
+on_rendered (AugurPreviewPane *pane,
+             Fixture          *fixture)
+{
+  fixture->n_rendered++;
+}
+
+/* Iterates the main context until ::rendered has been emitted @target times. */
+static void
+wait_rendered (Fixture *fixture,
+               guint    target)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  while (fixture->n_rendered < target)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for ::rendered (%u of %u)", fixture->n_rendered, target);
+      g_usleep (500);
+    }
+}
+
+static guint
+render_and_wait (Fixture *fixture)
+{
+  guint target = fixture->n_rendered + 1;
+
+  wait_rendered (fixture, target);
+  return target;
+}
+
+/* Lets pending idles run, so that stale deliveries get their chance to
+ * (wrongly) show up. */
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+set_recipe (Fixture    *fixture,
+            const char *steps,
+            guint64     seed)
+{
+  g_autoptr(AugurRecipe) recipe = recipe_from (steps, seed);
+
+  augur_preview_pane_set_recipe (AUGUR_PREVIEW_PANE (fixture->pane), recipe);
+}
+
+static AugurImage *
+proxy (Fixture *fixture)
+{
+  return augur_sample_get_proxy (fixture->sample);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("augur-preview-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "sample.png", NULL);
+  fixture->full = make_image (96, 64);
+  augur_image_save (fixture->full, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+  g_assert_no_error (error);
+  fixture->file = g_file_new_for_path (path);
+  fixture->sample = augur_sample_new (fixture->file);
+
+  fixture->pane = g_object_ref_sink (augur_preview_pane_new ());
+  g_signal_connect (fixture->pane, "rendered", G_CALLBACK (on_rendered), fixture);
+  /* A proxy smaller than the file, so that full size and proxy differ. */
+  augur_preview_pane_set_preview_size (AUGUR_PREVIEW_PANE (fixture->pane), 72);
+  augur_preview_pane_set_threads (AUGUR_PREVIEW_PANE (fixture->pane), 3);
+}
+
+static void
+fixture_start (Fixture    *fixture,
+               const char *steps)
+{
+  set_recipe (fixture, steps, 7);
+  augur_preview_pane_set_current (AUGUR_PREVIEW_PANE (fixture->pane), fixture->sample);
+  render_and_wait (fixture);
+  g_assert_nonnull (proxy (fixture));
+  g_assert_cmpint (proxy (fixture)->width, ==, 72);
+  g_assert_cmpint (proxy (fixture)->height, ==, 48);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (fixture->file);
+
+  g_signal_handlers_disconnect_by_data (fixture->pane, fixture);
+  g_assert_finalize_object (g_steal_pointer (&fixture->pane));
+  settle ();
+  g_clear_object (&fixture->sample);
+  g_clear_object (&fixture->file);
+  g_clear_pointer (&fixture->full, augur_image_unref);
+  g_unlink (path);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+assert_all_draws (Fixture          *fixture,
+                  const AugurImage *expected)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+
+  g_assert_cmpuint (augur_preview_pane_get_n_draws (pane), >, 0);
+  for (guint i = 0; i < augur_preview_pane_get_n_draws (pane); i++)
+    {
+      AugurImage *draw = augur_preview_pane_get_draw (pane, i);
+
+      g_assert_nonnull (draw);
+      g_assert_true (augur_image_equal (draw, expected));
+    }
+}
+
+/* p = 1 HorizontalFlip: every draw is the flipped proxy, byte for byte;
+ * disabled, every draw is the proxy itself. */
+static void
+test_flip_and_disable (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(AugurImage) flipped = NULL;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (AUGUR_PREVIEW_PANE (fixture->pane)), ==, "grid");
+  flipped = flip (proxy (fixture), "HorizontalFlip");
+  g_assert_false (augur_image_equal (flipped, proxy (fixture)));
+  assert_all_draws (fixture, flipped);
+
+  set_recipe (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1, \"enabled\": false}", 7);
+  render_and_wait (fixture);
+  assert_all_draws (fixture, proxy (fixture));
+}
+
+/* A new recipe while the previous one renders: only the last one shows,
+ * and ::rendered fires once, for it. */
+static void
+test_stale_results_dropped (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(AugurImage) vflipped = NULL;
+  guint before;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  augur_preview_pane_set_grid_size (AUGUR_PREVIEW_PANE (fixture->pane), 16);
+  render_and_wait (fixture);
+
+  before = fixture->n_rendered;
+  set_recipe (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 7);
+  set_recipe (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}, {\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 7);
+  set_recipe (fixture, "{\"type\": \"VerticalFlip\", \"p\": 1}", 7);
+  wait_rendered (fixture, before + 1);
+  settle ();
+
+  g_assert_cmpuint (fixture->n_rendered, ==, before + 1);
+  vflipped = flip (proxy (fixture), "VerticalFlip");
+  assert_all_draws (fixture, vflipped);
+}
+
+/* The same (image, pipeline, seed) comes from the cache: nothing renders. */
+static void
+test_cache (Fixture       *fixture,
+            gconstpointer  data)
+{
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (AUGUR_PREVIEW_PANE (fixture->pane));
+  const char *a = "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}";
+  const char *b = "{\"type\": \"RandomBrightnessContrast\", \"p\": 1, \"params\": {\"brightness_limit\": 0.5}}";
+  g_autoptr(AugurImage) first = NULL;
+  guint n;
+
+  fixture_start (fixture, a);
+  n = augur_preview_engine_get_n_rendered (engine);
+  g_assert_cmpuint (n, ==, 4);
+  first = augur_image_ref (augur_preview_pane_get_draw (AUGUR_PREVIEW_PANE (fixture->pane), 0));
+
+  set_recipe (fixture, b, 7);
+  render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_engine_get_n_rendered (engine), ==, n + 4);
+  g_assert_false (augur_image_equal (first, augur_preview_pane_get_draw (AUGUR_PREVIEW_PANE (fixture->pane), 0)));
+
+  set_recipe (fixture, a, 7);
+  render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_engine_get_n_rendered (engine), ==, n + 4);
+  /* The very image rendered the first time. */
+  g_assert_true (augur_preview_pane_get_draw (AUGUR_PREVIEW_PANE (fixture->pane), 0) == first);
+  g_assert_cmpuint (augur_preview_engine_get_cache_size (engine), ==, 8);
+}
+
+/* The grid size sets the number of draws; each draw is augur_node_run()
+ * with the seed augur-cli would use for the same seed and file name. */
+static void
+test_grid_size_and_seeds (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 7);
+  const guint sizes[] = { 9, 1, 16, 4 };
+  gboolean some_differ = FALSE;
+
+  fixture_start (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}");
+  g_assert_cmpuint (augur_preview_pane_get_n_draws (pane), ==, 4);
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      gtk_widget_activate_action (fixture->pane, "preview.grid-size", "u", sizes[k]);
+      render_and_wait (fixture);
+      g_assert_cmpuint (augur_preview_pane_get_n_draws (pane), ==, sizes[k]);
+
+      for (guint i = 0; i < sizes[k]; i++)
+        {
+          guint64 seed = augur_seed_derive (7, "sample.png", i);
+          g_autoptr(AugurImage) expected = augur_node_run (recipe->pipeline, proxy (fixture), seed, NULL);
+          AugurRenderResult *result = augur_preview_engine_get_result (augur_preview_pane_get_engine (pane), i);
+
+          g_assert_cmpuint (result->seed, ==, seed);
+          g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+          if (i > 0 && !augur_image_equal (augur_preview_pane_get_draw (pane, i),
+                                           augur_preview_pane_get_draw (pane, 0)))
+            some_differ = TRUE;
+        }
+    }
+  g_assert_true (some_differ);
+}
+
+/* Seeds stay through edits, change on re-roll, and a lock keeps them. */
+static void
+test_seed_lock (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  guint64 rolled;
+
+  fixture_start (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}");
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 7);
+
+  gtk_widget_activate_action (fixture->pane, "preview.reroll", NULL);
+  render_and_wait (fixture);
+  rolled = augur_preview_pane_get_seed (pane);
+  g_assert_cmpuint (rolled, !=, 7);
+
+  /* An edit (same recipe seed) keeps the rolled seed. */
+  set_recipe (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 0.9}", 7);
+  render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, rolled);
+
+  /* Another recipe's seed comes in, unless locked. */
+  set_recipe (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 0.9}", 11);
+  render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 11);
+
+  gtk_widget_activate_action (fixture->pane, "preview.lock-seed", NULL);
+  g_assert_false (gtk_widget_activate_action (fixture->pane, "preview.reroll", NULL) &&
+                  augur_preview_pane_get_seed (pane) != 11);
+  set_recipe (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 0.9}", 12);
+  render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 11);
+
+  /* An explicit seed is always taken. */
+  augur_preview_pane_set_seed (pane, 5);
+  render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 5);
+  g_assert_cmpuint (augur_preview_engine_get_result (augur_preview_pane_get_engine (pane), 0)->seed,
+                    ==, augur_seed_derive (5, "sample.png", 0));
+}
+
+/* The difference view is |augmented − original|: a flip's difference is
+ * |flip (x) − x|, computed per byte. */
+static void
+test_difference (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(AugurImage) flipped = NULL;
+  g_autoptr(AugurImage) expected = NULL;
+  AugurImage *src;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  gtk_widget_activate_action (fixture->pane, "preview.diff", NULL);
+  render_and_wait (fixture);
+
+  src = proxy (fixture);
+  flipped = flip (src, "HorizontalFlip");
+  expected = augur_image_new_like (src);
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width * 3; x++)
+      augur_image_row (expected, y)[x] = (guint8) ABS (augur_image_row (flipped, y)[x] - augur_image_row (src, y)[x]);
+  assert_all_draws (fixture, expected);
+}
+
+/* Step-through: the original, then the image after each applied step. */
+static void
+test_step_through (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  g_autoptr(AugurImage) h = NULL;
+  g_autoptr(AugurImage) hv = NULL;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}, {\"type\": \"VerticalFlip\", \"p\": 0},"
+                          "{\"type\": \"VerticalFlip\", \"p\": 1}");
+  augur_preview_pane_set_mode (pane, "step-through");
+  render_and_wait (fixture);
+
+  h = flip (proxy (fixture), "HorizontalFlip");
+  hv = flip (h, "VerticalFlip");
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "frames");
+  g_assert_cmpuint (augur_preview_pane_get_n_frames (pane), ==, 3);
+  g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 0), proxy (fixture)));
+  g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 1), h));
+  g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 2), hv));
+  g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 1), ==, "1 · Horizontal flip");
+  g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 2), ==, "2 · Vertical flip");
+  g_assert_null (augur_preview_pane_get_draw (pane, 0));
+}
+
+/* Extremes of the selected step: three images a range, brightness rising. */
+static void
+test_extremes (Fixture       *fixture,
+               gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1},"
+                          "{\"type\": \"RandomBrightnessContrast\", \"p\": 0.5,"
+                          " \"params\": {\"brightness_limit\": [-0.1, 0.1]}}");
+  gtk_widget_activate_action (fixture->pane, "preview.mode", "s", "extremes");
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "status");
+
+  augur_preview_pane_set_selected_path (pane, "1");
+  render_and_wait (fixture);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "frames");
+  g_assert_cmpuint (augur_preview_pane_get_n_frames (pane), ==, 6);
+  g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 0), ==, "brightness_limit = -0.1");
+  g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 2), ==, "brightness_limit = 0.1");
+  g_assert_cmpfloat (augur_image_mean (augur_preview_pane_get_frame (pane, 0), -1), <,
+                     augur_image_mean (augur_preview_pane_get_frame (pane, 1), -1));
+  g_assert_cmpfloat (augur_image_mean (augur_preview_pane_get_frame (pane, 1), -1), <,
+                     augur_image_mean (augur_preview_pane_get_frame (pane, 2), -1));
+
+  /* A step without ranges has nothing to show. */
+  augur_preview_pane_set_selected_path (pane, "0");
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "status");
+}
+
+static void
+on_full_size (AugurDrawView *view,
+              gboolean      *done)
+{
+  *done = TRUE;
+}
+
+/* Enlarging a draw renders it from the full-size file with the draw's seed. */
+static void
+test_open_draw (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurDrawView *view = AUGUR_DRAW_VIEW (augur_preview_pane_get_draw_view (pane));
+  g_autoptr(AugurImage) expected = NULL;
+  g_autofree char *json = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  gboolean done = FALSE;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  g_signal_connect (view, "full-size-ready", G_CALLBACK (on_full_size), &done);
+  gtk_widget_activate_action (fixture->pane, "preview.open-draw", "u", 2);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "draw");
+
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+
+  expected = flip (fixture->full, "HorizontalFlip");
+  g_assert_cmpint (augur_draw_view_get_image (view)->width, ==, 96);
+  g_assert_true (augur_image_equal (augur_draw_view_get_image (view), expected));
+
+  /* The replay JSON reads back against the pipeline, with the draw's seed. */
+  json = augur_draw_view_dup_replay_json (view);
+  g_assert_nonnull (strstr (json, "\"HorizontalFlip\""));
+  {
+    g_autoptr(JsonNode) root = json_from_string (json, NULL);
+    g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"HorizontalFlip\", \"p\": 1}", 7);
+    g_autoptr(AugurReplay) replay = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (root);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "seed"), ==,
+                     (gint64) augur_seed_derive (7, "sample.png", 2));
+    replay = augur_replay_from_json (json_object_get_member (json_node_get_object (root), "replay"),
+                                     recipe->pipeline, &error);
+    g_assert_no_error (error);
+    g_assert_true (((AugurReplay *) replay->steps->pdata[0])->applied);
+  }
+
+  augur_draw_view_zoom_original (view);
+  g_assert_cmpfloat (augur_draw_view_get_zoom (view), ==, 1.0);
+  augur_draw_view_zoom_fit (view);
+  g_assert_cmpfloat (augur_draw_view_get_zoom (view), ==, 0.0);
+
+  gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "grid");
+}
+
+/* No sample, no step: status pages instead of images. */
+static void
+test_empty_states (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "empty");
+  set_recipe (fixture, "", 7);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "empty");
+
+  augur_preview_pane_set_current (pane, fixture->sample);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "loading");
+  {
+    gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+    while (!augur_sample_get_loaded (fixture->sample) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "status");
+  g_assert_null (augur_preview_pane_get_draw (pane, 0));
+}
+
+static void
+on_error (AugurPreviewPane *pane,
+          const char       *message,
+          char            **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+/* An unreadable sample is reported through ::error, with its name. */
+static void
+test_unreadable_sample (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "broken.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AugurSample) broken = NULL;
+  g_autofree char *message = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  g_assert_true (g_file_set_contents (path, "not an image", -1, NULL));
+  broken = augur_sample_new (file);
+  g_signal_connect (fixture->pane, "error", G_CALLBACK (on_error), &message);
+  set_recipe (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}", 7);
+  augur_preview_pane_set_current (AUGUR_PREVIEW_PANE (fixture->pane), broken);
+  while (message == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "broken.png"));
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (AUGUR_PREVIEW_PANE (fixture->pane)), ==, "error");
+  g_signal_handlers_disconnect_by_func (fixture->pane, on_error, &message);
+  augur_preview_pane_set_current (AUGUR_PREVIEW_PANE (fixture->pane), NULL);
+  g_unlink (path);
+}
+
+/* All samples: one draw per loaded sample, each with its own key's seed. */
+static void
+test_all_samples (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  g_autoptr(GListStore) store = g_list_store_new (AUGUR_TYPE_SAMPLE);
+  g_autofree char *path = g_build_filename (fixture->dir, "other.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AugurSample) other = augur_sample_new (file);
+  g_autoptr(AugurImage) image = make_image (40, 30);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+
+  g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, NULL));
+  g_list_store_append (store, fixture->sample);
+  g_list_store_append (store, other);
+  augur_preview_pane_set_samples (pane, G_LIST_MODEL (store));
+  fixture_start (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}");
+
+  augur_preview_pane_set_mode (pane, "all-samples");
+  /* Rendered again once the second sample is in. */
+  while ((augur_preview_pane_get_n_draws (pane) < 2 || !augur_preview_engine_is_complete (engine)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (augur_preview_pane_get_n_draws (pane), ==, 2);
+  g_assert_cmpint (augur_preview_pane_get_draw (pane, 1)->width, ==, 40);
+  g_assert_cmpuint (augur_preview_engine_get_result (engine, 0)->seed, ==, augur_seed_derive (7, "sample.png", 0));
+  g_assert_cmpuint (augur_preview_engine_get_result (engine, 1)->seed, ==, augur_seed_derive (7, "other.png", 0));
+  augur_preview_pane_set_samples (pane, NULL);
+  g_unlink (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(name, func) \
+  g_test_add ("/preview/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("flip-and-disable", test_flip_and_disable);
+  ADD ("stale-results-dropped", test_stale_results_dropped);
+  ADD ("cache", test_cache);
+  ADD ("grid-size-and-seeds", test_grid_size_and_seeds);
+  ADD ("seed-lock", test_seed_lock);
+  ADD ("difference", test_difference);
+  ADD ("step-through", test_step_through);
+  ADD ("extremes", test_extremes);
+  ADD ("open-draw", test_open_draw);
+  ADD ("empty-states", test_empty_states);
+  ADD ("unreadable-sample", test_unreadable_sample);
+  ADD ("all-samples", test_all_samples);
+#undef ADD
+
+  return g_test_run ();
+}
