@@ -447,6 +447,40 @@ test_sheet (void)
   g_assert_cmpuint (p[0], !=, 30);
 }
 
+/* Draw k of a row is variant k of `augur-cli apply` for the same key. */
+static void
+test_sheet_draws (void)
+{
+  g_autoptr(AugurRecipe) recipe = flip_recipe ();
+  g_autoptr(AugurImage) image = augur_image_new (30, 20, 3);
+  g_autoptr(AugurImage) sheet = NULL;
+  g_autoptr(AugurImage) expected = NULL;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  AugurImage *images[] = { image };
+  const char *keys[] = { "sub/photo.png" };
+
+  for (int y = 0; y < 20; y++)
+    for (int x = 0; x < 30 * 3; x++)
+      augur_image_row (image, y)[x] = (guint8) (x * 2 + y * 5);
+
+  g_ptr_array_add (cells, augur_image_ref (image));
+  for (guint k = 0; k < 5; k++)
+    g_ptr_array_add (cells, augur_node_run (recipe->pipeline, image,
+                                            augur_seed_derive (77, "sub/photo.png", k), NULL));
+  expected = augur_sheet_compose ((AugurImage * const *) cells->pdata, 1, 6, 24);
+  sheet = augur_sheet_new (recipe->pipeline, 77, images, keys, 1, 5, 24);
+  g_assert_true (augur_image_equal (sheet, expected));
+
+  /* and the draws differ from one another (the recipe flips at p = 0.5) */
+  {
+    guint differ = 0;
+
+    for (guint k = 2; k < cells->len; k++)
+      differ += !augur_image_equal (cells->pdata[1], cells->pdata[k]);
+    g_assert_cmpuint (differ, >, 0);
+  }
+}
+
 static void
 test_thumbnail (void)
 {
@@ -483,6 +517,7 @@ main (int    argc,
   g_test_add_func ("/runner/collision", test_run_collision);
   g_test_add_func ("/runner/replay-header", test_replay_header);
   g_test_add_func ("/sheet/compose", test_sheet);
+  g_test_add_func ("/sheet/draws", test_sheet_draws);
   g_test_add_func ("/sheet/thumbnail", test_thumbnail);
 
   return g_test_run ();
