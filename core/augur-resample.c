@@ -431,6 +431,13 @@ sample_row_kernel (const Sampler   *s,
                 acc[c] += wy[r] * row[c];
             }
         }
+      else if (s->border == AUGUR_BORDER_CONSTANT &&
+               (x0 >= w || y0 >= h || x0 <= -K || y0 <= -K))
+        {
+          /* every tap in the border: the weights sum to 1 */
+          for (int c = 0; c < nc; c++)
+            acc[c] = s->fill[c];
+        }
       else
         {
           int ix[MAX_TAPS];
