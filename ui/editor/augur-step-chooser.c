@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-editor"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-pipeline.h"
+#include "augur-step-chooser.h"
+
+#define THUMB_SIZE     64
+#define THUMB_SEED     G_GUINT64_CONSTANT (20240611)
+#define GROUPS_TITLE   "Groups"
+
+struct _AugurStepChooser
+{
+  GtkPopover parent_instance;
+
+  GtkWidget *search;
+  GtkWidget *list;
+  GPtrArray *pictures;     /* GtkPicture, one per transform, registry order */
+
+  AugurImage *image;
+  gboolean thumbs_dirty;
+  guint generation;
+  GCancellable *cancellable;
+  guint n_thumbnails;
+};
+
+G_DEFINE_FINAL_TYPE (AugurStepChooser, augur_step_chooser, GTK_TYPE_POPOVER)
+
+enum {
+  CHOSEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const struct
+{
+  const char *name;
+  const char *label;
+  const char *description;
+  const char *icon;
+} groups[] = {
+  { "Sequential", "Sequence", "Every step in order, each with its own probability",
+    "media-playlist-consecutive-symbolic" },
+  { "OneOf", "One of", "Exactly one step, chosen with weights proportional to the steps' p",
+    "view-list-bullet-symbolic" },
+  { "SomeOf", "Some of", "n steps chosen at random, applied in list order",
+    "view-grid-symbolic" },
+  { "RandomOrder", "Random order", "n steps chosen at random, applied in the order drawn",
+    "media-playlist-shuffle-symbolic" },
+};
+
+/* Thumbnails --------------------------------------------------------------------- */
+
+/* A small synthetic scene (sky, ground, sun, a slanted bar) in which flips,
+ * rotations, crops and colour changes are all visible. */
+AugurImage *
+augur_step_chooser_default_image (int size)
+{
+  AugurImage *image = augur_image_new (size, size, 3);
+
+  for (int y = 0; y < size; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < size; x++)
+        {
+          double fx = (x + 0.5) / size, fy = (y + 0.5) / size;
+          guint8 *px = row + 3 * x;
+          double sun = hypot (fx - 0.72, fy - 0.28);
+
+          if (fy < 0.62)
+            {
+              px[0] = (guint8) (90 + 80 * fy);
+              px[1] = (guint8) (150 + 60 * fy);
+              px[2] = (guint8) (230 - 20 * fy);
+            }
+          else
+            {
+              px[0] = (guint8) (60 + 40 * fx);
+              px[1] = (guint8) (140 - 30 * fy);
+              px[2] = 50;
+            }
+          if (sun < 0.13)
+            px[0] = 250, px[1] = 200, px[2] = 60;
+          if (fabs ((fx - 0.25) - 0.5 * (fy - 0.55)) < 0.06 && fy > 0.3 && fy < 0.85)
+            px[0] = 180, px[1] = 40, px[2] = 50;
+        }
+    }
+  return image;
+}
+
+static AugurImage *
+fit_image (const AugurImage *image,
+           int               size)
+{
+  int w = image->width, h = image->height;
+  g_autoptr(AugurImage) rgb = NULL;
+
+  if (w > size || h > size)
+    {
+      double f = (double) size / MAX (w, h);
+
+      w = MAX (1, (int) round (w * f));
+      h = MAX (1, (int) round (h * f));
+      rgb = augur_image_scale (image, w, h);
+    }
+  else
+    rgb = augur_image_ref ((AugurImage *) image);
+
+  if (rgb->channels == 1)
+    return augur_image_convert (rgb, 3);
+  return g_steal_pointer (&rgb);
+}
+
+AugurImage *
+augur_step_chooser_render_thumbnail (const AugurImage *image,
+                                     const char       *type_name,
+                                     int               size)
+{
+  const AugurTransformInfo *info = augur_transform_lookup (type_name);
+  g_autoptr(AugurImage) small = NULL;
+  g_autoptr(AugurNode) node = NULL;
+  g_autoptr(AugurReplay) replay = NULL;
+  g_autoptr(AugurImage) out = NULL;
+  AugurShape shape;
+  AugurRng rng;
+
+  g_return_val_if_fail (image != NULL, NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+
+  small = fit_image (image, size);
+  shape = (AugurShape) { small->width, small->height, small->channels };
+  node = augur_node_new_transform (info);
+  augur_rng_init (&rng, THUMB_SEED);
+  replay = augur_node_sample_forced (node, &shape, &rng);
+  out = augur_node_apply (node, small, replay);
+
+  if (out->channels == 1)
+    return augur_image_convert (out, 3);
+  return g_steal_pointer (&out);
+}
+
+static GdkTexture *
+texture_for_image (const AugurImage *image)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize row = (gsize) image->width * image->channels;
+  guint8 *data = g_malloc (row * image->height);
+
+  for (int y = 0; y < image->height; y++)
+    memcpy (data + row * y, augur_image_row (image, y), row);
+  bytes = g_bytes_new_take (data, row * image->height);
+
+  return gdk_memory_texture_new (image->width, image->height,
+                                 image->channels == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                 bytes, row);
+}
+
+typedef struct
+{
+  AugurImage *image;
+  guint generation;
+} ThumbJob;
+
+static void
+thumb_job_free (ThumbJob *job)
+{
+  g_clear_pointer (&job->image, augur_image_unref);
+  g_free (job);
+}
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ThumbJob *job = task_data;
+  g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func (g_object_unref);
+  const AugurTransformInfo *const *list;
+  g_autoptr(AugurImage) source = NULL;
+  guint n;
+
+  source = job->image ? fit_image (job->image, THUMB_SIZE)
+                      : augur_step_chooser_default_image (THUMB_SIZE);
+  list = augur_transforms_list (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurImage) thumb = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      thumb = augur_step_chooser_render_thumbnail (source, list[i]->name, THUMB_SIZE);
+      g_ptr_array_add (textures, texture_for_image (thumb));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&textures), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+render_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AugurStepChooser *self = AUGUR_STEP_CHOOSER (object);
+  ThumbJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) textures = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (textures == NULL || job->generation != self->generation)
+    return;
+
+  self->n_thumbnails = 0;
+  for (guint i = 0; i < textures->len && i < self->pictures->len; i++)
+    {
+      gtk_picture_set_paintable (GTK_PICTURE (self->pictures->pdata[i]),
+                                 GDK_PAINTABLE (textures->pdata[i]));
+      self->n_thumbnails++;
+    }
+}
+
+void
+augur_step_chooser_update_thumbnails (AugurStepChooser *self)
+{
+  g_autoptr(GTask) task = NULL;
+  ThumbJob *job;
+
+  g_return_if_fail (AUGUR_IS_STEP_CHOOSER (self));
+
+  if (!self->thumbs_dirty)
+    return;
+  self->thumbs_dirty = FALSE;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  job = g_new0 (ThumbJob, 1);
+  job->image = self->image ? augur_image_ref (self->image) : NULL;
+  job->generation = ++self->generation;
+
+  task = g_task_new (self, self->cancellable, render_done, NULL);
+  g_task_set_source_tag (task, augur_step_chooser_update_thumbnails);
+  g_task_set_task_data (task, job, (GDestroyNotify) thumb_job_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+void
+augur_step_chooser_set_image (AugurStepChooser *self,
+                              AugurImage       *image)
+{
+  g_return_if_fail (AUGUR_IS_STEP_CHOOSER (self));
+
+  if (image == self->image)
+    return;
+  g_clear_pointer (&self->image, augur_image_unref);
+  if (image)
+    self->image = augur_image_ref (image);
+  self->thumbs_dirty = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    augur_step_chooser_update_thumbnails (self);
+}
+
+guint
+augur_step_chooser_get_n_thumbnails (AugurStepChooser *self)
+{
+  g_return_val_if_fail (AUGUR_IS_STEP_CHOOSER (self), 0);
+  return self->n_thumbnails;
+}
+
+/* The list ------------------------------------------------------------------------- */
+
+static GtkWidget *
+make_row (const char *type_name,
+          const char *category,
+          const char *label,
+          const char *description,
+          GtkWidget  *image)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (label);
+  GtkWidget *desc = gtk_label_new (description);
+  g_autofree char *search = g_strdup_printf ("%s %s %s %s", label, type_name, description, category);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+
+  gtk_widget_set_valign (image, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), image);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (desc), 0);
+  gtk_label_set_wrap (GTK_LABEL (desc), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (desc), 40);
+  gtk_label_set_width_chars (GTK_LABEL (desc), 34);
+  gtk_widget_add_css_class (desc, "dim-label");
+  gtk_widget_add_css_class (desc, "caption");
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (text), title);
+  gtk_box_append (GTK_BOX (text), desc);
+  gtk_box_append (GTK_BOX (box), text);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_tooltip_text (row, type_name);
+  g_object_set_data_full (G_OBJECT (row), "type-name", g_strdup (type_name), g_free);
+  g_object_set_data (G_OBJECT (row), "category", (gpointer) category);
+  g_object_set_data_full (G_OBJECT (row), "search", g_utf8_casefold (search, -1), g_free);
+  return row;
+}
+
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  const char *category = g_object_get_data (G_OBJECT (row), "category");
+  const char *previous = before ? g_object_get_data (G_OBJECT (before), "category") : NULL;
+  GtkWidget *header;
+
+  if (previous && g_str_equal (previous, category))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_label_new (category);
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_widget_set_margin_top (header, before ? 12 : 6);
+  gtk_widget_set_margin_bottom (header, 4);
+  gtk_widget_set_margin_start (header, 8);
+  gtk_list_box_row_set_header (row, header);
+}
+
+static gboolean
+filter_func (GtkListBoxRow *row,
+             gpointer       user_data)
+{
+  AugurStepChooser *self = user_data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search));
+  const char *haystack = g_object_get_data (G_OBJECT (row), "search");
+  g_autofree char *needle = NULL;
+  g_auto(GStrv) words = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+
+  needle = g_utf8_casefold (text, -1);
+  words = g_strsplit_set (needle, " \t", -1);
+  for (guint i = 0; words[i]; i++)
+    if (*words[i] && strstr (haystack, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+search_changed_cb (GtkSearchEntry   *entry,
+                   AugurStepChooser *self)
+{
+  gtk_list_box_invalidate_filter (GTK_LIST_BOX (self->list));
+  gtk_list_box_invalidate_headers (GTK_LIST_BOX (self->list));
+}
+
+static void
+row_activated_cb (GtkListBox       *list,
+                  GtkListBoxRow    *row,
+                  AugurStepChooser *self)
+{
+  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (row), "type-name"));
+
+  gtk_popover_popdown (GTK_POPOVER (self));
+  g_signal_emit (self, signals[CHOSEN], 0, name);
+}
+
+static GtkListBoxRow *
+first_visible_row (AugurStepChooser *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (self->list);
+       child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child) &&
+        filter_func (GTK_LIST_BOX_ROW (child), self))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+guint
+augur_step_chooser_get_n_visible (AugurStepChooser *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (AUGUR_IS_STEP_CHOOSER (self), 0);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->list);
+       child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && filter_func (GTK_LIST_BOX_ROW (child), self))
+      n++;
+  return n;
+}
+
+void
+augur_step_chooser_set_search (AugurStepChooser *self,
+                               const char       *text)
+{
+  g_return_if_fail (AUGUR_IS_STEP_CHOOSER (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search), text ? text : "");
+  search_changed_cb (GTK_SEARCH_ENTRY (self->search), self);
+}
+
+static void
+search_activate_cb (GtkSearchEntry   *entry,
+                    AugurStepChooser *self)
+{
+  GtkListBoxRow *row = first_visible_row (self);
+
+  if (row)
+    row_activated_cb (GTK_LIST_BOX (self->list), row, self);
+}
+
+static void
+stop_search_cb (GtkSearchEntry   *entry,
+                AugurStepChooser *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self));
+}
+
+static void
+populate (AugurStepChooser *self)
+{
+  const char *const *categories = augur_transform_categories ();
+  const AugurTransformInfo *const *list;
+  guint n;
+  g_autofree GtkWidget **pictures = NULL;
+
+  list = augur_transforms_list (&n);
+  pictures = g_new0 (GtkWidget *, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *picture = gtk_picture_new ();
+
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_widget_set_size_request (picture, 48, 48);
+      gtk_widget_add_css_class (picture, "augur-thumbnail");
+      pictures[i] = picture;
+      g_ptr_array_add (self->pictures, picture);
+    }
+
+  /* By category in the registry's order, then anything in a category the
+   * list does not name. */
+  for (guint c = 0; categories[c]; c++)
+    for (guint i = 0; i < n; i++)
+      if (g_strcmp0 (list[i]->category, categories[c]) == 0)
+        gtk_list_box_append (GTK_LIST_BOX (self->list),
+                             make_row (list[i]->name, list[i]->category, list[i]->label,
+                                       list[i]->description, pictures[i]));
+  for (guint i = 0; i < n; i++)
+    if (gtk_widget_get_parent (pictures[i]) == NULL)
+      gtk_list_box_append (GTK_LIST_BOX (self->list),
+                           make_row (list[i]->name, list[i]->category ? list[i]->category : "Other",
+                                     list[i]->label, list[i]->description, pictures[i]));
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (groups[i].icon);
+
+      gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+      gtk_widget_set_size_request (icon, 48, 48);
+      gtk_widget_add_css_class (icon, "augur-thumbnail");
+      gtk_list_box_append (GTK_LIST_BOX (self->list),
+                           make_row (groups[i].name, GROUPS_TITLE, groups[i].label,
+                                     groups[i].description, icon));
+    }
+}
+
+static void
+augur_step_chooser_show (GtkWidget *widget)
+{
+  AugurStepChooser *self = AUGUR_STEP_CHOOSER (widget);
+
+  GTK_WIDGET_CLASS (augur_step_chooser_parent_class)->show (widget);
+
+  augur_step_chooser_update_thumbnails (self);
+  gtk_widget_grab_focus (self->search);
+}
+
+static void
+augur_step_chooser_dispose (GObject *object)
+{
+  AugurStepChooser *self = AUGUR_STEP_CHOOSER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (augur_step_chooser_parent_class)->dispose (object);
+}
+
+static void
+augur_step_chooser_finalize (GObject *object)
+{
+  AugurStepChooser *self = AUGUR_STEP_CHOOSER (object);
+
+  g_clear_pointer (&self->image, augur_image_unref);
+  g_clear_pointer (&self->pictures, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (augur_step_chooser_parent_class)->finalize (object);
+}
+
+static void
+augur_step_chooser_class_init (AugurStepChooserClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = augur_step_chooser_dispose;
+  object_class->finalize = augur_step_chooser_finalize;
+  widget_class->show = augur_step_chooser_show;
+
+  /**
+   * AugurStepChooser::chosen:
+   * @type_name: a transform's name or a group kind ("OneOf", ...)
+   */
+  signals[CHOSEN] =
+    g_signal_new ("chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+augur_step_chooser_init (AugurStepChooser *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *placeholder = gtk_label_new ("No matching transform");
+
+  self->pictures = g_ptr_array_new ();
+  self->thumbs_dirty = TRUE;
+
+  self->search = gtk_search_entry_new ();
+  g_object_set (self->search, "placeholder-text", "Search transforms", NULL);
+  g_signal_connect (self->search, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect (self->search, "activate", G_CALLBACK (search_activate_cb), self);
+  g_signal_connect (self->search, "stop-search", G_CALLBACK (stop_search_cb), self);
+  gtk_box_append (GTK_BOX (box), self->search);
+
+  self->list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
+  gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (self->list), TRUE);
+  gtk_list_box_set_header_func (GTK_LIST_BOX (self->list), header_func, NULL, NULL);
+  gtk_list_box_set_filter_func (GTK_LIST_BOX (self->list), filter_func, self, NULL);
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 24);
+  gtk_widget_set_margin_bottom (placeholder, 24);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->list), placeholder);
+  gtk_widget_add_css_class (self->list, "navigation-sidebar");
+  g_signal_connect (self->list, "row-activated", G_CALLBACK (row_activated_cb), self);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 520);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 200);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list);
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (self->search), box);
+  gtk_popover_set_child (GTK_POPOVER (self), box);
+
+  populate (self);
+}
+
+GtkWidget *
+augur_step_chooser_new (void)
+{
+  return g_object_new (AUGUR_TYPE_STEP_CHOOSER, NULL);
+}
