@@ -468,7 +468,10 @@ augur_runner_collect_inputs (const char * const  *paths,
       GStatBuf st;
 
       if (g_stat (path, &st) != 0)
-        return set_errno_error (error, errno, path, NULL), NULL;
+        {
+          set_errno_error (error, errno, path, NULL);
+          return NULL;
+        }
 
       if (S_ISDIR (st.st_mode))
         {
@@ -978,7 +981,10 @@ augur_runner_new_replay (const char  *manifest,
 
   runner->replay_file = g_fopen (manifest, "rb");
   if (runner->replay_file == NULL)
-    return set_errno_error (error, errno, manifest, NULL), NULL;
+    {
+      set_errno_error (error, errno, manifest, NULL);
+      return NULL;
+    }
 
   /* Count the lines first, for the progress. */
   while ((c = getc (runner->replay_file)) != EOF)
