@@ -1,0 +1,903 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-editor"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "augur-error.h"
+#include "augur-param-control.h"
+#include "augur-pipeline-editor.h"
+#include "augur-pipeline-ops.h"
+#include "augur-range-slider.h"
+#include "augur-recipe.h"
+#include "augur-step-chooser.h"
+
+/* Helpers ---------------------------------------------------------------------------- */
+
+static void
+pump (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  AugurPipelineEditor *editor;
+  guint n_changed;
+  guint n_selection;
+  char *last_description;
+  gboolean last_mergeable;
+} Fixture;
+
+static void
+changed_cb (AugurPipelineEditor *editor,
+            const char          *description,
+            gboolean             mergeable,
+            Fixture             *f)
+{
+  f->n_changed++;
+  g_free (f->last_description);
+  f->last_description = g_strdup (description);
+  f->last_mergeable = mergeable;
+}
+
+static void
+selection_cb (AugurPipelineEditor *editor,
+              Fixture             *f)
+{
+  f->n_selection++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 480, 800);
+  f->editor = AUGUR_PIPELINE_EDITOR (augur_pipeline_editor_new ());
+  g_object_ref_sink (f->editor);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->editor));
+  g_signal_connect (f->editor, "changed", G_CALLBACK (changed_cb), f);
+  g_signal_connect (f->editor, "selection-changed", G_CALLBACK (selection_cb), f);
+  gtk_window_present (GTK_WINDOW (f->window));
+  pump ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_signal_handlers_disconnect_by_data (f->editor, f);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  pump ();
+  /* The editor, its rows and controls go away with no reference left. */
+  g_assert_finalize_object (f->editor);
+  g_free (f->last_description);
+}
+
+static char *
+node_json (const AugurNode *node)
+{
+  g_autoptr(JsonNode) json = augur_node_to_json (node);
+
+  return augur_json_to_string (json, FALSE);
+}
+
+static void
+assert_pipeline (Fixture         *f,
+                 const AugurNode *expected)
+{
+  const AugurNode *actual = augur_pipeline_editor_get_pipeline (f->editor);
+
+  if (!augur_node_equal (actual, expected))
+    {
+      g_autofree char *a = node_json (actual);
+      g_autofree char *e = node_json (expected);
+
+      g_test_message ("pipeline %s, expected %s", a, e);
+      g_assert_not_reached ();
+    }
+}
+
+static AugurNode *
+transform (const char *name,
+           double      p)
+{
+  const AugurTransformInfo *info = augur_transform_lookup (name);
+  AugurNode *node;
+
+  g_assert_nonnull (info);
+  node = augur_node_new_transform (info);
+  node->p = p;
+  return node;
+}
+
+static AugurNode *
+group (AugurNodeKind kind,
+       double        p,
+       ...)
+{
+  AugurNode *node = augur_node_new_group (kind);
+  AugurNode *child;
+  va_list args;
+
+  node->p = p;
+  va_start (args, p);
+  while ((child = va_arg (args, AugurNode *)))
+    augur_node_append (node, child);
+  va_end (args);
+  return node;
+}
+
+static void
+collect_controls (GtkWidget *widget,
+                  GPtrArray *out)
+{
+  if (AUGUR_IS_PARAM_CONTROL (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    collect_controls (child, out);
+}
+
+static AugurParamControl *
+find_control (Fixture    *f,
+              const char *path,
+              const char *param)
+{
+  GtkWidget *row = augur_pipeline_editor_get_row (f->editor, path);
+  g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+
+  g_assert_nonnull (row);
+  collect_controls (row, controls);
+  for (guint i = 0; i < controls->len; i++)
+    if (g_str_equal (augur_param_control_get_spec (controls->pdata[i])->name, param))
+      return controls->pdata[i];
+  return NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+add_at_end (Fixture    *f,
+            const char *type_name)
+{
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  augur_pipeline_editor_add_step (f->editor, type_name);
+}
+
+/* The range slider -------------------------------------------------------------------- */
+
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+static void
+test_range_slider_keys (void)
+{
+  GtkWidget *slider = augur_range_slider_new (0, 10, 1);
+  AugurRangeSlider *s = AUGUR_RANGE_SLIDER (slider);
+  guint changes = 0;
+  double lower, upper;
+
+  g_object_ref_sink (slider);
+  g_signal_connect (slider, "value-changed", G_CALLBACK (count_cb), &changes);
+
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (slider)), ==,
+                   GTK_ACCESSIBLE_ROLE_SLIDER);
+
+  /* Programmatic changes do not count as the user's. */
+  augur_range_slider_set_values (s, 2, 5);
+  g_assert_cmpuint (changes, ==, 0);
+  g_object_get (slider, "lower", &lower, "upper", &upper, NULL);
+  g_assert_cmpfloat (lower, ==, 2);
+  g_assert_cmpfloat (upper, ==, 5);
+
+  augur_range_slider_set_active_handle (s, AUGUR_RANGE_SLIDER_LOWER);
+  g_assert_true (augur_range_slider_handle_key (s, GDK_KEY_Right, 0));
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, 3);
+  g_assert_cmpuint (changes, ==, 1);
+  augur_range_slider_handle_key (s, GDK_KEY_Left, 0);
+  augur_range_slider_handle_key (s, GDK_KEY_Down, 0);
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, 1);
+  augur_range_slider_handle_key (s, GDK_KEY_Home, 0);
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, 0);
+  g_assert_cmpuint (changes, ==, 4);
+  /* At the limit nothing moves and nothing is announced. */
+  augur_range_slider_handle_key (s, GDK_KEY_Left, 0);
+  g_assert_cmpuint (changes, ==, 4);
+
+  /* The lower handle stops at the upper one. */
+  augur_range_slider_handle_key (s, GDK_KEY_Page_Up, 0);
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, 5);
+  g_assert_cmpfloat (augur_range_slider_get_upper (s), ==, 5);
+
+  augur_range_slider_set_active_handle (s, AUGUR_RANGE_SLIDER_UPPER);
+  augur_range_slider_handle_key (s, GDK_KEY_End, 0);
+  g_assert_cmpfloat (augur_range_slider_get_upper (s), ==, 10);
+  augur_range_slider_handle_key (s, GDK_KEY_Page_Down, 0);
+  g_assert_cmpfloat (augur_range_slider_get_upper (s), ==, 5);
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, 5);
+  augur_range_slider_handle_key (s, GDK_KEY_Up, 0);
+  g_assert_cmpfloat (augur_range_slider_get_upper (s), ==, 6);
+
+  /* Keys it does not use go on to others. */
+  g_assert_false (augur_range_slider_handle_key (s, GDK_KEY_a, 0));
+  g_assert_false (augur_range_slider_handle_key (s, GDK_KEY_Up, GDK_ALT_MASK));
+
+  /* Limits clamp the values; steps snap them. */
+  augur_range_slider_set_limits (s, 0, 4);
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, 4);
+  g_assert_cmpfloat (augur_range_slider_get_upper (s), ==, 4);
+  augur_range_slider_set_limits (s, -1, 1);
+  augur_range_slider_set_step (s, 0.25);
+  augur_range_slider_set_values (s, -1, 1);
+  augur_range_slider_set_active_handle (s, AUGUR_RANGE_SLIDER_LOWER);
+  augur_range_slider_handle_key (s, GDK_KEY_Right, 0);
+  g_assert_cmpfloat (augur_range_slider_get_lower (s), ==, -0.75);
+
+  g_assert_finalize_object (slider);
+}
+
+/* Controls for the whole registry ---------------------------------------------------------- */
+
+static void
+test_every_transform (Fixture       *f,
+                      gconstpointer  data)
+{
+  guint n;
+  const AugurTransformInfo *const *list = augur_transforms_list (&n);
+  const AugurNode *pipeline;
+
+  g_assert_cmpuint (n, >, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%u", i);
+      g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+      GtkWidget *row;
+
+      add_at_end (f, list[i]->name);
+      augur_pipeline_editor_set_expanded (f->editor, path, TRUE);
+      pump ();
+
+      row = augur_pipeline_editor_get_row (f->editor, path);
+      g_assert_true (ADW_IS_EXPANDER_ROW (row));
+      g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+      collect_controls (row, controls);
+      /* One control per declared parameter, in the declared order. */
+      g_assert_cmpuint (controls->len, ==, list[i]->n_params);
+      for (guint j = 0; j < controls->len; j++)
+        g_assert_true (augur_param_control_get_spec (controls->pdata[j]) == &list[i]->params[j]);
+    }
+
+  pipeline = augur_pipeline_editor_get_pipeline (f->editor);
+  g_assert_cmpuint (pipeline->children->len, ==, n);
+  g_assert_cmpuint (f->n_changed, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const AugurNode *child = pipeline->children->pdata[i];
+
+      g_assert_true (child->info == list[i]);
+      g_assert_cmpfloat (child->p, ==, list[i]->default_p);
+    }
+
+  /* Drawn on screen as well, all of them expanded. */
+  gtk_widget_queue_draw (f->window);
+  wait_ms (50);
+}
+
+/* Parameters --------------------------------------------------------------------------- */
+
+static void
+test_set_param (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) good = json_from_string ("[-0.1, 0.3]", NULL);
+  g_autoptr(JsonNode) wide = json_from_string ("[-5, 0.3]", NULL);
+  g_autoptr(JsonNode) reversed = json_from_string ("[0.3, -0.1]", NULL);
+  g_autoptr(JsonNode) half = json_from_string ("0.25", NULL);
+  g_autoptr(JsonNode) too_big = json_from_string ("1.5", NULL);
+  const AugurTransformInfo *info = augur_transform_lookup ("RandomBrightnessContrast");
+  int index = augur_transform_param_index (info, "brightness_limit");
+  const AugurNode *node;
+  AugurParamControl *control;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  add_at_end (f, "HorizontalFlip");
+  add_at_end (f, "RandomBrightnessContrast");
+  augur_pipeline_editor_set_expanded (f->editor, "1", TRUE);
+  pump ();
+  node = augur_pipeline_editor_get_pipeline (f->editor)->children->pdata[1];
+  f->n_changed = 0;
+
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "1", "brightness_limit", good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+  g_assert_false (f->last_mergeable);
+  g_assert_nonnull (strstr (f->last_description, info->params[index].label));
+  g_assert_cmpfloat (node->params[index].v[0], ==, -0.1);
+  g_assert_cmpfloat (node->params[index].v[1], ==, 0.3);
+
+  /* The expanded control shows the new value. */
+  control = find_control (f, "1", "brightness_limit");
+  g_assert_nonnull (control);
+  g_assert_cmpfloat (augur_param_control_get_value (control)->v[0], ==, -0.1);
+  g_assert_cmpfloat (augur_param_control_get_value (control)->v[1], ==, 0.3);
+
+  /* Refused values leave the pipeline alone and announce nothing. */
+  before = node_json (augur_pipeline_editor_get_pipeline (f->editor));
+  g_assert_false (augur_pipeline_editor_set_param (f->editor, "1", "brightness_limit", wide, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+  g_clear_error (&error);
+  g_assert_false (augur_pipeline_editor_set_param (f->editor, "1", "brightness_limit", reversed, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+  g_clear_error (&error);
+  g_assert_false (augur_pipeline_editor_set_param (f->editor, "1", "no_such_thing", good, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (augur_pipeline_editor_set_param (f->editor, "7", "brightness_limit", good, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (augur_pipeline_editor_set_param (f->editor, "1", "p", too_big, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  after = node_json (augur_pipeline_editor_get_pipeline (f->editor));
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+
+  /* p is a parameter too. */
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "p", half, &error));
+  g_assert_cmpfloat (((AugurNode *) augur_pipeline_editor_get_pipeline (f->editor)->children->pdata[0])->p, ==, 0.25);
+  g_assert_cmpuint (f->n_changed, ==, 2);
+}
+
+static void
+test_control_edits (Fixture       *f,
+                    gconstpointer  data)
+{
+  const AugurTransformInfo *info = augur_transform_lookup ("RandomBrightnessContrast");
+  int index = augur_transform_param_index (info, "brightness_limit");
+  const AugurNode *node;
+  AugurParamControl *control;
+  AugurValue v;
+
+  add_at_end (f, "RandomBrightnessContrast");
+  augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
+  pump ();
+  node = augur_pipeline_editor_get_pipeline (f->editor)->children->pdata[0];
+  control = find_control (f, "0", "brightness_limit");
+  g_assert_nonnull (control);
+  f->n_changed = 0;
+
+  /* A drag: the first edit starts an undo step, the next ones merge into it. */
+  v = node->params[index];
+  v.v[1] = 0.25;
+  g_signal_emit_by_name (control, "edited", &v);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+  g_assert_false (f->last_mergeable);
+  v.v[1] = 0.3;
+  g_signal_emit_by_name (control, "edited", &v);
+  g_assert_cmpuint (f->n_changed, ==, 2);
+  g_assert_true (f->last_mergeable);
+  g_assert_cmpfloat (node->params[index].v[1], ==, 0.3);
+
+  /* Beyond the hard limit: refused before it reaches the pipeline, and the
+   * control goes back to the pipeline's value. */
+  v.v[1] = 3;
+  g_signal_emit_by_name (control, "edited", &v);
+  g_assert_cmpuint (f->n_changed, ==, 2);
+  g_assert_cmpfloat (node->params[index].v[1], ==, 0.3);
+  g_assert_cmpfloat (augur_param_control_get_value (control)->v[1], ==, 0.3);
+
+  /* Another control is another undo step. */
+  {
+    AugurParamControl *contrast = find_control (f, "0", "contrast_limit");
+    AugurValue c = *augur_param_control_get_value (contrast);
+
+    c.v[0] = -0.1;
+    g_signal_emit_by_name (contrast, "edited", &c);
+    g_assert_cmpuint (f->n_changed, ==, 3);
+    g_assert_false (f->last_mergeable);
+  }
+}
+
+static void
+test_enabled (Fixture       *f,
+              gconstpointer  data)
+{
+  const AugurNode *pipeline;
+  GtkWidget *row;
+
+  add_at_end (f, "HorizontalFlip");
+  add_at_end (f, "VerticalFlip");
+  pipeline = augur_pipeline_editor_get_pipeline (f->editor);
+  row = augur_pipeline_editor_get_row (f->editor, "1");
+  f->n_changed = 0;
+
+  augur_pipeline_editor_set_enabled (f->editor, "1", FALSE);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+  g_assert_false (((AugurNode *) pipeline->children->pdata[1])->enabled);
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (row)));
+  g_assert_cmpfloat (augur_pipeline_effective_p (pipeline, "1"), ==, 0);
+
+  /* Again: nothing changes, nothing is announced. */
+  augur_pipeline_editor_set_enabled (f->editor, "1", FALSE);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+
+  augur_pipeline_editor_set_enabled (f->editor, "1", TRUE);
+  g_assert_cmpuint (f->n_changed, ==, 2);
+  g_assert_true (((AugurNode *) pipeline->children->pdata[1])->enabled);
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (row)));
+
+  /* The row's switch is the same switch. */
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
+  g_assert_cmpuint (f->n_changed, ==, 3);
+  g_assert_false (((AugurNode *) pipeline->children->pdata[1])->enabled);
+}
+
+/* Structure ----------------------------------------------------------------------------- */
+
+static void
+activate (Fixture    *f,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->editor), action, parameter));
+  pump ();
+}
+
+static void
+assert_selected (Fixture    *f,
+                 const char *expected)
+{
+  g_autofree char *path = augur_pipeline_editor_dup_selected_path (f->editor);
+
+  g_assert_cmpstr (path, ==, expected);
+}
+
+static void
+test_structure (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(AugurNode) expected = NULL;
+
+  add_at_end (f, "HorizontalFlip");
+  add_at_end (f, "VerticalFlip");
+  add_at_end (f, "RandomBrightnessContrast");
+  assert_selected (f, "2");
+
+  /* Remove: the next step is selected. */
+  augur_pipeline_editor_select_path (f->editor, "1");
+  f->n_changed = 0;
+  activate (f, "editor.remove", NULL);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "1");
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* Duplicate: the copy follows and is selected. */
+  augur_pipeline_editor_select_path (f->editor, "0");
+  activate (f, "editor.duplicate", NULL);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "1");
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* Move up and down; the selection follows the step. */
+  augur_pipeline_editor_select_path (f->editor, "2");
+  activate (f, "editor.move-up", NULL);
+  assert_selected (f, "1");
+  activate (f, "editor.move-up", NULL);
+  assert_selected (f, "0");
+  /* At the top already: nothing moves. */
+  f->n_changed = 0;
+  gtk_widget_activate_action_variant (GTK_WIDGET (f->editor), "editor.move-up", NULL);
+  g_assert_cmpuint (f->n_changed, ==, 0);
+  assert_selected (f, "0");
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("RandomBrightnessContrast", 0.5),
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("HorizontalFlip", 0.5), NULL);
+  assert_pipeline (f, expected);
+  g_clear_pointer (&expected, augur_node_free);
+  activate (f, "editor.move-down", NULL);
+  assert_selected (f, "1");
+
+  /* Group two selected steps into a OneOf, where the first was. */
+  augur_pipeline_editor_select_path (f->editor, "0");
+  augur_pipeline_editor_extend_selection (f->editor, "2");
+  activate (f, "editor.group", g_variant_new_string ("OneOf"));
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    group (AUGUR_NODE_ONE_OF, 1,
+                           transform ("HorizontalFlip", 0.5),
+                           transform ("HorizontalFlip", 0.5), NULL),
+                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "0");
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* Alt+Up at the top of a group takes the step out of it. */
+  augur_pipeline_editor_select_path (f->editor, "0.0");
+  activate (f, "editor.move-up", NULL);
+  assert_selected (f, "0");
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    group (AUGUR_NODE_ONE_OF, 1,
+                           transform ("HorizontalFlip", 0.5), NULL),
+                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  assert_pipeline (f, expected);
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* Ungroup puts the children back in the group's place. */
+  augur_pipeline_editor_select_path (f->editor, "1");
+  activate (f, "editor.ungroup", NULL);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "1");
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* A single selected step grouped into a SomeOf; an added step lands
+   * after the selection. */
+  augur_pipeline_editor_select_path (f->editor, "2");
+  activate (f, "editor.group", g_variant_new_string ("SomeOf"));
+  augur_pipeline_editor_select_path (f->editor, "2.0");
+  augur_pipeline_editor_add_step (f->editor, "VerticalFlip");
+  assert_selected (f, "2.1");
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("HorizontalFlip", 0.5),
+                    group (AUGUR_NODE_SOME_OF, 1,
+                           transform ("RandomBrightnessContrast", 0.5),
+                           transform ("VerticalFlip", 0.5), NULL), NULL);
+  assert_pipeline (f, expected);
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* Removing a group removes what it holds. */
+  augur_pipeline_editor_select_path (f->editor, "2");
+  activate (f, "editor.remove", NULL);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("HorizontalFlip", 0.5), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "1");
+
+  /* Actions follow the selection. */
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  g_assert_null (augur_pipeline_editor_dup_selected_path (f->editor));
+  g_assert_false (gtk_widget_activate_action_variant (GTK_WIDGET (f->editor), "editor.nothing", NULL));
+}
+
+static void
+test_selection (Fixture       *f,
+                gconstpointer  data)
+{
+  add_at_end (f, "HorizontalFlip");
+  add_at_end (f, "VerticalFlip");
+  f->n_selection = 0;
+
+  augur_pipeline_editor_select_path (f->editor, "0");
+  g_assert_cmpuint (f->n_selection, ==, 1);
+  assert_selected (f, "0");
+  g_assert_true (gtk_widget_has_css_class (augur_pipeline_editor_get_row (f->editor, "0"), "augur-selected"));
+  g_assert_false (gtk_widget_has_css_class (augur_pipeline_editor_get_row (f->editor, "1"), "augur-selected"));
+
+  /* Selecting the same again is no change. */
+  augur_pipeline_editor_select_path (f->editor, "0");
+  g_assert_cmpuint (f->n_selection, ==, 1);
+
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  g_assert_cmpuint (f->n_selection, ==, 2);
+  assert_selected (f, NULL);
+}
+
+/* Effective probability ------------------------------------------------------------------ */
+
+static void
+test_effective_probability (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(AugurNode) pipeline = NULL;
+  AugurNode *some_of, *with_replacement;
+  const struct { const char *path; double p; const char *label; } cases[] = {
+    { "0",   0.5,                     "50%" },   /* OneOf p 0.5 */
+    { "0.0", 0.5 * 0.2 / 0.8,         "12.5%" }, /* weight 0.2 of 0.8 */
+    { "0.1", 0.5 * 0.6 / 0.8,         "37.5%" }, /* own p ignored: a weight */
+    { "1",   0.8,                     "80%" },
+    { "1.0", 0.8 * 1.0 * 0.5,         "40%" },   /* n = 2 of the 2 enabled */
+    { "1.1", 0.8 * 1.0 * 1.0,         "80%" },
+    { "1.2", 0,                       "0%" },    /* disabled */
+    { "2",   1,                       "100%" },
+    { "2.0", (1 - 4.0 / 9.0) * 0.5,   "27.8%" }, /* with replacement: 1 - (2/3)^2 */
+    { "2.2", (1 - 4.0 / 9.0) * 1.0,   "55.6%" },
+    { "3",   0.5,                     "50%" },
+    { "3.0", 0.5,                     "50%" },   /* SomeOf p 1 inside Sequential p 0.5 */
+    { "3.0.1", 0.5 * (1.0 / 3.0) * 1.0, "16.7%" }, /* n = 1 of 3 */
+  };
+
+  some_of = group (AUGUR_NODE_SOME_OF, 0.8,
+                   transform ("HorizontalFlip", 0.5),
+                   transform ("VerticalFlip", 1.0),
+                   transform ("RandomBrightnessContrast", 1.0), NULL);
+  some_of->n = 2;
+  ((AugurNode *) some_of->children->pdata[2])->enabled = FALSE;
+  with_replacement = group (AUGUR_NODE_RANDOM_ORDER, 1,
+                            transform ("HorizontalFlip", 0.5),
+                            transform ("VerticalFlip", 0.5),
+                            transform ("RandomBrightnessContrast", 1.0), NULL);
+  with_replacement->n = 2;
+  with_replacement->replace = TRUE;
+  pipeline = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    group (AUGUR_NODE_ONE_OF, 0.5,
+                           transform ("HorizontalFlip", 0.2),
+                           transform ("VerticalFlip", 0.6), NULL),
+                    some_of,
+                    with_replacement,
+                    group (AUGUR_NODE_SEQUENTIAL, 0.5,
+                           group (AUGUR_NODE_SOME_OF, 1,
+                                  transform ("HorizontalFlip", 1.0),
+                                  transform ("VerticalFlip", 1.0),
+                                  transform ("RandomBrightnessContrast", 1.0), NULL), NULL),
+                    NULL);
+
+  augur_pipeline_editor_set_pipeline (f->editor, pipeline);
+  g_assert_cmpuint (f->n_changed, ==, 0);
+  pump ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *row = augur_pipeline_editor_get_row (f->editor, cases[i].path);
+      GtkWidget *label = NULL;
+
+      g_test_message ("step %s", cases[i].path);
+      g_assert_cmpfloat_with_epsilon (augur_pipeline_effective_p (augur_pipeline_editor_get_pipeline (f->editor),
+                                                                  cases[i].path),
+                                      cases[i].p, 1e-12);
+      g_assert_nonnull (row);
+      /* The row shows the number in its probability badge. */
+      {
+        g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+        g_ptr_array_add (stack, row);
+        while (stack->len > 0 && label == NULL)
+          {
+            GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+            if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "augur-eff"))
+              label = w;
+            for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+              g_ptr_array_add (stack, c);
+          }
+      }
+      g_assert_nonnull (label);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, cases[i].label);
+    }
+
+  /* The SomeOf nested in the Sequential: n = 1 of 3 gives every child a third
+   * of the group's chances. */
+  g_assert_cmpfloat_with_epsilon (augur_pipeline_effective_p (augur_pipeline_editor_get_pipeline (f->editor), "3.0.1"),
+                                  0.5 / 3, 1e-12);
+}
+
+/* The pipeline in and out ------------------------------------------------------------------ */
+
+static void
+test_set_pipeline (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(AugurNode) pipeline = group (AUGUR_NODE_SEQUENTIAL, 1,
+                                         transform ("HorizontalFlip", 0.3),
+                                         group (AUGUR_NODE_ONE_OF, 0.7,
+                                                transform ("VerticalFlip", 1), NULL), NULL);
+  GtkWidget *stack = find_named (GTK_WIDGET (f->editor), "editor-stack");
+
+  /* Empty: the status page with its Add Step button. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+  g_assert_true (gtk_widget_get_mapped (find_descendant (GTK_WIDGET (f->editor), ADW_TYPE_STATUS_PAGE)));
+
+  augur_pipeline_editor_set_pipeline (f->editor, pipeline);
+  g_assert_cmpuint (f->n_changed, ==, 0);
+  g_assert_true (augur_pipeline_editor_get_pipeline (f->editor) != pipeline);
+  assert_pipeline (f, pipeline);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
+  g_assert_nonnull (augur_pipeline_editor_get_row (f->editor, "1.0"));
+  g_assert_null (augur_pipeline_editor_get_row (f->editor, "2"));
+
+  /* The editor's copy is its own. */
+  ((AugurNode *) pipeline->children->pdata[0])->p = 0.9;
+  g_assert_false (augur_node_equal (augur_pipeline_editor_get_pipeline (f->editor), pipeline));
+
+  augur_pipeline_editor_set_pipeline (f->editor, NULL);
+  g_assert_cmpuint (augur_pipeline_editor_get_pipeline (f->editor)->children->len, ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+}
+
+/* The add-step list ------------------------------------------------------------------------ */
+
+static void
+test_step_chooser (Fixture       *f,
+                   gconstpointer  data)
+{
+  AugurStepChooser *chooser = AUGUR_STEP_CHOOSER (augur_pipeline_editor_get_step_chooser (f->editor));
+  guint n, all;
+  g_autoptr(AugurImage) image = augur_step_chooser_default_image (40);
+  g_autoptr(AugurImage) flipped = NULL;
+  gint64 deadline;
+
+  augur_transforms_list (&n);
+
+  /* Every transform, and the four groups. */
+  all = augur_step_chooser_get_n_visible (chooser);
+  g_assert_cmpuint (all, ==, n + 4);
+  augur_step_chooser_set_search (chooser, "vertical flip");
+  g_assert_cmpuint (augur_step_chooser_get_n_visible (chooser), ==, 1);
+  augur_step_chooser_set_search (chooser, "zzzz-nothing");
+  g_assert_cmpuint (augur_step_chooser_get_n_visible (chooser), ==, 0);
+  augur_step_chooser_set_search (chooser, NULL);
+  g_assert_cmpuint (augur_step_chooser_get_n_visible (chooser), ==, all);
+
+  /* Choosing adds the step. */
+  g_signal_emit_by_name (chooser, "chosen", "VerticalFlip");
+  g_assert_cmpuint (augur_pipeline_editor_get_pipeline (f->editor)->children->len, ==, 1);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+
+  /* The thumbnail renderer: a forced horizontal flip mirrors the picture. */
+  flipped = augur_step_chooser_render_thumbnail (image, "HorizontalFlip", 64);
+  g_assert_cmpint (flipped->width, ==, 40);
+  for (int y = 0; y < 40; y++)
+    for (int x = 0; x < 40; x++)
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpuint (augur_image_row (flipped, y)[3 * x + c], ==,
+                          augur_image_row (image, y)[3 * (39 - x) + c]);
+
+  /* The popover renders every thumbnail on a worker and fills them in. */
+  augur_pipeline_editor_set_thumbnail_image (f->editor, image);
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.add-step", NULL);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (augur_step_chooser_get_n_thumbnails (chooser) < n && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (augur_step_chooser_get_n_thumbnails (chooser), ==, n);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chooser)));
+  gtk_popover_popdown (GTK_POPOVER (chooser));
+  pump ();
+}
+
+/* A look at it (only with AUGUR_EDITOR_SHOW=seconds) --------------------------------- */
+
+static void
+test_show (Fixture       *f,
+           gconstpointer  data)
+{
+  const char *show = g_getenv ("AUGUR_EDITOR_SHOW");
+  g_autoptr(AugurNode) pipeline = NULL;
+  AugurNode *some_of;
+
+  if (show == NULL)
+    {
+      g_test_skip ("set AUGUR_EDITOR_SHOW=seconds to look at the editor");
+      return;
+    }
+
+  some_of = group (AUGUR_NODE_SOME_OF, 0.8,
+                   transform ("HorizontalFlip", 0.5),
+                   transform ("VerticalFlip", 1.0), NULL);
+  pipeline = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("RandomBrightnessContrast", 0.5),
+                    group (AUGUR_NODE_ONE_OF, 0.5,
+                           transform ("HorizontalFlip", 0.2),
+                           transform ("VerticalFlip", 0.6), NULL),
+                    some_of, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 460, 980);
+  augur_pipeline_editor_set_pipeline (f->editor, pipeline);
+  augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
+  augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);
+  augur_pipeline_editor_select_path (f->editor, "1.1");
+  if (g_getenv ("AUGUR_EDITOR_SHOW_ALL"))
+    {
+      guint n;
+      const AugurTransformInfo *const *list = augur_transforms_list (&n);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *path = g_strdup_printf ("%u", i + 3);
+
+          add_at_end (f, list[i]->name);
+          augur_pipeline_editor_set_expanded (f->editor, path, TRUE);
+        }
+    }
+  if (g_getenv ("AUGUR_EDITOR_SHOW_CHOOSER"))
+    gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.add-step", NULL);
+  wait_ms ((guint) (1000 * g_ascii_strtod (show, NULL)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/editor/range-slider/keys", test_range_slider_keys);
+#define ADD(path, func) \
+  g_test_add ("/editor/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("every-transform", test_every_transform);
+  ADD ("set-param", test_set_param);
+  ADD ("control-edits", test_control_edits);
+  ADD ("enabled", test_enabled);
+  ADD ("structure", test_structure);
+  ADD ("selection", test_selection);
+  ADD ("effective-probability", test_effective_probability);
+  ADD ("set-pipeline", test_set_pipeline);
+  ADD ("step-chooser", test_step_chooser);
+  ADD ("show", test_show);
+#undef ADD
+
+  return g_test_run ();
+}
