@@ -668,6 +668,62 @@ augur_warp_map (const AugurImage   *src,
   return out;
 }
 
+AugurImage *
+augur_warp_perspective (const AugurImage   *src,
+                        int                 out_width,
+                        int                 out_height,
+                        const double        inverse[9],
+                        AugurInterpolation  interp,
+                        AugurBorder         border,
+                        const AugurFill    *fill)
+{
+  AugurImage *out;
+  RowBuffers b;
+  Sampler s;
+  double shift;
+
+  if (!check_warp_args (src, out_width, out_height, interp, border))
+    return NULL;
+  g_return_val_if_fail (inverse != NULL, NULL);
+
+  sampler_init (&s, src, interp, border, fill);
+  out = augur_image_new (out_width, out_height, src->channels);
+  row_buffers_init (&b, out_width);
+  shift = s.taps == 1 ? 0.0 : -0.5;
+
+  for (int y = 0; y < out_height; y++)
+    {
+      double cy = y + 0.5;
+      double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2];
+      double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5];
+      double w = inverse[6] * 0.5 + inverse[7] * cy + inverse[8];
+
+      for (int x = 0; x < out_width; x++)
+        {
+          if (w > 1e-12)
+            {
+              double iw = 1.0 / w;
+
+              quantize (u * iw + shift, &b.rc.xi[x], &b.rc.xf[x]);
+              quantize (v * iw + shift, &b.rc.yi[x], &b.rc.yf[x]);
+            }
+          else
+            {
+              quantize (-COORD_LIMIT, &b.rc.xi[x], &b.rc.xf[x]);
+              quantize (-COORD_LIMIT, &b.rc.yi[x], &b.rc.yf[x]);
+            }
+          u += inverse[0];
+          v += inverse[3];
+          w += inverse[6];
+        }
+
+      sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
+    }
+
+  row_buffers_clear (&b);
+  return out;
+}
+
 /* Resize --------------------------------------------------------------------- */
 
 /* For each output position along one axis, `taps` input indices (clamped:
