@@ -19,6 +19,7 @@ static const char *const kind_names[] = {
 const char *
 augur_node_kind_name (AugurNodeKind kind)
 {
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
   return kind_names[kind];
 }
 

@@ -51,6 +51,9 @@ all_transforms (guint *n_out)
           g_ptr_array_add (all, (gpointer) &parts[i].table[j]);
 
       n = all->len;
+      /* NULL-terminated, so the list is never a NULL pointer (which
+       * g_once_init_leave refuses), even with no transforms at all. */
+      g_ptr_array_add (all, NULL);
       g_once_init_leave (&list, (const AugurTransformInfo **) g_ptr_array_free (all, FALSE));
     }
 
@@ -74,6 +77,8 @@ augur_transform_lookup (const char *name)
 {
   guint n;
   const AugurTransformInfo *const *list = all_transforms (&n);
+
+  g_return_val_if_fail (name != NULL, NULL);
 
   for (guint i = 0; i < n; i++)
     if (g_str_equal (list[i]->name, name))
