@@ -767,6 +767,68 @@ test_param_details (void)
   g_clear_error (&error);
 }
 
+/* The table as a whole: what the reader relies on from every entry. */
+static void
+test_registry (void)
+{
+  guint n;
+  const AugurTransformInfo *const *list = augur_transforms_list (&n);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_null (augur_transform_lookup ("NoSuchTransform"));
+  g_assert_null (augur_transform_lookup ("Sequential"));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AugurTransformInfo *info = list[i];
+      g_autoptr(AugurNode) node = NULL;
+      g_autoptr(AugurNode) read = NULL;
+      g_autoptr(JsonNode) json = NULL;
+      g_autoptr(GError) error = NULL;
+      guint n_drawn = 0;
+
+      g_assert_nonnull (info->name);
+      g_test_message ("%s", info->name);
+      /* Unique, found by name, and not the name of a group. */
+      g_assert_false (g_hash_table_contains (names, info->name));
+      g_hash_table_add (names, (gpointer) info->name);
+      g_assert_true (augur_transform_lookup (info->name) == info);
+      {
+        AugurNodeKind kind;
+
+        g_assert_false (augur_node_kind_from_name (info->name, &kind));
+      }
+      g_assert_nonnull (info->sample);
+      g_assert_nonnull (info->apply);
+      g_assert_nonnull (info->category);
+      g_assert_true (g_strv_contains (augur_transform_categories (), info->category));
+      g_assert_cmpfloat (info->default_p, >=, 0);
+      g_assert_cmpfloat (info->default_p, <=, 1);
+      for (const AugurDrawnSpec *d = info->drawn; d && d->name; d++)
+        n_drawn++;
+      g_assert_cmpuint (n_drawn, <=, AUGUR_DRAWN_MAX);
+
+      /* Every default passes the reader's own checks, and a step of
+       * defaults reads back as itself: a new step can always be saved. */
+      for (guint j = 0; j < info->n_params; j++)
+        {
+          AugurValue def;
+
+          augur_param_default (&info->params[j], &def);
+          if (!augur_param_check (&info->params[j], &def, &error))
+            g_error ("%s.%s: default refused: %s", info->name, info->params[j].name, error->message);
+          g_assert_cmpint (augur_transform_param_index (info, info->params[j].name), ==, (int) j);
+        }
+      node = augur_node_new_transform (info);
+      json = augur_node_to_json (node);
+      read = augur_node_from_json (json, "pipeline.steps[0]", &error);
+      if (read == NULL)
+        g_error ("%s: defaults do not read back: %s", info->name, error->message);
+      g_assert_true (augur_node_equal (node, read));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -785,6 +847,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &param_cases[i], test_param);
     }
   g_test_add_func ("/recipe/param-details", test_param_details);
+  g_test_add_func ("/recipe/registry", test_registry);
   g_test_add_func ("/recipe/nesting/steps", test_nesting_steps);
   g_test_add_func ("/recipe/nesting/brackets", test_nesting_brackets);
   g_test_add_func ("/recipe/size-limit", test_size_limit);
