@@ -773,6 +773,57 @@ test_apply_replay (Fixture       *fixture,
   dataset_clear (&set);
 }
 
+/* Two roots, a folder and a file elsewhere: the header lists their
+ * folders, each line its root, and a replay finds every source again. */
+static void
+test_apply_roots (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *extra_dir = path_in (fixture, "extra");
+  g_autofree char *extra = NULL;
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) header = NULL;
+  g_autoptr(JsonNode) last = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonArray *inputs;
+  guint n;
+
+  dataset_make (fixture, &set);
+  {
+    g_autoptr(AugurImage) image = make_image (100, 20, 20, 3);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (g_mkdir_with_parents (extra_dir, 0755), ==, 0);
+    extra = g_build_filename (extra_dir, "lone.png", NULL);
+    g_assert_true (augur_image_save (image, extra, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, extra, "-o", out, NULL), ==, 0);
+  lines = read_lines (manifest);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, ==, 1 + N_INPUTS + 1);
+
+  header = augur_json_parse_limited (lines[0], -1, 1 << 20, 64, NULL);
+  inputs = json_object_get_array_member (json_node_get_object (header), "inputs");
+  g_assert_cmpuint (json_array_get_length (inputs), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (inputs, 0), ==, set.in);
+  g_assert_cmpstr (json_array_get_string_element (inputs, 1), ==, extra_dir);
+
+  last = augur_json_parse_limited (lines[n - 1], -1, 1 << 20, 64, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (last), "source"), ==, "lone.png");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (last), "root"), ==, 1);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+  assert_same_images (out, again, N_INPUTS + 1);
+  dataset_clear (&set);
+}
+
 static gboolean
 has_complete_output (const char *dir)
 {
@@ -1011,6 +1062,7 @@ main (int    argc,
   g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
   g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);
   g_test_add ("/cli/apply/overlap", Fixture, NULL, fixture_setup, test_apply_overlap, fixture_teardown);
