@@ -11,8 +11,8 @@
 #include "augur-window.h"
 
 /* Renders the documentation screenshots: drives a real window with the
- * bundled samples and the default recipe through each view, and grabs the
- * screen (under Xvfb, see tools/screenshots.sh) cropped to the window.
+ * bundled samples and the default recipe through each view (under Xvfb, see
+ * tools/screenshots.sh), and renders the window as the screen would show it.
  *
  *   augur-screenshots OUTDIR
  */
@@ -80,47 +80,85 @@ all_loaded (AugurWindow *window)
   return n > 0;
 }
 
-/* Grabs the screen and keeps the window's rectangle (without the shadow of
- * the client-side decorations). The window is the only one on an Xvfb
- * screen without a window manager, so its surface sits at the origin. */
+/* Renders @native (a window or a popover) as the compositor would show it,
+ * into a texture whose origin is @x, @y in the native's coordinates. */
+static GdkTexture *
+render_native (GtkWidget *native,
+               double    *x,
+               double    *y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (native);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  graphene_rect_t bounds;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (native), gtk_widget_get_height (native));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  gsk_render_node_get_bounds (node, &bounds);
+  *x = bounds.origin.x;
+  *y = bounds.origin.y;
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (native)), node, &bounds);
+}
+
+static void
+paint_texture (cairo_t    *cr,
+               GdkTexture *texture,
+               double      x,
+               double      y)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+
+  cairo_surface_flush (surface);
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  cairo_set_source_surface (cr, surface, x, y);
+  cairo_paint (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* Renders the window in process (no window manager, pointer or tooltip gets
+ * into the picture) with @popover, if shown, composited where it sits. */
 static void
 capture (GtkWindow  *window,
+         GtkWidget  *popover,
          const char *outdir,
          const char *name)
 {
-  g_autofree char *tmp = g_build_filename (g_get_tmp_dir (), "augur-screen-XXXXXX.png", NULL);
   g_autofree char *out = g_build_filename (outdir, name, NULL);
-  const char *argv[] = { "import", "-window", "root", NULL, NULL };
-  g_autoptr(GdkPixbuf) screen = NULL;
-  g_autoptr(GdkPixbuf) cropped = NULL;
-  g_autoptr(GError) error = NULL;
-  double sx = 0, sy = 0;
-  int fd, status, width, height;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  cairo_status_t status;
+  double x, y;
 
-  fd = g_mkstemp (tmp);
-  g_assert (fd >= 0);
-  close (fd);
-  argv[3] = tmp;
+  texture = render_native (GTK_WIDGET (window), &x, &y);
+  paint_texture (cr, texture, x, y);
 
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &sx, &sy);
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
+  if (popover != NULL && gtk_widget_get_mapped (popover))
+    {
+      g_autoptr(GdkTexture) popup = NULL;
+      GdkSurface *popup_surface = gtk_native_get_surface (GTK_NATIVE (popover));
+      double wsx, wsy, psx, psy, px, py;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                     NULL, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    g_error ("import failed: %s", error->message);
+      gtk_native_get_surface_transform (GTK_NATIVE (window), &wsx, &wsy);
+      gtk_native_get_surface_transform (GTK_NATIVE (popover), &psx, &psy);
+      popup = render_native (popover, &px, &py);
+      paint_texture (cr, popup,
+                     gdk_popup_get_position_x (GDK_POPUP (popup_surface)) - wsx + psx + px,
+                     gdk_popup_get_position_y (GDK_POPUP (popup_surface)) - wsy + psy + py);
+    }
 
-  screen = gdk_pixbuf_new_from_file (tmp, &error);
-  if (screen == NULL)
-    g_error ("Could not read the screen grab: %s", error->message);
-  g_unlink (tmp);
-
-  width = MIN (width, gdk_pixbuf_get_width (screen) - (int) sx);
-  height = MIN (height, gdk_pixbuf_get_height (screen) - (int) sy);
-  cropped = gdk_pixbuf_new_subpixbuf (screen, (int) sx, (int) sy, width, height);
-  if (!gdk_pixbuf_save (cropped, out, "png", &error, "compression", "9", NULL))
-    g_error ("Could not write %s: %s", out, error->message);
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, out);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    g_error ("Could not write %s: %s", out, cairo_status_to_string (status));
   g_print ("wrote %s (%d×%d)\n", out, width, height);
 }
 
@@ -170,14 +208,14 @@ main (int    argc,
   recipe = g_file_new_for_path (recipe_path);
 
   window = augur_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1440, 880);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1680, 960);
   pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (window));
   editor = AUGUR_PIPELINE_EDITOR (augur_window_get_editor (window));
   g_signal_connect (pane, "rendered", G_CALLBACK (on_rendered), NULL);
 
   augur_preview_pane_set_seed (pane, 7);
   since = rendered_count;
-  augur_window_open_recipe (window, recipe);
+  augur_window_open_recipe_as_template (window, recipe);
   augur_window_add_files (window, (GFile *[]) { samples }, 1);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -190,12 +228,12 @@ main (int    argc,
   augur_pipeline_editor_select_path (editor, "1");
   augur_pipeline_editor_set_expanded (editor, "1", TRUE);
   iterate_for (SETTLE_MS);
-  capture (GTK_WINDOW (window), outdir, "main-window.png");
+  capture (GTK_WINDOW (window), NULL, outdir, "main-window.png");
 
   /* 2. One draw enlarged, with its replay. */
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.open-draw", "u", 1);
   iterate_for (SETTLE_MS * 3);
-  capture (GTK_WINDOW (window), outdir, "draw-view.png");
+  capture (GTK_WINDOW (window), NULL, outdir, "draw-view.png");
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.close-draw", NULL);
   iterate_for (SETTLE_MS);
 
@@ -203,19 +241,20 @@ main (int    argc,
   since = rendered_count;
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.mode", "s", "step-through");
   iterate_for (SETTLE_MS * 3);
-  capture (GTK_WINDOW (window), outdir, "step-through.png");
+  capture (GTK_WINDOW (window), NULL, outdir, "step-through.png");
 
   /* 4. Extremes of the selected step (the rotation). */
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.mode", "s", "extremes");
   iterate_for (SETTLE_MS * 3);
-  capture (GTK_WINDOW (window), outdir, "extremes.png");
+  capture (GTK_WINDOW (window), NULL, outdir, "extremes.png");
 
   /* 5. The add-step list, with live thumbnails of the current sample. */
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.mode", "s", "grid");
   iterate_for (SETTLE_MS);
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-step", NULL);
   iterate_for (SETTLE_MS * 4);
-  capture (GTK_WINDOW (window), outdir, "add-step.png");
+  capture (GTK_WINDOW (window), augur_pipeline_editor_get_step_chooser (editor), outdir,
+           "add-step.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (100);

@@ -13,9 +13,9 @@ if [ ! -x "$tool" ]; then
   echo "screenshots.sh: $tool is missing; build the GUI first (ninja -C $builddir)" >&2
   exit 1
 fi
-for program in xvfb-run import; do
+for program in xvfb-run; do
   if ! command -v "$program" >/dev/null 2>&1; then
-    echo "screenshots.sh: $program is needed (apt install xvfb imagemagick)" >&2
+    echo "screenshots.sh: $program is needed (apt install xvfb xauth)" >&2
     exit 1
   fi
 done
@@ -24,6 +24,7 @@ state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT INT TERM
 
 # A fixed, clean environment: in-memory settings, the bundled data, no
+# pointer over the window (it sits at the centre of a large screen), no
 # autosave from the user's session, the default light style.
 env GSETTINGS_BACKEND=memory \
     GSETTINGS_SCHEMA_DIR="$builddir/data" \
@@ -33,4 +34,4 @@ env GSETTINGS_BACKEND=memory \
     GTK_A11Y=none \
     NO_AT_BRIDGE=1 \
     GSK_RENDERER=cairo \
-    xvfb-run -a -s "-screen 0 1600x1000x24" "$tool" "$outdir"
+    xvfb-run -a -s "-screen 0 3200x2000x24" "$tool" "$outdir"

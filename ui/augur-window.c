@@ -1350,7 +1350,7 @@ augur_window_init (AugurWindow *self)
 #else
   self->editor = placeholder_new (_("Pipeline"));
 #endif
-  gtk_widget_set_size_request (self->editor, 360, -1);
+  gtk_widget_set_size_request (self->editor, 420, -1);
   gtk_paned_set_end_child (self->inner_paned, self->editor);
 
   augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));
