@@ -767,6 +767,61 @@ test_param_details (void)
   g_clear_error (&error);
 }
 
+/* The complete example of docs/recipe-format.md (its first json block)
+ * reads, and is exactly what the writer writes for it. */
+static void
+test_doc_example (void)
+{
+  const char *source = g_getenv ("AUGUR_SOURCE_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *doc = NULL;
+  g_autofree char *example = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *start, *end;
+
+  if (source == NULL)
+    {
+      g_test_skip ("AUGUR_SOURCE_DIR is not set");
+      return;
+    }
+  path = g_build_filename (source, "docs", "recipe-format.md", NULL);
+  g_assert_true (g_file_get_contents (path, &doc, NULL, &error));
+  start = strstr (doc, "```json\n");
+  g_assert_nonnull (start);
+  start += strlen ("```json\n");
+  end = strstr (start, "```");
+  g_assert_nonnull (end);
+  example = g_strndup (start, (gsize) (end - start));
+
+  recipe = augur_recipe_parse (example, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recipe->seed, ==, 1234);
+  written = augur_recipe_to_string (recipe);
+  g_assert_cmpstr (written, ==, example);
+
+  /* The replay example that follows is a valid replay of this recipe. */
+  {
+    const char *replay_start = strstr (end + 3, "```json\n");
+    const char *replay_end;
+    g_autofree char *replay_text = NULL;
+    g_autoptr(JsonNode) json = NULL;
+    g_autoptr(AugurReplay) replay = NULL;
+
+    g_assert_nonnull (replay_start);
+    replay_start += strlen ("```json\n");
+    replay_end = strstr (replay_start, "```");
+    g_assert_nonnull (replay_end);
+    replay_text = g_strndup (replay_start, (gsize) (replay_end - replay_start));
+    json = augur_json_parse_limited (replay_text, -1, 1 << 20, 100, &error);
+    g_assert_no_error (error);
+    replay = augur_replay_from_json (json, recipe->pipeline, &error);
+    g_assert_no_error (error);
+    g_assert_true (replay->applied);
+  }
+}
+
 /* The table as a whole: what the reader relies on from every entry. */
 static void
 test_registry (void)
@@ -848,6 +903,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/recipe/param-details", test_param_details);
   g_test_add_func ("/recipe/registry", test_registry);
+  g_test_add_func ("/recipe/doc-example", test_doc_example);
   g_test_add_func ("/recipe/nesting/steps", test_nesting_steps);
   g_test_add_func ("/recipe/nesting/brackets", test_nesting_brackets);
   g_test_add_func ("/recipe/size-limit", test_size_limit);
