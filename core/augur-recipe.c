@@ -253,7 +253,9 @@ append_double (GString *s,
 
       g_snprintf (format, sizeof format, "%%.%dg", precision);
       g_ascii_formatd (buf, sizeof buf, format, v);
-      if (g_ascii_strtod (buf, NULL) == v)
+      /* Plain notation for everyday magnitudes: -90.0, not -9e+01. */
+      if (g_ascii_strtod (buf, NULL) == v &&
+          (strpbrk (buf, "eE") == NULL || fabs (v) < 1e-5 || fabs (v) >= 1e16))
         break;
     }
   g_string_append (s, buf);
