@@ -216,6 +216,20 @@ augur_drawn_from_json (JsonNode             *node,
               goto fail;
             }
           array = json_node_get_array (member);
+          if (spec->list_group > 0 && json_array_get_length (array) % spec->list_group != 0)
+            {
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                           "values.%s: %u numbers, not a whole number of records of %u",
+                           spec->name, json_array_get_length (array), spec->list_group);
+              goto fail;
+            }
+          if (spec->list_max > 0 && json_array_get_length (array) > spec->list_max)
+            {
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                           "values.%s: %u numbers, more than the %u the transform can draw",
+                           spec->name, json_array_get_length (array), spec->list_max);
+              goto fail;
+            }
           values = g_array_sized_new (FALSE, FALSE, sizeof (double), json_array_get_length (array));
           for (guint i = 0; i < json_array_get_length (array); i++)
             {

@@ -36,7 +36,10 @@ typedef struct
  *
  * What a transform's `sample` writes, declared so that a replay read from a
  * file is checked before `apply` trusts it: each name present, a number or a
- * list, every value finite and within [min, max].
+ * list, every value finite and within [min, max]. For a list, @list_group
+ * (when not 0) is the size of its records: the length must be a multiple
+ * of it (4 for boxes of x1, y1, x2, y2); @list_max (when not 0) caps the
+ * length.
  */
 typedef struct
 {
@@ -44,6 +47,8 @@ typedef struct
   gboolean    list;
   double      min;
   double      max;
+  guint       list_group;
+  guint       list_max;
 } AugurDrawnSpec;
 
 void          augur_drawn_init     (AugurDrawn        *drawn);

@@ -890,6 +890,86 @@ test_output_shape (void)
     }
 }
 
+/* A test-only transform drawing a list of boxes (records of 4, at most 2). */
+static const AugurDrawnSpec boxes_drawn[] = {
+  { "boxes", TRUE, 0, 1, 4, 8 },
+  { NULL },
+};
+
+static void
+boxes_sample (const AugurValue *params,
+              const AugurShape *in,
+              AugurRng         *rng,
+              AugurDrawn       *drawn)
+{
+  double v[4] = { 0.1, 0.2, 0.3, 0.4 };
+
+  augur_drawn_set_list (drawn, "boxes", v, 4);
+}
+
+static AugurImage *
+boxes_apply (const AugurImage *src,
+             const AugurValue *params,
+             const AugurDrawn *drawn)
+{
+  return augur_image_copy (src);
+}
+
+static const AugurTransformInfo boxes_info = {
+  .name = "TestBoxes",
+  .label = "Boxes",
+  .category = AUGUR_CATEGORY_OCCLUSION,
+  .description = "Test only",
+  .version = 1,
+  .default_p = 1.0,
+  .drawn = boxes_drawn,
+  .sample = boxes_sample,
+  .apply = boxes_apply,
+};
+
+static void
+test_replay_lists (void)
+{
+  static const struct { const char *values; const char *error; } cases[] = {
+    { "[0.1, 0.2, 0.3, 0.4]", NULL },
+    { "[]", NULL },
+    { "[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]", NULL },
+    { "[0.1, 0.2, 0.3]", "values.boxes: 3 numbers, not a whole number of records of 4" },
+    { "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", "values.boxes: 12 numbers, more than the 8" },
+    { "[0.1, 0.2, 0.3, 1.5]", "values.boxes: 1.5 is outside [0, 1]" },
+    { "[0.1, 0.2, 0.3, null]", "values.boxes: expected a number" },
+    { "0.5", "values.boxes: expected a list of numbers" },
+  };
+  g_autoptr(AugurNode) node = augur_node_new_transform (&boxes_info);
+  g_autoptr(AugurImage) image = test_image ();
+  g_autoptr(AugurReplay) sampled = NULL;
+  g_autoptr(AugurImage) out = augur_node_run (node, image, 1, &sampled);
+  guint n;
+
+  g_assert_nonnull (augur_drawn_get_list (&sampled->drawn, "boxes", &n));
+  g_assert_cmpuint (n, ==, 4);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"type\": \"TestBoxes\", \"applied\": true, "
+                                               "\"values\": {\"boxes\": %s}}", cases[i].values);
+      g_autoptr(JsonNode) json = json_from_string (text, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AugurReplay) replay = augur_replay_from_json (json, node, &error);
+
+      if (cases[i].error == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (replay);
+          continue;
+        }
+      g_assert_null (replay);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY);
+      if (strstr (error->message, cases[i].error) == NULL)
+        g_error ("\"%s\" lacks \"%s\"", error->message, cases[i].error);
+    }
+}
+
 /* Determinism: the same seed, the same pixels. */
 static void
 test_run_deterministic (void)
@@ -933,6 +1013,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &bad_replays[i], test_replay_bad);
     }
+  g_test_add_func ("/pipeline/replay/lists", test_replay_lists);
   g_test_add_func ("/pipeline/copy-equal-hash", test_copy_equal_hash);
   g_test_add_func ("/pipeline/output-shape", test_output_shape);
   g_test_add_func ("/pipeline/run-deterministic", test_run_deterministic);
