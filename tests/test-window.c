@@ -479,6 +479,55 @@ test_autosave_matching_is_dropped (Fixture       *fixture,
   g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
 }
 
+static void
+test_window_size_restored (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AugurWindow *window;
+  int width = 0, height = 0;
+
+  g_settings_set_int (settings, "window-width", 1000);
+  g_settings_set_int (settings, "window-height", 700);
+
+  window = g_object_ref (augur_window_new (NULL));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+
+  /* the size at closing is what the next window gets */
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  destroy_and_check_finalized (window);
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+static void
+test_version (void)
+{
+  g_autofree char *augur = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { augur, "--version", NULL };
+  int status;
+
+  if (!g_file_test (augur, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("augur is not built");
+      return;
+    }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "augur " PACKAGE_VERSION "\n");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Tests through the editor and the preview */
 
@@ -697,6 +746,28 @@ test_export_command (Fixture       *fixture,
 
 #endif /* AUGUR_HAVE_PIPELINE_EDITOR */
 
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+
+/* The preferences and the pane's own draws menu stay in step. */
+static void
+test_grid_size_setting (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *pane = augur_window_get_preview_pane (fixture->window);
+
+  g_settings_set_uint (settings, "grid-size", 4);
+  g_assert_cmpuint (augur_preview_pane_get_n_draws (AUGUR_PREVIEW_PANE (pane)), ==, 4);
+
+  g_assert_true (gtk_widget_activate_action (pane, "preview.grid-size", "u", 16));
+  g_assert_cmpuint (g_settings_get_uint (settings, "grid-size"), ==, 16);
+  g_assert_cmpuint (augur_preview_pane_get_n_draws (AUGUR_PREVIEW_PANE (pane)), ==, 16);
+
+  g_settings_reset (settings, "grid-size");
+}
+
+#endif
+
 #if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
 
 typedef struct
@@ -853,6 +924,11 @@ main (int    argc,
   ADD ("save-and-reopen", test_save_and_reopen);
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
+  g_test_add_func ("/window/size-restored", test_window_size_restored);
+  g_test_add_func ("/window/version", test_version);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  ADD ("grid-size-setting", test_grid_size_setting);
+#endif
 #ifdef AUGUR_HAVE_PIPELINE_EDITOR
   ADD ("undo-redo", test_undo_redo);
   ADD ("mergeable-edits-coalesce", test_mergeable_edits_coalesce);

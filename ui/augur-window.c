@@ -760,13 +760,6 @@ apply_settings (AugurWindow *self,
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (self->preview_pane);
 
-  if (key == NULL || g_str_equal (key, "grid-size"))
-    {
-      guint n = g_settings_get_uint (self->settings, "grid-size");
-
-      n = n >= 13 ? 16 : n >= 7 ? 9 : n >= 3 ? 4 : 1;
-      augur_preview_pane_set_grid_size (pane, n);
-    }
   if (key == NULL || g_str_equal (key, "worker-threads"))
     {
       guint n = g_settings_get_uint (self->settings, "worker-threads");
@@ -1336,6 +1329,9 @@ augur_window_init (AugurWindow *self)
   augur_preview_pane_set_samples (AUGUR_PREVIEW_PANE (self->preview_pane),
                                   G_LIST_MODEL (self->samples));
   g_signal_connect_object (self->preview_pane, "error", G_CALLBACK (on_pane_error), self, 0);
+  /* both ways: the preferences and the pane's own draws menu */
+  g_settings_bind (self->settings, "grid-size", self->preview_pane, "grid-size",
+                   G_SETTINGS_BIND_DEFAULT);
 #else
   self->preview_pane = placeholder_new (_("Preview"));
 #endif
