@@ -15,7 +15,7 @@ append_number (GString *s,
 {
   if (v == 0)
     v = 0;
-  if (fabs (v - round (v)) < 1e-9 && fabs (v) < 1e15)
+  if (fabs (v - round (v)) < 1e-9 && fabs (v) <= (double) AUGUR_SEED_MASK)
     g_string_append_printf (s, "%.0f", v);
   else
     g_string_append_printf (s, "%.3g", v);

@@ -92,7 +92,8 @@ static void
 add_replay_rows (AugurDrawView     *self,
                  const AugurNode   *node,
                  const AugurReplay *replay,
-                 guint              depth)
+                 guint              depth,
+                 gboolean           root)
 {
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
@@ -104,7 +105,7 @@ add_replay_rows (AugurDrawView     *self,
       return;
     }
 
-  if (depth > 0)
+  if (!root)
     {
       g_autofree char *what = NULL;
 
@@ -124,7 +125,7 @@ add_replay_rows (AugurDrawView     *self,
     {
       const AugurReplay *step = replay->steps->pdata[i];
 
-      add_replay_rows (self, node->children->pdata[step->index], step, depth + 1 - (depth == 0));
+      add_replay_rows (self, node->children->pdata[step->index], step, root ? depth : depth + 1, FALSE);
     }
 }
 
@@ -139,7 +140,7 @@ show_replay (AugurDrawView     *self,
 
   if (self->pipeline == NULL || replay == NULL)
     return;
-  add_replay_rows (self, self->pipeline, replay, 0);
+  add_replay_rows (self, self->pipeline, replay, 0, TRUE);
   if (gtk_widget_get_first_child (self->steps) == NULL)
     add_row (self, "No steps", "The pipeline is empty", FALSE, 0);
 }

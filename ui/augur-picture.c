@@ -20,6 +20,9 @@ struct _AugurPicture
 
   GdkTexture *texture;
   double      zoom;
+  char       *caption;
+  PangoLayout *layout;
+  gboolean    align_top;
 };
 
 G_DEFINE_FINAL_TYPE (AugurPicture, augur_picture, GTK_TYPE_WIDGET)
@@ -105,6 +108,44 @@ augur_picture_get_scale (AugurPicture *self)
   return MIN ((double) w / tw, (double) h / th);
 }
 
+/* A small label drawn over the image's top-left corner, in an OSD pill. */
+void
+augur_picture_set_caption (AugurPicture *self,
+                           const char   *caption)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  if (g_strcmp0 (self->caption, caption) == 0)
+    return;
+  g_free (self->caption);
+  self->caption = g_strdup (caption);
+  g_clear_object (&self->layout);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Fitted, the image sits at the top of the widget rather than its centre. */
+void
+augur_picture_set_align_top (AugurPicture *self,
+                             gboolean      align_top)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+  self->align_top = !!align_top;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+augur_picture_get_caption (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), NULL);
+  return self->caption;
+}
+
+static GtkSizeRequestMode
+augur_picture_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 augur_picture_measure (GtkWidget      *widget,
                        GtkOrientation  orientation,
@@ -127,6 +168,43 @@ augur_picture_measure (GtkWidget      *widget,
     }
   *minimum = 16;
   *natural = MAX (16, MIN (size, 96));
+  /* Fitted, a given width asks for the height that keeps the aspect ratio. */
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size > 0 && self->texture != NULL)
+    *natural = MAX (16, (int) ((double) for_size * gdk_texture_get_height (self->texture) /
+                               gdk_texture_get_width (self->texture) + 0.5));
+}
+
+static void
+snapshot_caption (AugurPicture          *self,
+                  GtkSnapshot           *snapshot,
+                  const graphene_rect_t *area)
+{
+  GskRoundedRect pill;
+  int tw, th;
+  double x = area->origin.x + 6, y = area->origin.y + 6;
+
+  if (self->layout == NULL)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->caption);
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_layout_set_attributes (self->layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  pango_layout_get_pixel_size (self->layout, &tw, &th);
+  if (tw + 16 > area->size.width || th + 4 > area->size.height)
+    return;
+
+  gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (x, y, tw + 14, th + 4), (th + 4) / 2.0);
+  gtk_snapshot_push_rounded_clip (snapshot, &pill);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 0.6 }, &pill.bounds);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 7, y + 2));
+  gtk_snapshot_append_layout (snapshot, self->layout, &(GdkRGBA) { 1, 1, 1, 1 });
+  gtk_snapshot_restore (snapshot);
 }
 
 static void
@@ -147,7 +225,8 @@ augur_picture_snapshot (GtkWidget   *widget,
   dw = tw * scale;
   dh = th * scale;
   /* Whole pixels, so that 1:1 is sharp. */
-  graphene_rect_init (&area, (int) ((w - dw) / 2), (int) ((h - dh) / 2), (int) (dw + 0.5), (int) (dh + 0.5));
+  graphene_rect_init (&area, (int) ((w - dw) / 2), self->align_top ? 0 : (int) ((h - dh) / 2),
+                      (int) (dw + 0.5), (int) (dh + 0.5));
   if (self->zoom > 0)
     graphene_rect_init (&area, 0, 0, (int) (dw + 0.5), (int) (dh + 0.5));
 
@@ -163,6 +242,8 @@ augur_picture_snapshot (GtkWidget   *widget,
   gtk_snapshot_pop (snapshot);
 
   gtk_snapshot_append_texture (snapshot, self->texture, &area);
+  if (self->caption != NULL && *self->caption)
+    snapshot_caption (self, snapshot, &area);
 }
 
 static void
@@ -171,6 +252,8 @@ augur_picture_dispose (GObject *object)
   AugurPicture *self = AUGUR_PICTURE (object);
 
   g_clear_object (&self->texture);
+  g_clear_object (&self->layout);
+  g_clear_pointer (&self->caption, g_free);
 
   G_OBJECT_CLASS (augur_picture_parent_class)->dispose (object);
 }
@@ -226,6 +309,7 @@ augur_picture_class_init (AugurPictureClass *klass)
   object_class->dispose = augur_picture_dispose;
   object_class->get_property = augur_picture_get_property;
   object_class->set_property = augur_picture_set_property;
+  widget_class->get_request_mode = augur_picture_get_request_mode;
   widget_class->measure = augur_picture_measure;
   widget_class->snapshot = augur_picture_snapshot;
 

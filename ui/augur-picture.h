@@ -16,5 +16,10 @@ void        augur_picture_set_zoom     (AugurPicture *self,
                                         double        zoom);
 double      augur_picture_get_zoom     (AugurPicture *self);
 double      augur_picture_get_scale    (AugurPicture *self);
+void        augur_picture_set_caption  (AugurPicture *self,
+                                        const char   *caption);
+const char *augur_picture_get_caption  (AugurPicture *self);
+void        augur_picture_set_align_top (AugurPicture *self,
+                                         gboolean      align_top);
 
 G_END_DECLS

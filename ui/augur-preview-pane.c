@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
@@ -221,38 +222,27 @@ static GtkWidget *
 cell_new (guint       index,
           const char *caption)
 {
-  GtkWidget *overlay = gtk_overlay_new ();
   GtkWidget *picture = augur_picture_new ();
-  GtkWidget *label = gtk_label_new (caption);
   GtkGesture *click = gtk_gesture_click_new ();
 
-  gtk_widget_add_css_class (overlay, "augur-draw-cell");
-  gtk_widget_set_hexpand (overlay, TRUE);
-  gtk_widget_set_vexpand (overlay, TRUE);
-  gtk_widget_set_cursor_from_name (overlay, "pointer");
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_widget_add_css_class (picture, "augur-draw-cell");
+  gtk_widget_set_hexpand (picture, TRUE);
+  gtk_widget_set_vexpand (picture, TRUE);
+  gtk_widget_set_cursor_from_name (picture, "pointer");
+  augur_picture_set_caption (AUGUR_PICTURE (picture), caption);
 
-  gtk_widget_add_css_class (label, "augur-cell-caption");
-  gtk_widget_add_css_class (label, "osd");
-  gtk_widget_set_halign (label, GTK_ALIGN_START);
-  gtk_widget_set_valign (label, GTK_ALIGN_START);
-  gtk_widget_set_can_target (label, FALSE);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), label);
-
-  g_object_set_data (G_OBJECT (overlay), "augur-index", GUINT_TO_POINTER (index));
-  g_object_set_data (G_OBJECT (overlay), "augur-picture", picture);
+  g_object_set_data (G_OBJECT (picture), "augur-index", GUINT_TO_POINTER (index));
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "pressed", G_CALLBACK (cell_pressed), NULL);
-  gtk_widget_add_controller (overlay, GTK_EVENT_CONTROLLER (click));
+  gtk_widget_add_controller (picture, GTK_EVENT_CONTROLLER (click));
 
-  return overlay;
+  return picture;
 }
 
 static AugurPicture *
 cell_get_picture (GtkWidget *cell)
 {
-  return g_object_get_data (G_OBJECT (cell), "augur-picture");
+  return AUGUR_PICTURE (cell);
 }
 
 /* Rebuilds the grid's cells when their number or captions change; keeps
@@ -268,9 +258,7 @@ layout_cells (AugurPreviewPane   *self,
 
   for (guint i = 0; same && i < n; i++)
     {
-      GtkWidget *label = gtk_widget_get_last_child (self->cells->pdata[i]);
-
-      same = g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), captions[i]) == 0;
+      same = g_strcmp0 (augur_picture_get_caption (self->cells->pdata[i]), captions[i]) == 0;
     }
   if (same)
     return;
@@ -436,7 +424,19 @@ aux_thread (GTask        *task,
             break;
           image = augur_extreme_render (e, request->proxy, NULL);
           frame = frame_new (image, e->label, augur_extreme_end_name (e->end));
-          frame->group = g_strdup (e->param);
+          {
+            g_autofree char *name = g_strdup (e->param);
+            char *dot = strchr (name, '.');
+            int index;
+
+            if (dot)
+              *dot = '\0';
+            index = augur_transform_param_index (request->node->info, name);
+            frame->group = index >= 0 && request->node->info->params[index].label
+                           ? g_strdup_printf ("%s%s%s · %s", request->node->info->params[index].label,
+                                              dot ? " " : "", dot ? dot + 1 : "", e->param)
+                           : g_strdup (e->param);
+          }
           g_ptr_array_add (frames, frame);
         }
     }
@@ -506,62 +506,47 @@ clear_frames_box (AugurPreviewPane *self)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->frames_box)) != NULL)
-    gtk_widget_unparent (child);
+    gtk_box_remove (GTK_BOX (self->frames_box), child);
 }
 
 static void
 show_frames (AugurPreviewPane *self)
 {
-  GtkGrid *grid = GTK_GRID (self->frames_box);
-  int frame_w = 240, frame_h = 180;
+  GtkWidget *flow = NULL;
+  const char *group = NULL;
 
   clear_frames_box (self);
 
-  if (self->mode == MODE_STEP_THROUGH)
-    {
-      /* A filmstrip that wraps: four frames a row. */
-      for (guint i = 0; i < self->frames->len; i++)
-        {
-          if (i > 0)
-            {
-              GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-
-              gtk_widget_add_css_class (arrow, "dim-label");
-              gtk_widget_set_valign (arrow, GTK_ALIGN_START);
-              gtk_widget_set_margin_top (arrow, frame_h / 2 - 8);
-              gtk_grid_attach (grid, arrow, (int) (2 * (i % 4)) - 1 + (i % 4 == 0 ? 8 : 0),
-                               (int) (i / 4) - (i % 4 == 0 ? 1 : 0), 1, 1);
-            }
-          gtk_grid_attach (grid, frame_widget (self->frames->pdata[i], frame_w, frame_h),
-                           (int) (2 * (i % 4)), (int) (i / 4), 1, 1);
-        }
-      return;
-    }
-
-  /* Extremes: a row per range, low / middle / high across. */
-  for (guint c = 0; c < 3; c++)
-    {
-      GtkWidget *head = gtk_label_new (augur_extreme_end_name (c));
-
-      gtk_widget_add_css_class (head, "heading");
-      gtk_widget_add_css_class (head, "dim-label");
-      gtk_grid_attach (grid, head, (int) c + 1, 0, 1, 1);
-    }
+  /* Step-through: one flow of frames in order. Extremes: a heading per
+   * range, then its low, middle and high end side by side. */
   for (guint i = 0; i < self->frames->len; i++)
     {
       Frame *frame = self->frames->pdata[i];
-      guint row = i / 3 + 1;
 
-      if (i % 3 == 0)
+      if (flow == NULL || (self->mode == MODE_EXTREMES && g_strcmp0 (group, frame->group) != 0))
         {
-          GtkWidget *name = gtk_label_new (frame->group);
+          if (self->mode == MODE_EXTREMES)
+            {
+              GtkWidget *heading = gtk_label_new (frame->group);
 
-          gtk_widget_add_css_class (name, "heading");
-          gtk_label_set_xalign (GTK_LABEL (name), 1);
-          gtk_widget_set_valign (name, GTK_ALIGN_CENTER);
-          gtk_grid_attach (grid, name, 0, (int) row, 1, 1);
+              gtk_label_set_xalign (GTK_LABEL (heading), 0);
+              gtk_widget_add_css_class (heading, "heading");
+              gtk_widget_set_margin_start (heading, 6);
+              gtk_widget_set_margin_top (heading, flow ? 12 : 0);
+              gtk_box_append (GTK_BOX (self->frames_box), heading);
+              group = frame->group;
+            }
+          flow = gtk_flow_box_new ();
+          gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+          gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
+          gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow),
+                                                  self->mode == MODE_EXTREMES ? 3 : 8);
+          gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 12);
+          gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 12);
+          gtk_widget_set_valign (flow, GTK_ALIGN_START);
+          gtk_box_append (GTK_BOX (self->frames_box), flow);
         }
-      gtk_grid_attach (grid, frame_widget (frame, frame_w, frame_h), (int) (i % 3) + 1, (int) row, 1, 1);
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 200, 160));
     }
 }
 
@@ -1308,10 +1293,7 @@ augur_preview_pane_set_property (GObject      *object,
 
 static const char pane_css[] =
   "augur-preview-pane .augur-toolbar { padding: 6px 12px; }\n"
-  "augur-preview-pane .augur-cell-caption { margin: 6px; padding: 1px 8px; border-radius: 999px;"
-  "  font-size: 0.85em; font-feature-settings: \"tnum\"; }\n"
-  "augur-preview-pane .augur-draw-cell { border-radius: 6px; padding: 2px; }\n"
-  "augur-preview-pane .augur-draw-cell:hover { background-color: alpha(@accent_bg_color, 0.15); }\n"
+  "augur-preview-pane .augur-draw-cell:hover { filter: brightness(1.1); }\n"
   "augur-preview-pane .augur-original { padding: 12px; }\n"
   "augur-preview-pane .augur-section { font-weight: bold; }\n"
   "augur-preview-pane .augur-frame { padding: 6px; border-radius: 8px; }\n"
@@ -1478,7 +1460,7 @@ build_preview_page (AugurPreviewPane *self)
   gtk_box_append (GTK_BOX (original), self->original_caption);
   self->original_picture = augur_picture_new ();
   gtk_widget_set_vexpand (self->original_picture, TRUE);
-  gtk_widget_set_valign (self->original_picture, GTK_ALIGN_FILL);
+  augur_picture_set_align_top (AUGUR_PICTURE (self->original_picture), TRUE);
   gtk_box_append (GTK_BOX (original), self->original_picture);
   gtk_grid_attach (GTK_GRID (page), original, 0, 0, 1, 1);
 
@@ -1500,10 +1482,8 @@ build_preview_page (AugurPreviewPane *self)
   gtk_stack_add_named (GTK_STACK (self->content_stack), self->draw_grid, "grid");
 
   scroller = gtk_scrolled_window_new ();
-  self->frames_box = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (self->frames_box), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (self->frames_box), 12);
-  gtk_widget_set_halign (self->frames_box, GTK_ALIGN_CENTER);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  self->frames_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class (self->frames_box, "augur-frames");
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->frames_box);
   gtk_stack_add_named (GTK_STACK (self->content_stack), scroller, "frames");
