@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "augur-error.h"
 #include "augur-param-control.h"
@@ -854,7 +855,9 @@ test_show (Fixture       *f,
                            transform ("HorizontalFlip", 0.2),
                            transform ("VerticalFlip", 0.6), NULL),
                     some_of, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 460, 980);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 460,
+                               g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")
+                               ? atoi (g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")) : 980);
   augur_pipeline_editor_set_pipeline (f->editor, pipeline);
   augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
   augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);

@@ -31,7 +31,8 @@ struct _AugurParamControl
   GtkWidget *scale;
   GtkWidget *slider[2];
   GtkWidget *same_toggle;
-  GtkWidget *y_widgets[4];
+  GtkWidget *y_box;
+  GtkWidget *x_label;
   GtkWidget *dropdown;
   GtkWidget *toggle;
   GtkWidget *color;
@@ -49,7 +50,17 @@ static guint signals[N_SIGNALS];
 char *
 augur_param_nick_label (const char *nick)
 {
-  char *label = g_strdup (nick);
+  static const char *const acronyms[][2] = {
+    { "jpeg", "JPEG" }, { "webp", "WebP" }, { "png", "PNG" }, { "rgb", "RGB" },
+    { "hsv", "HSV" }, { "lab", "Lab" }, { "bgr", "BGR" },
+  };
+  char *label;
+
+  for (guint i = 0; i < G_N_ELEMENTS (acronyms); i++)
+    if (g_ascii_strcasecmp (nick, acronyms[i][0]) == 0)
+      return g_strdup (acronyms[i][1]);
+
+  label = g_strdup (nick);
 
   for (char *c = label; *c; c++)
     if (*c == '_' || *c == '-')
@@ -270,9 +281,8 @@ same_toggled_cb (GtkCheckButton    *check,
 {
   gboolean same = gtk_check_button_get_active (check);
 
-  for (guint i = 0; i < G_N_ELEMENTS (self->y_widgets); i++)
-    if (self->y_widgets[i])
-      gtk_widget_set_visible (self->y_widgets[i], !same);
+  gtk_widget_set_visible (self->y_box, !same);
+  gtk_label_set_text (GTK_LABEL (self->x_label), same ? "x and y" : "x");
 
   if (self->updating || !same)
     return;
@@ -479,7 +489,6 @@ build_range (AugurParamControl *self)
 static void
 build_xy_range (AugurParamControl *self)
 {
-  GtkWidget *grid = gtk_grid_new ();
   static const char *const axes[] = { "x", "y" };
 
   self->same_toggle = gtk_check_button_new_with_label ("Same for both axes");
@@ -487,34 +496,34 @@ build_xy_range (AugurParamControl *self)
   g_signal_connect (self->same_toggle, "toggled", G_CALLBACK (same_toggled_cb), self);
   gtk_box_append (GTK_BOX (self->extra), self->same_toggle);
 
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  /* Per axis: its name and exact values on one line, the slider below. */
   for (guint axis = 0; axis < 2; axis++)
     {
       g_autofree char *name = g_strdup_printf ("%s, %s", self->spec->label, axes[axis]);
       g_autofree char *lo_name = g_strdup_printf ("%s, %s lowest", self->spec->label, axes[axis]);
       g_autofree char *hi_name = g_strdup_printf ("%s, %s highest", self->spec->label, axes[axis]);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
       GtkWidget *axis_label = gtk_label_new (axes[axis]);
-      GtkWidget *dash = dash_label ("–");
 
       gtk_widget_add_css_class (axis_label, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (axis_label), 0);
+      gtk_widget_set_hexpand (axis_label, TRUE);
       self->slider[axis] = make_slider (self, name);
       self->spin[2 * axis] = make_spin (self, lo_name);
       self->spin[2 * axis + 1] = make_spin (self, hi_name);
-      gtk_grid_attach (GTK_GRID (grid), axis_label, 0, (int) axis, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), self->slider[axis], 1, (int) axis, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), self->spin[2 * axis], 2, (int) axis, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), dash, 3, (int) axis, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), self->spin[2 * axis + 1], 4, (int) axis, 1, 1);
-      if (axis == 1)
-        {
-          self->y_widgets[0] = axis_label;
-          self->y_widgets[1] = self->slider[1];
-          self->y_widgets[2] = self->spin[2];
-          self->y_widgets[3] = dash;
-        }
+      gtk_box_append (GTK_BOX (line), axis_label);
+      gtk_box_append (GTK_BOX (line), self->spin[2 * axis]);
+      gtk_box_append (GTK_BOX (line), dash_label ("–"));
+      gtk_box_append (GTK_BOX (line), self->spin[2 * axis + 1]);
+      gtk_box_append (GTK_BOX (box), line);
+      gtk_box_append (GTK_BOX (box), self->slider[axis]);
+      gtk_box_append (GTK_BOX (self->body), box);
+      if (axis == 0)
+        self->x_label = axis_label;
+      else
+        self->y_box = box;
     }
-  gtk_box_append (GTK_BOX (self->body), grid);
 }
 
 static GtkStringList *

@@ -64,6 +64,8 @@ typedef struct
   AugurPipelineEditor *editor;  /* NULL once the row is out of the list */
   AugurNode *node;
   GtkWidget *row;
+  GtkWidget *p_button;
+  GtkWidget *p_scale;
   GtkWidget *p_spin;
   GtkWidget *eff_label;
   GtkWidget *n_spin;
@@ -148,15 +150,17 @@ node_subtitle (const AugurNode *node)
   switch (node->kind)
     {
     case AUGUR_NODE_SOME_OF:
+      return g_strdup_printf ("%d of %u, in order%s", node->n, m,
+                              node->replace ? ", repeats" : "");
     case AUGUR_NODE_RANDOM_ORDER:
-      return g_strdup_printf ("Group · %d of %u step%s%s", node->n, m, m == 1 ? "" : "s",
-                              node->replace ? ", with replacement" : "");
+      return g_strdup_printf ("%d of %u, shuffled%s", node->n, m,
+                              node->replace ? ", repeats" : "");
     case AUGUR_NODE_ONE_OF:
-      return g_strdup_printf ("Group · one of %u step%s", m, m == 1 ? "" : "s");
+      return g_strdup_printf ("1 of %u, by weight", m);
     case AUGUR_NODE_SEQUENTIAL:
     case AUGUR_NODE_TRANSFORM:
     default:
-      return g_strdup_printf ("Group · %u step%s", m, m == 1 ? "" : "s");
+      return g_strdup_printf ("%u step%s, in order", m, m == 1 ? "" : "s");
     }
 }
 
@@ -356,6 +360,20 @@ apply_param (AugurPipelineEditor  *self,
   return TRUE;
 }
 
+static void
+sync_p (RowData *d)
+{
+  g_autofree char *label = g_strdup_printf ("p %.2f", d->node->p);
+
+  d->updating = TRUE;
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (d->p_button), label);
+  if (gtk_spin_button_get_value (GTK_SPIN_BUTTON (d->p_spin)) != d->node->p)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->p_spin), d->node->p);
+  if (gtk_range_get_value (GTK_RANGE (d->p_scale)) != d->node->p)
+    gtk_range_set_value (GTK_RANGE (d->p_scale), d->node->p);
+  d->updating = FALSE;
+}
+
 static gboolean
 apply_p (AugurPipelineEditor  *self,
          AugurNode            *node,
@@ -378,12 +396,8 @@ apply_p (AugurPipelineEditor  *self,
 
   node->p = p;
   d = find_row (self, node);
-  if (d && gtk_spin_button_get_value (GTK_SPIN_BUTTON (d->p_spin)) != p)
-    {
-      d->updating = TRUE;
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->p_spin), p);
-      d->updating = FALSE;
-    }
+  if (d)
+    sync_p (d);
   update_row_texts (self);
 
   description = g_strdup_printf ("Change %s probability", augur_pipeline_node_title (node));
@@ -594,12 +608,16 @@ build_contents (RowData *d)
 /* Row callbacks -------------------------------------------------------------------- */
 
 static void
-p_changed_cb (GtkSpinButton *spin,
-              RowData       *d)
+p_changed_cb (GtkWidget *source,
+              RowData   *d)
 {
+  double p;
+
   if (d->editor == NULL || d->updating)
     return;
-  apply_p (d->editor, d->node, gtk_spin_button_get_value (spin), TRUE, NULL);
+  p = GTK_IS_SPIN_BUTTON (source) ? gtk_spin_button_get_value (GTK_SPIN_BUTTON (source))
+                                  : round (gtk_range_get_value (GTK_RANGE (source)) * 100) / 100;
+  apply_p (d->editor, d->node, p, TRUE, NULL);
 }
 
 static void
@@ -821,7 +839,7 @@ create_row (AugurPipelineEditor *self,
 {
   RowData *d = g_new0 (RowData, 1);
   GtkWidget *row = adw_expander_row_new ();
-  GtkWidget *handle, *p_box, *p_label;
+  GtkWidget *handle, *p_box, *p_label, *popover, *popover_box, *scale_box;
   GtkGesture *click;
   GtkDragSource *drag;
   GtkDropTarget *drop;
@@ -853,27 +871,59 @@ create_row (AugurPipelineEditor *self,
   gtk_widget_add_css_class (d->eff_label, "numeric");
   gtk_widget_set_valign (d->eff_label, GTK_ALIGN_CENTER);
 
-  p_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  p_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_valign (p_box, GTK_ALIGN_CENTER);
-  p_label = gtk_label_new ("p");
-  gtk_widget_add_css_class (p_label, "dim-label");
-  d->p_spin = gtk_spin_button_new_with_range (0, 1, 0.05);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (d->p_spin), 2);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->p_spin), node->p);
-  gtk_editable_set_width_chars (GTK_EDITABLE (d->p_spin), 4);
-  gtk_widget_set_valign (d->p_spin, GTK_ALIGN_CENTER);
   p_tip = g_strdup_printf (node->kind == AUGUR_NODE_TRANSFORM
                            ? "Probability that %s applies when reached"
-                           : "Probability that the group (%s) runs when reached; "
-                             "inside a One of group, p is the step's weight",
+                           : "Probability that the group (%s) runs when reached",
                            augur_pipeline_node_title (node));
-  gtk_widget_set_tooltip_text (d->p_spin, p_tip);
+
+  /* p: a compact button, with a slider and an exact entry in its popover. */
+  popover = gtk_popover_new ();
+  popover_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  p_label = gtk_label_new ("Probability");
+  gtk_widget_add_css_class (p_label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (p_label), 0);
+  gtk_box_append (GTK_BOX (popover_box), p_label);
+  p_label = gtk_label_new (p_tip);
+  gtk_widget_add_css_class (p_label, "dim-label");
+  gtk_widget_add_css_class (p_label, "caption");
+  gtk_label_set_wrap (GTK_LABEL (p_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (p_label), 30);
+  gtk_label_set_xalign (GTK_LABEL (p_label), 0);
+  gtk_box_append (GTK_BOX (popover_box), p_label);
+  scale_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  d->p_scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 0.01);
+  gtk_scale_set_draw_value (GTK_SCALE (d->p_scale), FALSE);
+  gtk_scale_add_mark (GTK_SCALE (d->p_scale), 0.5, GTK_POS_BOTTOM, NULL);
+  gtk_widget_set_size_request (d->p_scale, 180, -1);
+  gtk_widget_set_hexpand (d->p_scale, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->p_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Probability", -1);
+  d->p_spin = gtk_spin_button_new_with_range (0, 1, 0.05);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (d->p_spin), 2);
+  gtk_widget_set_valign (d->p_spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (d->p_spin),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Probability", -1);
+  gtk_box_append (GTK_BOX (scale_box), d->p_scale);
+  gtk_box_append (GTK_BOX (scale_box), d->p_spin);
+  gtk_box_append (GTK_BOX (popover_box), scale_box);
+  gtk_popover_set_child (GTK_POPOVER (popover), popover_box);
+
+  d->p_button = gtk_menu_button_new ();
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (d->p_button), popover);
+  gtk_menu_button_set_always_show_arrow (GTK_MENU_BUTTON (d->p_button), FALSE);
+  gtk_widget_add_css_class (d->p_button, "flat");
+  gtk_widget_add_css_class (d->p_button, "augur-p");
+  gtk_widget_add_css_class (d->p_button, "numeric");
+  gtk_widget_set_valign (d->p_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (d->p_button, p_tip);
+  sync_p (d);
   g_signal_connect (d->p_spin, "value-changed", G_CALLBACK (p_changed_cb), d);
+  g_signal_connect (d->p_scale, "value-changed", G_CALLBACK (p_changed_cb), d);
+
   gtk_box_append (GTK_BOX (p_box), d->eff_label);
-  gtk_box_append (GTK_BOX (p_box), p_label);
-  gtk_box_append (GTK_BOX (p_box), d->p_spin);
+  gtk_box_append (GTK_BOX (p_box), d->p_button);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), p_box);
 
   adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
@@ -1298,6 +1348,7 @@ static const char editor_css[] =
   "}"
   "augur-pipeline-editor .augur-eff.augur-never { color: @error_color; }"
   "augur-pipeline-editor .augur-toolbar { padding: 6px; }"
+  "augur-pipeline-editor menubutton.augur-p > button { font-weight: normal; padding: 2px 8px; min-height: 24px; }"
   "augur-pipeline-editor list.boxed-list { margin: 12px; }"
   ".augur-thumbnail { border-radius: 6px; }";
 

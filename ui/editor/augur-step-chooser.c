@@ -300,6 +300,8 @@ make_row (const char *type_name,
   gtk_widget_add_css_class (title, "heading");
   gtk_label_set_xalign (GTK_LABEL (desc), 0);
   gtk_label_set_wrap (GTK_LABEL (desc), TRUE);
+  gtk_label_set_lines (GTK_LABEL (desc), 2);
+  gtk_label_set_ellipsize (GTK_LABEL (desc), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (desc), 40);
   gtk_label_set_width_chars (GTK_LABEL (desc), 34);
   gtk_widget_add_css_class (desc, "dim-label");
@@ -310,7 +312,7 @@ make_row (const char *type_name,
   gtk_box_append (GTK_BOX (box), text);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, type_name);
+  gtk_widget_set_tooltip_text (row, description);
   g_object_set_data_full (G_OBJECT (row), "type-name", g_strdup (type_name), g_free);
   g_object_set_data (G_OBJECT (row), "category", (gpointer) category);
   g_object_set_data_full (G_OBJECT (row), "search", g_utf8_casefold (search, -1), g_free);
