@@ -765,12 +765,92 @@ node_from_json (JsonNode    *json,
   return g_steal_pointer (&node);
 }
 
+/* The most transforms one sample of @node can apply, as a double so that
+ * it cannot overflow. Disabled nodes count too: the GUI can enable them. */
+static double
+max_applications (const AugurNode *node)
+{
+  g_autoptr(GArray) works = NULL;
+  double total = 0, most = 0;
+  guint n;
+
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return 1;
+
+  works = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      double w = max_applications (node->children->pdata[i]);
+
+      g_array_append_val (works, w);
+      total += w;
+      most = MAX (most, w);
+    }
+
+  switch (node->kind)
+    {
+    case AUGUR_NODE_SEQUENTIAL:
+      return total;
+    case AUGUR_NODE_ONE_OF:
+      return most;
+    case AUGUR_NODE_SOME_OF:
+    case AUGUR_NODE_RANDOM_ORDER:
+      n = (guint) MAX (node->n, 0);
+      if (node->replace)
+        return n * most;
+      /* Without replacement: at worst the n costliest children. */
+      if (n >= works->len)
+        return total;
+      {
+        double sum = 0;
+
+        for (guint k = 0; k < n; k++)
+          {
+            guint best = 0;
+
+            for (guint i = 1; i < works->len; i++)
+              if (g_array_index (works, double, i) > g_array_index (works, double, best))
+                best = i;
+            sum += g_array_index (works, double, best);
+            g_array_index (works, double, best) = -1;
+          }
+        return sum;
+      }
+    case AUGUR_NODE_TRANSFORM:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+check_applications (const AugurNode  *node,
+                    const char       *where,
+                    GError          **error)
+{
+  double most = max_applications (node);
+
+  if (most > AUGUR_RECIPE_MAX_APPLICATIONS)
+    return fail (error, where, "one image could go through %.0f transforms, over the limit of %d "
+                 "(nested SomeOf or RandomOrder with replacement multiply)",
+                 most, AUGUR_RECIPE_MAX_APPLICATIONS);
+  return TRUE;
+}
+
 AugurNode *
 augur_node_from_json (JsonNode    *json,
                       const char  *where,
                       GError     **error)
 {
-  return node_from_json (json, where, 1, error);
+  g_autoptr(AugurNode) node = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (where == NULL)
+    where = "pipeline";
+  node = node_from_json (json, where, 1, error);
+  if (node == NULL || !check_applications (node, where, error))
+    return NULL;
+  return g_steal_pointer (&node);
 }
 
 AugurRecipe *
@@ -838,6 +918,8 @@ augur_recipe_from_json (JsonNode  *root,
       fail (error, "pipeline", "must be a group (Sequential, OneOf, SomeOf or RandomOrder)");
       return NULL;
     }
+  if (!check_applications (recipe->pipeline, "pipeline", error))
+    return NULL;
 
   return g_steal_pointer (&recipe);
 }

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define AUGUR_RECIPE_VERSION    1
 #define AUGUR_RECIPE_MAX_BYTES  (1024 * 1024)
 #define AUGUR_RECIPE_MAX_DEPTH  32
+/* The most transform applications one sample of a pipeline may make:
+ * SomeOf with replacement, nested, would otherwise multiply without bound. */
+#define AUGUR_RECIPE_MAX_APPLICATIONS 10000
 
 /**
  * AugurRecipe:

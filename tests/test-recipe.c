@@ -136,6 +136,12 @@ static const BadCase bad_cases[] = {
   { "transform-as-pipeline", RECIPE (HFLIP), -1,
     AUGUR_ERROR_INVALID_RECIPE, { "pipeline", "must be a group" } },
 
+  /* Work: nested SomeOf with replacement would apply 1000 x 1000 flips */
+  { "too-many-applications",
+    RECIPE ("{\"type\": \"SomeOf\", \"n\": 1000, \"replace\": true, \"steps\": ["
+            "{\"type\": \"SomeOf\", \"n\": 1000, \"replace\": true, \"steps\": [" HFLIP "]}]}"), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "pipeline", "1000000 transforms", "limit of 10000" } },
+
   /* Text that is not a JSON document */
   { "empty", "", -1, AUGUR_ERROR_INVALID_RECIPE, { "empty" } },
   { "white-space-only", "  \n\t ", -1, AUGUR_ERROR_INVALID_RECIPE, { "empty" } },
@@ -213,6 +219,29 @@ test_nesting_steps (void)
   g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
   g_assert_nonnull (strstr (error->message, "nested deeper than 32 levels"));
   g_assert_nonnull (strstr (error->message, "pipeline.steps[0].steps[0]"));
+}
+
+static void
+test_applications_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  /* 100 x 100 = 10000 applications: the limit, accepted; a RandomOrder
+   * without replacement of 3 costs its 3 steps at most. */
+  g_autoptr(AugurRecipe) ok = augur_recipe_parse (RECIPE (SEQ (
+    "{\"type\": \"SomeOf\", \"n\": 100, \"replace\": true, \"steps\": ["
+    "  {\"type\": \"SomeOf\", \"n\": 100, \"replace\": true, \"steps\": [" HFLIP "]}]}")), -1, &error);
+  g_autoptr(AugurRecipe) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+
+  /* One more flip beside it: over. */
+  bad = augur_recipe_parse (RECIPE (SEQ (
+    HFLIP ", {\"type\": \"SomeOf\", \"n\": 100, \"replace\": true, \"steps\": ["
+    "  {\"type\": \"SomeOf\", \"n\": 100, \"replace\": true, \"steps\": [" HFLIP "]}]}")), -1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+  g_assert_nonnull (strstr (error->message, "10001 transforms"));
 }
 
 static void
@@ -906,6 +935,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recipe/doc-example", test_doc_example);
   g_test_add_func ("/recipe/nesting/steps", test_nesting_steps);
   g_test_add_func ("/recipe/nesting/brackets", test_nesting_brackets);
+  g_test_add_func ("/recipe/applications-limit", test_applications_limit);
   g_test_add_func ("/recipe/size-limit", test_size_limit);
   g_test_add_func ("/recipe/roundtrip", test_roundtrip);
   g_test_add_func ("/recipe/roundtrip-numbers", test_roundtrip_numbers);
