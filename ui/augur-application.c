@@ -278,8 +278,6 @@ static void
 augur_application_init (AugurApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     _("[IMAGE|FOLDER…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Design image augmentation recipes by eye."));
 }
