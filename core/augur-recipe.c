@@ -201,6 +201,12 @@ augur_json_parse_limited (const char  *data,
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "empty document");
       return NULL;
     }
+  /* A UTF-8 byte order mark, as some editors write, is not JSON: skip it. */
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
   if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, (gssize) len, NULL))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "not UTF-8 text");

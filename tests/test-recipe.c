@@ -495,6 +495,14 @@ test_defaults (void)
   g_assert_nonnull (strstr (written, "\"contrast_limit\": [-0.2, 0.2]"));
   g_assert_nonnull (strstr (written, "\"ensure_safe_range\": false"));
 
+  /* A UTF-8 byte order mark before the document is allowed. */
+  {
+    g_autoptr(AugurRecipe) bom = augur_recipe_parse ("\xef\xbb\xbf" RECIPE (SEQ ("")), -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (bom->seed, ==, 7);
+  }
+
   /* A recipe without a seed has seed 0. */
   {
     g_autoptr(AugurRecipe) unseeded =
