@@ -46,7 +46,11 @@ augur_node_type_name (const AugurNode *node)
 AugurNode *
 augur_node_new_transform (const AugurTransformInfo *info)
 {
-  AugurNode *node = g_new0 (AugurNode, 1);
+  AugurNode *node;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  node = g_new0 (AugurNode, 1);
 
   node->kind = AUGUR_NODE_TRANSFORM;
   node->p = info->default_p;
@@ -61,9 +65,11 @@ augur_node_new_transform (const AugurTransformInfo *info)
 AugurNode *
 augur_node_new_group (AugurNodeKind kind)
 {
-  AugurNode *node = g_new0 (AugurNode, 1);
+  AugurNode *node;
 
-  g_return_val_if_fail (kind != AUGUR_NODE_TRANSFORM, NULL);
+  g_return_val_if_fail (kind > AUGUR_NODE_TRANSFORM && kind <= AUGUR_NODE_RANDOM_ORDER, NULL);
+
+  node = g_new0 (AugurNode, 1);
 
   node->kind = kind;
   node->p = 1.0;
@@ -78,7 +84,11 @@ augur_node_new_group (AugurNodeKind kind)
 AugurNode *
 augur_node_copy (const AugurNode *node)
 {
-  AugurNode *copy = g_memdup2 (node, sizeof *node);
+  AugurNode *copy;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  copy = g_memdup2 (node, sizeof *node);
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     copy->params = g_memdup2 (node->params, sizeof (AugurValue) * MAX (node->info->n_params, 1));
@@ -106,7 +116,9 @@ void
 augur_node_append (AugurNode *group,
                    AugurNode *child)
 {
+  g_return_if_fail (group != NULL && child != NULL);
   g_return_if_fail (group->kind != AUGUR_NODE_TRANSFORM);
+  g_return_if_fail (group != child);
   g_ptr_array_add (group->children, child);
 }
 
