@@ -109,6 +109,7 @@ struct _AugurPreviewPane
   GtkWidget          *main_stack;
   GtkWidget          *status_empty;
   GtkWidget          *status_error;
+  GtkWidget          *original_box;
   GtkWidget          *original_picture;
   GtkWidget          *original_caption;
   GtkWidget          *content_stack;
@@ -750,6 +751,10 @@ refresh (AugurPreviewPane *self)
     gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "preview");
   if (self->current != NULL)
     update_original (self, self->current);
+  gtk_widget_set_sensitive (self->grid_button, self->mode == MODE_GRID);
+  gtk_widget_set_sensitive (self->diff_button, self->mode == MODE_GRID || self->mode == MODE_ALL_SAMPLES);
+  /* Each draw of "all samples" has its own original. */
+  gtk_widget_set_visible (self->original_box, self->current != NULL && self->mode != MODE_ALL_SAMPLES);
   proxy = self->current ? augur_sample_get_proxy (self->current) : NULL;
 
   if (pipeline_is_empty (self))
@@ -1463,6 +1468,7 @@ build_preview_page (AugurPreviewPane *self)
   augur_picture_set_align_top (AUGUR_PICTURE (self->original_picture), TRUE);
   gtk_box_append (GTK_BOX (original), self->original_picture);
   gtk_grid_attach (GTK_GRID (page), original, 0, 0, 1, 1);
+  self->original_box = original;
 
   /* What the recipe does: the draws, the frames, or a status. */
   self->content_stack = gtk_stack_new ();
