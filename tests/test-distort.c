@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-pipeline.h"
+#include "augur-recipe.h"
+#include "augur-resample.h"
+#include "augur-rng.h"
+#include "augur-transform.h"
+
+static const int channel_counts[] = { 1, 3, 4 };
+
+/* Helpers ------------------------------------------------------------------ */
+
+static AugurImage *
+random_image (int     width,
+              int     height,
+              int     channels,
+              guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int i = 0; i < width * channels; i++)
+        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
+    }
+  return image;
+}
+
+static AugurImage *
+flat_image (int    width,
+            int    height,
+            int    channels,
+            guint8 value)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  memset (image->data, value, (gsize) image->stride * height);
+  return image;
+}
+
+/* Smooth stripes in both directions: a displacement shows as a difference
+ * about proportional to its size. */
+static AugurImage *
+wave_image (int width,
+            int height,
+            int channels)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < channels; c++)
+        augur_image_row (image, y)[x * channels + c] =
+          (guint8) (128 + 60 * sin (x / 3.0 + c) + 60 * cos (y / 4.0));
+  return image;
+}
+
+static int
+pixel (const AugurImage *image,
+       int               x,
+       int               y,
+       int               c)
+{
+  return augur_image_row (image, y)[x * image->channels + c];
+}
+
+static int
+max_difference (const AugurImage *a,
+                const AugurImage *b)
+{
+  int worst = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  g_assert_cmpint (a->channels, ==, b->channels);
+  for (int y = 0; y < a->height; y++)
+    for (int i = 0; i < a->width * a->channels; i++)
+      worst = MAX (worst, ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]));
+  return worst;
+}
+
+static double
+mean_difference (const AugurImage *a,
+                 const AugurImage *b)
+{
+  double sum = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  for (int y = 0; y < a->height; y++)
+    for (int i = 0; i < a->width * a->channels; i++)
+      sum += ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]);
+  return sum / ((double) a->width * a->height * a->channels);
+}
+
+/* A transform leaf that always applies. */
+static AugurNode *
+leaf (const char *name)
+{
+  const AugurTransformInfo *info = augur_transform_lookup (name);
+  AugurNode *node;
+
+  g_assert_nonnull (info);
+  node = augur_node_new_transform (info);
+  node->p = 1.0;
+  return node;
+}
+
+static AugurValue *
+param (AugurNode  *node,
+       const char *name)
+{
+  int i = augur_transform_param_index (node->info, name);
+
+  g_assert_cmpint (i, >=, 0);
+  return &node->params[i];
+}
+
+static void
+set_range (AugurNode  *node,
+           const char *name,
+           double      lo,
+           double      hi)
+{
+  AugurValue *v = param (node, name);
+
+  v->is_null = FALSE;
+  v->v[0] = lo, v->v[1] = hi;
+}
+
+static void
+set_bool (AugurNode  *node,
+          const char *name,
+          gboolean    value)
+{
+  param (node, name)->v[0] = value ? 1 : 0;
+}
+
+static void
+set_nick (AugurNode  *node,
+          const char *name,
+          int         nick)
+{
+  AugurValue *v = param (node, name);
+
+  v->is_null = FALSE;
+  v->nick = (gint8) nick;
+}
+
+/* Runs @node through the pipeline's sample + apply path and checks that the
+ * declared output shape is the shape produced. */
+static AugurImage *
+run (const AugurNode   *node,
+     const AugurImage  *src,
+     guint64            seed,
+     AugurReplay      **replay_out)
+{
+  AugurShape in = { src->width, src->height, src->channels }, predicted;
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  replay = augur_node_sample (node, &in, &rng);
+  g_assert_true (replay->applied);
+  out = augur_node_apply (node, src, replay);
+  g_assert_nonnull (out);
+
+  augur_node_output_shape (node, replay, &in, &predicted);
+  g_assert_cmpint (out->width, ==, predicted.width);
+  g_assert_cmpint (out->height, ==, predicted.height);
+  g_assert_cmpint (out->channels, ==, src->channels);
+
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* The table of cases ------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;          /* test path part */
+  const char *transform;
+  /* zero strength: the identity */
+  void      (*setup_zero) (AugurNode *node);
+  /* strength level 0, 1, 2: weak, medium, strong */
+  void      (*setup_strength) (AugurNode *node, int level);
+  /* identity exact (TRUE) or within one level */
+  gboolean    exact;
+} DistortCase;
+
+static void
+perspective_zero (AugurNode *node)
+{
+  set_range (node, "scale", 0, 0);
+}
+
+static void
+perspective_strength (AugurNode *node,
+                      int        level)
+{
+  static const double s[] = { 0.02, 0.06, 0.15 };
+
+  set_range (node, "scale", s[level], s[level]);
+}
+
+static const DistortCase cases[] = {
+  { "Perspective", "Perspective", perspective_zero, perspective_strength, TRUE },
+};
+
+/* Zero strength is the identity, for every interpolation, border and
+ * channel count. */
+static void
+test_zero_is_identity (gconstpointer data)
+{
+  const DistortCase *dc = data;
+  g_autoptr(AugurNode) node = leaf (dc->transform);
+
+  dc->setup_zero (node);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (23, 17, channel_counts[k], 100 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+          {
+            g_autoptr(AugurImage) out = NULL;
+
+            set_nick (node, "interpolation", interp);
+            set_nick (node, "border_mode", border);
+            out = run (node, src, 7 + interp, NULL);
+            g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
+          }
+    }
+}
+
+/* More strength moves pixels further: the mean difference from the input,
+ * averaged over draws, grows with the strength. */
+static void
+test_strength_grows (gconstpointer data)
+{
+  const DistortCase *dc = data;
+  g_autoptr(AugurImage) src = wave_image (64, 48, 3);
+  double previous = 0;
+
+  for (int level = 0; level < 3; level++)
+    {
+      g_autoptr(AugurNode) node = leaf (dc->transform);
+      double sum = 0;
+      const int draws = 8;
+
+      dc->setup_strength (node, level);
+      set_nick (node, "border_mode", AUGUR_BORDER_REFLECT_101);
+      for (int i = 0; i < draws; i++)
+        {
+          g_autoptr(AugurImage) out = run (node, src, 300 + i, NULL);
+
+          if (out->width == src->width && out->height == src->height)
+            sum += mean_difference (src, out);
+        }
+      g_test_message ("%s strength %d: mean difference %.2f", dc->name, level, sum / draws);
+      g_assert_cmpfloat (sum / draws, >, previous * 1.2);
+      if (level == 0)
+        g_assert_cmpfloat (sum / draws, >, 0.5);
+      previous = sum / draws;
+    }
+}
+
+/* A replay written as JSON text and read back writes the same text, and
+ * applies to the same pixels. */
+static void
+test_replay_round_trip (gconstpointer data)
+{
+  const DistortCase *dc = data;
+  g_autoptr(AugurNode) node = leaf (dc->transform);
+
+  dc->setup_strength (node, 1);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (30, 20, channel_counts[k], 800 + k);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurReplay) back = NULL;
+      g_autoptr(AugurImage) first = NULL;
+      g_autoptr(AugurImage) again = NULL;
+      g_autoptr(JsonNode) json = NULL;
+      g_autoptr(JsonNode) parsed = NULL;
+      g_autoptr(JsonNode) json_again = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *text_again = NULL;
+
+      first = run (node, src, 77 + k, &replay);
+      json = augur_replay_to_json (replay, node);
+      text = augur_json_to_string (json, TRUE);
+      parsed = json_from_string (text, &error);
+      g_assert_no_error (error);
+      back = augur_replay_from_json (parsed, node, &error);
+      g_assert_no_error (error);
+      json_again = augur_replay_to_json (back, node);
+      text_again = augur_json_to_string (json_again, TRUE);
+      g_assert_cmpstr (text, ==, text_again);
+
+      again = augur_node_apply (node, src, back);
+      g_assert_true (augur_image_equal (first, again));
+    }
+}
+
+/* Tiny images give results of the declared shape; a flat image with a
+ * replicated border stays flat whatever the warp. */
+static void
+test_tiny_images (gconstpointer data)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 1, 7 }, { 7, 1 }, { 2, 1 }, { 1, 2 } };
+  const DistortCase *dc = data;
+  g_autoptr(AugurNode) node = leaf (dc->transform);
+
+  dc->setup_strength (node, 2);
+  set_nick (node, "border_mode", AUGUR_BORDER_REPLICATE);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        {
+          g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 90);
+          g_autoptr(AugurImage) out = NULL;
+
+          set_nick (node, "interpolation", interp);
+          out = run (node, src, 40 + s + interp, NULL);
+          g_assert_cmpint (out->width, >=, 1);
+          g_assert_cmpint (out->height, >=, 1);
+          for (int y = 0; y < out->height; y++)
+            for (int x = 0; x < out->width; x++)
+              for (int c = 0; c < out->channels; c++)
+                g_assert_cmpint (pixel (out, x, y, c), ==, 90);
+        }
+}
+
+/* Every channel count: the channels move together (a gray image copied
+ * into every channel stays gray), and alpha follows the colour. */
+static void
+test_channels_move_together (gconstpointer data)
+{
+  const DistortCase *dc = data;
+  g_autoptr(AugurNode) node = leaf (dc->transform);
+  g_autoptr(AugurImage) gray = random_image (32, 24, 1, 55);
+
+  dc->setup_strength (node, 2);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      int nc = channel_counts[k];
+      g_autoptr(AugurImage) src = augur_image_new (32, 24, nc);
+      g_autoptr(AugurImage) out = NULL;
+      g_autoptr(AugurImage) out_gray = NULL;
+
+      for (int y = 0; y < 24; y++)
+        for (int x = 0; x < 32; x++)
+          for (int c = 0; c < nc; c++)
+            augur_image_row (src, y)[x * nc + c] = augur_image_row (gray, y)[x];
+
+      set_nick (node, "border_mode", AUGUR_BORDER_REFLECT);
+      out = run (node, src, 9, NULL);
+      out_gray = run (node, gray, 9, NULL);
+      for (int y = 0; y < out->height; y++)
+        for (int x = 0; x < out->width; x++)
+          for (int c = 0; c < nc; c++)
+            g_assert_cmpint (pixel (out, x, y, c), ==, pixel (out_gray, x, y, 0));
+    }
+}
+
+/* map_point agrees with the pixels ----------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *transform;
+  void      (*setup) (AugurNode *node);
+} MapCase;
+
+static void
+perspective_map_keep (AugurNode *node)
+{
+  set_range (node, "scale", 0.05, 0.12);
+}
+
+static void
+perspective_map_own_size (AugurNode *node)
+{
+  set_range (node, "scale", 0.05, 0.12);
+  set_bool (node, "keep_size", FALSE);
+}
+
+static void
+perspective_map_fit (AugurNode *node)
+{
+  set_range (node, "scale", 0.05, 0.12);
+  set_bool (node, "fit_output", TRUE);
+  set_bool (node, "keep_size", FALSE);
+}
+
+static void
+perspective_map_fit_keep (AugurNode *node)
+{
+  set_range (node, "scale", 0.05, 0.12);
+  set_bool (node, "fit_output", TRUE);
+}
+
+static const MapCase map_cases[] = {
+  { "Perspective", "Perspective", perspective_map_keep },
+  { "Perspective-own-size", "Perspective", perspective_map_own_size },
+  { "Perspective-fit", "Perspective", perspective_map_fit },
+  { "Perspective-fit-keep", "Perspective", perspective_map_fit_keep },
+};
+
+/* A bright 3x3 dot on black: after the transform, the centroid of the
+ * brightness sits where map_point sends the dot's centre, within a pixel. */
+static void
+test_map_point (gconstpointer data)
+{
+  const MapCase *mc = data;
+  g_autoptr(AugurNode) node = leaf (mc->transform);
+  int checked = 0;
+
+  mc->setup (node);
+  for (int i = 0; i < 40; i++)
+    {
+      int nc = channel_counts[i % 3];
+      g_autoptr(AugurImage) src = flat_image (64, 48, nc, 0);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      AugurShape in = { 64, 48, nc };
+      AugurRng rng;
+      double px, py, sum = 0, mx = 0, my = 0;
+      int dx, dy;
+
+      augur_rng_init (&rng, 9000 + i);
+      dx = (int) augur_rng_int (&rng, 12, 51);
+      dy = (int) augur_rng_int (&rng, 10, 37);
+      for (int y = dy - 1; y <= dy + 1; y++)
+        for (int x = dx - 1; x <= dx + 1; x++)
+          for (int c = 0; c < MIN (nc, 3); c++)
+            augur_image_row (src, y)[x * nc + c] = 255;
+      if (nc == 4)
+        for (int y = 0; y < 48; y++)
+          for (int x = 0; x < 64; x++)
+            augur_image_row (src, y)[x * nc + 3] = 255;
+
+      out = run (node, src, 100 + i, &replay);
+
+      px = dx + 0.5, py = dy + 0.5;
+      if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
+        continue;
+      if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
+        continue;
+
+      for (int y = 0; y < out->height; y++)
+        for (int x = 0; x < out->width; x++)
+          {
+            double v = pixel (out, x, y, 0);
+
+            sum += v;
+            mx += v * (x + 0.5);
+            my += v * (y + 0.5);
+          }
+      g_assert_cmpfloat (sum, >, 0);
+      g_assert_cmpfloat (fabs (mx / sum - px), <=, 1.0);
+      g_assert_cmpfloat (fabs (my / sum - py), <=, 1.0);
+      checked++;
+    }
+  g_test_message ("%d dots followed", checked);
+  g_assert_cmpint (checked, >=, 20);
+}
+
+/* Perspective ---------------------------------------------------------------- */
+
+/* The drawn corners as the quadrilateral's corner points. */
+static void
+perspective_quad (const AugurReplay *replay,
+                  int                w,
+                  int                h,
+                  double             q[8])
+{
+  guint n;
+  const double *c = augur_drawn_get_list (&replay->drawn, "corners", &n);
+
+  g_assert_cmpuint (n, ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_assert_cmpfloat (c[i], >=, 0);
+      g_assert_cmpfloat (c[i], <, 0.32);
+    }
+  q[0] = c[0] * w, q[1] = c[1] * h;
+  q[2] = (1 - c[2]) * w, q[3] = c[3] * h;
+  q[4] = (1 - c[4]) * w, q[5] = (1 - c[5]) * h;
+  q[6] = c[6] * w, q[7] = (1 - c[7]) * h;
+}
+
+/* keep_size false: the result has the quadrilateral's own size, the longer
+ * of each pair of opposite sides; the corners land on the output corners. */
+static void
+test_perspective_own_size (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Perspective");
+  g_autoptr(AugurImage) src = flat_image (80, 60, 3, 200);
+
+  set_range (node, "scale", 0.1, 0.1);
+  set_bool (node, "keep_size", FALSE);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run (node, src, 500 + i, &replay);
+      AugurShape in = { 80, 60, 3 };
+      double q[8], top, bottom, left, right;
+
+      perspective_quad (replay, 80, 60, q);
+      top = hypot (q[2] - q[0], q[3] - q[1]);
+      bottom = hypot (q[4] - q[6], q[5] - q[7]);
+      right = hypot (q[4] - q[2], q[5] - q[3]);
+      left = hypot (q[6] - q[0], q[7] - q[1]);
+      g_assert_cmpint (out->width, ==, (int) floor (MAX (top, bottom) + 1e-6));
+      g_assert_cmpint (out->height, ==, (int) floor (MAX (left, right) + 1e-6));
+      g_assert_cmpint (out->width, <, 80);
+      g_assert_cmpint (out->height, <, 60);
+
+      /* the quadrilateral fills the output: no border shows */
+      for (int y = 1; y < out->height - 1; y++)
+        for (int x = 1; x < out->width - 1; x++)
+          g_assert_cmpint (pixel (out, x, y, 0), ==, 200);
+
+      /* its corners go to the output's corners */
+      for (int c = 0; c < 4; c++)
+        {
+          static const int corner[4][2] = { { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 } };
+          double x = q[2 * c], y = q[2 * c + 1];
+
+          node->info->map_point (node->params, &replay->drawn, &in, &x, &y);
+          g_assert_cmpfloat (fabs (x - corner[c][0] * out->width), <, 1e-6);
+          g_assert_cmpfloat (fabs (y - corner[c][1] * out->height), <, 1e-6);
+        }
+    }
+}
+
+/* keep_size true: the quadrilateral is stretched over the whole input size,
+ * a zoom in: the centre stays near the centre and the corners of the
+ * quadrilateral go to the image corners. */
+static void
+test_perspective_keep_size (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Perspective");
+  g_autoptr(AugurImage) src = flat_image (80, 60, 1, 200);
+
+  set_range (node, "scale", 0.08, 0.08);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run (node, src, 600 + i, &replay);
+      AugurShape in = { 80, 60, 1 };
+      double q[8], x, y;
+
+      g_assert_cmpint (out->width, ==, 80);
+      g_assert_cmpint (out->height, ==, 60);
+      perspective_quad (replay, 80, 60, q);
+      x = q[4], y = q[5];
+      node->info->map_point (node->params, &replay->drawn, &in, &x, &y);
+      g_assert_cmpfloat (fabs (x - 80), <, 1e-6);
+      g_assert_cmpfloat (fabs (y - 60), <, 1e-6);
+      for (int yy = 1; yy < 59; yy++)
+        for (int xx = 1; xx < 79; xx++)
+          g_assert_cmpint (pixel (out, xx, yy, 0), ==, 200);
+    }
+}
+
+/* fit_output: the canvas grows to hold the whole warped image, whose four
+ * corners land on the canvas edges; the fill shows around it. With
+ * keep_size as well, that canvas is resized to the input size. */
+static void
+test_perspective_fit_output (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Perspective");
+  g_autoptr(AugurImage) src = flat_image (80, 60, 3, 200);
+
+  set_range (node, "scale", 0.1, 0.1);
+  set_bool (node, "fit_output", TRUE);
+  for (int keep = 0; keep <= 1; keep++)
+    for (int i = 0; i < 20; i++)
+      {
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = NULL;
+        AugurShape in = { 80, 60, 3 };
+        double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+        int filled = 0;
+
+        set_bool (node, "keep_size", keep);
+        out = run (node, src, 700 + i, &replay);
+        if (keep)
+          {
+            g_assert_cmpint (out->width, ==, 80);
+            g_assert_cmpint (out->height, ==, 60);
+          }
+        else
+          {
+            g_assert_cmpint (out->width, >, 80);
+            g_assert_cmpint (out->height, >, 60);
+          }
+
+        for (int c = 0; c < 4; c++)
+          {
+            double x = (c == 1 || c == 2) ? 80 : 0, y = c >= 2 ? 60 : 0;
+
+            node->info->map_point (node->params, &replay->drawn, &in, &x, &y);
+            min_x = MIN (min_x, x), max_x = MAX (max_x, x);
+            min_y = MIN (min_y, y), max_y = MAX (max_y, y);
+          }
+        g_assert_cmpfloat (fabs (min_x), <, 1e-6);
+        g_assert_cmpfloat (fabs (min_y), <, 1e-6);
+        g_assert_cmpfloat (fabs (max_x - out->width), <=, 1);
+        g_assert_cmpfloat (fabs (max_y - out->height), <=, 1);
+
+        for (int y = 0; y < out->height; y++)
+          for (int x = 0; x < out->width; x++)
+            filled += pixel (out, x, y, 0) == 0;
+        g_assert_cmpint (filled, >, 0);
+      }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      static const struct { const char *what; GTestDataFunc func; } generic[] = {
+        { "zero-is-identity", test_zero_is_identity },
+        { "strength-grows", test_strength_grows },
+        { "replay-round-trip", test_replay_round_trip },
+        { "tiny-images", test_tiny_images },
+        { "channels-move-together", test_channels_move_together },
+      };
+
+      for (guint g = 0; g < G_N_ELEMENTS (generic); g++)
+        {
+          g_autofree char *path = g_strdup_printf ("/distort/%s/%s", cases[i].name, generic[g].what);
+
+          g_test_add_data_func (path, &cases[i], generic[g].func);
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (map_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/distort/map-point/%s", map_cases[i].name);
+
+      g_test_add_data_func (path, &map_cases[i], test_map_point);
+    }
+  g_test_add_func ("/distort/Perspective/own-size", test_perspective_own_size);
+  g_test_add_func ("/distort/Perspective/keep-size", test_perspective_keep_size);
+  g_test_add_func ("/distort/Perspective/fit-output", test_perspective_fit_output);
+
+  return g_test_run ();
+}
