@@ -541,6 +541,18 @@ test_pixel_limit (void)
       g_clear_error (&error);
     }
 
+  /* WebP too, when its codec is here. */
+  if (augur_image_format_available (AUGUR_IMAGE_FORMAT_WEBP))
+    {
+      g_autoptr(GBytes) webp = augur_image_encode (image, AUGUR_IMAGE_FORMAT_WEBP, 90, &error);
+
+      g_assert_no_error (error);
+      loaded = augur_image_load_bytes (webp, 64 * 64 - 1, &error);
+      g_assert_null (loaded);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+      g_clear_error (&error);
+    }
+
   /* The default limit is 100 megapixels: 100000 x 100000 is far over it,
    * refused from the header before anything is allocated for it. */
   {
