@@ -898,7 +898,13 @@ test_registry (void)
       g_assert_cmpfloat (info->default_p, >=, 0);
       g_assert_cmpfloat (info->default_p, <=, 1);
       for (const AugurDrawnSpec *d = info->drawn; d && d->name; d++)
-        n_drawn++;
+        {
+          /* Drawn names are unique, and their limits a real interval. */
+          for (const AugurDrawnSpec *e = info->drawn; e != d; e++)
+            g_assert_cmpstr (e->name, !=, d->name);
+          g_assert_cmpfloat (d->min, <=, d->max);
+          n_drawn++;
+        }
       g_assert_cmpuint (n_drawn, <=, AUGUR_DRAWN_MAX);
 
       /* Every default passes the reader's own checks, and a step of
@@ -911,6 +917,15 @@ test_registry (void)
           if (!augur_param_check (&info->params[j], &def, &error))
             g_error ("%s.%s: default refused: %s", info->name, info->params[j].name, error->message);
           g_assert_cmpint (augur_transform_param_index (info, info->params[j].name), ==, (int) j);
+          /* A slider never offers values the reader would refuse. */
+          if (info->params[j].ui_max > info->params[j].ui_min &&
+              info->params[j].type != AUGUR_PARAM_BOOL && info->params[j].type != AUGUR_PARAM_ENUM)
+            {
+              if (info->params[j].ui_min < info->params[j].min || info->params[j].ui_max > info->params[j].max)
+                g_error ("%s.%s: slider [%g, %g] outside the limits [%g, %g]", info->name,
+                         info->params[j].name, info->params[j].ui_min, info->params[j].ui_max,
+                         info->params[j].min, info->params[j].max);
+            }
         }
       node = augur_node_new_transform (info);
       json = augur_node_to_json (node);
