@@ -243,7 +243,10 @@ main (int    argc,
   iterate_for (SETTLE_MS * 3);
   capture (GTK_WINDOW (window), NULL, outdir, "step-through.png");
 
-  /* 4. Extremes of the selected step (the rotation). */
+  /* 4. Extremes of the selected step: brightness and contrast, two ranges. */
+  augur_pipeline_editor_set_expanded (editor, "1", FALSE);
+  augur_pipeline_editor_select_path (editor, "2");
+  augur_pipeline_editor_set_expanded (editor, "2", TRUE);
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.mode", "s", "extremes");
   iterate_for (SETTLE_MS * 3);
   capture (GTK_WINDOW (window), NULL, outdir, "extremes.png");
