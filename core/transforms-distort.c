@@ -98,6 +98,87 @@ solve_linear (double *a,
   return TRUE;
 }
 
+/* The bilinear value of a dense map (samples at output pixel centres) at a
+ * continuous output point, clamped to the map's edges. */
+static void
+map_sample (const float *map,
+            int          w,
+            int          h,
+            double       x,
+            double       y,
+            double      *sx,
+            double      *sy)
+{
+  double u = CLAMP (x - 0.5, 0, w - 1), v = CLAMP (y - 0.5, 0, h - 1);
+  int x0 = (int) floor (u), y0 = (int) floor (v);
+  int x1 = MIN (x0 + 1, w - 1), y1 = MIN (y0 + 1, h - 1);
+  double fx = u - x0, fy = v - y0;
+  const float *p00 = map + 2 * ((gsize) y0 * w + x0);
+  const float *p10 = map + 2 * ((gsize) y0 * w + x1);
+  const float *p01 = map + 2 * ((gsize) y1 * w + x0);
+  const float *p11 = map + 2 * ((gsize) y1 * w + x1);
+
+  *sx = (1 - fy) * ((1 - fx) * p00[0] + fx * p10[0]) + fy * ((1 - fx) * p01[0] + fx * p11[0]);
+  *sy = (1 - fy) * ((1 - fx) * p00[1] + fx * p10[1]) + fy * ((1 - fx) * p01[1] + fx * p11[1]);
+}
+
+/* map_point of the map-based transforms: the output point whose map value
+ * is the input point (*x, *y). The nearest sample first (the map need not
+ * be monotonic), then Newton steps on the bilinear map. FALSE when no
+ * output point comes within a pixel of it: the point left the image. */
+static gboolean
+invert_map (const float *map,
+            int          w,
+            int          h,
+            double      *x,
+            double      *y)
+{
+  double qx = *x, qy = *y, best = G_MAXDOUBLE, ux = 0.5, uy = 0.5, mx, my;
+
+  for (int j = 0; j < h; j++)
+    {
+      const float *m = map + 2 * (gsize) j * w;
+
+      for (int i = 0; i < w; i++, m += 2)
+        {
+          double d = (m[0] - qx) * (m[0] - qx) + (m[1] - qy) * (m[1] - qy);
+
+          if (d < best)
+            best = d, ux = i + 0.5, uy = j + 0.5;
+        }
+    }
+
+  for (int it = 0; it < 30; it++)
+    {
+      double ax, ay, bx, by, ex, ey, det, dx, dy, len;
+      double hx = ux + 0.25 <= w - 0.5 ? 0.25 : -0.25;
+      double hy = uy + 0.25 <= h - 0.5 ? 0.25 : -0.25;
+
+      map_sample (map, w, h, ux, uy, &mx, &my);
+      ex = qx - mx, ey = qy - my;
+      if (ex * ex + ey * ey < 1e-10)
+        break;
+      map_sample (map, w, h, ux + hx, uy, &ax, &ay);
+      map_sample (map, w, h, ux, uy + hy, &bx, &by);
+      ax = (ax - mx) / hx, ay = (ay - my) / hx;
+      bx = (bx - mx) / hy, by = (by - my) / hy;
+      det = ax * by - bx * ay;
+      if (!(fabs (det) > 1e-9))
+        break;
+      dx = (by * ex - bx * ey) / det;
+      dy = (ax * ey - ay * ex) / det;
+      len = hypot (dx, dy);
+      if (len > 2)
+        dx *= 2 / len, dy *= 2 / len;
+      ux = CLAMP (ux + dx, 0, w);
+      uy = CLAMP (uy + dy, 0, h);
+    }
+
+  map_sample (map, w, h, ux, uy, &mx, &my);
+  *x = ux, *y = uy;
+  return (mx - qx) * (mx - qx) + (my - qy) * (my - qy) < 1 && point_inside (ux, uy, w, h);
+}
+
 /* Perspective ------------------------------------------------------------------- */
 
 enum { PSP_SCALE, PSP_KEEP_SIZE, PSP_FIT_OUTPUT, PSP_INTERP, PSP_BORDER, PSP_FILL };
@@ -369,6 +450,265 @@ perspective_map (const AugurValue *params,
   return z > 0 && point_inside (*x, *y, w, h);
 }
 
+/* OpticalDistortion ------------------------------------------------------------- */
+
+enum { OPT_DISTORT_LIMIT, OPT_MODE, OPT_INTERP, OPT_BORDER, OPT_FILL };
+
+static const char *const optical_mode_nicks[] = { "camera", "fisheye", NULL };
+
+static const AugurParamSpec optical_params[] = {
+  [OPT_DISTORT_LIMIT] = {
+    .name = "distort_limit", .label = "Distortion",
+    .description = "Range of the distortion coefficient k; positive bends straight lines "
+                   "outwards (barrel), negative inwards (pincushion). One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.005, .def = { -0.05, 0.05 } },
+  [OPT_MODE] = {
+    .name = "mode", .label = "Lens model",
+    .description = "\"camera\": OpenCV's lens model with k1 = k2 = k, radii relative to the "
+                   "width and height; \"fisheye\": r (1 + k r^2), r relative to the corner",
+    .type = AUGUR_PARAM_ENUM, .def_nick = 0, .nicks = optical_mode_nicks },
+  [OPT_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [OPT_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [OPT_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+static const AugurDrawnSpec optical_drawn[] = {
+  { "k", FALSE, -1, 1 },
+  { NULL },
+};
+
+static void
+optical_sample (const AugurValue *params,
+                const AugurShape *in,
+                AugurRng         *rng,
+                AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "k", augur_rng_range (rng, params[OPT_DISTORT_LIMIT].v[0],
+                                                params[OPT_DISTORT_LIMIT].v[1]));
+}
+
+/* Each output point reads the input along the same ray from the image
+ * centre, scaled by a factor that grows (k > 0) or shrinks with the radius:
+ * camera, as cv2.initUndistortRectifyMap with fx = width, fy = height,
+ * k1 = k2 = k: 1 + k r^2 + k r^4, r^2 = (dx / w)^2 + (dy / h)^2;
+ * fisheye: 1 + k r^2 / R^2, R the distance from the centre to a corner. */
+static float *
+optical_build_map (const AugurValue *params,
+                   const AugurDrawn *drawn,
+                   int               w,
+                   int               h)
+{
+  float *map = g_new (float, 2 * (gsize) w * h);
+  double k = CLAMP (augur_drawn_get (drawn, "k"), -1, 1);
+  gboolean fisheye = params[OPT_MODE].nick == 1;
+  double cx = w / 2.0, cy = h / 2.0;
+  double corner2 = cx * cx + cy * cy;
+
+  for (int y = 0; y < h; y++)
+    {
+      float *row = map + 2 * (gsize) y * w;
+      double dy = y + 0.5 - cy;
+
+      for (int x = 0; x < w; x++)
+        {
+          double dx = x + 0.5 - cx, f;
+
+          if (fisheye)
+            f = 1 + k * (dx * dx + dy * dy) / corner2;
+          else
+            {
+              double r2 = (dx / w) * (dx / w) + (dy / h) * (dy / h);
+
+              f = 1 + k * r2 + k * r2 * r2;
+            }
+          row[2 * x] = (float) (cx + dx * f);
+          row[2 * x + 1] = (float) (cy + dy * f);
+        }
+    }
+  return map;
+}
+
+static AugurImage *
+optical_apply (const AugurImage *src,
+               const AugurValue *params,
+               const AugurDrawn *drawn)
+{
+  g_autofree float *map = optical_build_map (params, drawn, src->width, src->height);
+
+  return warp_map_with (src, src->width, src->height, map,
+                        &params[OPT_INTERP], &params[OPT_BORDER], &params[OPT_FILL]);
+}
+
+static gboolean
+optical_map (const AugurValue *params,
+             const AugurDrawn *drawn,
+             const AugurShape *in,
+             double           *x,
+             double           *y)
+{
+  g_autofree float *map = optical_build_map (params, drawn, in->width, in->height);
+
+  return invert_map (map, in->width, in->height, x, y);
+}
+
+/* GridDistortion ---------------------------------------------------------------- */
+
+enum { GRID_NUM_STEPS, GRID_DISTORT_LIMIT, GRID_INTERP, GRID_NORMALIZED, GRID_BORDER, GRID_FILL };
+
+#define GRID_MAX_STEPS 64
+
+static const AugurParamSpec grid_params[] = {
+  [GRID_NUM_STEPS] = {
+    .name = "num_steps", .label = "Cells per side",
+    .description = "Number of grid cells along each side of the image",
+    .type = AUGUR_PARAM_INT,
+    .min = 1, .max = GRID_MAX_STEPS, .ui_min = 1, .ui_max = 20, .step = 1, .def = { 5 } },
+  [GRID_DISTORT_LIMIT] = {
+    .name = "distort_limit", .label = "Distortion",
+    .description = "Range of each cell's stretch: a cell covers 1 + d times its width (or "
+                   "height) of the input, d drawn from this range. One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.6, .ui_max = 0.6, .step = 0.01, .def = { -0.3, 0.3 } },
+  [GRID_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [GRID_NORMALIZED] = {
+    .name = "normalized", .label = "Stay inside",
+    .description = "Scale the stretches so that the cells together cover exactly the input: "
+                   "nothing leaves the image and no border shows",
+    .type = AUGUR_PARAM_BOOL, .def = { 1 } },
+  [GRID_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [GRID_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+/* The stretches 1 + d of the num_steps + 1 cells along each axis (the last
+ * cell is the remainder when the side does not divide evenly). */
+static const AugurDrawnSpec grid_drawn[] = {
+  { "steps_x", TRUE, 0, 2 },
+  { "steps_y", TRUE, 0, 2 },
+  { NULL },
+};
+
+static void
+grid_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+  int n = CLAMP ((int) params[GRID_NUM_STEPS].v[0], 1, GRID_MAX_STEPS) + 1;
+  const double *limit = params[GRID_DISTORT_LIMIT].v;
+  double steps[GRID_MAX_STEPS + 1] = { 0 };
+
+  for (int i = 0; i < n; i++)
+    steps[i] = 1 + augur_rng_range (rng, limit[0], limit[1]);
+  augur_drawn_set_list (drawn, "steps_x", steps, n);
+  for (int i = 0; i < n; i++)
+    steps[i] = 1 + augur_rng_range (rng, limit[0], limit[1]);
+  augur_drawn_set_list (drawn, "steps_y", steps, n);
+}
+
+/* One axis of the map, as Albumentations: the side is cut into num_steps
+ * cells of side / num_steps whole pixels and a remainder cell; cell i reads
+ * a stretch of the input steps[i] times its own length, the stretches
+ * following each other from 0. normalized scales them to end exactly at
+ * the far side. Between cell edges the map is linear; out[i] is the input
+ * coordinate of output pixel centre i + 0.5. */
+static void
+grid_axis (const double *steps,
+           guint         n_steps,
+           int           num_steps,
+           int           side,
+           gboolean      normalized,
+           float        *out,
+           int           out_stride)
+{
+  double edge[GRID_MAX_STEPS + 2], src[GRID_MAX_STEPS + 2];
+  double cell = side / num_steps >= 1 ? (double) (side / num_steps) : (double) side / num_steps;
+  int n_cells = num_steps + 1, seg = 0;
+
+  edge[0] = 0, src[0] = 0;
+  for (int i = 1; i <= n_cells; i++)
+    {
+      double step = i - 1 < (int) n_steps ? CLAMP (steps[i - 1], 0, 2) : 1;
+
+      edge[i] = i == n_cells ? side : MIN (i * cell, side);
+      src[i] = src[i - 1] + (edge[i] - edge[i - 1]) * step;
+    }
+  if (normalized && src[n_cells] > 0)
+    {
+      double scale = side / src[n_cells];
+
+      for (int i = 1; i <= n_cells; i++)
+        src[i] = i == n_cells ? side : src[i] * scale;
+    }
+
+  for (int p = 0; p < side; p++)
+    {
+      double u = p + 0.5, len;
+
+      while (seg < n_cells - 1 && u >= edge[seg + 1])
+        seg++;
+      len = edge[seg + 1] - edge[seg];
+      out[(gsize) p * out_stride] =
+        (float) (len > 0 ? src[seg] + (u - edge[seg]) / len * (src[seg + 1] - src[seg]) : src[seg]);
+    }
+}
+
+static float *
+grid_build_map (const AugurValue *params,
+                const AugurDrawn *drawn,
+                int               w,
+                int               h)
+{
+  float *map = g_new (float, 2 * (gsize) w * h);
+  int num_steps = (int) params[GRID_NUM_STEPS].v[0];
+  gboolean normalized = AUGUR_PARAM_BOOL_VALUE (params, GRID_NORMALIZED);
+  const double *sx, *sy;
+  guint nx, ny;
+
+  num_steps = CLAMP (num_steps, 1, GRID_MAX_STEPS);
+  sx = augur_drawn_get_list (drawn, "steps_x", &nx);
+  sy = augur_drawn_get_list (drawn, "steps_y", &ny);
+
+  /* the first row and column, then copies: the map is separable */
+  grid_axis (sx, nx, num_steps, w, normalized, map, 2);
+  grid_axis (sy, ny, num_steps, h, normalized, map + 1, 2 * w);
+  for (int y = 0; y < h; y++)
+    {
+      float *row = map + 2 * (gsize) y * w;
+      float yy = row[1];
+
+      for (int x = 0; x < w; x++)
+        {
+          row[2 * x] = map[2 * x];
+          row[2 * x + 1] = yy;
+        }
+    }
+  return map;
+}
+
+static AugurImage *
+grid_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  g_autofree float *map = grid_build_map (params, drawn, src->width, src->height);
+
+  return warp_map_with (src, src->width, src->height, map,
+                        &params[GRID_INTERP], &params[GRID_BORDER], &params[GRID_FILL]);
+}
+
+static gboolean
+grid_map (const AugurValue *params,
+          const AugurDrawn *drawn,
+          const AugurShape *in,
+          double           *x,
+          double           *y)
+{
+  g_autofree float *map = grid_build_map (params, drawn, in->width, in->height);
+
+  return invert_map (map, in->width, in->height, x, y);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_distort_transforms[] = {
@@ -389,6 +729,39 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .output_shape = perspective_output_shape,
     .apply = perspective_apply,
     .map_point = perspective_map,
+  },
+  {
+    .name = "OpticalDistortion",
+    .label = "Optical distortion",
+    .category = AUGUR_CATEGORY_DISTORT,
+    .description = "Bend the image as a lens does, barrel or pincushion, about its centre. "
+                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
+                   "mask_interpolation, keypoint_remapping_method) are left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = optical_params,
+    .n_params = G_N_ELEMENTS (optical_params),
+    .drawn = optical_drawn,
+    .sample = optical_sample,
+    .apply = optical_apply,
+    .map_point = optical_map,
+  },
+  {
+    .name = "GridDistortion",
+    .label = "Grid distortion",
+    .category = AUGUR_CATEGORY_DISTORT,
+    .description = "Cut the image into a grid and stretch or squeeze each column and row of "
+                   "cells by a random amount. Albumentations' mask-only and keypoint-only "
+                   "options (fill_mask, mask_interpolation, keypoint_remapping_method) are "
+                   "left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = grid_params,
+    .n_params = G_N_ELEMENTS (grid_params),
+    .drawn = grid_drawn,
+    .sample = grid_sample,
+    .apply = grid_apply,
+    .map_point = grid_map,
   },
 };
 

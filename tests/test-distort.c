@@ -215,8 +215,58 @@ perspective_strength (AugurNode *node,
   set_range (node, "scale", s[level], s[level]);
 }
 
+static void
+optical_zero (AugurNode *node)
+{
+  set_range (node, "distort_limit", 0, 0);
+}
+
+static void
+optical_strength (AugurNode *node,
+                  int        level)
+{
+  static const double k[] = { 0.05, 0.2, 0.6 };
+
+  set_range (node, "distort_limit", -k[level], k[level]);
+}
+
+static void
+fisheye_strength (AugurNode *node,
+                  int        level)
+{
+  optical_strength (node, level);
+  set_nick (node, "mode", 1);
+}
+
+static void
+grid_zero (AugurNode *node)
+{
+  set_range (node, "distort_limit", 0, 0);
+}
+
+static void
+grid_strength (AugurNode *node,
+               int        level)
+{
+  static const double d[] = { 0.1, 0.3, 0.7 };
+
+  set_range (node, "distort_limit", -d[level], d[level]);
+}
+
+static void
+grid_strength_free (AugurNode *node,
+                    int        level)
+{
+  grid_strength (node, level);
+  set_bool (node, "normalized", FALSE);
+}
+
 static const DistortCase cases[] = {
   { "Perspective", "Perspective", perspective_zero, perspective_strength, TRUE },
+  { "OpticalDistortion", "OpticalDistortion", optical_zero, optical_strength, TRUE },
+  { "OpticalDistortion-fisheye", "OpticalDistortion", optical_zero, fisheye_strength, TRUE },
+  { "GridDistortion", "GridDistortion", grid_zero, grid_strength, TRUE },
+  { "GridDistortion-free", "GridDistortion", grid_zero, grid_strength_free, TRUE },
 };
 
 /* Zero strength is the identity, for every interpolation, border and
@@ -414,7 +464,38 @@ perspective_map_fit_keep (AugurNode *node)
   set_bool (node, "fit_output", TRUE);
 }
 
+static void
+optical_map_camera (AugurNode *node)
+{
+  set_range (node, "distort_limit", -0.4, 0.4);
+}
+
+static void
+optical_map_fisheye (AugurNode *node)
+{
+  set_range (node, "distort_limit", -0.3, 0.3);
+  set_nick (node, "mode", 1);
+}
+
+static void
+grid_map_setup (AugurNode *node)
+{
+  set_range (node, "distort_limit", -0.5, 0.5);
+}
+
+static void
+grid_map_free (AugurNode *node)
+{
+  set_range (node, "distort_limit", -0.3, 0.5);
+  set_bool (node, "normalized", FALSE);
+  param (node, "num_steps")->v[0] = 7;
+}
+
 static const MapCase map_cases[] = {
+  { "OpticalDistortion", "OpticalDistortion", optical_map_camera },
+  { "OpticalDistortion-fisheye", "OpticalDistortion", optical_map_fisheye },
+  { "GridDistortion", "GridDistortion", grid_map_setup },
+  { "GridDistortion-free", "GridDistortion", grid_map_free },
   { "Perspective", "Perspective", perspective_map_keep },
   { "Perspective-own-size", "Perspective", perspective_map_own_size },
   { "Perspective-fit", "Perspective", perspective_map_fit },
@@ -632,6 +713,154 @@ test_perspective_fit_output (void)
       }
 }
 
+/* OpticalDistortion ---------------------------------------------------------- */
+
+/* Albumentations' lens models, written out: the input point that the output
+ * point (x, y) reads. */
+static void
+lens_model (gboolean  fisheye,
+            double    k,
+            int       w,
+            int       h,
+            double    x,
+            double    y,
+            double   *sx,
+            double   *sy)
+{
+  double dx = x - w / 2.0, dy = y - h / 2.0, f;
+
+  if (fisheye)
+    f = 1 + k * (dx * dx + dy * dy) / (w * w / 4.0 + h * h / 4.0);
+  else
+    {
+      double r2 = (dx / w) * (dx / w) + (dy / h) * (dy / h);
+
+      f = 1 + k * r2 + k * r2 * r2;
+    }
+  *sx = w / 2.0 + dx * f;
+  *sy = h / 2.0 + dy * f;
+}
+
+/* k > 0 pulls the picture towards the centre (barrel), k < 0 pushes it out
+ * (pincushion), by the amount the lens model says; the centre stays. */
+static void
+test_optical_lens (void)
+{
+  static const double ks[] = { 0.3, -0.3, 0.05, -0.05 };
+  static const double points[][2] = { { 50, 30 }, { 10, 5 }, { 70, 55 }, { 40.5, 30.5 }, { 20, 44 } };
+  g_autoptr(AugurNode) node = leaf ("OpticalDistortion");
+  AugurShape in = { 80, 60, 3 };
+  g_autoptr(AugurImage) src = random_image (80, 60, 3, 17);
+
+  for (int mode = 0; mode <= 1; mode++)
+    for (guint i = 0; i < G_N_ELEMENTS (ks); i++)
+      {
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = NULL;
+
+        set_nick (node, "mode", mode);
+        set_range (node, "distort_limit", ks[i], ks[i]);
+        set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
+        out = run (node, src, 1, &replay);
+        g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "k"), ==, ks[i]);
+
+        /* the centre pixel reads itself */
+        for (int c = 0; c < 3; c++)
+          g_assert_cmpint (pixel (out, 40, 30, c), ==, pixel (src, 40, 30, c));
+
+        for (guint p = 0; p < G_N_ELEMENTS (points); p++)
+          {
+            double x = points[p][0], y = points[p][1], sx, sy;
+            double r_in = hypot (x - 40, y - 30), r_out;
+
+            if (!node->info->map_point (node->params, &replay->drawn, &in, &x, &y))
+              continue;
+            r_out = hypot (x - 40, y - 30);
+            if (r_in > 5)
+              {
+                if (ks[i] > 0)
+                  g_assert_cmpfloat (r_out, <, r_in);
+                else
+                  g_assert_cmpfloat (r_out, >, r_in);
+              }
+            lens_model (mode == 1, ks[i], 80, 60, x, y, &sx, &sy);
+            g_assert_cmpfloat (fabs (sx - points[p][0]), <, 0.05);
+            g_assert_cmpfloat (fabs (sy - points[p][1]), <, 0.05);
+          }
+      }
+}
+
+/* GridDistortion ------------------------------------------------------------- */
+
+/* Every cell stretched alike: normalized, that is the identity; not
+ * normalized, a zoom by 1 + d about the top-left corner. */
+static void
+test_grid_uniform_stretch (void)
+{
+  g_autoptr(AugurNode) node = leaf ("GridDistortion");
+  AugurShape in = { 50, 40, 3 };
+  g_autoptr(AugurImage) src = random_image (50, 40, 3, 23);
+
+  set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
+  set_range (node, "distort_limit", 0.25, 0.25);
+  for (int normalized = 0; normalized <= 1; normalized++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      double x = 30, y = 20;
+
+      set_bool (node, "normalized", normalized);
+      out = run (node, src, 3, &replay);
+      g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+      if (normalized)
+        {
+          g_assert_true (augur_image_equal (src, out));
+          g_assert_cmpfloat (fabs (x - 30), <, 1e-3);
+          g_assert_cmpfloat (fabs (y - 20), <, 1e-3);
+          continue;
+        }
+
+      g_assert_cmpfloat (fabs (x - 30 / 1.25), <, 1e-3);
+      g_assert_cmpfloat (fabs (y - 20 / 1.25), <, 1e-3);
+      for (int yy = 0; yy < 40; yy++)
+        for (int xx = 0; xx < 50; xx++)
+          {
+            int sx = (int) floor ((xx + 0.5) * 1.25), sy = (int) floor ((yy + 0.5) * 1.25);
+
+            for (int c = 0; c < 3; c++)
+              g_assert_cmpint (pixel (out, xx, yy, c), ==,
+                               sx < 50 && sy < 40 ? pixel (src, sx, sy, c) : 0);
+          }
+    }
+}
+
+/* normalized: the stretched cells together cover the input exactly, so the
+ * first and last columns and rows read the input's edges and no border
+ * fill shows inside. */
+static void
+test_grid_normalized_inside (void)
+{
+  g_autoptr(AugurNode) node = leaf ("GridDistortion");
+  g_autoptr(AugurImage) src = flat_image (61, 47, 1, 200);
+  AugurShape in = { 61, 47, 1 };
+
+  set_range (node, "distort_limit", -0.6, 0.6);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run (node, src, 900 + i, &replay);
+      double x = 61, y = 47;
+
+      for (int yy = 1; yy < 46; yy++)
+        for (int xx = 1; xx < 60; xx++)
+          g_assert_cmpint (pixel (out, xx, yy, 0), ==, 200);
+      /* the far corner stays the far corner */
+      node->info->map_point (node->params, &replay->drawn, &in, &x, &y);
+      g_assert_cmpfloat (fabs (x - 61), <, 0.6);
+      g_assert_cmpfloat (fabs (y - 47), <, 0.6);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -664,6 +893,9 @@ main (int   argc,
   g_test_add_func ("/distort/Perspective/own-size", test_perspective_own_size);
   g_test_add_func ("/distort/Perspective/keep-size", test_perspective_keep_size);
   g_test_add_func ("/distort/Perspective/fit-output", test_perspective_fit_output);
+  g_test_add_func ("/distort/OpticalDistortion/lens", test_optical_lens);
+  g_test_add_func ("/distort/GridDistortion/uniform-stretch", test_grid_uniform_stretch);
+  g_test_add_func ("/distort/GridDistortion/normalized-inside", test_grid_normalized_inside);
 
   return g_test_run ();
 }
