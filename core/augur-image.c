@@ -412,7 +412,56 @@ typedef struct
   int      width;
   int      height;
   gboolean too_large;
+  guint8  *rows_seen;   /* one flag per row of the decoded image */
+  int      n_rows;
 } SizeCheck;
+
+/* The loader has allocated its image and not decoded a row yet. GdkPixbuf
+ * does not clear that memory, so rows a damaged file never reaches would
+ * hold whatever was there: clear it, so that the result of any file is
+ * deterministic, and start counting the rows decoded. */
+static void
+on_area_prepared (GdkPixbufLoader *loader,
+                  gpointer         user_data)
+{
+  SizeCheck *check = user_data;
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  guint length;
+  guint8 *pixels;
+
+  if (pixbuf == NULL)
+    return;
+  pixels = gdk_pixbuf_get_pixels_with_length (pixbuf, &length);
+  memset (pixels, 0, length);
+
+  g_clear_pointer (&check->rows_seen, g_free);
+  check->n_rows = gdk_pixbuf_get_height (pixbuf);
+  check->rows_seen = g_malloc0 ((gsize) check->n_rows);
+}
+
+static void
+on_area_updated (GdkPixbufLoader *loader,
+                 int              x,
+                 int              y,
+                 int              width,
+                 int              height,
+                 gpointer         user_data)
+{
+  SizeCheck *check = user_data;
+
+  if (check->rows_seen == NULL)
+    return;
+  for (int row = MAX (y, 0); row < y + height && row < check->n_rows; row++)
+    check->rows_seen[row] = 1;
+}
+
+static gboolean
+all_rows_seen (const SizeCheck *check)
+{
+  if (check->rows_seen == NULL)
+    return FALSE;
+  return memchr (check->rows_seen, 0, (gsize) check->n_rows) == NULL;
+}
 
 static void
 on_size_prepared (GdkPixbufLoader *loader,
@@ -487,13 +536,12 @@ image_from_pixbuf (GdkPixbuf *pixbuf,
   return image;
 }
 
-AugurImage *
-augur_image_load_bytes (GBytes  *bytes,
-                        gint64   max_pixels,
-                        GError **error)
+static AugurImage *
+decode (GBytes     *bytes,
+        SizeCheck  *check,
+        GError    **error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
-  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, FALSE };
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   const char *format = augur_image_sniff (data, len);
@@ -519,15 +567,17 @@ augur_image_load_bytes (GBytes  *bytes,
       g_prefix_error (error, "no decoder for %s: ", format);
       return NULL;
     }
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &check);
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), check);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), check);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), check);
 
-  for (gsize off = 0; off < len && !check.too_large; off += chunk)
+  for (gsize off = 0; off < len && !check->too_large; off += chunk)
     {
       g_autoptr(GError) local_error = NULL;
 
       if (!gdk_pixbuf_loader_write (loader, data + off, MIN (chunk, len - off), &local_error))
         {
-          if (check.too_large)
+          if (check->too_large)
             break;
           gdk_pixbuf_loader_close (loader, NULL);
           g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
@@ -541,7 +591,7 @@ augur_image_load_bytes (GBytes  *bytes,
 
     /* Some loaders (TIFF) read the header only when closed, so the size
      * check can fire here too; it wins over the loader's own error. */
-    if (!gdk_pixbuf_loader_close (loader, &local_error) && !check.too_large)
+    if (!gdk_pixbuf_loader_close (loader, &local_error) && !check->too_large)
       {
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
                      "corrupt or truncated %s image: %s", format, local_error->message);
@@ -549,20 +599,25 @@ augur_image_load_bytes (GBytes  *bytes,
       }
   }
 
-  if (check.too_large)
+  if (check->too_large)
     {
-      if (check.width <= 0 || check.height <= 0)
+      if (check->width <= 0 || check->height <= 0)
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
-                     "%s header gives an empty size (%dx%d)", format, check.width, check.height);
+                     "%s header gives an empty size (%dx%d)", format, check->width, check->height);
       else
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
                      "image is %dx%d, %" G_GINT64_FORMAT " pixels, over the limit of %" G_GINT64_FORMAT,
-                     check.width, check.height, (gint64) check.width * check.height, check.max_pixels);
+                     check->width, check->height, (gint64) check->width * check->height, check->max_pixels);
       return NULL;
     }
 
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  if (pixbuf != NULL && !is_complete (format, data, len))
+  /* PNG and JPEG loaders report every decoded row (others report the
+   * whole image at once): a row never reported was never decoded, as when
+   * a PNG's data stream ends early but the file is well formed. */
+  if (pixbuf != NULL &&
+      (!is_complete (format, data, len) ||
+       ((g_str_equal (format, "png") || g_str_equal (format, "jpeg")) && !all_rows_seen (check))))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
                    "truncated %s image: the data end before the image does", format);
@@ -580,6 +635,21 @@ augur_image_load_bytes (GBytes  *bytes,
 
     return image_from_pixbuf (oriented, is_gray (format, data, len), g_str_equal (format, "tiff"));
   }
+}
+
+AugurImage *
+augur_image_load_bytes (GBytes  *bytes,
+                        gint64   max_pixels,
+                        GError **error)
+{
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, FALSE, NULL, 0 };
+  AugurImage *image;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  image = decode (bytes, &check, error);
+  g_free (check.rows_seen);
+  return image;
 }
 
 AugurImage *

@@ -116,10 +116,24 @@ put_chunk (GByteArray   *png,
 /* A gray (colour type 0) 8-bit PNG of @width x @height as its header says;
  * @pixels (width * height bytes) or none, for a file that stops right
  * after the header. */
+static GBytes *gray_png_rows (guint32 width, guint32 height, const guint8 *pixels, guint32 rows);
+
 static GBytes *
 gray_png (guint32       width,
           guint32       height,
           const guint8 *pixels)
+{
+  return gray_png_rows (width, height, pixels, height);
+}
+
+/* As gray_png(), with the data of the first @rows rows only, in a well
+ * formed stream: a file whose every chunk is intact but whose image ends
+ * early. */
+static GBytes *
+gray_png_rows (guint32       width,
+               guint32       height,
+               const guint8 *pixels,
+               guint32       rows)
 {
   static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   GByteArray *png = g_byte_array_new ();
@@ -136,7 +150,7 @@ gray_png (guint32       width,
   if (pixels)
     {
       /* Each row: filter byte 0, then the row. */
-      gsize raw_len = (gsize) height * (width + 1);
+      gsize raw_len = (gsize) rows * (width + 1);
       g_autoptr(GByteArray) z = g_byte_array_new ();
       guint32 a = 1, b = 0;
       guint8 head[5];
@@ -147,7 +161,7 @@ gray_png (guint32       width,
       head[1] = raw_len & 0xff, head[2] = raw_len >> 8;
       head[3] = ~raw_len & 0xff, head[4] = (~raw_len >> 8) & 0xff;
       g_byte_array_append (z, head, 5);
-      for (guint32 y = 0; y < height; y++)
+      for (guint32 y = 0; y < rows; y++)
         {
           guint8 filter = 0;
 
@@ -392,6 +406,15 @@ make_truncated_webp (void)
 }
 
 static GBytes *
+make_short_rows_png (void)
+{
+  guint8 pixels[32 * 16];
+
+  memset (pixels, 77, sizeof pixels);
+  return gray_png_rows (32, 16, pixels, 9);
+}
+
+static GBytes *
 make_huge_png (void)
 {
   /* 100000 x 100000 = 10^10 pixels (30 GB decoded), header only. */
@@ -469,6 +492,7 @@ static const BadImage bad_images[] = {
   { "corrupt-png", make_corrupt_png, AUGUR_ERROR_CORRUPT, "corrupt" },
   { "truncated-png", make_truncated_png, AUGUR_ERROR_CORRUPT, "png" },
   { "truncated-jpeg", make_truncated_jpeg, AUGUR_ERROR_CORRUPT, "jpeg" },
+  { "png-rows-missing", make_short_rows_png, AUGUR_ERROR_CORRUPT, "truncated png" },
   { "truncated-bmp", make_truncated_bmp, AUGUR_ERROR_CORRUPT, "bmp" },
   { "truncated-tiff", make_truncated_tiff, AUGUR_ERROR_CORRUPT, "tiff" },
   { "truncated-webp", make_truncated_webp, AUGUR_ERROR_CORRUPT, "webp" },
