@@ -113,6 +113,8 @@ struct _AugurPreviewPane
   GtkWidget          *original_picture;
   GtkWidget          *original_caption;
   GtkWidget          *content_stack;
+  GtkWidget          *content_title;
+  GtkWidget          *content_caption;
   GtkWidget          *status_content;
   GtkWidget          *draw_grid;
   GPtrArray          *cells;          /* GtkWidget (cell overlay) */
@@ -227,8 +229,9 @@ cell_new (guint       index,
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_add_css_class (picture, "augur-draw-cell");
+  /* Rows as tall as the images (height for width), from the top, like the
+   * original; when the window is shorter, they shrink to fit. */
   gtk_widget_set_hexpand (picture, TRUE);
-  gtk_widget_set_vexpand (picture, TRUE);
   gtk_widget_set_cursor_from_name (picture, "pointer");
   augur_picture_set_caption (AUGUR_PICTURE (picture), caption);
 
@@ -714,6 +717,44 @@ render_extremes (AugurPreviewPane *self,
 }
 
 static void
+update_content_heading (AugurPreviewPane *self)
+{
+  static const char *const titles[N_MODES] = { "Draws", "All Samples", "Step-Through", "Extremes" };
+  g_autofree char *caption = NULL;
+  const AugurNode *node;
+
+  switch (self->mode)
+    {
+    case MODE_GRID:
+      caption = g_strdup_printf ("%u random draw%s · seed %" G_GUINT64_FORMAT "%s%s",
+                                 self->grid_size, self->grid_size == 1 ? "" : "s", self->seed,
+                                 self->seed_locked ? " (locked)" : "",
+                                 self->diff ? " · difference from the original" : "");
+      break;
+    case MODE_ALL_SAMPLES:
+      caption = g_strdup_printf ("One draw of each sample · seed %" G_GUINT64_FORMAT "%s", self->seed,
+                                 self->diff ? " · difference from the original" : "");
+      break;
+    case MODE_STEP_THROUGH:
+      caption = g_strdup_printf ("Draw %u after each step that applied",
+                                 MIN (self->selected_draw, self->grid_size - 1) + 1);
+      break;
+    case MODE_EXTREMES:
+      node = self->selected_path && self->recipe
+             ? augur_node_at_path (self->recipe->pipeline, self->selected_path) : NULL;
+      caption = node && node->kind == AUGUR_NODE_TRANSFORM
+                ? g_strdup_printf ("%s: each range at its low end, middle and high end", node->info->label)
+                : g_strdup ("The selected step at the ends of its ranges");
+      break;
+    case N_MODES:
+    default:
+      g_assert_not_reached ();
+    }
+  gtk_label_set_text (GTK_LABEL (self->content_title), titles[self->mode]);
+  gtk_label_set_text (GTK_LABEL (self->content_caption), caption);
+}
+
+static void
 refresh (AugurPreviewPane *self)
 {
   AugurImage *proxy;
@@ -764,6 +805,8 @@ refresh (AugurPreviewPane *self)
                            "Add a step to the pipeline to see what it does to this sample.");
       return;
     }
+
+  update_content_heading (self);
 
   switch (self->mode)
     {
@@ -1285,6 +1328,7 @@ augur_preview_pane_set_property (GObject      *object,
           self->seed_locked = g_value_get_boolean (value);
           sync_seed_spin (self);
           gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.reroll", !self->seed_locked);
+          update_content_heading (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1302,7 +1346,6 @@ static const char pane_css[] =
   "augur-preview-pane .augur-original { padding: 12px; }\n"
   "augur-preview-pane .augur-section { font-weight: bold; }\n"
   "augur-preview-pane .augur-frame { padding: 6px; border-radius: 8px; }\n"
-  "augur-preview-pane .augur-frames { padding: 18px; }\n"
   "augur-preview-pane .augur-replay-sidebar { background-color: @sidebar_bg_color; }\n"
   "augur-preview-pane .augur-canvas { background-color: @shade_color; }\n";
 
@@ -1447,7 +1490,7 @@ build_preview_page (AugurPreviewPane *self)
   GtkWidget *page = gtk_grid_new ();
   GtkWidget *original = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *heading = gtk_label_new ("Original");
-  GtkWidget *draws = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *draws = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *scroller;
 
   gtk_grid_set_column_homogeneous (GTK_GRID (page), TRUE);
@@ -1481,16 +1524,14 @@ build_preview_page (AugurPreviewPane *self)
   gtk_grid_set_column_homogeneous (GTK_GRID (self->draw_grid), TRUE);
   gtk_grid_set_row_spacing (GTK_GRID (self->draw_grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (self->draw_grid), 6);
-  gtk_widget_set_margin_start (self->draw_grid, 6);
-  gtk_widget_set_margin_end (self->draw_grid, 12);
-  gtk_widget_set_margin_top (self->draw_grid, 12);
+  gtk_widget_set_valign (self->draw_grid, GTK_ALIGN_START);
   gtk_widget_set_margin_bottom (self->draw_grid, 12);
   gtk_stack_add_named (GTK_STACK (self->content_stack), self->draw_grid, "grid");
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   self->frames_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_add_css_class (self->frames_box, "augur-frames");
+  gtk_widget_set_margin_bottom (self->frames_box, 12);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->frames_box);
   gtk_stack_add_named (GTK_STACK (self->content_stack), scroller, "frames");
 
@@ -1498,6 +1539,20 @@ build_preview_page (AugurPreviewPane *self)
   gtk_widget_add_css_class (self->status_content, "compact");
   gtk_stack_add_named (GTK_STACK (self->content_stack), self->status_content, "status");
 
+  gtk_widget_set_margin_start (draws, 6);
+  gtk_widget_set_margin_end (draws, 12);
+  gtk_widget_set_margin_top (draws, 12);
+  self->content_title = gtk_label_new ("Augmented");
+  gtk_label_set_xalign (GTK_LABEL (self->content_title), 0);
+  gtk_widget_add_css_class (self->content_title, "heading");
+  gtk_box_append (GTK_BOX (draws), self->content_title);
+  self->content_caption = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->content_caption), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->content_caption), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (self->content_caption, "caption");
+  gtk_widget_add_css_class (self->content_caption, "dim-label");
+  gtk_widget_add_css_class (self->content_caption, "numeric");
+  gtk_box_append (GTK_BOX (draws), self->content_caption);
   gtk_box_append (GTK_BOX (draws), self->content_stack);
   gtk_grid_attach (GTK_GRID (page), draws, 1, 0, 2, 1);
 
