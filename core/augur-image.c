@@ -637,6 +637,21 @@ decode (GBytes     *bytes,
   }
 }
 
+/**
+ * augur_image_load_bytes:
+ * @bytes: the contents of an image file, untrusted
+ * @max_pixels: the most pixels (width x height) accepted, or 0 for
+ *   %AUGUR_DEFAULT_MAX_PIXELS
+ *
+ * Decodes a PNG, JPEG, WebP, TIFF or BMP image, chosen by its first bytes
+ * (never by a file name), applying its EXIF orientation. A gray file gives
+ * a 1-channel image, an image with alpha 4 channels, anything else 3.
+ *
+ * Errors: %AUGUR_ERROR_UNSUPPORTED_FORMAT for any other format,
+ * %AUGUR_ERROR_TOO_LARGE when the header declares more than @max_pixels
+ * (checked before the image is allocated), %AUGUR_ERROR_CORRUPT for an
+ * empty, damaged or truncated file.
+ */
 AugurImage *
 augur_image_load_bytes (GBytes  *bytes,
                         gint64   max_pixels,

@@ -207,11 +207,23 @@ augur_json_parse_limited (const char  *data,
       data += 3;
       len -= 3;
     }
-  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, (gssize) len, NULL))
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "not UTF-8 text");
-      return NULL;
-    }
+  {
+    const char *nul = memchr (data, '\0', len);
+    const char *bad = NULL;
+
+    if (nul != NULL)
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                     "not UTF-8 text: a NUL byte at offset %" G_GSIZE_FORMAT, (gsize) (nul - data));
+        return NULL;
+      }
+    if (!g_utf8_validate (data, (gssize) len, &bad))
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                     "not UTF-8 text: an invalid byte at offset %" G_GSIZE_FORMAT, (gsize) (bad - data));
+        return NULL;
+      }
+  }
   if (!json_text_check (data, len, max_depth, error))
     return NULL;
 
