@@ -780,6 +780,157 @@ test_set_pipeline (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
 }
 
+static void
+test_set_pipeline_keeps_place (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(AugurNode) before = NULL;
+  g_autoptr(AugurNode) edited = NULL;
+  g_autoptr(AugurNode) longer = NULL;
+  const AugurTransformInfo *info = augur_transform_lookup ("RandomBrightnessContrast");
+  int index = augur_transform_param_index (info, "brightness_limit");
+  GtkWidget *row;
+  AugurParamControl *control;
+
+  add_at_end (f, "HorizontalFlip");
+  add_at_end (f, "RandomBrightnessContrast");
+  augur_pipeline_editor_set_expanded (f->editor, "1", TRUE);
+  augur_pipeline_editor_select_path (f->editor, "1");
+  pump ();
+  before = augur_node_copy (augur_pipeline_editor_get_pipeline (f->editor));
+  row = augur_pipeline_editor_get_row (f->editor, "1");
+
+  /* An undo of a value: the rows stay, and show the value. */
+  edited = augur_node_copy (before);
+  ((AugurNode *) edited->children->pdata[1])->params[index].v[1] = 0.45;
+  ((AugurNode *) edited->children->pdata[0])->enabled = FALSE;
+  f->n_selection = 0;
+  augur_pipeline_editor_set_pipeline (f->editor, edited);
+  assert_pipeline (f, edited);
+  g_assert_true (augur_pipeline_editor_get_row (f->editor, "1") == row);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  control = find_control (f, "1", "brightness_limit");
+  g_assert_cmpfloat (augur_param_control_get_value (control)->v[1], ==, 0.45);
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "0"))));
+  assert_selected (f, "1");
+  g_assert_cmpuint (f->n_selection, ==, 0);
+  g_assert_cmpuint (f->n_changed, ==, 2);
+
+  /* Another shape: the selection and expansion stay where the same kind of
+   * step still is. */
+  longer = augur_node_copy (before);
+  augur_node_append (longer, transform ("VerticalFlip", 0.5));
+  augur_pipeline_editor_set_pipeline (f->editor, longer);
+  assert_pipeline (f, longer);
+  assert_selected (f, "1");
+  g_assert_cmpuint (f->n_selection, ==, 0);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "1"))));
+
+  /* And where it is not, the selection goes. */
+  augur_pipeline_editor_set_pipeline (f->editor, NULL);
+  assert_selected (f, NULL);
+  g_assert_cmpuint (f->n_selection, ==, 1);
+  g_assert_cmpuint (f->n_changed, ==, 2);
+}
+
+/* Drag and drop --------------------------------------------------------------------------- */
+
+static gpointer
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;  /* the widget keeps it alive */
+    }
+  return NULL;
+}
+
+static void
+drop_on (Fixture    *f,
+         const char *source_path,
+         const char *target_path,
+         double      y)
+{
+  GtkWidget *source = augur_pipeline_editor_get_row (f->editor, source_path);
+  GtkWidget *target = augur_pipeline_editor_get_row (f->editor, target_path);
+  GtkDragSource *drag = find_controller (source, GTK_TYPE_DRAG_SOURCE);
+  GtkDropTarget *drop = find_controller (target, GTK_TYPE_DROP_TARGET);
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_nonnull (drag);
+  g_assert_nonnull (drop);
+
+  /* What the drag carries: the path of the dragged step. */
+  g_signal_emit_by_name (drag, "prepare", 10.0, 10.0, &content);
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, source_path);
+
+  g_signal_emit_by_name (drop, "drop", &value, 10.0, y, &accepted);
+  g_assert_true (accepted);
+  pump ();
+  {
+    g_autofree char *j = node_json (augur_pipeline_editor_get_pipeline (f->editor));
+    g_test_message ("after drop %s on %s: %s", source_path, target_path, j);
+  }
+}
+
+static void
+test_drag_and_drop (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(AugurNode) expected = NULL;
+
+  add_at_end (f, "HorizontalFlip");
+  add_at_end (f, "VerticalFlip");
+  add_at_end (f, "OneOf");
+  add_at_end (f, "RandomBrightnessContrast");
+  wait_ms (100);
+  f->n_changed = 0;
+
+  /* On the upper half of a row: before it. */
+  drop_on (f, "3", "0", 5);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("RandomBrightnessContrast", 0.5),
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("VerticalFlip", 0.5),
+                    group (AUGUR_NODE_ONE_OF, 1, NULL), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "0");
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* On the lower half of a step: after it. */
+  drop_on (f, "0", "1", 40);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("HorizontalFlip", 0.5),
+                    transform ("RandomBrightnessContrast", 0.5),
+                    transform ("VerticalFlip", 0.5),
+                    group (AUGUR_NODE_ONE_OF, 1, NULL), NULL);
+  assert_pipeline (f, expected);
+  g_clear_pointer (&expected, augur_node_free);
+
+  /* On the lower half of a group: into it. */
+  drop_on (f, "0", "3", 40);
+  drop_on (f, "1", "2", 40);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    transform ("RandomBrightnessContrast", 0.5),
+                    group (AUGUR_NODE_ONE_OF, 1,
+                           transform ("VerticalFlip", 0.5),
+                           transform ("HorizontalFlip", 0.5), NULL), NULL);
+  assert_pipeline (f, expected);
+  assert_selected (f, "1.0");
+  g_assert_cmpuint (f->n_changed, ==, 4);
+}
+
 /* The add-step list ------------------------------------------------------------------------ */
 
 static void
@@ -898,6 +1049,8 @@ main (int   argc,
   ADD ("selection", test_selection);
   ADD ("effective-probability", test_effective_probability);
   ADD ("set-pipeline", test_set_pipeline);
+  ADD ("set-pipeline-keeps-place", test_set_pipeline_keeps_place);
+  ADD ("drag-and-drop", test_drag_and_drop);
   ADD ("step-chooser", test_step_chooser);
   ADD ("show", test_show);
 #undef ADD

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "augur-error.h"
 #include "augur-param-control.h"
@@ -724,7 +725,7 @@ drop_place (RowData *d,
 {
   double h = gtk_widget_get_height (d->row);
   /* The header of an expanded row is about 60 px: judge by it. */
-  double header = MIN (h, 60);
+  double header = h > 0 ? MIN (h, 60) : 60;
 
   if (y < header / 2)
     return DROP_BEFORE;
@@ -1557,26 +1558,169 @@ augur_pipeline_editor_new (void)
   return g_object_new (AUGUR_TYPE_PIPELINE_EDITOR, NULL);
 }
 
+static gboolean
+same_shape (const AugurNode *a,
+            const AugurNode *b)
+{
+  if (a->kind != b->kind)
+    return FALSE;
+  if (a->kind == AUGUR_NODE_TRANSFORM)
+    return a->info == b->info;
+  if (a->children->len != b->children->len)
+    return FALSE;
+  for (guint i = 0; i < a->children->len; i++)
+    if (!same_shape (a->children->pdata[i], b->children->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Copies the values of @from into @to, of the same shape, keeping @to's
+ * nodes (and so the rows that show them). */
+static void
+copy_values (AugurPipelineEditor *self,
+             AugurNode           *to,
+             const AugurNode     *from)
+{
+  RowData *d = find_row (self, to);
+
+  to->p = from->p;
+  to->enabled = from->enabled;
+  if (to->kind == AUGUR_NODE_TRANSFORM)
+    {
+      for (guint i = 0; i < to->info->n_params; i++)
+        {
+          to->params[i] = from->params[i];
+          if (d && d->controls)
+            augur_param_control_set_value (d->controls->pdata[i], &to->params[i]);
+        }
+    }
+  else
+    {
+      to->n = from->n;
+      to->replace = from->replace;
+      for (guint i = 0; i < to->children->len; i++)
+        copy_values (self, to->children->pdata[i], from->children->pdata[i]);
+    }
+
+  if (d)
+    {
+      sync_p (d);
+      d->updating = TRUE;
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (d->row), to->enabled);
+      if (d->n_spin)
+        {
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->n_spin), to->n);
+          gtk_switch_set_active (GTK_SWITCH (d->replace_switch), to->replace);
+        }
+      d->updating = FALSE;
+    }
+}
+
+static GPtrArray *
+paths_of_set (AugurPipelineEditor *self,
+              GHashTable          *set)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      char *path = augur_pipeline_path_of (self->pipeline, key);
+
+      if (path)
+        g_ptr_array_add (paths, g_strconcat (path, "/", augur_node_type_name (key), NULL));
+      g_free (path);
+    }
+  return paths;
+}
+
+/* The node at a "path/Type" key, if it is still of that type. */
+static AugurNode *
+lookup_key (AugurPipelineEditor *self,
+            const char          *key)
+{
+  g_autofree char *path = g_strdup (key);
+  char *slash = strrchr (path, '/');
+  AugurNode *node;
+
+  *slash = '\0';
+  node = augur_pipeline_lookup (self->pipeline, path, NULL, NULL);
+  if (node == NULL || node == self->pipeline ||
+      !g_str_equal (augur_node_type_name (node), slash + 1))
+    return NULL;
+  return node;
+}
+
 void
 augur_pipeline_editor_set_pipeline (AugurPipelineEditor *self,
                                     const AugurNode     *pipeline)
 {
-  gboolean had_selection;
+  g_autoptr(GPtrArray) expanded = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree char *new_path = NULL;
+  g_autoptr(AugurNode) empty = NULL;
 
   g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
   g_return_if_fail (pipeline == NULL || pipeline->kind != AUGUR_NODE_TRANSFORM);
 
-  had_selection = self->cursor != NULL;
+  if (pipeline == NULL)
+    pipeline = empty = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  g_clear_pointer (&self->last_edit_key, g_free);
+
+  /* The same steps with other values (an undo of a slider drag, say): update
+   * in place, so that rows, expansion and selection stay as they are. */
+  if (same_shape (self->pipeline, pipeline))
+    {
+      copy_values (self, self->pipeline, pipeline);
+      update_row_texts (self);
+      update_actions (self);
+      return;
+    }
+
+  /* Otherwise rebuild, keeping expansion and selection where the same kind
+   * of step is still at the same place. */
+  old_path = augur_pipeline_editor_dup_selected_path (self);
+  expanded = paths_of_set (self, self->expanded);
+  selected = paths_of_set (self, self->selected);
+  if (self->cursor)
+    {
+      g_autofree char *path = augur_pipeline_path_of (self->pipeline, self->cursor);
+
+      cursor = g_strconcat (path, "/", augur_node_type_name (self->cursor), NULL);
+    }
+
   clear_rows (self);
   g_clear_pointer (&self->pipeline, augur_node_free);
-  self->pipeline = pipeline ? augur_node_copy (pipeline) : augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  self->pipeline = augur_node_copy (pipeline);
   g_hash_table_remove_all (self->expanded);
   g_hash_table_remove_all (self->selected);
   self->cursor = NULL;
-  g_clear_pointer (&self->last_edit_key, g_free);
+
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AugurNode *node = lookup_key (self, expanded->pdata[i]);
+
+      if (node)
+        g_hash_table_add (self->expanded, node);
+    }
+  if (cursor)
+    self->cursor = lookup_key (self, cursor);
+  if (self->cursor)
+    for (guint i = 0; i < selected->len; i++)
+      {
+        AugurNode *node = lookup_key (self, selected->pdata[i]);
+
+        if (node)
+          g_hash_table_add (self->selected, node);
+      }
 
   rebuild (self);
-  if (had_selection)
+  new_path = augur_pipeline_editor_dup_selected_path (self);
+  if (g_strcmp0 (old_path, new_path) != 0)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
