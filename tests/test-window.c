@@ -328,6 +328,48 @@ test_open_folder (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (samples), ==, G_N_ELEMENTS (expected) - 1);
 }
 
+/* Dropping files on the window: images join the strip, a recipe opens. */
+static void
+test_drop_files (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *image_path = g_build_filename (fixture->dir, "b-second.png", NULL);
+  g_autofree char *recipe_path = write_recipe (fixture->dir, "dropped.json",
+                                               "{\"format\": \"augur-recipe\", \"version\": 1, "
+                                               "\"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+                                               "[{\"type\": \"VerticalFlip\"}]}}");
+  g_autoptr(GFile) image = g_file_new_for_path (image_path);
+  g_autoptr(GFile) recipe = g_file_new_for_path (recipe_path);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  GtkDropTarget *target = NULL;
+  GSList *files = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  files = g_slist_append (files, g_object_ref (image));   /* the list owns its files */
+  files = g_slist_append (files, g_object_ref (recipe));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, files);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+
+  wait_for (all_loaded, fixture->window, "the dropped sample to load");
+  g_assert_cmpuint (g_list_model_get_n_items (augur_window_get_samples (fixture->window)), ==, 1);
+  g_assert_true (g_file_equal (augur_window_get_file (fixture->window), recipe));
+  g_assert_cmpuint (augur_node_count_transforms (augur_window_get_recipe (fixture->window)->pipeline),
+                    ==, 1);
+}
+
 static void
 test_bad_image_reported (Fixture       *fixture,
                          gconstpointer  data)
@@ -919,6 +961,7 @@ main (int    argc,
   g_test_add ("/window/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("open-folder", test_open_folder);
+  ADD ("drop-files", test_drop_files);
   ADD ("bad-image-reported", test_bad_image_reported);
   ADD ("bad-recipe-reported", test_bad_recipe_reported);
   ADD ("save-and-reopen", test_save_and_reopen);
