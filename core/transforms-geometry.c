@@ -446,21 +446,22 @@ affine_sample (const AugurValue *params,
  * then translate. Its shear is negated (skimage's convention): a positive
  * x shear moves the rows below the centre to the left. */
 static void
-affine_geometry (const AugurValue *params,
-                 const AugurDrawn *drawn,
-                 int               w,
-                 int               h,
-                 double            m[6],
-                 int              *out_w,
-                 int              *out_h)
+affine_forward (double  sx,
+                double  sy,
+                double  rotate,
+                double  shear_x,
+                double  shear_y,
+                double  tx,
+                double  ty,
+                int     w,
+                int     h,
+                double  m[6])
 {
-  double sx = augur_drawn_get (drawn, "scale_x");
-  double sy = augur_drawn_get (drawn, "scale_y");
-  double kx = tan (-augur_drawn_get (drawn, "shear_x") * G_PI / 180.0);
-  double ky = tan (-augur_drawn_get (drawn, "shear_y") * G_PI / 180.0);
+  double kx = tan (-shear_x * G_PI / 180.0);
+  double ky = tan (-shear_y * G_PI / 180.0);
   double r[4], rs[4], linear[4];
 
-  rotation (augur_drawn_get (drawn, "rotate"), r);
+  rotation (rotate, r);
 
   /* rotation * scale */
   rs[0] = r[0] * sx, rs[1] = r[1] * sy;
@@ -469,8 +470,23 @@ affine_geometry (const AugurValue *params,
   linear[0] = rs[0] + kx * rs[2], linear[1] = rs[1] + kx * rs[3];
   linear[2] = ky * rs[0] + rs[2], linear[3] = ky * rs[1] + rs[3];
 
-  about_centre (linear, augur_drawn_get (drawn, "translate_x"),
-                augur_drawn_get (drawn, "translate_y"), w, h, m);
+  about_centre (linear, tx, ty, w, h, m);
+}
+
+static void
+affine_geometry (const AugurValue *params,
+                 const AugurDrawn *drawn,
+                 int               w,
+                 int               h,
+                 double            m[6],
+                 int              *out_w,
+                 int              *out_h)
+{
+  affine_forward (augur_drawn_get (drawn, "scale_x"), augur_drawn_get (drawn, "scale_y"),
+                  augur_drawn_get (drawn, "rotate"),
+                  augur_drawn_get (drawn, "shear_x"), augur_drawn_get (drawn, "shear_y"),
+                  augur_drawn_get (drawn, "translate_x"), augur_drawn_get (drawn, "translate_y"),
+                  w, h, m);
   *out_w = w, *out_h = h;
 
   if (AUGUR_PARAM_BOOL_VALUE (params, AFF_FIT_OUTPUT))
@@ -708,6 +724,408 @@ rrc_map (const AugurValue *params,
   return point_inside (*px, *py, out_w, out_h);
 }
 
+/* Symmetries of the square: Transpose, RandomRotate90, D4 -------------------------- */
+
+/* One of the 8 symmetries as "transpose first (swapping the sides), then
+ * mirror the result left to right and/or top to bottom". Every element of
+ * the dihedral group D4 has exactly one such form. */
+typedef struct
+{
+  gboolean swap;
+  gboolean flip_x;
+  gboolean flip_y;
+} Dihedral;
+
+/* Albumentations' D4 elements, in its order (d4_group_elements): identity,
+ * the three counter-clockwise quarter turns of np.rot90, vertical flip,
+ * anti-transpose, horizontal flip, transpose. The drawn "group_element" of
+ * D4 is an index into this table. */
+static const char *const d4_names[] = { "e", "r90", "r180", "r270", "v", "hvt", "h", "t" };
+
+static const Dihedral d4_elements[] = {
+  { FALSE, FALSE, FALSE },  /* e */
+  { TRUE,  FALSE, TRUE  },  /* r90: (x, y) -> (y, W - 1 - x) */
+  { FALSE, TRUE,  TRUE  },  /* r180 */
+  { TRUE,  TRUE,  FALSE },  /* r270: (x, y) -> (H - 1 - y, x) */
+  { FALSE, FALSE, TRUE  },  /* v */
+  { TRUE,  TRUE,  TRUE  },  /* hvt: (x, y) -> (H - 1 - y, W - 1 - x) */
+  { FALSE, TRUE,  FALSE },  /* h */
+  { TRUE,  FALSE, FALSE },  /* t */
+};
+
+enum { D4_IDENTITY, D4_R90, D4_R180, D4_R270, D4_TRANSPOSE = 7 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (d4_names) == G_N_ELEMENTS (d4_elements));
+
+static AugurImage *
+dihedral_apply (const AugurImage *src,
+                const Dihedral   *d)
+{
+  int ow = d->swap ? src->height : src->width;
+  int oh = d->swap ? src->width : src->height;
+  int nc = src->channels;
+  AugurImage *out = augur_image_new (ow, oh, nc);
+
+  for (int oy = 0; oy < oh; oy++)
+    {
+      guint8 *row = augur_image_row (out, oy);
+      int ty = d->flip_y ? oh - 1 - oy : oy;
+
+      for (int ox = 0; ox < ow; ox++)
+        {
+          int tx = d->flip_x ? ow - 1 - ox : ox;
+          int sx = d->swap ? ty : tx, sy = d->swap ? tx : ty;
+
+          memcpy (row + ox * nc, augur_image_row (src, sy) + sx * nc, nc);
+        }
+    }
+  return out;
+}
+
+static void
+dihedral_shape (const Dihedral   *d,
+                const AugurShape *in,
+                AugurShape       *out)
+{
+  *out = *in;
+  if (d->swap)
+    out->width = in->height, out->height = in->width;
+}
+
+/* In pixel-centre coordinates a mirror of a side n is x -> n - x. */
+static gboolean
+dihedral_map (const Dihedral   *d,
+              const AugurShape *in,
+              double           *x,
+              double           *y)
+{
+  AugurShape out;
+
+  dihedral_shape (d, in, &out);
+  if (d->swap)
+    {
+      double t = *x;
+
+      *x = *y, *y = t;
+    }
+  if (d->flip_x)
+    *x = out.width - *x;
+  if (d->flip_y)
+    *y = out.height - *y;
+  return point_inside (*x, *y, out.width, out.height);
+}
+
+/* Transpose */
+
+static AugurImage *
+transpose_apply (const AugurImage *src,
+                 const AugurValue *params,
+                 const AugurDrawn *drawn)
+{
+  return dihedral_apply (src, &d4_elements[D4_TRANSPOSE]);
+}
+
+static void
+transpose_output_shape (const AugurValue *params,
+                        const AugurDrawn *drawn,
+                        const AugurShape *in,
+                        AugurShape       *out)
+{
+  dihedral_shape (&d4_elements[D4_TRANSPOSE], in, out);
+}
+
+static gboolean
+transpose_map (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               double           *x,
+               double           *y)
+{
+  return dihedral_map (&d4_elements[D4_TRANSPOSE], in, x, y);
+}
+
+/* RandomRotate90: "factor" counter-clockwise quarter turns, as np.rot90. */
+
+static const AugurDrawnSpec rotate90_drawn[] = {
+  { "factor", FALSE, 0, 3 },
+  { NULL },
+};
+
+static const Dihedral *
+rotate90_element (const AugurDrawn *drawn)
+{
+  static const int by_factor[] = { D4_IDENTITY, D4_R90, D4_R180, D4_R270 };
+  int factor = CLAMP ((int) augur_drawn_get (drawn, "factor"), 0, 3);
+
+  return &d4_elements[by_factor[factor]];
+}
+
+static void
+rotate90_sample (const AugurValue *params,
+                 const AugurShape *in,
+                 AugurRng         *rng,
+                 AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "factor", (double) augur_rng_int (rng, 0, 3));
+}
+
+static AugurImage *
+rotate90_apply (const AugurImage *src,
+                const AugurValue *params,
+                const AugurDrawn *drawn)
+{
+  return dihedral_apply (src, rotate90_element (drawn));
+}
+
+static void
+rotate90_output_shape (const AugurValue *params,
+                       const AugurDrawn *drawn,
+                       const AugurShape *in,
+                       AugurShape       *out)
+{
+  dihedral_shape (rotate90_element (drawn), in, out);
+}
+
+static gboolean
+rotate90_map (const AugurValue *params,
+              const AugurDrawn *drawn,
+              const AugurShape *in,
+              double           *x,
+              double           *y)
+{
+  return dihedral_map (rotate90_element (drawn), in, x, y);
+}
+
+/* D4: one of the 8 elements, uniformly. */
+
+static const AugurDrawnSpec d4_drawn[] = {
+  { "group_element", FALSE, 0, G_N_ELEMENTS (d4_elements) - 1 },
+  { NULL },
+};
+
+static const Dihedral *
+d4_element (const AugurDrawn *drawn)
+{
+  int i = CLAMP ((int) augur_drawn_get (drawn, "group_element"), 0,
+                 (int) G_N_ELEMENTS (d4_elements) - 1);
+
+  return &d4_elements[i];
+}
+
+static void
+d4_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "group_element",
+                   (double) augur_rng_int (rng, 0, G_N_ELEMENTS (d4_elements) - 1));
+}
+
+static AugurImage *
+d4_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  return dihedral_apply (src, d4_element (drawn));
+}
+
+static void
+d4_output_shape (const AugurValue *params,
+                 const AugurDrawn *drawn,
+                 const AugurShape *in,
+                 AugurShape       *out)
+{
+  dihedral_shape (d4_element (drawn), in, out);
+}
+
+static gboolean
+d4_map (const AugurValue *params,
+        const AugurDrawn *drawn,
+        const AugurShape *in,
+        double           *x,
+        double           *y)
+{
+  return dihedral_map (d4_element (drawn), in, x, y);
+}
+
+/* SafeRotate ------------------------------------------------------------------------ */
+
+enum { SAFE_LIMIT, SAFE_INTERP, SAFE_BORDER, SAFE_FILL };
+
+static const AugurParamSpec safe_rotate_params[] = {
+  [SAFE_LIMIT] = {
+    .name = "limit", .label = "Angle",
+    .description = "Range of the rotation angle in degrees; positive turns counter-clockwise. "
+                   "One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -360, .max = 360, .ui_min = -180, .ui_max = 180, .step = 1, .def = { -90, 90 } },
+  [SAFE_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [SAFE_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [SAFE_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+/* The rotation by "angle" about the centre, then squeezed on each axis so
+ * that the bounding box of the rotated image is exactly the w x h frame:
+ * Albumentations' SafeRotate (it scales x and y apart, so a non-square
+ * image changes its aspect ratio when turned). Albumentations rounds the
+ * box down to whole pixels, which can cut up to a pixel off the corners;
+ * the exact box keeps them all inside. */
+static void
+safe_rotate_geometry (const AugurDrawn *drawn,
+                      int               w,
+                      int               h,
+                      double            m[6])
+{
+  double angle = augur_drawn_get (drawn, "angle"), r[4], linear[4];
+  double a = fabs (cos (angle * G_PI / 180.0)), b = fabs (sin (angle * G_PI / 180.0));
+  double box_w = w * a + h * b, box_h = w * b + h * a;
+  double sx = w / box_w, sy = h / box_h;
+
+  rotation (angle, r);
+  linear[0] = sx * r[0], linear[1] = sx * r[1];
+  linear[2] = sy * r[2], linear[3] = sy * r[3];
+  about_centre (linear, 0, 0, w, h, m);
+}
+
+static void
+safe_rotate_sample (const AugurValue *params,
+                    const AugurShape *in,
+                    AugurRng         *rng,
+                    AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "angle",
+                   augur_rng_range (rng, params[SAFE_LIMIT].v[0], params[SAFE_LIMIT].v[1]));
+}
+
+static AugurImage *
+safe_rotate_apply (const AugurImage *src,
+                   const AugurValue *params,
+                   const AugurDrawn *drawn)
+{
+  double m[6];
+
+  safe_rotate_geometry (drawn, src->width, src->height, m);
+  return warp_with (src, m, src->width, src->height,
+                    &params[SAFE_INTERP], &params[SAFE_BORDER], &params[SAFE_FILL]);
+}
+
+static gboolean
+safe_rotate_map (const AugurValue *params,
+                 const AugurDrawn *drawn,
+                 const AugurShape *in,
+                 double           *x,
+                 double           *y)
+{
+  double m[6];
+
+  safe_rotate_geometry (drawn, in->width, in->height, m);
+  augur_affine_apply (m, x, y);
+  return point_inside (*x, *y, in->width, in->height);
+}
+
+/* ShiftScaleRotate ------------------------------------------------------------------ */
+
+enum { SSR_SHIFT_X, SSR_SHIFT_Y, SSR_SCALE, SSR_ROTATE, SSR_INTERP, SSR_BORDER, SSR_FILL };
+
+static const AugurParamSpec ssr_params[] = {
+  [SSR_SHIFT_X] = {
+    .name = "shift_limit_x", .label = "Shift x",
+    .description = "Range of the horizontal shift, as a fraction of the width. "
+                   "One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01,
+    .def = { -0.0625, 0.0625 } },
+  [SSR_SHIFT_Y] = {
+    .name = "shift_limit_y", .label = "Shift y",
+    .description = "Range of the vertical shift, as a fraction of the height. "
+                   "One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01,
+    .def = { -0.0625, 0.0625 } },
+  [SSR_SCALE] = {
+    .name = "scale_limit", .label = "Scale change",
+    .description = "Range of the zoom, added to 1 ([-0.1, 0.1] zooms by 0.9 to 1.1); the two "
+                   "axes are drawn apart, as in Albumentations 2.x. One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -0.99, .max = 9, .ui_min = -0.5, .ui_max = 1, .step = 0.01, .def = { -0.1, 0.1 } },
+  [SSR_ROTATE] = {
+    .name = "rotate_limit", .label = "Angle",
+    .description = "Range of the rotation angle in degrees; positive turns counter-clockwise. "
+                   "One number x means [-x, x]",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -360, .max = 360, .ui_min = -180, .ui_max = 180, .step = 1, .def = { -45, 45 } },
+  [SSR_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [SSR_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [SSR_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+static const AugurDrawnSpec ssr_drawn[] = {
+  { "translate_x", FALSE, -1e9, 1e9 },
+  { "translate_y", FALSE, -1e9, 1e9 },
+  { "scale_x", FALSE, 0.01, 10 },
+  { "scale_y", FALSE, 0.01, 10 },
+  { "rotate", FALSE, -360, 360 },
+  { NULL },
+};
+
+/* Albumentations 2.x draws it as its Affine with translate_percent =
+ * shift limits, scale = 1 + scale_limit on each axis on its own, no shear:
+ * the same order, and the shift kept in pixels as Affine's. */
+static void
+ssr_sample (const AugurValue *params,
+            const AugurShape *in,
+            AugurRng         *rng,
+            AugurDrawn       *drawn)
+{
+  const double *sx = params[SSR_SHIFT_X].v, *sy = params[SSR_SHIFT_Y].v;
+  const double *sc = params[SSR_SCALE].v, *rot = params[SSR_ROTATE].v;
+
+  augur_drawn_set (drawn, "translate_x", augur_rng_range (rng, sx[0], sx[1]) * in->width);
+  augur_drawn_set (drawn, "translate_y", augur_rng_range (rng, sy[0], sy[1]) * in->height);
+  augur_drawn_set (drawn, "scale_x", 1 + augur_rng_range (rng, sc[0], sc[1]));
+  augur_drawn_set (drawn, "scale_y", 1 + augur_rng_range (rng, sc[0], sc[1]));
+  augur_drawn_set (drawn, "rotate", augur_rng_range (rng, rot[0], rot[1]));
+}
+
+static void
+ssr_geometry (const AugurDrawn *drawn,
+              int               w,
+              int               h,
+              double            m[6])
+{
+  affine_forward (augur_drawn_get (drawn, "scale_x"), augur_drawn_get (drawn, "scale_y"),
+                  augur_drawn_get (drawn, "rotate"), 0, 0,
+                  augur_drawn_get (drawn, "translate_x"), augur_drawn_get (drawn, "translate_y"),
+                  w, h, m);
+}
+
+static AugurImage *
+ssr_apply (const AugurImage *src,
+           const AugurValue *params,
+           const AugurDrawn *drawn)
+{
+  double m[6];
+
+  ssr_geometry (drawn, src->width, src->height, m);
+  return warp_with (src, m, src->width, src->height,
+                    &params[SSR_INTERP], &params[SSR_BORDER], &params[SSR_FILL]);
+}
+
+static gboolean
+ssr_map (const AugurValue *params,
+         const AugurDrawn *drawn,
+         const AugurShape *in,
+         double           *x,
+         double           *y)
+{
+  double m[6];
+
+  ssr_geometry (drawn, in->width, in->height, m);
+  augur_affine_apply (m, x, y);
+  return point_inside (*x, *y, in->width, in->height);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_geometry_transforms[] = {
@@ -736,6 +1154,51 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .map_point = vertical_flip_map,
   },
   {
+    .name = "Transpose",
+    .label = "Transpose",
+    .category = AUGUR_CATEGORY_GEOMETRY,
+    .description = "Swap rows and columns (mirror about the main diagonal); width and height "
+                   "swap.",
+    .version = 1,
+    .default_p = 0.5,
+    .drawn = no_drawn,
+    .sample = sample_nothing,
+    .output_shape = transpose_output_shape,
+    .apply = transpose_apply,
+    .map_point = transpose_map,
+  },
+  {
+    .name = "RandomRotate90",
+    .label = "Random rotate 90",
+    .category = AUGUR_CATEGORY_GEOMETRY,
+    .description = "Turn counter-clockwise by 0, 1, 2 or 3 quarter turns, each equally likely "
+                   "(so a quarter of the draws leave the image as it is); width and height "
+                   "swap on odd turns.",
+    .version = 1,
+    .default_p = 1.0,
+    .drawn = rotate90_drawn,
+    .sample = rotate90_sample,
+    .output_shape = rotate90_output_shape,
+    .apply = rotate90_apply,
+    .map_point = rotate90_map,
+  },
+  {
+    .name = "D4",
+    .label = "D4 symmetry",
+    .category = AUGUR_CATEGORY_GEOMETRY,
+    .description = "One of the 8 symmetries of a square, equally likely: identity, the three "
+                   "quarter turns, the two flips, transpose and anti-transpose (the drawn "
+                   "group_element indexes Albumentations' order e, r90, r180, r270, v, hvt, h, "
+                   "t). On a non-square image the turns and transposes swap width and height.",
+    .version = 1,
+    .default_p = 1.0,
+    .drawn = d4_drawn,
+    .sample = d4_sample,
+    .output_shape = d4_output_shape,
+    .apply = d4_apply,
+    .map_point = d4_map,
+  },
+  {
     .name = "Rotate",
     .label = "Rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
@@ -753,6 +1216,27 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .map_point = rotate_map,
   },
   {
+    .name = "SafeRotate",
+    .label = "Safe rotate",
+    .category = AUGUR_CATEGORY_GEOMETRY,
+    .description = "Rotate about the centre by a random angle and shrink the result so that the "
+                   "whole rotated image stays inside the frame (each axis on its own, so a "
+                   "non-square image is squeezed); the size does not change. fill_mask, "
+                   "mask_interpolation and rotate_method apply to masks and boxes only and are "
+                   "left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
+                   "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
+                   "keep_ratio, balanced_scale), which do not change its output, and they are "
+                   "left out too.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = safe_rotate_params,
+    .n_params = G_N_ELEMENTS (safe_rotate_params),
+    .drawn = rotate_drawn,
+    .sample = safe_rotate_sample,
+    .apply = safe_rotate_apply,
+    .map_point = safe_rotate_map,
+  },
+  {
     .name = "Affine",
     .label = "Affine",
     .category = AUGUR_CATEGORY_GEOMETRY,
@@ -768,6 +1252,23 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .output_shape = affine_output_shape,
     .apply = affine_apply,
     .map_point = affine_map,
+  },
+  {
+    .name = "ShiftScaleRotate",
+    .label = "Shift, scale, rotate",
+    .category = AUGUR_CATEGORY_GEOMETRY,
+    .description = "Shift, zoom and rotate about the centre by random amounts (Albumentations "
+                   "keeps it as a special case of Affine, without shear). The older shift_limit "
+                   "for both axes is written as shift_limit_x and shift_limit_y; fill_mask, "
+                   "mask_interpolation and rotate_method are left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ssr_params,
+    .n_params = G_N_ELEMENTS (ssr_params),
+    .drawn = ssr_drawn,
+    .sample = ssr_sample,
+    .apply = ssr_apply,
+    .map_point = ssr_map,
   },
   {
     .name = "RandomResizedCrop",

@@ -553,6 +553,366 @@ test_rrc_area_for_downscale (void)
     }
 }
 
+/* Symmetries of the square ------------------------------------------------- */
+
+/* The input pixel that the output pixel (x, y) of a w x h input shows, for
+ * each of Albumentations' D4 elements in its order (e, r90, r180, r270, v,
+ * hvt, h, t), written out from np.rot90 / flips / transpose one by one. */
+static void
+d4_source (int  element,
+           int  w,
+           int  h,
+           int  x,
+           int  y,
+           int *sx,
+           int *sy)
+{
+  switch (element)
+    {
+    case 0: *sx = x, *sy = y; break;                    /* e */
+    case 1: *sx = w - 1 - y, *sy = x; break;            /* r90: counter-clockwise */
+    case 2: *sx = w - 1 - x, *sy = h - 1 - y; break;    /* r180 */
+    case 3: *sx = y, *sy = h - 1 - x; break;            /* r270: clockwise */
+    case 4: *sx = x, *sy = h - 1 - y; break;            /* v */
+    case 5: *sx = w - 1 - y, *sy = h - 1 - x; break;    /* hvt: anti-transpose */
+    case 6: *sx = w - 1 - x, *sy = y; break;            /* h */
+    case 7: *sx = y, *sy = x; break;                    /* t */
+    default: g_assert_not_reached ();
+    }
+}
+
+static gboolean
+d4_swaps (int element)
+{
+  return element == 1 || element == 3 || element == 5 || element == 7;
+}
+
+static gboolean
+is_d4_element (const AugurImage *src,
+               const AugurImage *out,
+               int               element)
+{
+  int ow = d4_swaps (element) ? src->height : src->width;
+  int oh = d4_swaps (element) ? src->width : src->height;
+
+  if (out->width != ow || out->height != oh || out->channels != src->channels)
+    return FALSE;
+  for (int y = 0; y < oh; y++)
+    for (int x = 0; x < ow; x++)
+      {
+        int sx, sy;
+
+        d4_source (element, src->width, src->height, x, y, &sx, &sy);
+        if (memcmp (augur_image_row (out, y) + x * out->channels,
+                    augur_image_row (src, sy) + sx * src->channels, src->channels) != 0)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+test_transpose (void)
+{
+  g_autoptr(AugurNode) node = leaf ("Transpose");
+
+  g_assert_cmpfloat (node->info->default_p, ==, 0.5);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (11, 7, channel_counts[k], 1100 + k);
+      g_autoptr(AugurImage) once = run (node, src, 1, NULL);
+      g_autoptr(AugurImage) twice = run (node, once, 2, NULL);
+
+      g_assert_true (is_d4_element (src, once, 7));
+      g_assert_true (augur_image_equal (src, twice));
+    }
+}
+
+static void
+set_drawn_value (AugurReplay *replay,
+                 const char  *name,
+                 double       value)
+{
+  augur_drawn_clear (&replay->drawn);
+  augur_drawn_set (&replay->drawn, name, value);
+}
+
+/* Each factor is np.rot90's counter-clockwise quarter turns, four quarter
+ * turns are the identity, and the sampler draws the four equally often. */
+static void
+test_random_rotate90 (void)
+{
+  static const int element_of_factor[] = { 0, 1, 2, 3 };
+  g_autoptr(AugurNode) node = leaf ("RandomRotate90");
+  AugurShape in = { 9, 5, 3 };
+  int counts[4] = { 0 };
+  const int n = 4000;
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (9, 5, channel_counts[k], 1200 + k);
+      g_autoptr(AugurImage) image = augur_image_ref (src);
+      g_autoptr(AugurReplay) replay = NULL;
+      AugurRng rng;
+
+      augur_rng_init (&rng, 1);
+      replay = augur_node_sample (node, &in, &rng);
+      g_assert_true (replay->applied);
+
+      for (int factor = 0; factor < 4; factor++)
+        {
+          g_autoptr(AugurImage) out = NULL;
+          AugurShape predicted;
+
+          set_drawn_value (replay, "factor", factor);
+          out = augur_node_apply (node, src, replay);
+          g_assert_true (is_d4_element (src, out, element_of_factor[factor]));
+          augur_node_output_shape (node, replay, &in, &predicted);
+          g_assert_cmpint (predicted.width, ==, out->width);
+          g_assert_cmpint (predicted.height, ==, out->height);
+        }
+
+      set_drawn_value (replay, "factor", 1);
+      for (int step = 0; step < 4; step++)
+        {
+          AugurImage *next = augur_node_apply (node, image, replay);
+
+          if (step < 3)
+            g_assert_false (augur_image_equal (src, next));
+          augur_image_unref (image);
+          image = next;
+        }
+      g_assert_true (augur_image_equal (src, image));
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      AugurRng rng;
+      double f;
+
+      augur_rng_init (&rng, 20000 + i);
+      replay = augur_node_sample (node, &in, &rng);
+      f = augur_drawn_get (&replay->drawn, "factor");
+      g_assert_cmpfloat (f, ==, floor (f));
+      g_assert_cmpfloat (f, >=, 0);
+      g_assert_cmpfloat (f, <=, 3);
+      counts[(int) f]++;
+    }
+  for (int f = 0; f < 4; f++)
+    g_assert_cmpfloat (fabs (counts[f] / (double) n - 0.25), <, 0.03);
+}
+
+/* On an image with no symmetry of its own, D4 gives exactly the 8 distinct
+ * symmetries, each drawn about equally often; on a non-square image the
+ * declared output shape swaps for the turning and transposing elements. */
+static void
+test_d4 (void)
+{
+  static const int sizes[][2] = { { 8, 8 }, { 9, 6 } };
+  g_autoptr(AugurNode) node = leaf ("D4");
+  const int n = 800;
+
+  g_assert_cmpfloat (node->info->default_p, ==, 1.0);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        int w = sizes[s][0], h = sizes[s][1];
+        g_autoptr(AugurImage) src = random_image (w, h, channel_counts[k], 1300 + 10 * s + k);
+        g_autoptr(GPtrArray) distinct = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+        int counts[8] = { 0 };
+
+        for (int i = 0; i < n; i++)
+          {
+            g_autoptr(AugurReplay) replay = NULL;
+            g_autoptr(AugurImage) out = run (node, src, 30000 + i, &replay);
+            int element = (int) augur_drawn_get (&replay->drawn, "group_element");
+            int matches = 0;
+            gboolean seen = FALSE;
+
+            g_assert_cmpint (element, >=, 0);
+            g_assert_cmpint (element, <, 8);
+            counts[element]++;
+            /* it is the element it says, and no other */
+            for (int e = 0; e < 8; e++)
+              if (is_d4_element (src, out, e))
+                {
+                  g_assert_cmpint (e, ==, element);
+                  matches++;
+                }
+            g_assert_cmpint (matches, ==, 1);
+
+            for (guint j = 0; j < distinct->len && !seen; j++)
+              seen = augur_image_equal (g_ptr_array_index (distinct, j), out);
+            if (!seen)
+              g_ptr_array_add (distinct, g_steal_pointer (&out));
+          }
+        g_assert_cmpuint (distinct->len, ==, 8);
+        for (int e = 0; e < 8; e++)
+          g_assert_cmpfloat (fabs (counts[e] / (double) n - 0.125), <, 0.04);
+      }
+}
+
+/* SafeRotate --------------------------------------------------------------- */
+
+/* Eight-pixel blocks of four distinct values in the corners of a mid-grey
+ * image: at every angle each corner's value is still in the output (nearest
+ * interpolation copies values), the corners' centres map inside, and the
+ * rotated image touches the frame (it is shrunk just enough). */
+static void
+test_safe_rotate_corners (void)
+{
+  static const double angles[] = { 0, 10, 30, 45, 60, 90, 135, -20, -75, 180, 270 };
+  static const int sizes[][2] = { { 64, 64 }, { 90, 50 }, { 40, 70 } };
+  static const guint8 corner_values[4] = { 30, 80, 170, 230 };
+  g_autoptr(AugurNode) node = leaf ("SafeRotate");
+
+  set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
+  set_fill (node, 0);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      for (guint a = 0; a < G_N_ELEMENTS (angles); a++)
+        {
+          int w = sizes[s][0], h = sizes[s][1], nc = channel_counts[k];
+          g_autoptr(AugurImage) src = flat_image (w, h, nc, 128);
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) out = NULL;
+          AugurShape in = { w, h, nc };
+          int min_x = w, min_y = h, max_x = -1, max_y = -1;
+
+          for (int q = 0; q < 4; q++)
+            for (int y = 0; y < 8; y++)
+              for (int x = 0; x < 8; x++)
+                {
+                  int px = q % 2 ? w - 1 - x : x, py = q / 2 ? h - 1 - y : y;
+
+                  for (int c = 0; c < MIN (nc, 3); c++)
+                    augur_image_row (src, py)[px * nc + c] = corner_values[q];
+                }
+
+          set_range (node, "limit", angles[a], angles[a]);
+          out = run (node, src, 1, &replay);
+          g_assert_cmpint (out->width, ==, w);
+          g_assert_cmpint (out->height, ==, h);
+
+          for (int q = 0; q < 4; q++)
+            {
+              double x = q % 2 ? w - 0.5 : 0.5, y = q / 2 ? h - 0.5 : 0.5;
+              gboolean found = FALSE;
+
+              g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+              for (int oy = 0; oy < h && !found; oy++)
+                for (int ox = 0; ox < w && !found; ox++)
+                  found = pixel (out, ox, oy, 0) == corner_values[q];
+              g_assert_true (found);
+            }
+
+          for (int oy = 0; oy < h; oy++)
+            for (int ox = 0; ox < w; ox++)
+              if (pixel (out, ox, oy, 0) != 0)
+                {
+                  min_x = MIN (min_x, ox), max_x = MAX (max_x, ox);
+                  min_y = MIN (min_y, oy), max_y = MAX (max_y, oy);
+                }
+          g_assert_cmpint (min_x, <=, 1);
+          g_assert_cmpint (min_y, <=, 1);
+          g_assert_cmpint (max_x, >=, w - 2);
+          g_assert_cmpint (max_y, >=, h - 2);
+
+          /* off the right angles, the frame's corners show the fill */
+          if (fmod (angles[a], 90) != 0)
+            g_assert_cmpint (pixel (out, 0, 0, 0), ==, 0);
+        }
+}
+
+/* ShiftScaleRotate --------------------------------------------------------- */
+
+static void
+test_ssr_zero_limits (void)
+{
+  g_autoptr(AugurNode) node = leaf ("ShiftScaleRotate");
+
+  set_range (node, "shift_limit_x", 0, 0);
+  set_range (node, "shift_limit_y", 0, 0);
+  set_range (node, "scale_limit", 0, 0);
+  set_range (node, "rotate_limit", 0, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (13, 9, channel_counts[k], 1400 + k);
+
+      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+        for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+          {
+            g_autoptr(AugurImage) out = NULL;
+
+            set_nick (node, "interpolation", interp);
+            set_nick (node, "border_mode", border);
+            out = run (node, src, 3, NULL);
+            g_assert_true (augur_image_equal (src, out));
+          }
+    }
+}
+
+/* The shift limits are fractions of the width and height; the scale limit
+ * is added to 1. */
+static void
+test_ssr_shift_and_scale (void)
+{
+  g_autoptr(AugurNode) node = leaf ("ShiftScaleRotate");
+  AugurShape in = { 40, 20, 3 };
+
+  set_range (node, "shift_limit_x", 0.25, 0.25);
+  set_range (node, "shift_limit_y", -0.1, -0.1);
+  set_range (node, "scale_limit", 0, 0);
+  set_range (node, "rotate_limit", 0, 0);
+  set_fill (node, 7);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      g_autoptr(AugurImage) src = random_image (40, 20, channel_counts[k], 1500 + k);
+      g_autoptr(AugurImage) out = run (node, src, 5, NULL);
+
+      check_shifted (src, out, 10, -2, 7);
+    }
+
+  set_range (node, "scale_limit", -0.5, 1);
+  for (int i = 0; i < 500; i++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      AugurRng rng;
+
+      augur_rng_init (&rng, 40000 + i);
+      replay = augur_node_sample (node, &in, &rng);
+      g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_x"), >=, 0.5);
+      g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_x"), <=, 2);
+      g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_y"), >=, 0.5);
+      g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_y"), <=, 2);
+    }
+}
+
+/* A zoom of 2 about the centre: the centre pixel stays, the pixel one to the
+ * right of the centre moves two to the right. */
+static void
+test_ssr_zoom (void)
+{
+  g_autoptr(AugurNode) node = leaf ("ShiftScaleRotate");
+  g_autoptr(AugurImage) src = random_image (20, 20, 1, 1600);
+  g_autoptr(AugurImage) out = NULL;
+
+  set_range (node, "shift_limit_x", 0, 0);
+  set_range (node, "shift_limit_y", 0, 0);
+  set_range (node, "scale_limit", 1, 1);
+  set_range (node, "rotate_limit", 0, 0);
+  set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
+  out = run (node, src, 1, NULL);
+  /* output pixel centre (x + 0.5) comes from 10 + (x + 0.5 - 10) / 2 */
+  for (int y = 0; y < 20; y++)
+    for (int x = 0; x < 20; x++)
+      {
+        int sx = (int) floor (10 + (x + 0.5 - 10) / 2), sy = (int) floor (10 + (y + 0.5 - 10) / 2);
+
+        g_assert_cmpint (pixel (out, x, y, 0), ==, pixel (src, sx, sy, 0));
+      }
+}
+
 /* map_point agrees with the pixels ----------------------------------------- */
 
 typedef struct
@@ -606,9 +966,29 @@ setup_rrc (AugurNode *node)
   set_range (node, "scale", 0.3, 1);
 }
 
+static void
+setup_safe_rotate (AugurNode *node)
+{
+  set_range (node, "limit", -120, 120);
+}
+
+static void
+setup_ssr (AugurNode *node)
+{
+  set_range (node, "shift_limit_x", -0.1, 0.1);
+  set_range (node, "shift_limit_y", -0.15, 0.15);
+  set_range (node, "scale_limit", -0.3, 0.4);
+  set_range (node, "rotate_limit", -60, 60);
+}
+
 static const MapCase map_cases[] = {
   { "HorizontalFlip", "HorizontalFlip", setup_nothing },
   { "VerticalFlip", "VerticalFlip", setup_nothing },
+  { "Transpose", "Transpose", setup_nothing },
+  { "RandomRotate90", "RandomRotate90", setup_nothing },
+  { "D4", "D4", setup_nothing },
+  { "SafeRotate", "SafeRotate", setup_safe_rotate },
+  { "ShiftScaleRotate", "ShiftScaleRotate", setup_ssr },
   { "Rotate", "Rotate", setup_nothing },
   { "Rotate-crop", "Rotate", setup_rotate_crop },
   { "Affine", "Affine", setup_affine_all },
@@ -680,7 +1060,16 @@ test_map_point (gconstpointer data)
 
 static const char *const geometry_names[] = {
   "HorizontalFlip", "VerticalFlip", "Rotate", "Affine", "RandomResizedCrop",
+  "Transpose", "RandomRotate90", "D4", "SafeRotate", "ShiftScaleRotate",
 };
+
+/* Whether a transform can bring the border into the picture. */
+static gboolean
+shows_border (const char *name)
+{
+  return g_str_equal (name, "Affine") || g_str_equal (name, "Rotate") ||
+         g_str_equal (name, "SafeRotate") || g_str_equal (name, "ShiftScaleRotate");
+}
 
 static void
 test_degenerate_sizes (void)
@@ -716,7 +1105,7 @@ test_degenerate_sizes (void)
               g_assert_cmpint (out->width, >=, 1);
               g_assert_cmpint (out->height, >=, 1);
               /* A flat image stays flat wherever the image itself lands. */
-              if (!g_str_equal (geometry_names[t], "Affine") && !g_str_equal (geometry_names[t], "Rotate"))
+              if (!shows_border (geometry_names[t]))
                 for (int y = 0; y < out->height; y++)
                   for (int x = 0; x < out->width; x++)
                     g_assert_cmpint (pixel (out, x, y, 0), ==, 90);
@@ -741,6 +1130,8 @@ test_replay_round_trip (void)
 
       if (g_str_equal (geometry_names[t], "Affine"))
         setup_affine_all (node);
+      if (g_str_equal (geometry_names[t], "ShiftScaleRotate"))
+        setup_ssr (node);
       first = augur_node_run (node, src, 77, &replay);
       json = augur_replay_to_json (replay, node);
       back = augur_replay_from_json (json, node, &error);
@@ -790,6 +1181,13 @@ main (int   argc,
   g_test_add_func ("/geometry/random-resized-crop/size-and-draws", test_rrc_size_and_draws);
   g_test_add_func ("/geometry/random-resized-crop/fallback", test_rrc_fallback);
   g_test_add_func ("/geometry/random-resized-crop/area-for-downscale", test_rrc_area_for_downscale);
+  g_test_add_func ("/geometry/transpose/twice", test_transpose);
+  g_test_add_func ("/geometry/random-rotate90/quarter-turns", test_random_rotate90);
+  g_test_add_func ("/geometry/d4/eight-symmetries", test_d4);
+  g_test_add_func ("/geometry/safe-rotate/keeps-corners", test_safe_rotate_corners);
+  g_test_add_func ("/geometry/shift-scale-rotate/zero-is-identity", test_ssr_zero_limits);
+  g_test_add_func ("/geometry/shift-scale-rotate/shift-and-scale", test_ssr_shift_and_scale);
+  g_test_add_func ("/geometry/shift-scale-rotate/zoom", test_ssr_zoom);
   for (guint i = 0; i < G_N_ELEMENTS (map_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/geometry/map-point/%s", map_cases[i].name);
