@@ -817,6 +817,14 @@ replay_from_json (JsonNode         *json,
           return NULL;
         }
 
+      /* Sampling never visits a disabled child. */
+      if (!((AugurNode *) node->children->pdata[child])->enabled)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "steps[%u].index: step %" G_GINT64_FORMAT " is disabled in the pipeline", i, child);
+          return NULL;
+        }
+
       step = replay_from_json (element, node->children->pdata[child], (int) child, depth + 1, error);
       if (step == NULL)
         {

@@ -623,7 +623,12 @@ static const BadReplay bad_replays[] = {
   { "disabled-applied",
     "{\"type\": \"Sequential\", \"applied\": true, \"steps\": [{\"index\": 2, \"type\": \"OneOf\", \"applied\": true, \"steps\": ["
     "{\"index\": 1, \"type\": \"VerticalFlip\", \"applied\": true, \"values\": {}}]}]}",
-    "steps[0].steps[0].applied: the step is disabled" },
+    "steps[0].steps[0].index: step 1 is disabled in the pipeline" },
+  { "disabled-not-applied",
+    "{\"type\": \"Sequential\", \"applied\": true, \"steps\": [{\"index\": 2, \"type\": \"OneOf\", \"applied\": true, \"steps\": ["
+    "{\"index\": 1, \"type\": \"VerticalFlip\", \"applied\": false}]}]}",
+    "steps[0].steps[0].index: step 1 is disabled" },
+  { "disabled-root-applied", NULL, "applied: the step is disabled in the pipeline" },
 };
 
 static AugurNode *
@@ -649,8 +654,17 @@ test_replay_bad (gconstpointer data)
   const BadReplay *c = data;
   g_autoptr(AugurNode) node = replay_target ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) json = json_from_string (c->json, &error);
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(AugurReplay) replay = NULL;
+
+  /* No text: a valid replay, against the pipeline with its root disabled. */
+  if (c->json == NULL)
+    {
+      node->enabled = FALSE;
+      json = json_from_string ("{\"type\": \"Sequential\", \"applied\": true, \"steps\": []}", &error);
+    }
+  else
+    json = json_from_string (c->json, &error);
 
   g_assert_no_error (error);
   replay = augur_replay_from_json (json, node, &error);
