@@ -139,8 +139,8 @@ json_text_check (const char  *data,
               g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
                            "line %u: not valid JSON: unexpected word \"%.*s\"%s", line,
                            (int) MIN (end - i, 32), data + i,
-                           g_ascii_strncasecmp (data + i, "nan", 3) == 0 ||
-                           g_ascii_strncasecmp (data + i, "inf", 3) == 0
+                           end - i >= 3 && (g_ascii_strncasecmp (data + i, "nan", 3) == 0 ||
+                                            g_ascii_strncasecmp (data + i, "inf", 3) == 0)
                            ? " (NaN and Infinity are not JSON numbers)" : "");
               return FALSE;
             }
