@@ -450,6 +450,249 @@ perspective_map (const AugurValue *params,
   return z > 0 && point_inside (*x, *y, w, h);
 }
 
+/* ElasticTransform -------------------------------------------------------------- */
+
+enum {
+  ELA_ALPHA, ELA_SIGMA, ELA_INTERP, ELA_APPROXIMATE, ELA_SAME_DXDY, ELA_NOISE,
+  ELA_BORDER, ELA_FILL,
+};
+
+static const char *const noise_distribution_nicks[] = { "gaussian", "uniform", NULL };
+
+static const AugurParamSpec elastic_params[] = {
+  [ELA_ALPHA] = {
+    .name = "alpha", .label = "Strength",
+    .description = "Scale of the displacement field, in pixels per unit of smoothed noise: "
+                   "the typical displacement is about alpha / (3.5 sigma)",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 10000, .ui_min = 0, .ui_max = 500, .step = 1, .def = { 1 } },
+  [ELA_SIGMA] = {
+    .name = "sigma", .label = "Smoothness",
+    .description = "Standard deviation, in pixels, of the Gaussian that smooths the noise: "
+                   "larger gives broader, gentler waves",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 1, .max = 1000, .ui_min = 1, .ui_max = 100, .step = 0.5, .def = { 50 } },
+  [ELA_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [ELA_APPROXIMATE] = {
+    .name = "approximate", .label = "Approximate",
+    .description = "Smooth with a fixed 17 x 17 kernel instead of one 8 sigma wide: faster, "
+                   "and rougher (and stronger) when sigma is large",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [ELA_SAME_DXDY] = {
+    .name = "same_dxdy", .label = "Same field for x and y",
+    .description = "Use one noise field for both directions: every pixel moves along the "
+                   "diagonal",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [ELA_NOISE] = {
+    .name = "noise_distribution", .label = "Noise",
+    .description = "Distribution of the noise before smoothing: \"gaussian\" (standard normal) "
+                   "or \"uniform\" (on [-1, 1], weaker by a factor of about 1.7)",
+    .type = AUGUR_PARAM_ENUM, .def_nick = 0, .nicks = noise_distribution_nicks },
+  [ELA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [ELA_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+/* The noise fields are regenerated from "seed" in apply. */
+static const AugurDrawnSpec elastic_drawn[] = {
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { NULL },
+};
+
+static void
+elastic_sample (const AugurValue *params,
+                const AugurShape *in,
+                AugurRng         *rng,
+                AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
+}
+
+/* Smooths a w x h field in place with a separable Gaussian of @sigma cut at
+ * @radius, mirroring at the edges (OpenCV's default, BORDER_REFLECT_101). */
+static void
+gaussian_blur_field (float  *field,
+                     int     w,
+                     int     h,
+                     double  sigma,
+                     int     radius)
+{
+  int taps = 2 * radius + 1;
+  g_autofree float *k = g_new (float, taps);
+  g_autofree int *ix = g_new (int, w + 2 * (gsize) radius);
+  g_autofree int *iy = g_new (int, h + 2 * (gsize) radius);
+  g_autofree float *pad = g_new (float, w + 2 * (gsize) radius);
+  g_autofree float *tmp = g_new (float, (gsize) w * h);
+  double sum = 0;
+
+  for (int t = 0; t < taps; t++)
+    {
+      double d = t - radius;
+
+      sum += k[t] = (float) exp (-d * d / (2 * sigma * sigma));
+    }
+  for (int t = 0; t < taps; t++)
+    k[t] = (float) (k[t] / sum);
+  for (int i = 0; i < w + 2 * radius; i++)
+    ix[i] = augur_border_index (i - radius, w, AUGUR_BORDER_REFLECT_101);
+  for (int i = 0; i < h + 2 * radius; i++)
+    iy[i] = augur_border_index (i - radius, h, AUGUR_BORDER_REFLECT_101);
+
+  for (int y = 0; y < h; y++)
+    {
+      const float *row = field + (gsize) y * w;
+      float *out = tmp + (gsize) y * w;
+
+      for (int i = 0; i < w + 2 * radius; i++)
+        pad[i] = row[ix[i]];
+      for (int x = 0; x < w; x++)
+        {
+          float acc = 0;
+
+          for (int t = 0; t < taps; t++)
+            acc += k[t] * pad[x + t];
+          out[x] = acc;
+        }
+    }
+
+  for (int y = 0; y < h; y++)
+    {
+      float *out = field + (gsize) y * w;
+
+      memset (out, 0, (gsize) w * sizeof *out);
+      for (int t = 0; t < taps; t++)
+        {
+          const float *row = tmp + (gsize) iy[y + t] * w;
+          float kt = k[t];
+
+          for (int x = 0; x < w; x++)
+            out[x] += kt * row[x];
+        }
+    }
+}
+
+/* Bilinear weights that sample a grid of cells @f pixels wide, cell c
+ * centred at (c + 0.5) f, at each pixel centre of a side of @n pixels. */
+static void
+upsample_axis (int     n,
+               int     cells,
+               int     f,
+               int    *i0,
+               int    *i1,
+               float  *frac)
+{
+  for (int p = 0; p < n; p++)
+    {
+      double u = (p + 0.5) / f - 0.5;
+      int a = (int) floor (u);
+
+      if (u <= 0)
+        i0[p] = i1[p] = 0, frac[p] = 0;
+      else if (a >= cells - 1)
+        i0[p] = i1[p] = cells - 1, frac[p] = 0;
+      else
+        i0[p] = a, i1[p] = a + 1, frac[p] = (float) (u - a);
+    }
+}
+
+/* Albumentations' field: white noise in each direction, smoothed by a
+ * Gaussian of sigma, times alpha; each output pixel reads the input at its
+ * own position plus the field. For speed the noise is drawn on cells of
+ * f x f pixels, f ~ sigma / 3, with its deviation divided by f (so that the
+ * smoothed field has the same strength) and smoothed there with sigma / f,
+ * then interpolated back; the smoothed field hardly varies within a cell. */
+static float *
+elastic_build_map (const AugurValue *params,
+                   const AugurDrawn *drawn,
+                   int               w,
+                   int               h)
+{
+  double alpha = params[ELA_ALPHA].v[0], sigma = MAX (params[ELA_SIGMA].v[0], 1);
+  gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
+  gboolean same = AUGUR_PARAM_BOOL_VALUE (params, ELA_SAME_DXDY);
+  gboolean uniform = params[ELA_NOISE].nick == 1;
+  float *map = g_new (float, 2 * (gsize) w * h);
+  g_autofree float *nx = NULL;
+  g_autofree float *ny = NULL;
+  g_autofree int *x0 = g_new (int, w);
+  g_autofree int *x1 = g_new (int, w);
+  g_autofree int *y0 = g_new (int, h);
+  g_autofree int *y1 = g_new (int, h);
+  g_autofree float *fx = g_new (float, w);
+  g_autofree float *fy = g_new (float, h);
+  int f, cw, ch, radius;
+  double s;
+  AugurRng rng;
+
+  if (approximate)
+    f = 1, s = sigma, radius = 8;
+  else
+    {
+      f = MAX (1, (int) floor (sigma / 3));
+      s = sigma / f;
+      radius = (int) ceil (4 * s);
+    }
+  cw = (w + f - 1) / f;
+  ch = (h + f - 1) / f;
+
+  augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
+  nx = g_new (float, (gsize) cw * ch);
+  ny = g_new (float, (gsize) cw * ch);
+  for (int pass = 0; pass < (same ? 1 : 2); pass++)
+    {
+      float *field = pass == 0 ? nx : ny;
+
+      for (gsize i = 0; i < (gsize) cw * ch; i++)
+        field[i] = (float) ((uniform ? augur_rng_range (&rng, -1, 1) : augur_rng_normal (&rng)) / f);
+      gaussian_blur_field (field, cw, ch, s, radius);
+    }
+  if (same)
+    memcpy (ny, nx, (gsize) cw * ch * sizeof *ny);
+
+  upsample_axis (w, cw, f, x0, x1, fx);
+  upsample_axis (h, ch, f, y0, y1, fy);
+  for (int y = 0; y < h; y++)
+    {
+      const float *ax = nx + (gsize) y0[y] * cw, *bx = nx + (gsize) y1[y] * cw;
+      const float *ay = ny + (gsize) y0[y] * cw, *by = ny + (gsize) y1[y] * cw;
+      float *row = map + 2 * (gsize) y * w;
+      float v = fy[y];
+
+      for (int x = 0; x < w; x++)
+        {
+          float u = fx[x];
+          float dx = (1 - v) * ((1 - u) * ax[x0[x]] + u * ax[x1[x]]) + v * ((1 - u) * bx[x0[x]] + u * bx[x1[x]]);
+          float dy = (1 - v) * ((1 - u) * ay[x0[x]] + u * ay[x1[x]]) + v * ((1 - u) * by[x0[x]] + u * by[x1[x]]);
+
+          row[2 * x] = (float) (x + 0.5 + alpha * dx);
+          row[2 * x + 1] = (float) (y + 0.5 + alpha * dy);
+        }
+    }
+  return map;
+}
+
+static AugurImage *
+elastic_apply (const AugurImage *src,
+               const AugurValue *params,
+               const AugurDrawn *drawn)
+{
+  g_autofree float *map = elastic_build_map (params, drawn, src->width, src->height);
+
+  return warp_map_with (src, src->width, src->height, map,
+                        &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
+}
+
+static gboolean
+elastic_map (const AugurValue *params,
+             const AugurDrawn *drawn,
+             const AugurShape *in,
+             double           *x,
+             double           *y)
+{
+  g_autofree float *map = elastic_build_map (params, drawn, in->width, in->height);
+
+  return invert_map (map, in->width, in->height, x, y);
+}
+
 /* OpticalDistortion ------------------------------------------------------------- */
 
 enum { OPT_DISTORT_LIMIT, OPT_MODE, OPT_INTERP, OPT_BORDER, OPT_FILL };
@@ -729,6 +972,22 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .output_shape = perspective_output_shape,
     .apply = perspective_apply,
     .map_point = perspective_map,
+  },
+  {
+    .name = "ElasticTransform",
+    .label = "Elastic",
+    .category = AUGUR_CATEGORY_DISTORT,
+    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like "
+                   "a drawing on rubber. Albumentations' mask-only and keypoint-only options "
+                   "(fill_mask, mask_interpolation, keypoint_remapping_method) are left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = elastic_params,
+    .n_params = G_N_ELEMENTS (elastic_params),
+    .drawn = elastic_drawn,
+    .sample = elastic_sample,
+    .apply = elastic_apply,
+    .map_point = elastic_map,
   },
   {
     .name = "OpticalDistortion",

@@ -139,6 +139,14 @@ set_range (AugurNode  *node,
 }
 
 static void
+set_number (AugurNode  *node,
+            const char *name,
+            double      value)
+{
+  param (node, name)->v[0] = value;
+}
+
+static void
 set_bool (AugurNode  *node,
           const char *name,
           gboolean    value)
@@ -261,7 +269,48 @@ grid_strength_free (AugurNode *node,
   set_bool (node, "normalized", FALSE);
 }
 
+static void
+elastic_zero (AugurNode *node)
+{
+  set_number (node, "alpha", 0);
+}
+
+static void
+elastic_strength (AugurNode *node,
+                  int        level)
+{
+  static const double alpha[] = { 4, 15, 50 };
+
+  set_number (node, "alpha", alpha[level]);
+  set_number (node, "sigma", 5);
+}
+
+static void
+elastic_strength_coarse (AugurNode *node,
+                         int        level)
+{
+  static const double alpha[] = { 10, 40, 150 };
+
+  set_number (node, "alpha", alpha[level]);
+  set_number (node, "sigma", 14);
+  set_bool (node, "same_dxdy", TRUE);
+  set_nick (node, "noise_distribution", 1);
+}
+
+static void
+elastic_strength_approximate (AugurNode *node,
+                              int        level)
+{
+  static const double alpha[] = { 3, 12, 40 };
+
+  set_number (node, "alpha", alpha[level]);
+  set_bool (node, "approximate", TRUE);
+}
+
 static const DistortCase cases[] = {
+  { "ElasticTransform", "ElasticTransform", elastic_zero, elastic_strength, TRUE },
+  { "ElasticTransform-coarse", "ElasticTransform", elastic_zero, elastic_strength_coarse, TRUE },
+  { "ElasticTransform-approximate", "ElasticTransform", elastic_zero, elastic_strength_approximate, TRUE },
   { "Perspective", "Perspective", perspective_zero, perspective_strength, TRUE },
   { "OpticalDistortion", "OpticalDistortion", optical_zero, optical_strength, TRUE },
   { "OpticalDistortion-fisheye", "OpticalDistortion", optical_zero, fisheye_strength, TRUE },
@@ -491,7 +540,33 @@ grid_map_free (AugurNode *node)
   param (node, "num_steps")->v[0] = 7;
 }
 
+static void
+elastic_map_setup (AugurNode *node)
+{
+  set_number (node, "alpha", 40);
+  set_number (node, "sigma", 6);
+}
+
+static void
+elastic_map_coarse (AugurNode *node)
+{
+  set_number (node, "alpha", 150);
+  set_number (node, "sigma", 20);
+  set_bool (node, "same_dxdy", TRUE);
+}
+
+static void
+elastic_map_approximate (AugurNode *node)
+{
+  set_number (node, "alpha", 15);
+  set_bool (node, "approximate", TRUE);
+  set_nick (node, "noise_distribution", 1);
+}
+
 static const MapCase map_cases[] = {
+  { "ElasticTransform", "ElasticTransform", elastic_map_setup },
+  { "ElasticTransform-coarse", "ElasticTransform", elastic_map_coarse },
+  { "ElasticTransform-approximate", "ElasticTransform", elastic_map_approximate },
   { "OpticalDistortion", "OpticalDistortion", optical_map_camera },
   { "OpticalDistortion-fisheye", "OpticalDistortion", optical_map_fisheye },
   { "GridDistortion", "GridDistortion", grid_map_setup },
@@ -713,6 +788,81 @@ test_perspective_fit_output (void)
       }
 }
 
+/* ElasticTransform ----------------------------------------------------------- */
+
+/* Gaussian-smoothed white noise of unit variance has a deviation of
+ * 1 / (2 sqrt(pi) sigma): the displacements, measured through map_point
+ * over many draws, have that size times alpha, whether the field is built
+ * at full resolution (small sigma) or on coarse cells (large sigma);
+ * uniform noise on [-1, 1] is weaker by sqrt(3). same_dxdy moves every
+ * point along the diagonal. */
+static void
+test_elastic_amplitude (void)
+{
+  static const struct { double sigma; gboolean uniform; gboolean same; } setups[] = {
+    { 4, FALSE, FALSE }, { 24, FALSE, FALSE }, { 9, TRUE, FALSE }, { 30, FALSE, TRUE },
+  };
+  AugurShape in = { 96, 96, 1 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (setups); s++)
+    {
+      g_autoptr(AugurNode) node = leaf ("ElasticTransform");
+      double sigma = setups[s].sigma, alpha = 10 * sigma, sum2 = 0, expected;
+      int n = 0;
+
+      set_number (node, "alpha", alpha);
+      set_number (node, "sigma", sigma);
+      set_nick (node, "noise_distribution", setups[s].uniform ? 1 : 0);
+      set_bool (node, "same_dxdy", setups[s].same);
+      expected = alpha / (2 * sqrt (G_PI) * sigma) / (setups[s].uniform ? sqrt (3) : 1);
+
+      for (int seed = 0; seed < 30; seed++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          AugurRng rng;
+
+          augur_rng_init (&rng, 4000 + seed);
+          replay = augur_node_sample (node, &in, &rng);
+          for (int py = 24; py <= 72; py += 12)
+            for (int px = 24; px <= 72; px += 12)
+              {
+                double x = px + 0.5, y = py + 0.5;
+
+                if (!node->info->map_point (node->params, &replay->drawn, &in, &x, &y))
+                  continue;
+                /* the output point reads the input point: minus the field */
+                if (setups[s].same)
+                  g_assert_cmpfloat (fabs ((px + 0.5 - x) - (py + 0.5 - y)), <, 0.05);
+                sum2 += (x - px - 0.5) * (x - px - 0.5) + (y - py - 0.5) * (y - py - 0.5);
+                n += 2;
+              }
+        }
+      g_test_message ("sigma %g: displacement %.3f, expected %.3f", sigma, sqrt (sum2 / n), expected);
+      g_assert_cmpint (n, >, 1000);
+      g_assert_cmpfloat (sqrt (sum2 / n), >, 0.7 * expected);
+      g_assert_cmpfloat (sqrt (sum2 / n), <, 1.3 * expected);
+    }
+}
+
+/* The same seed gives the same field; another seed another one. */
+static void
+test_elastic_seed (void)
+{
+  g_autoptr(AugurNode) node = leaf ("ElasticTransform");
+  g_autoptr(AugurImage) src = wave_image (40, 30, 3);
+  g_autoptr(AugurImage) a = NULL;
+  g_autoptr(AugurImage) b = NULL;
+  g_autoptr(AugurImage) c = NULL;
+
+  set_number (node, "alpha", 60);
+  set_number (node, "sigma", 5);
+  a = run (node, src, 1, NULL);
+  b = run (node, src, 1, NULL);
+  c = run (node, src, 2, NULL);
+  g_assert_true (augur_image_equal (a, b));
+  g_assert_false (augur_image_equal (a, c));
+}
+
 /* OpticalDistortion ---------------------------------------------------------- */
 
 /* Albumentations' lens models, written out: the input point that the output
@@ -893,6 +1043,8 @@ main (int   argc,
   g_test_add_func ("/distort/Perspective/own-size", test_perspective_own_size);
   g_test_add_func ("/distort/Perspective/keep-size", test_perspective_keep_size);
   g_test_add_func ("/distort/Perspective/fit-output", test_perspective_fit_output);
+  g_test_add_func ("/distort/ElasticTransform/amplitude", test_elastic_amplitude);
+  g_test_add_func ("/distort/ElasticTransform/seed", test_elastic_seed);
   g_test_add_func ("/distort/OpticalDistortion/lens", test_optical_lens);
   g_test_add_func ("/distort/GridDistortion/uniform-stretch", test_grid_uniform_stretch);
   g_test_add_func ("/distort/GridDistortion/normalized-inside", test_grid_normalized_inside);
