@@ -684,6 +684,32 @@ test_undo_redo (Fixture       *fixture,
   }
 }
 
+/* A second window closing cleanly leaves the first one's autosave alone. */
+static void
+test_autosave_other_window (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *autosave = augur_window_dup_autosave_path ();
+  AugurWindow *other;
+
+  augur_pipeline_editor_add_step (get_editor (fixture), "VerticalFlip");
+  wait_for (file_exists, autosave, "the autosave");
+
+  other = g_object_ref (augur_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (other));
+  gtk_window_close (GTK_WINDOW (other));
+  destroy_and_check_finalized (other);
+  g_assert_true (g_file_test (autosave, G_FILE_TEST_IS_REGULAR));
+
+  /* the owner discarding its changes removes it */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  adw_message_dialog_response (find_dialog (GTK_WINDOW (fixture->window), "Save Changes?"),
+                               "discard");
+  iterate_briefly (50);
+  g_assert_false (is_open (fixture->window));
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_mergeable_edits_coalesce (Fixture       *fixture,
                                gconstpointer  data)
@@ -975,6 +1001,7 @@ main (int    argc,
 #ifdef AUGUR_HAVE_PIPELINE_EDITOR
   ADD ("undo-redo", test_undo_redo);
   ADD ("mergeable-edits-coalesce", test_mergeable_edits_coalesce);
+  ADD ("autosave-other-window", test_autosave_other_window);
   ADD ("close-confirmation", test_close_confirmation);
   ADD ("export-command", test_export_command);
 #endif

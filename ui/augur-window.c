@@ -298,12 +298,19 @@ undo_redo (AugurWindow *self,
 /* ------------------------------------------------------------------------ */
 /* Autosave and crash recovery */
 
+/* The window whose recipe the autosave file holds: with several windows
+ * open, one that closes cleanly must not delete another's unsaved work. */
+static AugurWindow *autosave_owner;
+
 static void
 remove_autosave (AugurWindow *self)
 {
   g_autofree char *path = augur_window_dup_autosave_path ();
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (autosave_owner != NULL && autosave_owner != self)
+    return;
+  autosave_owner = NULL;
   if (g_unlink (path) != 0 && errno != ENOENT)
     g_debug ("Could not remove %s: %s", path, g_strerror (errno));
 }
@@ -323,6 +330,7 @@ write_autosave (AugurWindow  *self,
                    _("Could not create %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
+  autosave_owner = self;
   return augur_recipe_save (self->recipe, path, error);
 }
 
@@ -1245,6 +1253,8 @@ augur_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (autosave_owner == self)
+    autosave_owner = NULL;
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
 
