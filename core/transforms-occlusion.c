@@ -212,17 +212,153 @@ inpaint (AugurImage   *image,
     }
 }
 
+/* Fills, shared by the dropouts ------------------------------------------------------ */
+
+/* Every transform that cuts holes (CoarseDropout, GridDropout, Erasing,
+ * XYMasking) fills them the same way, from the same "fill" parameter. */
+enum { FILL_RANDOM, FILL_RANDOM_UNIFORM, FILL_INPAINT_TELEA, FILL_INPAINT_NS };
+
+static const char *const hole_fill_nicks[] = {
+  "random", "random_uniform", "inpaint_telea", "inpaint_ns", NULL,
+};
+
+#define HOLE_FILL_PARAM(what) \
+  { .name = "fill", .label = "Fill", \
+    .description = "What fills " what ": a value for every colour channel, a list of per-channel " \
+                   "values (a fourth sets alpha), \"random\" (random pixels), \"random_uniform\" " \
+                   "(one random colour a hole), or \"inpaint_telea\" / \"inpaint_ns\" (filled " \
+                   "from the hole's border: an approximation of OpenCV's inpainting)", \
+    .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
+    .def = { 0 }, .def_nick = -1, .nicks = hole_fill_nicks }
+
+/* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
+ * "seed": for the random fills. */
+static const AugurDrawnSpec holes_drawn[] = {
+  { "holes", TRUE, 0, 1 },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { NULL },
+};
+
+/* Writes a hole in pixels as the fractions "holes" records. */
+static void
+box_to_fractions (double *out,
+                  int     x1,
+                  int     y1,
+                  int     x2,
+                  int     y2,
+                  int     width,
+                  int     height)
+{
+  out[0] = (double) x1 / width;
+  out[1] = (double) y1 / height;
+  out[2] = (double) x2 / width;
+  out[3] = (double) y2 / height;
+}
+
+/* The colour of a value fill (@fill->nick < 0) for an image of @nc
+ * channels: channel c takes value c (the last repeats); alpha only when the
+ * fill lists four values. Returns how many channels the colour sets. */
+static int
+fill_colour (const AugurValue *fill,
+             int               nc,
+             guint8            colour[4])
+{
+  int cc = nc == 4 ? 3 : nc;
+
+  for (int c = 0; c < cc; c++)
+    colour[c] = augur_clamp_u8 (fill->v[MIN (c, MAX (fill->n, 1) - 1)]);
+  if (nc == 4 && fill->n == 4)
+    {
+      colour[3] = augur_clamp_u8 (fill->v[3]);
+      return 4;
+    }
+  return cc;
+}
+
+/* Fills @holes of @image (in place) as @fill says; the random fills draw
+ * from @seed, hole after hole, so that a replay gives the same pixels. */
+static void
+fill_holes (AugurImage       *image,
+            const Hole       *holes,
+            guint             n_holes,
+            const AugurValue *fill,
+            guint64           seed)
+{
+  int w = image->width, h = image->height, nc = image->channels;
+  int cc = nc == 4 ? 3 : nc;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+
+  if (fill->nick == FILL_INPAINT_TELEA || fill->nick == FILL_INPAINT_NS)
+    {
+      g_autofree guint8 *mask = g_malloc0 ((gsize) w * h);
+
+      for (guint i = 0; i < n_holes; i++)
+        for (int y = holes[i].y1; y < holes[i].y2; y++)
+          memset (mask + (gsize) y * w + holes[i].x1, 1, holes[i].x2 - holes[i].x1);
+      inpaint (image, mask, fill->nick == FILL_INPAINT_NS);
+      return;
+    }
+
+  for (guint i = 0; i < n_holes; i++)
+    {
+      const Hole *hole = &holes[i];
+      guint8 colour[4];
+      int set = cc;
+
+      if (fill->nick == FILL_RANDOM_UNIFORM)
+        for (int c = 0; c < cc; c++)
+          colour[c] = (guint8) (augur_rng_next (&rng) >> 56);
+      else if (fill->nick < 0)
+        set = fill_colour (fill, nc, colour);
+
+      for (int y = hole->y1; y < hole->y2; y++)
+        {
+          guint8 *d = augur_image_row (image, y) + hole->x1 * nc;
+
+          if (fill->nick == FILL_RANDOM)
+            {
+              /* Random pixels, eight bytes a draw. */
+              guint64 bits = 0;
+              int left = 0;
+
+              for (int x = hole->x1; x < hole->x2; x++, d += nc)
+                for (int c = 0; c < cc; c++)
+                  {
+                    if (left == 0)
+                      bits = augur_rng_next (&rng), left = 8;
+                    d[c] = (guint8) bits;
+                    bits >>= 8;
+                    left--;
+                  }
+            }
+          else
+            for (int x = hole->x1; x < hole->x2; x++, d += nc)
+              memcpy (d, colour, set);
+        }
+    }
+}
+
+/* The apply of the transforms whose draw is holes_drawn. */
+static AugurImage *
+apply_drawn_holes (const AugurImage *src,
+                   const AugurValue *fill,
+                   const AugurDrawn *drawn)
+{
+  guint n_holes;
+  g_autofree Hole *holes = holes_from_drawn (drawn, src->width, src->height, &n_holes);
+  AugurImage *out = augur_image_copy (src);
+
+  fill_holes (out, holes, n_holes, fill, (guint64) augur_drawn_get (drawn, "seed"));
+  return out;
+}
+
 /* CoarseDropout ------------------------------------------------------------------- */
 
 enum { CD_NUM_HOLES, CD_HEIGHT, CD_WIDTH, CD_FILL };
 
-enum { CD_FILL_RANDOM, CD_FILL_RANDOM_UNIFORM, CD_FILL_INPAINT_TELEA, CD_FILL_INPAINT_NS };
-
 #define CD_MAX_HOLES 1000
-
-static const char *const cd_fill_nicks[] = {
-  "random", "random_uniform", "inpaint_telea", "inpaint_ns", NULL,
-};
 
 static const AugurParamSpec cd_params[] = {
   [CD_NUM_HOLES] = {
@@ -242,22 +378,7 @@ static const AugurParamSpec cd_params[] = {
                    "integers are pixels",
     .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_PIXELS_IF_INT,
     .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 } },
-  [CD_FILL] = {
-    .name = "fill", .label = "Fill",
-    .description = "What fills a hole: a value for every colour channel, a list of per-channel "
-                   "values (a fourth sets alpha), \"random\" (random pixels), \"random_uniform\" "
-                   "(one random colour a hole), or \"inpaint_telea\" / \"inpaint_ns\" (filled "
-                   "from the hole's border: an approximation of OpenCV's inpainting)",
-    .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
-    .def = { 0 }, .def_nick = -1, .nicks = cd_fill_nicks },
-};
-
-/* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
- * "seed": for the random fills. */
-static const AugurDrawnSpec cd_drawn[] = {
-  { "holes", TRUE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
-  { NULL },
+  [CD_FILL] = HOLE_FILL_PARAM ("a hole"),
 };
 
 /* One side of each hole, as Albumentations 2.x calculate_hole_dimensions():
@@ -306,10 +427,8 @@ cd_sample (const AugurValue *params,
     {
       int x = (int) augur_rng_int (rng, 0, in->width - widths[i]);
 
-      holes[4 * i] = (double) x / in->width;
-      holes[4 * i + 1] = (double) ys[i] / in->height;
-      holes[4 * i + 2] = (double) (x + widths[i]) / in->width;
-      holes[4 * i + 3] = (double) (ys[i] + heights[i]) / in->height;
+      box_to_fractions (holes + 4 * i, x, ys[i], x + widths[i], ys[i] + heights[i],
+                        in->width, in->height);
     }
 
   augur_drawn_set_list (drawn, "holes", holes, 4 * n);
@@ -321,72 +440,223 @@ cd_apply (const AugurImage *src,
           const AugurValue *params,
           const AugurDrawn *drawn)
 {
-  const AugurValue *fill = &params[CD_FILL];
-  int w = src->width, h = src->height, nc = src->channels;
-  int cc = nc == 4 ? 3 : nc;
-  guint n_holes;
-  g_autofree Hole *holes = holes_from_drawn (drawn, w, h, &n_holes);
+  return apply_drawn_holes (src, &params[CD_FILL], drawn);
+}
+
+/* GridDropout --------------------------------------------------------------------- */
+
+enum { GD_RATIO, GD_UNIT_SIZE, GD_HOLES_XY, GD_SHIFT_XY, GD_RANDOM_OFFSET, GD_FILL };
+
+#define GD_MAX_PIXELS 100000
+
+static const AugurParamSpec gd_params[] = {
+  [GD_RATIO] = {
+    .name = "ratio", .label = "Hole ratio",
+    .description = "A hole's side as a fraction of its grid cell's side (both directions): "
+                   "0.5 removes a quarter of the area",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0.001, .max = 1, .ui_min = 0.05, .ui_max = 1, .step = 0.01, .def = { 0.5 } },
+  [GD_UNIT_SIZE] = {
+    .name = "unit_size_range", .label = "Cell size",
+    .description = "Range of the side of a square grid cell, in pixels (capped at the "
+                   "shorter side); not set: a tenth of each side",
+    .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_NULLABLE,
+    .min = 2, .max = GD_MAX_PIXELS, .ui_min = 2, .ui_max = 200, .step = 1,
+    .def = { 10, 40 }, .def_null = TRUE },
+  [GD_HOLES_XY] = {
+    .name = "holes_number_xy", .label = "Cells across, down",
+    .description = "The number of grid cells across (x) and down (y), each at most half the "
+                   "side; overrides the cell size when set",
+    .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_NULLABLE | AUGUR_PARAM_ALLOW_REVERSED,
+    .min = 1, .max = GD_MAX_PIXELS, .ui_min = 1, .ui_max = 50, .step = 1,
+    .def = { 10, 10 }, .def_null = TRUE },
+  [GD_SHIFT_XY] = {
+    .name = "shift_xy", .label = "Shift x, y",
+    .description = "Offset in pixels of every hole from its cell's corner, across (x) and "
+                   "down (y); used without random_offset",
+    .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_ALLOW_REVERSED,
+    .min = 0, .max = GD_MAX_PIXELS, .ui_min = 0, .ui_max = 50, .step = 1, .def = { 0, 0 } },
+  [GD_RANDOM_OFFSET] = {
+    .name = "random_offset", .label = "Random offset",
+    .description = "Place each hole at random within its cell (shift_xy is then ignored)",
+    .type = AUGUR_PARAM_BOOL, .def = { 1 } },
+  [GD_FILL] = HOLE_FILL_PARAM ("a hole"),
+};
+
+/* "cols" and "rows": the edges of the grid's cells, fractions of the width
+ * and height (n + 1 values for n cells); "seed": each hole's place in its
+ * cell (random_offset) and the random fills. The holes follow from these and
+ * the parameters: a record of a fine grid stays small. */
+static const AugurDrawnSpec gd_drawn[] = {
+  { "cols", TRUE, 0, 1 },
+  { "rows", TRUE, 0, 1 },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { NULL },
+};
+
+/* Splits @side into @n cells of almost equal sizes (they differ by at most
+ * one pixel), in shuffled order, and writes the n + 1 edges as fractions. */
+static void
+gd_split (int       side,
+          int       n,
+          AugurRng *rng,
+          double   *edges)
+{
+  g_autofree int *sizes = g_new (int, n);
+  int sum = 0;
+
+  for (int i = 0; i < n; i++)
+    sizes[i] = side / n + (i < side % n ? 1 : 0);
+  for (int i = n - 1; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (rng, 0, i), t = sizes[i];
+
+      sizes[i] = sizes[j];
+      sizes[j] = t;
+    }
+  edges[0] = 0;
+  for (int i = 0; i < n; i++)
+    {
+      sum += sizes[i];
+      edges[i + 1] = (double) sum / side;
+    }
+}
+
+static void
+gd_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int w = in->width, h = in->height, nx, ny;
+  g_autofree double *cols = NULL;
+  g_autofree double *rows = NULL;
+
+  /* As Albumentations 2.x: holes_number_xy first, then a cell size drawn
+   * from unit_size_range (here inclusive, and capped at the shorter side),
+   * else a tenth of each side, at least 2 pixels. */
+  if (!params[GD_HOLES_XY].is_null)
+    {
+      /* As documented there: x across, y down (2.0.8's code hands the
+       * pair to its grid splitter as rows, columns). */
+      nx = (int) MIN (params[GD_HOLES_XY].v[0], MAX (1, w / 2));
+      ny = (int) MIN (params[GD_HOLES_XY].v[1], MAX (1, h / 2));
+    }
+  else
+    {
+      int unit_w, unit_h;
+
+      if (!params[GD_UNIT_SIZE].is_null)
+        {
+          gint64 hi = MIN ((gint64) params[GD_UNIT_SIZE].v[1], MIN (w, h));
+          gint64 lo = MIN ((gint64) params[GD_UNIT_SIZE].v[0], hi);
+
+          unit_w = unit_h = MAX (1, (int) augur_rng_int (rng, lo, hi));
+        }
+      else
+        {
+          unit_w = MAX (2, w / 10);
+          unit_h = MAX (2, h / 10);
+        }
+      nx = w / unit_w;
+      ny = h / unit_h;
+    }
+  nx = CLAMP (nx, 1, w);
+  ny = CLAMP (ny, 1, h);
+
+  cols = g_new (double, nx + 1);
+  rows = g_new (double, ny + 1);
+  gd_split (h, ny, rng, rows);
+  gd_split (w, nx, rng, cols);
+
+  augur_drawn_set_list (drawn, "cols", cols, nx + 1);
+  augur_drawn_set_list (drawn, "rows", rows, ny + 1);
+  augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
+}
+
+/* The drawn edges in pixels, strictly increasing: whatever a replay file
+ * says, at most side + 1 edges, each within [0, side]. */
+static int *
+gd_edges (const AugurDrawn *drawn,
+          const char       *name,
+          int               side,
+          guint            *n_edges)
+{
+  guint n;
+  const double *v = augur_drawn_get_list (drawn, name, &n);
+  int *edges = g_new (int, MIN (n, (guint) side + 1) + 1);
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      int e = CLAMP ((int) lrint (v[i] * side), 0, side);
+
+      if (count == 0 || e > edges[count - 1])
+        edges[count++] = e;
+    }
+  *n_edges = count;
+  return edges;
+}
+
+/* A hole's side in a cell of side @cell: ratio of it, truncated, at least
+ * 1 and at most cell - 1 (0 in a cell of one pixel), as Albumentations. */
+static int
+gd_hole_side (int    cell,
+              double ratio)
+{
+  double s = MIN (MAX (cell * ratio, 1), cell - 1);
+
+  return MAX ((int) s, 0);
+}
+
+static AugurImage *
+gd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int w = src->width, h = src->height;
+  gboolean random_offset = AUGUR_PARAM_BOOL_VALUE (params, GD_RANDOM_OFFSET);
+  int shift_x = (int) params[GD_SHIFT_XY].v[0], shift_y = (int) params[GD_SHIFT_XY].v[1];
+  double ratio = params[GD_RATIO].v[0];
+  guint64 seed = (guint64) augur_drawn_get (drawn, "seed");
+  guint n_cols, n_rows;
+  g_autofree int *cols = gd_edges (drawn, "cols", w, &n_cols);
+  g_autofree int *rows = gd_edges (drawn, "rows", h, &n_rows);
+  g_autoptr(GArray) holes = g_array_new (FALSE, FALSE, sizeof (Hole));
   AugurImage *out = augur_image_copy (src);
   AugurRng rng;
 
-  augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
+  if (n_cols < 2 || n_rows < 2)
+    return out;
 
-  if (fill->nick == CD_FILL_INPAINT_TELEA || fill->nick == CD_FILL_INPAINT_NS)
-    {
-      g_autofree guint8 *mask = g_malloc0 ((gsize) w * h);
+  /* The offsets from their own generator, the fills from the seed itself.
+   * Cells under two pixels hold no hole, so there are at most a quarter as
+   * many holes as pixels. */
+  augur_rng_init (&rng, seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+  for (guint i = 0; i + 1 < n_rows; i++)
+    for (guint j = 0; j + 1 < n_cols; j++)
+      {
+        int cell_h = rows[i + 1] - rows[i], cell_w = cols[j + 1] - cols[j];
+        int hole_h = gd_hole_side (cell_h, ratio), hole_w = gd_hole_side (cell_w, ratio);
+        int off_y = shift_y, off_x = shift_x;
+        Hole hole;
 
-      for (guint i = 0; i < n_holes; i++)
-        for (int y = holes[i].y1; y < holes[i].y2; y++)
-          memset (mask + (gsize) y * w + holes[i].x1, 1, holes[i].x2 - holes[i].x1);
-      inpaint (out, mask, fill->nick == CD_FILL_INPAINT_NS);
-      return out;
-    }
+        if (random_offset)
+          {
+            off_y = (int) augur_rng_int (&rng, 0, cell_h - hole_h);
+            off_x = (int) augur_rng_int (&rng, 0, cell_w - hole_w);
+          }
+        if (hole_h == 0 || hole_w == 0)
+          continue;
+        /* A shift past the image edge stops at the edge. */
+        hole.x1 = (int) CLAMP ((gint64) cols[j] + off_x, 0, w - hole_w);
+        hole.y1 = (int) CLAMP ((gint64) rows[i] + off_y, 0, h - hole_h);
+        hole.x2 = hole.x1 + hole_w;
+        hole.y2 = hole.y1 + hole_h;
+        g_array_append_val (holes, hole);
+      }
 
-  for (guint i = 0; i < n_holes; i++)
-    {
-      const Hole *hole = &holes[i];
-      guint8 colour[4];
-      int set = cc;
-
-      if (fill->nick == CD_FILL_RANDOM_UNIFORM)
-        for (int c = 0; c < cc; c++)
-          colour[c] = (guint8) (augur_rng_next (&rng) >> 56);
-      else if (fill->nick < 0)
-        {
-          /* Channel c takes value c (the last repeats); alpha only when
-           * the fill lists four values. */
-          for (int c = 0; c < cc; c++)
-            colour[c] = augur_clamp_u8 (fill->v[MIN (c, MAX (fill->n, 1) - 1)]);
-          if (nc == 4 && fill->n == 4)
-            colour[3] = augur_clamp_u8 (fill->v[3]), set = 4;
-        }
-
-      for (int y = hole->y1; y < hole->y2; y++)
-        {
-          guint8 *d = augur_image_row (out, y) + hole->x1 * nc;
-
-          if (fill->nick == CD_FILL_RANDOM)
-            {
-              /* Random pixels, eight bytes a draw. */
-              guint64 bits = 0;
-              int left = 0;
-
-              for (int x = hole->x1; x < hole->x2; x++, d += nc)
-                for (int c = 0; c < cc; c++)
-                  {
-                    if (left == 0)
-                      bits = augur_rng_next (&rng), left = 8;
-                    d[c] = (guint8) bits;
-                    bits >>= 8;
-                    left--;
-                  }
-            }
-          else
-            for (int x = hole->x1; x < hole->x2; x++, d += nc)
-              memcpy (d, colour, set);
-        }
-    }
-
+  fill_holes (out, (const Hole *) holes->data, holes->len, &params[GD_FILL], seed);
   return out;
 }
 
@@ -402,9 +672,22 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .default_p = 0.5,
     .params = cd_params,
     .n_params = G_N_ELEMENTS (cd_params),
-    .drawn = cd_drawn,
+    .drawn = holes_drawn,
     .sample = cd_sample,
     .apply = cd_apply,
+  },
+  {
+    .name = "GridDropout",
+    .label = "Grid dropout",
+    .category = AUGUR_CATEGORY_OCCLUSION,
+    .description = "Cut a regular grid of rectangular holes and fill them.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = gd_params,
+    .n_params = G_N_ELEMENTS (gd_params),
+    .drawn = gd_drawn,
+    .sample = gd_sample,
+    .apply = gd_apply,
   },
 };
 

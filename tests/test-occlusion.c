@@ -1,0 +1,788 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-error.h"
+#include "augur-pipeline.h"
+#include "augur-recipe.h"
+
+/* The occlusion transforms other than CoarseDropout (tested with the pixel
+ * transforms): GridDropout, PixelDropout, Erasing, XYMasking. */
+
+/* Helpers ---------------------------------------------------------------------- */
+
+static AugurNode *
+node_parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  AugurNode *node;
+
+  g_assert_no_error (error);
+  node = augur_node_from_json (root, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static gboolean
+node_refused (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  g_autoptr(AugurNode) node = NULL;
+
+  g_assert_no_error (error);
+  node = augur_node_from_json (root, "test", &error);
+  if (node == NULL)
+    g_test_message ("refused as expected: %s", error->message);
+  return node == NULL && g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+}
+
+/* Applies @node (forced, whatever its p) with @seed. */
+static AugurImage *
+run_forced (const AugurNode   *node,
+            const AugurImage  *src,
+            guint64            seed,
+            AugurReplay      **replay_out)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  replay = augur_node_sample_forced (node, &shape, &rng);
+  g_assert_true (replay->applied);
+  out = augur_node_apply (node, src, replay);
+  g_assert_cmpint (out->width, ==, src->width);
+  g_assert_cmpint (out->height, ==, src->height);
+  g_assert_cmpint (out->channels, ==, src->channels);
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+static AugurImage *
+image_flat (int        width,
+            int        height,
+            int        channels,
+            const int *value)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          d[x * channels + c] = (guint8) value[c];
+    }
+  return image;
+}
+
+/* Every colour channel @level, alpha 255. */
+static AugurImage *
+image_level (int width,
+             int height,
+             int channels,
+             int level)
+{
+  int v[4] = { level, level, level, 255 };
+
+  return image_flat (width, height, channels, v);
+}
+
+/* Seeded noise on every channel, alpha included. */
+static AugurImage *
+image_noise (int     width,
+             int     height,
+             int     channels,
+             guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (image, y);
+
+      for (int i = 0; i < width * channels; i++)
+        d[i] = (guint8) augur_rng_int (&rng, 0, 255);
+    }
+  return image;
+}
+
+/* 1 where any channel of @out differs from @src, else 0. */
+static guint8 *
+changed_mask (const AugurImage *src,
+              const AugurImage *out)
+{
+  int w = src->width, h = src->height, nc = src->channels;
+  guint8 *mask = g_malloc0 ((gsize) w * h);
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = augur_image_row (src, y), *d = augur_image_row (out, y);
+
+      for (int x = 0; x < w; x++)
+        mask[y * w + x] = memcmp (s + x * nc, d + x * nc, nc) != 0;
+    }
+  return mask;
+}
+
+static gsize
+count_set (const guint8 *mask,
+           gsize         n)
+{
+  gsize count = 0;
+
+  for (gsize i = 0; i < n; i++)
+    count += mask[i] != 0;
+  return count;
+}
+
+static gboolean
+alpha_equal (const AugurImage *a,
+             const AugurImage *b)
+{
+  for (int y = 0; y < a->height; y++)
+    for (int x = 0; x < a->width; x++)
+      if (augur_image_row (a, y)[4 * x + 3] != augur_image_row (b, y)[4 * x + 3])
+        return FALSE;
+  return TRUE;
+}
+
+/* The bounding boxes of the 4-connected regions where @mask is 1 (the mask
+ * is consumed); each box as x1, y1, x2, y2 (excluded) and its pixel count. */
+typedef struct
+{
+  int   x1, y1, x2, y2;
+  gsize pixels;
+} Region;
+
+static GArray *
+find_regions (guint8 *mask,
+              int     w,
+              int     h)
+{
+  g_autofree int *stack = g_new (int, (gsize) w * h);
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (Region));
+
+  for (int start = 0; start < w * h; start++)
+    {
+      Region r = { start % w, start / w, start % w + 1, start / w + 1, 0 };
+      int top = 0;
+
+      if (mask[start] != 1)
+        continue;
+      mask[start] = 2;
+      stack[top++] = start;
+      while (top > 0)
+        {
+          int i = stack[--top], x = i % w, y = i / w;
+          int next[4] = { x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1,
+                          y > 0 ? i - w : -1, y < h - 1 ? i + w : -1 };
+
+          r.pixels++;
+          r.x1 = MIN (r.x1, x), r.y1 = MIN (r.y1, y);
+          r.x2 = MAX (r.x2, x + 1), r.y2 = MAX (r.y2, y + 1);
+          for (int k = 0; k < 4; k++)
+            if (next[k] >= 0 && mask[next[k]] == 1)
+              {
+                mask[next[k]] = 2;
+                stack[top++] = next[k];
+              }
+        }
+      g_array_append_val (regions, r);
+    }
+  return regions;
+}
+
+/* The replay goes to JSON text and back: the text written again is the
+ * same, byte for byte, and so is the image applied from it. */
+static void
+assert_replay_round_trip (const AugurNode   *node,
+                          const AugurImage  *src,
+                          const AugurReplay *replay,
+                          const AugurImage  *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = augur_replay_to_json (replay, node);
+  g_autofree char *text = augur_json_to_string (json, TRUE);
+  g_autoptr(JsonNode) parsed = json_from_string (text, &error);
+  g_autoptr(AugurReplay) again = NULL;
+  g_autoptr(JsonNode) json2 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autoptr(AugurImage) replayed = NULL;
+
+  g_assert_no_error (error);
+  again = augur_replay_from_json (parsed, node, &error);
+  g_assert_no_error (error);
+  json2 = augur_replay_to_json (again, node);
+  text2 = augur_json_to_string (json2, TRUE);
+  g_assert_cmpstr (text, ==, text2);
+  replayed = augur_node_apply (node, src, again);
+  g_assert_true (augur_image_equal (out, replayed));
+}
+
+/* The edges a GridDropout record holds, in pixels. */
+static int *
+grid_edges (const AugurReplay *replay,
+            const char        *name,
+            int                side,
+            guint             *n)
+{
+  const double *v = augur_drawn_get_list (&replay->drawn, name, n);
+  int *edges = g_new (int, *n);
+
+  for (guint i = 0; i < *n; i++)
+    edges[i] = (int) lrint (v[i] * side);
+  return edges;
+}
+
+/* A hole's side in a cell, as Albumentations: ratio of the cell, truncated,
+ * within [1, cell - 1]. */
+static int
+expected_hole (int    cell,
+               double ratio)
+{
+  return MAX (0, (int) MIN (MAX (cell * ratio, 1), cell - 1));
+}
+
+/* GridDropout ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  double      ratio;
+  int         unit;
+} GridRatioCase;
+
+static const GridRatioCase grid_ratio_cases[] = {
+  { "half", 0.5, 20 },
+  { "third", 0.3, 30 },
+  { "most", 0.8, 15 },
+  { "uneven", 0.45, 17 },   /* cells of 17 and 18 pixels; holes truncated */
+  { "whole", 1.0, 12 },     /* a hole is at most its cell less a pixel */
+};
+
+/* Each cell holds one hole of ratio x its side, anywhere inside it
+ * (random_offset): per axis the holes cover `ratio` of the side, and of
+ * the area ratio^2, as Albumentations. */
+static void
+test_grid_ratio (gconstpointer data)
+{
+  const GridRatioCase *gc = data;
+  const int w = 240, h = 180;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": %g, "
+                                           "\"unit_size_range\": [%d, %d], \"fill\": 0}}",
+                                           gc->ratio, gc->unit, gc->unit);
+  g_autoptr(AugurNode) node = node_parse (json);
+
+  for (int nc = 1; nc <= 4; nc++)
+    for (guint64 seed = 1; seed <= 4 && nc != 2; seed++)
+      {
+        g_autoptr(AugurImage) src = image_level (w, h, nc, 200);
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autofree guint8 *mask = changed_mask (src, out);
+        guint n_cols, n_rows;
+        g_autofree int *cols = grid_edges (replay, "cols", w, &n_cols);
+        g_autofree int *rows = grid_edges (replay, "rows", h, &n_rows);
+        gsize expected_area = 0, area = count_set (mask, (gsize) w * h);
+        double cap = MIN (gc->ratio, 1.0 - 1.0 / gc->unit), across = 0, down = 0;
+
+        /* The grid: w / unit cells across, h / unit down, covering the
+         * image, of almost equal sizes. */
+        g_assert_cmpuint (n_cols, ==, (guint) (w / gc->unit) + 1);
+        g_assert_cmpuint (n_rows, ==, (guint) (h / gc->unit) + 1);
+        g_assert_cmpint (cols[0], ==, 0);
+        g_assert_cmpint (cols[n_cols - 1], ==, w);
+        g_assert_cmpint (rows[0], ==, 0);
+        g_assert_cmpint (rows[n_rows - 1], ==, h);
+
+        /* In each cell, exactly one rectangle of the expected size. */
+        for (guint i = 0; i + 1 < n_rows; i++)
+          for (guint j = 0; j + 1 < n_cols; j++)
+            {
+              int cw = cols[j + 1] - cols[j], ch = rows[i + 1] - rows[i];
+              int hw = expected_hole (cw, gc->ratio), hh = expected_hole (ch, gc->ratio);
+              int x1 = G_MAXINT, y1 = G_MAXINT, x2 = -1, y2 = -1;
+              gsize in_cell = 0;
+
+              g_assert_cmpint (cw - w / ((int) n_cols - 1), >=, 0);
+              g_assert_cmpint (cw - w / ((int) n_cols - 1), <=, 1);
+              for (int y = rows[i]; y < rows[i + 1]; y++)
+                for (int x = cols[j]; x < cols[j + 1]; x++)
+                  if (mask[y * w + x])
+                    {
+                      in_cell++;
+                      x1 = MIN (x1, x), y1 = MIN (y1, y), x2 = MAX (x2, x + 1), y2 = MAX (y2, y + 1);
+                    }
+              g_assert_cmpint (x2 - x1, ==, hw);
+              g_assert_cmpint (y2 - y1, ==, hh);
+              g_assert_cmpuint (in_cell, ==, (gsize) hw * hh);
+              expected_area += (gsize) hw * hh;
+              if (i == 0)
+                across += hw;
+              if (j == 0)
+                down += hh;
+            }
+        g_assert_cmpuint (area, ==, expected_area);
+
+        /* Per axis the holes cover `ratio` of the side, within the
+         * truncation of a pixel a cell (and the cap at cell - 1); of the
+         * area, the product. */
+        across /= w;
+        down /= h;
+        g_assert_cmpfloat (fabs (across - cap), <=, 1.0 / gc->unit + 1e-9);
+        g_assert_cmpfloat (fabs (down - cap), <=, 1.0 / gc->unit + 1e-9);
+        g_assert_cmpfloat (fabs ((double) area / ((double) w * h) - across * down), <, 1e-9);
+        g_assert_cmpfloat (fabs ((double) area / ((double) w * h) - cap * cap), <, 2.0 / gc->unit);
+
+        /* The fill: 0 in the holes, alpha left alone. */
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++)
+            if (mask[y * w + x])
+              for (int c = 0; c < MIN (nc, 3); c++)
+                g_assert_cmpint (augur_image_row (out, y)[x * nc + c], ==, 0);
+        if (nc == 4)
+          g_assert_true (alpha_equal (src, out));
+
+        assert_replay_round_trip (node, src, replay, out);
+      }
+}
+
+typedef struct
+{
+  const char *name;
+  const char *params;
+  int         nx, ny;      /* cells across and down, on 240 x 180 */
+  int         shift_x, shift_y;
+} GridLayoutCase;
+
+static const GridLayoutCase grid_layout_cases[] = {
+  { "xy", "\"holes_number_xy\": [6, 3]", 6, 3, 0, 0 },
+  { "xy-uneven", "\"holes_number_xy\": [7, 5]", 7, 5, 0, 0 },
+  { "shifted", "\"holes_number_xy\": [4, 4], \"shift_xy\": [5, 2]", 4, 4, 5, 2 },
+  { "unit", "\"unit_size_range\": [30, 30]", 8, 6, 0, 0 },
+  /* holes_number_xy wins over unit_size_range. */
+  { "xy-over-unit", "\"unit_size_range\": [30, 30], \"holes_number_xy\": [2, 9]", 2, 9, 0, 0 },
+  /* Neither set: cells of a tenth of each side. */
+  { "default", "\"ratio\": 0.5", 10, 10, 0, 0 },
+  /* More cells than half a side: capped there (cells of 2 pixels). */
+  { "capped", "\"holes_number_xy\": [500, 1]", 120, 1, 0, 0 },
+};
+
+/* Without random_offset the holes form a grid: the dropped pixels are
+ * exactly the crossings of a set of columns and a set of rows, with one
+ * run of columns a cell across and one run of rows a cell down, each
+ * starting shift_xy into its cell. */
+static void
+test_grid_layout (gconstpointer data)
+{
+  const GridLayoutCase *gc = data;
+  const int w = 240, h = 180;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"GridDropout\", \"params\": {%s, "
+                                           "\"random_offset\": false, \"fill\": 9}}", gc->params);
+  g_autoptr(AugurNode) node = node_parse (json);
+
+  for (guint64 seed = 1; seed <= 5; seed++)
+    {
+      g_autoptr(AugurImage) src = image_level (w, h, 3, 200);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autofree guint8 *mask = changed_mask (src, out);
+      g_autofree gboolean *col_any = g_new0 (gboolean, w);
+      g_autofree gboolean *row_any = g_new0 (gboolean, h);
+      guint n_cols, n_rows;
+      g_autofree int *cols = grid_edges (replay, "cols", w, &n_cols);
+      g_autofree int *rows = grid_edges (replay, "rows", h, &n_rows);
+      double ratio = node->params[augur_transform_param_index (node->info, "ratio")].v[0];
+      g_autoptr(GArray) regions = NULL;
+
+      g_assert_cmpuint (n_cols, ==, (guint) gc->nx + 1);
+      g_assert_cmpuint (n_rows, ==, (guint) gc->ny + 1);
+
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          if (mask[y * w + x])
+            col_any[x] = row_any[y] = TRUE;
+      /* Separable: a pixel is dropped iff its column and its row are. */
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          g_assert_cmpint (mask[y * w + x], ==, col_any[x] && row_any[y]);
+
+      /* Each column cell: its hole starts shift_x in and is ratio of it. */
+      for (guint j = 0; j + 1 < n_cols; j++)
+        {
+          int cw = cols[j + 1] - cols[j], hw = expected_hole (cw, ratio);
+          int start = MIN (cols[j] + gc->shift_x, w - hw);
+
+          for (int x = cols[j]; x < cols[j + 1]; x++)
+            g_assert_cmpint (col_any[x], ==, x >= start && x < start + hw);
+        }
+      for (guint i = 0; i + 1 < n_rows; i++)
+        {
+          int ch = rows[i + 1] - rows[i], hh = expected_hole (ch, ratio);
+          int start = MIN (rows[i] + gc->shift_y, h - hh);
+
+          for (int y = rows[i]; y < rows[i + 1]; y++)
+            g_assert_cmpint (row_any[y], ==, y >= start && y < start + hh);
+        }
+
+      /* Counted from the picture (unshifted holes never touch). */
+      regions = find_regions (mask, w, h);
+      if (gc->shift_x == 0 && gc->shift_y == 0)
+        g_assert_cmpuint (regions->len, ==, (guint) (gc->nx * gc->ny));
+      assert_replay_round_trip (node, src, replay, out);
+    }
+}
+
+/* Cells are of almost equal sizes (differing by a pixel at most), and
+ * their order is shuffled from draw to draw. */
+static void
+test_grid_cells (void)
+{
+  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [7, 7]}}");
+  g_autoptr(AugurImage) src = image_level (100, 100, 1, 50);
+  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint64 seed = 1; seed <= 10; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      guint n;
+      g_autofree int *cols = grid_edges (replay, "cols", 100, &n);
+      GString *order = g_string_new (NULL);
+
+      for (guint j = 0; j + 1 < n; j++)
+        {
+          int cw = cols[j + 1] - cols[j];
+
+          /* 100 = 2 x 15 + 5 x 14 */
+          g_assert_true (cw == 14 || cw == 15);
+          g_string_append_printf (order, "%d ", cw);
+        }
+      g_hash_table_add (orders, g_string_free (order, FALSE));
+    }
+  g_assert_cmpuint (g_hash_table_size (orders), >, 1);
+}
+
+/* A replay with odd edges (reversed, repeated, out of order) is applied
+ * safely: only within the image, only cells of increasing edges. */
+static void
+test_grid_replay_odd (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0.5, \"random_offset\": false}}");
+  g_autoptr(JsonNode) json = json_from_string ("{\"type\": \"GridDropout\", \"applied\": true, \"values\": "
+                                               "{\"cols\": [0.5, 0.2, 0.5, 1, 1, 0], \"rows\": [1], \"seed\": 3}}", &error);
+  g_autoptr(JsonNode) json2 = json_from_string ("{\"type\": \"GridDropout\", \"applied\": true, \"values\": "
+                                                "{\"cols\": [0, 0.5, 0.5, 1, 0.9], \"rows\": [0, 1, 0.4, 1], \"seed\": 3}}", &error);
+  g_autoptr(AugurReplay) replay = NULL;
+  g_autoptr(AugurReplay) replay2 = NULL;
+  g_autoptr(AugurImage) src = image_level (20, 10, 3, 50);
+  g_autoptr(AugurImage) out = NULL;
+  g_autoptr(AugurImage) out2 = NULL;
+
+  g_assert_no_error (error);
+  replay = augur_replay_from_json (json, node, &error);
+  g_assert_no_error (error);
+  /* One row edge: no cells, nothing cut. */
+  out = augur_node_apply (node, src, replay);
+  g_assert_true (augur_image_equal (src, out));
+
+  replay2 = augur_replay_from_json (json2, node, &error);
+  g_assert_no_error (error);
+  out2 = augur_node_apply (node, src, replay2);
+  /* Columns 0-10 and 10-20, one row 0-10: two holes of 5 x 5 at the corners. */
+  for (int y = 0; y < 10; y++)
+    for (int x = 0; x < 20; x++)
+      g_assert_cmpint (augur_image_row (out2, y)[3 * x], ==, y < 5 && x % 10 < 5 ? 0 : 50);
+
+  /* Values outside [0, 1] are refused before apply sees them. */
+  {
+    g_autoptr(JsonNode) bad = json_from_string ("{\"type\": \"GridDropout\", \"applied\": true, \"values\": "
+                                                "{\"cols\": [0, 2], \"rows\": [0, 1], \"seed\": 3}}", &error);
+    g_autoptr(AugurReplay) refused = NULL;
+
+    g_assert_no_error (error);
+    refused = augur_replay_from_json (bad, node, &error);
+    g_assert_null (refused);
+    g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY);
+  }
+}
+
+/* The parameters as Albumentations reads them: nullable where it allows
+ * None, ratio in (0, 1], cells of at least 2 pixels. */
+static void
+test_grid_params (void)
+{
+  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": null, "
+                                          "\"holes_number_xy\": null, \"shift_xy\": [7, 0]}}");
+  g_autoptr(JsonNode) written = augur_node_to_json (node);
+  g_autofree char *text = augur_json_to_string (written, FALSE);
+
+  g_assert_nonnull (strstr (text, "\"unit_size_range\":null"));
+  g_assert_nonnull (strstr (text, "\"shift_xy\":[7,0]"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0}}"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 1.5}}"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [1, 4]}}"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [8, 4]}}"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [0, 4]}}"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": [-1, 0]}}"));
+  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": null}}"));
+}
+
+/* Every transform: fills, tiny images, p = 0, replays ---------------------------------- */
+
+/* Parameters under which a transform certainly cuts, with holes apart
+ * from one another; "fill" is added. */
+typedef struct
+{
+  const char *name;
+  const char *params;
+} HoleCase;
+
+static const HoleCase hole_cases[] = {
+  { "GridDropout", "\"ratio\": 0.5, \"unit_size_range\": [10, 10], \"random_offset\": false" },
+};
+
+typedef struct
+{
+  const char *name;
+  const char *fill;
+  int         n;         /* values listed; 0 for a named fill */
+  int         v[4];
+} FillCase;
+
+static const FillCase fill_cases[] = {
+  { "value", "77", 1, { 77 } },
+  { "colour", "[10, 20, 30]", 3, { 10, 20, 30 } },
+  { "colour-alpha", "[10, 20, 30, 40]", 4, { 10, 20, 30, 40 } },
+  { "uniform", "\"random_uniform\"", 0, { 0 } },
+  { "random", "\"random\"", 0, { 0 } },
+};
+
+typedef struct
+{
+  const HoleCase *hole;
+  const FillCase *fill;
+} HoleFill;
+
+static void
+test_fill (gconstpointer data)
+{
+  const HoleFill *hf = data;
+  const int w = 60, h = 40;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"%s\", \"params\": {%s, \"fill\": %s}}",
+                                           hf->hole->name, hf->hole->params, hf->fill->fill);
+  g_autoptr(AugurNode) node = node_parse (json);
+
+  for (int nc = 1; nc <= 4; nc++)
+    for (guint64 seed = 1; seed <= 3 && nc != 2; seed++)
+      {
+        g_autoptr(AugurImage) src = image_level (w, h, nc, 128);
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autofree guint8 *mask = changed_mask (src, out);
+        gsize changed = count_set (mask, (gsize) w * h);
+        gboolean seen[256] = { FALSE };
+        int distinct = 0;
+
+        g_assert_cmpuint (changed, >, 0);
+        if (nc == 4 && hf->fill->n != 4)
+          g_assert_true (alpha_equal (src, out));
+
+        if (hf->fill->n > 0)
+          {
+            /* Channel c takes value c, the last repeating; alpha only
+             * from a fourth value. */
+            for (int y = 0; y < h; y++)
+              for (int x = 0; x < w; x++)
+                if (mask[y * w + x])
+                  for (int c = 0; c < nc; c++)
+                    {
+                      int expected = c == 3 ? (hf->fill->n == 4 ? hf->fill->v[3] : 255)
+                                            : hf->fill->v[MIN (c, hf->fill->n - 1)];
+
+                      g_assert_cmpint (augur_image_row (out, y)[x * nc + c], ==, expected);
+                    }
+          }
+        else if (g_str_equal (hf->fill->name, "uniform"))
+          {
+            /* One colour over each hole. */
+            g_autoptr(GArray) regions = find_regions (mask, w, h);
+
+            for (guint r = 0; r < regions->len; r++)
+              {
+                const Region *region = &g_array_index (regions, Region, r);
+                const guint8 *first = augur_image_row (out, region->y1) + region->x1 * nc;
+
+                g_assert_cmpuint (region->pixels, ==, (gsize) (region->x2 - region->x1) * (region->y2 - region->y1));
+                for (int y = region->y1; y < region->y2; y++)
+                  for (int x = region->x1; x < region->x2; x++)
+                    g_assert_cmpmem (augur_image_row (out, y) + x * nc, MIN (nc, 3), first, MIN (nc, 3));
+              }
+          }
+        else
+          {
+            /* Random pixels: nearly every byte value shows up. */
+            for (int y = 0; y < h; y++)
+              for (int x = 0; x < w; x++)
+                if (mask[y * w + x])
+                  for (int c = 0; c < MIN (nc, 3); c++)
+                    seen[augur_image_row (out, y)[x * nc + c]] = TRUE;
+            for (int i = 0; i < 256; i++)
+              distinct += seen[i];
+            g_assert_cmpuint (changed, >, 200);
+            g_assert_cmpint (distinct, >, 150);
+          }
+        assert_replay_round_trip (node, src, replay, out);
+      }
+}
+
+/* Steps for the checks every transform must pass, including degenerate
+ * parameters (zero-size holes, ranges of one value). */
+typedef struct
+{
+  const char *name;
+  const char *json;
+  gboolean    identity;   /* these parameters never change a pixel */
+} StepCase;
+
+static const StepCase step_cases[] = {
+  { "grid-default", "{\"type\": \"GridDropout\"}", FALSE },
+  { "grid-tiny-ratio", "{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0.001, \"unit_size_range\": [2, 2]}}", FALSE },
+  { "grid-whole", "{\"type\": \"GridDropout\", \"params\": {\"ratio\": 1, \"holes_number_xy\": [100000, 100000], \"fill\": \"random\"}}", FALSE },
+  { "grid-shift-far", "{\"type\": \"GridDropout\", \"params\": {\"random_offset\": false, \"shift_xy\": [100000, 3], \"fill\": \"random_uniform\"}}", FALSE },
+  { "grid-inpaint", "{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [4, 9], \"fill\": \"inpaint_ns\"}}", FALSE },
+  { "grid-telea", "{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [3, 2], \"fill\": \"inpaint_telea\"}}", FALSE },
+};
+
+/* 1x1, 1xN, Nx1 and small images in gray, RGB and RGBA: a result of the
+ * same shape, alpha kept, a replay that round-trips. */
+static void
+test_tiny (gconstpointer data)
+{
+  const StepCase *sc = data;
+  static const int sizes[][2] = { { 1, 1 }, { 1, 6 }, { 6, 1 }, { 2, 2 }, { 3, 7 }, { 5, 4 } };
+  g_autoptr(AugurNode) node = node_parse (sc->json);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (int nc = 1; nc <= 4; nc++)
+      for (guint64 seed = 1; seed <= 3 && nc != 2; seed++)
+        {
+          g_autoptr(AugurImage) src = image_noise (sizes[i][0], sizes[i][1], nc, seed);
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+
+          if (nc == 4)
+            g_assert_true (alpha_equal (src, out));
+          if (sc->identity)
+            g_assert_true (augur_image_equal (src, out));
+          assert_replay_round_trip (node, src, replay, out);
+        }
+}
+
+/* A larger image: deterministic for a seed, replays exact; and what
+ * changes is what the parameters say (or nothing). */
+static void
+test_replay (gconstpointer data)
+{
+  const StepCase *sc = data;
+  g_autoptr(AugurNode) node = node_parse (sc->json);
+  g_autoptr(AugurImage) src = image_noise (97, 61, 4, 5);
+  guint n_changed = 0;
+
+  for (guint64 seed = 1; seed <= 6; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) again = run_forced (node, src, seed, NULL);
+
+      g_assert_true (augur_image_equal (out, again));
+      g_assert_true (alpha_equal (src, out));
+      assert_replay_round_trip (node, src, replay, out);
+      n_changed += !augur_image_equal (src, out);
+    }
+  if (sc->identity)
+    g_assert_cmpuint (n_changed, ==, 0);
+  else
+    g_assert_cmpuint (n_changed, >, 0);
+}
+
+/* p = 0: never applied, the image untouched. */
+static void
+test_p_zero (gconstpointer data)
+{
+  const StepCase *sc = data;
+  g_autoptr(AugurNode) node = node_parse (sc->json);
+  g_autoptr(AugurImage) src = image_noise (33, 21, 3, 8);
+
+  node->p = 0;
+  for (guint64 seed = 1; seed <= 20; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = augur_node_run (node, src, seed, &replay);
+
+      g_assert_false (replay->applied);
+      g_assert_true (augur_image_equal (src, out));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (grid_ratio_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/occlusion/grid/ratio/%s", grid_ratio_cases[i].name);
+
+      g_test_add_data_func (path, &grid_ratio_cases[i], test_grid_ratio);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (grid_layout_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/occlusion/grid/layout/%s", grid_layout_cases[i].name);
+
+      g_test_add_data_func (path, &grid_layout_cases[i], test_grid_layout);
+    }
+  g_test_add_func ("/occlusion/grid/cells", test_grid_cells);
+  g_test_add_func ("/occlusion/grid/replay-odd", test_grid_replay_odd);
+  g_test_add_func ("/occlusion/grid/params", test_grid_params);
+
+  {
+    static HoleFill hole_fills[G_N_ELEMENTS (hole_cases) * G_N_ELEMENTS (fill_cases)];
+
+    for (guint i = 0; i < G_N_ELEMENTS (hole_cases); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (fill_cases); j++)
+        {
+          HoleFill *hf = &hole_fills[i * G_N_ELEMENTS (fill_cases) + j];
+          g_autofree char *path = g_strdup_printf ("/occlusion/fill/%s/%s", hole_cases[i].name, fill_cases[j].name);
+
+          hf->hole = &hole_cases[i];
+          hf->fill = &fill_cases[j];
+          g_test_add_data_func (path, hf, test_fill);
+        }
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (step_cases); i++)
+    {
+      g_autofree char *tiny = g_strdup_printf ("/occlusion/tiny/%s", step_cases[i].name);
+      g_autofree char *replay = g_strdup_printf ("/occlusion/replay/%s", step_cases[i].name);
+      g_autofree char *p_zero = g_strdup_printf ("/occlusion/p-zero/%s", step_cases[i].name);
+
+      g_test_add_data_func (tiny, &step_cases[i], test_tiny);
+      g_test_add_data_func (replay, &step_cases[i], test_replay);
+      g_test_add_data_func (p_zero, &step_cases[i], test_p_zero);
+    }
+
+  return g_test_run ();
+}
