@@ -520,6 +520,7 @@ test_structure (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(AugurNode) expected = NULL;
+  GtkWidget *row;
 
   add_at_end (f, "HorizontalFlip");
   add_at_end (f, "VerticalFlip");
@@ -549,10 +550,16 @@ test_structure (Fixture       *f,
   assert_selected (f, "1");
   g_clear_pointer (&expected, augur_node_free);
 
-  /* Move up and down; the selection follows the step. */
+  /* Move up and down; the selection follows the step, and so does its row,
+   * expanded, with its controls. */
+  augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);
+  row = augur_pipeline_editor_get_row (f->editor, "2");
   augur_pipeline_editor_select_path (f->editor, "2");
   activate (f, "editor.move-up", NULL);
   assert_selected (f, "1");
+  g_assert_true (augur_pipeline_editor_get_row (f->editor, "1") == row);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  g_assert_nonnull (find_control (f, "1", "brightness_limit"));
   activate (f, "editor.move-up", NULL);
   assert_selected (f, "0");
   /* At the top already: nothing moves. */

@@ -963,21 +963,41 @@ create_row (AugurPipelineEditor *self,
   return row;
 }
 
+/* Appends the rows of @group's children, reusing the rows in @reuse (a
+ * node → row map whose references it takes over). */
 static void
 add_rows (AugurPipelineEditor *self,
           AugurNode           *group,
-          int                  depth)
+          int                  depth,
+          GHashTable          *reuse)
 {
   for (guint i = 0; i < group->children->len; i++)
     {
       AugurNode *child = group->children->pdata[i];
-      GtkWidget *row = create_row (self, child, depth);
+      GtkWidget *row = g_hash_table_lookup (reuse, child);
 
-      g_ptr_array_add (self->rows, g_object_ref (row));
+      if (row)
+        {
+          g_hash_table_steal (reuse, child);
+          gtk_widget_set_margin_start (row, INDENT_PX * MAX (depth - 1, 0));
+          g_ptr_array_add (self->rows, row);
+        }
+      else
+        {
+          row = create_row (self, child, depth);
+          g_ptr_array_add (self->rows, g_object_ref (row));
+        }
       gtk_list_box_append (GTK_LIST_BOX (self->list), row);
       if (child->kind != AUGUR_NODE_TRANSFORM)
-        add_rows (self, child, depth + 1);
+        add_rows (self, child, depth + 1, reuse);
     }
+}
+
+static void
+kill_row (GtkWidget *row)
+{
+  row_data (row)->editor = NULL;
+  g_object_unref (row);
 }
 
 static void
@@ -1019,11 +1039,29 @@ rebuild (AugurPipelineEditor *self)
   GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
   double scroll = gtk_adjustment_get_value (vadj);
   gboolean was_selected = g_hash_table_size (self->selected) > 0;
-
-  clear_rows (self);
+  g_autoptr(GHashTable) reuse = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) kill_row);
+  g_autofree GtkWidget **old_rows = NULL;
+  gsize n_old = 0;
 
   collect_nodes (self->pipeline, present);
   g_hash_table_remove (present, self->pipeline);
+
+  /* Rows of steps still in the pipeline are kept, with their controls;
+   * the others die. */
+  old_rows = (GtkWidget **) g_ptr_array_steal (self->rows, &n_old);
+  for (gsize i = 0; i < n_old; i++)
+    {
+      RowData *d = row_data (old_rows[i]);
+
+      if (gtk_widget_get_parent (old_rows[i]) == self->list)
+        gtk_list_box_remove (GTK_LIST_BOX (self->list), old_rows[i]);
+      if (d->editor && g_hash_table_contains (present, d->node) &&
+          !g_hash_table_contains (reuse, d->node))
+        g_hash_table_insert (reuse, d->node, old_rows[i]);
+      else
+        kill_row (old_rows[i]);
+    }
+
   g_hash_table_foreach_remove (self->expanded, not_in_set, present);
   g_hash_table_foreach_remove (self->selected, not_in_set, present);
   if (self->cursor && !g_hash_table_contains (present, self->cursor))
@@ -1031,7 +1069,7 @@ rebuild (AugurPipelineEditor *self)
   if (self->cursor == NULL && g_hash_table_size (self->selected) > 0)
     g_hash_table_remove_all (self->selected);
 
-  add_rows (self, self->pipeline, 1);
+  add_rows (self, self->pipeline, 1, reuse);
   update_row_texts (self);
   update_selection_style (self);
 
@@ -1132,7 +1170,6 @@ remove_selected (AugurPipelineEditor *self)
       augur_node_free (augur_pipeline_take_child (parent, index));
 
   g_hash_table_remove_all (self->selected);
-  g_hash_table_remove_all (self->expanded);
   self->cursor = NULL;
   if (next)
     {
