@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
@@ -589,6 +590,31 @@ test_pixel_limit (void)
   }
 }
 
+/* The 100000 x 100000 header again, in a child process whose address space
+ * is capped at 1 GiB: were the loader to allocate the image (30 GB) before
+ * the limit is checked, the allocation would fail and the error be another
+ * one (or the child abort). */
+static void
+test_pixel_limit_no_allocation (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { (rlim_t) 1 << 30, (rlim_t) 1 << 30 };
+      g_autoptr(GBytes) huge = make_huge_png ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AugurImage) loaded = NULL;
+
+      g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+      loaded = augur_image_load_bytes (huge, 0, &error);
+      g_assert_null (loaded);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_missing_file (void)
 {
@@ -912,6 +938,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &bad_images[i], test_bad_image);
     }
   g_test_add_func ("/image/load/pixel-limit", test_pixel_limit);
+  g_test_add_func ("/image/load/pixel-limit-no-allocation", test_pixel_limit_no_allocation);
   g_test_add_func ("/image/load/missing", test_missing_file);
   g_test_add_func ("/image/sniff", test_sniff);
   g_test_add_func ("/image/save/png-lossless", test_png_lossless);
