@@ -200,53 +200,36 @@ update_spinner (AugurPreviewPane *self,
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
 }
 
-static void
-open_draw_activated (AugurPreviewPane *self,
-                     guint             index)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "preview.open-draw", "u", index);
-}
-
-static void
-cell_pressed (GtkGestureClick *gesture,
-              int              n_press,
-              double           x,
-              double           y,
-              gpointer         user_data)
-{
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (gtk_widget_get_ancestor (cell, AUGUR_TYPE_PREVIEW_PANE));
-
-  open_draw_activated (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "augur-index")));
-}
-
-/* A picture with a caption over its corner: one cell of the draw grid. */
+/* One cell of the draw grid: a flat button (focusable, activated by click,
+ * Enter or Space) around a picture with its caption over the image. */
 static GtkWidget *
 cell_new (guint       index,
           const char *caption)
 {
+  GtkWidget *button = gtk_button_new ();
   GtkWidget *picture = augur_picture_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
+  g_autofree char *label = g_strdup_printf ("Enlarge %s", caption);
 
-  gtk_widget_add_css_class (picture, "augur-draw-cell");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "augur-draw-cell");
+  gtk_widget_set_hexpand (button, TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preview.open-draw");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", index);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+
   /* Rows as tall as the images (height for width), from the top, like the
    * original; when the window is shorter, they shrink to fit. */
   gtk_widget_set_hexpand (picture, TRUE);
-  gtk_widget_set_cursor_from_name (picture, "pointer");
   augur_picture_set_caption (AUGUR_PICTURE (picture), caption);
+  gtk_button_set_child (GTK_BUTTON (button), picture);
 
-  g_object_set_data (G_OBJECT (picture), "augur-index", GUINT_TO_POINTER (index));
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (cell_pressed), NULL);
-  gtk_widget_add_controller (picture, GTK_EVENT_CONTROLLER (click));
-
-  return picture;
+  return button;
 }
 
 static AugurPicture *
 cell_get_picture (GtkWidget *cell)
 {
-  return AUGUR_PICTURE (cell);
+  return AUGUR_PICTURE (gtk_button_get_child (GTK_BUTTON (cell)));
 }
 
 /* Rebuilds the grid's cells when their number or captions change; keeps
@@ -262,7 +245,7 @@ layout_cells (AugurPreviewPane   *self,
 
   for (guint i = 0; same && i < n; i++)
     {
-      same = g_strcmp0 (augur_picture_get_caption (self->cells->pdata[i]), captions[i]) == 0;
+      same = g_strcmp0 (augur_picture_get_caption (cell_get_picture (self->cells->pdata[i])), captions[i]) == 0;
     }
   if (same)
     return;
@@ -485,15 +468,19 @@ frame_widget (Frame *frame,
 
   gtk_widget_add_css_class (box, "augur-frame");
   augur_picture_set_texture (AUGUR_PICTURE (picture), frame->texture);
-  gtk_widget_set_size_request (picture, width, height);
+  /* As wide as the flow's column, as tall as the image's aspect asks. */
+  gtk_widget_set_hexpand (picture, TRUE);
+  gtk_widget_set_size_request (picture, width, -1);
   gtk_box_append (GTK_BOX (box), picture);
 
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 22);
+  gtk_widget_set_tooltip_text (title, frame->title);
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (box), title);
 
   gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 28);
+  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 26);
   gtk_label_set_justify (GTK_LABEL (subtitle), GTK_JUSTIFY_CENTER);
   gtk_label_set_selectable (GTK_LABEL (subtitle), TRUE);
   gtk_widget_add_css_class (subtitle, "caption");
@@ -543,14 +530,15 @@ show_frames (AugurPreviewPane *self)
           flow = gtk_flow_box_new ();
           gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
           gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
-          gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow),
-                                                  self->mode == MODE_EXTREMES ? 3 : 8);
+          /* Three a row: low, middle, high; or three steps. */
+          gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 3);
+          gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
           gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 12);
           gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 12);
           gtk_widget_set_valign (flow, GTK_ALIGN_START);
           gtk_box_append (GTK_BOX (self->frames_box), flow);
         }
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 200, 160));
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 96, 0));
     }
 }
 
@@ -1342,10 +1330,12 @@ augur_preview_pane_set_property (GObject      *object,
 
 static const char pane_css[] =
   "augur-preview-pane .augur-toolbar { padding: 6px 12px; }\n"
-  "augur-preview-pane .augur-draw-cell:hover { filter: brightness(1.1); }\n"
+  "augur-preview-pane button.augur-draw-cell { padding: 0; min-height: 0; min-width: 0; border-radius: 0; }\n"
+  "augur-preview-pane button.augur-draw-cell:hover { background: none; filter: brightness(1.1); }\n"
+  "augur-preview-pane button.augur-draw-cell:focus-visible { outline-offset: -3px; }\n"
   "augur-preview-pane .augur-original { padding: 12px; }\n"
   "augur-preview-pane .augur-section { font-weight: bold; }\n"
-  "augur-preview-pane .augur-frame { padding: 6px; border-radius: 8px; }\n"
+  "augur-preview-pane .augur-frame { padding: 4px; }\n"
   "augur-preview-pane .augur-replay-sidebar { background-color: @sidebar_bg_color; }\n"
   "augur-preview-pane .augur-canvas { background-color: @shade_color; }\n";
 
