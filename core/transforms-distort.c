@@ -952,6 +952,383 @@ grid_map (const AugurValue *params,
   return invert_map (map, in->width, in->height, x, y);
 }
 
+/* PiecewiseAffine --------------------------------------------------------------- */
+
+enum { PWA_SCALE, PWA_NB_ROWS, PWA_NB_COLS, PWA_INTERP, PWA_ABSOLUTE_SCALE, PWA_BORDER, PWA_FILL };
+
+#define PWA_MAX_POINTS 32
+#define PWA_MAX_OFFSET 10
+
+static const AugurParamSpec pwa_params[] = {
+  [PWA_SCALE] = {
+    .name = "scale", .label = "Strength",
+    .description = "Range of the standard deviation of the grid points' random moves, as a "
+                   "fraction of the image height (up and down) and width (sideways), or in "
+                   "pixels with absolute_scale",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 1000, .ui_min = 0, .ui_max = 0.1, .step = 0.005, .def = { 0.03, 0.05 } },
+  [PWA_NB_ROWS] = {
+    .name = "nb_rows", .label = "Rows of points",
+    .description = "Range of the number of rows of grid points, the top and bottom edges "
+                   "included (at least 2)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 2, .max = PWA_MAX_POINTS, .ui_min = 2, .ui_max = 12, .step = 1, .def = { 4, 4 } },
+  [PWA_NB_COLS] = {
+    .name = "nb_cols", .label = "Columns of points",
+    .description = "Range of the number of columns of grid points, the left and right edges "
+                   "included (at least 2)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 2, .max = PWA_MAX_POINTS, .ui_min = 2, .ui_max = 12, .step = 1, .def = { 4, 4 } },
+  [PWA_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [PWA_ABSOLUTE_SCALE] = {
+    .name = "absolute_scale", .label = "Strength in pixels",
+    .description = "Read scale in pixels instead of as a fraction of the image side",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [PWA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [PWA_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+/* "dx", "dy": where each grid point (row by row) reads the input, relative
+ * to its own place, as fractions of the width and height. */
+static const AugurDrawnSpec pwa_drawn[] = {
+  { "nb_rows", FALSE, 2, PWA_MAX_POINTS },
+  { "nb_cols", FALSE, 2, PWA_MAX_POINTS },
+  { "dx", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET },
+  { "dy", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET },
+  { NULL },
+};
+
+static void
+pwa_sample (const AugurValue *params,
+            const AugurShape *in,
+            AugurRng         *rng,
+            AugurDrawn       *drawn)
+{
+  int rows = (int) augur_rng_int (rng, (gint64) params[PWA_NB_ROWS].v[0], (gint64) params[PWA_NB_ROWS].v[1]);
+  int cols = (int) augur_rng_int (rng, (gint64) params[PWA_NB_COLS].v[0], (gint64) params[PWA_NB_COLS].v[1]);
+  double scale = augur_rng_range (rng, params[PWA_SCALE].v[0], params[PWA_SCALE].v[1]);
+  gboolean absolute = AUGUR_PARAM_BOOL_VALUE (params, PWA_ABSOLUTE_SCALE);
+  double sx = absolute ? scale / MAX (in->width, 1) : scale;
+  double sy = absolute ? scale / MAX (in->height, 1) : scale;
+  g_autofree double *dx = NULL;
+  g_autofree double *dy = NULL;
+  int n;
+
+  rows = CLAMP (rows, 2, PWA_MAX_POINTS);
+  cols = CLAMP (cols, 2, PWA_MAX_POINTS);
+  n = rows * cols;
+  dx = g_new (double, n);
+  dy = g_new (double, n);
+  /* Albumentations draws the vertical moves first */
+  for (int i = 0; i < n; i++)
+    dy[i] = CLAMP (sy * augur_rng_normal (rng), -PWA_MAX_OFFSET, PWA_MAX_OFFSET);
+  for (int i = 0; i < n; i++)
+    dx[i] = CLAMP (sx * augur_rng_normal (rng), -PWA_MAX_OFFSET, PWA_MAX_OFFSET);
+
+  augur_drawn_set (drawn, "nb_rows", rows);
+  augur_drawn_set (drawn, "nb_cols", cols);
+  augur_drawn_set_list (drawn, "dx", dx, n);
+  augur_drawn_set_list (drawn, "dy", dy, n);
+}
+
+/* For each pixel centre along one side of @n pixels: the grid cell it lies
+ * in (of @cells) and its place inside it, 0 to 1. */
+static void
+cell_axis (int     n,
+           int     cells,
+           int    *index,
+           double *frac)
+{
+  double size = (double) n / cells;
+
+  for (int p = 0; p < n; p++)
+    {
+      double g = (p + 0.5) / size;
+      int c = CLAMP ((int) floor (g), 0, cells - 1);
+
+      index[p] = c;
+      frac[p] = g - c;
+    }
+}
+
+/* As skimage's PiecewiseAffineTransform, which Albumentations uses: the
+ * output holds a regular grid of points from edge to edge; each reads the
+ * input at its own place moved by the drawn offsets; each grid cell is cut
+ * into two triangles along a diagonal, and inside a triangle the map is
+ * the affine map of its three corners. */
+static float *
+pwa_build_map (const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               w,
+               int               h)
+{
+  float *map = g_new (float, 2 * (gsize) w * h);
+  int rows = CLAMP ((int) augur_drawn_get (drawn, "nb_rows"), 2, PWA_MAX_POINTS);
+  int cols = CLAMP ((int) augur_drawn_get (drawn, "nb_cols"), 2, PWA_MAX_POINTS);
+  g_autofree double *px = g_new (double, rows * cols);
+  g_autofree double *py = g_new (double, rows * cols);
+  g_autofree int *ci = g_new (int, w);
+  g_autofree int *ri = g_new (int, h);
+  g_autofree double *cs = g_new (double, w);
+  g_autofree double *rt = g_new (double, h);
+  const double *dx, *dy;
+  guint ndx, ndy;
+
+  dx = augur_drawn_get_list (drawn, "dx", &ndx);
+  dy = augur_drawn_get_list (drawn, "dy", &ndy);
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++)
+      {
+        int i = r * cols + c;
+
+        px[i] = (double) c * w / (cols - 1) + (i < (int) ndx ? dx[i] : 0) * w;
+        py[i] = (double) r * h / (rows - 1) + (i < (int) ndy ? dy[i] : 0) * h;
+      }
+
+  cell_axis (w, cols - 1, ci, cs);
+  cell_axis (h, rows - 1, ri, rt);
+  for (int y = 0; y < h; y++)
+    {
+      float *row = map + 2 * (gsize) y * w;
+      int r = ri[y];
+      double t = rt[y];
+
+      for (int x = 0; x < w; x++)
+        {
+          int i00 = r * cols + ci[x], i10 = i00 + 1, i01 = i00 + cols, i11 = i01 + 1;
+          double s = cs[x], mx, my;
+
+          if (s + t <= 1)
+            {
+              mx = px[i00] + s * (px[i10] - px[i00]) + t * (px[i01] - px[i00]);
+              my = py[i00] + s * (py[i10] - py[i00]) + t * (py[i01] - py[i00]);
+            }
+          else
+            {
+              mx = px[i11] + (1 - s) * (px[i01] - px[i11]) + (1 - t) * (px[i10] - px[i11]);
+              my = py[i11] + (1 - s) * (py[i01] - py[i11]) + (1 - t) * (py[i10] - py[i11]);
+            }
+          row[2 * x] = (float) mx;
+          row[2 * x + 1] = (float) my;
+        }
+    }
+  return map;
+}
+
+static AugurImage *
+pwa_apply (const AugurImage *src,
+           const AugurValue *params,
+           const AugurDrawn *drawn)
+{
+  g_autofree float *map = pwa_build_map (params, drawn, src->width, src->height);
+
+  return warp_map_with (src, src->width, src->height, map,
+                        &params[PWA_INTERP], &params[PWA_BORDER], &params[PWA_FILL]);
+}
+
+static gboolean
+pwa_map (const AugurValue *params,
+         const AugurDrawn *drawn,
+         const AugurShape *in,
+         double           *x,
+         double           *y)
+{
+  g_autofree float *map = pwa_build_map (params, drawn, in->width, in->height);
+
+  return invert_map (map, in->width, in->height, x, y);
+}
+
+/* ThinPlateSpline --------------------------------------------------------------- */
+
+enum { TPS_SCALE_RANGE, TPS_NUM_CONTROL_POINTS, TPS_INTERP, TPS_BORDER, TPS_FILL };
+
+#define TPS_MAX_POINTS 12
+
+static const AugurParamSpec tps_params[] = {
+  [TPS_SCALE_RANGE] = {
+    .name = "scale_range", .label = "Strength",
+    .description = "Range of the control points' random moves: their standard deviation is "
+                   "a tenth of this, as a fraction of the image side",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.2, 0.4 } },
+  [TPS_NUM_CONTROL_POINTS] = {
+    .name = "num_control_points", .label = "Control points per side",
+    .description = "The control points form an n x n grid from edge to edge; more points "
+                   "give more local bends",
+    .type = AUGUR_PARAM_INT,
+    .min = 2, .max = TPS_MAX_POINTS, .ui_min = 2, .ui_max = 8, .step = 1, .def = { 4 } },
+  [TPS_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+  [TPS_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
+  [TPS_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+};
+
+/* "dx", "dy": each control point's move (row by row), as fractions of the
+ * width and height. */
+static const AugurDrawnSpec tps_drawn[] = {
+  { "dx", TRUE, -1, 1 },
+  { "dy", TRUE, -1, 1 },
+  { NULL },
+};
+
+static void
+tps_sample (const AugurValue *params,
+            const AugurShape *in,
+            AugurRng         *rng,
+            AugurDrawn       *drawn)
+{
+  int n = CLAMP ((int) params[TPS_NUM_CONTROL_POINTS].v[0], 2, TPS_MAX_POINTS);
+  double sd = augur_rng_range (rng, params[TPS_SCALE_RANGE].v[0], params[TPS_SCALE_RANGE].v[1]) / 10;
+  double dx[TPS_MAX_POINTS * TPS_MAX_POINTS], dy[TPS_MAX_POINTS * TPS_MAX_POINTS];
+
+  for (int i = 0; i < n * n; i++)
+    {
+      dx[i] = CLAMP (sd * augur_rng_normal (rng), -1, 1);
+      dy[i] = CLAMP (sd * augur_rng_normal (rng), -1, 1);
+    }
+  augur_drawn_set_list (drawn, "dx", dx, n * n);
+  augur_drawn_set_list (drawn, "dy", dy, n * n);
+}
+
+/* The thin-plate radial basis r^2 log r, from r^2. */
+static inline double
+tps_kernel (double r2)
+{
+  return r2 > 0 ? 0.5 * r2 * log (r2) : 0;
+}
+
+/* The thin-plate spline through the control points (an n x n grid over the
+ * unit square, in coordinates relative to the width and height) that sends
+ * each to its moved place: each output point reads the input where the
+ * spline sends it. The spline is evaluated on a lattice of nodes @step
+ * pixels apart (every pixel on small images) and interpolated linearly
+ * between them: it is smooth at that scale, and affine parts stay exact. */
+static float *
+tps_build_map (const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               w,
+               int               h)
+{
+  int n = CLAMP ((int) params[TPS_NUM_CONTROL_POINTS].v[0], 2, TPS_MAX_POINTS);
+  int np = n * n, size = np + 3, step, kw, kh;
+  float *map = g_new (float, 2 * (gsize) w * h);
+  g_autofree double *a = g_new0 (double, (gsize) size * (size + 2));
+  g_autofree double *cx = g_new (double, np);
+  g_autofree double *cy = g_new (double, np);
+  g_autofree float *nodes = NULL;
+  const double *dx, *dy;
+  double wx[TPS_MAX_POINTS * TPS_MAX_POINTS + 3], wy[TPS_MAX_POINTS * TPS_MAX_POINTS + 3];
+  double work;
+  guint ndx, ndy;
+
+  dx = augur_drawn_get_list (drawn, "dx", &ndx);
+  dy = augur_drawn_get_list (drawn, "dy", &ndy);
+  for (int i = 0; i < np; i++)
+    {
+      cx[i] = (double) (i % n) / (n - 1);
+      cy[i] = (double) (i / n) / (n - 1);
+    }
+
+  /* [K P; P^T 0] [w; a] = [targets; 0] */
+  for (int i = 0; i < np; i++)
+    {
+      double *row = a + (gsize) i * (size + 2);
+
+      for (int j = 0; j < np; j++)
+        row[j] = tps_kernel ((cx[i] - cx[j]) * (cx[i] - cx[j]) + (cy[i] - cy[j]) * (cy[i] - cy[j]));
+      row[np] = 1, row[np + 1] = cx[i], row[np + 2] = cy[i];
+      row[size] = cx[i] + (i < (int) ndx ? CLAMP (dx[i], -1, 1) : 0);
+      row[size + 1] = cy[i] + (i < (int) ndy ? CLAMP (dy[i], -1, 1) : 0);
+    }
+  for (int j = 0; j < np; j++)
+    {
+      a[(gsize) np * (size + 2) + j] = 1;
+      a[(gsize) (np + 1) * (size + 2) + j] = cx[j];
+      a[(gsize) (np + 2) * (size + 2) + j] = cy[j];
+    }
+  if (solve_linear (a, size, 2))
+    for (int i = 0; i < size; i++)
+      {
+        wx[i] = a[(gsize) i * (size + 2) + size];
+        wy[i] = a[(gsize) i * (size + 2) + size + 1];
+      }
+  else
+    {
+      /* cannot happen for distinct grid points; the identity */
+      memset (wx, 0, sizeof wx);
+      memset (wy, 0, sizeof wy);
+      wx[np + 1] = 1, wy[np + 2] = 1;
+    }
+
+  work = (double) w * h * np;
+  step = work <= 4e6 ? 1 : (int) CLAMP (ceil (sqrt (work / 4e6)), 1, 16);
+  kw = (w - 1) / step + 2;
+  kh = (h - 1) / step + 2;
+  nodes = g_new (float, 2 * (gsize) kw * kh);
+  for (int j = 0; j < kh; j++)
+    for (int i = 0; i < kw; i++)
+      {
+        double u = (i * step + 0.5) / w, v = (j * step + 0.5) / h;
+        double fx = wx[np] + wx[np + 1] * u + wx[np + 2] * v;
+        double fy = wy[np] + wy[np + 1] * u + wy[np + 2] * v;
+
+        for (int k = 0; k < np; k++)
+          {
+            double b = tps_kernel ((u - cx[k]) * (u - cx[k]) + (v - cy[k]) * (v - cy[k]));
+
+            fx += wx[k] * b;
+            fy += wy[k] * b;
+          }
+        nodes[2 * ((gsize) j * kw + i)] = (float) (fx * w);
+        nodes[2 * ((gsize) j * kw + i) + 1] = (float) (fy * h);
+      }
+
+  for (int y = 0; y < h; y++)
+    {
+      int j = y / step;
+      float t = (float) (y - j * step) / step;
+      const float *n0 = nodes + 2 * (gsize) j * kw, *n1 = n0 + 2 * (gsize) kw;
+      float *row = map + 2 * (gsize) y * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          int i = x / step;
+          float s = (float) (x - i * step) / step;
+
+          for (int c = 0; c < 2; c++)
+            {
+              float top = step == 1 ? n0[2 * i + c] : (1 - s) * n0[2 * i + c] + s * n0[2 * i + 2 + c];
+              float bottom = step == 1 ? top : (1 - s) * n1[2 * i + c] + s * n1[2 * i + 2 + c];
+
+              row[2 * x + c] = step == 1 ? top : (1 - t) * top + t * bottom;
+            }
+        }
+    }
+  return map;
+}
+
+static AugurImage *
+tps_apply (const AugurImage *src,
+           const AugurValue *params,
+           const AugurDrawn *drawn)
+{
+  g_autofree float *map = tps_build_map (params, drawn, src->width, src->height);
+
+  return warp_map_with (src, src->width, src->height, map,
+                        &params[TPS_INTERP], &params[TPS_BORDER], &params[TPS_FILL]);
+}
+
+static gboolean
+tps_map (const AugurValue *params,
+         const AugurDrawn *drawn,
+         const AugurShape *in,
+         double           *x,
+         double           *y)
+{
+  g_autofree float *map = tps_build_map (params, drawn, in->width, in->height);
+
+  return invert_map (map, in->width, in->height, x, y);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_distort_transforms[] = {
@@ -1021,6 +1398,40 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .sample = grid_sample,
     .apply = grid_apply,
     .map_point = grid_map,
+  },
+  {
+    .name = "PiecewiseAffine",
+    .label = "Piecewise affine",
+    .category = AUGUR_CATEGORY_DISTORT,
+    .description = "Place a regular grid of points on the image, move each by a random "
+                   "amount, and warp each triangle between them by its own affine map. "
+                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
+                   "mask_interpolation, keypoint_remapping_method) are left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = pwa_params,
+    .n_params = G_N_ELEMENTS (pwa_params),
+    .drawn = pwa_drawn,
+    .sample = pwa_sample,
+    .apply = pwa_apply,
+    .map_point = pwa_map,
+  },
+  {
+    .name = "ThinPlateSpline",
+    .label = "Thin-plate spline",
+    .category = AUGUR_CATEGORY_DISTORT,
+    .description = "Move a grid of control points by random amounts and bend the image "
+                   "smoothly to follow them, as a thin metal plate would. Albumentations' "
+                   "mask-only and keypoint-only options (fill_mask, mask_interpolation, "
+                   "keypoint_remapping_method) are left out.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = tps_params,
+    .n_params = G_N_ELEMENTS (tps_params),
+    .drawn = tps_drawn,
+    .sample = tps_sample,
+    .apply = tps_apply,
+    .map_point = tps_map,
   },
 };
 

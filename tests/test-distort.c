@@ -307,7 +307,61 @@ elastic_strength_approximate (AugurNode *node,
   set_bool (node, "approximate", TRUE);
 }
 
+static void
+pwa_zero (AugurNode *node)
+{
+  set_range (node, "scale", 0, 0);
+}
+
+static void
+pwa_strength (AugurNode *node,
+              int        level)
+{
+  static const double sc[] = { 0.01, 0.03, 0.08 };
+
+  set_range (node, "scale", sc[level], sc[level]);
+}
+
+static void
+pwa_strength_absolute (AugurNode *node,
+                       int        level)
+{
+  static const double px[] = { 0.5, 1.5, 4 };
+
+  set_range (node, "scale", px[level], px[level]);
+  set_range (node, "nb_rows", 3, 6);
+  set_range (node, "nb_cols", 5, 8);
+  set_bool (node, "absolute_scale", TRUE);
+}
+
+static void
+tps_zero (AugurNode *node)
+{
+  set_range (node, "scale_range", 0, 0);
+}
+
+static void
+tps_strength (AugurNode *node,
+              int        level)
+{
+  static const double sc[] = { 0.1, 0.3, 0.8 };
+
+  set_range (node, "scale_range", sc[level], sc[level]);
+}
+
+static void
+tps_strength_two (AugurNode *node,
+                  int        level)
+{
+  tps_strength (node, level);
+  set_number (node, "num_control_points", 2);
+}
+
 static const DistortCase cases[] = {
+  { "PiecewiseAffine", "PiecewiseAffine", pwa_zero, pwa_strength, TRUE },
+  { "PiecewiseAffine-absolute", "PiecewiseAffine", pwa_zero, pwa_strength_absolute, TRUE },
+  { "ThinPlateSpline", "ThinPlateSpline", tps_zero, tps_strength, FALSE },
+  { "ThinPlateSpline-two", "ThinPlateSpline", tps_zero, tps_strength_two, FALSE },
   { "ElasticTransform", "ElasticTransform", elastic_zero, elastic_strength, TRUE },
   { "ElasticTransform-coarse", "ElasticTransform", elastic_zero, elastic_strength_coarse, TRUE },
   { "ElasticTransform-approximate", "ElasticTransform", elastic_zero, elastic_strength_approximate, TRUE },
@@ -563,7 +617,31 @@ elastic_map_approximate (AugurNode *node)
   set_nick (node, "noise_distribution", 1);
 }
 
+static void
+pwa_map_setup (AugurNode *node)
+{
+  set_range (node, "scale", 0.02, 0.05);
+  set_range (node, "nb_rows", 3, 6);
+  set_range (node, "nb_cols", 3, 6);
+}
+
+static void
+tps_map_setup (AugurNode *node)
+{
+  set_range (node, "scale_range", 0.3, 0.6);
+}
+
+static void
+tps_map_many (AugurNode *node)
+{
+  set_range (node, "scale_range", 0.2, 0.3);
+  set_number (node, "num_control_points", 7);
+}
+
 static const MapCase map_cases[] = {
+  { "PiecewiseAffine", "PiecewiseAffine", pwa_map_setup },
+  { "ThinPlateSpline", "ThinPlateSpline", tps_map_setup },
+  { "ThinPlateSpline-many", "ThinPlateSpline", tps_map_many },
   { "ElasticTransform", "ElasticTransform", elastic_map_setup },
   { "ElasticTransform-coarse", "ElasticTransform", elastic_map_coarse },
   { "ElasticTransform-approximate", "ElasticTransform", elastic_map_approximate },
@@ -785,6 +863,193 @@ test_perspective_fit_output (void)
           for (int x = 0; x < out->width; x++)
             filled += pixel (out, x, y, 0) == 0;
         g_assert_cmpint (filled, >, 0);
+      }
+}
+
+/* PiecewiseAffine and ThinPlateSpline ---------------------------------------- */
+
+/* A replay in which every point moves alike: both warps are then a plain
+ * shift of the picture. */
+static void
+test_equal_moves_shift (void)
+{
+  static const char *const names[] = { "PiecewiseAffine", "ThinPlateSpline" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        g_autoptr(AugurNode) node = leaf (names[t]);
+        g_autoptr(AugurImage) src = random_image (60, 40, channel_counts[k], 31 + k);
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(JsonNode) json = NULL;
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = NULL;
+        g_autoptr(GError) error = NULL;
+        AugurShape in = { 60, 40, channel_counts[k] };
+        double x = 30.5, y = 20.5;
+        int n = t == 0 ? 20 : 16;   /* 4 x 5 points; 4 x 4 control points */
+
+        g_string_printf (text, "{\"type\": \"%s\", \"applied\": true, \"values\": {", names[t]);
+        if (t == 0)
+          g_string_append (text, "\"nb_rows\": 4, \"nb_cols\": 5, ");
+        g_string_append (text, "\"dx\": [");
+        for (int i = 0; i < n; i++)
+          g_string_append_printf (text, "%s0.05", i ? ", " : "");
+        g_string_append (text, "], \"dy\": [");
+        for (int i = 0; i < n; i++)
+          g_string_append_printf (text, "%s-0.05", i ? ", " : "");
+        g_string_append (text, "]}}");
+
+        set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
+        json = json_from_string (text->str, &error);
+        g_assert_no_error (error);
+        replay = augur_replay_from_json (json, node, &error);
+        g_assert_no_error (error);
+        out = augur_node_apply (node, src, replay);
+
+        /* output (x, y) reads input (x + 3, y - 2) */
+        for (int yy = 0; yy < 40; yy++)
+          for (int xx = 0; xx < 60; xx++)
+            for (int c = 0; c < channel_counts[k]; c++)
+              {
+                int sx = xx + 3, sy = yy - 2;
+                int expected = sx < 60 && sy >= 0 ? pixel (src, sx, sy, c) : (c == 3 ? 255 : 0);
+
+                g_assert_cmpint (pixel (out, xx, yy, c), ==, expected);
+              }
+        g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+        g_assert_cmpfloat (fabs (x - 27.5), <, 1e-3);
+        g_assert_cmpfloat (fabs (y - 22.5), <, 1e-3);
+      }
+}
+
+/* Each grid point of the output reads the input at its own place plus its
+ * drawn move: map_point sends that input point back onto the grid. */
+static void
+test_pwa_grid_points (void)
+{
+  g_autoptr(AugurNode) node = leaf ("PiecewiseAffine");
+  AugurShape in = { 90, 70, 3 };
+
+  set_range (node, "scale", 0.02, 0.03);
+  set_range (node, "nb_rows", 3, 5);
+  set_range (node, "nb_cols", 2, 6);
+  for (int seed = 0; seed < 30; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      AugurRng rng;
+      const double *dx, *dy;
+      guint ndx, ndy;
+      int rows, cols;
+
+      augur_rng_init (&rng, 70 + seed);
+      replay = augur_node_sample (node, &in, &rng);
+      rows = (int) augur_drawn_get (&replay->drawn, "nb_rows");
+      cols = (int) augur_drawn_get (&replay->drawn, "nb_cols");
+      g_assert_cmpint (rows, >=, 3);
+      g_assert_cmpint (rows, <=, 5);
+      g_assert_cmpint (cols, >=, 2);
+      g_assert_cmpint (cols, <=, 6);
+      dx = augur_drawn_get_list (&replay->drawn, "dx", &ndx);
+      dy = augur_drawn_get_list (&replay->drawn, "dy", &ndy);
+      g_assert_cmpuint (ndx, ==, (guint) (rows * cols));
+      g_assert_cmpuint (ndy, ==, (guint) (rows * cols));
+
+      for (int r = 1; r < rows - 1; r++)
+        for (int c = 1; c < cols - 1; c++)
+          {
+            double gx = (double) c * 90 / (cols - 1), gy = (double) r * 70 / (rows - 1);
+            double x = gx + dx[r * cols + c] * 90, y = gy + dy[r * cols + c] * 70;
+
+            /* within the resolution of a map sampled at pixel centres:
+             * the warp has a corner at each grid point */
+            g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+            g_assert_cmpfloat (fabs (x - gx), <, 0.25);
+            g_assert_cmpfloat (fabs (y - gy), <, 0.25);
+          }
+    }
+}
+
+/* The moves' spread: scale as a fraction of each side, or in pixels with
+ * absolute_scale (PiecewiseAffine); a tenth of scale_range
+ * (ThinPlateSpline). */
+static void
+test_move_spread (void)
+{
+  static const struct { const char *name; const char *param; double value; gboolean absolute;
+                        double expected_x; double expected_y; } setups[] = {
+    { "PiecewiseAffine", "scale", 0.04, FALSE, 0.04, 0.04 },
+    { "PiecewiseAffine", "scale", 6, TRUE, 6 / 200.0, 6 / 50.0 },
+    { "ThinPlateSpline", "scale_range", 0.5, FALSE, 0.05, 0.05 },
+  };
+  AugurShape in = { 200, 50, 1 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (setups); s++)
+    {
+      g_autoptr(AugurNode) node = leaf (setups[s].name);
+      double sx = 0, sy = 0;
+      guint n = 0;
+
+      set_range (node, setups[s].param, setups[s].value, setups[s].value);
+      if (setups[s].absolute)
+        set_bool (node, "absolute_scale", TRUE);
+      for (int seed = 0; seed < 100; seed++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          const double *dx, *dy;
+          guint ndx, ndy;
+          AugurRng rng;
+
+          augur_rng_init (&rng, 1000 + seed);
+          replay = augur_node_sample (node, &in, &rng);
+          dx = augur_drawn_get_list (&replay->drawn, "dx", &ndx);
+          dy = augur_drawn_get_list (&replay->drawn, "dy", &ndy);
+          g_assert_cmpuint (ndx, ==, ndy);
+          for (guint i = 0; i < ndx; i++)
+            sx += dx[i] * dx[i], sy += dy[i] * dy[i];
+          n += ndx;
+        }
+      g_assert_cmpfloat (fabs (sqrt (sx / n) / setups[s].expected_x - 1), <, 0.1);
+      g_assert_cmpfloat (fabs (sqrt (sy / n) / setups[s].expected_y - 1), <, 0.1);
+    }
+}
+
+/* The spline passes through the moved control points: the output control
+ * point reads the input at its moved place. */
+static void
+test_tps_control_points (void)
+{
+  g_autoptr(AugurNode) node = leaf ("ThinPlateSpline");
+  AugurShape in = { 80, 64, 3 };
+
+  set_range (node, "scale_range", 0.3, 0.5);
+  for (int npts = 2; npts <= 5; npts++)
+    for (int seed = 0; seed < 8; seed++)
+      {
+        g_autoptr(AugurReplay) replay = NULL;
+        const double *dx, *dy;
+        guint ndx, ndy;
+        AugurRng rng;
+
+        set_number (node, "num_control_points", npts);
+        augur_rng_init (&rng, 50 + seed);
+        replay = augur_node_sample (node, &in, &rng);
+        dx = augur_drawn_get_list (&replay->drawn, "dx", &ndx);
+        dy = augur_drawn_get_list (&replay->drawn, "dy", &ndy);
+        g_assert_cmpuint (ndx, ==, (guint) (npts * npts));
+        for (int r = 0; r < npts; r++)
+          for (int c = 0; c < npts; c++)
+            {
+              double gx = (double) c / (npts - 1), gy = (double) r / (npts - 1);
+              double x = (gx + dx[r * npts + c]) * 80, y = (gy + dy[r * npts + c]) * 64;
+
+              if (gx * 80 < 2 || gx * 80 > 78 || gy * 64 < 2 || gy * 64 > 62)
+                continue;
+              /* within the resolution of a map sampled at pixel centres */
+              g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+              g_assert_cmpfloat (fabs (x - gx * 80), <, 0.2);
+              g_assert_cmpfloat (fabs (y - gy * 64), <, 0.2);
+            }
       }
 }
 
@@ -1048,6 +1313,10 @@ main (int   argc,
   g_test_add_func ("/distort/OpticalDistortion/lens", test_optical_lens);
   g_test_add_func ("/distort/GridDistortion/uniform-stretch", test_grid_uniform_stretch);
   g_test_add_func ("/distort/GridDistortion/normalized-inside", test_grid_normalized_inside);
+  g_test_add_func ("/distort/PiecewiseAffine/grid-points", test_pwa_grid_points);
+  g_test_add_func ("/distort/ThinPlateSpline/control-points", test_tps_control_points);
+  g_test_add_func ("/distort/equal-moves-shift", test_equal_moves_shift);
+  g_test_add_func ("/distort/move-spread", test_move_spread);
 
   return g_test_run ();
 }
