@@ -660,6 +660,117 @@ gd_apply (const AugurImage *src,
   return out;
 }
 
+/* PixelDropout -------------------------------------------------------------------- */
+
+enum { PD_PROB, PD_PER_CHANNEL, PD_DROP_VALUE };
+
+static const AugurParamSpec pd_params[] = {
+  [PD_PROB] = {
+    .name = "dropout_prob", .label = "Probability",
+    .description = "Probability that a pixel (or, per channel, a channel value) is dropped",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.005, .def = { 0.01 } },
+  [PD_PER_CHANNEL] = {
+    .name = "per_channel", .label = "Per channel",
+    .description = "Drop each channel of a pixel on its own draw, instead of the whole pixel",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+  [PD_DROP_VALUE] = {
+    .name = "drop_value", .label = "Drop value",
+    .description = "The value of a dropped pixel: one for every colour channel, or a list of "
+                   "per-channel values (a fourth sets alpha); not set: one random colour each time",
+    .type = AUGUR_PARAM_FILL, .flags = AUGUR_PARAM_NULLABLE,
+    .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
+    .def = { 0 }, .def_nick = -1, .nicks = augur_fill_nicks_none },
+};
+
+/* "seed": which pixels drop, and a random drop value. A sub-seed rather
+ * than the mask itself: apply draws the same mask from it. */
+static const AugurDrawnSpec pd_drawn[] = {
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { NULL },
+};
+
+static void
+pd_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
+}
+
+/* Draws one decision at a time from 32-bit halves of the generator's
+ * output: TRUE with probability threshold / 2^32. */
+typedef struct
+{
+  AugurRng *rng;
+  guint64   threshold;
+  guint64   bits;
+  gboolean  half;
+} PdCoin;
+
+static inline gboolean
+pd_coin_flip (PdCoin *coin)
+{
+  guint32 u;
+
+  if (!coin->half)
+    {
+      coin->bits = augur_rng_next (coin->rng);
+      u = (guint32) coin->bits;
+    }
+  else
+    u = (guint32) (coin->bits >> 32);
+  coin->half = !coin->half;
+  return u < coin->threshold;
+}
+
+static AugurImage *
+pd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  const AugurValue *drop = &params[PD_DROP_VALUE];
+  gboolean per_channel = AUGUR_PARAM_BOOL_VALUE (params, PD_PER_CHANNEL);
+  double prob = params[PD_PROB].v[0];
+  int w = src->width, h = src->height, nc = src->channels;
+  AugurImage *out = augur_image_copy (src);
+  guint8 colour[4];
+  int set = nc == 4 ? 3 : nc;
+  AugurRng rng;
+  PdCoin coin = { &rng, 0, 0, FALSE };
+
+  augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
+
+  if (prob <= 0)
+    return out;
+  coin.threshold = prob >= 1 ? G_GUINT64_CONSTANT (1) << 32 : (guint64) (prob * 4294967296.0);
+
+  /* Not set: one random colour for this application (alpha kept). */
+  if (drop->is_null)
+    for (int c = 0; c < set; c++)
+      colour[c] = (guint8) (augur_rng_next (&rng) >> 56);
+  else
+    set = fill_colour (drop, nc, colour);
+
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < w; x++, d += nc)
+        if (per_channel)
+          {
+            for (int c = 0; c < set; c++)
+              if (pd_coin_flip (&coin))
+                d[c] = colour[c];
+          }
+        else if (pd_coin_flip (&coin))
+          memcpy (d, colour, set);
+    }
+
+  return out;
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_occlusion_transforms[] = {
@@ -688,6 +799,19 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = gd_drawn,
     .sample = gd_sample,
     .apply = gd_apply,
+  },
+  {
+    .name = "PixelDropout",
+    .label = "Pixel dropout",
+    .category = AUGUR_CATEGORY_OCCLUSION,
+    .description = "Set random single pixels (or channel values) to a value.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = pd_params,
+    .n_params = G_N_ELEMENTS (pd_params),
+    .drawn = pd_drawn,
+    .sample = pd_sample,
+    .apply = pd_apply,
   },
 };
 

@@ -540,6 +540,184 @@ test_grid_params (void)
   g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": null}}"));
 }
 
+/* PixelDropout ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name;
+  double      prob;
+  gboolean    per_channel;
+  int         channels;
+} PixelCase;
+
+static const PixelCase pixel_cases[] = {
+  { "gray", 0.1, FALSE, 1 },
+  { "rgb", 0.05, FALSE, 3 },
+  { "rgb-most", 0.9, FALSE, 3 },
+  { "rgba", 0.3, FALSE, 4 },
+  { "gray-per-channel", 0.2, TRUE, 1 },
+  { "rgb-per-channel", 0.1, TRUE, 3 },
+  { "rgb-per-channel-half", 0.5, TRUE, 3 },
+  { "rgba-per-channel", 0.3, TRUE, 4 },
+};
+
+/* The fraction dropped matches dropout_prob: of pixels, or, per channel,
+ * of each channel's values, independently (so that a pixel loses some
+ * channel with probability 1 - (1 - p)^channels). */
+static void
+test_pixel_fraction (gconstpointer data)
+{
+  const PixelCase *pc = data;
+  const int w = 200, h = 150, nc = pc->channels, cc = MIN (nc, 3);
+  const double n = (double) w * h;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": %g, "
+                                           "\"per_channel\": %s, \"drop_value\": 0}}",
+                                           pc->prob, pc->per_channel ? "true" : "false");
+  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(GHashTable) masks = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+
+  for (guint64 seed = 1; seed <= 4; seed++)
+    {
+      g_autoptr(AugurImage) src = image_level (w, h, nc, 200);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autofree guint8 *mask = changed_mask (src, out);
+      double per_channel[3] = { 0 }, any = 0, all = 0, p = pc->prob;
+
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            const guint8 *d = augur_image_row (out, y) + x * nc;
+            int dropped = 0;
+
+            for (int c = 0; c < cc; c++)
+              {
+                g_assert_true (d[c] == 0 || d[c] == 200);
+                per_channel[c] += d[c] == 0;
+                dropped += d[c] == 0;
+              }
+            if (nc == 4)
+              g_assert_cmpint (d[3], ==, 255);
+            any += dropped > 0;
+            all += dropped == cc;
+            /* A whole pixel at a time, unless per channel. */
+            if (!pc->per_channel)
+              g_assert_true (dropped == 0 || dropped == cc);
+          }
+
+      /* Within five standard deviations of the binomial count. */
+      for (int c = 0; c < cc; c++)
+        g_assert_cmpfloat (fabs (per_channel[c] / n - p), <, 5 * sqrt (p * (1 - p) / n));
+      if (pc->per_channel)
+        {
+          double p_any = 1 - pow (1 - p, cc), p_all = pow (p, cc);
+
+          g_assert_cmpfloat (fabs (any / n - p_any), <, 5 * sqrt (p_any * (1 - p_any) / n));
+          g_assert_cmpfloat (fabs (all / n - p_all), <, 5 * sqrt (p_all * (1 - p_all) / n) + 1e-9);
+        }
+      else
+        g_assert_cmpfloat (any, ==, all);
+
+      /* Each seed its own mask. */
+      g_hash_table_add (masks, g_bytes_new (mask, (gsize) w * h));
+      assert_replay_round_trip (node, src, replay, out);
+    }
+  g_assert_cmpuint (g_hash_table_size (masks), ==, 4);
+}
+
+/* drop_value: a number for every colour channel, a list per channel
+ * (alpha only from a fourth value), or null for one random colour a draw. */
+static void
+test_pixel_values (void)
+{
+  static const struct { const char *value; int n; int v[4]; } values[] = {
+    { "77", 1, { 77 } },
+    { "[10, 20, 30]", 3, { 10, 20, 30 } },
+    { "[10, 20, 30, 40]", 4, { 10, 20, 30, 40 } },
+    { "null", 0, { 0 } },
+  };
+  const int w = 50, h = 40;
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    for (int nc = 1; nc <= 4; nc++)
+      {
+        g_autofree char *json = g_strdup_printf ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0.2, "
+                                                 "\"drop_value\": %s}}", values[i].value);
+        g_autoptr(AugurNode) node = node_parse (json);
+        g_autoptr(GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+        if (nc == 2)
+          continue;
+        for (guint64 seed = 1; seed <= 6; seed++)
+          {
+            g_autoptr(AugurImage) src = image_level (w, h, nc, 128);
+            g_autoptr(AugurReplay) replay = NULL;
+            g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+            g_autofree guint8 *mask = changed_mask (src, out);
+            guint32 colour = G_MAXUINT32;
+
+            g_assert_cmpuint (count_set (mask, (gsize) w * h), >, w * h / 10);
+            if (nc == 4 && values[i].n != 4)
+              g_assert_true (alpha_equal (src, out));
+            for (int y = 0; y < h; y++)
+              for (int x = 0; x < w; x++)
+                {
+                  const guint8 *d = augur_image_row (out, y) + x * nc;
+                  guint32 packed = 0;
+
+                  if (!mask[y * w + x])
+                    continue;
+                  for (int c = 0; c < nc; c++)
+                    {
+                      packed = packed << 8 | d[c];
+                      if (values[i].n > 0)
+                        g_assert_cmpint (d[c], ==, c == 3 ? (values[i].n == 4 ? values[i].v[3] : 255)
+                                                          : values[i].v[MIN (c, values[i].n - 1)]);
+                    }
+                  /* One colour over every dropped pixel of a draw. */
+                  if (colour == G_MAXUINT32)
+                    colour = packed;
+                  g_assert_cmpuint (packed, ==, colour);
+                }
+            g_hash_table_add (colours, GUINT_TO_POINTER (colour));
+            assert_replay_round_trip (node, src, replay, out);
+          }
+        /* null: the colour differs from draw to draw. */
+        if (values[i].n == 0)
+          g_assert_cmpuint (g_hash_table_size (colours), >, 2);
+        else
+          g_assert_cmpuint (g_hash_table_size (colours), ==, 1);
+      }
+}
+
+static void
+test_pixel_extremes (void)
+{
+  g_autoptr(AugurNode) none = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0, \"per_channel\": true}}");
+  g_autoptr(AugurNode) every = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, \"drop_value\": 9}}");
+  g_autoptr(AugurNode) every_channel = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, "
+                                                   "\"per_channel\": true, \"drop_value\": [1, 2, 3]}}");
+  g_autoptr(AugurImage) src = image_level (31, 17, 4, 100);
+  g_autoptr(AugurImage) a = run_forced (none, src, 1, NULL);
+  g_autoptr(AugurImage) b = run_forced (every, src, 1, NULL);
+  g_autoptr(AugurImage) c = run_forced (every_channel, src, 1, NULL);
+  static const int nine[4] = { 9, 9, 9, 255 }, one_two_three[4] = { 1, 2, 3, 255 };
+  g_autoptr(AugurImage) all_nine = image_flat (31, 17, 4, nine);
+  g_autoptr(AugurImage) all_123 = image_flat (31, 17, 4, one_two_three);
+  g_autoptr(AugurNode) unset = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": null}}");
+  g_autoptr(JsonNode) written = augur_node_to_json (unset);
+  g_autofree char *text = augur_json_to_string (written, FALSE);
+
+  g_assert_true (augur_image_equal (src, a));
+  g_assert_true (augur_image_equal (all_nine, b));
+  g_assert_true (augur_image_equal (all_123, c));
+
+  g_assert_nonnull (strstr (text, "\"drop_value\":null"));
+  g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1.5}}"));
+  g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": \"random\"}}"));
+  g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": [1, 2, 3, 4, 5]}}"));
+}
+
 /* Every transform: fills, tiny images, p = 0, replays ---------------------------------- */
 
 /* Parameters under which a transform certainly cuts, with holes apart
@@ -664,6 +842,10 @@ static const StepCase step_cases[] = {
   { "grid-shift-far", "{\"type\": \"GridDropout\", \"params\": {\"random_offset\": false, \"shift_xy\": [100000, 3], \"fill\": \"random_uniform\"}}", FALSE },
   { "grid-inpaint", "{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [4, 9], \"fill\": \"inpaint_ns\"}}", FALSE },
   { "grid-telea", "{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [3, 2], \"fill\": \"inpaint_telea\"}}", FALSE },
+  { "pixel-default", "{\"type\": \"PixelDropout\"}", FALSE },
+  { "pixel-zero", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0, \"drop_value\": null}}", TRUE },
+  { "pixel-all", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, \"per_channel\": true}}", FALSE },
+  { "pixel-random", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0.3, \"drop_value\": null}}", FALSE },
 };
 
 /* 1x1, 1xN, Nx1 and small images in gray, RGB and RGBA: a result of the
@@ -757,6 +939,15 @@ main (int argc, char **argv)
   g_test_add_func ("/occlusion/grid/cells", test_grid_cells);
   g_test_add_func ("/occlusion/grid/replay-odd", test_grid_replay_odd);
   g_test_add_func ("/occlusion/grid/params", test_grid_params);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pixel_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/occlusion/pixel/fraction/%s", pixel_cases[i].name);
+
+      g_test_add_data_func (path, &pixel_cases[i], test_pixel_fraction);
+    }
+  g_test_add_func ("/occlusion/pixel/values", test_pixel_values);
+  g_test_add_func ("/occlusion/pixel/extremes", test_pixel_extremes);
 
   {
     static HoleFill hole_fills[G_N_ELEMENTS (hole_cases) * G_N_ELEMENTS (fill_cases)];
