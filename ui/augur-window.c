@@ -1360,6 +1360,8 @@ augur_window_init (AugurWindow *self)
   gtk_paned_set_end_child (self->inner_paned, self->editor);
 
   augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));
+  g_settings_bind (self->settings, "show-samples", self->sample_strip, "visible",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->sample_strip, "notify::selected",
                            G_CALLBACK (on_sample_selected), self, G_CONNECT_SWAPPED);
 
