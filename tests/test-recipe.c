@@ -804,6 +804,84 @@ test_param_details (void)
   g_clear_error (&error);
 }
 
+/* Thousands of small, seeded mutations of a valid recipe: each is either
+ * refused with an AUGUR_ERROR and a message, or read, and then it writes
+ * and reads back equal, with stable bytes. */
+static void
+test_mutations (void)
+{
+  static const char alphabet[] = "{}[]\":,0123456789.-eE truefalsnul\\/'\xff";
+  guint64 state = 0x9e3779b97f4a7c15u;
+  gsize valid_len = strlen (valid_text);
+  guint accepted = 0, refused = 0;
+
+  for (guint iteration = 0; iteration < 20000; iteration++)
+    {
+      g_autofree char *text = g_malloc (valid_len + 8);
+      g_autoptr(AugurRecipe) recipe = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len = valid_len;
+      guint n_mutations;
+
+      memcpy (text, valid_text, valid_len);
+      state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+      n_mutations = 1 + state % 3;
+      for (guint m = 0; m < n_mutations && len > 1; m++)
+        {
+          gsize pos;
+          char c;
+
+          state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+          pos = (state >> 8) % len;
+          c = alphabet[(state >> 40) % (sizeof alphabet - 1)];
+          switch (state % 3)
+            {
+            case 0:
+              text[pos] = c;
+              break;
+            case 1:
+              memmove (text + pos + 1, text + pos, len - pos);
+              text[pos] = c;
+              len++;
+              break;
+            default:
+              memmove (text + pos, text + pos + 1, len - pos - 1);
+              len--;
+            }
+          if (len >= valid_len + 7)
+            break;
+        }
+
+      /* Passed with its length and no terminating NUL. */
+      recipe = augur_recipe_parse (text, (gssize) len, &error);
+      if (recipe == NULL)
+        {
+          g_assert_nonnull (error);
+          g_assert_true (error->domain == AUGUR_ERROR);
+          g_assert_cmpuint (strlen (error->message), >, 5);
+          refused++;
+          continue;
+        }
+
+      g_assert_no_error (error);
+      accepted++;
+      {
+        g_autofree char *written = augur_recipe_to_string (recipe);
+        g_autoptr(AugurRecipe) again = augur_recipe_parse (written, -1, &error);
+        g_autofree char *rewritten = NULL;
+
+        g_assert_no_error (error);
+        g_assert_true (augur_recipe_equal (recipe, again));
+        rewritten = augur_recipe_to_string (again);
+        g_assert_cmpstr (written, ==, rewritten);
+      }
+    }
+
+  g_test_message ("%u mutations accepted, %u refused", accepted, refused);
+  g_assert_cmpuint (accepted, >, 100);
+  g_assert_cmpuint (refused, >, 10000);
+}
+
 /* A slider should never offer values the reader would refuse. Reported as
  * incomplete (TODO), not as a failure: the GUI clamps, so it is a defect
  * of the table to fix, not a broken recipe. */
@@ -972,6 +1050,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &param_cases[i], test_param);
     }
   g_test_add_func ("/recipe/param-details", test_param_details);
+  g_test_add_func ("/recipe/mutations", test_mutations);
   g_test_add_func ("/recipe/registry", test_registry);
   g_test_add_func ("/recipe/registry-sliders", test_registry_sliders);
   g_test_add_func ("/recipe/doc-example", test_doc_example);
