@@ -615,6 +615,72 @@ test_pixel_limit_no_allocation (void)
   g_test_trap_assert_passed ();
 }
 
+/* Damaged files, seeded: each is refused with an AUGUR_ERROR, or decodes,
+ * and decodes to the same pixels every time (a decoder that left rows it
+ * never reached uninitialised would differ between two loads). */
+static void
+test_damaged_deterministic (void)
+{
+  g_autoptr(AugurImage) image = pattern (23, 17, 3);
+  g_autoptr(GPtrArray) seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint64 state = 0x2545f4914f6cdd1du;
+  guint decoded = 0, refused = 0;
+
+  g_ptr_array_add (seeds, augur_image_encode (image, AUGUR_IMAGE_FORMAT_PNG, 0, NULL));
+  g_ptr_array_add (seeds, augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 80, NULL));
+  {
+    GBytes *bmp = pixbuf_encode (image, "bmp");
+
+    if (bmp)
+      g_ptr_array_add (seeds, bmp);
+  }
+
+  for (guint iteration = 0; iteration < 3000; iteration++)
+    {
+      GBytes *seed = seeds->pdata[iteration % seeds->len];
+      gsize len;
+      const guint8 *data = g_bytes_get_data (seed, &len);
+      guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(AugurImage) a = NULL;
+      g_autoptr(AugurImage) b = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint m = 0; m < 1 + iteration % 3; m++)
+        {
+          gsize pos;
+
+          state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+          pos = 8 + (state >> 8) % (len - 8);   /* keep the magic bytes */
+          if (state % 4 == 0)
+            len = pos + 1;                        /* cut */
+          else
+            copy[pos] ^= (guint8) (1 << ((state >> 40) % 8));
+        }
+      damaged = g_bytes_new_take (copy, len);
+
+      a = augur_image_load_bytes (damaged, 1000000, &error);
+      if (a == NULL)
+        {
+          g_assert_true (error->domain == AUGUR_ERROR);
+          g_assert_cmpuint (strlen (error->message), >, 5);
+          refused++;
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpint (a->width, >, 0);
+      g_assert_cmpint (a->height, >, 0);
+      g_assert_cmpint ((gint64) a->width * a->height, <=, 1000000);
+      b = augur_image_load_bytes (damaged, 1000000, &error);
+      g_assert_no_error (error);
+      g_assert_true (augur_image_equal (a, b));
+      decoded++;
+    }
+
+  g_test_message ("%u damaged files decoded, %u refused", decoded, refused);
+  g_assert_cmpuint (refused, >, 100);
+}
+
 static void
 test_missing_file (void)
 {
@@ -939,6 +1005,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/image/load/pixel-limit", test_pixel_limit);
   g_test_add_func ("/image/load/pixel-limit-no-allocation", test_pixel_limit_no_allocation);
+  g_test_add_func ("/image/load/damaged-deterministic", test_damaged_deterministic);
   g_test_add_func ("/image/load/missing", test_missing_file);
   g_test_add_func ("/image/sniff", test_sniff);
   g_test_add_func ("/image/save/png-lossless", test_png_lossless);
