@@ -229,6 +229,7 @@ augur_application_startup (GApplication *app)
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
     { "win.open-images", { "<Control>o", NULL } },
     { "win.open-recipe", { "<Control><Shift>o", NULL } },
     { "win.save", { "<Control>s", NULL } },
