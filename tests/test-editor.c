@@ -1016,6 +1016,8 @@ test_show (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 460,
                                g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")
                                ? atoi (g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")) : 980);
+  if (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH"))
+    gtk_window_set_default_size (GTK_WINDOW (f->window), atoi (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH")), 980);
   augur_pipeline_editor_set_pipeline (f->editor, pipeline);
   augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
   augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);

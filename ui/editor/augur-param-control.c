@@ -438,9 +438,17 @@ make_spin (AugurParamControl *self,
   GtkAdjustment *adj = gtk_adjustment_new (0, 0, 1, 1, 10, 0);
   GtkWidget *spin = gtk_spin_button_new (adj, 1, 0);
 
+  /* The slider beside it does the coarse moves: the entry is for exact
+   * values (arrow keys and the wheel still step), without +/- buttons that
+   * would not fit two to a line in a side pane. */
+  for (GtkWidget *child = gtk_widget_get_first_child (spin); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child))
+      gtk_widget_set_visible (child, FALSE);
+  gtk_widget_add_css_class (spin, "augur-compact");
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
-  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 5);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);

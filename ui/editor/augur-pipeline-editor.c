@@ -367,7 +367,7 @@ sync_p (RowData *d)
   g_autofree char *label = g_strdup_printf ("p %.2f", d->node->p);
 
   d->updating = TRUE;
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (d->p_button), label);
+  gtk_label_set_text (GTK_LABEL (gtk_menu_button_get_child (GTK_MENU_BUTTON (d->p_button))), label);
   if (gtk_spin_button_get_value (GTK_SPIN_BUTTON (d->p_spin)) != d->node->p)
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->p_spin), d->node->p);
   if (gtk_range_get_value (GTK_RANGE (d->p_scale)) != d->node->p)
@@ -913,7 +913,8 @@ create_row (AugurPipelineEditor *self,
 
   d->p_button = gtk_menu_button_new ();
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (d->p_button), popover);
-  gtk_menu_button_set_always_show_arrow (GTK_MENU_BUTTON (d->p_button), FALSE);
+  /* A plain label: no arrow, which the row has no room for. */
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (d->p_button), gtk_label_new (NULL));
   gtk_widget_add_css_class (d->p_button, "flat");
   gtk_widget_add_css_class (d->p_button, "augur-p");
   gtk_widget_add_css_class (d->p_button, "numeric");
@@ -1367,7 +1368,18 @@ chosen_cb (AugurStepChooser    *chooser,
            const char          *type_name,
            AugurPipelineEditor *self)
 {
+  RowData *d;
+
   augur_pipeline_editor_add_step (self, type_name);
+
+  /* Chosen by hand: open the new step's controls and bring it into view. */
+  d = self->cursor ? find_row (self, self->cursor) : NULL;
+  if (d)
+    {
+      if (self->cursor->kind == AUGUR_NODE_TRANSFORM && self->cursor->info->n_params > 0)
+        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (d->row), TRUE);
+      gtk_widget_grab_focus (d->row);
+    }
 }
 
 /* Building ------------------------------------------------------------------------ */
@@ -1381,7 +1393,7 @@ static const char editor_css[] =
   "augur-pipeline-editor row.augur-step.augur-drop-after { box-shadow: inset 0 -3px 0 0 @accent_bg_color; }"
   "augur-pipeline-editor row.augur-step.augur-drop-into { background-color: alpha(@accent_bg_color, 0.2); }"
   "augur-pipeline-editor .augur-eff {"
-  "  font-size: smaller; font-weight: bold; padding: 2px 7px; border-radius: 999px;"
+  "  font-size: smaller; font-weight: bold; padding: 2px 6px; border-radius: 999px;"
   "  background-color: alpha(currentColor, 0.08); min-width: 34px;"
   "}"
   "augur-pipeline-editor .augur-eff.augur-never { color: @error_color; }"

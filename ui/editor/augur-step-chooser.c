@@ -429,6 +429,23 @@ search_activate_cb (GtkSearchEntry   *entry,
     row_activated_cb (GTK_LIST_BOX (self->list), row, self);
 }
 
+static gboolean
+search_key_cb (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               AugurStepChooser      *self)
+{
+  GtkListBoxRow *row;
+
+  if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
+    return FALSE;
+  row = first_visible_row (self);
+  if (row)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+  return row != NULL;
+}
+
 static void
 stop_search_cb (GtkSearchEntry   *entry,
                 AugurStepChooser *self)
@@ -544,6 +561,7 @@ augur_step_chooser_init (AugurStepChooser *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *placeholder = gtk_label_new ("No matching transform");
+  GtkEventController *key;
 
   self->pictures = g_ptr_array_new ();
   self->thumbs_dirty = TRUE;
@@ -553,6 +571,9 @@ augur_step_chooser_init (AugurStepChooser *self)
   g_signal_connect (self->search, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect (self->search, "activate", G_CALLBACK (search_activate_cb), self);
   g_signal_connect (self->search, "stop-search", G_CALLBACK (stop_search_cb), self);
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (search_key_cb), self);
+  gtk_widget_add_controller (self->search, key);
   gtk_box_append (GTK_BOX (box), self->search);
 
   self->list = gtk_list_box_new ();
