@@ -483,8 +483,50 @@ test_open_draw (Fixture       *fixture,
   augur_draw_view_zoom_fit (view);
   g_assert_cmpfloat (augur_draw_view_get_zoom (view), ==, 0.0);
 
+  /* An edit of the recipe renders the enlarged draw again, still open. */
+  done = FALSE;
+  set_recipe (fixture, "{\"type\": \"VerticalFlip\", \"p\": 1}", 7);
+  deadline = g_get_monotonic_time () + TIMEOUT_US;
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "draw");
+  {
+    g_autoptr(AugurImage) vflipped = flip (fixture->full, "VerticalFlip");
+
+    g_assert_true (augur_image_equal (augur_draw_view_get_image (view), vflipped));
+  }
+
   gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);
   g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "grid");
+}
+
+/* The cache is bounded: past its limit, the least recently used entries
+ * go (a full grid is always kept). */
+static void
+test_cache_bounded (void)
+{
+  g_autoptr(AugurPreviewEngine) engine = augur_preview_engine_new (2);
+  g_autoptr(AugurImage) image = make_image (32, 32);
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 1);
+  AugurRenderItem items[40];
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      items[i].image = image;
+      items[i].seed = i;
+    }
+  augur_preview_engine_set_cache_limit (engine, 1);
+  augur_preview_engine_render (engine, recipe->pipeline, items, G_N_ELEMENTS (items), FALSE);
+  while (!augur_preview_engine_is_complete (engine) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (augur_preview_engine_is_complete (engine));
+  g_assert_cmpuint (augur_preview_engine_get_n_rendered (engine), ==, 40);
+  g_assert_cmpuint (augur_preview_engine_get_cache_size (engine), ==, 16);
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    g_assert_cmpuint (augur_preview_engine_get_result (engine, i)->seed, ==, i);
 }
 
 /* No sample, no step: status pages instead of images. */
@@ -601,6 +643,7 @@ main (int argc, char **argv)
   ADD ("unreadable-sample", test_unreadable_sample);
   ADD ("all-samples", test_all_samples);
 #undef ADD
+  g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
 
   return g_test_run ();
 }

@@ -27,6 +27,7 @@ struct _AugurDrawView
   GCancellable       *cancellable;
 
   AugurNode          *pipeline;
+  GFile              *file;
   AugurRenderResult  *preview;
   AugurImage         *image;       /* the full-size draw, once rendered */
   AugurReplay        *replay;      /* its replay */
@@ -285,11 +286,53 @@ augur_draw_view_clear (AugurDrawView *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pipeline, augur_node_free);
+  g_clear_object (&self->file);
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);
   augur_picture_set_texture (AUGUR_PICTURE (self->picture), NULL);
   show_replay (self, NULL);
+}
+
+static void
+start_draw (AugurDrawView     *self,
+            GFile             *file,
+            const AugurNode   *pipeline,
+            AugurRenderResult *preview)
+{
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GFile) keep_file = file ? g_object_ref (file) : NULL;
+
+  augur_draw_view_clear (self);
+  self->pipeline = augur_node_copy (pipeline);
+  self->file = g_steal_pointer (&keep_file);
+  self->preview = augur_render_result_ref (preview);
+  self->seed = preview->seed;
+  self->cancellable = g_cancellable_new ();
+
+  subtitle = g_strdup_printf ("Seed %" G_GUINT64_FORMAT, preview->seed);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
+  gtk_label_set_text (GTK_LABEL (self->status), "Preview size, rendering full size…");
+  augur_picture_set_texture (AUGUR_PICTURE (self->picture), preview->texture);
+  show_replay (self, preview->replay);
+
+  if (self->file != NULL && g_file_peek_path (self->file) != NULL)
+    {
+      g_autoptr(GTask) task = NULL;
+      FullRequest *request = g_new0 (FullRequest, 1);
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      request->path = g_file_get_path (self->file);
+      request->pipeline = augur_node_copy (pipeline);
+      request->seed = preview->seed;
+      g_weak_ref_init (ref, self);
+
+      /* No source object: a task in flight must not keep the view alive. */
+      task = g_task_new (NULL, self->cancellable, full_done, ref);
+      g_task_set_source_tag (task, start_draw);
+      g_task_set_task_data (task, request, (GDestroyNotify) full_request_free);
+      augur_preview_engine_run_task (self->engine, task, full_thread);
+    }
 }
 
 /**
@@ -306,42 +349,33 @@ augur_draw_view_show_draw (AugurDrawView     *self,
                            const AugurNode   *pipeline,
                            AugurRenderResult *preview)
 {
-  g_autofree char *subtitle = NULL;
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+  g_return_if_fail (pipeline != NULL && preview != NULL);
+
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+  start_draw (self, file, pipeline, preview);
+  augur_draw_view_zoom_fit (self);
+}
+
+/**
+ * augur_draw_view_update_draw:
+ *
+ * The same draw (same file) after an edit of the recipe: rendered again,
+ * keeping the zoom and the scroll position.
+ */
+void
+augur_draw_view_update_draw (AugurDrawView     *self,
+                             const AugurNode   *pipeline,
+                             AugurRenderResult *preview)
+{
+  g_autoptr(GFile) file = NULL;
 
   g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
   g_return_if_fail (pipeline != NULL && preview != NULL);
 
-  augur_draw_view_clear (self);
-  self->pipeline = augur_node_copy (pipeline);
-  self->preview = augur_render_result_ref (preview);
-  self->seed = preview->seed;
-  self->cancellable = g_cancellable_new ();
-
-  gtk_label_set_text (GTK_LABEL (self->title), title);
-  subtitle = g_strdup_printf ("Seed %" G_GUINT64_FORMAT, preview->seed);
-  gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
-  gtk_label_set_text (GTK_LABEL (self->status), "Preview size, rendering full size…");
-  augur_picture_set_texture (AUGUR_PICTURE (self->picture), preview->texture);
-  show_replay (self, preview->replay);
-  augur_draw_view_zoom_fit (self);
-
-  if (file != NULL && g_file_peek_path (file) != NULL)
-    {
-      g_autoptr(GTask) task = NULL;
-      FullRequest *request = g_new0 (FullRequest, 1);
-      GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-      request->path = g_file_get_path (file);
-      request->pipeline = augur_node_copy (pipeline);
-      request->seed = preview->seed;
-      g_weak_ref_init (ref, self);
-
-      /* No source object: a task in flight must not keep the view alive. */
-      task = g_task_new (NULL, self->cancellable, full_done, ref);
-      g_task_set_source_tag (task, augur_draw_view_show_draw);
-      g_task_set_task_data (task, request, (GDestroyNotify) full_request_free);
-      augur_preview_engine_run_task (self->engine, task, full_thread);
-    }
+  file = self->file ? g_object_ref (self->file) : NULL;
+  start_draw (self, file, pipeline, preview);
+  update_zoom_label (self);
 }
 
 /* Returns: (transfer none) (nullable): the full-size draw, once rendered */
@@ -498,6 +532,7 @@ augur_draw_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->paned, gtk_widget_unparent);
   g_clear_pointer (&self->pipeline, augur_node_free);
+  g_clear_object (&self->file);
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);

@@ -16,6 +16,9 @@ void         augur_draw_view_show_draw      (AugurDrawView      *self,
                                              GFile              *file,
                                              const AugurNode    *pipeline,
                                              AugurRenderResult  *preview);
+void         augur_draw_view_update_draw    (AugurDrawView      *self,
+                                             const AugurNode    *pipeline,
+                                             AugurRenderResult  *preview);
 void         augur_draw_view_clear          (AugurDrawView      *self);
 AugurImage  *augur_draw_view_get_image      (AugurDrawView      *self);
 gboolean     augur_draw_view_is_full_size   (AugurDrawView      *self);

@@ -89,6 +89,7 @@ struct _AugurPreviewPane
   guint64             seed;
   int                 preview_size;
   guint               selected_draw;
+  guint               open_draw;      /* the draw the draw view shows */
 
   GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
   AugurImage         *original_image; /* what original_texture shows */
@@ -282,12 +283,25 @@ show_result (AugurPreviewPane *self,
 
 /* Engine --------------------------------------------------------------------------------------- */
 
+static gboolean
+draw_view_visible (AugurPreviewPane *self)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "draw");
+}
+
 static void
 engine_result (AugurPreviewEngine *engine,
                guint               index,
                AugurPreviewPane   *self)
 {
+  AugurRenderResult *result;
+
   show_result (self, index);
+
+  /* The enlarged draw follows edits of the recipe. */
+  if (draw_view_visible (self) && index == self->open_draw && self->recipe != NULL &&
+      (result = augur_preview_engine_get_result (self->engine, index)) != NULL)
+    augur_draw_view_update_draw (AUGUR_DRAW_VIEW (self->draw_view), self->recipe->pipeline, result);
 }
 
 static void
@@ -788,6 +802,12 @@ refresh (AugurPreviewPane *self)
 
   if (pipeline_is_empty (self))
     {
+      if (draw_view_visible (self))
+        {
+          augur_draw_view_clear (AUGUR_DRAW_VIEW (self->draw_view));
+          gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "preview");
+          gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.close-draw", FALSE);
+        }
       augur_preview_engine_cancel (self->engine);
       show_content_status (self, "list-add-symbolic", "No Steps",
                            "Add a step to the pipeline to see what it does to this sample.");
@@ -898,6 +918,7 @@ open_draw_action (GtkWidget  *widget,
   else
     title = g_strdup (augur_sample_get_name (sample));
 
+  self->open_draw = index;
   augur_draw_view_show_draw (AUGUR_DRAW_VIEW (self->draw_view), title,
                              augur_sample_get_file (sample), self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
@@ -984,6 +1005,9 @@ augur_preview_pane_set_current (AugurPreviewPane *self,
   if (self->current)
     g_signal_handlers_disconnect_by_func (self->current, current_notify, self);
   g_set_object (&self->current, sample);
+  /* Another sample's draws must not linger while the new ones render. */
+  for (guint i = 0; i < self->cells->len; i++)
+    augur_picture_set_texture (cell_get_picture (self->cells->pdata[i]), NULL);
   if (sample)
     {
       g_signal_connect_object (sample, "notify::loaded", G_CALLBACK (current_notify), self, 0);
@@ -1026,8 +1050,7 @@ augur_preview_pane_set_recipe (AugurPreviewPane  *self,
         }
     }
 
-  /* An enlarged draw belongs to the recipe it was drawn with. */
-  close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
+  /* An enlarged draw stays open: it is rendered again with the new recipe. */
   refresh (self);
 }
 
