@@ -771,6 +771,71 @@ pd_apply (const AugurImage *src,
   return out;
 }
 
+/* Erasing ------------------------------------------------------------------------- */
+
+enum { ER_SCALE, ER_RATIO, ER_FILL };
+
+static const AugurParamSpec er_params[] = {
+  [ER_SCALE] = {
+    .name = "scale", .label = "Area",
+    .description = "Range of the erased area, as a fraction of the image area",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.02, 0.33 } },
+  [ER_RATIO] = {
+    .name = "ratio", .label = "Aspect ratio",
+    .description = "Range of the erased rectangle's width / height",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.01, .max = 100, .ui_min = 0.1, .ui_max = 10, .step = 0.01, .def = { 0.3, 3.3 } },
+  [ER_FILL] = HOLE_FILL_PARAM ("the erased rectangle"),
+};
+
+/* As Albumentations 2.0.8 (after torchvision's RandomErasing): an area
+ * within scale that some aspect within ratio fits into the image, then an
+ * aspect within ratio that fits for that area, then a place. When none
+ * fits, nothing is erased (an empty "holes"). */
+static void
+er_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double w = in->width, h = in->height, area = w * h;
+  double r_lo = params[ER_RATIO].v[0], r_hi = params[ER_RATIO].v[1];
+  double min_area = area * params[ER_SCALE].v[0];
+  double max_area = MIN (area * params[ER_SCALE].v[1], MIN (r_lo * h * h, w * w / r_hi));
+  double box[4];
+  guint n = 0;
+
+  if (max_area >= min_area && max_area > 0)
+    {
+      double erase = augur_rng_range (rng, min_area, max_area);
+      double lo = MAX (r_lo, erase / (h * h)), hi = MIN (r_hi, w * w / erase);
+
+      if (erase > 0 && lo <= hi)
+        {
+          double aspect = augur_rng_range (rng, lo, hi);
+          int eh = CLAMP ((int) nearbyint (sqrt (erase / aspect)), 0, in->height);
+          int ew = CLAMP ((int) nearbyint (sqrt (erase * aspect)), 0, in->width);
+          int top = (int) augur_rng_int (rng, 0, in->height - eh);
+          int left = (int) augur_rng_int (rng, 0, in->width - ew);
+
+          box_to_fractions (box, left, top, left + ew, top + eh, in->width, in->height);
+          n = 4;
+        }
+    }
+
+  augur_drawn_set_list (drawn, "holes", box, n);
+  augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
+}
+
+static AugurImage *
+er_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  return apply_drawn_holes (src, &params[ER_FILL], drawn);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_occlusion_transforms[] = {
@@ -812,6 +877,19 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = pd_drawn,
     .sample = pd_sample,
     .apply = pd_apply,
+  },
+  {
+    .name = "Erasing",
+    .label = "Random erasing",
+    .category = AUGUR_CATEGORY_OCCLUSION,
+    .description = "Erase one random rectangle of a random area and aspect ratio.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = er_params,
+    .n_params = G_N_ELEMENTS (er_params),
+    .drawn = holes_drawn,
+    .sample = er_sample,
+    .apply = er_apply,
   },
 };
 

@@ -718,6 +718,116 @@ test_pixel_extremes (void)
   g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": [1, 2, 3, 4, 5]}}"));
 }
 
+/* Erasing ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  double      scale[2];
+  double      ratio[2];
+  gboolean    spread;   /* the area range is not cut down by the aspect */
+} EraseCase;
+
+static const EraseCase erase_cases[] = {
+  { "default", { 0.02, 0.33 }, { 0.3, 3.3 }, FALSE },
+  { "square", { 0.1, 0.1 }, { 1, 1 }, FALSE },
+  { "wide", { 0.05, 0.2 }, { 2, 4 }, TRUE },
+  { "tall", { 0.01, 0.12 }, { 0.2, 0.5 }, TRUE },
+  { "tall-capped", { 0.01, 0.25 }, { 0.2, 0.5 }, FALSE },  /* at most 0.2 x 300^2 fits */
+};
+
+/* One rectangle, whose area lies within scale and aspect within ratio
+ * (up to the rounding of its sides to pixels). */
+static void
+test_erasing_area (gconstpointer data)
+{
+  const EraseCase *ec = data;
+  const int w = 400, h = 300;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"Erasing\", \"params\": {\"scale\": [%g, %g], "
+                                           "\"ratio\": [%g, %g]}}", ec->scale[0], ec->scale[1],
+                                           ec->ratio[0], ec->ratio[1]);
+  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurImage) src = image_level (w, h, 3, 200);
+  double lowest = 1, highest = 0;
+
+  for (guint64 seed = 1; seed <= 40; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autofree guint8 *mask = changed_mask (src, out);
+      g_autoptr(GArray) regions = NULL;
+      const Region *r;
+      guint n;
+      const double *v = augur_drawn_get_list (&replay->drawn, "holes", &n);
+      int ew, eh;
+      double fraction, aspect, slack;
+
+      g_assert_cmpuint (n, ==, 4);
+      ew = (int) lrint ((v[2] - v[0]) * w);
+      eh = (int) lrint ((v[3] - v[1]) * h);
+
+      /* The picture: that one rectangle, filled with 0. */
+      regions = find_regions (mask, w, h);
+      g_assert_cmpuint (regions->len, ==, 1);
+      r = &g_array_index (regions, Region, 0);
+      g_assert_cmpint (r->x2 - r->x1, ==, ew);
+      g_assert_cmpint (r->y2 - r->y1, ==, eh);
+      g_assert_cmpuint (r->pixels, ==, (gsize) ew * eh);
+      g_assert_cmpint (augur_image_row (out, r->y1)[3 * r->x1], ==, 0);
+
+      /* Each side rounded by at most half a pixel. */
+      fraction = (double) ew * eh / (w * h);
+      slack = (0.5 * (ew + eh) + 0.25) / (w * h);
+      g_assert_cmpfloat (fraction, >=, ec->scale[0] - slack);
+      g_assert_cmpfloat (fraction, <=, ec->scale[1] + slack);
+      aspect = (double) ew / eh;
+      g_assert_cmpfloat (aspect, >=, (ec->ratio[0] * eh - 0.5) / (eh + 0.5) - 1e-9);
+      g_assert_cmpfloat (aspect, <=, (ec->ratio[1] * eh + 0.5) / (eh - 0.5) + 1e-9);
+      lowest = MIN (lowest, fraction);
+      highest = MAX (highest, fraction);
+      assert_replay_round_trip (node, src, replay, out);
+    }
+
+  /* Forty draws reach well into both ends of the range. */
+  if (ec->spread)
+    {
+      double span = ec->scale[1] - ec->scale[0];
+
+      g_assert_cmpfloat (lowest, <, ec->scale[0] + 0.25 * span);
+      g_assert_cmpfloat (highest, >, ec->scale[1] - 0.25 * span);
+    }
+}
+
+/* Nothing fits (the aspect keeps any rectangle far below the area asked
+ * for): nothing is erased. Everything fits exactly: all is erased. */
+static void
+test_erasing_limits (void)
+{
+  g_autoptr(AugurNode) none = node_parse ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.9, 1], \"ratio\": [10, 20]}}");
+  g_autoptr(AugurNode) whole = node_parse ("{\"type\": \"Erasing\", \"params\": {\"scale\": [1, 1], \"ratio\": [1.5, 1.5], \"fill\": 7}}");
+  g_autoptr(AugurImage) src = image_level (60, 40, 3, 100);
+  static const int seven[3] = { 7, 7, 7 };
+  g_autoptr(AugurImage) all_seven = image_flat (60, 40, 3, seven);
+
+  for (guint64 seed = 1; seed <= 5; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) a = run_forced (none, src, seed, &replay);
+      g_autoptr(AugurImage) b = run_forced (whole, src, seed, NULL);
+      guint n;
+
+      augur_drawn_get_list (&replay->drawn, "holes", &n);
+      g_assert_cmpuint (n, ==, 0);
+      g_assert_true (augur_image_equal (src, a));
+      g_assert_true (augur_image_equal (all_seven, b));
+      assert_replay_round_trip (none, src, replay, a);
+    }
+
+  g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.5, 0.2]}}"));
+  g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"ratio\": [0, 1]}}"));
+  g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.1, 1.2]}}"));
+}
+
 /* Every transform: fills, tiny images, p = 0, replays ---------------------------------- */
 
 /* Parameters under which a transform certainly cuts, with holes apart
@@ -730,6 +840,7 @@ typedef struct
 
 static const HoleCase hole_cases[] = {
   { "GridDropout", "\"ratio\": 0.5, \"unit_size_range\": [10, 10], \"random_offset\": false" },
+  { "Erasing", "\"scale\": [0.2, 0.2], \"ratio\": [1, 1]" },
 };
 
 typedef struct
@@ -842,6 +953,10 @@ static const StepCase step_cases[] = {
   { "grid-shift-far", "{\"type\": \"GridDropout\", \"params\": {\"random_offset\": false, \"shift_xy\": [100000, 3], \"fill\": \"random_uniform\"}}", FALSE },
   { "grid-inpaint", "{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [4, 9], \"fill\": \"inpaint_ns\"}}", FALSE },
   { "grid-telea", "{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [3, 2], \"fill\": \"inpaint_telea\"}}", FALSE },
+  { "erasing-default", "{\"type\": \"Erasing\"}", FALSE },
+  { "erasing-zero", "{\"type\": \"Erasing\", \"params\": {\"scale\": [0, 0]}}", TRUE },
+  { "erasing-large", "{\"type\": \"Erasing\", \"params\": {\"scale\": [0.5, 1], \"ratio\": [1, 1], \"fill\": \"random\"}}", FALSE },
+  { "erasing-inpaint", "{\"type\": \"Erasing\", \"params\": {\"scale\": [0.1, 0.1], \"ratio\": [1, 1], \"fill\": \"inpaint_telea\"}}", FALSE },
   { "pixel-default", "{\"type\": \"PixelDropout\"}", FALSE },
   { "pixel-zero", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0, \"drop_value\": null}}", TRUE },
   { "pixel-all", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, \"per_channel\": true}}", FALSE },
@@ -948,6 +1063,14 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/occlusion/pixel/values", test_pixel_values);
   g_test_add_func ("/occlusion/pixel/extremes", test_pixel_extremes);
+
+  for (guint i = 0; i < G_N_ELEMENTS (erase_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/occlusion/erasing/area/%s", erase_cases[i].name);
+
+      g_test_add_data_func (path, &erase_cases[i], test_erasing_area);
+    }
+  g_test_add_func ("/occlusion/erasing/limits", test_erasing_limits);
 
   {
     static HoleFill hole_fills[G_N_ELEMENTS (hole_cases) * G_N_ELEMENTS (fill_cases)];
