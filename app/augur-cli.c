@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "augur-error.h"
+#include "augur-gallery.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
@@ -419,14 +421,187 @@ describe_text (const AugurTransformInfo *info)
     }
 }
 
+/* A table cell of Markdown: one line, with its pipes escaped. */
+static void
+append_cell (GString    *s,
+             const char *text)
+{
+  g_string_append (s, " ");
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '|')
+        g_string_append (s, "\\|");
+      else if (*p == '\n')
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_c (s, *p);
+    }
+  g_string_append (s, " |");
+}
+
+/* A heading's anchor as GitHub and most renderers make it from a name of
+ * letters and digits. */
+static char *
+anchor_text (const char *name)
+{
+  return g_ascii_strdown (name, -1);
+}
+
+static void
+describe_markdown (GString                  *s,
+                   const AugurTransformInfo *info)
+{
+  g_autofree char *p = format_number (info->default_p);
+
+  g_string_append_printf (s, "### %s\n\n", info->name);
+  g_string_append_printf (s, "**%s.** %s\n\n", info->label, info->description);
+  g_string_append_printf (s, "Default p: %s · %s · version %u\n\n", p,
+                          info->map_point ? "spatial (moves pixels; boxes and keypoints can follow)"
+                                          : "pixel-level (leaves geometry alone)",
+                          info->version);
+
+  if (info->n_params == 0)
+    g_string_append (s, "No parameters.\n\n");
+  else
+    {
+      g_string_append (s, "| Parameter | Type | Default | Limits | Slider | Choices | Description |\n");
+      g_string_append (s, "|---|---|---|---|---|---|---|\n");
+      for (guint i = 0; i < info->n_params; i++)
+        {
+          const AugurParamSpec *spec = &info->params[i];
+          g_autofree char *name = g_strdup_printf ("`%s`", spec->name);
+          g_autofree char *def = default_text (spec);
+          g_autofree char *def_code = g_strdup_printf ("`%s`", def);
+          g_autofree char *limits = has_numeric_limits (spec) ? range_text (spec->min, spec->max) : g_strdup ("");
+          g_autofree char *slider = has_numeric_limits (spec) ? range_text (spec->ui_min, spec->ui_max) : g_strdup ("");
+          g_autofree char *choices = NULL;
+          g_autofree char *description = NULL;
+
+          if (spec->nicks && spec->nicks[0])
+            {
+              GString *c = g_string_new (spec->type == AUGUR_PARAM_FILL ? "or " : "");
+
+              for (guint j = 0; spec->nicks[j]; j++)
+                g_string_append_printf (c, "%s`%s`", j > 0 ? ", " : "", spec->nicks[j]);
+              choices = g_string_free (c, FALSE);
+            }
+          description = g_strdup_printf ("%s%s%s", spec->description ? spec->description : "",
+                                         spec->description && (spec->flags & AUGUR_PARAM_NULLABLE) ? ". " : "",
+                                         (spec->flags & AUGUR_PARAM_NULLABLE) ? "May be null (not set)" : "");
+
+          g_string_append (s, "|");
+          append_cell (s, name);
+          append_cell (s, augur_param_type_name (spec->type));
+          append_cell (s, def_code);
+          append_cell (s, limits);
+          append_cell (s, slider);
+          append_cell (s, choices ? choices : "");
+          append_cell (s, description);
+          g_string_append_c (s, '\n');
+        }
+      g_string_append_c (s, '\n');
+    }
+
+  g_string_append_printf (s, "![%s: the original, random draws with the defaults, and each range at "
+                             "its low end, middle and high end](gallery/%s.jpg)\n\n",
+                          info->name, info->name);
+}
+
+/* The whole reference, by category in the table's order. */
+static char *
+reference_markdown (void)
+{
+  const char *const *categories = augur_transform_categories ();
+  const AugurTransformInfo *const *list;
+  GString *s = g_string_new (NULL);
+  guint n;
+
+  list = augur_transforms_list (&n);
+
+  g_string_append (s,
+                   "# Transform reference\n\n"
+                   "<!-- Generated from the transform table by `augur-cli describe --markdown` "
+                   "(`make docs`); do not edit by hand. -->\n\n");
+  g_string_append_printf (s,
+                          "Augur has %u transforms. Names and parameter names are those of "
+                          "Albumentations 2.x, so a recipe reads like the Python it exports to. "
+                          "*Limits* are the values a recipe may hold; *Slider* is the narrower "
+                          "range the editor offers. A range given as one number x means [-x, x] "
+                          "where the parameter says so.\n\n", n);
+  g_string_append (s,
+                   "Each picture is made by `augur-cli gallery -o docs/gallery --format jpg` on "
+                   "`data/samples/astronaut.png`. Its first row is the original and random draws "
+                   "with the defaults. Every further row is one range parameter (one axis of an "
+                   "x/y range): the original, then the range collapsed to its low end, its middle "
+                   "and its high end, with every other range at its middle. A range whose default "
+                   "is a single value is opened to its slider range for its own row (marked "
+                   "\"slider range\"), so that the row shows what the parameter does.\n\n");
+
+  /* An index: one line per category. */
+  for (guint c = 0; categories[c]; c++)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *anchor = NULL;
+
+          if (!g_str_equal (list[i]->category, categories[c]))
+            continue;
+          anchor = anchor_text (list[i]->name);
+          g_string_append_printf (line, "%s[%s](#%s)", line->len > 0 ? ", " : "", list[i]->name, anchor);
+        }
+      if (line->len > 0)
+        g_string_append_printf (s, "- **%s:** %s\n", categories[c], line->str);
+    }
+  g_string_append_c (s, '\n');
+
+  for (guint c = 0; categories[c]; c++)
+    {
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (!g_str_equal (list[i]->category, categories[c]))
+            continue;
+          if (!any)
+            g_string_append_printf (s, "## %s\n\n", categories[c]);
+          any = TRUE;
+          describe_markdown (s, list[i]);
+        }
+    }
+
+  /* A transform whose category is not in the list still gets documented. */
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean known = FALSE;
+
+      for (guint c = 0; categories[c] && !known; c++)
+        known = g_str_equal (list[i]->category, categories[c]);
+      if (!known)
+        {
+          g_string_append_printf (s, "## %s\n\n", list[i]->category);
+          describe_markdown (s, list[i]);
+        }
+    }
+
+  /* No blank line at the very end. */
+  while (s->len > 0 && s->str[s->len - 1] == '\n')
+    g_string_truncate (s, s->len - 1);
+  g_string_append_c (s, '\n');
+  return g_string_free (s, FALSE);
+}
+
 static int
 command_describe (int    argc,
                   char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, markdown = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Write JSON", NULL },
+    { "markdown", 0, 0, G_OPTION_ARG_NONE, &markdown,
+      "Write Markdown; without NAME, the reference of every transform (docs/transforms.md)", NULL },
     { NULL }
   };
   const AugurTransformInfo *info;
@@ -436,6 +611,15 @@ command_describe (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, &status))
     return status;
+  if (json && markdown)
+    return usage_error ("describe: --json and --markdown exclude each other");
+  if (markdown && argc == 1)
+    {
+      g_autofree char *text = reference_markdown ();
+
+      fputs (text, stdout);
+      return EXIT_OK;
+    }
   if (argc != 2)
     return usage_error ("describe: expected one transform name (see 'augur-cli list')");
 
@@ -449,6 +633,14 @@ command_describe (int    argc,
       g_autofree char *text = augur_json_to_string (node, TRUE);
 
       fputs (text, stdout);
+    }
+  else if (markdown)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+
+      describe_markdown (s, info);
+      g_string_truncate (s, s->len - 1);
+      fputs (s->str, stdout);
     }
   else
     describe_text (info);
@@ -802,6 +994,126 @@ command_sheet (int    argc,
   return failed > 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
 }
 
+/* gallery ---------------------------------------------------------------------------- */
+
+/* The bundled sample, from the source tree or the installed data. */
+static char *
+default_gallery_image (void)
+{
+  const char *const candidates[] = {
+    "data/samples/astronaut.png",
+    SOURCE_DATADIR "/samples/astronaut.png",
+    PKGDATADIR "/samples/astronaut.png",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (g_file_test (candidates[i], G_FILE_TEST_IS_REGULAR))
+      return g_strdup (candidates[i]);
+  return g_strdup (candidates[0]);
+}
+
+static int
+command_gallery (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurImage) src = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *image_path = NULL;
+  g_auto(GStrv) only = NULL;
+  int draws = AUGUR_GALLERY_DEFAULT_DRAWS, size = AUGUR_GALLERY_DEFAULT_CELL;
+  int quality = AUGUR_RUNNER_DEFAULT_QUALITY;
+  gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the sheets into DIR (required; made if missing)", "DIR" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size, "Cell size in pixels (default 128)", "PX" },
+    { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Random draws in the first row (default 3)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, "png (default), jpg or webp", "FORMAT" },
+    { "quality", 'q', 0, G_OPTION_ARG_INT, &quality, "JPEG / WebP quality, 1 to 100", "Q" },
+    { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only, "Only this transform (repeatable)", "NAME" },
+    { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse an input with more pixels (default 100000000)", "N" },
+    { NULL }
+  };
+  const AugurTransformInfo *const *list;
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+  guint n, written = 0;
+  int status = EXIT_OK;
+
+  context = command_context ("-o DIR [IMAGE]",
+                             "Draw one sheet per transform: DIR/NAME.png (and DIR/NAME.txt, its captions).\n\n"
+                             "The first row is the original and random draws with the defaults; each\n"
+                             "further row is one range parameter at its low end, middle and high end,\n"
+                             "every other range at its middle. A range whose default is a single value\n"
+                             "is opened to its slider range for its own row. IMAGE defaults to the\n"
+                             "bundled data/samples/astronaut.png. The same table and image give the\n"
+                             "same sheets.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+
+  if (output == NULL)
+    return usage_error ("gallery: missing -o DIR");
+  if (argc > 2)
+    return usage_error ("gallery: expected at most one IMAGE");
+  if (draws < 0 || draws > 16)
+    return usage_error ("gallery: -n must be between 0 and 16");
+  if (size < 16 || size > 1024)
+    return usage_error ("gallery: --size must be between 16 and 1024");
+  if (max_pixels < 1)
+    return usage_error ("gallery: --max-pixels must be positive");
+  if (format_name && !augur_image_format_from_string (format_name, &format))
+    return usage_error ("gallery: --format must be png, jpg or webp");
+  if (quality < 1 || quality > 100)
+    return usage_error ("gallery: --quality must be between 1 and 100");
+  for (guint i = 0; only && only[i]; i++)
+    if (augur_transform_lookup (only[i]) == NULL)
+      return usage_error ("gallery: no transform named '%s' (see 'augur-cli list')", only[i]);
+
+  image_path = argc == 2 ? g_strdup (argv[1]) : default_gallery_image ();
+  src = augur_image_load (image_path, max_pixels, &error);
+  if (src == NULL)
+    return runtime_error (error);
+
+  if (g_mkdir_with_parents (output, 0755) != 0)
+    {
+      int saved = errno;
+
+      message ("cannot make '%s': %s", output, g_strerror (saved));
+      return EXIT_FAILURE_RUNTIME;
+    }
+
+  list = augur_transforms_list (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurGallery) gallery = NULL;
+      g_autoptr(AugurImage) sheet = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *image_file = NULL;
+      g_autofree char *text_file = NULL;
+      g_autofree char *text = NULL;
+
+      if (only && !g_strv_contains ((const char * const *) only, list[i]->name))
+        continue;
+
+      gallery = augur_gallery_new (list[i], src, (guint) draws);
+      sheet = augur_gallery_render (gallery, size);
+      base = g_build_filename (output, list[i]->name, NULL);
+      image_file = g_strdup_printf ("%s.%s", base, augur_image_format_extension (format));
+      text_file = g_strdup_printf ("%s.txt", base);
+      text = augur_gallery_to_text (gallery, list[i]);
+
+      if (!augur_image_save (sheet, image_file, format, quality, &error) ||
+          !augur_file_write_atomic (text_file, text, strlen (text), &error))
+        return runtime_error (error);
+      written++;
+    }
+
+  printf ("%u sheet%s written to %s\n", written, written == 1 ? "" : "s", output);
+  return EXIT_OK;
+}
+
 /* main ------------------------------------------------------------------------------- */
 
 static const struct
@@ -811,11 +1123,13 @@ static const struct
   const char *synopsis;
 } commands[] = {
   { "list",     command_list,     "list [--json]                          list the transforms" },
-  { "describe", command_describe, "describe NAME [--json]                 describe a transform's parameters" },
+  { "describe", command_describe, "describe NAME [--json]                 describe a transform's parameters\n"
+                                  "  describe --markdown                    the reference of every transform, in Markdown" },
   { "validate", command_validate, "validate RECIPE                        check a recipe file" },
   { "apply",    command_apply,    "apply RECIPE INPUT... -o OUTDIR [...]  apply a recipe to images and folders\n"
                                   "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
   { "sheet",    command_sheet,    "sheet RECIPE IMAGE... -o SHEET.png     draw a contact sheet of augmented draws" },
+  { "gallery",  command_gallery,  "gallery -o DIR [IMAGE]                 draw each transform at the ends of its ranges" },
 };
 
 static void

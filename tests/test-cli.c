@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-gallery.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
@@ -1034,6 +1035,263 @@ test_sheet (Fixture       *fixture,
   dataset_clear (&set);
 }
 
+/* describe --markdown, gallery ---------------------------------------------------------- */
+
+/* The text of @s from @from up to the next line starting with @heading
+ * (exclusive), or to its end. */
+static char *
+section (const char *s,
+         const char *from,
+         const char *heading)
+{
+  const char *start = strstr (s, from);
+  const char *end;
+
+  g_assert_nonnull (start);
+  end = strstr (start + strlen (from), heading);
+  return end ? g_strndup (start, end - start) : g_strdup (start);
+}
+
+/* Every transform of the table is in the reference, under its category, in
+ * the table's category order, with each parameter in its table and a link
+ * to its gallery picture. */
+static void
+test_describe_markdown (void)
+{
+  const char *const *categories = augur_transform_categories ();
+  const AugurTransformInfo *const *list;
+  g_autofree char *out = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *err = NULL;
+  const char *last = NULL;
+  guint n;
+
+  list = augur_transforms_list (&n);
+  g_assert_cmpint (run_cli (&out, NULL, "describe", "--markdown", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "# Transform reference\n"));
+
+  /* Categories in order, each present once. */
+  for (guint c = 0; categories[c]; c++)
+    {
+      g_autofree char *heading = g_strdup_printf ("\n## %s\n", categories[c]);
+      gboolean used = FALSE;
+      const char *at = strstr (out, heading);
+
+      for (guint i = 0; i < n; i++)
+        used |= g_str_equal (list[i]->category, categories[c]);
+      if (!used)
+        {
+          g_assert_null (at);
+          continue;
+        }
+      g_assert_nonnull (at);
+      g_assert_null (strstr (at + 1, heading));
+      if (last)
+        g_assert_true (at > last);
+      last = at;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AugurTransformInfo *info = list[i];
+      g_autofree char *category = g_strdup_printf ("\n## %s\n", info->category);
+      g_autofree char *heading = g_strdup_printf ("\n### %s\n", info->name);
+      g_autofree char *in_category = section (out, category, "\n## ");
+      g_autofree char *entry = section (out, heading, "\n### ");
+      g_autofree char *link = g_strdup_printf ("(gallery/%s.jpg)", info->name);
+      g_autofree char *p = g_strdup_printf ("Default p: %g ", info->default_p);
+
+      g_assert_nonnull (strstr (in_category, heading));
+      g_assert_nonnull (strstr (entry, info->label));
+      g_assert_nonnull (strstr (entry, p));
+      g_assert_nonnull (strstr (entry, info->map_point ? "spatial" : "pixel-level"));
+      g_assert_nonnull (strstr (entry, link));
+      if (info->n_params == 0)
+        g_assert_nonnull (strstr (entry, "No parameters."));
+      for (guint j = 0; j < info->n_params; j++)
+        {
+          g_autofree char *row = g_strdup_printf ("\n| `%s` | %s | ", info->params[j].name,
+                                                  augur_param_type_name (info->params[j].type));
+
+          g_assert_nonnull (strstr (entry, row));
+        }
+    }
+
+  /* One transform: its entry alone. */
+  g_assert_cmpint (run_cli (&one, NULL, "describe", "RandomBrightnessContrast", "--markdown", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (one, "### RandomBrightnessContrast\n"));
+  g_assert_null (strstr (one, "# Transform reference"));
+  g_assert_nonnull (strstr (one, "| `brightness_limit` | range | `[-0.2, 0.2]` | "));
+
+  g_assert_cmpint (run_cli (NULL, &err, "describe", "--markdown", "--json", NULL), ==, 2);
+  assert_prefixed (err);
+}
+
+/* The rows a transform's gallery has, from the table: the draws, then one
+ * per range parameter that is set by default (per axis of an x/y range). */
+static guint
+expected_gallery_rows (const AugurTransformInfo *info)
+{
+  guint rows = 1;
+
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+
+      if (!augur_param_is_range (spec) || ((spec->flags & AUGUR_PARAM_NULLABLE) && spec->def_null))
+        continue;
+      rows += spec->type == AUGUR_PARAM_XY_RANGE ? 2 : 1;
+    }
+  return rows;
+}
+
+static double
+cell_mean (const AugurImage *sheet,
+           int               cell,
+           guint             row,
+           guint             column)
+{
+  double sum = 0;
+  int x0, y0;
+
+  augur_gallery_cell_origin (cell, row, column, &x0, &y0);
+  for (int y = y0; y < y0 + cell; y++)
+    for (int x = x0; x < x0 + cell; x++)
+      for (int c = 0; c < 3; c++)
+        sum += augur_image_row (sheet, y)[x * 3 + c];
+  return sum / (3.0 * cell * cell);
+}
+
+static gboolean
+cells_equal (const AugurImage *sheet,
+             int               cell,
+             guint             row_a,
+             guint             column_a,
+             guint             row_b,
+             guint             column_b)
+{
+  int ax, ay, bx, by;
+
+  augur_gallery_cell_origin (cell, row_a, column_a, &ax, &ay);
+  augur_gallery_cell_origin (cell, row_b, column_b, &bx, &by);
+  for (int y = 0; y < cell; y++)
+    if (memcmp (augur_image_row (sheet, ay + y) + ax * 3,
+                augur_image_row (sheet, by + y) + bx * 3, (gsize) cell * 3) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* One sheet and one caption file per transform, of the size the layout
+ * gives for its rows; the same run twice gives the same bytes. */
+static void
+test_gallery (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *input = path_in (fixture, "input.png");
+  g_autofree char *outdir = path_in (fixture, "gallery");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *err = NULL;
+  g_autoptr(AugurImage) src = make_image (0, 60, 44, 3);
+  g_autoptr(GError) error = NULL;
+  const AugurTransformInfo *const *list;
+  const int cell = 48;
+  guint n;
+
+  g_assert_true (augur_image_save (src, input, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+  g_assert_no_error (error);
+  list = augur_transforms_list (&n);
+
+  g_assert_cmpint (run_cli (NULL, &err, "gallery", "-o", outdir, input, "--size", "48", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *base = g_build_filename (outdir, list[i]->name, NULL);
+      g_autofree char *png = g_strconcat (base, ".png", NULL);
+      g_autofree char *txt = g_strconcat (base, ".txt", NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *first = NULL;
+      g_autoptr(AugurImage) sheet = NULL;
+      guint rows = expected_gallery_rows (list[i]);
+      int width, height;
+
+      sheet = augur_image_load (png, 0, &error);
+      g_assert_no_error (error);
+      augur_gallery_size (rows, 1 + AUGUR_GALLERY_DEFAULT_DRAWS, cell, &width, &height);
+      g_assert_cmpint (sheet->width, ==, width);
+      g_assert_cmpint (sheet->height, ==, height);
+
+      g_assert_true (g_file_get_contents (txt, &text, NULL, &error));
+      g_assert_no_error (error);
+      first = g_strdup_printf ("%s: %u rows of %d cells\nrow 0: original | draw 1 | draw 2 | draw 3\n",
+                               list[i]->name, rows, 1 + AUGUR_GALLERY_DEFAULT_DRAWS);
+      g_assert_true (g_str_has_prefix (text, first));
+
+      /* every row starts with the original */
+      for (guint r = 1; r < rows; r++)
+        g_assert_true (cells_equal (sheet, cell, r, 0, 0, 0));
+    }
+
+  /* Deterministic: a second run, of one transform, writes the same sheet. */
+  g_assert_cmpint (run_cli (NULL, NULL, "gallery", "-o", again, input, "--size", "48",
+                            "--only", "RandomBrightnessContrast", NULL), ==, 0);
+  {
+    g_autofree char *a = g_build_filename (outdir, "RandomBrightnessContrast.png", NULL);
+    g_autofree char *b = g_build_filename (again, "RandomBrightnessContrast.png", NULL);
+    g_autofree char *other = g_build_filename (again, "HorizontalFlip.png", NULL);
+    g_autoptr(AugurImage) ia = augur_image_load (a, 0, NULL);
+    g_autoptr(AugurImage) ib = augur_image_load (b, 0, NULL);
+
+    g_assert_nonnull (ia);
+    g_assert_nonnull (ib);
+    g_assert_true (augur_image_equal (ia, ib));
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* RandomBrightnessContrast's rows: brightness at its low end is darker than
+ * at its high end by about the range (0.4 of full scale, less the grey
+ * background the thumbnail leaves around a non-square image), and its
+ * middle lies between. */
+static void
+test_gallery_extremes (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *input = path_in (fixture, "input.png");
+  g_autofree char *outdir = path_in (fixture, "gallery");
+  g_autofree char *sheet_path = NULL;
+  g_autofree char *txt_path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(AugurImage) src = make_image (1, 64, 64, 3);
+  g_autoptr(AugurImage) sheet = NULL;
+  g_autoptr(GError) error = NULL;
+  const int cell = 64;
+  double low, middle, high;
+
+  g_assert_true (augur_image_save (src, input, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (run_cli (NULL, NULL, "gallery", "-o", outdir, input, "--size", "64",
+                            "--only", "RandomBrightnessContrast", NULL), ==, 0);
+
+  txt_path = g_build_filename (outdir, "RandomBrightnessContrast.txt", NULL);
+  g_assert_true (g_file_get_contents (txt_path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "\nrow 1: brightness_limit | low: -0.2 | middle: 0 | high: 0.2\n"));
+
+  sheet_path = g_build_filename (outdir, "RandomBrightnessContrast.png", NULL);
+  sheet = augur_image_load (sheet_path, 0, &error);
+  g_assert_no_error (error);
+
+  low = cell_mean (sheet, cell, 1, 1);
+  middle = cell_mean (sheet, cell, 1, 2);
+  high = cell_mean (sheet, cell, 1, 3);
+  g_test_message ("brightness low %.1f, middle %.1f, high %.1f", low, middle, high);
+  g_assert_false (cells_equal (sheet, cell, 1, 1, 1, 3));
+  g_assert_cmpfloat (high - low, >, 0.3 * 255);
+  g_assert_cmpfloat (middle, >, low + 0.1 * 255);
+  g_assert_cmpfloat (middle, <, high - 0.1 * 255);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1068,6 +1326,9 @@ main (int    argc,
   g_test_add ("/cli/apply/overlap", Fixture, NULL, fixture_setup, test_apply_overlap, fixture_teardown);
   g_test_add ("/cli/apply/max-pixels", Fixture, NULL, fixture_setup, test_apply_max_pixels, fixture_teardown);
   g_test_add ("/cli/sheet", Fixture, NULL, fixture_setup, test_sheet, fixture_teardown);
+  g_test_add_func ("/cli/describe/markdown", test_describe_markdown);
+  g_test_add ("/cli/gallery/layout", Fixture, NULL, fixture_setup, test_gallery, fixture_teardown);
+  g_test_add ("/cli/gallery/extremes", Fixture, NULL, fixture_setup, test_gallery_extremes, fixture_teardown);
 
   return g_test_run ();
 }
