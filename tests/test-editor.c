@@ -296,6 +296,39 @@ test_range_slider_keys (void)
   g_assert_finalize_object (slider);
 }
 
+static void
+test_range_slider_focus (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *slider = augur_range_slider_new (0, 1, 0.1);
+  AugurRangeSlider *s = AUGUR_RANGE_SLIDER (slider);
+
+  gtk_box_append (GTK_BOX (box), slider);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  pump ();
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  augur_range_slider_set_active_handle (s, AUGUR_RANGE_SLIDER_UPPER);
+
+  /* Tab enters on the lower handle, then moves to the upper, then leaves. */
+  g_assert_true (gtk_widget_child_focus (slider, GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_has_focus (slider));
+  g_assert_cmpint (augur_range_slider_get_active_handle (s), ==, AUGUR_RANGE_SLIDER_LOWER);
+  g_assert_true (gtk_widget_child_focus (slider, GTK_DIR_TAB_FORWARD));
+  g_assert_cmpint (augur_range_slider_get_active_handle (s), ==, AUGUR_RANGE_SLIDER_UPPER);
+  g_assert_false (gtk_widget_child_focus (slider, GTK_DIR_TAB_FORWARD));
+  /* And back. */
+  g_assert_true (gtk_widget_child_focus (slider, GTK_DIR_TAB_BACKWARD));
+  g_assert_cmpint (augur_range_slider_get_active_handle (s), ==, AUGUR_RANGE_SLIDER_LOWER);
+
+  /* Drawn without complaint. */
+  gtk_widget_queue_draw (window);
+  wait_ms (30);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pump ();
+}
+
 /* Controls for the whole registry ---------------------------------------------------------- */
 
 static void
@@ -493,6 +526,52 @@ test_enabled (Fixture       *f,
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
   g_assert_cmpuint (f->n_changed, ==, 3);
   g_assert_false (((AugurNode *) pipeline->children->pdata[1])->enabled);
+}
+
+/* Keyboard shortcuts -------------------------------------------------------------------- */
+
+static void
+test_shortcuts (Fixture       *f,
+                gconstpointer  data)
+{
+  const struct { const char *trigger; const char *action; } expected[] = {
+    { "Delete",          "editor.remove" },
+    { "<Control>d",      "editor.duplicate" },
+    { "<Alt>Up",         "editor.move-up" },
+    { "<Alt>Down",       "editor.move-down" },
+  };
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->editor));
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_NAMED_ACTION (action))
+            g_hash_table_insert (found,
+                                 gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut)),
+                                 g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_hash_table_lookup (found, expected[i].trigger), ==, expected[i].action);
+
+  /* Nothing selected: the selection actions do nothing. */
+  add_at_end (f, "HorizontalFlip");
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  f->n_changed = 0;
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.remove", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.duplicate", NULL);
+  g_assert_cmpuint (augur_pipeline_editor_get_pipeline (f->editor)->children->len, ==, 1);
+  g_assert_cmpuint (f->n_changed, ==, 0);
 }
 
 /* Structure ----------------------------------------------------------------------------- */
@@ -1048,12 +1127,14 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/editor/range-slider/keys", test_range_slider_keys);
+  g_test_add_func ("/editor/range-slider/focus", test_range_slider_focus);
 #define ADD(path, func) \
   g_test_add ("/editor/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("every-transform", test_every_transform);
   ADD ("set-param", test_set_param);
   ADD ("control-edits", test_control_edits);
   ADD ("enabled", test_enabled);
+  ADD ("shortcuts", test_shortcuts);
   ADD ("structure", test_structure);
   ADD ("selection", test_selection);
   ADD ("effective-probability", test_effective_probability);
