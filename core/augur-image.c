@@ -3,9 +3,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 
 #include "augur-error.h"
 #include "augur-image.h"
@@ -667,20 +672,109 @@ augur_image_load_bytes (GBytes  *bytes,
   return image;
 }
 
+/* The most bytes an image file of @max_pixels may take: 16 bytes a pixel
+ * covers every accepted format, uncompressed 16-bit RGBA TIFF included. */
+static gsize
+file_size_limit (gint64 max_pixels)
+{
+  gint64 pixels = max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS;
+
+  return (gsize) MIN (pixels, (G_MAXSSIZE - (1 << 20)) / 16) * 16 + (1 << 20);
+}
+
+/* Reads a regular file into memory. Not mapped: a file truncated while
+ * mapped (a dataset being synced) would kill the process with SIGBUS, and
+ * a FIFO or device would block or never end. */
+static GBytes *
+read_image_file (const char  *path,
+                 gsize        limit,
+                 GError     **error)
+{
+  g_autofree guint8 *data = NULL;
+  struct stat st;
+  gsize size, got = 0;
+  int fd, saved_errno;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s: %s", path, g_strerror (saved_errno));
+      close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
+                   "%s: %s", path, S_ISDIR (st.st_mode) ? "a folder, not an image file" : "not a regular file");
+      close (fd);
+      return NULL;
+    }
+  if ((guint64) st.st_size > limit)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "%s: %" G_GINT64_FORMAT " bytes, more than any image under the pixel limit takes",
+                   path, (gint64) st.st_size);
+      close (fd);
+      return NULL;
+    }
+
+  size = (gsize) st.st_size;
+  data = g_malloc (size + 1);
+  while (got < size)
+    {
+      gssize n = read (fd, data + got, size - got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved_errno = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       "%s: %s", path, g_strerror (saved_errno));
+          close (fd);
+          return NULL;
+        }
+      if (n == 0)
+        break;   /* shrank while being read: decode what is there */
+      got += (gsize) n;
+    }
+  close (fd);
+
+  return g_bytes_new_take (g_steal_pointer (&data), got);
+}
+
+/**
+ * augur_image_load:
+ * @path: a regular file
+ *
+ * As augur_image_load_bytes(), for a file; messages start with @path.
+ * A file larger than any image within @max_pixels could be is refused
+ * before it is read (%AUGUR_ERROR_TOO_LARGE); a missing or unreadable file
+ * is a %G_FILE_ERROR.
+ */
 AugurImage *
 augur_image_load (const char  *path,
                   gint64       max_pixels,
                   GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
   AugurImage *image;
 
-  mapped = g_mapped_file_new (path, FALSE, error);
-  if (mapped == NULL)
+  g_return_val_if_fail (path != NULL, NULL);
+
+  bytes = read_image_file (path, file_size_limit (max_pixels), error);
+  if (bytes == NULL)
     return NULL;
 
-  bytes = g_mapped_file_get_bytes (mapped);
   image = augur_image_load_bytes (bytes, max_pixels, error);
   if (image == NULL)
     g_prefix_error (error, "%s: ", path);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
@@ -693,6 +694,59 @@ test_missing_file (void)
   g_assert_nonnull (strstr (error->message, "no-such-image.png"));
 }
 
+/* Only regular files are read: a folder, a FIFO (which would block) and a
+ * device that never ends are refused at once. */
+static void
+test_not_regular (void)
+{
+  g_autofree char *fifo = tmp_path ("fifo.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurImage) image = NULL;
+
+  image = augur_image_load (tmp_dir, 0, &error);
+  g_assert_null (image);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+  g_assert_nonnull (strstr (error->message, "a folder"));
+  g_clear_error (&error);
+
+  if (mkfifo (fifo, 0600) == 0)
+    {
+      image = augur_image_load (fifo, 0, &error);
+      g_assert_null (image);
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+      g_assert_nonnull (strstr (error->message, "not a regular file"));
+      g_clear_error (&error);
+      g_assert_cmpint (g_remove (fifo), ==, 0);
+    }
+
+  if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+    {
+      image = augur_image_load ("/dev/zero", 0, &error);
+      g_assert_null (image);
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+      g_clear_error (&error);
+    }
+
+  /* A file bigger than any image under the pixel limit: refused unread. */
+  {
+    g_autofree char *big = tmp_path ("big.png");
+    g_autoptr(GBytes) png = make_corrupt_png ();
+    FILE *f = fopen (big, "wb");
+
+    g_assert_nonnull (f);
+    fwrite (g_bytes_get_data (png, NULL), 1, g_bytes_get_size (png), f);
+    g_assert_cmpint (fseek (f, 64 * 16 + (1 << 20) + 10, SEEK_SET), ==, 0);
+    fputc (0, f);
+    fclose (f);
+    image = augur_image_load (big, 64, &error);
+    g_assert_null (image);
+    g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+    g_assert_true (g_str_has_prefix (error->message, big));
+    g_clear_error (&error);
+    g_assert_cmpint (g_remove (big), ==, 0);
+  }
+}
+
 static void
 test_sniff (void)
 {
@@ -1007,6 +1061,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/load/pixel-limit-no-allocation", test_pixel_limit_no_allocation);
   g_test_add_func ("/image/load/damaged-deterministic", test_damaged_deterministic);
   g_test_add_func ("/image/load/missing", test_missing_file);
+  g_test_add_func ("/image/load/not-regular", test_not_regular);
   g_test_add_func ("/image/sniff", test_sniff);
   g_test_add_func ("/image/save/png-lossless", test_png_lossless);
   g_test_add_func ("/image/save/jpeg-quality", test_jpeg_quality);
