@@ -454,8 +454,8 @@ describe_markdown (GString                  *s,
   g_autofree char *p = format_number (info->default_p);
 
   g_string_append_printf (s, "### %s\n\n", info->name);
-  g_string_append_printf (s, "**%s.** %s\n\n", info->label, info->description);
-  g_string_append_printf (s, "Default p: %s · %s · version %u\n\n", p,
+  g_string_append_printf (s, "%s\n\n", info->description);
+  g_string_append_printf (s, "Shown as *%s* · default p: %s · %s · version %u\n\n", info->label, p,
                           info->map_point ? "spatial (moves pixels; boxes and keypoints can follow)"
                                           : "pixel-level (leaves geometry alone)",
                           info->version);

@@ -1099,10 +1099,10 @@ test_describe_markdown (void)
       g_autofree char *in_category = section (out, category, "\n## ");
       g_autofree char *entry = section (out, heading, "\n### ");
       g_autofree char *link = g_strdup_printf ("(gallery/%s.jpg)", info->name);
-      g_autofree char *p = g_strdup_printf ("Default p: %g ", info->default_p);
+      g_autofree char *p = g_strdup_printf ("Shown as *%s* · default p: %g ", info->label, info->default_p);
 
       g_assert_nonnull (strstr (in_category, heading));
-      g_assert_nonnull (strstr (entry, info->label));
+      g_assert_nonnull (strstr (entry, info->description));
       g_assert_nonnull (strstr (entry, p));
       g_assert_nonnull (strstr (entry, info->map_point ? "spatial" : "pixel-level"));
       g_assert_nonnull (strstr (entry, link));
