@@ -71,7 +71,7 @@ test: build
 	$(XVFB_RUN) $(MESON) test -C $(BUILD) --print-errorlogs
 
 screenshots: build
-	$(XVFB_RUN) sh tools/screenshots.sh $(BUILD) docs/screenshots
+	sh tools/screenshots.sh $(BUILD) docs/screenshots
 
 bench: bench-deps build
 	sh bench/run.sh $(BUILD)
