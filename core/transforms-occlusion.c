@@ -551,7 +551,7 @@ gd_sample (const AugurValue *params,
           gint64 hi = MIN ((gint64) params[GD_UNIT_SIZE].v[1], MIN (w, h));
           gint64 lo = MIN ((gint64) params[GD_UNIT_SIZE].v[0], hi);
 
-          unit_w = unit_h = MAX (1, (int) augur_rng_int (rng, lo, hi));
+          unit_w = unit_h = (int) augur_rng_int (rng, MAX (lo, 1), MAX (hi, 1));
         }
       else
         {
@@ -836,6 +836,87 @@ er_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[ER_FILL], drawn);
 }
 
+/* XYMasking ----------------------------------------------------------------------- */
+
+enum { XY_NUM_X, XY_NUM_Y, XY_LENGTH_X, XY_LENGTH_Y, XY_FILL };
+
+#define XY_MAX_MASKS 1000
+
+static const AugurParamSpec xy_params[] = {
+  [XY_NUM_X] = {
+    .name = "num_masks_x", .label = "Vertical stripes",
+    .description = "Range of the number of stripes across the x axis (each the full height)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 0, .max = XY_MAX_MASKS, .ui_min = 0, .ui_max = 10, .step = 1, .def = { 0, 0 } },
+  [XY_NUM_Y] = {
+    .name = "num_masks_y", .label = "Horizontal stripes",
+    .description = "Range of the number of stripes across the y axis (each the full width)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 0, .max = XY_MAX_MASKS, .ui_min = 0, .ui_max = 10, .step = 1, .def = { 0, 0 } },
+  [XY_LENGTH_X] = {
+    .name = "mask_x_length", .label = "Vertical stripe width",
+    .description = "Range of a vertical stripe's width in pixels (capped at the image width)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 0, .max = 100000, .ui_min = 0, .ui_max = 100, .step = 1, .def = { 0, 0 } },
+  [XY_LENGTH_Y] = {
+    .name = "mask_y_length", .label = "Horizontal stripe height",
+    .description = "Range of a horizontal stripe's height in pixels (capped at the image height)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 0, .max = 100000, .ui_min = 0, .ui_max = 100, .step = 1, .def = { 0, 0 } },
+  [XY_FILL] = HOLE_FILL_PARAM ("a stripe"),
+};
+
+/* The stripes of one axis, appended to @holes as Albumentations 2.0.8
+ * draws them: a count, then for each a length and a place. Albumentations
+ * refuses lengths beyond the image side; they are capped here. */
+static void
+xy_sample_axis (const AugurValue *num,
+                const AugurValue *length,
+                gboolean          vertical,
+                const AugurShape *in,
+                AugurRng         *rng,
+                GArray           *holes)
+{
+  int side = vertical ? in->width : in->height;
+  int n = (int) augur_rng_int (rng, (gint64) num->v[0], (gint64) num->v[1]);
+
+  for (int i = 0; i < n; i++)
+    {
+      gint64 drawn_len = augur_rng_int (rng, (gint64) length->v[0], (gint64) length->v[1]);
+      int len = (int) MIN (drawn_len, side);
+      int start = (int) augur_rng_int (rng, 0, side - len);
+      double box[4];
+
+      if (vertical)
+        box_to_fractions (box, start, 0, start + len, in->height, in->width, in->height);
+      else
+        box_to_fractions (box, 0, start, in->width, start + len, in->width, in->height);
+      g_array_append_vals (holes, box, 4);
+    }
+}
+
+static void
+xy_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  g_autoptr(GArray) holes = g_array_new (FALSE, FALSE, sizeof (double));
+
+  xy_sample_axis (&params[XY_NUM_X], &params[XY_LENGTH_X], TRUE, in, rng, holes);
+  xy_sample_axis (&params[XY_NUM_Y], &params[XY_LENGTH_Y], FALSE, in, rng, holes);
+  augur_drawn_set_list (drawn, "holes", (const double *) holes->data, holes->len);
+  augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
+}
+
+static AugurImage *
+xy_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  return apply_drawn_holes (src, &params[XY_FILL], drawn);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_occlusion_transforms[] = {
@@ -890,6 +971,19 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = er_sample,
     .apply = er_apply,
+  },
+  {
+    .name = "XYMasking",
+    .label = "XY masking",
+    .category = AUGUR_CATEGORY_OCCLUSION,
+    .description = "Mask random full-height and full-width stripes, as in spectrogram masking.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = xy_params,
+    .n_params = G_N_ELEMENTS (xy_params),
+    .drawn = holes_drawn,
+    .sample = xy_sample,
+    .apply = xy_apply,
   },
 };
 

@@ -474,6 +474,31 @@ test_grid_cells (void)
   g_assert_cmpuint (g_hash_table_size (orders), >, 1);
 }
 
+/* unit_size_range: one square cell size a draw, anywhere in the range
+ * (both ends included). */
+static void
+test_grid_unit_range (void)
+{
+  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [20, 23]}}");
+  g_autoptr(AugurImage) src = image_level (276, 276, 1, 50);
+  gboolean seen[24] = { FALSE };
+
+  for (guint64 seed = 1; seed <= 40; seed++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      guint n_cols, n_rows;
+
+      augur_drawn_get_list (&replay->drawn, "cols", &n_cols);
+      augur_drawn_get_list (&replay->drawn, "rows", &n_rows);
+      g_assert_cmpuint (n_cols, ==, n_rows);
+      /* 276 divides into 13 cells of 20 or 21, 12 of 22 or 23. */
+      g_assert_true (n_cols - 1 == 13 || n_cols - 1 == 12);
+      seen[n_cols - 1] = TRUE;
+    }
+  g_assert_true (seen[12] && seen[13]);
+}
+
 /* A replay with odd edges (reversed, repeated, out of order) is applied
  * safely: only within the image, only cells of increasing edges. */
 static void
@@ -828,6 +853,123 @@ test_erasing_limits (void)
   g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.1, 1.2]}}"));
 }
 
+/* XYMasking --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  int         num_x[2], len_x[2];
+  int         num_y[2], len_y[2];
+} StripeCase;
+
+static const StripeCase stripe_cases[] = {
+  { "x", { 1, 3 }, { 5, 15 }, { 0, 0 }, { 0, 0 } },
+  { "y", { 0, 0 }, { 0, 0 }, { 2, 4 }, { 3, 8 } },
+  { "both", { 1, 2 }, { 4, 20 }, { 1, 3 }, { 2, 30 } },
+  { "fixed", { 2, 2 }, { 10, 10 }, { 3, 3 }, { 1, 1 } },
+  /* Wider than the image: capped at its side. */
+  { "wide", { 1, 1 }, { 200, 300 }, { 0, 0 }, { 0, 0 } },
+  /* Zero-length stripes are drawn and change nothing. */
+  { "zero-length", { 2, 4 }, { 0, 0 }, { 1, 1 }, { 0, 0 } },
+};
+
+/* The record holds num_masks_x full-height stripes, each mask_x_length
+ * wide, then num_masks_y full-width ones, mask_y_length high; the picture
+ * is exactly their union. */
+static void
+test_xy_stripes (gconstpointer data)
+{
+  const StripeCase *sc = data;
+  const int w = 160, h = 120;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"XYMasking\", \"params\": {"
+                                           "\"num_masks_x\": [%d, %d], \"mask_x_length\": [%d, %d], "
+                                           "\"num_masks_y\": [%d, %d], \"mask_y_length\": [%d, %d]}}",
+                                           sc->num_x[0], sc->num_x[1], sc->len_x[0], sc->len_x[1],
+                                           sc->num_y[0], sc->num_y[1], sc->len_y[0], sc->len_y[1]);
+  g_autoptr(AugurNode) node = node_parse (json);
+
+  for (int nc = 1; nc <= 4; nc++)
+    for (guint64 seed = 1; seed <= 8 && nc != 2; seed++)
+      {
+        g_autoptr(AugurImage) src = image_level (w, h, nc, 200);
+        g_autoptr(AugurReplay) replay = NULL;
+        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autofree guint8 *mask = changed_mask (src, out);
+        g_autofree guint8 *expected = g_malloc0 ((gsize) w * h);
+        guint n;
+        const double *v = augur_drawn_get_list (&replay->drawn, "holes", &n);
+        int n_vertical = 0, n_horizontal = 0;
+
+        g_assert_cmpuint (n % 4, ==, 0);
+        for (guint i = 0; i < n; i += 4)
+          {
+            int x1 = (int) lrint (v[i] * w), y1 = (int) lrint (v[i + 1] * h);
+            int x2 = (int) lrint (v[i + 2] * w), y2 = (int) lrint (v[i + 3] * h);
+            /* (No case here has a y stripe of the full height.) */
+            gboolean vertical = y1 == 0 && y2 == h;
+
+            /* The x stripes come first. */
+            if (vertical)
+              {
+                g_assert_cmpint (n_horizontal, ==, 0);
+                n_vertical++;
+                g_assert_cmpint (x2 - x1, >=, MIN (sc->len_x[0], w));
+                g_assert_cmpint (x2 - x1, <=, MIN (sc->len_x[1], w));
+              }
+            else
+              {
+                n_horizontal++;
+                g_assert_cmpint (x1, ==, 0);
+                g_assert_cmpint (x2, ==, w);
+                g_assert_cmpint (y2 - y1, >=, sc->len_y[0]);
+                g_assert_cmpint (y2 - y1, <=, sc->len_y[1]);
+              }
+            g_assert_cmpint (x1, >=, 0);
+            g_assert_cmpint (x2, <=, w);
+            g_assert_cmpint (y1, >=, 0);
+            g_assert_cmpint (y2, <=, h);
+            for (int y = y1; y < y2; y++)
+              memset (expected + y * w + x1, 1, x2 - x1);
+          }
+        g_assert_cmpint (n_vertical, >=, sc->num_x[0]);
+        g_assert_cmpint (n_vertical, <=, sc->num_x[1]);
+        g_assert_cmpint (n_horizontal, >=, sc->num_y[0]);
+        g_assert_cmpint (n_horizontal, <=, sc->num_y[1]);
+
+        g_assert_cmpmem (mask, (gsize) w * h, expected, (gsize) w * h);
+        if (nc == 4)
+          g_assert_true (alpha_equal (src, out));
+
+        /* Counted from the picture with only x stripes: whole dropped
+         * columns, in at most as many runs as stripes. */
+        if (sc->num_y[1] == 0 && sc->len_x[0] > 0)
+          {
+            int runs = 0;
+
+            for (int x = 0; x < w; x++)
+              {
+                gboolean column = mask[x] != 0;
+
+                for (int y = 1; y < h; y++)
+                  g_assert_cmpint (mask[y * w + x] != 0, ==, column);
+                runs += column && (x == 0 || !mask[x - 1]);
+              }
+            g_assert_cmpint (runs, >=, 1);
+            g_assert_cmpint (runs, <=, n_vertical);
+          }
+        assert_replay_round_trip (node, src, replay, out);
+      }
+}
+
+static void
+test_xy_params (void)
+{
+  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [-1, 2]}}"));
+  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [3, 2]}}"));
+  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"mask_y_length\": [0.5, 2]}}"));
+  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"fill\": \"sideways\"}}"));
+}
+
 /* Every transform: fills, tiny images, p = 0, replays ---------------------------------- */
 
 /* Parameters under which a transform certainly cuts, with holes apart
@@ -841,6 +983,7 @@ typedef struct
 static const HoleCase hole_cases[] = {
   { "GridDropout", "\"ratio\": 0.5, \"unit_size_range\": [10, 10], \"random_offset\": false" },
   { "Erasing", "\"scale\": [0.2, 0.2], \"ratio\": [1, 1]" },
+  { "XYMasking", "\"num_masks_x\": [1, 1], \"mask_x_length\": [10, 10]" },
 };
 
 typedef struct
@@ -957,6 +1100,14 @@ static const StepCase step_cases[] = {
   { "erasing-zero", "{\"type\": \"Erasing\", \"params\": {\"scale\": [0, 0]}}", TRUE },
   { "erasing-large", "{\"type\": \"Erasing\", \"params\": {\"scale\": [0.5, 1], \"ratio\": [1, 1], \"fill\": \"random\"}}", FALSE },
   { "erasing-inpaint", "{\"type\": \"Erasing\", \"params\": {\"scale\": [0.1, 0.1], \"ratio\": [1, 1], \"fill\": \"inpaint_telea\"}}", FALSE },
+  { "xy-default", "{\"type\": \"XYMasking\"}", TRUE },
+  { "xy-zero-length", "{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [3, 3], \"num_masks_y\": [1, 2]}}", TRUE },
+  { "xy-both", "{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [1, 3], \"mask_x_length\": [1, 4], "
+    "\"num_masks_y\": [1, 3], \"mask_y_length\": [2, 2], \"fill\": \"random_uniform\"}}", FALSE },
+  { "xy-huge", "{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [1, 1], \"mask_x_length\": [100000, 100000], "
+    "\"fill\": [1, 2, 3]}}", FALSE },
+  { "xy-inpaint", "{\"type\": \"XYMasking\", \"params\": {\"num_masks_y\": [2, 2], \"mask_y_length\": [3, 5], "
+    "\"fill\": \"inpaint_ns\"}}", FALSE },
   { "pixel-default", "{\"type\": \"PixelDropout\"}", FALSE },
   { "pixel-zero", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0, \"drop_value\": null}}", TRUE },
   { "pixel-all", "{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, \"per_channel\": true}}", FALSE },
@@ -1052,6 +1203,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &grid_layout_cases[i], test_grid_layout);
     }
   g_test_add_func ("/occlusion/grid/cells", test_grid_cells);
+  g_test_add_func ("/occlusion/grid/unit-range", test_grid_unit_range);
   g_test_add_func ("/occlusion/grid/replay-odd", test_grid_replay_odd);
   g_test_add_func ("/occlusion/grid/params", test_grid_params);
 
@@ -1071,6 +1223,14 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &erase_cases[i], test_erasing_area);
     }
   g_test_add_func ("/occlusion/erasing/limits", test_erasing_limits);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stripe_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/occlusion/xy/stripes/%s", stripe_cases[i].name);
+
+      g_test_add_data_func (path, &stripe_cases[i], test_xy_stripes);
+    }
+  g_test_add_func ("/occlusion/xy/params", test_xy_params);
 
   {
     static HoleFill hole_fills[G_N_ELEMENTS (hole_cases) * G_N_ELEMENTS (fill_cases)];
