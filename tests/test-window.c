@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "augur-preferences-window.h"
 #include "augur-sample.h"
 #include "augur-window.h"
 
@@ -549,6 +550,50 @@ test_window_size_restored (void)
   g_settings_reset (settings, "window-height");
 }
 
+/* Finds the first descendant of @widget of @type. */
+static GtkWidget *
+find_child (GtkWidget *widget,
+            GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_child (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The preferences window writes GSettings, which the window follows. */
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *prefs = g_object_ref (augur_preferences_window_new (settings));
+  AdwComboRow *grid_row;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  grid_row = ADW_COMBO_ROW (find_child (prefs, ADW_TYPE_COMBO_ROW));
+  g_assert_nonnull (grid_row);
+
+  /* the row shows the setting, and choosing a row sets it */
+  g_settings_set_uint (settings, "grid-size", 4);
+  g_assert_cmpuint (adw_combo_row_get_selected (grid_row), ==, 1);
+  adw_combo_row_set_selected (grid_row, 3);
+  g_assert_cmpuint (g_settings_get_uint (settings, "grid-size"), ==, 16);
+  adw_combo_row_set_selected (grid_row, 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "grid-size"), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_finalize_object (prefs);
+  g_settings_reset (settings, "grid-size");
+}
+
 static void
 test_version (void)
 {
@@ -995,6 +1040,7 @@ main (int    argc,
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
   g_test_add_func ("/window/size-restored", test_window_size_restored);
   g_test_add_func ("/window/version", test_version);
+  g_test_add_func ("/window/preferences", test_preferences);
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   ADD ("grid-size-setting", test_grid_size_setting);
 #endif
