@@ -27,6 +27,8 @@
 /* Output sides are bounded by this, and every size parameter. */
 #define CROP_MAX_SIDE   16384
 #define CROP_MAX_PIXELS AUGUR_DEFAULT_MAX_PIXELS
+/* CropAndPad's padding keeps a side within this (or the input's side). */
+#define CROP_PAD_SIDE   10000
 
 typedef struct
 {
@@ -674,11 +676,13 @@ enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FIL
 static const AugurParamSpec random_crop_params[] = { FIXED_CROP_PARAMS };
 static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
 
+/* In the order sample sets them, so that a replay's text reads back the
+ * same. */
 static const AugurDrawnSpec random_crop_drawn[] = {
-  { "x", FALSE, 0, 1e9 },
-  { "y", FALSE, 0, 1e9 },
   { "pad_top", FALSE, 0, 1e9 },
   { "pad_left", FALSE, 0, 1e9 },
+  { "x", FALSE, 0, 1e9 },
+  { "y", FALSE, 0, 1e9 },
   { NULL },
 };
 
@@ -720,8 +724,8 @@ random_crop_sample (const AugurValue *params,
   sample_placement (params[FC_PAD_POSITION].nick, pad[0], pad[1], pad[2], pad[3], rng, drawn);
   /* Albumentations: int((size - crop + 1) * random()), uniform over the
    * offsets that keep the crop inside the padded image */
-  augur_drawn_set (drawn, "y", (double) augur_rng_int (rng, 0, in->height + pad[0] + pad[1] - ch));
   augur_drawn_set (drawn, "x", (double) augur_rng_int (rng, 0, in->width + pad[2] + pad[3] - cw));
+  augur_drawn_set (drawn, "y", (double) augur_rng_int (rng, 0, in->height + pad[0] + pad[1] - ch));
 }
 
 static void
@@ -965,10 +969,10 @@ random_sized_crop_sample (const AugurValue *params,
 
   ch = MIN (ch, in->height);
   cw = CLAMP (cw, 1, in->width);
-  augur_drawn_set (drawn, "height", ch);
-  augur_drawn_set (drawn, "width", cw);
-  augur_drawn_set (drawn, "y", (double) augur_rng_int (rng, 0, in->height - ch));
   augur_drawn_set (drawn, "x", (double) augur_rng_int (rng, 0, in->width - (int) cw));
+  augur_drawn_set (drawn, "y", (double) augur_rng_int (rng, 0, in->height - ch));
+  augur_drawn_set (drawn, "width", cw);
+  augur_drawn_set (drawn, "height", ch);
 }
 
 static void
@@ -1098,6 +1102,23 @@ prevent_zero (int *a,
     }
 }
 
+/* Padding that would make a side longer than @limit shrinks alike on both
+ * ends of the axis. */
+static void
+cap_padding (int  inner,
+             int  limit,
+             int *a,
+             int *b)
+{
+  double f;
+
+  if (inner + *a + *b <= limit)
+    return;
+  f = (double) (limit - inner) / (*a + *b);
+  *a = (int) floor (*a * f);
+  *b = (int) floor (*b * f);
+}
+
 static void
 crop_and_pad_plan (const AugurValue *params,
                    const AugurDrawn *drawn,
@@ -1128,6 +1149,10 @@ crop_and_pad_plan (const AugurValue *params,
   plan->cy = crop[0];
   plan->cw = w - crop[1] - crop[3];
   plan->ch = h - crop[0] - crop[2];
+  /* a safety bound: sides within the larger of the input's and 10000
+   * pixels, so that the result stays near the pixel limit */
+  cap_padding (plan->cw, MAX (w, CROP_PAD_SIDE), &pad[3], &pad[1]);
+  cap_padding (plan->ch, MAX (h, CROP_PAD_SIDE), &pad[0], &pad[2]);
   plan->wx = -pad[3];
   plan->wy = -pad[0];
   plan->ww = plan->cw + pad[1] + pad[3];
@@ -1555,8 +1580,9 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut from or add to each side a random amount, in pixels or as a fraction of "
                    "the image; optionally resize back to the input size. The drawn values are "
-                   "per side, in pixels (px) or fractions (percent). fill_mask and "
-                   "mask_interpolation are left out.",
+                   "per side, in pixels (px) or fractions (percent). Padding stops where a "
+                   "side would pass 10000 pixels (or the input's side, if longer). fill_mask "
+                   "and mask_interpolation are left out.",
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

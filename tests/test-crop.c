@@ -1205,6 +1205,451 @@ test_grid_shuffle_identity (void)
       }
 }
 
+/* Setups shared by the generic tests ---------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *transform;
+  void      (*setup) (AugurNode *node);
+} CropCase;
+
+static void
+setup_nothing (AugurNode *node)
+{
+}
+
+static void
+setup_scale (AugurNode *node)
+{
+  set_pair (node, "scale_limit", -0.5, 0.6);
+}
+
+static void
+setup_resize (AugurNode *node)
+{
+  set_num (node, "height", 40);
+  set_num (node, "width", 90);
+}
+
+static void
+setup_longest (AugurNode *node)
+{
+  set_num (node, "max_size", 100);
+}
+
+static void
+setup_smallest_area (AugurNode *node)
+{
+  set_num (node, "max_size", 30);
+  set_nick (node, "area_for_downscale", "image");
+}
+
+static void
+setup_smallest_hw (AugurNode *node)
+{
+  set_null (node, "max_size");
+  set_pair (node, "max_size_hw", 70, 0);
+}
+
+static void
+setup_pad_random (AugurNode *node)
+{
+  set_num (node, "min_height", 80);
+  set_num (node, "min_width", 90);
+  set_nick (node, "position", "random");
+}
+
+static void
+setup_pad_divisor (AugurNode *node)
+{
+  set_null (node, "min_height");
+  set_null (node, "min_width");
+  set_num (node, "pad_height_divisor", 20);
+  set_num (node, "pad_width_divisor", 27);
+  set_nick (node, "position", "bottom_right");
+}
+
+static void
+setup_fixed_crop (AugurNode *node)
+{
+  set_num (node, "height", 30);
+  set_num (node, "width", 40);
+}
+
+static void
+setup_fixed_crop_pad (AugurNode *node)
+{
+  set_num (node, "height", 60);
+  set_num (node, "width", 80);
+  param (node, "pad_if_needed")->v[0] = 1;
+  set_nick (node, "pad_position", "random");
+}
+
+static void
+setup_crop_box (AugurNode *node)
+{
+  set_num (node, "x_min", 10);
+  set_num (node, "y_min", 8);
+  set_num (node, "x_max", 60);
+  set_num (node, "y_max", 44);
+}
+
+static void
+setup_crop_box_pad (AugurNode *node)
+{
+  set_num (node, "x_min", 5);
+  set_num (node, "y_min", 3);
+  set_num (node, "x_max", 75);
+  set_num (node, "y_max", 50);
+  param (node, "pad_if_needed")->v[0] = 1;
+  set_nick (node, "pad_position", "random");
+}
+
+static void
+setup_sized_crop (AugurNode *node)
+{
+  set_pair (node, "min_max_height", 20, 40);
+  set_pair (node, "size", 50, 60);
+  set_num (node, "w2h_ratio", 1.2);
+}
+
+static void
+setup_crop_and_pad_px (AugurNode *node)
+{
+  set_pair (node, "px", -10, 10);
+}
+
+static void
+setup_crop_and_pad_percent (AugurNode *node)
+{
+  set_pair (node, "percent", -0.2, 0.3);
+  param (node, "keep_size")->v[0] = 0;
+}
+
+static void
+setup_borders (AugurNode *node)
+{
+  set_num (node, "crop_left", 0.3);
+  set_num (node, "crop_right", 0.3);
+  set_num (node, "crop_top", 0.3);
+  set_num (node, "crop_bottom", 0.3);
+}
+
+static void
+setup_grid (AugurNode *node)
+{
+  set_pair (node, "grid", 3, 4);
+}
+
+static const CropCase crop_cases[] = {
+  { "RandomScale", "RandomScale", setup_scale },
+  { "Resize", "Resize", setup_resize },
+  { "LongestMaxSize", "LongestMaxSize", setup_longest },
+  { "SmallestMaxSize-area", "SmallestMaxSize", setup_smallest_area },
+  { "SmallestMaxSize-hw", "SmallestMaxSize", setup_smallest_hw },
+  { "PadIfNeeded-random", "PadIfNeeded", setup_pad_random },
+  { "PadIfNeeded-divisor", "PadIfNeeded", setup_pad_divisor },
+  { "RandomCrop", "RandomCrop", setup_fixed_crop },
+  { "RandomCrop-pad", "RandomCrop", setup_fixed_crop_pad },
+  { "CenterCrop", "CenterCrop", setup_fixed_crop },
+  { "CenterCrop-pad", "CenterCrop", setup_fixed_crop_pad },
+  { "Crop", "Crop", setup_crop_box },
+  { "Crop-pad", "Crop", setup_crop_box_pad },
+  { "RandomSizedCrop", "RandomSizedCrop", setup_sized_crop },
+  { "CropAndPad-px", "CropAndPad", setup_crop_and_pad_px },
+  { "CropAndPad-percent", "CropAndPad", setup_crop_and_pad_percent },
+  { "RandomCropFromBorders", "RandomCropFromBorders", setup_borders },
+  { "RandomGridShuffle", "RandomGridShuffle", setup_grid },
+  { "defaults-RandomScale", "RandomScale", setup_nothing },
+};
+
+/* map_point agrees with the pixels ----------------------------------------- */
+
+/* A bright 3x3 dot on black: after the transform, the centroid of the
+ * brightness sits where map_point sends the dot's centre, within a pixel.
+ * Draws where the dot leaves the image, or is split (a grid cell edge
+ * crosses it), are skipped. */
+static void
+test_map_point (gconstpointer data)
+{
+  const CropCase *cc = data;
+  g_autoptr(AugurNode) node = leaf (cc->transform);
+  int checked = 0;
+
+  cc->setup (node);
+  for (int i = 0; i < 40; i++)
+    {
+      int nc = channel_counts[i % 3];
+      g_autoptr(AugurImage) src = flat_image (64, 48, nc, 0);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      AugurShape in = { 64, 48, nc };
+      AugurRng rng;
+      double px, py, sum = 0, mx = 0, my = 0;
+      gboolean whole = TRUE;
+      int dx, dy;
+
+      augur_rng_init (&rng, 9000 + i);
+      dx = (int) augur_rng_int (&rng, 16, 47);
+      dy = (int) augur_rng_int (&rng, 12, 35);
+      for (int y = dy - 1; y <= dy + 1; y++)
+        for (int x = dx - 1; x <= dx + 1; x++)
+          for (int c = 0; c < MIN (nc, 3); c++)
+            augur_image_row (src, y)[x * nc + c] = 255;
+      if (nc == 4)
+        for (int y = 0; y < 48; y++)
+          for (int x = 0; x < 64; x++)
+            augur_image_row (src, y)[x * nc + 3] = 255;
+
+      out = run (node, src, 100 + i, &replay);
+
+      px = dx + 0.5, py = dy + 0.5;
+      if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
+        continue;
+      if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
+        continue;
+      /* the grid shuffle moves cells: the dot's corners must move with
+       * its centre, or a cell edge split it */
+      for (int k = 0; k < 4 && whole && g_str_equal (cc->transform, "RandomGridShuffle"); k++)
+        {
+          double cx = dx + (k & 1 ? 1.5 : -0.5), cy = dy + (k & 2 ? 1.5 : -0.5);
+          double qx = cx, qy = cy;
+
+          whole = node->info->map_point (node->params, &replay->drawn, &in, &qx, &qy) &&
+                  qx - cx == px - (dx + 0.5) && qy - cy == py - (dy + 0.5);
+        }
+      if (!whole)
+        continue;
+
+      for (int y = 0; y < out->height; y++)
+        for (int x = 0; x < out->width; x++)
+          {
+            double v = pixel (out, x, y, 0);
+
+            sum += v;
+            mx += v * (x + 0.5);
+            my += v * (y + 0.5);
+          }
+      g_assert_cmpfloat (sum, >, 0);
+      g_assert_cmpfloat (fabs (mx / sum - px), <=, 1.0);
+      g_assert_cmpfloat (fabs (my / sum - py), <=, 1.0);
+      checked++;
+    }
+  g_test_message ("%d dots followed", checked);
+  g_assert_cmpint (checked, >=, 12);
+}
+
+/* Degenerate sizes, identities, replays ------------------------------------ */
+
+/* Images of 1x1, 1xN and Nx1 give results of the declared shape; a flat
+ * image (and a fill of the same value) stays flat. */
+static void
+test_tiny_images (gconstpointer data)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 1, 7 }, { 7, 1 }, { 2, 1 }, { 1, 2 } };
+  const CropCase *cc = data;
+  g_autoptr(AugurNode) node = leaf (cc->transform);
+
+  cc->setup (node);
+  if (augur_transform_param_index (node->info, "fill") >= 0)
+    set_fill (node, 90);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      for (int seed = 0; seed < 6; seed++)
+        {
+          g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 90);
+          g_autoptr(AugurImage) out = run (node, src, seed, NULL);
+
+          g_assert_cmpint (out->width, >=, 1);
+          g_assert_cmpint (out->height, >=, 1);
+          for (int y = 0; y < out->height; y++)
+            for (int x = 0; x < out->width; x++)
+              for (int c = 0; c < MIN (out->channels, 3); c++)
+                g_assert_cmpint (pixel (out, x, y, c), ==, 90);
+        }
+}
+
+static void
+identity_centre (AugurNode *node)
+{
+  set_num (node, "height", 13);
+  set_num (node, "width", 21);
+}
+
+static void
+identity_crop (AugurNode *node)
+{
+  set_num (node, "x_max", 21);
+  set_num (node, "y_max", 13);
+}
+
+static void
+identity_sized (AugurNode *node)
+{
+  set_pair (node, "min_max_height", 13, 13);
+  set_pair (node, "size", 13, 21);
+  set_num (node, "w2h_ratio", 21 / 13.0 + 1e-9);
+}
+
+static void
+identity_pad (AugurNode *node)
+{
+  set_num (node, "min_height", 13);
+  set_num (node, "min_width", 5);
+  set_nick (node, "border_mode", "reflect");
+}
+
+static void
+identity_crop_and_pad (AugurNode *node)
+{
+  set_pair (node, "px", 0, 0);
+  set_nick (node, "interpolation", "cubic");
+}
+
+static void
+identity_borders (AugurNode *node)
+{
+  set_num (node, "crop_left", 0);
+  set_num (node, "crop_right", 0);
+  set_num (node, "crop_top", 0);
+  set_num (node, "crop_bottom", 0);
+}
+
+static void
+identity_longest (AugurNode *node)
+{
+  set_num (node, "max_size", 21);
+  set_nick (node, "interpolation", "lanczos4");
+}
+
+static void
+identity_smallest (AugurNode *node)
+{
+  set_null (node, "max_size");
+  set_pair (node, "max_size_hw", 13, 21);
+}
+
+static void
+identity_scale (AugurNode *node)
+{
+  set_pair (node, "scale_limit", 0, 0);
+}
+
+static void
+identity_resize (AugurNode *node)
+{
+  set_num (node, "height", 13);
+  set_num (node, "width", 21);
+  set_nick (node, "interpolation", "area");
+}
+
+static void
+identity_grid (AugurNode *node)
+{
+  set_pair (node, "grid", 1, 1);
+}
+
+static const CropCase identity_cases[] = {
+  { "RandomCrop", "RandomCrop", identity_centre },
+  { "CenterCrop", "CenterCrop", identity_centre },
+  { "Crop", "Crop", identity_crop },
+  { "RandomSizedCrop", "RandomSizedCrop", identity_sized },
+  { "PadIfNeeded", "PadIfNeeded", identity_pad },
+  { "CropAndPad", "CropAndPad", identity_crop_and_pad },
+  { "RandomCropFromBorders", "RandomCropFromBorders", identity_borders },
+  { "LongestMaxSize", "LongestMaxSize", identity_longest },
+  { "SmallestMaxSize", "SmallestMaxSize", identity_smallest },
+  { "RandomScale", "RandomScale", identity_scale },
+  { "Resize", "Resize", identity_resize },
+  { "RandomGridShuffle", "RandomGridShuffle", identity_grid },
+};
+
+/* A crop of the whole image (or padding, scaling, shuffling by nothing)
+ * gives the image back, byte for byte, whatever the seed. */
+static void
+test_whole_image_identity (gconstpointer data)
+{
+  const CropCase *cc = data;
+  g_autoptr(AugurNode) node = leaf (cc->transform);
+
+  cc->setup (node);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    for (int seed = 0; seed < 10; seed++)
+      {
+        g_autoptr(AugurImage) src = random_image (21, 13, channel_counts[k], 200 + seed);
+        g_autoptr(AugurImage) out = run (node, src, seed, NULL);
+
+        g_assert_true (augur_image_equal (src, out));
+      }
+}
+
+/* A replay written to JSON, read back and written again: the same text,
+ * byte for byte, and the same pixels. */
+static void
+test_replay_round_trip (gconstpointer data)
+{
+  const CropCase *cc = data;
+  g_autoptr(AugurNode) node = leaf (cc->transform);
+
+  cc->setup (node);
+  for (int seed = 0; seed < 20; seed++)
+    {
+      g_autoptr(AugurImage) src = random_image (37, 29, channel_counts[seed % 3], 300 + seed);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurReplay) back = NULL;
+      g_autoptr(AugurImage) first = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) again = NULL;
+      g_autoptr(JsonNode) json = augur_replay_to_json (replay, node);
+      g_autofree char *text = augur_json_to_string (json, FALSE);
+      g_autoptr(JsonNode) parsed = json_from_string (text, NULL);
+      g_autoptr(JsonNode) json_again = NULL;
+      g_autofree char *text_again = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (parsed);
+      back = augur_replay_from_json (parsed, node, &error);
+      g_assert_no_error (error);
+      json_again = augur_replay_to_json (back, node);
+      text_again = augur_json_to_string (json_again, FALSE);
+      g_assert_cmpstr (text, ==, text_again);
+
+      again = augur_node_apply (node, src, back);
+      g_assert_true (augur_image_equal (first, again));
+    }
+}
+
+/* Replays at the very limits of each drawn spec (as a file may hold) are
+ * applied safely, in the shape output_shape announces. */
+static void
+test_replay_limits (gconstpointer data)
+{
+  const CropCase *cc = data;
+  g_autoptr(AugurNode) node = leaf (cc->transform);
+  const AugurTransformInfo *info = node->info;
+
+  cc->setup (node);
+  for (int end = 0; end < 3; end++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        g_autoptr(AugurImage) src = random_image (9, 6, channel_counts[k], 400 + end);
+        g_autoptr(AugurImage) out = NULL;
+        const char *names[AUGUR_DRAWN_MAX];
+        double values[AUGUR_DRAWN_MAX];
+        guint n = 0;
+
+        for (const AugurDrawnSpec *d = info->drawn; d->name; d++, n++)
+          {
+            names[n] = d->name;
+            values[n] = end == 0 ? d->min : end == 1 ? d->max : (d->min + d->max) / 2;
+            if (end == 1 && d->max > 2000)
+              values[n] = 2000;   /* far past the image, and a short test */
+          }
+        out = run_with (node, src, names, values, n);
+        g_assert_cmpint (out->channels, ==, src->channels);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1233,6 +1678,24 @@ main (int   argc,
   g_test_add_func ("/crop/crop-from-borders", test_crop_from_borders);
   g_test_add_func ("/crop/grid-shuffle/tiles", test_grid_shuffle);
   g_test_add_func ("/crop/grid-shuffle/one-cell", test_grid_shuffle_identity);
+  for (guint i = 0; i < G_N_ELEMENTS (crop_cases); i++)
+    {
+      g_autofree char *map = g_strdup_printf ("/crop/map-point/%s", crop_cases[i].name);
+      g_autofree char *tiny = g_strdup_printf ("/crop/tiny-images/%s", crop_cases[i].name);
+      g_autofree char *replay = g_strdup_printf ("/crop/replay-round-trip/%s", crop_cases[i].name);
+      g_autofree char *limits = g_strdup_printf ("/crop/replay-limits/%s", crop_cases[i].name);
+
+      g_test_add_data_func (map, &crop_cases[i], test_map_point);
+      g_test_add_data_func (tiny, &crop_cases[i], test_tiny_images);
+      g_test_add_data_func (replay, &crop_cases[i], test_replay_round_trip);
+      g_test_add_data_func (limits, &crop_cases[i], test_replay_limits);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (identity_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/crop/whole-image-identity/%s", identity_cases[i].name);
+
+      g_test_add_data_func (path, &identity_cases[i], test_whole_image_identity);
+    }
 
   return g_test_run ();
 }
