@@ -203,7 +203,8 @@ static const AugurParamSpec perspective_params[] = {
   [PSP_FIT_OUTPUT] = {
     .name = "fit_output", .label = "Fit output",
     .description = "Grow the canvas so that the whole warped image fits, instead of keeping "
-                   "only the quadrilateral (capped at 16384 pixels a side)",
+                   "only the quadrilateral (capped at four times the input side, and 16384 "
+                   "pixels)",
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [PSP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [PSP_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
@@ -362,8 +363,10 @@ perspective_geometry (const AugurValue *params,
         }
       if (min_x > max_x)
         min_x = max_x = min_y = max_y = 0;
-      fw = CLAMP (ceil (max_x - min_x - 1e-6), 1, DISTORT_MAX_SIDE);
-      fh = CLAMP (ceil (max_y - min_y - 1e-6), 1, DISTORT_MAX_SIDE);
+      /* Strong offsets can put the horizon across the image: the
+       * canvas then stays within four times the input side. */
+      fw = CLAMP (ceil (max_x - min_x - 1e-6), 1, MIN (DISTORT_MAX_SIDE, 4.0 * w));
+      fh = CLAMP (ceil (max_y - min_y - 1e-6), 1, MIN (DISTORT_MAX_SIDE, 4.0 * h));
       fh = MIN (fh, MAX (1, floor (DISTORT_MAX_PIXELS / fw)));
 
       /* shift the bounding box to the origin, then scale it to the canvas */
@@ -597,7 +600,7 @@ upsample_axis (int     n,
 /* Albumentations' field: white noise in each direction, smoothed by a
  * Gaussian of sigma, times alpha; each output pixel reads the input at its
  * own position plus the field. For speed the noise is drawn on cells of
- * f x f pixels, f ~ sigma / 3, with its deviation divided by f (so that the
+ * f x f pixels, f ~ sigma / 2, with its deviation divided by f (so that the
  * smoothed field has the same strength) and smoothed there with sigma / f,
  * then interpolated back; the smoothed field hardly varies within a cell. */
 static float *
@@ -627,7 +630,7 @@ elastic_build_map (const AugurValue *params,
     f = 1, s = sigma, radius = 8;
   else
     {
-      f = MAX (1, (int) floor (sigma / 3));
+      f = MAX (1, (int) floor (sigma / 2));
       s = sigma / f;
       radius = (int) ceil (4 * s);
     }
