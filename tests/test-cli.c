@@ -483,6 +483,12 @@ static const UsageCase usage_cases[] = {
   { { "sheet", "@RECIPE", "@IN", "-o", "@OUT", "--size", "2", NULL }, 2, "--size" },
   { { "apply", "@MISSING", "@IN", "-o", "@OUT", NULL }, 1, "MISSING" },
   { { "apply", "@RECIPE", "@MISSING", "-o", "@OUT", NULL }, 1, "MISSING" },
+  { { "gallery", NULL }, 2, "missing -o" },
+  { { "gallery", "-o", "@OUT", "--only", "NoSuchTransform", NULL }, 2, "NoSuchTransform" },
+  { { "gallery", "-o", "@OUT", "--size", "2", NULL }, 2, "--size" },
+  { { "gallery", "-o", "@OUT", "--format", "gif", NULL }, 2, "--format" },
+  { { "gallery", "-o", "@OUT", "@MISSING", NULL }, 1, "MISSING" },
+  { { "describe", "--markdown", "NoSuchTransform", NULL }, 2, "NoSuchTransform" },
 };
 
 static void
