@@ -56,7 +56,8 @@ augur_picture_set_texture (AugurPicture *self,
             gdk_texture_get_width (self->texture) != gdk_texture_get_width (texture) ||
             gdk_texture_get_height (self->texture) != gdk_texture_get_height (texture);
   g_set_object (&self->texture, texture);
-  if (resized && self->zoom > 0)
+  /* Fitted, the height for a width follows the aspect ratio. */
+  if (resized)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);

@@ -102,7 +102,6 @@ struct _AugurPreviewPane
 
   /* widgets */
   GtkWidget          *box;
-  GtkWidget          *mode_buttons[N_MODES];
   GtkWidget          *grid_button;
   GtkWidget          *diff_button;
   GtkWidget          *seed_spin;
@@ -844,13 +843,13 @@ refresh (AugurPreviewPane *self)
 static void
 sync_seed_spin (AugurPreviewPane *self)
 {
-  GtkAdjustment *adj = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (self->seed_spin));
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed);
 
-  if ((guint64) gtk_adjustment_get_value (adj) != self->seed)
-    gtk_adjustment_set_value (adj, (double) self->seed);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->seed_spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->seed_spin), text);
   gtk_editable_set_editable (GTK_EDITABLE (self->seed_spin), !self->seed_locked);
   gtk_widget_set_tooltip_text (self->seed_spin,
-                               self->seed_locked ? "Seed (locked)" : "Seed of the draws");
+                               self->seed_locked ? "Seed (locked)" : "Seed of the draws (Enter to apply)");
 }
 
 static void
@@ -867,14 +866,19 @@ change_seed (AugurPreviewPane *self,
   refresh (self);
 }
 
+/* A typed seed: digits only, below 2^53; anything else puts the current one back. */
 static void
-seed_spin_changed (GtkSpinButton    *spin,
-                   AugurPreviewPane *self)
+seed_entry_activate (AugurPreviewPane *self)
 {
-  guint64 seed = (guint64) gtk_spin_button_get_value (spin);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->seed_spin));
+  guint64 seed;
 
-  if (seed != self->seed)
+  if (!self->seed_locked &&
+      g_ascii_string_to_unsigned (text, 10, 0, AUGUR_SEED_MASK, &seed, NULL) &&
+      seed != self->seed)
     change_seed (self, seed);
+  else
+    sync_seed_spin (self);
 }
 
 /* Actions ----------------------------------------------------------------------------------------------- */
@@ -1083,7 +1087,7 @@ augur_preview_pane_set_grid_size (AugurPreviewPane *self,
     return;
   self->grid_size = n_draws;
   {
-    g_autofree char *label = g_strdup_printf ("%u Draw%s", n_draws, n_draws == 1 ? "" : "s");
+    g_autofree char *label = g_strdup_printf ("%u", n_draws);
     adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
                                   label);
   }
@@ -1414,11 +1418,64 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_set_css_name (widget_class, "augur-preview-pane");
 }
 
+static const char *const mode_icons[N_MODES] = {
+  "view-grid-symbolic", "view-app-grid-symbolic", "view-continuous-symbolic", "view-dual-symbolic",
+};
+
+static GtkWidget *
+mode_switcher (gboolean icons)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_add_css_class (box, "linked");
+  for (guint i = 0; i < N_MODES; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new ();
+      g_autofree char *tooltip = icons ? g_strdup_printf ("%s: %s", mode_labels[i], mode_tooltips[i])
+                                       : g_strdup (mode_tooltips[i]);
+
+      if (icons)
+        gtk_button_set_icon_name (GTK_BUTTON (button), mode_icons[i]);
+      else
+        gtk_button_set_label (GTK_BUTTON (button), mode_labels[i]);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preview.mode");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", mode_names[i]);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  return box;
+}
+
+/* The first of @widgets that fits (AdwSqueezer), so that the toolbar
+ * shrinks with the pane instead of widening the window. */
+static GtkWidget *
+squeeze (GtkWidget *wide,
+         GtkWidget *narrow)
+{
+  GtkWidget *squeezer = adw_squeezer_new ();
+
+  adw_squeezer_set_homogeneous (ADW_SQUEEZER (squeezer), FALSE);
+  adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+  adw_squeezer_set_xalign (ADW_SQUEEZER (squeezer), 0);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), wide);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), narrow);
+  return squeezer;
+}
+
+static GtkWidget *
+diff_toggle (const char *label)
+{
+  GtkWidget *button = gtk_toggle_button_new_with_label (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preview.diff");
+  gtk_widget_set_tooltip_text (button, "Difference: show |augmented − original|");
+  return button;
+}
+
 static GtkWidget *
 build_toolbar (AugurPreviewPane *self)
 {
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *modes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *seed_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *lock, *reroll, *seed_label;
@@ -1427,16 +1484,7 @@ build_toolbar (AugurPreviewPane *self)
 
   gtk_widget_add_css_class (toolbar, "augur-toolbar");
 
-  gtk_widget_add_css_class (modes, "linked");
-  for (guint i = 0; i < N_MODES; i++)
-    {
-      self->mode_buttons[i] = gtk_toggle_button_new_with_label (mode_labels[i]);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->mode_buttons[i]), "preview.mode");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->mode_buttons[i]), "s", mode_names[i]);
-      gtk_widget_set_tooltip_text (self->mode_buttons[i], mode_tooltips[i]);
-      gtk_box_append (GTK_BOX (modes), self->mode_buttons[i]);
-    }
-  gtk_box_append (GTK_BOX (toolbar), modes);
+  gtk_box_append (GTK_BOX (toolbar), squeeze (mode_switcher (FALSE), mode_switcher (TRUE)));
 
   gtk_widget_set_hexpand (spacer, TRUE);
   gtk_box_append (GTK_BOX (toolbar), spacer);
@@ -1446,9 +1494,7 @@ build_toolbar (AugurPreviewPane *self)
   gtk_widget_set_tooltip_text (self->spinner, "Rendering");
   gtk_box_append (GTK_BOX (toolbar), self->spinner);
 
-  self->diff_button = gtk_toggle_button_new_with_label ("Difference");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->diff_button), "preview.diff");
-  gtk_widget_set_tooltip_text (self->diff_button, "Show |augmented − original|");
+  self->diff_button = squeeze (diff_toggle ("Difference"), diff_toggle ("Diff"));
   gtk_box_append (GTK_BOX (toolbar), self->diff_button);
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -1464,22 +1510,30 @@ build_toolbar (AugurPreviewPane *self)
   adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
                                     "view-grid-symbolic");
   adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
-                                "4 Draws");
+                                "4");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->grid_button), G_MENU_MODEL (menu));
   gtk_widget_set_tooltip_text (self->grid_button, "Number of Draws");
   gtk_box_append (GTK_BOX (toolbar), self->grid_button);
 
   seed_label = gtk_label_new ("Seed");
   gtk_widget_add_css_class (seed_label, "dim-label");
-  gtk_box_append (GTK_BOX (toolbar), seed_label);
+  gtk_widget_set_margin_start (seed_label, 6);
+  gtk_box_append (GTK_BOX (toolbar), squeeze (seed_label, gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0)));
 
   gtk_widget_add_css_class (seed_box, "linked");
-  self->seed_spin = gtk_spin_button_new_with_range (0, (double) AUGUR_SEED_MASK, 1);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->seed_spin), 0);
-  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (self->seed_spin), TRUE);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->seed_spin), 8);
+  self->seed_spin = gtk_entry_new ();
+  gtk_entry_set_input_purpose (GTK_ENTRY (self->seed_spin), GTK_INPUT_PURPOSE_DIGITS);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->seed_spin), 7);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (self->seed_spin), 16);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->seed_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, "Seed", -1);
   gtk_widget_add_css_class (self->seed_spin, "numeric");
-  g_signal_connect (self->seed_spin, "value-changed", G_CALLBACK (seed_spin_changed), self);
+  g_signal_connect_swapped (self->seed_spin, "activate", G_CALLBACK (seed_entry_activate), self);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect_swapped (focus, "leave", G_CALLBACK (seed_entry_activate), self);
+    gtk_widget_add_controller (self->seed_spin, focus);
+  }
   gtk_box_append (GTK_BOX (seed_box), self->seed_spin);
 
   lock = gtk_toggle_button_new ();
@@ -1605,6 +1659,7 @@ augur_preview_pane_init (AugurPreviewPane *self)
 
   self->main_stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->main_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->main_stack), FALSE);
   gtk_widget_set_vexpand (self->main_stack, TRUE);
   gtk_box_append (GTK_BOX (self->box), self->main_stack);
 
