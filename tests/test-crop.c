@@ -1650,6 +1650,51 @@ test_replay_limits (gconstpointer data)
       }
 }
 
+/* The letterbox recipe: longest side to 64, padded to 64 x 64 with the
+ * image centred, then a 48 x 48 random crop. The pipeline announces every
+ * size before rendering. */
+static void
+test_letterbox_pipeline (void)
+{
+  g_autoptr(AugurNode) pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  AugurNode *longest = leaf ("LongestMaxSize");
+  AugurNode *pad = leaf ("PadIfNeeded");
+  AugurNode *crop = leaf ("RandomCrop");
+
+  set_num (longest, "max_size", 64);
+  set_num (pad, "min_height", 64);
+  set_num (pad, "min_width", 64);
+  set_fill (pad, 0);
+  set_num (crop, "height", 48);
+  set_num (crop, "width", 48);
+  pipeline->p = 1.0;
+  augur_node_append (pipeline, longest);
+  augur_node_append (pipeline, pad);
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    {
+      int nc = channel_counts[k];
+      g_autoptr(AugurImage) src = flat_image (200, 100, nc, 180);
+      g_autoptr(AugurImage) out = run (pipeline, src, 1, NULL);
+
+      /* 200 x 100 -> 64 x 32, then 16 rows of padding above and below */
+      g_assert_cmpint (out->width, ==, 64);
+      g_assert_cmpint (out->height, ==, 64);
+      for (int y = 0; y < 64; y++)
+        g_assert_cmpint (pixel (out, 31, y, 0), ==, y >= 16 && y < 48 ? 180 : 0);
+    }
+
+  augur_node_append (pipeline, crop);
+  for (int seed = 0; seed < 20; seed++)
+    {
+      g_autoptr(AugurImage) src = random_image (90, 130, 3, seed);
+      g_autoptr(AugurImage) out = run (pipeline, src, seed, NULL);
+
+      g_assert_cmpint (out->width, ==, 48);
+      g_assert_cmpint (out->height, ==, 48);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1678,6 +1723,7 @@ main (int   argc,
   g_test_add_func ("/crop/crop-from-borders", test_crop_from_borders);
   g_test_add_func ("/crop/grid-shuffle/tiles", test_grid_shuffle);
   g_test_add_func ("/crop/grid-shuffle/one-cell", test_grid_shuffle_identity);
+  g_test_add_func ("/crop/letterbox-pipeline", test_letterbox_pipeline);
   for (guint i = 0; i < G_N_ELEMENTS (crop_cases); i++)
     {
       g_autofree char *map = g_strdup_printf ("/crop/map-point/%s", crop_cases[i].name);
