@@ -607,7 +607,9 @@ command_describe (int    argc,
   const AugurTransformInfo *info;
   int status = EXIT_OK;
 
-  context = command_context ("NAME", "Describe a transform and its parameters.");
+  context = command_context ("NAME | --markdown [NAME]",
+                             "Describe a transform and its parameters; with --markdown and no NAME,\n"
+                             "write the reference of every transform (make docs).");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, &status))
     return status;
@@ -1031,7 +1033,7 @@ command_gallery (int    argc,
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "Cell size in pixels (default 128)", "PX" },
     { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Random draws in the first row (default 3)", "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, "png (default), jpg or webp", "FORMAT" },
-    { "quality", 'q', 0, G_OPTION_ARG_INT, &quality, "JPEG / WebP quality, 1 to 100", "Q" },
+    { "quality", 'q', 0, G_OPTION_ARG_INT, &quality, "JPEG / WebP quality, 1 to 100 (default 95)", "Q" },
     { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only, "Only this transform (repeatable)", "NAME" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse an input with more pixels (default 100000000)", "N" },
     { NULL }
