@@ -84,8 +84,8 @@ pick_interp (const AugurValue *params,
   return (AugurInterpolation) params[interp_index].nick;
 }
 
-/* A w x h image scaled by @scale, each side rounded with @round_fn
- * (Python's int() or round()), at least one pixel, and kept within the
+/* A w x h image scaled by @scale, each side truncated (@truncate, as
+ * Python's int()) or rounded half to even (as round()), at least one pixel, and kept within the
  * output limits (shrunk alike on both axes when it would exceed them). */
 static void
 scaled_size (int      w,
