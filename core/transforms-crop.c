@@ -85,8 +85,9 @@ pick_interp (const AugurValue *params,
 }
 
 /* A w x h image scaled by @scale, each side truncated (@truncate, as
- * Python's int()) or rounded half to even (as round()), at least one pixel, and kept within the
- * output limits (shrunk alike on both axes when it would exceed them). */
+ * Python's int()) or rounded half to even (as round()), at least one
+ * pixel, and kept within the output limits (shrunk alike on both axes when
+ * it would exceed them). */
 static void
 scaled_size (int      w,
              int      h,
