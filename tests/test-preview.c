@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "augur-draw-view.h"
+#include "augur-picture.h"
 #include "augur-preview-pane.h"
 
 /* Runs under Xvfb (GTK_A11Y=test, GSK_RENDERER=cairo). */
@@ -622,6 +623,97 @@ test_all_samples (Fixture       *fixture,
   g_unlink (path);
 }
 
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/* Draw cells shown: mapped pictures with a caption. */
+static guint
+count_cells (GtkWidget *pane)
+{
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+  guint n = 0;
+
+  collect (pane, AUGUR_TYPE_PICTURE, pictures);
+  for (guint i = 0; i < pictures->len; i++)
+    if (augur_picture_get_caption (pictures->pdata[i]) != NULL)
+      n++;
+  return n;
+}
+
+/* In a window: as many cells as draws, each keeping the image's aspect
+ * ratio; the seed entry applies a typed seed and refuses one when locked. */
+static void
+test_widgets (Fixture       *fixture,
+              gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+  GtkWidget *entry;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), fixture->pane);
+  gtk_window_present (GTK_WINDOW (window));
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  augur_preview_pane_set_grid_size (pane, 9);
+  render_and_wait (fixture);
+  settle ();
+  g_assert_cmpuint (count_cells (fixture->pane), ==, 9);
+
+  /* Fitted pictures (the original and the draws) keep the image's aspect
+   * ratio (72 × 48). */
+  collect (fixture->pane, AUGUR_TYPE_PICTURE, pictures);
+  for (guint i = 0; i < pictures->len; i++)
+    {
+      AugurPicture *picture = pictures->pdata[i];
+      double scale = augur_picture_get_scale (picture);
+
+      int w = gtk_widget_get_width (pictures->pdata[i]), h = gtk_widget_get_height (pictures->pdata[i]);
+
+      /* Contained, and touching two sides. */
+      g_assert_cmpfloat (scale, >, 0);
+      g_assert_cmpfloat (72 * scale, <=, w + 0.5);
+      g_assert_cmpfloat (48 * scale, <=, h + 0.5);
+      g_assert_true (ABS (72 * scale - w) < 1 || ABS (48 * scale - h) < 1);
+    }
+
+  augur_preview_pane_set_grid_size (pane, 1);
+  render_and_wait (fixture);
+  settle ();
+  g_assert_cmpuint (count_cells (fixture->pane), ==, 1);
+
+  collect (fixture->pane, GTK_TYPE_ENTRY, entries);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = entries->pdata[0];
+  gtk_editable_set_text (GTK_EDITABLE (entry), "42");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 42);
+  render_and_wait (fixture);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "not a seed");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 42);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "42");
+
+  gtk_widget_activate_action (fixture->pane, "preview.lock-seed", NULL);
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (entry)));
+
+  /* The window must not keep the pane alive for the teardown's check. */
+  g_object_ref (fixture->pane);
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (fixture->pane);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -642,6 +734,7 @@ main (int argc, char **argv)
   ADD ("empty-states", test_empty_states);
   ADD ("unreadable-sample", test_unreadable_sample);
   ADD ("all-samples", test_all_samples);
+  ADD ("widgets", test_widgets);
 #undef ADD
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
 
