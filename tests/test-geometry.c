@@ -913,6 +913,33 @@ test_ssr_zoom (void)
       }
 }
 
+/* The same turn as Rotate, in the same direction (counter-clockwise for a
+ * positive angle), when nothing else moves. */
+static void
+test_ssr_rotation_is_rotate (void)
+{
+  static const double angles[] = { 90, -30, 45 };
+  g_autoptr(AugurNode) ssr = leaf ("ShiftScaleRotate");
+  g_autoptr(AugurNode) rotate = leaf ("Rotate");
+
+  set_range (ssr, "shift_limit_x", 0, 0);
+  set_range (ssr, "shift_limit_y", 0, 0);
+  set_range (ssr, "scale_limit", 0, 0);
+  for (guint a = 0; a < G_N_ELEMENTS (angles); a++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        g_autoptr(AugurImage) src = random_image (17, 12, channel_counts[k], 1700 + k);
+        g_autoptr(AugurImage) a_out = NULL;
+        g_autoptr(AugurImage) b_out = NULL;
+
+        set_range (ssr, "rotate_limit", angles[a], angles[a]);
+        set_range (rotate, "limit", angles[a], angles[a]);
+        a_out = run (ssr, src, 1, NULL);
+        b_out = run (rotate, src, 1, NULL);
+        g_assert_true (augur_image_equal (a_out, b_out));
+      }
+}
+
 /* map_point agrees with the pixels ----------------------------------------- */
 
 typedef struct
@@ -1188,6 +1215,7 @@ main (int   argc,
   g_test_add_func ("/geometry/shift-scale-rotate/zero-is-identity", test_ssr_zero_limits);
   g_test_add_func ("/geometry/shift-scale-rotate/shift-and-scale", test_ssr_shift_and_scale);
   g_test_add_func ("/geometry/shift-scale-rotate/zoom", test_ssr_zoom);
+  g_test_add_func ("/geometry/shift-scale-rotate/rotation-is-rotate", test_ssr_rotation_is_rotate);
   for (guint i = 0; i < G_N_ELEMENTS (map_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/geometry/map-point/%s", map_cases[i].name);
