@@ -597,6 +597,18 @@ upsample_axis (int     n,
     }
 }
 
+/* Between the values at @i0 and @i1 of the rows @a and @b. */
+static inline float
+bilinear (const float *a,
+          const float *b,
+          int          i0,
+          int          i1,
+          float        u,
+          float        v)
+{
+  return (1 - v) * ((1 - u) * a[i0] + u * a[i1]) + v * ((1 - u) * b[i0] + u * b[i1]);
+}
+
 /* Albumentations' field: white noise in each direction, smoothed by a
  * Gaussian of sigma, times alpha; each output pixel reads the input at its
  * own position plus the field. For speed the noise is drawn on cells of
@@ -663,8 +675,8 @@ elastic_build_map (const AugurValue *params,
       for (int x = 0; x < w; x++)
         {
           float u = fx[x];
-          float dx = (1 - v) * ((1 - u) * ax[x0[x]] + u * ax[x1[x]]) + v * ((1 - u) * bx[x0[x]] + u * bx[x1[x]]);
-          float dy = (1 - v) * ((1 - u) * ay[x0[x]] + u * ay[x1[x]]) + v * ((1 - u) * by[x0[x]] + u * by[x1[x]]);
+          float dx = bilinear (ax, bx, x0[x], x1[x], u, v);
+          float dy = bilinear (ay, by, x0[x], x1[x], u, v);
 
           row[2 * x] = (float) (x + 0.5 + alpha * dx);
           row[2 * x + 1] = (float) (y + 0.5 + alpha * dy);
