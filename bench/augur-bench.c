@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-bench"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "augur-image.h"
+#include "augur-pipeline.h"
+#include "augur-recipe.h"
+#include "augur-rng.h"
+
+/*
+ * augur-bench: Augur's side of bench/run.sh.
+ *
+ *   augur-bench ops SAMPLES_DIR [--repeats N]
+ *       per-operation latency: each operation is built from a one-step
+ *       recipe whose ranges are collapsed to one value, sampled once per
+ *       image, and only augur_node_apply() is timed, as a pipeline pays it
+ *   augur-bench preview SAMPLES_DIR RECIPE [--repeats N]
+ *       the preview grid: 9 draws (sample + apply) of RECIPE on a proxy of
+ *       each sample whose longest side is 512 pixels
+ *
+ * Both print JSON lines on standard output for bench/report.py. The
+ * operation names are shared with bench/peers.py.
+ */
+
+typedef struct
+{
+  const char *op;
+  const char *step;  /* one recipe step, JSON */
+} BenchOp;
+
+static const BenchOp bench_ops[] = {
+  { "HorizontalFlip",
+    "{\"type\": \"HorizontalFlip\", \"p\": 1}" },
+  { "Rotate30",
+    "{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [30, 30],"
+    " \"interpolation\": \"linear\", \"border_mode\": \"reflect_101\"}}" },
+  { "Affine",
+    "{\"type\": \"Affine\", \"p\": 1, \"params\": {"
+    "\"scale\": {\"x\": [1.2, 1.2], \"y\": [1.2, 1.2]},"
+    " \"shear\": {\"x\": [10, 10], \"y\": [0, 0]},"
+    " \"interpolation\": \"linear\", \"border_mode\": \"constant\"}}" },
+  { "ResizeLinear",
+    "{\"type\": \"Resize\", \"p\": 1, \"params\": {\"height\": 256, \"width\": 256,"
+    " \"interpolation\": \"linear\"}}" },
+  { "ResizeArea",
+    "{\"type\": \"Resize\", \"p\": 1, \"params\": {\"height\": 256, \"width\": 256,"
+    " \"interpolation\": \"area\"}}" },
+  { "GaussianBlur",
+    "{\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"sigma_limit\": [2, 2],"
+    " \"blur_limit\": [0, 0]}}" },
+  { "BrightnessContrast",
+    "{\"type\": \"RandomBrightnessContrast\", \"p\": 1, \"params\": {"
+    "\"brightness_limit\": [0.1, 0.1], \"contrast_limit\": [0.2, 0.2]}}" },
+  { "HueSaturationValue",
+    "{\"type\": \"HueSaturationValue\", \"p\": 1, \"params\": {"
+    "\"hue_shift_limit\": [10, 10], \"sat_shift_limit\": [20, 20],"
+    " \"val_shift_limit\": [10, 10]}}" },
+  { "ToGray",
+    "{\"type\": \"ToGray\", \"p\": 1, \"params\": {\"num_output_channels\": 1,"
+    " \"method\": \"weighted_average\"}}" },
+  { "GaussNoise",
+    "{\"type\": \"GaussNoise\", \"p\": 1, \"params\": {\"std_range\": [0.1, 0.1],"
+    " \"mean_range\": [0, 0]}}" },
+  { "CoarseDropout",
+    "{\"type\": \"CoarseDropout\", \"p\": 1, \"params\": {\"num_holes_range\": [4, 4],"
+    " \"hole_height_range\": [0.1, 0.1], \"hole_width_range\": [0.1, 0.1]}}" },
+  { "JpegQ50",
+    "{\"type\": \"ImageCompression\", \"p\": 1, \"params\": {"
+    "\"compression_type\": \"jpeg\", \"quality_range\": [50, 50]}}" },
+};
+
+typedef struct
+{
+  char       *key;
+  AugurImage *image;
+} Sample;
+
+static void
+sample_free (gpointer data)
+{
+  Sample *sample = data;
+
+  g_free (sample->key);
+  g_clear_pointer (&sample->image, augur_image_unref);
+  g_free (sample);
+}
+
+static gint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every image of @dir (files other than images are skipped), decoded once
+ * and made RGB, sorted by name. */
+static GPtrArray *
+load_samples (const char  *dir,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (sample_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".png") || g_str_has_suffix (name, ".jpg"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_strings);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+      g_autoptr(AugurImage) image = augur_image_load (path, AUGUR_DEFAULT_MAX_PIXELS, error);
+      Sample *sample;
+
+      if (image == NULL)
+        return NULL;
+      sample = g_new0 (Sample, 1);
+      sample->key = g_strdup (names->pdata[i]);
+      sample->image = augur_image_convert (image, 3);
+      g_ptr_array_add (samples, sample);
+    }
+
+  if (samples->len == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no PNG or JPEG samples", dir);
+      return NULL;
+    }
+
+  return g_steal_pointer (&samples);
+}
+
+static AugurRecipe *
+recipe_for_step (const char  *step,
+                 GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("{\"format\": \"augur-recipe\", \"version\": 1,"
+                                           " \"seed\": 1, \"pipeline\": {\"type\": \"Sequential\","
+                                           " \"steps\": [%s]}}", step);
+
+  return augur_recipe_parse (text, -1, error);
+}
+
+static void
+print_number (GString    *line,
+              const char *name,
+              double      value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (line, ", \"%s\": %s", name,
+                          g_ascii_formatd (buf, sizeof buf, "%.6f", value));
+}
+
+static gboolean
+run_ops (GPtrArray   *samples,
+         int          repeats,
+         const char  *only,
+         GError     **error)
+{
+  guint n_ops = G_N_ELEMENTS (bench_ops);
+  g_autoptr(GPtrArray) recipes = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
+  /* replays[op * n_samples + i]: drawn once, applied every repeat */
+  g_autoptr(GPtrArray) replays = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_replay_free);
+  double mpix = 0;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const Sample *s = samples->pdata[i];
+
+      mpix += (double) s->image->width * s->image->height / 1e6;
+    }
+
+  for (guint op = 0; op < n_ops; op++)
+    {
+      AugurRecipe *recipe = recipe_for_step (bench_ops[op].step, error);
+
+      if (recipe == NULL)
+        {
+          g_prefix_error (error, "%s: ", bench_ops[op].op);
+          return FALSE;
+        }
+      g_ptr_array_add (recipes, recipe);
+
+      for (guint i = 0; i < samples->len; i++)
+        {
+          const Sample *s = samples->pdata[i];
+          AugurShape shape = { s->image->width, s->image->height, s->image->channels };
+          AugurRng rng;
+
+          augur_rng_init (&rng, augur_seed_derive (recipe->seed, s->key, 0));
+          g_ptr_array_add (replays, augur_node_sample (recipe->pipeline, &shape, &rng));
+        }
+    }
+
+  /* One pass unrecorded, to warm caches and the allocator; then the
+   * repeats, each a pass over every image per operation. */
+  for (int rep = -1; rep < repeats; rep++)
+    for (guint op = 0; op < n_ops; op++)
+      {
+        const AugurRecipe *recipe = recipes->pdata[op];
+        g_autoptr(GString) line = NULL;
+        gint64 total = 0;
+
+        if (only != NULL && strcmp (only, bench_ops[op].op) != 0)
+          continue;
+
+        for (guint i = 0; i < samples->len; i++)
+          {
+            const Sample *s = samples->pdata[i];
+            const AugurReplay *replay = replays->pdata[op * samples->len + i];
+            AugurImage *out;
+            gint64 t0, t1;
+
+            t0 = now_ns ();
+            out = augur_node_apply (recipe->pipeline, s->image, replay);
+            t1 = now_ns ();
+            total += t1 - t0;
+            g_assert (out != s->image);
+            augur_image_unref (out);
+          }
+
+        if (rep < 0)
+          continue;
+        line = g_string_new (NULL);
+        g_string_append_printf (line, "{\"suite\": \"ops\", \"lib\": \"augur\", \"op\": \"%s\", \"rep\": %d",
+                                bench_ops[op].op, rep);
+        print_number (line, "ms", total / 1e6);
+        print_number (line, "mpix", mpix);
+        g_string_append (line, "}\n");
+        fputs (line->str, stdout);
+      }
+
+  fflush (stdout);
+  return TRUE;
+}
+
+/* The preview's proxy: the longest side brought down to @max_side, as the
+ * GUI's sample strip makes it. */
+static AugurImage *
+fit_proxy (const AugurImage *image,
+           int               max_side)
+{
+  int side = MAX (image->width, image->height);
+  double s;
+
+  if (side <= max_side)
+    return augur_image_ref ((AugurImage *) image);
+  s = (double) max_side / side;
+  return augur_image_scale (image,
+                            MAX (1, (int) lround (image->width * s)),
+                            MAX (1, (int) lround (image->height * s)));
+}
+
+static gboolean
+run_preview (GPtrArray   *samples,
+             const char  *recipe_path,
+             int          repeats,
+             int          size,
+             int          draws,
+             GError     **error)
+{
+  g_autoptr(AugurRecipe) recipe = augur_recipe_load (recipe_path, error);
+
+  if (recipe == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const Sample *s = samples->pdata[i];
+      g_autoptr(AugurImage) proxy = NULL;
+      gint64 t0 = now_ns (), t_proxy;
+
+      proxy = fit_proxy (s->image, size);
+      t_proxy = now_ns () - t0;
+
+      for (int rep = -1; rep < repeats; rep++)
+        {
+          g_autoptr(GString) line = NULL;
+          gint64 t1, total;
+
+          t1 = now_ns ();
+          for (int k = 0; k < draws; k++)
+            {
+              guint64 seed = augur_seed_derive (recipe->seed, s->key, (guint) k);
+              AugurImage *out = augur_node_run (recipe->pipeline, proxy, seed, NULL);
+
+              augur_image_unref (out);
+            }
+          total = now_ns () - t1;
+
+          if (rep < 0)
+            continue;
+          line = g_string_new (NULL);
+          g_string_append_printf (line, "{\"suite\": \"preview\", \"lib\": \"augur\", \"image\": \"%s\","
+                                  " \"rep\": %d, \"width\": %d, \"height\": %d, \"draws\": %d",
+                                  s->key, rep, proxy->width, proxy->height, draws);
+          print_number (line, "ms", total / 1e6);
+          print_number (line, "proxy_ms", t_proxy / 1e6);
+          g_string_append (line, "}\n");
+          fputs (line->str, stdout);
+        }
+    }
+
+  fflush (stdout);
+  return TRUE;
+}
+
+static void
+list_ops (void)
+{
+  for (guint op = 0; op < G_N_ELEMENTS (bench_ops); op++)
+    printf ("%s\t%s\n", bench_ops[op].op, bench_ops[op].step);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autofree char *only = NULL;
+  int repeats = 5;
+  int size = 512;
+  int draws = 9;
+  const GOptionEntry entries[] = {
+    { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed passes (default 5)", "N" },
+    { "op", 0, 0, G_OPTION_ARG_STRING, &only, "ops: time only this operation", "NAME" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size, "preview: proxy size (default 512)", "PX" },
+    { "draws", 0, 0, G_OPTION_ARG_INT, &draws, "preview: draws per grid (default 9)", "N" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("ops SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list");
+  g_option_context_set_summary (context, "Time Augur's transforms for bench/run.sh.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("augur-bench: %s\n", error->message);
+      return 2;
+    }
+  if (argc >= 2 && strcmp (argv[1], "list") == 0)
+    {
+      list_ops ();
+      return 0;
+    }
+  if (argc < 3 || repeats < 1 || size < 1 || draws < 1
+      || !(strcmp (argv[1], "ops") == 0 || (strcmp (argv[1], "preview") == 0 && argc >= 4)))
+    {
+      g_printerr ("Usage: augur-bench ops SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list\n");
+      return 2;
+    }
+
+  samples = load_samples (argv[2], &error);
+  if (samples == NULL
+      || !(strcmp (argv[1], "ops") == 0
+           ? run_ops (samples, repeats, only, &error)
+           : run_preview (samples, argv[3], repeats, size, draws, &error)))
+    {
+      g_printerr ("augur-bench: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
