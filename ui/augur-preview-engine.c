@@ -40,6 +40,7 @@ struct _AugurPreviewEngine
   GPtrArray          *results;     /* AugurRenderResult or NULL, one per item */
   guint               n_pending;
   guint               finish_idle;
+  GArray             *cached;      /* guint: items answered from the cache, announced from an idle */
 
   GHashTable         *cache;       /* CacheKey → CacheEntry */
   GQueue              lru;         /* CacheEntry, most recent first */
@@ -360,10 +361,12 @@ static gboolean
 finish_cached (gpointer data)
 {
   AugurPreviewEngine *self = data;
+  g_autoptr(GArray) cached = g_steal_pointer (&self->cached);
 
   self->finish_idle = 0;
-  for (guint i = 0; i < self->results->len; i++)
-    g_signal_emit (self, signals[SIGNAL_RESULT], 0, i);
+  self->cached = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < cached->len; i++)
+    g_signal_emit (self, signals[SIGNAL_RESULT], 0, g_array_index (cached, guint, i));
   maybe_finish (self);
   return G_SOURCE_REMOVE;
 }
@@ -508,6 +511,7 @@ augur_preview_engine_cancel (AugurPreviewEngine *self)
     g_cancellable_cancel (self->request->cancellable);
   g_clear_pointer (&self->request, request_unref);
   g_ptr_array_set_size (self->results, 0);
+  g_array_set_size (self->cached, 0);
   self->n_pending = 0;
   g_clear_handle_id (&self->finish_idle, g_source_remove);
 }
@@ -567,6 +571,7 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
       if (cached != NULL)
         {
           g_ptr_array_index (self->results, i) = augur_render_result_ref (cached);
+          g_array_append_val (self->cached, i);
           continue;
         }
 
@@ -580,7 +585,9 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
       push_job (self, job);
     }
 
-  if (self->n_pending == 0)
+  /* Cached draws are announced (and a request of cached draws only is
+   * finished) from an idle, never from within this call. */
+  if (self->cached->len > 0 || self->n_pending == 0)
     self->finish_idle = g_idle_add_full (G_PRIORITY_DEFAULT, finish_cached, self, NULL);
 
   return self->generation;
@@ -681,6 +688,7 @@ augur_preview_engine_finalize (GObject *object)
   AugurPreviewEngine *self = AUGUR_PREVIEW_ENGINE (object);
 
   g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->cached, g_array_unref);
   /* The queue's links live inside the entries the table frees. */
   g_queue_init (&self->lru);
   g_clear_pointer (&self->cache, g_hash_table_unref);
@@ -728,6 +736,7 @@ augur_preview_engine_init (AugurPreviewEngine *self)
   g_assert_no_error (error);
 
   self->results = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_render_result_unref);
+  self->cached = g_array_new (FALSE, FALSE, sizeof (guint));
   self->cache = g_hash_table_new_full (cache_key_hash, cache_key_equal, NULL,
                                        (GDestroyNotify) cache_entry_free);
   g_queue_init (&self->lru);
