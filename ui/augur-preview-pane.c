@@ -92,8 +92,6 @@ struct _AugurPreviewPane
   guint               open_draw;      /* the draw the draw view shows */
 
   GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
-  AugurImage         *original_image; /* what original_texture shows */
-  GdkTexture         *original_texture;
 
   GCancellable       *aux_cancellable;
   guint               aux_serial;
@@ -620,14 +618,9 @@ update_original (AugurPreviewPane *self,
   AugurImage *proxy = augur_sample_get_proxy (sample);
   g_autofree char *caption = NULL;
 
-  if (proxy != self->original_image)
-    {
-      g_clear_object (&self->original_texture);
-      g_clear_pointer (&self->original_image, augur_image_unref);
-      self->original_image = augur_image_ref (proxy);
-      self->original_texture = augur_texture_new_for_image (proxy);
-    }
-  augur_picture_set_texture (AUGUR_PICTURE (self->original_picture), self->original_texture);
+  /* Made on the loader's worker, with the proxy. */
+  augur_picture_set_texture (AUGUR_PICTURE (self->original_picture),
+                             proxy ? augur_sample_get_proxy_texture (sample) : NULL);
   caption = g_strdup_printf ("%s · %d × %d", augur_sample_get_name (sample),
                              augur_sample_get_width (sample), augur_sample_get_height (sample));
   gtk_label_set_text (GTK_LABEL (self->original_caption), caption);
@@ -1277,8 +1270,6 @@ augur_preview_pane_dispose (GObject *object)
   g_clear_pointer (&self->draw_samples, g_ptr_array_unref);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->frames, g_ptr_array_unref);
-  g_clear_object (&self->original_texture);
-  g_clear_pointer (&self->original_image, augur_image_unref);
 
   G_OBJECT_CLASS (augur_preview_pane_parent_class)->dispose (object);
 }

@@ -14,6 +14,7 @@ struct _AugurSample
   GFile       *file;
   char        *name;
   AugurImage  *proxy;
+  GdkTexture  *proxy_texture;
   GdkTexture  *thumbnail;
   char        *error;
   int          max_side;
@@ -100,6 +101,7 @@ typedef struct
 typedef struct
 {
   AugurImage *proxy;
+  GdkTexture *proxy_texture;
   GdkTexture *thumbnail;
   int         width;
   int         height;
@@ -116,6 +118,7 @@ static void
 load_result_free (LoadResult *result)
 {
   g_clear_pointer (&result->proxy, augur_image_unref);
+  g_clear_object (&result->proxy_texture);
   g_clear_object (&result->thumbnail);
   g_free (result);
 }
@@ -146,6 +149,7 @@ load_thread (GTask        *task,
   result->width = image->width;
   result->height = image->height;
   result->proxy = augur_image_fit (image, request->max_side);
+  result->proxy_texture = augur_texture_new_for_image (result->proxy);
   small = augur_image_fit (result->proxy, AUGUR_SAMPLE_THUMBNAIL_SIDE);
   result->thumbnail = augur_texture_new_for_image (small);
 
@@ -189,8 +193,10 @@ load_done (GObject      *object,
   if (serial == self->load_serial)
     {
       g_clear_pointer (&self->proxy, augur_image_unref);
+      g_clear_object (&self->proxy_texture);
       g_clear_object (&self->thumbnail);
       self->proxy = g_steal_pointer (&result->proxy);
+      self->proxy_texture = g_steal_pointer (&result->proxy_texture);
       self->thumbnail = g_steal_pointer (&result->thumbnail);
       self->max_side = request->max_side;
       self->width = result->width;
@@ -291,6 +297,14 @@ augur_sample_get_proxy (AugurSample *self)
   return self->proxy;
 }
 
+/* Returns: (transfer none) (nullable): the proxy as a texture, made on the worker */
+GdkTexture *
+augur_sample_get_proxy_texture (AugurSample *self)
+{
+  g_return_val_if_fail (AUGUR_IS_SAMPLE (self), NULL);
+  return self->proxy_texture;
+}
+
 GdkTexture *
 augur_sample_get_thumbnail (AugurSample *self)
 {
@@ -361,6 +375,7 @@ augur_sample_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->proxy, augur_image_unref);
+  g_clear_object (&self->proxy_texture);
   g_clear_object (&self->thumbnail);
   g_clear_pointer (&self->error, g_free);
 

@@ -26,6 +26,7 @@ gboolean     augur_sample_load_finish    (AugurSample         *self,
                                           GError             **error);
 AugurImage  *augur_sample_get_proxy      (AugurSample         *self);
 GdkTexture  *augur_sample_get_thumbnail  (AugurSample         *self);
+GdkTexture  *augur_sample_get_proxy_texture (AugurSample      *self);
 gboolean     augur_sample_get_loaded     (AugurSample         *self);
 gboolean     augur_sample_is_loading     (AugurSample         *self);
 const char  *augur_sample_get_error      (AugurSample         *self);
