@@ -142,7 +142,8 @@ check_pair (const AugurParamSpec  *spec,
 {
   if (!check_number (name, v[0], lo, hi, error) || !check_number (name, v[1], lo, hi, error))
     return FALSE;
-  if (v[0] > v[1] && !(spec->flags & AUGUR_PARAM_ALLOW_REVERSED))
+  /* A size is [height, width], not a range: either may be the larger. */
+  if (v[0] > v[1] && spec->type != AUGUR_PARAM_SIZE && !(spec->flags & AUGUR_PARAM_ALLOW_REVERSED))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
                    "%s: range is reversed ([%g, %g]): the first value must not exceed the second",

@@ -661,6 +661,7 @@ static const ParamCase param_cases[] = {
   { "xy-extra-z", P_XY, "{\"x\": [1, 2], \"y\": [1, 2], \"z\": [1, 2]}", "exactly the members" },
   { "xy-string", P_XY, "\"wide\"", "scale: expected {\"x\": [lo, hi]" },
   { "size", P_SIZE, "[480, 640]", NULL, { 480, 640 }, 2 },
+  { "size-portrait", P_SIZE, "[640, 480]", NULL, { 640, 480 }, 2 },
   { "size-fraction", P_SIZE, "[480, 640.5]", "size[1]: expected an integer, got 640.5" },
   { "size-zero", P_SIZE, "[0, 640]", "size: 0 is out of range [1, 8192]" },
   { "enum", P_ENUM, "\"area\"", NULL },
