@@ -746,6 +746,14 @@ test_autosave_other_window (Fixture       *fixture,
   destroy_and_check_finalized (other);
   g_assert_true (g_file_test (autosave, G_FILE_TEST_IS_REGULAR));
 
+  /* a window opened beside it does not offer it as a crash's leftover */
+  other = g_object_ref (augur_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (other));
+  augur_window_check_autosave (other);
+  g_assert_null (find_dialog (GTK_WINDOW (other), "Restore Unsaved Recipe?"));
+  gtk_window_close (GTK_WINDOW (other));
+  destroy_and_check_finalized (other);
+
   /* the owner discarding its changes removes it */
   gtk_window_close (GTK_WINDOW (fixture->window));
   adw_message_dialog_response (find_dialog (GTK_WINDOW (fixture->window), "Save Changes?"),

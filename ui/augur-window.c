@@ -392,6 +392,9 @@ augur_window_check_autosave (AugurWindow *self)
 
   g_return_if_fail (AUGUR_IS_WINDOW (self));
 
+  /* Another open window of this instance wrote it: not a crash. */
+  if (autosave_owner != NULL && autosave_owner != self)
+    return;
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return;
 
