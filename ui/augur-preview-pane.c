@@ -421,7 +421,14 @@ aux_thread (GTask        *task,
           if (g_cancellable_is_cancelled (cancellable))
             break;
           image = augur_extreme_render (e, request->proxy, NULL);
-          frame = frame_new (image, e->label, augur_extreme_end_name (e->end));
+          {
+            /* The heading names the range; each frame its value and end. */
+            const char *eq = strstr (e->label, " = ");
+            g_autofree char *end = g_strdup_printf ("%s end", augur_extreme_end_name (e->end));
+
+            frame = frame_new (image, eq ? eq + 3 : e->label,
+                               e->end == AUGUR_EXTREME_MIDDLE ? "middle" : end);
+          }
           {
             g_autofree char *name = g_strdup (e->param);
             char *dot = strchr (name, '.');
