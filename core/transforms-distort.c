@@ -32,20 +32,72 @@ point_inside (double x,
   return x >= 0 && y >= 0 && x < w && y < h;
 }
 
-static AugurImage *
-warp_map_with (const AugurImage *src,
-               int               out_w,
-               int               out_h,
-               const float      *map,
-               const AugurValue *interp,
-               const AugurValue *border,
-               const AugurValue *fill_value)
+/*
+ * A map plan: what a transform needs to compute any rows of its map (the
+ * input point each output pixel centre reads). Warps run in strips of rows,
+ * so that the map of a large image never exists whole; map_point asks for
+ * the whole map of the input size and inverts it.
+ */
+typedef struct _MapPlan MapPlan;
+
+struct _MapPlan
 {
+  /* rows y0 .. y0 + n - 1 into @map, 2 floats per pixel, width floats a row */
+  void (*rows) (const MapPlan *plan,
+                int            y0,
+                int            n,
+                float         *map);
+  int    width;
+  int    height;
+};
+
+/* About 2 MB of map per strip. */
+#define STRIP_PIXELS (1 << 18)
+
+static float *
+plan_full_map (const MapPlan *plan)
+{
+  float *map = g_new (float, 2 * (gsize) plan->width * plan->height);
+
+  plan->rows (plan, 0, plan->height, map);
+  return map;
+}
+
+static AugurImage *
+warp_plan (const AugurImage *src,
+           const MapPlan    *plan,
+           const AugurValue *interp,
+           const AugurValue *border,
+           const AugurValue *fill_value)
+{
+  int w = plan->width, h = plan->height, strip = MAX (1, STRIP_PIXELS / w);
+  AugurInterpolation interpolation = (AugurInterpolation) interp->nick;
+  AugurBorder border_mode = (AugurBorder) border->nick;
+  g_autofree float *map = NULL;
+  AugurImage *out;
   AugurFill fill;
 
   augur_fill_from_value (fill_value, src->channels, &fill);
-  return augur_warp_map (src, out_w, out_h, map, (AugurInterpolation) interp->nick,
-                         (AugurBorder) border->nick, &fill);
+  if (strip >= h)
+    {
+      map = plan_full_map (plan);
+      return augur_warp_map (src, w, h, map, interpolation, border_mode, &fill);
+    }
+
+  out = augur_image_new (w, h, src->channels);
+  map = g_new (float, 2 * (gsize) w * strip);
+  for (int y0 = 0; y0 < h; y0 += strip)
+    {
+      int n = MIN (strip, h - y0);
+      g_autoptr(AugurImage) part = NULL;
+
+      plan->rows (plan, y0, n, map);
+      part = augur_warp_map (src, w, n, map, interpolation, border_mode, &fill);
+      for (int r = 0; r < n; r++)
+        memcpy (augur_image_row (out, y0 + r), augur_image_row (part, r),
+                (gsize) w * src->channels);
+    }
+  return out;
 }
 
 /* Solves the n x n system held with its @nrhs right-hand sides in @a
@@ -394,26 +446,24 @@ perspective_output_shape (const AugurValue *params,
   perspective_geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
 }
 
-static AugurImage *
-perspective_apply (const AugurImage *src,
-                   const AugurValue *params,
-                   const AugurDrawn *drawn)
+typedef struct
 {
-  g_autofree float *map = NULL;
-  double m[9], inv[9];
-  int w, h;
+  MapPlan base;
+  double  inv[9];   /* output to input */
+} PerspectivePlan;
 
-  perspective_geometry (params, drawn, src->width, src->height, m, &w, &h);
-  if (!homography_invert (m, inv))
-    {
-      memset (inv, 0, sizeof inv);
-      inv[0] = inv[4] = inv[8] = 1;
-    }
+static void
+perspective_rows (const MapPlan *plan,
+                  int            y0,
+                  int            n,
+                  float         *map)
+{
+  const double *inv = ((const PerspectivePlan *) plan)->inv;
+  int w = plan->width;
 
-  map = g_new (float, 2 * (gsize) w * h);
-  for (int y = 0; y < h; y++)
+  for (int y = y0; y < y0 + n; y++)
     {
-      float *row = map + 2 * (gsize) y * w;
+      float *row = map + 2 * (gsize) (y - y0) * w;
       double cy = y + 0.5;
       double bx = inv[1] * cy + inv[2], by = inv[4] * cy + inv[5], bz = inv[7] * cy + inv[8];
 
@@ -434,8 +484,25 @@ perspective_apply (const AugurImage *src,
             }
         }
     }
+}
 
-  return warp_map_with (src, w, h, map, &params[PSP_INTERP], &params[PSP_BORDER], &params[PSP_FILL]);
+static AugurImage *
+perspective_apply (const AugurImage *src,
+                   const AugurValue *params,
+                   const AugurDrawn *drawn)
+{
+  PerspectivePlan plan = { { perspective_rows, 0, 0 }, { 0 } };
+  double m[9];
+
+  perspective_geometry (params, drawn, src->width, src->height, m,
+                        &plan.base.width, &plan.base.height);
+  if (!homography_invert (m, plan.inv))
+    {
+      memset (plan.inv, 0, sizeof plan.inv);
+      plan.inv[0] = plan.inv[4] = plan.inv[8] = 1;
+    }
+
+  return warp_plan (src, &plan.base, &params[PSP_INTERP], &params[PSP_BORDER], &params[PSP_FILL]);
 }
 
 static gboolean
@@ -609,31 +676,33 @@ bilinear (const float *a,
   return (1 - v) * ((1 - u) * a[i0] + u * a[i1]) + v * ((1 - u) * b[i0] + u * b[i1]);
 }
 
+typedef struct
+{
+  MapPlan base;
+  double  alpha;
+  int     cw;            /* width of the cell grid */
+  float  *nx, *ny;       /* the smoothed fields on the cells */
+  int    *x0, *x1, *y0, *y1;
+  float  *fx, *fy;       /* bilinear weights of each column and row */
+} ElasticPlan;
+
 /* Albumentations' field: white noise in each direction, smoothed by a
  * Gaussian of sigma, times alpha; each output pixel reads the input at its
  * own position plus the field. For speed the noise is drawn on cells of
  * f x f pixels, f ~ sigma / 2, with its deviation divided by f (so that the
  * smoothed field has the same strength) and smoothed there with sigma / f,
  * then interpolated back; the smoothed field hardly varies within a cell. */
-static float *
-elastic_build_map (const AugurValue *params,
+static void
+elastic_plan_init (ElasticPlan      *plan,
+                   const AugurValue *params,
                    const AugurDrawn *drawn,
                    int               w,
                    int               h)
 {
-  double alpha = params[ELA_ALPHA].v[0], sigma = MAX (params[ELA_SIGMA].v[0], 1);
+  double sigma = MAX (params[ELA_SIGMA].v[0], 1);
   gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
   gboolean same = AUGUR_PARAM_BOOL_VALUE (params, ELA_SAME_DXDY);
   gboolean uniform = params[ELA_NOISE].nick == 1;
-  float *map = g_new (float, 2 * (gsize) w * h);
-  g_autofree float *nx = NULL;
-  g_autofree float *ny = NULL;
-  g_autofree int *x0 = g_new (int, w);
-  g_autofree int *x1 = g_new (int, w);
-  g_autofree int *y0 = g_new (int, h);
-  g_autofree int *y1 = g_new (int, h);
-  g_autofree float *fx = g_new (float, w);
-  g_autofree float *fy = g_new (float, h);
   int f, cw, ch, radius;
   double s;
   AugurRng rng;
@@ -650,39 +719,74 @@ elastic_build_map (const AugurValue *params,
   ch = (h + f - 1) / f;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
-  nx = g_new (float, (gsize) cw * ch);
-  ny = g_new (float, (gsize) cw * ch);
+  plan->nx = g_new (float, (gsize) cw * ch);
+  plan->ny = g_new (float, (gsize) cw * ch);
   for (int pass = 0; pass < (same ? 1 : 2); pass++)
     {
-      float *field = pass == 0 ? nx : ny;
+      float *field = pass == 0 ? plan->nx : plan->ny;
 
       for (gsize i = 0; i < (gsize) cw * ch; i++)
         field[i] = (float) ((uniform ? augur_rng_range (&rng, -1, 1) : augur_rng_normal (&rng)) / f);
       gaussian_blur_field (field, cw, ch, s, radius);
     }
   if (same)
-    memcpy (ny, nx, (gsize) cw * ch * sizeof *ny);
+    memcpy (plan->ny, plan->nx, (gsize) cw * ch * sizeof *plan->ny);
 
-  upsample_axis (w, cw, f, x0, x1, fx);
-  upsample_axis (h, ch, f, y0, y1, fy);
-  for (int y = 0; y < h; y++)
+  plan->x0 = g_new (int, w);
+  plan->x1 = g_new (int, w);
+  plan->fx = g_new (float, w);
+  plan->y0 = g_new (int, h);
+  plan->y1 = g_new (int, h);
+  plan->fy = g_new (float, h);
+  upsample_axis (w, cw, f, plan->x0, plan->x1, plan->fx);
+  upsample_axis (h, ch, f, plan->y0, plan->y1, plan->fy);
+  plan->cw = cw;
+  plan->alpha = params[ELA_ALPHA].v[0];
+  plan->base.width = w;
+  plan->base.height = h;
+}
+
+static void
+elastic_plan_clear (ElasticPlan *plan)
+{
+  g_free (plan->nx);
+  g_free (plan->ny);
+  g_free (plan->x0);
+  g_free (plan->x1);
+  g_free (plan->fx);
+  g_free (plan->y0);
+  g_free (plan->y1);
+  g_free (plan->fy);
+}
+
+static void
+elastic_rows (const MapPlan *base,
+              int            y0,
+              int            n,
+              float         *map)
+{
+  const ElasticPlan *plan = (const ElasticPlan *) base;
+  const int *x0 = plan->x0, *x1 = plan->x1;
+  const float *fx = plan->fx;
+  int w = base->width, cw = plan->cw;
+  double alpha = plan->alpha;
+
+  for (int y = y0; y < y0 + n; y++)
     {
-      const float *ax = nx + (gsize) y0[y] * cw, *bx = nx + (gsize) y1[y] * cw;
-      const float *ay = ny + (gsize) y0[y] * cw, *by = ny + (gsize) y1[y] * cw;
-      float *row = map + 2 * (gsize) y * w;
-      float v = fy[y];
+      const float *ax = plan->nx + (gsize) plan->y0[y] * cw, *bx = plan->nx + (gsize) plan->y1[y] * cw;
+      const float *ay = plan->ny + (gsize) plan->y0[y] * cw, *by = plan->ny + (gsize) plan->y1[y] * cw;
+      float *row = map + 2 * (gsize) (y - y0) * w;
+      float v = plan->fy[y];
 
       for (int x = 0; x < w; x++)
         {
-          float u = fx[x];
-          float dx = bilinear (ax, bx, x0[x], x1[x], u, v);
-          float dy = bilinear (ay, by, x0[x], x1[x], u, v);
+          float dx = bilinear (ax, bx, x0[x], x1[x], fx[x], v);
+          float dy = bilinear (ay, by, x0[x], x1[x], fx[x], v);
 
           row[2 * x] = (float) (x + 0.5 + alpha * dx);
           row[2 * x + 1] = (float) (y + 0.5 + alpha * dy);
         }
     }
-  return map;
 }
 
 static AugurImage *
@@ -690,10 +794,13 @@ elastic_apply (const AugurImage *src,
                const AugurValue *params,
                const AugurDrawn *drawn)
 {
-  g_autofree float *map = elastic_build_map (params, drawn, src->width, src->height);
+  ElasticPlan plan = { { elastic_rows, 0, 0 }, 0 };
+  AugurImage *out;
 
-  return warp_map_with (src, src->width, src->height, map,
-                        &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
+  elastic_plan_init (&plan, params, drawn, src->width, src->height);
+  out = warp_plan (src, &plan.base, &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
+  elastic_plan_clear (&plan);
+  return out;
 }
 
 static gboolean
@@ -703,8 +810,12 @@ elastic_map (const AugurValue *params,
              double           *x,
              double           *y)
 {
-  g_autofree float *map = elastic_build_map (params, drawn, in->width, in->height);
+  ElasticPlan plan = { { elastic_rows, 0, 0 }, 0 };
+  g_autofree float *map = NULL;
 
+  elastic_plan_init (&plan, params, drawn, in->width, in->height);
+  map = plan_full_map (&plan.base);
+  elastic_plan_clear (&plan);
   return invert_map (map, in->width, in->height, x, y);
 }
 
@@ -751,28 +862,34 @@ optical_sample (const AugurValue *params,
  * camera, as cv2.initUndistortRectifyMap with fx = width, fy = height,
  * k1 = k2 = k: 1 + k r^2 + k r^4, r^2 = (dx / w)^2 + (dy / h)^2;
  * fisheye: 1 + k r^2 / R^2, R the distance from the centre to a corner. */
-static float *
-optical_build_map (const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   int               w,
-                   int               h)
+typedef struct
 {
-  float *map = g_new (float, 2 * (gsize) w * h);
-  double k = CLAMP (augur_drawn_get (drawn, "k"), -1, 1);
-  gboolean fisheye = params[OPT_MODE].nick == 1;
-  double cx = w / 2.0, cy = h / 2.0;
+  MapPlan  base;
+  double   k;
+  gboolean fisheye;
+} OpticalPlan;
+
+static void
+optical_rows (const MapPlan *base,
+              int            y0,
+              int            n,
+              float         *map)
+{
+  const OpticalPlan *plan = (const OpticalPlan *) base;
+  int w = base->width, h = base->height;
+  double k = plan->k, cx = w / 2.0, cy = h / 2.0;
   double corner2 = cx * cx + cy * cy;
 
-  for (int y = 0; y < h; y++)
+  for (int y = y0; y < y0 + n; y++)
     {
-      float *row = map + 2 * (gsize) y * w;
+      float *row = map + 2 * (gsize) (y - y0) * w;
       double dy = y + 0.5 - cy;
 
       for (int x = 0; x < w; x++)
         {
           double dx = x + 0.5 - cx, f;
 
-          if (fisheye)
+          if (plan->fisheye)
             f = 1 + k * (dx * dx + dy * dy) / corner2;
           else
             {
@@ -784,7 +901,20 @@ optical_build_map (const AugurValue *params,
           row[2 * x + 1] = (float) (cy + dy * f);
         }
     }
-  return map;
+}
+
+static void
+optical_plan_init (OpticalPlan      *plan,
+                   const AugurValue *params,
+                   const AugurDrawn *drawn,
+                   int               w,
+                   int               h)
+{
+  plan->base.rows = optical_rows;
+  plan->base.width = w;
+  plan->base.height = h;
+  plan->k = CLAMP (augur_drawn_get (drawn, "k"), -1, 1);
+  plan->fisheye = params[OPT_MODE].nick == 1;
 }
 
 static AugurImage *
@@ -792,10 +922,10 @@ optical_apply (const AugurImage *src,
                const AugurValue *params,
                const AugurDrawn *drawn)
 {
-  g_autofree float *map = optical_build_map (params, drawn, src->width, src->height);
+  OpticalPlan plan;
 
-  return warp_map_with (src, src->width, src->height, map,
-                        &params[OPT_INTERP], &params[OPT_BORDER], &params[OPT_FILL]);
+  optical_plan_init (&plan, params, drawn, src->width, src->height);
+  return warp_plan (src, &plan.base, &params[OPT_INTERP], &params[OPT_BORDER], &params[OPT_FILL]);
 }
 
 static gboolean
@@ -805,8 +935,11 @@ optical_map (const AugurValue *params,
              double           *x,
              double           *y)
 {
-  g_autofree float *map = optical_build_map (params, drawn, in->width, in->height);
+  g_autofree float *map = NULL;
+  OpticalPlan plan;
 
+  optical_plan_init (&plan, params, drawn, in->width, in->height);
+  map = plan_full_map (&plan.base);
   return invert_map (map, in->width, in->height, x, y);
 }
 
@@ -911,37 +1044,64 @@ grid_axis (const double *steps,
     }
 }
 
-static float *
-grid_build_map (const AugurValue *params,
+/* The map is separable: one input x per output column, one input y per
+ * output row. */
+typedef struct
+{
+  MapPlan base;
+  float  *xx;
+  float  *yy;
+} GridPlan;
+
+static void
+grid_rows (const MapPlan *base,
+           int            y0,
+           int            n,
+           float         *map)
+{
+  const GridPlan *plan = (const GridPlan *) base;
+  int w = base->width;
+
+  for (int y = y0; y < y0 + n; y++)
+    {
+      float *row = map + 2 * (gsize) (y - y0) * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          row[2 * x] = plan->xx[x];
+          row[2 * x + 1] = plan->yy[y];
+        }
+    }
+}
+
+static void
+grid_plan_init (GridPlan         *plan,
+                const AugurValue *params,
                 const AugurDrawn *drawn,
                 int               w,
                 int               h)
 {
-  float *map = g_new (float, 2 * (gsize) w * h);
-  int num_steps = (int) params[GRID_NUM_STEPS].v[0];
+  int num_steps = CLAMP ((int) params[GRID_NUM_STEPS].v[0], 1, GRID_MAX_STEPS);
   gboolean normalized = AUGUR_PARAM_BOOL_VALUE (params, GRID_NORMALIZED);
   const double *sx, *sy;
   guint nx, ny;
 
-  num_steps = CLAMP (num_steps, 1, GRID_MAX_STEPS);
   sx = augur_drawn_get_list (drawn, "steps_x", &nx);
   sy = augur_drawn_get_list (drawn, "steps_y", &ny);
+  plan->base.rows = grid_rows;
+  plan->base.width = w;
+  plan->base.height = h;
+  plan->xx = g_new (float, w);
+  plan->yy = g_new (float, h);
+  grid_axis (sx, nx, num_steps, w, normalized, plan->xx, 1);
+  grid_axis (sy, ny, num_steps, h, normalized, plan->yy, 1);
+}
 
-  /* the first row and column, then copies: the map is separable */
-  grid_axis (sx, nx, num_steps, w, normalized, map, 2);
-  grid_axis (sy, ny, num_steps, h, normalized, map + 1, 2 * w);
-  for (int y = 0; y < h; y++)
-    {
-      float *row = map + 2 * (gsize) y * w;
-      float yy = row[1];
-
-      for (int x = 0; x < w; x++)
-        {
-          row[2 * x] = map[2 * x];
-          row[2 * x + 1] = yy;
-        }
-    }
-  return map;
+static void
+grid_plan_clear (GridPlan *plan)
+{
+  g_free (plan->xx);
+  g_free (plan->yy);
 }
 
 static AugurImage *
@@ -949,10 +1109,13 @@ grid_apply (const AugurImage *src,
             const AugurValue *params,
             const AugurDrawn *drawn)
 {
-  g_autofree float *map = grid_build_map (params, drawn, src->width, src->height);
+  GridPlan plan;
+  AugurImage *out;
 
-  return warp_map_with (src, src->width, src->height, map,
-                        &params[GRID_INTERP], &params[GRID_BORDER], &params[GRID_FILL]);
+  grid_plan_init (&plan, params, drawn, src->width, src->height);
+  out = warp_plan (src, &plan.base, &params[GRID_INTERP], &params[GRID_BORDER], &params[GRID_FILL]);
+  grid_plan_clear (&plan);
+  return out;
 }
 
 static gboolean
@@ -962,8 +1125,12 @@ grid_map (const AugurValue *params,
           double           *x,
           double           *y)
 {
-  g_autofree float *map = grid_build_map (params, drawn, in->width, in->height);
+  g_autofree float *map = NULL;
+  GridPlan plan;
 
+  grid_plan_init (&plan, params, drawn, in->width, in->height);
+  map = plan_full_map (&plan.base);
+  grid_plan_clear (&plan);
   return invert_map (map, in->width, in->height, x, y);
 }
 
@@ -1071,47 +1238,35 @@ cell_axis (int     n,
  * input at its own place moved by the drawn offsets; each grid cell is cut
  * into two triangles along a diagonal, and inside a triangle the map is
  * the affine map of its three corners. */
-static float *
-pwa_build_map (const AugurValue *params,
-               const AugurDrawn *drawn,
-               int               w,
-               int               h)
+typedef struct
 {
-  float *map = g_new (float, 2 * (gsize) w * h);
-  int rows = CLAMP ((int) augur_drawn_get (drawn, "nb_rows"), 2, PWA_MAX_POINTS);
-  int cols = CLAMP ((int) augur_drawn_get (drawn, "nb_cols"), 2, PWA_MAX_POINTS);
-  g_autofree double *px = g_new (double, rows * cols);
-  g_autofree double *py = g_new (double, rows * cols);
-  g_autofree int *ci = g_new (int, w);
-  g_autofree int *ri = g_new (int, h);
-  g_autofree double *cs = g_new (double, w);
-  g_autofree double *rt = g_new (double, h);
-  const double *dx, *dy;
-  guint ndx, ndy;
+  MapPlan base;
+  int     cols;
+  double *px, *py;   /* where each grid point reads the input */
+  int    *ci, *ri;   /* the cell of each column and row */
+  double *cs, *rt;   /* the place inside it */
+} PwaPlan;
 
-  dx = augur_drawn_get_list (drawn, "dx", &ndx);
-  dy = augur_drawn_get_list (drawn, "dy", &ndy);
-  for (int r = 0; r < rows; r++)
-    for (int c = 0; c < cols; c++)
-      {
-        int i = r * cols + c;
+static void
+pwa_rows (const MapPlan *base,
+          int            y0,
+          int            n,
+          float         *map)
+{
+  const PwaPlan *plan = (const PwaPlan *) base;
+  const double *px = plan->px, *py = plan->py;
+  int w = base->width, cols = plan->cols;
 
-        px[i] = (double) c * w / (cols - 1) + (i < (int) ndx ? dx[i] : 0) * w;
-        py[i] = (double) r * h / (rows - 1) + (i < (int) ndy ? dy[i] : 0) * h;
-      }
-
-  cell_axis (w, cols - 1, ci, cs);
-  cell_axis (h, rows - 1, ri, rt);
-  for (int y = 0; y < h; y++)
+  for (int y = y0; y < y0 + n; y++)
     {
-      float *row = map + 2 * (gsize) y * w;
-      int r = ri[y];
-      double t = rt[y];
+      float *row = map + 2 * (gsize) (y - y0) * w;
+      int r = plan->ri[y];
+      double t = plan->rt[y];
 
       for (int x = 0; x < w; x++)
         {
-          int i00 = r * cols + ci[x], i10 = i00 + 1, i01 = i00 + cols, i11 = i01 + 1;
-          double s = cs[x], mx, my;
+          int i00 = r * cols + plan->ci[x], i10 = i00 + 1, i01 = i00 + cols, i11 = i01 + 1;
+          double s = plan->cs[x], mx, my;
 
           if (s + t <= 1)
             {
@@ -1127,7 +1282,54 @@ pwa_build_map (const AugurValue *params,
           row[2 * x + 1] = (float) my;
         }
     }
-  return map;
+}
+
+static void
+pwa_plan_init (PwaPlan          *plan,
+               const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               w,
+               int               h)
+{
+  int rows = CLAMP ((int) augur_drawn_get (drawn, "nb_rows"), 2, PWA_MAX_POINTS);
+  int cols = CLAMP ((int) augur_drawn_get (drawn, "nb_cols"), 2, PWA_MAX_POINTS);
+  const double *dx, *dy;
+  guint ndx, ndy;
+
+  plan->base.rows = pwa_rows;
+  plan->base.width = w;
+  plan->base.height = h;
+  plan->cols = cols;
+  plan->px = g_new (double, rows * cols);
+  plan->py = g_new (double, rows * cols);
+  dx = augur_drawn_get_list (drawn, "dx", &ndx);
+  dy = augur_drawn_get_list (drawn, "dy", &ndy);
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++)
+      {
+        int i = r * cols + c;
+
+        plan->px[i] = (double) c * w / (cols - 1) + (i < (int) ndx ? dx[i] : 0) * w;
+        plan->py[i] = (double) r * h / (rows - 1) + (i < (int) ndy ? dy[i] : 0) * h;
+      }
+
+  plan->ci = g_new (int, w);
+  plan->cs = g_new (double, w);
+  plan->ri = g_new (int, h);
+  plan->rt = g_new (double, h);
+  cell_axis (w, cols - 1, plan->ci, plan->cs);
+  cell_axis (h, rows - 1, plan->ri, plan->rt);
+}
+
+static void
+pwa_plan_clear (PwaPlan *plan)
+{
+  g_free (plan->px);
+  g_free (plan->py);
+  g_free (plan->ci);
+  g_free (plan->cs);
+  g_free (plan->ri);
+  g_free (plan->rt);
 }
 
 static AugurImage *
@@ -1135,10 +1337,13 @@ pwa_apply (const AugurImage *src,
            const AugurValue *params,
            const AugurDrawn *drawn)
 {
-  g_autofree float *map = pwa_build_map (params, drawn, src->width, src->height);
+  PwaPlan plan;
+  AugurImage *out;
 
-  return warp_map_with (src, src->width, src->height, map,
-                        &params[PWA_INTERP], &params[PWA_BORDER], &params[PWA_FILL]);
+  pwa_plan_init (&plan, params, drawn, src->width, src->height);
+  out = warp_plan (src, &plan.base, &params[PWA_INTERP], &params[PWA_BORDER], &params[PWA_FILL]);
+  pwa_plan_clear (&plan);
+  return out;
 }
 
 static gboolean
@@ -1148,8 +1353,12 @@ pwa_map (const AugurValue *params,
          double           *x,
          double           *y)
 {
-  g_autofree float *map = pwa_build_map (params, drawn, in->width, in->height);
+  g_autofree float *map = NULL;
+  PwaPlan plan;
 
+  pwa_plan_init (&plan, params, drawn, in->width, in->height);
+  map = plan_full_map (&plan.base);
+  pwa_plan_clear (&plan);
   return invert_map (map, in->width, in->height, x, y);
 }
 
@@ -1211,25 +1420,65 @@ tps_kernel (double r2)
   return r2 > 0 ? 0.5 * r2 * log (r2) : 0;
 }
 
+typedef struct
+{
+  MapPlan base;
+  float  *nodes;   /* the map at every step-th pixel, and one node beyond */
+  int     kw;      /* nodes per row */
+  int     step;
+} TpsPlan;
+
+static void
+tps_rows (const MapPlan *base,
+          int            y0,
+          int            n,
+          float         *map)
+{
+  const TpsPlan *plan = (const TpsPlan *) base;
+  int w = base->width, kw = plan->kw, step = plan->step;
+
+  for (int y = y0; y < y0 + n; y++)
+    {
+      int j = y / step;
+      float t = (float) (y - j * step) / step;
+      const float *n0 = plan->nodes + 2 * (gsize) j * kw, *n1 = n0 + 2 * (gsize) kw;
+      float *row = map + 2 * (gsize) (y - y0) * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          int i = x / step;
+          float s = (float) (x - i * step) / step;
+
+          for (int c = 0; c < 2; c++)
+            {
+              float top = step == 1 ? n0[2 * i + c] : (1 - s) * n0[2 * i + c] + s * n0[2 * i + 2 + c];
+              float bottom = step == 1 ? top : (1 - s) * n1[2 * i + c] + s * n1[2 * i + 2 + c];
+
+              row[2 * x + c] = step == 1 ? top : (1 - t) * top + t * bottom;
+            }
+        }
+    }
+}
+
 /* The thin-plate spline through the control points (an n x n grid over the
  * unit square, in coordinates relative to the width and height) that sends
  * each to its moved place: each output point reads the input where the
  * spline sends it. The spline is evaluated on a lattice of nodes @step
  * pixels apart (every pixel on small images) and interpolated linearly
  * between them: it is smooth at that scale, and affine parts stay exact. */
-static float *
-tps_build_map (const AugurValue *params,
+static void
+tps_plan_init (TpsPlan          *plan,
+               const AugurValue *params,
                const AugurDrawn *drawn,
                int               w,
                int               h)
 {
   int n = CLAMP ((int) params[TPS_NUM_CONTROL_POINTS].v[0], 2, TPS_MAX_POINTS);
   int np = n * n, size = np + 3, step, kw, kh;
-  float *map = g_new (float, 2 * (gsize) w * h);
   g_autofree double *a = g_new0 (double, (gsize) size * (size + 2));
   g_autofree double *cx = g_new (double, np);
   g_autofree double *cy = g_new (double, np);
-  g_autofree float *nodes = NULL;
+  float *nodes;
   const double *dx, *dy;
   double wx[TPS_MAX_POINTS * TPS_MAX_POINTS + 3], wy[TPS_MAX_POINTS * TPS_MAX_POINTS + 3];
   double work;
@@ -1278,7 +1527,7 @@ tps_build_map (const AugurValue *params,
   step = work <= 4e6 ? 1 : (int) CLAMP (ceil (sqrt (work / 4e6)), 1, 16);
   kw = (w - 1) / step + 2;
   kh = (h - 1) / step + 2;
-  nodes = g_new (float, 2 * (gsize) kw * kh);
+  nodes = plan->nodes = g_new (float, 2 * (gsize) kw * kh);
   for (int j = 0; j < kh; j++)
     for (int i = 0; i < kw; i++)
       {
@@ -1297,28 +1546,11 @@ tps_build_map (const AugurValue *params,
         nodes[2 * ((gsize) j * kw + i) + 1] = (float) (fy * h);
       }
 
-  for (int y = 0; y < h; y++)
-    {
-      int j = y / step;
-      float t = (float) (y - j * step) / step;
-      const float *n0 = nodes + 2 * (gsize) j * kw, *n1 = n0 + 2 * (gsize) kw;
-      float *row = map + 2 * (gsize) y * w;
-
-      for (int x = 0; x < w; x++)
-        {
-          int i = x / step;
-          float s = (float) (x - i * step) / step;
-
-          for (int c = 0; c < 2; c++)
-            {
-              float top = step == 1 ? n0[2 * i + c] : (1 - s) * n0[2 * i + c] + s * n0[2 * i + 2 + c];
-              float bottom = step == 1 ? top : (1 - s) * n1[2 * i + c] + s * n1[2 * i + 2 + c];
-
-              row[2 * x + c] = step == 1 ? top : (1 - t) * top + t * bottom;
-            }
-        }
-    }
-  return map;
+  plan->base.rows = tps_rows;
+  plan->base.width = w;
+  plan->base.height = h;
+  plan->kw = kw;
+  plan->step = step;
 }
 
 static AugurImage *
@@ -1326,10 +1558,13 @@ tps_apply (const AugurImage *src,
            const AugurValue *params,
            const AugurDrawn *drawn)
 {
-  g_autofree float *map = tps_build_map (params, drawn, src->width, src->height);
+  TpsPlan plan;
+  AugurImage *out;
 
-  return warp_map_with (src, src->width, src->height, map,
-                        &params[TPS_INTERP], &params[TPS_BORDER], &params[TPS_FILL]);
+  tps_plan_init (&plan, params, drawn, src->width, src->height);
+  out = warp_plan (src, &plan.base, &params[TPS_INTERP], &params[TPS_BORDER], &params[TPS_FILL]);
+  g_free (plan.nodes);
+  return out;
 }
 
 static gboolean
@@ -1339,8 +1574,12 @@ tps_map (const AugurValue *params,
          double           *x,
          double           *y)
 {
-  g_autofree float *map = tps_build_map (params, drawn, in->width, in->height);
+  g_autofree float *map = NULL;
+  TpsPlan plan;
 
+  tps_plan_init (&plan, params, drawn, in->width, in->height);
+  map = plan_full_map (&plan.base);
+  g_free (plan.nodes);
   return invert_map (map, in->width, in->height, x, y);
 }
 

@@ -396,6 +396,17 @@ test_zero_is_identity (gconstpointer data)
             g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
           }
     }
+
+  /* an image large enough to be warped in strips of rows */
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LINEAR; interp++)
+    {
+      g_autoptr(AugurImage) src = random_image (700, 420, 3, 99);
+      g_autoptr(AugurImage) out = NULL;
+
+      set_nick (node, "interpolation", interp);
+      out = run (node, src, 3, NULL);
+      g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
+    }
 }
 
 /* More strength moves pixels further: the mean difference from the input,
@@ -875,17 +886,21 @@ test_equal_moves_shift (void)
 {
   static const char *const names[] = { "PiecewiseAffine", "ThinPlateSpline" };
 
+  /* the last size is warped in strips of rows */
   for (guint t = 0; t < G_N_ELEMENTS (names); t++)
-    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    for (guint k = 0; k <= G_N_ELEMENTS (channel_counts); k++)
       {
+        int w = k < G_N_ELEMENTS (channel_counts) ? 60 : 600;
+        int h = k < G_N_ELEMENTS (channel_counts) ? 40 : 440;
+        int nc = channel_counts[k % G_N_ELEMENTS (channel_counts)];
         g_autoptr(AugurNode) node = leaf (names[t]);
-        g_autoptr(AugurImage) src = random_image (60, 40, channel_counts[k], 31 + k);
+        g_autoptr(AugurImage) src = random_image (w, h, nc, 31 + k);
         g_autoptr(GString) text = g_string_new (NULL);
         g_autoptr(JsonNode) json = NULL;
         g_autoptr(AugurReplay) replay = NULL;
         g_autoptr(AugurImage) out = NULL;
         g_autoptr(GError) error = NULL;
-        AugurShape in = { 60, 40, channel_counts[k] };
+        AugurShape in = { w, h, nc };
         double x = 30.5, y = 20.5;
         int n = t == 0 ? 20 : 16;   /* 4 x 5 points; 4 x 4 control points */
 
@@ -907,19 +922,19 @@ test_equal_moves_shift (void)
         g_assert_no_error (error);
         out = augur_node_apply (node, src, replay);
 
-        /* output (x, y) reads input (x + 3, y - 2) */
-        for (int yy = 0; yy < 40; yy++)
-          for (int xx = 0; xx < 60; xx++)
-            for (int c = 0; c < channel_counts[k]; c++)
+        /* output (x, y) reads input (x + 0.05 w, y - 0.05 h) */
+        for (int yy = 0; yy < h; yy++)
+          for (int xx = 0; xx < w; xx++)
+            for (int c = 0; c < nc; c++)
               {
-                int sx = xx + 3, sy = yy - 2;
-                int expected = sx < 60 && sy >= 0 ? pixel (src, sx, sy, c) : (c == 3 ? 255 : 0);
+                int sx = xx + w / 20, sy = yy - h / 20;
+                int expected = sx < w && sy >= 0 ? pixel (src, sx, sy, c) : (c == 3 ? 255 : 0);
 
                 g_assert_cmpint (pixel (out, xx, yy, c), ==, expected);
               }
         g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
-        g_assert_cmpfloat (fabs (x - 27.5), <, 1e-3);
-        g_assert_cmpfloat (fabs (y - 22.5), <, 1e-3);
+        g_assert_cmpfloat (fabs (x - (30.5 - w / 20)), <, 1e-3);
+        g_assert_cmpfloat (fabs (y - (20.5 + h / 20)), <, 1e-3);
       }
 }
 
