@@ -540,6 +540,9 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
 
   g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), 0);
   g_return_val_if_fail (pipeline != NULL, 0);
+  g_return_val_if_fail (n_items == 0 || items != NULL, 0);
+  for (guint i = 0; i < n_items; i++)
+    g_return_val_if_fail (items[i].image != NULL, 0);
 
   /* The same request still in progress: let it finish rather than start over. */
   hash = augur_node_hash (pipeline);
