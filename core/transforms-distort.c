@@ -174,44 +174,62 @@ map_sample (const float *map,
   *sy = (1 - fy) * ((1 - fx) * p00[1] + fx * p10[1]) + fy * ((1 - fx) * p01[1] + fx * p11[1]);
 }
 
-/* map_point of the map-based transforms: the output point whose map value
- * is the input point (*x, *y). The nearest sample first (the map need not
- * be monotonic), then Newton steps on the bilinear map. FALSE when no
- * output point comes within a pixel of it: the point left the image. */
-static gboolean
-invert_map (const float *map,
-            int          w,
-            int          h,
-            double      *x,
-            double      *y)
+/* Where map_point reads a map: a whole map, or a plan's rows computed on
+ * demand into @buf (two rows). */
+typedef struct
 {
-  double qx = *x, qy = *y, best = G_MAXDOUBLE, ux = 0.5, uy = 0.5, mx, my;
+  const float   *map;
+  const MapPlan *plan;
+  float         *buf;
+  int            w;
+  int            h;
+} MapReader;
 
-  for (int j = 0; j < h; j++)
+static void
+reader_sample (const MapReader *r,
+               double           x,
+               double           y,
+               double          *sx,
+               double          *sy)
+{
+  double v;
+  int y0, n;
+
+  if (r->map)
     {
-      const float *m = map + 2 * (gsize) j * w;
-
-      for (int i = 0; i < w; i++, m += 2)
-        {
-          double d = (m[0] - qx) * (m[0] - qx) + (m[1] - qy) * (m[1] - qy);
-
-          if (d < best)
-            best = d, ux = i + 0.5, uy = j + 0.5;
-        }
+      map_sample (r->map, r->w, r->h, x, y, sx, sy);
+      return;
     }
+  v = CLAMP (y - 0.5, 0, r->h - 1);
+  y0 = MIN ((int) floor (v), MAX (r->h - 2, 0));
+  n = MIN (2, r->h - y0);
+  r->plan->rows (r->plan, y0, n, r->buf);
+  map_sample (r->buf, r->w, n, x, v - y0 + 0.5, sx, sy);
+}
+
+/* Newton steps from (*ux, *uy) towards the output point the map sends to
+ * (qx, qy), on the bilinear map; returns the squared distance left. */
+static double
+newton_invert (const MapReader *r,
+               double           qx,
+               double           qy,
+               double          *ux,
+               double          *uy)
+{
+  double mx, my;
 
   for (int it = 0; it < 30; it++)
     {
       double ax, ay, bx, by, ex, ey, det, dx, dy, len;
-      double hx = ux + 0.25 <= w - 0.5 ? 0.25 : -0.25;
-      double hy = uy + 0.25 <= h - 0.5 ? 0.25 : -0.25;
+      double hx = *ux + 0.25 <= r->w - 0.5 ? 0.25 : -0.25;
+      double hy = *uy + 0.25 <= r->h - 0.5 ? 0.25 : -0.25;
 
-      map_sample (map, w, h, ux, uy, &mx, &my);
+      reader_sample (r, *ux, *uy, &mx, &my);
       ex = qx - mx, ey = qy - my;
       if (ex * ex + ey * ey < 1e-10)
         break;
-      map_sample (map, w, h, ux + hx, uy, &ax, &ay);
-      map_sample (map, w, h, ux, uy + hy, &bx, &by);
+      reader_sample (r, *ux + hx, *uy, &ax, &ay);
+      reader_sample (r, *ux, *uy + hy, &bx, &by);
       ax = (ax - mx) / hx, ay = (ay - my) / hx;
       bx = (bx - mx) / hy, by = (by - my) / hy;
       det = ax * by - bx * ay;
@@ -222,13 +240,54 @@ invert_map (const float *map,
       len = hypot (dx, dy);
       if (len > 2)
         dx *= 2 / len, dy *= 2 / len;
-      ux = CLAMP (ux + dx, 0, w);
-      uy = CLAMP (uy + dy, 0, h);
+      *ux = CLAMP (*ux + dx, 0, r->w);
+      *uy = CLAMP (*uy + dy, 0, r->h);
     }
 
-  map_sample (map, w, h, ux, uy, &mx, &my);
+  reader_sample (r, *ux, *uy, &mx, &my);
+  return (mx - qx) * (mx - qx) + (my - qy) * (my - qy);
+}
+
+/* map_point of the map-based transforms: the output point whose map value
+ * is the input point (*x, *y). Newton steps from the point itself, reading
+ * only the rows they need; when they do not settle (the map need not be
+ * monotonic), the nearest sample of the whole map, then Newton steps from
+ * there. FALSE when no output point comes within a pixel of it: the point
+ * left the image. */
+static gboolean
+invert_plan (const MapPlan *plan,
+             double        *x,
+             double        *y)
+{
+  int w = plan->width, h = plan->height;
+  g_autofree float *buf = g_new (float, 4 * (gsize) w);
+  g_autofree float *map = NULL;
+  MapReader r = { NULL, plan, buf, w, h };
+  double qx = *x, qy = *y, best = G_MAXDOUBLE, ux, uy, left;
+
+  ux = CLAMP (qx, 0, w), uy = CLAMP (qy, 0, h);
+  left = newton_invert (&r, qx, qy, &ux, &uy);
+  if (left > 1e-4)
+    {
+      map = plan_full_map (plan);
+      r.map = map;
+      for (int j = 0; j < h; j++)
+        {
+          const float *m = map + 2 * (gsize) j * w;
+
+          for (int i = 0; i < w; i++, m += 2)
+            {
+              double d = (m[0] - qx) * (m[0] - qx) + (m[1] - qy) * (m[1] - qy);
+
+              if (d < best)
+                best = d, ux = i + 0.5, uy = j + 0.5;
+            }
+        }
+      left = newton_invert (&r, qx, qy, &ux, &uy);
+    }
+
   *x = ux, *y = uy;
-  return (mx - qx) * (mx - qx) + (my - qy) * (my - qy) < 1 && point_inside (ux, uy, w, h);
+  return left < 1 && point_inside (ux, uy, w, h);
 }
 
 /* Perspective ------------------------------------------------------------------- */
@@ -811,12 +870,12 @@ elastic_map (const AugurValue *params,
              double           *y)
 {
   ElasticPlan plan = { { elastic_rows, 0, 0 }, 0 };
-  g_autofree float *map = NULL;
+  gboolean inside;
 
   elastic_plan_init (&plan, params, drawn, in->width, in->height);
-  map = plan_full_map (&plan.base);
+  inside = invert_plan (&plan.base, x, y);
   elastic_plan_clear (&plan);
-  return invert_map (map, in->width, in->height, x, y);
+  return inside;
 }
 
 /* OpticalDistortion ------------------------------------------------------------- */
@@ -935,12 +994,10 @@ optical_map (const AugurValue *params,
              double           *x,
              double           *y)
 {
-  g_autofree float *map = NULL;
   OpticalPlan plan;
 
   optical_plan_init (&plan, params, drawn, in->width, in->height);
-  map = plan_full_map (&plan.base);
-  return invert_map (map, in->width, in->height, x, y);
+  return invert_plan (&plan.base, x, y);
 }
 
 /* GridDistortion ---------------------------------------------------------------- */
@@ -1125,13 +1182,13 @@ grid_map (const AugurValue *params,
           double           *x,
           double           *y)
 {
-  g_autofree float *map = NULL;
   GridPlan plan;
+  gboolean inside;
 
   grid_plan_init (&plan, params, drawn, in->width, in->height);
-  map = plan_full_map (&plan.base);
+  inside = invert_plan (&plan.base, x, y);
   grid_plan_clear (&plan);
-  return invert_map (map, in->width, in->height, x, y);
+  return inside;
 }
 
 /* PiecewiseAffine --------------------------------------------------------------- */
@@ -1353,13 +1410,13 @@ pwa_map (const AugurValue *params,
          double           *x,
          double           *y)
 {
-  g_autofree float *map = NULL;
   PwaPlan plan;
+  gboolean inside;
 
   pwa_plan_init (&plan, params, drawn, in->width, in->height);
-  map = plan_full_map (&plan.base);
+  inside = invert_plan (&plan.base, x, y);
   pwa_plan_clear (&plan);
-  return invert_map (map, in->width, in->height, x, y);
+  return inside;
 }
 
 /* ThinPlateSpline --------------------------------------------------------------- */
@@ -1574,13 +1631,13 @@ tps_map (const AugurValue *params,
          double           *x,
          double           *y)
 {
-  g_autofree float *map = NULL;
   TpsPlan plan;
+  gboolean inside;
 
   tps_plan_init (&plan, params, drawn, in->width, in->height);
-  map = plan_full_map (&plan.base);
+  inside = invert_plan (&plan.base, x, y);
   g_free (plan.nodes);
-  return invert_map (map, in->width, in->height, x, y);
+  return inside;
 }
 
 /* The table ---------------------------------------------------------------------- */
