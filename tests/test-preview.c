@@ -398,6 +398,28 @@ test_step_through (Fixture       *fixture,
   g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 1), ==, "1 · Horizontal flip");
   g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 2), ==, "2 · Vertical flip");
   g_assert_null (augur_preview_pane_get_draw (pane, 0));
+
+  /* Previous / next walk through the grid's draws, wrapping around. */
+  {
+    g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 7);
+    const int steps[] = { 0, 1, -1, -1 };
+    const guint expected_draw[] = { 0, 1, 0, 3 };
+
+    for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+      {
+        g_autoptr(AugurImage) expected = NULL;
+
+        if (k == 0)
+          augur_preview_pane_set_recipe (pane, recipe);
+        else
+          gtk_widget_activate_action (fixture->pane, "preview.step-draw", "i", steps[k]);
+        render_and_wait (fixture);
+        expected = augur_node_run (recipe->pipeline, proxy (fixture),
+                                   augur_seed_derive (7, "sample.png", expected_draw[k]), NULL);
+        g_assert_cmpuint (augur_preview_pane_get_n_frames (pane), ==, 2);
+        g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 1), expected));
+      }
+  }
 }
 
 /* Extremes of the selected step: three images a range, brightness rising. */

@@ -112,6 +112,7 @@ struct _AugurPreviewPane
   GtkWidget          *original_caption;
   GtkWidget          *content_stack;
   GtkWidget          *content_title;
+  GtkWidget          *draw_nav;
   GtkWidget          *content_caption;
   GtkWidget          *status_content;
   GtkWidget          *draw_grid;
@@ -737,8 +738,8 @@ update_content_heading (AugurPreviewPane *self)
                                  self->diff ? " · difference from the original" : "");
       break;
     case MODE_STEP_THROUGH:
-      caption = g_strdup_printf ("Draw %u after each step that applied",
-                                 MIN (self->selected_draw, self->grid_size - 1) + 1);
+      caption = g_strdup_printf ("Draw %u of %u after each step that applied",
+                                 MIN (self->selected_draw, self->grid_size - 1) + 1, self->grid_size);
       break;
     case MODE_EXTREMES:
       node = self->selected_path && self->recipe
@@ -752,6 +753,7 @@ update_content_heading (AugurPreviewPane *self)
       g_assert_not_reached ();
     }
   gtk_label_set_text (GTK_LABEL (self->content_title), titles[self->mode]);
+  gtk_widget_set_visible (self->draw_nav, self->mode == MODE_STEP_THROUGH && self->grid_size > 1);
   gtk_label_set_text (GTK_LABEL (self->content_caption), caption);
 }
 
@@ -927,6 +929,22 @@ open_draw_action (GtkWidget  *widget,
                              augur_sample_get_file (sample), self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
   gtk_widget_action_set_enabled (widget, "preview.close-draw", TRUE);
+}
+
+/* Step-through shows draw i of the grid; this moves to the previous or next. */
+static void
+step_draw_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (widget);
+  int delta = g_variant_get_int32 (parameter);
+  guint n = self->grid_size;
+  guint current = MIN (self->selected_draw, n - 1);
+
+  self->selected_draw = (guint) (((int) current + delta % (int) n + (int) n) % (int) n);
+  if (self->mode == MODE_STEP_THROUGH)
+    refresh (self);
 }
 
 static void
@@ -1410,6 +1428,7 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "preview.reroll", NULL, reroll_action);
   gtk_widget_class_install_action (widget_class, "preview.open-draw", "u", open_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.close-draw", NULL, close_draw_action);
+  gtk_widget_class_install_action (widget_class, "preview.step-draw", "i", step_draw_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "preview.close-draw", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1611,6 +1630,28 @@ build_preview_page (AugurPreviewPane *self)
   gtk_label_set_xalign (GTK_LABEL (self->content_title), 0);
   gtk_widget_add_css_class (self->content_title, "heading");
   gtk_box_append (GTK_BOX (draws), self->content_title);
+  {
+    /* Step-through: which draw, with previous / next, floating at the
+     * heading's end so that the headings stay aligned. */
+    GtkWidget *prev = gtk_button_new_from_icon_name ("go-previous-symbolic");
+    GtkWidget *next = gtk_button_new_from_icon_name ("go-next-symbolic");
+
+    self->draw_nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_add_css_class (self->draw_nav, "linked");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (prev), "preview.step-draw");
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (prev), "i", -1);
+    gtk_widget_set_tooltip_text (prev, "Previous Draw");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (next), "preview.step-draw");
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (next), "i", 1);
+    gtk_widget_set_tooltip_text (next, "Next Draw");
+    gtk_box_append (GTK_BOX (self->draw_nav), prev);
+    gtk_box_append (GTK_BOX (self->draw_nav), next);
+    gtk_widget_set_visible (self->draw_nav, FALSE);
+    gtk_widget_set_halign (self->draw_nav, GTK_ALIGN_END);
+    gtk_widget_set_valign (self->draw_nav, GTK_ALIGN_START);
+    gtk_widget_set_margin_top (self->draw_nav, 6);
+    gtk_widget_set_margin_end (self->draw_nav, 12);
+  }
   self->content_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->content_caption), 0);
   gtk_label_set_ellipsize (GTK_LABEL (self->content_caption), PANGO_ELLIPSIZE_END);
@@ -1619,7 +1660,13 @@ build_preview_page (AugurPreviewPane *self)
   gtk_widget_add_css_class (self->content_caption, "numeric");
   gtk_box_append (GTK_BOX (draws), self->content_caption);
   gtk_box_append (GTK_BOX (draws), self->content_stack);
-  gtk_grid_attach (GTK_GRID (page), draws, 1, 0, 2, 1);
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), draws);
+    gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->draw_nav);
+    gtk_grid_attach (GTK_GRID (page), overlay, 1, 0, 2, 1);
+  }
 
   return page;
 }
