@@ -96,7 +96,6 @@ struct _AugurPreviewPane
   GCancellable       *aux_cancellable;
   guint               aux_serial;
   GPtrArray          *frames;         /* Frame: step-through or extremes */
-  guint               n_frame_cells;
 
   /* widgets */
   GtkWidget          *box;
@@ -477,8 +476,7 @@ aux_thread (GTask        *task,
 
 static GtkWidget *
 frame_widget (Frame *frame,
-              int    width,
-              int    height)
+              int    min_width)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *picture = augur_picture_new ();
@@ -489,7 +487,7 @@ frame_widget (Frame *frame,
   augur_picture_set_texture (AUGUR_PICTURE (picture), frame->texture);
   /* As wide as the flow's column, as tall as the image's aspect asks. */
   gtk_widget_set_hexpand (picture, TRUE);
-  gtk_widget_set_size_request (picture, width, -1);
+  gtk_widget_set_size_request (picture, min_width, -1);
   gtk_box_append (GTK_BOX (box), picture);
 
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
@@ -557,7 +555,7 @@ show_frames (AugurPreviewPane *self)
           gtk_widget_set_valign (flow, GTK_ALIGN_START);
           gtk_box_append (GTK_BOX (self->frames_box), flow);
         }
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 96, 0));
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 96));
     }
 }
 
