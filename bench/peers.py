@@ -1,0 +1,360 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Augur's peers in the benchmark: OpenCV and Pillow, as Albumentations uses them.
+
+    peers.py ops SAMPLES_DIR [--repeats N]
+        per-operation latency of OpenCV and Pillow, single thread, on the
+        samples decoded once (RGB); the same operation names, parameters and
+        JSON lines as `augur-bench ops`
+    peers.py pipeline INPUT_DIR OUTPUT_DIR --workers N --format png|jpeg
+        the default recipe (data/recipes/default.json) done with OpenCV and
+        numpy's random generator over a folder, in N worker processes
+    peers.py e2e --cli AUGUR_CLI --recipe RECIPE SAMPLES_DIR [--copies K] [--runs R]
+        whole-process wall time of `augur-cli apply` and of `peers.py
+        pipeline` over the samples replicated K times, interleaved
+
+Run it with Debian's /usr/bin/python3 (python3-opencv, python3-pil,
+python3-numpy).
+"""
+
+import argparse
+import io
+import json
+import math
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+import cv2
+import numpy as np
+from PIL import Image, ImageEnhance, ImageFilter
+
+SAMPLE_SUFFIXES = ('.png', '.jpg')
+
+
+def sample_paths(folder):
+    return sorted(os.path.join(folder, n) for n in os.listdir(folder)
+                  if n.endswith(SAMPLE_SUFFIXES))
+
+
+# Operations -----------------------------------------------------------------------
+#
+# Each maker takes the image (RGB numpy array for OpenCV, PIL image for
+# Pillow) and a numpy generator for the values Augur draws once (hole
+# positions, noise), and returns the function that is timed.
+
+def affine_matrix(w, h):
+    """Scale 1.2 and shear x by 10 degrees about the centre (forward map)."""
+    a = np.array([[1.2, 0.0], [0.0, 1.2]]) @ np.array([[1.0, math.tan(math.radians(10))], [0.0, 1.0]])
+    c = np.array([w / 2.0, h / 2.0])
+    return np.hstack([a, (c - a @ c)[:, None]])
+
+
+def holes(w, h, rng, n=4, frac=0.1):
+    hh, ww = max(1, int(h * frac)), max(1, int(w * frac))
+    return [(int(rng.integers(0, w - ww + 1)), int(rng.integers(0, h - hh + 1)), ww, hh)
+            for _ in range(n)]
+
+
+def brightness_contrast_lut(alpha, beta):
+    return np.clip(np.arange(256, dtype=np.float32) * alpha + beta, 0, 255).astype(np.uint8)
+
+
+def cv_hsv(img, hue, sat, val):
+    # Albumentations' shift_hsv for uint8: HSV, one LUT per channel, back.
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    h, s, v = cv2.split(hsv)
+    r = np.arange(256, dtype=np.int16)
+    h = cv2.LUT(h, ((r + hue) % 180).astype(np.uint8))
+    s = cv2.LUT(s, np.clip(r + sat, 0, 255).astype(np.uint8))
+    v = cv2.LUT(v, np.clip(r + val, 0, 255).astype(np.uint8))
+    return cv2.cvtColor(cv2.merge((h, s, v)), cv2.COLOR_HSV2RGB)
+
+
+def cv_noise(img, std, rng):
+    # numpy normal + add + clip, as Albumentations' GaussNoise does for uint8.
+    noise = rng.normal(0.0, std * 255.0, img.shape).astype(np.float32)
+    return np.clip(img.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+
+
+def cv_dropout(img, boxes):
+    out = img.copy()
+    for x, y, w, h in boxes:
+        out[y:y + h, x:x + w] = 0
+    return out
+
+
+def cv_jpeg(img, quality):
+    ok, buf = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
+def make_cv_ops(img, rng):
+    h, w = img.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), 30, 1.0)
+    aff = affine_matrix(w, h)
+    boxes = holes(w, h, rng)
+    noise_rng = np.random.default_rng(int(rng.integers(1 << 32)))
+    ksize = int(2 * 3.5) * 2 + 1  # from sigma, as Albumentations and Augur
+    return {
+        'HorizontalFlip': lambda: cv2.flip(img, 1),
+        'Rotate30': lambda: cv2.warpAffine(img, rot, (w, h), flags=cv2.INTER_LINEAR,
+                                           borderMode=cv2.BORDER_REFLECT_101),
+        'Affine': lambda: cv2.warpAffine(img, aff, (w, h), flags=cv2.INTER_LINEAR,
+                                         borderMode=cv2.BORDER_CONSTANT, borderValue=0),
+        'ResizeLinear': lambda: cv2.resize(img, (256, 256), interpolation=cv2.INTER_LINEAR),
+        'ResizeArea': lambda: cv2.resize(img, (256, 256), interpolation=cv2.INTER_AREA),
+        'GaussianBlur': lambda: cv2.GaussianBlur(img, (ksize, ksize), 2.0),
+        'BrightnessContrast': lambda: cv2.LUT(img, brightness_contrast_lut(1.2, 0.1 * 255)),
+        'HueSaturationValue': lambda: cv_hsv(img, 10, 20, 10),
+        'ToGray': lambda: cv2.cvtColor(img, cv2.COLOR_RGB2GRAY),
+        'GaussNoise': lambda: cv_noise(img, 0.1, noise_rng),
+        'CoarseDropout': lambda: cv_dropout(img, boxes),
+        'JpegQ50': lambda: cv_jpeg(img, 50),
+    }
+
+
+def pil_hsv(im, hue, sat, val):
+    h, s, v = im.convert('HSV').split()
+    # Pillow's hue runs over 0-255 for a full turn; OpenCV's over 0-180.
+    dh = round(hue * 256 / 180)
+    h = h.point([(i + dh) % 256 for i in range(256)])
+    s = s.point([min(255, max(0, i + sat)) for i in range(256)])
+    v = v.point([min(255, max(0, i + val)) for i in range(256)])
+    return Image.merge('HSV', (h, s, v)).convert('RGB')
+
+
+def pil_dropout(im, boxes):
+    out = im.copy()
+    for x, y, w, h in boxes:
+        out.paste((0, 0, 0), (x, y, x + w, y + h))
+    return out
+
+
+def pil_jpeg(im, quality):
+    buf = io.BytesIO()
+    im.save(buf, 'JPEG', quality=quality)
+    buf.seek(0)
+    out = Image.open(buf)
+    out.load()
+    return out
+
+
+def make_pil_ops(im, rng):
+    w, h = im.size
+    m = np.vstack([affine_matrix(w, h), [0, 0, 1]])
+    inv = np.linalg.inv(m)[:2].flatten().tolist()  # Pillow maps output to input
+    boxes = holes(w, h, rng)
+    return {
+        'HorizontalFlip': lambda: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+        'Rotate30': lambda: im.rotate(30, resample=Image.Resampling.BILINEAR),
+        'Affine': lambda: im.transform((w, h), Image.Transform.AFFINE, inv,
+                                       resample=Image.Resampling.BILINEAR),
+        'ResizeLinear': lambda: im.resize((256, 256), Image.Resampling.BILINEAR),
+        'ResizeArea': lambda: im.resize((256, 256), Image.Resampling.BOX),
+        'GaussianBlur': lambda: im.filter(ImageFilter.GaussianBlur(2)),
+        'BrightnessContrast': lambda: ImageEnhance.Contrast(
+            ImageEnhance.Brightness(im).enhance(1.1)).enhance(1.2),
+        'HueSaturationValue': lambda: pil_hsv(im, 10, 20, 10),
+        'ToGray': lambda: im.convert('L'),
+        'CoarseDropout': lambda: pil_dropout(im, boxes),
+        'JpegQ50': lambda: pil_jpeg(im, 50),
+    }
+
+
+def run_ops(args):
+    cv2.setNumThreads(1)
+    paths = sample_paths(args.samples)
+    cv_imgs = [cv2.cvtColor(cv2.imread(p, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB) for p in paths]
+    pil_imgs = [Image.fromarray(a) for a in cv_imgs]
+    mpix = sum(a.shape[0] * a.shape[1] for a in cv_imgs) / 1e6
+    libs = {}
+    for lib, imgs, maker in (('opencv', cv_imgs, make_cv_ops), ('pillow', pil_imgs, make_pil_ops)):
+        # the same seed per image for both peers: the same hole positions
+        libs[lib] = [maker(img, np.random.default_rng(zlib.crc32(os.path.basename(p).encode())))
+                     for img, p in zip(imgs, paths)]
+    names = list(libs['opencv'][0])
+    if args.op:
+        names = [args.op]
+
+    for rep in range(-1, args.repeats):
+        for name in names:
+            order = ['opencv', 'pillow'] if rep % 2 == 0 else ['pillow', 'opencv']
+            for lib in order:
+                fns = [ops[name] for ops in libs[lib] if name in ops]
+                if not fns:
+                    continue
+                total = total_cpu = 0
+                for fn in fns:
+                    c0 = time.thread_time_ns()
+                    t0 = time.perf_counter_ns()
+                    out = fn()
+                    t1 = time.perf_counter_ns()
+                    c1 = time.thread_time_ns()
+                    total += t1 - t0
+                    total_cpu += c1 - c0
+                    del out
+                if rep >= 0:
+                    print(json.dumps({'suite': 'ops', 'lib': lib, 'op': name, 'rep': rep,
+                                      'ms': total / 1e6, 'cpu_ms': total_cpu / 1e6,
+                                      'mpix': mpix}), flush=True)
+
+
+# The default recipe with OpenCV ---------------------------------------------------------
+#
+# data/recipes/default.json, step by step, with the same probabilities and
+# ranges; numpy's generator seeded per input.
+
+def augment(img, rng):
+    h, w = img.shape[:2]
+    if rng.random() < 0.5:
+        img = cv2.flip(img, 1)
+    if rng.random() < 0.7:
+        m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), rng.uniform(-15, 15), 1.0)
+        img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REFLECT_101)
+    if rng.random() < 0.8:
+        alpha = 1.0 + rng.uniform(-0.2, 0.2)
+        beta = rng.uniform(-0.2, 0.2) * 255
+        img = cv2.LUT(img, brightness_contrast_lut(alpha, beta))
+    if rng.random() < 0.4:
+        if rng.random() < 0.5:
+            sigma = rng.uniform(0.5, 2.0)
+            k = int(sigma * 3.5) * 2 + 1
+            img = cv2.GaussianBlur(img, (k, k), sigma)
+        else:
+            img = cv_noise(img, rng.uniform(0.02, 0.08), rng)
+    if rng.random() < 0.3:
+        boxes = []
+        for _ in range(int(rng.integers(1, 4))):
+            hh = max(1, int(h * rng.uniform(0.05, 0.15)))
+            ww = max(1, int(w * rng.uniform(0.05, 0.15)))
+            boxes.append((int(rng.integers(0, w - ww + 1)), int(rng.integers(0, h - hh + 1)), ww, hh))
+        img = cv_dropout(img, boxes)
+    return img
+
+
+def pipeline_init():
+    cv2.setNumThreads(1)
+
+
+def pipeline_one(job):
+    src, dst, seed, fmt = job
+    img = cv2.imread(src, cv2.IMREAD_COLOR)
+    img = augment(img, np.random.default_rng(seed))
+    if fmt == 'png':
+        # Augur writes PNG at zlib level 6 (GdkPixbuf); OpenCV's default is 1.
+        params = [cv2.IMWRITE_PNG_COMPRESSION, 6]
+    else:
+        params = [cv2.IMWRITE_JPEG_QUALITY, 95]
+    if not cv2.imwrite(dst, img, params):
+        raise RuntimeError(f'{dst}: not written')
+    return dst
+
+
+def run_pipeline(args):
+    names = sorted(n for n in os.listdir(args.input) if n.endswith(SAMPLE_SUFFIXES))
+    os.makedirs(args.output, exist_ok=True)
+    jobs = [(os.path.join(args.input, n), os.path.join(args.output, os.path.splitext(n)[0] + '.' +
+                                                        ('png' if args.format == 'png' else 'jpg')),
+             zlib.crc32(n.encode()) ^ args.seed, args.format) for n in names]
+    with multiprocessing.Pool(args.workers, initializer=pipeline_init) as pool:
+        done = sum(1 for _ in pool.imap_unordered(pipeline_one, jobs, chunksize=1))
+    if done != len(jobs):
+        sys.exit(1)
+
+
+# End to end ---------------------------------------------------------------------------
+
+def timed_run(cmd, outdir):
+    shutil.rmtree(outdir, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr.decode(errors='replace'))
+        raise SystemExit(f'failed: {" ".join(cmd)}')
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    n = sum(1 for _, _, files in os.walk(outdir) for f in files if f.endswith(('.png', '.jpg')))
+    shutil.rmtree(outdir, ignore_errors=True)
+    return wall, cpu, n
+
+
+def run_e2e(args):
+    paths = sample_paths(args.samples)
+    tmp = tempfile.mkdtemp(prefix='augur-bench-')
+    try:
+        inputs = os.path.join(tmp, 'in')
+        os.makedirs(inputs)
+        for k in range(args.copies):
+            for p in paths:
+                stem, ext = os.path.splitext(os.path.basename(p))
+                os.symlink(os.path.abspath(p), os.path.join(inputs, f'{stem}_{k:02d}{ext}'))
+        n_inputs = args.copies * len(paths)
+        mpix = args.copies * sum(cv2.imread(p).shape[0] * cv2.imread(p).shape[1] for p in paths) / 1e6
+        out = os.path.join(tmp, 'out')
+        me = os.path.abspath(__file__)
+
+        def augur_cmd(threads, fmt):
+            cmd = [args.cli, 'apply', args.recipe, inputs, '-o', out, f'--threads={threads}',
+                   f'--format={fmt}']
+            return cmd + (['--quality=95'] if fmt == 'jpeg' else [])
+
+        def opencv_cmd(workers, fmt):
+            return [sys.executable, me, 'pipeline', inputs, out, f'--workers={workers}',
+                    f'--format={fmt}']
+
+        for run in range(args.runs):
+            for fmt in ('png', 'jpeg'):
+                for workers in (1, 2):
+                    contenders = [('augur', augur_cmd), ('opencv', opencv_cmd)]
+                    if (run + workers) % 2:
+                        contenders.reverse()
+                    for lib, make in contenders:
+                        wall, cpu, n = timed_run(make(workers, fmt), out)
+                        if n != n_inputs:
+                            raise SystemExit(f'{lib}: {n} outputs for {n_inputs} inputs')
+                        print(json.dumps({'suite': 'e2e', 'lib': lib, 'format': fmt,
+                                          'workers': workers, 'run': run, 'images': n,
+                                          'mpix': mpix, 'wall_s': wall, 'cpu_s': cpu}),
+                              flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest='command', required=True)
+    p = sub.add_parser('ops')
+    p.add_argument('samples')
+    p.add_argument('--repeats', '-r', type=int, default=5)
+    p.add_argument('--op')
+    p.set_defaults(func=run_ops)
+    p = sub.add_parser('pipeline')
+    p.add_argument('input')
+    p.add_argument('output')
+    p.add_argument('--workers', type=int, default=1)
+    p.add_argument('--format', choices=('png', 'jpeg'), default='png')
+    p.add_argument('--seed', type=int, default=2024)
+    p.set_defaults(func=run_pipeline)
+    p = sub.add_parser('e2e')
+    p.add_argument('samples')
+    p.add_argument('--cli', required=True)
+    p.add_argument('--recipe', required=True)
+    p.add_argument('--copies', type=int, default=17)
+    p.add_argument('--runs', type=int, default=3)
+    p.set_defaults(func=run_e2e)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,379 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Write docs/benchmarks.md from the JSON lines of one run of bench/run.sh.
+
+    report.py RESULTS.jsonl --build BUILD_DIR --cli AUGUR_CLI -o REPORT.md [...]
+
+Every figure comes from RESULTS; the machine and library versions are read
+here, at the end of the same run.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+# What each operation is, in each library (the code is in augur-bench.c
+# and peers.py).
+OPS = [
+    ('HorizontalFlip', 'HorizontalFlip',
+     '`cv2.flip(img, 1)`', '`transpose(FLIP_LEFT_RIGHT)`'),
+    ('Rotate30', 'Rotate, limit [30, 30], linear, reflect_101',
+     '`warpAffine`, INTER_LINEAR, BORDER_REFLECT_101', '`rotate(30, BILINEAR)` (black corners: Pillow has no reflection)'),
+    ('Affine', 'Affine, scale 1.2, shear x 10°, linear, constant border',
+     '`warpAffine`, INTER_LINEAR, BORDER_CONSTANT', '`transform(AFFINE, BILINEAR)`'),
+    ('ResizeLinear', 'Resize 256×256, linear',
+     '`resize`, INTER_LINEAR', '`resize(BILINEAR)` (antialiased: a wider filter when shrinking)'),
+    ('ResizeArea', 'Resize 256×256, area',
+     '`resize`, INTER_AREA', '`resize(BOX)`'),
+    ('GaussianBlur', 'GaussianBlur, sigma 2 (kernel 15)',
+     '`GaussianBlur((15, 15), 2)`', '`GaussianBlur(2)` (three box passes, an approximation)'),
+    ('BrightnessContrast', 'RandomBrightnessContrast, alpha 1.2, beta 0.1',
+     'LUT built and applied (`cv2.LUT`), as Albumentations', '`ImageEnhance` Brightness 1.1 then Contrast 1.2 (not the same formula)'),
+    ('HueSaturationValue', 'HueSaturationValue, shifts 10/20/10',
+     '`cvtColor` HSV, three LUTs, back, as Albumentations', '`convert("HSV")`, three `point` LUTs, back'),
+    ('ToGray', 'ToGray, 1 channel, weighted average',
+     '`cvtColor(RGB2GRAY)`', '`convert("L")`'),
+    ('GaussNoise', 'GaussNoise, std 0.1, per channel',
+     'numpy `normal` + add + clip (float32), as Albumentations', '—'),
+    ('CoarseDropout', 'CoarseDropout, 4 holes of 10 %',
+     'copy + numpy slicing', '`copy` + `paste` of black'),
+    ('JpegQ50', 'ImageCompression, JPEG quality 50',
+     '`imencode` + `imdecode`', '`save(JPEG, quality=50)` + `open` + `load`'),
+]
+
+# Why Augur is slower where it is: written from profiles of the code named
+# (perf record -e cpu-clock, callgrind). Printed only for operations where a
+# peer was faster in this run.
+WHY_SLOWER = {
+    'GaussNoise': (
+        '`core/transforms-noise.c`, `gn_apply`: one Box–Muller normal in double '
+        'precision per channel value from the scalar xoshiro generator; numpy '
+        'draws its normals with a vectorised ziggurat. The draw dominates, the '
+        'add and clip are cheap.'),
+    'Rotate30': (
+        'Augur warps with a general per-pixel inverse map in double precision '
+        '(border handled per sample); OpenCV computes fixed-point coordinates '
+        'for a block of pixels at once and interpolates with SIMD.'),
+    'Affine': (
+        'the same warp as Rotate (general per-pixel double-precision inverse '
+        'map); OpenCV uses fixed-point, SIMD remapping.'),
+    'GaussianBlur': (
+        'Augur blurs with a separable kernel in scalar code; OpenCV uses '
+        'fixed-point SIMD row and column filters.'),
+    'HueSaturationValue': (
+        'Augur converts each pixel to HSV and back in scalar code; OpenCV\'s '
+        '`cvtColor` is table-driven and vectorised.'),
+    'HorizontalFlip': (
+        'Augur copies pixel by pixel through a channel loop; OpenCV and Pillow '
+        'swap whole pixels with wide loads.'),
+    'ResizeLinear': (
+        'Augur\'s resampler (`core/augur-resample.c`) is generic (any filter, '
+        'double weights); OpenCV\'s linear resize is fixed-point SIMD.'),
+    'ResizeArea': (
+        'Augur\'s resampler (`core/augur-resample.c`) is generic (double '
+        'weights); OpenCV\'s area resize has integer-ratio fast paths.'),
+    'BrightnessContrast': (
+        'Augur computes each value; a 256-entry table, as OpenCV\'s LUT, is '
+        'cheaper for 8-bit images.'),
+    'ToGray': (
+        'OpenCV\'s `cvtColor` is fixed-point SIMD; Augur converts in a scalar loop.'),
+    'JpegQ50': (
+        'both sides use libjpeg(-turbo); Augur goes through GdkPixbuf, which '
+        'copies into and out of a GdkPixbuf and encodes into a growing buffer.'),
+}
+
+LIB_NAMES = {'augur': 'Augur', 'opencv': 'OpenCV', 'pillow': 'Pillow'}
+
+
+def median_range(values, fmt='{:.2f}'):
+    if not values:
+        return '—'
+    return (fmt.format(statistics.median(values)) + ' (' + fmt.format(min(values)) + '–'
+            + fmt.format(max(values)) + ')')
+
+
+def run(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return 'unknown'
+
+
+def read_file(path):
+    try:
+        with open(path, encoding='utf-8') as f:
+            return f.read()
+    except OSError:
+        return ''
+
+
+def machine(args):
+    cpu = 'unknown'
+    for line in read_file('/proc/cpuinfo').splitlines():
+        if line.startswith('model name'):
+            cpu = line.split(':', 1)[1].strip()
+            break
+    mem = 'unknown'
+    for line in read_file('/proc/meminfo').splitlines():
+        if line.startswith('MemTotal:'):
+            mem = '{:.1f} GiB'.format(int(line.split()[1]) / 1024 / 1024)
+    os_name = platform.system()
+    for line in read_file('/etc/os-release').splitlines():
+        if line.startswith('PRETTY_NAME='):
+            os_name = line.split('=', 1)[1].strip('"')
+    import cv2
+    import numpy
+    import PIL
+    buildtype = 'unknown'
+    try:
+        with open(os.path.join(args.build, 'meson-info', 'intro-buildoptions.json')) as f:
+            opts = {o['name']: o['value'] for o in json.load(f)}
+        buildtype = '{} (optimization {}, debug {})'.format(
+            opts.get('buildtype'), opts.get('optimization'), opts.get('debug'))
+    except (OSError, ValueError, KeyError):
+        pass
+    src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    commit = run(['git', '-C', src, 'rev-parse', '--short', 'HEAD'])
+    dirty = run(['git', '-C', src, 'status', '--porcelain', '--untracked-files=no'])
+    return [
+        ('Date (UTC)', args.started),
+        ('CPU', cpu),
+        ('Cores (nproc)', run(['nproc'])),
+        ('Memory', mem),
+        ('OS', '{} (kernel {})'.format(os_name, platform.release())),
+        ('Load average (1, 5, 15 min) at start / end', '{} / {}'.format(args.load_start, args.load_end)),
+        ('Augur', '{}, commit {}{}'.format(run([args.cli, '--version']), commit,
+                                           ' with uncommitted changes in the tree' if dirty else '')),
+        ('Augur build', '{}, {}'.format(buildtype, run(['cc', '--version']).splitlines()[0])),
+        ('GdkPixbuf (Augur\'s codecs)', run(['pkg-config', '--modversion', 'gdk-pixbuf-2.0'])),
+        ('OpenCV (cv2.__version__)', cv2.__version__),
+        ('Pillow (PIL.__version__)', PIL.__version__),
+        ('NumPy', numpy.__version__),
+        ('Python', '{} ({})'.format(platform.python_version(), sys.executable)),
+        ('Settings', args.settings),
+        ('Wall time of the whole run', '{} s'.format(args.seconds)),
+    ]
+
+
+def ops_section(rows, out):
+    by = defaultdict(list)
+    by_cpu = defaultdict(list)
+    for r in rows:
+        by[(r['op'], r['lib'])].append(r['ms'] / r['mpix'])
+        by_cpu[(r['op'], r['lib'])].append(r['cpu_ms'] / r['mpix'])
+    mpix = rows[0]['mpix'] if rows else 0
+    n = len(by.get(('HorizontalFlip', 'augur'), []))
+
+    out.append('## 1. Per-operation latency\n')
+    out.append('Single thread (OpenCV with `cv2.setNumThreads(1)`), on the {} sample images '
+               '({:.2f} megapixels in all) decoded once as RGB. One pass applies the operation '
+               'once to every image; the figure is the pass\'s wall time divided by its '
+               'megapixels: **milliseconds per megapixel, median (min–max) over {} passes**, '
+               'lower is better. Augur\'s figure is `augur_node_apply` on values drawn once '
+               '(ranges collapsed to one value); the peers\' figure is the Python call, '
+               'interpreter overhead included, as a training script pays it.\n'
+               .format(6, mpix, n))
+    out.append('A ratio is the peer\'s median over Augur\'s: **above 1, Augur is faster**; '
+               'below 1, the peer is faster.\n')
+    out.append('| Operation | Augur | OpenCV | Pillow | OpenCV / Augur | Pillow / Augur |')
+    out.append('|---|---:|---:|---:|---:|---:|')
+    slower = []
+    for op, label, _, _ in OPS:
+        a = by.get((op, 'augur'), [])
+        cells = [label, median_range(a)]
+        ratios = []
+        for lib in ('opencv', 'pillow'):
+            cells.append(median_range(by.get((op, lib), [])))
+        for lib in ('opencv', 'pillow'):
+            p = by.get((op, lib), [])
+            if a and p:
+                ratio = statistics.median(p) / statistics.median(a)
+                ratios.append('**{:.2f}**'.format(ratio) if ratio < 1 else '{:.2f}'.format(ratio))
+                if ratio < 1:
+                    slower.append((op, label, LIB_NAMES[lib], ratio))
+            else:
+                ratios.append('—')
+        out.append('| ' + ' | '.join(cells + ratios) + ' |')
+    out.append('')
+
+    out.append('The same ratios from each thread\'s CPU time instead of wall time (less '
+               'disturbed by other processes on a shared machine):\n')
+    out.append('| Operation | OpenCV / Augur (CPU) | Pillow / Augur (CPU) |')
+    out.append('|---|---:|---:|')
+    for op, label, _, _ in OPS:
+        a = by_cpu.get((op, 'augur'), [])
+        cells = [label]
+        for lib in ('opencv', 'pillow'):
+            p = by_cpu.get((op, lib), [])
+            cells.append('{:.2f}'.format(statistics.median(p) / statistics.median(a)) if a and p else '—')
+        out.append('| ' + ' | '.join(cells) + ' |')
+    out.append('')
+
+    out.append('What each peer runs:\n')
+    out.append('| Operation | OpenCV (numpy) | Pillow |')
+    out.append('|---|---|---|')
+    for op, label, cv, pil in OPS:
+        out.append('| {} | {} | {} |'.format(label, cv, pil))
+    out.append('')
+    return slower
+
+
+def e2e_section(rows, out):
+    by = defaultdict(list)
+    by_cpu = defaultdict(list)
+    images = rows[0]['images'] if rows else 0
+    mpix = rows[0]['mpix'] if rows else 0
+    for r in rows:
+        by[(r['format'], r['workers'], r['lib'])].append(r['images'] / r['wall_s'])
+        by_cpu[(r['format'], r['workers'], r['lib'])].append(r['cpu_s'])
+    runs = len(by.get(('png', 1, 'augur'), []))
+    out.append('## 2. End to end: the default recipe over a folder\n')
+    out.append('`data/recipes/default.json` (flip, rotate ±15° reflect_101, brightness/contrast, '
+               'one of blur or noise, coarse dropout) over the samples linked {} times '
+               '({} inputs, {:.1f} megapixels): `augur-cli apply` with `--threads N` against '
+               '`bench/peers.py pipeline`, the same steps at the same probabilities with '
+               'OpenCV and numpy\'s generator (`cv2.imread`, `cv2.imwrite`) in N worker '
+               'processes (`multiprocessing.Pool`, `cv2.setNumThreads(1)` in each). Both '
+               'write PNG at zlib level 6 (GdkPixbuf\'s default, which Augur uses; '
+               'OpenCV\'s own default is 1) or JPEG at quality 95; Augur also writes its '
+               'manifest. Whole-process wall time, interpreter start-up included: '
+               '**images per second, median (min–max) over {} runs**, higher is better, '
+               'contenders interleaved. CPU is user + system seconds of the process tree '
+               '(median).\n'.format(images // 6 if images else 0, images, mpix, runs))
+    out.append('| Output | Workers | Augur img/s | OpenCV img/s | Augur / OpenCV | Augur CPU s | OpenCV CPU s |')
+    out.append('|---|---:|---:|---:|---:|---:|---:|')
+    findings = []
+    for fmt in ('png', 'jpeg'):
+        for w in (1, 2):
+            a = by.get((fmt, w, 'augur'), [])
+            o = by.get((fmt, w, 'opencv'), [])
+            if not a or not o:
+                continue
+            ratio = statistics.median(a) / statistics.median(o)
+            if ratio < 1:
+                findings.append((fmt, w, ratio))
+            out.append('| {} | {} | {} | {} | {} | {:.2f} | {:.2f} |'.format(
+                fmt.upper(), w, median_range(a, '{:.1f}'), median_range(o, '{:.1f}'),
+                '**{:.2f}**'.format(ratio) if ratio < 1 else '{:.2f}'.format(ratio),
+                statistics.median(by_cpu[(fmt, w, 'augur')]),
+                statistics.median(by_cpu[(fmt, w, 'opencv')])))
+    out.append('')
+    return findings
+
+
+def preview_section(rows, out):
+    by = defaultdict(list)
+    by_cpu = defaultdict(list)
+    info = {}
+    for r in rows:
+        by[r['image']].append(r['ms'])
+        by_cpu[r['image']].append(r['cpu_ms'])
+        info[r['image']] = r
+    draws = rows[0]['draws'] if rows else 9
+    reps = len(next(iter(by.values()), []))
+    out.append('## 3. Preview latency\n')
+    out.append('The GUI\'s grid: {} draws of the default recipe (seed derivation, sample and '
+               'apply each) on a proxy of each sample whose longest side is 512 pixels, one '
+               'thread; decoding, the proxy and texture upload are not included (the proxy '
+               'is made once per sample). **Milliseconds for the whole grid, median (min–max) '
+               'over {} repeats**; the target is well under 100 ms.\n'.format(draws, reps))
+    out.append('| Sample | Proxy | Grid ms | Grid ms (CPU) | Per draw ms |')
+    out.append('|---|---|---:|---:|---:|')
+    medians = []
+    for image in sorted(by):
+        r = info[image]
+        med = statistics.median(by[image])
+        medians.append((med, image))
+        out.append('| {} | {}×{} | {} | {:.1f} | {:.1f} |'.format(
+            image, r['width'], r['height'], median_range(by[image], '{:.1f}'),
+            statistics.median(by_cpu[image]), med / draws))
+    out.append('')
+    return medians
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('results')
+    parser.add_argument('--build', required=True)
+    parser.add_argument('--cli', required=True)
+    parser.add_argument('--started', default='unknown')
+    parser.add_argument('--seconds', default='unknown')
+    parser.add_argument('--load-start', default='unknown')
+    parser.add_argument('--load-end', default='unknown')
+    parser.add_argument('--settings', default='')
+    parser.add_argument('-o', '--output', required=True)
+    args = parser.parse_args()
+
+    rows = defaultdict(list)
+    with open(args.results, encoding='utf-8') as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                rows[r['suite']].append(r)
+
+    out = ['<!-- Written by bench/report.py from one run of bench/run.sh: do not edit by hand. -->',
+           '# Benchmarks\n',
+           'Augur beside OpenCV and Pillow, measured in one run on one machine. The machine '
+           'is shared and noisy, so compare **ratios**, not absolute times: contenders were '
+           'interleaved (A B A B ...) so that both saw the same disturbances, and every '
+           'figure is a median with its min–max.\n',
+           'Reproduce with `make bench` from the source tree (it runs '
+           '`sh bench/run.sh _build` after building), or with an existing build directory:\n',
+           '```sh\nmeson setup _build && ninja -C _build && sh bench/run.sh _build\n```\n',
+           '## Machine and versions\n',
+           '| | |', '|---|---|']
+    for k, v in machine(args):
+        out.append('| {} | {} |'.format(k, v))
+    out.append('')
+
+    body = []
+    slower = ops_section(rows['ops'], body)
+    e2e_slower = e2e_section(rows['e2e'], body)
+    previews = preview_section(rows['preview'], body)
+
+    summary = ['## Summary\n']
+    if slower:
+        items = ', '.join('{} ({} {:.2f}×)'.format(op, lib, r) for op, _, lib, r in slower)
+        summary.append('- Per operation, a peer was faster than Augur in: {}. A ratio of 0.5 '
+                       'means the peer took half Augur\'s time.'.format(items))
+    else:
+        summary.append('- Per operation, Augur was at least as fast as both peers everywhere.')
+    if e2e_slower:
+        summary.append('- End to end, the OpenCV script beat `augur-cli` in: {}.'.format(
+            ', '.join('{} with {} worker{} (Augur at {:.2f}× its rate)'.format(
+                f.upper(), w, 's' if w > 1 else '', r) for f, w, r in e2e_slower)))
+    else:
+        summary.append('- End to end, `augur-cli` processed more images per second than the '
+                       'OpenCV script in every configuration measured.')
+    if previews:
+        worst, image = max(previews)
+        summary.append('- Preview: the slowest sample\'s 9-draw grid took {:.1f} ms (median, {}); '
+                       '{}.'.format(worst, image, 'under the 100 ms target' if worst < 100
+                                    else 'over the 100 ms target'))
+    summary.append('')
+    out += summary + body
+
+    if slower:
+        out.append('## Where Augur is slower, and why\n')
+        seen = set()
+        for op, label, lib, r in slower:
+            if op in seen:
+                continue
+            seen.add(op)
+            libs = ' and '.join(l for o, _, l, _ in slower if o == op)
+            out.append('- **{}** ({} faster): {}'.format(
+                label, libs, WHY_SLOWER.get(op, 'not profiled yet.')))
+        out.append('')
+
+    text = '\n'.join(out).rstrip() + '\n'
+    with open(args.output + '.tmp', 'w', encoding='utf-8') as f:
+        f.write(text)
+    os.replace(args.output + '.tmp', args.output)
+
+
+if __name__ == '__main__':
+    main()
