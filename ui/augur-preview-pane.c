@@ -334,11 +334,13 @@ sample_loaded (GObject      *object,
                                                       augur_sample_get_name (AUGUR_SAMPLE (object)),
                                                       error->message);
           g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
-          refresh (self);
+          if (AUGUR_SAMPLE (object) != self->current)
+            refresh (self);
         }
       return;
     }
-  if (self != NULL)
+  /* The current sample's notifications refresh already. */
+  if (self != NULL && AUGUR_SAMPLE (object) != self->current)
     refresh (self);
 }
 
