@@ -581,7 +581,9 @@ activate (Fixture    *f,
           const char *action,
           GVariant   *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->editor), action, parameter));
+  g_autoptr(GVariant) owned = parameter ? g_variant_ref_sink (parameter) : NULL;
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->editor), action, owned));
   pump ();
 }
 
@@ -1097,6 +1099,11 @@ test_show (Fixture       *f,
                                ? atoi (g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")) : 980);
   if (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH"))
     gtk_window_set_default_size (GTK_WINDOW (f->window), atoi (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH")), 980);
+  if (g_getenv ("AUGUR_EDITOR_SHOW_EMPTY"))
+    {
+      wait_ms ((guint) (1000 * g_ascii_strtod (show, NULL)));
+      return;
+    }
   augur_pipeline_editor_set_pipeline (f->editor, pipeline);
   augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
   augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);
