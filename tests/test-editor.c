@@ -1108,6 +1108,7 @@ test_show (Fixture       *f,
   augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
   augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);
   augur_pipeline_editor_select_path (f->editor, "1.1");
+  augur_pipeline_editor_set_enabled (f->editor, "2.0", FALSE);
   if (g_getenv ("AUGUR_EDITOR_SHOW_ALL"))
     {
       guint n;

@@ -11,6 +11,7 @@
 #include "augur-param-control.h"
 #include "augur-pipeline-editor.h"
 #include "augur-pipeline-ops.h"
+#include "augur-range-slider.h"
 #include "augur-step-chooser.h"
 
 /**
@@ -249,6 +250,10 @@ update_row_texts (AugurPipelineEditor *self)
       else
         gtk_widget_add_css_class (d->eff_label, "augur-never");
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), subtitle);
+      if (f && *f > 0)
+        gtk_widget_remove_css_class (d->row, "augur-inactive");
+      else
+        gtk_widget_add_css_class (d->row, "augur-inactive");
     }
 }
 
@@ -694,8 +699,21 @@ drag_prepare_cb (GtkDragSource *source,
 {
   g_autofree char *path = NULL;
 
+  GtkWidget *picked;
+
   if (d->editor == NULL)
     return NULL;
+
+  /* Drags start from the row's header, not from the controls in it or
+   * below it, which have drags of their own (text selection, sliders). */
+  if (y > 60)
+    return NULL;
+  for (picked = gtk_widget_pick (d->row, x, y, GTK_PICK_DEFAULT);
+       picked && picked != d->row; picked = gtk_widget_get_parent (picked))
+    if (GTK_IS_EDITABLE (picked) || GTK_IS_RANGE (picked) || GTK_IS_SWITCH (picked) ||
+        GTK_IS_BUTTON (picked) || GTK_IS_MENU_BUTTON (picked) || AUGUR_IS_RANGE_SLIDER (picked))
+      return NULL;
+
   path = augur_pipeline_path_of (d->editor->pipeline, d->node);
   if (path == NULL)
     return NULL;
@@ -1397,6 +1415,9 @@ static const char editor_css[] =
   "  background-color: alpha(currentColor, 0.08); min-width: 34px;"
   "}"
   "augur-pipeline-editor .augur-eff.augur-never { color: @error_color; }"
+  "augur-pipeline-editor row.augur-step.augur-inactive label.title,"
+  "augur-pipeline-editor row.augur-step.augur-inactive label.subtitle,"
+  "augur-pipeline-editor row.augur-step.augur-inactive image { opacity: 0.55; }"
   "augur-pipeline-editor .augur-toolbar { padding: 6px; }"
   "augur-pipeline-editor menubutton.augur-p > button { font-weight: normal; padding: 2px 8px; min-height: 24px; }"
   "augur-pipeline-editor list.boxed-list { margin: 12px; }"
