@@ -140,6 +140,8 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   replay = augur_node_sample_forced (node, &shape, &rng);
   out = augur_node_apply (node, small, replay);
 
+  if (out == NULL)
+    return NULL;
   if (out->channels == 1)
     return augur_image_convert (out, 3);
   return g_steal_pointer (&out);
@@ -175,13 +177,20 @@ thumb_job_free (ThumbJob *job)
 }
 
 static void
+unref_nullable (gpointer object)
+{
+  if (object)
+    g_object_unref (object);
+}
+
+static void
 render_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
                GCancellable *cancellable)
 {
   ThumbJob *job = task_data;
-  g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func (unref_nullable);
   const AugurTransformInfo *const *list;
   g_autoptr(AugurImage) source = NULL;
   guint n;
@@ -196,7 +205,9 @@ render_thread (GTask        *task,
       if (g_task_return_error_if_cancelled (task))
         return;
       thumb = augur_step_chooser_render_thumbnail (source, list[i]->name, THUMB_SIZE);
-      g_ptr_array_add (textures, texture_for_image (thumb));
+      /* A transform that leaves nothing to show keeps an empty picture. */
+      g_ptr_array_add (textures, thumb && thumb->width > 0 && thumb->height > 0
+                                 ? texture_for_image (thumb) : NULL);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&textures), (GDestroyNotify) g_ptr_array_unref);
@@ -217,9 +228,9 @@ render_done (GObject      *object,
   self->n_thumbnails = 0;
   for (guint i = 0; i < textures->len && i < self->pictures->len; i++)
     {
-      gtk_picture_set_paintable (GTK_PICTURE (self->pictures->pdata[i]),
-                                 GDK_PAINTABLE (textures->pdata[i]));
-      self->n_thumbnails++;
+      gtk_picture_set_paintable (GTK_PICTURE (self->pictures->pdata[i]), textures->pdata[i]);
+      if (textures->pdata[i])
+        self->n_thumbnails++;
     }
 }
 
