@@ -41,6 +41,9 @@ static const BenchOp bench_ops[] = {
   { "Rotate30",
     "{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [30, 30],"
     " \"interpolation\": \"linear\", \"border_mode\": \"reflect_101\"}}" },
+  { "Rotate30Constant",
+    "{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [30, 30],"
+    " \"interpolation\": \"linear\", \"border_mode\": \"constant\"}}" },
   { "Affine",
     "{\"type\": \"Affine\", \"p\": 1, \"params\": {"
     "\"scale\": {\"x\": [1.2, 1.2], \"y\": [1.2, 1.2]},"

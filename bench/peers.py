@@ -106,6 +106,8 @@ def make_cv_ops(img, rng):
         'HorizontalFlip': lambda: cv2.flip(img, 1),
         'Rotate30': lambda: cv2.warpAffine(img, rot, (w, h), flags=cv2.INTER_LINEAR,
                                            borderMode=cv2.BORDER_REFLECT_101),
+        'Rotate30Constant': lambda: cv2.warpAffine(img, rot, (w, h), flags=cv2.INTER_LINEAR,
+                                                   borderMode=cv2.BORDER_CONSTANT, borderValue=0),
         'Affine': lambda: cv2.warpAffine(img, aff, (w, h), flags=cv2.INTER_LINEAR,
                                          borderMode=cv2.BORDER_CONSTANT, borderValue=0),
         'ResizeLinear': lambda: cv2.resize(img, (256, 256), interpolation=cv2.INTER_LINEAR),
@@ -153,7 +155,10 @@ def make_pil_ops(im, rng):
     boxes = holes(w, h, rng)
     return {
         'HorizontalFlip': lambda: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+        # Pillow fills the corners with black: it has no reflecting border, so
+        # its one rotation stands for both Rotate30 rows.
         'Rotate30': lambda: im.rotate(30, resample=Image.Resampling.BILINEAR),
+        'Rotate30Constant': lambda: im.rotate(30, resample=Image.Resampling.BILINEAR),
         'Affine': lambda: im.transform((w, h), Image.Transform.AFFINE, inv,
                                        resample=Image.Resampling.BILINEAR),
         'ResizeLinear': lambda: im.resize((256, 256), Image.Resampling.BILINEAR),
