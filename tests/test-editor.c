@@ -718,6 +718,20 @@ test_structure (Fixture       *f,
   assert_pipeline (f, expected);
   assert_selected (f, "1");
 
+  /* A range of siblings, grouped at once. */
+  augur_pipeline_editor_select_path (f->editor, "0");
+  augur_pipeline_editor_select_range (f->editor, "1");
+  assert_selected (f, "0");
+  activate (f, "editor.group", g_variant_new_string ("RandomOrder"));
+  g_clear_pointer (&expected, augur_node_free);
+  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
+                    group (AUGUR_NODE_RANDOM_ORDER, 1,
+                           transform ("HorizontalFlip", 0.5),
+                           transform ("HorizontalFlip", 0.5), NULL), NULL);
+  ((AugurNode *) expected->children->pdata[0])->n = 2;
+  assert_pipeline (f, expected);
+  assert_selected (f, "0");
+
   /* Actions follow the selection. */
   augur_pipeline_editor_select_path (f->editor, NULL);
   g_assert_null (augur_pipeline_editor_dup_selected_path (f->editor));

@@ -320,6 +320,29 @@ toggle_selected (AugurPipelineEditor *self,
   selection_updated (self);
 }
 
+/* Shift+click: the cursor's siblings from the cursor to @node, when @node
+ * is one of them; otherwise @node alone. */
+static void
+select_range (AugurPipelineEditor *self,
+              AugurNode           *node)
+{
+  AugurNode *parent, *other;
+  guint from, to;
+
+  if (!augur_pipeline_find_parent (self->pipeline, self->cursor, &parent, &from) ||
+      !augur_pipeline_find_parent (self->pipeline, node, &other, &to) || other != parent)
+    {
+      select_only (self, node);
+      return;
+    }
+
+  g_hash_table_remove_all (self->selected);
+  for (guint i = MIN (from, to); i <= MAX (from, to); i++)
+    g_hash_table_add (self->selected, parent->children->pdata[i]);
+  /* The cursor stays where the range started. */
+  selection_updated (self);
+}
+
 /* Editing ------------------------------------------------------------------------ */
 
 static gboolean
@@ -666,7 +689,9 @@ row_pressed_cb (GtkGestureClick *gesture,
     return;
 
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  if (state & GDK_CONTROL_MASK)
+  if ((state & GDK_SHIFT_MASK) && d->editor->cursor)
+    select_range (d->editor, d->node);
+  else if (state & GDK_CONTROL_MASK)
     toggle_selected (d->editor, d->node);
   else if (!g_hash_table_contains (d->editor->selected, d->node) ||
            g_hash_table_size (d->editor->selected) > 1 || d->editor->cursor != d->node)
@@ -1963,6 +1988,22 @@ augur_pipeline_editor_extend_selection (AugurPipelineEditor *self,
   g_return_if_fail (node != NULL && node != self->pipeline);
   if (!g_hash_table_contains (self->selected, node))
     toggle_selected (self, node);
+}
+
+void
+augur_pipeline_editor_select_range (AugurPipelineEditor *self,
+                                    const char          *path)
+{
+  AugurNode *node;
+
+  g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
+
+  node = augur_pipeline_lookup (self->pipeline, path, NULL, NULL);
+  g_return_if_fail (node != NULL && node != self->pipeline);
+  if (self->cursor)
+    select_range (self, node);
+  else
+    select_only (self, node);
 }
 
 void

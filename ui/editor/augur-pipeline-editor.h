@@ -45,6 +45,10 @@ void             augur_pipeline_editor_select_path        (AugurPipelineEditor *
 /* Adds the step at @path to the selection (multi-select, as Ctrl+click). */
 void             augur_pipeline_editor_extend_selection   (AugurPipelineEditor *self,
                                                            const char          *path);
+/* Selects from the selected step to the step at @path, its sibling (as
+ * Shift+click). */
+void             augur_pipeline_editor_select_range       (AugurPipelineEditor *self,
+                                                           const char          *path);
 /* Expands (or collapses) the row of the step at @path, building its controls. */
 void             augur_pipeline_editor_set_expanded       (AugurPipelineEditor *self,
                                                            const char          *path,
