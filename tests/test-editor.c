@@ -482,6 +482,32 @@ test_control_edits (Fixture       *f,
   g_assert_cmpfloat (node->params[index].v[1], ==, 0.3);
   g_assert_cmpfloat (augur_param_control_get_value (control)->v[1], ==, 0.3);
 
+  /* The reset button, shown now that the value differs from the default,
+   * brings the default back. */
+  {
+    GtkWidget *reset = NULL;
+    g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+    AugurValue def;
+
+    g_ptr_array_add (stack, control);
+    while (stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+        if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_widget_get_tooltip_text (w), "Reset to the default") == 0)
+          reset = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+    g_assert_nonnull (reset);
+    g_assert_true (gtk_widget_get_visible (reset));
+    g_signal_emit_by_name (reset, "clicked");
+    augur_param_default (&info->params[index], &def);
+    g_assert_true (augur_param_equal (&info->params[index], &node->params[index], &def));
+    g_assert_false (gtk_widget_get_visible (reset));
+    g_assert_cmpuint (f->n_changed, ==, 3);
+  }
+
   /* Another control is another undo step. */
   {
     AugurParamControl *contrast = find_control (f, "0", "contrast_limit");
@@ -489,7 +515,7 @@ test_control_edits (Fixture       *f,
 
     c.v[0] = -0.1;
     g_signal_emit_by_name (contrast, "edited", &c);
-    g_assert_cmpuint (f->n_changed, ==, 3);
+    g_assert_cmpuint (f->n_changed, ==, 4);
     g_assert_false (f->last_mergeable);
   }
 }
@@ -1123,6 +1149,11 @@ test_show (Fixture       *f,
   augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);
   augur_pipeline_editor_select_path (f->editor, "1.1");
   augur_pipeline_editor_set_enabled (f->editor, "2.0", FALSE);
+  {
+    g_autoptr(JsonNode) value = json_from_string ("[-0.3, 0.25]", NULL);
+
+    augur_pipeline_editor_set_param (f->editor, "0", "brightness_limit", value, NULL);
+  }
   if (g_getenv ("AUGUR_EDITOR_SHOW_ALL"))
     {
       guint n;

@@ -25,6 +25,7 @@ struct _AugurParamControl
   GtkWidget *set_check;
   GtkWidget *label;
   GtkWidget *extra;        /* header widgets after the label */
+  GtkWidget *reset;
   GtkWidget *body;
 
   GtkWidget *spin[4];
@@ -319,6 +320,16 @@ set_toggled_cb (GtkCheckButton    *check,
   emit_edited (self, &v);
 }
 
+static void
+reset_clicked_cb (GtkButton         *button,
+                  AugurParamControl *self)
+{
+  AugurValue def;
+
+  augur_param_default (self->spec, &def);
+  emit_edited (self, &def);
+}
+
 /* Writing the widgets ----------------------------------------------------------- */
 
 static void
@@ -359,6 +370,13 @@ update_widgets (AugurParamControl *self)
     gtk_check_button_set_active (GTK_CHECK_BUTTON (self->set_check), set);
   gtk_widget_set_sensitive (self->extra, set);
   gtk_widget_set_sensitive (self->body, set);
+
+  {
+    AugurValue def;
+
+    augur_param_default (self->spec, &def);
+    gtk_widget_set_visible (self->reset, !augur_param_equal (self->spec, &self->value, &def));
+  }
 
   /* A null value shows what "set" would bring back. */
   if (!set)
@@ -576,6 +594,14 @@ build (AugurParamControl *self)
   gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
   gtk_widget_set_hexpand (self->label, TRUE);
   gtk_box_append (GTK_BOX (header), self->label);
+
+  self->reset = gtk_button_new_from_icon_name ("edit-undo-symbolic");
+  gtk_widget_add_css_class (self->reset, "flat");
+  gtk_widget_add_css_class (self->reset, "circular");
+  gtk_widget_set_valign (self->reset, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->reset, "Reset to the default");
+  g_signal_connect (self->reset, "clicked", G_CALLBACK (reset_clicked_cb), self);
+  gtk_box_append (GTK_BOX (header), self->reset);
 
   self->extra = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_widget_set_valign (self->extra, GTK_ALIGN_CENTER);
