@@ -11,6 +11,7 @@
 
 #define THUMB_SIZE     64
 #define THUMB_SEED     G_GUINT64_CONSTANT (20240611)
+#define THUMB_ATTEMPTS 6
 #define GROUPS_TITLE   "Groups"
 
 struct _AugurStepChooser
@@ -125,10 +126,8 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   const AugurTransformInfo *info = augur_transform_lookup (type_name);
   g_autoptr(AugurImage) small = NULL;
   g_autoptr(AugurNode) node = NULL;
-  g_autoptr(AugurReplay) replay = NULL;
   g_autoptr(AugurImage) out = NULL;
   AugurShape shape;
-  AugurRng rng;
 
   g_return_val_if_fail (image != NULL, NULL);
   g_return_val_if_fail (info != NULL, NULL);
@@ -136,9 +135,22 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   small = fit_image (image, size);
   shape = (AugurShape) { small->width, small->height, small->channels };
   node = augur_node_new_transform (info);
-  augur_rng_init (&rng, THUMB_SEED);
-  replay = augur_node_sample_forced (node, &shape, &rng);
-  out = augur_node_apply (node, small, replay);
+
+  /* A draw that changes nothing (a rotation by 0 quarter turns) says
+   * nothing about the transform: try a few fixed seeds for one that shows
+   * an effect, always in the same order, so the thumbnail is stable. */
+  for (guint attempt = 0; attempt < THUMB_ATTEMPTS; attempt++)
+    {
+      g_autoptr(AugurReplay) replay = NULL;
+      AugurRng rng;
+
+      augur_rng_init (&rng, THUMB_SEED + attempt);
+      replay = augur_node_sample_forced (node, &shape, &rng);
+      g_clear_pointer (&out, augur_image_unref);
+      out = augur_node_apply (node, small, replay);
+      if (out == NULL || !augur_image_equal (out, small))
+        break;
+    }
 
   if (out == NULL)
     return NULL;
