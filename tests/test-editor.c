@@ -785,6 +785,37 @@ test_selection (Fixture       *f,
   augur_pipeline_editor_select_path (f->editor, NULL);
   g_assert_cmpuint (f->n_selection, ==, 2);
   assert_selected (f, NULL);
+
+  /* A right click selects the row and opens the context menu. */
+  {
+    GtkWidget *row = augur_pipeline_editor_get_row (f->editor, "1");
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+    GtkGesture *secondary = NULL;
+    GtkWidget *menu = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          secondary = GTK_GESTURE (controller);
+      }
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (f->editor)); child;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_POPOVER_MENU (child))
+        menu = child;
+    g_assert_nonnull (secondary);
+    g_assert_nonnull (menu);
+    g_assert_false (gtk_widget_get_visible (menu));
+
+    g_signal_emit_by_name (secondary, "pressed", 1, 20.0, 20.0);
+    pump ();
+    assert_selected (f, "1");
+    g_assert_true (gtk_widget_get_visible (menu));
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    pump ();
+  }
 }
 
 /* Effective probability ------------------------------------------------------------------ */
@@ -1165,6 +1196,21 @@ test_show (Fixture       *f,
 
           add_at_end (f, list[i]->name);
           augur_pipeline_editor_set_expanded (f->editor, path, TRUE);
+        }
+    }
+  if (g_getenv ("AUGUR_EDITOR_SHOW_MENU"))
+    {
+      g_autoptr(GListModel) controllers = NULL;
+
+      wait_ms (300);
+      controllers = gtk_widget_observe_controllers (augur_pipeline_editor_get_row (f->editor, "1.1"));
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_GESTURE_CLICK (controller) &&
+              gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+            g_signal_emit_by_name (controller, "pressed", 1, 120.0, 20.0);
         }
     }
   if (g_getenv ("AUGUR_EDITOR_SHOW_CHOOSER"))

@@ -41,6 +41,7 @@ struct _AugurPipelineEditor
   GtkWidget *stack;
   GtkWidget *scroller;
   GtkWidget *list;
+  GtkWidget *context_menu;
 
   GPtrArray *rows;          /* GtkWidget (AdwExpanderRow), display order */
   GHashTable *expanded;     /* AugurNode * set */
@@ -250,6 +251,21 @@ update_row_texts (AugurPipelineEditor *self)
       else
         gtk_widget_add_css_class (d->eff_label, "augur-never");
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), subtitle);
+      {
+        AugurNode *parent;
+        guint index;
+        g_autofree char *p_tip = NULL;
+
+        if (augur_pipeline_find_parent (self->pipeline, d->node, &parent, &index) &&
+            parent->kind == AUGUR_NODE_ONE_OF)
+          p_tip = g_strdup_printf ("Weight of %s in the choice of its One of group; "
+                                   "once chosen, it always applies",
+                                   augur_pipeline_node_title (d->node));
+        else
+          p_tip = g_strdup_printf ("Probability that %s applies when reached",
+                                   augur_pipeline_node_title (d->node));
+        gtk_widget_set_tooltip_text (d->p_button, p_tip);
+      }
       if (f && *f > 0)
         gtk_widget_remove_css_class (d->row, "augur-inactive");
       else
@@ -699,6 +715,30 @@ row_pressed_cb (GtkGestureClick *gesture,
 }
 
 static void
+row_secondary_cb (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  RowData         *d)
+{
+  AugurPipelineEditor *self = d->editor;
+  graphene_point_t point;
+
+  if (self == NULL)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (!g_hash_table_contains (self->selected, d->node))
+    select_only (self, d->node);
+
+  if (!gtk_widget_compute_point (d->row, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
 row_focus_enter_cb (GtkEventControllerFocus *controller,
                     RowData                 *d)
 {
@@ -985,6 +1025,11 @@ create_row (AugurPipelineEditor *self,
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect (click, "pressed", G_CALLBACK (row_pressed_cb), d);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (row_secondary_cb), d);
   gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
 
   focus = gtk_event_controller_focus_new ();
@@ -1493,6 +1538,36 @@ build_ui (AugurPipelineEditor *self)
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
+  /* A row's context menu, shared by every row. */
+  {
+    g_autoptr(GMenu) context = g_menu_new ();
+    g_autoptr(GMenu) edit = g_menu_new ();
+    g_autoptr(GMenu) order = g_menu_new ();
+    g_autoptr(GMenu) grouping = g_menu_new ();
+    g_autoptr(GMenu) into = g_menu_new ();
+    g_autoptr(GMenu) removal = g_menu_new ();
+
+    g_menu_append (edit, "_Duplicate", "editor.duplicate");
+    g_menu_append_section (context, NULL, G_MENU_MODEL (edit));
+    g_menu_append (order, "Move _Up", "editor.move-up");
+    g_menu_append (order, "Move _Down", "editor.move-down");
+    g_menu_append_section (context, NULL, G_MENU_MODEL (order));
+    g_menu_append (into, "One Of", "editor.group::OneOf");
+    g_menu_append (into, "Some Of", "editor.group::SomeOf");
+    g_menu_append (into, "Random Order", "editor.group::RandomOrder");
+    g_menu_append (into, "Sequence", "editor.group::Sequential");
+    g_menu_append_submenu (grouping, "_Group Into", G_MENU_MODEL (into));
+    g_menu_append (grouping, "_Ungroup", "editor.ungroup");
+    g_menu_append_section (context, NULL, G_MENU_MODEL (grouping));
+    g_menu_append (removal, "_Remove", "editor.remove");
+    g_menu_append_section (context, NULL, G_MENU_MODEL (removal));
+
+    self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (context));
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+    gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+  }
+
   gtk_widget_add_css_class (toolbar, "augur-toolbar");
   gtk_widget_add_css_class (title, "heading");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -1568,6 +1643,7 @@ augur_pipeline_editor_dispose (GObject *object)
   if (self->rows)
     clear_rows (self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (augur_pipeline_editor_parent_class)->dispose (object);
 }
@@ -1616,8 +1692,8 @@ augur_pipeline_editor_class_init (AugurPipelineEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.group", "s", group_action);
   gtk_widget_class_install_action (widget_class, "editor.ungroup", NULL, ungroup_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "editor.remove", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "editor.remove", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "editor.remove", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "editor.duplicate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "editor.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "editor.move-down", NULL);
