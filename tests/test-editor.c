@@ -662,8 +662,11 @@ test_structure (Fixture       *f,
   augur_pipeline_editor_set_expanded (f->editor, "2", TRUE);
   row = augur_pipeline_editor_get_row (f->editor, "2");
   augur_pipeline_editor_select_path (f->editor, "2");
+  f->n_selection = 0;
   activate (f, "editor.move-up", NULL);
   assert_selected (f, "1");
+  /* Same step, new path: the window hears of it. */
+  g_assert_cmpuint (f->n_selection, ==, 1);
   g_assert_true (augur_pipeline_editor_get_row (f->editor, "1") == row);
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
   g_assert_nonnull (find_control (f, "1", "brightness_limit"));

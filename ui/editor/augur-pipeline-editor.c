@@ -871,6 +871,9 @@ move_node (AugurPipelineEditor *self,
   rebuild (self);
   description = g_strdup_printf ("Move %s", augur_pipeline_node_title (node));
   emit_changed (self, description, NULL, FALSE);
+  /* The selected step may be at another path now. */
+  if (self->cursor)
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   return TRUE;
 }
 
@@ -1313,10 +1316,6 @@ move_cursor (AugurPipelineEditor *self,
            augur_pipeline_find_parent (self->pipeline, parent, &grand, &parent_index))
     /* At the edge of its group: out of the group, before or after it. */
     move_node (self, self->cursor, grand, direction < 0 ? parent_index : parent_index + 1);
-  else
-    return;
-
-  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
 static int
