@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "augur-error.h"
 #include "augur-param-control.h"
@@ -327,6 +328,98 @@ test_range_slider_focus (void)
   wait_ms (30);
   gtk_window_destroy (GTK_WINDOW (window));
   pump ();
+}
+
+/* Parameter controls on their own ------------------------------------------------------ */
+
+static const char *const test_nicks[] = { "nearest", "reflect_101", "jpeg", NULL };
+
+static const AugurParamSpec test_specs[] = {
+  { .name = "shift", .label = "Shift", .description = "x/y range",
+    .type = AUGUR_PARAM_XY_RANGE, .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5,
+    .step = 0.1, .def = { -0.1, 0.1, -0.1, 0.1 } },
+  { .name = "amount", .label = "Amount", .description = "nullable number",
+    .type = AUGUR_PARAM_NUMBER, .flags = AUGUR_PARAM_NULLABLE, .min = 0, .max = 10,
+    .ui_min = 0, .ui_max = 5, .step = 0.5, .def = { 2 }, .def_null = TRUE },
+  { .name = "mode", .label = "Mode", .description = "a choice",
+    .type = AUGUR_PARAM_ENUM, .def_nick = 0, .nicks = test_nicks },
+};
+
+typedef struct
+{
+  AugurValue value;
+  guint count;
+} Edits;
+
+static void
+edited_cb (AugurParamControl *control,
+           gpointer           value,
+           Edits             *edits)
+{
+  edits->value = *(AugurValue *) value;
+  edits->count++;
+}
+
+static void
+test_param_control (void)
+{
+  Edits got = { 0 };
+  AugurValue v;
+  GtkWidget *control;
+  GtkWidget *check, *dropdown;
+  g_autofree char *label = augur_param_nick_label ("reflect_101");
+  g_autofree char *format = augur_param_nick_label ("jpeg");
+
+  g_assert_cmpstr (label, ==, "Reflect 101");
+  g_assert_cmpstr (format, ==, "JPEG");
+
+  /* x/y: equal axes start folded; differing axes unfold; folding copies x
+   * onto y. */
+  augur_param_default (&test_specs[0], &v);
+  control = g_object_ref_sink (augur_param_control_new (&test_specs[0], &v));
+  g_signal_connect (control, "edited", G_CALLBACK (edited_cb), &got);
+  check = find_descendant (control, GTK_TYPE_CHECK_BUTTON);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  v.v[2] = -0.3;
+  augur_param_control_set_value (AUGUR_PARAM_CONTROL (control), &v);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_cmpuint (got.count, ==, 0);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_cmpuint (got.count, ==, 1);
+  g_assert_cmpfloat (got.value.v[2], ==, -0.1);
+  g_assert_cmpfloat (got.value.v[3], ==, 0.1);
+  g_assert_finalize_object (control);
+
+  /* Nullable: "set" proposes a valid value, unset proposes null. */
+  memset (&got, 0, sizeof got);
+  augur_param_default (&test_specs[1], &v);
+  g_assert_true (v.is_null);
+  control = g_object_ref_sink (augur_param_control_new (&test_specs[1], &v));
+  g_signal_connect (control, "edited", G_CALLBACK (edited_cb), &got);
+  check = find_descendant (control, GTK_TYPE_CHECK_BUTTON);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_cmpuint (got.count, ==, 1);
+  g_assert_false (got.value.is_null);
+  g_assert_cmpfloat (got.value.v[0], ==, 2);
+  g_assert_true (augur_param_check (&test_specs[1], &got.value, NULL));
+  augur_param_control_set_value (AUGUR_PARAM_CONTROL (control), &got.value);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  g_assert_cmpuint (got.count, ==, 2);
+  g_assert_true (got.value.is_null);
+  g_assert_finalize_object (control);
+
+  /* Enum: a drop-down of human labels proposing the nick's index. */
+  memset (&got, 0, sizeof got);
+  augur_param_default (&test_specs[2], &v);
+  control = g_object_ref_sink (augur_param_control_new (&test_specs[2], &v));
+  g_signal_connect (control, "edited", G_CALLBACK (edited_cb), &got);
+  dropdown = find_descendant (control, GTK_TYPE_DROP_DOWN);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 3);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
+  g_assert_cmpuint (got.count, ==, 1);
+  g_assert_cmpint (got.value.nick, ==, 2);
+  g_assert_finalize_object (control);
 }
 
 /* Controls for the whole registry ---------------------------------------------------------- */
@@ -1230,6 +1323,7 @@ main (int   argc,
 
   g_test_add_func ("/editor/range-slider/keys", test_range_slider_keys);
   g_test_add_func ("/editor/range-slider/focus", test_range_slider_focus);
+  g_test_add_func ("/editor/param-control", test_param_control);
 #define ADD(path, func) \
   g_test_add ("/editor/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("every-transform", test_every_transform);

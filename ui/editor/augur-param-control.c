@@ -411,6 +411,9 @@ update_widgets (AugurParamControl *self)
       break;
 
     case AUGUR_PARAM_XY_RANGE:
+      /* Axes that differ cannot stay folded into one. */
+      if (v->v[0] != v->v[2] || v->v[1] != v->v[3])
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (self->same_toggle), FALSE);
       for (guint i = 0; i < 4; i++)
         set_spin (self, self->spin[i], v->v[i]);
       set_slider (self, self->slider[0], v->v[0], v->v[1]);
