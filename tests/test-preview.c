@@ -737,6 +737,41 @@ test_widgets (Fixture       *fixture,
   g_object_unref (fixture->pane);
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* In zoom-to-fit the scale follows the allocation, and says so: the draw
+ * view's zoom label listens to it (it once read 0% until a click). */
+static void
+test_picture_fit_scale (void)
+{
+  g_autoptr(AugurImage) image = make_image (200, 100);
+  g_autoptr(GdkTexture) texture = augur_texture_new_for_image (image);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *picture = augur_picture_new ();
+  guint notified = 0;
+  double scale = 0;
+
+  g_signal_connect (picture, "notify::scale", G_CALLBACK (count_notify), &notified);
+  augur_picture_set_texture (AUGUR_PICTURE (picture), texture);
+  gtk_widget_set_size_request (picture, 400, 400);
+  gtk_window_set_child (GTK_WINDOW (window), picture);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+
+  g_object_get (picture, "scale", &scale, NULL);
+  g_assert_cmpuint (notified, >=, 1);
+  g_assert_cmpfloat_with_epsilon (scale, (double) gtk_widget_get_width (picture) / 200, 1e-9);
+  g_assert_cmpfloat (scale, >=, 2.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -760,6 +795,7 @@ main (int argc, char **argv)
   ADD ("widgets", test_widgets);
 #undef ADD
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
+  g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
 
   return g_test_run ();
 }

@@ -600,6 +600,8 @@ augur_draw_view_init (AugurDrawView *self)
   self->scroller = gtk_scrolled_window_new ();
   gtk_widget_add_css_class (self->scroller, "augur-canvas");
   self->picture = augur_picture_new ();
+  g_signal_connect_object (self->picture, "notify::scale",
+                           G_CALLBACK (update_zoom_label), self, G_CONNECT_SWAPPED);
   gtk_widget_set_hexpand (self->picture, TRUE);
   gtk_widget_set_vexpand (self->picture, TRUE);
   gtk_widget_set_halign (self->picture, GTK_ALIGN_FILL);

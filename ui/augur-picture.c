@@ -23,6 +23,7 @@ struct _AugurPicture
   char       *caption;
   PangoLayout *layout;
   gboolean    align_top;
+  double      shown_scale;  /* the scale last notified */
 };
 
 G_DEFINE_FINAL_TYPE (AugurPicture, augur_picture, GTK_TYPE_WIDGET)
@@ -31,6 +32,7 @@ enum {
   PROP_0,
   PROP_TEXTURE,
   PROP_ZOOM,
+  PROP_SCALE,
   N_PROPS
 };
 
@@ -275,6 +277,9 @@ augur_picture_get_property (GObject    *object,
     case PROP_ZOOM:
       g_value_set_double (value, self->zoom);
       break;
+    case PROP_SCALE:
+      g_value_set_double (value, augur_picture_get_scale (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -301,6 +306,23 @@ augur_picture_set_property (GObject      *object,
     }
 }
 
+/* In zoom-to-fit the scale follows the allocation: tell the zoom label. */
+static void
+augur_picture_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  AugurPicture *self = AUGUR_PICTURE (widget);
+  double scale = augur_picture_get_scale (self);
+
+  if (scale != self->shown_scale)
+    {
+      self->shown_scale = scale;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+    }
+}
+
 static void
 augur_picture_class_init (AugurPictureClass *klass)
 {
@@ -313,6 +335,7 @@ augur_picture_class_init (AugurPictureClass *klass)
   widget_class->get_request_mode = augur_picture_get_request_mode;
   widget_class->measure = augur_picture_measure;
   widget_class->snapshot = augur_picture_snapshot;
+  widget_class->size_allocate = augur_picture_size_allocate;
 
   properties[PROP_TEXTURE] =
     g_param_spec_object ("texture", NULL, NULL, GDK_TYPE_TEXTURE,
@@ -320,6 +343,9 @@ augur_picture_class_init (AugurPictureClass *klass)
   properties[PROP_ZOOM] =
     g_param_spec_double ("zoom", NULL, NULL, 0, 64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCALE] =
+    g_param_spec_double ("scale", NULL, NULL, 0, G_MAXDOUBLE, 1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "augur-picture");
