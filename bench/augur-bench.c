@@ -189,9 +189,13 @@ print_number (GString    *line,
                           g_ascii_formatd (buf, sizeof buf, "%.6f", value));
 }
 
+/* @min_time (seconds, 0 for none): keep repeating each operation until it
+ * has run that long, so that a profile of one operation is not dominated
+ * by decoding the samples. */
 static gboolean
 run_ops (GPtrArray   *samples,
          int          repeats,
+         double       min_time,
          const char  *only,
          GError     **error)
 {
@@ -241,6 +245,17 @@ run_ops (GPtrArray   *samples,
 
         if (only != NULL && strcmp (only, bench_ops[op].op) != 0)
           continue;
+
+        if (min_time > 0 && rep >= 0)
+          {
+            gint64 end = now_ns () + (gint64) (min_time * 1e9);
+
+            while (now_ns () < end)
+              for (guint i = 0; i < samples->len; i++)
+                augur_image_unref (augur_node_apply (recipe->pipeline,
+                                                     ((const Sample *) samples->pdata[i])->image,
+                                                     replays->pdata[op * samples->len + i]));
+          }
 
         for (guint i = 0; i < samples->len; i++)
           {
@@ -366,11 +381,14 @@ main (int   argc,
   g_autoptr(GPtrArray) samples = NULL;
   g_autofree char *only = NULL;
   int repeats = 5;
+  double min_time = 0;
   int size = 512;
   int draws = 9;
   const GOptionEntry entries[] = {
     { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed passes (default 5)", "N" },
     { "op", 0, 0, G_OPTION_ARG_STRING, &only, "ops: time only this operation", "NAME" },
+    { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &min_time,
+      "ops: before each timed pass, run the operation untimed for this long (for profiling)", "SECONDS" },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "preview: proxy size (default 512)", "PX" },
     { "draws", 0, 0, G_OPTION_ARG_INT, &draws, "preview: draws per grid (default 9)", "N" },
     { NULL }
@@ -400,7 +418,7 @@ main (int   argc,
   samples = load_samples (argv[2], &error);
   if (samples == NULL
       || !(strcmp (argv[1], "ops") == 0
-           ? run_ops (samples, repeats, only, &error)
+           ? run_ops (samples, repeats, min_time, only, &error)
            : run_preview (samples, argv[3], repeats, size, draws, &error)))
     {
       g_printerr ("augur-bench: %s\n", error->message);

@@ -61,8 +61,8 @@ WHY_SLOWER = {
     'HorizontalFlip': (
         '`core/transforms-geometry.c`, `horizontal_flip_apply`: a `memcpy (d, s, nc)` per '
         'pixel with the channel count known only at run time, which the compiler leaves as a '
-        'call into libc: about 60 % of the profile is `__memmove_avx512_unaligned_erms` and '
-        'its PLT stub. A loop specialised for 1, 3 and 4 channels (constant-size copies) '
+        'call into libc for every pixel (libc\'s memmove and its PLT stub lead the profile). '
+        'A loop specialised for 1, 3 and 4 channels (constant-size copies) '
         'would remove the call. OpenCV and Pillow reverse whole rows with wide loads.'),
     'Rotate30': (
         '`core/augur-resample.c`: the warp is already fixed point (`walk_row`) with an '
@@ -85,19 +85,20 @@ WHY_SLOWER = {
         'SIMD.'),
     'ResizeArea': (
         '`core/augur-resample.c`, `augur_resize`: the same float two-pass resampler with '
-        'box weights; OpenCV\'s INTER_AREA has a dedicated path for large reductions.'),
+        'box weights; OpenCV\'s INTER_AREA and Pillow\'s BOX filter work in fixed point.'),
     'GaussianBlur': (
         '`core/transforms-blur.c`, `convolve_separable`: float arithmetic, four lanes '
-        '(`convolve_line`, about 55 % of the profile), plus a scalar pass that widens each '
-        'row to float with reflected edges and a scalar clamp back to 8 bits (the rest, in '
+        '(`convolve_line`), plus a scalar pass that widens each '
+        'row to float with reflected edges and a scalar clamp back to 8 bits (inlined in '
         '`gb_apply`). OpenCV\'s 8-bit Gaussian works in 16-bit fixed point, twice the lanes, '
         'with run-time dispatch to AVX2.'),
     'BrightnessContrast': (
-        '`core/transforms-color.c`, `apply_color_lut`: already a 256-entry table, as '
-        'OpenCV\'s; the lookup loop is scalar, byte by byte, where `cv2.LUT` is '
-        'vectorised. The absolute cost is small either way.'),
+        '`core/transforms-color.c`, `apply_color_lut`: already a 256-entry table looked up '
+        'byte by byte, as `cv2.LUT` does, so the gap is small; part of it may be the '
+        'zero-filled allocation of every new image (`g_malloc0_n` in `augur_image_new`), '
+        'a pass OpenCV does not make.'),
     'HueSaturationValue': (
-        '`core/transforms-color.c`, `hsv_apply` (over 90 % of the profile): per pixel, an '
+        '`core/transforms-color.c`, `hsv_apply`: per pixel, an '
         'integer RGB→HSV with branches on the largest channel, then a float HSV→RGB with a '
         'sector table, both scalar. OpenCV runs the same two conversions with SIMD; its '
         'table lookups are `cv2.LUT` on whole planes.'),
@@ -109,20 +110,29 @@ WHY_SLOWER = {
     'CoarseDropout': (
         'both sides copy the image and blacken four small rectangles, so the copy is '
         'nearly all of it (`augur_image_copy`: a zeroed allocation, `g_malloc0_n` in '
-        '`augur_image_new`, then a `memcpy` per row). The absolute difference is a few '
-        'tenths of a millisecond per megapixel.'),
+        '`augur_image_new`, then a `memcpy` per row), and the absolute difference is '
+        'small.'),
     'JpegQ50': (
-        'both sides encode and decode with libjpeg-turbo (about half of Augur\'s profile). '
+        'both sides encode and decode with libjpeg-turbo. '
         'Augur goes through GdkPixbuf (`core/transforms-quality.c`, `round_trip`): a '
         'GdkPixbuf copy of the image, a GObject loader, a growing output buffer and a copy '
-        'back into an AugurImage (GdkPixbuf, GObject and page faults on the fresh buffers '
-        'make up most of the rest).'),
+        'back into an AugurImage; GdkPixbuf, GObject and page faults on the fresh buffers '
+        'take the time libjpeg does not.'),
     'GaussNoise': (
         '`core/transforms-noise.c`, `gn_apply`: a polar Box–Muller normal per value from '
         'the scalar xoshiro generator, with `logf` calls.'),
 }
 
 LIB_NAMES = {'augur': 'Augur', 'opencv': 'OpenCV', 'pillow': 'Pillow'}
+
+
+def profile_text(profiles, name):
+    top = profiles.get(name)
+    if not top:
+        return ''
+    return ' Profile in this run (perf, cpu-clock): ' + ', '.join(
+        '{} {:.0f} %'.format('`{}`'.format(t['symbol']) if t['symbol'] else
+                             '{} (all)'.format(t['dso']), t['percent']) for t in top[:4]) + '.'
 
 
 def median_range(values, fmt='{:.2f}'):
@@ -168,8 +178,12 @@ def machine(args):
     try:
         with open(os.path.join(args.build, 'meson-info', 'intro-buildoptions.json')) as f:
             opts = {o['name']: o['value'] for o in json.load(f)}
-        buildtype = '{} (optimization {}, debug {})'.format(
-            opts.get('buildtype'), opts.get('optimization'), opts.get('debug'))
+        c_args = ' '.join(opts.get('c_args') or [])
+        buildtype = '{} (optimization {}, debug {}), extra C flags: {}'.format(
+            opts.get('buildtype'), opts.get('optimization'), opts.get('debug'),
+            '`{}`'.format(c_args) if c_args else
+            'none (no `-march`: generic {} code; OpenCV picks SIMD paths for the CPU at run '
+            'time)'.format(platform.machine()))
     except (OSError, ValueError, KeyError):
         pass
     src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -366,9 +380,15 @@ def main():
         out.append('| {} | {} |'.format(k, v))
     out.append('')
 
+    profiles = {r['name']: r['top'] for r in rows['profile']}
     body = []
     slower = ops_section(rows['ops'], body)
     e2e_slower = e2e_section(rows['e2e'], body)
+    for fmt in ('png', 'jpeg'):
+        text = profile_text(profiles, 'augur-cli-' + fmt)
+        if text:
+            body.append('`augur-cli apply --threads 1 --format {} --variants 4` on the six '
+                        'samples:{}\n'.format(fmt, text))
     previews = preview_section(rows['preview'], body)
 
     summary = ['## Summary\n']
@@ -393,9 +413,12 @@ def main():
     else:
         summary.append('- Per operation, Augur was at least as fast as both peers everywhere.')
     if e2e_slower:
-        summary.append('- End to end, the OpenCV script beat `augur-cli` in: {}.'.format(
-            ', '.join('{} with {} worker{} (Augur at {:.2f}× its rate)'.format(
-                f.upper(), w, 's' if w > 1 else '', r) for f, w, r in e2e_slower)))
+        summary.append('- End to end, the OpenCV script processed more images per second than '
+                       '`augur-cli` in: {}.'.format(
+                           ', '.join('{} with {} worker{} (Augur at {:.2f}× its rate{})'.format(
+                               f.upper(), w, 's' if w > 1 else '', r,
+                               ', within 10 %' if r >= 0.9 else '')
+                               for f, w, r in e2e_slower)))
     else:
         summary.append('- End to end, `augur-cli` processed more images per second than the '
                        'OpenCV script in every configuration measured.')
@@ -415,8 +438,9 @@ def main():
                 continue
             seen.add(op)
             libs = ' and '.join(l for o, _, l, _ in slower if o == op)
-            out.append('- **{}** ({} faster): {}'.format(
-                label, libs, WHY_SLOWER.get(op, 'not profiled yet.')))
+            out.append('- **{}** ({} faster): {}{}'.format(
+                label, libs, WHY_SLOWER.get(op, 'not examined yet.'),
+                profile_text(profiles, op)))
         out.append('')
 
     text = '\n'.join(out).rstrip() + '\n'

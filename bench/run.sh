@@ -13,7 +13,7 @@
 # The raw results (JSON lines) go to BUILD_DIR/bench/results.jsonl and the
 # report to docs/benchmarks.md (AUGUR_BENCH_REPORT overrides it). Knobs:
 # AUGUR_BENCH_ROUNDS, AUGUR_BENCH_REPEATS, AUGUR_BENCH_E2E_RUNS,
-# AUGUR_BENCH_COPIES, AUGUR_BENCH_PYTHON.
+# AUGUR_BENCH_COPIES, AUGUR_BENCH_PYTHON, AUGUR_BENCH_PROFILE (0: no perf profiles).
 
 set -eu
 
@@ -25,7 +25,7 @@ fi
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$1" && pwd)
 PY=${AUGUR_BENCH_PYTHON:-/usr/bin/python3}
-ROUNDS=${AUGUR_BENCH_ROUNDS:-4}
+ROUNDS=${AUGUR_BENCH_ROUNDS:-6}
 REPEATS=${AUGUR_BENCH_REPEATS:-3}
 E2E_RUNS=${AUGUR_BENCH_E2E_RUNS:-3}
 COPIES=${AUGUR_BENCH_COPIES:-17}
@@ -81,6 +81,30 @@ echo "   done ($(($(date +%s) - t0)) s)"
 
 echo "== 3/3 preview latency"
 "$BENCH" preview "$SAMPLES" "$RECIPE" --repeats 15 >> "$RESULTS"
+
+# Profiles of Augur, for the report's explanations: sampled (cpu-clock:
+# these machines often lack hardware counters), skipped without perf.
+if [ "${AUGUR_BENCH_PROFILE:-1}" = 1 ] && command -v perf >/dev/null 2>&1 \
+   && perf record -q -e cpu-clock -o "$OUT/perf.data" true >/dev/null 2>&1; then
+  echo "== profiles (perf record -e cpu-clock)"
+  profile () {
+    name=$1
+    shift
+    perf record -q -e cpu-clock -o "$OUT/perf.data" "$@" >/dev/null 2>&1 || return 0
+    perf report -i "$OUT/perf.data" --stdio --no-children --sort dso,sym 2>/dev/null \
+      | "$PY" "$SRC/bench/perftop.py" "$name" >> "$RESULTS"
+  }
+  for op in $("$BENCH" list | cut -f1); do
+    profile "$op" "$BENCH" ops "$SAMPLES" --op "$op" --repeats 1 --min-time 1
+  done
+  for fmt in png jpeg; do
+    rm -rf "$OUT/profile-out"
+    profile "augur-cli-$fmt" "$CLI" apply "$RECIPE" "$SAMPLES" -o "$OUT/profile-out" \
+      --threads 1 --format "$fmt" --variants 4
+  done
+  rm -rf "$OUT/profile-out" "$OUT/perf.data" "$OUT/perf.data.old"
+  echo "   done ($(($(date +%s) - t0)) s)"
+fi
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" "$SRC/bench/report.py" "$RESULTS" --build "$BUILD" --cli "$CLI" \
