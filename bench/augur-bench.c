@@ -283,7 +283,7 @@ run_ops (GPtrArray   *samples,
         print_number (line, "ms", total / 1e6);
         print_number (line, "cpu_ms", total_cpu / 1e6);
         print_number (line, "mpix", mpix);
-        g_string_append (line, "}\n");
+        g_string_append_printf (line, ", \"images\": %u}\n", samples->len);
         fputs (line->str, stdout);
       }
 

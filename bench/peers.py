@@ -208,7 +208,7 @@ def run_ops(args):
                 if rep >= 0:
                     print(json.dumps({'suite': 'ops', 'lib': lib, 'op': name, 'rep': rep,
                                       'ms': total / 1e6, 'cpu_ms': total_cpu / 1e6,
-                                      'mpix': mpix}), flush=True)
+                                      'mpix': mpix, 'images': len(paths)}), flush=True)
 
 
 # The default recipe with OpenCV ---------------------------------------------------------
@@ -329,6 +329,7 @@ def run_e2e(args):
                             raise SystemExit(f'{lib}: {n} outputs for {n_inputs} inputs')
                         print(json.dumps({'suite': 'e2e', 'lib': lib, 'format': fmt,
                                           'workers': workers, 'run': run, 'images': n,
+                                          'samples': len(paths), 'copies': args.copies,
                                           'mpix': mpix, 'wall_s': wall, 'cpu_s': cpu}),
                               flush=True)
     finally:

@@ -226,7 +226,7 @@ def ops_section(rows, out):
                'lower is better. Augur\'s figure is `augur_node_apply` on values drawn once '
                '(ranges collapsed to one value); the peers\' figure is the Python call, '
                'interpreter overhead included, as a training script pays it.\n'
-               .format(6, mpix, n))
+               .format(rows[0].get('images', '?') if rows else 0, mpix, n))
     out.append('A ratio is the peer\'s median over Augur\'s: **above 1, Augur is faster**; '
                'below 1, the peer is faster.\n')
     out.append('| Operation | Augur | OpenCV | Pillow | OpenCV / Augur | Pillow / Augur |')
@@ -293,7 +293,7 @@ def e2e_section(rows, out):
                'manifest. Whole-process wall time, interpreter start-up included: '
                '**images per second, median (min–max) over {} runs**, higher is better, '
                'contenders interleaved. CPU is user + system seconds of the process tree '
-               '(median).\n'.format(images // 6 if images else 0, images, mpix, runs))
+               '(median).\n'.format(rows[0].get('copies', '?') if rows else 0, images, mpix, runs))
     out.append('| Output | Workers | Augur img/s | OpenCV img/s | Augur / OpenCV | Augur CPU s | OpenCV CPU s |')
     out.append('|---|---:|---:|---:|---:|---:|---:|')
     findings = []
