@@ -1004,6 +1004,120 @@ test_edit_redraws (Fixture       *fixture,
     gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
 }
 
+
+/* Widgets whose horizontal extent leaves their parent's (and so may be cut
+ * off or drawn under a neighbour): appended to @out as "Type [x, x + width]
+ * in Parent [x, x + width]". Scrolled content is checked through its
+ * scrolled window only; hidden widgets and popovers are skipped. */
+static void
+collect_overflowing (GtkWidget *widget,
+                     GtkWidget *window,
+                     GString   *out)
+{
+  graphene_rect_t parent_bounds;
+
+  if (!gtk_widget_get_mapped (widget) || GTK_IS_SCROLLED_WINDOW (widget))
+    return;
+  if (!gtk_widget_compute_bounds (widget, window, &parent_bounds))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (child) || GTK_IS_NATIVE (child))
+        continue;
+      /* (1.5: the header bar reaches a pixel into the window's frame) */
+      if (gtk_widget_compute_bounds (child, window, &bounds) &&
+          (bounds.origin.x < parent_bounds.origin.x - 1.5 ||
+           bounds.origin.x + bounds.size.width >
+           parent_bounds.origin.x + parent_bounds.size.width + 1.5))
+        g_string_append_printf (out, "%s%s [%.0f, %.0f] in %s [%.0f, %.0f]",
+                                out->len ? ", " : "",
+                                G_OBJECT_TYPE_NAME (child), bounds.origin.x,
+                                bounds.origin.x + bounds.size.width,
+                                G_OBJECT_TYPE_NAME (widget), parent_bounds.origin.x,
+                                parent_bounds.origin.x + parent_bounds.size.width);
+      collect_overflowing (child, window, out);
+    }
+}
+
+static gboolean
+allocated_at (gpointer data)
+{
+  GtkWidget *window = data;
+
+  /* the default size counts the frame around the window's content */
+  return gtk_widget_get_width (window) > 1000 && gtk_widget_get_width (window) <= 1024 &&
+         gtk_widget_get_height (window) > 676 && gtk_widget_get_height (window) <= 700;
+}
+
+/* A 1024×700 window (a small laptop screen, or half of a wide one) keeps
+ * every part inside it: the preview's minimum width fits beside the
+ * editor and the sample strip, in every view of the pane. */
+static void
+test_narrow_window (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char *const modes[] = { "grid", "all-samples", "step-through", "extremes" };
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *pane = augur_window_get_preview_pane (fixture->window);
+  int minimum = 0, natural = 0, width;
+
+  /* a new size is taken when the window is next mapped */
+  gtk_widget_set_visible (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  open_sample_folder (fixture);
+  augur_pipeline_editor_add_step (get_editor (fixture), "Rotate");
+  augur_pipeline_editor_add_step (get_editor (fixture), "RandomBrightnessContrast");
+  /* its replay lists hole positions and a seed: long captions in step-through */
+  augur_pipeline_editor_add_step (get_editor (fixture), "CoarseDropout");
+  wait_for (allocated_at, window, "the window to take its size");
+
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 1024);
+  width = gtk_widget_get_width (window);
+
+  for (guint g = 0; g < 2; g++)
+    for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+      {
+        g_autoptr(GString) overflow = g_string_new (NULL);
+
+        augur_preview_pane_set_grid_size (AUGUR_PREVIEW_PANE (pane), g == 0 ? 9 : 16);
+        g_assert_true (gtk_widget_activate_action (pane, "preview.mode", "s", modes[i]));
+        augur_pipeline_editor_select_path (get_editor (fixture), "0");
+        iterate_briefly (300);
+        g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+        gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+        g_test_message ("%s: the pane needs %d px, has %d", modes[i], minimum,
+                        gtk_widget_get_width (pane));
+        g_assert_cmpint (minimum, <=, gtk_widget_get_width (pane));
+        collect_overflowing (window, window, overflow);
+        if (overflow->len > 0)
+          g_error ("In the %s view, out of the window: %s", modes[i], overflow->str);
+      }
+
+  /* the enlarged draw, with its replay beside it */
+  {
+    g_autoptr(GString) overflow = g_string_new (NULL);
+
+    g_assert_true (gtk_widget_activate_action (pane, "preview.mode", "s", "grid"));
+    g_assert_true (gtk_widget_activate_action (pane, "preview.open-draw", "u", 0));
+    iterate_briefly (300);
+    g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+    collect_overflowing (window, window, overflow);
+    if (overflow->len > 0)
+      g_error ("In the draw view, out of the window: %s", overflow->str);
+    /* Escape goes back to the grid */
+    g_assert_true (gtk_widget_activate_action (pane, "preview.close-draw", NULL));
+  }
+
+  while (augur_window_get_n_undo (fixture->window) > 0)
+    gtk_widget_activate_action (window, "win.undo", NULL);
+}
+
 #endif
 
 int
@@ -1061,6 +1175,7 @@ main (int    argc,
 #endif
 #if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
   ADD ("edit-redraws", test_edit_redraws);
+  ADD ("narrow-window", test_narrow_window);
 #endif
 
 #undef ADD

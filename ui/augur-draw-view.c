@@ -592,11 +592,15 @@ augur_draw_view_init (AugurDrawView *self)
   self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
   gtk_paned_set_resize_end_child (GTK_PANED (self->paned), FALSE);
+  /* the image keeps room for its zoom controls, never cut under the replay */
+  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
 
   /* The image, with its zoom controls floating over it. */
   overlay = gtk_overlay_new ();
   gtk_widget_set_hexpand (overlay, TRUE);
+  /* (an overlay measures its main child only: the zoom box needs this) */
+  gtk_widget_set_size_request (overlay, 216, -1);
   self->scroller = gtk_scrolled_window_new ();
   gtk_widget_add_css_class (self->scroller, "augur-canvas");
   self->picture = augur_picture_new ();
@@ -620,8 +624,8 @@ augur_draw_view_init (AugurDrawView *self)
   gtk_widget_add_css_class (zoom_box, "augur-zoom-box");
   gtk_widget_set_halign (zoom_box, GTK_ALIGN_END);
   gtk_widget_set_valign (zoom_box, GTK_ALIGN_END);
-  gtk_widget_set_margin_end (zoom_box, 12);
-  gtk_widget_set_margin_bottom (zoom_box, 12);
+  gtk_widget_set_margin_end (zoom_box, 6);
+  gtk_widget_set_margin_bottom (zoom_box, 6);
   gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-out-symbolic", "draw.zoom-out", "Zoom Out (Ctrl+−)"));
   self->zoom_label = gtk_label_new ("100%");
   gtk_widget_set_size_request (self->zoom_label, 56, -1);
@@ -635,7 +639,8 @@ augur_draw_view_init (AugurDrawView *self)
 
   /* The sidebar: what was drawn. */
   sidebar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_size_request (sidebar, 300, -1);
+  /* narrow enough for a small window; the replay's values wrap */
+  gtk_widget_set_size_request (sidebar, 228, -1);
   gtk_widget_add_css_class (sidebar, "augur-replay-sidebar");
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);

@@ -43,6 +43,10 @@ static const char *const mode_labels[N_MODES] = {
   "Grid", "All Samples", "Step-Through", "Extremes",
 };
 
+static const char *const mode_icons[N_MODES] = {
+  "view-grid-symbolic", "view-app-grid-symbolic", "view-continuous-symbolic", "view-dual-symbolic",
+};
+
 static const char *const mode_tooltips[N_MODES] = {
   "Random draws of the current sample",
   "One draw of every sample",
@@ -100,6 +104,7 @@ struct _AugurPreviewPane
   /* widgets */
   GtkWidget          *box;
   GtkWidget          *grid_button;
+  GtkWidget          *mode_menu;
   GtkWidget          *diff_button;
   GtkWidget          *seed_spin;
   GtkWidget          *spinner;
@@ -498,7 +503,13 @@ frame_widget (Frame *frame,
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (box), title);
 
+  /* a long list of values (a seed, hole positions) must not widen the
+   * pane: at most three lines, the rest in the tooltip */
   gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (subtitle), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (GTK_LABEL (subtitle), 3);
+  gtk_widget_set_tooltip_text (subtitle, frame->subtitle);
   gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 26);
   gtk_label_set_justify (GTK_LABEL (subtitle), GTK_JUSTIFY_CENTER);
   gtk_label_set_selectable (GTK_LABEL (subtitle), TRUE);
@@ -552,12 +563,12 @@ show_frames (AugurPreviewPane *self)
           /* Three a row: low, middle, high; or three steps. */
           gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 3);
           gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
-          gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 12);
+          gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 8);
           gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 12);
           gtk_widget_set_valign (flow, GTK_ALIGN_START);
           gtk_box_append (GTK_BOX (self->frames_box), flow);
         }
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 96));
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 64));
     }
 }
 
@@ -629,8 +640,10 @@ update_original (AugurPreviewPane *self,
   /* Made on the loader's worker, with the proxy. */
   augur_picture_set_texture (AUGUR_PICTURE (self->original_picture),
                              proxy ? augur_sample_get_proxy_texture (sample) : NULL);
-  caption = g_strdup_printf ("%s · %d × %d", augur_sample_get_name (sample),
-                             augur_sample_get_width (sample), augur_sample_get_height (sample));
+  /* the size first: a narrow pane cuts the end of the name (which the strip
+   * and the tooltip show in full), not the numbers */
+  caption = g_strdup_printf ("%d × %d · %s", augur_sample_get_width (sample),
+                             augur_sample_get_height (sample), augur_sample_get_name (sample));
   gtk_label_set_text (GTK_LABEL (self->original_caption), caption);
   gtk_widget_set_tooltip_text (self->original_caption, caption);
 }
@@ -1202,6 +1215,7 @@ augur_preview_pane_set_mode (AugurPreviewPane *self,
         if (self->mode == (Mode) i)
           return;
         self->mode = i;
+        gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->mode_menu), mode_icons[i]);
         close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
         refresh (self);
@@ -1435,10 +1449,6 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_set_css_name (widget_class, "augur-preview-pane");
 }
 
-static const char *const mode_icons[N_MODES] = {
-  "view-grid-symbolic", "view-app-grid-symbolic", "view-continuous-symbolic", "view-dual-symbolic",
-};
-
 static GtkWidget *
 mode_switcher (gboolean icons)
 {
@@ -1463,20 +1473,62 @@ mode_switcher (gboolean icons)
   return box;
 }
 
-/* The first of @widgets that fits (AdwSqueezer), so that the toolbar
- * shrinks with the pane instead of widening the window. */
+/* The narrowest form of the mode switcher: a menu of the four views. */
 static GtkWidget *
-squeeze (GtkWidget *wide,
-         GtkWidget *narrow)
+mode_menu_button (AugurPreviewPane *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+
+  for (guint i = 0; i < N_MODES; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (mode_labels[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "preview.mode",
+                                               g_variant_new_string (mode_names[i]));
+      g_menu_append_item (menu, item);
+    }
+  /* the current view's icon, updated by augur_preview_pane_set_mode () */
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), mode_icons[self->mode]);
+  gtk_menu_button_set_always_show_arrow (GTK_MENU_BUTTON (button), TRUE);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (button, "View");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  self->mode_menu = button;
+  return button;
+}
+
+/* The first of @wide, @narrow and @narrowest (may be NULL) that fits
+ * (AdwSqueezer), so that the toolbar shrinks with the pane instead of
+ * widening the window or being cut off. */
+static GtkWidget *
+squeeze3 (GtkWidget *wide,
+          GtkWidget *narrow,
+          GtkWidget *narrowest)
 {
   GtkWidget *squeezer = adw_squeezer_new ();
 
   adw_squeezer_set_homogeneous (ADW_SQUEEZER (squeezer), FALSE);
   adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
   adw_squeezer_set_xalign (ADW_SQUEEZER (squeezer), 0);
+  /* each form keeps its own width, not the squeezer's */
+  gtk_widget_set_halign (wide, GTK_ALIGN_START);
+  gtk_widget_set_halign (narrow, GTK_ALIGN_START);
   adw_squeezer_add (ADW_SQUEEZER (squeezer), wide);
   adw_squeezer_add (ADW_SQUEEZER (squeezer), narrow);
+  if (narrowest != NULL)
+    {
+      gtk_widget_set_halign (narrowest, GTK_ALIGN_START);
+      adw_squeezer_add (ADW_SQUEEZER (squeezer), narrowest);
+    }
   return squeezer;
+}
+
+static GtkWidget *
+squeeze (GtkWidget *wide,
+         GtkWidget *narrow)
+{
+  return squeeze3 (wide, narrow, NULL);
 }
 
 static GtkWidget *
@@ -1501,7 +1553,8 @@ build_toolbar (AugurPreviewPane *self)
 
   gtk_widget_add_css_class (toolbar, "augur-toolbar");
 
-  gtk_box_append (GTK_BOX (toolbar), squeeze (mode_switcher (FALSE), mode_switcher (TRUE)));
+  gtk_box_append (GTK_BOX (toolbar), squeeze3 (mode_switcher (FALSE), mode_switcher (TRUE),
+                                               mode_menu_button (self)));
 
   gtk_widget_set_hexpand (spacer, TRUE);
   gtk_box_append (GTK_BOX (toolbar), spacer);
@@ -1540,7 +1593,7 @@ build_toolbar (AugurPreviewPane *self)
   gtk_widget_add_css_class (seed_box, "linked");
   self->seed_spin = gtk_entry_new ();
   gtk_entry_set_input_purpose (GTK_ENTRY (self->seed_spin), GTK_INPUT_PURPOSE_DIGITS);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->seed_spin), 7);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->seed_spin), 5);
   gtk_editable_set_max_width_chars (GTK_EDITABLE (self->seed_spin), 16);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->seed_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, "Seed", -1);
   gtk_widget_add_css_class (self->seed_spin, "numeric");
@@ -1586,7 +1639,7 @@ build_preview_page (AugurPreviewPane *self)
   gtk_box_append (GTK_BOX (original), heading);
   self->original_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->original_caption), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->original_caption), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->original_caption), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (self->original_caption, "caption");
   gtk_widget_add_css_class (self->original_caption, "dim-label");
   gtk_box_append (GTK_BOX (original), self->original_caption);
@@ -1600,6 +1653,8 @@ build_preview_page (AugurPreviewPane *self)
   /* What the recipe does: the draws, the frames, or a status. */
   self->content_stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->content_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  /* each view asks only for its own width: the frames need more than the grid */
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->content_stack), FALSE);
   gtk_widget_set_hexpand (self->content_stack, TRUE);
   gtk_widget_set_vexpand (self->content_stack, TRUE);
 

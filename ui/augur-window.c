@@ -1359,7 +1359,9 @@ augur_window_init (AugurWindow *self)
 #else
   self->editor = placeholder_new (_("Pipeline"));
 #endif
-  gtk_widget_set_size_request (self->editor, 420, -1);
+  /* room for a step's name, its badges and its switch; the preview takes
+   * whatever the window has beyond */
+  gtk_widget_set_size_request (self->editor, 360, -1);
   gtk_paned_set_end_child (self->inner_paned, self->editor);
 
   augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));

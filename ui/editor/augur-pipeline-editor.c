@@ -919,6 +919,24 @@ drop_cb (GtkDropTarget *target,
 
 /* Rows ------------------------------------------------------------------------------ */
 
+/* A narrow editor wraps a step's title and subtitle between words, never
+ * inside one ("Horizont-al flip"). The labels are the row's own, found by
+ * their style classes. */
+static void
+wrap_titles_by_word (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) &&
+          (gtk_widget_has_css_class (child, "title") || gtk_widget_has_css_class (child, "subtitle")))
+        gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD);
+      else
+        wrap_titles_by_word (child);
+    }
+}
+
 static GtkWidget *
 create_row (AugurPipelineEditor *self,
             AugurNode           *node,
@@ -1016,6 +1034,7 @@ create_row (AugurPipelineEditor *self,
 
   adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), node->enabled);
+  wrap_titles_by_word (row);
   if (node->enabled && g_hash_table_contains (self->expanded, node))
     {
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
