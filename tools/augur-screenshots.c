@@ -5,7 +5,10 @@
 
 #include <glib/gstdio.h>
 
+#include <stdio.h>
+
 #include "augur-application.h"
+#include "augur-sample-strip.h"
 #include "augur-preview-pane.h"
 #include "augur-pipeline-editor.h"
 #include "augur-window.h"
@@ -14,7 +17,12 @@
  * bundled samples and the default recipe through each view (under Xvfb, see
  * tools/screenshots.sh), and renders the window as the screen would show it.
  *
- *   augur-screenshots OUTDIR
+ *   augur-screenshots [--size WIDTHxHEIGHT] [--gallery] OUTDIR
+ *
+ * --gallery renders, instead of the documentation's five images, every
+ * other window and state a reviewer looks at (dialogs, empty states, an
+ * error, the other views, odd samples, the dark style), for checking the
+ * interface at a given window size; it is not part of the documentation.
  */
 
 #define SETTLE_MS   600
@@ -162,6 +170,235 @@ capture (GtkWindow  *window,
   g_print ("wrote %s (%d×%d)\n", out, width, height);
 }
 
+
+/* The toplevel shown since @before (a list of the visible windows then). */
+static GtkWindow *
+new_toplevel (GList *before)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_list_find (before, window) == NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static GList *
+list_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+  GList *list = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      /* (a hidden window, such as the shortcuts window, may be shown next) */
+      if (gtk_widget_get_visible (GTK_WIDGET (window)))
+        list = g_list_prepend (list, window);
+    }
+  return list;
+}
+
+/* Activates @action on @widget, captures the window it opens as @name,
+ * and closes that window. */
+static void
+capture_dialog (GtkWidget  *widget,
+                const char *action,
+                const char *outdir,
+                const char *name)
+{
+  g_autoptr(GList) before = list_toplevels ();
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (widget, action, NULL);
+  iterate_for (SETTLE_MS * 2);
+  dialog = new_toplevel (before);
+  if (dialog == NULL)
+    {
+      g_warning ("%s opened no window", action);
+      return;
+    }
+  capture (dialog, NULL, outdir, name);
+  gtk_window_destroy (dialog);
+  iterate_for (SETTLE_MS / 2);
+}
+
+static GFile *
+write_test_image (const char *dir,
+                  const char *name,
+                  int         channels)
+{
+  g_autoptr(AugurImage) image = augur_image_new (320, 240, channels);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (int y = 0; y < 240; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int x = 0; x < 320; x++)
+        for (int c = 0; c < channels; c++)
+          {
+            int v = c == 3 ? 255 * x / 319                         /* alpha: a ramp */
+                           : (((x / 40) + (y / 40)) % 2 ? 200 : 60) + 40 * c;
+
+            row[channels * x + c] = (guint8) CLAMP (v, 0, 255);
+          }
+    }
+  if (!augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error))
+    g_error ("Could not write %s: %s", path, error->message);
+  return g_file_new_for_path (path);
+}
+
+static void
+select_last_sample (AugurWindow *window)
+{
+  guint n = g_list_model_get_n_items (augur_window_get_samples (window));
+
+  augur_sample_strip_select (AUGUR_SAMPLE_STRIP (augur_window_get_sample_strip (window)), n - 1);
+}
+
+static void
+gallery (AugurApplication *app,
+         GFile            *samples,
+         GFile            *recipe,
+         int               width,
+         int               height,
+         const char       *outdir)
+{
+  AugurWindow *window = augur_window_new (app);
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (window));
+  AugurPipelineEditor *editor = AUGUR_PIPELINE_EDITOR (augur_window_get_editor (window));
+  g_autofree char *tmp = g_dir_make_tmp ("augur-gallery-XXXXXX", NULL);
+  g_autoptr(GFile) gray = write_test_image (tmp, "gray.png", 1);
+  g_autoptr(GFile) rgba = write_test_image (tmp, "rgba.png", 4);
+  g_autofree char *broken_path = g_build_filename (tmp, "broken.png", NULL);
+  g_autoptr(GFile) broken = g_file_new_for_path (broken_path);
+  g_autoptr(JsonNode) size = json_from_string ("[160, 320]", NULL);
+  static const char *const modes[] = { "grid", "all-samples", "step-through", "extremes" };
+  guint since;
+
+  g_file_set_contents (broken_path, "not a PNG", -1, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_signal_connect (pane, "rendered", G_CALLBACK (on_rendered), NULL);
+  augur_preview_pane_set_seed (pane, 7);
+
+  /* empty: no samples, no steps */
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (SETTLE_MS);
+  capture (GTK_WINDOW (window), NULL, outdir, "empty.png");
+
+  since = rendered_count;
+  augur_window_add_files (window, (GFile *[]) { samples }, 1);
+  while (!all_loaded (window))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (SETTLE_MS);
+  capture (GTK_WINDOW (window), NULL, outdir, "empty-pipeline.png");
+
+  augur_window_open_recipe_as_template (window, recipe);
+  wait_rendered (since);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("mode-%s.png", modes[i]);
+
+      augur_pipeline_editor_select_path (editor, "2");
+      gtk_widget_activate_action (GTK_WIDGET (pane), "preview.mode", "s", modes[i]);
+      iterate_for (SETTLE_MS * 3);
+      capture (GTK_WINDOW (window), NULL, outdir, name);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.mode", "s", "grid");
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.grid-size", "u", 16);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "grid-16.png");
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.grid-size", "u", 9);
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.diff", NULL);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "difference.png");
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.diff", NULL);
+
+  /* the draw view, fitted and at 1:1 */
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.open-draw", "u", 2);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "draw-fit.png");
+  {
+    GtkWidget *draw_view = augur_preview_pane_get_draw_view (pane);
+
+    gtk_widget_activate_action (draw_view, "draw.zoom-original", NULL);
+  }
+  iterate_for (SETTLE_MS * 2);
+  capture (GTK_WINDOW (window), NULL, outdir, "draw-1to1.png");
+  gtk_widget_activate_action (GTK_WIDGET (pane), "preview.close-draw", NULL);
+  iterate_for (SETTLE_MS);
+
+  /* dialogs */
+  capture_dialog (GTK_WIDGET (window), "app.preferences", outdir, "preferences.png");
+  capture_dialog (GTK_WIDGET (window), "win.show-help-overlay", outdir, "shortcuts.png");
+  capture_dialog (GTK_WIDGET (window), "app.about", outdir, "about.png");
+
+  /* an unreadable image: a toast */
+  augur_window_add_files (window, (GFile *[]) { broken }, 1);
+  iterate_for (SETTLE_MS * 2);
+  capture (GTK_WINDOW (window), NULL, outdir, "error-toast.png");
+
+  /* a gray and an RGBA sample, then draws of another size than the original */
+  augur_window_add_files (window, (GFile *[]) { gray }, 1);
+  while (!all_loaded (window))
+    g_main_context_iteration (NULL, TRUE);
+  select_last_sample (window);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "sample-gray.png");
+  augur_window_add_files (window, (GFile *[]) { rgba }, 1);
+  while (!all_loaded (window))
+    g_main_context_iteration (NULL, TRUE);
+  select_last_sample (window);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "sample-rgba.png");
+  augur_sample_strip_select (AUGUR_SAMPLE_STRIP (augur_window_get_sample_strip (window)), 0);
+  augur_pipeline_editor_add_step (editor, "RandomResizedCrop");
+  augur_pipeline_editor_set_param (editor, "5", "size", size, NULL);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "resized-crop.png");
+
+  /* dark */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  augur_pipeline_editor_select_path (editor, "1");
+  augur_pipeline_editor_set_expanded (editor, "1", TRUE);
+  iterate_for (SETTLE_MS * 3);
+  capture (GTK_WINDOW (window), NULL, outdir, "dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* closing with unsaved changes */
+  {
+    g_autoptr(GList) before = list_toplevels ();
+    GtkWindow *dialog;
+
+    gtk_window_close (GTK_WINDOW (window));
+    iterate_for (SETTLE_MS * 2);
+    dialog = new_toplevel (before);
+    if (dialog != NULL)
+      {
+        capture (dialog, NULL, outdir, "unsaved.png");
+        gtk_window_destroy (dialog);
+      }
+    else
+      g_warning ("Closing with changes asked nothing");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (100);
+  g_unlink (broken_path);
+  g_unlink (g_file_peek_path (gray));
+  g_unlink (g_file_peek_path (rgba));
+  g_rmdir (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -176,12 +413,23 @@ main (int    argc,
   AugurWindow *window;
   AugurPreviewPane *pane;
   AugurPipelineEditor *editor;
+  g_autofree char *size = NULL;
+  gboolean show_gallery = FALSE;
+  const GOptionEntry entries[] = {
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "The window's size (default 1280x800)", "WIDTHxHEIGHT" },
+    { "gallery", 0, 0, G_OPTION_ARG_NONE, &show_gallery, "Render every dialog and state instead", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("OUTDIR");
+  int width = 1280, height = 800;
   const char *outdir;
   guint since;
 
-  if (argc != 2)
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
+      (size != NULL && sscanf (size, "%dx%d", &width, &height) != 2))
     {
-      g_printerr ("usage: %s OUTDIR\n", argv[0]);
+      g_printerr ("usage: %s [--size WIDTHxHEIGHT] [--gallery] OUTDIR\n", argv[0]);
       return 2;
     }
   outdir = argv[1];
@@ -207,8 +455,14 @@ main (int    argc,
   samples = g_file_new_for_path (samples_path);
   recipe = g_file_new_for_path (recipe_path);
 
+  if (show_gallery)
+    {
+      gallery (app, samples, recipe, width, height, outdir);
+      return 0;
+    }
+
   window = augur_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1680, 960);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (window));
   editor = AUGUR_PIPELINE_EDITOR (augur_window_get_editor (window));
   g_signal_connect (pane, "rendered", G_CALLBACK (on_rendered), NULL);
