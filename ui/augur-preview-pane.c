@@ -335,9 +335,15 @@ sample_loaded (GObject      *object,
     {
       if (self != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *message = g_strdup_printf ("Could not open “%s”: %s",
-                                                      augur_sample_get_name (AUGUR_SAMPLE (object)),
-                                                      error->message);
+          const char *reason = error->message;
+          const char *colon = strstr (reason, ": ");
+          g_autofree char *message = NULL;
+
+          /* the name says which file: not its full path again */
+          if (colon != NULL && g_path_is_absolute (reason) && colon[2] != '\0')
+            reason = colon + 2;
+          message = g_strdup_printf ("Could not open “%s”: %s",
+                                     augur_sample_get_name (AUGUR_SAMPLE (object)), reason);
           g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
           if (AUGUR_SAMPLE (object) != self->current)
             refresh (self);

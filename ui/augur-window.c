@@ -65,6 +65,7 @@ struct _AugurWindow
 
   gboolean              force_close;
   char                 *last_message;  /* the last toast, for tests */
+  AdwToast             *shown_toast;   /* the last toast while it is shown */
 };
 
 G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -103,16 +104,52 @@ augur_window_dup_autosave_path (void)
   return g_build_filename (g_get_user_state_dir (), "augur", "autosave.json", NULL);
 }
 
+/* The reason of an error without the file's full path in front ("/a/b.png:
+ * not a PNG…"), which the heading names already and which would push the
+ * reason out of a toast. */
+static const char *
+reason_without_path (const char *message)
+{
+  const char *colon = strstr (message, ": ");
+
+  if (colon != NULL && g_path_is_absolute (message) && colon[2] != '\0')
+    return colon + 2;
+  return message;
+}
+
+static void
+toast_dismissed (AdwToast    *toast,
+                 AugurWindow *self)
+{
+  if (self->shown_toast == toast)
+    self->shown_toast = NULL;
+}
+
+/* Shows @message, unless the same message is on screen already: one
+ * unreadable image is reported by its load and by the preview. */
+static void
+add_toast (AugurWindow *self,
+           const char  *message,
+           guint        timeout)
+{
+  AdwToast *toast;
+
+  if (self->shown_toast != NULL && g_strcmp0 (self->last_message, message) == 0)
+    return;
+  toast = adw_toast_new (message);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  adw_toast_set_timeout (toast, timeout);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
+  self->shown_toast = toast;
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 show_toast (AugurWindow *self,
             const char  *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  g_free (self->last_message);
-  self->last_message = g_strdup (message);
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, message, 5);
 }
 
 static void
@@ -120,14 +157,11 @@ show_error (AugurWindow  *self,
             const char   *heading,
             const GError *error)
 {
-  g_autofree char *message = g_strdup_printf ("%s: %s", heading, error->message);
-  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *message = g_strdup_printf ("%s: %s", heading,
+                                              reason_without_path (error->message));
 
-  g_debug ("%s", message);
-  g_free (self->last_message);
-  self->last_message = g_strdup (message);
-  adw_toast_set_timeout (toast, 0);  /* an error stays until dismissed */
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_debug ("%s: %s", heading, error->message);
+  add_toast (self, message, 0);  /* an error stays until dismissed */
 }
 
 /* ------------------------------------------------------------------------ */
