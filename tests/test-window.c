@@ -596,6 +596,57 @@ test_preferences (void)
   g_settings_reset (settings, "grid-size");
 }
 
+
+/* The Keyboard Shortcuts window lists the keys the widgets bind (the
+ * editor's, the preview's and the draw view's), as GTK parses them. */
+static void
+test_shortcuts_listed (void)
+{
+  static const char *const expected[] = {
+    "Delete", "<Control>d", "<Alt>Up", "<Alt>Down", "<Control>g", "<Shift><Control>g",
+    "r", "Escape", "<Control>0", "<Control>1", "<Control>plus", "<Control>minus",
+    "<Control>BackSpace",
+  };
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/augur/Augur/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
+  GObject *window = gtk_builder_get_object (builder, "help_overlay");
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, NULL);
+      if (accelerator == NULL)
+        continue;
+      parts = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          g_assert_true (gtk_accelerator_parse (parts[i], &key, &mods));
+          g_ptr_array_add (listed, gtk_accelerator_name (key, mods));
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      guint key;
+      GdkModifierType mods;
+      g_autofree char *name = NULL;
+
+      g_assert_true (gtk_accelerator_parse (expected[i], &key, &mods));
+      name = gtk_accelerator_name (key, mods);
+      if (!g_ptr_array_find_with_equal_func (listed, name, g_str_equal, NULL))
+        g_error ("%s is not listed in the Keyboard Shortcuts window", name);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_version (void)
 {
@@ -1165,6 +1216,7 @@ main (int    argc,
   g_test_add_func ("/window/size-restored", test_window_size_restored);
   g_test_add_func ("/window/version", test_version);
   g_test_add_func ("/window/preferences", test_preferences);
+  g_test_add_func ("/window/shortcuts-listed", test_shortcuts_listed);
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   ADD ("grid-size-setting", test_grid_size_setting);
 #endif
