@@ -1263,6 +1263,28 @@ augur_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (augur_window_parent_class)->close_request (window);
 }
 
+/* Without a saved divider position the editor gets its comfortable width
+ * (its titles on one line) where the window has room, and its minimum
+ * where it has not; the preview takes the rest. Done once, at the first
+ * allocation: afterwards the divider is the user's. */
+#define EDITOR_COMFORTABLE_WIDTH 430
+
+static void
+place_editor_divider (AugurWindow *self)
+{
+  int max_position = 0, min_position = 0;
+
+  g_object_get (self->inner_paned, "max-position", &max_position,
+                "min-position", &min_position, NULL);
+  if (max_position <= 0)
+    return;
+  g_signal_handlers_disconnect_by_func (self->inner_paned, place_editor_divider, self);
+  gtk_paned_set_position (self->inner_paned,
+                          MAX (min_position,
+                               gtk_widget_get_width (GTK_WIDGET (self->inner_paned)) -
+                               EDITOR_COMFORTABLE_WIDTH));
+}
+
 static void
 augur_window_constructed (GObject *object)
 {
@@ -1281,6 +1303,9 @@ augur_window_constructed (GObject *object)
   editor_position = g_settings_get_int (self->settings, "editor-position");
   if (editor_position > 0)
     gtk_paned_set_position (self->inner_paned, editor_position);
+  else
+    g_signal_connect_object (self->inner_paned, "notify::max-position",
+                             G_CALLBACK (place_editor_divider), self, G_CONNECT_SWAPPED);
 }
 
 static void
