@@ -1058,6 +1058,74 @@ test_edit_redraws (Fixture       *fixture,
 }
 
 
+
+/* The first shown grid cell: a button that enlarges its draw. */
+static GtkWidget *
+find_open_draw_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "preview.open-draw") == 0)
+        return child;
+      if ((found = find_open_draw_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+focus_inside (GtkWidget *window,
+              GtkWidget *ancestor)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+/* Enlarging a draw from the keyboard moves the focus into the draw view
+ * (where Escape and the zoom keys work), and going back returns it to the
+ * draw's cell instead of losing it with the hidden grid. */
+static void
+test_draw_view_keyboard (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (fixture->window));
+  GtkWidget *draw_view = augur_preview_pane_get_draw_view (pane);
+  RenderWait wait = { 0, 0 };
+  GtkWidget *cell;
+
+  g_signal_connect (pane, "rendered", G_CALLBACK (on_rendered), &wait);
+  augur_preview_pane_set_grid_size (pane, 4);
+  open_sample_folder (fixture);
+  augur_pipeline_editor_add_step (get_editor (fixture), "HorizontalFlip");
+  wait_rendered (&wait);
+  g_signal_handlers_disconnect_by_func (pane, on_rendered, &wait);
+  iterate_briefly (100);
+
+  /* the first draw's cell, as Tab reaches it */
+  cell = find_open_draw_button (GTK_WIDGET (pane));
+  g_assert_nonnull (cell);
+  g_assert_true (gtk_widget_grab_focus (cell));
+  g_assert_true (gtk_widget_activate (cell));
+  iterate_briefly (400);  /* (a button activated by key clicks after a moment) */
+  g_assert_true (gtk_widget_get_mapped (draw_view));
+  g_assert_true (focus_inside (window, draw_view));
+
+  g_assert_true (gtk_widget_activate_action (draw_view, "preview.close-draw", NULL));
+  iterate_briefly (400);  /* (the cross-fade) */
+  g_assert_false (gtk_widget_get_mapped (draw_view));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == cell);
+
+  while (augur_window_get_n_undo (fixture->window) > 0)
+    gtk_widget_activate_action (window, "win.undo", NULL);
+}
+
 /* Widgets whose horizontal extent leaves their parent's (and so may be cut
  * off or drawn under a neighbour): appended to @out as "Type [x, x + width]
  * in Parent [x, x + width]". Scrolled content is checked through its
@@ -1230,6 +1298,7 @@ main (int    argc,
 #if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
   ADD ("edit-redraws", test_edit_redraws);
   ADD ("narrow-window", test_narrow_window);
+  ADD ("draw-view-keyboard", test_draw_view_keyboard);
 #endif
 
 #undef ADD

@@ -25,6 +25,7 @@ struct _AugurDrawView
 
   AugurPreviewEngine *engine;
   GCancellable       *cancellable;
+  GtkWidget          *back;
 
   AugurNode          *pipeline;
   GFile              *file;
@@ -541,6 +542,16 @@ augur_draw_view_dispose (GObject *object)
   G_OBJECT_CLASS (augur_draw_view_parent_class)->dispose (object);
 }
 
+/* Focus lands on the way back, so that the keyboard stays in the view
+ * (Escape, the zoom keys) instead of on a grid cell that was hidden. */
+static gboolean
+augur_draw_view_grab_focus (GtkWidget *widget)
+{
+  AugurDrawView *self = AUGUR_DRAW_VIEW (widget);
+
+  return gtk_widget_grab_focus (self->back);
+}
+
 static void
 augur_draw_view_class_init (AugurDrawViewClass *klass)
 {
@@ -548,6 +559,7 @@ augur_draw_view_class_init (AugurDrawViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = augur_draw_view_dispose;
+  widget_class->grab_focus = augur_draw_view_grab_focus;
 
   /* The full-size draw is in (tests wait for it). */
   signals[SIGNAL_FULL_SIZE] =
@@ -566,6 +578,10 @@ augur_draw_view_class_init (AugurDrawViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "draw.zoom-original", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "draw.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "draw.zoom-out", NULL);
+  /* the same keys without Shift and on the keypad */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "draw.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "draw.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "draw.zoom-out", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "augur-draw-view");
@@ -649,6 +665,7 @@ augur_draw_view_init (AugurDrawView *self)
   gtk_widget_set_margin_top (header, 12);
   gtk_widget_set_margin_bottom (header, 6);
   back = icon_button ("go-previous-symbolic", "preview.close-draw", "Back to the Grid (Escape)");
+  self->back = back;
   gtk_widget_add_css_class (back, "flat");
   gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (header), back);

@@ -948,6 +948,9 @@ open_draw_action (GtkWidget  *widget,
                              augur_sample_get_file (sample), self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
   gtk_widget_action_set_enabled (widget, "preview.close-draw", TRUE);
+  /* (only if the pane had it: a programmatic open leaves the focus alone) */
+  if (gtk_widget_get_focus_child (widget) != NULL)
+    gtk_widget_grab_focus (self->draw_view);
 }
 
 /* Step-through shows draw i of the grid; this moves to the previous or next. */
@@ -975,10 +978,15 @@ close_draw_action (GtkWidget  *widget,
 
   if (!g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "draw"))
     return;
+  gboolean had_focus = gtk_widget_get_focus_child (self->draw_view) != NULL;
+
   augur_draw_view_clear (AUGUR_DRAW_VIEW (self->draw_view));
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "preview");
   gtk_widget_action_set_enabled (widget, "preview.close-draw", FALSE);
   refresh (self);
+  /* back where the keyboard was: the draw that was enlarged */
+  if (had_focus && self->open_draw < self->cells->len)
+    gtk_widget_grab_focus (self->cells->pdata[self->open_draw]);
 }
 
 static void
@@ -1799,6 +1807,11 @@ augur_preview_pane_init (AugurPreviewPane *self)
     gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                           gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_r, 0),
                                                             gtk_named_action_new ("preview.reroll")));
+    /* Escape leaves the enlarged draw wherever the focus is (the action is
+     * disabled otherwise, and the key goes on to others) */
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                            gtk_named_action_new ("preview.close-draw")));
     gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   }
 }
