@@ -311,6 +311,22 @@ def e2e_section(rows, out):
                 statistics.median(by_cpu[(fmt, w, 'augur')]),
                 statistics.median(by_cpu[(fmt, w, 'opencv')])))
     out.append('')
+    scaling = []
+    poor = False
+    for fmt in ('png', 'jpeg'):
+        for lib in ('augur', 'opencv'):
+            one, two = by.get((fmt, 1, lib)), by.get((fmt, 2, lib))
+            if one and two:
+                x = statistics.median(two) / statistics.median(one)
+                poor = poor or x < 1.5
+                scaling.append('{} {} ×{:.2f}'.format(LIB_NAMES[lib], fmt.upper(), x))
+    if scaling:
+        out.append('From 1 to 2 workers on {} cores: {}.{}\n'.format(
+            os.cpu_count(), ', '.join(scaling),
+            ' Where a speed-up is well below 2, other processes were most likely using the '
+            'second core during those runs (see the load average above and the ranges): '
+            'the ratio between the programs at equal workers is the figure to trust.'
+            if poor else ''))
     return findings
 
 
