@@ -571,6 +571,26 @@ find_child (GtkWidget *widget,
   return NULL;
 }
 
+/* The first preferences row under @widget whose title has @text. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (child) &&
+          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), text) != NULL)
+        return child;
+      if ((found = find_row (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The preferences window writes GSettings, which the window follows. */
 static void
 test_preferences (void)
@@ -590,6 +610,19 @@ test_preferences (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "grid-size"), ==, 16);
   adw_combo_row_set_selected (grid_row, 0);
   g_assert_cmpuint (g_settings_get_uint (settings, "grid-size"), ==, 1);
+
+  /* 0 worker threads reads as what it means */
+  {
+    GtkSpinButton *threads = GTK_SPIN_BUTTON (find_child (find_row (prefs, "Threads"),
+                                                          GTK_TYPE_SPIN_BUTTON));
+
+    g_assert_nonnull (threads);
+    g_settings_set_uint (settings, "worker-threads", 0);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (threads)), ==, "Auto");
+    g_settings_set_uint (settings, "worker-threads", 3);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (threads)), ==, "3");
+    g_settings_reset (settings, "worker-threads");
+  }
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_assert_finalize_object (prefs);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "augur-preferences-window.h"
 
 struct _AugurPreferencesWindow
@@ -48,6 +50,41 @@ grid_set_mapping (const GValue       *value,
   return g_variant_new_uint32 (grid_sizes[position]);
 }
 
+/* 0 worker threads means one per processor: say so in the field. */
+static gboolean
+threads_output (GtkSpinButton *spin,
+                gpointer       user_data)
+{
+  double value = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
+  g_autofree char *text = NULL;
+
+  text = value < 0.5 ? g_strdup (_("Auto")) : g_strdup_printf ("%.0f", value);
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static int
+threads_input (GtkSpinButton *spin,
+               double        *new_value,
+               gpointer       user_data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  double value;
+
+  if (g_ascii_strcasecmp (text, _("Auto")) == 0 || g_ascii_strcasecmp (text, "Auto") == 0)
+    {
+      *new_value = 0;
+      return TRUE;
+    }
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0')
+    return GTK_INPUT_ERROR;
+  *new_value = value;
+  return TRUE;
+}
+
 static void
 augur_preferences_window_dispose (GObject *object)
 {
@@ -78,6 +115,10 @@ static void
 augur_preferences_window_init (AugurPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->threads_spin, "output", G_CALLBACK (threads_output), NULL);
+  g_signal_connect (self->threads_spin, "input", G_CALLBACK (threads_input), NULL);
+  /* room for "Auto" */
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->threads_spin), 4);
 }
 
 GtkWidget *
