@@ -35,7 +35,11 @@ typedef enum
 AugurImage *augur_image_new              (int                width,
                                           int                height,
                                           int                channels);
+AugurImage *augur_image_new_uninitialized (int              width,
+                                            int              height,
+                                            int              channels);
 AugurImage *augur_image_new_like         (const AugurImage  *like);
+AugurImage *augur_image_new_like_uninitialized (const AugurImage *like);
 AugurImage *augur_image_copy             (const AugurImage  *image);
 AugurImage *augur_image_ref              (AugurImage        *image);
 void        augur_image_unref            (AugurImage        *image);
