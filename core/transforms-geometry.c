@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-simd.h"
 #include "augur-transform-private.h"
 
 /* Flips ------------------------------------------------------------------------- */
@@ -18,22 +19,158 @@ sample_nothing (const AugurValue *params,
 {
 }
 
+/* Mirroring a row of @w pixels, one loop per channel count so that each
+ * pixel moves with fixed-size loads and stores, never a call. */
+static inline void
+mirror_row_1 (guint8       *restrict d,
+              const guint8 *restrict s,
+              int                    w)
+{
+  for (int x = 0; x < w; x++)
+    d[x] = s[w - 1 - x];
+}
+
+/* RGB, portable: inner pixels move as one 4-byte word, the fourth byte
+ * landing on the next output pixel, which the next move overwrites. The
+ * first and last pixels move byte by byte, so that no access leaves either
+ * row. */
+static inline void
+mirror_row_3 (guint8       *restrict d,
+              const guint8 *restrict s,
+              int                    w)
+{
+  int x;
+
+  for (x = 1; x < w - 1; x++)
+    {
+      guint32 v;
+
+      memcpy (&v, s + (gsize) (w - 1 - x) * 3, 4);
+      memcpy (d + (gsize) x * 3, &v, 4);
+    }
+  for (x = 0; x < w; x += MAX (w - 1, 1))
+    {
+      const guint8 *p = s + (gsize) (w - 1 - x) * 3;
+
+      d[x * 3 + 0] = p[0];
+      d[x * 3 + 1] = p[1];
+      d[x * 3 + 2] = p[2];
+    }
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+# define HAVE_MIRROR_SHUFFLE 1
+
+typedef guint8 MirrorVec __attribute__ ((vector_size (16)));
+
+/* RGB with SSSE3 byte shuffles: five pixels (15 bytes) reversed in one
+ * 16-byte register per step; the 16th byte stored lands on the next
+ * output pixel, which the next step overwrites. Output pixel 0 and the
+ * last few move byte by byte, so that no access leaves either row.
+ * Baseline x86-64 has no byte shuffle, hence a separate function chosen at
+ * run time rather than a target clone. */
+__attribute__ ((target ("ssse3"))) static void
+mirror_rows_3_ssse3 (guint8       *restrict dst,
+                     int                    dst_stride,
+                     const guint8 *restrict src,
+                     int                    src_stride,
+                     int                    w,
+                     int                    h)
+{
+  const MirrorVec reverse5 = { 12, 13, 14, 9, 10, 11, 6, 7, 8, 3, 4, 5, 0, 1, 2, 15 };
+
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = dst + (gsize) y * dst_stride;
+      const guint8 *s = src + (gsize) y * src_stride;
+      int x = 1;
+
+      for (; x + 6 <= w; x += 5)
+        {
+          MirrorVec v;
+
+          memcpy (&v, s + (gsize) (w - x - 5) * 3, 16);
+          v = __builtin_shuffle (v, reverse5);
+          memcpy (d + (gsize) x * 3, &v, 16);
+        }
+      for (int i = 0; i < w; i = i == 0 ? x : i + 1)
+        {
+          const guint8 *p = s + (gsize) (w - 1 - i) * 3;
+
+          d[i * 3 + 0] = p[0];
+          d[i * 3 + 1] = p[1];
+          d[i * 3 + 2] = p[2];
+        }
+    }
+}
+#endif
+
+static inline void
+mirror_row_4 (guint8       *restrict d,
+              const guint8 *restrict s,
+              int                    w)
+{
+  for (int x = 0; x < w; x++)
+    {
+      guint32 v;
+
+      memcpy (&v, s + (gsize) (w - 1 - x) * 4, 4);
+      memcpy (d + (gsize) x * 4, &v, 4);
+    }
+}
+
+AUGUR_SIMD_CLONES static void
+mirror_rows (guint8       *restrict dst,
+             int                    dst_stride,
+             const guint8 *restrict src,
+             int                    src_stride,
+             int                    w,
+             int                    h,
+             int                    nc)
+{
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = dst + (gsize) y * dst_stride;
+      const guint8 *s = src + (gsize) y * src_stride;
+
+      if (nc == 1)
+        mirror_row_1 (d, s, w);
+      else if (nc == 3)
+        mirror_row_3 (d, s, w);
+      else
+        mirror_row_4 (d, s, w);
+    }
+}
+
+/* @h rows of @w pixels, each mirrored left to right. */
+static void
+mirror (guint8       *dst,
+        int           dst_stride,
+        const guint8 *src,
+        int           src_stride,
+        int           w,
+        int           h,
+        int           nc)
+{
+#ifdef HAVE_MIRROR_SHUFFLE
+  if (nc == 3 && __builtin_cpu_supports ("ssse3"))
+    {
+      mirror_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
+      return;
+    }
+#endif
+  mirror_rows (dst, dst_stride, src, src_stride, w, h, nc);
+}
+
 static AugurImage *
 horizontal_flip_apply (const AugurImage *src,
                        const AugurValue *params,
                        const AugurDrawn *drawn)
 {
-  AugurImage *out = augur_image_new_like (src);
-  int nc = src->channels;
+  AugurImage *out = augur_image_new_like_uninitialized (src);
 
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y);
-      guint8 *d = augur_image_row (out, y);
-
-      for (int x = 0; x < src->width; x++)
-        memcpy (d + x * nc, s + (src->width - 1 - x) * nc, nc);
-    }
+  mirror (out->data, out->stride, src->data, src->stride,
+          src->width, src->height, src->channels);
 
   return out;
 }
@@ -54,7 +191,7 @@ vertical_flip_apply (const AugurImage *src,
                      const AugurValue *params,
                      const AugurDrawn *drawn)
 {
-  AugurImage *out = augur_image_new_like (src);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
 
   for (int y = 0; y < src->height; y++)
     memcpy (augur_image_row (out, y), augur_image_row (src, src->height - 1 - y),
@@ -757,6 +894,42 @@ enum { D4_IDENTITY, D4_R90, D4_R180, D4_R270, D4_TRANSPOSE = 7 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (d4_names) == G_N_ELEMENTS (d4_elements));
 
+/* The swapping elements: output (ox, oy) is source (ty, tx), where tx, ty
+ * are ox, oy mirrored when flip_x, flip_y. Square tiles keep both the
+ * source columns and the output rows in cache; @nc is a constant once
+ * inlined, so each pixel is a fixed-size move. */
+static inline void
+dihedral_swap (guint8       *restrict dst,
+               int                    dst_stride,
+               const guint8 *restrict src,
+               int                    src_stride,
+               int                    ow,
+               int                    oh,
+               gboolean               flip_x,
+               gboolean               flip_y,
+               int                    nc)
+{
+  enum { TILE = 32 };
+  gssize step = flip_x ? -(gssize) src_stride : (gssize) src_stride;
+
+  for (int oy0 = 0; oy0 < oh; oy0 += TILE)
+    for (int ox0 = 0; ox0 < ow; ox0 += TILE)
+      {
+        int oy1 = MIN (oy0 + TILE, oh), ox1 = MIN (ox0 + TILE, ow);
+
+        for (int oy = oy0; oy < oy1; oy++)
+          {
+            int sx = flip_y ? oh - 1 - oy : oy;
+            int sy = flip_x ? ow - 1 - ox0 : ox0;
+            const guint8 *p = src + (gsize) sy * src_stride + (gsize) sx * nc;
+            guint8 *q = dst + (gsize) oy * dst_stride + (gsize) ox0 * nc;
+
+            for (int ox = ox0; ox < ox1; ox++, p += step, q += nc)
+              memcpy (q, p, nc);
+          }
+      }
+}
+
 static AugurImage *
 dihedral_apply (const AugurImage *src,
                 const Dihedral   *d)
@@ -764,20 +937,29 @@ dihedral_apply (const AugurImage *src,
   int ow = d->swap ? src->height : src->width;
   int oh = d->swap ? src->width : src->height;
   int nc = src->channels;
-  AugurImage *out = augur_image_new (ow, oh, nc);
+  AugurImage *out = augur_image_new_uninitialized (ow, oh, nc);
 
+  if (d->swap)
+    {
+      if (nc == 1)
+        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, d->flip_x, d->flip_y, 1);
+      else if (nc == 3)
+        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, d->flip_x, d->flip_y, 3);
+      else
+        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, d->flip_x, d->flip_y, 4);
+      return out;
+    }
+
+  /* No swap: whole rows, mirrored or copied, in mirrored order or not. */
   for (int oy = 0; oy < oh; oy++)
     {
+      const guint8 *s = augur_image_row (src, d->flip_y ? oh - 1 - oy : oy);
       guint8 *row = augur_image_row (out, oy);
-      int ty = d->flip_y ? oh - 1 - oy : oy;
 
-      for (int ox = 0; ox < ow; ox++)
-        {
-          int tx = d->flip_x ? ow - 1 - ox : ox;
-          int sx = d->swap ? ty : tx, sy = d->swap ? tx : ty;
-
-          memcpy (row + ox * nc, augur_image_row (src, sy) + sx * nc, nc);
-        }
+      if (d->flip_x)
+        mirror (row, out->stride, s, src->stride, ow, 1, nc);
+      else
+        memcpy (row, s, (gsize) ow * nc);
     }
   return out;
 }

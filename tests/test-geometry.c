@@ -752,6 +752,52 @@ test_d4 (void)
       }
 }
 
+/* The flips and the eight symmetries have specialised loops (by channel
+ * count, vector shuffles for RGB, tiles for the transposing elements):
+ * each must equal the per-pixel definition on every size, odd ones and
+ * widths around the vector step and the tile size included. */
+static void
+test_symmetries_match_reference (void)
+{
+  static const int sizes[][2] = {
+    { 1, 1 }, { 1, 5 }, { 2, 3 }, { 5, 2 }, { 6, 1 }, { 7, 3 }, { 11, 4 },
+    { 16, 3 }, { 17, 5 }, { 31, 2 }, { 33, 35 }, { 47, 65 }, { 65, 40 },
+  };
+  static const struct { const char *name; int element; } flips[] = {
+    { "HorizontalFlip", 6 }, { "VerticalFlip", 4 },
+  };
+  g_autoptr(AugurNode) d4 = leaf ("D4");
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        int w = sizes[s][0], h = sizes[s][1];
+        g_autoptr(AugurImage) src = random_image (w, h, channel_counts[k], 1500 + 10 * s + k);
+        g_autoptr(AugurReplay) replay = NULL;
+        AugurShape in = { w, h, channel_counts[k] };
+        AugurRng rng;
+
+        for (guint f = 0; f < G_N_ELEMENTS (flips); f++)
+          {
+            g_autoptr(AugurNode) node = leaf (flips[f].name);
+            g_autoptr(AugurImage) out = run (node, src, 1, NULL);
+
+            g_assert_true (is_d4_element (src, out, flips[f].element));
+          }
+
+        augur_rng_init (&rng, 1);
+        replay = augur_node_sample (d4, &in, &rng);
+        for (int e = 0; e < 8; e++)
+          {
+            g_autoptr(AugurImage) out = NULL;
+
+            set_drawn_value (replay, "group_element", e);
+            out = augur_node_apply (d4, src, replay);
+            g_assert_true (is_d4_element (src, out, e));
+          }
+      }
+}
+
 /* SafeRotate --------------------------------------------------------------- */
 
 /* Eight-pixel blocks of four distinct values in the corners of a mid-grey
@@ -1211,6 +1257,7 @@ main (int   argc,
   g_test_add_func ("/geometry/transpose/twice", test_transpose);
   g_test_add_func ("/geometry/random-rotate90/quarter-turns", test_random_rotate90);
   g_test_add_func ("/geometry/d4/eight-symmetries", test_d4);
+  g_test_add_func ("/geometry/d4/matches-reference", test_symmetries_match_reference);
   g_test_add_func ("/geometry/safe-rotate/keeps-corners", test_safe_rotate_corners);
   g_test_add_func ("/geometry/shift-scale-rotate/zero-is-identity", test_ssr_zero_limits);
   g_test_add_func ("/geometry/shift-scale-rotate/shift-and-scale", test_ssr_shift_and_scale);
