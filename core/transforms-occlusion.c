@@ -275,6 +275,50 @@ fill_colour (const AugurValue *fill,
   return cc;
 }
 
+/* Sets the rectangle [x1, x2) x [y1, y2) of @image to @colour, its first
+ * @set channels (an RGBA image given an RGB colour keeps its alpha). With
+ * every channel set, one pattern row is built and copied into each row;
+ * otherwise each pixel takes three fixed bytes. Never a call per pixel. */
+static void
+fill_rect (AugurImage   *image,
+           int           x1,
+           int           y1,
+           int           x2,
+           int           y2,
+           const guint8 *colour,
+           int           set)
+{
+  int nc = image->channels, n = x2 - x1;
+  gsize len = (gsize) n * nc;
+
+  if (n <= 0 || y2 <= y1)
+    return;
+
+  if (set == nc)
+    {
+      g_autofree guint8 *pattern = g_malloc (len);
+
+      for (gsize i = 0; i < len; i += nc)
+        memcpy (pattern + i, colour, nc);
+      for (int y = y1; y < y2; y++)
+        memcpy (augur_image_row (image, y) + (gsize) x1 * nc, pattern, len);
+      return;
+    }
+
+  g_assert (nc == 4 && set == 3);
+  for (int y = y1; y < y2; y++)
+    {
+      guint8 *d = augur_image_row (image, y) + (gsize) x1 * 4;
+
+      for (int x = 0; x < n; x++, d += 4)
+        {
+          d[0] = colour[0];
+          d[1] = colour[1];
+          d[2] = colour[2];
+        }
+    }
+}
+
 /* Fills @holes of @image (in place) as @fill says; the random fills draw
  * from @seed, hole after hole, so that a replay gives the same pixels. */
 static void
@@ -313,29 +357,28 @@ fill_holes (AugurImage       *image,
       else if (fill->nick < 0)
         set = fill_colour (fill, nc, colour);
 
+      if (fill->nick != FILL_RANDOM)
+        {
+          fill_rect (image, hole->x1, hole->y1, hole->x2, hole->y2, colour, set);
+          continue;
+        }
+
+      /* Random pixels, eight bytes a draw. */
       for (int y = hole->y1; y < hole->y2; y++)
         {
           guint8 *d = augur_image_row (image, y) + hole->x1 * nc;
+          guint64 bits = 0;
+          int left = 0;
 
-          if (fill->nick == FILL_RANDOM)
-            {
-              /* Random pixels, eight bytes a draw. */
-              guint64 bits = 0;
-              int left = 0;
-
-              for (int x = hole->x1; x < hole->x2; x++, d += nc)
-                for (int c = 0; c < cc; c++)
-                  {
-                    if (left == 0)
-                      bits = augur_rng_next (&rng), left = 8;
-                    d[c] = (guint8) bits;
-                    bits >>= 8;
-                    left--;
-                  }
-            }
-          else
-            for (int x = hole->x1; x < hole->x2; x++, d += nc)
-              memcpy (d, colour, set);
+          for (int x = hole->x1; x < hole->x2; x++, d += nc)
+            for (int c = 0; c < cc; c++)
+              {
+                if (left == 0)
+                  bits = augur_rng_next (&rng), left = 8;
+                d[c] = (guint8) bits;
+                bits >>= 8;
+                left--;
+              }
         }
     }
 }
