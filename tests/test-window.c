@@ -638,7 +638,7 @@ test_shortcuts_listed (void)
   static const char *const expected[] = {
     "Delete", "<Control>d", "<Alt>Up", "<Alt>Down", "<Control>g", "<Shift><Control>g",
     "r", "Escape", "<Control>0", "<Control>1", "<Control>plus", "<Control>minus",
-    "<Control>BackSpace",
+    "<Control>BackSpace", "F9",
   };
   g_autoptr(GtkBuilder) builder =
     gtk_builder_new_from_resource ("/io/github/augur/Augur/gtk/help-overlay.ui");
@@ -1266,6 +1266,20 @@ test_narrow_window (Fixture       *fixture,
       g_error ("In the draw view, out of the window: %s", overflow->str);
     /* Escape goes back to the grid */
     g_assert_true (gtk_widget_activate_action (pane, "preview.close-draw", NULL));
+  }
+
+  /* F9 hides the sample strip, and the preview takes its room */
+  {
+    GtkWidget *strip = augur_window_get_sample_strip (fixture->window);
+    int before = gtk_widget_get_width (pane);
+
+    g_assert_true (gtk_widget_get_visible (strip));
+    g_assert_true (gtk_widget_activate_action (window, "win.show-samples", NULL));
+    g_assert_false (gtk_widget_get_visible (strip));
+    iterate_briefly (300);
+    g_assert_cmpint (gtk_widget_get_width (pane), >, before);
+    g_assert_true (gtk_widget_activate_action (window, "win.show-samples", NULL));
+    g_assert_true (gtk_widget_get_visible (strip));
   }
 
   while (augur_window_get_n_undo (fixture->window) > 0)

@@ -238,6 +238,7 @@ augur_application_startup (GApplication *app)
     { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
     { "win.export-command", { "<Control><Shift>c", NULL } },
     { "win.remove-sample", { "<Control>BackSpace", NULL } },
+    { "win.show-samples", { "F9", NULL } },
   };
 
   G_APPLICATION_CLASS (augur_application_parent_class)->startup (app);

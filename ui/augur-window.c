@@ -1426,6 +1426,13 @@ augur_window_init (AugurWindow *self)
   augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));
   g_settings_bind (self->settings, "show-samples", self->sample_strip, "visible",
                    G_SETTINGS_BIND_DEFAULT);
+  {
+    /* win.show-samples (F9): the strip's visibility, for the keyboard */
+    g_autoptr(GPropertyAction) show_samples =
+      g_property_action_new ("show-samples", self->sample_strip, "visible");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_samples));
+  }
   g_signal_connect_object (self->sample_strip, "notify::selected",
                            G_CALLBACK (on_sample_selected), self, G_CONNECT_SWAPPED);
 

@@ -919,6 +919,20 @@ drop_cb (GtkDropTarget *target,
 
 /* Rows ------------------------------------------------------------------------------ */
 
+/* Appends an item that shows its key (a widget binding, which menus do
+ * not find by themselves). */
+static void
+menu_append_with_key (GMenu      *menu,
+                      const char *label,
+                      const char *detailed_action,
+                      const char *accel)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, detailed_action);
+
+  g_menu_item_set_attribute (item, "accel", "s", accel);
+  g_menu_append_item (menu, item);
+}
+
 /* A narrow editor wraps a step's title and subtitle between words, never
  * inside one ("Horizont-al flip"). The labels are the row's own, found by
  * their style classes. */
@@ -1565,19 +1579,19 @@ build_ui (AugurPipelineEditor *self)
     g_autoptr(GMenu) into = g_menu_new ();
     g_autoptr(GMenu) removal = g_menu_new ();
 
-    g_menu_append (edit, "_Duplicate", "editor.duplicate");
+    menu_append_with_key (edit, "_Duplicate", "editor.duplicate", "<Control>d");
     g_menu_append_section (context, NULL, G_MENU_MODEL (edit));
-    g_menu_append (order, "Move _Up", "editor.move-up");
-    g_menu_append (order, "Move _Down", "editor.move-down");
+    menu_append_with_key (order, "Move _Up", "editor.move-up", "<Alt>Up");
+    menu_append_with_key (order, "Move _Down", "editor.move-down", "<Alt>Down");
     g_menu_append_section (context, NULL, G_MENU_MODEL (order));
-    g_menu_append (into, "One Of", "editor.group::OneOf");
+    menu_append_with_key (into, "One Of", "editor.group::OneOf", "<Control>g");
     g_menu_append (into, "Some Of", "editor.group::SomeOf");
     g_menu_append (into, "Random Order", "editor.group::RandomOrder");
     g_menu_append (into, "Sequence", "editor.group::Sequential");
     g_menu_append_submenu (grouping, "_Group Into", G_MENU_MODEL (into));
-    g_menu_append (grouping, "_Ungroup", "editor.ungroup");
+    menu_append_with_key (grouping, "_Ungroup", "editor.ungroup", "<Control><Shift>g");
     g_menu_append_section (context, NULL, G_MENU_MODEL (grouping));
-    g_menu_append (removal, "_Remove", "editor.remove");
+    menu_append_with_key (removal, "_Remove", "editor.remove", "Delete");
     g_menu_append_section (context, NULL, G_MENU_MODEL (removal));
 
     self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (context));
@@ -1602,12 +1616,12 @@ build_ui (AugurPipelineEditor *self)
   gtk_widget_add_css_class (self->add_button, "flat");
   gtk_box_append (GTK_BOX (toolbar), self->add_button);
 
-  g_menu_append (kinds, "One Of", "editor.group::OneOf");
+  menu_append_with_key (kinds, "One Of", "editor.group::OneOf", "<Control>g");
   g_menu_append (kinds, "Some Of", "editor.group::SomeOf");
   g_menu_append (kinds, "Random Order", "editor.group::RandomOrder");
   g_menu_append (kinds, "Sequence", "editor.group::Sequential");
   g_menu_append_section (menu, "Group Selected Steps Into", G_MENU_MODEL (kinds));
-  g_menu_append (undo, "Ungroup", "editor.ungroup");
+  menu_append_with_key (undo, "Ungroup", "editor.ungroup", "<Control><Shift>g");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (undo));
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (group_button), "view-list-bullet-symbolic");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (group_button), G_MENU_MODEL (menu));
