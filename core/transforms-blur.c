@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-simd.h"
 #include "augur-transform-private.h"
 
 /* Shared by the blurs -------------------------------------------------------------- */
@@ -24,59 +25,142 @@ reflect_101 (int i,
   return i < n ? i : period - i;
 }
 
-/* Four floats, for the compiler's generic vectors (SSE, NEON, ...). */
-typedef float Float4 __attribute__ ((vector_size (16)));
+/*
+ * Fixed point. The kernel is quantised to Q14 (its taps sum to exactly
+ * 1 << 14, so a flat image stays flat). The horizontal pass keeps 8
+ * fractional bits in 16-bit rows (at most 255 << 8); the vertical pass
+ * accumulates those times Q14 in 32 bits (at most 255 << 22) and rounds
+ * once. Both passes add the mirrored taps before multiplying. They work on
+ * blocks of BLUR_BLOCK values, tap by tap: the compiler vectorises the
+ * fixed-length inner loops and keeps the block's sums in registers.
+ */
+#define BLUR_KBITS   14
+#define BLUR_HSHIFT  (BLUR_KBITS - 8)
+#define BLUR_VSHIFT  (BLUR_KBITS + 8)
+#define BLUR_BLOCK   32
 
-static inline Float4
-load4 (const float *p)
-{
-  Float4 v;
+/* GCC's unroll-and-jam (on at -O3) fuses two taps of the vertical pass and
+ * then no longer vectorises the block loop: keep it off there. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define BLUR_NO_JAM __attribute__ ((optimize ("no-loop-unroll-and-jam")))
+#else
+# define BLUR_NO_JAM
+#endif
 
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
+/* out[i] = sum over j in [-r, r] of k[|j|] * centre[i + j off], in Q8,
+ * for i < BLUR_BLOCK. */
 static inline void
-store4 (float  *p,
-        Float4  v)
+blur_block_h (const guint8  *restrict centre,
+              guint16       *restrict out,
+              int            off,
+              const guint32 *restrict k,
+              int            r)
 {
-  memcpy (p, &v, sizeof v);
+  guint32 acc[BLUR_BLOCK];
+
+  for (int i = 0; i < BLUR_BLOCK; i++)
+    acc[i] = centre[i] * k[0];
+  for (int j = 1; j <= r; j++)
+    {
+      const guint8 *a = centre - j * off, *b = centre + j * off;
+      const guint32 kj = k[j];
+
+      for (int i = 0; i < BLUR_BLOCK; i++)
+        acc[i] += (guint32) (a[i] + b[i]) * kj;
+    }
+  for (int i = 0; i < BLUR_BLOCK; i++)
+    out[i] = (guint16) ((acc[i] + (1u << (BLUR_HSHIFT - 1))) >> BLUR_HSHIFT);
 }
 
-/* acc[i] = k0 * centre[i] + sum over j of kj * (centre[i - j off] +
- * centre[i + j off]): contiguous runs, four at a time. */
-static void
-convolve_line (float       *acc,
-               const float *centre,
-               const float *k,
-               int          r,
-               int          n,
-               int          off)
+AUGUR_SIMD_CLONES static void
+blur_row_h (const guint8  *centre,
+            guint16       *out,
+            int            n,
+            int            off,
+            const guint32 *k,
+            int            r)
 {
   int i = 0;
 
-  for (; i + 4 <= n; i += 4)
+  if (n >= BLUR_BLOCK)
     {
-      Float4 sum = load4 (centre + i) * k[r];
-
-      for (int j = 1; j <= r; j++)
-        sum += (load4 (centre + i - j * off) + load4 (centre + i + j * off)) * k[r + j];
-      store4 (acc + i, sum);
+      for (; i + BLUR_BLOCK <= n; i += BLUR_BLOCK)
+        blur_block_h (centre + i, out + i, off, k, r);
+      /* the last block overlaps the one before it */
+      if (i < n)
+        blur_block_h (centre + n - BLUR_BLOCK, out + n - BLUR_BLOCK, off, k, r);
+      return;
     }
   for (; i < n; i++)
     {
-      float sum = k[r] * centre[i];
+      guint32 acc = centre[i] * k[0];
 
       for (int j = 1; j <= r; j++)
-        sum += k[r + j] * (centre[i - j * off] + centre[i + j * off]);
-      acc[i] = sum;
+        acc += (guint32) (centre[i - j * off] + centre[i + j * off]) * k[j];
+      out[i] = (guint16) ((acc + (1u << (BLUR_HSHIFT - 1))) >> BLUR_HSHIFT);
+    }
+}
+
+/* out[i] = sum over j in [-r, r] of k[|j|] * rows[r + j][at + i], rounded,
+ * for i < BLUR_BLOCK. */
+static inline void
+blur_block_v (const guint16 *const *rows,
+              int                   at,
+              guint8               *restrict out,
+              const guint32        *restrict k,
+              int                   r)
+{
+  const guint16 *restrict centre = rows[r] + at;
+  guint32 acc[BLUR_BLOCK];
+
+  for (int i = 0; i < BLUR_BLOCK; i++)
+    acc[i] = centre[i] * k[0];
+  for (int j = 1; j <= r; j++)
+    {
+      const guint16 *restrict a = rows[r - j] + at, *restrict b = rows[r + j] + at;
+      const guint32 kj = k[j];
+
+      for (int i = 0; i < BLUR_BLOCK; i++)
+        acc[i] += ((guint32) a[i] + b[i]) * kj;
+    }
+  for (int i = 0; i < BLUR_BLOCK; i++)
+    out[i] = (guint8) ((acc[i] + (1u << (BLUR_VSHIFT - 1))) >> BLUR_VSHIFT);
+}
+
+AUGUR_SIMD_CLONES BLUR_NO_JAM static void
+blur_row_v (const guint16 *const *rows,
+            guint8               *out,
+            int                   n,
+            const guint32        *k,
+            int                   r)
+{
+  int i = 0;
+
+  if (n >= BLUR_BLOCK)
+    {
+      for (; i + BLUR_BLOCK <= n; i += BLUR_BLOCK)
+        blur_block_v (rows, i, out + i, k, r);
+      if (i < n)
+        blur_block_v (rows, n - BLUR_BLOCK, out + n - BLUR_BLOCK, k, r);
+      return;
+    }
+  for (; i < n; i++)
+    {
+      guint32 acc = rows[r][i] * k[0];
+
+      for (int j = 1; j <= r; j++)
+        acc += ((guint32) rows[r - j][i] + rows[r + j][i]) * k[j];
+      out[i] = (guint8) ((acc + (1u << (BLUR_VSHIFT - 1))) >> BLUR_VSHIFT);
     }
 }
 
 /*
  * Convolves every channel of @src with the symmetric kernel @k (2 r + 1
- * taps, k[r] the centre) along x, then along y, borders reflected as OpenCV's
- * default (reflect_101). Accumulates in float; the result is rounded.
+ * taps, k[r] the centre, summing to 1) along x, then along y, borders
+ * reflected as OpenCV's default (reflect_101). The x-filtered rows live in
+ * a ring of 2 r + 1 rows, so the working set stays in cache: the rows the
+ * vertical pass reads for output row y are the input rows [y - r, y + r]
+ * reflected, which all lie in that window clipped to the image.
  */
 static AugurImage *
 convolve_separable (const AugurImage *src,
@@ -84,44 +168,64 @@ convolve_separable (const AugurImage *src,
                     int               r)
 {
   int w = src->width, h = src->height, nc = src->channels, rowlen = w * nc;
+  int ring = 2 * r + 1, done = 0;
   AugurImage *out = augur_image_new_like (src);
-  /* tmp holds the x-filtered rows with r reflected rows above and below,
-   * so that the y pass reads rows at fixed offsets. */
-  g_autofree float *tmp = g_new (float, (gsize) rowlen * (h + 2 * r));
-  g_autofree float *padded = g_new (float, (gsize) (w + 2 * r) * nc);
-  g_autofree float *acc = g_new (float, rowlen);
+  g_autofree guint32 *kq = g_new (guint32, r + 1);
+  g_autofree guint8 *padded = g_new (guint8, (gsize) (w + 2 * r) * nc);
+  g_autofree guint16 *tmp = g_new (guint16, (gsize) rowlen * ring);
+  g_autofree const guint16 **rows = g_new (const guint16 *, ring);
+  gint64 sum = 0;
 
-  /* Along x. */
+  /* Q14 taps, the rounding error given to the centre. */
+  for (int j = 0; j <= r; j++)
+    {
+      kq[j] = (guint32) lrint (k[r + j] * (1 << BLUR_KBITS));
+      sum += (j == 0 ? 1 : 2) * (gint64) kq[j];
+    }
+  kq[0] = (guint32) ((gint64) kq[0] + (1 << BLUR_KBITS) - sum);
+
   for (int y = 0; y < h; y++)
     {
-      const guint8 *s = augur_image_row (src, y);
-
-      for (int i = -r; i < w + r; i++)
-        {
-          const guint8 *p = s + (i >= 0 && i < w ? i : reflect_101 (i, w)) * nc;
-          float *d = padded + (gsize) (i + r) * nc;
-
-          for (int c = 0; c < nc; c++)
-            d[c] = p[c];
-        }
-      convolve_line (tmp + (gsize) (y + r) * rowlen, padded + (gsize) r * nc, k, r, rowlen, nc);
-    }
-  for (int j = 1; j <= r; j++)
-    {
-      memcpy (tmp + (gsize) (r - j) * rowlen, tmp + (gsize) (reflect_101 (-j, h) + r) * rowlen,
-              sizeof (float) * rowlen);
-      memcpy (tmp + (gsize) (h - 1 + r + j) * rowlen, tmp + (gsize) (reflect_101 (h - 1 + j, h) + r) * rowlen,
-              sizeof (float) * rowlen);
-    }
-
-  /* Along y. */
-  for (int y = 0; y < h; y++)
-    {
+      int last = MIN (h - 1, y + r);
       guint8 *d = augur_image_row (out, y);
 
-      convolve_line (acc, tmp + (gsize) (y + r) * rowlen, k, r, rowlen, rowlen);
-      for (int i = 0; i < rowlen; i++)
-        d[i] = augur_clamp_u8 (acc[i]);
+      /* Along x, the input rows up to y + r. */
+      for (; done <= last; done++)
+        {
+          const guint8 *s = augur_image_row (src, done);
+          guint16 *t = tmp + (gsize) (done % ring) * rowlen;
+
+          if (w > 4 * r)
+            {
+              /* The middle straight from the row; each end through a
+               * reflected copy of its 3 r pixels. */
+              int m = w - 2 * r;
+
+              for (int i = -r; i < 2 * r; i++)
+                memcpy (padded + (gsize) (i + r) * nc, s + reflect_101 (i, w) * nc, nc);
+              blur_row_h (padded + (gsize) r * nc, t, r * nc, nc, kq, r);
+              blur_row_h (s + (gsize) r * nc, t + (gsize) r * nc, m * nc, nc, kq, r);
+              for (int i = m; i < w + r; i++)
+                memcpy (padded + (gsize) (i - m) * nc, s + reflect_101 (i, w) * nc, nc);
+              blur_row_h (padded + (gsize) r * nc, t + (gsize) (m + r) * nc, r * nc, nc, kq, r);
+              continue;
+            }
+
+          for (int i = -r; i < w + r; i++)
+            memcpy (padded + (gsize) (i + r) * nc, s + reflect_101 (i, w) * nc, nc);
+          blur_row_h (padded + (gsize) r * nc, t, rowlen, nc, kq, r);
+        }
+
+      /* Along y. */
+      for (int j = -r; j <= r; j++)
+        {
+          int sy = y + j;
+
+          if (sy < 0 || sy >= h)
+            sy = reflect_101 (sy, h);
+          rows[j + r] = tmp + (gsize) (sy % ring) * rowlen;
+        }
+      blur_row_v (rows, d, rowlen, kq, r);
     }
 
   return out;
