@@ -1159,6 +1159,65 @@ test_draw_view_keyboard (Fixture       *fixture,
     gtk_widget_activate_action (window, "win.undo", NULL);
 }
 
+
+/* Which part of the window @widget is in: 0 the header bar, 1 the sample
+ * strip, 2 the preview, 3 the editor, -1 elsewhere. */
+static int
+window_part (AugurWindow *window,
+             GtkWidget   *widget)
+{
+  GtkWidget *parts[] = {
+    NULL,
+    augur_window_get_sample_strip (window),
+    augur_window_get_preview_pane (window),
+    augur_window_get_editor (window),
+  };
+
+  parts[0] = find_child (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (widget == parts[i] || gtk_widget_is_ancestor (widget, parts[i]))
+      return (int) i;
+  return -1;
+}
+
+/* Tab goes through the header bar, the samples, the preview and the
+ * editor in that order, and comes back round: no part keeps the focus. */
+static void
+test_tab_order (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  g_autoptr(GString) parts = g_string_new (NULL);
+  int last = -2;
+
+  open_sample_folder (fixture);
+  augur_pipeline_editor_add_step (get_editor (fixture), "Rotate");
+  /* its controls too: a range slider, drop-downs, a colour button */
+  augur_pipeline_editor_set_expanded (get_editor (fixture), "0", TRUE);
+  iterate_briefly (300);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+
+  for (guint i = 0; i < 300 && !strstr (parts->str, "01230"); i++)
+    {
+      GtkWidget *focus;
+      int part;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        continue;  /* the end: the next Tab starts over */
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      g_assert_nonnull (focus);
+      part = window_part (fixture->window, focus);
+      if (part != last)
+        g_string_append_printf (parts, "%d", part);
+      last = part;
+    }
+  g_test_message ("parts in Tab order: %s", parts->str);
+  g_assert_nonnull (strstr (parts->str, "01230"));
+
+  while (augur_window_get_n_undo (fixture->window) > 0)
+    gtk_widget_activate_action (window, "win.undo", NULL);
+}
+
 /* Widgets whose horizontal extent leaves their parent's (and so may be cut
  * off or drawn under a neighbour): appended to @out as "Type [x, x + width]
  * in Parent [x, x + width]". Scrolled content is checked through its
@@ -1346,6 +1405,7 @@ main (int    argc,
   ADD ("edit-redraws", test_edit_redraws);
   ADD ("narrow-window", test_narrow_window);
   ADD ("draw-view-keyboard", test_draw_view_keyboard);
+  ADD ("tab-order", test_tab_order);
 #endif
 
 #undef ADD
