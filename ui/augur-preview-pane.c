@@ -1779,7 +1779,17 @@ augur_preview_pane_init (AugurPreviewPane *self)
 
   self->status_empty = adw_status_page_new ();
   set_status (self->status_empty, "image-x-generic-symbolic", "No Sample",
-              "Open images or a folder to see what the recipe does to them.");
+              "Open images or a folder, or drop them here, to see what the recipe does to them.");
+  {
+    /* the window's one call to action while it has no sample */
+    GtkWidget *open = gtk_button_new_with_mnemonic ("_Open Images…");
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open-images");
+    gtk_widget_set_halign (open, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (open, "pill");
+    gtk_widget_add_css_class (open, "suggested-action");
+    adw_status_page_set_child (ADW_STATUS_PAGE (self->status_empty), open);
+  }
   gtk_stack_add_named (GTK_STACK (self->main_stack), self->status_empty, "empty");
 
   loading = adw_status_page_new ();
