@@ -198,102 +198,111 @@ hsv_sample (const AugurValue *params,
   augur_drawn_set (drawn, "val_shift", augur_rng_range (rng, params[HSV_VAL].v[0], params[HSV_VAL].v[1]));
 }
 
-/* OpenCV's 8-bit RGB to HSV (hue in [0, 180)), in the same 12-bit fixed
- * point, so that hues match OpenCV's to the unit. */
-#define HSV_SHIFT 12
-
+/* The shifts as whole steps: every HSV component is an integer, so adding
+ * a fractional shift then rounding (saturation, value) or truncating (hue)
+ * is adding the shift rounded or floored. The hue wraps modulo 180. */
 typedef struct
 {
-  int sdiv[256];
-  int hdiv[256];
-} HsvTables;
+  int hue;   /* in [0, 180) */
+  int sat;
+  int val;
+} HsvShift;
 
-static const HsvTables *
-hsv_tables (void)
+/* augur_clamp_u8 ((double) f) for 0 <= f: rounded half up, capped. */
+static inline int
+hsv_round (float f)
 {
-  static HsvTables tables;
-  static gsize done;
+  int n = (int) f;
 
-  if (g_once_init_enter (&done))
-    {
-      tables.sdiv[0] = tables.hdiv[0] = 0;
-      for (int i = 1; i < 256; i++)
-        {
-          tables.sdiv[i] = (int) lrint ((255 << HSV_SHIFT) / (1.0 * i));
-          tables.hdiv[i] = (int) lrint ((180 << HSV_SHIFT) / (6.0 * i));
-        }
-      g_once_init_leave (&done, 1);
-    }
-
-  return &tables;
+  n += f - (float) n >= 0.5f;
+  return MIN (n, 255);
 }
 
+/* One pixel of Albumentations' shift_hsv() on OpenCV's 8-bit HSV, written
+ * without branches or tables so that whole rows vectorise:
+ *
+ * - RGB to HSV as OpenCV computes it, hue in [0, 180): 12-bit fixed point
+ *   with OpenCV's division tables sdiv[v] = round (255 * 4096 / v) and
+ *   hdiv[diff] = round (30 * 4096 / diff). A float division rounded gives
+ *   every entry of both tables exactly (checked for all 255 divisors);
+ *   a divisor of 0 (black, or gray) is replaced by 1, its product being 0.
+ * - the hue shifted modulo 180; saturation and value shifted and clipped,
+ *   with gray pixels (saturation 0) kept gray.
+ * - HSV to RGB as OpenCV does it, in float: a sector of 60 degrees and
+ *   four candidate levels, each rounded half up to 8 bits.
+ *
+ * The same pixels as the per-pixel version this replaced, for every one of
+ * the 2^24 colours under the shifts tried (tests/test-pixel.c keeps that
+ * version as its reference). */
 static inline void
-rgb_to_hsv (const HsvTables *t,
-            int              r,
-            int              g,
-            int              b,
-            int             *h_out,
-            int             *s_out,
-            int             *v_out)
+hsv_shift_pixel (const guint8 *restrict s,
+                 guint8       *restrict d,
+                 HsvShift                k)
 {
-  int v = MAX (MAX (r, g), b);
-  int vmin = MIN (MIN (r, g), b);
-  int diff = v - vmin;
-  int s = (diff * t->sdiv[v] + (1 << (HSV_SHIFT - 1))) >> HSV_SHIFT;
-  int h;
+  int r = s[0], g = s[1], b = s[2];
+  int v = MAX (MAX (r, g), b), vmin = MIN (MIN (r, g), b), diff = v - vmin;
+  int sdiv = (int) (1044480.0f / (float) (v + (v == 0)) + 0.5f);
+  int hdiv = (int) (122880.0f / (float) (diff + (diff == 0)) + 0.5f);
+  int sv = (diff * sdiv + 2048) >> 12;
+  int is_r = -(v == r), is_g = -(v == g) & ~is_r, is_b = ~(is_r | is_g);
+  int hn = (is_r & (g - b)) | (is_g & (b - r + 2 * diff)) | (is_b & (r - g + 4 * diff));
+  int h = (hn * hdiv + 2048) >> 12;
+  int gray, sector, t0, t1, t2, t3, s0, s1, s2, s3, s4, s5, rr, gg, bb;
+  float sf, vf, hf, fr;
 
-  if (v == r)
-    h = g - b;
-  else if (v == g)
-    h = b - r + 2 * diff;
-  else
-    h = r - g + 4 * diff;
-  h = (h * t->hdiv[diff] + (1 << (HSV_SHIFT - 1))) >> HSV_SHIFT;
-  if (h < 0)
-    h += 180;
+  h += 180 & -(h < 0);
+  h += k.hue;
+  h -= 180 & -(h >= 180);
+  gray = -(sv == 0);
+  sv = ~gray & MAX (MIN (sv + k.sat, 255), 0);
+  v = MAX (MIN (v + k.val, 255), 0);
 
-  *h_out = h;
-  *s_out = s;
-  *v_out = v;
-}
-
-/* OpenCV's HSV to RGB (computed in float, rounded). */
-static inline void
-hsv_to_rgb (int     h,
-            int     s,
-            int     v,
-            guint8 *rgb)
-{
-  static const int sector_data[6][3] = {
-    { 1, 3, 0 }, { 1, 0, 2 }, { 3, 0, 1 }, { 0, 2, 1 }, { 0, 1, 3 }, { 2, 1, 0 },
-  };
-  float hf, sf = s * (1.0f / 255.0f), vf = v * (1.0f / 255.0f), tab[4];
-  int sector;
-
-  if (s == 0)
-    {
-      rgb[0] = rgb[1] = rgb[2] = (guint8) v;
-      return;
-    }
-
+  sf = sv * (1.0f / 255.0f);
+  vf = v * (1.0f / 255.0f);
   hf = h * (6.0f / 180.0f);
-  while (hf >= 6.0f)
-    hf -= 6.0f;
-  sector = (int) floorf (hf);
-  hf -= sector;
-  if (sector < 0 || sector >= 6)
-    sector = 0, hf = 0;
+  sector = (int) hf;
+  fr = hf - sector;
+  t0 = hsv_round (vf * 255.0f);
+  t1 = hsv_round (vf * (1.0f - sf) * 255.0f);
+  t2 = hsv_round (vf * (1.0f - sf * fr) * 255.0f);
+  t3 = hsv_round (vf * (1.0f - sf * (1.0f - fr)) * 255.0f);
 
-  tab[0] = vf;
-  tab[1] = vf * (1.0f - sf);
-  tab[2] = vf * (1.0f - sf * hf);
-  tab[3] = vf * (1.0f - sf * (1.0f - hf));
+  s0 = -(sector == 0), s1 = -(sector == 1), s2 = -(sector == 2);
+  s3 = -(sector == 3), s4 = -(sector == 4), s5 = -(sector == 5);
+  rr = ((s0 | s5) & t0) | (s1 & t2) | ((s2 | s3) & t1) | (s4 & t3);
+  gg = (s0 & t3) | ((s1 | s2) & t0) | (s3 & t2) | ((s4 | s5) & t1);
+  bb = ((s0 | s1) & t1) | (s2 & t3) | ((s3 | s4) & t0) | (s5 & t2);
 
-  /* sector_data gives b, g, r. */
-  rgb[2] = augur_clamp_u8 (tab[sector_data[sector][0]] * 255.0f);
-  rgb[1] = augur_clamp_u8 (tab[sector_data[sector][1]] * 255.0f);
-  rgb[0] = augur_clamp_u8 (tab[sector_data[sector][2]] * 255.0f);
+  d[0] = (guint8) ((gray & v) | (~gray & rr));
+  d[1] = (guint8) ((gray & v) | (~gray & gg));
+  d[2] = (guint8) ((gray & v) | (~gray & bb));
+}
+
+AUGUR_SIMD_CLONES static void
+hsv_shift_rows (guint8       *restrict dst,
+                int                    dst_stride,
+                const guint8 *restrict src,
+                int                    src_stride,
+                int                    w,
+                int                    h,
+                int                    nc,
+                HsvShift               k)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      if (nc == 3)
+        for (int x = 0; x < w; x++)
+          hsv_shift_pixel (s + 3 * x, d + 3 * x, k);
+      else
+        for (int x = 0; x < w; x++)
+          {
+            hsv_shift_pixel (s + 4 * x, d + 4 * x, k);
+            d[4 * x + 3] = s[4 * x + 3];
+          }
+    }
 }
 
 /* Albumentations' shift_hsv(): OpenCV HSV; the hue through a table, wrapped
@@ -308,47 +317,31 @@ hsv_apply (const AugurImage *src,
   double hue = augur_drawn_get (drawn, "hue_shift");
   double sat = augur_drawn_get (drawn, "sat_shift");
   double val = augur_drawn_get (drawn, "val_shift");
-  const HsvTables *t = hsv_tables ();
-  guint8 hue_lut[256], sat_lut[256], val_lut[256];
+  HsvShift k;
   AugurImage *out;
-  int nc = src->channels;
 
   /* No shift: the image as it is, not its HSV round trip. */
   if (hue == 0 && sat == 0 && val == 0)
     return augur_image_ref ((AugurImage *) src);
 
-  for (int i = 0; i < 256; i++)
+  /* Drawn values lie in [-180, 180] and [-255, 255]. */
+  k.hue = (int) floor (hue) % 180;
+  k.hue += k.hue < 0 ? 180 : 0;
+  k.sat = (int) floor (sat + 0.5);
+  k.val = (int) floor (val + 0.5);
+
+  if (src->channels == 1)
     {
-      double hh = fmod (i + hue, 180.0);
+      guint8 val_lut[256];
 
-      if (hh < 0)
-        hh += 180.0;
-      hue_lut[i] = (guint8) MIN (floor (hh), 179);
-      sat_lut[i] = augur_clamp_u8 (i + sat);
-      val_lut[i] = augur_clamp_u8 (i + val);
-    }
-  sat_lut[0] = 0;
-
-  if (nc == 1)
-    return apply_color_lut (src, val_lut);
-
-  out = augur_image_new_like (src);
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y);
-      guint8 *d = augur_image_row (out, y);
-
-      for (int x = 0; x < src->width; x++, s += nc, d += nc)
-        {
-          int h, sv, v;
-
-          rgb_to_hsv (t, s[0], s[1], s[2], &h, &sv, &v);
-          hsv_to_rgb (hue_lut[h], sat_lut[sv], val_lut[v], d);
-          if (nc == 4)
-            d[3] = s[3];
-        }
+      for (int i = 0; i < 256; i++)
+        val_lut[i] = augur_clamp_u8 (i + val);
+      return apply_color_lut (src, val_lut);
     }
 
+  out = augur_image_new_like_uninitialized (src);
+  hsv_shift_rows (out->data, out->stride, src->data, src->stride,
+                  src->width, src->height, src->channels, k);
   return out;
 }
 

@@ -656,6 +656,127 @@ test_hsv_sat_val (void)
   }
 }
 
+/* The per-pixel definition that the vectorised HueSaturationValue must
+ * reproduce exactly: OpenCV's 8-bit RGB to HSV with its division tables,
+ * the three shift tables, OpenCV's float HSV to RGB. */
+static void
+reference_hsv_pixel (const guint8 *s,
+                     guint8       *d,
+                     const guint8  hue_lut[256],
+                     const guint8  sat_lut[256],
+                     const guint8  val_lut[256])
+{
+  static const int sector_data[6][3] = {
+    { 1, 3, 0 }, { 1, 0, 2 }, { 3, 0, 1 }, { 0, 2, 1 }, { 0, 1, 3 }, { 2, 1, 0 },
+  };
+  int r = s[0], g = s[1], b = s[2];
+  int v = MAX (MAX (r, g), b), diff = v - MIN (MIN (r, g), b);
+  int sdiv = v ? (int) lrint ((255 << 12) / (1.0 * v)) : 0;
+  int hdiv = diff ? (int) lrint ((180 << 12) / (6.0 * diff)) : 0;
+  int sv = (diff * sdiv + (1 << 11)) >> 12;
+  int h = v == r ? g - b : v == g ? b - r + 2 * diff : r - g + 4 * diff;
+  float hf, sf, vf, tab[4];
+  int sector;
+
+  h = (h * hdiv + (1 << 11)) >> 12;
+  if (h < 0)
+    h += 180;
+  h = hue_lut[h], sv = sat_lut[sv], v = val_lut[v];
+  if (sv == 0)
+    {
+      d[0] = d[1] = d[2] = (guint8) v;
+      return;
+    }
+  sf = sv * (1.0f / 255.0f), vf = v * (1.0f / 255.0f);
+  hf = h * (6.0f / 180.0f);
+  sector = (int) floorf (hf);
+  hf -= sector;
+  tab[0] = vf;
+  tab[1] = vf * (1.0f - sf);
+  tab[2] = vf * (1.0f - sf * hf);
+  tab[3] = vf * (1.0f - sf * (1.0f - hf));
+  for (int c = 0; c < 3; c++)
+    {
+      double x = tab[sector_data[sector][2 - c]] * 255.0f;
+
+      d[c] = x <= 0 ? 0 : x >= 255 ? 255 : (guint8) (x + 0.5);
+    }
+}
+
+static guint8
+reference_clamp (double v)
+{
+  return v <= 0 ? 0 : v >= 255 ? 255 : (guint8) (v + 0.5);
+}
+
+/* 64 levels a channel, every combination (gray pixels included), under
+ * shifts whole and fractional, negative, and at the ends of their ranges:
+ * every pixel equals the reference, alpha is kept. */
+static void
+test_hsv_matches_reference (void)
+{
+  static const double shifts[][3] = {
+    { 10, 20, 10 }, { -10, -20, -10 }, { 0.5, 0.5, 0.5 }, { -0.3, 3.5, -2.5 },
+    { 179.7, -254.6, 254.4 }, { -180, 255, -255 }, { 90, -100, 100 },
+  };
+
+  for (int nc = 3; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = augur_image_new (512, 512, nc);
+
+      for (int i = 0; i < 512 * 512; i++)
+        {
+          guint8 *p = src->data + (gsize) i * nc;
+
+          p[0] = (guint8) ((i & 63) * 255 / 63);
+          p[1] = (guint8) (((i >> 6) & 63) * 255 / 63);
+          p[2] = (guint8) ((i >> 12) * 255 / 63);
+          if (nc == 4)
+            p[3] = (guint8) (i * 7);
+        }
+
+      for (guint k = 0; k < G_N_ELEMENTS (shifts); k++)
+        {
+          g_autofree char *json = g_strdup_printf (
+            "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": [%g, %g], "
+            "\"sat_shift_limit\": [%g, %g], \"val_shift_limit\": [%g, %g]}}",
+            shifts[k][0], shifts[k][0], shifts[k][1], shifts[k][1], shifts[k][2], shifts[k][2]);
+          g_autoptr(AugurImage) out = run_json (json, src, 1);
+          guint8 hue_lut[256], sat_lut[256], val_lut[256];
+          int mismatches = 0;
+
+          for (int i = 0; i < 256; i++)
+            {
+              double hh = fmod (i + shifts[k][0], 180.0);
+
+              if (hh < 0)
+                hh += 180.0;
+              hue_lut[i] = (guint8) MIN (floor (hh), 179);
+              sat_lut[i] = reference_clamp (i + shifts[k][1]);
+              val_lut[i] = reference_clamp (i + shifts[k][2]);
+            }
+          sat_lut[0] = 0;
+
+          for (int i = 0; i < 512 * 512; i++)
+            {
+              const guint8 *p = src->data + (gsize) i * nc;
+              const guint8 *q = out->data + (gsize) i * nc;
+              guint8 expected[3];
+
+              reference_hsv_pixel (p, expected, hue_lut, sat_lut, val_lut);
+              if (memcmp (q, expected, 3) != 0 || (nc == 4 && q[3] != p[3]))
+                {
+                  if (mismatches++ < 5)
+                    g_test_message ("shift %g %g %g, rgb %d %d %d: %d %d %d, expected %d %d %d",
+                                    shifts[k][0], shifts[k][1], shifts[k][2], p[0], p[1], p[2],
+                                    q[0], q[1], q[2], expected[0], expected[1], expected[2]);
+                }
+            }
+          g_assert_cmpint (mismatches, ==, 0);
+        }
+    }
+}
+
 /* ToGray ----------------------------------------------------------------------------- */
 
 static void
@@ -1257,6 +1378,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/rbc/by-mean-and-safe", test_brightness_by_mean_and_safe);
   g_test_add_func ("/pixel/hsv/hue", test_hue_shift);
   g_test_add_func ("/pixel/hsv/sat-val", test_hsv_sat_val);
+  g_test_add_func ("/pixel/hsv/matches-reference", test_hsv_matches_reference);
   g_test_add_func ("/pixel/to-gray/methods", test_to_gray);
   g_test_add_func ("/pixel/to-gray/pca-gray-input", test_to_gray_pca_and_gray_input);
 
