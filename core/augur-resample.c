@@ -8,6 +8,10 @@
 
 #include "augur-resample.h"
 
+#ifdef __SSE2__
+# include <emmintrin.h>
+#endif
+
 /*
  * The shared resampler of every spatial transform.
  *
@@ -35,10 +39,13 @@
  *
  * Speed: a warp runs in two steps per output row. First the source
  * coordinates of the row are computed (the affine walk adds one step per
- * pixel) and quantised to 1/256 pixel, giving an integer tap position and a
- * row of a precomputed weight table. Then a sampler, specialised at compile
- * time for the kernel size and the number of channels, reads the taps: a
- * fast path when every tap lies inside the image, a border path otherwise.
+ * pixel) and quantised to 1/256 pixel (1/128 for linear), giving an
+ * integer tap position and a row of a precomputed weight table (exact
+ * integer weights for linear). Then a sampler, specialised at compile time
+ * for the kernel size and the number of channels, reads the taps: a fast
+ * path when every tap lies inside the image, a border path otherwise.
+ * Linear, the common case, runs whole spans of inside pixels through an
+ * SSE2 kernel, and looks the border taps up in per-warp tables.
  * There is no branch on the interpolation kind inside a row. Resizing is
  * separable: per-axis tap and weight tables, a horizontal pass into float
  * rows, then a vertical pass.
@@ -223,7 +230,6 @@ linear_weights (double f,
 }
 
 static float u8_to_float[256];
-static float linear_tab[TAB_SIZE][2];
 static float cubic_tab[TAB_SIZE][4];
 static float lanczos_tab[TAB_SIZE][8];
 
@@ -240,7 +246,6 @@ init_tables (void)
         {
           double f = (double) i / TAB_SIZE;
 
-          linear_weights (f, linear_tab[i]);
           cubic_weights (f, cubic_tab[i]);
           lanczos_weights (f, lanczos_tab[i]);
         }
@@ -264,13 +269,25 @@ interp_taps (AugurInterpolation interp)
 
 /* Warps ---------------------------------------------------------------------- */
 
+/* Bilinear works in 1/128 pixel (see sample_row_linear()). */
+#define LIN_BITS  7
+#define LIN_ONE   (1 << LIN_BITS)
+#define LIN_WBITS (2 * LIN_BITS)
+
 typedef struct
 {
   const AugurImage *src;
   AugurBorder       border;
   float             fill[4];
+  guint8            fill_u8[4];   /* the fill rounded, for the integer kernels */
   int               taps;
-  const float      *tab;   /* TAB_SIZE rows of taps weights */
+  int               bits;         /* of the coordinates' fractions */
+  const float      *tab;          /* 1 << bits rows of taps weights */
+  /* border_index() of x in [bx_lo, bx_lo + bx_n), of y likewise: a lookup
+   * instead of a division for the taps around the image */
+  int              *bx;
+  int              *by;
+  int               bx_lo, bx_n, by_lo, by_n;
 } Sampler;
 
 /* One output row's source positions: tap origin and weight-table row. */
@@ -294,21 +311,51 @@ sampler_init (Sampler            *s,
   s->src = src;
   s->border = border;
   for (int c = 0; c < 4; c++)
-    s->fill[c] = fill ? (float) CLAMP (fill->v[c], 0, 255) : (c == 3 ? 255.f : 0.f);
+    {
+      s->fill[c] = fill ? (float) CLAMP (fill->v[c], 0, 255) : (c == 3 ? 255.f : 0.f);
+      s->fill_u8[c] = clamp_u8f (s->fill[c]);
+    }
   s->taps = interp_taps (interp);
+  s->bits = s->taps == 2 ? LIN_BITS : TAB_BITS;
   switch (s->taps)
     {
-    case 2:  s->tab = &linear_tab[0][0]; break;
+    case 2:  s->tab = NULL; break;   /* integer weights */
     case 4:  s->tab = &cubic_tab[0][0]; break;
     case 8:  s->tab = &lanczos_tab[0][0]; break;
     default: s->tab = NULL; break;
     }
+
+  /* One image size either side covers every tap of the usual warps
+   * (rotations, scales near 1); others fall back to border_index(). */
+  s->bx = s->by = NULL;
+  s->bx_lo = s->bx_n = s->by_lo = s->by_n = 0;
+  if (s->taps == 2 && border != AUGUR_BORDER_CONSTANT)
+    {
+      s->bx_lo = -src->width - 2;
+      s->bx_n = 3 * src->width + 4;
+      s->by_lo = -src->height - 2;
+      s->by_n = 3 * src->height + 4;
+      s->bx = g_new (int, s->bx_n);
+      s->by = g_new (int, s->by_n);
+      for (int i = 0; i < s->bx_n; i++)
+        s->bx[i] = border_index (s->bx_lo + i, src->width, border);
+      for (int i = 0; i < s->by_n; i++)
+        s->by[i] = border_index (s->by_lo + i, src->height, border);
+    }
+}
+
+static void
+sampler_clear (Sampler *s)
+{
+  g_clear_pointer (&s->bx, g_free);
+  g_clear_pointer (&s->by, g_free);
 }
 
 /* Splits a coordinate (already shifted so that an integer is a pixel
- * index) into the index below it and a 1/TAB_SIZE fraction. */
+ * index) into the index below it and a fraction in 1 << bits. */
 static inline void
 quantize (double   u,
+          int      bits,
           int     *index,
           guint16 *frac)
 {
@@ -319,9 +366,9 @@ quantize (double   u,
   else if (u > COORD_LIMIT)
     u = COORD_LIMIT;
 
-  q = (gint64) floor (u * TAB_SIZE + 0.5) + ((gint64) COORD_LIMIT << TAB_BITS);
-  *index = (int) (q >> TAB_BITS) - COORD_LIMIT;
-  *frac = (guint16) (q & (TAB_SIZE - 1));
+  q = (gint64) floor (u * (1 << bits) + 0.5) + ((gint64) COORD_LIMIT << bits);
+  *index = (int) (q >> bits) - COORD_LIMIT;
+  *frac = (guint16) (q & ((1 << bits) - 1));
 }
 
 /* The coordinates u0 + x * step of one output row, x < n. When the whole
@@ -331,6 +378,7 @@ quantize (double   u,
 static void
 walk_row (double   u0,
           double   step,
+          int      bits,
           int      n,
           int     *index,
           guint16 *frac)
@@ -340,19 +388,20 @@ walk_row (double   u0,
   if (fabs (u0) < COORD_LIMIT && fabs (last) < COORD_LIMIT)
     {
       const gint64 bias = (gint64) COORD_LIMIT << 32;
-      gint64 q = (gint64) floor (u0 * 4294967296.0 + 0.5) + bias + ((gint64) 1 << (31 - TAB_BITS));
+      gint64 q = (gint64) floor (u0 * 4294967296.0 + 0.5) + bias + ((gint64) 1 << (31 - bits));
       gint64 dq = (gint64) floor (step * 4294967296.0 + 0.5);
+      const int fshift = 32 - bits, fmask = (1 << bits) - 1;
 
       for (int x = 0; x < n; x++, q += dq)
         {
           index[x] = (int) (q >> 32) - COORD_LIMIT;
-          frac[x] = (guint16) ((q >> (32 - TAB_BITS)) & (TAB_SIZE - 1));
+          frac[x] = (guint16) ((q >> fshift) & fmask);
         }
       return;
     }
 
   for (int x = 0; x < n; x++)
-    quantize (u0 + step * x, &index[x], &frac[x]);
+    quantize (u0 + step * x, bits, &index[x], &frac[x]);
 }
 
 static G_ALWAYS_INLINE inline void
@@ -474,8 +523,220 @@ sample_row_kernel (const Sampler   *s,
     }
 }
 
-/* Bilinear in integers: weights in 1/256, the 2x2 fast path of nearly
- * every pixel of a warp. Gives the same result as the float kernel. */
+/*
+ * Bilinear in integers, the kernel of nearly every warp. Coordinates come
+ * in 1/128 pixel (four times finer than OpenCV's 1/32), so that the four
+ * weights are exact products in Q14 that sum to 1 << 14 and fit the 16-bit
+ * lanes of SSE2's pmaddwd. Pixels whose 2x2 taps all lie inside the image
+ * form spans handled without any border logic; the others look their taps
+ * up in the sampler's border tables (or fill them, for a constant border)
+ * and apply the same arithmetic, so both paths agree to the bit.
+ */
+typedef struct
+{
+  gint32 w00, w01, w10, w11;
+} LinWeights;
+
+static inline LinWeights
+lin_weights (guint32 fx,
+             guint32 fy)
+{
+  LinWeights lw;
+
+  lw.w11 = (gint32) (fx * fy);
+  lw.w01 = (gint32) (fx * LIN_ONE) - lw.w11;
+  lw.w10 = (gint32) (fy * LIN_ONE) - lw.w11;
+  lw.w00 = (1 << LIN_WBITS) - lw.w01 - lw.w10 - lw.w11;
+  return lw;
+}
+
+static inline guint8
+lin_mix (const LinWeights *lw,
+         int               p00,
+         int               p01,
+         int               p10,
+         int               p11)
+{
+  return (guint8) (((p00 * lw->w00 + p10 * lw->w10) + (p01 * lw->w01 + p11 * lw->w11)
+                    + (1 << (LIN_WBITS - 1))) >> LIN_WBITS);
+}
+
+/* Mixes the four taps of a pixel of nc = 3 or 4 channels; @load bytes are
+ * read from each (4 also for three channels where the byte after a tap is
+ * known to exist: its weight goes to a lane that is thrown away). Returns
+ * the pixel in the low bytes. */
+static G_ALWAYS_INLINE inline guint32
+lin_mix4 (const guint8     *p00,
+          const guint8     *p01,
+          const guint8     *p10,
+          const guint8     *p11,
+          const LinWeights *lw,
+          const int         load)
+{
+  guint32 a = 0, b = 0, c = 0, d = 0;
+
+  memcpy (&a, p00, load);
+  memcpy (&b, p01, load);
+  memcpy (&c, p10, load);
+  memcpy (&d, p11, load);
+
+#ifdef __SSE2__
+  {
+    const __m128i zero = _mm_setzero_si128 ();
+    __m128i top, bottom, mixed, sum;
+
+    top = _mm_unpacklo_epi32 (_mm_cvtsi32_si128 ((int) a), _mm_cvtsi32_si128 ((int) b));
+    bottom = _mm_unpacklo_epi32 (_mm_cvtsi32_si128 ((int) c), _mm_cvtsi32_si128 ((int) d));
+    mixed = _mm_unpacklo_epi8 (top, bottom);   /* p00 p10 per channel, then p01 p11 */
+    sum = _mm_add_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi8 (mixed, zero),
+                                         _mm_set1_epi32 ((lw->w10 << 16) | lw->w00)),
+                         _mm_madd_epi16 (_mm_unpackhi_epi8 (mixed, zero),
+                                         _mm_set1_epi32 ((lw->w11 << 16) | lw->w01)));
+    sum = _mm_srai_epi32 (_mm_add_epi32 (sum, _mm_set1_epi32 (1 << (LIN_WBITS - 1))), LIN_WBITS);
+    sum = _mm_packs_epi32 (sum, sum);
+    return (guint32) _mm_cvtsi128_si32 (_mm_packus_epi16 (sum, sum));
+  }
+#else
+  {
+    guint32 v = 0;
+
+    for (int k = 0; k < 4; k++)
+      v |= (guint32) lin_mix (lw, (a >> 8 * k) & 255, (b >> 8 * k) & 255,
+                              (c >> 8 * k) & 255, (d >> 8 * k) & 255) << 8 * k;
+    return v;
+  }
+#endif
+}
+
+static inline int
+lin_border_index (int        i,
+                  const int *table,
+                  int        lo,
+                  int        n,
+                  int        size,
+                  AugurBorder border)
+{
+  if ((unsigned) (i - lo) < (unsigned) n)
+    return table[i - lo];
+  return border_index (i, size, border);
+}
+
+/* One pixel whose taps may leave the image. */
+static G_ALWAYS_INLINE inline void
+lin_border_pixel (const Sampler *s,
+                  guint8        *dst,
+                  int            x0,
+                  int            y0,
+                  guint32        fx,
+                  guint32        fy,
+                  const int      nc)
+{
+  const AugurImage *src = s->src;
+  const int w = src->width, h = src->height;
+  const gsize stride = src->stride;
+  LinWeights lw = lin_weights (fx, fy);
+  int ix0, ix1, iy0, iy1;
+
+  if (s->border != AUGUR_BORDER_CONSTANT)
+    {
+      const guint8 *r0, *r1;
+
+      ix0 = lin_border_index (x0, s->bx, s->bx_lo, s->bx_n, w, s->border) * nc;
+      ix1 = lin_border_index (x0 + 1, s->bx, s->bx_lo, s->bx_n, w, s->border) * nc;
+      r0 = src->data + (gsize) lin_border_index (y0, s->by, s->by_lo, s->by_n, h, s->border) * stride;
+      r1 = src->data + (gsize) lin_border_index (y0 + 1, s->by, s->by_lo, s->by_n, h, s->border) * stride;
+
+      if (nc == 1)
+        dst[0] = lin_mix (&lw, r0[ix0], r0[ix1], r1[ix0], r1[ix1]);
+      else
+        {
+          /* Four-byte loads, but for a tap on the very last pixel of
+           * a three-channel image (byte-wise loads into a word would
+           * stall on store forwarding). */
+          const guint8 *last = src->data + (gsize) (h - 1) * stride + (gsize) (w - 1) * nc;
+          guint32 v;
+
+          if (nc == 3 && (r0 + ix0 == last || r0 + ix1 == last || r1 + ix0 == last || r1 + ix1 == last))
+            v = lin_mix4 (r0 + ix0, r0 + ix1, r1 + ix0, r1 + ix1, &lw, 3);
+          else
+            v = lin_mix4 (r0 + ix0, r0 + ix1, r1 + ix0, r1 + ix1, &lw, 4);
+          memcpy (dst, &v, nc);
+        }
+      return;
+    }
+
+  if (x0 >= w || y0 >= h || x0 < -1 || y0 < -1)
+    {
+      /* every tap in the border: the weights sum to 1 */
+      for (int c = 0; c < nc; c++)
+        dst[c] = s->fill_u8[c];
+      return;
+    }
+
+  ix0 = x0 >= 0 ? x0 * nc : -1;
+  ix1 = x0 + 1 < w ? (x0 + 1) * nc : -1;
+  iy0 = y0 >= 0 ? y0 : -1;
+  iy1 = y0 + 1 < h ? y0 + 1 : -1;
+  for (int c = 0; c < nc; c++)
+    {
+      const guint8 *r0 = src->data + (gsize) iy0 * stride, *r1 = src->data + (gsize) iy1 * stride;
+      int f = s->fill_u8[c];
+      int p00 = iy0 >= 0 && ix0 >= 0 ? r0[ix0 + c] : f;
+      int p01 = iy0 >= 0 && ix1 >= 0 ? r0[ix1 + c] : f;
+      int p10 = iy1 >= 0 && ix0 >= 0 ? r1[ix0 + c] : f;
+      int p11 = iy1 >= 0 && ix1 >= 0 ? r1[ix1 + c] : f;
+
+      dst[c] = lin_mix (&lw, p00, p01, p10, p11);
+    }
+}
+
+/* Pixels [i, end) of a row, all of whose taps lie inside the image (see
+ * lin_inside()). */
+static G_ALWAYS_INLINE inline void
+lin_span (const AugurImage *src,
+          guint8           *restrict dst,
+          int               i,
+          int               end,
+          const RowCoords  *rc,
+          const int         nc)
+{
+  const gsize stride = src->stride;
+  const guint8 *const data = src->data;
+  const int *restrict xi = rc->xi, *restrict yi = rc->yi;
+  const guint16 *restrict xf = rc->xf, *restrict yf = rc->yf;
+
+  for (; i < end; i++)
+    {
+      const guint8 *p = data + (gsize) yi[i] * stride + (gsize) xi[i] * nc;
+      LinWeights lw = lin_weights (xf[i], yf[i]);
+
+      if (nc == 1)
+        dst[i] = lin_mix (&lw, p[0], p[1], p[stride], p[stride + 1]);
+      else
+        {
+          guint32 v = lin_mix4 (p, p + nc, p + stride, p + stride + nc, &lw, 4);
+
+          /* three channels store a fourth byte, which the next pixel
+           * overwrites; not past the last one */
+          memcpy (dst + i * nc, &v, nc == 4 || i + 1 < end ? 4 : 3);
+        }
+    }
+}
+
+/* Whether the fast path may read pixel i's taps: the 2x2 block, and for
+ * three channels the byte after the right column (the fast path reads
+ * four bytes a tap), so x0 + 2 must exist as well. */
+static inline gboolean
+lin_inside (const RowCoords *rc,
+            int              i,
+            int              w,
+            int              h,
+            int              nc)
+{
+  return rc->xi[i] >= 0 && rc->xi[i] < w - 1 - (nc == 3) &&
+         rc->yi[i] >= 0 && rc->yi[i] < h - 1;
+}
+
 static G_ALWAYS_INLINE inline void
 sample_row_linear (const Sampler   *s,
                    guint8          *dst,
@@ -483,34 +744,23 @@ sample_row_linear (const Sampler   *s,
                    const RowCoords *rc,
                    const int        nc)
 {
-  const AugurImage *src = s->src;
-  const int w = src->width, h = src->height;
-  const gsize stride = src->stride;
+  const int w = s->src->width, h = s->src->height;
 
-  for (int i = 0; i < n; i++, dst += nc)
+  for (int i = 0; i < n;)
     {
-      const int x0 = rc->xi[i], y0 = rc->yi[i];
-
-      if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1)
+      if (lin_inside (rc, i, w, h, nc))
         {
-          const guint8 *p = src->data + (gsize) y0 * stride + (gsize) x0 * nc;
-          const guint32 fx = rc->xf[i], fy = rc->yf[i];
+          int end = i + 1;
 
-          for (int c = 0; c < nc; c++)
-            {
-              guint32 top = p[c] * (TAB_SIZE - fx) + p[nc + c] * fx;
-              guint32 bottom = p[stride + c] * (TAB_SIZE - fx) + p[stride + nc + c] * fx;
-
-              dst[c] = (guint8) ((top * (TAB_SIZE - fy) + bottom * fy + (1u << (2 * TAB_BITS - 1)))
-                                 >> (2 * TAB_BITS));
-            }
+          while (end < n && lin_inside (rc, end, w, h, nc))
+            end++;
+          lin_span (s->src, dst, i, end, rc, nc);
+          i = end;
         }
       else
         {
-          RowCoords one = { (int *) &rc->xi[i], (int *) &rc->yi[i],
-                            (guint16 *) &rc->xf[i], (guint16 *) &rc->yf[i] };
-
-          sample_row_kernel (s, dst, 1, &one, 2, nc);
+          lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
+          i++;
         }
     }
 }
@@ -618,13 +868,14 @@ augur_warp_affine (const AugurImage   *src,
       double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
       double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
 
-      walk_row (u, inverse[0], out_width, b.rc.xi, b.rc.xf);
-      walk_row (v, inverse[3], out_width, b.rc.yi, b.rc.yf);
+      walk_row (u, inverse[0], s.bits, out_width, b.rc.xi, b.rc.xf);
+      walk_row (v, inverse[3], s.bits, out_width, b.rc.yi, b.rc.yf);
 
       sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
     }
 
   row_buffers_clear (&b);
+  sampler_clear (&s);
   return out;
 }
 
@@ -657,14 +908,15 @@ augur_warp_map (const AugurImage   *src,
 
       for (int x = 0; x < out_width; x++, m += 2)
         {
-          quantize (m[0] + shift, &b.rc.xi[x], &b.rc.xf[x]);
-          quantize (m[1] + shift, &b.rc.yi[x], &b.rc.yf[x]);
+          quantize (m[0] + shift, s.bits, &b.rc.xi[x], &b.rc.xf[x]);
+          quantize (m[1] + shift, s.bits, &b.rc.yi[x], &b.rc.yf[x]);
         }
 
       sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
     }
 
   row_buffers_clear (&b);
+  sampler_clear (&s);
   return out;
 }
 
@@ -704,13 +956,13 @@ augur_warp_perspective (const AugurImage   *src,
             {
               double iw = 1.0 / w;
 
-              quantize (u * iw + shift, &b.rc.xi[x], &b.rc.xf[x]);
-              quantize (v * iw + shift, &b.rc.yi[x], &b.rc.yf[x]);
+              quantize (u * iw + shift, s.bits, &b.rc.xi[x], &b.rc.xf[x]);
+              quantize (v * iw + shift, s.bits, &b.rc.yi[x], &b.rc.yf[x]);
             }
           else
             {
-              quantize (-COORD_LIMIT, &b.rc.xi[x], &b.rc.xf[x]);
-              quantize (-COORD_LIMIT, &b.rc.yi[x], &b.rc.yf[x]);
+              quantize (-COORD_LIMIT, s.bits, &b.rc.xi[x], &b.rc.xf[x]);
+              quantize (-COORD_LIMIT, s.bits, &b.rc.yi[x], &b.rc.yf[x]);
             }
           u += inverse[0];
           v += inverse[3];
@@ -721,6 +973,7 @@ augur_warp_perspective (const AugurImage   *src,
     }
 
   row_buffers_clear (&b);
+  sampler_clear (&s);
   return out;
 }
 

@@ -423,6 +423,166 @@ test_warp_wild_coordinates (void)
       }
 }
 
+/* Bilinear fast path ------------------------------------------------------ */
+
+/* @src surrounded by @pad pixels on every side that hold what @border
+ * reads there (the fill, for a constant border). */
+static AugurImage *
+pad_image (const AugurImage *src,
+           int               pad,
+           AugurBorder       border,
+           const AugurFill  *fill)
+{
+  int nc = src->channels;
+  AugurImage *out = augur_image_new (src->width + 2 * pad, src->height + 2 * pad, nc);
+
+  for (int y = 0; y < out->height; y++)
+    for (int x = 0; x < out->width; x++)
+      {
+        int sx = augur_border_index (x - pad, src->width, border);
+        int sy = augur_border_index (y - pad, src->height, border);
+
+        for (int c = 0; c < nc; c++)
+          augur_image_row (out, y)[x * nc + c] =
+            sx < 0 || sy < 0 ? (guint8) fill->v[c] : (guint8) pixel (src, sx, sy, c);
+      }
+  return out;
+}
+
+/* An inverse matrix near a rotation and scale, its entries multiples of
+ * 1/1024 so that every coordinate the warp computes is exact. */
+static void
+dyadic_matrix (AugurRng *rng,
+               int       w,
+               int       h,
+               double    m[6])
+{
+  double angle = augur_rng_range (rng, -G_PI, G_PI);
+  double scale = augur_rng_range (rng, 0.6, 1.6);
+  double shear = augur_rng_range (rng, -0.3, 0.3);
+  double raw[6] = {
+    scale * cos (angle), scale * (-sin (angle) + shear), 0,
+    scale * sin (angle), scale * cos (angle), 0,
+  };
+
+  /* about the centre, plus a shift of up to a third of the image */
+  raw[2] = w / 2.0 - raw[0] * w / 2.0 - raw[1] * h / 2.0 + augur_rng_range (rng, -w / 3.0, w / 3.0);
+  raw[5] = h / 2.0 - raw[3] * w / 2.0 - raw[4] * h / 2.0 + augur_rng_range (rng, -h / 3.0, h / 3.0);
+  for (int i = 0; i < 6; i++)
+    m[i] = round (raw[i] * 1024) / 1024;
+}
+
+/* The warp of an image equals the warp of the same image padded with its
+ * own border, where every tap is inside: the span path (no border logic)
+ * and the border path compute the same bits. Every border mode, 1, 3 and
+ * 4 channels, odd sizes, random matrices; also through a per-pixel map. */
+static void
+test_warp_linear_paths_agree (void)
+{
+  static const int sizes[][2] = { { 13, 9 }, { 31, 17 }, { 2, 5 }, { 40, 1 } };
+  const int pad = 96;
+  AugurRng rng;
+
+  augur_rng_init (&rng, 2024);
+  for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+        for (int trial = 0; trial < 4; trial++)
+          {
+            int w = sizes[sz][0], h = sizes[sz][1], nc = channel_counts[k];
+            int ow = w + 3, oh = h + 2;
+            g_autoptr(AugurImage) src = random_image (w, h, nc, 100 + 17 * sz + 5 * k + trial);
+            AugurFill fill = { { 7, 200, 33, trial % 2 ? 128 : 255 } };
+            g_autoptr(AugurImage) padded = pad_image (src, pad, border, &fill);
+            g_autoptr(AugurImage) a = NULL;
+            g_autoptr(AugurImage) b = NULL;
+            g_autoptr(AugurImage) c = NULL;
+            g_autofree float *map = g_new (float, 2 * ow * oh);
+            double m[6], mp[6];
+
+            dyadic_matrix (&rng, w, h, m);
+            memcpy (mp, m, sizeof m);
+            mp[2] += pad;
+            mp[5] += pad;
+            for (int y = 0; y < oh; y++)
+              for (int x = 0; x < ow; x++)
+                {
+                  double sx = x + 0.5, sy = y + 0.5;
+
+                  augur_affine_apply (m, &sx, &sy);
+                  g_assert_cmpfloat (fabs (sx), <, pad - 2);
+                  g_assert_cmpfloat (fabs (sy), <, pad - 2);
+                  map[2 * (y * ow + x)] = (float) sx;
+                  map[2 * (y * ow + x) + 1] = (float) sy;
+                }
+
+            a = augur_warp_affine (src, ow, oh, m, AUGUR_INTERP_LINEAR, border, &fill);
+            b = augur_warp_affine (padded, ow, oh, mp, AUGUR_INTERP_LINEAR, AUGUR_BORDER_CONSTANT, NULL);
+            c = augur_warp_map (src, ow, oh, map, AUGUR_INTERP_LINEAR, border, &fill);
+            g_assert_true (augur_image_equal (a, b));
+            g_assert_true (augur_image_equal (a, c));
+          }
+}
+
+/* Bilinear against its definition computed in double from the unquantised
+ * coordinates: off by at most what 1/256 pixel of position is worth on
+ * random pixels, and by much less on average. */
+static void
+test_warp_linear_reference (void)
+{
+  AugurRng rng;
+
+  augur_rng_init (&rng, 77);
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+      {
+        int nc = channel_counts[k], w = 37, h = 23;
+        g_autoptr(AugurImage) src = random_image (w, h, nc, 300 + k);
+        g_autoptr(AugurImage) out = NULL;
+        AugurFill fill = { { 90, 10, 250, 255 } };
+        double m[6], total = 0;
+        int worst = 0;
+
+        dyadic_matrix (&rng, w, h, m);
+        m[0] += 0.000123, m[4] -= 0.000321, m[2] += 0.3;   /* not dyadic */
+        out = augur_warp_affine (src, w, h, m, AUGUR_INTERP_LINEAR, border, &fill);
+
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++)
+            {
+              double sx = x + 0.5, sy = y + 0.5, fx, fy;
+              int x0, y0;
+
+              augur_affine_apply (m, &sx, &sy);
+              sx -= 0.5, sy -= 0.5;
+              x0 = (int) floor (sx), y0 = (int) floor (sy);
+              fx = sx - x0, fy = sy - y0;
+              for (int c = 0; c < nc; c++)
+                {
+                  double v = 0;
+                  int d;
+
+                  for (int j = 0; j < 2; j++)
+                    for (int i = 0; i < 2; i++)
+                      {
+                        int ix = augur_border_index (x0 + i, w, border);
+                        int iy = augur_border_index (y0 + j, h, border);
+                        double p = ix < 0 || iy < 0 ? fill.v[c] : pixel (src, ix, iy, c);
+
+                        v += p * (i ? fx : 1 - fx) * (j ? fy : 1 - fy);
+                      }
+                  d = ABS (pixel (out, x, y, c) - (int) floor (v + 0.5));
+                  worst = MAX (worst, d);
+                  total += d;
+                }
+            }
+        g_test_message ("%d channels, border %s: largest difference %d, mean %.3f",
+                        nc, augur_border_nicks[border], worst, total / (w * h * nc));
+        g_assert_cmpint (worst, <=, 3);
+        g_assert_cmpfloat (total / (w * h * nc), <, 0.5);
+      }
+}
+
 /* Resize ------------------------------------------------------------------- */
 
 typedef struct
@@ -692,6 +852,8 @@ main (int   argc,
   g_test_add_func ("/resample/warp/map-matches-affine", test_warp_map_matches_affine);
   g_test_add_func ("/resample/warp/perspective", test_warp_perspective);
   g_test_add_func ("/resample/warp/wild-coordinates", test_warp_wild_coordinates);
+  g_test_add_func ("/resample/warp/linear-paths-agree", test_warp_linear_paths_agree);
+  g_test_add_func ("/resample/warp/linear-reference", test_warp_linear_reference);
   for (guint i = 0; i < G_N_ELEMENTS (resize_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/resample/resize/%s", resize_cases[i].name);
