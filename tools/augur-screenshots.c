@@ -286,6 +286,41 @@ gallery (AugurApplication *app,
   guint since;
 
   g_file_set_contents (broken_path, "not a PNG", -1, NULL);
+
+  /* a start after a crash: the recovery offer (first, while no other
+   * window owns the autosave) */
+  {
+    g_autofree char *autosave = augur_window_dup_autosave_path ();
+    g_autofree char *dir = g_path_get_dirname (autosave);
+    g_autofree char *contents = NULL;
+    g_autoptr(GList) before = NULL;
+    AugurWindow *next;
+    GtkWindow *dialog;
+
+    g_mkdir_with_parents (dir, 0700);
+    if (g_file_load_contents (recipe, NULL, &contents, NULL, NULL, NULL))
+      g_file_set_contents (autosave, contents, -1, NULL);
+    next = augur_window_new (app);
+    gtk_window_set_default_size (GTK_WINDOW (next), width, height);
+    gtk_window_present (GTK_WINDOW (next));
+    iterate_for (SETTLE_MS);
+    before = list_toplevels ();
+    augur_window_check_autosave (next);
+
+    iterate_for (SETTLE_MS * 2);
+    dialog = new_toplevel (before);
+    if (dialog != NULL)
+      {
+        capture (dialog, NULL, outdir, "crash-recovery.png");
+        gtk_window_destroy (dialog);
+      }
+    else
+      g_warning ("No recovery offered for %s", autosave);
+    g_unlink (autosave);
+    gtk_window_destroy (GTK_WINDOW (next));
+    iterate_for (100);
+  }
+
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   g_signal_connect (pane, "rendered", G_CALLBACK (on_rendered), NULL);
   augur_preview_pane_set_seed (pane, 7);
@@ -393,6 +428,7 @@ gallery (AugurApplication *app,
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (100);
+
   g_unlink (broken_path);
   g_unlink (g_file_peek_path (gray));
   g_unlink (g_file_peek_path (rgba));
