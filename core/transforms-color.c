@@ -40,13 +40,118 @@ color_mean (const AugurImage *image)
   return sum / ((double) image->width * image->height * cc);
 }
 
-/* One table for every colour channel; alpha copied. */
+/* A table that is x -> alpha * x + beta, rounded half up and clipped (as
+ * augur_clamp_u8 builds it), is computed rather than looked up: in 16.16
+ * fixed point, (x * a + b) >> 16, clipped, in 32-bit lanes that vectorise
+ * (a lookup per byte does not). */
+typedef struct
+{
+  gint32 a;
+  gint32 b;
+} AffineMap;
+
+static inline guint8
+affine_u8 (guint     x,
+           AffineMap m)
+{
+  gint32 v = ((gint32) x * m.a + m.b) >> 16;
+
+  /* MIN and MAX of a plain value, which vectorise as min and max. */
+  v = MAX (v, 0);
+  return (guint8) MIN (v, 255);
+}
+
+/* A fixed-point map that gives every entry of @lut exactly, if there is
+ * one near @alpha: for each slope a tried (alpha rounded, then a few units
+ * either side), each entry bounds the offset b from below or above, and
+ * any b in what is left will do. FALSE (the table is then looked up) when
+ * 16 fractional bits are too few, for a steep table. */
+static gboolean
+affine_fit_lut (const guint8  lut[256],
+                double        alpha,
+                AffineMap    *m)
+{
+  gint64 a0;
+
+  if (!(fabs (alpha) <= 64))
+    return FALSE;
+  a0 = (gint64) lrint (alpha * 65536.0);
+
+  for (int k = 0; k < 9; k++)
+    {
+      gint64 a = a0 + ((k + 1) / 2) * (k % 2 ? 1 : -1);
+      gint64 lo = G_MININT32, hi = G_MAXINT32;
+
+      for (int i = 0; i < 256; i++)
+        {
+          gint64 n = lut[i];
+
+          if (n > 0)
+            lo = MAX (lo, n * 65536 - i * a);
+          if (n < 255)
+            hi = MIN (hi, (n + 1) * 65536 - 1 - i * a);
+        }
+      if (lo > hi)
+        continue;
+
+      m->a = (gint32) a;
+      m->b = (gint32) (lo + (hi - lo) / 2);
+      /* 255 * a + b must not overflow 32 bits. */
+      if ((gint64) ABS (m->a) * 255 + ABS ((gint64) m->b) > G_MAXINT32)
+        continue;
+      for (int i = 0; i < 256; i++)
+        g_assert (affine_u8 ((guint) i, *m) == lut[i]);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+AUGUR_SIMD_CLONES static void
+affine_rows (guint8       *restrict dst,
+             int                    dst_stride,
+             const guint8 *restrict src,
+             int                    src_stride,
+             int                    w,
+             int                    h,
+             int                    nc,
+             AffineMap              m)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      if (nc == 4)
+        for (int x = 0; x < w; x++)
+          {
+            d[4 * x + 0] = affine_u8 (s[4 * x + 0], m);
+            d[4 * x + 1] = affine_u8 (s[4 * x + 1], m);
+            d[4 * x + 2] = affine_u8 (s[4 * x + 2], m);
+            d[4 * x + 3] = s[4 * x + 3];
+          }
+      else
+        for (int i = 0; i < w * nc; i++)
+          d[i] = affine_u8 (s[i], m);
+    }
+}
+
+/* One table for every colour channel; alpha copied. The table is
+ * alpha * x + beta, rounded and clipped, for the @alpha given. */
 static AugurImage *
 apply_color_lut (const AugurImage *src,
-                 const guint8      lut[256])
+                 const guint8      lut[256],
+                 double            alpha)
 {
-  AugurImage *out = augur_image_new_like (src);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
   int nc = src->channels, cc = color_channels (src);
+  AffineMap m;
+
+  if (affine_fit_lut (lut, alpha, &m))
+    {
+      affine_rows (out->data, out->stride, src->data, src->stride,
+                   src->width, src->height, nc, m);
+      return out;
+    }
 
   for (int y = 0; y < src->height; y++)
     {
@@ -155,7 +260,7 @@ rbc_apply (const AugurImage *src,
   for (int i = 0; i < 256; i++)
     lut[i] = augur_clamp_u8 (alpha * i + beta);
 
-  return apply_color_lut (src, lut);
+  return apply_color_lut (src, lut, alpha);
 }
 
 /* HueSaturationValue ----------------------------------------------------------- */
@@ -336,7 +441,7 @@ hsv_apply (const AugurImage *src,
 
       for (int i = 0; i < 256; i++)
         val_lut[i] = augur_clamp_u8 (i + val);
-      return apply_color_lut (src, val_lut);
+      return apply_color_lut (src, val_lut, 1.0);
     }
 
   out = augur_image_new_like_uninitialized (src);

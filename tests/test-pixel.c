@@ -561,6 +561,59 @@ test_contrast (void)
     }
 }
 
+static guint8
+reference_clamp (double v)
+{
+  return v <= 0 ? 0 : v >= 255 ? 255 : (guint8) (v + 0.5);
+}
+
+/* Every level 0-255 in every channel (RGB, and RGBA with its alpha kept)
+ * maps to alpha * x + beta rounded half up and clipped, alpha = 1 +
+ * contrast, beta = brightness * 255: whether the table is computed in
+ * fixed point (most parameters) or looked up (a slope too steep for it). */
+static void
+test_brightness_contrast_exact (void)
+{
+  static const struct { const char *contrast, *brightness; } cases_[] = {
+    { "0.2", "0.1" }, { "0", "0.5" }, { "-0.2", "-0.1" }, { "0.37", "-0.213" },
+    { "-1", "0.3" }, { "-0.99", "0" }, { "9.71", "-0.77" }, { "10", "-1" }, { "0.001", "0.002" },
+    /* Ties of alpha * x + beta that double rounding sends both ways: no
+     * fixed-point line fits, the table is looked up. */
+    { "-0.9", "0.12" }, { "-0.65", "-0.09" },
+  };
+
+  for (int nc = 3; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = augur_image_new (256, 2, nc);
+
+      for (int y = 0; y < 2; y++)
+        for (int x = 0; x < 256; x++)
+          for (int c = 0; c < nc; c++)
+            augur_image_row (src, y)[x * nc + c] = (guint8) (c == 3 ? 255 - x : y ? 255 - x : x);
+
+      for (guint i = 0; i < G_N_ELEMENTS (cases_); i++)
+        {
+          g_autofree char *json = g_strdup_printf (
+            "{\"type\": \"RandomBrightnessContrast\", \"params\": "
+            "{\"brightness_limit\": [%s, %s], \"contrast_limit\": [%s, %s]}}",
+            cases_[i].brightness, cases_[i].brightness, cases_[i].contrast, cases_[i].contrast);
+          g_autoptr(AugurImage) out = run_json (json, src, 3);
+          double alpha = MAX (1.0 + g_ascii_strtod (cases_[i].contrast, NULL), 0);
+          double beta = g_ascii_strtod (cases_[i].brightness, NULL) * 255.0;
+
+          for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 256; x++)
+              for (int c = 0; c < nc; c++)
+                {
+                  int in = augur_image_row (src, y)[x * nc + c];
+                  int expected = c == 3 ? in : reference_clamp (alpha * in + beta);
+
+                  g_assert_cmpint (augur_image_row (out, y)[x * nc + c], ==, expected);
+                }
+        }
+    }
+}
+
 static void
 test_brightness_by_mean_and_safe (void)
 {
@@ -701,12 +754,6 @@ reference_hsv_pixel (const guint8 *s,
 
       d[c] = x <= 0 ? 0 : x >= 255 ? 255 : (guint8) (x + 0.5);
     }
-}
-
-static guint8
-reference_clamp (double v)
-{
-  return v <= 0 ? 0 : v >= 255 ? 255 : (guint8) (v + 0.5);
 }
 
 /* 64 levels a channel, every combination (gray pixels included), under
@@ -1376,6 +1423,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/rbc/brightness", test_brightness);
   g_test_add_func ("/pixel/rbc/contrast", test_contrast);
   g_test_add_func ("/pixel/rbc/by-mean-and-safe", test_brightness_by_mean_and_safe);
+  g_test_add_func ("/pixel/rbc/exact", test_brightness_contrast_exact);
   g_test_add_func ("/pixel/hsv/hue", test_hue_shift);
   g_test_add_func ("/pixel/hsv/sat-val", test_hsv_sat_val);
   g_test_add_func ("/pixel/hsv/matches-reference", test_hsv_matches_reference);
