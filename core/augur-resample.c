@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-resample.h"
+#include "augur-simd.h"
 
 #ifdef __SSE2__
 # include <emmintrin.h>
@@ -1103,6 +1104,154 @@ resize_nearest (const AugurImage *src,
   return out;
 }
 
+/*
+ * Linear and area resizing in fixed point: their weights are never
+ * negative and sum to 1 along each axis, so with each axis's weights in
+ * Q11 (summing to exactly 2048) the vertical sums of 8-bit pixels fit 19
+ * bits and the horizontal sums of those 30: the whole 2-D sum is exact in
+ * 32 bits and rounded once. The order of the passes does not change a bit
+ * of the result; vertical first reads whole input rows (a loop the
+ * compiler vectorises) and leaves the gathering pass only the output
+ * row's width. OpenCV's linear resize also works in Q11.
+ */
+#define RESIZE_BITS 11
+
+/* Q11 weights of one axis: for each output position, `taps` weights that
+ * sum to 1 << RESIZE_BITS, the rounding error given to the largest. */
+static guint32 *
+axis_fixed_weights (const Axis *a,
+                    int         out_n)
+{
+  guint32 *wq = g_new (guint32, (gsize) out_n * a->taps);
+
+  for (int d = 0; d < out_n; d++)
+    {
+      const float *w = a->weight + (gsize) d * a->taps;
+      guint32 *q = wq + (gsize) d * a->taps;
+      gint32 sum = 0;
+      int big = 0;
+
+      for (int t = 0; t < a->taps; t++)
+        {
+          q[t] = (guint32) lrintf (MAX (w[t], 0.f) * (1 << RESIZE_BITS));
+          sum += (gint32) q[t];
+          if (w[t] > w[big])
+            big = t;
+        }
+      q[big] = (guint32) ((gint32) q[big] + (1 << RESIZE_BITS) - sum);
+    }
+  return wq;
+}
+
+/* out[k] = sum over t of w[t] * rows[t][k]. */
+AUGUR_SIMD_CLONES static void
+resize_fixed_v (const guint8 *const *rows,
+                const guint32       *w,
+                int                  taps,
+                guint32             *restrict out,
+                int                  n)
+{
+  const guint8 *restrict r0 = rows[0];
+  const guint32 w0 = w[0];
+
+  for (int k = 0; k < n; k++)
+    out[k] = r0[k] * w0;
+  for (int t = 1; t < taps; t++)
+    {
+      const guint8 *restrict r = rows[t];
+      const guint32 wt = w[t];
+
+      for (int k = 0; k < n; k++)
+        out[k] += r[k] * wt;
+    }
+}
+
+/* out[k] = the sum over t of w[t][k] * tmp[index[t][k]], rounded: one
+ * entry per output byte, tap-major. */
+AUGUR_SIMD_CLONES static void
+resize_fixed_h (const guint32 *restrict tmp,
+                const int     *restrict index,
+                const guint32 *restrict w,
+                int                     taps,
+                guint32       *restrict acc,
+                guint8        *restrict out,
+                int                     n)
+{
+  for (int k = 0; k < n; k++)
+    acc[k] = w[k] * tmp[index[k]];
+  for (int t = 1; t < taps; t++)
+    {
+      const int *restrict it = index + (gsize) t * n;
+      const guint32 *restrict wt = w + (gsize) t * n;
+
+      for (int k = 0; k < n; k++)
+        acc[k] += wt[k] * tmp[it[k]];
+    }
+  for (int k = 0; k < n; k++)
+    out[k] = (guint8) ((acc[k] + (1u << (2 * RESIZE_BITS - 1))) >> (2 * RESIZE_BITS));
+}
+
+static AugurImage *
+resize_fixed (const AugurImage   *src,
+              int                 width,
+              int                 height,
+              AugurInterpolation  interp)
+{
+  const int nc = src->channels, n = width * nc, in_n = src->width * nc;
+  AugurImage *out = augur_image_new_uninitialized (width, height, nc);
+  g_autofree guint32 *wx = NULL;
+  g_autofree guint32 *wy = NULL;
+  g_autofree int *hindex = NULL;
+  g_autofree guint32 *hw = NULL;
+  g_autofree guint32 *tmp = g_new (guint32, in_n);
+  g_autofree guint32 *acc = g_new (guint32, n);
+  g_autofree const guint8 **rows = NULL;
+  g_autofree guint32 *rw = NULL;
+  Axis ax, ay;
+
+  axis_init (&ax, src->width, width, interp);
+  axis_init (&ay, src->height, height, interp);
+  wx = axis_fixed_weights (&ax, width);
+  wy = axis_fixed_weights (&ay, height);
+
+  /* The horizontal taps, one entry per output byte. */
+  hindex = g_new (int, (gsize) ax.taps * n);
+  hw = g_new (guint32, (gsize) ax.taps * n);
+  for (int t = 0; t < ax.taps; t++)
+    for (int d = 0; d < width; d++)
+      for (int c = 0; c < nc; c++)
+        {
+          gsize k = (gsize) t * n + (gsize) d * nc + c;
+
+          hindex[k] = ax.index[(gsize) d * ax.taps + t] * nc + c;
+          hw[k] = wx[(gsize) d * ax.taps + t];
+        }
+
+  rows = g_new (const guint8 *, ay.taps);
+  rw = g_new (guint32, ay.taps);
+  for (int y = 0; y < height; y++)
+    {
+      int taps = 0;
+
+      /* the rows this output row reads, zero weights left out */
+      for (int t = 0; t < ay.taps; t++)
+        {
+          guint32 wt = wy[(gsize) y * ay.taps + t];
+
+          if (wt == 0)
+            continue;
+          rows[taps] = augur_image_row (src, ay.index[(gsize) y * ay.taps + t]);
+          rw[taps++] = wt;
+        }
+      resize_fixed_v (rows, rw, taps, tmp, in_n);
+      resize_fixed_h (tmp, hindex, hw, ax.taps, acc, augur_image_row (out, y), n);
+    }
+
+  axis_clear (&ax);
+  axis_clear (&ay);
+  return out;
+}
+
 /**
  * augur_resize:
  *
@@ -1134,6 +1283,8 @@ augur_resize (const AugurImage   *src,
     return augur_image_copy (src);
   if (interp == AUGUR_INTERP_NEAREST)
     return resize_nearest (src, width, height);
+  if (interp == AUGUR_INTERP_LINEAR || interp == AUGUR_INTERP_AREA)
+    return resize_fixed (src, width, height, interp);
 
   init_tables ();
   nc = src->channels;

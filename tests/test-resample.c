@@ -803,6 +803,81 @@ test_blur_matches_reference (void)
       }
 }
 
+/* The weights of output position d along an axis of in_n -> out_n, in
+ * double from their definition: linear interpolation between the two
+ * centres around the mapped centre, or the overlap of the output pixel's
+ * box with each input pixel. Edges replicate. */
+static void
+reference_axis (AugurInterpolation interp,
+                int                in_n,
+                int                out_n,
+                int                d,
+                double            *w)   /* in_n weights */
+{
+  double scale = (double) in_n / out_n;
+
+  memset (w, 0, sizeof (double) * in_n);
+  if (interp == AUGUR_INTERP_LINEAR)
+    {
+      double u = (d + 0.5) * scale - 0.5;
+      int x0 = (int) floor (u);
+
+      w[CLAMP (x0, 0, in_n - 1)] += 1 - (u - x0);
+      w[CLAMP (x0 + 1, 0, in_n - 1)] += u - x0;
+    }
+  else
+    {
+      double start = d * scale, end = MIN ((d + 1) * scale, in_n);
+
+      for (int i = 0; i < in_n; i++)
+        w[i] = MAX (0, MIN (end, i + 1.0) - MAX (start, (double) i)) / (end - start);
+    }
+}
+
+/* Linear and area resizing in fixed point are the exact weighted sums
+ * within one level, shrinking and growing, odd sizes, 1/3/4 channels. */
+static void
+test_resize_reference (void)
+{
+  static const int sizes[][4] = {
+    { 97, 61, 23, 17 }, { 23, 17, 97, 61 }, { 40, 30, 40, 7 }, { 13, 11, 5, 29 }, { 1, 9, 4, 3 },
+  };
+
+  for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      for (int interp = AUGUR_INTERP_LINEAR; interp <= AUGUR_INTERP_AREA; interp += 2)
+        {
+          int iw = sizes[sz][0], ih = sizes[sz][1], ow = sizes[sz][2], oh = sizes[sz][3];
+          int nc = channel_counts[k], worst = 0;
+          g_autoptr(AugurImage) src = random_image (iw, ih, nc, 500 + 7 * sz + k);
+          g_autoptr(AugurImage) out = augur_resize (src, ow, oh, interp);
+          g_autofree double *wx = g_new (double, iw);
+          g_autofree double *wy = g_new (double, ih);
+
+          for (int y = 0; y < oh; y++)
+            {
+              reference_axis (interp, ih, oh, y, wy);
+              for (int x = 0; x < ow; x++)
+                {
+                  reference_axis (interp, iw, ow, x, wx);
+                  for (int c = 0; c < nc; c++)
+                    {
+                      double v = 0;
+
+                      for (int j = 0; j < ih; j++)
+                        for (int i = 0; i < iw; i++)
+                          if (wx[i] != 0 && wy[j] != 0)
+                            v += wx[i] * wy[j] * pixel (src, i, j, c);
+                      worst = MAX (worst, ABS (pixel (out, x, y, c) - (int) floor (v + 0.5)));
+                    }
+                }
+            }
+          g_test_message ("%dx%d -> %dx%d, %d channels, %s: largest difference %d",
+                          iw, ih, ow, oh, nc, augur_interpolation_nicks[interp], worst);
+          g_assert_cmpint (worst, <=, 1);
+        }
+}
+
 /* Matrices ----------------------------------------------------------------- */
 
 static void
@@ -861,6 +936,7 @@ main (int   argc,
     }
   g_test_add_func ("/resample/resize/flat", test_resize_flat);
   g_test_add_func ("/resample/resize/area-blocks", test_resize_area_blocks);
+  g_test_add_func ("/resample/resize/reference", test_resize_reference);
   g_test_add_func ("/resample/affine/algebra", test_affine_algebra);
   g_test_add_func ("/resample/blur/matches-reference", test_blur_matches_reference);
 
