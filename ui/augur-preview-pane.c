@@ -503,7 +503,12 @@ frame_widget (Frame *frame,
   gtk_widget_set_size_request (picture, min_width, -1);
   gtk_box_append (GTK_BOX (box), picture);
 
+  /* two lines before an ellipsis: a step's name fits a narrow frame */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (GTK_LABEL (title), 2);
+  gtk_label_set_justify (GTK_LABEL (title), GTK_JUSTIFY_CENTER);
   gtk_label_set_max_width_chars (GTK_LABEL (title), 22);
   gtk_widget_set_tooltip_text (title, frame->title);
   gtk_widget_add_css_class (title, "heading");
