@@ -856,7 +856,7 @@ augur_warp_affine (const AugurImage   *src,
   g_return_val_if_fail (inverse != NULL, NULL);
 
   sampler_init (&s, src, interp, border, fill);
-  out = augur_image_new (out_width, out_height, src->channels);
+  out = augur_image_new_uninitialized (out_width, out_height, src->channels);
   row_buffers_init (&b, out_width);
 
   /* nearest picks the pixel whose square holds the point (floor of the
@@ -899,7 +899,7 @@ augur_warp_map (const AugurImage   *src,
   g_return_val_if_fail (map != NULL, NULL);
 
   sampler_init (&s, src, interp, border, fill);
-  out = augur_image_new (out_width, out_height, src->channels);
+  out = augur_image_new_uninitialized (out_width, out_height, src->channels);
   row_buffers_init (&b, out_width);
   shift = s.taps == 1 ? 0.0 : -0.5;
 
@@ -940,7 +940,7 @@ augur_warp_perspective (const AugurImage   *src,
   g_return_val_if_fail (inverse != NULL, NULL);
 
   sampler_init (&s, src, interp, border, fill);
-  out = augur_image_new (out_width, out_height, src->channels);
+  out = augur_image_new_uninitialized (out_width, out_height, src->channels);
   row_buffers_init (&b, out_width);
   shift = s.taps == 1 ? 0.0 : -0.5;
 
@@ -1083,7 +1083,7 @@ resize_nearest (const AugurImage *src,
                 int               width,
                 int               height)
 {
-  AugurImage *out = augur_image_new (width, height, src->channels);
+  AugurImage *out = augur_image_new_uninitialized (width, height, src->channels);
   g_autofree int *xs = g_new (int, width);
   int nc = src->channels;
   double sx = (double) src->width / width, sy = (double) src->height / height;
@@ -1315,7 +1315,7 @@ augur_resize (const AugurImage   *src,
     }
 
   /* Vertical pass. */
-  out = augur_image_new (width, height, nc);
+  out = augur_image_new_uninitialized (width, height, nc);
   acc = g_new (float, row_len);
   for (int y = 0; y < height; y++)
     {

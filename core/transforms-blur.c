@@ -169,7 +169,7 @@ convolve_separable (const AugurImage *src,
 {
   int w = src->width, h = src->height, nc = src->channels, rowlen = w * nc;
   int ring = 2 * r + 1, done = 0;
-  AugurImage *out = augur_image_new_like (src);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
   g_autofree guint32 *kq = g_new (guint32, r + 1);
   g_autofree guint8 *padded = g_new (guint8, (gsize) (w + 2 * r) * nc);
   g_autofree guint16 *tmp = g_new (guint16, (gsize) rowlen * ring);
