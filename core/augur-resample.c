@@ -298,6 +298,8 @@ typedef struct
   int     *yi;
   guint16 *xf;
   guint16 *yf;
+  guint32 *wa;   /* linear only: the weights packed by lin_pack_row() */
+  guint32 *wb;
 } RowCoords;
 
 static void
@@ -376,7 +378,7 @@ quantize (double   u,
  * row stays within range, the walk adds the step in 32.32 fixed point
  * (exact for integer steps, drifting less than 2^-14 pixel over the widest
  * row); otherwise each coordinate is clamped on its own. */
-static void
+AUGUR_SIMD_CLONES static void
 walk_row (double   u0,
           double   step,
           int      bits,
@@ -551,6 +553,37 @@ lin_weights (guint32 fx,
   return lw;
 }
 
+/* The weights as pmaddwd pairs: (w00, w10) in a, (w01, w11) in b. */
+static inline void
+lin_pack (const LinWeights *lw,
+          guint32          *a,
+          guint32          *b)
+{
+  *a = (guint32) lw->w00 | (guint32) lw->w10 << 16;
+  *b = (guint32) lw->w01 | (guint32) lw->w11 << 16;
+}
+
+/* lin_pack() of every pixel of a row, in a loop the compiler vectorises. */
+AUGUR_SIMD_CLONES static void
+lin_pack_row (const guint16 *restrict xf,
+              const guint16 *restrict yf,
+              guint32       *restrict wa,
+              guint32       *restrict wb,
+              int                     n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      guint32 fx = xf[i], fy = yf[i];
+      guint32 w11 = fx * fy;
+      guint32 w01 = fx * LIN_ONE - w11;
+      guint32 w10 = fy * LIN_ONE - w11;
+      guint32 w00 = (1u << LIN_WBITS) - w01 - w10 - w11;
+
+      wa[i] = w00 | w10 << 16;
+      wb[i] = w01 | w11 << 16;
+    }
+}
+
 static inline guint8
 lin_mix (const LinWeights *lw,
          int               p00,
@@ -571,7 +604,8 @@ lin_mix4 (const guint8     *p00,
           const guint8     *p01,
           const guint8     *p10,
           const guint8     *p11,
-          const LinWeights *lw,
+          guint32           wa,
+          guint32           wb,
           const int         load)
 {
   guint32 a = 0, b = 0, c = 0, d = 0;
@@ -590,19 +624,20 @@ lin_mix4 (const guint8     *p00,
     bottom = _mm_unpacklo_epi32 (_mm_cvtsi32_si128 ((int) c), _mm_cvtsi32_si128 ((int) d));
     mixed = _mm_unpacklo_epi8 (top, bottom);   /* p00 p10 per channel, then p01 p11 */
     sum = _mm_add_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi8 (mixed, zero),
-                                         _mm_set1_epi32 ((lw->w10 << 16) | lw->w00)),
+                                         _mm_set1_epi32 ((int) wa)),
                          _mm_madd_epi16 (_mm_unpackhi_epi8 (mixed, zero),
-                                         _mm_set1_epi32 ((lw->w11 << 16) | lw->w01)));
+                                         _mm_set1_epi32 ((int) wb)));
     sum = _mm_srai_epi32 (_mm_add_epi32 (sum, _mm_set1_epi32 (1 << (LIN_WBITS - 1))), LIN_WBITS);
     sum = _mm_packs_epi32 (sum, sum);
     return (guint32) _mm_cvtsi128_si32 (_mm_packus_epi16 (sum, sum));
   }
 #else
   {
+    LinWeights lw = { (gint32) (wa & 0xffff), (gint32) (wb & 0xffff), (gint32) (wa >> 16), (gint32) (wb >> 16) };
     guint32 v = 0;
 
     for (int k = 0; k < 4; k++)
-      v |= (guint32) lin_mix (lw, (a >> 8 * k) & 255, (b >> 8 * k) & 255,
+      v |= (guint32) lin_mix (&lw, (a >> 8 * k) & 255, (b >> 8 * k) & 255,
                               (c >> 8 * k) & 255, (d >> 8 * k) & 255) << 8 * k;
     return v;
   }
@@ -655,12 +690,13 @@ lin_border_pixel (const Sampler *s,
            * a three-channel image (byte-wise loads into a word would
            * stall on store forwarding). */
           const guint8 *last = src->data + (gsize) (h - 1) * stride + (gsize) (w - 1) * nc;
-          guint32 v;
+          guint32 v, wa, wb;
 
+          lin_pack (&lw, &wa, &wb);
           if (nc == 3 && (r0 + ix0 == last || r0 + ix1 == last || r1 + ix0 == last || r1 + ix1 == last))
-            v = lin_mix4 (r0 + ix0, r0 + ix1, r1 + ix0, r1 + ix1, &lw, 3);
+            v = lin_mix4 (r0 + ix0, r0 + ix1, r1 + ix0, r1 + ix1, wa, wb, 3);
           else
-            v = lin_mix4 (r0 + ix0, r0 + ix1, r1 + ix0, r1 + ix1, &lw, 4);
+            v = lin_mix4 (r0 + ix0, r0 + ix1, r1 + ix0, r1 + ix1, wa, wb, 4);
           memcpy (dst, &v, nc);
         }
       return;
@@ -704,18 +740,22 @@ lin_span (const AugurImage *src,
   const gsize stride = src->stride;
   const guint8 *const data = src->data;
   const int *restrict xi = rc->xi, *restrict yi = rc->yi;
-  const guint16 *restrict xf = rc->xf, *restrict yf = rc->yf;
+  const guint32 *restrict wa = rc->wa, *restrict wb = rc->wb;
 
   for (; i < end; i++)
     {
       const guint8 *p = data + (gsize) yi[i] * stride + (gsize) xi[i] * nc;
-      LinWeights lw = lin_weights (xf[i], yf[i]);
 
       if (nc == 1)
-        dst[i] = lin_mix (&lw, p[0], p[1], p[stride], p[stride + 1]);
+        {
+          LinWeights lw = { (gint32) (wa[i] & 0xffff), (gint32) (wb[i] & 0xffff),
+                            (gint32) (wa[i] >> 16), (gint32) (wb[i] >> 16) };
+
+          dst[i] = lin_mix (&lw, p[0], p[1], p[stride], p[stride + 1]);
+        }
       else
         {
-          guint32 v = lin_mix4 (p, p + nc, p + stride, p + stride + nc, &lw, 4);
+          guint32 v = lin_mix4 (p, p + nc, p + stride, p + stride + nc, wa[i], wb[i], 4);
 
           /* three channels store a fourth byte, which the next pixel
            * overwrites; not past the last one */
@@ -747,6 +787,7 @@ sample_row_linear (const Sampler   *s,
 {
   const int w = s->src->width, h = s->src->height;
 
+  lin_pack_row (rc->xf, rc->yf, rc->wa, rc->wb, n);
   for (int i = 0; i < n;)
     {
       if (lin_inside (rc, i, w, h, nc))
@@ -801,6 +842,7 @@ typedef struct
   RowCoords rc;
   int      *ibuf;
   guint16  *fbuf;
+  guint32  *wbuf;
 } RowBuffers;
 
 static void
@@ -813,6 +855,9 @@ row_buffers_init (RowBuffers *b,
   b->rc.yi = b->ibuf + n;
   b->rc.xf = b->fbuf;
   b->rc.yf = b->fbuf + n;
+  b->wbuf = g_new (guint32, 2 * (gsize) n);
+  b->rc.wa = b->wbuf;
+  b->rc.wb = b->wbuf + n;
 }
 
 static void
@@ -820,6 +865,7 @@ row_buffers_clear (RowBuffers *b)
 {
   g_free (b->ibuf);
   g_free (b->fbuf);
+  g_free (b->wbuf);
 }
 
 static gboolean
