@@ -397,7 +397,14 @@ gallery (AugurApplication *app,
   capture (GTK_WINDOW (window), NULL, outdir, "sample-rgba.png");
   augur_sample_strip_select (AUGUR_SAMPLE_STRIP (augur_window_get_sample_strip (window)), 0);
   augur_pipeline_editor_add_step (editor, "RandomResizedCrop");
-  augur_pipeline_editor_set_param (editor, "5", "size", size, NULL);
+  {
+    /* a wide output: draws of another shape than the square original */
+    g_autofree char *path = augur_pipeline_editor_dup_selected_path (editor);
+    g_autoptr(GError) error = NULL;
+
+    if (path == NULL || !augur_pipeline_editor_set_param (editor, path, "size", size, &error))
+      g_warning ("Could not set the crop's size: %s", error ? error->message : "no selection");
+  }
   iterate_for (SETTLE_MS * 3);
   capture (GTK_WINDOW (window), NULL, outdir, "resized-crop.png");
 
