@@ -1616,6 +1616,7 @@ build_toolbar (AugurPreviewPane *self)
   gtk_editable_set_max_width_chars (GTK_EDITABLE (self->seed_spin), 16);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->seed_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, "Seed", -1);
   gtk_widget_add_css_class (self->seed_spin, "numeric");
+  gtk_widget_set_tooltip_text (self->seed_spin, "Seed of the draws: type one and press Enter to see its draws again");
   g_signal_connect_swapped (self->seed_spin, "activate", G_CALLBACK (seed_entry_activate), self);
   {
     GtkEventController *focus = gtk_event_controller_focus_new ();
