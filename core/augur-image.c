@@ -16,12 +16,25 @@
 #include "augur-image.h"
 #include "augur-recipe.h"
 
+/* Every image is allocated as this, the public part first: an image made
+ * around memory it does not own (augur_image_new_for_data()) frees it
+ * through its owner. */
+typedef struct
+{
+  AugurImage     image;
+  GDestroyNotify destroy;
+  gpointer       destroy_data;
+} AugurImageBox;
+
 static void
 augur_image_clear (gpointer data)
 {
-  AugurImage *image = data;
+  AugurImageBox *box = data;
 
-  g_free (image->data);
+  if (box->destroy != NULL)
+    box->destroy (box->destroy_data);
+  else
+    g_free (box->image.data);
 }
 
 static AugurImage *
@@ -37,7 +50,7 @@ image_alloc (int      width,
   /* The stride is an int: a row must fit in one. */
   g_return_val_if_fail (width <= G_MAXINT / channels, NULL);
 
-  image = g_atomic_rc_box_new0 (AugurImage);
+  image = &g_atomic_rc_box_new0 (AugurImageBox)->image;
   image->width = width;
   image->height = height;
   image->channels = channels;
@@ -73,6 +86,45 @@ augur_image_new_uninitialized (int width,
                                int channels)
 {
   return image_alloc (width, height, channels, FALSE);
+}
+
+/**
+ * augur_image_new_for_data:
+ * @stride: bytes per row, at least @width * @channels
+ * @data: the pixels, @height rows @stride bytes apart (the last row may
+ *   end after its @width * @channels bytes), which the image takes over:
+ *   nothing may write to them any more
+ * @destroy: called with @destroy_data when the last reference goes
+ *
+ * An image around pixels that a codec or a toolkit allocated (a GdkPixbuf,
+ * say), so that they need not be copied.
+ */
+AugurImage *
+augur_image_new_for_data (int            width,
+                          int            height,
+                          int            channels,
+                          int            stride,
+                          guint8        *data,
+                          GDestroyNotify destroy,
+                          gpointer       destroy_data)
+{
+  AugurImageBox *box;
+
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+  g_return_val_if_fail (channels == 1 || channels == 3 || channels == 4, NULL);
+  g_return_val_if_fail (width <= G_MAXINT / channels && stride >= width * channels, NULL);
+  g_return_val_if_fail (data != NULL && destroy != NULL, NULL);
+
+  box = g_atomic_rc_box_new0 (AugurImageBox);
+  box->image.width = width;
+  box->image.height = height;
+  box->image.channels = channels;
+  box->image.stride = stride;
+  box->image.data = data;
+  box->destroy = destroy;
+  box->destroy_data = destroy_data;
+
+  return &box->image;
 }
 
 AugurImage *

@@ -38,6 +38,13 @@ AugurImage *augur_image_new              (int                width,
 AugurImage *augur_image_new_uninitialized (int              width,
                                             int              height,
                                             int              channels);
+AugurImage *augur_image_new_for_data     (int                width,
+                                          int                height,
+                                          int                channels,
+                                          int                stride,
+                                          guint8            *data,
+                                          GDestroyNotify     destroy,
+                                          gpointer           destroy_data);
 AugurImage *augur_image_new_like         (const AugurImage  *like);
 AugurImage *augur_image_new_like_uninitialized (const AugurImage *like);
 AugurImage *augur_image_copy             (const AugurImage  *image);

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "augur-error.h"
 #include "augur-transform-private.h"
@@ -57,34 +58,102 @@ ic_sample (const AugurValue *params,
                    (double) augur_rng_int (rng, (gint64) params[IC_QUALITY].v[0], (gint64) params[IC_QUALITY].v[1]));
 }
 
-/* The colours of @src encoded and decoded again; NULL (with a warning) if
- * the codec failed, which a valid image should never make it do. */
+static gboolean
+append_to_array (const gchar  *buf,
+                 gsize         count,
+                 GError      **error,
+                 gpointer      data)
+{
+  g_byte_array_append (data, (const guint8 *) buf, (guint) count);
+  return TRUE;
+}
+
+/* The colours of @rgb (3 channels) encoded and decoded again, as an RGB
+ * image; NULL (with a warning) if the codec failed, which a valid image
+ * should never make it do.
+ *
+ * The bytes are our own, so none of the checks that augur_image_load_bytes()
+ * makes of untrusted files is needed: the encoder writes into one buffer
+ * sized for the whole file (not grown from a kilobyte), the decoder takes
+ * the file in one write (not in 64-kilobyte pieces, each a suspension of
+ * libjpeg and a round of signals) with no handler connected, and its rows
+ * are copied once into an uninitialised image. */
 static AugurImage *
 round_trip (const AugurImage *rgb,
             AugurImageFormat  format,
             int               quality)
 {
+  const char *type = format == AUGUR_IMAGE_FORMAT_WEBP ? "webp" : "jpeg";
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(AugurImage) decoded = NULL;
+  g_autoptr(GdkPixbuf) source = NULL;
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autofree char *quality_str = g_strdup_printf ("%d", quality);
+  GdkPixbuf *decoded = NULL;
+  const guint8 *pixels;
+  AugurImage *out;
+  int nc, rowstride;
 
-  bytes = augur_image_encode (rgb, format, quality, &error);
-  if (bytes != NULL)
-    decoded = augur_image_load_bytes (bytes, (gint64) rgb->width * rgb->height, &error);
-  if (decoded == NULL)
+  g_assert (rgb->channels == 3);
+
+  source = gdk_pixbuf_new_from_data (rgb->data, GDK_COLORSPACE_RGB, FALSE, 8,
+                                     rgb->width, rgb->height, rgb->stride, NULL, NULL);
+  bytes = g_byte_array_sized_new ((guint) MIN ((gsize) rgb->stride * rgb->height / 4 + 4096, G_MAXUINT / 2));
+  loader = gdk_pixbuf_loader_new_with_type (type, &error);
+  if (loader == NULL ||
+      !gdk_pixbuf_save_to_callback (source, append_to_array, bytes, type, &error,
+                                    "quality", quality_str, NULL) ||
+      !gdk_pixbuf_loader_write (loader, bytes->data, bytes->len, &error) ||
+      !gdk_pixbuf_loader_close (loader, &error) ||
+      (decoded = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
     {
-      g_warning ("ImageCompression: %s; the image is left as it was", error->message);
+      if (loader != NULL && error != NULL)
+        gdk_pixbuf_loader_close (loader, NULL);
+      g_warning ("ImageCompression: %s; the image is left as it was",
+                 error != NULL ? error->message : "the decoder gave no image");
       return NULL;
     }
-  if (decoded->width != rgb->width || decoded->height != rgb->height)
+
+  if (gdk_pixbuf_get_width (decoded) != rgb->width || gdk_pixbuf_get_height (decoded) != rgb->height ||
+      gdk_pixbuf_get_bits_per_sample (decoded) != 8)
     {
       g_warning ("ImageCompression: the decoder returned %d×%d for %d×%d; the image is left as it was",
-                 decoded->width, decoded->height, rgb->width, rgb->height);
+                 gdk_pixbuf_get_width (decoded), gdk_pixbuf_get_height (decoded), rgb->width, rgb->height);
       return NULL;
     }
 
-  /* JPEG decodes to RGB; WebP may come back with an (opaque) alpha. */
-  return augur_image_convert (decoded, 3);
+  /* JPEG decodes to RGB, which the image takes as it is (the pixbuf is
+   * ours alone): no copy, and no second image-sized buffer, which on a
+   * large image would be enough for malloc to hand the heap back to the
+   * system after each round trip and fault it in again on the next. WebP
+   * may come back with an (opaque) alpha, which a copy drops. */
+  nc = gdk_pixbuf_get_n_channels (decoded);
+  rowstride = gdk_pixbuf_get_rowstride (decoded);
+  if (nc == 3 && gdk_pixbuf_get_byte_length (decoded) >=
+                   (gsize) rowstride * (rgb->height - 1) + (gsize) rgb->width * 3)
+    return augur_image_new_for_data (rgb->width, rgb->height, 3, rowstride,
+                                     gdk_pixbuf_get_pixels (decoded),
+                                     g_object_unref, g_object_ref (decoded));
+
+  pixels = gdk_pixbuf_read_pixels (decoded);
+  out = augur_image_new_uninitialized (rgb->width, rgb->height, 3);
+  for (int y = 0; y < rgb->height; y++)
+    {
+      const guint8 *s = pixels + (gsize) y * rowstride;
+      guint8 *d = augur_image_row (out, y);
+
+      if (nc == 3)
+        memcpy (d, s, (gsize) rgb->width * 3);
+      else
+        for (int x = 0; x < rgb->width; x++, s += nc, d += 3)
+          {
+            d[0] = s[0];
+            d[1] = s[1];
+            d[2] = s[2];
+          }
+    }
+
+  return out;
 }
 
 /*

@@ -309,6 +309,52 @@ test_deterministic_and_replay (gconstpointer data)
     }
 }
 
+/* A copy of @src whose rows are @pad bytes longer than its pixels (the
+ * padding filled with a marker), as a decoder's buffer may be. */
+static AugurImage *
+image_padded (const AugurImage *src,
+              int               pad)
+{
+  int stride = src->width * src->channels + pad;
+  guint8 *data = g_malloc ((gsize) stride * src->height);
+
+  memset (data, 0xa5, (gsize) stride * src->height);
+  for (int y = 0; y < src->height; y++)
+    memcpy (data + (gsize) y * stride, augur_image_row (src, y), (gsize) src->width * src->channels);
+  return augur_image_new_for_data (src->width, src->height, src->channels, stride, data, g_free, data);
+}
+
+/* Images whose stride is more than their width (ImageCompression hands its
+ * decoder's rows on as they are) give every transform the same result. */
+static void
+test_padded_rows (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(AugurNode) node = node_parse (c->json);
+
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = NULL;
+      g_autoptr(AugurImage) padded = NULL;
+
+      if (nc == 2)
+        continue;
+      src = image_scene (37, 29, nc, 20 + nc);
+      padded = image_padded (src, 3);
+      g_assert_cmpint (padded->stride, ==, src->stride + 3);
+      g_assert_true (augur_image_equal (src, padded));
+
+      for (guint64 seed = 1; seed <= 3; seed++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) a = run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) b = augur_node_apply (node, padded, replay);
+
+          g_assert_true (augur_image_equal (a, b));
+        }
+    }
+}
+
 static void
 test_alpha_kept (gconstpointer data)
 {
@@ -1415,6 +1461,11 @@ main (int argc, char **argv)
       g_test_add_data_func (det, &cases[i], test_deterministic_and_replay);
       g_test_add_data_func (alpha, &cases[i], test_alpha_kept);
       g_test_add_data_func (tiny, &cases[i], test_tiny_images);
+      {
+        g_autofree char *padded = g_strdup_printf ("/pixel/generic/%u/padded-rows", i);
+
+        g_test_add_data_func (padded, &cases[i], test_padded_rows);
+      }
     }
   g_test_add_func ("/pixel/replay-validated", test_replay_validated);
   g_test_add_func ("/pixel/replay-odd-holes", test_replay_odd_holes);
