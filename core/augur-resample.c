@@ -1237,6 +1237,59 @@ resize_fixed_h (const guint32 *restrict tmp,
     out[k] = (guint8) ((acc[k] + (1u << (2 * RESIZE_BITS - 1))) >> (2 * RESIZE_BITS));
 }
 
+typedef guint32 ResizeU32x4 __attribute__ ((vector_size (16)));
+typedef guint8  ResizeU8x16 __attribute__ ((vector_size (16)));
+
+/* The horizontal pass of a two-tap axis (linear) for three or four
+ * channels: a pixel at a time, its channels in one vector. @tmp has one
+ * spare value after the row (three channels read four). */
+static G_ALWAYS_INLINE inline void
+resize_fixed_h2_n (const guint32 *restrict tmp,
+                   const int     *restrict index,
+                   const guint32 *restrict w,
+                   guint8        *restrict out,
+                   int                     width,
+                   const int               nc)
+{
+  const ResizeU8x16 pick = { 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12 };
+
+  for (int d = 0; d < width; d++)
+    {
+      ResizeU32x4 a, b, v;
+      ResizeU8x16 bytes;
+      guint32 px;
+
+      memcpy (&a, tmp + index[2 * d] * nc, sizeof a);
+      memcpy (&b, tmp + index[2 * d + 1] * nc, sizeof b);
+      v = (a * w[2 * d] + b * w[2 * d + 1] + (1u << (2 * RESIZE_BITS - 1))) >> (2 * RESIZE_BITS);
+      bytes = __builtin_shuffle ((ResizeU8x16) v, pick);
+      memcpy (&px, &bytes, sizeof px);
+      /* three channels store a fourth byte that the next pixel
+       * overwrites; not past the row */
+      memcpy (out + d * nc, &px, nc == 4 || d + 1 < width ? 4 : 3);
+    }
+}
+
+AUGUR_SIMD_CLONES static void
+resize_fixed_h2_3 (const guint32 *tmp,
+                   const int     *index,
+                   const guint32 *w,
+                   guint8        *out,
+                   int            width)
+{
+  resize_fixed_h2_n (tmp, index, w, out, width, 3);
+}
+
+AUGUR_SIMD_CLONES static void
+resize_fixed_h2_4 (const guint32 *tmp,
+                   const int     *index,
+                   const guint32 *w,
+                   guint8        *out,
+                   int            width)
+{
+  resize_fixed_h2_n (tmp, index, w, out, width, 4);
+}
+
 static AugurImage *
 resize_fixed (const AugurImage   *src,
               int                 width,
@@ -1249,7 +1302,7 @@ resize_fixed (const AugurImage   *src,
   g_autofree guint32 *wy = NULL;
   g_autofree int *hindex = NULL;
   g_autofree guint32 *hw = NULL;
-  g_autofree guint32 *tmp = g_new (guint32, in_n);
+  g_autofree guint32 *tmp = g_new0 (guint32, in_n + 1);
   g_autofree guint32 *acc = g_new (guint32, n);
   g_autofree const guint8 **rows = NULL;
   g_autofree guint32 *rw = NULL;
@@ -1290,7 +1343,12 @@ resize_fixed (const AugurImage   *src,
           rw[taps++] = wt;
         }
       resize_fixed_v (rows, rw, taps, tmp, in_n);
-      resize_fixed_h (tmp, hindex, hw, ax.taps, acc, augur_image_row (out, y), n);
+      if (ax.taps == 2 && nc == 3)
+        resize_fixed_h2_3 (tmp, ax.index, wx, augur_image_row (out, y), width);
+      else if (ax.taps == 2 && nc == 4)
+        resize_fixed_h2_4 (tmp, ax.index, wx, augur_image_row (out, y), width);
+      else
+        resize_fixed_h (tmp, hindex, hw, ax.taps, acc, augur_image_row (out, y), n);
     }
 
   axis_clear (&ax);
