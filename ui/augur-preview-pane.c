@@ -779,6 +779,8 @@ update_content_heading (AugurPreviewPane *self)
   gtk_label_set_text (GTK_LABEL (self->content_title), titles[self->mode]);
   gtk_widget_set_visible (self->draw_nav, self->mode == MODE_STEP_THROUGH && self->grid_size > 1);
   gtk_label_set_text (GTK_LABEL (self->content_caption), caption);
+  /* in full where a narrow pane cuts it */
+  gtk_widget_set_tooltip_text (self->content_caption, caption);
 }
 
 static void
