@@ -48,8 +48,10 @@
  * Linear, the common case, runs whole spans of inside pixels through an
  * SSE2 kernel, and looks the border taps up in per-warp tables.
  * There is no branch on the interpolation kind inside a row. Resizing is
- * separable: per-axis tap and weight tables, a horizontal pass into float
- * rows, then a vertical pass.
+ * separable, with per-axis tap and weight tables: linear and area in exact
+ * fixed point, a vertical pass over whole input rows then a horizontal one
+ * (see resize_fixed()); cubic and lanczos4 in float, a horizontal pass
+ * into float rows then a vertical one.
  */
 
 const char *const augur_interpolation_nicks[] = { "nearest", "linear", "cubic", "area", "lanczos4", NULL };
@@ -1262,7 +1264,13 @@ resize_fixed_h2_n (const guint32 *restrict tmp,
       memcpy (&a, tmp + index[2 * d] * nc, sizeof a);
       memcpy (&b, tmp + index[2 * d + 1] * nc, sizeof b);
       v = (a * w[2 * d] + b * w[2 * d + 1] + (1u << (2 * RESIZE_BITS - 1))) >> (2 * RESIZE_BITS);
+#ifdef __clang__
+      bytes = __builtin_shufflevector ((ResizeU8x16) v, (ResizeU8x16) v, 0, 4, 8, 12, 0, 4, 8, 12,
+                                       0, 4, 8, 12, 0, 4, 8, 12);
+      (void) pick;
+#else
       bytes = __builtin_shuffle ((ResizeU8x16) v, pick);
+#endif
       memcpy (&px, &bytes, sizeof px);
       /* three channels store a fourth byte that the next pixel
        * overwrites; not past the row */
