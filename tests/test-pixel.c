@@ -908,6 +908,40 @@ test_to_gray (void)
         }
 }
 
+/* The weighted average is OpenCV's 14-bit fixed point, rounded, on every
+ * pixel: widths around the 16-pixel vector step and its scalar tail, RGB
+ * and RGBA, one and three output channels. */
+static void
+test_to_gray_weighted_exact (void)
+{
+  static const int widths[] = { 1, 5, 16, 17, 21, 22, 37, 64, 101 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    for (int nc = 3; nc <= 4; nc++)
+      for (int out_nc = 1; out_nc <= 3; out_nc += 2)
+        {
+          g_autoptr(AugurImage) src = image_scene (widths[i], 3, nc, 40 + i);
+          g_autofree char *json = g_strdup_printf (
+            "{\"type\": \"ToGray\", \"params\": {\"method\": \"weighted_average\", "
+            "\"num_output_channels\": %d}}", out_nc);
+          g_autoptr(AugurImage) out = run_json (json, src, 1);
+
+          g_assert_cmpint (out->channels, ==, out_nc == 1 ? 1 : nc);
+          for (int y = 0; y < src->height; y++)
+            for (int x = 0; x < src->width; x++)
+              {
+                const guint8 *p = augur_image_row (src, y) + x * nc;
+                const guint8 *q = augur_image_row (out, y) + x * out->channels;
+                int expected = (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + (1 << 13)) >> 14;
+
+                for (int c = 0; c < MIN (out->channels, 3); c++)
+                  g_assert_cmpint (q[c], ==, expected);
+                if (out->channels == 4)
+                  g_assert_cmpint (q[3], ==, p[3]);
+              }
+        }
+}
+
 static void
 test_to_gray_pca_and_gray_input (void)
 {
@@ -1479,6 +1513,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/hsv/sat-val", test_hsv_sat_val);
   g_test_add_func ("/pixel/hsv/matches-reference", test_hsv_matches_reference);
   g_test_add_func ("/pixel/to-gray/methods", test_to_gray);
+  g_test_add_func ("/pixel/to-gray/weighted-exact", test_to_gray_weighted_exact);
   g_test_add_func ("/pixel/to-gray/pca-gray-input", test_to_gray_pca_and_gray_input);
 
   g_test_add_func ("/pixel/blur/flat", test_blur_flat);
