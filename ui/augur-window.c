@@ -1264,25 +1264,27 @@ augur_window_close_request (GtkWindow *window)
 }
 
 /* Without a saved divider position the editor gets its comfortable width
- * (its titles on one line) where the window has room, and its minimum
- * where it has not; the preview takes the rest. Done once, at the first
+ * (its titles on one line) where the window has room for that and a
+ * preview of PREVIEW_COMFORTABLE_WIDTH; in a smaller window the preview
+ * comes first, down to the editor's minimum. Done once, at the first
  * allocation: afterwards the divider is the user's. */
 #define EDITOR_COMFORTABLE_WIDTH 430
+#define PREVIEW_COMFORTABLE_WIDTH 560
 
 static void
 place_editor_divider (AugurWindow *self)
 {
-  int max_position = 0, min_position = 0;
+  int max_position = 0, min_position = 0, width, editor_width;
 
   g_object_get (self->inner_paned, "max-position", &max_position,
                 "min-position", &min_position, NULL);
   if (max_position <= 0)
     return;
   g_signal_handlers_disconnect_by_func (self->inner_paned, place_editor_divider, self);
-  gtk_paned_set_position (self->inner_paned,
-                          MAX (min_position,
-                               gtk_widget_get_width (GTK_WIDGET (self->inner_paned)) -
-                               EDITOR_COMFORTABLE_WIDTH));
+  width = gtk_widget_get_width (GTK_WIDGET (self->inner_paned));
+  editor_width = CLAMP (width - PREVIEW_COMFORTABLE_WIDTH, 0, EDITOR_COMFORTABLE_WIDTH);
+  /* (the paned keeps the editor at its minimum at least) */
+  gtk_paned_set_position (self->inner_paned, CLAMP (width - editor_width, min_position, max_position));
 }
 
 static void
