@@ -334,7 +334,8 @@ sampler_init (Sampler            *s,
    * (rotations, scales near 1); others fall back to border_index(). */
   s->bx = s->by = NULL;
   s->bx_lo = s->bx_n = s->by_lo = s->by_n = 0;
-  if (s->taps == 2 && border != AUGUR_BORDER_CONSTANT)
+  if (s->taps == 2 && border != AUGUR_BORDER_CONSTANT &&
+      src->width <= (1 << 24) && src->height <= (1 << 24))
     {
       s->bx_lo = -src->width - 2;
       s->bx_n = 3 * src->width + 4;
