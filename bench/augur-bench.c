@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +22,9 @@
  *       per-operation latency: each operation is built from a one-step
  *       recipe whose ranges are collapsed to one value, sampled once per
  *       image, and only augur_node_apply() is timed, as a pipeline pays it
+ *   augur-bench serve SAMPLES_DIR
+ *       the same passes one at a time, on request ("OP REP" lines on
+ *       standard input), so that peers.py can interleave them with its own
  *   augur-bench preview SAMPLES_DIR RECIPE [--repeats N]
  *       the preview grid: 9 draws (sample + apply) of RECIPE on a proxy of
  *       each sample whose longest side is 512 pixels
@@ -189,30 +193,40 @@ print_number (GString    *line,
                           g_ascii_formatd (buf, sizeof buf, "%.6f", value));
 }
 
-/* @min_time (seconds, 0 for none): keep repeating each operation until it
- * has run that long, so that a profile of one operation is not dominated
- * by decoding the samples. */
-static gboolean
-run_ops (GPtrArray   *samples,
-         int          repeats,
-         double       min_time,
-         const char  *only,
-         GError     **error)
+/* Every operation built and sampled once per image, ready to be timed. */
+typedef struct
 {
-  guint n_ops = G_N_ELEMENTS (bench_ops);
-  g_autoptr(GPtrArray) recipes = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
-  /* replays[op * n_samples + i]: drawn once, applied every repeat */
-  g_autoptr(GPtrArray) replays = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_replay_free);
-  double mpix = 0;
+  GPtrArray *samples;
+  GPtrArray *recipes;  /* AugurRecipe, one per bench_ops entry */
+  GPtrArray *replays;  /* replays[op * n_samples + i]: drawn once, applied every pass */
+  double     mpix;
+} OpsBench;
+
+static void
+ops_bench_clear (OpsBench *b)
+{
+  g_clear_pointer (&b->recipes, g_ptr_array_unref);
+  g_clear_pointer (&b->replays, g_ptr_array_unref);
+}
+
+static gboolean
+ops_bench_init (OpsBench   *b,
+                GPtrArray  *samples,
+                GError    **error)
+{
+  b->samples = samples;
+  b->recipes = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
+  b->replays = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_replay_free);
+  b->mpix = 0;
 
   for (guint i = 0; i < samples->len; i++)
     {
       const Sample *s = samples->pdata[i];
 
-      mpix += (double) s->image->width * s->image->height / 1e6;
+      b->mpix += (double) s->image->width * s->image->height / 1e6;
     }
 
-  for (guint op = 0; op < n_ops; op++)
+  for (guint op = 0; op < G_N_ELEMENTS (bench_ops); op++)
     {
       AugurRecipe *recipe = recipe_for_step (bench_ops[op].step, error);
 
@@ -221,7 +235,7 @@ run_ops (GPtrArray   *samples,
           g_prefix_error (error, "%s: ", bench_ops[op].op);
           return FALSE;
         }
-      g_ptr_array_add (recipes, recipe);
+      g_ptr_array_add (b->recipes, recipe);
 
       for (guint i = 0; i < samples->len; i++)
         {
@@ -230,18 +244,96 @@ run_ops (GPtrArray   *samples,
           AugurRng rng;
 
           augur_rng_init (&rng, augur_seed_derive (recipe->seed, s->key, 0));
-          g_ptr_array_add (replays, augur_node_sample (recipe->pipeline, &shape, &rng));
+          g_ptr_array_add (b->replays, augur_node_sample (recipe->pipeline, &shape, &rng));
         }
+    }
+
+  return TRUE;
+}
+
+static int
+ops_bench_find (const char *name)
+{
+  for (guint op = 0; op < G_N_ELEMENTS (bench_ops); op++)
+    if (strcmp (bench_ops[op].op, name) == 0)
+      return (int) op;
+  return -1;
+}
+
+/* One pass: operation @op applied once to every image, each call timed. */
+static void
+ops_bench_pass (const OpsBench *b,
+                guint           op,
+                gint64         *wall_ns,
+                gint64         *cpu_ns_out)
+{
+  const AugurRecipe *recipe = b->recipes->pdata[op];
+
+  *wall_ns = *cpu_ns_out = 0;
+  for (guint i = 0; i < b->samples->len; i++)
+    {
+      const Sample *s = b->samples->pdata[i];
+      const AugurReplay *replay = b->replays->pdata[op * b->samples->len + i];
+      AugurImage *out;
+      gint64 t0, t1, c0, c1;
+
+      c0 = cpu_ns ();
+      t0 = now_ns ();
+      out = augur_node_apply (recipe->pipeline, s->image, replay);
+      t1 = now_ns ();
+      c1 = cpu_ns ();
+      *wall_ns += t1 - t0;
+      *cpu_ns_out += c1 - c0;
+      g_assert (out != s->image);
+      augur_image_unref (out);
+    }
+}
+
+static void
+print_pass (const OpsBench *b,
+            guint           op,
+            int             rep,
+            gint64          wall,
+            gint64          cpu)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "{\"suite\": \"ops\", \"lib\": \"augur\", \"op\": \"%s\", \"rep\": %d",
+                          bench_ops[op].op, rep);
+  print_number (line, "ms", wall / 1e6);
+  print_number (line, "cpu_ms", cpu / 1e6);
+  print_number (line, "mpix", b->mpix);
+  g_string_append_printf (line, ", \"images\": %u}\n", b->samples->len);
+  fputs (line->str, stdout);
+  fflush (stdout);
+}
+
+/* @min_time (seconds, 0 for none): before each timed pass, keep applying
+ * the operation untimed that long, so that a profile of one operation is
+ * not dominated by decoding the samples. */
+static gboolean
+run_ops (GPtrArray   *samples,
+         int          repeats,
+         double       min_time,
+         const char  *only,
+         GError     **error)
+{
+  OpsBench b;
+  gboolean ok;
+
+  ok = ops_bench_init (&b, samples, error);
+  if (ok && only != NULL && ops_bench_find (only) < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no operation %s", only);
+      ok = FALSE;
     }
 
   /* One pass unrecorded, to warm caches and the allocator; then the
    * repeats, each a pass over every image per operation. */
-  for (int rep = -1; rep < repeats; rep++)
-    for (guint op = 0; op < n_ops; op++)
+  for (int rep = -1; ok && rep < repeats; rep++)
+    for (guint op = 0; op < G_N_ELEMENTS (bench_ops); op++)
       {
-        const AugurRecipe *recipe = recipes->pdata[op];
-        g_autoptr(GString) line = NULL;
-        gint64 total = 0, total_cpu = 0;
+        gint64 wall, cpu;
 
         if (only != NULL && strcmp (only, bench_ops[op].op) != 0)
           continue;
@@ -251,43 +343,62 @@ run_ops (GPtrArray   *samples,
             gint64 end = now_ns () + (gint64) (min_time * 1e9);
 
             while (now_ns () < end)
-              for (guint i = 0; i < samples->len; i++)
-                augur_image_unref (augur_node_apply (recipe->pipeline,
-                                                     ((const Sample *) samples->pdata[i])->image,
-                                                     replays->pdata[op * samples->len + i]));
+              ops_bench_pass (&b, op, &wall, &cpu);
           }
 
-        for (guint i = 0; i < samples->len; i++)
-          {
-            const Sample *s = samples->pdata[i];
-            const AugurReplay *replay = replays->pdata[op * samples->len + i];
-            AugurImage *out;
-            gint64 t0, t1, c0, c1;
-
-            c0 = cpu_ns ();
-            t0 = now_ns ();
-            out = augur_node_apply (recipe->pipeline, s->image, replay);
-            t1 = now_ns ();
-            c1 = cpu_ns ();
-            total += t1 - t0;
-            total_cpu += c1 - c0;
-            g_assert (out != s->image);
-            augur_image_unref (out);
-          }
-
-        if (rep < 0)
-          continue;
-        line = g_string_new (NULL);
-        g_string_append_printf (line, "{\"suite\": \"ops\", \"lib\": \"augur\", \"op\": \"%s\", \"rep\": %d",
-                                bench_ops[op].op, rep);
-        print_number (line, "ms", total / 1e6);
-        print_number (line, "cpu_ms", total_cpu / 1e6);
-        print_number (line, "mpix", mpix);
-        g_string_append_printf (line, ", \"images\": %u}\n", samples->len);
-        fputs (line->str, stdout);
+        ops_bench_pass (&b, op, &wall, &cpu);
+        if (rep >= 0)
+          print_pass (&b, op, rep, wall, cpu);
       }
 
-  fflush (stdout);
+  ops_bench_clear (&b);
+  return ok;
+}
+
+/* For bench/peers.py, which interleaves Augur with its peers pass by
+ * pass: each line "OP REP" on standard input runs one pass and answers
+ * with its JSON line (a negative REP: a warm-up pass, answered with an
+ * empty object). Ends at end of input. */
+static gboolean
+run_serve (GPtrArray   *samples,
+           GError     **error)
+{
+  OpsBench b;
+  char buf[256];
+
+  if (!ops_bench_init (&b, samples, error))
+    {
+      ops_bench_clear (&b);
+      return FALSE;
+    }
+
+  while (fgets (buf, sizeof buf, stdin) != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit (g_strstrip (buf), " ", 2);
+      gint64 wall, cpu;
+      int op, rep;
+
+      if (words[0] == NULL || words[0][0] == '\0')
+        continue;
+      op = ops_bench_find (words[0]);
+      rep = words[1] ? atoi (words[1]) : 0;
+      if (op < 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no operation %s", words[0]);
+          ops_bench_clear (&b);
+          return FALSE;
+        }
+      ops_bench_pass (&b, (guint) op, &wall, &cpu);
+      if (rep >= 0)
+        print_pass (&b, (guint) op, rep, wall, cpu);
+      else
+        {
+          fputs ("{}\n", stdout);
+          fflush (stdout);
+        }
+    }
+
+  ops_bench_clear (&b);
   return TRUE;
 }
 
@@ -395,7 +506,7 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  context = g_option_context_new ("ops SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list");
+  context = g_option_context_new ("ops SAMPLES_DIR | serve SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list");
   g_option_context_set_summary (context, "Time Augur's transforms for bench/run.sh.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -409,16 +520,17 @@ main (int   argc,
       return 0;
     }
   if (argc < 3 || repeats < 1 || size < 1 || draws < 1
-      || !(strcmp (argv[1], "ops") == 0 || (strcmp (argv[1], "preview") == 0 && argc >= 4)))
+      || !(strcmp (argv[1], "ops") == 0 || strcmp (argv[1], "serve") == 0
+           || (strcmp (argv[1], "preview") == 0 && argc >= 4)))
     {
-      g_printerr ("Usage: augur-bench ops SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list\n");
+      g_printerr ("Usage: augur-bench ops SAMPLES_DIR | serve SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list\n");
       return 2;
     }
 
   samples = load_samples (argv[2], &error);
   if (samples == NULL
-      || !(strcmp (argv[1], "ops") == 0
-           ? run_ops (samples, repeats, min_time, only, &error)
+      || !(strcmp (argv[1], "ops") == 0 ? run_ops (samples, repeats, min_time, only, &error)
+           : strcmp (argv[1], "serve") == 0 ? run_serve (samples, &error)
            : run_preview (samples, argv[3], repeats, size, draws, &error)))
     {
       g_printerr ("augur-bench: %s\n", error->message);

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Augur's peers in the benchmark: OpenCV and Pillow, as Albumentations uses them.
 
-    peers.py ops SAMPLES_DIR [--repeats N]
+    peers.py ops SAMPLES_DIR [--repeats N] [--augur AUGUR_BENCH]
         per-operation latency of OpenCV and Pillow, single thread, on the
         samples decoded once (RGB); the same operation names, parameters and
-        JSON lines as `augur-bench ops`
+        JSON lines as `augur-bench ops`, whose passes it interleaves with
+        its own when given --augur
     peers.py pipeline INPUT_DIR OUTPUT_DIR --workers N --format png|jpeg
         the default recipe (data/recipes/default.json) done with OpenCV and
         numpy's random generator over a folder, in N worker processes
@@ -188,27 +189,55 @@ def run_ops(args):
     if args.op:
         names = [args.op]
 
-    for rep in range(-1, args.repeats):
-        for name in names:
-            order = ['opencv', 'pillow'] if rep % 2 == 0 else ['pillow', 'opencv']
-            for lib in order:
-                fns = [ops[name] for ops in libs[lib] if name in ops]
-                if not fns:
-                    continue
-                total = total_cpu = 0
-                for fn in fns:
-                    c0 = time.thread_time_ns()
-                    t0 = time.perf_counter_ns()
-                    out = fn()
-                    t1 = time.perf_counter_ns()
-                    c1 = time.thread_time_ns()
-                    total += t1 - t0
-                    total_cpu += c1 - c0
-                    del out
-                if rep >= 0:
-                    print(json.dumps({'suite': 'ops', 'lib': lib, 'op': name, 'rep': rep,
-                                      'ms': total / 1e6, 'cpu_ms': total_cpu / 1e6,
-                                      'mpix': mpix, 'images': len(paths)}), flush=True)
+    # Augur's passes run in `augur-bench serve`, one per request, so that
+    # the three libraries take turns pass by pass (A B C, B C A, ...) and a
+    # burst of other work on the machine falls on all of them alike.
+    augur = None
+    contenders = ['opencv', 'pillow']
+    if args.augur:
+        augur = subprocess.Popen([args.augur, 'serve', args.samples], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, bufsize=1)
+        contenders.insert(0, 'augur')
+
+    def augur_pass(name, rep):
+        augur.stdin.write(f'{name} {rep}\n')
+        augur.stdin.flush()
+        line = augur.stdout.readline()
+        if not line:
+            raise SystemExit('augur-bench serve stopped')
+        return line.strip()
+
+    def peer_pass(lib, name, rep):
+        fns = [ops[name] for ops in libs[lib] if name in ops]
+        if not fns:
+            return None
+        total = total_cpu = 0
+        for fn in fns:
+            c0 = time.thread_time_ns()
+            t0 = time.perf_counter_ns()
+            out = fn()
+            t1 = time.perf_counter_ns()
+            c1 = time.thread_time_ns()
+            total += t1 - t0
+            total_cpu += c1 - c0
+            del out
+        return json.dumps({'suite': 'ops', 'lib': lib, 'op': name, 'rep': rep,
+                           'ms': total / 1e6, 'cpu_ms': total_cpu / 1e6,
+                           'mpix': mpix, 'images': len(paths)})
+
+    try:
+        for rep in range(-1, args.repeats):
+            for i, name in enumerate(names):
+                shift = (rep + i) % len(contenders)
+                for lib in contenders[shift:] + contenders[:shift]:
+                    line = augur_pass(name, rep) if lib == 'augur' else peer_pass(lib, name, rep)
+                    if line and rep >= 0:
+                        print(line, flush=True)
+    finally:
+        if augur:
+            augur.stdin.close()
+            if augur.wait() != 0:
+                raise SystemExit('augur-bench serve failed')
 
 
 # The default recipe with OpenCV ---------------------------------------------------------
@@ -343,6 +372,8 @@ def main():
     p.add_argument('samples')
     p.add_argument('--repeats', '-r', type=int, default=5)
     p.add_argument('--op')
+    p.add_argument('--augur', metavar='AUGUR_BENCH',
+                   help='interleave the passes of augur-bench (its serve mode)')
     p.set_defaults(func=run_ops)
     p = sub.add_parser('pipeline')
     p.add_argument('input')

@@ -53,76 +53,63 @@ OPS = [
      '`imencode` + `imdecode`', '`save(JPEG, quality=50)` + `open` + `load`'),
 ]
 
-# Why Augur is slower where it is: from reading the code named and from
-# profiles of augur-bench (perf record -e cpu-clock; the machine has no
-# hardware counters). Printed only for operations where a peer was faster
-# in the run reported.
+# Why Augur is slower where it is. Each note was written from reading the
+# code it names and from a profile of augur-bench, and is printed only when
+# this run's profile of the operation still shows the symbol the note is
+# about (the code moves; a note about a loop that is gone must not stay).
+# Otherwise the report gives the profile alone.
 WHY_SLOWER = {
-    'HorizontalFlip': (
+    'HorizontalFlip': (('memcpy@plt',), (
         '`core/transforms-geometry.c`, `horizontal_flip_apply`: a `memcpy (d, s, nc)` per '
         'pixel with the channel count known only at run time, which the compiler leaves as a '
-        'call into libc for every pixel (libc\'s memmove and its PLT stub lead the profile). '
-        'A loop specialised for 1, 3 and 4 channels (constant-size copies) '
-        'would remove the call. OpenCV and Pillow copy each pixel with fixed-size moves and '
-        'no call (Pillow keeps RGB in four bytes a pixel and moves one 32-bit word).'),
-    'Rotate30': (
-        '`core/augur-resample.c`: the warp is already fixed point (`walk_row`) with an '
-        'integer bilinear fast path (`sample_row_linear`), but that path is scalar, one '
-        'channel at a time, where OpenCV interpolates with SIMD. Output pixels whose 2×2 '
-        'neighbourhood leaves the image (the reflected corners of a 30° turn) take the '
-        'generic float kernel (`sample_row_kernel`) with a `border_index` lookup per tap.'),
-    'Rotate30Constant': (
-        '`core/augur-resample.c`, `sample_row_linear`: scalar fixed-point bilinear, one '
-        'channel at a time; OpenCV\'s `warpAffine` does the same arithmetic with SIMD.'),
-    'Affine': (
-        'the same warp as Rotate (`core/augur-resample.c`, `augur_warp_affine`): scalar '
-        'fixed-point bilinear against OpenCV\'s SIMD remap.'),
-    'ResizeLinear': (
-        '`core/augur-resample.c`, `augur_resize`: two passes in float (a horizontal pass '
-        'into a float buffer, then a vertical weighted sum and a clamp); it already skips '
-        'input rows the vertical pass does not read. OpenCV\'s linear resize is fixed-point '
-        'SIMD.'),
-    'ResizeArea': (
-        '`core/augur-resample.c`, `augur_resize`: the same float two-pass resampler with '
-        'box weights; OpenCV\'s INTER_AREA and Pillow\'s BOX filter work in fixed point.'),
-    'GaussianBlur': (
+        'call into libc for every pixel. A loop specialised for 1, 3 and 4 channels '
+        '(constant-size moves) removes the call.')),
+    'GaussianBlur': (('convolve_line',), (
         '`core/transforms-blur.c`, `convolve_separable`: float arithmetic, four lanes '
-        '(`convolve_line`), plus a scalar pass that widens each '
-        'row to float with reflected edges and a scalar clamp back to 8 bits (inlined in '
-        '`gb_apply`). OpenCV\'s 8-bit Gaussian works in 16-bit fixed point, twice the lanes, '
-        'with run-time dispatch to AVX2.'),
-    'BrightnessContrast': (
-        '`core/transforms-color.c`, `apply_color_lut`: already a 256-entry table looked up '
-        'byte by byte, as `cv2.LUT` does, so the gap is small; part of it may be the '
-        'zero-filled allocation of every new image (`g_malloc0_n` in `augur_image_new`), '
-        'a pass OpenCV does not make.'),
-    'HueSaturationValue': (
-        '`core/transforms-color.c`, `hsv_apply`: per pixel, an '
-        'integer RGB→HSV with branches on the largest channel, then a float HSV→RGB with a '
-        'sector table, both scalar. OpenCV runs the same two conversions with SIMD; its '
-        'table lookups are `cv2.LUT` on whole planes.'),
-    'ToGray': (
-        '`core/transforms-color.c`, `gray_compute` and `gray_apply`: the same 14-bit fixed-'
-        'point weights as OpenCV, but a scalar loop over a run-time channel count, into a '
-        'temporary plane that is then copied into the output image. OpenCV deinterleaves '
-        'and multiplies with SIMD.'),
-    'CoarseDropout': (
-        'both sides copy the image and blacken four small rectangles, so the copy is '
-        'nearly all of it (`augur_image_copy`: a zeroed allocation, `g_malloc0_n` in '
-        '`augur_image_new`, then a `memcpy` per row), and the absolute difference is '
-        'small.'),
-    'JpegQ50': (
-        'both sides encode and decode with libjpeg-turbo. '
-        'Augur goes through GdkPixbuf (`core/transforms-quality.c`, `round_trip`): a '
-        'GdkPixbuf copy of the image, a GObject loader, a growing output buffer and a copy '
-        'back into an AugurImage; GdkPixbuf, GObject and page faults on the fresh buffers '
-        'take the time libjpeg does not.'),
-    'GaussNoise': (
-        '`core/transforms-noise.c`, `gn_apply`: a polar Box–Muller normal per value from '
-        'the scalar xoshiro generator, with `logf` calls.'),
+        '(`convolve_line`), plus a scalar pass that widens each row to float and a scalar '
+        'clamp back to 8 bits. OpenCV\'s 8-bit Gaussian works in 16-bit fixed point with '
+        'SIMD chosen at run time.')),
+    'HueSaturationValue': (('hsv_apply',), (
+        '`core/transforms-color.c`, `hsv_apply`: the RGB→HSV→RGB round trip per pixel; '
+        'OpenCV runs both conversions with SIMD on whole rows.')),
+    'ToGray': (('gray_compute', 'luma_rows', 'luma_rows.default'), (
+        '`core/transforms-color.c`: the weighted sum is the same 14-bit fixed point as '
+        'OpenCV\'s; what remains is how wide the loop runs (OpenCV deinterleaves RGB with '
+        'SIMD).')),
+    'CoarseDropout': (('__memmove_avx512_unaligned_erms', '__memmove_avx_unaligned_erms'), (
+        'both sides copy the image and blacken four small rectangles, so the copy '
+        '(`augur_image_copy`, a `memcpy`) is nearly all of it; the gap is small in '
+        'absolute terms.')),
+    'JpegQ50': (('libgdk_pixbuf',), (
+        'the codec is libjpeg-turbo on every side; Augur reaches it through GdkPixbuf '
+        '(`core/transforms-quality.c`, `round_trip`: a saver writing through a callback, '
+        'then a GObject loader), and the GdkPixbuf, GObject and kernel (page fault) entries '
+        'of the profile are that route\'s cost.')),
+}
+
+# Where a large share of Augur's own time goes whatever the peers do.
+HOT_NOTES = {
+    'GaussNoise': (('gn_apply',), (
+        '`core/transforms-noise.c`, `gn_apply` and `fill_normal`: a polar Box–Muller '
+        'pair for every two channel values, each pair needing two draws from the scalar '
+        'xoshiro generator, a `logf`, a `sqrtf` and a division, with about a fifth of the '
+        'pairs rejected and drawn again. numpy\'s generator is slower still, but this is '
+        'Augur\'s own largest cost per megapixel; a ziggurat sampler or a vectorised '
+        'generator would cut it.')),
 }
 
 LIB_NAMES = {'augur': 'Augur', 'opencv': 'OpenCV', 'pillow': 'Pillow'}
+
+
+def note_for(notes, profiles, op):
+    """The note on @op if this run's profile still shows what it is about."""
+    if op not in notes:
+        return ''
+    needles, text = notes[op]
+    for t in profiles.get(op) or []:
+        if any(n == t['symbol'] or t['dso'].startswith(n) for n in needles):
+            return text
+    return ''
 
 
 def profile_text(profiles, name):
@@ -178,11 +165,24 @@ def machine(args):
         with open(os.path.join(args.build, 'meson-info', 'intro-buildoptions.json')) as f:
             opts = {o['name']: o['value'] for o in json.load(f)}
         c_args = ' '.join(opts.get('c_args') or [])
-        buildtype = '{} (optimization {}, debug {}), extra C flags: {}'.format(
-            opts.get('buildtype'), opts.get('optimization'), opts.get('debug'),
-            '`{}`'.format(c_args) if c_args else
-            'none (no `-march`: generic {} code; OpenCV picks SIMD paths for the CPU at run '
-            'time)'.format(platform.machine()))
+        buildtype = '{} (optimization {}), extra C flags: {}'.format(
+            opts.get('buildtype'), opts.get('optimization'),
+            '`{}`'.format(c_args) if c_args else 'none')
+        # The flags the engine itself was compiled with (core may override
+        # the optimisation level), and whether it dispatches SIMD clones.
+        with open(os.path.join(args.build, 'meson-info', 'intro-targets.json')) as f:
+            for target in json.load(f):
+                if target.get('name') == 'augur-core':
+                    flags = sorted({a for src in target.get('target_sources', [])
+                                    for a in src.get('parameters', [])
+                                    if a.startswith(('-O', '-march', '-mtune', '-mavx', '-msse'))})
+                    buildtype += '; core (`augur-core`) compiled with `{}`'.format(' '.join(flags))
+        src_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        core_dir = os.path.join(src_dir, 'core')
+        clones = [n for n in sorted(os.listdir(core_dir)) if n.endswith('.c')
+                  and 'AUGUR_SIMD_CLONES' in read_file(os.path.join(core_dir, n))]
+        buildtype += (', with run-time SIMD clones (`target_clones`) in {}'.format(
+            ', '.join(clones)) if clones else ', no run-time SIMD dispatch')
     except (OSError, ValueError, KeyError):
         pass
     src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -222,7 +222,9 @@ def ops_section(rows, out):
                '({:.2f} megapixels in all) decoded once as RGB. One pass applies the operation '
                'once to every image; the figure is the pass\'s wall time divided by its '
                'megapixels: **milliseconds per megapixel, median (min–max) over {} passes**, '
-               'lower is better. Augur\'s figure is `augur_node_apply` on values drawn once '
+               'lower is better. The three libraries took turns pass by pass, in rotating '
+               'order (Augur\'s passes run in `augur-bench serve`, on request from '
+               '`peers.py`). Augur\'s figure is `augur_node_apply` on values drawn once '
                '(ranges collapsed to one value); the peers\' figure is the Python call, '
                'interpreter overhead included, as a training script pays it.\n'
                .format(rows[0].get('images', '?') if rows else 0, mpix, n))
@@ -493,10 +495,27 @@ def main():
                                  'about alike, so the gap is the interpolation, not the border'
                                  if costs['augur'] - costs['opencv'] < 15 else
                                  'the reflected border costs Augur clearly more'))
-            out.append('- **{}** ({} faster{}): {}{}{}'.format(
+            parts = [note_for(WHY_SLOWER, profiles, op), extra.strip(),
+                     profile_text(profiles, op).strip() or
+                     'Not profiled in this run (perf unavailable or turned off).']
+            out.append('- **{}** ({} faster{}): {}'.format(
                 label, libs, ', within 10 %' if close else '',
-                WHY_SLOWER.get(op, 'not examined yet.'), extra,
-                profile_text(profiles, op)))
+                ' '.join(p for p in parts if p)))
+        out.append('')
+
+    # Augur's most expensive operations per megapixel, whatever the peers do.
+    costs = sorted(((statistics.median(v), op) for (op, lib), v in ops_by.items()
+                    if lib == 'augur'), reverse=True)
+    if costs:
+        labels = {op: label for op, label, _, _ in OPS}
+        out.append('## Augur\'s largest costs\n')
+        out.append('Augur\'s most expensive operations per megapixel in this run, the hot '
+                   'spots worth work first:\n')
+        for ms, op in costs[:3]:
+            note = note_for(HOT_NOTES, profiles, op) or note_for(WHY_SLOWER, profiles, op)
+            parts = [note, profile_text(profiles, op).strip()]
+            out.append('- **{}**: {:.2f} ms per megapixel (median). {}'.format(
+                labels.get(op, op), ms, ' '.join(p for p in parts if p)))
         out.append('')
 
     text = '\n'.join(out).rstrip() + '\n'

@@ -5,14 +5,14 @@
 #
 #   sh bench/run.sh BUILD_DIR        (what `make bench` runs)
 #
-# 1. per-operation latency (augur-bench ops, peers.py ops), in rounds that
-#    alternate the two programs; OpenCV and Pillow alternate inside peers.py
+# 1. per-operation latency: peers.py times OpenCV and Pillow and asks
+#    `augur-bench serve` for Augur's passes, the three taking turns pass by pass
 # 2. end to end: augur-cli apply against an OpenCV script over ~100 inputs
 # 3. preview latency: a 9-draw grid of the default recipe on 512-px proxies
 #
 # The raw results (JSON lines) go to BUILD_DIR/bench/results.jsonl and the
 # report to docs/benchmarks.md (AUGUR_BENCH_REPORT overrides it). Knobs:
-# AUGUR_BENCH_ROUNDS, AUGUR_BENCH_REPEATS, AUGUR_BENCH_E2E_RUNS,
+# AUGUR_BENCH_REPEATS, AUGUR_BENCH_E2E_RUNS,
 # AUGUR_BENCH_COPIES, AUGUR_BENCH_PYTHON, AUGUR_BENCH_PROFILE (0: no perf profiles).
 
 set -eu
@@ -25,8 +25,7 @@ fi
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$1" && pwd)
 PY=${AUGUR_BENCH_PYTHON:-/usr/bin/python3}
-ROUNDS=${AUGUR_BENCH_ROUNDS:-6}
-REPEATS=${AUGUR_BENCH_REPEATS:-3}
+REPEATS=${AUGUR_BENCH_REPEATS:-20}
 E2E_RUNS=${AUGUR_BENCH_E2E_RUNS:-5}
 COPIES=${AUGUR_BENCH_COPIES:-17}
 REPORT=${AUGUR_BENCH_REPORT:-$SRC/docs/benchmarks.md}
@@ -58,20 +57,11 @@ t0=$(date +%s)
 # libpng warns about the samples' ICC profiles on every read; say it once.
 quiet () { grep -v 'iCCP: known incorrect sRGB profile' >&2 || true; }
 
-echo "== 1/3 per-operation latency: $ROUNDS rounds of $REPEATS passes"
-i=1
-while [ "$i" -le "$ROUNDS" ]; do
-  if [ $((i % 2)) -eq 1 ]; then
-    "$BENCH" ops "$SAMPLES" --repeats "$REPEATS" >> "$RESULTS"
-    "$PY" "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" >> "$RESULTS" 2> "$OUT/stderr"
-  else
-    "$PY" "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" >> "$RESULTS" 2> "$OUT/stderr"
-    "$BENCH" ops "$SAMPLES" --repeats "$REPEATS" >> "$RESULTS"
-  fi
-  quiet < "$OUT/stderr"
-  echo "   round $i done ($(($(date +%s) - t0)) s)"
-  i=$((i + 1))
-done
+echo "== 1/3 per-operation latency: $REPEATS passes, libraries taking turns"
+"$PY" "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" --augur "$BENCH" \
+  >> "$RESULTS" 2> "$OUT/stderr"
+quiet < "$OUT/stderr"
+echo "   done ($(($(date +%s) - t0)) s)"
 
 echo "== 2/3 end to end: $E2E_RUNS runs of each, $COPIES copies of the samples"
 "$PY" "$SRC/bench/peers.py" e2e "$SAMPLES" --cli "$CLI" --recipe "$RECIPE" \
@@ -110,6 +100,6 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" "$SRC/bench/report.py" "$RESULTS" --build "$BUILD" --cli "$CLI" \
   --started "$started" --seconds "$(($(date +%s) - t0))" \
   --load-start "$load_start" --load-end "$load_end" \
-  --settings "rounds=$ROUNDS repeats=$REPEATS e2e_runs=$E2E_RUNS copies=$COPIES" \
+  --settings "repeats=$REPEATS e2e_runs=$E2E_RUNS copies=$COPIES" \
   -o "$REPORT"
 echo "Report: $REPORT (raw results: $RESULTS, $(($(date +%s) - t0)) s)"
