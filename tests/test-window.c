@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "augur-picture.h"
 #include "augur-preferences-window.h"
 #include "augur-sample.h"
 #include "augur-window.h"
@@ -1149,6 +1150,39 @@ test_draw_view_keyboard (Fixture       *fixture,
   iterate_briefly (400);  /* (a button activated by key clicks after a moment) */
   g_assert_true (gtk_widget_get_mapped (draw_view));
   g_assert_true (focus_inside (window, draw_view));
+
+  /* zoomed in, the image takes the focus, and arrow keys pan it */
+  {
+    GtkWidget *picture = find_child (draw_view, AUGUR_TYPE_PICTURE);
+    GtkWidget *scroller = gtk_widget_get_ancestor (picture, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (picture);
+    gboolean handled = FALSE;
+    double before;
+
+    /* (the test's images are small: zoom in until they overflow) */
+    g_assert_true (gtk_widget_activate_action (draw_view, "draw.zoom-original", NULL));
+    iterate_briefly (100);
+    for (guint i = 0; i < 12 && gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h) <= 48; i++)
+      {
+        g_assert_true (gtk_widget_activate_action (draw_view, "draw.zoom-in", NULL));
+        iterate_briefly (100);
+      }
+    g_assert_true (gtk_widget_get_focusable (picture));
+    g_assert_true (gtk_widget_grab_focus (picture));
+    gtk_adjustment_set_value (h, 0);
+    before = gtk_adjustment_get_value (h);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h), >, 48);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+          g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+      }
+    g_assert_true (handled);
+    g_assert_cmpfloat (gtk_adjustment_get_value (h), >, before);
+  }
 
   g_assert_true (gtk_widget_activate_action (draw_view, "preview.close-draw", NULL));
   iterate_briefly (400);  /* (the cross-fade) */

@@ -536,6 +536,45 @@ drag_end (GtkGestureDrag *gesture,
   gtk_widget_set_cursor_from_name (self->scroller, NULL);
 }
 
+/* Arrow keys pan the image when it has the focus (Tab reaches it), as
+ * dragging does with the mouse. */
+static gboolean
+picture_key_pressed (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     AugurDrawView         *self)
+{
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->scroller);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (scroller);
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (scroller);
+  const double step = 48;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) - step);
+      return TRUE;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) + step);
+      return TRUE;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      gtk_adjustment_set_value (v, gtk_adjustment_get_value (v) - step);
+      return TRUE;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      gtk_adjustment_set_value (v, gtk_adjustment_get_value (v) + step);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* GObject -------------------------------------------------------------------------------------- */
 
 static void
@@ -648,6 +687,16 @@ augur_draw_view_init (AugurDrawView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end), self);
   gtk_widget_add_controller (self->scroller, GTK_EVENT_CONTROLLER (drag));
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_widget_set_focusable (self->picture, TRUE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    "The draw: arrow keys pan it", -1);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (picture_key_pressed), self);
+    gtk_widget_add_controller (self->picture, keys);
+  }
 
   zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_add_css_class (zoom_box, "linked");

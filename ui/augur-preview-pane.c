@@ -1415,7 +1415,8 @@ static const char pane_css[] =
   "augur-preview-pane .augur-section { font-weight: bold; }\n"
   "augur-preview-pane .augur-frame { padding: 4px; }\n"
   "augur-preview-pane .augur-replay-sidebar { background-color: @sidebar_bg_color; }\n"
-  "augur-preview-pane .augur-canvas { background-color: @shade_color; }\n";
+  "augur-preview-pane .augur-canvas { background-color: @shade_color; }\n"
+  "augur-preview-pane .augur-canvas augur-picture:focus-visible { outline: 2px solid alpha(@accent_color, 0.5); outline-offset: -2px; }\n";
 
 static void
 augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
