@@ -808,7 +808,15 @@ pd_apply (const AugurImage *src,
                 d[c] = colour[c];
           }
         else if (pd_coin_flip (&coin))
-          memcpy (d, colour, set);
+          {
+            /* Constant sizes: moves, not a call per pixel. */
+            if (set == 4)
+              memcpy (d, colour, 4);
+            else if (set == 3)
+              memcpy (d, colour, 3);
+            else
+              d[0] = colour[0];
+          }
     }
 
   return out;
