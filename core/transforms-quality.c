@@ -100,15 +100,19 @@ round_trip (const AugurImage *rgb,
                                      rgb->width, rgb->height, rgb->stride, NULL, NULL);
   bytes = g_byte_array_sized_new ((guint) MIN ((gsize) rgb->stride * rgb->height / 4 + 4096, G_MAXUINT / 2));
   loader = gdk_pixbuf_loader_new_with_type (type, &error);
-  if (loader == NULL ||
-      !gdk_pixbuf_save_to_callback (source, append_to_array, bytes, type, &error,
-                                    "quality", quality_str, NULL) ||
-      !gdk_pixbuf_loader_write (loader, bytes->data, bytes->len, &error) ||
-      !gdk_pixbuf_loader_close (loader, &error) ||
-      (decoded = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+  if (loader != NULL)
     {
-      if (loader != NULL && error != NULL)
-        gdk_pixbuf_loader_close (loader, NULL);
+      gboolean ok = gdk_pixbuf_save_to_callback (source, append_to_array, bytes, type, &error,
+                                                 "quality", quality_str, NULL) &&
+                    gdk_pixbuf_loader_write (loader, bytes->data, bytes->len, &error);
+
+      /* A loader is always closed, whatever failed before. */
+      ok = gdk_pixbuf_loader_close (loader, ok ? &error : NULL) && ok;
+      if (ok)
+        decoded = gdk_pixbuf_loader_get_pixbuf (loader);
+    }
+  if (decoded == NULL)
+    {
       g_warning ("ImageCompression: %s; the image is left as it was",
                  error != NULL ? error->message : "the decoder gave no image");
       return NULL;
