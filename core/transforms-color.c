@@ -728,7 +728,8 @@ luma (guint8       *dst,
       int           nc)
 {
 #ifdef HAVE_LUMA_SSSE3
-  if (nc == 3 && __builtin_cpu_supports ("ssse3"))
+  /* AUGUR_NO_SSSE3 forces the portable loop, for the tests. */
+  if (nc == 3 && __builtin_cpu_supports ("ssse3") && g_getenv ("AUGUR_NO_SSSE3") == NULL)
     {
       luma_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
       return;

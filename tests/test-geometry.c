@@ -757,7 +757,7 @@ test_d4 (void)
  * each must equal the per-pixel definition on every size, odd ones and
  * widths around the vector step and the tile size included. */
 static void
-test_symmetries_match_reference (void)
+check_symmetries (void)
 {
   static const int sizes[][2] = {
     { 1, 1 }, { 1, 5 }, { 2, 3 }, { 5, 2 }, { 6, 1 }, { 7, 3 }, { 11, 4 },
@@ -796,6 +796,16 @@ test_symmetries_match_reference (void)
             g_assert_true (is_d4_element (src, out, e));
           }
       }
+}
+
+/* With the run-time choice of SSSE3 shuffles, and with the portable path. */
+static void
+test_symmetries_match_reference (void)
+{
+  check_symmetries ();
+  g_setenv ("AUGUR_NO_SSSE3", "1", TRUE);
+  check_symmetries ();
+  g_unsetenv ("AUGUR_NO_SSSE3");
 }
 
 /* SafeRotate --------------------------------------------------------------- */

@@ -912,7 +912,7 @@ test_to_gray (void)
  * pixel: widths around the 16-pixel vector step and its scalar tail, RGB
  * and RGBA, one and three output channels. */
 static void
-test_to_gray_weighted_exact (void)
+check_to_gray_weighted (void)
 {
   static const int widths[] = { 1, 5, 16, 17, 21, 22, 37, 64, 101 };
 
@@ -940,6 +940,16 @@ test_to_gray_weighted_exact (void)
                   g_assert_cmpint (q[3], ==, p[3]);
               }
         }
+}
+
+/* With the run-time choice of SSSE3, and with the portable loop. */
+static void
+test_to_gray_weighted_exact (void)
+{
+  check_to_gray_weighted ();
+  g_setenv ("AUGUR_NO_SSSE3", "1", TRUE);
+  check_to_gray_weighted ();
+  g_unsetenv ("AUGUR_NO_SSSE3");
 }
 
 static void
