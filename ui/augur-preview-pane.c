@@ -1139,9 +1139,9 @@ augur_preview_pane_set_grid_size (AugurPreviewPane *self,
     return;
   self->grid_size = n_draws;
   {
-    g_autofree char *label = g_strdup_printf ("%u", n_draws);
-    adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
-                                  label);
+    g_autofree char *label = g_strdup_printf ("%u Draw%s", n_draws, n_draws == 1 ? "" : "s");
+
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->grid_button), label);
   }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRID_SIZE]);
   refresh (self);
@@ -1587,6 +1587,11 @@ build_toolbar (AugurPreviewPane *self)
   gtk_box_append (GTK_BOX (toolbar), self->spinner);
 
   self->diff_button = squeeze (diff_toggle ("Difference"), diff_toggle ("Diff"));
+  /* the room a squeezer keeps for the wider form goes to the left, next to
+   * the spacer, not between the buttons */
+  for (GtkWidget *form = gtk_widget_get_first_child (self->diff_button); form != NULL;
+       form = gtk_widget_get_next_sibling (form))
+    gtk_widget_set_halign (form, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (toolbar), self->diff_button);
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -1597,12 +1602,9 @@ build_toolbar (AugurPreviewPane *self)
       g_menu_item_set_action_and_target_value (item, "preview.grid-size", g_variant_new_uint32 (sizes[i]));
       g_menu_append_item (menu, item);
     }
+  /* words, not the grid icon, which the Grid view's button has already */
   self->grid_button = gtk_menu_button_new ();
-  gtk_menu_button_set_child (GTK_MENU_BUTTON (self->grid_button), adw_button_content_new ());
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
-                                    "view-grid-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_menu_button_get_child (GTK_MENU_BUTTON (self->grid_button))),
-                                "4");
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->grid_button), "4 Draws");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->grid_button), G_MENU_MODEL (menu));
   gtk_widget_set_tooltip_text (self->grid_button, "Number of Draws");
   gtk_box_append (GTK_BOX (toolbar), self->grid_button);
@@ -1610,7 +1612,8 @@ build_toolbar (AugurPreviewPane *self)
   seed_label = gtk_label_new ("Seed");
   gtk_widget_add_css_class (seed_label, "dim-label");
   gtk_widget_set_margin_start (seed_label, 6);
-  gtk_box_append (GTK_BOX (toolbar), squeeze (seed_label, gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0)));
+  /* always there: squeezed away, it left a gap of its width beside the field */
+  gtk_box_append (GTK_BOX (toolbar), seed_label);
 
   gtk_widget_add_css_class (seed_box, "linked");
   self->seed_spin = gtk_entry_new ();
