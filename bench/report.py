@@ -83,8 +83,8 @@ WHY_SLOWER = {
     'JpegQ50': (('libgdk_pixbuf',), (
         'the codec is libjpeg-turbo on every side; Augur reaches it through GdkPixbuf '
         '(`core/transforms-quality.c`, `round_trip`: a saver writing through a callback, '
-        'then a GObject loader), and the GdkPixbuf, GObject and kernel (page fault) entries '
-        'of the profile are that route\'s cost.')),
+        'then a GObject loader); the GdkPixbuf and GObject entries of the profile are that '
+        'route\'s cost.')),
 }
 
 # Where a large share of Augur's own time goes whatever the peers do.
@@ -93,9 +93,8 @@ HOT_NOTES = {
         '`core/transforms-noise.c`, `gn_apply` and `fill_normal`: a polar Box–Muller '
         'pair for every two channel values, each pair needing two draws from the scalar '
         'xoshiro generator, a `logf`, a `sqrtf` and a division, with about a fifth of the '
-        'pairs rejected and drawn again. numpy\'s generator is slower still, but this is '
-        'Augur\'s own largest cost per megapixel; a ziggurat sampler or a vectorised '
-        'generator would cut it.')),
+        'pairs rejected and drawn again. numpy\'s generator is slower still; a ziggurat '
+        'sampler or a vectorised generator would cut it.')),
 }
 
 LIB_NAMES = {'augur': 'Augur', 'opencv': 'OpenCV', 'pillow': 'Pillow'}
@@ -318,10 +317,10 @@ def e2e_section(rows, out):
                 if ra and ro:
                     paired.append(ro['wall_s'] / ra['wall_s'])
             ratio = statistics.median(paired)
-            if ratio < 1:
-                findings.append((fmt, w, ratio))
             ca = statistics.median(by_cpu[(fmt, w, 'augur')])
             co = statistics.median(by_cpu[(fmt, w, 'opencv')])
+            if ratio < 1:
+                findings.append((fmt, w, ratio, co / ca))
             text = median_range(paired)
             out.append('| {} | {} | {} | {} | {} | {:.2f} | {:.2f} | {:.2f} |'.format(
                 fmt.upper(), w, median_range(a, '{:.1f}'), median_range(o, '{:.1f}'),
@@ -455,10 +454,11 @@ def main():
     if e2e_slower:
         summary.append('- End to end, the OpenCV script processed more images per second than '
                        '`augur-cli` in: {}.'.format(
-                           ', '.join('{} with {} worker{} (Augur at {:.2f}× its rate{})'.format(
+                           ', '.join('{} with {} worker{} (Augur at {:.2f}× its rate{}, '
+                                     'while OpenCV used {:.2f}× Augur\'s CPU time)'.format(
                                f.upper(), w, 's' if w > 1 else '', r,
-                               ', within 10 %' if r >= 0.9 else '')
-                               for f, w, r in e2e_slower)))
+                               ', within 10 %' if r >= 0.9 else '', c)
+                               for f, w, r, c in e2e_slower)))
     else:
         summary.append('- End to end, `augur-cli` processed more images per second than the '
                        'OpenCV script in every configuration measured.')
@@ -513,7 +513,7 @@ def main():
                    'spots worth work first:\n')
         for ms, op in costs[:3]:
             note = note_for(HOT_NOTES, profiles, op) or note_for(WHY_SLOWER, profiles, op)
-            parts = [note, profile_text(profiles, op).strip()]
+            parts = [note[:1].upper() + note[1:], profile_text(profiles, op).strip()]
             out.append('- **{}**: {:.2f} ms per megapixel (median). {}'.format(
                 labels.get(op, op), ms, ' '.join(p for p in parts if p)))
         out.append('')
