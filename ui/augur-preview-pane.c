@@ -103,6 +103,7 @@ struct _AugurPreviewPane
 
   /* widgets */
   GtkWidget          *box;
+  GtkWidget          *toolbar;
   GtkWidget          *grid_button;
   GtkWidget          *mode_menu;
   GtkWidget          *diff_button;
@@ -792,6 +793,11 @@ refresh (AugurPreviewPane *self)
   update_spinner (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.reroll", !self->seed_locked);
 
+  /* nothing to look at: the toolbar's controls would do nothing */
+  gtk_widget_set_sensitive (self->toolbar,
+                            self->current != NULL ||
+                            (self->samples != NULL && g_list_model_get_n_items (self->samples) > 0));
+
   if (self->current == NULL && !(self->mode == MODE_ALL_SAMPLES && self->samples &&
                                  g_list_model_get_n_items (self->samples) > 0))
     {
@@ -836,8 +842,9 @@ refresh (AugurPreviewPane *self)
           gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.close-draw", FALSE);
         }
       augur_preview_engine_cancel (self->engine);
-      show_content_status (self, "list-add-symbolic", "No Steps",
-                           "Add a step to the pipeline to see what it does to this sample.");
+      /* (the editor says "No Steps" beside it: this says what will be here) */
+      show_content_status (self, "image-x-generic-symbolic", "No Draws Yet",
+                           "The draws appear here once the pipeline has a step.");
       return;
     }
 
@@ -1780,7 +1787,8 @@ augur_preview_pane_init (AugurPreviewPane *self)
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-  gtk_box_append (GTK_BOX (self->box), build_toolbar (self));
+  self->toolbar = build_toolbar (self);
+  gtk_box_append (GTK_BOX (self->box), self->toolbar);
   gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   self->main_stack = gtk_stack_new ();
@@ -1818,6 +1826,7 @@ augur_preview_pane_init (AugurPreviewPane *self)
   gtk_stack_add_named (GTK_STACK (self->main_stack), self->draw_view, "draw");
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "empty");
+  gtk_widget_set_sensitive (self->toolbar, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.close-draw", FALSE);
   sync_seed_spin (self);
 
