@@ -13,6 +13,8 @@
 #include "augur-rng.h"
 #include "augur-transform.h"
 
+#include "augur-test-util.h"
+
 static const int channel_counts[] = { 1, 3, 4 };
 
 static const char *const crop_names[] = {
@@ -22,48 +24,6 @@ static const char *const crop_names[] = {
 };
 
 /* Helpers ------------------------------------------------------------------ */
-
-static AugurImage *
-random_image (int     width,
-              int     height,
-              int     channels,
-              guint64 seed)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *row = augur_image_row (image, y);
-
-      for (int i = 0; i < width * channels; i++)
-        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
-    }
-  return image;
-}
-
-static AugurImage *
-flat_image (int    width,
-            int    height,
-            int    channels,
-            guint8 value)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-
-  for (int y = 0; y < height; y++)
-    memset (augur_image_row (image, y), value, (gsize) width * channels);
-  return image;
-}
-
-static int
-pixel (const AugurImage *image,
-       int               x,
-       int               y,
-       int               c)
-{
-  return augur_image_row (image, y)[x * image->channels + c];
-}
 
 /* Whether @out equals the part of @src at (@x, @y) of @out's size. */
 static gboolean
@@ -82,34 +42,12 @@ is_slice (const AugurImage *out,
   return TRUE;
 }
 
-static AugurNode *
-leaf (const char *name)
-{
-  const AugurTransformInfo *info = augur_transform_lookup (name);
-  AugurNode *node;
-
-  g_assert_nonnull (info);
-  node = augur_node_new_transform (info);
-  node->p = 1.0;
-  return node;
-}
-
-static AugurValue *
-param (AugurNode  *node,
-       const char *name)
-{
-  int i = augur_transform_param_index (node->info, name);
-
-  g_assert_cmpint (i, >=, 0);
-  return &node->params[i];
-}
-
 static void
 set_num (AugurNode  *node,
          const char *name,
          double      value)
 {
-  AugurValue *v = param (node, name);
+  AugurValue *v = augur_test_param (node, name);
 
   v->is_null = FALSE;
   v->v[0] = value;
@@ -121,7 +59,7 @@ set_pair (AugurNode  *node,
           double      a,
           double      b)
 {
-  AugurValue *v = param (node, name);
+  AugurValue *v = augur_test_param (node, name);
 
   v->is_null = FALSE;
   v->v[0] = a, v->v[1] = b;
@@ -131,7 +69,7 @@ static void
 set_null (AugurNode  *node,
           const char *name)
 {
-  param (node, name)->is_null = TRUE;
+  augur_test_param (node, name)->is_null = TRUE;
 }
 
 static void
@@ -140,51 +78,11 @@ set_nick (AugurNode  *node,
           const char *nick)
 {
   int i = augur_transform_param_index (node->info, name);
-  AugurValue *v = param (node, name);
+  AugurValue *v = augur_test_param (node, name);
 
   v->is_null = FALSE;
   v->nick = (gint8) augur_param_nick_index (&node->info->params[i], nick);
   g_assert_cmpint (v->nick, >=, 0);
-}
-
-static void
-set_fill (AugurNode *node,
-          double     value)
-{
-  AugurValue *v = param (node, "fill");
-
-  v->nick = -1;
-  v->n = 1;
-  v->v[0] = value;
-}
-
-/* Sample and apply @node, checking that the declared output shape is the
- * shape produced. */
-static AugurImage *
-run (const AugurNode   *node,
-     const AugurImage  *src,
-     guint64            seed,
-     AugurReplay      **replay_out)
-{
-  AugurShape in = { src->width, src->height, src->channels }, predicted;
-  g_autoptr(AugurReplay) replay = NULL;
-  AugurImage *out;
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample (node, &in, &rng);
-  g_assert_true (replay->applied);
-  out = augur_node_apply (node, src, replay);
-  g_assert_nonnull (out);
-
-  augur_node_output_shape (node, replay, &in, &predicted);
-  g_assert_cmpint (out->width, ==, predicted.width);
-  g_assert_cmpint (out->height, ==, predicted.height);
-  g_assert_cmpint (out->channels, ==, src->channels);
-
-  if (replay_out)
-    *replay_out = g_steal_pointer (&replay);
-  return out;
 }
 
 /* Applies @node with a replay whose values are @names = @values, over
@@ -248,7 +146,7 @@ test_registry (void)
         g_assert_nonnull (info->output_shape);
 
       /* the defaults are a valid recipe step */
-      node = leaf (crop_names[i]);
+      node = augur_test_leaf (crop_names[i]);
       for (guint k = 0; k < info->n_params; k++)
         g_assert_true (augur_param_check (&info->params[k], &node->params[k], &error));
       if (info->check)
@@ -315,8 +213,8 @@ test_recipe_checks (void)
   {
     g_autoptr(AugurNode) node = parse_step ("{\"type\": \"RandomScale\", \"params\": {\"scale_limit\": 0.3}}", NULL);
 
-    g_assert_cmpfloat (param (node, "scale_limit")->v[0], ==, -0.3);
-    g_assert_cmpfloat (param (node, "scale_limit")->v[1], ==, 0.3);
+    g_assert_cmpfloat (augur_test_param (node, "scale_limit")->v[0], ==, -0.3);
+    g_assert_cmpfloat (augur_test_param (node, "scale_limit")->v[1], ==, 0.3);
   }
 }
 
@@ -329,30 +227,32 @@ test_resize_size (void)
     /* in w, h; out w, h */
     { 40, 30, 17, 23 }, { 40, 30, 80, 60 }, { 7, 9, 7, 9 }, { 1, 1, 5, 3 }, { 13, 1, 4, 2 },
   };
-  g_autoptr(AugurNode) node = leaf ("Resize");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Resize");
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         {
-          g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 77);
-          g_autoptr(AugurImage) noisy = random_image (sizes[s][0], sizes[s][1], channel_counts[k], s);
+          g_autoptr(AugurImage) src = augur_test_flat_image (sizes[s][0], sizes[s][1],
+                                                             channel_counts[k], 77);
+          g_autoptr(AugurImage) noisy = augur_test_random_image (sizes[s][0], sizes[s][1],
+                                                                 channel_counts[k], s);
           g_autoptr(AugurImage) out = NULL;
           g_autoptr(AugurImage) noisy_out = NULL;
 
           set_num (node, "width", sizes[s][2]);
           set_num (node, "height", sizes[s][3]);
-          param (node, "interpolation")->nick = (gint8) interp;
-          out = run (node, src, 1, NULL);
+          augur_test_param (node, "interpolation")->nick = (gint8) interp;
+          out = augur_test_run (node, src, 1, NULL);
           g_assert_cmpint (out->width, ==, sizes[s][2]);
           g_assert_cmpint (out->height, ==, sizes[s][3]);
           /* every kernel keeps a flat image flat */
           for (int y = 0; y < out->height; y++)
             for (int x = 0; x < out->width; x++)
-              g_assert_cmpint (pixel (out, x, y, 0), ==, 77);
+              g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, 77);
 
           /* the same size is the identity */
-          noisy_out = run (node, noisy, 1, NULL);
+          noisy_out = augur_test_run (node, noisy, 1, NULL);
           if (sizes[s][0] == sizes[s][2] && sizes[s][1] == sizes[s][3])
             g_assert_true (augur_image_equal (noisy, noisy_out));
         }
@@ -362,7 +262,7 @@ test_resize_size (void)
 static void
 test_resize_area_for_downscale (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Resize");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Resize");
   g_autoptr(AugurImage) src = augur_image_new (32, 8, 1);
 
   for (int y = 0; y < 8; y++)
@@ -378,10 +278,10 @@ test_resize_area_for_downscale (void)
 
       if (area)
         set_nick (node, "area_for_downscale", "image");
-      out = run (node, src, 1, NULL);
+      out = augur_test_run (node, src, 1, NULL);
       for (int x = 0; x < 16; x++)
         {
-          int v = pixel (out, x, 3, 0);
+          int v = augur_test_pixel (out, x, 3, 0);
 
           if (area)
             g_assert_cmpint (ABS (v - 128), <=, 1);
@@ -427,9 +327,9 @@ test_max_size (void)
   for (guint i = 0; i < G_N_ELEMENTS (max_size_cases); i++)
     {
       const MaxSizeCase *mc = &max_size_cases[i];
-      g_autoptr(AugurNode) node = leaf (mc->longest ? "LongestMaxSize" : "SmallestMaxSize");
+      g_autoptr(AugurNode) node = augur_test_leaf (mc->longest ? "LongestMaxSize" : "SmallestMaxSize");
       int nc = channel_counts[i % 3];
-      g_autoptr(AugurImage) src = flat_image (mc->w, mc->h, nc, 150);
+      g_autoptr(AugurImage) src = augur_test_flat_image (mc->w, mc->h, nc, 150);
       g_autoptr(AugurImage) out = NULL;
       double in_ratio = (double) mc->w / mc->h;
 
@@ -437,7 +337,7 @@ test_max_size (void)
         set_num (node, "max_size", mc->max_size);
       else
         set_pair (node, "max_size_hw", mc->hw_h, mc->hw_w);
-      out = run (node, src, 1, NULL);
+      out = augur_test_run (node, src, 1, NULL);
       g_test_message ("%dx%d -> %dx%d", mc->w, mc->h, out->width, out->height);
 
       if (mc->out_w > 0)
@@ -457,7 +357,7 @@ test_max_size (void)
       else
         g_assert_cmpfloat (fabs (out->height * in_ratio - out->width), <=, 1.0);
       for (int x = 0; x < out->width; x++)
-        g_assert_cmpint (pixel (out, x, out->height / 2, 0), ==, 150);
+        g_assert_cmpint (augur_test_pixel (out, x, out->height / 2, 0), ==, 150);
     }
 }
 
@@ -465,15 +365,15 @@ test_max_size (void)
 static void
 test_random_scale (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomScale");
-  g_autoptr(AugurImage) src = random_image (50, 30, 3, 5);
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomScale");
+  g_autoptr(AugurImage) src = augur_test_random_image (50, 30, 3, 5);
   double lo = 2, hi = 0;
 
   set_pair (node, "scale_limit", -0.4, 0.6);
   for (int seed = 0; seed < 200; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, seed, &replay);
       double s = augur_drawn_get (&replay->drawn, "scale");
 
       g_assert_cmpfloat (s, >=, 0.6);
@@ -490,8 +390,8 @@ test_random_scale (void)
   set_pair (node, "scale_limit", 0, 0);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) img = random_image (11, 7, channel_counts[k], 9);
-      g_autoptr(AugurImage) out = run (node, img, 3, NULL);
+      g_autoptr(AugurImage) img = augur_test_random_image (11, 7, channel_counts[k], 9);
+      g_autoptr(AugurImage) out = augur_test_run (node, img, 3, NULL);
 
       g_assert_true (augur_image_equal (img, out));
     }
@@ -507,18 +407,18 @@ test_center_crop (void)
     { 20, 16, 8, 6 }, { 21, 17, 8, 6 }, { 20, 16, 7, 5 }, { 9, 9, 9, 9 }, { 9, 9, 1, 1 },
     { 1, 12, 1, 5 },
   };
-  g_autoptr(AugurNode) node = leaf ("CenterCrop");
+  g_autoptr(AugurNode) node = augur_test_leaf ("CenterCrop");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
         int w = cases[i][0], h = cases[i][1], cw = cases[i][2], ch = cases[i][3];
-        g_autoptr(AugurImage) src = random_image (w, h, channel_counts[k], 10 * i + k);
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, channel_counts[k], 10 * i + k);
         g_autoptr(AugurImage) out = NULL;
 
         set_num (node, "width", cw);
         set_num (node, "height", ch);
-        out = run (node, src, 1, NULL);
+        out = augur_test_run (node, src, 1, NULL);
         g_assert_cmpint (out->width, ==, cw);
         g_assert_cmpint (out->height, ==, ch);
         g_assert_true (is_slice (out, src, (w - cw) / 2, (h - ch) / 2));
@@ -532,21 +432,21 @@ test_center_crop (void)
 static void
 test_center_crop_pad (void)
 {
-  g_autoptr(AugurNode) node = leaf ("CenterCrop");
-  g_autoptr(AugurImage) src = random_image (10, 6, 3, 4);
+  g_autoptr(AugurNode) node = augur_test_leaf ("CenterCrop");
+  g_autoptr(AugurImage) src = augur_test_random_image (10, 6, 3, 4);
   g_autoptr(AugurImage) cut = NULL;
   g_autoptr(AugurImage) padded = NULL;
 
   set_num (node, "width", 14);
   set_num (node, "height", 4);
-  cut = run (node, src, 1, NULL);
+  cut = augur_test_run (node, src, 1, NULL);
   g_assert_cmpint (cut->width, ==, 10);
   g_assert_cmpint (cut->height, ==, 4);
   g_assert_true (is_slice (cut, src, 0, 1));
 
-  param (node, "pad_if_needed")->v[0] = 1;
-  set_fill (node, 33);
-  padded = run (node, src, 1, NULL);
+  augur_test_param (node, "pad_if_needed")->v[0] = 1;
+  augur_test_set_fill (node, 33);
+  padded = augur_test_run (node, src, 1, NULL);
   g_assert_cmpint (padded->width, ==, 14);
   g_assert_cmpint (padded->height, ==, 4);
   for (int y = 0; y < 4; y++)
@@ -554,9 +454,9 @@ test_center_crop_pad (void)
       for (int c = 0; c < 3; c++)
         {
           int sx = x - 2;   /* 4 columns of padding, 2 on each side */
-          int expected = sx >= 0 && sx < 10 ? pixel (src, sx, y + 1, c) : 33;
+          int expected = sx >= 0 && sx < 10 ? augur_test_pixel (src, sx, y + 1, c) : 33;
 
-          g_assert_cmpint (pixel (padded, x, y, c), ==, expected);
+          g_assert_cmpint (augur_test_pixel (padded, x, y, c), ==, expected);
         }
 }
 
@@ -566,19 +466,19 @@ test_crop_box (void)
   static const int boxes[][4] = {
     { 0, 0, 20, 15 }, { 3, 2, 9, 14 }, { 19, 14, 20, 15 }, { 5, 5, 6, 6 },
   };
-  g_autoptr(AugurNode) node = leaf ("Crop");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Crop");
 
   for (guint i = 0; i < G_N_ELEMENTS (boxes); i++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
-        g_autoptr(AugurImage) src = random_image (20, 15, channel_counts[k], 30 + i);
+        g_autoptr(AugurImage) src = augur_test_random_image (20, 15, channel_counts[k], 30 + i);
         g_autoptr(AugurImage) out = NULL;
 
         set_num (node, "x_min", boxes[i][0]);
         set_num (node, "y_min", boxes[i][1]);
         set_num (node, "x_max", boxes[i][2]);
         set_num (node, "y_max", boxes[i][3]);
-        out = run (node, src, 1, NULL);
+        out = augur_test_run (node, src, 1, NULL);
         g_assert_cmpint (out->width, ==, boxes[i][2] - boxes[i][0]);
         g_assert_cmpint (out->height, ==, boxes[i][3] - boxes[i][1]);
         g_assert_true (is_slice (out, src, boxes[i][0], boxes[i][1]));
@@ -593,8 +493,8 @@ test_crop_box (void)
 static void
 test_crop_box_outside (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Crop");
-  g_autoptr(AugurImage) src = random_image (10, 8, 1, 2);
+  g_autoptr(AugurNode) node = augur_test_leaf ("Crop");
+  g_autoptr(AugurImage) src = augur_test_random_image (10, 8, 1, 2);
   g_autoptr(AugurImage) cut = NULL;
   g_autoptr(AugurImage) centre = NULL;
   g_autoptr(AugurImage) corner = NULL;
@@ -603,15 +503,15 @@ test_crop_box_outside (void)
   set_num (node, "y_min", 2);
   set_num (node, "x_max", 14);
   set_num (node, "y_max", 8);
-  cut = run (node, src, 1, NULL);
+  cut = augur_test_run (node, src, 1, NULL);
   g_assert_cmpint (cut->width, ==, 6);
   g_assert_cmpint (cut->height, ==, 6);
   g_assert_true (is_slice (cut, src, 4, 2));
 
   /* needs 4 columns on the right: centre puts 2 left, 4 right */
-  param (node, "pad_if_needed")->v[0] = 1;
-  set_fill (node, 200);
-  centre = run (node, src, 1, NULL);
+  augur_test_param (node, "pad_if_needed")->v[0] = 1;
+  augur_test_set_fill (node, 200);
+  centre = augur_test_run (node, src, 1, NULL);
   g_assert_cmpint (centre->width, ==, 10);
   g_assert_cmpint (centre->height, ==, 6);
   for (int y = 0; y < 6; y++)
@@ -619,21 +519,23 @@ test_crop_box_outside (void)
       {
         int sx = 4 + x - 2, sy = 2 + y;
 
-        g_assert_cmpint (pixel (centre, x, y, 0), ==, sx < 10 ? pixel (src, sx, sy, 0) : 200);
+        g_assert_cmpint (augur_test_pixel (centre, x, y, 0), ==,
+                         sx < 10 ? augur_test_pixel (src, sx, sy, 0) : 200);
       }
 
   /* top_left: the image stays where it was */
   set_nick (node, "pad_position", "top_left");
-  corner = run (node, src, 1, NULL);
+  corner = augur_test_run (node, src, 1, NULL);
   g_assert_cmpint (corner->width, ==, 10);
   for (int x = 0; x < 10; x++)
-    g_assert_cmpint (pixel (corner, x, 0, 0), ==, 4 + x < 10 ? pixel (src, 4 + x, 2, 0) : 200);
+    g_assert_cmpint (augur_test_pixel (corner, x, 0, 0), ==,
+                     4 + x < 10 ? augur_test_pixel (src, 4 + x, 2, 0) : 200);
 }
 
 static void
 test_random_crop (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomCrop");
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomCrop");
   gboolean seen_x[7] = { FALSE }, seen_y[4] = { FALSE };
 
   set_num (node, "width", 10);
@@ -641,9 +543,9 @@ test_random_crop (void)
   for (int seed = 0; seed < 300; seed++)
     {
       int nc = channel_counts[seed % 3];
-      g_autoptr(AugurImage) src = random_image (16, 9, nc, seed);
+      g_autoptr(AugurImage) src = augur_test_random_image (16, 9, nc, seed);
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, seed, &replay);
       int x = (int) augur_drawn_get (&replay->drawn, "x");
       int y = (int) augur_drawn_get (&replay->drawn, "y");
 
@@ -668,19 +570,19 @@ test_random_crop (void)
 static void
 test_random_crop_pad (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomCrop");
-  g_autoptr(AugurImage) src = random_image (6, 5, 3, 8);
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomCrop");
+  g_autoptr(AugurImage) src = augur_test_random_image (6, 5, 3, 8);
   int extremes = 0;
 
   set_num (node, "width", 12);
   set_num (node, "height", 7);
-  param (node, "pad_if_needed")->v[0] = 1;
+  augur_test_param (node, "pad_if_needed")->v[0] = 1;
   set_nick (node, "pad_position", "random");
-  set_fill (node, 1);
+  augur_test_set_fill (node, 1);
   for (int seed = 0; seed < 100; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, seed, &replay);
       int top = (int) augur_drawn_get (&replay->drawn, "pad_top");
       int left = (int) augur_drawn_get (&replay->drawn, "pad_left");
 
@@ -697,7 +599,8 @@ test_random_crop_pad (void)
             int sx = x - left, sy = y - top;
             gboolean inside = sx >= 0 && sy >= 0 && sx < 6 && sy < 5;
 
-            g_assert_cmpint (pixel (out, x, y, 1), ==, inside ? pixel (src, sx, sy, 1) : 1);
+            g_assert_cmpint (augur_test_pixel (out, x, y, 1), ==,
+                             inside ? augur_test_pixel (src, sx, sy, 1) : 1);
           }
       extremes += (left == 0) + (left == 6);
     }
@@ -707,8 +610,8 @@ test_random_crop_pad (void)
 static void
 test_random_sized_crop (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomSizedCrop");
-  g_autoptr(AugurImage) src = random_image (60, 40, 3, 12);
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomSizedCrop");
+  g_autoptr(AugurImage) src = augur_test_random_image (60, 40, 3, 12);
   int lo = 1000, hi = 0;
 
   set_pair (node, "min_max_height", 10, 30);
@@ -717,7 +620,7 @@ test_random_sized_crop (void)
   for (int seed = 0; seed < 300; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, seed, &replay);
       int ch = (int) augur_drawn_get (&replay->drawn, "height");
       int cw = (int) augur_drawn_get (&replay->drawn, "width");
       int x = (int) augur_drawn_get (&replay->drawn, "x");
@@ -740,8 +643,8 @@ test_random_sized_crop (void)
   set_pair (node, "size", 40, 60);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) img = random_image (60, 40, channel_counts[k], 13);
-      g_autoptr(AugurImage) out = run (node, img, 2, NULL);
+      g_autoptr(AugurImage) img = augur_test_random_image (60, 40, channel_counts[k], 13);
+      g_autoptr(AugurImage) out = augur_test_run (node, img, 2, NULL);
 
       g_assert_true (augur_image_equal (img, out));
     }
@@ -751,7 +654,7 @@ test_random_sized_crop (void)
   set_num (node, "w2h_ratio", 1.0);
   {
     g_autoptr(AugurReplay) replay = NULL;
-    g_autoptr(AugurImage) out = run (node, src, 4, &replay);
+    g_autoptr(AugurImage) out = augur_test_run (node, src, 4, &replay);
 
     g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "height"), ==, 40);
     g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "width"), ==, 60);
@@ -811,9 +714,9 @@ test_pad_if_needed (void)
       for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
         {
           const PadCase *pc = &pad_cases[i];
-          g_autoptr(AugurNode) node = leaf ("PadIfNeeded");
+          g_autoptr(AugurNode) node = augur_test_leaf ("PadIfNeeded");
           int nc = channel_counts[k];
-          g_autoptr(AugurImage) src = random_image (7, 5, nc, 40 + i);
+          g_autoptr(AugurImage) src = augur_test_random_image (7, 5, nc, 40 + i);
           g_autoptr(AugurImage) out = NULL;
 
           if (pc->min_h)
@@ -826,8 +729,8 @@ test_pad_if_needed (void)
             set_num (node, "pad_width_divisor", pc->div_w);
           set_nick (node, "position", pc->position);
           set_nick (node, "border_mode", borders[b]);
-          set_fill (node, 61);
-          out = run (node, src, 1, NULL);
+          augur_test_set_fill (node, 61);
+          out = augur_test_run (node, src, 1, NULL);
 
           g_assert_cmpint (out->width, ==, pc->out_w);
           g_assert_cmpint (out->height, ==, pc->out_h);
@@ -839,9 +742,10 @@ test_pad_if_needed (void)
 
                 for (int c = 0; c < nc; c++)
                   {
-                    int expected = sx >= 0 && sy >= 0 ? pixel (src, sx, sy, c) : (c == 3 ? 255 : 61);
+                    int expected = sx >= 0 && sy >= 0
+                                   ? augur_test_pixel (src, sx, sy, c) : (c == 3 ? 255 : 61);
 
-                    g_assert_cmpint (pixel (out, x, y, c), ==, expected);
+                    g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, expected);
                   }
               }
           if (pc->out_w == 7 && pc->out_h == 5)
@@ -852,8 +756,8 @@ test_pad_if_needed (void)
 static void
 test_pad_if_needed_random (void)
 {
-  g_autoptr(AugurNode) node = leaf ("PadIfNeeded");
-  g_autoptr(AugurImage) src = random_image (4, 3, 4, 50);
+  g_autoptr(AugurNode) node = augur_test_leaf ("PadIfNeeded");
+  g_autoptr(AugurImage) src = augur_test_random_image (4, 3, 4, 50);
   gboolean seen_top[5] = { FALSE };
 
   set_num (node, "min_height", 7);
@@ -862,7 +766,7 @@ test_pad_if_needed_random (void)
   for (int seed = 0; seed < 100; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, seed, &replay);
       int top = (int) augur_drawn_get (&replay->drawn, "pad_top");
 
       g_assert_cmpint (top, >=, 0);
@@ -884,14 +788,14 @@ static const char *const side_names[] = { "top", "right", "bottom", "left" };
 static void
 test_crop_and_pad_fixed (void)
 {
-  g_autoptr(AugurNode) node = leaf ("CropAndPad");
+  g_autoptr(AugurNode) node = augur_test_leaf ("CropAndPad");
 
-  param (node, "keep_size")->v[0] = 0;
-  set_fill (node, 5);
+  augur_test_param (node, "keep_size")->v[0] = 0;
+  augur_test_set_fill (node, 5);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
       int nc = channel_counts[k];
-      g_autoptr(AugurImage) src = random_image (20, 16, nc, 60 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (20, 16, nc, 60 + k);
       g_autoptr(AugurImage) padded = NULL;
       g_autoptr(AugurImage) cropped = NULL;
       g_autoptr(AugurImage) pct_pad = NULL;
@@ -900,7 +804,7 @@ test_crop_and_pad_fixed (void)
 
       /* px [3, 3]: 3 pixels of fill on every side */
       set_pair (node, "px", 3, 3);
-      padded = run (node, src, 1, NULL);
+      padded = augur_test_run (node, src, 1, NULL);
       g_assert_cmpint (padded->width, ==, 26);
       g_assert_cmpint (padded->height, ==, 22);
       for (int y = 0; y < 22; y++)
@@ -908,12 +812,13 @@ test_crop_and_pad_fixed (void)
           {
             gboolean inside = x >= 3 && y >= 3 && x < 23 && y < 19;
 
-            g_assert_cmpint (pixel (padded, x, y, 0), ==, inside ? pixel (src, x - 3, y - 3, 0) : 5);
+            g_assert_cmpint (augur_test_pixel (padded, x, y, 0), ==,
+                             inside ? augur_test_pixel (src, x - 3, y - 3, 0) : 5);
           }
 
       /* px [-3, -3]: 3 pixels cut from every side */
       set_pair (node, "px", -3, -3);
-      cropped = run (node, src, 1, NULL);
+      cropped = augur_test_run (node, src, 1, NULL);
       g_assert_cmpint (cropped->width, ==, 14);
       g_assert_cmpint (cropped->height, ==, 10);
       g_assert_true (is_slice (cropped, src, 3, 3));
@@ -921,20 +826,20 @@ test_crop_and_pad_fixed (void)
       /* percent: int(0.25 * 16) = 4 rows, int(0.25 * 20) = 5 columns */
       set_null (node, "px");
       set_pair (node, "percent", 0.25, 0.25);
-      pct_pad = run (node, src, 1, NULL);
+      pct_pad = augur_test_run (node, src, 1, NULL);
       g_assert_cmpint (pct_pad->width, ==, 30);
       g_assert_cmpint (pct_pad->height, ==, 24);
-      g_assert_cmpint (pixel (pct_pad, 4, 3, 0), ==, 5);
-      g_assert_cmpint (pixel (pct_pad, 5, 4, 0), ==, pixel (src, 0, 0, 0));
+      g_assert_cmpint (augur_test_pixel (pct_pad, 4, 3, 0), ==, 5);
+      g_assert_cmpint (augur_test_pixel (pct_pad, 5, 4, 0), ==, augur_test_pixel (src, 0, 0, 0));
 
       set_pair (node, "percent", -0.25, -0.25);
-      pct_crop = run (node, src, 1, NULL);
+      pct_crop = augur_test_run (node, src, 1, NULL);
       g_assert_cmpint (pct_crop->width, ==, 10);
       g_assert_cmpint (pct_crop->height, ==, 8);
       g_assert_true (is_slice (pct_crop, src, 5, 4));
 
       set_pair (node, "percent", 0, 0);
-      zero = run (node, src, 1, NULL);
+      zero = augur_test_run (node, src, 1, NULL);
       g_assert_true (augur_image_equal (src, zero));
     }
 }
@@ -944,21 +849,21 @@ test_crop_and_pad_fixed (void)
 static void
 test_crop_and_pad_draws (void)
 {
-  g_autoptr(AugurNode) node = leaf ("CropAndPad");
-  g_autoptr(AugurImage) src = random_image (30, 24, 3, 70);
+  g_autoptr(AugurNode) node = augur_test_leaf ("CropAndPad");
+  g_autoptr(AugurImage) src = augur_test_random_image (30, 24, 3, 70);
   gboolean seen[10] = { FALSE };
 
   set_pair (node, "px", -4, 6);
-  set_fill (node, 0);
+  augur_test_set_fill (node, 0);
   for (int seed = 0; seed < 300; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurImage) out = NULL;
       int v[4];
 
-      param (node, "keep_size")->v[0] = seed % 2;
-      param (node, "sample_independently")->v[0] = seed % 3 != 0;
-      out = run (node, src, seed, &replay);
+      augur_test_param (node, "keep_size")->v[0] = seed % 2;
+      augur_test_param (node, "sample_independently")->v[0] = seed % 3 != 0;
+      out = augur_test_run (node, src, seed, &replay);
       for (int i = 0; i < 4; i++)
         {
           v[i] = (int) augur_drawn_get (&replay->drawn, side_names[i]);
@@ -982,7 +887,8 @@ test_crop_and_pad_draws (void)
             int ox = MAX (v[3], 0), oy = MAX (v[0], 0);
             int sx = MAX (-v[3], 0), sy = MAX (-v[0], 0);
 
-            g_assert_cmpint (pixel (out, ox, oy, 2), ==, pixel (src, sx, sy, 2));
+            g_assert_cmpint (augur_test_pixel (out, ox, oy, 2), ==,
+                             augur_test_pixel (src, sx, sy, 2));
           }
         }
     }
@@ -996,21 +902,21 @@ static void
 test_crop_and_pad_order (void)
 {
   static const double values[] = { 0, -3, 0, 2 };   /* top, right, bottom, left */
-  g_autoptr(AugurNode) node = leaf ("CropAndPad");
-  g_autoptr(AugurImage) src = random_image (10, 4, 1, 80);
+  g_autoptr(AugurNode) node = augur_test_leaf ("CropAndPad");
+  g_autoptr(AugurImage) src = augur_test_random_image (10, 4, 1, 80);
   g_autoptr(AugurImage) out = NULL;
 
   set_pair (node, "px", -5, 5);
-  param (node, "keep_size")->v[0] = 0;
+  augur_test_param (node, "keep_size")->v[0] = 0;
   set_nick (node, "border_mode", "wrap");
   out = run_with (node, src, side_names, values, 4);
   g_assert_cmpint (out->width, ==, 9);
   for (int y = 0; y < 4; y++)
     {
-      g_assert_cmpint (pixel (out, 0, y, 0), ==, pixel (src, 5, y, 0));
-      g_assert_cmpint (pixel (out, 1, y, 0), ==, pixel (src, 6, y, 0));
+      g_assert_cmpint (augur_test_pixel (out, 0, y, 0), ==, augur_test_pixel (src, 5, y, 0));
+      g_assert_cmpint (augur_test_pixel (out, 1, y, 0), ==, augur_test_pixel (src, 6, y, 0));
       for (int x = 2; x < 9; x++)
-        g_assert_cmpint (pixel (out, x, y, 0), ==, pixel (src, x - 2, y, 0));
+        g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, augur_test_pixel (src, x - 2, y, 0));
     }
 }
 
@@ -1019,12 +925,12 @@ static void
 test_crop_and_pad_too_much (void)
 {
   static const double values[] = { -50, -40, -60, -1 };
-  g_autoptr(AugurNode) node = leaf ("CropAndPad");
-  g_autoptr(AugurImage) src = random_image (9, 7, 4, 81);
+  g_autoptr(AugurNode) node = augur_test_leaf ("CropAndPad");
+  g_autoptr(AugurImage) src = augur_test_random_image (9, 7, 4, 81);
   g_autoptr(AugurImage) out = NULL;
 
   set_pair (node, "px", -60, 0);
-  param (node, "keep_size")->v[0] = 0;
+  augur_test_param (node, "keep_size")->v[0] = 0;
   out = run_with (node, src, side_names, values, 4);
   g_assert_cmpint (out->width, >=, 1);
   g_assert_cmpint (out->height, >=, 1);
@@ -1037,8 +943,8 @@ test_crop_and_pad_too_much (void)
 static void
 test_crop_from_borders (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomCropFromBorders");
-  g_autoptr(AugurImage) src = random_image (50, 40, 3, 90);
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomCropFromBorders");
+  g_autoptr(AugurImage) src = augur_test_random_image (50, 40, 3, 90);
   int min_x0 = 100, max_x0 = 0;
 
   set_num (node, "crop_left", 0.2);
@@ -1048,7 +954,7 @@ test_crop_from_borders (void)
   for (int seed = 0; seed < 300; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, seed, &replay);
       int x0 = (int) augur_drawn_get (&replay->drawn, "x_min");
       int x1 = (int) augur_drawn_get (&replay->drawn, "x_max");
       int y0 = (int) augur_drawn_get (&replay->drawn, "y_min");
@@ -1075,7 +981,7 @@ test_crop_from_borders (void)
   set_num (node, "crop_top", 0);
   set_num (node, "crop_bottom", 0);
   {
-    g_autoptr(AugurImage) out = run (node, src, 5, NULL);
+    g_autoptr(AugurImage) out = augur_test_run (node, src, 5, NULL);
 
     g_assert_true (augur_image_equal (src, out));
   }
@@ -1162,13 +1068,14 @@ test_grid_shuffle (void)
     for (int seed = 0; seed < 30; seed++)
       {
         int w = cases[i][0], h = cases[i][1], cols = cases[i][2], rows = cases[i][3];
-        g_autoptr(AugurNode) node = leaf ("RandomGridShuffle");
-        g_autoptr(AugurImage) src = random_image (w, h, channel_counts[seed % 3], 100 + seed);
+        g_autoptr(AugurNode) node = augur_test_leaf ("RandomGridShuffle");
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, channel_counts[seed % 3],
+                                                             100 + seed);
         g_autoptr(AugurImage) out = NULL;
         int layouts = 0;
 
         set_pair (node, "grid", rows, cols);
-        out = run (node, src, seed, NULL);
+        out = augur_test_run (node, src, seed, NULL);
         g_assert_cmpint (out->width, ==, w);
         g_assert_cmpint (out->height, ==, h);
         moved += !augur_image_equal (src, out);
@@ -1192,14 +1099,14 @@ test_grid_shuffle (void)
 static void
 test_grid_shuffle_identity (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomGridShuffle");
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomGridShuffle");
 
   set_pair (node, "grid", 1, 1);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     for (int seed = 0; seed < 10; seed++)
       {
-        g_autoptr(AugurImage) src = random_image (13, 8, channel_counts[k], seed);
-        g_autoptr(AugurImage) out = run (node, src, seed, NULL);
+        g_autoptr(AugurImage) src = augur_test_random_image (13, 8, channel_counts[k], seed);
+        g_autoptr(AugurImage) out = augur_test_run (node, src, seed, NULL);
 
         g_assert_true (augur_image_equal (src, out));
       }
@@ -1282,7 +1189,7 @@ setup_fixed_crop_pad (AugurNode *node)
 {
   set_num (node, "height", 60);
   set_num (node, "width", 80);
-  param (node, "pad_if_needed")->v[0] = 1;
+  augur_test_param (node, "pad_if_needed")->v[0] = 1;
   set_nick (node, "pad_position", "random");
 }
 
@@ -1302,7 +1209,7 @@ setup_crop_box_pad (AugurNode *node)
   set_num (node, "y_min", 3);
   set_num (node, "x_max", 75);
   set_num (node, "y_max", 50);
-  param (node, "pad_if_needed")->v[0] = 1;
+  augur_test_param (node, "pad_if_needed")->v[0] = 1;
   set_nick (node, "pad_position", "random");
 }
 
@@ -1324,7 +1231,7 @@ static void
 setup_crop_and_pad_percent (AugurNode *node)
 {
   set_pair (node, "percent", -0.2, 0.3);
-  param (node, "keep_size")->v[0] = 0;
+  augur_test_param (node, "keep_size")->v[0] = 0;
 }
 
 static void
@@ -1374,35 +1281,28 @@ static void
 test_map_point (gconstpointer data)
 {
   const CropCase *cc = data;
-  g_autoptr(AugurNode) node = leaf (cc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (cc->transform);
   int checked = 0;
 
   cc->setup (node);
   for (int i = 0; i < 40; i++)
     {
       int nc = channel_counts[i % 3];
-      g_autoptr(AugurImage) src = flat_image (64, 48, nc, 0);
+      g_autoptr(AugurImage) src = NULL;
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurImage) out = NULL;
       AugurShape in = { 64, 48, nc };
       AugurRng rng;
-      double px, py, sum = 0, mx = 0, my = 0;
+      double px, py, mx = 0, my = 0;
       gboolean whole = TRUE;
       int dx, dy;
 
       augur_rng_init (&rng, 9000 + i);
       dx = (int) augur_rng_int (&rng, 16, 47);
       dy = (int) augur_rng_int (&rng, 12, 35);
-      for (int y = dy - 1; y <= dy + 1; y++)
-        for (int x = dx - 1; x <= dx + 1; x++)
-          for (int c = 0; c < MIN (nc, 3); c++)
-            augur_image_row (src, y)[x * nc + c] = 255;
-      if (nc == 4)
-        for (int y = 0; y < 48; y++)
-          for (int x = 0; x < 64; x++)
-            augur_image_row (src, y)[x * nc + 3] = 255;
+      src = augur_test_dot_image (64, 48, nc, dx, dy);
 
-      out = run (node, src, 100 + i, &replay);
+      out = augur_test_run (node, src, 100 + i, &replay);
 
       px = dx + 0.5, py = dy + 0.5;
       if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
@@ -1422,18 +1322,9 @@ test_map_point (gconstpointer data)
       if (!whole)
         continue;
 
-      for (int y = 0; y < out->height; y++)
-        for (int x = 0; x < out->width; x++)
-          {
-            double v = pixel (out, x, y, 0);
-
-            sum += v;
-            mx += v * (x + 0.5);
-            my += v * (y + 0.5);
-          }
-      g_assert_cmpfloat (sum, >, 0);
-      g_assert_cmpfloat (fabs (mx / sum - px), <=, 1.0);
-      g_assert_cmpfloat (fabs (my / sum - py), <=, 1.0);
+      g_assert_cmpfloat (augur_test_centroid (out, &mx, &my), >, 0);
+      g_assert_cmpfloat (fabs (mx - px), <=, 1.0);
+      g_assert_cmpfloat (fabs (my - py), <=, 1.0);
       checked++;
     }
   g_test_message ("%d dots followed", checked);
@@ -1449,24 +1340,25 @@ test_tiny_images (gconstpointer data)
 {
   static const int sizes[][2] = { { 1, 1 }, { 1, 7 }, { 7, 1 }, { 2, 1 }, { 1, 2 } };
   const CropCase *cc = data;
-  g_autoptr(AugurNode) node = leaf (cc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (cc->transform);
 
   cc->setup (node);
   if (augur_transform_param_index (node->info, "fill") >= 0)
-    set_fill (node, 90);
+    augur_test_set_fill (node, 90);
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       for (int seed = 0; seed < 6; seed++)
         {
-          g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 90);
-          g_autoptr(AugurImage) out = run (node, src, seed, NULL);
+          g_autoptr(AugurImage) src = augur_test_flat_image (sizes[s][0], sizes[s][1],
+                                                             channel_counts[k], 90);
+          g_autoptr(AugurImage) out = augur_test_run (node, src, seed, NULL);
 
           g_assert_cmpint (out->width, >=, 1);
           g_assert_cmpint (out->height, >=, 1);
           for (int y = 0; y < out->height; y++)
             for (int x = 0; x < out->width; x++)
               for (int c = 0; c < MIN (out->channels, 3); c++)
-                g_assert_cmpint (pixel (out, x, y, c), ==, 90);
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, 90);
         }
 }
 
@@ -1571,14 +1463,14 @@ static void
 test_whole_image_identity (gconstpointer data)
 {
   const CropCase *cc = data;
-  g_autoptr(AugurNode) node = leaf (cc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (cc->transform);
 
   cc->setup (node);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     for (int seed = 0; seed < 10; seed++)
       {
-        g_autoptr(AugurImage) src = random_image (21, 13, channel_counts[k], 200 + seed);
-        g_autoptr(AugurImage) out = run (node, src, seed, NULL);
+        g_autoptr(AugurImage) src = augur_test_random_image (21, 13, channel_counts[k], 200 + seed);
+        g_autoptr(AugurImage) out = augur_test_run (node, src, seed, NULL);
 
         g_assert_true (augur_image_equal (src, out));
       }
@@ -1590,29 +1482,17 @@ static void
 test_replay_round_trip (gconstpointer data)
 {
   const CropCase *cc = data;
-  g_autoptr(AugurNode) node = leaf (cc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (cc->transform);
 
   cc->setup (node);
   for (int seed = 0; seed < 20; seed++)
     {
-      g_autoptr(AugurImage) src = random_image (37, 29, channel_counts[seed % 3], 300 + seed);
+      g_autoptr(AugurImage) src = augur_test_random_image (37, 29, channel_counts[seed % 3],
+                                                           300 + seed);
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurReplay) back = NULL;
-      g_autoptr(AugurImage) first = run (node, src, seed, &replay);
+      g_autoptr(AugurImage) first = augur_test_run (node, src, seed, &replay);
+      g_autoptr(AugurReplay) back = augur_test_replay_round_trip (node, replay, FALSE);
       g_autoptr(AugurImage) again = NULL;
-      g_autoptr(JsonNode) json = augur_replay_to_json (replay, node);
-      g_autofree char *text = augur_json_to_string (json, FALSE);
-      g_autoptr(JsonNode) parsed = json_from_string (text, NULL);
-      g_autoptr(JsonNode) json_again = NULL;
-      g_autofree char *text_again = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_nonnull (parsed);
-      back = augur_replay_from_json (parsed, node, &error);
-      g_assert_no_error (error);
-      json_again = augur_replay_to_json (back, node);
-      text_again = augur_json_to_string (json_again, FALSE);
-      g_assert_cmpstr (text, ==, text_again);
 
       again = augur_node_apply (node, src, back);
       g_assert_true (augur_image_equal (first, again));
@@ -1625,14 +1505,14 @@ static void
 test_replay_limits (gconstpointer data)
 {
   const CropCase *cc = data;
-  g_autoptr(AugurNode) node = leaf (cc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (cc->transform);
   const AugurTransformInfo *info = node->info;
 
   cc->setup (node);
   for (int end = 0; end < 3; end++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
-        g_autoptr(AugurImage) src = random_image (9, 6, channel_counts[k], 400 + end);
+        g_autoptr(AugurImage) src = augur_test_random_image (9, 6, channel_counts[k], 400 + end);
         g_autoptr(AugurImage) out = NULL;
         const char *names[AUGUR_DRAWN_MAX];
         double values[AUGUR_DRAWN_MAX];
@@ -1657,14 +1537,14 @@ static void
 test_letterbox_pipeline (void)
 {
   g_autoptr(AugurNode) pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
-  AugurNode *longest = leaf ("LongestMaxSize");
-  AugurNode *pad = leaf ("PadIfNeeded");
-  AugurNode *crop = leaf ("RandomCrop");
+  AugurNode *longest = augur_test_leaf ("LongestMaxSize");
+  AugurNode *pad = augur_test_leaf ("PadIfNeeded");
+  AugurNode *crop = augur_test_leaf ("RandomCrop");
 
   set_num (longest, "max_size", 64);
   set_num (pad, "min_height", 64);
   set_num (pad, "min_width", 64);
-  set_fill (pad, 0);
+  augur_test_set_fill (pad, 0);
   set_num (crop, "height", 48);
   set_num (crop, "width", 48);
   pipeline->p = 1.0;
@@ -1674,21 +1554,21 @@ test_letterbox_pipeline (void)
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
       int nc = channel_counts[k];
-      g_autoptr(AugurImage) src = flat_image (200, 100, nc, 180);
-      g_autoptr(AugurImage) out = run (pipeline, src, 1, NULL);
+      g_autoptr(AugurImage) src = augur_test_flat_image (200, 100, nc, 180);
+      g_autoptr(AugurImage) out = augur_test_run (pipeline, src, 1, NULL);
 
       /* 200 x 100 -> 64 x 32, then 16 rows of padding above and below */
       g_assert_cmpint (out->width, ==, 64);
       g_assert_cmpint (out->height, ==, 64);
       for (int y = 0; y < 64; y++)
-        g_assert_cmpint (pixel (out, 31, y, 0), ==, y >= 16 && y < 48 ? 180 : 0);
+        g_assert_cmpint (augur_test_pixel (out, 31, y, 0), ==, y >= 16 && y < 48 ? 180 : 0);
     }
 
   augur_node_append (pipeline, crop);
   for (int seed = 0; seed < 20; seed++)
     {
-      g_autoptr(AugurImage) src = random_image (90, 130, 3, seed);
-      g_autoptr(AugurImage) out = run (pipeline, src, seed, NULL);
+      g_autoptr(AugurImage) src = augur_test_random_image (90, 130, 3, seed);
+      g_autoptr(AugurImage) out = augur_test_run (pipeline, src, seed, NULL);
 
       g_assert_cmpint (out->width, ==, 48);
       g_assert_cmpint (out->height, ==, 48);

@@ -12,41 +12,11 @@
 #include "augur-rng.h"
 #include "augur-transform.h"
 
+#include "augur-test-util.h"
+
 static const int channel_counts[] = { 1, 3, 4 };
 
 /* Helpers ------------------------------------------------------------------ */
-
-static AugurImage *
-random_image (int     width,
-              int     height,
-              int     channels,
-              guint64 seed)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *row = augur_image_row (image, y);
-
-      for (int i = 0; i < width * channels; i++)
-        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
-    }
-  return image;
-}
-
-static AugurImage *
-flat_image (int    width,
-            int    height,
-            int    channels,
-            guint8 value)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-
-  memset (image->data, value, (gsize) image->stride * height);
-  return image;
-}
 
 /* Smooth stripes in both directions: a displacement shows as a difference
  * about proportional to its size. */
@@ -63,15 +33,6 @@ wave_image (int width,
         augur_image_row (image, y)[x * channels + c] =
           (guint8) (128 + 60 * sin (x / 3.0 + c) + 60 * cos (y / 4.0));
   return image;
-}
-
-static int
-pixel (const AugurImage *image,
-       int               x,
-       int               y,
-       int               c)
-{
-  return augur_image_row (image, y)[x * image->channels + c];
 }
 
 static int
@@ -103,55 +64,12 @@ mean_difference (const AugurImage *a,
   return sum / ((double) a->width * a->height * a->channels);
 }
 
-/* A transform leaf that always applies. */
-static AugurNode *
-leaf (const char *name)
-{
-  const AugurTransformInfo *info = augur_transform_lookup (name);
-  AugurNode *node;
-
-  g_assert_nonnull (info);
-  node = augur_node_new_transform (info);
-  node->p = 1.0;
-  return node;
-}
-
-static AugurValue *
-param (AugurNode  *node,
-       const char *name)
-{
-  int i = augur_transform_param_index (node->info, name);
-
-  g_assert_cmpint (i, >=, 0);
-  return &node->params[i];
-}
-
-static void
-set_range (AugurNode  *node,
-           const char *name,
-           double      lo,
-           double      hi)
-{
-  AugurValue *v = param (node, name);
-
-  v->is_null = FALSE;
-  v->v[0] = lo, v->v[1] = hi;
-}
-
 static void
 set_number (AugurNode  *node,
             const char *name,
             double      value)
 {
-  param (node, name)->v[0] = value;
-}
-
-static void
-set_bool (AugurNode  *node,
-          const char *name,
-          gboolean    value)
-{
-  param (node, name)->v[0] = value ? 1 : 0;
+  augur_test_param (node, name)->v[0] = value;
 }
 
 static void
@@ -159,39 +77,10 @@ set_nick (AugurNode  *node,
           const char *name,
           int         nick)
 {
-  AugurValue *v = param (node, name);
+  AugurValue *v = augur_test_param (node, name);
 
   v->is_null = FALSE;
   v->nick = (gint8) nick;
-}
-
-/* Runs @node through the pipeline's sample + apply path and checks that the
- * declared output shape is the shape produced. */
-static AugurImage *
-run (const AugurNode   *node,
-     const AugurImage  *src,
-     guint64            seed,
-     AugurReplay      **replay_out)
-{
-  AugurShape in = { src->width, src->height, src->channels }, predicted;
-  g_autoptr(AugurReplay) replay = NULL;
-  AugurImage *out;
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample (node, &in, &rng);
-  g_assert_true (replay->applied);
-  out = augur_node_apply (node, src, replay);
-  g_assert_nonnull (out);
-
-  augur_node_output_shape (node, replay, &in, &predicted);
-  g_assert_cmpint (out->width, ==, predicted.width);
-  g_assert_cmpint (out->height, ==, predicted.height);
-  g_assert_cmpint (out->channels, ==, src->channels);
-
-  if (replay_out)
-    *replay_out = g_steal_pointer (&replay);
-  return out;
 }
 
 /* The table of cases ------------------------------------------------------- */
@@ -211,7 +100,7 @@ typedef struct
 static void
 perspective_zero (AugurNode *node)
 {
-  set_range (node, "scale", 0, 0);
+  augur_test_set_range (node, "scale", 0, 0);
 }
 
 static void
@@ -220,13 +109,13 @@ perspective_strength (AugurNode *node,
 {
   static const double s[] = { 0.02, 0.06, 0.15 };
 
-  set_range (node, "scale", s[level], s[level]);
+  augur_test_set_range (node, "scale", s[level], s[level]);
 }
 
 static void
 optical_zero (AugurNode *node)
 {
-  set_range (node, "distort_limit", 0, 0);
+  augur_test_set_range (node, "distort_limit", 0, 0);
 }
 
 static void
@@ -235,7 +124,7 @@ optical_strength (AugurNode *node,
 {
   static const double k[] = { 0.05, 0.2, 0.6 };
 
-  set_range (node, "distort_limit", -k[level], k[level]);
+  augur_test_set_range (node, "distort_limit", -k[level], k[level]);
 }
 
 static void
@@ -249,7 +138,7 @@ fisheye_strength (AugurNode *node,
 static void
 grid_zero (AugurNode *node)
 {
-  set_range (node, "distort_limit", 0, 0);
+  augur_test_set_range (node, "distort_limit", 0, 0);
 }
 
 static void
@@ -258,7 +147,7 @@ grid_strength (AugurNode *node,
 {
   static const double d[] = { 0.1, 0.3, 0.7 };
 
-  set_range (node, "distort_limit", -d[level], d[level]);
+  augur_test_set_range (node, "distort_limit", -d[level], d[level]);
 }
 
 static void
@@ -266,7 +155,7 @@ grid_strength_free (AugurNode *node,
                     int        level)
 {
   grid_strength (node, level);
-  set_bool (node, "normalized", FALSE);
+  augur_test_set_bool (node, "normalized", FALSE);
 }
 
 static void
@@ -293,7 +182,7 @@ elastic_strength_coarse (AugurNode *node,
 
   set_number (node, "alpha", alpha[level]);
   set_number (node, "sigma", 14);
-  set_bool (node, "same_dxdy", TRUE);
+  augur_test_set_bool (node, "same_dxdy", TRUE);
   set_nick (node, "noise_distribution", 1);
 }
 
@@ -304,13 +193,13 @@ elastic_strength_approximate (AugurNode *node,
   static const double alpha[] = { 3, 12, 40 };
 
   set_number (node, "alpha", alpha[level]);
-  set_bool (node, "approximate", TRUE);
+  augur_test_set_bool (node, "approximate", TRUE);
 }
 
 static void
 pwa_zero (AugurNode *node)
 {
-  set_range (node, "scale", 0, 0);
+  augur_test_set_range (node, "scale", 0, 0);
 }
 
 static void
@@ -319,7 +208,7 @@ pwa_strength (AugurNode *node,
 {
   static const double sc[] = { 0.01, 0.03, 0.08 };
 
-  set_range (node, "scale", sc[level], sc[level]);
+  augur_test_set_range (node, "scale", sc[level], sc[level]);
 }
 
 static void
@@ -328,16 +217,16 @@ pwa_strength_absolute (AugurNode *node,
 {
   static const double px[] = { 0.5, 1.5, 4 };
 
-  set_range (node, "scale", px[level], px[level]);
-  set_range (node, "nb_rows", 3, 6);
-  set_range (node, "nb_cols", 5, 8);
-  set_bool (node, "absolute_scale", TRUE);
+  augur_test_set_range (node, "scale", px[level], px[level]);
+  augur_test_set_range (node, "nb_rows", 3, 6);
+  augur_test_set_range (node, "nb_cols", 5, 8);
+  augur_test_set_bool (node, "absolute_scale", TRUE);
 }
 
 static void
 tps_zero (AugurNode *node)
 {
-  set_range (node, "scale_range", 0, 0);
+  augur_test_set_range (node, "scale_range", 0, 0);
 }
 
 static void
@@ -346,7 +235,7 @@ tps_strength (AugurNode *node,
 {
   static const double sc[] = { 0.1, 0.3, 0.8 };
 
-  set_range (node, "scale_range", sc[level], sc[level]);
+  augur_test_set_range (node, "scale_range", sc[level], sc[level]);
 }
 
 static void
@@ -378,12 +267,12 @@ static void
 test_zero_is_identity (gconstpointer data)
 {
   const DistortCase *dc = data;
-  g_autoptr(AugurNode) node = leaf (dc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (dc->transform);
 
   dc->setup_zero (node);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (23, 17, channel_counts[k], 100 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (23, 17, channel_counts[k], 100 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
@@ -392,7 +281,7 @@ test_zero_is_identity (gconstpointer data)
 
             set_nick (node, "interpolation", interp);
             set_nick (node, "border_mode", border);
-            out = run (node, src, 7 + interp, NULL);
+            out = augur_test_run (node, src, 7 + interp, NULL);
             g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
           }
     }
@@ -400,11 +289,11 @@ test_zero_is_identity (gconstpointer data)
   /* an image large enough to be warped in strips of rows */
   for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LINEAR; interp++)
     {
-      g_autoptr(AugurImage) src = random_image (700, 420, 3, 99);
+      g_autoptr(AugurImage) src = augur_test_random_image (700, 420, 3, 99);
       g_autoptr(AugurImage) out = NULL;
 
       set_nick (node, "interpolation", interp);
-      out = run (node, src, 3, NULL);
+      out = augur_test_run (node, src, 3, NULL);
       g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
     }
 }
@@ -420,7 +309,7 @@ test_strength_grows (gconstpointer data)
 
   for (int level = 0; level < 3; level++)
     {
-      g_autoptr(AugurNode) node = leaf (dc->transform);
+      g_autoptr(AugurNode) node = augur_test_leaf (dc->transform);
       double sum = 0;
       const int draws = 8;
 
@@ -428,7 +317,7 @@ test_strength_grows (gconstpointer data)
       set_nick (node, "border_mode", AUGUR_BORDER_REFLECT_101);
       for (int i = 0; i < draws; i++)
         {
-          g_autoptr(AugurImage) out = run (node, src, 300 + i, NULL);
+          g_autoptr(AugurImage) out = augur_test_run (node, src, 300 + i, NULL);
 
           if (out->width == src->width && out->height == src->height)
             sum += mean_difference (src, out);
@@ -447,34 +336,19 @@ static void
 test_replay_round_trip (gconstpointer data)
 {
   const DistortCase *dc = data;
-  g_autoptr(AugurNode) node = leaf (dc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (dc->transform);
 
   dc->setup_strength (node, 1);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (30, 20, channel_counts[k], 800 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (30, 20, channel_counts[k], 800 + k);
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurReplay) back = NULL;
       g_autoptr(AugurImage) first = NULL;
       g_autoptr(AugurImage) again = NULL;
-      g_autoptr(JsonNode) json = NULL;
-      g_autoptr(JsonNode) parsed = NULL;
-      g_autoptr(JsonNode) json_again = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *text = NULL;
-      g_autofree char *text_again = NULL;
 
-      first = run (node, src, 77 + k, &replay);
-      json = augur_replay_to_json (replay, node);
-      text = augur_json_to_string (json, TRUE);
-      parsed = json_from_string (text, &error);
-      g_assert_no_error (error);
-      back = augur_replay_from_json (parsed, node, &error);
-      g_assert_no_error (error);
-      json_again = augur_replay_to_json (back, node);
-      text_again = augur_json_to_string (json_again, TRUE);
-      g_assert_cmpstr (text, ==, text_again);
-
+      first = augur_test_run (node, src, 77 + k, &replay);
+      back = augur_test_replay_round_trip (node, replay, TRUE);
       again = augur_node_apply (node, src, back);
       g_assert_true (augur_image_equal (first, again));
     }
@@ -487,7 +361,7 @@ test_tiny_images (gconstpointer data)
 {
   static const int sizes[][2] = { { 1, 1 }, { 1, 7 }, { 7, 1 }, { 2, 1 }, { 1, 2 } };
   const DistortCase *dc = data;
-  g_autoptr(AugurNode) node = leaf (dc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (dc->transform);
 
   dc->setup_strength (node, 2);
   set_nick (node, "border_mode", AUGUR_BORDER_REPLICATE);
@@ -495,17 +369,18 @@ test_tiny_images (gconstpointer data)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         {
-          g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 90);
+          g_autoptr(AugurImage) src = augur_test_flat_image (sizes[s][0], sizes[s][1],
+                                                             channel_counts[k], 90);
           g_autoptr(AugurImage) out = NULL;
 
           set_nick (node, "interpolation", interp);
-          out = run (node, src, 40 + s + interp, NULL);
+          out = augur_test_run (node, src, 40 + s + interp, NULL);
           g_assert_cmpint (out->width, >=, 1);
           g_assert_cmpint (out->height, >=, 1);
           for (int y = 0; y < out->height; y++)
             for (int x = 0; x < out->width; x++)
               for (int c = 0; c < out->channels; c++)
-                g_assert_cmpint (pixel (out, x, y, c), ==, 90);
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, 90);
         }
 }
 
@@ -515,8 +390,8 @@ static void
 test_channels_move_together (gconstpointer data)
 {
   const DistortCase *dc = data;
-  g_autoptr(AugurNode) node = leaf (dc->transform);
-  g_autoptr(AugurImage) gray = random_image (32, 24, 1, 55);
+  g_autoptr(AugurNode) node = augur_test_leaf (dc->transform);
+  g_autoptr(AugurImage) gray = augur_test_random_image (32, 24, 1, 55);
 
   dc->setup_strength (node, 2);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
@@ -532,12 +407,13 @@ test_channels_move_together (gconstpointer data)
             augur_image_row (src, y)[x * nc + c] = augur_image_row (gray, y)[x];
 
       set_nick (node, "border_mode", AUGUR_BORDER_REFLECT);
-      out = run (node, src, 9, NULL);
-      out_gray = run (node, gray, 9, NULL);
+      out = augur_test_run (node, src, 9, NULL);
+      out_gray = augur_test_run (node, gray, 9, NULL);
       for (int y = 0; y < out->height; y++)
         for (int x = 0; x < out->width; x++)
           for (int c = 0; c < nc; c++)
-            g_assert_cmpint (pixel (out, x, y, c), ==, pixel (out_gray, x, y, 0));
+            g_assert_cmpint (augur_test_pixel (out, x, y, c), ==,
+                             augur_test_pixel (out_gray, x, y, 0));
     }
 }
 
@@ -553,56 +429,56 @@ typedef struct
 static void
 perspective_map_keep (AugurNode *node)
 {
-  set_range (node, "scale", 0.05, 0.12);
+  augur_test_set_range (node, "scale", 0.05, 0.12);
 }
 
 static void
 perspective_map_own_size (AugurNode *node)
 {
-  set_range (node, "scale", 0.05, 0.12);
-  set_bool (node, "keep_size", FALSE);
+  augur_test_set_range (node, "scale", 0.05, 0.12);
+  augur_test_set_bool (node, "keep_size", FALSE);
 }
 
 static void
 perspective_map_fit (AugurNode *node)
 {
-  set_range (node, "scale", 0.05, 0.12);
-  set_bool (node, "fit_output", TRUE);
-  set_bool (node, "keep_size", FALSE);
+  augur_test_set_range (node, "scale", 0.05, 0.12);
+  augur_test_set_bool (node, "fit_output", TRUE);
+  augur_test_set_bool (node, "keep_size", FALSE);
 }
 
 static void
 perspective_map_fit_keep (AugurNode *node)
 {
-  set_range (node, "scale", 0.05, 0.12);
-  set_bool (node, "fit_output", TRUE);
+  augur_test_set_range (node, "scale", 0.05, 0.12);
+  augur_test_set_bool (node, "fit_output", TRUE);
 }
 
 static void
 optical_map_camera (AugurNode *node)
 {
-  set_range (node, "distort_limit", -0.4, 0.4);
+  augur_test_set_range (node, "distort_limit", -0.4, 0.4);
 }
 
 static void
 optical_map_fisheye (AugurNode *node)
 {
-  set_range (node, "distort_limit", -0.3, 0.3);
+  augur_test_set_range (node, "distort_limit", -0.3, 0.3);
   set_nick (node, "mode", 1);
 }
 
 static void
 grid_map_setup (AugurNode *node)
 {
-  set_range (node, "distort_limit", -0.5, 0.5);
+  augur_test_set_range (node, "distort_limit", -0.5, 0.5);
 }
 
 static void
 grid_map_free (AugurNode *node)
 {
-  set_range (node, "distort_limit", -0.3, 0.5);
-  set_bool (node, "normalized", FALSE);
-  param (node, "num_steps")->v[0] = 7;
+  augur_test_set_range (node, "distort_limit", -0.3, 0.5);
+  augur_test_set_bool (node, "normalized", FALSE);
+  augur_test_param (node, "num_steps")->v[0] = 7;
 }
 
 static void
@@ -617,35 +493,35 @@ elastic_map_coarse (AugurNode *node)
 {
   set_number (node, "alpha", 150);
   set_number (node, "sigma", 20);
-  set_bool (node, "same_dxdy", TRUE);
+  augur_test_set_bool (node, "same_dxdy", TRUE);
 }
 
 static void
 elastic_map_approximate (AugurNode *node)
 {
   set_number (node, "alpha", 15);
-  set_bool (node, "approximate", TRUE);
+  augur_test_set_bool (node, "approximate", TRUE);
   set_nick (node, "noise_distribution", 1);
 }
 
 static void
 pwa_map_setup (AugurNode *node)
 {
-  set_range (node, "scale", 0.02, 0.05);
-  set_range (node, "nb_rows", 3, 6);
-  set_range (node, "nb_cols", 3, 6);
+  augur_test_set_range (node, "scale", 0.02, 0.05);
+  augur_test_set_range (node, "nb_rows", 3, 6);
+  augur_test_set_range (node, "nb_cols", 3, 6);
 }
 
 static void
 tps_map_setup (AugurNode *node)
 {
-  set_range (node, "scale_range", 0.3, 0.6);
+  augur_test_set_range (node, "scale_range", 0.3, 0.6);
 }
 
 static void
 tps_map_many (AugurNode *node)
 {
-  set_range (node, "scale_range", 0.2, 0.3);
+  augur_test_set_range (node, "scale_range", 0.2, 0.3);
   set_number (node, "num_control_points", 7);
 }
 
@@ -672,34 +548,27 @@ static void
 test_map_point (gconstpointer data)
 {
   const MapCase *mc = data;
-  g_autoptr(AugurNode) node = leaf (mc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (mc->transform);
   int checked = 0;
 
   mc->setup (node);
   for (int i = 0; i < 40; i++)
     {
       int nc = channel_counts[i % 3];
-      g_autoptr(AugurImage) src = flat_image (64, 48, nc, 0);
+      g_autoptr(AugurImage) src = NULL;
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurImage) out = NULL;
       AugurShape in = { 64, 48, nc };
       AugurRng rng;
-      double px, py, sum = 0, mx = 0, my = 0;
+      double px, py, mx = 0, my = 0;
       int dx, dy;
 
       augur_rng_init (&rng, 9000 + i);
       dx = (int) augur_rng_int (&rng, 12, 51);
       dy = (int) augur_rng_int (&rng, 10, 37);
-      for (int y = dy - 1; y <= dy + 1; y++)
-        for (int x = dx - 1; x <= dx + 1; x++)
-          for (int c = 0; c < MIN (nc, 3); c++)
-            augur_image_row (src, y)[x * nc + c] = 255;
-      if (nc == 4)
-        for (int y = 0; y < 48; y++)
-          for (int x = 0; x < 64; x++)
-            augur_image_row (src, y)[x * nc + 3] = 255;
+      src = augur_test_dot_image (64, 48, nc, dx, dy);
 
-      out = run (node, src, 100 + i, &replay);
+      out = augur_test_run (node, src, 100 + i, &replay);
 
       px = dx + 0.5, py = dy + 0.5;
       if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
@@ -707,18 +576,9 @@ test_map_point (gconstpointer data)
       if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
         continue;
 
-      for (int y = 0; y < out->height; y++)
-        for (int x = 0; x < out->width; x++)
-          {
-            double v = pixel (out, x, y, 0);
-
-            sum += v;
-            mx += v * (x + 0.5);
-            my += v * (y + 0.5);
-          }
-      g_assert_cmpfloat (sum, >, 0);
-      g_assert_cmpfloat (fabs (mx / sum - px), <=, 1.0);
-      g_assert_cmpfloat (fabs (my / sum - py), <=, 1.0);
+      g_assert_cmpfloat (augur_test_centroid (out, &mx, &my), >, 0);
+      g_assert_cmpfloat (fabs (mx - px), <=, 1.0);
+      g_assert_cmpfloat (fabs (my - py), <=, 1.0);
       checked++;
     }
   g_test_message ("%d dots followed", checked);
@@ -754,15 +614,15 @@ perspective_quad (const AugurReplay *replay,
 static void
 test_perspective_own_size (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Perspective");
-  g_autoptr(AugurImage) src = flat_image (80, 60, 3, 200);
+  g_autoptr(AugurNode) node = augur_test_leaf ("Perspective");
+  g_autoptr(AugurImage) src = augur_test_flat_image (80, 60, 3, 200);
 
-  set_range (node, "scale", 0.1, 0.1);
-  set_bool (node, "keep_size", FALSE);
+  augur_test_set_range (node, "scale", 0.1, 0.1);
+  augur_test_set_bool (node, "keep_size", FALSE);
   for (int i = 0; i < 20; i++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, 500 + i, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, 500 + i, &replay);
       AugurShape in = { 80, 60, 3 };
       double q[8], top, bottom, left, right;
 
@@ -779,7 +639,7 @@ test_perspective_own_size (void)
       /* the quadrilateral fills the output: no border shows */
       for (int y = 1; y < out->height - 1; y++)
         for (int x = 1; x < out->width - 1; x++)
-          g_assert_cmpint (pixel (out, x, y, 0), ==, 200);
+          g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, 200);
 
       /* its corners go to the output's corners */
       for (int c = 0; c < 4; c++)
@@ -800,14 +660,14 @@ test_perspective_own_size (void)
 static void
 test_perspective_keep_size (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Perspective");
-  g_autoptr(AugurImage) src = flat_image (80, 60, 1, 200);
+  g_autoptr(AugurNode) node = augur_test_leaf ("Perspective");
+  g_autoptr(AugurImage) src = augur_test_flat_image (80, 60, 1, 200);
 
-  set_range (node, "scale", 0.08, 0.08);
+  augur_test_set_range (node, "scale", 0.08, 0.08);
   for (int i = 0; i < 20; i++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, 600 + i, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, 600 + i, &replay);
       AugurShape in = { 80, 60, 1 };
       double q[8], x, y;
 
@@ -820,7 +680,7 @@ test_perspective_keep_size (void)
       g_assert_cmpfloat (fabs (y - 60), <, 1e-6);
       for (int yy = 1; yy < 59; yy++)
         for (int xx = 1; xx < 79; xx++)
-          g_assert_cmpint (pixel (out, xx, yy, 0), ==, 200);
+          g_assert_cmpint (augur_test_pixel (out, xx, yy, 0), ==, 200);
     }
 }
 
@@ -830,11 +690,11 @@ test_perspective_keep_size (void)
 static void
 test_perspective_fit_output (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Perspective");
-  g_autoptr(AugurImage) src = flat_image (80, 60, 3, 200);
+  g_autoptr(AugurNode) node = augur_test_leaf ("Perspective");
+  g_autoptr(AugurImage) src = augur_test_flat_image (80, 60, 3, 200);
 
-  set_range (node, "scale", 0.1, 0.1);
-  set_bool (node, "fit_output", TRUE);
+  augur_test_set_range (node, "scale", 0.1, 0.1);
+  augur_test_set_bool (node, "fit_output", TRUE);
   for (int keep = 0; keep <= 1; keep++)
     for (int i = 0; i < 20; i++)
       {
@@ -844,8 +704,8 @@ test_perspective_fit_output (void)
         double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
         int filled = 0;
 
-        set_bool (node, "keep_size", keep);
-        out = run (node, src, 700 + i, &replay);
+        augur_test_set_bool (node, "keep_size", keep);
+        out = augur_test_run (node, src, 700 + i, &replay);
         if (keep)
           {
             g_assert_cmpint (out->width, ==, 80);
@@ -872,7 +732,7 @@ test_perspective_fit_output (void)
 
         for (int y = 0; y < out->height; y++)
           for (int x = 0; x < out->width; x++)
-            filled += pixel (out, x, y, 0) == 0;
+            filled += augur_test_pixel (out, x, y, 0) == 0;
         g_assert_cmpint (filled, >, 0);
       }
 }
@@ -893,8 +753,8 @@ test_equal_moves_shift (void)
         int w = k < G_N_ELEMENTS (channel_counts) ? 60 : 600;
         int h = k < G_N_ELEMENTS (channel_counts) ? 40 : 440;
         int nc = channel_counts[k % G_N_ELEMENTS (channel_counts)];
-        g_autoptr(AugurNode) node = leaf (names[t]);
-        g_autoptr(AugurImage) src = random_image (w, h, nc, 31 + k);
+        g_autoptr(AugurNode) node = augur_test_leaf (names[t]);
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, nc, 31 + k);
         g_autoptr(GString) text = g_string_new (NULL);
         g_autoptr(JsonNode) json = NULL;
         g_autoptr(AugurReplay) replay = NULL;
@@ -928,9 +788,10 @@ test_equal_moves_shift (void)
             for (int c = 0; c < nc; c++)
               {
                 int sx = xx + w / 20, sy = yy - h / 20;
-                int expected = sx < w && sy >= 0 ? pixel (src, sx, sy, c) : (c == 3 ? 255 : 0);
+                int expected = sx < w && sy >= 0
+                               ? augur_test_pixel (src, sx, sy, c) : (c == 3 ? 255 : 0);
 
-                g_assert_cmpint (pixel (out, xx, yy, c), ==, expected);
+                g_assert_cmpint (augur_test_pixel (out, xx, yy, c), ==, expected);
               }
         g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
         g_assert_cmpfloat (fabs (x - (30.5 - w / 20)), <, 1e-3);
@@ -943,12 +804,12 @@ test_equal_moves_shift (void)
 static void
 test_pwa_grid_points (void)
 {
-  g_autoptr(AugurNode) node = leaf ("PiecewiseAffine");
+  g_autoptr(AugurNode) node = augur_test_leaf ("PiecewiseAffine");
   AugurShape in = { 90, 70, 3 };
 
-  set_range (node, "scale", 0.02, 0.03);
-  set_range (node, "nb_rows", 3, 5);
-  set_range (node, "nb_cols", 2, 6);
+  augur_test_set_range (node, "scale", 0.02, 0.03);
+  augur_test_set_range (node, "nb_rows", 3, 5);
+  augur_test_set_range (node, "nb_cols", 2, 6);
   for (int seed = 0; seed < 30; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
@@ -1001,13 +862,13 @@ test_move_spread (void)
 
   for (guint s = 0; s < G_N_ELEMENTS (setups); s++)
     {
-      g_autoptr(AugurNode) node = leaf (setups[s].name);
+      g_autoptr(AugurNode) node = augur_test_leaf (setups[s].name);
       double sx = 0, sy = 0;
       guint n = 0;
 
-      set_range (node, setups[s].param, setups[s].value, setups[s].value);
+      augur_test_set_range (node, setups[s].param, setups[s].value, setups[s].value);
       if (setups[s].absolute)
-        set_bool (node, "absolute_scale", TRUE);
+        augur_test_set_bool (node, "absolute_scale", TRUE);
       for (int seed = 0; seed < 100; seed++)
         {
           g_autoptr(AugurReplay) replay = NULL;
@@ -1034,10 +895,10 @@ test_move_spread (void)
 static void
 test_tps_control_points (void)
 {
-  g_autoptr(AugurNode) node = leaf ("ThinPlateSpline");
+  g_autoptr(AugurNode) node = augur_test_leaf ("ThinPlateSpline");
   AugurShape in = { 80, 64, 3 };
 
-  set_range (node, "scale_range", 0.3, 0.5);
+  augur_test_set_range (node, "scale_range", 0.3, 0.5);
   for (int npts = 2; npts <= 5; npts++)
     for (int seed = 0; seed < 8; seed++)
       {
@@ -1085,7 +946,7 @@ test_elastic_amplitude (void)
 
   for (guint s = 0; s < G_N_ELEMENTS (setups); s++)
     {
-      g_autoptr(AugurNode) node = leaf ("ElasticTransform");
+      g_autoptr(AugurNode) node = augur_test_leaf ("ElasticTransform");
       double sigma = setups[s].sigma, alpha = 10 * sigma, sum2 = 0, expected;
       /* well inside images several sigma wide: the mirrored edges of the
        * smoothing strengthen the field near them */
@@ -1096,7 +957,7 @@ test_elastic_amplitude (void)
       set_number (node, "alpha", alpha);
       set_number (node, "sigma", sigma);
       set_nick (node, "noise_distribution", setups[s].uniform ? 1 : 0);
-      set_bool (node, "same_dxdy", setups[s].same);
+      augur_test_set_bool (node, "same_dxdy", setups[s].same);
       expected = alpha / (2 * sqrt (G_PI) * sigma) / (setups[s].uniform ? sqrt (3) : 1);
 
       for (int seed = 0; seed < 30; seed++)
@@ -1131,7 +992,7 @@ test_elastic_amplitude (void)
 static void
 test_elastic_seed (void)
 {
-  g_autoptr(AugurNode) node = leaf ("ElasticTransform");
+  g_autoptr(AugurNode) node = augur_test_leaf ("ElasticTransform");
   g_autoptr(AugurImage) src = wave_image (40, 30, 3);
   g_autoptr(AugurImage) a = NULL;
   g_autoptr(AugurImage) b = NULL;
@@ -1139,9 +1000,9 @@ test_elastic_seed (void)
 
   set_number (node, "alpha", 60);
   set_number (node, "sigma", 5);
-  a = run (node, src, 1, NULL);
-  b = run (node, src, 1, NULL);
-  c = run (node, src, 2, NULL);
+  a = augur_test_run (node, src, 1, NULL);
+  b = augur_test_run (node, src, 1, NULL);
+  c = augur_test_run (node, src, 2, NULL);
   g_assert_true (augur_image_equal (a, b));
   g_assert_false (augur_image_equal (a, c));
 }
@@ -1181,9 +1042,9 @@ test_optical_lens (void)
 {
   static const double ks[] = { 0.3, -0.3, 0.05, -0.05 };
   static const double points[][2] = { { 50, 30 }, { 10, 5 }, { 70, 55 }, { 40.5, 30.5 }, { 20, 44 } };
-  g_autoptr(AugurNode) node = leaf ("OpticalDistortion");
+  g_autoptr(AugurNode) node = augur_test_leaf ("OpticalDistortion");
   AugurShape in = { 80, 60, 3 };
-  g_autoptr(AugurImage) src = random_image (80, 60, 3, 17);
+  g_autoptr(AugurImage) src = augur_test_random_image (80, 60, 3, 17);
 
   for (int mode = 0; mode <= 1; mode++)
     for (guint i = 0; i < G_N_ELEMENTS (ks); i++)
@@ -1192,14 +1053,15 @@ test_optical_lens (void)
         g_autoptr(AugurImage) out = NULL;
 
         set_nick (node, "mode", mode);
-        set_range (node, "distort_limit", ks[i], ks[i]);
+        augur_test_set_range (node, "distort_limit", ks[i], ks[i]);
         set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
-        out = run (node, src, 1, &replay);
+        out = augur_test_run (node, src, 1, &replay);
         g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "k"), ==, ks[i]);
 
         /* the centre pixel reads itself */
         for (int c = 0; c < 3; c++)
-          g_assert_cmpint (pixel (out, 40, 30, c), ==, pixel (src, 40, 30, c));
+          g_assert_cmpint (augur_test_pixel (out, 40, 30, c), ==,
+                           augur_test_pixel (src, 40, 30, c));
 
         for (guint p = 0; p < G_N_ELEMENTS (points); p++)
           {
@@ -1230,20 +1092,20 @@ test_optical_lens (void)
 static void
 test_grid_uniform_stretch (void)
 {
-  g_autoptr(AugurNode) node = leaf ("GridDistortion");
+  g_autoptr(AugurNode) node = augur_test_leaf ("GridDistortion");
   AugurShape in = { 50, 40, 3 };
-  g_autoptr(AugurImage) src = random_image (50, 40, 3, 23);
+  g_autoptr(AugurImage) src = augur_test_random_image (50, 40, 3, 23);
 
   set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
-  set_range (node, "distort_limit", 0.25, 0.25);
+  augur_test_set_range (node, "distort_limit", 0.25, 0.25);
   for (int normalized = 0; normalized <= 1; normalized++)
     {
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurImage) out = NULL;
       double x = 30, y = 20;
 
-      set_bool (node, "normalized", normalized);
-      out = run (node, src, 3, &replay);
+      augur_test_set_bool (node, "normalized", normalized);
+      out = augur_test_run (node, src, 3, &replay);
       g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
       if (normalized)
         {
@@ -1261,8 +1123,8 @@ test_grid_uniform_stretch (void)
             int sx = (int) floor ((xx + 0.5) * 1.25), sy = (int) floor ((yy + 0.5) * 1.25);
 
             for (int c = 0; c < 3; c++)
-              g_assert_cmpint (pixel (out, xx, yy, c), ==,
-                               sx < 50 && sy < 40 ? pixel (src, sx, sy, c) : 0);
+              g_assert_cmpint (augur_test_pixel (out, xx, yy, c), ==,
+                               sx < 50 && sy < 40 ? augur_test_pixel (src, sx, sy, c) : 0);
           }
     }
 }
@@ -1273,20 +1135,20 @@ test_grid_uniform_stretch (void)
 static void
 test_grid_normalized_inside (void)
 {
-  g_autoptr(AugurNode) node = leaf ("GridDistortion");
-  g_autoptr(AugurImage) src = flat_image (61, 47, 1, 200);
+  g_autoptr(AugurNode) node = augur_test_leaf ("GridDistortion");
+  g_autoptr(AugurImage) src = augur_test_flat_image (61, 47, 1, 200);
   AugurShape in = { 61, 47, 1 };
 
-  set_range (node, "distort_limit", -0.6, 0.6);
+  augur_test_set_range (node, "distort_limit", -0.6, 0.6);
   for (int i = 0; i < 20; i++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run (node, src, 900 + i, &replay);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, 900 + i, &replay);
       double x = 61, y = 47;
 
       for (int yy = 1; yy < 46; yy++)
         for (int xx = 1; xx < 60; xx++)
-          g_assert_cmpint (pixel (out, xx, yy, 0), ==, 200);
+          g_assert_cmpint (augur_test_pixel (out, xx, yy, 0), ==, 200);
       /* the far corner stays the far corner */
       node->info->map_point (node->params, &replay->drawn, &in, &x, &y);
       g_assert_cmpfloat (fabs (x - 61), <, 0.6);
@@ -1363,7 +1225,7 @@ test_replay_limits (void)
           for (int size = 0; size < 2; size++)
             {
               int w = size ? 9 : 1, h = size ? 7 : 3;
-              g_autoptr(AugurImage) src = random_image (w, h, channel_counts[k], 5);
+              g_autoptr(AugurImage) src = augur_test_random_image (w, h, channel_counts[k], 5);
               g_autoptr(AugurImage) out = augur_node_apply (node, src, replay);
               AugurShape in = { w, h, channel_counts[k] }, shape;
 

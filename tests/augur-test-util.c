@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-test"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "augur-error.h"
+#include "augur-recipe.h"
+#include "augur-rng.h"
+#include "augur-transform.h"
+
+#include "augur-test-util.h"
+
+/* Synthetic images --------------------------------------------------------- */
+
+/* Seeded uniform noise in [@lo, @hi] on every channel, alpha included, so
+ * that a transform that touched it would be seen. */
+AugurImage *
+augur_test_noise_image (int     width,
+                        int     height,
+                        int     channels,
+                        int     lo,
+                        int     hi,
+                        guint64 seed)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = augur_image_row (image, y);
+
+      for (int i = 0; i < width * channels; i++)
+        row[i] = (guint8) augur_rng_int (&rng, lo, hi);
+    }
+  return image;
+}
+
+/* Seeded noise over the whole byte range. */
+AugurImage *
+augur_test_random_image (int     width,
+                         int     height,
+                         int     channels,
+                         guint64 seed)
+{
+  return augur_test_noise_image (width, height, channels, 0, 255, seed);
+}
+
+/* Every byte @value. */
+AugurImage *
+augur_test_flat_image (int    width,
+                       int    height,
+                       int    channels,
+                       guint8 value)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    memset (augur_image_row (image, y), value, (gsize) width * channels);
+  return image;
+}
+
+/* Every pixel the colour @value (@channels values). */
+AugurImage *
+augur_test_fill_image (int        width,
+                       int        height,
+                       int        channels,
+                       const int *value)
+{
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (image, y);
+
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          d[x * channels + c] = (guint8) value[c];
+    }
+  return image;
+}
+
+/* A bright 3x3 dot centred on pixel (@dx, @dy) on black; alpha (RGBA)
+ * opaque everywhere. */
+AugurImage *
+augur_test_dot_image (int width,
+                      int height,
+                      int channels,
+                      int dx,
+                      int dy)
+{
+  AugurImage *image = augur_test_flat_image (width, height, channels, 0);
+
+  for (int y = dy - 1; y <= dy + 1; y++)
+    for (int x = dx - 1; x <= dx + 1; x++)
+      for (int c = 0; c < MIN (channels, 3); c++)
+        augur_image_row (image, y)[x * channels + c] = 255;
+  if (channels == 4)
+    for (int y = 0; y < height; y++)
+      for (int x = 0; x < width; x++)
+        augur_image_row (image, y)[x * channels + 3] = 255;
+  return image;
+}
+
+int
+augur_test_pixel (const AugurImage *image,
+                  int               x,
+                  int               y,
+                  int               c)
+{
+  return augur_image_row (image, y)[x * image->channels + c];
+}
+
+/* The centroid of channel 0's brightness, in pixel-centre coordinates, in
+ * (@cx, @cy); returns the total brightness (0: no centroid, and @cx, @cy
+ * are left alone). */
+double
+augur_test_centroid (const AugurImage *image,
+                     double           *cx,
+                     double           *cy)
+{
+  double sum = 0, mx = 0, my = 0;
+
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        double v = augur_test_pixel (image, x, y, 0);
+
+        sum += v;
+        mx += v * (x + 0.5);
+        my += v * (y + 0.5);
+      }
+  if (sum > 0)
+    {
+      *cx = mx / sum;
+      *cy = my / sum;
+    }
+  return sum;
+}
+
+/* Pipelines and parameters ------------------------------------------------- */
+
+AugurNode *
+augur_test_transform (const char *name,
+                      double      p)
+{
+  const AugurTransformInfo *info = augur_transform_lookup (name);
+  AugurNode *node;
+
+  g_assert_nonnull (info);
+  node = augur_node_new_transform (info);
+  node->p = p;
+  return node;
+}
+
+/* A transform leaf that always applies. */
+AugurNode *
+augur_test_leaf (const char *name)
+{
+  return augur_test_transform (name, 1.0);
+}
+
+/* A group of @kind with probability @p and the NULL-terminated children. */
+AugurNode *
+augur_test_group (AugurNodeKind kind,
+                  double        p,
+                  ...)
+{
+  AugurNode *node = augur_node_new_group (kind);
+  AugurNode *child;
+  va_list args;
+
+  node->p = p;
+  va_start (args, p);
+  while ((child = va_arg (args, AugurNode *)) != NULL)
+    augur_node_append (node, child);
+  va_end (args);
+  return node;
+}
+
+/* A step read from recipe JSON, which must be accepted. */
+AugurNode *
+augur_test_node_parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  AugurNode *node;
+
+  g_assert_no_error (error);
+  node = augur_node_from_json (root, "test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+/* Whether a step in valid JSON is refused as an invalid recipe. */
+gboolean
+augur_test_node_refused (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  g_autoptr(AugurNode) node = NULL;
+
+  g_assert_no_error (error);
+  node = augur_node_from_json (root, "test", &error);
+  if (node == NULL)
+    g_test_message ("refused as expected: %s", error->message);
+  return node == NULL && g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+}
+
+AugurValue *
+augur_test_param (AugurNode  *node,
+                  const char *name)
+{
+  int i = augur_transform_param_index (node->info, name);
+
+  g_assert_cmpint (i, >=, 0);
+  return &node->params[i];
+}
+
+void
+augur_test_set_range (AugurNode  *node,
+                      const char *name,
+                      double      lo,
+                      double      hi)
+{
+  AugurValue *v = augur_test_param (node, name);
+
+  v->is_null = FALSE;
+  v->v[0] = lo, v->v[1] = hi;
+}
+
+void
+augur_test_set_bool (AugurNode  *node,
+                     const char *name,
+                     gboolean    value)
+{
+  augur_test_param (node, name)->v[0] = value ? 1 : 0;
+}
+
+/* The "fill" parameter as one number for every channel. */
+void
+augur_test_set_fill (AugurNode *node,
+                     double     value)
+{
+  AugurValue *v = augur_test_param (node, "fill");
+
+  v->nick = -1;
+  v->n = 1;
+  v->v[0] = value;
+}
+
+/* Runs --------------------------------------------------------------------- */
+
+/* Samples (with @seed; the node must apply) and applies @node through the
+ * pipeline, checking that the declared output shape is the shape
+ * produced. */
+AugurImage *
+augur_test_run (const AugurNode   *node,
+                const AugurImage  *src,
+                guint64            seed,
+                AugurReplay      **replay_out)
+{
+  AugurShape in = { src->width, src->height, src->channels }, predicted;
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  replay = augur_node_sample (node, &in, &rng);
+  g_assert_true (replay->applied);
+  out = augur_node_apply (node, src, replay);
+  g_assert_nonnull (out);
+
+  augur_node_output_shape (node, replay, &in, &predicted);
+  g_assert_cmpint (out->width, ==, predicted.width);
+  g_assert_cmpint (out->height, ==, predicted.height);
+  g_assert_cmpint (out->channels, ==, src->channels);
+
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* Applies @node (forced, whatever its p) with @seed. */
+AugurImage *
+augur_test_run_forced (const AugurNode   *node,
+                       const AugurImage  *src,
+                       guint64            seed,
+                       AugurReplay      **replay_out)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  replay = augur_node_sample_forced (node, &shape, &rng);
+  g_assert_true (replay->applied);
+  out = augur_node_apply (node, src, replay);
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* Writes @replay as JSON text (@pretty or compact), reads it back and
+ * writes it again: the two texts must match byte for byte.  Returns the
+ * replay read back. */
+AugurReplay *
+augur_test_replay_round_trip (const AugurNode   *node,
+                              const AugurReplay *replay,
+                              gboolean           pretty)
+{
+  g_autoptr(JsonNode) json = augur_replay_to_json (replay, node);
+  g_autofree char *text = augur_json_to_string (json, pretty);
+  g_autoptr(JsonNode) json_again = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autofree char *text_again = NULL;
+  g_autoptr(GError) error = NULL;
+  AugurReplay *back;
+
+  parsed = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (parsed);
+  back = augur_replay_from_json (parsed, node, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  json_again = augur_replay_to_json (back, node);
+  text_again = augur_json_to_string (json_again, pretty);
+  g_assert_cmpstr (text, ==, text_again);
+  return back;
+}
+
+/* Files -------------------------------------------------------------------- */
+
+/* Removes @path and, for a folder, everything below it (links are removed,
+ * not followed). */
+void
+augur_test_rm_rf (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          augur_test_rm_rf (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}

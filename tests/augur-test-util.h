@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "augur-image.h"
+#include "augur-pipeline.h"
+
+G_BEGIN_DECLS
+
+/* Helpers the test programs share: synthetic images, transform leaves and
+ * their parameters, one-step runs with a seed, replay round trips and
+ * temporary folders.  Each asserts on misuse, so a test reads as its
+ * meaning. */
+
+/* Synthetic images */
+AugurImage  *augur_test_noise_image       (int                 width,
+                                           int                 height,
+                                           int                 channels,
+                                           int                 lo,
+                                           int                 hi,
+                                           guint64             seed);
+AugurImage  *augur_test_random_image      (int                 width,
+                                           int                 height,
+                                           int                 channels,
+                                           guint64             seed);
+AugurImage  *augur_test_flat_image        (int                 width,
+                                           int                 height,
+                                           int                 channels,
+                                           guint8              value);
+AugurImage  *augur_test_fill_image        (int                 width,
+                                           int                 height,
+                                           int                 channels,
+                                           const int          *value);
+AugurImage  *augur_test_dot_image         (int                 width,
+                                           int                 height,
+                                           int                 channels,
+                                           int                 dx,
+                                           int                 dy);
+int          augur_test_pixel             (const AugurImage   *image,
+                                           int                 x,
+                                           int                 y,
+                                           int                 c);
+double       augur_test_centroid          (const AugurImage   *image,
+                                           double             *cx,
+                                           double             *cy);
+
+/* Pipelines and parameters */
+AugurNode   *augur_test_transform         (const char         *name,
+                                           double              p);
+AugurNode   *augur_test_leaf              (const char         *name);
+AugurNode   *augur_test_group             (AugurNodeKind       kind,
+                                           double              p,
+                                           ...) G_GNUC_NULL_TERMINATED;
+AugurNode   *augur_test_node_parse        (const char         *json);
+gboolean     augur_test_node_refused      (const char         *json);
+AugurValue  *augur_test_param             (AugurNode          *node,
+                                           const char         *name);
+void         augur_test_set_range         (AugurNode          *node,
+                                           const char         *name,
+                                           double              lo,
+                                           double              hi);
+void         augur_test_set_bool          (AugurNode          *node,
+                                           const char         *name,
+                                           gboolean            value);
+void         augur_test_set_fill          (AugurNode          *node,
+                                           double              value);
+
+/* Runs */
+AugurImage  *augur_test_run               (const AugurNode    *node,
+                                           const AugurImage   *src,
+                                           guint64             seed,
+                                           AugurReplay       **replay_out);
+AugurImage  *augur_test_run_forced        (const AugurNode    *node,
+                                           const AugurImage   *src,
+                                           guint64             seed,
+                                           AugurReplay       **replay_out);
+AugurReplay *augur_test_replay_round_trip (const AugurNode    *node,
+                                           const AugurReplay  *replay,
+                                           gboolean            pretty);
+
+/* Files */
+void         augur_test_rm_rf             (const char         *path);
+
+G_END_DECLS
