@@ -184,9 +184,6 @@ def machine(args):
             ', '.join(clones)) if clones else ', no run-time SIMD dispatch')
     except (OSError, ValueError, KeyError):
         pass
-    src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    commit = run(['git', '-C', src, 'rev-parse', '--short', 'HEAD'])
-    dirty = run(['git', '-C', src, 'status', '--porcelain', '--untracked-files=no'])
     return [
         ('Date (UTC)', args.started),
         ('CPU', cpu),
@@ -194,8 +191,8 @@ def machine(args):
         ('Memory', mem),
         ('OS', '{} (kernel {})'.format(os_name, platform.release())),
         ('Load average (1, 5, 15 min) at start / end', '{} / {}'.format(args.load_start, args.load_end)),
-        ('Augur', '{}, commit {}{}'.format(run([args.cli, '--version']), commit,
-                                           ' with uncommitted changes in the tree' if dirty else '')),
+        ('Augur', '{}, commit {} (at the start of the run)'.format(
+            run([args.cli, '--version']), args.commit)),
         ('Augur build', '{}, {}'.format(buildtype, run(['cc', '--version']).splitlines()[0])),
         ('GdkPixbuf (Augur\'s codecs)', run(['pkg-config', '--modversion', 'gdk-pixbuf-2.0'])),
         ('OpenCV (cv2.__version__)', cv2.__version__),
@@ -381,6 +378,7 @@ def main():
     parser.add_argument('--build', required=True)
     parser.add_argument('--cli', required=True)
     parser.add_argument('--started', default='unknown')
+    parser.add_argument('--commit', default='unknown')
     parser.add_argument('--seconds', default='unknown')
     parser.add_argument('--load-start', default='unknown')
     parser.add_argument('--load-end', default='unknown')

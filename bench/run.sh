@@ -37,12 +37,16 @@ RECIPE=$SRC/data/recipes/default.json
 OUT=$BUILD/bench
 RESULTS=$OUT/results.jsonl
 
-for f in "$BENCH" "$CLI"; do
-  if [ ! -x "$f" ]; then
-    echo "run.sh: $f is missing: build first (ninja -C $1)" >&2
-    exit 1
-  fi
-done
+# Bring the two programs up to date with the tree, so that the commit the
+# report names is the code that ran.
+ninja -C "$BUILD" bench/augur-bench app/augur-cli >/dev/null || {
+  echo "run.sh: building augur-bench and augur-cli in $BUILD failed" >&2
+  exit 1
+}
+commit=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  commit="$commit with uncommitted changes in the tree"
+fi
 "$PY" -c 'import cv2, PIL, numpy' 2>/dev/null || {
   echo "run.sh: $PY lacks cv2, PIL or numpy (apt-get install python3-opencv python3-pil python3-numpy)" >&2
   exit 1
@@ -98,7 +102,7 @@ fi
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" "$SRC/bench/report.py" "$RESULTS" --build "$BUILD" --cli "$CLI" \
-  --started "$started" --seconds "$(($(date +%s) - t0))" \
+  --started "$started" --commit "$commit" --seconds "$(($(date +%s) - t0))" \
   --load-start "$load_start" --load-end "$load_end" \
   --settings "repeats=$REPEATS e2e_runs=$E2E_RUNS copies=$COPIES" \
   -o "$REPORT"
