@@ -286,7 +286,8 @@ augur_test_run (const AugurNode   *node,
   return out;
 }
 
-/* Applies @node (forced, whatever its p) with @seed. */
+/* Applies @node (forced, whatever its p) with @seed; the output keeps the
+ * input's size and channels. */
 AugurImage *
 augur_test_run_forced (const AugurNode   *node,
                        const AugurImage  *src,
@@ -302,6 +303,10 @@ augur_test_run_forced (const AugurNode   *node,
   replay = augur_node_sample_forced (node, &shape, &rng);
   g_assert_true (replay->applied);
   out = augur_node_apply (node, src, replay);
+  g_assert_nonnull (out);
+  g_assert_cmpint (out->width, ==, src->width);
+  g_assert_cmpint (out->height, ==, src->height);
+  g_assert_cmpint (out->channels, ==, src->channels);
   if (replay_out)
     *replay_out = g_steal_pointer (&replay);
   return out;
@@ -336,6 +341,19 @@ augur_test_replay_round_trip (const AugurNode   *node,
 }
 
 /* Files -------------------------------------------------------------------- */
+
+/* A new empty folder in the temporary directory, named after @tmpl (with
+ * its XXXXXX replaced); free it with g_free () after augur_test_rm_rf (). */
+char *
+augur_test_make_tmp (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (dir);
+  return dir;
+}
 
 /* Removes @path and, for a folder, everything below it (links are removed,
  * not followed). */

@@ -80,6 +80,7 @@ AugurReplay *augur_test_replay_round_trip (const AugurNode    *node,
                                            gboolean            pretty);
 
 /* Files */
+char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);
 
 G_END_DECLS

@@ -14,36 +14,14 @@
 #include "augur-runner.h"
 #include "augur-sheet.h"
 
+#include "augur-test-util.h"
+
 /* Tests of the augur-cli program: each spawns the built binary on images
  * synthesised into a temporary folder. */
 
 static char *cli_path;
 
 /* Helpers ----------------------------------------------------------------------------- */
-
-static void
-rm_rf (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 typedef struct
 {
@@ -54,17 +32,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("augur-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = augur_test_make_tmp ("augur-cli-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  rm_rf (fixture->dir);
+  augur_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -16,6 +16,8 @@
 #include "augur-recipe.h"
 #include "augur-step-chooser.h"
 
+#include "augur-test-util.h"
+
 /* Helpers ---------------------------------------------------------------------------- */
 
 static void
@@ -120,36 +122,6 @@ assert_pipeline (Fixture         *f,
       g_test_message ("pipeline %s, expected %s", a, e);
       g_assert_not_reached ();
     }
-}
-
-static AugurNode *
-transform (const char *name,
-           double      p)
-{
-  const AugurTransformInfo *info = augur_transform_lookup (name);
-  AugurNode *node;
-
-  g_assert_nonnull (info);
-  node = augur_node_new_transform (info);
-  node->p = p;
-  return node;
-}
-
-static AugurNode *
-group (AugurNodeKind kind,
-       double        p,
-       ...)
-{
-  AugurNode *node = augur_node_new_group (kind);
-  AugurNode *child;
-  va_list args;
-
-  node->p = p;
-  va_start (args, p);
-  while ((child = va_arg (args, AugurNode *)))
-    augur_node_append (node, child);
-  va_end (args);
-  return node;
 }
 
 static void
@@ -732,9 +704,10 @@ test_structure (Fixture       *f,
   f->n_changed = 0;
   activate (f, "editor.remove", NULL);
   g_assert_cmpuint (f->n_changed, ==, 1);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "1");
   g_clear_pointer (&expected, augur_node_free);
@@ -742,10 +715,11 @@ test_structure (Fixture       *f,
   /* Duplicate: the copy follows and is selected. */
   augur_pipeline_editor_select_path (f->editor, "0");
   activate (f, "editor.duplicate", NULL);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "1");
   g_clear_pointer (&expected, augur_node_free);
@@ -770,10 +744,11 @@ test_structure (Fixture       *f,
   gtk_widget_activate_action_variant (GTK_WIDGET (f->editor), "editor.move-up", NULL);
   g_assert_cmpuint (f->n_changed, ==, 0);
   assert_selected (f, "0");
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("RandomBrightnessContrast", 0.5),
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("HorizontalFlip", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   g_clear_pointer (&expected, augur_node_free);
   activate (f, "editor.move-down", NULL);
@@ -783,11 +758,13 @@ test_structure (Fixture       *f,
   augur_pipeline_editor_select_path (f->editor, "0");
   augur_pipeline_editor_extend_selection (f->editor, "2");
   activate (f, "editor.group", g_variant_new_string ("OneOf"));
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    group (AUGUR_NODE_ONE_OF, 1,
-                           transform ("HorizontalFlip", 0.5),
-                           transform ("HorizontalFlip", 0.5), NULL),
-                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_group (AUGUR_NODE_ONE_OF, 1,
+                                                 augur_test_transform ("HorizontalFlip", 0.5),
+                                                 augur_test_transform ("HorizontalFlip", 0.5),
+                                                 NULL),
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "0");
   g_clear_pointer (&expected, augur_node_free);
@@ -796,21 +773,24 @@ test_structure (Fixture       *f,
   augur_pipeline_editor_select_path (f->editor, "0.0");
   activate (f, "editor.move-up", NULL);
   assert_selected (f, "0");
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    group (AUGUR_NODE_ONE_OF, 1,
-                           transform ("HorizontalFlip", 0.5), NULL),
-                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_group (AUGUR_NODE_ONE_OF, 1,
+                                                 augur_test_transform ("HorizontalFlip", 0.5),
+                                                 NULL),
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   g_clear_pointer (&expected, augur_node_free);
 
   /* Ungroup puts the children back in the group's place. */
   augur_pipeline_editor_select_path (f->editor, "1");
   activate (f, "editor.ungroup", NULL);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("RandomBrightnessContrast", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "1");
   g_clear_pointer (&expected, augur_node_free);
@@ -822,21 +802,24 @@ test_structure (Fixture       *f,
   augur_pipeline_editor_select_path (f->editor, "2.0");
   augur_pipeline_editor_add_step (f->editor, "VerticalFlip");
   assert_selected (f, "2.1");
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("HorizontalFlip", 0.5),
-                    group (AUGUR_NODE_SOME_OF, 1,
-                           transform ("RandomBrightnessContrast", 0.5),
-                           transform ("VerticalFlip", 0.5), NULL), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_group (AUGUR_NODE_SOME_OF, 1,
+                                                 augur_test_transform ("RandomBrightnessContrast", 0.5),
+                                                 augur_test_transform ("VerticalFlip", 0.5),
+                                                 NULL),
+                               NULL);
   assert_pipeline (f, expected);
   g_clear_pointer (&expected, augur_node_free);
 
   /* Removing a group removes what it holds. */
   augur_pipeline_editor_select_path (f->editor, "2");
   activate (f, "editor.remove", NULL);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("HorizontalFlip", 0.5), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "1");
 
@@ -846,10 +829,12 @@ test_structure (Fixture       *f,
   assert_selected (f, "0");
   activate (f, "editor.group", g_variant_new_string ("RandomOrder"));
   g_clear_pointer (&expected, augur_node_free);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    group (AUGUR_NODE_RANDOM_ORDER, 1,
-                           transform ("HorizontalFlip", 0.5),
-                           transform ("HorizontalFlip", 0.5), NULL), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_group (AUGUR_NODE_RANDOM_ORDER, 1,
+                                                 augur_test_transform ("HorizontalFlip", 0.5),
+                                                 augur_test_transform ("HorizontalFlip", 0.5),
+                                                 NULL),
+                               NULL);
   ((AugurNode *) expected->children->pdata[0])->n = 2;
   assert_pipeline (f, expected);
   assert_selected (f, "0");
@@ -938,30 +923,35 @@ test_effective_probability (Fixture       *f,
     { "3.0.1", 0.5 * (1.0 / 3.0) * 1.0, "16.7%" }, /* n = 1 of 3 */
   };
 
-  some_of = group (AUGUR_NODE_SOME_OF, 0.8,
-                   transform ("HorizontalFlip", 0.5),
-                   transform ("VerticalFlip", 1.0),
-                   transform ("RandomBrightnessContrast", 1.0), NULL);
+  some_of = augur_test_group (AUGUR_NODE_SOME_OF, 0.8,
+                              augur_test_transform ("HorizontalFlip", 0.5),
+                              augur_test_transform ("VerticalFlip", 1.0),
+                              augur_test_transform ("RandomBrightnessContrast", 1.0),
+                              NULL);
   some_of->n = 2;
   ((AugurNode *) some_of->children->pdata[2])->enabled = FALSE;
-  with_replacement = group (AUGUR_NODE_RANDOM_ORDER, 1,
-                            transform ("HorizontalFlip", 0.5),
-                            transform ("VerticalFlip", 0.5),
-                            transform ("RandomBrightnessContrast", 1.0), NULL);
+  with_replacement = augur_test_group (AUGUR_NODE_RANDOM_ORDER, 1,
+                                       augur_test_transform ("HorizontalFlip", 0.5),
+                                       augur_test_transform ("VerticalFlip", 0.5),
+                                       augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                       NULL);
   with_replacement->n = 2;
   with_replacement->replace = TRUE;
-  pipeline = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    group (AUGUR_NODE_ONE_OF, 0.5,
-                           transform ("HorizontalFlip", 0.2),
-                           transform ("VerticalFlip", 0.6), NULL),
-                    some_of,
-                    with_replacement,
-                    group (AUGUR_NODE_SEQUENTIAL, 0.5,
-                           group (AUGUR_NODE_SOME_OF, 1,
-                                  transform ("HorizontalFlip", 1.0),
-                                  transform ("VerticalFlip", 1.0),
-                                  transform ("RandomBrightnessContrast", 1.0), NULL), NULL),
-                    NULL);
+  pipeline = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_group (AUGUR_NODE_ONE_OF, 0.5,
+                                                 augur_test_transform ("HorizontalFlip", 0.2),
+                                                 augur_test_transform ("VerticalFlip", 0.6),
+                                                 NULL),
+                               some_of,
+                               with_replacement,
+                               augur_test_group (AUGUR_NODE_SEQUENTIAL, 0.5,
+                                                 augur_test_group (AUGUR_NODE_SOME_OF, 1,
+                                                                   augur_test_transform ("HorizontalFlip", 1.0),
+                                                                   augur_test_transform ("VerticalFlip", 1.0),
+                                                                   augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                                                   NULL),
+                                                 NULL),
+                               NULL);
 
   augur_pipeline_editor_set_pipeline (f->editor, pipeline);
   g_assert_cmpuint (f->n_changed, ==, 0);
@@ -1008,10 +998,12 @@ static void
 test_set_pipeline (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(AugurNode) pipeline = group (AUGUR_NODE_SEQUENTIAL, 1,
-                                         transform ("HorizontalFlip", 0.3),
-                                         group (AUGUR_NODE_ONE_OF, 0.7,
-                                                transform ("VerticalFlip", 1), NULL), NULL);
+  g_autoptr(AugurNode) pipeline = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                                                    augur_test_transform ("HorizontalFlip", 0.3),
+                                                    augur_test_group (AUGUR_NODE_ONE_OF, 0.7,
+                                                                      augur_test_transform ("VerticalFlip", 1),
+                                                                      NULL),
+                                                    NULL);
   GtkWidget *stack = find_named (GTK_WIDGET (f->editor), "editor-stack");
 
   /* Empty: the status page with its Add Step button. */
@@ -1074,7 +1066,7 @@ test_set_pipeline_keeps_place (Fixture       *f,
   /* Another shape: the selection and expansion stay where the same kind of
    * step still is. */
   longer = augur_node_copy (before);
-  augur_node_append (longer, transform ("VerticalFlip", 0.5));
+  augur_node_append (longer, augur_test_transform ("VerticalFlip", 0.5));
   augur_pipeline_editor_set_pipeline (f->editor, longer);
   assert_pipeline (f, longer);
   assert_selected (f, "1");
@@ -1154,33 +1146,37 @@ test_drag_and_drop (Fixture       *f,
 
   /* On the upper half of a row: before it. */
   drop_on (f, "3", "0", 5);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("RandomBrightnessContrast", 0.5),
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("VerticalFlip", 0.5),
-                    group (AUGUR_NODE_ONE_OF, 1, NULL), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("VerticalFlip", 0.5),
+                               augur_test_group (AUGUR_NODE_ONE_OF, 1, NULL),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "0");
   g_clear_pointer (&expected, augur_node_free);
 
   /* On the lower half of a step: after it. */
   drop_on (f, "0", "1", 40);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("HorizontalFlip", 0.5),
-                    transform ("RandomBrightnessContrast", 0.5),
-                    transform ("VerticalFlip", 0.5),
-                    group (AUGUR_NODE_ONE_OF, 1, NULL), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("HorizontalFlip", 0.5),
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               augur_test_transform ("VerticalFlip", 0.5),
+                               augur_test_group (AUGUR_NODE_ONE_OF, 1, NULL),
+                               NULL);
   assert_pipeline (f, expected);
   g_clear_pointer (&expected, augur_node_free);
 
   /* On the lower half of a group: into it. */
   drop_on (f, "0", "3", 40);
   drop_on (f, "1", "2", 40);
-  expected = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("RandomBrightnessContrast", 0.5),
-                    group (AUGUR_NODE_ONE_OF, 1,
-                           transform ("VerticalFlip", 0.5),
-                           transform ("HorizontalFlip", 0.5), NULL), NULL);
+  expected = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               augur_test_group (AUGUR_NODE_ONE_OF, 1,
+                                                 augur_test_transform ("VerticalFlip", 0.5),
+                                                 augur_test_transform ("HorizontalFlip", 0.5),
+                                                 NULL),
+                               NULL);
   assert_pipeline (f, expected);
   assert_selected (f, "1.0");
   g_assert_cmpuint (f->n_changed, ==, 4);
@@ -1252,15 +1248,18 @@ test_show (Fixture       *f,
       return;
     }
 
-  some_of = group (AUGUR_NODE_SOME_OF, 0.8,
-                   transform ("HorizontalFlip", 0.5),
-                   transform ("VerticalFlip", 1.0), NULL);
-  pipeline = group (AUGUR_NODE_SEQUENTIAL, 1,
-                    transform ("RandomBrightnessContrast", 0.5),
-                    group (AUGUR_NODE_ONE_OF, 0.5,
-                           transform ("HorizontalFlip", 0.2),
-                           transform ("VerticalFlip", 0.6), NULL),
-                    some_of, NULL);
+  some_of = augur_test_group (AUGUR_NODE_SOME_OF, 0.8,
+                              augur_test_transform ("HorizontalFlip", 0.5),
+                              augur_test_transform ("VerticalFlip", 1.0),
+                              NULL);
+  pipeline = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                               augur_test_transform ("RandomBrightnessContrast", 0.5),
+                               augur_test_group (AUGUR_NODE_ONE_OF, 0.5,
+                                                 augur_test_transform ("HorizontalFlip", 0.2),
+                                                 augur_test_transform ("VerticalFlip", 0.6),
+                                                 NULL),
+                               some_of,
+                               NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 460,
                                g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")
                                ? atoi (g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")) : 980);

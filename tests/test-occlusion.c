@@ -8,81 +8,12 @@
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 
+#include "augur-test-util.h"
+
 /* The occlusion transforms other than CoarseDropout (tested with the pixel
  * transforms): GridDropout, PixelDropout, Erasing, XYMasking. */
 
 /* Helpers ---------------------------------------------------------------------- */
-
-static AugurNode *
-node_parse (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = json_from_string (json, &error);
-  AugurNode *node;
-
-  g_assert_no_error (error);
-  node = augur_node_from_json (root, "test", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
-static gboolean
-node_refused (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = json_from_string (json, &error);
-  g_autoptr(AugurNode) node = NULL;
-
-  g_assert_no_error (error);
-  node = augur_node_from_json (root, "test", &error);
-  if (node == NULL)
-    g_test_message ("refused as expected: %s", error->message);
-  return node == NULL && g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
-}
-
-/* Applies @node (forced, whatever its p) with @seed. */
-static AugurImage *
-run_forced (const AugurNode   *node,
-            const AugurImage  *src,
-            guint64            seed,
-            AugurReplay      **replay_out)
-{
-  AugurShape shape = { src->width, src->height, src->channels };
-  g_autoptr(AugurReplay) replay = NULL;
-  AugurImage *out;
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample_forced (node, &shape, &rng);
-  g_assert_true (replay->applied);
-  out = augur_node_apply (node, src, replay);
-  g_assert_cmpint (out->width, ==, src->width);
-  g_assert_cmpint (out->height, ==, src->height);
-  g_assert_cmpint (out->channels, ==, src->channels);
-  if (replay_out)
-    *replay_out = g_steal_pointer (&replay);
-  return out;
-}
-
-static AugurImage *
-image_flat (int        width,
-            int        height,
-            int        channels,
-            const int *value)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *d = augur_image_row (image, y);
-
-      for (int x = 0; x < width; x++)
-        for (int c = 0; c < channels; c++)
-          d[x * channels + c] = (guint8) value[c];
-    }
-  return image;
-}
 
 /* Every colour channel @level, alpha 255. */
 static AugurImage *
@@ -93,28 +24,7 @@ image_level (int width,
 {
   int v[4] = { level, level, level, 255 };
 
-  return image_flat (width, height, channels, v);
-}
-
-/* Seeded noise on every channel, alpha included. */
-static AugurImage *
-image_noise (int     width,
-             int     height,
-             int     channels,
-             guint64 seed)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *d = augur_image_row (image, y);
-
-      for (int i = 0; i < width * channels; i++)
-        d[i] = (guint8) augur_rng_int (&rng, 0, 255);
-    }
-  return image;
+  return augur_test_fill_image (width, height, channels, v);
 }
 
 /* 1 where any channel of @out differs from @src, else 0. */
@@ -282,14 +192,14 @@ test_grid_ratio (gconstpointer data)
   g_autofree char *json = g_strdup_printf ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": %g, "
                                            "\"unit_size_range\": [%d, %d], \"fill\": 0}}",
                                            gc->ratio, gc->unit, gc->unit);
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
 
   for (int nc = 1; nc <= 4; nc++)
     for (guint64 seed = 1; seed <= 4 && nc != 2; seed++)
       {
         g_autoptr(AugurImage) src = image_level (w, h, nc, 200);
         g_autoptr(AugurReplay) replay = NULL;
-        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
         g_autofree guint8 *mask = changed_mask (src, out);
         guint n_cols, n_rows;
         g_autofree int *cols = grid_edges (replay, "cols", w, &n_cols);
@@ -390,13 +300,13 @@ test_grid_layout (gconstpointer data)
   const int w = 240, h = 180;
   g_autofree char *json = g_strdup_printf ("{\"type\": \"GridDropout\", \"params\": {%s, "
                                            "\"random_offset\": false, \"fill\": 9}}", gc->params);
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
 
   for (guint64 seed = 1; seed <= 5; seed++)
     {
       g_autoptr(AugurImage) src = image_level (w, h, 3, 200);
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
       g_autofree guint8 *mask = changed_mask (src, out);
       g_autofree gboolean *col_any = g_new0 (gboolean, w);
       g_autofree gboolean *row_any = g_new0 (gboolean, h);
@@ -449,14 +359,14 @@ test_grid_layout (gconstpointer data)
 static void
 test_grid_cells (void)
 {
-  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [7, 7]}}");
+  g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [7, 7]}}");
   g_autoptr(AugurImage) src = image_level (100, 100, 1, 50);
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint64 seed = 1; seed <= 10; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
       guint n;
       g_autofree int *cols = grid_edges (replay, "cols", 100, &n);
       GString *order = g_string_new (NULL);
@@ -479,14 +389,14 @@ test_grid_cells (void)
 static void
 test_grid_unit_range (void)
 {
-  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [20, 23]}}");
+  g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [20, 23]}}");
   g_autoptr(AugurImage) src = image_level (276, 276, 1, 50);
   gboolean seen[24] = { FALSE };
 
   for (guint64 seed = 1; seed <= 40; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
       guint n_cols, n_rows;
 
       augur_drawn_get_list (&replay->drawn, "cols", &n_cols);
@@ -505,7 +415,7 @@ static void
 test_grid_replay_odd (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0.5, \"random_offset\": false}}");
+  g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0.5, \"random_offset\": false}}");
   g_autoptr(JsonNode) json = json_from_string ("{\"type\": \"GridDropout\", \"applied\": true, \"values\": "
                                                "{\"cols\": [0.5, 0.2, 0.5, 1, 1, 0], \"rows\": [1], \"seed\": 3}}", &error);
   g_autoptr(JsonNode) json2 = json_from_string ("{\"type\": \"GridDropout\", \"applied\": true, \"values\": "
@@ -549,20 +459,20 @@ test_grid_replay_odd (void)
 static void
 test_grid_params (void)
 {
-  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": null, "
-                                          "\"holes_number_xy\": null, \"shift_xy\": [7, 0]}}");
+  g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": null, "
+                                                     "\"holes_number_xy\": null, \"shift_xy\": [7, 0]}}");
   g_autoptr(JsonNode) written = augur_node_to_json (node);
   g_autofree char *text = augur_json_to_string (written, FALSE);
 
   g_assert_nonnull (strstr (text, "\"unit_size_range\":null"));
   g_assert_nonnull (strstr (text, "\"shift_xy\":[7,0]"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0}}"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 1.5}}"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [1, 4]}}"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [8, 4]}}"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [0, 4]}}"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": [-1, 0]}}"));
-  g_assert_true (node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": null}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 0}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"ratio\": 1.5}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [1, 4]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"unit_size_range\": [8, 4]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"holes_number_xy\": [0, 4]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": [-1, 0]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"GridDropout\", \"params\": {\"shift_xy\": null}}"));
 }
 
 /* PixelDropout ------------------------------------------------------------------------ */
@@ -598,14 +508,14 @@ test_pixel_fraction (gconstpointer data)
   g_autofree char *json = g_strdup_printf ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": %g, "
                                            "\"per_channel\": %s, \"drop_value\": 0}}",
                                            pc->prob, pc->per_channel ? "true" : "false");
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
   g_autoptr(GHashTable) masks = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
 
   for (guint64 seed = 1; seed <= 4; seed++)
     {
       g_autoptr(AugurImage) src = image_level (w, h, nc, 200);
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
       g_autofree guint8 *mask = changed_mask (src, out);
       double per_channel[3] = { 0 }, any = 0, all = 0, p = pc->prob;
 
@@ -668,7 +578,7 @@ test_pixel_values (void)
       {
         g_autofree char *json = g_strdup_printf ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0.2, "
                                                  "\"drop_value\": %s}}", values[i].value);
-        g_autoptr(AugurNode) node = node_parse (json);
+        g_autoptr(AugurNode) node = augur_test_node_parse (json);
         g_autoptr(GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
 
         if (nc == 2)
@@ -677,7 +587,7 @@ test_pixel_values (void)
           {
             g_autoptr(AugurImage) src = image_level (w, h, nc, 128);
             g_autoptr(AugurReplay) replay = NULL;
-            g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+            g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
             g_autofree guint8 *mask = changed_mask (src, out);
             guint32 colour = G_MAXUINT32;
 
@@ -718,18 +628,18 @@ test_pixel_values (void)
 static void
 test_pixel_extremes (void)
 {
-  g_autoptr(AugurNode) none = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0, \"per_channel\": true}}");
-  g_autoptr(AugurNode) every = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, \"drop_value\": 9}}");
-  g_autoptr(AugurNode) every_channel = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, "
-                                                   "\"per_channel\": true, \"drop_value\": [1, 2, 3]}}");
+  g_autoptr(AugurNode) none = augur_test_node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 0, \"per_channel\": true}}");
+  g_autoptr(AugurNode) every = augur_test_node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, \"drop_value\": 9}}");
+  g_autoptr(AugurNode) every_channel = augur_test_node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1, "
+                                                              "\"per_channel\": true, \"drop_value\": [1, 2, 3]}}");
   g_autoptr(AugurImage) src = image_level (31, 17, 4, 100);
-  g_autoptr(AugurImage) a = run_forced (none, src, 1, NULL);
-  g_autoptr(AugurImage) b = run_forced (every, src, 1, NULL);
-  g_autoptr(AugurImage) c = run_forced (every_channel, src, 1, NULL);
+  g_autoptr(AugurImage) a = augur_test_run_forced (none, src, 1, NULL);
+  g_autoptr(AugurImage) b = augur_test_run_forced (every, src, 1, NULL);
+  g_autoptr(AugurImage) c = augur_test_run_forced (every_channel, src, 1, NULL);
   static const int nine[4] = { 9, 9, 9, 255 }, one_two_three[4] = { 1, 2, 3, 255 };
-  g_autoptr(AugurImage) all_nine = image_flat (31, 17, 4, nine);
-  g_autoptr(AugurImage) all_123 = image_flat (31, 17, 4, one_two_three);
-  g_autoptr(AugurNode) unset = node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": null}}");
+  g_autoptr(AugurImage) all_nine = augur_test_fill_image (31, 17, 4, nine);
+  g_autoptr(AugurImage) all_123 = augur_test_fill_image (31, 17, 4, one_two_three);
+  g_autoptr(AugurNode) unset = augur_test_node_parse ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": null}}");
   g_autoptr(JsonNode) written = augur_node_to_json (unset);
   g_autofree char *text = augur_json_to_string (written, FALSE);
 
@@ -738,9 +648,9 @@ test_pixel_extremes (void)
   g_assert_true (augur_image_equal (all_123, c));
 
   g_assert_nonnull (strstr (text, "\"drop_value\":null"));
-  g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1.5}}"));
-  g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": \"random\"}}"));
-  g_assert_true (node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": [1, 2, 3, 4, 5]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": 1.5}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": \"random\"}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": [1, 2, 3, 4, 5]}}"));
 }
 
 /* Erasing ----------------------------------------------------------------------------- */
@@ -771,14 +681,14 @@ test_erasing_area (gconstpointer data)
   g_autofree char *json = g_strdup_printf ("{\"type\": \"Erasing\", \"params\": {\"scale\": [%g, %g], "
                                            "\"ratio\": [%g, %g]}}", ec->scale[0], ec->scale[1],
                                            ec->ratio[0], ec->ratio[1]);
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
   g_autoptr(AugurImage) src = image_level (w, h, 3, 200);
   double lowest = 1, highest = 0;
 
   for (guint64 seed = 1; seed <= 40; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
       g_autofree guint8 *mask = changed_mask (src, out);
       g_autoptr(GArray) regions = NULL;
       const Region *r;
@@ -828,17 +738,17 @@ test_erasing_area (gconstpointer data)
 static void
 test_erasing_limits (void)
 {
-  g_autoptr(AugurNode) none = node_parse ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.9, 1], \"ratio\": [10, 20]}}");
-  g_autoptr(AugurNode) whole = node_parse ("{\"type\": \"Erasing\", \"params\": {\"scale\": [1, 1], \"ratio\": [1.5, 1.5], \"fill\": 7}}");
+  g_autoptr(AugurNode) none = augur_test_node_parse ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.9, 1], \"ratio\": [10, 20]}}");
+  g_autoptr(AugurNode) whole = augur_test_node_parse ("{\"type\": \"Erasing\", \"params\": {\"scale\": [1, 1], \"ratio\": [1.5, 1.5], \"fill\": 7}}");
   g_autoptr(AugurImage) src = image_level (60, 40, 3, 100);
   static const int seven[3] = { 7, 7, 7 };
-  g_autoptr(AugurImage) all_seven = image_flat (60, 40, 3, seven);
+  g_autoptr(AugurImage) all_seven = augur_test_fill_image (60, 40, 3, seven);
 
   for (guint64 seed = 1; seed <= 5; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) a = run_forced (none, src, seed, &replay);
-      g_autoptr(AugurImage) b = run_forced (whole, src, seed, NULL);
+      g_autoptr(AugurImage) a = augur_test_run_forced (none, src, seed, &replay);
+      g_autoptr(AugurImage) b = augur_test_run_forced (whole, src, seed, NULL);
       guint n;
 
       augur_drawn_get_list (&replay->drawn, "holes", &n);
@@ -848,9 +758,9 @@ test_erasing_limits (void)
       assert_replay_round_trip (none, src, replay, a);
     }
 
-  g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.5, 0.2]}}"));
-  g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"ratio\": [0, 1]}}"));
-  g_assert_true (node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.1, 1.2]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.5, 0.2]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"Erasing\", \"params\": {\"ratio\": [0, 1]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"Erasing\", \"params\": {\"scale\": [0.1, 1.2]}}"));
 }
 
 /* XYMasking --------------------------------------------------------------------------- */
@@ -886,14 +796,14 @@ test_xy_stripes (gconstpointer data)
                                            "\"num_masks_y\": [%d, %d], \"mask_y_length\": [%d, %d]}}",
                                            sc->num_x[0], sc->num_x[1], sc->len_x[0], sc->len_x[1],
                                            sc->num_y[0], sc->num_y[1], sc->len_y[0], sc->len_y[1]);
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
 
   for (int nc = 1; nc <= 4; nc++)
     for (guint64 seed = 1; seed <= 8 && nc != 2; seed++)
       {
         g_autoptr(AugurImage) src = image_level (w, h, nc, 200);
         g_autoptr(AugurReplay) replay = NULL;
-        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
         g_autofree guint8 *mask = changed_mask (src, out);
         g_autofree guint8 *expected = g_malloc0 ((gsize) w * h);
         guint n;
@@ -964,10 +874,10 @@ test_xy_stripes (gconstpointer data)
 static void
 test_xy_params (void)
 {
-  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [-1, 2]}}"));
-  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [3, 2]}}"));
-  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"mask_y_length\": [0.5, 2]}}"));
-  g_assert_true (node_refused ("{\"type\": \"XYMasking\", \"params\": {\"fill\": \"sideways\"}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [-1, 2]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"XYMasking\", \"params\": {\"num_masks_x\": [3, 2]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"XYMasking\", \"params\": {\"mask_y_length\": [0.5, 2]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"XYMasking\", \"params\": {\"fill\": \"sideways\"}}"));
 }
 
 /* Every transform: fills, tiny images, p = 0, replays ---------------------------------- */
@@ -1015,14 +925,14 @@ test_fill (gconstpointer data)
   const int w = 60, h = 40;
   g_autofree char *json = g_strdup_printf ("{\"type\": \"%s\", \"params\": {%s, \"fill\": %s}}",
                                            hf->hole->name, hf->hole->params, hf->fill->fill);
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
 
   for (int nc = 1; nc <= 4; nc++)
     for (guint64 seed = 1; seed <= 3 && nc != 2; seed++)
       {
         g_autoptr(AugurImage) src = image_level (w, h, nc, 128);
         g_autoptr(AugurReplay) replay = NULL;
-        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
         g_autofree guint8 *mask = changed_mask (src, out);
         gsize changed = count_set (mask, (gsize) w * h);
         gboolean seen[256] = { FALSE };
@@ -1121,15 +1031,15 @@ test_tiny (gconstpointer data)
 {
   const StepCase *sc = data;
   static const int sizes[][2] = { { 1, 1 }, { 1, 6 }, { 6, 1 }, { 2, 2 }, { 3, 7 }, { 5, 4 } };
-  g_autoptr(AugurNode) node = node_parse (sc->json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (sc->json);
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int nc = 1; nc <= 4; nc++)
       for (guint64 seed = 1; seed <= 3 && nc != 2; seed++)
         {
-          g_autoptr(AugurImage) src = image_noise (sizes[i][0], sizes[i][1], nc, seed);
+          g_autoptr(AugurImage) src = augur_test_random_image (sizes[i][0], sizes[i][1], nc, seed);
           g_autoptr(AugurReplay) replay = NULL;
-          g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
 
           if (nc == 4)
             g_assert_true (alpha_equal (src, out));
@@ -1145,15 +1055,15 @@ static void
 test_replay (gconstpointer data)
 {
   const StepCase *sc = data;
-  g_autoptr(AugurNode) node = node_parse (sc->json);
-  g_autoptr(AugurImage) src = image_noise (97, 61, 4, 5);
+  g_autoptr(AugurNode) node = augur_test_node_parse (sc->json);
+  g_autoptr(AugurImage) src = augur_test_random_image (97, 61, 4, 5);
   guint n_changed = 0;
 
   for (guint64 seed = 1; seed <= 6; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
-      g_autoptr(AugurImage) again = run_forced (node, src, seed, NULL);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) again = augur_test_run_forced (node, src, seed, NULL);
 
       g_assert_true (augur_image_equal (out, again));
       g_assert_true (alpha_equal (src, out));
@@ -1171,8 +1081,8 @@ static void
 test_p_zero (gconstpointer data)
 {
   const StepCase *sc = data;
-  g_autoptr(AugurNode) node = node_parse (sc->json);
-  g_autoptr(AugurImage) src = image_noise (33, 21, 3, 8);
+  g_autoptr(AugurNode) node = augur_test_node_parse (sc->json);
+  g_autoptr(AugurImage) src = augur_test_random_image (33, 21, 3, 8);
 
   node->p = 0;
   for (guint64 seed = 1; seed <= 20; seed++)

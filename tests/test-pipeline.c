@@ -8,38 +8,9 @@
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 
+#include "augur-test-util.h"
+
 /* Helpers ---------------------------------------------------------------------- */
-
-static AugurNode *
-leaf (const char *name,
-      double      p)
-{
-  const AugurTransformInfo *info = augur_transform_lookup (name);
-  AugurNode *node;
-
-  g_assert_nonnull (info);
-  node = augur_node_new_transform (info);
-  node->p = p;
-  return node;
-}
-
-/* A group of @kind with probability @p and the NULL-terminated children. */
-static AugurNode *
-group (AugurNodeKind kind,
-       double        p,
-       ...)
-{
-  AugurNode *node = augur_node_new_group (kind);
-  va_list args;
-  AugurNode *child;
-
-  node->p = p;
-  va_start (args, p);
-  while ((child = va_arg (args, AugurNode *)) != NULL)
-    augur_node_append (node, child);
-  va_end (args);
-  return node;
-}
 
 /* A 5x3 RGB image whose every byte differs from its mirror images. */
 static AugurImage *
@@ -80,8 +51,12 @@ static void
 test_p_zero_and_one (void)
 {
   g_autoptr(AugurImage) image = test_image ();
-  g_autoptr(AugurNode) never = group (AUGUR_NODE_SEQUENTIAL, 1.0, leaf ("HorizontalFlip", 0.0), NULL);
-  g_autoptr(AugurNode) always = group (AUGUR_NODE_SEQUENTIAL, 1.0, leaf ("HorizontalFlip", 1.0), NULL);
+  g_autoptr(AugurNode) never = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                                 augur_test_transform ("HorizontalFlip", 0.0),
+                                                 NULL);
+  g_autoptr(AugurNode) always = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                                  augur_test_transform ("HorizontalFlip", 1.0),
+                                                  NULL);
   g_autoptr(AugurImage) flipped = NULL;
 
   flipped = augur_transform_lookup ("HorizontalFlip")->apply (image, NULL, NULL);
@@ -105,10 +80,10 @@ test_sequential (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   AugurShape shape = shape_of (image);
-  g_autoptr(AugurNode) seq = group (AUGUR_NODE_SEQUENTIAL, 0.3,
-                                    leaf ("HorizontalFlip", 1.0),
-                                    leaf ("VerticalFlip", 0.2),
-                                    NULL);
+  g_autoptr(AugurNode) seq = augur_test_group (AUGUR_NODE_SEQUENTIAL, 0.3,
+                                               augur_test_transform ("HorizontalFlip", 1.0),
+                                               augur_test_transform ("VerticalFlip", 0.2),
+                                               NULL);
   AugurRng rng;
   const guint n = 20000;
   guint applied = 0, first = 0, second = 0;
@@ -144,13 +119,13 @@ test_one_of (void)
   AugurShape shape = shape_of (image);
   /* Weights 0.2 : 0.6 : 0.2, a p = 0 child never chosen, and a disabled
    * child that takes no part in the weights. */
-  g_autoptr(AugurNode) one_of = group (AUGUR_NODE_ONE_OF, 0.5,
-                                       leaf ("HorizontalFlip", 0.2),
-                                       leaf ("VerticalFlip", 0.6),
-                                       leaf ("HorizontalFlip", 0.0),
-                                       leaf ("RandomBrightnessContrast", 0.2),
-                                       leaf ("VerticalFlip", 0.9),
-                                       NULL);
+  g_autoptr(AugurNode) one_of = augur_test_group (AUGUR_NODE_ONE_OF, 0.5,
+                                                  augur_test_transform ("HorizontalFlip", 0.2),
+                                                  augur_test_transform ("VerticalFlip", 0.6),
+                                                  augur_test_transform ("HorizontalFlip", 0.0),
+                                                  augur_test_transform ("RandomBrightnessContrast", 0.2),
+                                                  augur_test_transform ("VerticalFlip", 0.9),
+                                                  NULL);
   AugurRng rng;
   const guint n = 20000;
   guint applied = 0, counts[5] = { 0 };
@@ -188,8 +163,10 @@ test_one_of_empty (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   AugurShape shape = shape_of (image);
-  g_autoptr(AugurNode) zero = group (AUGUR_NODE_ONE_OF, 1.0, leaf ("HorizontalFlip", 0.0), NULL);
-  g_autoptr(AugurNode) none = group (AUGUR_NODE_ONE_OF, 1.0, NULL);
+  g_autoptr(AugurNode) zero = augur_test_group (AUGUR_NODE_ONE_OF, 1.0,
+                                                augur_test_transform ("HorizontalFlip", 0.0),
+                                                NULL);
+  g_autoptr(AugurNode) none = augur_test_group (AUGUR_NODE_ONE_OF, 1.0, NULL);
   AugurRng rng;
 
   augur_rng_init (&rng, 13);
@@ -208,12 +185,12 @@ test_some_of (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   AugurShape shape = shape_of (image);
-  g_autoptr(AugurNode) some_of = group (AUGUR_NODE_SOME_OF, 1.0,
-                                        leaf ("HorizontalFlip", 1.0),
-                                        leaf ("VerticalFlip", 0.5),
-                                        leaf ("RandomBrightnessContrast", 1.0),
-                                        leaf ("HorizontalFlip", 1.0),
-                                        NULL);
+  g_autoptr(AugurNode) some_of = augur_test_group (AUGUR_NODE_SOME_OF, 1.0,
+                                                   augur_test_transform ("HorizontalFlip", 1.0),
+                                                   augur_test_transform ("VerticalFlip", 0.5),
+                                                   augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                                   augur_test_transform ("HorizontalFlip", 1.0),
+                                                   NULL);
   AugurRng rng;
   const guint n = 12000;
   guint pairs[4][4] = { { 0 } }, child_applied[4] = { 0 }, chosen[4] = { 0 };
@@ -272,10 +249,10 @@ test_some_of_replace (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   AugurShape shape = shape_of (image);
-  g_autoptr(AugurNode) some_of = group (AUGUR_NODE_SOME_OF, 1.0,
-                                        leaf ("HorizontalFlip", 1.0),
-                                        leaf ("VerticalFlip", 1.0),
-                                        NULL);
+  g_autoptr(AugurNode) some_of = augur_test_group (AUGUR_NODE_SOME_OF, 1.0,
+                                                   augur_test_transform ("HorizontalFlip", 1.0),
+                                                   augur_test_transform ("VerticalFlip", 1.0),
+                                                   NULL);
   AugurRng rng;
   const guint n = 10000;
   guint all_same = 0;
@@ -329,11 +306,11 @@ test_random_order (void)
   AugurShape shape = shape_of (image);
   /* Brightness/contrast steps do not commute with each other (a1 (a2 x +
    * b2) + b1 differs from a2 (a1 x + b1) + b2), so the order shows. */
-  g_autoptr(AugurNode) random_order = group (AUGUR_NODE_RANDOM_ORDER, 1.0,
-                                             leaf ("RandomBrightnessContrast", 1.0),
-                                             leaf ("RandomBrightnessContrast", 1.0),
-                                             leaf ("RandomBrightnessContrast", 1.0),
-                                             NULL);
+  g_autoptr(AugurNode) random_order = augur_test_group (AUGUR_NODE_RANDOM_ORDER, 1.0,
+                                                        augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                                        augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                                        augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                                        NULL);
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   AugurRng rng;
   const guint n = 6000;
@@ -381,14 +358,14 @@ test_disabled (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   AugurShape shape = shape_of (image);
-  g_autoptr(AugurNode) seq = group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                                    leaf ("HorizontalFlip", 1.0),
-                                    leaf ("VerticalFlip", 1.0),
-                                    group (AUGUR_NODE_SOME_OF, 1.0,
-                                           leaf ("HorizontalFlip", 1.0),
-                                           leaf ("VerticalFlip", 1.0),
-                                           NULL),
-                                    NULL);
+  g_autoptr(AugurNode) seq = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                               augur_test_transform ("HorizontalFlip", 1.0),
+                                               augur_test_transform ("VerticalFlip", 1.0),
+                                               augur_test_group (AUGUR_NODE_SOME_OF, 1.0,
+                                                                 augur_test_transform ("HorizontalFlip", 1.0),
+                                                                 augur_test_transform ("VerticalFlip", 1.0),
+                                                                 NULL),
+                                               NULL);
   AugurNode *some_of = seq->children->pdata[2];
   AugurRng rng;
 
@@ -428,15 +405,15 @@ test_nested (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   g_autoptr(AugurImage) both = NULL;
-  g_autoptr(AugurNode) tree = group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                                     group (AUGUR_NODE_ONE_OF, 1.0,
-                                            group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                                                   leaf ("HorizontalFlip", 1.0),
-                                                   leaf ("VerticalFlip", 1.0),
-                                                   NULL),
-                                            leaf ("VerticalFlip", 1.0),
-                                            NULL),
-                                     NULL);
+  g_autoptr(AugurNode) tree = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                                augur_test_group (AUGUR_NODE_ONE_OF, 1.0,
+                                                                  augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                                                                    augur_test_transform ("HorizontalFlip", 1.0),
+                                                                                    augur_test_transform ("VerticalFlip", 1.0),
+                                                                                    NULL),
+                                                                  augur_test_transform ("VerticalFlip", 1.0),
+                                                                  NULL),
+                                                NULL);
   guint inner = 0, single = 0;
 
   {
@@ -477,28 +454,28 @@ test_nested (void)
 static AugurNode *
 rich_pipeline (void)
 {
-  AugurNode *some_of = group (AUGUR_NODE_SOME_OF, 0.9,
-                              leaf ("RandomBrightnessContrast", 0.7),
-                              leaf ("VerticalFlip", 0.5),
-                              leaf ("RandomBrightnessContrast", 1.0),
-                              NULL);
-  AugurNode *random_order = group (AUGUR_NODE_RANDOM_ORDER, 1.0,
-                                   leaf ("RandomBrightnessContrast", 1.0),
-                                   leaf ("RandomBrightnessContrast", 0.5),
-                                   NULL);
+  AugurNode *some_of = augur_test_group (AUGUR_NODE_SOME_OF, 0.9,
+                                         augur_test_transform ("RandomBrightnessContrast", 0.7),
+                                         augur_test_transform ("VerticalFlip", 0.5),
+                                         augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                         NULL);
+  AugurNode *random_order = augur_test_group (AUGUR_NODE_RANDOM_ORDER, 1.0,
+                                              augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                              augur_test_transform ("RandomBrightnessContrast", 0.5),
+                                              NULL);
 
   some_of->n = 2;
   some_of->replace = TRUE;
   random_order->n = 2;
-  return group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                leaf ("HorizontalFlip", 0.5),
-                group (AUGUR_NODE_ONE_OF, 0.8,
-                       leaf ("RandomBrightnessContrast", 0.3),
-                       leaf ("VerticalFlip", 0.3),
-                       NULL),
-                some_of,
-                random_order,
-                NULL);
+  return augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                           augur_test_transform ("HorizontalFlip", 0.5),
+                           augur_test_group (AUGUR_NODE_ONE_OF, 0.8,
+                                             augur_test_transform ("RandomBrightnessContrast", 0.3),
+                                             augur_test_transform ("VerticalFlip", 0.3),
+                                             NULL),
+                           some_of,
+                           random_order,
+                           NULL);
 }
 
 static void
@@ -540,10 +517,10 @@ test_replay_roundtrip (void)
 static void
 test_replay_format (void)
 {
-  g_autoptr(AugurNode) node = group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                                     leaf ("HorizontalFlip", 0.0),
-                                     leaf ("RandomBrightnessContrast", 1.0),
-                                     NULL);
+  g_autoptr(AugurNode) node = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                                augur_test_transform ("HorizontalFlip", 0.0),
+                                                augur_test_transform ("RandomBrightnessContrast", 1.0),
+                                                NULL);
   AugurNode *rbc = node->children->pdata[1];
   g_autoptr(AugurImage) image = test_image ();
   g_autoptr(AugurReplay) replay = NULL;
@@ -634,14 +611,14 @@ static const BadReplay bad_replays[] = {
 static AugurNode *
 replay_target (void)
 {
-  AugurNode *node = group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                           leaf ("HorizontalFlip", 0.5),
-                           leaf ("RandomBrightnessContrast", 0.5),
-                           group (AUGUR_NODE_ONE_OF, 1.0,
-                                  leaf ("VerticalFlip", 0.5),
-                                  leaf ("VerticalFlip", 0.5),
-                                  NULL),
-                           NULL);
+  AugurNode *node = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                      augur_test_transform ("HorizontalFlip", 0.5),
+                                      augur_test_transform ("RandomBrightnessContrast", 0.5),
+                                      augur_test_group (AUGUR_NODE_ONE_OF, 1.0,
+                                                        augur_test_transform ("VerticalFlip", 0.5),
+                                                        augur_test_transform ("VerticalFlip", 0.5),
+                                                        NULL),
+                                      NULL);
   AugurNode *one_of = node->children->pdata[2];
 
   ((AugurNode *) one_of->children->pdata[1])->enabled = FALSE;
@@ -782,8 +759,8 @@ test_copy_equal_hash (void)
 
   /* 0.0 and -0.0 mean the same. */
   {
-    g_autoptr(AugurNode) x = leaf ("RandomBrightnessContrast", 1.0);
-    g_autoptr(AugurNode) y = leaf ("RandomBrightnessContrast", 1.0);
+    g_autoptr(AugurNode) x = augur_test_transform ("RandomBrightnessContrast", 1.0);
+    g_autoptr(AugurNode) y = augur_test_transform ("RandomBrightnessContrast", 1.0);
 
     x->params[0].v[0] = 0.0;
     y->params[0].v[0] = -0.0;
@@ -863,15 +840,15 @@ test_output_shape (void)
 {
   g_autoptr(AugurImage) image = test_image ();
   AugurShape in = shape_of (image);
-  g_autoptr(AugurNode) node = group (AUGUR_NODE_SEQUENTIAL, 1.0,
-                                     augur_node_new_transform (&widen_info),
-                                     leaf ("HorizontalFlip", 0.5),
-                                     group (AUGUR_NODE_SOME_OF, 1.0,
-                                            augur_node_new_transform (&widen_info),
-                                            augur_node_new_transform (&widen_info),
-                                            augur_node_new_transform (&widen_info),
-                                            NULL),
-                                     NULL);
+  g_autoptr(AugurNode) node = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1.0,
+                                                augur_node_new_transform (&widen_info),
+                                                augur_test_transform ("HorizontalFlip", 0.5),
+                                                augur_test_group (AUGUR_NODE_SOME_OF, 1.0,
+                                                                  augur_node_new_transform (&widen_info),
+                                                                  augur_node_new_transform (&widen_info),
+                                                                  augur_node_new_transform (&widen_info),
+                                                                  NULL),
+                                                NULL);
   AugurRng rng;
 
   ((AugurNode *) node->children->pdata[2])->n = 2;

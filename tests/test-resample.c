@@ -11,27 +11,9 @@
 #include "augur-resample.h"
 #include "augur-rng.h"
 
+#include "augur-test-util.h"
+
 static const int channel_counts[] = { 1, 3, 4 };
-
-static AugurImage *
-random_image (int     width,
-              int     height,
-              int     channels,
-              guint64 seed)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *row = augur_image_row (image, y);
-
-      for (int i = 0; i < width * channels; i++)
-        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
-    }
-  return image;
-}
 
 /* A one-row gray image with the given values. */
 static AugurImage *
@@ -52,15 +34,6 @@ translation (double  dx,
   /* output point p comes from input point p - (dx, dy) */
   inverse[0] = 1, inverse[1] = 0, inverse[2] = -dx;
   inverse[3] = 0, inverse[4] = 1, inverse[5] = -dy;
-}
-
-static int
-pixel (const AugurImage *image,
-       int               x,
-       int               y,
-       int               c)
-{
-  return augur_image_row (image, y)[x * image->channels + c];
 }
 
 /* Borders: the classic pictures of OpenCV's documentation. ---------------- */
@@ -142,9 +115,9 @@ test_border_ramp (gconstpointer data)
       g_autoptr(AugurImage) out = augur_warp_affine (src, 8, 1, inverse, interp, rc->border, &fill);
 
       for (int x = 0; x < 3; x++)
-        g_assert_cmpint (pixel (out, x, 0, 0), ==, rc->expected[x]);
+        g_assert_cmpint (augur_test_pixel (out, x, 0, 0), ==, rc->expected[x]);
       for (int x = 3; x < 8; x++)
-        g_assert_cmpint (pixel (out, x, 0, 0), ==, ramp[x - 3]);
+        g_assert_cmpint (augur_test_pixel (out, x, 0, 0), ==, ramp[x - 3]);
     }
 }
 
@@ -158,7 +131,7 @@ test_warp_identity (void)
   augur_affine_identity (identity);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (13, 7, channel_counts[k], 1 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (13, 7, channel_counts[k], 1 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
@@ -179,7 +152,7 @@ test_warp_integer_shift (void)
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
       int nc = channel_counts[k];
-      g_autoptr(AugurImage) src = random_image (9, 6, nc, 10 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (9, 6, nc, 10 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         {
@@ -192,7 +165,8 @@ test_warp_integer_shift (void)
                 {
                   int sx = CLAMP (x - 2, 0, 8), sy = CLAMP (y + 1, 0, 5);
 
-                  g_assert_cmpint (pixel (out, x, y, c), ==, pixel (src, sx, sy, c));
+                  g_assert_cmpint (augur_test_pixel (out, x, y, c), ==,
+                                   augur_test_pixel (src, sx, sy, c));
                 }
         }
     }
@@ -220,9 +194,9 @@ test_warp_half_pixel (void)
       for (int x = 4; x < 19; x++)
         {
           if (interp == AUGUR_INTERP_NEAREST)
-            g_assert_cmpint (pixel (out, x, 0, 0), ==, 10 * (x + 1));
+            g_assert_cmpint (augur_test_pixel (out, x, 0, 0), ==, 10 * (x + 1));
           else
-            g_assert_cmpint (ABS (pixel (out, x, 0, 0) - (10 * x + 5)), <=, 1);
+            g_assert_cmpint (ABS (augur_test_pixel (out, x, 0, 0) - (10 * x + 5)), <=, 1);
         }
     }
 }
@@ -245,8 +219,8 @@ test_warp_kernel_shapes (void)
       lo[interp] = 255, hi[interp] = 0;
       for (int x = 0; x < 12; x++)
         {
-          lo[interp] = MIN (lo[interp], pixel (out, x, 0, 0));
-          hi[interp] = MAX (hi[interp], pixel (out, x, 0, 0));
+          lo[interp] = MIN (lo[interp], augur_test_pixel (out, x, 0, 0));
+          hi[interp] = MAX (hi[interp], augur_test_pixel (out, x, 0, 0));
         }
     }
   g_assert_cmpint (lo[AUGUR_INTERP_LINEAR], ==, 50);
@@ -281,7 +255,7 @@ test_warp_constant_fill (void)
   translation (100, 100, inverse);   /* everything comes from outside */
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(AugurImage) src = random_image (5, 4, cases[i].channels, 20 + i);
+      g_autoptr(AugurImage) src = augur_test_random_image (5, 4, cases[i].channels, 20 + i);
       AugurValue value = { .n = (gint8) cases[i].n, .nick = -1 };
       AugurFill fill;
 
@@ -296,7 +270,7 @@ test_warp_constant_fill (void)
           for (int y = 0; y < 4; y++)
             for (int x = 0; x < 5; x++)
               for (int c = 0; c < cases[i].channels; c++)
-                g_assert_cmpint (pixel (out, x, y, c), ==, cases[i].expected[c]);
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, cases[i].expected[c]);
         }
     }
 }
@@ -323,7 +297,7 @@ test_warp_map_matches_affine (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (27, 19, channel_counts[k], 30 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (27, 19, channel_counts[k], 30 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
@@ -370,7 +344,7 @@ test_warp_perspective (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (25, 18, channel_counts[k], 60 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (25, 18, channel_counts[k], 60 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         {
@@ -408,7 +382,7 @@ test_warp_perspective (void)
 static void
 test_warp_wild_coordinates (void)
 {
-  g_autoptr(AugurImage) src = random_image (4, 3, 3, 40);
+  g_autoptr(AugurImage) src = augur_test_random_image (4, 3, 3, 40);
   float map[] = { NAN, 0.5f, INFINITY, -INFINITY, 1e30f, 1.5f, -1e30f, 2.5f };
 
   for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
@@ -444,7 +418,7 @@ pad_image (const AugurImage *src,
 
         for (int c = 0; c < nc; c++)
           augur_image_row (out, y)[x * nc + c] =
-            sx < 0 || sy < 0 ? (guint8) fill->v[c] : (guint8) pixel (src, sx, sy, c);
+            sx < 0 || sy < 0 ? (guint8) fill->v[c] : (guint8) augur_test_pixel (src, sx, sy, c);
       }
   return out;
 }
@@ -491,7 +465,8 @@ test_warp_linear_paths_agree (void)
           {
             int w = sizes[sz][0], h = sizes[sz][1], nc = channel_counts[k];
             int ow = w + 3, oh = h + 2;
-            g_autoptr(AugurImage) src = random_image (w, h, nc, 100 + 17 * sz + 5 * k + trial);
+            g_autoptr(AugurImage) src = augur_test_random_image (w, h, nc,
+                                                                 100 + 17 * sz + 5 * k + trial);
             AugurFill fill = { { 7, 200, 33, trial % 2 ? 128 : 255 } };
             g_autoptr(AugurImage) padded = pad_image (src, pad, border, &fill);
             g_autoptr(AugurImage) a = NULL;
@@ -537,7 +512,7 @@ test_warp_linear_reference (void)
     for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
       {
         int nc = channel_counts[k], w = 37, h = 23;
-        g_autoptr(AugurImage) src = random_image (w, h, nc, 300 + k);
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, nc, 300 + k);
         g_autoptr(AugurImage) out = NULL;
         AugurFill fill = { { 90, 10, 250, 255 } };
         double m[6], total = 0;
@@ -567,11 +542,11 @@ test_warp_linear_reference (void)
                       {
                         int ix = augur_border_index (x0 + i, w, border);
                         int iy = augur_border_index (y0 + j, h, border);
-                        double p = ix < 0 || iy < 0 ? fill.v[c] : pixel (src, ix, iy, c);
+                        double p = ix < 0 || iy < 0 ? fill.v[c] : augur_test_pixel (src, ix, iy, c);
 
                         v += p * (i ? fx : 1 - fx) * (j ? fy : 1 - fy);
                       }
-                  d = ABS (pixel (out, x, y, c) - (int) floor (v + 0.5));
+                  d = ABS (augur_test_pixel (out, x, y, c) - (int) floor (v + 0.5));
                   worst = MAX (worst, d);
                   total += d;
                 }
@@ -623,7 +598,7 @@ test_resize_row (gconstpointer data)
   g_assert_cmpint (out->width, ==, rc->out_n);
   g_assert_cmpint (out->height, ==, 1);
   for (int x = 0; x < rc->out_n; x++)
-    g_assert_cmpint (ABS (pixel (out, x, 0, 0) - rc->out[x]), <=, 1);
+    g_assert_cmpint (ABS (augur_test_pixel (out, x, 0, 0) - rc->out[x]), <=, 1);
 
   /* The same along the other axis. */
   column = augur_image_new (1, rc->in_n, 1);
@@ -631,7 +606,7 @@ test_resize_row (gconstpointer data)
     augur_image_row (column, y)[0] = rc->in[y];
   out_column = augur_resize (column, 1, rc->out_n, rc->interp);
   for (int y = 0; y < rc->out_n; y++)
-    g_assert_cmpint (pixel (out_column, 0, y, 0), ==, pixel (out, y, 0, 0));
+    g_assert_cmpint (augur_test_pixel (out_column, 0, y, 0), ==, augur_test_pixel (out, y, 0, 0));
 }
 
 /* Every interpolation keeps a flat image flat, in every channel, at sizes
@@ -662,7 +637,7 @@ test_resize_flat (void)
             for (int y = 0; y < out->height; y++)
               for (int x = 0; x < out->width; x++)
                 for (int c = 0; c < nc; c++)
-                  g_assert_cmpint (pixel (out, x, y, c), ==, 40 + 50 * c);
+                  g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, 40 + 50 * c);
           }
     }
 }
@@ -671,7 +646,7 @@ test_resize_flat (void)
 static void
 test_resize_area_blocks (void)
 {
-  g_autoptr(AugurImage) src = random_image (12, 9, 3, 50);
+  g_autoptr(AugurImage) src = augur_test_random_image (12, 9, 3, 50);
   g_autoptr(AugurImage) out = augur_resize (src, 4, 3, AUGUR_INTERP_AREA);
 
   for (int y = 0; y < 3; y++)
@@ -682,8 +657,8 @@ test_resize_area_blocks (void)
 
           for (int j = 0; j < 3; j++)
             for (int i = 0; i < 3; i++)
-              sum += pixel (src, 3 * x + i, 3 * y + j, c);
-          g_assert_cmpint (ABS (pixel (out, x, y, c) * 9 - sum), <=, 5);
+              sum += augur_test_pixel (src, 3 * x + i, 3 * y + j, c);
+          g_assert_cmpint (ABS (augur_test_pixel (out, x, y, c) * 9 - sum), <=, 5);
         }
 }
 
@@ -714,7 +689,8 @@ reference_blur (const AugurImage *src,
           double acc = 0;
 
           for (int j = -r; j <= r; j++)
-            acc += k[j + r] * pixel (src, augur_border_index (x + j, w, AUGUR_BORDER_REFLECT_101), y, c);
+            acc += k[j + r] * augur_test_pixel (src,
+                                                augur_border_index (x + j, w, AUGUR_BORDER_REFLECT_101), y, c);
           tmp[((gsize) y * w + x) * nc + c] = acc;
         }
   for (int y = 0; y < h; y++)
@@ -783,7 +759,8 @@ test_blur_matches_reference (void)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
         int nc = channel_counts[k];
-        g_autoptr(AugurImage) src = random_image (cases[i].width, cases[i].height, nc, 70 + 3 * i + k);
+        g_autoptr(AugurImage) src = augur_test_random_image (cases[i].width, cases[i].height, nc,
+                                                             70 + 3 * i + k);
         int ksize = cases[i].ksize ? cases[i].ksize : (int) (cases[i].sigma * 3.5) * 2 + 1;
         g_autoptr(AugurImage) got = run_blur (src, cases[i].sigma, cases[i].ksize);
         g_autoptr(AugurImage) want = reference_blur (src, cases[i].sigma, ksize / 2);
@@ -858,7 +835,7 @@ test_resize_reference (void)
         {
           int iw = sizes[sz][0], ih = sizes[sz][1], ow = sizes[sz][2], oh = sizes[sz][3];
           int nc = channel_counts[k], worst = 0;
-          g_autoptr(AugurImage) src = random_image (iw, ih, nc, 500 + 7 * sz + k);
+          g_autoptr(AugurImage) src = augur_test_random_image (iw, ih, nc, 500 + 7 * sz + k);
           g_autoptr(AugurImage) out = augur_resize (src, ow, oh, interp);
           g_autofree double *wx = g_new (double, iw);
           g_autofree double *wy = g_new (double, ih);
@@ -876,8 +853,9 @@ test_resize_reference (void)
                       for (int j = 0; j < ih; j++)
                         for (int i = 0; i < iw; i++)
                           if (wx[i] != 0 && wy[j] != 0)
-                            v += wx[i] * wy[j] * pixel (src, i, j, c);
-                      worst = MAX (worst, ABS (pixel (out, x, y, c) - (int) floor (v + 0.5)));
+                            v += wx[i] * wy[j] * augur_test_pixel (src, i, j, c);
+                      worst = MAX (worst,
+                                   ABS (augur_test_pixel (out, x, y, c) - (int) floor (v + 0.5)));
                     }
                 }
             }

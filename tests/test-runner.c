@@ -13,41 +13,9 @@
 #include "augur-runner.h"
 #include "augur-sheet.h"
 
+#include "augur-test-util.h"
+
 /* Tests of the runner and sheet building blocks, through the core API. */
-
-static void
-rm_rf (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static char *
-make_tmp (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("augur-runner-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
 
 static void
 touch (const char *root,
@@ -109,7 +77,7 @@ flip_recipe (void)
 static void
 test_collect (void)
 {
-  g_autofree char *root = make_tmp ();
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
   g_autofree char *dir = g_build_filename (root, "data", NULL);
   g_autofree char *single = g_build_filename (root, "single.jpg", NULL);
   g_autoptr(GPtrArray) roots = NULL;
@@ -157,7 +125,7 @@ test_collect (void)
   g_assert_true (g_str_has_suffix (roots->pdata[0], "/data"));
   g_assert_cmpstr (roots->pdata[1], ==, root);
 
-  rm_rf (root);
+  augur_test_rm_rf (root);
 }
 
 static void
@@ -216,7 +184,7 @@ test_output_names (void)
 static void
 test_overlap (void)
 {
-  g_autofree char *root = make_tmp ();
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
   g_autofree char *in = g_build_filename (root, "in", NULL);
   g_autofree char *file = g_build_filename (root, "out", "x.png", NULL);
   g_autofree char *link = g_build_filename (root, "link", NULL);
@@ -251,7 +219,7 @@ test_overlap (void)
         g_assert_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_OVERLAP);
     }
 
-  rm_rf (root);
+  augur_test_rm_rf (root);
 }
 
 /* Runs --------------------------------------------------------------------------------- */
@@ -316,7 +284,7 @@ run_to (const char *in,
 static void
 test_run_threads (void)
 {
-  g_autofree char *root = make_tmp ();
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
   g_autofree char *in = g_build_filename (root, "in", NULL);
   g_autofree char *a = g_build_filename (root, "a", NULL);
   g_autofree char *b = g_build_filename (root, "b", NULL);
@@ -351,13 +319,13 @@ test_run_threads (void)
 
   g_ptr_array_unref (ra.failures);
   g_ptr_array_unref (rb.failures);
-  rm_rf (root);
+  augur_test_rm_rf (root);
 }
 
 static void
 test_run_collision (void)
 {
-  g_autofree char *root = make_tmp ();
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
   g_autofree char *in = g_build_filename (root, "in", NULL);
   g_autofree char *out = g_build_filename (root, "out", NULL);
   g_autoptr(AugurRecipe) recipe = flip_recipe ();
@@ -372,7 +340,7 @@ test_run_collision (void)
   g_assert_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_COLLISION);
   g_assert_nonnull (strstr (error->message, "cat_0.png"));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  rm_rf (root);
+  augur_test_rm_rf (root);
 }
 
 static void
@@ -393,7 +361,7 @@ test_replay_header (void)
       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
       "nested deeper" },
   };
-  g_autofree char *root = make_tmp ();
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
   g_autofree char *path = g_build_filename (root, "m.jsonl", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -411,7 +379,7 @@ test_replay_header (void)
       if (*cases[i].text)
         g_assert_nonnull (strstr (error->message, "m.jsonl:1: "));
     }
-  rm_rf (root);
+  augur_test_rm_rf (root);
 }
 
 /* Sheets ------------------------------------------------------------------------------- */
