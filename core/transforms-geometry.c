@@ -284,6 +284,95 @@ warp_with (const AugurImage *src,
                             (AugurBorder) border->nick, &fill);
 }
 
+/* A transform of the affine family gives only its geometry: the forward
+ * matrix @m (input to output, pixel-centre coordinates) for a w x h input,
+ * and the output size.  Its output shape, warp and map_point follow. */
+typedef void (*AffineGeometry) (const AugurValue *params,
+                                const AugurDrawn *drawn,
+                                int               w,
+                                int               h,
+                                double            m[6],
+                                int              *out_w,
+                                int              *out_h);
+
+static void
+affine_family_output_shape (AffineGeometry    geometry,
+                            const AugurValue *params,
+                            const AugurDrawn *drawn,
+                            const AugurShape *in,
+                            AugurShape       *out)
+{
+  double m[6];
+
+  *out = *in;
+  geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
+}
+
+static AugurImage *
+affine_family_apply (AffineGeometry    geometry,
+                     const AugurImage *src,
+                     const AugurValue *params,
+                     const AugurDrawn *drawn,
+                     int               interp_index,
+                     int               border_index,
+                     int               fill_index)
+{
+  double m[6];
+  int w, h;
+
+  geometry (params, drawn, src->width, src->height, m, &w, &h);
+  return warp_with (src, m, w, h,
+                    &params[interp_index], &params[border_index], &params[fill_index]);
+}
+
+static gboolean
+affine_family_map (AffineGeometry    geometry,
+                   const AugurValue *params,
+                   const AugurDrawn *drawn,
+                   const AugurShape *in,
+                   double           *x,
+                   double           *y)
+{
+  double m[6];
+  int w, h;
+
+  geometry (params, drawn, in->width, in->height, m, &w, &h);
+  augur_affine_apply (m, x, y);
+  return point_inside (*x, *y, w, h);
+}
+
+/* The output_shape, apply and map_point functions of a transform whose
+ * geometry is prefix_geometry (an AffineGeometry), with its interpolation,
+ * border and fill parameters at the given indices. */
+#define DEFINE_AFFINE_VFUNCS(prefix, interp_index, border_index, fill_index) \
+  static void \
+  prefix##_output_shape (const AugurValue *params, \
+                         const AugurDrawn *drawn, \
+                         const AugurShape *in, \
+                         AugurShape       *out) \
+  { \
+    affine_family_output_shape (prefix##_geometry, params, drawn, in, out); \
+  } \
+ \
+  static AugurImage * \
+  prefix##_apply (const AugurImage *src, \
+                  const AugurValue *params, \
+                  const AugurDrawn *drawn) \
+  { \
+    return affine_family_apply (prefix##_geometry, src, params, drawn, \
+                                (interp_index), (border_index), (fill_index)); \
+  } \
+ \
+  static gboolean \
+  prefix##_map (const AugurValue *params, \
+                const AugurDrawn *drawn, \
+                const AugurShape *in, \
+                double           *x, \
+                double           *y) \
+  { \
+    return affine_family_map (prefix##_geometry, params, drawn, in, x, y); \
+  }
+
 /* Rotate --------------------------------------------------------------------------- */
 
 enum { ROT_LIMIT, ROT_INTERP, ROT_BORDER, ROT_FILL, ROT_CROP_BORDER };
@@ -395,44 +484,7 @@ rotate_geometry (const AugurValue *params,
     }
 }
 
-static void
-rotate_output_shape (const AugurValue *params,
-                     const AugurDrawn *drawn,
-                     const AugurShape *in,
-                     AugurShape       *out)
-{
-  double m[6];
-
-  *out = *in;
-  rotate_geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
-}
-
-static AugurImage *
-rotate_apply (const AugurImage *src,
-              const AugurValue *params,
-              const AugurDrawn *drawn)
-{
-  double m[6];
-  int w, h;
-
-  rotate_geometry (params, drawn, src->width, src->height, m, &w, &h);
-  return warp_with (src, m, w, h, &params[ROT_INTERP], &params[ROT_BORDER], &params[ROT_FILL]);
-}
-
-static gboolean
-rotate_map (const AugurValue *params,
-            const AugurDrawn *drawn,
-            const AugurShape *in,
-            double           *x,
-            double           *y)
-{
-  double m[6];
-  int w, h;
-
-  rotate_geometry (params, drawn, in->width, in->height, m, &w, &h);
-  augur_affine_apply (m, x, y);
-  return point_inside (*x, *y, w, h);
-}
+DEFINE_AFFINE_VFUNCS (rotate, ROT_INTERP, ROT_BORDER, ROT_FILL)
 
 /* Affine --------------------------------------------------------------------------- */
 
@@ -655,44 +707,7 @@ affine_geometry (const AugurValue *params,
     }
 }
 
-static void
-affine_output_shape (const AugurValue *params,
-                     const AugurDrawn *drawn,
-                     const AugurShape *in,
-                     AugurShape       *out)
-{
-  double m[6];
-
-  *out = *in;
-  affine_geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
-}
-
-static AugurImage *
-affine_apply (const AugurImage *src,
-              const AugurValue *params,
-              const AugurDrawn *drawn)
-{
-  double m[6];
-  int w, h;
-
-  affine_geometry (params, drawn, src->width, src->height, m, &w, &h);
-  return warp_with (src, m, w, h, &params[AFF_INTERP], &params[AFF_BORDER], &params[AFF_FILL]);
-}
-
-static gboolean
-affine_map (const AugurValue *params,
-            const AugurDrawn *drawn,
-            const AugurShape *in,
-            double           *x,
-            double           *y)
-{
-  double m[6];
-  int w, h;
-
-  affine_geometry (params, drawn, in->width, in->height, m, &w, &h);
-  augur_affine_apply (m, x, y);
-  return point_inside (*x, *y, w, h);
-}
+DEFINE_AFFINE_VFUNCS (affine, AFF_INTERP, AFF_BORDER, AFF_FILL)
 
 /* RandomResizedCrop ---------------------------------------------------------------- */
 
@@ -1156,10 +1171,13 @@ static const AugurParamSpec safe_rotate_params[] = {
  * box down to whole pixels, which can cut up to a pixel off the corners;
  * the exact box keeps them all inside. */
 static void
-safe_rotate_geometry (const AugurDrawn *drawn,
+safe_rotate_geometry (const AugurValue *params,
+                      const AugurDrawn *drawn,
                       int               w,
                       int               h,
-                      double            m[6])
+                      double            m[6],
+                      int              *out_w,
+                      int              *out_h)
 {
   double angle = augur_drawn_get (drawn, "angle"), r[4], linear[4];
   double a = fabs (cos (angle * G_PI / 180.0)), b = fabs (sin (angle * G_PI / 180.0));
@@ -1170,6 +1188,7 @@ safe_rotate_geometry (const AugurDrawn *drawn,
   linear[0] = sx * r[0], linear[1] = sx * r[1];
   linear[2] = sy * r[2], linear[3] = sy * r[3];
   about_centre (linear, 0, 0, w, h, m);
+  *out_w = w, *out_h = h;
 }
 
 static void
@@ -1182,31 +1201,7 @@ safe_rotate_sample (const AugurValue *params,
                    augur_rng_range (rng, params[SAFE_LIMIT].v[0], params[SAFE_LIMIT].v[1]));
 }
 
-static AugurImage *
-safe_rotate_apply (const AugurImage *src,
-                   const AugurValue *params,
-                   const AugurDrawn *drawn)
-{
-  double m[6];
-
-  safe_rotate_geometry (drawn, src->width, src->height, m);
-  return warp_with (src, m, src->width, src->height,
-                    &params[SAFE_INTERP], &params[SAFE_BORDER], &params[SAFE_FILL]);
-}
-
-static gboolean
-safe_rotate_map (const AugurValue *params,
-                 const AugurDrawn *drawn,
-                 const AugurShape *in,
-                 double           *x,
-                 double           *y)
-{
-  double m[6];
-
-  safe_rotate_geometry (drawn, in->width, in->height, m);
-  augur_affine_apply (m, x, y);
-  return point_inside (*x, *y, in->width, in->height);
-}
+DEFINE_AFFINE_VFUNCS (safe_rotate, SAFE_INTERP, SAFE_BORDER, SAFE_FILL)
 
 /* ShiftScaleRotate ------------------------------------------------------------------ */
 
@@ -1273,42 +1268,22 @@ ssr_sample (const AugurValue *params,
 }
 
 static void
-ssr_geometry (const AugurDrawn *drawn,
+ssr_geometry (const AugurValue *params,
+              const AugurDrawn *drawn,
               int               w,
               int               h,
-              double            m[6])
+              double            m[6],
+              int              *out_w,
+              int              *out_h)
 {
   affine_forward (augur_drawn_get (drawn, "scale_x"), augur_drawn_get (drawn, "scale_y"),
                   augur_drawn_get (drawn, "rotate"), 0, 0,
                   augur_drawn_get (drawn, "translate_x"), augur_drawn_get (drawn, "translate_y"),
                   w, h, m);
+  *out_w = w, *out_h = h;
 }
 
-static AugurImage *
-ssr_apply (const AugurImage *src,
-           const AugurValue *params,
-           const AugurDrawn *drawn)
-{
-  double m[6];
-
-  ssr_geometry (drawn, src->width, src->height, m);
-  return warp_with (src, m, src->width, src->height,
-                    &params[SSR_INTERP], &params[SSR_BORDER], &params[SSR_FILL]);
-}
-
-static gboolean
-ssr_map (const AugurValue *params,
-         const AugurDrawn *drawn,
-         const AugurShape *in,
-         double           *x,
-         double           *y)
-{
-  double m[6];
-
-  ssr_geometry (drawn, in->width, in->height, m);
-  augur_affine_apply (m, x, y);
-  return point_inside (*x, *y, in->width, in->height);
-}
+DEFINE_AFFINE_VFUNCS (ssr, SSR_INTERP, SSR_BORDER, SSR_FILL)
 
 /* The table ---------------------------------------------------------------------- */
 
@@ -1417,6 +1392,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (safe_rotate_params),
     .drawn = rotate_drawn,
     .sample = safe_rotate_sample,
+    .output_shape = safe_rotate_output_shape,
     .apply = safe_rotate_apply,
     .map_point = safe_rotate_map,
   },
@@ -1451,6 +1427,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (ssr_params),
     .drawn = ssr_drawn,
     .sample = ssr_sample,
+    .output_shape = ssr_output_shape,
     .apply = ssr_apply,
     .map_point = ssr_map,
   },
