@@ -286,15 +286,16 @@ augur_test_run (const AugurNode   *node,
   return out;
 }
 
-/* Applies @node (forced, whatever its p) with @seed; the output keeps the
- * input's size and channels. */
+/* Applies @node (forced, whatever its p) with @seed, checking that the
+ * output has the declared shape (for a transform that declares none, the
+ * input's size and channels). */
 AugurImage *
 augur_test_run_forced (const AugurNode   *node,
                        const AugurImage  *src,
                        guint64            seed,
                        AugurReplay      **replay_out)
 {
-  AugurShape shape = { src->width, src->height, src->channels };
+  AugurShape shape = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
   AugurRng rng;
@@ -304,9 +305,12 @@ augur_test_run_forced (const AugurNode   *node,
   g_assert_true (replay->applied);
   out = augur_node_apply (node, src, replay);
   g_assert_nonnull (out);
-  g_assert_cmpint (out->width, ==, src->width);
-  g_assert_cmpint (out->height, ==, src->height);
-  g_assert_cmpint (out->channels, ==, src->channels);
+
+  augur_node_output_shape (node, replay, &shape, &predicted);
+  g_assert_cmpint (out->width, ==, predicted.width);
+  g_assert_cmpint (out->height, ==, predicted.height);
+  g_assert_cmpint (out->channels, ==, predicted.channels);
+
   if (replay_out)
     *replay_out = g_steal_pointer (&replay);
   return out;

@@ -11,85 +11,11 @@
 #include "augur-rng.h"
 #include "augur-transform.h"
 
+#include "augur-test-util.h"
+
 static const int channel_counts[] = { 1, 3, 4 };
 
 /* Helpers ------------------------------------------------------------------ */
-
-static AugurImage *
-random_image (int     width,
-              int     height,
-              int     channels,
-              guint64 seed)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *row = augur_image_row (image, y);
-
-      for (int i = 0; i < width * channels; i++)
-        row[i] = (guint8) augur_rng_int (&rng, 0, 255);
-    }
-  return image;
-}
-
-static AugurImage *
-flat_image (int    width,
-            int    height,
-            int    channels,
-            guint8 value)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-
-  memset (image->data, value, (gsize) image->stride * height);
-  return image;
-}
-
-static int
-pixel (const AugurImage *image,
-       int               x,
-       int               y,
-       int               c)
-{
-  return augur_image_row (image, y)[x * image->channels + c];
-}
-
-/* A transform leaf that always applies. */
-static AugurNode *
-leaf (const char *name)
-{
-  const AugurTransformInfo *info = augur_transform_lookup (name);
-  AugurNode *node;
-
-  g_assert_nonnull (info);
-  node = augur_node_new_transform (info);
-  node->p = 1.0;
-  return node;
-}
-
-static AugurValue *
-param (AugurNode  *node,
-       const char *name)
-{
-  int i = augur_transform_param_index (node->info, name);
-
-  g_assert_cmpint (i, >=, 0);
-  return &node->params[i];
-}
-
-static void
-set_range (AugurNode  *node,
-           const char *name,
-           double      lo,
-           double      hi)
-{
-  AugurValue *v = param (node, name);
-
-  v->is_null = FALSE;
-  v->v[0] = lo, v->v[1] = hi;
-}
 
 static void
 set_xy (AugurNode  *node,
@@ -99,18 +25,10 @@ set_xy (AugurNode  *node,
         double      ylo,
         double      yhi)
 {
-  AugurValue *v = param (node, name);
+  AugurValue *v = augur_test_param (node, name);
 
   v->is_null = FALSE;
   v->v[0] = xlo, v->v[1] = xhi, v->v[2] = ylo, v->v[3] = yhi;
-}
-
-static void
-set_bool (AugurNode  *node,
-          const char *name,
-          gboolean    value)
-{
-  param (node, name)->v[0] = value ? 1 : 0;
 }
 
 static void
@@ -118,49 +36,10 @@ set_nick (AugurNode  *node,
           const char *name,
           int         nick)
 {
-  AugurValue *v = param (node, name);
+  AugurValue *v = augur_test_param (node, name);
 
   v->is_null = FALSE;
   v->nick = (gint8) nick;
-}
-
-static void
-set_fill (AugurNode *node,
-          double     value)
-{
-  AugurValue *v = param (node, "fill");
-
-  v->nick = -1;
-  v->n = 1;
-  v->v[0] = value;
-}
-
-/* Runs @node through the pipeline's sample + apply path and checks that the
- * declared output shape is the shape produced. */
-static AugurImage *
-run (const AugurNode   *node,
-     const AugurImage  *src,
-     guint64            seed,
-     AugurReplay      **replay_out)
-{
-  AugurShape in = { src->width, src->height, src->channels }, predicted;
-  g_autoptr(AugurReplay) replay = NULL;
-  AugurImage *out;
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample (node, &in, &rng);
-  out = augur_node_apply (node, src, replay);
-  g_assert_nonnull (out);
-
-  augur_node_output_shape (node, replay, &in, &predicted);
-  g_assert_cmpint (out->width, ==, predicted.width);
-  g_assert_cmpint (out->height, ==, predicted.height);
-  g_assert_cmpint (out->channels, ==, src->channels);
-
-  if (replay_out)
-    *replay_out = g_steal_pointer (&replay);
-  return out;
 }
 
 /* Flips -------------------------------------------------------------------- */
@@ -169,11 +48,11 @@ static void
 test_flip_twice (gconstpointer data)
 {
   const char *name = data;
-  g_autoptr(AugurNode) node = leaf (name);
+  g_autoptr(AugurNode) node = augur_test_leaf (name);
 
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (11, 7, channel_counts[k], 100 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (11, 7, channel_counts[k], 100 + k);
       g_autoptr(AugurImage) once = augur_node_run (node, src, 1, NULL);
       g_autoptr(AugurImage) twice = augur_node_run (node, once, 2, NULL);
 
@@ -187,12 +66,12 @@ test_flip_twice (gconstpointer data)
 static void
 test_rotate_zero (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Rotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Rotate");
 
-  set_range (node, "limit", 0, 0);
+  augur_test_set_range (node, "limit", 0, 0);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (13, 8, channel_counts[k], 200 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (13, 8, channel_counts[k], 200 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
@@ -202,8 +81,8 @@ test_rotate_zero (void)
 
               set_nick (node, "interpolation", interp);
               set_nick (node, "border_mode", border);
-              set_bool (node, "crop_border", crop);
-              out = run (node, src, 7, NULL);
+              augur_test_set_bool (node, "crop_border", crop);
+              out = augur_test_run (node, src, 7, NULL);
               g_assert_true (augur_image_equal (src, out));
             }
     }
@@ -216,15 +95,15 @@ static void
 test_rotate_ninety (void)
 {
   static const int sizes[][2] = { { 9, 9 }, { 10, 10 }, { 14, 8 }, { 8, 14 } };
-  g_autoptr(AugurNode) node = leaf ("Rotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Rotate");
 
-  set_range (node, "limit", 90, 90);
+  augur_test_set_range (node, "limit", 90, 90);
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
         int w = sizes[s][0], h = sizes[s][1], nc = channel_counts[k];
-        g_autoptr(AugurImage) src = random_image (w, h, nc, 300 + 10 * s + k);
-        /* the input pixel (i, j) lands at (j + dx, w - 1 - i + dy) */
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, nc, 300 + 10 * s + k);
+        /* the input augur_test_pixel (i, j) lands at (j + dx, w - 1 - i + dy) */
         int dx = (w - h) / 2, dy = (h - w) / 2;
 
         for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
@@ -233,7 +112,7 @@ test_rotate_ninety (void)
             int checked = 0;
 
             set_nick (node, "interpolation", interp);
-            out = run (node, src, 1, NULL);
+            out = augur_test_run (node, src, 1, NULL);
             g_assert_cmpint (out->width, ==, w);
             g_assert_cmpint (out->height, ==, h);
 
@@ -245,7 +124,8 @@ test_rotate_ninety (void)
                   if (ox < 0 || oy < 0 || ox >= w || oy >= h)
                     continue;
                   for (int c = 0; c < nc; c++)
-                    g_assert_cmpint (pixel (out, ox, oy, c), ==, pixel (src, i, j, c));
+                    g_assert_cmpint (augur_test_pixel (out, ox, oy, c), ==,
+                                     augur_test_pixel (src, i, j, c));
                   checked++;
                 }
             g_assert_cmpint (checked, >=, MIN (w, h) * MIN (w, h) / 4);
@@ -256,13 +136,13 @@ test_rotate_ninety (void)
 static void
 test_rotate_direction (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Rotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Rotate");
   AugurShape in = { 40, 30, 3 };
   g_autoptr(AugurReplay) replay = NULL;
   double x = 20 + 10, y = 15;
   AugurRng rng;
 
-  set_range (node, "limit", 90, 90);
+  augur_test_set_range (node, "limit", 90, 90);
   augur_rng_init (&rng, 3);
   replay = augur_node_sample (node, &in, &rng);
 
@@ -277,20 +157,20 @@ static void
 test_rotate_crop_border (void)
 {
   static const double angles[] = { 10, 30, 45, 60, 89, -20, 135, 180 };
-  g_autoptr(AugurNode) node = leaf ("Rotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Rotate");
 
-  set_bool (node, "crop_border", TRUE);
-  set_fill (node, 0);
+  augur_test_set_bool (node, "crop_border", TRUE);
+  augur_test_set_fill (node, 0);
   for (guint a = 0; a < G_N_ELEMENTS (angles); a++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LINEAR; interp++)
         {
-          g_autoptr(AugurImage) src = flat_image (100, 60, channel_counts[k], 200);
+          g_autoptr(AugurImage) src = augur_test_flat_image (100, 60, channel_counts[k], 200);
           g_autoptr(AugurImage) out = NULL;
 
-          set_range (node, "limit", angles[a], angles[a]);
+          augur_test_set_range (node, "limit", angles[a], angles[a]);
           set_nick (node, "interpolation", interp);
-          out = run (node, src, 1, NULL);
+          out = augur_test_run (node, src, 1, NULL);
 
           g_assert_cmpint (out->width, <=, 100);
           g_assert_cmpint (out->height, <=, 60);
@@ -299,7 +179,7 @@ test_rotate_crop_border (void)
           for (int y = 0; y < out->height; y++)
             for (int x = 0; x < out->width; x++)
               for (int c = 0; c < out->channels; c++)
-                g_assert_cmpint (pixel (out, x, y, c), ==, 200);
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, 200);
         }
 }
 
@@ -308,11 +188,11 @@ test_rotate_crop_border (void)
 static void
 test_affine_identity (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Affine");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Affine");
 
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (12, 9, channel_counts[k], 400 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (12, 9, channel_counts[k], 400 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         for (int fit = 0; fit <= 1; fit++)
@@ -320,8 +200,8 @@ test_affine_identity (void)
             g_autoptr(AugurImage) out = NULL;
 
             set_nick (node, "interpolation", interp);
-            set_bool (node, "fit_output", fit);
-            out = run (node, src, 11, NULL);
+            augur_test_set_bool (node, "fit_output", fit);
+            out = augur_test_run (node, src, 11, NULL);
             g_assert_true (augur_image_equal (src, out));
           }
     }
@@ -340,29 +220,29 @@ check_shifted (const AugurImage *src,
         {
           int sx = x - dx, sy = y - dy;
           gboolean inside = sx >= 0 && sy >= 0 && sx < src->width && sy < src->height;
-          int expected = inside ? pixel (src, sx, sy, c) : (c == 3 ? 255 : fill);
+          int expected = inside ? augur_test_pixel (src, sx, sy, c) : (c == 3 ? 255 : fill);
 
-          g_assert_cmpint (pixel (out, x, y, c), ==, expected);
+          g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, expected);
         }
 }
 
 static void
 test_affine_translate_px (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Affine");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Affine");
 
   set_xy (node, "translate_px", 3, 3, -2, -2);
-  set_fill (node, 9);
+  augur_test_set_fill (node, 9);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (12, 9, channel_counts[k], 500 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (12, 9, channel_counts[k], 500 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         {
           g_autoptr(AugurImage) out = NULL;
 
           set_nick (node, "interpolation", interp);
-          out = run (node, src, 5, NULL);
+          out = augur_test_run (node, src, 5, NULL);
           check_shifted (src, out, 3, -2, 9);
         }
     }
@@ -372,46 +252,46 @@ test_affine_translate_px (void)
 static void
 test_affine_translate_percent (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Affine");
-  g_autoptr(AugurImage) src = random_image (16, 10, 3, 600);
+  g_autoptr(AugurNode) node = augur_test_leaf ("Affine");
+  g_autoptr(AugurImage) src = augur_test_random_image (16, 10, 3, 600);
   g_autoptr(AugurImage) out = NULL;
 
   set_xy (node, "translate_px", 7, 7, 7, 7);
   set_xy (node, "translate_percent", -0.25, -0.25, 0.5, 0.5);
-  out = run (node, src, 5, NULL);
+  out = augur_test_run (node, src, 5, NULL);
   check_shifted (src, out, -4, 5, 0);
 }
 
 static void
 test_affine_fit_output (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Affine");
-  g_autoptr(AugurImage) src = flat_image (12, 8, 3, 120);
+  g_autoptr(AugurNode) node = augur_test_leaf ("Affine");
+  g_autoptr(AugurImage) src = augur_test_flat_image (12, 8, 3, 120);
   g_autoptr(AugurImage) doubled = NULL;
   g_autoptr(AugurImage) turned = NULL;
 
-  set_bool (node, "fit_output", TRUE);
+  augur_test_set_bool (node, "fit_output", TRUE);
   set_xy (node, "scale", 2, 2, 2, 2);
-  doubled = run (node, src, 1, NULL);
+  doubled = augur_test_run (node, src, 1, NULL);
   /* Albumentations: the span of the corner pixels' centres, plus one */
   g_assert_cmpint (doubled->width, ==, 2 * 12 - 1);
   g_assert_cmpint (doubled->height, ==, 2 * 8 - 1);
 
   set_xy (node, "scale", 1, 1, 1, 1);
-  set_range (node, "rotate", 90, 90);
+  augur_test_set_range (node, "rotate", 90, 90);
   set_xy (node, "translate_px", 5, 5, 5, 5);   /* moves nothing: the canvas follows */
-  turned = run (node, src, 1, NULL);
+  turned = augur_test_run (node, src, 1, NULL);
   g_assert_cmpint (turned->width, ==, 8);
   g_assert_cmpint (turned->height, ==, 12);
   for (int y = 0; y < turned->height; y++)
     for (int x = 0; x < turned->width; x++)
-      g_assert_cmpint (pixel (turned, x, y, 0), ==, 120);
+      g_assert_cmpint (augur_test_pixel (turned, x, y, 0), ==, 120);
 }
 
 static void
 test_affine_scale_draws (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Affine");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Affine");
   AugurShape in = { 32, 32, 3 };
   int below[2] = { 0, 0 };
   const int n = 4000;
@@ -419,8 +299,8 @@ test_affine_scale_draws (void)
   set_xy (node, "scale", 0.5, 2, 0.5, 2);
   for (int balanced = 0; balanced <= 1; balanced++)
     {
-      set_bool (node, "balanced_scale", balanced);
-      set_bool (node, "keep_ratio", balanced);
+      augur_test_set_bool (node, "balanced_scale", balanced);
+      augur_test_set_bool (node, "keep_ratio", balanced);
       for (int i = 0; i < n; i++)
         {
           g_autoptr(AugurReplay) replay = NULL;
@@ -450,20 +330,20 @@ test_rrc_size_and_draws (void)
 {
   static const int inputs[][2] = { { 400, 300 }, { 300, 400 }, { 1000, 100 }, { 1, 1 }, { 1, 9 }, { 9, 1 } };
   static const double scale[2] = { 0.08, 1.0 }, ratio[2] = { 0.75, 4 / 3.0 };
-  g_autoptr(AugurNode) node = leaf ("RandomResizedCrop");
-  AugurValue *size = param (node, "size");
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomResizedCrop");
+  AugurValue *size = augur_test_param (node, "size");
 
   size->v[0] = 24, size->v[1] = 40;   /* height, width */
   for (guint s = 0; s < G_N_ELEMENTS (inputs); s++)
     {
       int w = inputs[s][0], h = inputs[s][1];
-      g_autoptr(AugurImage) src = random_image (w, h, channel_counts[s % 3], 700 + s);
+      g_autoptr(AugurImage) src = augur_test_random_image (w, h, channel_counts[s % 3], 700 + s);
       int tries = w * h > 100 ? 300 : 20, fallbacks = 0;
 
       for (int i = 0; i < tries; i++)
         {
           g_autoptr(AugurReplay) replay = NULL;
-          g_autoptr(AugurImage) out = run (node, src, 5000 + i, &replay);
+          g_autoptr(AugurImage) out = augur_test_run (node, src, 5000 + i, &replay);
           double cx = augur_drawn_get (&replay->drawn, "x");
           double cy = augur_drawn_get (&replay->drawn, "y");
           double cw = augur_drawn_get (&replay->drawn, "width");
@@ -501,12 +381,12 @@ test_rrc_size_and_draws (void)
 static void
 test_rrc_fallback (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomResizedCrop");
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomResizedCrop");
   AugurShape in = { 1000, 100, 3 };
   g_autoptr(AugurReplay) replay = NULL;
   AugurRng rng;
 
-  set_range (node, "scale", 1, 1);   /* whole area never fits a 4:3 crop */
+  augur_test_set_range (node, "scale", 1, 1);   /* whole area never fits a 4:3 crop */
   augur_rng_init (&rng, 9);
   replay = augur_node_sample (node, &in, &rng);
   g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "height"), ==, 100);
@@ -520,17 +400,17 @@ test_rrc_fallback (void)
 static void
 test_rrc_area_for_downscale (void)
 {
-  g_autoptr(AugurNode) node = leaf ("RandomResizedCrop");
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomResizedCrop");
   g_autoptr(AugurImage) src = augur_image_new (64, 64, 1);
-  AugurValue *size = param (node, "size");
+  AugurValue *size = augur_test_param (node, "size");
 
   for (int y = 0; y < 64; y++)
     for (int x = 0; x < 64; x++)
       augur_image_row (src, y)[x] = x % 2 ? 255 : 0;
 
   size->v[0] = 16, size->v[1] = 16;
-  set_range (node, "scale", 1, 1);
-  set_range (node, "ratio", 1, 1);
+  augur_test_set_range (node, "scale", 1, 1);
+  augur_test_set_range (node, "ratio", 1, 1);
   set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
 
   for (int with_area = 0; with_area <= 1; with_area++)
@@ -539,11 +419,11 @@ test_rrc_area_for_downscale (void)
 
       if (with_area)
         set_nick (node, "area_for_downscale", 0);
-      out = run (node, src, 3, NULL);
+      out = augur_test_run (node, src, 3, NULL);
       for (int y = 0; y < 16; y++)
         for (int x = 0; x < 16; x++)
           {
-            int v = pixel (out, x, y, 0);
+            int v = augur_test_pixel (out, x, y, 0);
 
             if (with_area)
               g_assert_cmpint (ABS (v - 128), <=, 1);
@@ -555,7 +435,7 @@ test_rrc_area_for_downscale (void)
 
 /* Symmetries of the square ------------------------------------------------- */
 
-/* The input pixel that the output pixel (x, y) of a w x h input shows, for
+/* The input pixel that the output augur_test_pixel (x, y) of a w x h input shows, for
  * each of Albumentations' D4 elements in its order (e, r90, r180, r270, v,
  * hvt, h, t), written out from np.rot90 / flips / transpose one by one. */
 static void
@@ -613,14 +493,14 @@ is_d4_element (const AugurImage *src,
 static void
 test_transpose (void)
 {
-  g_autoptr(AugurNode) node = leaf ("Transpose");
+  g_autoptr(AugurNode) node = augur_test_leaf ("Transpose");
 
   g_assert_cmpfloat (node->info->default_p, ==, 0.5);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (11, 7, channel_counts[k], 1100 + k);
-      g_autoptr(AugurImage) once = run (node, src, 1, NULL);
-      g_autoptr(AugurImage) twice = run (node, once, 2, NULL);
+      g_autoptr(AugurImage) src = augur_test_random_image (11, 7, channel_counts[k], 1100 + k);
+      g_autoptr(AugurImage) once = augur_test_run (node, src, 1, NULL);
+      g_autoptr(AugurImage) twice = augur_test_run (node, once, 2, NULL);
 
       g_assert_true (is_d4_element (src, once, 7));
       g_assert_true (augur_image_equal (src, twice));
@@ -642,14 +522,14 @@ static void
 test_random_rotate90 (void)
 {
   static const int element_of_factor[] = { 0, 1, 2, 3 };
-  g_autoptr(AugurNode) node = leaf ("RandomRotate90");
+  g_autoptr(AugurNode) node = augur_test_leaf ("RandomRotate90");
   AugurShape in = { 9, 5, 3 };
   int counts[4] = { 0 };
   const int n = 4000;
 
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (9, 5, channel_counts[k], 1200 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (9, 5, channel_counts[k], 1200 + k);
       g_autoptr(AugurImage) image = augur_image_ref (src);
       g_autoptr(AugurReplay) replay = NULL;
       AugurRng rng;
@@ -709,7 +589,7 @@ static void
 test_d4 (void)
 {
   static const int sizes[][2] = { { 8, 8 }, { 9, 6 } };
-  g_autoptr(AugurNode) node = leaf ("D4");
+  g_autoptr(AugurNode) node = augur_test_leaf ("D4");
   const int n = 800;
 
   g_assert_cmpfloat (node->info->default_p, ==, 1.0);
@@ -717,14 +597,15 @@ test_d4 (void)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
         int w = sizes[s][0], h = sizes[s][1];
-        g_autoptr(AugurImage) src = random_image (w, h, channel_counts[k], 1300 + 10 * s + k);
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, channel_counts[k],
+                                                             1300 + 10 * s + k);
         g_autoptr(GPtrArray) distinct = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
         int counts[8] = { 0 };
 
         for (int i = 0; i < n; i++)
           {
             g_autoptr(AugurReplay) replay = NULL;
-            g_autoptr(AugurImage) out = run (node, src, 30000 + i, &replay);
+            g_autoptr(AugurImage) out = augur_test_run (node, src, 30000 + i, &replay);
             int element = (int) augur_drawn_get (&replay->drawn, "group_element");
             int matches = 0;
             gboolean seen = FALSE;
@@ -766,21 +647,22 @@ check_symmetries (void)
   static const struct { const char *name; int element; } flips[] = {
     { "HorizontalFlip", 6 }, { "VerticalFlip", 4 },
   };
-  g_autoptr(AugurNode) d4 = leaf ("D4");
+  g_autoptr(AugurNode) d4 = augur_test_leaf ("D4");
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
         int w = sizes[s][0], h = sizes[s][1];
-        g_autoptr(AugurImage) src = random_image (w, h, channel_counts[k], 1500 + 10 * s + k);
+        g_autoptr(AugurImage) src = augur_test_random_image (w, h, channel_counts[k],
+                                                             1500 + 10 * s + k);
         g_autoptr(AugurReplay) replay = NULL;
         AugurShape in = { w, h, channel_counts[k] };
         AugurRng rng;
 
         for (guint f = 0; f < G_N_ELEMENTS (flips); f++)
           {
-            g_autoptr(AugurNode) node = leaf (flips[f].name);
-            g_autoptr(AugurImage) out = run (node, src, 1, NULL);
+            g_autoptr(AugurNode) node = augur_test_leaf (flips[f].name);
+            g_autoptr(AugurImage) out = augur_test_run (node, src, 1, NULL);
 
             g_assert_true (is_d4_element (src, out, flips[f].element));
           }
@@ -820,16 +702,16 @@ test_safe_rotate_corners (void)
   static const double angles[] = { 0, 10, 30, 45, 60, 90, 135, -20, -75, 180, 270 };
   static const int sizes[][2] = { { 64, 64 }, { 90, 50 }, { 40, 70 } };
   static const guint8 corner_values[4] = { 30, 80, 170, 230 };
-  g_autoptr(AugurNode) node = leaf ("SafeRotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("SafeRotate");
 
   set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
-  set_fill (node, 0);
+  augur_test_set_fill (node, 0);
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       for (guint a = 0; a < G_N_ELEMENTS (angles); a++)
         {
           int w = sizes[s][0], h = sizes[s][1], nc = channel_counts[k];
-          g_autoptr(AugurImage) src = flat_image (w, h, nc, 128);
+          g_autoptr(AugurImage) src = augur_test_flat_image (w, h, nc, 128);
           g_autoptr(AugurReplay) replay = NULL;
           g_autoptr(AugurImage) out = NULL;
           AugurShape in = { w, h, nc };
@@ -845,8 +727,8 @@ test_safe_rotate_corners (void)
                     augur_image_row (src, py)[px * nc + c] = corner_values[q];
                 }
 
-          set_range (node, "limit", angles[a], angles[a]);
-          out = run (node, src, 1, &replay);
+          augur_test_set_range (node, "limit", angles[a], angles[a]);
+          out = augur_test_run (node, src, 1, &replay);
           g_assert_cmpint (out->width, ==, w);
           g_assert_cmpint (out->height, ==, h);
 
@@ -858,13 +740,13 @@ test_safe_rotate_corners (void)
               g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
               for (int oy = 0; oy < h && !found; oy++)
                 for (int ox = 0; ox < w && !found; ox++)
-                  found = pixel (out, ox, oy, 0) == corner_values[q];
+                  found = augur_test_pixel (out, ox, oy, 0) == corner_values[q];
               g_assert_true (found);
             }
 
           for (int oy = 0; oy < h; oy++)
             for (int ox = 0; ox < w; ox++)
-              if (pixel (out, ox, oy, 0) != 0)
+              if (augur_test_pixel (out, ox, oy, 0) != 0)
                 {
                   min_x = MIN (min_x, ox), max_x = MAX (max_x, ox);
                   min_y = MIN (min_y, oy), max_y = MAX (max_y, oy);
@@ -876,7 +758,7 @@ test_safe_rotate_corners (void)
 
           /* off the right angles, the frame's corners show the fill */
           if (fmod (angles[a], 90) != 0)
-            g_assert_cmpint (pixel (out, 0, 0, 0), ==, 0);
+            g_assert_cmpint (augur_test_pixel (out, 0, 0, 0), ==, 0);
         }
 }
 
@@ -885,15 +767,15 @@ test_safe_rotate_corners (void)
 static void
 test_ssr_zero_limits (void)
 {
-  g_autoptr(AugurNode) node = leaf ("ShiftScaleRotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("ShiftScaleRotate");
 
-  set_range (node, "shift_limit_x", 0, 0);
-  set_range (node, "shift_limit_y", 0, 0);
-  set_range (node, "scale_limit", 0, 0);
-  set_range (node, "rotate_limit", 0, 0);
+  augur_test_set_range (node, "shift_limit_x", 0, 0);
+  augur_test_set_range (node, "shift_limit_y", 0, 0);
+  augur_test_set_range (node, "scale_limit", 0, 0);
+  augur_test_set_range (node, "rotate_limit", 0, 0);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (13, 9, channel_counts[k], 1400 + k);
+      g_autoptr(AugurImage) src = augur_test_random_image (13, 9, channel_counts[k], 1400 + k);
 
       for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
         for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
@@ -902,7 +784,7 @@ test_ssr_zero_limits (void)
 
             set_nick (node, "interpolation", interp);
             set_nick (node, "border_mode", border);
-            out = run (node, src, 3, NULL);
+            out = augur_test_run (node, src, 3, NULL);
             g_assert_true (augur_image_equal (src, out));
           }
     }
@@ -913,23 +795,23 @@ test_ssr_zero_limits (void)
 static void
 test_ssr_shift_and_scale (void)
 {
-  g_autoptr(AugurNode) node = leaf ("ShiftScaleRotate");
+  g_autoptr(AugurNode) node = augur_test_leaf ("ShiftScaleRotate");
   AugurShape in = { 40, 20, 3 };
 
-  set_range (node, "shift_limit_x", 0.25, 0.25);
-  set_range (node, "shift_limit_y", -0.1, -0.1);
-  set_range (node, "scale_limit", 0, 0);
-  set_range (node, "rotate_limit", 0, 0);
-  set_fill (node, 7);
+  augur_test_set_range (node, "shift_limit_x", 0.25, 0.25);
+  augur_test_set_range (node, "shift_limit_y", -0.1, -0.1);
+  augur_test_set_range (node, "scale_limit", 0, 0);
+  augur_test_set_range (node, "rotate_limit", 0, 0);
+  augur_test_set_fill (node, 7);
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
-      g_autoptr(AugurImage) src = random_image (40, 20, channel_counts[k], 1500 + k);
-      g_autoptr(AugurImage) out = run (node, src, 5, NULL);
+      g_autoptr(AugurImage) src = augur_test_random_image (40, 20, channel_counts[k], 1500 + k);
+      g_autoptr(AugurImage) out = augur_test_run (node, src, 5, NULL);
 
       check_shifted (src, out, 10, -2, 7);
     }
 
-  set_range (node, "scale_limit", -0.5, 1);
+  augur_test_set_range (node, "scale_limit", -0.5, 1);
   for (int i = 0; i < 500; i++)
     {
       g_autoptr(AugurReplay) replay = NULL;
@@ -949,23 +831,23 @@ test_ssr_shift_and_scale (void)
 static void
 test_ssr_zoom (void)
 {
-  g_autoptr(AugurNode) node = leaf ("ShiftScaleRotate");
-  g_autoptr(AugurImage) src = random_image (20, 20, 1, 1600);
+  g_autoptr(AugurNode) node = augur_test_leaf ("ShiftScaleRotate");
+  g_autoptr(AugurImage) src = augur_test_random_image (20, 20, 1, 1600);
   g_autoptr(AugurImage) out = NULL;
 
-  set_range (node, "shift_limit_x", 0, 0);
-  set_range (node, "shift_limit_y", 0, 0);
-  set_range (node, "scale_limit", 1, 1);
-  set_range (node, "rotate_limit", 0, 0);
+  augur_test_set_range (node, "shift_limit_x", 0, 0);
+  augur_test_set_range (node, "shift_limit_y", 0, 0);
+  augur_test_set_range (node, "scale_limit", 1, 1);
+  augur_test_set_range (node, "rotate_limit", 0, 0);
   set_nick (node, "interpolation", AUGUR_INTERP_NEAREST);
-  out = run (node, src, 1, NULL);
+  out = augur_test_run (node, src, 1, NULL);
   /* output pixel centre (x + 0.5) comes from 10 + (x + 0.5 - 10) / 2 */
   for (int y = 0; y < 20; y++)
     for (int x = 0; x < 20; x++)
       {
         int sx = (int) floor (10 + (x + 0.5 - 10) / 2), sy = (int) floor (10 + (y + 0.5 - 10) / 2);
 
-        g_assert_cmpint (pixel (out, x, y, 0), ==, pixel (src, sx, sy, 0));
+        g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, augur_test_pixel (src, sx, sy, 0));
       }
 }
 
@@ -975,23 +857,23 @@ static void
 test_ssr_rotation_is_rotate (void)
 {
   static const double angles[] = { 90, -30, 45 };
-  g_autoptr(AugurNode) ssr = leaf ("ShiftScaleRotate");
-  g_autoptr(AugurNode) rotate = leaf ("Rotate");
+  g_autoptr(AugurNode) ssr = augur_test_leaf ("ShiftScaleRotate");
+  g_autoptr(AugurNode) rotate = augur_test_leaf ("Rotate");
 
-  set_range (ssr, "shift_limit_x", 0, 0);
-  set_range (ssr, "shift_limit_y", 0, 0);
-  set_range (ssr, "scale_limit", 0, 0);
+  augur_test_set_range (ssr, "shift_limit_x", 0, 0);
+  augur_test_set_range (ssr, "shift_limit_y", 0, 0);
+  augur_test_set_range (ssr, "scale_limit", 0, 0);
   for (guint a = 0; a < G_N_ELEMENTS (angles); a++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
-        g_autoptr(AugurImage) src = random_image (17, 12, channel_counts[k], 1700 + k);
+        g_autoptr(AugurImage) src = augur_test_random_image (17, 12, channel_counts[k], 1700 + k);
         g_autoptr(AugurImage) a_out = NULL;
         g_autoptr(AugurImage) b_out = NULL;
 
-        set_range (ssr, "rotate_limit", angles[a], angles[a]);
-        set_range (rotate, "limit", angles[a], angles[a]);
-        a_out = run (ssr, src, 1, NULL);
-        b_out = run (rotate, src, 1, NULL);
+        augur_test_set_range (ssr, "rotate_limit", angles[a], angles[a]);
+        augur_test_set_range (rotate, "limit", angles[a], angles[a]);
+        a_out = augur_test_run (ssr, src, 1, NULL);
+        b_out = augur_test_run (rotate, src, 1, NULL);
         g_assert_true (augur_image_equal (a_out, b_out));
       }
 }
@@ -1013,8 +895,8 @@ setup_nothing (AugurNode *node)
 static void
 setup_rotate_crop (AugurNode *node)
 {
-  set_range (node, "limit", -40, 40);
-  set_bool (node, "crop_border", TRUE);
+  augur_test_set_range (node, "limit", -40, 40);
+  augur_test_set_bool (node, "crop_border", TRUE);
 }
 
 static void
@@ -1022,7 +904,7 @@ setup_affine_all (AugurNode *node)
 {
   set_xy (node, "scale", 0.7, 1.4, 0.8, 1.3);
   set_xy (node, "translate_percent", -0.1, 0.1, -0.1, 0.1);
-  set_range (node, "rotate", -30, 30);
+  augur_test_set_range (node, "rotate", -30, 30);
   set_xy (node, "shear", -15, 15, -10, 10);
 }
 
@@ -1030,38 +912,38 @@ static void
 setup_affine_fit (AugurNode *node)
 {
   setup_affine_all (node);
-  set_bool (node, "fit_output", TRUE);
+  augur_test_set_bool (node, "fit_output", TRUE);
 }
 
 static void
 setup_affine_px (AugurNode *node)
 {
   set_xy (node, "translate_px", -6, 6, -4, 4);
-  set_range (node, "rotate", 170, 190);
+  augur_test_set_range (node, "rotate", 170, 190);
 }
 
 static void
 setup_rrc (AugurNode *node)
 {
-  AugurValue *size = param (node, "size");
+  AugurValue *size = augur_test_param (node, "size");
 
   size->v[0] = 40, size->v[1] = 56;
-  set_range (node, "scale", 0.3, 1);
+  augur_test_set_range (node, "scale", 0.3, 1);
 }
 
 static void
 setup_safe_rotate (AugurNode *node)
 {
-  set_range (node, "limit", -120, 120);
+  augur_test_set_range (node, "limit", -120, 120);
 }
 
 static void
 setup_ssr (AugurNode *node)
 {
-  set_range (node, "shift_limit_x", -0.1, 0.1);
-  set_range (node, "shift_limit_y", -0.15, 0.15);
-  set_range (node, "scale_limit", -0.3, 0.4);
-  set_range (node, "rotate_limit", -60, 60);
+  augur_test_set_range (node, "shift_limit_x", -0.1, 0.1);
+  augur_test_set_range (node, "shift_limit_y", -0.15, 0.15);
+  augur_test_set_range (node, "scale_limit", -0.3, 0.4);
+  augur_test_set_range (node, "rotate_limit", -60, 60);
 }
 
 static const MapCase map_cases[] = {
@@ -1086,34 +968,27 @@ static void
 test_map_point (gconstpointer data)
 {
   const MapCase *mc = data;
-  g_autoptr(AugurNode) node = leaf (mc->transform);
+  g_autoptr(AugurNode) node = augur_test_leaf (mc->transform);
   int checked = 0;
 
   mc->setup (node);
   for (int i = 0; i < 40; i++)
     {
       int nc = channel_counts[i % 3];
-      g_autoptr(AugurImage) src = flat_image (64, 48, nc, 0);
+      g_autoptr(AugurImage) src = NULL;
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurImage) out = NULL;
       AugurShape in = { 64, 48, nc };
       AugurRng rng;
-      double px, py, sum = 0, mx = 0, my = 0;
+      double px, py, mx = 0, my = 0;
       int dx, dy;
 
       augur_rng_init (&rng, 9000 + i);
       dx = (int) augur_rng_int (&rng, 16, 47);
       dy = (int) augur_rng_int (&rng, 12, 35);
-      for (int y = dy - 1; y <= dy + 1; y++)
-        for (int x = dx - 1; x <= dx + 1; x++)
-          for (int c = 0; c < MIN (nc, 3); c++)
-            augur_image_row (src, y)[x * nc + c] = 255;
-      if (nc == 4)
-        for (int y = 0; y < 48; y++)
-          for (int x = 0; x < 64; x++)
-            augur_image_row (src, y)[x * nc + 3] = 255;
+      src = augur_test_dot_image (64, 48, nc, dx, dy);
 
-      out = run (node, src, 100 + i, &replay);
+      out = augur_test_run (node, src, 100 + i, &replay);
 
       px = dx + 0.5, py = dy + 0.5;
       if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
@@ -1121,18 +996,9 @@ test_map_point (gconstpointer data)
       if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
         continue;
 
-      for (int y = 0; y < out->height; y++)
-        for (int x = 0; x < out->width; x++)
-          {
-            double v = pixel (out, x, y, 0);
-
-            sum += v;
-            mx += v * (x + 0.5);
-            my += v * (y + 0.5);
-          }
-      g_assert_cmpfloat (sum, >, 0);
-      g_assert_cmpfloat (fabs (mx / sum - px), <=, 1.0);
-      g_assert_cmpfloat (fabs (my / sum - py), <=, 1.0);
+      g_assert_cmpfloat (augur_test_centroid (out, &mx, &my), >, 0);
+      g_assert_cmpfloat (fabs (mx - px), <=, 1.0);
+      g_assert_cmpfloat (fabs (my - py), <=, 1.0);
       checked++;
     }
   g_test_message ("%d dots followed", checked);
@@ -1161,21 +1027,22 @@ test_degenerate_sizes (void)
 
   for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
     {
-      g_autoptr(AugurNode) node = leaf (geometry_names[t]);
+      g_autoptr(AugurNode) node = augur_test_leaf (geometry_names[t]);
 
       if (g_str_equal (geometry_names[t], "Rotate"))
-        set_bool (node, "crop_border", TRUE);
+        augur_test_set_bool (node, "crop_border", TRUE);
       if (g_str_equal (geometry_names[t], "Affine"))
         {
           setup_affine_all (node);
-          set_bool (node, "fit_output", TRUE);
+          augur_test_set_bool (node, "fit_output", TRUE);
         }
 
       for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
         for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
           for (int seed = 0; seed < 10; seed++)
             {
-              g_autoptr(AugurImage) src = flat_image (sizes[s][0], sizes[s][1], channel_counts[k], 90);
+              g_autoptr(AugurImage) src = augur_test_flat_image (sizes[s][0], sizes[s][1],
+                                                                 channel_counts[k], 90);
               g_autoptr(AugurImage) out = NULL;
 
               /* every interpolation, and every border where there is one */
@@ -1183,7 +1050,7 @@ test_degenerate_sizes (void)
                 set_nick (node, "interpolation", seed % 5);
               if (augur_transform_param_index (node->info, "border_mode") >= 0)
                 set_nick (node, "border_mode", (seed / 2) % 5);
-              out = run (node, src, seed, NULL);
+              out = augur_test_run (node, src, seed, NULL);
 
               g_assert_cmpint (out->width, >=, 1);
               g_assert_cmpint (out->height, >=, 1);
@@ -1191,7 +1058,7 @@ test_degenerate_sizes (void)
               if (!shows_border (geometry_names[t]))
                 for (int y = 0; y < out->height; y++)
                   for (int x = 0; x < out->width; x++)
-                    g_assert_cmpint (pixel (out, x, y, 0), ==, 90);
+                    g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, 90);
             }
     }
 }
@@ -1205,8 +1072,8 @@ test_padded_rows (void)
   for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
     for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
       {
-        g_autoptr(AugurNode) node = leaf (geometry_names[t]);
-        g_autoptr(AugurImage) src = random_image (23, 17, channel_counts[k], 1700 + k);
+        g_autoptr(AugurNode) node = augur_test_leaf (geometry_names[t]);
+        g_autoptr(AugurImage) src = augur_test_random_image (23, 17, channel_counts[k], 1700 + k);
         int stride = src->stride + 5;
         guint8 *data = g_malloc ((gsize) stride * src->height);
         g_autoptr(AugurImage) padded = NULL;
@@ -1227,7 +1094,7 @@ test_padded_rows (void)
               set_nick (node, "interpolation", seed % 5);
             if (augur_transform_param_index (node->info, "border_mode") >= 0)
               set_nick (node, "border_mode", (seed / 2) % 5);
-            a = run (node, src, seed, &replay);
+            a = augur_test_run (node, src, seed, &replay);
             b = augur_node_apply (node, padded, replay);
             g_assert_true (augur_image_equal (a, b));
           }
@@ -1240,8 +1107,8 @@ test_replay_round_trip (void)
 {
   for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
     {
-      g_autoptr(AugurNode) node = leaf (geometry_names[t]);
-      g_autoptr(AugurImage) src = random_image (30, 20, 3, 800 + t);
+      g_autoptr(AugurNode) node = augur_test_leaf (geometry_names[t]);
+      g_autoptr(AugurImage) src = augur_test_random_image (30, 20, 3, 800 + t);
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurReplay) back = NULL;
       g_autoptr(AugurImage) first = NULL;
@@ -1267,8 +1134,8 @@ test_p_zero (void)
 {
   for (guint t = 0; t < G_N_ELEMENTS (geometry_names); t++)
     {
-      g_autoptr(AugurNode) node = leaf (geometry_names[t]);
-      g_autoptr(AugurImage) src = random_image (17, 13, 4, 900 + t);
+      g_autoptr(AugurNode) node = augur_test_leaf (geometry_names[t]);
+      g_autoptr(AugurImage) src = augur_test_random_image (17, 13, 4, 900 + t);
 
       node->p = 0;
       for (int seed = 0; seed < 50; seed++)

@@ -8,84 +8,18 @@
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 
+#include "augur-test-util.h"
+
 /* Helpers ---------------------------------------------------------------------- */
-
-static AugurNode *
-node_parse (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = json_from_string (json, &error);
-  AugurNode *node;
-
-  g_assert_no_error (error);
-  node = augur_node_from_json (root, "test", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
-static gboolean
-node_refused (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = json_from_string (json, &error);
-  g_autoptr(AugurNode) node = NULL;
-
-  g_assert_no_error (error);
-  node = augur_node_from_json (root, "test", &error);
-  if (node == NULL)
-    g_test_message ("refused as expected: %s", error->message);
-  return node == NULL && g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
-}
-
-/* Applies @node (forced, whatever its p) with @seed. */
-static AugurImage *
-run_forced (const AugurNode   *node,
-            const AugurImage  *src,
-            guint64            seed,
-            AugurReplay      **replay_out)
-{
-  AugurShape shape = { src->width, src->height, src->channels };
-  g_autoptr(AugurReplay) replay = NULL;
-  AugurImage *out;
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample_forced (node, &shape, &rng);
-  g_assert_true (replay->applied);
-  out = augur_node_apply (node, src, replay);
-  if (replay_out)
-    *replay_out = g_steal_pointer (&replay);
-  return out;
-}
 
 static AugurImage *
 run_json (const char       *json,
           const AugurImage *src,
           guint64           seed)
 {
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
 
-  return run_forced (node, src, seed, NULL);
-}
-
-static AugurImage *
-image_flat (int        width,
-            int        height,
-            int        channels,
-            const int *value)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *d = augur_image_row (image, y);
-
-      for (int x = 0; x < width; x++)
-        for (int c = 0; c < channels; c++)
-          d[x * channels + c] = (guint8) value[c];
-    }
-  return image;
+  return augur_test_run_forced (node, src, seed, NULL);
 }
 
 static AugurImage *
@@ -96,31 +30,7 @@ image_gray_level (int width,
 {
   int v[4] = { level, level, level, 255 };
 
-  return image_flat (width, height, channels, v);
-}
-
-/* Seeded uniform noise in [lo, hi] on every channel; alpha (RGBA) random too,
- * so that a transform that touched it would be seen. */
-static AugurImage *
-image_noise (int     width,
-             int     height,
-             int     channels,
-             int     lo,
-             int     hi,
-             guint64 seed)
-{
-  AugurImage *image = augur_image_new (width, height, channels);
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *d = augur_image_row (image, y);
-
-      for (int i = 0; i < width * channels; i++)
-        d[i] = (guint8) augur_rng_int (&rng, lo, hi);
-    }
-  return image;
+  return augur_test_fill_image (width, height, channels, v);
 }
 
 /* Smooth colour ramps with a random alpha: a natural-ish test picture. */
@@ -250,7 +160,7 @@ static void
 test_never_at_p0 (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (c->json);
   g_autoptr(AugurImage) src = image_scene (32, 24, 3, 1);
 
   node->p = 0.0;
@@ -268,7 +178,7 @@ static void
 test_deterministic_and_replay (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (c->json);
 
   for (int nc = 1; nc <= 4; nc++)
     {
@@ -283,8 +193,8 @@ test_deterministic_and_replay (gconstpointer data)
           g_autoptr(GError) error = NULL;
           g_autoptr(AugurReplay) replay = NULL;
           g_autoptr(AugurReplay) again = NULL;
-          g_autoptr(AugurImage) a = run_forced (node, src, seed, &replay);
-          g_autoptr(AugurImage) b = run_forced (node, src, seed, NULL);
+          g_autoptr(AugurImage) a = augur_test_run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) b = augur_test_run_forced (node, src, seed, NULL);
           g_autoptr(AugurImage) c2 = NULL;
           g_autoptr(JsonNode) json = augur_replay_to_json (replay, node);
           g_autofree char *text = augur_json_to_string (json, FALSE);
@@ -330,7 +240,7 @@ static void
 test_padded_rows (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (c->json);
 
   for (int nc = 1; nc <= 4; nc++)
     {
@@ -347,7 +257,7 @@ test_padded_rows (gconstpointer data)
       for (guint64 seed = 1; seed <= 3; seed++)
         {
           g_autoptr(AugurReplay) replay = NULL;
-          g_autoptr(AugurImage) a = run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) a = augur_test_run_forced (node, src, seed, &replay);
           g_autoptr(AugurImage) b = augur_node_apply (node, padded, replay);
 
           g_assert_true (augur_image_equal (a, b));
@@ -359,7 +269,7 @@ static void
 test_alpha_kept (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (c->json);
   g_autoptr(AugurImage) src = image_scene (40, 30, 4, 9);
 
   if (!c->keeps_alpha)
@@ -370,7 +280,7 @@ test_alpha_kept (gconstpointer data)
 
   for (guint64 seed = 1; seed <= 5; seed++)
     {
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, NULL);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, NULL);
 
       /* ToGray to one channel drops alpha; every other output keeps it. */
       if (out->channels == 4)
@@ -396,7 +306,7 @@ test_replay_validated (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(AugurNode) node = node_parse (bad[i].step);
+      g_autoptr(AugurNode) node = augur_test_node_parse (bad[i].step);
       g_autofree char *text = g_strdup_printf ("{\"type\": \"%s\", \"applied\": true, \"values\": %s}",
                                                node->info->name, bad[i].values);
       g_autoptr(JsonNode) json = json_from_string (text, &error);
@@ -415,7 +325,7 @@ static void
 test_replay_odd_holes (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"CoarseDropout\"}");
+  g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"CoarseDropout\"}");
   g_autoptr(JsonNode) json = json_from_string ("{\"type\": \"CoarseDropout\", \"applied\": true, \"values\": "
                                                "{\"holes\": [0.5, 0.5, 0.1, 0.1, 0.9, 0.9, 1, 1, 0.2], \"seed\": 3}}", &error);
   g_autoptr(AugurReplay) replay = NULL;
@@ -438,15 +348,16 @@ test_tiny_images (gconstpointer data)
 {
   const Case *c = data;
   static const int sizes[][2] = { { 1, 1 }, { 1, 5 }, { 5, 1 }, { 2, 2 }, { 3, 7 } };
-  g_autoptr(AugurNode) node = node_parse (c->json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (c->json);
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int nc = 1; nc <= 4; nc++)
       for (guint64 seed = 1; seed <= 3 && nc != 2; seed++)
         {
-          g_autoptr(AugurImage) src = image_noise (sizes[i][0], sizes[i][1], nc, 0, 255, seed);
+          g_autoptr(AugurImage) src = augur_test_noise_image (sizes[i][0], sizes[i][1], nc, 0, 255,
+                                                              seed);
           g_autoptr(AugurReplay) replay = NULL;
-          g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
           AugurShape in = { src->width, src->height, src->channels }, shape;
 
           augur_node_output_shape (node, replay, &in, &shape);
@@ -461,7 +372,7 @@ test_tiny_images (gconstpointer data)
 static void
 test_pipeline_replay (void)
 {
-  g_autoptr(AugurNode) node = node_parse (
+  g_autoptr(AugurNode) node = augur_test_node_parse (
     "{\"type\": \"Sequential\", \"steps\": ["
     "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": \"inpaint_ns\"}},"
     "{\"type\": \"RandomBrightnessContrast\"},"
@@ -512,7 +423,7 @@ test_replay_limits (void)
       {
         const AugurTransformInfo *info = augur_transform_lookup (names[i]);
         g_autofree char *step = g_strdup_printf ("{\"type\": \"%s\"}", names[i]);
-        g_autoptr(AugurNode) node = node_parse (step);
+        g_autoptr(AugurNode) node = augur_test_node_parse (step);
         g_autoptr(GString) text = g_string_new (NULL);
         g_autoptr(GError) error = NULL;
         g_autoptr(JsonNode) json = NULL;
@@ -549,7 +460,7 @@ test_replay_limits (void)
 
             if (nc == 2)
               continue;
-            src = image_noise (9, 7, nc, 0, 255, 1);
+            src = augur_test_noise_image (9, 7, nc, 0, 255, 1);
             in = (AugurShape) { 9, 7, nc };
             out = augur_node_apply (node, src, replay);
             augur_node_output_shape (node, replay, &in, &shape);
@@ -586,7 +497,7 @@ static void
 test_contrast (void)
 {
   static const double factors[] = { 0.5, 0.8, 1.3 };
-  g_autoptr(AugurImage) src = image_noise (64, 64, 3, 90, 166, 5);
+  g_autoptr(AugurImage) src = augur_test_noise_image (64, 64, 3, 90, 166, 5);
   double m0, s0;
 
   image_stats (src, -1, &m0, &s0);
@@ -700,7 +611,7 @@ test_hue_shift (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases_); i++)
     for (int nc = 3; nc <= 4; nc++)
       {
-        g_autoptr(AugurImage) src = image_flat (8, 8, nc, red);
+        g_autoptr(AugurImage) src = augur_test_fill_image (8, 8, nc, red);
         g_autofree char *json = g_strdup_printf (
           "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": [%d, %d], "
           "\"sat_shift_limit\": 0, \"val_shift_limit\": 0}}", cases_[i].shift, cases_[i].shift);
@@ -719,8 +630,8 @@ static void
 test_hsv_sat_val (void)
 {
   int gray[3] = { 120, 120, 120 }, pink[3] = { 200, 100, 100 };
-  g_autoptr(AugurImage) g = image_flat (8, 8, 3, gray);
-  g_autoptr(AugurImage) p = image_flat (8, 8, 3, pink);
+  g_autoptr(AugurImage) g = augur_test_fill_image (8, 8, 3, gray);
+  g_autoptr(AugurImage) p = augur_test_fill_image (8, 8, 3, pink);
   g_autoptr(AugurImage) g1 = image_gray_level (8, 8, 1, 120);
   const char *desat = "{\"type\": \"HueSaturationValue\", \"params\": {\"hue_shift_limit\": 0, "
                       "\"sat_shift_limit\": [200, 200], \"val_shift_limit\": [-20, -20]}}";
@@ -889,7 +800,7 @@ test_to_gray (void)
     for (int nc = 3; nc <= 4; nc++)
       for (int out_nc = 1; out_nc <= 3; out_nc += 2)
         {
-          g_autoptr(AugurImage) src = image_flat (6, 5, nc, colour);
+          g_autoptr(AugurImage) src = augur_test_fill_image (6, 5, nc, colour);
           g_autofree char *json = g_strdup_printf (
             "{\"type\": \"ToGray\", \"params\": {\"method\": \"%s\", \"num_output_channels\": %d}}",
             methods[i].method, out_nc);
@@ -977,7 +888,7 @@ test_to_gray_pca_and_gray_input (void)
   /* A gray input is left alone. */
   g_assert_true (augur_image_equal (same, gray));
 
-  g_assert_true (node_refused ("{\"type\": \"ToGray\", \"params\": {\"num_output_channels\": 2}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"ToGray\", \"params\": {\"num_output_channels\": 2}}"));
 }
 
 /* GaussianBlur ------------------------------------------------------------------------ */
@@ -1002,7 +913,7 @@ test_blur_flat (void)
 static void
 test_blur_smooths (void)
 {
-  g_autoptr(AugurImage) src = image_noise (96, 96, 3, 0, 255, 8);
+  g_autoptr(AugurImage) src = augur_test_noise_image (96, 96, 3, 0, 255, 8);
   double m0, s0, m1, s1, m3, s3;
   g_autoptr(AugurImage) b1 = run_json ("{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [1, 1]}}", src, 1);
   g_autoptr(AugurImage) b3 = run_json ("{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [3, 3]}}", src, 1);
@@ -1096,8 +1007,8 @@ test_noise_strength (void)
 {
   for (int nc = 1; nc <= 4; nc++)
     {
-      g_autoptr(AugurNode) node = node_parse ("{\"type\": \"GaussNoise\", \"params\": "
-                                              "{\"std_range\": [0.04, 0.12], \"mean_range\": [0.1, 0.1]}}");
+      g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"GaussNoise\", \"params\": "
+                                                         "{\"std_range\": [0.04, 0.12], \"mean_range\": [0.1, 0.1]}}");
       g_autoptr(AugurImage) src = NULL;
 
       if (nc == 2)
@@ -1107,7 +1018,7 @@ test_noise_strength (void)
       for (guint64 seed = 1; seed <= 4; seed++)
         {
           g_autoptr(AugurReplay) replay = NULL;
-          g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
           double drawn_std = augur_drawn_get (&replay->drawn, "std") * 255;
           double mean, std;
 
@@ -1221,7 +1132,7 @@ test_dropout_holes (gconstpointer data)
   static const int fill[3] = { 10, 20, 30 };
   g_autofree char *json = g_strdup_printf ("{\"type\": \"CoarseDropout\", \"params\": {%s, \"fill\": [10, 20, 30]}}",
                                            dc->params);
-  g_autoptr(AugurNode) node = node_parse (json);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
   g_autoptr(JsonNode) written = augur_node_to_json (node);
   g_autoptr(AugurNode) reread = NULL;
   g_autoptr(GError) error = NULL;
@@ -1236,7 +1147,7 @@ test_dropout_holes (gconstpointer data)
       {
         g_autoptr(AugurImage) src = image_gray_level (160, 120, nc, 200);
         g_autoptr(AugurReplay) replay = NULL;
-        g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+        g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
         g_autofree guint8 *inside = g_malloc0 (160 * 120);
         guint n;
         const double *v = augur_drawn_get_list (&replay->drawn, "holes", &n);
@@ -1467,14 +1378,14 @@ test_compression (gconstpointer data)
 static void
 test_compression_quality_drawn (void)
 {
-  g_autoptr(AugurNode) node = node_parse ("{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [30, 34]}}");
+  g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [30, 34]}}");
   g_autoptr(AugurImage) src = image_scene (16, 16, 3, 1);
   gboolean seen[5] = { FALSE };
 
   for (guint64 seed = 0; seed < 60; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = run_forced (node, src, seed, &replay);
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
       double q = augur_drawn_get (&replay->drawn, "quality");
 
       g_assert_cmpfloat (q, ==, floor (q));
@@ -1485,8 +1396,8 @@ test_compression_quality_drawn (void)
   for (int i = 0; i < 5; i++)
     g_assert_true (seen[i]);
 
-  g_assert_true (node_refused ("{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [0, 50]}}"));
-  g_assert_true (node_refused ("{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"png\"}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"ImageCompression\", \"params\": {\"quality_range\": [0, 50]}}"));
+  g_assert_true (augur_test_node_refused ("{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"png\"}}"));
 }
 
 int
