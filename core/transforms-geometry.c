@@ -1014,34 +1014,45 @@ dihedral_map (const Dihedral   *d,
   return point_inside (*x, *y, out.width, out.height);
 }
 
+/* The apply, output_shape and map_point functions of a transform whose
+ * symmetry for a draw is prefix_element (drawn). */
+#define DEFINE_DIHEDRAL_VFUNCS(prefix) \
+  static AugurImage * \
+  prefix##_apply (const AugurImage *src, \
+                  const AugurValue *params, \
+                  const AugurDrawn *drawn) \
+  { \
+    return dihedral_apply (src, prefix##_element (drawn)); \
+  } \
+ \
+  static void \
+  prefix##_output_shape (const AugurValue *params, \
+                         const AugurDrawn *drawn, \
+                         const AugurShape *in, \
+                         AugurShape       *out) \
+  { \
+    dihedral_shape (prefix##_element (drawn), in, out); \
+  } \
+ \
+  static gboolean \
+  prefix##_map (const AugurValue *params, \
+                const AugurDrawn *drawn, \
+                const AugurShape *in, \
+                double           *x, \
+                double           *y) \
+  { \
+    return dihedral_map (prefix##_element (drawn), in, x, y); \
+  }
+
 /* Transpose */
 
-static AugurImage *
-transpose_apply (const AugurImage *src,
-                 const AugurValue *params,
-                 const AugurDrawn *drawn)
+static const Dihedral *
+transpose_element (const AugurDrawn *drawn)
 {
-  return dihedral_apply (src, &d4_elements[D4_TRANSPOSE]);
+  return &d4_elements[D4_TRANSPOSE];
 }
 
-static void
-transpose_output_shape (const AugurValue *params,
-                        const AugurDrawn *drawn,
-                        const AugurShape *in,
-                        AugurShape       *out)
-{
-  dihedral_shape (&d4_elements[D4_TRANSPOSE], in, out);
-}
-
-static gboolean
-transpose_map (const AugurValue *params,
-               const AugurDrawn *drawn,
-               const AugurShape *in,
-               double           *x,
-               double           *y)
-{
-  return dihedral_map (&d4_elements[D4_TRANSPOSE], in, x, y);
-}
+DEFINE_DIHEDRAL_VFUNCS (transpose)
 
 /* RandomRotate90: "factor" counter-clockwise quarter turns, as np.rot90. */
 
@@ -1068,32 +1079,7 @@ rotate90_sample (const AugurValue *params,
   augur_drawn_set (drawn, "factor", (double) augur_rng_int (rng, 0, 3));
 }
 
-static AugurImage *
-rotate90_apply (const AugurImage *src,
-                const AugurValue *params,
-                const AugurDrawn *drawn)
-{
-  return dihedral_apply (src, rotate90_element (drawn));
-}
-
-static void
-rotate90_output_shape (const AugurValue *params,
-                       const AugurDrawn *drawn,
-                       const AugurShape *in,
-                       AugurShape       *out)
-{
-  dihedral_shape (rotate90_element (drawn), in, out);
-}
-
-static gboolean
-rotate90_map (const AugurValue *params,
-              const AugurDrawn *drawn,
-              const AugurShape *in,
-              double           *x,
-              double           *y)
-{
-  return dihedral_map (rotate90_element (drawn), in, x, y);
-}
+DEFINE_DIHEDRAL_VFUNCS (rotate90)
 
 /* D4: one of the 8 elements, uniformly. */
 
@@ -1121,32 +1107,7 @@ d4_sample (const AugurValue *params,
                    (double) augur_rng_int (rng, 0, G_N_ELEMENTS (d4_elements) - 1));
 }
 
-static AugurImage *
-d4_apply (const AugurImage *src,
-          const AugurValue *params,
-          const AugurDrawn *drawn)
-{
-  return dihedral_apply (src, d4_element (drawn));
-}
-
-static void
-d4_output_shape (const AugurValue *params,
-                 const AugurDrawn *drawn,
-                 const AugurShape *in,
-                 AugurShape       *out)
-{
-  dihedral_shape (d4_element (drawn), in, out);
-}
-
-static gboolean
-d4_map (const AugurValue *params,
-        const AugurDrawn *drawn,
-        const AugurShape *in,
-        double           *x,
-        double           *y)
-{
-  return dihedral_map (d4_element (drawn), in, x, y);
-}
+DEFINE_DIHEDRAL_VFUNCS (d4)
 
 /* SafeRotate ------------------------------------------------------------------------ */
 
