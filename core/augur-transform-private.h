@@ -55,4 +55,15 @@ augur_clamp_u8 (double v)
   return v <= 0 ? 0 : v >= 255 ? 255 : (guint8) (v + 0.5);
 }
 
+/* Whether a point in pixel-centre coordinates lies on an image of w x h
+ * (for map_point). */
+static inline gboolean
+augur_point_inside (double x,
+                    double y,
+                    double w,
+                    double h)
+{
+  return x >= 0 && y >= 0 && x < w && y < h;
+}
+
 G_END_DECLS

@@ -209,7 +209,7 @@ plan_map (const CropPlan *plan,
 {
   *x = (*x - plan->cx - plan->wx) * plan->out_w / plan->ww;
   *y = (*y - plan->cy - plan->wy) * plan->out_h / plan->wh;
-  return *x >= 0 && *y >= 0 && *x < plan->out_w && *y < plan->out_h;
+  return augur_point_inside (*x, *y, plan->out_w, plan->out_h);
 }
 
 /* Each transform below defines PLAN_FN (name) and gets its output_shape,
@@ -1412,7 +1412,7 @@ grid_shuffle_map (const AugurValue *params,
   g_autofree GridLayout *g = NULL;
   int sr = 0, sc = 0, s;
 
-  if (!(*x >= 0 && *y >= 0 && *x < in->width && *y < in->height))
+  if (!augur_point_inside (*x, *y, in->width, in->height))
     return FALSE;
 
   g = g_new (GridLayout, 1);

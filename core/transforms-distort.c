@@ -23,15 +23,6 @@
 #define DISTORT_MAX_SIDE   16384
 #define DISTORT_MAX_PIXELS AUGUR_DEFAULT_MAX_PIXELS
 
-static gboolean
-point_inside (double x,
-              double y,
-              int    w,
-              int    h)
-{
-  return x >= 0 && y >= 0 && x < w && y < h;
-}
-
 /*
  * A map plan: what a transform needs to compute any rows of its map (the
  * input point each output pixel centre reads). Warps run in strips of rows,
@@ -287,7 +278,7 @@ invert_plan (const MapPlan *plan,
     }
 
   *x = ux, *y = uy;
-  return left < 1 && point_inside (ux, uy, w, h);
+  return left < 1 && augur_point_inside (ux, uy, w, h);
 }
 
 /* Perspective ------------------------------------------------------------------- */
@@ -576,7 +567,7 @@ perspective_map (const AugurValue *params,
 
   perspective_geometry (params, drawn, in->width, in->height, m, &w, &h);
   homography_apply (m, *x, *y, x, y, &z);
-  return z > 0 && point_inside (*x, *y, w, h);
+  return z > 0 && augur_point_inside (*x, *y, w, h);
 }
 
 /* ElasticTransform -------------------------------------------------------------- */

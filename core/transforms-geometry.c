@@ -217,16 +217,6 @@ static const AugurDrawnSpec no_drawn[] = { { NULL } };
 
 /* Shared by the affine family ---------------------------------------------------- */
 
-/* Whether a point in pixel-centre coordinates lies on an image of w x h. */
-static gboolean
-point_inside (double x,
-              double y,
-              int    w,
-              int    h)
-{
-  return x >= 0 && y >= 0 && x < w && y < h;
-}
-
 /* The forward matrix of "about the image centre": T(c) * linear * T(-c),
  * with c the centre of a w x h image (Albumentations' (w - 1) / 2 in index
  * coordinates is w / 2 in pixel-centre ones). */
@@ -338,7 +328,7 @@ affine_family_map (AffineGeometry    geometry,
 
   geometry (params, drawn, in->width, in->height, m, &w, &h);
   augur_affine_apply (m, x, y);
-  return point_inside (*x, *y, w, h);
+  return augur_point_inside (*x, *y, w, h);
 }
 
 /* The output_shape, apply and map_point functions of a transform whose
@@ -875,7 +865,7 @@ rrc_map (const AugurValue *params,
   rrc_crop (drawn, in->width, in->height, &x, &y, &cw, &ch);
   *px = (*px - x) * out_w / cw;
   *py = (*py - y) * out_h / ch;
-  return point_inside (*px, *py, out_w, out_h);
+  return augur_point_inside (*px, *py, out_w, out_h);
 }
 
 /* Symmetries of the square: Transpose, RandomRotate90, D4 -------------------------- */
@@ -1011,7 +1001,7 @@ dihedral_map (const Dihedral   *d,
     *x = out.width - *x;
   if (d->flip_y)
     *y = out.height - *y;
-  return point_inside (*x, *y, out.width, out.height);
+  return augur_point_inside (*x, *y, out.width, out.height);
 }
 
 /* The apply, output_shape and map_point functions of a transform whose
