@@ -6,6 +6,15 @@
 #include "augur-transform-private.h"
 
 const char *const augur_fill_nicks_none[] = { NULL };
+const char *const augur_area_for_downscale_nicks[] = { "image", "image_mask", NULL };
+
+const AugurDrawnSpec augur_box_drawn[] = {
+  { "x", FALSE, 0, 1e9 },
+  { "y", FALSE, 0, 1e9 },
+  { "width", FALSE, 1, 1e9 },
+  { "height", FALSE, 1, 1e9 },
+  { NULL },
+};
 
 static const char *const categories[] = {
   AUGUR_CATEGORY_GEOMETRY,

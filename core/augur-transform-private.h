@@ -28,6 +28,12 @@ extern const guint augur_n_quality_transforms;
 
 /* Parameters many transforms share, declared once. */
 extern const char *const augur_fill_nicks_none[];
+/* The nicks of area_for_downscale (RandomResizedCrop and the resizes). */
+extern const char *const augur_area_for_downscale_nicks[];
+
+/* A crop box in input pixels ("x", "y", "width", "height"), as drawn by
+ * RandomResizedCrop and RandomSizedCrop. */
+extern const AugurDrawnSpec augur_box_drawn[];
 
 #define AUGUR_PARAM_INTERPOLATION(default_) \
   { .name = "interpolation", .label = "Interpolation", \

@@ -59,15 +59,13 @@ sample_nothing (const AugurValue *params,
 {
 }
 
-static const char *const area_for_downscale_nicks[] = { "image", "image_mask", NULL };
-
 #define PARAM_AREA_FOR_DOWNSCALE \
   { .name = "area_for_downscale", .label = "Area when shrinking", \
     .description = "Use area interpolation instead when the image shrinks (\"image\" or " \
                    "\"image_mask\": both apply to images; masks follow later); not set: always " \
                    "the chosen interpolation", \
     .type = AUGUR_PARAM_ENUM, .flags = AUGUR_PARAM_NULLABLE, \
-    .def_nick = 0, .def_null = TRUE, .nicks = area_for_downscale_nicks }
+    .def_nick = 0, .def_null = TRUE, .nicks = augur_area_for_downscale_nicks }
 
 /* The interpolation of a resize from in_w x in_h to out_w x out_h. */
 static AugurInterpolation
@@ -947,14 +945,6 @@ static const AugurParamSpec random_sized_crop_params[] = {
   [RSC_AREA] = PARAM_AREA_FOR_DOWNSCALE,
 };
 
-static const AugurDrawnSpec box_drawn[] = {
-  { "x", FALSE, 0, 1e9 },
-  { "y", FALSE, 0, 1e9 },
-  { "width", FALSE, 1, 1e9 },
-  { "height", FALSE, 1, 1e9 },
-  { NULL },
-};
-
 /* Albumentations: height from randint(min_max_height), width the height
  * times w2h_ratio (truncated), at a uniform offset; a crop larger than the
  * image is cut to it. */
@@ -1571,7 +1561,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .default_p = 1.0,
     .params = random_sized_crop_params,
     .n_params = G_N_ELEMENTS (random_sized_crop_params),
-    .drawn = box_drawn,
+    .drawn = augur_box_drawn,
     .sample = random_sized_crop_sample,
     PLAN_ENTRY (random_sized_crop),
   },

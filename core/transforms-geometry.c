@@ -703,8 +703,6 @@ DEFINE_AFFINE_VFUNCS (affine, AFF_INTERP, AFF_BORDER, AFF_FILL)
 
 enum { RRC_SIZE, RRC_SCALE, RRC_RATIO, RRC_INTERP, RRC_AREA_FOR_DOWNSCALE };
 
-static const char *const area_for_downscale_nicks[] = { "image", "image_mask", NULL };
-
 static const AugurParamSpec rrc_params[] = {
   [RRC_SIZE] = {
     .name = "size", .label = "Output size",
@@ -729,15 +727,7 @@ static const AugurParamSpec rrc_params[] = {
                    "(\"image\" or \"image_mask\": both apply to images; masks follow later); "
                    "not set: always the chosen interpolation",
     .type = AUGUR_PARAM_ENUM, .flags = AUGUR_PARAM_NULLABLE,
-    .def_nick = 0, .def_null = TRUE, .nicks = area_for_downscale_nicks },
-};
-
-static const AugurDrawnSpec rrc_drawn[] = {
-  { "x", FALSE, 0, 1e9 },
-  { "y", FALSE, 0, 1e9 },
-  { "width", FALSE, 1, 1e9 },
-  { "height", FALSE, 1, 1e9 },
-  { NULL },
+    .def_nick = 0, .def_null = TRUE, .nicks = augur_area_for_downscale_nicks },
 };
 
 /* torchvision's and Albumentations' crop drawing: up to 10 tries at an
@@ -1392,7 +1382,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .default_p = 1.0,
     .params = rrc_params,
     .n_params = G_N_ELEMENTS (rrc_params),
-    .drawn = rrc_drawn,
+    .drawn = augur_box_drawn,
     .sample = rrc_sample,
     .output_shape = rrc_output_shape,
     .apply = rrc_apply,
