@@ -193,7 +193,7 @@ def machine(args):
         ('Load average (1, 5, 15 min) at start / end', '{} / {}'.format(args.load_start, args.load_end)),
         ('Augur', '{}, commit {} (at the start of the run)'.format(
             run([args.cli, '--version']), args.commit)),
-        ('Augur build', '{}, {}'.format(buildtype, run(['cc', '--version']).splitlines()[0])),
+        ('Augur build', '{}; compiler: {}'.format(buildtype, run(['cc', '--version']).splitlines()[0])),
         ('GdkPixbuf (Augur\'s codecs)', run(['pkg-config', '--modversion', 'gdk-pixbuf-2.0'])),
         ('OpenCV (cv2.__version__)', cv2.__version__),
         ('Pillow (PIL.__version__)', PIL.__version__),
@@ -437,8 +437,8 @@ def main():
                            '0.9; 0.5 means the peer took half Augur\'s time) in: {}.'.format(
                                ', '.join('{} ({} {:.2f})'.format(*x) for x in clear)))
         if close:
-            summary.append('- Slightly faster, within 10 % (about even on a noisy machine, but '
-                           'still faster by the median): {}.'.format(
+            summary.append('- A peer was slightly faster than Augur, within 10 % (about even on '
+                           'a noisy machine, but faster by the median), in: {}.'.format(
                                ', '.join('{} ({} {:.2f})'.format(*x) for x in close)))
         faster = []
         for op, label, _, _ in OPS:
