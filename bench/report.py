@@ -83,8 +83,8 @@ WHY_SLOWER = {
     'JpegQ50': (('libgdk_pixbuf',), (
         'the codec is libjpeg-turbo on every side; Augur reaches it through GdkPixbuf '
         '(`core/transforms-quality.c`, `round_trip`: a saver writing through a callback, '
-        'then a GObject loader); the GdkPixbuf and GObject entries of the profile are that '
-        'route\'s cost.')),
+        'then a GObject loader), and the GdkPixbuf share of the profile is that route\'s '
+        'cost.')),
 }
 
 # Where a large share of Augur's own time goes whatever the peers do.
