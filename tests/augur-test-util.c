@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -342,6 +343,50 @@ augur_test_replay_round_trip (const AugurNode   *node,
   text_again = augur_json_to_string (json_again, pretty);
   g_assert_cmpstr (text, ==, text_again);
   return back;
+}
+
+/* A bright 3x3 dot on black, at a place drawn (seed 9000 + @draw) within
+ * @dot_range (x from [0] to [1], y from [2] to [3], inclusive) of a 64x48
+ * image of @channels, goes through @node (seed 100 + @draw).  When
+ * map_point keeps the dot's centre on the output, at least 3 pixels from
+ * its edges, and @filter (if any) accepts the draw, the centroid of the
+ * output's brightness must lie within a pixel of where map_point sends the
+ * centre.  Returns whether the dot was followed (FALSE: the draw was
+ * skipped). */
+gboolean
+augur_test_follow_dot (const AugurNode    *node,
+                       int                 channels,
+                       guint               draw,
+                       const int           dot_range[4],
+                       AugurTestDotFilter  filter)
+{
+  g_autoptr(AugurImage) src = NULL;
+  g_autoptr(AugurReplay) replay = NULL;
+  g_autoptr(AugurImage) out = NULL;
+  AugurShape in = { 64, 48, channels };
+  AugurRng rng;
+  double px, py, mx = 0, my = 0;
+  int dx, dy;
+
+  augur_rng_init (&rng, 9000 + draw);
+  dx = (int) augur_rng_int (&rng, dot_range[0], dot_range[1]);
+  dy = (int) augur_rng_int (&rng, dot_range[2], dot_range[3]);
+  src = augur_test_dot_image (in.width, in.height, channels, dx, dy);
+
+  out = augur_test_run (node, src, 100 + draw, &replay);
+
+  px = dx + 0.5, py = dy + 0.5;
+  if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
+    return FALSE;
+  if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
+    return FALSE;
+  if (filter != NULL && !filter (node, replay, &in, dx, dy, px, py))
+    return FALSE;
+
+  g_assert_cmpfloat (augur_test_centroid (out, &mx, &my), >, 0);
+  g_assert_cmpfloat (fabs (mx - px), <=, 1.0);
+  g_assert_cmpfloat (fabs (my - py), <=, 1.0);
+  return TRUE;
 }
 
 /* Files -------------------------------------------------------------------- */

@@ -79,6 +79,20 @@ AugurReplay *augur_test_replay_round_trip (const AugurNode    *node,
                                            const AugurReplay  *replay,
                                            gboolean            pretty);
 
+/* The bright-dot check of map_point: see augur_test_follow_dot (). */
+typedef gboolean (*AugurTestDotFilter)    (const AugurNode    *node,
+                                           const AugurReplay  *replay,
+                                           const AugurShape   *in,
+                                           int                 dx,
+                                           int                 dy,
+                                           double              px,
+                                           double              py);
+gboolean     augur_test_follow_dot        (const AugurNode    *node,
+                                           int                 channels,
+                                           guint               draw,
+                                           const int           dot_range[4],
+                                           AugurTestDotFilter  filter);
+
 /* Files */
 char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);

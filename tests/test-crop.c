@@ -1277,56 +1277,41 @@ static const CropCase crop_cases[] = {
  * brightness sits where map_point sends the dot's centre, within a pixel.
  * Draws where the dot leaves the image, or is split (a grid cell edge
  * crosses it), are skipped. */
+static gboolean
+dot_whole (const AugurNode   *node,
+           const AugurReplay *replay,
+           const AugurShape  *in,
+           int                dx,
+           int                dy,
+           double             px,
+           double             py)
+{
+  /* the grid shuffle moves cells: the dot's corners must move with its
+   * centre, or a cell edge split it */
+  for (int k = 0; k < 4; k++)
+    {
+      double cx = dx + (k & 1 ? 1.5 : -0.5), cy = dy + (k & 2 ? 1.5 : -0.5);
+      double qx = cx, qy = cy;
+
+      if (!(node->info->map_point (node->params, &replay->drawn, in, &qx, &qy) &&
+            qx - cx == px - (dx + 0.5) && qy - cy == py - (dy + 0.5)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 test_map_point (gconstpointer data)
 {
+  static const int dot_range[4] = { 16, 47, 12, 35 };
   const CropCase *cc = data;
   g_autoptr(AugurNode) node = augur_test_leaf (cc->transform);
+  AugurTestDotFilter filter = g_str_equal (cc->transform, "RandomGridShuffle") ? dot_whole : NULL;
   int checked = 0;
 
   cc->setup (node);
-  for (int i = 0; i < 40; i++)
-    {
-      int nc = channel_counts[i % 3];
-      g_autoptr(AugurImage) src = NULL;
-      g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = NULL;
-      AugurShape in = { 64, 48, nc };
-      AugurRng rng;
-      double px, py, mx = 0, my = 0;
-      gboolean whole = TRUE;
-      int dx, dy;
-
-      augur_rng_init (&rng, 9000 + i);
-      dx = (int) augur_rng_int (&rng, 16, 47);
-      dy = (int) augur_rng_int (&rng, 12, 35);
-      src = augur_test_dot_image (64, 48, nc, dx, dy);
-
-      out = augur_test_run (node, src, 100 + i, &replay);
-
-      px = dx + 0.5, py = dy + 0.5;
-      if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
-        continue;
-      if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
-        continue;
-      /* the grid shuffle moves cells: the dot's corners must move with
-       * its centre, or a cell edge split it */
-      for (int k = 0; k < 4 && whole && g_str_equal (cc->transform, "RandomGridShuffle"); k++)
-        {
-          double cx = dx + (k & 1 ? 1.5 : -0.5), cy = dy + (k & 2 ? 1.5 : -0.5);
-          double qx = cx, qy = cy;
-
-          whole = node->info->map_point (node->params, &replay->drawn, &in, &qx, &qy) &&
-                  qx - cx == px - (dx + 0.5) && qy - cy == py - (dy + 0.5);
-        }
-      if (!whole)
-        continue;
-
-      g_assert_cmpfloat (augur_test_centroid (out, &mx, &my), >, 0);
-      g_assert_cmpfloat (fabs (mx - px), <=, 1.0);
-      g_assert_cmpfloat (fabs (my - py), <=, 1.0);
-      checked++;
-    }
+  for (guint i = 0; i < 40; i++)
+    checked += augur_test_follow_dot (node, channel_counts[i % 3], i, dot_range, filter);
   g_test_message ("%d dots followed", checked);
   g_assert_cmpint (checked, >=, 12);
 }

@@ -967,40 +967,14 @@ static const MapCase map_cases[] = {
 static void
 test_map_point (gconstpointer data)
 {
+  static const int dot_range[4] = { 16, 47, 12, 35 };
   const MapCase *mc = data;
   g_autoptr(AugurNode) node = augur_test_leaf (mc->transform);
   int checked = 0;
 
   mc->setup (node);
-  for (int i = 0; i < 40; i++)
-    {
-      int nc = channel_counts[i % 3];
-      g_autoptr(AugurImage) src = NULL;
-      g_autoptr(AugurReplay) replay = NULL;
-      g_autoptr(AugurImage) out = NULL;
-      AugurShape in = { 64, 48, nc };
-      AugurRng rng;
-      double px, py, mx = 0, my = 0;
-      int dx, dy;
-
-      augur_rng_init (&rng, 9000 + i);
-      dx = (int) augur_rng_int (&rng, 16, 47);
-      dy = (int) augur_rng_int (&rng, 12, 35);
-      src = augur_test_dot_image (64, 48, nc, dx, dy);
-
-      out = augur_test_run (node, src, 100 + i, &replay);
-
-      px = dx + 0.5, py = dy + 0.5;
-      if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
-        continue;
-      if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
-        continue;
-
-      g_assert_cmpfloat (augur_test_centroid (out, &mx, &my), >, 0);
-      g_assert_cmpfloat (fabs (mx - px), <=, 1.0);
-      g_assert_cmpfloat (fabs (my - py), <=, 1.0);
-      checked++;
-    }
+  for (guint i = 0; i < 40; i++)
+    checked += augur_test_follow_dot (node, channel_counts[i % 3], i, dot_range, NULL);
   g_test_message ("%d dots followed", checked);
   g_assert_cmpint (checked, >=, 12);
 }
