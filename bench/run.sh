@@ -58,19 +58,25 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
 
-# libpng warns about the samples' ICC profiles on every read; say it once.
-quiet () { grep -v 'iCCP: known incorrect sRGB profile' >&2 || true; }
+# Runs a Python step with its standard error kept aside: libpng warns
+# about the samples' ICC profiles on every read, so those lines are dropped
+# and the rest shown (all of it when the step fails).
+python_step () {
+  if ! "$PY" "$@" >> "$RESULTS" 2> "$OUT/stderr"; then
+    cat "$OUT/stderr" >&2
+    echo "run.sh: failed: $PY $*" >&2
+    exit 1
+  fi
+  grep -v 'iCCP: known incorrect sRGB profile' "$OUT/stderr" >&2 || true
+}
 
 echo "== 1/3 per-operation latency: $REPEATS passes, libraries taking turns"
-"$PY" "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" --augur "$BENCH" \
-  >> "$RESULTS" 2> "$OUT/stderr"
-quiet < "$OUT/stderr"
+python_step "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" --augur "$BENCH"
 echo "   done ($(($(date +%s) - t0)) s)"
 
 echo "== 2/3 end to end: $E2E_RUNS runs of each, $COPIES copies of the samples"
-"$PY" "$SRC/bench/peers.py" e2e "$SAMPLES" --cli "$CLI" --recipe "$RECIPE" \
-  --copies "$COPIES" --runs "$E2E_RUNS" >> "$RESULTS" 2> "$OUT/stderr"
-quiet < "$OUT/stderr"
+python_step "$SRC/bench/peers.py" e2e "$SAMPLES" --cli "$CLI" --recipe "$RECIPE" \
+  --copies "$COPIES" --runs "$E2E_RUNS"
 echo "   done ($(($(date +%s) - t0)) s)"
 
 echo "== 3/3 preview latency"
@@ -96,7 +102,7 @@ if [ "${AUGUR_BENCH_PROFILE:-1}" = 1 ] && command -v perf >/dev/null 2>&1 \
     profile "augur-cli-$fmt" "$CLI" apply "$RECIPE" "$SAMPLES" -o "$OUT/profile-out" \
       --threads 1 --format "$fmt" --variants 4
   done
-  rm -rf "$OUT/profile-out" "$OUT/perf.data" "$OUT/perf.data.old"
+  rm -rf "$OUT/profile-out" "$OUT/perf.data" "$OUT/perf.data.old" "$OUT/stderr"
   echo "   done ($(($(date +%s) - t0)) s)"
 fi
 
