@@ -143,6 +143,23 @@ augur_test_centroid (const AugurImage *image,
   return sum;
 }
 
+/* The mean absolute difference of two images of the same shape, over every
+ * byte (alpha included). */
+double
+augur_test_mean_difference (const AugurImage *a,
+                            const AugurImage *b)
+{
+  double sum = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  g_assert_cmpint (a->channels, ==, b->channels);
+  for (int y = 0; y < a->height; y++)
+    for (int i = 0; i < a->width * a->channels; i++)
+      sum += ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]);
+  return sum / ((double) a->width * a->height * a->channels);
+}
+
 /* Pipelines and parameters ------------------------------------------------- */
 
 AugurNode *

@@ -44,6 +44,8 @@ int          augur_test_pixel             (const AugurImage   *image,
 double       augur_test_centroid          (const AugurImage   *image,
                                            double             *cx,
                                            double             *cy);
+double       augur_test_mean_difference   (const AugurImage   *a,
+                                           const AugurImage   *b);
 
 /* Pipelines and parameters */
 AugurNode   *augur_test_transform         (const char         *name,

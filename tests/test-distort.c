@@ -50,20 +50,6 @@ max_difference (const AugurImage *a,
   return worst;
 }
 
-static double
-mean_difference (const AugurImage *a,
-                 const AugurImage *b)
-{
-  double sum = 0;
-
-  g_assert_cmpint (a->width, ==, b->width);
-  g_assert_cmpint (a->height, ==, b->height);
-  for (int y = 0; y < a->height; y++)
-    for (int i = 0; i < a->width * a->channels; i++)
-      sum += ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]);
-  return sum / ((double) a->width * a->height * a->channels);
-}
-
 static void
 set_number (AugurNode  *node,
             const char *name,
@@ -320,7 +306,7 @@ test_strength_grows (gconstpointer data)
           g_autoptr(AugurImage) out = augur_test_run (node, src, 300 + i, NULL);
 
           if (out->width == src->width && out->height == src->height)
-            sum += mean_difference (src, out);
+            sum += augur_test_mean_difference (src, out);
         }
       g_test_message ("%s strength %d: mean difference %.2f", dc->name, level, sum / draws);
       g_assert_cmpfloat (sum / draws, >, previous * 1.2);

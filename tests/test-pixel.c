@@ -107,21 +107,6 @@ alpha_equal (const AugurImage *a,
   return TRUE;
 }
 
-static double
-mean_abs_diff (const AugurImage *a,
-               const AugurImage *b)
-{
-  double sum = 0;
-
-  g_assert_cmpint (a->width, ==, b->width);
-  g_assert_cmpint (a->height, ==, b->height);
-  g_assert_cmpint (a->channels, ==, b->channels);
-  for (int y = 0; y < a->height; y++)
-    for (int i = 0; i < a->width * a->channels; i++)
-      sum += fabs ((double) augur_image_row (a, y)[i] - augur_image_row (b, y)[i]);
-  return sum / ((double) a->width * a->height * a->channels);
-}
-
 /* Every transform of this file, with parameters that make it do something. */
 
 typedef struct
@@ -1292,7 +1277,8 @@ test_dropout_inpaint (void)
       /* The same hole filled with 0 is far off: the fill did something. */
       zero = run_json ("{\"type\": \"CoarseDropout\", \"params\": {\"num_holes_range\": [1, 1], "
                        "\"hole_height_range\": [24, 24], \"hole_width_range\": [30, 30]}}", src, 3);
-      g_assert_cmpfloat (mean_abs_diff (zero, src), >, 10 * mean_abs_diff (out, src));
+      g_assert_cmpfloat (augur_test_mean_difference (zero, src), >,
+                         10 * augur_test_mean_difference (out, src));
     }
 }
 
@@ -1360,8 +1346,8 @@ test_compression (gconstpointer data)
           g_assert_true (alpha_equal (src, worst));
         }
 
-      d_best = mean_abs_diff (best, src);
-      d_worst = mean_abs_diff (worst, src);
+      d_best = augur_test_mean_difference (best, src);
+      d_worst = augur_test_mean_difference (worst, src);
       g_test_message ("%s, %d channels: mean difference %.2f at quality 100, %.2f at 5", type, nc, d_best, d_worst);
       if (nc == 4)
         {
