@@ -274,14 +274,14 @@ augur_test_set_fill (AugurNode *node,
 
 /* Runs --------------------------------------------------------------------- */
 
-/* Samples (with @seed; the node must apply) and applies @node through the
- * pipeline, checking that the declared output shape is the shape
- * produced. */
-AugurImage *
-augur_test_run (const AugurNode   *node,
-                const AugurImage  *src,
-                guint64            seed,
-                AugurReplay      **replay_out)
+/* Samples @node with @seed (@forced: whatever its p), which must apply,
+ * and applies it, checking that the output has the declared shape. */
+static AugurImage *
+run_checked (const AugurNode   *node,
+             const AugurImage  *src,
+             guint64            seed,
+             gboolean           forced,
+             AugurReplay      **replay_out)
 {
   AugurShape in = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
@@ -289,7 +289,8 @@ augur_test_run (const AugurNode   *node,
   AugurRng rng;
 
   augur_rng_init (&rng, seed);
-  replay = augur_node_sample (node, &in, &rng);
+  replay = forced ? augur_node_sample_forced (node, &in, &rng)
+                  : augur_node_sample (node, &in, &rng);
   g_assert_true (replay->applied);
   out = augur_node_apply (node, src, replay);
   g_assert_nonnull (out);
@@ -297,10 +298,25 @@ augur_test_run (const AugurNode   *node,
   augur_node_output_shape (node, replay, &in, &predicted);
   g_assert_cmpint (out->width, ==, predicted.width);
   g_assert_cmpint (out->height, ==, predicted.height);
-  g_assert_cmpint (out->channels, ==, src->channels);
+  g_assert_cmpint (out->channels, ==, predicted.channels);
 
   if (replay_out)
     *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* Samples (with @seed; the node must apply) and applies @node through the
+ * pipeline, checking that the declared output shape is the shape produced
+ * and that the channels are kept. */
+AugurImage *
+augur_test_run (const AugurNode   *node,
+                const AugurImage  *src,
+                guint64            seed,
+                AugurReplay      **replay_out)
+{
+  AugurImage *out = run_checked (node, src, seed, FALSE, replay_out);
+
+  g_assert_cmpint (out->channels, ==, src->channels);
   return out;
 }
 
@@ -313,25 +329,7 @@ augur_test_run_forced (const AugurNode   *node,
                        guint64            seed,
                        AugurReplay      **replay_out)
 {
-  AugurShape shape = { src->width, src->height, src->channels }, predicted;
-  g_autoptr(AugurReplay) replay = NULL;
-  AugurImage *out;
-  AugurRng rng;
-
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample_forced (node, &shape, &rng);
-  g_assert_true (replay->applied);
-  out = augur_node_apply (node, src, replay);
-  g_assert_nonnull (out);
-
-  augur_node_output_shape (node, replay, &shape, &predicted);
-  g_assert_cmpint (out->width, ==, predicted.width);
-  g_assert_cmpint (out->height, ==, predicted.height);
-  g_assert_cmpint (out->channels, ==, predicted.channels);
-
-  if (replay_out)
-    *replay_out = g_steal_pointer (&replay);
-  return out;
+  return run_checked (node, src, seed, TRUE, replay_out);
 }
 
 /* Writes @replay as JSON text (@pretty or compact), reads it back and
