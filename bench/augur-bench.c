@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@
  *   augur-bench serve SAMPLES_DIR
  *       the same passes one at a time, on request ("OP REP" lines on
  *       standard input), so that peers.py can interleave them with its own
+ *   augur-bench dump SAMPLES_DIR OUTDIR
+ *       each operation's output for the first sample, as OUTDIR/OP.png, so
+ *       that peers.py can check its peers do the same thing
  *   augur-bench preview SAMPLES_DIR RECIPE [--repeats N]
  *       the preview grid: 9 draws (sample + apply) of RECIPE on a proxy of
  *       each sample whose longest side is 512 pixels
@@ -402,6 +406,40 @@ run_serve (GPtrArray   *samples,
   return TRUE;
 }
 
+/* Each operation's output for the first sample, as PNG files named after
+ * the operations, for peers.py to compare its peers' outputs with. */
+static gboolean
+run_dump (GPtrArray   *samples,
+          const char  *dir,
+          GError     **error)
+{
+  OpsBench b;
+  gboolean ok;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                   "%s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  ok = ops_bench_init (&b, samples, error);
+  for (guint op = 0; ok && op < G_N_ELEMENTS (bench_ops); op++)
+    {
+      const Sample *s = samples->pdata[0];
+      const AugurRecipe *recipe = b.recipes->pdata[op];
+      g_autoptr(AugurImage) out = augur_node_apply (recipe->pipeline, s->image,
+                                                    b.replays->pdata[op * samples->len]);
+      g_autofree char *name = g_strconcat (bench_ops[op].op, ".png", NULL);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      ok = augur_image_save (out, path, AUGUR_IMAGE_FORMAT_PNG, 0, error);
+    }
+
+  ops_bench_clear (&b);
+  return ok;
+}
+
 /* The preview's proxy: the longest side brought down to @max_side, as the
  * GUI's sample strip makes it. */
 static AugurImage *
@@ -506,7 +544,7 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  context = g_option_context_new ("ops SAMPLES_DIR | serve SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list");
+  context = g_option_context_new ("ops SAMPLES_DIR | serve SAMPLES_DIR | dump SAMPLES_DIR OUTDIR | preview SAMPLES_DIR RECIPE | list");
   g_option_context_set_summary (context, "Time Augur's transforms for bench/run.sh.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -521,9 +559,9 @@ main (int   argc,
     }
   if (argc < 3 || repeats < 1 || size < 1 || draws < 1
       || !(strcmp (argv[1], "ops") == 0 || strcmp (argv[1], "serve") == 0
-           || (strcmp (argv[1], "preview") == 0 && argc >= 4)))
+           || ((strcmp (argv[1], "preview") == 0 || strcmp (argv[1], "dump") == 0) && argc >= 4)))
     {
-      g_printerr ("Usage: augur-bench ops SAMPLES_DIR | serve SAMPLES_DIR | preview SAMPLES_DIR RECIPE | list\n");
+      g_printerr ("Usage: augur-bench ops SAMPLES_DIR | serve SAMPLES_DIR | dump SAMPLES_DIR OUTDIR | preview SAMPLES_DIR RECIPE | list\n");
       return 2;
     }
 
@@ -531,6 +569,7 @@ main (int   argc,
   if (samples == NULL
       || !(strcmp (argv[1], "ops") == 0 ? run_ops (samples, repeats, min_time, only, &error)
            : strcmp (argv[1], "serve") == 0 ? run_serve (samples, &error)
+           : strcmp (argv[1], "dump") == 0 ? run_dump (samples, argv[3], &error)
            : run_preview (samples, argv[3], repeats, size, draws, &error)))
     {
       g_printerr ("augur-bench: %s\n", error->message);

@@ -6,6 +6,8 @@
         samples decoded once (RGB); the same operation names, parameters and
         JSON lines as `augur-bench ops`, whose passes it interleaves with
         its own when given --augur
+    peers.py agree SAMPLES_DIR DUMP_DIR
+        how far OpenCV's outputs are from Augur's (`augur-bench dump`)
     peers.py pipeline INPUT_DIR OUTPUT_DIR --workers N --format png|jpeg
         the default recipe (data/recipes/default.json) done with OpenCV and
         numpy's random generator over a folder, in N worker processes
@@ -49,10 +51,16 @@ def sample_paths(folder):
 # Pillow) and a numpy generator for the values Augur draws once (hole
 # positions, noise), and returns the function that is timed.
 
+def centre(w, h):
+    # Albumentations' (and Augur's) centre of rotation: pixel-index coordinates.
+    return ((w - 1) / 2.0, (h - 1) / 2.0)
+
+
 def affine_matrix(w, h):
-    """Scale 1.2 and shear x by 10 degrees about the centre (forward map)."""
-    a = np.array([[1.2, 0.0], [0.0, 1.2]]) @ np.array([[1.0, math.tan(math.radians(10))], [0.0, 1.0]])
-    c = np.array([w / 2.0, h / 2.0])
+    """Scale 1.2 and shear x by 10 degrees about the centre (forward map),
+    with Albumentations' sign for the shear."""
+    a = np.array([[1.2, 0.0], [0.0, 1.2]]) @ np.array([[1.0, -math.tan(math.radians(10))], [0.0, 1.0]])
+    c = np.array(centre(w, h))
     return np.hstack([a, (c - a @ c)[:, None]])
 
 
@@ -98,7 +106,7 @@ def cv_jpeg(img, quality):
 
 def make_cv_ops(img, rng):
     h, w = img.shape[:2]
-    rot = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), 30, 1.0)
+    rot = cv2.getRotationMatrix2D(centre(w, h), 30, 1.0)
     aff = affine_matrix(w, h)
     boxes = holes(w, h, rng)
     noise_rng = np.random.default_rng(int(rng.integers(1 << 32)))
@@ -240,6 +248,42 @@ def run_ops(args):
                 raise SystemExit('augur-bench serve failed')
 
 
+def run_agree(args):
+    """How far OpenCV's output is from Augur's (augur-bench dump) on the first
+    sample: a check that both sides do the same thing, not only the same
+    amount of work. Random operations draw differently on each side and are
+    left out."""
+    cv2.setNumThreads(1)
+    path = sample_paths(args.samples)[0]
+    img = cv2.cvtColor(cv2.imread(path, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    ops = make_cv_ops(img, np.random.default_rng(0))
+    for name, fn in ops.items():
+        if name in ('GaussNoise', 'CoarseDropout'):
+            continue
+        augur = cv2.imread(os.path.join(args.dump, name + '.png'), cv2.IMREAD_UNCHANGED)
+        if augur is None:
+            raise SystemExit(f'{args.dump}: no {name}.png')
+        if augur.ndim == 3:
+            augur = cv2.cvtColor(augur, cv2.COLOR_BGR2RGB)
+        peer = fn()
+        if augur.ndim == 3 and peer.ndim == 2:
+            augur = augur[..., 0]  # PNG has no 1-channel GdkPixbuf: gray was saved as RGB
+        if augur.shape != peer.shape:
+            print(json.dumps({'suite': 'agree', 'op': name, 'image': os.path.basename(path),
+                              'shape': [list(augur.shape), list(peer.shape)]}), flush=True)
+            continue
+        d = np.abs(augur.astype(np.int16) - peer.astype(np.int16))
+        row = {'suite': 'agree', 'op': name, 'image': os.path.basename(path),
+               'mean_abs': float(d.mean()), 'max_abs': int(d.max()),
+               'over_2': float((d > 2).mean())}
+        if name == 'JpegQ50':
+            # Two lossy encoders need not agree with each other; how far each
+            # moved the input shows whether both did comparable work.
+            row['augur_from_input'] = float(np.abs(augur.astype(np.int16) - img).mean())
+            row['peer_from_input'] = float(np.abs(peer.astype(np.int16) - img).mean())
+        print(json.dumps(row), flush=True)
+
+
 # The default recipe with OpenCV ---------------------------------------------------------
 #
 # data/recipes/default.json, step by step, with the same probabilities and
@@ -250,7 +294,7 @@ def augment(img, rng):
     if rng.random() < 0.5:
         img = cv2.flip(img, 1)
     if rng.random() < 0.7:
-        m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), rng.uniform(-15, 15), 1.0)
+        m = cv2.getRotationMatrix2D(centre(w, h), rng.uniform(-15, 15), 1.0)
         img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_REFLECT_101)
     if rng.random() < 0.8:
@@ -375,6 +419,10 @@ def main():
     p.add_argument('--augur', metavar='AUGUR_BENCH',
                    help='interleave the passes of augur-bench (its serve mode)')
     p.set_defaults(func=run_ops)
+    p = sub.add_parser('agree')
+    p.add_argument('samples')
+    p.add_argument('dump')
+    p.set_defaults(func=run_agree)
     p = sub.add_parser('pipeline')
     p.add_argument('input')
     p.add_argument('output')

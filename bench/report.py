@@ -204,7 +204,7 @@ def machine(args):
     ]
 
 
-def ops_section(rows, out):
+def ops_section(rows, agree, out):
     by = defaultdict(list)
     by_cpu = defaultdict(list)
     for r in rows:
@@ -260,12 +260,29 @@ def ops_section(rows, out):
         out.append('| ' + ' | '.join(cells) + ' |')
     out.append('')
 
-    out.append('What each peer runs:\n')
-    out.append('| Operation | OpenCV (numpy) | Pillow |')
-    out.append('|---|---|---|')
+    image = next((r.get('image') for r in agree), None)
+    out.append('What each peer runs, and how far OpenCV\'s output is from Augur\'s on {} '
+               '(mean and largest absolute difference in 8-bit levels; random operations '
+               'draw differently on each side and are not compared):\n'.format(
+                   '`{}`'.format(image) if image else 'the first sample'))
+    out.append('| Operation | OpenCV (numpy) | Pillow | OpenCV − Augur, mean (max) |')
+    out.append('|---|---|---|---:|')
+    by_agree = {r['op']: r for r in agree}
     for op, label, cv, pil in OPS:
-        out.append('| {} | {} | {} |'.format(label, cv, pil))
+        r = by_agree.get(op)
+        if r is None:
+            diff = '—'
+        elif 'mean_abs' in r:
+            diff = '{:.2f} ({})'.format(r['mean_abs'], r['max_abs'])
+        else:
+            diff = 'sizes differ'
+        out.append('| {} | {} | {} | {} |'.format(label, cv, pil, diff))
     out.append('')
+    jpeg = by_agree.get('JpegQ50', {})
+    if 'augur_from_input' in jpeg:
+        out.append('Two JPEG encoders at the same quality need not agree pixel for pixel; '
+                   'each round trip moved the input by a mean of {:.2f} levels (Augur) and '
+                   '{:.2f} (OpenCV).\n'.format(jpeg['augur_from_input'], jpeg['peer_from_input']))
     return slower, by
 
 
@@ -410,7 +427,7 @@ def main():
 
     profiles = {r['name']: r['top'] for r in rows['profile']}
     body = []
-    slower, ops_by = ops_section(rows['ops'], body)
+    slower, ops_by = ops_section(rows['ops'], rows['agree'], body)
     e2e_slower = e2e_section(rows['e2e'], body)
     for fmt in ('png', 'jpeg'):
         text = profile_text(profiles, 'augur-cli-' + fmt)

@@ -74,6 +74,12 @@ echo "== 1/3 per-operation latency: $REPEATS passes, libraries taking turns"
 python_step "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" --augur "$BENCH"
 echo "   done ($(($(date +%s) - t0)) s)"
 
+echo "== agreement: OpenCV's outputs against Augur's on the first sample"
+rm -rf "$OUT/dump"
+"$BENCH" dump "$SAMPLES" "$OUT/dump"
+python_step "$SRC/bench/peers.py" agree "$SAMPLES" "$OUT/dump"
+rm -rf "$OUT/dump"
+
 echo "== 2/3 end to end: $E2E_RUNS runs of each, $COPIES copies of the samples"
 python_step "$SRC/bench/peers.py" e2e "$SAMPLES" --cli "$CLI" --recipe "$RECIPE" \
   --copies "$COPIES" --runs "$E2E_RUNS"
