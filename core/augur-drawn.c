@@ -116,28 +116,51 @@ augur_drawn_get_list (const AugurDrawn *drawn,
   return entry->n ? &g_array_index (drawn->values, double, entry->offset) : NULL;
 }
 
+static void
+add_entry (JsonBuilder           *builder,
+           const AugurDrawn      *drawn,
+           const AugurDrawnEntry *entry)
+{
+  const double *v = &g_array_index (drawn->values, double, entry->offset);
+
+  json_builder_set_member_name (builder, entry->name);
+  if (entry->list)
+    {
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < entry->n; j++)
+        json_builder_add_double_value (builder, v[j]);
+      json_builder_end_array (builder);
+    }
+  else
+    json_builder_add_double_value (builder, v[0]);
+}
+
+/**
+ * augur_drawn_to_json:
+ * @specs: (nullable): the transform's declared values
+ *
+ * The values as a JSON object, in the order @specs declares them (then any
+ * others in the order drawn), so that a replay read back and written again
+ * gives the same text whatever order `sample` drew in.
+ */
 JsonNode *
-augur_drawn_to_json (const AugurDrawn *drawn)
+augur_drawn_to_json (const AugurDrawn     *drawn,
+                     const AugurDrawnSpec *specs)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean written[AUGUR_DRAWN_MAX] = { FALSE };
 
   json_builder_begin_object (builder);
-  for (guint i = 0; i < drawn->n_entries; i++)
-    {
-      const AugurDrawnEntry *entry = &drawn->entries[i];
-      const double *v = &g_array_index (drawn->values, double, entry->offset);
-
-      json_builder_set_member_name (builder, entry->name);
-      if (entry->list)
+  for (const AugurDrawnSpec *spec = specs; spec && spec->name; spec++)
+    for (guint i = 0; i < drawn->n_entries; i++)
+      if (!written[i] && g_str_equal (drawn->entries[i].name, spec->name))
         {
-          json_builder_begin_array (builder);
-          for (guint j = 0; j < entry->n; j++)
-            json_builder_add_double_value (builder, v[j]);
-          json_builder_end_array (builder);
+          add_entry (builder, drawn, &drawn->entries[i]);
+          written[i] = TRUE;
         }
-      else
-        json_builder_add_double_value (builder, v[0]);
-    }
+  for (guint i = 0; i < drawn->n_entries; i++)
+    if (!written[i])
+      add_entry (builder, drawn, &drawn->entries[i]);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

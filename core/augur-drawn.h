@@ -69,7 +69,8 @@ double        augur_drawn_get      (const AugurDrawn  *drawn,
 const double *augur_drawn_get_list (const AugurDrawn  *drawn,
                                     const char        *name,
                                     guint             *n);
-JsonNode     *augur_drawn_to_json  (const AugurDrawn  *drawn);
+JsonNode     *augur_drawn_to_json  (const AugurDrawn     *drawn,
+                                    const AugurDrawnSpec *specs);
 gboolean      augur_drawn_from_json(JsonNode          *node,
                                     const AugurDrawnSpec *specs,
                                     AugurDrawn        *drawn,

@@ -597,7 +597,7 @@ replay_to_json (JsonBuilder       *builder,
       if (replay->applied)
         {
           json_builder_set_member_name (builder, "values");
-          json_builder_add_value (builder, augur_drawn_to_json (&replay->drawn));
+          json_builder_add_value (builder, augur_drawn_to_json (&replay->drawn, node->info->drawn));
         }
     }
   else if (replay->applied)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-pipeline.h"
+#include "augur-recipe.h"
 #include "augur-resample.h"
 #include "augur-rng.h"
 #include "augur-transform.h"
@@ -1075,7 +1076,7 @@ test_padded_rows (void)
       }
 }
 
-/* A replay written to JSON and read back gives the same pixels. */
+/* A replay written to JSON and read back gives the same pixels and text. */
 static void
 test_replay_round_trip (void)
 {
@@ -1100,6 +1101,16 @@ test_replay_round_trip (void)
       g_assert_no_error (error);
       again = augur_node_apply (node, src, back);
       g_assert_true (augur_image_equal (first, again));
+
+      /* And the text too: written again, the same bytes (values in their
+       * declared order, whatever order sample drew them in). */
+      {
+        g_autoptr(JsonNode) json_again = augur_replay_to_json (back, node);
+        g_autofree char *text = augur_json_to_string (json, FALSE);
+        g_autofree char *text_again = augur_json_to_string (json_again, FALSE);
+
+        g_assert_cmpstr (text, ==, text_again);
+      }
     }
 }
 
