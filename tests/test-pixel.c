@@ -1054,6 +1054,79 @@ test_noise_shared_and_scaled (void)
   g_assert_cmpfloat (std, >, 5);
 }
 
+/* The noise is Gaussian in shape, not only in its first two moments: on a
+ * large seeded sample (no clipping: 128 plus or minus 4.3 sigma stays
+ * inside 0..255) the fractions within 1, 2 and 3 sigma are the normal's,
+ * corrected for the rounding to whole levels, the skewness is near 0, the
+ * kurtosis near 3, and the tails reach past 3.5 sigma as often as a
+ * normal's do. */
+static void
+test_noise_gaussian_shape (void)
+{
+  g_autoptr(AugurImage) src = image_gray_level (512, 512, 3, 128);
+
+  for (guint64 seed = 1; seed <= 2; seed++)
+    {
+      g_autoptr(AugurNode) node = augur_test_node_parse ("{\"type\": \"GaussNoise\", \"params\": "
+                                                         "{\"std_range\": [0.1, 0.1]}}");
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
+      double sigma = augur_drawn_get (&replay->drawn, "std") * 255;
+      double m1 = 0, m2 = 0, m3 = 0, m4 = 0, n = 0;
+      double within[3] = { 0 }, beyond = 0;
+
+      for (int y = 0; y < src->height; y++)
+        for (int i = 0; i < src->width * 3; i++)
+          {
+            double d = (double) augur_image_row (out, y)[i] - augur_image_row (src, y)[i];
+
+            m1 += d;
+            m2 += d * d;
+            m3 += d * d * d;
+            m4 += d * d * d * d;
+            for (int k = 1; k <= 3; k++)
+              within[k - 1] += fabs (d) <= floor (k * sigma);
+            beyond += fabs (d) > 3.5 * sigma;
+            n++;
+          }
+      m1 /= n;
+      m2 /= n;
+      m3 /= n;
+      m4 /= n;
+
+      {
+        double var = m2 - m1 * m1;
+        double skew = (m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1) / pow (var, 1.5);
+        double kurt = (m4 - 4 * m1 * m3 + 6 * m1 * m1 * m2 - 3 * m1 * m1 * m1 * m1) / (var * var);
+        /* Tolerances are several standard errors of each estimate. */
+        const double tolerance[3] = { 0.006, 0.003, 0.0008 };
+
+        g_test_message ("seed %" G_GUINT64_FORMAT ": sigma %.2f, mean %.3f, std %.3f, skewness %.4f, kurtosis %.4f",
+                        seed, sigma, m1, sqrt (var), skew, kurt);
+        g_assert_cmpfloat (fabs (m1), <, 0.2);
+        g_assert_cmpfloat (fabs (sqrt (var) - sigma), <, 0.02 * sigma);
+        g_assert_cmpfloat (fabs (skew), <, 0.03);
+        g_assert_cmpfloat (fabs (kurt - 3.0), <, 0.06);
+
+        for (int k = 1; k <= 3; k++)
+          {
+            /* |d| <= m holds when the noise before rounding lies in
+             * [-m - 0.5, m + 0.5). */
+            double expected = erf ((floor (k * sigma) + 0.5) / sigma / G_SQRT2);
+            double measured = within[k - 1] / n;
+
+            g_test_message ("within %d sigma: %.4f (normal %.4f)", k, measured, expected);
+            g_assert_cmpfloat (fabs (measured - expected), <, tolerance[k - 1]);
+          }
+
+        /* A normal puts 4.65e-4 of its mass beyond 3.5 sigma. */
+        g_test_message ("beyond 3.5 sigma: %.6f", beyond / n);
+        g_assert_cmpfloat (beyond / n, >, 0.5 * erfc (3.5 / G_SQRT2));
+        g_assert_cmpfloat (beyond / n, <, 1.6 * erfc (3.5 / G_SQRT2));
+      }
+    }
+}
+
 /* CoarseDropout ----------------------------------------------------------------------- */
 
 typedef struct
@@ -1429,6 +1502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pixel/blur/border", test_blur_border);
   g_test_add_func ("/pixel/noise/strength", test_noise_strength);
   g_test_add_func ("/pixel/noise/shared-scaled", test_noise_shared_and_scaled);
+  g_test_add_func ("/pixel/noise/gaussian-shape", test_noise_gaussian_shape);
   for (guint i = 0; i < G_N_ELEMENTS (dropout_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/pixel/dropout/holes/%u", i);
