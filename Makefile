@@ -78,7 +78,9 @@ bench: bench-deps build
 	sh bench/run.sh $(BUILD)
 
 docs: build
-	$(BUILD)/app/augur-cli describe --markdown > docs/transforms.md
+	$(BUILD)/app/augur-cli describe --markdown > docs/transforms.md.tmp
+	mv docs/transforms.md.tmp docs/transforms.md
+	$(BUILD)/app/augur-cli gallery -o docs/gallery --format jpg --size 96 --quality 85
 
 clean:
 	rm -rf $(BUILD)

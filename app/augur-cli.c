@@ -529,13 +529,14 @@ reference_markdown (void)
                           "range the editor offers. A range given as one number x means [-x, x] "
                           "where the parameter says so.\n\n", n);
   g_string_append (s,
-                   "Each picture is made by `augur-cli gallery -o docs/gallery --format jpg` on "
+                   "Each picture is made by `augur-cli gallery -o docs/gallery --format jpg --size 96 --quality 85` on "
                    "`data/samples/astronaut.png`. Its first row is the original and random draws "
                    "with the defaults. Every further row is one range parameter (one axis of an "
                    "x/y range): the original, then the range collapsed to its low end, its middle "
                    "and its high end, with every other range at its middle. A range whose default "
-                   "is a single value is opened to its slider range for its own row (marked "
-                   "\"slider range\"), so that the row shows what the parameter does.\n\n");
+                   "is a single value is opened to its slider range (marked \"slider range\" in "
+                   "its own row), so that its row shows what the parameter does and the other "
+                   "rows show it at the middle of that range.\n\n");
 
   /* An index: one line per category. */
   for (guint c = 0; categories[c]; c++)
@@ -1048,7 +1049,7 @@ command_gallery (int    argc,
                              "The first row is the original and random draws with the defaults; each\n"
                              "further row is one range parameter at its low end, middle and high end,\n"
                              "every other range at its middle. A range whose default is a single value\n"
-                             "is opened to its slider range for its own row. IMAGE defaults to the\n"
+                             "is opened to its slider range, in every row. IMAGE defaults to the\n"
                              "bundled data/samples/astronaut.png. The same table and image give the\n"
                              "same sheets.");
   g_option_context_add_main_entries (context, entries, NULL);

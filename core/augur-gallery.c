@@ -303,23 +303,20 @@ range_is_single (const AugurParamSpec *spec,
   return TRUE;
 }
 
-/* The step whose extremes make the row(s) of parameter @i: the defaults,
- * with parameter @i opened to its slider range when its default is a
- * single value (and the transform accepts that). */
-static AugurNode *
-row_node (const AugurTransformInfo *info,
-          guint                     i,
-          gboolean                 *opened)
+/* Opens range @i of @node to its slider range when its default is a single
+ * value and the transform accepts it; returns whether it did. */
+static gboolean
+open_range (const AugurTransformInfo *info,
+            AugurNode                *node,
+            guint                     i)
 {
   const AugurParamSpec *spec = &info->params[i];
-  AugurNode *node = augur_node_new_transform (info);
   AugurValue *value = &node->params[i];
   AugurValue saved = *value;
 
-  node->p = 1.0;
-  *opened = FALSE;
-  if (value->is_null || !range_is_single (spec, value) || spec->ui_min >= spec->ui_max)
-    return node;
+  if (!augur_param_is_range (spec) || value->is_null ||
+      !range_is_single (spec, value) || spec->ui_min >= spec->ui_max)
+    return FALSE;
 
   for (guint a = 0; a < (spec->type == AUGUR_PARAM_XY_RANGE ? 2u : 1u); a++)
     {
@@ -328,9 +325,30 @@ row_node (const AugurTransformInfo *info,
     }
   if (!augur_param_check (spec, value, NULL) ||
       (info->check && !info->check (node->params, NULL)))
-    *value = saved;
-  else
-    *opened = TRUE;
+    {
+      *value = saved;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The step whose extremes make the row(s) of parameter @i: the defaults,
+ * with every range whose default is a single value opened to its slider
+ * range, so that the others sit at the middle of theirs. A transform whose
+ * defaults are all "off" (XYMasking: no masks of no length) would otherwise
+ * show nothing in any row. @opened says whether @i itself was opened. */
+static AugurNode *
+row_node (const AugurTransformInfo *info,
+          guint                     i,
+          gboolean                 *opened)
+{
+  AugurNode *node = augur_node_new_transform (info);
+
+  node->p = 1.0;
+  *opened = open_range (info, node, i);
+  for (guint j = 0; j < info->n_params; j++)
+    if (j != i)
+      open_range (info, node, j);
   return node;
 }
 

@@ -1213,6 +1213,19 @@ test_gallery (Fixture       *fixture,
         g_assert_true (cells_equal (sheet, cell, r, 0, 0, 0));
     }
 
+  /* A transform whose defaults are all "off" still shows itself: XYMasking
+   * defaults to no masks of no length, and each of its rows must show masks
+   * at the high end (the other ranges sit at the middle of their slider
+   * range, not at their single default value). */
+  {
+    g_autofree char *png = g_build_filename (outdir, "XYMasking.png", NULL);
+    g_autoptr(AugurImage) sheet = augur_image_load (png, 0, &error);
+
+    g_assert_no_error (error);
+    for (guint r = 1; r < expected_gallery_rows (augur_transform_lookup ("XYMasking")); r++)
+      g_assert_false (cells_equal (sheet, cell, r, 3, 0, 0));
+  }
+
   /* Deterministic: a second run, of one transform, writes the same sheet. */
   g_assert_cmpint (run_cli (NULL, NULL, "gallery", "-o", again, input, "--size", "48",
                             "--only", "RandomBrightnessContrast", NULL), ==, 0);
