@@ -685,6 +685,7 @@ typedef struct
   gboolean drawn;   /* a bar is on the current line */
   gint64   start;
   gint64   last;
+  guint    done;    /* outputs written so far */
 } Progress;
 
 static void
@@ -719,10 +720,11 @@ on_progress (guint    done,
   char bar[31];
   int filled;
 
-  if (!progress->tty)
-    return;
+  progress->done = done;
   if (done == 0)
     progress->start = now;
+  if (!progress->tty)
+    return;
   /* At most ten redraws a second, and always the last. */
   if (done > 0 && done < total && now - progress->last < G_USEC_PER_SEC / 10)
     return;
@@ -737,7 +739,7 @@ on_progress (guint    done,
   bar[30] = '\0';
   eta = rate > 0 ? duration_text ((total - done) / rate) : g_strdup ("--:--");
 
-  fprintf (stderr, "\r\033[K[%s] %u/%u %3.0f%%  %.1f images/s  ETA %s",
+  fprintf (stderr, "\r\033[K[%s] %u/%u outputs %3.0f%%  %.1f/s  ETA %s",
            bar, done, total, fraction * 100, rate, eta);
   progress->drawn = TRUE;
   if (done >= total)
@@ -894,6 +896,12 @@ command_apply (int    argc,
       return runtime_error (error);
     }
 
+  /* On a terminal, say where everything went (quiet otherwise, for scripts). */
+  if (progress.tty && failed == 0)
+    message ("%u output%s in %.1f s under %s; manifest %s", progress.done,
+             progress.done == 1 ? "" : "s",
+             (g_get_monotonic_time () - progress.start) / (double) G_USEC_PER_SEC,
+             output, augur_runner_get_manifest_path (runner, output));
   if (failed > 0)
     {
       message ("%u input%s failed; the others were written", failed, failed == 1 ? "" : "s");

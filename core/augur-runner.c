@@ -1378,8 +1378,8 @@ static guint
 job_units (AugurRunner *runner,
            const Job   *job)
 {
-  /* Progress counts inputs when applying, manifest lines when replaying. */
-  return runner->replaying ? MAX (job->variants->len, 1) : 1;
+  /* Progress counts outputs: every variant of an input, every manifest line. */
+  return runner->replaying ? MAX (job->variants->len, 1) : runner->variants;
 }
 
 /**
@@ -1431,7 +1431,7 @@ augur_runner_run (AugurRunner  *runner,
         return FALSE;
       for (guint i = 0; i < runner->inputs->len; i++)
         if (i % runner->shard_count == runner->shard_index)
-          total++;
+          total += runner->variants;
     }
   else
     total = runner->replay_lines > 0 ? runner->replay_lines - 1 : 0;
