@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-pipeline.h"
+#include "augur-sample.h"
 #include "augur-step-chooser.h"
 
 #define THUMB_SIZE     64
@@ -159,22 +160,6 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   return g_steal_pointer (&out);
 }
 
-static GdkTexture *
-texture_for_image (const AugurImage *image)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  gsize row = (gsize) image->width * image->channels;
-  guint8 *data = g_malloc (row * image->height);
-
-  for (int y = 0; y < image->height; y++)
-    memcpy (data + row * y, augur_image_row (image, y), row);
-  bytes = g_bytes_new_take (data, row * image->height);
-
-  return gdk_memory_texture_new (image->width, image->height,
-                                 image->channels == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
-                                 bytes, row);
-}
-
 typedef struct
 {
   AugurImage *image;
@@ -219,7 +204,7 @@ render_thread (GTask        *task,
       thumb = augur_step_chooser_render_thumbnail (source, list[i]->name, THUMB_SIZE);
       /* A transform that leaves nothing to show keeps an empty picture. */
       g_ptr_array_add (textures, thumb && thumb->width > 0 && thumb->height > 0
-                                 ? texture_for_image (thumb) : NULL);
+                                 ? augur_texture_new_for_image (thumb) : NULL);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&textures), (GDestroyNotify) g_ptr_array_unref);
