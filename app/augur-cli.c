@@ -974,6 +974,10 @@ command_sheet (int    argc,
   inputs = augur_runner_collect_inputs ((const char * const *) argv + 2, NULL, &error);
   if (inputs == NULL)
     return runtime_error (error);
+  /* Before any image is decoded: a folder of thousands of images would
+   * otherwise be read in full and end in an allocation that fails. */
+  if (!augur_sheet_check_size (inputs->len, (guint) draws + 1, size, &error))
+    return usage_error ("sheet: %s; pass fewer images, a smaller -n or a smaller --size", error->message);
 
   for (guint i = 0; i < inputs->len; i++)
     {

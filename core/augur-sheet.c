@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "augur-error.h"
 #include "augur-rng.h"
 #include "augur-sheet.h"
 
@@ -46,6 +47,17 @@ augur_sheet_thumbnail (const AugurImage *image,
   return augur_image_scale (image, w, h);
 }
 
+/* One side of a sheet of @n cells, in 64 bits: the number of images is
+ * the caller's and not bounded. */
+static gint64
+sheet_side (guint n,
+            int   cell)
+{
+  gint64 gap = augur_sheet_gap (cell);
+
+  return gap + (gint64) n * (cell + gap);
+}
+
 void
 augur_sheet_size (guint  rows,
                   guint  columns,
@@ -53,10 +65,40 @@ augur_sheet_size (guint  rows,
                   int   *width,
                   int   *height)
 {
-  int gap = augur_sheet_gap (cell);
+  *width = (int) MIN (sheet_side (columns, cell), G_MAXINT);
+  *height = (int) MIN (sheet_side (rows, cell), G_MAXINT);
+}
 
-  *width = gap + (int) columns * (cell + gap);
-  *height = gap + (int) rows * (cell + gap);
+/**
+ * augur_sheet_check_size:
+ *
+ * Whether a sheet of @rows by @columns cells of @cell pixels stays within
+ * %AUGUR_SHEET_MAX_PIXELS (an image Augur can read back); the error gives
+ * the size it would have. For a caller to ask before it decodes anything.
+ */
+gboolean
+augur_sheet_check_size (guint    rows,
+                        guint    columns,
+                        int      cell,
+                        GError **error)
+{
+  gint64 width, height;
+
+  g_return_val_if_fail (cell > 0, FALSE);
+
+  width = sheet_side (columns, cell);
+  height = sheet_side (rows, cell);
+  /* Each side first: their product could overflow. */
+  if (width > AUGUR_SHEET_MAX_PIXELS || height > AUGUR_SHEET_MAX_PIXELS ||
+      width * height > AUGUR_SHEET_MAX_PIXELS)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "%u rows of %u cells of %d pixels make a %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                   " sheet, over the limit of %" G_GINT64_FORMAT " pixels",
+                   rows, columns, cell, width, height, AUGUR_SHEET_MAX_PIXELS);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Paints @thumb centred in the cell whose top left corner is (x0, y0),

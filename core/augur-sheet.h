@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 #define AUGUR_SHEET_DEFAULT_CELL 256
 #define AUGUR_SHEET_DEFAULT_DRAWS 4
+/* A sheet is an image Augur can read back. */
+#define AUGUR_SHEET_MAX_PIXELS AUGUR_DEFAULT_MAX_PIXELS
 
 AugurImage *augur_sheet_thumbnail      (const AugurImage   *image,
                                         int                 cell);
@@ -19,6 +21,10 @@ void        augur_sheet_size           (guint               rows,
                                         int                 cell,
                                         int                *width,
                                         int                *height);
+gboolean    augur_sheet_check_size     (guint               rows,
+                                        guint               columns,
+                                        int                 cell,
+                                        GError            **error);
 AugurImage *augur_sheet_compose        (AugurImage * const *cells,
                                         guint               rows,
                                         guint               columns,

@@ -456,6 +456,7 @@ static const UsageCase usage_cases[] = {
   { { "validate", NULL }, 2, "recipe" },
   { { "sheet", "@RECIPE", "@IN", NULL }, 2, "missing -o" },
   { { "sheet", "@RECIPE", "@IN", "-o", "@OUT", "--size", "2", NULL }, 2, "--size" },
+  { { "sheet", "@RECIPE", "@IN", "-o", "@OUT", "--size=4096", "--draws=64", NULL }, 2, "2 rows of 65 cells" },
   { { "apply", "@MISSING", "@IN", "-o", "@OUT", NULL }, 1, "MISSING" },
   { { "apply", "@RECIPE", "@MISSING", "-o", "@OUT", NULL }, 1, "MISSING" },
   { { "gallery", NULL }, 2, "missing -o" },
