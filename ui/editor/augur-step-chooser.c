@@ -96,23 +96,12 @@ augur_step_chooser_default_image (int size)
   return image;
 }
 
+/* The thumbnail source: augur_image_fit(), in colour. */
 static AugurImage *
 fit_image (const AugurImage *image,
            int               size)
 {
-  int w = image->width, h = image->height;
-  g_autoptr(AugurImage) rgb = NULL;
-
-  if (w > size || h > size)
-    {
-      double f = (double) size / MAX (w, h);
-
-      w = MAX (1, (int) round (w * f));
-      h = MAX (1, (int) round (h * f));
-      rgb = augur_image_scale (image, w, h);
-    }
-  else
-    rgb = augur_image_ref ((AugurImage *) image);
+  g_autoptr(AugurImage) rgb = augur_image_fit (image, size);
 
   if (rgb->channels == 1)
     return augur_image_convert (rgb, 3);
