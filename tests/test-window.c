@@ -123,6 +123,9 @@ all_loaded (gpointer data)
   GListModel *samples = augur_window_get_samples (data);
   guint n = g_list_model_get_n_items (samples);
 
+  /* files still being examined have not joined the strip yet */
+  if (augur_window_is_adding_files (data))
+    return FALSE;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(AugurSample) sample = g_list_model_get_item (samples, i);
@@ -138,8 +141,13 @@ open_sample_folder (Fixture *fixture)
 {
   g_autoptr(GFile) dir = g_file_new_for_path (fixture->dir);
   GFile *files[] = { dir };
+  guint before = g_list_model_get_n_items (augur_window_get_samples (fixture->window));
 
   augur_window_add_files (fixture->window, files, 1);
+  /* the folder is read on a worker thread, never on the caller's: the
+   * call returns before any of its images has joined the strip */
+  g_assert_true (augur_window_is_adding_files (fixture->window));
+  g_assert_cmpuint (g_list_model_get_n_items (augur_window_get_samples (fixture->window)), ==, before);
   wait_for (all_loaded, fixture->window, "the samples to load");
 }
 

@@ -61,6 +61,7 @@ struct _AugurWindow
   guint                 autosave_id;
 
   GListStore           *samples;       /* AugurSample */
+  guint                 n_adding;      /* augur_window_add_files() under way */
   AugurSample          *current;
 
   gboolean              force_close;
@@ -676,35 +677,82 @@ add_sample_file (AugurWindow *self,
                            sample_loaded_cb, g_object_ref (self));
 }
 
-void
-augur_window_add_files (AugurWindow  *self,
-                        GFile       **files,
-                        guint         n_files)
+/* What augur_window_add_files() found for one of its files, off the main
+ * thread: its type and, for a folder, the images in it or why it could
+ * not be read. */
+typedef struct
 {
+  GFile     *file;
+  GFileType  type;
+  GPtrArray *images;
+  GError    *error;
+} AddEntry;
+
+static void
+add_entry_free (gpointer data)
+{
+  AddEntry *entry = data;
+
+  g_object_unref (entry->file);
+  g_clear_pointer (&entry->images, g_ptr_array_unref);
+  g_clear_error (&entry->error);
+  g_free (entry);
+}
+
+/* Stats every file and reads every folder: on a large or remote folder
+ * that takes long enough to freeze the window. */
+static void
+add_files_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GPtrArray *entries = task_data;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AddEntry *entry = entries->pdata[i];
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      entry->type = g_file_query_file_type (entry->file, G_FILE_QUERY_INFO_NONE, cancellable);
+      if (entry->type == G_FILE_TYPE_DIRECTORY)
+        entry->images = scan_folder (entry->file, &entry->error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_files_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+  GPtrArray *entries = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint first;
 
-  g_return_if_fail (AUGUR_IS_WINDOW (self));
+  self->n_adding--;
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;   /* cancelled: the window is going away */
 
   first = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
 
-  for (guint i = 0; i < n_files; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      GFile *file = files[i];
-      GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL);
-      g_autofree char *name = g_file_get_basename (file);
+      AddEntry *entry = entries->pdata[i];
+      g_autofree char *name = g_file_get_basename (entry->file);
 
-      if (type == G_FILE_TYPE_DIRECTORY)
+      if (entry->type == G_FILE_TYPE_DIRECTORY)
         {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(GPtrArray) images = scan_folder (file, &error);
-          g_autofree char *uri = g_file_get_uri (file);
+          GPtrArray *images = entry->images;
+          g_autofree char *uri = g_file_get_uri (entry->file);
 
           if (images == NULL)
             {
               g_autofree char *heading = g_strdup_printf (_("Could not read the folder “%s”"), name);
 
-              show_error (self, heading, error);
+              show_error (self, heading, entry->error);
               continue;
             }
           if (images->len == 0)
@@ -728,9 +776,9 @@ augur_window_add_files (AugurWindow  *self,
           g_settings_set_string (self->settings, "last-folder", uri);
         }
       else if (name != NULL && g_str_has_suffix (name, ".json"))
-        augur_window_open_recipe (self, file);
+        augur_window_open_recipe (self, entry->file);
       else
-        add_sample_file (self, file, added);
+        add_sample_file (self, entry->file, added);
     }
 
   if (added->len > 0)
@@ -738,6 +786,39 @@ augur_window_add_files (AugurWindow  *self,
       g_list_store_splice (self->samples, first, 0, added->pdata, added->len);
       augur_sample_strip_select (self->sample_strip, first);
     }
+}
+
+void
+augur_window_add_files (AugurWindow  *self,
+                        GFile       **files,
+                        guint         n_files)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *entries;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+
+  entries = g_ptr_array_new_with_free_func (add_entry_free);
+  for (guint i = 0; i < n_files; i++)
+    {
+      AddEntry *entry = g_new0 (AddEntry, 1);
+
+      entry->file = g_object_ref (files[i]);
+      g_ptr_array_add (entries, entry);
+    }
+
+  self->n_adding++;
+  task = g_task_new (self, self->cancellable, add_files_done, NULL);
+  g_task_set_source_tag (task, augur_window_add_files);
+  g_task_set_task_data (task, entries, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, add_files_thread);
+}
+
+gboolean
+augur_window_is_adding_files (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  return self->n_adding > 0;
 }
 
 /* ------------------------------------------------------------------------ */

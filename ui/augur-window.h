@@ -15,10 +15,14 @@ G_DECLARE_FINAL_TYPE (AugurWindow, augur_window, AUGUR, WINDOW, AdwApplicationWi
 AugurWindow       *augur_window_new                   (AugurApplication *application);
 
 /* Adds images; folders are scanned (not recursively) for images, sorted by
- * name. A .json file among @files is opened as the recipe. */
+ * name. A .json file among @files is opened as the recipe. Returns at once:
+ * the files are stat'ed and the folders read on a worker thread. */
 void               augur_window_add_files             (AugurWindow      *self,
                                                        GFile           **files,
                                                        guint             n_files);
+/* Whether files given to augur_window_add_files() are still being examined
+ * (off the main thread) before they join the strip. */
+gboolean           augur_window_is_adding_files       (AugurWindow      *self);
 /* Opens @file as the document; errors are shown in the window. */
 gboolean           augur_window_open_recipe           (AugurWindow      *self,
                                                        GFile            *file);
