@@ -1098,7 +1098,11 @@ next_line (AugurRunner  *runner,
   do
     {
       if (!read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
-        return NULL;
+        {
+          /* a read error, or the end: a read error names where it stopped */
+          g_prefix_error (error, "%s:%u: ", display, runner->replay_lineno + 1);
+          return NULL;
+        }
       runner->replay_lineno++;
     }
   while (text->len == 0 && !too_long);
