@@ -76,7 +76,7 @@ augur_texture_new_for_image (const AugurImage *image)
 
   g_return_val_if_fail (image != NULL, NULL);
 
-  if (image->channels == 1 || image->channels == 2)
+  if (image->channels == 1)
     shown = augur_image_convert (image, 3);
   else
     shown = augur_image_ref ((AugurImage *) image);
