@@ -16,6 +16,16 @@ const AugurDrawnSpec augur_box_drawn[] = {
   { NULL },
 };
 
+const AugurDrawnSpec augur_no_drawn[] = { { NULL } };
+
+void
+augur_sample_nothing (const AugurValue *params,
+                      const AugurShape *in,
+                      AugurRng         *rng,
+                      AugurDrawn       *drawn)
+{
+}
+
 static const char *const categories[] = {
   AUGUR_CATEGORY_GEOMETRY,
   AUGUR_CATEGORY_CROP,

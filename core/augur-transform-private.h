@@ -35,6 +35,14 @@ extern const char *const augur_area_for_downscale_nicks[];
  * RandomResizedCrop and RandomSizedCrop. */
 extern const AugurDrawnSpec augur_box_drawn[];
 
+/* For a transform that draws nothing (the flips and Transpose, the fixed
+ * crops and resizes; ToGray has its own sample but no values). */
+extern const AugurDrawnSpec augur_no_drawn[];
+void augur_sample_nothing (const AugurValue *params,
+                           const AugurShape *in,
+                           AugurRng         *rng,
+                           AugurDrawn       *drawn);
+
 #define AUGUR_PARAM_INTERPOLATION(default_) \
   { .name = "interpolation", .label = "Interpolation", \
     .description = "How pixels between source pixels are computed", \

@@ -482,8 +482,6 @@ static const AugurParamSpec gray_params[] = {
     .type = AUGUR_PARAM_ENUM, .def_nick = GRAY_WEIGHTED_AVERAGE, .nicks = gray_method_nicks },
 };
 
-static const AugurDrawnSpec gray_drawn[] = { { NULL } };
-
 static gboolean
 gray_check (const AugurValue  *params,
             GError           **error)
@@ -929,7 +927,7 @@ const AugurTransformInfo augur_color_transforms[] = {
     .default_p = 0.5,
     .params = gray_params,
     .n_params = G_N_ELEMENTS (gray_params),
-    .drawn = gray_drawn,
+    .drawn = augur_no_drawn,
     .check = gray_check,
     .sample = gray_sample,
     .output_shape = gray_output_shape,

@@ -49,16 +49,6 @@ plan_whole (CropPlan *plan,
   *plan = (CropPlan) { 0, 0, w, h, 0, 0, w, h, w, h, AUGUR_INTERP_LINEAR };
 }
 
-static const AugurDrawnSpec no_drawn[] = { { NULL } };
-
-static void
-sample_nothing (const AugurValue *params,
-                const AugurShape *in,
-                AugurRng         *rng,
-                AugurDrawn       *drawn)
-{
-}
-
 #define PARAM_AREA_FOR_DOWNSCALE \
   { .name = "area_for_downscale", .label = "Area when shrinking", \
     .description = "Use area interpolation instead when the image shrinks (\"image\" or " \
@@ -1459,8 +1449,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .default_p = 1.0,
     .params = resize_params,
     .n_params = G_N_ELEMENTS (resize_params),
-    .drawn = no_drawn,
-    .sample = sample_nothing,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
     PLAN_ENTRY (resize),
   },
   {
@@ -1474,9 +1464,9 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .default_p = 1.0,
     .params = longest_max_size_params,
     .n_params = G_N_ELEMENTS (longest_max_size_params),
-    .drawn = no_drawn,
+    .drawn = augur_no_drawn,
     .check = max_size_check,
-    .sample = sample_nothing,
+    .sample = augur_sample_nothing,
     PLAN_ENTRY (longest_max_size),
   },
   {
@@ -1489,9 +1479,9 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .default_p = 1.0,
     .params = smallest_max_size_params,
     .n_params = G_N_ELEMENTS (smallest_max_size_params),
-    .drawn = no_drawn,
+    .drawn = augur_no_drawn,
     .check = max_size_check,
-    .sample = sample_nothing,
+    .sample = augur_sample_nothing,
     PLAN_ENTRY (smallest_max_size),
   },
   {

@@ -11,14 +11,6 @@
 
 /* Flips ------------------------------------------------------------------------- */
 
-static void
-sample_nothing (const AugurValue *params,
-                const AugurShape *in,
-                AugurRng         *rng,
-                AugurDrawn       *drawn)
-{
-}
-
 /* Mirroring a row of @w pixels, one loop per channel count so that each
  * pixel moves with fixed-size loads and stores, never a call. */
 static inline void
@@ -212,8 +204,6 @@ vertical_flip_map (const AugurValue *params,
   *y = in->height - *y;
   return TRUE;
 }
-
-static const AugurDrawnSpec no_drawn[] = { { NULL } };
 
 /* Shared by the affine family ---------------------------------------------------- */
 
@@ -1236,8 +1226,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .description = "Mirror the image left to right.",
     .version = 1,
     .default_p = 0.5,
-    .drawn = no_drawn,
-    .sample = sample_nothing,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
     .apply = horizontal_flip_apply,
     .map_point = horizontal_flip_map,
   },
@@ -1248,8 +1238,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .description = "Mirror the image top to bottom.",
     .version = 1,
     .default_p = 0.5,
-    .drawn = no_drawn,
-    .sample = sample_nothing,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
     .apply = vertical_flip_apply,
     .map_point = vertical_flip_map,
   },
@@ -1261,8 +1251,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
                    "swap.",
     .version = 1,
     .default_p = 0.5,
-    .drawn = no_drawn,
-    .sample = sample_nothing,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
     .output_shape = transpose_output_shape,
     .apply = transpose_apply,
     .map_point = transpose_map,
