@@ -985,6 +985,23 @@ augur_runner_new_replay (const char  *manifest,
       set_errno_error (error, errno, manifest, NULL);
       return NULL;
     }
+  /* A device (/dev/zero) would never end and a folder reads as nothing:
+   * the line count below needs a file that ends. */
+  {
+    GStatBuf st;
+
+    if (fstat (fileno (runner->replay_file), &st) != 0)
+      {
+        set_errno_error (error, errno, manifest, NULL);
+        return NULL;
+      }
+    if (!S_ISREG (st.st_mode))
+      {
+        g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
+                     "%s: %s", display, S_ISDIR (st.st_mode) ? "a folder, not a manifest" : "not a regular file");
+        return NULL;
+      }
+  }
 
   /* Count the lines first, for the progress. */
   while ((c = getc (runner->replay_file)) != EOF)

@@ -459,6 +459,8 @@ static const UsageCase usage_cases[] = {
   { { "sheet", "@RECIPE", "@IN", "-o", "@OUT", "--size=4096", "--draws=64", NULL }, 2, "2 rows of 65 cells" },
   { { "apply", "@MISSING", "@IN", "-o", "@OUT", NULL }, 1, "MISSING" },
   { { "apply", "@RECIPE", "@MISSING", "-o", "@OUT", NULL }, 1, "MISSING" },
+  /* a device never ends: refused, not read forever */
+  { { "apply", "--replay", "/dev/zero", "-o", "@OUT", NULL }, 1, "/dev/zero: not a regular file" },
   { { "gallery", NULL }, 2, "missing -o" },
   { { "gallery", "-o", "@OUT", "--only", "NoSuchTransform", NULL }, 2, "NoSuchTransform" },
   { { "gallery", "-o", "@OUT", "--size", "2", NULL }, 2, "--size" },
