@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -979,26 +980,32 @@ augur_runner_new_replay (const char  *manifest,
   runner->replay_path = g_strdup (manifest);
   runner->outputs_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  runner->replay_file = g_fopen (manifest, "rb");
-  if (runner->replay_file == NULL)
-    {
-      set_errno_error (error, errno, manifest, NULL);
-      return NULL;
-    }
-  /* A device (/dev/zero) would never end and a folder reads as nothing:
-   * the line count below needs a file that ends. */
+  /* Opened without blocking, so that a FIFO with no writer is refused
+   * rather than waited on; a device (/dev/zero) would never end and a
+   * folder reads as nothing: the line count below needs a file that ends. */
   {
     GStatBuf st;
+    int fd = g_open (manifest, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 
-    if (fstat (fileno (runner->replay_file), &st) != 0)
+    if (fd < 0 || fstat (fd, &st) != 0)
       {
         set_errno_error (error, errno, manifest, NULL);
+        if (fd >= 0)
+          close (fd);
         return NULL;
       }
     if (!S_ISREG (st.st_mode))
       {
         g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
                      "%s: %s", display, S_ISDIR (st.st_mode) ? "a folder, not a manifest" : "not a regular file");
+        close (fd);
+        return NULL;
+      }
+    runner->replay_file = fdopen (fd, "rb");
+    if (runner->replay_file == NULL)
+      {
+        set_errno_error (error, errno, manifest, NULL);
+        close (fd);
         return NULL;
       }
   }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -468,6 +469,21 @@ static const UsageCase usage_cases[] = {
   { { "gallery", "-o", "@OUT", "@MISSING", NULL }, 1, "MISSING" },
   { { "describe", "--markdown", "NoSuchTransform", NULL }, 2, "NoSuchTransform" },
 };
+
+/* A FIFO with no writer is refused at once, not waited on for ever. */
+static void
+test_replay_fifo (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *fifo = path_in (fixture, "manifest.jsonl");
+  g_autofree char *outdir = path_in (fixture, "out");
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", fifo, "-o", outdir, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "manifest.jsonl: not a regular file"));
+  g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
+}
 
 static void
 test_usage (Fixture       *fixture,
@@ -1317,6 +1333,7 @@ main (int    argc,
   g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
   g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
   g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);
