@@ -753,32 +753,29 @@ read_line (FILE     *file,
            gboolean *too_long,
            GError  **error)
 {
-  char chunk[64 * 1024];
   gboolean any = FALSE;
+  int c;
 
   g_string_truncate (line, 0);
   *too_long = FALSE;
 
-  while (fgets (chunk, sizeof chunk, file) != NULL)
+  /* Byte by byte (a NUL is kept, and later refused by the JSON reader with
+   * the line's number: fgets would end the string there and glue the rest
+   * of the line, newline and all, to the next one). */
+  while ((c = getc_unlocked (file)) != EOF)
     {
-      gsize len = strlen (chunk);
-      gboolean end = len > 0 && chunk[len - 1] == '\n';
-
       any = TRUE;
-      if (end)
-        len--;
-      if (!*too_long)
-        {
-          if (line->len + len > max)
-            {
-              *too_long = TRUE;
-              g_string_truncate (line, 0);
-            }
-          else
-            g_string_append_len (line, chunk, (gssize) len);
-        }
-      if (end)
+      if (c == '\n')
         break;
+      if (*too_long)
+        continue;
+      if (line->len + 1 > max)
+        {
+          *too_long = TRUE;
+          g_string_truncate (line, 0);
+          continue;
+        }
+      g_string_append_c (line, (char) c);
     }
 
   if (ferror (file))

@@ -759,16 +759,27 @@ test_apply_replay (Fixture       *fixture,
             line = g_strdup ("{\"source\":\"../../etc/passwd\",\"root\":0,\"output\":\"x.jpg\","
                              "\"variant\":0,\"seed\":1,\"replay\":{}}");
           }
+        if (i == 6)
+          {
+            /* A NUL byte inside the line: refused as line 7, and line 8
+             * (the next replay) still read on its own. */
+            g_string_append_len (text, line, 20);
+            g_string_append_c (text, '\0');
+            g_string_append_printf (text, "%s\n", line + 20);
+            continue;
+          }
         g_string_append_printf (text, "%s\n", line);
       }
-    g_assert_true (g_file_set_contents (tampered, text->str, -1, NULL));
+    g_assert_true (g_file_set_contents (tampered, text->str, (gssize) text->len, NULL));
 
     g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", tampered, "-o", third, NULL), ==, 1);
     g_assert_nonnull (strstr (err, "tampered.jsonl:3: replay: "));
     g_assert_nonnull (strstr (err, "tampered.jsonl:5: source: "));
+    g_assert_nonnull (strstr (err, "tampered.jsonl:7: "));
+    g_assert_null (strstr (err, "tampered.jsonl:8: "));
     assert_prefixed (err);
     images = list_images (third);
-    g_assert_cmpuint (images->len, ==, N_INPUTS * N_VARIANTS - 2);
+    g_assert_cmpuint (images->len, ==, N_INPUTS * N_VARIANTS - 3);
   }
 
   dataset_clear (&set);
