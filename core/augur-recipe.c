@@ -7,7 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "augur-error.h"
 #include "augur-recipe.h"
@@ -968,6 +970,19 @@ read_capped (const char  *path,
   g_autoptr(GFileInputStream) stream = NULL;
   g_autofree char *data = NULL;
   gsize n = 0;
+
+  /* Only a regular file: opening a FIFO would block until a writer came,
+   * and a device could be read for ever. */
+  {
+    GStatBuf st;
+
+    if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+      {
+        g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
+                     "not a regular file");
+        return NULL;
+      }
+  }
 
   stream = g_file_read (file, NULL, error);
   if (stream == NULL)

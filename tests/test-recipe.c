@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
@@ -333,13 +334,13 @@ test_size_limit (void)
   g_assert_nonnull (strstr (error->message, "limit"));
   g_clear_error (&error);
 
-  /* A file that never ends (stat says 0 bytes) is refused after the limit,
-   * not read until memory runs out. */
+  /* A file that never ends is refused before it is read (it is not a
+   * regular file), not read until memory runs out. */
   if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
     {
       recipe = augur_recipe_load ("/dev/zero", &error);
       g_assert_null (recipe);
-      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
       g_clear_error (&error);
     }
 
@@ -598,6 +599,34 @@ test_load_missing (void)
   g_assert_null (recipe);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no/such/recipe.json"));
+}
+
+/* A FIFO or a folder given as a recipe is refused at once, naming it
+ * (opening a FIFO for reading would wait for a writer for ever). */
+static void
+test_load_not_regular (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("augur-recipe-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.json", NULL);
+  g_autoptr(GError) error = NULL;
+  AugurRecipe *recipe;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  recipe = augur_recipe_load (fifo, &error);
+  g_assert_null (recipe);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_assert_nonnull (strstr (error->message, "pipe.json: not a regular file"));
+  g_clear_error (&error);
+
+  recipe = augur_recipe_load (dir, &error);
+  g_assert_null (recipe);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_remove (fifo), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* Parameter values, type by type ------------------------------------------------ */
@@ -1064,6 +1093,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recipe/defaults", test_defaults);
   g_test_add_func ("/recipe/save", test_save);
   g_test_add_func ("/recipe/load-missing", test_load_missing);
+  g_test_add_func ("/recipe/load-not-regular", test_load_not_regular);
 
   return g_test_run ();
 }
