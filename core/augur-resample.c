@@ -886,14 +886,26 @@ check_warp_args (const AugurImage *src,
   return TRUE;
 }
 
-AugurImage *
-augur_warp_affine (const AugurImage   *src,
-                   int                 out_width,
-                   int                 out_height,
-                   const double        inverse[6],
-                   AugurInterpolation  interp,
-                   AugurBorder         border,
-                   const AugurFill    *fill)
+/* Fills @rc with the source coordinates of output row @y: the one thing
+ * that tells the warps apart. @shift and @bits come from the sampler. */
+typedef void (*RowSource) (gconstpointer  data,
+                           int            y,
+                           int            width,
+                           double         shift,
+                           int            bits,
+                           RowCoords     *rc);
+
+/* The frame every warp shares: check, set up the sampler, then row by row
+ * the coordinates from @row_source and the samples from sample_row. */
+static AugurImage *
+warp_rows (const AugurImage   *src,
+           int                 out_width,
+           int                 out_height,
+           AugurInterpolation  interp,
+           AugurBorder         border,
+           const AugurFill    *fill,
+           RowSource           row_source,
+           gconstpointer       data)
 {
   AugurImage *out;
   RowBuffers b;
@@ -902,7 +914,7 @@ augur_warp_affine (const AugurImage   *src,
 
   if (!check_warp_args (src, out_width, out_height, interp, border))
     return NULL;
-  g_return_val_if_fail (inverse != NULL, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
 
   sampler_init (&s, src, interp, border, fill);
   out = augur_image_new_uninitialized (out_width, out_height, src->channels);
@@ -914,19 +926,59 @@ augur_warp_affine (const AugurImage   *src,
 
   for (int y = 0; y < out_height; y++)
     {
-      double cy = y + 0.5;
-      double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
-      double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
-
-      walk_row (u, inverse[0], s.bits, out_width, b.rc.xi, b.rc.xf);
-      walk_row (v, inverse[3], s.bits, out_width, b.rc.yi, b.rc.yf);
-
+      row_source (data, y, out_width, shift, s.bits, &b.rc);
       sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
     }
 
   row_buffers_clear (&b);
   sampler_clear (&s);
   return out;
+}
+
+static void
+affine_row (gconstpointer  data,
+            int            y,
+            int            width,
+            double         shift,
+            int            bits,
+            RowCoords     *rc)
+{
+  const double *inverse = data;
+  double cy = y + 0.5;
+  double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
+  double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
+
+  walk_row (u, inverse[0], bits, width, rc->xi, rc->xf);
+  walk_row (v, inverse[3], bits, width, rc->yi, rc->yf);
+}
+
+AugurImage *
+augur_warp_affine (const AugurImage   *src,
+                   int                 out_width,
+                   int                 out_height,
+                   const double        inverse[6],
+                   AugurInterpolation  interp,
+                   AugurBorder         border,
+                   const AugurFill    *fill)
+{
+  return warp_rows (src, out_width, out_height, interp, border, fill, affine_row, inverse);
+}
+
+static void
+map_row (gconstpointer  data,
+         int            y,
+         int            width,
+         double         shift,
+         int            bits,
+         RowCoords     *rc)
+{
+  const float *m = (const float *) data + 2 * (gsize) y * width;
+
+  for (int x = 0; x < width; x++, m += 2)
+    {
+      quantize (m[0] + shift, bits, &rc->xi[x], &rc->xf[x]);
+      quantize (m[1] + shift, bits, &rc->yi[x], &rc->yf[x]);
+    }
 }
 
 AugurImage *
@@ -938,36 +990,41 @@ augur_warp_map (const AugurImage   *src,
                 AugurBorder         border,
                 const AugurFill    *fill)
 {
-  AugurImage *out;
-  RowBuffers b;
-  Sampler s;
-  double shift;
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_row, map);
+}
 
-  if (!check_warp_args (src, out_width, out_height, interp, border))
-    return NULL;
-  g_return_val_if_fail (map != NULL, NULL);
+static void
+perspective_row (gconstpointer  data,
+                 int            y,
+                 int            width,
+                 double         shift,
+                 int            bits,
+                 RowCoords     *rc)
+{
+  const double *inverse = data;
+  double cy = y + 0.5;
+  double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2];
+  double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5];
+  double w = inverse[6] * 0.5 + inverse[7] * cy + inverse[8];
 
-  sampler_init (&s, src, interp, border, fill);
-  out = augur_image_new_uninitialized (out_width, out_height, src->channels);
-  row_buffers_init (&b, out_width);
-  shift = s.taps == 1 ? 0.0 : -0.5;
-
-  for (int y = 0; y < out_height; y++)
+  for (int x = 0; x < width; x++)
     {
-      const float *m = map + 2 * (gsize) y * out_width;
-
-      for (int x = 0; x < out_width; x++, m += 2)
+      if (w > 1e-12)
         {
-          quantize (m[0] + shift, s.bits, &b.rc.xi[x], &b.rc.xf[x]);
-          quantize (m[1] + shift, s.bits, &b.rc.yi[x], &b.rc.yf[x]);
+          double iw = 1.0 / w;
+
+          quantize (u * iw + shift, bits, &rc->xi[x], &rc->xf[x]);
+          quantize (v * iw + shift, bits, &rc->yi[x], &rc->yf[x]);
         }
-
-      sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
+      else
+        {
+          quantize (-COORD_LIMIT, bits, &rc->xi[x], &rc->xf[x]);
+          quantize (-COORD_LIMIT, bits, &rc->yi[x], &rc->yf[x]);
+        }
+      u += inverse[0];
+      v += inverse[3];
+      w += inverse[6];
     }
-
-  row_buffers_clear (&b);
-  sampler_clear (&s);
-  return out;
 }
 
 AugurImage *
@@ -979,52 +1036,7 @@ augur_warp_perspective (const AugurImage   *src,
                         AugurBorder         border,
                         const AugurFill    *fill)
 {
-  AugurImage *out;
-  RowBuffers b;
-  Sampler s;
-  double shift;
-
-  if (!check_warp_args (src, out_width, out_height, interp, border))
-    return NULL;
-  g_return_val_if_fail (inverse != NULL, NULL);
-
-  sampler_init (&s, src, interp, border, fill);
-  out = augur_image_new_uninitialized (out_width, out_height, src->channels);
-  row_buffers_init (&b, out_width);
-  shift = s.taps == 1 ? 0.0 : -0.5;
-
-  for (int y = 0; y < out_height; y++)
-    {
-      double cy = y + 0.5;
-      double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2];
-      double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5];
-      double w = inverse[6] * 0.5 + inverse[7] * cy + inverse[8];
-
-      for (int x = 0; x < out_width; x++)
-        {
-          if (w > 1e-12)
-            {
-              double iw = 1.0 / w;
-
-              quantize (u * iw + shift, s.bits, &b.rc.xi[x], &b.rc.xf[x]);
-              quantize (v * iw + shift, s.bits, &b.rc.yi[x], &b.rc.yf[x]);
-            }
-          else
-            {
-              quantize (-COORD_LIMIT, s.bits, &b.rc.xi[x], &b.rc.xf[x]);
-              quantize (-COORD_LIMIT, s.bits, &b.rc.yi[x], &b.rc.yf[x]);
-            }
-          u += inverse[0];
-          v += inverse[3];
-          w += inverse[6];
-        }
-
-      sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
-    }
-
-  row_buffers_clear (&b);
-  sampler_clear (&s);
-  return out;
+  return warp_rows (src, out_width, out_height, interp, border, fill, perspective_row, inverse);
 }
 
 /* Resize --------------------------------------------------------------------- */
