@@ -60,20 +60,20 @@ OPS = [
 # Otherwise the report gives the profile alone.
 WHY_SLOWER = {
     'HorizontalFlip': (('memcpy@plt',), (
-        '`core/transforms-geometry.c`, `horizontal_flip_apply`: a `memcpy (d, s, nc)` per '
+        '`core/transforms/transforms-geometry.c`, `horizontal_flip_apply`: a `memcpy (d, s, nc)` per '
         'pixel with the channel count known only at run time, which the compiler leaves as a '
         'call into libc for every pixel. A loop specialised for 1, 3 and 4 channels '
         '(constant-size moves) removes the call.')),
     'GaussianBlur': (('convolve_line',), (
-        '`core/transforms-blur.c`, `convolve_separable`: float arithmetic, four lanes '
+        '`core/transforms/transforms-blur.c`, `convolve_separable`: float arithmetic, four lanes '
         '(`convolve_line`), plus a scalar pass that widens each row to float and a scalar '
         'clamp back to 8 bits. OpenCV\'s 8-bit Gaussian works in 16-bit fixed point with '
         'SIMD chosen at run time.')),
     'HueSaturationValue': (('hsv_apply',), (
-        '`core/transforms-color.c`, `hsv_apply`: the RGB→HSV→RGB round trip per pixel; '
+        '`core/transforms/transforms-color.c`, `hsv_apply`: the RGB→HSV→RGB round trip per pixel; '
         'OpenCV runs both conversions with SIMD on whole rows.')),
     'ToGray': (('gray_compute', 'luma_rows', 'luma_rows.default'), (
-        '`core/transforms-color.c`: the weighted sum is the same 14-bit fixed point as '
+        '`core/transforms/transforms-color.c`: the weighted sum is the same 14-bit fixed point as '
         'OpenCV\'s; what remains is how wide the loop runs (OpenCV deinterleaves RGB with '
         'SIMD).')),
     'CoarseDropout': (('__memmove_avx512_unaligned_erms', '__memmove_avx_unaligned_erms'), (
@@ -82,7 +82,7 @@ WHY_SLOWER = {
         'absolute terms.')),
     'JpegQ50': (('libgdk_pixbuf',), (
         'the codec is libjpeg-turbo on every side; Augur reaches it through GdkPixbuf '
-        '(`core/transforms-quality.c`, `round_trip`: a saver writing through a callback, '
+        '(`core/transforms/transforms-quality.c`, `round_trip`: a saver writing through a callback, '
         'then a GObject loader), and the GdkPixbuf share of the profile is that route\'s '
         'cost.')),
 }
@@ -90,7 +90,7 @@ WHY_SLOWER = {
 # Where a large share of Augur's own time goes whatever the peers do.
 HOT_NOTES = {
     'GaussNoise': (('gn_apply',), (
-        '`core/transforms-noise.c`, `gn_apply` and `fill_normal`: a polar Box–Muller '
+        '`core/transforms/transforms-noise.c`, `gn_apply` and `fill_normal`: a polar Box–Muller '
         'pair for every two channel values, each pair needing two draws from the scalar '
         'xoshiro generator, a `logf`, a `sqrtf` and a division, with about a fifth of the '
         'pairs rejected and drawn again. numpy\'s generator is slower still; a ziggurat '
@@ -441,7 +441,7 @@ def main():
     top = profiles.get('augur-cli-jpeg')
     if top and top[0]['symbol'] == 'sample_row':
         body.append('In the JPEG run, Augur\'s warp (`sample_row` in '
-                    '`core/augur-resample.c`, here the recipe\'s reflect_101 rotation) leads '
+                    '`core/kernels/augur-resample.c`, here the recipe\'s reflect_101 rotation) leads '
                     'the profile: of Augur\'s own code, the rotation costs the most there.\n')
     previews = preview_section(rows['preview'], body)
 

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
  * transform with its defaults; then one row per range parameter (per axis
  * of an x/y range): the original, then the transform with that range at its
  * low end, its middle and its high end, every other range at its middle
- * (core/augur-extremes.h). A range whose default is a single value is
+ * (core/batch/augur-extremes.h). A range whose default is a single value is
  * opened to its slider range for its own row, so that the row shows what
  * the parameter does.
  *
