@@ -12,6 +12,7 @@
 
 #include "augur-error.h"
 #include "augur-gallery.h"
+#include "augur-manifest.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
@@ -1129,6 +1130,53 @@ command_gallery (int    argc,
   return EXIT_OK;
 }
 
+/* manifest --------------------------------------------------------------------------- */
+
+static int
+command_manifest (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  int status = EXIT_OK;
+  guint n_lines = 0;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the merged manifest to FILE", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("merge SHARD-MANIFEST... -o FILE",
+                             "Join the manifests written by the shards of one run (apply --shard I/N)\n"
+                             "into the manifest a single run writes: the same header, the same lines\n"
+                             "in the same order. Shards of different runs (recipe, seed, inputs,\n"
+                             "format or quality), a missing shard or one given twice are refused.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc < 2 || !g_str_equal (argv[1], "merge"))
+    return usage_error ("manifest: expected 'merge' (augur-cli manifest merge SHARD... -o FILE)");
+  if (argc < 3)
+    return usage_error ("manifest merge: expected the shard manifests to join");
+  if (output == NULL)
+    return usage_error ("manifest merge: -o FILE is required");
+  for (int i = 2; i < argc; i++)
+    {
+      g_autofree char *a = g_canonicalize_filename (argv[i], NULL);
+      g_autofree char *b = g_canonicalize_filename (output, NULL);
+
+      if (g_str_equal (a, b))
+        return usage_error ("manifest merge: -o %s is one of the shards", output);
+    }
+
+  if (!augur_manifest_merge ((const char * const *) argv + 2, output, &n_lines, &error))
+    return runtime_error (error);
+
+  printf ("%d shards merged: %u output%s listed in %s\n", argc - 2, n_lines, n_lines == 1 ? "" : "s",
+          output);
+  return EXIT_OK;
+}
+
 /* main ------------------------------------------------------------------------------- */
 
 static const struct
@@ -1145,6 +1193,7 @@ static const struct
                                   "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
   { "sheet",    command_sheet,    "sheet RECIPE IMAGE... -o SHEET.png     draw a contact sheet of augmented draws" },
   { "gallery",  command_gallery,  "gallery -o DIR [IMAGE]                 draw each transform at the ends of its ranges" },
+  { "manifest", command_manifest, "manifest merge SHARD... -o FILE        join the manifests of a sharded run" },
 };
 
 static void

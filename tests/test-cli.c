@@ -694,8 +694,15 @@ test_apply_shards (Fixture       *fixture,
   all = read_lines (m_one);
   a = read_lines (m_a);
   b = read_lines (m_b);
-  g_assert_cmpstr (a[0], ==, all[0]);
-  g_assert_cmpstr (b[0], ==, all[0]);
+  /* A shard's header is the run's, with its place among the shards. */
+  {
+    g_autofree char *head = g_strndup (all[0], strlen (all[0]) - 1);
+    g_autofree char *head_a = g_strconcat (head, ",\"shard\":[1,2]}", NULL);
+    g_autofree char *head_b = g_strconcat (head, ",\"shard\":[2,2]}", NULL);
+
+    g_assert_cmpstr (a[0], ==, head_a);
+    g_assert_cmpstr (b[0], ==, head_b);
+  }
   g_assert_cmpuint (g_strv_length (a) + g_strv_length (b), ==, g_strv_length (all) + 1);
 
   /* Shard 1 takes inputs 0, 2, 4...; merged back input by input, the
@@ -707,6 +714,101 @@ test_apply_shards (Fixture       *fixture,
   g_assert_null (b[ib]);
   for (guint i = 0; i < merged->len; i++)
     g_assert_cmpstr (merged->pdata[i], ==, all[i + 1]);
+
+  dataset_clear (&set);
+}
+
+/* `manifest merge` gives back the single run's manifest, byte for byte, and
+ * refuses what would not be one run. */
+static void
+test_manifest_merge (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *split = path_in (fixture, "split");
+  g_autofree char *other = path_in (fixture, "other");
+  g_autofree char *merged = path_in (fixture, "merged.jsonl");
+  g_autofree char *m_one = g_build_filename (one, "manifest.jsonl", NULL);
+  g_autofree char *s1 = g_build_filename (split, "manifest.shard-1-of-3.jsonl", NULL);
+  g_autofree char *s2 = g_build_filename (split, "manifest.shard-2-of-3.jsonl", NULL);
+  g_autofree char *s3 = g_build_filename (split, "manifest.shard-3-of-3.jsonl", NULL);
+  g_autofree char *o2 = g_build_filename (other, "manifest.shard-2-of-3.jsonl", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  static const struct { int which[3]; const char *message; } refused[] = {
+    { { 1, 2, -1 }, "missing shard 3 of 3" },
+    { { 1, 1, 3 }, "shard 1 of 3 is given twice" },
+    { { 1, 4, 3 }, "shards of different runs: the recipe or its seed differ" },
+    { { 0, -1, -1 }, "not a shard's manifest" },
+  };
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "2", NULL);
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *shard = g_strdup_printf ("%u/3", i);
+
+      apply_ok (set.recipe, set.in, split, "-n", "2", "--shard", shard, NULL);
+    }
+  apply_ok (set.recipe, set.in, other, "-n", "2", "--shard", "2/3", "--seed", "99", NULL);
+
+  /* Any order of the shards gives the one manifest. */
+  g_assert_cmpint (run_cli (NULL, NULL, "manifest", "merge", s3, s1, s2, "-o", merged, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (m_one, &expected, NULL, NULL));
+  g_assert_true (g_file_get_contents (merged, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, expected);
+
+  for (guint c = 0; c < G_N_ELEMENTS (refused); c++)
+    {
+      const char *paths[] = { m_one, s1, s2, s3, o2 };
+      const char *args[8] = { "manifest", "merge" };
+      guint n = 2;
+      g_autofree char *err = NULL;
+      g_autofree char *out_path = g_strdup_printf ("%s/refused-%u.jsonl", fixture->dir, c);
+
+      for (guint k = 0; k < 3 && refused[c].which[k] >= 0; k++)
+        args[n++] = paths[refused[c].which[k]];
+      args[n++] = "-o";
+      args[n++] = out_path;
+      g_assert_cmpint (run_cli_argv (args, NULL, &err), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, refused[c].message));
+      g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+    }
+
+  dataset_clear (&set);
+}
+
+/* Input folders are recorded relative to the manifest: a dataset moved as a
+ * whole (inputs, outputs, manifest) replays where it now is. */
+static void
+test_apply_moved (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *moved = path_in (fixture, "moved");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *manifest = g_build_filename (moved, "one", "manifest.jsonl", NULL);
+  g_autofree char *moved_one = g_build_filename (moved, "one", NULL);
+  g_autofree char *m_one = g_build_filename (one, "manifest.jsonl", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *in_new = g_build_filename (moved, "in", NULL);
+  g_autofree char *err = NULL;
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "2", NULL);
+  lines = read_lines (m_one);
+  g_assert_nonnull (strstr (lines[0], "\"inputs\":[\"../in\"]"));
+
+  g_assert_cmpint (g_mkdir (moved, 0755), ==, 0);
+  g_assert_cmpint (g_rename (set.in, in_new), ==, 0);
+  g_assert_cmpint (g_rename (one, moved_one), ==, 0);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  assert_same_images (moved_one, again, N_INPUTS * 2);
 
   dataset_clear (&set);
 }
@@ -735,7 +837,8 @@ test_apply_replay (Fixture       *fixture,
    * refused, naming the line; the other lines are still reproduced. */
   {
     g_auto(GStrv) lines = read_lines (manifest);
-    g_autofree char *tampered = path_in (fixture, "tampered.jsonl");
+    /* Beside the manifest: its input folders are relative to where it is. */
+    g_autofree char *tampered = g_build_filename (one, "tampered.jsonl", NULL);
     g_autofree char *third = path_in (fixture, "third");
     g_autoptr(GString) text = g_string_new (NULL);
     g_autoptr(GPtrArray) images = NULL;
@@ -823,8 +926,9 @@ test_apply_roots (Fixture       *fixture,
   header = augur_json_parse_limited (lines[0], -1, 1 << 20, 64, NULL);
   inputs = json_object_get_array_member (json_node_get_object (header), "inputs");
   g_assert_cmpuint (json_array_get_length (inputs), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (inputs, 0), ==, set.in);
-  g_assert_cmpstr (json_array_get_string_element (inputs, 1), ==, extra_dir);
+  /* Relative to the manifest's folder: a folder given, and a file's folder. */
+  g_assert_cmpstr (json_array_get_string_element (inputs, 0), ==, "../in");
+  g_assert_cmpstr (json_array_get_string_element (inputs, 1), ==, "../extra");
 
   last = augur_json_parse_limited (lines[n - 1], -1, 1 << 20, 64, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (last), "source"), ==, "lone.png");
@@ -833,6 +937,27 @@ test_apply_roots (Fixture       *fixture,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
   assert_same_images (out, again, N_INPUTS + 1);
+
+  /* Manifests of earlier versions record absolute folders: they still
+   * replay, wherever the manifest now is. */
+  {
+    g_autofree char *old_style = path_in (fixture, "old.jsonl");
+    g_autofree char *third = path_in (fixture, "third");
+    g_autofree char *quoted = g_strdup_printf ("[\"%s\",\"%s\"]", set.in, extra_dir);
+    g_auto(GStrv) parts = g_strsplit (lines[0], "[\"../in\",\"../extra\"]", -1);
+    g_autofree char *head = NULL;
+    g_autofree char *rest = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    head = g_strjoinv (quoted, parts);
+    rest = g_strjoinv ("\n", lines + 1);
+    text = g_strconcat (head, "\n", rest, NULL);
+    g_assert_true (g_file_set_contents (old_style, text, -1, NULL));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", old_style, "-o", third, NULL), ==, 0);
+    assert_same_images (out, third, N_INPUTS + 1);
+  }
   dataset_clear (&set);
 }
 
@@ -1344,6 +1469,8 @@ main (int    argc,
   g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/apply/moved", Fixture, NULL, fixture_setup, test_apply_moved, fixture_teardown);
+  g_test_add ("/cli/manifest/merge", Fixture, NULL, fixture_setup, test_manifest_merge, fixture_teardown);
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
   g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);

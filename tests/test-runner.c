@@ -357,7 +357,7 @@ test_replay_header (void)
       " \"pipeline\": {\"type\": \"Sequential\", \"steps\": [{\"type\": \"Nope\"}]}}}\n", "recipe: " },
     { "{\"manifest\": \"augur\", \"version\": 1, \"recipe\": {\"format\": \"augur-recipe\", \"version\": 1,"
       " \"pipeline\": {\"type\": \"Sequential\", \"steps\": []}}, \"format\": \"png\", \"quality\": 90,"
-      " \"inputs\": [\"relative/path\"]}\n", "inputs[0]: expected an absolute path" },
+      " \"inputs\": [\"\"]}\n", "inputs[0]: expected a folder path" },
     { "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
       "nested deeper" },

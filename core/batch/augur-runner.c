@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-manifest.h"
 #include "augur-rng.h"
 #include "augur-runner.h"
 
@@ -685,13 +686,50 @@ augur_runner_get_manifest_path (AugurRunner *runner,
   return runner->manifest_default;
 }
 
-/* The first line: the same for every shard of one run. The recipe is
- * written with the seed the run used. */
+/* The path of @target relative to the folder @from, both resolved: "." for
+ * the folder itself, with ".." components where @target lies elsewhere;
+ * @target itself when the two share no folder but the root. */
 static char *
-manifest_header (AugurRunner *runner)
+relative_path (const char *from,
+               const char *target)
+{
+  g_auto(GStrv) a = g_strsplit (from, "/", -1);
+  g_auto(GStrv) b = g_strsplit (target, "/", -1);
+  g_autoptr(GString) rel = g_string_new (NULL);
+  guint common = 0;
+
+  while (a[common] && b[common] && g_str_equal (a[common], b[common]))
+    common++;
+  /* Both start with the empty component before the first '/'. */
+  if (common < 2)
+    return g_strdup (target);
+  for (guint i = common; a[i]; i++)
+    if (*a[i] != '\0')
+      g_string_append (rel, rel->len ? "/.." : "..");
+  for (guint i = common; b[i]; i++)
+    if (*b[i] != '\0')
+      {
+        if (rel->len)
+          g_string_append_c (rel, '/');
+        g_string_append (rel, b[i]);
+      }
+  if (rel->len == 0)
+    g_string_append_c (rel, '.');
+  return g_string_free (g_steal_pointer (&rel), FALSE);
+}
+
+/* The first line: the same for every shard of one run but for "shard",
+ * which `manifest merge` checks and drops. The recipe is written with the
+ * seed the run used; the input folders relative to the manifest's folder,
+ * so that a dataset moved as a whole (inputs, outputs and manifest) still
+ * replays. */
+static char *
+manifest_header (AugurRunner *runner,
+                 const char  *manifest_dir)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *from = resolve_path (manifest_dir);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "manifest");
@@ -707,8 +745,21 @@ manifest_header (AugurRunner *runner)
   json_builder_set_member_name (builder, "inputs");
   json_builder_begin_array (builder);
   for (guint i = 0; i < runner->roots_abs->len; i++)
-    json_builder_add_string_value (builder, runner->roots_abs->pdata[i]);
+    {
+      g_autofree char *target = resolve_path (runner->roots_abs->pdata[i]);
+      g_autofree char *rel = relative_path (from, target);
+
+      json_builder_add_string_value (builder, rel);
+    }
   json_builder_end_array (builder);
+  if (runner->shard_count > 1)
+    {
+      json_builder_set_member_name (builder, "shard");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, runner->shard_index + 1);
+      json_builder_add_int_value (builder, runner->shard_count);
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -741,69 +792,6 @@ manifest_line (AugurRunner       *runner,
 
   root = json_builder_get_root (builder);
   return augur_json_to_string (root, FALSE);
-}
-
-/* Reads one line of at most @max bytes (without its newline) into @line.
- * A longer line is read to its end and reported with *too_long.
- * Returns: FALSE at the end of the file */
-static gboolean
-read_line (FILE     *file,
-           GString  *line,
-           gsize     max,
-           gboolean *too_long,
-           GError  **error)
-{
-  gboolean any = FALSE;
-  int c;
-
-  g_string_truncate (line, 0);
-  *too_long = FALSE;
-
-  /* Byte by byte (a NUL is kept, and later refused by the JSON reader with
-   * the line's number: fgets would end the string there and glue the rest
-   * of the line, newline and all, to the next one). */
-  while ((c = getc_unlocked (file)) != EOF)
-    {
-      any = TRUE;
-      if (c == '\n')
-        break;
-      if (*too_long)
-        continue;
-      if (line->len + 1 > max)
-        {
-          *too_long = TRUE;
-          g_string_truncate (line, 0);
-          continue;
-        }
-      g_string_append_c (line, (char) c);
-    }
-
-  if (ferror (file))
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "read error: %s", g_strerror (errno));
-      return FALSE;
-    }
-  if (line->len > 0 && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
-  return any;
-}
-
-static JsonNode *
-parse_manifest_line (AugurRunner  *runner,
-                     const char   *text,
-                     gsize         len,
-                     GError      **error)
-{
-  JsonNode *node = augur_json_parse_limited (text, (gssize) len, AUGUR_MANIFEST_MAX_LINE,
-                                             AUGUR_RECIPE_MAX_DEPTH * 4 + 8, error);
-
-  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "expected a JSON object");
-      g_clear_pointer (&node, json_node_unref);
-    }
-  return node;
 }
 
 static gboolean
@@ -894,7 +882,10 @@ read_header (AugurRunner  *runner,
              JsonObject   *object,
              GError      **error)
 {
-  static const char *const fields[] = { "manifest", "version", "recipe", "format", "quality", "inputs", NULL };
+  static const char *const fields[] = { "manifest", "version", "recipe", "format", "quality", "inputs",
+                                        "shard", NULL };
+  g_autofree char *manifest_abs = g_canonicalize_filename (runner->replay_path, NULL);
+  g_autofree char *manifest_dir = g_path_get_dirname (manifest_abs);
   JsonNode *member;
   gint64 value;
   JsonArray *inputs;
@@ -939,15 +930,18 @@ read_header (AugurRunner  *runner,
     {
       JsonNode *element = json_array_get_element (inputs, i);
 
+      const char *path;
+
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
-          !g_path_is_absolute (json_node_get_string (element)))
+          *(path = json_node_get_string (element)) == '\0')
         {
           g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
-                       "inputs[%u]: expected an absolute path", i);
+                       "inputs[%u]: expected a folder path", i);
           return FALSE;
         }
-      g_ptr_array_add (runner->roots, g_strdup (json_node_get_string (element)));
-      g_ptr_array_add (runner->roots_abs, g_strdup (json_node_get_string (element)));
+      /* Relative to the manifest's folder (absolute in older manifests). */
+      g_ptr_array_add (runner->roots, g_canonicalize_filename (path, manifest_dir));
+      g_ptr_array_add (runner->roots_abs, g_canonicalize_filename (path, manifest_dir));
     }
   return TRUE;
 }
@@ -1013,7 +1007,7 @@ augur_runner_new_replay (const char  *manifest,
       runner->replay_lines++;
   rewind (runner->replay_file);
 
-  if (!read_line (runner->replay_file, line, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
+  if (!augur_manifest_read_line (runner->replay_file, line, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
     {
       if (error && *error == NULL)
         g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: empty", display);
@@ -1029,7 +1023,7 @@ augur_runner_new_replay (const char  *manifest,
       return NULL;
     }
 
-  header = parse_manifest_line (runner, line->str, line->len, error);
+  header = augur_manifest_parse_line (line->str, line->len, error);
   if (header == NULL || !read_header (runner, json_node_get_object (header), error))
     {
       g_prefix_error (error, "%s:1: ", display);
@@ -1118,7 +1112,7 @@ next_line (AugurRunner  *runner,
 
   do
     {
-      if (!read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
+      if (!augur_manifest_read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
         {
           /* a read error, or the end: a read error names where it stopped */
           g_prefix_error (error, "%s:%u: ", display, runner->replay_lineno + 1);
@@ -1134,7 +1128,7 @@ next_line (AugurRunner  *runner,
   if (too_long)
     g_set_error (&line->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
                  "longer than %d bytes", AUGUR_MANIFEST_MAX_LINE);
-  else if ((node = parse_manifest_line (runner, text->str, text->len, &line->error)) != NULL)
+  else if ((node = augur_manifest_parse_line (text->str, text->len, &line->error)) != NULL)
     parse_line_fields (runner, json_node_get_object (node), line, &line->error);
 
   if (line->error)
@@ -1500,7 +1494,7 @@ augur_runner_run (AugurRunner  *runner,
   if (file == NULL)
     return set_errno_error (error, errno, part, "cannot write the manifest");
 
-  header = manifest_header (runner);
+  header = manifest_header (runner, manifest_dir);
   if (!write_text (file, header, part, error))
     {
       fclose (file);
