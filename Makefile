@@ -18,10 +18,14 @@ DEBS = gcc meson ninja-build pkg-config \
        xvfb xauth fonts-cantarell adwaita-icon-theme \
        desktop-file-utils appstream valgrind
 
+# What only the tests need: the scale-out tests start a real Slurm and GNU
+# parallel (tests/scale/).
+TEST_DEBS = slurmctld slurmd slurm-client munge parallel
+
 # Peers measured beside Augur by `make bench`.
 BENCH_DEBS = python3 python3-opencv python3-pil python3-numpy
 
-.PHONY: all deps bench-deps setup build run test screenshots bench docs clean
+.PHONY: all deps test-deps bench-deps setup build run test screenshots bench docs clean
 
 all: build
 
@@ -46,6 +50,9 @@ endef
 deps:
 	$(call install_missing,$(DEBS))
 
+test-deps: deps
+	$(call install_missing,$(TEST_DEBS))
+
 bench-deps: deps
 	$(call install_missing,$(BENCH_DEBS))
 
@@ -68,7 +75,7 @@ run: build
 	  echo "Contact sheet of the default recipe on the bundled samples: $(BUILD)/demo-sheet.png"; \
 	fi
 
-test: build
+test: test-deps build
 	$(XVFB_RUN) $(MESON) test -C $(BUILD) --print-errorlogs
 
 screenshots: build
