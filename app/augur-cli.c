@@ -913,16 +913,43 @@ command_apply (int    argc,
 
 /* sheet ------------------------------------------------------------------------------ */
 
+/* The first @rows rows of cells of @sheet (and its header band). */
+static AugurImage *
+sheet_crop_rows (const AugurImage *sheet,
+                 guint             rows,
+                 guint             columns,
+                 int               cell,
+                 int               header)
+{
+  AugurImage *out;
+  int width, height;
+
+  augur_sheet_size (rows, columns, cell, &width, &height);
+  out = augur_image_new (sheet->width, height + header, 3);
+  for (int y = 0; y < out->height; y++)
+    memcpy (augur_image_row (out, y), augur_image_row (sheet, y), (gsize) sheet->width * 3);
+  return out;
+}
+
+/* A recipe's label on a sheet: its file name without the folder and ".json". */
+static char *
+recipe_label (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (g_str_has_suffix (base, ".json"))
+    base[strlen (base) - 5] = '\0';
+  return g_steal_pointer (&base);
+}
+
 static int
 command_sheet (int    argc,
                char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) recipes = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
   g_autoptr(GPtrArray) inputs = NULL;
-  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(AugurImage) sheet = NULL;
   g_autofree char *output = NULL;
   g_autofree char *seed_text = NULL;
@@ -930,8 +957,8 @@ command_sheet (int    argc,
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the sheet to FILE (.png, .jpg or .webp; required)", "FILE" },
-    { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Augmented draws per image (default 4)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
+    { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Augmented draws per image and recipe (default 4)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: each recipe's own)", "N" },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "Cell size in pixels (default 256)", "PX" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
     { NULL }
@@ -939,23 +966,32 @@ command_sheet (int    argc,
   AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
   const char *dot;
   guint64 seed = 0;
-  guint failed = 0;
-  int status = EXIT_OK;
+  guint failed = 0, rows = 0, columns, n_recipes = 0;
+  int status = EXIT_OK, header = 0, text_scale;
 
-  context = command_context ("RECIPE IMAGE... -o SHEET.png",
-                             "Draw a contact sheet: one row per image, the original then N draws.\n\n"
+  context = command_context ("RECIPE... IMAGE... -o SHEET.png",
+                             "Draw a contact sheet: one row per image, the original then N draws of\n"
+                             "each recipe (the arguments ending in .json, before the images). With\n"
+                             "several recipes, each group of draws is labelled with its recipe's name.\n\n"
                              "Draw k of an image uses the seed 'augur-cli apply' gives variant k of\n"
-                             "the same file, so the sheet previews the outputs of a run.");
+                             "the same file, so the sheet previews the outputs of a run. Images are\n"
+                             "read one at a time, so a long sheet needs no more memory than its largest\n"
+                             "image.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, &status))
     return status;
 
+  while (1 + n_recipes < (guint) argc && g_str_has_suffix (argv[1 + n_recipes], ".json"))
+    n_recipes++;
+
   if (output == NULL)
     return usage_error ("sheet: missing -o SHEET.png");
-  if (argc < 3)
-    return usage_error ("sheet: expected a RECIPE and at least one IMAGE");
+  if (n_recipes == 0 || (guint) argc < 2 + n_recipes)
+    return usage_error ("sheet: expected at least one RECIPE (.json) and at least one IMAGE");
   if (draws < 0 || draws > 64)
     return usage_error ("sheet: -n must be between 0 and 64");
+  if (n_recipes > 16)
+    return usage_error ("sheet: at most 16 recipes side by side");
   if (size < 16 || size > 4096)
     return usage_error ("sheet: --size must be between 16 and 4096");
   if (max_pixels < 1)
@@ -966,25 +1002,49 @@ command_sheet (int    argc,
   if (dot && strchr (dot, '/') == NULL && !augur_image_format_from_string (dot + 1, &format))
     return usage_error ("sheet: cannot write '%s': the name must end in .png, .jpg or .webp", output);
 
-  recipe = augur_recipe_load (argv[1], &error);
-  if (recipe == NULL)
-    return runtime_error (error);
-  if (!seed_text)
-    seed = recipe->seed;
+  for (guint r = 0; r < n_recipes; r++)
+    {
+      AugurRecipe *recipe = augur_recipe_load (argv[1 + r], &error);
 
-  inputs = augur_runner_collect_inputs ((const char * const *) argv + 2, NULL, &error);
+      if (recipe == NULL)
+        return runtime_error (error);
+      g_ptr_array_add (recipes, recipe);
+    }
+
+  inputs = augur_runner_collect_inputs ((const char * const *) argv + 1 + n_recipes, NULL, &error);
   if (inputs == NULL)
     return runtime_error (error);
+  columns = 1 + n_recipes * (guint) draws;
   /* Before any image is decoded: a folder of thousands of images would
-   * otherwise be read in full and end in an allocation that fails. */
-  if (!augur_sheet_check_size (inputs->len, (guint) draws + 1, size, &error))
+   * otherwise end in an allocation that fails. */
+  if (!augur_sheet_check_size (inputs->len + (n_recipes > 1 ? 1 : 0), columns, size, &error))
     return usage_error ("sheet: %s; pass fewer images, a smaller -n or a smaller --size", error->message);
 
+  /* Several recipes: a band of labels above each recipe's draws. */
+  text_scale = MAX (1, size / 128);
+  if (n_recipes > 1)
+    header = text_scale * 10 + augur_sheet_gap (size);
+  sheet = augur_sheet_blank (inputs->len, columns, size, header);
+  if (n_recipes > 1)
+    {
+      const guint8 ink[3] = { 0x30, 0x30, 0x30 };
+      int gap = augur_sheet_gap (size);
+
+      augur_draw_text (sheet, gap, gap, text_scale, ink, "original");
+      for (guint r = 0; r < n_recipes; r++)
+        {
+          g_autofree char *label = recipe_label (argv[1 + r]);
+
+          augur_draw_text (sheet, gap + (int) (1 + r * (guint) draws) * (size + gap), gap, text_scale, ink, label);
+        }
+    }
+
+  /* One input at a time: decoded, painted, released. */
   for (guint i = 0; i < inputs->len; i++)
     {
       AugurRunnerInput *input = inputs->pdata[i];
       g_autoptr(GError) local_error = NULL;
-      AugurImage *image = input->error ? NULL : augur_image_load (input->path, max_pixels, &local_error);
+      g_autoptr(AugurImage) image = input->error ? NULL : augur_image_load (input->path, max_pixels, &local_error);
 
       if (image == NULL)
         {
@@ -992,18 +1052,30 @@ command_sheet (int    argc,
           failed++;
           continue;
         }
-      g_ptr_array_add (images, image);
-      g_ptr_array_add (keys, input->key);
+      augur_sheet_paint_cell (sheet, rows, 0, size, header, image);
+      for (guint r = 0; r < n_recipes; r++)
+        {
+          const AugurRecipe *recipe = recipes->pdata[r];
+
+          augur_sheet_paint_draws (sheet, rows, 1 + r * (guint) draws, size, header, recipe->pipeline,
+                                   seed_text ? seed : recipe->seed, image, input->key, (guint) draws);
+        }
+      rows++;
     }
 
-  if (images->len == 0)
+  if (rows == 0)
     {
       message ("sheet: no image could be read");
       return EXIT_FAILURE_RUNTIME;
     }
+  if (rows < inputs->len)
+    {
+      AugurImage *cropped = sheet_crop_rows (sheet, rows, columns, size, header);
 
-  sheet = augur_sheet_new (recipe->pipeline, seed, (AugurImage * const *) images->pdata,
-                           (const char * const *) keys->pdata, images->len, (guint) draws, size);
+      augur_image_unref (sheet);
+      sheet = cropped;
+    }
+
   if (!augur_image_save (sheet, output, format, AUGUR_RUNNER_DEFAULT_QUALITY, &error))
     return runtime_error (error);
 
@@ -1191,7 +1263,7 @@ static const struct
   { "validate", command_validate, "validate RECIPE                        check a recipe file" },
   { "apply",    command_apply,    "apply RECIPE INPUT... -o OUTDIR [...]  apply a recipe to images and folders\n"
                                   "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
-  { "sheet",    command_sheet,    "sheet RECIPE IMAGE... -o SHEET.png     draw a contact sheet of augmented draws" },
+  { "sheet",    command_sheet,    "sheet RECIPE... IMAGE... -o SHEET.png  draw a contact sheet of augmented draws" },
   { "gallery",  command_gallery,  "gallery -o DIR [IMAGE]                 draw each transform at the ends of its ranges" },
   { "manifest", command_manifest, "manifest merge SHARD... -o FILE        join the manifests of a sharded run" },
 };

@@ -1171,6 +1171,62 @@ test_sheet (Fixture       *fixture,
   dataset_clear (&set);
 }
 
+/* Recipes side by side: a labelled group of draws per recipe, each the
+ * draws that recipe's own run would write; an image that cannot be read
+ * leaves no empty row. */
+static void
+test_sheet_recipes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *flip = path_in (fixture, "flip.json");
+  g_autofree char *keep = path_in (fixture, "keep.json");
+  g_autofree char *picture = path_in (fixture, "picture.png");
+  g_autofree char *broken = path_in (fixture, "broken.png");
+  g_autofree char *sheet = path_in (fixture, "ab.png");
+  g_autofree char *err = NULL;
+  g_autoptr(AugurImage) image = make_image (3, 64, 64, 3);
+  g_autoptr(AugurImage) out = NULL;
+  g_autoptr(GError) error = NULL;
+  const int cell = 64, gap = augur_sheet_gap (64), header = 10 + gap;
+  gboolean inked = FALSE;
+
+  g_assert_true (g_file_set_contents (flip, "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 3,"
+                                      " \"pipeline\": {\"type\": \"Sequential\", \"steps\": ["
+                                      "{\"type\": \"VerticalFlip\", \"p\": 1}]}}", -1, NULL));
+  g_assert_true (g_file_set_contents (keep, "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 3,"
+                                      " \"pipeline\": {\"type\": \"Sequential\", \"steps\": []}}", -1, NULL));
+  g_assert_true (augur_image_save (image, picture, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+  g_assert_true (g_file_set_contents (broken, "\x89PNG\r\n\x1a\n", 8, NULL));
+
+  g_assert_cmpint (run_cli (NULL, &err, "sheet", keep, flip, picture, broken, "-o", sheet, "-n", "2",
+                            "--size", "64", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "broken.png"));
+  out = augur_image_load (sheet, 0, &error);
+  g_assert_no_error (error);
+  /* One row (the broken image left none): the original, 2 draws of each. */
+  g_assert_cmpint (out->width, ==, gap + 5 * (cell + gap));
+  g_assert_cmpint (out->height, ==, header + gap + (cell + gap));
+
+  for (int y = 0; y < cell; y++)
+    for (int x = 0; x < cell; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          int top = header + gap + y;
+          int original = augur_test_pixel (out, gap + x, top, c);
+
+          /* "keep" changes nothing; "flip" turns the picture upside down. */
+          g_assert_cmpint (augur_test_pixel (out, gap + 1 * (cell + gap) + x, top, c), ==, original);
+          g_assert_cmpint (augur_test_pixel (out, gap + 3 * (cell + gap) + x, header + gap + (cell - 1 - y), c),
+                           ==, original);
+        }
+
+  /* Each group is labelled: dark ink in the band above its first column. */
+  for (int y = 0; y < header; y++)
+    for (int x = gap + 3 * (cell + gap); x < gap + 4 * (cell + gap); x++)
+      inked = inked || augur_test_pixel (out, x, y, 0) < 0x80;
+  g_assert_true (inked);
+}
+
 /* describe --markdown, gallery ---------------------------------------------------------- */
 
 /* The text of @s from @from up to the next line starting with @heading
@@ -1469,6 +1525,7 @@ main (int    argc,
   g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/sheet/recipes", Fixture, NULL, fixture_setup, test_sheet_recipes, fixture_teardown);
   g_test_add ("/cli/apply/moved", Fixture, NULL, fixture_setup, test_apply_moved, fixture_teardown);
   g_test_add ("/cli/manifest/merge", Fixture, NULL, fixture_setup, test_manifest_merge, fixture_teardown);
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
