@@ -12,6 +12,7 @@
 
 #include "augur-error.h"
 #include "augur-gallery.h"
+#include "augur-file.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
