@@ -19,6 +19,45 @@
  * comment could otherwise hide a quote from the depth count), brackets are
  * counted for the depth, and nothing but white space may follow the
  * document. */
+/* A number as written: an integer must fit in 64 bits and a fraction must
+ * be finite, else json-glib reads 99999999999999999999 as -1 and 1e400 as
+ * infinity, and a message would quote a value nobody wrote. */
+static gboolean
+number_check (const char  *text,
+              gsize        len,
+              guint        line,
+              GError     **error)
+{
+  g_autofree char *copy = NULL;
+  const char *digits;
+
+  if (len > 64)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "line %u: a number of more than 64 characters (%.20s...)", line, text);
+      return FALSE;
+    }
+  copy = g_strndup (text, len);
+  digits = copy + (copy[0] == '-');
+  if (strpbrk (copy, ".eE") == NULL)
+    {
+      if (*digits != '\0' && strspn (digits, "0123456789") == strlen (digits) &&
+          !g_ascii_string_to_signed (copy, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                       "line %u: the integer %s does not fit in 64 bits", line, copy);
+          return FALSE;
+        }
+    }
+  else if (isinf (g_ascii_strtod (copy, NULL)))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "line %u: the number %s is beyond the range of a double", line, copy);
+      return FALSE;
+    }
+  return TRUE;   /* anything else malformed, json-glib refuses */
+}
+
 static gboolean
 json_text_check (const char  *data,
                  gsize        len,
@@ -37,6 +76,14 @@ json_text_check (const char  *data,
 
       if (in_string)
         {
+          if (c == '\\' && i + 5 < len && data[i + 1] == 'u' && strncmp (data + i + 2, "0000", 4) == 0)
+            {
+              /* json-glib decodes it, and the C string ends there:
+               * "HorizontalFlip\u0000Evil" would read as HorizontalFlip. */
+              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                           "line %u: a string holds a NUL character (\\u0000)", line);
+              return FALSE;
+            }
           if (c == '\\')
             i++;
           else if (c == '"')
@@ -78,10 +125,21 @@ json_text_check (const char  *data,
             }
           done = --depth == 0;
         }
-      else if (c == ':' || c == ',' || c == '-' || c == '+' || c == '.' || g_ascii_isdigit (c))
+      else if (c == '-' || g_ascii_isdigit (c))
         {
-          /* Punctuation or part of a number (json-glib itself refuses a
-           * second scalar after a scalar document). */
+          gsize end = i;
+
+          while (end < len && (g_ascii_isdigit (data[end]) || strchr ("+-.eE", data[end]) != NULL))
+            end++;
+          if (!number_check (data + i, end - i, line, error))
+            return FALSE;
+          i = end - 1;
+          done = depth == 0;
+        }
+      else if (c == ':' || c == ',' || c == '+' || c == '.')
+        {
+          /* Punctuation (json-glib itself refuses a stray sign or point, and
+           * a second scalar after a scalar document). */
         }
       else if (g_ascii_isalpha (c))
         {
@@ -125,6 +183,33 @@ json_text_check (const char  *data,
   return TRUE;
 }
 
+/* json-glib keeps the last of two members of the same name: every member
+ * parsed is counted per object, and an object with more members parsed
+ * than it holds had a name twice. */
+typedef struct
+{
+  GHashTable *counts; /* JsonObject -> members parsed */
+  char       *name;   /* the first name seen twice */
+  guint       line;
+} Duplicate;
+
+static void
+on_object_member (JsonParser *parser,
+                  JsonObject *object,
+                  const char *name,
+                  gpointer    user_data)
+{
+  Duplicate *duplicate = user_data;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (duplicate->counts, object)) + 1;
+
+  g_hash_table_insert (duplicate->counts, object, GUINT_TO_POINTER (n));
+  if (n > json_object_get_size (object) && duplicate->name == NULL)
+    {
+      duplicate->name = g_strdup (name);
+      duplicate->line = json_parser_get_current_line (parser);
+    }
+}
+
 /**
  * augur_json_parse_limited:
  *
@@ -143,6 +228,10 @@ augur_json_parse_limited (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  g_autofree char *duplicate_name = NULL;
+  Duplicate duplicate = { counts, NULL, 0 };
+  gboolean parsed;
   gsize len;
   JsonNode *root;
 
@@ -187,7 +276,10 @@ augur_json_parse_limited (const char  *data,
     return NULL;
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &duplicate);
+  parsed = json_parser_load_from_data (parser, data, (gssize) len, &local_error);
+  duplicate_name = duplicate.name;
+  if (!parsed)
     {
       /* "<data>:1:8: Parse error: ..." reads better as "line 1:8: ...". */
       const char *message = local_error->message;
@@ -196,6 +288,13 @@ augur_json_parse_limited (const char  *data,
         message += strlen ("<data>:");
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
                    "not valid JSON: line %s", message);
+      return NULL;
+    }
+
+  if (duplicate_name != NULL)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "line %u: \"%s\" appears twice in one object", duplicate.line, duplicate_name);
       return NULL;
     }
 

@@ -234,7 +234,13 @@ get_number (JsonObject  *object,
   if (integer && *out != floor (*out))
     return fail (error, where, "%s: expected an integer, got %.16g", name, *out);
   if (!isfinite (*out) || *out < lo || *out > hi)
-    return fail (error, where, "%s: %.16g is out of range [%.16g, %.16g]", name, *out, lo, hi);
+    {
+      /* As written: an integer is quoted exactly, not rounded to a double. */
+      if (t == G_TYPE_INT64)
+        return fail (error, where, "%s: %" G_GINT64_FORMAT " is out of range [%.16g, %.16g]",
+                     name, json_node_get_int (member), lo, hi);
+      return fail (error, where, "%s: %.16g is out of range [%.16g, %.16g]", name, *out, lo, hi);
+    }
   return TRUE;
 }
 
