@@ -12,6 +12,7 @@
 
 #include "augur-error.h"
 #include "augur-gallery.h"
+#include "augur-file.h"
 #include "augur-manifest.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
@@ -44,6 +45,21 @@ message (const char *format,
 }
 
 static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* A decimal integer option in [@lo, @hi], the whole text. */
+static gboolean
+parse_int_option (const char *text,
+                  gint64      lo,
+                  gint64      hi,
+                  int        *out)
+{
+  gint64 value;
+
+  if (!g_ascii_string_to_signed (text, 10, lo, hi, &value, NULL))
+    return FALSE;
+  *out = (int) value;
+  return TRUE;
+}
 
 static int
 usage_error (const char *format,
@@ -792,19 +808,22 @@ command_apply (int    argc,
   g_autofree char *format_text = NULL;
   g_autofree char *manifest = NULL;
   g_autofree char *replay = NULL;
-  int variants = -1, threads = 0, quality = -1;
+  g_autofree char *variants_text = NULL;
+  g_autofree char *threads_text = NULL;
+  g_autofree char *quality_text = NULL;
+  int variants = 1, threads = 0, quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   gboolean resume = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write outputs under OUTDIR (required)", "OUTDIR" },
-    { "variants", 'n', 0, G_OPTION_ARG_INT, &variants, "Augmented variants per input (default 1)", "N" },
+    { "variants", 'n', 0, G_OPTION_ARG_STRING, &variants_text, "Augmented variants per input (default 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per CPU)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "Worker threads (default: one per CPU)", "N" },
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Process only shard I of N (1-based): inputs i with i % N == I-1", "I/N" },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
       "Skip outputs already complete (their inputs are still decoded, to record their replays)", NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png (default), jpeg or webp", "FORMAT" },
-    { "quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
+    { "quality", 0, 0, G_OPTION_ARG_STRING, &quality_text, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest,
       "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
@@ -833,12 +852,13 @@ command_apply (int    argc,
 
   if (output == NULL)
     return usage_error ("apply: missing -o OUTDIR");
-  if (variants != -1 && (variants < 1 || variants > 100000))
-    return usage_error ("apply: -n must be between 1 and 100000");
-  if (threads < 0 || threads > 1024)
-    return usage_error ("apply: --threads must be between 1 and 1024");
-  if (quality != -1 && (quality < 1 || quality > 100))
-    return usage_error ("apply: --quality must be between 1 and 100");
+  /* Taken as written: a value given is checked, never read as "not given". */
+  if (variants_text && !parse_int_option (variants_text, 1, 100000, &variants))
+    return usage_error ("apply: -n must be an integer from 1 to 100000, not \"%s\"", variants_text);
+  if (threads_text && !parse_int_option (threads_text, 1, 1024, &threads))
+    return usage_error ("apply: --threads must be an integer from 1 to 1024, not \"%s\"", threads_text);
+  if (quality_text && !parse_int_option (quality_text, 1, 100, &quality))
+    return usage_error ("apply: --quality must be an integer from 1 to 100, not \"%s\"", quality_text);
   if (max_pixels < 1)
     return usage_error ("apply: --max-pixels must be positive");
   if (seed_text && !parse_seed (seed_text, &seed))
@@ -852,7 +872,7 @@ command_apply (int    argc,
     {
       if (argc > 1)
         return usage_error ("apply: --replay takes no RECIPE or INPUT (the manifest names them)");
-      if (variants != -1 || seed_text || shard || format_text || quality != -1)
+      if (variants_text || seed_text || shard || format_text || quality_text)
         return usage_error ("apply: -n, --seed, --shard, --format and --quality come from the manifest "
                             "with --replay");
       runner = augur_runner_new_replay (replay, &error);
@@ -873,9 +893,9 @@ command_apply (int    argc,
       runner = augur_runner_new (recipe);
       if (seed_text)
         augur_runner_set_seed (runner, seed);
-      augur_runner_set_variants (runner, variants == -1 ? 1 : (guint) variants);
+      augur_runner_set_variants (runner, (guint) variants);
       augur_runner_set_shard (runner, shard_index, shard_count);
-      augur_runner_set_format (runner, format, quality == -1 ? AUGUR_RUNNER_DEFAULT_QUALITY : quality);
+      augur_runner_set_format (runner, format, quality);
       if (!augur_runner_add_inputs (runner, (const char * const *) argv + 2, &error))
         return runtime_error (error);
     }

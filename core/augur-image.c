@@ -14,7 +14,7 @@
 
 #include "augur-error.h"
 #include "augur-image.h"
-#include "augur-recipe.h"
+#include "augur-file.h"
 
 /* Every image is allocated as this, the public part first: an image made
  * around memory it does not own (augur_image_new_for_data()) frees it

@@ -450,6 +450,11 @@ static const UsageCase usage_cases[] = {
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "0", NULL }, 2, "-n" },
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--format", "gif", NULL }, 2, "--format" },
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--quality", "0", NULL }, 2, "--quality" },
+  /* -1 was the "not given" value: given, it is refused as written */
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "-1", NULL }, 2, "-n must be an integer from 1 to 100000, not \"-1\"" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--quality", "-1", NULL }, 2, "--quality must be an integer from 1 to 100, not \"-1\"" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--threads", "0", NULL }, 2, "--threads" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "99999999999", NULL }, 2, "not \"99999999999\"" },
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--seed", "-5", NULL }, 2, "--seed" },
   { { "apply", "--replay", "@RECIPE", "-o", "@OUT", "--seed", "3", NULL }, 2, "--replay" },
   { { "describe", NULL }, 2, "transform name" },

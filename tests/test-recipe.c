@@ -111,11 +111,33 @@ static const BadCase bad_cases[] = {
     AUGUR_ERROR_INVALID_RECIPE, { "not valid JSON", "\"Infinity\"" } },
   { "minus-infinity", RECIPE (SEQ (RBC ("{\"brightness_limit\": [-Infinity, 0]}"))), -1,
     AUGUR_ERROR_INVALID_RECIPE, { "not valid JSON", "\"Infinity\"" } },
-  /* ... and a number too large for a double parses as infinity: refused as a value */
+  /* ... and a number too large for a double (json-glib reads it as
+   * infinity) or an integer over 64 bits (read as -1): refused as written */
   { "overflow-to-infinity-p", RECIPE (SEQ ("{\"type\": \"HorizontalFlip\", \"p\": 1e999}")), -1,
-    AUGUR_ERROR_INVALID_RECIPE, { "pipeline.steps[0]", "p: inf is out of range" } },
-  { "overflow-to-infinity-param", RECIPE (SEQ (RBC ("{\"brightness_limit\": [0, 1e999]}"))), -1,
-    AUGUR_ERROR_INVALID_RECIPE, { "pipeline.steps[0]", "params.brightness_limit", "finite" } },
+    AUGUR_ERROR_INVALID_RECIPE, { "line 1", "1e999 is beyond the range of a double" } },
+  { "overflow-to-infinity-param", RECIPE (SEQ (RBC ("{\"brightness_limit\": [0, -1e999]}"))), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "line 1", "-1e999 is beyond" } },
+  { "overflow-integer-seed", SEEDED ("99999999999999999999"), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "line 1", "integer 99999999999999999999 does not fit" } },
+  { "overflow-integer-negative", RECIPE (SEQ ("{\"type\": \"HorizontalFlip\", \"p\": -18446744073709551617}")), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "-18446744073709551617 does not fit" } },
+  { "seed-int64-max", SEEDED ("9223372036854775807"), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "seed: 9223372036854775807 is out of range" } },
+
+  /* Duplicate members: json-glib keeps the last, so a second "pipeline"
+   * or "p" would silently replace the first */
+  { "duplicate-pipeline", HEAD "\"pipeline\": " SEQ (HFLIP) ",\n\"pipeline\": " SEQ ("") "}", -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "line 2", "\"pipeline\" appears twice" } },
+  { "duplicate-p", RECIPE (SEQ ("{\"type\": \"HorizontalFlip\", \"p\": 1, \"p\": 0}")), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "\"p\" appears twice" } },
+  { "duplicate-param", RECIPE (SEQ (RBC ("{\"brightness_limit\": [0, 0.1], \"brightness_limit\": [0, 0.2]}"))), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "\"brightness_limit\" appears twice" } },
+
+  /* A NUL inside a string would end the C string there */
+  { "nul-escape-type", RECIPE (SEQ ("{\"type\": \"HorizontalFlip\\u0000Evil\"}")), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "line 1", "NUL character" } },
+  { "nul-escape-key", RECIPE (SEQ ("{\"type\": \"HorizontalFlip\", \"p\\u0000x\": 1}")), -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "NUL character" } },
 
   /* The top level */
   { "missing-format", "{\"version\": 1, \"pipeline\": " SEQ ("") "}", -1,

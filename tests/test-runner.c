@@ -300,11 +300,33 @@ test_run_threads (void)
       save_solid (in, name, (guint8) (i * 10));
     }
   touch (in, "d1/broken.png", "not a png");
+  /* Temporaries left by a killed run, longer than what replaces them: an
+   * output is exactly its own bytes whatever was in the folder before. */
+  {
+    g_autofree char *junk = g_strnfill (200000, 'J');
+
+    touch (b, "d0/.i00_0.png.part", junk);
+    touch (b, "d1/.i01_1.png.part", junk);
+    touch (b, ".manifest.jsonl.part", junk);
+  }
 
   ma = run_to (in, a, 1, &ra);
   mb = run_to (in, b, 4, &rb);
 
   g_assert_cmpstr (ma, ==, mb);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *rel = i == 0 ? "d0/i00_0.png" : "d1/i01_1.png";
+      g_autofree char *pa = g_build_filename (a, rel, NULL);
+      g_autofree char *pb = g_build_filename (b, rel, NULL);
+      g_autofree char *da = NULL;
+      g_autofree char *db = NULL;
+      gsize la, lb;
+
+      g_assert_true (g_file_get_contents (pa, &da, &la, NULL));
+      g_assert_true (g_file_get_contents (pb, &db, &lb, NULL));
+      g_assert_cmpmem (da, la, db, lb);
+    }
   g_assert_cmpuint (ra.failures->len, ==, 1);
   g_assert_nonnull (strstr (ra.failures->pdata[0], "broken.png"));
   /* Progress counts outputs: 25 inputs (one broken) × 2 variants. */

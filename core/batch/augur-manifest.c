@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "augur-file.h"
+#include "augur-json.h"
 #include "augur-manifest.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"

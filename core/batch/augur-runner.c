@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-file.h"
 #include "augur-manifest.h"
 #include "augur-rng.h"
 #include "augur-runner.h"
@@ -362,19 +363,6 @@ input_new (guint       root,
   return input;
 }
 
-static gboolean
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *path,
-                 const char  *what)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-               "%s: %s%s%s", display, what ? what : "", what ? ": " : "", g_strerror (saved_errno));
-  return FALSE;
-}
-
 /* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped;
  * symbolic links to files are followed, to folders not (no loops). */
 static gboolean
@@ -414,7 +402,7 @@ walk (const char  *dir_path,
       key = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
 
       if (g_lstat (full, &st) != 0)
-        return set_errno_error (error, errno, full, NULL);
+        return augur_file_set_errno_error (error, errno, full, NULL);
 
       if (S_ISDIR (st.st_mode))
         {
@@ -471,7 +459,7 @@ augur_runner_collect_inputs (const char * const  *paths,
 
       if (g_stat (path, &st) != 0)
         {
-          set_errno_error (error, errno, path, NULL);
+          augur_file_set_errno_error (error, errno, path, NULL);
           return NULL;
         }
 
@@ -980,7 +968,7 @@ augur_runner_new_replay (const char  *manifest,
 
     if (fd < 0 || fstat (fd, &st) != 0)
       {
-        set_errno_error (error, errno, manifest, NULL);
+        augur_file_set_errno_error (error, errno, manifest, NULL);
         if (fd >= 0)
           close (fd);
         return NULL;
@@ -995,7 +983,7 @@ augur_runner_new_replay (const char  *manifest,
     runner->replay_file = fdopen (fd, "rb");
     if (runner->replay_file == NULL)
       {
-        set_errno_error (error, errno, manifest, NULL);
+        augur_file_set_errno_error (error, errno, manifest, NULL);
         close (fd);
         return NULL;
       }
@@ -1223,18 +1211,9 @@ next_apply_job (AugurRunner *runner)
 
 /* Workers -------------------------------------------------------------------------- */
 
-static char *
-part_path (const char *final)
-{
-  g_autofree char *dir = g_path_get_dirname (final);
-  g_autofree char *base = g_path_get_basename (final);
-  g_autofree char *name = g_strconcat (".", base, ".part", NULL);
-
-  return g_build_filename (dir, name, NULL);
-}
-
-/* Encoded, written as .NAME.part beside @final, flushed to disk, renamed:
- * a file under its final name is always complete. */
+/* Encoded, written under a temporary name beside @final, flushed to disk,
+ * renamed: a file under its final name is always complete, and exactly the
+ * bytes encoded for it. */
 static gboolean
 write_output (AugurRunner       *runner,
               const AugurImage  *image,
@@ -1243,7 +1222,6 @@ write_output (AugurRunner       *runner,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *dir = g_path_get_dirname (final);
-  g_autofree char *part = part_path (final);
   const char *data;
   gsize len;
 
@@ -1253,17 +1231,8 @@ write_output (AugurRunner       *runner,
   data = g_bytes_get_data (bytes, &len);
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
-    return set_errno_error (error, errno, dir, "cannot create the folder");
-  if (!g_file_set_contents_full (part, data, (gssize) len, G_FILE_SET_CONTENTS_DURABLE, 0644, error))
-    return FALSE;
-  if (g_rename (part, final) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (part);
-      return set_errno_error (error, saved_errno, final, "cannot rename the finished file");
-    }
-  return TRUE;
+    return augur_file_set_errno_error (error, errno, dir, "cannot create the folder");
+  return augur_file_write_atomic (final, data, len, error);
 }
 
 static gboolean
@@ -1285,10 +1254,10 @@ process_job (AugurRunner  *runner,
 
       if (runner->resume && g_file_test (final, G_FILE_TEST_EXISTS))
         {
-          g_autofree char *part = part_path (final);
+          g_autofree char *part = augur_file_temporary_path (final);
 
           if (g_unlink (part) != 0 && errno != ENOENT)
-            return set_errno_error (error, errno, part, "cannot remove");
+            return augur_file_set_errno_error (error, errno, part, "cannot remove");
           skip[i] = TRUE;
           /* The replay of a skipped output is sampled again, which needs the
            * image's shape: the image is decoded for it, as that is the one
@@ -1363,34 +1332,12 @@ worker (gpointer data,
 /* Running -------------------------------------------------------------------------- */
 
 static gboolean
-write_text (FILE        *file,
-            const char  *text,
-            const char  *path,
-            GError     **error)
+write_text (AugurFileWriter  *file,
+            const char       *text,
+            GError          **error)
 {
-  if (fputs (text, file) == EOF || fputc ('\n', file) == EOF)
-    return set_errno_error (error, errno, path, "cannot write the manifest");
-  return TRUE;
-}
-
-static gboolean
-finish_manifest (FILE        *file,
-                 const char  *part,
-                 const char  *path,
-                 GError     **error)
-{
-  if (fflush (file) != 0 || fsync (fileno (file)) != 0)
-    {
-      int saved_errno = errno;
-
-      fclose (file);
-      return set_errno_error (error, saved_errno, part, "cannot write the manifest");
-    }
-  if (fclose (file) != 0)
-    return set_errno_error (error, errno, part, "cannot write the manifest");
-  if (g_rename (part, path) != 0)
-    return set_errno_error (error, errno, path, "cannot rename the finished manifest");
-  return TRUE;
+  return augur_file_writer_write (file, text, strlen (text), error) &&
+         augur_file_writer_write (file, "\n", 1, error);
 }
 
 static guint
@@ -1423,10 +1370,9 @@ augur_runner_run (AugurRunner  *runner,
   GThreadPool *pool;
   g_autoptr(GError) fatal = NULL;
   g_autofree char *manifest_dir = NULL;
-  g_autofree char *part = NULL;
   g_autofree char *header = NULL;
+  g_autoptr(AugurFileWriter) file = NULL;
   const char *manifest;
-  FILE *file;
   guint total = 0, units = 0, failed = 0;
   guint next_seq = 0, emit_seq = 0, window;
   gboolean eof = FALSE;
@@ -1485,22 +1431,17 @@ augur_runner_run (AugurRunner  *runner,
     }
 
   if (g_mkdir_with_parents (output_dir, 0755) != 0)
-    return set_errno_error (error, errno, output_dir, "cannot create the output folder");
+    return augur_file_set_errno_error (error, errno, output_dir, "cannot create the output folder");
   if (g_mkdir_with_parents (manifest_dir, 0755) != 0)
-    return set_errno_error (error, errno, manifest_dir, "cannot create the manifest's folder");
+    return augur_file_set_errno_error (error, errno, manifest_dir, "cannot create the manifest's folder");
 
-  part = part_path (manifest);
-  file = g_fopen (part, "wb");
+  file = augur_file_writer_new (manifest, error);
   if (file == NULL)
-    return set_errno_error (error, errno, part, "cannot write the manifest");
+    return FALSE;
 
   header = manifest_header (runner, manifest_dir);
-  if (!write_text (file, header, part, error))
-    {
-      fclose (file);
-      g_unlink (part);
-      return FALSE;
-    }
+  if (!write_text (file, header, error))
+    return FALSE;
 
   runner->output_dir = g_strdup (output_dir);
   runner->cursor = 0;
@@ -1548,7 +1489,7 @@ augur_runner_run (AugurRunner  *runner,
           emit_seq++;
 
           for (guint i = 0; fatal == NULL && i < job->lines->len; i++)
-            write_text (file, job->lines->pdata[i], part, &fatal);
+            write_text (file, job->lines->pdata[i], &fatal);
           if (job->error)
             {
               failed++;
@@ -1569,16 +1510,11 @@ augur_runner_run (AugurRunner  *runner,
 
   if (fatal != NULL)
     {
-      fclose (file);
-      g_unlink (part);
       g_propagate_error (error, g_steal_pointer (&fatal));
       return FALSE;
     }
-  if (!finish_manifest (file, part, manifest, error))
-    {
-      g_unlink (part);
-      return FALSE;
-    }
+  if (!augur_file_writer_commit (file, error))
+    return FALSE;
 
   if (n_failed)
     *n_failed = failed;
