@@ -12,8 +12,10 @@
 
 #include "augur-error.h"
 #include "augur-gallery.h"
+#include "augur-json.h"
 #include "augur-file.h"
 #include "augur-manifest.h"
+#include "augur-profile.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
@@ -1222,6 +1224,224 @@ command_gallery (int    argc,
   return EXIT_OK;
 }
 
+/* bench ------------------------------------------------------------------------------ */
+
+/* The bundled samples, from the source tree or the installed data. */
+static char *
+default_samples_folder (void)
+{
+  const char *const candidates[] = { "data/samples", SOURCE_DATADIR "/samples", PKGDATADIR "/samples" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
+      return g_strdup (candidates[i]);
+  return g_strdup (candidates[0]);
+}
+
+static int
+compare_parts_by_time (gconstpointer a,
+                       gconstpointer b)
+{
+  const AugurProfilePart *x = *(AugurProfilePart *const *) a;
+  const AugurProfilePart *y = *(AugurProfilePart *const *) b;
+
+  return x->ns > y->ns ? -1 : x->ns < y->ns;
+}
+
+static void
+print_profile_json (const AugurProfile *profile,
+                    const char         *recipe_path,
+                    guint               n_files)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  double images = MAX (profile->images, 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "recipe");
+  json_builder_add_string_value (builder, recipe_path);
+  json_builder_set_member_name (builder, "files");
+  json_builder_add_int_value (builder, n_files);
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, profile->threads);
+  json_builder_set_member_name (builder, "images");
+  json_builder_add_int_value (builder, (gint64) profile->images);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_add_double_value (builder, profile->wall_ns / 1e9);
+  json_builder_set_member_name (builder, "images_per_second");
+  json_builder_add_double_value (builder, augur_profile_images_per_second (profile));
+  json_builder_set_member_name (builder, "ms_per_image");
+  json_builder_add_double_value (builder, profile->whole_ns / 1e6 / images);
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < profile->parts->len; i++)
+    {
+      const AugurProfilePart *part = profile->parts->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, part->label);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, part->node ? "step" : "stage");
+      if (part->node)
+        {
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, part->node->info->name);
+        }
+      json_builder_set_member_name (builder, "ms_per_image");
+      json_builder_add_double_value (builder, part->ns / 1e6 / images);
+      json_builder_set_member_name (builder, "share");
+      json_builder_add_double_value (builder, profile->whole_ns > 0 ? (double) part->ns / profile->whole_ns : 0);
+      json_builder_set_member_name (builder, "applied");
+      json_builder_add_int_value (builder, (gint64) part->applied);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = augur_json_to_string (root, TRUE);
+  printf ("%s\n", text);
+}
+
+static void
+print_profile_text (const AugurProfile *profile,
+                    const char         *recipe_path,
+                    guint               n_files)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (profile->parts->len);
+  double images = MAX (profile->images, 1);
+  gint64 accounted = 0;
+
+  /* Borrowed: the profile owns the parts. */
+  for (guint i = 0; i < profile->parts->len; i++)
+    g_ptr_array_add (sorted, profile->parts->pdata[i]);
+  g_ptr_array_sort (sorted, compare_parts_by_time);
+  printf ("%s: %.1f images/s with %u thread%s (%" G_GUINT64_FORMAT " images of %u file%s in %.1f s; "
+          "%.2f ms per image)\n\n",
+          recipe_path, augur_profile_images_per_second (profile), profile->threads,
+          profile->threads == 1 ? "" : "s", profile->images, n_files, n_files == 1 ? "" : "s",
+          profile->wall_ns / 1e9, profile->whole_ns / 1e6 / images);
+  printf ("  share   ms/image   applied  where the time goes\n");
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const AugurProfilePart *part = sorted->pdata[i];
+
+      accounted += part->ns;
+      printf ("  %5.1f %%  %8.3f  %7.0f %%  %s\n",
+              profile->whole_ns > 0 ? 100.0 * part->ns / profile->whole_ns : 0.0,
+              part->ns / 1e6 / images, 100.0 * part->applied / images, part->label);
+    }
+  printf ("  %5.1f %%  %8.3f            (between the parts)\n",
+          profile->whole_ns > 0 ? 100.0 * (profile->whole_ns - accounted) / profile->whole_ns : 0.0,
+          (profile->whole_ns - accounted) / 1e6 / images);
+}
+
+static int
+command_bench (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) inputs = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(AugurProfile) profile = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *samples = NULL;
+  double seconds = 3;
+  int threads = 1;
+  gboolean json = FALSE;
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+  int status = EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Run for S seconds after a first pass over the images (default 3)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads, as a data loader's workers (default 1)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Encode outputs as png, jpeg or webp (default png)", "FORMAT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the profile as JSON", NULL },
+    { NULL }
+  };
+
+  context = command_context ("RECIPE [IMAGE...]",
+                             "Measure a recipe as a data loader runs it: images per second, and each\n"
+                             "step's share of the time beside decoding, sampling and encoding, so that\n"
+                             "the step that makes a loader slow shows at the top. The images (default:\n"
+                             "the bundled samples) are read into memory first and run in turn.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc < 2)
+    return usage_error ("bench: expected a RECIPE");
+  if (!(seconds >= 0 && seconds <= 3600))
+    return usage_error ("bench: --seconds must be between 0 and 3600");
+  if (threads < 1 || threads > 256)
+    return usage_error ("bench: --threads must be between 1 and 256");
+  if (format_text && !augur_image_format_from_string (format_text, &format))
+    return usage_error ("bench: --format must be png, jpeg or webp");
+
+  recipe = augur_recipe_load (argv[1], &error);
+  if (recipe == NULL)
+    return runtime_error (error);
+
+  if (argc > 2)
+    inputs = augur_runner_collect_inputs ((const char * const *) argv + 2, NULL, &error);
+  else
+    {
+      const char *paths[2] = { NULL, NULL };
+
+      samples = default_samples_folder ();
+      paths[0] = samples;
+      inputs = augur_runner_collect_inputs (paths, NULL, &error);
+    }
+  if (inputs == NULL)
+    return runtime_error (error);
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      AugurRunnerInput *input = inputs->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(AugurImage) check = NULL;
+      GBytes *bytes;
+      char *data;
+      gsize len;
+
+      /* Only images that decode within the limits are measured. */
+      if (input->error || !g_file_get_contents (input->path, &data, &len, &local_error))
+        {
+          message ("%s", input->error ? input->error->message : local_error->message);
+          return EXIT_FAILURE_RUNTIME;
+        }
+      bytes = g_bytes_new_take (data, len);
+      check = augur_image_load_bytes (bytes, 0, &local_error);
+      if (check == NULL)
+        {
+          message ("%s: %s", input->path, local_error->message);
+          g_bytes_unref (bytes);
+          return EXIT_FAILURE_RUNTIME;
+        }
+      g_ptr_array_add (files, bytes);
+      g_ptr_array_add (keys, input->key);
+    }
+  if (files->len == 0)
+    {
+      message ("bench: no images found");
+      return EXIT_FAILURE_RUNTIME;
+    }
+
+  profile = augur_profile_run (recipe, (GBytes * const *) files->pdata, (const char * const *) keys->pdata,
+                               files->len, seconds, (guint) threads, format, &error);
+  if (profile == NULL)
+    return runtime_error (error);
+
+  if (json)
+    print_profile_json (profile, argv[1], files->len);
+  else
+    print_profile_text (profile, argv[1], files->len);
+  return EXIT_OK;
+}
+
 /* manifest --------------------------------------------------------------------------- */
 
 static int
@@ -1285,6 +1505,7 @@ static const struct
                                   "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
   { "sheet",    command_sheet,    "sheet RECIPE... IMAGE... -o SHEET.png  draw a contact sheet of augmented draws" },
   { "gallery",  command_gallery,  "gallery -o DIR [IMAGE]                 draw each transform at the ends of its ranges" },
+  { "bench",    command_bench,    "bench RECIPE [IMAGE...] [--seconds S]    profile a recipe: images/s, each step's share" },
   { "manifest", command_manifest, "manifest merge SHARD... -o FILE        join the manifests of a sharded run" },
 };
 

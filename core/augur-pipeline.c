@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "augur-error.h"
 #include "augur-pipeline.h"
@@ -472,18 +473,37 @@ augur_node_sample_forced (const AugurNode  *node,
 
 /* Applying: pure ------------------------------------------------------------ */
 
+typedef struct
+{
+  AugurStepObserver func;
+  gpointer          data;
+} Observer;
+
+static gint64
+clock_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
 static AugurImage *
 apply_node (const AugurNode   *node,
             AugurImage        *image,
-            const AugurReplay *replay)
+            const AugurReplay *replay,
+            const Observer    *observer)
 {
   if (!replay->applied)
     return image;
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
+      gint64 start = observer ? clock_ns () : 0;
       AugurImage *out = node->info->apply (image, node->params, &replay->drawn);
 
+      if (observer)
+        observer->func (node, clock_ns () - start, observer->data);
       augur_image_unref (image);
       return out;
     }
@@ -493,7 +513,7 @@ apply_node (const AugurNode   *node,
       const AugurReplay *step = replay->steps->pdata[i];
 
       g_return_val_if_fail (step->index >= 0 && (guint) step->index < node->children->len, image);
-      image = apply_node (node->children->pdata[step->index], image, step);
+      image = apply_node (node->children->pdata[step->index], image, step, observer);
     }
 
   return image;
@@ -512,7 +532,29 @@ augur_node_apply (const AugurNode   *node,
                   const AugurImage  *src,
                   const AugurReplay *replay)
 {
-  return apply_node (node, augur_image_ref ((AugurImage *) src), replay);
+  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, NULL);
+}
+
+/**
+ * augur_node_apply_observed:
+ * @observer: called after each transform that applies, with the
+ *   transform's node and the time its apply took, in nanoseconds (a
+ *   monotonic clock)
+ *
+ * As augur_node_apply(), for profiles: the same pixels, and the time of
+ * each step.
+ */
+AugurImage *
+augur_node_apply_observed (const AugurNode   *node,
+                           const AugurImage  *src,
+                           const AugurReplay *replay,
+                           AugurStepObserver  observer,
+                           gpointer           user_data)
+{
+  Observer o = { observer, user_data };
+
+  g_return_val_if_fail (observer != NULL, NULL);
+  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
 }
 
 AugurImage *

@@ -94,6 +94,14 @@ AugurReplay  *augur_node_sample_forced      (const AugurNode     *node,
 AugurImage   *augur_node_apply              (const AugurNode     *node,
                                              const AugurImage    *src,
                                              const AugurReplay   *replay);
+typedef void (*AugurStepObserver)            (const AugurNode     *node,
+                                             gint64               elapsed_ns,
+                                             gpointer             user_data);
+AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             const AugurReplay   *replay,
+                                             AugurStepObserver    observer,
+                                             gpointer             user_data);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,
                                              guint64              seed,

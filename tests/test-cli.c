@@ -15,6 +15,7 @@
 #include "augur-runner.h"
 #include "augur-sheet.h"
 
+#include "augur-json.h"
 #include "augur-test-util.h"
 
 /* Tests of the augur-cli program: each spawns the built binary on images
@@ -1232,6 +1233,73 @@ test_sheet_recipes (Fixture       *fixture,
   g_assert_true (inked);
 }
 
+/* bench: each step's share of the time, beside decoding, sampling and
+ * encoding, adds up to the whole time per image; a deliberately slow step
+ * comes first. */
+static void
+test_bench (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "slow.json");
+  g_autofree char *picture = path_in (fixture, "picture.png");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(AugurImage) image = make_image (5, 256, 256, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *parts;
+  double whole, sum = 0, slowest = 0;
+  const char *slowest_name = NULL;
+
+  g_assert_true (g_file_set_contents (recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 1, \"pipeline\": {\"type\": \"Sequential\","
+    " \"steps\": [{\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [255, 255], \"sigma_limit\": [50, 50]}},"
+    " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}]}}", -1, NULL));
+  g_assert_true (augur_image_save (image, picture, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+
+  g_assert_cmpint (run_cli (&out, &err, "bench", recipe, picture, "--seconds", "0.2", "--json", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  root = augur_json_parse_limited (out, -1, 1 << 20, 16, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "images"), >=, 1);
+  whole = json_object_get_double_member (object, "ms_per_image");
+  parts = json_object_get_array_member (object, "parts");
+  /* decode, sample, encode and the three steps */
+  g_assert_cmpuint (json_array_get_length (parts), ==, 6);
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = json_array_get_object_element (parts, i);
+      double ms = json_object_get_double_member (part, "ms_per_image");
+
+      g_assert_cmpfloat (ms, >=, 0);
+      sum += ms;
+      if (ms > slowest)
+        {
+          slowest = ms;
+          slowest_name = json_object_get_string_member (part, "name");
+        }
+    }
+  /* Only the bookkeeping between the parts is outside them. */
+  g_assert_cmpfloat (sum, <=, whole * 1.0001);
+  g_assert_cmpfloat (sum, >=, whole * 0.95);
+  g_assert_cmpstr (slowest_name, ==, "GaussianBlur (step 2)");
+
+  /* The text form ranks it first too. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (&out, NULL, "bench", recipe, picture, "--seconds", "0", NULL), ==, 0);
+  {
+    const char *table = strstr (out, "where the time goes\n");
+
+    g_assert_nonnull (table);
+    table = strchr (table, '\n') + 1;
+    g_assert_nonnull (strstr (table, "GaussianBlur (step 2)"));
+    g_assert_true (strstr (table, "GaussianBlur (step 2)") < strchr (table, '\n'));
+  }
+}
+
 /* describe --markdown, gallery ---------------------------------------------------------- */
 
 /* The text of @s from @from up to the next line starting with @heading
@@ -1531,6 +1599,7 @@ main (int    argc,
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
   g_test_add ("/cli/sheet/recipes", Fixture, NULL, fixture_setup, test_sheet_recipes, fixture_teardown);
+  g_test_add ("/cli/bench", Fixture, NULL, fixture_setup, test_bench, fixture_teardown);
   g_test_add ("/cli/apply/moved", Fixture, NULL, fixture_setup, test_apply_moved, fixture_teardown);
   g_test_add ("/cli/manifest/merge", Fixture, NULL, fixture_setup, test_manifest_merge, fixture_teardown);
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
