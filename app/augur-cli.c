@@ -701,10 +701,12 @@ command_validate (int    argc,
 typedef struct
 {
   gboolean tty;
-  gboolean drawn;   /* a bar is on the current line */
+  gboolean drawn;     /* a bar is on the current line */
   gint64   start;
   gint64   last;
-  guint    done;    /* outputs written so far */
+  gint64   interval;  /* without a terminal: between progress lines, in µs */
+  guint    done;      /* outputs written so far */
+  guint    total;
 } Progress;
 
 static void
@@ -740,10 +742,25 @@ on_progress (guint    done,
   int filled;
 
   progress->done = done;
+  progress->total = total;
   if (done == 0)
-    progress->start = now;
+    {
+      progress->start = now;
+      progress->last = now;
+    }
   if (!progress->tty)
-    return;
+    {
+      /* A log gets a line every few seconds, never a bar. */
+      if (done == 0 || done >= total || now - progress->last < progress->interval)
+        return;
+      progress->last = now;
+      elapsed = (now - progress->start) / (double) G_USEC_PER_SEC;
+      rate = elapsed > 0 ? done / elapsed : 0;
+      eta = rate > 0 ? duration_text ((total - done) / rate) : g_strdup ("--:--");
+      message ("%s: %u/%u outputs (%.0f %%), %.1f/s, %s left", current_command, done, total,
+               100.0 * done / MAX (total, 1), rate, eta);
+      return;
+    }
   /* At most ten redraws a second, and always the last. */
   if (done > 0 && done < total && now - progress->last < G_USEC_PER_SEC / 10)
     return;
@@ -816,6 +833,7 @@ command_apply (int    argc,
   int variants = 1, threads = 0, quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   gboolean resume = FALSE;
+  double progress_interval = 5;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write outputs under OUTDIR (required)", "OUTDIR" },
     { "variants", 'n', 0, G_OPTION_ARG_STRING, &variants_text, "Augmented variants per input (default 1)", "N" },
@@ -830,6 +848,8 @@ command_apply (int    argc,
       "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &replay, "Reproduce the outputs of MANIFEST (no RECIPE, no INPUT)", "MANIFEST" },
+    { "progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &progress_interval,
+      "Without a terminal, a progress line every S seconds (default 5)", "S" },
     { NULL }
   };
   Progress progress = { 0 };
@@ -863,6 +883,8 @@ command_apply (int    argc,
     return usage_error ("apply: --quality must be an integer from 1 to 100, not \"%s\"", quality_text);
   if (max_pixels < 1)
     return usage_error ("apply: --max-pixels must be positive");
+  if (!(progress_interval > 0 && progress_interval <= 86400))
+    return usage_error ("apply: --progress-interval must be a number of seconds above 0");
   if (seed_text && !parse_seed (seed_text, &seed))
     return usage_error ("apply: --seed must be an integer from 0 to %" G_GUINT64_FORMAT, AUGUR_SEED_MASK);
   if (shard && !parse_shard (shard, &shard_index, &shard_count))
@@ -909,6 +931,7 @@ command_apply (int    argc,
     augur_runner_set_manifest (runner, manifest);
 
   progress.tty = isatty (STDERR_FILENO);
+  progress.interval = (gint64) (progress_interval * G_USEC_PER_SEC);
   augur_runner_set_callbacks (runner, on_progress, on_failure, &progress);
 
   if (!augur_runner_run (runner, output, &failed, &error))
@@ -919,12 +942,15 @@ command_apply (int    argc,
       return runtime_error (error);
     }
 
-  /* On a terminal, say where everything went (quiet otherwise, for scripts). */
-  if (progress.tty && failed == 0)
-    message ("%u output%s in %.1f s under %s; manifest %s", progress.done,
-             progress.done == 1 ? "" : "s",
-             (g_get_monotonic_time () - progress.start) / (double) G_USEC_PER_SEC,
-             output, augur_runner_get_manifest_path (runner, output));
+  /* A summary, on a terminal or in a log: what was written, where, how fast. */
+  {
+    double elapsed = (g_get_monotonic_time () - progress.start) / (double) G_USEC_PER_SEC;
+    g_autofree char *took = duration_text (elapsed);
+
+    message ("%s: %u output%s in %s (%.1f/s) under %s, %u input%s failed; manifest %s", current_command,
+             progress.done, progress.done == 1 ? "" : "s", took, elapsed > 0 ? progress.done / elapsed : 0.0,
+             output, failed, failed == 1 ? "" : "s", augur_runner_get_manifest_path (runner, output));
+  }
   if (failed > 0)
     {
       message ("%u input%s failed; the others were written", failed, failed == 1 ? "" : "s");

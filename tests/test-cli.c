@@ -577,6 +577,22 @@ dataset_clear (Dataset *set)
   g_free (set->in);
 }
 
+/* What a successful apply says on stderr without a terminal: its summary
+ * line alone (a run this short prints no progress line). */
+static void
+assert_apply_summary (const char *err,
+                      guint       failed)
+{
+  g_autofree char *expected = g_strdup_printf (", %u input%s failed; manifest ", failed, failed == 1 ? "" : "s");
+
+  g_assert_true (g_str_has_prefix (err, "augur-cli: apply: "));
+  g_assert_nonnull (strstr (err, " outputs in "));
+  g_assert_nonnull (strstr (err, expected));
+  /* one line */
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+}
+
 static void
 apply_ok (const char *recipe,
           const char *in,
@@ -609,7 +625,7 @@ apply_ok (const char *recipe,
   status = run_cli_argv ((const char * const *) args->pdata, NULL, &err);
   if (status != 0)
     g_error ("augur-cli apply exited with %d: %s", status, err);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
 }
 
 static void
@@ -813,10 +829,53 @@ test_apply_moved (Fixture       *fixture,
   g_assert_cmpint (g_rename (one, moved_one), ==, 0);
 
   g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
   assert_same_images (moved_one, again, N_INPUTS * 2);
 
   dataset_clear (&set);
+}
+
+/* Without a terminal (a log, a batch job), apply prints a progress line
+ * every --progress-interval seconds and a summary at the end. */
+static void
+test_apply_progress_log (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "blur.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint progress_lines = 0;
+
+  /* A blur wide enough that each output takes well over a millisecond. */
+  g_assert_true (g_file_set_contents (recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 1, \"pipeline\": {\"type\": \"Sequential\","
+    " \"steps\": [{\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"sigma_limit\": [12, 12]}}]}}", -1, NULL));
+  make_images (in, 6, 96, 96);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "4", "--threads", "1",
+                            "--progress-interval", "0.001", NULL), ==, 0);
+  lines = g_strsplit (err, "\n", -1);
+  for (guint i = 0; lines[i] && *lines[i]; i++)
+    {
+      if (lines[i + 1] == NULL || *lines[i + 1] == '\0')
+        {
+          /* the last line: the summary */
+          g_assert_true (g_str_has_prefix (lines[i], "augur-cli: apply: 24 outputs in "));
+          g_assert_nonnull (strstr (lines[i], "0 inputs failed; manifest "));
+          break;
+        }
+      g_assert_true (g_str_has_prefix (lines[i], "augur-cli: apply: "));
+      g_assert_nonnull (strstr (lines[i], "/24 outputs ("));
+      g_assert_nonnull (strstr (lines[i], " left"));
+      progress_lines++;
+    }
+  g_assert_cmpuint (progress_lines, >=, 1);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "--progress-interval", "0", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--progress-interval"));
 }
 
 static void
@@ -833,7 +892,7 @@ test_apply_replay (Fixture       *fixture,
   apply_ok (set.recipe, set.in, one, "-n", "3", "--format", "jpeg", "--quality", "80", NULL);
 
   g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, "--threads", "2", NULL), ==, 0);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
   assert_same_images (one, again, N_INPUTS * N_VARIANTS);
   /* The replay's own manifest is the same manifest. */
   assert_same_file (one, again, "manifest.jsonl");
@@ -1032,7 +1091,7 @@ test_apply_resume (Fixture       *fixture,
 
   /* --resume finishes the job: the same outputs and manifest as one run. */
   g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "4", "--resume", NULL), ==, 0);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
   assert_same_images (out, reference, n_inputs * n_variants);
   assert_same_file (out, reference, "manifest.jsonl");
 
@@ -1600,6 +1659,7 @@ main (int    argc,
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
   g_test_add ("/cli/sheet/recipes", Fixture, NULL, fixture_setup, test_sheet_recipes, fixture_teardown);
   g_test_add ("/cli/bench", Fixture, NULL, fixture_setup, test_bench, fixture_teardown);
+  g_test_add ("/cli/apply/progress-log", Fixture, NULL, fixture_setup, test_apply_progress_log, fixture_teardown);
   g_test_add ("/cli/apply/moved", Fixture, NULL, fixture_setup, test_apply_moved, fixture_teardown);
   g_test_add ("/cli/manifest/merge", Fixture, NULL, fixture_setup, test_manifest_merge, fixture_teardown);
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
