@@ -842,7 +842,7 @@ command_apply (int    argc,
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Process only shard I of N (1-based): inputs i with i % N == I-1", "I/N" },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
       "Skip outputs already complete (their inputs are still decoded, to record their replays)", NULL },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png (default), jpeg or webp", "FORMAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png, jpeg or webp (default: each input's own; BMP and TIFF become PNG)", "FORMAT" },
     { "quality", 0, 0, G_OPTION_ARG_STRING, &quality_text, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest,
       "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
@@ -919,7 +919,11 @@ command_apply (int    argc,
         augur_runner_set_seed (runner, seed);
       augur_runner_set_variants (runner, (guint) variants);
       augur_runner_set_shard (runner, shard_index, shard_count);
-      augur_runner_set_format (runner, format, quality);
+      /* Without --format, each output keeps its input's format. */
+      if (format_text)
+        augur_runner_set_format (runner, format, quality);
+      else
+        augur_runner_set_quality (runner, quality);
       if (!augur_runner_add_inputs (runner, (const char * const *) argv + 2, &error))
         return runtime_error (error);
     }

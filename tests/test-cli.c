@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -878,6 +879,96 @@ test_apply_progress_log (Fixture       *fixture,
   g_assert_nonnull (strstr (err, "--progress-interval"));
 }
 
+/* The format the file's bytes are in, by their magic. */
+static const char *
+sniff_file (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return augur_image_sniff ((const guint8 *) data, len);
+}
+
+/* Without --format each output keeps its input's format (formats Augur does
+ * not write become PNG); --format overrides; a replay writes the same. */
+static void
+test_apply_keeps_format (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *in = path_in (fixture, "mixed");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *forced = path_in (fixture, "forced");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  g_autoptr(AugurImage) image = make_image (7, 40, 30, 3);
+  g_autofree char *err = NULL;
+  static const struct { const char *name; AugurImageFormat format; const char *output; const char *sniffed; } files[] = {
+    { "a.png", AUGUR_IMAGE_FORMAT_PNG, "a_0.png", "png" },
+    { "b.jpg", AUGUR_IMAGE_FORMAT_JPEG, "b_0.jpg", "jpeg" },
+    { "c.jpeg", AUGUR_IMAGE_FORMAT_JPEG, "c_0.jpg", "jpeg" },
+    { "d.webp", AUGUR_IMAGE_FORMAT_WEBP, "d_0.webp", "webp" },
+  };
+
+  dataset_make (fixture, &set);
+  g_assert_cmpint (g_mkdir (in, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (in, files[i].name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!augur_image_format_available (files[i].format))
+        {
+          g_test_skip ("this system cannot write one of the formats");
+          dataset_clear (&set);
+          return;
+        }
+      g_assert_true (augur_image_save (image, path, files[i].format, 90, &error));
+    }
+  /* A BMP (Augur reads it, writes no BMP): its outputs are PNG. */
+  {
+    g_autofree char *src = g_build_filename (in, "a.png", NULL);
+    g_autofree char *bmp = g_build_filename (in, "e.bmp", NULL);
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (src, NULL);
+
+    g_assert_nonnull (pixbuf);
+    g_assert_true (gdk_pixbuf_save (pixbuf, bmp, "bmp", NULL, NULL));
+  }
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, in, "-o", out, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (out, files[i].output, NULL);
+
+      g_assert_cmpstr (sniff_file (path), ==, files[i].sniffed);
+    }
+  {
+    g_autofree char *path = g_build_filename (out, "e_0.png", NULL);
+
+    g_assert_cmpstr (sniff_file (path), ==, "png");
+  }
+
+  /* The manifest says so, and its replay writes the same bytes. */
+  {
+    g_auto(GStrv) lines = read_lines (manifest);
+
+    g_assert_nonnull (strstr (lines[0], "\"format\":\"input\""));
+  }
+  g_assert_cmpint (run_cli (NULL, NULL, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_same_file (out, again, files[i].output);
+  assert_same_file (out, again, "e_0.png");
+
+  g_assert_cmpint (run_cli (NULL, NULL, "apply", set.recipe, in, "-o", forced, "--format", "png", NULL), ==, 0);
+  {
+    g_autofree char *path = g_build_filename (forced, "b_0.png", NULL);
+
+    g_assert_cmpstr (sniff_file (path), ==, "png");
+  }
+  dataset_clear (&set);
+}
+
 static void
 test_apply_replay (Fixture       *fixture,
                    gconstpointer  data)
@@ -1660,6 +1751,7 @@ main (int    argc,
   g_test_add ("/cli/sheet/recipes", Fixture, NULL, fixture_setup, test_sheet_recipes, fixture_teardown);
   g_test_add ("/cli/bench", Fixture, NULL, fixture_setup, test_bench, fixture_teardown);
   g_test_add ("/cli/apply/progress-log", Fixture, NULL, fixture_setup, test_apply_progress_log, fixture_teardown);
+  g_test_add ("/cli/apply/keeps-format", Fixture, NULL, fixture_setup, test_apply_keeps_format, fixture_teardown);
   g_test_add ("/cli/apply/moved", Fixture, NULL, fixture_setup, test_apply_moved, fixture_teardown);
   g_test_add ("/cli/manifest/merge", Fixture, NULL, fixture_setup, test_manifest_merge, fixture_teardown);
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);

@@ -124,6 +124,7 @@ struct _AugurRunner
   guint                shard_count;
   gboolean             resume;
   AugurImageFormat     format;
+  gboolean             keep_format; /* each output in its input's format */
   int                  quality;
   char                *manifest;    /* as set, or NULL for the default */
   char                *manifest_default;
@@ -172,6 +173,7 @@ runner_new (void)
   runner->threads = MAX (g_get_num_processors (), 1);
   runner->shard_count = 1;
   runner->format = AUGUR_IMAGE_FORMAT_PNG;
+  runner->keep_format = TRUE;
   runner->quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   runner->max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   runner->roots = g_ptr_array_new_with_free_func (g_free);
@@ -257,6 +259,13 @@ augur_runner_set_resume (AugurRunner *runner,
   runner->resume = resume;
 }
 
+/**
+ * augur_runner_set_format:
+ *
+ * Writes every output as @format. Without it, each output keeps its input's
+ * format (JPEG stays JPEG, WebP stays WebP), and inputs in a format Augur
+ * does not write (BMP, TIFF) become PNG.
+ */
 void
 augur_runner_set_format (AugurRunner      *runner,
                          AugurImageFormat  format,
@@ -265,7 +274,32 @@ augur_runner_set_format (AugurRunner      *runner,
   g_return_if_fail (!runner->replaying);
   g_return_if_fail ((guint) format < G_N_ELEMENTS (format_names));
   runner->format = format;
+  runner->keep_format = FALSE;
   runner->quality = CLAMP (quality, 1, 100);
+}
+
+/* The quality of JPEG and WebP outputs, whatever decides their format. */
+void
+augur_runner_set_quality (AugurRunner *runner,
+                          int          quality)
+{
+  g_return_if_fail (!runner->replaying);
+  runner->quality = CLAMP (quality, 1, 100);
+}
+
+/* The format the outputs of the input @key are written in. */
+static AugurImageFormat
+output_format (AugurRunner *runner,
+               const char  *key)
+{
+  const char *dot = strrchr (key, '.');
+  AugurImageFormat format;
+
+  if (!runner->keep_format)
+    return runner->format;
+  if (dot != NULL && strchr (dot, '/') == NULL && augur_image_format_from_string (dot + 1, &format))
+    return format;
+  return AUGUR_IMAGE_FORMAT_PNG;
 }
 
 void
@@ -547,7 +581,7 @@ check_collisions (AugurRunner  *runner,
 
       if (other != NULL)
         {
-          g_autofree char *name = augur_runner_output_name (input->stem, 0, runner->format);
+          g_autofree char *name = augur_runner_output_name (input->stem, 0, output_format (runner, input->key));
           g_autofree char *a = g_filename_display_name (other->path);
           g_autofree char *b = g_filename_display_name (input->path);
 
@@ -727,7 +761,8 @@ manifest_header (AugurRunner *runner,
   json_builder_set_member_name (builder, "recipe");
   json_builder_add_value (builder, augur_recipe_to_json (runner->recipe));
   json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, format_names[runner->format]);
+  /* "input": each output in its input's format */
+  json_builder_add_string_value (builder, runner->keep_format ? "input" : format_names[runner->format]);
   json_builder_set_member_name (builder, "quality");
   json_builder_add_int_value (builder, runner->quality);
   json_builder_set_member_name (builder, "inputs");
@@ -901,10 +936,11 @@ read_header (AugurRunner  *runner,
 
   if (!get_member (object, "format", G_TYPE_STRING, &member, error))
     return FALSE;
-  if (!augur_image_format_from_string (json_node_get_string (member), &runner->format))
+  runner->keep_format = g_str_equal (json_node_get_string (member), "input");
+  if (!runner->keep_format && !augur_image_format_from_string (json_node_get_string (member), &runner->format))
     {
       g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
-                   "format: \"%s\" is not png, jpeg or webp", json_node_get_string (member));
+                   "format: \"%s\" is not input, png, jpeg or webp", json_node_get_string (member));
       return FALSE;
     }
   if (!get_int (object, "quality", 1, 100, &value, error))
@@ -1028,7 +1064,7 @@ parse_line_fields (AugurRunner  *runner,
                    GError      **error)
 {
   static const char *const fields[] = { "source", "root", "output", "variant", "seed", "replay", NULL };
-  g_autofree char *suffix = g_strconcat (".", augur_image_format_extension (runner->format), NULL);
+  g_autofree char *suffix = NULL;
   JsonNode *member;
   gint64 value;
   const char *output;
@@ -1045,6 +1081,7 @@ parse_line_fields (AugurRunner  *runner,
       return FALSE;
     }
   line->source = g_strdup (json_node_get_string (member));
+  suffix = g_strconcat (".", augur_image_format_extension (output_format (runner, line->source)), NULL);
 
   if (!get_int (object, "root", 0, (gint64) runner->roots->len - 1, &value, error))
     return FALSE;
@@ -1201,7 +1238,7 @@ next_apply_job (AugurRunner *runner)
 
           v.variant = k;
           v.seed = augur_seed_derive (runner->recipe->seed, input->key, k);
-          v.output = augur_runner_output_name (input->stem, k, runner->format);
+          v.output = augur_runner_output_name (input->stem, k, output_format (runner, input->key));
           g_array_append_val (job->variants, v);
         }
       return job;
@@ -1222,10 +1259,14 @@ write_output (AugurRunner       *runner,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *dir = g_path_get_dirname (final);
+  AugurImageFormat format;
   const char *data;
   gsize len;
 
-  bytes = augur_image_encode (image, runner->format, runner->quality, error);
+  /* The output's name says its format (augur_runner_output_name()). */
+  if (!augur_image_format_from_string (strrchr (final, '.') + 1, &format))
+    g_return_val_if_reached (FALSE);
+  bytes = augur_image_encode (image, format, runner->quality, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &len);
@@ -1423,11 +1464,17 @@ augur_runner_run (AugurRunner  *runner,
     }
 
   /* Also loads GdkPixbuf's modules here, before the workers use them. */
-  if (!augur_image_format_available (runner->format))
+  for (guint i = 0; i < (runner->keep_format ? runner->inputs->len : 1); i++)
     {
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "this system cannot write %s images (no GdkPixbuf saver)", format_names[runner->format]);
-      return FALSE;
+      AugurImageFormat format = runner->keep_format
+        ? output_format (runner, ((AugurRunnerInput *) runner->inputs->pdata[i])->key) : runner->format;
+
+      if (!augur_image_format_available (format))
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                       "this system cannot write %s images (no GdkPixbuf saver)", format_names[format]);
+          return FALSE;
+        }
     }
 
   if (g_mkdir_with_parents (output_dir, 0755) != 0)

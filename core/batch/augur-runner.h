@@ -92,6 +92,8 @@ void         augur_runner_set_resume        (AugurRunner         *runner,
 void         augur_runner_set_format        (AugurRunner         *runner,
                                              AugurImageFormat     format,
                                              int                  quality);
+void         augur_runner_set_quality       (AugurRunner         *runner,
+                                             int                  quality);
 void         augur_runner_set_manifest      (AugurRunner         *runner,
                                              const char          *path);
 void         augur_runner_set_max_pixels    (AugurRunner         *runner,
