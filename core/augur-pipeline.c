@@ -482,7 +482,7 @@ apply_node (const AugurNode   *node,
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      AugurImage *out = node->info->apply (image, node->params, &replay->drawn);
+      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
 
       augur_image_unref (image);
       return out;
