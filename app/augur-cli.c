@@ -362,7 +362,8 @@ describe_text (const AugurTransformInfo *info)
   printf ("%s - %s\n", info->name, info->label);
   printf ("  %s\n", info->description);
   printf ("  Category: %s; default p: %s; %s\n", info->category, p,
-          augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)" : "pixel-level");
+          augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)"
+                                            : "pixel-level");
 
   if (info->n_params == 0)
     {
@@ -456,8 +457,9 @@ describe_markdown (GString                  *s,
   g_string_append_printf (s, "### %s\n\n", info->name);
   g_string_append_printf (s, "%s\n\n", info->description);
   g_string_append_printf (s, "Shown as *%s* · default p: %s · %s · version %u\n\n", info->label, p,
-                          augur_transform_is_spatial (info) ? "spatial (moves pixels; boxes and keypoints can follow)"
-                                          : "pixel-level (leaves geometry alone)",
+                          augur_transform_is_spatial (info)
+                            ? "spatial (moves pixels; boxes and keypoints can follow)"
+                            : "pixel-level (leaves geometry alone)",
                           info->version);
 
   if (info->n_params == 0)

@@ -29,7 +29,9 @@ G_BEGIN_DECLS
  * - A keypoint is (x, y, angle, scale): the angle in radians, measured from
  *   the +x axis towards +y (clockwise on screen, as atan2 (dy, dx) in image
  *   coordinates); a horizontal flip sends it to pi - angle, a vertical flip
- *   to -angle. The scale multiplies by the largest stretch of the warp at
+ *   to -angle, a quarter turn counter-clockwise on screen to angle - pi / 2
+ *   (as Albumentations' flips and rot90): the angle turns as the warp turns
+ *   a short segment from the point. The scale multiplies by the largest stretch of the warp at
  *   the point (Albumentations scales keypoints by max (scale_x, scale_y)).
  * - A label mask is an 8-bit, single-channel image of the input size whose
  *   values are labels: it is warped with nearest interpolation, and what
@@ -75,7 +77,8 @@ typedef void     (*AugurWarpMapRows)  (gconstpointer     state,
 struct _AugurWarp
 {
   AugurWarpKind      kind;
-  /* what the geometry was asked about */
+  /* what the geometry was asked about (borrowed: they must outlive the
+   * warp, as a dense map reads them when it first needs its state) */
   const AugurValue  *params;
   const AugurDrawn  *drawn;
   AugurShape         in;
