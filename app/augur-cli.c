@@ -320,7 +320,7 @@ describe_json (const AugurTransformInfo *info)
   json_builder_set_member_name (builder, "default_p");
   json_builder_add_double_value (builder, info->default_p);
   json_builder_set_member_name (builder, "spatial");
-  json_builder_add_boolean_value (builder, info->map_point != NULL);
+  json_builder_add_boolean_value (builder, augur_transform_is_spatial (info));
   json_builder_set_member_name (builder, "params");
   json_builder_begin_array (builder);
   for (guint i = 0; i < info->n_params; i++)
@@ -381,7 +381,8 @@ describe_text (const AugurTransformInfo *info)
   printf ("%s - %s\n", info->name, info->label);
   printf ("  %s\n", info->description);
   printf ("  Category: %s; default p: %s; %s\n", info->category, p,
-          info->map_point ? "spatial (moves pixels, boxes and keypoints follow)" : "pixel-level");
+          augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)"
+                                            : "pixel-level");
 
   if (info->n_params == 0)
     {
@@ -475,8 +476,9 @@ describe_markdown (GString                  *s,
   g_string_append_printf (s, "### %s\n\n", info->name);
   g_string_append_printf (s, "%s\n\n", info->description);
   g_string_append_printf (s, "Shown as *%s* · default p: %s · %s · version %u\n\n", info->label, p,
-                          info->map_point ? "spatial (moves pixels; boxes and keypoints can follow)"
-                                          : "pixel-level (leaves geometry alone)",
+                          augur_transform_is_spatial (info)
+                            ? "spatial (moves pixels; boxes and keypoints can follow)"
+                            : "pixel-level (leaves geometry alone)",
                           info->version);
 
   if (info->n_params == 0)

@@ -500,7 +500,7 @@ apply_node (const AugurNode   *node,
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
       gint64 start = observer ? clock_ns () : 0;
-      AugurImage *out = node->info->apply (image, node->params, &replay->drawn);
+      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
 
       if (observer)
         observer->func (node, clock_ns () - start, observer->data);

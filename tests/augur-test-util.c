@@ -391,7 +391,7 @@ augur_test_follow_dot (const AugurNode    *node,
   out = augur_test_run (node, src, 100 + draw, &replay);
 
   px = dx + 0.5, py = dy + 0.5;
-  if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
+  if (!augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &px, &py))
     return FALSE;
   if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
     return FALSE;

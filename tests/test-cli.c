@@ -1519,7 +1519,7 @@ test_describe_markdown (void)
       g_assert_nonnull (strstr (in_category, heading));
       g_assert_nonnull (strstr (entry, info->description));
       g_assert_nonnull (strstr (entry, p));
-      g_assert_nonnull (strstr (entry, info->map_point ? "spatial" : "pixel-level"));
+      g_assert_nonnull (strstr (entry, augur_transform_is_spatial (info) ? "spatial" : "pixel-level"));
       g_assert_nonnull (strstr (entry, link));
       if (info->n_params == 0)
         g_assert_nonnull (strstr (entry, "No parameters."));

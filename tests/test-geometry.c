@@ -148,7 +148,7 @@ test_rotate_direction (void)
   replay = augur_node_sample (node, &in, &rng);
 
   /* A point right of the centre goes above it. */
-  g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+  g_assert_true (augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &x, &y));
   g_assert_cmpfloat_with_epsilon (x, 20, 1e-9);
   g_assert_cmpfloat_with_epsilon (y, 15 - 10, 1e-9);
 }
@@ -738,7 +738,7 @@ test_safe_rotate_corners (void)
               double x = q % 2 ? w - 0.5 : 0.5, y = q / 2 ? h - 0.5 : 0.5;
               gboolean found = FALSE;
 
-              g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+              g_assert_true (augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &x, &y));
               for (int oy = 0; oy < h && !found; oy++)
                 for (int ox = 0; ox < w && !found; ox++)
                   found = augur_test_pixel (out, ox, oy, 0) == corner_values[q];

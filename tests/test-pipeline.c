@@ -59,7 +59,7 @@ test_p_zero_and_one (void)
                                                   NULL);
   g_autoptr(AugurImage) flipped = NULL;
 
-  flipped = augur_transform_lookup ("HorizontalFlip")->apply (image, NULL, NULL);
+  flipped = augur_transform_apply (augur_transform_lookup ("HorizontalFlip"), image, NULL, NULL);
   for (guint64 seed = 0; seed < 500; seed++)
     {
       g_autoptr(AugurReplay) r0 = NULL;
@@ -417,9 +417,9 @@ test_nested (void)
   guint inner = 0, single = 0;
 
   {
-    g_autoptr(AugurImage) h = augur_transform_lookup ("HorizontalFlip")->apply (image, NULL, NULL);
+    g_autoptr(AugurImage) h = augur_transform_apply (augur_transform_lookup ("HorizontalFlip"), image, NULL, NULL);
 
-    both = augur_transform_lookup ("VerticalFlip")->apply (h, NULL, NULL);
+    both = augur_transform_apply (augur_transform_lookup ("VerticalFlip"), h, NULL, NULL);
   }
 
   for (guint64 seed = 0; seed < 400; seed++)

@@ -303,7 +303,7 @@ film_node (const AugurNode   *node,
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      AugurImage *out = node->info->apply (image, node->params, &replay->drawn);
+      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
       AugurFrame *frame = g_new0 (AugurFrame, 1);
 
       augur_image_unref (image);
