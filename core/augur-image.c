@@ -331,6 +331,35 @@ augur_image_scale (const AugurImage *image,
   return out;
 }
 
+/**
+ * augur_image_fit:
+ *
+ * For previews and thumbnails: @image brought down with augur_image_scale()
+ * so that its longest side is at most @max_side, keeping its aspect ratio
+ * (each side rounded, at least one pixel). An image that already fits, or
+ * a @max_side of 0 or less, is returned as it is.
+ *
+ * Returns: (transfer full): the scaled image, or a new reference to @image
+ */
+AugurImage *
+augur_image_fit (const AugurImage *image,
+                 int               max_side)
+{
+  int side;
+  double s;
+
+  g_return_val_if_fail (image != NULL, NULL);
+
+  side = MAX (image->width, image->height);
+  if (max_side <= 0 || side <= max_side)
+    return augur_image_ref ((AugurImage *) image);
+
+  s = (double) max_side / side;
+  return augur_image_scale (image,
+                            MAX (1, (int) lround (image->width * s)),
+                            MAX (1, (int) lround (image->height * s)));
+}
+
 /* Loading: untrusted input ------------------------------------------------- */
 
 /**

@@ -1049,6 +1049,59 @@ test_basics (void)
   }
 }
 
+/* augur_image_fit: the longest side brought down to the limit, the aspect
+ * ratio kept to within a rounded pixel, and the pixels those of
+ * augur_image_scale() at that size; an image that fits is the same image. */
+static void
+test_fit (void)
+{
+  static const struct { int w, h, max_side, want_w, want_h; } cases[] = {
+    { 640, 480, 160, 160, 120 },
+    { 480, 640, 160, 120, 160 },
+    { 301, 100, 100, 100, 33 },    /* 33.2 rounds down */
+    { 100, 301, 100, 33, 100 },
+    { 299, 100, 200, 200, 67 },    /* 66.9 rounds up */
+    { 1000, 3, 100, 100, 1 },      /* 0.3 would vanish: one pixel */
+    { 64, 64, 64, 64, 64 },        /* fits exactly */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AugurImage) src = augur_image_new (cases[i].w, cases[i].h, 3);
+      g_autoptr(AugurImage) fit = NULL;
+      g_autoptr(AugurImage) scaled = NULL;
+
+      for (int y = 0; y < src->height; y++)
+        for (int x = 0; x < src->width * 3; x++)
+          augur_image_row (src, y)[x] = (guint8) ((x * 7 + y * 13) % 256);
+
+      fit = augur_image_fit (src, cases[i].max_side);
+      g_assert_cmpint (fit->width, ==, cases[i].want_w);
+      g_assert_cmpint (fit->height, ==, cases[i].want_h);
+      g_assert_cmpint (MAX (fit->width, fit->height), <=, cases[i].max_side);
+      g_assert_cmpint (fit->channels, ==, 3);
+      if (fit->width == src->width && fit->height == src->height)
+        {
+          g_assert_true (fit == src);
+          continue;
+        }
+      scaled = augur_image_scale (src, cases[i].want_w, cases[i].want_h);
+      g_assert_true (augur_image_equal (fit, scaled));
+    }
+
+  /* Smaller than the limit, or no limit: the same image, never enlarged. */
+  {
+    g_autoptr(AugurImage) small = augur_image_new (30, 20, 4);
+    g_autoptr(AugurImage) a = augur_image_fit (small, 100);
+    g_autoptr(AugurImage) b = augur_image_fit (small, 0);
+    g_autoptr(AugurImage) c = augur_image_fit (small, -5);
+
+    g_assert_true (a == small);
+    g_assert_true (b == small);
+    g_assert_true (c == small);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1084,6 +1137,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/formats", test_formats);
   g_test_add_func ("/image/convert", test_convert);
   g_test_add_func ("/image/scale", test_scale);
+  g_test_add_func ("/image/fit", test_fit);
 
   status = g_test_run ();
 
