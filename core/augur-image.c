@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-gray.h"
 #include "augur-image.h"
 #include "augur-file.h"
 
@@ -205,18 +206,12 @@ augur_image_mean (const AugurImage *image,
   return count ? sum / count : 0;
 }
 
-/* ITU-R BT.601 luma, the weights OpenCV's RGB2GRAY uses. */
-static inline guint8
-luma (const guint8 *p)
-{
-  return (guint8) ((p[0] * 299 + p[1] * 587 + p[2] * 114 + 500) / 1000);
-}
-
 /**
  * augur_image_convert:
  *
  * The image with @channels channels: gray is repeated into RGB, RGB is
- * reduced to luma, alpha is added opaque or dropped.
+ * reduced to luma (BT.601, exactly as ToGray's weighted_average computes
+ * it: augur_gray_rows()), alpha is added opaque or dropped.
  */
 AugurImage *
 augur_image_convert (const AugurImage *image,
@@ -230,6 +225,13 @@ augur_image_convert (const AugurImage *image,
     return augur_image_ref ((AugurImage *) image);
 
   out = augur_image_new_uninitialized (image->width, image->height, channels);
+
+  if (channels == 1)
+    {
+      augur_gray_rows (out->data, out->stride, image->data, image->stride,
+                       image->width, image->height, image->channels);
+      return out;
+    }
 
   for (int y = 0; y < image->height; y++)
     {
@@ -246,10 +248,7 @@ augur_image_convert (const AugurImage *image,
             rgba[0] = s[0], rgba[1] = s[1], rgba[2] = s[2],
             rgba[3] = image->channels == 4 ? s[3] : 255;
 
-          if (channels == 1)
-            d[0] = luma (rgba);
-          else
-            memcpy (d, rgba, channels);
+          memcpy (d, rgba, channels);
         }
     }
 
@@ -329,6 +328,35 @@ augur_image_scale (const AugurImage *image,
     }
 
   return out;
+}
+
+/**
+ * augur_image_fit:
+ *
+ * For previews and thumbnails: @image brought down with augur_image_scale()
+ * so that its longest side is at most @max_side, keeping its aspect ratio
+ * (each side rounded, at least one pixel). An image that already fits, or
+ * a @max_side of 0 or less, is returned as it is.
+ *
+ * Returns: (transfer full): the scaled image, or a new reference to @image
+ */
+AugurImage *
+augur_image_fit (const AugurImage *image,
+                 int               max_side)
+{
+  int side;
+  double s;
+
+  g_return_val_if_fail (image != NULL, NULL);
+
+  side = MAX (image->width, image->height);
+  if (max_side <= 0 || side <= max_side)
+    return augur_image_ref ((AugurImage *) image);
+
+  s = (double) max_side / side;
+  return augur_image_scale (image,
+                            MAX (1, (int) lround (image->width * s)),
+                            MAX (1, (int) lround (image->height * s)));
 }
 
 /* Loading: untrusted input ------------------------------------------------- */

@@ -7,21 +7,15 @@
 #include <time.h>
 
 #include "augur-error.h"
+#include "augur-group.h"
 #include "augur-pipeline.h"
 
-static const char *const kind_names[] = {
-  [AUGUR_NODE_TRANSFORM]    = "Transform",
-  [AUGUR_NODE_SEQUENTIAL]   = "Sequential",
-  [AUGUR_NODE_ONE_OF]       = "OneOf",
-  [AUGUR_NODE_SOME_OF]      = "SomeOf",
-  [AUGUR_NODE_RANDOM_ORDER] = "RandomOrder",
-};
-
+/* Group kinds are named by their table (augur-group.c). */
 const char *
 augur_node_kind_name (AugurNodeKind kind)
 {
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
+  g_return_val_if_fail (kind <= AUGUR_NODE_RANDOM_ORDER, NULL);
+  return kind == AUGUR_NODE_TRANSFORM ? "Transform" : augur_group_info (kind)->name;
 }
 
 /* Group kinds only: a transform is named by its own name. */
@@ -29,19 +23,18 @@ gboolean
 augur_node_kind_from_name (const char    *name,
                            AugurNodeKind *kind)
 {
-  for (guint i = AUGUR_NODE_SEQUENTIAL; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_str_equal (name, kind_names[i]))
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
+  const AugurGroupInfo *info = augur_group_lookup (name);
+
+  if (info == NULL)
+    return FALSE;
+  *kind = info->kind;
+  return TRUE;
 }
 
 const char *
 augur_node_type_name (const AugurNode *node)
 {
-  return node->kind == AUGUR_NODE_TRANSFORM ? node->info->name : kind_names[node->kind];
+  return node->kind == AUGUR_NODE_TRANSFORM ? node->info->name : augur_group_info (node->kind)->name;
 }
 
 AugurNode *
@@ -126,7 +119,7 @@ augur_node_append (AugurNode *group,
 static gboolean
 has_count (const AugurNode *node)
 {
-  return node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER;
+  return node->kind != AUGUR_NODE_TRANSFORM && augur_group_info (node->kind)->has_count;
 }
 
 gboolean

@@ -13,6 +13,7 @@
 
 #include "augur-error.h"
 #include "augur-file.h"
+#include "augur-group.h"
 #include "augur-recipe.h"
 
 /* Recipes --------------------------------------------------------------------- */
@@ -87,7 +88,7 @@ augur_node_to_json (const AugurNode *node)
     }
   else
     {
-      if (node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER)
+      if (augur_group_info (node->kind)->has_count)
         {
           json_builder_set_member_name (builder, "n");
           json_builder_add_int_value (builder, node->n);
@@ -251,14 +252,12 @@ node_from_json (JsonNode    *json,
                 GError     **error)
 {
   static const char *const transform_fields[] = { "type", "p", "enabled", "params", NULL };
-  static const char *const group_fields[] = { "type", "p", "enabled", "steps", NULL };
-  static const char *const some_of_fields[] = { "type", "p", "enabled", "n", "replace", "steps", NULL };
   g_autoptr(AugurNode) node = NULL;
   g_autofree char *here = NULL;
   JsonObject *object;
   JsonNode *member;
   const char *type;
-  AugurNodeKind kind;
+  const AugurGroupInfo *group;
   double p = -1;
 
   if (depth > AUGUR_RECIPE_MAX_DEPTH)
@@ -282,16 +281,14 @@ node_from_json (JsonNode    *json,
   type = json_node_get_string (member);
   here = g_strdup_printf ("%s (%s)", where, type);
 
-  if (augur_node_kind_from_name (type, &kind))
+  if ((group = augur_group_lookup (type)) != NULL)
     {
       JsonArray *steps;
 
-      if (!check_members (object, kind == AUGUR_NODE_SOME_OF || kind == AUGUR_NODE_RANDOM_ORDER
-                                  ? some_of_fields : group_fields,
-                          here, "group", error))
+      if (!check_members (object, group->fields, here, "group", error))
         return NULL;
 
-      node = augur_node_new_group (kind);
+      node = augur_node_new_group (group->kind);
 
       member = json_object_get_member (object, "steps");
       if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
@@ -310,11 +307,11 @@ node_from_json (JsonNode    *json,
           augur_node_append (node, child);
         }
 
-      if (kind == AUGUR_NODE_SOME_OF || kind == AUGUR_NODE_RANDOM_ORDER)
+      if (group->has_count)
         {
-          double n = kind == AUGUR_NODE_RANDOM_ORDER ? MAX (1, node->children->len) : 1;
+          double n = augur_group_default_n (group, node->children->len);
 
-          if (!get_number (object, "n", 1, 1000, TRUE, &n, here, error) ||
+          if (!get_number (object, "n", group->n_min, group->n_max, TRUE, &n, here, error) ||
               !get_bool (object, "replace", &node->replace, here, error))
             return NULL;
           node->n = (int) n;

@@ -444,3 +444,17 @@ augur_test_rm_rf (const char *path)
   else
     g_unlink (path);
 }
+
+/* The augur-cli under test, for the programs of suite 'cli': the last
+ * argument left after g_test_init() (meson passes it), or the build
+ * tree's. */
+char *
+augur_test_cli_path (int    argc,
+                     char **argv)
+{
+  if (argc > 1 && argv[argc - 1][0] != '-')
+    return g_strdup (argv[argc - 1]);
+  if (g_getenv ("AUGUR_BUILD_DIR"))
+    return g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  return g_strdup ("augur-cli");
+}

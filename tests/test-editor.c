@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "augur-error.h"
+#include "augur-group.h"
 #include "augur-param-control.h"
 #include "augur-pipeline-editor.h"
 #include "augur-pipeline-ops.h"
@@ -1232,8 +1233,98 @@ test_step_chooser (Fixture       *f,
   pump ();
 }
 
-/* A look at it (only with AUGUR_EDITOR_SHOW=seconds) --------------------------------- */
+/* The editor shown ------------------------------------------------------------------ */
 
+static guint
+count_step_rows (GtkWidget *widget)
+{
+  guint n = gtk_widget_has_css_class (widget, "augur-step") ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_step_rows (child);
+  return n;
+}
+
+/* The first widget under @widget (itself included) that @match accepts,
+ * leaving out popovers (p's controls live in one in every row). */
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+static GtkWidget *
+find_in_row (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (GTK_IS_POPOVER (widget))
+    return NULL;
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_in_row (child, match, data);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_label_with_text (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_image_of_icon (GtkWidget     *widget,
+                  gconstpointer  icon_name)
+{
+  return GTK_IS_IMAGE (widget) && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), icon_name) == 0;
+}
+
+static gboolean
+is_spin_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_SPIN_BUTTON (widget);
+}
+
+/* The row of the step at @path is on screen, titled as the transform or
+ * group table says, its group icon from the group table. */
+static GtkWidget *
+assert_row (Fixture         *f,
+            const char      *path,
+            const AugurNode *node)
+{
+  GtkWidget *row = augur_pipeline_editor_get_row (f->editor, path);
+  const char *title;
+
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_EXPANDER_ROW (row));
+  g_assert_true (gtk_widget_get_mapped (row));
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    g_assert_cmpstr (title, ==, node->info->label);
+  else
+    {
+      const AugurGroupInfo *info = augur_group_info (node->kind);
+
+      g_assert_cmpstr (title, ==, info->label);
+      g_assert_nonnull (find_in_row (row, is_image_of_icon, info->icon_name));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, info->description);
+    }
+  return row;
+}
+
+/* A three-level recipe shown in a window, edited the way a user would
+ * (rows expanded, a step selected, one switched off, a range set): the
+ * editor maps, has one row per step with the tables' titles and icons,
+ * and every edit shows. With AUGUR_EDITOR_SHOW=seconds the window then
+ * stays up to be looked at (AUGUR_EDITOR_SHOW_EMPTY, _ALL, _MENU,
+ * _CHOOSER, _WIDTH and _HEIGHT vary what it shows). */
 static void
 test_show (Fixture       *f,
            gconstpointer  data)
@@ -1241,12 +1332,9 @@ test_show (Fixture       *f,
   const char *show = g_getenv ("AUGUR_EDITOR_SHOW");
   g_autoptr(AugurNode) pipeline = NULL;
   AugurNode *some_of;
-
-  if (show == NULL)
-    {
-      g_test_skip ("set AUGUR_EDITOR_SHOW=seconds to look at the editor");
-      return;
-    }
+  GtkWidget *row;
+  const AugurGroupInfo *some_of_info = augur_group_info (AUGUR_NODE_SOME_OF);
+  static const char *const paths[] = { "0", "1", "1.0", "1.1", "2", "2.0", "2.1" };
 
   some_of = augur_test_group (AUGUR_NODE_SOME_OF, 0.8,
                               augur_test_transform ("HorizontalFlip", 0.5),
@@ -1265,7 +1353,7 @@ test_show (Fixture       *f,
                                ? atoi (g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")) : 980);
   if (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH"))
     gtk_window_set_default_size (GTK_WINDOW (f->window), atoi (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH")), 980);
-  if (g_getenv ("AUGUR_EDITOR_SHOW_EMPTY"))
+  if (show && g_getenv ("AUGUR_EDITOR_SHOW_EMPTY"))
     {
       wait_ms ((guint) (1000 * g_ascii_strtod (show, NULL)));
       return;
@@ -1277,9 +1365,72 @@ test_show (Fixture       *f,
   augur_pipeline_editor_set_enabled (f->editor, "2.0", FALSE);
   {
     g_autoptr(JsonNode) value = json_from_string ("[-0.3, 0.25]", NULL);
+    g_autoptr(GError) error = NULL;
 
-    augur_pipeline_editor_set_param (f->editor, "0", "brightness_limit", value, NULL);
+    g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "brightness_limit", value, &error));
+    g_assert_no_error (error);
   }
+  pump ();
+
+  /* It is on screen, with one row per step, none for the root. */
+  g_assert_true (gtk_widget_get_mapped (f->window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->editor)));
+  g_assert_cmpuint (count_step_rows (GTK_WIDGET (f->editor)), ==, G_N_ELEMENTS (paths));
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_auto(GStrv) steps = g_strsplit (paths[i], ".", -1);
+      const AugurNode *node = augur_pipeline_editor_get_pipeline (f->editor);
+
+      for (guint k = 0; steps[k]; k++)
+        node = node->children->pdata[atoi (steps[k])];
+      assert_row (f, paths[i], node);
+    }
+  g_assert_null (augur_pipeline_editor_get_row (f->editor, "3"));
+
+  /* The edits show: expansion, selection, the switched-off step, the
+   * range set. */
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "0"))));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "1"))));
+  {
+    g_autofree char *selected = augur_pipeline_editor_dup_selected_path (f->editor);
+
+    g_assert_cmpstr (selected, ==, "1.1");
+  }
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "2.0"))));
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "2.1"))));
+  {
+    AugurParamControl *control = find_control (f, "0", "brightness_limit");
+    const AugurValue *value;
+
+    g_assert_nonnull (control);
+    /* once the expanding row has revealed it */
+    for (guint i = 0; i < 300 && !gtk_widget_get_mapped (GTK_WIDGET (control)); i++)
+      wait_ms (10);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (control)));
+    value = augur_param_control_get_value (control);
+    g_assert_cmpfloat_with_epsilon (value->v[0], -0.3, 1e-9);
+    g_assert_cmpfloat_with_epsilon (value->v[1], 0.25, 1e-9);
+  }
+
+  /* The expanded SomeOf: its description, its summary and an n within the
+   * table's limits. */
+  row = augur_pipeline_editor_get_row (f->editor, "2");
+  g_assert_nonnull (find_in_row (row, is_label_with_text, some_of_info->description));
+  {
+    g_autofree char *subtitle = g_strdup_printf ("1 of 2, %s", some_of_info->order);
+    GtkWidget *spin = find_in_row (row, is_spin_button, NULL);
+    double lo, hi;
+
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, subtitle);
+    g_assert_nonnull (spin);
+    gtk_spin_button_get_range (GTK_SPIN_BUTTON (spin), &lo, &hi);
+    g_assert_cmpfloat (lo, ==, some_of_info->n_min);
+    g_assert_cmpfloat (hi, ==, some_of_info->n_max);
+  }
+
+  if (show == NULL)
+    return;
+
   if (g_getenv ("AUGUR_EDITOR_SHOW_ALL"))
     {
       guint n;

@@ -10,6 +10,7 @@
 
 #include "augur-error.h"
 #include "augur-image.h"
+#include "augur-test-util.h"
 
 /* Fixtures ------------------------------------------------------------------- */
 
@@ -924,10 +925,12 @@ test_convert (void)
   g_assert_cmpmem (rgb->data, 3, px, 3);
   g_assert_cmpmem (rgb->data + 3, 3, px + 4, 3);
 
-  /* RGB -> gray is BT.601 luma: pure red is 76, (30, 60, 90) is 55. */
+  /* RGB -> gray is BT.601 luma in OpenCV's 14-bit fixed point: pure red
+   * is 76, (30, 60, 90) is 54. */
   gray = augur_image_convert (rgb, 1);
   g_assert_cmpint (gray->data[0], ==, 76);
-  g_assert_cmpint (gray->data[1], ==, (30 * 299 + 60 * 587 + 90 * 114 + 500) / 1000);
+  g_assert_cmpint (gray->data[1], ==, (30 * 4899 + 60 * 9617 + 90 * 1868 + (1 << 13)) >> 14);
+  g_assert_cmpint (gray->data[1], ==, 54);
 
   /* gray -> RGBA repeats the value, opaque. */
   back = augur_image_convert (gray, 4);
@@ -947,6 +950,55 @@ test_convert (void)
   /* Same channel count: the same image, shared. */
   same = augur_image_convert (rgb, 3);
   g_assert_true (same == rgb);
+}
+
+/* One gray for the whole program: augur_image_convert() reduces colour to
+ * exactly what ToGray (weighted_average, one channel) gives, for RGB and
+ * RGBA, on widths around the vector loop's step, with the run-time choice
+ * of SSSE3 and with the portable loop, and that is OpenCV's 14-bit
+ * formula. */
+static void
+test_convert_matches_to_gray (void)
+{
+  g_autoptr(AugurNode) to_gray =
+    augur_test_node_parse ("{\"type\": \"ToGray\", \"params\": {\"num_output_channels\": 1}}");
+  static const int widths[] = { 1, 5, 15, 16, 17, 21, 33, 64 };
+
+  /* (1, 123, 0) is where weights in thousandths (72.999 -> 73) and
+   * OpenCV's 14-bit weights (72.97 -> 72) part. */
+  {
+    g_autoptr(AugurImage) px = augur_image_new (1, 1, 3);
+    g_autoptr(AugurImage) gray = NULL;
+
+    px->data[0] = 1, px->data[1] = 123, px->data[2] = 0;
+    gray = augur_image_convert (px, 1);
+    g_assert_cmpint (gray->data[0], ==, 72);
+  }
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      if (pass == 1)
+        g_setenv ("AUGUR_NO_SSSE3", "1", TRUE);
+      for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+        for (int nc = 3; nc <= 4; nc++)
+          {
+            g_autoptr(AugurImage) src = augur_test_random_image (widths[i], 7, nc, 40 + i * 2 + (guint) nc);
+            g_autoptr(AugurImage) converted = augur_image_convert (src, 1);
+            g_autoptr(AugurImage) gray = augur_node_run (to_gray, src, 1, NULL);
+
+            g_assert_cmpint (gray->channels, ==, 1);
+            g_assert_true (augur_image_equal (converted, gray));
+            for (int y = 0; y < src->height; y++)
+              for (int x = 0; x < src->width; x++)
+                {
+                  const guint8 *p = augur_image_row (src, y) + x * nc;
+
+                  g_assert_cmpint (augur_image_row (converted, y)[x], ==,
+                                   (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + (1 << 13)) >> 14);
+                }
+          }
+    }
+  g_unsetenv ("AUGUR_NO_SSSE3");
 }
 
 static void
@@ -1049,6 +1101,59 @@ test_basics (void)
   }
 }
 
+/* augur_image_fit: the longest side brought down to the limit, the aspect
+ * ratio kept to within a rounded pixel, and the pixels those of
+ * augur_image_scale() at that size; an image that fits is the same image. */
+static void
+test_fit (void)
+{
+  static const struct { int w, h, max_side, want_w, want_h; } cases[] = {
+    { 640, 480, 160, 160, 120 },
+    { 480, 640, 160, 120, 160 },
+    { 301, 100, 100, 100, 33 },    /* 33.2 rounds down */
+    { 100, 301, 100, 33, 100 },
+    { 299, 100, 200, 200, 67 },    /* 66.9 rounds up */
+    { 1000, 3, 100, 100, 1 },      /* 0.3 would vanish: one pixel */
+    { 64, 64, 64, 64, 64 },        /* fits exactly */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AugurImage) src = augur_image_new (cases[i].w, cases[i].h, 3);
+      g_autoptr(AugurImage) fit = NULL;
+      g_autoptr(AugurImage) scaled = NULL;
+
+      for (int y = 0; y < src->height; y++)
+        for (int x = 0; x < src->width * 3; x++)
+          augur_image_row (src, y)[x] = (guint8) ((x * 7 + y * 13) % 256);
+
+      fit = augur_image_fit (src, cases[i].max_side);
+      g_assert_cmpint (fit->width, ==, cases[i].want_w);
+      g_assert_cmpint (fit->height, ==, cases[i].want_h);
+      g_assert_cmpint (MAX (fit->width, fit->height), <=, cases[i].max_side);
+      g_assert_cmpint (fit->channels, ==, 3);
+      if (fit->width == src->width && fit->height == src->height)
+        {
+          g_assert_true (fit == src);
+          continue;
+        }
+      scaled = augur_image_scale (src, cases[i].want_w, cases[i].want_h);
+      g_assert_true (augur_image_equal (fit, scaled));
+    }
+
+  /* Smaller than the limit, or no limit: the same image, never enlarged. */
+  {
+    g_autoptr(AugurImage) small = augur_image_new (30, 20, 4);
+    g_autoptr(AugurImage) a = augur_image_fit (small, 100);
+    g_autoptr(AugurImage) b = augur_image_fit (small, 0);
+    g_autoptr(AugurImage) c = augur_image_fit (small, -5);
+
+    g_assert_true (a == small);
+    g_assert_true (b == small);
+    g_assert_true (c == small);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1083,7 +1188,9 @@ main (int argc, char **argv)
   g_test_add_func ("/image/save/atomic", test_save_atomic);
   g_test_add_func ("/image/formats", test_formats);
   g_test_add_func ("/image/convert", test_convert);
+  g_test_add_func ("/image/convert-matches-to-gray", test_convert_matches_to_gray);
   g_test_add_func ("/image/scale", test_scale);
+  g_test_add_func ("/image/fit", test_fit);
 
   status = g_test_run ();
 

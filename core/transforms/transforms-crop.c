@@ -622,9 +622,10 @@ center_crop_geometry (const AugurValue *params,
 
 enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION, CR_BORDER, CR_FILL };
 
+/* The slider starts at the limit: a right or bottom edge is at least 1. */
 #define PARAM_COORD(name_, label_, description_, min_, max_, default_) \
   { .name = (name_), .label = (label_), .description = (description_), \
-    .type = AUGUR_PARAM_INT, .min = (min_), .max = (max_), .ui_min = 0, .ui_max = 2048, \
+    .type = AUGUR_PARAM_INT, .min = (min_), .max = (max_), .ui_min = (min_), .ui_max = 2048, \
     .step = 1, .def = { (default_) } }
 
 static const AugurParamSpec crop_params[] = {
