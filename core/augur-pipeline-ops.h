@@ -29,10 +29,6 @@ gboolean   augur_pipeline_contains      (const AugurNode  *ancestor,
  * through the p of every enclosing group and the group's choice rule. */
 double     augur_pipeline_effective_p   (const AugurNode  *root,
                                          const char       *path);
-/* The share of a group's draws in which its child @index is chosen (before
- * the child's own p, which a OneOf child ignores). */
-double     augur_pipeline_child_share   (const AugurNode  *group,
-                                         guint             index);
 /* Detaches the child @index of @group and returns it. */
 AugurNode *augur_pipeline_take_child    (AugurNode        *group,
                                          guint             index);

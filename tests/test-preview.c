@@ -50,10 +50,8 @@ flip (const AugurImage *image,
   g_autoptr(AugurNode) node = augur_node_new_transform (augur_transform_lookup (type));
   AugurShape shape = { image->width, image->height, image->channels };
   g_autoptr(AugurReplay) replay = NULL;
-  AugurRng rng;
 
-  augur_rng_init (&rng, 0);
-  replay = augur_node_sample_forced (node, &shape, &rng);
+  replay = augur_node_sample_forced (node, &shape, 0);
   return augur_node_apply (node, image, replay);
 }
 
