@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "augur-error.h"
@@ -320,6 +321,85 @@ test_change_p (void)
           compare_over_draws (recipe, variant, step->id, TRUE, what);
         }
     }
+}
+
+/* The derivation as docs/recipe-format.md gives it, computed here from the
+ * generator alone: a node's stream is seeded with derive (draw seed, id,
+ * visits); its first uniform decides p; a transform then draws its values,
+ * a group its choice seed; a OneOf child's key is the first uniform of
+ * derive (choice seed, child id, round). */
+static void
+test_documented_derivation (void)
+{
+  g_autoptr(AugurRecipe) recipe = load_default ();
+  const AugurNode *root = recipe->pipeline;
+  guint one_of_applied = 0;
+
+  for (guint draw = 0; draw < 200; draw++)
+    {
+      guint64 seed = draw_seed (recipe, draw);
+      g_autoptr(AugurReplay) replay = augur_node_sample (root, &shape, seed);
+
+      g_assert_cmpuint (replay->steps->len, ==, root->children->len);
+      for (guint i = 0; i < root->children->len; i++)
+        {
+          const AugurNode *node = root->children->pdata[i];
+          const AugurReplay *step = replay->steps->pdata[i];
+          AugurRng rng;
+          gboolean applied;
+
+          augur_rng_init (&rng, augur_seed_derive (seed, node->id, 0));
+          applied = augur_rng_uniform (&rng) < node->p;
+          g_assert_cmpint (step->applied, ==, applied);
+          if (!applied)
+            continue;
+
+          if (node->kind == AUGUR_NODE_TRANSFORM)
+            {
+              AugurDrawn drawn;
+              AugurShape in = shape;
+              g_autoptr(JsonNode) expected = NULL;
+              g_autoptr(JsonNode) actual = NULL;
+              g_autofree char *e = NULL, *a = NULL;
+
+              augur_drawn_init (&drawn);
+              node->info->sample (node->params, &in, &rng, &drawn);
+              expected = augur_drawn_to_json (&drawn, node->info->drawn);
+              actual = augur_drawn_to_json (&step->drawn, node->info->drawn);
+              e = augur_json_to_string (expected, FALSE);
+              a = augur_json_to_string (actual, FALSE);
+              g_assert_cmpstr (a, ==, e);
+              augur_drawn_clear (&drawn);
+            }
+          else
+            {
+              guint64 choice = augur_rng_next (&rng);
+              double best = INFINITY;
+              int chosen = -1;
+
+              g_assert_cmpint (node->kind, ==, AUGUR_NODE_ONE_OF);
+              for (guint c = 0; c < node->children->len; c++)
+                {
+                  const AugurNode *child = node->children->pdata[c];
+                  AugurRng key;
+                  double t;
+
+                  augur_rng_init (&key, augur_seed_derive (choice, child->id, 0));
+                  t = -log1p (-augur_rng_uniform (&key)) / child->p;
+                  if (t < best)
+                    {
+                      best = t;
+                      chosen = (int) c;
+                    }
+                }
+              g_assert_cmpuint (step->steps->len, ==, 1);
+              g_assert_cmpint (((AugurReplay *) step->steps->pdata[0])->index, ==, chosen);
+              one_of_applied++;
+            }
+        }
+    }
+  /* The OneOf (p 0.4) was checked often enough to mean something. */
+  g_assert_cmpuint (one_of_applied, >, 40);
 }
 
 /* The streams are not one stream: two steps of the same type and the same
@@ -665,6 +745,7 @@ main (int   argc,
   g_test_add_func ("/streams/toggle", test_toggle);
   g_test_add_func ("/streams/swap", test_swap);
   g_test_add_func ("/streams/change-p", test_change_p);
+  g_test_add_func ("/streams/documented-derivation", test_documented_derivation);
   g_test_add_func ("/streams/differ", test_streams_differ);
   g_test_add_func ("/streams/unnamed-tree", test_unnamed_tree);
   g_test_add_func ("/streams/old-replay", test_old_replay);
