@@ -330,9 +330,12 @@ augur_node_id_check (const char  *id,
 
       if (!g_ascii_isalnum (c) && (i == 0 || (c != '-' && c != '_' && c != '.')))
         {
+          /* Escaped: the id may hold control characters or broken UTF-8. */
+          g_autofree char *shown = g_strescape (id, NULL);
+
           g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
                        "id: \"%s\" may hold only letters, digits, '-', '_' and '.', "
-                       "and begins with a letter or digit", g_str_is_ascii (id) ? id : "(not ASCII)");
+                       "and begins with a letter or digit", shown);
           return FALSE;
         }
     }
