@@ -245,10 +245,8 @@ ops_bench_init (OpsBench   *b,
         {
           const Sample *s = samples->pdata[i];
           AugurShape shape = { s->image->width, s->image->height, s->image->channels };
-          AugurRng rng;
 
-          augur_rng_init (&rng, augur_seed_derive (recipe->seed, s->key, 0));
-          g_ptr_array_add (b->replays, augur_node_sample (recipe->pipeline, &shape, &rng));
+          g_ptr_array_add (b->replays, augur_node_sample (recipe->pipeline, &shape, augur_seed_derive (recipe->seed, s->key, 0)));
         }
     }
 

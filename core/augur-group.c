@@ -6,8 +6,8 @@
 #include "augur-error.h"
 #include "augur-group.h"
 
-static const char *const plain_fields[] = { "type", "p", "enabled", "steps", NULL };
-static const char *const count_fields[] = { "type", "p", "enabled", "n", "replace", "steps", NULL };
+static const char *const plain_fields[] = { "type", "id", "p", "enabled", "steps", NULL };
+static const char *const count_fields[] = { "type", "id", "p", "enabled", "n", "replace", "steps", NULL };
 
 /* In the order of AugurNodeKind, which is also the order the step chooser
  * and the menus list them in. The semantics are Albumentations 2.x's (see

@@ -25,6 +25,7 @@ augur_recipe_new (void)
 
   recipe->seed = 0;
   recipe->pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  augur_node_ensure_ids (recipe->pipeline);
   return recipe;
 }
 
@@ -64,6 +65,11 @@ augur_node_to_json (const AugurNode *node)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, augur_node_type_name (node));
+  if (node->id)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, node->id);
+    }
   json_builder_set_member_name (builder, "p");
   json_builder_add_double_value (builder, node->p);
   if (!node->enabled)
@@ -110,6 +116,17 @@ JsonNode *
 augur_recipe_to_json (const AugurRecipe *recipe)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(AugurNode) named = NULL;
+  const AugurNode *pipeline = recipe->pipeline;
+
+  /* A saved recipe names every step: those built without an id get the
+   * one they already sample with (augur_node_ensure_ids()). */
+  if (!augur_node_has_ids (pipeline))
+    {
+      named = augur_node_copy (pipeline);
+      augur_node_ensure_ids (named);
+      pipeline = named;
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
@@ -122,7 +139,7 @@ augur_recipe_to_json (const AugurRecipe *recipe)
   json_builder_set_member_name (builder, "seed");
   json_builder_add_int_value (builder, (gint64) (recipe->seed & AUGUR_SEED_MASK));
   json_builder_set_member_name (builder, "pipeline");
-  json_builder_add_value (builder, augur_node_to_json (recipe->pipeline));
+  json_builder_add_value (builder, augur_node_to_json (pipeline));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -245,13 +262,45 @@ get_number (JsonObject  *object,
   return TRUE;
 }
 
+/* An optional "id": checked, and unique among the ids @seen so far (each
+ * mapped to the step that holds it). */
+static gboolean
+get_id (JsonObject  *object,
+        AugurNode   *node,
+        GHashTable  *seen,
+        const char  *where,
+        GError     **error)
+{
+  JsonNode *member = json_object_get_member (object, "id");
+  const char *id, *other;
+
+  if (member == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return fail (error, where, "id: expected a string");
+  id = json_node_get_string (member);
+  if (!augur_node_id_check (id, error))
+    {
+      g_prefix_error (error, "%s: ", where);
+      return FALSE;
+    }
+  other = g_hash_table_lookup (seen, id);
+  if (other != NULL)
+    return fail (error, where, "id: \"%s\" is already the id of %s (ids are unique in a recipe)",
+                 id, other);
+  node->id = g_strdup (id);
+  g_hash_table_insert (seen, node->id, g_strdup (where));
+  return TRUE;
+}
+
 static AugurNode *
 node_from_json (JsonNode    *json,
                 const char  *where,
                 guint        depth,
+                GHashTable  *seen,
                 GError     **error)
 {
-  static const char *const transform_fields[] = { "type", "p", "enabled", "params", NULL };
+  static const char *const transform_fields[] = { "type", "id", "p", "enabled", "params", NULL };
   g_autoptr(AugurNode) node = NULL;
   g_autofree char *here = NULL;
   JsonObject *object;
@@ -289,6 +338,8 @@ node_from_json (JsonNode    *json,
         return NULL;
 
       node = augur_node_new_group (group->kind);
+      if (!get_id (object, node, seen, here, error))
+        return NULL;
 
       member = json_object_get_member (object, "steps");
       if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
@@ -300,7 +351,8 @@ node_from_json (JsonNode    *json,
       for (guint i = 0; i < json_array_get_length (steps); i++)
         {
           g_autofree char *child_where = g_strdup_printf ("%s.steps[%u]", where, i);
-          AugurNode *child = node_from_json (json_array_get_element (steps, i), child_where, depth + 1, error);
+          AugurNode *child = node_from_json (json_array_get_element (steps, i), child_where,
+                                             depth + 1, seen, error);
 
           if (child == NULL)
             return NULL;
@@ -330,6 +382,8 @@ node_from_json (JsonNode    *json,
         return NULL;
 
       node = augur_node_new_transform (info);
+      if (!get_id (object, node, seen, here, error))
+        return NULL;
 
       member = json_object_get_member (object, "params");
       if (member != NULL)
@@ -462,14 +516,16 @@ augur_node_from_json (JsonNode    *json,
                       GError     **error)
 {
   g_autoptr(AugurNode) node = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   g_return_val_if_fail (json != NULL, NULL);
 
   if (where == NULL)
     where = "pipeline";
-  node = node_from_json (json, where, 1, error);
+  node = node_from_json (json, where, 1, seen, error);
   if (node == NULL || !check_applications (node, where, error))
     return NULL;
+  augur_node_ensure_ids (node);
   return g_steal_pointer (&node);
 }
 
@@ -479,6 +535,7 @@ augur_recipe_from_json (JsonNode  *root,
 {
   static const char *const fields[] = { "format", "version", "seed", "pipeline", NULL };
   g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   JsonObject *object;
   JsonNode *member;
   double seed = 0;
@@ -530,7 +587,7 @@ augur_recipe_from_json (JsonNode  *root,
       fail (error, "pipeline", "missing");
       return NULL;
     }
-  recipe->pipeline = node_from_json (member, "pipeline", 1, error);
+  recipe->pipeline = node_from_json (member, "pipeline", 1, seen, error);
   if (recipe->pipeline == NULL)
     return NULL;
   if (recipe->pipeline->kind == AUGUR_NODE_TRANSFORM)
@@ -540,6 +597,9 @@ augur_recipe_from_json (JsonNode  *root,
     }
   if (!check_applications (recipe->pipeline, "pipeline", error))
     return NULL;
+  /* Steps without an id (files written before ids) get the same ones on
+   * every read, so they draw the same every time. */
+  augur_node_ensure_ids (recipe->pipeline);
 
   return g_steal_pointer (&recipe);
 }

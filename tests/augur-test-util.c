@@ -286,11 +286,9 @@ run_checked (const AugurNode   *node,
   AugurShape in = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
-  AugurRng rng;
 
-  augur_rng_init (&rng, seed);
-  replay = forced ? augur_node_sample_forced (node, &in, &rng)
-                  : augur_node_sample (node, &in, &rng);
+  replay = forced ? augur_node_sample_forced (node, &in, seed)
+                  : augur_node_sample (node, &in, seed);
   g_assert_true (replay->applied);
   out = augur_node_apply (node, src, replay);
   g_assert_nonnull (out);

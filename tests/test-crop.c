@@ -97,10 +97,8 @@ run_with (const AugurNode   *node,
   AugurShape in = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
-  AugurRng rng;
 
-  augur_rng_init (&rng, 1);
-  replay = augur_node_sample (node, &in, &rng);
+  replay = augur_node_sample (node, &in, 1);
   {
     AugurDrawn changed;
 

@@ -773,13 +773,11 @@ test_pwa_grid_points (void)
   for (int seed = 0; seed < 30; seed++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      AugurRng rng;
       const double *dx, *dy;
       guint ndx, ndy;
       int rows, cols;
 
-      augur_rng_init (&rng, 70 + seed);
-      replay = augur_node_sample (node, &in, &rng);
+      replay = augur_node_sample (node, &in, 70 + seed);
       rows = (int) augur_drawn_get (&replay->drawn, "nb_rows");
       cols = (int) augur_drawn_get (&replay->drawn, "nb_cols");
       g_assert_cmpint (rows, >=, 3);
@@ -797,11 +795,13 @@ test_pwa_grid_points (void)
             double gx = (double) c * 90 / (cols - 1), gy = (double) r * 70 / (rows - 1);
             double x = gx + dx[r * cols + c] * 90, y = gy + dy[r * cols + c] * 70;
 
-            /* within the resolution of a map sampled at pixel centres:
-             * the warp has a corner at each grid point */
+            /* within the resolution of a map sampled at pixel centres,
+             * half a pixel: the warp has a corner at each grid point,
+             * which falls between the centres (over 2000 draws the worst
+             * is 0.42 px; about 2% of draws pass 0.25) */
             g_assert_true (augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &x, &y));
-            g_assert_cmpfloat (fabs (x - gx), <, 0.25);
-            g_assert_cmpfloat (fabs (y - gy), <, 0.25);
+            g_assert_cmpfloat (fabs (x - gx), <, 0.5);
+            g_assert_cmpfloat (fabs (y - gy), <, 0.5);
           }
     }
 }
@@ -834,10 +834,8 @@ test_move_spread (void)
           g_autoptr(AugurReplay) replay = NULL;
           const double *dx, *dy;
           guint ndx, ndy;
-          AugurRng rng;
 
-          augur_rng_init (&rng, 1000 + seed);
-          replay = augur_node_sample (node, &in, &rng);
+          replay = augur_node_sample (node, &in, 1000 + seed);
           dx = augur_drawn_get_list (&replay->drawn, "dx", &ndx);
           dy = augur_drawn_get_list (&replay->drawn, "dy", &ndy);
           g_assert_cmpuint (ndx, ==, ndy);
@@ -865,11 +863,9 @@ test_tps_control_points (void)
         g_autoptr(AugurReplay) replay = NULL;
         const double *dx, *dy;
         guint ndx, ndy;
-        AugurRng rng;
 
         set_number (node, "num_control_points", npts);
-        augur_rng_init (&rng, 50 + seed);
-        replay = augur_node_sample (node, &in, &rng);
+        replay = augur_node_sample (node, &in, 50 + seed);
         dx = augur_drawn_get_list (&replay->drawn, "dx", &ndx);
         dy = augur_drawn_get_list (&replay->drawn, "dy", &ndy);
         g_assert_cmpuint (ndx, ==, (guint) (npts * npts));
@@ -923,10 +919,8 @@ test_elastic_amplitude (void)
       for (int seed = 0; seed < 30; seed++)
         {
           g_autoptr(AugurReplay) replay = NULL;
-          AugurRng rng;
 
-          augur_rng_init (&rng, 4000 + seed);
-          replay = augur_node_sample (node, &in, &rng);
+          replay = augur_node_sample (node, &in, 4000 + seed);
           for (int py = side / 4; py <= 3 * side / 4; py += side / 8)
             for (int px = side / 4; px <= 3 * side / 4; px += side / 8)
               {

@@ -109,13 +109,14 @@ node_json (const AugurNode *node)
   return augur_json_to_string (json, FALSE);
 }
 
+/* The same steps and settings; ids are checked where they matter. */
 static void
 assert_pipeline (Fixture         *f,
                  const AugurNode *expected)
 {
   const AugurNode *actual = augur_pipeline_editor_get_pipeline (f->editor);
 
-  if (!augur_node_equal (actual, expected))
+  if (!augur_node_equal_settings (actual, expected))
     {
       g_autofree char *a = node_json (actual);
       g_autofree char *e = node_json (expected);
@@ -688,10 +689,24 @@ assert_selected (Fixture    *f,
   g_assert_cmpstr (path, ==, expected);
 }
 
+/* The id of the step at @path (a copy: the tree changes under it). */
+static char *
+dup_id (Fixture    *f,
+        const char *path)
+{
+  AugurNode *node = augur_pipeline_lookup ((AugurNode *) augur_pipeline_editor_get_pipeline (f->editor),
+                                           path, NULL, NULL);
+
+  g_assert_nonnull (node);
+  g_assert_nonnull (node->id);
+  return g_strdup (node->id);
+}
+
 static void
 test_structure (Fixture       *f,
                 gconstpointer  data)
 {
+  g_autofree char *flip_id = NULL, *rbc_id = NULL, *copy_id = NULL, *group_id = NULL;
   g_autoptr(AugurNode) expected = NULL;
   GtkWidget *row;
 
@@ -699,6 +714,12 @@ test_structure (Fixture       *f,
   add_at_end (f, "VerticalFlip");
   add_at_end (f, "RandomBrightnessContrast");
   assert_selected (f, "2");
+  /* New steps get ids of their own. */
+  g_assert_true (augur_node_has_ids (augur_pipeline_editor_get_pipeline (f->editor)));
+  flip_id = dup_id (f, "0");
+  rbc_id = dup_id (f, "2");
+  g_assert_cmpstr (flip_id, ==, "horizontal-flip-1");
+  g_assert_cmpstr (rbc_id, ==, "random-brightness-contrast-1");
 
   /* Remove: the next step is selected. */
   augur_pipeline_editor_select_path (f->editor, "1");
@@ -724,6 +745,15 @@ test_structure (Fixture       *f,
   assert_pipeline (f, expected);
   assert_selected (f, "1");
   g_clear_pointer (&expected, augur_node_free);
+  /* The duplicate is a new step with a new id; the original keeps its own. */
+  copy_id = dup_id (f, "1");
+  g_assert_cmpstr (copy_id, !=, flip_id);
+  g_assert_cmpstr (copy_id, ==, "horizontal-flip-2");
+  {
+    g_autofree char *id0 = dup_id (f, "0");
+
+    g_assert_cmpstr (id0, ==, flip_id);
+  }
 
   /* Move up and down; the selection follows the step, and so does its row,
    * expanded, with its controls. */
@@ -752,6 +782,16 @@ test_structure (Fixture       *f,
                                NULL);
   assert_pipeline (f, expected);
   g_clear_pointer (&expected, augur_node_free);
+  /* Moved steps keep their ids. */
+  {
+    g_autofree char *id0 = dup_id (f, "0");
+    g_autofree char *id1 = dup_id (f, "1");
+    g_autofree char *id2 = dup_id (f, "2");
+
+    g_assert_cmpstr (id0, ==, rbc_id);
+    g_assert_cmpstr (id1, ==, flip_id);
+    g_assert_cmpstr (id2, ==, copy_id);
+  }
   activate (f, "editor.move-down", NULL);
   assert_selected (f, "1");
 
@@ -769,6 +809,16 @@ test_structure (Fixture       *f,
   assert_pipeline (f, expected);
   assert_selected (f, "0");
   g_clear_pointer (&expected, augur_node_free);
+  /* The new group gets an id; the grouped steps keep theirs. */
+  group_id = dup_id (f, "0");
+  g_assert_cmpstr (group_id, ==, "one-of-1");
+  {
+    g_autofree char *id0 = dup_id (f, "0.0");
+    g_autofree char *id1 = dup_id (f, "0.1");
+
+    g_assert_cmpstr (id0, ==, flip_id);
+    g_assert_cmpstr (id1, ==, copy_id);
+  }
 
   /* Alt+Up at the top of a group takes the step out of it. */
   augur_pipeline_editor_select_path (f->editor, "0.0");

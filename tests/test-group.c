@@ -56,13 +56,13 @@ test_table (void)
       g_assert_null (strchr (info->description, '\n'));
       g_assert_false (g_str_has_suffix (info->description, "."));
 
-      /* Every group has its type, p, enabled and steps; n and replace
+      /* Every group has its type, id, p, enabled and steps; n and replace
        * exactly when it chooses some of its steps. */
-      for (const char *const *f = (const char *const[]) { "type", "p", "enabled", "steps", NULL }; *f; f++)
+      for (const char *const *f = (const char *const[]) { "type", "id", "p", "enabled", "steps", NULL }; *f; f++)
         g_assert_true (has_field (info, *f));
       g_assert_cmpint (has_field (info, "n"), ==, info->has_count);
       g_assert_cmpint (has_field (info, "replace"), ==, info->has_count);
-      g_assert_cmpuint (g_strv_length ((char **) info->fields), ==, info->has_count ? 6 : 4);
+      g_assert_cmpuint (g_strv_length ((char **) info->fields), ==, info->has_count ? 7 : 5);
       if (info->has_count)
         {
           g_assert_cmpint (info->n_min, >=, 1);

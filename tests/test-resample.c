@@ -723,13 +723,11 @@ run_blur (const AugurImage *src,
   g_autoptr(AugurNode) node = NULL;
   g_autoptr(AugurReplay) replay = NULL;
   AugurShape shape = { src->width, src->height, src->channels };
-  AugurRng rng;
 
   g_assert_no_error (error);
   node = augur_node_from_json (root, "test", &error);
   g_assert_no_error (error);
-  augur_rng_init (&rng, 1);
-  replay = augur_node_sample_forced (node, &shape, &rng);
+  replay = augur_node_sample_forced (node, &shape, 1);
   return augur_node_apply (node, src, replay);
 }
 

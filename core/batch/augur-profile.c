@@ -78,7 +78,6 @@ run_one (Worker  *worker,
   g_autoptr(GBytes) encoded = NULL;
   gint64 t0, t1, t2, t3;
   AugurShape shape;
-  AugurRng rng;
 
   t0 = clock_ns ();
   image = augur_image_load_bytes (shared->files[f], 0, error);
@@ -91,8 +90,8 @@ run_one (Worker  *worker,
 
   /* Variant n / n_files of the file: every pass over the files draws anew. */
   shape = (AugurShape) { image->width, image->height, image->channels };
-  augur_rng_init (&rng, augur_seed_derive (shared->recipe->seed, shared->keys[f], n / shared->n_files));
-  replay = augur_node_sample (shared->recipe->pipeline, &shape, &rng);
+  replay = augur_node_sample (shared->recipe->pipeline, &shape,
+                              augur_seed_derive (shared->recipe->seed, shared->keys[f], n / shared->n_files));
   t2 = clock_ns ();
 
   out = augur_node_apply_observed (shared->recipe->pipeline, image, replay, observe_step, worker);

@@ -1346,10 +1346,8 @@ process_job (AugurRunner  *runner,
       else if (replay == NULL)
         {
           AugurShape shape = { image->width, image->height, image->channels };
-          AugurRng rng;
 
-          augur_rng_init (&rng, v->seed);
-          drawn = augur_node_sample (pipeline, &shape, &rng);
+          drawn = augur_node_sample (pipeline, &shape, v->seed);
           replay = drawn;
         }
 

@@ -1296,8 +1296,11 @@ duplicate_cursor (AugurPipelineEditor *self)
       !augur_pipeline_find_parent (self->pipeline, self->cursor, &parent, &index))
     return;
 
+  /* A duplicate is a new step: new ids, so that it draws on its own. */
   copy = augur_node_copy (self->cursor);
+  augur_node_clear_ids (copy);
   augur_pipeline_insert_child (parent, index + 1, copy);
+  augur_node_ensure_ids (self->pipeline);
   if (g_hash_table_contains (self->expanded, self->cursor))
     g_hash_table_add (self->expanded, copy);
   description = g_strdup_printf ("Duplicate %s", augur_pipeline_node_title (copy));
@@ -1369,6 +1372,7 @@ group_selected (AugurPipelineEditor *self,
   g_array_sort (indices, compare_uint);
 
   group = augur_pipeline_group (parent, (const guint *) (void *) indices->data, indices->len, kind);
+  augur_node_ensure_ids (self->pipeline);
   description = g_strdup_printf ("Group into %s", augur_pipeline_node_title (group));
   g_hash_table_remove_all (self->selected);
   g_hash_table_add (self->selected, group);
@@ -1737,6 +1741,7 @@ augur_pipeline_editor_init (AugurPipelineEditor *self)
   ensure_css ();
 
   self->pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  augur_node_ensure_ids (self->pipeline);
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->expanded = g_hash_table_new (NULL, NULL);
   self->selected = g_hash_table_new (NULL, NULL);
@@ -1778,6 +1783,9 @@ copy_values (AugurPipelineEditor *self,
 {
   RowData *d = find_row (self, to);
 
+  /* Ids too: an undo gives back the steps it took, ids and all. */
+  g_free (to->id);
+  to->id = g_strdup (from->id);
   to->p = from->p;
   to->enabled = from->enabled;
   if (to->kind == AUGUR_NODE_TRANSFORM)
@@ -1871,6 +1879,7 @@ augur_pipeline_editor_set_pipeline (AugurPipelineEditor *self,
   if (same_shape (self->pipeline, pipeline))
     {
       copy_values (self, self->pipeline, pipeline);
+      augur_node_ensure_ids (self->pipeline);
       update_row_texts (self);
       update_actions (self);
       return;
@@ -1891,6 +1900,7 @@ augur_pipeline_editor_set_pipeline (AugurPipelineEditor *self,
   clear_rows (self);
   g_clear_pointer (&self->pipeline, augur_node_free);
   self->pipeline = augur_node_copy (pipeline);
+  augur_node_ensure_ids (self->pipeline);
   g_hash_table_remove_all (self->expanded);
   g_hash_table_remove_all (self->selected);
   self->cursor = NULL;
@@ -1975,6 +1985,7 @@ augur_pipeline_editor_add_step (AugurPipelineEditor *self,
     }
 
   augur_pipeline_insert_child (parent, index, node);
+  augur_node_ensure_ids (self->pipeline);
   description = g_strdup_printf ("Add %s", augur_pipeline_node_title (node));
   g_hash_table_remove_all (self->selected);
   g_hash_table_add (self->selected, node);

@@ -116,10 +116,8 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   for (guint attempt = 0; attempt < THUMB_ATTEMPTS; attempt++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      AugurRng rng;
 
-      augur_rng_init (&rng, THUMB_SEED + attempt);
-      replay = augur_node_sample_forced (node, &shape, &rng);
+      replay = augur_node_sample_forced (node, &shape, THUMB_SEED + attempt);
       g_clear_pointer (&out, augur_image_unref);
       out = augur_node_apply (node, small, replay);
       if (out == NULL || !augur_image_equal (out, small))
