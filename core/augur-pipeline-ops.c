@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "augur-group.h"
 #include "augur-pipeline-ops.h"
 
 static gboolean
@@ -253,13 +254,7 @@ augur_pipeline_ungroup (AugurNode *parent,
 const char *
 augur_pipeline_node_title (const AugurNode *node)
 {
-  switch (node->kind)
-    {
-    case AUGUR_NODE_TRANSFORM:    return node->info->label;
-    case AUGUR_NODE_SEQUENTIAL:   return "Sequence";
-    case AUGUR_NODE_ONE_OF:       return "One of";
-    case AUGUR_NODE_SOME_OF:      return "Some of";
-    case AUGUR_NODE_RANDOM_ORDER: return "Random order";
-    default:                      g_return_val_if_reached ("");
-    }
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return node->info->label;
+  return augur_group_info (node->kind)->label;
 }

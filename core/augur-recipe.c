@@ -592,7 +592,14 @@ augur_recipe_from_json (JsonNode  *root,
     return NULL;
   if (recipe->pipeline->kind == AUGUR_NODE_TRANSFORM)
     {
-      fail (error, "pipeline", "must be a group (Sequential, OneOf, SomeOf or RandomOrder)");
+      g_autoptr(GString) kinds = g_string_new (NULL);
+      const AugurGroupInfo *groups;
+      guint n_groups;
+
+      groups = augur_groups_list (&n_groups);
+      for (guint i = 0; i < n_groups; i++)
+        g_string_append_printf (kinds, "%s%s", i == 0 ? "" : i + 1 == n_groups ? " or " : ", ", groups[i].name);
+      fail (error, "pipeline", "must be a group (%s)", kinds->str);
       return NULL;
     }
   if (!check_applications (recipe->pipeline, "pipeline", error))
