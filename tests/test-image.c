@@ -5,11 +5,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
 #include "augur-image.h"
+#include "augur-image-info.h"
 
 /* Fixtures ------------------------------------------------------------------- */
 
@@ -616,6 +618,225 @@ test_pixel_limit_no_allocation (void)
   g_test_trap_assert_passed ();
 }
 
+/* Headers that claim more than they hold -------------------------------------- */
+
+/* Tiny files whose headers claim huge images: each must be refused from
+ * Augur's own reading of the header, before any decoder allocates. */
+
+static GBytes *
+make_webp_vp8x_huge (void)
+{
+  /* 31 bytes: a VP8X header claiming a 513 x 4609072 canvas; the WebP
+   * loader allocated all of it (7.1 GB) before the limit was checked. */
+  static const guint8 data[31] = {
+    'R', 'I', 'F', 'F', 23, 0, 0, 0, 'W', 'E', 'B', 'P',
+    'V', 'P', '8', 'X', 10, 0, 0, 0,
+    0x00, 0, 0, 0,                 /* flags, reserved */
+    0x00, 0x02, 0x00,              /* width - 1 = 512 */
+    0x2f, 0x54, 0x46,              /* height - 1 = 4609071 */
+    0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_bmp_claim (void)
+{
+  /* 102 bytes: a 24-bit 9000 x 9000 BMP (81 megapixels, under the limit)
+   * holding 48 bytes of rows; it cost 244 MB before it was refused. */
+  guint8 data[102] = { 'B', 'M', 102, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0,
+                       40, 0, 0, 0, 0x28, 0x23, 0, 0, 0x28, 0x23, 0, 0, 1, 0, 24, 0 };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_jpeg_huge (void)
+{
+  /* SOI, a baseline frame header of 65535 x 65535, three components. */
+  static const guint8 data[] = {
+    0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0xff, 0xff, 0xff, 0xff, 3,
+    1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 0xff, 0xd9,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_tiff_huge (void)
+{
+  /* 4000000000 x 4000000000: the pixel count overflows 64 bits' signed
+   * range when multiplied carelessly. */
+  static const guint8 data[] = {
+    'I', 'I', 42, 0, 8, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 4, 0, 1, 0, 0, 0, 0x00, 0x28, 0x6b, 0xee,   /* ImageWidth LONG */
+    0x01, 0x01, 4, 0, 1, 0, 0, 0, 0x00, 0x28, 0x6b, 0xee,   /* ImageLength LONG */
+    0, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_tiff_two_pages (void)
+{
+  /* Two 4 x 4 directories chained: a document of two pages, of which the
+   * decoder would keep the first. */
+  static const guint8 data[] = {
+    'I', 'I', 42, 0, 8, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0x01, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    38, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0x01, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_tiff_loop (void)
+{
+  /* A directory whose next directory is itself. */
+  static const guint8 data[] = {
+    'I', 'I', 42, 0, 8, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0x01, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    8, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_webp_animated (void)
+{
+  /* VP8X with the animation flag and two (empty) ANMF frames. */
+  static const guint8 data[] = {
+    'R', 'I', 'F', 'F', 54, 0, 0, 0, 'W', 'E', 'B', 'P',
+    'V', 'P', '8', 'X', 10, 0, 0, 0, 0x02, 0, 0, 0, 3, 0, 0, 3, 0, 0,
+    'A', 'N', 'M', 'F', 0, 0, 0, 0,
+    'A', 'N', 'M', 'F', 0, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+typedef struct
+{
+  const char *name;
+  GBytes   *(*make) (void);
+  int         code;
+  const char *fragment;
+} ClaimCase;
+
+static const ClaimCase claim_cases[] = {
+  { "webp-vp8x", make_webp_vp8x_huge, AUGUR_ERROR_TOO_LARGE, "513x4609072" },
+  { "bmp", make_bmp_claim, AUGUR_ERROR_CORRUPT, "truncated bmp" },
+  { "jpeg", make_jpeg_huge, AUGUR_ERROR_TOO_LARGE, "65535x65535" },
+  { "tiff", make_tiff_huge, AUGUR_ERROR_TOO_LARGE, "4000000000x4000000000" },
+  { "png", make_huge_png, AUGUR_ERROR_TOO_LARGE, "100000x100000" },
+  { "tiff-pages", make_tiff_two_pages, AUGUR_ERROR_UNSUPPORTED_FORMAT, "TIFF with 2 pages" },
+  { "tiff-loop", make_tiff_loop, AUGUR_ERROR_CORRUPT, "loops" },
+  { "webp-animated", make_webp_animated, AUGUR_ERROR_UNSUPPORTED_FORMAT, "animated WebP with 2 frames" },
+};
+
+static void
+check_claims (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (claim_cases); i++)
+    {
+      g_autoptr(GBytes) bytes = claim_cases[i].make ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AugurImage) loaded = augur_image_load_bytes (bytes, 0, &error);
+
+      g_test_message ("%s: %s", claim_cases[i].name, error ? error->message : "(loaded)");
+      g_assert_null (loaded);
+      g_assert_error (error, AUGUR_ERROR, claim_cases[i].code);
+      g_assert_nonnull (strstr (error->message, claim_cases[i].fragment));
+    }
+}
+
+static gsize
+address_space_in_use (void)
+{
+  g_autofree char *statm = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL));
+  return (gsize) g_ascii_strtoull (statm, NULL, 10) * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* Each claim refused in a child whose address space may grow by 64 MiB
+ * only: an allocation of the claimed image (244 MB for the BMP, 7.1 GB for
+ * the WebP) would fail there, and the error be another one or the child
+ * abort. The decoders are loaded first, so that their code does not count. */
+static void
+test_claims_no_allocation (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(AugurImage) image = pattern (8, 8, 3);
+      rlim_t cap;
+      struct rlimit limit;
+
+      for (AugurImageFormat f = AUGUR_IMAGE_FORMAT_PNG; f <= AUGUR_IMAGE_FORMAT_WEBP; f++)
+        if (augur_image_format_available (f))
+          {
+            g_autoptr(GBytes) bytes = augur_image_encode (image, f, 90, NULL);
+            g_autoptr(AugurImage) again = augur_image_load_bytes (bytes, 0, NULL);
+
+            g_assert_nonnull (again);
+          }
+      cap = (rlim_t) (address_space_in_use () + ((gsize) 64 << 20));
+      limit.rlim_cur = limit.rlim_max = cap;
+      g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+      check_claims ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* The header reader agrees with the decoders on real files of every
+ * format Augur writes. */
+static void
+test_info_read (void)
+{
+  g_autoptr(AugurImage) image = pattern (37, 21, 3);
+
+  for (AugurImageFormat f = AUGUR_IMAGE_FORMAT_PNG; f <= AUGUR_IMAGE_FORMAT_WEBP; f++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      AugurImageInfo info;
+      gsize len;
+      const guint8 *data;
+
+      if (!augur_image_format_available (f))
+        continue;
+      bytes = augur_image_encode (image, f, 90, &error);
+      g_assert_no_error (error);
+      data = g_bytes_get_data (bytes, &len);
+      g_assert_true (augur_image_info_read (data, len, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.width, ==, 37);
+      g_assert_cmpint (info.height, ==, 21);
+      g_assert_cmpuint (info.frames, ==, 1);
+      g_assert_true (augur_image_info_complete (&info, data, len));
+      /* Cut short: never complete, and never read past the end. */
+      for (gsize cut = 0; cut < len; cut += 1 + cut / 4)
+        if (augur_image_info_read (data, cut, &info, NULL))
+          g_assert_false (augur_image_info_complete (&info, data, cut));
+    }
+}
+
 /* Damaged files, seeded: each is refused with an AUGUR_ERROR, or decodes,
  * and decodes to the same pixels every time (a decoder that left rows it
  * never reached uninitialised would differ between two loads). */
@@ -1073,6 +1294,8 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/image/load/pixel-limit", test_pixel_limit);
   g_test_add_func ("/image/load/pixel-limit-no-allocation", test_pixel_limit_no_allocation);
+  g_test_add_func ("/image/load/claims-no-allocation", test_claims_no_allocation);
+  g_test_add_func ("/image/info/read", test_info_read);
   g_test_add_func ("/image/load/damaged-deterministic", test_damaged_deterministic);
   g_test_add_func ("/image/load/missing", test_missing_file);
   g_test_add_func ("/image/load/not-regular", test_not_regular);
