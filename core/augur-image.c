@@ -15,6 +15,7 @@
 #include "augur-error.h"
 #include "augur-image.h"
 #include "augur-image-info.h"
+#include "augur-jpeg.h"
 #include "augur-file.h"
 
 /* Every image is allocated as this, the public part first: an image made
@@ -542,6 +543,8 @@ decode (GBytes     *bytes,
                    "truncated %s image: the data end before the image does", format);
       return NULL;
     }
+  if (g_str_equal (format, "jpeg") && !augur_jpeg_check_data (data, len, error))
+    return NULL;
   check->expected_width = (int) info.width;
   check->expected_height = (int) info.height;
 
@@ -618,7 +621,10 @@ decode (GBytes     *bytes,
   {
     g_autoptr(GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
 
-    return image_from_pixbuf (oriented, info.gray, g_str_equal (format, "tiff"));
+    /* TIFF gets alpha from the loader always, a CMYK JPEG too (JPEG has
+     * none): dropped when opaque. */
+    return image_from_pixbuf (oriented, info.gray,
+                              g_str_equal (format, "tiff") || g_str_equal (format, "jpeg"));
   }
 }
 

@@ -3,11 +3,14 @@
 
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <jpeglib.h>
 
 #include "augur-error.h"
 #include "augur-image.h"
@@ -379,6 +382,22 @@ make_truncated_jpeg (void)
   return truncated (full, g_bytes_get_size (full) / 3);
 }
 
+/* Cut at half and an end-of-image marker appended: the scan ends early but
+ * the file ends the way a whole one does. libjpeg warns "premature end of
+ * data segment" and fills the rest with gray, which GdkPixbuf handed out. */
+static GBytes *
+make_truncated_jpeg_with_eoi (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 90, NULL);
+  gsize half = g_bytes_get_size (full) / 2;
+  guint8 *data = g_memdup2 (g_bytes_get_data (full, NULL), half + 2);
+
+  data[half] = 0xff;
+  data[half + 1] = 0xd9;
+  return g_bytes_new_take (data, half + 2);
+}
+
 static GBytes *
 make_truncated_bmp (void)
 {
@@ -496,6 +515,7 @@ static const BadImage bad_images[] = {
   { "corrupt-png", make_corrupt_png, AUGUR_ERROR_CORRUPT, "corrupt" },
   { "truncated-png", make_truncated_png, AUGUR_ERROR_CORRUPT, "png" },
   { "truncated-jpeg", make_truncated_jpeg, AUGUR_ERROR_CORRUPT, "jpeg" },
+  { "truncated-jpeg-with-eoi", make_truncated_jpeg_with_eoi, AUGUR_ERROR_CORRUPT, "premature end" },
   { "png-rows-missing", make_short_rows_png, AUGUR_ERROR_CORRUPT, "truncated png" },
   { "truncated-bmp", make_truncated_bmp, AUGUR_ERROR_CORRUPT, "bmp" },
   { "truncated-tiff", make_truncated_tiff, AUGUR_ERROR_CORRUPT, "tiff" },
@@ -616,6 +636,54 @@ test_pixel_limit_no_allocation (void)
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
+}
+
+/* A CMYK JPEG (as print workflows write): GdkPixbuf converts it to RGBA
+ * with an opaque alpha; Augur gives RGB, as for any other JPEG. */
+static void
+test_load_cmyk_jpeg (void)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  guint8 row[16 * 4];
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AugurImage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &size);
+  cinfo.image_width = 16;
+  cinfo.image_height = 8;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  for (int x = 0; x < 16; x++)
+    {
+      row[x * 4 + 0] = (guint8) (x * 16);
+      row[x * 4 + 1] = 200;
+      row[x * 4 + 2] = 100;
+      row[x * 4 + 3] = 255;
+    }
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW rows[1] = { row };
+
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (buffer, size);
+  free (buffer);
+
+  loaded = augur_image_load_bytes (bytes, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->width, ==, 16);
+  g_assert_cmpint (loaded->height, ==, 8);
+  g_assert_cmpint (loaded->channels, ==, 3);
 }
 
 /* Headers that claim more than they hold -------------------------------------- */
@@ -1286,6 +1354,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/load/gray-png", test_load_gray_png);
   g_test_add_func ("/image/load/jpeg", test_load_jpeg);
   g_test_add_func ("/image/load/bmp-tiff", test_load_bmp_tiff);
+  g_test_add_func ("/image/load/cmyk-jpeg", test_load_cmyk_jpeg);
   for (guint i = 0; i < G_N_ELEMENTS (bad_images); i++)
     {
       g_autofree char *path = g_strdup_printf ("/image/load/bad/%s", bad_images[i].name);
