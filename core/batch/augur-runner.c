@@ -362,36 +362,73 @@ input_new (guint       root,
   return input;
 }
 
-/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped;
- * symbolic links to files are followed, to folders not (no loops). */
-static gboolean
+/* An entry that cannot be read as an input: reported, in its place in the
+ * order, as a failed input, so that nothing is skipped in silence. */
+static void
+add_skipped (GPtrArray  *inputs,
+             guint       root,
+             const char *key,
+             const char *path,
+             const char *why)
+{
+  AugurRunnerInput *input = input_new (root, key, path);
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_clear_error (&input->error);
+  g_set_error (&input->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+               "%s: skipped: %s", display, why);
+  g_ptr_array_add (inputs, input);
+}
+
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "not a regular file (a FIFO)";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "not a regular file (a device)";
+  if (S_ISSOCK (mode))
+    return "not a regular file (a socket)";
+  return "not a regular file";
+}
+
+/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped, and
+ * files without an image extension; symbolic links to files are followed,
+ * to folders not (no loops). Anything else that is not read is reported
+ * as a failed input: a folder that cannot be read (it fails alone, the
+ * rest of the walk goes on), a link that leads nowhere or to a folder, an
+ * image name on a FIFO or a device. */
+static void
 walk (const char  *dir_path,
       const char  *prefix,
       guint        root,
       GPtrArray   *inputs,
-      guint        depth,
-      GError     **error)
+      guint        depth)
 {
   g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *name;
 
   if (depth > 256)
     {
-      g_autofree char *display = g_filename_display_name (dir_path);
-
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "%s: folders nested too deeply", display);
-      return FALSE;
+      add_skipped (inputs, root, prefix, dir_path, "folders nested too deeply");
+      return;
     }
 
-  dir = g_dir_open (dir_path, 0, error);
+  dir = g_dir_open (dir_path, 0, &local_error);
   if (dir == NULL)
-    return FALSE;
+    {
+      g_autofree char *why = g_strdup_printf ("the folder cannot be read (%s)", local_error->message);
+
+      add_skipped (inputs, root, *prefix ? prefix : ".", dir_path, why);
+      return;
+    }
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *full = NULL;
       g_autofree char *key = NULL;
+      gboolean image_name = augur_runner_is_image_name (name);
       GStatBuf st;
 
       if (name[0] == '.')
@@ -401,23 +438,44 @@ walk (const char  *dir_path,
       key = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
 
       if (g_lstat (full, &st) != 0)
-        return augur_file_set_errno_error (error, errno, full, NULL);
-
-      if (S_ISDIR (st.st_mode))
         {
-          if (!walk (full, key, root, inputs, depth + 1, error))
-            return FALSE;
+          add_skipped (inputs, root, key, full, g_strerror (errno));
           continue;
         }
 
-      if (S_ISLNK (st.st_mode) && g_stat (full, &st) != 0)
-        continue; /* a dangling link */
+      if (S_ISDIR (st.st_mode))
+        {
+          walk (full, key, root, inputs, depth + 1);
+          continue;
+        }
 
-      if (S_ISREG (st.st_mode) && augur_runner_is_image_name (name))
+      if (S_ISLNK (st.st_mode))
+        {
+          if (g_stat (full, &st) != 0)
+            {
+              int saved_errno = errno;
+
+              if (image_name)
+                add_skipped (inputs, root, key, full,
+                             saved_errno == ELOOP ? "a symbolic link loop"
+                             : saved_errno == ENOENT ? "a dangling symbolic link"
+                             : g_strerror (saved_errno));
+              continue;
+            }
+          if (S_ISDIR (st.st_mode))
+            {
+              add_skipped (inputs, root, key, full, "a symbolic link to a folder, not followed");
+              continue;
+            }
+        }
+
+      if (!image_name)
+        continue;
+      if (S_ISREG (st.st_mode))
         g_ptr_array_add (inputs, input_new (root, key, full));
+      else
+        add_skipped (inputs, root, key, full, file_kind (st.st_mode));
     }
-
-  return TRUE;
 }
 
 static int
@@ -466,8 +524,7 @@ augur_runner_collect_inputs (const char * const  *paths,
         {
           guint start = inputs->len;
 
-          if (!walk (path, "", i, inputs, 0, error))
-            return NULL;
+          walk (path, "", i, inputs, 0);
           qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
           g_ptr_array_add (abs_roots, g_steal_pointer (&absolute));
         }
@@ -544,6 +601,8 @@ check_collisions (AugurRunner  *runner,
       AugurRunnerInput *input = runner->inputs->pdata[i];
       AugurRunnerInput *other = g_hash_table_lookup (stems, input->stem);
 
+      if (input->error != NULL)
+        continue;   /* writes nothing */
       if (other != NULL)
         {
           g_autofree char *name = augur_runner_output_name (input->stem, 0, runner->format);
