@@ -999,6 +999,59 @@ test_apply_resume_other_run (Fixture       *fixture,
   g_assert_nonnull (strstr (err, "nothing records which run wrote"));
 }
 
+/* A full disk, made by the test: a 256 KiB tmpfs mounted in a mount
+ * namespace of its own (unshare -rm), so that neither root nor cleanup is
+ * needed. The run stops early with one message, and leaves no temporary
+ * file behind. Skipped, saying why, where no such namespace can be made. */
+static void
+test_apply_disk_full (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *mnt = path_in (fixture, "mnt");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) err_lines = NULL;
+  const char *script =
+    "mount -t tmpfs -o size=256k augur-full \"$1\" 2>/dev/null || { echo cannot mount >&2; exit 77; }\n"
+    "\"$2\" apply \"$3\" \"$4\" -o \"$1/out\" --threads 2\n"
+    "status=$?\n"
+    "ls -A \"$1/out\"\n"
+    "exit $status\n";
+
+  if (unshare == NULL)
+    {
+      g_test_skip ("no unshare(1) here to make a small file system");
+      return;
+    }
+  write_recipe (recipe);
+  make_images (in, 40, 160, 120);
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              unshare, "-rm", "sh", "-c", script, "sh", mnt, cli_path, recipe, in, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) == 77 || strstr (err, "unshare:") != NULL)
+    {
+      g_test_skip_printf ("cannot mount a small tmpfs in a namespace here: %s", err);
+      return;
+    }
+
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  err_lines = g_strsplit (g_strchomp (err), "\n", -1);
+  g_assert_cmpuint (g_strv_length (err_lines), ==, 1);
+  g_assert_nonnull (strstr (err, "the disk is full"));
+  g_assert_nonnull (strstr (err, "--resume"));
+  g_assert_null (strstr (out, ".part"));
+}
+
 static void
 test_apply_bad_input (Fixture       *fixture,
                       gconstpointer  data)
@@ -1436,6 +1489,7 @@ main (int    argc,
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
   g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
+  g_test_add ("/cli/apply/disk-full", Fixture, NULL, fixture_setup, test_apply_disk_full, fixture_teardown);
   g_test_add ("/cli/apply/resume-other-run", Fixture, NULL, fixture_setup, test_apply_resume_other_run,
               fixture_teardown);
   g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);

@@ -62,6 +62,7 @@ typedef struct
   /* results */
   GPtrArray *lines;     /* char *, manifest lines, in variant order */
   GError    *error;
+  gboolean   stopped;   /* not run: the run is stopping */
 } Job;
 
 static Job *
@@ -148,6 +149,7 @@ struct _AugurRunner
   char                *output_dir;
   guint                cursor;
   GAsyncQueue         *results;
+  gint                 stopping;    /* atomic: a worker found the disk full */
 };
 
 void
@@ -1561,7 +1563,13 @@ worker (gpointer data,
   Job *job = data;
   AugurRunner *runner = user_data;
 
-  process_job (runner, job, &job->error);
+  /* A full disk stops the run: the jobs already queued are not run, so
+   * that the disk-full error is reported once, not once per input. */
+  if (g_atomic_int_get (&runner->stopping))
+    job->stopped = TRUE;
+  else if (!process_job (runner, job, &job->error) &&
+           g_error_matches (job->error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    g_atomic_int_set (&runner->stopping, 1);
   g_async_queue_push (runner->results, job);
 }
 
@@ -1736,6 +1744,19 @@ augur_runner_run (AugurRunner  *runner,
           g_hash_table_remove (done, GUINT_TO_POINTER (emit_seq));
           emit_seq++;
 
+          if (job->stopped || g_error_matches (job->error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+            {
+              if (fatal == NULL && job->error != NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (output_dir);
+
+                  g_set_error (&fatal, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                               "%s: the disk is full (%s); stopped. The outputs written are complete: "
+                               "make room and run again with --resume", display, job->error->message);
+                }
+              job_free (job);
+              continue;
+            }
           for (guint i = 0; fatal == NULL && i < job->lines->len; i++)
             write_text (file, job->lines->pdata[i], &fatal);
           if (job->error)
