@@ -202,19 +202,23 @@ read_bmp (const guint8    *b,
 
   if (len < 26)
     return corrupt (error, "bmp", "the header is cut short");
+  /* The loader sizes buffers from these two fields: bounded by the file
+   * (a header size of 3 GB made it allocate 3 GB for a 105-byte file). */
   header = le32 (b + 14);
+  if (header < 12 || header > 124 || header > len - 14)
+    return corrupt (error, "bmp", "the info header's size is not one a BMP has, or runs past the file");
+  if (le32 (b + 10) > len)
+    return corrupt (error, "bmp", "the pixel data would start after the end of the file");
   if (header == 12)
     {
       info->width = le16 (b + 18);
       info->height = le16 (b + 20);
     }
-  else if (header >= 16)
+  else
     {
       info->width = (gint32) le32 (b + 18);
       info->height = ABS ((gint64) (gint32) le32 (b + 22));
     }
-  else
-    return corrupt (error, "bmp", "unknown header size");
   return TRUE;
 }
 

@@ -28,6 +28,11 @@ replay_path (const char *path)
   g_autofree char *data = NULL;
   gsize len;
 
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      printf ("%s: none yet\n", path);
+      return 0;
+    }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_autoptr(GDir) dir = g_dir_open (path, 0, &error);
