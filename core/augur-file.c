@@ -41,20 +41,27 @@ augur_file_set_errno_error (GError     **error,
 }
 
 /**
- * augur_file_temporary_path:
+ * augur_file_hidden_sibling:
  *
- * The name @path is written under until it is complete: `.NAME.part` in
- * the same folder (hidden, so that a folder walk skips it, and in the same
- * file system, so that the rename is atomic).
+ * `.NAME.SUFFIX` in @path's folder: hidden, so that a folder walk skips
+ * it, and in the same file system, so that a rename to @path is atomic.
  */
 char *
-augur_file_temporary_path (const char *path)
+augur_file_hidden_sibling (const char *path,
+                           const char *suffix)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strconcat (".", base, ".part", NULL);
+  g_autofree char *name = g_strconcat (".", base, ".", suffix, NULL);
 
   return g_build_filename (dir, name, NULL);
+}
+
+/* The name @path is written under until it is complete: `.NAME.part`. */
+char *
+augur_file_temporary_path (const char *path)
+{
+  return augur_file_hidden_sibling (path, "part");
 }
 
 /**

@@ -29,6 +29,8 @@ gboolean         augur_file_set_errno_error (GError          **error,
                                              int               saved_errno,
                                              const char       *path,
                                              const char       *what);
+char            *augur_file_hidden_sibling  (const char       *path,
+                                             const char       *suffix);
 char            *augur_file_temporary_path  (const char       *path);
 gboolean         augur_file_write_atomic    (const char       *path,
                                              const char       *data,

@@ -578,20 +578,28 @@ dataset_clear (Dataset *set)
   g_free (set->in);
 }
 
-/* What a successful apply says on stderr without a terminal: its summary
- * line alone (a run this short prints no progress line). */
+/* What a successful apply says on stderr without a terminal: progress lines
+ * (a slow run prints one every few seconds), then its summary line. */
 static void
 assert_apply_summary (const char *err,
                       guint       failed)
 {
   g_autofree char *expected = g_strdup_printf (", %u input%s failed; manifest ", failed, failed == 1 ? "" : "s");
+  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+  guint n = g_strv_length (lines);
 
-  g_assert_true (g_str_has_prefix (err, "augur-cli: apply: "));
-  g_assert_nonnull (strstr (err, " outputs in "));
-  g_assert_nonnull (strstr (err, expected));
-  /* one line */
-  g_assert_true (g_str_has_suffix (err, "\n"));
-  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  g_test_message ("stderr: %s", err);
+  /* ends with a newline: the last element is empty */
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], "augur-cli: apply: "));
+      g_assert_nonnull (strstr (lines[i], " outputs ("));
+    }
+  g_assert_true (g_str_has_prefix (lines[n - 2], "augur-cli: apply: "));
+  g_assert_nonnull (strstr (lines[n - 2], " outputs in "));
+  g_assert_nonnull (strstr (lines[n - 2], expected));
 }
 
 static void
@@ -1191,6 +1199,143 @@ test_apply_resume (Fixture       *fixture,
     g_assert_false (g_str_has_suffix (files->pdata[i], ".part"));
 }
 
+/* --resume continues only the same run: a changed seed, recipe, output
+ * format or quality, variant count or input set is refused, saying what
+ * differs, and nothing in the folder changes. */
+static void
+test_apply_resume_other_run (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *other_recipe = path_in (fixture, "other.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *in2 = path_in (fixture, "in2");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  g_autofree char *record = g_build_filename (out, ".manifest.jsonl.run", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *err = NULL;
+  static const struct { const char *args[5]; const char *message; } cases[] = {
+    { { "--seed", "99", NULL }, "its seed was 5, now 99" },
+    { { "--format", "jpeg", NULL }, "its format was \"input\", now \"jpeg\"" },
+    { { "--quality", "80", NULL }, "its quality was 95, now 80" },
+    { { "-n", "3", NULL }, "its variants was 2, now 3" },
+    { { "--shard", "1/2", NULL }, NULL },  /* another manifest: a run of its own */
+  };
+
+  g_assert_true (g_file_set_contents (recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": "
+    "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"HorizontalFlip\"}]}}", -1, NULL));
+  g_assert_true (g_file_set_contents (other_recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": "
+    "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"VerticalFlip\"}]}}", -1, NULL));
+  make_images (in, 3, 16, 12);
+  make_images (in2, 3, 16, 12);
+  apply_ok (recipe, in, out, "-n", "2", NULL);
+  g_assert_true (g_file_get_contents (manifest, &before, NULL, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *after = NULL;
+
+      g_clear_pointer (&err, g_free);
+      for (const char *const *a = (const char *const[]) { "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL }; *a; a++)
+        g_ptr_array_add (args, (char *) *a);
+      for (guint k = 0; cases[i].args[k]; k++)
+        g_ptr_array_add (args, (char *) cases[i].args[k]);
+      g_ptr_array_add (args, NULL);
+      if (cases[i].message == NULL)
+        {
+          g_assert_cmpint (run_cli_argv ((const char * const *) args->pdata, NULL, &err), ==, 0);
+          continue;
+        }
+      g_assert_cmpint (run_cli_argv ((const char * const *) args->pdata, NULL, &err), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, cases[i].message));
+      g_assert_nonnull (strstr (err, "without --resume"));
+      g_assert_true (g_file_get_contents (manifest, &after, NULL, NULL));
+      g_assert_cmpstr (after, ==, before);
+    }
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", other_recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "its recipe was"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in2, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "its inputs was"));
+
+  /* The same run resumes. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 0);
+
+  /* Outputs that nothing describes: refused too. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *shard_record = g_build_filename (out, ".manifest.shard-1-of-2.jsonl.run", NULL);
+      g_autofree char *shard_manifest = g_build_filename (out, "manifest.shard-1-of-2.jsonl", NULL);
+
+      g_assert_cmpint (g_unlink (i == 0 ? record : shard_record), ==, 0);
+      g_assert_cmpint (g_unlink (i == 0 ? manifest : shard_manifest), ==, 0);
+    }
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "nothing records which run wrote"));
+}
+
+/* A full disk, made by the test: a 256 KiB tmpfs mounted in a mount
+ * namespace of its own (unshare -rm), so that neither root nor cleanup is
+ * needed. The run stops early with one message, and leaves no temporary
+ * file behind. Skipped, saying why, where no such namespace can be made. */
+static void
+test_apply_disk_full (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *mnt = path_in (fixture, "mnt");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) err_lines = NULL;
+  const char *script =
+    "mount -t tmpfs -o size=256k augur-full \"$1\" 2>/dev/null || { echo cannot mount >&2; exit 77; }\n"
+    "\"$2\" apply \"$3\" \"$4\" -o \"$1/out\" --threads 2\n"
+    "status=$?\n"
+    "ls -A \"$1/out\"\n"
+    "exit $status\n";
+
+  if (unshare == NULL)
+    {
+      g_test_skip ("no unshare(1) here to make a small file system");
+      return;
+    }
+  write_recipe (recipe);
+  make_images (in, 40, 160, 120);
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              unshare, "-rm", "sh", "-c", script, "sh", mnt, cli_path, recipe, in, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) == 77 || strstr (err, "unshare:") != NULL)
+    {
+      g_test_skip_printf ("cannot mount a small tmpfs in a namespace here: %s", err);
+      return;
+    }
+
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  err_lines = g_strsplit (g_strchomp (err), "\n", -1);
+  g_assert_cmpuint (g_strv_length (err_lines), ==, 1);
+  g_assert_nonnull (strstr (err, "the disk is full"));
+  g_assert_nonnull (strstr (err, "--resume"));
+  g_assert_null (strstr (out, ".part"));
+}
+
 static void
 test_apply_bad_input (Fixture       *fixture,
                       gconstpointer  data)
@@ -1750,6 +1895,9 @@ main (int    argc,
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
   g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
+  g_test_add ("/cli/apply/disk-full", Fixture, NULL, fixture_setup, test_apply_disk_full, fixture_teardown);
+  g_test_add ("/cli/apply/resume-other-run", Fixture, NULL, fixture_setup, test_apply_resume_other_run,
+              fixture_teardown);
   g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);
   g_test_add ("/cli/apply/overlap", Fixture, NULL, fixture_setup, test_apply_overlap, fixture_teardown);
   g_test_add ("/cli/apply/max-pixels", Fixture, NULL, fixture_setup, test_apply_max_pixels, fixture_teardown);

@@ -63,6 +63,7 @@ typedef struct
   /* results */
   GPtrArray *lines;     /* char *, manifest lines, in variant order */
   GError    *error;
+  gboolean   stopped;   /* not run: the run is stopping */
 } Job;
 
 static Job *
@@ -150,6 +151,7 @@ struct _AugurRunner
   char                *output_dir;
   guint                cursor;
   GAsyncQueue         *results;
+  gint                 stopping;    /* atomic: a worker found the disk full */
 };
 
 void
@@ -397,36 +399,73 @@ input_new (guint       root,
   return input;
 }
 
-/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped;
- * symbolic links to files are followed, to folders not (no loops). */
-static gboolean
+/* An entry that cannot be read as an input: reported, in its place in the
+ * order, as a failed input, so that nothing is skipped in silence. */
+static void
+add_skipped (GPtrArray  *inputs,
+             guint       root,
+             const char *key,
+             const char *path,
+             const char *why)
+{
+  AugurRunnerInput *input = input_new (root, key, path);
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_clear_error (&input->error);
+  g_set_error (&input->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+               "%s: skipped: %s", display, why);
+  g_ptr_array_add (inputs, input);
+}
+
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "not a regular file (a FIFO)";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "not a regular file (a device)";
+  if (S_ISSOCK (mode))
+    return "not a regular file (a socket)";
+  return "not a regular file";
+}
+
+/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped, and
+ * files without an image extension; symbolic links to files are followed,
+ * to folders not (no loops). Anything else that is not read is reported
+ * as a failed input: a folder that cannot be read (it fails alone, the
+ * rest of the walk goes on), a link that leads nowhere or to a folder, an
+ * image name on a FIFO or a device. */
+static void
 walk (const char  *dir_path,
       const char  *prefix,
       guint        root,
       GPtrArray   *inputs,
-      guint        depth,
-      GError     **error)
+      guint        depth)
 {
   g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *name;
 
   if (depth > 256)
     {
-      g_autofree char *display = g_filename_display_name (dir_path);
-
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "%s: folders nested too deeply", display);
-      return FALSE;
+      add_skipped (inputs, root, prefix, dir_path, "folders nested too deeply");
+      return;
     }
 
-  dir = g_dir_open (dir_path, 0, error);
+  dir = g_dir_open (dir_path, 0, &local_error);
   if (dir == NULL)
-    return FALSE;
+    {
+      g_autofree char *why = g_strdup_printf ("the folder cannot be read (%s)", local_error->message);
+
+      add_skipped (inputs, root, *prefix ? prefix : ".", dir_path, why);
+      return;
+    }
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *full = NULL;
       g_autofree char *key = NULL;
+      gboolean image_name = augur_runner_is_image_name (name);
       GStatBuf st;
 
       if (name[0] == '.')
@@ -436,23 +475,44 @@ walk (const char  *dir_path,
       key = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
 
       if (g_lstat (full, &st) != 0)
-        return augur_file_set_errno_error (error, errno, full, NULL);
-
-      if (S_ISDIR (st.st_mode))
         {
-          if (!walk (full, key, root, inputs, depth + 1, error))
-            return FALSE;
+          add_skipped (inputs, root, key, full, g_strerror (errno));
           continue;
         }
 
-      if (S_ISLNK (st.st_mode) && g_stat (full, &st) != 0)
-        continue; /* a dangling link */
+      if (S_ISDIR (st.st_mode))
+        {
+          walk (full, key, root, inputs, depth + 1);
+          continue;
+        }
 
-      if (S_ISREG (st.st_mode) && augur_runner_is_image_name (name))
+      if (S_ISLNK (st.st_mode))
+        {
+          if (g_stat (full, &st) != 0)
+            {
+              int saved_errno = errno;
+
+              if (image_name)
+                add_skipped (inputs, root, key, full,
+                             saved_errno == ELOOP ? "a symbolic link loop"
+                             : saved_errno == ENOENT ? "a dangling symbolic link"
+                             : g_strerror (saved_errno));
+              continue;
+            }
+          if (S_ISDIR (st.st_mode))
+            {
+              add_skipped (inputs, root, key, full, "a symbolic link to a folder, not followed");
+              continue;
+            }
+        }
+
+      if (!image_name)
+        continue;
+      if (S_ISREG (st.st_mode))
         g_ptr_array_add (inputs, input_new (root, key, full));
+      else
+        add_skipped (inputs, root, key, full, file_kind (st.st_mode));
     }
-
-  return TRUE;
 }
 
 static int
@@ -501,8 +561,7 @@ augur_runner_collect_inputs (const char * const  *paths,
         {
           guint start = inputs->len;
 
-          if (!walk (path, "", i, inputs, 0, error))
-            return NULL;
+          walk (path, "", i, inputs, 0);
           qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
           g_ptr_array_add (abs_roots, g_steal_pointer (&absolute));
         }
@@ -579,6 +638,8 @@ check_collisions (AugurRunner  *runner,
       AugurRunnerInput *input = runner->inputs->pdata[i];
       AugurRunnerInput *other = g_hash_table_lookup (stems, input->stem);
 
+      if (input->error != NULL)
+        continue;   /* writes nothing */
       if (other != NULL)
         {
           g_autofree char *name = augur_runner_output_name (input->stem, 0, output_format (runner, input->key));
@@ -787,6 +848,177 @@ manifest_header (AugurRunner *runner,
 
   root = json_builder_get_root (builder);
   return augur_json_to_string (root, FALSE);
+}
+
+/* The run record --------------------------------------------------------------------- */
+
+/* What makes two runs the same run: written (atomically) beside the
+ * manifest when a run starts, so that a run killed before its manifest
+ * exists can still be resumed, and a --resume of anything else refused. */
+static JsonNode *
+run_record (AugurRunner *runner)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "run");
+  json_builder_add_string_value (builder, AUGUR_MANIFEST_FORMAT);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, AUGUR_MANIFEST_VERSION);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) runner->recipe->seed);
+  json_builder_set_member_name (builder, "recipe");
+  json_builder_add_value (builder, augur_recipe_to_json (runner->recipe));
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < runner->roots_abs->len; i++)
+    json_builder_add_string_value (builder, runner->roots_abs->pdata[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, runner->keep_format ? "input" : format_names[runner->format]);
+  json_builder_set_member_name (builder, "quality");
+  json_builder_add_int_value (builder, runner->quality);
+  json_builder_set_member_name (builder, "variants");
+  json_builder_add_int_value (builder, runner->variants);
+  json_builder_set_member_name (builder, "shard");
+  {
+    g_autofree char *shard = g_strdup_printf ("%u/%u", runner->shard_index + 1, runner->shard_count);
+
+    json_builder_add_string_value (builder, shard);
+  }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The run record of another manifest in @manifest's folder (another
+ * shard's), or NULL. */
+static char *
+sibling_record (const char *manifest)
+{
+  g_autofree char *dir_path = g_path_get_dirname (manifest);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (name[0] == '.' && g_str_has_suffix (name, ".run"))
+      return g_build_filename (dir_path, name, NULL);
+  return NULL;
+}
+
+/* The first member of @now whose value differs in @then (or is missing
+ * there): NULL when every member of @now is the same. */
+static const char *
+first_difference (JsonObject  *then,
+                  JsonObject  *now,
+                  char       **was,
+                  char       **is)
+{
+  g_autoptr(GList) members = json_object_get_members (now);
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *a = json_object_get_member (then, l->data);
+      JsonNode *b = json_object_get_member (now, l->data);
+      g_autofree char *ta = a ? augur_json_to_string (a, FALSE) : g_strdup ("(none)");
+      g_autofree char *tb = augur_json_to_string (b, FALSE);
+
+      if (!g_str_equal (ta, tb))
+        {
+          *was = g_steal_pointer (&ta);
+          *is = g_steal_pointer (&tb);
+          return l->data;
+        }
+    }
+  return NULL;
+}
+
+/* --resume: the run that wrote @manifest's folder must be this one, as
+ * its run record says (or, for a folder written before records existed,
+ * its manifest's header); a folder with neither is refused unless empty. */
+static gboolean
+check_resume (const char   *output_dir,
+              const char   *manifest,
+              JsonNode     *record,
+              GError      **error)
+{
+  g_autofree char *record_file = augur_file_hidden_sibling (manifest, "run");
+  g_autofree char *sibling = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *was = NULL;
+  g_autofree char *is = NULL;
+  g_autoptr(JsonNode) then = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) now = json_object_ref (json_node_get_object (record));
+  g_autofree char *display = g_filename_display_name (output_dir);
+  const char *source = record_file;
+  const char *member;
+  gsize len;
+
+  if (!g_file_get_contents (record_file, &text, &len, &local_error))
+    {
+      g_autoptr(GDir) dir = NULL;
+
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      sibling = sibling_record (manifest);
+      if (sibling != NULL && g_file_get_contents (sibling, &text, &len, NULL))
+        {
+          /* Another shard of the run wrote here first. */
+          source = sibling;
+          json_object_remove_member (now, "shard");
+        }
+      else if (g_file_get_contents (manifest, &text, &len, NULL))
+        {
+          /* The header line of a finished run written without a record. */
+          char *end = memchr (text, '\n', len);
+
+          len = end ? (gsize) (end - text) : len;
+          source = manifest;
+          json_object_remove_member (now, "run");
+          json_object_remove_member (now, "seed");
+          json_object_remove_member (now, "variants");
+          json_object_remove_member (now, "shard");
+        }
+      else
+        {
+          dir = g_dir_open (output_dir, 0, NULL);
+          if (dir == NULL || g_dir_read_name (dir) == NULL)
+            return TRUE;   /* nothing written yet: nothing to mix */
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
+                       "--resume: nothing records which run wrote %s (no run record, no manifest); "
+                       "run without --resume, or into another folder", display);
+          return FALSE;
+        }
+    }
+
+  then = augur_json_parse_limited (text, (gssize) len, AUGUR_MANIFEST_MAX_LINE, 64, &local_error);
+  if (then == NULL || !JSON_NODE_HOLDS_OBJECT (then))
+    {
+      g_autofree char *where = g_filename_display_name (source);
+
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
+                   "--resume: %s cannot be read: %s", where,
+                   local_error ? local_error->message : "expected a JSON object");
+      return FALSE;
+    }
+
+  member = first_difference (json_node_get_object (then), now, &was, &is);
+  if (member != NULL)
+    {
+      if (strlen (was) > 80)
+        g_stpcpy (was + 72, "...");
+      if (strlen (is) > 80)
+        g_stpcpy (is + 72, "...");
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
+                   "--resume: %s was written by another run: its %s was %s, now %s; "
+                   "run without --resume, or into another folder", display, member, was, is);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char *
@@ -1364,7 +1596,13 @@ worker (gpointer data,
   Job *job = data;
   AugurRunner *runner = user_data;
 
-  process_job (runner, job, &job->error);
+  /* A full disk stops the run: the jobs already queued are not run, so
+   * that the disk-full error is reported once, not once per input. */
+  if (g_atomic_int_get (&runner->stopping))
+    job->stopped = TRUE;
+  else if (!process_job (runner, job, &job->error) &&
+           g_error_matches (job->error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    g_atomic_int_set (&runner->stopping, 1);
   g_async_queue_push (runner->results, job);
 }
 
@@ -1480,6 +1718,18 @@ augur_runner_run (AugurRunner  *runner,
   if (g_mkdir_with_parents (manifest_dir, 0755) != 0)
     return augur_file_set_errno_error (error, errno, manifest_dir, "cannot create the manifest's folder");
 
+  if (!runner->replaying)
+    {
+      g_autoptr(JsonNode) record = run_record (runner);
+      g_autofree char *record_file = augur_file_hidden_sibling (manifest, "run");
+      g_autofree char *record_text = augur_json_to_string (record, FALSE);
+
+      if (runner->resume && !check_resume (output_dir, manifest, record, error))
+        return FALSE;
+      if (!augur_file_write_atomic (record_file, record_text, strlen (record_text), error))
+        return FALSE;
+    }
+
   file = augur_file_writer_new (manifest, error);
   if (file == NULL)
     return FALSE;
@@ -1533,6 +1783,19 @@ augur_runner_run (AugurRunner  *runner,
           g_hash_table_remove (done, GUINT_TO_POINTER (emit_seq));
           emit_seq++;
 
+          if (job->stopped || g_error_matches (job->error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+            {
+              if (fatal == NULL && job->error != NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (output_dir);
+
+                  g_set_error (&fatal, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                               "%s: the disk is full (%s); stopped. The outputs written are complete: "
+                               "make room and run again with --resume", display, job->error->message);
+                }
+              job_free (job);
+              continue;
+            }
           for (guint i = 0; fatal == NULL && i < job->lines->len; i++)
             write_text (file, job->lines->pdata[i], &fatal);
           if (job->error)

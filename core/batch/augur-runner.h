@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @AUGUR_RUNNER_ERROR_NO_INPUTS: no image found in the inputs
  * @AUGUR_RUNNER_ERROR_MANIFEST: a manifest (to replay) is malformed
  * @AUGUR_RUNNER_ERROR_FAILED: anything else
+ * @AUGUR_RUNNER_ERROR_RESUME: --resume into an output folder that another
+ *   run (another recipe, seed, inputs or output settings) wrote
  */
 typedef enum
 {
@@ -26,6 +28,7 @@ typedef enum
   AUGUR_RUNNER_ERROR_NO_INPUTS,
   AUGUR_RUNNER_ERROR_MANIFEST,
   AUGUR_RUNNER_ERROR_FAILED,
+  AUGUR_RUNNER_ERROR_RESUME,
 } AugurRunnerError;
 
 GQuark augur_runner_error_quark (void);
