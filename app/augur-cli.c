@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-gallery.h"
 #include "augur-json.h"
@@ -60,6 +61,37 @@ parse_int_option (const char *text,
   if (!g_ascii_string_to_signed (text, 10, lo, hi, &value, NULL))
     return FALSE;
   *out = (int) value;
+  return TRUE;
+}
+
+/* A quantity with an optional suffix: K, M, G, T (powers of @base, 1000
+ * for operations, 1024 for bytes), e.g. "30G" or "512M"; 0 means no limit. */
+static gboolean
+parse_quantity (const char *text,
+                double      base,
+                double     *out)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  gsize len = strlen (copy);
+  double factor = 1, value;
+  char *end;
+
+  if (len == 0)
+    return FALSE;
+  switch (g_ascii_toupper (copy[len - 1]))
+    {
+    case 'K': factor = base; break;
+    case 'M': factor = base * base; break;
+    case 'G': factor = base * base * base; break;
+    case 'T': factor = base * base * base * base; break;
+    default: break;
+    }
+  if (factor > 1)
+    copy[--len] = '\0';
+  value = g_ascii_strtod (copy, &end);
+  if (end == copy || *end != '\0' || !(value >= 0) || value * factor > 1e18)
+    return FALSE;
+  *out = value * factor;
   return TRUE;
 }
 
@@ -680,12 +712,30 @@ command_validate (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AugurRecipe) recipe = NULL;
-  int status = EXIT_OK;
+  g_autofree char *size_text = NULL;
+  int status = EXIT_OK, size_w = 4000, size_h = 3000;
   guint n;
+  const GOptionEntry entries[] = {
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size_text, "Estimate the cost for inputs of this size (default 4000x3000)", "WxH" },
+    { NULL }
+  };
 
-  context = command_context ("RECIPE", "Check a recipe file; exit 0 if it is valid.");
+  context = command_context ("RECIPE", "Check a recipe file; exit 0 if it is valid. Also says what the\n"
+                                       "recipe may cost one input at most (work and memory), beside the\n"
+                                       "budget 'apply' enforces.");
+  g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, &status))
     return status;
+  if (size_text)
+    {
+      g_auto(GStrv) parts = g_strsplit (size_text, "x", -1);
+      int w = 0, h = 0;
+
+      if (g_strv_length (parts) != 2 || !parse_int_option (parts[0], 1, 1 << 20, &w) ||
+          !parse_int_option (parts[1], 1, 1 << 20, &h))
+        return usage_error ("validate: --size expects WIDTHxHEIGHT, e.g. 4000x3000");
+      size_w = w, size_h = h;
+    }
   if (argc != 2)
     return usage_error ("validate: expected one recipe file");
 
@@ -695,6 +745,23 @@ command_validate (int    argc,
 
   n = augur_node_count_transforms (recipe->pipeline);
   printf ("%s: valid, %u step%s\n", argv[1], n, n == 1 ? "" : "s");
+
+  /* What it may cost, on an input of the size asked for. */
+  {
+    AugurShape in = { size_w, size_h, 3 }, out;
+    AugurCost cost;
+    g_autofree char *text = NULL;
+    g_autoptr(GError) over = NULL;
+
+    augur_node_cost (recipe->pipeline, &in, &out, &cost);
+    text = augur_cost_describe (&cost);
+    printf ("cost per %dx%d RGB input, at most: %s\n", size_w, size_h, text);
+    if (!augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK, AUGUR_COST_DEFAULT_MAX_MEMORY, &over))
+      printf ("over the default budget of apply: %s\n", over->message);
+    else
+      printf ("within the default budget of apply (--max-cost %.0fG, --max-memory %.0fG)\n",
+              AUGUR_COST_DEFAULT_MAX_WORK / 1e9, AUGUR_COST_DEFAULT_MAX_MEMORY / (1024.0 * 1024 * 1024));
+  }
   return EXIT_OK;
 }
 
@@ -836,6 +903,9 @@ command_apply (int    argc,
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   gboolean resume = FALSE;
   double progress_interval = 5;
+  double max_work = AUGUR_COST_DEFAULT_MAX_WORK, max_memory = AUGUR_COST_DEFAULT_MAX_MEMORY;
+  g_autofree char *max_cost_text = NULL;
+  g_autofree char *max_memory_text = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write outputs under OUTDIR (required)", "OUTDIR" },
     { "variants", 'n', 0, G_OPTION_ARG_STRING, &variants_text, "Augmented variants per input (default 1)", "N" },
@@ -851,6 +921,10 @@ command_apply (int    argc,
       "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &replay, "Reproduce the outputs of MANIFEST (no RECIPE, no INPUT)", "MANIFEST" },
+    { "max-cost", 0, 0, G_OPTION_ARG_STRING, &max_cost_text,
+      "Fail an input on which the recipe could cost more work (operations; K, M, G suffixes; default 30G; 0: no limit)", "N" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory_text,
+      "Fail an input on which the recipe could hold more memory (bytes; K, M, G suffixes; default 2G; 0: no limit)", "SIZE" },
     { "progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &progress_interval,
       "Without a terminal, a progress line every S seconds (default 5)", "S" },
     { NULL }
@@ -886,6 +960,10 @@ command_apply (int    argc,
     return usage_error ("apply: --quality must be an integer from 1 to 100, not \"%s\"", quality_text);
   if (max_pixels < 1)
     return usage_error ("apply: --max-pixels must be positive");
+  if (max_cost_text && !parse_quantity (max_cost_text, 1000, &max_work))
+    return usage_error ("apply: --max-cost expects a number of operations, e.g. 30G, not \"%s\"", max_cost_text);
+  if (max_memory_text && !parse_quantity (max_memory_text, 1024, &max_memory))
+    return usage_error ("apply: --max-memory expects a size in bytes, e.g. 2G or 512M, not \"%s\"", max_memory_text);
   if (!(progress_interval > 0 && progress_interval <= 86400))
     return usage_error ("apply: --progress-interval must be a number of seconds above 0");
   if (seed_text && !parse_seed (seed_text, &seed))
@@ -932,6 +1010,7 @@ command_apply (int    argc,
     }
 
   augur_runner_set_threads (runner, (guint) threads);
+  augur_runner_set_budget (runner, max_work, max_memory);
   augur_runner_set_resume (runner, resume);
   augur_runner_set_max_pixels (runner, max_pixels);
   if (manifest)

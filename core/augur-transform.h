@@ -38,6 +38,13 @@ G_BEGIN_DECLS
  */
 typedef struct _AugurTransformInfo AugurTransformInfo;
 
+/* What one application may cost at most (see augur-cost.h). */
+typedef struct
+{
+  double work;
+  double memory;
+} AugurCost;
+
 struct _AugurTransformInfo
 {
   const char            *name;
@@ -67,6 +74,12 @@ struct _AugurTransformInfo
   AugurImage *(*apply)        (const AugurImage   *src,
                                const AugurValue   *params,
                                const AugurDrawn   *drawn);
+  /* NULL: the generic estimate of augur-cost.c, right for a transform
+   * whose cost grows with the image alone */
+  void        (*cost)         (const AugurValue   *params,
+                               const AugurShape   *in,
+                               AugurShape         *out,
+                               AugurCost          *cost);
 };
 
 /* Category names, in the order the GUI and the docs show them. */

@@ -968,7 +968,6 @@ augur_warp_map_keypoint (AugurWarp *warp,
 
 /* Per transform ------------------------------------------------------------ */
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AugurWarp, augur_warp_clear)
 
 /* The warp of @info for @in (for a pixel-level transform, the identity
  * crop augur_warp_init () sets). */

@@ -154,6 +154,8 @@ void        augur_warp_init          (AugurWarp         *warp,
                                       const AugurShape  *in);
 void        augur_warp_clear         (AugurWarp         *warp);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AugurWarp, augur_warp_clear)
+
 /* For geometry functions. */
 void        augur_warp_set_crop      (AugurWarp         *warp,
                                       int                cx,

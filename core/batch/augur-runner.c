@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-file.h"
 #include "augur-manifest.h"
@@ -126,6 +127,8 @@ struct _AugurRunner
   gboolean             resume;
   AugurImageFormat     format;
   gboolean             keep_format; /* each output in its input's format */
+  double               max_work;    /* the cost budget per input; 0: none */
+  double               max_memory;
   int                  quality;
   char                *manifest;    /* as set, or NULL for the default */
   char                *manifest_default;
@@ -176,6 +179,8 @@ runner_new (void)
   runner->shard_count = 1;
   runner->format = AUGUR_IMAGE_FORMAT_PNG;
   runner->keep_format = TRUE;
+  runner->max_work = AUGUR_COST_DEFAULT_MAX_WORK;
+  runner->max_memory = AUGUR_COST_DEFAULT_MAX_MEMORY;
   runner->quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   runner->max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   runner->roots = g_ptr_array_new_with_free_func (g_free);
@@ -278,6 +283,24 @@ augur_runner_set_format (AugurRunner      *runner,
   runner->format = format;
   runner->keep_format = FALSE;
   runner->quality = CLAMP (quality, 1, 100);
+}
+
+/**
+ * augur_runner_set_budget:
+ * @max_work: the most work the recipe may cost one input (augur-cost.h);
+ *   0 for no limit
+ * @max_memory: the most memory, in bytes; 0 for no limit
+ *
+ * An input on which the recipe could cost more fails, with a message that
+ * says what is over, before the recipe runs; the others are still written.
+ */
+void
+augur_runner_set_budget (AugurRunner *runner,
+                         double       max_work,
+                         double       max_memory)
+{
+  runner->max_work = MAX (max_work, 0);
+  runner->max_memory = MAX (max_memory, 0);
 }
 
 /* The quality of JPEG and WebP outputs, whatever decides their format. */
@@ -1544,9 +1567,23 @@ process_job (AugurRunner  *runner,
 
   if (need_image)
     {
+      AugurShape shape, out;
+      AugurCost cost;
+
       image = augur_image_load (job->path, runner->max_pixels, error);
       if (image == NULL)
         return FALSE;
+
+      /* Before the recipe runs: what it could cost on this input. */
+      shape = (AugurShape) { image->width, image->height, image->channels };
+      augur_node_cost (runner->recipe->pipeline, &shape, &out, &cost);
+      if (!augur_cost_check (&cost, runner->max_work, runner->max_memory, error))
+        {
+          g_autofree char *display = g_filename_display_name (job->path);
+
+          g_prefix_error (error, "%s (%dx%d): ", display, image->width, image->height);
+          return FALSE;
+        }
     }
 
   for (guint i = 0; i < job->variants->len; i++)

@@ -95,6 +95,9 @@ void         augur_runner_set_resume        (AugurRunner         *runner,
 void         augur_runner_set_format        (AugurRunner         *runner,
                                              AugurImageFormat     format,
                                              int                  quality);
+void         augur_runner_set_budget        (AugurRunner         *runner,
+                                             double               max_work,
+                                             double               max_memory);
 void         augur_runner_set_quality       (AugurRunner         *runner,
                                              int                  quality);
 void         augur_runner_set_manifest      (AugurRunner         *runner,

@@ -3,6 +3,7 @@
 
 /* For the files that define transforms (transforms-*.c) and the registry. */
 
+#include "augur-cost.h"
 #include "augur-resample.h"
 #include "augur-transform.h"
 

@@ -182,6 +182,22 @@ gb_apply (const AugurImage *src,
 
 /* The table ---------------------------------------------------------------------- */
 
+/* Separable: the widest kernel a draw can have, its taps both ways per
+ * channel value, and float rows. */
+static void
+gaussian_blur_cost (const AugurValue *params,
+                    const AugurShape *in,
+                    AugurShape       *out,
+                    AugurCost        *cost)
+{
+  double ksize = params[GB_BLUR_LIMIT].v[1];
+  double from_sigma = floor (params[GB_SIGMA_LIMIT].v[1] * 3.5) * 2 + 1;
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * 2 * MAX (MAX (ksize, from_sigma), 1);
+  cost->memory = 2 * augur_cost_image_bytes (in) + (double) in->width * in->channels * 2 * sizeof (float);
+}
+
 const AugurTransformInfo augur_blur_transforms[] = {
   {
     .name = "GaussianBlur",
@@ -195,6 +211,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = gb_drawn,
     .sample = gb_sample,
     .apply = gb_apply,
+    .cost = gaussian_blur_cost,
   },
 };
 

@@ -1207,6 +1207,59 @@ grid_shuffle_geometry (const AugurValue *params,
 
 /* The table ---------------------------------------------------------------------- */
 
+/* Cost bounds ----------------------------------------------------------------------- */
+
+/* The largest scale makes the largest output. */
+static void
+random_scale_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  g_auto(AugurWarp) warp = { 0 };
+  AugurDrawn drawn;
+
+  augur_drawn_init (&drawn);
+  augur_drawn_set (&drawn, "scale", 1.0 + MAX (params[RS_SCALE_LIMIT].v[1], params[RS_SCALE_LIMIT].v[0]));
+  random_scale_geometry (params, &drawn, in, &warp);
+  augur_drawn_clear (&drawn);
+  *out = (AugurShape) { warp.out_width, warp.out_height, in->channels };
+  augur_cost_set_warp (in, out, params[RS_INTERP].nick, cost);
+}
+
+/* The most padding on every side makes the largest output (kept to the
+ * input's size with keep_size). */
+static void
+crop_and_pad_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  g_auto(AugurWarp) warp = { 0 };
+  gboolean px = !params[CAP_PX].is_null;
+  double most = px ? params[CAP_PX].v[1] : params[CAP_PERCENT].is_null ? 0 : params[CAP_PERCENT].v[1];
+  AugurDrawn drawn;
+
+  augur_drawn_init (&drawn);
+  for (int i = 0; i < 4; i++)
+    augur_drawn_set (&drawn, sides[i], MAX (most, 0));
+  crop_and_pad_geometry (params, &drawn, in, &warp);
+  augur_drawn_clear (&drawn);
+  *out = (AugurShape) { MAX (warp.out_width, in->width), MAX (warp.out_height, in->height), in->channels };
+  augur_cost_set_warp (in, out, params[CAP_INTERP].nick, cost);
+}
+
+/* A crop inside the image: at most the image. */
+static void
+crop_from_borders_cost (const AugurValue *params,
+                        const AugurShape *in,
+                        AugurShape       *out,
+                        AugurCost        *cost)
+{
+  *out = *in;
+  augur_cost_set_copy (in, out, cost);
+}
+
 const AugurTransformInfo augur_crop_transforms[] = {
   {
     .name = "RandomScale",
@@ -1221,6 +1274,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = random_scale_drawn,
     .sample = random_scale_sample,
     .geometry = random_scale_geometry,
+    .cost = random_scale_cost,
   },
   {
     .name = "Resize",
@@ -1355,6 +1409,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .check = crop_and_pad_check,
     .sample = crop_and_pad_sample,
     .geometry = crop_and_pad_geometry,
+    .cost = crop_and_pad_cost,
   },
   {
     .name = "RandomCropFromBorders",
@@ -1369,6 +1424,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .check = crop_from_borders_check,
     .sample = crop_from_borders_sample,
     .geometry = crop_from_borders_geometry,
+    .cost = crop_from_borders_cost,
   },
   {
     .name = "RandomGridShuffle",

@@ -1225,6 +1225,47 @@ tps_geometry (const AugurValue *params,
 
 /* The table ---------------------------------------------------------------------- */
 
+/* Cost bounds ----------------------------------------------------------------------- */
+
+/* The warp, and the two noise fields elastic_init smooths: at 1/f of the
+ * resolution (f = sigma / 2 unless approximate), each blurred with taps
+ * both ways, and a float buffer of each. */
+static void
+elastic_cost (const AugurValue *params,
+              const AugurShape *in,
+              AugurShape       *out,
+              AugurCost        *cost)
+{
+  double sigma = MAX (params[ELA_SIGMA].v[0], 1);
+  gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
+  int f = approximate ? 1 : MAX (1, (int) floor (sigma / 2));
+  double taps = approximate ? 17 : 2 * ceil (4 * sigma / f) + 1;
+  double field = ceil ((double) in->width / f) * ceil ((double) in->height / f);
+
+  *out = *in;
+  augur_cost_set_warp (in, out, params[ELA_INTERP].nick, cost);
+  cost->work += 2 * field * 2 * taps;
+  cost->memory += 3 * field * sizeof (float) + (double) (in->width + in->height) * 3 * sizeof (float);
+}
+
+/* Without keep_size, the output is the box of the moved corners, scaled to
+ * the image's area; perspective_geometry holds each side within four times
+ * the input's (and DISTORT_MAX_SIDE). */
+static void
+perspective_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  *out = *in;
+  if (!AUGUR_PARAM_BOOL_VALUE (params, PSP_KEEP_SIZE))
+    {
+      out->width = (int) MIN (DISTORT_MAX_SIDE, 4.0 * in->width);
+      out->height = (int) MIN (DISTORT_MAX_SIDE, 4.0 * in->height);
+    }
+  augur_cost_set_warp (in, out, params[PSP_INTERP].nick, cost);
+}
+
 const AugurTransformInfo augur_distort_transforms[] = {
   {
     .name = "Perspective",
@@ -1241,6 +1282,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .drawn = perspective_drawn,
     .sample = perspective_sample,
     .geometry = perspective_geometry,
+    .cost = perspective_cost,
   },
   {
     .name = "ElasticTransform",
@@ -1256,6 +1298,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .drawn = elastic_drawn,
     .sample = elastic_sample,
     .geometry = elastic_geometry,
+    .cost = elastic_cost,
   },
   {
     .name = "OpticalDistortion",

@@ -871,6 +871,32 @@ ssr_geometry (const AugurValue *params,
 
 /* The table ---------------------------------------------------------------------- */
 
+/* Cost bounds ----------------------------------------------------------------------- */
+
+/* A quarter turn may swap the sides: either side is at most the longer. */
+static void
+quarter_turn_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  int side = MAX (in->width, in->height);
+
+  *out = (AugurShape) { side, side, in->channels };
+  augur_cost_set_copy (in, out, cost);
+}
+
+/* Rotate keeps the size, or crops inside it (crop_border). */
+static void
+rotate_cost (const AugurValue *params,
+             const AugurShape *in,
+             AugurShape       *out,
+             AugurCost        *cost)
+{
+  *out = *in;
+  augur_cost_set_warp (in, out, params[ROT_INTERP].nick, cost);
+}
+
 const AugurTransformInfo augur_geometry_transforms[] = {
   {
     .name = "HorizontalFlip",
@@ -918,6 +944,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .drawn = rotate90_drawn,
     .sample = rotate90_sample,
     .geometry = rotate90_geometry,
+    .cost = quarter_turn_cost,
   },
   {
     .name = "D4",
@@ -932,6 +959,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .drawn = d4_drawn,
     .sample = d4_sample,
     .geometry = d4_geometry,
+    .cost = quarter_turn_cost,
   },
   {
     .name = "Rotate",
@@ -947,6 +975,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .drawn = rotate_drawn,
     .sample = rotate_sample,
     .geometry = rotate_geometry,
+    .cost = rotate_cost,
   },
   {
     .name = "SafeRotate",
