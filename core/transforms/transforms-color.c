@@ -537,19 +537,20 @@ srgb_linear (int c)
   return v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
 }
 
-/* The principal axis of the colours (unit vector, sign chosen so that its
- * components sum to >= 0: brighter stays brighter), by Jacobi rotations of
- * the 3x3 covariance matrix. FALSE for an image of one colour. */
+/* The eigenvalues (largest first) and unit eigenvectors (columns of
+ * @vecs) of the colours' 3x3 covariance (divided by the pixel count), by
+ * Jacobi rotations. FALSE for an image of one colour. */
 static gboolean
-principal_axis (const AugurImage *src,
-                double            mean[3],
-                double            axis[3])
+color_eigen (const AugurImage *src,
+             double            mean[3],
+             double            vals[3],
+             double            vecs[3][3])
 {
   int nc = src->channels;
   double n = (double) src->width * src->height;
   double sum[3] = { 0 }, prod[3][3] = { { 0 } };
   double a[3][3], v[3][3] = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
-  int best = 0;
+  int order[3] = { 0, 1, 2 };
 
   for (int y = 0; y < src->height; y++)
     {
@@ -616,11 +617,39 @@ principal_axis (const AugurImage *src,
           }
     }
 
+  /* Three entries: sorted by insertion. */
   for (int i = 1; i < 3; i++)
-    if (a[i][i] > a[best][best])
-      best = i;
+    for (int j = i; j > 0 && a[order[j]][order[j]] > a[order[j - 1]][order[j - 1]]; j--)
+      {
+        int t = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (int k = 0; k < 3; k++)
+    {
+      vals[k] = a[order[k]][order[k]];
+      for (int i = 0; i < 3; i++)
+        vecs[i][k] = v[i][order[k]];
+    }
+
+  return TRUE;
+}
+
+/* The principal axis of the colours (unit vector, sign chosen so that its
+ * components sum to >= 0: brighter stays brighter). FALSE for an image of
+ * one colour. */
+static gboolean
+principal_axis (const AugurImage *src,
+                double            mean[3],
+                double            axis[3])
+{
+  double vals[3], vecs[3][3];
+
+  if (!color_eigen (src, mean, vals, vecs))
+    return FALSE;
   for (int i = 0; i < 3; i++)
-    axis[i] = v[i][best];
+    axis[i] = vecs[i][0];
   if (axis[0] + axis[1] + axis[2] < 0)
     for (int i = 0; i < 3; i++)
       axis[i] = -axis[i];
@@ -889,6 +918,1634 @@ gray_apply (const AugurImage *src,
   return out;
 }
 
+/* Shared by the colour transforms below ------------------------------------------- */
+
+/* Applies one table per colour channel (@luts[c], c < 3; a gray image uses
+ * @luts[0]); alpha copied. */
+static AugurImage *
+apply_channel_luts (const AugurImage *src,
+                    const guint8      luts[3][256])
+{
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+  int nc = src->channels;
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      if (nc == 1)
+        for (int x = 0; x < src->width; x++)
+          d[x] = luts[0][s[x]];
+      else
+        for (int x = 0; x < src->width; x++, s += nc, d += nc)
+          {
+            d[0] = luts[0][s[0]];
+            d[1] = luts[1][s[1]];
+            d[2] = luts[2][s[2]];
+            if (nc == 4)
+              d[3] = s[3];
+          }
+    }
+  return out;
+}
+
+/* The histogram of colour channel @c (0 for gray). */
+static void
+channel_histogram (const AugurImage *src,
+                   int               c,
+                   guint64           hist[256])
+{
+  int nc = src->channels;
+
+  memset (hist, 0, 256 * sizeof (guint64));
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y) + c;
+
+      for (int x = 0; x < src->width; x++)
+        hist[s[x * nc]]++;
+    }
+}
+
+/* The histogram of the luma (BT.601, as OpenCV's RGB2GRAY and the Y of
+ * YCrCb) of a colour image, and the luma plane itself. */
+static void
+luma_histogram (const AugurImage *src,
+                guint8           *plane,
+                guint64           hist[256])
+{
+  gsize n = (gsize) src->width * src->height;
+
+  luma (plane, src->width, src->data, src->stride, src->width, src->height, src->channels);
+  memset (hist, 0, 256 * sizeof (guint64));
+  for (gsize i = 0; i < n; i++)
+    hist[plane[i]]++;
+}
+
+/* Adds lut[Y] - Y to every colour channel of @src, Y the luma in @plane:
+ * changing only Y of YCrCb and converting back (Cr and Cb kept) moves R, G
+ * and B alike by the change of Y. */
+static AugurImage *
+apply_luma_lut (const AugurImage *src,
+                const guint8     *plane,
+                const guint8      lut[256])
+{
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+  int nc = src->channels;
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      const guint8 *g = plane + (gsize) y * src->width;
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < src->width; x++, s += nc, d += nc)
+        {
+          int delta = lut[g[x]] - g[x];
+
+          for (int c = 0; c < 3; c++)
+            {
+              int v = s[c] + delta;
+
+              d[c] = (guint8) CLAMP (v, 0, 255);
+            }
+          if (nc == 4)
+            d[3] = s[3];
+        }
+    }
+  return out;
+}
+
+/* ColorJitter ------------------------------------------------------------------------ */
+
+enum { CJ_BRIGHTNESS, CJ_CONTRAST, CJ_SATURATION, CJ_HUE };
+
+static const AugurParamSpec cj_params[] = {
+  [CJ_BRIGHTNESS] = {
+    .name = "brightness", .label = "Brightness",
+    .description = "Range of the brightness factor: pixels are multiplied by it",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 2, .step = 0.01, .def = { 0.8, 1.2 } },
+  [CJ_CONTRAST] = {
+    .name = "contrast", .label = "Contrast",
+    .description = "Range of the contrast factor: pixels move away from (above 1) or toward "
+                   "(below 1) the mean gray level",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 2, .step = 0.01, .def = { 0.8, 1.2 } },
+  [CJ_SATURATION] = {
+    .name = "saturation", .label = "Saturation",
+    .description = "Range of the saturation factor: 0 gives gray, 1 the image as it is",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 2, .step = 0.01, .def = { 0.8, 1.2 } },
+  [CJ_HUE] = {
+    .name = "hue", .label = "Hue",
+    .description = "Range of the hue shift, as a fraction of a full turn",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -0.5, .max = 0.5, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.5, 0.5 } },
+};
+
+/* The four factors, and the order the four adjustments run in (0
+ * brightness, 1 contrast, 2 saturation, 3 hue). */
+static const AugurDrawnSpec cj_drawn[] = {
+  { "brightness", FALSE, 0, 10 },
+  { "contrast", FALSE, 0, 10 },
+  { "saturation", FALSE, 0, 10 },
+  { "hue", FALSE, -0.5, 0.5 },
+  { "order", TRUE, 0, 3, 4, 4 },
+  { NULL },
+};
+
+static void
+cj_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double order[4] = { 0, 1, 2, 3 };
+
+  augur_drawn_set (drawn, "brightness", augur_rng_range (rng, params[CJ_BRIGHTNESS].v[0], params[CJ_BRIGHTNESS].v[1]));
+  augur_drawn_set (drawn, "contrast", augur_rng_range (rng, params[CJ_CONTRAST].v[0], params[CJ_CONTRAST].v[1]));
+  augur_drawn_set (drawn, "saturation", augur_rng_range (rng, params[CJ_SATURATION].v[0], params[CJ_SATURATION].v[1]));
+  augur_drawn_set (drawn, "hue", augur_rng_range (rng, params[CJ_HUE].v[0], params[CJ_HUE].v[1]));
+
+  /* Albumentations shuffles the order of the four adjustments. */
+  for (int i = 3; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (rng, 0, i);
+      double t = order[i];
+
+      order[i] = order[j];
+      order[j] = t;
+    }
+  augur_drawn_set_list (drawn, "order", order, 4);
+}
+
+/* The mean gray level (luma of a colour image). */
+static double
+gray_mean (const AugurImage *src)
+{
+  g_autofree guint8 *plane = NULL;
+  guint64 hist[256], sum = 0;
+
+  if (src->channels == 1)
+    return color_mean (src);
+  plane = g_malloc ((gsize) src->width * src->height);
+  luma_histogram (src, plane, hist);
+  for (int i = 0; i < 256; i++)
+    sum += hist[i] * (guint64) i;
+  return (double) sum / ((double) src->width * src->height);
+}
+
+AUGUR_SIMD_CLONES static void
+saturation_rows (guint8       *restrict dst,
+                 int                    dst_stride,
+                 const guint8 *restrict src,
+                 int                    src_stride,
+                 int                    w,
+                 int                    h,
+                 int                    nc,
+                 float                  factor)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      for (int x = 0; x < w; x++)
+        {
+          const guint8 *p = s + nc * x;
+          guint8 *q = d + nc * x;
+          float g = (float) luma_14 (p[0], p[1], p[2]) * (1.0f - factor);
+
+          for (int c = 0; c < 3; c++)
+            {
+              float v = p[c] * factor + g + 0.5f;
+
+              v = MAX (v, 0.0f);
+              q[c] = (guint8) MIN (v, 255.0f);
+            }
+          if (nc == 4)
+            q[3] = p[3];
+        }
+    }
+}
+
+static AugurImage *
+cj_adjust (const AugurImage *img,
+           int               which,
+           double            f)
+{
+  guint8 lut[256];
+
+  switch (which)
+    {
+    case 0: /* brightness: x * f */
+      for (int i = 0; i < 256; i++)
+        lut[i] = augur_clamp_u8 (i * f);
+      return apply_color_lut (img, lut, f);
+
+    case 1: /* contrast: x * f + mean * (1 - f) */
+      {
+        double mean = gray_mean (img);
+
+        for (int i = 0; i < 256; i++)
+          lut[i] = augur_clamp_u8 (i * f + mean * (1 - f));
+        return apply_color_lut (img, lut, f);
+      }
+
+    case 2: /* saturation: blend with the pixel's own gray */
+      {
+        AugurImage *out;
+
+        if (img->channels == 1)
+          return augur_image_ref ((AugurImage *) img);
+        out = augur_image_new_like_uninitialized (img);
+        saturation_rows (out->data, out->stride, img->data, img->stride,
+                         img->width, img->height, img->channels, (float) f);
+        return out;
+      }
+
+    case 3: /* hue: OpenCV's 8-bit hue (a turn is 180) shifted, wrapped */
+      {
+        HsvShift k = { 0, 0, 0 };
+        AugurImage *out;
+
+        if (img->channels == 1)
+          return augur_image_ref ((AugurImage *) img);
+        k.hue = (int) floor (180 * f) % 180;
+        k.hue += k.hue < 0 ? 180 : 0;
+        if (k.hue == 0)
+          return augur_image_ref ((AugurImage *) img);
+        out = augur_image_new_like_uninitialized (img);
+        hsv_shift_rows (out->data, out->stride, img->data, img->stride,
+                        img->width, img->height, img->channels, k);
+        return out;
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Albumentations' ColorJitter (torchvision's meaning): brightness,
+ * contrast, saturation and hue in the drawn order, each on the 8-bit result
+ * of the one before. A gray image takes brightness and contrast only. */
+static AugurImage *
+cj_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  const char *const names[] = { "brightness", "contrast", "saturation", "hue" };
+  guint n_order = 0;
+  const double *order = augur_drawn_get_list (drawn, "order", &n_order);
+  g_autoptr(AugurImage) cur = augur_image_ref ((AugurImage *) src);
+
+  for (guint i = 0; i < n_order; i++)
+    {
+      int which = CLAMP ((int) order[i], 0, 3);
+      AugurImage *next = cj_adjust (cur, which, augur_drawn_get (drawn, names[which]));
+
+      g_clear_pointer (&cur, augur_image_unref);
+      cur = next;
+    }
+  if (cur == src)
+    return augur_image_copy (src);
+  return g_steal_pointer (&cur);
+}
+
+/* RGBShift ------------------------------------------------------------------------ */
+
+/* Albumentations 2.x builds RGBShift on its additive noise; the noise
+ * arguments it writes (noise_type, spatial_mode, noise_params,
+ * approximation) are fixed there and refused by its own constructor, so
+ * they are left out. */
+enum { RGBS_R, RGBS_G, RGBS_B };
+
+#define RGBS_PARAM(name_, label_) \
+  { .name = name_, .label = label_, \
+    .description = "Range of the value added to this channel, in 8-bit levels", \
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC, \
+    .min = -255, .max = 255, .ui_min = -100, .ui_max = 100, .step = 1, .def = { -20, 20 } }
+
+static const AugurParamSpec rgbs_params[] = {
+  [RGBS_R] = RGBS_PARAM ("r_shift_limit", "Red shift"),
+  [RGBS_G] = RGBS_PARAM ("g_shift_limit", "Green shift"),
+  [RGBS_B] = RGBS_PARAM ("b_shift_limit", "Blue shift"),
+};
+
+static const char *const rgbs_names[] = { "r_shift", "g_shift", "b_shift" };
+
+static const AugurDrawnSpec rgbs_drawn[] = {
+  { "r_shift", FALSE, -255, 255 },
+  { "g_shift", FALSE, -255, 255 },
+  { "b_shift", FALSE, -255, 255 },
+  { NULL },
+};
+
+static void
+rgbs_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+  for (int c = 0; c < 3; c++)
+    augur_drawn_set (drawn, rgbs_names[c], augur_rng_range (rng, params[c].v[0], params[c].v[1]));
+}
+
+/* Each shift added to its channel and clipped; a gray image takes the red
+ * shift (Albumentations draws one value, from the first range). */
+static AugurImage *
+rgbs_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  guint8 luts[3][256];
+
+  for (int c = 0; c < 3; c++)
+    {
+      double shift = augur_drawn_get (drawn, rgbs_names[c]);
+
+      for (int i = 0; i < 256; i++)
+        luts[c][i] = augur_clamp_u8 (i + shift);
+    }
+  return apply_channel_luts (src, luts);
+}
+
+/* ChannelShuffle ------------------------------------------------------------------ */
+
+static const AugurDrawnSpec cs_drawn[] = {
+  { "channels_shuffled", TRUE, 0, 2, 0, 3 },
+  { NULL },
+};
+
+static void
+cs_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  double perm[3] = { 0, 1, 2 };
+
+  for (int i = cc - 1; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (rng, 0, i);
+      double t = perm[i];
+
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+  augur_drawn_set_list (drawn, "channels_shuffled", perm, cc);
+}
+
+/* Output channel c is input channel perm[c]; alpha stays where it is (so
+ * an RGBA input shuffles its three colours only). A replay whose list does
+ * not fit the image keeps the channels it does not name. */
+static AugurImage *
+cs_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int nc = src->channels, cc = color_channels (src), perm[4] = { 0, 1, 2, 3 };
+  guint n = 0;
+  const double *list = augur_drawn_get_list (drawn, "channels_shuffled", &n);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+
+  for (int c = 0; c < cc && c < (int) n; c++)
+    perm[c] = MIN ((int) list[c], cc - 1);
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < src->width; x++, s += nc, d += nc)
+        for (int c = 0; c < nc; c++)
+          d[c] = s[perm[c]];
+    }
+  return out;
+}
+
+/* ChannelDropout ------------------------------------------------------------------ */
+
+enum { CD_RANGE, CD_FILL };
+
+static const AugurParamSpec cd_params[] = {
+  [CD_RANGE] = {
+    .name = "channel_drop_range", .label = "Channels dropped",
+    .description = "Range of how many colour channels are filled (at least one is kept, so "
+                   "a gray image is left as it is)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 1, .max = 2, .ui_min = 1, .ui_max = 2, .step = 1, .def = { 1, 1 } },
+  [CD_FILL] = {
+    .name = "fill", .label = "Fill",
+    .description = "The value the dropped channels are filled with",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, .def = { 0 } },
+};
+
+static const AugurDrawnSpec cd_drawn[] = {
+  { "channels", TRUE, 0, 2, 0, 2 },
+  { NULL },
+};
+
+static void
+cd_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  int n = (int) augur_rng_int (rng, (gint64) params[CD_RANGE].v[0], (gint64) params[CD_RANGE].v[1]);
+  double pool[3] = { 0, 1, 2 };
+
+  /* Albumentations refuses an image with as few channels as it would
+   * drop; here the count is capped so that one channel is always kept. */
+  n = MIN (n, cc - 1);
+  /* n distinct channels: the first n of a partial shuffle. */
+  for (int i = 0; i < n; i++)
+    {
+      int j = (int) augur_rng_int (rng, i, cc - 1);
+      double t = pool[i];
+
+      pool[i] = pool[j];
+      pool[j] = t;
+    }
+  augur_drawn_set_list (drawn, "channels", pool, (guint) MAX (n, 0));
+}
+
+static AugurImage *
+cd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  guint n = 0;
+  const double *list = augur_drawn_get_list (drawn, "channels", &n);
+  guint8 fill = augur_clamp_u8 (params[CD_FILL].v[0]);
+  AugurImage *out = augur_image_copy (src);
+  int nc = src->channels, cc = color_channels (src);
+
+  for (guint i = 0; i < n; i++)
+    {
+      int c = (int) list[i];
+
+      if (c >= cc || cc == 1)
+        continue;
+      for (int y = 0; y < out->height; y++)
+        {
+          guint8 *d = augur_image_row (out, y) + c;
+
+          for (int x = 0; x < out->width; x++)
+            d[x * nc] = fill;
+        }
+    }
+  return out;
+}
+
+/* ToSepia ------------------------------------------------------------------------ */
+
+/* The sepia matrix Albumentations' ToSepia applies (rows give R, G, B), in
+ * Q12 fixed point. */
+static const guint32 sepia_q12[3][3] = {
+  { 1610, 3150, 774 },  /* 0.393, 0.769, 0.189 */
+  { 1430, 2810, 688 },  /* 0.349, 0.686, 0.168 */
+  { 1114, 2187, 537 },  /* 0.272, 0.534, 0.131 */
+};
+
+static inline guint8
+sepia_u8 (const guint32 w[3],
+          guint         r,
+          guint         g,
+          guint         b)
+{
+  guint32 v = (r * w[0] + g * w[1] + b * w[2] + (1u << 11)) >> 12;
+
+  return (guint8) MIN (v, 255u);
+}
+
+AUGUR_SIMD_CLONES static void
+sepia_rows (guint8       *restrict dst,
+            int                    dst_stride,
+            const guint8 *restrict src,
+            int                    src_stride,
+            int                    w,
+            int                    h,
+            int                    nc)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      if (nc == 3)
+        for (int x = 0; x < w; x++)
+          {
+            guint r = s[3 * x], g = s[3 * x + 1], b = s[3 * x + 2];
+
+            d[3 * x] = sepia_u8 (sepia_q12[0], r, g, b);
+            d[3 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
+            d[3 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
+          }
+      else
+        for (int x = 0; x < w; x++)
+          {
+            guint r = s[4 * x], g = s[4 * x + 1], b = s[4 * x + 2];
+
+            d[4 * x] = sepia_u8 (sepia_q12[0], r, g, b);
+            d[4 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
+            d[4 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
+            d[4 * x + 3] = s[4 * x + 3];
+          }
+    }
+}
+
+/* Sepia needs three channels: a gray image is left as it is (its tone
+ * cannot be carried in one channel). */
+static AugurImage *
+sepia_apply (const AugurImage *src,
+             const AugurValue *params,
+             const AugurDrawn *drawn)
+{
+  AugurImage *out;
+
+  if (src->channels == 1)
+    return augur_image_copy (src);
+  out = augur_image_new_like_uninitialized (src);
+  sepia_rows (out->data, out->stride, src->data, src->stride,
+              src->width, src->height, src->channels);
+  return out;
+}
+
+/* InvertImg ---------------------------------------------------------------------- */
+
+static AugurImage *
+invert_apply (const AugurImage *src,
+              const AugurValue *params,
+              const AugurDrawn *drawn)
+{
+  guint8 lut[256];
+
+  for (int i = 0; i < 256; i++)
+    lut[i] = (guint8) (255 - i);
+  return apply_color_lut (src, lut, -1);
+}
+
+/* Solarize ----------------------------------------------------------------------- */
+
+static const AugurParamSpec sol_params[] = {
+  {
+    .name = "threshold_range", .label = "Threshold",
+    .description = "Range of the threshold, as a fraction of 255: pixels at or above it are inverted",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.5, 0.5 } },
+};
+
+static const AugurDrawnSpec sol_drawn[] = {
+  { "threshold", FALSE, 0, 1 },
+  { NULL },
+};
+
+static void
+sol_sample (const AugurValue *params,
+            const AugurShape *in,
+            AugurRng         *rng,
+            AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "threshold", augur_rng_range (rng, params[0].v[0], params[0].v[1]));
+}
+
+static AugurImage *
+sol_apply (const AugurImage *src,
+           const AugurValue *params,
+           const AugurDrawn *drawn)
+{
+  double threshold = augur_drawn_get (drawn, "threshold") * 255.0;
+  guint8 luts[3][256];
+
+  for (int i = 0; i < 256; i++)
+    luts[0][i] = luts[1][i] = luts[2][i] = (guint8) (i >= threshold ? 255 - i : i);
+  return apply_channel_luts (src, luts);
+}
+
+/* Posterize ---------------------------------------------------------------------- */
+
+static const AugurParamSpec post_params[] = {
+  {
+    .name = "num_bits", .label = "Bits",
+    .description = "Range of the number of high bits kept per channel (8 keeps the image, "
+                   "0 makes it black)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 0, .max = 8, .ui_min = 1, .ui_max = 8, .step = 1, .def = { 4, 4 } },
+};
+
+static const AugurDrawnSpec post_drawn[] = {
+  { "num_bits", FALSE, 0, 8 },
+  { NULL },
+};
+
+static void
+post_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "num_bits",
+                   (double) augur_rng_int (rng, (gint64) params[0].v[0], (gint64) params[0].v[1]));
+}
+
+AUGUR_SIMD_CLONES static void
+mask_rows (guint8       *restrict dst,
+           int                    dst_stride,
+           const guint8 *restrict src,
+           int                    src_stride,
+           int                    w,
+           int                    h,
+           int                    nc,
+           guint8                 mask)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      if (nc == 4)
+        for (int x = 0; x < w; x++)
+          {
+            d[4 * x] = s[4 * x] & mask;
+            d[4 * x + 1] = s[4 * x + 1] & mask;
+            d[4 * x + 2] = s[4 * x + 2] & mask;
+            d[4 * x + 3] = s[4 * x + 3];
+          }
+      else
+        for (int i = 0; i < w * nc; i++)
+          d[i] = s[i] & mask;
+    }
+}
+
+static AugurImage *
+post_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  int bits = CLAMP ((int) augur_drawn_get (drawn, "num_bits"), 0, 8);
+  guint8 mask = (guint8) (0xff00 >> bits);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+
+  mask_rows (out->data, out->stride, src->data, src->stride,
+             src->width, src->height, src->channels, mask);
+  return out;
+}
+
+/* Equalize ----------------------------------------------------------------------- */
+
+/* Albumentations' `mask` argument (an array given at call time, not a
+ * setting of the transform) is left out. */
+enum { EQ_MODE, EQ_BY_CHANNELS };
+enum { EQ_CV, EQ_PIL };
+
+static const char *const eq_mode_nicks[] = { "cv", "pil", NULL };
+
+static const AugurParamSpec eq_params[] = {
+  [EQ_MODE] = {
+    .name = "mode", .label = "Method",
+    .description = "cv: OpenCV's equalizeHist; pil: Pillow's ImageOps.equalize",
+    .type = AUGUR_PARAM_ENUM, .def_nick = EQ_CV, .nicks = eq_mode_nicks },
+  [EQ_BY_CHANNELS] = {
+    .name = "by_channels", .label = "Per channel",
+    .description = "Equalize each colour channel on its own; otherwise the luma (Y of YCrCb) "
+                   "only, which keeps the hues",
+    .type = AUGUR_PARAM_BOOL, .def = { 1 } },
+};
+
+/* OpenCV's equalizeHist() table. */
+static void
+equalize_lut_cv (const guint64 hist[256],
+                 guint8        lut[256])
+{
+  guint64 total = 0, sum;
+  int first = 0;
+  double scale;
+
+  for (int i = 0; i < 256; i++)
+    total += hist[i];
+  while (first < 255 && hist[first] == 0)
+    first++;
+  if (hist[first] == total)
+    {
+      /* One level: OpenCV maps everything to it. */
+      for (int i = 0; i < 256; i++)
+        lut[i] = (guint8) first;
+      return;
+    }
+
+  scale = 255.0 / (double) (total - hist[first]);
+  sum = 0;
+  for (int i = 0; i < 256; i++)
+    {
+      if (i <= first)
+        {
+          lut[i] = 0;
+          continue;
+        }
+      sum += hist[i];
+      lut[i] = augur_clamp_u8 ((double) sum * scale);
+    }
+}
+
+/* Pillow's ImageOps.equalize() table. */
+static void
+equalize_lut_pil (const guint64 hist[256],
+                  guint8        lut[256])
+{
+  guint64 total = 0, last = 0, step, n;
+  int used = 0;
+
+  for (int i = 0; i < 256; i++)
+    if (hist[i])
+      {
+        total += hist[i];
+        last = hist[i];
+        used++;
+      }
+  step = used > 1 ? (total - last) / 255 : 0;
+  if (step == 0)
+    {
+      for (int i = 0; i < 256; i++)
+        lut[i] = (guint8) i;
+      return;
+    }
+  n = step / 2;
+  for (int i = 0; i < 256; i++)
+    {
+      lut[i] = (guint8) MIN (n / step, 255);
+      n += hist[i];
+    }
+}
+
+static void
+equalize_lut (int            mode,
+              const guint64  hist[256],
+              guint8         lut[256])
+{
+  if (mode == EQ_PIL)
+    equalize_lut_pil (hist, lut);
+  else
+    equalize_lut_cv (hist, lut);
+}
+
+static AugurImage *
+eq_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int mode = AUGUR_PARAM_NICK (params, EQ_MODE);
+  guint8 luts[3][256];
+  guint64 hist[256];
+
+  if (src->channels > 1 && !AUGUR_PARAM_BOOL_VALUE (params, EQ_BY_CHANNELS))
+    {
+      g_autofree guint8 *plane = g_malloc ((gsize) src->width * src->height);
+
+      luma_histogram (src, plane, hist);
+      equalize_lut (mode, hist, luts[0]);
+      return apply_luma_lut (src, plane, luts[0]);
+    }
+
+  for (int c = 0; c < color_channels (src); c++)
+    {
+      channel_histogram (src, c, hist);
+      equalize_lut (mode, hist, luts[c]);
+    }
+  return apply_channel_luts (src, luts);
+}
+
+/* CLAHE ------------------------------------------------------------------------------ */
+
+enum { CLAHE_CLIP, CLAHE_TILES };
+
+#define CLAHE_MAX_TILES 64
+
+static const AugurParamSpec clahe_params[] = {
+  [CLAHE_CLIP] = {
+    .name = "clip_limit", .label = "Clip limit",
+    .description = "Range of the contrast limit: a tile's histogram is clipped at this many "
+                   "times its mean bin height, the excess spread over all bins",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 1, .max = 100, .ui_min = 1, .ui_max = 10, .step = 0.1, .def = { 1, 4 } },
+  [CLAHE_TILES] = {
+    .name = "tile_grid_size", .label = "Tiles",
+    .description = "Tiles across and down, as OpenCV's tileGridSize",
+    .type = AUGUR_PARAM_SIZE,
+    .min = 1, .max = CLAHE_MAX_TILES, .ui_min = 1, .ui_max = 16, .step = 1, .def = { 8, 8 } },
+};
+
+static const AugurDrawnSpec clahe_drawn[] = {
+  { "clip_limit", FALSE, 1, 100 },
+  { NULL },
+};
+
+static void
+clahe_sample (const AugurValue *params,
+              const AugurShape *in,
+              AugurRng         *rng,
+              AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "clip_limit",
+                   augur_rng_range (rng, params[CLAHE_CLIP].v[0], params[CLAHE_CLIP].v[1]));
+}
+
+/* OpenCV's reflect-101 index, for the tiles past the right and bottom
+ * edges when the image does not divide into whole tiles. */
+static inline int
+clahe_reflect (int i,
+               int n)
+{
+  if (n == 1)
+    return 0;
+  i = abs (i) % (2 * n - 2);
+  return i < n ? i : 2 * n - 2 - i;
+}
+
+/*
+ * OpenCV's CLAHE on one plane, in place: the image (padded on the right
+ * and bottom to whole tiles, reflect-101) is cut into tx x ty tiles; each
+ * tile's histogram is clipped at max(1, clip * area / 256), the excess
+ * spread evenly (the remainder one by one at a regular step); its scaled
+ * cumulative sum is the tile's table; each pixel takes the bilinear blend of
+ * the four nearest tiles' tables by its distance to their centres.
+ */
+static void
+clahe_plane (guint8 *plane,
+             int     w,
+             int     h,
+             int     tx,
+             int     ty,
+             double  clip)
+{
+  int pw = w % tx ? w + tx - w % tx : w, ph = h % ty ? h + ty - h % ty : h;
+  int tw = pw / tx, th = ph / ty, area = tw * th;
+  int limit = MAX ((int) (clip * area / 256), 1);
+  g_autofree guint8 *luts = g_malloc ((gsize) tx * ty * 256);
+  g_autofree float *xw = g_new (float, w);
+  g_autofree int *xt = g_new (int, 2 * w);
+  float lut_scale = 255.0f / (float) area;
+
+  for (int j = 0; j < ty; j++)
+    for (int i = 0; i < tx; i++)
+      {
+        int hist[256] = { 0 }, clipped = 0, batch, residual, sum = 0;
+        guint8 *lut = luts + ((gsize) j * tx + i) * 256;
+
+        for (int y = j * th; y < (j + 1) * th; y++)
+          {
+            const guint8 *row = plane + (gsize) clahe_reflect (y, h) * w;
+
+            if ((i + 1) * tw <= w)
+              for (int x = i * tw; x < (i + 1) * tw; x++)
+                hist[row[x]]++;
+            else
+              for (int x = i * tw; x < (i + 1) * tw; x++)
+                hist[row[clahe_reflect (x, w)]]++;
+          }
+
+        for (int k = 0; k < 256; k++)
+          if (hist[k] > limit)
+            {
+              clipped += hist[k] - limit;
+              hist[k] = limit;
+            }
+        batch = clipped / 256;
+        residual = clipped - batch * 256;
+        for (int k = 0; k < 256; k++)
+          hist[k] += batch;
+        if (residual)
+          {
+            int step = MAX (256 / residual, 1);
+
+            for (int k = 0; k < 256 && residual > 0; k += step, residual--)
+              hist[k]++;
+          }
+
+        for (int k = 0; k < 256; k++)
+          {
+            sum += hist[k];
+            lut[k] = augur_clamp_u8 (sum * lut_scale);
+          }
+      }
+
+  for (int x = 0; x < w; x++)
+    {
+      float f = (float) x / tw - 0.5f;
+      int t1 = (int) floorf (f);
+
+      xw[x] = f - t1;
+      xt[2 * x] = MAX (t1, 0);
+      xt[2 * x + 1] = MIN (t1 + 1, tx - 1);
+    }
+
+  for (int y = 0; y < h; y++)
+    {
+      float f = (float) y / th - 0.5f;
+      int t1 = (int) floorf (f);
+      float ya = f - t1;
+      const guint8 *top = luts + (gsize) MAX (t1, 0) * tx * 256;
+      const guint8 *bottom = luts + (gsize) MIN (t1 + 1, ty - 1) * tx * 256;
+      guint8 *row = plane + (gsize) y * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          int v = row[x];
+          float xa = xw[x];
+          float a = top[xt[2 * x] * 256 + v] * (1 - xa) + top[xt[2 * x + 1] * 256 + v] * xa;
+          float b = bottom[xt[2 * x] * 256 + v] * (1 - xa) + bottom[xt[2 * x + 1] * 256 + v] * xa;
+
+          row[x] = augur_clamp_u8 (a * (1 - ya) + b * ya);
+        }
+    }
+}
+
+/* CIELAB (D65) of sRGB, 8-bit as OpenCV stores it: L scaled to 0-255, a
+ * and b offset by 128. */
+#define LAB_XN 0.950456
+#define LAB_ZN 1.088754
+
+static inline float
+lab_f (float t)
+{
+  return t > 0.008856f ? cbrtf (t) : 7.787f * t + 16.0f / 116.0f;
+}
+
+static inline float
+lab_f_inverse (float t)
+{
+  return t > 0.206893f ? t * t * t : (t - 16.0f / 116.0f) / 7.787f;
+}
+
+/* Linear light to an 8-bit sRGB level. */
+static inline guint8
+srgb_encode (float v)
+{
+  v = CLAMP (v, 0.0f, 1.0f);
+  v = v <= 0.0031308f ? 12.92f * v : 1.055f * powf (v, 1.0f / 2.4f) - 0.055f;
+  return augur_clamp_u8 (v * 255.0f);
+}
+
+static AugurImage *
+clahe_apply (const AugurImage *src,
+             const AugurValue *params,
+             const AugurDrawn *drawn)
+{
+  double clip = augur_drawn_get (drawn, "clip_limit");
+  int tx = (int) params[CLAHE_TILES].v[0], ty = (int) params[CLAHE_TILES].v[1];
+  int w = src->width, h = src->height, nc = src->channels;
+  gsize n = (gsize) w * h;
+  g_autofree guint8 *plane = g_malloc (n);
+  g_autofree guint8 *ab = NULL;
+  float lin[256];
+  AugurImage *out;
+
+  if (nc == 1)
+    {
+      out = augur_image_copy (src);
+      for (int y = 0; y < h; y++)
+        memcpy (plane + (gsize) y * w, augur_image_row (src, y), w);
+      clahe_plane (plane, w, h, tx, ty, clip);
+      for (int y = 0; y < h; y++)
+        memcpy (augur_image_row (out, y), plane + (gsize) y * w, w);
+      return out;
+    }
+
+  /* Colour: CLAHE on CIELAB lightness, as Albumentations does. */
+  for (int i = 0; i < 256; i++)
+    lin[i] = (float) srgb_linear (i);
+  ab = g_malloc (2 * n);
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+
+      for (int x = 0; x < w; x++, s += nc)
+        {
+          float r = lin[s[0]], g = lin[s[1]], b = lin[s[2]];
+          float fx = lab_f ((0.412453f * r + 0.357580f * g + 0.180423f * b) / (float) LAB_XN);
+          float fy = lab_f (0.212671f * r + 0.715160f * g + 0.072169f * b);
+          float fz = lab_f ((0.019334f * r + 0.119193f * g + 0.950227f * b) / (float) LAB_ZN);
+          gsize i = (gsize) y * w + x;
+
+          plane[i] = augur_clamp_u8 ((116.0f * fy - 16.0f) * (255.0f / 100.0f));
+          ab[2 * i] = augur_clamp_u8 (500.0f * (fx - fy) + 128.0f);
+          ab[2 * i + 1] = augur_clamp_u8 (200.0f * (fy - fz) + 128.0f);
+        }
+    }
+
+  clahe_plane (plane, w, h, tx, ty, clip);
+
+  out = augur_image_new_like_uninitialized (src);
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < w; x++, s += nc, d += nc)
+        {
+          gsize i = (gsize) y * w + x;
+          float fy = (plane[i] * (100.0f / 255.0f) + 16.0f) / 116.0f;
+          float fx = fy + (ab[2 * i] - 128.0f) / 500.0f;
+          float fz = fy - (ab[2 * i + 1] - 128.0f) / 200.0f;
+          float xx = lab_f_inverse (fx) * (float) LAB_XN;
+          float yy = lab_f_inverse (fy);
+          float zz = lab_f_inverse (fz) * (float) LAB_ZN;
+
+          d[0] = srgb_encode (3.240479f * xx - 1.537150f * yy - 0.498535f * zz);
+          d[1] = srgb_encode (-0.969256f * xx + 1.875992f * yy + 0.041556f * zz);
+          d[2] = srgb_encode (0.055648f * xx - 0.204043f * yy + 1.057311f * zz);
+          if (nc == 4)
+            d[3] = s[3];
+        }
+    }
+  return out;
+}
+
+/* RandomGamma -------------------------------------------------------------------- */
+
+static const AugurParamSpec gamma_params[] = {
+  {
+    .name = "gamma_limit", .label = "Gamma",
+    .description = "Range of the gamma, in hundredths: above 100 darkens the mid-tones, "
+                   "below brightens them",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 1, .max = 1000, .ui_min = 20, .ui_max = 300, .step = 1, .def = { 80, 120 } },
+};
+
+static const AugurDrawnSpec gamma_drawn[] = {
+  { "gamma", FALSE, 0.01, 10 },
+  { NULL },
+};
+
+static void
+gamma_sample (const AugurValue *params,
+              const AugurShape *in,
+              AugurRng         *rng,
+              AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "gamma", augur_rng_range (rng, params[0].v[0], params[0].v[1]) / 100.0);
+}
+
+/* Albumentations' gamma_transform(): (x / 255)^gamma * 255, truncated. */
+static AugurImage *
+gamma_apply (const AugurImage *src,
+             const AugurValue *params,
+             const AugurDrawn *drawn)
+{
+  double gamma = augur_drawn_get (drawn, "gamma");
+  guint8 luts[3][256];
+
+  for (int i = 0; i < 256; i++)
+    luts[0][i] = luts[1][i] = luts[2][i] = (guint8) MIN (pow (i / 255.0, gamma) * 255.0 + 1e-9, 255.0);
+  return apply_channel_luts (src, luts);
+}
+
+/* RandomToneCurve ---------------------------------------------------------------- */
+
+enum { TC_SCALE, TC_PER_CHANNEL };
+
+static const AugurParamSpec tc_params[] = {
+  [TC_SCALE] = {
+    .name = "scale", .label = "Spread",
+    .description = "Standard deviation of the curve's two control points around 0.25 and 0.75",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.3, .step = 0.01, .def = { 0.1 } },
+  [TC_PER_CHANNEL] = {
+    .name = "per_channel", .label = "Per channel",
+    .description = "Draw one curve per colour channel instead of one for all",
+    .type = AUGUR_PARAM_BOOL, .def = { 0 } },
+};
+
+static const AugurDrawnSpec tc_drawn[] = {
+  { "low_y", TRUE, 0, 1, 0, 3 },
+  { "high_y", TRUE, 0, 1, 0, 3 },
+  { NULL },
+};
+
+static void
+tc_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  int n = AUGUR_PARAM_BOOL_VALUE (params, TC_PER_CHANNEL) ? cc : 1;
+  double scale = params[TC_SCALE].v[0], low[3], high[3];
+
+  /* Albumentations draws all the low points, then all the high ones. */
+  for (int i = 0; i < n; i++)
+    low[i] = CLAMP (0.25 + scale * augur_rng_normal (rng), 0, 1);
+  for (int i = 0; i < n; i++)
+    high[i] = CLAMP (0.75 + scale * augur_rng_normal (rng), 0, 1);
+  augur_drawn_set_list (drawn, "low_y", low, n);
+  augur_drawn_set_list (drawn, "high_y", high, n);
+}
+
+/* Albumentations' move_tone_curve(): the cubic Bezier through (0, 0) and
+ * (1, 1) with inner control values low_y and high_y, evaluated at t = x/255
+ * and rounded. */
+static AugurImage *
+tc_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  guint n_low = 0, n_high = 0;
+  const double *low = augur_drawn_get_list (drawn, "low_y", &n_low);
+  const double *high = augur_drawn_get_list (drawn, "high_y", &n_high);
+  guint8 luts[3][256];
+
+  for (int c = 0; c < 3; c++)
+    {
+      double a = n_low ? low[MIN ((guint) c, n_low - 1)] : 0.25;
+      double b = n_high ? high[MIN ((guint) c, n_high - 1)] : 0.75;
+
+      for (int i = 0; i < 256; i++)
+        {
+          double t = i / 255.0, u = 1 - t;
+
+          luts[c][i] = augur_clamp_u8 (rint ((3 * u * u * t * a + 3 * u * t * t * b + t * t * t) * 255));
+        }
+    }
+  return apply_channel_luts (src, luts);
+}
+
+/* AutoContrast ------------------------------------------------------------------- */
+
+enum { AC_CUTOFF, AC_IGNORE, AC_METHOD };
+enum { AC_CDF, AC_PIL };
+
+static const char *const ac_method_nicks[] = { "cdf", "pil", NULL };
+
+static const AugurParamSpec ac_params[] = {
+  [AC_CUTOFF] = {
+    .name = "cutoff", .label = "Cutoff",
+    .description = "Percent of the darkest and of the brightest pixels ignored when finding the range",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 49, .ui_min = 0, .ui_max = 10, .step = 0.1, .def = { 0 } },
+  [AC_IGNORE] = {
+    .name = "ignore", .label = "Ignored level",
+    .description = "A level left out of the histogram and left as it is (a background value), or none",
+    .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE,
+    .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, .def_null = TRUE },
+  [AC_METHOD] = {
+    .name = "method", .label = "Method",
+    .description = "cdf: levels spread by their cumulative distribution; pil: a linear "
+                   "stretch of the range to 0-255, as Pillow's ImageOps.autocontrast",
+    .type = AUGUR_PARAM_ENUM, .def_nick = AC_CDF, .nicks = ac_method_nicks },
+};
+
+/* One channel's table: the histogram (the ignored level taken out, then
+ * @cutoff percent trimmed from each end) gives the range, which is
+ * stretched to 0-255 linearly (pil) or by the cumulative distribution
+ * (cdf). A channel of one level is left as it is. */
+static void
+ac_lut (guint64  hist[256],
+        double   cutoff,
+        int      ignore,
+        int      method,
+        guint8   lut[256])
+{
+  guint64 total = 0, cut, cdf[256], acc = 0;
+  int lo, hi;
+
+  for (int i = 0; i < 256; i++)
+    lut[i] = (guint8) i;
+  if (ignore >= 0)
+    hist[ignore] = 0;
+  for (int i = 0; i < 256; i++)
+    total += hist[i];
+
+  if (cutoff > 0 && total > 0)
+    {
+      cut = (guint64) (total * cutoff / 100.0);
+      for (int i = 0; i < 256 && cut > 0; i++)
+        {
+          guint64 take = MIN (hist[i], cut);
+
+          hist[i] -= take;
+          cut -= take;
+        }
+      cut = (guint64) (total * cutoff / 100.0);
+      for (int i = 255; i >= 0 && cut > 0; i--)
+        {
+          guint64 take = MIN (hist[i], cut);
+
+          hist[i] -= take;
+          cut -= take;
+        }
+    }
+
+  for (lo = 0; lo < 256 && hist[lo] == 0; lo++)
+    ;
+  for (hi = 255; hi >= 0 && hist[hi] == 0; hi--)
+    ;
+  if (lo >= hi)
+    return;
+
+  if (method == AC_PIL)
+    {
+      double scale = 255.0 / (hi - lo), offset = -lo * scale;
+
+      for (int i = 0; i < 256; i++)
+        lut[i] = augur_clamp_u8 (i * scale + offset);
+    }
+  else
+    {
+      double span;
+
+      for (int i = 0; i < 256; i++)
+        {
+          acc += hist[i];
+          cdf[i] = acc;
+        }
+      span = (double) (cdf[hi] - cdf[lo]);
+      for (int i = 0; i < 256; i++)
+        lut[i] = i <= lo ? 0 : i >= hi ? 255 : augur_clamp_u8 ((double) (cdf[i] - cdf[lo]) * 255.0 / span);
+    }
+  if (ignore >= 0)
+    lut[ignore] = (guint8) ignore;
+}
+
+static AugurImage *
+ac_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int ignore = params[AC_IGNORE].is_null ? -1 : (int) params[AC_IGNORE].v[0];
+  guint8 luts[3][256];
+  guint64 hist[256];
+
+  for (int c = 0; c < color_channels (src); c++)
+    {
+      channel_histogram (src, c, hist);
+      ac_lut (hist, params[AC_CUTOFF].v[0], ignore, AUGUR_PARAM_NICK (params, AC_METHOD), luts[c]);
+    }
+  return apply_channel_luts (src, luts);
+}
+
+/* FancyPCA ----------------------------------------------------------------------- */
+
+static const AugurParamSpec fpca_params[] = {
+  {
+    .name = "alpha", .label = "Strength",
+    .description = "Standard deviation of the random weight of each principal component",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1 } },
+};
+
+static const AugurDrawnSpec fpca_drawn[] = {
+  { "alpha_vector", TRUE, -1000, 1000, 0, 3 },
+  { NULL },
+};
+
+static void
+fpca_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  double a[3];
+
+  for (int i = 0; i < cc; i++)
+    a[i] = params[0].v[0] * augur_rng_normal (rng);
+  augur_drawn_set_list (drawn, "alpha_vector", a, cc);
+}
+
+/* AlexNet's colour augmentation as Albumentations computes it: on colours
+ * scaled to [0, 1], the covariance's eigenvectors v_k and eigenvalues l_k
+ * (largest first); every pixel gets sum_k alpha_k l_k v_k added. A gray
+ * image has one component: its variance. */
+static AugurImage *
+fpca_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  guint n = 0;
+  const double *alpha = augur_drawn_get_list (drawn, "alpha_vector", &n);
+  double mean[3], vals[3], vecs[3][3], shift[3] = { 0, 0, 0 };
+  guint8 luts[3][256];
+
+  if (src->channels == 1)
+    {
+      double m, var = 0, cnt = (double) src->width * src->height;
+      guint64 hist[256];
+
+      channel_histogram (src, 0, hist);
+      m = color_mean (src) / 255.0;
+      for (int i = 0; i < 256; i++)
+        var += hist[i] * (i / 255.0 - m) * (i / 255.0 - m);
+      var /= MAX (cnt - 1, 1);
+      shift[0] = (n > 0 ? alpha[0] : 0) * var;
+    }
+  else if (color_eigen (src, mean, vals, vecs))
+    {
+      /* Sample covariance on [0, 1] colours, as numpy's cov. */
+      double scale = (double) src->width * src->height;
+
+      scale = scale / MAX (scale - 1, 1) / (255.0 * 255.0);
+      for (guint k = 0; k < MIN (n, 3u); k++)
+        for (int c = 0; c < 3; c++)
+          shift[c] += alpha[k] * vals[k] * scale * vecs[c][k];
+    }
+
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 256; i++)
+      luts[c][i] = augur_clamp_u8 (i + 255.0 * shift[c]);
+  return apply_channel_luts (src, luts);
+}
+
+/* PlanckianJitter ---------------------------------------------------------------- */
+
+enum { PJ_MODE, PJ_TEMPERATURE, PJ_SAMPLING };
+enum { PJ_BLACKBODY, PJ_CIED };
+enum { PJ_UNIFORM, PJ_GAUSSIAN };
+
+static const char *const pj_mode_nicks[] = { "blackbody", "cied", NULL };
+static const char *const pj_sampling_nicks[] = { "uniform", "gaussian", NULL };
+
+static const AugurParamSpec pj_params[] = {
+  [PJ_MODE] = {
+    .name = "mode", .label = "Illuminant",
+    .description = "blackbody: Planckian radiators; cied: CIE daylight (from 4000 K)",
+    .type = AUGUR_PARAM_ENUM, .def_nick = PJ_BLACKBODY, .nicks = pj_mode_nicks },
+  [PJ_TEMPERATURE] = {
+    .name = "temperature_limit", .label = "Temperature",
+    .description = "Range of the colour temperature in kelvin: low is warm (red), high is cold (blue)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 3000, .max = 15000, .ui_min = 3000, .ui_max = 15000, .step = 100, .def = { 3000, 15000 } },
+  [PJ_SAMPLING] = {
+    .name = "sampling_method", .label = "Sampling",
+    .description = "uniform over the range, or gaussian: a half-normal either side of 6000 K, "
+                   "reaching each end of the range at three standard deviations",
+    .type = AUGUR_PARAM_ENUM, .def_nick = PJ_UNIFORM, .nicks = pj_sampling_nicks },
+};
+
+static const AugurDrawnSpec pj_drawn[] = {
+  { "temperature", FALSE, 3000, 15000 },
+  { NULL },
+};
+
+#define PJ_WHITE 6000.0
+
+static void
+pj_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double lo = params[PJ_TEMPERATURE].v[0], hi = params[PJ_TEMPERATURE].v[1], t;
+
+  if (AUGUR_PARAM_NICK (params, PJ_SAMPLING) == PJ_UNIFORM)
+    t = augur_rng_range (rng, lo, hi);
+  else if (augur_rng_uniform (rng) < 0.5)
+    t = PJ_WHITE - fabs (augur_rng_normal (rng) * fabs (PJ_WHITE - lo) / 3);
+  else
+    t = PJ_WHITE + fabs (augur_rng_normal (rng) * fabs (hi - PJ_WHITE) / 3);
+  augur_drawn_set (drawn, "temperature", CLAMP (t, lo, hi));
+}
+
+/* Albumentations' PLANCKIAN_COEFFS (RGB of each illuminant, every 500 K
+ * from 3000 K; CIE daylight from 4000 K). */
+static const float pj_blackbody[25][3] = {
+  { 0.6743f, 0.4029f, 0.0013f }, { 0.6281f, 0.4241f, 0.1665f }, { 0.5919f, 0.4372f, 0.2513f },
+  { 0.5623f, 0.4457f, 0.3154f }, { 0.5376f, 0.4515f, 0.3672f }, { 0.5163f, 0.4555f, 0.4103f },
+  { 0.4979f, 0.4584f, 0.4468f }, { 0.4816f, 0.4604f, 0.4782f }, { 0.4672f, 0.4619f, 0.5053f },
+  { 0.4542f, 0.4630f, 0.5289f }, { 0.4426f, 0.4638f, 0.5497f }, { 0.4320f, 0.4644f, 0.5681f },
+  { 0.4223f, 0.4648f, 0.5844f }, { 0.4135f, 0.4651f, 0.5990f }, { 0.4054f, 0.4653f, 0.6121f },
+  { 0.3980f, 0.4654f, 0.6239f }, { 0.3911f, 0.4655f, 0.6346f }, { 0.3847f, 0.4656f, 0.6444f },
+  { 0.3787f, 0.4656f, 0.6532f }, { 0.3732f, 0.4656f, 0.6613f }, { 0.3680f, 0.4655f, 0.6688f },
+  { 0.3632f, 0.4655f, 0.6756f }, { 0.3586f, 0.4655f, 0.6820f }, { 0.3544f, 0.4654f, 0.6878f },
+  { 0.3503f, 0.4653f, 0.6933f },
+};
+
+static const float pj_cied[23][3] = {
+  { 0.5829f, 0.4421f, 0.2288f }, { 0.5510f, 0.4514f, 0.2948f }, { 0.5246f, 0.4576f, 0.3488f },
+  { 0.5021f, 0.4618f, 0.3941f }, { 0.4826f, 0.4646f, 0.4325f }, { 0.4654f, 0.4667f, 0.4654f },
+  { 0.4502f, 0.4681f, 0.4938f }, { 0.4364f, 0.4692f, 0.5186f }, { 0.4240f, 0.4700f, 0.5403f },
+  { 0.4127f, 0.4705f, 0.5594f }, { 0.4023f, 0.4709f, 0.5763f }, { 0.3928f, 0.4713f, 0.5914f },
+  { 0.3839f, 0.4715f, 0.6049f }, { 0.3757f, 0.4716f, 0.6171f }, { 0.3681f, 0.4717f, 0.6281f },
+  { 0.3609f, 0.4718f, 0.6380f }, { 0.3543f, 0.4719f, 0.6472f }, { 0.3480f, 0.4719f, 0.6555f },
+  { 0.3421f, 0.4719f, 0.6631f }, { 0.3365f, 0.4719f, 0.6702f }, { 0.3313f, 0.4719f, 0.6766f },
+  { 0.3263f, 0.4719f, 0.6826f }, { 0.3217f, 0.4719f, 0.6882f },
+};
+
+/* The illuminant's RGB at @t kelvin, linear between the table's entries
+ * (clamped to its span), as Albumentations' planckian_jitter(). */
+static void
+pj_coeffs (int    mode,
+           double t,
+           double rgb[3])
+{
+  const float (*table)[3] = mode == PJ_CIED ? pj_cied : pj_blackbody;
+  int n = mode == PJ_CIED ? 23 : 25;
+  double t0 = mode == PJ_CIED ? 4000 : 3000, f;
+  int i;
+
+  f = (CLAMP (t, t0, 15000) - t0) / 500.0;
+  i = MIN ((int) f, n - 2);
+  f -= i;
+  for (int c = 0; c < 3; c++)
+    rgb[c] = (1 - f) * table[i][c] + f * table[i + 1][c];
+}
+
+/* Red and blue multiplied by the illuminant's red / green and blue /
+ * green; green kept. A gray image is left as it is. */
+static AugurImage *
+pj_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  double rgb[3], gain[3];
+  guint8 luts[3][256];
+
+  if (src->channels == 1)
+    return augur_image_copy (src);
+  pj_coeffs (AUGUR_PARAM_NICK (params, PJ_MODE), augur_drawn_get (drawn, "temperature"), rgb);
+  gain[0] = rgb[0] / rgb[1];
+  gain[1] = 1;
+  gain[2] = rgb[2] / rgb[1];
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 256; i++)
+      luts[c][i] = augur_clamp_u8 (i * gain[c]);
+  return apply_channel_luts (src, luts);
+}
+
+/* Illumination ------------------------------------------------------------------- */
+
+enum { IL_MODE, IL_INTENSITY, IL_EFFECT, IL_ANGLE, IL_CENTER, IL_SIGMA };
+enum { IL_LINEAR, IL_CORNER, IL_GAUSSIAN };
+enum { IL_BRIGHTEN, IL_DARKEN, IL_BOTH };
+
+static const char *const il_mode_nicks[] = { "linear", "corner", "gaussian", NULL };
+static const char *const il_effect_nicks[] = { "brighten", "darken", "both", NULL };
+
+static const AugurParamSpec il_params[] = {
+  [IL_MODE] = {
+    .name = "mode", .label = "Pattern",
+    .description = "linear: a gradient along a direction; corner: light falling off from one "
+                   "corner; gaussian: a spot of light",
+    .type = AUGUR_PARAM_ENUM, .def_nick = IL_LINEAR, .nicks = il_mode_nicks },
+  [IL_INTENSITY] = {
+    .name = "intensity_range", .label = "Intensity",
+    .description = "Range of the strength of the effect, as a fraction of 255 (linear) or of "
+                   "the pixel (corner, gaussian)",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.01, 0.2 } },
+  [IL_EFFECT] = {
+    .name = "effect_type", .label = "Effect",
+    .description = "Brighten, darken, or either with even chance",
+    .type = AUGUR_PARAM_ENUM, .def_nick = IL_BOTH, .nicks = il_effect_nicks },
+  [IL_ANGLE] = {
+    .name = "angle_range", .label = "Angle",
+    .description = "Range of the direction the linear gradient brightens toward, in degrees "
+                   "(0 to the right, 90 down)",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 360, .ui_min = 0, .ui_max = 360, .step = 1, .def = { 0, 360 } },
+  [IL_CENTER] = {
+    .name = "center_range", .label = "Centre",
+    .description = "Range of the gaussian spot's centre, as a fraction of width and of height",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1, 0.9 } },
+  [IL_SIGMA] = {
+    .name = "sigma_range", .label = "Spot size",
+    .description = "Range of the gaussian spot's standard deviation, as a fraction of the longer side",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.01, .max = 5, .ui_min = 0.05, .ui_max = 1, .step = 0.01, .def = { 0.2, 1.0 } },
+};
+
+/* Every value, whatever the mode (those the mode does not use are 0). */
+static const AugurDrawnSpec il_drawn[] = {
+  { "intensity", FALSE, -1, 1 },
+  { "angle", FALSE, 0, 360 },
+  { "corner", FALSE, 0, 3 },
+  { "center_x", FALSE, 0, 1 },
+  { "center_y", FALSE, 0, 1 },
+  { "sigma", FALSE, 0, 5 },
+  { NULL },
+};
+
+static void
+il_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int mode = AUGUR_PARAM_NICK (params, IL_MODE), effect = AUGUR_PARAM_NICK (params, IL_EFFECT);
+  double intensity = augur_rng_range (rng, params[IL_INTENSITY].v[0], params[IL_INTENSITY].v[1]);
+  double angle = 0, corner = 0, cx = 0, cy = 0, sigma = 0;
+
+  if (effect == IL_BOTH)
+    intensity *= augur_rng_chance (rng, 0.5) ? -1 : 1;
+  else if (effect == IL_DARKEN)
+    intensity = -intensity;
+
+  if (mode == IL_LINEAR)
+    angle = augur_rng_range (rng, params[IL_ANGLE].v[0], params[IL_ANGLE].v[1]);
+  else if (mode == IL_CORNER)
+    corner = (double) augur_rng_int (rng, 0, 3);
+  else
+    {
+      cx = augur_rng_range (rng, params[IL_CENTER].v[0], params[IL_CENTER].v[1]);
+      cy = augur_rng_range (rng, params[IL_CENTER].v[0], params[IL_CENTER].v[1]);
+      sigma = augur_rng_range (rng, params[IL_SIGMA].v[0], params[IL_SIGMA].v[1]);
+    }
+
+  augur_drawn_set (drawn, "intensity", intensity);
+  augur_drawn_set (drawn, "angle", angle);
+  augur_drawn_set (drawn, "corner", corner);
+  augur_drawn_set (drawn, "center_x", cx);
+  augur_drawn_set (drawn, "center_y", cy);
+  augur_drawn_set (drawn, "sigma", sigma);
+}
+
+/*
+ * Albumentations' Illumination:
+ * - linear: a gradient g, 0 to 1 along the direction of the angle over
+ *   coordinates normalised to [0, 1] (min-max stretched), added as
+ *   intensity * g (in [0, 1] units);
+ * - corner: the pixel multiplied by 1 + intensity * (1 - d / dmax), d the
+ *   distance to the drawn corner (0 top-left, then clockwise);
+ * - gaussian: multiplied by 1 + intensity * exp(-r^2 / 2 (sigma * side)^2)
+ *   around the drawn centre, side the longer one.
+ */
+static AugurImage *
+il_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int mode = AUGUR_PARAM_NICK (params, IL_MODE);
+  int w = src->width, h = src->height, nc = src->channels, cc = color_channels (src);
+  double intensity = augur_drawn_get (drawn, "intensity");
+  g_autofree float *gx = g_new (float, w);
+  g_autofree float *gy = g_new (float, h);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+  double a = 0, b = 0, lo = 0, span = 1;
+  int corner = 0;
+
+  if (mode == IL_LINEAR)
+    {
+      double t = augur_drawn_get (drawn, "angle") * G_PI / 180.0;
+      double cs = cos (t), sn = sin (t);
+
+      /* The extremes of x cos + y sin over the unit square are at its corners. */
+      lo = MIN (0, cs) + MIN (0, sn);
+      span = fabs (cs) + fabs (sn);
+      for (int x = 0; x < w; x++)
+        gx[x] = (float) (cs * (w > 1 ? x / (double) (w - 1) : 0));
+      for (int y = 0; y < h; y++)
+        gy[y] = (float) (sn * (h > 1 ? y / (double) (h - 1) : 0));
+    }
+  else if (mode == IL_GAUSSIAN)
+    {
+      double side = MAX (w, h) * augur_drawn_get (drawn, "sigma");
+      double s2 = 2 * side * side;
+
+      a = augur_drawn_get (drawn, "center_x") * w;
+      b = augur_drawn_get (drawn, "center_y") * h;
+      for (int x = 0; x < w; x++)
+        gx[x] = (float) exp (-(x - a) * (x - a) / s2);
+      for (int y = 0; y < h; y++)
+        gy[y] = (float) exp (-(y - b) * (y - b) / s2);
+    }
+  else
+    corner = CLAMP ((int) augur_drawn_get (drawn, "corner"), 0, 3);
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < w; x++, s += nc, d += nc)
+        {
+          double add = 0, mul = 1;
+
+          if (mode == IL_LINEAR)
+            add = intensity * 255.0 * ((gx[x] + gy[y] - lo) / span);
+          else if (mode == IL_GAUSSIAN)
+            mul = 1 + intensity * gx[x] * gy[y];
+          else
+            {
+              double px = corner == 1 || corner == 2 ? w - 1 - x : x;
+              double py = corner >= 2 ? h - 1 - y : y;
+              double dmax = hypot (MAX (w - 1, 1), MAX (h - 1, 1));
+
+              mul = 1 + intensity * (1 - hypot (px, py) / dmax);
+            }
+          for (int c = 0; c < cc; c++)
+            d[c] = augur_clamp_u8 (s[c] * mul + add);
+          if (nc == 4)
+            d[3] = s[3];
+        }
+    }
+  return out;
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_color_transforms[] = {
@@ -932,6 +2589,211 @@ const AugurTransformInfo augur_color_transforms[] = {
     .sample = gray_sample,
     .output_shape = gray_output_shape,
     .apply = gray_apply,
+  },
+  {
+    .name = "ColorJitter",
+    .label = "Colour jitter",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Change brightness, contrast, saturation and hue by random factors, in random "
+                   "order (gray: brightness and contrast only).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = cj_params,
+    .n_params = G_N_ELEMENTS (cj_params),
+    .drawn = cj_drawn,
+    .sample = cj_sample,
+    .apply = cj_apply,
+  },
+  {
+    .name = "RGBShift",
+    .label = "RGB shift",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Add a random value to each of red, green and blue (gray: the red shift).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = rgbs_params,
+    .n_params = G_N_ELEMENTS (rgbs_params),
+    .drawn = rgbs_drawn,
+    .sample = rgbs_sample,
+    .apply = rgbs_apply,
+  },
+  {
+    .name = "ChannelShuffle",
+    .label = "Channel shuffle",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Permute the colour channels at random (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .drawn = cs_drawn,
+    .sample = cs_sample,
+    .apply = cs_apply,
+  },
+  {
+    .name = "ChannelDropout",
+    .label = "Channel dropout",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Fill one or two random colour channels with a constant (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = cd_params,
+    .n_params = G_N_ELEMENTS (cd_params),
+    .drawn = cd_drawn,
+    .sample = cd_sample,
+    .apply = cd_apply,
+  },
+  {
+    .name = "ToSepia",
+    .label = "Sepia",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Give the image a sepia tone (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
+    .apply = sepia_apply,
+  },
+  {
+    .name = "InvertImg",
+    .label = "Invert",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Invert every colour channel, 255 - x (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
+    .apply = invert_apply,
+  },
+  {
+    .name = "Solarize",
+    .label = "Solarize",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Invert the levels at or above a random threshold (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = sol_params,
+    .n_params = G_N_ELEMENTS (sol_params),
+    .drawn = sol_drawn,
+    .sample = sol_sample,
+    .apply = sol_apply,
+  },
+  {
+    .name = "Posterize",
+    .label = "Posterize",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Keep only the high bits of each level (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = post_params,
+    .n_params = G_N_ELEMENTS (post_params),
+    .drawn = post_drawn,
+    .sample = post_sample,
+    .apply = post_apply,
+  },
+  {
+    .name = "Equalize",
+    .label = "Equalize",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Flatten the histogram, per channel or of the luma (gray: its one channel).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = eq_params,
+    .n_params = G_N_ELEMENTS (eq_params),
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
+    .apply = eq_apply,
+  },
+  {
+    .name = "CLAHE",
+    .label = "CLAHE",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Contrast-limited adaptive histogram equalization of the lightness "
+                   "(gray: of the gray level).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = clahe_params,
+    .n_params = G_N_ELEMENTS (clahe_params),
+    .drawn = clahe_drawn,
+    .sample = clahe_sample,
+    .apply = clahe_apply,
+  },
+  {
+    .name = "RandomGamma",
+    .label = "Gamma",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Apply a random gamma curve (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = gamma_params,
+    .n_params = G_N_ELEMENTS (gamma_params),
+    .drawn = gamma_drawn,
+    .sample = gamma_sample,
+    .apply = gamma_apply,
+  },
+  {
+    .name = "RandomToneCurve",
+    .label = "Tone curve",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Map levels through a random S-shaped or bowed curve (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = tc_params,
+    .n_params = G_N_ELEMENTS (tc_params),
+    .drawn = tc_drawn,
+    .sample = tc_sample,
+    .apply = tc_apply,
+  },
+  {
+    .name = "AutoContrast",
+    .label = "Auto contrast",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Stretch each channel's range of levels to 0-255 (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ac_params,
+    .n_params = G_N_ELEMENTS (ac_params),
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
+    .apply = ac_apply,
+  },
+  {
+    .name = "FancyPCA",
+    .label = "Fancy PCA",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Shift the colours along their principal components by random amounts "
+                   "(gray: along its one component).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = fpca_params,
+    .n_params = G_N_ELEMENTS (fpca_params),
+    .drawn = fpca_drawn,
+    .sample = fpca_sample,
+    .apply = fpca_apply,
+  },
+  {
+    .name = "PlanckianJitter",
+    .label = "Colour temperature",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Relight with a random colour temperature (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = pj_params,
+    .n_params = G_N_ELEMENTS (pj_params),
+    .drawn = pj_drawn,
+    .sample = pj_sample,
+    .apply = pj_apply,
+  },
+  {
+    .name = "Illumination",
+    .label = "Illumination",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Brighten or darken along a gradient, from a corner or in a spot (gray too).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = il_params,
+    .n_params = G_N_ELEMENTS (il_params),
+    .drawn = il_drawn,
+    .sample = il_sample,
+    .apply = il_apply,
   },
 };
 
