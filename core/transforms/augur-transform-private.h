@@ -42,6 +42,10 @@ void augur_sample_nothing (const AugurValue *params,
                            const AugurShape *in,
                            AugurRng         *rng,
                            AugurDrawn       *drawn);
+void augur_sample_uniform_each (const AugurValue     *params,
+                                const AugurDrawnSpec *specs,
+                                AugurRng             *rng,
+                                AugurDrawn           *drawn);
 
 #define AUGUR_PARAM_INTERPOLATION(default_) \
   { .name = "interpolation", .label = "Interpolation", \

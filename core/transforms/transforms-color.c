@@ -1512,7 +1512,7 @@ sol_sample (const AugurValue *params,
             AugurRng         *rng,
             AugurDrawn       *drawn)
 {
-  augur_drawn_set (drawn, "threshold", augur_rng_range (rng, params[0].v[0], params[0].v[1]));
+  augur_sample_uniform_each (params, sol_drawn, rng, drawn);
 }
 
 static AugurImage *
@@ -1751,8 +1751,7 @@ clahe_sample (const AugurValue *params,
               AugurRng         *rng,
               AugurDrawn       *drawn)
 {
-  augur_drawn_set (drawn, "clip_limit",
-                   augur_rng_range (rng, params[CLAHE_CLIP].v[0], params[CLAHE_CLIP].v[1]));
+  augur_sample_uniform_each (params, clahe_drawn, rng, drawn);
 }
 
 /* OpenCV's reflect-101 index, for the tiles past the right and bottom
