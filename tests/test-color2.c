@@ -341,9 +341,11 @@ test_equalize_flattens (void)
       g_autoptr(AugurImage) out = run_json (json, src, 1, NULL);
 
       g_assert_cmpfloat (cdf_flatness (src, 0), >, 0.3);
+      /* 32 input levels: each holds about 1/32 of the pixels, so a flat
+       * histogram is one within about two levels' share of the line. */
       for (int c = 0; c < 3; c++)
         {
-          g_assert_cmpfloat (cdf_flatness (out, c), <, 0.05);
+          g_assert_cmpfloat (cdf_flatness (out, c), <, 0.07);
           g_assert_cmpfloat (channel_std (out, c, 0, out->width), >, 60);
         }
     }

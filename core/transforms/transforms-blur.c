@@ -1280,30 +1280,39 @@ zb_sample (const AugurValue *params,
   augur_sample_uniform_each (params, zb_drawn, rng, drawn);
 }
 
-/* Source positions and weights of a zoom by @z about the centre of @n
- * pixels (bilinear, edges clamped). */
+/* Source positions and weights of Albumentations' central_zoom() along
+ * one side of @n pixels: the middle ceil(n / z) pixels (from
+ * (n - ceil(n / z)) / 2) resized by OpenCV's bilinear rule to
+ * int(ceil(n / z) z), of which the middle n are kept. */
 static void
 zoom_taps (int     n,
            double  z,
            int    *i0,
            float  *f)
 {
+  int crop = (int) ceil (n / z), top = (n - crop) / 2, scaled = MAX ((int) (crop * z), 1);
+  int trim = scaled - n >= 0 ? (scaled - n) / 2 : -((n - scaled + 1) / 2);
+  double ratio = (double) crop / scaled;
+
   for (int i = 0; i < n; i++)
     {
-      double s = (i + 0.5 - n / 2.0) / z + n / 2.0 - 0.5;
+      double s = (i + trim + 0.5) * ratio - 0.5;
       int k = (int) floor (s);
+      double fr = s - k;
 
-      f[i] = (float) (s - k);
-      i0[i] = CLAMP (k, 0, n - 1);
-      if (k + 1 > n - 1)
-        f[i] = 0;
+      if (k < 0)
+        k = 0, fr = 0;
+      if (k >= crop - 1)
+        k = crop - 1, fr = 0;
+      i0[i] = top + k;
+      f[i] = (float) fr;
     }
 }
 
 /*
  * Albumentations' zoom_blur(): the mean of the image and its zooms about
- * the centre by 1, 1 + step, ... below max_factor (each zoom cropped back
- * to the image), bilinear.
+ * the centre by 1, 1 + step, ... up to max_factor as numpy's arange gives
+ * them (each zoom cropped back to the image), bilinear, in float.
  */
 static AugurImage *
 zb_apply (const AugurImage *src,
@@ -1327,7 +1336,9 @@ zb_apply (const AugurImage *src,
         acc[(gsize) y * rowlen + i] = s[i];
     }
 
-  for (int z = 0; 1.0 + z * step < max_factor; z++, count++)
+  /* numpy's arange (1, max_factor, step): ceil ((max - 1) / step) values,
+   * which can include max_factor itself when the division rounds up. */
+  for (int z = 0; z < (int) ceil ((max_factor - 1.0) / step); z++, count++)
     {
       double factor = 1.0 + z * step;
 

@@ -1653,7 +1653,7 @@ equalize_lut_cv (const guint64 hist[256],
     }
 }
 
-/* Pillow's ImageOps.equalize() table. */
+/* Pillow's ImageOps.equalize() table, as Albumentations computes it. */
 static void
 equalize_lut_pil (const guint64 hist[256],
                   guint8        lut[256])
@@ -1675,11 +1675,13 @@ equalize_lut_pil (const guint64 hist[256],
         lut[i] = (guint8) i;
       return;
     }
+  /* The cumulative count up to and including each level, as
+   * Albumentations 2.0.8 writes Pillow's loop. */
   n = step / 2;
   for (int i = 0; i < 256; i++)
     {
-      lut[i] = (guint8) MIN (n / step, 255);
       n += hist[i];
+      lut[i] = (guint8) MIN (n / step, 255);
     }
 }
 
@@ -2038,9 +2040,17 @@ tc_sample (const AugurValue *params,
 
   /* Albumentations draws all the low points, then all the high ones. */
   for (int i = 0; i < n; i++)
-    low[i] = CLAMP (0.25 + scale * augur_rng_normal (rng), 0, 1);
+    {
+      double v = 0.25 + scale * augur_rng_normal (rng);
+
+      low[i] = CLAMP (v, 0, 1);
+    }
   for (int i = 0; i < n; i++)
-    high[i] = CLAMP (0.75 + scale * augur_rng_normal (rng), 0, 1);
+    {
+      double v = 0.75 + scale * augur_rng_normal (rng);
+
+      high[i] = CLAMP (v, 0, 1);
+    }
   augur_drawn_set_list (drawn, "low_y", low, n);
   augur_drawn_set_list (drawn, "high_y", high, n);
 }
