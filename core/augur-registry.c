@@ -70,6 +70,7 @@ all_transforms (guint *n_out)
         { augur_crop_transforms,      &augur_n_crop_transforms },
         { augur_distort_transforms,   &augur_n_distort_transforms },
         { augur_color_transforms,     &augur_n_color_transforms },
+        { augur_tone_transforms,      &augur_n_tone_transforms },
         { augur_blur_transforms,      &augur_n_blur_transforms },
         { augur_noise_transforms,     &augur_n_noise_transforms },
         { augur_quality_transforms,   &augur_n_quality_transforms },
