@@ -637,7 +637,19 @@ gauss_blur_u8 (const AugurImage *src,
   return out;
 }
 
-/* The same blur on a float plane, in place. */
+AUGUR_SIMD_CLONES static void
+acc_row_f (float       *restrict acc,
+           const float *restrict p,
+           float                 k,
+           int                   n)
+{
+  for (int i = 0; i < n; i++)
+    acc[i] += k * p[i];
+}
+
+/* The same blur on a float plane, in place: along x through a padded
+ * line, then along y row by row (whole rows at a time, so that it
+ * vectorises). */
 static void
 gauss_blur_plane (float *plane,
                   int    w,
@@ -647,37 +659,27 @@ gauss_blur_plane (float *plane,
 {
   int r = ksize / 2;
   g_autofree float *k = g_new (float, ksize);
-  g_autofree float *line = g_new (float, MAX (w, h) + 2 * r);
+  g_autofree float *line = g_new (float, w + 2 * r);
   g_autofree float *tmp = g_new (float, (gsize) w * h);
 
   gauss_taps (ksize, sigma, k);
   for (int y = 0; y < h; y++)
     {
-      float *row = plane + (gsize) y * w;
+      float *row = plane + (gsize) y * w, *t = tmp + (gsize) y * w;
 
       for (int i = -r; i < w + r; i++)
         line[i + r] = row[reflect_101 (i, w)];
-      for (int x = 0; x < w; x++)
-        {
-          float s = 0;
-
-          for (int j = 0; j < ksize; j++)
-            s += k[j] * line[x + j];
-          tmp[(gsize) y * w + x] = s;
-        }
+      memset (t, 0, sizeof (float) * w);
+      for (int j = 0; j < ksize; j++)
+        acc_row_f (t, line + j, k[j], w);
     }
-  for (int x = 0; x < w; x++)
+  for (int y = 0; y < h; y++)
     {
-      for (int i = -r; i < h + r; i++)
-        line[i + r] = tmp[(gsize) reflect_101 (i, h) * w + x];
-      for (int y = 0; y < h; y++)
-        {
-          float s = 0;
+      float *row = plane + (gsize) y * w;
 
-          for (int j = 0; j < ksize; j++)
-            s += k[j] * line[y + j];
-          plane[(gsize) y * w + x] = s;
-        }
+      memset (row, 0, sizeof (float) * w);
+      for (int j = 0; j < ksize; j++)
+        acc_row_f (row, tmp + (gsize) reflect_101 (y + j - r, h) * w, k[j], w);
     }
 }
 
@@ -937,7 +939,70 @@ median3_row (guint8       *restrict d,
     }
 }
 
-/* Any odd size: Huang's sliding histogram along each row, with a coarse
+/* Any odd size up to MED_BITWISE_MAX: the median bit by bit. The median
+ * of a window is the largest v with fewer than half + 1 values below v;
+ * its bits are settled from the top, each by counting, for every pixel of
+ * the row at once, the window values below the candidate. 8 k^2
+ * comparisons a value, all in byte lanes (counts fit a byte up to 15 x 15). */
+#define MED_BITWISE_MAX 15
+#define MED_BLOCK 512
+
+AUGUR_SIMD_CLONES static void
+median_count_below (guint8       *restrict count,
+                    const guint8 *restrict p,
+                    const guint8 *restrict cand,
+                    int                    n)
+{
+  for (int i = 0; i < n; i++)
+    count[i] += p[i] < cand[i];
+}
+
+AUGUR_SIMD_CLONES static void
+median_settle (guint8       *restrict res,
+               guint8       *restrict cand,
+               guint8       *restrict count,
+               int                    n,
+               int                    half,
+               guint8                 bit)
+{
+  for (int i = 0; i < n; i++)
+    {
+      res[i] = count[i] <= half ? cand[i] : res[i];
+      cand[i] = res[i] | bit;
+      count[i] = 0;
+    }
+}
+
+static void
+median_bitwise_row (guint8       *d,
+                    const guint8 *pad,
+                    gsize         stride,
+                    int           n,
+                    int           nc,
+                    int           k)
+{
+  int half = k * k / 2;
+  guint8 cand[MED_BLOCK], count[MED_BLOCK];
+
+  for (int at = 0; at < n; at += MED_BLOCK)
+    {
+      int len = MIN (MED_BLOCK, n - at);
+      guint8 *res = d + at;
+
+      memset (res, 0, len);
+      memset (count, 0, len);
+      memset (cand, 0x80, len);
+      for (int bit = 0x80; bit > 0; bit >>= 1)
+        {
+          for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+              median_count_below (count, pad + i * stride + (gsize) j * nc + at, cand, len);
+          median_settle (res, cand, count, len, half, (guint8) (bit >> 1));
+        }
+    }
+}
+
+/* Larger sizes: Huang's sliding histogram along each row, with a coarse
  * histogram of 16 bins to find the median in 32 steps. */
 static void
 median_huang_row (guint8       *d,
@@ -1024,6 +1089,8 @@ med_apply (const AugurImage *src,
       if (k == 3)
         median3_row (augur_image_row (out, y), top, top + stride, top + 2 * stride,
                      src->width * nc, nc);
+      else if (k <= MED_BITWISE_MAX)
+        median_bitwise_row (augur_image_row (out, y), top, stride, src->width * nc, nc, k);
       else
         median_huang_row (augur_image_row (out, y), top, stride, src->width, nc, k);
     }
@@ -1105,10 +1172,15 @@ gl_apply (const AugurImage *src,
     {
       gsize i = 0;
 
-      for (gsize j = 0; j < (gsize) nx * ny; j++)
+      /* Two offsets a pixel: each from 16 bits of the generator, scaled
+       * to the 2 max_delta values (Lemire's multiply-shift; a bias under
+       * 2 max_delta / 65536, far below what a swap can show). */
+      for (gsize j = 0; j < 2 * (gsize) nx * ny; j += 4)
         {
-          d[2 * j] = (gint8) augur_rng_int (&rng, -delta, delta - 1);
-          d[2 * j + 1] = (gint8) augur_rng_int (&rng, -delta, delta - 1);
+          guint64 bits = augur_rng_next (&rng);
+
+          for (gsize b = 0; b < 4 && j + b < 2 * (gsize) nx * ny; b++, bits >>= 16)
+            d[j + b] = (gint8) ((gint) (((bits & 0xffff) * (guint64) (2 * delta)) >> 16) - delta);
         }
 
       if (exact)
@@ -1309,6 +1381,34 @@ zoom_taps (int     n,
     }
 }
 
+static void
+zoom_resample_row (const guint8 *src_row,
+                   const int    *xi,
+                   const float  *xf,
+                   int           w,
+                   int           nc,
+                   float        *out)
+{
+  for (int x = 0; x < w; x++)
+    {
+      const guint8 *p0 = src_row + xi[x] * nc, *p1 = src_row + MIN (xi[x] + 1, w - 1) * nc;
+
+      for (int c = 0; c < nc; c++)
+        out[x * nc + c] = p0[c] + xf[x] * (p1[c] - p0[c]);
+    }
+}
+
+AUGUR_SIMD_CLONES static void
+zoom_blend_row (float       *restrict acc,
+                const float *restrict top,
+                const float *restrict bottom,
+                float                 fy,
+                int                   n)
+{
+  for (int i = 0; i < n; i++)
+    acc[i] += top[i] + fy * (bottom[i] - top[i]);
+}
+
 /*
  * Albumentations' zoom_blur(): the mean of the image and its zooms about
  * the centre by 1, 1 + step, ... up to max_factor as numpy's arange gives
@@ -1326,6 +1426,9 @@ zb_apply (const AugurImage *src,
   g_autofree float *xf = g_new (float, w);
   g_autofree int *yi = g_new (int, h);
   g_autofree float *yf = g_new (float, h);
+  g_autofree float *hbuf = g_new (float, 2 * (gsize) rowlen);
+  float *hline[2] = { hbuf, hbuf + rowlen };
+  int cached[2];
   AugurImage *out = augur_image_new_like_uninitialized (src);
 
   for (int y = 0; y < h; y++)
@@ -1344,25 +1447,28 @@ zb_apply (const AugurImage *src,
 
       zoom_taps (w, factor, xi, xf);
       zoom_taps (h, factor, yi, yf);
+      cached[0] = cached[1] = -1;
       for (int y = 0; y < h; y++)
         {
-          const guint8 *r0 = augur_image_row (src, yi[y]);
-          const guint8 *r1 = augur_image_row (src, MIN (yi[y] + 1, h - 1));
-          float *a = acc + (gsize) y * rowlen, fy = yf[y];
+          int r0 = yi[y], r1 = MIN (yi[y] + 1, h - 1);
+          int s0 = cached[0] == r0 ? 0 : cached[1] == r0 ? 1 : -1, s1;
 
-          for (int x = 0; x < w; x++)
+          /* The two source rows resampled along x, kept for the next
+           * output rows, which mostly share them. */
+          if (s0 < 0)
             {
-              int x0 = xi[x] * nc, x1 = MIN (xi[x] + 1, w - 1) * nc;
-              float fx = xf[x];
-
-              for (int c = 0; c < nc; c++)
-                {
-                  float top = r0[x0 + c] + fx * (r0[x1 + c] - r0[x0 + c]);
-                  float bottom = r1[x0 + c] + fx * (r1[x1 + c] - r1[x0 + c]);
-
-                  a[x * nc + c] += top + fy * (bottom - top);
-                }
+              s0 = cached[0] == r1 ? 1 : 0;
+              zoom_resample_row (augur_image_row (src, r0), xi, xf, w, nc, hline[s0]);
+              cached[s0] = r0;
             }
+          s1 = cached[0] == r1 ? 0 : cached[1] == r1 ? 1 : -1;
+          if (s1 < 0)
+            {
+              s1 = 1 - s0;
+              zoom_resample_row (augur_image_row (src, r1), xi, xf, w, nc, hline[s1]);
+              cached[s1] = r1;
+            }
+          zoom_blend_row (acc + (gsize) y * rowlen, hline[s0], hline[s1], yf[y], rowlen);
         }
     }
 

@@ -521,25 +521,43 @@ clahe_plane (guint8 *plane,
 #define LAB_XN 0.950456
 #define LAB_ZN 1.088754
 
-static inline float
-lab_f (float t)
+/* The two curves of the conversion are tabulated on [0, 1] and read with
+ * linear interpolation (4096 steps: far finer than the 8-bit levels they
+ * feed), as OpenCV does for its 8-bit Lab. */
+#define LAB_STEPS 4096
+
+typedef struct
 {
-  return t > 0.008856f ? cbrtf (t) : 7.787f * t + 16.0f / 116.0f;
+  float f[LAB_STEPS + 2];       /* CIELAB's f (t): cube root, linear near 0 */
+  float encode[LAB_STEPS + 2];  /* linear light to sRGB, times 255 */
+} LabTables;
+
+static void
+lab_tables_init (LabTables *t)
+{
+  for (int i = 0; i <= LAB_STEPS + 1; i++)
+    {
+      double v = MIN ((double) i / LAB_STEPS, 1.0);
+
+      t->f[i] = (float) (v > 0.008856 ? cbrt (v) : 7.787 * v + 16.0 / 116.0);
+      t->encode[i] = (float) (255.0 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow (v, 1.0 / 2.4) - 0.055));
+    }
+}
+
+static inline float
+lab_lookup (const float *table,
+            float        v)
+{
+  float x = CLAMP (v, 0.0f, 1.0f) * LAB_STEPS;
+  int i = (int) x;
+
+  return table[i] + (x - i) * (table[i + 1] - table[i]);
 }
 
 static inline float
 lab_f_inverse (float t)
 {
   return t > 0.206893f ? t * t * t : (t - 16.0f / 116.0f) / 7.787f;
-}
-
-/* Linear light to an 8-bit sRGB level. */
-static inline guint8
-srgb_encode (float v)
-{
-  v = CLAMP (v, 0.0f, 1.0f);
-  v = v <= 0.0031308f ? 12.92f * v : 1.055f * powf (v, 1.0f / 2.4f) - 0.055f;
-  return augur_clamp_u8 (v * 255.0f);
 }
 
 static AugurImage *
@@ -554,6 +572,7 @@ clahe_apply (const AugurImage *src,
   g_autofree guint8 *plane = g_malloc (n);
   g_autofree guint8 *ab = NULL;
   float lin[256];
+  g_autofree LabTables *lab = NULL;
   AugurImage *out;
 
   if (nc == 1)
@@ -570,6 +589,8 @@ clahe_apply (const AugurImage *src,
   /* Colour: CLAHE on CIELAB lightness, as Albumentations does. */
   for (int i = 0; i < 256; i++)
     lin[i] = (float) augur_srgb_to_linear (i);
+  lab = g_new (LabTables, 1);
+  lab_tables_init (lab);
   ab = g_malloc (2 * n);
   for (int y = 0; y < h; y++)
     {
@@ -578,9 +599,9 @@ clahe_apply (const AugurImage *src,
       for (int x = 0; x < w; x++, s += nc)
         {
           float r = lin[s[0]], g = lin[s[1]], b = lin[s[2]];
-          float fx = lab_f ((0.412453f * r + 0.357580f * g + 0.180423f * b) / (float) LAB_XN);
-          float fy = lab_f (0.212671f * r + 0.715160f * g + 0.072169f * b);
-          float fz = lab_f ((0.019334f * r + 0.119193f * g + 0.950227f * b) / (float) LAB_ZN);
+          float fx = lab_lookup (lab->f, (0.412453f * r + 0.357580f * g + 0.180423f * b) / (float) LAB_XN);
+          float fy = lab_lookup (lab->f, 0.212671f * r + 0.715160f * g + 0.072169f * b);
+          float fz = lab_lookup (lab->f, (0.019334f * r + 0.119193f * g + 0.950227f * b) / (float) LAB_ZN);
           gsize i = (gsize) y * w + x;
 
           plane[i] = augur_clamp_u8 ((116.0f * fy - 16.0f) * (255.0f / 100.0f));
@@ -607,9 +628,9 @@ clahe_apply (const AugurImage *src,
           float yy = lab_f_inverse (fy);
           float zz = lab_f_inverse (fz) * (float) LAB_ZN;
 
-          d[0] = srgb_encode (3.240479f * xx - 1.537150f * yy - 0.498535f * zz);
-          d[1] = srgb_encode (-0.969256f * xx + 1.875992f * yy + 0.041556f * zz);
-          d[2] = srgb_encode (0.055648f * xx - 0.204043f * yy + 1.057311f * zz);
+          d[0] = augur_clamp_u8 (lab_lookup (lab->encode, 3.240479f * xx - 1.537150f * yy - 0.498535f * zz));
+          d[1] = augur_clamp_u8 (lab_lookup (lab->encode, -0.969256f * xx + 1.875992f * yy + 0.041556f * zz));
+          d[2] = augur_clamp_u8 (lab_lookup (lab->encode, 0.055648f * xx - 0.204043f * yy + 1.057311f * zz));
           if (nc == 4)
             d[3] = s[3];
         }
@@ -935,6 +956,25 @@ il_sample (const AugurValue *params,
   augur_drawn_set (drawn, "sigma", sigma);
 }
 
+/* d = s * mul + add per pixel, the colour channels only. */
+AUGUR_SIMD_CLONES static void
+illuminate_row (guint8       *restrict d,
+                const guint8 *restrict s,
+                const float  *restrict mul,
+                const float  *restrict add,
+                int                    w,
+                int                    nc)
+{
+  for (int x = 0; x < w; x++)
+    for (int c = 0; c < nc; c++)
+      {
+        float v = c == 3 ? s[x * nc + c] : s[x * nc + c] * mul[x] + add[x] + 0.5f;
+
+        v = MAX (v, 0.0f);
+        d[x * nc + c] = (guint8) MIN (v, 255.0f);
+      }
+}
+
 /*
  * Albumentations' Illumination:
  * - linear: a gradient g, 0 to 1 along the direction of the angle over
@@ -951,12 +991,15 @@ il_apply (const AugurImage *src,
           const AugurDrawn *drawn)
 {
   int mode = AUGUR_PARAM_NICK (params, IL_MODE);
-  int w = src->width, h = src->height, nc = src->channels, cc = tone_channels (src);
+  int w = src->width, h = src->height, nc = src->channels;
   double intensity = augur_drawn_get (drawn, "intensity");
   g_autofree float *gx = g_new (float, w);
   g_autofree float *gy = g_new (float, h);
   AugurImage *out = augur_image_new_like_uninitialized (src);
+  g_autofree float *mul = g_new (float, w);
+  g_autofree float *add = g_new (float, w);
   double a = 0, b = 0, lo = 0, span = 1;
+  float dmax = (float) hypot (MAX (w - 1, 1), MAX (h - 1, 1));
   int corner = 0;
 
   if (mode == IL_LINEAR)
@@ -989,30 +1032,29 @@ il_apply (const AugurImage *src,
 
   for (int y = 0; y < h; y++)
     {
-      const guint8 *s = augur_image_row (src, y);
-      guint8 *d = augur_image_row (out, y);
-
-      for (int x = 0; x < w; x++, s += nc, d += nc)
+      /* This row's factor and offset per pixel, then one pass over it. */
+      for (int x = 0; x < w; x++)
         {
-          double add = 0, mul = 1;
-
           if (mode == IL_LINEAR)
-            add = intensity * 255.0 * ((gx[x] + gy[y] - lo) / span);
+            {
+              mul[x] = 1;
+              add[x] = (float) (intensity * 255.0 * ((gx[x] + gy[y] - lo) / span));
+            }
           else if (mode == IL_GAUSSIAN)
-            mul = 1 + intensity * gx[x] * gy[y];
+            {
+              mul[x] = (float) (1 + intensity * gx[x] * gy[y]);
+              add[x] = 0;
+            }
           else
             {
-              double px = corner == 1 || corner == 2 ? w - 1 - x : x;
-              double py = corner >= 2 ? h - 1 - y : y;
-              double dmax = hypot (MAX (w - 1, 1), MAX (h - 1, 1));
+              float px = corner == 1 || corner == 2 ? w - 1 - x : x;
+              float py = corner >= 2 ? h - 1 - y : y;
 
-              mul = 1 + intensity * (1 - hypot (px, py) / dmax);
+              mul[x] = (float) (1 + intensity * (1 - sqrtf (px * px + py * py) / dmax));
+              add[x] = 0;
             }
-          for (int c = 0; c < cc; c++)
-            d[c] = augur_clamp_u8 (s[c] * mul + add);
-          if (nc == 4)
-            d[3] = s[3];
         }
+      illuminate_row (augur_image_row (out, y), augur_image_row (src, y), mul, add, w, nc);
     }
   return out;
 }
