@@ -118,6 +118,12 @@ static const Reference references[] = {
   { "RandomGamma_150.png", "{\"type\": \"RandomGamma\", \"params\": {\"gamma_limit\": [150, 150]}}", 0.6 },
   { "ToSepia.png", "{\"type\": \"ToSepia\"}", 1.0 },
   { "AutoContrast.png", "{\"type\": \"AutoContrast\"}", 1.0 },
+  { "ToGray_weighted_average.png", "{\"type\": \"ToGray\", \"params\": {\"method\": \"weighted_average\"}}", 0.6 },
+  { "ToGray_from_lab.png", "{\"type\": \"ToGray\", \"params\": {\"method\": \"from_lab\"}}", 1.0 },
+  { "ToGray_desaturation.png", "{\"type\": \"ToGray\", \"params\": {\"method\": \"desaturation\"}}", 0.6 },
+  { "ToGray_average.png", "{\"type\": \"ToGray\", \"params\": {\"method\": \"average\"}}", 0.6 },
+  { "ToGray_max.png", "{\"type\": \"ToGray\", \"params\": {\"method\": \"max\"}}", 0.6 },
+  { "ToGray_pca.png", "{\"type\": \"ToGray\", \"params\": {\"method\": \"pca\"}}", 1.5 },
   { "RGBShift_20_-10_5.png", "{\"type\": \"RGBShift\", \"params\": {\"r_shift_limit\": [20, 20], "
     "\"g_shift_limit\": [-10, -10], \"b_shift_limit\": [5, 5]}}", 0.6 },
 };
