@@ -699,7 +699,7 @@ sample_odd (AugurRng *rng,
   return lo + 2 * (int) augur_rng_int (rng, 0, (hi - lo) / 2);
 }
 
-#define AUGUR_PARAM_ODD_SIZE(name_, label_, min_, max_, lo_, hi_) \
+#define BLUR_PARAM_ODD_SIZE(name_, label_, min_, max_, lo_, hi_) \
   { .name = name_, .label = label_, \
     .description = "Range of the kernel size in pixels; an odd size is drawn", \
     .type = AUGUR_PARAM_INT_RANGE, \
@@ -713,7 +713,7 @@ static const AugurDrawnSpec ksize_drawn[] = {
 /* Blur ------------------------------------------------------------------------- */
 
 static const AugurParamSpec box_params[] = {
-  AUGUR_PARAM_ODD_SIZE ("blur_limit", "Kernel size", 3, 255, 3, 7),
+  BLUR_PARAM_ODD_SIZE ("blur_limit", "Kernel size", 3, 255, 3, 7),
 };
 
 static void
@@ -840,7 +840,7 @@ enum { MB_BLUR_LIMIT, MB_ANGLE, MB_DIRECTION, MB_SHIFTED };
 #define MB_MAX_KSIZE 99
 
 static const AugurParamSpec mb_params[] = {
-  [MB_BLUR_LIMIT] = AUGUR_PARAM_ODD_SIZE ("blur_limit", "Length", 3, MB_MAX_KSIZE, 3, 7),
+  [MB_BLUR_LIMIT] = BLUR_PARAM_ODD_SIZE ("blur_limit", "Length", 3, MB_MAX_KSIZE, 3, 7),
   [MB_ANGLE] = {
     .name = "angle_range", .label = "Angle",
     .description = "Range of the angle of the motion line in degrees (0 along x, 90 along y)",
@@ -930,7 +930,7 @@ mb_apply (const AugurImage *src,
 #define MED_MAX_KSIZE 99
 
 static const AugurParamSpec med_params[] = {
-  AUGUR_PARAM_ODD_SIZE ("blur_limit", "Kernel size", 3, MED_MAX_KSIZE, 3, 7),
+  BLUR_PARAM_ODD_SIZE ("blur_limit", "Kernel size", 3, MED_MAX_KSIZE, 3, 7),
 };
 
 #define MED_SORT(a, b) do { guint8 lo_ = MIN (a, b); b = MAX (a, b); a = lo_; } while (0)
@@ -1514,7 +1514,7 @@ enum { AB_BLUR_LIMIT, AB_SIGMA_X, AB_SIGMA_Y, AB_ROTATE, AB_BETA, AB_NOISE };
 #define AB_MAX_KSIZE 31
 
 static const AugurParamSpec ab_params[] = {
-  [AB_BLUR_LIMIT] = AUGUR_PARAM_ODD_SIZE ("blur_limit", "Kernel size", 3, AB_MAX_KSIZE, 3, 7),
+  [AB_BLUR_LIMIT] = BLUR_PARAM_ODD_SIZE ("blur_limit", "Kernel size", 3, AB_MAX_KSIZE, 3, 7),
   [AB_SIGMA_X] = {
     .name = "sigma_x_limit", .label = "Sigma x",
     .description = "Range of the kernel's standard deviation along its first axis",
@@ -1624,14 +1624,14 @@ enum { SH_KERNEL, SH_GAUSSIAN };
 
 static const char *const sh_method_nicks[] = { "kernel", "gaussian", NULL };
 
-#define AUGUR_PARAM_BLEND_ALPHA \
+#define BLUR_PARAM_BLEND_ALPHA \
   { .name = "alpha", .label = "Strength", \
     .description = "Range of the blend of the effect over the image (0 none, 1 all effect)", \
     .type = AUGUR_PARAM_RANGE, \
     .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.2, 0.5 } }
 
 static const AugurParamSpec sh_params[] = {
-  [SH_ALPHA] = AUGUR_PARAM_BLEND_ALPHA,
+  [SH_ALPHA] = BLUR_PARAM_BLEND_ALPHA,
   [SH_LIGHTNESS] = {
     .name = "lightness", .label = "Lightness",
     .description = "Range of the centre weight beyond 8 in the kernel method: 1 keeps the "
@@ -1757,7 +1757,7 @@ static const AugurParamSpec um_params[] = {
     .description = "Range of the Gaussian's standard deviation (0 derives it from the size)",
     .type = AUGUR_PARAM_RANGE,
     .min = 0, .max = 50, .ui_min = 0, .ui_max = 10, .step = 0.1, .def = { 0, 0 } },
-  [UM_ALPHA] = AUGUR_PARAM_BLEND_ALPHA,
+  [UM_ALPHA] = BLUR_PARAM_BLEND_ALPHA,
   [UM_THRESHOLD] = {
     .name = "threshold", .label = "Threshold",
     .description = "Differences from the blur up to this many levels are not sharpened (noise)",
@@ -1848,7 +1848,7 @@ um_apply (const AugurImage *src,
 enum { EM_ALPHA, EM_STRENGTH };
 
 static const AugurParamSpec em_params[] = {
-  [EM_ALPHA] = AUGUR_PARAM_BLEND_ALPHA,
+  [EM_ALPHA] = BLUR_PARAM_BLEND_ALPHA,
   [EM_STRENGTH] = {
     .name = "strength", .label = "Depth",
     .description = "Range of the strength of the relief",
