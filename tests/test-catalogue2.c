@@ -82,6 +82,74 @@ test_defaults_every_format (gconstpointer data)
     }
 }
 
+/* Runs @node on a small RGBA image and a 1 x 1 gray one: the shape is
+ * kept, whatever the parameters. */
+static void
+assert_runs (const AugurNode *node)
+{
+  g_autoptr(AugurImage) rgba = scene_image (23, 17, 4, 3);
+  g_autoptr(AugurImage) dot = augur_test_flat_image (1, 1, 1, 90);
+
+  for (guint64 seed = 1; seed <= 2; seed++)
+    {
+      g_autoptr(AugurImage) a = augur_test_run_forced (node, rgba, seed, NULL);
+      g_autoptr(AugurImage) b = augur_test_run_forced (node, dot, seed, NULL);
+
+      g_assert_cmpint (a->width, ==, 23);
+      g_assert_cmpint (a->height, ==, 17);
+      g_assert_cmpint (a->channels, ==, 4);
+      g_assert_cmpint (b->width * b->height * b->channels, ==, 1);
+    }
+}
+
+/* Each parameter in turn at its hard limits (every nick of an enum, both
+ * values of a boolean), the others at their defaults. */
+static void
+test_hard_limits (gconstpointer data)
+{
+  const char *name = data;
+  const AugurTransformInfo *info = augur_transform_lookup (name);
+
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+      int count = spec->type == AUGUR_PARAM_ENUM ? (int) g_strv_length ((char **) spec->nicks) : 2;
+
+      for (int end = 0; end < count; end++)
+        {
+          g_autoptr(AugurNode) node = augur_test_leaf (name);
+          AugurValue *v = &node->params[i];
+          double at = end == 0 ? spec->min : spec->max;
+
+          switch (spec->type)
+            {
+            case AUGUR_PARAM_ENUM:
+              v->nick = (gint8) end;
+              break;
+            case AUGUR_PARAM_BOOL:
+              v->v[0] = end;
+              break;
+            case AUGUR_PARAM_INT:
+            case AUGUR_PARAM_NUMBER:
+              if (spec->flags & AUGUR_PARAM_NULLABLE)
+                v->is_null = end == 0;
+              v->v[0] = at;
+              break;
+            case AUGUR_PARAM_RANGE:
+            case AUGUR_PARAM_INT_RANGE:
+            case AUGUR_PARAM_SIZE:
+              v->v[0] = v->v[1] = at;
+              break;
+            default:
+              continue;
+            }
+          if (info->check != NULL && !info->check (node->params, NULL))
+            continue;
+          assert_runs (node);
+        }
+    }
+}
+
 /* Albumentations 2.0.8 on samples/chelsea.png (tests/data/albumentations-2.0.8,
  * from its reference set): each call, the Augur step of the same meaning,
  * and the mean absolute difference allowed. */
@@ -176,7 +244,10 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/catalogue2/defaults/%s", catalogue[i]);
 
       g_assert_nonnull (augur_transform_lookup (catalogue[i]));
+      g_autofree char *limits = g_strdup_printf ("/catalogue2/limits/%s", catalogue[i]);
+
       g_test_add_data_func (path, catalogue[i], test_defaults_every_format);
+      g_test_add_data_func (limits, catalogue[i], test_hard_limits);
     }
   for (guint i = 0; i < G_N_ELEMENTS (references); i++)
     {
