@@ -683,8 +683,8 @@ gauss_blur_plane (float *plane,
     }
 }
 
-/* Albumentations' sample_odd_from_range(): an odd size in [lo, hi], each
- * odd value equally likely (lo rounded up, hi down, to odd). */
+/* Albumentations' sample_odd_from_range(): an odd size from [lo, hi],
+ * each odd value equally likely. */
 static int
 sample_odd (AugurRng *rng,
             double    lo_d,
@@ -692,9 +692,10 @@ sample_odd (AugurRng *rng,
 {
   int lo = (int) lo_d, hi = (int) hi_d;
 
-  lo |= 1;
-  hi = hi % 2 ? hi : hi - 1;
-  if (hi < lo)
+  /* Both ends rounded up to odd, at least 3, as Albumentations does. */
+  lo = MAX (3, lo | 1);
+  hi = MAX (3, hi | 1);
+  if (hi <= lo)
     return lo;
   return lo + 2 * (int) augur_rng_int (rng, 0, (hi - lo) / 2);
 }
@@ -848,8 +849,8 @@ static const AugurParamSpec mb_params[] = {
     .min = 0, .max = 360, .ui_min = 0, .ui_max = 360, .step = 1, .def = { 0, 360 } },
   [MB_DIRECTION] = {
     .name = "direction_range", .label = "Direction",
-    .description = "Range of the direction bias: -1 the line runs backward only from the "
-                   "centre, 0 both ways evenly, 1 forward only",
+    .description = "Range of the direction: away from 0 the line is stretched by 1 + |d| "
+                   "and clipped to the kernel, as Albumentations 2.0.8 computes it",
     .type = AUGUR_PARAM_RANGE,
     .min = -1, .max = 1, .ui_min = -1, .ui_max = 1, .step = 0.05, .def = { -1, 1 } },
   [MB_SHIFTED] = {
@@ -891,12 +892,13 @@ mb_sample (const AugurValue *params,
 }
 
 /*
- * Albumentations' create_motion_kernel(): 2 k points along a line through
- * the kernel's centre (shifted when drawn so) at the drawn angle, rounded
- * to cells and clipped to the kernel, each cell hit set to 1; the kernel
- * is then normalised and applied with filter2D. The line spans
- * [-L min (1, 1 - d), L min (1, 1 + d)] from the centre, L = k / 2, d the
- * direction: the meaning Albumentations documents for direction.
+ * Albumentations' create_motion_kernel(): 2 k points evenly along
+ * [-L, L] (L = k / 2) on a line through the kernel's centre at the drawn
+ * angle, shifted when drawn so, rounded to cells and clipped to the
+ * kernel; each cell hit is set to 1, and the kernel is normalised and
+ * applied with filter2D. As in Albumentations 2.0.8, a direction d other
+ * than 0 stretches the line by 1 + |d| (flipped for d < 0) before the
+ * clipping, so that the points past the kernel pile up on its border.
  */
 static AugurImage *
 mb_apply (const AugurImage *src,
@@ -907,12 +909,12 @@ mb_apply (const AugurImage *src,
   double t = augur_drawn_get (drawn, "angle") * G_PI / 180.0;
   double d = augur_drawn_get (drawn, "direction");
   double sx = augur_drawn_get (drawn, "shift_x"), sy = augur_drawn_get (drawn, "shift_y");
-  double back = c * MIN (1.0, 1.0 - d), fwd = c * MIN (1.0, 1.0 + d);
+  double stretch = d == 0 ? 1 : (1 + fabs (d)) * (d < 0 ? -1 : 1);
   g_autofree float *kernel = g_new0 (float, (gsize) k * k);
 
   for (int i = 0; i < 2 * k; i++)
     {
-      double s = -back + (back + fwd) * i / (2.0 * k - 1);
+      double s = (-c + 2.0 * c * i / (2.0 * k - 1)) * stretch;
       int x = (int) CLAMP (rint (c + cos (t) * s + sx), 0, k - 1);
       int y = (int) CLAMP (rint (c + sin (t) * s + sy), 0, k - 1);
 
