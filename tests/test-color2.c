@@ -484,6 +484,32 @@ test_auto_contrast_stretches (void)
     }
 }
 
+static void
+test_auto_contrast_cutoff (void)
+{
+  g_autoptr(AugurImage) src = augur_image_new (100, 1, 1);
+  g_autoptr(AugurImage) out = NULL;
+  int black = 0, white = 0;
+
+  /* Levels 50..149, one pixel each: a 10 % cutoff ignores about ten
+   * pixels at each end, which go to 0 and 255. */
+  for (int x = 0; x < 100; x++)
+    augur_image_row (src, 0)[x] = (guint8) (50 + x);
+  out = run_json ("{\"type\": \"AutoContrast\", \"params\": {\"cutoff\": 10, \"method\": \"pil\"}}",
+                  src, 1, NULL);
+  for (int x = 0; x < 100; x++)
+    {
+      black += augur_test_pixel (out, x, 0, 0) == 0;
+      white += augur_test_pixel (out, x, 0, 0) == 255;
+      if (x > 0)
+        g_assert_cmpint (augur_test_pixel (out, x, 0, 0), >=, augur_test_pixel (out, x - 1, 0, 0));
+    }
+  g_assert_cmpint (black, >=, 10);
+  g_assert_cmpint (black, <=, 12);
+  g_assert_cmpint (white, >=, 10);
+  g_assert_cmpint (white, <=, 12);
+}
+
 /* FancyPCA ------------------------------------------------------------------------ */
 
 static void
@@ -583,6 +609,20 @@ test_illumination_toward_direction (void)
     g_assert_cmpint (augur_test_pixel (right, x, 20, 1), >=, augur_test_pixel (right, x - 1, 20, 1));
   /* Darker downward. */
   g_assert_cmpint (augur_test_pixel (down_dark, 30, 47, 0), <, augur_test_pixel (down_dark, 30, 0, 0));
+  /* Corner: light kept at the drawn corner, falling off with the distance
+   * to it, by intensity * d / diagonal. */
+  {
+    g_autoptr(AugurReplay) replay = NULL;
+    g_autoptr(AugurImage) corner = run_json ("{\"type\": \"Illumination\", \"params\": {\"mode\": \"corner\", "
+                                             "\"effect_type\": \"brighten\", \"intensity_range\": [0.3, 0.3]}}",
+                                             src, 4, &replay);
+    int k = (int) augur_drawn_get (&replay->drawn, "corner");
+    int cx = k == 1 || k == 2 ? 63 : 0, cy = k >= 2 ? 47 : 0;
+    double far = 100 * (1 - 0.3 * hypot (63, 47) / hypot (64, 48));
+
+    g_assert_cmpint (augur_test_pixel (corner, cx, cy, 0), ==, 100);
+    g_assert_cmpint (abs (augur_test_pixel (corner, 63 - cx, 47 - cy, 0) - (int) lrint (far)), <=, 1);
+  }
   /* The spot is brightest at its centre (16, 12). */
   g_assert_cmpint (augur_test_pixel (spot, 16, 12, 2), >=, 129);
   g_assert_cmpint (augur_test_pixel (spot, 16, 12, 2), >, augur_test_pixel (spot, 63, 47, 2));
@@ -611,6 +651,7 @@ main (int   argc,
   g_test_add_func ("/color2/gamma/mid-tones", test_gamma_mid_tones);
   g_test_add_func ("/color2/tone-curve/monotonic", test_tone_curve_monotonic);
   g_test_add_func ("/color2/auto-contrast/stretches", test_auto_contrast_stretches);
+  g_test_add_func ("/color2/auto-contrast/cutoff", test_auto_contrast_cutoff);
   g_test_add_func ("/color2/fancy-pca/principal", test_fancy_pca_principal_shift);
   g_test_add_func ("/color2/planckian/direction", test_planckian_direction);
   g_test_add_func ("/color2/illumination/direction", test_illumination_toward_direction);

@@ -819,9 +819,9 @@ static const AugurParamSpec ac_params[] = {
     .type = AUGUR_PARAM_ENUM, .def_nick = AC_CDF, .nicks = ac_method_nicks },
 };
 
-/* One channel's table: the histogram (the ignored level taken out, then
- * @cutoff percent trimmed from each end) gives the range, which is
- * stretched to 0-255 linearly (pil) or by the cumulative distribution
+/* One channel's table: the histogram (the ignored level taken out) gives
+ * the range, narrowed by @cutoff percent of the pixels at each end, which
+ * is stretched to 0-255 linearly (pil) or by the cumulative distribution
  * (cdf). A channel of one level is left as it is. */
 static void
 ac_lut (guint64  hist[256],
@@ -830,7 +830,7 @@ ac_lut (guint64  hist[256],
         int      method,
         guint8   lut[256])
 {
-  guint64 total = 0, cut, cdf[256], acc = 0;
+  guint64 total = 0, cdf[256], acc = 0;
   int lo, hi;
 
   for (int i = 0; i < 256; i++)
@@ -839,31 +839,58 @@ ac_lut (guint64  hist[256],
     hist[ignore] = 0;
   for (int i = 0; i < 256; i++)
     total += hist[i];
+  if (total == 0)
+    return;
 
-  if (cutoff > 0 && total > 0)
+  if (cutoff > 0)
     {
-      cut = (guint64) (total * cutoff / 100.0);
-      for (int i = 0; i < 256 && cut > 0; i++)
-        {
-          guint64 take = MIN (hist[i], cut);
+      /* Albumentations' get_histogram_bounds (): lo is one past the level
+       * where the count from below reaches the cut, hi the level where
+       * the count from above does (a flat histogram: cutoff percent of
+       * the 256 levels off each end). */
+      double cut = total * cutoff / 100.0, sum = 0;
+      gboolean flat = TRUE;
 
-          hist[i] -= take;
-          cut -= take;
+      for (int i = 1; i < 256; i++)
+        flat &= hist[i] == hist[0];
+      if (flat)
+        {
+          lo = (int) (256 * cutoff / 100);
+          hi = 255 - lo;
         }
-      cut = (guint64) (total * cutoff / 100.0);
-      for (int i = 255; i >= 0 && cut > 0; i--)
+      else
         {
-          guint64 take = MIN (hist[i], cut);
-
-          hist[i] -= take;
-          cut -= take;
+          lo = 0;
+          for (int i = 0; i < 256; i++)
+            {
+              sum += (double) hist[i];
+              if (sum >= cut)
+                {
+                  lo = i + 1;
+                  break;
+                }
+            }
+          lo = MIN (lo, 255);
+          hi = 255;
+          sum = 0;
+          for (int i = 255; i >= 0; i--)
+            {
+              sum += (double) hist[i];
+              if (sum >= cut)
+                {
+                  hi = i;
+                  break;
+                }
+            }
         }
     }
-
-  for (lo = 0; lo < 256 && hist[lo] == 0; lo++)
-    ;
-  for (hi = 255; hi >= 0 && hist[hi] == 0; hi--)
-    ;
+  else
+    {
+      for (lo = 0; hist[lo] == 0; lo++)
+        ;
+      for (hi = 255; hist[hi] == 0; hi--)
+        ;
+    }
   if (lo >= hi)
     return;
 
@@ -1020,8 +1047,9 @@ illuminate_row (guint8       *restrict d,
  * - linear: a gradient g, 0 to 1 along the direction of the angle over
  *   coordinates normalised to [0, 1] (min-max stretched), added as
  *   intensity * g (in [0, 1] units);
- * - corner: the pixel multiplied by 1 + intensity * (1 - d / dmax), d the
- *   distance to the drawn corner (0 top-left, then clockwise);
+ * - corner: the pixel multiplied by 1 - intensity * d / sqrt (w^2 + h^2),
+ *   d the distance to the drawn corner pixel (0 top-left, then clockwise):
+ *   light kept at the corner, falling off away from it;
  * - gaussian: multiplied by 1 + intensity * exp(-r^2 / 2 (sigma * side)^2)
  *   around the drawn centre, side the longer one.
  */
@@ -1039,7 +1067,7 @@ il_apply (const AugurImage *src,
   g_autofree float *mul = g_new (float, w);
   g_autofree float *add = g_new (float, w);
   double a = 0, b = 0, lo = 0, span = 1;
-  float dmax = (float) hypot (MAX (w - 1, 1), MAX (h - 1, 1));
+  float dmax = (float) hypot (w, h);
   int corner = 0;
 
   if (mode == IL_LINEAR)
@@ -1090,7 +1118,7 @@ il_apply (const AugurImage *src,
               float px = corner == 1 || corner == 2 ? w - 1 - x : x;
               float py = corner >= 2 ? h - 1 - y : y;
 
-              mul[x] = (float) (1 + intensity * (1 - sqrtf (px * px + py * py) / dmax));
+              mul[x] = (float) (1 - intensity * sqrtf (px * px + py * py) / dmax);
               add[x] = 0;
             }
         }
