@@ -532,13 +532,22 @@ pad_image (const AugurImage *src,
 }
 
 AUGUR_SIMD_CLONES static void
-acc_row (float        *restrict acc,
-         const guint8 *restrict p,
-         float                  k,
-         int                    n)
+acc_row_f (float       *restrict acc,
+           const float *restrict p,
+           float                 k,
+           int                   n)
 {
   for (int i = 0; i < n; i++)
     acc[i] += k * p[i];
+}
+
+AUGUR_SIMD_CLONES static void
+widen_row (float        *restrict d,
+           const guint8 *restrict s,
+           int                    n)
+{
+  for (int i = 0; i < n; i++)
+    d[i] = s[i];
 }
 
 AUGUR_SIMD_CLONES static void
@@ -571,15 +580,23 @@ filter2d (const AugurImage *src,
   gsize stride;
   g_autofree guint8 *pad = pad_image (src, rx, ry, -1, &stride);
   g_autofree float *acc = g_new (float, rowlen);
+  /* The padded rows widened to float once each, in a ring of kh rows,
+   * rather than once per tap. */
+  g_autofree float *ring = g_new (float, stride * kh);
   AugurImage *out = augur_image_new_like_uninitialized (src);
 
+  for (int r = 0; r < kh - 1; r++)
+    widen_row (ring + (gsize) (r % kh) * stride, pad + (gsize) r * stride, (int) stride);
   for (int y = 0; y < src->height; y++)
     {
+      int last = y + kh - 1;
+
+      widen_row (ring + (gsize) (last % kh) * stride, pad + (gsize) last * stride, (int) stride);
       memset (acc, 0, sizeof (float) * rowlen);
       for (int i = 0; i < kh; i++)
         for (int j = 0; j < kw; j++)
           if (k[i * kw + j] != 0)
-            acc_row (acc, pad + (gsize) (y + i) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
+            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
       store_row (augur_image_row (out, y), acc, rowlen);
     }
   keep_alpha (out, src);
@@ -637,15 +654,6 @@ gauss_blur_u8 (const AugurImage *src,
   return out;
 }
 
-AUGUR_SIMD_CLONES static void
-acc_row_f (float       *restrict acc,
-           const float *restrict p,
-           float                 k,
-           int                   n)
-{
-  for (int i = 0; i < n; i++)
-    acc[i] += k * p[i];
-}
 
 /* The same blur on a float plane, in place: along x through a padded
  * line, then along y row by row (whole rows at a time, so that it
