@@ -203,6 +203,355 @@ ic_apply (const AugurImage *src,
   return out;
 }
 
+/* Downscale ---------------------------------------------------------------------- */
+
+/* Albumentations' interpolation_pair is a dictionary {"downscale": ...,
+ * "upscale": ...}; its two keys are two parameters here, under their
+ * Albumentations names. */
+enum { DS_SCALE, DS_DOWN, DS_UP };
+
+static const AugurParamSpec ds_params[] = {
+  [DS_SCALE] = {
+    .name = "scale_range", .label = "Scale",
+    .description = "Range of the factor the image is shrunk by before it is enlarged back "
+                   "(1 leaves it as it is)",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.01, .max = 1, .ui_min = 0.05, .ui_max = 1, .step = 0.01, .def = { 0.25, 0.25 } },
+  [DS_DOWN] = {
+    .name = "downscale", .label = "Shrink interpolation",
+    .description = "How the image is shrunk (interpolation_pair's \"downscale\")",
+    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks },
+  [DS_UP] = {
+    .name = "upscale", .label = "Enlarge interpolation",
+    .description = "How the small image is enlarged back (interpolation_pair's \"upscale\")",
+    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks },
+};
+
+static const AugurDrawnSpec ds_drawn[] = {
+  { "scale", FALSE, 0.01, 1 },
+  { NULL },
+};
+
+static void
+ds_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "scale", augur_rng_range (rng, params[DS_SCALE].v[0], params[DS_SCALE].v[1]));
+}
+
+/* Albumentations' downscale: cv2.resize by the factor (the size rounded,
+ * at least one pixel), then back to the original size. The colours and the
+ * alpha travel together, as in Albumentations, so a transparent edge stays
+ * where it was at the coarser resolution. */
+static AugurImage *
+ds_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  double scale = augur_drawn_get (drawn, "scale");
+  int sw = MAX (1, (int) lrint (src->width * scale));
+  int sh = MAX (1, (int) lrint (src->height * scale));
+  g_autoptr(AugurImage) small = NULL;
+
+  if (sw == src->width && sh == src->height)
+    return augur_image_copy (src);
+  small = augur_resize (src, sw, sh, (AugurInterpolation) params[DS_DOWN].nick);
+  return augur_resize (small, src->width, src->height, (AugurInterpolation) params[DS_UP].nick);
+}
+
+/* RingingOvershoot ---------------------------------------------------------------- */
+
+enum { RO_BLUR_LIMIT, RO_CUTOFF };
+
+static const AugurParamSpec ro_params[] = {
+  [RO_BLUR_LIMIT] = {
+    .name = "blur_limit", .label = "Kernel size",
+    .description = "Range of the filter's size in pixels (odd sizes are drawn)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 3, .max = 31, .ui_min = 3, .ui_max = 31, .step = 2, .def = { 7, 15 } },
+  [RO_CUTOFF] = {
+    .name = "cutoff", .label = "Cutoff",
+    .description = "Range of the low-pass cutoff frequency in radians per pixel (lower: stronger "
+                   "ringing and blur)",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.01, .max = G_PI, .ui_min = G_PI / 4, .ui_max = G_PI / 2, .step = 0.01,
+    .def = { G_PI / 4, G_PI / 2 } },
+};
+
+static const AugurDrawnSpec ro_drawn[] = {
+  { "ksize", FALSE, 3, 31 },
+  { "cutoff", FALSE, 0.01, G_PI },
+  { NULL },
+};
+
+static void
+ro_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int lo = ((int) params[RO_BLUR_LIMIT].v[0]) | 1;
+  int hi = ((int) params[RO_BLUR_LIMIT].v[1]) | 1;
+  int k = lo + 2 * (int) augur_rng_int (rng, 0, MAX (hi - lo, 0) / 2);
+
+  augur_drawn_set (drawn, "ksize", MIN (k, 31));
+  augur_drawn_set (drawn, "cutoff", augur_rng_range (rng, params[RO_CUTOFF].v[0], params[RO_CUTOFF].v[1]));
+}
+
+/*
+ * Albumentations' RingingOvershoot: the image convolved with the ideal
+ * circular low-pass filter cut to ksize x ksize, whose sharp cut-off rings
+ * at edges as a sharpened or compressed picture does:
+ *
+ *   k (r) = c J1 (c r) / (2 pi r),  k (0) = c^2 / (4 pi),  normalised to sum 1,
+ *
+ * c the cutoff, r the distance to the centre (the 2-D sinc; J1 the Bessel
+ * function of the first kind). Borders reflect (OpenCV's filter2D default);
+ * alpha is left alone. The kernel is symmetric in x and y, so each pair of
+ * mirrored rows is summed before it is weighted.
+ */
+static AugurImage *
+ro_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int ks = ((int) augur_drawn_get (drawn, "ksize")) | 1;
+  double cutoff = augur_drawn_get (drawn, "cutoff");
+  int r = ks / 2, w = src->width, h = src->height, nc = src->channels;
+  gsize row = (gsize) w * nc, prow = (gsize) (w + 2 * r) * nc;
+  g_autofree float *k = g_new (float, (gsize) ks * ks);
+  g_autofree float *pad = g_new (float, prow * (h + 2 * r));
+  g_autofree float *pair = g_new (float, prow);
+  g_autofree float *acc = g_new (float, row);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+  double sum = 0;
+
+  for (int i = 0; i < ks; i++)
+    for (int j = 0; j < ks; j++)
+      {
+        double d = hypot (i - r, j - r);
+
+        k[i * ks + j] = (float) (d == 0 ? cutoff * cutoff / (4 * G_PI) : cutoff * j1 (cutoff * d) / (2 * G_PI * d));
+        sum += k[i * ks + j];
+      }
+  for (int i = 0; i < ks * ks; i++)
+    k[i] = (float) (k[i] / sum);
+
+  /* The image as floats with a reflected border of r on every side. */
+  for (int y = 0; y < h + 2 * r; y++)
+    {
+      const guint8 *s = augur_image_row (src, augur_border_index (y - r, h, AUGUR_BORDER_REFLECT_101));
+      float *d = pad + (gsize) y * prow;
+
+      for (int x = 0; x < w + 2 * r; x++)
+        {
+          int sx = augur_border_index (x - r, w, AUGUR_BORDER_REFLECT_101);
+
+          for (int c = 0; c < nc; c++)
+            d[(gsize) x * nc + c] = s[sx * nc + c];
+        }
+    }
+
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+      const guint8 *s = augur_image_row (src, y);
+
+      memset (acc, 0, row * sizeof (float));
+      for (int i = 0; i <= r; i++)
+        {
+          const float *top = pad + (gsize) (y + i) * prow;
+          const float *bottom = pad + (gsize) (y + 2 * r - i) * prow;
+
+          if (i < r)
+            for (gsize x = 0; x < prow; x++)
+              pair[x] = top[x] + bottom[x];
+          else
+            memcpy (pair, top, prow * sizeof (float));
+          for (int j = 0; j < ks; j++)
+            {
+              float kv = k[i * ks + j];
+              const float *p = pair + (gsize) j * nc;
+
+              for (gsize x = 0; x < row; x++)
+                acc[x] += kv * p[x];
+            }
+        }
+      for (gsize x = 0; x < row; x++)
+        d[x] = (nc == 4 && x % 4 == 3) ? s[x] : augur_clamp_u8 (acc[x]);
+    }
+  return out;
+}
+
+/* ChromaticAberration --------------------------------------------------------------- */
+
+/*
+ * In Quality rather than Distortion: the red and blue planes move by a few
+ * pixels at most against the green one, and nothing a label points at
+ * moves, so it is a pixel transform (no geometry, labels untouched); it is
+ * a lens defect that degrades the picture, as blur and ringing are.
+ */
+enum { CA_PRIMARY, CA_SECONDARY, CA_MODE, CA_INTERPOLATION };
+enum { CA_GREEN_PURPLE, CA_RED_BLUE, CA_RANDOM };
+
+static const char *const ca_mode_nicks[] = { "green_purple", "red_blue", "random", NULL };
+
+static const AugurParamSpec ca_params[] = {
+  [CA_PRIMARY] = {
+    .name = "primary_distortion_limit", .label = "Primary distortion",
+    .description = "Range of the radial (r²) distortion coefficient of the red and blue planes",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.005, .def = { -0.02, 0.02 } },
+  [CA_SECONDARY] = {
+    .name = "secondary_distortion_limit", .label = "Secondary distortion",
+    .description = "Range of the r⁴ distortion coefficient of the red and blue planes",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.005, .def = { -0.05, 0.05 } },
+  [CA_MODE] = {
+    .name = "mode", .label = "Mode",
+    .description = "green_purple: red and blue move the same way (green and purple fringes); "
+                   "red_blue: opposite ways (red and blue fringes); random: either",
+    .type = AUGUR_PARAM_ENUM, .def_nick = CA_GREEN_PURPLE, .nicks = ca_mode_nicks },
+  AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+};
+
+static const AugurDrawnSpec ca_drawn[] = {
+  { "primary_red", FALSE, -1, 1 },
+  { "secondary_red", FALSE, -1, 1 },
+  { "primary_blue", FALSE, -1, 1 },
+  { "secondary_blue", FALSE, -1, 1 },
+  { NULL },
+};
+
+static double
+match_sign (double sign_of,
+            double value)
+{
+  return (sign_of < 0) == (value < 0) ? value : -value;
+}
+
+/* Albumentations' get_params: four coefficients drawn, each secondary given
+ * its primary's sign, then blue's signs matched to red's (green_purple) or
+ * set opposite (red_blue). */
+static void
+ca_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double pr = augur_rng_range (rng, params[CA_PRIMARY].v[0], params[CA_PRIMARY].v[1]);
+  double sr = augur_rng_range (rng, params[CA_SECONDARY].v[0], params[CA_SECONDARY].v[1]);
+  double pb = augur_rng_range (rng, params[CA_PRIMARY].v[0], params[CA_PRIMARY].v[1]);
+  double sb = augur_rng_range (rng, params[CA_SECONDARY].v[0], params[CA_SECONDARY].v[1]);
+  int mode = params[CA_MODE].nick;
+
+  sr = match_sign (pr, sr);
+  sb = match_sign (pb, sb);
+  if (mode == CA_RANDOM)
+    mode = augur_rng_chance (rng, 0.5) ? CA_GREEN_PURPLE : CA_RED_BLUE;
+  if (mode == CA_GREEN_PURPLE)
+    {
+      pb = match_sign (pr, pb);
+      sb = match_sign (sr, sb);
+    }
+  else
+    {
+      pb = match_sign (-pr, pb);
+      sb = match_sign (-sr, sb);
+    }
+  augur_drawn_set (drawn, "primary_red", pr);
+  augur_drawn_set (drawn, "secondary_red", sr);
+  augur_drawn_set (drawn, "primary_blue", pb);
+  augur_drawn_set (drawn, "secondary_blue", sb);
+}
+
+/* Plane @c of @src as a one-channel image. */
+static AugurImage *
+plane_of (const AugurImage *src,
+          int               c)
+{
+  AugurImage *out = augur_image_new_uninitialized (src->width, src->height, 1);
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y) + c;
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < src->width; x++)
+        d[x] = s[x * src->channels];
+    }
+  return out;
+}
+
+/* The map of OpenCV's initUndistortRectifyMap for the camera Albumentations
+ * builds (focal lengths the width and the height, centre the image centre)
+ * and the coefficients k1, k2: each output pixel reads the input at its
+ * offset from the centre times 1 + k1 r² + k2 r⁴. */
+static AugurImage *
+ca_distort (const AugurImage  *plane,
+            double             k1,
+            double             k2,
+            AugurInterpolation interp)
+{
+  int w = plane->width, h = plane->height;
+  g_autofree float *map = g_new (float, (gsize) 2 * w * h);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double u = (x - w / 2.0) / w, v = (y - h / 2.0) / h;
+        double r2 = u * u + v * v, f = 1 + k1 * r2 + k2 * r2 * r2;
+        float *m = map + 2 * ((gsize) y * w + x);
+
+        m[0] = (float) (w / 2.0 + u * f * w + 0.5);
+        m[1] = (float) (h / 2.0 + v * f * h + 0.5);
+      }
+  return augur_warp_map (plane, w, h, map, interp, AUGUR_BORDER_REPLICATE, NULL);
+}
+
+/* Albumentations' chromatic_aberration: the red and blue planes remapped
+ * through their radial distortions, borders replicated, green kept. A gray
+ * image has no colour planes and is returned as it is; alpha is left
+ * alone. */
+static AugurImage *
+ca_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  AugurInterpolation interp = (AugurInterpolation) params[CA_INTERPOLATION].nick;
+  g_autoptr(AugurImage) red = NULL;
+  g_autoptr(AugurImage) blue = NULL;
+  g_autoptr(AugurImage) red_plane = NULL;
+  g_autoptr(AugurImage) blue_plane = NULL;
+  AugurImage *out;
+
+  if (src->channels == 1)
+    return augur_image_copy (src);
+
+  red_plane = plane_of (src, 0);
+  blue_plane = plane_of (src, 2);
+  red = ca_distort (red_plane, augur_drawn_get (drawn, "primary_red"),
+                    augur_drawn_get (drawn, "secondary_red"), interp);
+  blue = ca_distort (blue_plane, augur_drawn_get (drawn, "primary_blue"),
+                     augur_drawn_get (drawn, "secondary_blue"), interp);
+  out = augur_image_copy (src);
+  for (int y = 0; y < src->height; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+      const guint8 *r = augur_image_row (red, y);
+      const guint8 *b = augur_image_row (blue, y);
+
+      for (int x = 0; x < src->width; x++)
+        {
+          d[x * src->channels] = r[x];
+          d[x * src->channels + 2] = b[x];
+        }
+    }
+  return out;
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_quality_transforms[] = {
@@ -219,6 +568,48 @@ const AugurTransformInfo augur_quality_transforms[] = {
     .check = ic_check,
     .sample = ic_sample,
     .apply = ic_apply,
+  },
+  {
+    .name = "Downscale",
+    .label = "Downscale",
+    .category = AUGUR_CATEGORY_QUALITY,
+    .description = "Lose detail by shrinking the image and enlarging it back to its size. "
+                   "Works alike on gray.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ds_params,
+    .n_params = G_N_ELEMENTS (ds_params),
+    .drawn = ds_drawn,
+    .sample = ds_sample,
+    .apply = ds_apply,
+  },
+  {
+    .name = "RingingOvershoot",
+    .label = "Ringing and overshoot",
+    .category = AUGUR_CATEGORY_QUALITY,
+    .description = "Ripples and halos along edges, as an ideal low-pass filter (2-D sinc) leaves them. "
+                   "Works alike on gray.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ro_params,
+    .n_params = G_N_ELEMENTS (ro_params),
+    .drawn = ro_drawn,
+    .sample = ro_sample,
+    .apply = ro_apply,
+  },
+  {
+    .name = "ChromaticAberration",
+    .label = "Chromatic aberration",
+    .category = AUGUR_CATEGORY_QUALITY,
+    .description = "Lens colour fringes: the red and blue planes are distorted radially against "
+                   "the green one. Gray images are left as they are.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ca_params,
+    .n_params = G_N_ELEMENTS (ca_params),
+    .drawn = ca_drawn,
+    .sample = ca_sample,
+    .apply = ca_apply,
   },
 };
 

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "augur-simd.h"
+#include "augur-weather-kernels.h"
+
+/* d[i] += k * s[i], the inner loop of both passes. */
+AUGUR_SIMD_CLONES static void
+mac_row (float       *restrict d,
+         const float *restrict s,
+         float                 k,
+         gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] += k * s[i];
+}
+
+/**
+ * augur_weather_sep_filter:
+ * @kernel: @ksize taps (odd), applied along both axes
+ *
+ * Filters @planes interleaved float planes in place with the separable
+ * kernel, borders replicated. Each pass is a sum of whole shifted rows
+ * scaled by one tap, so the loops run over contiguous memory and vectorise.
+ */
+void
+augur_weather_sep_filter (float       *data,
+                          int          width,
+                          int          height,
+                          int          planes,
+                          const float *kernel,
+                          int          ksize)
+{
+  int r = ksize / 2;
+  gsize row = (gsize) width * planes;
+  g_autofree float *tmp = g_new (float, row * height);
+  g_autofree float *pad = g_new (float, row + (gsize) 2 * r * planes);
+
+  g_return_if_fail (ksize % 2 == 1);
+
+  /* Vertical pass into tmp. */
+  for (int y = 0; y < height; y++)
+    {
+      float *d = tmp + (gsize) y * row;
+
+      memset (d, 0, row * sizeof (float));
+      for (int j = 0; j < ksize; j++)
+        {
+          int sy = CLAMP (y + j - r, 0, height - 1);
+
+          mac_row (d, data + (gsize) sy * row, kernel[j], row);
+        }
+    }
+
+  /* Horizontal pass back into data, through a row padded on both sides. */
+  for (int y = 0; y < height; y++)
+    {
+      const float *s = tmp + (gsize) y * row;
+      float *d = data + (gsize) y * row;
+
+      for (int x = 0; x < r; x++)
+        for (int c = 0; c < planes; c++)
+          {
+            pad[(gsize) x * planes + c] = s[c];
+            pad[(gsize) (width + r + x) * planes + c] = s[(gsize) (width - 1) * planes + c];
+          }
+      memcpy (pad + (gsize) r * planes, s, row * sizeof (float));
+      memset (d, 0, row * sizeof (float));
+      for (int j = 0; j < ksize; j++)
+        mac_row (d, pad + (gsize) j * planes, kernel[j], row);
+    }
+}
+
+/* A Gaussian of standard deviation @sigma, cut at three sigma. Wide ones
+ * (sigma over 6) run on a copy reduced by box averaging and are upscaled
+ * bilinearly: the result is smooth at that scale, and the cost stays that
+ * of a 37-tap filter. */
+void
+augur_weather_gaussian (float *data,
+                        int    width,
+                        int    height,
+                        int    planes,
+                        double sigma)
+{
+  int f = sigma > 6 ? (int) floor (sigma / 3) : 1;
+
+  if (sigma <= 0)
+    return;
+
+  if (f > 1 && width >= 4 * f && height >= 4 * f)
+    {
+      int sw = width / f, sh = height / f;
+      g_autofree float *small = g_new0 (float, (gsize) sw * sh * planes);
+      float inv = 1.0f / (f * f);
+
+      for (int y = 0; y < sh * f; y++)
+        for (int x = 0; x < sw * f; x++)
+          for (int c = 0; c < planes; c++)
+            small[((gsize) (y / f) * sw + x / f) * planes + c] += data[((gsize) y * width + x) * planes + c] * inv;
+
+      augur_weather_gaussian (small, sw, sh, planes, sqrt (MAX (sigma * sigma / (f * f) - 0.25, 0.25)));
+
+      {
+        g_autofree float *big = augur_weather_upscale (small, sw, sh, planes, width, height);
+
+        memcpy (data, big, (gsize) width * height * planes * sizeof (float));
+      }
+      return;
+    }
+
+  {
+    int r = MAX (1, (int) ceil (3 * sigma));
+    int ksize = 2 * r + 1;
+    g_autofree float *k = g_new (float, ksize);
+    double sum = 0;
+
+    for (int i = 0; i < ksize; i++)
+      sum += k[i] = (float) exp (-0.5 * (i - r) * (i - r) / (sigma * sigma));
+    for (int i = 0; i < ksize; i++)
+      k[i] = (float) (k[i] / sum);
+    augur_weather_sep_filter (data, width, height, planes, k, ksize);
+  }
+}
+
+/* The mean over a @ksize square (OpenCV's blur with an odd size). */
+void
+augur_weather_box (float *data,
+                   int    width,
+                   int    height,
+                   int    planes,
+                   int    ksize)
+{
+  g_autofree float *k = NULL;
+
+  ksize |= 1;
+  if (ksize <= 1)
+    return;
+  k = g_new (float, ksize);
+  for (int i = 0; i < ksize; i++)
+    k[i] = 1.0f / ksize;
+  augur_weather_sep_filter (data, width, height, planes, k, ksize);
+}
+
+/* Bilinear upscaling of @planes interleaved float planes from @sw x @sh to
+ * @dw x @dh, pixel centres aligned as OpenCV's INTER_LINEAR (coordinates
+ * below 0 clamped to the first pixel). */
+float *
+augur_weather_upscale (const float *src,
+                       int          sw,
+                       int          sh,
+                       int          planes,
+                       int          dw,
+                       int          dh)
+{
+  float *dst = g_new (float, (gsize) dw * dh * planes);
+  g_autofree int *x0 = g_new (int, dw);
+  g_autofree int *x1 = g_new (int, dw);
+  g_autofree float *ax = g_new (float, dw);
+
+  for (int x = 0; x < dw; x++)
+    {
+      double fx = MAX ((x + 0.5) * sw / dw - 0.5, 0.0);
+      int i = (int) floor (fx);
+
+      x0[x] = MIN (i, sw - 1) * planes;
+      x1[x] = MIN (i + 1, sw - 1) * planes;
+      ax[x] = (float) (fx - i);
+    }
+  for (int y = 0; y < dh; y++)
+    {
+      double fy = MAX ((y + 0.5) * sh / dh - 0.5, 0.0);
+      int j = (int) floor (fy);
+      float ay = (float) (fy - j);
+      const float *r0 = src + (gsize) MIN (j, sh - 1) * sw * planes;
+      const float *r1 = src + (gsize) MIN (j + 1, sh - 1) * sw * planes;
+      float *d = dst + (gsize) y * dw * planes;
+
+      for (int x = 0; x < dw; x++)
+        for (int c = 0; c < planes; c++)
+          {
+            float top = r0[x0[x] + c] + ax[x] * (r0[x1[x] + c] - r0[x0[x] + c]);
+            float bot = r1[x0[x] + c] + ax[x] * (r1[x1[x] + c] - r1[x0[x] + c]);
+
+            d[x * planes + c] = top + ay * (bot - top);
+          }
+    }
+  return dst;
+}
