@@ -242,9 +242,8 @@ ds_sample (const AugurValue *params,
 }
 
 /* Albumentations' downscale: cv2.resize by the factor (the size rounded,
- * at least one pixel), then back to the original size. The colours and the
- * alpha travel together, as in Albumentations, so a transparent edge stays
- * where it was at the coarser resolution. */
+ * at least one pixel), then back to the original size. Alpha is left as
+ * it was (Albumentations would degrade it with the colours). */
 static AugurImage *
 ds_apply (const AugurImage *src,
           const AugurValue *params,
@@ -254,11 +253,22 @@ ds_apply (const AugurImage *src,
   int sw = MAX (1, (int) lrint (src->width * scale));
   int sh = MAX (1, (int) lrint (src->height * scale));
   g_autoptr(AugurImage) small = NULL;
+  AugurImage *out;
 
   if (sw == src->width && sh == src->height)
     return augur_image_copy (src);
   small = augur_resize (src, sw, sh, (AugurInterpolation) params[DS_DOWN].nick);
-  return augur_resize (small, src->width, src->height, (AugurInterpolation) params[DS_UP].nick);
+  out = augur_resize (small, src->width, src->height, (AugurInterpolation) params[DS_UP].nick);
+  if (src->channels == 4)
+    for (int y = 0; y < src->height; y++)
+      {
+        const guint8 *s = augur_image_row (src, y);
+        guint8 *d = augur_image_row (out, y);
+
+        for (int x = 0; x < src->width; x++)
+          d[4 * x + 3] = s[4 * x + 3];
+      }
+  return out;
 }
 
 /* RingingOvershoot ---------------------------------------------------------------- */
