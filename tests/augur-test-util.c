@@ -503,3 +503,28 @@ augur_test_check_pixel_transform (const char *json,
         g_assert_true (changed);
     }
 }
+
+/* The step @json run forced on @src with @seed (the replay in @replay_out
+ * when not NULL). */
+AugurImage *
+augur_test_run_step (const char        *json,
+                     const AugurImage  *src,
+                     guint64            seed,
+                     AugurReplay      **replay_out)
+{
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
+
+  return augur_test_run_forced (node, src, seed, replay_out);
+}
+
+/* Every colour channel @level, alpha 255. */
+AugurImage *
+augur_test_level_image (int width,
+                        int height,
+                        int channels,
+                        int level)
+{
+  int v[4] = { level, level, level, 255 };
+
+  return augur_test_fill_image (width, height, channels, v);
+}

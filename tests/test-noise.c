@@ -15,28 +15,6 @@
 
 /* Helpers ---------------------------------------------------------------------- */
 
-static AugurImage *
-run_json (const char       *json,
-          const AugurImage *src,
-          guint64           seed,
-          AugurReplay     **replay)
-{
-  g_autoptr(AugurNode) node = augur_test_node_parse (json);
-
-  return augur_test_run_forced (node, src, seed, replay);
-}
-
-static AugurImage *
-flat (int width,
-      int height,
-      int channels,
-      int level)
-{
-  int v[4] = { level, level, level, 255 };
-
-  return augur_test_fill_image (width, height, channels, v);
-}
-
 /* Mean and standard deviation of f (out) - f (src) over colour channel @c
  * (-1: every colour channel). */
 typedef double (*ValueMap) (int v);
@@ -140,7 +118,7 @@ static void
 test_iso_hue (void)
 {
   g_autoptr(AugurImage) src = augur_test_fill_image (256, 256, 3, (int[]) { 200, 60, 60, 255 });
-  g_autoptr(AugurImage) out = run_json ("{\"type\": \"ISONoise\", \"params\": {\"color_shift\": [0.05, 0.05], "
+  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"ISONoise\", \"params\": {\"color_shift\": [0.05, 0.05], "
                                         "\"intensity\": [0.5, 0.5]}}", src, 3, NULL);
   double sum = 0, sum2 = 0, n = 0, mean, std;
 
@@ -172,7 +150,7 @@ test_iso_speckle (void)
 
   for (int y = 0; y < 256; y++)
     memset (augur_image_row (src, y), y < 128 ? 51 : 204, 256 * 3);
-  out = run_json ("{\"type\": \"ISONoise\", \"params\": {\"color_shift\": [0, 0], \"intensity\": [0.5, 0.5]}}",
+  out = augur_test_run_step ("{\"type\": \"ISONoise\", \"params\": {\"color_shift\": [0, 0], \"intensity\": [0.5, 0.5]}}",
                   src, 5, NULL);
   for (int y = 0; y < 256; y++)
     for (int x = 0; x < 256; x++)
@@ -193,8 +171,8 @@ test_iso_speckle (void)
 static void
 test_multiplicative_elementwise (void)
 {
-  g_autoptr(AugurImage) src = flat (256, 256, 3, 100);
-  g_autoptr(AugurImage) out = run_json ("{\"type\": \"MultiplicativeNoise\", \"params\": {\"multiplier\": [0.8, 1.2], "
+  g_autoptr(AugurImage) src = augur_test_level_image (256, 256, 3, 100);
+  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"MultiplicativeNoise\", \"params\": {\"multiplier\": [0.8, 1.2], "
                                         "\"per_channel\": true, \"elementwise\": true}}", src, 9, NULL);
   double mean, std, expected_std = 100 * 0.4 / sqrt (12);
   int differ = 0;
@@ -217,7 +195,7 @@ test_multiplicative_image (void)
 {
   g_autoptr(AugurImage) src = augur_test_noise_image (64, 64, 4, 0, 200, 2);
   g_autoptr(AugurReplay) replay = NULL;
-  g_autoptr(AugurImage) out = run_json ("{\"type\": \"MultiplicativeNoise\", \"params\": {\"multiplier\": [0.5, 1.5]}}",
+  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"MultiplicativeNoise\", \"params\": {\"multiplier\": [0.5, 1.5]}}",
                                         src, 4, &replay);
   guint n;
   const double *m = augur_drawn_get_list (&replay->drawn, "multiplier", &n);
@@ -239,8 +217,8 @@ test_multiplicative_image (void)
 static void
 test_salt_and_pepper (void)
 {
-  g_autoptr(AugurImage) src = flat (300, 300, 4, 128);
-  g_autoptr(AugurImage) out = run_json ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [0.1, 0.1], "
+  g_autoptr(AugurImage) src = augur_test_level_image (300, 300, 4, 128);
+  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [0.1, 0.1], "
                                         "\"salt_vs_pepper\": [0.3, 0.3]}}", src, 11, NULL);
   double salt = 0, pepper = 0, n = 300.0 * 300.0;
 
@@ -267,10 +245,10 @@ static void
 test_shot_noise (gconstpointer data)
 {
   const double *scale = data;
-  g_autoptr(AugurImage) src = flat (300, 300, 3, 128);
+  g_autoptr(AugurImage) src = augur_test_level_image (300, 300, 3, 128);
   g_autofree char *json = g_strdup_printf ("{\"type\": \"ShotNoise\", \"params\": {\"scale_range\": [%g, %g]}}",
                                            *scale, *scale);
-  g_autoptr(AugurImage) out = run_json (json, src, 13, NULL);
+  g_autoptr(AugurImage) out = augur_test_run_step (json, src, 13, NULL);
   double lin = linear_light (128), mean, std;
 
   stats (out, -1, linear_light, &mean, &std);
@@ -303,10 +281,10 @@ static void
 test_additive (gconstpointer data)
 {
   const AdditiveCase *c = data;
-  g_autoptr(AugurImage) src = flat (300, 300, 3, 128);
+  g_autoptr(AugurImage) src = augur_test_level_image (300, 300, 3, 128);
   g_autofree char *json = g_strdup_printf ("{\"type\": \"AdditiveNoise\", \"params\": {\"spatial_mode\": \"per_pixel\", %s}}",
                                            c->params);
-  g_autoptr(AugurImage) out = run_json (json, src, 17, NULL);
+  g_autoptr(AugurImage) out = augur_test_run_step (json, src, 17, NULL);
   double mean, std;
 
   for (int ch = 0; ch < 3; ch++)
@@ -322,11 +300,11 @@ test_additive (gconstpointer data)
 static void
 test_additive_modes (void)
 {
-  g_autoptr(AugurImage) src = flat (64, 64, 3, 128);
+  g_autoptr(AugurImage) src = augur_test_level_image (64, 64, 3, 128);
   g_autoptr(AugurReplay) replay = NULL;
-  g_autoptr(AugurImage) constant = run_json ("{\"type\": \"AdditiveNoise\", \"params\": {\"ranges\": [-0.3, 0.3]}}",
+  g_autoptr(AugurImage) constant = augur_test_run_step ("{\"type\": \"AdditiveNoise\", \"params\": {\"ranges\": [-0.3, 0.3]}}",
                                              src, 19, &replay);
-  g_autoptr(AugurImage) shared = run_json ("{\"type\": \"AdditiveNoise\", \"params\": {\"spatial_mode\": \"shared\"}}",
+  g_autoptr(AugurImage) shared = augur_test_run_step ("{\"type\": \"AdditiveNoise\", \"params\": {\"spatial_mode\": \"shared\"}}",
                                            src, 19, NULL);
   guint n;
   const double *noise = augur_drawn_get_list (&replay->drawn, "noise", &n);
@@ -365,10 +343,10 @@ static void
 test_downscale (void)
 {
   g_autoptr(AugurImage) src = augur_test_random_image (128, 96, 3, 23);
-  g_autoptr(AugurImage) same = run_json ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [1, 1]}}", src, 1, NULL);
-  g_autoptr(AugurImage) quarter = run_json ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.25, 0.25]}}",
+  g_autoptr(AugurImage) same = augur_test_run_step ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [1, 1]}}", src, 1, NULL);
+  g_autoptr(AugurImage) quarter = augur_test_run_step ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.25, 0.25]}}",
                                             src, 1, NULL);
-  g_autoptr(AugurImage) linear = run_json ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.25, 0.25], "
+  g_autoptr(AugurImage) linear = augur_test_run_step ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.25, 0.25], "
                                            "\"downscale\": \"area\", \"upscale\": \"linear\"}}", src, 1, NULL);
 
   g_assert_true (augur_image_equal (src, same));
@@ -394,7 +372,7 @@ test_ringing (void)
   for (int y = 0; y < 20; y++)
     for (int x = 0; x < 80; x++)
       augur_image_row (src, y)[x] = x < 40 ? 60 : 190;
-  out = run_json ("{\"type\": \"RingingOvershoot\", \"params\": {\"blur_limit\": [15, 15], \"cutoff\": [0.6, 0.6]}}",
+  out = augur_test_run_step ("{\"type\": \"RingingOvershoot\", \"params\": {\"blur_limit\": [15, 15], \"cutoff\": [0.6, 0.6]}}",
                   src, 1, NULL);
   for (int x = 30; x < 50; x++)
     {
@@ -440,7 +418,7 @@ test_chromatic (void)
   for (int y = 0; y < 100; y++)
     for (int x = 150; x < 156; x++)
       memset (augur_image_row (src, y) + 3 * x, 255, 3);
-  out = run_json ("{\"type\": \"ChromaticAberration\", \"params\": {\"primary_distortion_limit\": [0.3, 0.3], "
+  out = augur_test_run_step ("{\"type\": \"ChromaticAberration\", \"params\": {\"primary_distortion_limit\": [0.3, 0.3], "
                   "\"secondary_distortion_limit\": [0, 0], \"mode\": \"red_blue\"}}", src, 1, NULL);
   g0 = centroid_x (src, 1);
   r = centroid_x (out, 0);
@@ -472,7 +450,7 @@ test_webp_round_trip (void)
 
         p[0] = (guint8) (2 * x), p[1] = (guint8) (2 * y), p[2] = (guint8) (x + y);
       }
-  out = run_json ("{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"webp\", "
+  out = augur_test_run_step ("{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"webp\", "
                   "\"quality_range\": [100, 100]}}", src, 1, NULL);
   g_test_message ("mean difference %.3f", augur_test_mean_difference (src, out));
   g_assert_cmpfloat (augur_test_mean_difference (src, out), <, 2.0);
