@@ -457,6 +457,55 @@ test_webp_round_trip (void)
   g_assert_false (augur_image_equal (src, out));
 }
 
+/* Albumentations references ----------------------------------------------------------- */
+
+typedef struct
+{
+  const char *file;
+  const char *step;
+} Reference;
+
+static const Reference references[] = {
+  { "RingingOvershoot_7_c0.5.png",
+    "{\"type\": \"RingingOvershoot\", \"params\": {\"blur_limit\": [7, 7], \"cutoff\": [0.5, 0.5]}}" },
+  { "Downscale_0.4.png", "{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.4, 0.4]}}" },
+  { "ChromaticAberration_green_purple.png",
+    "{\"type\": \"ChromaticAberration\", \"params\": {\"primary_distortion_limit\": [0.05, 0.05], "
+    "\"secondary_distortion_limit\": [0.05, 0.05], \"mode\": \"green_purple\"}}" },
+};
+
+/* Within the references' stated tolerance of 1.5 levels (mean absolute
+ * difference) of what Albumentations 2.0.8 computes on the same input. */
+static void
+test_reference (gconstpointer data)
+{
+  const Reference *r = data;
+  const char *source = g_getenv ("AUGUR_SOURCE_DIR");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = NULL;
+  g_autofree char *expected_path = NULL;
+  g_autoptr(AugurImage) src = NULL;
+  g_autoptr(AugurImage) expected = NULL;
+  g_autoptr(AugurImage) out = NULL;
+  double diff;
+
+  if (source == NULL)
+    {
+      g_test_skip ("AUGUR_SOURCE_DIR is not set");
+      return;
+    }
+  input = g_build_filename (source, "data", "samples", "chelsea.png", NULL);
+  expected_path = g_build_filename (source, "tests", "data", "albumentations", r->file, NULL);
+  src = augur_image_load (input, AUGUR_DEFAULT_MAX_PIXELS, &error);
+  g_assert_no_error (error);
+  expected = augur_image_load (expected_path, AUGUR_DEFAULT_MAX_PIXELS, &error);
+  g_assert_no_error (error);
+  out = augur_test_run_step (r->step, src, 1, NULL);
+  diff = augur_test_mean_difference (out, expected);
+  g_test_message ("%s: mean difference %.3f", r->file, diff);
+  g_assert_cmpfloat (diff, <=, 1.5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -492,6 +541,12 @@ main (int argc, char **argv)
   g_test_add_func ("/quality/ringing", test_ringing);
   g_test_add_func ("/quality/chromatic", test_chromatic);
   g_test_add_func ("/quality/webp", test_webp_round_trip);
+  for (guint i = 0; i < G_N_ELEMENTS (references); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/quality/reference/%s", references[i].file);
+
+      g_test_add_data_func (path, &references[i], test_reference);
+    }
 
   return g_test_run ();
 }

@@ -76,9 +76,10 @@ augur_weather_sep_filter (float       *data,
 }
 
 /* A Gaussian of standard deviation @sigma, cut at three sigma. Wide ones
- * (sigma over 6) run on a copy reduced by box averaging and are upscaled
- * bilinearly: the result is smooth at that scale, and the cost stays that
- * of a 37-tap filter. */
+ * (sigma over 5) run on a copy reduced by box averaging by f = sigma / 2.5
+ * and are upscaled bilinearly: at 2.5 pixels of the reduced copy the result
+ * is smooth enough for the interpolation to be invisible, and the cost
+ * stays that of a filter of at most 31 taps. */
 void
 augur_weather_gaussian (float *data,
                         int    width,
@@ -86,7 +87,7 @@ augur_weather_gaussian (float *data,
                         int    planes,
                         double sigma)
 {
-  int f = sigma > 6 ? (int) floor (sigma / 3) : 1;
+  int f = sigma > 5 ? (int) floor (sigma / 2.5) : 1;
 
   if (sigma <= 0)
     return;

@@ -105,4 +105,30 @@ augur_hls_to_rgb (float  h,
   *b = augur_hls_channel (p1, p2, h - 120.0f);
 }
 
+/* The HLS round trip that sets a colour's lightness to @l and scales its
+ * saturation by @sat_scale, hue kept, without computing the hue: in HLS
+ * every channel is p1 + (p2 - p1) g (hue), p1 and p2 the minimum and
+ * maximum, so each channel keeps its place (c - min) / (max - min) between
+ * the new minimum and maximum. Values in 0..1. */
+static inline void
+augur_rgb_set_lightness (float *rgb,
+                         float  l,
+                         float  sat_scale)
+{
+  float mx = fmaxf (rgb[0], fmaxf (rgb[1], rgb[2]));
+  float mn = fminf (rgb[0], fminf (rgb[1], rgb[2]));
+  float d = mx - mn, l0 = (mx + mn) * 0.5f, s, p1, p2;
+
+  if (d <= 1e-7f)
+    {
+      rgb[0] = rgb[1] = rgb[2] = l;
+      return;
+    }
+  s = (l0 < 0.5f ? d / (mx + mn) : d / (2.0f - mx - mn)) * sat_scale;
+  p2 = l <= 0.5f ? l * (1.0f + s) : l + s - l * s;
+  p1 = 2.0f * l - p2;
+  for (int c = 0; c < 3; c++)
+    rgb[c] = p1 + (rgb[c] - mn) / d * (p2 - p1);
+}
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "augur-error.h"
+#include "augur-simd.h"
 #include "augur-transform-private.h"
 
 /* ImageCompression ---------------------------------------------------------------- */
@@ -241,6 +242,37 @@ ds_sample (const AugurValue *params,
   augur_drawn_set (drawn, "scale", augur_rng_range (rng, params[DS_SCALE].v[0], params[DS_SCALE].v[1]));
 }
 
+/* OpenCV's INTER_NEAREST: output pixel x reads input pixel
+ * floor (x * @fx), @fx the input step per output pixel (1 / fx when
+ * cv2.resize is given a factor, the size ratio when given a size). It is
+ * half a pixel off the centre-aligned nearest of augur_resize(), and the
+ * factor (not the rounded size) sets the step; Downscale's default is
+ * nearest both ways, where that difference shows on every block, so it is
+ * reproduced here. */
+static AugurImage *
+resize_nearest_cv (const AugurImage *src,
+                   int               dw,
+                   int               dh,
+                   double            fx,
+                   double            fy)
+{
+  int nc = src->channels;
+  AugurImage *out = augur_image_new_uninitialized (dw, dh, nc);
+  g_autofree int *xs = g_new (int, dw);
+
+  for (int x = 0; x < dw; x++)
+    xs[x] = MIN ((int) floor (x * fx), src->width - 1) * nc;
+  for (int y = 0; y < dh; y++)
+    {
+      const guint8 *s = augur_image_row (src, MIN ((int) floor (y * fy), src->height - 1));
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < dw; x++, d += nc)
+        memcpy (d, s + xs[x], nc);
+    }
+  return out;
+}
+
 /* Albumentations' downscale: cv2.resize by the factor (the size rounded,
  * at least one pixel), then back to the original size. Alpha is left as
  * it was (Albumentations would degrade it with the colours). */
@@ -257,8 +289,15 @@ ds_apply (const AugurImage *src,
 
   if (sw == src->width && sh == src->height)
     return augur_image_copy (src);
-  small = augur_resize (src, sw, sh, (AugurInterpolation) params[DS_DOWN].nick);
-  out = augur_resize (small, src->width, src->height, (AugurInterpolation) params[DS_UP].nick);
+  if (params[DS_DOWN].nick == AUGUR_INTERP_NEAREST)
+    small = resize_nearest_cv (src, sw, sh, 1 / scale, 1 / scale);
+  else
+    small = augur_resize (src, sw, sh, (AugurInterpolation) params[DS_DOWN].nick);
+  if (params[DS_UP].nick == AUGUR_INTERP_NEAREST)
+    out = resize_nearest_cv (small, src->width, src->height,
+                             (double) sw / src->width, (double) sh / src->height);
+  else
+    out = augur_resize (small, src->width, src->height, (AugurInterpolation) params[DS_UP].nick);
   if (src->channels == 4)
     for (int y = 0; y < src->height; y++)
       {
@@ -310,6 +349,58 @@ ro_sample (const AugurValue *params,
   augur_drawn_set (drawn, "cutoff", augur_rng_range (rng, params[RO_CUTOFF].v[0], params[RO_CUTOFF].v[1]));
 }
 
+/* d = a + b. */
+AUGUR_SIMD_CLONES static void
+add_rows (float       *restrict d,
+          const float *restrict a,
+          const float *restrict b,
+          gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = a[i] + b[i];
+}
+
+#define RO_BLOCK 32
+
+/* One output row of the filter from the r + 1 paired rows: for each block
+ * of RO_BLOCK outputs, every tap is accumulated in a block that stays in
+ * registers, so the taps cost one load and one multiply-add each instead
+ * of a pass over the whole row in memory; mirrored columns are summed
+ * before they are weighted. @acc and the pairs have
+ * RO_BLOCK floats of slack at their ends. */
+AUGUR_SIMD_CLONES static void
+ro_filter_row (const float *restrict pairs,
+               gsize                 prow,
+               const float *restrict k,
+               int                   ks,
+               int                   r,
+               int                   nc,
+               float       *restrict acc,
+               gsize                 row)
+{
+  for (gsize x0 = 0; x0 < row; x0 += RO_BLOCK)
+    {
+      float a[RO_BLOCK] = { 0 };
+
+      for (int i = 0; i <= r; i++)
+        for (int j = 0; j <= r; j++)
+          {
+            const float *p = pairs + (gsize) i * prow + (gsize) j * nc + x0;
+            const float *q = pairs + (gsize) i * prow + (gsize) (ks - 1 - j) * nc + x0;
+            float kv = k[i * ks + j];
+
+            /* Columns j and ks - 1 - j weigh alike. */
+            if (j < r)
+              for (int t = 0; t < RO_BLOCK; t++)
+                a[t] += kv * (p[t] + q[t]);
+            else
+              for (int t = 0; t < RO_BLOCK; t++)
+                a[t] += kv * p[t];
+          }
+      memcpy (acc + x0, a, sizeof a);
+    }
+}
+
 /*
  * Albumentations' RingingOvershoot: the image convolved with the ideal
  * circular low-pass filter cut to ksize x ksize, whose sharp cut-off rings
@@ -333,8 +424,8 @@ ro_apply (const AugurImage *src,
   gsize row = (gsize) w * nc, prow = (gsize) (w + 2 * r) * nc;
   g_autofree float *k = g_new (float, (gsize) ks * ks);
   g_autofree float *pad = g_new (float, prow * (h + 2 * r));
-  g_autofree float *pair = g_new (float, prow);
-  g_autofree float *acc = g_new (float, row);
+  g_autofree float *pairs = g_new0 (float, prow * (ks / 2 + 1) + RO_BLOCK);
+  g_autofree float *acc = g_new (float, row + RO_BLOCK);
   AugurImage *out = augur_image_new_like_uninitialized (src);
   double sum = 0;
 
@@ -369,29 +460,24 @@ ro_apply (const AugurImage *src,
       guint8 *d = augur_image_row (out, y);
       const guint8 *s = augur_image_row (src, y);
 
-      memset (acc, 0, row * sizeof (float));
+      /* Row i of pairs: input rows y + i and y + 2r - i summed (the
+       * kernel's rows i and 2r - i are equal); row r is the centre row. */
       for (int i = 0; i <= r; i++)
         {
           const float *top = pad + (gsize) (y + i) * prow;
           const float *bottom = pad + (gsize) (y + 2 * r - i) * prow;
+          float *p = pairs + (gsize) i * prow;
 
           if (i < r)
-            for (gsize x = 0; x < prow; x++)
-              pair[x] = top[x] + bottom[x];
+            add_rows (p, top, bottom, prow);
           else
-            memcpy (pair, top, prow * sizeof (float));
-          for (int j = 0; j < ks; j++)
-            {
-              float kv = k[i * ks + j];
-              const float *p = pair + (gsize) j * nc;
-
-              for (gsize x = 0; x < row; x++)
-                acc[x] += kv * p[x];
-            }
+            memcpy (p, top, prow * sizeof (float));
         }
+      ro_filter_row (pairs, prow, k, ks, r, nc, acc, row);
       for (gsize x = 0; x < row; x++)
         d[x] = (nc == 4 && x % 4 == 3) ? s[x] : augur_clamp_u8 (acc[x]);
     }
+
   return out;
 }
 

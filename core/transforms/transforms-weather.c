@@ -30,6 +30,31 @@ colour_channels (const AugurImage *image)
   return image->channels == 4 ? 3 : image->channels;
 }
 
+AUGUR_SIMD_CLONES static void
+bytes_to_floats (const guint8 *restrict s,
+                 float        *restrict d,
+                 gsize                  n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = s[i];
+}
+
+/* Rounded and saturated, in a loop the compiler vectorises. */
+AUGUR_SIMD_CLONES static void
+floats_to_bytes (const float *restrict s,
+                 guint8      *restrict d,
+                 gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = s[i] + 0.5f;
+
+      v = v < 0.0f ? 0.0f : v;
+      v = v > 255.0f ? 255.0f : v;
+      d[i] = (guint8) (int) v;
+    }
+}
+
 /* The colour channels of @src as floats in 0..255, w * h * cc. */
 static float *
 image_to_float (const AugurImage *src)
@@ -42,9 +67,12 @@ image_to_float (const AugurImage *src)
       const guint8 *s = augur_image_row (src, y);
       float *d = f + (gsize) y * w * cc;
 
-      for (int x = 0; x < w; x++)
-        for (int c = 0; c < cc; c++)
-          d[x * cc + c] = s[x * nc + c];
+      if (nc == cc)
+        bytes_to_floats (s, d, (gsize) w * cc);
+      else
+        for (int x = 0; x < w; x++)
+          for (int c = 0; c < cc; c++)
+            d[x * cc + c] = s[x * nc + c];
     }
   return f;
 }
@@ -57,6 +85,7 @@ image_from_float (const AugurImage *src,
 {
   int w = src->width, nc = src->channels, cc = colour_channels (src);
   AugurImage *out = augur_image_new_like_uninitialized (src);
+  g_autofree guint8 *row = g_new (guint8, (gsize) w * cc);
 
   for (int y = 0; y < src->height; y++)
     {
@@ -64,12 +93,18 @@ image_from_float (const AugurImage *src,
       const float *p = f + (gsize) y * w * cc;
       guint8 *d = augur_image_row (out, y);
 
+      if (nc == cc)
+        {
+          floats_to_bytes (p, d, (gsize) w * cc);
+          continue;
+        }
+      floats_to_bytes (p, row, (gsize) w * cc);
       for (int x = 0; x < w; x++)
         {
-          for (int c = 0; c < cc; c++)
-            d[x * nc + c] = augur_clamp_u8 (p[x * cc + c]);
-          if (nc == 4)
-            d[x * 4 + 3] = s[x * 4 + 3];
+          d[4 * x] = row[3 * x];
+          d[4 * x + 1] = row[3 * x + 1];
+          d[4 * x + 2] = row[3 * x + 2];
+          d[4 * x + 3] = s[4 * x + 3];
         }
     }
   return out;
@@ -493,7 +528,7 @@ snow_bleach (float  *img,
   for (gsize i = 0; i < n; i++)
     {
       float *p = img + i * cc;
-      float h, l, s;
+      float l;
 
       float wt;
 
@@ -503,13 +538,15 @@ snow_bleach (float  *img,
           p[0] *= 1.0f + wt * ((float) coeff - 1.0f);
           continue;
         }
-      augur_rgb_to_hls (p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f, &h, &l, &s);
+      l = (fmaxf (p[0], fmaxf (p[1], p[2])) + fminf (p[0], fminf (p[1], p[2]))) / 510.0f;
       wt = bleach_weight (l, threshold);
       if (wt > 0)
         {
-          augur_hls_to_rgb (h, fminf (l * (1.0f + wt * ((float) coeff - 1.0f)), 1.0f), s, &p[0], &p[1], &p[2]);
+          float rgb[3] = { p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f };
+
+          augur_rgb_set_lightness (rgb, fminf (l * (1.0f + wt * ((float) coeff - 1.0f)), 1.0f), 1.0f);
           for (int c = 0; c < 3; c++)
-            p[c] *= 255.0f;
+            p[c] = rgb[c] * 255.0f;
         }
     }
 }
@@ -1202,7 +1239,7 @@ gr_apply (const AugurImage *src,
               for (int xx = MAX (0, x - r); xx <= MIN (w - 1, x + r); xx++)
                 {
                   guint8 *q = d + xx * nc;
-                  float hh, ll, ss, cr, cg, cb;
+                  float rgb[3];
 
                   if ((xx - x) * (xx - x) + (yy - y) * (yy - y) > r * r)
                     continue;
@@ -1211,11 +1248,11 @@ gr_apply (const AugurImage *src,
                       q[0] = augur_clamp_u8 (l * 255.0f);
                       continue;
                     }
-                  augur_rgb_to_hls (q[0] / 255.0f, q[1] / 255.0f, q[2] / 255.0f, &hh, &ll, &ss);
-                  augur_hls_to_rgb (hh, l, ss * 0.5f, &cr, &cg, &cb);
-                  q[0] = augur_clamp_u8 (cr * 255.0f);
-                  q[1] = augur_clamp_u8 (cg * 255.0f);
-                  q[2] = augur_clamp_u8 (cb * 255.0f);
+                  for (int c = 0; c < 3; c++)
+                    rgb[c] = q[c] / 255.0f;
+                  augur_rgb_set_lightness (rgb, l, 0.5f);
+                  for (int c = 0; c < 3; c++)
+                    q[c] = augur_clamp_u8 (rgb[c] * 255.0f);
                 }
             }
         }
