@@ -595,15 +595,20 @@ ca_distort (const AugurImage  *plane,
   g_autofree float *map = g_new (float, (gsize) 2 * w * h);
 
   for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        double u = (x - w / 2.0) / w, v = (y - h / 2.0) / h;
-        double r2 = u * u + v * v, f = 1 + k1 * r2 + k2 * r2 * r2;
-        float *m = map + 2 * ((gsize) y * w + x);
+    {
+      float v = (float) ((y - h / 2.0) / h), cx = (float) (w / 2.0 + 0.5), cy = (float) (h / 2.0 + 0.5);
+      float fw = (float) w, fh = (float) h, a = (float) k1, b = (float) k2;
+      float *m = map + 2 * (gsize) y * w;
 
-        m[0] = (float) (w / 2.0 + u * f * w + 0.5);
-        m[1] = (float) (h / 2.0 + v * f * h + 0.5);
-      }
+      for (int x = 0; x < w; x++)
+        {
+          float u = (x - 0.5f * fw) / fw;
+          float r2 = u * u + v * v, f = 1 + a * r2 + b * r2 * r2;
+
+          m[2 * x] = cx + u * f * fw;
+          m[2 * x + 1] = cy + v * f * fh;
+        }
+    }
   return augur_warp_map (plane, w, h, map, interp, AUGUR_BORDER_REPLICATE, NULL);
 }
 

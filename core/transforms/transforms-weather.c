@@ -516,38 +516,42 @@ bleach_weight (float l,
  * threshold cut dark holes with jagged edges into evenly lit areas (the
  * sky, a table top) whose lightness straddles it; here the factor fades in
  * over 0.08 of lightness below the threshold. */
-static void
-snow_bleach (float  *img,
-             gsize   n,
-             int     cc,
-             double  point,
-             double  coeff)
+AUGUR_SIMD_CLONES static void
+snow_bleach (float  *restrict img,
+             gsize            n,
+             int              cc,
+             double           point,
+             double           coeff)
 {
   float threshold = (float) ((point * 255 / 2 + 255.0 / 3) / 255);
+  float k = (float) coeff - 1.0f;
 
+  if (cc == 1)
+    {
+      for (gsize i = 0; i < n; i++)
+        img[i] *= 1.0f + bleach_weight (img[i] / 255.0f, threshold) * k;
+      return;
+    }
+
+  /* augur_rgb_set_lightness () written out without branches, so that the
+   * loop vectorises: every pixel's new lightness is l (1 + w k), clipped
+   * to 1, with its saturation and hue kept. */
   for (gsize i = 0; i < n; i++)
     {
-      float *p = img + i * cc;
-      float l;
+      float *p = img + 3 * i;
+      float r = p[0] / 255.0f, g = p[1] / 255.0f, b = p[2] / 255.0f;
+      float mx = fmaxf (r, fmaxf (g, b)), mn = fminf (r, fminf (g, b));
+      float d = mx - mn, l0 = (mx + mn) * 0.5f;
+      float l = fminf (l0 * (1.0f + bleach_weight (l0, threshold) * k), 1.0f);
+      float sum = l0 < 0.5f ? mx + mn : 2.0f - mx - mn;
+      float s = d > 1e-7f ? d / fmaxf (sum, 1e-7f) : 0.0f;
+      float p2 = l <= 0.5f ? l * (1.0f + s) : l + s - l * s;
+      float p1 = 2.0f * l - p2;
+      float f = d > 1e-7f ? (p2 - p1) / d : 0.0f;
 
-      float wt;
-
-      if (cc == 1)
-        {
-          wt = bleach_weight (p[0] / 255.0f, threshold);
-          p[0] *= 1.0f + wt * ((float) coeff - 1.0f);
-          continue;
-        }
-      l = (fmaxf (p[0], fmaxf (p[1], p[2])) + fminf (p[0], fminf (p[1], p[2]))) / 510.0f;
-      wt = bleach_weight (l, threshold);
-      if (wt > 0)
-        {
-          float rgb[3] = { p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f };
-
-          augur_rgb_set_lightness (rgb, fminf (l * (1.0f + wt * ((float) coeff - 1.0f)), 1.0f), 1.0f);
-          for (int c = 0; c < 3; c++)
-            p[c] = rgb[c] * 255.0f;
-        }
+      p[0] = 255.0f * (p1 + (r - mn) * f);
+      p[1] = 255.0f * (p1 + (g - mn) * f);
+      p[2] = 255.0f * (p1 + (b - mn) * f);
     }
 }
 
@@ -951,13 +955,19 @@ sf_physics (float       *img,
   augur_weather_gaussian (layer, w, h, cc, 15);
 
   for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        float m = (float) (1 - MIN (hypot (x - cx, y - cy) / fade, 1.0));
+    {
+      float dy2 = (float) ((y - cy) * (y - cy)), inv = (float) (1 / fade);
+      float *row = layer + (gsize) y * w * cc;
 
-        for (int c = 0; c < cc; c++)
-          layer[((gsize) y * w + x) * cc + c] *= m;
-      }
+      for (int x = 0; x < w; x++)
+        {
+          float dx = (float) (x - cx);
+          float m = 1.0f - fminf (sqrtf (dx * dx + dy2) * inv, 1.0f);
+
+          for (int c = 0; c < cc; c++)
+            row[x * cc + c] *= m;
+        }
+    }
 
   if (cc == 3)
     for (int c = 0; c < 3; c += 2)
