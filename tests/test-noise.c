@@ -119,7 +119,7 @@ test_iso_hue (void)
 {
   g_autoptr(AugurImage) src = augur_test_fill_image (256, 256, 3, (int[]) { 200, 60, 60, 255 });
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"ISONoise\", \"params\": {\"color_shift\": [0.05, 0.05], "
-                                        "\"intensity\": [0.5, 0.5]}}", src, 3, NULL);
+                                                   "\"intensity\": [0.5, 0.5]}}", src, 3, NULL);
   double sum = 0, sum2 = 0, n = 0, mean, std;
 
   for (int y = 0; y < out->height; y++)
@@ -151,7 +151,7 @@ test_iso_speckle (void)
   for (int y = 0; y < 256; y++)
     memset (augur_image_row (src, y), y < 128 ? 51 : 204, 256 * 3);
   out = augur_test_run_step ("{\"type\": \"ISONoise\", \"params\": {\"color_shift\": [0, 0], \"intensity\": [0.5, 0.5]}}",
-                  src, 5, NULL);
+                             src, 5, NULL);
   for (int y = 0; y < 256; y++)
     for (int x = 0; x < 256; x++)
       {
@@ -173,7 +173,7 @@ test_multiplicative_elementwise (void)
 {
   g_autoptr(AugurImage) src = augur_test_level_image (256, 256, 3, 100);
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"MultiplicativeNoise\", \"params\": {\"multiplier\": [0.8, 1.2], "
-                                        "\"per_channel\": true, \"elementwise\": true}}", src, 9, NULL);
+                                                   "\"per_channel\": true, \"elementwise\": true}}", src, 9, NULL);
   double mean, std, expected_std = 100 * 0.4 / sqrt (12);
   int differ = 0;
 
@@ -196,7 +196,7 @@ test_multiplicative_image (void)
   g_autoptr(AugurImage) src = augur_test_noise_image (64, 64, 4, 0, 200, 2);
   g_autoptr(AugurReplay) replay = NULL;
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"MultiplicativeNoise\", \"params\": {\"multiplier\": [0.5, 1.5]}}",
-                                        src, 4, &replay);
+                                                   src, 4, &replay);
   guint n;
   const double *m = augur_drawn_get_list (&replay->drawn, "multiplier", &n);
 
@@ -219,7 +219,7 @@ test_salt_and_pepper (void)
 {
   g_autoptr(AugurImage) src = augur_test_level_image (300, 300, 4, 128);
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [0.1, 0.1], "
-                                        "\"salt_vs_pepper\": [0.3, 0.3]}}", src, 11, NULL);
+                                                   "\"salt_vs_pepper\": [0.3, 0.3]}}", src, 11, NULL);
   double salt = 0, pepper = 0, n = 300.0 * 300.0;
 
   for (int y = 0; y < 300; y++)
@@ -303,9 +303,9 @@ test_additive_modes (void)
   g_autoptr(AugurImage) src = augur_test_level_image (64, 64, 3, 128);
   g_autoptr(AugurReplay) replay = NULL;
   g_autoptr(AugurImage) constant = augur_test_run_step ("{\"type\": \"AdditiveNoise\", \"params\": {\"ranges\": [-0.3, 0.3]}}",
-                                             src, 19, &replay);
+                                                        src, 19, &replay);
   g_autoptr(AugurImage) shared = augur_test_run_step ("{\"type\": \"AdditiveNoise\", \"params\": {\"spatial_mode\": \"shared\"}}",
-                                           src, 19, NULL);
+                                                      src, 19, NULL);
   guint n;
   const double *noise = augur_drawn_get_list (&replay->drawn, "noise", &n);
   int varied = 0;
@@ -345,9 +345,9 @@ test_downscale (void)
   g_autoptr(AugurImage) src = augur_test_random_image (128, 96, 3, 23);
   g_autoptr(AugurImage) same = augur_test_run_step ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [1, 1]}}", src, 1, NULL);
   g_autoptr(AugurImage) quarter = augur_test_run_step ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.25, 0.25]}}",
-                                            src, 1, NULL);
+                                                       src, 1, NULL);
   g_autoptr(AugurImage) linear = augur_test_run_step ("{\"type\": \"Downscale\", \"params\": {\"scale_range\": [0.25, 0.25], "
-                                           "\"downscale\": \"area\", \"upscale\": \"linear\"}}", src, 1, NULL);
+                                                      "\"downscale\": \"area\", \"upscale\": \"linear\"}}", src, 1, NULL);
 
   g_assert_true (augur_image_equal (src, same));
   g_test_message ("detail: %.1f, nearest %.1f, area/linear %.1f", detail (src), detail (quarter), detail (linear));
@@ -373,7 +373,7 @@ test_ringing (void)
     for (int x = 0; x < 80; x++)
       augur_image_row (src, y)[x] = x < 40 ? 60 : 190;
   out = augur_test_run_step ("{\"type\": \"RingingOvershoot\", \"params\": {\"blur_limit\": [15, 15], \"cutoff\": [0.6, 0.6]}}",
-                  src, 1, NULL);
+                             src, 1, NULL);
   for (int x = 30; x < 50; x++)
     {
       lo = MIN (lo, augur_image_row (out, 10)[x]);
@@ -419,7 +419,7 @@ test_chromatic (void)
     for (int x = 150; x < 156; x++)
       memset (augur_image_row (src, y) + 3 * x, 255, 3);
   out = augur_test_run_step ("{\"type\": \"ChromaticAberration\", \"params\": {\"primary_distortion_limit\": [0.3, 0.3], "
-                  "\"secondary_distortion_limit\": [0, 0], \"mode\": \"red_blue\"}}", src, 1, NULL);
+                             "\"secondary_distortion_limit\": [0, 0], \"mode\": \"red_blue\"}}", src, 1, NULL);
   g0 = centroid_x (src, 1);
   r = centroid_x (out, 0);
   g = centroid_x (out, 1);
@@ -451,7 +451,7 @@ test_webp_round_trip (void)
         p[0] = (guint8) (2 * x), p[1] = (guint8) (2 * y), p[2] = (guint8) (x + y);
       }
   out = augur_test_run_step ("{\"type\": \"ImageCompression\", \"params\": {\"compression_type\": \"webp\", "
-                  "\"quality_range\": [100, 100]}}", src, 1, NULL);
+                             "\"quality_range\": [100, 100]}}", src, 1, NULL);
   g_test_message ("mean difference %.3f", augur_test_mean_difference (src, out));
   g_assert_cmpfloat (augur_test_mean_difference (src, out), <, 2.0);
   g_assert_false (augur_image_equal (src, out));

@@ -138,9 +138,9 @@ test_fog_contrast (void)
   for (guint64 seed = 1; seed <= 4; seed++)
     {
       g_autoptr(AugurImage) light = augur_test_run_step ("{\"type\": \"RandomFog\", \"params\": {\"fog_coef_range\": [0.3, 0.3]}}",
-                                              src, seed, NULL);
+                                                         src, seed, NULL);
       g_autoptr(AugurImage) dense = augur_test_run_step ("{\"type\": \"RandomFog\", \"params\": {\"fog_coef_range\": [0.9, 0.9]}}",
-                                              src, seed, NULL);
+                                                         src, seed, NULL);
       double m, s;
 
       colour_stats (light, &m, &s);
@@ -203,7 +203,7 @@ test_rain_brightness (void)
 {
   g_autoptr(AugurImage) src = augur_test_level_image (120, 100, 3, 200);
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"RandomRain\", \"params\": {\"brightness_coefficient\": 0.5, "
-                                        "\"rain_type\": \"drizzle\"}}", src, 5, NULL);
+                                                   "\"rain_type\": \"drizzle\"}}", src, 5, NULL);
   int dark = 0;
 
   for (int y = 0; y < 100; y++)
@@ -344,7 +344,7 @@ test_shadow (void)
     {
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"RandomShadow\", \"params\": {\"num_shadows_limit\": [1, 1], "
-                                            "\"shadow_intensity_range\": [0.3, 0.6]}}", src, seed, &replay);
+                                                       "\"shadow_intensity_range\": [0.3, 0.6]}}", src, seed, &replay);
       guint nv, ni;
       const double *v = augur_drawn_get_list (&replay->drawn, "vertices", &nv);
       const double *k = augur_drawn_get_list (&replay->drawn, "intensities", &ni);
@@ -383,7 +383,7 @@ test_gravel (void)
   double one = changed_fraction ("{\"type\": \"RandomGravel\", \"params\": {\"number_of_patches\": 1}}", src, 6);
   double six = changed_fraction ("{\"type\": \"RandomGravel\", \"params\": {\"number_of_patches\": 6}}", src, 6);
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"RandomGravel\", \"params\": {\"number_of_patches\": 10, "
-                                        "\"gravel_roi\": {\"x\": [0.5, 1], \"y\": [0.5, 1]}}}", src, 3, NULL);
+                                                   "\"gravel_roi\": {\"x\": [0.5, 1], \"y\": [0.5, 1]}}}", src, 3, NULL);
 
   g_test_message ("changed: 1 patch %.4f, 6 patches %.4f", one, six);
   g_assert_cmpfloat (one, >, 0.002);
@@ -419,7 +419,7 @@ test_spatter_mud_colour (void)
 {
   g_autoptr(AugurImage) src = augur_test_level_image (120, 90, 3, 255);
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"Spatter\", \"params\": {\"mode\": \"mud\", "
-                                        "\"color\": [0, 255, 0], \"intensity\": [1, 1]}}", src, 2, NULL);
+                                                   "\"color\": [0, 255, 0], \"intensity\": [1, 1]}}", src, 2, NULL);
   int muddy = 0;
 
   for (int y = 0; y < 90; y++)
@@ -474,9 +474,9 @@ test_plasma_contrast (void)
 {
   g_autoptr(AugurImage) src = augur_test_noise_image (150, 100, 3, 64, 192, 4);
   g_autoptr(AugurImage) up = augur_test_run_step ("{\"type\": \"PlasmaBrightnessContrast\", \"params\": {"
-                                       "\"brightness_range\": [0, 0], \"contrast_range\": [0.3, 0.3]}}", src, 9, NULL);
+                                                  "\"brightness_range\": [0, 0], \"contrast_range\": [0.3, 0.3]}}", src, 9, NULL);
   g_autoptr(AugurImage) down = augur_test_run_step ("{\"type\": \"PlasmaBrightnessContrast\", \"params\": {"
-                                         "\"brightness_range\": [0, 0], \"contrast_range\": [-0.3, -0.3]}}", src, 9, NULL);
+                                                    "\"brightness_range\": [0, 0], \"contrast_range\": [-0.3, -0.3]}}", src, 9, NULL);
   double m0, s0, mu, su, md, sd;
 
   colour_stats (src, &m0, &s0);
@@ -496,7 +496,7 @@ test_plasma_shadow (void)
 {
   g_autoptr(AugurImage) src = augur_test_level_image (150, 100, 1, 200);
   g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"PlasmaShadow\", \"params\": {"
-                                        "\"shadow_intensity_range\": [0.5, 0.5]}}", src, 3, NULL);
+                                                   "\"shadow_intensity_range\": [0.5, 0.5]}}", src, 3, NULL);
   int lo = 255, hi = 0;
 
   for (int y = 0; y < 100; y++)
