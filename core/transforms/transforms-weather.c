@@ -559,12 +559,16 @@ snow_bleach (float  *restrict img,
  * After Albumentations' add_snow_texture: the picture brightened by
  * 1 + brightness_coeff * snow_point; a snow layer (normal noise of mean 0.5
  * and deviation 0.3, blurred twice with sigma 1, fading from 1 at the top
- * to 0.2 at the bottom, times 255 * snow_point) added; a cool tint mixed
+ * to 0.2 at the bottom, times 255 * snow_point) added, half of it as a
+ * veil and its peaks as flakes (the plain layer is an even veil with a
+ * grain, which read as an overexposed photograph rather than snowfall); a cool tint mixed
  * in at 0.15 * snow_point; one pixel in a hundred a white glitter.
  * Albumentations adds the snow layer to H, S and V alike, which turns hues
  * around at random, and scales the picture by 0.85 to mix the tint; here
  * the layer whitens (it is added to every colour channel) and the tint is a
- * mix, which keeps the colours of the scene. The noise is uniform with the
+ * mix, which keeps the colours of the scene. The brightening raises the
+ * luma and keeps the chroma (Albumentations scales V, which blew saturated
+ * colours out to yellow and orange: snow light is pale). The noise is uniform with the
  * same mean and deviation: after the two blurs it is as normal as the
  * original's.
  */
@@ -596,12 +600,20 @@ snow_texture (float  *img,
       for (int x = 0; x < w; x++)
         {
           gsize i = (gsize) y * w + x;
-          float snow = tex[i] * depth * 255.0f * (float) point;
+          /* The layer's peaks are flakes: soft dots where the smoothed
+           * noise stands out, as bright as the rest of the layer is on
+           * average, so falling snow shows and not only a veil. */
+          float flake = fminf (fmaxf ((tex[i] - 0.6f) * 10.0f, 0.0f), 1.0f);
+          float snow = (0.5f * tex[i] + flake) * depth * 255.0f * (float) point;
           gboolean sparkle = augur_rng_uniform (&rng) > 0.99;
+          float *p = img + i * cc;
+          float luma = cc == 1 ? p[0] : 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
 
           for (int c = 0; c < cc; c++)
             {
-              float v = fminf (img[i * cc + c] * gain, 255.0f) + snow;
+              /* The luma is raised by the gain, the chroma kept: a
+               * saturated colour does not blow out to yellow. */
+              float v = fminf (luma * gain + (p[c] - luma), 255.0f) + snow;
               float t = cc == 1 ? gray_tint : tint[c];
 
               v = fminf (v, 255.0f);
