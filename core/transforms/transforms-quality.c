@@ -260,15 +260,26 @@ resize_nearest_cv (const AugurImage *src,
   AugurImage *out = augur_image_new_uninitialized (dw, dh, nc);
   g_autofree int *xs = g_new (int, dw);
 
+  int last = -1;
+
   for (int x = 0; x < dw; x++)
     xs[x] = MIN ((int) floor (x * fx), src->width - 1) * nc;
   for (int y = 0; y < dh; y++)
     {
-      const guint8 *s = augur_image_row (src, MIN ((int) floor (y * fy), src->height - 1));
+      int sy = MIN ((int) floor (y * fy), src->height - 1);
+      const guint8 *s = augur_image_row (src, sy);
       guint8 *d = augur_image_row (out, y);
 
-      for (int x = 0; x < dw; x++, d += nc)
-        memcpy (d, s + xs[x], nc);
+      /* Enlarging, consecutive rows read the same input row. */
+      if (sy == last)
+        {
+          memcpy (d, augur_image_row (out, y - 1), (gsize) dw * nc);
+          continue;
+        }
+      last = sy;
+      for (int x = 0; x < dw; x++)
+        for (int c = 0; c < nc; c++)
+          d[x * nc + c] = s[xs[x] + c];
     }
   return out;
 }
@@ -360,6 +371,22 @@ add_rows (float       *restrict d,
     d[i] = a[i] + b[i];
 }
 
+/* d = s rounded and saturated to 0..255. */
+AUGUR_SIMD_CLONES static void
+round_row (const float *restrict s,
+           guint8      *restrict d,
+           gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = s[i] + 0.5f;
+
+      v = v < 0.0f ? 0.0f : v;
+      v = v > 255.0f ? 255.0f : v;
+      d[i] = (guint8) (int) v;
+    }
+}
+
 #define RO_BLOCK 32
 
 /* One output row of the filter from the r + 1 paired rows: for each block
@@ -446,12 +473,18 @@ ro_apply (const AugurImage *src,
       const guint8 *s = augur_image_row (src, augur_border_index (y - r, h, AUGUR_BORDER_REFLECT_101));
       float *d = pad + (gsize) y * prow;
 
-      for (int x = 0; x < w + 2 * r; x++)
+      for (gsize i = 0; i < row; i++)
+        d[(gsize) r * nc + i] = s[i];
+      for (int x = 0; x < r; x++)
         {
-          int sx = augur_border_index (x - r, w, AUGUR_BORDER_REFLECT_101);
+          int left = augur_border_index (x - r, w, AUGUR_BORDER_REFLECT_101);
+          int right = augur_border_index (w + x, w, AUGUR_BORDER_REFLECT_101);
 
           for (int c = 0; c < nc; c++)
-            d[(gsize) x * nc + c] = s[sx * nc + c];
+            {
+              d[(gsize) x * nc + c] = s[left * nc + c];
+              d[(gsize) (w + r + x) * nc + c] = s[right * nc + c];
+            }
         }
     }
 
@@ -474,8 +507,10 @@ ro_apply (const AugurImage *src,
             memcpy (p, top, prow * sizeof (float));
         }
       ro_filter_row (pairs, prow, k, ks, r, nc, acc, row);
-      for (gsize x = 0; x < row; x++)
-        d[x] = (nc == 4 && x % 4 == 3) ? s[x] : augur_clamp_u8 (acc[x]);
+      round_row (acc, d, row);
+      if (nc == 4)
+        for (int x = 0; x < w; x++)
+          d[4 * x + 3] = s[4 * x + 3];
     }
 
   return out;
@@ -581,35 +616,95 @@ plane_of (const AugurImage *src,
   return out;
 }
 
-/* The map of OpenCV's initUndistortRectifyMap for the camera Albumentations
- * builds (focal lengths the width and the height, centre the image centre)
- * and the coefficients k1, k2: each output pixel reads the input at its
- * offset from the centre times 1 + k1 r² + k2 r⁴. */
-static AugurImage *
-ca_distort (const AugurImage  *plane,
+/* Where output pixel (x, y) reads plane c, as OpenCV's
+ * initUndistortRectifyMap gives it for the camera Albumentations builds
+ * (focal lengths the width and the height, centre the image centre) and the
+ * coefficients k1, k2: the offset from the centre times 1 + k1 r² + k2 r⁴,
+ * in pixel indices. One row at a time, in float, for the vectoriser. */
+AUGUR_SIMD_CLONES static void
+ca_map_row (int    y,
+            int    w,
+            int    h,
+            float  k1,
+            float  k2,
+            float *restrict mx,
+            float *restrict my)
+{
+  float fw = (float) w, fh = (float) h, v = (y - 0.5f * fh) / fh;
+
+  for (int x = 0; x < w; x++)
+    {
+      float u = (x - 0.5f * fw) / fw;
+      float r2 = u * u + v * v, f = 1 + k1 * r2 + k2 * r2 * r2;
+
+      mx[x] = 0.5f * fw + u * f * fw;
+      my[x] = 0.5f * fh + v * f * fh;
+    }
+}
+
+/* Channel @c of @out (a copy of @src) read from @src's channel @c through
+ * the distortion (k1, k2), borders replicated. Nearest and linear are done
+ * here, straight from the interleaved image; other interpolations go
+ * through augur_warp_map() on the plane. */
+static void
+ca_distort (const AugurImage  *src,
+            AugurImage        *out,
+            int                c,
             double             k1,
             double             k2,
             AugurInterpolation interp)
 {
-  int w = plane->width, h = plane->height;
-  g_autofree float *map = g_new (float, (gsize) 2 * w * h);
+  int w = src->width, h = src->height, nc = src->channels;
+  g_autofree float *mx = g_new (float, w);
+  g_autofree float *my = g_new (float, w);
+
+  if (interp != AUGUR_INTERP_NEAREST && interp != AUGUR_INTERP_LINEAR)
+    {
+      g_autoptr(AugurImage) plane = plane_of (src, c);
+      g_autoptr(AugurImage) warped = NULL;
+      g_autofree float *map = g_new (float, (gsize) 2 * w * h);
+
+      for (int y = 0; y < h; y++)
+        {
+          ca_map_row (y, w, h, (float) k1, (float) k2, mx, my);
+          for (int x = 0; x < w; x++)
+            {
+              map[2 * ((gsize) y * w + x)] = mx[x] + 0.5f;
+              map[2 * ((gsize) y * w + x) + 1] = my[x] + 0.5f;
+            }
+        }
+      warped = augur_warp_map (plane, w, h, map, interp, AUGUR_BORDER_REPLICATE, NULL);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          augur_image_row (out, y)[x * nc + c] = augur_image_row (warped, y)[x];
+      return;
+    }
 
   for (int y = 0; y < h; y++)
     {
-      float v = (float) ((y - h / 2.0) / h), cx = (float) (w / 2.0 + 0.5), cy = (float) (h / 2.0 + 0.5);
-      float fw = (float) w, fh = (float) h, a = (float) k1, b = (float) k2;
-      float *m = map + 2 * (gsize) y * w;
+      guint8 *d = augur_image_row (out, y) + c;
 
+      ca_map_row (y, w, h, (float) k1, (float) k2, mx, my);
       for (int x = 0; x < w; x++)
         {
-          float u = (x - 0.5f * fw) / fw;
-          float r2 = u * u + v * v, f = 1 + a * r2 + b * r2 * r2;
+          float sx = CLAMP (mx[x], 0.0f, (float) (w - 1)), sy = CLAMP (my[x], 0.0f, (float) (h - 1));
+          int x0 = (int) sx, y0 = (int) sy;
+          int x1 = MIN (x0 + 1, w - 1), y1 = MIN (y0 + 1, h - 1);
+          float ax = sx - x0, ay = sy - y0;
+          const guint8 *r0 = augur_image_row (src, y0) + c, *r1 = augur_image_row (src, y1) + c;
+          float top, bottom;
 
-          m[2 * x] = cx + u * f * fw;
-          m[2 * x + 1] = cy + v * f * fh;
+          if (interp == AUGUR_INTERP_NEAREST)
+            {
+              d[x * nc] = augur_image_row (src, CLAMP ((int) floorf (my[x] + 0.5f), 0, h - 1))
+                            [CLAMP ((int) floorf (mx[x] + 0.5f), 0, w - 1) * nc + c];
+              continue;
+            }
+          top = r0[x0 * nc] + ax * (r0[x1 * nc] - r0[x0 * nc]);
+          bottom = r1[x0 * nc] + ax * (r1[x1 * nc] - r1[x0 * nc]);
+          d[x * nc] = (guint8) (top + ay * (bottom - top) + 0.5f);
         }
     }
-  return augur_warp_map (plane, w, h, map, interp, AUGUR_BORDER_REPLICATE, NULL);
 }
 
 /* Albumentations' chromatic_aberration: the red and blue planes remapped
@@ -622,34 +717,16 @@ ca_apply (const AugurImage *src,
           const AugurDrawn *drawn)
 {
   AugurInterpolation interp = (AugurInterpolation) params[CA_INTERPOLATION].nick;
-  g_autoptr(AugurImage) red = NULL;
-  g_autoptr(AugurImage) blue = NULL;
-  g_autoptr(AugurImage) red_plane = NULL;
-  g_autoptr(AugurImage) blue_plane = NULL;
   AugurImage *out;
 
   if (src->channels == 1)
     return augur_image_copy (src);
 
-  red_plane = plane_of (src, 0);
-  blue_plane = plane_of (src, 2);
-  red = ca_distort (red_plane, augur_drawn_get (drawn, "primary_red"),
-                    augur_drawn_get (drawn, "secondary_red"), interp);
-  blue = ca_distort (blue_plane, augur_drawn_get (drawn, "primary_blue"),
-                     augur_drawn_get (drawn, "secondary_blue"), interp);
   out = augur_image_copy (src);
-  for (int y = 0; y < src->height; y++)
-    {
-      guint8 *d = augur_image_row (out, y);
-      const guint8 *r = augur_image_row (red, y);
-      const guint8 *b = augur_image_row (blue, y);
-
-      for (int x = 0; x < src->width; x++)
-        {
-          d[x * src->channels] = r[x];
-          d[x * src->channels + 2] = b[x];
-        }
-    }
+  ca_distort (src, out, 0, augur_drawn_get (drawn, "primary_red"),
+              augur_drawn_get (drawn, "secondary_red"), interp);
+  ca_distort (src, out, 2, augur_drawn_get (drawn, "primary_blue"),
+              augur_drawn_get (drawn, "secondary_blue"), interp);
   return out;
 }
 
