@@ -19,6 +19,32 @@ mac_row (float       *restrict d,
     d[i] += k * s[i];
 }
 
+/* d = s, bytes to floats. */
+AUGUR_SIMD_CLONES void
+augur_weather_bytes_to_floats (const guint8 *restrict s,
+                               float        *restrict d,
+                               gsize                  n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = s[i];
+}
+
+/* d = s rounded and saturated to 0..255, in a loop the compiler vectorises. */
+AUGUR_SIMD_CLONES void
+augur_weather_floats_to_bytes (const float *restrict s,
+                               guint8      *restrict d,
+                               gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = s[i] + 0.5f;
+
+      v = v < 0.0f ? 0.0f : v;
+      v = v > 255.0f ? 255.0f : v;
+      d[i] = (guint8) (int) v;
+    }
+}
+
 /**
  * augur_weather_sep_filter:
  * @kernel: @ksize taps (odd), applied along both axes

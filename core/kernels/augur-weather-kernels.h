@@ -13,6 +13,12 @@ G_BEGIN_DECLS
  * at the image edge) and the HLS conversion of OpenCV's float path.
  */
 
+void augur_weather_bytes_to_floats (const guint8 *s,
+                                    float        *d,
+                                    gsize         n);
+void augur_weather_floats_to_bytes (const float  *s,
+                                    guint8       *d,
+                                    gsize         n);
 void augur_weather_sep_filter (float       *data,
                                int          width,
                                int          height,

@@ -10,6 +10,7 @@
 #include "augur-error.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
+#include "augur-weather-kernels.h"
 
 /* ImageCompression ---------------------------------------------------------------- */
 
@@ -371,22 +372,6 @@ add_rows (float       *restrict d,
     d[i] = a[i] + b[i];
 }
 
-/* d = s rounded and saturated to 0..255. */
-AUGUR_SIMD_CLONES static void
-round_row (const float *restrict s,
-           guint8      *restrict d,
-           gsize                 n)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      float v = s[i] + 0.5f;
-
-      v = v < 0.0f ? 0.0f : v;
-      v = v > 255.0f ? 255.0f : v;
-      d[i] = (guint8) (int) v;
-    }
-}
-
 #define RO_BLOCK 32
 
 /* One output row of the filter from the r + 1 paired rows: for each block
@@ -507,7 +492,7 @@ ro_apply (const AugurImage *src,
             memcpy (p, top, prow * sizeof (float));
         }
       ro_filter_row (pairs, prow, k, ks, r, nc, acc, row);
-      round_row (acc, d, row);
+      augur_weather_floats_to_bytes (acc, d, row);
       if (nc == 4)
         for (int x = 0; x < w; x++)
           d[4 * x + 3] = s[4 * x + 3];

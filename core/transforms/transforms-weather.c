@@ -30,31 +30,6 @@ colour_channels (const AugurImage *image)
   return image->channels == 4 ? 3 : image->channels;
 }
 
-AUGUR_SIMD_CLONES static void
-bytes_to_floats (const guint8 *restrict s,
-                 float        *restrict d,
-                 gsize                  n)
-{
-  for (gsize i = 0; i < n; i++)
-    d[i] = s[i];
-}
-
-/* Rounded and saturated, in a loop the compiler vectorises. */
-AUGUR_SIMD_CLONES static void
-floats_to_bytes (const float *restrict s,
-                 guint8      *restrict d,
-                 gsize                 n)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      float v = s[i] + 0.5f;
-
-      v = v < 0.0f ? 0.0f : v;
-      v = v > 255.0f ? 255.0f : v;
-      d[i] = (guint8) (int) v;
-    }
-}
-
 /* The colour channels of @src as floats in 0..255, w * h * cc. */
 static float *
 image_to_float (const AugurImage *src)
@@ -68,7 +43,7 @@ image_to_float (const AugurImage *src)
       float *d = f + (gsize) y * w * cc;
 
       if (nc == cc)
-        bytes_to_floats (s, d, (gsize) w * cc);
+        augur_weather_bytes_to_floats (s, d, (gsize) w * cc);
       else
         for (int x = 0; x < w; x++)
           for (int c = 0; c < cc; c++)
@@ -95,10 +70,10 @@ image_from_float (const AugurImage *src,
 
       if (nc == cc)
         {
-          floats_to_bytes (p, d, (gsize) w * cc);
+          augur_weather_floats_to_bytes (p, d, (gsize) w * cc);
           continue;
         }
-      floats_to_bytes (p, row, (gsize) w * cc);
+      augur_weather_floats_to_bytes (p, row, (gsize) w * cc);
       for (int x = 0; x < w; x++)
         {
           d[4 * x] = row[3 * x];
