@@ -124,10 +124,20 @@ augur_weather_gaussian (float *data,
       g_autofree float *small = g_new0 (float, (gsize) sw * sh * planes);
       float inv = 1.0f / (f * f);
 
-      for (int y = 0; y < sh * f; y++)
-        for (int x = 0; x < sw * f; x++)
-          for (int c = 0; c < planes; c++)
-            small[((gsize) (y / f) * sw + x / f) * planes + c] += data[((gsize) y * width + x) * planes + c] * inv;
+      for (int sy = 0; sy < sh; sy++)
+        {
+          float *d = small + (gsize) sy * sw * planes;
+
+          for (int k = 0; k < f; k++)
+            {
+              const float *s = data + (gsize) (sy * f + k) * width * planes;
+
+              for (int sx = 0; sx < sw; sx++)
+                for (int j = 0; j < f; j++)
+                  for (int c = 0; c < planes; c++)
+                    d[sx * planes + c] += s[(sx * f + j) * planes + c] * inv;
+            }
+        }
 
       augur_weather_gaussian (small, sw, sh, planes, sqrt (MAX (sigma * sigma / (f * f) - 0.25, 0.25)));
 
@@ -172,6 +182,33 @@ augur_weather_box (float *data,
   augur_weather_sep_filter (data, width, height, planes, k, ksize);
 }
 
+/* One input row interpolated horizontally at the output's columns. */
+static void
+horizontal_row (const float *restrict r,
+                const int   *restrict x0,
+                const int   *restrict x1,
+                const float *restrict ax,
+                int                   dw,
+                int                   planes,
+                float       *restrict d)
+{
+  for (int x = 0; x < dw; x++)
+    for (int c = 0; c < planes; c++)
+      d[x * planes + c] = r[x0[x] + c] + ax[x] * (r[x1[x] + c] - r[x0[x] + c]);
+}
+
+/* d = a + t (b - a). */
+AUGUR_SIMD_CLONES static void
+lerp_rows (const float *restrict a,
+           const float *restrict b,
+           float                 t,
+           float       *restrict d,
+           gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = a[i] + t * (b[i] - a[i]);
+}
+
 /* Bilinear upscaling of @planes interleaved float planes from @sw x @sh to
  * @dw x @dh, pixel centres aligned as OpenCV's INTER_LINEAR (coordinates
  * below 0 clamped to the first pixel). */
@@ -183,10 +220,16 @@ augur_weather_upscale (const float *src,
                        int          dw,
                        int          dh)
 {
-  float *dst = g_new (float, (gsize) dw * dh * planes);
+  gsize drow = (gsize) dw * planes;
+  float *dst = g_new (float, drow * dh);
   g_autofree int *x0 = g_new (int, dw);
   g_autofree int *x1 = g_new (int, dw);
   g_autofree float *ax = g_new (float, dw);
+  /* The input rows j and j + 1 interpolated horizontally, kept while
+   * consecutive output rows read the same pair. */
+  g_autofree float *top = g_new (float, drow);
+  g_autofree float *bottom = g_new (float, drow);
+  int cached = -1;
 
   for (int x = 0; x < dw; x++)
     {
@@ -201,19 +244,14 @@ augur_weather_upscale (const float *src,
     {
       double fy = MAX ((y + 0.5) * sh / dh - 0.5, 0.0);
       int j = (int) floor (fy);
-      float ay = (float) (fy - j);
-      const float *r0 = src + (gsize) MIN (j, sh - 1) * sw * planes;
-      const float *r1 = src + (gsize) MIN (j + 1, sh - 1) * sw * planes;
-      float *d = dst + (gsize) y * dw * planes;
 
-      for (int x = 0; x < dw; x++)
-        for (int c = 0; c < planes; c++)
-          {
-            float top = r0[x0[x] + c] + ax[x] * (r0[x1[x] + c] - r0[x0[x] + c]);
-            float bot = r1[x0[x] + c] + ax[x] * (r1[x1[x] + c] - r1[x0[x] + c]);
-
-            d[x * planes + c] = top + ay * (bot - top);
-          }
+      if (j != cached)
+        {
+          horizontal_row (src + (gsize) MIN (j, sh - 1) * sw * planes, x0, x1, ax, dw, planes, top);
+          horizontal_row (src + (gsize) MIN (j + 1, sh - 1) * sw * planes, x0, x1, ax, dw, planes, bottom);
+          cached = j;
+        }
+      lerp_rows (top, bottom, (float) (fy - j), dst + (gsize) y * drow, drow);
     }
   return dst;
 }

@@ -52,8 +52,8 @@ augur_rgb_to_hls (float  r,
                   float *l,
                   float *s)
 {
-  float vmax = fmaxf (r, fmaxf (g, b));
-  float vmin = fminf (r, fminf (g, b));
+  float vmax = MAX (r, MAX (g, b));
+  float vmin = MIN (r, MIN (g, b));
   float diff = vmax - vmin;
   float hue;
 
@@ -121,8 +121,8 @@ augur_rgb_set_lightness (float *rgb,
                          float  l,
                          float  sat_scale)
 {
-  float mx = fmaxf (rgb[0], fmaxf (rgb[1], rgb[2]));
-  float mn = fminf (rgb[0], fminf (rgb[1], rgb[2]));
+  float mx = MAX (rgb[0], MAX (rgb[1], rgb[2]));
+  float mn = MIN (rgb[0], MIN (rgb[1], rgb[2]));
   float d = mx - mn, l0 = (mx + mn) * 0.5f, s, p1, p2;
 
   if (d <= 1e-7f)

@@ -332,6 +332,23 @@ static const AugurDrawnSpec rain_drawn[] = {
   { NULL },
 };
 
+/* d = min (s + a, 255) * k, rounded and saturated. */
+AUGUR_SIMD_CLONES static void
+add_scale_row (const guint8 *restrict s,
+               const float  *restrict a,
+               float                  k,
+               guint8       *restrict d,
+               gsize                  n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = MIN (s[i] + a[i], 255.0f) * k + 0.5f;
+
+      v = v > 255.0f ? 255.0f : v;
+      d[i] = (guint8) (int) v;
+    }
+}
+
 /* Albumentations' get_params: the slant drawn and truncated to whole
  * pixels, the drop count from the area (one drop per 770, 600, 600 and 500
  * pixels for drizzle, heavy, default and torrential), the length from the
@@ -395,8 +412,10 @@ rain_apply (const AugurImage *src,
   int blur = (int) params[RAIN_BLUR].v[0] | 1;
   /* Along the drop, the blur is a fade of blur / 2 at either end. */
   int tail = steps > 0 ? (int) lrint (blur / 2 * (double) steps / MAX (length, 1)) : 0;
+  int nc = src->channels;
   g_autofree float *layer = g_new0 (float, n);
-  g_autofree float *img = image_to_float (src);
+  g_autofree float *add = g_new (float, (gsize) w * nc);
+  AugurImage *out;
   float colour[3];
   AugurRng rng;
 
@@ -419,15 +438,27 @@ rain_apply (const AugurImage *src,
             continue;
           for (int k = 0; k < width; k++)
             if (xc + k >= 0 && xc + k < w)
-              layer[(gsize) y * w + xc + k] = fmaxf (layer[(gsize) y * w + xc + k], v);
+              layer[(gsize) y * w + xc + k] = MAX (layer[(gsize) y * w + xc + k], v);
         }
     }
   augur_weather_box (layer, w, h, 1, MIN (blur, 3));
 
-  for (gsize i = 0; i < n; i++)
-    for (int c = 0; c < cc; c++)
-      img[i * cc + c] = fminf (img[i * cc + c] + layer[i] * colour[c], 255.0f) * bright;
-  return image_from_float (src, img);
+  out = augur_image_new_like_uninitialized (src);
+  for (int y = 0; y < h; y++)
+    {
+      const float *l = layer + (gsize) y * w;
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < w; x++)
+        for (int c = 0; c < nc; c++)
+          add[x * nc + c] = c < cc ? l[x] * colour[c] : 0;
+      add_scale_row (s, add, bright, d, (gsize) w * nc);
+      if (nc == 4)
+        for (int x = 0; x < w; x++)
+          d[4 * x + 3] = s[4 * x + 3];
+    }
+  return out;
 }
 
 /* RandomSnow --------------------------------------------------------------------- */
@@ -515,11 +546,11 @@ snow_bleach (float  *restrict img,
     {
       float *p = img + 3 * i;
       float r = p[0] / 255.0f, g = p[1] / 255.0f, b = p[2] / 255.0f;
-      float mx = fmaxf (r, fmaxf (g, b)), mn = fminf (r, fminf (g, b));
+      float mx = MAX (r, MAX (g, b)), mn = MIN (r, MIN (g, b));
       float d = mx - mn, l0 = (mx + mn) * 0.5f;
-      float l = fminf (l0 * (1.0f + bleach_weight (l0, threshold) * k), 1.0f);
+      float l = MIN (l0 * (1.0f + bleach_weight (l0, threshold) * k), 1.0f);
       float sum = l0 < 0.5f ? mx + mn : 2.0f - mx - mn;
-      float s = d > 1e-7f ? d / fmaxf (sum, 1e-7f) : 0.0f;
+      float s = d > 1e-7f ? d / MAX (sum, 1e-7f) : 0.0f;
       float p2 = l <= 0.5f ? l * (1.0f + s) : l + s - l * s;
       float p1 = 2.0f * l - p2;
       float f = d > 1e-7f ? (p2 - p1) / d : 0.0f;
@@ -578,7 +609,7 @@ snow_texture (float  *img,
           /* The layer's peaks are flakes: soft dots where the smoothed
            * noise stands out, as bright as the rest of the layer is on
            * average, so falling snow shows and not only a veil. */
-          float flake = fminf (fmaxf ((tex[i] - 0.6f) * 10.0f, 0.0f), 1.0f);
+          float flake = MIN (MAX ((tex[i] - 0.6f) * 10.0f, 0.0f), 1.0f);
           float snow = (0.5f * tex[i] + flake) * depth * 255.0f * (float) point;
           gboolean sparkle = augur_rng_uniform (&rng) > 0.99;
           float *p = img + i * cc;
@@ -588,10 +619,10 @@ snow_texture (float  *img,
             {
               /* The luma is raised by the gain, the chroma kept: a
                * saturated colour does not blow out to yellow. */
-              float v = fminf (luma * gain + (p[c] - luma), 255.0f) + snow;
+              float v = MIN (luma * gain + (p[c] - luma), 255.0f) + snow;
               float t = cc == 1 ? gray_tint : tint[c];
 
-              v = fminf (v, 255.0f);
+              v = MIN (v, 255.0f);
               img[i * cc + c] = sparkle ? 255.0f : v + mix * (t - v);
             }
         }
@@ -605,14 +636,31 @@ snow_apply (const AugurImage *src,
 {
   double point = augur_drawn_get (drawn, "snow_point");
   double coeff = params[SNOW_BRIGHTNESS].v[0];
-  int cc = colour_channels (src);
-  g_autofree float *img = image_to_float (src);
+  int cc = colour_channels (src), w = src->width;
+  g_autofree float *img = NULL;
 
   if (params[SNOW_METHOD].nick == SNOW_BLEACH)
-    snow_bleach (img, (gsize) src->width * src->height, cc, point, coeff);
-  else
-    snow_texture (img, src->width, src->height, cc, point, coeff,
-                  (guint64) augur_drawn_get (drawn, "seed"));
+    {
+      /* A row at a time: floats only for the row being bleached. */
+      AugurImage *out = augur_image_new_like_uninitialized (src);
+      AugurImage view = { w, 1, src->channels, src->stride, NULL };
+
+      for (int y = 0; y < src->height; y++)
+        {
+          g_autofree float *f = NULL;
+          g_autoptr(AugurImage) line = NULL;
+
+          view.data = augur_image_row (src, y);
+          f = image_to_float (&view);
+          snow_bleach (f, (gsize) w, cc, point, coeff);
+          line = image_from_float (&view, f);
+          memcpy (augur_image_row (out, y), line->data, (gsize) w * src->channels);
+        }
+      return out;
+    }
+  img = image_to_float (src);
+  snow_texture (img, src->width, src->height, cc, point, coeff,
+                (guint64) augur_drawn_get (drawn, "seed"));
   return image_from_float (src, img);
 }
 
@@ -949,7 +997,7 @@ sf_physics (float       *img,
       for (int x = 0; x < w; x++)
         {
           float dx = (float) (x - cx);
-          float m = 1.0f - fminf (sqrtf (dx * dx + dy2) * inv, 1.0f);
+          float m = 1.0f - MIN (sqrtf (dx * dx + dy2) * inv, 1.0f);
 
           for (int c = 0; c < cc; c++)
             row[x * cc + c] *= m;
@@ -969,7 +1017,7 @@ sf_physics (float       *img,
       }
 
   for (gsize i = 0; i < np * cc; i++)
-    img[i] = 255.0f - (255.0f - img[i]) * (255.0f - fminf (layer[i], 255.0f)) / 255.0f;
+    img[i] = 255.0f - (255.0f - img[i]) * (255.0f - MIN (layer[i], 255.0f)) / 255.0f;
 }
 
 static AugurImage *
@@ -1399,11 +1447,11 @@ spt_apply (const AugurImage *src,
             float dy = relief[(gsize) MIN (y + 1, h - 1) * w + x] - relief[(gsize) MAX (y - 1, 0) * w + x];
 
             liquid[i] = liquid[i] > 0 ? liquid[i] * (1.0f + 4.0f * (dx + dy)) : 0;
-            liquid[i] = fmaxf (liquid[i], 0);
+            liquid[i] = MAX (liquid[i], 0);
           }
     }
   for (gsize i = 0; i < n; i++)
-    top = fmaxf (top, liquid[i]);
+    top = MAX (top, liquid[i]);
   if (top <= 0)
     return augur_image_copy (src);
 
@@ -1496,8 +1544,8 @@ plasma_pattern (int     size,
   out = augur_weather_upscale (g, n + 1, n + 1, 1, w, h);
   for (gsize i = 0; i < (gsize) w * h; i++)
     {
-      lo = fminf (lo, out[i]);
-      hi = fmaxf (hi, out[i]);
+      lo = MIN (lo, out[i]);
+      hi = MAX (hi, out[i]);
     }
   for (gsize i = 0; i < (gsize) w * h; i++)
     out[i] = hi > lo ? (out[i] - lo) / (hi - lo) : 0;
