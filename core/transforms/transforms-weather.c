@@ -193,7 +193,8 @@ fog_span (int      y,
 /*
  * Albumentations' add_fog: haze particles (filled white circles of radius
  * between 5 % and 10 % of the short side times the fog coefficient), more
- * of them towards the centre of the image, each blended at opacity
+ * of them towards the centre of the image (drawn as Albumentations' get_params
+ * draws them: several hundred at a middling fog), each blended at opacity
  * alpha_coef * fog_coef, then a blur of a thirtieth of the short side.
  * Blending circle after circle is a product of transmissions, so the
  * particles are drawn once into a transmission map t, which is softened by
@@ -218,32 +219,37 @@ fog_apply (const AugurImage *src,
   g_autofree float *img = image_to_float (src);
   g_autofree float *blurred = NULL;
   FogSpan span = { t, w, 1.0f - alpha };
-  double rw = w, rh = h, sigma;
+  double sigma;
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
   for (gsize i = 0; i < n; i++)
     t[i] = 1.0f;
 
-  /* Nested regions around the centre, each 0.7 the size of the last, each
-   * with particles enough to cover it about 3 * fog times over. */
-  for (int level = 0; level < 5 && rw >= 1 && rh >= 1; level++)
-    {
-      double cover = 3.0 * fog * (level == 0 ? 1.0 : 0.5);
-      double mean_area = G_PI * (min_r + max_r) * (min_r + max_r) / 4.0;
-      int count = (int) ceil (rw * rh * cover / mean_area);
+  /* Albumentations' particles: in nested regions around the centre, each
+   * 0.9 the size of the last (at most ten, while larger than a "fog region"
+   * of a third of the width times the fog), area / region² * fog * 10 of
+   * them in each. */
+  {
+    int region = MAX (1, (int) ((w / 3) * fog));
+    int cw = w, ch = h;
 
-      for (int i = 0; i < count; i++)
-        {
-          double cx = w / 2.0 + (augur_rng_uniform (&rng) - 0.5) * rw;
-          double cy = h / 2.0 + (augur_rng_uniform (&rng) - 0.5) * rh;
-          int r = rand_int (&rng, min_r, max_r);
+    for (int level = 0; level < 10 && cw > region && ch > region; level++)
+      {
+        gint64 count = (gint64) ((double) cw * ch / ((double) region * region) * fog * 10);
 
-          for_each_circle_span (floor (cx), floor (cy), r, w, h, fog_span, &span);
-        }
-      rw *= 0.7;
-      rh *= 0.7;
-    }
+        for (gint64 i = 0; i < count; i++)
+          {
+            int cx = rand_int (&rng, w / 2 - cw / 2, w / 2 + cw / 2);
+            int cy = rand_int (&rng, h / 2 - ch / 2, h / 2 + ch / 2);
+            int r = rand_int (&rng, min_r, max_r - 1);
+
+            for_each_circle_span (cx, cy, r, w, h, fog_span, &span);
+          }
+        cw = (int) (cw * 0.9);
+        ch = (int) (ch * 0.9);
+      }
+  }
   /* Soft particles over a uniform veil as thick as four of them: real fog
    * is a veil first and drifting clouds second. */
   augur_weather_gaussian (t, w, h, 1, max_r);
@@ -741,9 +747,9 @@ typedef struct
 
 /* Albumentations' flare circles: each at a random point of the line
  * through the centre at the drawn angle (points a hundredth of the
- * diagonal apart, up to 0.7 diagonals either side, inside the image), of
- * opacity 0.05..0.2, of size rad in 1 .. max (h / 100 - 2, 2), of a colour
- * up to 50 below the sun's in each channel. */
+ * diagonal apart, for offsets from -x to the width - x), of opacity
+ * 0.05..0.2, of size rad in 1 .. max (2, h / 100), of a colour up to a
+ * fifth of the sun's brightest channel below the sun's in each channel. */
 static Ghost *
 sf_ghosts (const AugurDrawn *drawn,
            int               w,
@@ -755,17 +761,17 @@ sf_ghosts (const AugurDrawn *drawn,
   double angle = augur_drawn_get (drawn, "angle");
   guint n = (guint) augur_drawn_get (drawn, "circles");
   double diagonal = hypot (w, h);
-  int step = MAX (1, (int) (diagonal * 0.01)), reach = (int) (diagonal * 0.7);
+  int step = MAX (1, (int) (diagonal * 0.01)), max_rad = MAX (2, (int) (h * 0.01));
+  int range = (int) (MAX (colour[0], MAX (colour[1], colour[2])) * 0.2);
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double) * 2);
   Ghost *ghosts = g_new0 (Ghost, MAX (n, 1));
   AugurRng rng;
 
-  for (int d = -reach; d < reach; d += step)
+  for (int t = (int) -cx; t < w - cx; t += step)
     {
-      double p[2] = { cx + d * cos (angle), cy + d * sin (angle) };
+      double p[2] = { cx + t * cos (angle), cy + t * sin (angle) };
 
-      if (p[0] >= 0 && p[0] < w && p[1] >= 0 && p[1] < h)
-        g_array_append_val (points, p);
+      g_array_append_val (points, p);
     }
   if (points->len == 0)
     {
@@ -778,14 +784,14 @@ sf_ghosts (const AugurDrawn *drawn,
   for (guint i = 0; i < n; i++)
     {
       const double *p = &g_array_index (points, double, 2 * rand_int (&rng, 0, (int) points->len - 1));
-      int rad = rand_int (&rng, 1, MAX (h / 100 - 2, 2));
+      int rad = rand_int (&rng, 1, max_rad);
 
       ghosts[i].alpha = (float) augur_rng_range (&rng, 0.05, 0.2);
       ghosts[i].x = floor (p[0]);
       ghosts[i].y = floor (p[1]);
       ghosts[i].radius = rad;
       for (int c = 0; c < 3; c++)
-        ghosts[i].colour[c] = (float) rand_int (&rng, (int) MAX (colour[c] - 50, 0), (int) colour[c]);
+        ghosts[i].colour[c] = (float) rand_int (&rng, (int) MAX (colour[c] - range, 0), (int) colour[c]);
     }
   *n_out = n;
   return ghosts;
