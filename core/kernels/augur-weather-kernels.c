@@ -192,9 +192,18 @@ horizontal_row (const float *restrict r,
                 int                   planes,
                 float       *restrict d)
 {
-  for (int x = 0; x < dw; x++)
-    for (int c = 0; c < planes; c++)
-      d[x * planes + c] = r[x0[x] + c] + ax[x] * (r[x1[x] + c] - r[x0[x] + c]);
+  /* The common plane counts as loops of their own, unrolled. */
+  if (planes == 1)
+    for (int x = 0; x < dw; x++)
+      d[x] = r[x0[x]] + ax[x] * (r[x1[x]] - r[x0[x]]);
+  else if (planes == 3)
+    for (int x = 0; x < dw; x++)
+      for (int c = 0; c < 3; c++)
+        d[x * 3 + c] = r[x0[x] + c] + ax[x] * (r[x1[x] + c] - r[x0[x] + c]);
+  else
+    for (int x = 0; x < dw; x++)
+      for (int c = 0; c < planes; c++)
+        d[x * planes + c] = r[x0[x] + c] + ax[x] * (r[x1[x] + c] - r[x0[x] + c]);
 }
 
 /* d = a + t (b - a). */
@@ -209,9 +218,83 @@ lerp_rows (const float *restrict a,
     d[i] = a[i] + t * (b[i] - a[i]);
 }
 
-/* Bilinear upscaling of @planes interleaved float planes from @sw x @sh to
+/**
+ * augur_upscaler_init:
+ *
+ * Bilinear upscaling of @planes interleaved float planes from @sw x @sh to
  * @dw x @dh, pixel centres aligned as OpenCV's INTER_LINEAR (coordinates
- * below 0 clamped to the first pixel). */
+ * below 0 clamped to the first pixel), one output row at a time, so that a
+ * caller can consume a large field without it ever existing at full size.
+ * Each horizontally interpolated input row is kept while consecutive output
+ * rows read it.
+ */
+void
+augur_upscaler_init (AugurUpscaler *u,
+                     const float   *src,
+                     int            sw,
+                     int            sh,
+                     int            planes,
+                     int            dw,
+                     int            dh)
+{
+  gsize drow = (gsize) dw * planes;
+
+  u->src = src;
+  u->sw = sw;
+  u->sh = sh;
+  u->planes = planes;
+  u->dw = dw;
+  u->dh = dh;
+  u->x0 = g_new (int, dw);
+  u->x1 = g_new (int, dw);
+  u->ax = g_new (float, dw);
+  u->top = g_new (float, drow);
+  u->bottom = g_new (float, drow);
+  u->row = g_new (float, drow);
+  u->cached = -1;
+  for (int x = 0; x < dw; x++)
+    {
+      double fx = MAX ((x + 0.5) * sw / dw - 0.5, 0.0);
+      int i = (int) floor (fx);
+
+      u->x0[x] = MIN (i, sw - 1) * planes;
+      u->x1[x] = MIN (i + 1, sw - 1) * planes;
+      u->ax[x] = (float) (fx - i);
+    }
+}
+
+/* Output row @y (dw * planes floats, valid until the next call). */
+const float *
+augur_upscaler_row (AugurUpscaler *u,
+                    int            y)
+{
+  double fy = MAX ((y + 0.5) * u->sh / u->dh - 0.5, 0.0);
+  int j = (int) floor (fy);
+  gsize srow = (gsize) u->sw * u->planes;
+
+  if (j != u->cached)
+    {
+      horizontal_row (u->src + (gsize) MIN (j, u->sh - 1) * srow, u->x0, u->x1, u->ax, u->dw, u->planes, u->top);
+      horizontal_row (u->src + (gsize) MIN (j + 1, u->sh - 1) * srow, u->x0, u->x1, u->ax, u->dw, u->planes,
+                      u->bottom);
+      u->cached = j;
+    }
+  lerp_rows (u->top, u->bottom, (float) (fy - j), u->row, (gsize) u->dw * u->planes);
+  return u->row;
+}
+
+void
+augur_upscaler_clear (AugurUpscaler *u)
+{
+  g_clear_pointer (&u->x0, g_free);
+  g_clear_pointer (&u->x1, g_free);
+  g_clear_pointer (&u->ax, g_free);
+  g_clear_pointer (&u->top, g_free);
+  g_clear_pointer (&u->bottom, g_free);
+  g_clear_pointer (&u->row, g_free);
+}
+
+/* The whole upscaled field (see augur_upscaler_init()). */
 float *
 augur_weather_upscale (const float *src,
                        int          sw,
@@ -222,36 +305,11 @@ augur_weather_upscale (const float *src,
 {
   gsize drow = (gsize) dw * planes;
   float *dst = g_new (float, drow * dh);
-  g_autofree int *x0 = g_new (int, dw);
-  g_autofree int *x1 = g_new (int, dw);
-  g_autofree float *ax = g_new (float, dw);
-  /* The input rows j and j + 1 interpolated horizontally, kept while
-   * consecutive output rows read the same pair. */
-  g_autofree float *top = g_new (float, drow);
-  g_autofree float *bottom = g_new (float, drow);
-  int cached = -1;
+  AugurUpscaler u;
 
-  for (int x = 0; x < dw; x++)
-    {
-      double fx = MAX ((x + 0.5) * sw / dw - 0.5, 0.0);
-      int i = (int) floor (fx);
-
-      x0[x] = MIN (i, sw - 1) * planes;
-      x1[x] = MIN (i + 1, sw - 1) * planes;
-      ax[x] = (float) (fx - i);
-    }
+  augur_upscaler_init (&u, src, sw, sh, planes, dw, dh);
   for (int y = 0; y < dh; y++)
-    {
-      double fy = MAX ((y + 0.5) * sh / dh - 0.5, 0.0);
-      int j = (int) floor (fy);
-
-      if (j != cached)
-        {
-          horizontal_row (src + (gsize) MIN (j, sh - 1) * sw * planes, x0, x1, ax, dw, planes, top);
-          horizontal_row (src + (gsize) MIN (j + 1, sh - 1) * sw * planes, x0, x1, ax, dw, planes, bottom);
-          cached = j;
-        }
-      lerp_rows (top, bottom, (float) (fy - j), dst + (gsize) y * drow, drow);
-    }
+    memcpy (dst + (gsize) y * drow, augur_upscaler_row (&u, y), drow * sizeof (float));
+  augur_upscaler_clear (&u);
   return dst;
 }

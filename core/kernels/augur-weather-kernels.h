@@ -42,6 +42,26 @@ float *augur_weather_upscale  (const float *src,
                                int          dw,
                                int          dh);
 
+typedef struct
+{
+  const float *src;
+  int          sw, sh, planes, dw, dh;
+  int         *x0, *x1;
+  float       *ax, *top, *bottom, *row;
+  int          cached;
+} AugurUpscaler;
+
+void         augur_upscaler_init  (AugurUpscaler *u,
+                                   const float   *src,
+                                   int            sw,
+                                   int            sh,
+                                   int            planes,
+                                   int            dw,
+                                   int            dh);
+const float *augur_upscaler_row   (AugurUpscaler *u,
+                                   int            y);
+void         augur_upscaler_clear (AugurUpscaler *u);
+
 /* RGB in 0..1 to hue in degrees [0, 360), lightness and saturation in
  * 0..1, as OpenCV's COLOR_RGB2HLS on float images. */
 static inline void

@@ -190,6 +190,19 @@ fog_span (int      y,
     t[x] *= f->keep;
 }
 
+/* d = (1 - a) (s + a (b - s)) + 255 a: the pixel, blurred as much as it is
+ * hazed, seen through haze a. */
+AUGUR_SIMD_CLONES static void
+fog_blend_row (const guint8 *restrict s,
+               const float  *restrict b,
+               const float  *restrict a,
+               float        *restrict d,
+               gsize                  n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = (1.0f - a[i]) * (s[i] + a[i] * (b[i] - s[i])) + 255.0f * a[i];
+}
+
 /*
  * Albumentations' add_fog: haze particles (filled white circles of radius
  * between 5 % and 10 % of the short side times the fog coefficient), more
@@ -197,7 +210,8 @@ fog_span (int      y,
  * draws them: several hundred at a middling fog), each blended at opacity
  * alpha_coef * fog_coef, then a blur of a thirtieth of the short side.
  * Blending circle after circle is a product of transmissions, so the
- * particles are drawn once into a transmission map t, which is softened by
+ * particles are drawn once into a transmission map t (at a quarter of a
+ * particle's radius a pixel, enlarged a row at a time), which is softened by
  * a blur of a particle's radius (haze has no edges) and laid over a uniform
  * veil as thick as four particles (without it the fog looked like separate
  * clouds rather than fog), and the image becomes t * image + (1 - t) * 255. The final blur is weighted by the haze
@@ -211,19 +225,28 @@ fog_apply (const AugurImage *src,
 {
   double fog = augur_drawn_get (drawn, "fog_coef");
   float alpha = (float) CLAMP (params[FOG_ALPHA].v[0] * fog, 0, 1);
-  int w = src->width, h = src->height, cc = colour_channels (src);
+  int w = src->width, h = src->height, nc = src->channels, cc = colour_channels (src);
   int short_side = MIN (w, h);
   int max_r = MAX (2, (int) (short_side * 0.1 * fog)), min_r = MAX (1, max_r / 2);
-  gsize n = (gsize) w * h;
-  g_autofree float *t = g_new (float, n);
-  g_autofree float *img = image_to_float (src);
+  /* The transmission map is smooth at the scale of a particle: it is drawn
+   * at a quarter of a particle's radius a pixel. */
+  int ft = MAX (1, max_r / 4);
+  int tw = (w + ft - 1) / ft, th = (h + ft - 1) / ft;
+  gsize tn = (gsize) tw * th;
+  g_autofree float *t = g_new (float, tn);
   g_autofree float *blurred = NULL;
-  FogSpan span = { t, w, 1.0f - alpha };
+  g_autofree float *row = NULL;
+  g_autofree float *haze = NULL;
+  g_autofree guint8 *bytes = NULL;
+  FogSpan span = { t, tw, 1.0f - alpha };
+  AugurUpscaler tu, bu;
+  int bw = w, bh = h;
   double sigma;
+  AugurImage *out;
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = 0; i < tn; i++)
     t[i] = 1.0f;
 
   /* Albumentations' particles: in nested regions around the centre, each
@@ -244,43 +267,106 @@ fog_apply (const AugurImage *src,
             int cy = rand_int (&rng, h / 2 - ch / 2, h / 2 + ch / 2);
             int r = rand_int (&rng, min_r, max_r - 1);
 
-            for_each_circle_span (cx, cy, r, w, h, fog_span, &span);
+            for_each_circle_span ((cx + 0.5) / ft - 0.5, (cy + 0.5) / ft - 0.5, (double) r / ft, tw, th,
+                                  fog_span, &span);
           }
         cw = (int) (cw * 0.9);
         ch = (int) (ch * 0.9);
       }
   }
+
   /* Soft particles over a uniform veil as thick as four of them: real fog
    * is a veil first and drifting clouds second. */
-  augur_weather_gaussian (t, w, h, 1, max_r);
+  augur_weather_gaussian (t, tw, th, 1, (double) max_r / ft);
   {
     float veil = powf (1.0f - alpha, 4);
 
-    for (gsize i = 0; i < n; i++)
+    for (gsize i = 0; i < tn; i++)
       t[i] *= veil;
   }
 
-  /* OpenCV's sigma for Albumentations' kernel of min / 30 (odd, >= 3). */
+  /* OpenCV's sigma for Albumentations' kernel of min / 30 (odd, >= 3);
+   * blurred at a reduced size when wide, as augur_weather_gaussian () does,
+   * and enlarged a row at a time below. */
   {
     int k = MAX (3, short_side / 30) | 1;
+    int f;
 
     sigma = 0.3 * ((k - 1) * 0.5 - 1) + 0.8;
+    f = sigma > 5 ? (int) floor (sigma / 2.5) : 1;
+    if (f > 1 && w >= 4 * f && h >= 4 * f)
+      {
+        float inv = 1.0f / (f * f);
+
+        bw = w / f;
+        bh = h / f;
+        blurred = g_new0 (float, (gsize) bw * bh * cc);
+        for (int y = 0; y < bh * f; y++)
+          {
+            const guint8 *line = augur_image_row (src, y);
+            float *d = blurred + (gsize) (y / f) * bw * cc;
+
+            if (nc == 3)
+              for (int sx = 0; sx < bw; sx++)
+                for (int j = 0; j < f; j++)
+                  for (int c = 0; c < 3; c++)
+                    d[sx * 3 + c] += line[(sx * f + j) * 3 + c] * inv;
+            else
+              for (int sx = 0; sx < bw; sx++)
+                for (int j = 0; j < f; j++)
+                  for (int c = 0; c < cc; c++)
+                    d[sx * cc + c] += line[(sx * f + j) * nc + c] * inv;
+          }
+        sigma = sqrt (MAX (sigma * sigma / (f * f) - 0.25, 0.25));
+      }
+    else
+      blurred = image_to_float (src);
+    augur_weather_gaussian (blurred, bw, bh, cc, sigma);
   }
-  blurred = g_memdup2 (img, n * cc * sizeof (float));
-  augur_weather_gaussian (blurred, w, h, cc, sigma);
 
-  for (gsize i = 0; i < n; i++)
+  out = augur_image_new_like_uninitialized (src);
+  row = g_new (float, (gsize) w * cc);
+  haze = g_new (float, (gsize) w * cc);
+  bytes = g_new (guint8, (gsize) w * cc);
+  augur_upscaler_init (&tu, t, tw, th, 1, w, h);
+  augur_upscaler_init (&bu, blurred, bw, bh, cc, w, h);
+  for (int y = 0; y < h; y++)
     {
-      float tv = t[i], haze = 1.0f - tv;
+      const float *tr = augur_upscaler_row (&tu, y);
+      const float *br = augur_upscaler_row (&bu, y);
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
 
-      for (int c = 0; c < cc; c++)
+      if (nc == cc)
         {
-          float v = img[i * cc + c] + haze * (blurred[i * cc + c] - img[i * cc + c]);
+          for (int x = 0; x < w; x++)
+            for (int c = 0; c < cc; c++)
+              haze[x * cc + c] = 1.0f - tr[x];
+          fog_blend_row (s, br, haze, row, (gsize) w * cc);
+          augur_weather_floats_to_bytes (row, d, (gsize) w * cc);
+          continue;
+        }
+      for (int x = 0; x < w; x++)
+        {
+          float tv = tr[x], hz = 1.0f - tv;
 
-          img[i * cc + c] = tv * v + haze * 255.0f;
+          for (int c = 0; c < cc; c++)
+            {
+              float v = s[x * nc + c] + hz * (br[x * cc + c] - s[x * nc + c]);
+
+              row[x * cc + c] = tv * v + hz * 255.0f;
+            }
+        }
+      augur_weather_floats_to_bytes (row, bytes, (gsize) w * cc);
+      for (int x = 0; x < w; x++)
+        {
+          memcpy (d + 4 * x, bytes + 3 * x, 3);
+          d[4 * x + 3] = s[4 * x + 3];
         }
     }
-  return image_from_float (src, img);
+  augur_upscaler_clear (&tu);
+  augur_upscaler_clear (&bu);
+  return out;
 }
 
 /* RandomRain --------------------------------------------------------------------- */
