@@ -855,7 +855,7 @@ augur_leakage_to_text (AugurLeakage *leakage)
     {
       g_autofree char *folder = g_filename_display_name (leakage->folders->pdata[s]);
 
-      g_string_append_printf (text, "%s %s %s (%u images)", s ? "," : "", split_name (leakage, s), folder,
+      g_string_append_printf (text, "%s %s: %s (%u images)", s ? "," : "", split_name (leakage, s), folder,
                               count_images (leakage, s));
     }
   g_string_append_printf (text, "; threshold %u bits\n\n", leakage->threshold);
