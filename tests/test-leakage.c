@@ -15,6 +15,7 @@
 #include "augur-leakage.h"
 #include "augur-phash.h"
 
+#include "augur-scene.h"
 #include "augur-test-util.h"
 
 /* The leakage check: the hash and its index (suite core: /leakage/core),
@@ -24,73 +25,6 @@
 static const char *cli_path;
 
 /* Images ------------------------------------------------------------------------------ */
-
-/* A seeded scene with varied content: a colour gradient, a sine grating
- * of random angle and frequency, 3 to 7 rectangles and ellipses, and a
- * little noise. The generator the thresholds were measured with
- * (docs/benchmarks.md, "Leakage check"). */
-static AugurImage *
-scene_image (guint seed,
-             int   width,
-             int   height)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  AugurImage *image = augur_image_new (width, height, 3);
-  double base[3], gx[3], gy[3], grating[3], shapes[8][8];
-  double angle, frequency, fx, fy, phase;
-  int n_shapes = g_rand_int_range (rand, 3, 8);
-
-  for (int c = 0; c < 3; c++)
-    {
-      base[c] = g_rand_double_range (rand, 70, 185);
-      gx[c] = g_rand_double_range (rand, -50, 50);
-      gy[c] = g_rand_double_range (rand, -50, 50);
-      grating[c] = g_rand_double_range (rand, 0, 25);
-    }
-  angle = g_rand_double_range (rand, 0, G_PI);
-  frequency = g_rand_double_range (rand, 1, 8);
-  fx = cos (angle) * frequency * 2 * G_PI;
-  fy = sin (angle) * frequency * 2 * G_PI;
-  phase = g_rand_double_range (rand, 0, 6.3);
-  for (int i = 0; i < n_shapes; i++)
-    {
-      shapes[i][0] = g_rand_double (rand);  /* centre */
-      shapes[i][1] = g_rand_double (rand);
-      shapes[i][2] = g_rand_double_range (rand, 0.05, 0.3);  /* half sizes */
-      shapes[i][3] = g_rand_double_range (rand, 0.05, 0.3);
-      for (int c = 0; c < 3; c++)
-        shapes[i][4 + c] = g_rand_double_range (rand, -70, 70);
-      shapes[i][7] = g_rand_int_range (rand, 0, 2);  /* 1: ellipse */
-    }
-
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *row = augur_image_row (image, y);
-
-      for (int x = 0; x < width; x++)
-        {
-          double u = (x + 0.5) / width, v = (y + 0.5) / height;
-          double wave = sin (fx * u + fy * v + phase);
-
-          for (int c = 0; c < 3; c++)
-            {
-              double value = base[c] + gx[c] * (u - 0.5) + gy[c] * (v - 0.5) + grating[c] * wave;
-
-              for (int i = 0; i < n_shapes; i++)
-                {
-                  double du = (u - shapes[i][0]) / shapes[i][2], dv = (v - shapes[i][1]) / shapes[i][3];
-                  gboolean inside = shapes[i][7] > 0.5 ? du * du + dv * dv < 1 : fabs (du) < 1 && fabs (dv) < 1;
-
-                  if (inside)
-                    value += shapes[i][4 + c];
-                }
-              value += g_rand_double_range (rand, -6, 6);
-              row[x * 3 + c] = (guint8) CLAMP ((int) value, 0, 255);
-            }
-        }
-    }
-  return image;
-}
 
 static AugurImage *
 mirror_x (const AugurImage *src)
@@ -362,7 +296,7 @@ test_index_brute_force (void)
 static void
 test_orientations (void)
 {
-  g_autoptr(AugurImage) image = scene_image (7, 160, 160);
+  g_autoptr(AugurImage) image = augur_scene_image (7, 160, 160);
   g_autoptr(AugurImage) mirrored = mirror_x (image);
   g_autoptr(AugurImage) turned = turn_90 (image);
   AugurPhash a, b, c;
@@ -382,7 +316,7 @@ test_orientations (void)
   g_assert_cmpuint (augur_phash_distance (&a, &c), ==, 0);
   /* ...and a different image is far. */
   {
-    g_autoptr(AugurImage) other = scene_image (8, 160, 160);
+    g_autoptr(AugurImage) other = augur_scene_image (8, 160, 160);
     AugurPhash d;
 
     augur_phash_compute (other, &d);
@@ -486,7 +420,7 @@ test_planted (Splits        *splits,
   /* Generated scenes of several sizes and aspect ratios. */
   for (guint i = 0; i < 10; i++)
     {
-      g_autoptr(AugurImage) image = scene_image (1000 + i, 120 + 37 * i, 260 - 13 * i);
+      g_autoptr(AugurImage) image = augur_scene_image (1000 + i, 120 + 37 * i, 260 - 13 * i);
       g_autofree char *stem = g_strdup_printf ("scene%u", i);
       g_autofree char *name = g_strdup_printf ("%s.png", stem);
 
@@ -558,7 +492,7 @@ test_distinct (Splits        *splits,
     }
   for (guint i = 0; i < 120; i++)
     {
-      g_autoptr(AugurImage) image = scene_image (i + 1, 96 + (i * 37) % 200, 96 + (i * 53) % 180);
+      g_autoptr(AugurImage) image = augur_scene_image (i + 1, 96 + (i * 37) % 200, 96 + (i * 53) % 180);
       g_autofree char *name = g_strdup_printf ("scene%03u.png", i);
 
       save (image, i % 2 ? train : val, name, AUGUR_IMAGE_FORMAT_PNG, 0);
@@ -589,9 +523,9 @@ test_within (Splits        *splits,
 {
   const char *train = splits->train;
   const char *val = splits->val;
-  g_autoptr(AugurImage) image = scene_image (42, 200, 150);
+  g_autoptr(AugurImage) image = augur_scene_image (42, 200, 150);
   g_autoptr(AugurImage) flipped = mirror_x (image);
-  g_autoptr(AugurImage) other = scene_image (43, 200, 150);
+  g_autoptr(AugurImage) other = augur_scene_image (43, 200, 150);
   g_autoptr(AugurLeakage) leakage = NULL;
 
   save (image, train, "a.png", AUGUR_IMAGE_FORMAT_PNG, 0);
@@ -618,10 +552,10 @@ test_manifest (Splits        *splits,
   const char *val = splits->val;
   g_autofree char *aug = make_dir (train, "aug");
   g_autofree char *manifest = g_build_filename (aug, "manifest.jsonl", NULL);
-  g_autoptr(AugurImage) source = scene_image (77, 160, 120);
-  g_autoptr(AugurImage) own = scene_image (78, 160, 120);
+  g_autoptr(AugurImage) source = augur_scene_image (77, 160, 120);
+  g_autoptr(AugurImage) own = augur_scene_image (78, 160, 120);
   /* An output so changed that the hash would not know it. */
-  g_autoptr(AugurImage) output = scene_image (79, 160, 120);
+  g_autoptr(AugurImage) output = augur_scene_image (79, 160, 120);
   g_autoptr(AugurLeakage) leakage = NULL;
   g_autoptr(GError) error = NULL;
   const AugurLeakageOrigin *origin;
@@ -691,7 +625,7 @@ test_cache (Splits        *splits,
   g_autofree char *bad = g_build_filename (val, "broken.png", NULL);
   g_autofree char *from = g_build_filename (val, "b.png", NULL);
   g_autofree char *to = g_build_filename (val, "renamed.png", NULL);
-  g_autoptr(AugurImage) image = scene_image (5, 180, 140);
+  g_autoptr(AugurImage) image = augur_scene_image (5, 180, 140);
   g_autoptr(AugurImage) turned = turn_90 (image);
   g_autoptr(AugurLeakage) first = NULL;
   g_autoptr(AugurLeakage) second = NULL;
@@ -777,8 +711,8 @@ cli_setup (Splits        *fixture,
   splits_setup (fixture, data);
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr(AugurImage) a = scene_image (300 + i, 150, 110);
-      g_autoptr(AugurImage) b = scene_image (400 + i, 130, 170);
+      g_autoptr(AugurImage) a = augur_scene_image (300 + i, 150, 110);
+      g_autoptr(AugurImage) b = augur_scene_image (400 + i, 130, 170);
       g_autofree char *name = g_strdup_printf ("img%u.png", i);
 
       save (a, fixture->train, name, AUGUR_IMAGE_FORMAT_PNG, 0);
