@@ -36,18 +36,6 @@ save_or_die (const AugurImage *image,
     }
 }
 
-static AugurImage *
-mirrored (const AugurImage *src)
-{
-  AugurImage *out = augur_image_new (src->width, src->height, src->channels);
-
-  for (int y = 0; y < src->height; y++)
-    for (int x = 0; x < src->width; x++)
-      memcpy (augur_image_row (out, y) + x * src->channels,
-              augur_image_row (src, y) + (src->width - 1 - x) * src->channels, src->channels);
-  return out;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -75,7 +63,7 @@ main (int    argc,
           g_autoptr(AugurImage) original = augur_scene_image (seed - 1, 96 + (seed - 1) * 37 % 160,
                                                               96 + (seed - 1) * 53 % 160);
 
-          image = mirrored (original);
+          image = augur_scene_mirror (original);
           planted++;
         }
       else

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "augur-scene.h"
 
@@ -73,4 +74,17 @@ augur_scene_image (guint seed,
         }
     }
   return image;
+}
+
+/* @src mirrored left-right. */
+AugurImage *
+augur_scene_mirror (const AugurImage *src)
+{
+  AugurImage *out = augur_image_new (src->width, src->height, src->channels);
+
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      memcpy (augur_image_row (out, y) + x * src->channels,
+              augur_image_row (src, y) + (src->width - 1 - x) * src->channels, src->channels);
+  return out;
 }

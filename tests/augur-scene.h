@@ -8,5 +8,6 @@ G_BEGIN_DECLS
 AugurImage *augur_scene_image (guint seed,
                                int   width,
                                int   height);
+AugurImage *augur_scene_mirror (const AugurImage *src);
 
 G_END_DECLS

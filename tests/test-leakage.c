@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -25,18 +24,6 @@
 static const char *cli_path;
 
 /* Images ------------------------------------------------------------------------------ */
-
-static AugurImage *
-mirror_x (const AugurImage *src)
-{
-  AugurImage *out = augur_image_new (src->width, src->height, src->channels);
-
-  for (int y = 0; y < src->height; y++)
-    for (int x = 0; x < src->width; x++)
-      memcpy (augur_image_row (out, y) + x * src->channels,
-              augur_image_row (src, y) + (src->width - 1 - x) * src->channels, src->channels);
-  return out;
-}
 
 /* A quarter turn clockwise. */
 static AugurImage *
@@ -162,13 +149,12 @@ run_check (const char *train,
   return leakage;
 }
 
-/* The distance of the pair that joins the files named @a and @b (by
- * basename), or -1. */
-static int
-pair_distance (AugurLeakage *leakage,
-               GArray       *pairs,
-               const char   *a,
-               const char   *b)
+/* The pair that joins the files named @a and @b (by basename), or NULL. */
+static const AugurLeakagePair *
+find_pair (AugurLeakage *leakage,
+           GArray       *pairs,
+           const char   *a,
+           const char   *b)
 {
   GPtrArray *images = augur_leakage_get_images (leakage);
 
@@ -179,9 +165,9 @@ pair_distance (AugurLeakage *leakage,
       g_autofree char *y = g_path_get_basename (((AugurLeakageImage *) images->pdata[pair->b])->path);
 
       if ((g_str_equal (x, a) && g_str_equal (y, b)) || (g_str_equal (x, b) && g_str_equal (y, a)))
-        return (int) pair->distance;
+        return pair;
     }
-  return -1;
+  return NULL;
 }
 
 static gboolean
@@ -190,7 +176,7 @@ has_pair (AugurLeakage *leakage,
           const char   *a,
           const char   *b)
 {
-  return pair_distance (leakage, pairs, a, b) >= 0;
+  return find_pair (leakage, pairs, a, b) != NULL;
 }
 
 /* Each test's folders: a temporary folder with train/ and val/ in it, and
@@ -297,7 +283,7 @@ static void
 test_orientations (void)
 {
   g_autoptr(AugurImage) image = augur_scene_image (7, 160, 160);
-  g_autoptr(AugurImage) mirrored = mirror_x (image);
+  g_autoptr(AugurImage) mirrored = augur_scene_mirror (image);
   g_autoptr(AugurImage) turned = turn_90 (image);
   AugurPhash a, b, c;
   gboolean found_mirror = FALSE, found_turn = FALSE;
@@ -314,6 +300,9 @@ test_orientations (void)
   g_assert_true (found_turn);
   g_assert_cmpuint (augur_phash_distance (&a, &b), ==, 0);
   g_assert_cmpuint (augur_phash_distance (&a, &c), ==, 0);
+  /* The detail signatures turn with the image, exactly. */
+  g_assert_cmpuint (augur_phash_detail_distance (&a, &b), ==, 0);
+  g_assert_cmpuint (augur_phash_detail_distance (&a, &c), ==, 0);
   /* ...and a different image is far. */
   {
     g_autoptr(AugurImage) other = augur_scene_image (8, 160, 160);
@@ -321,6 +310,8 @@ test_orientations (void)
 
     augur_phash_compute (other, &d);
     g_assert_cmpuint (augur_phash_distance (&a, &d), >, AUGUR_LEAKAGE_DEFAULT_THRESHOLD);
+    g_assert_cmpuint (augur_phash_detail_distance (&a, &d), >,
+                      AUGUR_LEAKAGE_DETAIL_FACTOR * AUGUR_LEAKAGE_DEFAULT_THRESHOLD);
   }
 }
 
@@ -350,7 +341,7 @@ plant (const AugurImage *image,
        const char       *stem)
 {
   g_autoptr(AugurImage) resized = augur_image_scale (image, image->width * 3 / 5, image->height * 3 / 5);
-  g_autoptr(AugurImage) flipped = mirror_x (image);
+  g_autoptr(AugurImage) flipped = augur_scene_mirror (image);
   g_autoptr(AugurImage) turned = turn_90 (image);
   g_autoptr(AugurImage) cropped = crop_tenth (image);
   g_autoptr(AugurImage) brighter = brighten (image);
@@ -395,7 +386,8 @@ test_planted (Splits        *splits,
   g_autoptr(GPtrArray) stems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(AugurLeakage) leakage = NULL;
   GArray *cross;
-  int largest[G_N_ELEMENTS (planted_kinds)] = { 0 };
+  guint largest[G_N_ELEMENTS (planted_kinds)] = { 0 };
+  guint largest_detail[G_N_ELEMENTS (planted_kinds)] = { 0 };
 
   if (samples == NULL || samples->len == 0)
     {
@@ -440,15 +432,17 @@ test_planted (Splits        *splits,
       for (guint k = 0; k < G_N_ELEMENTS (planted_kinds); k++)
         {
           g_autofree char *copy = planted_name (stems->pdata[i], planted_kinds[k], original);
-          int distance = pair_distance (leakage, cross, original, copy);
+          const AugurLeakagePair *pair = find_pair (leakage, cross, original, copy);
 
-          if (distance < 0)
+          if (pair == NULL)
             g_error ("planted pair not found: %s and %s", original, copy);
-          largest[k] = MAX (largest[k], distance);
+          largest[k] = MAX (largest[k], pair->distance);
+          largest_detail[k] = MAX (largest_detail[k], pair->detail);
         }
     }
   for (guint k = 0; k < G_N_ELEMENTS (planted_kinds); k++)
-    g_test_message ("planted %s: largest distance %d bits", planted_kinds[k], largest[k]);
+    g_test_message ("planted %s: largest distance %u bits, detail %u bits", planted_kinds[k], largest[k],
+                    largest_detail[k]);
 
   /* Each pair joins an original and its own copies. */
   for (guint i = 0; i < cross->len; i++)
@@ -524,7 +518,7 @@ test_within (Splits        *splits,
   const char *train = splits->train;
   const char *val = splits->val;
   g_autoptr(AugurImage) image = augur_scene_image (42, 200, 150);
-  g_autoptr(AugurImage) flipped = mirror_x (image);
+  g_autoptr(AugurImage) flipped = augur_scene_mirror (image);
   g_autoptr(AugurImage) other = augur_scene_image (43, 200, 150);
   g_autoptr(AugurLeakage) leakage = NULL;
 
@@ -784,7 +778,7 @@ test_cli_reports (Splits        *fixture,
   g_autofree char *source = g_build_filename (fixture->train, "img2.png", NULL);
   g_autofree char *html = NULL;
   g_autoptr(AugurImage) image = augur_image_load (source, 0, NULL);
-  g_autoptr(AugurImage) flipped = mirror_x (image);
+  g_autoptr(AugurImage) flipped = augur_scene_mirror (image);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root, *pair;

@@ -24,7 +24,7 @@
  * shows at most (the JSON report lists every pair). */
 #define THUMBNAIL_SIZE 128
 #define HTML_MAX_ROWS  1000
-/* A cache file larger than this is ignored (100,000 images take ~40 MB). */
+/* A cache file larger than this is ignored (100,000 images take ~150 MB). */
 #define CACHE_MAX_BYTES ((gsize) 1 << 30)
 
 struct _AugurLeakage
@@ -272,8 +272,10 @@ augur_leakage_get_n_leaks (AugurLeakage *leakage)
 
 /* The cache ---------------------------------------------------------------------------- */
 
+#define N_DETAIL (AUGUR_PHASH_WINDOWS * AUGUR_PHASH_DETAIL_WORDS)
+
 /* One line per image: "IDENTITY WIDTH HEIGHT HASH..." with the 8
- * orientations and the windows in hexadecimal. A line that does not parse is
+ * orientations, the windows and the detail signatures in hexadecimal. A line that does not parse is
  * skipped: the cache only saves work. */
 static void
 cache_load (AugurLeakage *leakage)
@@ -294,7 +296,7 @@ cache_load (AugurLeakage *leakage)
       g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
       CacheEntry entry;
       guint64 value, n_fields = g_strv_length (fields);
-      gboolean ok = n_fields == 3 + AUGUR_PHASH_ORIENTATIONS + AUGUR_PHASH_WINDOWS - 1;
+      gboolean ok = n_fields == 3 + AUGUR_PHASH_ORIENTATIONS + AUGUR_PHASH_WINDOWS - 1 + N_DETAIL;
 
       for (guint f = 1; ok && f < n_fields; f++)
         {
@@ -306,8 +308,10 @@ cache_load (AugurLeakage *leakage)
             entry.height = (int) value;
           else if (f < 3 + AUGUR_PHASH_ORIENTATIONS)
             entry.hash.bits[f - 3] = value;
-          else
+          else if (f < 3 + AUGUR_PHASH_ORIENTATIONS + AUGUR_PHASH_WINDOWS - 1)
             entry.hash.windows[f - 3 - AUGUR_PHASH_ORIENTATIONS] = value;
+          else
+            ((guint64 *) entry.hash.detail)[f - 3 - AUGUR_PHASH_ORIENTATIONS - AUGUR_PHASH_WINDOWS + 1] = value;
         }
       if (ok)
         g_hash_table_replace (leakage->cache, g_strdup (fields[0]), g_memdup2 (&entry, sizeof entry));
@@ -336,6 +340,8 @@ cache_save (AugurLeakage  *leakage,
         g_string_append_printf (text, " %016" G_GINT64_MODIFIER "x", entry->hash.bits[o]);
       for (guint w = 0; w < AUGUR_PHASH_WINDOWS - 1; w++)
         g_string_append_printf (text, " %016" G_GINT64_MODIFIER "x", entry->hash.windows[w]);
+      for (guint d = 0; d < N_DETAIL; d++)
+        g_string_append_printf (text, " %016" G_GINT64_MODIFIER "x", ((const guint64 *) entry->hash.detail)[d]);
       g_string_append_c (text, '\n');
     }
   return augur_file_write_atomic (path, text->str, text->len, error);
@@ -450,7 +456,12 @@ match_block (gpointer data,
           pair.b = MAX (context->ok[k], context->ok[other]);
           pair.distance = augur_phash_distance (&a->hash, &b->hash);
           pair.identical = g_str_equal (a->identity, b->identity);
-          g_array_append_val (found, pair);
+          /* 64 bits leave room for chance pairs among many images, the
+           * more so as each pair is compared in 8 orientations and 16
+           * windows: 255 more bits confirm it. */
+          pair.detail = augur_phash_detail_distance (&a->hash, &b->hash);
+          if (pair.detail <= AUGUR_LEAKAGE_DETAIL_FACTOR * leakage->threshold)
+            g_array_append_val (found, pair);
         }
     }
   context->found[block] = found;
@@ -930,6 +941,8 @@ add_pairs_json (JsonBuilder  *builder,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "distance");
       json_builder_add_int_value (builder, pair->distance);
+      json_builder_set_member_name (builder, "detail_distance");
+      json_builder_add_int_value (builder, pair->detail);
       json_builder_set_member_name (builder, "identical");
       json_builder_add_boolean_value (builder, pair->identical);
       json_builder_set_member_name (builder, "a");

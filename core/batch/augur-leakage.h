@@ -13,7 +13,10 @@ G_BEGIN_DECLS
  * the measurements it comes from. */
 #define AUGUR_LEAKAGE_DEFAULT_THRESHOLD 8
 #define AUGUR_LEAKAGE_MAX_THRESHOLD     AUGUR_HAMMING_MAX_RADIUS
-#define AUGUR_LEAKAGE_CACHE_NAME        "leakage-phash-v1.txt"
+#define AUGUR_LEAKAGE_CACHE_NAME        "leakage-phash-v" G_STRINGIFY (AUGUR_PHASH_VERSION) ".txt"
+/* A pair is confirmed when its detail distance is at most this times the
+ * threshold. */
+#define AUGUR_LEAKAGE_DETAIL_FACTOR     8
 
 /**
  * AugurLeakageImage:
@@ -40,6 +43,9 @@ typedef struct
  * @a, @b: indices of images (@a < @b)
  * @distance: the Hamming distance of their hashes, in the orientation and
  *   window that bring them closest
+ * @detail: the distance of their 255-bit detail signatures (see
+ *   augur_phash_detail_distance()), which must be at most 8 times the
+ *   threshold for the pair to be reported
  * @identical: their bytes are the same
  */
 typedef struct
@@ -47,6 +53,7 @@ typedef struct
   guint    a;
   guint    b;
   guint    distance;
+  guint    detail;
   gboolean identical;
 } AugurLeakagePair;
 

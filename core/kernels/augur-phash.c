@@ -25,18 +25,25 @@
  * brings them closest. Reducing the 8 to one canonical hash (say the
  * smallest) would be cheaper to index, but which one is smallest can change
  * with a single bit: a re-encoded copy would then be compared in another
- * orientation and look unrelated. */
+ * orientation and look unrelated.
+ *
+ * A 64-bit hash compared in 8 orientations and 16 windows meets chance
+ * neighbours among thousands of images (in measurements, about one
+ * distinct pair in 20,000 within 8 bits). The detail signature, the signs
+ * of the 16 x 16 lowest frequencies of the whole image and of each window,
+ * confirms a pair with 255 more bits. */
 
 #define CELLS 32
 #define BLOCK 8
+#define DETAIL 16  /* the frequencies of the detail signature */
 #define GRID  320   /* the luma grid windows are cut from: 10 units per cell */
 
-static double dct_table[BLOCK][CELLS];
+static double dct_table[DETAIL][CELLS];
 
 static gpointer
 init_dct_table (gpointer data)
 {
-  for (int u = 0; u < BLOCK; u++)
+  for (int u = 0; u < DETAIL; u++)
     for (int x = 0; x < CELLS; x++)
       dct_table[u][x] = cos (G_PI * (2 * x + 1) * u / (2.0 * CELLS)) *
                         sqrt ((u == 0 ? 1.0 : 2.0) / CELLS);
@@ -109,14 +116,15 @@ luma_table (const AugurImage *image)
   return table;
 }
 
-/* The 8 x 8 lowest DCT frequencies ([v][u]) of a window's 32 x 32 cells. */
+/* The DETAIL x DETAIL lowest DCT frequencies ([v][u]) of a window's
+ * 32 x 32 cells. */
 static void
 window_block (const double *table,
               const int     window[4],
-              double        block[BLOCK][BLOCK])
+              double        block[DETAIL][DETAIL])
 {
   int cw = window[2] / CELLS, ch = window[3] / CELLS;
-  double rows[CELLS][BLOCK];   /* each row of cells' DCT along x */
+  double rows[CELLS][DETAIL];   /* each row of cells' DCT along x */
 
   for (int cy = 0; cy < CELLS; cy++)
     {
@@ -126,7 +134,7 @@ window_block (const double *table,
 
       for (int cx = 0; cx < CELLS; cx++)
         cells[cx] = bottom[(cx + 1) * cw] - bottom[cx * cw] - top[(cx + 1) * cw] + top[cx * cw];
-      for (int u = 0; u < BLOCK; u++)
+      for (int u = 0; u < DETAIL; u++)
         {
           double s = 0;
 
@@ -135,8 +143,8 @@ window_block (const double *table,
           rows[cy][u] = s;
         }
     }
-  for (int v = 0; v < BLOCK; v++)
-    for (int u = 0; u < BLOCK; u++)
+  for (int v = 0; v < DETAIL; v++)
+    for (int u = 0; u < DETAIL; u++)
       {
         double s = 0;
 
@@ -144,6 +152,20 @@ window_block (const double *table,
           s += rows[cy][u] * dct_table[v][cy];
         block[v][u] = s / (cw * ch);
       }
+}
+
+/* The detail signature: bit v * 16 + u of word (v * 16 + u) / 64 is the
+ * sign of coefficient (u, v), DC left out. A sign, unlike a comparison
+ * with the median, turns with the image: see orient_detail(). */
+static void
+detail_bits (const double  block[DETAIL][DETAIL],
+             guint64       detail[AUGUR_PHASH_DETAIL_WORDS])
+{
+  memset (detail, 0, sizeof (guint64) * AUGUR_PHASH_DETAIL_WORDS);
+  for (int v = 0; v < DETAIL; v++)
+    for (int u = 0; u < DETAIL; u++)
+      if ((u || v) && block[v][u] > 0)
+        detail[(v * DETAIL + u) / 64] |= G_GUINT64_CONSTANT (1) << ((v * DETAIL + u) % 64);
 }
 
 static int
@@ -158,13 +180,14 @@ compare_doubles (const void *a,
 /* Bit v * 8 + u is set when coefficient (u, v) is above the median of the
  * 63 others than DC; bit 0 (DC) stays clear: it carries the brightness. */
 static guint64
-block_bits (const double block[BLOCK][BLOCK])
+block_bits (const double block[DETAIL][DETAIL])
 {
   double sorted[BLOCK * BLOCK - 1];
   double median;
   guint64 bits = 0;
 
-  memcpy (sorted, &block[0][1], sizeof sorted);
+  for (int i = 1; i < BLOCK * BLOCK; i++)
+    sorted[i - 1] = block[i / BLOCK][i % BLOCK];
   qsort (sorted, G_N_ELEMENTS (sorted), sizeof (double), compare_doubles);
   median = sorted[G_N_ELEMENTS (sorted) / 2];
 
@@ -190,7 +213,7 @@ augur_phash_compute (const AugurImage *image,
 {
   static GOnce once = G_ONCE_INIT;
   g_autofree double *table = NULL;
-  double block[BLOCK][BLOCK];  /* [v][u] */
+  double block[DETAIL][DETAIL];  /* [v][u] */
 
   g_return_if_fail (image != NULL && hash != NULL);
   g_return_if_fail (image->width > 0 && image->height > 0);
@@ -202,12 +225,14 @@ augur_phash_compute (const AugurImage *image,
     {
       window_block (table, windows[w], block);
       hash->windows[w - 1] = block_bits (block);
+      detail_bits (block, hash->detail[w]);
     }
 
   window_block (table, windows[0], block);
+  detail_bits (block, hash->detail[0]);
   for (guint o = 0; o < AUGUR_PHASH_ORIENTATIONS; o++)
     {
-      double oriented[BLOCK][BLOCK];
+      double oriented[DETAIL][DETAIL];
 
       for (int v = 0; v < BLOCK; v++)
         for (int u = 0; u < BLOCK; u++)
@@ -252,6 +277,64 @@ augur_phash_distance (const AugurPhash *a,
                       const AugurPhash *b)
 {
   return MIN (one_way (a, b), one_way (b, a));
+}
+
+/* The detail signature of the image in orientation @o (see
+ * augur_phash_compute()), from the one of the image as it is. */
+static void
+orient_detail (const guint64 *src,
+               guint          o,
+               guint64       *dst)
+{
+  memset (dst, 0, sizeof (guint64) * AUGUR_PHASH_DETAIL_WORDS);
+  for (int v = 0; v < DETAIL; v++)
+    for (int u = 0; u < DETAIL; u++)
+      {
+        int from = (o & 4) ? u * DETAIL + v : v * DETAIL + u;
+        guint64 bit = (src[from / 64] >> (from % 64)) & 1;
+
+        if ((u || v) && (((o & 1) && (u & 1)) != ((o & 2) && (v & 1))))
+          bit ^= 1;
+        dst[(v * DETAIL + u) / 64] |= bit << ((v * DETAIL + u) % 64);
+      }
+}
+
+static guint
+detail_one_way (const AugurPhash *a,
+                const AugurPhash *b)
+{
+  guint best = AUGUR_PHASH_DETAIL_WORDS * 64;
+
+  for (guint o = 0; o < AUGUR_PHASH_ORIENTATIONS; o++)
+    {
+      guint64 oriented[AUGUR_PHASH_DETAIL_WORDS];
+
+      orient_detail (a->detail[0], o, oriented);
+      for (guint w = 0; w < AUGUR_PHASH_WINDOWS; w++)
+        {
+          guint d = 0;
+
+          for (guint i = 0; i < AUGUR_PHASH_DETAIL_WORDS; i++)
+            d += augur_hamming (oriented[i], b->detail[w][i]);
+          best = MIN (best, d);
+        }
+    }
+  return best;
+}
+
+/**
+ * augur_phash_detail_distance:
+ *
+ * The Hamming distance between the 255-bit detail signatures of @a and
+ * @b, in the orientation and window that bring them closest: slower than
+ * augur_phash_distance(), and far more telling, for confirming a pair the
+ * 64-bit hash proposes.
+ */
+guint
+augur_phash_detail_distance (const AugurPhash *a,
+                             const AugurPhash *b)
+{
+  return MIN (detail_one_way (a, b), detail_one_way (b, a));
 }
 
 /* Multi-index hashing (Norouzi, Punjani and Fleet, "Fast search in Hamming

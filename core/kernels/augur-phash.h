@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 #define AUGUR_PHASH_ORIENTATIONS 8
 /* The whole image and the 15 windows a crop of a tenth may keep. */
 #define AUGUR_PHASH_WINDOWS 16
+/* The detail signature: 16 x 16 DCT signs (DC left out) in 4 words. */
+#define AUGUR_PHASH_DETAIL_WORDS 4
 
 /* Bump when the hash changes, so that cached hashes are not reused. */
 #define AUGUR_PHASH_VERSION 1
@@ -21,6 +23,9 @@ G_BEGIN_DECLS
  *   @bits[0] is the image as it is
  * @windows: the hashes of windows of 90 % of the width or height (or both),
  *   in the image's orientation
+ * @detail: the signs of the 16 x 16 lowest frequencies of the whole image
+ *   (@detail[0]) and of each window, to confirm a match of the 64-bit
+ *   hashes
  *
  * A perceptual hash: near-identical for an image and its resized,
  * re-encoded, slightly cropped or brightened copies, far apart for
@@ -30,6 +35,7 @@ typedef struct
 {
   guint64 bits[AUGUR_PHASH_ORIENTATIONS];
   guint64 windows[AUGUR_PHASH_WINDOWS - 1];
+  guint64 detail[AUGUR_PHASH_WINDOWS][AUGUR_PHASH_DETAIL_WORDS];
 } AugurPhash;
 
 static inline guint
@@ -43,6 +49,8 @@ void      augur_phash_compute  (const AugurImage *image,
                                 AugurPhash       *hash);
 guint     augur_phash_distance (const AugurPhash *a,
                                 const AugurPhash *b);
+guint     augur_phash_detail_distance (const AugurPhash *a,
+                                       const AugurPhash *b);
 
 /**
  * AugurHammingIndex:
