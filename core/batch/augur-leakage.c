@@ -869,7 +869,9 @@ augur_leakage_to_text (AugurLeakage *leakage)
       g_string_append_printf (text, "%s %s: %s (%u images)", s ? "," : "", split_name (leakage, s), folder,
                               count_images (leakage, s));
     }
-  g_string_append_printf (text, "; threshold %u bits\n\n", leakage->threshold);
+  g_string_append_printf (text, "; threshold %u bits\n"
+                          "(each pair: its distance in bits of 64, '=' when the bytes are identical)\n\n",
+                          leakage->threshold);
 
   g_string_append_printf (text, "Near-duplicates across splits: %u\n", leakage->cross->len);
   append_pairs_text (leakage, text, leakage->cross);
