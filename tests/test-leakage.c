@@ -461,7 +461,6 @@ test_planted (Splits        *splits,
     }
   g_assert_cmpuint (cross->len, ==, originals->len * G_N_ELEMENTS (planted_kinds));
   g_assert_cmpuint (augur_leakage_get_n_leaks (leakage), ==, cross->len);
-
 }
 
 /* Distinct images (the samples and 120 generated scenes), split between
@@ -506,7 +505,6 @@ test_distinct (Splits        *splits,
   g_assert_cmpuint (augur_leakage_get_cross (leakage)->len, ==, 0);
   g_assert_cmpuint (augur_leakage_get_within (leakage)->len, ==, 0);
   g_assert_cmpuint (augur_leakage_get_n_leaks (leakage), ==, 0);
-
 }
 
 /* Within a split: a flipped copy beside its original is in the second
@@ -531,7 +529,6 @@ test_within (Splits        *splits,
   g_assert_cmpuint (augur_leakage_get_within (leakage)->len, ==, 1);
   g_assert_true (has_pair (leakage, augur_leakage_get_within (leakage), "a.png", "a-flipped.png"));
   g_assert_cmpuint (augur_leakage_get_n_leaks (leakage), ==, 0);
-
 }
 
 /* Manifests, the cache, bad input ------------------------------------------------------------ */
@@ -556,7 +553,9 @@ test_manifest (Splits        *splits,
   const char *text =
     "{\"manifest\":\"augur\",\"version\":1,\"inputs\":[\"../../val\",\"..\"]}\n"
     "{\"source\":\"x.png\",\"root\":0,\"output\":\"x_0.png\",\"variant\":0}\n"
-    "{\"source\":\"own.png\",\"root\":1,\"output\":\"own_0.png\",\"variant\":0}\n";
+    "{\"source\":\"own.png\",\"root\":1,\"output\":\"own_0.png\",\"variant\":0}\n"
+    "{\"source\":\"x.png\",\"root\":0,\"output\":\"elsewhere/x_1.png\",\"variant\":1}\n";
+  g_autofree char *report = NULL;
 
   save (source, val, "x.png", AUGUR_IMAGE_FORMAT_PNG, 0);
   save (own, train, "own.png", AUGUR_IMAGE_FORMAT_PNG, 0);
@@ -580,7 +579,9 @@ test_manifest (Splits        *splits,
   g_assert_cmpuint (origin->line, ==, 2);
   g_assert_cmpuint (augur_leakage_get_cross (leakage)->len, ==, 0);
   g_assert_cmpuint (augur_leakage_get_n_leaks (leakage), ==, 1);
-
+  /* An output not beside the manifest is not silently passed over. */
+  report = augur_leakage_to_text (leakage);
+  g_assert_nonnull (strstr (report, "manifest.jsonl: 1 listed outputs are not beside it"));
 }
 
 /* A malformed manifest fails the run, naming the file and line. */
@@ -603,7 +604,6 @@ test_manifest_malformed (Splits        *splits,
   g_assert_false (augur_leakage_run (leakage, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "m.jsonl:2: "));
-
 }
 
 /* A second run takes every hash from the cache (keyed by content: a
@@ -651,7 +651,6 @@ test_cache (Splits        *splits,
   g_assert_true (has_pair (second, augur_leakage_get_cross (second), "a.png", "renamed.png"));
   g_assert_cmpuint (g_array_index (augur_leakage_get_cross (second), AugurLeakagePair, 0).distance, ==,
                     g_array_index (augur_leakage_get_cross (first), AugurLeakagePair, 0).distance);
-
 }
 
 /* Overlapping or missing folders are refused before any work. */
@@ -671,7 +670,6 @@ test_bad_splits (Splits        *splits,
   g_clear_error (&error);
   g_assert_false (augur_leakage_add_split (leakage, "val", missing, &error));
   g_assert_nonnull (strstr (error->message, "no such folder"));
-
 }
 
 /* augur-cli leakage ------------------------------------------------------------------------- */

@@ -42,6 +42,7 @@ struct _AugurLeakage
   GArray     *cross;     /* AugurLeakagePair */
   GArray     *within;
   GPtrArray  *origins;   /* AugurLeakageOrigin */
+  GArray     *missing;   /* per manifest: listed outputs not found (guint) */
   GHashTable *cache;     /* identity -> CacheEntry, read-only while hashing */
   guint       n_cached;
 };
@@ -87,6 +88,7 @@ augur_leakage_new (void)
   leakage->cross = g_array_new (FALSE, FALSE, sizeof (AugurLeakagePair));
   leakage->within = g_array_new (FALSE, FALSE, sizeof (AugurLeakagePair));
   leakage->origins = g_ptr_array_new_with_free_func ((GDestroyNotify) origin_free);
+  leakage->missing = g_array_new (FALSE, TRUE, sizeof (guint));
   leakage->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return leakage;
 }
@@ -105,6 +107,7 @@ augur_leakage_free (AugurLeakage *leakage)
   g_array_unref (leakage->cross);
   g_array_unref (leakage->within);
   g_ptr_array_unref (leakage->origins);
+  g_array_unref (leakage->missing);
   g_hash_table_unref (leakage->cache);
   g_free (leakage);
 }
@@ -632,7 +635,7 @@ read_manifest (AugurLeakage  *leakage,
   g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(GError) local = NULL;
   gboolean too_long;
-  guint lineno = 0;
+  guint lineno = 0, missing = 0;
   FILE *file;
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
@@ -689,7 +692,11 @@ read_manifest (AugurLeakage  *leakage,
 
       source = g_build_filename (inputs->pdata[r], source_key, NULL);
       output = g_build_filename (manifest_dir, output_key, NULL);
-      /* Only files that are there now: a deleted output leaks nothing. */
+      /* Only files that are there now: a deleted output leaks nothing.
+       * Outputs not beside their manifest (written elsewhere with apply
+       * --manifest) are counted, for the report to say so. */
+      if (!g_file_test (output, G_FILE_TEST_IS_REGULAR))
+        missing++;
       if (!g_file_test (source, G_FILE_TEST_IS_REGULAR) || !g_file_test (output, G_FILE_TEST_IS_REGULAR))
         continue;
       source_split = split_of (leakage, source);
@@ -722,6 +729,7 @@ read_manifest (AugurLeakage  *leakage,
       g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: empty", display);
       return FALSE;
     }
+  g_array_append_val (leakage->missing, missing);
   return TRUE;
 }
 
@@ -891,6 +899,14 @@ augur_leakage_to_text (AugurLeakage *leakage)
                                   output, split_name (leakage, origin->source_split), source, manifest,
                                   origin->line);
         }
+      for (guint m = 0; m < leakage->missing->len; m++)
+        if (g_array_index (leakage->missing, guint, m) > 0)
+          {
+            g_autofree char *manifest = g_filename_display_name (leakage->manifests->pdata[m]);
+
+            g_string_append_printf (text, "  (%s: %u listed outputs are not beside it, so were not checked)\n",
+                                    manifest, g_array_index (leakage->missing, guint, m));
+          }
     }
 
   g_string_append_printf (text, "\nNear-duplicates within a split: %u\n", leakage->within->len);
