@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "augur-phash.h"
+#include "augur-simd.h"
 
 /* The hash (after the DCT hash of the pHash library, Zauner 2010): the
  * luma averaged down to 32 x 32 cells, its 2-D DCT-II, the 8 x 8 block of
@@ -299,7 +300,7 @@ orient_detail (const guint64 *src,
       }
 }
 
-static guint
+AUGUR_SIMD_CLONES static guint
 detail_one_way (const AugurPhash *a,
                 const AugurPhash *b)
 {
@@ -440,7 +441,9 @@ augur_hamming_index_free (AugurHammingIndex *index)
  *   index was made from) of the hashes within @radius of @query are
  *   appended, each once, in no particular order
  */
-void
+/* Compiled for AVX2 machines too (AUGUR_SIMD_CLONES), where the
+ * population counts become single instructions. */
+AUGUR_SIMD_CLONES void
 augur_hamming_index_search (const AugurHammingIndex *index,
                             guint64                  query,
                             guint                    radius,
