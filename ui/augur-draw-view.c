@@ -14,7 +14,7 @@
 
 /*
  * One draw, enlarged: the image at full resolution (rendered on a worker
- * from the sample file itself, not the proxy, with the draw's seed), zoom
+ * from the sample's full-resolution image, with the draw's seed), zoom
  * to fit or 1:1, panned by dragging or scrolling, and beside it the replay
  * as a readable list (which steps applied, every value drawn) with a
  * button that copies the replay as JSON.
@@ -29,7 +29,7 @@ struct _AugurDrawView
   GtkWidget          *back;
 
   AugurNode          *pipeline;
-  GFile              *file;
+  AugurSample        *sample;
   AugurRenderResult  *preview;
   AugurImage         *image;       /* the full-size draw, once rendered */
   AugurReplay        *replay;      /* its replay */
@@ -161,9 +161,9 @@ update_zoom_label (AugurDrawView *self)
 
 typedef struct
 {
-  char      *path;
-  AugurNode *pipeline;
-  guint64    seed;
+  AugurSample *sample;
+  AugurNode   *pipeline;
+  guint64      seed;
 } FullRequest;
 
 typedef struct
@@ -176,7 +176,7 @@ typedef struct
 static void
 full_request_free (FullRequest *request)
 {
-  g_free (request->path);
+  g_object_unref (request->sample);
   augur_node_free (request->pipeline);
   g_free (request);
 }
@@ -204,7 +204,8 @@ full_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  src = augur_image_load (request->path, AUGUR_DEFAULT_MAX_PIXELS, &error);
+  /* the decode cache has it already when the grid drew from it */
+  src = augur_sample_load_full (request->sample, cancellable, &error);
   if (src == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -214,7 +215,19 @@ full_thread (GTask        *task,
     return;
 
   result = g_new0 (FullResult, 1);
-  result->image = augur_node_run (request->pipeline, src, request->seed, &result->replay);
+  {
+    AugurShape shape = { src->width, src->height, src->channels };
+
+    result->replay = augur_node_sample (request->pipeline, &shape, request->seed);
+    result->image = augur_node_apply_cancellable (request->pipeline, src, result->replay,
+                                                  cancellable, &error);
+  }
+  if (result->image == NULL)
+    {
+      full_result_free (result);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   result->texture = augur_texture_new_for_image (result->image);
   g_task_return_pointer (task, result, (GDestroyNotify) full_result_free);
 }
@@ -288,7 +301,7 @@ augur_draw_view_clear (AugurDrawView *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pipeline, augur_node_free);
-  g_clear_object (&self->file);
+  g_clear_object (&self->sample);
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);
@@ -298,16 +311,16 @@ augur_draw_view_clear (AugurDrawView *self)
 
 static void
 start_draw (AugurDrawView     *self,
-            GFile             *file,
+            AugurSample       *sample,
             const AugurNode   *pipeline,
             AugurRenderResult *preview)
 {
   g_autofree char *subtitle = NULL;
-  g_autoptr(GFile) keep_file = file ? g_object_ref (file) : NULL;
+  g_autoptr(AugurSample) keep_sample = sample ? g_object_ref (sample) : NULL;
 
   augur_draw_view_clear (self);
   self->pipeline = augur_node_copy (pipeline);
-  self->file = g_steal_pointer (&keep_file);
+  self->sample = g_steal_pointer (&keep_sample);
   self->preview = augur_render_result_ref (preview);
   self->seed = preview->seed;
   self->cancellable = g_cancellable_new ();
@@ -318,13 +331,13 @@ start_draw (AugurDrawView     *self,
   augur_picture_set_texture (AUGUR_PICTURE (self->picture), preview->texture);
   show_replay (self, preview->replay);
 
-  if (self->file != NULL && g_file_peek_path (self->file) != NULL)
+  if (self->sample != NULL)
     {
       g_autoptr(GTask) task = NULL;
       FullRequest *request = g_new0 (FullRequest, 1);
       GWeakRef *ref = g_new0 (GWeakRef, 1);
 
-      request->path = g_file_get_path (self->file);
+      request->sample = g_object_ref (self->sample);
       request->pipeline = augur_node_copy (pipeline);
       request->seed = preview->seed;
       g_weak_ref_init (ref, self);
@@ -339,7 +352,7 @@ start_draw (AugurDrawView     *self,
 
 /**
  * augur_draw_view_show_draw:
- * @file: (nullable): the sample file, decoded again at full size on a worker
+ * @sample: (nullable): the sample, drawn at full resolution on a worker
  * @pipeline: copied
  * @preview: the draw as rendered on the proxy, shown until the full-size
  *   one is in
@@ -347,7 +360,7 @@ start_draw (AugurDrawView     *self,
 void
 augur_draw_view_show_draw (AugurDrawView     *self,
                            const char        *title,
-                           GFile             *file,
+                           AugurSample       *sample,
                            const AugurNode   *pipeline,
                            AugurRenderResult *preview)
 {
@@ -355,7 +368,7 @@ augur_draw_view_show_draw (AugurDrawView     *self,
   g_return_if_fail (pipeline != NULL && preview != NULL);
 
   gtk_label_set_text (GTK_LABEL (self->title), title);
-  start_draw (self, file, pipeline, preview);
+  start_draw (self, sample, pipeline, preview);
   augur_draw_view_zoom_fit (self);
 }
 
@@ -370,13 +383,13 @@ augur_draw_view_update_draw (AugurDrawView     *self,
                              const AugurNode   *pipeline,
                              AugurRenderResult *preview)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
 
   g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
   g_return_if_fail (pipeline != NULL && preview != NULL);
 
-  file = self->file ? g_object_ref (self->file) : NULL;
-  start_draw (self, file, pipeline, preview);
+  sample = self->sample ? g_object_ref (self->sample) : NULL;
+  start_draw (self, sample, pipeline, preview);
   update_zoom_label (self);
 }
 
@@ -573,7 +586,7 @@ augur_draw_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->paned, gtk_widget_unparent);
   g_clear_pointer (&self->pipeline, augur_node_free);
-  g_clear_object (&self->file);
+  g_clear_object (&self->sample);
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);

@@ -22,6 +22,8 @@ struct _AugurPicture
   double      zoom;
   char       *caption;
   PangoLayout *layout;
+  char       *badge;
+  PangoLayout *badge_layout;
   gboolean    align_top;
   double      shown_scale;  /* the scale last notified */
 };
@@ -126,6 +128,29 @@ augur_picture_set_caption (AugurPicture *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* A word drawn over the image's top-right corner, in an OSD pill: what
+ * kind of image this is ("Preview" for a quick reduced pass). */
+void
+augur_picture_set_badge (AugurPicture *self,
+                         const char   *badge)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  if (g_strcmp0 (self->badge, badge) == 0)
+    return;
+  g_free (self->badge);
+  self->badge = g_strdup (badge);
+  g_clear_object (&self->badge_layout);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+augur_picture_get_badge (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), NULL);
+  return self->badge;
+}
+
 /* Fitted, the image sits at the top of the widget rather than its centre. */
 void
 augur_picture_set_align_top (AugurPicture *self,
@@ -177,28 +202,36 @@ augur_picture_measure (GtkWidget      *widget,
                                gdk_texture_get_width (self->texture) + 0.5));
 }
 
+static PangoLayout *
+pill_layout (AugurPicture *self,
+             const char   *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+/* @layout in an OSD pill inside @area, 6 px from its top-left corner, or
+ * from its top-right one when @right; nothing when it does not fit. */
 static void
-snapshot_caption (AugurPicture          *self,
-                  GtkSnapshot           *snapshot,
-                  const graphene_rect_t *area)
+snapshot_pill (GtkSnapshot           *snapshot,
+               PangoLayout           *layout,
+               const graphene_rect_t *area,
+               gboolean               right)
 {
   GskRoundedRect pill;
   int tw, th;
-  double x = area->origin.x + 6, y = area->origin.y + 6;
+  double x, y = area->origin.y + 6;
 
-  if (self->layout == NULL)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->caption);
-      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
-      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-      pango_layout_set_attributes (self->layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-  pango_layout_get_pixel_size (self->layout, &tw, &th);
+  pango_layout_get_pixel_size (layout, &tw, &th);
   if (tw + 16 > area->size.width || th + 4 > area->size.height)
     return;
+  x = right ? area->origin.x + area->size.width - 6 - (tw + 14) : area->origin.x + 6;
 
   gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (x, y, tw + 14, th + 4), (th + 4) / 2.0);
   gtk_snapshot_push_rounded_clip (snapshot, &pill);
@@ -206,7 +239,7 @@ snapshot_caption (AugurPicture          *self,
   gtk_snapshot_pop (snapshot);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 7, y + 2));
-  gtk_snapshot_append_layout (snapshot, self->layout, &(GdkRGBA) { 1, 1, 1, 1 });
+  gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { 1, 1, 1, 1 });
   gtk_snapshot_restore (snapshot);
 }
 
@@ -246,7 +279,17 @@ augur_picture_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_append_texture (snapshot, self->texture, &area);
   if (self->caption != NULL && *self->caption)
-    snapshot_caption (self, snapshot, &area);
+    {
+      if (self->layout == NULL)
+        self->layout = pill_layout (self, self->caption);
+      snapshot_pill (snapshot, self->layout, &area, FALSE);
+    }
+  if (self->badge != NULL && *self->badge)
+    {
+      if (self->badge_layout == NULL)
+        self->badge_layout = pill_layout (self, self->badge);
+      snapshot_pill (snapshot, self->badge_layout, &area, TRUE);
+    }
 }
 
 static void
@@ -257,6 +300,8 @@ augur_picture_dispose (GObject *object)
   g_clear_object (&self->texture);
   g_clear_object (&self->layout);
   g_clear_pointer (&self->caption, g_free);
+  g_clear_object (&self->badge_layout);
+  g_clear_pointer (&self->badge, g_free);
 
   G_OBJECT_CLASS (augur_picture_parent_class)->dispose (object);
 }

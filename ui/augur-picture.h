@@ -19,6 +19,9 @@ double      augur_picture_get_scale    (AugurPicture *self);
 void        augur_picture_set_caption  (AugurPicture *self,
                                         const char   *caption);
 const char *augur_picture_get_caption  (AugurPicture *self);
+void        augur_picture_set_badge    (AugurPicture *self,
+                                        const char   *badge);
+const char *augur_picture_get_badge    (AugurPicture *self);
 void        augur_picture_set_align_top (AugurPicture *self,
                                          gboolean      align_top);
 
