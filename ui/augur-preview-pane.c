@@ -1737,7 +1737,9 @@ build_toolbar (AugurPreviewPane *self)
   lock = gtk_toggle_button_new ();
   gtk_button_set_icon_name (GTK_BUTTON (lock), "changes-prevent-symbolic");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (lock), "preview.lock-seed");
-  gtk_widget_set_tooltip_text (lock, "Lock the Seed: the same draws after every edit and re-roll");
+  gtk_widget_set_tooltip_text (lock, "Lock the Seed: the same draws after every edit and re-roll. "
+                                     "Each step draws on its own, so with a step switched off "
+                                     "the other steps keep their draws");
   gtk_box_append (GTK_BOX (seed_box), lock);
 
   reroll = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
