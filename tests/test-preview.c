@@ -559,6 +559,53 @@ test_extremes (Fixture       *fixture,
   g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "status");
 }
 
+static AugurPicture *
+find_picture (GtkWidget *widget)
+{
+  if (AUGUR_IS_PICTURE (widget))
+    return AUGUR_PICTURE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AugurPicture *found = find_picture (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The same pixels (textures made from images, downloaded again). */
+static void
+assert_texture_equal (GdkTexture *a,
+                      GdkTexture *b)
+{
+  int w = gdk_texture_get_width (a), h = gdk_texture_get_height (a);
+  g_autofree guchar *pa = NULL;
+  g_autofree guchar *pb = NULL;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpint (w, ==, gdk_texture_get_width (b));
+  g_assert_cmpint (h, ==, gdk_texture_get_height (b));
+  pa = g_malloc ((gsize) w * h * 4);
+  pb = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (a, pa, (gsize) w * 4);
+  gdk_texture_download (b, pb, (gsize) w * 4);
+  g_assert_cmpmem (pa, (gsize) w * h * 4, pb, (gsize) w * h * 4);
+}
+
+/* The seed of the draw the enlarged view shows, from its replay JSON. */
+static guint64
+shown_seed (AugurDrawView *view)
+{
+  g_autofree char *json = augur_draw_view_dup_replay_json (view);
+  g_autoptr(JsonNode) root = json_from_string (json, NULL);
+
+  g_assert_nonnull (root);
+  return (guint64) json_object_get_int_member (json_node_get_object (root), "seed");
+}
+
 static void
 on_full_size (AugurDrawView *view,
               gboolean      *done)
@@ -626,6 +673,40 @@ test_open_draw (Fixture       *fixture,
     g_autoptr(AugurImage) vflipped = flip (fixture->full, "VerticalFlip");
 
     g_assert_true (augur_image_equal (augur_draw_view_get_image (view), vflipped));
+  }
+
+  /* Comparisons at full size: the original, the amplified difference, and
+   * the original and the draw either side of a divider. */
+  {
+    AugurPicture *picture = find_picture (GTK_WIDGET (view));
+    g_autoptr(AugurImage) vflipped = flip (fixture->full, "VerticalFlip");
+    g_autoptr(AugurImage) diff = augur_preview_difference (fixture->full, vflipped);
+    g_autoptr(GdkTexture) diff_texture = augur_texture_new_for_image (diff);
+    g_autoptr(GdkTexture) original_texture = augur_texture_new_for_image (fixture->full);
+
+    g_assert_nonnull (picture);
+    g_assert_cmpstr (augur_draw_view_get_view (view), ==, "draw");
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "original");
+    assert_texture_equal (augur_picture_get_texture (picture), original_texture);
+    g_assert_null (augur_picture_get_before (picture));
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "difference");
+    assert_texture_equal (augur_picture_get_texture (picture), diff_texture);
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "split");
+    assert_texture_equal (augur_picture_get_before (picture), original_texture);
+    g_assert_cmpint (gdk_texture_get_width (augur_picture_get_texture (picture)), ==, 96);
+
+    /* The next draw, and the one before it again, wrapping: the view stays. */
+    done = FALSE;
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "draw.next", NULL));
+    deadline = g_get_monotonic_time () + TIMEOUT_US;
+    while (!done && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (done);
+    g_assert_cmpuint (shown_seed (view), ==, augur_seed_derive (7, "sample.png", 3));
+    g_assert_cmpstr (augur_draw_view_get_view (view), ==, "split");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "draw.next", NULL));
+    g_assert_cmpuint (shown_seed (view), ==, augur_seed_derive (7, "sample.png", 0));
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "draw");
   }
 
   gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);

@@ -27,5 +27,8 @@ char        *augur_draw_view_dup_replay_json (AugurDrawView     *self);
 void         augur_draw_view_zoom_fit       (AugurDrawView      *self);
 void         augur_draw_view_zoom_original  (AugurDrawView      *self);
 double       augur_draw_view_get_zoom       (AugurDrawView      *self);
+const char  *augur_draw_view_get_view       (AugurDrawView      *self);
+void         augur_draw_view_set_view       (AugurDrawView      *self,
+                                             const char         *view);
 
 G_END_DECLS

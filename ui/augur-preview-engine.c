@@ -108,9 +108,9 @@ image_bytes (const AugurImage *image)
  * colour shift of a few levels shows instead of reading as black. The
  * original is brought to the augmented image's size and channels first when
  * a step changed them. */
-static AugurImage *
-difference_image (const AugurImage *original,
-                  const AugurImage *augmented)
+AugurImage *
+augur_preview_difference (const AugurImage *original,
+                          const AugurImage *augmented)
 {
   g_autoptr(AugurImage) sized = NULL;
   g_autoptr(AugurImage) base = NULL;
@@ -712,7 +712,7 @@ render_draw (Job *job)
   result->texture = augur_texture_new_for_image (result->image);
   if (request->diff)
     {
-      g_autoptr(AugurImage) diff = difference_image (src, drawn);
+      g_autoptr(AugurImage) diff = augur_preview_difference (src, drawn);
 
       result->diff = augur_image_fit (diff, request->display_side);
       result->diff_texture = augur_texture_new_for_image (result->diff);

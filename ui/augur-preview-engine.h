@@ -40,6 +40,9 @@ typedef struct
   int          full_height;
 } AugurRenderResult;
 
+AugurImage        *augur_preview_difference  (const AugurImage  *original,
+                                              const AugurImage  *augmented);
+
 AugurRenderResult *augur_render_result_ref   (AugurRenderResult *result);
 void               augur_render_result_unref (AugurRenderResult *result);
 

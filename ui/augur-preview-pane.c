@@ -1025,6 +1025,15 @@ reroll_action (GtkWidget  *widget,
   change_seed (self, augur_seed_derive (self->seed, "re-roll", 0) % 1000000);
 }
 
+/* @delta places on from @current among @n, wrapping around. */
+static guint
+step_index (guint current,
+            int   delta,
+            guint n)
+{
+  return (guint) (((int) current + delta % (int) n + (int) n) % (int) n);
+}
+
 static void
 open_draw_action (GtkWidget  *widget,
                   const char *action_name,
@@ -1061,6 +1070,22 @@ open_draw_action (GtkWidget  *widget,
     gtk_widget_grab_focus (self->draw_view);
 }
 
+/* The enlarged view's previous / next draw: the grid's (or the samples'),
+ * wrapping around. */
+static void
+open_next_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (widget);
+  int delta = g_variant_get_int32 (parameter);
+  int n = (int) augur_preview_engine_get_n_items (self->engine);
+
+  if (n == 0 || !draw_view_visible (self))
+    return;
+  gtk_widget_activate_action (widget, "preview.open-draw", "u", step_index (self->open_draw, delta, (guint) n));
+}
+
 /* Step-through shows draw i of the grid; this moves to the previous or next. */
 static void
 step_draw_action (GtkWidget  *widget,
@@ -1072,7 +1097,7 @@ step_draw_action (GtkWidget  *widget,
   guint n = self->grid_size;
   guint current = MIN (self->selected_draw, n - 1);
 
-  self->selected_draw = (guint) (((int) current + delta % (int) n + (int) n) % (int) n);
+  self->selected_draw = step_index (current, delta, n);
   if (self->mode == MODE_STEP_THROUGH)
     refresh (self);
 }
@@ -1567,6 +1592,7 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "preview.open-draw", "u", open_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.close-draw", NULL, close_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.step-draw", "i", step_draw_action);
+  gtk_widget_class_install_action (widget_class, "preview.open-next", "i", open_next_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "preview.close-draw", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1661,7 +1687,8 @@ diff_toggle (const char *label)
   GtkWidget *button = gtk_toggle_button_new_with_label (label);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preview.diff");
-  gtk_widget_set_tooltip_text (button, "Difference: show |augmented − original|");
+  gtk_widget_set_tooltip_text (button, "Difference: show |augmented − original|, amplified ×"
+                                       G_STRINGIFY (AUGUR_DIFF_GAIN) " so that small colour changes show");
   return button;
 }
 
