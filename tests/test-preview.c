@@ -1126,6 +1126,81 @@ test_matches_cli (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  GtkWidget *pane;
+  guint      n_reduced;
+  guint      n_full;
+} PassLog;
+
+static AugurPicture *
+find_picture_with_caption (GtkWidget  *widget,
+                           const char *caption)
+{
+  if (AUGUR_IS_PICTURE (widget) && g_strcmp0 (augur_picture_get_caption (AUGUR_PICTURE (widget)), caption) == 0)
+    return AUGUR_PICTURE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AugurPicture *found = find_picture_with_caption (child, caption);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* After the pane has shown draw @index: its cell says whether it is the
+ * quick pass. */
+static void
+log_pass (AugurPreviewEngine *engine,
+          guint               index,
+          PassLog            *log)
+{
+  AugurRenderResult *result = augur_preview_engine_get_result (engine, index);
+  g_autofree char *caption = g_strdup_printf ("%u", index + 1);
+  AugurPicture *cell = find_picture_with_caption (log->pane, caption);
+
+  g_assert_nonnull (cell);
+  if (result->reduced)
+    {
+      /* first, and from the reduced copy: the proxy's size */
+      g_assert_cmpuint (log->n_full, ==, 0);
+      g_assert_cmpstr (augur_picture_get_badge (cell), ==, "Preview");
+      g_assert_cmpint (result->image->width, ==, SHOWN_SIDE);
+      log->n_reduced++;
+    }
+  else
+    {
+      g_assert_null (augur_picture_get_badge (cell));
+      g_assert_cmpint (result->full_width, ==, 96);
+      log->n_full++;
+    }
+}
+
+/* A sample larger than the preview size: each draw comes first from the
+ * reduced copy, marked "Preview", then at full resolution, unmarked. With
+ * one worker the order is certain: every quick pass is queued before the
+ * full draws. */
+static void
+test_quick_pass (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  PassLog log = { fixture->pane, 0, 0 };
+
+  augur_preview_pane_set_threads (pane, 1);
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  g_signal_connect (engine, "result", G_CALLBACK (log_pass), &log);
+  set_recipe (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 7);
+  render_and_wait (fixture);
+  g_signal_handlers_disconnect_by_data (engine, &log);
+
+  g_assert_cmpuint (log.n_reduced, ==, 4);
+  g_assert_cmpuint (log.n_full, ==, 4);
+}
+
 /* Full-resolution decodes are shared and cached by bytes: a second draw of
  * a sample decodes nothing, and past the limit the older image goes (the
  * newest always stays). */
@@ -1200,6 +1275,7 @@ main (int argc, char **argv)
   ADD ("all-samples", test_all_samples);
   ADD ("widgets", test_widgets);
   ADD ("decode-cache", test_decode_cache);
+  ADD ("quick-pass", test_quick_pass);
 #undef ADD
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
