@@ -1201,6 +1201,33 @@ test_quick_pass (Fixture       *fixture,
   g_assert_cmpuint (log.n_full, ==, 4);
 }
 
+/* A sample that cannot be decoded again (changed since its proxy was
+ * made): the grid keeps the quick pass, still marked, and says why. */
+static void
+test_full_draw_fails (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  g_autofree char *path = g_file_get_path (fixture->file);
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  g_file_set_contents (path, "not an image any more", -1, &error);
+  g_assert_no_error (error);
+  augur_sample_clear_decode_cache ();
+  g_signal_connect (fixture->pane, "error", G_CALLBACK (on_error), &message);
+
+  set_recipe (fixture, "{\"type\": \"VerticalFlip\", \"p\": 1}", 7);
+  render_and_wait (fixture);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "“sample.png” at full resolution"));
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (augur_preview_engine_get_result (engine, i)->reduced);
+  g_signal_handlers_disconnect_by_data (fixture->pane, &message);
+}
+
 /* Full-resolution decodes are shared and cached by bytes: a second draw of
  * a sample decodes nothing, and past the limit the older image goes (the
  * newest always stays). */
@@ -1276,6 +1303,7 @@ main (int argc, char **argv)
   ADD ("widgets", test_widgets);
   ADD ("decode-cache", test_decode_cache);
   ADD ("quick-pass", test_quick_pass);
+  ADD ("full-draw-fails", test_full_draw_fails);
 #undef ADD
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);

@@ -66,6 +66,7 @@ G_DEFINE_FINAL_TYPE (AugurPreviewEngine, augur_preview_engine, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_RESULT,
+  SIGNAL_FAILED,
   SIGNAL_FINISHED,
   N_SIGNALS
 };
@@ -402,9 +403,9 @@ deliver (gpointer data)
   if (delivery->result == NULL)
     {
       /* The full draw failed (its file could not be read again): what is
-       * shown stays, and the request can still finish. */
-      g_warning ("Draw %u: %s", delivery->index, delivery->error);
+       * shown stays, the views are told, and the request can still finish. */
       self->n_pending--;
+      g_signal_emit (self, signals[SIGNAL_FAILED], 0, delivery->index, delivery->error);
       maybe_finish (self);
       return G_SOURCE_REMOVE;
     }
@@ -1112,6 +1113,15 @@ augur_preview_engine_class_init (AugurPreviewEngineClass *klass)
   signals[SIGNAL_RESULT] =
     g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * AugurPreviewEngine::failed:
+   * @index: the item whose full-resolution draw could not be made
+   * @message: why (its file could not be decoded again)
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
 
   /**
    * AugurPreviewEngine::finished:

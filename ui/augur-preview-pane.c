@@ -339,6 +339,23 @@ engine_result (AugurPreviewEngine *engine,
     augur_draw_view_update_draw (AUGUR_DRAW_VIEW (self->draw_view), self->recipe->pipeline, result);
 }
 
+/* A sample that decoded once for its proxy and not again (changed or gone
+ * since): say so, since its cell keeps the quick pass. */
+static void
+engine_failed (AugurPreviewEngine *engine,
+               guint               index,
+               const char         *reason,
+               AugurPreviewPane   *self)
+{
+  g_autofree char *message = NULL;
+
+  if (index >= self->draw_samples->len)
+    return;
+  message = g_strdup_printf ("Could not draw “%s” at full resolution: %s",
+                             augur_sample_get_name (self->draw_samples->pdata[index]), reason);
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+}
+
 static void
 engine_finished (AugurPreviewEngine *engine,
                  guint64             generation,
@@ -1903,6 +1920,7 @@ augur_preview_pane_init (AugurPreviewPane *self)
   self->engine = augur_preview_engine_new (0);
   g_signal_connect (self->engine, "result", G_CALLBACK (engine_result), self);
   g_signal_connect (self->engine, "finished", G_CALLBACK (engine_finished), self);
+  g_signal_connect (self->engine, "failed", G_CALLBACK (engine_failed), self);
   self->mode = MODE_GRID;
   self->grid_size = 4;
   self->preview_size = AUGUR_PREVIEW_DEFAULT_SIZE;
