@@ -709,6 +709,15 @@ test_open_draw (Fixture       *fixture,
     gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "draw");
   }
 
+  /* With the grid showing differences, an enlarged draw shows its own. */
+  gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);
+  gtk_widget_activate_action (fixture->pane, "preview.diff", NULL);
+  render_and_wait (fixture);
+  gtk_widget_activate_action (fixture->pane, "preview.open-draw", "u", 1);
+  g_assert_cmpstr (augur_draw_view_get_view (view), ==, "difference");
+  gtk_widget_activate_action (fixture->pane, "preview.diff", NULL);
+  render_and_wait (fixture);
+
   gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);
   g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "grid");
 }

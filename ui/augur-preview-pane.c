@@ -1078,6 +1078,9 @@ open_draw_action (GtkWidget  *widget,
     title = g_strdup (augur_sample_get_name (sample));
 
   self->open_draw = index;
+  /* the grid shows differences: so does the draw it enlarges */
+  if (self->diff)
+    augur_draw_view_set_view (AUGUR_DRAW_VIEW (self->draw_view), "difference");
   augur_draw_view_show_draw (AUGUR_DRAW_VIEW (self->draw_view), title,
                              sample, self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
