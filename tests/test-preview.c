@@ -1210,6 +1210,50 @@ test_quick_pass (Fixture       *fixture,
   g_assert_cmpuint (log.n_full, ==, 4);
 }
 
+/* Edits of the last step after a group: the draws start from the image
+ * the prefix cache kept, and are still exactly what a run from the start
+ * gives, for every draw of the grid. */
+static void
+test_prefix_after_group (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  static const char steps[] =
+    "{\"type\": \"RandomBrightnessContrast\", \"id\": \"rbc\", \"p\": 0.8},"
+    "{\"type\": \"OneOf\", \"id\": \"one\", \"p\": 0.9, \"steps\": ["
+    "  {\"type\": \"GaussianBlur\", \"id\": \"blur\", \"p\": 1},"
+    "  {\"type\": \"GaussNoise\", \"id\": \"noise\", \"p\": 1}]},"
+    "{\"type\": \"CoarseDropout\", \"id\": \"holes\", \"p\": 1,"
+    " \"params\": {\"num_holes_range\": [%d, %d]}}";
+  guint hits;
+
+  augur_preview_pane_set_grid_size (pane, 9);
+  {
+    g_autofree char *first = g_strdup_printf (steps, 1, 1);
+
+    fixture_start (fixture, first);
+  }
+  hits = augur_preview_engine_get_prefix_hits (engine);
+  for (int holes = 2; holes <= 4; holes++)
+    {
+      g_autofree char *text = g_strdup_printf (steps, holes, holes);
+      g_autoptr(AugurRecipe) recipe = recipe_from (text, 7);
+
+      augur_preview_pane_set_recipe (pane, recipe);
+      render_and_wait (fixture);
+      for (guint i = 0; i < 9; i++)
+        {
+          g_autoptr(AugurImage) expected = shown (fixture, recipe->pipeline,
+                                                  augur_seed_derive (7, "sample.png", i));
+
+          g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+        }
+    }
+  /* the first edit keeps the prefixes, the next two start from them */
+  g_assert_cmpuint (augur_preview_engine_get_prefix_hits (engine), >=, hits + 2 * 9 - 2);
+}
+
 /* A sample that cannot be decoded again (changed since its proxy was
  * made): the grid keeps the quick pass, still marked, and says why. */
 static void
@@ -1313,6 +1357,7 @@ main (int argc, char **argv)
   ADD ("decode-cache", test_decode_cache);
   ADD ("quick-pass", test_quick_pass);
   ADD ("full-draw-fails", test_full_draw_fails);
+  ADD ("prefix-after-group", test_prefix_after_group);
 #undef ADD
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
