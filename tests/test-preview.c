@@ -693,6 +693,11 @@ test_open_draw (Fixture       *fixture,
     assert_texture_equal (augur_picture_get_texture (picture), diff_texture);
     gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "split");
     assert_texture_equal (augur_picture_get_before (picture), original_texture);
+    /* the divider starts half-way and moves with the picture's split */
+    g_assert_cmpfloat (augur_picture_get_split (picture), ==, 0.5);
+    augur_picture_set_split (picture, 2);
+    g_assert_cmpfloat (augur_picture_get_split (picture), ==, 1);
+    augur_picture_set_split (picture, 0.5);
     g_assert_cmpint (gdk_texture_get_width (augur_picture_get_texture (picture)), ==, 96);
 
     /* The next draw, and the one before it again, wrapping: the view stays. */

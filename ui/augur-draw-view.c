@@ -679,6 +679,16 @@ picture_key_pressed (GtkEventControllerKey *controller,
 
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
+  /* Split: Shift with Left or Right moves the divider, as a drag does */
+  if ((state & GDK_SHIFT_MASK) != 0 && augur_picture_get_before (AUGUR_PICTURE (self->picture)) != NULL &&
+      (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left || keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right))
+    {
+      AugurPicture *picture = AUGUR_PICTURE (self->picture);
+      double delta = keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left ? -0.05 : 0.05;
+
+      augur_picture_set_split (picture, augur_picture_get_split (picture) + delta);
+      return TRUE;
+    }
   switch (keyval)
     {
     case GDK_KEY_Left:
@@ -940,7 +950,8 @@ augur_draw_view_init (AugurDrawView *self)
       "The draw at full resolution",
       "The sample before any step",
       "|draw − original|, amplified ×" G_STRINGIFY (AUGUR_DIFF_GAIN) " so that small changes show",
-      "Before and after: the original left of the divider, the draw right of it; drag the divider",
+      "Before and after: the original left of the divider, the draw right of it; drag the divider, "
+      "or move it with Shift+Left and Shift+Right",
     };
     GtkWidget *views = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
     GtkWidget *squeezer = adw_squeezer_new ();
