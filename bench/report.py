@@ -405,11 +405,14 @@ def preview_section(rows, out):
     draws = rows[0]['draws'] if rows else 9
     reps = len(next(iter(by.values()), []))
     out.append('## 3. Preview latency\n')
-    out.append('The GUI\'s grid: {} draws of the default recipe (seed derivation, sample and '
-               'apply each) on a proxy of each sample whose longest side is 512 pixels, one '
-               'thread; decoding, the proxy and texture upload are not included (the proxy '
-               'is made once per sample). **Milliseconds for the whole grid, median (min–max) '
-               'over {} repeats**; the target is well under 100 ms.\n'.format(draws, reps))
+    out.append('The quick pass of the GUI\'s grid: {} draws of the default recipe (seed '
+               'derivation, sample and apply each) on a proxy of each sample whose longest '
+               'side is 512 pixels, one thread; decoding, the proxy and texture upload are not '
+               'included (the proxy is made once per sample). **Milliseconds for the whole '
+               'grid, median (min–max) over {} repeats**; the target is well under 100 ms. '
+               'The grid then replaces these with the draws made at full resolution: their '
+               'latency, on the samples and on a 24-megapixel photograph, is in '
+               '[benchmarks-preview.md](benchmarks-preview.md).\n'.format(draws, reps))
     out.append('| Sample | Proxy | Grid ms | Grid ms (CPU) | Per draw ms |')
     out.append('|---|---|---:|---:|---:|')
     medians = []

@@ -9,6 +9,10 @@
 #    `augur-bench serve` for Augur's passes, the three taking turns pass by pass
 # 2. end to end: augur-cli apply against an OpenCV script over ~100 inputs
 # 3. preview latency: a 9-draw grid of the default recipe on 512-px proxies
+#    (the quick pass)
+# 4. preview latency at full resolution, through the GUI's engine, on the
+#    samples and a 24-megapixel photograph (bench/preview-latency.sh, which
+#    writes docs/benchmarks-preview.md; skipped without the GUI)
 #
 # The raw results (JSON lines) go to BUILD_DIR/bench/results.jsonl and the
 # report to docs/benchmarks.md (AUGUR_BENCH_REPORT overrides it). Knobs:
@@ -70,7 +74,7 @@ python_step () {
   grep -v 'iCCP: known incorrect sRGB profile' "$OUT/stderr" >&2 || true
 }
 
-echo "== 1/3 per-operation latency: $REPEATS passes, libraries taking turns"
+echo "== 1/4 per-operation latency: $REPEATS passes, libraries taking turns"
 python_step "$SRC/bench/peers.py" ops "$SAMPLES" --repeats "$REPEATS" --augur "$BENCH"
 echo "   done ($(($(date +%s) - t0)) s)"
 
@@ -80,13 +84,19 @@ rm -rf "$OUT/dump"
 python_step "$SRC/bench/peers.py" agree "$SAMPLES" "$OUT/dump"
 rm -rf "$OUT/dump"
 
-echo "== 2/3 end to end: $E2E_RUNS runs of each, $COPIES copies of the samples"
+echo "== 2/4 end to end: $E2E_RUNS runs of each, $COPIES copies of the samples"
 python_step "$SRC/bench/peers.py" e2e "$SAMPLES" --cli "$CLI" --recipe "$RECIPE" \
   --copies "$COPIES" --runs "$E2E_RUNS"
 echo "   done ($(($(date +%s) - t0)) s)"
 
-echo "== 3/3 preview latency"
+echo "== 3/4 preview latency (quick pass)"
 "$BENCH" preview "$SAMPLES" "$RECIPE" --repeats 15 >> "$RESULTS"
+
+if [ -x "$BUILD/bench/augur-preview-bench" ]; then
+  echo "== 4/4 preview latency at full resolution"
+  AUGUR_BENCH_PYTHON="$PY" sh "$SRC/bench/preview-latency.sh" "$BUILD"
+  echo "   done ($(($(date +%s) - t0)) s)"
+fi
 
 # Profiles of Augur, for the report's explanations: sampled (cpu-clock:
 # these machines often lack hardware counters), skipped without perf.

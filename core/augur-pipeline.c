@@ -810,6 +810,7 @@ typedef struct
 {
   AugurStepObserver func;
   gpointer          data;
+  GCancellable     *cancellable;
 } Observer;
 
 static gint64
@@ -832,17 +833,25 @@ apply_node (const AugurNode   *node,
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      gint64 start = observer ? clock_ns () : 0;
-      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
+      gint64 start;
+      AugurImage *out;
 
+      /* The one cancellation point: before each transform, never inside. */
+      if (observer && g_cancellable_is_cancelled (observer->cancellable))
+        {
+          augur_image_unref (image);
+          return NULL;
+        }
+      start = observer && observer->func ? clock_ns () : 0;
+      out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
       /* The step's time includes releasing its input. */
       augur_image_unref (image);
-      if (observer)
+      if (observer && observer->func)
         observer->func (node, clock_ns () - start, observer->data);
       return out;
     }
 
-  for (guint i = 0; replay->steps && i < replay->steps->len; i++)
+  for (guint i = 0; image != NULL && replay->steps && i < replay->steps->len; i++)
     {
       const AugurReplay *step = replay->steps->pdata[i];
 
@@ -885,10 +894,42 @@ augur_node_apply_observed (const AugurNode   *node,
                            AugurStepObserver  observer,
                            gpointer           user_data)
 {
-  Observer o = { observer, user_data };
+  Observer o = { observer, user_data, NULL };
 
   g_return_val_if_fail (observer != NULL, NULL);
   return apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+}
+
+/**
+ * augur_node_apply_cancellable:
+ * @cancellable: (nullable): checked before each transform that applies
+ *
+ * As augur_node_apply(), for work that a newer request makes useless (the
+ * previewer): the same pixels when it runs to the end; when @cancellable is
+ * cancelled, it stops before the next transform and fails with
+ * %G_IO_ERROR_CANCELLED. A transform that has started always finishes.
+ *
+ * Returns: (transfer full) (nullable): the augmented image, or %NULL when
+ *   cancelled
+ */
+AugurImage *
+augur_node_apply_cancellable (const AugurNode    *node,
+                              const AugurImage   *src,
+                              const AugurReplay  *replay,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  Observer o = { NULL, NULL, cancellable };
+  AugurImage *out;
+
+  g_return_val_if_fail (node != NULL && src != NULL && replay != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  out = apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+  if (out == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                         "The draw was cancelled before it was complete");
+  return out;
 }
 
 AugurImage *

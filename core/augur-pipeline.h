@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "augur-transform.h"
@@ -128,6 +128,11 @@ AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
                                              const AugurReplay   *replay,
                                              AugurStepObserver    observer,
                                              gpointer             user_data);
+AugurImage   *augur_node_apply_cancellable  (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             const AugurReplay   *replay,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,
                                              guint64              seed,

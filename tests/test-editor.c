@@ -592,18 +592,19 @@ test_enabled (Fixture       *f,
               gconstpointer  data)
 {
   const AugurNode *pipeline;
-  GtkWidget *row;
+  GtkWidget *toggle;
 
   add_at_end (f, "HorizontalFlip");
   add_at_end (f, "VerticalFlip");
   pipeline = augur_pipeline_editor_get_pipeline (f->editor);
-  row = augur_pipeline_editor_get_row (f->editor, "1");
+  toggle = augur_pipeline_editor_get_enable_switch (f->editor, "1");
+  g_assert_true (GTK_IS_SWITCH (toggle));
   f->n_changed = 0;
 
   augur_pipeline_editor_set_enabled (f->editor, "1", FALSE);
   g_assert_cmpuint (f->n_changed, ==, 1);
   g_assert_false (((AugurNode *) pipeline->children->pdata[1])->enabled);
-  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (row)));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
   g_assert_cmpfloat (augur_pipeline_effective_p (pipeline, "1"), ==, 0);
 
   /* Again: nothing changes, nothing is announced. */
@@ -613,12 +614,86 @@ test_enabled (Fixture       *f,
   augur_pipeline_editor_set_enabled (f->editor, "1", TRUE);
   g_assert_cmpuint (f->n_changed, ==, 2);
   g_assert_true (((AugurNode *) pipeline->children->pdata[1])->enabled);
-  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (row)));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
 
   /* The row's switch is the same switch. */
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
   g_assert_cmpuint (f->n_changed, ==, 3);
   g_assert_false (((AugurNode *) pipeline->children->pdata[1])->enabled);
+}
+
+/* Where every row of the editor is, in the editor's coordinates. */
+static GArray *
+row_bounds (Fixture *f,
+            guint    n)
+{
+  GArray *bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%u", i);
+      graphene_rect_t r;
+
+      g_assert_true (gtk_widget_compute_bounds (augur_pipeline_editor_get_row (f->editor, path),
+                                                GTK_WIDGET (f->editor), &r));
+      g_array_append_val (bounds, r);
+    }
+  return bounds;
+}
+
+static void
+assert_same_bounds (GArray *before,
+                    GArray *after)
+{
+  g_assert_cmpuint (before->len, ==, after->len);
+  for (guint i = 0; i < before->len; i++)
+    {
+      const graphene_rect_t *a = &g_array_index (before, graphene_rect_t, i);
+      const graphene_rect_t *b = &g_array_index (after, graphene_rect_t, i);
+
+      if (!graphene_rect_equal (a, b))
+        g_error ("row %u moved: %g,%g %gx%g became %g,%g %gx%g", i,
+                 a->origin.x, a->origin.y, a->size.width, a->size.height,
+                 b->origin.x, b->origin.y, b->size.width, b->size.height);
+    }
+}
+
+/* Switching a step off or on moves nothing: its open controls stay open,
+ * and no row below it jumps under the pointer. */
+static void
+test_toggle_moves_nothing (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *types[] = { "HorizontalFlip", "RandomBrightnessContrast", "GaussianBlur", "VerticalFlip" };
+  g_autoptr(GArray) before = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 480, 900);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    add_at_end (f, types[i]);
+  augur_pipeline_editor_set_expanded (f->editor, "1", TRUE);
+  wait_ms (600);
+  before = row_bounds (f, G_N_ELEMENTS (types));
+  /* the open row is taller than the others: its controls are showing */
+  g_assert_cmpfloat (g_array_index (before, graphene_rect_t, 1).size.height, >,
+                     2 * g_array_index (before, graphene_rect_t, 0).size.height);
+
+  for (guint k = 0; k < 4; k++)
+    {
+      /* the open row off and on, then a closed one off and on */
+      const char *path = k < 2 ? "1" : "2";
+      GtkWidget *toggle = augur_pipeline_editor_get_enable_switch (f->editor, path);
+      gboolean was = gtk_switch_get_active (GTK_SWITCH (toggle));
+      g_autoptr(GArray) after = NULL;
+
+      g_assert_true (gtk_widget_activate (toggle));
+      wait_ms (600);
+      g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (toggle)), !=, was);
+      g_assert_cmpint (((AugurNode *) augur_pipeline_editor_get_pipeline (f->editor)->children->pdata[atoi (path)])->enabled,
+                       !=, was);
+      g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "1"))));
+      after = row_bounds (f, G_N_ELEMENTS (types));
+      assert_same_bounds (before, after);
+    }
 }
 
 /* Keyboard shortcuts -------------------------------------------------------------------- */
@@ -1109,7 +1184,7 @@ test_set_pipeline_keeps_place (Fixture       *f,
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
   control = find_control (f, "1", "brightness_limit");
   g_assert_cmpfloat (augur_param_control_get_value (control)->v[1], ==, 0.45);
-  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "0"))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (augur_pipeline_editor_get_enable_switch (f->editor, "0"))));
   assert_selected (f, "1");
   g_assert_cmpuint (f->n_selection, ==, 0);
   g_assert_cmpuint (f->n_changed, ==, 2);
@@ -1446,8 +1521,8 @@ test_show (Fixture       *f,
 
     g_assert_cmpstr (selected, ==, "1.1");
   }
-  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "2.0"))));
-  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "2.1"))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (augur_pipeline_editor_get_enable_switch (f->editor, "2.0"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (augur_pipeline_editor_get_enable_switch (f->editor, "2.1"))));
   {
     AugurParamControl *control = find_control (f, "0", "brightness_limit");
     const AugurValue *value;
@@ -1530,6 +1605,7 @@ main (int   argc,
   ADD ("set-param", test_set_param);
   ADD ("control-edits", test_control_edits);
   ADD ("enabled", test_enabled);
+  ADD ("toggle-moves-nothing", test_toggle_moves_nothing);
   ADD ("shortcuts", test_shortcuts);
   ADD ("structure", test_structure);
   ADD ("selection", test_selection);

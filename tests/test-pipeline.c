@@ -1000,6 +1000,45 @@ test_run_deterministic (void)
   g_assert_cmpuint (differ, >, 25);
 }
 
+/* Cancellable: the same pixels when it runs through; nothing once cancelled. */
+static void
+test_apply_cancellable (void)
+{
+  g_autoptr(AugurImage) image = test_image ();
+  g_autoptr(AugurNode) node = rich_pipeline ();
+  AugurShape shape = shape_of (image);
+  guint checked = 0;
+
+  for (guint64 seed = 0; seed < 50; seed++)
+    {
+      g_autoptr(AugurReplay) replay = augur_node_sample (node, &shape, seed);
+      g_autoptr(AugurImage) plain = augur_node_apply (node, image, replay);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(AugurImage) through = NULL;
+      g_autoptr(AugurImage) stopped = NULL;
+      g_autoptr(GError) error = NULL;
+
+      through = augur_node_apply_cancellable (node, image, replay, cancellable, &error);
+      g_assert_no_error (error);
+      g_assert_true (augur_image_equal (plain, through));
+
+      /* Cancelled: it stops before the first transform that applies. */
+      g_cancellable_cancel (cancellable);
+      stopped = augur_node_apply_cancellable (node, image, replay, cancellable, &error);
+      if (plain == image)
+        {
+          /* nothing applied: no transform to stop before */
+          g_assert_no_error (error);
+          g_assert_true (stopped == image);
+          continue;
+        }
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_null (stopped);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 25);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1027,6 +1066,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/copy-equal-hash", test_copy_equal_hash);
   g_test_add_func ("/pipeline/output-shape", test_output_shape);
   g_test_add_func ("/pipeline/run-deterministic", test_run_deterministic);
+  g_test_add_func ("/pipeline/apply-cancellable", test_apply_cancellable);
 
   return g_test_run ();
 }

@@ -131,6 +131,27 @@ proxy (Fixture *fixture)
   return augur_sample_get_proxy (fixture->sample);
 }
 
+/* The pane's preview size in these tests: the sample (96 × 64) is larger. */
+#define SHOWN_SIDE 72
+
+/* What augur-cli apply writes for the sample with @pipeline and @seed,
+ * brought down for display as the pane does. */
+static AugurImage *
+shown (Fixture         *fixture,
+       const AugurNode *pipeline,
+       guint64          seed)
+{
+  g_autoptr(AugurImage) full = augur_node_run (pipeline, fixture->full, seed, NULL);
+
+  return augur_image_fit (full, SHOWN_SIDE);
+}
+
+static AugurImage *
+shown_image (const AugurImage *full)
+{
+  return augur_image_fit (full, SHOWN_SIDE);
+}
+
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -150,7 +171,7 @@ fixture_setup (Fixture       *fixture,
   fixture->pane = g_object_ref_sink (augur_preview_pane_new ());
   g_signal_connect (fixture->pane, "rendered", G_CALLBACK (on_rendered), fixture);
   /* A proxy smaller than the file, so that full size and proxy differ. */
-  augur_preview_pane_set_preview_size (AUGUR_PREVIEW_PANE (fixture->pane), 72);
+  augur_preview_pane_set_preview_size (AUGUR_PREVIEW_PANE (fixture->pane), SHOWN_SIDE);
   augur_preview_pane_set_threads (AUGUR_PREVIEW_PANE (fixture->pane), 3);
 }
 
@@ -273,7 +294,8 @@ test_cache (Fixture       *fixture,
 }
 
 /* The grid size sets the number of draws; each draw is augur_node_run()
- * with the seed augur-cli would use for the same seed and file name. */
+ * on the full-resolution sample with the seed augur-cli would use for the
+ * same seed and file name, brought down for display. */
 static void
 test_grid_size_and_seeds (Fixture       *fixture,
                           gconstpointer  data)
@@ -295,7 +317,7 @@ test_grid_size_and_seeds (Fixture       *fixture,
       for (guint i = 0; i < sizes[k]; i++)
         {
           guint64 seed = augur_seed_derive (7, "sample.png", i);
-          g_autoptr(AugurImage) expected = augur_node_run (recipe->pipeline, proxy (fixture), seed, NULL);
+          g_autoptr(AugurImage) expected = shown (fixture, recipe->pipeline, seed);
           AugurRenderResult *result = augur_preview_engine_get_result (augur_preview_pane_get_engine (pane), i);
 
           g_assert_cmpuint (result->seed, ==, seed);
@@ -422,26 +444,35 @@ test_toggle_keeps_draws (Fixture       *fixture,
     }
 }
 
-/* The difference view is |augmented − original|: a flip's difference is
- * |flip (x) − x|, computed per byte. */
+/* The difference view is |augmented − original| amplified: a flip's
+ * difference is min (255, gain × |flip (x) − x|), computed per byte at full
+ * resolution, then brought down for display. */
 static void
 test_difference (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(AugurImage) flipped = NULL;
+  g_autoptr(AugurImage) diff = NULL;
   g_autoptr(AugurImage) expected = NULL;
-  AugurImage *src;
+  AugurImage *src = fixture->full;
+  guint amplified = 0;
 
   fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
   gtk_widget_activate_action (fixture->pane, "preview.diff", NULL);
   render_and_wait (fixture);
 
-  src = proxy (fixture);
   flipped = flip (src, "HorizontalFlip");
-  expected = augur_image_new_like (src);
+  diff = augur_image_new_like (src);
   for (int y = 0; y < src->height; y++)
     for (int x = 0; x < src->width * 3; x++)
-      augur_image_row (expected, y)[x] = (guint8) ABS (augur_image_row (flipped, y)[x] - augur_image_row (src, y)[x]);
+      {
+        int d = ABS (augur_image_row (flipped, y)[x] - augur_image_row (src, y)[x]);
+
+        augur_image_row (diff, y)[x] = (guint8) MIN (255, AUGUR_DIFF_GAIN * d);
+        amplified += d > 0 && d * AUGUR_DIFF_GAIN < 255;
+      }
+  g_assert_cmpuint (amplified, >, 0);
+  expected = shown_image (diff);
   assert_all_draws (fixture, expected);
 }
 
@@ -459,13 +490,19 @@ test_step_through (Fixture       *fixture,
   augur_preview_pane_set_mode (pane, "step-through");
   render_and_wait (fixture);
 
-  h = flip (proxy (fixture), "HorizontalFlip");
+  /* drawn at full resolution, then brought down */
+  h = flip (fixture->full, "HorizontalFlip");
   hv = flip (h, "VerticalFlip");
   g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "frames");
   g_assert_cmpuint (augur_preview_pane_get_n_frames (pane), ==, 3);
-  g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 0), proxy (fixture)));
-  g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 1), h));
-  g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 2), hv));
+  {
+    g_autoptr(AugurImage) h_shown = shown_image (h);
+    g_autoptr(AugurImage) hv_shown = shown_image (hv);
+
+    g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 0), proxy (fixture)));
+    g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 1), h_shown));
+    g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 2), hv_shown));
+  }
   g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 1), ==, "1 · Horizontal flip");
   g_assert_cmpstr (augur_preview_pane_get_frame_caption (pane, 2), ==, "2 · Vertical flip");
   g_assert_null (augur_preview_pane_get_draw (pane, 0));
@@ -485,8 +522,7 @@ test_step_through (Fixture       *fixture,
         else
           gtk_widget_activate_action (fixture->pane, "preview.step-draw", "i", steps[k]);
         render_and_wait (fixture);
-        expected = augur_node_run (recipe->pipeline, proxy (fixture),
-                                   augur_seed_derive (7, "sample.png", expected_draw[k]), NULL);
+        expected = shown (fixture, recipe->pipeline, augur_seed_derive (7, "sample.png", expected_draw[k]));
         g_assert_cmpuint (augur_preview_pane_get_n_frames (pane), ==, 2);
         g_assert_true (augur_image_equal (augur_preview_pane_get_frame (pane, 1), expected));
       }
@@ -521,6 +557,53 @@ test_extremes (Fixture       *fixture,
   /* A step without ranges has nothing to show. */
   augur_preview_pane_set_selected_path (pane, "0");
   g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "status");
+}
+
+static AugurPicture *
+find_picture (GtkWidget *widget)
+{
+  if (AUGUR_IS_PICTURE (widget))
+    return AUGUR_PICTURE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AugurPicture *found = find_picture (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The same pixels (textures made from images, downloaded again). */
+static void
+assert_texture_equal (GdkTexture *a,
+                      GdkTexture *b)
+{
+  int w = gdk_texture_get_width (a), h = gdk_texture_get_height (a);
+  g_autofree guchar *pa = NULL;
+  g_autofree guchar *pb = NULL;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpint (w, ==, gdk_texture_get_width (b));
+  g_assert_cmpint (h, ==, gdk_texture_get_height (b));
+  pa = g_malloc ((gsize) w * h * 4);
+  pb = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (a, pa, (gsize) w * 4);
+  gdk_texture_download (b, pb, (gsize) w * 4);
+  g_assert_cmpmem (pa, (gsize) w * h * 4, pb, (gsize) w * h * 4);
+}
+
+/* The seed of the draw the enlarged view shows, from its replay JSON. */
+static guint64
+shown_seed (AugurDrawView *view)
+{
+  g_autofree char *json = augur_draw_view_dup_replay_json (view);
+  g_autoptr(JsonNode) root = json_from_string (json, NULL);
+
+  g_assert_nonnull (root);
+  return (guint64) json_object_get_int_member (json_node_get_object (root), "seed");
 }
 
 static void
@@ -592,6 +675,54 @@ test_open_draw (Fixture       *fixture,
     g_assert_true (augur_image_equal (augur_draw_view_get_image (view), vflipped));
   }
 
+  /* Comparisons at full size: the original, the amplified difference, and
+   * the original and the draw either side of a divider. */
+  {
+    AugurPicture *picture = find_picture (GTK_WIDGET (view));
+    g_autoptr(AugurImage) vflipped = flip (fixture->full, "VerticalFlip");
+    g_autoptr(AugurImage) diff = augur_preview_difference (fixture->full, vflipped);
+    g_autoptr(GdkTexture) diff_texture = augur_texture_new_for_image (diff);
+    g_autoptr(GdkTexture) original_texture = augur_texture_new_for_image (fixture->full);
+
+    g_assert_nonnull (picture);
+    g_assert_cmpstr (augur_draw_view_get_view (view), ==, "draw");
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "original");
+    assert_texture_equal (augur_picture_get_texture (picture), original_texture);
+    g_assert_null (augur_picture_get_before (picture));
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "difference");
+    assert_texture_equal (augur_picture_get_texture (picture), diff_texture);
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "split");
+    assert_texture_equal (augur_picture_get_before (picture), original_texture);
+    /* the divider starts half-way and moves with the picture's split */
+    g_assert_cmpfloat (augur_picture_get_split (picture), ==, 0.5);
+    augur_picture_set_split (picture, 2);
+    g_assert_cmpfloat (augur_picture_get_split (picture), ==, 1);
+    augur_picture_set_split (picture, 0.5);
+    g_assert_cmpint (gdk_texture_get_width (augur_picture_get_texture (picture)), ==, 96);
+
+    /* The next draw, and the one before it again, wrapping: the view stays. */
+    done = FALSE;
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "draw.next", NULL));
+    deadline = g_get_monotonic_time () + TIMEOUT_US;
+    while (!done && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (done);
+    g_assert_cmpuint (shown_seed (view), ==, augur_seed_derive (7, "sample.png", 3));
+    g_assert_cmpstr (augur_draw_view_get_view (view), ==, "split");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "draw.next", NULL));
+    g_assert_cmpuint (shown_seed (view), ==, augur_seed_derive (7, "sample.png", 0));
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.view", "s", "draw");
+  }
+
+  /* With the grid showing differences, an enlarged draw shows its own. */
+  gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);
+  gtk_widget_activate_action (fixture->pane, "preview.diff", NULL);
+  render_and_wait (fixture);
+  gtk_widget_activate_action (fixture->pane, "preview.open-draw", "u", 1);
+  g_assert_cmpstr (augur_draw_view_get_view (view), ==, "difference");
+  gtk_widget_activate_action (fixture->pane, "preview.diff", NULL);
+  render_and_wait (fixture);
+
   gtk_widget_activate_action (fixture->pane, "preview.close-draw", NULL);
   g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "grid");
 }
@@ -604,7 +735,7 @@ test_cache_bounded (void)
   g_autoptr(AugurPreviewEngine) engine = augur_preview_engine_new (2);
   g_autoptr(AugurImage) image = make_image (32, 32);
   g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 1);
-  AugurRenderItem items[40];
+  AugurRenderItem items[40] = { { 0 } };
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
 
   for (guint i = 0; i < G_N_ELEMENTS (items); i++)
@@ -843,6 +974,369 @@ test_picture_fit_scale (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The invariant, on an image large enough for pixel-sized parameters to
+ * matter: each draw of the grid is, byte for byte, what augur-cli apply
+ * writes for the same file and variant, brought down for display with
+ * augur_image_fit(). Then an edit of the last step, twice: the second
+ * starts from the image the first kept after the blur (a prefix), and the
+ * draws still are the full-resolution ones. */
+
+#define BIG_W 3000
+#define BIG_H 2000
+#define BIG_DRAWS 4
+
+static const char big_steps[] =
+  "{\"type\": \"GaussianBlur\", \"id\": \"blur\", \"p\": 1,"
+  " \"params\": {\"blur_limit\": [0, 0], \"sigma_limit\": [6, 6]}},"
+  "{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 0.5},"
+  "{\"type\": \"CoarseDropout\", \"id\": \"holes\", \"p\": 1,"
+  " \"params\": {\"num_holes_range\": [%d, %d], \"hole_height_range\": [40, 40],"
+  " \"hole_width_range\": [40, 40]}}";
+
+static void
+count_result (AugurPreviewEngine *engine,
+              guint               index,
+              guint              *n)
+{
+  (*n)++;
+}
+
+static void
+wait_complete (AugurPreviewPane *pane)
+{
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  gint64 deadline = g_get_monotonic_time () + 4 * TIMEOUT_US;
+
+  while (!augur_preview_engine_is_complete (engine))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for the full-resolution draws");
+      g_usleep (1000);
+    }
+}
+
+static void
+test_matches_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-big-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "big.png", NULL);
+  g_autofree char *recipe_path = g_build_filename (dir, "recipe.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *cli = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  g_autofree char *steps = g_strdup_printf (big_steps, 12, 12);
+  g_autoptr(AugurRecipe) recipe = recipe_from (steps, 3);
+  g_autoptr(AugurImage) big = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *variants = g_strdup_printf ("%d", BIG_DRAWS);
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  guint n_results = 0;
+  guint differs_from_proxy = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (g_getenv ("AUGUR_BUILD_DIR"));
+
+  /* fine detail everywhere, so that a blur of sigma 6 at full resolution
+   * and one on a reduced copy cannot look alike */
+  big = augur_image_new (BIG_W, BIG_H, 3);
+  for (int y = 0; y < BIG_H; y++)
+    for (int x = 0; x < BIG_W; x++)
+      {
+        guint8 *px = augur_image_row (big, y) + 3 * x;
+
+        px[0] = (guint8) (x * 255 / BIG_W);
+        px[1] = (guint8) (((x / 3) ^ (y / 3)) & 1 ? 230 : 20);
+        px[2] = (guint8) ((x * 7 + y * 13) % 256);
+      }
+  augur_image_save (big, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+  g_assert_no_error (error);
+  augur_recipe_save (recipe, recipe_path, &error);
+  g_assert_no_error (error);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, cli, "apply", recipe_path, path,
+                              "-o", out, "-n", variants, "--threads", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+
+  file = g_file_new_for_path (path);
+  sample = augur_sample_new (file);
+  g_signal_connect (engine, "result", G_CALLBACK (count_result), &n_results);
+  g_assert_cmpint (augur_preview_engine_get_display_size (engine), ==, AUGUR_PREVIEW_DEFAULT_SIZE);
+  augur_preview_pane_set_grid_size (pane, BIG_DRAWS);
+  augur_preview_pane_set_recipe (pane, recipe);
+  augur_preview_pane_set_current (pane, sample);
+  {
+    gint64 deadline = g_get_monotonic_time () + 4 * TIMEOUT_US;
+
+    while (!augur_sample_get_loaded (sample) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  wait_complete (pane);
+  g_assert_cmpuint (n_results, >=, BIG_DRAWS);
+
+  for (guint i = 0; i < BIG_DRAWS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("big_%u.png", i);
+      g_autofree char *written_path = g_build_filename (out, name, NULL);
+      g_autoptr(AugurImage) written = augur_image_load (written_path, 0, &error);
+      g_autoptr(AugurImage) expected = NULL;
+      g_autoptr(AugurImage) from_proxy = NULL;
+      AugurRenderResult *result = augur_preview_engine_get_result (engine, i);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (result);
+      g_assert_false (result->reduced);
+      g_assert_cmpint (result->full_width, ==, BIG_W);
+      g_assert_cmpint (result->full_height, ==, BIG_H);
+      g_assert_cmpuint (result->seed, ==, augur_seed_derive (3, "big.png", i));
+      expected = augur_image_fit (written, AUGUR_PREVIEW_DEFAULT_SIZE);
+      g_assert_cmpint (expected->width, ==, AUGUR_PREVIEW_DEFAULT_SIZE);
+      g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+
+      /* what the old proxy rendering showed: the same recipe on the reduced
+       * copy is not the same picture (40 px holes are 7 px here) */
+      from_proxy = augur_node_run (recipe->pipeline, augur_sample_get_proxy (sample), result->seed, NULL);
+      differs_from_proxy += !augur_image_equal (from_proxy, expected);
+      g_unlink (written_path);
+    }
+  g_assert_cmpuint (differs_from_proxy, ==, BIG_DRAWS);
+
+  /* Two edits of the holes: the second reuses the image after the blur. */
+  for (int holes = 3; holes <= 4; holes++)
+    {
+      g_autofree char *edited_steps = g_strdup_printf (big_steps, holes, holes);
+      g_autoptr(AugurRecipe) edited = recipe_from (edited_steps, 3);
+
+      augur_preview_pane_set_recipe (pane, edited);
+      wait_complete (pane);
+      for (guint i = 0; i < BIG_DRAWS; i++)
+        {
+          g_autoptr(AugurImage) full = augur_node_run (edited->pipeline, big,
+                                                       augur_seed_derive (3, "big.png", i), NULL);
+          g_autoptr(AugurImage) expected = augur_image_fit (full, AUGUR_PREVIEW_DEFAULT_SIZE);
+
+          g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+        }
+    }
+  g_assert_cmpuint (augur_preview_engine_get_prefix_hits (engine), >=, BIG_DRAWS);
+
+  g_signal_handlers_disconnect_by_data (engine, &n_results);
+  g_assert_finalize_object (widget);
+  settle ();
+  {
+    g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+
+    g_unlink (manifest);
+  }
+  g_rmdir (out);
+  g_unlink (recipe_path);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+typedef struct
+{
+  GtkWidget *pane;
+  guint      n_reduced;
+  guint      n_full;
+} PassLog;
+
+static AugurPicture *
+find_picture_with_caption (GtkWidget  *widget,
+                           const char *caption)
+{
+  if (AUGUR_IS_PICTURE (widget) && g_strcmp0 (augur_picture_get_caption (AUGUR_PICTURE (widget)), caption) == 0)
+    return AUGUR_PICTURE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AugurPicture *found = find_picture_with_caption (child, caption);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* After the pane has shown draw @index: its cell says whether it is the
+ * quick pass. */
+static void
+log_pass (AugurPreviewEngine *engine,
+          guint               index,
+          PassLog            *log)
+{
+  AugurRenderResult *result = augur_preview_engine_get_result (engine, index);
+  g_autofree char *caption = g_strdup_printf ("%u", index + 1);
+  AugurPicture *cell = find_picture_with_caption (log->pane, caption);
+
+  g_assert_nonnull (cell);
+  if (result->reduced)
+    {
+      /* first, and from the reduced copy: the proxy's size */
+      g_assert_cmpuint (log->n_full, ==, 0);
+      g_assert_cmpstr (augur_picture_get_badge (cell), ==, "Preview");
+      g_assert_cmpint (result->image->width, ==, SHOWN_SIDE);
+      log->n_reduced++;
+    }
+  else
+    {
+      g_assert_null (augur_picture_get_badge (cell));
+      g_assert_cmpint (result->full_width, ==, 96);
+      log->n_full++;
+    }
+}
+
+/* A sample larger than the preview size: each draw comes first from the
+ * reduced copy, marked "Preview", then at full resolution, unmarked. With
+ * one worker the order is certain: every quick pass is queued before the
+ * full draws. */
+static void
+test_quick_pass (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  PassLog log = { fixture->pane, 0, 0 };
+
+  augur_preview_pane_set_threads (pane, 1);
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  g_signal_connect (engine, "result", G_CALLBACK (log_pass), &log);
+  set_recipe (fixture, "{\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 7);
+  render_and_wait (fixture);
+  g_signal_handlers_disconnect_by_data (engine, &log);
+
+  g_assert_cmpuint (log.n_reduced, ==, 4);
+  g_assert_cmpuint (log.n_full, ==, 4);
+}
+
+/* Edits of the last step after a group: the draws start from the image
+ * the prefix cache kept, and are still exactly what a run from the start
+ * gives, for every draw of the grid. */
+static void
+test_prefix_after_group (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  static const char steps[] =
+    "{\"type\": \"RandomBrightnessContrast\", \"id\": \"rbc\", \"p\": 0.8},"
+    "{\"type\": \"OneOf\", \"id\": \"one\", \"p\": 0.9, \"steps\": ["
+    "  {\"type\": \"GaussianBlur\", \"id\": \"blur\", \"p\": 1},"
+    "  {\"type\": \"GaussNoise\", \"id\": \"noise\", \"p\": 1}]},"
+    "{\"type\": \"CoarseDropout\", \"id\": \"holes\", \"p\": 1,"
+    " \"params\": {\"num_holes_range\": [%d, %d]}}";
+  guint hits;
+
+  augur_preview_pane_set_grid_size (pane, 9);
+  {
+    g_autofree char *first = g_strdup_printf (steps, 1, 1);
+
+    fixture_start (fixture, first);
+  }
+  hits = augur_preview_engine_get_prefix_hits (engine);
+  for (int holes = 2; holes <= 4; holes++)
+    {
+      g_autofree char *text = g_strdup_printf (steps, holes, holes);
+      g_autoptr(AugurRecipe) recipe = recipe_from (text, 7);
+
+      augur_preview_pane_set_recipe (pane, recipe);
+      render_and_wait (fixture);
+      for (guint i = 0; i < 9; i++)
+        {
+          g_autoptr(AugurImage) expected = shown (fixture, recipe->pipeline,
+                                                  augur_seed_derive (7, "sample.png", i));
+
+          g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+        }
+    }
+  /* the first edit keeps the prefixes, the next two start from them */
+  g_assert_cmpuint (augur_preview_engine_get_prefix_hits (engine), >=, hits + 2 * 9 - 2);
+}
+
+/* A sample that cannot be decoded again (changed since its proxy was
+ * made): the grid keeps the quick pass, still marked, and says why. */
+static void
+test_full_draw_fails (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  g_autofree char *path = g_file_get_path (fixture->file);
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_start (fixture, "{\"type\": \"HorizontalFlip\", \"p\": 1}");
+  g_file_set_contents (path, "not an image any more", -1, &error);
+  g_assert_no_error (error);
+  augur_sample_clear_decode_cache ();
+  g_signal_connect (fixture->pane, "error", G_CALLBACK (on_error), &message);
+
+  set_recipe (fixture, "{\"type\": \"VerticalFlip\", \"p\": 1}", 7);
+  render_and_wait (fixture);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "“sample.png” at full resolution"));
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (augur_preview_engine_get_result (engine, i)->reduced);
+  g_signal_handlers_disconnect_by_data (fixture->pane, &message);
+}
+
+/* Full-resolution decodes are shared and cached by bytes: a second draw of
+ * a sample decodes nothing, and past the limit the older image goes (the
+ * newest always stays). */
+static void
+test_decode_cache (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other.png", NULL);
+  g_autoptr(GFile) other_file = g_file_new_for_path (other_path);
+  g_autoptr(AugurSample) other = augur_sample_new (other_file);
+  g_autoptr(AugurImage) a = NULL;
+  g_autoptr(AugurImage) b = NULL;
+  g_autoptr(AugurImage) again = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize one = (gsize) fixture->full->stride * fixture->full->height;
+  gsize bytes;
+  guint n0, n;
+
+  augur_image_save (fixture->full, other_path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+  g_assert_no_error (error);
+  augur_sample_clear_decode_cache ();
+  augur_sample_get_decode_stats (&bytes, &n0);
+  g_assert_cmpuint (bytes, ==, 0);
+
+  a = augur_sample_load_full (fixture->sample, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_image_equal (a, fixture->full));
+  again = augur_sample_load_full (fixture->sample, NULL, &error);
+  g_assert_true (again == a);
+  augur_sample_get_decode_stats (&bytes, &n);
+  g_assert_cmpuint (n, ==, n0 + 1);
+  g_assert_cmpuint (bytes, ==, one);
+
+  /* room for one image: the other sample's replaces it */
+  augur_sample_set_decode_cache_limit (one);
+  b = augur_sample_load_full (other, NULL, &error);
+  g_assert_no_error (error);
+  augur_sample_get_decode_stats (&bytes, &n);
+  g_assert_cmpuint (n, ==, n0 + 2);
+  g_assert_cmpuint (bytes, ==, one);
+  g_clear_pointer (&again, augur_image_unref);
+  again = augur_sample_load_full (fixture->sample, NULL, &error);
+  augur_sample_get_decode_stats (NULL, &n);
+  g_assert_cmpuint (n, ==, n0 + 3);
+  g_assert_true (augur_image_equal (again, a));
+
+  augur_sample_set_decode_cache_limit (G_MAXSIZE);
+  augur_sample_clear_decode_cache ();
+  g_unlink (other_path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -865,9 +1359,14 @@ main (int argc, char **argv)
   ADD ("unreadable-sample", test_unreadable_sample);
   ADD ("all-samples", test_all_samples);
   ADD ("widgets", test_widgets);
+  ADD ("decode-cache", test_decode_cache);
+  ADD ("quick-pass", test_quick_pass);
+  ADD ("full-draw-fails", test_full_draw_fails);
+  ADD ("prefix-after-group", test_prefix_after_group);
 #undef ADD
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
+  g_test_add_func ("/preview/matches-cli", test_matches_cli);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
@@ -14,11 +15,24 @@
 
 /*
  * One draw, enlarged: the image at full resolution (rendered on a worker
- * from the sample file itself, not the proxy, with the draw's seed), zoom
+ * from the sample's full-resolution image, with the draw's seed), zoom
  * to fit or 1:1, panned by dragging or scrolling, and beside it the replay
  * as a readable list (which steps applied, every value drawn) with a
  * button that copies the replay as JSON.
  */
+
+/* What the enlarged view shows: the draw, the original, their difference,
+ * or both either side of a divider. */
+typedef enum
+{
+  VIEW_DRAW,
+  VIEW_ORIGINAL,
+  VIEW_DIFFERENCE,
+  VIEW_SPLIT,
+  N_VIEWS
+} View;
+
+static const char *const view_names[N_VIEWS] = { "draw", "original", "difference", "split" };
 
 struct _AugurDrawView
 {
@@ -29,11 +43,16 @@ struct _AugurDrawView
   GtkWidget          *back;
 
   AugurNode          *pipeline;
-  GFile              *file;
+  AugurSample        *sample;
   AugurRenderResult  *preview;
   AugurImage         *image;       /* the full-size draw, once rendered */
   AugurReplay        *replay;      /* its replay */
+  GdkTexture         *texture;     /* of the full-size draw */
+  GdkTexture         *original;    /* the sample at full size */
+  GdkTexture         *before;      /* the original at the draw's size, for the split */
+  GdkTexture         *diff;        /* |draw − original| × AUGUR_DIFF_GAIN */
   guint64             seed;
+  View                view;
 
   GtkWidget          *paned;
   GtkWidget          *scroller;
@@ -43,12 +62,24 @@ struct _AugurDrawView
   GtkWidget          *status;
   GtkWidget          *steps;
   GtkWidget          *zoom_label;
+  GtkWidget          *view_buttons[N_VIEWS];
+  GtkWidget          *view_menu;
 
   double              drag_h;
   double              drag_v;
+  gboolean            drag_divider;
+  double              drag_x;      /* where a divider drag began, in the picture */
 };
 
 G_DEFINE_FINAL_TYPE (AugurDrawView, augur_draw_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_VIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_FULL_SIZE,
@@ -157,13 +188,58 @@ update_zoom_label (AugurDrawView *self)
   gtk_label_set_text (GTK_LABEL (self->zoom_label), text);
 }
 
+/* What is shown --------------------------------------------------------------------------- */
+
+/* The comparisons need the full-size draw: until it is in, the draw alone. */
+static void
+apply_view (AugurDrawView *self)
+{
+  AugurPicture *picture = AUGUR_PICTURE (self->picture);
+  gboolean full = self->texture != NULL;
+  View view = full ? self->view : VIEW_DRAW;
+
+  for (guint i = 1; i < N_VIEWS; i++)
+    gtk_widget_set_sensitive (self->view_buttons[i], full);
+  gtk_widget_set_sensitive (self->view_menu, full);
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->view_menu),
+                             gtk_button_get_label (GTK_BUTTON (self->view_buttons[view])));
+
+  augur_picture_set_before (picture, view == VIEW_SPLIT ? self->before : NULL);
+  switch (view)
+    {
+    case VIEW_ORIGINAL:
+      augur_picture_set_texture (picture, self->original);
+      augur_picture_set_caption (picture, "Original");
+      augur_picture_set_badge (picture, NULL);
+      break;
+    case VIEW_DIFFERENCE:
+      augur_picture_set_texture (picture, self->diff);
+      augur_picture_set_caption (picture, "Difference ×" G_STRINGIFY (AUGUR_DIFF_GAIN));
+      augur_picture_set_badge (picture, NULL);
+      break;
+    case VIEW_SPLIT:
+      augur_picture_set_texture (picture, self->texture);
+      augur_picture_set_caption (picture, "Original");
+      augur_picture_set_badge (picture, "Draw");
+      break;
+    case VIEW_DRAW:
+    case N_VIEWS:
+    default:
+      augur_picture_set_texture (picture, full ? self->texture
+                                               : self->preview ? self->preview->texture : NULL);
+      augur_picture_set_caption (picture, NULL);
+      augur_picture_set_badge (picture, NULL);
+      break;
+    }
+}
+
 /* Full-size rendering ---------------------------------------------------------------------- */
 
 typedef struct
 {
-  char      *path;
-  AugurNode *pipeline;
-  guint64    seed;
+  AugurSample *sample;
+  AugurNode   *pipeline;
+  guint64      seed;
 } FullRequest;
 
 typedef struct
@@ -171,12 +247,15 @@ typedef struct
   AugurImage  *image;
   AugurReplay *replay;
   GdkTexture  *texture;
+  GdkTexture  *original;
+  GdkTexture  *before;
+  GdkTexture  *diff;
 } FullResult;
 
 static void
 full_request_free (FullRequest *request)
 {
-  g_free (request->path);
+  g_object_unref (request->sample);
   augur_node_free (request->pipeline);
   g_free (request);
 }
@@ -187,6 +266,9 @@ full_result_free (FullResult *result)
   g_clear_pointer (&result->image, augur_image_unref);
   g_clear_pointer (&result->replay, augur_replay_free);
   g_clear_object (&result->texture);
+  g_clear_object (&result->original);
+  g_clear_object (&result->before);
+  g_clear_object (&result->diff);
   g_free (result);
 }
 
@@ -204,7 +286,8 @@ full_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  src = augur_image_load (request->path, AUGUR_DEFAULT_MAX_PIXELS, &error);
+  /* the decode cache has it already when the grid drew from it */
+  src = augur_sample_load_full (request->sample, cancellable, &error);
   if (src == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -214,8 +297,36 @@ full_thread (GTask        *task,
     return;
 
   result = g_new0 (FullResult, 1);
-  result->image = augur_node_run (request->pipeline, src, request->seed, &result->replay);
+  {
+    AugurShape shape = { src->width, src->height, src->channels };
+
+    result->replay = augur_node_sample (request->pipeline, &shape, request->seed);
+    result->image = augur_node_apply_cancellable (request->pipeline, src, result->replay,
+                                                  cancellable, &error);
+  }
+  if (result->image == NULL)
+    {
+      full_result_free (result);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   result->texture = augur_texture_new_for_image (result->image);
+  /* the comparisons: the original as it is, at the draw's size for the
+   * split (a crop or a resize changed it), and the amplified difference */
+  result->original = augur_texture_new_for_image (src);
+  if (src->width == result->image->width && src->height == result->image->height)
+    result->before = g_object_ref (result->original);
+  else
+    {
+      g_autoptr(AugurImage) sized = augur_image_scale (src, result->image->width, result->image->height);
+
+      result->before = augur_texture_new_for_image (sized);
+    }
+  {
+    g_autoptr(AugurImage) diff = augur_preview_difference (src, result->image);
+
+    result->diff = augur_texture_new_for_image (diff);
+  }
   g_task_return_pointer (task, result, (GDestroyNotify) full_result_free);
 }
 
@@ -253,8 +364,12 @@ full_done (GObject      *object,
   g_clear_pointer (&self->replay, augur_replay_free);
   self->image = g_steal_pointer (&result->image);
   self->replay = g_steal_pointer (&result->replay);
-  augur_picture_set_texture (AUGUR_PICTURE (self->picture), result->texture);
+  g_set_object (&self->texture, result->texture);
+  g_set_object (&self->original, result->original);
+  g_set_object (&self->before, result->before);
+  g_set_object (&self->diff, result->diff);
   full_result_free (result);
+  apply_view (self);
 
   {
     g_autofree char *text = g_strdup_printf ("Full size, %d × %d", self->image->width,
@@ -288,43 +403,48 @@ augur_draw_view_clear (AugurDrawView *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pipeline, augur_node_free);
-  g_clear_object (&self->file);
+  g_clear_object (&self->sample);
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);
-  augur_picture_set_texture (AUGUR_PICTURE (self->picture), NULL);
+  g_clear_object (&self->texture);
+  g_clear_object (&self->original);
+  g_clear_object (&self->before);
+  g_clear_object (&self->diff);
+  apply_view (self);
   show_replay (self, NULL);
 }
 
 static void
 start_draw (AugurDrawView     *self,
-            GFile             *file,
+            AugurSample       *sample,
             const AugurNode   *pipeline,
             AugurRenderResult *preview)
 {
   g_autofree char *subtitle = NULL;
-  g_autoptr(GFile) keep_file = file ? g_object_ref (file) : NULL;
+  g_autoptr(AugurSample) keep_sample = sample ? g_object_ref (sample) : NULL;
 
   augur_draw_view_clear (self);
   self->pipeline = augur_node_copy (pipeline);
-  self->file = g_steal_pointer (&keep_file);
+  self->sample = g_steal_pointer (&keep_sample);
   self->preview = augur_render_result_ref (preview);
   self->seed = preview->seed;
   self->cancellable = g_cancellable_new ();
 
   subtitle = g_strdup_printf ("Seed %" G_GUINT64_FORMAT, preview->seed);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle);
+  gtk_widget_set_tooltip_text (self->subtitle, subtitle);
   gtk_label_set_text (GTK_LABEL (self->status), "Preview size, rendering full size…");
-  augur_picture_set_texture (AUGUR_PICTURE (self->picture), preview->texture);
+  apply_view (self);
   show_replay (self, preview->replay);
 
-  if (self->file != NULL && g_file_peek_path (self->file) != NULL)
+  if (self->sample != NULL)
     {
       g_autoptr(GTask) task = NULL;
       FullRequest *request = g_new0 (FullRequest, 1);
       GWeakRef *ref = g_new0 (GWeakRef, 1);
 
-      request->path = g_file_get_path (self->file);
+      request->sample = g_object_ref (self->sample);
       request->pipeline = augur_node_copy (pipeline);
       request->seed = preview->seed;
       g_weak_ref_init (ref, self);
@@ -339,7 +459,7 @@ start_draw (AugurDrawView     *self,
 
 /**
  * augur_draw_view_show_draw:
- * @file: (nullable): the sample file, decoded again at full size on a worker
+ * @sample: (nullable): the sample, drawn at full resolution on a worker
  * @pipeline: copied
  * @preview: the draw as rendered on the proxy, shown until the full-size
  *   one is in
@@ -347,7 +467,7 @@ start_draw (AugurDrawView     *self,
 void
 augur_draw_view_show_draw (AugurDrawView     *self,
                            const char        *title,
-                           GFile             *file,
+                           AugurSample       *sample,
                            const AugurNode   *pipeline,
                            AugurRenderResult *preview)
 {
@@ -355,7 +475,7 @@ augur_draw_view_show_draw (AugurDrawView     *self,
   g_return_if_fail (pipeline != NULL && preview != NULL);
 
   gtk_label_set_text (GTK_LABEL (self->title), title);
-  start_draw (self, file, pipeline, preview);
+  start_draw (self, sample, pipeline, preview);
   augur_draw_view_zoom_fit (self);
 }
 
@@ -370,13 +490,13 @@ augur_draw_view_update_draw (AugurDrawView     *self,
                              const AugurNode   *pipeline,
                              AugurRenderResult *preview)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
 
   g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
   g_return_if_fail (pipeline != NULL && preview != NULL);
 
-  file = self->file ? g_object_ref (self->file) : NULL;
-  start_draw (self, file, pipeline, preview);
+  sample = self->sample ? g_object_ref (self->sample) : NULL;
+  start_draw (self, sample, pipeline, preview);
   update_zoom_label (self);
 }
 
@@ -495,6 +615,20 @@ drag_begin (GtkGestureDrag *gesture,
             AugurDrawView  *self)
 {
   GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->scroller);
+  AugurPicture *picture = AUGUR_PICTURE (self->picture);
+  double px, py;
+
+  /* Split: a drag that starts on the divider moves it; elsewhere it pans. */
+  self->drag_divider = FALSE;
+  if (augur_picture_get_before (picture) != NULL &&
+      gtk_widget_translate_coordinates (self->scroller, self->picture, x, y, &px, &py) &&
+      fabs (px - augur_picture_get_divider_x (picture)) < 16)
+    {
+      self->drag_divider = TRUE;
+      self->drag_x = px;
+      gtk_widget_set_cursor_from_name (self->scroller, "col-resize");
+      return;
+    }
 
   self->drag_h = gtk_adjustment_get_value (gtk_scrolled_window_get_hadjustment (scroller));
   self->drag_v = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (scroller));
@@ -509,6 +643,13 @@ drag_update (GtkGestureDrag *gesture,
 {
   GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->scroller);
 
+  if (self->drag_divider)
+    {
+      AugurPicture *picture = AUGUR_PICTURE (self->picture);
+
+      augur_picture_set_split (picture, augur_picture_split_at (picture, self->drag_x + dx));
+      return;
+    }
   gtk_adjustment_set_value (gtk_scrolled_window_get_hadjustment (scroller), self->drag_h - dx);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), self->drag_v - dy);
 }
@@ -538,6 +679,16 @@ picture_key_pressed (GtkEventControllerKey *controller,
 
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
+  /* Split: Shift with Left or Right moves the divider, as a drag does */
+  if ((state & GDK_SHIFT_MASK) != 0 && augur_picture_get_before (AUGUR_PICTURE (self->picture)) != NULL &&
+      (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left || keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right))
+    {
+      AugurPicture *picture = AUGUR_PICTURE (self->picture);
+      double delta = keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left ? -0.05 : 0.05;
+
+      augur_picture_set_split (picture, augur_picture_get_split (picture) + delta);
+      return TRUE;
+    }
   switch (keyval)
     {
     case GDK_KEY_Left:
@@ -573,13 +724,91 @@ augur_draw_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->paned, gtk_widget_unparent);
   g_clear_pointer (&self->pipeline, augur_node_free);
-  g_clear_object (&self->file);
+  g_clear_object (&self->sample);
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);
+  g_clear_object (&self->texture);
+  g_clear_object (&self->original);
+  g_clear_object (&self->before);
+  g_clear_object (&self->diff);
   g_clear_object (&self->engine);
 
   G_OBJECT_CLASS (augur_draw_view_parent_class)->dispose (object);
+}
+
+/* "draw", "original", "difference" or "split" */
+const char *
+augur_draw_view_get_view (AugurDrawView *self)
+{
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), NULL);
+  return view_names[self->view];
+}
+
+void
+augur_draw_view_set_view (AugurDrawView *self,
+                          const char    *view)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+  g_return_if_fail (view != NULL);
+
+  for (guint i = 0; i < N_VIEWS; i++)
+    if (g_str_equal (view, view_names[i]))
+      {
+        if (self->view == (View) i)
+          return;
+        self->view = i;
+        apply_view (self);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+        return;
+      }
+  g_warning ("Unknown draw view “%s”", view);
+}
+
+static void
+augur_draw_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  AugurDrawView *self = AUGUR_DRAW_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      g_value_set_string (value, view_names[self->view]);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+augur_draw_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  AugurDrawView *self = AUGUR_DRAW_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      augur_draw_view_set_view (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Previous and next draw: the pane decides which (it knows the grid). */
+static void
+neighbour_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  gtk_widget_activate_action (widget, "preview.open-next", "i",
+                              g_str_equal (action_name, "draw.previous") ? -1 : 1);
 }
 
 /* Focus lands on the way back, so that the keyboard stays in the view
@@ -599,7 +828,14 @@ augur_draw_view_class_init (AugurDrawViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = augur_draw_view_dispose;
+  object_class->get_property = augur_draw_view_get_property;
+  object_class->set_property = augur_draw_view_set_property;
   widget_class->grab_focus = augur_draw_view_grab_focus;
+
+  properties[PROP_VIEW] =
+    g_param_spec_string ("view", NULL, NULL, "draw",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The full-size draw is in (tests wait for it). */
   signals[SIGNAL_FULL_SIZE] =
@@ -614,6 +850,11 @@ augur_draw_view_class_init (AugurDrawViewClass *klass)
   gtk_widget_class_install_action (widget_class, "draw.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "draw.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "draw.copy-replay", NULL, copy_replay_action);
+  gtk_widget_class_install_property_action (widget_class, "draw.view", "view");
+  gtk_widget_class_install_action (widget_class, "draw.previous", NULL, neighbour_action);
+  gtk_widget_class_install_action (widget_class, "draw.next", NULL, neighbour_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "draw.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "draw.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "draw.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "draw.zoom-original", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "draw.zoom-in", NULL);
@@ -701,6 +942,60 @@ augur_draw_view_init (AugurDrawView *self)
   gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-fit-best-symbolic", "draw.zoom-fit", "Zoom to Fit (Ctrl+0)"));
   gtk_box_append (GTK_BOX (zoom_box), icon_button ("zoom-original-symbolic", "draw.zoom-original", "Original Size (Ctrl+1)"));
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), zoom_box);
+
+  {
+    /* What to look at, and the draws before and after this one. */
+    static const char *const labels[N_VIEWS] = { "Draw", "Original", "Diff ×" G_STRINGIFY (AUGUR_DIFF_GAIN), "Split" };
+    static const char *const tips[N_VIEWS] = {
+      "The draw at full resolution",
+      "The sample before any step",
+      "|draw − original|, amplified ×" G_STRINGIFY (AUGUR_DIFF_GAIN) " so that small changes show",
+      "Before and after: the original left of the divider, the draw right of it; drag the divider, "
+      "or move it with Shift+Left and Shift+Right",
+    };
+    GtkWidget *views = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    GtkWidget *squeezer = adw_squeezer_new ();
+    g_autoptr(GMenu) menu = g_menu_new ();
+
+    gtk_widget_add_css_class (views, "linked");
+    gtk_widget_add_css_class (views, "osd");
+    for (guint i = 0; i < N_VIEWS; i++)
+      {
+        GtkWidget *button = gtk_toggle_button_new_with_label (labels[i]);
+
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "draw.view");
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", view_names[i]);
+        gtk_widget_set_tooltip_text (button, tips[i]);
+        gtk_box_append (GTK_BOX (views), button);
+        self->view_buttons[i] = button;
+      }
+    /* narrow, a menu that names the view shown */
+    for (guint i = 0; i < N_VIEWS; i++)
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (labels[i], NULL);
+
+        g_menu_item_set_action_and_target_value (item, "draw.view", g_variant_new_string (view_names[i]));
+        g_menu_append_item (menu, item);
+      }
+    self->view_menu = gtk_menu_button_new ();
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->view_menu), G_MENU_MODEL (menu));
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->view_menu), labels[VIEW_DRAW]);
+    gtk_widget_set_tooltip_text (self->view_menu, "What to Show");
+    gtk_widget_add_css_class (self->view_menu, "osd");
+    gtk_widget_set_halign (views, GTK_ALIGN_START);
+    gtk_widget_set_halign (self->view_menu, GTK_ALIGN_START);
+    adw_squeezer_add (ADW_SQUEEZER (squeezer), views);
+    adw_squeezer_add (ADW_SQUEEZER (squeezer), self->view_menu);
+    adw_squeezer_set_homogeneous (ADW_SQUEEZER (squeezer), FALSE);
+    adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+    adw_squeezer_set_xalign (ADW_SQUEEZER (squeezer), 0);
+    gtk_widget_set_halign (squeezer, GTK_ALIGN_FILL);
+    gtk_widget_set_valign (squeezer, GTK_ALIGN_START);
+    gtk_widget_set_margin_start (squeezer, 6);
+    gtk_widget_set_margin_end (squeezer, 6);
+    gtk_widget_set_margin_top (squeezer, 6);
+    gtk_overlay_add_overlay (GTK_OVERLAY (overlay), squeezer);
+  }
   gtk_paned_set_start_child (GTK_PANED (self->paned), overlay);
 
   /* The sidebar: what was drawn. */
@@ -726,11 +1021,25 @@ augur_draw_view_init (AugurDrawView *self)
   self->subtitle = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
   gtk_label_set_selectable (GTK_LABEL (self->subtitle), TRUE);
+  /* a long seed must not widen the replay: in full in the tooltip and the
+   * copied JSON */
+  gtk_label_set_ellipsize (GTK_LABEL (self->subtitle), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (self->subtitle, "dim-label");
   gtk_widget_add_css_class (self->subtitle, "numeric");
   gtk_box_append (GTK_BOX (titles), self->title);
   gtk_box_append (GTK_BOX (titles), self->subtitle);
+  gtk_widget_set_hexpand (titles, TRUE);
   gtk_box_append (GTK_BOX (header), titles);
+  {
+    /* previous / next draw, beside its name */
+    GtkWidget *nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+    gtk_widget_add_css_class (nav, "linked");
+    gtk_widget_set_valign (nav, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (nav), icon_button ("go-up-symbolic", "draw.previous", "Previous Draw (Page Up)"));
+    gtk_box_append (GTK_BOX (nav), icon_button ("go-down-symbolic", "draw.next", "Next Draw (Page Down)"));
+    gtk_box_append (GTK_BOX (header), nav);
+  }
   gtk_box_append (GTK_BOX (sidebar), header);
 
   self->status = gtk_label_new (NULL);

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "augur-preview-engine.h"
+#include "augur-sample.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +14,7 @@ G_DECLARE_FINAL_TYPE (AugurDrawView, augur_draw_view, AUGUR, DRAW_VIEW, GtkWidge
 GtkWidget   *augur_draw_view_new            (AugurPreviewEngine *engine);
 void         augur_draw_view_show_draw      (AugurDrawView      *self,
                                              const char         *title,
-                                             GFile              *file,
+                                             AugurSample        *sample,
                                              const AugurNode    *pipeline,
                                              AugurRenderResult  *preview);
 void         augur_draw_view_update_draw    (AugurDrawView      *self,
@@ -26,5 +27,8 @@ char        *augur_draw_view_dup_replay_json (AugurDrawView     *self);
 void         augur_draw_view_zoom_fit       (AugurDrawView      *self);
 void         augur_draw_view_zoom_original  (AugurDrawView      *self);
 double       augur_draw_view_get_zoom       (AugurDrawView      *self);
+const char  *augur_draw_view_get_view       (AugurDrawView      *self);
+void         augur_draw_view_set_view       (AugurDrawView      *self,
+                                             const char         *view);
 
 G_END_DECLS

@@ -22,6 +22,10 @@ struct _AugurPicture
   double      zoom;
   char       *caption;
   PangoLayout *layout;
+  char       *badge;
+  PangoLayout *badge_layout;
+  GdkTexture *before;       /* split: shown left of the divider */
+  double      split;        /* the divider, 0 (left edge) to 1 */
   gboolean    align_top;
   double      shown_scale;  /* the scale last notified */
 };
@@ -126,6 +130,122 @@ augur_picture_set_caption (AugurPicture *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* A word drawn over the image's top-right corner, in an OSD pill: what
+ * kind of image this is ("Preview" for a quick reduced pass). */
+void
+augur_picture_set_badge (AugurPicture *self,
+                         const char   *badge)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  if (g_strcmp0 (self->badge, badge) == 0)
+    return;
+  g_free (self->badge);
+  self->badge = g_strdup (badge);
+  g_clear_object (&self->badge_layout);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+augur_picture_get_badge (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), NULL);
+  return self->badge;
+}
+
+/**
+ * augur_picture_set_before:
+ * @before: (nullable): drawn over the same area as the texture, left of
+ *   the divider (see augur_picture_set_split()); NULL shows the texture
+ *   alone
+ *
+ * A before/after comparison: @before (an original) on the left of a
+ * vertical divider, the texture (the draw) on its right. @before should
+ * have the texture's size: it is stretched onto it.
+ */
+void
+augur_picture_set_before (AugurPicture *self,
+                          GdkTexture   *before)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  if (g_set_object (&self->before, before))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GdkTexture *
+augur_picture_get_before (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), NULL);
+  return self->before;
+}
+
+/* Where the divider is, from 0 (all draw) to 1 (all original). */
+void
+augur_picture_set_split (AugurPicture *self,
+                         double        split)
+{
+  g_return_if_fail (AUGUR_IS_PICTURE (self));
+
+  split = CLAMP (split, 0, 1);
+  if (self->split == split)
+    return;
+  self->split = split;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+augur_picture_get_split (AugurPicture *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), 0);
+  return self->split;
+}
+
+/* The rectangle the texture is drawn in, in the widget's coordinates. */
+static void
+image_area (AugurPicture    *self,
+            graphene_rect_t *area)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+  double scale = augur_picture_get_scale (self);
+  double dw = gdk_texture_get_width (self->texture) * scale;
+  double dh = gdk_texture_get_height (self->texture) * scale;
+
+  /* Whole pixels, so that 1:1 is sharp. */
+  if (self->zoom > 0)
+    graphene_rect_init (area, 0, 0, (int) (dw + 0.5), (int) (dh + 0.5));
+  else
+    graphene_rect_init (area, (int) ((w - dw) / 2), self->align_top ? 0 : (int) ((h - dh) / 2),
+                        (int) (dw + 0.5), (int) (dh + 0.5));
+}
+
+/* The split position that puts the divider at @x (widget coordinates). */
+double
+augur_picture_split_at (AugurPicture *self,
+                        double        x)
+{
+  graphene_rect_t area;
+
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), 0);
+  if (self->texture == NULL)
+    return self->split;
+  image_area (self, &area);
+  return area.size.width > 0 ? CLAMP ((x - area.origin.x) / area.size.width, 0, 1) : self->split;
+}
+
+/* The divider's x in widget coordinates. */
+double
+augur_picture_get_divider_x (AugurPicture *self)
+{
+  graphene_rect_t area;
+
+  g_return_val_if_fail (AUGUR_IS_PICTURE (self), 0);
+  if (self->texture == NULL)
+    return 0;
+  image_area (self, &area);
+  return area.origin.x + self->split * area.size.width;
+}
+
 /* Fitted, the image sits at the top of the widget rather than its centre. */
 void
 augur_picture_set_align_top (AugurPicture *self,
@@ -177,28 +297,36 @@ augur_picture_measure (GtkWidget      *widget,
                                gdk_texture_get_width (self->texture) + 0.5));
 }
 
+static PangoLayout *
+pill_layout (AugurPicture *self,
+             const char   *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+/* @layout in an OSD pill inside @area, 6 px from its top-left corner, or
+ * from its top-right one when @right; nothing when it does not fit. */
 static void
-snapshot_caption (AugurPicture          *self,
-                  GtkSnapshot           *snapshot,
-                  const graphene_rect_t *area)
+snapshot_pill (GtkSnapshot           *snapshot,
+               PangoLayout           *layout,
+               const graphene_rect_t *area,
+               gboolean               right)
 {
   GskRoundedRect pill;
   int tw, th;
-  double x = area->origin.x + 6, y = area->origin.y + 6;
+  double x, y = area->origin.y + 6;
 
-  if (self->layout == NULL)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->caption);
-      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
-      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-      pango_layout_set_attributes (self->layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-  pango_layout_get_pixel_size (self->layout, &tw, &th);
+  pango_layout_get_pixel_size (layout, &tw, &th);
   if (tw + 16 > area->size.width || th + 4 > area->size.height)
     return;
+  x = right ? area->origin.x + area->size.width - 6 - (tw + 14) : area->origin.x + 6;
 
   gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (x, y, tw + 14, th + 4), (th + 4) / 2.0);
   gtk_snapshot_push_rounded_clip (snapshot, &pill);
@@ -206,7 +334,7 @@ snapshot_caption (AugurPicture          *self,
   gtk_snapshot_pop (snapshot);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 7, y + 2));
-  gtk_snapshot_append_layout (snapshot, self->layout, &(GdkRGBA) { 1, 1, 1, 1 });
+  gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { 1, 1, 1, 1 });
   gtk_snapshot_restore (snapshot);
 }
 
@@ -216,22 +344,12 @@ augur_picture_snapshot (GtkWidget   *widget,
 {
   AugurPicture *self = AUGUR_PICTURE (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  double tw, th, scale, dw, dh;
   graphene_rect_t area, tile;
 
   if (self->texture == NULL || w <= 0 || h <= 0)
     return;
 
-  tw = gdk_texture_get_width (self->texture);
-  th = gdk_texture_get_height (self->texture);
-  scale = augur_picture_get_scale (self);
-  dw = tw * scale;
-  dh = th * scale;
-  /* Whole pixels, so that 1:1 is sharp. */
-  graphene_rect_init (&area, (int) ((w - dw) / 2), self->align_top ? 0 : (int) ((h - dh) / 2),
-                      (int) (dw + 0.5), (int) (dh + 0.5));
-  if (self->zoom > 0)
-    graphene_rect_init (&area, 0, 0, (int) (dw + 0.5), (int) (dh + 0.5));
+  image_area (self, &area);
 
   graphene_rect_init (&tile, area.origin.x, area.origin.y, 2 * CHECKER, 2 * CHECKER);
   gtk_snapshot_push_repeat (snapshot, &area, &tile);
@@ -245,8 +363,32 @@ augur_picture_snapshot (GtkWidget   *widget,
   gtk_snapshot_pop (snapshot);
 
   gtk_snapshot_append_texture (snapshot, self->texture, &area);
+  if (self->before != NULL)
+    {
+      double x = area.origin.x + (int) (self->split * area.size.width + 0.5);
+
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (area.origin.x, area.origin.y,
+                                                             x - area.origin.x, area.size.height));
+      gtk_snapshot_append_texture (snapshot, self->before, &area);
+      gtk_snapshot_pop (snapshot);
+      /* the divider: light on dark, to show on any picture */
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 0.5 },
+                                 &GRAPHENE_RECT_INIT (x - 2, area.origin.y, 4, area.size.height));
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 0.9 },
+                                 &GRAPHENE_RECT_INIT (x - 1, area.origin.y, 2, area.size.height));
+    }
   if (self->caption != NULL && *self->caption)
-    snapshot_caption (self, snapshot, &area);
+    {
+      if (self->layout == NULL)
+        self->layout = pill_layout (self, self->caption);
+      snapshot_pill (snapshot, self->layout, &area, FALSE);
+    }
+  if (self->badge != NULL && *self->badge)
+    {
+      if (self->badge_layout == NULL)
+        self->badge_layout = pill_layout (self, self->badge);
+      snapshot_pill (snapshot, self->badge_layout, &area, TRUE);
+    }
 }
 
 static void
@@ -257,6 +399,9 @@ augur_picture_dispose (GObject *object)
   g_clear_object (&self->texture);
   g_clear_object (&self->layout);
   g_clear_pointer (&self->caption, g_free);
+  g_clear_object (&self->badge_layout);
+  g_clear_pointer (&self->badge, g_free);
+  g_clear_object (&self->before);
 
   G_OBJECT_CLASS (augur_picture_parent_class)->dispose (object);
 }
@@ -355,5 +500,6 @@ augur_picture_class_init (AugurPictureClass *klass)
 static void
 augur_picture_init (AugurPicture *self)
 {
+  self->split = 0.5;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }

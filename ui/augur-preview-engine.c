@@ -11,21 +11,32 @@
 
 /*
  * The preview engine renders draws on a pool of worker threads and hands
- * them back to the main loop:
+ * them back to the main loop. Its invariant: a draw it delivers as full
+ * (not reduced) is what augur-cli apply writes for the same file and seed,
+ * brought down to the display size with augur_image_fit() and nothing else.
  *
  * - a request is a pipeline (copied: workers read it, nobody writes it),
- *   a list of (image, seed) items and whether a difference image is wanted;
+ *   a list of items (a sample or an image, and a seed) and whether a
+ *   difference image is wanted;
+ * - each draw of a sample is rendered from the sample's full-resolution
+ *   image (the shared decode cache of augur-sample.c); a quick pass on
+ *   the sample's proxy comes first when the proxy is smaller, delivered as
+ *   a reduced result and replaced by the full one;
  * - each request has a generation and a GCancellable: a new request (a
- *   slider drag) cancels the old one, so that queued work is skipped, and
- *   results of an older generation are never shown;
- * - results are posted back with an idle source on the engine's main
- *   context and kept in a cache keyed by (image, pipeline hash, seed),
- *   bounded in bytes and evicted least recently used first. The cache holds
- *   a reference to each source image, so that an image's address cannot be
- *   reused by another image while it is a key.
+ *   slider drag) cancels the old one, so that queued work is skipped and
+ *   work in progress stops before its next transform
+ *   (augur_node_apply_cancellable()); results of an older generation are
+ *   never shown;
+ * - finished draws are kept in a cache keyed by (sample or image, pipeline
+ *   hash, seed, difference, display size), bounded in bytes and evicted
+ *   least recently used first. The cache holds a reference to each source,
+ *   so that an address cannot be reused by another source while it is a key;
+ * - images half-way through a draw are kept in a prefix cache: see
+ *   "Prefixes" below.
  */
 
 #define DEFAULT_CACHE_BYTES ((gsize) 256 * 1024 * 1024)
+#define DEFAULT_PREFIX_CACHE_BYTES ((gsize) 768 * 1024 * 1024)
 
 struct _AugurPreviewEngine
 {
@@ -46,12 +57,16 @@ struct _AugurPreviewEngine
   GQueue              lru;         /* CacheEntry, most recent first */
   gsize               cache_bytes;
   gsize               max_cache_bytes;
+
+  int                 display_side;
+  AugurNode          *last_pipeline; /* of the last request: where the next one differs */
 };
 
 G_DEFINE_FINAL_TYPE (AugurPreviewEngine, augur_preview_engine, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_RESULT,
+  SIGNAL_FAILED,
   SIGNAL_FINISHED,
   N_SIGNALS
 };
@@ -90,11 +105,13 @@ image_bytes (const AugurImage *image)
   return image ? (gsize) image->stride * image->height : 0;
 }
 
-/* |augmented − original|, per channel; the original is brought to the
- * augmented image's size and channels first when a step changed them. */
-static AugurImage *
-difference_image (const AugurImage *original,
-                  const AugurImage *augmented)
+/* |augmented − original| × AUGUR_DIFF_GAIN, per channel, saturated: a
+ * colour shift of a few levels shows instead of reading as black. The
+ * original is brought to the augmented image's size and channels first when
+ * a step changed them. */
+AugurImage *
+augur_preview_difference (const AugurImage *original,
+                          const AugurImage *augmented)
 {
   g_autoptr(AugurImage) sized = NULL;
   g_autoptr(AugurImage) base = NULL;
@@ -114,7 +131,7 @@ difference_image (const AugurImage *original,
       guint8 *d = augur_image_row (out, y);
 
       for (int x = 0; x < out->width * nc; x++)
-        d[x] = (guint8) abs ((int) a[x] - (int) b[x]);
+        d[x] = (guint8) MIN (255, AUGUR_DIFF_GAIN * abs ((int) a[x] - (int) b[x]));
       if (nc == 4)
         for (int x = 0; x < out->width; x++)
           d[x * 4 + 3] = 255;
@@ -130,13 +147,26 @@ typedef struct Shared
   GWeakRef      engine;
   GMainContext *context;
   gint          n_rendered;
+  gint          prefix_hits;
+
+  /* the prefix cache: workers use it, under the lock */
+  GMutex        lock;
+  GHashTable   *prefixes;    /* PrefixEntry → itself */
+  GQueue        prefix_lru;  /* PrefixEntry, most recent first */
+  gsize         prefix_bytes;
+  gsize         max_prefix_bytes;
 } Shared;
+
+static void prefix_entry_free (gpointer data);
 
 static void
 shared_clear (Shared *shared)
 {
   g_weak_ref_clear (&shared->engine);
   g_main_context_unref (shared->context);
+  g_queue_init (&shared->prefix_lru);
+  g_clear_pointer (&shared->prefixes, g_hash_table_unref);
+  g_mutex_clear (&shared->lock);
 }
 
 static void
@@ -152,7 +182,12 @@ typedef struct Request
   AugurNode    *pipeline;
   guint64       hash;
   gboolean      diff;
-  GArray       *items;  /* AugurRenderItem, images not referenced: for comparison only */
+  int           display_side;
+  GArray       *items;  /* AugurRenderItem, not referenced: for comparison only */
+  /* Prefixes: the hash of each of the root's children, and the first child
+   * that differs from the last request's (G_MAXUINT: none) */
+  guint64      *child_hashes;
+  guint         checkpoint;
 } Request;
 
 static void
@@ -161,6 +196,7 @@ request_clear (Request *request)
   g_clear_object (&request->cancellable);
   g_clear_pointer (&request->pipeline, augur_node_free);
   g_clear_pointer (&request->items, g_array_unref);
+  g_clear_pointer (&request->child_hashes, g_free);
 }
 
 static Request *
@@ -188,8 +224,10 @@ typedef struct
   /* JOB_DRAW */
   Request         *request;
   guint            index;
-  AugurImage      *image;
+  AugurImage      *image;      /* the source, or the proxy of a reduced pass */
+  AugurSample     *sample;     /* NULL: draw from @image */
   guint64          seed;
+  gboolean         reduced;
   /* JOB_TASK */
   GTask           *task;
   GTaskThreadFunc  func;
@@ -201,6 +239,7 @@ job_free (Job *job)
   shared_unref (job->shared);
   g_clear_pointer (&job->request, request_unref);
   g_clear_pointer (&job->image, augur_image_unref);
+  g_clear_object (&job->sample);
   g_clear_object (&job->task);
   g_free (job);
 }
@@ -210,8 +249,10 @@ typedef struct
   Shared            *shared;
   Request           *request;
   guint              index;
-  AugurImage        *image;
-  AugurRenderResult *result;
+  AugurSample       *sample;   /* the item's sample, or */
+  AugurImage        *image;    /* its image */
+  AugurRenderResult *result;   /* NULL: the draw failed */
+  char              *error;
 } Delivery;
 
 static void
@@ -219,8 +260,10 @@ delivery_free (Delivery *delivery)
 {
   shared_unref (delivery->shared);
   request_unref (delivery->request);
-  augur_image_unref (delivery->image);
+  g_clear_object (&delivery->sample);
+  g_clear_pointer (&delivery->image, augur_image_unref);
   augur_render_result_unref (delivery->result);
+  g_free (delivery->error);
   g_free (delivery);
 }
 
@@ -228,16 +271,18 @@ delivery_free (Delivery *delivery)
 
 typedef struct
 {
-  gconstpointer image;
+  gconstpointer source;  /* an AugurSample or an AugurImage */
   guint64       hash;
   guint64       seed;
   gboolean      diff;
+  int           display_side;
 } CacheKey;
 
 typedef struct
 {
   CacheKey           key;
-  AugurImage        *image;
+  AugurSample       *sample;  /* the source, held: */
+  AugurImage        *image;   /* one of the two */
   AugurRenderResult *result;
   gsize              bytes;
   GList              link;
@@ -249,8 +294,8 @@ cache_key_hash (gconstpointer data)
   const CacheKey *key = data;
   guint64 h = key->hash ^ (key->seed * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
 
-  h ^= (guint64) (guintptr) key->image * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  h ^= (guint64) key->diff;
+  h ^= (guint64) (guintptr) key->source * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= (guint64) key->diff ^ ((guint64) key->display_side << 1);
   return (guint) (h ^ (h >> 32));
 }
 
@@ -260,13 +305,15 @@ cache_key_equal (gconstpointer a,
 {
   const CacheKey *x = a, *y = b;
 
-  return x->image == y->image && x->hash == y->hash && x->seed == y->seed && x->diff == y->diff;
+  return x->source == y->source && x->hash == y->hash && x->seed == y->seed &&
+         x->diff == y->diff && x->display_side == y->display_side;
 }
 
 static void
 cache_entry_free (CacheEntry *entry)
 {
-  augur_image_unref (entry->image);
+  g_clear_object (&entry->sample);
+  g_clear_pointer (&entry->image, augur_image_unref);
   augur_render_result_unref (entry->result);
   g_free (entry);
 }
@@ -300,12 +347,13 @@ cache_lookup (AugurPreviewEngine *self,
 
 static void
 cache_insert (AugurPreviewEngine *self,
+              const Request      *request,
+              AugurSample        *sample,
               AugurImage         *image,
-              guint64             hash,
-              AugurRenderResult  *result,
-              gboolean            diff)
+              AugurRenderResult  *result)
 {
-  CacheKey key = { image, hash, result->seed, diff };
+  gconstpointer source = sample ? (gconstpointer) sample : (gconstpointer) image;
+  CacheKey key = { source, request->hash, result->seed, request->diff, request->display_side };
   CacheEntry *entry;
 
   if (g_hash_table_contains (self->cache, &key))
@@ -313,7 +361,8 @@ cache_insert (AugurPreviewEngine *self,
 
   entry = g_new0 (CacheEntry, 1);
   entry->key = key;
-  entry->image = augur_image_ref (image);
+  entry->sample = sample ? g_object_ref (sample) : NULL;
+  entry->image = sample ? NULL : augur_image_ref (image);
   entry->result = augur_render_result_ref (result);
   entry->bytes = image_bytes (result->image) + image_bytes (result->diff) + sizeof *entry;
   entry->link.data = entry;
@@ -337,22 +386,41 @@ deliver (gpointer data)
 {
   Delivery *delivery = data;
   g_autoptr(AugurPreviewEngine) self = g_weak_ref_get (&delivery->shared->engine);
+  AugurRenderResult *shown;
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
 
-  /* A stale draw is still a right answer for its key: keep it. */
-  cache_insert (self, delivery->image, delivery->request->hash, delivery->result,
-                delivery->request->diff);
+  /* A stale draw is still a right answer for its key: keep it (a reduced
+   * one is not the answer). */
+  if (delivery->result != NULL && !delivery->result->reduced)
+    cache_insert (self, delivery->request, delivery->sample, delivery->image, delivery->result);
 
-  if (delivery->request != self->request ||
-      g_ptr_array_index (self->results, delivery->index) != NULL)
+  if (delivery->request != self->request)
+    return G_SOURCE_REMOVE;
+  shown = g_ptr_array_index (self->results, delivery->index);
+
+  if (delivery->result == NULL)
+    {
+      /* The full draw failed (its file could not be read again): what is
+       * shown stays, the views are told, and the request can still finish. */
+      self->n_pending--;
+      g_signal_emit (self, signals[SIGNAL_FAILED], 0, delivery->index, delivery->error);
+      maybe_finish (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A reduced pass never replaces anything: it only fills an empty cell. */
+  if (delivery->result->reduced ? shown != NULL : shown != NULL && !shown->reduced)
     return G_SOURCE_REMOVE;
 
+  g_clear_pointer (&g_ptr_array_index (self->results, delivery->index), augur_render_result_unref);
   g_ptr_array_index (self->results, delivery->index) = augur_render_result_ref (delivery->result);
-  self->n_pending--;
+  if (!delivery->result->reduced)
+    self->n_pending--;
   g_signal_emit (self, signals[SIGNAL_RESULT], 0, delivery->index);
-  maybe_finish (self);
+  if (!delivery->result->reduced)
+    maybe_finish (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -387,36 +455,273 @@ post_to_main (Shared      *shared,
   g_source_attach (source, shared->context);
 }
 
+/* Prefixes -------------------------------------------------------------------------------
+
+ * Most edits change one step. With a stream per node, what a step draws
+ * depends only on the draw seed, its id and its settings (and the image it
+ * is given), so the image after the first m steps that applied is the same
+ * for every pipeline whose first m applied steps are the same nodes. A
+ * worker therefore starts a full-resolution draw from the longest prefix it
+ * finds in this cache, keyed by (sample file, seed, the hashes of the
+ * applied top-level steps so far); and it stores the image that goes into
+ * the first step at or after the request's checkpoint: the first top-level
+ * step that differs from the previous request, which is the step a slider
+ * drag keeps changing. Only for a Sequential root (the root of every
+ * recipe) and for samples (a file path names them for good).
+ */
+
+typedef struct
+{
+  char       *source;
+  guint64     seed;
+  guint64     hash;
+  guint       n_steps;
+  AugurImage *image;
+  gsize       bytes;
+  GList       link;
+} PrefixEntry;
+
+static guint
+prefix_entry_hash (gconstpointer data)
+{
+  const PrefixEntry *e = data;
+  guint64 h = e->hash ^ (e->seed * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) ^ e->n_steps;
+
+  return g_str_hash (e->source) ^ (guint) (h ^ (h >> 32));
+}
+
+static gboolean
+prefix_entry_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const PrefixEntry *x = a, *y = b;
+
+  return x->seed == y->seed && x->hash == y->hash && x->n_steps == y->n_steps &&
+         g_str_equal (x->source, y->source);
+}
+
+static void
+prefix_entry_free (gpointer data)
+{
+  PrefixEntry *e = data;
+
+  g_free (e->source);
+  g_clear_pointer (&e->image, augur_image_unref);
+  g_free (e);
+}
+
+static guint64
+prefix_mix (guint64 h,
+            guint64 v)
+{
+  h ^= v + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (h << 6) + (h >> 2);
+  return h * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+}
+
+/* Called with the lock held. */
+static void
+prefix_evict_locked (Shared *shared)
+{
+  while (shared->prefix_bytes > shared->max_prefix_bytes && shared->prefix_lru.length > 0)
+    {
+      PrefixEntry *e = g_queue_peek_tail (&shared->prefix_lru);
+
+      g_queue_unlink (&shared->prefix_lru, &e->link);
+      shared->prefix_bytes -= e->bytes;
+      g_hash_table_remove (shared->prefixes, e);
+    }
+}
+
+/* Returns: (transfer full) (nullable): the cached image after @n_steps */
+static AugurImage *
+prefix_lookup (Shared     *shared,
+               const char *source,
+               guint64     seed,
+               guint64     hash,
+               guint       n_steps)
+{
+  PrefixEntry key = { (char *) source, seed, hash, n_steps, NULL, 0, { 0 } };
+  AugurImage *image = NULL;
+  PrefixEntry *e;
+
+  g_mutex_lock (&shared->lock);
+  e = g_hash_table_lookup (shared->prefixes, &key);
+  if (e != NULL)
+    {
+      g_queue_unlink (&shared->prefix_lru, &e->link);
+      g_queue_push_head_link (&shared->prefix_lru, &e->link);
+      image = augur_image_ref (e->image);
+    }
+  g_mutex_unlock (&shared->lock);
+  return image;
+}
+
+static void
+prefix_store (Shared     *shared,
+              const char *source,
+              guint64     seed,
+              guint64     hash,
+              guint       n_steps,
+              AugurImage *image)
+{
+  PrefixEntry *e = g_new0 (PrefixEntry, 1);
+
+  e->source = g_strdup (source);
+  e->seed = seed;
+  e->hash = hash;
+  e->n_steps = n_steps;
+  e->image = augur_image_ref (image);
+  e->bytes = (gsize) image->stride * image->height + sizeof *e;
+  e->link.data = e;
+
+  g_mutex_lock (&shared->lock);
+  if (e->bytes > shared->max_prefix_bytes || g_hash_table_contains (shared->prefixes, e))
+    {
+      g_mutex_unlock (&shared->lock);
+      prefix_entry_free (e);
+      return;
+    }
+  g_hash_table_add (shared->prefixes, e);
+  g_queue_push_head_link (&shared->prefix_lru, &e->link);
+  shared->prefix_bytes += e->bytes;
+  prefix_evict_locked (shared);
+  g_mutex_unlock (&shared->lock);
+}
+
+/* The full-resolution draw of @src under @replay: augur_node_apply() on the
+ * request's pipeline, by way of the prefix cache when it can. NULL when
+ * cancelled. */
+static AugurImage *
+apply_with_prefixes (Job               *job,
+                     const AugurImage  *src,
+                     const AugurReplay *replay,
+                     GError           **error)
+{
+  Request *request = job->request;
+  const AugurNode *root = request->pipeline;
+  const char *source = job->sample ? augur_sample_get_path (job->sample) : NULL;
+  g_autofree guint64 *hashes = NULL;
+  g_autoptr(AugurImage) image = NULL;
+  guint n, start = 0;
+  gboolean stored = FALSE;
+
+  if (source == NULL || root->kind != AUGUR_NODE_SEQUENTIAL || !replay->applied ||
+      replay->steps == NULL || replay->steps->len == 0)
+    return augur_node_apply_cancellable (root, src, replay, request->cancellable, error);
+
+  /* hashes[m]: the first m applied steps */
+  n = replay->steps->len;
+  hashes = g_new0 (guint64, n + 1);
+  for (guint m = 0; m < n; m++)
+    {
+      const AugurReplay *step = replay->steps->pdata[m];
+
+      hashes[m + 1] = prefix_mix (hashes[m], request->child_hashes[step->index]);
+    }
+
+  for (guint m = n - 1; m > 0 && image == NULL; m--)
+    if ((image = prefix_lookup (job->shared, source, job->seed, hashes[m], m)) != NULL)
+      {
+        start = m;
+        g_atomic_int_inc (&job->shared->prefix_hits);
+      }
+  if (image == NULL)
+    image = augur_image_ref ((AugurImage *) src);
+
+  for (guint m = start; m < n; m++)
+    {
+      const AugurReplay *step = replay->steps->pdata[m];
+      AugurImage *next;
+
+      if (!stored && m > start && (guint) step->index >= request->checkpoint)
+        {
+          prefix_store (job->shared, source, job->seed, hashes[m], m, image);
+          stored = TRUE;
+        }
+      next = augur_node_apply_cancellable (root->children->pdata[step->index], image, step,
+                                           request->cancellable, error);
+      if (next == NULL)
+        return NULL;
+      g_clear_pointer (&image, augur_image_unref);
+      image = next;
+    }
+  return g_steal_pointer (&image);
+}
+
+/* Workers ------------------------------------------------------------------------------------- */
+
+static void
+deliver_later (Job               *job,
+               AugurRenderResult *result,
+               const char        *error)
+{
+  Delivery *delivery = g_new0 (Delivery, 1);
+
+  delivery->shared = g_atomic_rc_box_acquire (job->shared);
+  delivery->request = request_ref (job->request);
+  delivery->index = job->index;
+  delivery->sample = job->sample ? g_object_ref (job->sample) : NULL;
+  delivery->image = job->sample ? NULL : augur_image_ref (job->image);
+  delivery->result = result;
+  delivery->error = g_strdup (error);
+  post_to_main (job->shared, deliver, delivery, (GDestroyNotify) delivery_free);
+}
+
 static void
 render_draw (Job *job)
 {
   Request *request = job->request;
-  AugurShape shape = { job->image->width, job->image->height, job->image->channels };
+  g_autoptr(AugurImage) src = NULL;
+  g_autoptr(AugurImage) drawn = NULL;
+  g_autoptr(GError) error = NULL;
   AugurRenderResult *result;
-  Delivery *delivery;
+  AugurShape shape;
 
   if (g_cancellable_is_cancelled (request->cancellable))
     return;
 
+  if (job->sample != NULL && !job->reduced)
+    src = augur_sample_load_full (job->sample, request->cancellable, &error);
+  else
+    src = augur_image_ref (job->image);
+  if (src == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        deliver_later (job, NULL, error->message);
+      return;
+    }
+
   result = g_atomic_rc_box_new0 (AugurRenderResult);
   result->seed = job->seed;
+  result->reduced = job->reduced;
+  shape = (AugurShape) { src->width, src->height, src->channels };
   result->replay = augur_node_sample (request->pipeline, &shape, job->seed);
-  result->image = augur_node_apply (request->pipeline, job->image, result->replay);
+  if (job->reduced)
+    drawn = augur_node_apply_cancellable (request->pipeline, src, result->replay,
+                                          request->cancellable, &error);
+  else
+    drawn = apply_with_prefixes (job, src, result->replay, &error);
+  if (drawn == NULL)
+    {
+      augur_render_result_unref (result);
+      return;
+    }
+
+  result->full_width = drawn->width;
+  result->full_height = drawn->height;
+  result->image = augur_image_fit (drawn, request->display_side);
   result->texture = augur_texture_new_for_image (result->image);
   if (request->diff)
     {
-      result->diff = difference_image (job->image, result->image);
+      g_autoptr(AugurImage) diff = augur_preview_difference (src, drawn);
+
+      result->diff = augur_image_fit (diff, request->display_side);
       result->diff_texture = augur_texture_new_for_image (result->diff);
     }
-  g_atomic_int_inc (&job->shared->n_rendered);
+  if (!job->reduced)
+    g_atomic_int_inc (&job->shared->n_rendered);
 
-  delivery = g_new0 (Delivery, 1);
-  delivery->shared = g_atomic_rc_box_acquire (job->shared);
-  delivery->request = request_ref (request);
-  delivery->index = job->index;
-  delivery->image = augur_image_ref (job->image);
-  delivery->result = result;
-  post_to_main (job->shared, deliver, delivery, (GDestroyNotify) delivery_free);
+  deliver_later (job, result, NULL);
 }
 
 static void
@@ -517,12 +822,13 @@ augur_preview_engine_cancel (AugurPreviewEngine *self)
 /**
  * augur_preview_engine_render:
  * @pipeline: copied
- * @items: (array length=n_items): the draws; images are referenced
+ * @items: (array length=n_items): the draws; images and samples are referenced
  * @diff: also compute |augmented − original| for each draw
  *
  * Starts a request, cancelling the previous one. ::result is emitted for
- * each draw as it comes in (cached draws included, from an idle), and
- * ::finished once every draw of the request is in; never synchronously.
+ * each draw as it comes in (cached draws included, from an idle; a reduced
+ * quick pass first, then the full draw that replaces it), and ::finished
+ * once every full draw of the request is in; never synchronously.
  *
  * Returns: the request's generation
  */
@@ -535,17 +841,19 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
 {
   Request *request;
   guint64 hash;
+  g_autoptr(GPtrArray) full_jobs = NULL;
 
   g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), 0);
   g_return_val_if_fail (pipeline != NULL, 0);
   g_return_val_if_fail (n_items == 0 || items != NULL, 0);
   for (guint i = 0; i < n_items; i++)
-    g_return_val_if_fail (items[i].image != NULL, 0);
+    g_return_val_if_fail (items[i].image != NULL || items[i].sample != NULL, 0);
 
   /* The same request still in progress: let it finish rather than start over. */
   hash = augur_node_hash (pipeline);
   if (self->request != NULL && self->n_pending > 0 && self->request->hash == hash &&
-      self->request->diff == diff && self->request->items->len == n_items &&
+      self->request->diff == diff && self->request->display_side == self->display_side &&
+      self->request->items->len == n_items &&
       memcmp (self->request->items->data, items, n_items * sizeof *items) == 0 &&
       augur_node_equal (self->request->pipeline, pipeline))
     return self->generation;
@@ -556,16 +864,46 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
   request->generation = self->generation;
   request->cancellable = g_cancellable_new ();
   request->pipeline = augur_node_copy (pipeline);
+  /* named as the sampler would name them, so that prefixes are keyed by
+   * the ids the streams use */
+  if (!augur_node_has_ids (request->pipeline))
+    augur_node_ensure_ids (request->pipeline);
   request->hash = hash;
   request->diff = diff;
+  request->display_side = self->display_side;
   request->items = g_array_sized_new (FALSE, FALSE, sizeof (AugurRenderItem), n_items);
   g_array_append_vals (request->items, items, n_items);
+  request->checkpoint = G_MAXUINT;
+  if (request->pipeline->kind != AUGUR_NODE_TRANSFORM)
+    {
+      GPtrArray *children = request->pipeline->children;
+
+      request->child_hashes = g_new0 (guint64, MAX (children->len, 1));
+      for (guint i = 0; i < children->len; i++)
+        request->child_hashes[i] = augur_node_hash (children->pdata[i]);
+      if (self->last_pipeline != NULL && self->last_pipeline->kind == request->pipeline->kind &&
+          !augur_node_equal (self->last_pipeline, request->pipeline))
+        {
+          GPtrArray *before = self->last_pipeline->children;
+          guint i = 0;
+
+          while (i < children->len && i < before->len &&
+                 augur_node_equal (children->pdata[i], before->pdata[i]))
+            i++;
+          request->checkpoint = i;
+        }
+    }
+  g_clear_pointer (&self->last_pipeline, augur_node_free);
+  self->last_pipeline = augur_node_copy (request->pipeline);
   self->request = request;
 
+  /* Quick passes first, for every draw, then the full ones. */
+  full_jobs = g_ptr_array_new ();
   g_ptr_array_set_size (self->results, n_items);
   for (guint i = 0; i < n_items; i++)
     {
-      CacheKey key = { items[i].image, request->hash, items[i].seed, diff };
+      gpointer source = items[i].sample ? (gpointer) items[i].sample : (gpointer) items[i].image;
+      CacheKey key = { source, request->hash, items[i].seed, diff, request->display_side };
       AugurRenderResult *cached = cache_lookup (self, &key);
       Job *job;
 
@@ -576,15 +914,32 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
           continue;
         }
 
+      if (items[i].sample != NULL && items[i].image != NULL &&
+          (items[i].image->width < augur_sample_get_width (items[i].sample) ||
+           items[i].image->height < augur_sample_get_height (items[i].sample)))
+        {
+          job = g_new0 (Job, 1);
+          job->kind = JOB_DRAW;
+          job->request = request_ref (request);
+          job->index = i;
+          job->image = augur_image_ref (items[i].image);
+          job->seed = items[i].seed;
+          job->reduced = TRUE;
+          push_job (self, job);
+        }
+
       self->n_pending++;
       job = g_new0 (Job, 1);
       job->kind = JOB_DRAW;
       job->request = request_ref (request);
       job->index = i;
-      job->image = augur_image_ref (items[i].image);
+      job->image = items[i].image ? augur_image_ref (items[i].image) : NULL;
+      job->sample = items[i].sample ? g_object_ref (items[i].sample) : NULL;
       job->seed = items[i].seed;
-      push_job (self, job);
+      g_ptr_array_add (full_jobs, job);
     }
+  for (guint i = 0; i < full_jobs->len; i++)
+    push_job (self, full_jobs->pdata[i]);
 
   /* Cached draws are announced (and a request of cached draws only is
    * finished) from an idle, never from within this call. */
@@ -592,6 +947,49 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
     self->finish_idle = g_idle_add_full (G_PRIORITY_DEFAULT, finish_cached, self, NULL);
 
   return self->generation;
+}
+
+/**
+ * augur_preview_engine_set_display_size:
+ * @max_side: the longest side of the images results carry; 0 or less keeps
+ *   them at full resolution
+ *
+ * Applies from the next request on.
+ */
+void
+augur_preview_engine_set_display_size (AugurPreviewEngine *self,
+                                       int                 max_side)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_ENGINE (self));
+  self->display_side = MAX (max_side, 0);
+}
+
+int
+augur_preview_engine_get_display_size (AugurPreviewEngine *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), 0);
+  return self->display_side;
+}
+
+/* How many bytes of half-way images the prefix cache may keep. */
+void
+augur_preview_engine_set_prefix_cache_limit (AugurPreviewEngine *self,
+                                             gsize               max_bytes)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_ENGINE (self));
+
+  g_mutex_lock (&self->shared->lock);
+  self->shared->max_prefix_bytes = max_bytes;
+  prefix_evict_locked (self->shared);
+  g_mutex_unlock (&self->shared->lock);
+}
+
+/* How many full-resolution draws started from a cached prefix. */
+guint
+augur_preview_engine_get_prefix_hits (AugurPreviewEngine *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), 0);
+  return (guint) g_atomic_int_get (&self->shared->prefix_hits);
 }
 
 guint64
@@ -608,7 +1006,8 @@ augur_preview_engine_get_n_items (AugurPreviewEngine *self)
   return self->results->len;
 }
 
-/* Returns: (transfer none) (nullable): the draw @index of the current request, once in */
+/* Returns: (transfer none) (nullable): the draw @index of the current
+ * request, once in: the full draw, or until it comes the reduced one */
 AugurRenderResult *
 augur_preview_engine_get_result (AugurPreviewEngine *self,
                                  guint               index)
@@ -693,6 +1092,7 @@ augur_preview_engine_finalize (GObject *object)
   /* The queue's links live inside the entries the table frees. */
   g_queue_init (&self->lru);
   g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->last_pipeline, augur_node_free);
   g_clear_pointer (&self->shared, shared_unref);
 
   G_OBJECT_CLASS (augur_preview_engine_parent_class)->finalize (object);
@@ -715,6 +1115,15 @@ augur_preview_engine_class_init (AugurPreviewEngineClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   /**
+   * AugurPreviewEngine::failed:
+   * @index: the item whose full-resolution draw could not be made
+   * @message: why (its file could not be decoded again)
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+
+  /**
    * AugurPreviewEngine::finished:
    * @generation: the request that is complete
    */
@@ -731,6 +1140,11 @@ augur_preview_engine_init (AugurPreviewEngine *self)
   self->shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&self->shared->engine, self);
   self->shared->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->shared->lock);
+  self->shared->prefixes = g_hash_table_new_full (prefix_entry_hash, prefix_entry_equal,
+                                                  prefix_entry_free, NULL);
+  g_queue_init (&self->shared->prefix_lru);
+  self->shared->max_prefix_bytes = DEFAULT_PREFIX_CACHE_BYTES;
 
   self->n_threads = MAX (1, g_get_num_processors ());
   self->pool = g_thread_pool_new (worker, NULL, (int) self->n_threads, FALSE, &error);

@@ -4,16 +4,28 @@
 #include <gtk/gtk.h>
 
 #include "augur-pipeline.h"
+#include "augur-sample.h"
 
 G_BEGIN_DECLS
+
+/* How much the difference view amplifies |augmented − original|. */
+#define AUGUR_DIFF_GAIN 4
 
 /**
  * AugurRenderResult:
  *
- * One rendered draw: the augmented image, its replay, the seed it was drawn
- * with, a texture ready to show and, when asked for, the difference
- * |augmented − original| and its texture. Immutable and reference counted,
- * so that the cache and the views share it.
+ * One rendered draw: the augmented image brought down to the engine's
+ * display size (augur_image_fit()), its replay, the seed it was drawn with,
+ * a texture ready to show and, when asked for, the difference
+ * |augmented − original| × %AUGUR_DIFF_GAIN and its texture.
+ *
+ * A @reduced result is the quick pass, drawn from the sample's proxy: shown
+ * while the full-resolution draw renders, marked as such, and replaced by
+ * it. Otherwise the draw was made from the full-resolution image, as
+ * augur-cli makes it, and only brought down for display; @full_width and
+ * @full_height are its size before that.
+ *
+ * Immutable and reference counted, so that the cache and the views share it.
  */
 typedef struct
 {
@@ -23,7 +35,13 @@ typedef struct
   GdkTexture  *texture;
   AugurImage  *diff;          /* NULL unless asked for */
   GdkTexture  *diff_texture;
+  gboolean     reduced;
+  int          full_width;
+  int          full_height;
 } AugurRenderResult;
+
+AugurImage        *augur_preview_difference  (const AugurImage  *original,
+                                              const AugurImage  *augmented);
 
 AugurRenderResult *augur_render_result_ref   (AugurRenderResult *result);
 void               augur_render_result_unref (AugurRenderResult *result);
@@ -31,12 +49,17 @@ void               augur_render_result_unref (AugurRenderResult *result);
 /**
  * AugurRenderItem:
  *
- * One draw of a request: the image to augment and the seed to draw with.
+ * One draw of a request: the seed to draw with, and what to draw it from.
+ * With a @sample, the draw is made from the sample's full-resolution image
+ * (decoded on a worker, see augur_sample_load_full()), and @image, when
+ * given, is its proxy, for a quick reduced pass first. Without one, @image
+ * is the image itself.
  */
 typedef struct
 {
-  AugurImage *image;
-  guint64     seed;
+  AugurImage  *image;
+  guint64      seed;
+  AugurSample *sample;
 } AugurRenderItem;
 
 #define AUGUR_TYPE_PREVIEW_ENGINE (augur_preview_engine_get_type ())
@@ -48,6 +71,11 @@ void                augur_preview_engine_set_threads  (AugurPreviewEngine   *sel
 guint               augur_preview_engine_get_threads  (AugurPreviewEngine   *self);
 void                augur_preview_engine_set_cache_limit (AugurPreviewEngine *self,
                                                           gsize               max_bytes);
+void                augur_preview_engine_set_prefix_cache_limit (AugurPreviewEngine *self,
+                                                                 gsize               max_bytes);
+void                augur_preview_engine_set_display_size (AugurPreviewEngine *self,
+                                                           int                 max_side);
+int                 augur_preview_engine_get_display_size (AugurPreviewEngine *self);
 guint64             augur_preview_engine_render       (AugurPreviewEngine   *self,
                                                        const AugurNode      *pipeline,
                                                        const AugurRenderItem *items,
@@ -61,6 +89,7 @@ AugurRenderResult  *augur_preview_engine_get_result   (AugurPreviewEngine   *sel
 gboolean            augur_preview_engine_is_complete  (AugurPreviewEngine   *self);
 guint               augur_preview_engine_get_n_rendered (AugurPreviewEngine *self);
 guint               augur_preview_engine_get_cache_size (AugurPreviewEngine *self);
+guint               augur_preview_engine_get_prefix_hits (AugurPreviewEngine *self);
 void                augur_preview_engine_run_task     (AugurPreviewEngine   *self,
                                                        GTask                *task,
                                                        GTaskThreadFunc       func);

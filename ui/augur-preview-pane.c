@@ -100,6 +100,8 @@ struct _AugurPreviewPane
   GCancellable       *aux_cancellable;
   guint               aux_serial;
   GPtrArray          *frames;         /* Frame: step-through or extremes */
+  gboolean            frames_reduced; /* the frames are the quick pass */
+  gboolean            aux_full_shown;
 
   /* widgets */
   GtkWidget          *box;
@@ -149,15 +151,39 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void refresh (AugurPreviewPane *self);
+static void update_content_heading (AugurPreviewPane *self);
+
+/* On a draw from the quick pass, until the full-resolution one replaces it. */
+#define REDUCED_BADGE "Preview"
 
 /* Helpers ------------------------------------------------------------------------------------ */
 
+/* The seed of draw @index of @sample: augur_seed_derive (seed, key, index),
+ * as augur-cli apply derives the seed of variant @index of an input from
+ * the recipe's seed and the input's key, its path relative to the input
+ * folder. The key here is the file's name: a sample added on its own is
+ * its own folder's only input, and a folder is read one level deep (the
+ * window does not descend into subfolders), so for every sample the name
+ * is the key augur-cli gives the same file when run on the folder it is
+ * in. */
 static guint64
 draw_seed (AugurPreviewPane *self,
            AugurSample      *sample,
            guint             index)
 {
   return augur_seed_derive (self->seed, augur_sample_get_name (sample), index);
+}
+
+/* What the engine draws item @sample from: its full-resolution image, with
+ * its proxy for the quick pass. */
+static AugurRenderItem
+sample_item (AugurPreviewPane *self,
+             AugurSample      *sample,
+             guint             index)
+{
+  AugurRenderItem item = { augur_sample_get_proxy (sample), draw_seed (self, sample, index), sample };
+
+  return item;
 }
 
 static gboolean
@@ -191,6 +217,7 @@ static void
 cancel_aux (AugurPreviewPane *self)
 {
   self->aux_serial++;
+  self->frames_reduced = FALSE;
   if (self->aux_cancellable)
     g_cancellable_cancel (self->aux_cancellable);
   g_clear_object (&self->aux_cancellable);
@@ -280,7 +307,12 @@ show_result (AugurPreviewPane *self,
   cell = self->cells->pdata[index];
   augur_picture_set_texture (cell_get_picture (cell),
                              self->diff && result->diff_texture ? result->diff_texture : result->texture);
-  tooltip = g_strdup_printf ("Seed %" G_GUINT64_FORMAT " — click to enlarge", result->seed);
+  augur_picture_set_badge (cell_get_picture (cell), result->reduced ? REDUCED_BADGE : NULL);
+  tooltip = result->reduced
+            ? g_strdup_printf ("Seed %" G_GUINT64_FORMAT " — a quick preview from a reduced copy; "
+                               "the full-resolution draw replaces it", result->seed)
+            : g_strdup_printf ("Seed %" G_GUINT64_FORMAT ", drawn at %d × %d — click to enlarge",
+                               result->seed, result->full_width, result->full_height);
   gtk_widget_set_tooltip_text (cell, tooltip);
 }
 
@@ -305,6 +337,23 @@ engine_result (AugurPreviewEngine *engine,
   if (draw_view_visible (self) && index == self->open_draw && self->recipe != NULL &&
       (result = augur_preview_engine_get_result (self->engine, index)) != NULL)
     augur_draw_view_update_draw (AUGUR_DRAW_VIEW (self->draw_view), self->recipe->pipeline, result);
+}
+
+/* A sample that decoded once for its proxy and not again (changed or gone
+ * since): say so, since its cell keeps the quick pass. */
+static void
+engine_failed (AugurPreviewEngine *engine,
+               guint               index,
+               const char         *reason,
+               AugurPreviewPane   *self)
+{
+  g_autofree char *message = NULL;
+
+  if (index >= self->draw_samples->len)
+    return;
+  message = g_strdup_printf ("Could not draw “%s” at full resolution: %s",
+                             augur_sample_get_name (self->draw_samples->pdata[index]), reason);
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
 }
 
 static void
@@ -379,35 +428,41 @@ ensure_loaded (AugurPreviewPane *self,
 
 typedef struct
 {
-  AugurImage *proxy;
-  AugurNode  *node;
-  guint64     seed;
-  gboolean    extremes;
+  AugurImage  *proxy;
+  AugurSample *sample;       /* NULL for the reduced pass */
+  AugurNode   *node;
+  guint64      seed;
+  gboolean     extremes;
+  int          display_side;
 } AuxRequest;
 
 typedef struct
 {
   GWeakRef pane;
   guint    serial;
+  gboolean reduced;
 } AuxHandle;
 
 static void
 aux_request_free (AuxRequest *request)
 {
   augur_image_unref (request->proxy);
+  g_clear_object (&request->sample);
   augur_node_free (request->node);
   g_free (request);
 }
 
+/* @image is brought down to @display_side, as the grid's draws are. */
 static Frame *
 frame_new (AugurImage *image,
+           int         display_side,
            const char *title,
            const char *subtitle)
 {
   Frame *frame = g_new0 (Frame, 1);
 
-  frame->image = augur_image_ref (image);
-  frame->texture = augur_texture_new_for_image (image);
+  frame->image = augur_image_fit (image, display_side);
+  frame->texture = augur_texture_new_for_image (frame->image);
   frame->title = g_strdup (title);
   frame->subtitle = g_strdup (subtitle);
   return frame;
@@ -421,6 +476,18 @@ aux_thread (GTask        *task,
 {
   AuxRequest *request = task_data;
   GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) frame_free);
+  g_autoptr(AugurImage) src = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The full pass draws from the full-resolution image, as augur-cli does. */
+  src = request->sample ? augur_sample_load_full (request->sample, cancellable, &error)
+                        : augur_image_ref (request->proxy);
+  if (src == NULL)
+    {
+      g_ptr_array_unref (frames);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (request->extremes)
     {
@@ -434,13 +501,13 @@ aux_thread (GTask        *task,
 
           if (g_cancellable_is_cancelled (cancellable))
             break;
-          image = augur_extreme_render (e, request->proxy, NULL);
+          image = augur_extreme_render (e, src, NULL);
           {
             /* The heading names the range; each frame its value and end. */
             const char *eq = strstr (e->label, " = ");
             g_autofree char *end = g_strdup_printf ("%s end", augur_extreme_end_name (e->end));
 
-            frame = frame_new (image, eq ? eq + 3 : e->label,
+            frame = frame_new (image, request->display_side, eq ? eq + 3 : e->label,
                                e->end == AUGUR_EXTREME_MIDDLE ? "middle" : end);
           }
           {
@@ -461,19 +528,19 @@ aux_thread (GTask        *task,
     }
   else
     {
-      AugurShape shape = { request->proxy->width, request->proxy->height, request->proxy->channels };
+      AugurShape shape = { src->width, src->height, src->channels };
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(GPtrArray) film = NULL;
 
       replay = augur_node_sample (request->node, &shape, request->seed);
-      film = augur_filmstrip_new (request->node, request->proxy, replay);
-      g_ptr_array_add (frames, frame_new (request->proxy, "Original", "Before any step"));
+      film = augur_filmstrip_new (request->node, src, replay);
+      g_ptr_array_add (frames, frame_new (src, request->display_side, "Original", "Before any step"));
       for (guint i = 0; i < film->len; i++)
         {
           AugurFrame *f = film->pdata[i];
           g_autofree char *title = g_strdup_printf ("%u · %s", i + 1, f->label);
 
-          g_ptr_array_add (frames, frame_new (f->image, title,
+          g_ptr_array_add (frames, frame_new (f->image, request->display_side, title,
                                               *f->values ? f->values : "Nothing drawn"));
         }
     }
@@ -487,8 +554,9 @@ aux_thread (GTask        *task,
 }
 
 static GtkWidget *
-frame_widget (Frame *frame,
-              int    min_width)
+frame_widget (Frame    *frame,
+              int       min_width,
+              gboolean  reduced)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *picture = augur_picture_new ();
@@ -497,6 +565,7 @@ frame_widget (Frame *frame,
 
   gtk_widget_add_css_class (box, "augur-frame");
   augur_picture_set_texture (AUGUR_PICTURE (picture), frame->texture);
+  augur_picture_set_badge (AUGUR_PICTURE (picture), reduced ? REDUCED_BADGE : NULL);
   /* As wide as the flow's column, as tall as the image's aspect asks. */
   gtk_widget_set_hexpand (picture, TRUE);
   gtk_widget_set_size_request (picture, min_width, -1);
@@ -578,7 +647,7 @@ show_frames (AugurPreviewPane *self)
           gtk_widget_set_valign (flow, GTK_ALIGN_START);
           gtk_box_append (GTK_BOX (self->frames_box), flow);
         }
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 64));
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), frame_widget (frame, 64, self->frames_reduced));
     }
 }
 
@@ -589,18 +658,38 @@ aux_done (GObject      *object,
 {
   AuxHandle *handle = user_data;
   g_autoptr(AugurPreviewPane) self = g_weak_ref_get (&handle->pane);
-  g_autoptr(GPtrArray) frames = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) frames = g_task_propagate_pointer (G_TASK (result), &error);
   guint serial = handle->serial;
+  gboolean reduced = handle->reduced;
 
   g_weak_ref_clear (&handle->pane);
   g_free (handle);
 
-  if (self == NULL || frames == NULL || serial != self->aux_serial)
+  if (self == NULL || serial != self->aux_serial)
     return;
+  if (frames == NULL)
+    {
+      if (!reduced && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf ("Could not render at full resolution: %s",
+                                                      error->message);
+
+          g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+          update_spinner (self, FALSE);
+        }
+      return;
+    }
+  /* the quick pass, late: the full one is in already */
+  if (reduced && self->aux_full_shown)
+    return;
+  self->aux_full_shown = !reduced;
+  self->frames_reduced = reduced;
 
   g_clear_pointer (&self->frames, g_ptr_array_unref);
   self->frames = g_steal_pointer (&frames);
   show_frames (self);
+  update_content_heading (self);
 
   if (self->mode == MODE_STEP_THROUGH && self->frames->len == 1)
     show_content_status (self, "media-playlist-shuffle-symbolic", "No Step Applied",
@@ -608,33 +697,56 @@ aux_done (GObject      *object,
   else
     gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "frames");
 
+  if (reduced)
+    return;
   update_spinner (self, FALSE);
   g_signal_emit (self, signals[SIGNAL_RENDERED], 0);
 }
 
 static void
-start_aux (AugurPreviewPane *self,
-           AugurImage       *proxy,
-           const AugurNode  *node,
-           guint64           seed,
-           gboolean          extremes)
+start_aux_pass (AugurPreviewPane *self,
+                AugurSample      *sample,
+                const AugurNode  *node,
+                guint64           seed,
+                gboolean          extremes,
+                gboolean          reduced)
 {
   g_autoptr(GTask) task = NULL;
   AuxRequest *request = g_new0 (AuxRequest, 1);
   AuxHandle *handle = g_new0 (AuxHandle, 1);
 
-  self->aux_cancellable = g_cancellable_new ();
-  request->proxy = augur_image_ref (proxy);
+  request->proxy = augur_image_ref (augur_sample_get_proxy (sample));
+  request->sample = reduced ? NULL : g_object_ref (sample);
   request->node = augur_node_copy (node);
   request->seed = seed;
   request->extremes = extremes;
+  request->display_side = self->preview_size;
   g_weak_ref_init (&handle->pane, self);
   handle->serial = self->aux_serial;
+  handle->reduced = reduced;
 
   task = g_task_new (NULL, self->aux_cancellable, aux_done, handle);
-  g_task_set_source_tag (task, start_aux);
+  g_task_set_source_tag (task, start_aux_pass);
   g_task_set_task_data (task, request, (GDestroyNotify) aux_request_free);
   augur_preview_engine_run_task (self->engine, task, aux_thread);
+}
+
+/* Step-through or extremes of @sample: a quick pass on the proxy first
+ * when the sample is larger, then the full-resolution one. */
+static void
+start_aux (AugurPreviewPane *self,
+           AugurSample      *sample,
+           const AugurNode  *node,
+           guint64           seed,
+           gboolean          extremes)
+{
+  AugurImage *proxy = augur_sample_get_proxy (sample);
+
+  self->aux_cancellable = g_cancellable_new ();
+  self->aux_full_shown = FALSE;
+  if (proxy->width < augur_sample_get_width (sample) || proxy->height < augur_sample_get_height (sample))
+    start_aux_pass (self, sample, node, seed, extremes, TRUE);
+  start_aux_pass (self, sample, node, seed, extremes, FALSE);
   update_spinner (self, TRUE);
 }
 
@@ -659,8 +771,7 @@ update_original (AugurPreviewPane *self,
 }
 
 static void
-render_grid (AugurPreviewPane *self,
-             AugurImage       *proxy)
+render_grid (AugurPreviewPane *self)
 {
   g_autofree AugurRenderItem *items = g_new0 (AugurRenderItem, self->grid_size);
   g_autoptr(GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
@@ -668,8 +779,7 @@ render_grid (AugurPreviewPane *self,
   g_ptr_array_set_size (self->draw_samples, 0);
   for (guint i = 0; i < self->grid_size; i++)
     {
-      items[i].image = proxy;
-      items[i].seed = draw_seed (self, self->current, i);
+      items[i] = sample_item (self, self->current, i);
       g_ptr_array_add (self->draw_samples, g_object_ref (self->current));
       g_ptr_array_add (captions, g_strdup_printf ("%u", i + 1));
     }
@@ -695,8 +805,7 @@ render_all_samples (AugurPreviewPane *self)
 
       if (!ensure_loaded (self, sample))
         continue;
-      item.image = augur_sample_get_proxy (sample);
-      item.seed = draw_seed (self, sample, 0);
+      item = sample_item (self, sample, 0);
       g_array_append_val (items, item);
       g_ptr_array_add (captions, (gpointer) augur_sample_get_name (sample));
       g_ptr_array_add (self->draw_samples, g_object_ref (sample));
@@ -717,8 +826,7 @@ render_all_samples (AugurPreviewPane *self)
 }
 
 static void
-render_extremes (AugurPreviewPane *self,
-                 AugurImage       *proxy)
+render_extremes (AugurPreviewPane *self)
 {
   const AugurNode *node = self->selected_path
                           ? augur_node_at_path (self->recipe->pipeline, self->selected_path) : NULL;
@@ -738,7 +846,7 @@ render_extremes (AugurPreviewPane *self,
       show_content_status (self, "object-select-symbolic", "No Ranges", text);
       return;
     }
-  start_aux (self, proxy, node, 0, TRUE);
+  start_aux (self, self->current, node, 0, TRUE);
 }
 
 static void
@@ -754,11 +862,11 @@ update_content_heading (AugurPreviewPane *self)
       caption = g_strdup_printf ("%u random draw%s · seed %" G_GUINT64_FORMAT "%s%s",
                                  self->grid_size, self->grid_size == 1 ? "" : "s", self->seed,
                                  self->seed_locked ? " (locked)" : "",
-                                 self->diff ? " · difference from the original" : "");
+                                 self->diff ? " · difference from the original ×" G_STRINGIFY (AUGUR_DIFF_GAIN) : "");
       break;
     case MODE_ALL_SAMPLES:
       caption = g_strdup_printf ("One draw of each sample · seed %" G_GUINT64_FORMAT "%s", self->seed,
-                                 self->diff ? " · difference from the original" : "");
+                                 self->diff ? " · difference from the original ×" G_STRINGIFY (AUGUR_DIFF_GAIN) : "");
       break;
     case MODE_STEP_THROUGH:
       caption = g_strdup_printf ("Draw %u of %u after each step that applied",
@@ -775,6 +883,14 @@ update_content_heading (AugurPreviewPane *self)
     default:
       g_assert_not_reached ();
     }
+  /* the quick pass says so, in words as well as on each frame */
+  if ((self->mode == MODE_STEP_THROUGH || self->mode == MODE_EXTREMES) && self->frames_reduced)
+    {
+      char *full = g_strconcat (caption, " · quick preview, full resolution on its way", NULL);
+
+      g_free (caption);
+      caption = full;
+    }
   gtk_label_set_text (GTK_LABEL (self->content_title), titles[self->mode]);
   gtk_widget_set_visible (self->draw_nav, self->mode == MODE_STEP_THROUGH && self->grid_size > 1);
   gtk_label_set_text (GTK_LABEL (self->content_caption), caption);
@@ -785,8 +901,6 @@ update_content_heading (AugurPreviewPane *self)
 static void
 refresh (AugurPreviewPane *self)
 {
-  AugurImage *proxy;
-
   cancel_aux (self);
   update_spinner (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preview.reroll", !self->seed_locked);
@@ -829,7 +943,6 @@ refresh (AugurPreviewPane *self)
   gtk_widget_set_sensitive (self->diff_button, self->mode == MODE_GRID || self->mode == MODE_ALL_SAMPLES);
   /* Each draw of "all samples" has its own original. */
   gtk_widget_set_visible (self->original_box, self->current != NULL && self->mode != MODE_ALL_SAMPLES);
-  proxy = self->current ? augur_sample_get_proxy (self->current) : NULL;
 
   if (pipeline_is_empty (self))
     {
@@ -851,19 +964,19 @@ refresh (AugurPreviewPane *self)
   switch (self->mode)
     {
     case MODE_GRID:
-      render_grid (self, proxy);
+      render_grid (self);
       break;
     case MODE_ALL_SAMPLES:
       render_all_samples (self);
       break;
     case MODE_STEP_THROUGH:
       augur_preview_engine_cancel (self->engine);
-      start_aux (self, proxy, self->recipe->pipeline,
+      start_aux (self, self->current, self->recipe->pipeline,
                  draw_seed (self, self->current, MIN (self->selected_draw, self->grid_size - 1)), FALSE);
       break;
     case MODE_EXTREMES:
       augur_preview_engine_cancel (self->engine);
-      render_extremes (self, proxy);
+      render_extremes (self);
       break;
     case N_MODES:
     default:
@@ -929,6 +1042,15 @@ reroll_action (GtkWidget  *widget,
   change_seed (self, augur_seed_derive (self->seed, "re-roll", 0) % 1000000);
 }
 
+/* @delta places on from @current among @n, wrapping around. */
+static guint
+step_index (guint current,
+            int   delta,
+            guint n)
+{
+  return (guint) (((int) current + delta % (int) n + (int) n) % (int) n);
+}
+
 static void
 open_draw_action (GtkWidget  *widget,
                   const char *action_name,
@@ -956,13 +1078,32 @@ open_draw_action (GtkWidget  *widget,
     title = g_strdup (augur_sample_get_name (sample));
 
   self->open_draw = index;
+  /* the grid shows differences: so does the draw it enlarges */
+  if (self->diff)
+    augur_draw_view_set_view (AUGUR_DRAW_VIEW (self->draw_view), "difference");
   augur_draw_view_show_draw (AUGUR_DRAW_VIEW (self->draw_view), title,
-                             augur_sample_get_file (sample), self->recipe->pipeline, result);
+                             sample, self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
   gtk_widget_action_set_enabled (widget, "preview.close-draw", TRUE);
   /* (only if the pane had it: a programmatic open leaves the focus alone) */
   if (gtk_widget_get_focus_child (widget) != NULL)
     gtk_widget_grab_focus (self->draw_view);
+}
+
+/* The enlarged view's previous / next draw: the grid's (or the samples'),
+ * wrapping around. */
+static void
+open_next_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AugurPreviewPane *self = AUGUR_PREVIEW_PANE (widget);
+  int delta = g_variant_get_int32 (parameter);
+  int n = (int) augur_preview_engine_get_n_items (self->engine);
+
+  if (n == 0 || !draw_view_visible (self))
+    return;
+  gtk_widget_activate_action (widget, "preview.open-draw", "u", step_index (self->open_draw, delta, (guint) n));
 }
 
 /* Step-through shows draw i of the grid; this moves to the previous or next. */
@@ -976,7 +1117,7 @@ step_draw_action (GtkWidget  *widget,
   guint n = self->grid_size;
   guint current = MIN (self->selected_draw, n - 1);
 
-  self->selected_draw = (guint) (((int) current + delta % (int) n + (int) n) % (int) n);
+  self->selected_draw = step_index (current, delta, n);
   if (self->mode == MODE_STEP_THROUGH)
     refresh (self);
 }
@@ -1170,6 +1311,7 @@ augur_preview_pane_set_preview_size (AugurPreviewPane *self,
   if (self->preview_size == max_side)
     return;
   self->preview_size = max_side;
+  augur_preview_engine_set_display_size (self->engine, max_side);
   refresh (self);
 }
 
@@ -1470,6 +1612,7 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "preview.open-draw", "u", open_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.close-draw", NULL, close_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.step-draw", "i", step_draw_action);
+  gtk_widget_class_install_action (widget_class, "preview.open-next", "i", open_next_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "preview.close-draw", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1564,7 +1707,8 @@ diff_toggle (const char *label)
   GtkWidget *button = gtk_toggle_button_new_with_label (label);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preview.diff");
-  gtk_widget_set_tooltip_text (button, "Difference: show |augmented − original|");
+  gtk_widget_set_tooltip_text (button, "Difference: show |augmented − original|, amplified ×"
+                                       G_STRINGIFY (AUGUR_DIFF_GAIN) " so that small colour changes show");
   return button;
 }
 
@@ -1640,7 +1784,9 @@ build_toolbar (AugurPreviewPane *self)
   lock = gtk_toggle_button_new ();
   gtk_button_set_icon_name (GTK_BUTTON (lock), "changes-prevent-symbolic");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (lock), "preview.lock-seed");
-  gtk_widget_set_tooltip_text (lock, "Lock the Seed: the same draws after every edit and re-roll");
+  gtk_widget_set_tooltip_text (lock, "Lock the Seed: the same draws after every edit and re-roll. "
+                                     "Each step draws on its own, so with a step switched off "
+                                     "the other steps keep their draws");
   gtk_box_append (GTK_BOX (seed_box), lock);
 
   reroll = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
@@ -1777,9 +1923,11 @@ augur_preview_pane_init (AugurPreviewPane *self)
   self->engine = augur_preview_engine_new (0);
   g_signal_connect (self->engine, "result", G_CALLBACK (engine_result), self);
   g_signal_connect (self->engine, "finished", G_CALLBACK (engine_finished), self);
+  g_signal_connect (self->engine, "failed", G_CALLBACK (engine_failed), self);
   self->mode = MODE_GRID;
   self->grid_size = 4;
   self->preview_size = AUGUR_PREVIEW_DEFAULT_SIZE;
+  augur_preview_engine_set_display_size (self->engine, self->preview_size);
   self->draw_samples = g_ptr_array_new_with_free_func (g_object_unref);
   self->cells = g_ptr_array_new ();
 

@@ -10,6 +10,14 @@
 G_BEGIN_DECLS
 
 /*
+ * Pixels. Every draw on screen is what augur-cli apply writes for the same
+ * file and variant, brought down for display: the engine draws it from the
+ * sample's full-resolution image and fits the result into the preview size
+ * (augur_image_fit()). A quick pass from the sample's reduced copy (its
+ * proxy, also at the preview size) may come first: it carries a "Preview"
+ * badge and is replaced when the full draw is in. The enlarged view shows
+ * the full-resolution draw itself.
+ *
  * Seeds. Draw i of a sample uses augur_seed_derive (pane seed, sample name,
  * i), as augur-cli does for the same seed and file name, so a draw seen
  * here can be reproduced headlessly.

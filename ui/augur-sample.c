@@ -13,6 +13,7 @@ struct _AugurSample
 
   GFile       *file;
   char        *name;
+  char        *path;     /* NULL for a file that is not local */
   AugurImage  *proxy;
   GdkTexture  *proxy_texture;
   GdkTexture  *thumbnail;
@@ -67,7 +68,218 @@ augur_texture_new_for_image (const AugurImage *image)
   return gdk_memory_texture_new (shown->width, shown->height, format, bytes, shown->stride);
 }
 
-/* Loading ------------------------------------------------------------------------- */
+/* Decoding: one small pool and one cache for every sample ------------------------
+
+ * A folder of 100-megapixel images must not be decoded all at once: every
+ * decode, for a proxy or for a full-resolution draw, goes through
+ * decode_full(), which lets at most MAX_DECODES run at the same time, makes
+ * a second request for a file being decoded wait for the first, and keeps
+ * the decoded images in a cache bounded in bytes (least recently used out
+ * first). Proxy loads run on their own pool of MAX_DECODES threads, so
+ * adding many samples queues them instead of starting a thread each. */
+
+#define MAX_DECODES 2
+#define DEFAULT_DECODE_CACHE_BYTES ((gsize) 768 * 1024 * 1024)
+
+typedef struct
+{
+  char       *path;
+  AugurImage *image;     /* NULL while decoding */
+  gsize       bytes;
+  GList       link;
+} DecodeEntry;
+
+static struct
+{
+  GMutex       lock;
+  GCond        changed;
+  GHashTable  *entries;  /* path → DecodeEntry */
+  GQueue       lru;      /* decoded entries, most recent first */
+  gsize        bytes;
+  gsize        max_bytes;
+  guint        n_decoding;
+  guint        n_decodes;  /* decodes started since the process began */
+  GThreadPool *pool;
+} decoder;
+
+static void
+decode_entry_free (DecodeEntry *entry)
+{
+  g_free (entry->path);
+  g_clear_pointer (&entry->image, augur_image_unref);
+  g_free (entry);
+}
+
+/* Called with the lock held. */
+static void
+decoder_init_locked (void)
+{
+  if (decoder.entries != NULL)
+    return;
+  decoder.entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify) decode_entry_free);
+  g_queue_init (&decoder.lru);
+  if (decoder.max_bytes == 0)
+    decoder.max_bytes = DEFAULT_DECODE_CACHE_BYTES;
+}
+
+/* Called with the lock held. The newest image always stays: a cache smaller
+ * than one image still serves the draws of the current sample. */
+static void
+decoder_evict_locked (void)
+{
+  while (decoder.bytes > decoder.max_bytes && decoder.lru.length > 1)
+    {
+      DecodeEntry *entry = g_queue_peek_tail (&decoder.lru);
+
+      g_queue_unlink (&decoder.lru, &entry->link);
+      decoder.bytes -= entry->bytes;
+      g_hash_table_remove (decoder.entries, entry->path);
+    }
+}
+
+static AugurImage *
+decode_full (const char    *path,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(AugurImage) image = NULL;
+  g_autoptr(GError) local_error = NULL;
+  DecodeEntry *entry;
+
+  g_mutex_lock (&decoder.lock);
+  decoder_init_locked ();
+  for (;;)
+    {
+      entry = g_hash_table_lookup (decoder.entries, path);
+      if (entry != NULL && entry->image != NULL)
+        {
+          g_queue_unlink (&decoder.lru, &entry->link);
+          g_queue_push_head_link (&decoder.lru, &entry->link);
+          image = augur_image_ref (entry->image);
+          g_mutex_unlock (&decoder.lock);
+          return g_steal_pointer (&image);
+        }
+      if (entry == NULL && decoder.n_decoding < MAX_DECODES)
+        break;
+      /* Someone decodes this file, or the pool is busy: wait, and look
+       * again at the cancellable now and then. */
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_mutex_unlock (&decoder.lock);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          return NULL;
+        }
+      g_cond_wait_until (&decoder.changed, &decoder.lock,
+                         g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND * 50);
+    }
+
+  entry = g_new0 (DecodeEntry, 1);
+  entry->path = g_strdup (path);
+  entry->link.data = entry;
+  g_hash_table_insert (decoder.entries, entry->path, entry);
+  decoder.n_decoding++;
+  decoder.n_decodes++;
+  g_mutex_unlock (&decoder.lock);
+
+  image = augur_image_load (path, AUGUR_DEFAULT_MAX_PIXELS, &local_error);
+
+  g_mutex_lock (&decoder.lock);
+  decoder.n_decoding--;
+  if (image != NULL)
+    {
+      entry->image = augur_image_ref (image);
+      entry->bytes = (gsize) image->stride * image->height;
+      decoder.bytes += entry->bytes;
+      g_queue_push_head_link (&decoder.lru, &entry->link);
+      decoder_evict_locked ();
+    }
+  else
+    {
+      /* not kept: the next request tries again (the file may be fixed) */
+      g_hash_table_remove (decoder.entries, path);
+    }
+  g_cond_broadcast (&decoder.changed);
+  g_mutex_unlock (&decoder.lock);
+
+  if (image == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return g_steal_pointer (&image);
+}
+
+/**
+ * augur_sample_set_decode_cache_limit:
+ *
+ * How many bytes of decoded full-resolution images every sample together
+ * may keep (768 MiB by default). At least the most recent image is kept.
+ */
+void
+augur_sample_set_decode_cache_limit (gsize max_bytes)
+{
+  g_mutex_lock (&decoder.lock);
+  decoder_init_locked ();
+  decoder.max_bytes = MAX (max_bytes, 1);
+  decoder_evict_locked ();
+  g_mutex_unlock (&decoder.lock);
+}
+
+/* What the decode cache holds now, in bytes, and how many decodes have
+ * started since the process began (a cache hit starts none). */
+void
+augur_sample_get_decode_stats (gsize *bytes,
+                               guint *n_decodes)
+{
+  g_mutex_lock (&decoder.lock);
+  if (bytes)
+    *bytes = decoder.bytes;
+  if (n_decodes)
+    *n_decodes = decoder.n_decodes;
+  g_mutex_unlock (&decoder.lock);
+}
+
+/* Forgets every decoded image (tests, and a file changed on disk). */
+void
+augur_sample_clear_decode_cache (void)
+{
+  g_mutex_lock (&decoder.lock);
+  decoder_init_locked ();
+  while (decoder.lru.length > 0)
+    {
+      DecodeEntry *entry = g_queue_pop_head_link (&decoder.lru)->data;
+
+      decoder.bytes -= entry->bytes;
+      g_hash_table_remove (decoder.entries, entry->path);
+    }
+  g_mutex_unlock (&decoder.lock);
+}
+
+/**
+ * augur_sample_load_full:
+ * @cancellable: (nullable): stops a wait for the decode pool
+ *
+ * The sample at full resolution, decoded once and shared (see
+ * decode_full()). Blocks: call it on a worker thread, never on the main
+ * one. Safe from any thread.
+ *
+ * Returns: (transfer full) (nullable): the decoded image
+ */
+AugurImage *
+augur_sample_load_full (AugurSample   *self,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (AUGUR_IS_SAMPLE (self), NULL);
+
+  if (self->path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "%s: only local files can be opened", self->name);
+      return NULL;
+    }
+  return decode_full (self->path, cancellable, error);
+}
+
+/* Loading a proxy -------------------------------------------------------------------- */
 
 typedef struct
 {
@@ -101,13 +313,13 @@ load_result_free (LoadResult *result)
   g_free (result);
 }
 
+/* On the decode pool; owns its reference to @data (a GTask). */
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+load_thread (gpointer data,
+             gpointer user_data)
 {
-  LoadRequest *request = task_data;
+  g_autoptr(GTask) task = data;
+  LoadRequest *request = g_task_get_task_data (task);
   g_autoptr(AugurImage) image = NULL;
   g_autoptr(AugurImage) small = NULL;
   g_autoptr(GError) error = NULL;
@@ -116,7 +328,7 @@ load_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  image = augur_image_load (request->path, AUGUR_DEFAULT_MAX_PIXELS, &error);
+  image = decode_full (request->path, g_task_get_cancellable (task), &error);
   if (image == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -132,6 +344,22 @@ load_thread (GTask        *task,
   result->thumbnail = augur_texture_new_for_image (small);
 
   g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+}
+
+static void
+push_load (GTask *task)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&decoder.lock);
+  if (decoder.pool == NULL)
+    decoder.pool = g_thread_pool_new (load_thread, NULL, MAX_DECODES, FALSE, &error);
+  g_mutex_unlock (&decoder.lock);
+  if (decoder.pool == NULL || !g_thread_pool_push (decoder.pool, task, &error))
+    {
+      g_warning ("Could not start a decoding thread: %s", error->message);
+      load_thread (task, NULL);
+    }
 }
 
 static void
@@ -191,8 +419,9 @@ load_done (GObject      *object,
  * augur_sample_load_async:
  * @max_side: the longest side of the proxy the preview renders from
  *
- * Decodes the sample on a worker thread (limits checked by
- * augur_image_load()), and keeps a proxy and a thumbnail. Returns at once
+ * Decodes the sample on the shared decode pool (limits checked by
+ * augur_image_load(); the full-resolution image stays in the decode cache
+ * for the draws), and keeps a proxy and a thumbnail. Returns at once
  * when the sample is already loaded at @max_side.
  */
 void
@@ -233,7 +462,7 @@ augur_sample_load_async (AugurSample         *self,
   self->n_loading++;
   inner = g_task_new (self, cancellable, load_done, g_steal_pointer (&outer));
   g_task_set_task_data (inner, request, (GDestroyNotify) load_request_free);
-  g_task_run_in_thread (inner, load_thread);
+  push_load (g_steal_pointer (&inner));
 }
 
 gboolean
@@ -259,6 +488,15 @@ augur_sample_get_file (AugurSample *self)
 {
   g_return_val_if_fail (AUGUR_IS_SAMPLE (self), NULL);
   return self->file;
+}
+
+/* Returns: (nullable): the sample's local path; the same for its life, so
+ * that any thread may read it */
+const char *
+augur_sample_get_path (AugurSample *self)
+{
+  g_return_val_if_fail (AUGUR_IS_SAMPLE (self), NULL);
+  return self->path;
 }
 
 const char *
@@ -343,6 +581,7 @@ augur_sample_constructed (GObject *object)
 
   g_assert (self->file != NULL);
   self->name = g_file_get_basename (self->file);
+  self->path = g_file_get_path (self->file);
 }
 
 static void
@@ -352,6 +591,7 @@ augur_sample_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->proxy, augur_image_unref);
   g_clear_object (&self->proxy_texture);
   g_clear_object (&self->thumbnail);

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (AugurSample, augur_sample, AUGUR, SAMPLE, GObject)
 AugurSample *augur_sample_new            (GFile               *file);
 GFile       *augur_sample_get_file       (AugurSample         *self);
 const char  *augur_sample_get_name       (AugurSample         *self);
+const char  *augur_sample_get_path       (AugurSample         *self);
 void         augur_sample_load_async     (AugurSample         *self,
                                           int                  max_side,
                                           GCancellable        *cancellable,
@@ -33,6 +34,14 @@ const char  *augur_sample_get_error      (AugurSample         *self);
 int          augur_sample_get_max_side   (AugurSample         *self);
 int          augur_sample_get_width      (AugurSample         *self);
 int          augur_sample_get_height     (AugurSample         *self);
+
+AugurImage  *augur_sample_load_full      (AugurSample         *self,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
+void         augur_sample_set_decode_cache_limit (gsize        max_bytes);
+void         augur_sample_get_decode_stats (gsize             *bytes,
+                                            guint             *n_decodes);
+void         augur_sample_clear_decode_cache (void);
 
 GdkTexture  *augur_texture_new_for_image (const AugurImage    *image);
 

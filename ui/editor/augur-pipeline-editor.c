@@ -73,6 +73,7 @@ typedef struct
   GtkWidget *eff_label;
   GtkWidget *n_spin;
   GtkWidget *replace_switch;
+  GtkWidget *enable_switch;
   GPtrArray *controls;          /* AugurParamControl by param index, once built */
   gboolean updating;
 } RowData;
@@ -470,7 +471,7 @@ apply_enabled (AugurPipelineEditor *self,
   if (d)
     {
       d->updating = TRUE;
-      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (d->row), enabled);
+      gtk_switch_set_active (GTK_SWITCH (d->enable_switch), enabled);
       d->updating = FALSE;
     }
   update_row_texts (self);
@@ -625,13 +626,13 @@ p_changed_cb (GtkWidget *source,
 }
 
 static void
-enable_changed_cb (AdwExpanderRow *row,
-                   GParamSpec     *pspec,
-                   RowData        *d)
+enable_changed_cb (GtkSwitch  *toggle,
+                   GParamSpec *pspec,
+                   RowData    *d)
 {
   if (d->editor == NULL || d->updating)
     return;
-  apply_enabled (d->editor, d->node, adw_expander_row_get_enable_expansion (row));
+  apply_enabled (d->editor, d->node, gtk_switch_get_active (toggle));
 }
 
 static void
@@ -1025,15 +1026,30 @@ create_row (AugurPipelineEditor *self,
   gtk_box_append (GTK_BOX (p_box), d->p_button);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), p_box);
 
-  adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), node->enabled);
+  /* The step's own switch, not the expander's: AdwExpanderRow collapses a
+   * row whose expansion is switched off, and the rows below jumped under
+   * the pointer, so that a quick off-and-on hit the next row's switch.
+   * Switched off, a row keeps its place, its size and its open controls;
+   * only its words dim (update_row_texts()). */
+  d->enable_switch = gtk_switch_new ();
+  gtk_switch_set_active (GTK_SWITCH (d->enable_switch), node->enabled);
+  gtk_widget_set_valign (d->enable_switch, GTK_ALIGN_CENTER);
+  {
+    g_autofree char *tip = g_strdup_printf ("Switch %s on or off: the other steps keep their draws",
+                                            augur_pipeline_node_title (node));
+
+    gtk_widget_set_tooltip_text (d->enable_switch, tip);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (d->enable_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    tip, -1);
+  }
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), d->enable_switch);
   wrap_titles_by_word (row);
-  if (node->enabled && g_hash_table_contains (self->expanded, node))
+  if (g_hash_table_contains (self->expanded, node))
     {
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
       build_contents (d);
     }
-  g_signal_connect (row, "notify::enable-expansion", G_CALLBACK (enable_changed_cb), d);
+  g_signal_connect (d->enable_switch, "notify::active", G_CALLBACK (enable_changed_cb), d);
   g_signal_connect (row, "notify::expanded", G_CALLBACK (expanded_changed_cb), d);
 
   click = gtk_gesture_click_new ();
@@ -1809,7 +1825,7 @@ copy_values (AugurPipelineEditor *self,
     {
       sync_p (d);
       d->updating = TRUE;
-      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (d->row), to->enabled);
+      gtk_switch_set_active (GTK_SWITCH (d->enable_switch), to->enabled);
       if (d->n_spin)
         {
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->n_spin), to->n);
@@ -2129,6 +2145,19 @@ augur_pipeline_editor_set_expanded (AugurPipelineEditor *self,
   row = augur_pipeline_editor_get_row (self, path);
   g_return_if_fail (row != NULL);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), expanded);
+}
+
+/* Returns: (transfer none) (nullable): the switch of the row of @path */
+GtkWidget *
+augur_pipeline_editor_get_enable_switch (AugurPipelineEditor *self,
+                                         const char          *path)
+{
+  GtkWidget *row;
+
+  g_return_val_if_fail (AUGUR_IS_PIPELINE_EDITOR (self), NULL);
+
+  row = augur_pipeline_editor_get_row (self, path);
+  return row ? row_data (row)->enable_switch : NULL;
 }
 
 GtkWidget *

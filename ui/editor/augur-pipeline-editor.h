@@ -53,6 +53,9 @@ void             augur_pipeline_editor_select_range       (AugurPipelineEditor *
 void             augur_pipeline_editor_set_expanded       (AugurPipelineEditor *self,
                                                            const char          *path,
                                                            gboolean             expanded);
+/* The switch that turns the step at @path on and off, or NULL. */
+GtkWidget       *augur_pipeline_editor_get_enable_switch  (AugurPipelineEditor *self,
+                                                           const char          *path);
 /* The row widget of the step at @path (an AdwExpanderRow), or NULL. */
 GtkWidget       *augur_pipeline_editor_get_row            (AugurPipelineEditor *self,
                                                            const char          *path);
