@@ -117,8 +117,8 @@ static const AugurParamSpec gb_params[] = {
 };
 
 static const AugurDrawnSpec gb_drawn[] = {
-  { "sigma", FALSE, 0, GB_MAX_SIGMA },
-  { "ksize", FALSE, 0, GB_MAX_KSIZE },
+  { "sigma", FALSE, 0, GB_MAX_SIGMA, .label = "Sigma", .unit = "px" },
+  { "ksize", FALSE, 0, GB_MAX_KSIZE, .label = "Kernel size", .unit = "px", .zero_text = "auto" },
   { NULL },
 };
 

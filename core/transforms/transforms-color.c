@@ -206,8 +206,8 @@ static const AugurParamSpec rbc_params[] = {
  * fraction (of 255, or of the mean). Both as drawn: the safe range and the
  * mean depend on the image, so apply() works them out. */
 static const AugurDrawnSpec rbc_drawn[] = {
-  { "alpha", FALSE, 0, 11 },
-  { "beta", FALSE, -1, 1 },
+  { "alpha", FALSE, 0, 11, .label = "Contrast", .unit = "%", .scale = 100, .offset = -100, .signed_ = TRUE },
+  { "beta", FALSE, -1, 1, .label = "Brightness", .unit = "%", .scale = 100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -287,9 +287,9 @@ static const AugurParamSpec hsv_params[] = {
 };
 
 static const AugurDrawnSpec hsv_drawn[] = {
-  { "hue_shift", FALSE, -180, 180 },
-  { "sat_shift", FALSE, -255, 255 },
-  { "val_shift", FALSE, -255, 255 },
+  { "hue_shift", FALSE, -180, 180, .label = "Hue", .unit = "°", .scale = 2, .signed_ = TRUE },
+  { "sat_shift", FALSE, -255, 255, .label = "Saturation", .signed_ = TRUE },
+  { "val_shift", FALSE, -255, 255, .label = "Value", .signed_ = TRUE },
   { NULL },
 };
 

@@ -110,8 +110,8 @@ static const char *const position_nicks[] = {
 };
 
 static const AugurDrawnSpec pad_drawn[] = {
-  { "pad_top", FALSE, 0, 1e9 },
-  { "pad_left", FALSE, 0, 1e9 },
+  { "pad_top", FALSE, 0, 1e9, .label = "Padding above", .unit = "px" },
+  { "pad_left", FALSE, 0, 1e9, .label = "Padding left", .unit = "px" },
   { NULL },
 };
 
@@ -225,7 +225,7 @@ static const AugurParamSpec random_scale_params[] = {
 };
 
 static const AugurDrawnSpec random_scale_drawn[] = {
-  { "scale", FALSE, 0.01, 10 },
+  { "scale", FALSE, 0.01, 10, .label = "Scale", .unit = "×" },
   { NULL },
 };
 
@@ -503,10 +503,10 @@ static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
 /* In the order sample sets them, so that a replay's text reads back the
  * same. */
 static const AugurDrawnSpec random_crop_drawn[] = {
-  { "pad_top", FALSE, 0, 1e9 },
-  { "pad_left", FALSE, 0, 1e9 },
-  { "x", FALSE, 0, 1e9 },
-  { "y", FALSE, 0, 1e9 },
+  { "pad_top", FALSE, 0, 1e9, .label = "Padding above", .unit = "px" },
+  { "pad_left", FALSE, 0, 1e9, .label = "Padding left", .unit = "px" },
+  { "x", FALSE, 0, 1e9, .label = "Left edge", .unit = "px" },
+  { "y", FALSE, 0, 1e9, .label = "Top edge", .unit = "px" },
   { NULL },
 };
 
@@ -840,10 +840,10 @@ static const AugurParamSpec crop_and_pad_params[] = {
 
 /* Per side, in Albumentations' order: pixels (px) or fractions (percent). */
 static const AugurDrawnSpec crop_and_pad_drawn[] = {
-  { "top", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
-  { "right", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
-  { "bottom", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
-  { "left", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
+  { "top", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Top" },
+  { "right", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Right" },
+  { "bottom", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Bottom" },
+  { "left", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Left" },
   { NULL },
 };
 
@@ -995,10 +995,10 @@ static const AugurParamSpec crop_from_borders_params[] = {
 };
 
 static const AugurDrawnSpec crop_from_borders_drawn[] = {
-  { "x_min", FALSE, 0, 1e9 },
-  { "y_min", FALSE, 0, 1e9 },
-  { "x_max", FALSE, 1, 1e9 },
-  { "y_max", FALSE, 1, 1e9 },
+  { "x_min", FALSE, 0, 1e9, .label = "Left edge", .unit = "px" },
+  { "y_min", FALSE, 0, 1e9, .label = "Top edge", .unit = "px" },
+  { "x_max", FALSE, 1, 1e9, .label = "Right edge", .unit = "px" },
+  { "y_max", FALSE, 1, 1e9, .label = "Bottom edge", .unit = "px" },
   { NULL },
 };
 
@@ -1086,7 +1086,7 @@ static const AugurParamSpec grid_shuffle_params[] = {
 
 /* The shuffle itself is not stored: it is regenerated from "seed". */
 static const AugurDrawnSpec grid_shuffle_drawn[] = {
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 

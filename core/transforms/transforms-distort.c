@@ -110,7 +110,7 @@ static const AugurParamSpec perspective_params[] = {
 /* "corners": the offsets of the top-left (x, y), top-right, bottom-right
  * and bottom-left corners inwards, as fractions of the width and height. */
 static const AugurDrawnSpec perspective_drawn[] = {
-  { "corners", TRUE, 0, PSP_MAX_OFFSET },
+  { "corners", TRUE, 0, PSP_MAX_OFFSET, .label = "Corner moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100 },
   { NULL },
 };
 
@@ -285,7 +285,7 @@ static const AugurParamSpec elastic_params[] = {
 
 /* The noise fields are regenerated from "seed" in apply. */
 static const AugurDrawnSpec elastic_drawn[] = {
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -547,7 +547,7 @@ static const AugurParamSpec optical_params[] = {
 };
 
 static const AugurDrawnSpec optical_drawn[] = {
-  { "k", FALSE, -1, 1 },
+  { "k", FALSE, -1, 1, .label = "Distortion", .signed_ = TRUE },
   { NULL },
 };
 
@@ -662,8 +662,8 @@ static const AugurParamSpec grid_params[] = {
 /* The stretches 1 + d of the num_steps + 1 cells along each axis (the last
  * cell is the remainder when the side does not divide evenly). */
 static const AugurDrawnSpec grid_drawn[] = {
-  { "steps_x", TRUE, 0, 2 },
-  { "steps_y", TRUE, 0, 2 },
+  { "steps_x", TRUE, 0, 2, .label = "Column stretch", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .offset = -100, .signed_ = TRUE },
+  { "steps_y", TRUE, 0, 2, .label = "Row stretch", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .offset = -100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -843,10 +843,10 @@ static const AugurParamSpec pwa_params[] = {
 /* "dx", "dy": where each grid point (row by row) reads the input, relative
  * to its own place, as fractions of the width and height. */
 static const AugurDrawnSpec pwa_drawn[] = {
-  { "nb_rows", FALSE, 2, PWA_MAX_POINTS },
-  { "nb_cols", FALSE, 2, PWA_MAX_POINTS },
-  { "dx", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET },
-  { "dy", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET },
+  { "nb_rows", FALSE, 2, PWA_MAX_POINTS, .label = "Grid rows" },
+  { "nb_cols", FALSE, 2, PWA_MAX_POINTS, .label = "Grid columns" },
+  { "dx", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET, .label = "Horizontal moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
+  { "dy", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET, .label = "Vertical moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -1041,8 +1041,8 @@ static const AugurParamSpec tps_params[] = {
 /* "dx", "dy": each control point's move (row by row), as fractions of the
  * width and height. */
 static const AugurDrawnSpec tps_drawn[] = {
-  { "dx", TRUE, -1, 1 },
-  { "dy", TRUE, -1, 1 },
+  { "dx", TRUE, -1, 1, .label = "Horizontal moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
+  { "dy", TRUE, -1, 1, .label = "Vertical moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
   { NULL },
 };
 

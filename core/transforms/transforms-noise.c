@@ -240,9 +240,9 @@ static const AugurParamSpec gn_params[] = {
 
 /* The noise field itself is not stored: it is regenerated from "seed". */
 static const AugurDrawnSpec gn_drawn[] = {
-  { "std", FALSE, 0, 1 },
-  { "mean", FALSE, -1, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "std", FALSE, 0, 1, .label = "Strength", .unit = "%", .scale = 100 },
+  { "mean", FALSE, -1, 1, .label = "Mean", .unit = "%", .scale = 100, .signed_ = TRUE },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 

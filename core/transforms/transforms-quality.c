@@ -31,7 +31,7 @@ static const AugurParamSpec ic_params[] = {
 };
 
 static const AugurDrawnSpec ic_drawn[] = {
-  { "quality", FALSE, 1, 100 },
+  { "quality", FALSE, 1, 100, .label = "Quality" },
   { NULL },
 };
 
