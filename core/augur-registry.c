@@ -6,6 +6,7 @@
 #include "augur-transform-private.h"
 
 const char *const augur_fill_nicks_none[] = { NULL };
+const char *const augur_fill_border_nicks[] = { "constant", NULL };
 const char *const augur_area_for_downscale_nicks[] = { "image", "image_mask", NULL };
 
 const AugurDrawnSpec augur_box_drawn[] = {

@@ -587,6 +587,137 @@ test_control_edits (Fixture       *f,
   }
 }
 
+/* A control that does not take effect under the step's other values is
+ * hidden, as the table declares: Rotate's fill only for a constant border. */
+static void
+test_relevance (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reflect = json_from_string ("\"reflect_101\"", NULL);
+  g_autoptr(JsonNode) constant = json_from_string ("\"constant\"", NULL);
+  const AugurTransformInfo *info = augur_transform_lookup ("Rotate");
+  int border = augur_transform_param_index (info, "border_mode");
+  int fill = augur_transform_param_index (info, "fill");
+  AugurParamControl *control;
+  GtkWidget *row;
+
+  g_assert_cmpint (border, >=, 0);
+  g_assert_cmpint (fill, >=, 0);
+  /* the data itself */
+  {
+    g_autofree AugurValue *values = g_new0 (AugurValue, info->n_params);
+
+    augur_transform_defaults (info, values);
+    values[border].nick = augur_param_nick_index (&info->params[border], "constant");
+    g_assert_true (augur_param_is_relevant (info->params, info->n_params, values, fill));
+    values[border].nick = augur_param_nick_index (&info->params[border], "reflect_101");
+    g_assert_false (augur_param_is_relevant (info->params, info->n_params, values, fill));
+    /* a parameter that declares nothing always matters */
+    g_assert_true (augur_param_is_relevant (info->params, info->n_params, values, border));
+  }
+
+  add_at_end (f, "Rotate");
+  augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
+  pump ();
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "border_mode", constant, &error));
+  g_assert_no_error (error);
+  control = find_control (f, "0", "fill");
+  g_assert_nonnull (control);
+  row = gtk_widget_get_parent (GTK_WIDGET (control));
+  g_assert_true (gtk_widget_get_visible (row));
+
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "border_mode", reflect, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (row));
+  /* the border itself stays */
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (find_control (f, "0", "border_mode")))));
+
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "border_mode", constant, &error));
+  g_assert_true (gtk_widget_get_visible (row));
+}
+
+static void
+collect_spins (GtkWidget *widget,
+               GPtrArray *out)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    collect_spins (child, out);
+}
+
+/* GaussianBlur's kernel of 0 reads "auto"; a typed value the parameter
+ * cannot take is refused with the reason shown, not silently put back. */
+static void
+test_typed_values (Fixture       *f,
+                   gconstpointer  data)
+{
+  const AugurTransformInfo *info = augur_transform_lookup ("GaussianBlur");
+  int index = augur_transform_param_index (info, "blur_limit");
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+  const AugurNode *node;
+  AugurParamControl *control;
+  GtkSpinButton *lo, *hi;
+  AugurValue v;
+
+  add_at_end (f, "GaussianBlur");
+  augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
+  pump ();
+  node = augur_pipeline_editor_get_pipeline (f->editor)->children->pdata[0];
+  g_assert_cmpfloat (node->params[index].v[0], ==, 0);
+  control = find_control (f, "0", "blur_limit");
+  g_assert_nonnull (control);
+  collect_spins (GTK_WIDGET (control), spins);
+  g_assert_cmpuint (spins->len, ==, 2);
+  lo = spins->pdata[0];
+  hi = spins->pdata[1];
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lo)), ==, "auto");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hi)), ==, "auto");
+  g_assert_null (augur_param_control_get_error (control));
+
+  /* A number typed in is taken... */
+  f->n_changed = 0;
+  gtk_editable_set_text (GTK_EDITABLE (hi), "7");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 7);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hi)), ==, "7");
+  g_assert_cmpuint (f->n_changed, ==, 1);
+
+  /* ...a word that is not a number is refused, and says so... */
+  gtk_editable_set_text (GTK_EDITABLE (hi), "seven");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 7);
+  g_assert_nonnull (augur_param_control_get_error (control));
+  g_assert_nonnull (strstr (augur_param_control_get_error (control), "not a number"));
+
+  /* ...as is a value beyond the hard limit... */
+  gtk_editable_set_text (GTK_EDITABLE (hi), "100000");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 7);
+  g_assert_nonnull (strstr (augur_param_control_get_error (control), "highest allowed value"));
+
+  /* ...and "auto" is read back as 0; an accepted value clears the reason. */
+  gtk_editable_set_text (GTK_EDITABLE (hi), "auto");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 0);
+  g_assert_null (augur_param_control_get_error (control));
+
+  /* A value the step refuses (a lowest above the highest) says why. */
+  v = node->params[index];
+  v.v[0] = 9;
+  v.v[1] = 3;
+  g_signal_emit_by_name (control, "edited", &v);
+  g_assert_cmpfloat (node->params[index].v[0], ==, 0);
+  g_assert_nonnull (augur_param_control_get_error (control));
+  g_test_message ("refused: %s", augur_param_control_get_error (control));
+}
+
 static void
 test_enabled (Fixture       *f,
               gconstpointer  data)
@@ -1529,6 +1660,8 @@ main (int   argc,
   ADD ("every-transform", test_every_transform);
   ADD ("set-param", test_set_param);
   ADD ("control-edits", test_control_edits);
+  ADD ("relevance", test_relevance);
+  ADD ("typed-values", test_typed_values);
   ADD ("enabled", test_enabled);
   ADD ("shortcuts", test_shortcuts);
   ADD ("structure", test_structure);

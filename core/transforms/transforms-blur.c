@@ -108,7 +108,8 @@ static const AugurParamSpec gb_params[] = {
     .description = "Range of the kernel size in pixels; 0 computes it from sigma "
                    "(int(3.5 sigma) * 2 + 1, as PIL and Albumentations); even sizes are rounded up to odd",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 0, .max = GB_MAX_KSIZE, .ui_min = 0, .ui_max = 31, .step = 1, .def = { 0, 0 } },
+    .min = 0, .max = GB_MAX_KSIZE, .ui_min = 0, .ui_max = 31, .step = 1, .def = { 0, 0 },
+    .zero_text = "auto" },
   [GB_SIGMA_LIMIT] = {
     .name = "sigma_limit", .label = "Sigma",
     .description = "Range of the Gaussian's standard deviation, in pixels",

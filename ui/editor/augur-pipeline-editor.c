@@ -320,6 +320,24 @@ select_range (AugurPipelineEditor *self,
 
 /* Editing ------------------------------------------------------------------------ */
 
+/* Shows only the controls that take effect under the step's other values,
+ * as the table declares (a fill colour only for a constant border). */
+static void
+update_relevance (RowData *d)
+{
+  const AugurTransformInfo *info = d->node->info;
+
+  if (d->controls == NULL || d->node->kind != AUGUR_NODE_TRANSFORM)
+    return;
+  for (guint i = 0; i < d->controls->len && i < info->n_params; i++)
+    {
+      GtkWidget *row = gtk_widget_get_parent (d->controls->pdata[i]);
+
+      gtk_widget_set_visible (row, augur_param_is_relevant (info->params, info->n_params,
+                                                            d->node->params, i));
+    }
+}
+
 static gboolean
 apply_param (AugurPipelineEditor  *self,
              AugurNode            *node,
@@ -356,7 +374,10 @@ apply_param (AugurPipelineEditor  *self,
 
   node->params[index] = *value;
   if (d && d->controls)
-    augur_param_control_set_value (d->controls->pdata[index], value);
+    {
+      augur_param_control_set_value (d->controls->pdata[index], value);
+      update_relevance (d);
+    }
 
   description = g_strdup_printf ("Change %s %s", node->info->label, spec->label);
   key = g_strdup_printf ("param:%p:%u", (void *) node, index);
@@ -498,6 +519,16 @@ control_edited_cb (AugurParamControl *control,
       /* Refused: the control goes back to the value in the pipeline. */
       g_debug ("Refused %s: %s", augur_param_control_get_spec (control)->name, error->message);
       augur_param_control_set_value (control, &d->node->params[index]);
+      {
+        /* in the user's words: the control's label, not the recipe's name */
+        const AugurParamSpec *spec = augur_param_control_get_spec (control);
+        g_autofree char *prefix = g_strdup_printf ("%s: ", spec->name);
+        g_autofree char *message = g_str_has_prefix (error->message, prefix)
+          ? g_strdup_printf ("%s: %s", spec->label, error->message + strlen (prefix))
+          : g_strdup (error->message);
+
+        augur_param_control_show_error (control, message);
+      }
       gtk_widget_error_bell (GTK_WIDGET (control));
     }
 }
@@ -576,6 +607,7 @@ build_contents (RowData *d)
         }
       if (node->info->n_params == 0)
         adw_expander_row_add_row (expander, text_row ("No parameters."));
+      update_relevance (d);
       return;
     }
 
@@ -1796,6 +1828,8 @@ copy_values (AugurPipelineEditor *self,
           if (d && d->controls)
             augur_param_control_set_value (d->controls->pdata[i], &to->params[i]);
         }
+      if (d != NULL)
+        update_relevance (d);
     }
   else
     {
