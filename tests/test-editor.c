@@ -126,15 +126,17 @@ assert_pipeline (Fixture         *f,
     }
 }
 
+/* Every widget of @type inside @widget (itself included), in order. */
 static void
-collect_controls (GtkWidget *widget,
-                  GPtrArray *out)
+collect_of_type (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *out)
 {
-  if (AUGUR_IS_PARAM_CONTROL (widget))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     g_ptr_array_add (out, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
-    collect_controls (child, out);
+    collect_of_type (child, type, out);
 }
 
 static AugurParamControl *
@@ -146,7 +148,7 @@ find_control (Fixture    *f,
   g_autoptr(GPtrArray) controls = g_ptr_array_new ();
 
   g_assert_nonnull (row);
-  collect_controls (row, controls);
+  collect_of_type (row, AUGUR_TYPE_PARAM_CONTROL, controls);
   for (guint i = 0; i < controls->len; i++)
     if (g_str_equal (augur_param_control_get_spec (controls->pdata[i])->name, param))
       return controls->pdata[i];
@@ -421,7 +423,7 @@ test_every_transform (Fixture       *f,
       row = augur_pipeline_editor_get_row (f->editor, path);
       g_assert_true (ADW_IS_EXPANDER_ROW (row));
       g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
-      collect_controls (row, controls);
+      collect_of_type (row, AUGUR_TYPE_PARAM_CONTROL, controls);
       /* One control per declared parameter, in the declared order. */
       g_assert_cmpuint (controls->len, ==, list[i]->n_params);
       for (guint j = 0; j < controls->len; j++)
@@ -637,17 +639,6 @@ test_relevance (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (row));
 }
 
-static void
-collect_spins (GtkWidget *widget,
-               GPtrArray *out)
-{
-  if (GTK_IS_SPIN_BUTTON (widget))
-    g_ptr_array_add (out, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    collect_spins (child, out);
-}
-
 /* GaussianBlur's kernel of 0 reads "auto"; a typed value the parameter
  * cannot take is refused with the reason shown, not silently put back. */
 static void
@@ -669,7 +660,7 @@ test_typed_values (Fixture       *f,
   g_assert_cmpfloat (node->params[index].v[0], ==, 0);
   control = find_control (f, "0", "blur_limit");
   g_assert_nonnull (control);
-  collect_spins (GTK_WIDGET (control), spins);
+  collect_of_type (GTK_WIDGET (control), GTK_TYPE_SPIN_BUTTON, spins);
   g_assert_cmpuint (spins->len, ==, 2);
   lo = spins->pdata[0];
   hi = spins->pdata[1];
