@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "augur-cell-grid.h"
 #include "augur-picture.h"
 #include "augur-preferences-window.h"
 #include "augur-sample.h"
@@ -783,6 +784,78 @@ find_child (GtkWidget *widget,
     }
   return NULL;
 }
+
+/* The draws take the columns that make them largest in the space they
+ * have, wide and short or tall and narrow. */
+static void
+test_cell_grid_fit (void)
+{
+  guint cols = 0;
+  int cell = 0;
+
+  augur_cell_grid_best_fit (9, 405, 520, 6, 1.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 3);
+  g_assert_cmpint (cell, ==, 131);
+  /* wide and short: more columns, fewer rows */
+  augur_cell_grid_best_fit (9, 1200, 300, 6, 1.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 5);
+  g_assert_cmpint (cell, ==, 147);
+  /* tall and narrow: one column */
+  augur_cell_grid_best_fit (4, 200, 1000, 6, 1.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 1);
+  g_assert_cmpint (cell, ==, 200);
+  /* wide images fit more to a column */
+  augur_cell_grid_best_fit (4, 400, 400, 0, 2.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 1);
+  g_assert_cmpint (cell, ==, 200);
+}
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+/* In the window, the grid of draws fills its space in one direction at
+ * least, at the sizes the documentation shows. */
+static void
+test_grid_fills (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1024, 700 }, { 1280, 720 }, { 1600, 1000 } };
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  open_sample_folder (fixture);
+  augur_pipeline_editor_add_step (AUGUR_PIPELINE_EDITOR (augur_window_get_editor (fixture->window)),
+                                  "HorizontalFlip");
+  iterate_briefly (1000);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      GtkWidget *grid;
+      int gw, gh, cell, block_w, block_h;
+      guint cols, rows, n = 0;
+
+      gtk_widget_set_visible (window, FALSE);
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+      gtk_window_present (GTK_WINDOW (window));
+      iterate_briefly (400);
+      grid = find_child (augur_window_get_preview_pane (fixture->window), AUGUR_TYPE_CELL_GRID);
+      g_assert_nonnull (grid);
+      for (GtkWidget *c = gtk_widget_get_first_child (grid); c; c = gtk_widget_get_next_sibling (c))
+        n++;
+      g_assert_cmpuint (n, >, 0);
+      gw = gtk_widget_get_width (grid);
+      gh = gtk_widget_get_height (grid);
+      cols = augur_cell_grid_get_columns (AUGUR_CELL_GRID (grid));
+      cell = augur_cell_grid_get_cell_width (AUGUR_CELL_GRID (grid));
+      rows = (n + cols - 1) / cols;
+      block_w = (int) cols * cell + (int) (cols - 1) * 6;
+      /* (the cells are as tall as the samples' aspect makes them) */
+      block_h = (int) rows * gtk_widget_get_height (gtk_widget_get_first_child (grid)) +
+                (int) (rows - 1) * 6;
+      g_test_message ("%dx%d: %u draws in %u columns of %d px, %dx%d of %dx%d",
+                      sizes[i][0], sizes[i][1], n, cols, cell, block_w, block_h, gw, gh);
+      g_assert_true (gw - block_w <= (int) cols + 1 || gh - block_h <= (int) rows + 1);
+      g_assert_cmpint (block_w, <=, gw);
+      g_assert_cmpint (block_h, <=, gh);
+    }
+}
+#endif
 
 /* The first preferences row under @widget whose title has @text. */
 static GtkWidget *
@@ -1635,6 +1708,10 @@ main (int    argc,
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
   g_test_add_func ("/window/size-restored", test_window_size_restored);
   g_test_add_func ("/window/editor-width", test_editor_width);
+  g_test_add_func ("/window/cell-grid-fit", test_cell_grid_fit);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  ADD ("grid-fills", test_grid_fills);
+#endif
   ADD ("recent-and-session", test_recent_and_session);
   ADD ("large-folder-sampled", test_large_folder_sampled);
   ADD ("broken-first-skipped", test_broken_first_skipped);

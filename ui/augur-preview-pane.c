@@ -9,6 +9,7 @@
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
+#include "augur-cell-grid.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
 
@@ -200,8 +201,10 @@ static void
 update_spinner (AugurPreviewPane *self,
                 gboolean          busy)
 {
-  gtk_widget_set_visible (self->spinner, busy);
+  /* always in the toolbar, drawn only while busy: showing and hiding it
+   * would squeeze the buttons beside it during every slider drag */
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
+  gtk_widget_set_opacity (self->spinner, busy ? 1.0 : 0.0);
 }
 
 /* One cell of the draw grid: a flat button (focusable, activated by click,
@@ -244,7 +247,6 @@ layout_cells (AugurPreviewPane   *self,
               guint               n,
               const char *const  *captions)
 {
-  guint cols = MAX (1, (guint) ceil (sqrt ((double) n)));
   gboolean same = self->cells->len == n;
 
   for (guint i = 0; same && i < n; i++)
@@ -255,7 +257,7 @@ layout_cells (AugurPreviewPane   *self,
     return;
 
   for (guint i = 0; i < self->cells->len; i++)
-    gtk_grid_remove (GTK_GRID (self->draw_grid), self->cells->pdata[i]);
+    augur_cell_grid_remove (AUGUR_CELL_GRID (self->draw_grid), self->cells->pdata[i]);
   g_ptr_array_set_size (self->cells, 0);
 
   for (guint i = 0; i < n; i++)
@@ -263,7 +265,7 @@ layout_cells (AugurPreviewPane   *self,
       GtkWidget *cell = cell_new (i, captions[i]);
 
       g_ptr_array_add (self->cells, cell);
-      gtk_grid_attach (GTK_GRID (self->draw_grid), cell, (int) (i % cols), (int) (i / cols), 1, 1);
+      augur_cell_grid_append (AUGUR_CELL_GRID (self->draw_grid), cell);
     }
 }
 
@@ -1586,10 +1588,6 @@ build_toolbar (AugurPreviewPane *self)
   gtk_widget_set_hexpand (spacer, TRUE);
   gtk_box_append (GTK_BOX (toolbar), spacer);
 
-  self->spinner = gtk_spinner_new ();
-  gtk_widget_set_visible (self->spinner, FALSE);
-  gtk_widget_set_tooltip_text (self->spinner, "Rendering");
-  gtk_box_append (GTK_BOX (toolbar), self->spinner);
 
   self->diff_button = squeeze (diff_toggle ("Difference"), diff_toggle ("Diff"));
   /* the room a squeezer keeps for the wider form goes to the left, next to
@@ -1663,7 +1661,7 @@ build_preview_page (AugurPreviewPane *self)
 
   gtk_grid_set_column_homogeneous (GTK_GRID (page), TRUE);
 
-  /* The original: a third of the width. */
+  /* The original: a quarter of the width. */
   gtk_widget_add_css_class (original, "augur-original");
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_widget_add_css_class (heading, "heading");
@@ -1689,12 +1687,9 @@ build_preview_page (AugurPreviewPane *self)
   gtk_widget_set_hexpand (self->content_stack, TRUE);
   gtk_widget_set_vexpand (self->content_stack, TRUE);
 
-  self->draw_grid = gtk_grid_new ();
-  gtk_grid_set_row_homogeneous (GTK_GRID (self->draw_grid), TRUE);
-  gtk_grid_set_column_homogeneous (GTK_GRID (self->draw_grid), TRUE);
-  gtk_grid_set_row_spacing (GTK_GRID (self->draw_grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (self->draw_grid), 6);
-  gtk_widget_set_valign (self->draw_grid, GTK_ALIGN_START);
+  /* cells as large as the space allows, in as many columns as that takes */
+  self->draw_grid = augur_cell_grid_new ();
+  gtk_widget_set_vexpand (self->draw_grid, TRUE);
   gtk_widget_set_margin_bottom (self->draw_grid, 12);
   gtk_stack_add_named (GTK_STACK (self->content_stack), self->draw_grid, "grid");
 
@@ -1715,7 +1710,18 @@ build_preview_page (AugurPreviewPane *self)
   self->content_title = gtk_label_new ("Augmented");
   gtk_label_set_xalign (GTK_LABEL (self->content_title), 0);
   gtk_widget_add_css_class (self->content_title, "heading");
-  gtk_box_append (GTK_BOX (draws), self->content_title);
+  {
+    /* The spinner beside the heading, where it moves nothing: in the
+     * toolbar it squeezed the view buttons during every slider drag. */
+    GtkWidget *title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    self->spinner = gtk_spinner_new ();
+    gtk_widget_set_opacity (self->spinner, 0.0);
+    gtk_widget_set_tooltip_text (self->spinner, "Rendering");
+    gtk_box_append (GTK_BOX (title_box), self->content_title);
+    gtk_box_append (GTK_BOX (title_box), self->spinner);
+    gtk_box_append (GTK_BOX (draws), title_box);
+  }
   {
     /* Step-through: which draw, with previous / next, floating at the
      * heading's end so that the headings stay aligned. */
@@ -1751,7 +1757,8 @@ build_preview_page (AugurPreviewPane *self)
 
     gtk_overlay_set_child (GTK_OVERLAY (overlay), draws);
     gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->draw_nav);
-    gtk_grid_attach (GTK_GRID (page), overlay, 1, 0, 2, 1);
+    /* the draws three quarters of the width, the original one */
+    gtk_grid_attach (GTK_GRID (page), overlay, 1, 0, 3, 1);
   }
 
   return page;
