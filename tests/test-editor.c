@@ -709,6 +709,129 @@ test_typed_values (Fixture       *f,
   g_test_message ("refused: %s", augur_param_control_get_error (control));
 }
 
+/* A step chosen by hand is brought into view with its controls, however
+ * long the list above it. */
+static void
+test_added_step_revealed (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *chooser = augur_pipeline_editor_get_step_chooser (f->editor);
+  GtkWidget *scroller, *row, *list;
+  GtkAdjustment *vadj;
+  graphene_rect_t bounds;
+  guint n;
+
+  for (guint i = 0; i < 14; i++)
+    add_at_end (f, "HorizontalFlip");
+  pump ();
+  wait_ms (100);
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  g_signal_emit_by_name (chooser, "chosen", "Rotate");
+  wait_ms (800);
+
+  n = augur_pipeline_editor_get_pipeline (f->editor)->children->len;
+  {
+    g_autofree char *path = g_strdup_printf ("%u", n - 1);
+
+    row = augur_pipeline_editor_get_row (f->editor, path);
+  }
+  g_assert_nonnull (row);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  list = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  if (GTK_IS_VIEWPORT (list))
+    list = gtk_viewport_get_child (GTK_VIEWPORT (list));
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_true (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj));
+  g_assert_true (gtk_widget_compute_bounds (row, list, &bounds));
+  g_test_message ("row %g..%g, view %g..%g", bounds.origin.y, bounds.origin.y + bounds.size.height,
+                  gtk_adjustment_get_value (vadj),
+                  gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj));
+  /* its header and its controls' end are on screen */
+  g_assert_cmpfloat (bounds.origin.y, >=, gtk_adjustment_get_value (vadj) - 1);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                     gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj) + 1);
+}
+
+/* Clicking a step selects it and leaves it folded: only the arrow button
+ * unfolds it. A step directly in the pipeline shows one probability. */
+static void
+test_click_selects (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *row, *header, *button = NULL;
+  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+  g_autofree char *selected = NULL;
+
+  add_at_end (f, "Rotate");
+  add_at_end (f, "OneOf");
+  augur_pipeline_editor_select_path (f->editor, "1");
+  augur_pipeline_editor_add_step (f->editor, "GaussianBlur");
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  pump ();
+  row = augur_pipeline_editor_get_row (f->editor, "0");
+  g_assert_nonnull (row);
+  header = find_descendant (row, ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (header);
+
+  /* the header is no longer what unfolds the row */
+  g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (header)));
+  g_signal_emit_by_name (header, "activate");
+  pump ();
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* a press on it selects (the editor's own click handler, as a real click) */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (c) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_PRIMARY)
+          g_signal_emit_by_name (c, "pressed", 1, 20.0, 20.0);
+      }
+  }
+  selected = augur_pipeline_editor_dup_selected_path (f->editor);
+  g_assert_cmpstr (selected, ==, "0");
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* the arrow button unfolds and folds it */
+  collect_of_type (row, GTK_TYPE_TOGGLE_BUTTON, toggles);
+  for (guint i = 0; i < toggles->len; i++)
+    if (gtk_widget_has_css_class (toggles->pdata[i], "augur-expand"))
+      button = toggles->pdata[i];
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* one probability for a top-level step; both inside a group */
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    GtkWidget *nested = augur_pipeline_editor_get_row (f->editor, "1.0");
+    guint shown = 0;
+
+    collect_of_type (row, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (labels->pdata[i], "augur-eff") &&
+          gtk_widget_get_visible (labels->pdata[i]))
+        shown++;
+    g_assert_cmpuint (shown, ==, 0);
+    g_assert_nonnull (nested);
+    g_ptr_array_set_size (labels, 0);
+    collect_of_type (nested, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (labels->pdata[i], "augur-eff") &&
+          gtk_widget_get_visible (labels->pdata[i]))
+        shown++;
+    g_assert_cmpuint (shown, ==, 1);
+  }
+}
+
 static void
 test_enabled (Fixture       *f,
               gconstpointer  data)
@@ -1653,6 +1776,8 @@ main (int   argc,
   ADD ("control-edits", test_control_edits);
   ADD ("relevance", test_relevance);
   ADD ("typed-values", test_typed_values);
+  ADD ("added-step-revealed", test_added_step_revealed);
+  ADD ("click-selects", test_click_selects);
   ADD ("enabled", test_enabled);
   ADD ("shortcuts", test_shortcuts);
   ADD ("structure", test_structure);
