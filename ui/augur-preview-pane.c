@@ -460,6 +460,20 @@ aux_thread (GTask        *task,
           }
           g_ptr_array_add (frames, frame);
         }
+      if (extremes->len == 0 && !g_cancellable_is_cancelled (cancellable))
+        {
+          /* Nothing drawn from a range (a flip): it looks the same every
+           * time it applies, so show that one look. */
+          AugurShape shape = { request->proxy->width, request->proxy->height,
+                               request->proxy->channels };
+          g_autoptr(AugurReplay) replay = augur_node_sample_forced (request->node, &shape,
+                                                                    AUGUR_EXTREMES_SEED);
+          g_autoptr(AugurImage) image = augur_node_apply (request->node, request->proxy, replay);
+          Frame *frame = frame_new (image, "Applied", "the same every time");
+
+          frame->group = g_strdup ("No ranges: every time it applies, it does this");
+          g_ptr_array_add (frames, frame);
+        }
     }
   else
     {
@@ -724,22 +738,14 @@ render_extremes (AugurPreviewPane *self,
 {
   const AugurNode *node = self->selected_path
                           ? augur_node_at_path (self->recipe->pipeline, self->selected_path) : NULL;
-  g_autoptr(GPtrArray) extremes = NULL;
 
   if (node == NULL || node->kind != AUGUR_NODE_TRANSFORM)
     {
-      show_content_status (self, "object-select-symbolic", "Select a Step",
+      show_content_status (self, "view-list-bullet-symbolic", "Select a Step",
                            "Choose a transform in the pipeline to see each of its ranges at its low end, middle and high end.");
       return;
     }
-  extremes = augur_extremes_new (node);
-  if (extremes->len == 0)
-    {
-      g_autofree char *text = g_strdup_printf ("“%s” draws nothing from a range: it looks the same every time it applies.",
-                                               node->info->label);
-      show_content_status (self, "object-select-symbolic", "No Ranges", text);
-      return;
-    }
+  /* (a step without ranges shows its one look) */
   start_aux (self, proxy, node, 0, TRUE);
 }
 
