@@ -810,6 +810,38 @@ test_cell_grid_fit (void)
   g_assert_cmpint (cell, ==, 200);
 }
 
+/* Many cells (one draw of each of many samples) keep a readable size and
+ * scroll, rather than shrinking to specks. */
+static void
+test_cell_grid_many (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *grid = augur_cell_grid_new ();
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("sample-%02u.png", i);
+
+      augur_cell_grid_append (AUGUR_CELL_GRID (grid), gtk_label_new (name));
+    }
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_briefly (300);
+
+  g_test_message ("%u columns of %d px, %d px tall in a %d px view",
+                  augur_cell_grid_get_columns (AUGUR_CELL_GRID (grid)),
+                  augur_cell_grid_get_cell_width (AUGUR_CELL_GRID (grid)),
+                  gtk_widget_get_height (grid), gtk_widget_get_height (scroller));
+  g_assert_cmpint (augur_cell_grid_get_cell_width (AUGUR_CELL_GRID (grid)), >=, 128);
+  g_assert_cmpint (gtk_widget_get_height (grid), >, gtk_widget_get_height (scroller));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 #ifdef AUGUR_HAVE_PREVIEW_PANE
 /* In the window, the grid of draws fills its space in one direction at
  * least, at the sizes the documentation shows. */
@@ -1709,6 +1741,7 @@ main (int    argc,
   g_test_add_func ("/window/size-restored", test_window_size_restored);
   g_test_add_func ("/window/editor-width", test_editor_width);
   g_test_add_func ("/window/cell-grid-fit", test_cell_grid_fit);
+  g_test_add_func ("/window/cell-grid-many", test_cell_grid_many);
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   ADD ("grid-fills", test_grid_fills);
 #endif

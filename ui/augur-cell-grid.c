@@ -17,10 +17,16 @@
  * the width and the height, for cells of the children's aspect ratio (the
  * first child's height for a width, as an image's picture reports it).
  * Cells that do not fill the area are centred across and start at the top.
+ * Many cells keep a readable size and the grid grows downwards instead.
  */
 
 /* Cells never get smaller than this; a smaller area clips. */
 #define MIN_CELL 32
+/* More cells than a preview grid holds (one draw of each of many samples):
+ * they keep a size at which an image and its name can be read, and the
+ * grid grows downwards, for a scrolled window around it. */
+#define MANY_CELLS    16
+#define READABLE_CELL 128
 
 struct _AugurCellGrid
 {
@@ -99,6 +105,19 @@ augur_cell_grid_best_fit (guint   n,
   *cell_width = MAX (MIN_CELL, (int) floor (best));
 }
 
+/* For many cells: as many readable columns as @width holds, and their width. */
+static void
+readable_fit (int    width,
+              int    spacing,
+              guint *columns,
+              int   *cell_width)
+{
+  guint cols = (guint) MAX (1, (width + spacing) / (READABLE_CELL + spacing));
+
+  *columns = cols;
+  *cell_width = MAX (MIN_CELL, (width - (int) (cols - 1) * spacing) / (int) cols);
+}
+
 static void
 augur_cell_grid_measure (GtkWidget      *widget,
                          GtkOrientation  orientation,
@@ -119,6 +138,15 @@ augur_cell_grid_measure (GtkWidget      *widget,
     {
       *minimum = MIN_CELL;
       *natural = (int) cols * 160 + (int) (cols - 1) * self->spacing;
+    }
+  else if (n > MANY_CELLS)
+    {
+      double aspect = cell_aspect (self);
+      int cell;
+
+      readable_fit (for_size > 0 ? for_size : (int) cols * 160, self->spacing, &cols, &cell);
+      rows = (n + cols - 1) / cols;
+      *minimum = *natural = (int) rows * (int) (cell / aspect) + (int) (rows - 1) * self->spacing;
     }
   else
     {
@@ -144,6 +172,8 @@ augur_cell_grid_size_allocate (GtkWidget *widget,
   int cell_w, cell_h, block_w, x0;
 
   augur_cell_grid_best_fit (n, width, height, self->spacing, aspect, &cols, &cell_w);
+  if (n > MANY_CELLS && cell_w < READABLE_CELL)
+    readable_fit (width, self->spacing, &cols, &cell_w);
   cell_h = MAX (1, (int) floor (cell_w / aspect));
   rows = (MAX (n, 1) + cols - 1) / cols;
   block_w = (int) cols * cell_w + (int) (cols - 1) * self->spacing;

@@ -1697,7 +1697,15 @@ build_preview_page (AugurPreviewPane *self)
   self->draw_grid = augur_cell_grid_new ();
   gtk_widget_set_vexpand (self->draw_grid, TRUE);
   gtk_widget_set_margin_bottom (self->draw_grid, 12);
-  gtk_stack_add_named (GTK_STACK (self->content_stack), self->draw_grid, "grid");
+  {
+    /* one draw of each of many samples scrolls, at a readable size */
+    GtkWidget *grid_scroller = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (grid_scroller), GTK_POLICY_NEVER,
+                                    GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (grid_scroller), self->draw_grid);
+    gtk_stack_add_named (GTK_STACK (self->content_stack), grid_scroller, "grid");
+  }
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
