@@ -315,6 +315,11 @@ describe_json (const AugurTransformInfo *info)
   json_builder_add_string_value (builder, info->category);
   json_builder_set_member_name (builder, "description");
   json_builder_add_string_value (builder, info->description);
+  if (info->notes != NULL)
+    {
+      json_builder_set_member_name (builder, "notes");
+      json_builder_add_string_value (builder, info->notes);
+    }
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, info->version);
   json_builder_set_member_name (builder, "default_p");
@@ -380,6 +385,8 @@ describe_text (const AugurTransformInfo *info)
 
   printf ("%s - %s\n", info->name, info->label);
   printf ("  %s\n", info->description);
+  if (info->notes != NULL)
+    printf ("  Note: %s\n", info->notes);
   printf ("  Category: %s; default p: %s; %s\n", info->category, p,
           augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)"
                                             : "pixel-level");
@@ -475,6 +482,8 @@ describe_markdown (GString                  *s,
 
   g_string_append_printf (s, "### %s\n\n", info->name);
   g_string_append_printf (s, "%s\n\n", info->description);
+  if (info->notes != NULL)
+    g_string_append_printf (s, "*Note:* %s\n\n", info->notes);
   g_string_append_printf (s, "Shown as *%s* · default p: %s · %s · version %u\n\n", info->label, p,
                           augur_transform_is_spatial (info)
                             ? "spatial (moves pixels; boxes and keypoints can follow)"

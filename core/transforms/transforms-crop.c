@@ -1212,8 +1212,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomScale",
     .label = "Random scale",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Resize by a random factor, the same on both sides: the output size changes. "
-                   "mask_interpolation is left out.",
+    .description = "Resize by a random factor, the same on both sides: the output size changes.",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 0.5,
     .params = random_scale_params,
@@ -1226,8 +1226,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Resize",
     .label = "Resize",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Resize to a fixed height and width (the aspect ratio may change). "
-                   "mask_interpolation is left out.",
+    .description = "Resize to a fixed height and width (the aspect ratio may change).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = resize_params,
@@ -1241,8 +1241,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Longest side",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its longest side is "
-                   "max_size (or so that it fits inside max_size_hw). mask_interpolation is left "
-                   "out.",
+                   "max_size (or so that it fits inside max_size_hw).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = longest_max_size_params,
@@ -1257,7 +1257,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Shortest side",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its shortest side is "
-                   "max_size (or so that it covers max_size_hw). mask_interpolation is left out.",
+                   "max_size (or so that it covers max_size_hw).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = smallest_max_size_params,
@@ -1271,8 +1272,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "PadIfNeeded",
     .label = "Pad if needed",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor. "
-                   "fill_mask is left out.",
+    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = pad_if_needed_params,
@@ -1286,8 +1287,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomCrop",
     .label = "Random crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the image, at a random place. fill_mask is "
-                   "left out.",
+    .description = "Cut a part of fixed size out of the image, at a random place.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = random_crop_params,
@@ -1300,8 +1301,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "CenterCrop",
     .label = "Centre crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the middle of the image. fill_mask is left "
-                   "out.",
+    .description = "Cut a part of fixed size out of the middle of the image.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = center_crop_params,
@@ -1314,7 +1315,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Crop",
     .label = "Crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut out a fixed box, given by its edges in pixels. fill_mask is left out.",
+    .description = "Cut out a fixed box, given by its edges in pixels.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = crop_params,
@@ -1329,7 +1331,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Random sized crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of random height and fixed aspect ratio out of the image, at a "
-                   "random place, then resize it to a fixed size. mask_interpolation is left out.",
+                   "random place, then resize it to a fixed size.",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = random_sized_crop_params,
@@ -1343,10 +1346,11 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Crop and pad",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut from or add to each side a random amount, in pixels or as a fraction of "
-                   "the image; optionally resize back to the input size. The drawn values are "
-                   "per side, in pixels (px) or fractions (percent). Padding stops where a "
-                   "side would pass 10000 pixels (or the input's side, if longer). fill_mask "
-                   "and mask_interpolation are left out.",
+                   "the image; optionally resize back to the input size. The drawn values are per "
+                   "side, in pixels (px) or fractions (percent). Padding stops where a side "
+                   "would pass 10000 pixels (or the input's side, if longer).",
+    .notes = "Albumentations' fill_mask and mask_interpolation are left out (they apply to "
+             "masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

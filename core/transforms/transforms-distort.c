@@ -1230,10 +1230,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "Perspective",
     .label = "Perspective",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Move the four corners inwards by random amounts and stretch the "
-                   "quadrilateral they make onto the output, as if the picture were seen from "
-                   "another angle. Albumentations' mask-only options (fill_mask, "
-                   "mask_interpolation) do not apply to images and are left out.",
+    .description = "Move the four corners inwards by random amounts and stretch the quadrilateral "
+                   "they make onto the output, as if the picture were seen from another angle.",
+    .notes = "Albumentations' mask-only options (fill_mask, mask_interpolation) do not apply "
+             "to images and are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = perspective_params,
@@ -1246,9 +1246,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "ElasticTransform",
     .label = "Elastic",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like "
-                   "a drawing on rubber. Albumentations' mask-only and keypoint-only options "
-                   "(fill_mask, mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like a "
+                   "drawing on rubber.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = elastic_params,
@@ -1261,9 +1262,9 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "OpticalDistortion",
     .label = "Optical distortion",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Bend the image as a lens does, barrel or pincushion, about its centre. "
-                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
-                   "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Bend the image as a lens does, barrel or pincushion, about its centre.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = optical_params,
@@ -1276,10 +1277,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "GridDistortion",
     .label = "Grid distortion",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Cut the image into a grid and stretch or squeeze each column and row of "
-                   "cells by a random amount. Albumentations' mask-only and keypoint-only "
-                   "options (fill_mask, mask_interpolation, keypoint_remapping_method) are "
-                   "left out.",
+    .description = "Cut the image into a grid and stretch or squeeze each column and row of cells "
+                   "by a random amount.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = grid_params,
@@ -1292,10 +1293,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "PiecewiseAffine",
     .label = "Piecewise affine",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Place a regular grid of points on the image, move each by a random "
-                   "amount, and warp each triangle between them by its own affine map. "
-                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
-                   "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Place a regular grid of points on the image, move each by a random amount, and "
+                   "warp each triangle between them by its own affine map.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = pwa_params,
@@ -1308,10 +1309,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "ThinPlateSpline",
     .label = "Thin-plate spline",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Move a grid of control points by random amounts and bend the image "
-                   "smoothly to follow them, as a thin metal plate would. Albumentations' "
-                   "mask-only and keypoint-only options (fill_mask, mask_interpolation, "
-                   "keypoint_remapping_method) are left out.",
+    .description = "Move a grid of control points by random amounts and bend the image smoothly to "
+                   "follow them, as a thin metal plate would.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = tps_params,

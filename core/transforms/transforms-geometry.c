@@ -948,9 +948,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "Rotate",
     .label = "Rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Rotate about the image centre by a random angle. Albumentations' mask-only "
-                   "and box-only options (fill_mask, mask_interpolation, rotate_method) do not "
-                   "apply to images and are left out.",
+    .description = "Rotate about the image centre by a random angle.",
+    .notes = "Albumentations' mask-only and box-only options (fill_mask, mask_interpolation, "
+             "rotate_method) do not apply to images and are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = rotate_params,
@@ -965,12 +965,12 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Rotate about the centre by a random angle and shrink the result so that the "
                    "whole rotated image stays inside the frame (each axis on its own, so a "
-                   "non-square image is squeezed); the size does not change. fill_mask, "
-                   "mask_interpolation and rotate_method apply to masks and boxes only and are "
-                   "left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
-                   "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
-                   "keep_ratio, balanced_scale), which do not change its output, and they are "
-                   "left out too.",
+                   "non-square image is squeezed); the size does not change.",
+    .notes = "fill_mask, mask_interpolation and rotate_method apply to masks and boxes only "
+             "and are left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
+             "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
+             "keep_ratio, balanced_scale), which do not change its output, and they are left "
+             "out too.",
     .version = 1,
     .default_p = 0.5,
     .params = safe_rotate_params,
@@ -983,9 +983,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "Affine",
     .label = "Affine",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Scale, rotate, shear and shift about the image centre, with random amounts. "
-                   "Albumentations' mask-only and box-only options (fill_mask, "
-                   "mask_interpolation, rotate_method) are left out.",
+    .description = "Scale, rotate, shear and shift about the image centre, with random amounts.",
+    .notes = "Albumentations' mask-only and box-only options (fill_mask, mask_interpolation, "
+             "rotate_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = affine_params,
@@ -999,9 +999,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Shift, scale, rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Shift, zoom and rotate about the centre by random amounts (Albumentations "
-                   "keeps it as a special case of Affine, without shear). The older shift_limit "
-                   "for both axes is written as shift_limit_x and shift_limit_y; fill_mask, "
-                   "mask_interpolation and rotate_method are left out.",
+                   "keeps it as a special case of Affine, without shear).",
+    .notes = "The older shift_limit for both axes is written as shift_limit_x and "
+             "shift_limit_y; fill_mask, mask_interpolation and rotate_method are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = ssr_params,
@@ -1014,8 +1014,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "RandomResizedCrop",
     .label = "Random resized crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed "
-                   "size (the torchvision / Inception recipe). mask_interpolation is left out.",
+    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed size "
+                   "(the torchvision / Inception recipe).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = rrc_params,
