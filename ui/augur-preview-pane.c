@@ -1674,7 +1674,9 @@ build_preview_page (AugurPreviewPane *self)
   gtk_box_append (GTK_BOX (original), heading);
   self->original_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->original_caption), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->original_caption), PANGO_ELLIPSIZE_END);
+  /* wrapped, not cut, in the narrow column the original has */
+  gtk_label_set_wrap (GTK_LABEL (self->original_caption), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->original_caption), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->original_caption, "caption");
   gtk_widget_add_css_class (self->original_caption, "dim-label");
   gtk_box_append (GTK_BOX (original), self->original_caption);
@@ -1760,7 +1762,8 @@ build_preview_page (AugurPreviewPane *self)
   }
   self->content_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->content_caption), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->content_caption), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (self->content_caption), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->content_caption), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->content_caption, "caption");
   gtk_widget_add_css_class (self->content_caption, "dim-label");
   gtk_widget_add_css_class (self->content_caption, "numeric");
