@@ -403,8 +403,9 @@ append_value (GString               *s,
 
     case AUGUR_DRAWN_SHOW_COUNT:
       {
-        /* (@offset: a list of n + 1 cell edges holds n cells) */
-        double counted = (spec->list_group > 0 ? n / spec->list_group : n) + spec->offset;
+        /* (@scale: 0.25 for records of four numbers, a partial one not
+         * counted; @offset: a list of n + 1 cell edges holds n cells) */
+        double counted = floor (n * (spec->scale != 0 ? spec->scale : 1.0) + 1e-9) + spec->offset;
         guint records = counted > 0 ? (guint) counted : 0;
 
         g_string_append_printf (s, "%u", records);

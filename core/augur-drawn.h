@@ -38,7 +38,8 @@ typedef struct
  *   nothing to a user: not shown
  * @AUGUR_DRAWN_SHOW_CHOICE: a whole number naming one of @choices
  * @AUGUR_DRAWN_SHOW_COUNT: a list, shown as how many records it holds
- *   ("3 holes"): the unit is the record's name, singular|plural
+ *   ("3 holes"): its length times @scale (0.25 for records of four
+ *   numbers) plus @offset; the unit is the record's name, singular|plural
  * @AUGUR_DRAWN_SHOW_SPAN: a list, shown as its smallest to its largest
  *   value (each scaled as a number)
  */

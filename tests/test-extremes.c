@@ -338,6 +338,7 @@ test_format_holes (void)
   holes = augur_drawn_get_list (&replay->drawn, "holes", &n);
   g_assert_nonnull (holes);
   g_assert_cmpuint (n % 4, ==, 0);
+  g_assert_cmpuint (n, >, 0);
   text = augur_drawn_format (&replay->drawn, info->drawn);
   expected = g_strdup_printf ("%u %s", n / 4, n / 4 == 1 ? "hole" : "holes");
   g_assert_cmpstr (text, ==, expected);

@@ -234,7 +234,7 @@ static const char *const hole_fill_nicks[] = {
 /* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
  * "seed": for the random fills. */
 static const AugurDrawnSpec holes_drawn[] = {
-  { "holes", TRUE, 0, 1, .list_group = 4, .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "hole|holes" },
+  { "holes", TRUE, 0, 1, .show = AUGUR_DRAWN_SHOW_COUNT, .scale = 0.25, .unit = "hole|holes" },
   { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
