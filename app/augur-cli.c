@@ -391,6 +391,13 @@ describe_text (const AugurTransformInfo *info)
           augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)"
                                             : "pixel-level");
 
+  {
+    g_autofree char *drawn = augur_drawn_describe_specs (info->drawn);
+
+    if (*drawn != '\0')
+      printf ("  Each application draws: %s\n", drawn);
+  }
+
   if (info->n_params == 0)
     {
       printf ("\nNo parameters.\n");
@@ -439,7 +446,13 @@ describe_text (const AugurTransformInfo *info)
       const AugurParamSpec *spec = &info->params[i];
       g_autofree char *choices = choices_text (spec);
 
+      g_autofree char *relevance = augur_param_describe_relevance (spec);
+
       printf ("  %-*s  %s\n", widths[COL_NAME], spec->name, spec->description ? spec->description : "");
+      if (relevance)
+        printf ("  %-*s  Takes effect %s.\n", widths[COL_NAME], "", relevance);
+      if (spec->zero_text)
+        printf ("  %-*s  0 means %s.\n", widths[COL_NAME], "", spec->zero_text);
       if (choices)
         printf ("  %-*s  %s: %s\n", widths[COL_NAME], "",
                 spec->type == AUGUR_PARAM_FILL ? "Also one of" : "One of", choices);
@@ -490,6 +503,13 @@ describe_markdown (GString                  *s,
                             : "pixel-level (leaves geometry alone)",
                           info->version);
 
+  {
+    g_autofree char *drawn = augur_drawn_describe_specs (info->drawn);
+
+    if (*drawn != '\0')
+      g_string_append_printf (s, "Each application draws: %s.\n\n", drawn);
+  }
+
   if (info->n_params == 0)
     g_string_append (s, "No parameters.\n\n");
   else
@@ -518,6 +538,23 @@ describe_markdown (GString                  *s,
           description = g_strdup_printf ("%s%s%s", spec->description ? spec->description : "",
                                          spec->description && (spec->flags & AUGUR_PARAM_NULLABLE) ? ". " : "",
                                          (spec->flags & AUGUR_PARAM_NULLABLE) ? "May be null (not set)" : "");
+          {
+            g_autofree char *relevance = augur_param_describe_relevance (spec);
+
+            if (relevance != NULL || spec->zero_text != NULL)
+              {
+                g_autofree char *more = g_strdup_printf ("%s%s%s%s%s%s%s", description,
+                                                         *description ? ". " : "",
+                                                         relevance ? "Takes effect " : "",
+                                                         relevance ? relevance : "",
+                                                         relevance && spec->zero_text ? ". " : "",
+                                                         spec->zero_text ? "0 means " : "",
+                                                         spec->zero_text ? spec->zero_text : "");
+
+                g_free (description);
+                description = g_steal_pointer (&more);
+              }
+          }
 
           g_string_append (s, "|");
           append_cell (s, name);

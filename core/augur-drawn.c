@@ -493,3 +493,50 @@ augur_drawn_format (const AugurDrawn     *drawn,
 
   return g_string_free (s, FALSE);
 }
+
+/**
+ * augur_drawn_describe_specs:
+ * @specs: (nullable): a transform's declared values
+ *
+ * What one application draws, in words, for a reference page: "sigma
+ * (Sigma, px), ksize (Kernel size, px; 0 means auto)". Hidden values are
+ * left out.
+ *
+ * Returns: (transfer full): the text, "" when nothing shown is drawn
+ */
+char *
+augur_drawn_describe_specs (const AugurDrawnSpec *specs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const AugurDrawnSpec *spec = specs; spec && spec->name; spec++)
+    {
+      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+      if (spec->show == AUGUR_DRAWN_SHOW_HIDDEN)
+        continue;
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      g_string_append (s, spec->name);
+      if (spec->label != NULL)
+        g_ptr_array_add (parts, (gpointer) spec->label);
+      if (spec->show == AUGUR_DRAWN_SHOW_COUNT)
+        g_ptr_array_add (parts, (gpointer) "shown as a count");
+      else if (spec->show == AUGUR_DRAWN_SHOW_SPAN)
+        g_ptr_array_add (parts, (gpointer) "a list, shown as its span");
+      else if (spec->show == AUGUR_DRAWN_SHOW_CHOICE)
+        g_ptr_array_add (parts, (gpointer) "one of a set, shown by name");
+      if (spec->unit != NULL && spec->show != AUGUR_DRAWN_SHOW_COUNT)
+        g_ptr_array_add (parts, (gpointer) spec->unit);
+      if (parts->len > 0 || spec->zero_text != NULL)
+        {
+          g_string_append (s, " (");
+          for (guint i = 0; i < parts->len; i++)
+            g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", (const char *) parts->pdata[i]);
+          if (spec->zero_text != NULL)
+            g_string_append_printf (s, "%s0 means %s", parts->len > 0 ? "; " : "", spec->zero_text);
+          g_string_append_c (s, ')');
+        }
+    }
+  return g_string_free (s, FALSE);
+}

@@ -114,5 +114,6 @@ gboolean      augur_drawn_from_json(JsonNode          *node,
                                     GError           **error);
 char         *augur_drawn_format   (const AugurDrawn     *drawn,
                                     const AugurDrawnSpec *specs);
+char         *augur_drawn_describe_specs (const AugurDrawnSpec *specs);
 
 G_END_DECLS

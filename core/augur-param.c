@@ -671,3 +671,28 @@ augur_param_is_relevant (const AugurParamSpec *specs,
 
   return spec->relevant_unless ? !holds : holds;
 }
+
+/**
+ * augur_param_describe_relevance:
+ *
+ * When the parameter takes effect, in words ("only when border_mode is
+ * constant"), from its declared relevance.
+ *
+ * Returns: (transfer full) (nullable): the text, or NULL when it always does
+ */
+char *
+augur_param_describe_relevance (const AugurParamSpec *spec)
+{
+  g_autofree char *nicks = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (spec->relevant_if == NULL)
+    return NULL;
+  if (spec->relevant_nicks == NULL)
+    return g_strdup_printf ("only when %s is %s", spec->relevant_if,
+                            spec->relevant_unless ? "false" : "true");
+  nicks = g_strjoinv (" or ", (char **) spec->relevant_nicks);
+  return g_strdup_printf ("only when %s is %s%s", spec->relevant_if,
+                          spec->relevant_unless ? "not " : "", nicks);
+}

@@ -118,6 +118,7 @@ int         augur_param_nick_index    (const AugurParamSpec  *spec,
                                        const char            *nick);
 guint       augur_param_n_values      (const AugurParamSpec  *spec);
 gboolean    augur_param_is_range      (const AugurParamSpec  *spec);
+char       *augur_param_describe_relevance (const AugurParamSpec *spec);
 gboolean    augur_param_is_relevant   (const AugurParamSpec  *specs,
                                        guint                  n_specs,
                                        const AugurValue      *values,

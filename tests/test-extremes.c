@@ -344,6 +344,28 @@ test_format_holes (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* The reference pages say, from the same data, what a step draws and when
+ * a parameter takes effect. */
+static void
+test_describe_from_table (void)
+{
+  const AugurTransformInfo *blur = augur_transform_lookup ("GaussianBlur");
+  const AugurTransformInfo *rotate = augur_transform_lookup ("Rotate");
+  const AugurTransformInfo *noise = augur_transform_lookup ("GaussNoise");
+  g_autofree char *blur_text = augur_drawn_describe_specs (blur->drawn);
+  g_autofree char *noise_text = augur_drawn_describe_specs (noise->drawn);
+  g_autofree char *fill = augur_param_describe_relevance (
+    &rotate->params[augur_transform_param_index (rotate, "fill")]);
+  g_autofree char *angle = augur_param_describe_relevance (
+    &rotate->params[augur_transform_param_index (rotate, "limit")]);
+
+  g_assert_cmpstr (blur_text, ==, "sigma (Sigma, px), ksize (Kernel size, px; 0 means auto)");
+  /* the noise seed is internal */
+  g_assert_null (strstr (noise_text, "seed"));
+  g_assert_cmpstr (fill, ==, "only when border_mode is constant");
+  g_assert_null (angle);
+}
+
 /* Every value a transform draws is declared, and every declared value has
  * a label or is shown otherwise than by its internal name. */
 static void
@@ -380,5 +402,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/extremes/format-holes", test_format_holes);
   g_test_add_func ("/extremes/format-every-transform", test_format_every_transform);
+  g_test_add_func ("/extremes/describe-from-table", test_describe_from_table);
   return g_test_run ();
 }
