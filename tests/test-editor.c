@@ -1481,9 +1481,26 @@ test_drag_and_drop (Fixture       *f,
 /* The add-step list ------------------------------------------------------------------------ */
 
 static void
+record_paintable_width (GtkPicture *picture,
+                        GParamSpec *pspec,
+                        GArray     *widths)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (picture);
+
+  if (paintable != NULL)
+    {
+      int width = gdk_paintable_get_intrinsic_width (paintable);
+
+      g_array_append_val (widths, width);
+    }
+}
+
+static void
 test_step_chooser (Fixture       *f,
                    gconstpointer  data)
 {
+  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (int));
+  GtkWidget *first_picture = NULL;
   AugurStepChooser *chooser = AUGUR_STEP_CHOOSER (augur_pipeline_editor_get_step_chooser (f->editor));
   guint n, all;
   g_autoptr(AugurImage) image = augur_step_chooser_default_image (40);
@@ -1516,13 +1533,28 @@ test_step_chooser (Fixture       *f,
         g_assert_cmpuint (augur_image_row (flipped, y)[3 * x + c], ==,
                           augur_image_row (image, y)[3 * (39 - x) + c]);
 
-  /* The popover renders every thumbnail on a worker and fills them in. */
+  /* The popover renders every thumbnail on a worker and fills them in,
+   * each as it comes: a small one first, then the full size in its place
+   * (seen on the first thumbnail of the list). */
+  {
+    g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+
+    collect_of_type (GTK_WIDGET (chooser), GTK_TYPE_PICTURE, pictures);
+    g_assert_cmpuint (pictures->len, >, 0);
+    first_picture = pictures->pdata[0];
+    g_signal_connect (first_picture, "notify::paintable",
+                      G_CALLBACK (record_paintable_width), widths);
+  }
   augur_pipeline_editor_set_thumbnail_image (f->editor, image);
   gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.add-step", NULL);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (augur_step_chooser_get_n_thumbnails (chooser) < n && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (augur_step_chooser_get_n_thumbnails (chooser), ==, n);
+  g_assert_cmpuint (widths->len, >=, 2);
+  g_assert_cmpint (g_array_index (widths, int, 0), <=, 64 / 3);
+  g_assert_cmpint (g_array_index (widths, int, widths->len - 1), >, 64 / 3);
+  g_signal_handlers_disconnect_by_data (first_picture, widths);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chooser)));
   gtk_popover_popdown (GTK_POPOVER (chooser));
   pump ();
