@@ -168,14 +168,13 @@ augur_cell_grid_size_allocate (GtkWidget *widget,
   AugurCellGrid *self = AUGUR_CELL_GRID (widget);
   guint n = count_children (self);
   double aspect = cell_aspect (self);
-  guint cols, rows, i = 0;
+  guint cols, i = 0;
   int cell_w, cell_h, block_w, x0;
 
   augur_cell_grid_best_fit (n, width, height, self->spacing, aspect, &cols, &cell_w);
   if (n > MANY_CELLS && cell_w < READABLE_CELL)
     readable_fit (width, self->spacing, &cols, &cell_w);
   cell_h = MAX (1, (int) floor (cell_w / aspect));
-  rows = (MAX (n, 1) + cols - 1) / cols;
   block_w = (int) cols * cell_w + (int) (cols - 1) * self->spacing;
   x0 = MAX (0, (width - block_w) / 2);
   self->columns = cols;
@@ -199,7 +198,6 @@ augur_cell_grid_size_allocate (GtkWidget *widget,
       gtk_widget_size_allocate (child, &a, -1);
       i++;
     }
-  (void) rows;
 }
 
 static void
