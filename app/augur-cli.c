@@ -348,6 +348,11 @@ describe_json (const AugurTransformInfo *info)
   json_builder_add_string_value (builder, info->category);
   json_builder_set_member_name (builder, "description");
   json_builder_add_string_value (builder, info->description);
+  if (info->notes != NULL)
+    {
+      json_builder_set_member_name (builder, "notes");
+      json_builder_add_string_value (builder, info->notes);
+    }
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, info->version);
   json_builder_set_member_name (builder, "default_p");
@@ -413,9 +418,18 @@ describe_text (const AugurTransformInfo *info)
 
   printf ("%s - %s\n", info->name, info->label);
   printf ("  %s\n", info->description);
+  if (info->notes != NULL)
+    printf ("  Note: %s\n", info->notes);
   printf ("  Category: %s; default p: %s; %s\n", info->category, p,
           augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)"
                                             : "pixel-level");
+
+  {
+    g_autofree char *drawn = augur_drawn_describe_specs (info->drawn);
+
+    if (*drawn != '\0')
+      printf ("  Each application draws: %s\n", drawn);
+  }
 
   if (info->n_params == 0)
     {
@@ -465,7 +479,13 @@ describe_text (const AugurTransformInfo *info)
       const AugurParamSpec *spec = &info->params[i];
       g_autofree char *choices = choices_text (spec);
 
+      g_autofree char *relevance = augur_param_describe_relevance (spec);
+
       printf ("  %-*s  %s\n", widths[COL_NAME], spec->name, spec->description ? spec->description : "");
+      if (relevance)
+        printf ("  %-*s  Takes effect %s.\n", widths[COL_NAME], "", relevance);
+      if (spec->zero_text)
+        printf ("  %-*s  0 means %s.\n", widths[COL_NAME], "", spec->zero_text);
       if (choices)
         printf ("  %-*s  %s: %s\n", widths[COL_NAME], "",
                 spec->type == AUGUR_PARAM_FILL ? "Also one of" : "One of", choices);
@@ -508,11 +528,20 @@ describe_markdown (GString                  *s,
 
   g_string_append_printf (s, "### %s\n\n", info->name);
   g_string_append_printf (s, "%s\n\n", info->description);
+  if (info->notes != NULL)
+    g_string_append_printf (s, "*Note:* %s\n\n", info->notes);
   g_string_append_printf (s, "Shown as *%s* · default p: %s · %s · version %u\n\n", info->label, p,
                           augur_transform_is_spatial (info)
                             ? "spatial (moves pixels; boxes and keypoints can follow)"
                             : "pixel-level (leaves geometry alone)",
                           info->version);
+
+  {
+    g_autofree char *drawn = augur_drawn_describe_specs (info->drawn);
+
+    if (*drawn != '\0')
+      g_string_append_printf (s, "Each application draws: %s.\n\n", drawn);
+  }
 
   if (info->n_params == 0)
     g_string_append (s, "No parameters.\n\n");
@@ -542,6 +571,23 @@ describe_markdown (GString                  *s,
           description = g_strdup_printf ("%s%s%s", spec->description ? spec->description : "",
                                          spec->description && (spec->flags & AUGUR_PARAM_NULLABLE) ? ". " : "",
                                          (spec->flags & AUGUR_PARAM_NULLABLE) ? "May be null (not set)" : "");
+          {
+            g_autofree char *relevance = augur_param_describe_relevance (spec);
+
+            if (relevance != NULL || spec->zero_text != NULL)
+              {
+                g_autofree char *more = g_strdup_printf ("%s%s%s%s%s%s%s", description,
+                                                         *description ? ". " : "",
+                                                         relevance ? "Takes effect " : "",
+                                                         relevance ? relevance : "",
+                                                         relevance && spec->zero_text ? ". " : "",
+                                                         spec->zero_text ? "0 means " : "",
+                                                         spec->zero_text ? spec->zero_text : "");
+
+                g_free (description);
+                description = g_steal_pointer (&more);
+              }
+          }
 
           g_string_append (s, "|");
           append_cell (s, name);

@@ -303,3 +303,240 @@ fail:
   augur_drawn_clear (drawn);
   return FALSE;
 }
+
+/* A number as a person reads it: whole numbers without decimals, others to
+ * three significant digits (1.23, 12.3, 123), never in exponent form. */
+static void
+append_readable (GString  *s,
+                 double    v,
+                 gboolean  signed_)
+{
+  if (v == 0)
+    v = 0;  /* no "-0" */
+  if (signed_ && v > 0)
+    g_string_append_c (s, '+');
+  if (fabs (v - round (v)) < 1e-9 || fabs (v) >= 100)
+    g_string_append_printf (s, "%.0f", v);
+  else if (fabs (v) >= 10)
+    g_string_append_printf (s, "%.1f", v);
+  else if (fabs (v) >= 1)
+    g_string_append_printf (s, "%.2f", v);
+  else
+    g_string_append_printf (s, "%.3g", v);
+}
+
+/* A unit made of letters ("px") stands apart from its number; a sign
+ * ("°", "%") is written against it. */
+static void
+append_unit (GString    *s,
+             const char *unit)
+{
+  if (unit == NULL || *unit == '\0')
+    return;
+  if (g_ascii_isalpha (unit[0]))
+    g_string_append_c (s, ' ');
+  g_string_append (s, unit);
+}
+
+static void
+append_scaled (GString              *s,
+               const AugurDrawnSpec *spec,
+               double                v)
+{
+  append_readable (s, v * (spec->scale != 0 ? spec->scale : 1.0) + spec->offset, spec->signed_);
+  append_unit (s, spec->unit);
+}
+
+/* "hole|holes": the form for @n. */
+static void
+append_noun (GString    *s,
+             const char *forms,
+             guint       n)
+{
+  const char *bar = forms ? strchr (forms, '|') : NULL;
+
+  if (forms == NULL)
+    return;
+  g_string_append_c (s, ' ');
+  if (bar == NULL)
+    g_string_append (s, forms);
+  else if (n == 1)
+    g_string_append_len (s, forms, bar - forms);
+  else
+    g_string_append (s, bar + 1);
+}
+
+static void
+append_value (GString               *s,
+              const AugurDrawnSpec  *spec,
+              const double          *values,
+              guint                  n)
+{
+  switch (spec->show)
+    {
+    case AUGUR_DRAWN_SHOW_HIDDEN:
+      g_assert_not_reached ();
+      break;
+
+    case AUGUR_DRAWN_SHOW_NUMBER:
+      if (n == 0)
+        g_string_append (s, "none");
+      else if (values[0] == 0 && spec->zero_text != NULL)
+        g_string_append (s, spec->zero_text);
+      else
+        append_scaled (s, spec, values[0]);
+      break;
+
+    case AUGUR_DRAWN_SHOW_CHOICE:
+      {
+        guint count = 0;
+        double v = n > 0 ? values[0] : -1;
+
+        while (spec->choices != NULL && spec->choices[count] != NULL)
+          count++;
+        if (v >= 0 && v < count && v == floor (v))
+          g_string_append (s, spec->choices[(guint) v]);
+        else
+          append_readable (s, v, FALSE);
+      }
+      break;
+
+    case AUGUR_DRAWN_SHOW_COUNT:
+      {
+        /* (@scale: 0.25 for records of four numbers, a partial one not
+         * counted; @offset: a list of n + 1 cell edges holds n cells) */
+        double counted = floor (n * (spec->scale != 0 ? spec->scale : 1.0) + 1e-9) + spec->offset;
+        guint records = counted > 0 ? (guint) counted : 0;
+
+        g_string_append_printf (s, "%u", records);
+        append_noun (s, spec->unit, records);
+      }
+      break;
+
+    case AUGUR_DRAWN_SHOW_SPAN:
+      {
+        double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+
+        if (n == 0)
+          {
+            g_string_append (s, "none");
+            break;
+          }
+        for (guint i = 0; i < n; i++)
+          {
+            lo = MIN (lo, values[i]);
+            hi = MAX (hi, values[i]);
+          }
+        append_scaled (s, spec, lo);
+        if (hi != lo)
+          {
+            g_string_append (s, " to ");
+            append_scaled (s, spec, hi);
+          }
+      }
+      break;
+    }
+}
+
+/**
+ * augur_drawn_format:
+ * @specs: (nullable): the transform's declared values
+ *
+ * The values of one application in the user's terms, as the table declares
+ * them (see #AugurDrawnSpec): "Sigma 1.25 px, Kernel size auto". Values
+ * declared hidden are left out; values the table does not declare are
+ * shown by name.
+ *
+ * Returns: (transfer full): the text, "" when nothing shown was drawn
+ */
+char *
+augur_drawn_format (const AugurDrawn     *drawn,
+                    const AugurDrawnSpec *specs)
+{
+  GString *s = g_string_new (NULL);
+  gboolean shown[AUGUR_DRAWN_MAX] = { FALSE };
+
+  for (const AugurDrawnSpec *spec = specs; spec && spec->name; spec++)
+    for (guint i = 0; i < drawn->n_entries; i++)
+      {
+        const AugurDrawnEntry *entry = &drawn->entries[i];
+
+        if (shown[i] || !g_str_equal (entry->name, spec->name))
+          continue;
+        shown[i] = TRUE;
+        if (spec->show == AUGUR_DRAWN_SHOW_HIDDEN)
+          continue;
+        if (s->len > 0)
+          g_string_append (s, ", ");
+        if (spec->show != AUGUR_DRAWN_SHOW_COUNT || spec->unit == NULL)
+          {
+            g_string_append (s, spec->label ? spec->label : spec->name);
+            g_string_append_c (s, ' ');
+          }
+        append_value (s, spec, &g_array_index (drawn->values, double, entry->offset), entry->n);
+      }
+
+  /* Anything the table does not declare: by name, as a plain number or list. */
+  for (guint i = 0; i < drawn->n_entries; i++)
+    {
+      const AugurDrawnEntry *entry = &drawn->entries[i];
+      AugurDrawnSpec plain = { .name = entry->name,
+                               .show = entry->list ? AUGUR_DRAWN_SHOW_SPAN : AUGUR_DRAWN_SHOW_NUMBER };
+
+      if (shown[i])
+        continue;
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, "%s ", entry->name);
+      append_value (s, &plain, &g_array_index (drawn->values, double, entry->offset), entry->n);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * augur_drawn_describe_specs:
+ * @specs: (nullable): a transform's declared values
+ *
+ * What one application draws, in words, for a reference page: "sigma
+ * (Sigma, px), ksize (Kernel size, px; 0 means auto)". Hidden values are
+ * left out.
+ *
+ * Returns: (transfer full): the text, "" when nothing shown is drawn
+ */
+char *
+augur_drawn_describe_specs (const AugurDrawnSpec *specs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const AugurDrawnSpec *spec = specs; spec && spec->name; spec++)
+    {
+      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+      if (spec->show == AUGUR_DRAWN_SHOW_HIDDEN)
+        continue;
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      g_string_append (s, spec->name);
+      if (spec->label != NULL)
+        g_ptr_array_add (parts, (gpointer) spec->label);
+      if (spec->show == AUGUR_DRAWN_SHOW_COUNT)
+        g_ptr_array_add (parts, (gpointer) "shown as a count");
+      else if (spec->show == AUGUR_DRAWN_SHOW_SPAN)
+        g_ptr_array_add (parts, (gpointer) "a list, shown as its span");
+      else if (spec->show == AUGUR_DRAWN_SHOW_CHOICE)
+        g_ptr_array_add (parts, (gpointer) "one of a set, shown by name");
+      if (spec->unit != NULL && spec->show != AUGUR_DRAWN_SHOW_COUNT)
+        g_ptr_array_add (parts, (gpointer) spec->unit);
+      if (parts->len > 0 || spec->zero_text != NULL)
+        {
+          g_string_append (s, " (");
+          for (guint i = 0; i < parts->len; i++)
+            g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", (const char *) parts->pdata[i]);
+          if (spec->zero_text != NULL)
+            g_string_append_printf (s, "%s0 means %s", parts->len > 0 ? "; " : "", spec->zero_text);
+          g_string_append_c (s, ')');
+        }
+    }
+  return g_string_free (s, FALSE);
+}

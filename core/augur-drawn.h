@@ -32,6 +32,27 @@ typedef struct
 } AugurDrawn;
 
 /**
+ * AugurDrawnShow:
+ * @AUGUR_DRAWN_SHOW_NUMBER: a number: value * scale + offset, then the unit
+ * @AUGUR_DRAWN_SHOW_HIDDEN: an internal value (a noise seed) that means
+ *   nothing to a user: not shown
+ * @AUGUR_DRAWN_SHOW_CHOICE: a whole number naming one of @choices
+ * @AUGUR_DRAWN_SHOW_COUNT: a list, shown as how many records it holds
+ *   ("3 holes"): its length times @scale (0.25 for records of four
+ *   numbers) plus @offset; the unit is the record's name, singular|plural
+ * @AUGUR_DRAWN_SHOW_SPAN: a list, shown as its smallest to its largest
+ *   value (each scaled as a number)
+ */
+typedef enum
+{
+  AUGUR_DRAWN_SHOW_NUMBER,
+  AUGUR_DRAWN_SHOW_HIDDEN,
+  AUGUR_DRAWN_SHOW_CHOICE,
+  AUGUR_DRAWN_SHOW_COUNT,
+  AUGUR_DRAWN_SHOW_SPAN,
+} AugurDrawnShow;
+
+/**
  * AugurDrawnSpec:
  *
  * What a transform's `sample` writes, declared so that a replay read from a
@@ -40,15 +61,31 @@ typedef struct
  * (when not 0) is the size of its records: the length must be a multiple
  * of it (4 for boxes of x1, y1, x2, y2); @list_max (when not 0) caps the
  * length.
+ *
+ * How a person reads the value, declared with it (augur_drawn_format()):
+ * @label in the user's terms (NULL: the name), @show, @unit ("px", "°",
+ * "%"), the value shown as value * @scale + @offset (@scale 0 means 1),
+ * @signed_ to show a "+" on positive values, @zero_text for a value of
+ * exactly 0 that means something else ("auto" for a kernel size computed
+ * from sigma), and @choices for #AUGUR_DRAWN_SHOW_CHOICE.
  */
 typedef struct
 {
-  const char *name;
-  gboolean    list;
-  double      min;
-  double      max;
-  guint       list_group;
-  guint       list_max;
+  const char        *name;
+  gboolean           list;
+  double             min;
+  double             max;
+  guint              list_group;
+  guint              list_max;
+
+  const char        *label;
+  AugurDrawnShow     show;
+  const char        *unit;
+  double             scale;
+  double             offset;
+  gboolean           signed_;
+  const char        *zero_text;
+  const char *const *choices;
 } AugurDrawnSpec;
 
 void          augur_drawn_init     (AugurDrawn        *drawn);
@@ -75,5 +112,8 @@ gboolean      augur_drawn_from_json(JsonNode          *node,
                                     const AugurDrawnSpec *specs,
                                     AugurDrawn        *drawn,
                                     GError           **error);
+char         *augur_drawn_format   (const AugurDrawn     *drawn,
+                                    const AugurDrawnSpec *specs);
+char         *augur_drawn_describe_specs (const AugurDrawnSpec *specs);
 
 G_END_DECLS

@@ -625,3 +625,74 @@ augur_param_equal (const AugurParamSpec *spec,
       return TRUE;
     }
 }
+
+/**
+ * augur_param_is_relevant:
+ * @specs: a transform's parameters
+ * @values: their current values
+ * @index: the parameter asked about
+ *
+ * Whether parameter @index takes effect under the current values of the
+ * others, as its spec declares (@relevant_if, @relevant_nicks,
+ * @relevant_unless). A parameter that declares nothing, or names a
+ * parameter the transform does not have, is always relevant.
+ */
+gboolean
+augur_param_is_relevant (const AugurParamSpec *specs,
+                         guint                 n_specs,
+                         const AugurValue     *values,
+                         guint                 index)
+{
+  const AugurParamSpec *spec;
+  const AugurParamSpec *other = NULL;
+  const AugurValue *value = NULL;
+  gboolean holds = FALSE;
+
+  g_return_val_if_fail (specs != NULL && values != NULL, TRUE);
+  g_return_val_if_fail (index < n_specs, TRUE);
+
+  spec = &specs[index];
+  if (spec->relevant_if == NULL)
+    return TRUE;
+  for (guint i = 0; i < n_specs && other == NULL; i++)
+    if (i != index && g_strcmp0 (specs[i].name, spec->relevant_if) == 0)
+      {
+        other = &specs[i];
+        value = &values[i];
+      }
+  if (other == NULL)
+    return TRUE;
+
+  if (spec->relevant_nicks == NULL)
+    holds = !value->is_null && value->v[0] != 0;
+  else if (value->nick >= 0 && other->nicks != NULL)
+    for (guint i = 0; spec->relevant_nicks[i] != NULL && !holds; i++)
+      holds = g_strcmp0 (other->nicks[value->nick], spec->relevant_nicks[i]) == 0;
+
+  return spec->relevant_unless ? !holds : holds;
+}
+
+/**
+ * augur_param_describe_relevance:
+ *
+ * When the parameter takes effect, in words ("only when border_mode is
+ * constant"), from its declared relevance.
+ *
+ * Returns: (transfer full) (nullable): the text, or NULL when it always does
+ */
+char *
+augur_param_describe_relevance (const AugurParamSpec *spec)
+{
+  g_autofree char *nicks = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (spec->relevant_if == NULL)
+    return NULL;
+  if (spec->relevant_nicks == NULL)
+    return g_strdup_printf ("only when %s is %s", spec->relevant_if,
+                            spec->relevant_unless ? "false" : "true");
+  nicks = g_strjoinv (" or ", (char **) spec->relevant_nicks);
+  return g_strdup_printf ("only when %s is %s%s", spec->relevant_if,
+                          spec->relevant_unless ? "not " : "", nicks);
+}

@@ -63,6 +63,17 @@ typedef struct
  * against it, the GUI builds its control from it, the CLI describes it and
  * the exporters map it. `min`/`max` are hard limits, refused beyond;
  * `ui_min`/`ui_max` the narrower range a slider offers.
+ *
+ * Whether the parameter matters under the others' current values, as data
+ * (augur_param_is_relevant()): when @relevant_if names another parameter
+ * of the same transform, this one takes effect only while that one holds
+ * one of @relevant_nicks (an ENUM or FILL nick), or, with @relevant_nicks
+ * NULL, while that boolean is true; @relevant_unless inverts the test. The
+ * editor hides what does not take effect (a border's fill under a
+ * reflecting border).
+ *
+ * @zero_text: what a value of exactly 0 means, shown instead of "0"
+ * ("auto": a kernel size computed from sigma).
  */
 typedef struct
 {
@@ -80,6 +91,11 @@ typedef struct
   int                def_nick;
   gboolean           def_null;
   const char *const *nicks;
+
+  const char        *relevant_if;
+  const char *const *relevant_nicks;
+  gboolean           relevant_unless;
+  const char        *zero_text;
 } AugurParamSpec;
 
 const char *augur_param_type_name     (AugurParamType         type);
@@ -102,5 +118,10 @@ int         augur_param_nick_index    (const AugurParamSpec  *spec,
                                        const char            *nick);
 guint       augur_param_n_values      (const AugurParamSpec  *spec);
 gboolean    augur_param_is_range      (const AugurParamSpec  *spec);
+char       *augur_param_describe_relevance (const AugurParamSpec *spec);
+gboolean    augur_param_is_relevant   (const AugurParamSpec  *specs,
+                                       guint                  n_specs,
+                                       const AugurValue      *values,
+                                       guint                  index);
 
 G_END_DECLS

@@ -6,13 +6,14 @@
 #include "augur-transform-private.h"
 
 const char *const augur_fill_nicks_none[] = { NULL };
+const char *const augur_fill_border_nicks[] = { "constant", NULL };
 const char *const augur_area_for_downscale_nicks[] = { "image", "image_mask", NULL };
 
 const AugurDrawnSpec augur_box_drawn[] = {
-  { "x", FALSE, 0, 1e9 },
-  { "y", FALSE, 0, 1e9 },
-  { "width", FALSE, 1, 1e9 },
-  { "height", FALSE, 1, 1e9 },
+  { "x", FALSE, 0, 1e9, .label = "Left edge", .unit = "px" },
+  { "y", FALSE, 0, 1e9, .label = "Top edge", .unit = "px" },
+  { "width", FALSE, 1, 1e9, .label = "Width", .unit = "px" },
+  { "height", FALSE, 1, 1e9, .label = "Height", .unit = "px" },
   { NULL },
 };
 

@@ -50,7 +50,8 @@ struct _AugurTransformInfo
   const char            *name;
   const char            *label;
   const char            *category;
-  const char            *description;
+  const char            *description;  /* what it does, for the user */
+  const char            *notes;        /* (nullable) how it stands to Albumentations */
   guint                  version;
   double                 default_p;
   const AugurParamSpec  *params;

@@ -126,15 +126,17 @@ assert_pipeline (Fixture         *f,
     }
 }
 
+/* Every widget of @type inside @widget (itself included), in order. */
 static void
-collect_controls (GtkWidget *widget,
-                  GPtrArray *out)
+collect_of_type (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *out)
 {
-  if (AUGUR_IS_PARAM_CONTROL (widget))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     g_ptr_array_add (out, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
-    collect_controls (child, out);
+    collect_of_type (child, type, out);
 }
 
 static AugurParamControl *
@@ -146,7 +148,7 @@ find_control (Fixture    *f,
   g_autoptr(GPtrArray) controls = g_ptr_array_new ();
 
   g_assert_nonnull (row);
-  collect_controls (row, controls);
+  collect_of_type (row, AUGUR_TYPE_PARAM_CONTROL, controls);
   for (guint i = 0; i < controls->len; i++)
     if (g_str_equal (augur_param_control_get_spec (controls->pdata[i])->name, param))
       return controls->pdata[i];
@@ -421,7 +423,7 @@ test_every_transform (Fixture       *f,
       row = augur_pipeline_editor_get_row (f->editor, path);
       g_assert_true (ADW_IS_EXPANDER_ROW (row));
       g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
-      collect_controls (row, controls);
+      collect_of_type (row, AUGUR_TYPE_PARAM_CONTROL, controls);
       /* One control per declared parameter, in the declared order. */
       g_assert_cmpuint (controls->len, ==, list[i]->n_params);
       for (guint j = 0; j < controls->len; j++)
@@ -584,6 +586,249 @@ test_control_edits (Fixture       *f,
     g_signal_emit_by_name (contrast, "edited", &c);
     g_assert_cmpuint (f->n_changed, ==, 4);
     g_assert_false (f->last_mergeable);
+  }
+}
+
+/* A control that does not take effect under the step's other values is
+ * hidden, as the table declares: Rotate's fill only for a constant border. */
+static void
+test_relevance (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reflect = json_from_string ("\"reflect_101\"", NULL);
+  g_autoptr(JsonNode) constant = json_from_string ("\"constant\"", NULL);
+  const AugurTransformInfo *info = augur_transform_lookup ("Rotate");
+  int border = augur_transform_param_index (info, "border_mode");
+  int fill = augur_transform_param_index (info, "fill");
+  AugurParamControl *control;
+  GtkWidget *row;
+
+  g_assert_cmpint (border, >=, 0);
+  g_assert_cmpint (fill, >=, 0);
+  /* the data itself */
+  {
+    g_autofree AugurValue *values = g_new0 (AugurValue, info->n_params);
+
+    augur_transform_defaults (info, values);
+    values[border].nick = augur_param_nick_index (&info->params[border], "constant");
+    g_assert_true (augur_param_is_relevant (info->params, info->n_params, values, fill));
+    values[border].nick = augur_param_nick_index (&info->params[border], "reflect_101");
+    g_assert_false (augur_param_is_relevant (info->params, info->n_params, values, fill));
+    /* a parameter that declares nothing always matters */
+    g_assert_true (augur_param_is_relevant (info->params, info->n_params, values, border));
+  }
+
+  add_at_end (f, "Rotate");
+  augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
+  pump ();
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "border_mode", constant, &error));
+  g_assert_no_error (error);
+  control = find_control (f, "0", "fill");
+  g_assert_nonnull (control);
+  row = gtk_widget_get_parent (GTK_WIDGET (control));
+  g_assert_true (gtk_widget_get_visible (row));
+
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "border_mode", reflect, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (row));
+  /* the border itself stays */
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (find_control (f, "0", "border_mode")))));
+
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "border_mode", constant, &error));
+  g_assert_true (gtk_widget_get_visible (row));
+}
+
+/* GaussianBlur's kernel of 0 reads "auto"; a typed value the parameter
+ * cannot take is refused with the reason shown, not silently put back. */
+static void
+test_typed_values (Fixture       *f,
+                   gconstpointer  data)
+{
+  const AugurTransformInfo *info = augur_transform_lookup ("GaussianBlur");
+  int index = augur_transform_param_index (info, "blur_limit");
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+  const AugurNode *node;
+  AugurParamControl *control;
+  GtkSpinButton *lo, *hi;
+  AugurValue v;
+
+  add_at_end (f, "GaussianBlur");
+  augur_pipeline_editor_set_expanded (f->editor, "0", TRUE);
+  pump ();
+  node = augur_pipeline_editor_get_pipeline (f->editor)->children->pdata[0];
+  g_assert_cmpfloat (node->params[index].v[0], ==, 0);
+  control = find_control (f, "0", "blur_limit");
+  g_assert_nonnull (control);
+  collect_of_type (GTK_WIDGET (control), GTK_TYPE_SPIN_BUTTON, spins);
+  g_assert_cmpuint (spins->len, ==, 2);
+  lo = spins->pdata[0];
+  hi = spins->pdata[1];
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lo)), ==, "auto");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hi)), ==, "auto");
+  g_assert_null (augur_param_control_get_error (control));
+
+  /* A number typed in is taken... */
+  f->n_changed = 0;
+  gtk_editable_set_text (GTK_EDITABLE (hi), "7");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 7);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hi)), ==, "7");
+  g_assert_cmpuint (f->n_changed, ==, 1);
+
+  /* ...a word that is not a number is refused, and says so... */
+  gtk_editable_set_text (GTK_EDITABLE (hi), "seven");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 7);
+  g_assert_nonnull (augur_param_control_get_error (control));
+  g_assert_nonnull (strstr (augur_param_control_get_error (control), "not a number"));
+
+  /* ...as is a value beyond the hard limit... */
+  gtk_editable_set_text (GTK_EDITABLE (hi), "100000");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 7);
+  g_assert_nonnull (strstr (augur_param_control_get_error (control), "highest allowed value"));
+
+  /* ...and "auto" is read back as 0; an accepted value clears the reason. */
+  gtk_editable_set_text (GTK_EDITABLE (hi), "auto");
+  gtk_spin_button_update (hi);
+  pump ();
+  g_assert_cmpfloat (node->params[index].v[1], ==, 0);
+  g_assert_null (augur_param_control_get_error (control));
+
+  /* A value the step refuses (a lowest above the highest) says why. */
+  v = node->params[index];
+  v.v[0] = 9;
+  v.v[1] = 3;
+  g_signal_emit_by_name (control, "edited", &v);
+  g_assert_cmpfloat (node->params[index].v[0], ==, 0);
+  g_assert_nonnull (augur_param_control_get_error (control));
+  g_test_message ("refused: %s", augur_param_control_get_error (control));
+}
+
+/* A step chosen by hand is brought into view with its controls, however
+ * long the list above it. */
+static void
+test_added_step_revealed (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *chooser = augur_pipeline_editor_get_step_chooser (f->editor);
+  GtkWidget *scroller, *row, *list;
+  GtkAdjustment *vadj;
+  graphene_rect_t bounds;
+  guint n;
+
+  for (guint i = 0; i < 14; i++)
+    add_at_end (f, "HorizontalFlip");
+  pump ();
+  wait_ms (100);
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  g_signal_emit_by_name (chooser, "chosen", "Rotate");
+  wait_ms (800);
+
+  n = augur_pipeline_editor_get_pipeline (f->editor)->children->len;
+  {
+    g_autofree char *path = g_strdup_printf ("%u", n - 1);
+
+    row = augur_pipeline_editor_get_row (f->editor, path);
+  }
+  g_assert_nonnull (row);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  list = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  if (GTK_IS_VIEWPORT (list))
+    list = gtk_viewport_get_child (GTK_VIEWPORT (list));
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_true (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj));
+  g_assert_true (gtk_widget_compute_bounds (row, list, &bounds));
+  g_test_message ("row %g..%g, view %g..%g", bounds.origin.y, bounds.origin.y + bounds.size.height,
+                  gtk_adjustment_get_value (vadj),
+                  gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj));
+  /* its header and its controls' end are on screen */
+  g_assert_cmpfloat (bounds.origin.y, >=, gtk_adjustment_get_value (vadj) - 1);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                     gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj) + 1);
+}
+
+/* Clicking a step selects it and leaves it folded: only the arrow button
+ * unfolds it. A step directly in the pipeline shows one probability. */
+static void
+test_click_selects (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *row, *header, *button = NULL;
+  g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+  g_autofree char *selected = NULL;
+
+  add_at_end (f, "Rotate");
+  add_at_end (f, "OneOf");
+  augur_pipeline_editor_select_path (f->editor, "1");
+  augur_pipeline_editor_add_step (f->editor, "GaussianBlur");
+  augur_pipeline_editor_select_path (f->editor, NULL);
+  pump ();
+  row = augur_pipeline_editor_get_row (f->editor, "0");
+  g_assert_nonnull (row);
+  header = find_descendant (row, ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (header);
+
+  /* the header is no longer what unfolds the row */
+  g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (header)));
+  g_signal_emit_by_name (header, "activate");
+  pump ();
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* a press on it selects (the editor's own click handler, as a real click) */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (c) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_PRIMARY)
+          g_signal_emit_by_name (c, "pressed", 1, 20.0, 20.0);
+      }
+  }
+  selected = augur_pipeline_editor_dup_selected_path (f->editor);
+  g_assert_cmpstr (selected, ==, "0");
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* the arrow button unfolds and folds it */
+  collect_of_type (row, GTK_TYPE_TOGGLE_BUTTON, toggles);
+  for (guint i = 0; i < toggles->len; i++)
+    if (gtk_widget_has_css_class (toggles->pdata[i], "augur-expand"))
+      button = toggles->pdata[i];
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* one probability for a top-level step; both inside a group */
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    GtkWidget *nested = augur_pipeline_editor_get_row (f->editor, "1.0");
+    guint shown = 0;
+
+    collect_of_type (row, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (labels->pdata[i], "augur-eff") &&
+          gtk_widget_get_visible (labels->pdata[i]))
+        shown++;
+    g_assert_cmpuint (shown, ==, 0);
+    g_assert_nonnull (nested);
+    g_ptr_array_set_size (labels, 0);
+    collect_of_type (nested, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (labels->pdata[i], "augur-eff") &&
+          gtk_widget_get_visible (labels->pdata[i]))
+        shown++;
+    g_assert_cmpuint (shown, ==, 1);
   }
 }
 
@@ -1311,9 +1556,26 @@ test_drag_and_drop (Fixture       *f,
 /* The add-step list ------------------------------------------------------------------------ */
 
 static void
+record_paintable_width (GtkPicture *picture,
+                        GParamSpec *pspec,
+                        GArray     *widths)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (picture);
+
+  if (paintable != NULL)
+    {
+      int width = gdk_paintable_get_intrinsic_width (paintable);
+
+      g_array_append_val (widths, width);
+    }
+}
+
+static void
 test_step_chooser (Fixture       *f,
                    gconstpointer  data)
 {
+  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (int));
+  GtkWidget *first_picture = NULL;
   AugurStepChooser *chooser = AUGUR_STEP_CHOOSER (augur_pipeline_editor_get_step_chooser (f->editor));
   guint n, all;
   g_autoptr(AugurImage) image = augur_step_chooser_default_image (40);
@@ -1346,13 +1608,28 @@ test_step_chooser (Fixture       *f,
         g_assert_cmpuint (augur_image_row (flipped, y)[3 * x + c], ==,
                           augur_image_row (image, y)[3 * (39 - x) + c]);
 
-  /* The popover renders every thumbnail on a worker and fills them in. */
+  /* The popover renders every thumbnail on a worker and fills them in,
+   * each as it comes: a small one first, then the full size in its place
+   * (seen on the first thumbnail of the list). */
+  {
+    g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+
+    collect_of_type (GTK_WIDGET (chooser), GTK_TYPE_PICTURE, pictures);
+    g_assert_cmpuint (pictures->len, >, 0);
+    first_picture = pictures->pdata[0];
+    g_signal_connect (first_picture, "notify::paintable",
+                      G_CALLBACK (record_paintable_width), widths);
+  }
   augur_pipeline_editor_set_thumbnail_image (f->editor, image);
   gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.add-step", NULL);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (augur_step_chooser_get_n_thumbnails (chooser) < n && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (augur_step_chooser_get_n_thumbnails (chooser), ==, n);
+  g_assert_cmpuint (widths->len, >=, 2);
+  g_assert_cmpint (g_array_index (widths, int, 0), <=, 64 / 3);
+  g_assert_cmpint (g_array_index (widths, int, widths->len - 1), >, 64 / 3);
+  g_signal_handlers_disconnect_by_data (first_picture, widths);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chooser)));
   gtk_popover_popdown (GTK_POPOVER (chooser));
   pump ();
@@ -1604,6 +1881,10 @@ main (int   argc,
   ADD ("every-transform", test_every_transform);
   ADD ("set-param", test_set_param);
   ADD ("control-edits", test_control_edits);
+  ADD ("relevance", test_relevance);
+  ADD ("typed-values", test_typed_values);
+  ADD ("added-step-revealed", test_added_step_revealed);
+  ADD ("click-selects", test_click_selects);
   ADD ("enabled", test_enabled);
   ADD ("toggle-moves-nothing", test_toggle_moves_nothing);
   ADD ("shortcuts", test_shortcuts);

@@ -206,8 +206,8 @@ test_filmstrip (void)
   g_assert_cmpstr (first->values, ==, "");
   g_assert_cmpstr (last->path, ==, "2.1");
   g_assert_cmpstr (last->name, ==, "RandomBrightnessContrast");
-  g_assert_true (g_str_has_prefix (last->values, "alpha = "));
-  g_assert_nonnull (strstr (last->values, ", beta = "));
+  g_assert_true (g_str_has_prefix (last->values, "Contrast "));
+  g_assert_nonnull (strstr (last->values, "%, Brightness "));
 
   flipped = augur_node_apply (augur_node_at_path (pipeline, "0"), src, replay->steps->pdata[0]);
   g_assert_true (augur_image_equal (first->image, flipped));
@@ -260,8 +260,9 @@ test_node_at_path (void)
   g_assert_null (augur_node_at_path (pipeline, NULL));
 }
 
+/* Values the table does not describe read by name. */
 static void
-test_describe (void)
+test_format_plain (void)
 {
   AugurDrawn drawn;
   const double holes[] = { 1, 2.5, 3, 4, 5 };
@@ -269,15 +270,117 @@ test_describe (void)
   g_autofree char *text = NULL;
 
   augur_drawn_init (&drawn);
-  empty = augur_drawn_describe (&drawn);
+  empty = augur_drawn_format (&drawn, NULL);
   augur_drawn_set (&drawn, "angle", -15);
   augur_drawn_set (&drawn, "scale", 1.23456);
   augur_drawn_set_list (&drawn, "holes", holes, G_N_ELEMENTS (holes));
-  text = augur_drawn_describe (&drawn);
+  text = augur_drawn_format (&drawn, NULL);
   augur_drawn_clear (&drawn);
 
   g_assert_cmpstr (empty, ==, "");
-  g_assert_cmpstr (text, ==, "angle = -15, scale = 1.23, holes = [1, 2.5, 3, 4, … 5 values]");
+  g_assert_cmpstr (text, ==, "angle -15, scale 1.23, holes 1 to 5");
+}
+
+typedef struct
+{
+  const char *transform;
+  const char *names[3];
+  double      values[3];
+  const char *expected;
+} FormatCase;
+
+/* Values as the table declares them: in the user's terms and units. */
+static const FormatCase format_cases[] = {
+  { "GaussianBlur", { "sigma", "ksize" }, { 1.25, 0 }, "Sigma 1.25 px, Kernel size auto" },
+  { "GaussianBlur", { "sigma", "ksize" }, { 6, 37 }, "Sigma 6 px, Kernel size 37 px" },
+  { "RandomBrightnessContrast", { "alpha", "beta" }, { 1.12, -0.05 }, "Contrast +12%, Brightness -5%" },
+  { "Rotate", { "angle" }, { -12.345 }, "Angle -12.3°" },
+  { "D4", { "group_element" }, { 6 }, "Result flipped horizontally" },
+  { "RandomRotate90", { "factor" }, { 3 }, "Turn 90° clockwise" },
+  { "HueSaturationValue", { "hue_shift", "sat_shift", "val_shift" }, { 10, -20, 0 },
+    "Hue +20°, Saturation -20, Value 0" },
+  { "GaussNoise", { "std", "mean", "seed" }, { 0.05, 0, 123456 }, "Strength 5%, Mean 0%" },
+};
+
+static void
+test_format_table (gconstpointer data)
+{
+  const FormatCase *c = data;
+  const AugurTransformInfo *info = augur_transform_lookup (c->transform);
+  g_autofree char *text = NULL;
+  AugurDrawn drawn;
+
+  g_assert_nonnull (info);
+  augur_drawn_init (&drawn);
+  for (guint i = 0; i < G_N_ELEMENTS (c->names) && c->names[i] != NULL; i++)
+    augur_drawn_set (&drawn, c->names[i], c->values[i]);
+  text = augur_drawn_format (&drawn, info->drawn);
+  augur_drawn_clear (&drawn);
+  g_assert_cmpstr (text, ==, c->expected);
+}
+
+/* A list of records reads as how many there are; a seed is not shown. */
+static void
+test_format_holes (void)
+{
+  const AugurTransformInfo *info = augur_transform_lookup ("CoarseDropout");
+  g_autoptr(AugurNode) node = NULL;
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurShape shape = { 640, 480, 3 };
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  const double *holes;
+  guint n;
+
+  g_assert_nonnull (info);
+  node = augur_node_new_transform (info);
+  replay = augur_node_sample_forced (node, &shape, 7);
+  holes = augur_drawn_get_list (&replay->drawn, "holes", &n);
+  g_assert_nonnull (holes);
+  g_assert_cmpuint (n % 4, ==, 0);
+  g_assert_cmpuint (n, >, 0);
+  text = augur_drawn_format (&replay->drawn, info->drawn);
+  expected = g_strdup_printf ("%u %s", n / 4, n / 4 == 1 ? "hole" : "holes");
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* The reference pages say, from the same data, what a step draws and when
+ * a parameter takes effect. */
+static void
+test_describe_from_table (void)
+{
+  const AugurTransformInfo *blur = augur_transform_lookup ("GaussianBlur");
+  const AugurTransformInfo *rotate = augur_transform_lookup ("Rotate");
+  const AugurTransformInfo *noise = augur_transform_lookup ("GaussNoise");
+  g_autofree char *blur_text = augur_drawn_describe_specs (blur->drawn);
+  g_autofree char *noise_text = augur_drawn_describe_specs (noise->drawn);
+  g_autofree char *fill = augur_param_describe_relevance (
+    &rotate->params[augur_transform_param_index (rotate, "fill")]);
+  g_autofree char *angle = augur_param_describe_relevance (
+    &rotate->params[augur_transform_param_index (rotate, "limit")]);
+
+  g_assert_cmpstr (blur_text, ==, "sigma (Sigma, px), ksize (Kernel size, px; 0 means auto)");
+  /* the noise seed is internal */
+  g_assert_null (strstr (noise_text, "seed"));
+  g_assert_cmpstr (fill, ==, "only when border_mode is constant");
+  g_assert_null (angle);
+}
+
+/* Every value a transform draws is declared, and every declared value has
+ * a label or is shown otherwise than by its internal name. */
+static void
+test_format_every_transform (void)
+{
+  guint n = 0;
+  const AugurTransformInfo *const *list = augur_transforms_list (&n);
+
+  for (guint i = 0; i < n; i++)
+    for (const AugurDrawnSpec *spec = list[i]->drawn; spec && spec->name; spec++)
+      {
+        g_test_message ("%s: %s", list[i]->name, spec->name);
+        g_assert_true (spec->label != NULL || spec->show == AUGUR_DRAWN_SHOW_HIDDEN ||
+                       (spec->show == AUGUR_DRAWN_SHOW_COUNT && spec->unit != NULL));
+      }
 }
 
 int
@@ -290,6 +393,15 @@ main (int argc, char **argv)
   g_test_add_func ("/extremes/filmstrip", test_filmstrip);
   g_test_add_func ("/extremes/filmstrip-nothing-applied", test_filmstrip_nothing_applied);
   g_test_add_func ("/extremes/node-at-path", test_node_at_path);
-  g_test_add_func ("/extremes/describe", test_describe);
+  g_test_add_func ("/extremes/format-plain", test_format_plain);
+  for (guint i = 0; i < G_N_ELEMENTS (format_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/extremes/format/%s/%u", format_cases[i].transform, i);
+
+      g_test_add_data_func (path, &format_cases[i], test_format_table);
+    }
+  g_test_add_func ("/extremes/format-holes", test_format_holes);
+  g_test_add_func ("/extremes/format-every-transform", test_format_every_transform);
+  g_test_add_func ("/extremes/describe-from-table", test_describe_from_table);
   return g_test_run ();
 }

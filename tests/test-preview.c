@@ -554,9 +554,18 @@ test_extremes (Fixture       *fixture,
   g_assert_cmpfloat (augur_image_mean (augur_preview_pane_get_frame (pane, 1), -1), <,
                      augur_image_mean (augur_preview_pane_get_frame (pane, 2), -1));
 
-  /* A step without ranges has nothing to show. */
+  /* A step without ranges shows its one look: flipped back, the original. */
   augur_preview_pane_set_selected_path (pane, "0");
-  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "status");
+  render_and_wait (fixture);
+  g_assert_cmpstr (augur_preview_pane_get_visible_page (pane), ==, "frames");
+  g_assert_cmpuint (augur_preview_pane_get_n_frames (pane), ==, 1);
+  {
+    g_autoptr(AugurImage) back = flip (augur_preview_pane_get_frame (pane, 0), "HorizontalFlip");
+
+    g_assert_false (augur_image_equal (augur_preview_pane_get_frame (pane, 0),
+                                       augur_sample_get_proxy (fixture->sample)));
+    g_assert_true (augur_image_equal (back, augur_sample_get_proxy (fixture->sample)));
+  }
 }
 
 static AugurPicture *

@@ -3,13 +3,16 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 
+#include "augur-cell-grid.h"
 #include "augur-picture.h"
 #include "augur-preferences-window.h"
 #include "augur-sample.h"
+#include "augur-sample-strip.h"
 #include "augur-window.h"
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -533,6 +536,208 @@ test_autosave_matching_is_dropped (Fixture       *fixture,
   g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Files, errors and what the next start remembers */
+
+/* Saving and opening put the recipe first in "Open Recent" (no duplicate),
+ * and the next session reopens it with the last sample folder. */
+static void
+test_recent_and_session (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *in_path = write_recipe (fixture->dir, "in.json", two_step_recipe);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.json", NULL);
+  g_autoptr(GFile) in = g_file_new_for_path (in_path);
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+  g_autoptr(GFile) dir = g_file_new_for_path (fixture->dir);
+  g_autofree char *in_uri = g_file_get_uri (in);
+  g_autofree char *out_uri = g_file_get_uri (out);
+  g_autofree char *dir_uri = g_file_get_uri (dir);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) recent = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *folder = NULL;
+  gboolean had_recipe = FALSE, had_samples = FALSE;
+  AugurWindow *next;
+
+  g_settings_reset (settings, "recent-recipes");
+  g_assert_true (augur_window_open_recipe (fixture->window, in));
+  g_assert_true (augur_window_save_to_file (fixture->window, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (augur_window_open_recipe (fixture->window, in));
+  recent = g_settings_get_strv (settings, "recent-recipes");
+  g_assert_cmpuint (g_strv_length (recent), ==, 2);
+  g_assert_cmpstr (recent[0], ==, in_uri);
+  g_assert_cmpstr (recent[1], ==, out_uri);
+  last = g_settings_get_string (settings, "last-recipe");
+  g_assert_cmpstr (last, ==, in_uri);
+  /* the recent list is a menu action */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-recent",
+                                             "s", out_uri));
+  g_assert_true (g_file_equal (augur_window_get_file (fixture->window), out));
+
+  open_sample_folder (fixture);
+  folder = g_settings_get_string (settings, "samples-folder");
+  g_assert_cmpstr (folder, ==, dir_uri);
+
+  /* the next start */
+  next = g_object_ref (augur_window_new (NULL));
+  augur_window_restore_session (next, &had_recipe, &had_samples);
+  g_assert_true (had_recipe);
+  g_assert_true (had_samples);
+  g_assert_true (g_file_equal (augur_window_get_file (next), out));
+  wait_for (all_loaded, next, "the last session's samples");
+  g_assert_cmpuint (g_list_model_get_n_items (augur_window_get_samples (next)), ==, 3);
+  destroy_and_check_finalized (next);
+
+  /* a recipe deleted since is dropped from the list, without a complaint */
+  g_assert_cmpint (g_unlink (out_path), ==, 0);
+  next = g_object_ref (augur_window_new (NULL));
+  augur_window_restore_session (next, &had_recipe, NULL);
+  g_assert_false (had_recipe);
+  g_assert_null (augur_window_get_last_message (next));
+  g_strfreev (recent);
+  recent = g_settings_get_strv (settings, "recent-recipes");
+  g_assert_false (g_strv_contains ((const char *const *) recent, out_uri));
+  destroy_and_check_finalized (next);
+
+  g_settings_reset (settings, "recent-recipes");
+  g_settings_reset (settings, "last-recipe");
+  g_settings_reset (settings, "samples-folder");
+}
+
+/* A folder over the limit is sampled across its whole length, the same way
+ * every time, and the message says how many were skipped. */
+static void
+test_large_folder_sampled (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *big = g_build_filename (fixture->dir, "big", NULL);
+  g_autoptr(GFile) big_dir = g_file_new_for_path (big);
+  GFile *files[] = { big_dir };
+  GListModel *samples = augur_window_get_samples (fixture->window);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *message;
+  gboolean late = FALSE, early = FALSE;
+
+  g_assert_cmpint (g_mkdir (big, 0700), ==, 0);
+  for (int i = 0; i < 12; i++)
+    {
+      g_autoptr(AugurImage) image = make_image (16, 16, 10 * i);
+      g_autofree char *name = g_strdup_printf ("img-%02d.png", i);
+      g_autofree char *path = g_build_filename (big, name, NULL);
+
+      g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, NULL));
+    }
+
+  augur_window_set_max_folder_images (fixture->window, 4);
+  augur_window_add_files (fixture->window, files, 1);
+  wait_for (all_loaded, fixture->window, "the sampled folder");
+
+  g_assert_cmpuint (g_list_model_get_n_items (samples), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (samples, i);
+      const char *name = augur_sample_get_name (sample);
+      int index = atoi (name + strlen ("img-"));
+
+      /* one from each third of the twelve, in order */
+      g_assert_cmpint (index, >=, (int) i * 3);
+      g_assert_cmpint (index, <, (int) (i + 1) * 3);
+      early |= index < 3;
+      late |= index >= 9;
+      g_ptr_array_add (names, g_strdup (name));
+    }
+  g_assert_true (early && late);
+  message = augur_window_get_last_message (fixture->window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "12 images"));
+  g_assert_nonnull (strstr (message, "8 skipped"));
+
+  /* the same folder, the same choice */
+  {
+    AugurWindow *again = g_object_ref (augur_window_new (NULL));
+    GListModel *again_samples = augur_window_get_samples (again);
+
+    augur_window_set_max_folder_images (again, 4);
+    augur_window_add_files (again, files, 1);
+    wait_for (all_loaded, again, "the sampled folder, again");
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autoptr(AugurSample) sample = g_list_model_get_item (again_samples, i);
+
+        g_assert_cmpstr (augur_sample_get_name (sample), ==, names->pdata[i]);
+      }
+    destroy_and_check_finalized (again);
+  }
+  remove_tree (big);   /* (the fixture removes only its own folder's files) */
+}
+
+/* After adding a folder whose first image is broken, the first readable
+ * one is selected; the broken one is reported in plain words, with the
+ * decoder's text behind "Details". */
+static void
+test_broken_first_skipped (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "0-broken.png", NULL);
+  GtkWidget *strip = augur_window_get_sample_strip (fixture->window);
+  AugurSample *selected;
+  const char *message;
+
+  /* PNG magic, then garbage: sorted first */
+  g_assert_true (g_file_set_contents (path, "\x89PNG\r\n\x1a\n garbage", 16, NULL));
+  open_sample_folder (fixture);
+  iterate_briefly (50);
+
+  selected = augur_sample_strip_get_selected (AUGUR_SAMPLE_STRIP (strip));
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (augur_sample_get_name (selected), ==, "a-first.png");
+  g_assert_null (augur_sample_get_error (selected));
+
+  message = augur_window_get_last_message (fixture->window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "0-broken.png"));
+  g_assert_nonnull (strstr (message, "damaged"));
+  g_assert_nonnull (augur_window_get_last_details (fixture->window));
+  g_test_message ("%s / details: %s", message, augur_window_get_last_details (fixture->window));
+}
+
+/* The editor's width is remembered, within what the window leaves room
+ * for: a narrow session does not leave a wide screen with a cramped one. */
+static void
+test_editor_width (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AugurWindow *window;
+  int saved;
+
+  /* the rule */
+  g_assert_cmpint (augur_window_editor_width_for (-1, 2200), ==, 430);
+  g_assert_cmpint (augur_window_editor_width_for (360, 2200), ==, 430);
+  g_assert_cmpint (augur_window_editor_width_for (700, 2200), ==, 700);
+  g_assert_cmpint (augur_window_editor_width_for (1500, 2200), ==, 1100);
+  g_assert_cmpint (augur_window_editor_width_for (-1, 820), ==, 260);
+
+  /* the window: what it leaves at closing is what the next one gets */
+  g_settings_set_int (settings, "window-width", 1600);
+  g_settings_set_int (settings, "window-height", 900);
+  g_settings_set_int (settings, "editor-width", 520);
+  window = g_object_ref (augur_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_briefly (300);
+  g_assert_cmpint (abs (gtk_widget_get_width (augur_window_get_editor (window)) - 520), <=, 8);
+  gtk_window_close (GTK_WINDOW (window));
+  saved = g_settings_get_int (settings, "editor-width");
+  g_assert_cmpint (abs (saved - 520), <=, 8);
+  destroy_and_check_finalized (window);
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "editor-width");
+}
+
 static void
 test_window_size_restored (void)
 {
@@ -579,6 +784,110 @@ find_child (GtkWidget *widget,
     }
   return NULL;
 }
+
+/* The draws take the columns that make them largest in the space they
+ * have, wide and short or tall and narrow. */
+static void
+test_cell_grid_fit (void)
+{
+  guint cols = 0;
+  int cell = 0;
+
+  augur_cell_grid_best_fit (9, 405, 520, 6, 1.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 3);
+  g_assert_cmpint (cell, ==, 131);
+  /* wide and short: more columns, fewer rows */
+  augur_cell_grid_best_fit (9, 1200, 300, 6, 1.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 5);
+  g_assert_cmpint (cell, ==, 147);
+  /* tall and narrow: one column */
+  augur_cell_grid_best_fit (4, 200, 1000, 6, 1.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 1);
+  g_assert_cmpint (cell, ==, 200);
+  /* wide images fit more to a column */
+  augur_cell_grid_best_fit (4, 400, 400, 0, 2.0, &cols, &cell);
+  g_assert_cmpuint (cols, ==, 1);
+  g_assert_cmpint (cell, ==, 200);
+}
+
+/* Many cells (one draw of each of many samples) keep a readable size and
+ * scroll, rather than shrinking to specks. */
+static void
+test_cell_grid_many (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *grid = augur_cell_grid_new ();
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("sample-%02u.png", i);
+
+      augur_cell_grid_append (AUGUR_CELL_GRID (grid), gtk_label_new (name));
+    }
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_briefly (300);
+
+  g_test_message ("%u columns of %d px, %d px tall in a %d px view",
+                  augur_cell_grid_get_columns (AUGUR_CELL_GRID (grid)),
+                  augur_cell_grid_get_cell_width (AUGUR_CELL_GRID (grid)),
+                  gtk_widget_get_height (grid), gtk_widget_get_height (scroller));
+  g_assert_cmpint (augur_cell_grid_get_cell_width (AUGUR_CELL_GRID (grid)), >=, 128);
+  g_assert_cmpint (gtk_widget_get_height (grid), >, gtk_widget_get_height (scroller));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+/* In the window, the grid of draws fills its space in one direction at
+ * least, at the sizes the documentation shows. */
+static void
+test_grid_fills (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1024, 700 }, { 1280, 720 }, { 1600, 1000 } };
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  open_sample_folder (fixture);
+  augur_pipeline_editor_add_step (AUGUR_PIPELINE_EDITOR (augur_window_get_editor (fixture->window)),
+                                  "HorizontalFlip");
+  iterate_briefly (1000);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      GtkWidget *grid;
+      int gw, gh, cell, block_w, block_h;
+      guint cols, rows, n = 0;
+
+      gtk_widget_set_visible (window, FALSE);
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+      gtk_window_present (GTK_WINDOW (window));
+      iterate_briefly (400);
+      grid = find_child (augur_window_get_preview_pane (fixture->window), AUGUR_TYPE_CELL_GRID);
+      g_assert_nonnull (grid);
+      for (GtkWidget *c = gtk_widget_get_first_child (grid); c; c = gtk_widget_get_next_sibling (c))
+        n++;
+      g_assert_cmpuint (n, >, 0);
+      gw = gtk_widget_get_width (grid);
+      gh = gtk_widget_get_height (grid);
+      cols = augur_cell_grid_get_columns (AUGUR_CELL_GRID (grid));
+      cell = augur_cell_grid_get_cell_width (AUGUR_CELL_GRID (grid));
+      rows = (n + cols - 1) / cols;
+      block_w = (int) cols * cell + (int) (cols - 1) * 6;
+      /* (the cells are as tall as the samples' aspect makes them) */
+      block_h = (int) rows * gtk_widget_get_height (gtk_widget_get_first_child (grid)) +
+                (int) (rows - 1) * 6;
+      g_test_message ("%dx%d: %u draws in %u columns of %d px, %dx%d of %dx%d",
+                      sizes[i][0], sizes[i][1], n, cols, cell, block_w, block_h, gw, gh);
+      g_assert_true (gw - block_w <= (int) cols + 1 || gh - block_h <= (int) rows + 1);
+      g_assert_cmpint (block_w, <=, gw);
+      g_assert_cmpint (block_h, <=, gh);
+    }
+}
+#endif
 
 /* The first preferences row under @widget whose title has @text. */
 static GtkWidget *
@@ -1430,6 +1739,15 @@ main (int    argc,
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
   g_test_add_func ("/window/size-restored", test_window_size_restored);
+  g_test_add_func ("/window/editor-width", test_editor_width);
+  g_test_add_func ("/window/cell-grid-fit", test_cell_grid_fit);
+  g_test_add_func ("/window/cell-grid-many", test_cell_grid_many);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  ADD ("grid-fills", test_grid_fills);
+#endif
+  ADD ("recent-and-session", test_recent_and_session);
+  ADD ("large-folder-sampled", test_large_folder_sampled);
+  ADD ("broken-first-skipped", test_broken_first_skipped);
   g_test_add_func ("/window/version", test_version);
   g_test_add_func ("/window/preferences", test_preferences);
   g_test_add_func ("/window/shortcuts-listed", test_shortcuts_listed);

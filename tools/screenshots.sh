@@ -1,5 +1,7 @@
 #!/bin/sh
-# Renders docs/screenshots/*.png under Xvfb.
+# Renders docs/screenshots/*.png under Xvfb: the documentation's pictures at
+# 1280x720, and the main window and an enlarged draw at 1024x700, 1280x720
+# and 2400x1350 (NAME-WIDTHxHEIGHT.png).
 #   tools/screenshots.sh BUILDDIR [OUTDIR]
 # BUILDDIR is a configured meson build directory with the GUI built.
 set -eu
@@ -26,12 +28,31 @@ trap 'rm -rf "$state"' EXIT INT TERM
 # A fixed, clean environment: in-memory settings, the bundled data, no
 # pointer over the window (it sits at the centre of a large screen), no
 # autosave from the user's session, the default light style.
-env GSETTINGS_BACKEND=memory \
-    GSETTINGS_SCHEMA_DIR="$builddir/data" \
-    AUGUR_DATADIR="$srcdir/data" \
-    XDG_STATE_HOME="$state" \
-    XDG_CONFIG_HOME="$state" \
-    GTK_A11Y=none \
-    NO_AT_BRIDGE=1 \
-    GSK_RENDERER=cairo \
-    xvfb-run -a -s "-screen 0 3200x2000x24" "$tool" "$outdir"
+render () {
+  env GSETTINGS_BACKEND=memory \
+      GSETTINGS_SCHEMA_DIR="$builddir/data" \
+      AUGUR_DATADIR="$srcdir/data" \
+      XDG_STATE_HOME="$state" \
+      XDG_CONFIG_HOME="$state" \
+      GTK_A11Y=none \
+      NO_AT_BRIDGE=1 \
+      GSK_RENDERER=cairo \
+      xvfb-run -a -s "-screen 0 3200x2000x24" "$tool" "$@"
+}
+
+# The documentation's pictures at the common laptop size; then the main
+# window and an enlarged draw at a small and a large screen's size, to show
+# that the draws fill the space and no label is cut at either end.
+render --size 1280x720 "$outdir"
+for size in 1024x700 1280x720 2400x1350; do
+  from=$state/$size
+  if [ "$size" = 1280x720 ]; then
+    from=$outdir
+  else
+    mkdir -p "$from"
+    render --size "$size" "$from"
+  fi
+  for shot in main-window draw-view; do
+    cp "$from/$shot.png" "$outdir/$shot-$size.png"
+  done
+done

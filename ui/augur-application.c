@@ -54,7 +54,8 @@ new_window (AugurApplication *self)
   return augur_window_new (self);
 }
 
-/* With no arguments: the bundled samples and the bundled default recipe. */
+/* With no arguments: what the last session had open (its recipe file and
+ * its sample folder), or else the bundled default recipe and samples. */
 static void
 open_defaults (AugurWindow *window)
 {
@@ -63,14 +64,16 @@ open_defaults (AugurWindow *window)
   g_autofree char *recipe = g_build_filename (datadir, "recipes", "default.json", NULL);
   g_autoptr(GFile) samples_dir = g_file_new_for_path (samples);
   GFile *files[] = { samples_dir };
+  gboolean had_recipe = FALSE, had_samples = FALSE;
 
-  if (g_file_test (recipe, G_FILE_TEST_IS_REGULAR))
+  augur_window_restore_session (window, &had_recipe, &had_samples);
+  if (!had_recipe && g_file_test (recipe, G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr(GFile) recipe_file = g_file_new_for_path (recipe);
 
       augur_window_open_recipe_as_template (window, recipe_file);
     }
-  if (g_file_test (samples, G_FILE_TEST_IS_DIR))
+  if (!had_samples && g_file_test (samples, G_FILE_TEST_IS_DIR))
     augur_window_add_files (window, files, 1);
 }
 

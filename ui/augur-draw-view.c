@@ -131,10 +131,10 @@ add_replay_rows (AugurDrawView     *self,
 {
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      g_autofree char *values = replay->applied ? augur_drawn_describe (&replay->drawn) : NULL;
+      g_autofree char *values = replay->applied ? augur_drawn_format (&replay->drawn, node->info->drawn) : NULL;
 
       add_row (self, node->info->label,
-               replay->applied ? (values && *values ? values : "Applied, nothing drawn") : "Not applied",
+               replay->applied ? (values && *values ? values : "Applied") : "Not applied",
                replay->applied, depth);
       return;
     }

@@ -9,6 +9,7 @@
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
+#include "augur-cell-grid.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
 
@@ -227,8 +228,10 @@ static void
 update_spinner (AugurPreviewPane *self,
                 gboolean          busy)
 {
-  gtk_widget_set_visible (self->spinner, busy);
+  /* always in the toolbar, drawn only while busy: showing and hiding it
+   * would squeeze the buttons beside it during every slider drag */
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
+  gtk_widget_set_opacity (self->spinner, busy ? 1.0 : 0.0);
 }
 
 /* One cell of the draw grid: a flat button (focusable, activated by click,
@@ -271,7 +274,6 @@ layout_cells (AugurPreviewPane   *self,
               guint               n,
               const char *const  *captions)
 {
-  guint cols = MAX (1, (guint) ceil (sqrt ((double) n)));
   gboolean same = self->cells->len == n;
 
   for (guint i = 0; same && i < n; i++)
@@ -282,7 +284,7 @@ layout_cells (AugurPreviewPane   *self,
     return;
 
   for (guint i = 0; i < self->cells->len; i++)
-    gtk_grid_remove (GTK_GRID (self->draw_grid), self->cells->pdata[i]);
+    augur_cell_grid_remove (AUGUR_CELL_GRID (self->draw_grid), self->cells->pdata[i]);
   g_ptr_array_set_size (self->cells, 0);
 
   for (guint i = 0; i < n; i++)
@@ -290,7 +292,7 @@ layout_cells (AugurPreviewPane   *self,
       GtkWidget *cell = cell_new (i, captions[i]);
 
       g_ptr_array_add (self->cells, cell);
-      gtk_grid_attach (GTK_GRID (self->draw_grid), cell, (int) (i % cols), (int) (i / cols), 1, 1);
+      augur_cell_grid_append (AUGUR_CELL_GRID (self->draw_grid), cell);
     }
 }
 
@@ -523,6 +525,19 @@ aux_thread (GTask        *task,
                                               dot ? " " : "", dot ? dot + 1 : "", e->param)
                            : g_strdup (e->param);
           }
+          g_ptr_array_add (frames, frame);
+        }
+      if (extremes->len == 0 && !g_cancellable_is_cancelled (cancellable))
+        {
+          /* Nothing drawn from a range (a flip): it looks the same every
+           * time it applies, so show that one look. */
+          AugurShape shape = { src->width, src->height, src->channels };
+          g_autoptr(AugurReplay) replay = augur_node_sample_forced (request->node, &shape,
+                                                                    AUGUR_EXTREMES_SEED);
+          g_autoptr(AugurImage) image = augur_node_apply (request->node, src, replay);
+          Frame *frame = frame_new (image, request->display_side, "Applied", "the same every time");
+
+          frame->group = g_strdup ("No ranges: every time it applies, it does this");
           g_ptr_array_add (frames, frame);
         }
     }
@@ -830,22 +845,14 @@ render_extremes (AugurPreviewPane *self)
 {
   const AugurNode *node = self->selected_path
                           ? augur_node_at_path (self->recipe->pipeline, self->selected_path) : NULL;
-  g_autoptr(GPtrArray) extremes = NULL;
 
   if (node == NULL || node->kind != AUGUR_NODE_TRANSFORM)
     {
-      show_content_status (self, "object-select-symbolic", "Select a Step",
+      show_content_status (self, "view-list-bullet-symbolic", "Select a Step",
                            "Choose a transform in the pipeline to see each of its ranges at its low end, middle and high end.");
       return;
     }
-  extremes = augur_extremes_new (node);
-  if (extremes->len == 0)
-    {
-      g_autofree char *text = g_strdup_printf ("“%s” draws nothing from a range: it looks the same every time it applies.",
-                                               node->info->label);
-      show_content_status (self, "object-select-symbolic", "No Ranges", text);
-      return;
-    }
+  /* (a step without ranges shows its one look) */
   start_aux (self, self->current, node, 0, TRUE);
 }
 
@@ -1730,10 +1737,6 @@ build_toolbar (AugurPreviewPane *self)
   gtk_widget_set_hexpand (spacer, TRUE);
   gtk_box_append (GTK_BOX (toolbar), spacer);
 
-  self->spinner = gtk_spinner_new ();
-  gtk_widget_set_visible (self->spinner, FALSE);
-  gtk_widget_set_tooltip_text (self->spinner, "Rendering");
-  gtk_box_append (GTK_BOX (toolbar), self->spinner);
 
   self->diff_button = squeeze (diff_toggle ("Difference"), diff_toggle ("Diff"));
   /* the room a squeezer keeps for the wider form goes to the left, next to
@@ -1809,14 +1812,16 @@ build_preview_page (AugurPreviewPane *self)
 
   gtk_grid_set_column_homogeneous (GTK_GRID (page), TRUE);
 
-  /* The original: a third of the width. */
+  /* The original: a quarter of the width. */
   gtk_widget_add_css_class (original, "augur-original");
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_widget_add_css_class (heading, "heading");
   gtk_box_append (GTK_BOX (original), heading);
   self->original_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->original_caption), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->original_caption), PANGO_ELLIPSIZE_END);
+  /* wrapped, not cut, in the narrow column the original has */
+  gtk_label_set_wrap (GTK_LABEL (self->original_caption), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->original_caption), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->original_caption, "caption");
   gtk_widget_add_css_class (self->original_caption, "dim-label");
   gtk_box_append (GTK_BOX (original), self->original_caption);
@@ -1835,14 +1840,19 @@ build_preview_page (AugurPreviewPane *self)
   gtk_widget_set_hexpand (self->content_stack, TRUE);
   gtk_widget_set_vexpand (self->content_stack, TRUE);
 
-  self->draw_grid = gtk_grid_new ();
-  gtk_grid_set_row_homogeneous (GTK_GRID (self->draw_grid), TRUE);
-  gtk_grid_set_column_homogeneous (GTK_GRID (self->draw_grid), TRUE);
-  gtk_grid_set_row_spacing (GTK_GRID (self->draw_grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (self->draw_grid), 6);
-  gtk_widget_set_valign (self->draw_grid, GTK_ALIGN_START);
+  /* cells as large as the space allows, in as many columns as that takes */
+  self->draw_grid = augur_cell_grid_new ();
+  gtk_widget_set_vexpand (self->draw_grid, TRUE);
   gtk_widget_set_margin_bottom (self->draw_grid, 12);
-  gtk_stack_add_named (GTK_STACK (self->content_stack), self->draw_grid, "grid");
+  {
+    /* one draw of each of many samples scrolls, at a readable size */
+    GtkWidget *grid_scroller = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (grid_scroller), GTK_POLICY_NEVER,
+                                    GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (grid_scroller), self->draw_grid);
+    gtk_stack_add_named (GTK_STACK (self->content_stack), grid_scroller, "grid");
+  }
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
@@ -1861,7 +1871,18 @@ build_preview_page (AugurPreviewPane *self)
   self->content_title = gtk_label_new ("Augmented");
   gtk_label_set_xalign (GTK_LABEL (self->content_title), 0);
   gtk_widget_add_css_class (self->content_title, "heading");
-  gtk_box_append (GTK_BOX (draws), self->content_title);
+  {
+    /* The spinner beside the heading, where it moves nothing: in the
+     * toolbar it squeezed the view buttons during every slider drag. */
+    GtkWidget *title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    self->spinner = gtk_spinner_new ();
+    gtk_widget_set_opacity (self->spinner, 0.0);
+    gtk_widget_set_tooltip_text (self->spinner, "Rendering");
+    gtk_box_append (GTK_BOX (title_box), self->content_title);
+    gtk_box_append (GTK_BOX (title_box), self->spinner);
+    gtk_box_append (GTK_BOX (draws), title_box);
+  }
   {
     /* Step-through: which draw, with previous / next, floating at the
      * heading's end so that the headings stay aligned. */
@@ -1886,7 +1907,8 @@ build_preview_page (AugurPreviewPane *self)
   }
   self->content_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->content_caption), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->content_caption), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (self->content_caption), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->content_caption), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->content_caption, "caption");
   gtk_widget_add_css_class (self->content_caption, "dim-label");
   gtk_widget_add_css_class (self->content_caption, "numeric");
@@ -1897,7 +1919,8 @@ build_preview_page (AugurPreviewPane *self)
 
     gtk_overlay_set_child (GTK_OVERLAY (overlay), draws);
     gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->draw_nav);
-    gtk_grid_attach (GTK_GRID (page), overlay, 1, 0, 2, 1);
+    /* the draws three quarters of the width, the original one */
+    gtk_grid_attach (GTK_GRID (page), overlay, 1, 0, 3, 1);
   }
 
   return page;

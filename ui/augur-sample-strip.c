@@ -46,18 +46,32 @@ update_row (AugurSample *sample,
   g_object_get (sample, "loaded", &loaded, "error", &error, NULL);
 
   gtk_label_set_label (label, augur_sample_get_name (sample));
-  gtk_widget_set_tooltip_text (row, error != NULL ? error : augur_sample_get_name (sample));
+  if (error != NULL)
+    {
+      g_autofree char *tip = g_strdup_printf (_("“%s” cannot be opened: %s"),
+                                              augur_sample_get_name (sample), error);
+
+      gtk_widget_set_tooltip_text (row, tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (row, augur_sample_get_name (sample));
   gtk_picture_set_paintable (picture,
                              loaded ? GDK_PAINTABLE (augur_sample_get_thumbnail (sample)) : NULL);
 
+  /* A broken image: a warning sign in the error colour, not a grey
+   * minus that reads as a remove button. */
   if (error != NULL)
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (status), "dialog-error-symbolic");
+      gtk_image_set_from_icon_name (GTK_IMAGE (status), "dialog-warning-symbolic");
+      gtk_widget_remove_css_class (status, "dim-label");
+      gtk_widget_add_css_class (status, "error");
       gtk_widget_set_visible (status, TRUE);
     }
   else if (!loaded)
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (status), "content-loading-symbolic");
+      gtk_widget_remove_css_class (status, "error");
+      gtk_widget_add_css_class (status, "dim-label");
       gtk_widget_set_visible (status, TRUE);
     }
   else

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "augur-error.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
 #include "augur-window.h"
@@ -23,8 +24,13 @@
 /* How long after the last edit the recipe is written to the autosave file. */
 #define AUTOSAVE_DELAY_MS 2000
 /* A folder adds at most this many images, so that opening a whole dataset by
- * mistake does not flood the strip. */
+ * mistake does not flood the strip: a larger one is sampled evenly. */
 #define MAX_FOLDER_IMAGES 500
+/* How many recipes "Open Recent" lists. */
+#define MAX_RECENT_RECIPES 10
+/* How long a toast stays, in seconds; an error a little longer. */
+#define TOAST_TIMEOUT 5
+#define ERROR_TOAST_TIMEOUT 10
 
 typedef struct
 {
@@ -59,14 +65,24 @@ struct _AugurWindow
   GPtrArray            *redo_stack;    /* UndoEntry, most recent last */
   char                 *merge_description; /* the last edit, if mergeable */
   guint                 autosave_id;
+  guint                 autosave_generation; /* bumped when the autosave goes */
+  gboolean              autosave_writing;    /* a write is on a worker */
+  gboolean              autosave_again;      /* an edit came during it */
 
   GListStore           *samples;       /* AugurSample */
   guint                 n_adding;      /* augur_window_add_files() under way */
   AugurSample          *current;
+  gboolean              selecting;     /* the window selects, not the user */
+  gboolean              auto_selected; /* the current sample was picked on adding */
+  guint                 max_folder_images;
+  GMenu                *recent_menu;
+  GMenu                *open_menu;
+  char                 *pending_recent; /* the recent recipe to open next */
 
   gboolean              force_close;
   char                 *last_message;  /* the last toast, for tests */
   AdwToast             *shown_toast;   /* the last toast while it is shown */
+  char                 *last_details;  /* the full error behind the last toast */
 };
 
 G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -127,10 +143,12 @@ toast_dismissed (AdwToast    *toast,
 }
 
 /* Shows @message, unless the same message is on screen already: one
- * unreadable image is reported by its load and by the preview. */
+ * unreadable image is reported by its load and by the preview. With
+ * @details, the toast offers them behind a "Details" button. */
 static void
 add_toast (AugurWindow *self,
            const char  *message,
+           const char  *details,
            guint        timeout)
 {
   AdwToast *toast;
@@ -140,7 +158,17 @@ add_toast (AugurWindow *self,
   toast = adw_toast_new (message);
   g_free (self->last_message);
   self->last_message = g_strdup (message);
+  g_free (self->last_details);
+  self->last_details = g_strdup (details);
   adw_toast_set_timeout (toast, timeout);
+  if (details != NULL)
+    {
+      g_autofree char *both = g_strdup_printf ("%s\n\n%s", message, details);
+
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.error-details");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (both));
+    }
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   self->shown_toast = toast;
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -150,7 +178,41 @@ static void
 show_toast (AugurWindow *self,
             const char  *message)
 {
-  add_toast (self, message, 5);
+  add_toast (self, message, NULL, TOAST_TIMEOUT);
+}
+
+/**
+ * augur_window_dup_plain_reason:
+ *
+ * What went wrong, in the words of someone who did not write the decoder:
+ * a missing file, a refused permission, a damaged or unsupported image. A
+ * recipe's own messages (which name the step and field) are plain already.
+ *
+ * Returns: (transfer full): the reason
+ */
+char *
+augur_window_dup_plain_reason (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return g_strdup (_("the file does not exist (it may have been moved or deleted)"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ACCES) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_PERM))
+    return g_strdup (_("you do not have permission to read or write it"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    return g_strdup (_("the disk is full"));
+  if (error->domain == GDK_PIXBUF_ERROR ||
+      g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT))
+    return g_strdup (_("the image is damaged or incomplete"));
+  if (g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT))
+    return g_strdup (_("it is not an image Augur can read (PNG, JPEG or WebP)"));
+  if (g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE))
+    return g_strdup (_("it is larger than Augur accepts"));
+  return g_strdup (reason_without_path (error->message));
 }
 
 static void
@@ -158,11 +220,28 @@ show_error (AugurWindow  *self,
             const char   *heading,
             const GError *error)
 {
-  g_autofree char *message = g_strdup_printf ("%s: %s", heading,
-                                              reason_without_path (error->message));
+  g_autofree char *reason = augur_window_dup_plain_reason (error);
+  g_autofree char *message = g_strdup_printf ("%s: %s", heading, reason);
 
   g_debug ("%s: %s", heading, error->message);
-  add_toast (self, message, 0);  /* an error stays until dismissed */
+  /* the decoder's own words, for whoever wants them */
+  add_toast (self, message, g_str_equal (reason, reason_without_path (error->message)) ? NULL
+                                                                                    : error->message,
+             ERROR_TOAST_TIMEOUT);
+}
+
+static void
+error_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (widget), _("Error Details"),
+                                                       g_variant_get_string (parameter, NULL)));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -343,6 +422,9 @@ remove_autosave (AugurWindow *self)
   g_autofree char *path = augur_window_dup_autosave_path ();
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  /* a write still on its worker is stale now: autosave_done removes it */
+  self->autosave_generation++;
+  self->autosave_again = FALSE;
   if (autosave_owner != NULL && autosave_owner != self)
     return;
   autosave_owner = NULL;
@@ -350,36 +432,98 @@ remove_autosave (AugurWindow *self)
     g_debug ("Could not remove %s: %s", path, g_strerror (errno));
 }
 
-static gboolean
-write_autosave (AugurWindow  *self,
-                GError      **error)
+/* Writes the recipe (a copy, in the task data) on a worker: a slow disk
+ * must not stall the window. */
+static void
+autosave_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
+  const AugurRecipe *recipe = task_data;
   g_autofree char *path = augur_window_dup_autosave_path ();
   g_autofree char *dir = g_path_get_dirname (path);
+  GError *error = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
+      g_task_return_new_error (task, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                               _("Could not create %s: %s"), dir, g_strerror (saved_errno));
+      return;
     }
+  if (!augur_recipe_save (recipe, path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void write_autosave (AugurWindow *self);
+
+static void
+autosave_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "generation"));
+  g_autoptr(GError) error = NULL;
+
+  self->autosave_writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (generation == self->autosave_generation)
+        show_error (self, _("Could not autosave the recipe"), error);
+      return;
+    }
+  if (generation != self->autosave_generation)
+    {
+      /* saved, closed or discarded while it was being written */
+      if (autosave_owner == NULL || autosave_owner == self)
+        {
+          g_autofree char *path = augur_window_dup_autosave_path ();
+
+          autosave_owner = NULL;
+          g_unlink (path);
+        }
+      return;
+    }
+  if (self->autosave_again)
+    write_autosave (self);
+}
+
+static void
+write_autosave (AugurWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->autosave_again = FALSE;
+  if (self->autosave_writing)
+    {
+      /* one write at a time: the next one starts when this one ends */
+      self->autosave_again = TRUE;
+      return;
+    }
+  self->autosave_writing = TRUE;
   autosave_owner = self;
-  return augur_recipe_save (self->recipe, path, error);
+  task = g_task_new (self, NULL, autosave_done, NULL);
+  g_task_set_source_tag (task, write_autosave);
+  g_task_set_task_data (task, augur_recipe_copy (self->recipe), (GDestroyNotify) augur_recipe_free);
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->autosave_generation));
+  g_task_run_in_thread (task, autosave_thread);
 }
 
 static gboolean
 autosave_cb (gpointer user_data)
 {
   AugurWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
 
   self->autosave_id = 0;
   if (!augur_window_get_modified (self))
     remove_autosave (self);
-  else if (!write_autosave (self, &error))
-    show_error (self, _("Could not autosave the recipe"), error);
+  else
+    write_autosave (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -467,6 +611,73 @@ augur_window_check_autosave (AugurWindow *self)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Recent recipes */
+
+static void
+update_recent_menu (AugurWindow *self)
+{
+  g_auto(GStrv) uris = g_settings_get_strv (self->settings, "recent-recipes");
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; uris[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (uris[i]));
+      g_menu_append_item (self->recent_menu, item);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-recent", uris[0] != NULL);
+}
+
+/* Puts @file first in the recent list (@first) or takes it out of it, at
+ * most MAX_RECENT_RECIPES long; a recipe opened or saved is also the one
+ * the next start opens, and one taken out is not. */
+static void
+update_recent (AugurWindow *self,
+               GFile       *file,
+               gboolean     first)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-recipes");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) uris = NULL;
+  g_autofree char *last = g_settings_get_string (self->settings, "last-recipe");
+  guint n = first ? 1 : 0;
+
+  if (first)
+    g_strv_builder_add (builder, uri);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT_RECIPES; i++)
+    if (!g_str_equal (old[i], uri))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  uris = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-recipes", (const char *const *) uris);
+  if (first)
+    g_settings_set_string (self->settings, "last-recipe", uri);
+  else if (g_str_equal (last, uri))
+    g_settings_set_string (self->settings, "last-recipe", "");
+}
+
+static void
+remember_recipe (AugurWindow *self,
+                 GFile       *file)
+{
+  update_recent (self, file, TRUE);
+}
+
+static void
+forget_recipe (AugurWindow *self,
+               GFile       *file)
+{
+  update_recent (self, file, FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Files */
 
 gboolean
@@ -493,6 +704,7 @@ augur_window_save_to_file (AugurWindow  *self,
   self->saved_recipe = augur_recipe_copy (self->recipe);
   g_set_object (&self->file, file);
   remove_autosave (self);
+  remember_recipe (self, file);
   update_state (self);
   return TRUE;
 }
@@ -533,8 +745,13 @@ augur_window_open_recipe (AugurWindow *self,
   g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
 
   if ((recipe = load_recipe (self, file)) == NULL)
-    return FALSE;
+    {
+      /* gone or broken: not offered again */
+      forget_recipe (self, file);
+      return FALSE;
+    }
   set_document (self, recipe, file, TRUE);
+  remember_recipe (self, file);
   return TRUE;
 }
 
@@ -613,6 +830,45 @@ scan_folder (GFile   *dir,
   return g_steal_pointer (&found);
 }
 
+/**
+ * augur_window_sample_evenly:
+ * @files: (element-type GFile): the images of a folder, in order; cut
+ *   down in place
+ * @max: how many to keep
+ * @seed: the same seed keeps the same images
+ *
+ * Keeps @max of @files spread over the whole list: one from each of @max
+ * equal stretches, drawn with @seed, in their order. (The first @max by
+ * name would show only the start of a dataset.)
+ *
+ * Returns: how many were left out
+ */
+guint
+augur_window_sample_evenly (GPtrArray *files,
+                            guint      max,
+                            guint32    seed)
+{
+  g_autoptr(GRand) rand = NULL;
+  g_autofree gpointer *all = NULL;
+  gsize n = files->len;
+
+  if (n <= max)
+    return 0;
+  rand = g_rand_new_with_seed (seed);
+  all = g_ptr_array_steal (files, &n);
+  for (guint k = 0; k < max; k++)
+    {
+      guint lo = (guint) ((guint64) k * n / max);
+      guint hi = (guint) ((guint64) (k + 1) * n / max);
+      guint pick = lo + (guint) g_rand_int_range (rand, 0, (gint32) (hi - lo));
+
+      g_ptr_array_add (files, g_steal_pointer (&all[pick]));
+    }
+  for (gsize i = 0; i < n; i++)
+    g_clear_object (&all[i]);
+  return (guint) (n - max);
+}
+
 static gboolean
 has_sample (AugurWindow *self,
             GFile       *file)
@@ -635,6 +891,52 @@ get_preview_size (AugurWindow *self)
   return g_settings_get_int (self->settings, "preview-size");
 }
 
+/* Selects the sample at @position; @automatic: the window chose it (on
+ * adding files), so a sample that turns out unreadable gives way to the
+ * next readable one. */
+static void
+select_sample (AugurWindow *self,
+               guint        position,
+               gboolean     automatic)
+{
+  self->selecting = TRUE;
+  augur_sample_strip_select (self->sample_strip, position);
+  self->selecting = FALSE;
+  self->auto_selected = automatic;
+}
+
+/* After an automatic selection of @broken: the first sample after it (or
+ * else before it) that has not failed. */
+static void
+select_readable_instead (AugurWindow *self,
+                         AugurSample *broken)
+{
+  GListModel *samples = G_LIST_MODEL (self->samples);
+  guint n = g_list_model_get_n_items (samples);
+  guint at = G_MAXUINT;
+
+  if (!self->auto_selected || broken != self->current)
+    return;
+  for (guint i = 0; i < n && at == G_MAXUINT; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (samples, i);
+
+      if (sample == broken)
+        at = i;
+    }
+  for (guint k = 1; at != G_MAXUINT && k < n; k++)
+    {
+      guint i = (at + k) % n;
+      g_autoptr(AugurSample) sample = g_list_model_get_item (samples, i);
+
+      if (augur_sample_get_error (sample) == NULL)
+        {
+          select_sample (self, i, TRUE);
+          return;
+        }
+    }
+}
+
 static void
 sample_loaded_cb (GObject      *object,
                   GAsyncResult *result,
@@ -652,6 +954,7 @@ sample_loaded_cb (GObject      *object,
         return;
       heading = g_strdup_printf (_("Could not open “%s”"), augur_sample_get_name (sample));
       show_error (self, heading, error);
+      select_readable_instead (self, sample);
       return;
     }
 
@@ -762,18 +1065,22 @@ add_files_done (GObject      *object,
               show_toast (self, message);
               continue;
             }
-          if (images->len > MAX_FOLDER_IMAGES)
+          if (images->len > self->max_folder_images)
             {
+              guint total = images->len;
+              /* the same folder shows the same images every time */
+              guint skipped = augur_window_sample_evenly (images, self->max_folder_images,
+                                                          g_str_hash (uri));
               g_autofree char *message =
-                g_strdup_printf (_("“%s” holds %u images; showing the first %u"),
-                                 name, images->len, MAX_FOLDER_IMAGES);
+                g_strdup_printf (_("“%s” holds %u images: showing %u spread across it, %u skipped"),
+                                 name, total, images->len, skipped);
 
               show_toast (self, message);
-              g_ptr_array_set_size (images, MAX_FOLDER_IMAGES);
             }
           for (guint j = 0; j < images->len; j++)
             add_sample_file (self, g_ptr_array_index (images, j), added);
           g_settings_set_string (self->settings, "last-folder", uri);
+          g_settings_set_string (self->settings, "samples-folder", uri);
         }
       else if (name != NULL && g_str_has_suffix (name, ".json"))
         augur_window_open_recipe (self, entry->file);
@@ -784,7 +1091,7 @@ add_files_done (GObject      *object,
   if (added->len > 0)
     {
       g_list_store_splice (self->samples, first, 0, added->pdata, added->len);
-      augur_sample_strip_select (self->sample_strip, first);
+      select_sample (self, first, TRUE);
     }
 }
 
@@ -831,6 +1138,8 @@ on_sample_selected (AugurWindow *self)
 
   if (!g_set_object (&self->current, sample))
     return;
+  if (!self->selecting)
+    self->auto_selected = FALSE;  /* the user's choice stands */
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   augur_preview_pane_set_current (AUGUR_PREVIEW_PANE (self->preview_pane), sample);
@@ -875,7 +1184,7 @@ on_pane_error (GtkWidget   *pane,
                const char  *message,
                AugurWindow *self)
 {
-  show_toast (self, message);
+  add_toast (self, message, NULL, ERROR_TOAST_TIMEOUT);
 }
 #endif
 
@@ -902,6 +1211,8 @@ on_settings_changed (GSettings   *settings,
                      const char  *key,
                      AugurWindow *self)
 {
+  if (g_strcmp0 (key, "recent-recipes") == 0)
+    update_recent_menu (self);
   apply_settings (self, key);
 }
 
@@ -1189,6 +1500,30 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+open_pending_recent (AugurWindow *self)
+{
+  g_autofree char *uri = g_steal_pointer (&self->pending_recent);
+  g_autoptr(GFile) file = NULL;
+
+  if (uri == NULL)
+    return;
+  file = g_file_new_for_uri (uri);
+  augur_window_open_recipe (self, file);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+
+  g_free (self->pending_recent);
+  self->pending_recent = g_variant_dup_string (parameter, NULL);
+  confirm_unsaved_then (self, _("Save Changes Before Opening?"), open_pending_recent);
+}
+
+static void
 undo_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -1320,8 +1655,8 @@ save_window_state (AugurWindow *self)
     }
   g_settings_set_int (self->settings, "sidebar-position",
                       gtk_paned_get_position (self->outer_paned));
-  g_settings_set_int (self->settings, "editor-position",
-                      gtk_paned_get_position (self->inner_paned));
+  if (gtk_widget_get_width (self->editor) > 0)
+    g_settings_set_int (self->settings, "editor-width", gtk_widget_get_width (self->editor));
   g_settings_apply (self->settings);
 }
 
@@ -1344,13 +1679,35 @@ augur_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (augur_window_parent_class)->close_request (window);
 }
 
-/* Without a saved divider position the editor gets its comfortable width
- * (its titles on one line) where the window has room for that and a
- * preview of PREVIEW_COMFORTABLE_WIDTH; in a smaller window the preview
- * comes first, down to the editor's minimum. Done once, at the first
- * allocation: afterwards the divider is the user's. */
+/* The editor gets the width it had last time (its comfortable width, its
+ * titles on one line, the first time), within what the window has room
+ * for beside a preview of PREVIEW_COMFORTABLE_WIDTH; a window with room for
+ * both never gets less than the comfortable width (a narrow session does
+ * not leave a wide screen with a cramped editor), and the editor never
+ * takes more than half. Done at the first allocation: afterwards the
+ * divider is the user's, and both sides grow with the window. */
 #define EDITOR_COMFORTABLE_WIDTH 430
 #define PREVIEW_COMFORTABLE_WIDTH 560
+
+/**
+ * augur_window_editor_width_for:
+ * @saved: the width saved last time, or <= 0
+ * @width: the width of the preview and editor together
+ *
+ * Returns: the editor's width in a window of @width (see above)
+ */
+int
+augur_window_editor_width_for (int saved,
+                               int width)
+{
+  int editor_width = saved > 0 ? saved : EDITOR_COMFORTABLE_WIDTH;
+
+  if (width >= EDITOR_COMFORTABLE_WIDTH + PREVIEW_COMFORTABLE_WIDTH)
+    editor_width = MAX (editor_width, EDITOR_COMFORTABLE_WIDTH);
+  editor_width = MIN (editor_width, width - PREVIEW_COMFORTABLE_WIDTH);
+  editor_width = MIN (editor_width, width / 2);
+  return MAX (editor_width, 0);
+}
 
 static void
 place_editor_divider (AugurWindow *self)
@@ -1363,7 +1720,8 @@ place_editor_divider (AugurWindow *self)
     return;
   g_signal_handlers_disconnect_by_func (self->inner_paned, place_editor_divider, self);
   width = gtk_widget_get_width (GTK_WIDGET (self->inner_paned));
-  editor_width = CLAMP (width - PREVIEW_COMFORTABLE_WIDTH, 0, EDITOR_COMFORTABLE_WIDTH);
+  editor_width = augur_window_editor_width_for (g_settings_get_int (self->settings, "editor-width"),
+                                                width);
   /* (the paned keeps the editor at its minimum at least) */
   gtk_paned_set_position (self->inner_paned, CLAMP (width - editor_width, min_position, max_position));
 }
@@ -1372,7 +1730,6 @@ static void
 augur_window_constructed (GObject *object)
 {
   AugurWindow *self = AUGUR_WINDOW (object);
-  int editor_position;
 
   G_OBJECT_CLASS (augur_window_parent_class)->constructed (object);
 
@@ -1383,12 +1740,8 @@ augur_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_paned_set_position (self->outer_paned,
                           g_settings_get_int (self->settings, "sidebar-position"));
-  editor_position = g_settings_get_int (self->settings, "editor-position");
-  if (editor_position > 0)
-    gtk_paned_set_position (self->inner_paned, editor_position);
-  else
-    g_signal_connect_object (self->inner_paned, "notify::max-position",
-                             G_CALLBACK (place_editor_divider), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inner_paned, "notify::max-position",
+                           G_CALLBACK (place_editor_divider), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -1398,6 +1751,7 @@ augur_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  self->autosave_generation++;
   if (autosave_owner == self)
     autosave_owner = NULL;
   if (self->settings != NULL)
@@ -1409,6 +1763,7 @@ augur_window_dispose (GObject *object)
   g_clear_object (&self->samples);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->recent_menu);
 
   G_OBJECT_CLASS (augur_window_parent_class)->dispose (object);
 }
@@ -1424,6 +1779,8 @@ augur_window_finalize (GObject *object)
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->merge_description, g_free);
   g_clear_pointer (&self->last_message, g_free);
+  g_clear_pointer (&self->last_details, g_free);
+  g_clear_pointer (&self->pending_recent, g_free);
   g_clear_object (&self->file);
 
   G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
@@ -1452,6 +1809,7 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, outer_paned);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, inner_paned);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, sample_strip);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, open_menu);
 
   gtk_widget_class_install_action (widget_class, "win.open-images", NULL, open_images_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_images_action);
@@ -1462,6 +1820,8 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.remove-sample", NULL, remove_sample_action);
   gtk_widget_class_install_action (widget_class, "win.export-command", NULL, export_command_action);
+  gtk_widget_class_install_action (widget_class, "win.error-details", "s", error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
 }
 
 static void
@@ -1478,6 +1838,16 @@ augur_window_init (AugurWindow *self)
   self->samples = g_list_store_new (AUGUR_TYPE_SAMPLE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->max_folder_images = MAX_FOLDER_IMAGES;
+  self->recent_menu = g_menu_new ();
+  {
+    g_autoptr(GMenu) section = g_menu_new ();
+
+    g_menu_append_submenu (section, _("Open Rece_nt"), G_MENU_MODEL (self->recent_menu));
+    g_menu_append_section (self->open_menu, NULL, G_MENU_MODEL (section));
+  }
+  update_recent_menu (self);
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   self->preview_pane = augur_preview_pane_new ();
@@ -1592,4 +1962,61 @@ augur_window_get_n_undo (AugurWindow *self)
 {
   g_return_val_if_fail (AUGUR_IS_WINDOW (self), 0);
   return self->undo_stack->len;
+}
+
+const char *
+augur_window_get_last_details (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+  return self->last_details;
+}
+
+void
+augur_window_set_max_folder_images (AugurWindow *self,
+                                    guint        max)
+{
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+  g_return_if_fail (max > 0);
+  self->max_folder_images = max;
+}
+
+void
+augur_window_restore_session (AugurWindow *self,
+                              gboolean    *recipe_out,
+                              gboolean    *samples_out)
+{
+  g_autofree char *recipe_uri = NULL;
+  g_autofree char *folder_uri = NULL;
+  gboolean recipe = FALSE, samples = FALSE;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+
+  recipe_uri = g_settings_get_string (self->settings, "last-recipe");
+  if (*recipe_uri != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (recipe_uri);
+
+      /* a recipe deleted since is forgotten quietly, not reported */
+      if (g_file_query_exists (file, NULL))
+        recipe = augur_window_open_recipe (self, file);
+      else
+        forget_recipe (self, file);
+    }
+
+  folder_uri = g_settings_get_string (self->settings, "samples-folder");
+  if (*folder_uri != '\0')
+    {
+      g_autoptr(GFile) folder = g_file_new_for_uri (folder_uri);
+
+      if (g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+        {
+          augur_window_add_files (self, &folder, 1);
+          samples = TRUE;
+        }
+    }
+
+  if (recipe_out != NULL)
+    *recipe_out = recipe;
+  if (samples_out != NULL)
+    *samples_out = samples;
 }

@@ -30,6 +30,13 @@ gboolean           augur_window_open_recipe           (AugurWindow      *self,
  * asks where. */
 gboolean           augur_window_open_recipe_as_template (AugurWindow    *self,
                                                          GFile          *file);
+/* Opens what the last session had: its recipe file (when it still reads)
+ * and its sample folder (when it still exists). Says which through
+ * @recipe_out and @samples_out, so that the caller opens the bundled
+ * ones for the rest. */
+void               augur_window_restore_session       (AugurWindow      *self,
+                                                       gboolean         *recipe_out,
+                                                       gboolean         *samples_out);
 /* If a crash left an autosaved recipe that differs from the open one, offers
  * to restore it. */
 void               augur_window_check_autosave        (AugurWindow      *self);
@@ -46,8 +53,19 @@ GtkWidget         *augur_window_get_preview_pane      (AugurWindow      *self);
 GtkWidget         *augur_window_get_editor            (AugurWindow      *self);
 GtkWidget         *augur_window_get_sample_strip      (AugurWindow      *self);
 guint              augur_window_get_n_undo            (AugurWindow      *self);
-/* The text of the last toast (an error or a notice), for tests. */
+/* The text of the last toast (an error or a notice), for tests, and the
+ * error's full text behind its "Details" button (NULL: none). */
 const char        *augur_window_get_last_message      (AugurWindow      *self);
+const char        *augur_window_get_last_details      (AugurWindow      *self);
+/* The most images a folder adds (500); a larger folder is sampled evenly. */
+void               augur_window_set_max_folder_images (AugurWindow      *self,
+                                                       guint             max);
+guint              augur_window_sample_evenly         (GPtrArray        *files,
+                                                       guint             max,
+                                                       guint32           seed);
+char              *augur_window_dup_plain_reason      (const GError     *error);
+int                augur_window_editor_width_for      (int               saved,
+                                                       int               width);
 
 /* The crash-recovery file: $XDG_STATE_HOME/augur/autosave.json. */
 char              *augur_window_dup_autosave_path     (void);

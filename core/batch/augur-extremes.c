@@ -22,47 +22,6 @@ append_number (GString *s,
 }
 
 /**
- * augur_drawn_describe:
- *
- * The values of one application as readable text: "alpha = 1.12, beta =
- * -0.05"; a list shows its first values and its length.
- *
- * Returns: (transfer full): the text, "" when nothing was drawn
- */
-char *
-augur_drawn_describe (const AugurDrawn *drawn)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < drawn->n_entries; i++)
-    {
-      const AugurDrawnEntry *entry = &drawn->entries[i];
-      const double *values = &g_array_index (drawn->values, double, entry->offset);
-
-      if (i > 0)
-        g_string_append (s, ", ");
-      g_string_append_printf (s, "%s = ", entry->name);
-      if (!entry->list)
-        {
-          append_number (s, values[0]);
-          continue;
-        }
-      g_string_append_c (s, '[');
-      for (guint j = 0; j < MIN (entry->n, 4); j++)
-        {
-          if (j > 0)
-            g_string_append (s, ", ");
-          append_number (s, values[j]);
-        }
-      if (entry->n > 4)
-        g_string_append_printf (s, ", … %u values", entry->n);
-      g_string_append_c (s, ']');
-    }
-
-  return g_string_free (s, FALSE);
-}
-
-/**
  * augur_node_at_path:
  * @path: child indices from @root separated by dots ("2.0"); "" is @root
  *
@@ -308,7 +267,7 @@ film_node (const AugurNode   *node,
       frame->path = g_strdup (path);
       frame->name = g_strdup (node->info->name);
       frame->label = g_strdup (node->info->label);
-      frame->values = augur_drawn_describe (&replay->drawn);
+      frame->values = augur_drawn_format (&replay->drawn, node->info->drawn);
       frame->image = augur_image_ref (out);
       g_ptr_array_add (frames, frame);
       return out;

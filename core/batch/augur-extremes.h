@@ -65,7 +65,6 @@ GPtrArray  *augur_filmstrip_new       (const AugurNode    *pipeline,
                                        const AugurImage   *src,
                                        const AugurReplay  *replay);
 
-char       *augur_drawn_describe      (const AugurDrawn   *drawn);
 const AugurNode *augur_node_at_path   (const AugurNode    *root,
                                        const char         *path);
 

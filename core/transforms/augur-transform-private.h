@@ -33,6 +33,8 @@ extern const guint augur_n_weather_transforms;
 
 /* Parameters many transforms share, declared once. */
 extern const char *const augur_fill_nicks_none[];
+/* The border modes under which a fill colour takes effect. */
+extern const char *const augur_fill_border_nicks[];
 /* The nicks of area_for_downscale (RandomResizedCrop and the resizes). */
 extern const char *const augur_area_for_downscale_nicks[];
 
@@ -74,7 +76,8 @@ AugurImage *augur_dihedral_copy (const AugurImage *src,
   { .name = "fill", .label = "Fill", \
     .description = "The value (or per-channel values) of a constant border", \
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
-    .def = { (default_) }, .def_nick = -1, .nicks = augur_fill_nicks_none }
+    .def = { (default_) }, .def_nick = -1, .nicks = augur_fill_nicks_none, \
+    .relevant_if = "border_mode", .relevant_nicks = augur_fill_border_nicks }
 
 /* Shared by the colour and tone files (transforms-color.c defines the
  * first two, transforms-tone.c the others). */

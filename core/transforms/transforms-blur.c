@@ -110,7 +110,8 @@ static const AugurParamSpec gb_params[] = {
     .description = "Range of the kernel size in pixels; 0 computes it from sigma "
                    "(int(3.5 sigma) * 2 + 1, as PIL and Albumentations); even sizes are rounded up to odd",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 0, .max = GB_MAX_KSIZE, .ui_min = 0, .ui_max = 31, .step = 1, .def = { 0, 0 } },
+    .min = 0, .max = GB_MAX_KSIZE, .ui_min = 0, .ui_max = 31, .step = 1, .def = { 0, 0 },
+    .zero_text = "auto" },
   [GB_SIGMA_LIMIT] = {
     .name = "sigma_limit", .label = "Sigma",
     .description = "Range of the Gaussian's standard deviation, in pixels",
@@ -119,8 +120,8 @@ static const AugurParamSpec gb_params[] = {
 };
 
 static const AugurDrawnSpec gb_drawn[] = {
-  { "sigma", FALSE, 0, GB_MAX_SIGMA },
-  { "ksize", FALSE, 0, GB_MAX_KSIZE },
+  { "sigma", FALSE, 0, GB_MAX_SIGMA, .label = "Sigma", .unit = "px" },
+  { "ksize", FALSE, 0, GB_MAX_KSIZE, .label = "Kernel size", .unit = "px", .zero_text = "auto" },
   { NULL },
 };
 
@@ -432,7 +433,7 @@ sample_odd (AugurRng *rng,
     .min = min_, .max = max_, .ui_min = 3, .ui_max = 31, .step = 2, .def = { lo_, hi_ } }
 
 static const AugurDrawnSpec ksize_drawn[] = {
-  { "ksize", FALSE, 1, 255 },
+  { "ksize", FALSE, 1, 255, .label = "Kernel size", .unit = "px" },
   { NULL },
 };
 
@@ -585,11 +586,11 @@ static const AugurParamSpec mb_params[] = {
 };
 
 static const AugurDrawnSpec mb_drawn[] = {
-  { "ksize", FALSE, 3, MB_MAX_KSIZE },
-  { "angle", FALSE, 0, 360 },
-  { "direction", FALSE, -1, 1 },
-  { "shift_x", FALSE, -MB_MAX_KSIZE, MB_MAX_KSIZE },
-  { "shift_y", FALSE, -MB_MAX_KSIZE, MB_MAX_KSIZE },
+  { "ksize", FALSE, 3, MB_MAX_KSIZE, .label = "Kernel size", .unit = "px" },
+  { "angle", FALSE, 0, 360, .label = "Angle", .unit = "°" },
+  { "direction", FALSE, -1, 1, .label = "Direction" },
+  { "shift_x", FALSE, -MB_MAX_KSIZE, MB_MAX_KSIZE, .label = "Shift x", .unit = "px" },
+  { "shift_y", FALSE, -MB_MAX_KSIZE, MB_MAX_KSIZE, .label = "Shift y", .unit = "px" },
   { NULL },
 };
 
@@ -924,7 +925,7 @@ static const AugurParamSpec gl_params[] = {
 /* The swaps are many (two offsets per pixel and pass): a seed for them is
  * drawn and recorded, and apply() draws them from it. */
 static const AugurDrawnSpec seed_drawn[] = {
-  { "seed", FALSE, 0, 9007199254740992.0 },
+  { "seed", FALSE, 0, 9007199254740992.0, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1038,8 +1039,8 @@ static const AugurParamSpec df_params[] = {
 };
 
 static const AugurDrawnSpec df_drawn[] = {
-  { "radius", FALSE, 1, DF_MAX_RADIUS },
-  { "alias_blur", FALSE, 0, 5 },
+  { "radius", FALSE, 1, DF_MAX_RADIUS, .label = "Radius", .unit = "px" },
+  { "alias_blur", FALSE, 0, 5, .label = "Alias blur", .unit = "px" },
   { NULL },
 };
 
@@ -1131,8 +1132,8 @@ static const AugurParamSpec zb_params[] = {
 };
 
 static const AugurDrawnSpec zb_drawn[] = {
-  { "max_factor", FALSE, 1, 2 },
-  { "step_factor", FALSE, 0.005, 1 },
+  { "max_factor", FALSE, 1, 2, .label = "Zoom", .unit = "×" },
+  { "step_factor", FALSE, 0.005, 1, .label = "Zoom step" },
   { NULL },
 };
 
@@ -1314,12 +1315,12 @@ static const AugurParamSpec ab_params[] = {
 };
 
 static const AugurDrawnSpec ab_drawn[] = {
-  { "ksize", FALSE, 3, AB_MAX_KSIZE },
-  { "sigma_x", FALSE, 0.01, 20 },
-  { "sigma_y", FALSE, 0.01, 20 },
-  { "rotate", FALSE, -180, 180 },
-  { "beta", FALSE, 0.01, 20 },
-  { "seed", FALSE, 0, 9007199254740992.0 },
+  { "ksize", FALSE, 3, AB_MAX_KSIZE, .label = "Kernel size", .unit = "px" },
+  { "sigma_x", FALSE, 0.01, 20, .label = "Sigma x", .unit = "px" },
+  { "sigma_y", FALSE, 0.01, 20, .label = "Sigma y", .unit = "px" },
+  { "rotate", FALSE, -180, 180, .label = "Rotation", .unit = "°" },
+  { "beta", FALSE, 0.01, 20, .label = "Shape (beta)" },
+  { "seed", FALSE, 0, 9007199254740992.0, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1441,8 +1442,8 @@ sh_check (const AugurValue  *params,
 }
 
 static const AugurDrawnSpec sh_drawn[] = {
-  { "alpha", FALSE, 0, 1 },
-  { "lightness", FALSE, 0, 10 },
+  { "alpha", FALSE, 0, 1, .label = "Strength" },
+  { "lightness", FALSE, 0, 10, .label = "Lightness" },
   { NULL },
 };
 
@@ -1536,9 +1537,9 @@ static const AugurParamSpec um_params[] = {
 };
 
 static const AugurDrawnSpec um_drawn[] = {
-  { "ksize", FALSE, 0, 99 },
-  { "sigma", FALSE, 0, 50 },
-  { "alpha", FALSE, 0, 1 },
+  { "ksize", FALSE, 0, 99, .label = "Kernel size", .unit = "px" },
+  { "sigma", FALSE, 0, 50, .label = "Sigma", .unit = "px" },
+  { "alpha", FALSE, 0, 1, .label = "Strength" },
   { NULL },
 };
 
@@ -1627,8 +1628,8 @@ static const AugurParamSpec em_params[] = {
 };
 
 static const AugurDrawnSpec em_drawn[] = {
-  { "alpha", FALSE, 0, 1 },
-  { "strength", FALSE, 0, 10 },
+  { "alpha", FALSE, 0, 1, .label = "Strength" },
+  { "strength", FALSE, 0, 10, .label = "Relief" },
   { NULL },
 };
 
@@ -1681,8 +1682,8 @@ static const AugurParamSpec sp_params[] = {
 };
 
 static const AugurDrawnSpec sp_drawn[] = {
-  { "n_segments", FALSE, 1, SP_MAX_SEGMENTS },
-  { "replaced", TRUE, 0, SP_MAX_SEGMENTS - 1, 0, SP_MAX_SEGMENTS },
+  { "n_segments", FALSE, 1, SP_MAX_SEGMENTS, .label = "Segments" },
+  { "replaced", TRUE, 0, SP_MAX_SEGMENTS - 1, 0, SP_MAX_SEGMENTS, .label = "Replaced", .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "segment|segments" },
   { NULL },
 };
 

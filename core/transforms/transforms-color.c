@@ -206,8 +206,8 @@ static const AugurParamSpec rbc_params[] = {
  * fraction (of 255, or of the mean). Both as drawn: the safe range and the
  * mean depend on the image, so apply() works them out. */
 static const AugurDrawnSpec rbc_drawn[] = {
-  { "alpha", FALSE, 0, 11 },
-  { "beta", FALSE, -1, 1 },
+  { "alpha", FALSE, 0, 11, .label = "Contrast", .unit = "%", .scale = 100, .offset = -100, .signed_ = TRUE },
+  { "beta", FALSE, -1, 1, .label = "Brightness", .unit = "%", .scale = 100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -287,9 +287,9 @@ static const AugurParamSpec hsv_params[] = {
 };
 
 static const AugurDrawnSpec hsv_drawn[] = {
-  { "hue_shift", FALSE, -180, 180 },
-  { "sat_shift", FALSE, -255, 255 },
-  { "val_shift", FALSE, -255, 255 },
+  { "hue_shift", FALSE, -180, 180, .label = "Hue", .unit = "°", .scale = 2, .signed_ = TRUE },
+  { "sat_shift", FALSE, -255, 255, .label = "Saturation", .signed_ = TRUE },
+  { "val_shift", FALSE, -255, 255, .label = "Value", .signed_ = TRUE },
   { NULL },
 };
 
@@ -860,11 +860,11 @@ static const AugurParamSpec cj_params[] = {
 /* The four factors, and the order the four adjustments run in (0
  * brightness, 1 contrast, 2 saturation, 3 hue). */
 static const AugurDrawnSpec cj_drawn[] = {
-  { "brightness", FALSE, 0, 10 },
-  { "contrast", FALSE, 0, 10 },
-  { "saturation", FALSE, 0, 10 },
-  { "hue", FALSE, -0.5, 0.5 },
-  { "order", TRUE, 0, 3, 4, 4 },
+  { "brightness", FALSE, 0, 10, .label = "Brightness" },
+  { "contrast", FALSE, 0, 10, .label = "Contrast" },
+  { "saturation", FALSE, 0, 10, .label = "Saturation" },
+  { "hue", FALSE, -0.5, 0.5, .label = "Hue" },
+  { "order", TRUE, 0, 3, 4, 4, .label = "Order", .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "adjustment|adjustments" },
   { NULL },
 };
 
@@ -1050,9 +1050,9 @@ static const AugurParamSpec rgbs_params[] = {
 static const char *const rgbs_names[] = { "r_shift", "g_shift", "b_shift" };
 
 static const AugurDrawnSpec rgbs_drawn[] = {
-  { "r_shift", FALSE, -255, 255 },
-  { "g_shift", FALSE, -255, 255 },
-  { "b_shift", FALSE, -255, 255 },
+  { "r_shift", FALSE, -255, 255, .label = "R shift" },
+  { "g_shift", FALSE, -255, 255, .label = "G shift" },
+  { "b_shift", FALSE, -255, 255, .label = "B shift" },
   { NULL },
 };
 
@@ -1088,7 +1088,7 @@ rgbs_apply (const AugurImage *src,
 /* ChannelShuffle ------------------------------------------------------------------ */
 
 static const AugurDrawnSpec cs_drawn[] = {
-  { "channels_shuffled", TRUE, 0, 2, 0, 3 },
+  { "channels_shuffled", TRUE, 0, 2, 0, 3, .label = "Channel order", .show = AUGUR_DRAWN_SHOW_SPAN },
   { NULL },
 };
 
@@ -1159,7 +1159,7 @@ static const AugurParamSpec cd_params[] = {
 };
 
 static const AugurDrawnSpec cd_drawn[] = {
-  { "channels", TRUE, 0, 2, 0, 2 },
+  { "channels", TRUE, 0, 2, 0, 2, .label = "Dropped", .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "channel|channels" },
   { NULL },
 };
 
@@ -1301,7 +1301,7 @@ static const AugurParamSpec fpca_params[] = {
 };
 
 static const AugurDrawnSpec fpca_drawn[] = {
-  { "alpha_vector", TRUE, -1000, 1000, 0, 3 },
+  { "alpha_vector", TRUE, -1000, 1000, 0, 3, .label = "Component weights", .show = AUGUR_DRAWN_SHOW_SPAN },
   { NULL },
 };
 
@@ -1389,7 +1389,7 @@ static const AugurParamSpec pj_params[] = {
 };
 
 static const AugurDrawnSpec pj_drawn[] = {
-  { "temperature", FALSE, 3000, 15000 },
+  { "temperature", FALSE, 3000, 15000, .label = "Temperature", .unit = "K" },
   { NULL },
 };
 

@@ -110,8 +110,8 @@ static const char *const position_nicks[] = {
 };
 
 static const AugurDrawnSpec pad_drawn[] = {
-  { "pad_top", FALSE, 0, 1e9 },
-  { "pad_left", FALSE, 0, 1e9 },
+  { "pad_top", FALSE, 0, 1e9, .label = "Padding above", .unit = "px" },
+  { "pad_left", FALSE, 0, 1e9, .label = "Padding left", .unit = "px" },
   { NULL },
 };
 
@@ -225,7 +225,7 @@ static const AugurParamSpec random_scale_params[] = {
 };
 
 static const AugurDrawnSpec random_scale_drawn[] = {
-  { "scale", FALSE, 0.01, 10 },
+  { "scale", FALSE, 0.01, 10, .label = "Scale", .unit = "×" },
   { NULL },
 };
 
@@ -503,10 +503,10 @@ static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
 /* In the order sample sets them, so that a replay's text reads back the
  * same. */
 static const AugurDrawnSpec random_crop_drawn[] = {
-  { "pad_top", FALSE, 0, 1e9 },
-  { "pad_left", FALSE, 0, 1e9 },
-  { "x", FALSE, 0, 1e9 },
-  { "y", FALSE, 0, 1e9 },
+  { "pad_top", FALSE, 0, 1e9, .label = "Padding above", .unit = "px" },
+  { "pad_left", FALSE, 0, 1e9, .label = "Padding left", .unit = "px" },
+  { "x", FALSE, 0, 1e9, .label = "Left edge", .unit = "px" },
+  { "y", FALSE, 0, 1e9, .label = "Top edge", .unit = "px" },
   { NULL },
 };
 
@@ -840,10 +840,10 @@ static const AugurParamSpec crop_and_pad_params[] = {
 
 /* Per side, in Albumentations' order: pixels (px) or fractions (percent). */
 static const AugurDrawnSpec crop_and_pad_drawn[] = {
-  { "top", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
-  { "right", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
-  { "bottom", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
-  { "left", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE },
+  { "top", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Top" },
+  { "right", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Right" },
+  { "bottom", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Bottom" },
+  { "left", FALSE, -CROP_MAX_SIDE, CROP_MAX_SIDE, .label = "Left" },
   { NULL },
 };
 
@@ -995,10 +995,10 @@ static const AugurParamSpec crop_from_borders_params[] = {
 };
 
 static const AugurDrawnSpec crop_from_borders_drawn[] = {
-  { "x_min", FALSE, 0, 1e9 },
-  { "y_min", FALSE, 0, 1e9 },
-  { "x_max", FALSE, 1, 1e9 },
-  { "y_max", FALSE, 1, 1e9 },
+  { "x_min", FALSE, 0, 1e9, .label = "Left edge", .unit = "px" },
+  { "y_min", FALSE, 0, 1e9, .label = "Top edge", .unit = "px" },
+  { "x_max", FALSE, 1, 1e9, .label = "Right edge", .unit = "px" },
+  { "y_max", FALSE, 1, 1e9, .label = "Bottom edge", .unit = "px" },
   { NULL },
 };
 
@@ -1086,7 +1086,7 @@ static const AugurParamSpec grid_shuffle_params[] = {
 
 /* The shuffle itself is not stored: it is regenerated from "seed". */
 static const AugurDrawnSpec grid_shuffle_drawn[] = {
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1265,8 +1265,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomScale",
     .label = "Random scale",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Resize by a random factor, the same on both sides: the output size changes. "
-                   "mask_interpolation is left out.",
+    .description = "Resize by a random factor, the same on both sides: the output size changes.",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 0.5,
     .params = random_scale_params,
@@ -1280,8 +1280,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Resize",
     .label = "Resize",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Resize to a fixed height and width (the aspect ratio may change). "
-                   "mask_interpolation is left out.",
+    .description = "Resize to a fixed height and width (the aspect ratio may change).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = resize_params,
@@ -1295,8 +1295,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Longest side",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its longest side is "
-                   "max_size (or so that it fits inside max_size_hw). mask_interpolation is left "
-                   "out.",
+                   "max_size (or so that it fits inside max_size_hw).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = longest_max_size_params,
@@ -1311,7 +1311,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Shortest side",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its shortest side is "
-                   "max_size (or so that it covers max_size_hw). mask_interpolation is left out.",
+                   "max_size (or so that it covers max_size_hw).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = smallest_max_size_params,
@@ -1325,8 +1326,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "PadIfNeeded",
     .label = "Pad if needed",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor. "
-                   "fill_mask is left out.",
+    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = pad_if_needed_params,
@@ -1340,8 +1341,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomCrop",
     .label = "Random crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the image, at a random place. fill_mask is "
-                   "left out.",
+    .description = "Cut a part of fixed size out of the image, at a random place.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = random_crop_params,
@@ -1354,8 +1355,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "CenterCrop",
     .label = "Centre crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the middle of the image. fill_mask is left "
-                   "out.",
+    .description = "Cut a part of fixed size out of the middle of the image.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = center_crop_params,
@@ -1368,7 +1369,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Crop",
     .label = "Crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut out a fixed box, given by its edges in pixels. fill_mask is left out.",
+    .description = "Cut out a fixed box, given by its edges in pixels.",
+    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = crop_params,
@@ -1383,7 +1385,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Random sized crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of random height and fixed aspect ratio out of the image, at a "
-                   "random place, then resize it to a fixed size. mask_interpolation is left out.",
+                   "random place, then resize it to a fixed size.",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = random_sized_crop_params,
@@ -1397,10 +1400,11 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Crop and pad",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut from or add to each side a random amount, in pixels or as a fraction of "
-                   "the image; optionally resize back to the input size. The drawn values are "
-                   "per side, in pixels (px) or fractions (percent). Padding stops where a "
-                   "side would pass 10000 pixels (or the input's side, if longer). fill_mask "
-                   "and mask_interpolation are left out.",
+                   "the image; optionally resize back to the input size. The drawn values are per "
+                   "side, in pixels (px) or fractions (percent). Padding stops where a side "
+                   "would pass 10000 pixels (or the input's side, if longer).",
+    .notes = "Albumentations' fill_mask and mask_interpolation are left out (they apply to "
+             "masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

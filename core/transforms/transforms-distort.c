@@ -110,7 +110,7 @@ static const AugurParamSpec perspective_params[] = {
 /* "corners": the offsets of the top-left (x, y), top-right, bottom-right
  * and bottom-left corners inwards, as fractions of the width and height. */
 static const AugurDrawnSpec perspective_drawn[] = {
-  { "corners", TRUE, 0, PSP_MAX_OFFSET },
+  { "corners", TRUE, 0, PSP_MAX_OFFSET, .label = "Corner moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100 },
   { NULL },
 };
 
@@ -285,7 +285,7 @@ static const AugurParamSpec elastic_params[] = {
 
 /* The noise fields are regenerated from "seed" in apply. */
 static const AugurDrawnSpec elastic_drawn[] = {
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -547,7 +547,7 @@ static const AugurParamSpec optical_params[] = {
 };
 
 static const AugurDrawnSpec optical_drawn[] = {
-  { "k", FALSE, -1, 1 },
+  { "k", FALSE, -1, 1, .label = "Distortion", .signed_ = TRUE },
   { NULL },
 };
 
@@ -662,8 +662,8 @@ static const AugurParamSpec grid_params[] = {
 /* The stretches 1 + d of the num_steps + 1 cells along each axis (the last
  * cell is the remainder when the side does not divide evenly). */
 static const AugurDrawnSpec grid_drawn[] = {
-  { "steps_x", TRUE, 0, 2 },
-  { "steps_y", TRUE, 0, 2 },
+  { "steps_x", TRUE, 0, 2, .label = "Column stretch", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .offset = -100, .signed_ = TRUE },
+  { "steps_y", TRUE, 0, 2, .label = "Row stretch", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .offset = -100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -843,10 +843,10 @@ static const AugurParamSpec pwa_params[] = {
 /* "dx", "dy": where each grid point (row by row) reads the input, relative
  * to its own place, as fractions of the width and height. */
 static const AugurDrawnSpec pwa_drawn[] = {
-  { "nb_rows", FALSE, 2, PWA_MAX_POINTS },
-  { "nb_cols", FALSE, 2, PWA_MAX_POINTS },
-  { "dx", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET },
-  { "dy", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET },
+  { "nb_rows", FALSE, 2, PWA_MAX_POINTS, .label = "Grid rows" },
+  { "nb_cols", FALSE, 2, PWA_MAX_POINTS, .label = "Grid columns" },
+  { "dx", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET, .label = "Horizontal moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
+  { "dy", TRUE, -PWA_MAX_OFFSET, PWA_MAX_OFFSET, .label = "Vertical moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -1041,8 +1041,8 @@ static const AugurParamSpec tps_params[] = {
 /* "dx", "dy": each control point's move (row by row), as fractions of the
  * width and height. */
 static const AugurDrawnSpec tps_drawn[] = {
-  { "dx", TRUE, -1, 1 },
-  { "dy", TRUE, -1, 1 },
+  { "dx", TRUE, -1, 1, .label = "Horizontal moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
+  { "dy", TRUE, -1, 1, .label = "Vertical moves", .show = AUGUR_DRAWN_SHOW_SPAN, .unit = "%", .scale = 100, .signed_ = TRUE },
   { NULL },
 };
 
@@ -1271,10 +1271,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "Perspective",
     .label = "Perspective",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Move the four corners inwards by random amounts and stretch the "
-                   "quadrilateral they make onto the output, as if the picture were seen from "
-                   "another angle. Albumentations' mask-only options (fill_mask, "
-                   "mask_interpolation) do not apply to images and are left out.",
+    .description = "Move the four corners inwards by random amounts and stretch the quadrilateral "
+                   "they make onto the output, as if the picture were seen from another angle.",
+    .notes = "Albumentations' mask-only options (fill_mask, mask_interpolation) do not apply "
+             "to images and are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = perspective_params,
@@ -1288,9 +1288,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "ElasticTransform",
     .label = "Elastic",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like "
-                   "a drawing on rubber. Albumentations' mask-only and keypoint-only options "
-                   "(fill_mask, mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like a "
+                   "drawing on rubber.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = elastic_params,
@@ -1304,9 +1305,9 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "OpticalDistortion",
     .label = "Optical distortion",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Bend the image as a lens does, barrel or pincushion, about its centre. "
-                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
-                   "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Bend the image as a lens does, barrel or pincushion, about its centre.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = optical_params,
@@ -1319,10 +1320,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "GridDistortion",
     .label = "Grid distortion",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Cut the image into a grid and stretch or squeeze each column and row of "
-                   "cells by a random amount. Albumentations' mask-only and keypoint-only "
-                   "options (fill_mask, mask_interpolation, keypoint_remapping_method) are "
-                   "left out.",
+    .description = "Cut the image into a grid and stretch or squeeze each column and row of cells "
+                   "by a random amount.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = grid_params,
@@ -1335,10 +1336,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "PiecewiseAffine",
     .label = "Piecewise affine",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Place a regular grid of points on the image, move each by a random "
-                   "amount, and warp each triangle between them by its own affine map. "
-                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
-                   "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Place a regular grid of points on the image, move each by a random amount, and "
+                   "warp each triangle between them by its own affine map.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = pwa_params,
@@ -1351,10 +1352,10 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "ThinPlateSpline",
     .label = "Thin-plate spline",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Move a grid of control points by random amounts and bend the image "
-                   "smoothly to follow them, as a thin metal plate would. Albumentations' "
-                   "mask-only and keypoint-only options (fill_mask, mask_interpolation, "
-                   "keypoint_remapping_method) are left out.",
+    .description = "Move a grid of control points by random amounts and bend the image smoothly to "
+                   "follow them, as a thin metal plate would.",
+    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
+             "mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = tps_params,

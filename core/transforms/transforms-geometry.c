@@ -84,7 +84,7 @@ static const AugurParamSpec rotate_params[] = {
 };
 
 static const AugurDrawnSpec rotate_drawn[] = {
-  { "angle", FALSE, -360, 360 },
+  { "angle", FALSE, -360, 360, .label = "Angle", .unit = "°", .signed_ = TRUE },
   { NULL },
 };
 
@@ -233,13 +233,13 @@ static const AugurParamSpec affine_params[] = {
 };
 
 static const AugurDrawnSpec affine_drawn[] = {
-  { "scale_x", FALSE, 0.01, 10 },
-  { "scale_y", FALSE, 0.01, 10 },
-  { "translate_x", FALSE, -1e9, 1e9 },
-  { "translate_y", FALSE, -1e9, 1e9 },
-  { "rotate", FALSE, -360, 360 },
-  { "shear_x", FALSE, -80, 80 },
-  { "shear_y", FALSE, -80, 80 },
+  { "scale_x", FALSE, 0.01, 10, .label = "Horizontal scale", .unit = "×" },
+  { "scale_y", FALSE, 0.01, 10, .label = "Vertical scale", .unit = "×" },
+  { "translate_x", FALSE, -1e9, 1e9, .label = "Horizontal shift", .unit = "px", .signed_ = TRUE },
+  { "translate_y", FALSE, -1e9, 1e9, .label = "Vertical shift", .unit = "px", .signed_ = TRUE },
+  { "rotate", FALSE, -360, 360, .label = "Rotation", .unit = "°", .signed_ = TRUE },
+  { "shear_x", FALSE, -80, 80, .label = "Horizontal shear", .unit = "°", .signed_ = TRUE },
+  { "shear_y", FALSE, -80, 80, .label = "Vertical shear", .unit = "°", .signed_ = TRUE },
   { NULL },
 };
 
@@ -540,6 +540,12 @@ typedef struct
  * anti-transpose, horizontal flip, transpose. The drawn "group_element" of
  * D4 is an index into this table. */
 static const char *const d4_names[] = { "e", "r90", "r180", "r270", "v", "hvt", "h", "t" };
+/* The same elements as a user reads them in a replay. */
+static const char *const d4_readable_names[] = {
+  "unchanged", "turned 90° counter-clockwise", "turned 180°", "turned 90° clockwise",
+  "flipped vertically",
+  "flipped on the anti-diagonal", "flipped horizontally", "transposed", NULL
+};
 
 static const Dihedral d4_elements[] = {
   { FALSE, FALSE, FALSE },  /* e */
@@ -681,8 +687,13 @@ transpose_geometry (const AugurValue *params,
 
 /* RandomRotate90: "factor" counter-clockwise quarter turns, as np.rot90. */
 
+/* "factor" counter-clockwise quarter turns, as a user reads them. */
+static const char *const rotate90_turns[] = {
+  "none", "90° counter-clockwise", "180°", "90° clockwise", NULL
+};
+
 static const AugurDrawnSpec rotate90_drawn[] = {
-  { "factor", FALSE, 0, 3 },
+  { "factor", FALSE, 0, 3, .label = "Turn", .show = AUGUR_DRAWN_SHOW_CHOICE, .choices = rotate90_turns },
   { NULL },
 };
 
@@ -710,7 +721,7 @@ rotate90_sample (const AugurValue *params,
 /* D4: one of the 8 elements, uniformly. */
 
 static const AugurDrawnSpec d4_drawn[] = {
-  { "group_element", FALSE, 0, G_N_ELEMENTS (d4_elements) - 1 },
+  { "group_element", FALSE, 0, G_N_ELEMENTS (d4_elements) - 1, .label = "Result", .show = AUGUR_DRAWN_SHOW_CHOICE, .choices = d4_readable_names },
   { NULL },
 };
 
@@ -826,11 +837,11 @@ static const AugurParamSpec ssr_params[] = {
 };
 
 static const AugurDrawnSpec ssr_drawn[] = {
-  { "translate_x", FALSE, -1e9, 1e9 },
-  { "translate_y", FALSE, -1e9, 1e9 },
-  { "scale_x", FALSE, 0.01, 10 },
-  { "scale_y", FALSE, 0.01, 10 },
-  { "rotate", FALSE, -360, 360 },
+  { "translate_x", FALSE, -1e9, 1e9, .label = "Horizontal shift", .unit = "px", .signed_ = TRUE },
+  { "translate_y", FALSE, -1e9, 1e9, .label = "Vertical shift", .unit = "px", .signed_ = TRUE },
+  { "scale_x", FALSE, 0.01, 10, .label = "Horizontal scale", .unit = "×" },
+  { "scale_y", FALSE, 0.01, 10, .label = "Vertical scale", .unit = "×" },
+  { "rotate", FALSE, -360, 360, .label = "Rotation", .unit = "°", .signed_ = TRUE },
   { NULL },
 };
 
@@ -965,9 +976,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "Rotate",
     .label = "Rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Rotate about the image centre by a random angle. Albumentations' mask-only "
-                   "and box-only options (fill_mask, mask_interpolation, rotate_method) do not "
-                   "apply to images and are left out.",
+    .description = "Rotate about the image centre by a random angle.",
+    .notes = "Albumentations' mask-only and box-only options (fill_mask, mask_interpolation, "
+             "rotate_method) do not apply to images and are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = rotate_params,
@@ -983,12 +994,12 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Rotate about the centre by a random angle and shrink the result so that the "
                    "whole rotated image stays inside the frame (each axis on its own, so a "
-                   "non-square image is squeezed); the size does not change. fill_mask, "
-                   "mask_interpolation and rotate_method apply to masks and boxes only and are "
-                   "left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
-                   "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
-                   "keep_ratio, balanced_scale), which do not change its output, and they are "
-                   "left out too.",
+                   "non-square image is squeezed); the size does not change.",
+    .notes = "fill_mask, mask_interpolation and rotate_method apply to masks and boxes only "
+             "and are left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
+             "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
+             "keep_ratio, balanced_scale), which do not change its output, and they are left "
+             "out too.",
     .version = 1,
     .default_p = 0.5,
     .params = safe_rotate_params,
@@ -1001,9 +1012,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "Affine",
     .label = "Affine",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Scale, rotate, shear and shift about the image centre, with random amounts. "
-                   "Albumentations' mask-only and box-only options (fill_mask, "
-                   "mask_interpolation, rotate_method) are left out.",
+    .description = "Scale, rotate, shear and shift about the image centre, with random amounts.",
+    .notes = "Albumentations' mask-only and box-only options (fill_mask, mask_interpolation, "
+             "rotate_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = affine_params,
@@ -1017,9 +1028,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Shift, scale, rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Shift, zoom and rotate about the centre by random amounts (Albumentations "
-                   "keeps it as a special case of Affine, without shear). The older shift_limit "
-                   "for both axes is written as shift_limit_x and shift_limit_y; fill_mask, "
-                   "mask_interpolation and rotate_method are left out.",
+                   "keeps it as a special case of Affine, without shear).",
+    .notes = "The older shift_limit for both axes is written as shift_limit_x and "
+             "shift_limit_y; fill_mask, mask_interpolation and rotate_method are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = ssr_params,
@@ -1032,8 +1043,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "RandomResizedCrop",
     .label = "Random resized crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed "
-                   "size (the torchvision / Inception recipe). mask_interpolation is left out.",
+    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed size "
+                   "(the torchvision / Inception recipe).",
+    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
     .version = 1,
     .default_p = 1.0,
     .params = rrc_params,

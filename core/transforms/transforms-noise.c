@@ -204,9 +204,9 @@ static const AugurParamSpec gn_params[] = {
 
 /* The noise field itself is not stored: it is regenerated from "seed". */
 static const AugurDrawnSpec gn_drawn[] = {
-  { "std", FALSE, 0, 1 },
-  { "mean", FALSE, -1, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "std", FALSE, 0, 1, .label = "Strength", .unit = "%", .scale = 100 },
+  { "mean", FALSE, -1, 1, .label = "Mean", .unit = "%", .scale = 100, .signed_ = TRUE },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -411,9 +411,9 @@ static const AugurParamSpec iso_params[] = {
 };
 
 static const AugurDrawnSpec iso_drawn[] = {
-  { "color_shift", FALSE, 0, 1 },
-  { "intensity", FALSE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "color_shift", FALSE, 0, 1, .label = "Colour shift" },
+  { "intensity", FALSE, 0, 1, .label = "Intensity" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -557,8 +557,8 @@ static const AugurParamSpec mn_params[] = {
 /* "multiplier": the whole-image multipliers (one per colour channel, the
  * same three when not per channel); "seed": the elementwise field. */
 static const AugurDrawnSpec mn_drawn[] = {
-  { "multiplier", TRUE, 0, 5, 0, 3 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "multiplier", TRUE, 0, 5, 0, 3, .label = "Multiplier", .show = AUGUR_DRAWN_SHOW_SPAN },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -653,9 +653,9 @@ static const AugurParamSpec sp_params[] = {
 };
 
 static const AugurDrawnSpec sp_drawn[] = {
-  { "amount", FALSE, 0, 1 },
-  { "salt_vs_pepper", FALSE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "amount", FALSE, 0, 1, .label = "Amount", .unit = "%", .scale = 100 },
+  { "salt_vs_pepper", FALSE, 0, 1, .label = "Salt share", .unit = "%", .scale = 100 },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -723,8 +723,8 @@ static const AugurParamSpec sn_params[] = {
 };
 
 static const AugurDrawnSpec sn_drawn[] = {
-  { "scale", FALSE, 0.001, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "scale", FALSE, 0.001, 1, .label = "Scale" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -906,12 +906,12 @@ static const AugurParamSpec an_params[] = {
  * "beta": beta's shapes (1 otherwise); "noise": constant mode's value per
  * colour channel (fractions of 255); "seed": the noise field. */
 static const AugurDrawnSpec an_drawn[] = {
-  { "loc", FALSE, -2, 2 },
-  { "spread", FALSE, 0, 2 },
-  { "alpha", FALSE, 0.05, 20 },
-  { "beta", FALSE, 0.05, 20 },
-  { "noise", TRUE, -10, 10, 0, 3 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "loc", FALSE, -2, 2, .label = "Mean" },
+  { "spread", FALSE, 0, 2, .label = "Spread" },
+  { "alpha", FALSE, 0.05, 20, .label = "Alpha" },
+  { "beta", FALSE, 0.05, 20, .label = "Beta" },
+  { "noise", TRUE, -10, 10, 0, 3, .label = "Noise", .show = AUGUR_DRAWN_SHOW_SPAN },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 

@@ -234,8 +234,8 @@ static const char *const hole_fill_nicks[] = {
 /* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
  * "seed": for the random fills. */
 static const AugurDrawnSpec holes_drawn[] = {
-  { "holes", TRUE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "holes", TRUE, 0, 1, .show = AUGUR_DRAWN_SHOW_COUNT, .scale = 0.25, .unit = "hole|holes" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -531,9 +531,9 @@ static const AugurParamSpec gd_params[] = {
  * cell (random_offset) and the random fills. The holes follow from these and
  * the parameters: a record of a fine grid stays small. */
 static const AugurDrawnSpec gd_drawn[] = {
-  { "cols", TRUE, 0, 1 },
-  { "rows", TRUE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "cols", TRUE, 0, 1, .show = AUGUR_DRAWN_SHOW_COUNT, .offset = -1, .unit = "column|columns" },
+  { "rows", TRUE, 0, 1, .show = AUGUR_DRAWN_SHOW_COUNT, .offset = -1, .unit = "row|rows" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -729,7 +729,7 @@ static const AugurParamSpec pd_params[] = {
 /* "seed": which pixels drop, and a random drop value. A sub-seed rather
  * than the mask itself: apply draws the same mask from it. */
 static const AugurDrawnSpec pd_drawn[] = {
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 

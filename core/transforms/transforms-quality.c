@@ -33,7 +33,7 @@ static const AugurParamSpec ic_params[] = {
 };
 
 static const AugurDrawnSpec ic_drawn[] = {
-  { "quality", FALSE, 1, 100 },
+  { "quality", FALSE, 1, 100, .label = "Quality" },
   { NULL },
 };
 
@@ -230,7 +230,7 @@ static const AugurParamSpec ds_params[] = {
 };
 
 static const AugurDrawnSpec ds_drawn[] = {
-  { "scale", FALSE, 0.01, 1 },
+  { "scale", FALSE, 0.01, 1, .label = "Scale", .unit = "×" },
   { NULL },
 };
 
@@ -342,8 +342,8 @@ static const AugurParamSpec ro_params[] = {
 };
 
 static const AugurDrawnSpec ro_drawn[] = {
-  { "ksize", FALSE, 3, 31 },
-  { "cutoff", FALSE, 0.01, G_PI },
+  { "ksize", FALSE, 3, 31, .label = "Kernel size", .unit = "px" },
+  { "cutoff", FALSE, 0.01, G_PI, .label = "Cutoff", .unit = "rad" },
   { NULL },
 };
 
@@ -534,10 +534,10 @@ static const AugurParamSpec ca_params[] = {
 };
 
 static const AugurDrawnSpec ca_drawn[] = {
-  { "primary_red", FALSE, -1, 1 },
-  { "secondary_red", FALSE, -1, 1 },
-  { "primary_blue", FALSE, -1, 1 },
-  { "secondary_blue", FALSE, -1, 1 },
+  { "primary_red", FALSE, -1, 1, .label = "Red, primary" },
+  { "secondary_red", FALSE, -1, 1, .label = "Red, secondary" },
+  { "primary_blue", FALSE, -1, 1, .label = "Blue, primary" },
+  { "secondary_blue", FALSE, -1, 1, .label = "Blue, secondary" },
   { NULL },
 };
 

@@ -189,7 +189,7 @@ static const AugurParamSpec sol_params[] = {
 };
 
 static const AugurDrawnSpec sol_drawn[] = {
-  { "threshold", FALSE, 0, 1 },
+  { "threshold", FALSE, 0, 1, .label = "Threshold" },
   { NULL },
 };
 
@@ -227,7 +227,7 @@ static const AugurParamSpec post_params[] = {
 };
 
 static const AugurDrawnSpec post_drawn[] = {
-  { "num_bits", FALSE, 0, 8 },
+  { "num_bits", FALSE, 0, 8, .label = "Bits", .unit = "bits" },
   { NULL },
 };
 
@@ -397,7 +397,7 @@ static const AugurParamSpec clahe_params[] = {
 };
 
 static const AugurDrawnSpec clahe_drawn[] = {
-  { "clip_limit", FALSE, 1, 100 },
+  { "clip_limit", FALSE, 1, 100, .label = "Clip limit" },
   { NULL },
 };
 
@@ -690,7 +690,7 @@ static const AugurParamSpec gamma_params[] = {
 };
 
 static const AugurDrawnSpec gamma_drawn[] = {
-  { "gamma", FALSE, 0.01, 10 },
+  { "gamma", FALSE, 0.01, 10, .label = "Gamma" },
   { NULL },
 };
 
@@ -734,8 +734,8 @@ static const AugurParamSpec tc_params[] = {
 };
 
 static const AugurDrawnSpec tc_drawn[] = {
-  { "low_y", TRUE, 0, 1, 0, 3 },
-  { "high_y", TRUE, 0, 1, 0, 3 },
+  { "low_y", TRUE, 0, 1, 0, 3, .label = "Shadows curve", .show = AUGUR_DRAWN_SHOW_SPAN },
+  { "high_y", TRUE, 0, 1, 0, 3, .label = "Highlights curve", .show = AUGUR_DRAWN_SHOW_SPAN },
   { NULL },
 };
 
@@ -980,12 +980,12 @@ static const AugurParamSpec il_params[] = {
 
 /* Every value, whatever the mode (those the mode does not use are 0). */
 static const AugurDrawnSpec il_drawn[] = {
-  { "intensity", FALSE, -1, 1 },
-  { "angle", FALSE, 0, 360 },
-  { "corner", FALSE, 0, 3 },
-  { "center_x", FALSE, 0, 1 },
-  { "center_y", FALSE, 0, 1 },
-  { "sigma", FALSE, 0, 5 },
+  { "intensity", FALSE, -1, 1, .label = "Intensity" },
+  { "angle", FALSE, 0, 360, .label = "Angle", .unit = "°" },
+  { "corner", FALSE, 0, 3, .label = "Corner" },
+  { "center_x", FALSE, 0, 1, .label = "Centre x" },
+  { "center_y", FALSE, 0, 1, .label = "Centre y" },
+  { "sigma", FALSE, 0, 5, .label = "Sigma" },
   { NULL },
 };
 

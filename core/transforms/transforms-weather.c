@@ -155,8 +155,8 @@ static const AugurParamSpec fog_params[] = {
 };
 
 static const AugurDrawnSpec fog_drawn[] = {
-  { "fog_coef", FALSE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "fog_coef", FALSE, 0, 1, .label = "Fog" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -417,10 +417,10 @@ static const AugurParamSpec rain_params[] = {
 };
 
 static const AugurDrawnSpec rain_drawn[] = {
-  { "slant", FALSE, -100, 100 },
-  { "drop_length", FALSE, 1, 1e6 },
-  { "drops", FALSE, 0, 1e9 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "slant", FALSE, -100, 100, .label = "Slant" },
+  { "drop_length", FALSE, 1, 1e6, .label = "Drop length", .unit = "px" },
+  { "drops", FALSE, 0, 1e9, .label = "Drops" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -580,8 +580,8 @@ static const AugurParamSpec snow_params[] = {
 };
 
 static const AugurDrawnSpec snow_drawn[] = {
-  { "snow_point", FALSE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "snow_point", FALSE, 0, 1, .label = "Snow point" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -799,11 +799,11 @@ static const AugurParamSpec sf_params[] = {
 };
 
 static const AugurDrawnSpec sf_drawn[] = {
-  { "flare_x", FALSE, -1e6, 1e6 },
-  { "flare_y", FALSE, -1e6, 1e6 },
-  { "angle", FALSE, 0, 2 * G_PI + 1e-9 },
-  { "circles", FALSE, 0, 50 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "flare_x", FALSE, -1e6, 1e6, .label = "Flare x" },
+  { "flare_y", FALSE, -1e6, 1e6, .label = "Flare y" },
+  { "angle", FALSE, 0, 2 * G_PI + 1e-9, .label = "Angle" },
+  { "circles", FALSE, 0, 50, .label = "Circles" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1171,8 +1171,8 @@ static const AugurParamSpec sh_params[] = {
 /* "vertices": x, y of each corner in pixels, shadow after shadow
  * (shadow_dimension corners each); "intensities": one a shadow. */
 static const AugurDrawnSpec sh_drawn[] = {
-  { "vertices", TRUE, -1e6, 1e6, 2, 2 * 10 * 20 },
-  { "intensities", TRUE, 0, 1, 0, 10 },
+  { "vertices", TRUE, -1e6, 1e6, 2, 2 * 10 * 20, .label = "Shadow corners", .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "value|values" },
+  { "intensities", TRUE, 0, 1, 0, 10, .label = "Shadows", .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "shadow|shadows" },
   { NULL },
 };
 
@@ -1301,8 +1301,8 @@ static const AugurParamSpec gr_params[] = {
 /* "patches": x, y, width, height of each patch in pixels; "seed": the
  * stones in them. */
 static const AugurDrawnSpec gr_drawn[] = {
-  { "patches", TRUE, 0, 1e9, 4, 400 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "patches", TRUE, 0, 1e9, 4, 400, .label = "Patches", .show = AUGUR_DRAWN_SHOW_COUNT, .unit = "value|values" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1444,12 +1444,12 @@ static const AugurParamSpec spt_params[] = {
 };
 
 static const AugurDrawnSpec spt_drawn[] = {
-  { "mean", FALSE, 0, 1 },
-  { "std", FALSE, 0, 1 },
-  { "gauss_sigma", FALSE, 0, 20 },
-  { "cutout_threshold", FALSE, 0, 1 },
-  { "intensity", FALSE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "mean", FALSE, 0, 1, .label = "Mean" },
+  { "std", FALSE, 0, 1, .label = "Std" },
+  { "gauss_sigma", FALSE, 0, 20, .label = "Smoothness", .unit = "px" },
+  { "cutout_threshold", FALSE, 0, 1, .label = "Cutout threshold" },
+  { "intensity", FALSE, 0, 1, .label = "Intensity" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1674,9 +1674,9 @@ static const AugurParamSpec pbc_params[] = {
 };
 
 static const AugurDrawnSpec pbc_drawn[] = {
-  { "brightness", FALSE, -1, 1 },
-  { "contrast", FALSE, -1, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "brightness", FALSE, -1, 1, .label = "Brightness" },
+  { "contrast", FALSE, -1, 1, .label = "Contrast" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 
@@ -1737,8 +1737,8 @@ static const AugurParamSpec ps_params[] = {
 };
 
 static const AugurDrawnSpec ps_drawn[] = {
-  { "intensity", FALSE, 0, 1 },
-  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK },
+  { "intensity", FALSE, 0, 1, .label = "Intensity" },
+  { "seed", FALSE, 0, (double) AUGUR_SEED_MASK, .show = AUGUR_DRAWN_SHOW_HIDDEN },
   { NULL },
 };
 

@@ -27,6 +27,7 @@ struct _AugurParamControl
   GtkWidget *extra;        /* header widgets after the label */
   GtkWidget *reset;
   GtkWidget *body;
+  GtkWidget *error;        /* why the last typed value was refused */
 
   GtkWidget *spin[4];
   GtkWidget *scale;
@@ -160,6 +161,12 @@ emit_edited (AugurParamControl *self,
     for (guint i = 0; i < 4; i++)
       proposed->v[i] = round (proposed->v[i]);
 
+  /* A spin button announces a change after refusing what was typed:
+   * nothing changed, and the reason stays on screen. */
+  if (proposed->is_null == self->value.is_null &&
+      augur_param_equal (self->spec, proposed, &self->value))
+    return;
+  augur_param_control_show_error (self, NULL);
   g_signal_emit (self, signals[EDITED], 0, proposed);
 }
 
@@ -344,6 +351,9 @@ set_spin (AugurParamControl *self,
   hard_limits (self, &lo, &hi);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits_of (self));
   gtk_adjustment_configure (adj, v, MIN (lo, v), MAX (hi, v), step, step * 10, 0);
+  /* (shows the value again even when it did not change: its text may be
+   * from before the output handler, or a refused entry) */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), v);
 }
 
 static void
@@ -452,6 +462,61 @@ update_widgets (AugurParamControl *self)
 
 /* Building ------------------------------------------------------------------------ */
 
+/* A value of 0 that means something else shows its word ("auto"). */
+static gboolean
+spin_output_cb (GtkSpinButton     *spin,
+                AugurParamControl *self)
+{
+  if (gtk_spin_button_get_value (spin) != 0)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), self->spec->zero_text);
+  return TRUE;
+}
+
+/* Reads what was typed; a value the parameter cannot take is refused with
+ * the reason shown under the control, rather than silently put back. */
+static int
+spin_input_cb (GtkSpinButton     *spin,
+               double            *new_value,
+               AugurParamControl *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  g_autofree char *message = NULL;
+  char *end = NULL;
+  double lo, hi, v;
+
+  if (self->spec->zero_text && g_ascii_strcasecmp (trimmed, self->spec->zero_text) == 0)
+    {
+      *new_value = 0;
+      augur_param_control_show_error (self, NULL);
+      return TRUE;
+    }
+
+  hard_limits (self, &lo, &hi);
+  v = g_strtod (trimmed, &end);
+  if (*trimmed == '\0' || end == NULL || *end != '\0' || !isfinite (v))
+    message = g_strdup_printf ("%s: “%s” is not a number", self->spec->label, trimmed);
+  else if (v < lo)
+    message = g_strdup_printf ("%s: %s is below the lowest allowed value, %g",
+                               self->spec->label, trimmed, lo);
+  else if (v > hi)
+    message = g_strdup_printf ("%s: %s is above the highest allowed value, %g",
+                               self->spec->label, trimmed, hi);
+  if (message != NULL)
+    {
+      augur_param_control_show_error (self, message);
+      gtk_widget_error_bell (GTK_WIDGET (spin));
+      /* (the spin button takes @new_value even on an error: keep it) */
+      *new_value = gtk_spin_button_get_value (spin);
+      return GTK_INPUT_ERROR;
+    }
+
+  augur_param_control_show_error (self, NULL);
+  *new_value = v;
+  return TRUE;
+}
+
 static GtkWidget *
 make_spin (AugurParamControl *self,
            const char        *accessible_label)
@@ -467,7 +532,11 @@ make_spin (AugurParamControl *self,
     if (GTK_IS_BUTTON (child))
       gtk_widget_set_visible (child, FALSE);
   gtk_widget_add_css_class (spin, "augur-compact");
-  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  /* (not numeric: a word such as "auto" may stand for 0) */
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), self->spec->zero_text == NULL);
+  g_signal_connect (spin, "input", G_CALLBACK (spin_input_cb), self);
+  if (self->spec->zero_text != NULL)
+    g_signal_connect (spin, "output", G_CALLBACK (spin_output_cb), self);
   gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
@@ -697,6 +766,14 @@ build (AugurParamControl *self)
 
   if (gtk_widget_get_first_child (self->body) == NULL)
     gtk_widget_set_visible (self->body, FALSE);
+
+  self->error = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->error), 0);
+  gtk_widget_add_css_class (self->error, "error");
+  gtk_widget_add_css_class (self->error, "caption");
+  gtk_widget_set_visible (self->error, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->error);
 }
 
 /* GObject ---------------------------------------------------------------------- */
@@ -805,4 +882,33 @@ augur_param_control_set_value (AugurParamControl *self,
   self->updating = TRUE;
   update_widgets (self);
   self->updating = FALSE;
+}
+
+/**
+ * augur_param_control_show_error:
+ * @message: (nullable): why the last edit was refused; NULL clears it
+ *
+ * Shows under the control why a value was refused (the control itself goes
+ * back to the value in force), until the next accepted edit.
+ */
+void
+augur_param_control_show_error (AugurParamControl *self,
+                                const char        *message)
+{
+  g_return_if_fail (AUGUR_IS_PARAM_CONTROL (self));
+
+  gtk_label_set_text (GTK_LABEL (self->error), message ? message : "");
+  gtk_widget_set_visible (self->error, message != NULL);
+}
+
+/**
+ * augur_param_control_get_error:
+ *
+ * Returns: (nullable): the reason shown under the control, or NULL
+ */
+const char *
+augur_param_control_get_error (AugurParamControl *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PARAM_CONTROL (self), NULL);
+  return gtk_widget_get_visible (self->error) ? gtk_label_get_text (GTK_LABEL (self->error)) : NULL;
 }

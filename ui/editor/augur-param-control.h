@@ -22,5 +22,8 @@ void                  augur_param_control_set_value (AugurParamControl    *self,
                                                      const AugurValue     *value);
 /* "reflect_101" → "Reflect 101" */
 char                 *augur_param_nick_label        (const char           *nick);
+void                  augur_param_control_show_error (AugurParamControl   *self,
+                                                      const char          *message);
+const char           *augur_param_control_get_error (AugurParamControl    *self);
 
 G_END_DECLS

@@ -212,7 +212,7 @@ update_row_texts (AugurPipelineEditor *self)
         gtk_widget_add_css_class (d->eff_label, "augur-never");
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), subtitle);
       {
-        AugurNode *parent;
+        AugurNode *parent = NULL;
         guint index;
         g_autofree char *p_tip = NULL;
 
@@ -225,6 +225,13 @@ update_row_texts (AugurPipelineEditor *self)
           p_tip = g_strdup_printf ("Probability that %s applies when reached",
                                    augur_pipeline_node_title (d->node));
         gtk_widget_set_tooltip_text (d->p_button, p_tip);
+        /* A step directly in an always-applied Sequential root applies as
+         * often as its p says: one number is enough. (Decided by place,
+         * not by value, so that switching a step off moves nothing.) */
+        gtk_widget_set_visible (d->eff_label,
+                                !(parent == self->pipeline &&
+                                  self->pipeline->kind == AUGUR_NODE_SEQUENTIAL &&
+                                  self->pipeline->p == 1));
       }
       if (f && *f > 0)
         gtk_widget_remove_css_class (d->row, "augur-inactive");
@@ -321,6 +328,24 @@ select_range (AugurPipelineEditor *self,
 
 /* Editing ------------------------------------------------------------------------ */
 
+/* Shows only the controls that take effect under the step's other values,
+ * as the table declares (a fill colour only for a constant border). */
+static void
+update_relevance (RowData *d)
+{
+  const AugurTransformInfo *info = d->node->info;
+
+  if (d->controls == NULL || d->node->kind != AUGUR_NODE_TRANSFORM)
+    return;
+  for (guint i = 0; i < d->controls->len && i < info->n_params; i++)
+    {
+      GtkWidget *row = gtk_widget_get_parent (d->controls->pdata[i]);
+
+      gtk_widget_set_visible (row, augur_param_is_relevant (info->params, info->n_params,
+                                                            d->node->params, i));
+    }
+}
+
 static gboolean
 apply_param (AugurPipelineEditor  *self,
              AugurNode            *node,
@@ -357,7 +382,10 @@ apply_param (AugurPipelineEditor  *self,
 
   node->params[index] = *value;
   if (d && d->controls)
-    augur_param_control_set_value (d->controls->pdata[index], value);
+    {
+      augur_param_control_set_value (d->controls->pdata[index], value);
+      update_relevance (d);
+    }
 
   description = g_strdup_printf ("Change %s %s", node->info->label, spec->label);
   key = g_strdup_printf ("param:%p:%u", (void *) node, index);
@@ -499,6 +527,16 @@ control_edited_cb (AugurParamControl *control,
       /* Refused: the control goes back to the value in the pipeline. */
       g_debug ("Refused %s: %s", augur_param_control_get_spec (control)->name, error->message);
       augur_param_control_set_value (control, &d->node->params[index]);
+      {
+        /* in the user's words: the control's label, not the recipe's name */
+        const AugurParamSpec *spec = augur_param_control_get_spec (control);
+        g_autofree char *prefix = g_strdup_printf ("%s: ", spec->name);
+        g_autofree char *message = g_str_has_prefix (error->message, prefix)
+          ? g_strdup_printf ("%s: %s", spec->label, error->message + strlen (prefix))
+          : g_strdup (error->message);
+
+        augur_param_control_show_error (control, message);
+      }
       gtk_widget_error_bell (GTK_WIDGET (control));
     }
 }
@@ -577,6 +615,7 @@ build_contents (RowData *d)
         }
       if (node->info->n_params == 0)
         adw_expander_row_add_row (expander, text_row ("No parameters."));
+      update_relevance (d);
       return;
     }
 
@@ -930,6 +969,58 @@ wrap_titles_by_word (GtkWidget *widget)
 }
 
 static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
+        return child;
+      if ((found = find_widget (child, type, css_class)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A click on a step's header selects it; only the arrow button at its end
+ * opens its controls (the whole header used to do both, so choosing a step
+ * also unfolded it and pushed the rows below away). The header row keeps
+ * the focus and keys it had; its arrow image gives way to the button. */
+static void
+separate_selection_from_expansion (GtkWidget *row)
+{
+  GtkWidget *header = find_widget (row, ADW_TYPE_ACTION_ROW, NULL);
+  GtkWidget *arrow = find_widget (row, GTK_TYPE_IMAGE, "expander-row-arrow");
+  GtkWidget *button;
+
+  if (header == NULL || arrow == NULL || !GTK_IS_BOX (gtk_widget_get_parent (arrow)))
+    return;   /* another libadwaita: leave its row as it is */
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (header), FALSE);
+  gtk_widget_set_visible (arrow, FALSE);
+
+  button = gtk_toggle_button_new ();
+  gtk_button_set_icon_name (GTK_BUTTON (button), "pan-down-symbolic");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_add_css_class (button, "augur-expand");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, "Show or Hide the Parameters");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Parameters", -1);
+  g_object_bind_property (row, "expanded", button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_object_bind_property (row, "enable-expansion", button, "sensitive", G_BINDING_SYNC_CREATE);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (arrow)), button, arrow);
+}
+
+static GtkWidget *
 create_row (AugurPipelineEditor *self,
             AugurNode           *node,
             int                  depth)
@@ -1044,6 +1135,7 @@ create_row (AugurPipelineEditor *self,
   }
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), d->enable_switch);
   wrap_titles_by_word (row);
+  separate_selection_from_expansion (row);
   if (g_hash_table_contains (self->expanded, node))
     {
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
@@ -1482,6 +1574,49 @@ ungroup_action (GtkWidget  *widget,
   ungroup_cursor (AUGUR_PIPELINE_EDITOR (widget));
 }
 
+#define REVEAL_SCROLL_US (500 * G_TIME_SPAN_MILLISECOND)
+
+/* Keeps @row (its header and, while they unfold, its controls) in view:
+ * frame by frame, until the expansion's animation is over. */
+static gboolean
+reveal_row_tick (GtkWidget     *row,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  AugurPipelineEditor *self = user_data;
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  gint64 start = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "augur-reveal-start"));
+  graphene_rect_t bounds;
+  double value = gtk_adjustment_get_value (vadj);
+  double page = gtk_adjustment_get_page_size (vadj);
+
+  if (gtk_widget_compute_bounds (row, self->list, &bounds))
+    {
+      double top = bounds.origin.y, bottom = top + bounds.size.height;
+
+      if (bottom > value + page)
+        value = bottom - page;
+      if (top < value)
+        value = top;   /* a row taller than the view shows its header */
+      gtk_adjustment_set_value (vadj, value);
+    }
+  return gdk_frame_clock_get_frame_time (clock) - start < REVEAL_SCROLL_US ? G_SOURCE_CONTINUE
+                                                                           : G_SOURCE_REMOVE;
+}
+
+static void
+reveal_row (AugurPipelineEditor *self,
+            GtkWidget           *row)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (row);
+
+  if (clock == NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "augur-reveal-start",
+                     GSIZE_TO_POINTER ((gsize) gdk_frame_clock_get_frame_time (clock)));
+  gtk_widget_add_tick_callback (row, reveal_row_tick, self, NULL);
+}
+
 static void
 chosen_cb (AugurStepChooser    *chooser,
            const char          *type_name,
@@ -1498,12 +1633,16 @@ chosen_cb (AugurStepChooser    *chooser,
       if (self->cursor->kind == AUGUR_NODE_TRANSFORM && self->cursor->info->n_params > 0)
         adw_expander_row_set_expanded (ADW_EXPANDER_ROW (d->row), TRUE);
       gtk_widget_grab_focus (d->row);
+      reveal_row (self, d->row);
     }
 }
 
 /* Building ------------------------------------------------------------------------ */
 
 static const char editor_css[] =
+  "augur-pipeline-editor button.augur-expand:checked image {"
+  "  -gtk-icon-transform: rotate(0.5turn);"
+  "}"
   "augur-pipeline-editor row.augur-step.augur-selected {"
   "  box-shadow: inset 3px 0 0 0 @accent_bg_color;"
   "  background-color: alpha(@accent_bg_color, 0.08);"
@@ -1812,6 +1951,8 @@ copy_values (AugurPipelineEditor *self,
           if (d && d->controls)
             augur_param_control_set_value (d->controls->pdata[i], &to->params[i]);
         }
+      if (d != NULL)
+        update_relevance (d);
     }
   else
     {

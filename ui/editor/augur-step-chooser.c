@@ -144,41 +144,83 @@ thumb_job_free (ThumbJob *job)
   g_free (job);
 }
 
-static void
-unref_nullable (gpointer object)
+/* One thumbnail, posted from the worker as soon as it is made. */
+typedef struct
 {
-  if (object)
-    g_object_unref (object);
+  AugurStepChooser *self;
+  guint             generation;
+  guint             index;
+  GdkTexture       *texture;   /* NULL: nothing to show */
+  gboolean          final;     /* at full size */
+} ThumbResult;
+
+static void
+thumb_result_free (gpointer data)
+{
+  ThumbResult *r = data;
+
+  g_object_unref (r->self);
+  g_clear_object (&r->texture);
+  g_free (r);
 }
 
+static gboolean
+show_thumb (gpointer data)
+{
+  ThumbResult *r = data;
+  AugurStepChooser *self = r->self;
+
+  if (r->generation != self->generation || r->index >= self->pictures->len)
+    return G_SOURCE_REMOVE;
+  /* (a small first pass is replaced; a full one that shows nothing stays empty) */
+  if (r->texture != NULL || r->final)
+    gtk_picture_set_paintable (GTK_PICTURE (self->pictures->pdata[r->index]),
+                               GDK_PAINTABLE (r->texture));
+  if (r->final && r->texture != NULL)
+    self->n_thumbnails++;
+  return G_SOURCE_REMOVE;
+}
+
+/* Renders every thumbnail twice, posting each as it is done: first at a
+ * third of the size (all of them appear within a fraction of the time),
+ * then at full size, replacing them one by one. */
 static void
 render_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
                GCancellable *cancellable)
 {
+  static const int sizes[] = { THUMB_SIZE / 3, THUMB_SIZE };
   ThumbJob *job = task_data;
-  g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func (unref_nullable);
   const AugurTransformInfo *const *list;
-  g_autoptr(AugurImage) source = NULL;
   guint n;
 
-  source = job->image ? fit_image (job->image, THUMB_SIZE)
-                      : augur_step_chooser_default_image (THUMB_SIZE);
   list = augur_transforms_list (&n);
-  for (guint i = 0; i < n; i++)
+  for (guint pass = 0; pass < G_N_ELEMENTS (sizes); pass++)
     {
-      g_autoptr(AugurImage) thumb = NULL;
+      g_autoptr(AugurImage) source = job->image ? fit_image (job->image, sizes[pass])
+                                                : augur_step_chooser_default_image (sizes[pass]);
 
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      thumb = augur_step_chooser_render_thumbnail (source, list[i]->name, THUMB_SIZE);
-      /* A transform that leaves nothing to show keeps an empty picture. */
-      g_ptr_array_add (textures, thumb && thumb->width > 0 && thumb->height > 0
-                                 ? augur_texture_new_for_image (thumb) : NULL);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(AugurImage) thumb = NULL;
+          ThumbResult *r;
+
+          if (g_task_return_error_if_cancelled (task))
+            return;
+          thumb = augur_step_chooser_render_thumbnail (source, list[i]->name, sizes[pass]);
+          r = g_new0 (ThumbResult, 1);
+          r->self = g_object_ref (source_object);
+          r->generation = job->generation;
+          r->index = i;
+          r->final = pass == G_N_ELEMENTS (sizes) - 1;
+          /* A transform that leaves nothing to show keeps an empty picture. */
+          r->texture = thumb && thumb->width > 0 && thumb->height > 0
+                       ? augur_texture_new_for_image (thumb) : NULL;
+          g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_thumb, r, thumb_result_free);
+        }
     }
-
-  g_task_return_pointer (task, g_steal_pointer (&textures), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -186,20 +228,7 @@ render_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  AugurStepChooser *self = AUGUR_STEP_CHOOSER (object);
-  ThumbJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GPtrArray) textures = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  if (textures == NULL || job->generation != self->generation)
-    return;
-
-  self->n_thumbnails = 0;
-  for (guint i = 0; i < textures->len && i < self->pictures->len; i++)
-    {
-      gtk_picture_set_paintable (GTK_PICTURE (self->pictures->pdata[i]), textures->pdata[i]);
-      if (textures->pdata[i])
-        self->n_thumbnails++;
-    }
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
 void
@@ -221,6 +250,7 @@ augur_step_chooser_update_thumbnails (AugurStepChooser *self)
   job = g_new0 (ThumbJob, 1);
   job->image = self->image ? augur_image_ref (self->image) : NULL;
   job->generation = ++self->generation;
+  self->n_thumbnails = 0;
 
   task = g_task_new (self, self->cancellable, render_done, NULL);
   g_task_set_source_tag (task, augur_step_chooser_update_thumbnails);
