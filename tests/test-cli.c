@@ -1393,6 +1393,19 @@ test_apply_resume_other_run (Fixture       *fixture,
   g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in2, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "its inputs was"));
 
+  /* A folder holding only a killed run's temporaries holds no output of
+   * another run: --resume starts there. */
+  {
+    g_autofree char *fresh = path_in (fixture, "fresh");
+    g_autofree char *part = g_build_filename (fresh, "sub", ".img02_0.png.part", NULL);
+    g_autofree char *parent = g_path_get_dirname (part);
+
+    g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (part, "stale", -1, NULL));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", fresh, "-n", "2", "--resume", NULL), ==, 0);
+  }
+
   /* The same run resumes. */
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 0);
