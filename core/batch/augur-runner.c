@@ -698,7 +698,9 @@ augur_runner_collect_inputs (const char * const  *paths,
           guint start = inputs->len;
 
           walk (path, "", i, inputs, 0);
-          qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
+          /* An empty folder leaves the array's data NULL: no pointer to sort. */
+          if (inputs->len > start)
+            qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
           g_ptr_array_add (abs_roots, g_steal_pointer (&absolute));
         }
       else if (S_ISREG (st.st_mode))
