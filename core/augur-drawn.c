@@ -121,7 +121,9 @@ add_entry (JsonBuilder           *builder,
            const AugurDrawn      *drawn,
            const AugurDrawnEntry *entry)
 {
-  const double *v = &g_array_index (drawn->values, double, entry->offset);
+  /* No pointer into an empty array (its data are NULL: NULL + 0 is
+   * undefined, as UBSan says). */
+  const double *v = entry->n ? &g_array_index (drawn->values, double, entry->offset) : NULL;
 
   json_builder_set_member_name (builder, entry->name);
   if (entry->list)

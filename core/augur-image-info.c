@@ -231,8 +231,12 @@ read_tiff (const guint8    *b,
            GError         **error)
 {
   gboolean le = b[0] == 'I';
-  guint32 offset = le ? le32 (b + 4) : be32 (b + 4);
+  guint32 offset;
   guint pages = 0, ifds = 0;
+
+  if (len < 8)
+    return corrupt (error, "tiff", "the header is cut short");
+  offset = le ? le32 (b + 4) : be32 (b + 4);
 
   while (offset != 0)
     {

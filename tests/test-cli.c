@@ -1246,6 +1246,87 @@ test_apply_resume (Fixture       *fixture,
     g_assert_false (g_str_has_suffix (files->pdata[i], ".part"));
 }
 
+/* Every file under a final name in @out is whole: the same bytes as the
+ * reference run's. */
+static void
+assert_outputs_whole (const char *out,
+                      const char *reference)
+{
+  g_autoptr(GPtrArray) images = list_images (out);
+
+  for (guint i = 0; i < images->len; i++)
+    assert_same_file (out, reference, images->pdata[i]);
+}
+
+/* Crash consistency: stale temporaries planted beforehand, a run killed
+ * (SIGKILL) at a point drawn from a seeded generator, its resumes killed
+ * too, then one resume to the end: the outputs and the manifest are
+ * byte for byte those of one clean run, and no temporary is left. A
+ * resume with another seed is then refused and changes nothing. */
+static void
+test_apply_crash_consistency (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *reference = path_in (fixture, "reference");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *junk = g_strnfill (150000, 'J');
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *err = NULL;
+  const char *stale[] = { ".img00_0.png.part", "sub/.img02_1.png.part", ".manifest.jsonl.part" };
+  guint kills = 0;
+
+  write_recipe (recipe);
+  make_images (in, 24, 128, 96);
+  apply_ok (recipe, in, reference, "-n", "2", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      g_autofree char *path = g_build_filename (out, stale[i], NULL);
+      g_autofree char *parent = g_path_get_dirname (path);
+
+      g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+      g_assert_true (g_file_set_contents (path, junk, -1, NULL));
+    }
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      gulong wait_us = (gulong) g_rand_int_range (rand, 5000, 120000);
+      const char *argv[] = { cli_path, "apply", recipe, in, "-o", out, "-n", "2", "--threads", "2",
+                             round > 0 ? "--resume" : NULL, NULL };
+
+      process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+      g_assert_no_error (error);
+      g_usleep (wait_us);
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+      if (g_subprocess_get_if_signaled (process))
+        kills++;
+      assert_outputs_whole (out, reference);
+    }
+  g_test_message ("%u of 4 runs killed before they finished", kills);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 0);
+  assert_apply_summary (err, 0);
+  assert_same_images (out, reference, 48);
+  assert_same_file (out, reference, "manifest.jsonl");
+  files = list_files (out);
+  for (guint i = 0; i < files->len; i++)
+    g_assert_false (g_str_has_suffix (files->pdata[i], ".part"));
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume",
+                            "--seed", "12345", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "its seed was"));
+  assert_same_images (out, reference, 48);
+  assert_same_file (out, reference, "manifest.jsonl");
+}
+
 /* --resume continues only the same run: a changed seed, recipe, output
  * format or quality, variant count or input set is refused, saying what
  * differs, and nothing in the folder changes. */
@@ -1311,6 +1392,19 @@ test_apply_resume_other_run (Fixture       *fixture,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in2, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "its inputs was"));
+
+  /* A folder holding only a killed run's temporaries holds no output of
+   * another run: --resume starts there. */
+  {
+    g_autofree char *fresh = path_in (fixture, "fresh");
+    g_autofree char *part = g_build_filename (fresh, "sub", ".img02_0.png.part", NULL);
+    g_autofree char *parent = g_path_get_dirname (part);
+
+    g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (part, "stale", -1, NULL));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", fresh, "-n", "2", "--resume", NULL), ==, 0);
+  }
 
   /* The same run resumes. */
   g_clear_pointer (&err, g_free);
@@ -1944,6 +2038,8 @@ main (int    argc,
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
   g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
+  g_test_add ("/cli/apply/crash-consistency", Fixture, NULL, fixture_setup, test_apply_crash_consistency,
+              fixture_teardown);
   g_test_add ("/cli/apply/disk-full", Fixture, NULL, fixture_setup, test_apply_disk_full, fixture_teardown);
   g_test_add ("/cli/apply/resume-other-run", Fixture, NULL, fixture_setup, test_apply_resume_other_run,
               fixture_teardown);

@@ -92,7 +92,11 @@ test_budget (void)
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   recipe_cost (text, &photo, &cost);
-  g_test_message ("default recipe on 4000x3000: %s", augur_cost_describe (&cost));
+  {
+    g_autofree char *described = augur_cost_describe (&cost);
+
+    g_test_message ("default recipe on 4000x3000: %s", described);
+  }
   g_assert_true (augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK / 10, AUGUR_COST_DEFAULT_MAX_MEMORY / 10,
                                    &error));
   g_assert_no_error (error);

@@ -406,9 +406,10 @@ augur_manifest_merge (const char * const  *shards,
 
       if (seen[index] != NULL)
         {
+          g_autofree char *earlier = g_filename_display_name (seen[index]);
+
           g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
-                       "shard %u of %u is given twice: %s and %s", index, count,
-                       g_filename_display_name (seen[index]), display);
+                       "shard %u of %u is given twice: %s and %s", index, count, earlier, display);
           return FALSE;
         }
       seen[index] = shards[s];

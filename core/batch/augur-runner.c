@@ -698,7 +698,9 @@ augur_runner_collect_inputs (const char * const  *paths,
           guint start = inputs->len;
 
           walk (path, "", i, inputs, 0);
-          qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
+          /* An empty folder leaves the array's data NULL: no pointer to sort. */
+          if (inputs->len > start)
+            qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
           g_ptr_array_add (abs_roots, g_steal_pointer (&absolute));
         }
       else if (S_ISREG (st.st_mode))
@@ -1068,6 +1070,29 @@ first_difference (JsonObject  *then,
   return NULL;
 }
 
+/* Whether @path holds a file that is not hidden, in it or below: an
+ * output. A run killed before it wrote its record leaves at most hidden
+ * temporaries. */
+static gboolean
+holds_outputs (const char *path,
+               guint       depth)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (name[0] == '.')
+        continue;
+      if (!g_file_test (child, G_FILE_TEST_IS_DIR) || g_file_test (child, G_FILE_TEST_IS_SYMLINK) ||
+          depth >= 256 || holds_outputs (child, depth + 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* --resume: the run that wrote @manifest's folder must be this one, as
  * its run record says (or, for a folder written before records existed,
  * its manifest's header); a folder with neither is refused unless empty. */
@@ -1092,8 +1117,6 @@ check_resume (const char   *output_dir,
 
   if (!g_file_get_contents (record_file, &text, &len, &local_error))
     {
-      g_autoptr(GDir) dir = NULL;
-
       if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1121,9 +1144,8 @@ check_resume (const char   *output_dir,
         }
       else
         {
-          dir = g_dir_open (output_dir, 0, NULL);
-          if (dir == NULL || g_dir_read_name (dir) == NULL)
-            return TRUE;   /* nothing written yet: nothing to mix */
+          if (!holds_outputs (output_dir, 0))
+            return TRUE;   /* nothing written yet (temporaries at most): nothing to mix */
           g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
                        "--resume: nothing records which run wrote %s (no run record, no manifest); "
                        "run without --resume, or into another folder", display);
