@@ -47,6 +47,71 @@ typedef enum
   AUGUR_PARAM_ALLOW_REVERSED   = 1 << 3, /* lo > hi is meaningful (not refused) */
 } AugurParamFlags;
 
+/**
+ * AugurAlbEncoding:
+ * @AUGUR_ALB_AUTO: follow the parameter's type: an interpolation or a border
+ *   mode as its OpenCV code, other choices by name, ranges and sizes as lists,
+ *   x/y ranges as `{"x": [lo, hi], "y": [lo, hi]}`; as the recipe writes it
+ *   otherwise
+ * @AUGUR_ALB_CV_INTERPOLATION: a choice written as OpenCV's interpolation flag
+ *   (0 nearest, 1 linear, 2 cubic, 3 area, 4 lanczos4)
+ * @AUGUR_ALB_CV_BORDER: a choice written as OpenCV's border code (0 constant,
+ *   1 replicate, 2 reflect, 3 wrap, 4 reflect_101)
+ * @AUGUR_ALB_PAIR_SWAPPED: a pair written in the other order
+ * @AUGUR_ALB_XY_INTEGERS: an x/y range whose ends Albumentations keeps as
+ *   integers (pixels)
+ * @AUGUR_ALB_SIZE_ZERO_IS_NONE: a size whose 0 is Albumentations' None
+ *
+ * How a parameter's value is written in an Albumentations file.
+ */
+typedef enum
+{
+  AUGUR_ALB_AUTO = 0,
+  AUGUR_ALB_CV_INTERPOLATION,
+  AUGUR_ALB_CV_BORDER,
+  AUGUR_ALB_PAIR_SWAPPED,
+  AUGUR_ALB_XY_INTEGERS,
+  AUGUR_ALB_SIZE_ZERO_IS_NONE,
+} AugurAlbEncoding;
+
+/**
+ * AugurAlbV1Units:
+ * @AUGUR_ALB_V1_SAME: the 1.x value means what ours does
+ * @AUGUR_ALB_V1_PIXEL_LEVELS: 1.x gave 8-bit levels where ours is a
+ *   fraction of 255
+ * @AUGUR_ALB_V1_VARIANCE_LEVELS: 1.x gave a variance in 8-bit levels where
+ *   ours is a standard deviation as a fraction of 255
+ * @AUGUR_ALB_V1_CHOICE_INDEX: 1.x wrote the choice as its index (an IntEnum)
+ */
+typedef enum
+{
+  AUGUR_ALB_V1_SAME = 0,
+  AUGUR_ALB_V1_PIXEL_LEVELS,
+  AUGUR_ALB_V1_VARIANCE_LEVELS,
+  AUGUR_ALB_V1_CHOICE_INDEX,
+} AugurAlbV1Units;
+
+/**
+ * AugurParamAlbumentations:
+ * @name: the Albumentations 2.x argument, NULL when it is the parameter's name
+ * @encoding: how the value is written
+ * @v1_name: the 1.x argument where it differs: the whole value, or the first
+ *   end of a pair that 1.x split in two
+ * @v1_name_second: the 1.x argument of the pair's second end, if split
+ * @v1_units: what the 1.x value measures
+ *
+ * A parameter's Albumentations mapping. All zero (the default) means: same
+ * name in 1.x and 2.x, encoded as its type says.
+ */
+typedef struct
+{
+  const char       *name;
+  AugurAlbEncoding  encoding;
+  const char       *v1_name;
+  const char       *v1_name_second;
+  AugurAlbV1Units   v1_units;
+} AugurParamAlbumentations;
+
 typedef struct
 {
   double   v[4];
@@ -80,6 +145,7 @@ typedef struct
   int                def_nick;
   gboolean           def_null;
   const char *const *nicks;
+  AugurParamAlbumentations alb;
 } AugurParamSpec;
 
 const char *augur_param_type_name     (AugurParamType         type);

@@ -456,7 +456,7 @@ enum { MS_MAX_SIZE, MS_MAX_SIZE_HW, MS_INTERP, MS_AREA };
                    "used instead of max_size", \
     .type = AUGUR_PARAM_SIZE, .flags = AUGUR_PARAM_NULLABLE | AUGUR_PARAM_ALLOW_REVERSED, \
     .min = 0, .max = CROP_MAX_SIDE, .ui_min = 0, .ui_max = 2048, .step = 1, \
-    .def = { 512, 512 }, .def_null = TRUE }, \
+    .def = { 512, 512 }, .def_null = TRUE, .alb.encoding = AUGUR_ALB_SIZE_ZERO_IS_NONE }, \
   [MS_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR), \
   [MS_AREA] = PARAM_AREA_FOR_DOWNSCALE
 
@@ -574,7 +574,7 @@ static const AugurParamSpec pad_if_needed_params[] = {
     .def = { 32 }, .def_null = TRUE },
   [PIN_POSITION] = PARAM_PAD_POSITION ("position"),
   [PIN_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [PIN_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PIN_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
 };
 
 static gboolean
@@ -659,8 +659,8 @@ enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FIL
                    "its size; otherwise the crop is cut to the image", \
     .type = AUGUR_PARAM_BOOL, .def = { 0 } }, \
   [FC_PAD_POSITION] = PARAM_PAD_POSITION ("pad_position"), \
-  [FC_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT), \
-  [FC_FILL] = AUGUR_PARAM_FILL_VALUE (0)
+  [FC_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"), \
+  [FC_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval")
 
 static const AugurParamSpec random_crop_params[] = { FIXED_CROP_PARAMS };
 static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
@@ -925,7 +925,8 @@ static const AugurParamSpec random_sized_crop_params[] = {
     .name = "size", .label = "Output size",
     .description = "Height and width of the result, in pixels",
     .type = AUGUR_PARAM_SIZE, .flags = AUGUR_PARAM_ALLOW_REVERSED,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 1024, .step = 1, .def = { 256, 256 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 1024, .step = 1, .def = { 256, 256 },
+    .alb = { .v1_name = "height", .v1_name_second = "width" } },
   [RSC_W2H_RATIO] = {
     .name = "w2h_ratio", .label = "Crop aspect ratio",
     .description = "The crop's width divided by its height",
@@ -1003,8 +1004,8 @@ static const AugurParamSpec crop_and_pad_params[] = {
     .description = "Draw each side's amount separately; otherwise one amount for all four",
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [CAP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
-  [CAP_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [CAP_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [CAP_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"),
+  [CAP_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval"),
 };
 
 /* Per side, in Albumentations' order: pixels (px) or fractions (percent). */
@@ -1429,8 +1430,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomScale",
     .label = "Random scale",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Resize by a random factor, the same on both sides: the output size changes. "
-                   "mask_interpolation is left out.",
+    .description = "Resize by a random factor, the same on both sides: the output size changes.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = random_scale_params,
@@ -1443,8 +1444,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Resize",
     .label = "Resize",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Resize to a fixed height and width (the aspect ratio may change). "
-                   "mask_interpolation is left out.",
+    .description = "Resize to a fixed height and width (the aspect ratio may change).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = resize_params,
@@ -1458,8 +1459,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Longest side",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its longest side is "
-                   "max_size (or so that it fits inside max_size_hw). mask_interpolation is left "
-                   "out.",
+                   "max_size (or so that it fits inside max_size_hw).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = longest_max_size_params,
@@ -1474,7 +1475,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Shortest side",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its shortest side is "
-                   "max_size (or so that it covers max_size_hw). mask_interpolation is left out.",
+                   "max_size (or so that it covers max_size_hw).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = smallest_max_size_params,
@@ -1488,8 +1490,10 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "PadIfNeeded",
     .label = "Pad if needed",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor. "
-                   "fill_mask is left out.",
+    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+                                    { "padding", NULL, AUGUR_ALB_ABSENT_NOTE,
+                                      "written by 2.0.8 but not an argument of its constructor" }),
     .version = 1,
     .default_p = 1.0,
     .params = pad_if_needed_params,
@@ -1503,8 +1507,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomCrop",
     .label = "Random crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the image, at a random place. fill_mask is "
-                   "left out.",
+    .description = "Cut a part of fixed size out of the image, at a random place.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask")),
     .version = 1,
     .default_p = 1.0,
     .params = random_crop_params,
@@ -1517,8 +1521,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "CenterCrop",
     .label = "Centre crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the middle of the image. fill_mask is left "
-                   "out.",
+    .description = "Cut a part of fixed size out of the middle of the image.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask")),
     .version = 1,
     .default_p = 1.0,
     .params = center_crop_params,
@@ -1531,7 +1535,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Crop",
     .label = "Crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut out a fixed box, given by its edges in pixels. fill_mask is left out.",
+    .description = "Cut out a fixed box, given by its edges in pixels.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = crop_params,
@@ -1546,7 +1551,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Random sized crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of random height and fixed aspect ratio out of the image, at a "
-                   "random place, then resize it to a fixed size. mask_interpolation is left out.",
+                   "random place, then resize it to a fixed size.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = random_sized_crop_params,
@@ -1562,8 +1568,9 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .description = "Cut from or add to each side a random amount, in pixels or as a fraction of "
                    "the image; optionally resize back to the input size. The drawn values are "
                    "per side, in pixels (px) or fractions (percent). Padding stops where a "
-                   "side would pass 10000 pixels (or the input's side, if longer). fill_mask "
-                   "and mask_interpolation are left out.",
+                   "side would pass 10000 pixels (or the input's side, if longer).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

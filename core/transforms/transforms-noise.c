@@ -220,12 +220,14 @@ static const AugurParamSpec gn_params[] = {
     .name = "std_range", .label = "Standard deviation",
     .description = "Range of the noise's standard deviation, as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.2, 0.44 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.2, 0.44 },
+    .alb = { .v1_name = "var_limit", .v1_units = AUGUR_ALB_V1_VARIANCE_LEVELS } },
   [GN_MEAN] = {
     .name = "mean_range", .label = "Mean",
     .description = "Range of the noise's mean, as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.01, .def = { 0, 0 } },
+    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.01, .def = { 0, 0 },
+    .alb = { .v1_name = "mean", .v1_units = AUGUR_ALB_V1_PIXEL_LEVELS } },
   [GN_PER_CHANNEL] = {
     .name = "per_channel", .label = "Per channel",
     .description = "Draw the noise of each colour channel separately; otherwise one value a pixel, added to every channel",

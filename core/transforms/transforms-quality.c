@@ -22,12 +22,14 @@ static const AugurParamSpec ic_params[] = {
   [IC_TYPE] = {
     .name = "compression_type", .label = "Format",
     .description = "The lossy format the image goes through",
-    .type = AUGUR_PARAM_ENUM, .def_nick = IC_JPEG, .nicks = ic_type_nicks },
+    .type = AUGUR_PARAM_ENUM, .def_nick = IC_JPEG, .nicks = ic_type_nicks,
+    .alb.v1_units = AUGUR_ALB_V1_CHOICE_INDEX },
   [IC_QUALITY] = {
     .name = "quality_range", .label = "Quality",
     .description = "Range of the encoder's quality, 1 (worst) to 100 (best)",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 1, .max = 100, .ui_min = 1, .ui_max = 100, .step = 1, .def = { 99, 100 } },
+    .min = 1, .max = 100, .ui_min = 1, .ui_max = 100, .step = 1, .def = { 99, 100 },
+    .alb = { .v1_name = "quality_lower", .v1_name_second = "quality_upper" } },
 };
 
 static const AugurDrawnSpec ic_drawn[] = {
