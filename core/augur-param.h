@@ -99,6 +99,8 @@ typedef enum
  *   end of a pair that 1.x split in two
  * @v1_name_second: the 1.x argument of the pair's second end, if split
  * @v1_units: what the 1.x value measures
+ * @explicit: Albumentations' constructor requires it, or defaults it to
+ *   another value than Augur's (output sizes): Python always writes it
  *
  * A parameter's Albumentations mapping. All zero (the default) means: same
  * name in 1.x and 2.x, encoded as its type says.
@@ -110,6 +112,7 @@ typedef struct
   const char       *v1_name;
   const char       *v1_name_second;
   AugurAlbV1Units   v1_units;
+  gboolean          explicit;
 } AugurParamAlbumentations;
 
 typedef struct

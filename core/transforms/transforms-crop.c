@@ -364,7 +364,7 @@ sample_placement (int         position,
 #define PARAM_SIDE(name_, label_, description_, min_, default_) \
   { .name = (name_), .label = (label_), .description = (description_), \
     .type = AUGUR_PARAM_INT, .min = (min_), .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, \
-    .step = 1, .def = { (default_) } }
+    .step = 1, .def = { (default_) }, .alb.explicit = TRUE }
 
 /* RandomScale -------------------------------------------------------------------- */
 
@@ -448,7 +448,8 @@ enum { MS_MAX_SIZE, MS_MAX_SIZE_HW, MS_INTERP, MS_AREA };
     .description = "The length, in pixels, the " what_ " side is scaled to (a list of sizes " \
                    "to choose from is not supported)", \
     .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE, \
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 } }, \
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 }, \
+    .alb.explicit = TRUE }, \
   [MS_MAX_SIZE_HW] = { \
     .name = "max_size_hw", .label = "Height and width", \
     .description = "[height, width] the image is scaled to " hw_what_ ", keeping its aspect " \
@@ -552,12 +553,14 @@ static const AugurParamSpec pad_if_needed_params[] = {
     .name = "min_height", .label = "Minimum height",
     .description = "Pad the image to at least this height",
     .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 },
+    .alb.explicit = TRUE },
   [PIN_MIN_WIDTH] = {
     .name = "min_width", .label = "Minimum width",
     .description = "Pad the image to at least this width",
     .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 },
+    .alb.explicit = TRUE },
   [PIN_H_DIVISOR] = {
     .name = "pad_height_divisor", .label = "Height divisor",
     .description = "Pad the height up to a multiple of this; when set, it is used instead of "
@@ -792,7 +795,7 @@ enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION
 #define PARAM_COORD(name_, label_, description_, min_, max_, default_) \
   { .name = (name_), .label = (label_), .description = (description_), \
     .type = AUGUR_PARAM_INT, .min = (min_), .max = (max_), .ui_min = 0, .ui_max = 2048, \
-    .step = 1, .def = { (default_) } }
+    .step = 1, .def = { (default_) }, .alb.explicit = TRUE }
 
 static const AugurParamSpec crop_params[] = {
   [CR_X_MIN] = PARAM_COORD ("x_min", "Left", "Left edge of the box, in pixels", 0, CROP_MAX_SIDE - 1, 0),
@@ -920,13 +923,14 @@ static const AugurParamSpec random_sized_crop_params[] = {
     .name = "min_max_height", .label = "Crop height",
     .description = "Range of the crop's height, in pixels (cut to the image)",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 1, .ui_max = 1024, .step = 1, .def = { 128, 256 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 1, .ui_max = 1024, .step = 1, .def = { 128, 256 },
+    .alb.explicit = TRUE },
   [RSC_SIZE] = {
     .name = "size", .label = "Output size",
     .description = "Height and width of the result, in pixels",
     .type = AUGUR_PARAM_SIZE, .flags = AUGUR_PARAM_ALLOW_REVERSED,
     .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 1024, .step = 1, .def = { 256, 256 },
-    .alb = { .v1_name = "height", .v1_name_second = "width" } },
+    .alb = { .v1_name = "height", .v1_name_second = "width", .explicit = TRUE } },
   [RSC_W2H_RATIO] = {
     .name = "w2h_ratio", .label = "Crop aspect ratio",
     .description = "The crop's width divided by its height",

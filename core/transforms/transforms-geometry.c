@@ -700,7 +700,7 @@ static const AugurParamSpec rrc_params[] = {
     .description = "Height and width of the result, in pixels",
     .type = AUGUR_PARAM_SIZE,
     .min = 1, .max = 8192, .ui_min = 32, .ui_max = 1024, .step = 1, .def = { 256, 256 },
-    .alb = { .v1_name = "height", .v1_name_second = "width" } },
+    .alb = { .v1_name = "height", .v1_name_second = "width", .explicit = TRUE } },
   [RRC_SCALE] = {
     .name = "scale", .label = "Crop area",
     .description = "Range of the crop's area, as a fraction of the image area",
