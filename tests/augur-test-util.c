@@ -406,6 +406,19 @@ augur_test_follow_dot (const AugurNode    *node,
 
 /* Files -------------------------------------------------------------------- */
 
+/* The augur-cli under test: the last argument left after g_test_init()
+ * (meson passes it), or the build tree's. */
+char *
+augur_test_cli_path (int    argc,
+                     char **argv)
+{
+  if (argc > 1 && argv[argc - 1][0] != '-')
+    return g_strdup (argv[argc - 1]);
+  if (g_getenv ("AUGUR_BUILD_DIR"))
+    return g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  return g_strdup ("augur-cli");
+}
+
 /* A new empty folder in the temporary directory, named after @tmpl (with
  * its XXXXXX replaced); free it with g_free () after augur_test_rm_rf (). */
 char *

@@ -99,4 +99,8 @@ gboolean     augur_test_follow_dot        (const AugurNode    *node,
 char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);
 
+/* Programs */
+char        *augur_test_cli_path          (int                 argc,
+                                           char              **argv);
+
 G_END_DECLS

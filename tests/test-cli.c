@@ -1322,14 +1322,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  /* The program under test: the first argument left after g_test_init()
-   * (meson passes it), or the build tree's. */
-  if (argc > 1 && argv[argc - 1][0] != '-')
-    cli_path = g_strdup (argv[argc - 1]);
-  else if (g_getenv ("AUGUR_BUILD_DIR"))
-    cli_path = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
-  else
-    cli_path = g_strdup ("augur-cli");
+  cli_path = augur_test_cli_path (argc, argv);
 
   g_test_add_func ("/cli/list", test_list);
   g_test_add_func ("/cli/describe", test_describe);

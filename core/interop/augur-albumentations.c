@@ -103,6 +103,26 @@ cv_index_by_code (AugurAlbEncoding encoding,
   return -1;
 }
 
+/* Nodes that take the container (json_node_init_array() would add a
+ * reference). */
+static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static JsonNode *
+object_node (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
 static gboolean
 is_int_node (JsonNode *node)
 {
@@ -136,7 +156,7 @@ int_pair (gint64 a,
 
   json_array_add_int_element (array, a);
   json_array_add_int_element (array, b);
-  return json_node_init_array (json_node_alloc (), array);
+  return array_node (array);
 }
 
 /**
@@ -180,7 +200,7 @@ augur_param_to_albumentations (const AugurParamSpec *spec,
 
         json_object_set_member (object, "x", int_pair ((gint64) value->v[0], (gint64) value->v[1]));
         json_object_set_member (object, "y", int_pair ((gint64) value->v[2], (gint64) value->v[3]));
-        return json_node_init_object (json_node_alloc (), object);
+        return object_node (object);
       }
     case AUGUR_ALB_SIZE_ZERO_IS_NONE:
       {
@@ -191,7 +211,7 @@ augur_param_to_albumentations (const AugurParamSpec *spec,
             json_array_add_null_element (array);
           else
             json_array_add_int_element (array, (gint64) value->v[i]);
-        return json_node_init_array (json_node_alloc (), array);
+        return array_node (array);
       }
     case AUGUR_ALB_AUTO:
     default:
@@ -339,7 +359,7 @@ export_node (const AugurNode *node,
         }
       json_object_set_array_member (object, "transforms", children);
     }
-  return json_node_init_object (json_node_alloc (), object);
+  return object_node (object);
 }
 
 static char *
@@ -429,7 +449,7 @@ augur_albumentations_export (const AugurRecipe    *recipe,
   json_object_set_string_member (root, "__version__", AUGUR_ALB_VERSION);
   json_object_set_object_member (root, "transform", compose);
   json_object_set_object_member (root, AUGUR_ALB_METADATA_KEY, meta);
-  root_node = json_node_init_object (json_node_alloc (), root);
+  root_node = object_node (root);
 
   if (!refuse_unsupported (&state, error))
     {
@@ -1224,8 +1244,8 @@ yaml_parse_limited (const char  *data,
                   break;
                 }
               frame.node = event.type == YAML_SEQUENCE_START_EVENT
-                           ? json_node_init_array (json_node_alloc (), json_array_new ())
-                           : json_node_init_object (json_node_alloc (), json_object_new ());
+                           ? array_node (json_array_new ())
+                           : object_node (json_object_new ());
               frame.anchor = g_strdup (anchor);
               g_array_append_val (stack, frame);
             }
@@ -1374,7 +1394,7 @@ decode_v2 (const AugurParamSpec  *spec,
 
           json_array_add_element (swapped, json_node_copy (json_array_get_element (array, 1)));
           json_array_add_element (swapped, json_node_copy (json_array_get_element (array, 0)));
-          return json_node_init_array (json_node_alloc (), swapped);
+          return array_node (swapped);
         }
       return json_node_copy (value);
     case AUGUR_ALB_SIZE_ZERO_IS_NONE:
@@ -1392,7 +1412,7 @@ decode_v2 (const AugurParamSpec  *spec,
               else
                 json_array_add_element (sides, json_node_copy (side));
             }
-          return json_node_init_array (json_node_alloc (), sides);
+          return array_node (sides);
         }
       return json_node_copy (value);
     case AUGUR_ALB_XY_INTEGERS:
@@ -1497,7 +1517,7 @@ decode_v1 (const AugurParamSpec  *spec,
         json_array_add_element (pair, json_node_copy (converted));
       json_array_add_element (pair, converted);
     }
-  return json_node_init_array (json_node_alloc (), pair);
+  return array_node (pair);
 }
 
 /* A pair that 1.x wrote as two arguments; a null end takes the other's
@@ -1515,7 +1535,7 @@ decode_v1_split (const AugurParamSpec *spec,
     second = first;
   json_array_add_element (pair, json_node_copy (first));
   json_array_add_element (pair, json_node_copy (second));
-  return json_node_init_array (json_node_alloc (), pair);
+  return array_node (pair);
 }
 
 static JsonNode *
@@ -1574,7 +1594,8 @@ import_param (ImportState           *st,
   if (native == NULL || !augur_param_from_json (spec, native, value, &local_error))
     {
       augur_param_default (spec, value);
-      return loss (st, error, path, "%s (the default is kept)", local_error->message);
+      return loss (st, error, path, "%s%s", local_error->message,
+                   st->flags & AUGUR_ALB_IMPORT_LENIENT ? " (the default is kept)" : "");
     }
   return TRUE;
 }
@@ -1623,8 +1644,9 @@ read_p (ImportState  *st,
   else if (!is_number_node (member) || !(json_node_get_double (member) >= 0 && json_node_get_double (member) <= 1))
     {
       *p = 0.5;
-      if (!loss (st, error, path, "p: expected a number from 0 to 1, got %s (0.5 is kept)",
-                 is_number_node (member) ? "one outside" : kind_text (member)))
+      if (!loss (st, error, path, "p: expected a number from 0 to 1, got %s%s",
+                 is_number_node (member) ? "one outside" : kind_text (member),
+                 st->flags & AUGUR_ALB_IMPORT_LENIENT ? " (0.5 is kept)" : ""))
         return FALSE;
     }
   else
