@@ -80,6 +80,8 @@ bench: bench-deps build
 docs: build
 	$(BUILD)/app/augur-cli describe --markdown > docs/transforms.md.tmp
 	mv docs/transforms.md.tmp docs/transforms.md
+	$(BUILD)/app/augur-cli describe --albumentations-markdown > docs/albumentations.md.tmp
+	mv docs/albumentations.md.tmp docs/albumentations.md
 	$(BUILD)/app/augur-cli gallery -o docs/gallery --format jpg --size 96 --quality 85
 
 clean:

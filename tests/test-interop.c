@@ -1174,6 +1174,40 @@ test_cli_hostile (gconstpointer data)
   augur_test_rm_rf (dir);
 }
 
+/* docs/albumentations.md is what the table generates (make docs). */
+static void
+test_docs_current (void)
+{
+  const char *source = g_getenv ("AUGUR_SOURCE_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *doc = NULL;
+  g_autofree char *generated = augur_albumentations_markdown ();
+  g_autoptr(GError) error = NULL;
+
+  if (source == NULL)
+    {
+      g_test_skip ("AUGUR_SOURCE_DIR is not set");
+      return;
+    }
+  path = g_build_filename (source, "docs", "albumentations.md", NULL);
+  g_assert_true (g_file_get_contents (path, &doc, NULL, &error));
+  g_assert_no_error (error);
+  if (!g_str_equal (doc, generated))
+    g_error ("docs/albumentations.md is out of date: run make docs");
+  /* Every transform of the table has its row. */
+  {
+    guint n;
+    const AugurTransformInfo *const *list = augur_transforms_list (&n);
+
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *row = g_strdup_printf ("\n| %s | ", list[i]->name);
+
+        g_assert_nonnull (strstr (doc, row));
+      }
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1189,6 +1223,7 @@ main (int    argc,
   g_test_add_func ("/interop/export/python-minimal", test_python_minimal);
   g_test_add_func ("/interop/export/unsupported", test_export_unsupported);
   g_test_add_func ("/interop/import/yaml-scalars", test_yaml_scalars);
+  g_test_add_func ("/interop/docs", test_docs_current);
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/interop/hostile/%s", hostile_cases[i].name);
