@@ -61,6 +61,8 @@ typedef enum
  * @AUGUR_ALB_XY_INTEGERS: an x/y range whose ends Albumentations keeps as
  *   integers (pixels)
  * @AUGUR_ALB_SIZE_ZERO_IS_NONE: a size whose 0 is Albumentations' None
+ * @AUGUR_ALB_NUMBER_IS_PAIR: a range written as a list, where one number x
+ *   from Albumentations means exactly x ([x, x])
  *
  * How a parameter's value is written in an Albumentations file.
  */
@@ -72,6 +74,7 @@ typedef enum
   AUGUR_ALB_PAIR_SWAPPED,
   AUGUR_ALB_XY_INTEGERS,
   AUGUR_ALB_SIZE_ZERO_IS_NONE,
+  AUGUR_ALB_NUMBER_IS_PAIR,
 } AugurAlbEncoding;
 
 /**

@@ -1415,6 +1415,16 @@ decode_v2 (const AugurParamSpec  *spec,
           return array_node (sides);
         }
       return json_node_copy (value);
+    case AUGUR_ALB_NUMBER_IS_PAIR:
+      if (is_number_node (value))
+        {
+          JsonArray *pair = json_array_new ();
+
+          json_array_add_element (pair, json_node_copy (value));
+          json_array_add_element (pair, json_node_copy (value));
+          return array_node (pair);
+        }
+      return json_node_copy (value);
     case AUGUR_ALB_XY_INTEGERS:
     case AUGUR_ALB_AUTO:
     default:
@@ -2071,6 +2081,7 @@ encoding_text (const AugurParamSpec *spec)
     case AUGUR_ALB_PAIR_SWAPPED:     return "pair in the other order";
     case AUGUR_ALB_XY_INTEGERS:      return "x/y ranges of integers";
     case AUGUR_ALB_SIZE_ZERO_IS_NONE: return "0 written as None";
+    case AUGUR_ALB_NUMBER_IS_PAIR:   return "list; one number x reads as [x, x]";
     case AUGUR_ALB_AUTO:
     default:
       break;

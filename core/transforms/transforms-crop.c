@@ -992,13 +992,14 @@ static const AugurParamSpec crop_and_pad_params[] = {
                    "per-side lists are not supported)",
     .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_NULLABLE,
     .min = -CROP_MAX_SIDE, .max = CROP_MAX_SIDE, .ui_min = -100, .ui_max = 100, .step = 1,
-    .def = { 0, 0 }, .def_null = TRUE },
+    .def = { 0, 0 }, .def_null = TRUE, .alb.encoding = AUGUR_ALB_NUMBER_IS_PAIR },
   [CAP_PERCENT] = {
     .name = "percent", .label = "Fraction",
     .description = "Range of the amount added (positive) or cut (negative) on each side, as a "
                    "fraction of the image height (top, bottom) or width (left, right)",
     .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_NULLABLE,
-    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.1, 0.1 } },
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.1, 0.1 },
+    .alb.encoding = AUGUR_ALB_NUMBER_IS_PAIR },
   [CAP_KEEP_SIZE] = {
     .name = "keep_size", .label = "Keep size",
     .description = "Resize the result back to the input size",
