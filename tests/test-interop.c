@@ -904,6 +904,7 @@ test_export_groups (void)
   g_assert_nonnull (strstr (python, "        A.GridDropout(holes_number_xy=(7, 4), p=1.0),\n"));
   g_assert_nonnull (strstr (python, "], n=2, replace=True, p=0.8),\n"));
   g_assert_null (strstr (python, "VerticalFlip"));
+  g_assert_nonnull (strstr (python, "    ], n=2, p=1.0),\n"));
   g_assert_true (g_str_has_suffix (python, "], p=0.9, seed=4242)\n"));
 }
 
@@ -922,45 +923,75 @@ test_python_minimal (void)
                    "transform = A.Compose([\n    A.Rotate(),\n], seed=137)\n");
 }
 
-/* A step with no counterpart fails the export, naming it; skipped, it is
- * listed and kept in the metadata. */
+/* A transform with no Albumentations counterpart, as the table would
+ * declare one (MixUp, say): only its mapping matters here. */
+static const AugurTransformInfo no_counterpart = {
+  .name = "BlendTwo",
+  .label = "Blend two",
+  .category = AUGUR_CATEGORY_COLOR,
+  .description = "A transform Albumentations does not have.",
+  .version = 1,
+  .default_p = 0.5,
+  .alb = { .unsupported = TRUE, .hint = "blend in the training loop instead" },
+};
+
+/* A step with no counterpart fails the export, naming it and what to do;
+ * skipped, it is listed and kept in the metadata. Python alike. */
 static void
 test_export_unsupported (void)
 {
-  const AugurTransformInfo *const *list;
-  const AugurTransformInfo *info = NULL;
-  guint n;
+  g_autoptr(AugurRecipe) recipe = augur_recipe_new ();
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *python = NULL;
+  AugurNode *group = augur_node_new_group (AUGUR_NODE_ONE_OF);
+  JsonObject *meta, *entry;
+  JsonArray *steps;
 
-  list = augur_transforms_list (&n);
-  for (guint i = 0; i < n && info == NULL; i++)
-    if (list[i]->alb.unsupported)
-      info = list[i];
-  if (info == NULL)
-    {
-      g_test_skip ("every transform in the table has an Albumentations counterpart");
-      return;
-    }
-  {
-    g_autoptr(AugurRecipe) recipe = one_step_recipe (info);
-    g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonNode) root = NULL;
-    JsonObject *meta;
+  augur_node_append (recipe->pipeline, augur_node_new_transform (augur_transform_lookup ("HorizontalFlip")));
+  augur_node_append (recipe->pipeline, augur_node_new_transform (&no_counterpart));
+  augur_node_append (group, augur_node_new_transform (&no_counterpart));
+  augur_node_append (group, augur_node_new_transform (augur_transform_lookup ("VerticalFlip")));
+  augur_node_append (recipe->pipeline, group);
 
-    augur_node_append (recipe->pipeline, augur_node_new_transform (augur_transform_lookup ("HorizontalFlip")));
-    root = augur_albumentations_export (recipe, 0, skipped, &error);
-    g_assert_null (root);
-    g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
-    g_assert_nonnull (strstr (error->message, info->name));
-    g_assert_nonnull (strstr (error->message, "transform.transforms[0]"));
-    g_clear_error (&error);
+  root = augur_albumentations_export (recipe, 0, skipped, &error);
+  g_assert_null (root);
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "2 steps cannot be exported"));
+  g_assert_nonnull (strstr (error->message, "transform.transforms[1] (BlendTwo): Albumentations has no BlendTwo; "
+                                            "blend in the training loop instead"));
+  g_assert_nonnull (strstr (error->message, "transform.transforms[2].transforms[0] (BlendTwo)"));
+  g_assert_nonnull (strstr (error->message, "--skip-unsupported"));
+  g_assert_cmpuint (skipped->len, ==, 0);
+  g_clear_error (&error);
 
-    root = augur_albumentations_export (recipe, AUGUR_ALB_EXPORT_SKIP_UNSUPPORTED, skipped, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (skipped->len, ==, 1);
-    meta = json_object_get_object_member (json_node_get_object (root), AUGUR_ALB_METADATA_KEY);
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (meta, "skipped")), ==, 1);
-  }
+  python = augur_albumentations_to_python (recipe, 0, NULL, &error);
+  g_assert_null (python);
+  g_assert_nonnull (strstr (error->message, "2 steps cannot be exported"));
+  g_clear_error (&error);
+
+  root = augur_albumentations_export (recipe, AUGUR_ALB_EXPORT_SKIP_UNSUPPORTED, skipped, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (skipped->len, ==, 2);
+  g_assert_nonnull (strstr (skipped->pdata[0], "left out transform.transforms[1] (BlendTwo)"));
+  steps = json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "transform"),
+                                        "transforms");
+  g_assert_cmpuint (json_array_get_length (steps), ==, 2);
+  g_assert_null (find_step (steps, "BlendTwo"));
+  g_assert_nonnull (find_step (steps, "VerticalFlip"));
+  meta = json_object_get_object_member (json_node_get_object (root), AUGUR_ALB_METADATA_KEY);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (meta, "skipped")), ==, 2);
+  entry = json_array_get_object_element (json_object_get_array_member (meta, "skipped"), 1);
+  g_assert_cmpstr (json_object_get_string_member (entry, "path"), ==, "transform.transforms[2].transforms[0]");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "step"), "type"), ==,
+                   "BlendTwo");
+
+  python = augur_albumentations_to_python (recipe, AUGUR_ALB_EXPORT_SKIP_UNSUPPORTED, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (python, "BlendTwo"));
+  g_assert_nonnull (strstr (python, "        A.VerticalFlip(),\n"));
 }
 
 /* YAML read as PyYAML reads it: quoted numbers are strings, 1.1 booleans,

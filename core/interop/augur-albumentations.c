@@ -853,7 +853,19 @@ python_node (PythonWriter    *w,
   python_children (w, node, indent, path, state);
   if (node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER)
     {
-      g_string_append_printf (w->s, ", n=%d", MAX (node->n, 0));
+      guint n = (guint) MAX (node->n, 0), n_children = 0;
+
+      /* As the JSON export: without replacement, at most every child. */
+      for (guint i = 0; i < node->children->len; i++)
+        {
+          const AugurNode *child = node->children->pdata[i];
+
+          if (child->enabled && !(child->kind == AUGUR_NODE_TRANSFORM && child->info->alb.unsupported))
+            n_children++;
+        }
+      if (!node->replace)
+        n = MIN (n, n_children);
+      g_string_append_printf (w->s, ", n=%u", n);
       if (node->replace)
         g_string_append (w->s, ", replace=True");
     }
