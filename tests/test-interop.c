@@ -737,6 +737,12 @@ static const Hostile hostile_cases[] = {
   { "yaml-two-documents", "transform: {}\n---\ntransform: {}\n", "more than one YAML document", TRUE },
   { "yaml-broken", "transform: [1, 2\n", "YAML:", TRUE },
   { "nul-byte", NULL, "NUL", TRUE },
+  { "metadata-bad-place", "{\"transform\": {\"__class_fullname__\": \"Compose\", \"p\": 1.0, \"transforms\": []}, "
+    "\"augur\": {\"disabled\": [{\"path\": \"transform.transforms[3]\", \"step\": {\"type\": \"HorizontalFlip\"}}]}}",
+    "augur.disabled[0]: transform.transforms[3]: no such place in the pipeline", FALSE },
+  { "metadata-bad-step", "{\"transform\": {\"__class_fullname__\": \"Compose\", \"p\": 1.0, \"transforms\": []}, "
+    "\"augur\": {\"disabled\": [{\"path\": \"transform.transforms[0]\", \"step\": {\"type\": \"Nope\"}}]}}",
+    "augur.disabled[0]: step: type: unknown transform \"Nope\"", FALSE },
 };
 
 static char *
@@ -884,15 +890,27 @@ test_export_groups (void)
   grid = find_step (steps, "GridDropout");
   assert_pair (grid, "holes_number_xy", 7, 4, TRUE);
 
-  /* The disabled step aside, the file reads back to the recipe. */
+  /* The file reads back to the recipe, the disabled step put back from
+   * the metadata; without the metadata, to the recipe without it. */
   {
     g_autoptr(AugurRecipe) back = NULL;
+    g_autoptr(AugurRecipe) bare = NULL;
     g_autofree char *text = augur_json_to_string (root, FALSE);
+    g_autofree char *bare_text = NULL;
 
     back = augur_albumentations_parse (text, strlen (text), "export.json", 0, NULL, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (back->seed, ==, 4242);
-    g_assert_cmpuint (augur_node_count_transforms (back->pipeline), ==, 5);
+    /* (RandomOrder's n = 5 of 2 children, without replacement, is 2.) */
+    ((AugurNode *) recipe->pipeline->children->pdata[3])->n = 2;
+    g_assert_true (augur_recipe_equal (back, recipe));
+
+    json_object_remove_member (json_node_get_object (root), AUGUR_ALB_METADATA_KEY);
+    bare_text = augur_json_to_string (root, FALSE);
+    bare = augur_albumentations_parse (bare_text, strlen (bare_text), "export.json", 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (bare->seed, ==, 4242);
+    g_assert_cmpuint (bare->pipeline->children->len, ==, 3);
+    g_assert_false (augur_recipe_equal (bare, recipe));
   }
 
   python = augur_albumentations_to_python (recipe, 0, NULL, &error);
@@ -906,6 +924,36 @@ test_export_groups (void)
   g_assert_null (strstr (python, "VerticalFlip"));
   g_assert_nonnull (strstr (python, "    ], n=2, p=1.0),\n"));
   g_assert_true (g_str_has_suffix (python, "], p=0.9, seed=4242)\n"));
+}
+
+/* A recipe whose top is a group other than Sequential exports as
+ * Compose([group]) and reads back as it was, disabled steps inside it too. */
+static void
+test_export_top_group (void)
+{
+  const char *json =
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": {\"type\": \"OneOf\", "
+    "\"p\": 0.6, \"steps\": [{\"type\": \"HorizontalFlip\", \"p\": 0.5, \"enabled\": false},"
+    "{\"type\": \"Transpose\", \"p\": 2e-1}, {\"type\": \"D4\", \"p\": 1.0}]}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = augur_recipe_parse (json, -1, &error);
+  g_autoptr(AugurRecipe) back = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *yaml = NULL;
+  JsonObject *compose;
+
+  g_assert_no_error (error);
+  root = augur_albumentations_export (recipe, 0, NULL, &error);
+  g_assert_no_error (error);
+  compose = json_object_get_object_member (json_node_get_object (root), "transform");
+  g_assert_cmpfloat (json_object_get_double_member (compose, "p"), ==, 1.0);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (compose, "transforms"), 0), "__class_fullname__"), ==, "OneOf");
+  yaml = augur_albumentations_to_yaml (root, &error);
+  g_assert_no_error (error);
+  back = augur_albumentations_parse (yaml, strlen (yaml), "export.yaml", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_recipe_equal (back, recipe));
 }
 
 /* No cv2 import when every interpolation and border is the default. */
@@ -1349,6 +1397,7 @@ main (int    argc,
   g_test_add_func ("/interop/reference/2.0.8", test_reference_2_0_8);
   g_test_add_func ("/interop/reference/1.3.1", test_reference_1_3_1);
   g_test_add_func ("/interop/export/groups", test_export_groups);
+  g_test_add_func ("/interop/export/top-group", test_export_top_group);
   g_test_add_func ("/interop/export/python-minimal", test_python_minimal);
   g_test_add_func ("/interop/export/unsupported", test_export_unsupported);
   g_test_add_func ("/interop/import/yaml-scalars", test_yaml_scalars);

@@ -1901,6 +1901,120 @@ import_node (ImportState  *st,
   return import_group (st, kind, class_name, object, path, here, depth, top, error);
 }
 
+/* Parses "transform.transforms[i].transforms[j]...": the indices. */
+static GArray *
+parse_step_path (const char *path)
+{
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *c = path;
+
+  if (!g_str_has_prefix (c, "transform"))
+    return NULL;
+  c += strlen ("transform");
+  while (*c)
+    {
+      char *end = NULL;
+      guint64 i;
+
+      if (!g_str_has_prefix (c, ".transforms["))
+        return NULL;
+      c += strlen (".transforms[");
+      if (!g_ascii_isdigit (*c))
+        return NULL;
+      i = g_ascii_strtoull (c, &end, 10);
+      if (end == NULL || *end != ']' || i > G_MAXUINT16)
+        return NULL;
+      g_array_append_val (indices, (guint) { (guint) i });
+      c = end + 1;
+    }
+  return indices->len > 0 ? g_steal_pointer (&indices) : NULL;
+}
+
+/* Puts back what an export by Augur kept in its metadata key: disabled
+ * steps where they were, and a top-level group that is not Sequential.
+ * The key is optional, and A.from_dict ignores it; what in it does not fit
+ * the pipeline is a loss like any other. */
+static gboolean
+restore_metadata (ImportState  *st,
+                  JsonObject   *root,
+                  AugurRecipe  *recipe,
+                  GError      **error)
+{
+  JsonNode *meta_node = json_object_get_member (root, AUGUR_ALB_METADATA_KEY);
+  JsonObject *meta;
+  JsonNode *disabled, *kind_node;
+  AugurNodeKind kind;
+
+  if (meta_node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (meta_node))
+    return loss (st, error, AUGUR_ALB_METADATA_KEY, "expected a mapping, got %s", kind_text (meta_node));
+  meta = json_node_get_object (meta_node);
+
+  disabled = json_object_get_member (meta, "disabled");
+  if (disabled != NULL && !JSON_NODE_HOLDS_ARRAY (disabled))
+    return loss (st, error, AUGUR_ALB_METADATA_KEY, "disabled: expected a list, got %s", kind_text (disabled));
+  for (guint i = 0; disabled != NULL && i < json_array_get_length (json_node_get_array (disabled)); i++)
+    {
+      JsonNode *entry = json_array_get_element (json_node_get_array (disabled), i);
+      g_autofree char *where = g_strdup_printf ("%s.disabled[%u]", AUGUR_ALB_METADATA_KEY, i);
+      g_autoptr(GArray) indices = NULL;
+      g_autoptr(GError) local_error = NULL;
+      AugurNode *parent = recipe->pipeline;
+      AugurNode *step;
+      JsonNode *path, *json;
+      guint last;
+
+      if (!JSON_NODE_HOLDS_OBJECT (entry) ||
+          (path = json_object_get_member (json_node_get_object (entry), "path")) == NULL || !is_string_node (path) ||
+          (json = json_object_get_member (json_node_get_object (entry), "step")) == NULL ||
+          (indices = parse_step_path (json_node_get_string (path))) == NULL)
+        {
+          if (!loss (st, error, where, "expected {\"path\": \"transform.transforms[i]...\", \"step\": {...}}"))
+            return FALSE;
+          continue;
+        }
+      for (guint k = 0; k + 1 < indices->len && parent != NULL; k++)
+        {
+          guint index = g_array_index (indices, guint, k);
+
+          parent = index < parent->children->len ? parent->children->pdata[index] : NULL;
+          if (parent != NULL && parent->kind == AUGUR_NODE_TRANSFORM)
+            parent = NULL;
+        }
+      last = g_array_index (indices, guint, indices->len - 1);
+      if (parent == NULL || last > parent->children->len)
+        {
+          if (!loss (st, error, where, "%s: no such place in the pipeline", json_node_get_string (path)))
+            return FALSE;
+          continue;
+        }
+      step = augur_node_from_json (json, "step", &local_error);
+      if (step == NULL)
+        {
+          if (!loss (st, error, where, "%s", local_error->message))
+            return FALSE;
+          continue;
+        }
+      step->enabled = FALSE;
+      g_ptr_array_insert (parent->children, (gint) last, step);
+    }
+
+  /* Compose([group]) is how a recipe whose top is a group exports. */
+  kind_node = json_object_get_member (meta, "pipeline");
+  if (kind_node != NULL && is_string_node (kind_node) &&
+      augur_node_kind_from_name (json_node_get_string (kind_node), &kind) && kind != AUGUR_NODE_SEQUENTIAL &&
+      kind != AUGUR_NODE_TRANSFORM && recipe->pipeline->p == 1.0 && recipe->pipeline->children->len == 1 &&
+      ((AugurNode *) recipe->pipeline->children->pdata[0])->kind == kind)
+    {
+      AugurNode *top = g_ptr_array_steal_index (recipe->pipeline->children, 0);
+
+      augur_node_free (recipe->pipeline);
+      recipe->pipeline = top;
+    }
+  return TRUE;
+}
+
 /**
  * augur_albumentations_detect:
  *
@@ -2015,12 +2129,27 @@ augur_albumentations_parse (const char           *data,
   recipe = augur_recipe_new ();
   g_clear_pointer (&recipe->pipeline, augur_node_free);
   recipe->pipeline = pipeline;
+  if (!restore_metadata (&st, object, recipe, error))
+    return NULL;
   if (st.have_seed)
     {
       if ((guint64) st.seed > AUGUR_SEED_MASK)
         note (&st, "transform", "seed %" G_GINT64_FORMAT " is over 2^53: its low 53 bits are kept", st.seed);
       recipe->seed = (guint64) st.seed & AUGUR_SEED_MASK;
     }
+
+  /* Last, the recipe reader's own checks on the whole (its nesting and
+   * the most applications a draw may make). */
+  {
+    g_autoptr(JsonNode) json = augur_recipe_to_json (recipe);
+    g_autoptr(AugurRecipe) checked = augur_recipe_from_json (json, &local_error);
+
+    if (checked == NULL)
+      {
+        g_set_error (error, local_error->domain, local_error->code, "%s: %s", st.filename, local_error->message);
+        return NULL;
+      }
+  }
   return g_steal_pointer (&recipe);
 }
 
@@ -2181,6 +2310,8 @@ augur_albumentations_markdown (void)
     "- The recipe reader's limits apply: the file's size is checked before parsing, and its\n"
     "  nesting; YAML aliases cannot expand a document past a fixed number of nodes, and YAML\n"
     "  tags that name anything but plain data (`!!python/...`) are refused.\n"
+    "- A file Augur exported reads back to its recipe: the disabled steps and a top-level\n"
+    "  group other than Sequential are put back from the metadata key.\n"
     "- Import then export gives back an equivalent file for every transform Augur has.\n"
     "\n"
     "## What differs\n"
