@@ -346,9 +346,56 @@ describe_json (const AugurTransformInfo *info)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "albumentations");
+  json_builder_add_value (builder, augur_albumentations_describe (info));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/* The Albumentations mapping, for describe's text: the class, renamed or
+ * re-encoded arguments, 1.x names, and what is left out. */
+static void
+describe_albumentations_text (const AugurTransformInfo *info)
+{
+  g_autoptr(JsonNode) node = augur_albumentations_describe (info);
+  JsonObject *alb = json_node_get_object (node);
+  JsonArray *args = json_object_get_array_member (alb, "arguments");
+  JsonArray *left_out = json_object_get_array_member (alb, "left_out");
+
+  if (!json_object_get_boolean_member (alb, "exported"))
+    {
+      printf ("\nAlbumentations: no counterpart; exports refuse this step%s%s.\n",
+              json_object_has_member (alb, "hint") ? " (" : "",
+              json_object_has_member (alb, "hint") ? json_object_get_string_member (alb, "hint") : "");
+      return;
+    }
+  printf ("\nAlbumentations: A.%s (since %s)\n", json_object_get_string_member (alb, "class"),
+          json_object_get_string_member (alb, "since"));
+  for (guint i = 0; i < json_array_get_length (args); i++)
+    {
+      JsonObject *arg = json_array_get_object_element (args, i);
+
+      printf ("  %s: %s", json_object_get_string_member (arg, "name"), json_object_get_string_member (arg, "encoding"));
+      if (json_object_has_member (arg, "v1_names"))
+        {
+          JsonArray *v1 = json_object_get_array_member (arg, "v1_names");
+
+          printf ("; 1.x: %s", json_array_get_string_element (v1, 0));
+          if (json_array_get_length (v1) > 1)
+            printf (", %s", json_array_get_string_element (v1, 1));
+        }
+      if (json_object_has_member (arg, "v1_units"))
+        printf (" (%s)", json_object_get_string_member (arg, "v1_units"));
+      printf ("\n");
+    }
+  for (guint i = 0; i < json_array_get_length (left_out); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (left_out, i);
+
+      printf ("  left out: %s (%s; %s on import)\n", json_object_get_string_member (entry, "name"),
+              json_object_get_string_member (entry, "why"), json_object_get_string_member (entry, "import"));
+    }
 }
 
 static void
@@ -368,6 +415,7 @@ describe_text (const AugurTransformInfo *info)
   if (info->n_params == 0)
     {
       printf ("\nNo parameters.\n");
+      describe_albumentations_text (info);
       return;
     }
 
@@ -420,6 +468,7 @@ describe_text (const AugurTransformInfo *info)
       if (spec->flags & AUGUR_PARAM_NULLABLE)
         printf ("  %-*s  May be null (not set).\n", widths[COL_NAME], "");
     }
+  describe_albumentations_text (info);
 }
 
 /* A table cell of Markdown: one line, with its pipes escaped. */

@@ -1351,6 +1351,36 @@ test_reference_image (gconstpointer data)
              "tolerance of %.2f", file, difference, tolerance);
 }
 
+/* describe shows the mapping from the table: GridDropout's swapped pair,
+ * its 1.x names, the argument it leaves out. */
+static void
+test_describe (void)
+{
+  g_autoptr(JsonNode) node = augur_albumentations_describe (augur_transform_lookup ("GridDropout"));
+  JsonObject *alb = json_node_get_object (node);
+  JsonArray *args = json_object_get_array_member (alb, "arguments");
+  JsonObject *left_out = json_array_get_object_element (json_object_get_array_member (alb, "left_out"), 0);
+  gboolean seen = FALSE;
+
+  g_assert_cmpstr (json_object_get_string_member (alb, "class"), ==, "GridDropout");
+  g_assert_true (json_object_get_boolean_member (alb, "exported"));
+  for (guint i = 0; i < json_array_get_length (args); i++)
+    {
+      JsonObject *arg = json_array_get_object_element (args, i);
+
+      if (!g_str_equal (json_object_get_string_member (arg, "name"), "holes_number_xy"))
+        continue;
+      seen = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (arg, "encoding"), ==, "pair in the other order");
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (arg, "v1_names"), 1), ==,
+                       "holes_number_y");
+    }
+  g_assert_true (seen);
+  g_assert_cmpstr (json_object_get_string_member (left_out, "name"), ==, "fill_mask");
+  g_assert_cmpstr (json_object_get_string_member (left_out, "v1_name"), ==, "mask_fill_value");
+  g_assert_cmpstr (json_object_get_string_member (left_out, "import"), ==, "noted");
+}
+
 /* docs/albumentations.md is what the table generates (make docs). */
 static void
 test_docs_current (void)
@@ -1402,6 +1432,7 @@ main (int    argc,
   g_test_add_func ("/interop/export/unsupported", test_export_unsupported);
   g_test_add_func ("/interop/import/yaml-scalars", test_yaml_scalars);
   g_test_add_func ("/interop/docs", test_docs_current);
+  g_test_add_func ("/interop/describe", test_describe);
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/interop/hostile/%s", hostile_cases[i].name);

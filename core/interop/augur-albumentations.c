@@ -2212,8 +2212,13 @@ augur_albumentations_load (const char           *path,
 
 /* Reference ---------------------------------------------------------------------- */
 
-static const char *
-encoding_text (const AugurParamSpec *spec)
+/**
+ * augur_param_alb_encoding_text:
+ *
+ * How the parameter is written in an Albumentations file, in a few words.
+ */
+const char *
+augur_param_alb_encoding_text (const AugurParamSpec *spec)
 {
   switch (augur_param_alb_encoding (spec))
     {
@@ -2244,12 +2249,67 @@ v1_units_text (AugurAlbV1Units units)
 {
   switch (units)
     {
-    case AUGUR_ALB_V1_PIXEL_LEVELS:    return " (8-bit levels)";
-    case AUGUR_ALB_V1_VARIANCE_LEVELS: return " (a variance in 8-bit levels)";
-    case AUGUR_ALB_V1_CHOICE_INDEX:    return " (an index)";
+    case AUGUR_ALB_V1_PIXEL_LEVELS:    return "8-bit levels";
+    case AUGUR_ALB_V1_VARIANCE_LEVELS: return "a variance in 8-bit levels";
+    case AUGUR_ALB_V1_CHOICE_INDEX:    return "an index";
     case AUGUR_ALB_V1_SAME:
-    default:                           return "";
+    default:                           return NULL;
     }
+}
+
+/**
+ * augur_albumentations_describe:
+ *
+ * @info's mapping as JSON, for augur-cli describe: the class, each
+ * parameter's argument, encoding and 1.x names, and the arguments left out.
+ */
+JsonNode *
+augur_albumentations_describe (const AugurTransformInfo *info)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *args = json_array_new ();
+  JsonArray *absent = json_array_new ();
+
+  json_object_set_string_member (object, "class", augur_transform_alb_class (info));
+  json_object_set_string_member (object, "since", info->alb.since ? info->alb.since : "2.0");
+  json_object_set_boolean_member (object, "exported", !info->alb.unsupported);
+  if (info->alb.hint)
+    json_object_set_string_member (object, "hint", info->alb.hint);
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+      JsonObject *arg = json_object_new ();
+
+      json_object_set_string_member (arg, "param", spec->name);
+      json_object_set_string_member (arg, "name", augur_param_alb_name (spec));
+      json_object_set_string_member (arg, "encoding", augur_param_alb_encoding_text (spec));
+      if (spec->alb.v1_name)
+        {
+          JsonArray *v1 = json_array_new ();
+
+          json_array_add_string_element (v1, spec->alb.v1_name);
+          if (spec->alb.v1_name_second)
+            json_array_add_string_element (v1, spec->alb.v1_name_second);
+          json_object_set_array_member (arg, "v1_names", v1);
+        }
+      if (spec->alb.v1_units != AUGUR_ALB_V1_SAME)
+        json_object_set_string_member (arg, "v1_units", v1_units_text (spec->alb.v1_units));
+      json_array_add_object_element (args, arg);
+    }
+  for (const AugurAlbAbsent *a = info->alb.absent; a && a->name; a++)
+    {
+      JsonObject *entry = json_object_new ();
+
+      json_object_set_string_member (entry, "name", a->name);
+      if (a->v1_name)
+        json_object_set_string_member (entry, "v1_name", a->v1_name);
+      json_object_set_string_member (entry, "import", a->action == AUGUR_ALB_ABSENT_NOTE ? "noted" : "refused");
+      json_object_set_string_member (entry, "why", a->why);
+      json_array_add_object_element (absent, entry);
+    }
+  json_object_set_array_member (object, "arguments", args);
+  json_object_set_array_member (object, "left_out", absent);
+  return object_node (object);
 }
 
 /**
@@ -2344,19 +2404,20 @@ augur_albumentations_markdown (void)
       for (guint k = 0; k < info->n_params; k++)
         {
           const AugurParamSpec *spec = &info->params[k];
+          const char *units = v1_units_text (spec->alb.v1_units);
+          g_autofree char *units_note = units ? g_strdup_printf (" (%s)", units) : g_strdup ("");
 
           g_string_append_printf (args, "%s`%s`", args->len ? "<br>" : "", augur_param_alb_name (spec));
           if (spec->alb.name)
             g_string_append_printf (args, " (Augur: `%s`)", spec->name);
-          g_string_append_printf (args, ": %s", encoding_text (spec));
+          g_string_append_printf (args, ": %s", augur_param_alb_encoding_text (spec));
           if (spec->alb.v1_name_second)
             g_string_append_printf (v1, "%s`%s`, `%s` → `%s`%s", v1->len ? "<br>" : "", spec->alb.v1_name,
-                                    spec->alb.v1_name_second, augur_param_alb_name (spec),
-                                    v1_units_text (spec->alb.v1_units));
+                                    spec->alb.v1_name_second, augur_param_alb_name (spec), units_note);
           else if (spec->alb.v1_name || spec->alb.v1_units)
             g_string_append_printf (v1, "%s`%s` → `%s`%s", v1->len ? "<br>" : "",
                                     spec->alb.v1_name ? spec->alb.v1_name : augur_param_alb_name (spec),
-                                    augur_param_alb_name (spec), v1_units_text (spec->alb.v1_units));
+                                    augur_param_alb_name (spec), units_note);
         }
       for (const AugurAlbAbsent *a = info->alb.absent; a && a->name; a++)
         g_string_append_printf (absent, "%s`%s`%s%s%s: %s, %s", absent->len ? "<br>" : "", a->name,

@@ -29,6 +29,7 @@ typedef enum
 const char  *augur_param_alb_name            (const AugurParamSpec     *spec);
 const char  *augur_transform_alb_class       (const AugurTransformInfo *info);
 AugurAlbEncoding augur_param_alb_encoding    (const AugurParamSpec     *spec);
+const char  *augur_param_alb_encoding_text   (const AugurParamSpec     *spec);
 JsonNode    *augur_param_to_albumentations   (const AugurParamSpec     *spec,
                                               const AugurValue         *value);
 
@@ -56,6 +57,7 @@ AugurRecipe *augur_albumentations_load       (const char               *path,
                                               GPtrArray                *notes,
                                               GError                  **error);
 
+JsonNode    *augur_albumentations_describe   (const AugurTransformInfo *info);
 char        *augur_albumentations_markdown   (void);
 
 G_END_DECLS
