@@ -12,16 +12,20 @@ XVFB_RUN  = xvfb-run -a -s "-screen 0 1600x1000x24"
 
 # Build and test dependencies, all from Debian 12.
 DEBS = gcc meson ninja-build pkg-config \
-       libglib2.0-dev libglib2.0-bin libgdk-pixbuf-2.0-dev libjson-glib-dev libyaml-dev \
+       libglib2.0-dev libglib2.0-bin libgdk-pixbuf-2.0-dev libjson-glib-dev libjpeg-dev libyaml-dev \
        libgtk-4-dev libgtk-4-bin libadwaita-1-dev libgdk-pixbuf2.0-bin \
        webp-pixbuf-loader librsvg2-common \
        xvfb xauth fonts-cantarell adwaita-icon-theme \
        desktop-file-utils appstream valgrind
 
+# What only the tests need: the scale-out tests start a real Slurm and GNU
+# parallel (tests/scale/).
+TEST_DEBS = slurmctld slurmd slurm-client munge parallel
+
 # Peers measured beside Augur by `make bench`.
 BENCH_DEBS = python3 python3-opencv python3-pil python3-numpy
 
-.PHONY: all deps bench-deps setup build run test screenshots bench docs clean
+.PHONY: all deps test-deps bench-deps setup build run test screenshots bench docs fuzz clean
 
 all: build
 
@@ -46,6 +50,9 @@ endef
 deps:
 	$(call install_missing,$(DEBS))
 
+test-deps: deps
+	$(call install_missing,$(TEST_DEBS))
+
 bench-deps: deps
 	$(call install_missing,$(BENCH_DEBS))
 
@@ -68,7 +75,7 @@ run: build
 	  echo "Contact sheet of the default recipe on the bundled samples: $(BUILD)/demo-sheet.png"; \
 	fi
 
-test: build
+test: test-deps build
 	$(XVFB_RUN) $(MESON) test -C $(BUILD) --print-errorlogs
 
 screenshots: build
@@ -83,6 +90,27 @@ docs: build
 	$(BUILD)/app/augur-cli describe --albumentations-markdown > docs/albumentations.md.tmp
 	mv docs/albumentations.md.tmp docs/albumentations.md
 	$(BUILD)/app/augur-cli gallery -o docs/gallery --format jpg --size 96 --quality 85
+
+# Fuzzing (docs/security.md): the targets of tests/fuzz built with clang's
+# libFuzzer, ASan and UBSan, each run for FUZZ_SECONDS from the committed
+# corpus. New corpus entries go to $(FUZZ_BUILD)/corpus-NAME; crash and
+# OOM inputs to $(FUZZ_BUILD)/NAME-*. Minimise one (NAME-crash-* -minimize_crash=1)
+# and commit it under tests/fuzz/crashes/NAME/: `make test` replays it.
+FUZZ_BUILD   ?= _build-fuzz
+FUZZ_SECONDS ?= 1800
+FUZZ_TARGETS  = image recipe manifest run
+
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang libclang-rt-14-dev)"; exit 1; }
+	test -d $(FUZZ_BUILD) || CC=clang $(MESON) setup $(FUZZ_BUILD) -Dfuzzing=true -Dgui=disabled \
+	  -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
+	$(MESON) compile -C $(FUZZ_BUILD)
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$t && \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=0 \
+	  $(FUZZ_BUILD)/tests/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
+	    -artifact_prefix=$(FUZZ_BUILD)/$$t- $(FUZZ_BUILD)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)

@@ -11,8 +11,13 @@
 #include <unistd.h>
 
 #include "augur-albumentations.h"
+#include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-gallery.h"
+#include "augur-json.h"
+#include "augur-file.h"
+#include "augur-manifest.h"
+#include "augur-profile.h"
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
@@ -44,6 +49,52 @@ message (const char *format,
 }
 
 static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* A decimal integer option in [@lo, @hi], the whole text. */
+static gboolean
+parse_int_option (const char *text,
+                  gint64      lo,
+                  gint64      hi,
+                  int        *out)
+{
+  gint64 value;
+
+  if (!g_ascii_string_to_signed (text, 10, lo, hi, &value, NULL))
+    return FALSE;
+  *out = (int) value;
+  return TRUE;
+}
+
+/* A quantity with an optional suffix: K, M, G, T (powers of @base, 1000
+ * for operations, 1024 for bytes), e.g. "30G" or "512M"; 0 means no limit. */
+static gboolean
+parse_quantity (const char *text,
+                double      base,
+                double     *out)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  gsize len = strlen (copy);
+  double factor = 1, value;
+  char *end;
+
+  if (len == 0)
+    return FALSE;
+  switch (g_ascii_toupper (copy[len - 1]))
+    {
+    case 'K': factor = base; break;
+    case 'M': factor = base * base; break;
+    case 'G': factor = base * base * base; break;
+    case 'T': factor = base * base * base * base; break;
+    default: break;
+    }
+  if (factor > 1)
+    copy[--len] = '\0';
+  value = g_ascii_strtod (copy, &end);
+  if (end == copy || *end != '\0' || !(value >= 0) || value * factor > 1e18)
+    return FALSE;
+  *out = value * factor;
+  return TRUE;
+}
 
 static int
 usage_error (const char *format,
@@ -302,7 +353,7 @@ describe_json (const AugurTransformInfo *info)
   json_builder_set_member_name (builder, "default_p");
   json_builder_add_double_value (builder, info->default_p);
   json_builder_set_member_name (builder, "spatial");
-  json_builder_add_boolean_value (builder, info->map_point != NULL);
+  json_builder_add_boolean_value (builder, augur_transform_is_spatial (info));
   json_builder_set_member_name (builder, "params");
   json_builder_begin_array (builder);
   for (guint i = 0; i < info->n_params; i++)
@@ -410,7 +461,8 @@ describe_text (const AugurTransformInfo *info)
   printf ("%s - %s\n", info->name, info->label);
   printf ("  %s\n", info->description);
   printf ("  Category: %s; default p: %s; %s\n", info->category, p,
-          info->map_point ? "spatial (moves pixels, boxes and keypoints follow)" : "pixel-level");
+          augur_transform_is_spatial (info) ? "spatial (moves pixels, boxes and keypoints follow)"
+                                            : "pixel-level");
 
   if (info->n_params == 0)
     {
@@ -506,8 +558,9 @@ describe_markdown (GString                  *s,
   g_string_append_printf (s, "### %s\n\n", info->name);
   g_string_append_printf (s, "%s\n\n", info->description);
   g_string_append_printf (s, "Shown as *%s* · default p: %s · %s · version %u\n\n", info->label, p,
-                          info->map_point ? "spatial (moves pixels; boxes and keypoints can follow)"
-                                          : "pixel-level (leaves geometry alone)",
+                          augur_transform_is_spatial (info)
+                            ? "spatial (moves pixels; boxes and keypoints can follow)"
+                            : "pixel-level (leaves geometry alone)",
                           info->version);
 
   if (info->n_params == 0)
@@ -721,12 +774,30 @@ command_validate (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AugurRecipe) recipe = NULL;
-  int status = EXIT_OK;
+  g_autofree char *size_text = NULL;
+  int status = EXIT_OK, size_w = 4000, size_h = 3000;
   guint n;
+  const GOptionEntry entries[] = {
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size_text, "Estimate the cost for inputs of this size (default 4000x3000)", "WxH" },
+    { NULL }
+  };
 
-  context = command_context ("RECIPE", "Check a recipe file; exit 0 if it is valid.");
+  context = command_context ("RECIPE", "Check a recipe file; exit 0 if it is valid. Also says what the\n"
+                                       "recipe may cost one input at most (work and memory), beside the\n"
+                                       "budget 'apply' enforces.");
+  g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, &status))
     return status;
+  if (size_text)
+    {
+      g_auto(GStrv) parts = g_strsplit (size_text, "x", -1);
+      int w = 0, h = 0;
+
+      if (g_strv_length (parts) != 2 || !parse_int_option (parts[0], 1, 1 << 20, &w) ||
+          !parse_int_option (parts[1], 1, 1 << 20, &h))
+        return usage_error ("validate: --size expects WIDTHxHEIGHT, e.g. 4000x3000");
+      size_w = w, size_h = h;
+    }
   if (argc != 2)
     return usage_error ("validate: expected one recipe file");
 
@@ -736,6 +807,23 @@ command_validate (int    argc,
 
   n = augur_node_count_transforms (recipe->pipeline);
   printf ("%s: valid, %u step%s\n", argv[1], n, n == 1 ? "" : "s");
+
+  /* What it may cost, on an input of the size asked for. */
+  {
+    AugurShape in = { size_w, size_h, 3 }, out;
+    AugurCost cost;
+    g_autofree char *text = NULL;
+    g_autoptr(GError) over = NULL;
+
+    augur_node_cost (recipe->pipeline, &in, &out, &cost);
+    text = augur_cost_describe (&cost);
+    printf ("cost per %dx%d RGB input, at most: %s\n", size_w, size_h, text);
+    if (!augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK, AUGUR_COST_DEFAULT_MAX_MEMORY, &over))
+      printf ("over the default budget of apply: %s\n", over->message);
+    else
+      printf ("within the default budget of apply (--max-cost %.0fG, --max-memory %.0fG)\n",
+              AUGUR_COST_DEFAULT_MAX_WORK / 1e9, AUGUR_COST_DEFAULT_MAX_MEMORY / (1024.0 * 1024 * 1024));
+  }
   return EXIT_OK;
 }
 
@@ -872,10 +960,12 @@ command_import (int    argc,
 typedef struct
 {
   gboolean tty;
-  gboolean drawn;   /* a bar is on the current line */
+  gboolean drawn;     /* a bar is on the current line */
   gint64   start;
   gint64   last;
-  guint    done;    /* outputs written so far */
+  gint64   interval;  /* without a terminal: between progress lines, in µs */
+  guint    done;      /* outputs written so far */
+  guint    total;
 } Progress;
 
 static void
@@ -911,10 +1001,25 @@ on_progress (guint    done,
   int filled;
 
   progress->done = done;
+  progress->total = total;
   if (done == 0)
-    progress->start = now;
+    {
+      progress->start = now;
+      progress->last = now;
+    }
   if (!progress->tty)
-    return;
+    {
+      /* A log gets a line every few seconds, never a bar. */
+      if (done == 0 || done >= total || now - progress->last < progress->interval)
+        return;
+      progress->last = now;
+      elapsed = (now - progress->start) / (double) G_USEC_PER_SEC;
+      rate = elapsed > 0 ? done / elapsed : 0;
+      eta = rate > 0 ? duration_text ((total - done) / rate) : g_strdup ("--:--");
+      message ("%s: %u/%u outputs (%.0f %%), %.1f/s, %s left", current_command, done, total,
+               100.0 * done / MAX (total, 1), rate, eta);
+      return;
+    }
   /* At most ten redraws a second, and always the last. */
   if (done > 0 && done < total && now - progress->last < G_USEC_PER_SEC / 10)
     return;
@@ -981,23 +1086,37 @@ command_apply (int    argc,
   g_autofree char *format_text = NULL;
   g_autofree char *manifest = NULL;
   g_autofree char *replay = NULL;
-  int variants = -1, threads = 0, quality = -1;
+  g_autofree char *variants_text = NULL;
+  g_autofree char *threads_text = NULL;
+  g_autofree char *quality_text = NULL;
+  int variants = 1, threads = 0, quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   gboolean resume = FALSE;
+  double progress_interval = 5;
+  double max_work = AUGUR_COST_DEFAULT_MAX_WORK, max_memory = AUGUR_COST_DEFAULT_MAX_MEMORY;
+  g_autofree char *max_cost_text = NULL;
+  g_autofree char *max_memory_text = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write outputs under OUTDIR (required)", "OUTDIR" },
-    { "variants", 'n', 0, G_OPTION_ARG_INT, &variants, "Augmented variants per input (default 1)", "N" },
+    { "variants", 'n', 0, G_OPTION_ARG_STRING, &variants_text, "Augmented variants per input (default 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per CPU)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "Worker threads (default: one per CPU)", "N" },
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Process only shard I of N (1-based): inputs i with i % N == I-1", "I/N" },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
-      "Skip outputs already complete (their inputs are still decoded, to record their replays)", NULL },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png (default), jpeg or webp", "FORMAT" },
-    { "quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
+      "Continue the same run (same recipe, seed, inputs and output settings; another is refused): "
+      "skip outputs already complete (their inputs are still decoded, to record their replays)", NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png, jpeg or webp (default: each input's own; BMP and TIFF become PNG)", "FORMAT" },
+    { "quality", 0, 0, G_OPTION_ARG_STRING, &quality_text, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest,
       "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &replay, "Reproduce the outputs of MANIFEST (no RECIPE, no INPUT)", "MANIFEST" },
+    { "max-cost", 0, 0, G_OPTION_ARG_STRING, &max_cost_text,
+      "Fail an input on which the recipe could cost more work (operations; K, M, G suffixes; default 30G; 0: no limit)", "N" },
+    { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory_text,
+      "Fail an input on which the recipe could hold more memory (bytes; K, M, G suffixes; default 2G; 0: no limit)", "SIZE" },
+    { "progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &progress_interval,
+      "Without a terminal, a progress line every S seconds (default 5)", "S" },
     { NULL }
   };
   Progress progress = { 0 };
@@ -1022,14 +1141,21 @@ command_apply (int    argc,
 
   if (output == NULL)
     return usage_error ("apply: missing -o OUTDIR");
-  if (variants != -1 && (variants < 1 || variants > 100000))
-    return usage_error ("apply: -n must be between 1 and 100000");
-  if (threads < 0 || threads > 1024)
-    return usage_error ("apply: --threads must be between 1 and 1024");
-  if (quality != -1 && (quality < 1 || quality > 100))
-    return usage_error ("apply: --quality must be between 1 and 100");
+  /* Taken as written: a value given is checked, never read as "not given". */
+  if (variants_text && !parse_int_option (variants_text, 1, 100000, &variants))
+    return usage_error ("apply: -n must be an integer from 1 to 100000, not \"%s\"", variants_text);
+  if (threads_text && !parse_int_option (threads_text, 1, 1024, &threads))
+    return usage_error ("apply: --threads must be an integer from 1 to 1024, not \"%s\"", threads_text);
+  if (quality_text && !parse_int_option (quality_text, 1, 100, &quality))
+    return usage_error ("apply: --quality must be an integer from 1 to 100, not \"%s\"", quality_text);
   if (max_pixels < 1)
     return usage_error ("apply: --max-pixels must be positive");
+  if (max_cost_text && !parse_quantity (max_cost_text, 1000, &max_work))
+    return usage_error ("apply: --max-cost expects a number of operations, e.g. 30G, not \"%s\"", max_cost_text);
+  if (max_memory_text && !parse_quantity (max_memory_text, 1024, &max_memory))
+    return usage_error ("apply: --max-memory expects a size in bytes, e.g. 2G or 512M, not \"%s\"", max_memory_text);
+  if (!(progress_interval > 0 && progress_interval <= 86400))
+    return usage_error ("apply: --progress-interval must be a number of seconds above 0");
   if (seed_text && !parse_seed (seed_text, &seed))
     return usage_error ("apply: --seed must be an integer from 0 to %" G_GUINT64_FORMAT, AUGUR_SEED_MASK);
   if (shard && !parse_shard (shard, &shard_index, &shard_count))
@@ -1041,7 +1167,7 @@ command_apply (int    argc,
     {
       if (argc > 1)
         return usage_error ("apply: --replay takes no RECIPE or INPUT (the manifest names them)");
-      if (variants != -1 || seed_text || shard || format_text || quality != -1)
+      if (variants_text || seed_text || shard || format_text || quality_text)
         return usage_error ("apply: -n, --seed, --shard, --format and --quality come from the manifest "
                             "with --replay");
       runner = augur_runner_new_replay (replay, &error);
@@ -1062,20 +1188,26 @@ command_apply (int    argc,
       runner = augur_runner_new (recipe);
       if (seed_text)
         augur_runner_set_seed (runner, seed);
-      augur_runner_set_variants (runner, variants == -1 ? 1 : (guint) variants);
+      augur_runner_set_variants (runner, (guint) variants);
       augur_runner_set_shard (runner, shard_index, shard_count);
-      augur_runner_set_format (runner, format, quality == -1 ? AUGUR_RUNNER_DEFAULT_QUALITY : quality);
+      /* Without --format, each output keeps its input's format. */
+      if (format_text)
+        augur_runner_set_format (runner, format, quality);
+      else
+        augur_runner_set_quality (runner, quality);
       if (!augur_runner_add_inputs (runner, (const char * const *) argv + 2, &error))
         return runtime_error (error);
     }
 
   augur_runner_set_threads (runner, (guint) threads);
+  augur_runner_set_budget (runner, max_work, max_memory);
   augur_runner_set_resume (runner, resume);
   augur_runner_set_max_pixels (runner, max_pixels);
   if (manifest)
     augur_runner_set_manifest (runner, manifest);
 
   progress.tty = isatty (STDERR_FILENO);
+  progress.interval = (gint64) (progress_interval * G_USEC_PER_SEC);
   augur_runner_set_callbacks (runner, on_progress, on_failure, &progress);
 
   if (!augur_runner_run (runner, output, &failed, &error))
@@ -1086,12 +1218,15 @@ command_apply (int    argc,
       return runtime_error (error);
     }
 
-  /* On a terminal, say where everything went (quiet otherwise, for scripts). */
-  if (progress.tty && failed == 0)
-    message ("%u output%s in %.1f s under %s; manifest %s", progress.done,
-             progress.done == 1 ? "" : "s",
-             (g_get_monotonic_time () - progress.start) / (double) G_USEC_PER_SEC,
-             output, augur_runner_get_manifest_path (runner, output));
+  /* A summary, on a terminal or in a log: what was written, where, how fast. */
+  {
+    double elapsed = (g_get_monotonic_time () - progress.start) / (double) G_USEC_PER_SEC;
+    g_autofree char *took = duration_text (elapsed);
+
+    message ("%s: %u output%s in %s (%.1f/s) under %s, %u input%s failed; manifest %s", current_command,
+             progress.done, progress.done == 1 ? "" : "s", took, elapsed > 0 ? progress.done / elapsed : 0.0,
+             output, failed, failed == 1 ? "" : "s", augur_runner_get_manifest_path (runner, output));
+  }
   if (failed > 0)
     {
       message ("%u input%s failed; the others were written", failed, failed == 1 ? "" : "s");
@@ -1102,16 +1237,43 @@ command_apply (int    argc,
 
 /* sheet ------------------------------------------------------------------------------ */
 
+/* The first @rows rows of cells of @sheet (and its header band). */
+static AugurImage *
+sheet_crop_rows (const AugurImage *sheet,
+                 guint             rows,
+                 guint             columns,
+                 int               cell,
+                 int               header)
+{
+  AugurImage *out;
+  int width, height;
+
+  augur_sheet_size (rows, columns, cell, &width, &height);
+  out = augur_image_new (sheet->width, height + header, 3);
+  for (int y = 0; y < out->height; y++)
+    memcpy (augur_image_row (out, y), augur_image_row (sheet, y), (gsize) sheet->width * 3);
+  return out;
+}
+
+/* A recipe's label on a sheet: its file name without the folder and ".json". */
+static char *
+recipe_label (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (g_str_has_suffix (base, ".json"))
+    base[strlen (base) - 5] = '\0';
+  return g_steal_pointer (&base);
+}
+
 static int
 command_sheet (int    argc,
                char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) recipes = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
   g_autoptr(GPtrArray) inputs = NULL;
-  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(AugurImage) sheet = NULL;
   g_autofree char *output = NULL;
   g_autofree char *seed_text = NULL;
@@ -1119,8 +1281,8 @@ command_sheet (int    argc,
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the sheet to FILE (.png, .jpg or .webp; required)", "FILE" },
-    { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Augmented draws per image (default 4)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: the recipe's)", "N" },
+    { "draws", 'n', 0, G_OPTION_ARG_INT, &draws, "Augmented draws per image and recipe (default 4)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: each recipe's own)", "N" },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "Cell size in pixels (default 256)", "PX" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
     { NULL }
@@ -1128,23 +1290,32 @@ command_sheet (int    argc,
   AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
   const char *dot;
   guint64 seed = 0;
-  guint failed = 0;
-  int status = EXIT_OK;
+  guint failed = 0, rows = 0, columns, n_recipes = 0;
+  int status = EXIT_OK, header = 0, text_scale;
 
-  context = command_context ("RECIPE IMAGE... -o SHEET.png",
-                             "Draw a contact sheet: one row per image, the original then N draws.\n\n"
+  context = command_context ("RECIPE... IMAGE... -o SHEET.png",
+                             "Draw a contact sheet: one row per image, the original then N draws of\n"
+                             "each recipe (the arguments ending in .json, before the images). With\n"
+                             "several recipes, each group of draws is labelled with its recipe's name.\n\n"
                              "Draw k of an image uses the seed 'augur-cli apply' gives variant k of\n"
-                             "the same file, so the sheet previews the outputs of a run.");
+                             "the same file, so the sheet previews the outputs of a run. Images are\n"
+                             "read one at a time, so a long sheet needs no more memory than its largest\n"
+                             "image.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, &status))
     return status;
 
+  while (1 + n_recipes < (guint) argc && g_str_has_suffix (argv[1 + n_recipes], ".json"))
+    n_recipes++;
+
   if (output == NULL)
     return usage_error ("sheet: missing -o SHEET.png");
-  if (argc < 3)
-    return usage_error ("sheet: expected a RECIPE and at least one IMAGE");
+  if (n_recipes == 0 || (guint) argc < 2 + n_recipes)
+    return usage_error ("sheet: expected at least one RECIPE (.json) and at least one IMAGE");
   if (draws < 0 || draws > 64)
     return usage_error ("sheet: -n must be between 0 and 64");
+  if (n_recipes > 16)
+    return usage_error ("sheet: at most 16 recipes side by side");
   if (size < 16 || size > 4096)
     return usage_error ("sheet: --size must be between 16 and 4096");
   if (max_pixels < 1)
@@ -1155,25 +1326,49 @@ command_sheet (int    argc,
   if (dot && strchr (dot, '/') == NULL && !augur_image_format_from_string (dot + 1, &format))
     return usage_error ("sheet: cannot write '%s': the name must end in .png, .jpg or .webp", output);
 
-  recipe = augur_recipe_load (argv[1], &error);
-  if (recipe == NULL)
-    return runtime_error (error);
-  if (!seed_text)
-    seed = recipe->seed;
+  for (guint r = 0; r < n_recipes; r++)
+    {
+      AugurRecipe *recipe = augur_recipe_load (argv[1 + r], &error);
 
-  inputs = augur_runner_collect_inputs ((const char * const *) argv + 2, NULL, &error);
+      if (recipe == NULL)
+        return runtime_error (error);
+      g_ptr_array_add (recipes, recipe);
+    }
+
+  inputs = augur_runner_collect_inputs ((const char * const *) argv + 1 + n_recipes, NULL, &error);
   if (inputs == NULL)
     return runtime_error (error);
+  columns = 1 + n_recipes * (guint) draws;
   /* Before any image is decoded: a folder of thousands of images would
-   * otherwise be read in full and end in an allocation that fails. */
-  if (!augur_sheet_check_size (inputs->len, (guint) draws + 1, size, &error))
+   * otherwise end in an allocation that fails. */
+  if (!augur_sheet_check_size (inputs->len + (n_recipes > 1 ? 1 : 0), columns, size, &error))
     return usage_error ("sheet: %s; pass fewer images, a smaller -n or a smaller --size", error->message);
 
+  /* Several recipes: a band of labels above each recipe's draws. */
+  text_scale = MAX (1, size / 128);
+  if (n_recipes > 1)
+    header = text_scale * 10 + augur_sheet_gap (size);
+  sheet = augur_sheet_blank (inputs->len, columns, size, header);
+  if (n_recipes > 1)
+    {
+      const guint8 ink[3] = { 0x30, 0x30, 0x30 };
+      int gap = augur_sheet_gap (size);
+
+      augur_draw_text (sheet, gap, gap, text_scale, ink, "original");
+      for (guint r = 0; r < n_recipes; r++)
+        {
+          g_autofree char *label = recipe_label (argv[1 + r]);
+
+          augur_draw_text (sheet, gap + (int) (1 + r * (guint) draws) * (size + gap), gap, text_scale, ink, label);
+        }
+    }
+
+  /* One input at a time: decoded, painted, released. */
   for (guint i = 0; i < inputs->len; i++)
     {
       AugurRunnerInput *input = inputs->pdata[i];
       g_autoptr(GError) local_error = NULL;
-      AugurImage *image = input->error ? NULL : augur_image_load (input->path, max_pixels, &local_error);
+      g_autoptr(AugurImage) image = input->error ? NULL : augur_image_load (input->path, max_pixels, &local_error);
 
       if (image == NULL)
         {
@@ -1181,18 +1376,30 @@ command_sheet (int    argc,
           failed++;
           continue;
         }
-      g_ptr_array_add (images, image);
-      g_ptr_array_add (keys, input->key);
+      augur_sheet_paint_cell (sheet, rows, 0, size, header, image);
+      for (guint r = 0; r < n_recipes; r++)
+        {
+          const AugurRecipe *recipe = recipes->pdata[r];
+
+          augur_sheet_paint_draws (sheet, rows, 1 + r * (guint) draws, size, header, recipe->pipeline,
+                                   seed_text ? seed : recipe->seed, image, input->key, (guint) draws);
+        }
+      rows++;
     }
 
-  if (images->len == 0)
+  if (rows == 0)
     {
       message ("sheet: no image could be read");
       return EXIT_FAILURE_RUNTIME;
     }
+  if (rows < inputs->len)
+    {
+      AugurImage *cropped = sheet_crop_rows (sheet, rows, columns, size, header);
 
-  sheet = augur_sheet_new (recipe->pipeline, seed, (AugurImage * const *) images->pdata,
-                           (const char * const *) keys->pdata, images->len, (guint) draws, size);
+      augur_image_unref (sheet);
+      sheet = cropped;
+    }
+
   if (!augur_image_save (sheet, output, format, AUGUR_RUNNER_DEFAULT_QUALITY, &error))
     return runtime_error (error);
 
@@ -1319,6 +1526,271 @@ command_gallery (int    argc,
   return EXIT_OK;
 }
 
+/* bench ------------------------------------------------------------------------------ */
+
+/* The bundled samples, from the source tree or the installed data. */
+static char *
+default_samples_folder (void)
+{
+  const char *const candidates[] = { "data/samples", SOURCE_DATADIR "/samples", PKGDATADIR "/samples" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
+      return g_strdup (candidates[i]);
+  return g_strdup (candidates[0]);
+}
+
+static int
+compare_parts_by_time (gconstpointer a,
+                       gconstpointer b)
+{
+  const AugurProfilePart *x = *(AugurProfilePart *const *) a;
+  const AugurProfilePart *y = *(AugurProfilePart *const *) b;
+
+  return x->ns > y->ns ? -1 : x->ns < y->ns;
+}
+
+static void
+print_profile_json (const AugurProfile *profile,
+                    const char         *recipe_path,
+                    guint               n_files)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  double images = MAX (profile->images, 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "recipe");
+  json_builder_add_string_value (builder, recipe_path);
+  json_builder_set_member_name (builder, "files");
+  json_builder_add_int_value (builder, n_files);
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, profile->threads);
+  json_builder_set_member_name (builder, "images");
+  json_builder_add_int_value (builder, (gint64) profile->images);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_add_double_value (builder, profile->wall_ns / 1e9);
+  json_builder_set_member_name (builder, "images_per_second");
+  json_builder_add_double_value (builder, augur_profile_images_per_second (profile));
+  json_builder_set_member_name (builder, "ms_per_image");
+  json_builder_add_double_value (builder, profile->whole_ns / 1e6 / images);
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < profile->parts->len; i++)
+    {
+      const AugurProfilePart *part = profile->parts->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, part->label);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, part->node ? "step" : "stage");
+      if (part->node)
+        {
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, part->node->info->name);
+        }
+      json_builder_set_member_name (builder, "ms_per_image");
+      json_builder_add_double_value (builder, part->ns / 1e6 / images);
+      json_builder_set_member_name (builder, "share");
+      json_builder_add_double_value (builder, profile->whole_ns > 0 ? (double) part->ns / profile->whole_ns : 0);
+      json_builder_set_member_name (builder, "applied");
+      json_builder_add_int_value (builder, (gint64) part->applied);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = augur_json_to_string (root, TRUE);
+  printf ("%s\n", text);
+}
+
+static void
+print_profile_text (const AugurProfile *profile,
+                    const char         *recipe_path,
+                    guint               n_files)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (profile->parts->len);
+  double images = MAX (profile->images, 1);
+  gint64 accounted = 0;
+
+  /* Borrowed: the profile owns the parts. */
+  for (guint i = 0; i < profile->parts->len; i++)
+    g_ptr_array_add (sorted, profile->parts->pdata[i]);
+  g_ptr_array_sort (sorted, compare_parts_by_time);
+  printf ("%s: %.1f images/s with %u thread%s (%" G_GUINT64_FORMAT " images of %u file%s in %.1f s; "
+          "%.2f ms per image)\n\n",
+          recipe_path, augur_profile_images_per_second (profile), profile->threads,
+          profile->threads == 1 ? "" : "s", profile->images, n_files, n_files == 1 ? "" : "s",
+          profile->wall_ns / 1e9, profile->whole_ns / 1e6 / images);
+  printf ("  share   ms/image   applied  where the time goes\n");
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const AugurProfilePart *part = sorted->pdata[i];
+
+      accounted += part->ns;
+      printf ("  %5.1f %%  %8.3f  %7.0f %%  %s\n",
+              profile->whole_ns > 0 ? 100.0 * part->ns / profile->whole_ns : 0.0,
+              part->ns / 1e6 / images, 100.0 * part->applied / images, part->label);
+    }
+  printf ("  %5.1f %%  %8.3f            (between the parts)\n",
+          profile->whole_ns > 0 ? 100.0 * (profile->whole_ns - accounted) / profile->whole_ns : 0.0,
+          (profile->whole_ns - accounted) / 1e6 / images);
+}
+
+static int
+command_bench (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) inputs = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(AugurProfile) profile = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *samples = NULL;
+  double seconds = 3;
+  int threads = 1;
+  gboolean json = FALSE;
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+  int status = EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Run for S seconds after a first pass over the images (default 3)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads, as a data loader's workers (default 1)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Encode outputs as png, jpeg or webp (default png)", "FORMAT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the profile as JSON", NULL },
+    { NULL }
+  };
+
+  context = command_context ("RECIPE [IMAGE...]",
+                             "Measure a recipe as a data loader runs it: images per second, and each\n"
+                             "step's share of the time beside decoding, sampling and encoding, so that\n"
+                             "the step that makes a loader slow shows at the top. The images (default:\n"
+                             "the bundled samples) are read into memory first and run in turn.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc < 2)
+    return usage_error ("bench: expected a RECIPE");
+  if (!(seconds >= 0 && seconds <= 3600))
+    return usage_error ("bench: --seconds must be between 0 and 3600");
+  if (threads < 1 || threads > 256)
+    return usage_error ("bench: --threads must be between 1 and 256");
+  if (format_text && !augur_image_format_from_string (format_text, &format))
+    return usage_error ("bench: --format must be png, jpeg or webp");
+
+  recipe = augur_recipe_load (argv[1], &error);
+  if (recipe == NULL)
+    return runtime_error (error);
+
+  if (argc > 2)
+    inputs = augur_runner_collect_inputs ((const char * const *) argv + 2, NULL, &error);
+  else
+    {
+      const char *paths[2] = { NULL, NULL };
+
+      samples = default_samples_folder ();
+      paths[0] = samples;
+      inputs = augur_runner_collect_inputs (paths, NULL, &error);
+    }
+  if (inputs == NULL)
+    return runtime_error (error);
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      AugurRunnerInput *input = inputs->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(AugurImage) check = NULL;
+      GBytes *bytes;
+      char *data;
+      gsize len;
+
+      /* Only images that decode within the limits are measured. */
+      if (input->error || !g_file_get_contents (input->path, &data, &len, &local_error))
+        {
+          message ("%s", input->error ? input->error->message : local_error->message);
+          return EXIT_FAILURE_RUNTIME;
+        }
+      bytes = g_bytes_new_take (data, len);
+      check = augur_image_load_bytes (bytes, 0, &local_error);
+      if (check == NULL)
+        {
+          message ("%s: %s", input->path, local_error->message);
+          g_bytes_unref (bytes);
+          return EXIT_FAILURE_RUNTIME;
+        }
+      g_ptr_array_add (files, bytes);
+      g_ptr_array_add (keys, input->key);
+    }
+  if (files->len == 0)
+    {
+      message ("bench: no images found");
+      return EXIT_FAILURE_RUNTIME;
+    }
+
+  profile = augur_profile_run (recipe, (GBytes * const *) files->pdata, (const char * const *) keys->pdata,
+                               files->len, seconds, (guint) threads, format, &error);
+  if (profile == NULL)
+    return runtime_error (error);
+
+  if (json)
+    print_profile_json (profile, argv[1], files->len);
+  else
+    print_profile_text (profile, argv[1], files->len);
+  return EXIT_OK;
+}
+
+/* manifest --------------------------------------------------------------------------- */
+
+static int
+command_manifest (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  int status = EXIT_OK;
+  guint n_lines = 0;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the merged manifest to FILE", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("merge SHARD-MANIFEST... -o FILE",
+                             "Join the manifests written by the shards of one run (apply --shard I/N)\n"
+                             "into the manifest a single run writes: the same header, the same lines\n"
+                             "in the same order. Shards of different runs (recipe, seed, inputs,\n"
+                             "format or quality), a missing shard or one given twice are refused.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc < 2 || !g_str_equal (argv[1], "merge"))
+    return usage_error ("manifest: expected 'merge' (augur-cli manifest merge SHARD... -o FILE)");
+  if (argc < 3)
+    return usage_error ("manifest merge: expected the shard manifests to join");
+  if (output == NULL)
+    return usage_error ("manifest merge: -o FILE is required");
+  for (int i = 2; i < argc; i++)
+    {
+      g_autofree char *a = g_canonicalize_filename (argv[i], NULL);
+      g_autofree char *b = g_canonicalize_filename (output, NULL);
+
+      if (g_str_equal (a, b))
+        return usage_error ("manifest merge: -o %s is one of the shards", output);
+    }
+
+  if (!augur_manifest_merge ((const char * const *) argv + 2, output, &n_lines, &error))
+    return runtime_error (error);
+
+  printf ("%d shards merged: %u output%s listed in %s\n", argc - 2, n_lines, n_lines == 1 ? "" : "s",
+          output);
+  return EXIT_OK;
+}
+
 /* main ------------------------------------------------------------------------------- */
 
 static const struct
@@ -1336,8 +1808,10 @@ static const struct
   { "import",   command_import,   "import FILE [-o RECIPE]                a recipe from an Albumentations file" },
   { "apply",    command_apply,    "apply RECIPE INPUT... -o OUTDIR [...]  apply a recipe to images and folders\n"
                                   "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
-  { "sheet",    command_sheet,    "sheet RECIPE IMAGE... -o SHEET.png     draw a contact sheet of augmented draws" },
+  { "sheet",    command_sheet,    "sheet RECIPE... IMAGE... -o SHEET.png  draw a contact sheet of augmented draws" },
   { "gallery",  command_gallery,  "gallery -o DIR [IMAGE]                 draw each transform at the ends of its ranges" },
+  { "bench",    command_bench,    "bench RECIPE [IMAGE...] [--seconds S]    profile a recipe: images/s, each step's share" },
+  { "manifest", command_manifest, "manifest merge SHARD... -o FILE        join the manifests of a sharded run" },
 };
 
 static void

@@ -245,10 +245,8 @@ ops_bench_init (OpsBench   *b,
         {
           const Sample *s = samples->pdata[i];
           AugurShape shape = { s->image->width, s->image->height, s->image->channels };
-          AugurRng rng;
 
-          augur_rng_init (&rng, augur_seed_derive (recipe->seed, s->key, 0));
-          g_ptr_array_add (b->replays, augur_node_sample (recipe->pipeline, &shape, &rng));
+          g_ptr_array_add (b->replays, augur_node_sample (recipe->pipeline, &shape, augur_seed_derive (recipe->seed, s->key, 0)));
         }
     }
 
@@ -440,23 +438,6 @@ run_dump (GPtrArray   *samples,
   return ok;
 }
 
-/* The preview's proxy: the longest side brought down to @max_side, as the
- * GUI's sample strip makes it. */
-static AugurImage *
-fit_proxy (const AugurImage *image,
-           int               max_side)
-{
-  int side = MAX (image->width, image->height);
-  double s;
-
-  if (side <= max_side)
-    return augur_image_ref ((AugurImage *) image);
-  s = (double) max_side / side;
-  return augur_image_scale (image,
-                            MAX (1, (int) lround (image->width * s)),
-                            MAX (1, (int) lround (image->height * s)));
-}
-
 static gboolean
 run_preview (GPtrArray   *samples,
              const char  *recipe_path,
@@ -476,7 +457,7 @@ run_preview (GPtrArray   *samples,
       g_autoptr(AugurImage) proxy = NULL;
       gint64 t0 = now_ns (), t_proxy;
 
-      proxy = fit_proxy (s->image, size);
+      proxy = augur_image_fit (s->image, size);  /* as the GUI's sample strip */
       t_proxy = now_ns () - t0;
 
       for (int rep = -1; rep < repeats; rep++)

@@ -13,8 +13,11 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-gray.h"
 #include "augur-image.h"
-#include "augur-recipe.h"
+#include "augur-image-info.h"
+#include "augur-jpeg.h"
+#include "augur-file.h"
 
 /* Every image is allocated as this, the public part first: an image made
  * around memory it does not own (augur_image_new_for_data()) frees it
@@ -205,18 +208,12 @@ augur_image_mean (const AugurImage *image,
   return count ? sum / count : 0;
 }
 
-/* ITU-R BT.601 luma, the weights OpenCV's RGB2GRAY uses. */
-static inline guint8
-luma (const guint8 *p)
-{
-  return (guint8) ((p[0] * 299 + p[1] * 587 + p[2] * 114 + 500) / 1000);
-}
-
 /**
  * augur_image_convert:
  *
  * The image with @channels channels: gray is repeated into RGB, RGB is
- * reduced to luma, alpha is added opaque or dropped.
+ * reduced to luma (BT.601, exactly as ToGray's weighted_average computes
+ * it: augur_gray_rows()), alpha is added opaque or dropped.
  */
 AugurImage *
 augur_image_convert (const AugurImage *image,
@@ -230,6 +227,13 @@ augur_image_convert (const AugurImage *image,
     return augur_image_ref ((AugurImage *) image);
 
   out = augur_image_new_uninitialized (image->width, image->height, channels);
+
+  if (channels == 1)
+    {
+      augur_gray_rows (out->data, out->stride, image->data, image->stride,
+                       image->width, image->height, image->channels);
+      return out;
+    }
 
   for (int y = 0; y < image->height; y++)
     {
@@ -246,10 +250,7 @@ augur_image_convert (const AugurImage *image,
             rgba[0] = s[0], rgba[1] = s[1], rgba[2] = s[2],
             rgba[3] = image->channels == 4 ? s[3] : 255;
 
-          if (channels == 1)
-            d[0] = luma (rgba);
-          else
-            memcpy (d, rgba, channels);
+          memcpy (d, rgba, channels);
         }
     }
 
@@ -331,6 +332,35 @@ augur_image_scale (const AugurImage *image,
   return out;
 }
 
+/**
+ * augur_image_fit:
+ *
+ * For previews and thumbnails: @image brought down with augur_image_scale()
+ * so that its longest side is at most @max_side, keeping its aspect ratio
+ * (each side rounded, at least one pixel). An image that already fits, or
+ * a @max_side of 0 or less, is returned as it is.
+ *
+ * Returns: (transfer full): the scaled image, or a new reference to @image
+ */
+AugurImage *
+augur_image_fit (const AugurImage *image,
+                 int               max_side)
+{
+  int side;
+  double s;
+
+  g_return_val_if_fail (image != NULL, NULL);
+
+  side = MAX (image->width, image->height);
+  if (max_side <= 0 || side <= max_side)
+    return augur_image_ref ((AugurImage *) image);
+
+  s = (double) max_side / side;
+  return augur_image_scale (image,
+                            MAX (1, (int) lround (image->width * s)),
+                            MAX (1, (int) lround (image->height * s)));
+}
+
 /* Loading: untrusted input ------------------------------------------------- */
 
 /**
@@ -356,155 +386,11 @@ augur_image_sniff (const guint8 *b,
   return NULL;
 }
 
-/* Whether the file is stored as gray, which GdkPixbuf expands to RGB. */
-static gboolean
-is_gray (const char   *format,
-         const guint8 *b,
-         gsize         len)
-{
-  if (g_str_equal (format, "png"))
-    return len > 25 && b[25] == 0;   /* IHDR colour type 0: gray, no alpha */
-
-  if (g_str_equal (format, "jpeg"))
-    {
-      /* Walk the markers to the first start-of-frame; its component count. */
-      gsize i = 2;
-
-      while (i + 4 <= len)
-        {
-          guint8 marker;
-          gsize seglen;
-
-          if (b[i] != 0xff)
-            return FALSE;
-          marker = b[i + 1];
-          if (marker == 0xff)
-            {
-              i++;
-              continue;
-            }
-          seglen = ((gsize) b[i + 2] << 8) | b[i + 3];
-          if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
-            return i + 9 < len && b[i + 9] == 1;
-          i += 2 + seglen;
-        }
-    }
-
-  return FALSE;
-}
-
-/* Whether the data run to the end their format requires: a PNG's chunks
- * to IEND, a JPEG's scan to EOI, an uncompressed BMP's rows, a WebP's RIFF
- * size. GdkPixbuf hands out a partly decoded
- * image for a truncated PNG, JPEG, BMP or WebP, the missing rows never written
- * (and its pixel memory is not cleared), so truncation is checked here. */
-static gboolean
-is_complete (const char   *format,
-             const guint8 *b,
-             gsize         len)
-{
-  if (g_str_equal (format, "png"))
-    {
-      gsize i = 8;
-
-      while (i + 12 <= len)
-        {
-          guint32 n = ((guint32) b[i] << 24) | ((guint32) b[i + 1] << 16) | ((guint32) b[i + 2] << 8) | b[i + 3];
-
-          if (memcmp (b + i + 4, "IEND", 4) == 0)
-            return TRUE;
-          if (n > len - i - 12)
-            return FALSE;
-          i += 12 + n;
-        }
-      return FALSE;
-    }
-
-  if (g_str_equal (format, "jpeg"))
-    {
-      gsize i = 2;
-
-      /* Walk the marker segments to the first start of scan, then look for
-       * the end-of-image marker: inside entropy-coded data 0xff is always
-       * followed by 0x00 or a restart marker, so 0xff 0xd9 is EOI. */
-      while (i + 4 <= len)
-        {
-          guint8 marker;
-          gsize seglen;
-
-          if (b[i] != 0xff)
-            return FALSE;
-          marker = b[i + 1];
-          if (marker == 0xff)
-            {
-              i++;
-              continue;
-            }
-          if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
-            {
-              i += 2;
-              continue;
-            }
-          seglen = ((gsize) b[i + 2] << 8) | b[i + 3];
-          if (marker == 0xda)
-            {
-              for (gsize j = i + 2 + seglen; j + 1 < len; j++)
-                if (b[j] == 0xff && b[j + 1] == 0xd9)
-                  return TRUE;
-              return FALSE;
-            }
-          i += 2 + seglen;
-        }
-      return FALSE;
-    }
-
-  if (g_str_equal (format, "webp"))
-    {
-      /* The RIFF header gives the size of the rest of the file. */
-      guint32 riff = b[4] | (b[5] << 8) | (b[6] << 16) | ((guint32) b[7] << 24);
-
-      return (guint64) riff + 8 <= len;
-    }
-
-  if (g_str_equal (format, "bmp") && len >= 30)
-    {
-      /* Uncompressed rows (BI_RGB, BI_BITFIELDS) have a known size. */
-      guint32 offset = b[10] | (b[11] << 8) | (b[12] << 16) | ((guint32) b[13] << 24);
-      guint32 header = b[14] | (b[15] << 8) | (b[16] << 16) | ((guint32) b[17] << 24);
-      gint64 width, height;
-      guint bpp, compression = 0;
-
-      if (header == 12)
-        {
-          width = b[18] | (b[19] << 8);
-          height = b[20] | (b[21] << 8);
-          bpp = b[24] | (b[25] << 8);
-        }
-      else if (header >= 40 && len >= 34)
-        {
-          width = (gint32) (b[18] | (b[19] << 8) | (b[20] << 16) | ((guint32) b[21] << 24));
-          height = (gint32) (b[22] | (b[23] << 8) | (b[24] << 16) | ((guint32) b[25] << 24));
-          bpp = b[28] | (b[29] << 8);
-          compression = b[30] | (b[31] << 8) | (b[32] << 16) | ((guint32) b[33] << 24);
-        }
-      else
-        return TRUE;   /* the decoder judges */
-
-      if ((compression == 0 || compression == 3) && width > 0 && bpp > 0 && bpp <= 32)
-        {
-          guint64 row = (((guint64) width * bpp + 31) / 32) * 4;
-          guint64 need = (guint64) offset + row * (guint64) ABS (height);
-
-          return need <= len;
-        }
-    }
-
-  return TRUE;
-}
-
 typedef struct
 {
   gint64   max_pixels;
+  int      expected_width;   /* from Augur's reading of the header */
+  int      expected_height;
   int      width;
   int      height;
   gboolean too_large;
@@ -522,13 +408,14 @@ on_area_prepared (GdkPixbufLoader *loader,
 {
   SizeCheck *check = user_data;
   GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  guint length;
   guint8 *pixels;
 
   if (pixbuf == NULL)
     return;
-  pixels = gdk_pixbuf_get_pixels_with_length (pixbuf, &length);
-  memset (pixels, 0, length);
+  /* gdk_pixbuf_get_pixels_with_length() gives a 32-bit length, which wraps
+   * for an image of 4 GiB or more: the byte length is a gsize. */
+  pixels = gdk_pixbuf_get_pixels (pixbuf);
+  memset (pixels, 0, gdk_pixbuf_get_byte_length (pixbuf));
 
   g_clear_pointer (&check->rows_seen, g_free);
   check->n_rows = gdk_pixbuf_get_height (pixbuf);
@@ -570,7 +457,10 @@ on_size_prepared (GdkPixbufLoader *loader,
   check->width = width;
   check->height = height;
 
-  if (width <= 0 || height <= 0 || (gint64) width * height > check->max_pixels)
+  /* The decoder must see the size Augur checked; if it reads another,
+   * it is stopped the same way. */
+  if (width <= 0 || height <= 0 || (gint64) width * height > check->max_pixels ||
+      width != check->expected_width || height != check->expected_height)
     {
       /* A size of 0 stops the loader before it allocates the image, the
        * same way gdk_pixbuf_get_file_info() reads only the header. */
@@ -640,21 +530,51 @@ decode (GBytes     *bytes,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  const char *format = augur_image_sniff (data, len);
   const gsize chunk = 64 * 1024;
+  AugurImageInfo info;
+  const char *format;
   GdkPixbuf *pixbuf;
 
-  if (len == 0)
+  /* Augur's own reading of the header comes first: nothing is allocated
+   * for an image over the limit, whatever a decoder would do (the WebP
+   * loader ignores gdk_pixbuf_loader_set_size (0, 0) and allocates the
+   * whole canvas that a 31-byte file claims). */
+  if (!augur_image_info_read (data, len, &info, error))
+    return NULL;
+  format = info.format;
+  if (info.width <= 0 || info.height <= 0)
     {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT, "empty file, not an image");
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                   "%s header gives an empty size (%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ")",
+                   format, info.width, info.height);
       return NULL;
     }
-  if (format == NULL)
+  /* Both sides are below 2^32: the division keeps the product exact. */
+  if (info.width > G_MAXINT || info.height > G_MAXINT || info.width > check->max_pixels / info.height)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
+                   "image is %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ", over the limit of %" G_GINT64_FORMAT " pixels",
+                   info.width, info.height, check->max_pixels);
+      return NULL;
+    }
+  if (info.frames > 1)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
-                   "not a PNG, JPEG, WebP, TIFF or BMP image (by its first bytes)");
+                   "%s with %u %s: Augur reads still images only, and would silently keep the first",
+                   g_str_equal (format, "tiff") ? "a TIFF" : g_str_equal (format, "png") ? "an animated PNG" : "an animated WebP",
+                   info.frames, g_str_equal (format, "tiff") ? "pages" : "frames");
       return NULL;
     }
+  if (!augur_image_info_complete (&info, data, len))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                   "truncated %s image: the data end before the image does", format);
+      return NULL;
+    }
+  if (g_str_equal (format, "jpeg") && !augur_jpeg_check_data (data, len, error))
+    return NULL;
+  check->expected_width = (int) info.width;
+  check->expected_height = (int) info.height;
 
   /* Only the loader of the sniffed format ever sees the bytes. */
   loader = gdk_pixbuf_loader_new_with_type (format, error);
@@ -697,9 +617,10 @@ decode (GBytes     *bytes,
 
   if (check->too_large)
     {
-      if (check->width <= 0 || check->height <= 0)
+      if (check->width != check->expected_width || check->height != check->expected_height)
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
-                     "%s header gives an empty size (%dx%d)", format, check->width, check->height);
+                     "corrupt %s image: the decoder reads %dx%d where the header says %dx%d", format,
+                     check->width, check->height, check->expected_width, check->expected_height);
       else
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
                      "image is %dx%d, %" G_GINT64_FORMAT " pixels, over the limit of %" G_GINT64_FORMAT,
@@ -712,8 +633,7 @@ decode (GBytes     *bytes,
    * whole image at once): a row never reported was never decoded, as when
    * a PNG's data stream ends early but the file is well formed. */
   if (pixbuf != NULL &&
-      (!is_complete (format, data, len) ||
-       ((g_str_equal (format, "png") || g_str_equal (format, "jpeg")) && !all_rows_seen (check))))
+      (g_str_equal (format, "png") || g_str_equal (format, "jpeg")) && !all_rows_seen (check))
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
                    "truncated %s image: the data end before the image does", format);
@@ -729,7 +649,10 @@ decode (GBytes     *bytes,
   {
     g_autoptr(GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
 
-    return image_from_pixbuf (oriented, is_gray (format, data, len), g_str_equal (format, "tiff"));
+    /* TIFF gets alpha from the loader always, a CMYK JPEG too (JPEG has
+     * none): dropped when opaque. */
+    return image_from_pixbuf (oriented, info.gray,
+                              g_str_equal (format, "tiff") || g_str_equal (format, "jpeg"));
   }
 }
 
@@ -753,7 +676,7 @@ augur_image_load_bytes (GBytes  *bytes,
                         gint64   max_pixels,
                         GError **error)
 {
-  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, FALSE, NULL, 0 };
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0 };
   AugurImage *image;
 
   g_return_val_if_fail (bytes != NULL, NULL);

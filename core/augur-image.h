@@ -67,6 +67,8 @@ AugurImage *augur_image_convert          (const AugurImage  *image,
 AugurImage *augur_image_scale            (const AugurImage  *image,
                                           int                width,
                                           int                height);
+AugurImage *augur_image_fit              (const AugurImage  *image,
+                                          int                max_side);
 
 const char *augur_image_sniff            (const guint8      *bytes,
                                           gsize              len);

@@ -3,24 +3,20 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "augur-error.h"
+#include "augur-group.h"
 #include "augur-pipeline.h"
 
-static const char *const kind_names[] = {
-  [AUGUR_NODE_TRANSFORM]    = "Transform",
-  [AUGUR_NODE_SEQUENTIAL]   = "Sequential",
-  [AUGUR_NODE_ONE_OF]       = "OneOf",
-  [AUGUR_NODE_SOME_OF]      = "SomeOf",
-  [AUGUR_NODE_RANDOM_ORDER] = "RandomOrder",
-};
-
+/* Group kinds are named by their table (augur-group.c). */
 const char *
 augur_node_kind_name (AugurNodeKind kind)
 {
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
+  g_return_val_if_fail (kind <= AUGUR_NODE_RANDOM_ORDER, NULL);
+  return kind == AUGUR_NODE_TRANSFORM ? "Transform" : augur_group_info (kind)->name;
 }
 
 /* Group kinds only: a transform is named by its own name. */
@@ -28,19 +24,18 @@ gboolean
 augur_node_kind_from_name (const char    *name,
                            AugurNodeKind *kind)
 {
-  for (guint i = AUGUR_NODE_SEQUENTIAL; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_str_equal (name, kind_names[i]))
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
+  const AugurGroupInfo *info = augur_group_lookup (name);
+
+  if (info == NULL)
+    return FALSE;
+  *kind = info->kind;
+  return TRUE;
 }
 
 const char *
 augur_node_type_name (const AugurNode *node)
 {
-  return node->kind == AUGUR_NODE_TRANSFORM ? node->info->name : kind_names[node->kind];
+  return node->kind == AUGUR_NODE_TRANSFORM ? node->info->name : augur_group_info (node->kind)->name;
 }
 
 AugurNode *
@@ -89,6 +84,7 @@ augur_node_copy (const AugurNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   copy = g_memdup2 (node, sizeof *node);
+  copy->id = g_strdup (node->id);
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     copy->params = g_memdup2 (node->params, sizeof (AugurValue) * MAX (node->info->n_params, 1));
@@ -107,6 +103,7 @@ augur_node_free (AugurNode *node)
 {
   if (node == NULL)
     return;
+  g_free (node->id);
   g_free (node->params);
   g_clear_pointer (&node->children, g_ptr_array_unref);
   g_free (node);
@@ -125,14 +122,17 @@ augur_node_append (AugurNode *group,
 static gboolean
 has_count (const AugurNode *node)
 {
-  return node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER;
+  return node->kind != AUGUR_NODE_TRANSFORM && augur_group_info (node->kind)->has_count;
 }
 
-gboolean
-augur_node_equal (const AugurNode *a,
-                  const AugurNode *b)
+static gboolean
+node_equal (const AugurNode *a,
+            const AugurNode *b,
+            gboolean         ids)
 {
   if (a->kind != b->kind || a->p != b->p || !a->enabled != !b->enabled)
+    return FALSE;
+  if (ids && g_strcmp0 (a->id, b->id) != 0)
     return FALSE;
 
   if (a->kind == AUGUR_NODE_TRANSFORM)
@@ -151,9 +151,31 @@ augur_node_equal (const AugurNode *a,
   if (a->children->len != b->children->len)
     return FALSE;
   for (guint i = 0; i < a->children->len; i++)
-    if (!augur_node_equal (a->children->pdata[i], b->children->pdata[i]))
+    if (!node_equal (a->children->pdata[i], b->children->pdata[i], ids))
       return FALSE;
   return TRUE;
+}
+
+/**
+ * augur_node_equal:
+ *
+ * Whether @a and @b draw and apply the same: the same settings and the same
+ * ids, since a node's draws come from a stream named by its id. Caches key
+ * on this (and on augur_node_hash(), which agrees with it).
+ */
+gboolean
+augur_node_equal (const AugurNode *a,
+                  const AugurNode *b)
+{
+  return node_equal (a, b, TRUE);
+}
+
+/* As augur_node_equal(), ids aside: the same recipe as a user reads it. */
+gboolean
+augur_node_equal_settings (const AugurNode *a,
+                           const AugurNode *b)
+{
+  return node_equal (a, b, FALSE);
 }
 
 /* 64-bit FNV-1a over the node's meaning (not its memory layout). */
@@ -226,6 +248,9 @@ hash_node (guint64         *h,
   hash_int (h, node->kind);
   hash_double (h, node->p);
   hash_int (h, node->enabled != 0);
+  hash_int (h, node->id != NULL);
+  if (node->id)
+    hash_bytes (h, node->id, strlen (node->id) + 1);
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
@@ -248,8 +273,8 @@ hash_node (guint64         *h,
 /**
  * augur_node_hash:
  *
- * A hash of what @node means (kind, p, enabled, parameters, children), for
- * caches: nodes that augur_node_equal() calls equal hash equal.
+ * A hash of what @node means (kind, id, p, enabled, parameters, children),
+ * for caches: nodes that augur_node_equal() calls equal hash equal.
  */
 guint64
 augur_node_hash (const AugurNode *node)
@@ -270,6 +295,163 @@ augur_node_count_transforms (const AugurNode *node)
   for (guint i = 0; i < node->children->len; i++)
     n += augur_node_count_transforms (node->children->pdata[i]);
   return n;
+}
+
+/* Ids ----------------------------------------------------------------------------- */
+
+/**
+ * augur_node_id_check:
+ *
+ * Whether @id can name a node: 1 to %AUGUR_NODE_ID_MAX ASCII letters,
+ * digits, '-', '_' or '.', beginning with a letter or digit.
+ */
+gboolean
+augur_node_id_check (const char  *id,
+                     GError     **error)
+{
+  gsize len = strlen (id);
+
+  if (len == 0 || len > AUGUR_NODE_ID_MAX)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "id: %s (an id has 1 to %d characters)", len ? "too long" : "empty",
+                   AUGUR_NODE_ID_MAX);
+      return FALSE;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = id[i];
+
+      if (!g_ascii_isalnum (c) && (i == 0 || (c != '-' && c != '_' && c != '.')))
+        {
+          /* Escaped: the id may hold control characters or broken UTF-8. */
+          g_autofree char *shown = g_strescape (id, NULL);
+
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                       "id: \"%s\" may hold only letters, digits, '-', '_' and '.', "
+                       "and begins with a letter or digit", shown);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * augur_node_id_prefix:
+ *
+ * The stem of the ids generated for @node: its type name in kebab case
+ * ("HorizontalFlip" gives "horizontal-flip", "ISONoise" "iso-noise").
+ */
+char *
+augur_node_id_prefix (const AugurNode *node)
+{
+  const char *name = augur_node_type_name (node);
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; name[i]; i++)
+    {
+      char c = name[i];
+
+      if (!g_ascii_isalnum (c))
+        continue;
+      /* A word starts at an upper-case letter after a lower-case one or a
+       * digit, or at the last capital of an acronym ("ISONoise"). */
+      if (i > 0 && g_ascii_isupper (c) &&
+          (g_ascii_islower (name[i - 1]) || g_ascii_isdigit (name[i - 1]) ||
+           (g_ascii_isupper (name[i - 1]) && g_ascii_islower (name[i + 1]))))
+        g_string_append_c (out, '-');
+      g_string_append_c (out, g_ascii_tolower (c));
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+augur_node_has_ids (const AugurNode *node)
+{
+  if (node->id == NULL)
+    return FALSE;
+  for (guint i = 0; node->children && i < node->children->len; i++)
+    if (!augur_node_has_ids (node->children->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+collect_ids (const AugurNode *node,
+             GHashTable      *used)
+{
+  if (node->id)
+    g_hash_table_add (used, node->id);
+  for (guint i = 0; node->children && i < node->children->len; i++)
+    collect_ids (node->children->pdata[i], used);
+}
+
+static void
+give_ids (AugurNode  *node,
+          GHashTable *used)
+{
+  if (node->id == NULL)
+    {
+      g_autofree char *prefix = augur_node_id_prefix (node);
+
+      for (guint k = 1; node->id == NULL; k++)
+        {
+          g_autofree char *id = g_strdup_printf ("%s-%u", prefix, k);
+
+          if (!g_hash_table_contains (used, id))
+            node->id = g_steal_pointer (&id);
+        }
+      g_hash_table_add (used, node->id);
+    }
+  for (guint i = 0; node->children && i < node->children->len; i++)
+    give_ids (node->children->pdata[i], used);
+}
+
+/**
+ * augur_node_ensure_ids:
+ *
+ * Gives every node of @root that has no id one not used in the tree: its
+ * type in kebab case and the lowest free counter ("rotate-1"), in tree order
+ * (a group before its children). The same tree always gets the same ids, so
+ * a recipe without ids reads the same every time.
+ */
+void
+augur_node_ensure_ids (AugurNode *root)
+{
+  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (root != NULL);
+
+  if (augur_node_has_ids (root))
+    return;
+  collect_ids (root, used);
+  give_ids (root, used);
+}
+
+/* Forgets the ids of @node and everything under it (a copy about to be
+ * inserted as a new step, which augur_node_ensure_ids() then names). */
+void
+augur_node_clear_ids (AugurNode *node)
+{
+  g_clear_pointer (&node->id, g_free);
+  for (guint i = 0; node->children && i < node->children->len; i++)
+    augur_node_clear_ids (node->children->pdata[i]);
+}
+
+AugurNode *
+augur_node_find_id (AugurNode  *root,
+                    const char *id)
+{
+  if (g_strcmp0 (root->id, id) == 0)
+    return root;
+  for (guint i = 0; root->children && i < root->children->len; i++)
+    {
+      AugurNode *found = augur_node_find_id (root->children->pdata[i], id);
+
+      if (found)
+        return found;
+    }
+  return NULL;
 }
 
 /* Replays ------------------------------------------------------------------ */
@@ -294,7 +476,61 @@ augur_replay_free (AugurReplay *replay)
   g_free (replay);
 }
 
-/* Sampling: every random choice, in a fixed order ---------------------------- */
+/* Sampling: every node draws from its own streams --------------------------------- */
+
+/* One draw: its seed, and how many times each id was visited so far. */
+typedef struct
+{
+  guint64     seed;
+  GHashTable *visits;  /* id → count */
+} Draw;
+
+/* The generator of one visit of @node, seeded from (draw seed, node id,
+ * visits of that id before this one in the draw): nothing another node
+ * draws, or whether it runs at all, can move it. */
+static void
+node_stream (Draw            *draw,
+             const AugurNode *node,
+             AugurRng        *rng)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (draw->visits, node->id));
+
+  g_hash_table_insert (draw->visits, node->id, GUINT_TO_POINTER (count + 1));
+  augur_rng_init (rng, augur_seed_derive (draw->seed, node->id, count));
+}
+
+/* A group's choices rank its children by keys, one per child and round,
+ * each a uniform drawn from (the group's choice seed, the child's id, the
+ * round): a child's key does not depend on its siblings, their order or
+ * their p, so switching one child off or moving it changes the choice only
+ * in the draws that chose that child. */
+static double
+child_key (guint64          choice,
+           const AugurNode *child,
+           guint            round)
+{
+  AugurRng rng;
+
+  augur_rng_init (&rng, augur_seed_derive (choice, child->id, round));
+  return augur_rng_uniform (&rng);
+}
+
+typedef struct
+{
+  guint  index;
+  double key;
+} Ranked;
+
+static int
+compare_ranked (gconstpointer a,
+                gconstpointer b)
+{
+  const Ranked *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
 
 static int
 compare_index (gconstpointer a,
@@ -308,7 +544,7 @@ compare_index (gconstpointer a,
 static AugurReplay *sample_node (const AugurNode *node,
                                  int              index,
                                  AugurShape      *shape,
-                                 AugurRng        *rng,
+                                 Draw            *draw,
                                  gboolean         forced);
 
 static void
@@ -316,24 +552,99 @@ add_step (AugurReplay     *replay,
           const AugurNode *group,
           guint            index,
           AugurShape      *shape,
-          AugurRng        *rng,
+          Draw            *draw,
           gboolean         forced)
 {
   g_ptr_array_add (replay->steps,
-                   sample_node (group->children->pdata[index], (int) index, shape, rng, forced));
+                   sample_node (group->children->pdata[index], (int) index, shape, draw, forced));
+}
+
+/* OneOf: the child of least -ln(1 - u) / p, u its key. These are
+ * exponential variables of rates p, so child i wins with probability
+ * p_i / sum p (a child of p 0 never). */
+static guint
+choose_one (const AugurNode *node,
+            GArray          *active,
+            guint64          choice)
+{
+  guint chosen = G_MAXUINT;
+  double best = INFINITY;
+
+  for (guint i = 0; i < active->len; i++)
+    {
+      guint c = g_array_index (active, guint, i);
+      const AugurNode *child = node->children->pdata[c];
+      double t;
+
+      if (!(child->p > 0))
+        continue;
+      t = -log1p (-child_key (choice, child, 0)) / child->p;
+      if (chosen == G_MAXUINT || t < best)
+        {
+          chosen = c;
+          best = t;
+        }
+    }
+  return chosen;
+}
+
+/* SomeOf, RandomOrder: without replacement, the n children of least key
+ * (a uniform random subset, in a uniform random order); with replacement,
+ * in each of n rounds the child of least key in that round. */
+static GArray *
+choose_some (const AugurNode *node,
+             GArray          *active,
+             guint64          choice)
+{
+  guint m = active->len;
+  guint n = node->replace ? (guint) MAX (node->n, 0) : MIN ((guint) MAX (node->n, 0), m);
+  GArray *chosen = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) ranked = g_array_sized_new (FALSE, FALSE, sizeof (Ranked), m);
+
+  if (m == 0)
+    return chosen;
+
+  for (guint round = 0; round < (node->replace ? n : 1); round++)
+    {
+      g_array_set_size (ranked, 0);
+      for (guint i = 0; i < m; i++)
+        {
+          guint c = g_array_index (active, guint, i);
+          Ranked r = { c, child_key (choice, node->children->pdata[c], round) };
+
+          g_array_append_val (ranked, r);
+        }
+      g_array_sort (ranked, compare_ranked);
+      for (guint i = 0; i < (node->replace ? 1 : n); i++)
+        g_array_append_val (chosen, g_array_index (ranked, Ranked, i).index);
+    }
+
+  /* SomeOf applies its choice in list order, RandomOrder as drawn. */
+  if (node->kind == AUGUR_NODE_SOME_OF)
+    g_array_sort (chosen, compare_index);
+  return chosen;
 }
 
 static AugurReplay *
 sample_node (const AugurNode *node,
              int              index,
              AugurShape      *shape,
-             AugurRng        *rng,
+             Draw            *draw,
              gboolean         forced)
 {
   AugurReplay *replay = augur_replay_new (index);
   g_autoptr(GArray) active = NULL;
+  AugurRng rng;
+  double u;
 
-  replay->applied = node->enabled && (forced || augur_rng_chance (rng, node->p));
+  if (!node->enabled)
+    return replay;
+
+  /* The chance is always the stream's first draw, so that a change of p
+   * never moves what the node draws next. */
+  node_stream (draw, node, &rng);
+  u = augur_rng_uniform (&rng);
+  replay->applied = forced || u < node->p;
   if (!replay->applied)
     return replay;
 
@@ -341,7 +652,7 @@ sample_node (const AugurNode *node,
     {
       AugurShape out;
 
-      node->info->sample (node->params, shape, rng, &replay->drawn);
+      node->info->sample (node->params, shape, &rng, &replay->drawn);
       augur_transform_output_shape (node->info, node->params, &replay->drawn, shape, &out);
       *shape = out;
       return replay;
@@ -359,78 +670,25 @@ sample_node (const AugurNode *node,
     {
     case AUGUR_NODE_SEQUENTIAL:
       for (guint i = 0; i < active->len; i++)
-        add_step (replay, node, g_array_index (active, guint, i), shape, rng, FALSE);
+        add_step (replay, node, g_array_index (active, guint, i), shape, draw, FALSE);
       break;
 
     case AUGUR_NODE_ONE_OF:
       {
-        double total = 0, x;
-        guint chosen;
+        guint chosen = choose_one (node, active, augur_rng_next (&rng));
 
-        for (guint i = 0; i < active->len; i++)
-          {
-            double w = ((AugurNode *) node->children->pdata[g_array_index (active, guint, i)])->p;
-
-            if (w > 0)
-              total += w;
-          }
-        if (!(total > 0))
-          break;
-
-        /* Rounding can leave x >= 0 after the last subtraction: then the
-         * last child with a positive weight is the one (never one of p 0). */
-        x = augur_rng_uniform (rng) * total;
-        chosen = G_MAXUINT;
-        for (guint i = 0; i < active->len; i++)
-          {
-            guint c = g_array_index (active, guint, i);
-            double w = ((AugurNode *) node->children->pdata[c])->p;
-
-            if (!(w > 0))
-              continue;
-            chosen = c;
-            x -= w;
-            if (x < 0)
-              break;
-          }
-        add_step (replay, node, chosen, shape, rng, TRUE);
+        if (chosen != G_MAXUINT)
+          add_step (replay, node, chosen, shape, draw, TRUE);
       }
       break;
 
     case AUGUR_NODE_SOME_OF:
     case AUGUR_NODE_RANDOM_ORDER:
       {
-        guint m = active->len;
-        guint n = node->replace ? (guint) MAX (node->n, 0) : MIN ((guint) MAX (node->n, 0), m);
-        g_autoptr(GArray) chosen = g_array_new (FALSE, FALSE, sizeof (guint));
-
-        if (m == 0)
-          break;
-
-        if (node->replace)
-          for (guint i = 0; i < n; i++)
-            {
-              guint c = g_array_index (active, guint, augur_rng_int (rng, 0, m - 1));
-              g_array_append_val (chosen, c);
-            }
-        else
-          /* A partial Fisher-Yates shuffle: the first n of a random permutation. */
-          for (guint i = 0; i < n; i++)
-            {
-              guint j = (guint) augur_rng_int (rng, i, m - 1);
-              guint t = g_array_index (active, guint, i);
-
-              g_array_index (active, guint, i) = g_array_index (active, guint, j);
-              g_array_index (active, guint, j) = t;
-              g_array_append_val (chosen, g_array_index (active, guint, i));
-            }
-
-        /* SomeOf applies its choice in list order, RandomOrder as drawn. */
-        if (node->kind == AUGUR_NODE_SOME_OF)
-          g_array_sort (chosen, compare_index);
+        g_autoptr(GArray) chosen = choose_some (node, active, augur_rng_next (&rng));
 
         for (guint i = 0; i < chosen->len; i++)
-          add_step (replay, node, g_array_index (chosen, guint, i), shape, rng, FALSE);
+          add_step (replay, node, g_array_index (chosen, guint, i), shape, draw, FALSE);
       }
       break;
 
@@ -442,20 +700,41 @@ sample_node (const AugurNode *node,
   return replay;
 }
 
+static AugurReplay *
+sample (const AugurNode  *node,
+        const AugurShape *in,
+        guint64           draw_seed,
+        gboolean          forced)
+{
+  g_autoptr(AugurNode) named = NULL;
+  g_autoptr(GHashTable) visits = g_hash_table_new (g_str_hash, g_str_equal);
+  Draw draw = { draw_seed, visits };
+  AugurShape shape = *in;
+
+  /* A tree built in code samples as it will once saved and read back. */
+  if (!augur_node_has_ids (node))
+    {
+      named = augur_node_copy (node);
+      augur_node_ensure_ids (named);
+      node = named;
+    }
+
+  return sample_node (node, 0, &shape, &draw, forced);
+}
+
 /**
  * augur_node_sample:
  * @in: the shape of the image the pipeline will see
+ * @draw_seed: the seed of this draw (augur_seed_derive())
  *
  * Draws every random choice of one application of @node.
  */
 AugurReplay *
 augur_node_sample (const AugurNode  *node,
                    const AugurShape *in,
-                   AugurRng         *rng)
+                   guint64           draw_seed)
 {
-  AugurShape shape = *in;
-
-  return sample_node (node, 0, &shape, rng, FALSE);
+  return sample (node, in, draw_seed, FALSE);
 }
 
 /* As augur_node_sample(), with @node applied whatever its p (a child of a
@@ -463,27 +742,101 @@ augur_node_sample (const AugurNode  *node,
 AugurReplay *
 augur_node_sample_forced (const AugurNode  *node,
                           const AugurShape *in,
-                          AugurRng         *rng)
+                          guint64           draw_seed)
 {
-  AugurShape shape = *in;
+  return sample (node, in, draw_seed, TRUE);
+}
 
-  return sample_node (node, 0, &shape, rng, TRUE);
+/**
+ * augur_pipeline_child_share:
+ *
+ * The share of a group's draws in which its child @index is chosen (before
+ * the child's own p, which a OneOf child ignores): what the sampler above
+ * does, in expectation.
+ */
+double
+augur_pipeline_child_share (const AugurNode *group,
+                            guint            index)
+{
+  const AugurNode *child;
+  guint m = 0;
+
+  g_return_val_if_fail (group->kind != AUGUR_NODE_TRANSFORM, 0);
+  g_return_val_if_fail (index < group->children->len, 0);
+
+  child = group->children->pdata[index];
+  if (!child->enabled)
+    return 0;
+
+  switch (group->kind)
+    {
+    case AUGUR_NODE_SEQUENTIAL:
+      return 1;
+
+    case AUGUR_NODE_ONE_OF:
+      {
+        double total = 0;
+
+        for (guint i = 0; i < group->children->len; i++)
+          {
+            const AugurNode *c = group->children->pdata[i];
+
+            if (c->enabled)
+              total += c->p;
+          }
+        return total > 0 ? child->p / total : 0;
+      }
+
+    case AUGUR_NODE_SOME_OF:
+    case AUGUR_NODE_RANDOM_ORDER:
+      for (guint i = 0; i < group->children->len; i++)
+        if (((const AugurNode *) group->children->pdata[i])->enabled)
+          m++;
+      if (m == 0 || group->n <= 0)
+        return 0;
+      if (group->replace)
+        return 1 - pow (1 - 1.0 / m, group->n);
+      return (double) MIN ((guint) group->n, m) / m;
+
+    case AUGUR_NODE_TRANSFORM:
+    default:
+      g_return_val_if_reached (0);
+    }
 }
 
 /* Applying: pure ------------------------------------------------------------ */
 
+typedef struct
+{
+  AugurStepObserver func;
+  gpointer          data;
+} Observer;
+
+static gint64
+clock_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
 static AugurImage *
 apply_node (const AugurNode   *node,
             AugurImage        *image,
-            const AugurReplay *replay)
+            const AugurReplay *replay,
+            const Observer    *observer)
 {
   if (!replay->applied)
     return image;
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      AugurImage *out = node->info->apply (image, node->params, &replay->drawn);
+      gint64 start = observer ? clock_ns () : 0;
+      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
 
+      if (observer)
+        observer->func (node, clock_ns () - start, observer->data);
       augur_image_unref (image);
       return out;
     }
@@ -493,7 +846,7 @@ apply_node (const AugurNode   *node,
       const AugurReplay *step = replay->steps->pdata[i];
 
       g_return_val_if_fail (step->index >= 0 && (guint) step->index < node->children->len, image);
-      image = apply_node (node->children->pdata[step->index], image, step);
+      image = apply_node (node->children->pdata[step->index], image, step, observer);
     }
 
   return image;
@@ -512,7 +865,29 @@ augur_node_apply (const AugurNode   *node,
                   const AugurImage  *src,
                   const AugurReplay *replay)
 {
-  return apply_node (node, augur_image_ref ((AugurImage *) src), replay);
+  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, NULL);
+}
+
+/**
+ * augur_node_apply_observed:
+ * @observer: called after each transform that applies, with the
+ *   transform's node and the time its apply took, in nanoseconds (a
+ *   monotonic clock)
+ *
+ * As augur_node_apply(), for profiles: the same pixels, and the time of
+ * each step.
+ */
+AugurImage *
+augur_node_apply_observed (const AugurNode   *node,
+                           const AugurImage  *src,
+                           const AugurReplay *replay,
+                           AugurStepObserver  observer,
+                           gpointer           user_data)
+{
+  Observer o = { observer, user_data };
+
+  g_return_val_if_fail (observer != NULL, NULL);
+  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
 }
 
 AugurImage *
@@ -524,10 +899,8 @@ augur_node_run (const AugurNode   *node,
   AugurShape shape = { src->width, src->height, src->channels };
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
-  AugurRng rng;
 
-  augur_rng_init (&rng, seed);
-  replay = augur_node_sample (node, &shape, &rng);
+  replay = augur_node_sample (node, &shape, seed);
   out = augur_node_apply (node, src, replay);
 
   if (replay_out)
@@ -589,6 +962,11 @@ replay_to_json (JsonBuilder       *builder,
     }
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, augur_node_type_name (node));
+  if (node->id)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, node->id);
+    }
   json_builder_set_member_name (builder, "applied");
   json_builder_add_boolean_value (builder, replay->applied);
 
@@ -621,7 +999,7 @@ replay_to_json (JsonBuilder       *builder,
  * @replay: drawn on @node
  *
  * The replay as JSON, for manifests and bug reports: an object with
- * "type" (the node's type name), "applied", and for an applied transform
+ * "type" (the node's type name), "id" (the node's), "applied", and for an applied transform
  * "values" (what it drew), for an applied group "steps" (the children that
  * ran, in order of execution, each leading with its "index").
  */
@@ -645,10 +1023,11 @@ replay_check_members (JsonObject       *object,
 
   for (GList *l = members; l; l = l->next)
     if (!g_str_equal (l->data, "index") && !g_str_equal (l->data, "type") &&
+        !g_str_equal (l->data, "id") &&
         !g_str_equal (l->data, "applied") && !g_str_equal (l->data, body))
       {
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
-                     "unknown field \"%s\" (a %s step has \"type\", \"applied\", \"%s\")",
+                     "unknown field \"%s\" (a %s step has \"type\", \"id\", \"applied\", \"%s\")",
                      (const char *) l->data, augur_node_type_name (node), body);
         return FALSE;
       }
@@ -758,6 +1137,22 @@ replay_from_json (JsonNode         *json,
 
   if (!replay_check_members (object, node, error))
     return NULL;
+
+  /* Replays written before ids have none; one that has an id names the
+   * step it was drawn for. */
+  member = json_object_get_member (object, "id");
+  if (member != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
+       g_strcmp0 (json_node_get_string (member), node->id) != 0))
+    {
+      if (node->id)
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                     "id: expected \"%s\", as in the pipeline", node->id);
+      else
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                     "id: the pipeline's step has no id");
+      return NULL;
+    }
 
   member = json_object_get_member (object, "applied");
   if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||

@@ -32,6 +32,14 @@ typedef enum
  *   replacement), applied in list order, each with its own p.
  * - RandomOrder: as SomeOf, applied in the order drawn.
  *
+ * Every node has an @id, unique within its tree ("rotate-1"): its identity,
+ * kept through save, copy, undo and moves. Each visit of a node in a draw
+ * draws from its own generator, seeded from (the draw's seed, the node's id,
+ * how many times the node was visited before in this draw), so that
+ * switching a step off, moving it or changing its p leaves every other
+ * step's draws as they were. A node without an id (built in code) samples as
+ * if it had the one augur_node_ensure_ids() would give it.
+ *
  * A node tree is plain mutable data, owned by whoever holds it; the GUI hands
  * a copy (augur_node_copy()) to each worker.
  */
@@ -40,6 +48,7 @@ typedef struct _AugurNode AugurNode;
 struct _AugurNode
 {
   AugurNodeKind             kind;
+  char                     *id;       /* NULL until given one */
   double                    p;
   gboolean                  enabled;
   /* AUGUR_NODE_TRANSFORM */
@@ -82,18 +91,43 @@ void          augur_node_append             (AugurNode           *group,
                                              AugurNode           *child);
 gboolean      augur_node_equal              (const AugurNode     *a,
                                              const AugurNode     *b);
+gboolean      augur_node_equal_settings     (const AugurNode     *a,
+                                             const AugurNode     *b);
 guint64       augur_node_hash               (const AugurNode     *node);
 guint         augur_node_count_transforms   (const AugurNode     *node);
 
+#define AUGUR_NODE_ID_MAX 64
+
+gboolean      augur_node_id_check           (const char          *id,
+                                             GError             **error);
+char         *augur_node_id_prefix          (const AugurNode     *node);
+gboolean      augur_node_has_ids            (const AugurNode     *node);
+void          augur_node_ensure_ids         (AugurNode           *root);
+void          augur_node_clear_ids          (AugurNode           *node);
+AugurNode    *augur_node_find_id            (AugurNode           *root,
+                                             const char          *id);
+
+/* Group semantics, next to the sampler that follows them. */
+double        augur_pipeline_child_share    (const AugurNode     *group,
+                                             guint                index);
+
 AugurReplay  *augur_node_sample             (const AugurNode     *node,
                                              const AugurShape    *in,
-                                             AugurRng            *rng);
+                                             guint64              draw_seed);
 AugurReplay  *augur_node_sample_forced      (const AugurNode     *node,
                                              const AugurShape    *in,
-                                             AugurRng            *rng);
+                                             guint64              draw_seed);
 AugurImage   *augur_node_apply              (const AugurNode     *node,
                                              const AugurImage    *src,
                                              const AugurReplay   *replay);
+typedef void (*AugurStepObserver)            (const AugurNode     *node,
+                                             gint64               elapsed_ns,
+                                             gpointer             user_data);
+AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             const AugurReplay   *replay,
+                                             AugurStepObserver    observer,
+                                             gpointer             user_data);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,
                                              guint64              seed,

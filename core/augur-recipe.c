@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-file.h"
+#include "augur-group.h"
 #include "augur-recipe.h"
 
 /* Recipes --------------------------------------------------------------------- */
@@ -23,6 +25,7 @@ augur_recipe_new (void)
 
   recipe->seed = 0;
   recipe->pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  augur_node_ensure_ids (recipe->pipeline);
   return recipe;
 }
 
@@ -52,410 +55,6 @@ augur_recipe_equal (const AugurRecipe *a,
   return a->seed == b->seed && augur_node_equal (a->pipeline, b->pipeline);
 }
 
-/* Untrusted JSON ----------------------------------------------------------------- */
-
-/* json-glib 1.6 has no nesting limit, and it is lenient: it accepts C
- * comments, single-quoted strings and a second document after the first.
- * So the text is checked before the parser sees it, by a scan that knows
- * just enough of the JSON grammar to be exact: outside strings only JSON's
- * punctuation, numbers and the words true, false and null may appear (a
- * comment could otherwise hide a quote from the depth count), brackets are
- * counted for the depth, and nothing but white space may follow the
- * document. */
-static gboolean
-json_text_check (const char  *data,
-                 gsize        len,
-                 guint        max_depth,
-                 GError     **error)
-{
-  guint depth = 0, line = 1;
-  gboolean in_string = FALSE, done = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (c == '\n')
-        line++;
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              done = depth == 0;
-            }
-          continue;
-        }
-
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-        continue;
-
-      if (done)
-        {
-          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                       "line %u: unexpected text after the end of the JSON document", line);
-          return FALSE;
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            {
-              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
-                           "line %u: JSON nested deeper than %u levels", line, max_depth);
-              return FALSE;
-            }
-        }
-      else if (c == '}' || c == ']')
-        {
-          if (depth == 0)
-            {
-              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                           "line %u: not valid JSON: unbalanced '%c'", line, c);
-              return FALSE;
-            }
-          done = --depth == 0;
-        }
-      else if (c == ':' || c == ',' || c == '-' || c == '+' || c == '.' || g_ascii_isdigit (c))
-        {
-          /* Punctuation or part of a number (json-glib itself refuses a
-           * second scalar after a scalar document). */
-        }
-      else if (g_ascii_isalpha (c))
-        {
-          gsize end = i;
-
-          while (end < len && g_ascii_isalpha (data[end]))
-            end++;
-          if (!((end - i == 4 && strncmp (data + i, "true", 4) == 0) ||
-                (end - i == 5 && strncmp (data + i, "false", 5) == 0) ||
-                (end - i == 4 && strncmp (data + i, "null", 4) == 0) ||
-                /* an exponent: 1e5, 2E-3 */
-                (end - i == 1 && (c == 'e' || c == 'E') && i > 0 && g_ascii_isdigit (data[i - 1]))))
-            {
-              g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                           "line %u: not valid JSON: unexpected word \"%.*s\"%s", line,
-                           (int) MIN (end - i, 32), data + i,
-                           end - i >= 3 && (g_ascii_strncasecmp (data + i, "nan", 3) == 0 ||
-                                            g_ascii_strncasecmp (data + i, "inf", 3) == 0)
-                           ? " (NaN and Infinity are not JSON numbers)" : "");
-              return FALSE;
-            }
-          i = end - 1;
-        }
-      else
-        {
-          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                       "line %u: not valid JSON: unexpected character '%c'%s", line,
-                       g_ascii_isprint (c) ? c : '?',
-                       c == '/' ? " (JSON has no comments)" : c == '\'' ? " (JSON strings take double quotes)" : "");
-          return FALSE;
-        }
-    }
-
-  if (in_string || depth > 0)
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "line %u: not valid JSON: the document ends early", line);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * augur_json_parse_limited:
- *
- * Parses untrusted JSON text: refused when longer than @max_bytes, not
- * UTF-8, nested deeper than @max_depth brackets, empty, not strict JSON, or
- * followed by anything but white space. Every error is in the AUGUR_ERROR
- * domain (AUGUR_ERROR_TOO_LARGE for the limits, AUGUR_ERROR_INVALID_RECIPE
- * otherwise).
- */
-JsonNode *
-augur_json_parse_limited (const char  *data,
-                          gssize       length,
-                          gsize        max_bytes,
-                          guint        max_depth,
-                          GError     **error)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize len;
-  JsonNode *root;
-
-  g_return_val_if_fail (data != NULL || length == 0, NULL);
-
-  len = length < 0 ? strlen (data) : (gsize) length;
-  if (len > max_bytes)
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
-                   "%" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT, len, max_bytes);
-      return NULL;
-    }
-  if (len == 0 || data == NULL)
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "empty document");
-      return NULL;
-    }
-  /* A UTF-8 byte order mark, as some editors write, is not JSON: skip it. */
-  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-    }
-  {
-    const char *nul = memchr (data, '\0', len);
-    const char *bad = NULL;
-
-    if (nul != NULL)
-      {
-        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                     "not UTF-8 text: a NUL byte at offset %" G_GSIZE_FORMAT, (gsize) (nul - data));
-        return NULL;
-      }
-    if (!g_utf8_validate (data, (gssize) len, &bad))
-      {
-        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                     "not UTF-8 text: an invalid byte at offset %" G_GSIZE_FORMAT, (gsize) (bad - data));
-        return NULL;
-      }
-  }
-  if (!json_text_check (data, len, max_depth, error))
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
-    {
-      /* "<data>:1:8: Parse error: ..." reads better as "line 1:8: ...". */
-      const char *message = local_error->message;
-
-      if (g_str_has_prefix (message, "<data>:"))
-        message += strlen ("<data>:");
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "not valid JSON: line %s", message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "empty document");
-      return NULL;
-    }
-  return json_node_ref (root);
-}
-
-/* Writing JSON: stable and readable --------------------------------------------- */
-
-/* The shortest text that reads back as the same double, and always with a
- * decimal point or exponent so that it reads back as a number, not an
- * integer: 0.1 is written "0.1", not json-glib's "0.10000000000000001". */
-static void
-append_double (GString *s,
-               double   v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (v))
-    {
-      g_string_append (s, "null");
-      return;
-    }
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, format, v);
-      /* Plain notation for everyday magnitudes: -90.0, not -9e+01. */
-      if (g_ascii_strtod (buf, NULL) == v &&
-          (strpbrk (buf, "eE") == NULL || fabs (v) < 1e-5 || fabs (v) >= 1e16))
-        break;
-    }
-  g_string_append (s, buf);
-  if (strpbrk (buf, ".eEn") == NULL)
-    g_string_append (s, ".0");
-}
-
-static void
-append_string (GString    *s,
-               const char *str)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = str; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (s, "\\\""); break;
-        case '\\': g_string_append (s, "\\\\"); break;
-        case '\n': g_string_append (s, "\\n"); break;
-        case '\r': g_string_append (s, "\\r"); break;
-        case '\t': g_string_append (s, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (s, "\\u%04x", c);
-          else
-            g_string_append_c (s, (char) c);
-        }
-    }
-  g_string_append_c (s, '"');
-}
-
-static gboolean
-is_scalar (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) || JSON_NODE_HOLDS_NULL (node);
-}
-
-static gboolean
-is_flat (JsonNode *node)
-{
-  /* Written on one line: scalars, lists of scalars and small objects of them
-   * ({"x": [..], "y": [..]} in parameters). */
-  if (is_scalar (node))
-    return TRUE;
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!is_scalar (json_array_get_element (array, i)))
-          return FALSE;
-      return json_array_get_length (array) <= 8;
-    }
-  return FALSE;
-}
-
-static void
-append_node (GString  *s,
-             JsonNode *node,
-             gboolean  pretty,
-             int       indent)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_NULL:
-      g_string_append (s, "null");
-      break;
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_BOOLEAN:
-          g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_INT64:
-          g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          append_double (s, json_node_get_double (node));
-          break;
-        case G_TYPE_STRING:
-          append_string (s, json_node_get_string (node));
-          break;
-        default:
-          g_string_append (s, "null");
-        }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-        gboolean multi = pretty && !is_flat (node);
-
-        g_string_append_c (s, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i)
-              g_string_append (s, pretty && !multi ? ", " : ",");
-            if (multi)
-              g_string_append_printf (s, "\n%*s", indent + 2, "");
-            append_node (s, json_array_get_element (array, i), pretty, indent + 2);
-          }
-        if (multi && n)
-          g_string_append_printf (s, "\n%*s", indent, "");
-        g_string_append_c (s, ']');
-      }
-      break;
-
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        g_autoptr(GList) members = json_object_get_members (object); /* insertion order */
-        gboolean multi = pretty;
-        gboolean flat = TRUE;
-
-        for (GList *l = members; l; l = l->next)
-          flat = flat && is_flat (json_object_get_member (object, l->data));
-        if (flat && g_list_length (members) <= 2)
-          multi = FALSE;
-
-        g_string_append_c (s, '{');
-        for (GList *l = members; l; l = l->next)
-          {
-            if (l != members)
-              g_string_append (s, pretty && !multi ? ", " : ",");
-            if (multi)
-              g_string_append_printf (s, "\n%*s", indent + 2, "");
-            append_string (s, l->data);
-            g_string_append (s, pretty ? ": " : ":");
-            append_node (s, json_object_get_member (object, l->data), pretty, indent + 2);
-          }
-        if (multi && members)
-          g_string_append_printf (s, "\n%*s", indent, "");
-        g_string_append_c (s, '}');
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/**
- * augur_json_to_string:
- * @pretty: indented, for files people read and diff; otherwise one line,
- *   for JSON lines
- *
- * Members are written in insertion order, which the writers keep fixed.
- */
-char *
-augur_json_to_string (JsonNode *node,
-                      gboolean  pretty)
-{
-  GString *s = g_string_new (NULL);
-
-  append_node (s, node, pretty, 0);
-  if (pretty)
-    g_string_append_c (s, '\n');
-  return g_string_free (s, FALSE);
-}
-
-/**
- * augur_file_write_atomic:
- *
- * Writes to a temporary file beside @path, then renames it over @path, so
- * that a reader sees the old file or the new one, never a half-written one.
- */
-gboolean
-augur_file_write_atomic (const char  *path,
-                         const char  *data,
-                         gsize        length,
-                         GError     **error)
-{
-  return g_file_set_contents_full (path, data, (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
-}
-
 /* Recipe → JSON ------------------------------------------------------------------ */
 
 JsonNode *
@@ -466,6 +65,11 @@ augur_node_to_json (const AugurNode *node)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, augur_node_type_name (node));
+  if (node->id)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, node->id);
+    }
   json_builder_set_member_name (builder, "p");
   json_builder_add_double_value (builder, node->p);
   if (!node->enabled)
@@ -490,7 +94,7 @@ augur_node_to_json (const AugurNode *node)
     }
   else
     {
-      if (node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER)
+      if (augur_group_info (node->kind)->has_count)
         {
           json_builder_set_member_name (builder, "n");
           json_builder_add_int_value (builder, node->n);
@@ -512,6 +116,17 @@ JsonNode *
 augur_recipe_to_json (const AugurRecipe *recipe)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(AugurNode) named = NULL;
+  const AugurNode *pipeline = recipe->pipeline;
+
+  /* A saved recipe names every step: those built without an id get the
+   * one they already sample with (augur_node_ensure_ids()). */
+  if (!augur_node_has_ids (pipeline))
+    {
+      named = augur_node_copy (pipeline);
+      augur_node_ensure_ids (named);
+      pipeline = named;
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
@@ -524,7 +139,7 @@ augur_recipe_to_json (const AugurRecipe *recipe)
   json_builder_set_member_name (builder, "seed");
   json_builder_add_int_value (builder, (gint64) (recipe->seed & AUGUR_SEED_MASK));
   json_builder_set_member_name (builder, "pipeline");
-  json_builder_add_value (builder, augur_node_to_json (recipe->pipeline));
+  json_builder_add_value (builder, augur_node_to_json (pipeline));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -637,7 +252,44 @@ get_number (JsonObject  *object,
   if (integer && *out != floor (*out))
     return fail (error, where, "%s: expected an integer, got %.16g", name, *out);
   if (!isfinite (*out) || *out < lo || *out > hi)
-    return fail (error, where, "%s: %.16g is out of range [%.16g, %.16g]", name, *out, lo, hi);
+    {
+      /* As written: an integer is quoted exactly, not rounded to a double. */
+      if (t == G_TYPE_INT64)
+        return fail (error, where, "%s: %" G_GINT64_FORMAT " is out of range [%.16g, %.16g]",
+                     name, json_node_get_int (member), lo, hi);
+      return fail (error, where, "%s: %.16g is out of range [%.16g, %.16g]", name, *out, lo, hi);
+    }
+  return TRUE;
+}
+
+/* An optional "id": checked, and unique among the ids @seen so far (each
+ * mapped to the step that holds it). */
+static gboolean
+get_id (JsonObject  *object,
+        AugurNode   *node,
+        GHashTable  *seen,
+        const char  *where,
+        GError     **error)
+{
+  JsonNode *member = json_object_get_member (object, "id");
+  const char *id, *other;
+
+  if (member == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return fail (error, where, "id: expected a string");
+  id = json_node_get_string (member);
+  if (!augur_node_id_check (id, error))
+    {
+      g_prefix_error (error, "%s: ", where);
+      return FALSE;
+    }
+  other = g_hash_table_lookup (seen, id);
+  if (other != NULL)
+    return fail (error, where, "id: \"%s\" is already the id of %s (ids are unique in a recipe)",
+                 id, other);
+  node->id = g_strdup (id);
+  g_hash_table_insert (seen, node->id, g_strdup (where));
   return TRUE;
 }
 
@@ -645,17 +297,16 @@ static AugurNode *
 node_from_json (JsonNode    *json,
                 const char  *where,
                 guint        depth,
+                GHashTable  *seen,
                 GError     **error)
 {
-  static const char *const transform_fields[] = { "type", "p", "enabled", "params", NULL };
-  static const char *const group_fields[] = { "type", "p", "enabled", "steps", NULL };
-  static const char *const some_of_fields[] = { "type", "p", "enabled", "n", "replace", "steps", NULL };
+  static const char *const transform_fields[] = { "type", "id", "p", "enabled", "params", NULL };
   g_autoptr(AugurNode) node = NULL;
   g_autofree char *here = NULL;
   JsonObject *object;
   JsonNode *member;
   const char *type;
-  AugurNodeKind kind;
+  const AugurGroupInfo *group;
   double p = -1;
 
   if (depth > AUGUR_RECIPE_MAX_DEPTH)
@@ -679,16 +330,16 @@ node_from_json (JsonNode    *json,
   type = json_node_get_string (member);
   here = g_strdup_printf ("%s (%s)", where, type);
 
-  if (augur_node_kind_from_name (type, &kind))
+  if ((group = augur_group_lookup (type)) != NULL)
     {
       JsonArray *steps;
 
-      if (!check_members (object, kind == AUGUR_NODE_SOME_OF || kind == AUGUR_NODE_RANDOM_ORDER
-                                  ? some_of_fields : group_fields,
-                          here, "group", error))
+      if (!check_members (object, group->fields, here, "group", error))
         return NULL;
 
-      node = augur_node_new_group (kind);
+      node = augur_node_new_group (group->kind);
+      if (!get_id (object, node, seen, here, error))
+        return NULL;
 
       member = json_object_get_member (object, "steps");
       if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
@@ -700,18 +351,19 @@ node_from_json (JsonNode    *json,
       for (guint i = 0; i < json_array_get_length (steps); i++)
         {
           g_autofree char *child_where = g_strdup_printf ("%s.steps[%u]", where, i);
-          AugurNode *child = node_from_json (json_array_get_element (steps, i), child_where, depth + 1, error);
+          AugurNode *child = node_from_json (json_array_get_element (steps, i), child_where,
+                                             depth + 1, seen, error);
 
           if (child == NULL)
             return NULL;
           augur_node_append (node, child);
         }
 
-      if (kind == AUGUR_NODE_SOME_OF || kind == AUGUR_NODE_RANDOM_ORDER)
+      if (group->has_count)
         {
-          double n = kind == AUGUR_NODE_RANDOM_ORDER ? MAX (1, node->children->len) : 1;
+          double n = augur_group_default_n (group, node->children->len);
 
-          if (!get_number (object, "n", 1, 1000, TRUE, &n, here, error) ||
+          if (!get_number (object, "n", group->n_min, group->n_max, TRUE, &n, here, error) ||
               !get_bool (object, "replace", &node->replace, here, error))
             return NULL;
           node->n = (int) n;
@@ -730,6 +382,8 @@ node_from_json (JsonNode    *json,
         return NULL;
 
       node = augur_node_new_transform (info);
+      if (!get_id (object, node, seen, here, error))
+        return NULL;
 
       member = json_object_get_member (object, "params");
       if (member != NULL)
@@ -862,14 +516,16 @@ augur_node_from_json (JsonNode    *json,
                       GError     **error)
 {
   g_autoptr(AugurNode) node = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   g_return_val_if_fail (json != NULL, NULL);
 
   if (where == NULL)
     where = "pipeline";
-  node = node_from_json (json, where, 1, error);
+  node = node_from_json (json, where, 1, seen, error);
   if (node == NULL || !check_applications (node, where, error))
     return NULL;
+  augur_node_ensure_ids (node);
   return g_steal_pointer (&node);
 }
 
@@ -879,6 +535,7 @@ augur_recipe_from_json (JsonNode  *root,
 {
   static const char *const fields[] = { "format", "version", "seed", "pipeline", NULL };
   g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   JsonObject *object;
   JsonNode *member;
   double seed = 0;
@@ -930,16 +587,26 @@ augur_recipe_from_json (JsonNode  *root,
       fail (error, "pipeline", "missing");
       return NULL;
     }
-  recipe->pipeline = node_from_json (member, "pipeline", 1, error);
+  recipe->pipeline = node_from_json (member, "pipeline", 1, seen, error);
   if (recipe->pipeline == NULL)
     return NULL;
   if (recipe->pipeline->kind == AUGUR_NODE_TRANSFORM)
     {
-      fail (error, "pipeline", "must be a group (Sequential, OneOf, SomeOf or RandomOrder)");
+      g_autoptr(GString) kinds = g_string_new (NULL);
+      const AugurGroupInfo *groups;
+      guint n_groups;
+
+      groups = augur_groups_list (&n_groups);
+      for (guint i = 0; i < n_groups; i++)
+        g_string_append_printf (kinds, "%s%s", i == 0 ? "" : i + 1 == n_groups ? " or " : ", ", groups[i].name);
+      fail (error, "pipeline", "must be a group (%s)", kinds->str);
       return NULL;
     }
   if (!check_applications (recipe->pipeline, "pipeline", error))
     return NULL;
+  /* Steps without an id (files written before ids) get the same ones on
+   * every read, so they draw the same every time. */
+  augur_node_ensure_ids (recipe->pipeline);
 
   return g_steal_pointer (&recipe);
 }

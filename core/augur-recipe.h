@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "augur-json.h"
 #include "augur-pipeline.h"
 
 G_BEGIN_DECLS
@@ -49,19 +50,6 @@ gboolean     augur_recipe_save         (const AugurRecipe  *recipe,
 JsonNode    *augur_node_to_json        (const AugurNode    *node);
 AugurNode   *augur_node_from_json      (JsonNode           *json,
                                         const char         *where,
-                                        GError            **error);
-
-/* Shared by every reader of untrusted JSON (recipes, manifests). */
-JsonNode    *augur_json_parse_limited  (const char         *data,
-                                        gssize              length,
-                                        gsize               max_bytes,
-                                        guint               max_depth,
-                                        GError            **error);
-char        *augur_json_to_string      (JsonNode           *node,
-                                        gboolean            pretty);
-gboolean     augur_file_write_atomic   (const char         *path,
-                                        const char         *data,
-                                        gsize               length,
                                         GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AugurRecipe, augur_recipe_free)

@@ -122,15 +122,3 @@ augur_transform_defaults (const AugurTransformInfo *info,
   for (guint i = 0; i < info->n_params; i++)
     augur_param_default (&info->params[i], &params[i]);
 }
-
-void
-augur_transform_output_shape (const AugurTransformInfo *info,
-                              const AugurValue         *params,
-                              const AugurDrawn         *drawn,
-                              const AugurShape         *in,
-                              AugurShape               *out)
-{
-  *out = *in;
-  if (info->output_shape)
-    info->output_shape (params, drawn, in, out);
-}

@@ -7,15 +7,9 @@
 #include "augur-image.h"
 #include "augur-param.h"
 #include "augur-rng.h"
+#include "augur-warp.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  int width;
-  int height;
-  int channels;
-} AugurShape;
 
 /**
  * AugurTransformInfo:
@@ -26,14 +20,21 @@ typedef struct
  *
  * @sample draws every random value of one application into @drawn, given the
  * shape of the image the transform will see; it must take all randomness
- * from @rng. @apply is a pure function of the image, the parameters and the
- * drawn values. Both must accept any value within the declared limits.
+ * from @rng. Everything else is a pure function of the parameters and the
+ * drawn values, and must accept any value within the declared limits.
  *
- * @output_shape (NULL: same as input) lets the pipeline and the preview know
- * the size of a result before rendering it. @map_point (spatial transforms
- * only) maps a point from input to output pixel coordinates, where a pixel
- * centre is at (x + 0.5, y + 0.5); it returns FALSE when the point leaves
- * the image.
+ * A spatial transform (one that moves pixels) gives only @geometry: it
+ * describes its warp for an input shape (see augur-warp.h), and the warp
+ * module derives from it the output shape, the pixels, and the mapping of
+ * points, boxes, keypoints and label masks. It sets none of @apply and
+ * @output_shape.
+ *
+ * A pixel-level transform gives @apply, a pure function of the image, the
+ * parameters and the drawn values, and @output_shape when the result's
+ * shape differs from the input's (NULL: the same).
+ *
+ * Callers go through augur_transform_apply (), augur_transform_output_shape ()
+ * and augur_transform_map_point () and friends, which work for both.
  */
 typedef struct _AugurTransformInfo AugurTransformInfo;
 
@@ -89,6 +90,13 @@ typedef struct
   const AugurAlbAbsent *absent;
 } AugurTransformAlbumentations;
 
+/* What one application may cost at most (see augur-cost.h). */
+typedef struct
+{
+  double work;
+  double memory;
+} AugurCost;
+
 struct _AugurTransformInfo
 {
   const char            *name;
@@ -107,6 +115,10 @@ struct _AugurTransformInfo
                                const AugurShape   *in,
                                AugurRng           *rng,
                                AugurDrawn         *drawn);
+  void        (*geometry)     (const AugurValue   *params,
+                               const AugurDrawn   *drawn,
+                               const AugurShape   *in,
+                               AugurWarp          *warp);
   void        (*output_shape) (const AugurValue   *params,
                                const AugurDrawn   *drawn,
                                const AugurShape   *in,
@@ -114,11 +126,12 @@ struct _AugurTransformInfo
   AugurImage *(*apply)        (const AugurImage   *src,
                                const AugurValue   *params,
                                const AugurDrawn   *drawn);
-  gboolean    (*map_point)    (const AugurValue   *params,
-                               const AugurDrawn   *drawn,
+  /* NULL: the generic estimate of augur-cost.c, right for a transform
+   * whose cost grows with the image alone */
+  void        (*cost)         (const AugurValue   *params,
                                const AugurShape   *in,
-                               double             *x,
-                               double             *y);
+                               AugurShape         *out,
+                               AugurCost          *cost);
 
   /* Albumentations mapping (core/interop reads it) */
   AugurTransformAlbumentations alb;
@@ -147,5 +160,37 @@ void                             augur_transform_output_shape (const AugurTransf
                                                                const AugurDrawn         *drawn,
                                                                const AugurShape         *in,
                                                                AugurShape               *out);
+
+/* The derived operations (augur-warp.c): for a pixel-level transform,
+ * points, boxes and keypoints stay where they are, and a mask is returned
+ * as it is (a new reference). */
+gboolean    augur_transform_is_spatial   (const AugurTransformInfo *info);
+AugurImage *augur_transform_apply        (const AugurTransformInfo *info,
+                                          const AugurImage         *src,
+                                          const AugurValue         *params,
+                                          const AugurDrawn         *drawn);
+gboolean    augur_transform_map_point    (const AugurTransformInfo *info,
+                                          const AugurValue         *params,
+                                          const AugurDrawn         *drawn,
+                                          const AugurShape         *in,
+                                          double                   *x,
+                                          double                   *y);
+gboolean    augur_transform_map_box      (const AugurTransformInfo *info,
+                                          const AugurValue         *params,
+                                          const AugurDrawn         *drawn,
+                                          const AugurShape         *in,
+                                          double                    box[4]);
+gboolean    augur_transform_map_keypoint (const AugurTransformInfo *info,
+                                          const AugurValue         *params,
+                                          const AugurDrawn         *drawn,
+                                          const AugurShape         *in,
+                                          double                   *x,
+                                          double                   *y,
+                                          double                   *angle,
+                                          double                   *scale);
+AugurImage *augur_transform_apply_mask   (const AugurTransformInfo *info,
+                                          const AugurValue         *params,
+                                          const AugurDrawn         *drawn,
+                                          const AugurImage         *mask);
 
 G_END_DECLS

@@ -286,11 +286,9 @@ run_checked (const AugurNode   *node,
   AugurShape in = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
-  AugurRng rng;
 
-  augur_rng_init (&rng, seed);
-  replay = forced ? augur_node_sample_forced (node, &in, &rng)
-                  : augur_node_sample (node, &in, &rng);
+  replay = forced ? augur_node_sample_forced (node, &in, seed)
+                  : augur_node_sample (node, &in, seed);
   g_assert_true (replay->applied);
   out = augur_node_apply (node, src, replay);
   g_assert_nonnull (out);
@@ -391,7 +389,7 @@ augur_test_follow_dot (const AugurNode    *node,
   out = augur_test_run (node, src, 100 + draw, &replay);
 
   px = dx + 0.5, py = dy + 0.5;
-  if (!node->info->map_point (node->params, &replay->drawn, &in, &px, &py))
+  if (!augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &px, &py))
     return FALSE;
   if (px < 3 || py < 3 || px > out->width - 3 || py > out->height - 3)
     return FALSE;
@@ -405,19 +403,6 @@ augur_test_follow_dot (const AugurNode    *node,
 }
 
 /* Files -------------------------------------------------------------------- */
-
-/* The augur-cli under test: the last argument left after g_test_init()
- * (meson passes it), or the build tree's. */
-char *
-augur_test_cli_path (int    argc,
-                     char **argv)
-{
-  if (argc > 1 && argv[argc - 1][0] != '-')
-    return g_strdup (argv[argc - 1]);
-  if (g_getenv ("AUGUR_BUILD_DIR"))
-    return g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
-  return g_strdup ("augur-cli");
-}
 
 /* A new empty folder in the temporary directory, named after @tmpl (with
  * its XXXXXX replaced); free it with g_free () after augur_test_rm_rf (). */
@@ -456,4 +441,18 @@ augur_test_rm_rf (const char *path)
     }
   else
     g_unlink (path);
+}
+
+/* The augur-cli under test, for the programs of suite 'cli': the last
+ * argument left after g_test_init() (meson passes it), or the build
+ * tree's. */
+char *
+augur_test_cli_path (int    argc,
+                     char **argv)
+{
+  if (argc > 1 && argv[argc - 1][0] != '-')
+    return g_strdup (argv[argc - 1]);
+  if (g_getenv ("AUGUR_BUILD_DIR"))
+    return g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  return g_strdup ("augur-cli");
 }

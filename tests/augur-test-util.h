@@ -98,8 +98,6 @@ gboolean     augur_test_follow_dot        (const AugurNode    *node,
 /* Files */
 char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);
-
-/* Programs */
 char        *augur_test_cli_path          (int                 argc,
                                            char              **argv);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -15,6 +16,7 @@
 #include "augur-runner.h"
 #include "augur-sheet.h"
 
+#include "augur-json.h"
 #include "augur-test-util.h"
 
 /* Tests of the augur-cli program: each spawns the built binary on images
@@ -402,8 +404,9 @@ test_validate (Fixture       *fixture,
   guint n = write_recipe (recipe);
 
   g_assert_cmpint (run_cli (&out, NULL, "validate", recipe, NULL), ==, 0);
+  /* the verdict first, then the cost lines (test_apply_budget) */
   expected = g_strdup_printf ("%s: valid, %u steps\n", recipe, n);
-  g_assert_cmpstr (out, ==, expected);
+  g_assert_true (g_str_has_prefix (out, expected));
 
   g_assert_true (g_file_set_contents (bad,
                                       "{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": "
@@ -450,6 +453,11 @@ static const UsageCase usage_cases[] = {
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "0", NULL }, 2, "-n" },
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--format", "gif", NULL }, 2, "--format" },
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--quality", "0", NULL }, 2, "--quality" },
+  /* -1 was the "not given" value: given, it is refused as written */
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "-1", NULL }, 2, "-n must be an integer from 1 to 100000, not \"-1\"" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--quality", "-1", NULL }, 2, "--quality must be an integer from 1 to 100, not \"-1\"" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--threads", "0", NULL }, 2, "--threads" },
+  { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "-n", "99999999999", NULL }, 2, "not \"99999999999\"" },
   { { "apply", "@RECIPE", "@IN", "-o", "@OUT", "--seed", "-5", NULL }, 2, "--seed" },
   { { "apply", "--replay", "@RECIPE", "-o", "@OUT", "--seed", "3", NULL }, 2, "--replay" },
   { { "describe", NULL }, 2, "transform name" },
@@ -571,6 +579,30 @@ dataset_clear (Dataset *set)
   g_free (set->in);
 }
 
+/* What a successful apply says on stderr without a terminal: progress lines
+ * (a slow run prints one every few seconds), then its summary line. */
+static void
+assert_apply_summary (const char *err,
+                      guint       failed)
+{
+  g_autofree char *expected = g_strdup_printf (", %u input%s failed; manifest ", failed, failed == 1 ? "" : "s");
+  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  g_test_message ("stderr: %s", err);
+  /* ends with a newline: the last element is empty */
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], "augur-cli: apply: "));
+      g_assert_nonnull (strstr (lines[i], " outputs ("));
+    }
+  g_assert_true (g_str_has_prefix (lines[n - 2], "augur-cli: apply: "));
+  g_assert_nonnull (strstr (lines[n - 2], " outputs in "));
+  g_assert_nonnull (strstr (lines[n - 2], expected));
+}
+
 static void
 apply_ok (const char *recipe,
           const char *in,
@@ -603,7 +635,7 @@ apply_ok (const char *recipe,
   status = run_cli_argv ((const char * const *) args->pdata, NULL, &err);
   if (status != 0)
     g_error ("augur-cli apply exited with %d: %s", status, err);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
 }
 
 static void
@@ -694,8 +726,15 @@ test_apply_shards (Fixture       *fixture,
   all = read_lines (m_one);
   a = read_lines (m_a);
   b = read_lines (m_b);
-  g_assert_cmpstr (a[0], ==, all[0]);
-  g_assert_cmpstr (b[0], ==, all[0]);
+  /* A shard's header is the run's, with its place among the shards. */
+  {
+    g_autofree char *head = g_strndup (all[0], strlen (all[0]) - 1);
+    g_autofree char *head_a = g_strconcat (head, ",\"shard\":[1,2]}", NULL);
+    g_autofree char *head_b = g_strconcat (head, ",\"shard\":[2,2]}", NULL);
+
+    g_assert_cmpstr (a[0], ==, head_a);
+    g_assert_cmpstr (b[0], ==, head_b);
+  }
   g_assert_cmpuint (g_strv_length (a) + g_strv_length (b), ==, g_strv_length (all) + 1);
 
   /* Shard 1 takes inputs 0, 2, 4...; merged back input by input, the
@@ -708,6 +747,280 @@ test_apply_shards (Fixture       *fixture,
   for (guint i = 0; i < merged->len; i++)
     g_assert_cmpstr (merged->pdata[i], ==, all[i + 1]);
 
+  dataset_clear (&set);
+}
+
+/* `manifest merge` gives back the single run's manifest, byte for byte, and
+ * refuses what would not be one run. */
+static void
+test_manifest_merge (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *split = path_in (fixture, "split");
+  g_autofree char *other = path_in (fixture, "other");
+  g_autofree char *merged = path_in (fixture, "merged.jsonl");
+  g_autofree char *m_one = g_build_filename (one, "manifest.jsonl", NULL);
+  g_autofree char *s1 = g_build_filename (split, "manifest.shard-1-of-3.jsonl", NULL);
+  g_autofree char *s2 = g_build_filename (split, "manifest.shard-2-of-3.jsonl", NULL);
+  g_autofree char *s3 = g_build_filename (split, "manifest.shard-3-of-3.jsonl", NULL);
+  g_autofree char *o2 = g_build_filename (other, "manifest.shard-2-of-3.jsonl", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  static const struct { int which[3]; const char *message; } refused[] = {
+    { { 1, 2, -1 }, "missing shard 3 of 3" },
+    { { 1, 1, 3 }, "shard 1 of 3 is given twice" },
+    { { 1, 4, 3 }, "shards of different runs: the recipe or its seed differ" },
+    { { 0, -1, -1 }, "not a shard's manifest" },
+  };
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "2", NULL);
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *shard = g_strdup_printf ("%u/3", i);
+
+      apply_ok (set.recipe, set.in, split, "-n", "2", "--shard", shard, NULL);
+    }
+  apply_ok (set.recipe, set.in, other, "-n", "2", "--shard", "2/3", "--seed", "99", NULL);
+
+  /* Any order of the shards gives the one manifest. */
+  g_assert_cmpint (run_cli (NULL, NULL, "manifest", "merge", s3, s1, s2, "-o", merged, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (m_one, &expected, NULL, NULL));
+  g_assert_true (g_file_get_contents (merged, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, expected);
+
+  for (guint c = 0; c < G_N_ELEMENTS (refused); c++)
+    {
+      const char *paths[] = { m_one, s1, s2, s3, o2 };
+      const char *args[8] = { "manifest", "merge" };
+      guint n = 2;
+      g_autofree char *err = NULL;
+      g_autofree char *out_path = g_strdup_printf ("%s/refused-%u.jsonl", fixture->dir, c);
+
+      for (guint k = 0; k < 3 && refused[c].which[k] >= 0; k++)
+        args[n++] = paths[refused[c].which[k]];
+      args[n++] = "-o";
+      args[n++] = out_path;
+      g_assert_cmpint (run_cli_argv (args, NULL, &err), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, refused[c].message));
+      g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+    }
+
+  dataset_clear (&set);
+}
+
+/* Input folders are recorded relative to the manifest: a dataset moved as a
+ * whole (inputs, outputs, manifest) replays where it now is. */
+static void
+test_apply_moved (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *moved = path_in (fixture, "moved");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *manifest = g_build_filename (moved, "one", "manifest.jsonl", NULL);
+  g_autofree char *moved_one = g_build_filename (moved, "one", NULL);
+  g_autofree char *m_one = g_build_filename (one, "manifest.jsonl", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *in_new = g_build_filename (moved, "in", NULL);
+  g_autofree char *err = NULL;
+
+  dataset_make (fixture, &set);
+  apply_ok (set.recipe, set.in, one, "-n", "2", NULL);
+  lines = read_lines (m_one);
+  g_assert_nonnull (strstr (lines[0], "\"inputs\":[\"../in\"]"));
+
+  g_assert_cmpint (g_mkdir (moved, 0755), ==, 0);
+  g_assert_cmpint (g_rename (set.in, in_new), ==, 0);
+  g_assert_cmpint (g_rename (one, moved_one), ==, 0);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+  assert_apply_summary (err, 0);
+  assert_same_images (moved_one, again, N_INPUTS * 2);
+
+  dataset_clear (&set);
+}
+
+/* The cost budget: validate says what a recipe may cost; apply fails an
+ * input on which it could cost more than --max-cost or --max-memory,
+ * before the recipe runs, and writes the others. */
+static void
+test_apply_budget (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *free_out = path_in (fixture, "free");
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+
+  dataset_make (fixture, &set);
+
+  g_assert_cmpint (run_cli (&text, NULL, "validate", set.recipe, "--size", "640x480", NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "cost per 640x480 RGB input, at most: about "));
+  g_assert_nonnull (strstr (text, "within the default budget"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (run_cli (&text, NULL, "validate", set.recipe, "--size", "200000x200000", NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "over the default budget"));
+
+  /* A budget of a thousand operations: no input of the dataset fits. */
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, "-o", out, "--max-cost", "1K", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "over the budget of 1000 operations (--max-cost)"));
+  images = list_images (out);
+  g_assert_cmpuint (images->len, ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&images, g_ptr_array_unref);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, "-o", out, "--max-memory", "1K", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "(--max-memory)"));
+  g_clear_pointer (&err, g_free);
+
+  /* 0: no limit */
+  g_assert_cmpint (run_cli (NULL, NULL, "apply", set.recipe, set.in, "-o", free_out, "--max-cost", "0",
+                            "--max-memory", "0", NULL), ==, 0);
+  images = list_images (free_out);
+  g_assert_cmpuint (images->len, ==, N_INPUTS);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, set.in, "-o", out, "--max-cost", "lots", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--max-cost expects"));
+  dataset_clear (&set);
+}
+
+/* Without a terminal (a log, a batch job), apply prints a progress line
+ * every --progress-interval seconds and a summary at the end. */
+static void
+test_apply_progress_log (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "blur.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint progress_lines = 0;
+
+  /* A blur wide enough that each output takes well over a millisecond. */
+  g_assert_true (g_file_set_contents (recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 1, \"pipeline\": {\"type\": \"Sequential\","
+    " \"steps\": [{\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"sigma_limit\": [12, 12]}}]}}", -1, NULL));
+  make_images (in, 6, 96, 96);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "4", "--threads", "1",
+                            "--progress-interval", "0.001", NULL), ==, 0);
+  lines = g_strsplit (err, "\n", -1);
+  for (guint i = 0; lines[i] && *lines[i]; i++)
+    {
+      if (lines[i + 1] == NULL || *lines[i + 1] == '\0')
+        {
+          /* the last line: the summary */
+          g_assert_true (g_str_has_prefix (lines[i], "augur-cli: apply: 24 outputs in "));
+          g_assert_nonnull (strstr (lines[i], "0 inputs failed; manifest "));
+          break;
+        }
+      g_assert_true (g_str_has_prefix (lines[i], "augur-cli: apply: "));
+      g_assert_nonnull (strstr (lines[i], "/24 outputs ("));
+      g_assert_nonnull (strstr (lines[i], " left"));
+      progress_lines++;
+    }
+  g_assert_cmpuint (progress_lines, >=, 1);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "--progress-interval", "0", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--progress-interval"));
+}
+
+/* The format the file's bytes are in, by their magic. */
+static const char *
+sniff_file (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return augur_image_sniff ((const guint8 *) data, len);
+}
+
+/* Without --format each output keeps its input's format (formats Augur does
+ * not write become PNG); --format overrides; a replay writes the same. */
+static void
+test_apply_keeps_format (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *in = path_in (fixture, "mixed");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *forced = path_in (fixture, "forced");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  g_autoptr(AugurImage) image = make_image (7, 40, 30, 3);
+  g_autofree char *err = NULL;
+  static const struct { const char *name; AugurImageFormat format; const char *output; const char *sniffed; } files[] = {
+    { "a.png", AUGUR_IMAGE_FORMAT_PNG, "a_0.png", "png" },
+    { "b.jpg", AUGUR_IMAGE_FORMAT_JPEG, "b_0.jpg", "jpeg" },
+    { "c.jpeg", AUGUR_IMAGE_FORMAT_JPEG, "c_0.jpg", "jpeg" },
+    { "d.webp", AUGUR_IMAGE_FORMAT_WEBP, "d_0.webp", "webp" },
+  };
+
+  dataset_make (fixture, &set);
+  g_assert_cmpint (g_mkdir (in, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (in, files[i].name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!augur_image_format_available (files[i].format))
+        {
+          g_test_skip ("this system cannot write one of the formats");
+          dataset_clear (&set);
+          return;
+        }
+      g_assert_true (augur_image_save (image, path, files[i].format, 90, &error));
+    }
+  /* A BMP (Augur reads it, writes no BMP): its outputs are PNG. */
+  {
+    g_autofree char *src = g_build_filename (in, "a.png", NULL);
+    g_autofree char *bmp = g_build_filename (in, "e.bmp", NULL);
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (src, NULL);
+
+    g_assert_nonnull (pixbuf);
+    g_assert_true (gdk_pixbuf_save (pixbuf, bmp, "bmp", NULL, NULL));
+  }
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", set.recipe, in, "-o", out, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (out, files[i].output, NULL);
+
+      g_assert_cmpstr (sniff_file (path), ==, files[i].sniffed);
+    }
+  {
+    g_autofree char *path = g_build_filename (out, "e_0.png", NULL);
+
+    g_assert_cmpstr (sniff_file (path), ==, "png");
+  }
+
+  /* The manifest says so, and its replay writes the same bytes. */
+  {
+    g_auto(GStrv) lines = read_lines (manifest);
+
+    g_assert_nonnull (strstr (lines[0], "\"format\":\"input\""));
+  }
+  g_assert_cmpint (run_cli (NULL, NULL, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_same_file (out, again, files[i].output);
+  assert_same_file (out, again, "e_0.png");
+
+  g_assert_cmpint (run_cli (NULL, NULL, "apply", set.recipe, in, "-o", forced, "--format", "png", NULL), ==, 0);
+  {
+    g_autofree char *path = g_build_filename (forced, "b_0.png", NULL);
+
+    g_assert_cmpstr (sniff_file (path), ==, "png");
+  }
   dataset_clear (&set);
 }
 
@@ -725,7 +1038,7 @@ test_apply_replay (Fixture       *fixture,
   apply_ok (set.recipe, set.in, one, "-n", "3", "--format", "jpeg", "--quality", "80", NULL);
 
   g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, "--threads", "2", NULL), ==, 0);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
   assert_same_images (one, again, N_INPUTS * N_VARIANTS);
   /* The replay's own manifest is the same manifest. */
   assert_same_file (one, again, "manifest.jsonl");
@@ -735,7 +1048,8 @@ test_apply_replay (Fixture       *fixture,
    * refused, naming the line; the other lines are still reproduced. */
   {
     g_auto(GStrv) lines = read_lines (manifest);
-    g_autofree char *tampered = path_in (fixture, "tampered.jsonl");
+    /* Beside the manifest: its input folders are relative to where it is. */
+    g_autofree char *tampered = g_build_filename (one, "tampered.jsonl", NULL);
     g_autofree char *third = path_in (fixture, "third");
     g_autoptr(GString) text = g_string_new (NULL);
     g_autoptr(GPtrArray) images = NULL;
@@ -823,8 +1137,9 @@ test_apply_roots (Fixture       *fixture,
   header = augur_json_parse_limited (lines[0], -1, 1 << 20, 64, NULL);
   inputs = json_object_get_array_member (json_node_get_object (header), "inputs");
   g_assert_cmpuint (json_array_get_length (inputs), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (inputs, 0), ==, set.in);
-  g_assert_cmpstr (json_array_get_string_element (inputs, 1), ==, extra_dir);
+  /* Relative to the manifest's folder: a folder given, and a file's folder. */
+  g_assert_cmpstr (json_array_get_string_element (inputs, 0), ==, "../in");
+  g_assert_cmpstr (json_array_get_string_element (inputs, 1), ==, "../extra");
 
   last = augur_json_parse_limited (lines[n - 1], -1, 1 << 20, 64, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (last), "source"), ==, "lone.png");
@@ -833,6 +1148,27 @@ test_apply_roots (Fixture       *fixture,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
   assert_same_images (out, again, N_INPUTS + 1);
+
+  /* Manifests of earlier versions record absolute folders: they still
+   * replay, wherever the manifest now is. */
+  {
+    g_autofree char *old_style = path_in (fixture, "old.jsonl");
+    g_autofree char *third = path_in (fixture, "third");
+    g_autofree char *quoted = g_strdup_printf ("[\"%s\",\"%s\"]", set.in, extra_dir);
+    g_auto(GStrv) parts = g_strsplit (lines[0], "[\"../in\",\"../extra\"]", -1);
+    g_autofree char *head = NULL;
+    g_autofree char *rest = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    head = g_strjoinv (quoted, parts);
+    rest = g_strjoinv ("\n", lines + 1);
+    text = g_strconcat (head, "\n", rest, NULL);
+    g_assert_true (g_file_set_contents (old_style, text, -1, NULL));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", old_style, "-o", third, NULL), ==, 0);
+    assert_same_images (out, third, N_INPUTS + 1);
+  }
   dataset_clear (&set);
 }
 
@@ -901,13 +1237,150 @@ test_apply_resume (Fixture       *fixture,
 
   /* --resume finishes the job: the same outputs and manifest as one run. */
   g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "4", "--resume", NULL), ==, 0);
-  g_assert_cmpstr (err, ==, "");
+  assert_apply_summary (err, 0);
   assert_same_images (out, reference, n_inputs * n_variants);
   assert_same_file (out, reference, "manifest.jsonl");
 
   files = list_files (out);
   for (guint i = 0; i < files->len; i++)
     g_assert_false (g_str_has_suffix (files->pdata[i], ".part"));
+}
+
+/* --resume continues only the same run: a changed seed, recipe, output
+ * format or quality, variant count or input set is refused, saying what
+ * differs, and nothing in the folder changes. */
+static void
+test_apply_resume_other_run (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *other_recipe = path_in (fixture, "other.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *in2 = path_in (fixture, "in2");
+  g_autofree char *out = path_in (fixture, "out");
+  g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  g_autofree char *record = g_build_filename (out, ".manifest.jsonl.run", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *err = NULL;
+  static const struct { const char *args[5]; const char *message; } cases[] = {
+    { { "--seed", "99", NULL }, "its seed was 5, now 99" },
+    { { "--format", "jpeg", NULL }, "its format was \"input\", now \"jpeg\"" },
+    { { "--quality", "80", NULL }, "its quality was 95, now 80" },
+    { { "-n", "3", NULL }, "its variants was 2, now 3" },
+    { { "--shard", "1/2", NULL }, NULL },  /* another manifest: a run of its own */
+  };
+
+  g_assert_true (g_file_set_contents (recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": "
+    "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"HorizontalFlip\"}]}}", -1, NULL));
+  g_assert_true (g_file_set_contents (other_recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": "
+    "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"VerticalFlip\"}]}}", -1, NULL));
+  make_images (in, 3, 16, 12);
+  make_images (in2, 3, 16, 12);
+  apply_ok (recipe, in, out, "-n", "2", NULL);
+  g_assert_true (g_file_get_contents (manifest, &before, NULL, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *after = NULL;
+
+      g_clear_pointer (&err, g_free);
+      for (const char *const *a = (const char *const[]) { "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL }; *a; a++)
+        g_ptr_array_add (args, (char *) *a);
+      for (guint k = 0; cases[i].args[k]; k++)
+        g_ptr_array_add (args, (char *) cases[i].args[k]);
+      g_ptr_array_add (args, NULL);
+      if (cases[i].message == NULL)
+        {
+          g_assert_cmpint (run_cli_argv ((const char * const *) args->pdata, NULL, &err), ==, 0);
+          continue;
+        }
+      g_assert_cmpint (run_cli_argv ((const char * const *) args->pdata, NULL, &err), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, cases[i].message));
+      g_assert_nonnull (strstr (err, "without --resume"));
+      g_assert_true (g_file_get_contents (manifest, &after, NULL, NULL));
+      g_assert_cmpstr (after, ==, before);
+    }
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", other_recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "its recipe was"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in2, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "its inputs was"));
+
+  /* The same run resumes. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 0);
+
+  /* Outputs that nothing describes: refused too. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *shard_record = g_build_filename (out, ".manifest.shard-1-of-2.jsonl.run", NULL);
+      g_autofree char *shard_manifest = g_build_filename (out, "manifest.shard-1-of-2.jsonl", NULL);
+
+      g_assert_cmpint (g_unlink (i == 0 ? record : shard_record), ==, 0);
+      g_assert_cmpint (g_unlink (i == 0 ? manifest : shard_manifest), ==, 0);
+    }
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, in, "-o", out, "-n", "2", "--resume", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "nothing records which run wrote"));
+}
+
+/* A full disk, made by the test: a 256 KiB tmpfs mounted in a mount
+ * namespace of its own (unshare -rm), so that neither root nor cleanup is
+ * needed. The run stops early with one message, and leaves no temporary
+ * file behind. Skipped, saying why, where no such namespace can be made. */
+static void
+test_apply_disk_full (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "recipe.json");
+  g_autofree char *in = path_in (fixture, "in");
+  g_autofree char *mnt = path_in (fixture, "mnt");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) err_lines = NULL;
+  const char *script =
+    "mount -t tmpfs -o size=256k augur-full \"$1\" 2>/dev/null || { echo cannot mount >&2; exit 77; }\n"
+    "\"$2\" apply \"$3\" \"$4\" -o \"$1/out\" --threads 2\n"
+    "status=$?\n"
+    "ls -A \"$1/out\"\n"
+    "exit $status\n";
+
+  if (unshare == NULL)
+    {
+      g_test_skip ("no unshare(1) here to make a small file system");
+      return;
+    }
+  write_recipe (recipe);
+  make_images (in, 40, 160, 120);
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              unshare, "-rm", "sh", "-c", script, "sh", mnt, cli_path, recipe, in, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) == 77 || strstr (err, "unshare:") != NULL)
+    {
+      g_test_skip_printf ("cannot mount a small tmpfs in a namespace here: %s", err);
+      return;
+    }
+
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  err_lines = g_strsplit (g_strchomp (err), "\n", -1);
+  g_assert_cmpuint (g_strv_length (err_lines), ==, 1);
+  g_assert_nonnull (strstr (err, "the disk is full"));
+  g_assert_nonnull (strstr (err, "--resume"));
+  g_assert_null (strstr (out, ".part"));
 }
 
 static void
@@ -1046,6 +1519,129 @@ test_sheet (Fixture       *fixture,
   dataset_clear (&set);
 }
 
+/* Recipes side by side: a labelled group of draws per recipe, each the
+ * draws that recipe's own run would write; an image that cannot be read
+ * leaves no empty row. */
+static void
+test_sheet_recipes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *flip = path_in (fixture, "flip.json");
+  g_autofree char *keep = path_in (fixture, "keep.json");
+  g_autofree char *picture = path_in (fixture, "picture.png");
+  g_autofree char *broken = path_in (fixture, "broken.png");
+  g_autofree char *sheet = path_in (fixture, "ab.png");
+  g_autofree char *err = NULL;
+  g_autoptr(AugurImage) image = make_image (3, 64, 64, 3);
+  g_autoptr(AugurImage) out = NULL;
+  g_autoptr(GError) error = NULL;
+  const int cell = 64, gap = augur_sheet_gap (64), header = 10 + gap;
+  gboolean inked = FALSE;
+
+  g_assert_true (g_file_set_contents (flip, "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 3,"
+                                      " \"pipeline\": {\"type\": \"Sequential\", \"steps\": ["
+                                      "{\"type\": \"VerticalFlip\", \"p\": 1}]}}", -1, NULL));
+  g_assert_true (g_file_set_contents (keep, "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 3,"
+                                      " \"pipeline\": {\"type\": \"Sequential\", \"steps\": []}}", -1, NULL));
+  g_assert_true (augur_image_save (image, picture, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+  g_assert_true (g_file_set_contents (broken, "\x89PNG\r\n\x1a\n", 8, NULL));
+
+  g_assert_cmpint (run_cli (NULL, &err, "sheet", keep, flip, picture, broken, "-o", sheet, "-n", "2",
+                            "--size", "64", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "broken.png"));
+  out = augur_image_load (sheet, 0, &error);
+  g_assert_no_error (error);
+  /* One row (the broken image left none): the original, 2 draws of each. */
+  g_assert_cmpint (out->width, ==, gap + 5 * (cell + gap));
+  g_assert_cmpint (out->height, ==, header + gap + (cell + gap));
+
+  for (int y = 0; y < cell; y++)
+    for (int x = 0; x < cell; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          int top = header + gap + y;
+          int original = augur_test_pixel (out, gap + x, top, c);
+
+          /* "keep" changes nothing; "flip" turns the picture upside down. */
+          g_assert_cmpint (augur_test_pixel (out, gap + 1 * (cell + gap) + x, top, c), ==, original);
+          g_assert_cmpint (augur_test_pixel (out, gap + 3 * (cell + gap) + x, header + gap + (cell - 1 - y), c),
+                           ==, original);
+        }
+
+  /* Each group is labelled: dark ink in the band above its first column. */
+  for (int y = 0; y < header; y++)
+    for (int x = gap + 3 * (cell + gap); x < gap + 4 * (cell + gap); x++)
+      inked = inked || augur_test_pixel (out, x, y, 0) < 0x80;
+  g_assert_true (inked);
+}
+
+/* bench: each step's share of the time, beside decoding, sampling and
+ * encoding, adds up to the whole time per image; a deliberately slow step
+ * comes first. */
+static void
+test_bench (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *recipe = path_in (fixture, "slow.json");
+  g_autofree char *picture = path_in (fixture, "picture.png");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(AugurImage) image = make_image (5, 256, 256, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *parts;
+  double whole, sum = 0, slowest = 0;
+  const char *slowest_name = NULL;
+
+  g_assert_true (g_file_set_contents (recipe,
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 1, \"pipeline\": {\"type\": \"Sequential\","
+    " \"steps\": [{\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [255, 255], \"sigma_limit\": [50, 50]}},"
+    " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}]}}", -1, NULL));
+  g_assert_true (augur_image_save (image, picture, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
+
+  g_assert_cmpint (run_cli (&out, &err, "bench", recipe, picture, "--seconds", "0.2", "--json", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  root = augur_json_parse_limited (out, -1, 1 << 20, 16, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "images"), >=, 1);
+  whole = json_object_get_double_member (object, "ms_per_image");
+  parts = json_object_get_array_member (object, "parts");
+  /* decode, sample, encode and the three steps */
+  g_assert_cmpuint (json_array_get_length (parts), ==, 6);
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = json_array_get_object_element (parts, i);
+      double ms = json_object_get_double_member (part, "ms_per_image");
+
+      g_assert_cmpfloat (ms, >=, 0);
+      sum += ms;
+      if (ms > slowest)
+        {
+          slowest = ms;
+          slowest_name = json_object_get_string_member (part, "name");
+        }
+    }
+  /* Only the bookkeeping between the parts is outside them. */
+  g_assert_cmpfloat (sum, <=, whole * 1.0001);
+  g_assert_cmpfloat (sum, >=, whole * 0.95);
+  g_assert_cmpstr (slowest_name, ==, "GaussianBlur (step 2)");
+
+  /* The text form ranks it first too. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (&out, NULL, "bench", recipe, picture, "--seconds", "0", NULL), ==, 0);
+  {
+    const char *table = strstr (out, "where the time goes\n");
+
+    g_assert_nonnull (table);
+    table = strchr (table, '\n') + 1;
+    g_assert_nonnull (strstr (table, "GaussianBlur (step 2)"));
+    g_assert_true (strstr (table, "GaussianBlur (step 2)") < strchr (table, '\n'));
+  }
+}
+
 /* describe --markdown, gallery ---------------------------------------------------------- */
 
 /* The text of @s from @from up to the next line starting with @heading
@@ -1115,7 +1711,7 @@ test_describe_markdown (void)
       g_assert_nonnull (strstr (in_category, heading));
       g_assert_nonnull (strstr (entry, info->description));
       g_assert_nonnull (strstr (entry, p));
-      g_assert_nonnull (strstr (entry, info->map_point ? "spatial" : "pixel-level"));
+      g_assert_nonnull (strstr (entry, augur_transform_is_spatial (info) ? "spatial" : "pixel-level"));
       g_assert_nonnull (strstr (entry, link));
       if (info->n_params == 0)
         g_assert_nonnull (strstr (entry, "No parameters."));
@@ -1337,9 +1933,19 @@ main (int    argc,
   g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/sheet/recipes", Fixture, NULL, fixture_setup, test_sheet_recipes, fixture_teardown);
+  g_test_add ("/cli/bench", Fixture, NULL, fixture_setup, test_bench, fixture_teardown);
+  g_test_add ("/cli/apply/budget", Fixture, NULL, fixture_setup, test_apply_budget, fixture_teardown);
+  g_test_add ("/cli/apply/progress-log", Fixture, NULL, fixture_setup, test_apply_progress_log, fixture_teardown);
+  g_test_add ("/cli/apply/keeps-format", Fixture, NULL, fixture_setup, test_apply_keeps_format, fixture_teardown);
+  g_test_add ("/cli/apply/moved", Fixture, NULL, fixture_setup, test_apply_moved, fixture_teardown);
+  g_test_add ("/cli/manifest/merge", Fixture, NULL, fixture_setup, test_manifest_merge, fixture_teardown);
   g_test_add ("/cli/apply/replay-fifo", Fixture, NULL, fixture_setup, test_replay_fifo, fixture_teardown);
   g_test_add ("/cli/apply/roots", Fixture, NULL, fixture_setup, test_apply_roots, fixture_teardown);
   g_test_add ("/cli/apply/resume", Fixture, NULL, fixture_setup, test_apply_resume, fixture_teardown);
+  g_test_add ("/cli/apply/disk-full", Fixture, NULL, fixture_setup, test_apply_disk_full, fixture_teardown);
+  g_test_add ("/cli/apply/resume-other-run", Fixture, NULL, fixture_setup, test_apply_resume_other_run,
+              fixture_teardown);
   g_test_add ("/cli/apply/bad-input", Fixture, NULL, fixture_setup, test_apply_bad_input, fixture_teardown);
   g_test_add ("/cli/apply/overlap", Fixture, NULL, fixture_setup, test_apply_overlap, fixture_teardown);
   g_test_add ("/cli/apply/max-pixels", Fixture, NULL, fixture_setup, test_apply_max_pixels, fixture_teardown);

@@ -97,10 +97,8 @@ run_with (const AugurNode   *node,
   AugurShape in = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
-  AugurRng rng;
 
-  augur_rng_init (&rng, 1);
-  replay = augur_node_sample (node, &in, &rng);
+  replay = augur_node_sample (node, &in, 1);
   {
     AugurDrawn changed;
 
@@ -138,12 +136,11 @@ test_registry (void)
 
       g_assert_nonnull (info);
       g_assert_cmpstr (info->category, ==, AUGUR_CATEGORY_CROP);
-      g_assert_nonnull (info->map_point);
-      g_assert_nonnull (info->apply);
+      /* spatial: the geometry gives pixels, shape and point mapping */
+      g_assert_nonnull (info->geometry);
+      g_assert_null (info->apply);
+      g_assert_null (info->output_shape);
       g_assert_nonnull (info->sample);
-      /* only the grid shuffle keeps the size whatever its parameters */
-      if (!g_str_equal (crop_names[i], "RandomGridShuffle"))
-        g_assert_nonnull (info->output_shape);
 
       /* the defaults are a valid recipe step */
       node = augur_test_leaf (crop_names[i]);
@@ -1293,7 +1290,7 @@ dot_whole (const AugurNode   *node,
       double cx = dx + (k & 1 ? 1.5 : -0.5), cy = dy + (k & 2 ? 1.5 : -0.5);
       double qx = cx, qy = cy;
 
-      if (!(node->info->map_point (node->params, &replay->drawn, in, &qx, &qy) &&
+      if (!(augur_transform_map_point (node->info, node->params, &replay->drawn, in, &qx, &qy) &&
             qx - cx == px - (dx + 0.5) && qy - cy == py - (dy + 0.5)))
         return FALSE;
     }

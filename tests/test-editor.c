@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "augur-error.h"
+#include "augur-group.h"
 #include "augur-param-control.h"
 #include "augur-pipeline-editor.h"
 #include "augur-pipeline-ops.h"
@@ -108,13 +109,14 @@ node_json (const AugurNode *node)
   return augur_json_to_string (json, FALSE);
 }
 
+/* The same steps and settings; ids are checked where they matter. */
 static void
 assert_pipeline (Fixture         *f,
                  const AugurNode *expected)
 {
   const AugurNode *actual = augur_pipeline_editor_get_pipeline (f->editor);
 
-  if (!augur_node_equal (actual, expected))
+  if (!augur_node_equal_settings (actual, expected))
     {
       g_autofree char *a = node_json (actual);
       g_autofree char *e = node_json (expected);
@@ -687,10 +689,24 @@ assert_selected (Fixture    *f,
   g_assert_cmpstr (path, ==, expected);
 }
 
+/* The id of the step at @path (a copy: the tree changes under it). */
+static char *
+dup_id (Fixture    *f,
+        const char *path)
+{
+  AugurNode *node = augur_pipeline_lookup ((AugurNode *) augur_pipeline_editor_get_pipeline (f->editor),
+                                           path, NULL, NULL);
+
+  g_assert_nonnull (node);
+  g_assert_nonnull (node->id);
+  return g_strdup (node->id);
+}
+
 static void
 test_structure (Fixture       *f,
                 gconstpointer  data)
 {
+  g_autofree char *flip_id = NULL, *rbc_id = NULL, *copy_id = NULL, *group_id = NULL;
   g_autoptr(AugurNode) expected = NULL;
   GtkWidget *row;
 
@@ -698,6 +714,12 @@ test_structure (Fixture       *f,
   add_at_end (f, "VerticalFlip");
   add_at_end (f, "RandomBrightnessContrast");
   assert_selected (f, "2");
+  /* New steps get ids of their own. */
+  g_assert_true (augur_node_has_ids (augur_pipeline_editor_get_pipeline (f->editor)));
+  flip_id = dup_id (f, "0");
+  rbc_id = dup_id (f, "2");
+  g_assert_cmpstr (flip_id, ==, "horizontal-flip-1");
+  g_assert_cmpstr (rbc_id, ==, "random-brightness-contrast-1");
 
   /* Remove: the next step is selected. */
   augur_pipeline_editor_select_path (f->editor, "1");
@@ -723,6 +745,15 @@ test_structure (Fixture       *f,
   assert_pipeline (f, expected);
   assert_selected (f, "1");
   g_clear_pointer (&expected, augur_node_free);
+  /* The duplicate is a new step with a new id; the original keeps its own. */
+  copy_id = dup_id (f, "1");
+  g_assert_cmpstr (copy_id, !=, flip_id);
+  g_assert_cmpstr (copy_id, ==, "horizontal-flip-2");
+  {
+    g_autofree char *id0 = dup_id (f, "0");
+
+    g_assert_cmpstr (id0, ==, flip_id);
+  }
 
   /* Move up and down; the selection follows the step, and so does its row,
    * expanded, with its controls. */
@@ -751,6 +782,16 @@ test_structure (Fixture       *f,
                                NULL);
   assert_pipeline (f, expected);
   g_clear_pointer (&expected, augur_node_free);
+  /* Moved steps keep their ids. */
+  {
+    g_autofree char *id0 = dup_id (f, "0");
+    g_autofree char *id1 = dup_id (f, "1");
+    g_autofree char *id2 = dup_id (f, "2");
+
+    g_assert_cmpstr (id0, ==, rbc_id);
+    g_assert_cmpstr (id1, ==, flip_id);
+    g_assert_cmpstr (id2, ==, copy_id);
+  }
   activate (f, "editor.move-down", NULL);
   assert_selected (f, "1");
 
@@ -768,6 +809,16 @@ test_structure (Fixture       *f,
   assert_pipeline (f, expected);
   assert_selected (f, "0");
   g_clear_pointer (&expected, augur_node_free);
+  /* The new group gets an id; the grouped steps keep theirs. */
+  group_id = dup_id (f, "0");
+  g_assert_cmpstr (group_id, ==, "one-of-1");
+  {
+    g_autofree char *id0 = dup_id (f, "0.0");
+    g_autofree char *id1 = dup_id (f, "0.1");
+
+    g_assert_cmpstr (id0, ==, flip_id);
+    g_assert_cmpstr (id1, ==, copy_id);
+  }
 
   /* Alt+Up at the top of a group takes the step out of it. */
   augur_pipeline_editor_select_path (f->editor, "0.0");
@@ -1232,8 +1283,98 @@ test_step_chooser (Fixture       *f,
   pump ();
 }
 
-/* A look at it (only with AUGUR_EDITOR_SHOW=seconds) --------------------------------- */
+/* The editor shown ------------------------------------------------------------------ */
 
+static guint
+count_step_rows (GtkWidget *widget)
+{
+  guint n = gtk_widget_has_css_class (widget, "augur-step") ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_step_rows (child);
+  return n;
+}
+
+/* The first widget under @widget (itself included) that @match accepts,
+ * leaving out popovers (p's controls live in one in every row). */
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+static GtkWidget *
+find_in_row (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (GTK_IS_POPOVER (widget))
+    return NULL;
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_in_row (child, match, data);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_label_with_text (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_image_of_icon (GtkWidget     *widget,
+                  gconstpointer  icon_name)
+{
+  return GTK_IS_IMAGE (widget) && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), icon_name) == 0;
+}
+
+static gboolean
+is_spin_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_SPIN_BUTTON (widget);
+}
+
+/* The row of the step at @path is on screen, titled as the transform or
+ * group table says, its group icon from the group table. */
+static GtkWidget *
+assert_row (Fixture         *f,
+            const char      *path,
+            const AugurNode *node)
+{
+  GtkWidget *row = augur_pipeline_editor_get_row (f->editor, path);
+  const char *title;
+
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_EXPANDER_ROW (row));
+  g_assert_true (gtk_widget_get_mapped (row));
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    g_assert_cmpstr (title, ==, node->info->label);
+  else
+    {
+      const AugurGroupInfo *info = augur_group_info (node->kind);
+
+      g_assert_cmpstr (title, ==, info->label);
+      g_assert_nonnull (find_in_row (row, is_image_of_icon, info->icon_name));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, info->description);
+    }
+  return row;
+}
+
+/* A three-level recipe shown in a window, edited the way a user would
+ * (rows expanded, a step selected, one switched off, a range set): the
+ * editor maps, has one row per step with the tables' titles and icons,
+ * and every edit shows. With AUGUR_EDITOR_SHOW=seconds the window then
+ * stays up to be looked at (AUGUR_EDITOR_SHOW_EMPTY, _ALL, _MENU,
+ * _CHOOSER, _WIDTH and _HEIGHT vary what it shows). */
 static void
 test_show (Fixture       *f,
            gconstpointer  data)
@@ -1241,12 +1382,9 @@ test_show (Fixture       *f,
   const char *show = g_getenv ("AUGUR_EDITOR_SHOW");
   g_autoptr(AugurNode) pipeline = NULL;
   AugurNode *some_of;
-
-  if (show == NULL)
-    {
-      g_test_skip ("set AUGUR_EDITOR_SHOW=seconds to look at the editor");
-      return;
-    }
+  GtkWidget *row;
+  const AugurGroupInfo *some_of_info = augur_group_info (AUGUR_NODE_SOME_OF);
+  static const char *const paths[] = { "0", "1", "1.0", "1.1", "2", "2.0", "2.1" };
 
   some_of = augur_test_group (AUGUR_NODE_SOME_OF, 0.8,
                               augur_test_transform ("HorizontalFlip", 0.5),
@@ -1265,7 +1403,7 @@ test_show (Fixture       *f,
                                ? atoi (g_getenv ("AUGUR_EDITOR_SHOW_HEIGHT")) : 980);
   if (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH"))
     gtk_window_set_default_size (GTK_WINDOW (f->window), atoi (g_getenv ("AUGUR_EDITOR_SHOW_WIDTH")), 980);
-  if (g_getenv ("AUGUR_EDITOR_SHOW_EMPTY"))
+  if (show && g_getenv ("AUGUR_EDITOR_SHOW_EMPTY"))
     {
       wait_ms ((guint) (1000 * g_ascii_strtod (show, NULL)));
       return;
@@ -1277,9 +1415,72 @@ test_show (Fixture       *f,
   augur_pipeline_editor_set_enabled (f->editor, "2.0", FALSE);
   {
     g_autoptr(JsonNode) value = json_from_string ("[-0.3, 0.25]", NULL);
+    g_autoptr(GError) error = NULL;
 
-    augur_pipeline_editor_set_param (f->editor, "0", "brightness_limit", value, NULL);
+    g_assert_true (augur_pipeline_editor_set_param (f->editor, "0", "brightness_limit", value, &error));
+    g_assert_no_error (error);
   }
+  pump ();
+
+  /* It is on screen, with one row per step, none for the root. */
+  g_assert_true (gtk_widget_get_mapped (f->window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->editor)));
+  g_assert_cmpuint (count_step_rows (GTK_WIDGET (f->editor)), ==, G_N_ELEMENTS (paths));
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_auto(GStrv) steps = g_strsplit (paths[i], ".", -1);
+      const AugurNode *node = augur_pipeline_editor_get_pipeline (f->editor);
+
+      for (guint k = 0; steps[k]; k++)
+        node = node->children->pdata[atoi (steps[k])];
+      assert_row (f, paths[i], node);
+    }
+  g_assert_null (augur_pipeline_editor_get_row (f->editor, "3"));
+
+  /* The edits show: expansion, selection, the switched-off step, the
+   * range set. */
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "0"))));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "1"))));
+  {
+    g_autofree char *selected = augur_pipeline_editor_dup_selected_path (f->editor);
+
+    g_assert_cmpstr (selected, ==, "1.1");
+  }
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "2.0"))));
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (augur_pipeline_editor_get_row (f->editor, "2.1"))));
+  {
+    AugurParamControl *control = find_control (f, "0", "brightness_limit");
+    const AugurValue *value;
+
+    g_assert_nonnull (control);
+    /* once the expanding row has revealed it */
+    for (guint i = 0; i < 300 && !gtk_widget_get_mapped (GTK_WIDGET (control)); i++)
+      wait_ms (10);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (control)));
+    value = augur_param_control_get_value (control);
+    g_assert_cmpfloat_with_epsilon (value->v[0], -0.3, 1e-9);
+    g_assert_cmpfloat_with_epsilon (value->v[1], 0.25, 1e-9);
+  }
+
+  /* The expanded SomeOf: its description, its summary and an n within the
+   * table's limits. */
+  row = augur_pipeline_editor_get_row (f->editor, "2");
+  g_assert_nonnull (find_in_row (row, is_label_with_text, some_of_info->description));
+  {
+    g_autofree char *subtitle = g_strdup_printf ("1 of 2, %s", some_of_info->order);
+    GtkWidget *spin = find_in_row (row, is_spin_button, NULL);
+    double lo, hi;
+
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, subtitle);
+    g_assert_nonnull (spin);
+    gtk_spin_button_get_range (GTK_SPIN_BUTTON (spin), &lo, &hi);
+    g_assert_cmpfloat (lo, ==, some_of_info->n_min);
+    g_assert_cmpfloat (hi, ==, some_of_info->n_max);
+  }
+
+  if (show == NULL)
+    return;
+
   if (g_getenv ("AUGUR_EDITOR_SHOW_ALL"))
     {
       guint n;

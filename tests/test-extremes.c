@@ -193,10 +193,8 @@ test_filmstrip (void)
   g_autoptr(AugurImage) flipped = NULL;
   g_autoptr(GPtrArray) frames = NULL;
   AugurFrame *first, *last;
-  AugurRng rng;
 
-  augur_rng_init (&rng, 42);
-  replay = augur_node_sample (pipeline, &shape, &rng);
+  replay = augur_node_sample (pipeline, &shape, 42);
   expected = augur_node_apply (pipeline, src, replay);
   frames = augur_filmstrip_new (pipeline, src, replay);
 
@@ -226,10 +224,8 @@ test_filmstrip_nothing_applied (void)
   AugurShape shape = { 8, 8, 1 };
   g_autoptr(AugurReplay) replay = NULL;
   g_autoptr(GPtrArray) frames = NULL;
-  AugurRng rng;
 
-  augur_rng_init (&rng, 1);
-  replay = augur_node_sample (pipeline, &shape, &rng);
+  replay = augur_node_sample (pipeline, &shape, 1);
   frames = augur_filmstrip_new (pipeline, src, replay);
   g_assert_cmpuint (frames->len, ==, 0);
 }

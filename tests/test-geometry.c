@@ -141,14 +141,12 @@ test_rotate_direction (void)
   AugurShape in = { 40, 30, 3 };
   g_autoptr(AugurReplay) replay = NULL;
   double x = 20 + 10, y = 15;
-  AugurRng rng;
 
   augur_test_set_range (node, "limit", 90, 90);
-  augur_rng_init (&rng, 3);
-  replay = augur_node_sample (node, &in, &rng);
+  replay = augur_node_sample (node, &in, 3);
 
   /* A point right of the centre goes above it. */
-  g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+  g_assert_true (augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &x, &y));
   g_assert_cmpfloat_with_epsilon (x, 20, 1e-9);
   g_assert_cmpfloat_with_epsilon (y, 15 - 10, 1e-9);
 }
@@ -305,11 +303,9 @@ test_affine_scale_draws (void)
       for (int i = 0; i < n; i++)
         {
           g_autoptr(AugurReplay) replay = NULL;
-          AugurRng rng;
           double sx, sy;
 
-          augur_rng_init (&rng, 1000 + i);
-          replay = augur_node_sample (node, &in, &rng);
+          replay = augur_node_sample (node, &in, 1000 + i);
           sx = augur_drawn_get (&replay->drawn, "scale_x");
           sy = augur_drawn_get (&replay->drawn, "scale_y");
           g_assert_cmpfloat (sx, >=, 0.5);
@@ -385,11 +381,9 @@ test_rrc_fallback (void)
   g_autoptr(AugurNode) node = augur_test_leaf ("RandomResizedCrop");
   AugurShape in = { 1000, 100, 3 };
   g_autoptr(AugurReplay) replay = NULL;
-  AugurRng rng;
 
   augur_test_set_range (node, "scale", 1, 1);   /* whole area never fits a 4:3 crop */
-  augur_rng_init (&rng, 9);
-  replay = augur_node_sample (node, &in, &rng);
+  replay = augur_node_sample (node, &in, 9);
   g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "height"), ==, 100);
   g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "width"), ==, 133);
   g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "x"), ==, (1000 - 133) / 2);
@@ -533,10 +527,8 @@ test_random_rotate90 (void)
       g_autoptr(AugurImage) src = augur_test_random_image (9, 5, channel_counts[k], 1200 + k);
       g_autoptr(AugurImage) image = augur_image_ref (src);
       g_autoptr(AugurReplay) replay = NULL;
-      AugurRng rng;
 
-      augur_rng_init (&rng, 1);
-      replay = augur_node_sample (node, &in, &rng);
+      replay = augur_node_sample (node, &in, 1);
       g_assert_true (replay->applied);
 
       for (int factor = 0; factor < 4; factor++)
@@ -568,11 +560,9 @@ test_random_rotate90 (void)
   for (int i = 0; i < n; i++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      AugurRng rng;
       double f;
 
-      augur_rng_init (&rng, 20000 + i);
-      replay = augur_node_sample (node, &in, &rng);
+      replay = augur_node_sample (node, &in, 20000 + i);
       f = augur_drawn_get (&replay->drawn, "factor");
       g_assert_cmpfloat (f, ==, floor (f));
       g_assert_cmpfloat (f, >=, 0);
@@ -658,7 +648,6 @@ check_symmetries (void)
                                                              1500 + 10 * s + k);
         g_autoptr(AugurReplay) replay = NULL;
         AugurShape in = { w, h, channel_counts[k] };
-        AugurRng rng;
 
         for (guint f = 0; f < G_N_ELEMENTS (flips); f++)
           {
@@ -668,8 +657,7 @@ check_symmetries (void)
             g_assert_true (is_d4_element (src, out, flips[f].element));
           }
 
-        augur_rng_init (&rng, 1);
-        replay = augur_node_sample (d4, &in, &rng);
+        replay = augur_node_sample (d4, &in, 1);
         for (int e = 0; e < 8; e++)
           {
             g_autoptr(AugurImage) out = NULL;
@@ -738,7 +726,7 @@ test_safe_rotate_corners (void)
               double x = q % 2 ? w - 0.5 : 0.5, y = q / 2 ? h - 0.5 : 0.5;
               gboolean found = FALSE;
 
-              g_assert_true (node->info->map_point (node->params, &replay->drawn, &in, &x, &y));
+              g_assert_true (augur_transform_map_point (node->info, node->params, &replay->drawn, &in, &x, &y));
               for (int oy = 0; oy < h && !found; oy++)
                 for (int ox = 0; ox < w && !found; ox++)
                   found = augur_test_pixel (out, ox, oy, 0) == corner_values[q];
@@ -816,10 +804,8 @@ test_ssr_shift_and_scale (void)
   for (int i = 0; i < 500; i++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      AugurRng rng;
 
-      augur_rng_init (&rng, 40000 + i);
-      replay = augur_node_sample (node, &in, &rng);
+      replay = augur_node_sample (node, &in, 40000 + i);
       g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_x"), >=, 0.5);
       g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_x"), <=, 2);
       g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "scale_y"), >=, 0.5);

@@ -3,13 +3,31 @@
 
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <jpeglib.h>
+
+/* Built with AddressSanitizer (gcc or clang)? */
+#if defined(__SANITIZE_ADDRESS__)
+# define AUGUR_TEST_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature (address_sanitizer)
+#  define AUGUR_TEST_ASAN 1
+# endif
+#endif
+#ifdef AUGUR_TEST_ASAN
+# include <sanitizer/allocator_interface.h>
+#endif
 
 #include "augur-error.h"
 #include "augur-image.h"
+#include "augur-image-info.h"
+#include "augur-test-util.h"
 
 /* Fixtures ------------------------------------------------------------------- */
 
@@ -377,6 +395,22 @@ make_truncated_jpeg (void)
   return truncated (full, g_bytes_get_size (full) / 3);
 }
 
+/* Cut at half and an end-of-image marker appended: the scan ends early but
+ * the file ends the way a whole one does. libjpeg warns "premature end of
+ * data segment" and fills the rest with gray, which GdkPixbuf handed out. */
+static GBytes *
+make_truncated_jpeg_with_eoi (void)
+{
+  g_autoptr(AugurImage) image = pattern (64, 64, 3);
+  g_autoptr(GBytes) full = augur_image_encode (image, AUGUR_IMAGE_FORMAT_JPEG, 90, NULL);
+  gsize half = g_bytes_get_size (full) / 2;
+  guint8 *data = g_memdup2 (g_bytes_get_data (full, NULL), half + 2);
+
+  data[half] = 0xff;
+  data[half + 1] = 0xd9;
+  return g_bytes_new_take (data, half + 2);
+}
+
 static GBytes *
 make_truncated_bmp (void)
 {
@@ -494,6 +528,7 @@ static const BadImage bad_images[] = {
   { "corrupt-png", make_corrupt_png, AUGUR_ERROR_CORRUPT, "corrupt" },
   { "truncated-png", make_truncated_png, AUGUR_ERROR_CORRUPT, "png" },
   { "truncated-jpeg", make_truncated_jpeg, AUGUR_ERROR_CORRUPT, "jpeg" },
+  { "truncated-jpeg-with-eoi", make_truncated_jpeg_with_eoi, AUGUR_ERROR_CORRUPT, "premature end" },
   { "png-rows-missing", make_short_rows_png, AUGUR_ERROR_CORRUPT, "truncated png" },
   { "truncated-bmp", make_truncated_bmp, AUGUR_ERROR_CORRUPT, "bmp" },
   { "truncated-tiff", make_truncated_tiff, AUGUR_ERROR_CORRUPT, "tiff" },
@@ -591,29 +626,346 @@ test_pixel_limit (void)
   }
 }
 
-/* The 100000 x 100000 header again, in a child process whose address space
- * is capped at 1 GiB: were the loader to allocate the image (30 GB) before
- * the limit is checked, the allocation would fail and the error be another
- * one (or the child abort). */
+/* Tests that no large allocation is made cap the address space of a child
+ * process. Under AddressSanitizer, which reserves terabytes of address
+ * space for its shadow memory, that cap cannot be used: the allocator's
+ * hooks record the largest single allocation instead. */
+#ifdef AUGUR_TEST_ASAN
+static volatile gsize largest_allocation;
+
 static void
-test_pixel_limit_no_allocation (void)
+on_malloc (const volatile void *ptr,
+           size_t               size)
+{
+  if (size > largest_allocation)
+    largest_allocation = size;
+}
+
+static void
+on_free (const volatile void *ptr)
+{
+}
+#endif
+
+/* Loads a small image of every format Augur writes, so that the decoders'
+ * modules are loaded before the cap: their code does not count. */
+static void
+load_decoders (void)
+{
+  g_autoptr(AugurImage) image = pattern (8, 8, 3);
+
+  for (AugurImageFormat f = AUGUR_IMAGE_FORMAT_PNG; f <= AUGUR_IMAGE_FORMAT_WEBP; f++)
+    if (augur_image_format_available (f))
+      {
+        g_autoptr(GBytes) bytes = augur_image_encode (image, f, 90, NULL);
+        g_autoptr(AugurImage) again = augur_image_load_bytes (bytes, 0, NULL);
+
+        g_assert_nonnull (again);
+      }
+}
+
+/* Runs @check in a child process that may allocate at most @headroom bytes
+ * more than it holds once the decoders are loaded. */
+static void
+run_capped (void  (*check) (void),
+            gsize   headroom)
 {
   if (g_test_subprocess ())
     {
-      struct rlimit limit = { (rlim_t) 1 << 30, (rlim_t) 1 << 30 };
-      g_autoptr(GBytes) huge = make_huge_png ();
-      g_autoptr(GError) error = NULL;
-      g_autoptr(AugurImage) loaded = NULL;
+      load_decoders ();
+#ifdef AUGUR_TEST_ASAN
+      __sanitizer_install_malloc_and_free_hooks (on_malloc, on_free);
+      check ();
+      g_assert_cmpuint (largest_allocation, <, headroom);
+#else
+      {
+        g_autofree char *statm = NULL;
+        struct rlimit limit;
+        gsize in_use;
 
-      g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
-      loaded = augur_image_load_bytes (huge, 0, &error);
-      g_assert_null (loaded);
-      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+        g_assert_true (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL));
+        in_use = (gsize) g_ascii_strtoull (statm, NULL, 10) * (gsize) sysconf (_SC_PAGESIZE);
+        limit.rlim_cur = limit.rlim_max = (rlim_t) (in_use + headroom);
+        g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+        check ();
+      }
+#endif
       return;
     }
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
+}
+
+static void
+check_huge_png (void)
+{
+  g_autoptr(GBytes) huge = make_huge_png ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurImage) loaded = augur_image_load_bytes (huge, 0, &error);
+
+  g_assert_null (loaded);
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+}
+
+/* The 100000 x 100000 header again, in a child that may allocate 64 MiB
+ * more: were the loader to allocate the image (30 GB) before the limit is
+ * checked, the allocation would fail and the error be another one (or the
+ * child abort). */
+static void
+test_pixel_limit_no_allocation (void)
+{
+  run_capped (check_huge_png, (gsize) 64 << 20);
+}
+
+/* A CMYK JPEG (as print workflows write): GdkPixbuf converts it to RGBA
+ * with an opaque alpha; Augur gives RGB, as for any other JPEG. */
+static void
+test_load_cmyk_jpeg (void)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  guint8 row[16 * 4];
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AugurImage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &size);
+  cinfo.image_width = 16;
+  cinfo.image_height = 8;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  for (int x = 0; x < 16; x++)
+    {
+      row[x * 4 + 0] = (guint8) (x * 16);
+      row[x * 4 + 1] = 200;
+      row[x * 4 + 2] = 100;
+      row[x * 4 + 3] = 255;
+    }
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW rows[1] = { row };
+
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (buffer, size);
+  free (buffer);
+
+  loaded = augur_image_load_bytes (bytes, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->width, ==, 16);
+  g_assert_cmpint (loaded->height, ==, 8);
+  g_assert_cmpint (loaded->channels, ==, 3);
+}
+
+/* Headers that claim more than they hold -------------------------------------- */
+
+/* Tiny files whose headers claim huge images: each must be refused from
+ * Augur's own reading of the header, before any decoder allocates. */
+
+static GBytes *
+make_webp_vp8x_huge (void)
+{
+  /* 31 bytes: a VP8X header claiming a 513 x 4609072 canvas; the WebP
+   * loader allocated all of it (7.1 GB) before the limit was checked. */
+  static const guint8 data[31] = {
+    'R', 'I', 'F', 'F', 23, 0, 0, 0, 'W', 'E', 'B', 'P',
+    'V', 'P', '8', 'X', 10, 0, 0, 0,
+    0x00, 0, 0, 0,                 /* flags, reserved */
+    0x00, 0x02, 0x00,              /* width - 1 = 512 */
+    0x2f, 0x54, 0x46,              /* height - 1 = 4609071 */
+    0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_bmp_claim (void)
+{
+  /* 102 bytes: a 24-bit 9000 x 9000 BMP (81 megapixels, under the limit)
+   * holding 48 bytes of rows; it cost 244 MB before it was refused. */
+  guint8 data[102] = { 'B', 'M', 102, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0,
+                       40, 0, 0, 0, 0x28, 0x23, 0, 0, 0x28, 0x23, 0, 0, 1, 0, 24, 0 };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_jpeg_huge (void)
+{
+  /* SOI, a baseline frame header of 65535 x 65535, three components. */
+  static const guint8 data[] = {
+    0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0xff, 0xff, 0xff, 0xff, 3,
+    1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 0xff, 0xd9,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_tiff_huge (void)
+{
+  /* 4000000000 x 4000000000: the pixel count overflows 64 bits' signed
+   * range when multiplied carelessly. */
+  static const guint8 data[] = {
+    'I', 'I', 42, 0, 8, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 4, 0, 1, 0, 0, 0, 0x00, 0x28, 0x6b, 0xee,   /* ImageWidth LONG */
+    0x01, 0x01, 4, 0, 1, 0, 0, 0, 0x00, 0x28, 0x6b, 0xee,   /* ImageLength LONG */
+    0, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_tiff_two_pages (void)
+{
+  /* Two 4 x 4 directories chained: a document of two pages, of which the
+   * decoder would keep the first. */
+  static const guint8 data[] = {
+    'I', 'I', 42, 0, 8, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0x01, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    38, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0x01, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_tiff_loop (void)
+{
+  /* A directory whose next directory is itself. */
+  static const guint8 data[] = {
+    'I', 'I', 42, 0, 8, 0, 0, 0,
+    2, 0,
+    0x00, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    0x01, 0x01, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0,
+    8, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_webp_animated (void)
+{
+  /* VP8X with the animation flag and two (empty) ANMF frames. */
+  static const guint8 data[] = {
+    'R', 'I', 'F', 'F', 54, 0, 0, 0, 'W', 'E', 'B', 'P',
+    'V', 'P', '8', 'X', 10, 0, 0, 0, 0x02, 0, 0, 0, 3, 0, 0, 3, 0, 0,
+    'A', 'N', 'M', 'F', 0, 0, 0, 0,
+    'A', 'N', 'M', 'F', 0, 0, 0, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+static GBytes *
+make_bmp_header_size (void)
+{
+  /* Found by fuzzing: an info header size of 3 GB, which the BMP loader
+   * allocated for this 105-byte file. */
+  static const guint8 data[105] = {
+    0x42, 0x4d, 0xae, 0, 0, 0, 0, 0, 0x26, 0, 0x36, 0, 0, 0x08, 0x53, 0,
+    0, 0xc0, 0x60, 0, 0, 0, 5, 0, 0, 0, 1, 0, 0x18, 0,
+  };
+
+  return g_bytes_new (data, sizeof data);
+}
+
+typedef struct
+{
+  const char *name;
+  GBytes   *(*make) (void);
+  int         code;
+  const char *fragment;
+} ClaimCase;
+
+static const ClaimCase claim_cases[] = {
+  { "webp-vp8x", make_webp_vp8x_huge, AUGUR_ERROR_TOO_LARGE, "513x4609072" },
+  { "bmp", make_bmp_claim, AUGUR_ERROR_CORRUPT, "truncated bmp" },
+  { "bmp-header-size", make_bmp_header_size, AUGUR_ERROR_CORRUPT, "info header" },
+  { "jpeg", make_jpeg_huge, AUGUR_ERROR_TOO_LARGE, "65535x65535" },
+  { "tiff", make_tiff_huge, AUGUR_ERROR_TOO_LARGE, "4000000000x4000000000" },
+  { "png", make_huge_png, AUGUR_ERROR_TOO_LARGE, "100000x100000" },
+  { "tiff-pages", make_tiff_two_pages, AUGUR_ERROR_UNSUPPORTED_FORMAT, "TIFF with 2 pages" },
+  { "tiff-loop", make_tiff_loop, AUGUR_ERROR_CORRUPT, "loops" },
+  { "webp-animated", make_webp_animated, AUGUR_ERROR_UNSUPPORTED_FORMAT, "animated WebP with 2 frames" },
+};
+
+static void
+check_claims (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (claim_cases); i++)
+    {
+      g_autoptr(GBytes) bytes = claim_cases[i].make ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AugurImage) loaded = augur_image_load_bytes (bytes, 0, &error);
+
+      g_test_message ("%s: %s", claim_cases[i].name, error ? error->message : "(loaded)");
+      g_assert_null (loaded);
+      g_assert_error (error, AUGUR_ERROR, claim_cases[i].code);
+      g_assert_nonnull (strstr (error->message, claim_cases[i].fragment));
+    }
+}
+
+/* Each claim refused in a child that may allocate 64 MiB more: an
+ * allocation of the claimed image (244 MB for the BMP, 7.1 GB for the
+ * WebP) would fail there, and the error be another one or the child
+ * abort. */
+static void
+test_claims_no_allocation (void)
+{
+  run_capped (check_claims, (gsize) 64 << 20);
+}
+
+/* The header reader agrees with the decoders on real files of every
+ * format Augur writes. */
+static void
+test_info_read (void)
+{
+  g_autoptr(AugurImage) image = pattern (37, 21, 3);
+
+  for (AugurImageFormat f = AUGUR_IMAGE_FORMAT_PNG; f <= AUGUR_IMAGE_FORMAT_WEBP; f++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      AugurImageInfo info;
+      gsize len;
+      const guint8 *data;
+
+      if (!augur_image_format_available (f))
+        continue;
+      bytes = augur_image_encode (image, f, 90, &error);
+      g_assert_no_error (error);
+      data = g_bytes_get_data (bytes, &len);
+      g_assert_true (augur_image_info_read (data, len, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.width, ==, 37);
+      g_assert_cmpint (info.height, ==, 21);
+      g_assert_cmpuint (info.frames, ==, 1);
+      g_assert_true (augur_image_info_complete (&info, data, len));
+      /* Cut short: never complete, and never read past the end. */
+      for (gsize cut = 0; cut < len; cut += 1 + cut / 4)
+        if (augur_image_info_read (data, cut, &info, NULL))
+          g_assert_false (augur_image_info_complete (&info, data, cut));
+    }
 }
 
 /* Damaged files, seeded: each is refused with an AUGUR_ERROR, or decodes,
@@ -924,10 +1276,12 @@ test_convert (void)
   g_assert_cmpmem (rgb->data, 3, px, 3);
   g_assert_cmpmem (rgb->data + 3, 3, px + 4, 3);
 
-  /* RGB -> gray is BT.601 luma: pure red is 76, (30, 60, 90) is 55. */
+  /* RGB -> gray is BT.601 luma in OpenCV's 14-bit fixed point: pure red
+   * is 76, (30, 60, 90) is 54. */
   gray = augur_image_convert (rgb, 1);
   g_assert_cmpint (gray->data[0], ==, 76);
-  g_assert_cmpint (gray->data[1], ==, (30 * 299 + 60 * 587 + 90 * 114 + 500) / 1000);
+  g_assert_cmpint (gray->data[1], ==, (30 * 4899 + 60 * 9617 + 90 * 1868 + (1 << 13)) >> 14);
+  g_assert_cmpint (gray->data[1], ==, 54);
 
   /* gray -> RGBA repeats the value, opaque. */
   back = augur_image_convert (gray, 4);
@@ -947,6 +1301,55 @@ test_convert (void)
   /* Same channel count: the same image, shared. */
   same = augur_image_convert (rgb, 3);
   g_assert_true (same == rgb);
+}
+
+/* One gray for the whole program: augur_image_convert() reduces colour to
+ * exactly what ToGray (weighted_average, one channel) gives, for RGB and
+ * RGBA, on widths around the vector loop's step, with the run-time choice
+ * of SSSE3 and with the portable loop, and that is OpenCV's 14-bit
+ * formula. */
+static void
+test_convert_matches_to_gray (void)
+{
+  g_autoptr(AugurNode) to_gray =
+    augur_test_node_parse ("{\"type\": \"ToGray\", \"params\": {\"num_output_channels\": 1}}");
+  static const int widths[] = { 1, 5, 15, 16, 17, 21, 33, 64 };
+
+  /* (1, 123, 0) is where weights in thousandths (72.999 -> 73) and
+   * OpenCV's 14-bit weights (72.97 -> 72) part. */
+  {
+    g_autoptr(AugurImage) px = augur_image_new (1, 1, 3);
+    g_autoptr(AugurImage) gray = NULL;
+
+    px->data[0] = 1, px->data[1] = 123, px->data[2] = 0;
+    gray = augur_image_convert (px, 1);
+    g_assert_cmpint (gray->data[0], ==, 72);
+  }
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      if (pass == 1)
+        g_setenv ("AUGUR_NO_SSSE3", "1", TRUE);
+      for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+        for (int nc = 3; nc <= 4; nc++)
+          {
+            g_autoptr(AugurImage) src = augur_test_random_image (widths[i], 7, nc, 40 + i * 2 + (guint) nc);
+            g_autoptr(AugurImage) converted = augur_image_convert (src, 1);
+            g_autoptr(AugurImage) gray = augur_node_run (to_gray, src, 1, NULL);
+
+            g_assert_cmpint (gray->channels, ==, 1);
+            g_assert_true (augur_image_equal (converted, gray));
+            for (int y = 0; y < src->height; y++)
+              for (int x = 0; x < src->width; x++)
+                {
+                  const guint8 *p = augur_image_row (src, y) + x * nc;
+
+                  g_assert_cmpint (augur_image_row (converted, y)[x], ==,
+                                   (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + (1 << 13)) >> 14);
+                }
+          }
+    }
+  g_unsetenv ("AUGUR_NO_SSSE3");
 }
 
 static void
@@ -1049,6 +1452,59 @@ test_basics (void)
   }
 }
 
+/* augur_image_fit: the longest side brought down to the limit, the aspect
+ * ratio kept to within a rounded pixel, and the pixels those of
+ * augur_image_scale() at that size; an image that fits is the same image. */
+static void
+test_fit (void)
+{
+  static const struct { int w, h, max_side, want_w, want_h; } cases[] = {
+    { 640, 480, 160, 160, 120 },
+    { 480, 640, 160, 120, 160 },
+    { 301, 100, 100, 100, 33 },    /* 33.2 rounds down */
+    { 100, 301, 100, 33, 100 },
+    { 299, 100, 200, 200, 67 },    /* 66.9 rounds up */
+    { 1000, 3, 100, 100, 1 },      /* 0.3 would vanish: one pixel */
+    { 64, 64, 64, 64, 64 },        /* fits exactly */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AugurImage) src = augur_image_new (cases[i].w, cases[i].h, 3);
+      g_autoptr(AugurImage) fit = NULL;
+      g_autoptr(AugurImage) scaled = NULL;
+
+      for (int y = 0; y < src->height; y++)
+        for (int x = 0; x < src->width * 3; x++)
+          augur_image_row (src, y)[x] = (guint8) ((x * 7 + y * 13) % 256);
+
+      fit = augur_image_fit (src, cases[i].max_side);
+      g_assert_cmpint (fit->width, ==, cases[i].want_w);
+      g_assert_cmpint (fit->height, ==, cases[i].want_h);
+      g_assert_cmpint (MAX (fit->width, fit->height), <=, cases[i].max_side);
+      g_assert_cmpint (fit->channels, ==, 3);
+      if (fit->width == src->width && fit->height == src->height)
+        {
+          g_assert_true (fit == src);
+          continue;
+        }
+      scaled = augur_image_scale (src, cases[i].want_w, cases[i].want_h);
+      g_assert_true (augur_image_equal (fit, scaled));
+    }
+
+  /* Smaller than the limit, or no limit: the same image, never enlarged. */
+  {
+    g_autoptr(AugurImage) small = augur_image_new (30, 20, 4);
+    g_autoptr(AugurImage) a = augur_image_fit (small, 100);
+    g_autoptr(AugurImage) b = augur_image_fit (small, 0);
+    g_autoptr(AugurImage) c = augur_image_fit (small, -5);
+
+    g_assert_true (a == small);
+    g_assert_true (b == small);
+    g_assert_true (c == small);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1065,6 +1521,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/load/gray-png", test_load_gray_png);
   g_test_add_func ("/image/load/jpeg", test_load_jpeg);
   g_test_add_func ("/image/load/bmp-tiff", test_load_bmp_tiff);
+  g_test_add_func ("/image/load/cmyk-jpeg", test_load_cmyk_jpeg);
   for (guint i = 0; i < G_N_ELEMENTS (bad_images); i++)
     {
       g_autofree char *path = g_strdup_printf ("/image/load/bad/%s", bad_images[i].name);
@@ -1073,6 +1530,8 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/image/load/pixel-limit", test_pixel_limit);
   g_test_add_func ("/image/load/pixel-limit-no-allocation", test_pixel_limit_no_allocation);
+  g_test_add_func ("/image/load/claims-no-allocation", test_claims_no_allocation);
+  g_test_add_func ("/image/info/read", test_info_read);
   g_test_add_func ("/image/load/damaged-deterministic", test_damaged_deterministic);
   g_test_add_func ("/image/load/missing", test_missing_file);
   g_test_add_func ("/image/load/not-regular", test_not_regular);
@@ -1083,7 +1542,9 @@ main (int argc, char **argv)
   g_test_add_func ("/image/save/atomic", test_save_atomic);
   g_test_add_func ("/image/formats", test_formats);
   g_test_add_func ("/image/convert", test_convert);
+  g_test_add_func ("/image/convert-matches-to-gray", test_convert_matches_to_gray);
   g_test_add_func ("/image/scale", test_scale);
+  g_test_add_func ("/image/fit", test_fit);
 
   status = g_test_run ();
 

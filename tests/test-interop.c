@@ -11,6 +11,7 @@
 
 #include "augur-albumentations.h"
 #include "augur-error.h"
+#include "augur-json.h"
 #include "augur-recipe.h"
 
 #include "augur-test-util.h"
@@ -62,6 +63,7 @@ one_step_recipe (const AugurTransformInfo *info)
   AugurRecipe *recipe = augur_recipe_new ();
 
   augur_node_append (recipe->pipeline, augur_node_new_transform (info));
+  augur_node_ensure_ids (recipe->pipeline);  /* as a recipe read names its steps */
   recipe->seed = 137;
   return recipe;
 }
@@ -844,10 +846,10 @@ test_export_groups (void)
   const char *json =
     "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 4242, \"pipeline\": {\"type\": \"Sequential\", "
     "\"p\": 0.9, \"steps\": ["
-    "{\"type\": \"HorizontalFlip\", \"p\": 0.5},"
-    "{\"type\": \"VerticalFlip\", \"p\": 0.5, \"enabled\": false},"
+    "{\"type\": \"HorizontalFlip\", \"id\": \"mirror\", \"p\": 0.5},"
+    "{\"type\": \"VerticalFlip\", \"id\": \"upside-down\", \"p\": 0.5, \"enabled\": false},"
     "{\"type\": \"SomeOf\", \"p\": 0.8, \"n\": 2, \"replace\": true, \"steps\": ["
-    "  {\"type\": \"Rotate\", \"p\": 1.0, \"params\": {\"limit\": [-15, 15], \"border_mode\": \"reflect_101\"}},"
+    "  {\"type\": \"Rotate\", \"id\": \"spin\", \"p\": 1.0, \"params\": {\"limit\": [-15, 15], \"border_mode\": \"reflect_101\"}},"
     "  {\"type\": \"GridDropout\", \"p\": 1.0, \"params\": {\"holes_number_xy\": [4, 7]}}]},"
     "{\"type\": \"RandomOrder\", \"p\": 1.0, \"n\": 5, \"replace\": false, \"steps\": ["
     "  {\"type\": \"Transpose\", \"p\": 1.0}, {\"type\": \"D4\", \"p\": 1.0}]}]}}";
@@ -890,8 +892,9 @@ test_export_groups (void)
   grid = find_step (steps, "GridDropout");
   assert_pair (grid, "holes_number_xy", 7, 4, TRUE);
 
-  /* The file reads back to the recipe, the disabled step put back from
-   * the metadata; without the metadata, to the recipe without it. */
+  /* The file reads back to the recipe, the disabled step and the steps'
+   * ids put back from the metadata; without the metadata, to the recipe
+   * without them. */
   {
     g_autoptr(AugurRecipe) back = NULL;
     g_autoptr(AugurRecipe) bare = NULL;
@@ -910,6 +913,8 @@ test_export_groups (void)
     g_assert_no_error (error);
     g_assert_cmpuint (bare->seed, ==, 4242);
     g_assert_cmpuint (bare->pipeline->children->len, ==, 3);
+    g_assert_cmpstr (((AugurNode *) back->pipeline->children->pdata[0])->id, ==, "mirror");
+    g_assert_cmpstr (((AugurNode *) bare->pipeline->children->pdata[0])->id, !=, "mirror");
     g_assert_false (augur_recipe_equal (bare, recipe));
   }
 

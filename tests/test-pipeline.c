@@ -59,7 +59,7 @@ test_p_zero_and_one (void)
                                                   NULL);
   g_autoptr(AugurImage) flipped = NULL;
 
-  flipped = augur_transform_lookup ("HorizontalFlip")->apply (image, NULL, NULL);
+  flipped = augur_transform_apply (augur_transform_lookup ("HorizontalFlip"), image, NULL, NULL);
   for (guint64 seed = 0; seed < 500; seed++)
     {
       g_autoptr(AugurReplay) r0 = NULL;
@@ -84,14 +84,12 @@ test_sequential (void)
                                                augur_test_transform ("HorizontalFlip", 1.0),
                                                augur_test_transform ("VerticalFlip", 0.2),
                                                NULL);
-  AugurRng rng;
   const guint n = 20000;
   guint applied = 0, first = 0, second = 0;
 
-  augur_rng_init (&rng, 11);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (seq, &shape, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (seq, &shape, augur_seed_derive (11, NULL, i));
 
       if (!r->applied)
         {
@@ -126,16 +124,14 @@ test_one_of (void)
                                                   augur_test_transform ("RandomBrightnessContrast", 0.2),
                                                   augur_test_transform ("VerticalFlip", 0.9),
                                                   NULL);
-  AugurRng rng;
   const guint n = 20000;
   guint applied = 0, counts[5] = { 0 };
 
   ((AugurNode *) one_of->children->pdata[4])->enabled = FALSE;
 
-  augur_rng_init (&rng, 12);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (one_of, &shape, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (one_of, &shape, augur_seed_derive (12, NULL, i));
       const AugurReplay *step;
 
       if (!r->applied)
@@ -167,13 +163,11 @@ test_one_of_empty (void)
                                                 augur_test_transform ("HorizontalFlip", 0.0),
                                                 NULL);
   g_autoptr(AugurNode) none = augur_test_group (AUGUR_NODE_ONE_OF, 1.0, NULL);
-  AugurRng rng;
 
-  augur_rng_init (&rng, 13);
   for (guint i = 0; i < 100; i++)
     {
-      g_autoptr(AugurReplay) a = augur_node_sample (zero, &shape, &rng);
-      g_autoptr(AugurReplay) b = augur_node_sample (none, &shape, &rng);
+      g_autoptr(AugurReplay) a = augur_node_sample (zero, &shape, augur_seed_derive (13, NULL, i));
+      g_autoptr(AugurReplay) b = augur_node_sample (none, &shape, augur_seed_derive (113, NULL, i));
 
       g_assert_cmpuint (a->steps->len, ==, 0);
       g_assert_cmpuint (b->steps->len, ==, 0);
@@ -191,15 +185,13 @@ test_some_of (void)
                                                    augur_test_transform ("RandomBrightnessContrast", 1.0),
                                                    augur_test_transform ("HorizontalFlip", 1.0),
                                                    NULL);
-  AugurRng rng;
   const guint n = 12000;
   guint pairs[4][4] = { { 0 } }, child_applied[4] = { 0 }, chosen[4] = { 0 };
 
   some_of->n = 2;
-  augur_rng_init (&rng, 14);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, augur_seed_derive (14, NULL, i));
       const AugurReplay *a, *b;
 
       /* Exactly n distinct children, in list order. */
@@ -228,7 +220,7 @@ test_some_of (void)
   /* n larger than the group: every child once. */
   some_of->n = 10;
   {
-    g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, &rng);
+    g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, 114);
 
     g_assert_cmpuint (r->steps->len, ==, 4);
     for (guint j = 0; j < 4; j++)
@@ -238,7 +230,7 @@ test_some_of (void)
   /* A negative n (set from code) draws nothing rather than wrapping. */
   some_of->n = -1;
   {
-    g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, &rng);
+    g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, 115);
 
     g_assert_cmpuint (r->steps->len, ==, 0);
   }
@@ -253,16 +245,14 @@ test_some_of_replace (void)
                                                    augur_test_transform ("HorizontalFlip", 1.0),
                                                    augur_test_transform ("VerticalFlip", 1.0),
                                                    NULL);
-  AugurRng rng;
   const guint n = 10000;
   guint all_same = 0;
 
   some_of->n = 3;
   some_of->replace = TRUE;
-  augur_rng_init (&rng, 15);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (some_of, &shape, augur_seed_derive (15, NULL, i));
       int i0, i1, i2;
 
       g_assert_cmpuint (r->steps->len, ==, 3);
@@ -312,15 +302,13 @@ test_random_order (void)
                                                         augur_test_transform ("RandomBrightnessContrast", 1.0),
                                                         NULL);
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  AugurRng rng;
   const guint n = 6000;
   guint sensitive = 0;
 
   random_order->n = 3;
-  augur_rng_init (&rng, 16);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (random_order, &shape, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (random_order, &shape, augur_seed_derive (16, NULL, i));
       g_autoptr(AugurImage) out = augur_node_apply (random_order, image, r);
       g_autoptr(AugurImage) forward = apply_steps_in_order (random_order, image, r, FALSE);
       g_autoptr(AugurImage) backward = apply_steps_in_order (random_order, image, r, TRUE);
@@ -367,16 +355,14 @@ test_disabled (void)
                                                                  NULL),
                                                NULL);
   AugurNode *some_of = seq->children->pdata[2];
-  AugurRng rng;
 
   ((AugurNode *) seq->children->pdata[0])->enabled = FALSE;
   ((AugurNode *) some_of->children->pdata[1])->enabled = FALSE;
   some_of->n = 2;
 
-  augur_rng_init (&rng, 17);
   for (guint i = 0; i < 200; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (seq, &shape, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (seq, &shape, augur_seed_derive (17, NULL, i));
       const AugurReplay *s;
 
       /* The disabled flip is not visited at all. */
@@ -417,9 +403,9 @@ test_nested (void)
   guint inner = 0, single = 0;
 
   {
-    g_autoptr(AugurImage) h = augur_transform_lookup ("HorizontalFlip")->apply (image, NULL, NULL);
+    g_autoptr(AugurImage) h = augur_transform_apply (augur_transform_lookup ("HorizontalFlip"), image, NULL, NULL);
 
-    both = augur_transform_lookup ("VerticalFlip")->apply (h, NULL, NULL);
+    both = augur_transform_apply (augur_transform_lookup ("VerticalFlip"), h, NULL, NULL);
   }
 
   for (guint64 seed = 0; seed < 400; seed++)
@@ -768,15 +754,50 @@ test_copy_equal_hash (void)
     g_assert_cmpuint (augur_node_hash (x), ==, augur_node_hash (y));
   }
 
-  /* A node read from a recipe equals the one written out. */
+  /* Ids are identity: a node draws from the stream its id names, so
+   * equal and hash tell ids apart; augur_node_equal_settings() does not. */
   {
-    g_autoptr(JsonNode) json = augur_node_to_json (a);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(AugurNode) read = augur_node_from_json (json, "pipeline", &error);
+    g_autoptr(AugurNode) named = augur_node_copy (a);
+    g_autoptr(AugurNode) copy = NULL;
+    AugurNode *first;
 
+    augur_node_ensure_ids (named);
+    g_assert_false (augur_node_equal (a, named));
+    g_assert_true (augur_node_equal_settings (a, named));
+    g_assert_cmpuint (ha, !=, augur_node_hash (named));
+
+    copy = augur_node_copy (named);
+    first = copy->children->pdata[0];
+    g_assert_cmpstr (first->id, ==, ((AugurNode *) named->children->pdata[0])->id);
+    g_assert_true (augur_node_equal (named, copy));
+    g_assert_cmpuint (augur_node_hash (named), ==, augur_node_hash (copy));
+    g_free (first->id);
+    first->id = g_strdup ("renamed-1");
+    g_assert_false (augur_node_equal (named, copy));
+    g_assert_true (augur_node_equal_settings (named, copy));
+    g_assert_cmpuint (augur_node_hash (named), !=, augur_node_hash (copy));
+  }
+
+  /* A node read from a recipe equals the one written out, ids included;
+   * one written without ids reads back with the ids it samples with. */
+  {
+    g_autoptr(AugurNode) named = augur_node_copy (a);
+    g_autoptr(JsonNode) json = NULL;
+    g_autoptr(JsonNode) bare = augur_node_to_json (a);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AugurNode) read = NULL;
+    g_autoptr(AugurNode) read_bare = NULL;
+
+    augur_node_ensure_ids (named);
+    json = augur_node_to_json (named);
+    read = augur_node_from_json (json, "pipeline", &error);
     g_assert_no_error (error);
-    g_assert_true (augur_node_equal (a, read));
-    g_assert_cmpuint (ha, ==, augur_node_hash (read));
+    g_assert_true (augur_node_equal (named, read));
+    g_assert_cmpuint (augur_node_hash (named), ==, augur_node_hash (read));
+
+    read_bare = augur_node_from_json (bare, "pipeline", &error);
+    g_assert_no_error (error);
+    g_assert_true (augur_node_equal (named, read_bare));
   }
 }
 
@@ -849,13 +870,11 @@ test_output_shape (void)
                                                                   augur_node_new_transform (&widen_info),
                                                                   NULL),
                                                 NULL);
-  AugurRng rng;
 
   ((AugurNode *) node->children->pdata[2])->n = 2;
-  augur_rng_init (&rng, 18);
   for (guint i = 0; i < 100; i++)
     {
-      g_autoptr(AugurReplay) r = augur_node_sample (node, &in, &rng);
+      g_autoptr(AugurReplay) r = augur_node_sample (node, &in, augur_seed_derive (18, NULL, i));
       g_autoptr(AugurImage) out = augur_node_apply (node, image, r);
       const AugurReplay *first = r->steps->pdata[0];
       const AugurReplay *some_of = r->steps->pdata[2];

@@ -50,10 +50,8 @@ flip (const AugurImage *image,
   g_autoptr(AugurNode) node = augur_node_new_transform (augur_transform_lookup (type));
   AugurShape shape = { image->width, image->height, image->channels };
   g_autoptr(AugurReplay) replay = NULL;
-  AugurRng rng;
 
-  augur_rng_init (&rng, 0);
-  replay = augur_node_sample_forced (node, &shape, &rng);
+  replay = augur_node_sample_forced (node, &shape, 0);
   return augur_node_apply (node, image, replay);
 }
 
@@ -349,6 +347,79 @@ test_seed_lock (Fixture       *fixture,
   g_assert_cmpuint (augur_preview_pane_get_seed (pane), ==, 5);
   g_assert_cmpuint (augur_preview_engine_get_result (augur_preview_pane_get_engine (pane), 0)->seed,
                     ==, augur_seed_derive (5, "sample.png", 0));
+}
+
+/* RandomBrightnessContrast's (alpha, beta) in draw @draw, the child @index
+ * of the root; FALSE when it did not apply. */
+static gboolean
+rbc_values (AugurPreviewPane *pane,
+            guint             draw,
+            int               index,
+            double            values[2])
+{
+  AugurRenderResult *result = augur_preview_engine_get_result (augur_preview_pane_get_engine (pane), draw);
+
+  g_assert_nonnull (result);
+  for (guint i = 0; result->replay->steps && i < result->replay->steps->len; i++)
+    {
+      const AugurReplay *step = result->replay->steps->pdata[i];
+
+      if (step->index == index && step->applied)
+        {
+          values[0] = augur_drawn_get (&step->drawn, "alpha");
+          values[1] = augur_drawn_get (&step->drawn, "beta");
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Switching a step off while the seed stays: every draw keeps what the
+ * other steps drew, so the grid before and after compares by eye. */
+static void
+test_toggle_keeps_draws (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (fixture->pane);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  const char *on = "{\"type\": \"HorizontalFlip\", \"p\": 0.5}, "
+                   "{\"type\": \"RandomBrightnessContrast\", \"p\": 0.7}";
+  const char *off = "{\"type\": \"HorizontalFlip\", \"p\": 0.5, \"enabled\": false}, "
+                    "{\"type\": \"RandomBrightnessContrast\", \"p\": 0.7}";
+  g_autofree double *before = NULL;
+  g_autofree gboolean *applied = NULL;
+  guint n, n_applied = 0;
+
+  fixture_start (fixture, on);
+  while (!augur_preview_engine_is_complete (engine))
+    render_and_wait (fixture);
+  n = augur_preview_pane_get_n_draws (pane);
+  g_assert_cmpuint (n, >, 1);
+  before = g_new0 (double, 2 * n);
+  applied = g_new0 (gboolean, n);
+  for (guint i = 0; i < n; i++)
+    {
+      applied[i] = rbc_values (pane, i, 1, &before[2 * i]);
+      n_applied += applied[i];
+    }
+  g_assert_cmpuint (n_applied, >, 0);
+
+  set_recipe (fixture, off, 7);
+  render_and_wait (fixture);
+  while (!augur_preview_engine_is_complete (engine))
+    render_and_wait (fixture);
+  g_assert_cmpuint (augur_preview_pane_get_n_draws (pane), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      double now[2];
+
+      g_assert_cmpint (rbc_values (pane, i, 1, now), ==, applied[i]);
+      if (applied[i])
+        {
+          g_assert_cmpfloat (now[0], ==, before[2 * i]);
+          g_assert_cmpfloat (now[1], ==, before[2 * i + 1]);
+        }
+    }
 }
 
 /* The difference view is |augmented − original|: a flip's difference is
@@ -785,6 +856,7 @@ main (int argc, char **argv)
   ADD ("cache", test_cache);
   ADD ("grid-size-and-seeds", test_grid_size_and_seeds);
   ADD ("seed-lock", test_seed_lock);
+  ADD ("toggle-keeps-draws", test_toggle_keeps_draws);
   ADD ("difference", test_difference);
   ADD ("step-through", test_step_through);
   ADD ("extremes", test_extremes);

@@ -397,6 +397,40 @@ test_warp_wild_coordinates (void)
       }
 }
 
+/* Images of one or two pixels a side, warped with a constant border whose
+ * fill is the image's own value: every output pixel mixes that value with
+ * itself. On such images the bilinear path's rows above and below the
+ * image used to be addressed as data - stride (a pointer before the
+ * image: undefined, which UBSan reports). */
+static void
+test_warp_tiny_images (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 1, 2 }, { 2, 1 }, { 2, 2 } };
+  const double shifts[][6] = {
+    { 1, 0, 0.5, 0, 1, 0.5 },     /* half a pixel: every tap straddles the border */
+    { 1, 0, -0.5, 0, 1, -0.5 },
+    { 0.9, 0.2, 0.1, -0.2, 0.9, 0.3 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint k = 0; k < G_N_ELEMENTS (shifts); k++)
+      for (int nc = 1; nc <= 4; nc += nc == 1 ? 2 : 1)
+        {
+          g_autoptr(AugurImage) src = augur_image_new (sizes[i][0], sizes[i][1], nc);
+          g_autoptr(AugurImage) out = NULL;
+          AugurFill fill;
+
+          memset (src->data, 200, (gsize) src->stride * src->height);
+          for (int c = 0; c < 4; c++)
+            fill.v[c] = 200;
+          out = augur_warp_affine (src, sizes[i][0], sizes[i][1], shifts[k], AUGUR_INTERP_LINEAR,
+                                   AUGUR_BORDER_CONSTANT, &fill);
+          for (int y = 0; y < out->height; y++)
+            for (int x = 0; x < out->width * nc; x++)
+              g_assert_cmpint (augur_image_row (out, y)[x], ==, 200);
+        }
+}
+
 /* Bilinear fast path ------------------------------------------------------ */
 
 /* @src surrounded by @pad pixels on every side that hold what @border
@@ -723,13 +757,11 @@ run_blur (const AugurImage *src,
   g_autoptr(AugurNode) node = NULL;
   g_autoptr(AugurReplay) replay = NULL;
   AugurShape shape = { src->width, src->height, src->channels };
-  AugurRng rng;
 
   g_assert_no_error (error);
   node = augur_node_from_json (root, "test", &error);
   g_assert_no_error (error);
-  augur_rng_init (&rng, 1);
-  replay = augur_node_sample_forced (node, &shape, &rng);
+  replay = augur_node_sample_forced (node, &shape, 1);
   return augur_node_apply (node, src, replay);
 }
 
@@ -914,6 +946,7 @@ main (int   argc,
   g_test_add_func ("/resample/warp/map-matches-affine", test_warp_map_matches_affine);
   g_test_add_func ("/resample/warp/perspective", test_warp_perspective);
   g_test_add_func ("/resample/warp/wild-coordinates", test_warp_wild_coordinates);
+  g_test_add_func ("/resample/warp/tiny-images", test_warp_tiny_images);
   g_test_add_func ("/resample/warp/linear-paths-agree", test_warp_linear_paths_agree);
   g_test_add_func ("/resample/warp/linear-reference", test_warp_linear_reference);
   for (guint i = 0; i < G_N_ELEMENTS (resize_cases); i++)

@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -300,11 +301,33 @@ test_run_threads (void)
       save_solid (in, name, (guint8) (i * 10));
     }
   touch (in, "d1/broken.png", "not a png");
+  /* Temporaries left by a killed run, longer than what replaces them: an
+   * output is exactly its own bytes whatever was in the folder before. */
+  {
+    g_autofree char *junk = g_strnfill (200000, 'J');
+
+    touch (b, "d0/.i00_0.png.part", junk);
+    touch (b, "d1/.i01_1.png.part", junk);
+    touch (b, ".manifest.jsonl.part", junk);
+  }
 
   ma = run_to (in, a, 1, &ra);
   mb = run_to (in, b, 4, &rb);
 
   g_assert_cmpstr (ma, ==, mb);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *rel = i == 0 ? "d0/i00_0.png" : "d1/i01_1.png";
+      g_autofree char *pa = g_build_filename (a, rel, NULL);
+      g_autofree char *pb = g_build_filename (b, rel, NULL);
+      g_autofree char *da = NULL;
+      g_autofree char *db = NULL;
+      gsize la, lb;
+
+      g_assert_true (g_file_get_contents (pa, &da, &la, NULL));
+      g_assert_true (g_file_get_contents (pb, &db, &lb, NULL));
+      g_assert_cmpmem (da, la, db, lb);
+    }
   g_assert_cmpuint (ra.failures->len, ==, 1);
   g_assert_nonnull (strstr (ra.failures->pdata[0], "broken.png"));
   /* Progress counts outputs: 25 inputs (one broken) × 2 variants. */
@@ -320,6 +343,83 @@ test_run_threads (void)
 
   g_ptr_array_unref (ra.failures);
   g_ptr_array_unref (rb.failures);
+  augur_test_rm_rf (root);
+}
+
+/* Entries that are not read are each reported as a failed input, and a
+ * folder that cannot be walked fails alone: the rest of the run goes on. */
+static void
+test_run_skipped_reported (void)
+{
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
+  g_autofree char *in = g_build_filename (root, "in", NULL);
+  g_autofree char *out = g_build_filename (root, "out", NULL);
+  g_autofree char *fifo = g_build_filename (in, "fifo.png", NULL);
+  g_autofree char *dangling = g_build_filename (in, "dangling.png", NULL);
+  g_autofree char *loop = g_build_filename (in, "loop.png", NULL);
+  g_autofree char *device = g_build_filename (in, "zero.png", NULL);
+  g_autofree char *folder_link = g_build_filename (in, "more", NULL);
+  g_autoptr(GString) deep = g_string_new (in);
+  g_autofree char *manifest = NULL;
+  Record record = { g_ptr_array_new_with_free_func (g_free), 0, 0 };
+  static const char *const expected[] = {
+    "dangling.png: skipped: a dangling symbolic link",
+    "fifo.png: skipped: not a regular file (a FIFO)",
+    "loop.png: skipped: a symbolic link loop",
+    "more: skipped: a symbolic link to a folder, not followed",
+    "zero.png: skipped: not a regular file (a device)",
+    "folders nested too deeply",
+  };
+
+  save_solid (in, "a.png", 10);
+  save_solid (in, "sub/b.png", 20);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("nowhere.png", dangling), ==, 0);
+  g_assert_cmpint (symlink ("loop.png", loop), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", device), ==, 0);
+  g_assert_cmpint (symlink ("sub", folder_link), ==, 0);
+  /* A folder too deep to walk (as root, the one kind of folder that
+   * cannot be read whatever its permissions). */
+  for (guint i = 0; i < 258; i++)
+    g_string_append (deep, "/d");
+  g_assert_cmpint (g_mkdir_with_parents (deep->str, 0755), ==, 0);
+
+  manifest = run_to (in, out, 2, &record);
+  g_assert_cmpuint (record.failures->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < record.failures->len; k++)
+        found = found || strstr (record.failures->pdata[k], expected[i]) != NULL;
+      if (!found)
+        g_error ("no failure reports \"%s\"", expected[i]);
+    }
+  /* The readable images were written all the same. */
+  {
+    g_autofree char *a = g_build_filename (out, "a_1.png", NULL);
+    g_autofree char *b = g_build_filename (out, "sub", "b_1.png", NULL);
+
+    g_assert_true (g_file_test (a, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (b, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* A folder that cannot be opened, where permissions hold. */
+  if (geteuid () != 0)
+    {
+      g_autofree char *locked = g_build_filename (in, "locked", NULL);
+      g_autofree char *out2 = g_build_filename (root, "out2", NULL);
+      Record again = { g_ptr_array_new_with_free_func (g_free), 0, 0 };
+      g_autofree char *text = NULL;
+
+      g_assert_cmpint (g_mkdir (locked, 0), ==, 0);
+      text = run_to (in, out2, 1, &again);
+      g_assert_cmpuint (again.failures->len, ==, G_N_ELEMENTS (expected) + 1);
+      g_assert_cmpint (g_chmod (locked, 0755), ==, 0);
+      g_ptr_array_unref (again.failures);
+    }
+
+  g_ptr_array_unref (record.failures);
   augur_test_rm_rf (root);
 }
 
@@ -357,7 +457,7 @@ test_replay_header (void)
       " \"pipeline\": {\"type\": \"Sequential\", \"steps\": [{\"type\": \"Nope\"}]}}}\n", "recipe: " },
     { "{\"manifest\": \"augur\", \"version\": 1, \"recipe\": {\"format\": \"augur-recipe\", \"version\": 1,"
       " \"pipeline\": {\"type\": \"Sequential\", \"steps\": []}}, \"format\": \"png\", \"quality\": 90,"
-      " \"inputs\": [\"relative/path\"]}\n", "inputs[0]: expected an absolute path" },
+      " \"inputs\": [\"\"]}\n", "inputs[0]: expected a folder path" },
     { "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
       "nested deeper" },
@@ -484,6 +584,7 @@ main (int    argc,
   g_test_add_func ("/runner/overlap", test_overlap);
   g_test_add_func ("/runner/run-threads", test_run_threads);
   g_test_add_func ("/runner/collision", test_run_collision);
+  g_test_add_func ("/runner/skipped-reported", test_run_skipped_reported);
   g_test_add_func ("/runner/replay-header", test_replay_header);
   g_test_add_func ("/sheet/compose", test_sheet);
   g_test_add_func ("/sheet/draws", test_sheet_draws);

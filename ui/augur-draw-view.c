@@ -7,6 +7,7 @@
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
+#include "augur-group.h"
 #include "augur-picture.h"
 #include "augur-recipe.h"
 #include "augur-sample.h"
@@ -90,21 +91,6 @@ add_row (AugurDrawView *self,
   gtk_list_box_append (GTK_LIST_BOX (self->steps), row);
 }
 
-/* A group's name as the editor's rows show it ("One of", not "OneOf"). */
-static const char *
-group_title (AugurNodeKind kind)
-{
-  switch (kind)
-    {
-    case AUGUR_NODE_SEQUENTIAL:   return "Sequence";
-    case AUGUR_NODE_ONE_OF:       return "One of";
-    case AUGUR_NODE_SOME_OF:      return "Some of";
-    case AUGUR_NODE_RANDOM_ORDER: return "Random order";
-    case AUGUR_NODE_TRANSFORM:
-    default:                      return augur_node_kind_name (kind);
-    }
-}
-
 static void
 add_replay_rows (AugurDrawView     *self,
                  const AugurNode   *node,
@@ -133,7 +119,7 @@ add_replay_rows (AugurDrawView     *self,
       else if (node->kind != AUGUR_NODE_SEQUENTIAL)
         what = g_strdup_printf ("Chose %u step%s", replay->steps ? replay->steps->len : 0,
                                 replay->steps && replay->steps->len == 1 ? "" : "s");
-      add_row (self, group_title (node->kind), what, replay->applied, depth);
+      add_row (self, augur_group_info (node->kind)->label, what, replay->applied, depth);
     }
   else if (!replay->applied)
     add_row (self, "Pipeline", "Not applied", FALSE, 0);

@@ -394,15 +394,13 @@ render_draw (Job *job)
   AugurShape shape = { job->image->width, job->image->height, job->image->channels };
   AugurRenderResult *result;
   Delivery *delivery;
-  AugurRng rng;
 
   if (g_cancellable_is_cancelled (request->cancellable))
     return;
 
   result = g_atomic_rc_box_new0 (AugurRenderResult);
   result->seed = job->seed;
-  augur_rng_init (&rng, job->seed);
-  result->replay = augur_node_sample (request->pipeline, &shape, &rng);
+  result->replay = augur_node_sample (request->pipeline, &shape, job->seed);
   result->image = augur_node_apply (request->pipeline, job->image, result->replay);
   result->texture = augur_texture_new_for_image (result->image);
   if (request->diff)

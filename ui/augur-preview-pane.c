@@ -464,10 +464,8 @@ aux_thread (GTask        *task,
       AugurShape shape = { request->proxy->width, request->proxy->height, request->proxy->channels };
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(GPtrArray) film = NULL;
-      AugurRng rng;
 
-      augur_rng_init (&rng, request->seed);
-      replay = augur_node_sample (request->node, &shape, &rng);
+      replay = augur_node_sample (request->node, &shape, request->seed);
       film = augur_filmstrip_new (request->node, request->proxy, replay);
       g_ptr_array_add (frames, frame_new (request->proxy, "Original", "Before any step"));
       for (guint i = 0; i < film->len; i++)

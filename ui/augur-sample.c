@@ -38,28 +38,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /**
- * augur_image_fit:
- *
- * Returns: (transfer full): @image scaled down so that its longest side is
- *   at most @max_side, or a new reference to @image when it already fits
- */
-AugurImage *
-augur_image_fit (const AugurImage *image,
-                 int               max_side)
-{
-  int side = MAX (image->width, image->height);
-  double s;
-
-  if (max_side <= 0 || side <= max_side)
-    return augur_image_ref ((AugurImage *) image);
-
-  s = (double) max_side / side;
-  return augur_image_scale (image,
-                            MAX (1, (int) lround (image->width * s)),
-                            MAX (1, (int) lround (image->height * s)));
-}
-
-/**
  * augur_texture_new_for_image:
  *
  * Wraps @image's pixels without copying them (gray is expanded to RGB).

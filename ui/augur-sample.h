@@ -35,7 +35,5 @@ int          augur_sample_get_width      (AugurSample         *self);
 int          augur_sample_get_height     (AugurSample         *self);
 
 GdkTexture  *augur_texture_new_for_image (const AugurImage    *image);
-AugurImage  *augur_image_fit             (const AugurImage    *image,
-                                          int                  max_side);
 
 G_END_DECLS

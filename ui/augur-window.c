@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "augur-albumentations.h"
+#include "augur-file.h"
+#include "augur-json.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
 #include "augur-window.h"

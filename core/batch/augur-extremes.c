@@ -265,10 +265,8 @@ augur_extreme_render (const AugurExtreme  *extreme,
   AugurShape shape = { src->width, src->height, src->channels };
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
-  AugurRng rng;
 
-  augur_rng_init (&rng, AUGUR_EXTREMES_SEED);
-  replay = augur_node_sample_forced (extreme->node, &shape, &rng);
+  replay = augur_node_sample_forced (extreme->node, &shape, AUGUR_EXTREMES_SEED);
   out = augur_node_apply (extreme->node, src, replay);
   if (replay_out)
     *replay_out = g_steal_pointer (&replay);
@@ -303,7 +301,7 @@ film_node (const AugurNode   *node,
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      AugurImage *out = node->info->apply (image, node->params, &replay->drawn);
+      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
       AugurFrame *frame = g_new0 (AugurFrame, 1);
 
       augur_image_unref (image);

@@ -13,7 +13,10 @@
 
 #include <glib/gstdio.h>
 
+#include "augur-cost.h"
 #include "augur-error.h"
+#include "augur-file.h"
+#include "augur-manifest.h"
 #include "augur-rng.h"
 #include "augur-runner.h"
 
@@ -61,6 +64,7 @@ typedef struct
   /* results */
   GPtrArray *lines;     /* char *, manifest lines, in variant order */
   GError    *error;
+  gboolean   stopped;   /* not run: the run is stopping */
 } Job;
 
 static Job *
@@ -122,6 +126,9 @@ struct _AugurRunner
   guint                shard_count;
   gboolean             resume;
   AugurImageFormat     format;
+  gboolean             keep_format; /* each output in its input's format */
+  double               max_work;    /* the cost budget per input; 0: none */
+  double               max_memory;
   int                  quality;
   char                *manifest;    /* as set, or NULL for the default */
   char                *manifest_default;
@@ -147,6 +154,7 @@ struct _AugurRunner
   char                *output_dir;
   guint                cursor;
   GAsyncQueue         *results;
+  gint                 stopping;    /* atomic: a worker found the disk full */
 };
 
 void
@@ -170,6 +178,9 @@ runner_new (void)
   runner->threads = MAX (g_get_num_processors (), 1);
   runner->shard_count = 1;
   runner->format = AUGUR_IMAGE_FORMAT_PNG;
+  runner->keep_format = TRUE;
+  runner->max_work = AUGUR_COST_DEFAULT_MAX_WORK;
+  runner->max_memory = AUGUR_COST_DEFAULT_MAX_MEMORY;
   runner->quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   runner->max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   runner->roots = g_ptr_array_new_with_free_func (g_free);
@@ -255,6 +266,13 @@ augur_runner_set_resume (AugurRunner *runner,
   runner->resume = resume;
 }
 
+/**
+ * augur_runner_set_format:
+ *
+ * Writes every output as @format. Without it, each output keeps its input's
+ * format (JPEG stays JPEG, WebP stays WebP), and inputs in a format Augur
+ * does not write (BMP, TIFF) become PNG.
+ */
 void
 augur_runner_set_format (AugurRunner      *runner,
                          AugurImageFormat  format,
@@ -263,7 +281,50 @@ augur_runner_set_format (AugurRunner      *runner,
   g_return_if_fail (!runner->replaying);
   g_return_if_fail ((guint) format < G_N_ELEMENTS (format_names));
   runner->format = format;
+  runner->keep_format = FALSE;
   runner->quality = CLAMP (quality, 1, 100);
+}
+
+/**
+ * augur_runner_set_budget:
+ * @max_work: the most work the recipe may cost one input (augur-cost.h);
+ *   0 for no limit
+ * @max_memory: the most memory, in bytes; 0 for no limit
+ *
+ * An input on which the recipe could cost more fails, with a message that
+ * says what is over, before the recipe runs; the others are still written.
+ */
+void
+augur_runner_set_budget (AugurRunner *runner,
+                         double       max_work,
+                         double       max_memory)
+{
+  runner->max_work = MAX (max_work, 0);
+  runner->max_memory = MAX (max_memory, 0);
+}
+
+/* The quality of JPEG and WebP outputs, whatever decides their format. */
+void
+augur_runner_set_quality (AugurRunner *runner,
+                          int          quality)
+{
+  g_return_if_fail (!runner->replaying);
+  runner->quality = CLAMP (quality, 1, 100);
+}
+
+/* The format the outputs of the input @key are written in. */
+static AugurImageFormat
+output_format (AugurRunner *runner,
+               const char  *key)
+{
+  const char *dot = strrchr (key, '.');
+  AugurImageFormat format;
+
+  if (!runner->keep_format)
+    return runner->format;
+  if (dot != NULL && strchr (dot, '/') == NULL && augur_image_format_from_string (dot + 1, &format))
+    return format;
+  return AUGUR_IMAGE_FORMAT_PNG;
 }
 
 void
@@ -361,49 +422,73 @@ input_new (guint       root,
   return input;
 }
 
-static gboolean
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *path,
-                 const char  *what)
+/* An entry that cannot be read as an input: reported, in its place in the
+ * order, as a failed input, so that nothing is skipped in silence. */
+static void
+add_skipped (GPtrArray  *inputs,
+             guint       root,
+             const char *key,
+             const char *path,
+             const char *why)
 {
+  AugurRunnerInput *input = input_new (root, key, path);
   g_autofree char *display = g_filename_display_name (path);
 
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-               "%s: %s%s%s", display, what ? what : "", what ? ": " : "", g_strerror (saved_errno));
-  return FALSE;
+  g_clear_error (&input->error);
+  g_set_error (&input->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+               "%s: skipped: %s", display, why);
+  g_ptr_array_add (inputs, input);
 }
 
-/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped;
- * symbolic links to files are followed, to folders not (no loops). */
-static gboolean
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "not a regular file (a FIFO)";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "not a regular file (a device)";
+  if (S_ISSOCK (mode))
+    return "not a regular file (a socket)";
+  return "not a regular file";
+}
+
+/* Hidden entries (".git", ".cache", our own ".NAME.part") are skipped, and
+ * files without an image extension; symbolic links to files are followed,
+ * to folders not (no loops). Anything else that is not read is reported
+ * as a failed input: a folder that cannot be read (it fails alone, the
+ * rest of the walk goes on), a link that leads nowhere or to a folder, an
+ * image name on a FIFO or a device. */
+static void
 walk (const char  *dir_path,
       const char  *prefix,
       guint        root,
       GPtrArray   *inputs,
-      guint        depth,
-      GError     **error)
+      guint        depth)
 {
   g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *name;
 
   if (depth > 256)
     {
-      g_autofree char *display = g_filename_display_name (dir_path);
-
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "%s: folders nested too deeply", display);
-      return FALSE;
+      add_skipped (inputs, root, prefix, dir_path, "folders nested too deeply");
+      return;
     }
 
-  dir = g_dir_open (dir_path, 0, error);
+  dir = g_dir_open (dir_path, 0, &local_error);
   if (dir == NULL)
-    return FALSE;
+    {
+      g_autofree char *why = g_strdup_printf ("the folder cannot be read (%s)", local_error->message);
+
+      add_skipped (inputs, root, *prefix ? prefix : ".", dir_path, why);
+      return;
+    }
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *full = NULL;
       g_autofree char *key = NULL;
+      gboolean image_name = augur_runner_is_image_name (name);
       GStatBuf st;
 
       if (name[0] == '.')
@@ -413,23 +498,44 @@ walk (const char  *dir_path,
       key = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
 
       if (g_lstat (full, &st) != 0)
-        return set_errno_error (error, errno, full, NULL);
-
-      if (S_ISDIR (st.st_mode))
         {
-          if (!walk (full, key, root, inputs, depth + 1, error))
-            return FALSE;
+          add_skipped (inputs, root, key, full, g_strerror (errno));
           continue;
         }
 
-      if (S_ISLNK (st.st_mode) && g_stat (full, &st) != 0)
-        continue; /* a dangling link */
+      if (S_ISDIR (st.st_mode))
+        {
+          walk (full, key, root, inputs, depth + 1);
+          continue;
+        }
 
-      if (S_ISREG (st.st_mode) && augur_runner_is_image_name (name))
+      if (S_ISLNK (st.st_mode))
+        {
+          if (g_stat (full, &st) != 0)
+            {
+              int saved_errno = errno;
+
+              if (image_name)
+                add_skipped (inputs, root, key, full,
+                             saved_errno == ELOOP ? "a symbolic link loop"
+                             : saved_errno == ENOENT ? "a dangling symbolic link"
+                             : g_strerror (saved_errno));
+              continue;
+            }
+          if (S_ISDIR (st.st_mode))
+            {
+              add_skipped (inputs, root, key, full, "a symbolic link to a folder, not followed");
+              continue;
+            }
+        }
+
+      if (!image_name)
+        continue;
+      if (S_ISREG (st.st_mode))
         g_ptr_array_add (inputs, input_new (root, key, full));
+      else
+        add_skipped (inputs, root, key, full, file_kind (st.st_mode));
     }
-
-  return TRUE;
 }
 
 static int
@@ -470,7 +576,7 @@ augur_runner_collect_inputs (const char * const  *paths,
 
       if (g_stat (path, &st) != 0)
         {
-          set_errno_error (error, errno, path, NULL);
+          augur_file_set_errno_error (error, errno, path, NULL);
           return NULL;
         }
 
@@ -478,8 +584,7 @@ augur_runner_collect_inputs (const char * const  *paths,
         {
           guint start = inputs->len;
 
-          if (!walk (path, "", i, inputs, 0, error))
-            return NULL;
+          walk (path, "", i, inputs, 0);
           qsort (inputs->pdata + start, inputs->len - start, sizeof (gpointer), compare_inputs);
           g_ptr_array_add (abs_roots, g_steal_pointer (&absolute));
         }
@@ -556,9 +661,11 @@ check_collisions (AugurRunner  *runner,
       AugurRunnerInput *input = runner->inputs->pdata[i];
       AugurRunnerInput *other = g_hash_table_lookup (stems, input->stem);
 
+      if (input->error != NULL)
+        continue;   /* writes nothing */
       if (other != NULL)
         {
-          g_autofree char *name = augur_runner_output_name (input->stem, 0, runner->format);
+          g_autofree char *name = augur_runner_output_name (input->stem, 0, output_format (runner, input->key));
           g_autofree char *a = g_filename_display_name (other->path);
           g_autofree char *b = g_filename_display_name (input->path);
 
@@ -685,13 +792,50 @@ augur_runner_get_manifest_path (AugurRunner *runner,
   return runner->manifest_default;
 }
 
-/* The first line: the same for every shard of one run. The recipe is
- * written with the seed the run used. */
+/* The path of @target relative to the folder @from, both resolved: "." for
+ * the folder itself, with ".." components where @target lies elsewhere;
+ * @target itself when the two share no folder but the root. */
 static char *
-manifest_header (AugurRunner *runner)
+relative_path (const char *from,
+               const char *target)
+{
+  g_auto(GStrv) a = g_strsplit (from, "/", -1);
+  g_auto(GStrv) b = g_strsplit (target, "/", -1);
+  g_autoptr(GString) rel = g_string_new (NULL);
+  guint common = 0;
+
+  while (a[common] && b[common] && g_str_equal (a[common], b[common]))
+    common++;
+  /* Both start with the empty component before the first '/'. */
+  if (common < 2)
+    return g_strdup (target);
+  for (guint i = common; a[i]; i++)
+    if (*a[i] != '\0')
+      g_string_append (rel, rel->len ? "/.." : "..");
+  for (guint i = common; b[i]; i++)
+    if (*b[i] != '\0')
+      {
+        if (rel->len)
+          g_string_append_c (rel, '/');
+        g_string_append (rel, b[i]);
+      }
+  if (rel->len == 0)
+    g_string_append_c (rel, '.');
+  return g_string_free (g_steal_pointer (&rel), FALSE);
+}
+
+/* The first line: the same for every shard of one run but for "shard",
+ * which `manifest merge` checks and drops. The recipe is written with the
+ * seed the run used; the input folders relative to the manifest's folder,
+ * so that a dataset moved as a whole (inputs, outputs and manifest) still
+ * replays. */
+static char *
+manifest_header (AugurRunner *runner,
+                 const char  *manifest_dir)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *from = resolve_path (manifest_dir);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "manifest");
@@ -701,18 +845,203 @@ manifest_header (AugurRunner *runner)
   json_builder_set_member_name (builder, "recipe");
   json_builder_add_value (builder, augur_recipe_to_json (runner->recipe));
   json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, format_names[runner->format]);
+  /* "input": each output in its input's format */
+  json_builder_add_string_value (builder, runner->keep_format ? "input" : format_names[runner->format]);
   json_builder_set_member_name (builder, "quality");
   json_builder_add_int_value (builder, runner->quality);
   json_builder_set_member_name (builder, "inputs");
   json_builder_begin_array (builder);
   for (guint i = 0; i < runner->roots_abs->len; i++)
-    json_builder_add_string_value (builder, runner->roots_abs->pdata[i]);
+    {
+      g_autofree char *target = resolve_path (runner->roots_abs->pdata[i]);
+      g_autofree char *rel = relative_path (from, target);
+
+      json_builder_add_string_value (builder, rel);
+    }
   json_builder_end_array (builder);
+  if (runner->shard_count > 1)
+    {
+      json_builder_set_member_name (builder, "shard");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, runner->shard_index + 1);
+      json_builder_add_int_value (builder, runner->shard_count);
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return augur_json_to_string (root, FALSE);
+}
+
+/* The run record --------------------------------------------------------------------- */
+
+/* What makes two runs the same run: written (atomically) beside the
+ * manifest when a run starts, so that a run killed before its manifest
+ * exists can still be resumed, and a --resume of anything else refused. */
+static JsonNode *
+run_record (AugurRunner *runner)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "run");
+  json_builder_add_string_value (builder, AUGUR_MANIFEST_FORMAT);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, AUGUR_MANIFEST_VERSION);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) runner->recipe->seed);
+  json_builder_set_member_name (builder, "recipe");
+  json_builder_add_value (builder, augur_recipe_to_json (runner->recipe));
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < runner->roots_abs->len; i++)
+    json_builder_add_string_value (builder, runner->roots_abs->pdata[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, runner->keep_format ? "input" : format_names[runner->format]);
+  json_builder_set_member_name (builder, "quality");
+  json_builder_add_int_value (builder, runner->quality);
+  json_builder_set_member_name (builder, "variants");
+  json_builder_add_int_value (builder, runner->variants);
+  json_builder_set_member_name (builder, "shard");
+  {
+    g_autofree char *shard = g_strdup_printf ("%u/%u", runner->shard_index + 1, runner->shard_count);
+
+    json_builder_add_string_value (builder, shard);
+  }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The run record of another manifest in @manifest's folder (another
+ * shard's), or NULL. */
+static char *
+sibling_record (const char *manifest)
+{
+  g_autofree char *dir_path = g_path_get_dirname (manifest);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (name[0] == '.' && g_str_has_suffix (name, ".run"))
+      return g_build_filename (dir_path, name, NULL);
+  return NULL;
+}
+
+/* The first member of @now whose value differs in @then (or is missing
+ * there): NULL when every member of @now is the same. */
+static const char *
+first_difference (JsonObject  *then,
+                  JsonObject  *now,
+                  char       **was,
+                  char       **is)
+{
+  g_autoptr(GList) members = json_object_get_members (now);
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *a = json_object_get_member (then, l->data);
+      JsonNode *b = json_object_get_member (now, l->data);
+      g_autofree char *ta = a ? augur_json_to_string (a, FALSE) : g_strdup ("(none)");
+      g_autofree char *tb = augur_json_to_string (b, FALSE);
+
+      if (!g_str_equal (ta, tb))
+        {
+          *was = g_steal_pointer (&ta);
+          *is = g_steal_pointer (&tb);
+          return l->data;
+        }
+    }
+  return NULL;
+}
+
+/* --resume: the run that wrote @manifest's folder must be this one, as
+ * its run record says (or, for a folder written before records existed,
+ * its manifest's header); a folder with neither is refused unless empty. */
+static gboolean
+check_resume (const char   *output_dir,
+              const char   *manifest,
+              JsonNode     *record,
+              GError      **error)
+{
+  g_autofree char *record_file = augur_file_hidden_sibling (manifest, "run");
+  g_autofree char *sibling = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *was = NULL;
+  g_autofree char *is = NULL;
+  g_autoptr(JsonNode) then = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) now = json_object_ref (json_node_get_object (record));
+  g_autofree char *display = g_filename_display_name (output_dir);
+  const char *source = record_file;
+  const char *member;
+  gsize len;
+
+  if (!g_file_get_contents (record_file, &text, &len, &local_error))
+    {
+      g_autoptr(GDir) dir = NULL;
+
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      sibling = sibling_record (manifest);
+      if (sibling != NULL && g_file_get_contents (sibling, &text, &len, NULL))
+        {
+          /* Another shard of the run wrote here first. */
+          source = sibling;
+          json_object_remove_member (now, "shard");
+        }
+      else if (g_file_get_contents (manifest, &text, &len, NULL))
+        {
+          /* The header line of a finished run written without a record. */
+          char *end = memchr (text, '\n', len);
+
+          len = end ? (gsize) (end - text) : len;
+          source = manifest;
+          json_object_remove_member (now, "run");
+          json_object_remove_member (now, "seed");
+          json_object_remove_member (now, "variants");
+          json_object_remove_member (now, "shard");
+        }
+      else
+        {
+          dir = g_dir_open (output_dir, 0, NULL);
+          if (dir == NULL || g_dir_read_name (dir) == NULL)
+            return TRUE;   /* nothing written yet: nothing to mix */
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
+                       "--resume: nothing records which run wrote %s (no run record, no manifest); "
+                       "run without --resume, or into another folder", display);
+          return FALSE;
+        }
+    }
+
+  then = augur_json_parse_limited (text, (gssize) len, AUGUR_MANIFEST_MAX_LINE, 64, &local_error);
+  if (then == NULL || !JSON_NODE_HOLDS_OBJECT (then))
+    {
+      g_autofree char *where = g_filename_display_name (source);
+
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
+                   "--resume: %s cannot be read: %s", where,
+                   local_error ? local_error->message : "expected a JSON object");
+      return FALSE;
+    }
+
+  member = first_difference (json_node_get_object (then), now, &was, &is);
+  if (member != NULL)
+    {
+      if (strlen (was) > 80)
+        g_stpcpy (was + 72, "...");
+      if (strlen (is) > 80)
+        g_stpcpy (is + 72, "...");
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_RESUME,
+                   "--resume: %s was written by another run: its %s was %s, now %s; "
+                   "run without --resume, or into another folder", display, member, was, is);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char *
@@ -741,69 +1070,6 @@ manifest_line (AugurRunner       *runner,
 
   root = json_builder_get_root (builder);
   return augur_json_to_string (root, FALSE);
-}
-
-/* Reads one line of at most @max bytes (without its newline) into @line.
- * A longer line is read to its end and reported with *too_long.
- * Returns: FALSE at the end of the file */
-static gboolean
-read_line (FILE     *file,
-           GString  *line,
-           gsize     max,
-           gboolean *too_long,
-           GError  **error)
-{
-  gboolean any = FALSE;
-  int c;
-
-  g_string_truncate (line, 0);
-  *too_long = FALSE;
-
-  /* Byte by byte (a NUL is kept, and later refused by the JSON reader with
-   * the line's number: fgets would end the string there and glue the rest
-   * of the line, newline and all, to the next one). */
-  while ((c = getc_unlocked (file)) != EOF)
-    {
-      any = TRUE;
-      if (c == '\n')
-        break;
-      if (*too_long)
-        continue;
-      if (line->len + 1 > max)
-        {
-          *too_long = TRUE;
-          g_string_truncate (line, 0);
-          continue;
-        }
-      g_string_append_c (line, (char) c);
-    }
-
-  if (ferror (file))
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "read error: %s", g_strerror (errno));
-      return FALSE;
-    }
-  if (line->len > 0 && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
-  return any;
-}
-
-static JsonNode *
-parse_manifest_line (AugurRunner  *runner,
-                     const char   *text,
-                     gsize         len,
-                     GError      **error)
-{
-  JsonNode *node = augur_json_parse_limited (text, (gssize) len, AUGUR_MANIFEST_MAX_LINE,
-                                             AUGUR_RECIPE_MAX_DEPTH * 4 + 8, error);
-
-  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "expected a JSON object");
-      g_clear_pointer (&node, json_node_unref);
-    }
-  return node;
 }
 
 static gboolean
@@ -894,7 +1160,10 @@ read_header (AugurRunner  *runner,
              JsonObject   *object,
              GError      **error)
 {
-  static const char *const fields[] = { "manifest", "version", "recipe", "format", "quality", "inputs", NULL };
+  static const char *const fields[] = { "manifest", "version", "recipe", "format", "quality", "inputs",
+                                        "shard", NULL };
+  g_autofree char *manifest_abs = g_canonicalize_filename (runner->replay_path, NULL);
+  g_autofree char *manifest_dir = g_path_get_dirname (manifest_abs);
   JsonNode *member;
   gint64 value;
   JsonArray *inputs;
@@ -922,10 +1191,11 @@ read_header (AugurRunner  *runner,
 
   if (!get_member (object, "format", G_TYPE_STRING, &member, error))
     return FALSE;
-  if (!augur_image_format_from_string (json_node_get_string (member), &runner->format))
+  runner->keep_format = g_str_equal (json_node_get_string (member), "input");
+  if (!runner->keep_format && !augur_image_format_from_string (json_node_get_string (member), &runner->format))
     {
       g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
-                   "format: \"%s\" is not png, jpeg or webp", json_node_get_string (member));
+                   "format: \"%s\" is not input, png, jpeg or webp", json_node_get_string (member));
       return FALSE;
     }
   if (!get_int (object, "quality", 1, 100, &value, error))
@@ -939,15 +1209,18 @@ read_header (AugurRunner  *runner,
     {
       JsonNode *element = json_array_get_element (inputs, i);
 
+      const char *path;
+
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
-          !g_path_is_absolute (json_node_get_string (element)))
+          *(path = json_node_get_string (element)) == '\0')
         {
           g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
-                       "inputs[%u]: expected an absolute path", i);
+                       "inputs[%u]: expected a folder path", i);
           return FALSE;
         }
-      g_ptr_array_add (runner->roots, g_strdup (json_node_get_string (element)));
-      g_ptr_array_add (runner->roots_abs, g_strdup (json_node_get_string (element)));
+      /* Relative to the manifest's folder (absolute in older manifests). */
+      g_ptr_array_add (runner->roots, g_canonicalize_filename (path, manifest_dir));
+      g_ptr_array_add (runner->roots_abs, g_canonicalize_filename (path, manifest_dir));
     }
   return TRUE;
 }
@@ -986,7 +1259,7 @@ augur_runner_new_replay (const char  *manifest,
 
     if (fd < 0 || fstat (fd, &st) != 0)
       {
-        set_errno_error (error, errno, manifest, NULL);
+        augur_file_set_errno_error (error, errno, manifest, NULL);
         if (fd >= 0)
           close (fd);
         return NULL;
@@ -1001,7 +1274,7 @@ augur_runner_new_replay (const char  *manifest,
     runner->replay_file = fdopen (fd, "rb");
     if (runner->replay_file == NULL)
       {
-        set_errno_error (error, errno, manifest, NULL);
+        augur_file_set_errno_error (error, errno, manifest, NULL);
         close (fd);
         return NULL;
       }
@@ -1013,7 +1286,7 @@ augur_runner_new_replay (const char  *manifest,
       runner->replay_lines++;
   rewind (runner->replay_file);
 
-  if (!read_line (runner->replay_file, line, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
+  if (!augur_manifest_read_line (runner->replay_file, line, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
     {
       if (error && *error == NULL)
         g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: empty", display);
@@ -1029,7 +1302,7 @@ augur_runner_new_replay (const char  *manifest,
       return NULL;
     }
 
-  header = parse_manifest_line (runner, line->str, line->len, error);
+  header = augur_manifest_parse_line (line->str, line->len, error);
   if (header == NULL || !read_header (runner, json_node_get_object (header), error))
     {
       g_prefix_error (error, "%s:1: ", display);
@@ -1046,7 +1319,7 @@ parse_line_fields (AugurRunner  *runner,
                    GError      **error)
 {
   static const char *const fields[] = { "source", "root", "output", "variant", "seed", "replay", NULL };
-  g_autofree char *suffix = g_strconcat (".", augur_image_format_extension (runner->format), NULL);
+  g_autofree char *suffix = NULL;
   JsonNode *member;
   gint64 value;
   const char *output;
@@ -1063,6 +1336,7 @@ parse_line_fields (AugurRunner  *runner,
       return FALSE;
     }
   line->source = g_strdup (json_node_get_string (member));
+  suffix = g_strconcat (".", augur_image_format_extension (output_format (runner, line->source)), NULL);
 
   if (!get_int (object, "root", 0, (gint64) runner->roots->len - 1, &value, error))
     return FALSE;
@@ -1118,7 +1392,7 @@ next_line (AugurRunner  *runner,
 
   do
     {
-      if (!read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
+      if (!augur_manifest_read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE, &too_long, error))
         {
           /* a read error, or the end: a read error names where it stopped */
           g_prefix_error (error, "%s:%u: ", display, runner->replay_lineno + 1);
@@ -1134,7 +1408,7 @@ next_line (AugurRunner  *runner,
   if (too_long)
     g_set_error (&line->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
                  "longer than %d bytes", AUGUR_MANIFEST_MAX_LINE);
-  else if ((node = parse_manifest_line (runner, text->str, text->len, &line->error)) != NULL)
+  else if ((node = augur_manifest_parse_line (text->str, text->len, &line->error)) != NULL)
     parse_line_fields (runner, json_node_get_object (node), line, &line->error);
 
   if (line->error)
@@ -1219,7 +1493,7 @@ next_apply_job (AugurRunner *runner)
 
           v.variant = k;
           v.seed = augur_seed_derive (runner->recipe->seed, input->key, k);
-          v.output = augur_runner_output_name (input->stem, k, runner->format);
+          v.output = augur_runner_output_name (input->stem, k, output_format (runner, input->key));
           g_array_append_val (job->variants, v);
         }
       return job;
@@ -1229,18 +1503,9 @@ next_apply_job (AugurRunner *runner)
 
 /* Workers -------------------------------------------------------------------------- */
 
-static char *
-part_path (const char *final)
-{
-  g_autofree char *dir = g_path_get_dirname (final);
-  g_autofree char *base = g_path_get_basename (final);
-  g_autofree char *name = g_strconcat (".", base, ".part", NULL);
-
-  return g_build_filename (dir, name, NULL);
-}
-
-/* Encoded, written as .NAME.part beside @final, flushed to disk, renamed:
- * a file under its final name is always complete. */
+/* Encoded, written under a temporary name beside @final, flushed to disk,
+ * renamed: a file under its final name is always complete, and exactly the
+ * bytes encoded for it. */
 static gboolean
 write_output (AugurRunner       *runner,
               const AugurImage  *image,
@@ -1249,27 +1514,21 @@ write_output (AugurRunner       *runner,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *dir = g_path_get_dirname (final);
-  g_autofree char *part = part_path (final);
+  AugurImageFormat format;
   const char *data;
   gsize len;
 
-  bytes = augur_image_encode (image, runner->format, runner->quality, error);
+  /* The output's name says its format (augur_runner_output_name()). */
+  if (!augur_image_format_from_string (strrchr (final, '.') + 1, &format))
+    g_return_val_if_reached (FALSE);
+  bytes = augur_image_encode (image, format, runner->quality, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &len);
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
-    return set_errno_error (error, errno, dir, "cannot create the folder");
-  if (!g_file_set_contents_full (part, data, (gssize) len, G_FILE_SET_CONTENTS_DURABLE, 0644, error))
-    return FALSE;
-  if (g_rename (part, final) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (part);
-      return set_errno_error (error, saved_errno, final, "cannot rename the finished file");
-    }
-  return TRUE;
+    return augur_file_set_errno_error (error, errno, dir, "cannot create the folder");
+  return augur_file_write_atomic (final, data, len, error);
 }
 
 static gboolean
@@ -1291,10 +1550,10 @@ process_job (AugurRunner  *runner,
 
       if (runner->resume && g_file_test (final, G_FILE_TEST_EXISTS))
         {
-          g_autofree char *part = part_path (final);
+          g_autofree char *part = augur_file_temporary_path (final);
 
           if (g_unlink (part) != 0 && errno != ENOENT)
-            return set_errno_error (error, errno, part, "cannot remove");
+            return augur_file_set_errno_error (error, errno, part, "cannot remove");
           skip[i] = TRUE;
           /* The replay of a skipped output is sampled again, which needs the
            * image's shape: the image is decoded for it, as that is the one
@@ -1308,9 +1567,23 @@ process_job (AugurRunner  *runner,
 
   if (need_image)
     {
+      AugurShape shape, out;
+      AugurCost cost;
+
       image = augur_image_load (job->path, runner->max_pixels, error);
       if (image == NULL)
         return FALSE;
+
+      /* Before the recipe runs: what it could cost on this input. */
+      shape = (AugurShape) { image->width, image->height, image->channels };
+      augur_node_cost (runner->recipe->pipeline, &shape, &out, &cost);
+      if (!augur_cost_check (&cost, runner->max_work, runner->max_memory, error))
+        {
+          g_autofree char *display = g_filename_display_name (job->path);
+
+          g_prefix_error (error, "%s (%dx%d): ", display, image->width, image->height);
+          return FALSE;
+        }
     }
 
   for (guint i = 0; i < job->variants->len; i++)
@@ -1342,10 +1615,8 @@ process_job (AugurRunner  *runner,
       else if (replay == NULL)
         {
           AugurShape shape = { image->width, image->height, image->channels };
-          AugurRng rng;
 
-          augur_rng_init (&rng, v->seed);
-          drawn = augur_node_sample (pipeline, &shape, &rng);
+          drawn = augur_node_sample (pipeline, &shape, v->seed);
           replay = drawn;
         }
 
@@ -1362,41 +1633,25 @@ worker (gpointer data,
   Job *job = data;
   AugurRunner *runner = user_data;
 
-  process_job (runner, job, &job->error);
+  /* A full disk stops the run: the jobs already queued are not run, so
+   * that the disk-full error is reported once, not once per input. */
+  if (g_atomic_int_get (&runner->stopping))
+    job->stopped = TRUE;
+  else if (!process_job (runner, job, &job->error) &&
+           g_error_matches (job->error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    g_atomic_int_set (&runner->stopping, 1);
   g_async_queue_push (runner->results, job);
 }
 
 /* Running -------------------------------------------------------------------------- */
 
 static gboolean
-write_text (FILE        *file,
-            const char  *text,
-            const char  *path,
-            GError     **error)
+write_text (AugurFileWriter  *file,
+            const char       *text,
+            GError          **error)
 {
-  if (fputs (text, file) == EOF || fputc ('\n', file) == EOF)
-    return set_errno_error (error, errno, path, "cannot write the manifest");
-  return TRUE;
-}
-
-static gboolean
-finish_manifest (FILE        *file,
-                 const char  *part,
-                 const char  *path,
-                 GError     **error)
-{
-  if (fflush (file) != 0 || fsync (fileno (file)) != 0)
-    {
-      int saved_errno = errno;
-
-      fclose (file);
-      return set_errno_error (error, saved_errno, part, "cannot write the manifest");
-    }
-  if (fclose (file) != 0)
-    return set_errno_error (error, errno, part, "cannot write the manifest");
-  if (g_rename (part, path) != 0)
-    return set_errno_error (error, errno, path, "cannot rename the finished manifest");
-  return TRUE;
+  return augur_file_writer_write (file, text, strlen (text), error) &&
+         augur_file_writer_write (file, "\n", 1, error);
 }
 
 static guint
@@ -1429,10 +1684,9 @@ augur_runner_run (AugurRunner  *runner,
   GThreadPool *pool;
   g_autoptr(GError) fatal = NULL;
   g_autofree char *manifest_dir = NULL;
-  g_autofree char *part = NULL;
   g_autofree char *header = NULL;
+  g_autoptr(AugurFileWriter) file = NULL;
   const char *manifest;
-  FILE *file;
   guint total = 0, units = 0, failed = 0;
   guint next_seq = 0, emit_seq = 0, window;
   gboolean eof = FALSE;
@@ -1483,30 +1737,43 @@ augur_runner_run (AugurRunner  *runner,
     }
 
   /* Also loads GdkPixbuf's modules here, before the workers use them. */
-  if (!augur_image_format_available (runner->format))
+  for (guint i = 0; i < (runner->keep_format ? runner->inputs->len : 1); i++)
     {
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "this system cannot write %s images (no GdkPixbuf saver)", format_names[runner->format]);
-      return FALSE;
+      AugurImageFormat format = runner->keep_format
+        ? output_format (runner, ((AugurRunnerInput *) runner->inputs->pdata[i])->key) : runner->format;
+
+      if (!augur_image_format_available (format))
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                       "this system cannot write %s images (no GdkPixbuf saver)", format_names[format]);
+          return FALSE;
+        }
     }
 
   if (g_mkdir_with_parents (output_dir, 0755) != 0)
-    return set_errno_error (error, errno, output_dir, "cannot create the output folder");
+    return augur_file_set_errno_error (error, errno, output_dir, "cannot create the output folder");
   if (g_mkdir_with_parents (manifest_dir, 0755) != 0)
-    return set_errno_error (error, errno, manifest_dir, "cannot create the manifest's folder");
+    return augur_file_set_errno_error (error, errno, manifest_dir, "cannot create the manifest's folder");
 
-  part = part_path (manifest);
-  file = g_fopen (part, "wb");
-  if (file == NULL)
-    return set_errno_error (error, errno, part, "cannot write the manifest");
-
-  header = manifest_header (runner);
-  if (!write_text (file, header, part, error))
+  if (!runner->replaying)
     {
-      fclose (file);
-      g_unlink (part);
-      return FALSE;
+      g_autoptr(JsonNode) record = run_record (runner);
+      g_autofree char *record_file = augur_file_hidden_sibling (manifest, "run");
+      g_autofree char *record_text = augur_json_to_string (record, FALSE);
+
+      if (runner->resume && !check_resume (output_dir, manifest, record, error))
+        return FALSE;
+      if (!augur_file_write_atomic (record_file, record_text, strlen (record_text), error))
+        return FALSE;
     }
+
+  file = augur_file_writer_new (manifest, error);
+  if (file == NULL)
+    return FALSE;
+
+  header = manifest_header (runner, manifest_dir);
+  if (!write_text (file, header, error))
+    return FALSE;
 
   runner->output_dir = g_strdup (output_dir);
   runner->cursor = 0;
@@ -1553,8 +1820,21 @@ augur_runner_run (AugurRunner  *runner,
           g_hash_table_remove (done, GUINT_TO_POINTER (emit_seq));
           emit_seq++;
 
+          if (job->stopped || g_error_matches (job->error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+            {
+              if (fatal == NULL && job->error != NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (output_dir);
+
+                  g_set_error (&fatal, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                               "%s: the disk is full (%s); stopped. The outputs written are complete: "
+                               "make room and run again with --resume", display, job->error->message);
+                }
+              job_free (job);
+              continue;
+            }
           for (guint i = 0; fatal == NULL && i < job->lines->len; i++)
-            write_text (file, job->lines->pdata[i], part, &fatal);
+            write_text (file, job->lines->pdata[i], &fatal);
           if (job->error)
             {
               failed++;
@@ -1575,16 +1855,11 @@ augur_runner_run (AugurRunner  *runner,
 
   if (fatal != NULL)
     {
-      fclose (file);
-      g_unlink (part);
       g_propagate_error (error, g_steal_pointer (&fatal));
       return FALSE;
     }
-  if (!finish_manifest (file, part, manifest, error))
-    {
-      g_unlink (part);
-      return FALSE;
-    }
+  if (!augur_file_writer_commit (file, error))
+    return FALSE;
 
   if (n_failed)
     *n_failed = failed;

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @AUGUR_RUNNER_ERROR_NO_INPUTS: no image found in the inputs
  * @AUGUR_RUNNER_ERROR_MANIFEST: a manifest (to replay) is malformed
  * @AUGUR_RUNNER_ERROR_FAILED: anything else
+ * @AUGUR_RUNNER_ERROR_RESUME: --resume into an output folder that another
+ *   run (another recipe, seed, inputs or output settings) wrote
  */
 typedef enum
 {
@@ -26,6 +28,7 @@ typedef enum
   AUGUR_RUNNER_ERROR_NO_INPUTS,
   AUGUR_RUNNER_ERROR_MANIFEST,
   AUGUR_RUNNER_ERROR_FAILED,
+  AUGUR_RUNNER_ERROR_RESUME,
 } AugurRunnerError;
 
 GQuark augur_runner_error_quark (void);
@@ -91,6 +94,11 @@ void         augur_runner_set_resume        (AugurRunner         *runner,
                                              gboolean             resume);
 void         augur_runner_set_format        (AugurRunner         *runner,
                                              AugurImageFormat     format,
+                                             int                  quality);
+void         augur_runner_set_budget        (AugurRunner         *runner,
+                                             double               max_work,
+                                             double               max_memory);
+void         augur_runner_set_quality       (AugurRunner         *runner,
                                              int                  quality);
 void         augur_runner_set_manifest      (AugurRunner         *runner,
                                              const char          *path);

@@ -126,6 +126,53 @@ paint (AugurImage       *sheet,
 }
 
 /**
+ * augur_sheet_blank:
+ *
+ * An empty sheet of @rows by @columns cells of @cell pixels (RGB, the
+ * background colour), for augur_sheet_paint_cell() to fill: a caller that
+ * paints row by row holds one input at a time, however many rows there are.
+ * @header adds a band of that many pixels above the first row (for labels).
+ */
+AugurImage *
+augur_sheet_blank (guint rows,
+                   guint columns,
+                   int   cell,
+                   int   header)
+{
+  AugurImage *sheet;
+  int width, height;
+
+  g_return_val_if_fail (rows > 0 && columns > 0 && cell > 0 && header >= 0, NULL);
+
+  augur_sheet_size (rows, columns, cell, &width, &height);
+  sheet = augur_image_new (width, height + header, 3);
+  memset (sheet->data, SHEET_BACKGROUND, (gsize) sheet->stride * sheet->height);
+  return sheet;
+}
+
+/**
+ * augur_sheet_paint_cell:
+ * @sheet: from augur_sheet_blank(), still being filled
+ * @header: the header band the sheet was made with
+ *
+ * Paints @image, scaled to fit the cell, centred in the cell at @row,
+ * @column.
+ */
+void
+augur_sheet_paint_cell (AugurImage       *sheet,
+                        guint             row,
+                        guint             column,
+                        int               cell,
+                        int               header,
+                        const AugurImage *image)
+{
+  g_autoptr(AugurImage) thumb = augur_sheet_thumbnail (image, cell);
+  int gap = augur_sheet_gap (cell);
+
+  paint (sheet, thumb, gap + (int) column * (cell + gap), header + gap + (int) row * (cell + gap), cell);
+}
+
+/**
  * augur_sheet_compose:
  * @cells: @rows × @columns images, row by row; NULL leaves a cell empty
  *
@@ -139,39 +186,55 @@ augur_sheet_compose (AugurImage * const *cells,
                      int                 cell)
 {
   AugurImage *sheet;
-  int width, height, gap = augur_sheet_gap (cell);
 
   g_return_val_if_fail (rows > 0 && columns > 0 && cell > 0, NULL);
 
-  augur_sheet_size (rows, columns, cell, &width, &height);
-  sheet = augur_image_new (width, height, 3);
-  memset (sheet->data, SHEET_BACKGROUND, (gsize) sheet->stride * height);
-
+  sheet = augur_sheet_blank (rows, columns, cell, 0);
   for (guint r = 0; r < rows; r++)
     for (guint c = 0; c < columns; c++)
-      {
-        AugurImage *image = cells[r * columns + c];
-        g_autoptr(AugurImage) thumb = NULL;
-
-        if (image == NULL)
-          continue;
-        thumb = augur_sheet_thumbnail (image, cell);
-        paint (sheet, thumb, gap + (int) c * (cell + gap), gap + (int) r * (cell + gap), cell);
-      }
+      if (cells[r * columns + c] != NULL)
+        augur_sheet_paint_cell (sheet, r, c, cell, 0, cells[r * columns + c]);
 
   return sheet;
 }
 
 /**
+ * augur_sheet_paint_draws:
+ * @key: the key of @image, as the runner derives seeds from (its path
+ *   relative to its input root)
+ * @first_column: where the draws start in the row
+ *
+ * Paints @n_draws draws of @pipeline on @image into @row. Draw k uses the
+ * seed augur_seed_derive (@seed, @key, k), so the cells show, scaled down,
+ * the outputs `augur-cli apply` writes for the same recipe, seed and key.
+ * Each full-size draw lives only while it is painted.
+ */
+void
+augur_sheet_paint_draws (AugurImage       *sheet,
+                         guint             row,
+                         guint             first_column,
+                         int               cell,
+                         int               header,
+                         const AugurNode  *pipeline,
+                         guint64           seed,
+                         const AugurImage *image,
+                         const char       *key,
+                         guint             n_draws)
+{
+  for (guint k = 0; k < n_draws; k++)
+    {
+      g_autoptr(AugurImage) draw = augur_node_run (pipeline, image, augur_seed_derive (seed, key, k), NULL);
+
+      augur_sheet_paint_cell (sheet, row, first_column + k, cell, header, draw);
+    }
+}
+
+/**
  * augur_sheet_new:
- * @keys: the key of each image, as the runner derives seeds from (its
- *   path relative to its input root)
+ * @keys: the key of each image (see augur_sheet_paint_draws())
  * @n_draws: augmented draws per image
  *
- * One row per image: the original, then @n_draws draws of @pipeline. Draw
- * k of an image uses the seed augur_seed_derive (@seed, key, k), so the
- * sheet shows, scaled down, the outputs `augur-cli apply` writes for the
- * same recipe, seed and key.
+ * One row per image: the original, then @n_draws draws of @pipeline.
  */
 AugurImage *
 augur_sheet_new (const AugurNode    *pipeline,
@@ -182,23 +245,15 @@ augur_sheet_new (const AugurNode    *pipeline,
                  guint               n_draws,
                  int                 cell)
 {
-  guint columns = n_draws + 1;
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  AugurImage *sheet;
 
   g_return_val_if_fail (pipeline != NULL && n_images > 0, NULL);
 
+  sheet = augur_sheet_blank (n_images, n_draws + 1, cell, 0);
   for (guint i = 0; i < n_images; i++)
     {
-      /* Thumbnails right away: the full-size draws are not kept. */
-      g_ptr_array_add (cells, augur_sheet_thumbnail (images[i], cell));
-      for (guint k = 0; k < n_draws; k++)
-        {
-          g_autoptr(AugurImage) draw = augur_node_run (pipeline, images[i],
-                                                       augur_seed_derive (seed, keys[i], k), NULL);
-
-          g_ptr_array_add (cells, augur_sheet_thumbnail (draw, cell));
-        }
+      augur_sheet_paint_cell (sheet, i, 0, cell, 0, images[i]);
+      augur_sheet_paint_draws (sheet, i, 1, cell, 0, pipeline, seed, images[i], keys[i], n_draws);
     }
-
-  return augur_sheet_compose ((AugurImage * const *) cells->pdata, n_images, columns, cell);
+  return sheet;
 }

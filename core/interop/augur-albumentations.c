@@ -12,6 +12,7 @@
 
 #include "augur-albumentations.h"
 #include "augur-error.h"
+#include "augur-json.h"
 #include "augur-resample.h"
 
 /*
@@ -229,7 +230,24 @@ typedef struct
   GPtrArray          *skipped;      /* char *: steps left out (caller's) */
   JsonArray          *meta_skipped;
   JsonArray          *meta_disabled;
+  JsonArray          *meta_ids;      /* NULL: not recorded (Python) */
 } ExportState;
+
+/* Records @node's id under @path, so that an import gives it back. */
+static void
+record_id (ExportState     *state,
+           const AugurNode *node,
+           const char      *path)
+{
+  JsonObject *entry;
+
+  if (state->meta_ids == NULL || node->id == NULL)
+    return;
+  entry = json_object_new ();
+  json_object_set_string_member (entry, "path", path);
+  json_object_set_string_member (entry, "id", node->id);
+  json_array_add_object_element (state->meta_ids, entry);
+}
 
 static gint
 compare_members (gconstpointer a,
@@ -334,6 +352,7 @@ export_node (const AugurNode *node,
       return NULL;
     }
 
+  record_id (state, node, path);
   object = json_object_new ();
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
@@ -406,7 +425,7 @@ augur_albumentations_export (const AugurRecipe    *recipe,
                              GError              **error)
 {
   g_autoptr(GPtrArray) unsupported = g_ptr_array_new_with_free_func (g_free);
-  ExportState state = { flags, unsupported, skipped, json_array_new (), json_array_new () };
+  ExportState state = { flags, unsupported, skipped, json_array_new (), json_array_new (), json_array_new () };
   const AugurNode *top = recipe->pipeline;
   JsonObject *compose = json_object_new ();
   JsonObject *root = json_object_new ();
@@ -419,7 +438,10 @@ augur_albumentations_export (const AugurRecipe    *recipe,
   /* A Sequential at the top is the Compose itself; any other group is its
    * one child. */
   if (top->kind == AUGUR_NODE_SEQUENTIAL)
-    transforms = export_children (top, "transform", &state);
+    {
+      record_id (&state, top, "transform");
+      transforms = export_children (top, "transform", &state);
+    }
   else
     {
       JsonNode *child = export_node (top, "transform.transforms[0]", &state);
@@ -443,6 +465,7 @@ augur_albumentations_export (const AugurRecipe    *recipe,
   json_object_set_int_member (meta, "version", AUGUR_RECIPE_VERSION);
   json_object_set_int_member (meta, "seed", (gint64) (recipe->seed & G_MAXINT64));
   json_object_set_string_member (meta, "pipeline", augur_node_type_name (top));
+  json_object_set_array_member (meta, "ids", state.meta_ids);
   json_object_set_array_member (meta, "disabled", state.meta_disabled);
   json_object_set_array_member (meta, "skipped", state.meta_skipped);
 
@@ -889,7 +912,7 @@ augur_albumentations_to_python (const AugurRecipe    *recipe,
   g_autoptr(GPtrArray) unsupported = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonArray) meta_skipped = json_array_new ();
   g_autoptr(JsonArray) meta_disabled = json_array_new ();
-  ExportState state = { flags, unsupported, skipped, meta_skipped, meta_disabled };
+  ExportState state = { flags, unsupported, skipped, meta_skipped, meta_disabled, NULL };
   g_autoptr(GString) body = g_string_new (NULL);
   PythonWriter w = { body, FALSE };
   const AugurNode *top = recipe->pipeline;
@@ -1927,7 +1950,25 @@ parse_step_path (const char *path)
       g_array_append_val (indices, (guint) { (guint) i });
       c = end + 1;
     }
-  return indices->len > 0 ? g_steal_pointer (&indices) : NULL;
+  return g_steal_pointer (&indices);
+}
+
+/* The node at @indices under @root (the Compose), or NULL. */
+static AugurNode *
+node_at (AugurNode *root,
+         GArray    *indices)
+{
+  AugurNode *node = root;
+
+  for (guint k = 0; k < indices->len && node != NULL; k++)
+    {
+      guint index = g_array_index (indices, guint, k);
+
+      if (node->kind == AUGUR_NODE_TRANSFORM || index >= node->children->len)
+        return NULL;
+      node = node->children->pdata[index];
+    }
+  return node;
 }
 
 /* Puts back what an export by Augur kept in its metadata key: disabled
@@ -1942,7 +1983,7 @@ restore_metadata (ImportState  *st,
 {
   JsonNode *meta_node = json_object_get_member (root, AUGUR_ALB_METADATA_KEY);
   JsonObject *meta;
-  JsonNode *disabled, *kind_node;
+  JsonNode *disabled, *kind_node, *ids;
   AugurNodeKind kind;
 
   if (meta_node == NULL)
@@ -1968,22 +2009,16 @@ restore_metadata (ImportState  *st,
       if (!JSON_NODE_HOLDS_OBJECT (entry) ||
           (path = json_object_get_member (json_node_get_object (entry), "path")) == NULL || !is_string_node (path) ||
           (json = json_object_get_member (json_node_get_object (entry), "step")) == NULL ||
-          (indices = parse_step_path (json_node_get_string (path))) == NULL)
+          (indices = parse_step_path (json_node_get_string (path))) == NULL || indices->len == 0)
         {
           if (!loss (st, error, where, "expected {\"path\": \"transform.transforms[i]...\", \"step\": {...}}"))
             return FALSE;
           continue;
         }
-      for (guint k = 0; k + 1 < indices->len && parent != NULL; k++)
-        {
-          guint index = g_array_index (indices, guint, k);
-
-          parent = index < parent->children->len ? parent->children->pdata[index] : NULL;
-          if (parent != NULL && parent->kind == AUGUR_NODE_TRANSFORM)
-            parent = NULL;
-        }
       last = g_array_index (indices, guint, indices->len - 1);
-      if (parent == NULL || last > parent->children->len)
+      g_array_set_size (indices, indices->len - 1);
+      parent = node_at (recipe->pipeline, indices);
+      if (parent == NULL || parent->kind == AUGUR_NODE_TRANSFORM || last > parent->children->len)
         {
           if (!loss (st, error, where, "%s: no such place in the pipeline", json_node_get_string (path)))
             return FALSE;
@@ -1998,6 +2033,50 @@ restore_metadata (ImportState  *st,
         }
       step->enabled = FALSE;
       g_ptr_array_insert (parent->children, (gint) last, step);
+    }
+
+  /* The ids of the exported steps, now that every step is in its place. */
+  ids = json_object_get_member (meta, "ids");
+  if (ids != NULL && !JSON_NODE_HOLDS_ARRAY (ids))
+    return loss (st, error, AUGUR_ALB_METADATA_KEY, "ids: expected a list, got %s", kind_text (ids));
+  for (guint i = 0; ids != NULL && i < json_array_get_length (json_node_get_array (ids)); i++)
+    {
+      JsonNode *entry = json_array_get_element (json_node_get_array (ids), i);
+      g_autofree char *where = g_strdup_printf ("%s.ids[%u]", AUGUR_ALB_METADATA_KEY, i);
+      g_autoptr(GArray) indices = NULL;
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *path, *id;
+      AugurNode *node;
+
+      if (!JSON_NODE_HOLDS_OBJECT (entry) ||
+          (path = json_object_get_member (json_node_get_object (entry), "path")) == NULL || !is_string_node (path) ||
+          (id = json_object_get_member (json_node_get_object (entry), "id")) == NULL || !is_string_node (id) ||
+          (indices = parse_step_path (json_node_get_string (path))) == NULL)
+        {
+          if (!loss (st, error, where, "expected {\"path\": \"transform...\", \"id\": \"...\"}"))
+            return FALSE;
+          continue;
+        }
+      if ((node = node_at (recipe->pipeline, indices)) == NULL)
+        {
+          if (!loss (st, error, where, "%s: no such place in the pipeline", json_node_get_string (path)))
+            return FALSE;
+          continue;
+        }
+      if (!augur_node_id_check (json_node_get_string (id), &local_error))
+        {
+          if (!loss (st, error, where, "%s", local_error->message))
+            return FALSE;
+          continue;
+        }
+      if (augur_node_find_id (recipe->pipeline, json_node_get_string (id)) != NULL)
+        {
+          if (!loss (st, error, where, "id \"%s\" appears twice", json_node_get_string (id)))
+            return FALSE;
+          continue;
+        }
+      g_free (node->id);
+      node->id = g_strdup (json_node_get_string (id));
     }
 
   /* Compose([group]) is how a recipe whose top is a group exports. */
@@ -2131,6 +2210,8 @@ augur_albumentations_parse (const char           *data,
   recipe->pipeline = pipeline;
   if (!restore_metadata (&st, object, recipe, error))
     return NULL;
+  /* Steps the metadata did not name get the ids a recipe read would give. */
+  augur_node_ensure_ids (recipe->pipeline);
   if (st.have_seed)
     {
       if ((guint64) st.seed > AUGUR_SEED_MASK)
@@ -2348,8 +2429,8 @@ augur_albumentations_markdown (void)
     "  node with `__class_fullname__`, an explicit `p` and every argument under its\n"
     "  Albumentations name and encoding (below). Compose carries the recipe's `seed`.\n"
     "- Disabled steps are left out of the pipeline. Augur's own metadata (its version, the\n"
-    "  recipe's seed, the disabled and skipped steps as recipe JSON) is under the top-level\n"
-    "  key `\"" AUGUR_ALB_METADATA_KEY "\"`, which `A.from_dict` ignores.\n"
+    "  recipe's seed, each step's id, the disabled and skipped steps as recipe JSON) is under\n"
+    "  the top-level key `\"" AUGUR_ALB_METADATA_KEY "\"`, which `A.from_dict` ignores.\n"
     "- `--python` writes a runnable snippet: `import albumentations as A`, `import cv2` when\n"
     "  an OpenCV constant is used, and `A.Compose([...], seed=N)`, one step a line, with only the\n"
     "  arguments that differ from Albumentations' defaults (output sizes always).\n"
@@ -2370,8 +2451,8 @@ augur_albumentations_markdown (void)
     "- The recipe reader's limits apply: the file's size is checked before parsing, and its\n"
     "  nesting; YAML aliases cannot expand a document past a fixed number of nodes, and YAML\n"
     "  tags that name anything but plain data (`!!python/...`) are refused.\n"
-    "- A file Augur exported reads back to its recipe: the disabled steps and a top-level\n"
-    "  group other than Sequential are put back from the metadata key.\n"
+    "- A file Augur exported reads back to its recipe: the steps' ids, the disabled steps and\n"
+    "  a top-level group other than Sequential are put back from the metadata key.\n"
     "- Import then export gives back an equivalent file for every transform Augur has.\n"
     "\n"
     "## What differs\n"

@@ -719,7 +719,10 @@ lin_border_pixel (const Sampler *s,
   iy1 = y0 + 1 < h ? y0 + 1 : -1;
   for (int c = 0; c < nc; c++)
     {
-      const guint8 *r0 = src->data + (gsize) iy0 * stride, *r1 = src->data + (gsize) iy1 * stride;
+      /* A row outside the image has no pointer: src->data + (gsize) -1 *
+       * stride would point before the image (undefined, UBSan says so). */
+      const guint8 *r0 = iy0 >= 0 ? src->data + (gsize) iy0 * stride : NULL;
+      const guint8 *r1 = iy1 >= 0 ? src->data + (gsize) iy1 * stride : NULL;
       int f = s->fill_u8[c];
       int p00 = iy0 >= 0 && ix0 >= 0 ? r0[ix0 + c] : f;
       int p01 = iy0 >= 0 && ix1 >= 0 ? r0[ix1 + c] : f;

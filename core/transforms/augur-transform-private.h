@@ -3,6 +3,7 @@
 
 /* For the files that define transforms (transforms-*.c) and the registry. */
 
+#include "augur-cost.h"
 #include "augur-resample.h"
 #include "augur-transform.h"
 
@@ -42,6 +43,14 @@ void augur_sample_nothing (const AugurValue *params,
                            const AugurShape *in,
                            AugurRng         *rng,
                            AugurDrawn       *drawn);
+
+/* A symmetry of the rectangle as whole-pixel copies: transpose first when
+ * @swap, then mirror left to right and/or top to bottom (the DIHEDRAL warps;
+ * in transforms-geometry.c, beside the mirror loops it uses). */
+AugurImage *augur_dihedral_copy (const AugurImage *src,
+                                 gboolean          swap,
+                                 gboolean          flip_x,
+                                 gboolean          flip_y);
 
 #define AUGUR_PARAM_INTERPOLATION(default_) \
   { .name = "interpolation", .label = "Interpolation", \
@@ -93,7 +102,7 @@ augur_clamp_u8 (double v)
 }
 
 /* Whether a point in pixel-centre coordinates lies on an image of w x h
- * (for map_point). */
+ * (for point mapping). */
 static inline gboolean
 augur_point_inside (double x,
                     double y,

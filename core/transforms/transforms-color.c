@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-error.h"
+#include "augur-gray.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
 
@@ -628,114 +629,6 @@ principal_axis (const AugurImage *src,
   return TRUE;
 }
 
-/* OpenCV's RGB2GRAY: 0.299, 0.587, 0.114 in 14-bit fixed point, rounded.
- * One loop per channel count, in unsigned 32-bit lanes, for the
- * vectoriser. */
-static inline guint8
-luma_14 (guint r,
-         guint g,
-         guint b)
-{
-  return (guint8) ((r * 4899u + g * 9617u + b * 1868u + (1u << 13)) >> 14);
-}
-
-AUGUR_SIMD_CLONES static void
-luma_rows (guint8       *restrict dst,
-           int                    dst_stride,
-           const guint8 *restrict src,
-           int                    src_stride,
-           int                    w,
-           int                    h,
-           int                    nc)
-{
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *s = src + (gsize) y * src_stride;
-      guint8 *g = dst + (gsize) y * dst_stride;
-
-      if (nc == 3)
-        for (int x = 0; x < w; x++)
-          g[x] = luma_14 (s[3 * x], s[3 * x + 1], s[3 * x + 2]);
-      else
-        for (int x = 0; x < w; x++)
-          g[x] = luma_14 (s[4 * x], s[4 * x + 1], s[4 * x + 2]);
-    }
-}
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-# define HAVE_LUMA_SSSE3 1
-# include <immintrin.h>
-
-/* RGB luma with SSSE3: each 16-byte load holds four pixels, which two byte
- * shuffles spread into 16-bit (r, g) and (b, 0) pairs; pmaddwd multiplies
- * and adds the pairs by the weights into 32 bits, exactly as luma_14()
- * does. Sixteen pixels a step; the last pixels, whose load would read past
- * the row, are left to the scalar loop. Baseline x86-64 has no byte
- * shuffle: this is chosen at run time. */
-__attribute__ ((target ("ssse3"))) static void
-luma_rows_3_ssse3 (guint8       *restrict dst,
-                   int                    dst_stride,
-                   const guint8 *restrict src,
-                   int                    src_stride,
-                   int                    w,
-                   int                    h)
-{
-  const __m128i rg_of = _mm_setr_epi8 (0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1);
-  const __m128i b_of = _mm_setr_epi8 (2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
-  const __m128i w_rg = _mm_setr_epi16 (4899, 9617, 4899, 9617, 4899, 9617, 4899, 9617);
-  const __m128i w_b = _mm_setr_epi16 (1868, 0, 1868, 0, 1868, 0, 1868, 0);
-  const __m128i half = _mm_set1_epi32 (1 << 13);
-
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *s = src + (gsize) y * src_stride;
-      guint8 *g = dst + (gsize) y * dst_stride;
-      int x = 0;
-
-      /* The fourth load of a step reads 4 bytes past its 12. */
-      for (; (x + 16) * 3 + 4 <= w * 3; x += 16)
-        {
-          __m128i q[4];
-
-          for (int k = 0; k < 4; k++)
-            {
-              __m128i v = _mm_loadu_si128 ((const __m128i *) (s + (gsize) (x + 4 * k) * 3));
-              __m128i rg = _mm_madd_epi16 (_mm_shuffle_epi8 (v, rg_of), w_rg);
-              __m128i b = _mm_madd_epi16 (_mm_shuffle_epi8 (v, b_of), w_b);
-
-              q[k] = _mm_srai_epi32 (_mm_add_epi32 (_mm_add_epi32 (rg, b), half), 14);
-            }
-          _mm_storeu_si128 ((__m128i *) (g + x),
-                            _mm_packus_epi16 (_mm_packs_epi32 (q[0], q[1]),
-                                              _mm_packs_epi32 (q[2], q[3])));
-        }
-      for (; x < w; x++)
-        g[x] = luma_14 (s[3 * x], s[3 * x + 1], s[3 * x + 2]);
-    }
-}
-#endif
-
-/* The luma of @h rows of @w pixels (@nc 3 or 4) into a one-channel image. */
-static void
-luma (guint8       *dst,
-      int           dst_stride,
-      const guint8 *src,
-      int           src_stride,
-      int           w,
-      int           h,
-      int           nc)
-{
-#ifdef HAVE_LUMA_SSSE3
-  /* AUGUR_NO_SSSE3 forces the portable loop, for the tests. */
-  if (nc == 3 && __builtin_cpu_supports ("ssse3") && g_getenv ("AUGUR_NO_SSSE3") == NULL)
-    {
-      luma_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
-      return;
-    }
-#endif
-  luma_rows (dst, dst_stride, src, src_stride, w, h, nc);
-}
-
 /* The gray plane, row by row, width * height bytes. */
 static void
 gray_compute (const AugurImage *src,
@@ -747,7 +640,7 @@ gray_compute (const AugurImage *src,
   switch (method)
     {
     case GRAY_WEIGHTED_AVERAGE:
-      luma (gray, w, src->data, src->stride, w, src->height, nc);
+      augur_gray_rows (gray, w, src->data, src->stride, w, src->height, nc);
       break;
 
     case GRAY_FROM_LAB:
@@ -861,8 +754,8 @@ gray_apply (const AugurImage *src,
    * output, no plane in between. */
   if (out_nc == 1 && AUGUR_PARAM_NICK (params, GRAY_METHOD) == GRAY_WEIGHTED_AVERAGE)
     {
-      luma (out->data, out->stride, src->data, src->stride,
-            src->width, src->height, src->channels);
+      augur_gray_rows (out->data, out->stride, src->data, src->stride,
+                       src->width, src->height, src->channels);
       return out;
     }
 

@@ -12,16 +12,17 @@
 /*
  * Crop, pad and resize transforms.
  *
- * All but RandomGridShuffle are one shape of operation, described by a
- * CropPlan: take a rectangle that lies inside the source, read a window
- * over it that may reach past its edges (the border mode fills what lies
- * outside: padding), then resize the window to the output size. Every
- * transform computes its plan from the parameters, the drawn values and
- * the input size; apply, output_shape and map_point all read the same plan,
- * so that the three never disagree.
+ * All but RandomGridShuffle are one shape of operation, a crop warp (see
+ * augur-warp.h): take a rectangle that lies inside the source, read a
+ * window over it that may reach past its edges (the border mode fills what
+ * lies outside: padding), then resize the window to the output size. Each
+ * transform's geometry computes it from the parameters, the drawn values
+ * and the input size; the warp module derives the pixels, the output shape
+ * and the mapping of points and labels from that one description, so that
+ * they never disagree. RandomGridShuffle is a warp of tiles.
  *
  * Drawn values are checked only against the limits of their spec when a
- * replay is read from a file, so every plan clamps them to the image.
+ * replay is read from a file, so every geometry clamps them to the image.
  */
 
 /* Output sides are bounded by this, and every size parameter. */
@@ -29,25 +30,6 @@
 #define CROP_MAX_PIXELS AUGUR_DEFAULT_MAX_PIXELS
 /* CropAndPad's padding keeps a side within this (or the input's side). */
 #define CROP_PAD_SIDE   10000
-
-typedef struct
-{
-  /* a rectangle inside the source */
-  int cx, cy, cw, ch;
-  /* a window over that rectangle, in its coordinates; may reach outside */
-  int wx, wy, ww, wh;
-  /* the output size: the window is resized to it when they differ */
-  int out_w, out_h;
-  AugurInterpolation interp;
-} CropPlan;
-
-static void
-plan_whole (CropPlan *plan,
-            int       w,
-            int       h)
-{
-  *plan = (CropPlan) { 0, 0, w, h, 0, 0, w, h, w, h, AUGUR_INTERP_LINEAR };
-}
 
 #define PARAM_AREA_FOR_DOWNSCALE \
   { .name = "area_for_downscale", .label = "Area when shrinking", \
@@ -104,145 +86,6 @@ scaled_size (int      w,
   *out_w = (int) fw;
   *out_h = (int) fh;
 }
-
-/* The window @x0, @y0, @w x @h over @src: pixels outside read what @border
- * names, or @fill for a constant border. */
-static AugurImage *
-read_window (const AugurImage *src,
-             int               x0,
-             int               y0,
-             int               w,
-             int               h,
-             AugurBorder       border,
-             const AugurFill  *fill)
-{
-  AugurImage *out = augur_image_new (w, h, src->channels);
-  g_autofree int *xs = g_new (int, w);
-  int nc = src->channels;
-  /* the columns that read the source directly: [a, b) */
-  int a = CLAMP (-x0, 0, w), b = CLAMP (src->width - x0, a, w);
-  guint8 fill_px[4];
-
-  for (int c = 0; c < 4; c++)
-    fill_px[c] = augur_clamp_u8 (fill->v[c]);
-  for (int x = 0; x < w; x++)
-    xs[x] = augur_border_index (x0 + x, src->width, border);
-
-  for (int y = 0; y < h; y++)
-    {
-      int sy = augur_border_index (y0 + y, src->height, border);
-      guint8 *d = augur_image_row (out, y);
-      const guint8 *s;
-
-      if (sy < 0)
-        {
-          for (int x = 0; x < w; x++)
-            memcpy (d + (gsize) x * nc, fill_px, nc);
-          continue;
-        }
-
-      s = augur_image_row (src, sy);
-      if (b > a)
-        memcpy (d + (gsize) a * nc, s + (gsize) (x0 + a) * nc, (gsize) (b - a) * nc);
-      for (int x = 0; x < w; x++)
-        {
-          if (x == a)
-            x = b;
-          if (x >= w)
-            break;
-          memcpy (d + (gsize) x * nc, xs[x] < 0 ? fill_px : s + (gsize) xs[x] * nc, nc);
-        }
-    }
-
-  return out;
-}
-
-/* Carries out @plan on @src. */
-static AugurImage *
-plan_apply (const AugurImage *src,
-            const CropPlan   *plan,
-            AugurBorder       border,
-            const AugurValue *fill_value)
-{
-  g_autoptr(AugurImage) windowed = NULL;
-  gboolean resize = plan->out_w != plan->ww || plan->out_h != plan->wh;
-  AugurImage view;
-
-  /* The rectangle as a borrowed view of the source rows: nothing below
-   * keeps a reference to it. */
-  view = *src;
-  view.width = plan->cw;
-  view.height = plan->ch;
-  view.data = augur_image_row (src, plan->cy) + (gsize) plan->cx * src->channels;
-
-  if (plan->wx == 0 && plan->wy == 0 && plan->ww == plan->cw && plan->wh == plan->ch)
-    return resize ? augur_resize (&view, plan->out_w, plan->out_h, plan->interp)
-                  : augur_image_copy (&view);
-
-  {
-    AugurFill fill;
-
-    augur_fill_from_value (fill_value, src->channels, &fill);
-    windowed = read_window (&view, plan->wx, plan->wy, plan->ww, plan->wh, border, &fill);
-  }
-  if (resize)
-    return augur_resize (windowed, plan->out_w, plan->out_h, plan->interp);
-  return g_steal_pointer (&windowed);
-}
-
-static gboolean
-plan_map (const CropPlan *plan,
-          double         *x,
-          double         *y)
-{
-  *x = (*x - plan->cx - plan->wx) * plan->out_w / plan->ww;
-  *y = (*y - plan->cy - plan->wy) * plan->out_h / plan->wh;
-  return augur_point_inside (*x, *y, plan->out_w, plan->out_h);
-}
-
-/* Each transform below defines PLAN_FN (name) and gets its output_shape,
- * apply and map_point from these. */
-#define DEFINE_PLAN_VFUNCS(prefix, border_index, fill_index) \
-  static void \
-  prefix##_output_shape (const AugurValue *params, \
-                         const AugurDrawn *drawn, \
-                         const AugurShape *in, \
-                         AugurShape       *out) \
-  { \
-    CropPlan plan; \
- \
-    prefix##_plan (params, drawn, in->width, in->height, &plan); \
-    *out = *in; \
-    out->width = plan.out_w; \
-    out->height = plan.out_h; \
-  } \
- \
-  static AugurImage * \
-  prefix##_apply (const AugurImage *src, \
-                  const AugurValue *params, \
-                  const AugurDrawn *drawn) \
-  { \
-    CropPlan plan; \
- \
-    prefix##_plan (params, drawn, src->width, src->height, &plan); \
-    return plan_apply (src, &plan, \
-                       (border_index) >= 0 ? (AugurBorder) params[border_index].nick \
-                                           : AUGUR_BORDER_CONSTANT, \
-                       (fill_index) >= 0 ? &params[fill_index] : NULL); \
-  } \
- \
-  static gboolean \
-  prefix##_map (const AugurValue *params, \
-                const AugurDrawn *drawn, \
-                const AugurShape *in, \
-                double           *x, \
-                double           *y) \
-  { \
-    CropPlan plan; \
- \
-    prefix##_plan (params, drawn, in->width, in->height, &plan); \
-    return plan_map (&plan, x, y); \
-  }
 
 /* A drawn pixel value, clamped to [lo, hi]. */
 static int
@@ -399,18 +242,16 @@ random_scale_sample (const AugurValue *params,
 
 /* Albumentations' scale(): each side times the factor, truncated. */
 static void
-random_scale_plan (const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   int               w,
-                   int               h,
-                   CropPlan         *plan)
+random_scale_geometry (const AugurValue *params,
+                       const AugurDrawn *drawn,
+                       const AugurShape *in,
+                       AugurWarp        *warp)
 {
-  plan_whole (plan, w, h);
-  scaled_size (w, h, augur_drawn_get (drawn, "scale"), TRUE, &plan->out_w, &plan->out_h);
-  plan->interp = pick_interp (params, RS_INTERP, RS_AREA, w, h, plan->out_w, plan->out_h);
+  int w = in->width, h = in->height;
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  scaled_size (w, h, augur_drawn_get (drawn, "scale"), TRUE, &warp->out_width, &warp->out_height);
+  warp->interp = pick_interp (params, RS_INTERP, RS_AREA, w, h, warp->out_width, warp->out_height);
 }
-
-DEFINE_PLAN_VFUNCS (random_scale, -1, -1)
 
 /* Resize ------------------------------------------------------------------------- */
 
@@ -424,19 +265,17 @@ static const AugurParamSpec resize_params[] = {
 };
 
 static void
-resize_plan (const AugurValue *params,
-             const AugurDrawn *drawn,
-             int               w,
-             int               h,
-             CropPlan         *plan)
+resize_geometry (const AugurValue *params,
+                 const AugurDrawn *drawn,
+                 const AugurShape *in,
+                 AugurWarp        *warp)
 {
-  plan_whole (plan, w, h);
-  plan->out_h = (int) params[RSZ_HEIGHT].v[0];
-  plan->out_w = (int) params[RSZ_WIDTH].v[0];
-  plan->interp = pick_interp (params, RSZ_INTERP, RSZ_AREA, w, h, plan->out_w, plan->out_h);
+  int w = in->width, h = in->height;
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  warp->out_height = (int) params[RSZ_HEIGHT].v[0];
+  warp->out_width = (int) params[RSZ_WIDTH].v[0];
+  warp->interp = pick_interp (params, RSZ_INTERP, RSZ_AREA, w, h, warp->out_width, warp->out_height);
 }
-
-DEFINE_PLAN_VFUNCS (resize, -1, -1)
 
 /* LongestMaxSize, SmallestMaxSize ------------------------------------------------ */
 
@@ -493,11 +332,11 @@ max_size_check (const AugurValue  *params,
 /* Albumentations' MaxSizeTransform: one factor for both sides, each side
  * rounded (half to even, as Python's round()). */
 static void
-max_size_plan (const AugurValue *params,
+max_size_warp (const AugurValue *params,
                int               w,
                int               h,
                gboolean          longest,
-               CropPlan         *plan)
+               AugurWarp        *warp)
 {
   const AugurValue *hw = &params[MS_MAX_SIZE_HW];
   double scale;
@@ -516,33 +355,30 @@ max_size_plan (const AugurValue *params,
   else
     scale = 1;   /* refused by the check; harmless here */
 
-  plan_whole (plan, w, h);
-  scaled_size (w, h, scale, FALSE, &plan->out_w, &plan->out_h);
-  plan->interp = pick_interp (params, MS_INTERP, MS_AREA, w, h, plan->out_w, plan->out_h);
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  scaled_size (w, h, scale, FALSE, &warp->out_width, &warp->out_height);
+  warp->interp = pick_interp (params, MS_INTERP, MS_AREA, w, h, warp->out_width, warp->out_height);
 }
 
 static void
-longest_max_size_plan (const AugurValue *params,
-                       const AugurDrawn *drawn,
-                       int               w,
-                       int               h,
-                       CropPlan         *plan)
+longest_max_size_geometry (const AugurValue *params,
+                           const AugurDrawn *drawn,
+                           const AugurShape *in,
+                           AugurWarp        *warp)
 {
-  max_size_plan (params, w, h, TRUE, plan);
+  int w = in->width, h = in->height;
+  max_size_warp (params, w, h, TRUE, warp);
 }
 
 static void
-smallest_max_size_plan (const AugurValue *params,
-                        const AugurDrawn *drawn,
-                        int               w,
-                        int               h,
-                        CropPlan         *plan)
+smallest_max_size_geometry (const AugurValue *params,
+                            const AugurDrawn *drawn,
+                            const AugurShape *in,
+                            AugurWarp        *warp)
 {
-  max_size_plan (params, w, h, FALSE, plan);
+  int w = in->width, h = in->height;
+  max_size_warp (params, w, h, FALSE, warp);
 }
-
-DEFINE_PLAN_VFUNCS (longest_max_size, -1, -1)
-DEFINE_PLAN_VFUNCS (smallest_max_size, -1, -1)
 
 /* PadIfNeeded -------------------------------------------------------------------- */
 
@@ -630,24 +466,23 @@ pad_if_needed_sample (const AugurValue *params,
 }
 
 static void
-pad_if_needed_plan (const AugurValue *params,
-                    const AugurDrawn *drawn,
-                    int               w,
-                    int               h,
-                    CropPlan         *plan)
+pad_if_needed_geometry (const AugurValue *params,
+                        const AugurDrawn *drawn,
+                        const AugurShape *in,
+                        AugurWarp        *warp)
 {
+  int w = in->width, h = in->height;
   int top, bottom, left, right;
 
   pad_if_needed_amounts (params, w, h, &top, &bottom, &left, &right);
   place_padding (params[PIN_POSITION].nick, drawn, &top, &bottom, &left, &right);
-  plan_whole (plan, w, h);
-  plan->wx = -left;
-  plan->wy = -top;
-  plan->ww = plan->out_w = w + left + right;
-  plan->wh = plan->out_h = h + top + bottom;
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  warp->crop.wx = -left;
+  warp->crop.wy = -top;
+  warp->crop.ww = warp->out_width = w + left + right;
+  warp->crop.wh = warp->out_height = h + top + bottom;
+  augur_warp_set_border (warp, (AugurBorder) params[PIN_BORDER].nick, &params[PIN_FILL]);
 }
-
-DEFINE_PLAN_VFUNCS (pad_if_needed, PIN_BORDER, PIN_FILL)
 
 /* RandomCrop, CenterCrop --------------------------------------------------------- */
 
@@ -721,12 +556,12 @@ random_crop_sample (const AugurValue *params,
 }
 
 static void
-fixed_crop_plan (const AugurValue *params,
+fixed_crop_warp (const AugurValue *params,
                  const AugurDrawn *drawn,
                  int               w,
                  int               h,
                  gboolean          centre,
-                 CropPlan         *plan)
+                 AugurWarp        *warp)
 {
   int cw, ch, pad[4], pw, ph, x, y;
 
@@ -746,21 +581,22 @@ fixed_crop_plan (const AugurValue *params,
       x = drawn_int (drawn, "x", 0, pw - cw);
     }
 
-  plan_whole (plan, w, h);
-  plan->wx = x - pad[2];
-  plan->wy = y - pad[0];
-  plan->ww = plan->out_w = cw;
-  plan->wh = plan->out_h = ch;
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  warp->crop.wx = x - pad[2];
+  warp->crop.wy = y - pad[0];
+  warp->crop.ww = warp->out_width = cw;
+  warp->crop.wh = warp->out_height = ch;
+  augur_warp_set_border (warp, (AugurBorder) params[FC_BORDER].nick, &params[FC_FILL]);
 }
 
 static void
-random_crop_plan (const AugurValue *params,
-                  const AugurDrawn *drawn,
-                  int               w,
-                  int               h,
-                  CropPlan         *plan)
+random_crop_geometry (const AugurValue *params,
+                      const AugurDrawn *drawn,
+                      const AugurShape *in,
+                      AugurWarp        *warp)
 {
-  fixed_crop_plan (params, drawn, w, h, FALSE, plan);
+  int w = in->width, h = in->height;
+  fixed_crop_warp (params, drawn, w, h, FALSE, warp);
 }
 
 static void
@@ -776,25 +612,23 @@ center_crop_sample (const AugurValue *params,
 }
 
 static void
-center_crop_plan (const AugurValue *params,
-                  const AugurDrawn *drawn,
-                  int               w,
-                  int               h,
-                  CropPlan         *plan)
+center_crop_geometry (const AugurValue *params,
+                      const AugurDrawn *drawn,
+                      const AugurShape *in,
+                      AugurWarp        *warp)
 {
-  fixed_crop_plan (params, drawn, w, h, TRUE, plan);
+  int w = in->width, h = in->height;
+  fixed_crop_warp (params, drawn, w, h, TRUE, warp);
 }
-
-DEFINE_PLAN_VFUNCS (random_crop, FC_BORDER, FC_FILL)
-DEFINE_PLAN_VFUNCS (center_crop, FC_BORDER, FC_FILL)
 
 /* Crop --------------------------------------------------------------------------- */
 
 enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION, CR_BORDER, CR_FILL };
 
+/* The slider starts at the limit: a right or bottom edge is at least 1. */
 #define PARAM_COORD(name_, label_, description_, min_, max_, default_) \
   { .name = (name_), .label = (label_), .description = (description_), \
-    .type = AUGUR_PARAM_INT, .min = (min_), .max = (max_), .ui_min = 0, .ui_max = 2048, \
+    .type = AUGUR_PARAM_INT, .min = (min_), .max = (max_), .ui_min = (min_), .ui_max = 2048, \
     .step = 1, .def = { (default_) }, .alb.explicit = TRUE }
 
 static const AugurParamSpec crop_params[] = {
@@ -884,12 +718,12 @@ clip_span (int  n,
 }
 
 static void
-crop_plan (const AugurValue *params,
-           const AugurDrawn *drawn,
-           int               w,
-           int               h,
-           CropPlan         *plan)
+crop_geometry (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               AugurWarp        *warp)
 {
+  int w = in->width, h = in->height;
   int x0 = (int) params[CR_X_MIN].v[0], y0 = (int) params[CR_Y_MIN].v[0];
   int x1 = (int) params[CR_X_MAX].v[0], y1 = (int) params[CR_Y_MAX].v[0];
   int pad[4], need[2];
@@ -905,14 +739,13 @@ crop_plan (const AugurValue *params,
   clip_span (w + pad[2] + pad[3], &x0, &x1);
   clip_span (h + pad[0] + pad[1], &y0, &y1);
 
-  plan_whole (plan, w, h);
-  plan->wx = x0 - pad[2];
-  plan->wy = y0 - pad[0];
-  plan->ww = plan->out_w = x1 - x0;
-  plan->wh = plan->out_h = y1 - y0;
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  warp->crop.wx = x0 - pad[2];
+  warp->crop.wy = y0 - pad[0];
+  warp->crop.ww = warp->out_width = x1 - x0;
+  warp->crop.wh = warp->out_height = y1 - y0;
+  augur_warp_set_border (warp, (AugurBorder) params[CR_BORDER].nick, &params[CR_FILL]);
 }
-
-DEFINE_PLAN_VFUNCS (crop, CR_BORDER, CR_FILL)
 
 /* RandomSizedCrop ---------------------------------------------------------------- */
 
@@ -962,22 +795,20 @@ random_sized_crop_sample (const AugurValue *params,
 }
 
 static void
-random_sized_crop_plan (const AugurValue *params,
-                        const AugurDrawn *drawn,
-                        int               w,
-                        int               h,
-                        CropPlan         *plan)
+random_sized_crop_geometry (const AugurValue *params,
+                            const AugurDrawn *drawn,
+                            const AugurShape *in,
+                            AugurWarp        *warp)
 {
+  int w = in->width, h = in->height;
   int x = drawn_int (drawn, "x", 0, w - 1), y = drawn_int (drawn, "y", 0, h - 1);
   int cw = drawn_int (drawn, "width", 1, w - x), ch = drawn_int (drawn, "height", 1, h - y);
 
-  *plan = (CropPlan) { x, y, cw, ch, 0, 0, cw, ch, 0, 0, AUGUR_INTERP_LINEAR };
-  plan->out_h = (int) params[RSC_SIZE].v[0];
-  plan->out_w = (int) params[RSC_SIZE].v[1];
-  plan->interp = pick_interp (params, RSC_INTERP, RSC_AREA, cw, ch, plan->out_w, plan->out_h);
+  augur_warp_set_crop (warp, x, y, cw, ch);
+  warp->out_height = (int) params[RSC_SIZE].v[0];
+  warp->out_width = (int) params[RSC_SIZE].v[1];
+  warp->interp = pick_interp (params, RSC_INTERP, RSC_AREA, cw, ch, warp->out_width, warp->out_height);
 }
-
-DEFINE_PLAN_VFUNCS (random_sized_crop, -1, -1)
 
 /* CropAndPad --------------------------------------------------------------------- */
 
@@ -1107,12 +938,12 @@ cap_padding (int  inner,
 }
 
 static void
-crop_and_pad_plan (const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   int               w,
-                   int               h,
-                   CropPlan         *plan)
+crop_and_pad_geometry (const AugurValue *params,
+                       const AugurDrawn *drawn,
+                       const AugurShape *in,
+                       AugurWarp        *warp)
 {
+  int w = in->width, h = in->height;
   gboolean px = !params[CAP_PX].is_null;
   int v[4], crop[4], pad[4];
 
@@ -1132,26 +963,25 @@ crop_and_pad_plan (const AugurValue *params,
   if (w - crop[1] - crop[3] < 1)
     prevent_zero (&crop[3], &crop[1], w);
 
-  plan->cx = crop[3];
-  plan->cy = crop[0];
-  plan->cw = w - crop[1] - crop[3];
-  plan->ch = h - crop[0] - crop[2];
+  warp->crop.cx = crop[3];
+  warp->crop.cy = crop[0];
+  warp->crop.cw = w - crop[1] - crop[3];
+  warp->crop.ch = h - crop[0] - crop[2];
   /* a safety bound: sides within the larger of the input's and 10000
    * pixels, so that the result stays near the pixel limit */
-  cap_padding (plan->cw, MAX (w, CROP_PAD_SIDE), &pad[3], &pad[1]);
-  cap_padding (plan->ch, MAX (h, CROP_PAD_SIDE), &pad[0], &pad[2]);
-  plan->wx = -pad[3];
-  plan->wy = -pad[0];
-  plan->ww = plan->cw + pad[1] + pad[3];
-  plan->wh = plan->ch + pad[0] + pad[2];
-  plan->out_w = plan->ww;
-  plan->out_h = plan->wh;
+  cap_padding (warp->crop.cw, MAX (w, CROP_PAD_SIDE), &pad[3], &pad[1]);
+  cap_padding (warp->crop.ch, MAX (h, CROP_PAD_SIDE), &pad[0], &pad[2]);
+  warp->crop.wx = -pad[3];
+  warp->crop.wy = -pad[0];
+  warp->crop.ww = warp->crop.cw + pad[1] + pad[3];
+  warp->crop.wh = warp->crop.ch + pad[0] + pad[2];
+  warp->out_width = warp->crop.ww;
+  warp->out_height = warp->crop.wh;
   if (AUGUR_PARAM_BOOL_VALUE (params, CAP_KEEP_SIZE))
-    plan->out_w = w, plan->out_h = h;
-  plan->interp = (AugurInterpolation) params[CAP_INTERP].nick;
+    warp->out_width = w, warp->out_height = h;
+  warp->interp = (AugurInterpolation) params[CAP_INTERP].nick;
+  augur_warp_set_border (warp, (AugurBorder) params[CAP_BORDER].nick, &params[CAP_FILL]);
 }
-
-DEFINE_PLAN_VFUNCS (crop_and_pad, CAP_BORDER, CAP_FILL)
 
 /* RandomCropFromBorders ---------------------------------------------------------- */
 
@@ -1233,20 +1063,17 @@ crop_from_borders_sample (const AugurValue *params,
 }
 
 static void
-crop_from_borders_plan (const AugurValue *params,
-                        const AugurDrawn *drawn,
-                        int               w,
-                        int               h,
-                        CropPlan         *plan)
+crop_from_borders_geometry (const AugurValue *params,
+                            const AugurDrawn *drawn,
+                            const AugurShape *in,
+                            AugurWarp        *warp)
 {
+  int w = in->width, h = in->height;
   int x0 = drawn_int (drawn, "x_min", 0, w - 1), y0 = drawn_int (drawn, "y_min", 0, h - 1);
   int x1 = drawn_int (drawn, "x_max", x0 + 1, w), y1 = drawn_int (drawn, "y_max", y0 + 1, h);
 
-  *plan = (CropPlan) { x0, y0, x1 - x0, y1 - y0, 0, 0, x1 - x0, y1 - y0,
-                       x1 - x0, y1 - y0, AUGUR_INTERP_LINEAR };
+  augur_warp_set_crop (warp, x0, y0, x1 - x0, y1 - y0);
 }
-
-DEFINE_PLAN_VFUNCS (crop_from_borders, -1, -1)
 
 /* RandomGridShuffle -------------------------------------------------------------- */
 
@@ -1364,71 +1191,80 @@ grid_shuffle_sample (const AugurValue *params,
   augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
 }
 
-static AugurImage *
-grid_shuffle_apply (const AugurImage *src,
-                    const AugurValue *params,
-                    const AugurDrawn *drawn)
+/* A warp of tiles: the layout belongs to the warp. */
+static void
+grid_shuffle_geometry (const AugurValue *params,
+                       const AugurDrawn *drawn,
+                       const AugurShape *in,
+                       AugurWarp        *warp)
 {
-  g_autofree GridLayout *g = g_new (GridLayout, 1);
-  AugurImage *out = augur_image_new_like (src);
-  int nc = src->channels;
+  GridLayout *g = g_new (GridLayout, 1);
 
-  grid_layout (params, drawn, src->width, src->height, g);
-  for (int t = 0; t < g->rows * g->cols; t++)
-    {
-      int r = t / g->cols, c = t % g->cols;
-      int s = g->source[t], sr = s / g->cols, sc = s % g->cols;
-      gsize len = (gsize) (g->xs[c + 1] - g->xs[c]) * nc;
-
-      for (int y = 0; y < g->ys[r + 1] - g->ys[r]; y++)
-        memcpy (augur_image_row (out, g->ys[r] + y) + (gsize) g->xs[c] * nc,
-                augur_image_row (src, g->ys[sr] + y) + (gsize) g->xs[sc] * nc, len);
-    }
-
-  return out;
-}
-
-static gboolean
-grid_shuffle_map (const AugurValue *params,
-                  const AugurDrawn *drawn,
-                  const AugurShape *in,
-                  double           *x,
-                  double           *y)
-{
-  g_autofree GridLayout *g = NULL;
-  int sr = 0, sc = 0, s;
-
-  if (!augur_point_inside (*x, *y, in->width, in->height))
-    return FALSE;
-
-  g = g_new (GridLayout, 1);
   grid_layout (params, drawn, in->width, in->height, g);
-  while (sr < g->rows - 1 && *y >= g->ys[sr + 1])
-    sr++;
-  while (sc < g->cols - 1 && *x >= g->xs[sc + 1])
-    sc++;
-  s = sr * g->cols + sc;
-
-  for (int t = 0; t < g->rows * g->cols; t++)
-    if (g->source[t] == s)
-      {
-        int r = t / g->cols, c = t % g->cols;
-
-        *x += g->xs[c] - g->xs[sc];
-        *y += g->ys[r] - g->ys[sr];
-        return TRUE;
-      }
-
-  g_assert_not_reached ();
-  return FALSE;
+  warp->kind = AUGUR_WARP_TILES;
+  warp->tiles.rows = g->rows;
+  warp->tiles.cols = g->cols;
+  warp->tiles.ys = g->ys;
+  warp->tiles.xs = g->xs;
+  warp->tiles.source = g->source;
+  warp->state = g;
+  warp->state_free = g_free;
 }
 
 /* The table ---------------------------------------------------------------------- */
 
-#define PLAN_ENTRY(prefix) \
-  .output_shape = prefix##_output_shape, \
-  .apply = prefix##_apply, \
-  .map_point = prefix##_map
+/* Cost bounds ----------------------------------------------------------------------- */
+
+/* The largest scale makes the largest output. */
+static void
+random_scale_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  g_auto(AugurWarp) warp = { 0 };
+  AugurDrawn drawn;
+
+  augur_drawn_init (&drawn);
+  augur_drawn_set (&drawn, "scale", 1.0 + MAX (params[RS_SCALE_LIMIT].v[1], params[RS_SCALE_LIMIT].v[0]));
+  random_scale_geometry (params, &drawn, in, &warp);
+  augur_drawn_clear (&drawn);
+  *out = (AugurShape) { warp.out_width, warp.out_height, in->channels };
+  augur_cost_set_warp (in, out, params[RS_INTERP].nick, cost);
+}
+
+/* The most padding on every side makes the largest output (kept to the
+ * input's size with keep_size). */
+static void
+crop_and_pad_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  g_auto(AugurWarp) warp = { 0 };
+  gboolean px = !params[CAP_PX].is_null;
+  double most = px ? params[CAP_PX].v[1] : params[CAP_PERCENT].is_null ? 0 : params[CAP_PERCENT].v[1];
+  AugurDrawn drawn;
+
+  augur_drawn_init (&drawn);
+  for (int i = 0; i < 4; i++)
+    augur_drawn_set (&drawn, sides[i], MAX (most, 0));
+  crop_and_pad_geometry (params, &drawn, in, &warp);
+  augur_drawn_clear (&drawn);
+  *out = (AugurShape) { MAX (warp.out_width, in->width), MAX (warp.out_height, in->height), in->channels };
+  augur_cost_set_warp (in, out, params[CAP_INTERP].nick, cost);
+}
+
+/* A crop inside the image: at most the image. */
+static void
+crop_from_borders_cost (const AugurValue *params,
+                        const AugurShape *in,
+                        AugurShape       *out,
+                        AugurCost        *cost)
+{
+  *out = *in;
+  augur_cost_set_copy (in, out, cost);
+}
 
 const AugurTransformInfo augur_crop_transforms[] = {
   {
@@ -1443,7 +1279,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .n_params = G_N_ELEMENTS (random_scale_params),
     .drawn = random_scale_drawn,
     .sample = random_scale_sample,
-    PLAN_ENTRY (random_scale),
+    .geometry = random_scale_geometry,
+    .cost = random_scale_cost,
   },
   {
     .name = "Resize",
@@ -1457,7 +1294,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .n_params = G_N_ELEMENTS (resize_params),
     .drawn = augur_no_drawn,
     .sample = augur_sample_nothing,
-    PLAN_ENTRY (resize),
+    .geometry = resize_geometry,
   },
   {
     .name = "LongestMaxSize",
@@ -1473,7 +1310,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = augur_no_drawn,
     .check = max_size_check,
     .sample = augur_sample_nothing,
-    PLAN_ENTRY (longest_max_size),
+    .geometry = longest_max_size_geometry,
   },
   {
     .name = "SmallestMaxSize",
@@ -1489,7 +1326,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = augur_no_drawn,
     .check = max_size_check,
     .sample = augur_sample_nothing,
-    PLAN_ENTRY (smallest_max_size),
+    .geometry = smallest_max_size_geometry,
   },
   {
     .name = "PadIfNeeded",
@@ -1506,7 +1343,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = pad_drawn,
     .check = pad_if_needed_check,
     .sample = pad_if_needed_sample,
-    PLAN_ENTRY (pad_if_needed),
+    .geometry = pad_if_needed_geometry,
   },
   {
     .name = "RandomCrop",
@@ -1520,7 +1357,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .n_params = G_N_ELEMENTS (random_crop_params),
     .drawn = random_crop_drawn,
     .sample = random_crop_sample,
-    PLAN_ENTRY (random_crop),
+    .geometry = random_crop_geometry,
   },
   {
     .name = "CenterCrop",
@@ -1534,7 +1371,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .n_params = G_N_ELEMENTS (center_crop_params),
     .drawn = pad_drawn,
     .sample = center_crop_sample,
-    PLAN_ENTRY (center_crop),
+    .geometry = center_crop_geometry,
   },
   {
     .name = "Crop",
@@ -1549,7 +1386,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = pad_drawn,
     .check = crop_check,
     .sample = crop_sample,
-    PLAN_ENTRY (crop),
+    .geometry = crop_geometry,
   },
   {
     .name = "RandomSizedCrop",
@@ -1564,7 +1401,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .n_params = G_N_ELEMENTS (random_sized_crop_params),
     .drawn = augur_box_drawn,
     .sample = random_sized_crop_sample,
-    PLAN_ENTRY (random_sized_crop),
+    .geometry = random_sized_crop_geometry,
   },
   {
     .name = "CropAndPad",
@@ -1583,7 +1420,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = crop_and_pad_drawn,
     .check = crop_and_pad_check,
     .sample = crop_and_pad_sample,
-    PLAN_ENTRY (crop_and_pad),
+    .geometry = crop_and_pad_geometry,
+    .cost = crop_and_pad_cost,
   },
   {
     .name = "RandomCropFromBorders",
@@ -1597,7 +1435,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .drawn = crop_from_borders_drawn,
     .check = crop_from_borders_check,
     .sample = crop_from_borders_sample,
-    PLAN_ENTRY (crop_from_borders),
+    .geometry = crop_from_borders_geometry,
+    .cost = crop_from_borders_cost,
   },
   {
     .name = "RandomGridShuffle",
@@ -1610,8 +1449,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .n_params = G_N_ELEMENTS (grid_shuffle_params),
     .drawn = grid_shuffle_drawn,
     .sample = grid_shuffle_sample,
-    .apply = grid_shuffle_apply,
-    .map_point = grid_shuffle_map,
+    .geometry = grid_shuffle_geometry,
   },
 };
 

@@ -11,85 +11,19 @@
 /*
  * Perspective and the non-rigid distortions.
  *
- * Every transform here warps through one map: for each output pixel centre,
- * the input point it reads (augur_warp_map()), in pixel-centre coordinates.
- * The random parts (corner offsets, grid steps, control-point offsets, the
- * seed of an elastic noise field) are drawn in `sample` and kept in the
- * replay; the dense map is computed in `apply` from them and the image size
- * alone, so `map_point` can rebuild the very same map and invert it.
+ * Perspective is a homography; every other transform here is a dense map
+ * warp (see augur-warp.h): for each output pixel centre, the input point it
+ * reads, in pixel-centre coordinates, computed in strips of rows. The random
+ * parts (corner offsets, grid steps, control-point offsets, the seed of an
+ * elastic noise field) are drawn in `sample` and kept in the replay; each
+ * map's state is built from them and the image size alone, so that the
+ * warp module can rebuild the very same map to move pixels, points and
+ * labels.
  */
 
 /* Canvases that grow (Perspective's fit_output) stay within these. */
 #define DISTORT_MAX_SIDE   16384
 #define DISTORT_MAX_PIXELS AUGUR_DEFAULT_MAX_PIXELS
-
-/*
- * A map plan: what a transform needs to compute any rows of its map (the
- * input point each output pixel centre reads). Warps run in strips of rows,
- * so that the map of a large image never exists whole; map_point asks for
- * the whole map of the input size and inverts it.
- */
-typedef struct _MapPlan MapPlan;
-
-struct _MapPlan
-{
-  /* rows y0 .. y0 + n - 1 into @map, 2 floats per pixel, width floats a row */
-  void (*rows) (const MapPlan *plan,
-                int            y0,
-                int            n,
-                float         *map);
-  int    width;
-  int    height;
-};
-
-/* About 2 MB of map per strip. */
-#define STRIP_PIXELS (1 << 18)
-
-static float *
-plan_full_map (const MapPlan *plan)
-{
-  float *map = g_new (float, 2 * (gsize) plan->width * plan->height);
-
-  plan->rows (plan, 0, plan->height, map);
-  return map;
-}
-
-static AugurImage *
-warp_plan (const AugurImage *src,
-           const MapPlan    *plan,
-           const AugurValue *interp,
-           const AugurValue *border,
-           const AugurValue *fill_value)
-{
-  int w = plan->width, h = plan->height, strip = MAX (1, STRIP_PIXELS / w);
-  AugurInterpolation interpolation = (AugurInterpolation) interp->nick;
-  AugurBorder border_mode = (AugurBorder) border->nick;
-  g_autofree float *map = NULL;
-  AugurImage *out;
-  AugurFill fill;
-
-  augur_fill_from_value (fill_value, src->channels, &fill);
-  if (strip >= h)
-    {
-      map = plan_full_map (plan);
-      return augur_warp_map (src, w, h, map, interpolation, border_mode, &fill);
-    }
-
-  out = augur_image_new (w, h, src->channels);
-  map = g_new (float, 2 * (gsize) w * strip);
-  for (int y0 = 0; y0 < h; y0 += strip)
-    {
-      int n = MIN (strip, h - y0);
-      g_autoptr(AugurImage) part = NULL;
-
-      plan->rows (plan, y0, n, map);
-      part = augur_warp_map (src, w, n, map, interpolation, border_mode, &fill);
-      for (int r = 0; r < n; r++)
-        memcpy (augur_image_row (out, y0 + r), augur_image_row (part, r),
-                (gsize) w * src->channels);
-    }
-  return out;
-}
 
 /* Solves the n x n system held with its @nrhs right-hand sides in @a
  * (row-major, n rows of n + nrhs numbers) by Gaussian elimination with
@@ -139,146 +73,6 @@ solve_linear (double *a,
         a[k * cols + n + r] = s / a[k * cols + k];
       }
   return TRUE;
-}
-
-/* The bilinear value of a dense map (samples at output pixel centres) at a
- * continuous output point, clamped to the map's edges. */
-static void
-map_sample (const float *map,
-            int          w,
-            int          h,
-            double       x,
-            double       y,
-            double      *sx,
-            double      *sy)
-{
-  double u = CLAMP (x - 0.5, 0, w - 1), v = CLAMP (y - 0.5, 0, h - 1);
-  int x0 = (int) floor (u), y0 = (int) floor (v);
-  int x1 = MIN (x0 + 1, w - 1), y1 = MIN (y0 + 1, h - 1);
-  double fx = u - x0, fy = v - y0;
-  const float *p00 = map + 2 * ((gsize) y0 * w + x0);
-  const float *p10 = map + 2 * ((gsize) y0 * w + x1);
-  const float *p01 = map + 2 * ((gsize) y1 * w + x0);
-  const float *p11 = map + 2 * ((gsize) y1 * w + x1);
-
-  *sx = (1 - fy) * ((1 - fx) * p00[0] + fx * p10[0]) + fy * ((1 - fx) * p01[0] + fx * p11[0]);
-  *sy = (1 - fy) * ((1 - fx) * p00[1] + fx * p10[1]) + fy * ((1 - fx) * p01[1] + fx * p11[1]);
-}
-
-/* Where map_point reads a map: a whole map, or a plan's rows computed on
- * demand into @buf (two rows). */
-typedef struct
-{
-  const float   *map;
-  const MapPlan *plan;
-  float         *buf;
-  int            w;
-  int            h;
-} MapReader;
-
-static void
-reader_sample (const MapReader *r,
-               double           x,
-               double           y,
-               double          *sx,
-               double          *sy)
-{
-  double v;
-  int y0, n;
-
-  if (r->map)
-    {
-      map_sample (r->map, r->w, r->h, x, y, sx, sy);
-      return;
-    }
-  v = CLAMP (y - 0.5, 0, r->h - 1);
-  y0 = MIN ((int) floor (v), MAX (r->h - 2, 0));
-  n = MIN (2, r->h - y0);
-  r->plan->rows (r->plan, y0, n, r->buf);
-  map_sample (r->buf, r->w, n, x, v - y0 + 0.5, sx, sy);
-}
-
-/* Newton steps from (*ux, *uy) towards the output point the map sends to
- * (qx, qy), on the bilinear map; returns the squared distance left. */
-static double
-newton_invert (const MapReader *r,
-               double           qx,
-               double           qy,
-               double          *ux,
-               double          *uy)
-{
-  double mx, my;
-
-  for (int it = 0; it < 30; it++)
-    {
-      double ax, ay, bx, by, ex, ey, det, dx, dy, len;
-      double hx = *ux + 0.25 <= r->w - 0.5 ? 0.25 : -0.25;
-      double hy = *uy + 0.25 <= r->h - 0.5 ? 0.25 : -0.25;
-
-      reader_sample (r, *ux, *uy, &mx, &my);
-      ex = qx - mx, ey = qy - my;
-      if (ex * ex + ey * ey < 1e-10)
-        break;
-      reader_sample (r, *ux + hx, *uy, &ax, &ay);
-      reader_sample (r, *ux, *uy + hy, &bx, &by);
-      ax = (ax - mx) / hx, ay = (ay - my) / hx;
-      bx = (bx - mx) / hy, by = (by - my) / hy;
-      det = ax * by - bx * ay;
-      if (!(fabs (det) > 1e-9))
-        break;
-      dx = (by * ex - bx * ey) / det;
-      dy = (ax * ey - ay * ex) / det;
-      len = hypot (dx, dy);
-      if (len > 2)
-        dx *= 2 / len, dy *= 2 / len;
-      *ux = CLAMP (*ux + dx, 0, r->w);
-      *uy = CLAMP (*uy + dy, 0, r->h);
-    }
-
-  reader_sample (r, *ux, *uy, &mx, &my);
-  return (mx - qx) * (mx - qx) + (my - qy) * (my - qy);
-}
-
-/* map_point of the map-based transforms: the output point whose map value
- * is the input point (*x, *y). Newton steps from the point itself, reading
- * only the rows they need; when they do not settle (the map need not be
- * monotonic), the nearest sample of the whole map, then Newton steps from
- * there. FALSE when no output point comes within a pixel of it: the point
- * left the image. */
-static gboolean
-invert_plan (const MapPlan *plan,
-             double        *x,
-             double        *y)
-{
-  int w = plan->width, h = plan->height;
-  g_autofree float *buf = g_new (float, 4 * (gsize) w);
-  g_autofree float *map = NULL;
-  MapReader r = { NULL, plan, buf, w, h };
-  double qx = *x, qy = *y, best = G_MAXDOUBLE, ux, uy, left;
-
-  ux = CLAMP (qx, 0, w), uy = CLAMP (qy, 0, h);
-  left = newton_invert (&r, qx, qy, &ux, &uy);
-  if (left > 1e-4)
-    {
-      map = plan_full_map (plan);
-      r.map = map;
-      for (int j = 0; j < h; j++)
-        {
-          const float *m = map + 2 * (gsize) j * w;
-
-          for (int i = 0; i < w; i++, m += 2)
-            {
-              double d = (m[0] - qx) * (m[0] - qx) + (m[1] - qy) * (m[1] - qy);
-
-              if (d < best)
-                best = d, ux = i + 0.5, uy = j + 0.5;
-            }
-        }
-      left = newton_invert (&r, qx, qy, &ux, &uy);
-    }
-
-  *x = ux, *y = uy;
-  return left < 1 && augur_point_inside (ux, uy, w, h);
 }
 
 /* Perspective ------------------------------------------------------------------- */
@@ -334,21 +128,6 @@ perspective_sample (const AugurValue *params,
   augur_drawn_set_list (drawn, "corners", corners, 8);
 }
 
-static void
-homography_apply (const double  m[9],
-                  double        x,
-                  double        y,
-                  double       *ox,
-                  double       *oy,
-                  double       *oz)
-{
-  double z = m[6] * x + m[7] * y + m[8];
-
-  *oz = z;
-  *ox = (m[0] * x + m[1] * y + m[2]) / z;
-  *oy = (m[3] * x + m[4] * y + m[5]) / z;
-}
-
 /* The homography (row-major 3x3) that sends the four points @from to @to. */
 static gboolean
 homography_from_points (const double from[8],
@@ -374,29 +153,6 @@ homography_from_points (const double from[8],
   return TRUE;
 }
 
-static gboolean
-homography_invert (const double m[9],
-                   double       inv[9])
-{
-  double c0 = m[4] * m[8] - m[5] * m[7];
-  double c1 = m[5] * m[6] - m[3] * m[8];
-  double c2 = m[3] * m[7] - m[4] * m[6];
-  double det = m[0] * c0 + m[1] * c1 + m[2] * c2;
-
-  if (!isfinite (det) || fabs (det) < 1e-300)
-    return FALSE;
-  inv[0] = c0 / det;
-  inv[1] = (m[2] * m[7] - m[1] * m[8]) / det;
-  inv[2] = (m[1] * m[5] - m[2] * m[4]) / det;
-  inv[3] = c1 / det;
-  inv[4] = (m[0] * m[8] - m[2] * m[6]) / det;
-  inv[5] = (m[2] * m[3] - m[0] * m[5]) / det;
-  inv[6] = c2 / det;
-  inv[7] = (m[1] * m[6] - m[0] * m[7]) / det;
-  inv[8] = (m[0] * m[4] - m[1] * m[3]) / det;
-  return TRUE;
-}
-
 /* The forward homography (input to output pixel coordinates) and the
  * output size, from the drawn corners and the input size. The quadrilateral
  * of the moved-in corners is stretched onto the output rectangle: the whole
@@ -406,11 +162,8 @@ homography_invert (const double m[9],
 static void
 perspective_geometry (const AugurValue *params,
                       const AugurDrawn *drawn,
-                      int               w,
-                      int               h,
-                      double            m[9],
-                      int              *out_w,
-                      int              *out_h)
+                      const AugurShape *in,
+                      AugurWarp        *warp)
 {
   static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
   gboolean keep = AUGUR_PARAM_BOOL_VALUE (params, PSP_KEEP_SIZE);
@@ -418,8 +171,11 @@ perspective_geometry (const AugurValue *params,
   const double *list;
   double c[8], quad[8], rect[8], side_w, side_h;
   guint n;
-  int tw, th;
+  int w = in->width, h = in->height, tw, th;
+  double *m = warp->homography.forward;
 
+  warp->kind = AUGUR_WARP_HOMOGRAPHY;
+  augur_warp_set_resampling (warp, &params[PSP_INTERP], &params[PSP_BORDER], &params[PSP_FILL]);
   list = augur_drawn_get_list (drawn, "corners", &n);
   for (int i = 0; i < 8; i++)
     c[i] = i < (int) n ? CLAMP (list[i], 0, PSP_MAX_OFFSET) : 0;
@@ -439,11 +195,11 @@ perspective_geometry (const AugurValue *params,
   rect[0] = 0, rect[1] = 0, rect[2] = tw, rect[3] = 0;
   rect[4] = tw, rect[5] = th, rect[6] = 0, rect[7] = th;
 
-  *out_w = tw, *out_h = th;
+  warp->out_width = tw, warp->out_height = th;
   if (!homography_from_points (quad, rect, m))
     {
       memcpy (m, identity, sizeof identity);
-      *out_w = w, *out_h = h;
+      warp->out_width = w, warp->out_height = h;
       return;
     }
 
@@ -455,9 +211,10 @@ perspective_geometry (const AugurValue *params,
 
       for (int i = 0; i < 4; i++)
         {
-          double x, y, z;
+          double cx = corners[2 * i], cy = corners[2 * i + 1];
+          double z = m[6] * cx + m[7] * cy + m[8];
+          double x = (m[0] * cx + m[1] * cy + m[2]) / z, y = (m[3] * cx + m[4] * cy + m[5]) / z;
 
-          homography_apply (m, corners[2 * i], corners[2 * i + 1], &x, &y, &z);
           if (!(z > 0) || !isfinite (x) || !isfinite (y))
             continue;
           min_x = MIN (min_x, x), max_x = MAX (max_x, x);
@@ -479,95 +236,9 @@ perspective_geometry (const AugurValue *params,
           m[j] = sx * (m[j] - min_x * m[6 + j]);
           m[3 + j] = sy * (m[3 + j] - min_y * m[6 + j]);
         }
-      *out_w = keep ? w : (int) fw;
-      *out_h = keep ? h : (int) fh;
+      warp->out_width = keep ? w : (int) fw;
+      warp->out_height = keep ? h : (int) fh;
     }
-}
-
-static void
-perspective_output_shape (const AugurValue *params,
-                          const AugurDrawn *drawn,
-                          const AugurShape *in,
-                          AugurShape       *out)
-{
-  double m[9];
-
-  *out = *in;
-  perspective_geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
-}
-
-typedef struct
-{
-  MapPlan base;
-  double  inv[9];   /* output to input */
-} PerspectivePlan;
-
-static void
-perspective_rows (const MapPlan *plan,
-                  int            y0,
-                  int            n,
-                  float         *map)
-{
-  const double *inv = ((const PerspectivePlan *) plan)->inv;
-  int w = plan->width;
-
-  for (int y = y0; y < y0 + n; y++)
-    {
-      float *row = map + 2 * (gsize) (y - y0) * w;
-      double cy = y + 0.5;
-      double bx = inv[1] * cy + inv[2], by = inv[4] * cy + inv[5], bz = inv[7] * cy + inv[8];
-
-      for (int x = 0; x < w; x++)
-        {
-          double cx = x + 0.5, z = inv[6] * cx + bz;
-
-          if (z > 1e-12)
-            {
-              row[2 * x] = (float) ((inv[0] * cx + bx) / z);
-              row[2 * x + 1] = (float) ((inv[3] * cx + by) / z);
-            }
-          else
-            {
-              /* beyond the horizon: far outside the input */
-              row[2 * x] = -1e7f;
-              row[2 * x + 1] = -1e7f;
-            }
-        }
-    }
-}
-
-static AugurImage *
-perspective_apply (const AugurImage *src,
-                   const AugurValue *params,
-                   const AugurDrawn *drawn)
-{
-  PerspectivePlan plan = { { perspective_rows, 0, 0 }, { 0 } };
-  double m[9];
-
-  perspective_geometry (params, drawn, src->width, src->height, m,
-                        &plan.base.width, &plan.base.height);
-  if (!homography_invert (m, plan.inv))
-    {
-      memset (plan.inv, 0, sizeof plan.inv);
-      plan.inv[0] = plan.inv[4] = plan.inv[8] = 1;
-    }
-
-  return warp_plan (src, &plan.base, &params[PSP_INTERP], &params[PSP_BORDER], &params[PSP_FILL]);
-}
-
-static gboolean
-perspective_map (const AugurValue *params,
-                 const AugurDrawn *drawn,
-                 const AugurShape *in,
-                 double           *x,
-                 double           *y)
-{
-  double m[9], z;
-  int w, h;
-
-  perspective_geometry (params, drawn, in->width, in->height, m, &w, &h);
-  homography_apply (m, *x, *y, x, y, &z);
-  return z > 0 && augur_point_inside (*x, *y, w, h);
 }
 
 /* ElasticTransform -------------------------------------------------------------- */
@@ -728,7 +399,6 @@ bilinear (const float *a,
 
 typedef struct
 {
-  MapPlan base;
   double  alpha;
   int     cw;            /* width of the cell grid */
   float  *nx, *ny;       /* the smoothed fields on the cells */
@@ -742,13 +412,13 @@ typedef struct
  * f x f pixels, f ~ sigma / 2, with its deviation divided by f (so that the
  * smoothed field has the same strength) and smoothed there with sigma / f,
  * then interpolated back; the smoothed field hardly varies within a cell. */
-static void
-elastic_plan_init (ElasticPlan      *plan,
-                   const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   int               w,
-                   int               h)
+static gpointer
+elastic_init (const AugurValue *params,
+              const AugurDrawn *drawn,
+              int               w,
+              int               h)
 {
+  ElasticPlan *plan = g_new0 (ElasticPlan, 1);
   double sigma = MAX (params[ELA_SIGMA].v[0], 1);
   gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
   gboolean same = AUGUR_PARAM_BOOL_VALUE (params, ELA_SAME_DXDY);
@@ -792,13 +462,14 @@ elastic_plan_init (ElasticPlan      *plan,
   upsample_axis (h, ch, f, plan->y0, plan->y1, plan->fy);
   plan->cw = cw;
   plan->alpha = params[ELA_ALPHA].v[0];
-  plan->base.width = w;
-  plan->base.height = h;
+  return plan;
 }
 
 static void
-elastic_plan_clear (ElasticPlan *plan)
+elastic_free (gpointer data)
 {
+  ElasticPlan *plan = data;
+
   g_free (plan->nx);
   g_free (plan->ny);
   g_free (plan->x0);
@@ -807,18 +478,21 @@ elastic_plan_clear (ElasticPlan *plan)
   g_free (plan->y0);
   g_free (plan->y1);
   g_free (plan->fy);
+  g_free (plan);
 }
 
 static void
-elastic_rows (const MapPlan *base,
+elastic_rows (gconstpointer  state,
+              int            width,
+              int            height,
               int            y0,
               int            n,
               float         *map)
 {
-  const ElasticPlan *plan = (const ElasticPlan *) base;
+  const ElasticPlan *plan = state;
   const int *x0 = plan->x0, *x1 = plan->x1;
   const float *fx = plan->fx;
-  int w = base->width, cw = plan->cw;
+  int w = width, cw = plan->cw;
   double alpha = plan->alpha;
 
   for (int y = y0; y < y0 + n; y++)
@@ -839,34 +513,14 @@ elastic_rows (const MapPlan *base,
     }
 }
 
-static AugurImage *
-elastic_apply (const AugurImage *src,
-               const AugurValue *params,
-               const AugurDrawn *drawn)
+static void
+elastic_geometry (const AugurValue *params,
+                  const AugurDrawn *drawn,
+                  const AugurShape *in,
+                  AugurWarp        *warp)
 {
-  ElasticPlan plan = { { elastic_rows, 0, 0 }, 0 };
-  AugurImage *out;
-
-  elastic_plan_init (&plan, params, drawn, src->width, src->height);
-  out = warp_plan (src, &plan.base, &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
-  elastic_plan_clear (&plan);
-  return out;
-}
-
-static gboolean
-elastic_map (const AugurValue *params,
-             const AugurDrawn *drawn,
-             const AugurShape *in,
-             double           *x,
-             double           *y)
-{
-  ElasticPlan plan = { { elastic_rows, 0, 0 }, 0 };
-  gboolean inside;
-
-  elastic_plan_init (&plan, params, drawn, in->width, in->height);
-  inside = invert_plan (&plan.base, x, y);
-  elastic_plan_clear (&plan);
-  return inside;
+  augur_warp_set_map (warp, elastic_init, elastic_rows, elastic_free);
+  augur_warp_set_resampling (warp, &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
 }
 
 /* OpticalDistortion ------------------------------------------------------------- */
@@ -914,19 +568,20 @@ optical_sample (const AugurValue *params,
  * fisheye: 1 + k r^2 / R^2, R the distance from the centre to a corner. */
 typedef struct
 {
-  MapPlan  base;
   double   k;
   gboolean fisheye;
 } OpticalPlan;
 
 static void
-optical_rows (const MapPlan *base,
+optical_rows (gconstpointer  state,
+              int            width,
+              int            height,
               int            y0,
               int            n,
               float         *map)
 {
-  const OpticalPlan *plan = (const OpticalPlan *) base;
-  int w = base->width, h = base->height;
+  const OpticalPlan *plan = state;
+  int w = width, h = height;
   double k = plan->k, cx = w / 2.0, cy = h / 2.0;
   double corner2 = cx * cx + cy * cy;
 
@@ -953,42 +608,27 @@ optical_rows (const MapPlan *base,
     }
 }
 
-static void
-optical_plan_init (OpticalPlan      *plan,
-                   const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   int               w,
-                   int               h)
+static gpointer
+optical_init (const AugurValue *params,
+              const AugurDrawn *drawn,
+              int               w,
+              int               h)
 {
-  plan->base.rows = optical_rows;
-  plan->base.width = w;
-  plan->base.height = h;
+  OpticalPlan *plan = g_new0 (OpticalPlan, 1);
+
   plan->k = CLAMP (augur_drawn_get (drawn, "k"), -1, 1);
   plan->fisheye = params[OPT_MODE].nick == 1;
+  return plan;
 }
 
-static AugurImage *
-optical_apply (const AugurImage *src,
-               const AugurValue *params,
-               const AugurDrawn *drawn)
+static void
+optical_geometry (const AugurValue *params,
+                  const AugurDrawn *drawn,
+                  const AugurShape *in,
+                  AugurWarp        *warp)
 {
-  OpticalPlan plan;
-
-  optical_plan_init (&plan, params, drawn, src->width, src->height);
-  return warp_plan (src, &plan.base, &params[OPT_INTERP], &params[OPT_BORDER], &params[OPT_FILL]);
-}
-
-static gboolean
-optical_map (const AugurValue *params,
-             const AugurDrawn *drawn,
-             const AugurShape *in,
-             double           *x,
-             double           *y)
-{
-  OpticalPlan plan;
-
-  optical_plan_init (&plan, params, drawn, in->width, in->height);
-  return invert_plan (&plan.base, x, y);
+  augur_warp_set_map (warp, optical_init, optical_rows, g_free);
+  augur_warp_set_resampling (warp, &params[OPT_INTERP], &params[OPT_BORDER], &params[OPT_FILL]);
 }
 
 /* GridDistortion ---------------------------------------------------------------- */
@@ -1096,19 +736,20 @@ grid_axis (const double *steps,
  * output row. */
 typedef struct
 {
-  MapPlan base;
   float  *xx;
   float  *yy;
 } GridPlan;
 
 static void
-grid_rows (const MapPlan *base,
+grid_rows (gconstpointer  state,
+           int            width,
+           int            height,
            int            y0,
            int            n,
            float         *map)
 {
-  const GridPlan *plan = (const GridPlan *) base;
-  int w = base->width;
+  const GridPlan *plan = state;
+  int w = width;
 
   for (int y = y0; y < y0 + n; y++)
     {
@@ -1122,13 +763,13 @@ grid_rows (const MapPlan *base,
     }
 }
 
-static void
-grid_plan_init (GridPlan         *plan,
-                const AugurValue *params,
-                const AugurDrawn *drawn,
-                int               w,
-                int               h)
+static gpointer
+grid_init (const AugurValue *params,
+           const AugurDrawn *drawn,
+           int               w,
+           int               h)
 {
+  GridPlan *plan = g_new0 (GridPlan, 1);
   int num_steps = CLAMP ((int) params[GRID_NUM_STEPS].v[0], 1, GRID_MAX_STEPS);
   gboolean normalized = AUGUR_PARAM_BOOL_VALUE (params, GRID_NORMALIZED);
   const double *sx, *sy;
@@ -1136,50 +777,31 @@ grid_plan_init (GridPlan         *plan,
 
   sx = augur_drawn_get_list (drawn, "steps_x", &nx);
   sy = augur_drawn_get_list (drawn, "steps_y", &ny);
-  plan->base.rows = grid_rows;
-  plan->base.width = w;
-  plan->base.height = h;
   plan->xx = g_new (float, w);
   plan->yy = g_new (float, h);
   grid_axis (sx, nx, num_steps, w, normalized, plan->xx, 1);
   grid_axis (sy, ny, num_steps, h, normalized, plan->yy, 1);
+  return plan;
 }
 
 static void
-grid_plan_clear (GridPlan *plan)
+grid_free (gpointer data)
 {
+  GridPlan *plan = data;
+
   g_free (plan->xx);
   g_free (plan->yy);
+  g_free (plan);
 }
 
-static AugurImage *
-grid_apply (const AugurImage *src,
-            const AugurValue *params,
-            const AugurDrawn *drawn)
+static void
+grid_geometry (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               AugurWarp        *warp)
 {
-  GridPlan plan;
-  AugurImage *out;
-
-  grid_plan_init (&plan, params, drawn, src->width, src->height);
-  out = warp_plan (src, &plan.base, &params[GRID_INTERP], &params[GRID_BORDER], &params[GRID_FILL]);
-  grid_plan_clear (&plan);
-  return out;
-}
-
-static gboolean
-grid_map (const AugurValue *params,
-          const AugurDrawn *drawn,
-          const AugurShape *in,
-          double           *x,
-          double           *y)
-{
-  GridPlan plan;
-  gboolean inside;
-
-  grid_plan_init (&plan, params, drawn, in->width, in->height);
-  inside = invert_plan (&plan.base, x, y);
-  grid_plan_clear (&plan);
-  return inside;
+  augur_warp_set_map (warp, grid_init, grid_rows, grid_free);
+  augur_warp_set_resampling (warp, &params[GRID_INTERP], &params[GRID_BORDER], &params[GRID_FILL]);
 }
 
 /* PiecewiseAffine --------------------------------------------------------------- */
@@ -1288,7 +910,6 @@ cell_axis (int     n,
  * the affine map of its three corners. */
 typedef struct
 {
-  MapPlan base;
   int     cols;
   double *px, *py;   /* where each grid point reads the input */
   int    *ci, *ri;   /* the cell of each column and row */
@@ -1296,14 +917,16 @@ typedef struct
 } PwaPlan;
 
 static void
-pwa_rows (const MapPlan *base,
+pwa_rows (gconstpointer  state,
+          int            width,
+          int            height,
           int            y0,
           int            n,
           float         *map)
 {
-  const PwaPlan *plan = (const PwaPlan *) base;
+  const PwaPlan *plan = state;
   const double *px = plan->px, *py = plan->py;
-  int w = base->width, cols = plan->cols;
+  int w = width, cols = plan->cols;
 
   for (int y = y0; y < y0 + n; y++)
     {
@@ -1332,21 +955,18 @@ pwa_rows (const MapPlan *base,
     }
 }
 
-static void
-pwa_plan_init (PwaPlan          *plan,
-               const AugurValue *params,
-               const AugurDrawn *drawn,
-               int               w,
-               int               h)
+static gpointer
+pwa_init (const AugurValue *params,
+          const AugurDrawn *drawn,
+          int               w,
+          int               h)
 {
+  PwaPlan *plan = g_new0 (PwaPlan, 1);
   int rows = CLAMP ((int) augur_drawn_get (drawn, "nb_rows"), 2, PWA_MAX_POINTS);
   int cols = CLAMP ((int) augur_drawn_get (drawn, "nb_cols"), 2, PWA_MAX_POINTS);
   const double *dx, *dy;
   guint ndx, ndy;
 
-  plan->base.rows = pwa_rows;
-  plan->base.width = w;
-  plan->base.height = h;
   plan->cols = cols;
   plan->px = g_new (double, rows * cols);
   plan->py = g_new (double, rows * cols);
@@ -1367,47 +987,31 @@ pwa_plan_init (PwaPlan          *plan,
   plan->rt = g_new (double, h);
   cell_axis (w, cols - 1, plan->ci, plan->cs);
   cell_axis (h, rows - 1, plan->ri, plan->rt);
+  return plan;
 }
 
 static void
-pwa_plan_clear (PwaPlan *plan)
+pwa_free (gpointer data)
 {
+  PwaPlan *plan = data;
+
   g_free (plan->px);
   g_free (plan->py);
   g_free (plan->ci);
   g_free (plan->cs);
   g_free (plan->ri);
   g_free (plan->rt);
+  g_free (plan);
 }
 
-static AugurImage *
-pwa_apply (const AugurImage *src,
-           const AugurValue *params,
-           const AugurDrawn *drawn)
+static void
+pwa_geometry (const AugurValue *params,
+              const AugurDrawn *drawn,
+              const AugurShape *in,
+              AugurWarp        *warp)
 {
-  PwaPlan plan;
-  AugurImage *out;
-
-  pwa_plan_init (&plan, params, drawn, src->width, src->height);
-  out = warp_plan (src, &plan.base, &params[PWA_INTERP], &params[PWA_BORDER], &params[PWA_FILL]);
-  pwa_plan_clear (&plan);
-  return out;
-}
-
-static gboolean
-pwa_map (const AugurValue *params,
-         const AugurDrawn *drawn,
-         const AugurShape *in,
-         double           *x,
-         double           *y)
-{
-  PwaPlan plan;
-  gboolean inside;
-
-  pwa_plan_init (&plan, params, drawn, in->width, in->height);
-  inside = invert_plan (&plan.base, x, y);
-  pwa_plan_clear (&plan);
-  return inside;
+  augur_warp_set_map (warp, pwa_init, pwa_rows, pwa_free);
+  augur_warp_set_resampling (warp, &params[PWA_INTERP], &params[PWA_BORDER], &params[PWA_FILL]);
 }
 
 /* ThinPlateSpline --------------------------------------------------------------- */
@@ -1470,20 +1074,21 @@ tps_kernel (double r2)
 
 typedef struct
 {
-  MapPlan base;
   float  *nodes;   /* the map at every step-th pixel, and one node beyond */
   int     kw;      /* nodes per row */
   int     step;
 } TpsPlan;
 
 static void
-tps_rows (const MapPlan *base,
+tps_rows (gconstpointer  state,
+          int            width,
+          int            height,
           int            y0,
           int            n,
           float         *map)
 {
-  const TpsPlan *plan = (const TpsPlan *) base;
-  int w = base->width, kw = plan->kw, step = plan->step;
+  const TpsPlan *plan = state;
+  int w = width, kw = plan->kw, step = plan->step;
 
   for (int y = y0; y < y0 + n; y++)
     {
@@ -1514,13 +1119,13 @@ tps_rows (const MapPlan *base,
  * spline sends it. The spline is evaluated on a lattice of nodes @step
  * pixels apart (every pixel on small images) and interpolated linearly
  * between them: it is smooth at that scale, and affine parts stay exact. */
-static void
-tps_plan_init (TpsPlan          *plan,
-               const AugurValue *params,
-               const AugurDrawn *drawn,
-               int               w,
-               int               h)
+static gpointer
+tps_init (const AugurValue *params,
+          const AugurDrawn *drawn,
+          int               w,
+          int               h)
 {
+  TpsPlan *plan = g_new0 (TpsPlan, 1);
   int n = CLAMP ((int) params[TPS_NUM_CONTROL_POINTS].v[0], 2, TPS_MAX_POINTS);
   int np = n * n, size = np + 3, step, kw, kh;
   g_autofree double *a = g_new0 (double, (gsize) size * (size + 2));
@@ -1594,44 +1199,72 @@ tps_plan_init (TpsPlan          *plan,
         nodes[2 * ((gsize) j * kw + i) + 1] = (float) (fy * h);
       }
 
-  plan->base.rows = tps_rows;
-  plan->base.width = w;
-  plan->base.height = h;
   plan->kw = kw;
   plan->step = step;
+  return plan;
 }
 
-static AugurImage *
-tps_apply (const AugurImage *src,
-           const AugurValue *params,
-           const AugurDrawn *drawn)
+static void
+tps_free (gpointer data)
 {
-  TpsPlan plan;
-  AugurImage *out;
+  TpsPlan *plan = data;
 
-  tps_plan_init (&plan, params, drawn, src->width, src->height);
-  out = warp_plan (src, &plan.base, &params[TPS_INTERP], &params[TPS_BORDER], &params[TPS_FILL]);
-  g_free (plan.nodes);
-  return out;
+  g_free (plan->nodes);
+  g_free (plan);
 }
 
-static gboolean
-tps_map (const AugurValue *params,
-         const AugurDrawn *drawn,
-         const AugurShape *in,
-         double           *x,
-         double           *y)
+static void
+tps_geometry (const AugurValue *params,
+              const AugurDrawn *drawn,
+              const AugurShape *in,
+              AugurWarp        *warp)
 {
-  TpsPlan plan;
-  gboolean inside;
-
-  tps_plan_init (&plan, params, drawn, in->width, in->height);
-  inside = invert_plan (&plan.base, x, y);
-  g_free (plan.nodes);
-  return inside;
+  augur_warp_set_map (warp, tps_init, tps_rows, tps_free);
+  augur_warp_set_resampling (warp, &params[TPS_INTERP], &params[TPS_BORDER], &params[TPS_FILL]);
 }
 
 /* The table ---------------------------------------------------------------------- */
+
+/* Cost bounds ----------------------------------------------------------------------- */
+
+/* The warp, and the two noise fields elastic_init smooths: at 1/f of the
+ * resolution (f = sigma / 2 unless approximate), each blurred with taps
+ * both ways, and a float buffer of each. */
+static void
+elastic_cost (const AugurValue *params,
+              const AugurShape *in,
+              AugurShape       *out,
+              AugurCost        *cost)
+{
+  double sigma = MAX (params[ELA_SIGMA].v[0], 1);
+  gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
+  int f = approximate ? 1 : MAX (1, (int) floor (sigma / 2));
+  double taps = approximate ? 17 : 2 * ceil (4 * sigma / f) + 1;
+  double field = ceil ((double) in->width / f) * ceil ((double) in->height / f);
+
+  *out = *in;
+  augur_cost_set_warp (in, out, params[ELA_INTERP].nick, cost);
+  cost->work += 2 * field * 2 * taps;
+  cost->memory += 3 * field * sizeof (float) + (double) (in->width + in->height) * 3 * sizeof (float);
+}
+
+/* Without keep_size, the output is the box of the moved corners, scaled to
+ * the image's area; perspective_geometry holds each side within four times
+ * the input's (and DISTORT_MAX_SIDE). */
+static void
+perspective_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  *out = *in;
+  if (!AUGUR_PARAM_BOOL_VALUE (params, PSP_KEEP_SIZE))
+    {
+      out->width = (int) MIN (DISTORT_MAX_SIDE, 4.0 * in->width);
+      out->height = (int) MIN (DISTORT_MAX_SIDE, 4.0 * in->height);
+    }
+  augur_cost_set_warp (in, out, params[PSP_INTERP].nick, cost);
+}
 
 const AugurTransformInfo augur_distort_transforms[] = {
   {
@@ -1649,9 +1282,8 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .n_params = G_N_ELEMENTS (perspective_params),
     .drawn = perspective_drawn,
     .sample = perspective_sample,
-    .output_shape = perspective_output_shape,
-    .apply = perspective_apply,
-    .map_point = perspective_map,
+    .geometry = perspective_geometry,
+    .cost = perspective_cost,
   },
   {
     .name = "ElasticTransform",
@@ -1670,8 +1302,8 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .n_params = G_N_ELEMENTS (elastic_params),
     .drawn = elastic_drawn,
     .sample = elastic_sample,
-    .apply = elastic_apply,
-    .map_point = elastic_map,
+    .geometry = elastic_geometry,
+    .cost = elastic_cost,
   },
   {
     .name = "OpticalDistortion",
@@ -1685,8 +1317,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .n_params = G_N_ELEMENTS (optical_params),
     .drawn = optical_drawn,
     .sample = optical_sample,
-    .apply = optical_apply,
-    .map_point = optical_map,
+    .geometry = optical_geometry,
   },
   {
     .name = "GridDistortion",
@@ -1701,8 +1332,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .n_params = G_N_ELEMENTS (grid_params),
     .drawn = grid_drawn,
     .sample = grid_sample,
-    .apply = grid_apply,
-    .map_point = grid_map,
+    .geometry = grid_geometry,
   },
   {
     .name = "PiecewiseAffine",
@@ -1717,8 +1347,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .n_params = G_N_ELEMENTS (pwa_params),
     .drawn = pwa_drawn,
     .sample = pwa_sample,
-    .apply = pwa_apply,
-    .map_point = pwa_map,
+    .geometry = pwa_geometry,
   },
   {
     .name = "ThinPlateSpline",
@@ -1733,8 +1362,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .n_params = G_N_ELEMENTS (tps_params),
     .drawn = tps_drawn,
     .sample = tps_sample,
-    .apply = tps_apply,
-    .map_point = tps_map,
+    .geometry = tps_geometry,
   },
 };
 

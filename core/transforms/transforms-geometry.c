@@ -6,204 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "augur-simd.h"
+#include "augur-mirror.h"
 #include "augur-transform-private.h"
-
-/* Flips ------------------------------------------------------------------------- */
-
-/* Mirroring a row of @w pixels, one loop per channel count so that each
- * pixel moves with fixed-size loads and stores, never a call. */
-static inline void
-mirror_row_1 (guint8       *restrict d,
-              const guint8 *restrict s,
-              int                    w)
-{
-  for (int x = 0; x < w; x++)
-    d[x] = s[w - 1 - x];
-}
-
-/* RGB, portable: inner pixels move as one 4-byte word, the fourth byte
- * landing on the next output pixel, which the next move overwrites. The
- * first and last pixels move byte by byte, so that no access leaves either
- * row. */
-static inline void
-mirror_row_3 (guint8       *restrict d,
-              const guint8 *restrict s,
-              int                    w)
-{
-  int x;
-
-  for (x = 1; x < w - 1; x++)
-    {
-      guint32 v;
-
-      memcpy (&v, s + (gsize) (w - 1 - x) * 3, 4);
-      memcpy (d + (gsize) x * 3, &v, 4);
-    }
-  for (x = 0; x < w; x += MAX (w - 1, 1))
-    {
-      const guint8 *p = s + (gsize) (w - 1 - x) * 3;
-
-      d[x * 3 + 0] = p[0];
-      d[x * 3 + 1] = p[1];
-      d[x * 3 + 2] = p[2];
-    }
-}
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-# define HAVE_MIRROR_SHUFFLE 1
-
-typedef guint8 MirrorVec __attribute__ ((vector_size (16)));
-
-/* RGB with SSSE3 byte shuffles: five pixels (15 bytes) reversed in one
- * 16-byte register per step; the 16th byte stored lands on the next
- * output pixel, which the next step overwrites. Output pixel 0 and the
- * last few move byte by byte, so that no access leaves either row.
- * Baseline x86-64 has no byte shuffle, hence a separate function chosen at
- * run time rather than a target clone. */
-__attribute__ ((target ("ssse3"))) static void
-mirror_rows_3_ssse3 (guint8       *restrict dst,
-                     int                    dst_stride,
-                     const guint8 *restrict src,
-                     int                    src_stride,
-                     int                    w,
-                     int                    h)
-{
-  const MirrorVec reverse5 = { 12, 13, 14, 9, 10, 11, 6, 7, 8, 3, 4, 5, 0, 1, 2, 15 };
-
-  for (int y = 0; y < h; y++)
-    {
-      guint8 *d = dst + (gsize) y * dst_stride;
-      const guint8 *s = src + (gsize) y * src_stride;
-      int x = 1;
-
-      for (; x + 6 <= w; x += 5)
-        {
-          MirrorVec v;
-
-          memcpy (&v, s + (gsize) (w - x - 5) * 3, 16);
-          v = __builtin_shuffle (v, reverse5);
-          memcpy (d + (gsize) x * 3, &v, 16);
-        }
-      for (int i = 0; i < w; i = i == 0 ? x : i + 1)
-        {
-          const guint8 *p = s + (gsize) (w - 1 - i) * 3;
-
-          d[i * 3 + 0] = p[0];
-          d[i * 3 + 1] = p[1];
-          d[i * 3 + 2] = p[2];
-        }
-    }
-}
-#endif
-
-static inline void
-mirror_row_4 (guint8       *restrict d,
-              const guint8 *restrict s,
-              int                    w)
-{
-  for (int x = 0; x < w; x++)
-    {
-      guint32 v;
-
-      memcpy (&v, s + (gsize) (w - 1 - x) * 4, 4);
-      memcpy (d + (gsize) x * 4, &v, 4);
-    }
-}
-
-AUGUR_SIMD_CLONES static void
-mirror_rows (guint8       *restrict dst,
-             int                    dst_stride,
-             const guint8 *restrict src,
-             int                    src_stride,
-             int                    w,
-             int                    h,
-             int                    nc)
-{
-  for (int y = 0; y < h; y++)
-    {
-      guint8 *d = dst + (gsize) y * dst_stride;
-      const guint8 *s = src + (gsize) y * src_stride;
-
-      if (nc == 1)
-        mirror_row_1 (d, s, w);
-      else if (nc == 3)
-        mirror_row_3 (d, s, w);
-      else
-        mirror_row_4 (d, s, w);
-    }
-}
-
-/* @h rows of @w pixels, each mirrored left to right. */
-static void
-mirror (guint8       *dst,
-        int           dst_stride,
-        const guint8 *src,
-        int           src_stride,
-        int           w,
-        int           h,
-        int           nc)
-{
-#ifdef HAVE_MIRROR_SHUFFLE
-  /* AUGUR_NO_SSSE3 in the environment forces the portable path, for the
-   * tests that compare the two. */
-  if (nc == 3 && __builtin_cpu_supports ("ssse3") && g_getenv ("AUGUR_NO_SSSE3") == NULL)
-    {
-      mirror_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
-      return;
-    }
-#endif
-  mirror_rows (dst, dst_stride, src, src_stride, w, h, nc);
-}
-
-static AugurImage *
-horizontal_flip_apply (const AugurImage *src,
-                       const AugurValue *params,
-                       const AugurDrawn *drawn)
-{
-  AugurImage *out = augur_image_new_like_uninitialized (src);
-
-  mirror (out->data, out->stride, src->data, src->stride,
-          src->width, src->height, src->channels);
-
-  return out;
-}
-
-static gboolean
-horizontal_flip_map (const AugurValue *params,
-                     const AugurDrawn *drawn,
-                     const AugurShape *in,
-                     double           *x,
-                     double           *y)
-{
-  *x = in->width - *x;
-  return TRUE;
-}
-
-static AugurImage *
-vertical_flip_apply (const AugurImage *src,
-                     const AugurValue *params,
-                     const AugurDrawn *drawn)
-{
-  AugurImage *out = augur_image_new_like_uninitialized (src);
-
-  for (int y = 0; y < src->height; y++)
-    memcpy (augur_image_row (out, y), augur_image_row (src, src->height - 1 - y),
-            (gsize) src->width * src->channels);
-
-  return out;
-}
-
-static gboolean
-vertical_flip_map (const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   const AugurShape *in,
-                   double           *x,
-                   double           *y)
-{
-  *y = in->height - *y;
-  return TRUE;
-}
 
 /* Shared by the affine family ---------------------------------------------------- */
 
@@ -239,119 +43,24 @@ rotation (double  degrees,
   linear[2] = -s, linear[3] = c;
 }
 
-static AugurImage *
-warp_with (const AugurImage *src,
-           const double      forward[6],
-           int               out_w,
-           int               out_h,
-           const AugurValue *interp,
-           const AugurValue *border,
-           const AugurValue *fill_value)
-{
-  double inverse[6];
-  AugurFill fill;
-
-  augur_fill_from_value (fill_value, src->channels, &fill);
-  if (!augur_affine_invert (forward, inverse))
-    {
-      /* A collapsed matrix (scale ~0): every output pixel reads the centre. */
-      inverse[0] = inverse[1] = inverse[3] = inverse[4] = 0;
-      inverse[2] = src->width / 2.0;
-      inverse[5] = src->height / 2.0;
-    }
-  return augur_warp_affine (src, out_w, out_h, inverse,
-                            (AugurInterpolation) interp->nick,
-                            (AugurBorder) border->nick, &fill);
-}
-
-/* A transform of the affine family gives only its geometry: the forward
- * matrix @m (input to output, pixel-centre coordinates) for a w x h input,
- * and the output size.  Its output shape, warp and map_point follow. */
-typedef void (*AffineGeometry) (const AugurValue *params,
-                                const AugurDrawn *drawn,
-                                int               w,
-                                int               h,
-                                double            m[6],
-                                int              *out_w,
-                                int              *out_h);
-
+/* An affine warp by the forward matrix @m (input to output, pixel-centre
+ * coordinates) onto out_w x out_h, resampled as the parameters at
+ * @interp, @border and @fill say. */
 static void
-affine_family_output_shape (AffineGeometry    geometry,
-                            const AugurValue *params,
-                            const AugurDrawn *drawn,
-                            const AugurShape *in,
-                            AugurShape       *out)
+set_affine (AugurWarp        *warp,
+            const double      m[6],
+            int               out_w,
+            int               out_h,
+            const AugurValue *interp,
+            const AugurValue *border,
+            const AugurValue *fill)
 {
-  double m[6];
-
-  *out = *in;
-  geometry (params, drawn, in->width, in->height, m, &out->width, &out->height);
+  warp->kind = AUGUR_WARP_AFFINE;
+  memcpy (warp->affine.forward, m, sizeof warp->affine.forward);
+  warp->out_width = out_w;
+  warp->out_height = out_h;
+  augur_warp_set_resampling (warp, interp, border, fill);
 }
-
-static AugurImage *
-affine_family_apply (AffineGeometry    geometry,
-                     const AugurImage *src,
-                     const AugurValue *params,
-                     const AugurDrawn *drawn,
-                     int               interp_index,
-                     int               border_index,
-                     int               fill_index)
-{
-  double m[6];
-  int w, h;
-
-  geometry (params, drawn, src->width, src->height, m, &w, &h);
-  return warp_with (src, m, w, h,
-                    &params[interp_index], &params[border_index], &params[fill_index]);
-}
-
-static gboolean
-affine_family_map (AffineGeometry    geometry,
-                   const AugurValue *params,
-                   const AugurDrawn *drawn,
-                   const AugurShape *in,
-                   double           *x,
-                   double           *y)
-{
-  double m[6];
-  int w, h;
-
-  geometry (params, drawn, in->width, in->height, m, &w, &h);
-  augur_affine_apply (m, x, y);
-  return augur_point_inside (*x, *y, w, h);
-}
-
-/* The output_shape, apply and map_point functions of a transform whose
- * geometry is prefix_geometry (an AffineGeometry), with its interpolation,
- * border and fill parameters at the given indices. */
-#define DEFINE_AFFINE_VFUNCS(prefix, interp_index, border_index, fill_index) \
-  static void \
-  prefix##_output_shape (const AugurValue *params, \
-                         const AugurDrawn *drawn, \
-                         const AugurShape *in, \
-                         AugurShape       *out) \
-  { \
-    affine_family_output_shape (prefix##_geometry, params, drawn, in, out); \
-  } \
- \
-  static AugurImage * \
-  prefix##_apply (const AugurImage *src, \
-                  const AugurValue *params, \
-                  const AugurDrawn *drawn) \
-  { \
-    return affine_family_apply (prefix##_geometry, src, params, drawn, \
-                                (interp_index), (border_index), (fill_index)); \
-  } \
- \
-  static gboolean \
-  prefix##_map (const AugurValue *params, \
-                const AugurDrawn *drawn, \
-                const AugurShape *in, \
-                double           *x, \
-                double           *y) \
-  { \
-    return affine_family_map (prefix##_geometry, params, drawn, in, x, y); \
-  }
 
 /* Rotate --------------------------------------------------------------------------- */
 
@@ -436,21 +145,19 @@ rotated_crop (int     w,
     *y0 = MIN (*y0, h - 1), *y1 = *y0 + 1;
 }
 
-/* Forward matrix from input to output pixels, and the output size. */
+/* The rotation about the centre; with crop_border, the output is the
+ * largest upright rectangle inside the rotated image. */
 static void
 rotate_geometry (const AugurValue *params,
                  const AugurDrawn *drawn,
-                 int               w,
-                 int               h,
-                 double            m[6],
-                 int              *out_w,
-                 int              *out_h)
+                 const AugurShape *in,
+                 AugurWarp        *warp)
 {
-  double angle = augur_drawn_get (drawn, "angle"), linear[4];
+  double angle = augur_drawn_get (drawn, "angle"), linear[4], m[6];
+  int w = in->width, h = in->height, out_w = w, out_h = h;
 
   rotation (angle, linear);
   about_centre (linear, 0, 0, w, h, m);
-  *out_w = w, *out_h = h;
 
   if (AUGUR_PARAM_BOOL_VALUE (params, ROT_CROP_BORDER))
     {
@@ -459,12 +166,12 @@ rotate_geometry (const AugurValue *params,
       rotated_crop (w, h, angle, &x0, &y0, &x1, &y1);
       m[2] -= x0;
       m[5] -= y0;
-      *out_w = x1 - x0;
-      *out_h = y1 - y0;
+      out_w = x1 - x0;
+      out_h = y1 - y0;
     }
+  set_affine (warp, m, out_w, out_h,
+              &params[ROT_INTERP], &params[ROT_BORDER], &params[ROT_FILL]);
 }
-
-DEFINE_AFFINE_VFUNCS (rotate, ROT_INTERP, ROT_BORDER, ROT_FILL)
 
 /* Affine --------------------------------------------------------------------------- */
 
@@ -648,18 +355,17 @@ affine_forward (double  sx,
 static void
 affine_geometry (const AugurValue *params,
                  const AugurDrawn *drawn,
-                 int               w,
-                 int               h,
-                 double            m[6],
-                 int              *out_w,
-                 int              *out_h)
+                 const AugurShape *in,
+                 AugurWarp        *warp)
 {
+  int w = in->width, h = in->height, out_w = w, out_h = h;
+  double m[6];
+
   affine_forward (augur_drawn_get (drawn, "scale_x"), augur_drawn_get (drawn, "scale_y"),
                   augur_drawn_get (drawn, "rotate"),
                   augur_drawn_get (drawn, "shear_x"), augur_drawn_get (drawn, "shear_y"),
                   augur_drawn_get (drawn, "translate_x"), augur_drawn_get (drawn, "translate_y"),
                   w, h, m);
-  *out_w = w, *out_h = h;
 
   if (AUGUR_PARAM_BOOL_VALUE (params, AFF_FIT_OUTPUT))
     {
@@ -681,14 +387,14 @@ affine_geometry (const AugurValue *params,
       fw = CLAMP (fw, 1, AFFINE_MAX_SIDE);
       fh = CLAMP (fh, 1, AFFINE_MAX_SIDE);
       fh = MIN (fh, floor (AFFINE_MAX_PIXELS / fw));
-      *out_w = (int) fw;
-      *out_h = (int) fh;
+      out_w = (int) fw;
+      out_h = (int) fh;
       m[2] += 0.5 - min_x;
       m[5] += 0.5 - min_y;
     }
+  set_affine (warp, m, out_w, out_h,
+              &params[AFF_INTERP], &params[AFF_BORDER], &params[AFF_FILL]);
 }
-
-DEFINE_AFFINE_VFUNCS (affine, AFF_INTERP, AFF_BORDER, AFF_FILL)
 
 /* RandomResizedCrop ---------------------------------------------------------------- */
 
@@ -799,55 +505,24 @@ rrc_crop (const AugurDrawn *drawn,
   *ch = CLAMP ((int) augur_drawn_get (drawn, "height"), 1, h - *y);
 }
 
+/* The drawn crop, resized to the output size (a crop warp, as the crop
+ * transforms'). */
 static void
-rrc_output_shape (const AugurValue *params,
-                  const AugurDrawn *drawn,
-                  const AugurShape *in,
-                  AugurShape       *out)
-{
-  *out = *in;
-  out->height = (int) params[RRC_SIZE].v[0];
-  out->width = (int) params[RRC_SIZE].v[1];
-}
-
-static AugurImage *
-rrc_apply (const AugurImage *src,
-           const AugurValue *params,
-           const AugurDrawn *drawn)
-{
-  int out_h = (int) params[RRC_SIZE].v[0], out_w = (int) params[RRC_SIZE].v[1];
-  AugurInterpolation interp = (AugurInterpolation) params[RRC_INTERP].nick;
-  AugurImage view;
-  int x, y, cw, ch;
-
-  rrc_crop (drawn, src->width, src->height, &x, &y, &cw, &ch);
-  if (!params[RRC_AREA_FOR_DOWNSCALE].is_null && (cw > out_w || ch > out_h))
-    interp = AUGUR_INTERP_AREA;
-
-  /* The crop as a borrowed view of the source rows: augur_resize() only
-   * reads it and never takes a reference. */
-  view = *src;
-  view.width = cw;
-  view.height = ch;
-  view.data = augur_image_row (src, y) + (gsize) x * src->channels;
-
-  return augur_resize (&view, out_w, out_h, interp);
-}
-
-static gboolean
-rrc_map (const AugurValue *params,
-         const AugurDrawn *drawn,
-         const AugurShape *in,
-         double           *px,
-         double           *py)
+rrc_geometry (const AugurValue *params,
+              const AugurDrawn *drawn,
+              const AugurShape *in,
+              AugurWarp        *warp)
 {
   int out_h = (int) params[RRC_SIZE].v[0], out_w = (int) params[RRC_SIZE].v[1];
   int x, y, cw, ch;
 
   rrc_crop (drawn, in->width, in->height, &x, &y, &cw, &ch);
-  *px = (*px - x) * out_w / cw;
-  *py = (*py - y) * out_h / ch;
-  return augur_point_inside (*px, *py, out_w, out_h);
+  augur_warp_set_crop (warp, x, y, cw, ch);
+  warp->out_width = out_w;
+  warp->out_height = out_h;
+  warp->interp = (AugurInterpolation) params[RRC_INTERP].nick;
+  if (!params[RRC_AREA_FOR_DOWNSCALE].is_null && (cw > out_w || ch > out_h))
+    warp->interp = AUGUR_INTERP_AREA;
 }
 
 /* Symmetries of the square: Transpose, RandomRotate90, D4 -------------------------- */
@@ -879,7 +554,7 @@ static const Dihedral d4_elements[] = {
   { TRUE,  FALSE, FALSE },  /* t */
 };
 
-enum { D4_IDENTITY, D4_R90, D4_R180, D4_R270, D4_TRANSPOSE = 7 };
+enum { D4_IDENTITY, D4_R90, D4_R180, D4_R270, D4_V, D4_H = 6, D4_TRANSPOSE = 7 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (d4_names) == G_N_ELEMENTS (d4_elements));
 
@@ -919,33 +594,42 @@ dihedral_swap (guint8       *restrict dst,
       }
 }
 
-static AugurImage *
-dihedral_apply (const AugurImage *src,
-                const Dihedral   *d)
+AugurImage *
+augur_dihedral_copy (const AugurImage *src,
+                     gboolean          swap,
+                     gboolean          flip_x,
+                     gboolean          flip_y)
 {
-  int ow = d->swap ? src->height : src->width;
-  int oh = d->swap ? src->width : src->height;
+  int ow = swap ? src->height : src->width;
+  int oh = swap ? src->width : src->height;
   int nc = src->channels;
   AugurImage *out = augur_image_new_uninitialized (ow, oh, nc);
 
-  if (d->swap)
+  if (swap)
     {
       if (nc == 1)
-        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, d->flip_x, d->flip_y, 1);
+        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, flip_x, flip_y, 1);
       else if (nc == 3)
-        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, d->flip_x, d->flip_y, 3);
+        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, flip_x, flip_y, 3);
       else
-        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, d->flip_x, d->flip_y, 4);
+        dihedral_swap (out->data, out->stride, src->data, src->stride, ow, oh, flip_x, flip_y, 4);
       return out;
     }
 
-  /* No swap: whole rows, mirrored or copied, in mirrored order or not. */
+  /* A mirror alone: all rows in one call. */
+  if (flip_x && !flip_y)
+    {
+      mirror (out->data, out->stride, src->data, src->stride, ow, oh, nc);
+      return out;
+    }
+
+  /* Whole rows, mirrored or copied, in mirrored order or not. */
   for (int oy = 0; oy < oh; oy++)
     {
-      const guint8 *s = augur_image_row (src, d->flip_y ? oh - 1 - oy : oy);
+      const guint8 *s = augur_image_row (src, flip_y ? oh - 1 - oy : oy);
       guint8 *row = augur_image_row (out, oy);
 
-      if (d->flip_x)
+      if (flip_x)
         mirror (row, out->stride, s, src->stride, ow, 1, nc);
       else
         memcpy (row, s, (gsize) ow * nc);
@@ -953,78 +637,49 @@ dihedral_apply (const AugurImage *src,
   return out;
 }
 
+/* The warp of symmetry @d. */
 static void
-dihedral_shape (const Dihedral   *d,
-                const AugurShape *in,
-                AugurShape       *out)
+set_dihedral (AugurWarp      *warp,
+              const Dihedral *d)
 {
-  *out = *in;
-  if (d->swap)
-    out->width = in->height, out->height = in->width;
+  warp->kind = AUGUR_WARP_DIHEDRAL;
+  warp->dihedral.swap = d->swap;
+  warp->dihedral.flip_x = d->flip_x;
+  warp->dihedral.flip_y = d->flip_y;
+  warp->out_width = d->swap ? warp->in.height : warp->in.width;
+  warp->out_height = d->swap ? warp->in.width : warp->in.height;
 }
 
-/* In pixel-centre coordinates a mirror of a side n is x -> n - x. */
-static gboolean
-dihedral_map (const Dihedral   *d,
-              const AugurShape *in,
-              double           *x,
-              double           *y)
+/* HorizontalFlip and VerticalFlip: the symmetries "h" and "v". */
+
+static void
+horizontal_flip_geometry (const AugurValue *params,
+                          const AugurDrawn *drawn,
+                          const AugurShape *in,
+                          AugurWarp        *warp)
 {
-  AugurShape out;
-
-  dihedral_shape (d, in, &out);
-  if (d->swap)
-    {
-      double t = *x;
-
-      *x = *y, *y = t;
-    }
-  if (d->flip_x)
-    *x = out.width - *x;
-  if (d->flip_y)
-    *y = out.height - *y;
-  return augur_point_inside (*x, *y, out.width, out.height);
+  set_dihedral (warp, &d4_elements[D4_H]);
 }
 
-/* The apply, output_shape and map_point functions of a transform whose
- * symmetry for a draw is prefix_element (drawn). */
-#define DEFINE_DIHEDRAL_VFUNCS(prefix) \
-  static AugurImage * \
-  prefix##_apply (const AugurImage *src, \
-                  const AugurValue *params, \
-                  const AugurDrawn *drawn) \
-  { \
-    return dihedral_apply (src, prefix##_element (drawn)); \
-  } \
- \
-  static void \
-  prefix##_output_shape (const AugurValue *params, \
-                         const AugurDrawn *drawn, \
-                         const AugurShape *in, \
-                         AugurShape       *out) \
-  { \
-    dihedral_shape (prefix##_element (drawn), in, out); \
-  } \
- \
-  static gboolean \
-  prefix##_map (const AugurValue *params, \
-                const AugurDrawn *drawn, \
-                const AugurShape *in, \
-                double           *x, \
-                double           *y) \
-  { \
-    return dihedral_map (prefix##_element (drawn), in, x, y); \
-  }
+static void
+vertical_flip_geometry (const AugurValue *params,
+                        const AugurDrawn *drawn,
+                        const AugurShape *in,
+                        AugurWarp        *warp)
+{
+  set_dihedral (warp, &d4_elements[D4_V]);
+}
 
 /* Transpose */
 
-static const Dihedral *
-transpose_element (const AugurDrawn *drawn)
+static void
+transpose_geometry (const AugurValue *params,
+                    const AugurDrawn *drawn,
+                    const AugurShape *in,
+                    AugurWarp        *warp)
 {
-  return &d4_elements[D4_TRANSPOSE];
+  set_dihedral (warp, &d4_elements[D4_TRANSPOSE]);
 }
-
-DEFINE_DIHEDRAL_VFUNCS (transpose)
 
 /* RandomRotate90: "factor" counter-clockwise quarter turns, as np.rot90. */
 
@@ -1033,13 +688,16 @@ static const AugurDrawnSpec rotate90_drawn[] = {
   { NULL },
 };
 
-static const Dihedral *
-rotate90_element (const AugurDrawn *drawn)
+static void
+rotate90_geometry (const AugurValue *params,
+                   const AugurDrawn *drawn,
+                   const AugurShape *in,
+                   AugurWarp        *warp)
 {
   static const int by_factor[] = { D4_IDENTITY, D4_R90, D4_R180, D4_R270 };
   int factor = CLAMP ((int) augur_drawn_get (drawn, "factor"), 0, 3);
 
-  return &d4_elements[by_factor[factor]];
+  set_dihedral (warp, &d4_elements[by_factor[factor]]);
 }
 
 static void
@@ -1051,8 +709,6 @@ rotate90_sample (const AugurValue *params,
   augur_drawn_set (drawn, "factor", (double) augur_rng_int (rng, 0, 3));
 }
 
-DEFINE_DIHEDRAL_VFUNCS (rotate90)
-
 /* D4: one of the 8 elements, uniformly. */
 
 static const AugurDrawnSpec d4_drawn[] = {
@@ -1060,13 +716,16 @@ static const AugurDrawnSpec d4_drawn[] = {
   { NULL },
 };
 
-static const Dihedral *
-d4_element (const AugurDrawn *drawn)
+static void
+d4_geometry (const AugurValue *params,
+             const AugurDrawn *drawn,
+             const AugurShape *in,
+             AugurWarp        *warp)
 {
   int i = CLAMP ((int) augur_drawn_get (drawn, "group_element"), 0,
                  (int) G_N_ELEMENTS (d4_elements) - 1);
 
-  return &d4_elements[i];
+  set_dihedral (warp, &d4_elements[i]);
 }
 
 static void
@@ -1078,8 +737,6 @@ d4_sample (const AugurValue *params,
   augur_drawn_set (drawn, "group_element",
                    (double) augur_rng_int (rng, 0, G_N_ELEMENTS (d4_elements) - 1));
 }
-
-DEFINE_DIHEDRAL_VFUNCS (d4)
 
 /* SafeRotate ------------------------------------------------------------------------ */
 
@@ -1106,12 +763,11 @@ static const AugurParamSpec safe_rotate_params[] = {
 static void
 safe_rotate_geometry (const AugurValue *params,
                       const AugurDrawn *drawn,
-                      int               w,
-                      int               h,
-                      double            m[6],
-                      int              *out_w,
-                      int              *out_h)
+                      const AugurShape *in,
+                      AugurWarp        *warp)
 {
+  int w = in->width, h = in->height;
+  double m[6];
   double angle = augur_drawn_get (drawn, "angle"), r[4], linear[4];
   double a = fabs (cos (angle * G_PI / 180.0)), b = fabs (sin (angle * G_PI / 180.0));
   double box_w = w * a + h * b, box_h = w * b + h * a;
@@ -1121,7 +777,7 @@ safe_rotate_geometry (const AugurValue *params,
   linear[0] = sx * r[0], linear[1] = sx * r[1];
   linear[2] = sy * r[2], linear[3] = sy * r[3];
   about_centre (linear, 0, 0, w, h, m);
-  *out_w = w, *out_h = h;
+  set_affine (warp, m, w, h, &params[SAFE_INTERP], &params[SAFE_BORDER], &params[SAFE_FILL]);
 }
 
 static void
@@ -1134,7 +790,6 @@ safe_rotate_sample (const AugurValue *params,
                    augur_rng_range (rng, params[SAFE_LIMIT].v[0], params[SAFE_LIMIT].v[1]));
 }
 
-DEFINE_AFFINE_VFUNCS (safe_rotate, SAFE_INTERP, SAFE_BORDER, SAFE_FILL)
 
 /* ShiftScaleRotate ------------------------------------------------------------------ */
 
@@ -1203,22 +858,46 @@ ssr_sample (const AugurValue *params,
 static void
 ssr_geometry (const AugurValue *params,
               const AugurDrawn *drawn,
-              int               w,
-              int               h,
-              double            m[6],
-              int              *out_w,
-              int              *out_h)
+              const AugurShape *in,
+              AugurWarp        *warp)
 {
+  double m[6];
+
   affine_forward (augur_drawn_get (drawn, "scale_x"), augur_drawn_get (drawn, "scale_y"),
                   augur_drawn_get (drawn, "rotate"), 0, 0,
                   augur_drawn_get (drawn, "translate_x"), augur_drawn_get (drawn, "translate_y"),
-                  w, h, m);
-  *out_w = w, *out_h = h;
+                  in->width, in->height, m);
+  set_affine (warp, m, in->width, in->height,
+              &params[SSR_INTERP], &params[SSR_BORDER], &params[SSR_FILL]);
 }
 
-DEFINE_AFFINE_VFUNCS (ssr, SSR_INTERP, SSR_BORDER, SSR_FILL)
-
 /* The table ---------------------------------------------------------------------- */
+
+/* Cost bounds ----------------------------------------------------------------------- */
+
+/* A quarter turn may swap the sides: either side is at most the longer. */
+static void
+quarter_turn_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  int side = MAX (in->width, in->height);
+
+  *out = (AugurShape) { side, side, in->channels };
+  augur_cost_set_copy (in, out, cost);
+}
+
+/* Rotate keeps the size, or crops inside it (crop_border). */
+static void
+rotate_cost (const AugurValue *params,
+             const AugurShape *in,
+             AugurShape       *out,
+             AugurCost        *cost)
+{
+  *out = *in;
+  augur_cost_set_warp (in, out, params[ROT_INTERP].nick, cost);
+}
 
 /* Albumentations 2.0.8 writes the Affine arguments SafeRotate inherits; they
  * do not change SafeRotate's output. */
@@ -1235,8 +914,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .default_p = 0.5,
     .drawn = augur_no_drawn,
     .sample = augur_sample_nothing,
-    .apply = horizontal_flip_apply,
-    .map_point = horizontal_flip_map,
+    .geometry = horizontal_flip_geometry,
   },
   {
     .name = "VerticalFlip",
@@ -1247,8 +925,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .default_p = 0.5,
     .drawn = augur_no_drawn,
     .sample = augur_sample_nothing,
-    .apply = vertical_flip_apply,
-    .map_point = vertical_flip_map,
+    .geometry = vertical_flip_geometry,
   },
   {
     .name = "Transpose",
@@ -1260,9 +937,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .default_p = 0.5,
     .drawn = augur_no_drawn,
     .sample = augur_sample_nothing,
-    .output_shape = transpose_output_shape,
-    .apply = transpose_apply,
-    .map_point = transpose_map,
+    .geometry = transpose_geometry,
   },
   {
     .name = "RandomRotate90",
@@ -1275,9 +950,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .default_p = 1.0,
     .drawn = rotate90_drawn,
     .sample = rotate90_sample,
-    .output_shape = rotate90_output_shape,
-    .apply = rotate90_apply,
-    .map_point = rotate90_map,
+    .geometry = rotate90_geometry,
+    .cost = quarter_turn_cost,
   },
   {
     .name = "D4",
@@ -1291,9 +965,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .default_p = 1.0,
     .drawn = d4_drawn,
     .sample = d4_sample,
-    .output_shape = d4_output_shape,
-    .apply = d4_apply,
-    .map_point = d4_map,
+    .geometry = d4_geometry,
+    .cost = quarter_turn_cost,
   },
   {
     .name = "Rotate",
@@ -1309,9 +982,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (rotate_params),
     .drawn = rotate_drawn,
     .sample = rotate_sample,
-    .output_shape = rotate_output_shape,
-    .apply = rotate_apply,
-    .map_point = rotate_map,
+    .geometry = rotate_geometry,
+    .cost = rotate_cost,
   },
   {
     .name = "SafeRotate",
@@ -1337,9 +1009,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (safe_rotate_params),
     .drawn = rotate_drawn,
     .sample = safe_rotate_sample,
-    .output_shape = safe_rotate_output_shape,
-    .apply = safe_rotate_apply,
-    .map_point = safe_rotate_map,
+    .geometry = safe_rotate_geometry,
   },
   {
     .name = "Affine",
@@ -1355,9 +1025,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (affine_params),
     .drawn = affine_drawn,
     .sample = affine_sample,
-    .output_shape = affine_output_shape,
-    .apply = affine_apply,
-    .map_point = affine_map,
+    .geometry = affine_geometry,
   },
   {
     .name = "ShiftScaleRotate",
@@ -1374,9 +1042,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (ssr_params),
     .drawn = ssr_drawn,
     .sample = ssr_sample,
-    .output_shape = ssr_output_shape,
-    .apply = ssr_apply,
-    .map_point = ssr_map,
+    .geometry = ssr_geometry,
   },
   {
     .name = "RandomResizedCrop",
@@ -1391,9 +1057,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .n_params = G_N_ELEMENTS (rrc_params),
     .drawn = augur_box_drawn,
     .sample = rrc_sample,
-    .output_shape = rrc_output_shape,
-    .apply = rrc_apply,
-    .map_point = rrc_map,
+    .geometry = rrc_geometry,
   },
 };
 

@@ -207,6 +207,20 @@ ic_apply (const AugurImage *src,
 
 /* The table ---------------------------------------------------------------------- */
 
+/* An encoder and a decoder: some hundred operations per channel value
+ * (colour conversion, DCT both ways, entropy coding), and the encoded file
+ * beside the two images. */
+static void
+image_compression_cost (const AugurValue *params,
+                        const AugurShape *in,
+                        AugurShape       *out,
+                        AugurCost        *cost)
+{
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * 150;
+  cost->memory = 3 * augur_cost_image_bytes (in);
+}
+
 const AugurTransformInfo augur_quality_transforms[] = {
   {
     .name = "ImageCompression",
@@ -221,6 +235,7 @@ const AugurTransformInfo augur_quality_transforms[] = {
     .check = ic_check,
     .sample = ic_sample,
     .apply = ic_apply,
+    .cost = image_compression_cost,
   },
 };
 

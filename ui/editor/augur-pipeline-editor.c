@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "augur-error.h"
+#include "augur-group.h"
 #include "augur-param-control.h"
 #include "augur-pipeline-editor.h"
 #include "augur-pipeline-ops.h"
@@ -27,7 +28,6 @@
 /* Consecutive edits of one control closer than this are one gesture. */
 #define MERGE_WINDOW_USEC (G_USEC_PER_SEC)
 #define INDENT_PX         22
-#define MAX_GROUP_N       1000  /* as the recipe reader */
 
 struct _AugurPipelineEditor
 {
@@ -107,64 +107,23 @@ find_row (AugurPipelineEditor *self,
   return NULL;
 }
 
-static const char *
-group_description (AugurNodeKind kind)
-{
-  switch (kind)
-    {
-    case AUGUR_NODE_SEQUENTIAL:
-      return "Every step in order, each with its own probability.";
-    case AUGUR_NODE_ONE_OF:
-      return "Exactly one step, chosen with weights proportional to the steps' p; "
-             "the chosen step always applies.";
-    case AUGUR_NODE_SOME_OF:
-      return "n steps chosen at random, applied in list order, each with its own probability.";
-    case AUGUR_NODE_RANDOM_ORDER:
-      return "n steps chosen at random, applied in the order drawn, each with its own probability.";
-    case AUGUR_NODE_TRANSFORM:
-    default:
-      return "";
-    }
-}
-
-static const char *
-group_icon (AugurNodeKind kind)
-{
-  switch (kind)
-    {
-    case AUGUR_NODE_SEQUENTIAL:   return "media-playlist-consecutive-symbolic";
-    case AUGUR_NODE_ONE_OF:       return "view-list-bullet-symbolic";
-    case AUGUR_NODE_SOME_OF:      return "view-grid-symbolic";
-    case AUGUR_NODE_RANDOM_ORDER: return "media-playlist-shuffle-symbolic";
-    case AUGUR_NODE_TRANSFORM:
-    default:                      return NULL;
-    }
-}
-
 static char *
 node_subtitle (const AugurNode *node)
 {
+  const AugurGroupInfo *info;
   guint m;
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     return g_strdup (node->info->category ? node->info->category : "");
 
+  info = augur_group_info (node->kind);
   m = node->children->len;
-  switch (node->kind)
-    {
-    case AUGUR_NODE_SOME_OF:
-      return g_strdup_printf ("%d of %u, in order%s", node->n, m,
-                              node->replace ? ", repeats" : "");
-    case AUGUR_NODE_RANDOM_ORDER:
-      return g_strdup_printf ("%d of %u, shuffled%s", node->n, m,
-                              node->replace ? ", repeats" : "");
-    case AUGUR_NODE_ONE_OF:
-      return g_strdup_printf ("1 of %u, by weight", m);
-    case AUGUR_NODE_SEQUENTIAL:
-    case AUGUR_NODE_TRANSFORM:
-    default:
-      return g_strdup_printf ("%u step%s, in order", m, m == 1 ? "" : "s");
-    }
+  if (info->has_count)
+    return g_strdup_printf ("%d of %u, %s%s", node->n, m, info->order,
+                            node->replace ? ", repeats" : "");
+  if (node->kind == AUGUR_NODE_ONE_OF)
+    return g_strdup_printf ("1 of %u, %s", m, info->order);
+  return g_strdup_printf ("%u step%s, %s", m, m == 1 ? "" : "s", info->order);
 }
 
 /* Signals ------------------------------------------------------------------------ */
@@ -463,18 +422,16 @@ apply_group_choice (AugurPipelineEditor  *self,
   g_autofree char *key = NULL;
   RowData *d;
 
-  if (node->kind != AUGUR_NODE_SOME_OF && node->kind != AUGUR_NODE_RANDOM_ORDER)
+  const AugurGroupInfo *info = augur_group_info (node->kind);
+
+  if (info == NULL || !info->has_count)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Only SomeOf and RandomOrder groups have n and replace");
+                   "A %s step has no n or replace", augur_node_type_name (node));
       return FALSE;
     }
-  if (n < 1 || n > MAX_GROUP_N)
-    {
-      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
-                   "n: %d is out of range [1, %d]", n, MAX_GROUP_N);
-      return FALSE;
-    }
+  if (!augur_group_check_n (info, n, error))
+    return FALSE;
   if (node->n == n && node->replace == replace)
     return TRUE;
 
@@ -590,6 +547,7 @@ build_contents (RowData *d)
 {
   AdwExpanderRow *expander = ADW_EXPANDER_ROW (d->row);
   AugurNode *node = d->node;
+  const AugurGroupInfo *group;
 
   if (d->controls)
     return;
@@ -621,16 +579,17 @@ build_contents (RowData *d)
       return;
     }
 
-  adw_expander_row_add_row (expander, text_row (group_description (node->kind)));
+  group = augur_group_info (node->kind);
+  adw_expander_row_add_row (expander, text_row (group->description));
 
-  if (node->kind == AUGUR_NODE_SOME_OF || node->kind == AUGUR_NODE_RANDOM_ORDER)
+  if (group->has_count)
     {
       GtkWidget *n_row = adw_action_row_new ();
       GtkWidget *r_row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (n_row), "Steps chosen");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (n_row), "How many steps each draw applies (n)");
-      d->n_spin = gtk_spin_button_new_with_range (1, MAX_GROUP_N, 1);
+      d->n_spin = gtk_spin_button_new_with_range (group->n_min, group->n_max, 1);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->n_spin), node->n);
       gtk_widget_set_valign (d->n_spin, GTK_ALIGN_CENTER);
       g_signal_connect (d->n_spin, "value-changed", G_CALLBACK (n_changed_cb), d);
@@ -933,6 +892,24 @@ menu_append_with_key (GMenu      *menu,
   g_menu_append_item (menu, item);
 }
 
+/* "Group into" items, one per group kind of the table, with its shortcut. */
+static void
+append_group_kinds (GMenu *menu)
+{
+  guint n;
+  const AugurGroupInfo *groups = augur_groups_list (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (groups[i].menu_label, NULL);
+
+      g_menu_item_set_action_and_target (item, "editor.group", "s", groups[i].name);
+      if (groups[i].accel)
+        g_menu_item_set_attribute (item, "accel", "s", groups[i].accel);
+      g_menu_append_item (menu, item);
+    }
+}
+
 /* A narrow editor wraps a step's title and subtitle between words, never
  * inside one ("Horizont-al flip"). The labels are the row's own, found by
  * their style classes. */
@@ -975,12 +952,14 @@ create_row (AugurPipelineEditor *self,
     gtk_widget_add_css_class (row, "augur-group");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), augur_pipeline_node_title (node));
-  gtk_widget_set_tooltip_text (row, node->kind == AUGUR_NODE_TRANSFORM ? node->info->description
-                                                                       : group_description (node->kind));
+  gtk_widget_set_tooltip_text (row, node->kind == AUGUR_NODE_TRANSFORM
+                                    ? node->info->description
+                                    : augur_group_info (node->kind)->description);
   gtk_widget_set_margin_start (row, INDENT_PX * MAX (depth - 1, 0));
 
   handle = gtk_image_new_from_icon_name (node->kind == AUGUR_NODE_TRANSFORM
-                                         ? "list-drag-handle-symbolic" : group_icon (node->kind));
+                                         ? "list-drag-handle-symbolic"
+                                         : augur_group_info (node->kind)->icon_name);
   gtk_widget_add_css_class (handle, "dim-label");
   gtk_widget_set_tooltip_text (handle, "Drag to move (Alt+Up, Alt+Down)");
   adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), handle);
@@ -1317,8 +1296,11 @@ duplicate_cursor (AugurPipelineEditor *self)
       !augur_pipeline_find_parent (self->pipeline, self->cursor, &parent, &index))
     return;
 
+  /* A duplicate is a new step: new ids, so that it draws on its own. */
   copy = augur_node_copy (self->cursor);
+  augur_node_clear_ids (copy);
   augur_pipeline_insert_child (parent, index + 1, copy);
+  augur_node_ensure_ids (self->pipeline);
   if (g_hash_table_contains (self->expanded, self->cursor))
     g_hash_table_add (self->expanded, copy);
   description = g_strdup_printf ("Duplicate %s", augur_pipeline_node_title (copy));
@@ -1390,6 +1372,7 @@ group_selected (AugurPipelineEditor *self,
   g_array_sort (indices, compare_uint);
 
   group = augur_pipeline_group (parent, (const guint *) (void *) indices->data, indices->len, kind);
+  augur_node_ensure_ids (self->pipeline);
   description = g_strdup_printf ("Group into %s", augur_pipeline_node_title (group));
   g_hash_table_remove_all (self->selected);
   g_hash_table_add (self->selected, group);
@@ -1584,10 +1567,7 @@ build_ui (AugurPipelineEditor *self)
     menu_append_with_key (order, "Move _Up", "editor.move-up", "<Alt>Up");
     menu_append_with_key (order, "Move _Down", "editor.move-down", "<Alt>Down");
     g_menu_append_section (context, NULL, G_MENU_MODEL (order));
-    menu_append_with_key (into, "One Of", "editor.group::OneOf", "<Control>g");
-    g_menu_append (into, "Some Of", "editor.group::SomeOf");
-    g_menu_append (into, "Random Order", "editor.group::RandomOrder");
-    g_menu_append (into, "Sequence", "editor.group::Sequential");
+    append_group_kinds (into);
     g_menu_append_submenu (grouping, "_Group Into", G_MENU_MODEL (into));
     menu_append_with_key (grouping, "_Ungroup", "editor.ungroup", "<Control><Shift>g");
     g_menu_append_section (context, NULL, G_MENU_MODEL (grouping));
@@ -1616,10 +1596,7 @@ build_ui (AugurPipelineEditor *self)
   gtk_widget_add_css_class (self->add_button, "flat");
   gtk_box_append (GTK_BOX (toolbar), self->add_button);
 
-  menu_append_with_key (kinds, "One Of", "editor.group::OneOf", "<Control>g");
-  g_menu_append (kinds, "Some Of", "editor.group::SomeOf");
-  g_menu_append (kinds, "Random Order", "editor.group::RandomOrder");
-  g_menu_append (kinds, "Sequence", "editor.group::Sequential");
+  append_group_kinds (kinds);
   g_menu_append_section (menu, "Group Selected Steps Into", G_MENU_MODEL (kinds));
   menu_append_with_key (undo, "Ungroup", "editor.ungroup", "<Control><Shift>g");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (undo));
@@ -1694,6 +1671,26 @@ augur_pipeline_editor_finalize (GObject *object)
   G_OBJECT_CLASS (augur_pipeline_editor_parent_class)->finalize (object);
 }
 
+/* The table's group shortcuts (Ctrl+G: OneOf), each grouping the selection. */
+static void
+add_group_bindings (GtkWidgetClass *widget_class)
+{
+  guint n;
+  const AugurGroupInfo *groups = augur_groups_list (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint key;
+      GdkModifierType mods;
+
+      if (groups[i].accel == NULL)
+        continue;
+      if (!gtk_accelerator_parse (groups[i].accel, &key, &mods))
+        g_error ("%s: bad accelerator \"%s\" in the group table", groups[i].name, groups[i].accel);
+      gtk_widget_class_add_binding_action (widget_class, key, mods, "editor.group", "s", groups[i].name);
+    }
+}
+
 static void
 augur_pipeline_editor_class_init (AugurPipelineEditorClass *klass)
 {
@@ -1729,8 +1726,7 @@ augur_pipeline_editor_class_init (AugurPipelineEditorClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "editor.duplicate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "editor.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "editor.move-down", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK,
-                                       "editor.group", "s", "OneOf");
+  add_group_bindings (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "editor.ungroup", NULL);
 
@@ -1745,6 +1741,7 @@ augur_pipeline_editor_init (AugurPipelineEditor *self)
   ensure_css ();
 
   self->pipeline = augur_node_new_group (AUGUR_NODE_SEQUENTIAL);
+  augur_node_ensure_ids (self->pipeline);
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->expanded = g_hash_table_new (NULL, NULL);
   self->selected = g_hash_table_new (NULL, NULL);
@@ -1786,6 +1783,9 @@ copy_values (AugurPipelineEditor *self,
 {
   RowData *d = find_row (self, to);
 
+  /* Ids too: an undo gives back the steps it took, ids and all. */
+  g_free (to->id);
+  to->id = g_strdup (from->id);
   to->p = from->p;
   to->enabled = from->enabled;
   if (to->kind == AUGUR_NODE_TRANSFORM)
@@ -1879,6 +1879,7 @@ augur_pipeline_editor_set_pipeline (AugurPipelineEditor *self,
   if (same_shape (self->pipeline, pipeline))
     {
       copy_values (self, self->pipeline, pipeline);
+      augur_node_ensure_ids (self->pipeline);
       update_row_texts (self);
       update_actions (self);
       return;
@@ -1899,6 +1900,7 @@ augur_pipeline_editor_set_pipeline (AugurPipelineEditor *self,
   clear_rows (self);
   g_clear_pointer (&self->pipeline, augur_node_free);
   self->pipeline = augur_node_copy (pipeline);
+  augur_node_ensure_ids (self->pipeline);
   g_hash_table_remove_all (self->expanded);
   g_hash_table_remove_all (self->selected);
   self->cursor = NULL;
@@ -1983,6 +1985,7 @@ augur_pipeline_editor_add_step (AugurPipelineEditor *self,
     }
 
   augur_pipeline_insert_child (parent, index, node);
+  augur_node_ensure_ids (self->pipeline);
   description = g_strdup_printf ("Add %s", augur_pipeline_node_title (node));
   g_hash_table_remove_all (self->selected);
   g_hash_table_add (self->selected, node);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-group.h"
 #include "augur-pipeline.h"
 #include "augur-sample.h"
 #include "augur-step-chooser.h"
@@ -38,23 +39,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static const struct
-{
-  const char *name;
-  const char *label;
-  const char *description;
-  const char *icon;
-} groups[] = {
-  { "Sequential", "Sequence", "Every step in order, each with its own probability",
-    "media-playlist-consecutive-symbolic" },
-  { "OneOf", "One of", "Exactly one step, chosen with weights proportional to the steps' p",
-    "view-list-bullet-symbolic" },
-  { "SomeOf", "Some of", "n steps chosen at random, applied in list order",
-    "view-grid-symbolic" },
-  { "RandomOrder", "Random order", "n steps chosen at random, applied in the order drawn",
-    "media-playlist-shuffle-symbolic" },
-};
 
 /* Thumbnails --------------------------------------------------------------------- */
 
@@ -132,10 +116,8 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   for (guint attempt = 0; attempt < THUMB_ATTEMPTS; attempt++)
     {
       g_autoptr(AugurReplay) replay = NULL;
-      AugurRng rng;
 
-      augur_rng_init (&rng, THUMB_SEED + attempt);
-      replay = augur_node_sample_forced (node, &shape, &rng);
+      replay = augur_node_sample_forced (node, &shape, THUMB_SEED + attempt);
       g_clear_pointer (&out, augur_image_unref);
       out = augur_node_apply (node, small, replay);
       if (out == NULL || !augur_image_equal (out, small))
@@ -455,7 +437,8 @@ populate (AugurStepChooser *self)
 {
   const char *const *categories = augur_transform_categories ();
   const AugurTransformInfo *const *list;
-  guint n;
+  const AugurGroupInfo *groups;
+  guint n, n_groups;
   g_autofree GtkWidget **pictures = NULL;
 
   list = augur_transforms_list (&n);
@@ -487,9 +470,10 @@ populate (AugurStepChooser *self)
                            make_row (list[i]->name, list[i]->category ? list[i]->category : "Other",
                                      list[i]->label, list[i]->description, pictures[i]));
 
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+  groups = augur_groups_list (&n_groups);
+  for (guint i = 0; i < n_groups; i++)
     {
-      GtkWidget *icon = gtk_image_new_from_icon_name (groups[i].icon);
+      GtkWidget *icon = gtk_image_new_from_icon_name (groups[i].icon_name);
 
       gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
       gtk_widget_set_size_request (icon, 48, 48);

@@ -6,9 +6,12 @@
 G_BEGIN_DECLS
 
 /*
- * Tree edits and look-ups for the pipeline editor, on plain AugurNode trees
- * (no GTK): a step is named by its path, the child indices from the root
- * joined by dots ("2.0"); the root itself is "".
+ * Tree edits and look-ups on plain AugurNode trees, for the pipeline editor
+ * and anything else that edits a recipe: a step is named by its path, the
+ * child indices from the root joined by dots ("2.0"); the root itself is "".
+ * Edits move nodes, so ids go with them; a caller that adds nodes (a new
+ * step, a duplicate with its ids cleared, the group that
+ * augur_pipeline_group() makes) names them with augur_node_ensure_ids().
  */
 
 AugurNode *augur_pipeline_lookup        (AugurNode        *root,
@@ -29,10 +32,6 @@ gboolean   augur_pipeline_contains      (const AugurNode  *ancestor,
  * through the p of every enclosing group and the group's choice rule. */
 double     augur_pipeline_effective_p   (const AugurNode  *root,
                                          const char       *path);
-/* The share of a group's draws in which its child @index is chosen (before
- * the child's own p, which a OneOf child ignores). */
-double     augur_pipeline_child_share   (const AugurNode  *group,
-                                         guint             index);
 /* Detaches the child @index of @group and returns it. */
 AugurNode *augur_pipeline_take_child    (AugurNode        *group,
                                          guint             index);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "augur-editor"
+#define G_LOG_DOMAIN "augur-core"
 
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
 
+#include "augur-group.h"
 #include "augur-pipeline-ops.h"
 
 static gboolean
@@ -150,56 +150,6 @@ augur_pipeline_contains (const AugurNode *ancestor,
 }
 
 double
-augur_pipeline_child_share (const AugurNode *group,
-                            guint            index)
-{
-  const AugurNode *child;
-  guint m = 0;
-
-  g_return_val_if_fail (is_group (group), 0);
-  g_return_val_if_fail (index < group->children->len, 0);
-
-  child = group->children->pdata[index];
-  if (!child->enabled)
-    return 0;
-
-  switch (group->kind)
-    {
-    case AUGUR_NODE_SEQUENTIAL:
-      return 1;
-
-    case AUGUR_NODE_ONE_OF:
-      {
-        double total = 0;
-
-        for (guint i = 0; i < group->children->len; i++)
-          {
-            const AugurNode *c = group->children->pdata[i];
-
-            if (c->enabled)
-              total += c->p;
-          }
-        return total > 0 ? child->p / total : 0;
-      }
-
-    case AUGUR_NODE_SOME_OF:
-    case AUGUR_NODE_RANDOM_ORDER:
-      for (guint i = 0; i < group->children->len; i++)
-        if (((const AugurNode *) group->children->pdata[i])->enabled)
-          m++;
-      if (m == 0 || group->n <= 0)
-        return 0;
-      if (group->replace)
-        return 1 - pow (1 - 1.0 / m, group->n);
-      return (double) MIN ((guint) group->n, m) / m;
-
-    case AUGUR_NODE_TRANSFORM:
-    default:
-      g_return_val_if_reached (0);
-    }
-}
-
-double
 augur_pipeline_effective_p (const AugurNode *root,
                             const char      *path)
 {
@@ -304,13 +254,7 @@ augur_pipeline_ungroup (AugurNode *parent,
 const char *
 augur_pipeline_node_title (const AugurNode *node)
 {
-  switch (node->kind)
-    {
-    case AUGUR_NODE_TRANSFORM:    return node->info->label;
-    case AUGUR_NODE_SEQUENTIAL:   return "Sequence";
-    case AUGUR_NODE_ONE_OF:       return "One of";
-    case AUGUR_NODE_SOME_OF:      return "Some of";
-    case AUGUR_NODE_RANDOM_ORDER: return "Random order";
-    default:                      g_return_val_if_reached ("");
-    }
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return node->info->label;
+  return augur_group_info (node->kind)->label;
 }

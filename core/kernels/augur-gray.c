@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include "augur-cpu.h"
+#include "augur-gray.h"
+#include "augur-simd.h"
+
+/* One loop per channel count, in unsigned 32-bit lanes, for the
+ * vectoriser. */
+AUGUR_SIMD_CLONES static void
+luma_rows (guint8       *restrict dst,
+           int                    dst_stride,
+           const guint8 *restrict src,
+           int                    src_stride,
+           int                    w,
+           int                    h,
+           int                    nc)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *g = dst + (gsize) y * dst_stride;
+
+      if (nc == 3)
+        for (int x = 0; x < w; x++)
+          g[x] = augur_gray_pixel (s[3 * x], s[3 * x + 1], s[3 * x + 2]);
+      else
+        for (int x = 0; x < w; x++)
+          g[x] = augur_gray_pixel (s[4 * x], s[4 * x + 1], s[4 * x + 2]);
+    }
+}
+
+#if defined(AUGUR_CPU_X86_64) && !defined(__clang__)
+# define HAVE_LUMA_SSSE3 1
+# include <immintrin.h>
+
+/* RGB luma with SSSE3: each 16-byte load holds four pixels, which two byte
+ * shuffles spread into 16-bit (r, g) and (b, 0) pairs; pmaddwd multiplies
+ * and adds the pairs by the weights into 32 bits, exactly as
+ * augur_gray_pixel() does. Sixteen pixels a step; the last pixels, whose
+ * load would read past the row, are left to the scalar loop. Baseline
+ * x86-64 has no byte shuffle: this is chosen at run time. */
+__attribute__ ((target ("ssse3"))) static void
+luma_rows_3_ssse3 (guint8       *restrict dst,
+                   int                    dst_stride,
+                   const guint8 *restrict src,
+                   int                    src_stride,
+                   int                    w,
+                   int                    h)
+{
+  const __m128i rg_of = _mm_setr_epi8 (0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1);
+  const __m128i b_of = _mm_setr_epi8 (2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
+  const __m128i w_rg = _mm_setr_epi16 (4899, 9617, 4899, 9617, 4899, 9617, 4899, 9617);
+  const __m128i w_b = _mm_setr_epi16 (1868, 0, 1868, 0, 1868, 0, 1868, 0);
+  const __m128i half = _mm_set1_epi32 (1 << 13);
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *g = dst + (gsize) y * dst_stride;
+      int x = 0;
+
+      /* The fourth load of a step reads 4 bytes past its 12. */
+      for (; (x + 16) * 3 + 4 <= w * 3; x += 16)
+        {
+          __m128i q[4];
+
+          for (int k = 0; k < 4; k++)
+            {
+              __m128i v = _mm_loadu_si128 ((const __m128i *) (s + (gsize) (x + 4 * k) * 3));
+              __m128i rg = _mm_madd_epi16 (_mm_shuffle_epi8 (v, rg_of), w_rg);
+              __m128i b = _mm_madd_epi16 (_mm_shuffle_epi8 (v, b_of), w_b);
+
+              q[k] = _mm_srai_epi32 (_mm_add_epi32 (_mm_add_epi32 (rg, b), half), 14);
+            }
+          _mm_storeu_si128 ((__m128i *) (g + x),
+                            _mm_packus_epi16 (_mm_packs_epi32 (q[0], q[1]),
+                                              _mm_packs_epi32 (q[2], q[3])));
+        }
+      for (; x < w; x++)
+        g[x] = augur_gray_pixel (s[3 * x], s[3 * x + 1], s[3 * x + 2]);
+    }
+}
+#endif
+
+/**
+ * augur_gray_rows:
+ *
+ * Writes the BT.601 luma of @h rows of @w pixels of @nc (3 or 4) channels
+ * from @src into the one-channel rows of @dst, as OpenCV's 8-bit RGB2GRAY
+ * computes it (augur_gray_pixel()); alpha is ignored. RGB takes the SSSE3
+ * loop when augur_cpu_has() allows it.
+ */
+void
+augur_gray_rows (guint8       *dst,
+                 int           dst_stride,
+                 const guint8 *src,
+                 int           src_stride,
+                 int           w,
+                 int           h,
+                 int           nc)
+{
+  g_return_if_fail (nc == 3 || nc == 4);
+
+#ifdef HAVE_LUMA_SSSE3
+  if (nc == 3 && augur_cpu_has (AUGUR_CPU_SSSE3))
+    {
+      luma_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
+      return;
+    }
+#endif
+  luma_rows (dst, dst_stride, src, src_stride, w, h, nc);
+}

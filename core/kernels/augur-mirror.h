@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Rows mirrored left to right: the pixels of HorizontalFlip and of the
+ * dihedral group's reflections. */
+void mirror (guint8       *dst,
+             int           dst_stride,
+             const guint8 *src,
+             int           src_stride,
+             int           w,
+             int           h,
+             int           nc);
+
+G_END_DECLS

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-test"
+
+#include "config.h"
+
+#include "augur-cost.h"
+#include "augur-error.h"
+#include "augur-recipe.h"
+#include "augur-test-util.h"
+
+/* The cost model bounds what every draw can do: for every transform of the
+ * table, with its defaults and on three input shapes, no draw's output is
+ * larger than the bound the model gives. */
+static void
+check_shape_bound (const AugurTransformInfo *info,
+                   AugurNode                *node)
+{
+  static const AugurShape shapes[] = { { 64, 48, 3 }, { 33, 90, 1 }, { 120, 120, 4 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      AugurShape bound;
+      AugurCost cost;
+
+      augur_transform_cost (info, node->params, &shapes[s], &bound, &cost);
+      g_assert_cmpfloat (cost.work, >, 0);
+      g_assert_cmpfloat (cost.memory, >=, augur_cost_image_bytes (&shapes[s]));
+
+      for (guint64 seed = 0; seed < 200; seed++)
+        {
+          g_autoptr(AugurReplay) replay = augur_node_sample_forced (node, &shapes[s], seed);
+          AugurShape out;
+
+          augur_node_output_shape (node, replay, &shapes[s], &out);
+          if (out.width > bound.width || out.height > bound.height || out.channels > bound.channels)
+            g_error ("%s on %dx%dx%d, draw %" G_GUINT64_FORMAT ": %dx%dx%d is over the bound %dx%dx%d",
+                     info->name, shapes[s].width, shapes[s].height, shapes[s].channels, seed,
+                     out.width, out.height, out.channels, bound.width, bound.height, bound.channels);
+        }
+    }
+}
+
+/* With its defaults, and with every switch (fit_output, keep_size...)
+ * turned the other way. */
+static void
+test_shape_bound (gconstpointer data)
+{
+  const AugurTransformInfo *info = data;
+  g_autoptr(AugurNode) node = augur_node_new_transform (info);
+
+  check_shape_bound (info, node);
+  for (guint i = 0; i < info->n_params; i++)
+    if (info->params[i].type == AUGUR_PARAM_BOOL)
+      node->params[i].v[0] = !node->params[i].v[0];
+  check_shape_bound (info, node);
+}
+
+static AugurRecipe *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  AugurRecipe *recipe = augur_recipe_parse (json, -1, &error);
+
+  g_assert_no_error (error);
+  return recipe;
+}
+
+static void
+recipe_cost (const char       *json,
+             const AugurShape *in,
+             AugurCost        *cost)
+{
+  g_autoptr(AugurRecipe) recipe = parse (json);
+  AugurShape out;
+
+  augur_node_cost (recipe->pipeline, in, &out, cost);
+}
+
+/* The bundled default recipe is far inside the default budget on a
+ * 12-megapixel photo; the recipes of the reliability review that cost
+ * without bound are refused, each for what is over. */
+static void
+test_budget (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AUGUR_SOURCE_DIR"), "data", "recipes", "default.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) blurs = g_string_new ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": "
+                                           "{\"type\": \"Sequential\", \"steps\": [");
+  const AugurShape photo = { 4000, 3000, 3 }, small = { 512, 512, 3 };
+  AugurCost cost;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  recipe_cost (text, &photo, &cost);
+  g_test_message ("default recipe on 4000x3000: %s", augur_cost_describe (&cost));
+  g_assert_true (augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK / 10, AUGUR_COST_DEFAULT_MAX_MEMORY / 10,
+                                   &error));
+  g_assert_no_error (error);
+
+  /* 100 Gaussian blurs at sigma 50 on 512x512 */
+  for (int i = 0; i < 100; i++)
+    g_string_append_printf (blurs, "%s{\"type\": \"GaussianBlur\", \"p\": 1, \"params\": "
+                            "{\"sigma_limit\": [50, 50]}}", i ? ", " : "");
+  g_string_append (blurs, "]}}");
+  recipe_cost (blurs->str, &small, &cost);
+  g_assert_false (augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK, AUGUR_COST_DEFAULT_MAX_MEMORY, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "--max-cost"));
+  g_clear_error (&error);
+
+  /* a resize of a small input to 16384x16384 */
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"Sequential\", "
+               "\"steps\": [{\"type\": \"Resize\", \"params\": {\"height\": 16384, \"width\": 16384}}]}}",
+               &small, &cost);
+  g_assert_cmpfloat (cost.memory, >=, 16384.0 * 16384 * 3);
+  g_assert_false (augur_cost_check (&cost, 0, AUGUR_COST_DEFAULT_MAX_MEMORY / 4, &error));
+  g_assert_nonnull (strstr (error->message, "--max-memory"));
+  g_clear_error (&error);
+}
+
+/* Costs grow with what makes a step dear: a blur's sigma, an
+ * interpolation's taps, a OneOf costs its dearest child. */
+static void
+test_grows (void)
+{
+  const AugurShape in = { 640, 480, 3 };
+  AugurCost narrow, wide, linear, lanczos, one_of, cubic_alone;
+
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+               "[{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [0.5, 1]}}]}}", &in, &narrow);
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+               "[{\"type\": \"GaussianBlur\", \"params\": {\"sigma_limit\": [0.5, 20]}}]}}", &in, &wide);
+  g_assert_cmpfloat (wide.work, >, 10 * narrow.work);
+
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+               "[{\"type\": \"Rotate\", \"params\": {\"interpolation\": \"linear\"}}]}}", &in, &linear);
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+               "[{\"type\": \"Rotate\", \"params\": {\"interpolation\": \"lanczos4\"}}]}}", &in, &lanczos);
+  g_assert_cmpfloat (lanczos.work, >, 4 * linear.work);
+
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"OneOf\", \"steps\": "
+               "[{\"type\": \"Rotate\", \"params\": {\"interpolation\": \"linear\"}},"
+               " {\"type\": \"Rotate\", \"params\": {\"interpolation\": \"cubic\"}}]}}", &in, &one_of);
+  recipe_cost ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {\"type\": \"Sequential\", \"steps\": "
+               "[{\"type\": \"Rotate\", \"params\": {\"interpolation\": \"cubic\"}}]}}", &in, &cubic_alone);
+  g_assert_cmpfloat (one_of.work, ==, cubic_alone.work);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const AugurTransformInfo *const *list;
+  guint n;
+
+  g_test_init (&argc, &argv, NULL);
+
+  list = augur_transforms_list (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cost/shape-bound/%s", list[i]->name);
+
+      g_test_add_data_func (path, list[i], test_shape_bound);
+    }
+  g_test_add_func ("/cost/budget", test_budget);
+  g_test_add_func ("/cost/grows", test_grows);
+
+  return g_test_run ();
+}

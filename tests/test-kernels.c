@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-kernels"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-blur-rows.h"
+#include "augur-cpu.h"
+#include "augur-gray.h"
+#include "augur-mirror.h"
+#include "augur-rng.h"
+
+/* Every kernel runs twice: with the run-time choice of SIMD loops, and with
+ * the environment forcing the portable loops. */
+static const char *const no_simd[] = { "AUGUR_NO_SSSE3", "AUGUR_NO_AVX2" };
+
+static void
+force_portable (gboolean portable)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (no_simd); i++)
+    if (portable)
+      g_setenv (no_simd[i], "1", TRUE);
+    else
+      g_unsetenv (no_simd[i]);
+}
+
+static void
+fill_random (guint8  *data,
+             gsize    len,
+             guint64  seed)
+{
+  AugurRng rng;
+
+  augur_rng_init (&rng, seed);
+  for (gsize i = 0; i < len; i++)
+    data[i] = (guint8) augur_rng_int (&rng, 0, 255);
+}
+
+/* The processor is asked once; the environment switches a feature off and
+ * on again within one process, one feature at a time. */
+static void
+test_cpu (void)
+{
+  guint hw = augur_cpu_features ();
+
+  force_portable (FALSE);
+  g_assert_cmpuint (augur_cpu_features (), ==, hw);
+#if defined(__GNUC__) && defined(__x86_64__)
+  g_assert_cmpint (!!(hw & AUGUR_CPU_SSSE3), ==, !!__builtin_cpu_supports ("ssse3"));
+  g_assert_cmpint (!!(hw & AUGUR_CPU_AVX2), ==, !!__builtin_cpu_supports ("avx2"));
+#else
+  g_assert_cmpuint (hw, ==, 0);
+#endif
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_SSSE3), ==, !!(hw & AUGUR_CPU_SSSE3));
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_AVX2), ==, !!(hw & AUGUR_CPU_AVX2));
+
+  g_setenv ("AUGUR_NO_SSSE3", "", TRUE);
+  g_assert_false (augur_cpu_has (AUGUR_CPU_SSSE3));
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_AVX2), ==, !!(hw & AUGUR_CPU_AVX2));
+  g_unsetenv ("AUGUR_NO_SSSE3");
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_SSSE3), ==, !!(hw & AUGUR_CPU_SSSE3));
+
+  g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+  g_assert_false (augur_cpu_has (AUGUR_CPU_AVX2));
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_SSSE3), ==, !!(hw & AUGUR_CPU_SSSE3));
+  g_unsetenv ("AUGUR_NO_AVX2");
+  g_assert_cmpuint (augur_cpu_features (), ==, hw);
+
+  if (hw == 0)
+    g_test_message ("no SIMD feature on this machine: only the portable loops are compared");
+}
+
+#define PAD 19  /* bytes after each row that a kernel must leave alone */
+
+/* mirror: each row reversed pixel by pixel, for widths around every loop's
+ * step, and not a byte written past a row. */
+static void
+test_mirror (void)
+{
+  static const int channel_counts[] = { 1, 3, 4 };
+
+  for (int portable = 0; portable < 2; portable++)
+    {
+      force_portable (portable);
+      for (guint c = 0; c < G_N_ELEMENTS (channel_counts); c++)
+        for (int w = 1; w <= 40; w++)
+          {
+            int nc = channel_counts[c], h = 3, stride = w * nc + PAD;
+            g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+            g_autofree guint8 *dst = g_malloc ((gsize) stride * h);
+
+            fill_random (src, (gsize) stride * h, (guint64) (w * 10 + nc));
+            memset (dst, 0xa5, (gsize) stride * h);
+            mirror (dst, stride, src, stride, w, h, nc);
+
+            for (int y = 0; y < h; y++)
+              {
+                const guint8 *s = src + (gsize) y * stride;
+                const guint8 *d = dst + (gsize) y * stride;
+
+                for (int x = 0; x < w; x++)
+                  g_assert_cmpmem (d + x * nc, nc, s + (w - 1 - x) * nc, nc);
+                for (int i = w * nc; i < stride; i++)
+                  g_assert_cmpint (d[i], ==, 0xa5);
+              }
+          }
+    }
+  force_portable (FALSE);
+}
+
+/* augur_gray_rows: the 14-bit formula on every pixel, alpha ignored, and
+ * nothing written past a row of the gray image. */
+static void
+test_gray (void)
+{
+  for (int portable = 0; portable < 2; portable++)
+    {
+      force_portable (portable);
+      for (int nc = 3; nc <= 4; nc++)
+        for (int w = 1; w <= 70; w += 3)
+          {
+            int h = 2, stride = w * nc + PAD, gstride = w + PAD;
+            g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+            g_autofree guint8 *dst = g_malloc ((gsize) gstride * h);
+
+            fill_random (src, (gsize) stride * h, (guint64) (w * 7 + nc));
+            memset (dst, 0x5a, (gsize) gstride * h);
+            augur_gray_rows (dst, gstride, src, stride, w, h, nc);
+
+            for (int y = 0; y < h; y++)
+              {
+                for (int x = 0; x < w; x++)
+                  {
+                    const guint8 *p = src + (gsize) y * stride + x * nc;
+
+                    g_assert_cmpint (dst[(gsize) y * gstride + x], ==,
+                                     (p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + 8192) >> 14);
+                    g_assert_cmpint (augur_gray_pixel (p[0], p[1], p[2]), ==,
+                                     dst[(gsize) y * gstride + x]);
+                  }
+                for (int i = w; i < gstride; i++)
+                  g_assert_cmpint (dst[(gsize) y * gstride + i], ==, 0x5a);
+              }
+          }
+    }
+  force_portable (FALSE);
+}
+
+/* A normalised Gaussian of radius r. */
+static void
+gaussian (float  *k,
+          int     r,
+          double  sigma)
+{
+  double sum = 0;
+
+  for (int j = -r; j <= r; j++)
+    sum += k[j + r] = (float) exp (-0.5 * j * j / (sigma * sigma));
+  for (int j = 0; j <= 2 * r; j++)
+    k[j] = (float) (k[j] / sum);
+}
+
+/* The blur's two passes against their definition in integers: the taps
+ * sum to exactly 1 in Q14, the x pass keeps 6 fractional bits, the y pass
+ * rounds once; both paths, radii 0 to 6, rows shorter and longer than a
+ * vector, one and three channels apart. */
+static void
+test_blur_rows (void)
+{
+  for (int portable = 0; portable < 2; portable++)
+    {
+      force_portable (portable);
+      for (int r = 0; r <= 6; r++)
+        for (int off = 1; off <= 3; off += 2)
+          for (int n = 1; n <= 70; n += 3)
+            {
+              float k[13];
+              g_auto(AugurBlurKernel) kernel = { 0 };
+              g_autofree guint8 *line = g_malloc ((gsize) n + 2 * r * off);
+              const guint8 *centre = line + r * off;
+              g_autofree guint16 *x_out = g_new (guint16, n + 1);
+              g_autofree guint16 *ring = g_new (guint16, (gsize) n * (2 * r + 1));
+              g_autofree const guint16 **rows = g_new (const guint16 *, 2 * r + 1);
+              g_autofree guint8 *y_out = g_malloc ((gsize) n + 1);
+              guint32 total = 0;
+
+              gaussian (k, r, 0.4 + r * 0.6);
+              augur_blur_kernel_init (&kernel, k, r);
+              g_assert_cmpint (kernel.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+              for (int j = 0; j <= r; j++)
+                total += (j ? 2 : 1) * kernel.k[j];
+              g_assert_cmpuint (total, ==, 1u << AUGUR_BLUR_KBITS);
+
+              fill_random (line, (gsize) n + 2 * r * off, (guint64) (r * 1000 + n * 10 + off));
+              x_out[n] = 0xbeef;
+              augur_blur_row_x (&kernel, centre, x_out, n, off);
+              g_assert_cmpuint (x_out[n], ==, 0xbeef);
+              for (int i = 0; i < n; i++)
+                {
+                  guint32 acc = 0;
+
+                  for (int j = -r; j <= r; j++)
+                    acc += kernel.k[ABS (j)] * centre[i + j * off];
+                  g_assert_cmpuint (x_out[i], ==, (acc + (1u << (AUGUR_BLUR_KBITS - 7))) >> (AUGUR_BLUR_KBITS - 6));
+                }
+
+              /* Rows of 16-bit values as the x pass makes them (at most
+               * 255 << 6). */
+              for (int j = 0; j <= 2 * r; j++)
+                {
+                  guint16 *row = ring + (gsize) j * n;
+                  AugurRng rng;
+
+                  augur_rng_init (&rng, (guint64) (j + 100 * n + r));
+                  for (int i = 0; i < n; i++)
+                    row[i] = (guint16) augur_rng_int (&rng, 0, 255 << 6);
+                  rows[j] = row;
+                }
+              y_out[n] = 0x77;
+              augur_blur_row_y (&kernel, rows, y_out, n);
+              g_assert_cmpuint (y_out[n], ==, 0x77);
+              for (int i = 0; i < n; i++)
+                {
+                  guint32 acc = 0;
+
+                  for (int j = -r; j <= r; j++)
+                    acc += kernel.k[ABS (j)] * rows[r + j][i];
+                  g_assert_cmpuint (y_out[i], ==, (acc + (1u << (AUGUR_BLUR_KBITS + 5))) >> (AUGUR_BLUR_KBITS + 6));
+                }
+            }
+    }
+  force_portable (FALSE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/kernels/cpu", test_cpu);
+  g_test_add_func ("/kernels/mirror", test_mirror);
+  g_test_add_func ("/kernels/gray", test_gray);
+  g_test_add_func ("/kernels/blur-rows", test_blur_rows);
+
+  return g_test_run ();
+}
