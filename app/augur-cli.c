@@ -1096,6 +1096,8 @@ command_apply (int    argc,
   double max_work = AUGUR_COST_DEFAULT_MAX_WORK, max_memory = AUGUR_COST_DEFAULT_MAX_MEMORY;
   g_autofree char *max_cost_text = NULL;
   g_autofree char *max_memory_text = NULL;
+  g_autofree char *memory_budget_text = NULL;
+  double memory_budget = augur_runner_default_memory_budget ();
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write outputs under OUTDIR (required)", "OUTDIR" },
     { "variants", 'n', 0, G_OPTION_ARG_STRING, &variants_text, "Augmented variants per input (default 1)", "N" },
@@ -1115,6 +1117,8 @@ command_apply (int    argc,
       "Fail an input on which the recipe could cost more work (operations; K, M, G suffixes; default 30G; 0: no limit)", "N" },
     { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory_text,
       "Fail an input on which the recipe could hold more memory (bytes; K, M, G suffixes; default 2G; 0: no limit)", "SIZE" },
+    { "memory-budget", 0, 0, G_OPTION_ARG_STRING, &memory_budget_text,
+      "What the inputs in flight may hold together; more wait their turn (default: half the machine's memory; 0: no limit)", "SIZE" },
     { "progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &progress_interval,
       "Without a terminal, a progress line every S seconds (default 5)", "S" },
     { NULL }
@@ -1154,6 +1158,8 @@ command_apply (int    argc,
     return usage_error ("apply: --max-cost expects a number of operations, e.g. 30G, not \"%s\"", max_cost_text);
   if (max_memory_text && !parse_quantity (max_memory_text, 1024, &max_memory))
     return usage_error ("apply: --max-memory expects a size in bytes, e.g. 2G or 512M, not \"%s\"", max_memory_text);
+  if (memory_budget_text && !parse_quantity (memory_budget_text, 1024, &memory_budget))
+    return usage_error ("apply: --memory-budget expects a size in bytes, e.g. 8G, not \"%s\"", memory_budget_text);
   if (!(progress_interval > 0 && progress_interval <= 86400))
     return usage_error ("apply: --progress-interval must be a number of seconds above 0");
   if (seed_text && !parse_seed (seed_text, &seed))
@@ -1201,6 +1207,7 @@ command_apply (int    argc,
 
   augur_runner_set_threads (runner, (guint) threads);
   augur_runner_set_budget (runner, max_work, max_memory);
+  augur_runner_set_memory_budget (runner, memory_budget);
   augur_runner_set_resume (runner, resume);
   augur_runner_set_max_pixels (runner, max_pixels);
   if (manifest)

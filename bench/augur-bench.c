@@ -85,6 +85,86 @@ static const BenchOp bench_ops[] = {
   { "JpegQ50",
     "{\"type\": \"ImageCompression\", \"p\": 1, \"params\": {"
     "\"compression_type\": \"jpeg\", \"quality_range\": [50, 50]}}" },
+  /* The second catalogue: colour and tone; blur, sharpen and texture. */
+  { "ColorJitter",
+    "{\"type\": \"ColorJitter\", \"p\": 1,"
+    " \"params\": {\"brightness\": [1.1, 1.1], \"contrast\": [1.1, 1.1],"
+    " \"saturation\": [1.1, 1.1], \"hue\": [0.05, 0.05]}}" },
+  { "RGBShift",
+    "{\"type\": \"RGBShift\", \"p\": 1,"
+    " \"params\": {\"r_shift_limit\": [20, 20], \"g_shift_limit\": [-10,"
+    " -10], \"b_shift_limit\": [5, 5]}}" },
+  { "ChannelShuffle",
+    "{\"type\": \"ChannelShuffle\", \"p\": 1}" },
+  { "ChannelDropout",
+    "{\"type\": \"ChannelDropout\", \"p\": 1}" },
+  { "ToSepia",
+    "{\"type\": \"ToSepia\", \"p\": 1}" },
+  { "InvertImg",
+    "{\"type\": \"InvertImg\", \"p\": 1}" },
+  { "Solarize",
+    "{\"type\": \"Solarize\", \"p\": 1}" },
+  { "Posterize",
+    "{\"type\": \"Posterize\", \"p\": 1}" },
+  { "Equalize",
+    "{\"type\": \"Equalize\", \"p\": 1}" },
+  { "CLAHE",
+    "{\"type\": \"CLAHE\", \"p\": 1, \"params\": {\"clip_limit\": [2, 2]}}" },
+  { "RandomGamma",
+    "{\"type\": \"RandomGamma\", \"p\": 1,"
+    " \"params\": {\"gamma_limit\": [120, 120]}}" },
+  { "RandomToneCurve",
+    "{\"type\": \"RandomToneCurve\", \"p\": 1}" },
+  { "AutoContrast",
+    "{\"type\": \"AutoContrast\", \"p\": 1}" },
+  { "FancyPCA",
+    "{\"type\": \"FancyPCA\", \"p\": 1}" },
+  { "PlanckianJitter",
+    "{\"type\": \"PlanckianJitter\", \"p\": 1,"
+    " \"params\": {\"temperature_limit\": [5000, 5000]}}" },
+  { "Illumination",
+    "{\"type\": \"Illumination\", \"p\": 1,"
+    " \"params\": {\"mode\": \"linear\", \"effect_type\": \"brighten\","
+    " \"intensity_range\": [0.1, 0.1], \"angle_range\": [45, 45]}}" },
+  { "Blur5",
+    "{\"type\": \"Blur\", \"p\": 1, \"params\": {\"blur_limit\": [5, 5]}}" },
+  { "MotionBlur7",
+    "{\"type\": \"MotionBlur\", \"p\": 1, \"params\": {\"blur_limit\": [7,"
+    " 7], \"angle_range\": [0, 0], \"direction_range\": [0, 0],"
+    " \"allow_shifted\": false}}" },
+  { "MedianBlur3",
+    "{\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [3,"
+    " 3]}}" },
+  { "MedianBlur5",
+    "{\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [5,"
+    " 5]}}" },
+  { "MedianBlur7",
+    "{\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [7,"
+    " 7]}}" },
+  { "GlassBlur",
+    "{\"type\": \"GlassBlur\", \"p\": 1}" },
+  { "Defocus5",
+    "{\"type\": \"Defocus\", \"p\": 1, \"params\": {\"radius\": [5, 5],"
+    " \"alias_blur\": [0.2, 0.2]}}" },
+  { "ZoomBlur",
+    "{\"type\": \"ZoomBlur\", \"p\": 1, \"params\": {\"max_factor\": [1.2,"
+    " 1.2], \"step_factor\": [0.02, 0.02]}}" },
+  { "AdvancedBlur7",
+    "{\"type\": \"AdvancedBlur\", \"p\": 1,"
+    " \"params\": {\"blur_limit\": [7, 7]}}" },
+  { "Sharpen",
+    "{\"type\": \"Sharpen\", \"p\": 1, \"params\": {\"alpha\": [0.3, 0.3],"
+    " \"lightness\": [1, 1]}}" },
+  { "UnsharpMask",
+    "{\"type\": \"UnsharpMask\", \"p\": 1,"
+    " \"params\": {\"blur_limit\": [5, 5], \"sigma_limit\": [1, 1],"
+    " \"alpha\": [0.5, 0.5]}}" },
+  { "Emboss",
+    "{\"type\": \"Emboss\", \"p\": 1, \"params\": {\"alpha\": [0.5, 0.5],"
+    " \"strength\": [0.5, 0.5]}}" },
+  { "Morphological5",
+    "{\"type\": \"Morphological\", \"p\": 1, \"params\": {\"scale\": [5,"
+    " 5], \"operation\": \"dilation\"}}" },
 };
 
 typedef struct

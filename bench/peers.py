@@ -111,7 +111,7 @@ def make_cv_ops(img, rng):
     boxes = holes(w, h, rng)
     noise_rng = np.random.default_rng(int(rng.integers(1 << 32)))
     ksize = int(2 * 3.5) * 2 + 1  # from sigma, as Albumentations and Augur
-    return {
+    ops = {
         'HorizontalFlip': lambda: cv2.flip(img, 1),
         'Rotate30': lambda: cv2.warpAffine(img, rot, (w, h), flags=cv2.INTER_LINEAR,
                                            borderMode=cv2.BORDER_REFLECT_101),
@@ -128,6 +128,190 @@ def make_cv_ops(img, rng):
         'GaussNoise': lambda: cv_noise(img, 0.1, noise_rng),
         'CoarseDropout': lambda: cv_dropout(img, boxes),
         'JpegQ50': lambda: cv_jpeg(img, 50),
+    }
+    ops.update(make_catalogue2_cv_ops(img, rng))
+    return ops
+
+
+# The second catalogue (colour and tone; blur, sharpen and texture), each as
+# Albumentations 2.0.8 computes it on uint8 with OpenCV and numpy; the
+# values are the ones augur-bench.c collapses its ranges to.
+
+SEPIA = np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]])
+
+# Operations that draw at random on each side: timed, not compared.
+RANDOM_OPS = ('GaussNoise', 'CoarseDropout', 'ColorJitter', 'ChannelShuffle', 'ChannelDropout',
+              'RandomToneCurve', 'FancyPCA', 'GlassBlur', 'AdvancedBlur7')
+
+
+def lut_per_channel(img, tables):
+    return cv2.merge([cv2.LUT(c, t) for c, t in zip(cv2.split(img), tables)])
+
+
+def u8(values):
+    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+
+
+def cv_color_jitter(img, b, c, s, h):
+    r = np.arange(256, dtype=np.float32)
+    img = cv2.LUT(img, u8(r * b))
+    mean = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).mean()
+    img = cv2.LUT(img, u8(r * c + mean * (1 - c)))
+    gray = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    img = cv2.addWeighted(img, s, gray, 1 - s, 0)
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    hsv[..., 0] = cv2.LUT(hsv[..., 0], np.mod(r + 180 * h, 180).astype(np.uint8))
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+
+
+def cv_clahe(img, clip, tiles):
+    lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=clip, tileGridSize=tiles).apply(lab[..., 0])
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+
+
+def cv_auto_contrast(img):
+    out = []
+    for ch in cv2.split(img):
+        hist = cv2.calcHist([ch], [0], None, [256], (0, 256)).ravel()
+        used = np.flatnonzero(hist)
+        cdf = hist.cumsum()
+        lo, hi = used[0], used[-1]
+        lut = u8((cdf - cdf[lo]) * 255.0 / max(cdf[hi] - cdf[lo], 1))
+        lut[:lo + 1], lut[hi:] = 0, 255
+        out.append(cv2.LUT(ch, lut))
+    return cv2.merge(out)
+
+
+def cv_fancy_pca(img, alpha):
+    f = img.astype(np.float32) / 255
+    flat = f.reshape(-1, 3)
+    vals, vecs = np.linalg.eigh(np.cov(flat - flat.mean(axis=0), rowvar=False))
+    order = vals.argsort()[::-1]
+    return u8((f + vecs[:, order] @ (alpha * vals[order])) * 255)
+
+
+def cv_tone_curve(img, low, high):
+    t = np.linspace(0, 1, 256)
+    curve = 3 * (1 - t) ** 2 * t * low + 3 * (1 - t) * t ** 2 * high + t ** 3
+    return cv2.LUT(img, u8(curve * 255))
+
+
+def cv_linear_illumination(img, intensity, angle):
+    h, w = img.shape[:2]
+    y, x = np.mgrid[:h, :w].astype(np.float32)
+    g = x / max(w - 1, 1) * math.cos(math.radians(angle)) + y / max(h - 1, 1) * math.sin(math.radians(angle))
+    g = cv2.normalize(g, None, 0, 1, cv2.NORM_MINMAX)
+    return u8((img.astype(np.float32) / 255 + (intensity * g)[..., None]) * 255)
+
+
+def defocus_kernel(radius, alias):
+    n = max(8, radius)
+    x, y = np.meshgrid(np.arange(-n, n + 1), np.arange(-n, n + 1))
+    disk = ((x ** 2 + y ** 2) <= radius ** 2).astype(np.float32)
+    disk /= disk.sum()
+    k = 3 if radius <= 8 else 5
+    return cv2.GaussianBlur(disk, (k, k), alias)
+
+
+def central_zoom(img, z):
+    h, w = img.shape[:2]
+    hc, wc = math.ceil(h / z), math.ceil(w / z)
+    top, left = (h - hc) // 2, (w - wc) // 2
+    scaled = cv2.resize(img[top:top + hc, left:left + wc], (int(wc * z), int(hc * z)),
+                        interpolation=cv2.INTER_LINEAR)
+    t, l = (scaled.shape[0] - h) // 2, (scaled.shape[1] - w) // 2
+    return scaled[t:t + h, l:l + w]
+
+
+def cv_zoom_blur(img, max_factor, step):
+    f = img.astype(np.float32) / 255
+    out = np.zeros_like(f)
+    zooms = np.arange(1.0, max_factor, step)
+    for z in zooms:
+        out += central_zoom(f, z)
+    return u8((f + out) / (len(zooms) + 1) * 255)
+
+
+def cv_glass_blur(img, sigma, delta, iterations, rng):
+    x = cv2.GaussianBlur(img, (0, 0), sigma)
+    h, w = img.shape[:2]
+    hs, ws = np.arange(h - delta, delta, -1), np.arange(w - delta, delta, -1)
+    hh, ww = np.tile(hs, ws.shape[0]), np.repeat(ws, hs.shape[0])
+    dxy = rng.integers(-delta, delta, size=(hh.shape[0], iterations, 2))
+    for i in range(iterations):
+        dy, dx = dxy[:, i, 0], dxy[:, i, 1]
+        x[hh, ww], x[hh + dy, ww + dx] = x[hh + dy, ww + dx], x[hh, ww]
+    return cv2.GaussianBlur(x, (0, 0), sigma)
+
+
+def advanced_kernel(k, rng):
+    sx, sy, angle, beta = 0.6, 0.9, math.radians(30), 1.5
+    ax = np.arange(-k // 2 + 1.0, k // 2 + 1.0)
+    grid = np.stack(np.meshgrid(ax, ax), axis=-1)
+    u = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    inv = np.linalg.inv(u @ np.diag([sx ** 2, sy ** 2]) @ u.T)
+    kernel = np.exp(-0.5 * np.power(np.sum(np.dot(grid, inv) * grid, 2), beta))
+    kernel *= rng.uniform(0.9, 1.1, size=(k, k))
+    return (kernel / kernel.sum()).astype(np.float32)
+
+
+def cv_unsharp(img, ksize, sigma, alpha, threshold):
+    f = img.astype(np.float32) / 255
+    blur = cv2.GaussianBlur(f, (ksize, ksize), sigma)
+    residual = f - blur
+    mask = (np.abs(residual) * 255 > threshold).astype(np.float32)
+    sharp = np.clip(f + alpha * residual, 0, 1)
+    soft = cv2.GaussianBlur(mask, (ksize, ksize), sigma)
+    return u8((soft * sharp + (1 - soft) * f) * 255)
+
+
+def blend_kernel(alpha, effect):
+    identity = np.zeros((3, 3), np.float32)
+    identity[1, 1] = 1
+    return ((1 - alpha) * identity + alpha * np.array(effect, np.float32)).astype(np.float32)
+
+
+def make_catalogue2_cv_ops(img, rng):
+    r = np.arange(256, dtype=np.float32)
+    ident = np.arange(256, dtype=np.uint8)
+    motion = np.zeros((7, 7), np.float32)
+    motion[3, :] = 1 / 7
+    defocus = defocus_kernel(5, 0.2)
+    advanced = advanced_kernel(7, rng)
+    glass_rng = np.random.default_rng(int(rng.integers(1 << 32)))
+    s = 0.5
+    return {
+        'ColorJitter': lambda: cv_color_jitter(img, 1.1, 1.1, 1.1, 0.05),
+        'RGBShift': lambda: lut_per_channel(img, [u8(r + 20), u8(r - 10), u8(r + 5)]),
+        'ChannelShuffle': lambda: np.ascontiguousarray(img[..., [2, 0, 1]]),
+        'ChannelDropout': lambda: cv2.merge([img[..., 0], np.zeros_like(img[..., 1]), img[..., 2]]),
+        'ToSepia': lambda: cv2.transform(img, SEPIA),
+        'InvertImg': lambda: cv2.bitwise_not(img),
+        'Solarize': lambda: cv2.LUT(img, np.where(ident < 127.5, ident, 255 - ident).astype(np.uint8)),
+        'Posterize': lambda: cv2.LUT(img, ident & 0xF0),
+        'Equalize': lambda: cv2.merge([cv2.equalizeHist(c) for c in cv2.split(img)]),
+        'CLAHE': lambda: cv_clahe(img, 2.0, (8, 8)),
+        'RandomGamma': lambda: cv2.LUT(img, ((r / 255) ** 1.2 * 255).astype(np.uint8)),
+        'RandomToneCurve': lambda: cv_tone_curve(img, 0.3, 0.7),
+        'AutoContrast': lambda: cv_auto_contrast(img),
+        'FancyPCA': lambda: cv_fancy_pca(img, np.array([0.1, -0.05, 0.02])),
+        'PlanckianJitter': lambda: lut_per_channel(img, [u8(r * 0.5376 / 0.4515), ident,
+                                                         u8(r * 0.3672 / 0.4515)]),
+        'Illumination': lambda: cv_linear_illumination(img, 0.1, 45),
+        'Blur5': lambda: cv2.blur(img, (5, 5)),
+        'MotionBlur7': lambda: cv2.filter2D(img, -1, motion),
+        'MedianBlur3': lambda: cv2.medianBlur(img, 3),
+        'MedianBlur5': lambda: cv2.medianBlur(img, 5),
+        'MedianBlur7': lambda: cv2.medianBlur(img, 7),
+        'GlassBlur': lambda: cv_glass_blur(img, 0.7, 4, 2, glass_rng),
+        'Defocus5': lambda: cv2.filter2D(img, -1, defocus),
+        'ZoomBlur': lambda: cv_zoom_blur(img, 1.2, 0.02),
+        'AdvancedBlur7': lambda: cv2.filter2D(img, -1, advanced),
+        'Sharpen': lambda: cv2.filter2D(img, -1, blend_kernel(0.3, [[-1, -1, -1], [-1, 9, -1], [-1, -1, -1]])),
+        'UnsharpMask': lambda: cv_unsharp(img, 5, 1.0, 0.5, 10),
+        'Emboss': lambda: cv2.filter2D(img, -1, blend_kernel(0.5, [[-1 - s, -s, 0], [-s, 1, s], [0, s, 1 + s]])),
+        'Morphological5': lambda: cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))),
     }
 
 
@@ -258,7 +442,7 @@ def run_agree(args):
     img = cv2.cvtColor(cv2.imread(path, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     ops = make_cv_ops(img, np.random.default_rng(0))
     for name, fn in ops.items():
-        if name in ('GaussNoise', 'CoarseDropout'):
+        if name in RANDOM_OPS:
             continue
         augur = cv2.imread(os.path.join(args.dump, name + '.png'), cv2.IMREAD_UNCHANGED)
         if augur is None:

@@ -53,6 +53,41 @@ OPS = [
      '`imencode` + `imdecode`', '`save(JPEG, quality=50)` + `open` + `load`'),
 ]
 
+# The second catalogue: what Albumentations 2.0.8 runs for each (peers.py,
+# make_catalogue2_cv_ops); no Pillow peers.
+OPS += [(op, label, cv, 'none') for op, label, cv in (
+    ('ColorJitter', 'ColorJitter, 1.1 / 1.1 / 1.1, hue 0.05',
+     'two `LUT`s, `cvtColor` gray, `addWeighted`, HSV and back'),
+    ('RGBShift', 'RGBShift 20 / -10 / 5', 'a `LUT` per channel'),
+    ('ChannelShuffle', 'ChannelShuffle', 'numpy fancy indexing'),
+    ('ChannelDropout', 'ChannelDropout, one channel', '`merge` with a zero plane'),
+    ('ToSepia', 'ToSepia', '`cv2.transform` with the sepia matrix'),
+    ('InvertImg', 'InvertImg', '`bitwise_not`'),
+    ('Solarize', 'Solarize 0.5', '`LUT`'),
+    ('Posterize', 'Posterize 4 bits', '`LUT`'),
+    ('Equalize', 'Equalize, cv, per channel', '`equalizeHist` per channel'),
+    ('CLAHE', 'CLAHE, clip 2, 8 x 8 tiles', 'Lab, `createCLAHE().apply` on L, back'),
+    ('RandomGamma', 'RandomGamma 120', 'table built and applied (`LUT`)'),
+    ('RandomToneCurve', 'RandomToneCurve', 'Bezier table in numpy, `LUT`'),
+    ('AutoContrast', 'AutoContrast, cdf', '`calcHist`, cumulative table, `LUT` per channel'),
+    ('FancyPCA', 'FancyPCA 0.1', 'numpy float, `cov`, `eigh`, add, clip'),
+    ('PlanckianJitter', 'PlanckianJitter 5000 K', 'a `LUT` per channel'),
+    ('Illumination', 'Illumination, linear, 0.1 at 45°', 'numpy gradient, `normalize`, float add'),
+    ('Blur5', 'Blur 5 x 5', '`blur`'),
+    ('MotionBlur7', 'MotionBlur 7, angle 0', '`filter2D`, 7 x 7 line'),
+    ('MedianBlur3', 'MedianBlur 3', '`medianBlur(3)`'),
+    ('MedianBlur5', 'MedianBlur 5', '`medianBlur(5)`'),
+    ('MedianBlur7', 'MedianBlur 7', '`medianBlur(7)`'),
+    ('GlassBlur', 'GlassBlur, defaults (fast)', 'two `GaussianBlur`s, numpy swaps'),
+    ('Defocus5', 'Defocus, radius 5, alias 0.2', '`filter2D`, 17 x 17 kernel'),
+    ('ZoomBlur', 'ZoomBlur 1.2, step 0.02', 'float, 10 `resize`s and adds'),
+    ('AdvancedBlur7', 'AdvancedBlur 7', '`filter2D`, 7 x 7'),
+    ('Sharpen', 'Sharpen, alpha 0.3, kernel', '`filter2D`, 3 x 3'),
+    ('UnsharpMask', 'UnsharpMask 5, sigma 1, alpha 0.5', 'float, two `GaussianBlur`s, numpy blend'),
+    ('Emboss', 'Emboss 0.5 / 0.5', '`filter2D`, 3 x 3'),
+    ('Morphological5', 'Morphological, dilation 5 x 5', '`dilate`, ellipse'),
+)]
+
 # Why Augur is slower where it is. Each note was written from reading the
 # code it names and from a profile of augur-bench, and is printed only when
 # this run's profile of the operation still shows the symbol the note is

@@ -767,6 +767,25 @@ read_image_file (const char  *path,
 }
 
 /**
+ * augur_image_read_file:
+ * @path: a regular file
+ *
+ * The bytes of @path, refused before they are read when the file is larger
+ * than any image within @max_pixels could be, for a caller that reads the
+ * header (augur_image_info_read()) before it decodes
+ * (augur_image_load_bytes()).
+ */
+GBytes *
+augur_image_read_file (const char  *path,
+                       gint64       max_pixels,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return read_image_file (path, file_size_limit (max_pixels), error);
+}
+
+/**
  * augur_image_load:
  * @path: a regular file
  *

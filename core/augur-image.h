@@ -75,6 +75,9 @@ const char *augur_image_sniff            (const guint8      *bytes,
 AugurImage *augur_image_load             (const char        *path,
                                           gint64             max_pixels,
                                           GError           **error);
+GBytes     *augur_image_read_file        (const char        *path,
+                                          gint64             max_pixels,
+                                          GError           **error);
 AugurImage *augur_image_load_bytes       (GBytes            *bytes,
                                           gint64             max_pixels,
                                           GError           **error);

@@ -835,9 +835,10 @@ apply_node (const AugurNode   *node,
       gint64 start = observer ? clock_ns () : 0;
       AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
 
+      /* The step's time includes releasing its input. */
+      augur_image_unref (image);
       if (observer)
         observer->func (node, clock_ns () - start, observer->data);
-      augur_image_unref (image);
       return out;
     }
 

@@ -26,6 +26,18 @@ augur_sample_nothing (const AugurValue *params,
 {
 }
 
+/* For a transform whose k-th drawn value is uniform over its k-th
+ * parameter (a range), for every drawn entry in order. */
+void
+augur_sample_uniform_each (const AugurValue     *params,
+                           const AugurDrawnSpec *specs,
+                           AugurRng             *rng,
+                           AugurDrawn           *drawn)
+{
+  for (guint k = 0; specs[k].name != NULL; k++)
+    augur_drawn_set (drawn, specs[k].name, augur_rng_range (rng, params[k].v[0], params[k].v[1]));
+}
+
 static const char *const categories[] = {
   AUGUR_CATEGORY_GEOMETRY,
   AUGUR_CATEGORY_CROP,
@@ -58,6 +70,7 @@ all_transforms (guint *n_out)
         { augur_crop_transforms,      &augur_n_crop_transforms },
         { augur_distort_transforms,   &augur_n_distort_transforms },
         { augur_color_transforms,     &augur_n_color_transforms },
+        { augur_tone_transforms,      &augur_n_tone_transforms },
         { augur_blur_transforms,      &augur_n_blur_transforms },
         { augur_noise_transforms,     &augur_n_noise_transforms },
         { augur_quality_transforms,   &augur_n_quality_transforms },

@@ -44,11 +44,14 @@ typedef struct _AugurTransformInfo AugurTransformInfo;
  *   is left out (it does not change an image: mask-only, box-only, ...)
  * @AUGUR_ALB_ABSENT_REFUSE: an import refuses it (unless lenient): it would
  *   change the image and Augur cannot represent it
+ * @AUGUR_ALB_ABSENT_NOTE_IF_NULL: accepted and noted when null (its default,
+ *   no effect); refused otherwise
  */
 typedef enum
 {
   AUGUR_ALB_ABSENT_NOTE,
   AUGUR_ALB_ABSENT_REFUSE,
+  AUGUR_ALB_ABSENT_NOTE_IF_NULL,
 } AugurAlbAbsentAction;
 
 /**

@@ -1624,14 +1624,15 @@ test_bench (Fixture       *fixture,
           slowest_name = json_object_get_string_member (part, "name");
         }
     }
-  /* Only the bookkeeping between the parts is outside them. */
+  /* Only the bookkeeping between the parts is outside them (a few per
+   * cent, more when the machine is busy and a part is preempted). */
   g_assert_cmpfloat (sum, <=, whole * 1.0001);
-  g_assert_cmpfloat (sum, >=, whole * 0.95);
+  g_assert_cmpfloat (sum, >=, whole * 0.9);
   g_assert_cmpstr (slowest_name, ==, "GaussianBlur (step 2)");
 
   /* The text form ranks it first too. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_cli (&out, NULL, "bench", recipe, picture, "--seconds", "0", NULL), ==, 0);
+  g_assert_cmpint (run_cli (&out, NULL, "bench", recipe, picture, "--seconds", "0.2", NULL), ==, 0);
   {
     const char *table = strstr (out, "where the time goes\n");
 

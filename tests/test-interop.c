@@ -474,12 +474,13 @@ import_file (const char *name,
   AugurRecipe *recipe;
 
   /* Strict first: it fails only on classes Augur does not have. */
-  recipe = augur_albumentations_load (path, 0, NULL, &error);
+  recipe = augur_albumentations_load (path, 0, notes, &error);
   if (recipe == NULL)
     {
       g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE);
       g_assert_nonnull (strstr (error->message, "Augur has no transform for the Albumentations class"));
       g_clear_error (&error);
+      g_ptr_array_set_size (notes, 0);
       recipe = augur_albumentations_load (path, AUGUR_ALB_IMPORT_LENIENT, notes, &error);
     }
   g_assert_no_error (error);

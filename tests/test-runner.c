@@ -571,6 +571,50 @@ test_thumbnail (void)
     }
 }
 
+/* Admission: with a memory budget smaller than one input's cost, four
+ * workers take one input at a time (each still runs: alone), and write the
+ * same bytes as an unbounded run; without a budget they overlap. */
+static void
+test_run_memory_budget (void)
+{
+  g_autofree char *root = augur_test_make_tmp ("augur-runner-XXXXXX");
+  g_autofree char *in = g_build_filename (root, "in", NULL);
+  g_autofree char *ma = NULL;
+  g_autofree char *mb = NULL;
+  const char *paths[] = { in, NULL };
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("i%02u.png", i);
+
+      save_solid (in, name, (guint8) (i * 5));
+    }
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(AugurRecipe) recipe = flip_recipe ();
+      g_autoptr(AugurRunner) runner = augur_runner_new (recipe);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = g_build_filename (root, pass == 0 ? "tight" : "loose", NULL);
+      g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+      guint failed = 99;
+
+      augur_runner_set_threads (runner, 4);
+      augur_runner_set_variants (runner, 3);
+      augur_runner_set_memory_budget (runner, pass == 0 ? 1 : 0);
+      g_assert_true (augur_runner_add_inputs (runner, paths, &error));
+      g_assert_true (augur_runner_run (runner, out, &failed, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (failed, ==, 0);
+      if (pass == 0)
+        g_assert_cmpuint (augur_runner_get_max_in_flight (runner), ==, 1);
+      else
+        g_assert_cmpuint (augur_runner_get_max_in_flight (runner), >=, 1);
+      g_assert_true (g_file_get_contents (manifest, pass == 0 ? &ma : &mb, NULL, NULL));
+    }
+  g_assert_cmpstr (ma, ==, mb);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -583,6 +627,7 @@ main (int    argc,
   g_test_add_func ("/runner/output-names", test_output_names);
   g_test_add_func ("/runner/overlap", test_overlap);
   g_test_add_func ("/runner/run-threads", test_run_threads);
+  g_test_add_func ("/runner/memory-budget", test_run_memory_budget);
   g_test_add_func ("/runner/collision", test_run_collision);
   g_test_add_func ("/runner/skipped-reported", test_run_skipped_reported);
   g_test_add_func ("/runner/replay-header", test_replay_header);

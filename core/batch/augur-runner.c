@@ -16,6 +16,7 @@
 #include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-file.h"
+#include "augur-image-info.h"
 #include "augur-manifest.h"
 #include "augur-rng.h"
 #include "augur-runner.h"
@@ -129,6 +130,13 @@ struct _AugurRunner
   gboolean             keep_format; /* each output in its input's format */
   double               max_work;    /* the cost budget per input; 0: none */
   double               max_memory;
+  /* Admission: the memory the inputs in flight may hold together. */
+  GMutex               admit_lock;
+  GCond                admit_cond;
+  double               memory_budget;
+  double               memory_used;
+  guint                in_flight;
+  guint                max_in_flight;
   int                  quality;
   char                *manifest;    /* as set, or NULL for the default */
   char                *manifest_default;
@@ -181,6 +189,9 @@ runner_new (void)
   runner->keep_format = TRUE;
   runner->max_work = AUGUR_COST_DEFAULT_MAX_WORK;
   runner->max_memory = AUGUR_COST_DEFAULT_MAX_MEMORY;
+  g_mutex_init (&runner->admit_lock);
+  g_cond_init (&runner->admit_cond);
+  runner->memory_budget = augur_runner_default_memory_budget ();
   runner->quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   runner->max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   runner->roots = g_ptr_array_new_with_free_func (g_free);
@@ -221,6 +232,8 @@ augur_runner_free (AugurRunner *runner)
   g_clear_pointer (&runner->lookahead, line_free);
   g_clear_pointer (&runner->outputs_seen, g_hash_table_unref);
   g_free (runner->output_dir);
+  g_mutex_clear (&runner->admit_lock);
+  g_cond_clear (&runner->admit_cond);
   g_free (runner);
 }
 
@@ -301,6 +314,106 @@ augur_runner_set_budget (AugurRunner *runner,
 {
   runner->max_work = MAX (max_work, 0);
   runner->max_memory = MAX (max_memory, 0);
+}
+
+/**
+ * augur_runner_default_memory_budget:
+ *
+ * Half of the machine's memory: what the inputs in flight may hold
+ * together unless augur_runner_set_memory_budget() says otherwise.
+ */
+double
+augur_runner_default_memory_budget (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+
+  if (pages <= 0 || page <= 0)
+    return 4.0 * 1024 * 1024 * 1024;
+  return (double) pages * page / 2;
+}
+
+/**
+ * augur_runner_set_memory_budget:
+ * @bytes: what the inputs being processed at once may hold together (their
+ *   cost's peak memory, augur-cost.h); 0 for no limit
+ *
+ * Workers take an input only when its memory fits beside the others in
+ * flight, so that many large inputs queue instead of exhausting the
+ * machine; an input larger than the whole budget runs alone.
+ */
+void
+augur_runner_set_memory_budget (AugurRunner *runner,
+                                double       bytes)
+{
+  runner->memory_budget = MAX (bytes, 0);
+}
+
+/* How many inputs were ever in flight at once (for tests). */
+guint
+augur_runner_get_max_in_flight (AugurRunner *runner)
+{
+  return runner->max_in_flight;
+}
+
+static void
+admit (AugurRunner *runner,
+       double       bytes)
+{
+  g_mutex_lock (&runner->admit_lock);
+  while (runner->memory_budget > 0 && runner->in_flight > 0 &&
+         runner->memory_used + bytes > runner->memory_budget)
+    g_cond_wait (&runner->admit_cond, &runner->admit_lock);
+  runner->memory_used += bytes;
+  runner->in_flight++;
+  runner->max_in_flight = MAX (runner->max_in_flight, runner->in_flight);
+  g_mutex_unlock (&runner->admit_lock);
+}
+
+static void
+release (AugurRunner *runner,
+         double       bytes)
+{
+  g_mutex_lock (&runner->admit_lock);
+  runner->memory_used -= bytes;
+  runner->in_flight--;
+  g_cond_broadcast (&runner->admit_cond);
+  g_mutex_unlock (&runner->admit_lock);
+}
+
+/* An admitted input, released when it goes out of scope. */
+typedef struct
+{
+  AugurRunner *runner;
+  double       bytes;
+} Admission;
+
+static void
+admission_clear (Admission *admission)
+{
+  if (admission->runner != NULL)
+    release (admission->runner, admission->bytes);
+  admission->runner = NULL;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Admission, admission_clear)
+
+/* The most the recipe can cost an input of @info's size: either way round
+ * (EXIF may turn it), four channels unless gray. */
+static void
+input_cost (AugurRunner          *runner,
+            const AugurImageInfo *info,
+            AugurCost            *cost)
+{
+  int channels = info->gray ? 1 : 4;
+  AugurShape a = { (int) info->width, (int) info->height, channels };
+  AugurShape b = { (int) info->height, (int) info->width, channels };
+  AugurShape out;
+  AugurCost other;
+
+  augur_node_cost (runner->recipe->pipeline, &a, &out, cost);
+  augur_node_cost (runner->recipe->pipeline, &b, &out, &other);
+  cost->work = MAX (cost->work, other.work);
+  cost->memory = MAX (cost->memory, other.memory);
 }
 
 /* The quality of JPEG and WebP outputs, whatever decides their format. */
@@ -1537,6 +1650,7 @@ process_job (AugurRunner  *runner,
              GError      **error)
 {
   const AugurNode *pipeline = runner->recipe->pipeline;
+  g_auto(Admission) admission = { NULL, 0 };
   g_autoptr(AugurImage) image = NULL;
   g_autofree gboolean *skip = g_new0 (gboolean, MAX (job->variants->len, 1));
   gboolean need_image = FALSE;
@@ -1567,21 +1681,44 @@ process_job (AugurRunner  *runner,
 
   if (need_image)
     {
-      AugurShape shape, out;
+      g_autoptr(GBytes) bytes = augur_image_read_file (job->path, runner->max_pixels, error);
+      g_autofree char *display = g_filename_display_name (job->path);
+      AugurImageInfo info;
       AugurCost cost;
+      const guint8 *data;
+      gsize len;
 
-      image = augur_image_load (job->path, runner->max_pixels, error);
-      if (image == NULL)
+      if (bytes == NULL)
         return FALSE;
 
-      /* Before the recipe runs: what it could cost on this input. */
-      shape = (AugurShape) { image->width, image->height, image->channels };
-      augur_node_cost (runner->recipe->pipeline, &shape, &out, &cost);
-      if (!augur_cost_check (&cost, runner->max_work, runner->max_memory, error))
+      /* From the header, before any decoder runs: what the recipe could
+       * cost on this input, against the budget per input, then against
+       * what the inputs in flight already hold. */
+      data = g_bytes_get_data (bytes, &len);
+      if (!augur_image_info_read (data, len, &info, error))
         {
-          g_autofree char *display = g_filename_display_name (job->path);
+          g_prefix_error (error, "%s: ", display);
+          return FALSE;
+        }
+      /* Over the pixel limit, the decoder refuses it (allocating nothing)
+       * with the message every other command gives. */
+      if ((double) info.width * info.height <= (double) runner->max_pixels)
+        {
+          input_cost (runner, &info, &cost);
+          if (!augur_cost_check (&cost, runner->max_work, runner->max_memory, error))
+            {
+              g_prefix_error (error, "%s: %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ": ", display,
+                              info.width, info.height);
+              return FALSE;
+            }
+          admit (runner, cost.memory);
+          admission = (Admission) { runner, cost.memory };
+        }
 
-          g_prefix_error (error, "%s (%dx%d): ", display, image->width, image->height);
+      image = augur_image_load_bytes (bytes, runner->max_pixels, error);
+      if (image == NULL)
+        {
+          g_prefix_error (error, "%s: ", job->path);
           return FALSE;
         }
     }

@@ -98,6 +98,10 @@ void         augur_runner_set_format        (AugurRunner         *runner,
 void         augur_runner_set_budget        (AugurRunner         *runner,
                                              double               max_work,
                                              double               max_memory);
+double       augur_runner_default_memory_budget (void);
+void         augur_runner_set_memory_budget (AugurRunner         *runner,
+                                             double               bytes);
+guint        augur_runner_get_max_in_flight (AugurRunner         *runner);
 void         augur_runner_set_quality       (AugurRunner         *runner,
                                              int                  quality);
 void         augur_runner_set_manifest      (AugurRunner         *runner,

@@ -1736,7 +1736,9 @@ import_transform (ImportState              *st,
           g_str_equal (name, "p") || g_str_equal (name, "always_apply"))
         continue;
       absent = find_absent (info, name);
-      if (absent != NULL && absent->action == AUGUR_ALB_ABSENT_NOTE)
+      if (absent != NULL && (absent->action == AUGUR_ALB_ABSENT_NOTE ||
+                             (absent->action == AUGUR_ALB_ABSENT_NOTE_IF_NULL &&
+                              JSON_NODE_HOLDS_NULL (json_object_get_member (object, name)))))
         note (st, path, "%s: left out (%s)", name, absent->why);
       else if (absent != NULL)
         {
@@ -2384,7 +2386,9 @@ augur_albumentations_describe (const AugurTransformInfo *info)
       json_object_set_string_member (entry, "name", a->name);
       if (a->v1_name)
         json_object_set_string_member (entry, "v1_name", a->v1_name);
-      json_object_set_string_member (entry, "import", a->action == AUGUR_ALB_ABSENT_NOTE ? "noted" : "refused");
+      json_object_set_string_member (entry, "import", a->action == AUGUR_ALB_ABSENT_NOTE ? "noted" :
+                                                      a->action == AUGUR_ALB_ABSENT_REFUSE ? "refused"
+                                                                                           : "noted when null");
       json_object_set_string_member (entry, "why", a->why);
       json_array_add_object_element (absent, entry);
     }
@@ -2504,8 +2508,9 @@ augur_albumentations_markdown (void)
         g_string_append_printf (absent, "%s`%s`%s%s%s: %s, %s", absent->len ? "<br>" : "", a->name,
                                 a->v1_name ? " (1.x `" : "", a->v1_name ? a->v1_name : "",
                                 a->v1_name ? "`)" : "", a->why,
-                                a->action == AUGUR_ALB_ABSENT_NOTE ? "accepted and noted on import"
-                                                                   : "refused on import");
+                                a->action == AUGUR_ALB_ABSENT_NOTE ? "accepted and noted on import" :
+                                a->action == AUGUR_ALB_ABSENT_REFUSE ? "refused on import"
+                                                                     : "accepted and noted on import when null, refused otherwise");
       if (info->alb.unsupported)
         {
           g_string_append_printf (s, "| %s | none: not exported | | | |\n", info->name);

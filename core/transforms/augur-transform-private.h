@@ -26,6 +26,8 @@ extern const AugurTransformInfo augur_occlusion_transforms[];
 extern const guint augur_n_occlusion_transforms;
 extern const AugurTransformInfo augur_quality_transforms[];
 extern const guint augur_n_quality_transforms;
+extern const AugurTransformInfo augur_tone_transforms[];
+extern const guint augur_n_tone_transforms;
 
 /* Parameters many transforms share, declared once. */
 extern const char *const augur_fill_nicks_none[];
@@ -43,6 +45,10 @@ void augur_sample_nothing (const AugurValue *params,
                            const AugurShape *in,
                            AugurRng         *rng,
                            AugurDrawn       *drawn);
+void augur_sample_uniform_each (const AugurValue     *params,
+                                const AugurDrawnSpec *specs,
+                                AugurRng             *rng,
+                                AugurDrawn           *drawn);
 
 /* A symmetry of the rectangle as whole-pixel copies: transpose first when
  * @swap, then mirror left to right and/or top to bottom (the DIHEDRAL warps;
@@ -90,6 +96,17 @@ AugurImage *augur_dihedral_copy (const AugurImage *src,
   AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", (v1_fill_mask_)), \
                     AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL), \
                     AUGUR_ALB_KEYPOINT_ONLY ("keypoint_remapping_method"))
+
+/* Shared by the colour and tone files (transforms-color.c defines the
+ * first two, transforms-tone.c the others). */
+void        augur_luma_plane         (const AugurImage *src,
+                                      guint8           *plane);
+double      augur_srgb_to_linear     (int               c);
+AugurImage *augur_apply_channel_luts (const AugurImage *src,
+                                      const guint8      luts[3][256]);
+void        augur_channel_histogram  (const AugurImage *src,
+                                      int               c,
+                                      guint64           hist[256]);
 
 /* Convenience for apply functions. */
 #define AUGUR_PARAM_NICK(params, i)  ((params)[i].nick)

@@ -538,19 +538,20 @@ srgb_linear (int c)
   return v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
 }
 
-/* The principal axis of the colours (unit vector, sign chosen so that its
- * components sum to >= 0: brighter stays brighter), by Jacobi rotations of
- * the 3x3 covariance matrix. FALSE for an image of one colour. */
+/* The eigenvalues (largest first) and unit eigenvectors (columns of
+ * @vecs) of the colours' 3x3 covariance (divided by the pixel count), by
+ * Jacobi rotations. FALSE for an image of one colour. */
 static gboolean
-principal_axis (const AugurImage *src,
-                double            mean[3],
-                double            axis[3])
+color_eigen (const AugurImage *src,
+             double            mean[3],
+             double            vals[3],
+             double            vecs[3][3])
 {
   int nc = src->channels;
   double n = (double) src->width * src->height;
   double sum[3] = { 0 }, prod[3][3] = { { 0 } };
   double a[3][3], v[3][3] = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
-  int best = 0;
+  int order[3] = { 0, 1, 2 };
 
   for (int y = 0; y < src->height; y++)
     {
@@ -617,11 +618,39 @@ principal_axis (const AugurImage *src,
           }
     }
 
+  /* Three entries: sorted by insertion. */
   for (int i = 1; i < 3; i++)
-    if (a[i][i] > a[best][best])
-      best = i;
+    for (int j = i; j > 0 && a[order[j]][order[j]] > a[order[j - 1]][order[j - 1]]; j--)
+      {
+        int t = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (int k = 0; k < 3; k++)
+    {
+      vals[k] = a[order[k]][order[k]];
+      for (int i = 0; i < 3; i++)
+        vecs[i][k] = v[i][order[k]];
+    }
+
+  return TRUE;
+}
+
+/* The principal axis of the colours (unit vector, sign chosen so that its
+ * components sum to >= 0: brighter stays brighter). FALSE for an image of
+ * one colour. */
+static gboolean
+principal_axis (const AugurImage *src,
+                double            mean[3],
+                double            axis[3])
+{
+  double vals[3], vecs[3][3];
+
+  if (!color_eigen (src, mean, vals, vecs))
+    return FALSE;
   for (int i = 0; i < 3; i++)
-    axis[i] = v[i][best];
+    axis[i] = vecs[i][0];
   if (axis[0] + axis[1] + axis[2] < 0)
     for (int i = 0; i < 3; i++)
       axis[i] = -axis[i];
@@ -782,7 +811,679 @@ gray_apply (const AugurImage *src,
   return out;
 }
 
+/* Shared with transforms-tone.c --------------------------------------------------- */
+
+/* The luma (BT.601, as OpenCV's RGB2GRAY and the Y of YCrCb) of a colour
+ * image, width * height bytes. */
+void
+augur_luma_plane (const AugurImage *src,
+                  guint8           *plane)
+{
+  augur_gray_rows (plane, src->width, src->data, src->stride, src->width, src->height, src->channels);
+}
+
+/* An 8-bit sRGB level in linear light. */
+double
+augur_srgb_to_linear (int c)
+{
+  return srgb_linear (c);
+}
+
+/* ColorJitter ------------------------------------------------------------------------ */
+
+enum { CJ_BRIGHTNESS, CJ_CONTRAST, CJ_SATURATION, CJ_HUE };
+
+static const AugurParamSpec cj_params[] = {
+  [CJ_BRIGHTNESS] = {
+    .name = "brightness", .label = "Brightness",
+    .description = "Range of the brightness factor: pixels are multiplied by it",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 2, .step = 0.01, .def = { 0.8, 1.2 } },
+  [CJ_CONTRAST] = {
+    .name = "contrast", .label = "Contrast",
+    .description = "Range of the contrast factor: pixels move away from (above 1) or toward "
+                   "(below 1) the mean gray level",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 2, .step = 0.01, .def = { 0.8, 1.2 } },
+  [CJ_SATURATION] = {
+    .name = "saturation", .label = "Saturation",
+    .description = "Range of the saturation factor: 0 gives gray, 1 the image as it is",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 2, .step = 0.01, .def = { 0.8, 1.2 } },
+  [CJ_HUE] = {
+    .name = "hue", .label = "Hue",
+    .description = "Range of the hue shift, as a fraction of a full turn",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -0.5, .max = 0.5, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.5, 0.5 } },
+};
+
+/* The four factors, and the order the four adjustments run in (0
+ * brightness, 1 contrast, 2 saturation, 3 hue). */
+static const AugurDrawnSpec cj_drawn[] = {
+  { "brightness", FALSE, 0, 10 },
+  { "contrast", FALSE, 0, 10 },
+  { "saturation", FALSE, 0, 10 },
+  { "hue", FALSE, -0.5, 0.5 },
+  { "order", TRUE, 0, 3, 4, 4 },
+  { NULL },
+};
+
+static void
+cj_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double order[4] = { 0, 1, 2, 3 };
+
+  augur_drawn_set (drawn, "brightness", augur_rng_range (rng, params[CJ_BRIGHTNESS].v[0], params[CJ_BRIGHTNESS].v[1]));
+  augur_drawn_set (drawn, "contrast", augur_rng_range (rng, params[CJ_CONTRAST].v[0], params[CJ_CONTRAST].v[1]));
+  augur_drawn_set (drawn, "saturation", augur_rng_range (rng, params[CJ_SATURATION].v[0], params[CJ_SATURATION].v[1]));
+  augur_drawn_set (drawn, "hue", augur_rng_range (rng, params[CJ_HUE].v[0], params[CJ_HUE].v[1]));
+
+  /* Albumentations shuffles the order of the four adjustments. */
+  for (int i = 3; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (rng, 0, i);
+      double t = order[i];
+
+      order[i] = order[j];
+      order[j] = t;
+    }
+  augur_drawn_set_list (drawn, "order", order, 4);
+}
+
+/* The mean gray level (luma of a colour image). */
+static double
+gray_mean (const AugurImage *src)
+{
+  gsize n = (gsize) src->width * src->height;
+  g_autofree guint8 *plane = NULL;
+  guint64 sum = 0;
+
+  if (src->channels == 1)
+    return color_mean (src);
+  plane = g_malloc (n);
+  augur_luma_plane (src, plane);
+  for (gsize i = 0; i < n; i++)
+    sum += plane[i];
+  return (double) sum / (double) n;
+}
+
+AUGUR_SIMD_CLONES static void
+saturation_rows (guint8       *restrict dst,
+                 int                    dst_stride,
+                 const guint8 *restrict src,
+                 int                    src_stride,
+                 int                    w,
+                 int                    h,
+                 int                    nc,
+                 float                  factor)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      for (int x = 0; x < w; x++)
+        {
+          const guint8 *p = s + nc * x;
+          guint8 *q = d + nc * x;
+          float g = (float) augur_gray_pixel (p[0], p[1], p[2]) * (1.0f - factor);
+
+          for (int c = 0; c < 3; c++)
+            {
+              float v = p[c] * factor + g + 0.5f;
+
+              v = MAX (v, 0.0f);
+              q[c] = (guint8) MIN (v, 255.0f);
+            }
+          if (nc == 4)
+            q[3] = p[3];
+        }
+    }
+}
+
+static AugurImage *
+cj_adjust (const AugurImage *img,
+           int               which,
+           double            f)
+{
+  guint8 lut[256];
+
+  switch (which)
+    {
+    case 0: /* brightness: x * f */
+      for (int i = 0; i < 256; i++)
+        lut[i] = augur_clamp_u8 (i * f);
+      return apply_color_lut (img, lut, f);
+
+    case 1: /* contrast: x * f + mean * (1 - f) */
+      {
+        double mean = gray_mean (img);
+
+        for (int i = 0; i < 256; i++)
+          lut[i] = augur_clamp_u8 (i * f + mean * (1 - f));
+        return apply_color_lut (img, lut, f);
+      }
+
+    case 2: /* saturation: blend with the pixel's own gray */
+      {
+        AugurImage *out;
+
+        if (img->channels == 1)
+          return augur_image_ref ((AugurImage *) img);
+        out = augur_image_new_like_uninitialized (img);
+        saturation_rows (out->data, out->stride, img->data, img->stride,
+                         img->width, img->height, img->channels, (float) f);
+        return out;
+      }
+
+    case 3: /* hue: OpenCV's 8-bit hue (a turn is 180) shifted, wrapped */
+      {
+        HsvShift k = { 0, 0, 0 };
+        AugurImage *out;
+
+        if (img->channels == 1)
+          return augur_image_ref ((AugurImage *) img);
+        k.hue = (int) floor (180 * f) % 180;
+        k.hue += k.hue < 0 ? 180 : 0;
+        if (k.hue == 0)
+          return augur_image_ref ((AugurImage *) img);
+        out = augur_image_new_like_uninitialized (img);
+        hsv_shift_rows (out->data, out->stride, img->data, img->stride,
+                        img->width, img->height, img->channels, k);
+        return out;
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Albumentations' ColorJitter (torchvision's meaning): brightness,
+ * contrast, saturation and hue in the drawn order, each on the 8-bit result
+ * of the one before. A gray image takes brightness and contrast only. */
+static AugurImage *
+cj_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  const char *const names[] = { "brightness", "contrast", "saturation", "hue" };
+  guint n_order = 0;
+  const double *order = augur_drawn_get_list (drawn, "order", &n_order);
+  g_autoptr(AugurImage) cur = augur_image_ref ((AugurImage *) src);
+
+  for (guint i = 0; i < n_order; i++)
+    {
+      int which = CLAMP ((int) order[i], 0, 3);
+      AugurImage *next = cj_adjust (cur, which, augur_drawn_get (drawn, names[which]));
+
+      g_clear_pointer (&cur, augur_image_unref);
+      cur = next;
+    }
+  if (cur == src)
+    return augur_image_copy (src);
+  return g_steal_pointer (&cur);
+}
+
+/* RGBShift ------------------------------------------------------------------------ */
+
+/* Albumentations 2.x builds RGBShift on its additive noise; the noise
+ * arguments it writes (noise_type, spatial_mode, noise_params,
+ * approximation) are fixed there and refused by its own constructor, so
+ * they are left out. */
+enum { RGBS_R, RGBS_G, RGBS_B };
+
+#define RGBS_PARAM(name_, label_) \
+  { .name = name_, .label = label_, \
+    .description = "Range of the value added to this channel, in 8-bit levels", \
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC, \
+    .min = -255, .max = 255, .ui_min = -100, .ui_max = 100, .step = 1, .def = { -20, 20 } }
+
+static const AugurParamSpec rgbs_params[] = {
+  [RGBS_R] = RGBS_PARAM ("r_shift_limit", "Red shift"),
+  [RGBS_G] = RGBS_PARAM ("g_shift_limit", "Green shift"),
+  [RGBS_B] = RGBS_PARAM ("b_shift_limit", "Blue shift"),
+};
+
+static const char *const rgbs_names[] = { "r_shift", "g_shift", "b_shift" };
+
+static const AugurDrawnSpec rgbs_drawn[] = {
+  { "r_shift", FALSE, -255, 255 },
+  { "g_shift", FALSE, -255, 255 },
+  { "b_shift", FALSE, -255, 255 },
+  { NULL },
+};
+
+static void
+rgbs_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+  for (int c = 0; c < 3; c++)
+    augur_drawn_set (drawn, rgbs_names[c], augur_rng_range (rng, params[c].v[0], params[c].v[1]));
+}
+
+/* Each shift added to its channel and clipped; a gray image takes the red
+ * shift (Albumentations draws one value, from the first range). */
+static AugurImage *
+rgbs_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  guint8 luts[3][256];
+
+  for (int c = 0; c < 3; c++)
+    {
+      double shift = augur_drawn_get (drawn, rgbs_names[c]);
+
+      for (int i = 0; i < 256; i++)
+        luts[c][i] = augur_clamp_u8 (i + shift);
+    }
+  return augur_apply_channel_luts (src, luts);
+}
+
+/* ChannelShuffle ------------------------------------------------------------------ */
+
+static const AugurDrawnSpec cs_drawn[] = {
+  { "channels_shuffled", TRUE, 0, 2, 0, 3 },
+  { NULL },
+};
+
+static void
+cs_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  double perm[3] = { 0, 1, 2 };
+
+  for (int i = cc - 1; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (rng, 0, i);
+      double t = perm[i];
+
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+  augur_drawn_set_list (drawn, "channels_shuffled", perm, cc);
+}
+
+/* Output channel c is input channel perm[c]; alpha stays where it is (so
+ * an RGBA input shuffles its three colours only). A replay whose list does
+ * not fit the image keeps the channels it does not name. */
+static AugurImage *
+cs_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int nc = src->channels, cc = color_channels (src), perm[4] = { 0, 1, 2, 3 };
+  guint n = 0;
+  const double *list = augur_drawn_get_list (drawn, "channels_shuffled", &n);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+
+  for (int c = 0; c < cc && c < (int) n; c++)
+    perm[c] = MIN ((int) list[c], cc - 1);
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y);
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < src->width; x++, s += nc, d += nc)
+        for (int c = 0; c < nc; c++)
+          d[c] = s[perm[c]];
+    }
+  return out;
+}
+
+/* ChannelDropout ------------------------------------------------------------------ */
+
+enum { CD_RANGE, CD_FILL };
+
+static const AugurParamSpec cd_params[] = {
+  [CD_RANGE] = {
+    .name = "channel_drop_range", .label = "Channels dropped",
+    .description = "Range of how many colour channels are filled (at least one is kept, so "
+                   "a gray image is left as it is)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 1, .max = 2, .ui_min = 1, .ui_max = 2, .step = 1, .def = { 1, 1 } },
+  [CD_FILL] = {
+    .name = "fill", .label = "Fill",
+    .description = "The value the dropped channels are filled with",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, .def = { 0 } },
+};
+
+static const AugurDrawnSpec cd_drawn[] = {
+  { "channels", TRUE, 0, 2, 0, 2 },
+  { NULL },
+};
+
+static void
+cd_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  int n = (int) augur_rng_int (rng, (gint64) params[CD_RANGE].v[0], (gint64) params[CD_RANGE].v[1]);
+  double pool[3] = { 0, 1, 2 };
+
+  /* Albumentations refuses an image with as few channels as it would
+   * drop; here the count is capped so that one channel is always kept. */
+  n = MIN (n, cc - 1);
+  /* n distinct channels: the first n of a partial shuffle. */
+  for (int i = 0; i < n; i++)
+    {
+      int j = (int) augur_rng_int (rng, i, cc - 1);
+      double t = pool[i];
+
+      pool[i] = pool[j];
+      pool[j] = t;
+    }
+  augur_drawn_set_list (drawn, "channels", pool, (guint) MAX (n, 0));
+}
+
+static AugurImage *
+cd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  guint n = 0;
+  const double *list = augur_drawn_get_list (drawn, "channels", &n);
+  guint8 fill = augur_clamp_u8 (params[CD_FILL].v[0]);
+  AugurImage *out = augur_image_copy (src);
+  int nc = src->channels, cc = color_channels (src);
+
+  for (guint i = 0; i < n; i++)
+    {
+      int c = (int) list[i];
+
+      if (c >= cc || cc == 1)
+        continue;
+      for (int y = 0; y < out->height; y++)
+        {
+          guint8 *d = augur_image_row (out, y) + c;
+
+          for (int x = 0; x < out->width; x++)
+            d[x * nc] = fill;
+        }
+    }
+  return out;
+}
+
+/* ToSepia ------------------------------------------------------------------------ */
+
+/* The sepia matrix Albumentations' ToSepia applies (rows give R, G, B), in
+ * Q12 fixed point. */
+static const guint32 sepia_q12[3][3] = {
+  { 1610, 3150, 774 },  /* 0.393, 0.769, 0.189 */
+  { 1430, 2810, 688 },  /* 0.349, 0.686, 0.168 */
+  { 1114, 2187, 537 },  /* 0.272, 0.534, 0.131 */
+};
+
+static inline guint8
+sepia_u8 (const guint32 w[3],
+          guint         r,
+          guint         g,
+          guint         b)
+{
+  guint32 v = (r * w[0] + g * w[1] + b * w[2] + (1u << 11)) >> 12;
+
+  return (guint8) MIN (v, 255u);
+}
+
+AUGUR_SIMD_CLONES static void
+sepia_rows (guint8       *restrict dst,
+            int                    dst_stride,
+            const guint8 *restrict src,
+            int                    src_stride,
+            int                    w,
+            int                    h,
+            int                    nc)
+{
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      if (nc == 3)
+        for (int x = 0; x < w; x++)
+          {
+            guint r = s[3 * x], g = s[3 * x + 1], b = s[3 * x + 2];
+
+            d[3 * x] = sepia_u8 (sepia_q12[0], r, g, b);
+            d[3 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
+            d[3 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
+          }
+      else
+        for (int x = 0; x < w; x++)
+          {
+            guint r = s[4 * x], g = s[4 * x + 1], b = s[4 * x + 2];
+
+            d[4 * x] = sepia_u8 (sepia_q12[0], r, g, b);
+            d[4 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
+            d[4 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
+            d[4 * x + 3] = s[4 * x + 3];
+          }
+    }
+}
+
+/* Sepia needs three channels: a gray image is left as it is (its tone
+ * cannot be carried in one channel). */
+static AugurImage *
+sepia_apply (const AugurImage *src,
+             const AugurValue *params,
+             const AugurDrawn *drawn)
+{
+  AugurImage *out;
+
+  if (src->channels == 1)
+    return augur_image_copy (src);
+  out = augur_image_new_like_uninitialized (src);
+  sepia_rows (out->data, out->stride, src->data, src->stride,
+              src->width, src->height, src->channels);
+  return out;
+}
+
+/* FancyPCA ----------------------------------------------------------------------- */
+
+static const AugurParamSpec fpca_params[] = {
+  {
+    .name = "alpha", .label = "Strength",
+    .description = "Standard deviation of the random weight of each principal component",
+    .type = AUGUR_PARAM_NUMBER,
+    .min = 0, .max = 10, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1 } },
+};
+
+static const AugurDrawnSpec fpca_drawn[] = {
+  { "alpha_vector", TRUE, -1000, 1000, 0, 3 },
+  { NULL },
+};
+
+static void
+fpca_sample (const AugurValue *params,
+             const AugurShape *in,
+             AugurRng         *rng,
+             AugurDrawn       *drawn)
+{
+  int cc = in->channels == 4 ? 3 : in->channels;
+  double a[3];
+
+  for (int i = 0; i < cc; i++)
+    a[i] = params[0].v[0] * augur_rng_normal (rng);
+  augur_drawn_set_list (drawn, "alpha_vector", a, cc);
+}
+
+/* AlexNet's colour augmentation as Albumentations computes it: on colours
+ * scaled to [0, 1], the covariance's eigenvectors v_k and eigenvalues l_k
+ * (largest first); every pixel gets sum_k alpha_k l_k v_k added. A gray
+ * image has one component: its variance. */
+static AugurImage *
+fpca_apply (const AugurImage *src,
+            const AugurValue *params,
+            const AugurDrawn *drawn)
+{
+  guint n = 0;
+  const double *alpha = augur_drawn_get_list (drawn, "alpha_vector", &n);
+  double mean[3], vals[3], vecs[3][3], shift[3] = { 0, 0, 0 };
+  guint8 luts[3][256];
+
+  if (src->channels == 1)
+    {
+      double m, var = 0, cnt = (double) src->width * src->height;
+      guint64 hist[256];
+
+      augur_channel_histogram (src, 0, hist);
+      m = color_mean (src) / 255.0;
+      for (int i = 0; i < 256; i++)
+        var += hist[i] * (i / 255.0 - m) * (i / 255.0 - m);
+      var /= MAX (cnt - 1, 1);
+      shift[0] = (n > 0 ? alpha[0] : 0) * var;
+    }
+  else if (color_eigen (src, mean, vals, vecs))
+    {
+      /* Sample covariance on [0, 1] colours, as numpy's cov. */
+      double scale = (double) src->width * src->height;
+
+      scale = scale / MAX (scale - 1, 1) / (255.0 * 255.0);
+      for (guint k = 0; k < MIN (n, 3u); k++)
+        for (int c = 0; c < 3; c++)
+          shift[c] += alpha[k] * vals[k] * scale * vecs[c][k];
+    }
+
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 256; i++)
+      luts[c][i] = augur_clamp_u8 (i + 255.0 * shift[c]);
+  return augur_apply_channel_luts (src, luts);
+}
+
+/* PlanckianJitter ---------------------------------------------------------------- */
+
+enum { PJ_MODE, PJ_TEMPERATURE, PJ_SAMPLING };
+enum { PJ_BLACKBODY, PJ_CIED };
+enum { PJ_UNIFORM, PJ_GAUSSIAN };
+
+static const char *const pj_mode_nicks[] = { "blackbody", "cied", NULL };
+static const char *const pj_sampling_nicks[] = { "uniform", "gaussian", NULL };
+
+static const AugurParamSpec pj_params[] = {
+  [PJ_MODE] = {
+    .name = "mode", .label = "Illuminant",
+    .description = "blackbody: Planckian radiators; cied: CIE daylight (from 4000 K)",
+    .type = AUGUR_PARAM_ENUM, .def_nick = PJ_BLACKBODY, .nicks = pj_mode_nicks },
+  [PJ_TEMPERATURE] = {
+    .name = "temperature_limit", .label = "Temperature",
+    .description = "Range of the colour temperature in kelvin: low is warm (red), high is cold (blue)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 3000, .max = 15000, .ui_min = 3000, .ui_max = 15000, .step = 100, .def = { 3000, 15000 } },
+  [PJ_SAMPLING] = {
+    .name = "sampling_method", .label = "Sampling",
+    .description = "uniform over the range, or gaussian: a half-normal either side of 6000 K, "
+                   "reaching each end of the range at three standard deviations",
+    .type = AUGUR_PARAM_ENUM, .def_nick = PJ_UNIFORM, .nicks = pj_sampling_nicks },
+};
+
+static const AugurDrawnSpec pj_drawn[] = {
+  { "temperature", FALSE, 3000, 15000 },
+  { NULL },
+};
+
+#define PJ_WHITE 6000.0
+
+static void
+pj_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double lo = params[PJ_TEMPERATURE].v[0], hi = params[PJ_TEMPERATURE].v[1], t;
+
+  if (AUGUR_PARAM_NICK (params, PJ_SAMPLING) == PJ_UNIFORM)
+    t = augur_rng_range (rng, lo, hi);
+  else if (augur_rng_uniform (rng) < 0.5)
+    t = PJ_WHITE - fabs (augur_rng_normal (rng) * fabs (PJ_WHITE - lo) / 3);
+  else
+    t = PJ_WHITE + fabs (augur_rng_normal (rng) * fabs (hi - PJ_WHITE) / 3);
+  augur_drawn_set (drawn, "temperature", CLAMP (t, lo, hi));
+}
+
+/* Albumentations' PLANCKIAN_COEFFS (RGB of each illuminant, every 500 K
+ * from 3000 K; CIE daylight from 4000 K). */
+static const float pj_blackbody[25][3] = {
+  { 0.6743f, 0.4029f, 0.0013f }, { 0.6281f, 0.4241f, 0.1665f }, { 0.5919f, 0.4372f, 0.2513f },
+  { 0.5623f, 0.4457f, 0.3154f }, { 0.5376f, 0.4515f, 0.3672f }, { 0.5163f, 0.4555f, 0.4103f },
+  { 0.4979f, 0.4584f, 0.4468f }, { 0.4816f, 0.4604f, 0.4782f }, { 0.4672f, 0.4619f, 0.5053f },
+  { 0.4542f, 0.4630f, 0.5289f }, { 0.4426f, 0.4638f, 0.5497f }, { 0.4320f, 0.4644f, 0.5681f },
+  { 0.4223f, 0.4648f, 0.5844f }, { 0.4135f, 0.4651f, 0.5990f }, { 0.4054f, 0.4653f, 0.6121f },
+  { 0.3980f, 0.4654f, 0.6239f }, { 0.3911f, 0.4655f, 0.6346f }, { 0.3847f, 0.4656f, 0.6444f },
+  { 0.3787f, 0.4656f, 0.6532f }, { 0.3732f, 0.4656f, 0.6613f }, { 0.3680f, 0.4655f, 0.6688f },
+  { 0.3632f, 0.4655f, 0.6756f }, { 0.3586f, 0.4655f, 0.6820f }, { 0.3544f, 0.4654f, 0.6878f },
+  { 0.3503f, 0.4653f, 0.6933f },
+};
+
+static const float pj_cied[23][3] = {
+  { 0.5829f, 0.4421f, 0.2288f }, { 0.5510f, 0.4514f, 0.2948f }, { 0.5246f, 0.4576f, 0.3488f },
+  { 0.5021f, 0.4618f, 0.3941f }, { 0.4826f, 0.4646f, 0.4325f }, { 0.4654f, 0.4667f, 0.4654f },
+  { 0.4502f, 0.4681f, 0.4938f }, { 0.4364f, 0.4692f, 0.5186f }, { 0.4240f, 0.4700f, 0.5403f },
+  { 0.4127f, 0.4705f, 0.5594f }, { 0.4023f, 0.4709f, 0.5763f }, { 0.3928f, 0.4713f, 0.5914f },
+  { 0.3839f, 0.4715f, 0.6049f }, { 0.3757f, 0.4716f, 0.6171f }, { 0.3681f, 0.4717f, 0.6281f },
+  { 0.3609f, 0.4718f, 0.6380f }, { 0.3543f, 0.4719f, 0.6472f }, { 0.3480f, 0.4719f, 0.6555f },
+  { 0.3421f, 0.4719f, 0.6631f }, { 0.3365f, 0.4719f, 0.6702f }, { 0.3313f, 0.4719f, 0.6766f },
+  { 0.3263f, 0.4719f, 0.6826f }, { 0.3217f, 0.4719f, 0.6882f },
+};
+
+/* The illuminant's RGB at @t kelvin, linear between the table's entries
+ * (clamped to its span), as Albumentations' planckian_jitter(). */
+static void
+pj_coeffs (int    mode,
+           double t,
+           double rgb[3])
+{
+  const float (*table)[3] = mode == PJ_CIED ? pj_cied : pj_blackbody;
+  int n = mode == PJ_CIED ? 23 : 25;
+  double t0 = mode == PJ_CIED ? 4000 : 3000, f;
+  int i;
+
+  f = (CLAMP (t, t0, 15000) - t0) / 500.0;
+  i = MIN ((int) f, n - 2);
+  f -= i;
+  for (int c = 0; c < 3; c++)
+    rgb[c] = (1 - f) * table[i][c] + f * table[i + 1][c];
+}
+
+/* Red and blue multiplied by the illuminant's red / green and blue /
+ * green; green kept. A gray image is left as it is. */
+static AugurImage *
+pj_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  double rgb[3], gain[3];
+  guint8 luts[3][256];
+
+  if (src->channels == 1)
+    return augur_image_copy (src);
+  pj_coeffs (AUGUR_PARAM_NICK (params, PJ_MODE), augur_drawn_get (drawn, "temperature"), rgb);
+  gain[0] = rgb[0] / rgb[1];
+  gain[1] = 1;
+  gain[2] = rgb[2] / rgb[1];
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 256; i++)
+      luts[c][i] = augur_clamp_u8 (i * gain[c]);
+  return augur_apply_channel_luts (src, luts);
+}
+
 /* The table ---------------------------------------------------------------------- */
+
+/* Keys Albumentations 2.0.8 writes for RGBShift (inherited from
+ * AdditiveNoise) that its constructor does not take. */
+#define RGB_SHIFT_NOT_AN_ARGUMENT(name_) \
+  { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "written by 2.0.8 but not an argument of its constructor" }
 
 const AugurTransformInfo augur_color_transforms[] = {
   {
@@ -825,6 +1526,99 @@ const AugurTransformInfo augur_color_transforms[] = {
     .sample = gray_sample,
     .output_shape = gray_output_shape,
     .apply = gray_apply,
+  },
+  {
+    .name = "ColorJitter",
+    .label = "Colour jitter",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Change brightness, contrast, saturation and hue by random factors, in random "
+                   "order (gray: brightness and contrast only).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = cj_params,
+    .n_params = G_N_ELEMENTS (cj_params),
+    .drawn = cj_drawn,
+    .sample = cj_sample,
+    .apply = cj_apply,
+  },
+  {
+    .name = "RGBShift",
+    .label = "RGB shift",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Add a random value to each of red, green and blue (gray: the red shift).",
+    .alb.absent = AUGUR_ALB_ABSENT (RGB_SHIFT_NOT_AN_ARGUMENT ("approximation"),
+                                    RGB_SHIFT_NOT_AN_ARGUMENT ("noise_params"),
+                                    RGB_SHIFT_NOT_AN_ARGUMENT ("noise_type"),
+                                    RGB_SHIFT_NOT_AN_ARGUMENT ("spatial_mode")),
+    .version = 1,
+    .default_p = 0.5,
+    .params = rgbs_params,
+    .n_params = G_N_ELEMENTS (rgbs_params),
+    .drawn = rgbs_drawn,
+    .sample = rgbs_sample,
+    .apply = rgbs_apply,
+  },
+  {
+    .name = "ChannelShuffle",
+    .label = "Channel shuffle",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Permute the colour channels at random (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .drawn = cs_drawn,
+    .sample = cs_sample,
+    .apply = cs_apply,
+  },
+  {
+    .name = "ChannelDropout",
+    .label = "Channel dropout",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Fill one or two random colour channels with a constant (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = cd_params,
+    .n_params = G_N_ELEMENTS (cd_params),
+    .drawn = cd_drawn,
+    .sample = cd_sample,
+    .apply = cd_apply,
+  },
+  {
+    .name = "ToSepia",
+    .label = "Sepia",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Give the image a sepia tone (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .drawn = augur_no_drawn,
+    .sample = augur_sample_nothing,
+    .apply = sepia_apply,
+  },
+  {
+    .name = "FancyPCA",
+    .label = "Fancy PCA",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Shift the colours along their principal components by random amounts "
+                   "(gray: along its one component).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = fpca_params,
+    .n_params = G_N_ELEMENTS (fpca_params),
+    .drawn = fpca_drawn,
+    .sample = fpca_sample,
+    .apply = fpca_apply,
+  },
+  {
+    .name = "PlanckianJitter",
+    .label = "Colour temperature",
+    .category = AUGUR_CATEGORY_COLOR,
+    .description = "Relight with a random colour temperature (gray: unchanged).",
+    .version = 1,
+    .default_p = 0.5,
+    .params = pj_params,
+    .n_params = G_N_ELEMENTS (pj_params),
+    .drawn = pj_drawn,
+    .sample = pj_sample,
+    .apply = pj_apply,
   },
 };
 
