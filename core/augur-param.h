@@ -63,6 +63,12 @@ typedef enum
  * @AUGUR_ALB_SIZE_ZERO_IS_NONE: a size whose 0 is Albumentations' None
  * @AUGUR_ALB_NUMBER_IS_PAIR: a range written as a list, where one number x
  *   from Albumentations means exactly x ([x, x])
+ * @AUGUR_ALB_LIST_OF_ONE: a range written as a list of per-channel ranges
+ *   holding it once ([[lo, hi]]); read back when every channel's is the same
+ * @AUGUR_ALB_RGB_TRIPLE: a fill written as an (R, G, B) tuple of integers
+ *   (one value for every channel repeated three times)
+ * @AUGUR_ALB_XY_AS_BOX: an x/y range written as a box [x_min, y_min, x_max,
+ *   y_max] (the regions of interest of the weather transforms)
  *
  * How a parameter's value is written in an Albumentations file.
  */
@@ -75,6 +81,9 @@ typedef enum
   AUGUR_ALB_XY_INTEGERS,
   AUGUR_ALB_SIZE_ZERO_IS_NONE,
   AUGUR_ALB_NUMBER_IS_PAIR,
+  AUGUR_ALB_LIST_OF_ONE,
+  AUGUR_ALB_RGB_TRIPLE,
+  AUGUR_ALB_XY_AS_BOX,
 } AugurAlbEncoding;
 
 /**
@@ -96,7 +105,8 @@ typedef enum
 
 /**
  * AugurParamAlbumentations:
- * @name: the Albumentations 2.x argument, NULL when it is the parameter's name
+ * @name: the Albumentations 2.x argument, NULL when it is the parameter's name;
+ *   "arg.key" for the member key of a dictionary argument
  * @encoding: how the value is written
  * @v1_name: the 1.x argument where it differs: the whole value, or the first
  *   end of a pair that 1.x split in two
@@ -104,6 +114,10 @@ typedef enum
  * @v1_units: what the 1.x value measures
  * @explicit: Albumentations' constructor requires it, or defaults it to
  *   another value than Augur's (output sizes): Python always writes it
+ * @when: "param=nick|nick": written only while that choice parameter has one
+ *   of these values (the others make Albumentations refuse or ignore it)
+ * @also: a second Albumentations name the value is written under as well
+ *   (AdditiveNoise's noise_type inside noise_params)
  *
  * A parameter's Albumentations mapping. All zero (the default) means: same
  * name in 1.x and 2.x, encoded as its type says.
@@ -116,6 +130,8 @@ typedef struct
   const char       *v1_name_second;
   AugurAlbV1Units   v1_units;
   gboolean          explicit;
+  const char       *when;
+  const char       *also;
 } AugurParamAlbumentations;
 
 typedef struct

@@ -456,3 +456,87 @@ augur_test_cli_path (int    argc,
     return g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
   return g_strdup ("augur-cli");
 }
+
+/* Pixel transforms ------------------------------------------------------------ */
+
+/* Whether some colour channel of @a and @b differ. */
+static gboolean
+colours_differ (const AugurImage *a,
+                const AugurImage *b)
+{
+  int cc = a->channels == 4 ? 3 : a->channels;
+
+  for (int y = 0; y < a->height; y++)
+    for (int x = 0; x < a->width; x++)
+      for (int c = 0; c < cc; c++)
+        if (augur_image_row (a, y)[x * a->channels + c] != augur_image_row (b, y)[x * b->channels + c])
+          return TRUE;
+  return FALSE;
+}
+
+/* The step @json (a pixel transform), forced to apply, on gray, RGB and
+ * RGBA scenes: the shape is kept, the alpha of RGBA is untouched, a replay
+ * written to JSON and read back gives the same bytes, and the colours
+ * change for some of four seeds (on gray only when @gray_changes). */
+void
+augur_test_check_pixel_transform (const char *json,
+                                  gboolean    gray_changes)
+{
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
+
+  for (int nc = 1; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = NULL;
+      gboolean changed = FALSE;
+
+      if (nc == 2)
+        continue;
+      src = augur_test_noise_image (96, 64, nc, 40, 215, 7 + nc);
+      for (guint64 seed = 1; seed <= 4; seed++)
+        {
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurReplay) back = NULL;
+          g_autoptr(AugurImage) out = augur_test_run_forced (node, src, seed, &replay);
+          g_autoptr(AugurImage) again = NULL;
+
+          g_assert_cmpint (out->width, ==, src->width);
+          g_assert_cmpint (out->height, ==, src->height);
+          g_assert_cmpint (out->channels, ==, nc);
+          if (nc == 4)
+            for (int y = 0; y < src->height; y++)
+              for (int x = 0; x < src->width; x++)
+                g_assert_cmpint (augur_image_row (out, y)[4 * x + 3], ==, augur_image_row (src, y)[4 * x + 3]);
+          back = augur_test_replay_round_trip (node, replay, FALSE);
+          again = augur_node_apply (node, src, back);
+          g_assert_true (augur_image_equal (out, again));
+          changed = changed || colours_differ (src, out);
+        }
+      if (nc != 1 || gray_changes)
+        g_assert_true (changed);
+    }
+}
+
+/* The step @json run forced on @src with @seed (the replay in @replay_out
+ * when not NULL). */
+AugurImage *
+augur_test_run_step (const char        *json,
+                     const AugurImage  *src,
+                     guint64            seed,
+                     AugurReplay      **replay_out)
+{
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
+
+  return augur_test_run_forced (node, src, seed, replay_out);
+}
+
+/* Every colour channel @level, alpha 255. */
+AugurImage *
+augur_test_level_image (int width,
+                        int height,
+                        int channels,
+                        int level)
+{
+  int v[4] = { level, level, level, 255 };
+
+  return augur_test_fill_image (width, height, channels, v);
+}

@@ -95,6 +95,19 @@ gboolean     augur_test_follow_dot        (const AugurNode    *node,
                                            const int           dot_range[4],
                                            AugurTestDotFilter  filter);
 
+AugurImage  *augur_test_run_step          (const char         *json,
+                                           const AugurImage   *src,
+                                           guint64             seed,
+                                           AugurReplay       **replay_out);
+AugurImage  *augur_test_level_image       (int                 width,
+                                           int                 height,
+                                           int                 channels,
+                                           int                 level);
+
+/* Pixel transforms: shape, alpha, replay and effect on gray, RGB, RGBA */
+void         augur_test_check_pixel_transform (const char     *json,
+                                               gboolean        gray_changes);
+
 /* Files */
 char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);

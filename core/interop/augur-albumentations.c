@@ -203,6 +203,33 @@ augur_param_to_albumentations (const AugurParamSpec *spec,
         json_object_set_member (object, "y", int_pair ((gint64) value->v[2], (gint64) value->v[3]));
         return object_node (object);
       }
+    case AUGUR_ALB_LIST_OF_ONE:
+      {
+        JsonArray *array = json_array_new ();
+
+        json_array_add_element (array, augur_param_to_json (spec, value));
+        return array_node (array);
+      }
+    case AUGUR_ALB_RGB_TRIPLE:
+      if (value->nick < 0)
+        {
+          JsonArray *array = json_array_new ();
+
+          for (int i = 0; i < MAX (3, value->n); i++)
+            json_array_add_int_element (array, (gint64) nearbyint (value->v[value->n == 1 ? 0 : i]));
+          return array_node (array);
+        }
+      return augur_param_to_json (spec, value);
+    case AUGUR_ALB_XY_AS_BOX:
+      {
+        JsonArray *array = json_array_new ();
+
+        json_array_add_double_element (array, value->v[0]);
+        json_array_add_double_element (array, value->v[2]);
+        json_array_add_double_element (array, value->v[1]);
+        json_array_add_double_element (array, value->v[3]);
+        return array_node (array);
+      }
     case AUGUR_ALB_SIZE_ZERO_IS_NONE:
       {
         JsonArray *array = json_array_new ();
@@ -256,22 +283,108 @@ compare_members (gconstpointer a,
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
+/**
+ * augur_param_alb_active:
+ *
+ * Whether @spec is written for @params: always, unless its mapping says
+ * "when" another parameter has one of some values.
+ */
+gboolean
+augur_param_alb_active (const AugurTransformInfo *info,
+                        const AugurValue         *params,
+                        const AugurParamSpec     *spec)
+{
+  g_autofree char *param = NULL;
+  g_auto(GStrv) nicks = NULL;
+  const char *eq;
+  int i;
+
+  if (spec->alb.when == NULL)
+    return TRUE;
+  eq = strchr (spec->alb.when, '=');
+  g_return_val_if_fail (eq != NULL, TRUE);
+  param = g_strndup (spec->alb.when, (gsize) (eq - spec->alb.when));
+  i = augur_transform_param_index (info, param);
+  g_return_val_if_fail (i >= 0 && info->params[i].type == AUGUR_PARAM_ENUM, TRUE);
+  nicks = g_strsplit (eq + 1, "|", -1);
+  return g_strv_contains ((const char * const *) nicks, info->params[i].nicks[params[i].nick]);
+}
+
+/* Sets @value (taken) under @name: "arg.key" is the member key of the
+ * dictionary argument arg. */
+static void
+set_alb_member (JsonObject *object,
+                const char *name,
+                JsonNode   *value)
+{
+  const char *dot = strchr (name, '.');
+  g_autofree char *arg = NULL;
+
+  if (dot == NULL)
+    {
+      json_object_set_member (object, name, value);
+      return;
+    }
+  arg = g_strndup (name, (gsize) (dot - name));
+  if (!json_object_has_member (object, arg))
+    json_object_set_object_member (object, arg, json_object_new ());
+  json_object_set_member (json_object_get_object_member (object, arg), dot + 1, value);
+}
+
+/* Whether @arg is a dictionary argument some parameter of @info maps into. */
+static gboolean
+is_dict_arg (const AugurTransformInfo *info,
+             const char               *arg)
+{
+  gsize len = strlen (arg);
+
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const char *names[] = { augur_param_alb_name (&info->params[i]), info->params[i].alb.also };
+
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        if (names[k] && strncmp (names[k], arg, len) == 0 && names[k][len] == '.')
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* @node's arguments as Albumentations takes them, in the table's order. */
+static JsonObject *
+transform_args (const AugurNode *node)
+{
+  const AugurTransformInfo *info = node->info;
+  JsonObject *args = json_object_new ();
+
+  for (guint i = 0; i < info->n_params; i++)
+    {
+      const AugurParamSpec *spec = &info->params[i];
+      JsonNode *value;
+
+      if (!augur_param_alb_active (info, node->params, spec))
+        continue;
+      value = augur_param_to_albumentations (spec, &node->params[i]);
+      if (spec->alb.also != NULL)
+        set_alb_member (args, spec->alb.also, json_node_copy (value));
+      set_alb_member (args, augur_param_alb_name (spec), value);
+    }
+  return args;
+}
+
 /* A transform's arguments, sorted by name as Albumentations writes them. */
 static void
 add_transform_args (JsonObject      *object,
                     const AugurNode *node)
 {
-  const AugurTransformInfo *info = node->info;
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(JsonObject) args = transform_args (node);
+  g_autoptr(GList) names = json_object_get_members (args);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
 
-  for (guint i = 0; i < info->n_params; i++)
-    g_ptr_array_add (names, (gpointer) augur_param_alb_name (&info->params[i]));
-  g_ptr_array_sort (names, compare_members);
-  for (guint k = 0; k < names->len; k++)
-    for (guint i = 0; i < info->n_params; i++)
-      if (g_str_equal (names->pdata[k], augur_param_alb_name (&info->params[i])))
-        json_object_set_member (object, names->pdata[k],
-                                augur_param_to_albumentations (&info->params[i], &node->params[i]));
+  for (GList *l = names; l; l = l->next)
+    g_ptr_array_add (sorted, l->data);
+  g_ptr_array_sort (sorted, compare_members);
+  for (guint k = 0; k < sorted->len; k++)
+    json_object_set_member (object, sorted->pdata[k], json_node_copy (json_object_get_member (args, sorted->pdata[k])));
 }
 
 static const char *
@@ -796,7 +909,8 @@ python_transform (PythonWriter    *w,
       AugurValue def;
 
       augur_param_default (spec, &def);
-      if (!spec->alb.explicit && augur_param_equal (spec, &node->params[i], &def))
+      if (!augur_param_alb_active (info, node->params, spec) || strchr (augur_param_alb_name (spec), '.') ||
+          (!spec->alb.explicit && augur_param_equal (spec, &node->params[i], &def)))
         continue;
       python_arg (w->s, &first, augur_param_alb_name (spec));
       if ((encoding == AUGUR_ALB_CV_INTERPOLATION || encoding == AUGUR_ALB_CV_BORDER) &&
@@ -814,6 +928,36 @@ python_transform (PythonWriter    *w,
           append_python (w->s, json);
         }
     }
+  /* A dictionary argument is written whole when one of its keys is off
+   * its default. */
+  {
+    g_autoptr(JsonObject) args = transform_args (node);
+    g_autoptr(GList) names = json_object_get_members (args);
+
+    for (GList *l = names; l; l = l->next)
+      {
+        gboolean changed = FALSE;
+        gsize len = strlen (l->data);
+
+        if (!is_dict_arg (info, l->data))
+          continue;
+        for (guint i = 0; i < info->n_params; i++)
+          {
+            const AugurParamSpec *spec = &info->params[i];
+            const char *name = augur_param_alb_name (spec);
+            AugurValue def;
+
+            augur_param_default (spec, &def);
+            if (strncmp (name, l->data, len) == 0 && name[len] == '.' &&
+                (spec->alb.explicit || !augur_param_equal (spec, &node->params[i], &def)))
+              changed = TRUE;
+          }
+        if (!changed)
+          continue;
+        python_arg (w->s, &first, l->data);
+        append_python (w->s, json_object_get_member (args, l->data));
+      }
+  }
   if (node->p != info->default_p)
     {
       g_autoptr(JsonNode) p = json_node_init_double (json_node_alloc (), node->p);
@@ -1450,6 +1594,53 @@ decode_v2 (const AugurParamSpec  *spec,
           return array_node (sides);
         }
       return json_node_copy (value);
+    case AUGUR_ALB_LIST_OF_ONE:
+      if (JSON_NODE_HOLDS_ARRAY (value) && json_array_get_length (json_node_get_array (value)) > 0 &&
+          JSON_NODE_HOLDS_ARRAY (json_array_get_element (json_node_get_array (value), 0)))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 1; i < json_array_get_length (array); i++)
+            if (!json_node_equal (json_array_get_element (array, i), json_array_get_element (array, 0)))
+              {
+                g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                             "%s: the channels' ranges differ; Augur takes one range for every channel",
+                             augur_param_alb_name (spec));
+                return NULL;
+              }
+          return json_node_copy (json_array_get_element (array, 0));
+        }
+      return json_node_copy (value);
+    case AUGUR_ALB_RGB_TRIPLE:
+      /* (v, v, v) is one value for every channel, as the export wrote it */
+      if (JSON_NODE_HOLDS_ARRAY (value) && json_array_get_length (json_node_get_array (value)) == 3)
+        {
+          JsonArray *rgb = json_node_get_array (value);
+
+          if (json_node_equal (json_array_get_element (rgb, 0), json_array_get_element (rgb, 1)) &&
+              json_node_equal (json_array_get_element (rgb, 0), json_array_get_element (rgb, 2)))
+            return json_node_copy (json_array_get_element (rgb, 0));
+        }
+      return json_node_copy (value);
+    case AUGUR_ALB_XY_AS_BOX:
+      if (JSON_NODE_HOLDS_ARRAY (value) && json_array_get_length (json_node_get_array (value)) == 4)
+        {
+          JsonArray *box = json_node_get_array (value);
+          JsonObject *xy = json_object_new ();
+          JsonArray *x = json_array_new (), *y = json_array_new ();
+
+          json_array_add_element (x, json_node_copy (json_array_get_element (box, 0)));
+          json_array_add_element (x, json_node_copy (json_array_get_element (box, 2)));
+          json_array_add_element (y, json_node_copy (json_array_get_element (box, 1)));
+          json_array_add_element (y, json_node_copy (json_array_get_element (box, 3)));
+          json_object_set_array_member (xy, "x", x);
+          json_object_set_array_member (xy, "y", y);
+          return object_node (xy);
+        }
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE,
+                   "%s: expected [x_min, y_min, x_max, y_max], got %s", augur_param_alb_name (spec),
+                   kind_text (value));
+      return NULL;
     case AUGUR_ALB_NUMBER_IS_PAIR:
       if (is_number_node (value))
         {
@@ -1583,16 +1774,30 @@ decode_v1_split (const AugurParamSpec *spec,
   return array_node (pair);
 }
 
+/* The argument @name ("arg.key": a member of a dictionary argument), noted
+ * in @used; NULL when absent. */
 static JsonNode *
 take_member (JsonObject *args,
              GHashTable *used,
              const char *name)
 {
+  const char *dot = name ? strchr (name, '.') : NULL;
   JsonNode *member;
 
-  if (name == NULL || (member = json_object_get_member (args, name)) == NULL)
+  if (name == NULL)
     return NULL;
-  g_hash_table_add (used, (gpointer) name);
+  if (dot != NULL)
+    {
+      g_autofree char *arg = g_strndup (name, (gsize) (dot - name));
+      JsonNode *dict = json_object_get_member (args, arg);
+
+      if (dict == NULL || !JSON_NODE_HOLDS_OBJECT (dict) ||
+          (member = json_object_get_member (json_node_get_object (dict), dot + 1)) == NULL)
+        return NULL;
+    }
+  else if ((member = json_object_get_member (args, name)) == NULL)
+    return NULL;
+  g_hash_table_add (used, g_strdup (name));
   return member;
 }
 
@@ -1717,7 +1922,7 @@ import_transform (ImportState              *st,
                   GError                  **error)
 {
   g_autoptr(AugurNode) node = augur_node_new_transform (info);
-  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GList) members = json_object_get_members (object);
   g_autoptr(GError) check_error = NULL;
 
@@ -1726,12 +1931,38 @@ import_transform (ImportState              *st,
   for (guint i = 0; i < info->n_params; i++)
     if (!import_param (st, path, object, used, &info->params[i], &node->params[i], error))
       return NULL;
+  /* A copy (alb.also) is read by its parameter's own name. */
+  for (guint i = 0; i < info->n_params; i++)
+    if (info->params[i].alb.also)
+      g_hash_table_add (used, g_strdup (info->params[i].alb.also));
 
   for (GList *l = members; l; l = l->next)
     {
       const char *name = l->data;
       const AugurAlbAbsent *absent;
 
+      if (is_dict_arg (info, name))
+        {
+          JsonNode *dict = json_object_get_member (object, name);
+          g_autoptr(GList) keys = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (dict))
+            {
+              if (!loss (st, error, path, "%s: expected a mapping, got %s", name, kind_text (dict)))
+                return NULL;
+              continue;
+            }
+          keys = json_object_get_members (json_node_get_object (dict));
+          for (GList *k = keys; k; k = k->next)
+            {
+              g_autofree char *full = g_strdup_printf ("%s.%s", name, (char *) k->data);
+
+              if (!g_hash_table_contains (used, full) &&
+                  !loss (st, error, path, "%s: %s has no such argument", full, info->name))
+                return NULL;
+            }
+          continue;
+        }
       if (g_hash_table_contains (used, name) || g_str_equal (name, "__class_fullname__") ||
           g_str_equal (name, "p") || g_str_equal (name, "always_apply"))
         continue;
@@ -2311,6 +2542,9 @@ augur_param_alb_encoding_text (const AugurParamSpec *spec)
     case AUGUR_ALB_XY_INTEGERS:      return "x/y ranges of integers";
     case AUGUR_ALB_SIZE_ZERO_IS_NONE: return "0 written as None";
     case AUGUR_ALB_NUMBER_IS_PAIR:   return "list; one number x reads as [x, x]";
+    case AUGUR_ALB_LIST_OF_ONE:      return "list of per-channel ranges, all the same";
+    case AUGUR_ALB_RGB_TRIPLE:       return "(R, G, B) integers";
+    case AUGUR_ALB_XY_AS_BOX:        return "[x_min, y_min, x_max, y_max]";
     case AUGUR_ALB_AUTO:
     default:
       break;
@@ -2366,6 +2600,8 @@ augur_albumentations_describe (const AugurTransformInfo *info)
       json_object_set_string_member (arg, "param", spec->name);
       json_object_set_string_member (arg, "name", augur_param_alb_name (spec));
       json_object_set_string_member (arg, "encoding", augur_param_alb_encoding_text (spec));
+      if (spec->alb.when)
+        json_object_set_string_member (arg, "when", spec->alb.when);
       if (spec->alb.v1_name)
         {
           JsonArray *v1 = json_array_new ();
@@ -2496,6 +2732,8 @@ augur_albumentations_markdown (void)
           if (spec->alb.name)
             g_string_append_printf (args, " (Augur: `%s`)", spec->name);
           g_string_append_printf (args, ": %s", augur_param_alb_encoding_text (spec));
+          if (spec->alb.when)
+            g_string_append_printf (args, " (only when %s)", spec->alb.when);
           if (spec->alb.v1_name_second)
             g_string_append_printf (v1, "%s`%s`, `%s` → `%s`%s", v1->len ? "<br>" : "", spec->alb.v1_name,
                                     spec->alb.v1_name_second, augur_param_alb_name (spec), units_note);

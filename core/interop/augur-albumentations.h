@@ -30,6 +30,9 @@ const char  *augur_param_alb_name            (const AugurParamSpec     *spec);
 const char  *augur_transform_alb_class       (const AugurTransformInfo *info);
 AugurAlbEncoding augur_param_alb_encoding    (const AugurParamSpec     *spec);
 const char  *augur_param_alb_encoding_text   (const AugurParamSpec     *spec);
+gboolean     augur_param_alb_active          (const AugurTransformInfo *info,
+                                              const AugurValue         *params,
+                                              const AugurParamSpec     *spec);
 JsonNode    *augur_param_to_albumentations   (const AugurParamSpec     *spec,
                                               const AugurValue         *value);
 

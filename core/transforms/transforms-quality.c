@@ -8,7 +8,9 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "augur-error.h"
+#include "augur-simd.h"
 #include "augur-transform-private.h"
+#include "augur-weather-kernels.h"
 
 /* ImageCompression ---------------------------------------------------------------- */
 
@@ -205,6 +207,518 @@ ic_apply (const AugurImage *src,
   return out;
 }
 
+/* Downscale ---------------------------------------------------------------------- */
+
+/* Albumentations' interpolation_pair is a dictionary {"downscale": ...,
+ * "upscale": ...}; its two keys are two parameters here. */
+enum { DS_SCALE, DS_DOWN, DS_UP };
+
+static const AugurParamSpec ds_params[] = {
+  [DS_SCALE] = {
+    .name = "scale_range", .label = "Scale",
+    .description = "Range of the factor the image is shrunk by before it is enlarged back "
+                   "(1 leaves it as it is)",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.01, .max = 1, .ui_min = 0.05, .ui_max = 1, .step = 0.01, .def = { 0.25, 0.25 },
+    .alb = { .v1_name = "scale_min", .v1_name_second = "scale_max" } },
+  [DS_DOWN] = {
+    .name = "downscale", .label = "Shrink interpolation",
+    .description = "How the image is shrunk (interpolation_pair's \"downscale\")",
+    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks,
+    .alb.name = "interpolation_pair.downscale" },
+  [DS_UP] = {
+    .name = "upscale", .label = "Enlarge interpolation",
+    .description = "How the small image is enlarged back (interpolation_pair's \"upscale\")",
+    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks,
+    .alb.name = "interpolation_pair.upscale" },
+};
+
+static const AugurDrawnSpec ds_drawn[] = {
+  { "scale", FALSE, 0.01, 1 },
+  { NULL },
+};
+
+static void
+ds_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  augur_drawn_set (drawn, "scale", augur_rng_range (rng, params[DS_SCALE].v[0], params[DS_SCALE].v[1]));
+}
+
+/* OpenCV's INTER_NEAREST: output pixel x reads input pixel
+ * floor (x * @fx), @fx the input step per output pixel (1 / fx when
+ * cv2.resize is given a factor, the size ratio when given a size). It is
+ * half a pixel off the centre-aligned nearest of augur_resize(), and the
+ * factor (not the rounded size) sets the step; Downscale's default is
+ * nearest both ways, where that difference shows on every block, so it is
+ * reproduced here. */
+static AugurImage *
+resize_nearest_cv (const AugurImage *src,
+                   int               dw,
+                   int               dh,
+                   double            fx,
+                   double            fy)
+{
+  int nc = src->channels;
+  AugurImage *out = augur_image_new_uninitialized (dw, dh, nc);
+  g_autofree int *xs = g_new (int, dw);
+
+  int last = -1;
+
+  for (int x = 0; x < dw; x++)
+    xs[x] = MIN ((int) floor (x * fx), src->width - 1) * nc;
+  for (int y = 0; y < dh; y++)
+    {
+      int sy = MIN ((int) floor (y * fy), src->height - 1);
+      const guint8 *s = augur_image_row (src, sy);
+      guint8 *d = augur_image_row (out, y);
+
+      /* Enlarging, consecutive rows read the same input row. */
+      if (sy == last)
+        {
+          memcpy (d, augur_image_row (out, y - 1), (gsize) dw * nc);
+          continue;
+        }
+      last = sy;
+      for (int x = 0; x < dw; x++)
+        for (int c = 0; c < nc; c++)
+          d[x * nc + c] = s[xs[x] + c];
+    }
+  return out;
+}
+
+/* Albumentations' downscale: cv2.resize by the factor (the size rounded,
+ * at least one pixel), then back to the original size. Alpha is left as
+ * it was (Albumentations would degrade it with the colours). */
+static AugurImage *
+ds_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  double scale = augur_drawn_get (drawn, "scale");
+  int sw = MAX (1, (int) lrint (src->width * scale));
+  int sh = MAX (1, (int) lrint (src->height * scale));
+  g_autoptr(AugurImage) small = NULL;
+  AugurImage *out;
+
+  if (sw == src->width && sh == src->height)
+    return augur_image_copy (src);
+  if (params[DS_DOWN].nick == AUGUR_INTERP_NEAREST)
+    small = resize_nearest_cv (src, sw, sh, 1 / scale, 1 / scale);
+  else
+    small = augur_resize (src, sw, sh, (AugurInterpolation) params[DS_DOWN].nick);
+  if (params[DS_UP].nick == AUGUR_INTERP_NEAREST)
+    out = resize_nearest_cv (small, src->width, src->height,
+                             (double) sw / src->width, (double) sh / src->height);
+  else
+    out = augur_resize (small, src->width, src->height, (AugurInterpolation) params[DS_UP].nick);
+  if (src->channels == 4)
+    for (int y = 0; y < src->height; y++)
+      {
+        const guint8 *s = augur_image_row (src, y);
+        guint8 *d = augur_image_row (out, y);
+
+        for (int x = 0; x < src->width; x++)
+          d[4 * x + 3] = s[4 * x + 3];
+      }
+  return out;
+}
+
+/* RingingOvershoot ---------------------------------------------------------------- */
+
+enum { RO_BLUR_LIMIT, RO_CUTOFF };
+
+static const AugurParamSpec ro_params[] = {
+  [RO_BLUR_LIMIT] = {
+    .name = "blur_limit", .label = "Kernel size",
+    .description = "Range of the filter's size in pixels (odd sizes are drawn)",
+    .type = AUGUR_PARAM_INT_RANGE,
+    .min = 3, .max = 31, .ui_min = 3, .ui_max = 31, .step = 2, .def = { 7, 15 } },
+  [RO_CUTOFF] = {
+    .name = "cutoff", .label = "Cutoff",
+    .description = "Range of the low-pass cutoff frequency in radians per pixel (lower: stronger "
+                   "ringing and blur)",
+    .type = AUGUR_PARAM_RANGE,
+    .min = 0.01, .max = G_PI, .ui_min = G_PI / 4, .ui_max = G_PI / 2, .step = 0.01,
+    .def = { G_PI / 4, G_PI / 2 } },
+};
+
+static const AugurDrawnSpec ro_drawn[] = {
+  { "ksize", FALSE, 3, 31 },
+  { "cutoff", FALSE, 0.01, G_PI },
+  { NULL },
+};
+
+static void
+ro_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  int lo = ((int) params[RO_BLUR_LIMIT].v[0]) | 1;
+  int hi = ((int) params[RO_BLUR_LIMIT].v[1]) | 1;
+  int k = lo + 2 * (int) augur_rng_int (rng, 0, MAX (hi - lo, 0) / 2);
+
+  augur_drawn_set (drawn, "ksize", MIN (k, 31));
+  augur_drawn_set (drawn, "cutoff", augur_rng_range (rng, params[RO_CUTOFF].v[0], params[RO_CUTOFF].v[1]));
+}
+
+/* d = a + b. */
+AUGUR_SIMD_CLONES static void
+add_rows (float       *restrict d,
+          const float *restrict a,
+          const float *restrict b,
+          gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = a[i] + b[i];
+}
+
+#define RO_BLOCK 32
+
+/* One output row of the filter from the r + 1 paired rows: for each block
+ * of RO_BLOCK outputs, every tap is accumulated in a block that stays in
+ * registers, so the taps cost one load and one multiply-add each instead
+ * of a pass over the whole row in memory; mirrored columns are summed
+ * before they are weighted. @acc and the pairs have
+ * RO_BLOCK floats of slack at their ends. */
+AUGUR_SIMD_CLONES static void
+ro_filter_row (const float *restrict pairs,
+               gsize                 prow,
+               const float *restrict k,
+               int                   ks,
+               int                   r,
+               int                   nc,
+               float       *restrict acc,
+               gsize                 row)
+{
+  for (gsize x0 = 0; x0 < row; x0 += RO_BLOCK)
+    {
+      float a[RO_BLOCK] = { 0 };
+
+      for (int i = 0; i <= r; i++)
+        for (int j = 0; j <= r; j++)
+          {
+            const float *p = pairs + (gsize) i * prow + (gsize) j * nc + x0;
+            const float *q = pairs + (gsize) i * prow + (gsize) (ks - 1 - j) * nc + x0;
+            float kv = k[i * ks + j];
+
+            /* Columns j and ks - 1 - j weigh alike. */
+            if (j < r)
+              for (int t = 0; t < RO_BLOCK; t++)
+                a[t] += kv * (p[t] + q[t]);
+            else
+              for (int t = 0; t < RO_BLOCK; t++)
+                a[t] += kv * p[t];
+          }
+      memcpy (acc + x0, a, sizeof a);
+    }
+}
+
+/*
+ * Albumentations' RingingOvershoot: the image convolved with the ideal
+ * circular low-pass filter cut to ksize x ksize, whose sharp cut-off rings
+ * at edges as a sharpened or compressed picture does:
+ *
+ *   k (r) = c J1 (c r) / (2 pi r),  k (0) = c^2 / (4 pi),  normalised to sum 1,
+ *
+ * c the cutoff, r the distance to the centre (the 2-D sinc; J1 the Bessel
+ * function of the first kind). Borders reflect (OpenCV's filter2D default);
+ * alpha is left alone. The kernel is symmetric in x and y, so each pair of
+ * mirrored rows is summed before it is weighted.
+ */
+static AugurImage *
+ro_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  int ks = ((int) augur_drawn_get (drawn, "ksize")) | 1;
+  double cutoff = augur_drawn_get (drawn, "cutoff");
+  int r = ks / 2, w = src->width, h = src->height, nc = src->channels;
+  gsize row = (gsize) w * nc, prow = (gsize) (w + 2 * r) * nc;
+  g_autofree float *k = g_new (float, (gsize) ks * ks);
+  g_autofree float *pad = g_new (float, prow * (h + 2 * r));
+  g_autofree float *pairs = g_new0 (float, prow * (ks / 2 + 1) + RO_BLOCK);
+  g_autofree float *acc = g_new (float, row + RO_BLOCK);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
+  double sum = 0;
+
+  for (int i = 0; i < ks; i++)
+    for (int j = 0; j < ks; j++)
+      {
+        double d = hypot (i - r, j - r);
+
+        k[i * ks + j] = (float) (d == 0 ? cutoff * cutoff / (4 * G_PI) : cutoff * j1 (cutoff * d) / (2 * G_PI * d));
+        sum += k[i * ks + j];
+      }
+  for (int i = 0; i < ks * ks; i++)
+    k[i] = (float) (k[i] / sum);
+
+  /* The image as floats with a reflected border of r on every side. */
+  for (int y = 0; y < h + 2 * r; y++)
+    {
+      const guint8 *s = augur_image_row (src, augur_border_index (y - r, h, AUGUR_BORDER_REFLECT_101));
+      float *d = pad + (gsize) y * prow;
+
+      for (gsize i = 0; i < row; i++)
+        d[(gsize) r * nc + i] = s[i];
+      for (int x = 0; x < r; x++)
+        {
+          int left = augur_border_index (x - r, w, AUGUR_BORDER_REFLECT_101);
+          int right = augur_border_index (w + x, w, AUGUR_BORDER_REFLECT_101);
+
+          for (int c = 0; c < nc; c++)
+            {
+              d[(gsize) x * nc + c] = s[left * nc + c];
+              d[(gsize) (w + r + x) * nc + c] = s[right * nc + c];
+            }
+        }
+    }
+
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+      const guint8 *s = augur_image_row (src, y);
+
+      /* Row i of pairs: input rows y + i and y + 2r - i summed (the
+       * kernel's rows i and 2r - i are equal); row r is the centre row. */
+      for (int i = 0; i <= r; i++)
+        {
+          const float *top = pad + (gsize) (y + i) * prow;
+          const float *bottom = pad + (gsize) (y + 2 * r - i) * prow;
+          float *p = pairs + (gsize) i * prow;
+
+          if (i < r)
+            add_rows (p, top, bottom, prow);
+          else
+            memcpy (p, top, prow * sizeof (float));
+        }
+      ro_filter_row (pairs, prow, k, ks, r, nc, acc, row);
+      augur_weather_floats_to_bytes (acc, d, row);
+      if (nc == 4)
+        for (int x = 0; x < w; x++)
+          d[4 * x + 3] = s[4 * x + 3];
+    }
+
+  return out;
+}
+
+/* ChromaticAberration --------------------------------------------------------------- */
+
+/*
+ * In Quality rather than Distortion: the red and blue planes move by a few
+ * pixels at most against the green one, and nothing a label points at
+ * moves, so it is a pixel transform (no geometry, labels untouched); it is
+ * a lens defect that degrades the picture, as blur and ringing are.
+ */
+enum { CA_PRIMARY, CA_SECONDARY, CA_MODE, CA_INTERPOLATION };
+enum { CA_GREEN_PURPLE, CA_RED_BLUE, CA_RANDOM };
+
+static const char *const ca_mode_nicks[] = { "green_purple", "red_blue", "random", NULL };
+
+static const AugurParamSpec ca_params[] = {
+  [CA_PRIMARY] = {
+    .name = "primary_distortion_limit", .label = "Primary distortion",
+    .description = "Range of the radial (r²) distortion coefficient of the red and blue planes",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.005, .def = { -0.02, 0.02 } },
+  [CA_SECONDARY] = {
+    .name = "secondary_distortion_limit", .label = "Secondary distortion",
+    .description = "Range of the r⁴ distortion coefficient of the red and blue planes",
+    .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_SYMMETRIC,
+    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.005, .def = { -0.05, 0.05 } },
+  [CA_MODE] = {
+    .name = "mode", .label = "Mode",
+    .description = "green_purple: red and blue move the same way (green and purple fringes); "
+                   "red_blue: opposite ways (red and blue fringes); random: either",
+    .type = AUGUR_PARAM_ENUM, .def_nick = CA_GREEN_PURPLE, .nicks = ca_mode_nicks },
+  AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
+};
+
+static const AugurDrawnSpec ca_drawn[] = {
+  { "primary_red", FALSE, -1, 1 },
+  { "secondary_red", FALSE, -1, 1 },
+  { "primary_blue", FALSE, -1, 1 },
+  { "secondary_blue", FALSE, -1, 1 },
+  { NULL },
+};
+
+static double
+match_sign (double sign_of,
+            double value)
+{
+  return (sign_of < 0) == (value < 0) ? value : -value;
+}
+
+/* Albumentations' get_params: four coefficients drawn, each secondary given
+ * its primary's sign, then blue's signs matched to red's (green_purple) or
+ * set opposite (red_blue). */
+static void
+ca_sample (const AugurValue *params,
+           const AugurShape *in,
+           AugurRng         *rng,
+           AugurDrawn       *drawn)
+{
+  double pr = augur_rng_range (rng, params[CA_PRIMARY].v[0], params[CA_PRIMARY].v[1]);
+  double sr = augur_rng_range (rng, params[CA_SECONDARY].v[0], params[CA_SECONDARY].v[1]);
+  double pb = augur_rng_range (rng, params[CA_PRIMARY].v[0], params[CA_PRIMARY].v[1]);
+  double sb = augur_rng_range (rng, params[CA_SECONDARY].v[0], params[CA_SECONDARY].v[1]);
+  int mode = params[CA_MODE].nick;
+
+  sr = match_sign (pr, sr);
+  sb = match_sign (pb, sb);
+  if (mode == CA_RANDOM)
+    mode = augur_rng_chance (rng, 0.5) ? CA_GREEN_PURPLE : CA_RED_BLUE;
+  if (mode == CA_GREEN_PURPLE)
+    {
+      pb = match_sign (pr, pb);
+      sb = match_sign (sr, sb);
+    }
+  else
+    {
+      pb = match_sign (-pr, pb);
+      sb = match_sign (-sr, sb);
+    }
+  augur_drawn_set (drawn, "primary_red", pr);
+  augur_drawn_set (drawn, "secondary_red", sr);
+  augur_drawn_set (drawn, "primary_blue", pb);
+  augur_drawn_set (drawn, "secondary_blue", sb);
+}
+
+/* Plane @c of @src as a one-channel image. */
+static AugurImage *
+plane_of (const AugurImage *src,
+          int               c)
+{
+  AugurImage *out = augur_image_new_uninitialized (src->width, src->height, 1);
+
+  for (int y = 0; y < src->height; y++)
+    {
+      const guint8 *s = augur_image_row (src, y) + c;
+      guint8 *d = augur_image_row (out, y);
+
+      for (int x = 0; x < src->width; x++)
+        d[x] = s[x * src->channels];
+    }
+  return out;
+}
+
+/* Where output pixel (x, y) reads plane c, as OpenCV's
+ * initUndistortRectifyMap gives it for the camera Albumentations builds
+ * (focal lengths the width and the height, centre the image centre) and the
+ * coefficients k1, k2: the offset from the centre times 1 + k1 r² + k2 r⁴,
+ * in pixel indices. One row at a time, in float, for the vectoriser. */
+AUGUR_SIMD_CLONES static void
+ca_map_row (int    y,
+            int    w,
+            int    h,
+            float  k1,
+            float  k2,
+            float *restrict mx,
+            float *restrict my)
+{
+  float fw = (float) w, fh = (float) h, v = (y - 0.5f * fh) / fh;
+
+  for (int x = 0; x < w; x++)
+    {
+      float u = (x - 0.5f * fw) / fw;
+      float r2 = u * u + v * v, f = 1 + k1 * r2 + k2 * r2 * r2;
+
+      mx[x] = 0.5f * fw + u * f * fw;
+      my[x] = 0.5f * fh + v * f * fh;
+    }
+}
+
+/* Channel @c of @out (a copy of @src) read from @src's channel @c through
+ * the distortion (k1, k2), borders replicated. Nearest and linear are done
+ * here, straight from the interleaved image; other interpolations go
+ * through augur_warp_map() on the plane. */
+static void
+ca_distort (const AugurImage  *src,
+            AugurImage        *out,
+            int                c,
+            double             k1,
+            double             k2,
+            AugurInterpolation interp)
+{
+  int w = src->width, h = src->height, nc = src->channels;
+  g_autofree float *mx = g_new (float, w);
+  g_autofree float *my = g_new (float, w);
+
+  if (interp != AUGUR_INTERP_NEAREST && interp != AUGUR_INTERP_LINEAR)
+    {
+      g_autoptr(AugurImage) plane = plane_of (src, c);
+      g_autoptr(AugurImage) warped = NULL;
+      g_autofree float *map = g_new (float, (gsize) 2 * w * h);
+
+      for (int y = 0; y < h; y++)
+        {
+          ca_map_row (y, w, h, (float) k1, (float) k2, mx, my);
+          for (int x = 0; x < w; x++)
+            {
+              map[2 * ((gsize) y * w + x)] = mx[x] + 0.5f;
+              map[2 * ((gsize) y * w + x) + 1] = my[x] + 0.5f;
+            }
+        }
+      warped = augur_warp_map (plane, w, h, map, interp, AUGUR_BORDER_REPLICATE, NULL);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          augur_image_row (out, y)[x * nc + c] = augur_image_row (warped, y)[x];
+      return;
+    }
+
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = augur_image_row (out, y) + c;
+
+      ca_map_row (y, w, h, (float) k1, (float) k2, mx, my);
+      for (int x = 0; x < w; x++)
+        {
+          float sx = CLAMP (mx[x], 0.0f, (float) (w - 1)), sy = CLAMP (my[x], 0.0f, (float) (h - 1));
+          int x0 = (int) sx, y0 = (int) sy;
+          int x1 = MIN (x0 + 1, w - 1), y1 = MIN (y0 + 1, h - 1);
+          float ax = sx - x0, ay = sy - y0;
+          const guint8 *r0 = augur_image_row (src, y0) + c, *r1 = augur_image_row (src, y1) + c;
+          float top, bottom;
+
+          if (interp == AUGUR_INTERP_NEAREST)
+            {
+              d[x * nc] = augur_image_row (src, CLAMP ((int) floorf (my[x] + 0.5f), 0, h - 1))
+                            [CLAMP ((int) floorf (mx[x] + 0.5f), 0, w - 1) * nc + c];
+              continue;
+            }
+          top = r0[x0 * nc] + ax * (r0[x1 * nc] - r0[x0 * nc]);
+          bottom = r1[x0 * nc] + ax * (r1[x1 * nc] - r1[x0 * nc]);
+          d[x * nc] = (guint8) (top + ay * (bottom - top) + 0.5f);
+        }
+    }
+}
+
+/* Albumentations' chromatic_aberration: the red and blue planes remapped
+ * through their radial distortions, borders replicated, green kept. A gray
+ * image has no colour planes and is returned as it is; alpha is left
+ * alone. */
+static AugurImage *
+ca_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  AugurInterpolation interp = (AugurInterpolation) params[CA_INTERPOLATION].nick;
+  AugurImage *out;
+
+  if (src->channels == 1)
+    return augur_image_copy (src);
+
+  out = augur_image_copy (src);
+  ca_distort (src, out, 0, augur_drawn_get (drawn, "primary_red"),
+              augur_drawn_get (drawn, "secondary_red"), interp);
+  ca_distort (src, out, 2, augur_drawn_get (drawn, "primary_blue"),
+              augur_drawn_get (drawn, "secondary_blue"), interp);
+  return out;
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 /* An encoder and a decoder: some hundred operations per channel value
@@ -236,6 +750,48 @@ const AugurTransformInfo augur_quality_transforms[] = {
     .sample = ic_sample,
     .apply = ic_apply,
     .cost = image_compression_cost,
+  },
+  {
+    .name = "Downscale",
+    .label = "Downscale",
+    .category = AUGUR_CATEGORY_QUALITY,
+    .description = "Lose detail by shrinking the image and enlarging it back to its size. "
+                   "Works alike on gray.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ds_params,
+    .n_params = G_N_ELEMENTS (ds_params),
+    .drawn = ds_drawn,
+    .sample = ds_sample,
+    .apply = ds_apply,
+  },
+  {
+    .name = "RingingOvershoot",
+    .label = "Ringing and overshoot",
+    .category = AUGUR_CATEGORY_QUALITY,
+    .description = "Ripples and halos along edges, as an ideal low-pass filter (2-D sinc) leaves them. "
+                   "Works alike on gray.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ro_params,
+    .n_params = G_N_ELEMENTS (ro_params),
+    .drawn = ro_drawn,
+    .sample = ro_sample,
+    .apply = ro_apply,
+  },
+  {
+    .name = "ChromaticAberration",
+    .label = "Chromatic aberration",
+    .category = AUGUR_CATEGORY_QUALITY,
+    .description = "Lens colour fringes: the red and blue planes are distorted radially against "
+                   "the green one. Gray images are left as they are.",
+    .version = 1,
+    .default_p = 0.5,
+    .params = ca_params,
+    .n_params = G_N_ELEMENTS (ca_params),
+    .drawn = ca_drawn,
+    .sample = ca_sample,
+    .apply = ca_apply,
   },
 };
 

@@ -185,7 +185,8 @@ static const AugurParamSpec sol_params[] = {
     .name = "threshold_range", .label = "Threshold",
     .description = "Range of the threshold, as a fraction of 255: pixels at or above it are inverted",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.5, 0.5 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.5, 0.5 },
+    .alb = { .v1_name = "threshold", .v1_units = AUGUR_ALB_V1_PIXEL_LEVELS } },
 };
 
 static const AugurDrawnSpec sol_drawn[] = {
