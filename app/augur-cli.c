@@ -16,6 +16,7 @@
 #include "augur-gallery.h"
 #include "augur-json.h"
 #include "augur-file.h"
+#include "augur-leakage.h"
 #include "augur-manifest.h"
 #include "augur-profile.h"
 #include "augur-recipe.h"
@@ -1798,6 +1799,111 @@ command_manifest (int    argc,
   return EXIT_OK;
 }
 
+/* leakage ---------------------------------------------------------------------------- */
+
+static int
+command_leakage (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurLeakage) leakage = NULL;
+  g_autofree char *test_dir = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *threshold_text = NULL;
+  g_autofree char *threads_text = NULL;
+  g_auto(GStrv) manifests = NULL;
+  gboolean json = FALSE, no_cache = FALSE;
+  gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
+  int status = EXIT_OK, threshold = AUGUR_LEAKAGE_DEFAULT_THRESHOLD, threads = 0;
+  guint n_unread = 0, n_leaks;
+  const GOptionEntry entries[] = {
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_dir, "A third split, the test set", "DIR" },
+    { "manifest", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &manifests,
+      "A manifest of 'apply' (repeatable): report outputs whose source is in another split", "FILE" },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING, &threshold_text,
+      "Largest hash distance called a near-duplicate, 0-32 bits (default 8)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Write the report as JSON", NULL },
+    { "html", 0, 0, G_OPTION_ARG_FILENAME, &html, "Also write an HTML report with thumbnails to FILE", "FILE" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "Worker threads (default: one per CPU)", "N" },
+    { "cache", 0, 0, G_OPTION_ARG_FILENAME, &cache,
+      "Keep hashes in DIR, keyed by file content (default: the user's cache folder, augur)", "DIR" },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, "Neither read nor write the hash cache", NULL },
+    { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
+    { NULL }
+  };
+
+  context = command_context ("TRAIN_DIR VAL_DIR",
+                             "Find near-duplicate images across dataset splits (and within each): resized,\n"
+                             "re-encoded, slightly cropped, brightened, flipped or turned copies.\n"
+                             "With --manifest, also augmented outputs whose source is in another split.\n"
+                             "Exit status: 0 no leak, 1 leaks found, 2 usage error or the check failed.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return usage_error ("leakage: expected TRAIN_DIR and VAL_DIR");
+  if (threshold_text && !parse_int_option (threshold_text, 0, AUGUR_LEAKAGE_MAX_THRESHOLD, &threshold))
+    return usage_error ("--threshold: expected an integer from 0 to %d, not '%s'",
+                        AUGUR_LEAKAGE_MAX_THRESHOLD, threshold_text);
+  if (threads_text && !parse_int_option (threads_text, 1, 1024, &threads))
+    return usage_error ("--threads: expected an integer from 1 to 1024, not '%s'", threads_text);
+  if (max_pixels < 1)
+    return usage_error ("--max-pixels: expected a positive number");
+
+  leakage = augur_leakage_new ();
+  if (!augur_leakage_add_split (leakage, "train", argv[1], &error) ||
+      !augur_leakage_add_split (leakage, "val", argv[2], &error) ||
+      (test_dir && !augur_leakage_add_split (leakage, "test", test_dir, &error)))
+    return usage_error ("%s", error->message);
+  for (guint i = 0; manifests && manifests[i]; i++)
+    augur_leakage_add_manifest (leakage, manifests[i]);
+  augur_leakage_set_threshold (leakage, (guint) threshold);
+  if (threads > 0)
+    augur_leakage_set_threads (leakage, (guint) threads);
+  augur_leakage_set_max_pixels (leakage, max_pixels);
+  if (!no_cache)
+    {
+      g_autofree char *folder = cache ? g_strdup (cache) : g_build_filename (g_get_user_cache_dir (), "augur", NULL);
+
+      augur_leakage_set_cache_dir (leakage, folder);
+    }
+
+  if (!augur_leakage_run (leakage, &error))
+    {
+      message ("%s", error->message);
+      return EXIT_USAGE;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = augur_leakage_to_json (leakage);
+      g_autofree char *text = augur_json_to_string (node, TRUE);
+
+      printf ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *text = augur_leakage_to_text (leakage);
+
+      fputs (text, stdout);
+    }
+  if (html && !augur_leakage_write_html (leakage, html, &error))
+    {
+      message ("%s", error->message);
+      return EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < augur_leakage_get_images (leakage)->len; i++)
+    n_unread += ((AugurLeakageImage *) augur_leakage_get_images (leakage)->pdata[i])->error != NULL;
+  if (n_unread > 0)
+    message ("%u file%s could not be read (listed in the report)", n_unread, n_unread == 1 ? "" : "s");
+  /* 1: leaks found (as diff's 1: differences found). */
+  n_leaks = augur_leakage_get_n_leaks (leakage);
+  return n_leaks > 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
+}
+
 /* main ------------------------------------------------------------------------------- */
 
 static const struct
@@ -1819,6 +1925,7 @@ static const struct
   { "gallery",  command_gallery,  "gallery -o DIR [IMAGE]                 draw each transform at the ends of its ranges" },
   { "bench",    command_bench,    "bench RECIPE [IMAGE...] [--seconds S]    profile a recipe: images/s, each step's share" },
   { "manifest", command_manifest, "manifest merge SHARD... -o FILE        join the manifests of a sharded run" },
+  { "leakage",  command_leakage,  "leakage TRAIN_DIR VAL_DIR [--test DIR]  find near-duplicates across dataset splits" },
 };
 
 static void

@@ -424,6 +424,10 @@ def preview_section(rows, out):
     return medians
 
 
+KEEP_MARKER = ('<!-- The sections below are measured by their own scripts; '
+               'make bench keeps them as they are. -->')
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('results')
@@ -569,6 +573,15 @@ def main():
         out.append('')
 
     text = '\n'.join(out).rstrip() + '\n'
+    # Sections measured by their own scripts (bench/leakage.sh,
+    # bench/memory.sh) follow a marker; a new report keeps them.
+    try:
+        with open(args.output, encoding='utf-8') as f:
+            old = f.read()
+        if KEEP_MARKER in old:
+            text += '\n' + old[old.index(KEEP_MARKER):]
+    except FileNotFoundError:
+        pass
     with open(args.output + '.tmp', 'w', encoding='utf-8') as f:
         f.write(text)
     os.replace(args.output + '.tmp', args.output)
