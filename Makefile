@@ -12,7 +12,7 @@ XVFB_RUN  = xvfb-run -a -s "-screen 0 1600x1000x24"
 
 # Build and test dependencies, all from Debian 12.
 DEBS = gcc meson ninja-build pkg-config \
-       libglib2.0-dev libglib2.0-bin libgdk-pixbuf-2.0-dev libjson-glib-dev libjpeg-dev \
+       libglib2.0-dev libglib2.0-bin libgdk-pixbuf-2.0-dev libjson-glib-dev libjpeg-dev libyaml-dev \
        libgtk-4-dev libgtk-4-bin libadwaita-1-dev libgdk-pixbuf2.0-bin \
        webp-pixbuf-loader librsvg2-common \
        xvfb xauth fonts-cantarell adwaita-icon-theme \
@@ -111,6 +111,8 @@ bench: bench-deps build
 docs: build
 	$(BUILD)/app/augur-cli describe --markdown > docs/transforms.md.tmp
 	mv docs/transforms.md.tmp docs/transforms.md
+	$(BUILD)/app/augur-cli describe --albumentations-markdown > docs/albumentations.md.tmp
+	mv docs/albumentations.md.tmp docs/albumentations.md
 	$(BUILD)/app/augur-cli gallery -o docs/gallery --format jpg --size 96 --quality 85
 
 # Fuzzing (docs/security.md): the targets of tests/fuzz built with clang's

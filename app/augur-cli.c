@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "augur-albumentations.h"
 #include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-gallery.h"
@@ -402,9 +403,56 @@ describe_json (const AugurTransformInfo *info)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "albumentations");
+  json_builder_add_value (builder, augur_albumentations_describe (info));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/* The Albumentations mapping, for describe's text: the class, renamed or
+ * re-encoded arguments, 1.x names, and what is left out. */
+static void
+describe_albumentations_text (const AugurTransformInfo *info)
+{
+  g_autoptr(JsonNode) node = augur_albumentations_describe (info);
+  JsonObject *alb = json_node_get_object (node);
+  JsonArray *args = json_object_get_array_member (alb, "arguments");
+  JsonArray *left_out = json_object_get_array_member (alb, "left_out");
+
+  if (!json_object_get_boolean_member (alb, "exported"))
+    {
+      printf ("\nAlbumentations: no counterpart; exports refuse this step%s%s.\n",
+              json_object_has_member (alb, "hint") ? " (" : "",
+              json_object_has_member (alb, "hint") ? json_object_get_string_member (alb, "hint") : "");
+      return;
+    }
+  printf ("\nAlbumentations: A.%s (since %s)\n", json_object_get_string_member (alb, "class"),
+          json_object_get_string_member (alb, "since"));
+  for (guint i = 0; i < json_array_get_length (args); i++)
+    {
+      JsonObject *arg = json_array_get_object_element (args, i);
+
+      printf ("  %s: %s", json_object_get_string_member (arg, "name"), json_object_get_string_member (arg, "encoding"));
+      if (json_object_has_member (arg, "v1_names"))
+        {
+          JsonArray *v1 = json_object_get_array_member (arg, "v1_names");
+
+          printf ("; 1.x: %s", json_array_get_string_element (v1, 0));
+          if (json_array_get_length (v1) > 1)
+            printf (", %s", json_array_get_string_element (v1, 1));
+        }
+      if (json_object_has_member (arg, "v1_units"))
+        printf (" (%s)", json_object_get_string_member (arg, "v1_units"));
+      printf ("\n");
+    }
+  for (guint i = 0; i < json_array_get_length (left_out); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (left_out, i);
+
+      printf ("  left out: %s (%s; %s on import)\n", json_object_get_string_member (entry, "name"),
+              json_object_get_string_member (entry, "why"), json_object_get_string_member (entry, "import"));
+    }
 }
 
 static void
@@ -434,6 +482,7 @@ describe_text (const AugurTransformInfo *info)
   if (info->n_params == 0)
     {
       printf ("\nNo parameters.\n");
+      describe_albumentations_text (info);
       return;
     }
 
@@ -492,6 +541,7 @@ describe_text (const AugurTransformInfo *info)
       if (spec->flags & AUGUR_PARAM_NULLABLE)
         printf ("  %-*s  May be null (not set).\n", widths[COL_NAME], "");
     }
+  describe_albumentations_text (info);
 }
 
 /* A table cell of Markdown: one line, with its pipes escaped. */
@@ -698,9 +748,11 @@ command_describe (int    argc,
                   char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  gboolean json = FALSE, markdown = FALSE;
+  gboolean json = FALSE, markdown = FALSE, alb_markdown = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Write JSON", NULL },
+    { "albumentations-markdown", 0, 0, G_OPTION_ARG_NONE, &alb_markdown,
+      "Write the Albumentations mapping of every transform, in Markdown (docs/albumentations.md)", NULL },
     { "markdown", 0, 0, G_OPTION_ARG_NONE, &markdown,
       "Write Markdown; without NAME, the reference of every transform (docs/transforms.md)", NULL },
     { NULL }
@@ -716,6 +768,16 @@ command_describe (int    argc,
     return status;
   if (json && markdown)
     return usage_error ("describe: --json and --markdown exclude each other");
+  if (alb_markdown)
+    {
+      g_autofree char *text = NULL;
+
+      if (argc != 1 || json || markdown)
+        return usage_error ("describe: --albumentations-markdown takes no NAME and no other option");
+      text = augur_albumentations_markdown ();
+      fputs (text, stdout);
+      return EXIT_OK;
+    }
   if (markdown && argc == 1)
     {
       g_autofree char *text = reference_markdown ();
@@ -810,6 +872,134 @@ command_validate (int    argc,
               AUGUR_COST_DEFAULT_MAX_WORK / 1e9, AUGUR_COST_DEFAULT_MAX_MEMORY / (1024.0 * 1024 * 1024));
   }
   return EXIT_OK;
+}
+
+/* export, import -------------------------------------------------------------------- */
+
+/* Writes @text to @path atomically, or to stdout when @path is NULL or "-". */
+static int
+write_output (const char *path,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL || g_str_equal (path, "-"))
+    {
+      fputs (text, stdout);
+      return fflush (stdout) == 0 ? EXIT_OK : EXIT_FAILURE_RUNTIME;
+    }
+  if (!augur_file_write_atomic (path, text, strlen (text), &error))
+    {
+      g_prefix_error (&error, "could not write %s: ", path);
+      return runtime_error (error);
+    }
+  return EXIT_OK;
+}
+
+static int
+command_export (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *to = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *text = NULL;
+  gboolean yaml = FALSE, python = FALSE, skip_unsupported = FALSE;
+  const GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "The format: albumentations", "FORMAT" },
+    { "yaml", 0, 0, G_OPTION_ARG_NONE, &yaml, "Write YAML (A.load(path, data_format=\"yaml\"))", NULL },
+    { "python", 0, 0, G_OPTION_ARG_NONE, &python, "Write a Python snippet that builds the pipeline", NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (default: standard output)", "FILE" },
+    { "skip-unsupported", 0, 0, G_OPTION_ARG_NONE, &skip_unsupported,
+      "Leave out steps Albumentations has no counterpart for (listed on stderr)", NULL },
+    { NULL }
+  };
+  AugurAlbExportFlags flags;
+  int status = EXIT_OK;
+
+  context = command_context ("RECIPE --to albumentations",
+                             "Export a recipe for Albumentations 2.x training code: JSON for\n"
+                             "A.load(\"recipe.json\") (the default), YAML, or a Python snippet.\n"
+                             "Disabled steps are left out. A step with no Albumentations counterpart\n"
+                             "fails the export unless --skip-unsupported.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("export: expected one recipe file");
+  if (to == NULL)
+    return usage_error ("export: --to is required (--to albumentations)");
+  if (!g_str_equal (to, "albumentations"))
+    return usage_error ("export: unknown format '%s' (known: albumentations)", to);
+  if (yaml && python)
+    return usage_error ("export: --yaml and --python exclude each other");
+
+  recipe = augur_recipe_load (argv[1], &error);
+  if (recipe == NULL)
+    return runtime_error (error);
+
+  flags = skip_unsupported ? AUGUR_ALB_EXPORT_SKIP_UNSUPPORTED : AUGUR_ALB_EXPORT_DEFAULT;
+  if (python)
+    text = augur_albumentations_to_python (recipe, flags, skipped, &error);
+  else
+    {
+      g_autoptr(JsonNode) root = augur_albumentations_export (recipe, flags, skipped, &error);
+
+      if (root != NULL)
+        text = yaml ? augur_albumentations_to_yaml (root, &error) : augur_json_to_string (root, TRUE);
+    }
+  if (text == NULL)
+    {
+      g_prefix_error (&error, "%s: ", argv[1]);
+      return runtime_error (error);
+    }
+  for (guint i = 0; i < skipped->len; i++)
+    message ("%s: %s", argv[1], (char *) skipped->pdata[i]);
+  return write_output (output, text);
+}
+
+static int
+command_import (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *output = NULL;
+  g_autofree char *text = NULL;
+  gboolean lenient = FALSE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the recipe to FILE (default: standard output)", "FILE" },
+    { "lenient", 0, 0, G_OPTION_ARG_NONE, &lenient,
+      "Keep what can be imported and list each loss, instead of failing", NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  context = command_context ("FILE",
+                             "Import an Albumentations file (JSON or YAML, as A.save writes it, 1.x or\n"
+                             "2.x) as an Augur recipe. Arguments that do not change an image (mask-only,\n"
+                             "box-only) are accepted and noted on stderr; anything else Augur cannot\n"
+                             "represent fails the import unless --lenient.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("import: expected one Albumentations file");
+
+  recipe = augur_albumentations_load (argv[1], lenient ? AUGUR_ALB_IMPORT_LENIENT : AUGUR_ALB_IMPORT_DEFAULT,
+                                      notes, &error);
+  for (guint i = 0; i < notes->len; i++)
+    message ("%s", (char *) notes->pdata[i]);
+  if (recipe == NULL)
+    return runtime_error (error);
+
+  text = augur_recipe_to_string (recipe);
+  return write_output (output, text);
 }
 
 /* apply ------------------------------------------------------------------------------ */
@@ -1770,8 +1960,11 @@ static const struct
 } commands[] = {
   { "list",     command_list,     "list [--json]                          list the transforms" },
   { "describe", command_describe, "describe NAME [--json]                 describe a transform's parameters\n"
-                                  "  describe --markdown                    the reference of every transform, in Markdown" },
+                                  "  describe --markdown                    the reference of every transform, in Markdown\n"
+                                  "  describe --albumentations-markdown     the Albumentations mapping, in Markdown" },
   { "validate", command_validate, "validate RECIPE                        check a recipe file" },
+  { "export",   command_export,   "export RECIPE --to albumentations      a file for A.load (--yaml, --python, -o FILE)" },
+  { "import",   command_import,   "import FILE [-o RECIPE]                a recipe from an Albumentations file" },
   { "apply",    command_apply,    "apply RECIPE INPUT... -o OUTDIR [...]  apply a recipe to images and folders\n"
                                   "  apply --replay MANIFEST -o OUTDIR      reproduce the outputs of a manifest" },
   { "sheet",    command_sheet,    "sheet RECIPE... IMAGE... -o SHEET.png  draw a contact sheet of augmented draws" },

@@ -47,6 +47,93 @@ typedef enum
   AUGUR_PARAM_ALLOW_REVERSED   = 1 << 3, /* lo > hi is meaningful (not refused) */
 } AugurParamFlags;
 
+/**
+ * AugurAlbEncoding:
+ * @AUGUR_ALB_AUTO: follow the parameter's type: an interpolation or a border
+ *   mode as its OpenCV code, other choices by name, ranges and sizes as lists,
+ *   x/y ranges as `{"x": [lo, hi], "y": [lo, hi]}`; as the recipe writes it
+ *   otherwise
+ * @AUGUR_ALB_CV_INTERPOLATION: a choice written as OpenCV's interpolation flag
+ *   (0 nearest, 1 linear, 2 cubic, 3 area, 4 lanczos4)
+ * @AUGUR_ALB_CV_BORDER: a choice written as OpenCV's border code (0 constant,
+ *   1 replicate, 2 reflect, 3 wrap, 4 reflect_101)
+ * @AUGUR_ALB_PAIR_SWAPPED: a pair written in the other order
+ * @AUGUR_ALB_XY_INTEGERS: an x/y range whose ends Albumentations keeps as
+ *   integers (pixels)
+ * @AUGUR_ALB_SIZE_ZERO_IS_NONE: a size whose 0 is Albumentations' None
+ * @AUGUR_ALB_NUMBER_IS_PAIR: a range written as a list, where one number x
+ *   from Albumentations means exactly x ([x, x])
+ * @AUGUR_ALB_LIST_OF_ONE: a range written as a list of per-channel ranges
+ *   holding it once ([[lo, hi]]); read back when every channel's is the same
+ * @AUGUR_ALB_RGB_TRIPLE: a fill written as an (R, G, B) tuple of integers
+ *   (one value for every channel repeated three times)
+ * @AUGUR_ALB_XY_AS_BOX: an x/y range written as a box [x_min, y_min, x_max,
+ *   y_max] (the regions of interest of the weather transforms)
+ *
+ * How a parameter's value is written in an Albumentations file.
+ */
+typedef enum
+{
+  AUGUR_ALB_AUTO = 0,
+  AUGUR_ALB_CV_INTERPOLATION,
+  AUGUR_ALB_CV_BORDER,
+  AUGUR_ALB_PAIR_SWAPPED,
+  AUGUR_ALB_XY_INTEGERS,
+  AUGUR_ALB_SIZE_ZERO_IS_NONE,
+  AUGUR_ALB_NUMBER_IS_PAIR,
+  AUGUR_ALB_LIST_OF_ONE,
+  AUGUR_ALB_RGB_TRIPLE,
+  AUGUR_ALB_XY_AS_BOX,
+} AugurAlbEncoding;
+
+/**
+ * AugurAlbV1Units:
+ * @AUGUR_ALB_V1_SAME: the 1.x value means what ours does
+ * @AUGUR_ALB_V1_PIXEL_LEVELS: 1.x gave 8-bit levels where ours is a
+ *   fraction of 255
+ * @AUGUR_ALB_V1_VARIANCE_LEVELS: 1.x gave a variance in 8-bit levels where
+ *   ours is a standard deviation as a fraction of 255
+ * @AUGUR_ALB_V1_CHOICE_INDEX: 1.x wrote the choice as its index (an IntEnum)
+ */
+typedef enum
+{
+  AUGUR_ALB_V1_SAME = 0,
+  AUGUR_ALB_V1_PIXEL_LEVELS,
+  AUGUR_ALB_V1_VARIANCE_LEVELS,
+  AUGUR_ALB_V1_CHOICE_INDEX,
+} AugurAlbV1Units;
+
+/**
+ * AugurParamAlbumentations:
+ * @name: the Albumentations 2.x argument, NULL when it is the parameter's name;
+ *   "arg.key" for the member key of a dictionary argument
+ * @encoding: how the value is written
+ * @v1_name: the 1.x argument where it differs: the whole value, or the first
+ *   end of a pair that 1.x split in two
+ * @v1_name_second: the 1.x argument of the pair's second end, if split
+ * @v1_units: what the 1.x value measures
+ * @explicit: Albumentations' constructor requires it, or defaults it to
+ *   another value than Augur's (output sizes): Python always writes it
+ * @when: "param=nick|nick": written only while that choice parameter has one
+ *   of these values (the others make Albumentations refuse or ignore it)
+ * @also: a second Albumentations name the value is written under as well
+ *   (AdditiveNoise's noise_type inside noise_params)
+ *
+ * A parameter's Albumentations mapping. All zero (the default) means: same
+ * name in 1.x and 2.x, encoded as its type says.
+ */
+typedef struct
+{
+  const char       *name;
+  AugurAlbEncoding  encoding;
+  const char       *v1_name;
+  const char       *v1_name_second;
+  AugurAlbV1Units   v1_units;
+  gboolean          explicit;
+  const char       *when;
+  const char       *also;
+} AugurParamAlbumentations;
+
 typedef struct
 {
   double   v[4];
@@ -96,6 +183,7 @@ typedef struct
   const char *const *relevant_nicks;
   gboolean           relevant_unless;
   const char        *zero_text;
+  AugurParamAlbumentations alb;
 } AugurParamSpec;
 
 const char *augur_param_type_name     (AugurParamType         type);

@@ -38,6 +38,61 @@ G_BEGIN_DECLS
  */
 typedef struct _AugurTransformInfo AugurTransformInfo;
 
+/**
+ * AugurAlbAbsentAction:
+ * @AUGUR_ALB_ABSENT_NOTE: an import accepts the argument and notes that it
+ *   is left out (it does not change an image: mask-only, box-only, ...)
+ * @AUGUR_ALB_ABSENT_REFUSE: an import refuses it (unless lenient): it would
+ *   change the image and Augur cannot represent it
+ * @AUGUR_ALB_ABSENT_NOTE_IF_NULL: accepted and noted when null (its default,
+ *   no effect); refused otherwise
+ */
+typedef enum
+{
+  AUGUR_ALB_ABSENT_NOTE,
+  AUGUR_ALB_ABSENT_REFUSE,
+  AUGUR_ALB_ABSENT_NOTE_IF_NULL,
+} AugurAlbAbsentAction;
+
+/**
+ * AugurAlbAbsent:
+ * @name: the Albumentations argument (2.x name)
+ * @v1_name: its 1.x name where it differs
+ * @action: what an import does with it
+ * @why: a few words for the import's note and the docs ("mask only")
+ *
+ * An Albumentations argument that Augur deliberately does not have.
+ */
+typedef struct
+{
+  const char           *name;
+  const char           *v1_name;
+  AugurAlbAbsentAction  action;
+  const char           *why;
+} AugurAlbAbsent;
+
+/**
+ * AugurTransformAlbumentations:
+ * @class_name: the Albumentations class, NULL when it is the transform's name
+ * @since: the first Albumentations version that loads the exported class
+ *   and arguments as written, NULL for 2.0 (exports use 2.x names)
+ * @unsupported: Albumentations has no counterpart: an export refuses the step
+ * @hint: for @unsupported, what a user can do instead
+ * @absent: Albumentations arguments Augur does not have, ended by a NULL name
+ *   (NULL: none)
+ *
+ * A transform's Albumentations mapping. All zero (the default) means: same
+ * class name, exported, every argument present.
+ */
+typedef struct
+{
+  const char           *class_name;
+  const char           *since;
+  gboolean              unsupported;
+  const char           *hint;
+  const AugurAlbAbsent *absent;
+} AugurTransformAlbumentations;
+
 /* What one application may cost at most (see augur-cost.h). */
 typedef struct
 {
@@ -81,6 +136,9 @@ struct _AugurTransformInfo
                                const AugurShape   *in,
                                AugurShape         *out,
                                AugurCost          *cost);
+
+  /* Albumentations mapping (core/interop reads it) */
+  AugurTransformAlbumentations alb;
 };
 
 /* Category names, in the order the GUI and the docs show them. */

@@ -427,6 +427,32 @@ test_bad_recipe_reported (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "NoSuchTransform"));
 }
 
+/* A file Albumentations' A.save wrote opens as a new, unsaved recipe (Save
+ * never writes a recipe over it), and what was left out is on a toast. */
+static void
+test_open_albumentations (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = write_recipe (fixture->dir, "pipeline.json",
+                                        "{\"__version__\": \"2.0.8\", \"transform\": {\"__class_fullname__\": \"Compose\", "
+                                        "\"p\": 1.0, \"seed\": 31, \"transforms\": [{\"__class_fullname__\": \"Rotate\", "
+                                        "\"p\": 0.7, \"limit\": [-15.0, 15.0], \"border_mode\": 4, \"fill_mask\": 0.0}]}}");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const AugurRecipe *recipe;
+  const AugurNode *rotate;
+
+  g_assert_true (augur_window_open_recipe (fixture->window, file));
+  recipe = augur_window_get_recipe (fixture->window);
+  g_assert_cmpuint (recipe->seed, ==, 31);
+  g_assert_cmpuint (recipe->pipeline->children->len, ==, 1);
+  rotate = recipe->pipeline->children->pdata[0];
+  g_assert_cmpstr (rotate->info->name, ==, "Rotate");
+  g_assert_cmpfloat (rotate->p, ==, 0.7);
+  g_assert_cmpstr (rotate->info->params[2].nicks[rotate->params[2].nick], ==, "reflect_101");
+  g_assert_null (augur_window_get_file (fixture->window));
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "Imported from Albumentations"));
+}
+
 static const char two_step_recipe[] =
   "{\n"
   "  \"format\": \"augur-recipe\",\n"
@@ -441,6 +467,41 @@ static const char two_step_recipe[] =
   "    ]\n"
   "  }\n"
   "}\n";
+
+/* The text on @window's clipboard. */
+static char *
+clipboard_text (AugurWindow *window)
+{
+  GdkContentProvider *content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (window)));
+  GValue value = G_VALUE_INIT;
+  char *text;
+
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  text = g_value_dup_string (&value);
+  g_value_unset (&value);
+  return text;
+}
+
+/* Copy as Python puts the A.Compose snippet of the recipe on the
+ * clipboard, with only the arguments off their defaults. */
+static void
+test_copy_python (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = write_recipe (fixture->dir, "in.json", two_step_recipe);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = NULL;
+
+  g_assert_true (augur_window_open_recipe (fixture->window, file));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.copy-python", NULL));
+  text = clipboard_text (fixture->window);
+  g_assert_true (g_str_has_prefix (text, "import albumentations as A\n"));
+  g_assert_nonnull (strstr (text, "    A.HorizontalFlip(),\n"));
+  g_assert_nonnull (strstr (text, "    A.RandomBrightnessContrast(brightness_limit=(-0.1, 0.3), p=0.8),\n"));
+  g_assert_true (g_str_has_suffix (text, "], seed=77)\n"));
+}
 
 static void
 test_save_and_reopen (Fixture       *fixture,
@@ -1245,27 +1306,20 @@ test_export_command (Fixture       *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *quoted_recipe = g_shell_quote (path);
   g_autofree char *quoted_input = g_shell_quote (fixture->dir);
-  GdkContentProvider *content;
-  GValue value = G_VALUE_INIT;
-  const char *line;
+  g_autofree char *line = NULL;
 
   open_sample_folder (fixture);
   g_assert_true (augur_window_save_to_file (fixture->window, file, NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.export-command", NULL));
 
-  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)));
-  g_assert_nonnull (content);
-  g_value_init (&value, G_TYPE_STRING);
-  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
-  line = g_value_get_string (&value);
+  line = clipboard_text (fixture->window);
 
   /* the headless line for this recipe over the samples' folder */
   g_assert_true (g_str_has_prefix (line, "augur-cli apply "));
   g_assert_nonnull (strstr (line, quoted_recipe));
   g_assert_nonnull (strstr (line, quoted_input));
   g_assert_nonnull (strstr (line, " -o "));
-  g_value_unset (&value);
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
@@ -1735,6 +1789,8 @@ main (int    argc,
   ADD ("drop-files", test_drop_files);
   ADD ("bad-image-reported", test_bad_image_reported);
   ADD ("bad-recipe-reported", test_bad_recipe_reported);
+  ADD ("open-albumentations", test_open_albumentations);
+  ADD ("copy-python", test_copy_python);
   ADD ("save-and-reopen", test_save_and_reopen);
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);

@@ -171,6 +171,23 @@ capture (GtkWindow  *window,
 }
 
 
+/* The first descendant of @widget that is a GtkMenuButton with @tooltip. */
+static GtkWidget *
+find_menu_button (GtkWidget  *widget,
+                  const char *tooltip)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child, tooltip);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* The toplevel shown since @before (a list of the visible windows then). */
 static GtkWindow *
 new_toplevel (GList *before)
@@ -415,6 +432,23 @@ gallery (AugurApplication *app,
   iterate_for (SETTLE_MS * 3);
   capture (GTK_WINDOW (window), NULL, outdir, "dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* the Export menu */
+  {
+    GtkWidget *button = find_menu_button (GTK_WIDGET (window), "Export");
+
+    if (button != NULL)
+      {
+        gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+        iterate_for (SETTLE_MS * 2);
+        capture (GTK_WINDOW (window), GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                 outdir, "export-menu.png");
+        gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+        iterate_for (SETTLE_MS);
+      }
+    else
+      g_warning ("No Export menu button");
+  }
 
   /* closing with unsaved changes */
   {

@@ -10,6 +10,9 @@
 #include <glib/gstdio.h>
 
 #include "augur-error.h"
+#include "augur-albumentations.h"
+#include "augur-file.h"
+#include "augur-json.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
 #include "augur-window.h"
@@ -709,9 +712,26 @@ augur_window_save_to_file (AugurWindow  *self,
   return TRUE;
 }
 
+/* Whether @path holds an Albumentations file rather than a recipe (its
+ * first bytes are enough). */
+static gboolean
+albumentations_file (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  char head[4096];
+  gsize n = 0;
+
+  if (stream == NULL ||
+      !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &n, NULL, NULL))
+    return FALSE;
+  return augur_albumentations_detect (head, n);
+}
+
 static AugurRecipe *
 load_recipe (AugurWindow *self,
-             GFile       *file)
+             GFile       *file,
+             gboolean    *imported)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
@@ -725,6 +745,33 @@ load_recipe (AugurWindow *self,
     }
   else
     recipe = augur_recipe_load (path, &error);
+
+  /* A file A.save wrote: imported, with what was left out on a toast. */
+  if (recipe == NULL && path != NULL && albumentations_file (path))
+    {
+      g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+
+      g_clear_error (&error);
+      recipe = augur_albumentations_load (path, AUGUR_ALB_IMPORT_DEFAULT, notes, &error);
+      if (recipe != NULL)
+        {
+          g_autofree char *message = NULL;
+
+          for (guint i = 0; i < notes->len; i++)
+            g_debug ("%s", (char *) notes->pdata[i]);
+          if (notes->len > 0)
+            message = g_strdup_printf (g_dngettext (NULL,
+                                                    "Imported from Albumentations; %u argument that does not change images was left out",
+                                                    "Imported from Albumentations; %u arguments that do not change images were left out",
+                                                    notes->len),
+                                       notes->len);
+          else
+            message = g_strdup (_("Imported from Albumentations"));
+          show_toast (self, message);
+          if (imported)
+            *imported = TRUE;
+        }
+    }
 
   if (recipe == NULL)
     {
@@ -742,15 +789,18 @@ augur_window_open_recipe (AugurWindow *self,
 {
   AugurRecipe *recipe;
 
+  gboolean imported = FALSE;
+
   g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
 
-  if ((recipe = load_recipe (self, file)) == NULL)
+  if ((recipe = load_recipe (self, file, &imported)) == NULL)
     {
       /* gone or broken: not offered again */
       forget_recipe (self, file);
       return FALSE;
     }
-  set_document (self, recipe, file, TRUE);
+  /* Save never writes a recipe over the Albumentations file. */
+  set_document (self, recipe, imported ? NULL : file, TRUE);
   remember_recipe (self, file);
   return TRUE;
 }
@@ -763,7 +813,7 @@ augur_window_open_recipe_as_template (AugurWindow *self,
 
   g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
 
-  if ((recipe = load_recipe (self, file)) == NULL)
+  if ((recipe = load_recipe (self, file, NULL)) == NULL)
     return FALSE;
   set_document (self, recipe, NULL, TRUE);
   return TRUE;
@@ -1403,8 +1453,9 @@ open_recipe_response (GtkNativeDialog *dialog,
 static void
 show_open_recipe_dialog (AugurWindow *self)
 {
-  static const char *const patterns[] = { "json", NULL };
-  g_autoptr(GtkFileFilter) filter = new_filter (_("Recipes"), patterns, "application/json");
+  static const char *const patterns[] = { "json", "yaml", "yml", NULL };
+  g_autoptr(GtkFileFilter) filter = new_filter (_("Recipes and Albumentations files"), patterns,
+                                                "application/json");
   GtkFileChooserNative *dialog;
 
   dialog = gtk_file_chooser_native_new (_("Open a Recipe"), GTK_WINDOW (self),
@@ -1604,6 +1655,190 @@ export_command_action (GtkWidget  *widget,
   else
     toast = adw_toast_new (_("Command line copied to the clipboard"));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Albumentations export */
+
+/* The export of the current recipe as @format ("json", "yaml" or
+ * "python"); NULL with @error when a step has no Albumentations
+ * counterpart (unless @flags skips them). */
+static char *
+albumentations_text (AugurWindow          *self,
+                     const char           *format,
+                     AugurAlbExportFlags   flags,
+                     GError              **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  if (g_str_equal (format, "python"))
+    return augur_albumentations_to_python (self->recipe, flags, NULL, error);
+  root = augur_albumentations_export (self->recipe, flags, NULL, error);
+  if (root == NULL)
+    return NULL;
+  if (g_str_equal (format, "yaml"))
+    return augur_albumentations_to_yaml (root, error);
+  return augur_json_to_string (root, TRUE);
+}
+
+typedef struct
+{
+  AugurWindow         *self;
+  char                *format;
+  AugurAlbExportFlags  flags;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->format);
+  g_free (data);
+}
+
+static void
+export_file_response (GtkNativeDialog *dialog,
+                      int              response,
+                      ExportData      *data)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = albumentations_text (data->self, data->format, data->flags, &error);
+
+      if (text != NULL && path == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                     _("Exports can only be written to local files"));
+      if (text != NULL && path != NULL && augur_file_write_atomic (path, text, strlen (text), &error))
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), name);
+
+          show_toast (data->self, message);
+        }
+      else
+        show_error (data->self, _("Could not export the recipe"), error);
+    }
+  g_object_unref (dialog);
+  export_data_free (data);
+}
+
+static void
+show_export_file_dialog (AugurWindow         *self,
+                         const char          *format,
+                         AugurAlbExportFlags  flags)
+{
+  const char *extension = g_str_equal (format, "python") ? "py" : format;
+  const char *const patterns[] = { extension, NULL };
+  g_autoptr(GtkFileFilter) filter = new_filter (g_str_equal (format, "python") ? _("Python") :
+                                                g_str_equal (format, "yaml") ? _("Albumentations YAML")
+                                                                             : _("Albumentations JSON"),
+                                                patterns, NULL);
+  g_autofree char *base = self->file ? g_file_get_basename (self->file) : g_strdup ("recipe.json");
+  g_autofree char *stem = g_str_has_suffix (base, ".json") ? g_strndup (base, strlen (base) - 5) : g_strdup (base);
+  g_autofree char *name = g_strdup_printf ("%s-albumentations.%s", stem, extension);
+  GtkFileChooserNative *dialog;
+  ExportData *data;
+
+  dialog = gtk_file_chooser_native_new (_("Export for Albumentations"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+
+  data = g_new0 (ExportData, 1);
+  data->self = g_object_ref (self);
+  data->format = g_strdup (format);
+  data->flags = flags;
+  g_signal_connect (dialog, "response", G_CALLBACK (export_file_response), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Copies the Python snippet, or (@format a file format) asks where to
+ * write the export. */
+static void
+export_albumentations_with (AugurWindow         *self,
+                            const char          *format,
+                            AugurAlbExportFlags  flags)
+{
+  if (format == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = albumentations_text (self, "python", flags, &error);
+
+      if (text == NULL)
+        {
+          show_error (self, _("Could not export the recipe"), error);
+          return;
+        }
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+      show_toast (self, _("Python code copied to the clipboard"));
+      return;
+    }
+  show_export_file_dialog (self, format, flags);
+}
+
+static void
+unsupported_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      ExportData       *data)
+{
+  if (g_str_equal (response, "skip"))
+    export_albumentations_with (data->self, data->format, AUGUR_ALB_EXPORT_SKIP_UNSUPPORTED);
+  export_data_free (data);
+}
+
+/* Steps with no Albumentations counterpart are never dropped silently: a
+ * dialog lists them and offers to export without them. */
+static void
+export_albumentations (AugurWindow *self,
+                       const char  *format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = albumentations_text (self, format ? format : "python", 0, &error);
+  AdwMessageDialog *dialog;
+  ExportData *data;
+
+  if (text != NULL)
+    {
+      export_albumentations_with (self, format, 0);
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Some Steps Cannot Be Exported"), NULL));
+  adw_message_dialog_set_body (dialog, error->message);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "skip", _("Export _Without Them"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "skip", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  data = g_new0 (ExportData, 1);
+  data->self = g_object_ref (self);
+  data->format = g_strdup (format);
+  g_signal_connect (dialog, "response", G_CALLBACK (unsupported_response), data);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_albumentations_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  export_albumentations (AUGUR_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+copy_python_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  export_albumentations (AUGUR_WINDOW (widget), NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1822,6 +2057,9 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-command", NULL, export_command_action);
   gtk_widget_class_install_action (widget_class, "win.error-details", "s", error_details_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.export-albumentations", "s",
+                                   export_albumentations_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-python", NULL, copy_python_action);
 }
 
 static void

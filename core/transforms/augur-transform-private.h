@@ -65,19 +65,42 @@ AugurImage *augur_dihedral_copy (const AugurImage *src,
 #define AUGUR_PARAM_INTERPOLATION(default_) \
   { .name = "interpolation", .label = "Interpolation", \
     .description = "How pixels between source pixels are computed", \
-    .type = AUGUR_PARAM_ENUM, .def_nick = (default_), .nicks = augur_interpolation_nicks }
+    .type = AUGUR_PARAM_ENUM, .def_nick = (default_), .nicks = augur_interpolation_nicks, \
+    .alb.encoding = AUGUR_ALB_CV_INTERPOLATION }
 
-#define AUGUR_PARAM_BORDER_MODE(default_) \
+/* ..._WAS: the same, with the parameter's Albumentations 1.x name. */
+#define AUGUR_PARAM_BORDER_MODE_WAS(default_, v1_name_) \
   { .name = "border_mode", .label = "Border", \
     .description = "How the area outside the image is filled", \
-    .type = AUGUR_PARAM_ENUM, .def_nick = (default_), .nicks = augur_border_nicks }
+    .type = AUGUR_PARAM_ENUM, .def_nick = (default_), .nicks = augur_border_nicks, \
+    .alb = { .encoding = AUGUR_ALB_CV_BORDER, .v1_name = (v1_name_) } }
+#define AUGUR_PARAM_BORDER_MODE(default_) AUGUR_PARAM_BORDER_MODE_WAS (default_, NULL)
 
-#define AUGUR_PARAM_FILL_VALUE(default_) \
+#define AUGUR_PARAM_FILL_VALUE_WAS(default_, v1_name_) \
   { .name = "fill", .label = "Fill", \
     .description = "The value (or per-channel values) of a constant border", \
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
     .def = { (default_) }, .def_nick = -1, .nicks = augur_fill_nicks_none, \
-    .relevant_if = "border_mode", .relevant_nicks = augur_fill_border_nicks }
+    .relevant_if = "border_mode", .relevant_nicks = augur_fill_border_nicks, \
+    .alb.v1_name = (v1_name_) }
+#define AUGUR_PARAM_FILL_VALUE(default_) AUGUR_PARAM_FILL_VALUE_WAS (default_, NULL)
+
+/* Albumentations arguments a transform deliberately does not have
+ * (AugurTransformInfo.alb.absent), for table entries:
+ *   .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+ *                                   AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)), */
+#define AUGUR_ALB_ABSENT(...) ((const AugurAlbAbsent[]) { __VA_ARGS__, { NULL } })
+#define AUGUR_ALB_MASK_ONLY(name_, v1_name_) \
+  { (name_), (v1_name_), AUGUR_ALB_ABSENT_NOTE, "applies to masks only" }
+#define AUGUR_ALB_BOX_ONLY(name_) \
+  { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "applies to bounding boxes only" }
+#define AUGUR_ALB_KEYPOINT_ONLY(name_) \
+  { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "applies to keypoints only" }
+/* The three that every warp of a dense map leaves out. */
+#define AUGUR_ALB_ABSENT_REMAP(v1_fill_mask_) \
+  AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", (v1_fill_mask_)), \
+                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL), \
+                    AUGUR_ALB_KEYPOINT_ONLY ("keypoint_remapping_method"))
 
 /* Shared by the colour and tone files (transforms-color.c defines the
  * first two, transforms-tone.c the others). */

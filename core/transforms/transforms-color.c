@@ -1480,6 +1480,11 @@ pj_apply (const AugurImage *src,
 
 /* The table ---------------------------------------------------------------------- */
 
+/* Keys Albumentations 2.0.8 writes for RGBShift (inherited from
+ * AdditiveNoise) that its constructor does not take. */
+#define RGB_SHIFT_NOT_AN_ARGUMENT(name_) \
+  { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "written by 2.0.8 but not an argument of its constructor" }
+
 const AugurTransformInfo augur_color_transforms[] = {
   {
     .name = "RandomBrightnessContrast",
@@ -1541,6 +1546,10 @@ const AugurTransformInfo augur_color_transforms[] = {
     .label = "RGB shift",
     .category = AUGUR_CATEGORY_COLOR,
     .description = "Add a random value to each of red, green and blue (gray: the red shift).",
+    .alb.absent = AUGUR_ALB_ABSENT (RGB_SHIFT_NOT_AN_ARGUMENT ("approximation"),
+                                    RGB_SHIFT_NOT_AN_ARGUMENT ("noise_params"),
+                                    RGB_SHIFT_NOT_AN_ARGUMENT ("noise_type"),
+                                    RGB_SHIFT_NOT_AN_ARGUMENT ("spatial_mode")),
     .version = 1,
     .default_p = 0.5,
     .params = rgbs_params,

@@ -207,7 +207,7 @@ sample_placement (int         position,
 #define PARAM_SIDE(name_, label_, description_, min_, default_) \
   { .name = (name_), .label = (label_), .description = (description_), \
     .type = AUGUR_PARAM_INT, .min = (min_), .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, \
-    .step = 1, .def = { (default_) } }
+    .step = 1, .def = { (default_) }, .alb.explicit = TRUE }
 
 /* RandomScale -------------------------------------------------------------------- */
 
@@ -287,7 +287,8 @@ enum { MS_MAX_SIZE, MS_MAX_SIZE_HW, MS_INTERP, MS_AREA };
     .description = "The length, in pixels, the " what_ " side is scaled to (a list of sizes " \
                    "to choose from is not supported)", \
     .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE, \
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 } }, \
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 }, \
+    .alb.explicit = TRUE }, \
   [MS_MAX_SIZE_HW] = { \
     .name = "max_size_hw", .label = "Height and width", \
     .description = "[height, width] the image is scaled to " hw_what_ ", keeping its aspect " \
@@ -295,7 +296,7 @@ enum { MS_MAX_SIZE, MS_MAX_SIZE_HW, MS_INTERP, MS_AREA };
                    "used instead of max_size", \
     .type = AUGUR_PARAM_SIZE, .flags = AUGUR_PARAM_NULLABLE | AUGUR_PARAM_ALLOW_REVERSED, \
     .min = 0, .max = CROP_MAX_SIDE, .ui_min = 0, .ui_max = 2048, .step = 1, \
-    .def = { 512, 512 }, .def_null = TRUE }, \
+    .def = { 512, 512 }, .def_null = TRUE, .alb.encoding = AUGUR_ALB_SIZE_ZERO_IS_NONE }, \
   [MS_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR), \
   [MS_AREA] = PARAM_AREA_FOR_DOWNSCALE
 
@@ -388,12 +389,14 @@ static const AugurParamSpec pad_if_needed_params[] = {
     .name = "min_height", .label = "Minimum height",
     .description = "Pad the image to at least this height",
     .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 },
+    .alb.explicit = TRUE },
   [PIN_MIN_WIDTH] = {
     .name = "min_width", .label = "Minimum width",
     .description = "Pad the image to at least this width",
     .type = AUGUR_PARAM_INT, .flags = AUGUR_PARAM_NULLABLE,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 2048, .step = 1, .def = { 512 },
+    .alb.explicit = TRUE },
   [PIN_H_DIVISOR] = {
     .name = "pad_height_divisor", .label = "Height divisor",
     .description = "Pad the height up to a multiple of this; when set, it is used instead of "
@@ -410,7 +413,7 @@ static const AugurParamSpec pad_if_needed_params[] = {
     .def = { 32 }, .def_null = TRUE },
   [PIN_POSITION] = PARAM_PAD_POSITION ("position"),
   [PIN_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [PIN_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PIN_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
 };
 
 static gboolean
@@ -494,8 +497,8 @@ enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FIL
                    "its size; otherwise the crop is cut to the image", \
     .type = AUGUR_PARAM_BOOL, .def = { 0 } }, \
   [FC_PAD_POSITION] = PARAM_PAD_POSITION ("pad_position"), \
-  [FC_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT), \
-  [FC_FILL] = AUGUR_PARAM_FILL_VALUE (0)
+  [FC_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"), \
+  [FC_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval")
 
 static const AugurParamSpec random_crop_params[] = { FIXED_CROP_PARAMS };
 static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
@@ -626,7 +629,7 @@ enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION
 #define PARAM_COORD(name_, label_, description_, min_, max_, default_) \
   { .name = (name_), .label = (label_), .description = (description_), \
     .type = AUGUR_PARAM_INT, .min = (min_), .max = (max_), .ui_min = (min_), .ui_max = 2048, \
-    .step = 1, .def = { (default_) } }
+    .step = 1, .def = { (default_) }, .alb.explicit = TRUE }
 
 static const AugurParamSpec crop_params[] = {
   [CR_X_MIN] = PARAM_COORD ("x_min", "Left", "Left edge of the box, in pixels", 0, CROP_MAX_SIDE - 1, 0),
@@ -753,12 +756,14 @@ static const AugurParamSpec random_sized_crop_params[] = {
     .name = "min_max_height", .label = "Crop height",
     .description = "Range of the crop's height, in pixels (cut to the image)",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 1, .ui_max = 1024, .step = 1, .def = { 128, 256 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 1, .ui_max = 1024, .step = 1, .def = { 128, 256 },
+    .alb.explicit = TRUE },
   [RSC_SIZE] = {
     .name = "size", .label = "Output size",
     .description = "Height and width of the result, in pixels",
     .type = AUGUR_PARAM_SIZE, .flags = AUGUR_PARAM_ALLOW_REVERSED,
-    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 1024, .step = 1, .def = { 256, 256 } },
+    .min = 1, .max = CROP_MAX_SIDE, .ui_min = 16, .ui_max = 1024, .step = 1, .def = { 256, 256 },
+    .alb = { .v1_name = "height", .v1_name_second = "width", .explicit = TRUE } },
   [RSC_W2H_RATIO] = {
     .name = "w2h_ratio", .label = "Crop aspect ratio",
     .description = "The crop's width divided by its height",
@@ -818,13 +823,14 @@ static const AugurParamSpec crop_and_pad_params[] = {
                    "per-side lists are not supported)",
     .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_NULLABLE,
     .min = -CROP_MAX_SIDE, .max = CROP_MAX_SIDE, .ui_min = -100, .ui_max = 100, .step = 1,
-    .def = { 0, 0 }, .def_null = TRUE },
+    .def = { 0, 0 }, .def_null = TRUE, .alb.encoding = AUGUR_ALB_NUMBER_IS_PAIR },
   [CAP_PERCENT] = {
     .name = "percent", .label = "Fraction",
     .description = "Range of the amount added (positive) or cut (negative) on each side, as a "
                    "fraction of the image height (top, bottom) or width (left, right)",
     .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_NULLABLE,
-    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.1, 0.1 } },
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.1, 0.1 },
+    .alb.encoding = AUGUR_ALB_NUMBER_IS_PAIR },
   [CAP_KEEP_SIZE] = {
     .name = "keep_size", .label = "Keep size",
     .description = "Resize the result back to the input size",
@@ -834,8 +840,8 @@ static const AugurParamSpec crop_and_pad_params[] = {
     .description = "Draw each side's amount separately; otherwise one amount for all four",
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [CAP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
-  [CAP_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [CAP_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [CAP_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"),
+  [CAP_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval"),
 };
 
 /* Per side, in Albumentations' order: pixels (px) or fractions (percent). */
@@ -1266,7 +1272,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Random scale",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Resize by a random factor, the same on both sides: the output size changes.",
-    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = random_scale_params,
@@ -1281,7 +1287,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Resize",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Resize to a fixed height and width (the aspect ratio may change).",
-    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = resize_params,
@@ -1296,7 +1302,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its longest side is "
                    "max_size (or so that it fits inside max_size_hw).",
-    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = longest_max_size_params,
@@ -1312,7 +1318,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .category = AUGUR_CATEGORY_CROP,
     .description = "Scale the image, keeping its aspect ratio, so that its shortest side is "
                    "max_size (or so that it covers max_size_hw).",
-    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = smallest_max_size_params,
@@ -1327,7 +1333,9 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Pad if needed",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Pad the image up to a minimum size, or up to a multiple of a divisor.",
-    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+                                    { "padding", NULL, AUGUR_ALB_ABSENT_NOTE,
+                                      "written by 2.0.8 but not an argument of its constructor" }),
     .version = 1,
     .default_p = 1.0,
     .params = pad_if_needed_params,
@@ -1342,7 +1350,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Random crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of fixed size out of the image, at a random place.",
-    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask")),
     .version = 1,
     .default_p = 1.0,
     .params = random_crop_params,
@@ -1356,7 +1364,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Centre crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of fixed size out of the middle of the image.",
-    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask")),
     .version = 1,
     .default_p = 1.0,
     .params = center_crop_params,
@@ -1370,7 +1378,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut out a fixed box, given by its edges in pixels.",
-    .notes = "Albumentations' fill_mask is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = crop_params,
@@ -1386,7 +1394,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of random height and fixed aspect ratio out of the image, at a "
                    "random place, then resize it to a fixed size.",
-    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = random_sized_crop_params,
@@ -1400,11 +1408,11 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Crop and pad",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut from or add to each side a random amount, in pixels or as a fraction of "
-                   "the image; optionally resize back to the input size. The drawn values are per "
-                   "side, in pixels (px) or fractions (percent). Padding stops where a side "
-                   "would pass 10000 pixels (or the input's side, if longer).",
-    .notes = "Albumentations' fill_mask and mask_interpolation are left out (they apply to "
-             "masks only).",
+                   "the image; optionally resize back to the input size. The drawn values are "
+                   "per side, in pixels (px) or fractions (percent). Padding stops where a "
+                   "side would pass 10000 pixels (or the input's side, if longer).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

@@ -103,8 +103,8 @@ static const AugurParamSpec perspective_params[] = {
                    "pixels)",
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [PSP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
-  [PSP_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [PSP_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PSP_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"),
+  [PSP_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_val"),
 };
 
 /* "corners": the offsets of the top-left (x, y), top-right, bottom-right
@@ -280,7 +280,7 @@ static const AugurParamSpec elastic_params[] = {
                    "or \"uniform\" (on [-1, 1], weaker by a factor of about 1.7)",
     .type = AUGUR_PARAM_ENUM, .def_nick = 0, .nicks = noise_distribution_nicks },
   [ELA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [ELA_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [ELA_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
 };
 
 /* The noise fields are regenerated from "seed" in apply. */
@@ -656,7 +656,7 @@ static const AugurParamSpec grid_params[] = {
                    "nothing leaves the image and no border shows",
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [GRID_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [GRID_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [GRID_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
 };
 
 /* The stretches 1 + d of the num_steps + 1 cells along each axis (the last
@@ -1271,10 +1271,11 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "Perspective",
     .label = "Perspective",
     .category = AUGUR_CATEGORY_GEOMETRY,
-    .description = "Move the four corners inwards by random amounts and stretch the quadrilateral "
-                   "they make onto the output, as if the picture were seen from another angle.",
-    .notes = "Albumentations' mask-only options (fill_mask, mask_interpolation) do not apply "
-             "to images and are left out.",
+    .description = "Move the four corners inwards by random amounts and stretch the "
+                   "quadrilateral they make onto the output, as if the picture were seen from "
+                   "another angle.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_pad_val"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = perspective_params,
@@ -1288,10 +1289,13 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "ElasticTransform",
     .label = "Elastic",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like a "
-                   "drawing on rubber.",
-    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
-             "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like "
+                   "a drawing on rubber.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+                                    AUGUR_ALB_KEYPOINT_ONLY ("keypoint_remapping_method"),
+                                    { "alpha_affine", NULL, AUGUR_ALB_ABSENT_REFUSE,
+                                      "1.x only: an extra random affine step, gone in 2.x" }),
     .version = 1,
     .default_p = 0.5,
     .params = elastic_params,
@@ -1306,8 +1310,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .label = "Optical distortion",
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Bend the image as a lens does, barrel or pincushion, about its centre.",
-    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
-             "mask_interpolation, keypoint_remapping_method) are left out.",
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP (NULL),
     .version = 1,
     .default_p = 0.5,
     .params = optical_params,
@@ -1320,10 +1323,9 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "GridDistortion",
     .label = "Grid distortion",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Cut the image into a grid and stretch or squeeze each column and row of cells "
-                   "by a random amount.",
-    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
-             "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Cut the image into a grid and stretch or squeeze each column and row of "
+                   "cells by a random amount.",
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP ("mask_value"),
     .version = 1,
     .default_p = 0.5,
     .params = grid_params,
@@ -1336,10 +1338,9 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "PiecewiseAffine",
     .label = "Piecewise affine",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Place a regular grid of points on the image, move each by a random amount, and "
-                   "warp each triangle between them by its own affine map.",
-    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
-             "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Place a regular grid of points on the image, move each by a random "
+                   "amount, and warp each triangle between them by its own affine map.",
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP (NULL),
     .version = 1,
     .default_p = 0.5,
     .params = pwa_params,
@@ -1352,10 +1353,9 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .name = "ThinPlateSpline",
     .label = "Thin-plate spline",
     .category = AUGUR_CATEGORY_DISTORT,
-    .description = "Move a grid of control points by random amounts and bend the image smoothly to "
-                   "follow them, as a thin metal plate would.",
-    .notes = "Albumentations' mask-only and keypoint-only options (fill_mask, "
-             "mask_interpolation, keypoint_remapping_method) are left out.",
+    .description = "Move a grid of control points by random amounts and bend the image "
+                   "smoothly to follow them, as a thin metal plate would.",
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP (NULL),
     .version = 1,
     .default_p = 0.5,
     .params = tps_params,

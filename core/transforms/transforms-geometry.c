@@ -75,7 +75,7 @@ static const AugurParamSpec rotate_params[] = {
     .min = -360, .max = 360, .ui_min = -180, .ui_max = 180, .step = 1, .def = { -90, 90 } },
   [ROT_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [ROT_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [ROT_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [ROT_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
   [ROT_CROP_BORDER] = {
     .name = "crop_border", .label = "Crop border",
     .description = "Crop the result to the largest upright rectangle inside the rotated image, "
@@ -202,7 +202,8 @@ static const AugurParamSpec affine_params[] = {
     .name = "translate_px", .label = "Shift (pixels)",
     .description = "Shift range in whole pixels, per axis (used when translate_percent is not set)",
     .type = AUGUR_PARAM_XY_RANGE,
-    .min = -16384, .max = 16384, .ui_min = -100, .ui_max = 100, .step = 1, .def = { 0, 0, 0, 0 } },
+    .min = -16384, .max = 16384, .ui_min = -100, .ui_max = 100, .step = 1, .def = { 0, 0, 0, 0 },
+    .alb.encoding = AUGUR_ALB_XY_INTEGERS },
   [AFF_ROTATE] = {
     .name = "rotate", .label = "Rotation",
     .description = "Rotation angle range in degrees; positive turns counter-clockwise",
@@ -228,8 +229,8 @@ static const AugurParamSpec affine_params[] = {
     .description = "Draw from the part of the scale range below 1 or the part above 1 with equal "
                    "chance, so that zooming out is as likely as zooming in",
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
-  [AFF_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [AFF_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [AFF_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "mode"),
+  [AFF_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "cval"),
 };
 
 static const AugurDrawnSpec affine_drawn[] = {
@@ -404,7 +405,8 @@ static const AugurParamSpec rrc_params[] = {
     .name = "size", .label = "Output size",
     .description = "Height and width of the result, in pixels",
     .type = AUGUR_PARAM_SIZE,
-    .min = 1, .max = 8192, .ui_min = 32, .ui_max = 1024, .step = 1, .def = { 256, 256 } },
+    .min = 1, .max = 8192, .ui_min = 32, .ui_max = 1024, .step = 1, .def = { 256, 256 },
+    .alb = { .v1_name = "height", .v1_name_second = "width", .explicit = TRUE } },
   [RRC_SCALE] = {
     .name = "scale", .label = "Crop area",
     .description = "Range of the crop's area, as a fraction of the image area",
@@ -833,7 +835,7 @@ static const AugurParamSpec ssr_params[] = {
     .min = -360, .max = 360, .ui_min = -180, .ui_max = 180, .step = 1, .def = { -45, 45 } },
   [SSR_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [SSR_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
-  [SSR_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [SSR_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
 };
 
 static const AugurDrawnSpec ssr_drawn[] = {
@@ -908,6 +910,11 @@ rotate_cost (const AugurValue *params,
   augur_cost_set_warp (in, out, params[ROT_INTERP].nick, cost);
 }
 
+/* Albumentations 2.0.8 writes the Affine arguments SafeRotate inherits; they
+ * do not change SafeRotate's output. */
+#define SAFE_ROTATE_INHERITED(name_) \
+  { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "inherited from Affine; no effect on SafeRotate" }
+
 const AugurTransformInfo augur_geometry_transforms[] = {
   {
     .name = "HorizontalFlip",
@@ -977,8 +984,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Rotate about the image centre by a random angle.",
-    .notes = "Albumentations' mask-only and box-only options (fill_mask, mask_interpolation, "
-             "rotate_method) do not apply to images and are left out.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+                                    AUGUR_ALB_BOX_ONLY ("rotate_method")),
     .version = 1,
     .default_p = 0.5,
     .params = rotate_params,
@@ -995,11 +1003,17 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .description = "Rotate about the centre by a random angle and shrink the result so that the "
                    "whole rotated image stays inside the frame (each axis on its own, so a "
                    "non-square image is squeezed); the size does not change.",
-    .notes = "fill_mask, mask_interpolation and rotate_method apply to masks and boxes only "
-             "and are left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
-             "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
-             "keep_ratio, balanced_scale), which do not change its output, and they are left "
-             "out too.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+                                    AUGUR_ALB_BOX_ONLY ("rotate_method"),
+                                    SAFE_ROTATE_INHERITED ("rotate"),
+                                    SAFE_ROTATE_INHERITED ("scale"),
+                                    SAFE_ROTATE_INHERITED ("shear"),
+                                    SAFE_ROTATE_INHERITED ("translate_percent"),
+                                    SAFE_ROTATE_INHERITED ("translate_px"),
+                                    SAFE_ROTATE_INHERITED ("fit_output"),
+                                    SAFE_ROTATE_INHERITED ("keep_ratio"),
+                                    SAFE_ROTATE_INHERITED ("balanced_scale")),
     .version = 1,
     .default_p = 0.5,
     .params = safe_rotate_params,
@@ -1013,8 +1027,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Affine",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Scale, rotate, shear and shift about the image centre, with random amounts.",
-    .notes = "Albumentations' mask-only and box-only options (fill_mask, mask_interpolation, "
-             "rotate_method) are left out.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "cval_mask"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+                                    AUGUR_ALB_BOX_ONLY ("rotate_method")),
     .version = 1,
     .default_p = 0.5,
     .params = affine_params,
@@ -1029,8 +1044,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Shift, zoom and rotate about the centre by random amounts (Albumentations "
                    "keeps it as a special case of Affine, without shear).",
-    .notes = "The older shift_limit for both axes is written as shift_limit_x and "
-             "shift_limit_y; fill_mask, mask_interpolation and rotate_method are left out.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
+                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+                                    AUGUR_ALB_BOX_ONLY ("rotate_method")),
     .version = 1,
     .default_p = 0.5,
     .params = ssr_params,
@@ -1043,9 +1059,9 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .name = "RandomResizedCrop",
     .label = "Random resized crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed size "
-                   "(the torchvision / Inception recipe).",
-    .notes = "Albumentations' mask_interpolation is left out (it applies to masks only).",
+    .description = "Crop a random area with a random aspect ratio, then resize it to a fixed "
+                   "size (the torchvision / Inception recipe).",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = rrc_params,

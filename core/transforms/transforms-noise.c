@@ -184,12 +184,14 @@ static const AugurParamSpec gn_params[] = {
     .name = "std_range", .label = "Standard deviation",
     .description = "Range of the noise's standard deviation, as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.2, 0.44 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.2, 0.44 },
+    .alb = { .v1_name = "var_limit", .v1_units = AUGUR_ALB_V1_VARIANCE_LEVELS } },
   [GN_MEAN] = {
     .name = "mean_range", .label = "Mean",
     .description = "Range of the noise's mean, as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.01, .def = { 0, 0 } },
+    .min = -1, .max = 1, .ui_min = -0.2, .ui_max = 0.2, .step = 0.01, .def = { 0, 0 },
+    .alb = { .v1_name = "mean", .v1_units = AUGUR_ALB_V1_PIXEL_LEVELS } },
   [GN_PER_CHANNEL] = {
     .name = "per_channel", .label = "Per channel",
     .description = "Draw the noise of each colour channel separately; otherwise one value a pixel, added to every channel",
@@ -856,7 +858,8 @@ static const AugurParamSpec an_params[] = {
   [AN_NOISE_TYPE] = {
     .name = "noise_type", .label = "Distribution",
     .description = "The distribution the noise is drawn from",
-    .type = AUGUR_PARAM_ENUM, .def_nick = AN_UNIFORM, .nicks = an_type_nicks },
+    .type = AUGUR_PARAM_ENUM, .def_nick = AN_UNIFORM, .nicks = an_type_nicks,
+    .alb.also = "noise_params.noise_type" },
   [AN_SPATIAL_MODE] = {
     .name = "spatial_mode", .label = "Spatial mode",
     .description = "constant: one value a channel for the whole image; per_pixel: a value for "
@@ -872,33 +875,39 @@ static const AugurParamSpec an_params[] = {
     .name = "ranges", .label = "Uniform range",
     .description = "uniform: the noise's range, as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.1, 0.1 } },
+    .min = -1, .max = 1, .ui_min = -0.5, .ui_max = 0.5, .step = 0.01, .def = { -0.1, 0.1 },
+    .alb = { .name = "noise_params.ranges", .encoding = AUGUR_ALB_LIST_OF_ONE, .when = "noise_type=uniform" } },
   [AN_MEAN_RANGE] = {
     .name = "mean_range", .label = "Mean",
     .description = "gaussian and laplace: range of the noise's mean (location), as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = -1, .max = 1, .ui_min = -0.3, .ui_max = 0.3, .step = 0.01, .def = { 0, 0 } },
+    .min = -1, .max = 1, .ui_min = -0.3, .ui_max = 0.3, .step = 0.01, .def = { 0, 0 },
+    .alb = { .name = "noise_params.mean_range", .when = "noise_type=gaussian|laplace" } },
   [AN_STD_RANGE] = {
     .name = "std_range", .label = "Standard deviation",
     .description = "gaussian: range of the noise's standard deviation, as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.05, 0.15 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.05, 0.15 },
+    .alb = { .name = "noise_params.std_range", .when = "noise_type=gaussian" } },
   [AN_SCALE_RANGE] = {
     .name = "scale_range", .label = "Scale",
     .description = "laplace: range of the scale (the standard deviation over the square root of 2); "
                    "beta: range of the half width; both as a fraction of 255",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.05, 0.15 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.05, 0.15 },
+    .alb = { .name = "noise_params.scale_range", .when = "noise_type=laplace|beta" } },
   [AN_ALPHA_RANGE] = {
     .name = "alpha_range", .label = "Beta α",
     .description = "beta: range of the first shape parameter",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0.05, .max = 20, .ui_min = 0.1, .ui_max = 5, .step = 0.05, .def = { 0.5, 1.5 } },
+    .min = 0.05, .max = 20, .ui_min = 0.1, .ui_max = 5, .step = 0.05, .def = { 0.5, 1.5 },
+    .alb = { .name = "noise_params.alpha_range", .when = "noise_type=beta" } },
   [AN_BETA_RANGE] = {
     .name = "beta_range", .label = "Beta β",
     .description = "beta: range of the second shape parameter",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0.05, .max = 20, .ui_min = 0.1, .ui_max = 5, .step = 0.05, .def = { 0.5, 1.5 } },
+    .min = 0.05, .max = 20, .ui_min = 0.1, .ui_max = 5, .step = 0.05, .def = { 0.5, 1.5 },
+    .alb = { .name = "noise_params.beta_range", .when = "noise_type=beta" } },
 };
 
 /* "loc" and "spread": gaussian mean and standard deviation, laplace

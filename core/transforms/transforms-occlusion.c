@@ -222,14 +222,16 @@ static const char *const hole_fill_nicks[] = {
   "random", "random_uniform", "inpaint_telea", "inpaint_ns", NULL,
 };
 
-#define HOLE_FILL_PARAM(what) \
+/* _WAS: with the parameter's Albumentations 1.x name. */
+#define HOLE_FILL_PARAM_WAS(what, v1_name_) \
   { .name = "fill", .label = "Fill", \
     .description = "What fills " what ": a value for every colour channel, a list of per-channel " \
                    "values (a fourth sets alpha), \"random\" (random pixels), \"random_uniform\" " \
                    "(one random colour a hole), or \"inpaint_telea\" / \"inpaint_ns\" (filled " \
                    "from the hole's border: an approximation of OpenCV's inpainting)", \
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
-    .def = { 0 }, .def_nick = -1, .nicks = hole_fill_nicks }
+    .def = { 0 }, .def_nick = -1, .nicks = hole_fill_nicks, .alb.v1_name = (v1_name_) }
+#define HOLE_FILL_PARAM(what) HOLE_FILL_PARAM_WAS (what, NULL)
 
 /* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
  * "seed": for the random fills. */
@@ -408,20 +410,23 @@ static const AugurParamSpec cd_params[] = {
     .name = "num_holes_range", .label = "Holes",
     .description = "Range of the number of holes",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 1, .max = CD_MAX_HOLES, .ui_min = 1, .ui_max = 20, .step = 1, .def = { 1, 2 } },
+    .min = 1, .max = CD_MAX_HOLES, .ui_min = 1, .ui_max = 20, .step = 1, .def = { 1, 2 },
+    .alb = { .v1_name = "min_holes", .v1_name_second = "max_holes" } },
   [CD_HEIGHT] = {
     .name = "hole_height_range", .label = "Hole height",
     .description = "Range of a hole's height: numbers are fractions of the image height, "
                    "integers are pixels",
     .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_PIXELS_IF_INT,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 },
+    .alb = { .v1_name = "min_height", .v1_name_second = "max_height" } },
   [CD_WIDTH] = {
     .name = "hole_width_range", .label = "Hole width",
     .description = "Range of a hole's width: numbers are fractions of the image width, "
                    "integers are pixels",
     .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_PIXELS_IF_INT,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 } },
-  [CD_FILL] = HOLE_FILL_PARAM ("a hole"),
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 },
+    .alb = { .v1_name = "min_width", .v1_name_second = "max_width" } },
+  [CD_FILL] = HOLE_FILL_PARAM_WAS ("a hole", "fill_value"),
 };
 
 /* One side of each hole, as Albumentations 2.x calculate_hole_dimensions():
@@ -505,25 +510,30 @@ static const AugurParamSpec gd_params[] = {
                    "shorter side); not set: a tenth of each side",
     .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_NULLABLE,
     .min = 2, .max = GD_MAX_PIXELS, .ui_min = 2, .ui_max = 200, .step = 1,
-    .def = { 10, 40 }, .def_null = TRUE },
+    .def = { 10, 40 }, .def_null = TRUE,
+    .alb = { .v1_name = "unit_size_min", .v1_name_second = "unit_size_max" } },
   [GD_HOLES_XY] = {
     .name = "holes_number_xy", .label = "Cells across, down",
     .description = "The number of grid cells across (x) and down (y), each at most half the "
                    "side; overrides the cell size when set",
     .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_NULLABLE | AUGUR_PARAM_ALLOW_REVERSED,
     .min = 1, .max = GD_MAX_PIXELS, .ui_min = 1, .ui_max = 50, .step = 1,
-    .def = { 10, 10 }, .def_null = TRUE },
+    .def = { 10, 10 }, .def_null = TRUE,
+    /* Albumentations documents (x, y) but 2.0.8's code reads (rows, columns). */
+    .alb = { .encoding = AUGUR_ALB_PAIR_SWAPPED,
+             .v1_name = "holes_number_x", .v1_name_second = "holes_number_y" } },
   [GD_SHIFT_XY] = {
     .name = "shift_xy", .label = "Shift x, y",
     .description = "Offset in pixels of every hole from its cell's corner, across (x) and "
                    "down (y); used without random_offset",
     .type = AUGUR_PARAM_INT_RANGE, .flags = AUGUR_PARAM_ALLOW_REVERSED,
-    .min = 0, .max = GD_MAX_PIXELS, .ui_min = 0, .ui_max = 50, .step = 1, .def = { 0, 0 } },
+    .min = 0, .max = GD_MAX_PIXELS, .ui_min = 0, .ui_max = 50, .step = 1, .def = { 0, 0 },
+    .alb = { .v1_name = "shift_x", .v1_name_second = "shift_y" } },
   [GD_RANDOM_OFFSET] = {
     .name = "random_offset", .label = "Random offset",
     .description = "Place each hole at random within its cell (shift_xy is then ignored)",
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
-  [GD_FILL] = HOLE_FILL_PARAM ("a hole"),
+  [GD_FILL] = HOLE_FILL_PARAM_WAS ("a hole", "fill_value"),
 };
 
 /* "cols" and "rows": the edges of the grid's cells, fractions of the width
@@ -976,6 +986,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .label = "Coarse dropout",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Cut random rectangular holes and fill them.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_fill_value")),
     .version = 1,
     .default_p = 0.5,
     .params = cd_params,
@@ -989,6 +1000,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .label = "Grid dropout",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Cut a regular grid of rectangular holes and fill them.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_fill_value")),
     .version = 1,
     .default_p = 0.5,
     .params = gd_params,
@@ -1002,6 +1014,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .label = "Pixel dropout",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Set random single pixels (or channel values) to a value.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_drop_value", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = pd_params,
@@ -1015,6 +1028,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .label = "Random erasing",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Erase one random rectangle of a random area and aspect ratio.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = er_params,
@@ -1028,6 +1042,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .label = "XY masking",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Mask random full-height and full-width stripes, as in spectrogram masking.",
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = xy_params,

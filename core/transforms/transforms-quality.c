@@ -24,12 +24,14 @@ static const AugurParamSpec ic_params[] = {
   [IC_TYPE] = {
     .name = "compression_type", .label = "Format",
     .description = "The lossy format the image goes through",
-    .type = AUGUR_PARAM_ENUM, .def_nick = IC_JPEG, .nicks = ic_type_nicks },
+    .type = AUGUR_PARAM_ENUM, .def_nick = IC_JPEG, .nicks = ic_type_nicks,
+    .alb.v1_units = AUGUR_ALB_V1_CHOICE_INDEX },
   [IC_QUALITY] = {
     .name = "quality_range", .label = "Quality",
     .description = "Range of the encoder's quality, 1 (worst) to 100 (best)",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 1, .max = 100, .ui_min = 1, .ui_max = 100, .step = 1, .def = { 99, 100 } },
+    .min = 1, .max = 100, .ui_min = 1, .ui_max = 100, .step = 1, .def = { 99, 100 },
+    .alb = { .v1_name = "quality_lower", .v1_name_second = "quality_upper" } },
 };
 
 static const AugurDrawnSpec ic_drawn[] = {
@@ -208,8 +210,7 @@ ic_apply (const AugurImage *src,
 /* Downscale ---------------------------------------------------------------------- */
 
 /* Albumentations' interpolation_pair is a dictionary {"downscale": ...,
- * "upscale": ...}; its two keys are two parameters here, under their
- * Albumentations names. */
+ * "upscale": ...}; its two keys are two parameters here. */
 enum { DS_SCALE, DS_DOWN, DS_UP };
 
 static const AugurParamSpec ds_params[] = {
@@ -218,15 +219,18 @@ static const AugurParamSpec ds_params[] = {
     .description = "Range of the factor the image is shrunk by before it is enlarged back "
                    "(1 leaves it as it is)",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0.01, .max = 1, .ui_min = 0.05, .ui_max = 1, .step = 0.01, .def = { 0.25, 0.25 } },
+    .min = 0.01, .max = 1, .ui_min = 0.05, .ui_max = 1, .step = 0.01, .def = { 0.25, 0.25 },
+    .alb = { .v1_name = "scale_min", .v1_name_second = "scale_max" } },
   [DS_DOWN] = {
     .name = "downscale", .label = "Shrink interpolation",
     .description = "How the image is shrunk (interpolation_pair's \"downscale\")",
-    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks },
+    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks,
+    .alb.name = "interpolation_pair.downscale" },
   [DS_UP] = {
     .name = "upscale", .label = "Enlarge interpolation",
     .description = "How the small image is enlarged back (interpolation_pair's \"upscale\")",
-    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks },
+    .type = AUGUR_PARAM_ENUM, .def_nick = AUGUR_INTERP_NEAREST, .nicks = augur_interpolation_nicks,
+    .alb.name = "interpolation_pair.upscale" },
 };
 
 static const AugurDrawnSpec ds_drawn[] = {

@@ -185,7 +185,8 @@ static const AugurParamSpec sol_params[] = {
     .name = "threshold_range", .label = "Threshold",
     .description = "Range of the threshold, as a fraction of 255: pixels at or above it are inverted",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.5, 0.5 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.5, 0.5 },
+    .alb = { .v1_name = "threshold", .v1_units = AUGUR_ALB_V1_PIXEL_LEVELS } },
 };
 
 static const AugurDrawnSpec sol_drawn[] = {
@@ -1172,6 +1173,8 @@ const AugurTransformInfo augur_tone_transforms[] = {
     .label = "Equalize",
     .category = AUGUR_CATEGORY_COLOR,
     .description = "Flatten the histogram, per channel or of the luma (gray: its one channel).",
+    .alb.absent = AUGUR_ALB_ABSENT ({ "mask", NULL, AUGUR_ALB_ABSENT_NOTE_IF_NULL,
+                                      "an array restricting the equalization, which a recipe cannot hold" }),
     .version = 1,
     .default_p = 0.5,
     .params = eq_params,

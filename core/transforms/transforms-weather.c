@@ -146,7 +146,8 @@ static const AugurParamSpec fog_params[] = {
     .name = "fog_coef_range", .label = "Fog",
     .description = "Range of the fog's density: more and larger haze particles, each more opaque",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.3, 1 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.3, 1 },
+    .alb = { .v1_name = "fog_coef_lower", .v1_name_second = "fog_coef_upper" } },
   [FOG_ALPHA] = {
     .name = "alpha_coef", .label = "Particle opacity",
     .description = "Opacity of one haze particle at full fog",
@@ -382,7 +383,8 @@ static const AugurParamSpec rain_params[] = {
     .description = "Range of the rain's slant: the horizontal shift of a drop's lower end against "
                    "its upper one, in pixels (negative: to the left)",
     .type = AUGUR_PARAM_RANGE,
-    .min = -100, .max = 100, .ui_min = -30, .ui_max = 30, .step = 1, .def = { -10, 10 } },
+    .min = -100, .max = 100, .ui_min = -30, .ui_max = 30, .step = 1, .def = { -10, 10 },
+    .alb = { .v1_name = "slant_lower", .v1_name_second = "slant_upper" } },
   [RAIN_LENGTH] = {
     .name = "drop_length", .label = "Drop length",
     .description = "Length of the drops in pixels (rain_type default only); not set: an eighth "
@@ -398,7 +400,7 @@ static const AugurParamSpec rain_params[] = {
     .name = "drop_color", .label = "Drop colour",
     .description = "Colour of the drops (one value for every channel, or R, G, B)",
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
-    .def = { 200 }, .def_nick = -1, .nicks = augur_fill_nicks_none },
+    .def = { 200 }, .def_nick = -1, .nicks = augur_fill_nicks_none, .alb.encoding = AUGUR_ALB_RGB_TRIPLE },
   [RAIN_BLUR] = {
     .name = "blur_value", .label = "Blur",
     .description = "Size of the box blur the drops are softened with (motion and defocus)",
@@ -566,7 +568,8 @@ static const AugurParamSpec snow_params[] = {
     .description = "Range of the amount of snow (bleach: how high the lightness threshold reaches; "
                    "texture: the snow layer's strength)",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1, 0.3 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1, 0.3 },
+    .alb = { .v1_name = "snow_point_lower", .v1_name_second = "snow_point_upper" } },
   [SNOW_BRIGHTNESS] = {
     .name = "brightness_coeff", .label = "Brightness",
     .description = "How much the snowy parts are brightened",
@@ -770,17 +773,20 @@ static const AugurParamSpec sf_params[] = {
     .name = "flare_roi", .label = "Flare region",
     .description = "Where the flare's centre may fall, as fractions of the width (x) and height (y)",
     .type = AUGUR_PARAM_XY_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0, 1, 0, 0.5 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0, 1, 0, 0.5 },
+    .alb.encoding = AUGUR_ALB_XY_AS_BOX },
   [SF_ANGLE] = {
     .name = "angle_range", .label = "Angle",
     .description = "Range of the direction of the line the flare circles lie on, as a fraction of a turn",
     .type = AUGUR_PARAM_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0, 1 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0, 1 },
+    .alb = { .v1_name = "angle_lower", .v1_name_second = "angle_upper" } },
   [SF_CIRCLES] = {
     .name = "num_flare_circles_range", .label = "Flare circles",
     .description = "Range of the number of ghost circles along the line",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 0, .max = 50, .ui_min = 0, .ui_max = 20, .step = 1, .def = { 6, 10 } },
+    .min = 0, .max = 50, .ui_min = 0, .ui_max = 20, .step = 1, .def = { 6, 10 },
+    .alb = { .v1_name = "num_flare_circles_lower", .v1_name_second = "num_flare_circles_upper" } },
   [SF_RADIUS] = {
     .name = "src_radius", .label = "Sun radius",
     .description = "Radius of the sun's glow in pixels",
@@ -790,7 +796,7 @@ static const AugurParamSpec sf_params[] = {
     .name = "src_color", .label = "Sun colour",
     .description = "Colour of the sun (one value for every channel, or R, G, B)",
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
-    .def = { 255 }, .def_nick = -1, .nicks = augur_fill_nicks_none },
+    .def = { 255 }, .def_nick = -1, .nicks = augur_fill_nicks_none, .alb.encoding = AUGUR_ALB_RGB_TRIPLE },
   [SF_METHOD] = {
     .name = "method", .label = "Method",
     .description = "overlay: a radial glow and translucent ghost circles; physics_based: a soft "
@@ -1150,12 +1156,14 @@ static const AugurParamSpec sh_params[] = {
     .name = "shadow_roi", .label = "Shadow region",
     .description = "Where the shadows' corners may fall, as fractions of the width (x) and height (y)",
     .type = AUGUR_PARAM_XY_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0, 1, 0.5, 1 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0, 1, 0.5, 1 },
+    .alb.encoding = AUGUR_ALB_XY_AS_BOX },
   [SH_COUNT] = {
     .name = "num_shadows_limit", .label = "Shadows",
     .description = "Range of the number of shadows",
     .type = AUGUR_PARAM_INT_RANGE,
-    .min = 1, .max = 10, .ui_min = 1, .ui_max = 10, .step = 1, .def = { 1, 2 } },
+    .min = 1, .max = 10, .ui_min = 1, .ui_max = 10, .step = 1, .def = { 1, 2 },
+    .alb = { .v1_name = "num_shadows_lower", .v1_name_second = "num_shadows_upper" } },
   [SH_DIMENSION] = {
     .name = "shadow_dimension", .label = "Corners",
     .description = "Number of corners of each shadow polygon",
@@ -1290,7 +1298,8 @@ static const AugurParamSpec gr_params[] = {
     .name = "gravel_roi", .label = "Gravel region",
     .description = "Where the gravel patches lie, as fractions of the width (x) and height (y)",
     .type = AUGUR_PARAM_XY_RANGE,
-    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1, 0.9, 0.4, 0.9 } },
+    .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = { 0.1, 0.9, 0.4, 0.9 },
+    .alb.encoding = AUGUR_ALB_XY_AS_BOX },
   [GR_PATCHES] = {
     .name = "number_of_patches", .label = "Patches",
     .description = "Number of gravel patches",
@@ -1440,7 +1449,8 @@ static const AugurParamSpec spt_params[] = {
                    "(63, 42, 20), brown, for mud",
     .type = AUGUR_PARAM_FILL, .flags = AUGUR_PARAM_NULLABLE,
     .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
-    .def = { 238 }, .def_nick = -1, .def_null = TRUE, .nicks = augur_fill_nicks_none },
+    .def = { 238 }, .def_nick = -1, .def_null = TRUE, .nicks = augur_fill_nicks_none,
+    .alb.encoding = AUGUR_ALB_RGB_TRIPLE },
 };
 
 static const AugurDrawnSpec spt_drawn[] = {
