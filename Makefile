@@ -114,6 +114,15 @@ docs: build
 	$(BUILD)/app/augur-cli describe --albumentations-markdown > docs/albumentations.md.tmp
 	mv docs/albumentations.md.tmp docs/albumentations.md
 	$(BUILD)/app/augur-cli gallery -o docs/gallery --format jpg --size 96 --quality 85
+	rm -rf $(BUILD)/stress-input
+	$(BUILD)/app/augur-cli apply tools/stress-input.json data/samples/chelsea.png -o $(BUILD)/stress-input --format png
+	$(BUILD)/app/augur-cli stress $(BUILD)/stress-input/chelsea_0.png --suite corruptions --sheet docs/stress-corruptions.jpg --size 128
+	$(BUILD)/app/augur-cli stress $(BUILD)/stress-input/chelsea_0.png --suite weather --sheet docs/stress-weather.jpg --size 128
+	for preset in fundus:retina.jpg xray:astronaut.png driving:rocket.jpg retail:coffee.png \
+	              surveillance:astronaut.png documents:coffee.png; do \
+	  $(BUILD)/app/augur-cli sheet data/presets/$${preset%%:*}.json data/samples/$${preset#*:} \
+	    -n 4 --size 160 -o docs/presets/$${preset%%:*}.jpg || exit 1; \
+	done
 
 # Fuzzing (docs/security.md): the targets of tests/fuzz built with clang's
 # libFuzzer, ASan and UBSan, each run for FUZZ_SECONDS from the committed

@@ -22,6 +22,7 @@
 #include "augur-recipe.h"
 #include "augur-runner.h"
 #include "augur-sheet.h"
+#include "augur-stress.h"
 
 /* Exit codes. */
 enum
@@ -1289,6 +1290,340 @@ command_apply (int    argc,
   return EXIT_OK;
 }
 
+/* stress ----------------------------------------------------------------------------- */
+
+/* "3" or "2-4" (within 1-5) */
+static gboolean
+parse_severities (const char *text,
+                  guint      *low,
+                  guint      *high)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "-", 2);
+  guint64 a, b;
+
+  if (!g_ascii_string_to_unsigned (parts[0], 10, 1, 5, &a, NULL))
+    return FALSE;
+  b = a;
+  if (parts[1] != NULL && !g_ascii_string_to_unsigned (parts[1], 10, a, 5, &b, NULL))
+    return FALSE;
+  *low = (guint) a;
+  *high = (guint) b;
+  return TRUE;
+}
+
+/* OUT/stress.json: which recipe wrote which folder, and each folder's manifest. */
+static gboolean
+write_stress_index (const char  *output,
+                    const char  *suite,
+                    GPtrArray   *members,
+                    GError     **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (output, "stress.json", NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, "augur-stress");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "suite");
+  json_builder_add_string_value (builder, suite);
+  json_builder_set_member_name (builder, "runs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < members->len; i++)
+    {
+      const AugurBundled *member = members->pdata[i];
+      g_autofree char *level = g_strdup_printf ("%u", member->level);
+      g_autofree char *folder = g_build_path ("/", member->group, level, NULL);
+      g_autofree char *manifest = g_build_path ("/", folder, AUGUR_MANIFEST_DEFAULT_NAME, NULL);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "corruption");
+      json_builder_add_string_value (builder, member->group);
+      json_builder_set_member_name (builder, "severity");
+      json_builder_add_int_value (builder, member->level);
+      json_builder_set_member_name (builder, "recipe");
+      json_builder_add_string_value (builder, member->name);
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, member->description);
+      json_builder_set_member_name (builder, "output");
+      json_builder_add_string_value (builder, folder);
+      json_builder_set_member_name (builder, "manifest");
+      json_builder_add_string_value (builder, manifest);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = augur_json_to_string (root, TRUE);
+  return augur_file_write_atomic (path, text, strlen (text), error);
+}
+
+static int
+command_stress (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *suite = NULL;
+  g_autofree char *severities = NULL;
+  g_autofree char *only = NULL;
+  g_autofree char *datadir = NULL;
+  g_autofree char *threads_text = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *quality_text = NULL;
+  g_autofree char *sheet_path = NULL;
+  gboolean list = FALSE;
+  int size = 224;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write OUT/CORRUPTION/SEVERITY/... (required, but for --sheet)", "OUT" },
+    { "sheet", 0, 0, G_OPTION_ARG_FILENAME, &sheet_path,
+      "Draw a contact sheet of the suite on the first INPUT image to FILE (.png, .jpg or .webp): a row per "
+      "corruption, a column per severity", "FILE" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size, "With --sheet: the cell size in pixels (default 224)", "PX" },
+    { "suite", 0, 0, G_OPTION_ARG_STRING, &suite, "The suite: corruptions (ImageNet-C) or weather (required)", "SUITE" },
+    { "severities", 0, 0, G_OPTION_ARG_STRING, &severities, "Severities to write, e.g. 3 or 1-5 (default 1-5)", "A-B" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Only these corruptions, comma-separated (default all)", "NAME,..." },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list, "List the suite's recipes and what each does, then stop", NULL },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "Worker threads (default: one per CPU)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Output format: png, jpeg or webp (default png, so that "
+      "only the corruption degrades the image)", "FORMAT" },
+    { "quality", 0, 0, G_OPTION_ARG_STRING, &quality_text, "JPEG/WebP quality, 1-100 (default 95)", "Q" },
+    { NULL }
+  };
+  g_auto(GStrv) wanted = NULL;
+  AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
+  guint low = 1, high = 5, failed_total = 0;
+  int threads = 0, quality = AUGUR_RUNNER_DEFAULT_QUALITY, status = EXIT_OK;
+
+  context = command_context ("INPUT... -o OUT --suite SUITE",
+                             "Write a robustness stress set: every corruption of a suite at each\n"
+                             "severity, as OUT/CORRUPTION/SEVERITY/..., each folder with its own\n"
+                             "manifest, and OUT/stress.json naming them. The suites are recipes\n"
+                             "(data/suites/SUITE/CORRUPTION-SEVERITY.json), read like any other.\n"
+                             "Outputs are deterministic: each recipe's seed and the input's path.");
+  g_option_context_set_description (context,
+                                    "Exit status: 0 success, 1 some input failed or a runtime error, "
+                                    "2 usage error.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+
+  if (suite == NULL)
+    return usage_error ("stress: missing --suite (corruptions or weather)");
+  if (severities && !parse_severities (severities, &low, &high))
+    return usage_error ("stress: --severities expects a level from 1 to 5 or a range such as 1-5, not \"%s\"",
+                        severities);
+  if (threads_text && !parse_int_option (threads_text, 1, 1024, &threads))
+    return usage_error ("stress: --threads must be an integer from 1 to 1024, not \"%s\"", threads_text);
+  if (quality_text && !parse_int_option (quality_text, 1, 100, &quality))
+    return usage_error ("stress: --quality must be an integer from 1 to 100, not \"%s\"", quality_text);
+  if (format_text && !augur_image_format_from_string (format_text, &format))
+    return usage_error ("stress: --format must be png, jpeg or webp");
+
+  datadir = augur_data_dir ();
+  members = augur_stress_suite_list (datadir, suite, low, high, &error);
+  if (members == NULL)
+    {
+      if (g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_FAILED))
+        return usage_error ("stress: %s", error->message);
+      return runtime_error (error);
+    }
+  if (only)
+    {
+      wanted = g_strsplit (only, ",", -1);
+      for (guint w = 0; wanted[w]; w++)
+        {
+          gboolean known = FALSE;
+
+          for (guint i = 0; i < members->len && !known; i++)
+            known = g_str_equal (((AugurBundled *) members->pdata[i])->group, wanted[w]);
+          if (!known)
+            return usage_error ("stress: --only: the suite %s has no corruption \"%s\"", suite, wanted[w]);
+        }
+      for (guint i = members->len; i-- > 0;)
+        if (!g_strv_contains ((const char * const *) wanted, ((AugurBundled *) members->pdata[i])->group))
+          g_ptr_array_remove_index (members, i);
+    }
+
+  if (list)
+    {
+      for (guint i = 0; i < members->len; i++)
+        {
+          const AugurBundled *member = members->pdata[i];
+
+          printf ("%-20s %u  %s\n", member->group, member->level, member->description);
+        }
+      return EXIT_OK;
+    }
+
+  if (argc < 2)
+    return usage_error ("stress: expected at least one INPUT folder or image");
+  if (sheet_path)
+    {
+      g_autoptr(GPtrArray) inputs = augur_runner_collect_inputs ((const char * const *) argv + 1, NULL, &error);
+      g_autoptr(AugurImage) image = NULL;
+      g_autoptr(AugurImage) sheet = NULL;
+      const AugurRunnerInput *first;
+      AugurImageFormat sheet_format = AUGUR_IMAGE_FORMAT_PNG;
+      const char *dot = strrchr (sheet_path, '.');
+
+      if (size < 16 || size > 4096)
+        return usage_error ("stress: --size must be from 16 to 4096 pixels");
+      if (dot == NULL || strchr (dot, '/') != NULL || !augur_image_format_from_string (dot + 1, &sheet_format))
+        return usage_error ("stress: --sheet FILE must end in .png, .jpg or .webp");
+      if (inputs == NULL)
+        return runtime_error (error);
+      first = inputs->pdata[0];
+      if (first->error)
+        return runtime_error (first->error);
+      image = augur_image_load (first->path, AUGUR_DEFAULT_MAX_PIXELS, &error);
+      if (image == NULL)
+        return runtime_error (error);
+      sheet = augur_stress_sheet (members, image, first->key, size, &error);
+      if (sheet == NULL || !augur_image_save (sheet, sheet_path, sheet_format, 90, &error))
+        return runtime_error (error);
+      if (output == NULL)
+        return EXIT_OK;
+    }
+  if (output == NULL)
+    return usage_error ("stress: missing -o OUT");
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      const AugurBundled *member = members->pdata[i];
+      g_autoptr(AugurRecipe) recipe = NULL;
+      g_autoptr(AugurRunner) runner = NULL;
+      g_autofree char *level = g_strdup_printf ("%u", member->level);
+      g_autofree char *folder = g_build_filename (output, member->group, level, NULL);
+      Progress progress = { 0 };
+      guint failed = 0;
+
+      recipe = augur_recipe_load (member->path, &error);
+      if (recipe == NULL)
+        return runtime_error (error);
+      runner = augur_runner_new (recipe);
+      augur_runner_set_format (runner, format, quality);
+      augur_runner_set_threads (runner, (guint) threads);
+      if (!augur_runner_add_inputs (runner, (const char * const *) argv + 1, &error))
+        return runtime_error (error);
+
+      progress.tty = isatty (STDERR_FILENO);
+      progress.interval = 5 * G_USEC_PER_SEC;
+      augur_runner_set_callbacks (runner, on_progress, on_failure, &progress);
+      if (!augur_runner_run (runner, folder, &failed, &error))
+        {
+          clear_bar (&progress);
+          if (g_error_matches (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_OVERLAP))
+            return usage_error ("%s", error->message);
+          return runtime_error (error);
+        }
+      clear_bar (&progress);
+      message ("stress: %s %u: %u output%s under %s", member->group, member->level,
+               progress.done, progress.done == 1 ? "" : "s", folder);
+      failed_total += failed;
+    }
+
+  if (!write_stress_index (output, suite, members, &error))
+    return runtime_error (error);
+  if (failed_total > 0)
+    {
+      message ("%u output%s failed; the others were written", failed_total, failed_total == 1 ? "" : "s");
+      return EXIT_FAILURE_RUNTIME;
+    }
+  return EXIT_OK;
+}
+
+/* presets ---------------------------------------------------------------------------- */
+
+static int
+command_presets (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) presets = NULL;
+  g_autofree char *output = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "With NAME: write a copy of the preset to FILE", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Write the list as JSON", NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  context = command_context ("[NAME -o FILE]",
+                             "List the bundled starting recipes with what each simulates and\n"
+                             "avoids, or write a copy of one (NAME -o FILE) to edit.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+
+  if (argc > 2)
+    return usage_error ("presets: expected at most one NAME");
+  if (argc == 2)
+    {
+      g_autoptr(AugurRecipe) recipe = NULL;
+
+      if (output == NULL)
+        return usage_error ("presets: missing -o FILE to write the preset \"%s\" to", argv[1]);
+      recipe = augur_preset_load (NULL, argv[1], &error);
+      if (recipe == NULL)
+        {
+          if (g_error_matches (error, AUGUR_ERROR, AUGUR_ERROR_FAILED))
+            return usage_error ("presets: %s", error->message);
+          return runtime_error (error);
+        }
+      if (!augur_recipe_save (recipe, output, &error))
+        return runtime_error (error);
+      return EXIT_OK;
+    }
+  if (output)
+    return usage_error ("presets: -o needs a preset NAME");
+
+  presets = augur_presets_list (NULL, &error);
+  if (presets == NULL)
+    return runtime_error (error);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < presets->len; i++)
+        {
+          const AugurBundled *preset = presets->pdata[i];
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, preset->name);
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, preset->description);
+          json_builder_set_member_name (builder, "path");
+          json_builder_add_string_value (builder, preset->path);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      text = augur_json_to_string (root, TRUE);
+      printf ("%s\n", text);
+      return EXIT_OK;
+    }
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const AugurBundled *preset = presets->pdata[i];
+
+      printf ("%-14s %s\n", preset->name, preset->description);
+    }
+  return EXIT_OK;
+}
+
 /* sheet ------------------------------------------------------------------------------ */
 
 /* The first @rows rows of cells of @sheet (and its header band). */
@@ -1972,6 +2307,8 @@ static const struct
   { "bench",    command_bench,    "bench RECIPE [IMAGE...] [--seconds S]    profile a recipe: images/s, each step's share" },
   { "manifest", command_manifest, "manifest merge SHARD... -o FILE        join the manifests of a sharded run" },
   { "leakage",  command_leakage,  "leakage TRAIN_DIR VAL_DIR [--test DIR]  find near-duplicates across dataset splits" },
+  { "stress",   command_stress,   "stress INPUT... -o OUT --suite SUITE   corrupt images at graded severities (ImageNet-C, weather)" },
+  { "presets",  command_presets,  "presets [NAME -o FILE]                 list the starting recipes, or copy one" },
 };
 
 static void

@@ -36,6 +36,7 @@ augur_recipe_copy (const AugurRecipe *recipe)
 
   copy->seed = recipe->seed;
   copy->pipeline = augur_node_copy (recipe->pipeline);
+  copy->description = g_strdup (recipe->description);
   return copy;
 }
 
@@ -45,6 +46,7 @@ augur_recipe_free (AugurRecipe *recipe)
   if (recipe == NULL)
     return;
   augur_node_free (recipe->pipeline);
+  g_free (recipe->description);
   g_free (recipe);
 }
 
@@ -52,7 +54,9 @@ gboolean
 augur_recipe_equal (const AugurRecipe *a,
                     const AugurRecipe *b)
 {
-  return a->seed == b->seed && augur_node_equal (a->pipeline, b->pipeline);
+  return a->seed == b->seed &&
+         g_strcmp0 (a->description, b->description) == 0 &&
+         augur_node_equal (a->pipeline, b->pipeline);
 }
 
 /* Recipe → JSON ------------------------------------------------------------------ */
@@ -133,6 +137,11 @@ augur_recipe_to_json (const AugurRecipe *recipe)
   json_builder_add_string_value (builder, AUGUR_RECIPE_FORMAT);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, AUGUR_RECIPE_VERSION);
+  if (recipe->description != NULL)
+    {
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, recipe->description);
+    }
   /* Seeds are 53-bit so that every JSON reader keeps them exact; a larger
    * one could not be read back. */
   g_warn_if_fail (recipe->seed <= AUGUR_SEED_MASK);
@@ -533,7 +542,7 @@ AugurRecipe *
 augur_recipe_from_json (JsonNode  *root,
                         GError   **error)
 {
-  static const char *const fields[] = { "format", "version", "seed", "pipeline", NULL };
+  static const char *const fields[] = { "format", "version", "description", "seed", "pipeline", NULL };
   g_autoptr(AugurRecipe) recipe = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   JsonObject *object;
@@ -580,6 +589,25 @@ augur_recipe_from_json (JsonNode  *root,
   if (!get_number (object, "seed", 0, (double) AUGUR_SEED_MASK, TRUE, &seed, "recipe", error))
     return NULL;
   recipe->seed = (guint64) seed;
+
+  member = json_object_get_member (object, "description");
+  if (member != NULL)
+    {
+      const char *text;
+
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+        {
+          fail (error, "description", "expected a string");
+          return NULL;
+        }
+      text = json_node_get_string (member);
+      if (strlen (text) > AUGUR_RECIPE_MAX_DESCRIPTION)
+        {
+          fail (error, "description", "longer than %d bytes", AUGUR_RECIPE_MAX_DESCRIPTION);
+          return NULL;
+        }
+      recipe->description = g_strdup (text);
+    }
 
   member = json_object_get_member (object, "pipeline");
   if (member == NULL)

@@ -25,8 +25,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint64    seed;
-  AugurNode *pipeline;  /* always a group */
+  AugurNode *pipeline;     /* always a group */
+  char      *description;  /* what the recipe is for, or NULL (optional in the file) */
 } AugurRecipe;
+
+/* The longest description a recipe may carry, in bytes. */
+#define AUGUR_RECIPE_MAX_DESCRIPTION 4096
 
 AugurRecipe *augur_recipe_new          (void);
 AugurRecipe *augur_recipe_copy         (const AugurRecipe  *recipe);

@@ -76,6 +76,7 @@ all_transforms (guint *n_out)
         { augur_noise_transforms,     &augur_n_noise_transforms },
         { augur_quality_transforms,   &augur_n_quality_transforms },
         { augur_weather_transforms,   &augur_n_weather_transforms },
+        { augur_stress_transforms,    &augur_n_stress_transforms },
         { augur_occlusion_transforms, &augur_n_occlusion_transforms },
       };
       GPtrArray *all = g_ptr_array_new ();

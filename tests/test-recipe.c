@@ -29,6 +29,10 @@ typedef struct
 } BadCase;
 
 static const BadCase bad_cases[] = {
+  /* The optional description */
+  { "description-not-string",
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"description\": 3, \"pipeline\": " SEQ ("") "}", -1,
+    AUGUR_ERROR_INVALID_RECIPE, { "description", "expected a string" } },
   /* Unknown names */
   { "unknown-transform", RECIPE (SEQ (HFLIP ", " HFLIP ", {\"type\": \"NoSuchThing\"}")), -1,
     AUGUR_ERROR_INVALID_RECIPE, { "pipeline.steps[2]", "type", "unknown transform \"NoSuchThing\"" } },
@@ -544,6 +548,33 @@ test_defaults (void)
 
     g_assert_no_error (error);
     g_assert_cmpuint (unseeded->seed, ==, 0);
+  }
+
+  /* A description is optional; when present it is kept, written after
+   * the version, and read back the same; without one none is written. */
+  {
+    g_autoptr(AugurRecipe) described =
+      augur_recipe_parse ("{\"format\": \"augur-recipe\", \"version\": 1, "
+                          "\"description\": \"Night \\u00e9t\\u00e9 \\\"driving\\\"\", \"pipeline\": " SEQ ("") "}",
+                          -1, &error);
+    g_autoptr(AugurRecipe) again = NULL;
+    g_autoptr(AugurRecipe) plain = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *plain_text = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (described->description, ==, "Night \u00e9t\u00e9 \"driving\"");
+    text = augur_recipe_to_string (described);
+    g_assert_nonnull (strstr (text, "\"version\": 1,\n  \"description\": "));
+    again = augur_recipe_parse (text, -1, &error);
+    g_assert_no_error (error);
+    g_assert_true (augur_recipe_equal (described, again));
+
+    plain = augur_recipe_copy (described);
+    g_clear_pointer (&plain->description, g_free);
+    g_assert_false (augur_recipe_equal (described, plain));
+    plain_text = augur_recipe_to_string (plain);
+    g_assert_null (strstr (plain_text, "description"));
   }
 
   /* SomeOf's n defaults to 1, RandomOrder's to all of its steps;

@@ -30,6 +30,14 @@ extern const AugurTransformInfo augur_tone_transforms[];
 extern const guint augur_n_tone_transforms;
 extern const AugurTransformInfo augur_weather_transforms[];
 extern const guint augur_n_weather_transforms;
+extern const AugurTransformInfo augur_stress_transforms[];
+extern const guint augur_n_stress_transforms;
+
+/* The frost texture of Frost (transforms-stress.c): width * height
+ * opacities in [0, 1], a pure function of the seed and the size. */
+float *augur_frost_texture (int     width,
+                            int     height,
+                            guint64 seed);
 
 /* Parameters many transforms share, declared once. */
 extern const char *const augur_fill_nicks_none[];
