@@ -473,6 +473,7 @@ augur_replay_free (AugurReplay *replay)
     return;
   augur_drawn_clear (&replay->drawn);
   g_clear_pointer (&replay->steps, g_ptr_array_unref);
+  g_strfreev (replay->references);
   g_free (replay);
 }
 
@@ -481,8 +482,10 @@ augur_replay_free (AugurReplay *replay)
 /* One draw: its seed, and how many times each id was visited so far. */
 typedef struct
 {
-  guint64     seed;
-  GHashTable *visits;  /* id → count */
+  guint64             seed;
+  GHashTable         *visits;  /* id → count */
+  AugurReferencePool *pool;
+  GError            **error;   /* the first blend that found no reference */
 } Draw;
 
 /* The generator of one visit of @node, seeded from (draw seed, node id,
@@ -539,6 +542,38 @@ compare_index (gconstpointer a,
   guint x = *(const guint *) a, y = *(const guint *) b;
 
   return x < y ? -1 : x > y;
+}
+
+static void
+set_empty_pool_error (const AugurNode  *node,
+                      GError          **error)
+{
+  g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_FAILED,
+               "step \"%s\" (%s): needs %u other image%s, and the reference pool is empty",
+               node->id ? node->id : node->info->name, node->info->name, node->info->n_references,
+               node->info->n_references > 1 ? "s" : "");
+}
+
+/* A blend's references: uniform indices into the pool, drawn from the
+ * step's stream after its own values, recorded by key. */
+static void
+draw_references (const AugurNode *node,
+                 AugurRng        *rng,
+                 Draw            *draw,
+                 AugurReplay     *replay)
+{
+  guint n = augur_reference_pool_size (draw->pool);
+
+  if (n == 0)
+    {
+      if (draw->error && *draw->error == NULL)
+        set_empty_pool_error (node, draw->error);
+      return;
+    }
+  replay->references = g_new0 (char *, node->info->n_references + 1);
+  for (guint i = 0; i < node->info->n_references; i++)
+    replay->references[i] = g_strdup (augur_reference_pool_key (draw->pool,
+                                                                 (guint) augur_rng_int (rng, 0, n - 1)));
 }
 
 static AugurReplay *sample_node (const AugurNode *node,
@@ -653,6 +688,8 @@ sample_node (const AugurNode *node,
       AugurShape out;
 
       node->info->sample (node->params, shape, &rng, &replay->drawn);
+      if (node->info->n_references > 0)
+        draw_references (node, &rng, draw, replay);
       augur_transform_output_shape (node->info, node->params, &replay->drawn, shape, &out);
       *shape = out;
       return replay;
@@ -700,15 +737,29 @@ sample_node (const AugurNode *node,
   return replay;
 }
 
-static AugurReplay *
-sample (const AugurNode  *node,
-        const AugurShape *in,
-        guint64           draw_seed,
-        gboolean          forced)
+/**
+ * augur_node_sample_full:
+ * @forced: apply @node whatever its p (as augur_node_sample_forced())
+ * @pool: (nullable): where blends draw their references from
+ *
+ * As augur_node_sample(), for pipelines that hold blends.
+ *
+ * Returns: the replay, or NULL with @error set when an applied blend found
+ *   the pool empty (the error names the step)
+ */
+AugurReplay *
+augur_node_sample_full (const AugurNode     *node,
+                        const AugurShape    *in,
+                        guint64              draw_seed,
+                        gboolean             forced,
+                        AugurReferencePool  *pool,
+                        GError             **error)
 {
   g_autoptr(AugurNode) named = NULL;
   g_autoptr(GHashTable) visits = g_hash_table_new (g_str_hash, g_str_equal);
-  Draw draw = { draw_seed, visits };
+  g_autoptr(GError) local = NULL;
+  g_autoptr(AugurReplay) replay = NULL;
+  Draw draw = { draw_seed, visits, pool, &local };
   AugurShape shape = *in;
 
   /* A tree built in code samples as it will once saved and read back. */
@@ -719,7 +770,31 @@ sample (const AugurNode  *node,
       node = named;
     }
 
-  return sample_node (node, 0, &shape, &draw, forced);
+  replay = sample_node (node, 0, &shape, &draw, forced);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_steal_pointer (&replay);
+}
+
+/* The functions without a pool: a blend there is the caller's mistake. */
+static AugurReplay *
+sample (const AugurNode  *node,
+        const AugurShape *in,
+        guint64           draw_seed,
+        gboolean          forced)
+{
+  g_autoptr(GError) error = NULL;
+  AugurReplay *replay = augur_node_sample_full (node, in, draw_seed, forced, NULL, &error);
+
+  if (replay == NULL)
+    {
+      g_critical ("%s (sample with augur_node_sample_full() and a pool)", error->message);
+      replay = augur_replay_new (0);
+    }
+  return replay;
 }
 
 /**
@@ -808,8 +883,10 @@ augur_pipeline_child_share (const AugurNode *group,
 
 typedef struct
 {
-  AugurStepObserver func;
-  gpointer          data;
+  AugurStepObserver   func;
+  gpointer            data;
+  AugurReferencePool *pool;
+  GError            **error;
 } Observer;
 
 static gint64
@@ -819,6 +896,50 @@ clock_ns (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* A blend's references, by the keys its replay recorded. */
+static AugurImage *
+apply_blend (const AugurNode   *node,
+             const AugurImage  *image,
+             const AugurReplay *replay,
+             const Observer    *observer)
+{
+  guint n = node->info->n_references;
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  const char *name = node->id ? node->id : node->info->name;
+
+  if (replay->references == NULL || g_strv_length (replay->references) != n)
+    {
+      if (augur_reference_pool_size (observer->pool) == 0)
+        set_empty_pool_error (node, observer->error);
+      else
+        g_set_error (observer->error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                     "step \"%s\" (%s): the replay records no reference images", name, node->info->name);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      int at = augur_reference_pool_find (observer->pool, replay->references[i]);
+      AugurImage *ref;
+
+      if (at < 0)
+        {
+          g_set_error (observer->error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "step \"%s\" (%s): the replay names the reference \"%s\", which is not in "
+                       "the reference pool", name, node->info->name, replay->references[i]);
+          return NULL;
+        }
+      ref = augur_reference_pool_get (observer->pool, (guint) at, observer->error);
+      if (ref == NULL)
+        {
+          g_prefix_error (observer->error, "step \"%s\" (%s): ", name, node->info->name);
+          return NULL;
+        }
+      g_ptr_array_add (refs, ref);
+    }
+  return augur_transform_blend (node->info, image, (AugurImage *const *) refs->pdata,
+                                node->params, &replay->drawn);
 }
 
 static AugurImage *
@@ -832,17 +953,19 @@ apply_node (const AugurNode   *node,
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      gint64 start = observer ? clock_ns () : 0;
-      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
+      gint64 start = observer->func ? clock_ns () : 0;
+      AugurImage *out = node->info->n_references > 0
+        ? apply_blend (node, image, replay, observer)
+        : augur_transform_apply (node->info, image, node->params, &replay->drawn);
 
       /* The step's time includes releasing its input. */
       augur_image_unref (image);
-      if (observer)
+      if (observer->func && out)
         observer->func (node, clock_ns () - start, observer->data);
       return out;
     }
 
-  for (guint i = 0; replay->steps && i < replay->steps->len; i++)
+  for (guint i = 0; image && replay->steps && i < replay->steps->len; i++)
     {
       const AugurReplay *step = replay->steps->pdata[i];
 
@@ -866,7 +989,46 @@ augur_node_apply (const AugurNode   *node,
                   const AugurImage  *src,
                   const AugurReplay *replay)
 {
-  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, NULL);
+  g_autoptr(GError) error = NULL;
+  AugurImage *out = augur_node_apply_full (node, src, replay, NULL, NULL, NULL, &error);
+
+  if (out == NULL)
+    {
+      g_critical ("%s (apply with augur_node_apply_full() and a pool)", error->message);
+      out = augur_image_ref ((AugurImage *) src);
+    }
+  return out;
+}
+
+/**
+ * augur_node_apply_full:
+ * @pool: (nullable): where the replay's references are found
+ * @observer: (nullable): as for augur_node_apply_observed()
+ *
+ * As augur_node_apply(), for pipelines that hold blends.
+ *
+ * Returns: (transfer full): the augmented image, or NULL with @error set
+ *   when a blend's reference is not in @pool or cannot be decoded
+ */
+AugurImage *
+augur_node_apply_full (const AugurNode     *node,
+                       const AugurImage    *src,
+                       const AugurReplay   *replay,
+                       AugurReferencePool  *pool,
+                       AugurStepObserver    observer,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  g_autoptr(GError) local = NULL;
+  Observer o = { observer, user_data, pool, &local };
+  AugurImage *out = apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+
+  if (out == NULL)
+    {
+      g_assert (local != NULL);
+      g_propagate_error (error, g_steal_pointer (&local));
+    }
+  return out;
 }
 
 /**
@@ -885,10 +1047,97 @@ augur_node_apply_observed (const AugurNode   *node,
                            AugurStepObserver  observer,
                            gpointer           user_data)
 {
-  Observer o = { observer, user_data };
+  g_autoptr(GError) error = NULL;
+  AugurImage *out;
 
   g_return_val_if_fail (observer != NULL, NULL);
-  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+  out = augur_node_apply_full (node, src, replay, NULL, observer, user_data, &error);
+  if (out == NULL)
+    {
+      g_critical ("%s (apply with augur_node_apply_full() and a pool)", error->message);
+      out = augur_image_ref ((AugurImage *) src);
+    }
+  return out;
+}
+
+/**
+ * augur_node_run_full:
+ *
+ * Samples and applies with @pool: NULL with @error set as the two do.
+ */
+AugurImage *
+augur_node_run_full (const AugurNode     *node,
+                     const AugurImage    *src,
+                     guint64              seed,
+                     AugurReferencePool  *pool,
+                     AugurReplay        **replay_out,
+                     GError             **error)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+
+  replay = augur_node_sample_full (node, &shape, seed, FALSE, pool, error);
+  if (replay == NULL)
+    return NULL;
+  out = augur_node_apply_full (node, src, replay, pool, NULL, NULL, error);
+  if (out && replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* Whether an enabled blend is anywhere in @node. */
+gboolean
+augur_node_has_blends (const AugurNode *node)
+{
+  if (!node->enabled)
+    return FALSE;
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return node->info->n_references > 0;
+  for (guint i = 0; i < node->children->len; i++)
+    if (augur_node_has_blends (node->children->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static const AugurNode *
+first_blend (const AugurNode *node)
+{
+  if (!node->enabled)
+    return NULL;
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return node->info->n_references > 0 ? node : NULL;
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      const AugurNode *found = first_blend (node->children->pdata[i]);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * augur_node_check_references:
+ *
+ * Checks, before a run, that every enabled blend of @node has a reference
+ * to draw: FALSE, naming the first blend, when @pool is empty or NULL and
+ * the pipeline holds one. A run checks this once, so that an empty pool
+ * stops it before any output is written rather than failing every input.
+ */
+gboolean
+augur_node_check_references (const AugurNode          *node,
+                             const AugurReferencePool *pool,
+                             GError                  **error)
+{
+  const AugurNode *blend = first_blend (node);
+
+  if (blend && augur_reference_pool_size (pool) == 0)
+    {
+      set_empty_pool_error (blend, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 AugurImage *
@@ -977,6 +1226,14 @@ replay_to_json (JsonBuilder       *builder,
         {
           json_builder_set_member_name (builder, "values");
           json_builder_add_value (builder, augur_drawn_to_json (&replay->drawn, node->info->drawn));
+          if (replay->references)
+            {
+              json_builder_set_member_name (builder, "references");
+              json_builder_begin_array (builder);
+              for (guint i = 0; replay->references[i]; i++)
+                json_builder_add_string_value (builder, replay->references[i]);
+              json_builder_end_array (builder);
+            }
         }
     }
   else if (replay->applied)
@@ -1022,10 +1279,13 @@ replay_check_members (JsonObject       *object,
   g_autoptr(GList) members = json_object_get_members (object);
   const char *body = node->kind == AUGUR_NODE_TRANSFORM ? "values" : "steps";
 
+  gboolean blend = node->kind == AUGUR_NODE_TRANSFORM && node->info->n_references > 0;
+
   for (GList *l = members; l; l = l->next)
     if (!g_str_equal (l->data, "index") && !g_str_equal (l->data, "type") &&
         !g_str_equal (l->data, "id") &&
-        !g_str_equal (l->data, "applied") && !g_str_equal (l->data, body))
+        !g_str_equal (l->data, "applied") && !g_str_equal (l->data, body) &&
+        !(blend && g_str_equal (l->data, "references")))
       {
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
                      "unknown field \"%s\" (a %s step has \"type\", \"id\", \"applied\", \"%s\")",
@@ -1100,6 +1360,46 @@ replay_check_steps (const AugurNode    *node,
         }
     }
 
+  return TRUE;
+}
+
+/* A blend's "references": as many keys as it draws, each a non-empty
+ * relative path (the pool, at apply time, decides whether it has them). */
+#define REFERENCE_KEY_MAX 4096
+
+static gboolean
+replay_read_references (JsonObject       *object,
+                        const AugurNode  *node,
+                        AugurReplay      *replay,
+                        GError          **error)
+{
+  JsonNode *member = json_object_get_member (object, "references");
+  guint n = node->info->n_references;
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member) ||
+      json_array_get_length (array = json_node_get_array (member)) != n)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                   "references: expected a list of the %u reference image%s %s drew",
+                   n, n > 1 ? "s" : "", node->info->name);
+      return FALSE;
+    }
+  replay->references = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *key;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
+          *(key = json_node_get_string (element)) == '\0' || strlen (key) > REFERENCE_KEY_MAX)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "references[%u]: expected the key (relative path) of a reference image", i);
+          return FALSE;
+        }
+      replay->references[i] = g_strdup (key);
+    }
   return TRUE;
 }
 
@@ -1181,6 +1481,9 @@ replay_from_json (JsonNode         *json,
           return NULL;
         }
       if (!augur_drawn_from_json (member, node->info->drawn, &replay->drawn, error))
+        return NULL;
+      if (node->info->n_references > 0 &&
+          !replay_read_references (object, node, replay, error))
         return NULL;
       return g_steal_pointer (&replay);
     }

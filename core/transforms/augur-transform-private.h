@@ -30,6 +30,8 @@ extern const AugurTransformInfo augur_tone_transforms[];
 extern const guint augur_n_tone_transforms;
 extern const AugurTransformInfo augur_weather_transforms[];
 extern const guint augur_n_weather_transforms;
+extern const AugurTransformInfo augur_blend_transforms[];
+extern const guint augur_n_blend_transforms;
 
 /* Parameters many transforms share, declared once. */
 extern const char *const augur_fill_nicks_none[];
