@@ -555,7 +555,8 @@ set_empty_pool_error (const AugurNode  *node,
 }
 
 /* A blend's references: uniform indices into the pool, drawn from the
- * step's stream after its own values, recorded by key. */
+ * step's stream after its own values, recorded by key. A blend that takes
+ * several (Mosaic) gets different ones while the pool has enough. */
 static void
 draw_references (const AugurNode *node,
                  AugurRng        *rng,
@@ -572,8 +573,20 @@ draw_references (const AugurNode *node,
     }
   replay->references = g_new0 (char *, node->info->n_references + 1);
   for (guint i = 0; i < node->info->n_references; i++)
-    replay->references[i] = g_strdup (augur_reference_pool_key (draw->pool,
-                                                                 (guint) augur_rng_int (rng, 0, n - 1)));
+    {
+      const char *key;
+      gboolean again;
+
+      do
+        {
+          key = augur_reference_pool_key (draw->pool, (guint) augur_rng_int (rng, 0, n - 1));
+          again = FALSE;
+          for (guint j = 0; j < i && n >= node->info->n_references; j++)
+            again = again || g_str_equal (replay->references[j], key);
+        }
+      while (again);
+      replay->references[i] = g_strdup (key);
+    }
 }
 
 static AugurReplay *sample_node (const AugurNode *node,
