@@ -485,6 +485,7 @@ typedef struct
   guint64             seed;
   GHashTable         *visits;  /* id → count */
   AugurReferencePool *pool;
+  gboolean            skip_blends; /* no pool: blends do not apply */
   GError            **error;   /* the first blend that found no reference */
 } Draw;
 
@@ -700,6 +701,14 @@ sample_node (const AugurNode *node,
     {
       AugurShape out;
 
+      /* The entry points without a pool (the preview's, for now) leave
+       * blends out of the draw, recorded as not applied. */
+      if (node->info->n_references > 0 && draw->skip_blends)
+        {
+          g_debug ("%s: not applied, no reference pool", node->info->name);
+          replay->applied = FALSE;
+          return replay;
+        }
       node->info->sample (node->params, shape, &rng, &replay->drawn);
       if (node->info->n_references > 0)
         draw_references (node, &rng, draw, replay);
@@ -750,6 +759,14 @@ sample_node (const AugurNode *node,
   return replay;
 }
 
+static AugurReplay *sample_draw (const AugurNode     *node,
+                                 const AugurShape    *in,
+                                 guint64              draw_seed,
+                                 gboolean             forced,
+                                 AugurReferencePool  *pool,
+                                 gboolean             skip_blends,
+                                 GError             **error);
+
 /**
  * augur_node_sample_full:
  * @forced: apply @node whatever its p (as augur_node_sample_forced())
@@ -768,11 +785,23 @@ augur_node_sample_full (const AugurNode     *node,
                         AugurReferencePool  *pool,
                         GError             **error)
 {
+  return sample_draw (node, in, draw_seed, forced, pool, FALSE, error);
+}
+
+static AugurReplay *
+sample_draw (const AugurNode     *node,
+             const AugurShape    *in,
+             guint64              draw_seed,
+             gboolean             forced,
+             AugurReferencePool  *pool,
+             gboolean             skip_blends,
+             GError             **error)
+{
   g_autoptr(AugurNode) named = NULL;
   g_autoptr(GHashTable) visits = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) local = NULL;
   g_autoptr(AugurReplay) replay = NULL;
-  Draw draw = { draw_seed, visits, pool, &local };
+  Draw draw = { draw_seed, visits, pool, skip_blends, &local };
   AugurShape shape = *in;
 
   /* A tree built in code samples as it will once saved and read back. */
@@ -792,22 +821,15 @@ augur_node_sample_full (const AugurNode     *node,
   return g_steal_pointer (&replay);
 }
 
-/* The functions without a pool: a blend there is the caller's mistake. */
+/* The functions without a pool: blends are recorded as not applied (a
+ * caller that has blends to run passes a pool to the _full variants). */
 static AugurReplay *
 sample (const AugurNode  *node,
         const AugurShape *in,
         guint64           draw_seed,
         gboolean          forced)
 {
-  g_autoptr(GError) error = NULL;
-  AugurReplay *replay = augur_node_sample_full (node, in, draw_seed, forced, NULL, &error);
-
-  if (replay == NULL)
-    {
-      g_critical ("%s (sample with augur_node_sample_full() and a pool)", error->message);
-      replay = augur_replay_new (0);
-    }
-  return replay;
+  return sample_draw (node, in, draw_seed, forced, NULL, TRUE, NULL);
 }
 
 /**
@@ -815,7 +837,9 @@ sample (const AugurNode  *node,
  * @in: the shape of the image the pipeline will see
  * @draw_seed: the seed of this draw (augur_seed_derive())
  *
- * Draws every random choice of one application of @node.
+ * Draws every random choice of one application of @node. Blends take
+ * other images from a pool, which this has not: they are recorded as not
+ * applied (augur_node_sample_full() draws them).
  */
 AugurReplay *
 augur_node_sample (const AugurNode  *node,

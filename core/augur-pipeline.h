@@ -135,7 +135,9 @@ AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
  * each blend's references is drawn from the blend's own stream and
  * recorded by key; an enabled blend with an empty pool, or a replay naming
  * a key the pool lacks, is an error naming the step. The functions above
- * are these with no pool. */
+ * have no pool: their draws leave blends out (recorded as not applied),
+ * and applying a replay in which a blend applied is a programming error
+ * there. */
 gboolean      augur_node_has_blends         (const AugurNode     *node);
 gboolean      augur_node_check_references   (const AugurNode     *node,
                                              const AugurReferencePool *pool,

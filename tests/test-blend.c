@@ -518,6 +518,15 @@ test_empty_pool (void)
   g_assert_true (augur_node_check_references (plain, NULL, &error));
   g_assert_no_error (error);
 
+  /* Without a pool (augur_node_sample(), the preview's entry point until
+   * it passes one), the blend is recorded as not applied and the rest of
+   * the pipeline draws as it would. */
+  replay = augur_node_sample (root, &(AugurShape) { 10, 10, 3 }, 1);
+  g_assert_true (replay->applied);
+  g_assert_true (((AugurReplay *) replay->steps->pdata[0])->applied);
+  g_assert_false (((AugurReplay *) replay->steps->pdata[1])->applied);
+  augur_replay_free (replay);
+
   /* A switched-off blend needs no pool. */
   ((AugurNode *) root->children->pdata[1])->enabled = FALSE;
   g_assert_true (augur_node_check_references (root, empty, &error));

@@ -262,15 +262,15 @@ augur_extreme_render (const AugurExtreme  *extreme,
                       const AugurImage    *src,
                       AugurReplay        **replay_out)
 {
-  g_autoptr(GError) error = NULL;
-  AugurImage *out = augur_extreme_render_full (extreme, src, NULL, replay_out, &error);
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
 
-  /* Without a pool, a blend is the caller's mistake. */
-  if (out == NULL)
-    {
-      g_critical ("%s (render with augur_extreme_render_full() and a pool)", error->message);
-      out = augur_image_ref ((AugurImage *) src);
-    }
+  /* No pool: a blend is left out (see augur_node_sample()). */
+  replay = augur_node_sample_forced (extreme->node, &shape, AUGUR_EXTREMES_SEED);
+  out = augur_node_apply (extreme->node, src, replay);
+  if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
   return out;
 }
 

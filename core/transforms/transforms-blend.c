@@ -556,77 +556,228 @@ fda_band (int  n,
   *k1 = MAX (i1 - n / 2, *k0);
 }
 
-/* The DFT of one channel restricted to the band (a separable partial DFT:
- * only the band's coefficients are computed, which is all FDA changes). */
+/* Discrete Fourier transforms of any length: radix 2 for powers of two,
+ * Bluestein's chirp (a convolution done with radix 2) for the others. */
+
+/* In place, n a power of two; @sign -1 forward, +1 inverse (unscaled);
+ * @cos_t, @sin_t: cos and sin of 2 pi k / n for k < n / 2. */
 static void
-fda_band_dft (const AugurImage *image,
-              int               c,
-              const double     *cos_x,
-              const double     *sin_x,
-              const double     *cos_y,
-              const double     *sin_y,
-              int               kx0,
-              int               nkx,
-              int               ky0,
-              int               nky,
-              double           *re,
-              double           *im)
+fft_pow2 (double       *re,
+          double       *im,
+          int           n,
+          int           sign,
+          const double *cos_t,
+          const double *sin_t)
 {
-  int w = image->width, h = image->height, ch = image->channels;
-  g_autofree double *row_re = g_new0 (double, (gsize) h * nkx);
-  g_autofree double *row_im = g_new0 (double, (gsize) h * nkx);
-
-  for (int y = 0; y < h; y++)
+  for (int i = 1, j = 0; i < n; i++)
     {
-      const guint8 *s = augur_image_row (image, y) + c;
+      int bit = n >> 1;
 
-      for (int j = 0; j < nkx; j++)
+      for (; j & bit; bit >>= 1)
+        j ^= bit;
+      j ^= bit;
+      if (i < j)
         {
-          int k = ((kx0 + j) % w + w) % w;
-          double sr = 0, si = 0;
+          double t = re[i];
 
-          for (int x = 0, t = 0; x < w; x++, t += k, t -= t >= w ? w : 0)
-            {
-              sr += s[x * ch] * cos_x[t];
-              si -= s[x * ch] * sin_x[t];
-            }
-          row_re[(gsize) y * nkx + j] = sr;
-          row_im[(gsize) y * nkx + j] = si;
+          re[i] = re[j];
+          re[j] = t;
+          t = im[i];
+          im[i] = im[j];
+          im[j] = t;
         }
     }
-  for (int i = 0; i < nky; i++)
+  for (int len = 2; len <= n; len <<= 1)
     {
-      int k = ((ky0 + i) % h + h) % h;
+      int half = len / 2;
 
-      for (int j = 0; j < nkx; j++)
+      for (int k = 0; k < half; k++)
         {
-          double sr = 0, si = 0;
+          double wr = cos_t[k * (n / len)], wi = sign * sin_t[k * (n / len)];
 
-          for (int y = 0, t = 0; y < h; y++, t += k, t -= t >= h ? h : 0)
+          for (int i = k; i < n; i += len)
             {
-              double a = row_re[(gsize) y * nkx + j], b = row_im[(gsize) y * nkx + j];
+              int b = i + half;
+              double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
 
-              /* (a + ib)(cos - i sin) */
-              sr += a * cos_y[t] + b * sin_y[t];
-              si += b * cos_y[t] - a * sin_y[t];
+              re[b] = re[i] - xr;
+              im[b] = im[i] - xi;
+              re[i] += xr;
+              im[i] += xi;
             }
-          re[i * nkx + j] = sr;
-          im[i * nkx + j] = si;
         }
     }
 }
 
-static void
-twiddles (int      n,
-          double **cos_out,
-          double **sin_out)
+/* A transform of one length, planned once for the rows or the columns. */
+typedef struct
 {
-  *cos_out = g_new (double, n);
-  *sin_out = g_new (double, n);
-  for (int t = 0; t < n; t++)
+  int     n, m;          /* the length; the power of two of the convolution (0: n is one) */
+  double *cos_t, *sin_t; /* the radix-2 twiddles, for m (or n) */
+  double *w_re, *w_im;   /* the chirp exp(-i pi k^2 / n), k < n */
+  double *b_re, *b_im;   /* the transform of its conjugate, wrapped to m */
+  double *a_re, *a_im;   /* work */
+} Dft;
+
+static void
+dft_init (Dft *dft,
+          int  n)
+{
+  int p;
+
+  memset (dft, 0, sizeof *dft);
+  dft->n = n;
+  if ((n & (n - 1)) != 0)
+    for (dft->m = 1; dft->m < 2 * n - 1; dft->m <<= 1)
+      ;
+  p = dft->m ? dft->m : n;
+  dft->cos_t = g_new (double, MAX (p / 2, 1));
+  dft->sin_t = g_new (double, MAX (p / 2, 1));
+  for (int k = 0; k < p / 2; k++)
     {
-      (*cos_out)[t] = cos (2 * G_PI * t / n);
-      (*sin_out)[t] = sin (2 * G_PI * t / n);
+      dft->cos_t[k] = cos (2 * G_PI * k / p);
+      dft->sin_t[k] = sin (2 * G_PI * k / p);
+    }
+  if (dft->m == 0)
+    return;
+  dft->w_re = g_new (double, n);
+  dft->w_im = g_new (double, n);
+  dft->b_re = g_new0 (double, dft->m);
+  dft->b_im = g_new0 (double, dft->m);
+  dft->a_re = g_new (double, dft->m);
+  dft->a_im = g_new (double, dft->m);
+  for (int k = 0; k < n; k++)
+    {
+      /* k^2 mod 2n keeps the angle exact for long transforms. */
+      double angle = G_PI * (double) (((gint64) k * k) % (2 * (gint64) n)) / n;
+
+      dft->w_re[k] = cos (angle);
+      dft->w_im[k] = -sin (angle);
+      dft->b_re[k] = dft->w_re[k];
+      dft->b_im[k] = -dft->w_im[k];
+      if (k > 0)
+        {
+          dft->b_re[dft->m - k] = dft->b_re[k];
+          dft->b_im[dft->m - k] = dft->b_im[k];
+        }
+    }
+  fft_pow2 (dft->b_re, dft->b_im, dft->m, -1, dft->cos_t, dft->sin_t);
+}
+
+static void
+dft_clear (Dft *dft)
+{
+  g_free (dft->cos_t);
+  g_free (dft->sin_t);
+  g_free (dft->w_re);
+  g_free (dft->w_im);
+  g_free (dft->b_re);
+  g_free (dft->b_im);
+  g_free (dft->a_re);
+  g_free (dft->a_im);
+}
+
+/* In place; @sign -1 forward, +1 inverse (unscaled). The inverse is the
+ * conjugate of the forward transform of the conjugate. */
+static void
+dft_run (Dft    *dft,
+         double *re,
+         double *im,
+         int     sign)
+{
+  int n = dft->n, m = dft->m;
+
+  if (m == 0)
+    {
+      fft_pow2 (re, im, n, sign, dft->cos_t, dft->sin_t);
+      return;
+    }
+  for (int j = 0; j < n; j++)
+    {
+      double xr = re[j], xi = sign > 0 ? -im[j] : im[j];
+
+      dft->a_re[j] = xr * dft->w_re[j] - xi * dft->w_im[j];
+      dft->a_im[j] = xr * dft->w_im[j] + xi * dft->w_re[j];
+    }
+  for (int j = n; j < m; j++)
+    dft->a_re[j] = dft->a_im[j] = 0;
+  fft_pow2 (dft->a_re, dft->a_im, m, -1, dft->cos_t, dft->sin_t);
+  for (int j = 0; j < m; j++)
+    {
+      double ar = dft->a_re[j], ai = dft->a_im[j];
+
+      dft->a_re[j] = ar * dft->b_re[j] - ai * dft->b_im[j];
+      dft->a_im[j] = ar * dft->b_im[j] + ai * dft->b_re[j];
+    }
+  fft_pow2 (dft->a_re, dft->a_im, m, 1, dft->cos_t, dft->sin_t);
+  for (int k = 0; k < n; k++)
+    {
+      double cr = dft->a_re[k] / m, ci = dft->a_im[k] / m;
+
+      re[k] = cr * dft->w_re[k] - ci * dft->w_im[k];
+      im[k] = cr * dft->w_im[k] + ci * dft->w_re[k];
+      if (sign > 0)
+        im[k] = -im[k];
+    }
+}
+
+/* The coefficients of one channel of two images of one size in the band:
+ * each row transformed (the two images' rows at once, as the real and
+ * imaginary parts of one signal, separated by symmetry), the band's
+ * columns kept, each of those transformed, the band's rows kept. */
+static void
+fda_band_dft (const AugurImage *a,
+              const AugurImage *b,
+              int               c,
+              Dft              *rows,
+              Dft              *cols,
+              int               kx0,
+              int               nkx,
+              int               ky0,
+              int               nky,
+              double           *band_re[2],
+              double           *band_im[2])
+{
+  int w = a->width, h = a->height, ch = a->channels;
+  g_autofree double *re = g_new (double, MAX (w, h));
+  g_autofree double *im = g_new (double, MAX (w, h));
+  g_autofree double *col_re = g_new (double, (gsize) 2 * h * nkx);
+  g_autofree double *col_im = g_new (double, (gsize) 2 * h * nkx);
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *sa = augur_image_row (a, y) + c, *sb = augur_image_row (b, y) + c;
+
+      for (int x = 0; x < w; x++)
+        {
+          re[x] = sa[x * ch];
+          im[x] = sb[x * ch];
+        }
+      dft_run (rows, re, im, -1);
+      for (int j = 0; j < nkx; j++)
+        {
+          int k = ((kx0 + j) % w + w) % w, q = (w - k) % w;
+
+          /* A_k = (X_k + conj X_-k) / 2, B_k = (X_k - conj X_-k) / 2i */
+          col_re[(gsize) j * h + y] = (re[k] + re[q]) / 2;
+          col_im[(gsize) j * h + y] = (im[k] - im[q]) / 2;
+          col_re[(gsize) (nkx + j) * h + y] = (im[k] + im[q]) / 2;
+          col_im[(gsize) (nkx + j) * h + y] = (re[q] - re[k]) / 2;
+        }
+    }
+  for (int j = 0; j < 2 * nkx; j++)
+    {
+      double *cr = col_re + (gsize) j * h, *ci = col_im + (gsize) j * h;
+      int which = j / nkx, jj = j % nkx;
+
+      dft_run (cols, cr, ci, -1);
+      for (int i = 0; i < nky; i++)
+        {
+          int k = ((ky0 + i) % h + h) % h;
+
+          band_re[which][i * nkx + jj] = cr[k];
+          band_im[which][i * nkx + jj] = ci[k];
+        }
     }
 }
 
@@ -634,7 +785,8 @@ twiddles (int      n,
  * channel: the amplitudes of the band of low frequencies become the
  * reference's, the phases stay the image's; the result is the real part of
  * the inverse transform. Only the band changes, so the result is the image
- * plus the inverse transform of the band's change. */
+ * plus the inverse transform of the band's change, and only the band's
+ * columns are transformed along y. */
 static AugurImage *
 fda_blend (const AugurImage  *src,
            AugurImage *const *refs,
@@ -645,9 +797,9 @@ fda_blend (const AugurImage  *src,
   int border = (int) floor (MIN (w, h) * augur_drawn_get (drawn, "beta"));
   int kx0, kx1, ky0, ky1, nkx, nky;
   g_autoptr(AugurImage) ref = NULL;
-  g_autofree double *cos_x = NULL, *sin_x = NULL, *cos_y = NULL, *sin_y = NULL;
   g_autofree double *s_re = NULL, *s_im = NULL, *r_re = NULL, *r_im = NULL;
-  g_autofree double *g_re = NULL, *g_im = NULL, *delta = NULL;
+  g_autofree double *g_re = NULL, *g_im = NULL, *re = NULL, *im = NULL;
+  Dft rows, cols;
   AugurImage *out;
 
   fda_band (w, border, &kx0, &kx1);
@@ -659,20 +811,22 @@ fda_blend (const AugurImage  *src,
 
   ref = reference_like (refs[0], src, TRUE);
   out = augur_image_copy (src);
-  twiddles (w, &cos_x, &sin_x);
-  twiddles (h, &cos_y, &sin_y);
+  dft_init (&rows, w);
+  dft_init (&cols, h);
   s_re = g_new (double, nky * nkx);
   s_im = g_new (double, nky * nkx);
   r_re = g_new (double, nky * nkx);
   r_im = g_new (double, nky * nkx);
-  g_re = g_new (double, (gsize) nky * w);
-  g_im = g_new (double, (gsize) nky * w);
-  delta = g_new (double, (gsize) w * h);
+  g_re = g_new (double, (gsize) nkx * h);
+  g_im = g_new (double, (gsize) nkx * h);
+  re = g_new (double, MAX (w, h));
+  im = g_new (double, MAX (w, h));
 
   for (int c = 0; c < color_channels (src); c++)
     {
-      fda_band_dft (src, c, cos_x, sin_x, cos_y, sin_y, kx0, nkx, ky0, nky, s_re, s_im);
-      fda_band_dft (ref, c, cos_x, sin_x, cos_y, sin_y, kx0, nkx, ky0, nky, r_re, r_im);
+      double *band_re[2] = { s_re, r_re }, *band_im[2] = { s_im, r_im };
+
+      fda_band_dft (src, ref, c, &rows, &cols, kx0, nkx, ky0, nky, band_re, band_im);
 
       /* The change of each coefficient: (|R| - |S|) S / |S| (a zero
        * coefficient has phase 0). */
@@ -692,46 +846,74 @@ fda_blend (const AugurImage  *src,
             }
         }
 
-      /* Inverse, separably: along x for each band row, then along y. */
-      for (int i = 0; i < nky; i++)
-        for (int x = 0; x < w; x++)
-          {
-            double gr = 0, gi = 0;
+      /* Inverse: the band's columns along y, then every row along x. */
+      for (int j = 0; j < nkx; j++)
+        {
+          double *cr = g_re + (gsize) j * h, *ci = g_im + (gsize) j * h;
 
+          memset (cr, 0, sizeof (double) * h);
+          memset (ci, 0, sizeof (double) * h);
+          for (int i = 0; i < nky; i++)
+            {
+              int k = ((ky0 + i) % h + h) % h;
+
+              cr[k] = s_re[i * nkx + j];
+              ci[k] = s_im[i * nkx + j];
+            }
+          dft_run (&cols, cr, ci, 1);
+        }
+      /* Rows two at a time: the real part of a row's inverse is the
+       * inverse of the spectrum's Hermitian part, which is real, so row
+       * y + 1's goes in as the imaginary part. */
+      for (int y = 0; y < h; y += 2)
+        {
+          memset (re, 0, sizeof (double) * w);
+          memset (im, 0, sizeof (double) * w);
+          for (int r = 0; r < 2 && y + r < h; r++)
             for (int j = 0; j < nkx; j++)
               {
-                int t = (int) (((gint64) (((kx0 + j) % w + w) % w) * x) % w);
-                double a = s_re[i * nkx + j], b = s_im[i * nkx + j];
+                int k = ((kx0 + j) % w + w) % w, q = (w - k) % w;
+                double gr = g_re[(gsize) j * h + y + r] / 2, gi = g_im[(gsize) j * h + y + r] / 2;
 
-                gr += a * cos_x[t] - b * sin_x[t];
-                gi += a * sin_x[t] + b * cos_x[t];
+                /* H_k += G_k / 2, H_-k += conj G_k / 2; then times i for row y + 1 */
+                if (r == 0)
+                  {
+                    re[k] += gr;
+                    im[k] += gi;
+                    re[q] += gr;
+                    im[q] -= gi;
+                  }
+                else
+                  {
+                    re[k] -= gi;
+                    im[k] += gr;
+                    re[q] += gi;
+                    im[q] += gr;
+                  }
               }
-            g_re[(gsize) i * w + x] = gr;
-            g_im[(gsize) i * w + x] = gi;
-          }
-      for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-          {
-            double sum = 0;
+          dft_run (&rows, re, im, 1);
+          for (int r = 0; r < 2 && y + r < h; r++)
+            {
+              guint8 *d = augur_image_row (out, y + r) + c;
+              const double *v = r == 0 ? re : im;
 
-            for (int i = 0; i < nky; i++)
-              {
-                int t = (int) (((gint64) (((ky0 + i) % h + h) % h) * y) % h);
-
-                sum += g_re[(gsize) i * w + x] * cos_y[t] - g_im[(gsize) i * w + x] * sin_y[t];
-              }
-            delta[(gsize) y * w + x] = sum / ((double) w * h);
-          }
-
-      for (int y = 0; y < h; y++)
-        {
-          guint8 *d = augur_image_row (out, y) + c;
-
-          for (int x = 0; x < w; x++)
-            d[x * ch] = augur_clamp_u8 (d[x * ch] + delta[(gsize) y * w + x]);
+              for (int x = 0; x < w; x++)
+                d[x * ch] = augur_clamp_u8 (d[x * ch] + v[x] / ((double) w * h));
+            }
         }
     }
+  dft_clear (&rows);
+  dft_clear (&cols);
   return out;
+}
+
+/* Per channel, two images' row transforms and the band's columns, and the
+ * inverse over the band's columns and every row; a transform of length n
+ * costs about 5 n log2 n, three times that with Bluestein's convolution. */
+static double
+dft_work (double n)
+{
+  return 3 * 5 * 2 * n * log2 (MAX (n, 2));
 }
 
 static void
@@ -741,14 +923,11 @@ fda_cost (const AugurValue *params,
           AugurCost        *cost)
 {
   double band = 2 * floor (MIN (in->width, in->height) * params[0].v[1]) + 1;
-  double pixels = (double) in->width * in->height;
   int nc = in->channels == 4 ? 3 : in->channels;
 
   *out = *in;
-  /* Two forward partial transforms and one inverse per channel, each a
-   * pass over the pixels per band frequency of one axis. */
-  cost->work = nc * 4 * (3 * pixels * band + 3 * band * band * MAX (in->width, in->height));
-  cost->memory = 3 * augur_cost_image_bytes (in) + 8 * pixels + 16 * band * (in->width + in->height);
+  cost->work = nc * (3 * in->height * dft_work (in->width) + 3 * band * dft_work (in->height));
+  cost->memory = 3 * augur_cost_image_bytes (in) + 16.0 * band * in->height * 2 + 64.0 * (in->width + in->height);
 }
 
 /* PixelDistributionAdaptation ---------------------------------------------------- */
