@@ -907,15 +907,23 @@ fda_blend (const AugurImage  *src,
   return out;
 }
 
-/* Per channel, two images' row transforms and the band's columns, and the
- * inverse over the band's columns and every row; a transform of length n
- * costs about 5 n log2 n, three times that with Bluestein's convolution. */
+/* The butterflies (complex multiply-adds, counted as a blur counts taps)
+ * of one transform of length n: radix 2 for a power of two, else three
+ * of the convolution's length and its two pointwise products. */
 static double
-dft_work (double n)
+dft_work (int n)
 {
-  return 3 * 5 * 2 * n * log2 (MAX (n, 2));
+  int m = 1;
+
+  if ((n & (n - 1)) == 0)
+    return n / 2.0 * log2 (MAX (n, 2));
+  while (m < 2 * n - 1)
+    m <<= 1;
+  return 3 * (m / 2.0 * log2 (m)) + 2.0 * m;
 }
 
+/* Per channel: the rows of the two images at once, twice the band's
+ * columns forward and once back, and the rows back two at a time. */
 static void
 fda_cost (const AugurValue *params,
           const AugurShape *in,
@@ -926,7 +934,8 @@ fda_cost (const AugurValue *params,
   int nc = in->channels == 4 ? 3 : in->channels;
 
   *out = *in;
-  cost->work = nc * (3 * in->height * dft_work (in->width) + 3 * band * dft_work (in->height));
+  cost->work = nc * (1.5 * in->height * dft_work (in->width) + 3 * band * dft_work (in->height)) +
+               augur_cost_image_bytes (in) * 2;
   cost->memory = 3 * augur_cost_image_bytes (in) + 16.0 * band * in->height * 2 + 64.0 * (in->width + in->height);
 }
 
