@@ -817,6 +817,17 @@ test_apply_blends (Fixture       *fixture,
   for (guint i = 1; lines_other[i]; i++)
     g_assert_nonnull (strstr (lines_other[i], "\"references\":[\"ref-"));
 
+  /* Outputs may not go under the reference folder (they would join the
+   * pool of a resumed run). */
+  {
+    g_autofree char *inside = g_build_filename (refs, "out", NULL);
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, set.in, "-o", inside, "--reference", refs, NULL), !=, 0);
+    g_assert_nonnull (strstr (err, "--reference: "));
+    g_clear_pointer (&err, g_free);
+  }
+
   /* An empty reference folder: refused before anything is written. */
   g_assert_cmpint (g_mkdir_with_parents (empty, 0755), ==, 0);
   g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, set.in, "-o", none, "--reference", empty, NULL), !=, 0);

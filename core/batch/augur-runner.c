@@ -2024,6 +2024,15 @@ augur_runner_run (AugurRunner  *runner,
 
   if (!build_pool (runner, error))
     return FALSE;
+  /* Outputs written under the reference folder would join the pool of a
+   * resumed or later run, and change its draws. */
+  if (runner->pool && runner->reference_roots &&
+      !augur_runner_check_overlap ((const char * const *) runner->reference_roots->pdata,
+                                   runner->reference_roots->len, output_dir, error))
+    {
+      g_prefix_error (error, "--reference: ");
+      return FALSE;
+    }
 
   /* Also loads GdkPixbuf's modules here, before the workers use them. */
   for (guint i = 0; i < (runner->keep_format ? runner->inputs->len : 1); i++)
