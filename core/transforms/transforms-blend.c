@@ -83,17 +83,18 @@ sample_beta_symmetric (AugurRng *rng,
   return x + y > 0 ? x / (x + y) : 0.5;
 }
 
-#define PARAM_ALPHA(default_, what) \
+#define PARAM_ALPHA(default_, what, source) \
   { .name = "alpha", .label = "Alpha", \
     .description = "Both shapes of the Beta(alpha, alpha) distribution the mixing weight lambda " \
-                   "is drawn from: small values give lambda near 0 or 1 (" what "), 1 is uniform", \
+                   "is drawn from: small values give lambda near 0 or 1 (" what "), 1 is uniform " \
+                   "(default: " source ")", \
     .type = AUGUR_PARAM_NUMBER, \
     .min = 0.01, .max = 100, .ui_min = 0.05, .ui_max = 4, .step = 0.01, .def = { (default_) } }
 
 /* MixUp -------------------------------------------------------------------------- */
 
 static const AugurParamSpec mixup_params[] = {
-  PARAM_ALPHA (0.4, "mostly one image"),
+  PARAM_ALPHA (0.4, "mostly one image", "the top of the 0.1 to 0.4 Zhang et al. 2018 used on ImageNet"),
 };
 
 static const AugurDrawnSpec mixup_drawn[] = {
@@ -137,7 +138,7 @@ mixup_blend (const AugurImage  *src,
 /* CutMix ------------------------------------------------------------------------- */
 
 static const AugurParamSpec cutmix_params[] = {
-  PARAM_ALPHA (1.0, "a box of almost nothing or almost everything"),
+  PARAM_ALPHA (1.0, "a box of almost nothing or almost everything", "Yun et al. 2019's on ImageNet"),
 };
 
 static const AugurDrawnSpec cutmix_drawn[] = {
