@@ -1134,6 +1134,7 @@ command_apply (int    argc,
   g_autofree char *format_text = NULL;
   g_autofree char *manifest = NULL;
   g_autofree char *replay = NULL;
+  g_autofree char *reference = NULL;
   g_autofree char *variants_text = NULL;
   g_autofree char *threads_text = NULL;
   g_autofree char *quality_text = NULL;
@@ -1161,6 +1162,10 @@ command_apply (int    argc,
       "Write the manifest to FILE (default OUTDIR/manifest.jsonl; for a shard manifest.shard-I-of-N.jsonl)", "FILE" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &replay, "Reproduce the outputs of MANIFEST (no RECIPE, no INPUT)", "MANIFEST" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference,
+      "Blends (MixUp, CutMix, Mosaic, HistogramMatching, FDA, PixelDistributionAdaptation) draw their "
+      "other images from the images under DIR (default: the run's own inputs, all of them whatever "
+      "the shard); the manifest records it for --replay", "DIR" },
     { "max-cost", 0, 0, G_OPTION_ARG_STRING, &max_cost_text,
       "Fail an input on which the recipe could cost more work (operations; K, M, G suffixes; default 30G; 0: no limit)", "N" },
     { "max-memory", 0, 0, G_OPTION_ARG_STRING, &max_memory_text,
@@ -1221,9 +1226,9 @@ command_apply (int    argc,
     {
       if (argc > 1)
         return usage_error ("apply: --replay takes no RECIPE or INPUT (the manifest names them)");
-      if (variants_text || seed_text || shard || format_text || quality_text)
-        return usage_error ("apply: -n, --seed, --shard, --format and --quality come from the manifest "
-                            "with --replay");
+      if (variants_text || seed_text || shard || format_text || quality_text || reference)
+        return usage_error ("apply: -n, --seed, --shard, --format, --quality and --reference come from "
+                            "the manifest with --replay");
       runner = augur_runner_new_replay (replay, &error);
       if (runner == NULL)
         return runtime_error (error);
@@ -1251,6 +1256,12 @@ command_apply (int    argc,
         augur_runner_set_quality (runner, quality);
       if (!augur_runner_add_inputs (runner, (const char * const *) argv + 2, &error))
         return runtime_error (error);
+      if (reference)
+        {
+          if (!g_file_test (reference, G_FILE_TEST_IS_DIR))
+            return usage_error ("apply: --reference %s: not a folder", reference);
+          augur_runner_set_references (runner, reference);
+        }
     }
 
   augur_runner_set_threads (runner, (guint) threads);
@@ -1666,6 +1677,8 @@ command_sheet (int    argc,
   g_autoptr(AugurImage) sheet = NULL;
   g_autofree char *output = NULL;
   g_autofree char *seed_text = NULL;
+  g_autofree char *reference = NULL;
+  g_autoptr(AugurReferencePool) pool = NULL;
   int draws = AUGUR_SHEET_DEFAULT_DRAWS, size = AUGUR_SHEET_DEFAULT_CELL;
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   const GOptionEntry entries[] = {
@@ -1674,6 +1687,9 @@ command_sheet (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed (default: each recipe's own)", "N" },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "Cell size in pixels (default 256)", "PX" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse inputs with more pixels (default 100000000)", "N" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference,
+      "Blends draw their other images from the images under DIR (default: the sheet's images, as "
+      "'augur-cli apply' does with its inputs)", "DIR" },
     { NULL }
   };
   AugurImageFormat format = AUGUR_IMAGE_FORMAT_PNG;
@@ -1727,6 +1743,22 @@ command_sheet (int    argc,
   inputs = augur_runner_collect_inputs ((const char * const *) argv + 1 + n_recipes, NULL, &error);
   if (inputs == NULL)
     return runtime_error (error);
+  /* Blends: the pool, decoded only as drawn; an empty one is refused
+   * before any image is read. */
+  {
+    const char *reference_paths[] = { reference, NULL };
+
+    pool = augur_runner_reference_pool (reference ? reference_paths : (const char * const *) argv + 1 + n_recipes,
+                                        max_pixels, &error);
+    if (pool == NULL)
+      return runtime_error (error);
+    for (guint r = 0; r < n_recipes; r++)
+      if (!augur_node_check_references (((AugurRecipe *) recipes->pdata[r])->pipeline, pool, &error))
+        {
+          g_prefix_error (&error, "%s: ", argv[1 + r]);
+          return runtime_error (error);
+        }
+  }
   columns = 1 + n_recipes * (guint) draws;
   /* Before any image is decoded: a folder of thousands of images would
    * otherwise end in an allocation that fails. */
@@ -1770,8 +1802,10 @@ command_sheet (int    argc,
         {
           const AugurRecipe *recipe = recipes->pdata[r];
 
-          augur_sheet_paint_draws (sheet, rows, 1 + r * (guint) draws, size, header, recipe->pipeline,
-                                   seed_text ? seed : recipe->seed, image, input->key, (guint) draws);
+          if (!augur_sheet_paint_draws (sheet, rows, 1 + r * (guint) draws, size, header, recipe->pipeline,
+                                        seed_text ? seed : recipe->seed, image, input->key, (guint) draws,
+                                        pool, &error))
+            return runtime_error (error);
         }
       rows++;
     }
@@ -1823,6 +1857,8 @@ command_gallery (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *format_name = NULL;
   g_autofree char *image_path = NULL;
+  g_autofree char *reference = NULL;
+  g_autoptr(AugurReferencePool) pool = NULL;
   g_auto(GStrv) only = NULL;
   int draws = AUGUR_GALLERY_DEFAULT_DRAWS, size = AUGUR_GALLERY_DEFAULT_CELL;
   int quality = AUGUR_RUNNER_DEFAULT_QUALITY;
@@ -1835,6 +1871,8 @@ command_gallery (int    argc,
     { "quality", 'q', 0, G_OPTION_ARG_INT, &quality, "JPEG / WebP quality, 1 to 100 (default 95)", "Q" },
     { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only, "Only this transform (repeatable)", "NAME" },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &max_pixels, "Refuse an input with more pixels (default 100000000)", "N" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference,
+      "Blends draw their other images from the images under DIR (default: the bundled samples)", "DIR" },
     { NULL }
   };
   const AugurTransformInfo *const *list;
@@ -1876,6 +1914,17 @@ command_gallery (int    argc,
   src = augur_image_load (image_path, max_pixels, &error);
   if (src == NULL)
     return runtime_error (error);
+  {
+    g_autofree char *samples = NULL;
+    g_autofree char *default_image = default_gallery_image ();
+    const char *reference_paths[] = { NULL, NULL };
+
+    samples = g_path_get_dirname (default_image);
+    reference_paths[0] = reference ? reference : samples;
+    pool = augur_runner_reference_pool (reference_paths, max_pixels, &error);
+    if (pool == NULL)
+      return runtime_error (error);
+  }
 
   if (g_mkdir_with_parents (output, 0755) != 0)
     {
@@ -1898,7 +1947,9 @@ command_gallery (int    argc,
       if (only && !g_strv_contains ((const char * const *) only, list[i]->name))
         continue;
 
-      gallery = augur_gallery_new (list[i], src, (guint) draws);
+      gallery = augur_gallery_new_full (list[i], src, (guint) draws, pool, &error);
+      if (gallery == NULL)
+        return runtime_error (error);
       sheet = augur_gallery_render (gallery, size);
       base = g_build_filename (output, list[i]->name, NULL);
       image_file = g_strdup_printf ("%s.%s", base, augur_image_format_extension (format));

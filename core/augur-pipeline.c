@@ -473,6 +473,7 @@ augur_replay_free (AugurReplay *replay)
     return;
   augur_drawn_clear (&replay->drawn);
   g_clear_pointer (&replay->steps, g_ptr_array_unref);
+  g_strfreev (replay->references);
   g_free (replay);
 }
 
@@ -481,8 +482,11 @@ augur_replay_free (AugurReplay *replay)
 /* One draw: its seed, and how many times each id was visited so far. */
 typedef struct
 {
-  guint64     seed;
-  GHashTable *visits;  /* id → count */
+  guint64             seed;
+  GHashTable         *visits;  /* id → count */
+  AugurReferencePool *pool;
+  gboolean            skip_blends; /* no pool: blends do not apply */
+  GError            **error;   /* the first blend that found no reference */
 } Draw;
 
 /* The generator of one visit of @node, seeded from (draw seed, node id,
@@ -539,6 +543,51 @@ compare_index (gconstpointer a,
   guint x = *(const guint *) a, y = *(const guint *) b;
 
   return x < y ? -1 : x > y;
+}
+
+static void
+set_empty_pool_error (const AugurNode  *node,
+                      GError          **error)
+{
+  g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_FAILED,
+               "step \"%s\" (%s): needs %u other image%s, and the reference pool is empty",
+               node->id ? node->id : node->info->name, node->info->name, node->info->n_references,
+               node->info->n_references > 1 ? "s" : "");
+}
+
+/* A blend's references: uniform indices into the pool, drawn from the
+ * step's stream after its own values, recorded by key. A blend that takes
+ * several (Mosaic) gets different ones while the pool has enough. */
+static void
+draw_references (const AugurNode *node,
+                 AugurRng        *rng,
+                 Draw            *draw,
+                 AugurReplay     *replay)
+{
+  guint n = augur_reference_pool_size (draw->pool);
+
+  if (n == 0)
+    {
+      if (draw->error && *draw->error == NULL)
+        set_empty_pool_error (node, draw->error);
+      return;
+    }
+  replay->references = g_new0 (char *, node->info->n_references + 1);
+  for (guint i = 0; i < node->info->n_references; i++)
+    {
+      const char *key;
+      gboolean again;
+
+      do
+        {
+          key = augur_reference_pool_key (draw->pool, (guint) augur_rng_int (rng, 0, n - 1));
+          again = FALSE;
+          for (guint j = 0; j < i && n >= node->info->n_references; j++)
+            again = again || g_str_equal (replay->references[j], key);
+        }
+      while (again);
+      replay->references[i] = g_strdup (key);
+    }
 }
 
 static AugurReplay *sample_node (const AugurNode *node,
@@ -652,7 +701,17 @@ sample_node (const AugurNode *node,
     {
       AugurShape out;
 
+      /* The entry points without a pool (the preview's, for now) leave
+       * blends out of the draw, recorded as not applied. */
+      if (node->info->n_references > 0 && draw->skip_blends)
+        {
+          g_debug ("%s: not applied, no reference pool", node->info->name);
+          replay->applied = FALSE;
+          return replay;
+        }
       node->info->sample (node->params, shape, &rng, &replay->drawn);
+      if (node->info->n_references > 0)
+        draw_references (node, &rng, draw, replay);
       augur_transform_output_shape (node->info, node->params, &replay->drawn, shape, &out);
       *shape = out;
       return replay;
@@ -700,15 +759,49 @@ sample_node (const AugurNode *node,
   return replay;
 }
 
+static AugurReplay *sample_draw (const AugurNode     *node,
+                                 const AugurShape    *in,
+                                 guint64              draw_seed,
+                                 gboolean             forced,
+                                 AugurReferencePool  *pool,
+                                 gboolean             skip_blends,
+                                 GError             **error);
+
+/**
+ * augur_node_sample_full:
+ * @forced: apply @node whatever its p (as augur_node_sample_forced())
+ * @pool: (nullable): where blends draw their references from
+ *
+ * As augur_node_sample(), for pipelines that hold blends.
+ *
+ * Returns: the replay, or NULL with @error set when an applied blend found
+ *   the pool empty (the error names the step)
+ */
+AugurReplay *
+augur_node_sample_full (const AugurNode     *node,
+                        const AugurShape    *in,
+                        guint64              draw_seed,
+                        gboolean             forced,
+                        AugurReferencePool  *pool,
+                        GError             **error)
+{
+  return sample_draw (node, in, draw_seed, forced, pool, FALSE, error);
+}
+
 static AugurReplay *
-sample (const AugurNode  *node,
-        const AugurShape *in,
-        guint64           draw_seed,
-        gboolean          forced)
+sample_draw (const AugurNode     *node,
+             const AugurShape    *in,
+             guint64              draw_seed,
+             gboolean             forced,
+             AugurReferencePool  *pool,
+             gboolean             skip_blends,
+             GError             **error)
 {
   g_autoptr(AugurNode) named = NULL;
   g_autoptr(GHashTable) visits = g_hash_table_new (g_str_hash, g_str_equal);
-  Draw draw = { draw_seed, visits };
+  g_autoptr(GError) local = NULL;
+  g_autoptr(AugurReplay) replay = NULL;
+  Draw draw = { draw_seed, visits, pool, skip_blends, &local };
   AugurShape shape = *in;
 
   /* A tree built in code samples as it will once saved and read back. */
@@ -719,7 +812,24 @@ sample (const AugurNode  *node,
       node = named;
     }
 
-  return sample_node (node, 0, &shape, &draw, forced);
+  replay = sample_node (node, 0, &shape, &draw, forced);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_steal_pointer (&replay);
+}
+
+/* The functions without a pool: blends are recorded as not applied (a
+ * caller that has blends to run passes a pool to the _full variants). */
+static AugurReplay *
+sample (const AugurNode  *node,
+        const AugurShape *in,
+        guint64           draw_seed,
+        gboolean          forced)
+{
+  return sample_draw (node, in, draw_seed, forced, NULL, TRUE, NULL);
 }
 
 /**
@@ -727,7 +837,9 @@ sample (const AugurNode  *node,
  * @in: the shape of the image the pipeline will see
  * @draw_seed: the seed of this draw (augur_seed_derive())
  *
- * Draws every random choice of one application of @node.
+ * Draws every random choice of one application of @node. Blends take
+ * other images from a pool, which this has not: they are recorded as not
+ * applied (augur_node_sample_full() draws them).
  */
 AugurReplay *
 augur_node_sample (const AugurNode  *node,
@@ -808,9 +920,11 @@ augur_pipeline_child_share (const AugurNode *group,
 
 typedef struct
 {
-  AugurStepObserver func;
-  gpointer          data;
-  GCancellable     *cancellable;
+  AugurStepObserver   func;
+  gpointer            data;
+  GCancellable       *cancellable;
+  AugurReferencePool *pool;
+  GError            **error;
 } Observer;
 
 static gint64
@@ -820,6 +934,50 @@ clock_ns (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* A blend's references, by the keys its replay recorded. */
+static AugurImage *
+apply_blend (const AugurNode   *node,
+             const AugurImage  *image,
+             const AugurReplay *replay,
+             const Observer    *observer)
+{
+  guint n = node->info->n_references;
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  const char *name = node->id ? node->id : node->info->name;
+
+  if (replay->references == NULL || g_strv_length (replay->references) != n)
+    {
+      if (augur_reference_pool_size (observer->pool) == 0)
+        set_empty_pool_error (node, observer->error);
+      else
+        g_set_error (observer->error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                     "step \"%s\" (%s): the replay records no reference images", name, node->info->name);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      int at = augur_reference_pool_find (observer->pool, replay->references[i]);
+      AugurImage *ref;
+
+      if (at < 0)
+        {
+          g_set_error (observer->error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "step \"%s\" (%s): the replay names the reference \"%s\", which is not in "
+                       "the reference pool", name, node->info->name, replay->references[i]);
+          return NULL;
+        }
+      ref = augur_reference_pool_get (observer->pool, (guint) at, observer->error);
+      if (ref == NULL)
+        {
+          g_prefix_error (observer->error, "step \"%s\" (%s): ", name, node->info->name);
+          return NULL;
+        }
+      g_ptr_array_add (refs, ref);
+    }
+  return augur_transform_blend (node->info, image, (AugurImage *const *) refs->pdata,
+                                node->params, &replay->drawn);
 }
 
 static AugurImage *
@@ -837,21 +995,23 @@ apply_node (const AugurNode   *node,
       AugurImage *out;
 
       /* The one cancellation point: before each transform, never inside. */
-      if (observer && g_cancellable_is_cancelled (observer->cancellable))
+      if (g_cancellable_set_error_if_cancelled (observer->cancellable, observer->error))
         {
           augur_image_unref (image);
           return NULL;
         }
-      start = observer && observer->func ? clock_ns () : 0;
-      out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
+      start = observer->func ? clock_ns () : 0;
+      out = node->info->n_references > 0
+        ? apply_blend (node, image, replay, observer)
+        : augur_transform_apply (node->info, image, node->params, &replay->drawn);
       /* The step's time includes releasing its input. */
       augur_image_unref (image);
-      if (observer && observer->func)
+      if (observer->func && out)
         observer->func (node, clock_ns () - start, observer->data);
       return out;
     }
 
-  for (guint i = 0; image != NULL && replay->steps && i < replay->steps->len; i++)
+  for (guint i = 0; image && replay->steps && i < replay->steps->len; i++)
     {
       const AugurReplay *step = replay->steps->pdata[i];
 
@@ -875,7 +1035,46 @@ augur_node_apply (const AugurNode   *node,
                   const AugurImage  *src,
                   const AugurReplay *replay)
 {
-  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, NULL);
+  g_autoptr(GError) error = NULL;
+  AugurImage *out = augur_node_apply_full (node, src, replay, NULL, NULL, NULL, &error);
+
+  if (out == NULL)
+    {
+      g_critical ("%s (apply with augur_node_apply_full() and a pool)", error->message);
+      out = augur_image_ref ((AugurImage *) src);
+    }
+  return out;
+}
+
+/**
+ * augur_node_apply_full:
+ * @pool: (nullable): where the replay's references are found
+ * @observer: (nullable): as for augur_node_apply_observed()
+ *
+ * As augur_node_apply(), for pipelines that hold blends.
+ *
+ * Returns: (transfer full): the augmented image, or NULL with @error set
+ *   when a blend's reference is not in @pool or cannot be decoded
+ */
+AugurImage *
+augur_node_apply_full (const AugurNode     *node,
+                       const AugurImage    *src,
+                       const AugurReplay   *replay,
+                       AugurReferencePool  *pool,
+                       AugurStepObserver    observer,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  g_autoptr(GError) local = NULL;
+  Observer o = { observer, user_data, NULL, pool, &local };
+  AugurImage *out = apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+
+  if (out == NULL)
+    {
+      g_assert (local != NULL);
+      g_propagate_error (error, g_steal_pointer (&local));
+    }
+  return out;
 }
 
 /**
@@ -894,10 +1093,97 @@ augur_node_apply_observed (const AugurNode   *node,
                            AugurStepObserver  observer,
                            gpointer           user_data)
 {
-  Observer o = { observer, user_data, NULL };
+  g_autoptr(GError) error = NULL;
+  AugurImage *out;
 
   g_return_val_if_fail (observer != NULL, NULL);
-  return apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+  out = augur_node_apply_full (node, src, replay, NULL, observer, user_data, &error);
+  if (out == NULL)
+    {
+      g_critical ("%s (apply with augur_node_apply_full() and a pool)", error->message);
+      out = augur_image_ref ((AugurImage *) src);
+    }
+  return out;
+}
+
+/**
+ * augur_node_run_full:
+ *
+ * Samples and applies with @pool: NULL with @error set as the two do.
+ */
+AugurImage *
+augur_node_run_full (const AugurNode     *node,
+                     const AugurImage    *src,
+                     guint64              seed,
+                     AugurReferencePool  *pool,
+                     AugurReplay        **replay_out,
+                     GError             **error)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+
+  replay = augur_node_sample_full (node, &shape, seed, FALSE, pool, error);
+  if (replay == NULL)
+    return NULL;
+  out = augur_node_apply_full (node, src, replay, pool, NULL, NULL, error);
+  if (out && replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/* Whether an enabled blend is anywhere in @node. */
+gboolean
+augur_node_has_blends (const AugurNode *node)
+{
+  if (!node->enabled)
+    return FALSE;
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return node->info->n_references > 0;
+  for (guint i = 0; i < node->children->len; i++)
+    if (augur_node_has_blends (node->children->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static const AugurNode *
+first_blend (const AugurNode *node)
+{
+  if (!node->enabled)
+    return NULL;
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return node->info->n_references > 0 ? node : NULL;
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      const AugurNode *found = first_blend (node->children->pdata[i]);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * augur_node_check_references:
+ *
+ * Checks, before a run, that every enabled blend of @node has a reference
+ * to draw: FALSE, naming the first blend, when @pool is empty or NULL and
+ * the pipeline holds one. A run checks this once, so that an empty pool
+ * stops it before any output is written rather than failing every input.
+ */
+gboolean
+augur_node_check_references (const AugurNode          *node,
+                             const AugurReferencePool *pool,
+                             GError                  **error)
+{
+  const AugurNode *blend = first_blend (node);
+
+  if (blend && augur_reference_pool_size (pool) == 0)
+    {
+      set_empty_pool_error (blend, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -919,7 +1205,8 @@ augur_node_apply_cancellable (const AugurNode    *node,
                               GCancellable       *cancellable,
                               GError            **error)
 {
-  Observer o = { NULL, NULL, cancellable };
+  g_autoptr(GError) local = NULL;
+  Observer o = { NULL, NULL, cancellable, NULL, &local };
   AugurImage *out;
 
   g_return_val_if_fail (node != NULL && src != NULL && replay != NULL, NULL);
@@ -927,8 +1214,13 @@ augur_node_apply_cancellable (const AugurNode    *node,
 
   out = apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
   if (out == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                         "The draw was cancelled before it was complete");
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "The draw was cancelled before it was complete");
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+    }
   return out;
 }
 
@@ -1018,6 +1310,14 @@ replay_to_json (JsonBuilder       *builder,
         {
           json_builder_set_member_name (builder, "values");
           json_builder_add_value (builder, augur_drawn_to_json (&replay->drawn, node->info->drawn));
+          if (replay->references)
+            {
+              json_builder_set_member_name (builder, "references");
+              json_builder_begin_array (builder);
+              for (guint i = 0; replay->references[i]; i++)
+                json_builder_add_string_value (builder, replay->references[i]);
+              json_builder_end_array (builder);
+            }
         }
     }
   else if (replay->applied)
@@ -1063,10 +1363,13 @@ replay_check_members (JsonObject       *object,
   g_autoptr(GList) members = json_object_get_members (object);
   const char *body = node->kind == AUGUR_NODE_TRANSFORM ? "values" : "steps";
 
+  gboolean blend = node->kind == AUGUR_NODE_TRANSFORM && node->info->n_references > 0;
+
   for (GList *l = members; l; l = l->next)
     if (!g_str_equal (l->data, "index") && !g_str_equal (l->data, "type") &&
         !g_str_equal (l->data, "id") &&
-        !g_str_equal (l->data, "applied") && !g_str_equal (l->data, body))
+        !g_str_equal (l->data, "applied") && !g_str_equal (l->data, body) &&
+        !(blend && g_str_equal (l->data, "references")))
       {
         g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
                      "unknown field \"%s\" (a %s step has \"type\", \"id\", \"applied\", \"%s\")",
@@ -1141,6 +1444,46 @@ replay_check_steps (const AugurNode    *node,
         }
     }
 
+  return TRUE;
+}
+
+/* A blend's "references": as many keys as it draws, each a non-empty
+ * relative path (the pool, at apply time, decides whether it has them). */
+#define REFERENCE_KEY_MAX 4096
+
+static gboolean
+replay_read_references (JsonObject       *object,
+                        const AugurNode  *node,
+                        AugurReplay      *replay,
+                        GError          **error)
+{
+  JsonNode *member = json_object_get_member (object, "references");
+  guint n = node->info->n_references;
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member) ||
+      json_array_get_length (array = json_node_get_array (member)) != n)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                   "references: expected a list of the %u reference image%s %s drew",
+                   n, n > 1 ? "s" : "", node->info->name);
+      return FALSE;
+    }
+  replay->references = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *key;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
+          *(key = json_node_get_string (element)) == '\0' || strlen (key) > REFERENCE_KEY_MAX)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "references[%u]: expected the key (relative path) of a reference image", i);
+          return FALSE;
+        }
+      replay->references[i] = g_strdup (key);
+    }
   return TRUE;
 }
 
@@ -1222,6 +1565,9 @@ replay_from_json (JsonNode         *json,
           return NULL;
         }
       if (!augur_drawn_from_json (member, node->info->drawn, &replay->drawn, error))
+        return NULL;
+      if (node->info->n_references > 0 &&
+          !replay_read_references (object, node, replay, error))
         return NULL;
       return g_steal_pointer (&replay);
     }

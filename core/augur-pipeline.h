@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "augur-reference.h"
 #include "augur-transform.h"
 
 G_BEGIN_DECLS
@@ -75,7 +76,9 @@ struct _AugurReplay
   int         index;
   gboolean    applied;
   AugurDrawn  drawn;
-  GPtrArray  *steps;  /* AugurReplay, groups only */
+  GPtrArray  *steps;       /* AugurReplay, groups only */
+  char      **references;  /* an applied blend's: the keys of the reference
+                            * images it drew, in order (NULL-terminated) */
 };
 
 const char   *augur_node_kind_name          (AugurNodeKind        kind);
@@ -132,6 +135,36 @@ AugurImage   *augur_node_apply_cancellable  (const AugurNode     *node,
                                              const AugurImage    *src,
                                              const AugurReplay   *replay,
                                              GCancellable        *cancellable,
+                                             GError             **error);
+/* With a reference pool, for pipelines that hold blends: the choice of
+ * each blend's references is drawn from the blend's own stream and
+ * recorded by key; an enabled blend with an empty pool, or a replay naming
+ * a key the pool lacks, is an error naming the step. The functions above
+ * have no pool: their draws leave blends out (recorded as not applied),
+ * and applying a replay in which a blend applied is a programming error
+ * there. */
+gboolean      augur_node_has_blends         (const AugurNode     *node);
+gboolean      augur_node_check_references   (const AugurNode     *node,
+                                             const AugurReferencePool *pool,
+                                             GError             **error);
+AugurReplay  *augur_node_sample_full        (const AugurNode     *node,
+                                             const AugurShape    *in,
+                                             guint64              draw_seed,
+                                             gboolean             forced,
+                                             AugurReferencePool  *pool,
+                                             GError             **error);
+AugurImage   *augur_node_apply_full         (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             const AugurReplay   *replay,
+                                             AugurReferencePool  *pool,
+                                             AugurStepObserver    observer,
+                                             gpointer             user_data,
+                                             GError             **error);
+AugurImage   *augur_node_run_full           (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             guint64              seed,
+                                             AugurReferencePool  *pool,
+                                             AugurReplay        **replay_out,
                                              GError             **error);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,

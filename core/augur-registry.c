@@ -49,6 +49,7 @@ static const char *const categories[] = {
   AUGUR_CATEGORY_QUALITY,
   AUGUR_CATEGORY_WEATHER,
   AUGUR_CATEGORY_OCCLUSION,
+  AUGUR_CATEGORY_BLEND,
   NULL,
 };
 
@@ -78,6 +79,7 @@ all_transforms (guint *n_out)
         { augur_weather_transforms,   &augur_n_weather_transforms },
         { augur_stress_transforms,    &augur_n_stress_transforms },
         { augur_occlusion_transforms, &augur_n_occlusion_transforms },
+        { augur_blend_transforms,     &augur_n_blend_transforms },
       };
       GPtrArray *all = g_ptr_array_new ();
 

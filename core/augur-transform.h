@@ -139,6 +139,17 @@ struct _AugurTransformInfo
 
   /* Albumentations mapping (core/interop reads it) */
   AugurTransformAlbumentations alb;
+  /* Blends only: how many other images one application takes from the
+   * reference pool (augur-reference.h), and @blend, the pure function of
+   * the image, those references (in the order drawn, any size and channel
+   * count) and the drawn values that replaces @apply. The pipeline draws
+   * the references from the step's own stream after @sample, records them
+   * in the replay by key, and resolves them when applying. */
+  guint                  n_references;
+  AugurImage *(*blend)        (const AugurImage   *src,
+                               AugurImage *const  *refs,
+                               const AugurValue   *params,
+                               const AugurDrawn   *drawn);
 };
 
 /* Category names, in the order the GUI and the docs show them. */
@@ -151,6 +162,7 @@ struct _AugurTransformInfo
 #define AUGUR_CATEGORY_OCCLUSION "Occlusion"
 #define AUGUR_CATEGORY_QUALITY   "Quality"
 #define AUGUR_CATEGORY_WEATHER   "Weather and light"
+#define AUGUR_CATEGORY_BLEND     "Blends"
 
 const AugurTransformInfo *const *augur_transforms_list   (guint       *n);
 const AugurTransformInfo        *augur_transform_lookup  (const char  *name);
@@ -169,6 +181,12 @@ void                             augur_transform_output_shape (const AugurTransf
  * points, boxes and keypoints stay where they are, and a mask is returned
  * as it is (a new reference). */
 gboolean    augur_transform_is_spatial   (const AugurTransformInfo *info);
+gboolean    augur_transform_is_blend     (const AugurTransformInfo *info);
+AugurImage *augur_transform_blend        (const AugurTransformInfo *info,
+                                          const AugurImage         *src,
+                                          AugurImage *const        *refs,
+                                          const AugurValue         *params,
+                                          const AugurDrawn         *drawn);
 AugurImage *augur_transform_apply        (const AugurTransformInfo *info,
                                           const AugurImage         *src,
                                           const AugurValue         *params,

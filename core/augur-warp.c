@@ -991,6 +991,35 @@ augur_transform_is_spatial (const AugurTransformInfo *info)
   return info->geometry != NULL;
 }
 
+/* Whether @info takes other images from the reference pool. */
+gboolean
+augur_transform_is_blend (const AugurTransformInfo *info)
+{
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  return info->n_references > 0;
+}
+
+/**
+ * augur_transform_blend:
+ * @refs: info->n_references images, as the pipeline resolved them
+ *
+ * Applies a blend. augur_transform_apply() cannot: it has no other image.
+ */
+AugurImage *
+augur_transform_blend (const AugurTransformInfo *info,
+                       const AugurImage         *src,
+                       AugurImage *const        *refs,
+                       const AugurValue         *params,
+                       const AugurDrawn         *drawn)
+{
+  g_return_val_if_fail (info != NULL && src != NULL && info->blend != NULL, NULL);
+  for (guint i = 0; i < info->n_references; i++)
+    g_return_val_if_fail (refs != NULL && refs[i] != NULL, NULL);
+
+  return info->blend (src, refs, params, drawn);
+}
+
 void
 augur_transform_output_shape (const AugurTransformInfo *info,
                               const AugurValue         *params,
@@ -1023,6 +1052,13 @@ augur_transform_apply (const AugurTransformInfo *info,
 
   g_return_val_if_fail (info != NULL && src != NULL, NULL);
 
+  /* A blend needs its references: the caller goes through the pipeline
+   * with a pool (augur_node_apply_full()) or augur_transform_blend(). */
+  if (info->blend)
+    {
+      g_critical ("%s needs reference images: apply it with a reference pool", info->name);
+      return augur_image_ref ((AugurImage *) src);
+    }
   if (!info->geometry)
     return info->apply (src, params, drawn);
   describe (info, params, drawn, &(AugurShape) { src->width, src->height, src->channels }, &warp);

@@ -51,6 +51,18 @@ augur_test_random_image (int     width,
   return augur_test_noise_image (width, height, channels, 0, 255, seed);
 }
 
+AugurReferencePool *
+augur_test_reference_pool (void)
+{
+  const char *keys[] = { "ref/gray.png", "ref/rgb.png", "ref/rgba.png" };
+  g_autoptr(AugurImage) gray = augur_test_noise_image (37, 29, 1, 20, 120, 901);
+  g_autoptr(AugurImage) rgb = augur_test_noise_image (52, 41, 3, 100, 250, 902);
+  g_autoptr(AugurImage) rgba = augur_test_noise_image (23, 60, 4, 0, 200, 903);
+  AugurImage *images[] = { gray, rgb, rgba };
+
+  return augur_reference_pool_new_from_images (keys, images, G_N_ELEMENTS (images));
+}
+
 /* Every byte @value. */
 AugurImage *
 augur_test_flat_image (int    width,
@@ -285,12 +297,16 @@ run_checked (const AugurNode   *node,
 {
   AugurShape in = { src->width, src->height, src->channels }, predicted;
   g_autoptr(AugurReplay) replay = NULL;
+  /* Blends draw from the test pool; the others ignore it. */
+  g_autoptr(AugurReferencePool) pool = augur_test_reference_pool ();
+  g_autoptr(GError) error = NULL;
   AugurImage *out;
 
-  replay = forced ? augur_node_sample_forced (node, &in, seed)
-                  : augur_node_sample (node, &in, seed);
+  replay = augur_node_sample_full (node, &in, seed, forced, pool, &error);
+  g_assert_no_error (error);
   g_assert_true (replay->applied);
-  out = augur_node_apply (node, src, replay);
+  out = augur_node_apply_full (node, src, replay, pool, NULL, NULL, &error);
+  g_assert_no_error (error);
   g_assert_nonnull (out);
 
   augur_node_output_shape (node, replay, &in, &predicted);
@@ -483,6 +499,7 @@ augur_test_check_pixel_transform (const char *json,
                                   gboolean    gray_changes)
 {
   g_autoptr(AugurNode) node = augur_test_node_parse (json);
+  g_autoptr(AugurReferencePool) pool = augur_test_reference_pool ();
 
   for (int nc = 1; nc <= 4; nc++)
     {
@@ -507,7 +524,7 @@ augur_test_check_pixel_transform (const char *json,
               for (int x = 0; x < src->width; x++)
                 g_assert_cmpint (augur_image_row (out, y)[4 * x + 3], ==, augur_image_row (src, y)[4 * x + 3]);
           back = augur_test_replay_round_trip (node, replay, FALSE);
-          again = augur_node_apply (node, src, back);
+          again = augur_node_apply_full (node, src, back, pool, NULL, NULL, NULL);
           g_assert_true (augur_image_equal (out, again));
           changed = changed || colours_differ (src, out);
         }

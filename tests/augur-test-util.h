@@ -47,6 +47,10 @@ double       augur_test_centroid          (const AugurImage   *image,
 double       augur_test_mean_difference   (const AugurImage   *a,
                                            const AugurImage   *b);
 
+/* A reference pool for blends: three images of other sizes, one each
+ * gray, RGB and RGBA, keyed "ref/gray.png", "ref/rgb.png", "ref/rgba.png". */
+AugurReferencePool *augur_test_reference_pool (void);
+
 /* Pipelines and parameters */
 AugurNode   *augur_test_transform         (const char         *name,
                                            double              p);

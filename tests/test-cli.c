@@ -750,6 +750,99 @@ test_apply_shards (Fixture       *fixture,
   dataset_clear (&set);
 }
 
+/* Blends draw from the run's own inputs (all of them, whatever the shard)
+ * or from --reference DIR: 1 or 2 threads, two shards and a replay give
+ * the same bytes; the manifest names the references; an empty pool stops
+ * the run, naming the step, before any output is written. */
+static void
+test_apply_blends (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  Dataset set;
+  g_autofree char *recipe = path_in (fixture, "blends.json");
+  g_autofree char *one = path_in (fixture, "one");
+  g_autofree char *two = path_in (fixture, "two");
+  g_autofree char *split = path_in (fixture, "split");
+  g_autofree char *again = path_in (fixture, "again");
+  g_autofree char *refs = path_in (fixture, "refs");
+  g_autofree char *other = path_in (fixture, "other");
+  g_autofree char *empty = path_in (fixture, "empty");
+  g_autofree char *none = path_in (fixture, "none");
+  g_autofree char *manifest = g_build_filename (one, "manifest.jsonl", NULL);
+  g_autofree char *m_other = g_build_filename (other, "manifest.jsonl", NULL);
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) lines_other = NULL;
+  const char *text =
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": {\"type\": \"OneOf\", "
+    "\"p\": 1, \"steps\": [{\"type\": \"MixUp\"}, {\"type\": \"CutMix\"}, {\"type\": \"HistogramMatching\"}, "
+    "{\"type\": \"FDA\"}, {\"type\": \"PixelDistributionAdaptation\"}, {\"type\": \"Mosaic\", \"params\": "
+    "{\"target_size\": [32, 48], \"cell_shape\": [30, 30]}}]}}";
+
+  dataset_make (fixture, &set);
+  g_assert_true (g_file_set_contents (recipe, text, -1, NULL));
+  apply_ok (recipe, set.in, one, "-n", "3", "--threads", "1", NULL);
+  apply_ok (recipe, set.in, two, "-n", "3", "--threads", "2", NULL);
+  assert_same_images (one, two, N_INPUTS * N_VARIANTS);
+  assert_same_file (one, two, "manifest.jsonl");
+
+  apply_ok (recipe, set.in, split, "-n", "3", "--shard", "1/2", NULL);
+  apply_ok (recipe, set.in, split, "-n", "3", "--shard", "2/2", NULL);
+  assert_same_images (one, split, N_INPUTS * N_VARIANTS);
+
+  g_assert_cmpint (run_cli (NULL, &err, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+  assert_same_images (one, again, N_INPUTS * N_VARIANTS);
+  assert_same_file (one, again, "manifest.jsonl");
+  g_clear_pointer (&err, g_free);
+
+  /* The header names the pool's folder; each line its references, keys
+   * of the inputs. */
+  lines = read_lines (manifest);
+  g_assert_nonnull (strstr (lines[0], "\"references\":[\"../in\"]"));
+  g_assert_nonnull (strstr (lines[1], "\"references\":[\""));
+  g_assert_nonnull (strstr (lines[1], "img"));
+
+  /* --reference: the keys are the reference folder's. */
+  make_images (refs, 2, 24, 36);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *from = g_strdup_printf ("%s/img%02u.png", refs, i);
+      g_autofree char *to = g_strdup_printf ("%s/ref-%c.png", refs, 'a' + i);
+
+      g_assert_cmpint (g_rename (from, to), ==, 0);
+    }
+  apply_ok (recipe, set.in, other, "--reference", refs, NULL);
+  lines_other = read_lines (m_other);
+  g_assert_nonnull (strstr (lines_other[0], "\"references\":[\"../refs\"]"));
+  for (guint i = 1; lines_other[i]; i++)
+    g_assert_nonnull (strstr (lines_other[i], "\"references\":[\"ref-"));
+
+  /* Outputs may not go under the reference folder (they would join the
+   * pool of a resumed run). */
+  {
+    g_autofree char *inside = g_build_filename (refs, "out", NULL);
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, set.in, "-o", inside, "--reference", refs, NULL), !=, 0);
+    g_assert_nonnull (strstr (err, "--reference: "));
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* An empty reference folder: refused before anything is written. */
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0755), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &err, "apply", recipe, set.in, "-o", none, "--reference", empty, NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "\"mix-up-1\" (MixUp)"));
+  g_assert_nonnull (strstr (err, "reference pool is empty"));
+  if (g_file_test (none, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GPtrArray) written = list_images (none);
+
+      g_assert_cmpuint (written->len, ==, 0);
+    }
+
+  dataset_clear (&set);
+}
+
 /* `manifest merge` gives back the single run's manifest, byte for byte, and
  * refuses what would not be one run. */
 static void
@@ -2028,6 +2121,7 @@ main (int    argc,
   g_test_add ("/cli/apply/threads", Fixture, NULL, fixture_setup, test_apply_threads, fixture_teardown);
   g_test_add ("/cli/apply/shards", Fixture, NULL, fixture_setup, test_apply_shards, fixture_teardown);
   g_test_add ("/cli/apply/replay", Fixture, NULL, fixture_setup, test_apply_replay, fixture_teardown);
+  g_test_add ("/cli/apply/blends", Fixture, NULL, fixture_setup, test_apply_blends, fixture_teardown);
   g_test_add ("/cli/sheet/recipes", Fixture, NULL, fixture_setup, test_sheet_recipes, fixture_teardown);
   g_test_add ("/cli/bench", Fixture, NULL, fixture_setup, test_bench, fixture_teardown);
   g_test_add ("/cli/apply/budget", Fixture, NULL, fixture_setup, test_apply_budget, fixture_teardown);

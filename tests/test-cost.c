@@ -16,6 +16,8 @@ check_shape_bound (const AugurTransformInfo *info,
                    AugurNode                *node)
 {
   static const AugurShape shapes[] = { { 64, 48, 3 }, { 33, 90, 1 }, { 120, 120, 4 } };
+  /* Blends draw from a pool; the others ignore it. */
+  g_autoptr(AugurReferencePool) pool = augur_test_reference_pool ();
 
   for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
     {
@@ -28,7 +30,7 @@ check_shape_bound (const AugurTransformInfo *info,
 
       for (guint64 seed = 0; seed < 200; seed++)
         {
-          g_autoptr(AugurReplay) replay = augur_node_sample_forced (node, &shapes[s], seed);
+          g_autoptr(AugurReplay) replay = augur_node_sample_full (node, &shapes[s], seed, TRUE, pool, NULL);
           AugurShape out;
 
           augur_node_output_shape (node, replay, &shapes[s], &out);

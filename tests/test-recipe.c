@@ -1104,8 +1104,10 @@ test_registry (void)
         g_assert_false (augur_node_kind_from_name (info->name, &kind));
       }
       g_assert_nonnull (info->sample);
-      /* pixels come from apply, or from the geometry of a spatial one */
-      g_assert_true ((info->apply != NULL) != (info->geometry != NULL));
+      /* pixels come from apply, from the geometry of a spatial one, or
+       * from blend for one that takes references (and only then) */
+      g_assert_cmpint ((info->apply != NULL) + (info->geometry != NULL) + (info->blend != NULL), ==, 1);
+      g_assert_true ((info->blend != NULL) == (info->n_references > 0));
       g_assert_nonnull (info->category);
       g_assert_true (g_strv_contains (augur_transform_categories (), info->category));
       g_assert_cmpfloat (info->default_p, >=, 0);

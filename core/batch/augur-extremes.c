@@ -225,9 +225,37 @@ augur_extreme_render (const AugurExtreme  *extreme,
   g_autoptr(AugurReplay) replay = NULL;
   AugurImage *out;
 
+  /* No pool: a blend is left out (see augur_node_sample()). */
   replay = augur_node_sample_forced (extreme->node, &shape, AUGUR_EXTREMES_SEED);
   out = augur_node_apply (extreme->node, src, replay);
   if (replay_out)
+    *replay_out = g_steal_pointer (&replay);
+  return out;
+}
+
+/**
+ * augur_extreme_render_full:
+ * @pool: (nullable): where a blend draws its references
+ *
+ * As augur_extreme_render(), for blends: NULL with @error set when the
+ * pool has no reference for them.
+ */
+AugurImage *
+augur_extreme_render_full (const AugurExtreme  *extreme,
+                           const AugurImage    *src,
+                           AugurReferencePool  *pool,
+                           AugurReplay        **replay_out,
+                           GError             **error)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  AugurImage *out;
+
+  replay = augur_node_sample_full (extreme->node, &shape, AUGUR_EXTREMES_SEED, TRUE, pool, error);
+  if (replay == NULL)
+    return NULL;
+  out = augur_node_apply_full (extreme->node, src, replay, pool, NULL, NULL, error);
+  if (out && replay_out)
     *replay_out = g_steal_pointer (&replay);
   return out;
 }

@@ -41,6 +41,11 @@ GPtrArray  *augur_extremes_new        (const AugurNode    *node);
 AugurImage *augur_extreme_render      (const AugurExtreme *extreme,
                                        const AugurImage   *src,
                                        AugurReplay       **replay_out);
+AugurImage *augur_extreme_render_full (const AugurExtreme *extreme,
+                                       const AugurImage   *src,
+                                       AugurReferencePool *pool,
+                                       AugurReplay       **replay_out,
+                                       GError            **error);
 const char *augur_extreme_end_name    (AugurExtremeEnd     end);
 
 /**

@@ -367,17 +367,38 @@ augur_gallery_new (const AugurTransformInfo *info,
                    const AugurImage         *src,
                    guint                     n_draws)
 {
-  AugurGallery *gallery = g_new0 (AugurGallery, 1);
+  return augur_gallery_new_full (info, src, n_draws, NULL, NULL);
+}
+
+/**
+ * augur_gallery_new_full:
+ * @pool: (nullable): the images a blend draws from
+ *
+ * As augur_gallery_new(), for blends too: NULL with @error set when @info
+ * is a blend and @pool has no image.
+ */
+AugurGallery *
+augur_gallery_new_full (const AugurTransformInfo *info,
+                        const AugurImage         *src,
+                        guint                     n_draws,
+                        AugurReferencePool       *pool,
+                        GError                  **error)
+{
+  g_autoptr(AugurGallery) gallery = NULL;
   g_autoptr(AugurNode) defaults = NULL;
 
   g_return_val_if_fail (info != NULL && src != NULL, NULL);
+
+  defaults = augur_node_new_transform (info);
+  if (!augur_node_check_references (defaults, pool, error))
+    return NULL;
+  gallery = g_new0 (AugurGallery, 1);
 
   gallery->columns = 1 + MAX (n_draws, 3);
   gallery->images = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
   gallery->captions = g_ptr_array_new_with_free_func (g_free);
 
   /* Row 0: the original, then draws with the defaults. */
-  defaults = augur_node_new_transform (info);
   defaults->p = 1.0;
   add_cell (gallery, augur_image_ref ((AugurImage *) src), g_strdup ("original"));
   for (guint k = 0; k < gallery->columns - 1; k++)
@@ -386,8 +407,11 @@ augur_gallery_new (const AugurTransformInfo *info,
         {
           guint64 seed = augur_seed_derive (AUGUR_EXTREMES_SEED, info->name, k);
 
-          add_cell (gallery, augur_node_run (defaults, src, seed, NULL),
-                    g_strdup_printf ("draw %u", k + 1));
+          AugurImage *draw = augur_node_run_full (defaults, src, seed, pool, NULL, error);
+
+          if (draw == NULL)
+            return NULL;
+          add_cell (gallery, draw, g_strdup_printf ("draw %u", k + 1));
         }
       else
         add_cell (gallery, NULL, g_strdup (""));
@@ -411,6 +435,7 @@ augur_gallery_new (const AugurTransformInfo *info,
         {
           const AugurExtreme *extreme = extremes->pdata[e];
           const char *value;
+          AugurImage *rendered;
 
           if (!g_str_equal (extreme->param, spec->name) &&
               !(g_str_has_prefix (extreme->param, spec->name) &&
@@ -426,7 +451,10 @@ augur_gallery_new (const AugurTransformInfo *info,
             }
           value = strstr (extreme->label, " = ");
           value = value ? value + 3 : "";
-          add_cell (gallery, augur_extreme_render (extreme, src, NULL),
+          rendered = augur_extreme_render_full (extreme, src, pool, NULL, error);
+          if (rendered == NULL)
+            return NULL;
+          add_cell (gallery, rendered,
                     g_strdup_printf ("%s: %s", extreme->end == AUGUR_EXTREME_LOW ? "low"
                                                : extreme->end == AUGUR_EXTREME_HIGH ? "high"
                                                : "middle", value));
@@ -437,7 +465,7 @@ augur_gallery_new (const AugurTransformInfo *info,
     }
 
   g_assert (gallery->images->len == gallery->rows * gallery->columns);
-  return gallery;
+  return g_steal_pointer (&gallery);
 }
 
 /* Rendering --------------------------------------------------------------------------- */

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "augur-reference.h"
+
 #include "augur-image.h"
 #include "augur-transform.h"
 
@@ -37,6 +39,11 @@ typedef struct
 AugurGallery *augur_gallery_new        (const AugurTransformInfo *info,
                                         const AugurImage         *src,
                                         guint                     n_draws);
+AugurGallery *augur_gallery_new_full   (const AugurTransformInfo *info,
+                                        const AugurImage         *src,
+                                        guint                     n_draws,
+                                        AugurReferencePool       *pool,
+                                        GError                  **error);
 void          augur_gallery_free       (AugurGallery             *gallery);
 
 int           augur_gallery_caption_height (int                   cell);

@@ -27,6 +27,7 @@ typedef struct
   gint64              deadline;
   GHashTable         *step_index;  /* AugurNode* -> part index + 1 */
   guint               n_parts;
+  AugurReferencePool *pool;        /* NULL: the recipe has no blend */
 
   GMutex              lock;
   guint               next;        /* the next image to take, over all threads */
@@ -90,11 +91,16 @@ run_one (Worker  *worker,
 
   /* Variant n / n_files of the file: every pass over the files draws anew. */
   shape = (AugurShape) { image->width, image->height, image->channels };
-  replay = augur_node_sample (shared->recipe->pipeline, &shape,
-                              augur_seed_derive (shared->recipe->seed, shared->keys[f], n / shared->n_files));
+  replay = augur_node_sample_full (shared->recipe->pipeline, &shape,
+                                   augur_seed_derive (shared->recipe->seed, shared->keys[f], n / shared->n_files),
+                                   FALSE, shared->pool, error);
+  if (replay == NULL)
+    return FALSE;
   t2 = clock_ns ();
 
-  out = augur_node_apply_observed (shared->recipe->pipeline, image, replay, observe_step, worker);
+  out = augur_node_apply_full (shared->recipe->pipeline, image, replay, shared->pool, observe_step, worker, error);
+  if (out == NULL)
+    return FALSE;
   t3 = clock_ns ();
 
   encoded = augur_image_encode (out, shared->format, 95, error);
@@ -239,6 +245,24 @@ augur_profile_run (const AugurRecipe  *recipe,
     }
   collect_steps (recipe->pipeline, "", profile->parts, step_index);
 
+  /* Blends draw from the images profiled, as `apply` draws from its inputs. */
+  if (augur_node_has_blends (recipe->pipeline))
+    {
+      shared.pool = augur_reference_pool_new ();
+      for (guint i = 0; i < n_files; i++)
+        {
+          g_autoptr(AugurImage) image = augur_image_load_bytes (files[i], 0, error);
+
+          if (image == NULL)
+            {
+              g_prefix_error (error, "%s: ", keys[i]);
+              g_clear_pointer (&shared.pool, augur_reference_pool_unref);
+              return NULL;
+            }
+          augur_reference_pool_add_image (shared.pool, keys[i], image);
+        }
+    }
+
   shared.recipe = recipe;
   shared.files = files;
   shared.keys = keys;
@@ -278,6 +302,7 @@ augur_profile_run (const AugurRecipe  *recipe,
       g_free (workers[t].applied);
     }
   g_mutex_clear (&shared.lock);
+  g_clear_pointer (&shared.pool, augur_reference_pool_unref);
 
   if (shared.error != NULL)
     {

@@ -148,6 +148,10 @@ struct _AugurRunner
   GPtrArray           *roots;       /* char *, the INPUT arguments as given */
   GPtrArray           *roots_abs;   /* char *, the folder of each root, absolute */
   GPtrArray           *inputs;      /* AugurRunnerInput, sorted */
+  /* Blends: the folders of the reference pool (NULL: the input roots),
+   * and the pool, built when a run with blends starts */
+  GPtrArray           *reference_roots;
+  AugurReferencePool  *pool;
 
   /* Replays */
   gboolean             replaying;
@@ -227,6 +231,8 @@ augur_runner_free (AugurRunner *runner)
   g_ptr_array_unref (runner->roots);
   g_ptr_array_unref (runner->roots_abs);
   g_ptr_array_unref (runner->inputs);
+  g_clear_pointer (&runner->reference_roots, g_ptr_array_unref);
+  g_clear_pointer (&runner->pool, augur_reference_pool_unref);
   g_free (runner->replay_path);
   g_clear_pointer (&runner->replay_file, fclose);
   g_clear_pointer (&runner->lookahead, line_free);
@@ -453,6 +459,90 @@ augur_runner_set_max_pixels (AugurRunner *runner,
                              gint64       max_pixels)
 {
   runner->max_pixels = max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS;
+}
+
+static char *resolve_path (const char *path);
+
+/**
+ * augur_runner_set_references:
+ * @dir: (nullable): the folder whose images blends draw from; NULL: the
+ *   run's own inputs (all of them, whatever the shard)
+ */
+void
+augur_runner_set_references (AugurRunner *runner,
+                             const char  *dir)
+{
+  g_return_if_fail (!runner->replaying);
+
+  g_clear_pointer (&runner->reference_roots, g_ptr_array_unref);
+  if (dir)
+    {
+      runner->reference_roots = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (runner->reference_roots, resolve_path (dir));
+    }
+}
+
+/**
+ * augur_runner_reference_pool:
+ * @paths: folders and files, as the inputs of a run
+ *
+ * The reference pool of the images under @paths: each keyed by its path
+ * relative to its folder (as inputs are), in the inputs' sorted order (a
+ * key seen under an earlier folder keeps its first file), decoded only
+ * when a blend draws it.
+ */
+AugurReferencePool *
+augur_runner_reference_pool (const char * const  *paths,
+                             gint64               max_pixels,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) found = augur_runner_collect_inputs (paths, NULL, error);
+  AugurReferencePool *pool;
+
+  if (found == NULL)
+    {
+      g_prefix_error (error, "reference images: ");
+      return NULL;
+    }
+  pool = augur_reference_pool_new ();
+  augur_reference_pool_set_max_pixels (pool, max_pixels);
+  for (guint i = 0; i < found->len; i++)
+    {
+      AugurRunnerInput *input = found->pdata[i];
+
+      if (input->error == NULL)
+        augur_reference_pool_add_file (pool, input->key, input->path);
+    }
+  return pool;
+}
+
+/* The pool of a run whose recipe has blends: the reference folder, or all
+ * the inputs (whatever the shard, so that every shard draws alike). An
+ * empty pool stops the run before any output is written. */
+static gboolean
+build_pool (AugurRunner  *runner,
+            GError      **error)
+{
+  GPtrArray *roots = runner->reference_roots ? runner->reference_roots : runner->roots_abs;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+
+  if (runner->pool || !augur_node_has_blends (runner->recipe->pipeline))
+    return TRUE;
+
+  for (guint i = 0; i < roots->len; i++)
+    g_ptr_array_add (paths, roots->pdata[i]);
+  g_ptr_array_add (paths, NULL);
+  runner->pool = augur_runner_reference_pool ((const char * const *) paths->pdata, runner->max_pixels, error);
+  if (runner->pool == NULL)
+    return FALSE;
+  if (!augur_node_check_references (runner->recipe->pipeline, runner->pool, error))
+    {
+      g_autofree char *where = g_strjoinv (", ", (char **) paths->pdata);
+
+      g_prefix_error (error, "no reference images in %s: ", where);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -974,6 +1064,23 @@ manifest_header (AugurRunner *runner,
       json_builder_add_string_value (builder, rel);
     }
   json_builder_end_array (builder);
+  /* The reference folders, so that --replay finds the same pool; only
+   * for recipes with blends, whose replays name references. */
+  if (augur_node_has_blends (runner->recipe->pipeline))
+    {
+      GPtrArray *roots = runner->reference_roots ? runner->reference_roots : runner->roots_abs;
+
+      json_builder_set_member_name (builder, "references");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < roots->len; i++)
+        {
+          g_autofree char *target = resolve_path (roots->pdata[i]);
+          g_autofree char *rel = relative_path (from, target);
+
+          json_builder_add_string_value (builder, rel);
+        }
+      json_builder_end_array (builder);
+    }
   if (runner->shard_count > 1)
     {
       json_builder_set_member_name (builder, "shard");
@@ -1012,6 +1119,11 @@ run_record (AugurRunner *runner)
   for (guint i = 0; i < runner->roots_abs->len; i++)
     json_builder_add_string_value (builder, runner->roots_abs->pdata[i]);
   json_builder_end_array (builder);
+  if (runner->reference_roots)
+    {
+      json_builder_set_member_name (builder, "references");
+      json_builder_add_string_value (builder, runner->reference_roots->pdata[0]);
+    }
   json_builder_set_member_name (builder, "format");
   json_builder_add_string_value (builder, runner->keep_format ? "input" : format_names[runner->format]);
   json_builder_set_member_name (builder, "quality");
@@ -1296,7 +1408,7 @@ read_header (AugurRunner  *runner,
              GError      **error)
 {
   static const char *const fields[] = { "manifest", "version", "recipe", "format", "quality", "inputs",
-                                        "shard", NULL };
+                                        "references", "shard", NULL };
   g_autofree char *manifest_abs = g_canonicalize_filename (runner->replay_path, NULL);
   g_autofree char *manifest_dir = g_path_get_dirname (manifest_abs);
   JsonNode *member;
@@ -1356,6 +1468,36 @@ read_header (AugurRunner  *runner,
       /* Relative to the manifest's folder (absolute in older manifests). */
       g_ptr_array_add (runner->roots, g_canonicalize_filename (path, manifest_dir));
       g_ptr_array_add (runner->roots_abs, g_canonicalize_filename (path, manifest_dir));
+    }
+
+  /* The reference folders of a recipe with blends, as "inputs". */
+  member = json_object_get_member (object, "references");
+  if (member != NULL)
+    {
+      JsonArray *refs;
+
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        {
+          g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                       "references: expected a list of folder paths");
+          return FALSE;
+        }
+      refs = json_node_get_array (member);
+      runner->reference_roots = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < json_array_get_length (refs); i++)
+        {
+          JsonNode *element = json_array_get_element (refs, i);
+          const char *path;
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
+              *(path = json_node_get_string (element)) == '\0')
+            {
+              g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                           "references[%u]: expected a folder path", i);
+              return FALSE;
+            }
+          g_ptr_array_add (runner->reference_roots, g_canonicalize_filename (path, manifest_dir));
+        }
     }
   return TRUE;
 }
@@ -1757,13 +1899,13 @@ process_job (AugurRunner  *runner,
           g_autoptr(AugurImage) out = NULL;
 
           if (replay != NULL)
-            out = augur_node_apply (pipeline, image, replay);
+            out = augur_node_apply_full (pipeline, image, replay, runner->pool, NULL, NULL, error);
           else
             {
-              out = augur_node_run (pipeline, image, v->seed, &drawn);
+              out = augur_node_run_full (pipeline, image, v->seed, runner->pool, &drawn, error);
               replay = drawn;
             }
-          if (!write_output (runner, out, final, error))
+          if (out == NULL || !write_output (runner, out, final, error))
             {
               g_autofree char *display = g_filename_display_name (job->path);
 
@@ -1775,7 +1917,14 @@ process_job (AugurRunner  *runner,
         {
           AugurShape shape = { image->width, image->height, image->channels };
 
-          drawn = augur_node_sample (pipeline, &shape, v->seed);
+          drawn = augur_node_sample_full (pipeline, &shape, v->seed, FALSE, runner->pool, error);
+          if (drawn == NULL)
+            {
+              g_autofree char *display = g_filename_display_name (job->path);
+
+              g_prefix_error (error, "%s: ", display);
+              return FALSE;
+            }
           replay = drawn;
         }
 
@@ -1893,6 +2042,18 @@ augur_runner_run (AugurRunner  *runner,
                        display, (char *) runner->roots->pdata[i]);
           return FALSE;
         }
+    }
+
+  if (!build_pool (runner, error))
+    return FALSE;
+  /* Outputs written under the reference folder would join the pool of a
+   * resumed or later run, and change its draws. */
+  if (runner->pool && runner->reference_roots &&
+      !augur_runner_check_overlap ((const char * const *) runner->reference_roots->pdata,
+                                   runner->reference_roots->len, output_dir, error))
+    {
+      g_prefix_error (error, "--reference: ");
+      return FALSE;
     }
 
   /* Also loads GdkPixbuf's modules here, before the workers use them. */

@@ -5,6 +5,7 @@
 
 #include "augur-image.h"
 #include "augur-recipe.h"
+#include "augur-reference.h"
 
 G_BEGIN_DECLS
 
@@ -108,6 +109,8 @@ void         augur_runner_set_manifest      (AugurRunner         *runner,
                                              const char          *path);
 void         augur_runner_set_max_pixels    (AugurRunner         *runner,
                                              gint64               max_pixels);
+void         augur_runner_set_references    (AugurRunner         *runner,
+                                             const char          *dir);
 void         augur_runner_set_callbacks     (AugurRunner         *runner,
                                              AugurRunnerProgress  progress,
                                              AugurRunnerFailure   failure,
@@ -128,6 +131,9 @@ GPtrArray   *augur_runner_collect_inputs    (const char * const  *paths,
                                              GPtrArray          **roots,
                                              GError             **error);
 void         augur_runner_input_free        (AugurRunnerInput    *input);
+AugurReferencePool *augur_runner_reference_pool (const char * const  *paths,
+                                             gint64               max_pixels,
+                                             GError             **error);
 gboolean     augur_runner_is_image_name     (const char          *name);
 char        *augur_runner_output_name       (const char          *stem,
                                              guint                variant,

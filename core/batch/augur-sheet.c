@@ -207,26 +207,33 @@ augur_sheet_compose (AugurImage * const *cells,
  * Paints @n_draws draws of @pipeline on @image into @row. Draw k uses the
  * seed augur_seed_derive (@seed, @key, k), so the cells show, scaled down,
  * the outputs `augur-cli apply` writes for the same recipe, seed and key.
- * Each full-size draw lives only while it is painted.
+ * Each full-size draw lives only while it is painted. Blends draw from
+ * @pool: FALSE with @error set when a blend finds no reference.
  */
-void
-augur_sheet_paint_draws (AugurImage       *sheet,
-                         guint             row,
-                         guint             first_column,
-                         int               cell,
-                         int               header,
-                         const AugurNode  *pipeline,
-                         guint64           seed,
-                         const AugurImage *image,
-                         const char       *key,
-                         guint             n_draws)
+gboolean
+augur_sheet_paint_draws (AugurImage         *sheet,
+                         guint               row,
+                         guint               first_column,
+                         int                 cell,
+                         int                 header,
+                         const AugurNode    *pipeline,
+                         guint64             seed,
+                         const AugurImage   *image,
+                         const char         *key,
+                         guint               n_draws,
+                         AugurReferencePool *pool,
+                         GError            **error)
 {
   for (guint k = 0; k < n_draws; k++)
     {
-      g_autoptr(AugurImage) draw = augur_node_run (pipeline, image, augur_seed_derive (seed, key, k), NULL);
+      g_autoptr(AugurImage) draw = augur_node_run_full (pipeline, image, augur_seed_derive (seed, key, k),
+                                                        pool, NULL, error);
 
+      if (draw == NULL)
+        return FALSE;
       augur_sheet_paint_cell (sheet, row, first_column + k, cell, header, draw);
     }
+  return TRUE;
 }
 
 /**
@@ -246,6 +253,7 @@ augur_sheet_new (const AugurNode    *pipeline,
                  int                 cell)
 {
   AugurImage *sheet;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (pipeline != NULL && n_images > 0, NULL);
 
@@ -253,7 +261,10 @@ augur_sheet_new (const AugurNode    *pipeline,
   for (guint i = 0; i < n_images; i++)
     {
       augur_sheet_paint_cell (sheet, i, 0, cell, 0, images[i]);
-      augur_sheet_paint_draws (sheet, i, 1, cell, 0, pipeline, seed, images[i], keys[i], n_draws);
+      /* No pool: a pipeline with blends is the caller's to refuse. */
+      if (!augur_sheet_paint_draws (sheet, i, 1, cell, 0, pipeline, seed, images[i], keys[i], n_draws,
+                                    NULL, &error))
+        g_critical ("%s", error->message);
     }
   return sheet;
 }

@@ -335,8 +335,10 @@ augur_stress_sheet (GPtrArray         *members,
         return NULL;
       if (!g_str_equal (groups->pdata[row], member->group))
         row++;
-      augur_sheet_paint_draws (sheet, row, 1 + member->level - min_level, cell, header,
-                               recipe->pipeline, recipe->seed, image, key, 1);
+      /* The suites hold no blends: no reference pool. */
+      if (!augur_sheet_paint_draws (sheet, row, 1 + member->level - min_level, cell, header,
+                                    recipe->pipeline, recipe->seed, image, key, 1, NULL, error))
+        return NULL;
     }
   for (guint row = 0; row < groups->len; row++)
     {

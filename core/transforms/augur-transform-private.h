@@ -38,6 +38,8 @@ extern const guint augur_n_stress_transforms;
 float *augur_frost_texture (int     width,
                             int     height,
                             guint64 seed);
+extern const AugurTransformInfo augur_blend_transforms[];
+extern const guint augur_n_blend_transforms;
 
 /* Parameters many transforms share, declared once. */
 extern const char *const augur_fill_nicks_none[];
