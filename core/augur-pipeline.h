@@ -128,6 +128,13 @@ AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
                                              const AugurReplay   *replay,
                                              AugurStepObserver    observer,
                                              gpointer             user_data);
+typedef void (*AugurStepFunc)                (const AugurNode     *node,
+                                             const AugurDrawn    *drawn,
+                                             gpointer             user_data);
+void          augur_node_foreach_applied    (const AugurNode     *node,
+                                             const AugurReplay   *replay,
+                                             AugurStepFunc        func,
+                                             gpointer             user_data);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,
                                              guint64              seed,

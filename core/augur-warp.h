@@ -181,6 +181,9 @@ gboolean    augur_warp_map_point     (AugurWarp         *warp,
                                       double            *y);
 gboolean    augur_warp_map_box       (AugurWarp         *warp,
                                       double             box[4]);
+gboolean    augur_warp_map_box_unclipped (AugurWarp     *warp,
+                                          double         box[4]);
+gboolean    augur_warp_mirrors       (AugurWarp         *warp);
 gboolean    augur_warp_map_keypoint  (AugurWarp         *warp,
                                       double            *x,
                                       double            *y,
@@ -188,5 +191,7 @@ gboolean    augur_warp_map_keypoint  (AugurWarp         *warp,
                                       double            *scale);
 AugurImage *augur_warp_apply_mask    (AugurWarp         *warp,
                                       const AugurImage  *mask);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AugurWarp, augur_warp_clear)
 
 G_END_DECLS

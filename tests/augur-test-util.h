@@ -95,6 +95,10 @@ gboolean     augur_test_follow_dot        (const AugurNode    *node,
                                            const int           dot_range[4],
                                            AugurTestDotFilter  filter);
 
+/* Spatial transforms, with parameters that move pixels visibly on 64 x 48 */
+gboolean     augur_test_is_spatial_category (const char       *category);
+AugurNode   *augur_test_spatial_node      (const AugurTransformInfo *info);
+
 /* Files */
 char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);
