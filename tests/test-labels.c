@@ -297,6 +297,53 @@ test_pixel_steps (void)
   g_assert_true (augur_image_equal (out_labels->planes[0], labels->planes[0]));
 }
 
+/* The dropouts fill their holes in masks with fill_mask (here on a black
+ * image with white holes, so the holes are where the image is white), and
+ * leave masks alone without it; boxes and keypoints stay. */
+static void
+test_dropout_masks (void)
+{
+  static const char *const steps[] = {
+    "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": 255",
+    "{\"type\": \"GridDropout\", \"params\": {\"fill\": 255",
+    "{\"type\": \"Erasing\", \"params\": {\"fill\": 255",
+    "{\"type\": \"XYMasking\", \"params\": {\"fill\": 255, \"num_masks_x\": [1, 2], "
+    "\"mask_x_length\": [3, 8]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    for (int with = 0; with < 2; with++)
+      {
+        g_autofree char *json = g_strconcat (steps[i], with ? ", \"fill_mask\": 300" : "",
+                                              "}}", NULL);
+        g_autoptr(AugurNode) node = augur_test_node_parse (json);
+        g_autoptr(AugurLabels) labels = augur_labels_new (W, H);
+        g_autoptr(AugurLabels) out_labels = NULL;
+        g_autoptr(AugurImage) src = augur_test_flat_image (W, H, 1, 0);
+        g_autoptr(AugurImage) out = NULL;
+        g_autofree guint16 *values = g_new0 (guint16, W * H);
+        guint holes = 0;
+
+        for (int p = 0; p < W * H; p++)
+          values[p] = (guint16) (1 + p % 3);
+        augur_labels_set_mask (labels, values, 16);
+        augur_labels_add_box (labels, 1, 1, 20, 20, 0, NULL);
+        out = run_labels (node, src, labels, i, NULL, &out_labels, NULL);
+        g_assert_cmpuint (out_labels->boxes->len, ==, 1);
+        for (int y = 0; y < H; y++)
+          for (int x = 0; x < W; x++)
+            {
+              gboolean hole = augur_test_pixel (out, x, y, 0) == 255;
+              guint v = augur_labels_mask_value (out_labels, x, y);
+
+              holes += hole;
+              g_assert_cmpuint (v, ==, hole && with ? 300 : values[y * W + x]);
+            }
+        g_test_message ("%s: %u hole pixels", json, holes);
+        g_assert_cmpuint (holes, >, 0);
+      }
+}
+
 /* Filters and the record ------------------------------------------------------ */
 
 /* Crop keeps the left half of the image. Of ten boxes, four lie in the
@@ -604,6 +651,7 @@ main (int    argc,
       g_test_add_data_func (mask16, list[i], test_mask16);
     }
   g_test_add_func ("/labels/pixel-steps", test_pixel_steps);
+  g_test_add_func ("/labels/dropout-masks", test_dropout_masks);
   g_test_add_func ("/labels/half-crop", test_half_crop);
   g_test_add_func ("/labels/min-sizes", test_min_sizes);
   g_test_add_func ("/labels/remove-invisible", test_remove_invisible);

@@ -231,6 +231,27 @@ static const char *const hole_fill_nicks[] = {
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
     .def = { 0 }, .def_nick = -1, .nicks = hole_fill_nicks }
 
+/* Albumentations' fill_mask: what a hole puts in masks (label maps and
+ * binary masks); not set, masks keep what they had. */
+#define HOLE_FILL_MASK_PARAM \
+  { .name = "fill_mask", .label = "Mask fill", \
+    .description = "The label value holes put in masks; not set: masks are left alone", \
+    .type = AUGUR_PARAM_NUMBER, .flags = AUGUR_PARAM_NULLABLE, \
+    .min = 0, .max = 65535, .ui_min = 0, .ui_max = 255, .step = 1, \
+    .def = { 0 }, .def_null = TRUE }
+
+/* Marks @holes in @hit (width bytes a row). */
+static void
+mark_holes (const Hole *holes,
+            guint       n_holes,
+            int         width,
+            guint8     *hit)
+{
+  for (guint i = 0; i < n_holes; i++)
+    for (int y = holes[i].y1; y < holes[i].y2; y++)
+      memset (hit + (gsize) y * width + holes[i].x1, 1, holes[i].x2 - holes[i].x1);
+}
+
 /* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
  * "seed": for the random fills. */
 static const AugurDrawnSpec holes_drawn[] = {
@@ -397,9 +418,29 @@ apply_drawn_holes (const AugurImage *src,
   return out;
 }
 
+/* The mask_holes of the transforms whose draw is holes_drawn. */
+static gboolean
+mask_drawn_holes (const AugurValue *fill_mask,
+                  const AugurDrawn *drawn,
+                  int               width,
+                  int               height,
+                  guint8           *hit,
+                  double           *fill)
+{
+  guint n_holes;
+  g_autofree Hole *holes = NULL;
+
+  if (fill_mask->is_null)
+    return FALSE;
+  holes = holes_from_drawn (drawn, width, height, &n_holes);
+  mark_holes (holes, n_holes, width, hit);
+  *fill = fill_mask->v[0];
+  return TRUE;
+}
+
 /* CoarseDropout ------------------------------------------------------------------- */
 
-enum { CD_NUM_HOLES, CD_HEIGHT, CD_WIDTH, CD_FILL };
+enum { CD_NUM_HOLES, CD_HEIGHT, CD_WIDTH, CD_FILL, CD_FILL_MASK };
 
 #define CD_MAX_HOLES 1000
 
@@ -422,6 +463,7 @@ static const AugurParamSpec cd_params[] = {
     .type = AUGUR_PARAM_RANGE, .flags = AUGUR_PARAM_PIXELS_IF_INT,
     .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 } },
   [CD_FILL] = HOLE_FILL_PARAM ("a hole"),
+  [CD_FILL_MASK] = HOLE_FILL_MASK_PARAM,
 };
 
 /* One side of each hole, as Albumentations 2.x calculate_hole_dimensions():
@@ -486,9 +528,20 @@ cd_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[CD_FILL], drawn);
 }
 
+static gboolean
+cd_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               width,
+               int               height,
+               guint8           *hit,
+               double           *fill)
+{
+  return mask_drawn_holes (&params[CD_FILL_MASK], drawn, width, height, hit, fill);
+}
+
 /* GridDropout --------------------------------------------------------------------- */
 
-enum { GD_RATIO, GD_UNIT_SIZE, GD_HOLES_XY, GD_SHIFT_XY, GD_RANDOM_OFFSET, GD_FILL };
+enum { GD_RATIO, GD_UNIT_SIZE, GD_HOLES_XY, GD_SHIFT_XY, GD_RANDOM_OFFSET, GD_FILL, GD_FILL_MASK };
 
 #define GD_MAX_PIXELS 100000
 
@@ -524,6 +577,7 @@ static const AugurParamSpec gd_params[] = {
     .description = "Place each hole at random within its cell (shift_xy is then ignored)",
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [GD_FILL] = HOLE_FILL_PARAM ("a hole"),
+  [GD_FILL_MASK] = HOLE_FILL_MASK_PARAM,
 };
 
 /* "cols" and "rows": the edges of the grid's cells, fractions of the width
@@ -652,12 +706,13 @@ gd_hole_side (int    cell,
   return MAX ((int) s, 0);
 }
 
-static AugurImage *
-gd_apply (const AugurImage *src,
-          const AugurValue *params,
-          const AugurDrawn *drawn)
+/* The grid's holes for an image of @w x @h. */
+static GArray *
+gd_holes (const AugurValue *params,
+          const AugurDrawn *drawn,
+          int               w,
+          int               h)
 {
-  int w = src->width, h = src->height;
   gboolean random_offset = AUGUR_PARAM_BOOL_VALUE (params, GD_RANDOM_OFFSET);
   int shift_x = (int) params[GD_SHIFT_XY].v[0], shift_y = (int) params[GD_SHIFT_XY].v[1];
   double ratio = params[GD_RATIO].v[0];
@@ -665,12 +720,11 @@ gd_apply (const AugurImage *src,
   guint n_cols, n_rows;
   g_autofree int *cols = gd_edges (drawn, "cols", w, &n_cols);
   g_autofree int *rows = gd_edges (drawn, "rows", h, &n_rows);
-  g_autoptr(GArray) holes = g_array_new (FALSE, FALSE, sizeof (Hole));
-  AugurImage *out = augur_image_copy (src);
+  GArray *holes = g_array_new (FALSE, FALSE, sizeof (Hole));
   AugurRng rng;
 
   if (n_cols < 2 || n_rows < 2)
-    return out;
+    return holes;
 
   /* The offsets from their own generator, the fills from the seed itself.
    * Cells under two pixels hold no hole, so there are at most a quarter as
@@ -698,9 +752,38 @@ gd_apply (const AugurImage *src,
         hole.y2 = hole.y1 + hole_h;
         g_array_append_val (holes, hole);
       }
+  return holes;
+}
 
-  fill_holes (out, (const Hole *) holes->data, holes->len, &params[GD_FILL], seed);
+static AugurImage *
+gd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  g_autoptr(GArray) holes = gd_holes (params, drawn, src->width, src->height);
+  AugurImage *out = augur_image_copy (src);
+
+  fill_holes (out, (const Hole *) holes->data, holes->len, &params[GD_FILL],
+              (guint64) augur_drawn_get (drawn, "seed"));
   return out;
+}
+
+static gboolean
+gd_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               width,
+               int               height,
+               guint8           *hit,
+               double           *fill)
+{
+  g_autoptr(GArray) holes = NULL;
+
+  if (params[GD_FILL_MASK].is_null)
+    return FALSE;
+  holes = gd_holes (params, drawn, width, height);
+  mark_holes ((const Hole *) holes->data, holes->len, width, hit);
+  *fill = params[GD_FILL_MASK].v[0];
+  return TRUE;
 }
 
 /* PixelDropout -------------------------------------------------------------------- */
@@ -824,7 +907,7 @@ pd_apply (const AugurImage *src,
 
 /* Erasing ------------------------------------------------------------------------- */
 
-enum { ER_SCALE, ER_RATIO, ER_FILL };
+enum { ER_SCALE, ER_RATIO, ER_FILL, ER_FILL_MASK };
 
 static const AugurParamSpec er_params[] = {
   [ER_SCALE] = {
@@ -838,6 +921,7 @@ static const AugurParamSpec er_params[] = {
     .type = AUGUR_PARAM_RANGE,
     .min = 0.01, .max = 100, .ui_min = 0.1, .ui_max = 10, .step = 0.01, .def = { 0.3, 3.3 } },
   [ER_FILL] = HOLE_FILL_PARAM ("the erased rectangle"),
+  [ER_FILL_MASK] = HOLE_FILL_MASK_PARAM,
 };
 
 /* As Albumentations 2.0.8 (after torchvision's RandomErasing): an area
@@ -887,9 +971,20 @@ er_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[ER_FILL], drawn);
 }
 
+static gboolean
+er_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               width,
+               int               height,
+               guint8           *hit,
+               double           *fill)
+{
+  return mask_drawn_holes (&params[ER_FILL_MASK], drawn, width, height, hit, fill);
+}
+
 /* XYMasking ----------------------------------------------------------------------- */
 
-enum { XY_NUM_X, XY_NUM_Y, XY_LENGTH_X, XY_LENGTH_Y, XY_FILL };
+enum { XY_NUM_X, XY_NUM_Y, XY_LENGTH_X, XY_LENGTH_Y, XY_FILL, XY_FILL_MASK };
 
 #define XY_MAX_MASKS 1000
 
@@ -915,6 +1010,7 @@ static const AugurParamSpec xy_params[] = {
     .type = AUGUR_PARAM_INT_RANGE,
     .min = 0, .max = 100000, .ui_min = 0, .ui_max = 100, .step = 1, .def = { 0, 0 } },
   [XY_FILL] = HOLE_FILL_PARAM ("a stripe"),
+  [XY_FILL_MASK] = HOLE_FILL_MASK_PARAM,
 };
 
 /* The stripes of one axis, appended to @holes as Albumentations 2.0.8
@@ -968,6 +1064,17 @@ xy_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[XY_FILL], drawn);
 }
 
+static gboolean
+xy_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               int               width,
+               int               height,
+               guint8           *hit,
+               double           *fill)
+{
+  return mask_drawn_holes (&params[XY_FILL_MASK], drawn, width, height, hit, fill);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_occlusion_transforms[] = {
@@ -983,6 +1090,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = cd_sample,
     .apply = cd_apply,
+    .mask_holes = cd_mask_holes,
   },
   {
     .name = "GridDropout",
@@ -996,6 +1104,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = gd_drawn,
     .sample = gd_sample,
     .apply = gd_apply,
+    .mask_holes = gd_mask_holes,
   },
   {
     .name = "PixelDropout",
@@ -1022,6 +1131,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = er_sample,
     .apply = er_apply,
+    .mask_holes = er_mask_holes,
   },
   {
     .name = "XYMasking",
@@ -1035,6 +1145,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = xy_sample,
     .apply = xy_apply,
+    .mask_holes = xy_mask_holes,
   },
 };
 
