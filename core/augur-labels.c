@@ -483,7 +483,7 @@ augur_labels_add_keypoint (AugurLabels *labels,
                            double       y,
                            const char  *label)
 {
-  AugurKeypoint k = { x, y, 0, 1, g_strdup (label), -1, -1, labels->keypoints->len };
+  AugurKeypoint k = { x, y, 0, 1, g_strdup (label), -1, -1, 0, labels->keypoints->len };
 
   g_array_append_val (labels->keypoints, k);
   return &g_array_index (labels->keypoints, AugurKeypoint, labels->keypoints->len - 1);

@@ -44,6 +44,7 @@ typedef struct
   char  *label;      /* the keypoint's name ("left_eye"; nullable) */
   int    owner;      /* id of the box it belongs to, or -1 */
   int    slot;       /* index in its category's keypoint list, or -1 */
+  int    visibility; /* COCO's v (1: labelled, hidden; 2: visible), or 0 */
   guint  id;
 } AugurKeypoint;
 
