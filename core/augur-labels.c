@@ -799,7 +799,8 @@ augur_labels_apply_step (const AugurTransformInfo *info,
 
 typedef struct
 {
-  AugurImage             *image;
+  AugurImage             *image;    /* NULL: labels only */
+  AugurShape              shape;    /* the labels' shape when there is no image */
   AugurLabels            *labels;
   const AugurLabelParams *settings;
   AugurLabelRecord       *record;
@@ -811,7 +812,7 @@ walk_step (const AugurNode  *node,
            gpointer          user_data)
 {
   Walk *walk = user_data;
-  AugurShape in = { walk->image->width, walk->image->height, walk->image->channels };
+  AugurShape in = walk->shape;
   AugurLabelStep step;
   AugurLabels *labels;
   AugurImage *image;
@@ -824,9 +825,15 @@ walk_step (const AugurNode  *node,
   augur_labels_free (walk->labels);
   walk->labels = labels;
 
+  if (walk->image == NULL)
+    {
+      augur_transform_output_shape (node->info, node->params, drawn, &in, &walk->shape);
+      return;
+    }
   image = augur_transform_apply (node->info, walk->image, node->params, drawn);
   augur_image_unref (walk->image);
   walk->image = image;
+  walk->shape = (AugurShape) { image->width, image->height, image->channels };
 }
 
 /* Albumentations' checks of the boxes given (clip, filter_invalid_bboxes),
@@ -871,6 +878,8 @@ prepare_input (const AugurLabels      *labels,
 
 /**
  * augur_node_apply_labels:
+ * @src: (nullable): the image; NULL to carry the labels alone (what an
+ *   output already written needs, to count its labels again)
  * @labels: of @src's size
  * @settings: (nullable): the recipe's label settings; Albumentations'
  *   defaults when NULL
@@ -882,7 +891,7 @@ prepare_input (const AugurLabels      *labels,
  * As augur_node_apply (), with the labels carried through every step.
  *
  * Returns: (transfer full): the augmented image, the same pixels as
- *   augur_node_apply () gives.
+ *   augur_node_apply () gives (NULL without @src).
  */
 AugurImage *
 augur_node_apply_labels (const AugurNode        *node,
@@ -896,8 +905,8 @@ augur_node_apply_labels (const AugurNode        *node,
   g_autoptr(AugurLabelRecord) own = NULL;
   Walk walk;
 
-  g_return_val_if_fail (node != NULL && src != NULL && labels != NULL && replay != NULL, NULL);
-  g_return_val_if_fail (labels->width == src->width && labels->height == src->height, NULL);
+  g_return_val_if_fail (node != NULL && labels != NULL && replay != NULL, NULL);
+  g_return_val_if_fail (src == NULL || (labels->width == src->width && labels->height == src->height), NULL);
   g_return_val_if_fail (labels_out != NULL, NULL);
 
   if (record == NULL)
@@ -905,7 +914,8 @@ augur_node_apply_labels (const AugurNode        *node,
   if (settings == NULL)
     settings = default_settings ();
 
-  walk.image = augur_image_ref ((AugurImage *) src);
+  walk.image = src ? augur_image_ref ((AugurImage *) src) : NULL;
+  walk.shape = (AugurShape) { labels->width, labels->height, src ? src->channels : 3 };
   walk.labels = prepare_input (labels, settings, record);
   walk.settings = settings;
   walk.record = record;
