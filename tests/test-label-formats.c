@@ -563,6 +563,52 @@ test_masks_refused (void)
   augur_test_rm_rf (dir);
 }
 
+/* The bundled samples' labels load, and the coffee mask fits its image. */
+static void
+test_bundled (void)
+{
+  const char *root = g_getenv ("AUGUR_SOURCE_DIR");
+  g_autofree char *coco = NULL;
+  g_autofree char *masks = NULL;
+  g_autoptr(AugurLabelSource) source = NULL;
+  g_autoptr(AugurLabelSource) maps = NULL;
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *key; int w, h; guint boxes, keypoints; } samples[] = {
+    { "astronaut.png", 512, 512, 4, 3 },
+    { "chelsea.png", 451, 300, 1, 3 },
+    { "coffee.png", 600, 400, 4, 0 },
+    { "rocket.jpg", 640, 427, 0, 0 },
+  };
+
+  if (root == NULL)
+    {
+      g_test_skip ("AUGUR_SOURCE_DIR is not set");
+      return;
+    }
+  coco = g_build_filename (root, "data", "samples", "labels.coco.json", NULL);
+  masks = g_build_filename (root, "data", "sample-masks", NULL);
+  source = open_source ("coco", coco);
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autoptr(AugurLabels) labels = augur_label_source_read (source, samples[i].key, samples[i].w,
+                                                               samples[i].h, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (labels->boxes->len, ==, samples[i].boxes);
+      g_assert_cmpuint (labels->keypoints->len, ==, samples[i].keypoints);
+    }
+  maps = open_source ("masks", masks);
+  {
+    g_autoptr(AugurLabels) coffee = augur_label_source_read (maps, "coffee.png", 600, 400, &error);
+
+    g_assert_no_error (error);
+    /* the middle of the cup, the saucer's rim, the table */
+    g_assert_cmpuint (augur_labels_mask_value (coffee, 290, 130), ==, 1);
+    g_assert_cmpuint (augur_labels_mask_value (coffee, 150, 320), ==, 2);
+    g_assert_cmpuint (augur_labels_mask_value (coffee, 560, 30), ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -578,6 +624,7 @@ main (int    argc,
   g_test_add_func ("/label-formats/voc/refused", test_voc_refused);
   g_test_add_func ("/label-formats/masks/round-trip", test_masks);
   g_test_add_func ("/label-formats/masks/refused", test_masks_refused);
+  g_test_add_func ("/label-formats/bundled", test_bundled);
 
   return g_test_run ();
 }
