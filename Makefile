@@ -81,6 +81,7 @@ test: test-deps build
 
 screenshots: build
 	sh tools/screenshots.sh $(BUILD) docs/screenshots
+	$(BUILD)/ui/augur-label-screenshots . docs/screenshots/labels.png
 
 bench: bench-deps build
 	sh bench/run.sh $(BUILD)

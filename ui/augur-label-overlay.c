@@ -122,6 +122,8 @@ draw_tag (cairo_t       *cr,
   cairo_set_source_rgb (cr, luma > 0.6 ? 0 : 1, luma > 0.6 ? 0 : 1, luma > 0.6 ? 0 : 1);
   cairo_move_to (cr, x + TEXT_PAD, y);
   pango_cairo_show_layout (cr, layout);
+  /* no current point left behind for the next shape to join */
+  cairo_new_path (cr);
 
   pango_font_description_free (font);
   g_object_unref (layout);
@@ -176,6 +178,7 @@ draw_keypoints (cairo_t                *cr,
           cairo_line_to (cr, x + ANGLE_TICK * cos (k->angle), y + ANGLE_TICK * sin (k->angle));
           cairo_stroke (cr);
         }
+      cairo_new_path (cr);
       cairo_arc (cr, x, y, KEYPOINT_RADIUS, 0, 2 * G_PI);
       gdk_cairo_set_source_rgba (cr, &colour);
       cairo_fill_preserve (cr);
