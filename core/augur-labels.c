@@ -630,6 +630,7 @@ static void
 fill_masks (const AugurTransformInfo *info,
             const AugurValue         *params,
             const AugurDrawn         *drawn,
+            const AugurShape         *in,
             const AugurLabels        *labels,
             AugurLabels              *out)
 {
@@ -640,7 +641,7 @@ fill_masks (const AugurTransformInfo *info,
   if (info->mask_holes == NULL || (labels->mask_depth == 0 && labels->binary->len == 0))
     return;
   hit = g_new0 (guint8, (gsize) labels->width * labels->height);
-  if (!info->mask_holes (params, drawn, labels->width, labels->height, hit, &fill))
+  if (!info->mask_holes (params, drawn, in, hit, &fill))
     return;
 
   value = (guint) CLAMP (fill, 0, labels->mask_depth == 16 ? 65535 : 255);
@@ -738,7 +739,7 @@ augur_labels_apply_step (const AugurTransformInfo *info,
   if (!augur_transform_is_spatial (info))
     {
       out = augur_labels_copy (labels);
-      fill_masks (info, params, drawn, labels, out);
+      fill_masks (info, params, drawn, in, labels, out);
       return out;
     }
 

@@ -35,10 +35,10 @@ G_BEGIN_DECLS
  *
  * A pixel-level transform that also changes masks (the dropouts, whose
  * holes take fill_mask in masks as Albumentations does) gives
- * @mask_holes: for an image of @width x @height, it sets @hit to 1 where
- * masks take the value *@fill_mask (@hit holds width * height bytes, all 0
- * on entry), and returns FALSE when masks are left alone (fill_mask not
- * set). Boxes and keypoints are left alone, as in Albumentations.
+ * @mask_holes: for an image of shape @in, it sets @hit to 1 where masks
+ * take the value *@fill_mask (@hit holds width * height bytes, all 0 on
+ * entry), and returns FALSE when masks are left alone (fill_mask not set).
+ * Boxes and keypoints are left alone, as in Albumentations.
  *
  * Callers go through augur_transform_apply (), augur_transform_output_shape ()
  * and augur_transform_map_point () and friends, which work for both.
@@ -76,8 +76,7 @@ struct _AugurTransformInfo
                                const AugurDrawn   *drawn);
   gboolean    (*mask_holes)   (const AugurValue   *params,
                                const AugurDrawn   *drawn,
-                               int                 width,
-                               int                 height,
+                               const AugurShape   *in,
                                guint8             *hit,
                                double             *fill_mask);
 };

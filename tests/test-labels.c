@@ -297,25 +297,28 @@ test_pixel_steps (void)
   g_assert_true (augur_image_equal (out_labels->planes[0], labels->planes[0]));
 }
 
-/* The dropouts fill their holes in masks with fill_mask (here on a black
+/* The dropouts fill their holes in masks with fill_mask (PixelDropout:
+ * mask_drop_value; here on a black
  * image with white holes, so the holes are where the image is white), and
  * leave masks alone without it; boxes and keypoints stay. */
 static void
 test_dropout_masks (void)
 {
-  static const char *const steps[] = {
-    "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": 255",
-    "{\"type\": \"GridDropout\", \"params\": {\"fill\": 255",
-    "{\"type\": \"Erasing\", \"params\": {\"fill\": 255",
-    "{\"type\": \"XYMasking\", \"params\": {\"fill\": 255, \"num_masks_x\": [1, 2], "
-    "\"mask_x_length\": [3, 8]",
+  static const struct { const char *step; const char *fill_mask; } steps[] = {
+    { "{\"type\": \"CoarseDropout\", \"params\": {\"fill\": 255", "fill_mask" },
+    { "{\"type\": \"GridDropout\", \"params\": {\"fill\": 255", "fill_mask" },
+    { "{\"type\": \"Erasing\", \"params\": {\"fill\": 255", "fill_mask" },
+    { "{\"type\": \"XYMasking\", \"params\": {\"fill\": 255, \"num_masks_x\": [1, 2], "
+      "\"mask_x_length\": [3, 8]", "fill_mask" },
+    { "{\"type\": \"PixelDropout\", \"params\": {\"drop_value\": 255, \"dropout_prob\": 0.1",
+      "mask_drop_value" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     for (int with = 0; with < 2; with++)
       {
-        g_autofree char *json = g_strconcat (steps[i], with ? ", \"fill_mask\": 300" : "",
-                                              "}}", NULL);
+        g_autofree char *json = g_strdup_printf ("%s%s%s%s}}", steps[i].step, with ? ", \"" : "",
+                                                 with ? steps[i].fill_mask : "", with ? "\": 300" : "");
         g_autoptr(AugurNode) node = augur_test_node_parse (json);
         g_autoptr(AugurLabels) labels = augur_labels_new (W, H);
         g_autoptr(AugurLabels) out_labels = NULL;

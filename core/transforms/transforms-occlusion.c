@@ -531,12 +531,11 @@ cd_apply (const AugurImage *src,
 static gboolean
 cd_mask_holes (const AugurValue *params,
                const AugurDrawn *drawn,
-               int               width,
-               int               height,
+               const AugurShape *in,
                guint8           *hit,
                double           *fill)
 {
-  return mask_drawn_holes (&params[CD_FILL_MASK], drawn, width, height, hit, fill);
+  return mask_drawn_holes (&params[CD_FILL_MASK], drawn, in->width, in->height, hit, fill);
 }
 
 /* GridDropout --------------------------------------------------------------------- */
@@ -771,8 +770,7 @@ gd_apply (const AugurImage *src,
 static gboolean
 gd_mask_holes (const AugurValue *params,
                const AugurDrawn *drawn,
-               int               width,
-               int               height,
+               const AugurShape *in,
                guint8           *hit,
                double           *fill)
 {
@@ -780,15 +778,15 @@ gd_mask_holes (const AugurValue *params,
 
   if (params[GD_FILL_MASK].is_null)
     return FALSE;
-  holes = gd_holes (params, drawn, width, height);
-  mark_holes ((const Hole *) holes->data, holes->len, width, hit);
+  holes = gd_holes (params, drawn, in->width, in->height);
+  mark_holes ((const Hole *) holes->data, holes->len, in->width, hit);
   *fill = params[GD_FILL_MASK].v[0];
   return TRUE;
 }
 
 /* PixelDropout -------------------------------------------------------------------- */
 
-enum { PD_PROB, PD_PER_CHANNEL, PD_DROP_VALUE };
+enum { PD_PROB, PD_PER_CHANNEL, PD_DROP_VALUE, PD_MASK_DROP_VALUE };
 
 static const AugurParamSpec pd_params[] = {
   [PD_PROB] = {
@@ -807,6 +805,13 @@ static const AugurParamSpec pd_params[] = {
     .type = AUGUR_PARAM_FILL, .flags = AUGUR_PARAM_NULLABLE,
     .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
     .def = { 0 }, .def_nick = -1, .nicks = augur_fill_nicks_none },
+  [PD_MASK_DROP_VALUE] = {
+    .name = "mask_drop_value", .label = "Mask drop value",
+    .description = "The label value a dropped pixel (any of its channels, per channel) takes in "
+                   "masks; not set: masks are left alone",
+    .type = AUGUR_PARAM_NUMBER, .flags = AUGUR_PARAM_NULLABLE,
+    .min = 0, .max = 65535, .ui_min = 0, .ui_max = 255, .step = 1,
+    .def = { 0 }, .def_null = TRUE },
 };
 
 /* "seed": which pixels drop, and a random drop value. A sub-seed rather
@@ -851,16 +856,22 @@ pd_coin_flip (PdCoin *coin)
   return u < coin->threshold;
 }
 
-static AugurImage *
-pd_apply (const AugurImage *src,
-          const AugurValue *params,
-          const AugurDrawn *drawn)
+/* The drops of one application, in one pass over the pixels: @out (when
+ * not NULL, a copy of the image) takes the drop colour, @hit (when not
+ * NULL) marks each pixel where anything dropped. Both see the same draws,
+ * so a mask's drops are the image's. */
+static void
+pd_walk (const AugurValue *params,
+         const AugurDrawn *drawn,
+         int               w,
+         int               h,
+         int               nc,
+         AugurImage       *out,
+         guint8           *hit)
 {
   const AugurValue *drop = &params[PD_DROP_VALUE];
   gboolean per_channel = AUGUR_PARAM_BOOL_VALUE (params, PD_PER_CHANNEL);
   double prob = params[PD_PROB].v[0];
-  int w = src->width, h = src->height, nc = src->channels;
-  AugurImage *out = augur_image_copy (src);
   guint8 colour[4];
   int set = nc == 4 ? 3 : nc;
   AugurRng rng;
@@ -869,7 +880,7 @@ pd_apply (const AugurImage *src,
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
 
   if (prob <= 0)
-    return out;
+    return;
   coin.threshold = prob >= 1 ? G_GUINT64_CONSTANT (1) << 32 : (guint64) (prob * 4294967296.0);
 
   /* Not set: one random colour for this application (alpha kept). */
@@ -881,28 +892,62 @@ pd_apply (const AugurImage *src,
 
   for (int y = 0; y < h; y++)
     {
-      guint8 *d = augur_image_row (out, y);
+      guint8 *d = out ? augur_image_row (out, y) : NULL;
+      guint8 *m = hit ? hit + (gsize) y * w : NULL;
 
-      for (int x = 0; x < w; x++, d += nc)
+      for (int x = 0; x < w; x++)
         if (per_channel)
           {
             for (int c = 0; c < set; c++)
               if (pd_coin_flip (&coin))
-                d[c] = colour[c];
+                {
+                  if (d)
+                    d[(gsize) x * nc + c] = colour[c];
+                  if (m)
+                    m[x] = 1;
+                }
           }
         else if (pd_coin_flip (&coin))
           {
+            if (m)
+              m[x] = 1;
+            if (d == NULL)
+              continue;
             /* Constant sizes: moves, not a call per pixel. */
             if (set == 4)
-              memcpy (d, colour, 4);
+              memcpy (d + (gsize) x * nc, colour, 4);
             else if (set == 3)
-              memcpy (d, colour, 3);
+              memcpy (d + (gsize) x * nc, colour, 3);
             else
-              d[0] = colour[0];
+              d[(gsize) x * nc] = colour[0];
           }
     }
+}
 
+static AugurImage *
+pd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  AugurImage *out = augur_image_copy (src);
+
+  pd_walk (params, drawn, src->width, src->height, src->channels, out, NULL);
   return out;
+}
+
+/* Albumentations' mask_drop_value: the image's drops, in masks. */
+static gboolean
+pd_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               guint8           *hit,
+               double           *fill)
+{
+  if (params[PD_MASK_DROP_VALUE].is_null)
+    return FALSE;
+  pd_walk (params, drawn, in->width, in->height, in->channels, NULL, hit);
+  *fill = params[PD_MASK_DROP_VALUE].v[0];
+  return TRUE;
 }
 
 /* Erasing ------------------------------------------------------------------------- */
@@ -974,12 +1019,11 @@ er_apply (const AugurImage *src,
 static gboolean
 er_mask_holes (const AugurValue *params,
                const AugurDrawn *drawn,
-               int               width,
-               int               height,
+               const AugurShape *in,
                guint8           *hit,
                double           *fill)
 {
-  return mask_drawn_holes (&params[ER_FILL_MASK], drawn, width, height, hit, fill);
+  return mask_drawn_holes (&params[ER_FILL_MASK], drawn, in->width, in->height, hit, fill);
 }
 
 /* XYMasking ----------------------------------------------------------------------- */
@@ -1067,12 +1111,11 @@ xy_apply (const AugurImage *src,
 static gboolean
 xy_mask_holes (const AugurValue *params,
                const AugurDrawn *drawn,
-               int               width,
-               int               height,
+               const AugurShape *in,
                guint8           *hit,
                double           *fill)
 {
-  return mask_drawn_holes (&params[XY_FILL_MASK], drawn, width, height, hit, fill);
+  return mask_drawn_holes (&params[XY_FILL_MASK], drawn, in->width, in->height, hit, fill);
 }
 
 /* The table ---------------------------------------------------------------------- */
@@ -1118,6 +1161,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = pd_drawn,
     .sample = pd_sample,
     .apply = pd_apply,
+    .mask_holes = pd_mask_holes,
   },
   {
     .name = "Erasing",
