@@ -603,6 +603,78 @@ add_event (GArray         *events,
     g_array_append_val (events, e);
 }
 
+/* What happened to one label, in @events' order: "cut by ID (Type)",
+ * "dropped by ...". */
+static void
+append_fates (GString                *line,
+              const AugurLabelRecord *record,
+              gboolean                keypoint,
+              guint                   id)
+{
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < record->events->len; i++)
+    {
+      const AugurLabelEvent *e = &g_array_index (record->events, AugurLabelEvent, i);
+      const AugurNode *node;
+
+      if (!e->keypoint != !keypoint || e->id != id || e->step >= record->steps->len)
+        continue;
+      node = g_array_index (record->steps, AugurLabelStep, e->step).node;
+      g_string_append_printf (line, "%s%s by %s", first ? "" : ", ",
+                              e->fate == AUGUR_LABEL_CLIPPED ? "cut" : "dropped",
+                              node == NULL ? "the input checks" : node->id ? node->id : augur_node_type_name (node));
+      if (node != NULL)
+        g_string_append_printf (line, " (%s)", augur_node_type_name (node));
+      first = FALSE;
+    }
+  if (first)
+    g_string_append (line, "kept");
+}
+
+/**
+ * augur_label_record_describe:
+ * @in: the labels the draw started from
+ * @out: the labels it ended with
+ *
+ * What happened to each label in one draw, one line each, for the draw
+ * view's replay: "box 2 (spoon): cut by rotate-1 (Rotate)", "keypoint 0
+ * (left_eye): kept, now right_eye", "box 3 (cup): dropped by crop-1
+ * (Crop)".
+ *
+ * Returns: (transfer full): the lines, each ended by a newline.
+ */
+char *
+augur_label_record_describe (const AugurLabelRecord *record,
+                             const AugurLabels      *in,
+                             const AugurLabels      *out)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (record != NULL && in != NULL && out != NULL, NULL);
+
+  for (guint i = 0; i < in->boxes->len; i++)
+    {
+      const AugurBox *b = &g_array_index (in->boxes, AugurBox, i);
+
+      g_string_append_printf (text, "box %u (%s): ", b->id, b->label ? b->label : "no name");
+      append_fates (text, record, FALSE, b->id);
+      g_string_append_c (text, '\n');
+    }
+  for (guint i = 0; i < in->keypoints->len; i++)
+    {
+      const AugurKeypoint *k = &g_array_index (in->keypoints, AugurKeypoint, i);
+      const AugurKeypoint *now = augur_labels_find_keypoint (out, k->id);
+
+      g_string_append_printf (text, "keypoint %u (%s): ", k->id, k->label ? k->label : "no name");
+      append_fates (text, record, TRUE, k->id);
+      if (now && g_strcmp0 (now->label, k->label) != 0)
+        g_string_append_printf (text, ", now %s", now->label ? now->label : "no name");
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* One step ------------------------------------------------------------------------ */
 
 /* A copy of @plane with @value where @hit is set. */

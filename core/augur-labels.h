@@ -192,6 +192,9 @@ typedef struct
 
 AugurLabelRecord *augur_label_record_new       (void);
 void              augur_label_record_free      (AugurLabelRecord       *record);
+char             *augur_label_record_describe  (const AugurLabelRecord *record,
+                                                const AugurLabels      *in,
+                                                const AugurLabels      *out);
 
 AugurLabels      *augur_labels_apply_step      (const AugurTransformInfo *info,
                                                 const AugurValue       *params,

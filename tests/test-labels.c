@@ -516,6 +516,37 @@ test_label_swap (void)
   check_swap ("{\"type\": \"RandomBrightnessContrast\"}", "left_eye");
 }
 
+/* The replay's account of each label: kept, cut, dropped, renamed, by
+ * which step. */
+static void
+test_describe (void)
+{
+  g_autoptr(AugurNode) node = augur_test_node_parse (
+    "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"HorizontalFlip\"}, "
+    "{\"type\": \"Crop\", \"params\": {\"x_min\": 0, \"y_min\": 0, \"x_max\": 32, \"y_max\": 48}}]}");
+  g_autoptr(AugurLabels) labels = augur_labels_new (W, H);
+  g_autoptr(AugurLabels) out_labels = NULL;
+  g_autoptr(AugurLabelParams) settings = augur_label_params_new ();
+  g_autoptr(AugurLabelRecord) record = augur_label_record_new ();
+  g_autoptr(AugurImage) src = augur_test_flat_image (W, H, 1, 9);
+  g_autoptr(AugurImage) out = NULL;
+  g_autofree char *text = NULL;
+
+  augur_label_params_add_swap (settings, "left_eye", "right_eye");
+  augur_labels_add_box (labels, 40, 2, 50, 10, 0, "cup");      /* flips to 14 .. 24: kept */
+  augur_labels_add_box (labels, 2, 2, 10, 10, 0, "saucer");    /* flips to 54 .. 62: dropped */
+  augur_labels_add_box (labels, 28, 20, 40, 30, 0, "spoon");   /* flips to 24 .. 36: cut */
+  augur_labels_add_keypoint (labels, 40, 5, "left_eye");
+  out = run_labels (node, src, labels, 0, settings, &out_labels, record);
+  text = augur_label_record_describe (record, labels, out_labels);
+  g_test_message ("%s", text);
+  g_assert_cmpstr (text, ==,
+                   "box 0 (cup): kept\n"
+                   "box 1 (saucer): dropped by crop-1 (Crop)\n"
+                   "box 2 (spoon): cut by crop-1 (Crop)\n"
+                   "keypoint 0 (left_eye): kept, now right_eye\n");
+}
+
 /* Binary masks go through the same warp as the label map. */
 static void
 test_binary_masks (void)
@@ -660,6 +691,7 @@ main (int    argc,
   g_test_add_func ("/labels/remove-invisible", test_remove_invisible);
   g_test_add_func ("/labels/label-swap", test_label_swap);
   g_test_add_func ("/labels/binary-masks", test_binary_masks);
+  g_test_add_func ("/labels/describe", test_describe);
   g_test_add_func ("/labels/input-checks", test_input_checks);
   g_test_add_func ("/labels/recipe", test_recipe);
 
