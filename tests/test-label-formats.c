@@ -166,6 +166,10 @@ test_coco_round_trip (void)
   source = open_source ("coco", path);
   one = read_labels (source, "a/one.png");
   two = read_labels (source, "two.jpg");
+  /* an image found by its base name alone, when no other shares it */
+  g_assert_true (augur_label_source_has (source, "elsewhere/two.jpg"));
+  g_assert_true (augur_label_source_has (source, "one.png"));
+  g_assert_false (augur_label_source_has (source, "three.png"));
 
   /* COCO [x, y, w, h] are pixel corners and sides */
   g_assert_cmpuint (one->boxes->len, ==, 2);
@@ -328,6 +332,8 @@ test_yolo_round_trip (void)
   write_text (labels_dir, "sub/img.txt", yolo_boxes);
   source = open_source ("yolo", labels_dir);
   labels = read_labels (source, "sub/img.jpg");
+  g_assert_true (augur_label_source_has (source, "sub/img.png"));
+  g_assert_false (augur_label_source_has (source, "img.png"));
 
   /* normalised centre boxes: 0.25 +- 0.05 of 40, 0.4 +- 0.1 of 30 */
   b = augur_labels_find_box (labels, 0);

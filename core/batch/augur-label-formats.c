@@ -45,6 +45,7 @@ struct _AugurLabelSource
   /* COCO */
   JsonNode        *coco;
   GHashTable      *coco_images;      /* file_name -> CocoImage */
+  GHashTable      *coco_basenames;   /* base name -> CocoImage, or NULL when several share it */
   GHashTable      *coco_categories;  /* id (gint64 *) -> CocoCategory */
   /* YOLO */
   GPtrArray       *classes;          /* char * */
@@ -314,6 +315,12 @@ coco_open_images (AugurLabelSource  *source,
       image->annotations = g_ptr_array_new ();
       g_hash_table_insert (source->coco_images, (gpointer) name, image);
       g_hash_table_insert (by_id, &image->id, image);
+      {
+        const char *base = strrchr (name, '/') ? strrchr (name, '/') + 1 : name;
+
+        g_hash_table_insert (source->coco_basenames, (gpointer) base,
+                             g_hash_table_contains (source->coco_basenames, base) ? NULL : image);
+      }
     }
   return TRUE;
 }
@@ -408,6 +415,7 @@ coco_open (AugurLabelSource  *source,
                 "and \"categories\"");
   root = json_node_get_object (source->coco);
   source->coco_images = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, coco_image_free);
+  source->coco_basenames = g_hash_table_new (g_str_hash, g_str_equal);
   source->coco_categories = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, coco_category_free);
 
   if (!coco_open_categories (source, root, error) || !coco_open_images (source, root, by_id, error))
@@ -438,6 +446,19 @@ coco_open (AugurLabelSource  *source,
   return TRUE;
 }
 
+/* The image whose file_name is @key; failing that, the one image whose
+ * file_name has @key's base name (COCO files often name images without
+ * their folder). */
+static CocoImage *
+coco_lookup (AugurLabelSource *source,
+             const char       *key)
+{
+  CocoImage *image = g_hash_table_lookup (source->coco_images, key);
+  const char *base = strrchr (key, '/') ? strrchr (key, '/') + 1 : key;
+
+  return image ? image : g_hash_table_lookup (source->coco_basenames, base);
+}
+
 static AugurLabels *
 coco_read (AugurLabelSource  *source,
            const char        *key,
@@ -445,12 +466,13 @@ coco_read (AugurLabelSource  *source,
            int                height,
            GError           **error)
 {
-  CocoImage *image = g_hash_table_lookup (source->coco_images, key);
+  CocoImage *image = coco_lookup (source, key);
   g_autoptr(AugurLabels) labels = NULL;
 
   if (image == NULL)
     {
-      bad (error, source->display, "no entry in \"images\" has the file_name \"%s\"", key);
+      bad (error, source->display, "no entry in \"images\" has the file_name \"%s\" (nor, alone, its "
+           "base name)", key);
       return NULL;
     }
   if (image->width != width || image->height != height)
@@ -1153,6 +1175,7 @@ augur_label_source_free (AugurLabelSource *source)
 {
   if (source == NULL)
     return;
+  g_clear_pointer (&source->coco_basenames, g_hash_table_unref);
   g_clear_pointer (&source->coco_images, g_hash_table_unref);
   g_clear_pointer (&source->coco_categories, g_hash_table_unref);
   g_clear_pointer (&source->coco, json_node_unref);
@@ -1213,6 +1236,28 @@ augur_label_source_read (AugurLabelSource  *source,
         return g_steal_pointer (&labels);
       }
     }
+}
+
+/**
+ * augur_label_source_has:
+ * @key: an image's key, as for augur_label_source_read ()
+ *
+ * Whether the source has labels for the image (a label file, or a COCO
+ * entry), without reading or checking them: what a list of samples shows.
+ */
+gboolean
+augur_label_source_has (AugurLabelSource *source,
+                        const char       *key)
+{
+  static const char *const extensions[] = { NULL, ".txt", ".xml", ".png" };
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (source != NULL && key != NULL, FALSE);
+
+  if (source->format == AUGUR_LABEL_FORMAT_COCO)
+    return coco_lookup (source, key) != NULL;
+  path = label_file (source->path, key, extensions[source->format]);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
 /* Sinks ------------------------------------------------------------------------- */
@@ -1381,8 +1426,8 @@ compare_entries (gconstpointer a,
 {
   AugurLabelSource *source = user_data;
   const SinkEntry *x = *(SinkEntry **) a, *y = *(SinkEntry **) b;
-  const CocoImage *ix = g_hash_table_lookup (source->coco_images, x->key);
-  const CocoImage *iy = g_hash_table_lookup (source->coco_images, y->key);
+  const CocoImage *ix = coco_lookup (source, x->key);
+  const CocoImage *iy = coco_lookup (source, y->key);
 
   if (ix->index != iy->index)
     return ix->index < iy->index ? -1 : 1;
@@ -1521,7 +1566,7 @@ coco_finish (AugurLabelSink  *sink,
           for (guint i = 0; i < sink->entries->len; i++)
             {
               SinkEntry *entry = sink->entries->pdata[i];
-              CocoImage *image = g_hash_table_lookup (source->coco_images, entry->key);
+              CocoImage *image = coco_lookup (source, entry->key);
 
               json_builder_begin_object (builder);
               json_builder_set_member_name (builder, "id");
@@ -1543,7 +1588,7 @@ coco_finish (AugurLabelSink  *sink,
           for (guint i = 0; i < sink->entries->len; i++)
             {
               SinkEntry *entry = sink->entries->pdata[i];
-              CocoImage *image = g_hash_table_lookup (source->coco_images, entry->key);
+              CocoImage *image = coco_lookup (source, entry->key);
               gint64 image_id = keep_ids ? image->id : (gint64) i + 1;
 
               for (guint b = 0; b < entry->labels->boxes->len; b++)

@@ -53,6 +53,8 @@ AugurLabelSource *augur_label_source_open     (const char         *spec,
                                                GError            **error);
 void              augur_label_source_free     (AugurLabelSource   *source);
 AugurLabelFormat  augur_label_source_format   (AugurLabelSource   *source);
+gboolean          augur_label_source_has      (AugurLabelSource   *source,
+                                               const char         *key);
 AugurLabels      *augur_label_source_read     (AugurLabelSource   *source,
                                                const char         *key,
                                                int                 width,
