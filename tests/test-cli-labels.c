@@ -222,7 +222,17 @@ test_half_lost (void)
   {
     g_autofree char *again = g_build_filename (set.dir, "again", NULL);
 
+    g_autofree char *moved = g_build_filename (set.dir, "moved.jsonl", NULL);
+    g_autofree char *moved_text = NULL;
+    g_autofree char *elsewhere = g_build_filename (set.dir, "elsewhere", NULL);
+
     g_assert_cmpint (run_cli (NULL, "apply", "--replay", manifest, "-o", again, NULL), ==, 0);
+    /* anywhere but last, the report line is refused */
+    moved_text = g_strjoin ("\n", lines[0], lines[13], lines[1], lines[2], "", NULL);
+    g_assert_true (g_file_set_contents (moved, moved_text, -1, NULL));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (&err, "apply", "--replay", moved, "-o", elsewhere, NULL), !=, 0);
+    g_assert_nonnull (strstr (err, "must be the manifest's last"));
     g_assert_cmpint (run_cli (&err, "apply", "--replay", manifest, "-o", again, "--labels", set.spec, NULL), ==, 2);
   }
 }

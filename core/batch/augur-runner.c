@@ -1203,10 +1203,26 @@ next_line (AugurRunner  *runner,
                  "longer than %d bytes", AUGUR_MANIFEST_MAX_LINE);
   else if ((node = augur_manifest_parse_line (text->str, text->len, &line->error)) != NULL)
     {
-      /* the annotation-loss report that ends a run with labels */
+      /* The annotation-loss report that ends a run with labels: the end
+       * of the outputs, and only at the end. */
       if (json_object_has_member (json_node_get_object (node), AUGUR_LABEL_REPORT_MEMBER))
-        return next_line (runner, error);
-      parse_line_fields (runner, json_node_get_object (node), line, &line->error);
+        {
+          while (augur_manifest_read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE,
+                                           &too_long, error))
+            if (text->len > 0 || too_long)
+              {
+                g_set_error (&line->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                             "the \"%s\" line must be the manifest's last", AUGUR_LABEL_REPORT_MEMBER);
+                break;
+              }
+          if (line->error == NULL)
+            {
+              g_prefix_error (error, "%s:%u: ", display, runner->replay_lineno + 1);
+              return NULL;
+            }
+        }
+      else
+        parse_line_fields (runner, json_node_get_object (node), line, &line->error);
     }
 
   if (line->error)
