@@ -798,6 +798,8 @@ augur_labels_apply_step (const AugurTransformInfo *info,
   g_auto(AugurWarp) warp = { 0 };
   AugurLabels *out;
   gboolean mirror;
+  guint fill = 0;
+  int fill_index;
 
   g_return_val_if_fail (info != NULL && labels != NULL && in != NULL && step != NULL, NULL);
   g_return_val_if_fail (labels->width == in->width && labels->height == in->height, NULL);
@@ -857,12 +859,17 @@ augur_labels_apply_step (const AugurTransformInfo *info,
       g_array_append_val (out->keypoints, k);
     }
 
+  /* a transform's fill_mask, where it has one (Albumentations' default 0) */
+  fill_index = augur_transform_param_index (info, "fill_mask");
+  if (fill_index >= 0 && !params[fill_index].is_null)
+    fill = (guint) CLAMP (params[fill_index].v[0], 0, labels->mask_depth == 16 ? 65535 : 255);
   out->mask_depth = labels->mask_depth;
   for (int p = 0; p < 2; p++)
     if (labels->planes[p])
-      out->planes[p] = augur_warp_apply_mask (&warp, labels->planes[p]);
+      out->planes[p] = augur_warp_apply_mask_fill (&warp, labels->planes[p], (guint8) (fill >> (8 * p)));
   for (guint i = 0; i < labels->binary->len; i++)
-    g_ptr_array_add (out->binary, augur_warp_apply_mask (&warp, labels->binary->pdata[i]));
+    g_ptr_array_add (out->binary, augur_warp_apply_mask_fill (&warp, labels->binary->pdata[i],
+                                                              (guint8) MIN (fill, 255)));
   g_array_append_vals (out->binary_class, labels->binary_class->data, labels->binary_class->len);
 
   return out;

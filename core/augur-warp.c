@@ -654,13 +654,27 @@ AugurImage *
 augur_warp_apply_mask (AugurWarp        *warp,
                        const AugurImage *mask)
 {
-  AugurFill zero = { { 0, 0, 0, 0 } };
+  return augur_warp_apply_mask_fill (warp, mask, 0);
+}
+
+/**
+ * augur_warp_apply_mask_fill:
+ * @fill: what a constant border shows in the mask (a transform's fill_mask)
+ *
+ * As augur_warp_apply_mask (), with @fill instead of 0.
+ */
+AugurImage *
+augur_warp_apply_mask_fill (AugurWarp        *warp,
+                            const AugurImage *mask,
+                            guint8            fill)
+{
+  AugurFill value = { { fill, fill, fill, fill } };
 
   g_return_val_if_fail (warp != NULL && mask != NULL, NULL);
   g_return_val_if_fail (mask->channels == 1, NULL);
   g_return_val_if_fail (mask->width == warp->in.width && mask->height == warp->in.height, NULL);
 
-  return warp_pixels (warp, mask, AUGUR_INTERP_NEAREST, &zero);
+  return warp_pixels (warp, mask, AUGUR_INTERP_NEAREST, &value);
 }
 
 /* Points ------------------------------------------------------------------- */

@@ -258,6 +258,47 @@ test_mask16 (gconstpointer data)
   check_mask (data, 0x0507, 16);
 }
 
+/* fill_mask: where a constant border shows (the image there is exactly
+ * its fill, 0, and the input was 200 everywhere), masks take fill_mask;
+ * where the image is whole, the label; nothing else. */
+static void
+test_fill_mask (gconstpointer data)
+{
+  const AugurTransformInfo *info = data;
+  g_autoptr(AugurNode) node = augur_test_spatial_node (info);
+  g_autoptr(AugurImage) src = augur_test_flat_image (W, H, 1, 200);
+  AugurValue *fill_mask = augur_test_param (node, "fill_mask");
+  guint border = 0;
+
+  fill_mask->v[0] = 0x0309;
+  for (guint draw = 0; draw < DRAWS; draw++)
+    {
+      g_autoptr(AugurLabels) labels = augur_labels_new (W, H);
+      g_autoptr(AugurLabels) out_labels = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      g_autofree guint16 *values = g_new (guint16, W * H);
+
+      for (int i = 0; i < W * H; i++)
+        values[i] = 0x0105;
+      augur_labels_set_mask (labels, values, 16);
+      out = run_labels (node, src, labels, draw, NULL, &out_labels, NULL);
+      for (int y = 0; y < out->height; y++)
+        for (int x = 0; x < out->width; x++)
+          {
+            guint v = augur_labels_mask_value (out_labels, x, y);
+            int p = augur_test_pixel (out, x, y, 0);
+
+            g_assert_true (v == 0x0105 || v == 0x0309);
+            if (p == 0)
+              g_assert_cmpuint (v, ==, 0x0309);
+            if (p == 200)
+              g_assert_cmpuint (v, ==, 0x0105);
+            border += v == 0x0309;
+          }
+    }
+  g_test_message ("%s: %u pixels of border", info->name, border);
+}
+
 /* Pixel steps ---------------------------------------------------------------- */
 
 /* Colour and blur steps leave every label where it was, and the masks as
@@ -683,6 +724,12 @@ main (int    argc,
       g_test_add_data_func (keypoint, list[i], test_keypoint);
       g_test_add_data_func (mask8, list[i], test_mask8);
       g_test_add_data_func (mask16, list[i], test_mask16);
+      if (augur_transform_param_index (list[i], "fill_mask") >= 0)
+        {
+          g_autofree char *fill = g_strdup_printf ("/labels/fill-mask/%s", list[i]->name);
+
+          g_test_add_data_func (fill, list[i], test_fill_mask);
+        }
     }
   g_test_add_func ("/labels/pixel-steps", test_pixel_steps);
   g_test_add_func ("/labels/dropout-masks", test_dropout_masks);

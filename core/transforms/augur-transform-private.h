@@ -67,6 +67,14 @@ AugurImage *augur_dihedral_copy (const AugurImage *src,
     .type = AUGUR_PARAM_FILL, .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1, \
     .def = { (default_) }, .def_nick = -1, .nicks = augur_fill_nicks_none }
 
+/* Albumentations' fill_mask of the spatial transforms: the label value
+ * masks take where a constant border shows (images take "fill"). */
+#define AUGUR_PARAM_FILL_MASK \
+  { .name = "fill_mask", .label = "Mask fill", \
+    .description = "The label value masks take where a constant border shows", \
+    .type = AUGUR_PARAM_NUMBER, .min = 0, .max = 65535, .ui_min = 0, .ui_max = 255, .step = 1, \
+    .def = { 0 } }
+
 /* Convenience for apply functions. */
 #define AUGUR_PARAM_NICK(params, i)  ((params)[i].nick)
 #define AUGUR_PARAM_BOOL_VALUE(params, i) ((params)[i].v[0] != 0)

@@ -381,7 +381,7 @@ smallest_max_size_geometry (const AugurValue *params,
 
 /* PadIfNeeded -------------------------------------------------------------------- */
 
-enum { PIN_MIN_HEIGHT, PIN_MIN_WIDTH, PIN_H_DIVISOR, PIN_W_DIVISOR, PIN_POSITION, PIN_BORDER, PIN_FILL };
+enum { PIN_MIN_HEIGHT, PIN_MIN_WIDTH, PIN_H_DIVISOR, PIN_W_DIVISOR, PIN_POSITION, PIN_BORDER, PIN_FILL, PIN_FILL_MASK };
 
 static const AugurParamSpec pad_if_needed_params[] = {
   [PIN_MIN_HEIGHT] = {
@@ -411,6 +411,7 @@ static const AugurParamSpec pad_if_needed_params[] = {
   [PIN_POSITION] = PARAM_PAD_POSITION ("position"),
   [PIN_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [PIN_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PIN_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static gboolean
@@ -483,7 +484,7 @@ pad_if_needed_geometry (const AugurValue *params,
 
 /* RandomCrop, CenterCrop --------------------------------------------------------- */
 
-enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FILL };
+enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FILL, FC_FILL_MASK };
 
 #define FIXED_CROP_PARAMS \
   [FC_HEIGHT] = PARAM_SIDE ("height", "Height", "Height of the crop, in pixels", 1, 256), \
@@ -495,7 +496,8 @@ enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FIL
     .type = AUGUR_PARAM_BOOL, .def = { 0 } }, \
   [FC_PAD_POSITION] = PARAM_PAD_POSITION ("pad_position"), \
   [FC_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT), \
-  [FC_FILL] = AUGUR_PARAM_FILL_VALUE (0)
+  [FC_FILL] = AUGUR_PARAM_FILL_VALUE (0), \
+  [FC_FILL_MASK] = AUGUR_PARAM_FILL_MASK
 
 static const AugurParamSpec random_crop_params[] = { FIXED_CROP_PARAMS };
 static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
@@ -620,7 +622,7 @@ center_crop_geometry (const AugurValue *params,
 
 /* Crop --------------------------------------------------------------------------- */
 
-enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION, CR_BORDER, CR_FILL };
+enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION, CR_BORDER, CR_FILL, CR_FILL_MASK };
 
 /* The slider starts at the limit: a right or bottom edge is at least 1. */
 #define PARAM_COORD(name_, label_, description_, min_, max_, default_) \
@@ -643,6 +645,7 @@ static const AugurParamSpec crop_params[] = {
   [CR_PAD_POSITION] = PARAM_PAD_POSITION ("pad_position"),
   [CR_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [CR_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [CR_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static gboolean
@@ -807,7 +810,7 @@ random_sized_crop_geometry (const AugurValue *params,
 
 /* CropAndPad --------------------------------------------------------------------- */
 
-enum { CAP_PX, CAP_PERCENT, CAP_KEEP_SIZE, CAP_SAMPLE_INDEPENDENTLY, CAP_INTERP, CAP_BORDER, CAP_FILL };
+enum { CAP_PX, CAP_PERCENT, CAP_KEEP_SIZE, CAP_SAMPLE_INDEPENDENTLY, CAP_INTERP, CAP_BORDER, CAP_FILL, CAP_FILL_MASK };
 
 static const AugurParamSpec crop_and_pad_params[] = {
   [CAP_PX] = {
@@ -836,6 +839,7 @@ static const AugurParamSpec crop_and_pad_params[] = {
   [CAP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [CAP_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [CAP_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [CAP_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* Per side, in Albumentations' order: pixels (px) or fractions (percent). */
@@ -1271,8 +1275,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "PadIfNeeded",
     .label = "Pad if needed",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor. "
-                   "fill_mask is left out.",
+    .description = "Pad the image up to a minimum size, or up to a multiple of a divisor.",
     .version = 1,
     .default_p = 1.0,
     .params = pad_if_needed_params,
@@ -1286,8 +1289,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "RandomCrop",
     .label = "Random crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the image, at a random place. fill_mask is "
-                   "left out.",
+    .description = "Cut a part of fixed size out of the image, at a random place.",
     .version = 1,
     .default_p = 1.0,
     .params = random_crop_params,
@@ -1300,8 +1302,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "CenterCrop",
     .label = "Centre crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut a part of fixed size out of the middle of the image. fill_mask is left "
-                   "out.",
+    .description = "Cut a part of fixed size out of the middle of the image.",
     .version = 1,
     .default_p = 1.0,
     .params = center_crop_params,
@@ -1314,7 +1315,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .name = "Crop",
     .label = "Crop",
     .category = AUGUR_CATEGORY_CROP,
-    .description = "Cut out a fixed box, given by its edges in pixels. fill_mask is left out.",
+    .description = "Cut out a fixed box, given by its edges in pixels.",
     .version = 1,
     .default_p = 1.0,
     .params = crop_params,
@@ -1345,8 +1346,8 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .description = "Cut from or add to each side a random amount, in pixels or as a fraction of "
                    "the image; optionally resize back to the input size. The drawn values are "
                    "per side, in pixels (px) or fractions (percent). Padding stops where a "
-                   "side would pass 10000 pixels (or the input's side, if longer). fill_mask "
-                   "and mask_interpolation are left out.",
+                   "side would pass 10000 pixels (or the input's side, if longer). "
+                   "mask_interpolation is left out.",
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

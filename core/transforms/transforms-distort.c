@@ -77,7 +77,7 @@ solve_linear (double *a,
 
 /* Perspective ------------------------------------------------------------------- */
 
-enum { PSP_SCALE, PSP_KEEP_SIZE, PSP_FIT_OUTPUT, PSP_INTERP, PSP_BORDER, PSP_FILL };
+enum { PSP_SCALE, PSP_KEEP_SIZE, PSP_FIT_OUTPUT, PSP_INTERP, PSP_BORDER, PSP_FILL, PSP_FILL_MASK };
 
 /* Albumentations keeps each corner offset below 0.32 of the side (the
  * absolute normal draw taken modulo 0.32): the four corners stay in their
@@ -105,6 +105,7 @@ static const AugurParamSpec perspective_params[] = {
   [PSP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [PSP_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [PSP_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PSP_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* "corners": the offsets of the top-left (x, y), top-right, bottom-right
@@ -245,7 +246,7 @@ perspective_geometry (const AugurValue *params,
 
 enum {
   ELA_ALPHA, ELA_SIGMA, ELA_INTERP, ELA_APPROXIMATE, ELA_SAME_DXDY, ELA_NOISE,
-  ELA_BORDER, ELA_FILL,
+  ELA_BORDER, ELA_FILL, ELA_FILL_MASK,
 };
 
 static const char *const noise_distribution_nicks[] = { "gaussian", "uniform", NULL };
@@ -281,6 +282,7 @@ static const AugurParamSpec elastic_params[] = {
     .type = AUGUR_PARAM_ENUM, .def_nick = 0, .nicks = noise_distribution_nicks },
   [ELA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [ELA_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [ELA_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* The noise fields are regenerated from "seed" in apply. */
@@ -525,7 +527,7 @@ elastic_geometry (const AugurValue *params,
 
 /* OpticalDistortion ------------------------------------------------------------- */
 
-enum { OPT_DISTORT_LIMIT, OPT_MODE, OPT_INTERP, OPT_BORDER, OPT_FILL };
+enum { OPT_DISTORT_LIMIT, OPT_MODE, OPT_INTERP, OPT_BORDER, OPT_FILL, OPT_FILL_MASK };
 
 static const char *const optical_mode_nicks[] = { "camera", "fisheye", NULL };
 
@@ -544,6 +546,7 @@ static const AugurParamSpec optical_params[] = {
   [OPT_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [OPT_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [OPT_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [OPT_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static const AugurDrawnSpec optical_drawn[] = {
@@ -633,7 +636,7 @@ optical_geometry (const AugurValue *params,
 
 /* GridDistortion ---------------------------------------------------------------- */
 
-enum { GRID_NUM_STEPS, GRID_DISTORT_LIMIT, GRID_INTERP, GRID_NORMALIZED, GRID_BORDER, GRID_FILL };
+enum { GRID_NUM_STEPS, GRID_DISTORT_LIMIT, GRID_INTERP, GRID_NORMALIZED, GRID_BORDER, GRID_FILL, GRID_FILL_MASK };
 
 #define GRID_MAX_STEPS 64
 
@@ -657,6 +660,7 @@ static const AugurParamSpec grid_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [GRID_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [GRID_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [GRID_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* The stretches 1 + d of the num_steps + 1 cells along each axis (the last
@@ -806,7 +810,7 @@ grid_geometry (const AugurValue *params,
 
 /* PiecewiseAffine --------------------------------------------------------------- */
 
-enum { PWA_SCALE, PWA_NB_ROWS, PWA_NB_COLS, PWA_INTERP, PWA_ABSOLUTE_SCALE, PWA_BORDER, PWA_FILL };
+enum { PWA_SCALE, PWA_NB_ROWS, PWA_NB_COLS, PWA_INTERP, PWA_ABSOLUTE_SCALE, PWA_BORDER, PWA_FILL, PWA_FILL_MASK };
 
 #define PWA_MAX_POINTS 32
 #define PWA_MAX_OFFSET 10
@@ -838,6 +842,7 @@ static const AugurParamSpec pwa_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [PWA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [PWA_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PWA_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* "dx", "dy": where each grid point (row by row) reads the input, relative
@@ -1016,7 +1021,7 @@ pwa_geometry (const AugurValue *params,
 
 /* ThinPlateSpline --------------------------------------------------------------- */
 
-enum { TPS_SCALE_RANGE, TPS_NUM_CONTROL_POINTS, TPS_INTERP, TPS_BORDER, TPS_FILL };
+enum { TPS_SCALE_RANGE, TPS_NUM_CONTROL_POINTS, TPS_INTERP, TPS_BORDER, TPS_FILL, TPS_FILL_MASK };
 
 #define TPS_MAX_POINTS 12
 
@@ -1036,6 +1041,7 @@ static const AugurParamSpec tps_params[] = {
   [TPS_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [TPS_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [TPS_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [TPS_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* "dx", "dy": each control point's move (row by row), as fractions of the
@@ -1232,8 +1238,8 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Move the four corners inwards by random amounts and stretch the "
                    "quadrilateral they make onto the output, as if the picture were seen from "
-                   "another angle. Albumentations' mask-only options (fill_mask, "
-                   "mask_interpolation) do not apply to images and are left out.",
+                   "another angle. Albumentations' mask-only option mask_interpolation is "
+                   "left out (masks are always nearest).",
     .version = 1,
     .default_p = 0.5,
     .params = perspective_params,
@@ -1248,7 +1254,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like "
                    "a drawing on rubber. Albumentations' mask-only and keypoint-only options "
-                   "(fill_mask, mask_interpolation, keypoint_remapping_method) are left out.",
+                   "(mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = elastic_params,
@@ -1262,8 +1268,8 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .label = "Optical distortion",
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Bend the image as a lens does, barrel or pincushion, about its centre. "
-                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
-                   "mask_interpolation, keypoint_remapping_method) are left out.",
+                   "Albumentations' mask-only and keypoint-only options (mask_interpolation, "
+                   "keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = optical_params,
@@ -1278,8 +1284,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Cut the image into a grid and stretch or squeeze each column and row of "
                    "cells by a random amount. Albumentations' mask-only and keypoint-only "
-                   "options (fill_mask, mask_interpolation, keypoint_remapping_method) are "
-                   "left out.",
+                   "options (mask_interpolation, keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = grid_params,
@@ -1294,8 +1299,8 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Place a regular grid of points on the image, move each by a random "
                    "amount, and warp each triangle between them by its own affine map. "
-                   "Albumentations' mask-only and keypoint-only options (fill_mask, "
-                   "mask_interpolation, keypoint_remapping_method) are left out.",
+                   "Albumentations' mask-only and keypoint-only options (mask_interpolation, "
+                   "keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = pwa_params,
@@ -1310,7 +1315,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Move a grid of control points by random amounts and bend the image "
                    "smoothly to follow them, as a thin metal plate would. Albumentations' "
-                   "mask-only and keypoint-only options (fill_mask, mask_interpolation, "
+                   "mask-only and keypoint-only options (mask_interpolation, "
                    "keypoint_remapping_method) are left out.",
     .version = 1,
     .default_p = 0.5,

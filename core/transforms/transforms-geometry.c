@@ -64,7 +64,7 @@ set_affine (AugurWarp        *warp,
 
 /* Rotate --------------------------------------------------------------------------- */
 
-enum { ROT_LIMIT, ROT_INTERP, ROT_BORDER, ROT_FILL, ROT_CROP_BORDER };
+enum { ROT_LIMIT, ROT_INTERP, ROT_BORDER, ROT_FILL, ROT_CROP_BORDER, ROT_FILL_MASK };
 
 static const AugurParamSpec rotate_params[] = {
   [ROT_LIMIT] = {
@@ -76,6 +76,7 @@ static const AugurParamSpec rotate_params[] = {
   [ROT_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [ROT_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [ROT_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [ROT_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
   [ROT_CROP_BORDER] = {
     .name = "crop_border", .label = "Crop border",
     .description = "Crop the result to the largest upright rectangle inside the rotated image, "
@@ -178,6 +179,7 @@ rotate_geometry (const AugurValue *params,
 enum {
   AFF_SCALE, AFF_TRANSLATE_PERCENT, AFF_TRANSLATE_PX, AFF_ROTATE, AFF_SHEAR,
   AFF_INTERP, AFF_FIT_OUTPUT, AFF_KEEP_RATIO, AFF_BALANCED_SCALE, AFF_BORDER, AFF_FILL,
+  AFF_FILL_MASK,
 };
 
 /* fit_output canvases stay within these. */
@@ -230,6 +232,7 @@ static const AugurParamSpec affine_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [AFF_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [AFF_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [AFF_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static const AugurDrawnSpec affine_drawn[] = {
@@ -738,7 +741,7 @@ d4_sample (const AugurValue *params,
 
 /* SafeRotate ------------------------------------------------------------------------ */
 
-enum { SAFE_LIMIT, SAFE_INTERP, SAFE_BORDER, SAFE_FILL };
+enum { SAFE_LIMIT, SAFE_INTERP, SAFE_BORDER, SAFE_FILL, SAFE_FILL_MASK };
 
 static const AugurParamSpec safe_rotate_params[] = {
   [SAFE_LIMIT] = {
@@ -750,6 +753,7 @@ static const AugurParamSpec safe_rotate_params[] = {
   [SAFE_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [SAFE_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [SAFE_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [SAFE_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* The rotation by "angle" about the centre, then squeezed on each axis so
@@ -791,7 +795,7 @@ safe_rotate_sample (const AugurValue *params,
 
 /* ShiftScaleRotate ------------------------------------------------------------------ */
 
-enum { SSR_SHIFT_X, SSR_SHIFT_Y, SSR_SCALE, SSR_ROTATE, SSR_INTERP, SSR_BORDER, SSR_FILL };
+enum { SSR_SHIFT_X, SSR_SHIFT_Y, SSR_SCALE, SSR_ROTATE, SSR_INTERP, SSR_BORDER, SSR_FILL, SSR_FILL_MASK };
 
 static const AugurParamSpec ssr_params[] = {
   [SSR_SHIFT_X] = {
@@ -823,6 +827,7 @@ static const AugurParamSpec ssr_params[] = {
   [SSR_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [SSR_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [SSR_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [SSR_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static const AugurDrawnSpec ssr_drawn[] = {
@@ -938,8 +943,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Rotate about the image centre by a random angle. Albumentations' mask-only "
-                   "and box-only options (fill_mask, mask_interpolation, rotate_method) do not "
-                   "apply to images and are left out.",
+                   "and box-only options mask_interpolation and rotate_method are left out "
+                   "(masks are always nearest).",
     .version = 1,
     .default_p = 0.5,
     .params = rotate_params,
@@ -954,7 +959,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Rotate about the centre by a random angle and shrink the result so that the "
                    "whole rotated image stays inside the frame (each axis on its own, so a "
-                   "non-square image is squeezed); the size does not change. fill_mask, "
+                   "non-square image is squeezed); the size does not change. "
                    "mask_interpolation and rotate_method apply to masks and boxes only and are "
                    "left out; Albumentations 2.0.8 also writes the Affine keys it inherits "
                    "(rotate, scale, shear, translate_percent, translate_px, fit_output, "
@@ -973,8 +978,8 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Affine",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Scale, rotate, shear and shift about the image centre, with random amounts. "
-                   "Albumentations' mask-only and box-only options (fill_mask, "
-                   "mask_interpolation, rotate_method) are left out.",
+                   "Albumentations' mask-only and box-only options (mask_interpolation, "
+                   "rotate_method) are left out.",
     .version = 1,
     .default_p = 0.5,
     .params = affine_params,
@@ -989,7 +994,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Shift, zoom and rotate about the centre by random amounts (Albumentations "
                    "keeps it as a special case of Affine, without shear). The older shift_limit "
-                   "for both axes is written as shift_limit_x and shift_limit_y; fill_mask, "
+                   "for both axes is written as shift_limit_x and shift_limit_y; "
                    "mask_interpolation and rotate_method are left out.",
     .version = 1,
     .default_p = 0.5,
