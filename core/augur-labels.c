@@ -623,7 +623,9 @@ append_fates (GString                *line,
       node = g_array_index (record->steps, AugurLabelStep, e->step).node;
       g_string_append_printf (line, "%s%s by %s", first ? "" : ", ",
                               e->fate == AUGUR_LABEL_CLIPPED ? "cut" : "dropped",
-                              node == NULL ? "the input checks" : node->id ? node->id : augur_node_type_name (node));
+                              node == NULL ? (g_array_index (record->steps, AugurLabelStep, e->step).final
+                                              ? "the final checks" : "the input checks")
+                              : node->id ? node->id : augur_node_type_name (node));
       if (node != NULL)
         g_string_append_printf (line, " (%s)", augur_node_type_name (node));
       first = FALSE;
@@ -849,7 +851,7 @@ augur_labels_apply_step (const AugurTransformInfo *info,
       AugurKeypoint k = g_array_index (labels->keypoints, AugurKeypoint, i);
       gboolean inside = augur_warp_map_keypoint (&warp, &k.x, &k.y, &k.angle, &k.scale);
 
-      if (!inside && settings->remove_invisible)
+      if (!inside && settings->remove_invisible && settings->check_each_transform)
         {
           step->keypoints_dropped++;
           add_event (events, TRUE, k.id, step_index, AUGUR_LABEL_DROPPED);
@@ -924,7 +926,7 @@ prepare_input (const AugurLabels      *labels,
                AugurLabelRecord       *record)
 {
   AugurLabels *out = augur_labels_copy (labels);
-  AugurLabelStep step = { NULL, labels->boxes->len, 0, 0, labels->keypoints->len, 0 };
+  AugurLabelStep step = { NULL, FALSE, labels->boxes->len, 0, 0, labels->keypoints->len, 0 };
 
   if (!settings->clip && !settings->filter_invalid_bboxes)
     return out;
@@ -956,6 +958,30 @@ prepare_input (const AugurLabels      *labels,
   return out;
 }
 
+/* Without check_each_transform, the keypoints off the final image leave
+ * at the end, recorded as a final step without a node. */
+static void
+finish_keypoints (AugurLabels            *labels,
+                  const AugurLabelParams *settings,
+                  AugurLabelRecord       *record)
+{
+  AugurLabelStep step = { NULL, TRUE, labels->boxes->len, 0, 0, labels->keypoints->len, 0 };
+
+  if (settings->check_each_transform || !settings->remove_invisible)
+    return;
+  for (guint i = labels->keypoints->len; i-- > 0;)
+    {
+      const AugurKeypoint *k = &g_array_index (labels->keypoints, AugurKeypoint, i);
+
+      if (k->x >= 0 && k->y >= 0 && k->x < labels->width && k->y < labels->height)
+        continue;
+      step.keypoints_dropped++;
+      add_event (record->events, TRUE, k->id, record->steps->len, AUGUR_LABEL_DROPPED);
+      g_array_remove_index (labels->keypoints, i);
+    }
+  g_array_append_val (record->steps, step);
+}
+
 /**
  * augur_node_apply_labels:
  * @src: (nullable): the image; NULL to carry the labels alone (what an
@@ -966,7 +992,8 @@ prepare_input (const AugurLabels      *labels,
  * @labels_out: (out) (transfer full): the labels of the result
  * @record: (nullable): where each applied step's counts and each label's
  *   fate are appended (with @settings' clip or filter_invalid_bboxes, a
- *   first step without a node holds what they did to the input)
+ *   first step without a node holds what they did to the input; without
+ *   check_each_transform, a final one what remove_invisible did at the end)
  *
  * As augur_node_apply (), with the labels carried through every step.
  *
@@ -1000,6 +1027,7 @@ augur_node_apply_labels (const AugurNode        *node,
   walk.settings = settings;
   walk.record = record;
   augur_node_foreach_applied (node, replay, walk_step, &walk);
+  finish_keypoints (walk.labels, settings, record);
 
   *labels_out = walk.labels;
   return walk.image;

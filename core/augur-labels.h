@@ -78,11 +78,14 @@ typedef struct
  * - @label_swap: pairs of keypoint names that trade names when a step
  *   mirrors the image (left_eye and right_eye), as Albumentations 2.x's
  *   flips do with a label mapping.
+ * - @check_each_transform: keypoints leave (remove_invisible) after each
+ *   step; when FALSE, only those off the final image do, so that one a
+ *   step moves off and a later one brings back stays.
  * @bbox_format, @keypoint_format, the label fields, @clip,
  * @filter_invalid_bboxes, @angle_in_degrees and @check_each_transform are
  * what an export to Albumentations writes; Augur's own boxes are always
- * pixel corners, and it always filters after each step (as
- * check_each_transform = true). @clip cuts the boxes given to the image
+ * pixel corners, and boxes are filtered after each step (Albumentations'
+ * BboxParams default). @clip cuts the boxes given to the image
  * and @filter_invalid_bboxes drops those without area, before the first
  * step. @label_swap has no Albumentations 2.0.8 argument: an export
  * leaves it out.
@@ -162,7 +165,10 @@ const AugurKeypoint *augur_labels_find_keypoint (const AugurLabels     *labels,
  */
 typedef struct
 {
-  const AugurNode *node;     /* the transform's node (borrowed) */
+  const AugurNode *node;     /* the transform's node (borrowed); NULL for the
+                              * checks before the first step or, when
+                              * @final, after the last */
+  gboolean final;
   guint boxes_in;
   guint boxes_clipped;
   guint boxes_dropped;

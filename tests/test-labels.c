@@ -521,6 +521,51 @@ test_remove_invisible (void)
     }
 }
 
+/* check_each_transform: a keypoint a shift sends off the image and a
+ * second shift brings back stays when only the end is checked, and
+ * leaves at the first shift otherwise. */
+static void
+test_check_each_transform (void)
+{
+  g_autoptr(AugurNode) node = augur_test_node_parse (
+    "{\"type\": \"Sequential\", \"steps\": ["
+    "{\"type\": \"Affine\", \"params\": {\"translate_px\": {\"x\": [30, 30], \"y\": [0, 0]}}}, "
+    "{\"type\": \"Affine\", \"params\": {\"translate_px\": {\"x\": [-30, -30], \"y\": [0, 0]}}}]}");
+  g_autoptr(AugurImage) src = augur_test_flat_image (W, H, 1, 9);
+
+  for (int each = 0; each < 2; each++)
+    {
+      g_autoptr(AugurLabels) labels = augur_labels_new (W, H);
+      g_autoptr(AugurLabels) out_labels = NULL;
+      g_autoptr(AugurLabelParams) settings = augur_label_params_new ();
+      g_autoptr(AugurLabelRecord) record = augur_label_record_new ();
+      g_autoptr(AugurImage) out = NULL;
+      const AugurKeypoint *k;
+
+      settings->check_each_transform = each;
+      augur_labels_add_keypoint (labels, 50.5, 10.5, "far");
+      augur_labels_add_keypoint (labels, 10.5, 10.5, "near");
+      out = run_labels (node, src, labels, 0, settings, &out_labels, record);
+      k = augur_labels_find_keypoint (out_labels, 0);
+      if (each)
+        {
+          g_assert_null (k);
+          g_assert_cmpuint (record->steps->len, ==, 2);
+          g_assert_cmpuint (g_array_index (record->steps, AugurLabelStep, 0).keypoints_dropped, ==, 1);
+        }
+      else
+        {
+          g_assert_nonnull (k);
+          g_assert_cmpfloat_with_epsilon (k->x, 50.5, 1e-6);
+          /* the final check ran, and found nothing off the image */
+          g_assert_cmpuint (record->steps->len, ==, 3);
+          g_assert_true (g_array_index (record->steps, AugurLabelStep, 2).final);
+          g_assert_cmpuint (g_array_index (record->steps, AugurLabelStep, 2).keypoints_dropped, ==, 0);
+        }
+      g_assert_nonnull (augur_labels_find_keypoint (out_labels, 1));
+    }
+}
+
 /* label_swap: a mirror trades the names of a pair (and the point moves to
  * the other side), two mirrors trade them back, a quarter turn keeps them. */
 static void
@@ -737,6 +782,7 @@ main (int    argc,
   g_test_add_func ("/labels/min-sizes", test_min_sizes);
   g_test_add_func ("/labels/remove-invisible", test_remove_invisible);
   g_test_add_func ("/labels/label-swap", test_label_swap);
+  g_test_add_func ("/labels/check-each-transform", test_check_each_transform);
   g_test_add_func ("/labels/binary-masks", test_binary_masks);
   g_test_add_func ("/labels/describe", test_describe);
   g_test_add_func ("/labels/input-checks", test_input_checks);

@@ -107,7 +107,7 @@ static const char *
 step_id (const AugurLabelStep *step)
 {
   if (step->node == NULL)
-    return "input";
+    return step->final ? "output" : "input";
   return step->node->id ? step->node->id : augur_node_type_name (step->node);
 }
 
@@ -154,7 +154,7 @@ augur_label_report_line (const AugurLabels      *in,
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, step_id (s));
       json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, s->node ? augur_node_type_name (s->node) : "input");
+      json_builder_add_string_value (builder, s->node ? augur_node_type_name (s->node) : step_id (s));
       add_int (builder, "boxes_dropped", s->boxes_dropped);
       add_int (builder, "boxes_clipped", s->boxes_clipped);
       add_int (builder, "keypoints_dropped", s->keypoints_dropped);
