@@ -13,6 +13,7 @@ XVFB_RUN  = xvfb-run -a -s "-screen 0 1600x1000x24"
 # Build and test dependencies, all from Debian 12.
 DEBS = gcc meson ninja-build pkg-config \
        libglib2.0-dev libglib2.0-bin libgdk-pixbuf-2.0-dev libjson-glib-dev libjpeg-dev libyaml-dev \
+       libxml2-dev libpng-dev \
        libgtk-4-dev libgtk-4-bin libadwaita-1-dev libgdk-pixbuf2.0-bin \
        webp-pixbuf-loader librsvg2-common \
        xvfb xauth fonts-cantarell adwaita-icon-theme \
@@ -104,6 +105,7 @@ test-sanitized: test-deps
 
 screenshots: build
 	sh tools/screenshots.sh $(BUILD) docs/screenshots
+	$(BUILD)/ui/augur-label-screenshots . docs/screenshots/labels.png
 
 bench: bench-deps build
 	sh bench/run.sh $(BUILD)

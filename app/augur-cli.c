@@ -1138,6 +1138,8 @@ command_apply (int    argc,
   g_autofree char *variants_text = NULL;
   g_autofree char *threads_text = NULL;
   g_autofree char *quality_text = NULL;
+  g_autofree char *labels_spec = NULL;
+  g_autoptr(AugurLabelSource) labels = NULL;
   int variants = 1, threads = 0, quality = AUGUR_RUNNER_DEFAULT_QUALITY;
   gint64 max_pixels = AUGUR_DEFAULT_MAX_PIXELS;
   gboolean resume = FALSE;
@@ -1174,6 +1176,9 @@ command_apply (int    argc,
       "What the inputs in flight may hold together; more wait their turn (default: half the machine's memory; 0: no limit)", "SIZE" },
     { "progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &progress_interval,
       "Without a terminal, a progress line every S seconds (default 5)", "S" },
+    { "labels", 0, 0, G_OPTION_ARG_FILENAME, &labels_spec,
+      "Carry the inputs' labels through every step and write them beside the outputs in their "
+      "format: coco:FILE, yolo:DIR, voc:DIR or masks:DIR", "FORMAT:PATH" },
     { NULL }
   };
   Progress progress = { 0 };
@@ -1229,6 +1234,8 @@ command_apply (int    argc,
       if (variants_text || seed_text || shard || format_text || quality_text || reference)
         return usage_error ("apply: -n, --seed, --shard, --format, --quality and --reference come from "
                             "the manifest with --replay");
+      if (labels_spec)
+        return usage_error ("apply: --labels cannot be replayed yet; run the recipe again with --labels");
       runner = augur_runner_new_replay (replay, &error);
       if (runner == NULL)
         return runtime_error (error);
@@ -1262,6 +1269,15 @@ command_apply (int    argc,
             return usage_error ("apply: --reference %s: not a folder", reference);
           augur_runner_set_references (runner, reference);
         }
+      if (labels_spec)
+        {
+          labels = augur_label_source_open (labels_spec, &error);
+          if (labels == NULL && g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE))
+            return usage_error ("apply: --%s", error->message);
+          if (labels == NULL)
+            return runtime_error (error);
+          augur_runner_set_labels (runner, labels);
+        }
     }
 
   augur_runner_set_threads (runner, (guint) threads);
@@ -1293,6 +1309,12 @@ command_apply (int    argc,
              progress.done, progress.done == 1 ? "" : "s", took, elapsed > 0 ? progress.done / elapsed : 0.0,
              output, failed, failed == 1 ? "" : "s", augur_runner_get_manifest_path (runner, output));
   }
+  if (augur_runner_get_label_report (runner))
+    {
+      g_autofree char *report = augur_label_report_text (augur_runner_get_label_report (runner));
+
+      fputs (report, stderr);
+    }
   if (failed > 0)
     {
       message ("%u input%s failed; the others were written", failed, failed == 1 ? "" : "s");

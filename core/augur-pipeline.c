@@ -1243,6 +1243,38 @@ augur_node_run (const AugurNode   *node,
   return out;
 }
 
+/**
+ * augur_node_foreach_applied:
+ * @func: called for each transform that applies, in order of application,
+ *   with its node and the values it drew
+ *
+ * Walks @replay as augur_node_apply() does: for whatever travels with the
+ * pixels through the same steps (labels).
+ */
+void
+augur_node_foreach_applied (const AugurNode   *node,
+                            const AugurReplay *replay,
+                            AugurStepFunc      func,
+                            gpointer           user_data)
+{
+  g_return_if_fail (node != NULL && replay != NULL && func != NULL);
+
+  if (!replay->applied)
+    return;
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    {
+      func (node, &replay->drawn, user_data);
+      return;
+    }
+  for (guint i = 0; replay->steps && i < replay->steps->len; i++)
+    {
+      const AugurReplay *step = replay->steps->pdata[i];
+
+      g_return_if_fail (step->index >= 0 && (guint) step->index < node->children->len);
+      augur_node_foreach_applied (node->children->pdata[step->index], step, func, user_data);
+    }
+}
+
 static void
 output_shape (const AugurNode   *node,
               const AugurReplay *replay,

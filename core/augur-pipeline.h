@@ -166,6 +166,13 @@ AugurImage   *augur_node_run_full           (const AugurNode     *node,
                                              AugurReferencePool  *pool,
                                              AugurReplay        **replay_out,
                                              GError             **error);
+typedef void (*AugurStepFunc)                (const AugurNode     *node,
+                                             const AugurDrawn    *drawn,
+                                             gpointer             user_data);
+void          augur_node_foreach_applied    (const AugurNode     *node,
+                                             const AugurReplay   *replay,
+                                             AugurStepFunc        func,
+                                             gpointer             user_data);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,
                                              guint64              seed,

@@ -37,6 +37,7 @@ augur_recipe_copy (const AugurRecipe *recipe)
   copy->seed = recipe->seed;
   copy->pipeline = augur_node_copy (recipe->pipeline);
   copy->description = g_strdup (recipe->description);
+  copy->labels = recipe->labels ? augur_label_params_copy (recipe->labels) : NULL;
   return copy;
 }
 
@@ -47,6 +48,7 @@ augur_recipe_free (AugurRecipe *recipe)
     return;
   augur_node_free (recipe->pipeline);
   g_free (recipe->description);
+  augur_label_params_free (recipe->labels);
   g_free (recipe);
 }
 
@@ -56,7 +58,8 @@ augur_recipe_equal (const AugurRecipe *a,
 {
   return a->seed == b->seed &&
          g_strcmp0 (a->description, b->description) == 0 &&
-         augur_node_equal (a->pipeline, b->pipeline);
+         augur_node_equal (a->pipeline, b->pipeline) &&
+         augur_label_params_equal (a->labels, b->labels);
 }
 
 /* Recipe → JSON ------------------------------------------------------------------ */
@@ -149,6 +152,8 @@ augur_recipe_to_json (const AugurRecipe *recipe)
   json_builder_add_int_value (builder, (gint64) (recipe->seed & AUGUR_SEED_MASK));
   json_builder_set_member_name (builder, "pipeline");
   json_builder_add_value (builder, augur_node_to_json (pipeline));
+  if (recipe->labels)
+    augur_label_params_to_json (recipe->labels, builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -542,7 +547,8 @@ AugurRecipe *
 augur_recipe_from_json (JsonNode  *root,
                         GError   **error)
 {
-  static const char *const fields[] = { "format", "version", "description", "seed", "pipeline", NULL };
+  static const char *const fields[] = { "format", "version", "description", "seed", "pipeline",
+                                        "bbox_params", "keypoint_params", NULL };
   g_autoptr(AugurRecipe) recipe = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   JsonObject *object;
@@ -635,6 +641,9 @@ augur_recipe_from_json (JsonNode  *root,
   /* Steps without an id (files written before ids) get the same ones on
    * every read, so they draw the same every time. */
   augur_node_ensure_ids (recipe->pipeline);
+
+  if (!augur_label_params_from_json (object, &recipe->labels, error))
+    return NULL;
 
   return g_steal_pointer (&recipe);
 }

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "augur-json.h"
+#include "augur-labels.h"
 #include "augur-pipeline.h"
 
 G_BEGIN_DECLS
@@ -20,13 +21,17 @@ G_BEGIN_DECLS
 /**
  * AugurRecipe:
  *
- * A seed and a pipeline: what a recipe file holds. See docs/recipe-format.md.
+ * A seed and a pipeline: what a recipe file holds, and optionally the
+ * settings of the labels that travel with the images (Compose-level, as
+ * Albumentations' bbox_params and keypoint_params). See
+ * docs/recipe-format.md.
  */
 typedef struct
 {
-  guint64    seed;
-  AugurNode *pipeline;     /* always a group */
-  char      *description;  /* what the recipe is for, or NULL (optional in the file) */
+  guint64           seed;
+  AugurNode        *pipeline;     /* always a group */
+  char             *description;  /* what the recipe is for, or NULL (optional in the file) */
+  AugurLabelParams *labels;       /* nullable: Albumentations' defaults */
 } AugurRecipe;
 
 /* The longest description a recipe may carry, in bytes. */

@@ -33,6 +33,13 @@ G_BEGIN_DECLS
  * parameters and the drawn values, and @output_shape when the result's
  * shape differs from the input's (NULL: the same).
  *
+ * A pixel-level transform that also changes masks (the dropouts, whose
+ * holes take fill_mask in masks as Albumentations does) gives
+ * @mask_holes: for an image of shape @in, it sets @hit to 1 where masks
+ * take the value *@fill_mask (@hit holds width * height bytes, all 0 on
+ * entry), and returns FALSE when masks are left alone (fill_mask not set).
+ * Boxes and keypoints are left alone, as in Albumentations.
+ *
  * Callers go through augur_transform_apply (), augur_transform_output_shape ()
  * and augur_transform_map_point () and friends, which work for both.
  */
@@ -150,6 +157,12 @@ struct _AugurTransformInfo
                                AugurImage *const  *refs,
                                const AugurValue   *params,
                                const AugurDrawn   *drawn);
+  /* Dropouts: the holes one application cuts, for masks (labels) */
+  gboolean    (*mask_holes)   (const AugurValue   *params,
+                               const AugurDrawn   *drawn,
+                               const AugurShape   *in,
+                               guint8             *hit,
+                               double             *fill_mask);
 };
 
 /* Category names, in the order the GUI and the docs show them. */

@@ -644,8 +644,9 @@ augur_warp_apply (AugurWarp        *warp,
  *
  * The mask through the same warp, with nearest interpolation, so that every
  * value of the result is a value of @mask or, where a constant border shows,
- * 0. (Masks of 16-bit labels need only a 16-bit image type: every path here
- * moves whole pixels.)
+ * 0. Every path here moves whole pixels, so a 16-bit label map goes
+ * through as two planes, its low and its high bytes (augur-labels.c): each
+ * output pixel's two bytes come from the same input pixel.
  *
  * Returns: (transfer full): the warped mask.
  */
@@ -653,13 +654,27 @@ AugurImage *
 augur_warp_apply_mask (AugurWarp        *warp,
                        const AugurImage *mask)
 {
-  AugurFill zero = { { 0, 0, 0, 0 } };
+  return augur_warp_apply_mask_fill (warp, mask, 0);
+}
+
+/**
+ * augur_warp_apply_mask_fill:
+ * @fill: what a constant border shows in the mask (a transform's fill_mask)
+ *
+ * As augur_warp_apply_mask (), with @fill instead of 0.
+ */
+AugurImage *
+augur_warp_apply_mask_fill (AugurWarp        *warp,
+                            const AugurImage *mask,
+                            guint8            fill)
+{
+  AugurFill value = { { fill, fill, fill, fill } };
 
   g_return_val_if_fail (warp != NULL && mask != NULL, NULL);
   g_return_val_if_fail (mask->channels == 1, NULL);
   g_return_val_if_fail (mask->width == warp->in.width && mask->height == warp->in.height, NULL);
 
-  return warp_pixels (warp, mask, AUGUR_INTERP_NEAREST, &zero);
+  return warp_pixels (warp, mask, AUGUR_INTERP_NEAREST, &value);
 }
 
 /* Points ------------------------------------------------------------------- */
@@ -770,26 +785,13 @@ bounds_add (Bounds *b,
  * follows their outline, as they do not tear the image). */
 #define BOX_EDGE_POINTS 16
 
-/**
- * augur_warp_map_box:
- * @box: { x_min, y_min, x_max, y_max } in input coordinates; replaced by
- *   the box in output coordinates
- *
- * The box of the warped box, cut to the output image: exact for crops,
- * symmetries and shuffled tiles; the bounding box of the four mapped
- * corners for affine warps and homographies (exact for those that keep
- * axes); the bounding box of points spaced along the outline for dense
- * maps.
- *
- * Returns: whether anything of the box remains on the output image.
- */
-gboolean
-augur_warp_map_box (AugurWarp *warp,
-                    double     box[4])
+/* The bounds of the warped box, not cut to the output image; FALSE when
+ * no point of it has an image. */
+static gboolean
+map_box_bounds (AugurWarp *warp,
+                double     box[4])
 {
   Bounds b = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
-
-  g_return_val_if_fail (warp != NULL && box != NULL, FALSE);
 
   switch (warp->kind)
     {
@@ -841,11 +843,54 @@ augur_warp_map_box (AugurWarp *warp,
       break;
     }
 
-  box[0] = CLAMP (b.x0, 0, warp->out_width);
-  box[1] = CLAMP (b.y0, 0, warp->out_height);
-  box[2] = CLAMP (b.x1, 0, warp->out_width);
-  box[3] = CLAMP (b.y1, 0, warp->out_height);
-  return b.x0 <= b.x1 && box[2] > box[0] && box[3] > box[1];
+  box[0] = b.x0, box[1] = b.y0, box[2] = b.x1, box[3] = b.y1;
+  return b.x0 <= b.x1;
+}
+
+/**
+ * augur_warp_map_box:
+ * @box: { x_min, y_min, x_max, y_max } in input coordinates; replaced by
+ *   the box in output coordinates
+ *
+ * The box of the warped box, cut to the output image: exact for crops,
+ * symmetries and shuffled tiles; the bounding box of the four mapped
+ * corners for affine warps and homographies (exact for those that keep
+ * axes); the bounding box of points spaced along the outline for dense
+ * maps.
+ *
+ * Returns: whether anything of the box remains on the output image.
+ */
+gboolean
+augur_warp_map_box (AugurWarp *warp,
+                    double     box[4])
+{
+  gboolean any;
+
+  g_return_val_if_fail (warp != NULL && box != NULL, FALSE);
+
+  any = map_box_bounds (warp, box);
+  box[0] = CLAMP (box[0], 0, warp->out_width);
+  box[1] = CLAMP (box[1], 0, warp->out_height);
+  box[2] = CLAMP (box[2], 0, warp->out_width);
+  box[3] = CLAMP (box[3], 0, warp->out_height);
+  return any && box[2] > box[0] && box[3] > box[1];
+}
+
+/**
+ * augur_warp_map_box_unclipped:
+ *
+ * As augur_warp_map_box (), without cutting the result to the output
+ * image: what a box's visibility after a step is measured against.
+ *
+ * Returns: whether any point of the box has an image.
+ */
+gboolean
+augur_warp_map_box_unclipped (AugurWarp *warp,
+                              double     box[4])
+{
+  g_return_val_if_fail (warp != NULL && box != NULL, FALSE);
+
+  return map_box_bounds (warp, box);
 }
 
 /* Keypoints ---------------------------------------------------------------- */
@@ -966,8 +1011,25 @@ augur_warp_map_keypoint (AugurWarp *warp,
   return augur_warp_map_point (warp, x, y);
 }
 
-/* Per transform ------------------------------------------------------------ */
+/**
+ * augur_warp_mirrors:
+ *
+ * Whether the warp mirrors the image (turns its orientation over), judged
+ * at the centre of the input: what swaps left and right keypoint names.
+ */
+gboolean
+augur_warp_mirrors (AugurWarp *warp)
+{
+  double j[4];
 
+  g_return_val_if_fail (warp != NULL, FALSE);
+
+  if (!jacobian (warp, warp->in.width / 2.0, warp->in.height / 2.0, j))
+    return FALSE;
+  return j[0] * j[3] - j[1] * j[2] < 0;
+}
+
+/* Per transform ------------------------------------------------------------ */
 
 /* The warp of @info for @in (for a pixel-level transform, the identity
  * crop augur_warp_init () sets). */

@@ -36,7 +36,8 @@ G_BEGIN_DECLS
  * - A label mask is an 8-bit, single-channel image of the input size whose
  *   values are labels: it is warped with nearest interpolation, and what
  *   comes from outside the image reads as the border mode says, with a
- *   constant border filling 0 (Albumentations' default fill_mask).
+ *   constant border filling the transform's fill_mask (0 by default, as
+ *   Albumentations; augur_warp_apply_mask_fill ()).
  */
 
 typedef struct
@@ -183,6 +184,9 @@ gboolean    augur_warp_map_point     (AugurWarp         *warp,
                                       double            *y);
 gboolean    augur_warp_map_box       (AugurWarp         *warp,
                                       double             box[4]);
+gboolean    augur_warp_map_box_unclipped (AugurWarp     *warp,
+                                          double         box[4]);
+gboolean    augur_warp_mirrors       (AugurWarp         *warp);
 gboolean    augur_warp_map_keypoint  (AugurWarp         *warp,
                                       double            *x,
                                       double            *y,
@@ -190,5 +194,9 @@ gboolean    augur_warp_map_keypoint  (AugurWarp         *warp,
                                       double            *scale);
 AugurImage *augur_warp_apply_mask    (AugurWarp         *warp,
                                       const AugurImage  *mask);
+AugurImage *augur_warp_apply_mask_fill (AugurWarp       *warp,
+                                        const AugurImage *mask,
+                                        guint8           fill);
+
 
 G_END_DECLS

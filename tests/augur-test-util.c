@@ -418,6 +418,64 @@ augur_test_follow_dot (const AugurNode    *node,
   return TRUE;
 }
 
+/* Spatial transforms ---------------------------------------------------------- */
+
+/* The spatial categories: every transform in them moves pixels. */
+static const char *const spatial_categories[] = {
+  AUGUR_CATEGORY_GEOMETRY, AUGUR_CATEGORY_CROP, AUGUR_CATEGORY_DISTORT,
+};
+
+/* Parameters that make a transform move pixels visibly on a 64 x 48 image (the size the warp and label tests use)
+ * where its defaults barely do (or only cut it to its own size); every
+ * other transform runs with its defaults. */
+static const struct
+{
+  const char *name;
+  const char *params;
+} tuned[] = {
+  { "Affine", "{\"scale\": {\"x\": [0.8, 1.2], \"y\": [0.8, 1.2]}, \"rotate\": [-40, 40], "
+              "\"shear\": {\"x\": [-10, 10], \"y\": [-10, 10]}, "
+              "\"translate_px\": {\"x\": [-5, 5], \"y\": [-5, 5]}}" },
+  { "Resize", "{\"height\": 40, \"width\": 70}" },
+  { "LongestMaxSize", "{\"max_size\": 80}" },
+  { "SmallestMaxSize", "{\"max_size\": 36}" },
+  { "PadIfNeeded", "{\"min_height\": 60, \"min_width\": 70, \"position\": \"random\"}" },
+  { "RandomCrop", "{\"height\": 30, \"width\": 40}" },
+  { "CenterCrop", "{\"height\": 30, \"width\": 40}" },
+  { "Crop", "{\"x_min\": 5, \"y_min\": 4, \"x_max\": 50, \"y_max\": 40}" },
+  { "RandomSizedCrop", "{\"min_max_height\": [24, 40], \"size\": [50, 60]}" },
+  { "RandomResizedCrop", "{\"size\": [40, 60], \"scale\": [0.3, 1]}" },
+  { "CropAndPad", "{\"px\": [-6, 6], \"keep_size\": false}" },
+  { "RandomGridShuffle", "{\"grid\": [2, 3]}" },
+  { "ElasticTransform", "{\"alpha\": 8, \"sigma\": 8}" },
+  { "OpticalDistortion", "{\"distort_limit\": [-0.3, 0.3]}" },
+};
+
+/* A leaf of the spatial transform @info, tuned (see above). */
+AugurNode *
+augur_test_spatial_node (const AugurTransformInfo *info)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (tuned); i++)
+    if (g_str_equal (tuned[i].name, info->name))
+      {
+        g_autofree char *json = g_strdup_printf ("{\"type\": \"%s\", \"params\": %s}",
+                                                 info->name, tuned[i].params);
+
+        return augur_test_node_parse (json);
+      }
+  return augur_test_leaf (info->name);
+}
+
+/* Whether every transform of @category moves pixels. */
+gboolean
+augur_test_is_spatial_category (const char *category)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (spatial_categories); i++)
+    if (g_str_equal (category, spatial_categories[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Files -------------------------------------------------------------------- */
 
 /* A new empty folder in the temporary directory, named after @tmpl (with

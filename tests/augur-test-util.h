@@ -112,6 +112,10 @@ AugurImage  *augur_test_level_image       (int                 width,
 void         augur_test_check_pixel_transform (const char     *json,
                                                gboolean        gray_changes);
 
+/* Spatial transforms, with parameters that move pixels visibly on 64 x 48 */
+gboolean     augur_test_is_spatial_category (const char       *category);
+AugurNode   *augur_test_spatial_node      (const AugurTransformInfo *info);
+
 /* Files */
 char        *augur_test_make_tmp          (const char         *tmpl);
 void         augur_test_rm_rf             (const char         *path);

@@ -1196,26 +1196,31 @@ test_replay_limits (void)
 /* The registry --------------------------------------------------------------- */
 
 /* Albumentations 2.0.8's image parameters and defaults (its
- * A.to_dict() output, with OpenCV codes written as Augur's names; mask- and
- * keypoint-only arguments left out). */
+ * A.to_dict() output, with OpenCV codes written as Augur's names;
+ * mask_interpolation and the keypoint-only arguments left out). */
 static const struct { const char *name; const char *category; const char *defaults; } expected_defaults[] = {
   { "Perspective", "Geometry",
-    "{\"border_mode\": \"constant\", \"fill\": 0.0, \"fit_output\": false, \"interpolation\": \"linear\", "
+    "{\"border_mode\": \"constant\", \"fill\": 0.0, \"fill_mask\": 0.0, "
+    "\"fit_output\": false, \"interpolation\": \"linear\", "
     "\"keep_size\": true, \"scale\": [0.05, 0.1]}" },
   { "ElasticTransform", "Distortion",
-    "{\"alpha\": 1.0, \"approximate\": false, \"border_mode\": \"constant\", \"fill\": 0.0, "
+    "{\"alpha\": 1.0, \"approximate\": false, \"border_mode\": \"constant\", \"fill\": 0.0, \"fill_mask\": 0.0, "
     "\"interpolation\": \"linear\", \"noise_distribution\": \"gaussian\", \"same_dxdy\": false, \"sigma\": 50.0}" },
   { "GridDistortion", "Distortion",
-    "{\"border_mode\": \"constant\", \"distort_limit\": [-0.3, 0.3], \"fill\": 0.0, \"interpolation\": \"linear\", "
+    "{\"border_mode\": \"constant\", \"distort_limit\": [-0.3, 0.3], \"fill\": 0.0, \"fill_mask\": 0.0, "
+    "\"interpolation\": \"linear\", "
     "\"normalized\": true, \"num_steps\": 5}" },
   { "OpticalDistortion", "Distortion",
-    "{\"border_mode\": \"constant\", \"distort_limit\": [-0.05, 0.05], \"fill\": 0.0, \"interpolation\": \"linear\", "
+    "{\"border_mode\": \"constant\", \"distort_limit\": [-0.05, 0.05], \"fill\": 0.0, \"fill_mask\": 0.0, "
+    "\"interpolation\": \"linear\", "
     "\"mode\": \"camera\"}" },
   { "PiecewiseAffine", "Distortion",
-    "{\"absolute_scale\": false, \"border_mode\": \"constant\", \"fill\": 0.0, \"interpolation\": \"linear\", "
+    "{\"absolute_scale\": false, \"border_mode\": \"constant\", \"fill\": 0.0, \"fill_mask\": 0.0, "
+    "\"interpolation\": \"linear\", "
     "\"nb_cols\": [4, 4], \"nb_rows\": [4, 4], \"scale\": [0.03, 0.05]}" },
   { "ThinPlateSpline", "Distortion",
-    "{\"border_mode\": \"constant\", \"fill\": 0.0, \"interpolation\": \"linear\", \"num_control_points\": 4, "
+    "{\"border_mode\": \"constant\", \"fill\": 0.0, \"fill_mask\": 0.0, "
+    "\"interpolation\": \"linear\", \"num_control_points\": 4, "
     "\"scale_range\": [0.2, 0.4]}" },
 };
 

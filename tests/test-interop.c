@@ -623,7 +623,8 @@ test_reference_2_0_8 (void)
   g_assert_cmpuint (notes->len, ==, yaml_notes->len);
   /* Mask-only arguments are accepted and noted. */
   g_assert_true (notes_mention (notes, "RandomResizedCrop", "mask_interpolation: left out"));
-  g_assert_true (notes_mention (notes, "CoarseDropout", "fill_mask: left out"));
+  /* fill_mask is CoarseDropout's own parameter now that masks travel */
+  g_assert_false (notes_mention (notes, "CoarseDropout", "fill_mask: left out"));
 
   root = augur_albumentations_export (recipe, 0, NULL, &error);
   g_assert_no_error (error);
@@ -689,8 +690,9 @@ test_reference_1_3_1 (void)
   JsonObject *step;
 
   g_assert_true (augur_recipe_equal (recipe, from_yaml));
-  g_assert_true (notes_mention (notes, "ShiftScaleRotate", "mask_value: left out"));
-  g_assert_true (notes_mention (notes, "CoarseDropout", "mask_fill_value: left out"));
+  /* 1.x's mask fill values are read as fill_mask now that masks travel */
+  g_assert_false (notes_mention (notes, "ShiftScaleRotate", "mask_value: left out"));
+  g_assert_false (notes_mention (notes, "CoarseDropout", "mask_fill_value: left out"));
 
   root = augur_albumentations_export (recipe, 0, NULL, &error);
   g_assert_no_error (error);
@@ -1276,7 +1278,8 @@ test_cli_lenient (void)
 
   g_assert_cmpint (run_cli (&err, "import", "--lenient", path, "-o", out, NULL), ==, 0);
   g_assert_nonnull (strstr (err, "lost: Lambda runs Python functions"));
-  g_assert_nonnull (strstr (err, "mask_value: left out (applies to masks only)"));
+  /* Rotate's 1.x mask_value is its fill_mask now that masks travel */
+  g_assert_null (strstr (err, "mask_value: left out"));
   recipe = augur_recipe_load (out, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (recipe->pipeline->children->len, ==, 1);
@@ -1407,15 +1410,17 @@ test_reference_image (gconstpointer data)
 }
 
 /* describe shows the mapping from the table: GridDropout's swapped pair,
- * its 1.x names, the argument it leaves out. */
+ * its 1.x names, and what RandomResizedCrop leaves out. */
 static void
 test_describe (void)
 {
   g_autoptr(JsonNode) node = augur_albumentations_describe (augur_transform_lookup ("GridDropout"));
   JsonObject *alb = json_node_get_object (node);
   JsonArray *args = json_object_get_array_member (alb, "arguments");
-  JsonObject *left_out = json_array_get_object_element (json_object_get_array_member (alb, "left_out"), 0);
-  gboolean seen = FALSE;
+  g_autoptr(JsonNode) rrc = augur_albumentations_describe (augur_transform_lookup ("RandomResizedCrop"));
+  JsonObject *left_out = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (rrc), "left_out"), 0);
+  gboolean seen = FALSE, fill_mask = FALSE;
 
   g_assert_cmpstr (json_object_get_string_member (alb, "class"), ==, "GridDropout");
   g_assert_true (json_object_get_boolean_member (alb, "exported"));
@@ -1423,6 +1428,14 @@ test_describe (void)
     {
       JsonObject *arg = json_array_get_object_element (args, i);
 
+      /* fill_mask is GridDropout's own (masks travel with labels), under
+       * its 1.x name too */
+      if (g_str_equal (json_object_get_string_member (arg, "name"), "fill_mask"))
+        {
+          fill_mask = TRUE;
+          g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (arg, "v1_names"), 0), ==,
+                           "mask_fill_value");
+        }
       if (!g_str_equal (json_object_get_string_member (arg, "name"), "holes_number_xy"))
         continue;
       seen = TRUE;
@@ -1431,8 +1444,9 @@ test_describe (void)
                        "holes_number_y");
     }
   g_assert_true (seen);
-  g_assert_cmpstr (json_object_get_string_member (left_out, "name"), ==, "fill_mask");
-  g_assert_cmpstr (json_object_get_string_member (left_out, "v1_name"), ==, "mask_fill_value");
+  g_assert_true (fill_mask);
+  /* what a transform leaves out: RandomResizedCrop's mask interpolation */
+  g_assert_cmpstr (json_object_get_string_member (left_out, "name"), ==, "mask_interpolation");
   g_assert_cmpstr (json_object_get_string_member (left_out, "import"), ==, "noted");
 }
 

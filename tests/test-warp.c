@@ -25,60 +25,6 @@
 #define H 48
 #define DRAWS 24
 
-/* The spatial categories: every transform in them moves pixels. */
-static const char *const spatial_categories[] = {
-  AUGUR_CATEGORY_GEOMETRY, AUGUR_CATEGORY_CROP, AUGUR_CATEGORY_DISTORT,
-};
-
-/* Parameters that make a transform move pixels visibly on a 64 x 48 image
- * where its defaults barely do (or only cut it to its own size); every
- * other transform runs with its defaults. */
-static const struct
-{
-  const char *name;
-  const char *params;
-} tuned[] = {
-  { "Affine", "{\"scale\": {\"x\": [0.8, 1.2], \"y\": [0.8, 1.2]}, \"rotate\": [-40, 40], "
-              "\"shear\": {\"x\": [-10, 10], \"y\": [-10, 10]}, "
-              "\"translate_px\": {\"x\": [-5, 5], \"y\": [-5, 5]}}" },
-  { "Resize", "{\"height\": 40, \"width\": 70}" },
-  { "LongestMaxSize", "{\"max_size\": 80}" },
-  { "SmallestMaxSize", "{\"max_size\": 36}" },
-  { "PadIfNeeded", "{\"min_height\": 60, \"min_width\": 70, \"position\": \"random\"}" },
-  { "RandomCrop", "{\"height\": 30, \"width\": 40}" },
-  { "CenterCrop", "{\"height\": 30, \"width\": 40}" },
-  { "Crop", "{\"x_min\": 5, \"y_min\": 4, \"x_max\": 50, \"y_max\": 40}" },
-  { "RandomSizedCrop", "{\"min_max_height\": [24, 40], \"size\": [50, 60]}" },
-  { "RandomResizedCrop", "{\"size\": [40, 60], \"scale\": [0.3, 1]}" },
-  { "CropAndPad", "{\"px\": [-6, 6], \"keep_size\": false}" },
-  { "RandomGridShuffle", "{\"grid\": [2, 3]}" },
-  { "ElasticTransform", "{\"alpha\": 8, \"sigma\": 8}" },
-  { "OpticalDistortion", "{\"distort_limit\": [-0.3, 0.3]}" },
-};
-
-static AugurNode *
-spatial_node (const AugurTransformInfo *info)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (tuned); i++)
-    if (g_str_equal (tuned[i].name, info->name))
-      {
-        g_autofree char *json = g_strdup_printf ("{\"type\": \"%s\", \"params\": %s}",
-                                                 info->name, tuned[i].params);
-
-        return augur_test_node_parse (json);
-      }
-  return augur_test_leaf (info->name);
-}
-
-static gboolean
-is_spatial_category (const char *category)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (spatial_categories); i++)
-    if (g_str_equal (category, spatial_categories[i]))
-      return TRUE;
-  return FALSE;
-}
-
 /* A gray image, black but for the pixels whose centres @inside accepts. */
 typedef gboolean (*Shape) (double x, double y, gconstpointer data);
 
@@ -134,7 +80,7 @@ test_every_spatial_transform (void)
     {
       const AugurTransformInfo *info = list[i];
 
-      if (!is_spatial_category (info->category))
+      if (!augur_test_is_spatial_category (info->category))
         continue;
       spatial++;
       g_test_message ("%s", info->name);
@@ -179,7 +125,7 @@ static void
 test_point (gconstpointer data)
 {
   const AugurTransformInfo *info = data;
-  g_autoptr(AugurNode) node = spatial_node (info);
+  g_autoptr(AugurNode) node = augur_test_spatial_node (info);
   static const int range[4] = { 4, W - 5, 4, H - 5 };
   guint followed = 0;
 
@@ -214,7 +160,7 @@ static void
 test_box (gconstpointer data)
 {
   const AugurTransformInfo *info = data;
-  g_autoptr(AugurNode) node = spatial_node (info);
+  g_autoptr(AugurNode) node = augur_test_spatial_node (info);
   const AugurShape in = { W, H, 1 };
   guint checked = 0;
 
@@ -356,7 +302,7 @@ static void
 test_keypoint (gconstpointer data)
 {
   const AugurTransformInfo *info = data;
-  g_autoptr(AugurNode) node = spatial_node (info);
+  g_autoptr(AugurNode) node = augur_test_spatial_node (info);
   const AugurShape in = { W, H, 1 };
   guint checked = 0;
 
@@ -477,7 +423,7 @@ static void
 test_mask (gconstpointer data)
 {
   const AugurTransformInfo *info = data;
-  g_autoptr(AugurNode) node = spatial_node (info);
+  g_autoptr(AugurNode) node = augur_test_spatial_node (info);
   guint checked = 0;
 
   for (guint draw = 0; draw < DRAWS; draw++)
@@ -572,7 +518,7 @@ main (int   argc,
       const AugurTransformInfo *info = list[i];
       g_autofree char *point = NULL, *box = NULL, *keypoint = NULL, *mask = NULL;
 
-      if (!is_spatial_category (info->category))
+      if (!augur_test_is_spatial_category (info->category))
         continue;
       point = g_strdup_printf ("/warp/point/%s", info->name);
       box = g_strdup_printf ("/warp/box/%s", info->name);

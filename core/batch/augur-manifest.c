@@ -320,6 +320,10 @@ read_shard (const char  *path,
           continue;
         }
 
+      /* A shard's annotation-loss report: the merge sums the lines again. */
+      if (json_object_has_member (object, AUGUR_LABEL_REPORT_MEMBER))
+        continue;
+
       entry = g_new0 (MergeLine, 1);
       g_ptr_array_add (lines, entry);
       source = object_string (object, "source");
@@ -346,6 +350,46 @@ read_shard (const char  *path,
       g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST, "%s: empty", display);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Runs with labels end with the sum of their lines' label numbers: the
+ * merged manifest ends with the sum over all the shards' lines, in the
+ * merged order, which is what a single run writes. */
+static gboolean
+append_label_report (GPtrArray  *lines,
+                     GString    *merged,
+                     GError    **error)
+{
+  g_autoptr(AugurLabelReport) report = augur_label_report_new ();
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *text = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const MergeLine *line = lines->pdata[i];
+      g_autoptr(JsonNode) node = augur_manifest_parse_line (line->text, strlen (line->text), error);
+      JsonNode *labels;
+
+      if (node == NULL)
+        return FALSE;
+      labels = json_object_get_member (json_node_get_object (node), AUGUR_LABEL_LINE_MEMBER);
+      if (labels == NULL)
+        continue;
+      any = TRUE;
+      if (!augur_label_report_add (report, labels, error))
+        {
+          g_prefix_error (error, "line %u of shard %u: ", line->lineno, line->shard);
+          return FALSE;
+        }
+    }
+  if (!any)
+    return TRUE;
+  json = augur_label_report_to_json (report);
+  text = augur_json_to_string (json, FALSE);
+  g_string_append (merged, text);
+  g_string_append_c (merged, '\n');
   return TRUE;
 }
 
@@ -453,6 +497,8 @@ augur_manifest_merge (const char * const  *shards,
       g_string_append (merged, ((MergeLine *) lines->pdata[i])->text);
       g_string_append_c (merged, '\n');
     }
+  if (!append_label_report (lines, merged, error))
+    return FALSE;
 
   if (!augur_file_write_atomic (output, merged->str, merged->len, error))
     return FALSE;

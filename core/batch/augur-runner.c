@@ -17,6 +17,7 @@
 #include "augur-error.h"
 #include "augur-file.h"
 #include "augur-image-info.h"
+#include "augur-label-report.h"
 #include "augur-manifest.h"
 #include "augur-rng.h"
 #include "augur-runner.h"
@@ -64,6 +65,7 @@ typedef struct
   GArray    *variants;  /* Variant */
   /* results */
   GPtrArray *lines;     /* char *, manifest lines, in variant order */
+  GPtrArray *label_lines; /* JsonNode, each line's label numbers (with --labels) */
   GError    *error;
   gboolean   stopped;   /* not run: the run is stopping */
 } Job;
@@ -81,6 +83,7 @@ job_new (guint       root,
   job->variants = g_array_new (FALSE, TRUE, sizeof (Variant));
   g_array_set_clear_func (job->variants, variant_clear);
   job->lines = g_ptr_array_new_with_free_func (g_free);
+  job->label_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   return job;
 }
 
@@ -91,6 +94,7 @@ job_free (Job *job)
   g_free (job->path);
   g_array_unref (job->variants);
   g_ptr_array_unref (job->lines);
+  g_ptr_array_unref (job->label_lines);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -162,6 +166,11 @@ struct _AugurRunner
   Line                *lookahead;
   GHashTable          *outputs_seen;
 
+  /* Labels (borrowed), and during a run where they are written and counted */
+  AugurLabelSource    *labels;
+  AugurLabelSink      *label_sink;
+  AugurLabelReport    *label_report;
+
   /* During a run */
   char                *output_dir;
   guint                cursor;
@@ -226,6 +235,8 @@ augur_runner_free (AugurRunner *runner)
   if (runner == NULL)
     return;
   g_clear_pointer (&runner->recipe, augur_recipe_free);
+  g_clear_pointer (&runner->label_sink, augur_label_sink_free);
+  g_clear_pointer (&runner->label_report, augur_label_report_free);
   g_free (runner->manifest);
   g_free (runner->manifest_default);
   g_ptr_array_unref (runner->roots);
@@ -554,6 +565,36 @@ augur_runner_set_callbacks (AugurRunner         *runner,
   runner->progress = progress;
   runner->failure = failure;
   runner->user_data = user_data;
+}
+
+/**
+ * augur_runner_set_labels:
+ * @labels: (nullable): the inputs' labels; must outlive the runs
+ *
+ * Carries each input's labels through its outputs' steps, writes them in
+ * their format beside the outputs, adds each output's label numbers to its
+ * manifest line, and ends the manifest with the run's annotation-loss
+ * report (augur-label-report.h). An input whose labels cannot be read
+ * fails, with the label file's error. Not for replays.
+ */
+void
+augur_runner_set_labels (AugurRunner      *runner,
+                         AugurLabelSource *labels)
+{
+  g_return_if_fail (!runner->replaying);
+  runner->labels = labels;
+}
+
+/**
+ * augur_runner_get_label_report:
+ *
+ * Returns: (nullable): the annotation-loss report of the last run with
+ *   labels
+ */
+const AugurLabelReport *
+augur_runner_get_label_report (AugurRunner *runner)
+{
+  return runner->label_report;
 }
 
 /* Inputs -------------------------------------------------------------------------- */
@@ -1295,7 +1336,8 @@ static char *
 manifest_line (AugurRunner       *runner,
                const Job         *job,
                const Variant     *variant,
-               const AugurReplay *replay)
+               const AugurReplay *replay,
+               JsonNode          *labels)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -1313,6 +1355,11 @@ manifest_line (AugurRunner       *runner,
   json_builder_add_int_value (builder, (gint64) variant->seed);
   json_builder_set_member_name (builder, "replay");
   json_builder_add_value (builder, augur_replay_to_json (replay, runner->recipe->pipeline));
+  if (labels)
+    {
+      json_builder_set_member_name (builder, AUGUR_LABEL_LINE_MEMBER);
+      json_builder_add_value (builder, json_node_ref (labels));
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -1595,7 +1642,8 @@ parse_line_fields (AugurRunner  *runner,
                    Line         *line,
                    GError      **error)
 {
-  static const char *const fields[] = { "source", "root", "output", "variant", "seed", "replay", NULL };
+  static const char *const fields[] = { "source", "root", "output", "variant", "seed", "replay",
+                                        AUGUR_LABEL_LINE_MEMBER, NULL };
   g_autofree char *suffix = NULL;
   JsonNode *member;
   gint64 value;
@@ -1686,7 +1734,28 @@ next_line (AugurRunner  *runner,
     g_set_error (&line->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
                  "longer than %d bytes", AUGUR_MANIFEST_MAX_LINE);
   else if ((node = augur_manifest_parse_line (text->str, text->len, &line->error)) != NULL)
-    parse_line_fields (runner, json_node_get_object (node), line, &line->error);
+    {
+      /* The annotation-loss report that ends a run with labels: the end
+       * of the outputs, and only at the end. */
+      if (json_object_has_member (json_node_get_object (node), AUGUR_LABEL_REPORT_MEMBER))
+        {
+          while (augur_manifest_read_line (runner->replay_file, text, AUGUR_MANIFEST_MAX_LINE,
+                                           &too_long, error))
+            if (text->len > 0 || too_long)
+              {
+                g_set_error (&line->error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_MANIFEST,
+                             "the \"%s\" line must be the manifest's last", AUGUR_LABEL_REPORT_MEMBER);
+                break;
+              }
+          if (line->error == NULL)
+            {
+              g_prefix_error (error, "%s:%u: ", display, runner->replay_lineno + 1);
+              return NULL;
+            }
+        }
+      else
+        parse_line_fields (runner, json_node_get_object (node), line, &line->error);
+    }
 
   if (line->error)
     g_prefix_error (&line->error, "%s:%u: ", display, line->lineno);
@@ -1808,6 +1877,44 @@ write_output (AugurRunner       *runner,
   return augur_file_write_atomic (final, data, len, error);
 }
 
+/* Whether a step of @record moved pixels (and so the labels). */
+static gboolean
+labels_moved (const AugurLabelRecord *record)
+{
+  for (guint i = 0; i < record->steps->len; i++)
+    {
+      const AugurNode *node = g_array_index (record->steps, AugurLabelStep, i).node;
+
+      if (node && augur_transform_is_spatial (node->info))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* With --labels: the output's labels through the same replay (for an
+ * output already complete, the labels alone), written beside it; returns
+ * its numbers for the manifest line, or NULL on error. */
+static JsonNode *
+carry_labels (AugurRunner        *runner,
+              const Job          *job,
+              const Variant      *v,
+              const AugurImage   *image,
+              const AugurLabels  *labels,
+              const AugurReplay  *replay,
+              AugurImage        **out,
+              GError            **error)
+{
+  g_autoptr(AugurLabelRecord) record = augur_label_record_new ();
+  g_autoptr(AugurLabels) out_labels = NULL;
+
+  *out = augur_node_apply_labels (runner->recipe->pipeline, image, labels, replay, runner->recipe->labels,
+                                  &out_labels, record);
+  if (!augur_label_sink_add (runner->label_sink, job->source, v->output, out_labels,
+                             labels_moved (record), error))
+    return NULL;
+  return augur_label_report_line (labels, out_labels, record);
+}
+
 static gboolean
 process_job (AugurRunner  *runner,
              Job          *job,
@@ -1816,8 +1923,9 @@ process_job (AugurRunner  *runner,
   const AugurNode *pipeline = runner->recipe->pipeline;
   g_auto(Admission) admission = { NULL, 0 };
   g_autoptr(AugurImage) image = NULL;
+  g_autoptr(AugurLabels) labels = NULL;
   g_autofree gboolean *skip = g_new0 (gboolean, MAX (job->variants->len, 1));
-  gboolean need_image = FALSE;
+  gboolean need_image = runner->labels != NULL;
 
   /* --resume: an output under its final name is complete (it was renamed
    * there once written); its stale .part, if any, goes. */
@@ -1886,14 +1994,48 @@ process_job (AugurRunner  *runner,
           return FALSE;
         }
     }
+  if (runner->labels)
+    {
+      labels = augur_label_source_read (runner->labels, job->source, image->width, image->height, error);
+      if (labels == NULL)
+        return FALSE;
+    }
 
   for (guint i = 0; i < job->variants->len; i++)
     {
       Variant *v = &g_array_index (job->variants, Variant, i);
       g_autoptr(AugurReplay) drawn = NULL;
+      g_autoptr(JsonNode) label_line = NULL;
       const AugurReplay *replay = v->replay;
 
-      if (!skip[i])
+      if (labels != NULL)
+        {
+          g_autoptr(AugurImage) out = NULL;
+
+          if (replay == NULL)
+            {
+              AugurShape shape = { image->width, image->height, image->channels };
+
+              replay = drawn = augur_node_sample (pipeline, &shape, v->seed);
+            }
+          label_line = carry_labels (runner, job, v, skip[i] ? NULL : image, labels, replay, &out, error);
+          if (label_line == NULL)
+            return FALSE;
+          if (!skip[i])
+            {
+              g_autofree char *final = g_build_filename (runner->output_dir, v->output, NULL);
+
+              if (!write_output (runner, out, final, error))
+                {
+                  g_autofree char *display = g_filename_display_name (job->path);
+
+                  g_prefix_error (error, "%s: ", display);
+                  return FALSE;
+                }
+            }
+          g_ptr_array_add (job->label_lines, json_node_ref (label_line));
+        }
+      else if (!skip[i])
         {
           g_autofree char *final = g_build_filename (runner->output_dir, v->output, NULL);
           g_autoptr(AugurImage) out = NULL;
@@ -1928,7 +2070,7 @@ process_job (AugurRunner  *runner,
           replay = drawn;
         }
 
-      g_ptr_array_add (job->lines, manifest_line (runner, job, v, replay));
+      g_ptr_array_add (job->lines, manifest_line (runner, job, v, replay, label_line));
     }
 
   return TRUE;
@@ -2004,6 +2146,15 @@ augur_runner_run (AugurRunner  *runner,
 
   if (n_failed)
     *n_failed = 0;
+
+  if (runner->labels && runner->shard_count > 1 &&
+      augur_label_source_format (runner->labels) == AUGUR_LABEL_FORMAT_COCO)
+    {
+      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
+                   "COCO labels are one file for the whole run: they cannot be split into shards yet "
+                   "(YOLO, VOC and mask labels can)");
+      return FALSE;
+    }
 
   if (!runner->replaying)
     {
@@ -2095,6 +2246,14 @@ augur_runner_run (AugurRunner  *runner,
   if (!write_text (file, header, error))
     return FALSE;
 
+  g_clear_pointer (&runner->label_sink, augur_label_sink_free);
+  g_clear_pointer (&runner->label_report, augur_label_report_free);
+  if (runner->labels)
+    {
+      runner->label_sink = augur_label_sink_new (runner->labels, output_dir);
+      runner->label_report = augur_label_report_new ();
+    }
+
   runner->output_dir = g_strdup (output_dir);
   runner->cursor = 0;
   runner->results = g_async_queue_new ();
@@ -2155,6 +2314,8 @@ augur_runner_run (AugurRunner  *runner,
             }
           for (guint i = 0; fatal == NULL && i < job->lines->len; i++)
             write_text (file, job->lines->pdata[i], &fatal);
+          for (guint i = 0; fatal == NULL && i < job->label_lines->len; i++)
+            augur_label_report_add (runner->label_report, job->label_lines->pdata[i], &fatal);
           if (job->error)
             {
               failed++;
@@ -2177,6 +2338,16 @@ augur_runner_run (AugurRunner  *runner,
     {
       g_propagate_error (error, g_steal_pointer (&fatal));
       return FALSE;
+    }
+  /* With labels: the files written once (COCO's, YOLO's classes), and the
+   * manifest's last line, the sum of its lines' label numbers. */
+  if (runner->labels)
+    {
+      g_autoptr(JsonNode) report = augur_label_report_to_json (runner->label_report);
+      g_autofree char *text = augur_json_to_string (report, FALSE);
+
+      if (!augur_label_sink_finish (runner->label_sink, error) || !write_text (file, text, error))
+        return FALSE;
     }
   if (!augur_file_writer_commit (file, error))
     return FALSE;

@@ -4,6 +4,8 @@
 #include <glib.h>
 
 #include "augur-image.h"
+#include "augur-label-formats.h"
+#include "augur-label-report.h"
 #include "augur-recipe.h"
 #include "augur-reference.h"
 
@@ -115,6 +117,10 @@ void         augur_runner_set_callbacks     (AugurRunner         *runner,
                                              AugurRunnerProgress  progress,
                                              AugurRunnerFailure   failure,
                                              gpointer             user_data);
+
+void         augur_runner_set_labels        (AugurRunner         *runner,
+                                             AugurLabelSource    *labels);
+const AugurLabelReport *augur_runner_get_label_report (AugurRunner   *runner);
 
 gboolean     augur_runner_add_inputs        (AugurRunner         *runner,
                                              const char * const  *paths,

@@ -106,10 +106,10 @@ AugurImage *augur_dihedral_copy (const AugurImage *src,
   { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "applies to bounding boxes only" }
 #define AUGUR_ALB_KEYPOINT_ONLY(name_) \
   { (name_), NULL, AUGUR_ALB_ABSENT_NOTE, "applies to keypoints only" }
-/* The three that every warp of a dense map leaves out. */
-#define AUGUR_ALB_ABSENT_REMAP(v1_fill_mask_) \
-  AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", (v1_fill_mask_)), \
-                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL), \
+/* The two that every warp of a dense map leaves out (masks are always
+ * warped nearest; keypoints through the map's inverse). */
+#define AUGUR_ALB_ABSENT_REMAP \
+  AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL), \
                     AUGUR_ALB_KEYPOINT_ONLY ("keypoint_remapping_method"))
 
 /* Shared by the colour and tone files (transforms-color.c defines the
@@ -122,6 +122,15 @@ AugurImage *augur_apply_channel_luts (const AugurImage *src,
 void        augur_channel_histogram  (const AugurImage *src,
                                       int               c,
                                       guint64           hist[256]);
+
+/* Albumentations' fill_mask of the spatial transforms: the label value
+ * masks take where a constant border shows (images take "fill"). */
+#define AUGUR_PARAM_FILL_MASK_WAS(v1_name_) \
+  { .name = "fill_mask", .label = "Mask fill", \
+    .description = "The label value masks take where a constant border shows", \
+    .type = AUGUR_PARAM_NUMBER, .min = 0, .max = 65535, .ui_min = 0, .ui_max = 255, .step = 1, \
+    .def = { 0 }, .alb.v1_name = (v1_name_) }
+#define AUGUR_PARAM_FILL_MASK AUGUR_PARAM_FILL_MASK_WAS (NULL)
 
 /* Convenience for apply functions. */
 #define AUGUR_PARAM_NICK(params, i)  ((params)[i].nick)

@@ -382,7 +382,7 @@ smallest_max_size_geometry (const AugurValue *params,
 
 /* PadIfNeeded -------------------------------------------------------------------- */
 
-enum { PIN_MIN_HEIGHT, PIN_MIN_WIDTH, PIN_H_DIVISOR, PIN_W_DIVISOR, PIN_POSITION, PIN_BORDER, PIN_FILL };
+enum { PIN_MIN_HEIGHT, PIN_MIN_WIDTH, PIN_H_DIVISOR, PIN_W_DIVISOR, PIN_POSITION, PIN_BORDER, PIN_FILL, PIN_FILL_MASK };
 
 static const AugurParamSpec pad_if_needed_params[] = {
   [PIN_MIN_HEIGHT] = {
@@ -414,6 +414,7 @@ static const AugurParamSpec pad_if_needed_params[] = {
   [PIN_POSITION] = PARAM_PAD_POSITION ("position"),
   [PIN_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [PIN_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
+  [PIN_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("mask_value"),
 };
 
 static gboolean
@@ -486,7 +487,7 @@ pad_if_needed_geometry (const AugurValue *params,
 
 /* RandomCrop, CenterCrop --------------------------------------------------------- */
 
-enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FILL };
+enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FILL, FC_FILL_MASK };
 
 #define FIXED_CROP_PARAMS \
   [FC_HEIGHT] = PARAM_SIDE ("height", "Height", "Height of the crop, in pixels", 1, 256), \
@@ -498,7 +499,8 @@ enum { FC_HEIGHT, FC_WIDTH, FC_PAD_IF_NEEDED, FC_PAD_POSITION, FC_BORDER, FC_FIL
     .type = AUGUR_PARAM_BOOL, .def = { 0 } }, \
   [FC_PAD_POSITION] = PARAM_PAD_POSITION ("pad_position"), \
   [FC_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"), \
-  [FC_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval")
+  [FC_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval"), \
+  [FC_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("pad_cval_mask")
 
 static const AugurParamSpec random_crop_params[] = { FIXED_CROP_PARAMS };
 static const AugurParamSpec center_crop_params[] = { FIXED_CROP_PARAMS };
@@ -623,7 +625,7 @@ center_crop_geometry (const AugurValue *params,
 
 /* Crop --------------------------------------------------------------------------- */
 
-enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION, CR_BORDER, CR_FILL };
+enum { CR_X_MIN, CR_Y_MIN, CR_X_MAX, CR_Y_MAX, CR_PAD_IF_NEEDED, CR_PAD_POSITION, CR_BORDER, CR_FILL, CR_FILL_MASK };
 
 /* The slider starts at the limit: a right or bottom edge is at least 1. */
 #define PARAM_COORD(name_, label_, description_, min_, max_, default_) \
@@ -646,6 +648,7 @@ static const AugurParamSpec crop_params[] = {
   [CR_PAD_POSITION] = PARAM_PAD_POSITION ("pad_position"),
   [CR_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [CR_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [CR_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static gboolean
@@ -812,7 +815,7 @@ random_sized_crop_geometry (const AugurValue *params,
 
 /* CropAndPad --------------------------------------------------------------------- */
 
-enum { CAP_PX, CAP_PERCENT, CAP_KEEP_SIZE, CAP_SAMPLE_INDEPENDENTLY, CAP_INTERP, CAP_BORDER, CAP_FILL };
+enum { CAP_PX, CAP_PERCENT, CAP_KEEP_SIZE, CAP_SAMPLE_INDEPENDENTLY, CAP_INTERP, CAP_BORDER, CAP_FILL, CAP_FILL_MASK };
 
 static const AugurParamSpec crop_and_pad_params[] = {
   [CAP_PX] = {
@@ -842,6 +845,7 @@ static const AugurParamSpec crop_and_pad_params[] = {
   [CAP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [CAP_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"),
   [CAP_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_cval"),
+  [CAP_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("pad_cval_mask"),
 };
 
 /* Per side, in Albumentations' order: pixels (px) or fractions (percent). */
@@ -1333,8 +1337,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Pad if needed",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Pad the image up to a minimum size, or up to a multiple of a divisor.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
-                                    { "padding", NULL, AUGUR_ALB_ABSENT_NOTE,
+    .alb.absent = AUGUR_ALB_ABSENT ({ "padding", NULL, AUGUR_ALB_ABSENT_NOTE,
                                       "written by 2.0.8 but not an argument of its constructor" }),
     .version = 1,
     .default_p = 1.0,
@@ -1350,7 +1353,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Random crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of fixed size out of the image, at a random place.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask")),
+
     .version = 1,
     .default_p = 1.0,
     .params = random_crop_params,
@@ -1364,7 +1367,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Centre crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut a part of fixed size out of the middle of the image.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask")),
+
     .version = 1,
     .default_p = 1.0,
     .params = center_crop_params,
@@ -1378,7 +1381,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
     .label = "Crop",
     .category = AUGUR_CATEGORY_CROP,
     .description = "Cut out a fixed box, given by its edges in pixels.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
+
     .version = 1,
     .default_p = 1.0,
     .params = crop_params,
@@ -1411,8 +1414,7 @@ const AugurTransformInfo augur_crop_transforms[] = {
                    "the image; optionally resize back to the input size. The drawn values are "
                    "per side, in pixels (px) or fractions (percent). Padding stops where a "
                    "side would pass 10000 pixels (or the input's side, if longer).",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "pad_cval_mask"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 1.0,
     .params = crop_and_pad_params,

@@ -77,7 +77,7 @@ solve_linear (double *a,
 
 /* Perspective ------------------------------------------------------------------- */
 
-enum { PSP_SCALE, PSP_KEEP_SIZE, PSP_FIT_OUTPUT, PSP_INTERP, PSP_BORDER, PSP_FILL };
+enum { PSP_SCALE, PSP_KEEP_SIZE, PSP_FIT_OUTPUT, PSP_INTERP, PSP_BORDER, PSP_FILL, PSP_FILL_MASK };
 
 /* Albumentations keeps each corner offset below 0.32 of the side (the
  * absolute normal draw taken modulo 0.32): the four corners stay in their
@@ -105,6 +105,7 @@ static const AugurParamSpec perspective_params[] = {
   [PSP_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [PSP_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "pad_mode"),
   [PSP_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "pad_val"),
+  [PSP_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("mask_pad_val"),
 };
 
 /* "corners": the offsets of the top-left (x, y), top-right, bottom-right
@@ -245,7 +246,7 @@ perspective_geometry (const AugurValue *params,
 
 enum {
   ELA_ALPHA, ELA_SIGMA, ELA_INTERP, ELA_APPROXIMATE, ELA_SAME_DXDY, ELA_NOISE,
-  ELA_BORDER, ELA_FILL,
+  ELA_BORDER, ELA_FILL, ELA_FILL_MASK,
 };
 
 static const char *const noise_distribution_nicks[] = { "gaussian", "uniform", NULL };
@@ -281,6 +282,7 @@ static const AugurParamSpec elastic_params[] = {
     .type = AUGUR_PARAM_ENUM, .def_nick = 0, .nicks = noise_distribution_nicks },
   [ELA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [ELA_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
+  [ELA_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("mask_value"),
 };
 
 /* The noise fields are regenerated from "seed" in apply. */
@@ -525,7 +527,7 @@ elastic_geometry (const AugurValue *params,
 
 /* OpticalDistortion ------------------------------------------------------------- */
 
-enum { OPT_DISTORT_LIMIT, OPT_MODE, OPT_INTERP, OPT_BORDER, OPT_FILL };
+enum { OPT_DISTORT_LIMIT, OPT_MODE, OPT_INTERP, OPT_BORDER, OPT_FILL, OPT_FILL_MASK };
 
 static const char *const optical_mode_nicks[] = { "camera", "fisheye", NULL };
 
@@ -544,6 +546,7 @@ static const AugurParamSpec optical_params[] = {
   [OPT_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [OPT_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [OPT_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [OPT_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 static const AugurDrawnSpec optical_drawn[] = {
@@ -633,7 +636,7 @@ optical_geometry (const AugurValue *params,
 
 /* GridDistortion ---------------------------------------------------------------- */
 
-enum { GRID_NUM_STEPS, GRID_DISTORT_LIMIT, GRID_INTERP, GRID_NORMALIZED, GRID_BORDER, GRID_FILL };
+enum { GRID_NUM_STEPS, GRID_DISTORT_LIMIT, GRID_INTERP, GRID_NORMALIZED, GRID_BORDER, GRID_FILL, GRID_FILL_MASK };
 
 #define GRID_MAX_STEPS 64
 
@@ -657,6 +660,7 @@ static const AugurParamSpec grid_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [GRID_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [GRID_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
+  [GRID_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("mask_value"),
 };
 
 /* The stretches 1 + d of the num_steps + 1 cells along each axis (the last
@@ -806,7 +810,7 @@ grid_geometry (const AugurValue *params,
 
 /* PiecewiseAffine --------------------------------------------------------------- */
 
-enum { PWA_SCALE, PWA_NB_ROWS, PWA_NB_COLS, PWA_INTERP, PWA_ABSOLUTE_SCALE, PWA_BORDER, PWA_FILL };
+enum { PWA_SCALE, PWA_NB_ROWS, PWA_NB_COLS, PWA_INTERP, PWA_ABSOLUTE_SCALE, PWA_BORDER, PWA_FILL, PWA_FILL_MASK };
 
 #define PWA_MAX_POINTS 32
 #define PWA_MAX_OFFSET 10
@@ -838,6 +842,7 @@ static const AugurParamSpec pwa_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [PWA_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [PWA_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [PWA_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* "dx", "dy": where each grid point (row by row) reads the input, relative
@@ -1016,7 +1021,7 @@ pwa_geometry (const AugurValue *params,
 
 /* ThinPlateSpline --------------------------------------------------------------- */
 
-enum { TPS_SCALE_RANGE, TPS_NUM_CONTROL_POINTS, TPS_INTERP, TPS_BORDER, TPS_FILL };
+enum { TPS_SCALE_RANGE, TPS_NUM_CONTROL_POINTS, TPS_INTERP, TPS_BORDER, TPS_FILL, TPS_FILL_MASK };
 
 #define TPS_MAX_POINTS 12
 
@@ -1036,6 +1041,7 @@ static const AugurParamSpec tps_params[] = {
   [TPS_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [TPS_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [TPS_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [TPS_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* "dx", "dy": each control point's move (row by row), as fractions of the
@@ -1274,8 +1280,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .description = "Move the four corners inwards by random amounts and stretch the "
                    "quadrilateral they make onto the output, as if the picture were seen from "
                    "another angle.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_pad_val"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = perspective_params,
@@ -1291,8 +1296,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Move every pixel by a smooth random field (Gaussian-smoothed noise), like "
                    "a drawing on rubber.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
                                     AUGUR_ALB_KEYPOINT_ONLY ("keypoint_remapping_method"),
                                     { "alpha_affine", NULL, AUGUR_ALB_ABSENT_REFUSE,
                                       "1.x only: an extra random affine step, gone in 2.x" }),
@@ -1310,7 +1314,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .label = "Optical distortion",
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Bend the image as a lens does, barrel or pincushion, about its centre.",
-    .alb.absent = AUGUR_ALB_ABSENT_REMAP (NULL),
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP,
     .version = 1,
     .default_p = 0.5,
     .params = optical_params,
@@ -1325,7 +1329,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Cut the image into a grid and stretch or squeeze each column and row of "
                    "cells by a random amount.",
-    .alb.absent = AUGUR_ALB_ABSENT_REMAP ("mask_value"),
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP,
     .version = 1,
     .default_p = 0.5,
     .params = grid_params,
@@ -1340,7 +1344,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Place a regular grid of points on the image, move each by a random "
                    "amount, and warp each triangle between them by its own affine map.",
-    .alb.absent = AUGUR_ALB_ABSENT_REMAP (NULL),
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP,
     .version = 1,
     .default_p = 0.5,
     .params = pwa_params,
@@ -1355,7 +1359,7 @@ const AugurTransformInfo augur_distort_transforms[] = {
     .category = AUGUR_CATEGORY_DISTORT,
     .description = "Move a grid of control points by random amounts and bend the image "
                    "smoothly to follow them, as a thin metal plate would.",
-    .alb.absent = AUGUR_ALB_ABSENT_REMAP (NULL),
+    .alb.absent = AUGUR_ALB_ABSENT_REMAP,
     .version = 1,
     .default_p = 0.5,
     .params = tps_params,

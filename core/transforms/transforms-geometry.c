@@ -64,7 +64,7 @@ set_affine (AugurWarp        *warp,
 
 /* Rotate --------------------------------------------------------------------------- */
 
-enum { ROT_LIMIT, ROT_INTERP, ROT_BORDER, ROT_FILL, ROT_CROP_BORDER };
+enum { ROT_LIMIT, ROT_INTERP, ROT_BORDER, ROT_FILL, ROT_CROP_BORDER, ROT_FILL_MASK };
 
 static const AugurParamSpec rotate_params[] = {
   [ROT_LIMIT] = {
@@ -76,6 +76,7 @@ static const AugurParamSpec rotate_params[] = {
   [ROT_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [ROT_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [ROT_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
+  [ROT_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("mask_value"),
   [ROT_CROP_BORDER] = {
     .name = "crop_border", .label = "Crop border",
     .description = "Crop the result to the largest upright rectangle inside the rotated image, "
@@ -178,6 +179,7 @@ rotate_geometry (const AugurValue *params,
 enum {
   AFF_SCALE, AFF_TRANSLATE_PERCENT, AFF_TRANSLATE_PX, AFF_ROTATE, AFF_SHEAR,
   AFF_INTERP, AFF_FIT_OUTPUT, AFF_KEEP_RATIO, AFF_BALANCED_SCALE, AFF_BORDER, AFF_FILL,
+  AFF_FILL_MASK,
 };
 
 /* fit_output canvases stay within these. */
@@ -231,6 +233,7 @@ static const AugurParamSpec affine_params[] = {
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [AFF_BORDER] = AUGUR_PARAM_BORDER_MODE_WAS (AUGUR_BORDER_CONSTANT, "mode"),
   [AFF_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "cval"),
+  [AFF_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("cval_mask"),
 };
 
 static const AugurDrawnSpec affine_drawn[] = {
@@ -751,7 +754,7 @@ d4_sample (const AugurValue *params,
 
 /* SafeRotate ------------------------------------------------------------------------ */
 
-enum { SAFE_LIMIT, SAFE_INTERP, SAFE_BORDER, SAFE_FILL };
+enum { SAFE_LIMIT, SAFE_INTERP, SAFE_BORDER, SAFE_FILL, SAFE_FILL_MASK };
 
 static const AugurParamSpec safe_rotate_params[] = {
   [SAFE_LIMIT] = {
@@ -763,6 +766,7 @@ static const AugurParamSpec safe_rotate_params[] = {
   [SAFE_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [SAFE_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [SAFE_FILL] = AUGUR_PARAM_FILL_VALUE (0),
+  [SAFE_FILL_MASK] = AUGUR_PARAM_FILL_MASK,
 };
 
 /* The rotation by "angle" about the centre, then squeezed on each axis so
@@ -804,7 +808,7 @@ safe_rotate_sample (const AugurValue *params,
 
 /* ShiftScaleRotate ------------------------------------------------------------------ */
 
-enum { SSR_SHIFT_X, SSR_SHIFT_Y, SSR_SCALE, SSR_ROTATE, SSR_INTERP, SSR_BORDER, SSR_FILL };
+enum { SSR_SHIFT_X, SSR_SHIFT_Y, SSR_SCALE, SSR_ROTATE, SSR_INTERP, SSR_BORDER, SSR_FILL, SSR_FILL_MASK };
 
 static const AugurParamSpec ssr_params[] = {
   [SSR_SHIFT_X] = {
@@ -836,6 +840,7 @@ static const AugurParamSpec ssr_params[] = {
   [SSR_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [SSR_BORDER] = AUGUR_PARAM_BORDER_MODE (AUGUR_BORDER_CONSTANT),
   [SSR_FILL] = AUGUR_PARAM_FILL_VALUE_WAS (0, "value"),
+  [SSR_FILL_MASK] = AUGUR_PARAM_FILL_MASK_WAS ("mask_value"),
 };
 
 static const AugurDrawnSpec ssr_drawn[] = {
@@ -984,8 +989,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Rotate",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Rotate about the image centre by a random angle.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
                                     AUGUR_ALB_BOX_ONLY ("rotate_method")),
     .version = 1,
     .default_p = 0.5,
@@ -1003,8 +1007,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .description = "Rotate about the centre by a random angle and shrink the result so that the "
                    "whole rotated image stays inside the frame (each axis on its own, so a "
                    "non-square image is squeezed); the size does not change.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
                                     AUGUR_ALB_BOX_ONLY ("rotate_method"),
                                     SAFE_ROTATE_INHERITED ("rotate"),
                                     SAFE_ROTATE_INHERITED ("scale"),
@@ -1027,8 +1030,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .label = "Affine",
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Scale, rotate, shear and shift about the image centre, with random amounts.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "cval_mask"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
                                     AUGUR_ALB_BOX_ONLY ("rotate_method")),
     .version = 1,
     .default_p = 0.5,
@@ -1044,8 +1046,7 @@ const AugurTransformInfo augur_geometry_transforms[] = {
     .category = AUGUR_CATEGORY_GEOMETRY,
     .description = "Shift, zoom and rotate about the centre by random amounts (Albumentations "
                    "keeps it as a special case of Affine, without shear).",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_value"),
-                                    AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
+    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_interpolation", NULL),
                                     AUGUR_ALB_BOX_ONLY ("rotate_method")),
     .version = 1,
     .default_p = 0.5,

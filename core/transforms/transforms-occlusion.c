@@ -233,6 +233,28 @@ static const char *const hole_fill_nicks[] = {
     .def = { 0 }, .def_nick = -1, .nicks = hole_fill_nicks, .alb.v1_name = (v1_name_) }
 #define HOLE_FILL_PARAM(what) HOLE_FILL_PARAM_WAS (what, NULL)
 
+/* Albumentations' fill_mask: what a hole puts in masks (label maps and
+ * binary masks); not set, masks keep what they had. */
+#define HOLE_FILL_MASK_PARAM_WAS(v1_name_) \
+  { .name = "fill_mask", .label = "Mask fill", \
+    .description = "The label value holes put in masks; not set: masks are left alone", \
+    .type = AUGUR_PARAM_NUMBER, .flags = AUGUR_PARAM_NULLABLE, \
+    .min = 0, .max = 65535, .ui_min = 0, .ui_max = 255, .step = 1, \
+    .def = { 0 }, .def_null = TRUE, .alb.v1_name = (v1_name_) }
+#define HOLE_FILL_MASK_PARAM HOLE_FILL_MASK_PARAM_WAS (NULL)
+
+/* Marks @holes in @hit (width bytes a row). */
+static void
+mark_holes (const Hole *holes,
+            guint       n_holes,
+            int         width,
+            guint8     *hit)
+{
+  for (guint i = 0; i < n_holes; i++)
+    for (int y = holes[i].y1; y < holes[i].y2; y++)
+      memset (hit + (gsize) y * width + holes[i].x1, 1, holes[i].x2 - holes[i].x1);
+}
+
 /* "holes": x1, y1, x2, y2 for each hole, fractions of the width and height;
  * "seed": for the random fills. */
 static const AugurDrawnSpec holes_drawn[] = {
@@ -399,9 +421,29 @@ apply_drawn_holes (const AugurImage *src,
   return out;
 }
 
+/* The mask_holes of the transforms whose draw is holes_drawn. */
+static gboolean
+mask_drawn_holes (const AugurValue *fill_mask,
+                  const AugurDrawn *drawn,
+                  int               width,
+                  int               height,
+                  guint8           *hit,
+                  double           *fill)
+{
+  guint n_holes;
+  g_autofree Hole *holes = NULL;
+
+  if (fill_mask->is_null)
+    return FALSE;
+  holes = holes_from_drawn (drawn, width, height, &n_holes);
+  mark_holes (holes, n_holes, width, hit);
+  *fill = fill_mask->v[0];
+  return TRUE;
+}
+
 /* CoarseDropout ------------------------------------------------------------------- */
 
-enum { CD_NUM_HOLES, CD_HEIGHT, CD_WIDTH, CD_FILL };
+enum { CD_NUM_HOLES, CD_HEIGHT, CD_WIDTH, CD_FILL, CD_FILL_MASK };
 
 #define CD_MAX_HOLES 1000
 
@@ -427,6 +469,7 @@ static const AugurParamSpec cd_params[] = {
     .min = 0, .max = 1, .ui_min = 0, .ui_max = 0.5, .step = 0.01, .def = { 0.1, 0.2 },
     .alb = { .v1_name = "min_width", .v1_name_second = "max_width" } },
   [CD_FILL] = HOLE_FILL_PARAM_WAS ("a hole", "fill_value"),
+  [CD_FILL_MASK] = HOLE_FILL_MASK_PARAM_WAS ("mask_fill_value"),
 };
 
 /* One side of each hole, as Albumentations 2.x calculate_hole_dimensions():
@@ -491,9 +534,19 @@ cd_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[CD_FILL], drawn);
 }
 
+static gboolean
+cd_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               guint8           *hit,
+               double           *fill)
+{
+  return mask_drawn_holes (&params[CD_FILL_MASK], drawn, in->width, in->height, hit, fill);
+}
+
 /* GridDropout --------------------------------------------------------------------- */
 
-enum { GD_RATIO, GD_UNIT_SIZE, GD_HOLES_XY, GD_SHIFT_XY, GD_RANDOM_OFFSET, GD_FILL };
+enum { GD_RATIO, GD_UNIT_SIZE, GD_HOLES_XY, GD_SHIFT_XY, GD_RANDOM_OFFSET, GD_FILL, GD_FILL_MASK };
 
 #define GD_MAX_PIXELS 100000
 
@@ -534,6 +587,7 @@ static const AugurParamSpec gd_params[] = {
     .description = "Place each hole at random within its cell (shift_xy is then ignored)",
     .type = AUGUR_PARAM_BOOL, .def = { 1 } },
   [GD_FILL] = HOLE_FILL_PARAM_WAS ("a hole", "fill_value"),
+  [GD_FILL_MASK] = HOLE_FILL_MASK_PARAM_WAS ("mask_fill_value"),
 };
 
 /* "cols" and "rows": the edges of the grid's cells, fractions of the width
@@ -662,12 +716,13 @@ gd_hole_side (int    cell,
   return MAX ((int) s, 0);
 }
 
-static AugurImage *
-gd_apply (const AugurImage *src,
-          const AugurValue *params,
-          const AugurDrawn *drawn)
+/* The grid's holes for an image of @w x @h. */
+static GArray *
+gd_holes (const AugurValue *params,
+          const AugurDrawn *drawn,
+          int               w,
+          int               h)
 {
-  int w = src->width, h = src->height;
   gboolean random_offset = AUGUR_PARAM_BOOL_VALUE (params, GD_RANDOM_OFFSET);
   int shift_x = (int) params[GD_SHIFT_XY].v[0], shift_y = (int) params[GD_SHIFT_XY].v[1];
   double ratio = params[GD_RATIO].v[0];
@@ -675,12 +730,11 @@ gd_apply (const AugurImage *src,
   guint n_cols, n_rows;
   g_autofree int *cols = gd_edges (drawn, "cols", w, &n_cols);
   g_autofree int *rows = gd_edges (drawn, "rows", h, &n_rows);
-  g_autoptr(GArray) holes = g_array_new (FALSE, FALSE, sizeof (Hole));
-  AugurImage *out = augur_image_copy (src);
+  GArray *holes = g_array_new (FALSE, FALSE, sizeof (Hole));
   AugurRng rng;
 
   if (n_cols < 2 || n_rows < 2)
-    return out;
+    return holes;
 
   /* The offsets from their own generator, the fills from the seed itself.
    * Cells under two pixels hold no hole, so there are at most a quarter as
@@ -708,14 +762,42 @@ gd_apply (const AugurImage *src,
         hole.y2 = hole.y1 + hole_h;
         g_array_append_val (holes, hole);
       }
+  return holes;
+}
 
-  fill_holes (out, (const Hole *) holes->data, holes->len, &params[GD_FILL], seed);
+static AugurImage *
+gd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  g_autoptr(GArray) holes = gd_holes (params, drawn, src->width, src->height);
+  AugurImage *out = augur_image_copy (src);
+
+  fill_holes (out, (const Hole *) holes->data, holes->len, &params[GD_FILL],
+              (guint64) augur_drawn_get (drawn, "seed"));
   return out;
+}
+
+static gboolean
+gd_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               guint8           *hit,
+               double           *fill)
+{
+  g_autoptr(GArray) holes = NULL;
+
+  if (params[GD_FILL_MASK].is_null)
+    return FALSE;
+  holes = gd_holes (params, drawn, in->width, in->height);
+  mark_holes ((const Hole *) holes->data, holes->len, in->width, hit);
+  *fill = params[GD_FILL_MASK].v[0];
+  return TRUE;
 }
 
 /* PixelDropout -------------------------------------------------------------------- */
 
-enum { PD_PROB, PD_PER_CHANNEL, PD_DROP_VALUE };
+enum { PD_PROB, PD_PER_CHANNEL, PD_DROP_VALUE, PD_MASK_DROP_VALUE };
 
 static const AugurParamSpec pd_params[] = {
   [PD_PROB] = {
@@ -734,6 +816,13 @@ static const AugurParamSpec pd_params[] = {
     .type = AUGUR_PARAM_FILL, .flags = AUGUR_PARAM_NULLABLE,
     .min = 0, .max = 255, .ui_min = 0, .ui_max = 255, .step = 1,
     .def = { 0 }, .def_nick = -1, .nicks = augur_fill_nicks_none },
+  [PD_MASK_DROP_VALUE] = {
+    .name = "mask_drop_value", .label = "Mask drop value",
+    .description = "The label value a dropped pixel (any of its channels, per channel) takes in "
+                   "masks; not set: masks are left alone",
+    .type = AUGUR_PARAM_NUMBER, .flags = AUGUR_PARAM_NULLABLE,
+    .min = 0, .max = 65535, .ui_min = 0, .ui_max = 255, .step = 1,
+    .def = { 0 }, .def_null = TRUE },
 };
 
 /* "seed": which pixels drop, and a random drop value. A sub-seed rather
@@ -778,16 +867,22 @@ pd_coin_flip (PdCoin *coin)
   return u < coin->threshold;
 }
 
-static AugurImage *
-pd_apply (const AugurImage *src,
-          const AugurValue *params,
-          const AugurDrawn *drawn)
+/* The drops of one application, in one pass over the pixels: @out (when
+ * not NULL, a copy of the image) takes the drop colour, @hit (when not
+ * NULL) marks each pixel where anything dropped. Both see the same draws,
+ * so a mask's drops are the image's. */
+static void
+pd_walk (const AugurValue *params,
+         const AugurDrawn *drawn,
+         int               w,
+         int               h,
+         int               nc,
+         AugurImage       *out,
+         guint8           *hit)
 {
   const AugurValue *drop = &params[PD_DROP_VALUE];
   gboolean per_channel = AUGUR_PARAM_BOOL_VALUE (params, PD_PER_CHANNEL);
   double prob = params[PD_PROB].v[0];
-  int w = src->width, h = src->height, nc = src->channels;
-  AugurImage *out = augur_image_copy (src);
   guint8 colour[4];
   int set = nc == 4 ? 3 : nc;
   AugurRng rng;
@@ -796,7 +891,7 @@ pd_apply (const AugurImage *src,
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
 
   if (prob <= 0)
-    return out;
+    return;
   coin.threshold = prob >= 1 ? G_GUINT64_CONSTANT (1) << 32 : (guint64) (prob * 4294967296.0);
 
   /* Not set: one random colour for this application (alpha kept). */
@@ -808,33 +903,67 @@ pd_apply (const AugurImage *src,
 
   for (int y = 0; y < h; y++)
     {
-      guint8 *d = augur_image_row (out, y);
+      guint8 *d = out ? augur_image_row (out, y) : NULL;
+      guint8 *m = hit ? hit + (gsize) y * w : NULL;
 
-      for (int x = 0; x < w; x++, d += nc)
+      for (int x = 0; x < w; x++)
         if (per_channel)
           {
             for (int c = 0; c < set; c++)
               if (pd_coin_flip (&coin))
-                d[c] = colour[c];
+                {
+                  if (d)
+                    d[(gsize) x * nc + c] = colour[c];
+                  if (m)
+                    m[x] = 1;
+                }
           }
         else if (pd_coin_flip (&coin))
           {
+            if (m)
+              m[x] = 1;
+            if (d == NULL)
+              continue;
             /* Constant sizes: moves, not a call per pixel. */
             if (set == 4)
-              memcpy (d, colour, 4);
+              memcpy (d + (gsize) x * nc, colour, 4);
             else if (set == 3)
-              memcpy (d, colour, 3);
+              memcpy (d + (gsize) x * nc, colour, 3);
             else
-              d[0] = colour[0];
+              d[(gsize) x * nc] = colour[0];
           }
     }
+}
 
+static AugurImage *
+pd_apply (const AugurImage *src,
+          const AugurValue *params,
+          const AugurDrawn *drawn)
+{
+  AugurImage *out = augur_image_copy (src);
+
+  pd_walk (params, drawn, src->width, src->height, src->channels, out, NULL);
   return out;
+}
+
+/* Albumentations' mask_drop_value: the image's drops, in masks. */
+static gboolean
+pd_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               guint8           *hit,
+               double           *fill)
+{
+  if (params[PD_MASK_DROP_VALUE].is_null)
+    return FALSE;
+  pd_walk (params, drawn, in->width, in->height, in->channels, NULL, hit);
+  *fill = params[PD_MASK_DROP_VALUE].v[0];
+  return TRUE;
 }
 
 /* Erasing ------------------------------------------------------------------------- */
 
-enum { ER_SCALE, ER_RATIO, ER_FILL };
+enum { ER_SCALE, ER_RATIO, ER_FILL, ER_FILL_MASK };
 
 static const AugurParamSpec er_params[] = {
   [ER_SCALE] = {
@@ -848,6 +977,7 @@ static const AugurParamSpec er_params[] = {
     .type = AUGUR_PARAM_RANGE,
     .min = 0.01, .max = 100, .ui_min = 0.1, .ui_max = 10, .step = 0.01, .def = { 0.3, 3.3 } },
   [ER_FILL] = HOLE_FILL_PARAM ("the erased rectangle"),
+  [ER_FILL_MASK] = HOLE_FILL_MASK_PARAM,
 };
 
 /* As Albumentations 2.0.8 (after torchvision's RandomErasing): an area
@@ -897,9 +1027,19 @@ er_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[ER_FILL], drawn);
 }
 
+static gboolean
+er_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               guint8           *hit,
+               double           *fill)
+{
+  return mask_drawn_holes (&params[ER_FILL_MASK], drawn, in->width, in->height, hit, fill);
+}
+
 /* XYMasking ----------------------------------------------------------------------- */
 
-enum { XY_NUM_X, XY_NUM_Y, XY_LENGTH_X, XY_LENGTH_Y, XY_FILL };
+enum { XY_NUM_X, XY_NUM_Y, XY_LENGTH_X, XY_LENGTH_Y, XY_FILL, XY_FILL_MASK };
 
 #define XY_MAX_MASKS 1000
 
@@ -925,6 +1065,7 @@ static const AugurParamSpec xy_params[] = {
     .type = AUGUR_PARAM_INT_RANGE,
     .min = 0, .max = 100000, .ui_min = 0, .ui_max = 100, .step = 1, .def = { 0, 0 } },
   [XY_FILL] = HOLE_FILL_PARAM ("a stripe"),
+  [XY_FILL_MASK] = HOLE_FILL_MASK_PARAM,
 };
 
 /* The stripes of one axis, appended to @holes as Albumentations 2.0.8
@@ -978,6 +1119,16 @@ xy_apply (const AugurImage *src,
   return apply_drawn_holes (src, &params[XY_FILL], drawn);
 }
 
+static gboolean
+xy_mask_holes (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               guint8           *hit,
+               double           *fill)
+{
+  return mask_drawn_holes (&params[XY_FILL_MASK], drawn, in->width, in->height, hit, fill);
+}
+
 /* The table ---------------------------------------------------------------------- */
 
 const AugurTransformInfo augur_occlusion_transforms[] = {
@@ -986,7 +1137,6 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .label = "Coarse dropout",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Cut random rectangular holes and fill them.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_fill_value")),
     .version = 1,
     .default_p = 0.5,
     .params = cd_params,
@@ -994,13 +1144,13 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = cd_sample,
     .apply = cd_apply,
+    .mask_holes = cd_mask_holes,
   },
   {
     .name = "GridDropout",
     .label = "Grid dropout",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Cut a regular grid of rectangular holes and fill them.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", "mask_fill_value")),
     .version = 1,
     .default_p = 0.5,
     .params = gd_params,
@@ -1008,13 +1158,13 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = gd_drawn,
     .sample = gd_sample,
     .apply = gd_apply,
+    .mask_holes = gd_mask_holes,
   },
   {
     .name = "PixelDropout",
     .label = "Pixel dropout",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Set random single pixels (or channel values) to a value.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("mask_drop_value", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = pd_params,
@@ -1022,13 +1172,13 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = pd_drawn,
     .sample = pd_sample,
     .apply = pd_apply,
+    .mask_holes = pd_mask_holes,
   },
   {
     .name = "Erasing",
     .label = "Random erasing",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Erase one random rectangle of a random area and aspect ratio.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = er_params,
@@ -1036,13 +1186,13 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = er_sample,
     .apply = er_apply,
+    .mask_holes = er_mask_holes,
   },
   {
     .name = "XYMasking",
     .label = "XY masking",
     .category = AUGUR_CATEGORY_OCCLUSION,
     .description = "Mask random full-height and full-width stripes, as in spectrogram masking.",
-    .alb.absent = AUGUR_ALB_ABSENT (AUGUR_ALB_MASK_ONLY ("fill_mask", NULL)),
     .version = 1,
     .default_p = 0.5,
     .params = xy_params,
@@ -1050,6 +1200,7 @@ const AugurTransformInfo augur_occlusion_transforms[] = {
     .drawn = holes_drawn,
     .sample = xy_sample,
     .apply = xy_apply,
+    .mask_holes = xy_mask_holes,
   },
 };
 
