@@ -2006,6 +2006,73 @@ gaussian_blur_cost (const AugurValue *params,
   cost->memory = 2 * augur_cost_image_bytes (in) + (double) in->width * in->channels * 2 * sizeof (float);
 }
 
+/* MedianBlur at its largest size: per channel value the 3 x 3 network's
+ * 19 exchanges (two operations each), 8 k^2 byte comparisons bit by bit
+ * up to MED_BITWISE_MAX, and beyond it Huang's histogram: 2 k updates
+ * out and in, and about 32 steps of the search. A replicated copy. */
+static void
+median_blur_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  double k = params[0].v[1];
+  double per_value = k <= 3 ? 38 : k <= MED_BITWISE_MAX ? 8 * k * k : 4 * k + 32;
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * per_value;
+  cost->memory = 2 * augur_cost_image_bytes (in)
+                 + (double) (in->width + k) * (in->height + k) * in->channels;
+}
+
+/* A 2-D kernel through filter2d at its largest: @taps per channel value. */
+static void
+kernel_cost (const AugurShape *in,
+             AugurShape       *out,
+             double            taps,
+             AugurCost        *cost)
+{
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * MAX (taps, 1);
+  cost->memory = 2 * augur_cost_image_bytes (in) * (1 + sizeof (float));
+}
+
+/* MotionBlur: a line of k taps. */
+static void
+motion_blur_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  kernel_cost (in, out, params[MB_BLUR_LIMIT].v[1], cost);
+}
+
+/* Defocus: a disc of the largest radius, widened by its alias blur (3
+ * or 5 taps, as df_apply () draws it), on the square around it. */
+static void
+defocus_cost (const AugurValue *params,
+              const AugurShape *in,
+              AugurShape       *out,
+              AugurCost        *cost)
+{
+  double radius = params[DF_RADIUS].v[1];
+  double side = 2 * (radius + (radius <= 8 ? 1 : 2)) + 1;
+
+  kernel_cost (in, out, side * side, cost);
+}
+
+/* AdvancedBlur: a full k x k kernel. */
+static void
+advanced_blur_cost (const AugurValue *params,
+                    const AugurShape *in,
+                    AugurShape       *out,
+                    AugurCost        *cost)
+{
+  double k = params[AB_BLUR_LIMIT].v[1];
+
+  kernel_cost (in, out, k * k, cost);
+}
+
 const AugurTransformInfo augur_blur_transforms[] = {
   {
     .name = "GaussianBlur",
@@ -2046,6 +2113,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = mb_drawn,
     .sample = mb_sample,
     .apply = mb_apply,
+    .cost = motion_blur_cost,
   },
   {
     .name = "MedianBlur",
@@ -2060,6 +2128,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = ksize_drawn,
     .sample = ksize_sample,
     .apply = med_apply,
+    .cost = median_blur_cost,
   },
   {
     .name = "GlassBlur",
@@ -2088,6 +2157,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = df_drawn,
     .sample = df_sample,
     .apply = df_apply,
+    .cost = defocus_cost,
   },
   {
     .name = "ZoomBlur",
@@ -2115,6 +2185,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = ab_drawn,
     .sample = ab_sample,
     .apply = ab_apply,
+    .cost = advanced_blur_cost,
   },
   {
     .name = "Sharpen",
