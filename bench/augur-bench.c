@@ -15,6 +15,7 @@
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 #include "augur-rng.h"
+#include "augur-strips.h"
 
 /*
  * augur-bench: Augur's side of bench/run.sh.
@@ -751,6 +752,8 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  /* One thread, as the peers run (cv2.setNumThreads (1)). */
+  augur_strips_set_max_threads (1);
   context = g_option_context_new ("ops SAMPLES_DIR | serve SAMPLES_DIR | dump SAMPLES_DIR OUTDIR | preview SAMPLES_DIR RECIPE | list");
   g_option_context_set_summary (context, "Time Augur's transforms for bench/run.sh.");
   g_option_context_add_main_entries (context, entries, NULL);

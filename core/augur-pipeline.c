@@ -10,6 +10,7 @@
 #include "augur-error.h"
 #include "augur-group.h"
 #include "augur-pipeline.h"
+#include "augur-strips.h"
 
 /* Group kinds are named by their table (augur-group.c). */
 const char *
@@ -832,6 +833,13 @@ apply_node (const AugurNode   *node,
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
+      GCancellable *cancellable = augur_strips_get_cancellable ();
+
+      /* A cancelled apply skips its remaining steps; its caller drops
+       * the image. */
+      if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+        return image;
+
       gint64 start = observer ? clock_ns () : 0;
       AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
 
@@ -867,6 +875,41 @@ augur_node_apply (const AugurNode   *node,
                   const AugurReplay *replay)
 {
   return apply_node (node, augur_image_ref ((AugurImage *) src), replay, NULL);
+}
+
+/**
+ * augur_node_apply_cancellable:
+ * @cancellable: (nullable): checked before each step, and between the
+ *   strips of the kernels that work in strips (augur-strips.h)
+ *
+ * As augur_node_apply(), for work that may go stale (the previewer's
+ * draws): once @cancellable is cancelled, the work stops at the next
+ * strip or step and nothing is returned. The pixels of an apply that is
+ * not cancelled are those of augur_node_apply().
+ *
+ * Returns: (transfer full) (nullable): the image, or %NULL with
+ *   %G_IO_ERROR_CANCELLED.
+ */
+AugurImage *
+augur_node_apply_cancellable (const AugurNode    *node,
+                              const AugurImage   *src,
+                              const AugurReplay  *replay,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  g_autoptr(AugurImage) out = NULL;
+
+  g_return_val_if_fail (node != NULL && src != NULL && replay != NULL, NULL);
+  g_return_val_if_fail (augur_strips_get_cancellable () == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  augur_strips_push_cancellable (cancellable);
+  out = apply_node (node, augur_image_ref ((AugurImage *) src), replay, NULL);
+  augur_strips_pop_cancellable ();
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return g_steal_pointer (&out);
 }
 
 /**

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -120,6 +121,11 @@ AugurReplay  *augur_node_sample_forced      (const AugurNode     *node,
 AugurImage   *augur_node_apply              (const AugurNode     *node,
                                              const AugurImage    *src,
                                              const AugurReplay   *replay);
+AugurImage   *augur_node_apply_cancellable  (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             const AugurReplay   *replay,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
 typedef void (*AugurStepObserver)            (const AugurNode     *node,
                                              gint64               elapsed_ns,
                                              gpointer             user_data);

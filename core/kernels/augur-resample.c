@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-resample.h"
+#include "augur-strips.h"
 #include "augur-simd.h"
 
 #ifdef __SSE2__
@@ -898,8 +899,39 @@ typedef void (*RowSource) (gconstpointer  data,
                            int            bits,
                            RowCoords     *rc);
 
+/* What the strips of one warp share; the sampler is only read. */
+typedef struct
+{
+  const Sampler *sampler;
+  AugurImage    *out;
+  RowSource      row_source;
+  gconstpointer  data;
+  double         shift;
+} WarpStrips;
+
+static void
+warp_strip (gpointer data,
+            int      first,
+            int      last)
+{
+  const WarpStrips *w = data;
+  int width = w->out->width;
+  RowBuffers b;
+
+  row_buffers_init (&b, width);
+  for (int y = first; y < last; y++)
+    {
+      w->row_source (w->data, y, width, w->shift, w->sampler->bits, &b.rc);
+      sample_row (w->sampler, augur_image_row (w->out, y), width, &b.rc);
+    }
+  row_buffers_clear (&b);
+}
+
 /* The frame every warp shares: check, set up the sampler, then row by row
- * the coordinates from @row_source and the samples from sample_row. */
+ * the coordinates from @row_source and the samples from sample_row, in
+ * strips (augur-strips.h: on several threads for a large output, the same
+ * bytes). When the current apply is cancelled part way, the image comes
+ * back black, never partly unwritten: the caller drops it. */
 static AugurImage *
 warp_rows (const AugurImage   *src,
            int                 out_width,
@@ -911,9 +943,8 @@ warp_rows (const AugurImage   *src,
            gconstpointer       data)
 {
   AugurImage *out;
-  RowBuffers b;
+  WarpStrips w;
   Sampler s;
-  double shift;
 
   if (!check_warp_args (src, out_width, out_height, interp, border))
     return NULL;
@@ -921,19 +952,13 @@ warp_rows (const AugurImage   *src,
 
   sampler_init (&s, src, interp, border, fill);
   out = augur_image_new_uninitialized (out_width, out_height, src->channels);
-  row_buffers_init (&b, out_width);
 
   /* nearest picks the pixel whose square holds the point (floor of the
    * centre coordinate); kernels want the pixel index below the point. */
-  shift = s.taps == 1 ? 0.0 : -0.5;
+  w = (WarpStrips) { &s, out, row_source, data, s.taps == 1 ? 0.0 : -0.5 };
+  if (!augur_strips_run (out_height, (double) out_width * src->channels, warp_strip, &w))
+    memset (out->data, 0, (gsize) out->stride * out_height);
 
-  for (int y = 0; y < out_height; y++)
-    {
-      row_source (data, y, out_width, shift, s.bits, &b.rc);
-      sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
-    }
-
-  row_buffers_clear (&b);
   sampler_clear (&s);
   return out;
 }
