@@ -9,6 +9,7 @@
 #include "augur-blur-rows.h"
 #include "augur-error.h"
 #include "augur-simd.h"
+#include "augur-strips.h"
 #include "augur-transform-private.h"
 
 /* Shared by the blurs -------------------------------------------------------------- */
@@ -844,51 +845,75 @@ median_huang_row (guint8       *d,
     }
 }
 
-/* OpenCV's medianBlur(): borders replicated. */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  int               k;
+} MedianStrips;
+
+/* Output rows [@first, @last): their input rows, replicated at the
+ * borders, padded into a band of last - first + k - 1 rows (small enough
+ * to stay in cache, where a padded copy of the whole image was not), then
+ * each row's median. */
+static void
+median_strip (gpointer data,
+              int      first,
+              int      last)
+{
+  const MedianStrips *m = data;
+  const AugurImage *src = m->src;
+  int k = m->k, r = k / 2, nc = src->channels, w = src->width, h = src->height;
+  gsize stride = (gsize) (w + 2 * r) * nc;
+  g_autofree guint8 *band = g_malloc (stride * (last - first + 2 * r));
+
+  for (int y = first - r; y < last + r; y++)
+    {
+      const guint8 *s = augur_image_row (src, CLAMP (y, 0, h - 1));
+      guint8 *d = band + (gsize) (y - first + r) * stride;
+
+      /* the row in one copy, then r replicated pixels each side */
+      memcpy (d + (gsize) r * nc, s, (gsize) w * nc);
+      for (int x = 0; x < r; x++)
+        for (int c = 0; c < nc; c++)
+          {
+            d[(gsize) x * nc + c] = s[c];
+            d[(gsize) (r + w + x) * nc + c] = s[(gsize) (w - 1) * nc + c];
+          }
+    }
+
+  for (int y = first; y < last; y++)
+    {
+      const guint8 *top = band + (gsize) (y - first) * stride;
+      guint8 *d = augur_image_row (m->out, y);
+
+      if (k == 3)
+        median3_row (d, top, top + stride, top + 2 * stride, w * nc, nc);
+      else if (k <= MED_BITWISE_MAX)
+        median_bitwise_row (d, top, stride, w * nc, nc, k);
+      else
+        median_huang_row (d, top, stride, w, nc, k);
+    }
+}
+
+/* OpenCV's medianBlur(): borders replicated. In strips (augur-strips.h),
+ * on several threads for a large image; a cancelled apply comes back
+ * black. */
 static AugurImage *
 med_apply (const AugurImage *src,
            const AugurValue *params,
            const AugurDrawn *drawn)
 {
-  int k = (int) augur_drawn_get (drawn, "ksize"), r = k / 2, nc = src->channels;
-  gsize stride;
-  g_autofree guint8 *pad = NULL;
-  AugurImage *out;
+  MedianStrips m = { src, NULL, (int) augur_drawn_get (drawn, "ksize") };
 
-  if (k < 3)
+  if (m.k < 3)
     return augur_image_copy (src);
 
-  /* Replicate: padding by hand, clamping the coordinates. */
-  {
-    int w = src->width, h = src->height;
-
-    stride = (gsize) (w + 2 * r) * nc;
-    pad = g_malloc (stride * (h + 2 * r));
-    for (int y = -r; y < h + r; y++)
-      {
-        const guint8 *s = augur_image_row (src, CLAMP (y, 0, h - 1));
-        guint8 *d = pad + (gsize) (y + r) * stride;
-
-        for (int x = -r; x < w + r; x++)
-          memcpy (d + (gsize) (x + r) * nc, s + (gsize) CLAMP (x, 0, w - 1) * nc, nc);
-      }
-  }
-
-  out = augur_image_new_like_uninitialized (src);
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *top = pad + (gsize) y * stride;
-
-      if (k == 3)
-        median3_row (augur_image_row (out, y), top, top + stride, top + 2 * stride,
-                     src->width * nc, nc);
-      else if (k <= MED_BITWISE_MAX)
-        median_bitwise_row (augur_image_row (out, y), top, stride, src->width * nc, nc, k);
-      else
-        median_huang_row (augur_image_row (out, y), top, stride, src->width, nc, k);
-    }
-  keep_alpha (out, src);
-  return out;
+  m.out = augur_image_new_like_uninitialized (src);
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * m.k, median_strip, &m))
+    memset (m.out->data, 0, (gsize) m.out->stride * m.out->height);
+  keep_alpha (m.out, src);
+  return m.out;
 }
 
 /* GlassBlur --------------------------------------------------------------------- */
