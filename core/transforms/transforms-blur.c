@@ -204,24 +204,28 @@ keep_alpha (AugurImage       *out,
     }
 }
 
-/* A copy of @src with @rx columns and @ry rows added on each side, filled
- * by reflect-101 (OpenCV's default border) or, when @constant >= 0, with
- * that value. Rows of *stride bytes. */
+/* Rows [@first - @ry, @last + @ry) of @src, each with @rx columns added
+ * on each side, filled by reflect-101 (OpenCV's default border) or, when
+ * @constant >= 0, with that value: what output rows [@first, @last) of a
+ * kernel @ry rows high read. Rows of *stride bytes. A strip's band is
+ * small enough to stay in cache; the whole image padded at once was not. */
 static guint8 *
-pad_image (const AugurImage *src,
-           int               rx,
-           int               ry,
-           int               constant,
-           gsize            *stride)
+pad_band (const AugurImage *src,
+          int               first,
+          int               last,
+          int               rx,
+          int               ry,
+          int               constant,
+          gsize            *stride)
 {
   int w = src->width, h = src->height, nc = src->channels;
   gsize st = (gsize) (w + 2 * rx) * nc;
-  guint8 *p = g_malloc (st * (h + 2 * ry));
+  guint8 *p = g_malloc (st * (last - first + 2 * ry));
 
   *stride = st;
-  for (int y = -ry; y < h + ry; y++)
+  for (int y = first - ry; y < last + ry; y++)
     {
-      guint8 *d = p + (gsize) (y + ry) * st;
+      guint8 *d = p + (gsize) (y - first + ry) * st;
       const guint8 *s;
 
       if (constant >= 0 && (y < 0 || y >= h))
@@ -288,37 +292,68 @@ store_row (guint8      *restrict d,
  * sum rounded and clipped. Zero taps are skipped, so a sparse kernel (a
  * motion line) costs only its nonzero taps. Alpha is kept.
  */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  const float      *k;
+  int               kw, kh;
+} Filter2dStrips;
+
+static void
+filter2d_strip (gpointer data,
+                int      first,
+                int      last)
+{
+  const Filter2dStrips *f = data;
+  const float *k = f->k;
+  int kw = f->kw, kh = f->kh, nc = f->src->channels, rowlen = f->src->width * nc;
+  gsize stride;
+  g_autofree guint8 *pad = pad_band (f->src, first, last, kw / 2, kh / 2, -1, &stride);
+  g_autofree float *acc = g_new (float, rowlen);
+  /* The padded rows widened to float once each, in a ring of kh rows,
+   * rather than once per tap. */
+  g_autofree float *ring = g_new (float, stride * kh);
+
+  for (int r = 0; r < kh - 1; r++)
+    widen_row (ring + (gsize) (r % kh) * stride, pad + (gsize) r * stride, (int) stride);
+  for (int y = 0; y < last - first; y++)
+    {
+      int newest = y + kh - 1;
+
+      widen_row (ring + (gsize) (newest % kh) * stride, pad + (gsize) newest * stride, (int) stride);
+      memset (acc, 0, sizeof (float) * rowlen);
+      for (int i = 0; i < kh; i++)
+        for (int j = 0; j < kw; j++)
+          if (k[i * kw + j] != 0)
+            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
+      store_row (augur_image_row (f->out, first + y), acc, rowlen);
+    }
+}
+
+/*
+ * OpenCV's filter2D: the correlation of every channel with the @kw x @kh
+ * kernel @k (row by row, anchor at its centre), borders reflect-101, the
+ * sum rounded and clipped. Zero taps are skipped, so a sparse kernel (a
+ * motion line) costs only its nonzero taps. Alpha is kept. In strips
+ * (augur-strips.h): several threads for a large image, the same bytes; a
+ * cancelled apply comes back black.
+ */
 static AugurImage *
 filter2d (const AugurImage *src,
           const float      *k,
           int               kw,
           int               kh)
 {
-  int rx = kw / 2, ry = kh / 2, nc = src->channels, rowlen = src->width * nc;
-  gsize stride;
-  g_autofree guint8 *pad = pad_image (src, rx, ry, -1, &stride);
-  g_autofree float *acc = g_new (float, rowlen);
-  /* The padded rows widened to float once each, in a ring of kh rows,
-   * rather than once per tap. */
-  g_autofree float *ring = g_new (float, stride * kh);
-  AugurImage *out = augur_image_new_like_uninitialized (src);
+  Filter2dStrips f = { src, augur_image_new_like_uninitialized (src), k, kw, kh };
+  double taps = 0;
 
-  for (int r = 0; r < kh - 1; r++)
-    widen_row (ring + (gsize) (r % kh) * stride, pad + (gsize) r * stride, (int) stride);
-  for (int y = 0; y < src->height; y++)
-    {
-      int last = y + kh - 1;
-
-      widen_row (ring + (gsize) (last % kh) * stride, pad + (gsize) last * stride, (int) stride);
-      memset (acc, 0, sizeof (float) * rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++)
-          if (k[i * kw + j] != 0)
-            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
-      store_row (augur_image_row (out, y), acc, rowlen);
-    }
-  keep_alpha (out, src);
-  return out;
+  for (int i = 0; i < kw * kh; i++)
+    taps += k[i] != 0;
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * taps, filter2d_strip, &f))
+    memset (f.out->data, 0, (gsize) f.out->stride * f.out->height);
+  keep_alpha (f.out, src);
+  return f.out;
 }
 
 /* The kernel size OpenCV's GaussianBlur derives from sigma for 8-bit
@@ -500,7 +535,7 @@ box_blur (const AugurImage *src,
 {
   int w = src->width, h = src->height, nc = src->channels, r = k / 2, rowlen = w * nc;
   gsize stride;
-  g_autofree guint8 *pad = pad_image (src, r, 0, -1, &stride);
+  g_autofree guint8 *pad = pad_band (src, 0, h, r, 0, -1, &stride);
   g_autofree guint16 *hs = g_new (guint16, (gsize) rowlen * h);
   g_autofree guint32 *sum = g_new0 (guint32, rowlen);
   g_autofree guint16 *zero = g_new0 (guint16, rowlen);
@@ -1961,21 +1996,58 @@ min_rows (guint8       *restrict d,
  * neutral value (0 for dilation, 255 for erosion), as OpenCV's default
  * border does. Each row of the element is a run [j1, j2).
  */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  int               kw, kh;
+  gboolean          dilate;
+  const int        *j1, *j2;   /* each kernel row's columns: [j1, j2) */
+} MorphStrips;
+
+static void
+mo_strip (gpointer data,
+          int      first,
+          int      last)
+{
+  const MorphStrips *m = data;
+  int kw = m->kw, kh = m->kh, ax = kw / 2, ay = kh / 2, nc = m->src->channels;
+  int rowlen = m->src->width * nc, px = MAX (ax, kw - 1 - ax), py = MAX (ay, kh - 1 - ay);
+  gsize stride;
+  g_autofree guint8 *pad = pad_band (m->src, first, last, px, py, m->dilate ? 0 : 255, &stride);
+
+  for (int y = first; y < last; y++)
+    {
+      guint8 *d = augur_image_row (m->out, y);
+
+      memset (d, m->dilate ? 0 : 255, rowlen);
+      for (int i = 0; i < kh; i++)
+        for (int j = m->j1[i]; j < m->j2[i]; j++)
+          {
+            const guint8 *s = pad + (gsize) (y - first + i - ay + py) * stride + (gsize) (j - ax + px) * nc;
+
+            if (m->dilate)
+              max_rows (d, s, rowlen);
+            else
+              min_rows (d, s, rowlen);
+          }
+    }
+}
+
+/* In strips (augur-strips.h): several threads for a large image, the
+ * same bytes; a cancelled apply comes back black. */
 static AugurImage *
 mo_apply (const AugurImage *src,
           const AugurValue *params,
           const AugurDrawn *drawn)
 {
   int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
-  gboolean dilate = AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION;
-  int nc = src->channels, rowlen = src->width * nc, ax = kw / 2, ay = kh / 2;
   int r = kh / 2, c = kw / 2;
   g_autofree int *j1 = g_new (int, kh);
   g_autofree int *j2 = g_new (int, kh);
-  gsize stride;
-  g_autofree guint8 *pad = NULL;
-  AugurImage *out = augur_image_new_like_uninitialized (src);
   double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
+  MorphStrips m = { src, augur_image_new_like_uninitialized (src), kw, kh,
+                    AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION, j1, j2 };
 
   for (int i = 0; i < kh; i++)
     {
@@ -1991,26 +2063,10 @@ mo_apply (const AugurImage *src,
         }
     }
 
-  pad = pad_image (src, MAX (ax, kw - 1 - ax), MAX (ay, kh - 1 - ay), dilate ? 0 : 255, &stride);
-  for (int y = 0; y < src->height; y++)
-    {
-      guint8 *d = augur_image_row (out, y);
-      int px = MAX (ax, kw - 1 - ax), py = MAX (ay, kh - 1 - ay);
-
-      memset (d, dilate ? 0 : 255, rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = j1[i]; j < j2[i]; j++)
-          {
-            const guint8 *s = pad + (gsize) (y + i - ay + py) * stride + (gsize) (j - ax + px) * nc;
-
-            if (dilate)
-              max_rows (d, s, rowlen);
-            else
-              min_rows (d, s, rowlen);
-          }
-    }
-  keep_alpha (out, src);
-  return out;
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * kw * kh, mo_strip, &m))
+    memset (m.out->data, 0, (gsize) m.out->stride * m.out->height);
+  keep_alpha (m.out, src);
+  return m.out;
 }
 
 /* The table ---------------------------------------------------------------------- */
