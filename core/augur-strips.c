@@ -14,8 +14,9 @@
  * that finds no helper free does its strips alone.
  */
 
-/* Below this many bytes of output, one thread does it all. */
-#define STRIPS_MIN_BYTES (1 << 20)
+/* Below this much work (bytes of output, times taps), one thread does
+ * it all. */
+#define STRIPS_MIN_WORK (1 << 20)
 
 static gint max_threads = 0;       /* 0: the processor count */
 static gint active_helpers = 0;
@@ -134,7 +135,8 @@ take_helpers (int want)
 /**
  * augur_strips_run:
  * @n_rows: rows of the output
- * @bytes_per_row: bytes of one output row, to judge whether helpers pay
+ * @work_per_row: the work of one output row (bytes written, times taps
+ *   where a kernel has many), to judge whether helpers pay
  * @func: computes a range of rows
  *
  * Runs @func over [0, @n_rows) in strips, on helper threads too when the
@@ -145,7 +147,7 @@ take_helpers (int want)
  */
 gboolean
 augur_strips_run (int             n_rows,
-                  double          bytes_per_row,
+                  double          work_per_row,
                   AugurStripFunc  func,
                   gpointer        data)
 {
@@ -156,7 +158,7 @@ augur_strips_run (int             n_rows,
 
   g_return_val_if_fail (func != NULL, FALSE);
 
-  if (n_rows * bytes_per_row >= STRIPS_MIN_BYTES && n_strips > 1)
+  if (n_rows * work_per_row >= STRIPS_MIN_WORK && n_strips > 1)
     helpers = take_helpers (MIN (n_strips - 1, (int) G_N_ELEMENTS (threads)));
   for (int i = 0; i < helpers; i++)
     threads[i] = g_thread_new ("augur-strips", strips_helper, &s);

@@ -24,7 +24,7 @@ typedef void (*AugurStripFunc) (gpointer data,
                                 int      last);
 
 gboolean      augur_strips_run               (int             n_rows,
-                                              double          bytes_per_row,
+                                              double          work_per_row,
                                               AugurStripFunc  func,
                                               gpointer        data);
 void          augur_strips_set_max_threads   (int             n);

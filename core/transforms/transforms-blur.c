@@ -2154,6 +2154,79 @@ advanced_blur_cost (const AugurValue *params,
   kernel_cost (in, out, k * k, cost);
 }
 
+/* GlassBlur: two Gaussian blurs of the sigma (both ways, OpenCV's kernel
+ * for it) around the swaps, two pixel moves per pixel and iteration. */
+static void
+glass_blur_cost (const AugurValue *params,
+                 const AugurShape *in,
+                 AugurShape       *out,
+                 AugurCost        *cost)
+{
+  double ksize = gauss_ksize_for_sigma (params[GL_SIGMA].v[0]);
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * (2 * 2 * ksize + 2 * params[GL_ITERATIONS].v[0]);
+  cost->memory = 2 * augur_cost_image_bytes (in) * (1 + sizeof (float));
+}
+
+/* ZoomBlur: a linear zoom (4 taps) and an add per zoom, as many zooms as
+ * the largest factor and the smallest step make. */
+static void
+zoom_blur_cost (const AugurValue *params,
+                const AugurShape *in,
+                AugurShape       *out,
+                AugurCost        *cost)
+{
+  double zooms = ceil ((params[ZB_MAX_FACTOR].v[1] - 1) / MAX (params[ZB_STEP].v[0], 1e-3));
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * MAX (zooms, 1) * 5;
+  cost->memory = augur_cost_image_bytes (in) * (2 + 2 * sizeof (float));
+}
+
+/* UnsharpMask: two Gaussian blurs of the largest size (of the image, of
+ * the mask) both ways, and the blend. */
+static void
+unsharp_mask_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  double ksize = MAX (params[UM_BLUR_LIMIT].v[1], gauss_ksize_for_sigma (params[UM_SIGMA].v[1]));
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * (2 * 2 * ksize + 10);
+  cost->memory = augur_cost_image_bytes (in) * (2 + 3 * sizeof (float));
+}
+
+/* Superpixels: SLIC on a copy at most max_size a side, about ten
+ * iterations that each compare every pixel with the nine nearest centres,
+ * then the means and a resize back. */
+static void
+superpixels_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  double side = MAX (in->width, in->height), scale = MIN (1.0, params[SP_MAX_SIZE].v[0] / side);
+  double small = (double) in->width * in->height * scale * scale * in->channels;
+
+  *out = *in;
+  cost->work = small * 10 * 9 * 2 + augur_cost_image_bytes (in) * 8;
+  cost->memory = 2 * augur_cost_image_bytes (in) + small * (2 + sizeof (float) * 2);
+}
+
+/* Morphological: the ellipse's taps (about pi / 4 of its box), a min or
+ * max each. */
+static void
+morphological_cost (const AugurValue *params,
+                    const AugurShape *in,
+                    AugurShape       *out,
+                    AugurCost        *cost)
+{
+  kernel_cost (in, out, G_PI / 4 * params[MO_SCALE].v[0] * params[MO_SCALE].v[1], cost);
+}
+
 const AugurTransformInfo augur_blur_transforms[] = {
   {
     .name = "GaussianBlur",
@@ -2224,6 +2297,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = seed_drawn,
     .sample = seed_sample,
     .apply = gl_apply,
+    .cost = glass_blur_cost,
   },
   {
     .name = "Defocus",
@@ -2252,6 +2326,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = zb_drawn,
     .sample = zb_sample,
     .apply = zb_apply,
+    .cost = zoom_blur_cost,
   },
   {
     .name = "AdvancedBlur",
@@ -2295,6 +2370,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = um_drawn,
     .sample = um_sample,
     .apply = um_apply,
+    .cost = unsharp_mask_cost,
   },
   {
     .name = "Emboss",
@@ -2322,6 +2398,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = sp_drawn,
     .sample = sp_sample,
     .apply = sp_apply,
+    .cost = superpixels_cost,
   },
   {
     .name = "Morphological",
@@ -2335,6 +2412,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = augur_no_drawn,
     .sample = augur_sample_nothing,
     .apply = mo_apply,
+    .cost = morphological_cost,
   },
 };
 
