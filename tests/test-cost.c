@@ -183,6 +183,8 @@ static const char *const ratio_cases[][3] = {
   { "ZoomBlur", "{\"max_factor\": [1.1, 1.1], \"step_factor\": [0.02, 0.02]}",
     "{\"max_factor\": [1.4, 1.4], \"step_factor\": [0.02, 0.02]}" },
   { "Morphological", "{\"scale\": [5, 5]}", "{\"scale\": [15, 15]}" },
+  { "RingingOvershoot", "{\"blur_limit\": [7, 7], \"cutoff\": [1, 1]}",
+    "{\"blur_limit\": [21, 21], \"cutoff\": [1, 1]}" },
   { "UnsharpMask", "{\"blur_limit\": [3, 3], \"sigma_limit\": [0.5, 0.5]}",
     "{\"blur_limit\": [15, 15], \"sigma_limit\": [2.5, 2.5]}" },
 };
