@@ -15,6 +15,7 @@
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 #include "augur-rng.h"
+#include "augur-strips.h"
 
 /*
  * augur-bench: Augur's side of bench/run.sh.
@@ -165,6 +166,152 @@ static const BenchOp bench_ops[] = {
   { "Morphological5",
     "{\"type\": \"Morphological\", \"p\": 1, \"params\": {\"scale\": [5,"
     " 5], \"operation\": \"dilation\"}}" },
+  /* The rest of the catalogue, and the settings of the table. */
+  { "VerticalFlip",
+    "{\"type\": \"VerticalFlip\", \"p\": 1}" },
+  { "Transpose",
+    "{\"type\": \"Transpose\", \"p\": 1}" },
+  { "RandomRotate90",
+    "{\"type\": \"RandomRotate90\", \"p\": 1}" },
+  { "D4",
+    "{\"type\": \"D4\", \"p\": 1}" },
+  { "Rotate45Nearest",
+    "{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [-45, "
+    "45], \"interpolation\": \"nearest\", "
+    "\"border_mode\": \"constant\"}}" },
+  { "SafeRotate30",
+    "{\"type\": \"SafeRotate\", \"p\": 1, \"params\": {\"limit\": [30, "
+    "30]}}" },
+  { "AffineFull",
+    "{\"type\": \"Affine\", \"p\": 1, \"params\": {\"rotate\": [25, "
+    "25], \"translate_px\": {\"x\": [20, 20], \"y\": [20, 20]}, "
+    "\"scale\": {\"x\": [2, 2], \"y\": [2, 2]}, "
+    "\"shear\": {\"x\": [10, 15], \"y\": [10, 15]}, "
+    "\"interpolation\": \"linear\", \"border_mode\": \"constant\"}}" },
+  { "ShiftScaleRotate",
+    "{\"type\": \"ShiftScaleRotate\", \"p\": 1, "
+    "\"params\": {\"shift_limit_x\": [0.05, 0.05], "
+    "\"shift_limit_y\": [0.05, 0.05], \"scale_limit\": [0.1, 0.1], "
+    "\"rotate_limit\": [30, 30]}}" },
+  { "Perspective",
+    "{\"type\": \"Perspective\", \"p\": 1}" },
+  { "RandomResizedCrop512",
+    "{\"type\": \"RandomResizedCrop\", \"p\": 1, "
+    "\"params\": {\"size\": [512, 512]}}" },
+  { "RandomScale",
+    "{\"type\": \"RandomScale\", \"p\": 1, "
+    "\"params\": {\"scale_limit\": [0.1, 0.1]}}" },
+  { "LongestMaxSize256",
+    "{\"type\": \"LongestMaxSize\", \"p\": 1, "
+    "\"params\": {\"max_size\": 256}}" },
+  { "SmallestMaxSize256",
+    "{\"type\": \"SmallestMaxSize\", \"p\": 1, "
+    "\"params\": {\"max_size\": 256}}" },
+  { "PadIfNeeded1536",
+    "{\"type\": \"PadIfNeeded\", \"p\": 1, "
+    "\"params\": {\"min_height\": 1536, \"min_width\": 1536}}" },
+  { "RandomCrop256",
+    "{\"type\": \"RandomCrop\", \"p\": 1, "
+    "\"params\": {\"height\": 256, \"width\": 256}}" },
+  { "CenterCrop256",
+    "{\"type\": \"CenterCrop\", \"p\": 1, "
+    "\"params\": {\"height\": 256, \"width\": 256}}" },
+  { "Crop",
+    "{\"type\": \"Crop\", \"p\": 1}" },
+  { "RandomSizedCrop",
+    "{\"type\": \"RandomSizedCrop\", \"p\": 1}" },
+  { "CropAndPad",
+    "{\"type\": \"CropAndPad\", \"p\": 1, "
+    "\"params\": {\"percent\": [0.1, 0.1]}}" },
+  { "RandomCropFromBorders",
+    "{\"type\": \"RandomCropFromBorders\", \"p\": 1}" },
+  { "RandomGridShuffle",
+    "{\"type\": \"RandomGridShuffle\", \"p\": 1}" },
+  { "ElasticTransform",
+    "{\"type\": \"ElasticTransform\", \"p\": 1, "
+    "\"params\": {\"alpha\": 50, \"sigma\": 5}}" },
+  { "OpticalDistortion",
+    "{\"type\": \"OpticalDistortion\", \"p\": 1, "
+    "\"params\": {\"distort_limit\": [0.05, 0.05]}}" },
+  { "GridDistortion",
+    "{\"type\": \"GridDistortion\", \"p\": 1}" },
+  { "PiecewiseAffine",
+    "{\"type\": \"PiecewiseAffine\", \"p\": 1}" },
+  { "ThinPlateSpline",
+    "{\"type\": \"ThinPlateSpline\", \"p\": 1}" },
+  { "ToGray3",
+    "{\"type\": \"ToGray\", \"p\": 1, "
+    "\"params\": {\"num_output_channels\": 3, "
+    "\"method\": \"weighted_average\"}}" },
+  { "GaussianBlurK5",
+    "{\"type\": \"GaussianBlur\", \"p\": 1, "
+    "\"params\": {\"sigma_limit\": [2, 2], \"blur_limit\": [5, 5]}}" },
+  { "Superpixels",
+    "{\"type\": \"Superpixels\", \"p\": 1, "
+    "\"params\": {\"p_replace\": [0.1, 0.1]}}" },
+  { "ISONoise",
+    "{\"type\": \"ISONoise\", \"p\": 1, "
+    "\"params\": {\"color_shift\": [0.03, 0.03], \"intensity\": [0.3, "
+    "0.3]}}" },
+  { "MultiplicativeNoise",
+    "{\"type\": \"MultiplicativeNoise\", \"p\": 1, "
+    "\"params\": {\"multiplier\": [0.9, 1.1]}}" },
+  { "MultiplicativeNoisePixel",
+    "{\"type\": \"MultiplicativeNoise\", \"p\": 1, "
+    "\"params\": {\"multiplier\": [0.9, 1.1], \"per_channel\": true, "
+    "\"elementwise\": true}}" },
+  { "SaltAndPepper",
+    "{\"type\": \"SaltAndPepper\", \"p\": 1, "
+    "\"params\": {\"amount\": [0.05, 0.05], \"salt_vs_pepper\": [0.5, "
+    "0.5]}}" },
+  { "ShotNoise",
+    "{\"type\": \"ShotNoise\", \"p\": 1, "
+    "\"params\": {\"scale_range\": [0.2, 0.2]}}" },
+  { "AdditiveNoise",
+    "{\"type\": \"AdditiveNoise\", \"p\": 1}" },
+  { "AdditiveNoisePixel",
+    "{\"type\": \"AdditiveNoise\", \"p\": 1, "
+    "\"params\": {\"noise_type\": \"gaussian\", "
+    "\"spatial_mode\": \"per_pixel\"}}" },
+  { "Downscale",
+    "{\"type\": \"Downscale\", \"p\": 1}" },
+  { "RingingOvershoot",
+    "{\"type\": \"RingingOvershoot\", \"p\": 1, "
+    "\"params\": {\"blur_limit\": [11, 11], \"cutoff\": [1, 1]}}" },
+  { "ChromaticAberration",
+    "{\"type\": \"ChromaticAberration\", \"p\": 1, "
+    "\"params\": {\"primary_distortion_limit\": [0.02, 0.02], "
+    "\"secondary_distortion_limit\": [0.05, 0.05]}}" },
+  { "RandomFog",
+    "{\"type\": \"RandomFog\", \"p\": 1, "
+    "\"params\": {\"fog_coef_range\": [0.5, 0.5]}}" },
+  { "RandomRain",
+    "{\"type\": \"RandomRain\", \"p\": 1}" },
+  { "RandomSnow",
+    "{\"type\": \"RandomSnow\", \"p\": 1, "
+    "\"params\": {\"snow_point_range\": [0.2, 0.2]}}" },
+  { "RandomSunFlare",
+    "{\"type\": \"RandomSunFlare\", \"p\": 1}" },
+  { "RandomShadow",
+    "{\"type\": \"RandomShadow\", \"p\": 1}" },
+  { "RandomGravel",
+    "{\"type\": \"RandomGravel\", \"p\": 1}" },
+  { "Spatter",
+    "{\"type\": \"Spatter\", \"p\": 1}" },
+  { "PlasmaBrightnessContrast",
+    "{\"type\": \"PlasmaBrightnessContrast\", \"p\": 1}" },
+  { "PlasmaShadow",
+    "{\"type\": \"PlasmaShadow\", \"p\": 1}" },
+  { "GridDropout",
+    "{\"type\": \"GridDropout\", \"p\": 1}" },
+  { "PixelDropout",
+    "{\"type\": \"PixelDropout\", \"p\": 1}" },
+  { "Erasing",
+    "{\"type\": \"Erasing\", \"p\": 1}" },
+  { "XYMasking",
+    "{\"type\": \"XYMasking\", \"p\": 1, "
+    "\"params\": {\"num_masks_x\": [2, 2], \"num_masks_y\": [2, 2], "
+    "\"mask_x_length\": [20, 20], \"mask_y_length\": [20, 20]}}" },
 };
 
 typedef struct
@@ -605,6 +752,8 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  /* One thread, as the peers run (cv2.setNumThreads (1)). */
+  augur_strips_set_max_threads (1);
   context = g_option_context_new ("ops SAMPLES_DIR | serve SAMPLES_DIR | dump SAMPLES_DIR OUTDIR | preview SAMPLES_DIR RECIPE | list");
   g_option_context_set_summary (context, "Time Augur's transforms for bench/run.sh.");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -130,6 +130,7 @@ def make_cv_ops(img, rng):
         'JpegQ50': lambda: cv_jpeg(img, 50),
     }
     ops.update(make_catalogue2_cv_ops(img, rng))
+    ops.update(make_catalogue3_cv_ops(img, rng))
     return ops
 
 
@@ -142,6 +143,13 @@ SEPIA = np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0
 # Operations that draw at random on each side: timed, not compared.
 RANDOM_OPS = ('GaussNoise', 'CoarseDropout', 'ColorJitter', 'ChannelShuffle', 'ChannelDropout',
               'RandomToneCurve', 'FancyPCA', 'GlassBlur', 'AdvancedBlur7')
+# Of the rest of the catalogue, the operations whose settings the peer
+# reproduces exactly: only these are compared (the others draw at random,
+# or their random draws are made on each side differently).
+COMPARED_CATALOGUE3 = ('VerticalFlip', 'Transpose', 'LongestMaxSize256', 'SmallestMaxSize256',
+                       'PadIfNeeded1536', 'CenterCrop256', 'Crop', 'ToGray3', 'GaussianBlurK5',
+                       'Downscale', 'OpticalDistortion', 'ChromaticAberration', 'SafeRotate30',
+                       'ShiftScaleRotate')
 
 
 def lut_per_channel(img, tables):
@@ -315,6 +323,478 @@ def make_catalogue2_cv_ops(img, rng):
     }
 
 
+# The rest of the catalogue: geometry, crops, distortions, noise, quality,
+# weather and occlusion, each as Albumentations 2.0.8 computes it for uint8
+# (albumentations/augmentations/*/functional.py and albucore), with the
+# settings augur-bench.c gives Augur. Where Albumentations draws its random
+# values from the image (crop windows, noise fields, particle positions),
+# that drawing is part of the timed call, as it is of every call in a
+# training loop. Crops are copied: Albumentations returns a view, which the
+# next step or the collate function copies.
+
+def torchvision_crop(h, w, scale, ratio, rng):
+    area = h * w
+    for _ in range(10):
+        target = area * rng.uniform(*scale)
+        aspect = math.exp(rng.uniform(math.log(ratio[0]), math.log(ratio[1])))
+        cw, ch = int(round(math.sqrt(target * aspect))), int(round(math.sqrt(target / aspect)))
+        if 0 < cw <= w and 0 < ch <= h:
+            y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+            return y, x, ch, cw
+    side = min(h, w)
+    return (h - side) // 2, (w - side) // 2, side, side
+
+
+def affine_about_centre(w, h, angle=0.0, scale=(1.0, 1.0), shear=(0.0, 0.0), shift=(0.0, 0.0)):
+    """Albumentations' Affine matrix (forward map): about the centre, scale,
+    rotate, shear, then the shift in pixels."""
+    cx, cy = centre(w, h)
+    a = math.radians(angle)
+    rot = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
+    sh = np.array([[1, math.tan(math.radians(shear[0])), 0], [math.tan(math.radians(shear[1])), 1, 0], [0, 0, 1]])
+    sc = np.diag([scale[0], scale[1], 1.0])
+    to0 = np.array([[1, 0, -cx], [0, 1, -cy], [0, 0, 1]])
+    back = np.array([[1, 0, cx + shift[0]], [0, 1, cy + shift[1]], [0, 0, 1]])
+    return (back @ sh @ rot @ sc @ to0)[:2]
+
+
+def cv_perspective(img, scale, rng):
+    h, w = img.shape[:2]
+    pts = np.abs(rng.normal(0, scale, (4, 2)))
+    pts[:, 0] *= w
+    pts[:, 1] *= h
+    src = np.float32([[pts[0, 0], pts[0, 1]], [w - 1 - pts[1, 0], pts[1, 1]],
+                      [w - 1 - pts[2, 0], h - 1 - pts[2, 1]], [pts[3, 0], h - 1 - pts[3, 1]]])
+    tl, tr, br, bl = src
+    mw = int(max(np.linalg.norm(br - bl), np.linalg.norm(tr - tl)))
+    mh = int(max(np.linalg.norm(tr - br), np.linalg.norm(tl - bl)))
+    dst = np.float32([[0, 0], [mw - 1, 0], [mw - 1, mh - 1], [0, mh - 1]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    warped = cv2.warpPerspective(img, m, (mw, mh), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.resize(warped, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def cv_elastic(img, alpha, sigma, rng):
+    h, w = img.shape[:2]
+    dx = rng.standard_normal((h, w)).astype(np.float32)
+    dy = rng.standard_normal((h, w)).astype(np.float32)
+    cv2.GaussianBlur(dx, (0, 0), sigma, dst=dx)
+    cv2.GaussianBlur(dy, (0, 0), sigma, dst=dy)
+    x, y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(img, x + dx * alpha, y + dy * alpha, cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def cv_optical(img, k):
+    h, w = img.shape[:2]
+    cam = np.array([[w, 0, w / 2], [0, h, h / 2], [0, 0, 1]], np.float32)
+    mx, my = cv2.initUndistortRectifyMap(cam, np.array([k, k, 0, 0, 0], np.float32), None, cam,
+                                         (w, h), cv2.CV_32FC1)
+    return cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def cv_grid_distortion(img, steps, limit, rng):
+    h, w = img.shape[:2]
+    xs = 1 + rng.uniform(-limit, limit, steps + 1)
+    ys = 1 + rng.uniform(-limit, limit, steps + 1)
+
+    def axis(n, stretch):
+        step = n // steps
+        out = np.zeros(n, np.float32)
+        prev = 0.0
+        for i in range(0, n, step):
+            end = min(i + step, n)
+            cur = prev + step * stretch[i // step]
+            out[i:end] = np.linspace(prev, cur, end - i)
+            prev = cur
+        return out * (n - 1) / max(prev, 1)
+
+    mx, my = np.meshgrid(axis(w, xs), axis(h, ys))
+    return cv2.remap(img, mx.astype(np.float32), my.astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def cv_piecewise_affine(img, scale, rows, cols, rng):
+    h, w = img.shape[:2]
+    jitter = rng.normal(0, scale, (rows, cols, 2)).astype(np.float32)
+    dx = cv2.resize(jitter[..., 0] * w, (w, h), interpolation=cv2.INTER_LINEAR)
+    dy = cv2.resize(jitter[..., 1] * h, (w, h), interpolation=cv2.INTER_LINEAR)
+    x, y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(img, x + dx, y + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                     borderValue=0)
+
+
+def tps_kernel(r2):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return np.where(r2 > 0, r2 * np.log(np.maximum(r2, 1e-12)) * 0.5, 0.0)
+
+
+def cv_thin_plate_spline(img, scale, n, rng):
+    h, w = img.shape[:2]
+    g = np.linspace(0, 1, n)
+    src = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+    dst = src + rng.normal(0, scale / n, src.shape)
+    k = len(src)
+    a = np.zeros((k + 3, k + 3))
+    a[:k, :k] = tps_kernel(((dst[:, None] - dst[None]) ** 2).sum(-1))
+    a[:k, k] = 1
+    a[:k, k + 1:] = dst
+    a[k, :k] = 1
+    a[k + 1:, :k] = dst.T
+    b = np.zeros((k + 3, 2))
+    b[:k] = src
+    weights = np.linalg.solve(a, b)
+    y, x = np.mgrid[:h, :w].astype(np.float32)
+    pts = np.stack([x.ravel() / (w - 1), y.ravel() / (h - 1)], 1)
+    r2 = ((pts[:, None, :] - dst[None].astype(np.float32)) ** 2).sum(-1)
+    weights = weights.astype(np.float32)
+    mapped = tps_kernel(r2).astype(np.float32) @ weights[:k] + weights[k] + pts @ weights[k + 1:]
+    mx = (mapped[:, 0] * (w - 1)).reshape(h, w).astype(np.float32)
+    my = (mapped[:, 1] * (h - 1)).reshape(h, w).astype(np.float32)
+    return cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def cv_superpixels(img, n_segments, p_replace, max_size, rng):
+    from skimage.measure import regionprops
+    from skimage.segmentation import slic
+
+    h, w = img.shape[:2]
+    small = img
+    if max(h, w) > max_size:
+        s = max_size / max(h, w)
+        small = cv2.resize(img, (int(w * s), int(h * s)), interpolation=cv2.INTER_LINEAR)
+    replace = rng.random(n_segments) < p_replace
+    segments = slic(small, n_segments=n_segments, compactness=10, channel_axis=-1)
+    out = small.copy()
+    for c in range(out.shape[2]):
+        for i, region in enumerate(regionprops(segments + 1, intensity_image=out[..., c])):
+            if replace[i % n_segments]:
+                out[..., c][segments == i] = round(region.mean_intensity)
+    return cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def cv_iso_noise(img, color_shift, intensity, rng):
+    hls = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2HLS)
+    _, std = cv2.meanStdDev(hls)
+    lum_noise = rng.poisson(std[1, 0] * intensity * 255, hls.shape[:2])
+    col_noise = rng.normal(0, color_shift * 360 * intensity, hls.shape[:2])
+    hls[..., 0] = (hls[..., 0] + col_noise) % 360
+    hls[..., 1] += (lum_noise * (intensity / 255) * (1.0 - hls[..., 1])).astype(np.float32)
+    return u8(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB) * 255)
+
+
+def cv_salt_and_pepper(img, amount, salt, rng):
+    r = rng.random(img.shape[:2])
+    noisy = r < amount
+    salt_mask = noisy & (rng.random(img.shape[:2]) < salt)
+    out = img.copy()
+    out[salt_mask] = 255
+    out[noisy & ~salt_mask] = 0
+    return out
+
+
+def cv_shot_noise(img, scale, rng):
+    linear = np.power(img.astype(np.float32) / 255, 2.2)
+    noisy = rng.poisson(linear / scale).astype(np.float32) * scale
+    return u8(np.power(np.clip(noisy, 0, 1), 1 / 2.2) * 255)
+
+
+def cv_add_float_noise(img, noise):
+    return np.clip(img.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+
+
+def cv_chromatic(img, primary, secondary):
+    h, w = img.shape[:2]
+    cam = np.array([[w, 0, w / 2], [0, h, h / 2], [0, 0, 1]], np.float32)
+
+    def distort(ch, k1, k2):
+        mx, my = cv2.initUndistortRectifyMap(cam, np.array([k1, k2, 0, 0], np.float32), None, cam,
+                                             (w, h), cv2.CV_32FC1)
+        return cv2.remap(ch, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+    return np.dstack([distort(img[..., 0], primary, secondary), img[..., 1],
+                      distort(img[..., 2], -primary, -secondary)])
+
+
+def ringing_kernel(k, cutoff):
+    # 2-D sinc (jinc) low-pass; the kernel is drawn once, only the filter timed
+    y, x = np.mgrid[:k, :k] - (k - 1) / 2
+    r = np.hypot(x, y)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        kern = np.where(r > 0, np.sinc(cutoff * r / math.pi), 1.0)
+    return (kern / kern.sum()).astype(np.float32)
+
+
+def fog_particles(w, h, fog, rng):
+    region = max(1, int(w // 3 * fog))
+    max_r = max(2, int(min(w, h) * 0.1 * fog))
+    parts = []
+    cw, ch = w, h
+    for _ in range(10):
+        if cw <= region or ch <= region:
+            break
+        for _ in range(int(cw * ch / region ** 2 * fog * 10)):
+            parts.append((int(rng.integers(w // 2 - cw // 2, w // 2 + cw // 2 + 1)),
+                          int(rng.integers(h // 2 - ch // 2, h // 2 + ch // 2 + 1)),
+                          int(rng.integers(max(1, max_r // 2), max_r))))
+        cw, ch = int(cw * 0.9), int(ch * 0.9)
+    return parts
+
+
+def cv_fog(img, fog, alpha_coef, rng):
+    # Each particle a white disc blended at alpha_coef * fog. Albumentations
+    # blends a copy of the whole image per particle; this peer blends only
+    # each disc's bounding box, so it is faster than the code it stands for.
+    h, w = img.shape[:2]
+    out = img.copy()
+    alpha = alpha_coef * fog
+    for x, y, r in fog_particles(w, h, fog, rng):
+        x0, y0, x1, y1 = max(0, x - r), max(0, y - r), min(w, x + r + 1), min(h, y + r + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        roi = out[y0:y1, x0:x1]
+        overlay = roi.copy()
+        cv2.circle(overlay, (x - x0, y - y0), r, (255, 255, 255), -1)
+        cv2.addWeighted(overlay, alpha, roi, 1 - alpha, 0, dst=roi)
+    k = max(3, min(h, w) // 30) | 1
+    return cv2.GaussianBlur(out, (k, k), 0)
+
+
+def cv_rain(img, slant, length, width, color, blur, bright, rng):
+    h, w = img.shape[:2]
+    out = img.copy()
+    n = h * w // 600
+    xs = rng.integers(0, w - slant if slant > 0 else w, n) if slant >= 0 else rng.integers(-slant, w, n)
+    ys = rng.integers(0, h - length, n)
+    for x, y in zip(xs.tolist(), ys.tolist()):
+        cv2.line(out, (x, y), (x + slant, y + length), color, width)
+    out = cv2.blur(out, (blur, blur))
+    hsv = cv2.cvtColor(out, cv2.COLOR_RGB2HSV).astype(np.float32)
+    hsv[..., 2] *= bright
+    return cv2.cvtColor(u8(hsv), cv2.COLOR_HSV2RGB)
+
+
+def cv_snow_bleach(img, snow_point, coeff):
+    hls = cv2.cvtColor(img, cv2.COLOR_RGB2HLS).astype(np.float32)
+    threshold = snow_point * 255 / 2 + 255 / 3
+    light = hls[..., 1]
+    light[light < threshold] *= coeff
+    np.clip(light, 0, 255, out=light)
+    return cv2.cvtColor(hls.astype(np.uint8), cv2.COLOR_HLS2RGB)
+
+
+def cv_sun_flare(img, n_circles, src_radius, rng):
+    h, w = img.shape[:2]
+    overlay, out = img.copy(), img.copy()
+    cx, cy = int(rng.integers(0, w)), int(rng.integers(0, h // 2))
+    for _ in range(n_circles):
+        alpha = rng.uniform(0.05, 0.2)
+        p = (int(rng.integers(0, w)), int(rng.integers(0, h)))
+        cv2.circle(overlay, p, int(rng.integers(1, max(2, w // 25))), (255, 255, 255), -1)
+        out = cv2.addWeighted(overlay, alpha, out, 1 - alpha, 0)
+    times = src_radius // 10
+    alphas = np.linspace(0.0, 1, num=times)
+    radii = np.linspace(1, src_radius, num=times)
+    for i in range(times):
+        cv2.circle(overlay, (cx, cy), int(radii[i]), (255, 255, 255), -1)
+        a = alphas[times - i - 1] ** 3
+        out = cv2.addWeighted(overlay, a, out, 1 - a, 0)
+    return out
+
+
+def cv_shadow(img, n_shadows, vertices, intensity, rng):
+    h, w = img.shape[:2]
+    mask = np.zeros((h, w), np.uint8)
+    for _ in range(n_shadows):
+        pts = np.stack([rng.integers(0, w, vertices), rng.integers(h // 2, h, vertices)], 1)
+        cv2.fillPoly(mask, [pts.astype(np.int32)], 255)
+    out = img.copy()
+    sel = mask == 255
+    out[sel] = (out[sel] * (1 - intensity)).astype(np.uint8)
+    return out
+
+
+def cv_gravel(img, patches, rng):
+    h, w = img.shape[:2]
+    hls = cv2.cvtColor(img, cv2.COLOR_RGB2HLS)
+    for _ in range(patches):
+        x0, y0 = int(rng.integers(0, w // 2)), int(rng.integers(h // 2, h - h // 8))
+        for _ in range(int(rng.integers(w * h // 4000 + 1, w * h // 2000 + 2))):
+            x, y = int(rng.integers(x0, x0 + w // 4)), int(rng.integers(y0, y0 + h // 8))
+            hls[y:y + 4, x:x + 4, 1] = int(rng.integers(0, 255))
+    return cv2.cvtColor(hls, cv2.COLOR_HLS2RGB)
+
+
+def cv_spatter_rain(img, mean, std, sigma, cutout, intensity, rng):
+    h, w = img.shape[:2]
+    liquid = rng.normal(mean, std, (h, w)).astype(np.float32)
+    liquid = cv2.GaussianBlur(liquid, (0, 0), sigma)
+    liquid[liquid < cutout] = 0
+    dist = 255 - cv2.Canny((liquid * 255).astype(np.uint8), 50, 150)
+    dist = cv2.distanceTransform(dist, cv2.DIST_L2, 5)
+    _, dist = cv2.threshold(dist, 20, 20, cv2.THRESH_TRUNC)
+    dist = cv2.blur(dist, (3, 3)).astype(np.uint8)
+    dist = cv2.equalizeHist(dist)
+    dist = cv2.filter2D(dist, -1, np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], np.float32))
+    dist = cv2.blur(dist, (3, 3)).astype(np.float32)
+    m = liquid * dist
+    m *= 1 / max(float(m.max()), 1e-6)
+    drops = m[..., None] * np.array([238, 238, 175], np.float32) * intensity
+    return np.clip(img.astype(np.float32) + drops, 0, 255).astype(np.uint8)
+
+
+def plasma(size, roughness, rng):
+    # diamond-square on a (size + 1)² grid, one numpy pass per level
+    n = size + 1
+    grid = np.zeros((n, n), np.float32)
+    grid[::size, ::size] = rng.uniform(0, 1, (2, 2))
+    step, amp = size, 1.0
+    while step > 1:
+        half = step // 2
+        c = (grid[:-1:step, :-1:step] + grid[:-1:step, step::step] + grid[step::step, :-1:step]
+             + grid[step::step, step::step]) / 4
+        grid[half::step, half::step] = c + rng.uniform(-amp, amp, c.shape)
+        grid[::step, half::step] = (grid[::step, :-1:step] + grid[::step, step::step]) / 2 \
+            + rng.uniform(-amp, amp, grid[::step, half::step].shape)
+        grid[half::step, ::step] = (grid[:-1:step, ::step] + grid[step::step, ::step]) / 2 \
+            + rng.uniform(-amp, amp, grid[half::step, ::step].shape)
+        step, amp = half, amp / roughness * 1.5
+    grid -= grid.min()
+    return grid / max(float(grid.max()), 1e-6)
+
+
+def cv_plasma_brightness_contrast(img, brightness, contrast, rng):
+    h, w = img.shape[:2]
+    p = cv2.resize(plasma(256, 3, rng), (w, h), interpolation=cv2.INTER_LINEAR)[..., None]
+    f = img.astype(np.float32) / 255
+    mean = f.mean()
+    f = (f - mean) * (1 + contrast * p) + mean + brightness * p
+    return u8(f * 255)
+
+
+def cv_plasma_shadow(img, intensity, rng):
+    h, w = img.shape[:2]
+    p = cv2.resize(plasma(256, 3, rng), (w, h), interpolation=cv2.INTER_LINEAR)[..., None]
+    return u8(img.astype(np.float32) * (1 - p * intensity))
+
+
+def grid_holes(w, h, ratio):
+    unit = max(2, min(w, h) // 10)
+    hole = max(1, int(unit * ratio))
+    return [(x, y, hole, hole) for y in range(0, h, unit) for x in range(0, w, unit)]
+
+
+def make_catalogue3_cv_ops(img, rng):
+    h, w = img.shape[:2]
+    d = {k: np.random.default_rng(int(rng.integers(1 << 32))) for k in (
+        'rot', 'rrc', 'crop', 'persp', 'el', 'grid', 'pw', 'tps', 'sp', 'iso', 'mul', 'salt',
+        'shot', 'add', 'fog', 'rain', 'sun', 'shadow', 'gravel', 'spatter', 'plasma', 'plasma2',
+        'pixel', 'erase', 'shuffle')}
+    angle45 = d['rot'].uniform(-45, 45)
+    rot45 = cv2.getRotationMatrix2D(centre(w, h), angle45, 1.0)
+    # SafeRotate 30: the rotation shrunk, each axis on its own, to fit
+    c, s = abs(math.cos(math.radians(30))), abs(math.sin(math.radians(30)))
+    safe = affine_about_centre(w, h, 30, (w / (w * c + h * s), h / (w * s + h * c)))
+    full = affine_about_centre(w, h, 25, (2, 2), (d['rot'].uniform(10, 15), d['rot'].uniform(10, 15)), (20, 20))
+    ssr = affine_about_centre(w, h, 30, (1.1, 1.1), (0, 0), (0.05 * w, 0.05 * h))
+    y, x, ch, cw = torchvision_crop(h, w, (0.08, 1.0), (0.75, 4 / 3), d['rrc'])
+    cy, cx = int(d['crop'].integers(0, h - 256 + 1)), int(d['crop'].integers(0, w - 256 + 1))
+    sh = int(d['crop'].integers(128, 257))
+    sy, sx = int(d['crop'].integers(0, h - sh + 1)), int(d['crop'].integers(0, w - sh + 1))
+    b = [int(d['crop'].uniform(0, 0.1) * n) for n in (w, w, h, h)]
+    long_s, short_s = 256 / max(w, h), 256 / min(w, h)
+    pad_h, pad_w = max(0, 1536 - h), max(0, 1536 - w)
+    px, py = int(round(0.1 * w)), int(round(0.1 * h))
+    tiles = [(ty, tx) for ty in range(3) for tx in range(3)]
+    perm = d['shuffle'].permutation(9)
+    th, tw = h // 3, w // 3
+    ident = np.arange(256, dtype=np.float32)
+    mult = d['mul'].uniform(0.9, 1.1)
+    add = d['add'].uniform(-0.1, 0.1, 3) * 255
+    holes_grid = grid_holes(w, h, 0.5)
+    er = torchvision_crop(h, w, (0.02, 0.33), (0.3, 3.3), d['erase'])
+    xy_holes = [(int(d['erase'].integers(0, w - 20)), 0, 20, h) for _ in range(2)] + \
+        [(0, int(d['erase'].integers(0, h - 20)), w, 20) for _ in range(2)]
+    ringing = ringing_kernel(11, 1.0)
+
+    def grid_shuffle():
+        out = img.copy()
+        for (ty, tx), k in zip(tiles, perm):
+            sy_, sx_ = tiles[k]
+            out[ty * th:(ty + 1) * th, tx * tw:(tx + 1) * tw] = img[sy_ * th:(sy_ + 1) * th, sx_ * tw:(sx_ + 1) * tw]
+        return out
+
+    def warp(m, interp=cv2.INTER_LINEAR):
+        return cv2.warpAffine(img, m, (w, h), flags=interp, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+    return {
+        'VerticalFlip': lambda: cv2.flip(img, 0),
+        'Transpose': lambda: np.ascontiguousarray(img.transpose(1, 0, 2)),
+        'RandomRotate90': lambda: np.ascontiguousarray(np.rot90(img, 1)),
+        'D4': lambda: np.ascontiguousarray(np.rot90(img, 1)[::-1]),
+        'Rotate45Nearest': lambda: warp(rot45, cv2.INTER_NEAREST),
+        'SafeRotate30': lambda: warp(safe),
+        'AffineFull': lambda: warp(full),
+        'ShiftScaleRotate': lambda: warp(ssr),
+        'Perspective': lambda: cv_perspective(img, 0.075, d['persp']),
+        'RandomResizedCrop512': lambda: cv2.resize(img[y:y + ch, x:x + cw], (512, 512),
+                                                   interpolation=cv2.INTER_LINEAR),
+        'RandomScale': lambda: cv2.resize(img, (int(w * 1.1), int(h * 1.1)), interpolation=cv2.INTER_LINEAR),
+        'LongestMaxSize256': lambda: cv2.resize(img, (round(w * long_s), round(h * long_s)),
+                                                interpolation=cv2.INTER_LINEAR),
+        'SmallestMaxSize256': lambda: cv2.resize(img, (round(w * short_s), round(h * short_s)),
+                                                 interpolation=cv2.INTER_LINEAR),
+        'PadIfNeeded1536': lambda: cv2.copyMakeBorder(img, pad_h // 2, pad_h - pad_h // 2, pad_w // 2,
+                                                      pad_w - pad_w // 2, cv2.BORDER_CONSTANT, value=0),
+        'RandomCrop256': lambda: img[cy:cy + 256, cx:cx + 256].copy(),
+        'CenterCrop256': lambda: img[(h - 256) // 2:(h - 256) // 2 + 256, (w - 256) // 2:(w - 256) // 2 + 256].copy(),
+        'Crop': lambda: img[0:256, 0:256].copy(),
+        'RandomSizedCrop': lambda: cv2.resize(img[sy:sy + sh, sx:sx + sh], (256, 256),
+                                              interpolation=cv2.INTER_LINEAR),
+        'CropAndPad': lambda: cv2.resize(cv2.copyMakeBorder(img, py, py, px, px, cv2.BORDER_CONSTANT, value=0),
+                                         (w, h), interpolation=cv2.INTER_LINEAR),
+        'RandomCropFromBorders': lambda: img[b[2]:h - b[3], b[0]:w - b[1]].copy(),
+        'RandomGridShuffle': grid_shuffle,
+        'ElasticTransform': lambda: cv_elastic(img, 50, 5, d['el']),
+        'OpticalDistortion': lambda: cv_optical(img, 0.05),
+        'GridDistortion': lambda: cv_grid_distortion(img, 5, 0.3, d['grid']),
+        'PiecewiseAffine': lambda: cv_piecewise_affine(img, 0.04, 4, 4, d['pw']),
+        'ThinPlateSpline': lambda: cv_thin_plate_spline(img, 0.3, 4, d['tps']),
+        'ToGray3': lambda: cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB),
+        'GaussianBlurK5': lambda: cv2.GaussianBlur(img, (5, 5), 2.0),
+        'Superpixels': lambda: cv_superpixels(img, 100, 0.1, 128, d['sp']),
+        'ISONoise': lambda: cv_iso_noise(img, 0.03, 0.3, d['iso']),
+        'MultiplicativeNoise': lambda: cv2.LUT(img, u8(ident * mult)),
+        'MultiplicativeNoisePixel': lambda: cv_add_float_noise(
+            np.zeros_like(img), img * d['mul'].uniform(0.9, 1.1, img.shape).astype(np.float32)),
+        'SaltAndPepper': lambda: cv_salt_and_pepper(img, 0.05, 0.5, d['salt']),
+        'ShotNoise': lambda: cv_shot_noise(img, 0.2, d['shot']),
+        'AdditiveNoise': lambda: lut_per_channel(img, [u8(ident + a) for a in add]),
+        'AdditiveNoisePixel': lambda: cv_add_float_noise(
+            img, d['add'].normal(0, 0.1 * 255, img.shape).astype(np.float32)),
+        'Downscale': lambda: cv2.resize(cv2.resize(img, (int(w * 0.25), int(h * 0.25)),
+                                                   interpolation=cv2.INTER_NEAREST),
+                                        (w, h), interpolation=cv2.INTER_NEAREST),
+        'RingingOvershoot': lambda: cv2.filter2D(img, -1, ringing),
+        'ChromaticAberration': lambda: cv_chromatic(img, 0.02, 0.05),
+        'RandomFog': lambda: cv_fog(img, 0.5, 0.08, d['fog']),
+        'RandomRain': lambda: cv_rain(img, int(d['rain'].uniform(-10, 10)), max(1, h // 8), 1,
+                                      (200, 200, 200), 7, 0.7, d['rain']),
+        'RandomSnow': lambda: cv_snow_bleach(img, 0.2, 2.5),
+        'RandomSunFlare': lambda: cv_sun_flare(img, int(d['sun'].integers(6, 11)), 400, d['sun']),
+        'RandomShadow': lambda: cv_shadow(img, int(d['shadow'].integers(1, 3)), 5, 0.5, d['shadow']),
+        'RandomGravel': lambda: cv_gravel(img, 2, d['gravel']),
+        'Spatter': lambda: cv_spatter_rain(img, 0.65, 0.3, 2, 0.68, 0.6, d['spatter']),
+        'PlasmaBrightnessContrast': lambda: cv_plasma_brightness_contrast(img, 0.15, 0.15, d['plasma']),
+        'PlasmaShadow': lambda: cv_plasma_shadow(img, 0.5, d['plasma2']),
+        'GridDropout': lambda: cv_dropout(img, holes_grid),
+        'PixelDropout': lambda: np.where((d['pixel'].random(img.shape[:2]) < 0.01)[..., None], 0, img).astype(np.uint8),
+        'Erasing': lambda: cv_dropout(img, [(er[1], er[0], er[3], er[2])]),
+        'XYMasking': lambda: cv_dropout(img, xy_holes),
+    }
+
+
 def pil_hsv(im, hue, sat, val):
     h, s, v = im.convert('HSV').split()
     # Pillow's hue runs over 0-255 for a full turn; OpenCV's over 0-180.
@@ -441,8 +921,9 @@ def run_agree(args):
     path = sample_paths(args.samples)[0]
     img = cv2.cvtColor(cv2.imread(path, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     ops = make_cv_ops(img, np.random.default_rng(0))
+    catalogue3 = set(make_catalogue3_cv_ops(img, np.random.default_rng(0)))
     for name, fn in ops.items():
-        if name in RANDOM_OPS:
+        if name in RANDOM_OPS or (name in catalogue3 and name not in COMPARED_CATALOGUE3):
             continue
         augur = cv2.imread(os.path.join(args.dump, name + '.png'), cv2.IMREAD_UNCHANGED)
         if augur is None:

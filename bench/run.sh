@@ -110,7 +110,8 @@ if [ "${AUGUR_BENCH_PROFILE:-1}" = 1 ] && command -v perf >/dev/null 2>&1 \
     perf report -i "$OUT/perf.data" --stdio --no-children --sort dso,sym 2>/dev/null \
       | "$PY" "$SRC/bench/perftop.py" "$name" >> "$RESULTS"
   }
-  for op in $("$BENCH" list | cut -f1); do
+  # every operation an OpenCV peer ran faster, for the report's explanations
+  for op in $("$PY" "$SRC/bench/report.py" "$RESULTS" --slower); do
     profile "$op" "$BENCH" ops "$SAMPLES" --op "$op" --repeats 1 --min-time 1
   done
   for fmt in png jpeg; do

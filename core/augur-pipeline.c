@@ -10,6 +10,7 @@
 #include "augur-error.h"
 #include "augur-group.h"
 #include "augur-pipeline.h"
+#include "augur-strips.h"
 
 /* Group kinds are named by their table (augur-group.c). */
 const char *
@@ -1212,7 +1213,13 @@ augur_node_apply_cancellable (const AugurNode    *node,
   g_return_val_if_fail (node != NULL && src != NULL && replay != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
+  /* Cancelled between steps (apply_node), or between the strips of a
+   * step (augur-strips.c): then the image is dropped. */
+  augur_strips_push_cancellable (cancellable);
   out = apply_node (node, augur_image_ref ((AugurImage *) src), replay, &o);
+  augur_strips_pop_cancellable ();
+  if (out != NULL && g_cancellable_set_error_if_cancelled (cancellable, &local))
+    g_clear_pointer (&out, augur_image_unref);
   if (out == NULL)
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))

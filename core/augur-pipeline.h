@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <glib.h>
 #include <json-glib/json-glib.h>
 
 #include "augur-reference.h"
@@ -123,6 +124,11 @@ AugurReplay  *augur_node_sample_forced      (const AugurNode     *node,
 AugurImage   *augur_node_apply              (const AugurNode     *node,
                                              const AugurImage    *src,
                                              const AugurReplay   *replay);
+AugurImage   *augur_node_apply_cancellable  (const AugurNode     *node,
+                                             const AugurImage    *src,
+                                             const AugurReplay   *replay,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
 typedef void (*AugurStepObserver)            (const AugurNode     *node,
                                              gint64               elapsed_ns,
                                              gpointer             user_data);
@@ -131,11 +137,6 @@ AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
                                              const AugurReplay   *replay,
                                              AugurStepObserver    observer,
                                              gpointer             user_data);
-AugurImage   *augur_node_apply_cancellable  (const AugurNode     *node,
-                                             const AugurImage    *src,
-                                             const AugurReplay   *replay,
-                                             GCancellable        *cancellable,
-                                             GError             **error);
 /* With a reference pool, for pipelines that hold blends: the choice of
  * each blend's references is drawn from the blend's own stream and
  * recorded by key; an enabled blend with an empty pool, or a replay naming

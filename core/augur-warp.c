@@ -120,8 +120,31 @@ augur_warp_output_shape (const AugurWarp *warp,
 
 /* Crop --------------------------------------------------------------------- */
 
+/* @n pixels of @px: one memset when its bytes are all alike (black,
+ * white, gray), else the first pixel copied and the run doubled. */
+static void
+fill_span (guint8       *d,
+           const guint8 *px,
+           int           n,
+           int           nc)
+{
+  gsize len = (gsize) n * nc, done;
+
+  if (n <= 0)
+    return;
+  if (memcmp (px, px + 1, nc - 1) == 0)
+    {
+      memset (d, px[0], len);
+      return;
+    }
+  memcpy (d, px, nc);
+  for (done = nc; done < len; done *= 2)
+    memcpy (d + done, d, MIN (done, len - done));
+}
+
 /* The window @x0, @y0, @w x @h over @src: pixels outside read what @border
- * names, or @fill for a constant border. */
+ * names, or @fill for a constant border (whole runs of it at a time: a
+ * large padding is mostly fill). */
 static AugurImage *
 read_window (const AugurImage *src,
              int               x0,
@@ -131,7 +154,7 @@ read_window (const AugurImage *src,
              AugurBorder       border,
              const AugurFill  *fill)
 {
-  AugurImage *out = augur_image_new (w, h, src->channels);
+  AugurImage *out = augur_image_new_uninitialized (w, h, src->channels);
   g_autofree int *xs = g_new (int, w);
   int nc = src->channels;
   /* the columns that read the source directly: [a, b) */
@@ -151,14 +174,19 @@ read_window (const AugurImage *src,
 
       if (sy < 0)
         {
-          for (int x = 0; x < w; x++)
-            memcpy (d + (gsize) x * nc, fill_px, nc);
+          fill_span (d, fill_px, w, nc);
           continue;
         }
 
       s = augur_image_row (src, sy);
       if (b > a)
         memcpy (d + (gsize) a * nc, s + (gsize) (x0 + a) * nc, (gsize) (b - a) * nc);
+      if (border == AUGUR_BORDER_CONSTANT)
+        {
+          fill_span (d, fill_px, a, nc);
+          fill_span (d + (gsize) b * nc, fill_px, w - b, nc);
+          continue;
+        }
       for (int x = 0; x < w; x++)
         {
           if (x == a)

@@ -1784,7 +1784,7 @@ test_bench (Fixture       *fixture,
   g_assert_true (g_file_set_contents (recipe,
     "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 1, \"pipeline\": {\"type\": \"Sequential\","
     " \"steps\": [{\"type\": \"HorizontalFlip\", \"p\": 1},"
-    " {\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [255, 255], \"sigma_limit\": [50, 50]}},"
+    " {\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [99, 99]}},"
     " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}]}}", -1, NULL));
   g_assert_true (augur_image_save (image, picture, AUGUR_IMAGE_FORMAT_PNG, 90, &error));
 
@@ -1815,7 +1815,7 @@ test_bench (Fixture       *fixture,
    * cent, more when the machine is busy and a part is preempted). */
   g_assert_cmpfloat (sum, <=, whole * 1.0001);
   g_assert_cmpfloat (sum, >=, whole * 0.9);
-  g_assert_cmpstr (slowest_name, ==, "GaussianBlur (step 2)");
+  g_assert_cmpstr (slowest_name, ==, "MedianBlur (step 2)");
 
   /* The text form ranks it first too. */
   g_clear_pointer (&out, g_free);
@@ -1825,8 +1825,8 @@ test_bench (Fixture       *fixture,
 
     g_assert_nonnull (table);
     table = strchr (table, '\n') + 1;
-    g_assert_nonnull (strstr (table, "GaussianBlur (step 2)"));
-    g_assert_true (strstr (table, "GaussianBlur (step 2)") < strchr (table, '\n'));
+    g_assert_nonnull (strstr (table, "MedianBlur (step 2)"));
+    g_assert_true (strstr (table, "MedianBlur (step 2)") < strchr (table, '\n'));
   }
 }
 

@@ -6,6 +6,7 @@
 #include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-recipe.h"
+#include "augur-strips.h"
 #include "augur-test-util.h"
 
 /* The cost model bounds what every draw can do: for every transform of the
@@ -152,6 +153,80 @@ test_grows (void)
   g_assert_cmpfloat (one_of.work, ==, cubic_alone.work);
 }
 
+/* The least time, in microseconds, of several applications of @recipe's
+ * pipeline to @image (the least is the run least disturbed by others). */
+static double
+least_time (const AugurRecipe *recipe,
+            const AugurImage  *image)
+{
+  AugurShape shape = { image->width, image->height, image->channels };
+  g_autoptr(AugurReplay) replay = augur_node_sample (recipe->pipeline, &shape, 7);
+  double best = G_MAXDOUBLE;
+
+  for (int run = 0; run < 7; run++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(AugurImage) out = augur_node_apply (recipe->pipeline, image, replay);
+
+      best = MIN (best, (double) (g_get_monotonic_time () - t0));
+      g_assert_nonnull (out);
+    }
+  return MAX (best, 1);
+}
+
+/* For transforms whose cost hook follows a size parameter, the cost
+ * ratio between a small and a large setting follows the measured time
+ * ratio within a factor of 3 (ratios, not absolute times: a busy machine
+ * slows both alike). */
+static const char *const ratio_cases[][3] = {
+  { "MedianBlur", "{\"blur_limit\": [21, 21]}", "{\"blur_limit\": [61, 61]}" },
+  { "MotionBlur", "{\"blur_limit\": [9, 9], \"angle_range\": [0, 0]}",
+    "{\"blur_limit\": [31, 31], \"angle_range\": [0, 0]}" },
+  { "Defocus", "{\"radius\": [9, 9]}", "{\"radius\": [18, 18]}" },
+  { "AdvancedBlur", "{\"blur_limit\": [5, 5], \"sigma_x_limit\": [4, 4], \"sigma_y_limit\": [4, 4], \"beta_limit\": [1, 1]}",
+    "{\"blur_limit\": [15, 15], \"sigma_x_limit\": [4, 4], \"sigma_y_limit\": [4, 4], \"beta_limit\": [1, 1]}" },
+  { "GaussianBlur", "{\"sigma_limit\": [1, 1]}", "{\"sigma_limit\": [6, 6]}" },
+  { "ZoomBlur", "{\"max_factor\": [1.1, 1.1], \"step_factor\": [0.02, 0.02]}",
+    "{\"max_factor\": [1.4, 1.4], \"step_factor\": [0.02, 0.02]}" },
+  { "Morphological", "{\"scale\": [5, 5]}", "{\"scale\": [15, 15]}" },
+  { "RingingOvershoot", "{\"blur_limit\": [7, 7], \"cutoff\": [1, 1]}",
+    "{\"blur_limit\": [21, 21], \"cutoff\": [1, 1]}" },
+  { "UnsharpMask", "{\"blur_limit\": [3, 3], \"sigma_limit\": [0.5, 0.5]}",
+    "{\"blur_limit\": [15, 15], \"sigma_limit\": [2.5, 2.5]}" },
+};
+
+static void
+test_time_ratio (gconstpointer data)
+{
+  const char *const *c = data;
+  g_autoptr(AugurImage) image = augur_test_random_image (256, 256, 3, 11);
+  const AugurShape in = { 256, 256, 3 };
+  double cost_ratio, time_ratio, times[2];
+  AugurCost costs[2];
+
+  /* one thread: helper threads would add their own scheduling noise */
+  augur_strips_set_max_threads (1);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": "
+                                               "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"%s\", "
+                                               "\"p\": 1, \"params\": %s}]}}", c[0], c[1 + i]);
+      g_autoptr(AugurRecipe) recipe = parse (json);
+      AugurShape out;
+
+      augur_node_cost (recipe->pipeline, &in, &out, &costs[i]);
+      times[i] = least_time (recipe, image);
+    }
+  augur_strips_set_max_threads (0);
+  cost_ratio = costs[1].work / costs[0].work;
+  time_ratio = times[1] / times[0];
+  g_test_message ("%s: cost ratio %.2f, time ratio %.2f (%.0f and %.0f us)",
+                  c[0], cost_ratio, time_ratio, times[0], times[1]);
+  g_assert_cmpfloat (cost_ratio, >, 1);
+  g_assert_cmpfloat (cost_ratio / time_ratio, <=, 3);
+  g_assert_cmpfloat (time_ratio / cost_ratio, <=, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -170,6 +245,12 @@ main (int    argc,
     }
   g_test_add_func ("/cost/budget", test_budget);
   g_test_add_func ("/cost/grows", test_grows);
+  for (guint i = 0; i < G_N_ELEMENTS (ratio_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cost/time-ratio/%s", ratio_cases[i][0]);
+
+      g_test_add_data_func (path, ratio_cases[i], test_time_ratio);
+    }
 
   return g_test_run ();
 }

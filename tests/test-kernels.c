@@ -111,7 +111,8 @@ test_mirror (void)
 }
 
 /* augur_gray_rows: the 14-bit formula on every pixel, alpha ignored, and
- * nothing written past a row of the gray image. */
+ * nothing written past a row of the gray image; augur_gray_rows_3: the
+ * same luma in each of three channels, nothing past a row either. */
 static void
 test_gray (void)
 {
@@ -124,10 +125,14 @@ test_gray (void)
             int h = 2, stride = w * nc + PAD, gstride = w + PAD;
             g_autofree guint8 *src = g_malloc ((gsize) stride * h);
             g_autofree guint8 *dst = g_malloc ((gsize) gstride * h);
+            int stride3 = w * 3 + PAD;
+            g_autofree guint8 *dst3 = g_malloc ((gsize) stride3 * h);
 
             fill_random (src, (gsize) stride * h, (guint64) (w * 7 + nc));
             memset (dst, 0x5a, (gsize) gstride * h);
+            memset (dst3, 0x5a, (gsize) stride3 * h);
             augur_gray_rows (dst, gstride, src, stride, w, h, nc);
+            augur_gray_rows_3 (dst3, stride3, src, stride, w, h, nc);
 
             for (int y = 0; y < h; y++)
               {
@@ -142,6 +147,10 @@ test_gray (void)
                   }
                 for (int i = w; i < gstride; i++)
                   g_assert_cmpint (dst[(gsize) y * gstride + i], ==, 0x5a);
+                for (int i = 0; i < 3 * w; i++)
+                  g_assert_cmpint (dst3[(gsize) y * stride3 + i], ==, dst[(gsize) y * gstride + i / 3]);
+                for (int i = 3 * w; i < stride3; i++)
+                  g_assert_cmpint (dst3[(gsize) y * stride3 + i], ==, 0x5a);
               }
           }
     }

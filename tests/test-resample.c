@@ -859,6 +859,7 @@ test_resize_reference (void)
 {
   static const int sizes[][4] = {
     { 97, 61, 23, 17 }, { 23, 17, 97, 61 }, { 40, 30, 40, 7 }, { 13, 11, 5, 29 }, { 1, 9, 4, 3 },
+    { 66, 38, 33, 19 },
   };
 
   for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
@@ -895,6 +896,34 @@ test_resize_reference (void)
                           iw, ih, ow, oh, nc, augur_interpolation_nicks[interp], worst);
           g_assert_cmpint (worst, <=, 1);
         }
+}
+
+/* An exact halving, linear or area (a path of its own), is the mean of
+ * each 2 x 2 block rounded half up, to the bit, as the general fixed-point
+ * sum gives it, for every channel count and an odd output width. */
+static void
+test_resize_halve (void)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    for (int interp = AUGUR_INTERP_LINEAR; interp <= AUGUR_INTERP_AREA; interp += 2)
+      {
+        int nc = channel_counts[k];
+        g_autoptr(AugurImage) src = augur_test_random_image (78, 52, nc, 900 + k);
+        g_autoptr(AugurImage) out = augur_resize (src, 39, 26, interp);
+
+        g_assert_cmpint (out->width, ==, 39);
+        g_assert_cmpint (out->height, ==, 26);
+        for (int y = 0; y < 26; y++)
+          for (int x = 0; x < 39; x++)
+            for (int c = 0; c < nc; c++)
+              {
+                int sum = augur_test_pixel (src, 2 * x, 2 * y, c) + augur_test_pixel (src, 2 * x + 1, 2 * y, c)
+                          + augur_test_pixel (src, 2 * x, 2 * y + 1, c)
+                          + augur_test_pixel (src, 2 * x + 1, 2 * y + 1, c);
+
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, (sum + 2) >> 2);
+              }
+      }
 }
 
 /* Matrices ----------------------------------------------------------------- */
@@ -938,6 +967,7 @@ main (int   argc,
                                                augur_border_nicks[ramp_cases[i].border]);
       g_test_add_data_func (path, &ramp_cases[i], test_border_ramp);
     }
+  g_test_add_func ("/resample/resize/halve", test_resize_halve);
   g_test_add_func ("/resample/warp/identity", test_warp_identity);
   g_test_add_func ("/resample/warp/integer-shift", test_warp_integer_shift);
   g_test_add_func ("/resample/warp/half-pixel", test_warp_half_pixel);

@@ -9,6 +9,7 @@
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 #include "augur-rng.h"
+#include "augur-strips.h"
 #include "augur-transform.h"
 #include "augur-warp.h"
 
@@ -500,6 +501,109 @@ test_pixel_level (void)
   g_assert_true (warped == mask);
 }
 
+/* Strips ------------------------------------------------------------------- */
+
+/* The default recipe with every step applied, on a 6-megapixel photo: its
+ * rotation runs in strips on helper threads, and the bytes are the same
+ * with 1, 2 and 3 threads. */
+static const char *const every_step =
+  "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 3, \"pipeline\": {\"type\": \"Sequential\", \"steps\": ["
+  "{\"type\": \"HorizontalFlip\", \"p\": 1},"
+  "{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [-15, 15], \"border_mode\": \"reflect_101\"}},"
+  "{\"type\": \"RandomBrightnessContrast\", \"p\": 1},"
+  "{\"type\": \"GaussianBlur\", \"p\": 1, \"params\": {\"sigma_limit\": [0.5, 2]}},"
+  "{\"type\": \"CoarseDropout\", \"p\": 1}]}}";
+
+static AugurImage *
+apply_with_threads (const AugurRecipe *recipe,
+                    const AugurImage  *src,
+                    int                threads)
+{
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = augur_node_sample (recipe->pipeline, &shape, 11);
+  AugurImage *out;
+
+  augur_strips_set_max_threads (threads);
+  out = augur_node_apply (recipe->pipeline, src, replay);
+  augur_strips_set_max_threads (0);
+  return out;
+}
+
+static void
+test_strips_same_bytes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = augur_recipe_parse (every_step, -1, &error);
+  g_autoptr(AugurImage) src = augur_test_random_image (3000, 2000, 3, 5);
+  g_autoptr(AugurImage) one = NULL;
+
+  g_assert_no_error (error);
+  one = apply_with_threads (recipe, src, 1);
+  for (int threads = 2; threads <= 3; threads++)
+    {
+      guint before = augur_strips_helpers_started ();
+      g_autoptr(AugurImage) many = apply_with_threads (recipe, src, threads);
+
+      g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+      g_assert_true (augur_image_equal (one, many));
+    }
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  int           strips;
+} CancelAfterOne;
+
+static void
+cancel_after_one (gpointer data,
+                  int      first,
+                  int      last)
+{
+  CancelAfterOne *c = data;
+
+  c->strips++;
+  g_cancellable_cancel (c->cancellable);
+}
+
+/* A cancelled apply starts no further strip, and the apply variant then
+ * returns nothing but the cancellation; an apply that is not cancelled
+ * gives augur_node_apply ()'s bytes. */
+static void
+test_strips_cancel (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = augur_recipe_parse (every_step, -1, &error);
+  g_autoptr(AugurImage) src = augur_test_random_image (900, 600, 3, 6);
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  g_autoptr(AugurImage) plain = NULL;
+  g_autoptr(AugurImage) kept = NULL;
+  AugurImage *dropped;
+  CancelAfterOne c = { cancellable, 0 };
+
+  g_assert_no_error (error);
+  augur_strips_set_max_threads (1);
+  augur_strips_push_cancellable (cancellable);
+  g_assert_false (augur_strips_run (10 * AUGUR_STRIP_ROWS, 1, cancel_after_one, &c));
+  augur_strips_pop_cancellable ();
+  augur_strips_set_max_threads (0);
+  g_assert_cmpint (c.strips, ==, 1);
+
+  replay = augur_node_sample (recipe->pipeline, &shape, 2);
+  plain = augur_node_apply (recipe->pipeline, src, replay);
+  g_cancellable_reset (cancellable);
+  kept = augur_node_apply_cancellable (recipe->pipeline, src, replay, cancellable, &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_image_equal (plain, kept));
+
+  g_cancellable_cancel (cancellable);
+  dropped = augur_node_apply_cancellable (recipe->pipeline, src, replay, cancellable, &error);
+  g_assert_null (dropped);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -511,6 +615,8 @@ main (int   argc,
 
   g_test_add_func ("/warp/registry/every-spatial-transform", test_every_spatial_transform);
   g_test_add_func ("/warp/pixel-level", test_pixel_level);
+  g_test_add_func ("/warp/strips/same-bytes", test_strips_same_bytes);
+  g_test_add_func ("/warp/strips/cancel", test_strips_cancel);
 
   list = augur_transforms_list (&n);
   for (guint i = 0; i < n; i++)

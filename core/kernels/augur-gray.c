@@ -83,6 +83,29 @@ luma_rows_3_ssse3 (guint8       *restrict dst,
         g[x] = augur_gray_pixel (s[3 * x], s[3 * x + 1], s[3 * x + 2]);
     }
 }
+
+/* Sixteen gray bytes spread to 48 (each repeated three times) by three
+ * byte shuffles; the last pixels of the row are left to the caller. */
+__attribute__ ((target ("ssse3"))) static int
+expand_3_ssse3 (const guint8 *restrict g,
+                guint8       *restrict d,
+                int                    w)
+{
+  const __m128i a = _mm_setr_epi8 (0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5);
+  const __m128i b = _mm_setr_epi8 (5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10);
+  const __m128i c = _mm_setr_epi8 (10, 11, 11, 11, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15);
+  int x = 0;
+
+  for (; x + 16 <= w; x += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (g + x));
+
+      _mm_storeu_si128 ((__m128i *) (d + 3 * x), _mm_shuffle_epi8 (v, a));
+      _mm_storeu_si128 ((__m128i *) (d + 3 * x + 16), _mm_shuffle_epi8 (v, b));
+      _mm_storeu_si128 ((__m128i *) (d + 3 * x + 32), _mm_shuffle_epi8 (v, c));
+    }
+  return x;
+}
 #endif
 
 /**
@@ -112,4 +135,40 @@ augur_gray_rows (guint8       *dst,
     }
 #endif
   luma_rows (dst, dst_stride, src, src_stride, w, h, nc);
+}
+
+/**
+ * augur_gray_rows_3:
+ *
+ * As augur_gray_rows(), but each luma is written three times, into the
+ * three-channel rows of @dst (gray as RGB). The luma goes through one row
+ * of scratch, never a whole plane, so that three output channels cost
+ * little more than one.
+ */
+void
+augur_gray_rows_3 (guint8       *dst,
+                   int           dst_stride,
+                   const guint8 *src,
+                   int           src_stride,
+                   int           w,
+                   int           h,
+                   int           nc)
+{
+  g_autofree guint8 *row = g_malloc (w);
+
+  g_return_if_fail (nc == 3 || nc == 4);
+
+  for (int y = 0; y < h; y++)
+    {
+      guint8 *d = dst + (gsize) y * dst_stride;
+      int x = 0;
+
+      augur_gray_rows (row, w, src + (gsize) y * src_stride, src_stride, w, 1, nc);
+#ifdef HAVE_LUMA_SSSE3
+      if (augur_cpu_has (AUGUR_CPU_SSSE3))
+        x = expand_3_ssse3 (row, d, w);
+#endif
+      for (; x < w; x++)
+        d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = row[x];
+    }
 }

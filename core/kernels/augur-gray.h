@@ -24,4 +24,12 @@ void augur_gray_rows (guint8       *dst,
                       int           h,
                       int           nc);
 
+void augur_gray_rows_3 (guint8       *dst,
+                        int           dst_stride,
+                        const guint8 *src,
+                        int           src_stride,
+                        int           w,
+                        int           h,
+                        int           nc);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-resample.h"
+#include "augur-strips.h"
 #include "augur-simd.h"
 
 #ifdef __SSE2__
@@ -898,8 +899,39 @@ typedef void (*RowSource) (gconstpointer  data,
                            int            bits,
                            RowCoords     *rc);
 
+/* What the strips of one warp share; the sampler is only read. */
+typedef struct
+{
+  const Sampler *sampler;
+  AugurImage    *out;
+  RowSource      row_source;
+  gconstpointer  data;
+  double         shift;
+} WarpStrips;
+
+static void
+warp_strip (gpointer data,
+            int      first,
+            int      last)
+{
+  const WarpStrips *w = data;
+  int width = w->out->width;
+  RowBuffers b;
+
+  row_buffers_init (&b, width);
+  for (int y = first; y < last; y++)
+    {
+      w->row_source (w->data, y, width, w->shift, w->sampler->bits, &b.rc);
+      sample_row (w->sampler, augur_image_row (w->out, y), width, &b.rc);
+    }
+  row_buffers_clear (&b);
+}
+
 /* The frame every warp shares: check, set up the sampler, then row by row
- * the coordinates from @row_source and the samples from sample_row. */
+ * the coordinates from @row_source and the samples from sample_row, in
+ * strips (augur-strips.h: on several threads for a large output, the same
+ * bytes). When the current apply is cancelled part way, the image comes
+ * back black, never partly unwritten: the caller drops it. */
 static AugurImage *
 warp_rows (const AugurImage   *src,
            int                 out_width,
@@ -911,9 +943,8 @@ warp_rows (const AugurImage   *src,
            gconstpointer       data)
 {
   AugurImage *out;
-  RowBuffers b;
+  WarpStrips w;
   Sampler s;
-  double shift;
 
   if (!check_warp_args (src, out_width, out_height, interp, border))
     return NULL;
@@ -921,19 +952,13 @@ warp_rows (const AugurImage   *src,
 
   sampler_init (&s, src, interp, border, fill);
   out = augur_image_new_uninitialized (out_width, out_height, src->channels);
-  row_buffers_init (&b, out_width);
 
   /* nearest picks the pixel whose square holds the point (floor of the
    * centre coordinate); kernels want the pixel index below the point. */
-  shift = s.taps == 1 ? 0.0 : -0.5;
+  w = (WarpStrips) { &s, out, row_source, data, s.taps == 1 ? 0.0 : -0.5 };
+  if (!augur_strips_run (out_height, (double) out_width * src->channels, warp_strip, &w))
+    memset (out->data, 0, (gsize) out->stride * out_height);
 
-  for (int y = 0; y < out_height; y++)
-    {
-      row_source (data, y, out_width, shift, s.bits, &b.rc);
-      sample_row (&s, augur_image_row (out, y), out_width, &b.rc);
-    }
-
-  row_buffers_clear (&b);
   sampler_clear (&s);
   return out;
 }
@@ -1380,6 +1405,85 @@ resize_fixed (const AugurImage   *src,
   return out;
 }
 
+/*
+ * An exact halving, linear or area: output pixel (x, y) maps to input
+ * (2x + 0.5, 2y + 0.5), so both interpolations weigh the 2 x 2 block
+ * under it alike, 1/4 each. resize_fixed () computes that sum with
+ * weights of 1024 in Q11 and rounds once, which is (a + b + c + d + 2) >> 2
+ * to the bit; here it is computed as such, a row pair at a time: the
+ * vertical sums into 16 bits (a loop the compiler vectorises), then each
+ * pair of them. OpenCV turns an exact 2x linear or area downscale into
+ * the same 2 x 2 average (its area fast path).
+ */
+static G_ALWAYS_INLINE inline void
+halve_row_n (const guint8 *restrict s0,
+             const guint8 *restrict s1,
+             guint16      *restrict sum,
+             guint8       *restrict d,
+             int                    width,
+             const int              nc)
+{
+  const int in_n = 2 * width * nc;
+
+  for (int k = 0; k < in_n; k++)
+    sum[k] = (guint16) (s0[k] + s1[k]);
+  for (int x = 0; x < width; x++)
+    for (int c = 0; c < nc; c++)
+      d[x * nc + c] = (guint8) ((sum[2 * x * nc + c] + sum[(2 * x + 1) * nc + c] + 2) >> 2);
+}
+
+AUGUR_SIMD_CLONES static void
+halve_row_1 (const guint8 *s0,
+             const guint8 *s1,
+             guint16      *sum,
+             guint8       *d,
+             int           width)
+{
+  halve_row_n (s0, s1, sum, d, width, 1);
+}
+
+AUGUR_SIMD_CLONES static void
+halve_row_3 (const guint8 *s0,
+             const guint8 *s1,
+             guint16      *sum,
+             guint8       *d,
+             int           width)
+{
+  halve_row_n (s0, s1, sum, d, width, 3);
+}
+
+AUGUR_SIMD_CLONES static void
+halve_row_4 (const guint8 *s0,
+             const guint8 *s1,
+             guint16      *sum,
+             guint8       *d,
+             int           width)
+{
+  halve_row_n (s0, s1, sum, d, width, 4);
+}
+
+static AugurImage *
+resize_halve (const AugurImage *src)
+{
+  const int width = src->width / 2, height = src->height / 2, nc = src->channels;
+  AugurImage *out = augur_image_new_uninitialized (width, height, nc);
+  g_autofree guint16 *sum = g_new (guint16, (gsize) src->width * nc);
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *s0 = augur_image_row (src, 2 * y), *s1 = augur_image_row (src, 2 * y + 1);
+      guint8 *d = augur_image_row (out, y);
+
+      switch (nc)
+        {
+        case 1:  halve_row_1 (s0, s1, sum, d, width); break;
+        case 3:  halve_row_3 (s0, s1, sum, d, width); break;
+        default: halve_row_4 (s0, s1, sum, d, width); break;
+        }
+    }
+  return out;
+}
+
 /**
  * augur_resize:
  *
@@ -1411,6 +1515,9 @@ augur_resize (const AugurImage   *src,
     return augur_image_copy (src);
   if (interp == AUGUR_INTERP_NEAREST)
     return resize_nearest (src, width, height);
+  if ((interp == AUGUR_INTERP_LINEAR || interp == AUGUR_INTERP_AREA)
+      && src->width == 2 * width && src->height == 2 * height)
+    return resize_halve (src);
   if (interp == AUGUR_INTERP_LINEAR || interp == AUGUR_INTERP_AREA)
     return resize_fixed (src, width, height, interp);
 

@@ -9,6 +9,7 @@
 #include "augur-blur-rows.h"
 #include "augur-error.h"
 #include "augur-simd.h"
+#include "augur-strips.h"
 #include "augur-transform-private.h"
 
 /* Shared by the blurs -------------------------------------------------------------- */
@@ -204,24 +205,28 @@ keep_alpha (AugurImage       *out,
     }
 }
 
-/* A copy of @src with @rx columns and @ry rows added on each side, filled
- * by reflect-101 (OpenCV's default border) or, when @constant >= 0, with
- * that value. Rows of *stride bytes. */
+/* Rows [@first - @ry, @last + @ry) of @src, each with @rx columns added
+ * on each side, filled by reflect-101 (OpenCV's default border) or, when
+ * @constant >= 0, with that value: what output rows [@first, @last) of a
+ * kernel @ry rows high read. Rows of *stride bytes. A strip's band is
+ * small enough to stay in cache; the whole image padded at once was not. */
 static guint8 *
-pad_image (const AugurImage *src,
-           int               rx,
-           int               ry,
-           int               constant,
-           gsize            *stride)
+pad_band (const AugurImage *src,
+          int               first,
+          int               last,
+          int               rx,
+          int               ry,
+          int               constant,
+          gsize            *stride)
 {
   int w = src->width, h = src->height, nc = src->channels;
   gsize st = (gsize) (w + 2 * rx) * nc;
-  guint8 *p = g_malloc (st * (h + 2 * ry));
+  guint8 *p = g_malloc (st * (last - first + 2 * ry));
 
   *stride = st;
-  for (int y = -ry; y < h + ry; y++)
+  for (int y = first - ry; y < last + ry; y++)
     {
-      guint8 *d = p + (gsize) (y + ry) * st;
+      guint8 *d = p + (gsize) (y - first + ry) * st;
       const guint8 *s;
 
       if (constant >= 0 && (y < 0 || y >= h))
@@ -288,37 +293,68 @@ store_row (guint8      *restrict d,
  * sum rounded and clipped. Zero taps are skipped, so a sparse kernel (a
  * motion line) costs only its nonzero taps. Alpha is kept.
  */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  const float      *k;
+  int               kw, kh;
+} Filter2dStrips;
+
+static void
+filter2d_strip (gpointer data,
+                int      first,
+                int      last)
+{
+  const Filter2dStrips *f = data;
+  const float *k = f->k;
+  int kw = f->kw, kh = f->kh, nc = f->src->channels, rowlen = f->src->width * nc;
+  gsize stride;
+  g_autofree guint8 *pad = pad_band (f->src, first, last, kw / 2, kh / 2, -1, &stride);
+  g_autofree float *acc = g_new (float, rowlen);
+  /* The padded rows widened to float once each, in a ring of kh rows,
+   * rather than once per tap. */
+  g_autofree float *ring = g_new (float, stride * kh);
+
+  for (int r = 0; r < kh - 1; r++)
+    widen_row (ring + (gsize) (r % kh) * stride, pad + (gsize) r * stride, (int) stride);
+  for (int y = 0; y < last - first; y++)
+    {
+      int newest = y + kh - 1;
+
+      widen_row (ring + (gsize) (newest % kh) * stride, pad + (gsize) newest * stride, (int) stride);
+      memset (acc, 0, sizeof (float) * rowlen);
+      for (int i = 0; i < kh; i++)
+        for (int j = 0; j < kw; j++)
+          if (k[i * kw + j] != 0)
+            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
+      store_row (augur_image_row (f->out, first + y), acc, rowlen);
+    }
+}
+
+/*
+ * OpenCV's filter2D: the correlation of every channel with the @kw x @kh
+ * kernel @k (row by row, anchor at its centre), borders reflect-101, the
+ * sum rounded and clipped. Zero taps are skipped, so a sparse kernel (a
+ * motion line) costs only its nonzero taps. Alpha is kept. In strips
+ * (augur-strips.h): several threads for a large image, the same bytes; a
+ * cancelled apply comes back black.
+ */
 static AugurImage *
 filter2d (const AugurImage *src,
           const float      *k,
           int               kw,
           int               kh)
 {
-  int rx = kw / 2, ry = kh / 2, nc = src->channels, rowlen = src->width * nc;
-  gsize stride;
-  g_autofree guint8 *pad = pad_image (src, rx, ry, -1, &stride);
-  g_autofree float *acc = g_new (float, rowlen);
-  /* The padded rows widened to float once each, in a ring of kh rows,
-   * rather than once per tap. */
-  g_autofree float *ring = g_new (float, stride * kh);
-  AugurImage *out = augur_image_new_like_uninitialized (src);
+  Filter2dStrips f = { src, augur_image_new_like_uninitialized (src), k, kw, kh };
+  double taps = 0;
 
-  for (int r = 0; r < kh - 1; r++)
-    widen_row (ring + (gsize) (r % kh) * stride, pad + (gsize) r * stride, (int) stride);
-  for (int y = 0; y < src->height; y++)
-    {
-      int last = y + kh - 1;
-
-      widen_row (ring + (gsize) (last % kh) * stride, pad + (gsize) last * stride, (int) stride);
-      memset (acc, 0, sizeof (float) * rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++)
-          if (k[i * kw + j] != 0)
-            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
-      store_row (augur_image_row (out, y), acc, rowlen);
-    }
-  keep_alpha (out, src);
-  return out;
+  for (int i = 0; i < kw * kh; i++)
+    taps += k[i] != 0;
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * taps, filter2d_strip, &f))
+    memset (f.out->data, 0, (gsize) f.out->stride * f.out->height);
+  keep_alpha (f.out, src);
+  return f.out;
 }
 
 /* The kernel size OpenCV's GaussianBlur derives from sigma for 8-bit
@@ -500,7 +536,7 @@ box_blur (const AugurImage *src,
 {
   int w = src->width, h = src->height, nc = src->channels, r = k / 2, rowlen = w * nc;
   gsize stride;
-  g_autofree guint8 *pad = pad_image (src, r, 0, -1, &stride);
+  g_autofree guint8 *pad = pad_band (src, 0, h, r, 0, -1, &stride);
   g_autofree guint16 *hs = g_new (guint16, (gsize) rowlen * h);
   g_autofree guint32 *sum = g_new0 (guint32, rowlen);
   g_autofree guint16 *zero = g_new0 (guint16, rowlen);
@@ -845,51 +881,75 @@ median_huang_row (guint8       *d,
     }
 }
 
-/* OpenCV's medianBlur(): borders replicated. */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  int               k;
+} MedianStrips;
+
+/* Output rows [@first, @last): their input rows, replicated at the
+ * borders, padded into a band of last - first + k - 1 rows (small enough
+ * to stay in cache, where a padded copy of the whole image was not), then
+ * each row's median. */
+static void
+median_strip (gpointer data,
+              int      first,
+              int      last)
+{
+  const MedianStrips *m = data;
+  const AugurImage *src = m->src;
+  int k = m->k, r = k / 2, nc = src->channels, w = src->width, h = src->height;
+  gsize stride = (gsize) (w + 2 * r) * nc;
+  g_autofree guint8 *band = g_malloc (stride * (last - first + 2 * r));
+
+  for (int y = first - r; y < last + r; y++)
+    {
+      const guint8 *s = augur_image_row (src, CLAMP (y, 0, h - 1));
+      guint8 *d = band + (gsize) (y - first + r) * stride;
+
+      /* the row in one copy, then r replicated pixels each side */
+      memcpy (d + (gsize) r * nc, s, (gsize) w * nc);
+      for (int x = 0; x < r; x++)
+        for (int c = 0; c < nc; c++)
+          {
+            d[(gsize) x * nc + c] = s[c];
+            d[(gsize) (r + w + x) * nc + c] = s[(gsize) (w - 1) * nc + c];
+          }
+    }
+
+  for (int y = first; y < last; y++)
+    {
+      const guint8 *top = band + (gsize) (y - first) * stride;
+      guint8 *d = augur_image_row (m->out, y);
+
+      if (k == 3)
+        median3_row (d, top, top + stride, top + 2 * stride, w * nc, nc);
+      else if (k <= MED_BITWISE_MAX)
+        median_bitwise_row (d, top, stride, w * nc, nc, k);
+      else
+        median_huang_row (d, top, stride, w, nc, k);
+    }
+}
+
+/* OpenCV's medianBlur(): borders replicated. In strips (augur-strips.h),
+ * on several threads for a large image; a cancelled apply comes back
+ * black. */
 static AugurImage *
 med_apply (const AugurImage *src,
            const AugurValue *params,
            const AugurDrawn *drawn)
 {
-  int k = (int) augur_drawn_get (drawn, "ksize"), r = k / 2, nc = src->channels;
-  gsize stride;
-  g_autofree guint8 *pad = NULL;
-  AugurImage *out;
+  MedianStrips m = { src, NULL, (int) augur_drawn_get (drawn, "ksize") };
 
-  if (k < 3)
+  if (m.k < 3)
     return augur_image_copy (src);
 
-  /* Replicate: padding by hand, clamping the coordinates. */
-  {
-    int w = src->width, h = src->height;
-
-    stride = (gsize) (w + 2 * r) * nc;
-    pad = g_malloc (stride * (h + 2 * r));
-    for (int y = -r; y < h + r; y++)
-      {
-        const guint8 *s = augur_image_row (src, CLAMP (y, 0, h - 1));
-        guint8 *d = pad + (gsize) (y + r) * stride;
-
-        for (int x = -r; x < w + r; x++)
-          memcpy (d + (gsize) (x + r) * nc, s + (gsize) CLAMP (x, 0, w - 1) * nc, nc);
-      }
-  }
-
-  out = augur_image_new_like_uninitialized (src);
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *top = pad + (gsize) y * stride;
-
-      if (k == 3)
-        median3_row (augur_image_row (out, y), top, top + stride, top + 2 * stride,
-                     src->width * nc, nc);
-      else if (k <= MED_BITWISE_MAX)
-        median_bitwise_row (augur_image_row (out, y), top, stride, src->width * nc, nc, k);
-      else
-        median_huang_row (augur_image_row (out, y), top, stride, src->width, nc, k);
-    }
-  keep_alpha (out, src);
-  return out;
+  m.out = augur_image_new_like_uninitialized (src);
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * m.k, median_strip, &m))
+    memset (m.out->data, 0, (gsize) m.out->stride * m.out->height);
+  keep_alpha (m.out, src);
+  return m.out;
 }
 
 /* GlassBlur --------------------------------------------------------------------- */
@@ -1937,21 +1997,58 @@ min_rows (guint8       *restrict d,
  * neutral value (0 for dilation, 255 for erosion), as OpenCV's default
  * border does. Each row of the element is a run [j1, j2).
  */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  int               kw, kh;
+  gboolean          dilate;
+  const int        *j1, *j2;   /* each kernel row's columns: [j1, j2) */
+} MorphStrips;
+
+static void
+mo_strip (gpointer data,
+          int      first,
+          int      last)
+{
+  const MorphStrips *m = data;
+  int kw = m->kw, kh = m->kh, ax = kw / 2, ay = kh / 2, nc = m->src->channels;
+  int rowlen = m->src->width * nc, px = MAX (ax, kw - 1 - ax), py = MAX (ay, kh - 1 - ay);
+  gsize stride;
+  g_autofree guint8 *pad = pad_band (m->src, first, last, px, py, m->dilate ? 0 : 255, &stride);
+
+  for (int y = first; y < last; y++)
+    {
+      guint8 *d = augur_image_row (m->out, y);
+
+      memset (d, m->dilate ? 0 : 255, rowlen);
+      for (int i = 0; i < kh; i++)
+        for (int j = m->j1[i]; j < m->j2[i]; j++)
+          {
+            const guint8 *s = pad + (gsize) (y - first + i - ay + py) * stride + (gsize) (j - ax + px) * nc;
+
+            if (m->dilate)
+              max_rows (d, s, rowlen);
+            else
+              min_rows (d, s, rowlen);
+          }
+    }
+}
+
+/* In strips (augur-strips.h): several threads for a large image, the
+ * same bytes; a cancelled apply comes back black. */
 static AugurImage *
 mo_apply (const AugurImage *src,
           const AugurValue *params,
           const AugurDrawn *drawn)
 {
   int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
-  gboolean dilate = AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION;
-  int nc = src->channels, rowlen = src->width * nc, ax = kw / 2, ay = kh / 2;
   int r = kh / 2, c = kw / 2;
   g_autofree int *j1 = g_new (int, kh);
   g_autofree int *j2 = g_new (int, kh);
-  gsize stride;
-  g_autofree guint8 *pad = NULL;
-  AugurImage *out = augur_image_new_like_uninitialized (src);
   double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
+  MorphStrips m = { src, augur_image_new_like_uninitialized (src), kw, kh,
+                    AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION, j1, j2 };
 
   for (int i = 0; i < kh; i++)
     {
@@ -1967,26 +2064,10 @@ mo_apply (const AugurImage *src,
         }
     }
 
-  pad = pad_image (src, MAX (ax, kw - 1 - ax), MAX (ay, kh - 1 - ay), dilate ? 0 : 255, &stride);
-  for (int y = 0; y < src->height; y++)
-    {
-      guint8 *d = augur_image_row (out, y);
-      int px = MAX (ax, kw - 1 - ax), py = MAX (ay, kh - 1 - ay);
-
-      memset (d, dilate ? 0 : 255, rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = j1[i]; j < j2[i]; j++)
-          {
-            const guint8 *s = pad + (gsize) (y + i - ay + py) * stride + (gsize) (j - ax + px) * nc;
-
-            if (dilate)
-              max_rows (d, s, rowlen);
-            else
-              min_rows (d, s, rowlen);
-          }
-    }
-  keep_alpha (out, src);
-  return out;
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * kw * kh, mo_strip, &m))
+    memset (m.out->data, 0, (gsize) m.out->stride * m.out->height);
+  keep_alpha (m.out, src);
+  return m.out;
 }
 
 /* The table ---------------------------------------------------------------------- */
@@ -2005,6 +2086,146 @@ gaussian_blur_cost (const AugurValue *params,
   *out = *in;
   cost->work = augur_cost_image_bytes (in) * 2 * MAX (MAX (ksize, from_sigma), 1);
   cost->memory = 2 * augur_cost_image_bytes (in) + (double) in->width * in->channels * 2 * sizeof (float);
+}
+
+/* MedianBlur at its largest size: per channel value the 3 x 3 network's
+ * 19 exchanges (two operations each), 8 k^2 byte comparisons bit by bit
+ * up to MED_BITWISE_MAX, and beyond it Huang's histogram: 2 k updates
+ * out and in, and about 32 steps of the search. A replicated copy. */
+static void
+median_blur_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  double k = params[0].v[1];
+  double per_value = k <= 3 ? 38 : k <= MED_BITWISE_MAX ? 8 * k * k : 4 * k + 32;
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * per_value;
+  cost->memory = 2 * augur_cost_image_bytes (in)
+                 + (double) (in->width + k) * (in->height + k) * in->channels;
+}
+
+/* A 2-D kernel through filter2d at its largest: @taps per channel value. */
+static void
+kernel_cost (const AugurShape *in,
+             AugurShape       *out,
+             double            taps,
+             AugurCost        *cost)
+{
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * MAX (taps, 1);
+  cost->memory = 2 * augur_cost_image_bytes (in) * (1 + sizeof (float));
+}
+
+/* MotionBlur: a line of k taps. */
+static void
+motion_blur_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  kernel_cost (in, out, params[MB_BLUR_LIMIT].v[1], cost);
+}
+
+/* Defocus: a disc of the largest radius, widened by its alias blur (3
+ * or 5 taps, as df_apply () draws it), on the square around it. */
+static void
+defocus_cost (const AugurValue *params,
+              const AugurShape *in,
+              AugurShape       *out,
+              AugurCost        *cost)
+{
+  double radius = params[DF_RADIUS].v[1];
+  double side = 2 * (radius + (radius <= 8 ? 1 : 2)) + 1;
+
+  kernel_cost (in, out, side * side, cost);
+}
+
+/* AdvancedBlur: a full k x k kernel. */
+static void
+advanced_blur_cost (const AugurValue *params,
+                    const AugurShape *in,
+                    AugurShape       *out,
+                    AugurCost        *cost)
+{
+  double k = params[AB_BLUR_LIMIT].v[1];
+
+  kernel_cost (in, out, k * k, cost);
+}
+
+/* GlassBlur: two Gaussian blurs of the sigma (both ways, OpenCV's kernel
+ * for it) around the swaps, two pixel moves per pixel and iteration. */
+static void
+glass_blur_cost (const AugurValue *params,
+                 const AugurShape *in,
+                 AugurShape       *out,
+                 AugurCost        *cost)
+{
+  double ksize = gauss_ksize_for_sigma (params[GL_SIGMA].v[0]);
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * (2 * 2 * ksize + 2 * params[GL_ITERATIONS].v[0]);
+  cost->memory = 2 * augur_cost_image_bytes (in) * (1 + sizeof (float));
+}
+
+/* ZoomBlur: a linear zoom (4 taps) and an add per zoom, as many zooms as
+ * the largest factor and the smallest step make. */
+static void
+zoom_blur_cost (const AugurValue *params,
+                const AugurShape *in,
+                AugurShape       *out,
+                AugurCost        *cost)
+{
+  double zooms = ceil ((params[ZB_MAX_FACTOR].v[1] - 1) / MAX (params[ZB_STEP].v[0], 1e-3));
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * MAX (zooms, 1) * 5;
+  cost->memory = augur_cost_image_bytes (in) * (2 + 2 * sizeof (float));
+}
+
+/* UnsharpMask: two Gaussian blurs of the largest size (of the image, of
+ * the mask) both ways, and the blend. */
+static void
+unsharp_mask_cost (const AugurValue *params,
+                   const AugurShape *in,
+                   AugurShape       *out,
+                   AugurCost        *cost)
+{
+  double ksize = MAX (params[UM_BLUR_LIMIT].v[1], gauss_ksize_for_sigma (params[UM_SIGMA].v[1]));
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * (2 * 2 * ksize + 10);
+  cost->memory = augur_cost_image_bytes (in) * (2 + 3 * sizeof (float));
+}
+
+/* Superpixels: SLIC on a copy at most max_size a side, about ten
+ * iterations that each compare every pixel with the nine nearest centres,
+ * then the means and a resize back. */
+static void
+superpixels_cost (const AugurValue *params,
+                  const AugurShape *in,
+                  AugurShape       *out,
+                  AugurCost        *cost)
+{
+  double side = MAX (in->width, in->height), scale = MIN (1.0, params[SP_MAX_SIZE].v[0] / side);
+  double small = (double) in->width * in->height * scale * scale * in->channels;
+
+  *out = *in;
+  cost->work = small * 10 * 9 * 2 + augur_cost_image_bytes (in) * 8;
+  cost->memory = 2 * augur_cost_image_bytes (in) + small * (2 + sizeof (float) * 2);
+}
+
+/* Morphological: the ellipse's taps (about pi / 4 of its box), a min or
+ * max each. */
+static void
+morphological_cost (const AugurValue *params,
+                    const AugurShape *in,
+                    AugurShape       *out,
+                    AugurCost        *cost)
+{
+  kernel_cost (in, out, G_PI / 4 * params[MO_SCALE].v[0] * params[MO_SCALE].v[1], cost);
 }
 
 const AugurTransformInfo augur_blur_transforms[] = {
@@ -2047,6 +2268,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = mb_drawn,
     .sample = mb_sample,
     .apply = mb_apply,
+    .cost = motion_blur_cost,
   },
   {
     .name = "MedianBlur",
@@ -2061,6 +2283,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = ksize_drawn,
     .sample = ksize_sample,
     .apply = med_apply,
+    .cost = median_blur_cost,
   },
   {
     .name = "GlassBlur",
@@ -2075,6 +2298,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = seed_drawn,
     .sample = seed_sample,
     .apply = gl_apply,
+    .cost = glass_blur_cost,
   },
   {
     .name = "Defocus",
@@ -2089,6 +2313,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = df_drawn,
     .sample = df_sample,
     .apply = df_apply,
+    .cost = defocus_cost,
   },
   {
     .name = "ZoomBlur",
@@ -2102,6 +2327,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = zb_drawn,
     .sample = zb_sample,
     .apply = zb_apply,
+    .cost = zoom_blur_cost,
   },
   {
     .name = "AdvancedBlur",
@@ -2116,6 +2342,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = ab_drawn,
     .sample = ab_sample,
     .apply = ab_apply,
+    .cost = advanced_blur_cost,
   },
   {
     .name = "Sharpen",
@@ -2144,6 +2371,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = um_drawn,
     .sample = um_sample,
     .apply = um_apply,
+    .cost = unsharp_mask_cost,
   },
   {
     .name = "Emboss",
@@ -2171,6 +2399,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = sp_drawn,
     .sample = sp_sample,
     .apply = sp_apply,
+    .cost = superpixels_cost,
   },
   {
     .name = "Morphological",
@@ -2184,6 +2413,7 @@ const AugurTransformInfo augur_blur_transforms[] = {
     .drawn = augur_no_drawn,
     .sample = augur_sample_nothing,
     .apply = mo_apply,
+    .cost = morphological_cost,
   },
 };
 

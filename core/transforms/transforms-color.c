@@ -779,12 +779,18 @@ gray_apply (const AugurImage *src,
 
   out = augur_image_new_uninitialized (src->width, src->height, out_nc);
 
-  /* One channel of weighted average, the common case: straight into the
-   * output, no plane in between. */
+  /* Weighted average, the common case, to one channel or three: straight
+   * into the output, no plane in between. */
   if (out_nc == 1 && AUGUR_PARAM_NICK (params, GRAY_METHOD) == GRAY_WEIGHTED_AVERAGE)
     {
       augur_gray_rows (out->data, out->stride, src->data, src->stride,
                        src->width, src->height, src->channels);
+      return out;
+    }
+  if (out_nc == 3 && AUGUR_PARAM_NICK (params, GRAY_METHOD) == GRAY_WEIGHTED_AVERAGE)
+    {
+      augur_gray_rows_3 (out->data, out->stride, src->data, src->stride,
+                         src->width, src->height, src->channels);
       return out;
     }
 

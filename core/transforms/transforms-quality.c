@@ -735,6 +735,22 @@ image_compression_cost (const AugurValue *params,
   cost->memory = 3 * augur_cost_image_bytes (in);
 }
 
+/* RingingOvershoot at its largest kernel: the rows paired about the
+ * centre (k adds a value), then (k + 1) / 2 paired columns of each of the
+ * (k + 1) / 2 row pairs, a multiply-add each (ro_filter_row ()). */
+static void
+ringing_overshoot_cost (const AugurValue *params,
+                        const AugurShape *in,
+                        AugurShape       *out,
+                        AugurCost        *cost)
+{
+  double k = params[RO_BLUR_LIMIT].v[1], half = (k + 1) / 2;
+
+  *out = *in;
+  cost->work = augur_cost_image_bytes (in) * (k + 2 * half * half);
+  cost->memory = augur_cost_image_bytes (in) * (2 + (half + 2) * sizeof (float));
+}
+
 const AugurTransformInfo augur_quality_transforms[] = {
   {
     .name = "ImageCompression",
@@ -778,6 +794,7 @@ const AugurTransformInfo augur_quality_transforms[] = {
     .drawn = ro_drawn,
     .sample = ro_sample,
     .apply = ro_apply,
+    .cost = ringing_overshoot_cost,
   },
   {
     .name = "ChromaticAberration",
