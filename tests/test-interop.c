@@ -1484,6 +1484,55 @@ test_docs_current (void)
   }
 }
 
+/* A recipe's label settings export as Compose's bbox_params and
+ * keypoint_params (and as A.BboxParams / A.KeypointParams in Python),
+ * their swap pairs in the metadata, and come back on import. */
+static void
+test_export_labels (void)
+{
+  static const char *const json =
+    "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 7,"
+    " \"bbox_params\": {\"format\": \"coco\", \"label_fields\": [\"class_labels\"], \"min_area\": 16,"
+    " \"min_visibility\": 0.3},"
+    " \"keypoint_params\": {\"format\": \"xy\", \"remove_invisible\": false,"
+    " \"label_swap\": [[\"left_eye\", \"right_eye\"]]},"
+    " \"pipeline\": {\"type\": \"Sequential\", \"steps\": [{\"type\": \"HorizontalFlip\", \"p\": 0.5}]}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = augur_recipe_parse (json, -1, &error);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(AugurRecipe) back = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *python = NULL;
+  JsonObject *compose, *bbox, *keypoints;
+
+  g_assert_no_error (error);
+  root = augur_albumentations_export (recipe, 0, NULL, &error);
+  g_assert_no_error (error);
+  compose = json_object_get_object_member (json_node_get_object (root), "transform");
+  bbox = json_object_get_object_member (compose, "bbox_params");
+  keypoints = json_object_get_object_member (compose, "keypoint_params");
+  g_assert_cmpstr (json_object_get_string_member (bbox, "format"), ==, "coco");
+  g_assert_cmpfloat (json_object_get_double_member (bbox, "min_area"), ==, 16);
+  g_assert_cmpfloat (json_object_get_double_member (bbox, "min_visibility"), ==, 0.3);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (bbox, "label_fields"), 0), ==,
+                   "class_labels");
+  g_assert_cmpstr (json_object_get_string_member (keypoints, "format"), ==, "xy");
+  g_assert_false (json_object_get_boolean_member (keypoints, "remove_invisible"));
+  /* no swap pairs in 2.0.8's KeypointParams: they ride in the metadata */
+  g_assert_false (json_object_has_member (keypoints, "label_swap"));
+
+  text = json_to_string (root, FALSE);
+  back = augur_albumentations_parse (text, strlen (text), "labels.json", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_recipe_equal (recipe, back));
+
+  python = augur_albumentations_to_python (recipe, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (python, "bbox_params=A.BboxParams(format='coco', label_fields=('class_labels',), "
+                                    "min_area=16.0, min_visibility=0.3"));
+  g_assert_nonnull (strstr (python, "keypoint_params=A.KeypointParams(format='xy'"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1496,6 +1545,7 @@ main (int    argc,
   g_test_add_func ("/interop/reference/2.0.8", test_reference_2_0_8);
   g_test_add_func ("/interop/reference/1.3.1", test_reference_1_3_1);
   g_test_add_func ("/interop/export/groups", test_export_groups);
+  g_test_add_func ("/interop/export/labels", test_export_labels);
   g_test_add_func ("/interop/export/top-group", test_export_top_group);
   g_test_add_func ("/interop/export/python-minimal", test_python_minimal);
   g_test_add_func ("/interop/export/unsupported", test_export_unsupported);

@@ -531,6 +531,51 @@ refuse_unsupported (ExportState  *state,
  * metadata); a step with no Albumentations counterpart fails the export
  * unless @flags has AUGUR_ALB_EXPORT_SKIP_UNSUPPORTED.
  */
+
+static JsonArray *
+string_list (char **values)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; values && values[i]; i++)
+    json_array_add_string_element (array, values[i]);
+  return array;
+}
+
+/* The recipe's box settings as Albumentations 2.0.8's BboxParams writes
+ * them (A.from_dict passes them to BboxParams()). */
+static JsonObject *
+export_bbox_params (const AugurLabelParams *labels)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "format", labels->bbox_format);
+  json_object_set_array_member (object, "label_fields", string_list (labels->bbox_label_fields));
+  json_object_set_double_member (object, "min_area", labels->min_area);
+  json_object_set_double_member (object, "min_visibility", labels->min_visibility);
+  json_object_set_double_member (object, "min_width", labels->min_width);
+  json_object_set_double_member (object, "min_height", labels->min_height);
+  /* Augur filters boxes after every step, as check_each_transform does */
+  json_object_set_boolean_member (object, "check_each_transform", TRUE);
+  json_object_set_boolean_member (object, "clip", labels->clip);
+  json_object_set_boolean_member (object, "filter_invalid_bboxes", labels->filter_invalid_bboxes);
+  json_object_set_null_member (object, "max_accept_ratio");
+  return object;
+}
+
+static JsonObject *
+export_keypoint_params (const AugurLabelParams *labels)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "format", labels->keypoint_format);
+  json_object_set_array_member (object, "label_fields", string_list (labels->keypoint_label_fields));
+  json_object_set_boolean_member (object, "remove_invisible", labels->remove_invisible);
+  json_object_set_boolean_member (object, "angle_in_degrees", labels->angle_in_degrees);
+  json_object_set_boolean_member (object, "check_each_transform", labels->check_each_transform);
+  return object;
+}
+
 JsonNode *
 augur_albumentations_export (const AugurRecipe    *recipe,
                              AugurAlbExportFlags   flags,
@@ -567,8 +612,32 @@ augur_albumentations_export (const AugurRecipe    *recipe,
   json_object_set_string_member (compose, "__class_fullname__", "Compose");
   json_object_set_double_member (compose, "p", top->kind == AUGUR_NODE_SEQUENTIAL ? top->p : 1.0);
   json_object_set_array_member (compose, "transforms", transforms);
-  json_object_set_null_member (compose, "bbox_params");
-  json_object_set_null_member (compose, "keypoint_params");
+  if (recipe->labels != NULL)
+    {
+      json_object_set_object_member (compose, "bbox_params", export_bbox_params (recipe->labels));
+      json_object_set_object_member (compose, "keypoint_params", export_keypoint_params (recipe->labels));
+      /* Albumentations 2.0.8's KeypointParams has no swap pairs: kept for
+       * the way back. */
+      if (recipe->labels->label_swap->len > 0)
+        {
+          JsonArray *pairs = json_array_new ();
+
+          for (guint i = 0; i + 1 < recipe->labels->label_swap->len; i += 2)
+            {
+              JsonArray *pair = json_array_new ();
+
+              json_array_add_string_element (pair, recipe->labels->label_swap->pdata[i]);
+              json_array_add_string_element (pair, recipe->labels->label_swap->pdata[i + 1]);
+              json_array_add_array_element (pairs, pair);
+            }
+          json_object_set_array_member (meta, "label_swap", pairs);
+        }
+    }
+  else
+    {
+      json_object_set_null_member (compose, "bbox_params");
+      json_object_set_null_member (compose, "keypoint_params");
+    }
   json_object_set_object_member (compose, "additional_targets", json_object_new ());
   json_object_set_boolean_member (compose, "is_check_shapes", TRUE);
   json_object_set_int_member (compose, "seed", (gint64) (recipe->seed & G_MAXINT64));
@@ -1078,6 +1147,28 @@ augur_albumentations_to_python (const AugurRecipe    *recipe,
       g_string_append (body, ", p=");
       append_python (body, p);
     }
+  /* Label settings, as keyword arguments of the Params classes. */
+  if (recipe->labels != NULL)
+    {
+      struct { const char *keyword; const char *cls; JsonObject *(*build) (const AugurLabelParams *); } params[] = {
+        { "bbox_params", "A.BboxParams", export_bbox_params },
+        { "keypoint_params", "A.KeypointParams", export_keypoint_params },
+      };
+
+      for (guint k = 0; k < G_N_ELEMENTS (params); k++)
+        {
+          g_autoptr(JsonObject) object = params[k].build (recipe->labels);
+          g_autoptr(GList) members = json_object_get_members (object);
+
+          g_string_append_printf (body, ",\n    %s=%s(", params[k].keyword, params[k].cls);
+          for (GList *l = members; l; l = l->next)
+            {
+              g_string_append_printf (body, "%s%s=", l == members ? "" : ", ", (char *) l->data);
+              append_python (body, json_object_get_member (object, l->data));
+            }
+          g_string_append_c (body, ')');
+        }
+    }
   g_string_append_printf (body, ", seed=%" G_GUINT64_FORMAT ")\n", recipe->seed);
 
   if (!refuse_unsupported (&state, error))
@@ -1472,6 +1563,7 @@ typedef struct
   GPtrArray           *notes;
   gboolean             have_seed;
   gint64               seed;
+  JsonObject          *labels;   /* the top Compose's label settings, Augur's names */
 } ImportState;
 
 static void note (ImportState *st, const char *path, const char *format, ...) G_GNUC_PRINTF (3, 4);
@@ -1989,6 +2081,43 @@ import_transform (ImportState              *st,
   return g_steal_pointer (&node);
 }
 
+/* BboxParams and KeypointParams: the settings a recipe holds (its label
+ * settings use Albumentations' names); the others are noted. */
+static void
+import_label_settings (ImportState *st,
+                       const char  *path,
+                       const char  *name,
+                       JsonObject  *object)
+{
+  static const char *const bbox_keys[] = { "format", "label_fields", "min_area", "min_visibility",
+                                           "min_width", "min_height", "clip", "filter_invalid_bboxes",
+                                           NULL };
+  static const char *const keypoint_keys[] = { "format", "label_fields", "remove_invisible",
+                                               "angle_in_degrees", "check_each_transform", NULL };
+  gboolean bbox = g_str_equal (name, "bbox_params");
+  g_autoptr(GList) members = json_object_get_members (object);
+  JsonObject *kept = json_object_new ();
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (object, l->data);
+
+      if (g_strv_contains (bbox ? bbox_keys : keypoint_keys, l->data))
+        json_object_set_member (kept, l->data, json_node_copy (value));
+      /* Augur filters boxes after every step; a null ratio is no limit */
+      else if (JSON_NODE_HOLDS_NULL (value) ||
+               (bbox && g_str_equal (l->data, "check_each_transform") &&
+                JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN &&
+                json_node_get_boolean (value)))
+        continue;
+      else
+        note (st, path, "%s.%s: left out (Augur has no such label setting)", name, (char *) l->data);
+    }
+  if (st->labels == NULL)
+    st->labels = json_object_new ();
+  json_object_set_object_member (st->labels, name, kept);
+}
+
 static AugurNode *
 import_group (ImportState    *st,
               AugurNodeKind   kind,
@@ -2071,6 +2200,9 @@ import_group (ImportState    *st,
           else
             note (st, path, "seed of a nested Compose: ignored (the recipe has one seed)");
         }
+      else if (compose && top && (g_str_equal (name, "bbox_params") || g_str_equal (name, "keypoint_params")) &&
+               JSON_NODE_HOLDS_OBJECT (member))
+        import_label_settings (st, path, name, json_node_get_object (member));
       else if (compose && g_strv_contains (compose_keys, name))
         {
           gboolean empty = JSON_NODE_HOLDS_NULL (member) ||
@@ -2360,7 +2492,7 @@ augur_albumentations_parse (const char           *data,
                             GPtrArray            *notes,
                             GError              **error)
 {
-  ImportState st = { filename ? filename : "(data)", flags, notes, FALSE, 0 };
+  ImportState st = { filename ? filename : "(data)", flags, notes, FALSE, 0, NULL };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(AugurRecipe) recipe = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -2442,7 +2574,28 @@ augur_albumentations_parse (const char           *data,
   g_clear_pointer (&recipe->pipeline, augur_node_free);
   recipe->pipeline = pipeline;
   if (!restore_metadata (&st, object, recipe, error))
-    return NULL;
+    {
+      g_clear_pointer (&st.labels, json_object_unref);
+      return NULL;
+    }
+  if (st.labels != NULL)
+    {
+      g_autoptr(JsonObject) labels = g_steal_pointer (&st.labels);
+      JsonNode *swap = NULL, *meta = json_object_get_member (object, AUGUR_ALB_METADATA_KEY);
+
+      /* the swap pairs an export kept in the metadata */
+      if (meta != NULL && JSON_NODE_HOLDS_OBJECT (meta))
+        swap = json_object_get_member (json_node_get_object (meta), "label_swap");
+      if (swap != NULL && json_object_has_member (labels, "keypoint_params"))
+        json_object_set_member (json_object_get_object_member (labels, "keypoint_params"), "label_swap",
+                                json_node_copy (swap));
+      if (!augur_label_params_from_json (labels, &recipe->labels, &local_error))
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_RECIPE, "%s: transform.%s", st.filename,
+                       local_error->message);
+          return NULL;
+        }
+    }
   /* Steps the metadata did not name get the ids a recipe read would give. */
   augur_node_ensure_ids (recipe->pipeline);
   if (st.have_seed)
