@@ -1537,6 +1537,9 @@ int
 main (int    argc,
       char **argv)
 {
+  /* The reference cases outlive the registration: freed after the run. */
+  g_autoptr(JsonNode) cases = NULL;
+
   g_test_init (&argc, &argv, NULL);
 
   cli_path = augur_test_cli_path (argc, argv);
@@ -1565,11 +1568,12 @@ main (int    argc,
     g_autofree char *path = data_path ("reference" G_DIR_SEPARATOR_S "cases.json");
     g_autofree char *text = NULL;
 
-    /* The cases outlive g_test_run(): the parser is not freed. */
     if (g_file_get_contents (path, &text, NULL, NULL))
       {
-        JsonNode *cases = json_from_string (text, NULL);
-        JsonArray *list = json_object_get_array_member (json_node_get_object (cases), "cases");
+        JsonArray *list;
+
+        cases = json_from_string (text, NULL);
+        list = json_object_get_array_member (json_node_get_object (cases), "cases");
 
         for (guint i = 0; i < json_array_get_length (list); i++)
           {
@@ -1583,5 +1587,10 @@ main (int    argc,
   }
   g_test_add_func ("/interop/cli/round-trip", test_cli_round_trip);
   g_test_add_func ("/interop/cli/lenient", test_cli_lenient);
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    g_free (cli_path);
+    return status;
+  }
 }
