@@ -27,7 +27,7 @@ TEST_DEBS = slurmctld slurmd slurm-client munge parallel
 SAN_DEBS = clang libclang-rt-14-dev
 
 # Peers measured beside Augur by `make bench`.
-BENCH_DEBS = python3 python3-opencv python3-pil python3-numpy
+BENCH_DEBS = python3 python3-opencv python3-pil python3-numpy python3-skimage
 
 .PHONY: all deps test-deps bench-deps setup build run test test-sanitized screenshots bench docs fuzz clean
 
