@@ -1025,6 +1025,26 @@ wait_complete (AugurPreviewPane *pane)
     }
 }
 
+/* augur-cli apply @recipe_path @input -o @out -n @n_variants */
+static void
+cli_apply (const char *recipe_path,
+           const char *input,
+           const char *out,
+           guint       n_variants)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cli = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  g_autofree char *variants = g_strdup_printf ("%u", n_variants);
+  g_autoptr(GSubprocess) process = NULL;
+
+  g_assert_nonnull (g_getenv ("AUGUR_BUILD_DIR"));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, cli, "apply", recipe_path, input,
+                              "-o", out, "-n", variants, "--threads", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_matches_cli (void)
 {
@@ -1033,14 +1053,11 @@ test_matches_cli (void)
   g_autofree char *path = g_build_filename (dir, "big.png", NULL);
   g_autofree char *recipe_path = g_build_filename (dir, "recipe.json", NULL);
   g_autofree char *out = g_build_filename (dir, "out", NULL);
-  g_autofree char *cli = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
   g_autofree char *steps = g_strdup_printf (big_steps, 12, 12);
   g_autoptr(AugurRecipe) recipe = recipe_from (steps, 3);
   g_autoptr(AugurImage) big = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(AugurSample) sample = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *variants = g_strdup_printf ("%d", BIG_DRAWS);
   GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
   AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
   AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
@@ -1067,11 +1084,7 @@ test_matches_cli (void)
   augur_recipe_save (recipe, recipe_path, &error);
   g_assert_no_error (error);
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, cli, "apply", recipe_path, path,
-                              "-o", out, "-n", variants, "--threads", "2", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (process, NULL, &error);
-  g_assert_no_error (error);
+  cli_apply (recipe_path, path, out, BIG_DRAWS);
 
   file = g_file_new_for_path (path);
   sample = augur_sample_new (file);
@@ -1146,6 +1159,152 @@ test_matches_cli (void)
   g_rmdir (out);
   g_unlink (recipe_path);
   g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Blends draw their references from the pane's samples, keyed by file name
+ * as augur-cli keys the files of one folder: a recipe with MixUp renders,
+ * differs from the same recipe without it, and is what augur-cli apply
+ * writes for the folder. */
+#define MIX_DRAWS 4
+#define MIX_W 90
+#define MIX_H 60
+
+static void
+load_and_wait (AugurSample *sample)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  augur_sample_load_async (sample, AUGUR_PREVIEW_DEFAULT_SIZE, NULL, NULL, NULL);
+  while (!augur_sample_get_loaded (sample) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (augur_sample_get_loaded (sample));
+}
+
+static void
+test_blend_matches_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-mix-XXXXXX", &error);
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autofree char *recipe_path = g_build_filename (dir, "recipe.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  const char *names[] = { "a.png", "b.png" };
+  const char *mix = "{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 0.5},"
+                    "{\"type\": \"MixUp\", \"id\": \"mix\", \"p\": 1}";
+  g_autoptr(AugurRecipe) recipe = recipe_from (mix, 5);
+  g_autoptr(AugurRecipe) plain = recipe_from ("{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 0.5}", 5);
+  g_autoptr(GListStore) store = g_list_store_new (AUGUR_TYPE_SAMPLE);
+  g_autoptr(GPtrArray) with_mix = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  guint differ = 0;
+  gboolean from_b[MIX_DRAWS] = { FALSE };
+  guint n_from_b = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (images, 0700), ==, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree char *path = g_build_filename (images, names[k], NULL);
+      g_autoptr(AugurImage) image = augur_image_new (MIX_W, MIX_H, 3);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(AugurSample) sample = NULL;
+
+      /* a: a horizontal ramp; b: a vertical one in another channel */
+      for (int y = 0; y < MIX_H; y++)
+        for (int x = 0; x < MIX_W; x++)
+          {
+            guint8 *px = augur_image_row (image, y) + 3 * x;
+
+            px[0] = k == 0 ? (guint8) (x * 255 / MIX_W) : 10;
+            px[1] = 40;
+            px[2] = k == 1 ? (guint8) (y * 255 / MIX_H) : 200;
+          }
+      augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+      g_assert_no_error (error);
+      sample = augur_sample_new (file);
+      load_and_wait (sample);
+      g_list_store_append (store, sample);
+    }
+  augur_recipe_save (recipe, recipe_path, &error);
+  g_assert_no_error (error);
+  cli_apply (recipe_path, images, out, MIX_DRAWS);
+
+  augur_preview_pane_set_grid_size (pane, MIX_DRAWS);
+  augur_preview_pane_set_samples (pane, G_LIST_MODEL (store));
+  augur_preview_pane_set_recipe (pane, recipe);
+  {
+    g_autoptr(AugurSample) first = g_list_model_get_item (G_LIST_MODEL (store), 0);
+
+    augur_preview_pane_set_current (pane, first);
+  }
+  wait_complete (pane);
+  g_assert_cmpuint (augur_reference_pool_size (augur_preview_engine_get_references (engine)), ==, 2);
+
+  for (guint i = 0; i < MIX_DRAWS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("a_%u.png", i);
+      g_autofree char *written_path = g_build_filename (out, name, NULL);
+      g_autoptr(AugurImage) written = augur_image_load (written_path, 0, &error);
+      AugurImage *draw = augur_preview_pane_get_draw (pane, i);
+      AugurRenderResult *result = augur_preview_engine_get_result (engine, i);
+      const AugurReplay *mixed = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (draw);
+      g_assert_true (augur_image_equal (draw, written));
+      g_ptr_array_add (with_mix, augur_image_ref (draw));
+      /* which sample it mixed in: the other one must show */
+      for (guint k = 0; k < result->replay->steps->len; k++)
+        if (((AugurReplay *) result->replay->steps->pdata[k])->index == 1)
+          mixed = result->replay->steps->pdata[k];
+      g_assert_nonnull (mixed);
+      g_assert_true (mixed->applied);
+      g_assert_nonnull (mixed->references);
+      from_b[i] = g_strcmp0 (mixed->references[0], "b.png") == 0;
+      n_from_b += from_b[i];
+    }
+  g_assert_cmpuint (n_from_b, >=, 1);
+
+  augur_preview_pane_set_recipe (pane, plain);
+  wait_complete (pane);
+  for (guint i = 0; i < MIX_DRAWS; i++)
+    {
+      gboolean same = augur_image_equal (augur_preview_pane_get_draw (pane, i), with_mix->pdata[i]);
+
+      if (from_b[i])
+        g_assert_false (same);
+      differ += !same;
+    }
+  g_assert_cmpuint (differ, >=, n_from_b);
+
+  g_assert_finalize_object (widget);
+  settle ();
+  for (guint i = 0; i < MIX_DRAWS; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+      {
+        g_autofree char *stem = g_strndup (names[k], 1);
+        g_autofree char *name = g_strdup_printf ("%s_%u.png", stem, i);
+        g_autofree char *path = g_build_filename (out, name, NULL);
+
+        g_unlink (path);
+      }
+  {
+    g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+
+    g_unlink (manifest);
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree char *path = g_build_filename (images, names[k], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (images);
+  g_rmdir (out);
+  g_unlink (recipe_path);
   g_rmdir (dir);
 }
 
@@ -1376,6 +1535,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
+  g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
 
   return g_test_run ();
 }

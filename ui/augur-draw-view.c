@@ -239,6 +239,7 @@ typedef struct
 {
   AugurSample *sample;
   AugurNode   *pipeline;
+  AugurReferencePool *references;
   guint64      seed;
 } FullRequest;
 
@@ -257,6 +258,7 @@ full_request_free (FullRequest *request)
 {
   g_object_unref (request->sample);
   augur_node_free (request->pipeline);
+  g_clear_pointer (&request->references, augur_reference_pool_unref);
   g_free (request);
 }
 
@@ -300,9 +302,11 @@ full_thread (GTask        *task,
   {
     AugurShape shape = { src->width, src->height, src->channels };
 
-    result->replay = augur_node_sample (request->pipeline, &shape, request->seed);
-    result->image = augur_node_apply_cancellable (request->pipeline, src, result->replay,
-                                                  cancellable, &error);
+    result->replay = augur_node_sample_full (request->pipeline, &shape, request->seed, FALSE,
+                                             request->references, &error);
+    if (result->replay != NULL)
+      result->image = augur_node_apply_full_cancellable (request->pipeline, src, result->replay,
+                                                         request->references, cancellable, &error);
   }
   if (result->image == NULL)
     {
@@ -447,6 +451,9 @@ start_draw (AugurDrawView     *self,
       request->sample = g_object_ref (self->sample);
       request->pipeline = augur_node_copy (pipeline);
       request->seed = preview->seed;
+      request->references = augur_preview_engine_get_references (self->engine);
+      if (request->references)
+        augur_reference_pool_ref (request->references);
       g_weak_ref_init (ref, self);
 
       /* No source object: a task in flight must not keep the view alive. */

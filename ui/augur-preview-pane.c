@@ -97,6 +97,8 @@ struct _AugurPreviewPane
   guint               open_draw;      /* the draw the draw view shows */
 
   GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
+  char               *references_key; /* the samples the engine's reference pool holds */
+  guint64             error_generation; /* the request whose failure was last told */
 
   GCancellable       *aux_cancellable;
   guint               aux_serial;
@@ -351,8 +353,12 @@ engine_failed (AugurPreviewEngine *engine,
 {
   g_autofree char *message = NULL;
 
-  if (index >= self->draw_samples->len)
+  /* A recipe's error (a blend without references) fails every draw alike:
+   * told once per request. */
+  if (index >= self->draw_samples->len ||
+      self->error_generation == augur_preview_engine_get_generation (engine))
     return;
+  self->error_generation = augur_preview_engine_get_generation (engine);
   message = g_strdup_printf ("Could not draw “%s” at full resolution: %s",
                              augur_sample_get_name (self->draw_samples->pdata[index]), reason);
   g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
@@ -432,6 +438,7 @@ typedef struct
 {
   AugurImage  *proxy;
   AugurSample *sample;       /* NULL for the reduced pass */
+  AugurReferencePool *references;
   AugurNode   *node;
   guint64      seed;
   gboolean     extremes;
@@ -450,6 +457,7 @@ aux_request_free (AuxRequest *request)
 {
   augur_image_unref (request->proxy);
   g_clear_object (&request->sample);
+  g_clear_pointer (&request->references, augur_reference_pool_unref);
   augur_node_free (request->node);
   g_free (request);
 }
@@ -503,7 +511,13 @@ aux_thread (GTask        *task,
 
           if (g_cancellable_is_cancelled (cancellable))
             break;
-          image = augur_extreme_render (e, src, NULL);
+          image = augur_extreme_render_full (e, src, request->references, NULL, &error);
+          if (image == NULL)
+            {
+              g_ptr_array_unref (frames);
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
           {
             /* The heading names the range; each frame its value and end. */
             const char *eq = strstr (e->label, " = ");
@@ -733,6 +747,9 @@ start_aux_pass (AugurPreviewPane *self,
   request->proxy = augur_image_ref (augur_sample_get_proxy (sample));
   request->sample = reduced ? NULL : g_object_ref (sample);
   request->node = augur_node_copy (node);
+  request->references = augur_preview_engine_get_references (self->engine);
+  if (request->references)
+    augur_reference_pool_ref (request->references);
   request->seed = seed;
   request->extremes = extremes;
   request->display_side = self->preview_size;
@@ -1166,13 +1183,60 @@ augur_preview_pane_new (void)
 }
 
 static void
+add_reference (AugurReferencePool *pool,
+               GString            *key,
+               AugurSample        *sample)
+{
+  if (augur_sample_get_error (sample) != NULL)
+    return;
+  if (augur_reference_pool_add_file (pool, augur_sample_get_name (sample), augur_sample_get_path (sample)))
+    g_string_append_printf (key, "%s\n%s\n", augur_sample_get_name (sample), augur_sample_get_path (sample));
+}
+
+/* Blends (MixUp, Mosaic...) draw their references from the samples, keyed
+ * by file name as augur-cli keys the files of one folder; the pool reads
+ * each file at full resolution when a blend first draws it, as augur-cli
+ * does. Returns TRUE when the pool changed. */
+static gboolean
+update_references (AugurPreviewPane *self)
+{
+  g_autoptr(AugurReferencePool) pool = augur_reference_pool_new ();
+  g_autoptr(GString) key = g_string_new (NULL);
+  guint n = self->samples ? g_list_model_get_n_items (self->samples) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (self->samples, i);
+
+      add_reference (pool, key, sample);
+    }
+  if (self->current)
+    add_reference (pool, key, self->current);
+
+  if (g_strcmp0 (key->str, self->references_key) == 0)
+    return FALSE;
+  g_free (self->references_key);
+  self->references_key = g_string_free (g_steal_pointer (&key), FALSE);
+  augur_preview_engine_set_references (self->engine, pool);
+  return TRUE;
+}
+
+static gboolean
+recipe_has_blends (AugurPreviewPane *self)
+{
+  return self->recipe != NULL && augur_node_has_blends (self->recipe->pipeline);
+}
+
+static void
 samples_changed (GListModel       *model,
                  guint             position,
                  guint             removed,
                  guint             added,
                  AugurPreviewPane *self)
 {
-  if (self->mode == MODE_ALL_SAMPLES)
+  if (update_references (self) && recipe_has_blends (self))
+    refresh (self);
+  else if (self->mode == MODE_ALL_SAMPLES)
     refresh (self);
 }
 
@@ -1190,7 +1254,7 @@ augur_preview_pane_set_samples (AugurPreviewPane *self,
   g_set_object (&self->samples, samples);
   if (samples)
     g_signal_connect_object (samples, "items-changed", G_CALLBACK (samples_changed), self, 0);
-  if (self->mode == MODE_ALL_SAMPLES)
+  if ((update_references (self) && recipe_has_blends (self)) || self->mode == MODE_ALL_SAMPLES)
     refresh (self);
 }
 
@@ -1223,6 +1287,7 @@ augur_preview_pane_set_current (AugurPreviewPane *self,
       g_signal_connect_object (sample, "notify::error", G_CALLBACK (current_notify), self, 0);
     }
   close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
+  update_references (self);
   refresh (self);
 }
 
@@ -1481,6 +1546,7 @@ augur_preview_pane_dispose (GObject *object)
   g_clear_object (&self->current);
   g_clear_pointer (&self->recipe, augur_recipe_free);
   g_clear_pointer (&self->selected_path, g_free);
+  g_clear_pointer (&self->references_key, g_free);
   g_clear_pointer (&self->draw_samples, g_ptr_array_unref);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->frames, g_ptr_array_unref);
