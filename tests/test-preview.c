@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "augur-draw-view.h"
+#include "augur-label-overlay.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
 
@@ -1308,6 +1309,164 @@ test_blend_matches_cli (void)
   g_rmdir (dir);
 }
 
+/* Labels: the bundled samples' COCO file, drawn over the original and,
+ * carried through the draw, over the draw. */
+static void
+collect_layers (GtkWidget *widget,
+                GPtrArray *layers)
+{
+  if (AUGUR_IS_LABEL_LAYER (widget))
+    g_ptr_array_add (layers, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_layers (child, layers);
+}
+
+/* @layer as drawn on screen, into an image surface of its size. */
+static cairo_surface_t *
+render_layer (GtkWidget *layer)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_width (layer),
+                                                         gtk_widget_get_height (layer));
+  cairo_t *cr = cairo_create (surface);
+
+  GTK_WIDGET_GET_CLASS (layer)->snapshot (layer, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static guint32
+surface_pixel (cairo_surface_t *surface,
+               int              x,
+               int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+
+  return *(const guint32 *) (data + (gsize) y * cairo_image_surface_get_stride (surface) + 4 * x);
+}
+
+/* The layer's box @id, in the layer's pixels: the picture fits the image
+ * into the layer's width, from the top. */
+static void
+box_on_screen (GtkWidget *layer,
+               guint      id,
+               double     rect[4])
+{
+  const AugurLabels *labels = augur_label_layer_get_labels (AUGUR_LABEL_LAYER (layer));
+  AugurPicture *picture = augur_label_layer_get_picture (AUGUR_LABEL_LAYER (layer));
+  GdkTexture *texture = augur_picture_get_texture (picture);
+  const AugurBox *box = augur_labels_find_box (labels, id);
+  double scale = augur_picture_get_scale (picture) * gdk_texture_get_width (texture) / labels->width;
+  double x0 = (int) ((gtk_widget_get_width (layer) - gdk_texture_get_width (texture) * augur_picture_get_scale (picture)) / 2);
+
+  g_assert_nonnull (box);
+  rect[0] = x0 + box->x_min * scale;
+  rect[1] = box->y_min * scale;
+  rect[2] = x0 + box->x_max * scale;
+  rect[3] = box->y_max * scale;
+}
+
+static void
+test_labels (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *coco = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples", "labels.coco.json", NULL);
+  g_autofree char *spec = g_strconcat ("coco:", coco, NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples", "astronaut.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AugurSample) sample = augur_sample_new (file);
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 1}", 2);
+  g_autoptr(GPtrArray) layers = g_ptr_array_new ();
+  AugurLabelSource *source = augur_label_source_open (spec, &error);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *widget = augur_preview_pane_new ();
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  GtkWidget *original = NULL, *draw = NULL;
+  const AugurBox *face, *flipped;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  augur_preview_pane_set_grid_size (pane, 1);
+  augur_preview_pane_set_recipe (pane, recipe);
+  load_and_wait (sample);
+  augur_preview_pane_set_current (pane, sample);
+  augur_preview_pane_set_labels (pane, source);
+  g_assert_true (augur_preview_pane_sample_has_labels (pane, sample));
+  wait_complete (pane);
+
+  collect_layers (widget, layers);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AugurPicture *picture = augur_label_layer_get_picture (layers->pdata[i]);
+
+      if (augur_picture_get_texture (picture) == NULL || !gtk_widget_get_mapped (layers->pdata[i]))
+        continue;
+      /* the grid's draws are buttons (click to enlarge); the original is not */
+      if (gtk_widget_get_ancestor (layers->pdata[i], GTK_TYPE_BUTTON) == NULL)
+        original = layers->pdata[i];
+      else
+        draw = layers->pdata[i];
+    }
+  g_assert_nonnull (original);
+  g_assert_nonnull (draw);
+  while (gtk_widget_get_width (draw) <= 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* the face box [178, 60, 97 × 115] of the COCO file; flipped in the draw */
+  g_assert_nonnull (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)));
+  g_assert_nonnull (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (draw)));
+  face = augur_labels_find_box (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)), 0);
+  flipped = augur_labels_find_box (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (draw)), 0);
+  g_assert_nonnull (face);
+  g_assert_nonnull (flipped);
+  g_assert_cmpfloat_with_epsilon (face->x_min, 178, 1e-6);
+  g_assert_cmpfloat_with_epsilon (face->y_max, 175, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flipped->x_min, 512 - 275, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flipped->x_max, 512 - 178, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flipped->y_min, 60, 1e-6);
+
+  /* On screen: the box's left edge changes with boxes shown and hidden;
+   * a point inside the box, away from its edges and its name, does not. */
+  for (guint k = 0; k < 2; k++)
+    {
+      GtkWidget *layer = k == 0 ? original : draw;
+      double rect[4];
+      cairo_surface_t *on, *off;
+      int ex, ey, ix, iy;
+
+      box_on_screen (layer, 0, rect);
+      ex = (int) (rect[0] + 0.5);
+      ey = (int) ((rect[1] + rect[3]) / 2);
+      ix = (int) ((rect[0] + rect[2]) / 2);
+      iy = (int) (rect[1] + 0.75 * (rect[3] - rect[1]));
+      /* the actions are the toolbar's toggles: hiding keypoints leaves boxes */
+      g_assert_true (gtk_widget_activate_action (widget, "preview.show-keypoints", NULL));
+      g_assert_false (augur_label_layer_get_flags (AUGUR_LABEL_LAYER (layer)) & AUGUR_LABEL_OVERLAY_KEYPOINTS);
+      on = render_layer (layer);
+      g_object_set (pane, "show-boxes", FALSE, NULL);
+      off = render_layer (layer);
+      g_object_set (pane, "show-boxes", TRUE, "show-keypoints", TRUE, NULL);
+      g_assert_cmpuint (surface_pixel (on, ex, ey), !=, surface_pixel (off, ex, ey));
+      g_assert_cmpuint (surface_pixel (on, ix, iy), ==, surface_pixel (off, ix, iy));
+      cairo_surface_destroy (on);
+      cairo_surface_destroy (off);
+    }
+
+  augur_preview_pane_set_labels (pane, NULL);
+  g_assert_null (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 typedef struct
 {
   GtkWidget *pane;
@@ -1536,6 +1695,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
   g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
+  g_test_add_func ("/preview/labels", test_labels);
 
   return g_test_run ();
 }

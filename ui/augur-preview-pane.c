@@ -9,6 +9,8 @@
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
+#include "augur-label-formats.h"
+#include "augur-label-overlay.h"
 #include "augur-cell-grid.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
@@ -99,6 +101,8 @@ struct _AugurPreviewPane
   GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
   char               *references_key; /* the samples the engine's reference pool holds */
   guint64             error_generation; /* the request whose failure was last told */
+  AugurLabelSource   *label_source;   /* NULL: no labels drawn */
+  AugurLabelOverlayFlags label_flags;
 
   GCancellable       *aux_cancellable;
   guint               aux_serial;
@@ -110,6 +114,7 @@ struct _AugurPreviewPane
   GtkWidget          *box;
   GtkWidget          *toolbar;
   GtkWidget          *grid_button;
+  GtkWidget          *labels_button;
   GtkWidget          *mode_menu;
   GtkWidget          *diff_button;
   GtkWidget          *seed_spin;
@@ -119,6 +124,7 @@ struct _AugurPreviewPane
   GtkWidget          *status_error;
   GtkWidget          *original_box;
   GtkWidget          *original_picture;
+  GtkWidget          *original_layer;
   GtkWidget          *original_caption;
   GtkWidget          *content_stack;
   GtkWidget          *content_title;
@@ -140,6 +146,9 @@ enum {
   PROP_DIFF,
   PROP_SEED_LOCKED,
   PROP_SEED,
+  PROP_SHOW_BOXES,
+  PROP_SHOW_KEYPOINTS,
+  PROP_SHOW_MASKS,
   N_PROPS
 };
 
@@ -154,6 +163,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void refresh (AugurPreviewPane *self);
+static void set_label_flag (AugurPreviewPane *self, AugurLabelOverlayFlags flag, gboolean on,
+                            GParamSpec *pspec);
 static void update_content_heading (AugurPreviewPane *self);
 
 /* On a draw from the quick pass, until the full-resolution one replaces it. */
@@ -257,15 +268,89 @@ cell_new (guint       index,
    * original; when the window is shorter, they shrink to fit. */
   gtk_widget_set_hexpand (picture, TRUE);
   augur_picture_set_caption (AUGUR_PICTURE (picture), caption);
-  gtk_button_set_child (GTK_BUTTON (button), picture);
+  gtk_button_set_child (GTK_BUTTON (button), augur_label_layer_new (picture));
 
   return button;
+}
+
+static AugurLabelLayer *
+cell_get_layer (GtkWidget *cell)
+{
+  return AUGUR_LABEL_LAYER (gtk_button_get_child (GTK_BUTTON (cell)));
 }
 
 static AugurPicture *
 cell_get_picture (GtkWidget *cell)
 {
-  return AUGUR_PICTURE (gtk_button_get_child (GTK_BUTTON (cell)));
+  return augur_label_layer_get_picture (cell_get_layer (cell));
+}
+
+/* Labels --------------------------------------------------------------------------------------- */
+
+static void
+apply_label_flags (AugurPreviewPane *self)
+{
+  AugurLabelOverlayFlags flags = self->label_flags | AUGUR_LABEL_OVERLAY_NAMES;
+
+  augur_label_layer_set_flags (AUGUR_LABEL_LAYER (self->original_layer), flags);
+  for (guint i = 0; i < self->cells->len; i++)
+    augur_label_layer_set_flags (cell_get_layer (self->cells->pdata[i]), flags);
+}
+
+static void
+set_label_flag (AugurPreviewPane       *self,
+                AugurLabelOverlayFlags  flag,
+                gboolean                on,
+                GParamSpec             *pspec)
+{
+  AugurLabelOverlayFlags flags = on ? self->label_flags | flag : self->label_flags & ~flag;
+
+  if (flags == self->label_flags)
+    return;
+  self->label_flags = flags;
+  apply_label_flags (self);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+/* The labels of @sample at its full size, keyed by file name as augur-cli
+ * keys the files of one folder; NULL when it has none (or they cannot be
+ * read: the label file was checked when opened). */
+static AugurLabels *
+sample_labels (AugurPreviewPane *self,
+               AugurSample      *sample)
+{
+  g_autoptr(GError) error = NULL;
+  AugurLabels *labels;
+  const char *key;
+
+  if (self->label_source == NULL || sample == NULL || !augur_sample_get_loaded (sample))
+    return NULL;
+  key = augur_sample_get_name (sample);
+  if (!augur_label_source_has (self->label_source, key))
+    return NULL;
+  labels = augur_label_source_read (self->label_source, key, augur_sample_get_width (sample),
+                                    augur_sample_get_height (sample), &error);
+  if (labels == NULL)
+    g_debug ("No labels for %s: %s", key, error->message);
+  return labels;
+}
+
+/* @sample's labels carried through @result's draw: the replay is the
+ * full-resolution draw's, so a quick pass (drawn from the reduced copy)
+ * shows none until the full draw replaces it. */
+static AugurLabels *
+draw_labels (AugurPreviewPane  *self,
+             AugurSample       *sample,
+             AugurRenderResult *result)
+{
+  g_autoptr(AugurLabels) labels = NULL;
+  AugurLabels *out = NULL;
+
+  if (result->reduced || self->recipe == NULL || (labels = sample_labels (self, sample)) == NULL)
+    return NULL;
+  augur_node_apply_labels (self->recipe->pipeline, NULL, labels, result->replay, self->recipe->labels,
+                           &out, NULL);
+  return out;
 }
 
 /* Rebuilds the grid's cells when their number or captions change; keeps
@@ -293,6 +378,7 @@ layout_cells (AugurPreviewPane   *self,
     {
       GtkWidget *cell = cell_new (i, captions[i]);
 
+      augur_label_layer_set_flags (cell_get_layer (cell), self->label_flags | AUGUR_LABEL_OVERLAY_NAMES);
       g_ptr_array_add (self->cells, cell);
       augur_cell_grid_append (AUGUR_CELL_GRID (self->draw_grid), cell);
     }
@@ -311,6 +397,9 @@ show_result (AugurPreviewPane *self,
   cell = self->cells->pdata[index];
   augur_picture_set_texture (cell_get_picture (cell),
                              self->diff && result->diff_texture ? result->diff_texture : result->texture);
+  augur_label_layer_set_labels (cell_get_layer (cell),
+                                index < self->draw_samples->len
+                                ? draw_labels (self, self->draw_samples->pdata[index], result) : NULL);
   augur_picture_set_badge (cell_get_picture (cell), result->reduced ? REDUCED_BADGE : NULL);
   tooltip = result->reduced
             ? g_strdup_printf ("Seed %" G_GUINT64_FORMAT " — a quick preview from a reduced copy; "
@@ -794,6 +883,7 @@ update_original (AugurPreviewPane *self,
   /* Made on the loader's worker, with the proxy. */
   augur_picture_set_texture (AUGUR_PICTURE (self->original_picture),
                              proxy ? augur_sample_get_proxy_texture (sample) : NULL);
+  augur_label_layer_set_labels (AUGUR_LABEL_LAYER (self->original_layer), sample_labels (self, sample));
   /* the size first: a narrow pane cuts the end of the name (which the strip
    * and the tooltip show in full), not the numbers */
   caption = g_strdup_printf ("%d × %d · %s", augur_sample_get_width (sample),
@@ -1292,6 +1382,45 @@ augur_preview_pane_set_current (AugurPreviewPane *self,
 }
 
 /**
+ * augur_preview_pane_set_labels:
+ * @source: (transfer full) (nullable): the label file, opened with
+ *   augur_label_source_open(); the pane owns it from now on. NULL: no labels
+ *
+ * Draws each sample's labels (looked up by file name, as augur-cli keys the
+ * files of one folder) over the original and, carried through each draw's
+ * replay, over every draw of the grid; the preview.show-boxes,
+ * preview.show-keypoints and preview.show-masks actions switch them.
+ */
+void
+augur_preview_pane_set_labels (AugurPreviewPane *self,
+                               AugurLabelSource *source)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  if (source == self->label_source)
+    return;
+  g_clear_pointer (&self->label_source, augur_label_source_free);
+  self->label_source = source;
+  gtk_widget_set_visible (self->labels_button, source != NULL);
+  if (self->current != NULL && augur_sample_get_loaded (self->current))
+    update_original (self, self->current);
+  for (guint i = 0; i < augur_preview_engine_get_n_items (self->engine); i++)
+    show_result (self, i);
+}
+
+/* Whether @sample has labels in the pane's label file. */
+gboolean
+augur_preview_pane_sample_has_labels (AugurPreviewPane *self,
+                                      AugurSample      *sample)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), FALSE);
+  g_return_val_if_fail (AUGUR_IS_SAMPLE (sample), FALSE);
+
+  return self->label_source != NULL &&
+         augur_label_source_has (self->label_source, augur_sample_get_name (sample));
+}
+
+/**
  * augur_preview_pane_set_recipe:
  *
  * Copies @recipe and re-renders. The pane seed follows the recipe's seed
@@ -1547,6 +1676,7 @@ augur_preview_pane_dispose (GObject *object)
   g_clear_pointer (&self->recipe, augur_recipe_free);
   g_clear_pointer (&self->selected_path, g_free);
   g_clear_pointer (&self->references_key, g_free);
+  g_clear_pointer (&self->label_source, augur_label_source_free);
   g_clear_pointer (&self->draw_samples, g_ptr_array_unref);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->frames, g_ptr_array_unref);
@@ -1578,6 +1708,15 @@ augur_preview_pane_get_property (GObject    *object,
       break;
     case PROP_SEED:
       g_value_set_uint64 (value, self->seed);
+      break;
+    case PROP_SHOW_BOXES:
+      g_value_set_boolean (value, (self->label_flags & AUGUR_LABEL_OVERLAY_BOXES) != 0);
+      break;
+    case PROP_SHOW_KEYPOINTS:
+      g_value_set_boolean (value, (self->label_flags & AUGUR_LABEL_OVERLAY_KEYPOINTS) != 0);
+      break;
+    case PROP_SHOW_MASKS:
+      g_value_set_boolean (value, (self->label_flags & AUGUR_LABEL_OVERLAY_MASKS) != 0);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1621,6 +1760,15 @@ augur_preview_pane_set_property (GObject      *object,
     case PROP_SEED:
       change_seed (self, g_value_get_uint64 (value));
       break;
+    case PROP_SHOW_BOXES:
+      set_label_flag (self, AUGUR_LABEL_OVERLAY_BOXES, g_value_get_boolean (value), pspec);
+      break;
+    case PROP_SHOW_KEYPOINTS:
+      set_label_flag (self, AUGUR_LABEL_OVERLAY_KEYPOINTS, g_value_get_boolean (value), pspec);
+      break;
+    case PROP_SHOW_MASKS:
+      set_label_flag (self, AUGUR_LABEL_OVERLAY_MASKS, g_value_get_boolean (value), pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1663,6 +1811,15 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   properties[PROP_SEED] =
     g_param_spec_uint64 ("seed", NULL, NULL, 0, AUGUR_SEED_MASK, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_BOXES] =
+    g_param_spec_boolean ("show-boxes", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_KEYPOINTS] =
+    g_param_spec_boolean ("show-keypoints", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_MASKS] =
+    g_param_spec_boolean ("show-masks", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1681,6 +1838,9 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_install_property_action (widget_class, "preview.grid-size", "grid-size");
   gtk_widget_class_install_property_action (widget_class, "preview.diff", "diff");
   gtk_widget_class_install_property_action (widget_class, "preview.lock-seed", "seed-locked");
+  gtk_widget_class_install_property_action (widget_class, "preview.show-boxes", "show-boxes");
+  gtk_widget_class_install_property_action (widget_class, "preview.show-keypoints", "show-keypoints");
+  gtk_widget_class_install_property_action (widget_class, "preview.show-masks", "show-masks");
   gtk_widget_class_install_action (widget_class, "preview.reroll", NULL, reroll_action);
   gtk_widget_class_install_action (widget_class, "preview.open-draw", "u", open_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.close-draw", NULL, close_draw_action);
@@ -1812,6 +1972,21 @@ build_toolbar (AugurPreviewPane *self)
     gtk_widget_set_halign (form, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (toolbar), self->diff_button);
 
+  {
+    g_autoptr(GMenu) labels = g_menu_new ();
+
+    g_menu_append (labels, "Boxes", "preview.show-boxes");
+    g_menu_append (labels, "Keypoints", "preview.show-keypoints");
+    g_menu_append (labels, "Masks", "preview.show-masks");
+    self->labels_button = gtk_menu_button_new ();
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->labels_button), "Labels");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->labels_button), G_MENU_MODEL (labels));
+    gtk_widget_set_tooltip_text (self->labels_button, "Which labels to draw over the images");
+    /* only with labels to draw */
+    gtk_widget_set_visible (self->labels_button, FALSE);
+    gtk_box_append (GTK_BOX (toolbar), self->labels_button);
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autofree char *label = g_strdup_printf ("%u Draw%s", sizes[i], sizes[i] == 1 ? "" : "s");
@@ -1892,9 +2067,10 @@ build_preview_page (AugurPreviewPane *self)
   gtk_widget_add_css_class (self->original_caption, "dim-label");
   gtk_box_append (GTK_BOX (original), self->original_caption);
   self->original_picture = augur_picture_new ();
-  gtk_widget_set_vexpand (self->original_picture, TRUE);
-  augur_picture_set_align_top (AUGUR_PICTURE (self->original_picture), TRUE);
-  gtk_box_append (GTK_BOX (original), self->original_picture);
+  self->original_layer = augur_label_layer_new (self->original_picture);
+  gtk_widget_set_vexpand (self->original_layer, TRUE);
+  augur_label_layer_set_align_top (AUGUR_LABEL_LAYER (self->original_layer), TRUE);
+  gtk_box_append (GTK_BOX (original), self->original_layer);
   gtk_grid_attach (GTK_GRID (page), original, 0, 0, 1, 1);
   self->original_box = original;
 
@@ -1997,6 +2173,8 @@ augur_preview_pane_init (AugurPreviewPane *self)
 {
   static gboolean css_loaded;
   GtkWidget *loading;
+
+  self->label_flags = AUGUR_LABEL_OVERLAY_BOXES | AUGUR_LABEL_OVERLAY_KEYPOINTS | AUGUR_LABEL_OVERLAY_MASKS;
 
   if (!css_loaded && gdk_display_get_default () != NULL)
     {
