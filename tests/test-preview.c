@@ -8,6 +8,7 @@
 #include "augur-label-overlay.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
+#include "augur-sample-strip.h"
 
 /* Runs under Xvfb (GTK_A11Y=test, GSK_RENDERER=cairo). */
 
@@ -1373,6 +1374,25 @@ box_on_screen (GtkWidget *layer,
 }
 
 static void
+count_tags (GtkWidget *widget,
+            guint     *n)
+{
+  if (GTK_IS_IMAGE (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "user-bookmarks-symbolic") == 0)
+    (*n)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_tags (child, n);
+}
+
+static gboolean
+has_labels (AugurSample *sample,
+            gpointer     pane)
+{
+  return augur_preview_pane_sample_has_labels (pane, sample);
+}
+
+static void
 test_labels (void)
 {
   g_autoptr(GError) error = NULL;
@@ -1461,7 +1481,47 @@ test_labels (void)
       cairo_surface_destroy (off);
     }
 
-  augur_preview_pane_set_labels (pane, NULL);
+  /* the strip marks the samples with labels: astronaut.png, not a file
+   * the label file does not name */
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("augur-preview-tags-XXXXXX", &error);
+    g_autofree char *other_path = g_build_filename (tmp, "unlabelled.png", NULL);
+    g_autoptr(AugurImage) image = augur_image_new (32, 32, 3);
+    g_autoptr(GFile) other_file = g_file_new_for_path (other_path);
+    g_autoptr(AugurSample) other = NULL;
+    g_autoptr(GListStore) store = g_list_store_new (AUGUR_TYPE_SAMPLE);
+    GtkWidget *strip_window = gtk_window_new ();
+    GtkWidget *strip = augur_sample_strip_new ();
+    guint n_tags = 0;
+
+    g_assert_no_error (error);
+    augur_image_save (image, other_path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+    g_assert_no_error (error);
+    other = augur_sample_new (other_file);
+    load_and_wait (other);
+    g_list_store_append (store, sample);
+    g_list_store_append (store, other);
+    gtk_window_set_default_size (GTK_WINDOW (strip_window), 200, 600);
+    gtk_window_set_child (GTK_WINDOW (strip_window), strip);
+    augur_sample_strip_set_model (AUGUR_SAMPLE_STRIP (strip), G_LIST_MODEL (store));
+    gtk_window_present (GTK_WINDOW (strip_window));
+    augur_sample_strip_set_tag_func (AUGUR_SAMPLE_STRIP (strip), has_labels, pane, NULL);
+    settle ();
+    g_assert_true (augur_sample_strip_get_tagged (AUGUR_SAMPLE_STRIP (strip), sample));
+    g_assert_false (augur_sample_strip_get_tagged (AUGUR_SAMPLE_STRIP (strip), other));
+    count_tags (strip, &n_tags);
+    g_assert_cmpuint (n_tags, ==, 1);
+
+    augur_preview_pane_set_labels (pane, NULL);
+    augur_sample_strip_set_tag_func (AUGUR_SAMPLE_STRIP (strip), has_labels, pane, NULL);
+    n_tags = 0;
+    count_tags (strip, &n_tags);
+    g_assert_cmpuint (n_tags, ==, 0);
+    gtk_window_destroy (GTK_WINDOW (strip_window));
+    g_unlink (other_path);
+    g_rmdir (tmp);
+  }
+
   g_assert_null (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)));
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
