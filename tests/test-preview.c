@@ -1385,6 +1385,17 @@ count_tags (GtkWidget *widget,
     count_tags (child, n);
 }
 
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
 static gboolean
 has_labels (AugurSample *sample,
             gpointer     pane)
@@ -1480,6 +1491,33 @@ test_labels (void)
       cairo_surface_destroy (on);
       cairo_surface_destroy (off);
     }
+
+  /* the enlarged draw: its labels carried through the full-size replay,
+   * and one line per label in the replay's list */
+  {
+    AugurDrawView *view = AUGUR_DRAW_VIEW (augur_preview_pane_get_draw_view (pane));
+    gboolean done = FALSE;
+    const AugurBox *big;
+    guint n_label_rows = 0;
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+    g_signal_connect (view, "full-size-ready", G_CALLBACK (on_full_size), &done);
+    gtk_widget_activate_action (widget, "preview.open-draw", "u", 0);
+    while (!done && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (done);
+    g_signal_handlers_disconnect_by_data (view, &done);
+    g_assert_nonnull (augur_draw_view_get_draw_labels (view));
+    big = augur_labels_find_box (augur_draw_view_get_draw_labels (view), 0);
+    g_assert_nonnull (big);
+    g_assert_cmpfloat_with_epsilon (big->x_min, 512 - 275, 1e-6);
+    collect_rows (GTK_WIDGET (view), rows);
+    for (guint i = 0; i < rows->len; i++)
+      n_label_rows += g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), "Label") == 0;
+    g_assert_cmpuint (n_label_rows, ==, augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original))->boxes->len +
+                                        augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original))->keypoints->len);
+    gtk_widget_activate_action (widget, "preview.close-draw", NULL);
+  }
 
   /* the strip marks the samples with labels: astronaut.png, not a file
    * the label file does not name */

@@ -287,8 +287,10 @@ augur_label_layer_snapshot (GtkWidget   *widget,
   dh = gdk_texture_get_height (texture) * fit;
   scale = dw / self->labels->width;
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((int) ((w - dw) / 2),
-                                                          self->align_top ? 0 : (int) ((h - dh) / 2)));
+  /* zoomed, the picture draws the image from its corner, as it does */
+  if (augur_picture_get_zoom (AUGUR_PICTURE (self->picture)) <= 0)
+    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((int) ((w - dw) / 2),
+                                                            self->align_top ? 0 : (int) ((h - dh) / 2)));
   augur_label_overlay_snapshot (snapshot, self->labels, scale, self->flags);
   gtk_snapshot_restore (snapshot);
 }

@@ -293,6 +293,7 @@ apply_label_flags (AugurPreviewPane *self)
   AugurLabelOverlayFlags flags = self->label_flags | AUGUR_LABEL_OVERLAY_NAMES;
 
   augur_label_layer_set_flags (AUGUR_LABEL_LAYER (self->original_layer), flags);
+  augur_draw_view_set_label_flags (AUGUR_DRAW_VIEW (self->draw_view), flags);
   for (guint i = 0; i < self->cells->len; i++)
     augur_label_layer_set_flags (cell_get_layer (self->cells->pdata[i]), flags);
 }
@@ -1195,6 +1196,11 @@ open_draw_action (GtkWidget  *widget,
   /* the grid shows differences: so does the draw it enlarges */
   if (self->diff)
     augur_draw_view_set_view (AUGUR_DRAW_VIEW (self->draw_view), "difference");
+  {
+    g_autoptr(AugurLabels) labels = sample_labels (self, sample);
+
+    augur_draw_view_set_labels (AUGUR_DRAW_VIEW (self->draw_view), labels, self->recipe->labels);
+  }
   augur_draw_view_show_draw (AUGUR_DRAW_VIEW (self->draw_view), title,
                              sample, self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
