@@ -1206,8 +1206,31 @@ augur_node_apply_cancellable (const AugurNode    *node,
                               GCancellable       *cancellable,
                               GError            **error)
 {
+  return augur_node_apply_full_cancellable (node, src, replay, NULL, cancellable, error);
+}
+
+/**
+ * augur_node_apply_full_cancellable:
+ * @pool: (nullable): where the replay's references are found
+ * @cancellable: (nullable): checked before each transform that applies
+ *
+ * augur_node_apply_cancellable() with a reference pool, for previews of
+ * pipelines that hold blends: fails with %G_IO_ERROR_CANCELLED when
+ * cancelled, and as augur_node_apply_full() when a reference is missing.
+ *
+ * Returns: (transfer full) (nullable): the augmented image, or %NULL with
+ *   @error set
+ */
+AugurImage *
+augur_node_apply_full_cancellable (const AugurNode     *node,
+                                   const AugurImage    *src,
+                                   const AugurReplay   *replay,
+                                   AugurReferencePool  *pool,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
   g_autoptr(GError) local = NULL;
-  Observer o = { NULL, NULL, cancellable, NULL, &local };
+  Observer o = { NULL, NULL, cancellable, pool, &local };
   AugurImage *out;
 
   g_return_val_if_fail (node != NULL && src != NULL && replay != NULL, NULL);

@@ -161,6 +161,12 @@ AugurImage   *augur_node_apply_full         (const AugurNode     *node,
                                              AugurStepObserver    observer,
                                              gpointer             user_data,
                                              GError             **error);
+AugurImage   *augur_node_apply_full_cancellable (const AugurNode  *node,
+                                                const AugurImage *src,
+                                                const AugurReplay *replay,
+                                                AugurReferencePool *pool,
+                                                GCancellable     *cancellable,
+                                                GError          **error);
 AugurImage   *augur_node_run_full           (const AugurNode     *node,
                                              const AugurImage    *src,
                                              guint64              seed,

@@ -5,8 +5,10 @@
 #include <glib/gstdio.h>
 
 #include "augur-draw-view.h"
+#include "augur-label-overlay.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
+#include "augur-sample-strip.h"
 
 /* Runs under Xvfb (GTK_A11Y=test, GSK_RENDERER=cairo). */
 
@@ -1025,6 +1027,26 @@ wait_complete (AugurPreviewPane *pane)
     }
 }
 
+/* augur-cli apply @recipe_path @input -o @out -n @n_variants */
+static void
+cli_apply (const char *recipe_path,
+           const char *input,
+           const char *out,
+           guint       n_variants)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cli = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
+  g_autofree char *variants = g_strdup_printf ("%u", n_variants);
+  g_autoptr(GSubprocess) process = NULL;
+
+  g_assert_nonnull (g_getenv ("AUGUR_BUILD_DIR"));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, cli, "apply", recipe_path, input,
+                              "-o", out, "-n", variants, "--threads", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_matches_cli (void)
 {
@@ -1033,14 +1055,11 @@ test_matches_cli (void)
   g_autofree char *path = g_build_filename (dir, "big.png", NULL);
   g_autofree char *recipe_path = g_build_filename (dir, "recipe.json", NULL);
   g_autofree char *out = g_build_filename (dir, "out", NULL);
-  g_autofree char *cli = g_build_filename (g_getenv ("AUGUR_BUILD_DIR"), "app", "augur-cli", NULL);
   g_autofree char *steps = g_strdup_printf (big_steps, 12, 12);
   g_autoptr(AugurRecipe) recipe = recipe_from (steps, 3);
   g_autoptr(AugurImage) big = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(AugurSample) sample = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *variants = g_strdup_printf ("%d", BIG_DRAWS);
   GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
   AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
   AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
@@ -1067,11 +1086,7 @@ test_matches_cli (void)
   augur_recipe_save (recipe, recipe_path, &error);
   g_assert_no_error (error);
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, cli, "apply", recipe_path, path,
-                              "-o", out, "-n", variants, "--threads", "2", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (process, NULL, &error);
-  g_assert_no_error (error);
+  cli_apply (recipe_path, path, out, BIG_DRAWS);
 
   file = g_file_new_for_path (path);
   sample = augur_sample_new (file);
@@ -1147,6 +1162,407 @@ test_matches_cli (void)
   g_unlink (recipe_path);
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* Blends draw their references from the pane's samples, keyed by file name
+ * as augur-cli keys the files of one folder: a recipe with MixUp renders,
+ * differs from the same recipe without it, and is what augur-cli apply
+ * writes for the folder. */
+#define MIX_DRAWS 4
+#define MIX_W 90
+#define MIX_H 60
+
+static void
+load_and_wait (AugurSample *sample)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  augur_sample_load_async (sample, AUGUR_PREVIEW_DEFAULT_SIZE, NULL, NULL, NULL);
+  while (!augur_sample_get_loaded (sample) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (augur_sample_get_loaded (sample));
+}
+
+static void
+test_blend_matches_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-mix-XXXXXX", &error);
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autofree char *recipe_path = g_build_filename (dir, "recipe.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  const char *names[] = { "a.png", "b.png" };
+  const char *mix = "{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 0.5},"
+                    "{\"type\": \"MixUp\", \"id\": \"mix\", \"p\": 1}";
+  g_autoptr(AugurRecipe) recipe = recipe_from (mix, 5);
+  g_autoptr(AugurRecipe) plain = recipe_from ("{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 0.5}", 5);
+  g_autoptr(GListStore) store = g_list_store_new (AUGUR_TYPE_SAMPLE);
+  g_autoptr(GPtrArray) with_mix = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  guint differ = 0;
+  gboolean from_b[MIX_DRAWS] = { FALSE };
+  guint n_from_b = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (images, 0700), ==, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree char *path = g_build_filename (images, names[k], NULL);
+      g_autoptr(AugurImage) image = augur_image_new (MIX_W, MIX_H, 3);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(AugurSample) sample = NULL;
+
+      /* a: a horizontal ramp; b: a vertical one in another channel */
+      for (int y = 0; y < MIX_H; y++)
+        for (int x = 0; x < MIX_W; x++)
+          {
+            guint8 *px = augur_image_row (image, y) + 3 * x;
+
+            px[0] = k == 0 ? (guint8) (x * 255 / MIX_W) : 10;
+            px[1] = 40;
+            px[2] = k == 1 ? (guint8) (y * 255 / MIX_H) : 200;
+          }
+      augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+      g_assert_no_error (error);
+      sample = augur_sample_new (file);
+      load_and_wait (sample);
+      g_list_store_append (store, sample);
+    }
+  augur_recipe_save (recipe, recipe_path, &error);
+  g_assert_no_error (error);
+  cli_apply (recipe_path, images, out, MIX_DRAWS);
+
+  augur_preview_pane_set_grid_size (pane, MIX_DRAWS);
+  augur_preview_pane_set_samples (pane, G_LIST_MODEL (store));
+  augur_preview_pane_set_recipe (pane, recipe);
+  {
+    g_autoptr(AugurSample) first = g_list_model_get_item (G_LIST_MODEL (store), 0);
+
+    augur_preview_pane_set_current (pane, first);
+  }
+  wait_complete (pane);
+  g_assert_cmpuint (augur_reference_pool_size (augur_preview_engine_get_references (engine)), ==, 2);
+
+  for (guint i = 0; i < MIX_DRAWS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("a_%u.png", i);
+      g_autofree char *written_path = g_build_filename (out, name, NULL);
+      g_autoptr(AugurImage) written = augur_image_load (written_path, 0, &error);
+      AugurImage *draw = augur_preview_pane_get_draw (pane, i);
+      AugurRenderResult *result = augur_preview_engine_get_result (engine, i);
+      const AugurReplay *mixed = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (draw);
+      g_assert_true (augur_image_equal (draw, written));
+      g_ptr_array_add (with_mix, augur_image_ref (draw));
+      /* which sample it mixed in: the other one must show */
+      for (guint k = 0; k < result->replay->steps->len; k++)
+        if (((AugurReplay *) result->replay->steps->pdata[k])->index == 1)
+          mixed = result->replay->steps->pdata[k];
+      g_assert_nonnull (mixed);
+      g_assert_true (mixed->applied);
+      g_assert_nonnull (mixed->references);
+      from_b[i] = g_strcmp0 (mixed->references[0], "b.png") == 0;
+      n_from_b += from_b[i];
+    }
+  g_assert_cmpuint (n_from_b, >=, 1);
+
+  augur_preview_pane_set_recipe (pane, plain);
+  wait_complete (pane);
+  for (guint i = 0; i < MIX_DRAWS; i++)
+    {
+      gboolean same = augur_image_equal (augur_preview_pane_get_draw (pane, i), with_mix->pdata[i]);
+
+      if (from_b[i])
+        g_assert_false (same);
+      differ += !same;
+    }
+  g_assert_cmpuint (differ, >=, n_from_b);
+
+  g_assert_finalize_object (widget);
+  settle ();
+  for (guint i = 0; i < MIX_DRAWS; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+      {
+        g_autofree char *stem = g_strndup (names[k], 1);
+        g_autofree char *name = g_strdup_printf ("%s_%u.png", stem, i);
+        g_autofree char *path = g_build_filename (out, name, NULL);
+
+        g_unlink (path);
+      }
+  {
+    g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+
+    g_unlink (manifest);
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree char *path = g_build_filename (images, names[k], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (images);
+  g_rmdir (out);
+  g_unlink (recipe_path);
+  g_rmdir (dir);
+}
+
+/* Labels: the bundled samples' COCO file, drawn over the original and,
+ * carried through the draw, over the draw. */
+static void
+collect_layers (GtkWidget *widget,
+                GPtrArray *layers)
+{
+  if (AUGUR_IS_LABEL_LAYER (widget))
+    g_ptr_array_add (layers, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_layers (child, layers);
+}
+
+/* @layer as drawn on screen, into an image surface of its size. */
+static cairo_surface_t *
+render_layer (GtkWidget *layer)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_width (layer),
+                                                         gtk_widget_get_height (layer));
+  cairo_t *cr = cairo_create (surface);
+
+  GTK_WIDGET_GET_CLASS (layer)->snapshot (layer, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static guint32
+surface_pixel (cairo_surface_t *surface,
+               int              x,
+               int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+
+  return *(const guint32 *) (data + (gsize) y * cairo_image_surface_get_stride (surface) + 4 * x);
+}
+
+/* The layer's box @id, in the layer's pixels: the picture fits the image
+ * into the layer's width, from the top. */
+static void
+box_on_screen (GtkWidget *layer,
+               guint      id,
+               double     rect[4])
+{
+  const AugurLabels *labels = augur_label_layer_get_labels (AUGUR_LABEL_LAYER (layer));
+  AugurPicture *picture = augur_label_layer_get_picture (AUGUR_LABEL_LAYER (layer));
+  GdkTexture *texture = augur_picture_get_texture (picture);
+  const AugurBox *box = augur_labels_find_box (labels, id);
+  double scale = augur_picture_get_scale (picture) * gdk_texture_get_width (texture) / labels->width;
+  double x0 = (int) ((gtk_widget_get_width (layer) - gdk_texture_get_width (texture) * augur_picture_get_scale (picture)) / 2);
+
+  g_assert_nonnull (box);
+  rect[0] = x0 + box->x_min * scale;
+  rect[1] = box->y_min * scale;
+  rect[2] = x0 + box->x_max * scale;
+  rect[3] = box->y_max * scale;
+}
+
+static void
+count_tags (GtkWidget *widget,
+            guint     *n)
+{
+  if (GTK_IS_IMAGE (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "user-bookmarks-symbolic") == 0)
+    (*n)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_tags (child, n);
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
+static gboolean
+has_labels (AugurSample *sample,
+            gpointer     pane)
+{
+  return augur_preview_pane_sample_has_labels (pane, sample);
+}
+
+static void
+test_labels (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *coco = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples", "labels.coco.json", NULL);
+  g_autofree char *spec = g_strconcat ("coco:", coco, NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples", "astronaut.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AugurSample) sample = augur_sample_new (file);
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"HorizontalFlip\", \"id\": \"flip\", \"p\": 1}", 2);
+  g_autoptr(GPtrArray) layers = g_ptr_array_new ();
+  AugurLabelSource *source = augur_label_source_open (spec, &error);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *widget = augur_preview_pane_new ();
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  GtkWidget *original = NULL, *draw = NULL;
+  const AugurBox *face, *flipped;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  augur_preview_pane_set_grid_size (pane, 1);
+  augur_preview_pane_set_recipe (pane, recipe);
+  load_and_wait (sample);
+  augur_preview_pane_set_current (pane, sample);
+  augur_preview_pane_set_labels (pane, source);
+  g_assert_true (augur_preview_pane_sample_has_labels (pane, sample));
+  wait_complete (pane);
+
+  collect_layers (widget, layers);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AugurPicture *picture = augur_label_layer_get_picture (layers->pdata[i]);
+
+      if (augur_picture_get_texture (picture) == NULL || !gtk_widget_get_mapped (layers->pdata[i]))
+        continue;
+      /* the grid's draws are buttons (click to enlarge); the original is not */
+      if (gtk_widget_get_ancestor (layers->pdata[i], GTK_TYPE_BUTTON) == NULL)
+        original = layers->pdata[i];
+      else
+        draw = layers->pdata[i];
+    }
+  g_assert_nonnull (original);
+  g_assert_nonnull (draw);
+  while (gtk_widget_get_width (draw) <= 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* the face box [178, 60, 97 × 115] of the COCO file; flipped in the draw */
+  g_assert_nonnull (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)));
+  g_assert_nonnull (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (draw)));
+  face = augur_labels_find_box (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)), 0);
+  flipped = augur_labels_find_box (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (draw)), 0);
+  g_assert_nonnull (face);
+  g_assert_nonnull (flipped);
+  g_assert_cmpfloat_with_epsilon (face->x_min, 178, 1e-6);
+  g_assert_cmpfloat_with_epsilon (face->y_max, 175, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flipped->x_min, 512 - 275, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flipped->x_max, 512 - 178, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flipped->y_min, 60, 1e-6);
+
+  /* On screen: the box's left edge changes with boxes shown and hidden;
+   * a point inside the box, away from its edges and its name, does not. */
+  for (guint k = 0; k < 2; k++)
+    {
+      GtkWidget *layer = k == 0 ? original : draw;
+      double rect[4];
+      cairo_surface_t *on, *off;
+      int ex, ey, ix, iy;
+
+      box_on_screen (layer, 0, rect);
+      ex = (int) (rect[0] + 0.5);
+      ey = (int) ((rect[1] + rect[3]) / 2);
+      ix = (int) ((rect[0] + rect[2]) / 2);
+      iy = (int) (rect[1] + 0.75 * (rect[3] - rect[1]));
+      /* the actions are the toolbar's toggles: hiding keypoints leaves boxes */
+      g_assert_true (gtk_widget_activate_action (widget, "preview.show-keypoints", NULL));
+      g_assert_false (augur_label_layer_get_flags (AUGUR_LABEL_LAYER (layer)) & AUGUR_LABEL_OVERLAY_KEYPOINTS);
+      on = render_layer (layer);
+      g_object_set (pane, "show-boxes", FALSE, NULL);
+      off = render_layer (layer);
+      g_object_set (pane, "show-boxes", TRUE, "show-keypoints", TRUE, NULL);
+      g_assert_cmpuint (surface_pixel (on, ex, ey), !=, surface_pixel (off, ex, ey));
+      g_assert_cmpuint (surface_pixel (on, ix, iy), ==, surface_pixel (off, ix, iy));
+      cairo_surface_destroy (on);
+      cairo_surface_destroy (off);
+    }
+
+  /* the enlarged draw: its labels carried through the full-size replay,
+   * and one line per label in the replay's list */
+  {
+    AugurDrawView *view = AUGUR_DRAW_VIEW (augur_preview_pane_get_draw_view (pane));
+    gboolean done = FALSE;
+    const AugurBox *big;
+    guint n_label_rows = 0;
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+    g_signal_connect (view, "full-size-ready", G_CALLBACK (on_full_size), &done);
+    gtk_widget_activate_action (widget, "preview.open-draw", "u", 0);
+    while (!done && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (done);
+    g_signal_handlers_disconnect_by_data (view, &done);
+    g_assert_nonnull (augur_draw_view_get_draw_labels (view));
+    big = augur_labels_find_box (augur_draw_view_get_draw_labels (view), 0);
+    g_assert_nonnull (big);
+    g_assert_cmpfloat_with_epsilon (big->x_min, 512 - 275, 1e-6);
+    collect_rows (GTK_WIDGET (view), rows);
+    for (guint i = 0; i < rows->len; i++)
+      n_label_rows += g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), "Label") == 0;
+    g_assert_cmpuint (n_label_rows, ==, augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original))->boxes->len +
+                                        augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original))->keypoints->len);
+    gtk_widget_activate_action (widget, "preview.close-draw", NULL);
+  }
+
+  /* the strip marks the samples with labels: astronaut.png, not a file
+   * the label file does not name */
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("augur-preview-tags-XXXXXX", &error);
+    g_autofree char *other_path = g_build_filename (tmp, "unlabelled.png", NULL);
+    g_autoptr(AugurImage) image = augur_image_new (32, 32, 3);
+    g_autoptr(GFile) other_file = g_file_new_for_path (other_path);
+    g_autoptr(AugurSample) other = NULL;
+    g_autoptr(GListStore) store = g_list_store_new (AUGUR_TYPE_SAMPLE);
+    GtkWidget *strip_window = gtk_window_new ();
+    GtkWidget *strip = augur_sample_strip_new ();
+    guint n_tags = 0;
+
+    g_assert_no_error (error);
+    augur_image_save (image, other_path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+    g_assert_no_error (error);
+    other = augur_sample_new (other_file);
+    load_and_wait (other);
+    g_list_store_append (store, sample);
+    g_list_store_append (store, other);
+    gtk_window_set_default_size (GTK_WINDOW (strip_window), 200, 600);
+    gtk_window_set_child (GTK_WINDOW (strip_window), strip);
+    augur_sample_strip_set_model (AUGUR_SAMPLE_STRIP (strip), G_LIST_MODEL (store));
+    gtk_window_present (GTK_WINDOW (strip_window));
+    augur_sample_strip_set_tag_func (AUGUR_SAMPLE_STRIP (strip), has_labels, pane, NULL);
+    settle ();
+    g_assert_true (augur_sample_strip_get_tagged (AUGUR_SAMPLE_STRIP (strip), sample));
+    g_assert_false (augur_sample_strip_get_tagged (AUGUR_SAMPLE_STRIP (strip), other));
+    count_tags (strip, &n_tags);
+    g_assert_cmpuint (n_tags, ==, 1);
+
+    augur_preview_pane_set_labels (pane, NULL);
+    augur_sample_strip_set_tag_func (AUGUR_SAMPLE_STRIP (strip), has_labels, pane, NULL);
+    n_tags = 0;
+    count_tags (strip, &n_tags);
+    g_assert_cmpuint (n_tags, ==, 0);
+    gtk_window_destroy (GTK_WINDOW (strip_window));
+    g_unlink (other_path);
+    g_rmdir (tmp);
+  }
+
+  g_assert_null (augur_label_layer_get_labels (AUGUR_LABEL_LAYER (original)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
 }
 
 typedef struct
@@ -1376,6 +1792,8 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
+  g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
+  g_test_add_func ("/preview/labels", test_labels);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
 #include "augur-group.h"
+#include "augur-label-overlay.h"
 #include "augur-picture.h"
 #include "augur-recipe.h"
 #include "augur-sample.h"
@@ -57,6 +58,10 @@ struct _AugurDrawView
   GtkWidget          *paned;
   GtkWidget          *scroller;
   GtkWidget          *picture;
+  GtkWidget          *layer;       /* the picture, with labels drawn over it */
+  AugurLabels        *labels;      /* the sample's, at full size; NULL: none */
+  AugurLabelParams   *label_settings;
+  AugurLabels        *draw_labels; /* carried through the full-size draw */
   GtkWidget          *title;
   GtkWidget          *subtitle;
   GtkWidget          *status;
@@ -172,11 +177,28 @@ show_replay (AugurDrawView     *self,
   while ((child = gtk_widget_get_first_child (self->steps)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->steps), child);
 
+  g_clear_pointer (&self->draw_labels, augur_labels_free);
   if (self->pipeline == NULL || replay == NULL)
     return;
   add_replay_rows (self, self->pipeline, replay, 0, TRUE);
   if (gtk_widget_get_first_child (self->steps) == NULL)
     add_row (self, "No steps", "The pipeline is empty", FALSE, 0);
+
+  /* what happened to each label: kept, cut, dropped, and by which step */
+  if (self->labels != NULL)
+    {
+      g_autoptr(AugurLabelRecord) record = augur_label_record_new ();
+      g_autofree char *fates = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      augur_node_apply_labels (self->pipeline, NULL, self->labels, replay, self->label_settings,
+                               &self->draw_labels, record);
+      fates = augur_label_record_describe (record, self->labels, self->draw_labels);
+      lines = g_strsplit (fates, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (*lines[i])
+          add_row (self, "Label", lines[i], strstr (lines[i], "dropped") == NULL, 0);
+    }
 }
 
 static void
@@ -205,6 +227,12 @@ apply_view (AugurDrawView *self)
                              gtk_button_get_label (GTK_BUTTON (self->view_buttons[view])));
 
   augur_picture_set_before (picture, view == VIEW_SPLIT ? self->before : NULL);
+  /* labels over the draw (once its replay is in) and over the original */
+  augur_label_layer_set_labels (AUGUR_LABEL_LAYER (self->layer),
+                                view == VIEW_DRAW && full && self->draw_labels
+                                ? augur_labels_copy (self->draw_labels)
+                                : view == VIEW_ORIGINAL && self->labels ? augur_labels_copy (self->labels)
+                                : NULL);
   switch (view)
     {
     case VIEW_ORIGINAL:
@@ -239,6 +267,7 @@ typedef struct
 {
   AugurSample *sample;
   AugurNode   *pipeline;
+  AugurReferencePool *references;
   guint64      seed;
 } FullRequest;
 
@@ -257,6 +286,7 @@ full_request_free (FullRequest *request)
 {
   g_object_unref (request->sample);
   augur_node_free (request->pipeline);
+  g_clear_pointer (&request->references, augur_reference_pool_unref);
   g_free (request);
 }
 
@@ -300,9 +330,11 @@ full_thread (GTask        *task,
   {
     AugurShape shape = { src->width, src->height, src->channels };
 
-    result->replay = augur_node_sample (request->pipeline, &shape, request->seed);
-    result->image = augur_node_apply_cancellable (request->pipeline, src, result->replay,
-                                                  cancellable, &error);
+    result->replay = augur_node_sample_full (request->pipeline, &shape, request->seed, FALSE,
+                                             request->references, &error);
+    if (result->replay != NULL)
+      result->image = augur_node_apply_full_cancellable (request->pipeline, src, result->replay,
+                                                         request->references, cancellable, &error);
   }
   if (result->image == NULL)
     {
@@ -369,6 +401,7 @@ full_done (GObject      *object,
   g_set_object (&self->before, result->before);
   g_set_object (&self->diff, result->diff);
   full_result_free (result);
+  show_replay (self, self->replay);
   apply_view (self);
 
   {
@@ -376,7 +409,6 @@ full_done (GObject      *object,
                                              self->image->height);
     gtk_label_set_text (GTK_LABEL (self->status), text);
   }
-  show_replay (self, self->replay);
   update_zoom_label (self);
   g_signal_emit (self, signals[SIGNAL_FULL_SIZE], 0);
 }
@@ -447,6 +479,9 @@ start_draw (AugurDrawView     *self,
       request->sample = g_object_ref (self->sample);
       request->pipeline = augur_node_copy (pipeline);
       request->seed = preview->seed;
+      request->references = augur_preview_engine_get_references (self->engine);
+      if (request->references)
+        augur_reference_pool_ref (request->references);
       g_weak_ref_init (ref, self);
 
       /* No source object: a task in flight must not keep the view alive. */
@@ -498,6 +533,45 @@ augur_draw_view_update_draw (AugurDrawView     *self,
   sample = self->sample ? g_object_ref (self->sample) : NULL;
   start_draw (self, sample, pipeline, preview);
   update_zoom_label (self);
+}
+
+/**
+ * augur_draw_view_set_labels:
+ * @labels: (nullable): the sample's labels at its full size (copied); NULL:
+ *   none
+ * @settings: (nullable): the recipe's label settings (copied)
+ *
+ * For the next draw shown: its labels are drawn over it, carried through
+ * its replay, and the replay lists what happened to each.
+ */
+void
+augur_draw_view_set_labels (AugurDrawView          *self,
+                            const AugurLabels      *labels,
+                            const AugurLabelParams *settings)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+
+  g_clear_pointer (&self->labels, augur_labels_free);
+  g_clear_pointer (&self->label_settings, augur_label_params_free);
+  self->labels = labels ? augur_labels_copy (labels) : NULL;
+  self->label_settings = settings ? augur_label_params_copy (settings) : NULL;
+}
+
+/* Which labels are drawn (boxes, keypoints, masks), as in the grid. */
+void
+augur_draw_view_set_label_flags (AugurDrawView *self,
+                                 guint          flags)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+  augur_label_layer_set_flags (AUGUR_LABEL_LAYER (self->layer), flags);
+}
+
+/* The labels drawn over the enlarged draw: for tests. */
+const AugurLabels *
+augur_draw_view_get_draw_labels (AugurDrawView *self)
+{
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), NULL);
+  return self->draw_labels;
 }
 
 /* Returns: (transfer none) (nullable): the full-size draw, once rendered */
@@ -728,6 +802,9 @@ augur_draw_view_dispose (GObject *object)
   g_clear_pointer (&self->preview, augur_render_result_unref);
   g_clear_pointer (&self->image, augur_image_unref);
   g_clear_pointer (&self->replay, augur_replay_free);
+  g_clear_pointer (&self->labels, augur_labels_free);
+  g_clear_pointer (&self->label_settings, augur_label_params_free);
+  g_clear_pointer (&self->draw_labels, augur_labels_free);
   g_clear_object (&self->texture);
   g_clear_object (&self->original);
   g_clear_object (&self->before);
@@ -901,12 +978,13 @@ augur_draw_view_init (AugurDrawView *self)
   self->scroller = gtk_scrolled_window_new ();
   gtk_widget_add_css_class (self->scroller, "augur-canvas");
   self->picture = augur_picture_new ();
+  self->layer = augur_label_layer_new (self->picture);
   g_signal_connect_object (self->picture, "notify::scale",
                            G_CALLBACK (update_zoom_label), self, G_CONNECT_SWAPPED);
   gtk_widget_set_hexpand (self->picture, TRUE);
   gtk_widget_set_vexpand (self->picture, TRUE);
   gtk_widget_set_halign (self->picture, GTK_ALIGN_FILL);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->picture);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->layer);
   gtk_overlay_set_child (GTK_OVERLAY (overlay), self->scroller);
 
   drag = gtk_gesture_drag_new ();

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "augur-labels.h"
 #include "augur-preview-engine.h"
 #include "augur-sample.h"
 
@@ -21,6 +22,12 @@ void         augur_draw_view_update_draw    (AugurDrawView      *self,
                                              const AugurNode    *pipeline,
                                              AugurRenderResult  *preview);
 void         augur_draw_view_clear          (AugurDrawView      *self);
+void         augur_draw_view_set_labels     (AugurDrawView          *self,
+                                             const AugurLabels      *labels,
+                                             const AugurLabelParams *settings);
+const AugurLabels *augur_draw_view_get_draw_labels (AugurDrawView *self);
+void         augur_draw_view_set_label_flags (AugurDrawView     *self,
+                                              guint              flags);
 AugurImage  *augur_draw_view_get_image      (AugurDrawView      *self);
 gboolean     augur_draw_view_is_full_size   (AugurDrawView      *self);
 char        *augur_draw_view_dup_replay_json (AugurDrawView     *self);

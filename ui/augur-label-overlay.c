@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "augur-label-overlay.h"
+#include "augur-picture.h"
 
 #define LINE_WIDTH      2.0
 #define KEYPOINT_RADIUS 4.0
@@ -244,4 +245,150 @@ augur_label_overlay_snapshot (GtkSnapshot            *snapshot,
   cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   augur_label_overlay_draw (cr, labels, scale, flags);
   cairo_destroy (cr);
+}
+
+/* AugurLabelLayer ------------------------------------------------------------------------ */
+
+/*
+ * A picture with labels drawn over it: the layer holds the picture as its
+ * only child and draws the labels on the image's area, which is found as
+ * the picture finds it (scaled to fit, centred across, from the top when
+ * @align_top, centred down otherwise). Labels are in the coordinates of
+ * the image they belong to, which may be larger than the texture shown
+ * (a draw brought down for display).
+ */
+struct _AugurLabelLayer
+{
+  GtkWidget               parent_instance;
+
+  GtkWidget              *picture;
+  AugurLabels            *labels;
+  AugurLabelOverlayFlags  flags;
+  gboolean                align_top;
+};
+
+G_DEFINE_FINAL_TYPE (AugurLabelLayer, augur_label_layer, GTK_TYPE_WIDGET)
+
+static void
+augur_label_layer_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  AugurLabelLayer *self = AUGUR_LABEL_LAYER (widget);
+  GdkTexture *texture = augur_picture_get_texture (AUGUR_PICTURE (self->picture));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  double fit, dw, dh, scale;
+
+  gtk_widget_snapshot_child (widget, self->picture, snapshot);
+  if (self->labels == NULL || texture == NULL || self->flags == 0 || self->labels->width <= 0)
+    return;
+
+  fit = augur_picture_get_scale (AUGUR_PICTURE (self->picture));
+  dw = gdk_texture_get_width (texture) * fit;
+  dh = gdk_texture_get_height (texture) * fit;
+  scale = dw / self->labels->width;
+  gtk_snapshot_save (snapshot);
+  /* zoomed, the picture draws the image from its corner, as it does */
+  if (augur_picture_get_zoom (AUGUR_PICTURE (self->picture)) <= 0)
+    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((int) ((w - dw) / 2),
+                                                            self->align_top ? 0 : (int) ((h - dh) / 2)));
+  augur_label_overlay_snapshot (snapshot, self->labels, scale, self->flags);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+augur_label_layer_dispose (GObject *object)
+{
+  AugurLabelLayer *self = AUGUR_LABEL_LAYER (object);
+
+  g_clear_pointer (&self->picture, gtk_widget_unparent);
+  g_clear_pointer (&self->labels, augur_labels_free);
+  G_OBJECT_CLASS (augur_label_layer_parent_class)->dispose (object);
+}
+
+static void
+augur_label_layer_class_init (AugurLabelLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = augur_label_layer_dispose;
+  widget_class->snapshot = augur_label_layer_snapshot;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+augur_label_layer_init (AugurLabelLayer *self)
+{
+  self->flags = AUGUR_LABEL_OVERLAY_ALL;
+}
+
+/* @picture: an AugurPicture, which the layer takes as its child */
+GtkWidget *
+augur_label_layer_new (GtkWidget *picture)
+{
+  AugurLabelLayer *self;
+
+  g_return_val_if_fail (AUGUR_IS_PICTURE (picture), NULL);
+
+  self = g_object_new (AUGUR_TYPE_LABEL_LAYER, NULL);
+  self->picture = picture;
+  gtk_widget_set_parent (picture, GTK_WIDGET (self));
+  return GTK_WIDGET (self);
+}
+
+AugurPicture *
+augur_label_layer_get_picture (AugurLabelLayer *self)
+{
+  g_return_val_if_fail (AUGUR_IS_LABEL_LAYER (self), NULL);
+  return AUGUR_PICTURE (self->picture);
+}
+
+/* @labels: (transfer full) (nullable): NULL draws none */
+void
+augur_label_layer_set_labels (AugurLabelLayer *self,
+                              AugurLabels     *labels)
+{
+  g_return_if_fail (AUGUR_IS_LABEL_LAYER (self));
+
+  g_clear_pointer (&self->labels, augur_labels_free);
+  self->labels = labels;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const AugurLabels *
+augur_label_layer_get_labels (AugurLabelLayer *self)
+{
+  g_return_val_if_fail (AUGUR_IS_LABEL_LAYER (self), NULL);
+  return self->labels;
+}
+
+void
+augur_label_layer_set_flags (AugurLabelLayer        *self,
+                             AugurLabelOverlayFlags  flags)
+{
+  g_return_if_fail (AUGUR_IS_LABEL_LAYER (self));
+
+  if (self->flags == flags)
+    return;
+  self->flags = flags;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+AugurLabelOverlayFlags
+augur_label_layer_get_flags (AugurLabelLayer *self)
+{
+  g_return_val_if_fail (AUGUR_IS_LABEL_LAYER (self), 0);
+  return self->flags;
+}
+
+/* As augur_picture_set_align_top() on the picture, which it calls. */
+void
+augur_label_layer_set_align_top (AugurLabelLayer *self,
+                                 gboolean         align_top)
+{
+  g_return_if_fail (AUGUR_IS_LABEL_LAYER (self));
+
+  self->align_top = align_top;
+  augur_picture_set_align_top (AUGUR_PICTURE (self->picture), align_top);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

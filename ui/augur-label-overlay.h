@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "augur-labels.h"
+#include "augur-picture.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +43,19 @@ void augur_label_overlay_snapshot (GtkSnapshot            *snapshot,
                                    const AugurLabels      *labels,
                                    double                  scale,
                                    AugurLabelOverlayFlags  flags);
+
+#define AUGUR_TYPE_LABEL_LAYER (augur_label_layer_get_type ())
+G_DECLARE_FINAL_TYPE (AugurLabelLayer, augur_label_layer, AUGUR, LABEL_LAYER, GtkWidget)
+
+GtkWidget         *augur_label_layer_new           (GtkWidget              *picture);
+AugurPicture      *augur_label_layer_get_picture   (AugurLabelLayer        *self);
+void               augur_label_layer_set_labels    (AugurLabelLayer        *self,
+                                                    AugurLabels            *labels);
+const AugurLabels *augur_label_layer_get_labels    (AugurLabelLayer        *self);
+void               augur_label_layer_set_flags     (AugurLabelLayer        *self,
+                                                    AugurLabelOverlayFlags  flags);
+AugurLabelOverlayFlags augur_label_layer_get_flags (AugurLabelLayer       *self);
+void               augur_label_layer_set_align_top (AugurLabelLayer        *self,
+                                                    gboolean                align_top);
 
 G_END_DECLS

@@ -60,6 +60,8 @@ struct _AugurPreviewEngine
 
   int                 display_side;
   AugurNode          *last_pipeline; /* of the last request: where the next one differs */
+  AugurReferencePool *references;    /* blends draw from it; NULL: none */
+  guint64             references_serial;
 };
 
 G_DEFINE_FINAL_TYPE (AugurPreviewEngine, augur_preview_engine, G_TYPE_OBJECT)
@@ -180,6 +182,7 @@ typedef struct Request
   guint64       generation;
   GCancellable *cancellable;
   AugurNode    *pipeline;
+  AugurReferencePool *references;
   guint64       hash;
   gboolean      diff;
   int           display_side;
@@ -195,6 +198,7 @@ request_clear (Request *request)
 {
   g_clear_object (&request->cancellable);
   g_clear_pointer (&request->pipeline, augur_node_free);
+  g_clear_pointer (&request->references, augur_reference_pool_unref);
   g_clear_pointer (&request->items, g_array_unref);
   g_clear_pointer (&request->child_hashes, g_free);
 }
@@ -607,7 +611,8 @@ apply_with_prefixes (Job               *job,
 
   if (source == NULL || root->kind != AUGUR_NODE_SEQUENTIAL || !replay->applied ||
       replay->steps == NULL || replay->steps->len == 0)
-    return augur_node_apply_cancellable (root, src, replay, request->cancellable, error);
+    return augur_node_apply_full_cancellable (root, src, replay, request->references,
+                                              request->cancellable, error);
 
   /* hashes[m]: the first m applied steps */
   n = replay->steps->len;
@@ -638,8 +643,8 @@ apply_with_prefixes (Job               *job,
           prefix_store (job->shared, source, job->seed, hashes[m], m, image);
           stored = TRUE;
         }
-      next = augur_node_apply_cancellable (root->children->pdata[step->index], image, step,
-                                           request->cancellable, error);
+      next = augur_node_apply_full_cancellable (root->children->pdata[step->index], image, step,
+                                                request->references, request->cancellable, error);
       if (next == NULL)
         return NULL;
       g_clear_pointer (&image, augur_image_unref);
@@ -695,15 +700,23 @@ render_draw (Job *job)
   result->seed = job->seed;
   result->reduced = job->reduced;
   shape = (AugurShape) { src->width, src->height, src->channels };
-  result->replay = augur_node_sample (request->pipeline, &shape, job->seed);
-  if (job->reduced)
-    drawn = augur_node_apply_cancellable (request->pipeline, src, result->replay,
-                                          request->cancellable, &error);
+  result->replay = augur_node_sample_full (request->pipeline, &shape, job->seed, FALSE,
+                                           request->references, &error);
+  if (result->replay == NULL)
+    drawn = NULL;
+  else if (job->reduced)
+    drawn = augur_node_apply_full_cancellable (request->pipeline, src, result->replay,
+                                               request->references, request->cancellable, &error);
   else
     drawn = apply_with_prefixes (job, src, result->replay, &error);
   if (drawn == NULL)
     {
       augur_render_result_unref (result);
+      /* A blend without references (or one that cannot be read) is the
+       * recipe's error, not the sample's: the views say so. A reduced pass
+       * leaves it to the full one. */
+      if (!job->reduced && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        deliver_later (job, NULL, error->message);
       return;
     }
 
@@ -752,6 +765,19 @@ push_job (AugurPreviewEngine *self,
       g_warning ("Could not start a preview worker: %s", error->message);
       worker (job, NULL);
     }
+}
+
+/* A node's hash for the caches: with the reference pool's serial mixed in
+ * when it holds a blend, so that a new pool redraws blends and only them. */
+static guint64
+references_hash (AugurPreviewEngine *self,
+                 const AugurNode    *node)
+{
+  guint64 hash = augur_node_hash (node);
+
+  if (augur_node_has_blends (node))
+    hash = prefix_mix (hash, self->references_serial);
+  return hash;
 }
 
 /* Public API ------------------------------------------------------------------------------ */
@@ -850,7 +876,7 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
     g_return_val_if_fail (items[i].image != NULL || items[i].sample != NULL, 0);
 
   /* The same request still in progress: let it finish rather than start over. */
-  hash = augur_node_hash (pipeline);
+  hash = references_hash (self, pipeline);
   if (self->request != NULL && self->n_pending > 0 && self->request->hash == hash &&
       self->request->diff == diff && self->request->display_side == self->display_side &&
       self->request->items->len == n_items &&
@@ -864,6 +890,7 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
   request->generation = self->generation;
   request->cancellable = g_cancellable_new ();
   request->pipeline = augur_node_copy (pipeline);
+  request->references = self->references ? augur_reference_pool_ref (self->references) : NULL;
   /* named as the sampler would name them, so that prefixes are keyed by
    * the ids the streams use */
   if (!augur_node_has_ids (request->pipeline))
@@ -880,7 +907,7 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
 
       request->child_hashes = g_new0 (guint64, MAX (children->len, 1));
       for (guint i = 0; i < children->len; i++)
-        request->child_hashes[i] = augur_node_hash (children->pdata[i]);
+        request->child_hashes[i] = references_hash (self, children->pdata[i]);
       if (self->last_pipeline != NULL && self->last_pipeline->kind == request->pipeline->kind &&
           !augur_node_equal (self->last_pipeline, request->pipeline))
         {
@@ -947,6 +974,34 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
     self->finish_idle = g_idle_add_full (G_PRIORITY_DEFAULT, finish_cached, self, NULL);
 
   return self->generation;
+}
+
+/**
+ * augur_preview_engine_set_references:
+ * @pool: (nullable): where blends (MixUp, Mosaic...) draw their references;
+ *   NULL or empty: a pipeline with an enabled blend fails, naming it
+ *
+ * Applies from the next request on; draws of pipelines with blends made
+ * with another pool are not taken from the cache.
+ */
+void
+augur_preview_engine_set_references (AugurPreviewEngine *self,
+                                     AugurReferencePool *pool)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_ENGINE (self));
+
+  if (pool == self->references)
+    return;
+  g_clear_pointer (&self->references, augur_reference_pool_unref);
+  self->references = pool ? augur_reference_pool_ref (pool) : NULL;
+  self->references_serial++;
+}
+
+AugurReferencePool *
+augur_preview_engine_get_references (AugurPreviewEngine *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), NULL);
+  return self->references;
 }
 
 /**
@@ -1093,6 +1148,7 @@ augur_preview_engine_finalize (GObject *object)
   g_queue_init (&self->lru);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->last_pipeline, augur_node_free);
+  g_clear_pointer (&self->references, augur_reference_pool_unref);
   g_clear_pointer (&self->shared, shared_unref);
 
   G_OBJECT_CLASS (augur_preview_engine_parent_class)->finalize (object);

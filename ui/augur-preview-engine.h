@@ -73,6 +73,9 @@ void                augur_preview_engine_set_cache_limit (AugurPreviewEngine *se
                                                           gsize               max_bytes);
 void                augur_preview_engine_set_prefix_cache_limit (AugurPreviewEngine *self,
                                                                  gsize               max_bytes);
+void                augur_preview_engine_set_references (AugurPreviewEngine *self,
+                                                         AugurReferencePool *pool);
+AugurReferencePool *augur_preview_engine_get_references (AugurPreviewEngine *self);
 void                augur_preview_engine_set_display_size (AugurPreviewEngine *self,
                                                            int                 max_side);
 int                 augur_preview_engine_get_display_size (AugurPreviewEngine *self);

@@ -9,6 +9,8 @@
 
 #include "augur-draw-view.h"
 #include "augur-extremes.h"
+#include "augur-label-formats.h"
+#include "augur-label-overlay.h"
 #include "augur-cell-grid.h"
 #include "augur-picture.h"
 #include "augur-preview-pane.h"
@@ -97,6 +99,10 @@ struct _AugurPreviewPane
   guint               open_draw;      /* the draw the draw view shows */
 
   GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
+  char               *references_key; /* the samples the engine's reference pool holds */
+  guint64             error_generation; /* the request whose failure was last told */
+  AugurLabelSource   *label_source;   /* NULL: no labels drawn */
+  AugurLabelOverlayFlags label_flags;
 
   GCancellable       *aux_cancellable;
   guint               aux_serial;
@@ -108,6 +114,7 @@ struct _AugurPreviewPane
   GtkWidget          *box;
   GtkWidget          *toolbar;
   GtkWidget          *grid_button;
+  GtkWidget          *labels_button;
   GtkWidget          *mode_menu;
   GtkWidget          *diff_button;
   GtkWidget          *seed_spin;
@@ -117,6 +124,7 @@ struct _AugurPreviewPane
   GtkWidget          *status_error;
   GtkWidget          *original_box;
   GtkWidget          *original_picture;
+  GtkWidget          *original_layer;
   GtkWidget          *original_caption;
   GtkWidget          *content_stack;
   GtkWidget          *content_title;
@@ -138,6 +146,9 @@ enum {
   PROP_DIFF,
   PROP_SEED_LOCKED,
   PROP_SEED,
+  PROP_SHOW_BOXES,
+  PROP_SHOW_KEYPOINTS,
+  PROP_SHOW_MASKS,
   N_PROPS
 };
 
@@ -152,6 +163,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void refresh (AugurPreviewPane *self);
+static void set_label_flag (AugurPreviewPane *self, AugurLabelOverlayFlags flag, gboolean on,
+                            GParamSpec *pspec);
 static void update_content_heading (AugurPreviewPane *self);
 
 /* On a draw from the quick pass, until the full-resolution one replaces it. */
@@ -255,15 +268,90 @@ cell_new (guint       index,
    * original; when the window is shorter, they shrink to fit. */
   gtk_widget_set_hexpand (picture, TRUE);
   augur_picture_set_caption (AUGUR_PICTURE (picture), caption);
-  gtk_button_set_child (GTK_BUTTON (button), picture);
+  gtk_button_set_child (GTK_BUTTON (button), augur_label_layer_new (picture));
 
   return button;
+}
+
+static AugurLabelLayer *
+cell_get_layer (GtkWidget *cell)
+{
+  return AUGUR_LABEL_LAYER (gtk_button_get_child (GTK_BUTTON (cell)));
 }
 
 static AugurPicture *
 cell_get_picture (GtkWidget *cell)
 {
-  return AUGUR_PICTURE (gtk_button_get_child (GTK_BUTTON (cell)));
+  return augur_label_layer_get_picture (cell_get_layer (cell));
+}
+
+/* Labels --------------------------------------------------------------------------------------- */
+
+static void
+apply_label_flags (AugurPreviewPane *self)
+{
+  AugurLabelOverlayFlags flags = self->label_flags | AUGUR_LABEL_OVERLAY_NAMES;
+
+  augur_label_layer_set_flags (AUGUR_LABEL_LAYER (self->original_layer), flags);
+  augur_draw_view_set_label_flags (AUGUR_DRAW_VIEW (self->draw_view), flags);
+  for (guint i = 0; i < self->cells->len; i++)
+    augur_label_layer_set_flags (cell_get_layer (self->cells->pdata[i]), flags);
+}
+
+static void
+set_label_flag (AugurPreviewPane       *self,
+                AugurLabelOverlayFlags  flag,
+                gboolean                on,
+                GParamSpec             *pspec)
+{
+  AugurLabelOverlayFlags flags = on ? self->label_flags | flag : self->label_flags & ~flag;
+
+  if (flags == self->label_flags)
+    return;
+  self->label_flags = flags;
+  apply_label_flags (self);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+/* The labels of @sample at its full size, keyed by file name as augur-cli
+ * keys the files of one folder; NULL when it has none (or they cannot be
+ * read: the label file was checked when opened). */
+static AugurLabels *
+sample_labels (AugurPreviewPane *self,
+               AugurSample      *sample)
+{
+  g_autoptr(GError) error = NULL;
+  AugurLabels *labels;
+  const char *key;
+
+  if (self->label_source == NULL || sample == NULL || !augur_sample_get_loaded (sample))
+    return NULL;
+  key = augur_sample_get_name (sample);
+  if (!augur_label_source_has (self->label_source, key))
+    return NULL;
+  labels = augur_label_source_read (self->label_source, key, augur_sample_get_width (sample),
+                                    augur_sample_get_height (sample), &error);
+  if (labels == NULL)
+    g_debug ("No labels for %s: %s", key, error->message);
+  return labels;
+}
+
+/* @sample's labels carried through @result's draw: the replay is the
+ * full-resolution draw's, so a quick pass (drawn from the reduced copy)
+ * shows none until the full draw replaces it. */
+static AugurLabels *
+draw_labels (AugurPreviewPane  *self,
+             AugurSample       *sample,
+             AugurRenderResult *result)
+{
+  g_autoptr(AugurLabels) labels = NULL;
+  AugurLabels *out = NULL;
+
+  if (result->reduced || self->recipe == NULL || (labels = sample_labels (self, sample)) == NULL)
+    return NULL;
+  augur_node_apply_labels (self->recipe->pipeline, NULL, labels, result->replay, self->recipe->labels,
+                           &out, NULL);
+  return out;
 }
 
 /* Rebuilds the grid's cells when their number or captions change; keeps
@@ -291,6 +379,7 @@ layout_cells (AugurPreviewPane   *self,
     {
       GtkWidget *cell = cell_new (i, captions[i]);
 
+      augur_label_layer_set_flags (cell_get_layer (cell), self->label_flags | AUGUR_LABEL_OVERLAY_NAMES);
       g_ptr_array_add (self->cells, cell);
       augur_cell_grid_append (AUGUR_CELL_GRID (self->draw_grid), cell);
     }
@@ -309,6 +398,9 @@ show_result (AugurPreviewPane *self,
   cell = self->cells->pdata[index];
   augur_picture_set_texture (cell_get_picture (cell),
                              self->diff && result->diff_texture ? result->diff_texture : result->texture);
+  augur_label_layer_set_labels (cell_get_layer (cell),
+                                index < self->draw_samples->len
+                                ? draw_labels (self, self->draw_samples->pdata[index], result) : NULL);
   augur_picture_set_badge (cell_get_picture (cell), result->reduced ? REDUCED_BADGE : NULL);
   tooltip = result->reduced
             ? g_strdup_printf ("Seed %" G_GUINT64_FORMAT " — a quick preview from a reduced copy; "
@@ -351,8 +443,12 @@ engine_failed (AugurPreviewEngine *engine,
 {
   g_autofree char *message = NULL;
 
-  if (index >= self->draw_samples->len)
+  /* A recipe's error (a blend without references) fails every draw alike:
+   * told once per request. */
+  if (index >= self->draw_samples->len ||
+      self->error_generation == augur_preview_engine_get_generation (engine))
     return;
+  self->error_generation = augur_preview_engine_get_generation (engine);
   message = g_strdup_printf ("Could not draw “%s” at full resolution: %s",
                              augur_sample_get_name (self->draw_samples->pdata[index]), reason);
   g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
@@ -432,6 +528,7 @@ typedef struct
 {
   AugurImage  *proxy;
   AugurSample *sample;       /* NULL for the reduced pass */
+  AugurReferencePool *references;
   AugurNode   *node;
   guint64      seed;
   gboolean     extremes;
@@ -450,6 +547,7 @@ aux_request_free (AuxRequest *request)
 {
   augur_image_unref (request->proxy);
   g_clear_object (&request->sample);
+  g_clear_pointer (&request->references, augur_reference_pool_unref);
   augur_node_free (request->node);
   g_free (request);
 }
@@ -503,7 +601,13 @@ aux_thread (GTask        *task,
 
           if (g_cancellable_is_cancelled (cancellable))
             break;
-          image = augur_extreme_render (e, src, NULL);
+          image = augur_extreme_render_full (e, src, request->references, NULL, &error);
+          if (image == NULL)
+            {
+              g_ptr_array_unref (frames);
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
           {
             /* The heading names the range; each frame its value and end. */
             const char *eq = strstr (e->label, " = ");
@@ -733,6 +837,9 @@ start_aux_pass (AugurPreviewPane *self,
   request->proxy = augur_image_ref (augur_sample_get_proxy (sample));
   request->sample = reduced ? NULL : g_object_ref (sample);
   request->node = augur_node_copy (node);
+  request->references = augur_preview_engine_get_references (self->engine);
+  if (request->references)
+    augur_reference_pool_ref (request->references);
   request->seed = seed;
   request->extremes = extremes;
   request->display_side = self->preview_size;
@@ -777,6 +884,7 @@ update_original (AugurPreviewPane *self,
   /* Made on the loader's worker, with the proxy. */
   augur_picture_set_texture (AUGUR_PICTURE (self->original_picture),
                              proxy ? augur_sample_get_proxy_texture (sample) : NULL);
+  augur_label_layer_set_labels (AUGUR_LABEL_LAYER (self->original_layer), sample_labels (self, sample));
   /* the size first: a narrow pane cuts the end of the name (which the strip
    * and the tooltip show in full), not the numbers */
   caption = g_strdup_printf ("%d × %d · %s", augur_sample_get_width (sample),
@@ -1088,6 +1196,11 @@ open_draw_action (GtkWidget  *widget,
   /* the grid shows differences: so does the draw it enlarges */
   if (self->diff)
     augur_draw_view_set_view (AUGUR_DRAW_VIEW (self->draw_view), "difference");
+  {
+    g_autoptr(AugurLabels) labels = sample_labels (self, sample);
+
+    augur_draw_view_set_labels (AUGUR_DRAW_VIEW (self->draw_view), labels, self->recipe->labels);
+  }
   augur_draw_view_show_draw (AUGUR_DRAW_VIEW (self->draw_view), title,
                              sample, self->recipe->pipeline, result);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "draw");
@@ -1166,13 +1279,60 @@ augur_preview_pane_new (void)
 }
 
 static void
+add_reference (AugurReferencePool *pool,
+               GString            *key,
+               AugurSample        *sample)
+{
+  if (augur_sample_get_error (sample) != NULL)
+    return;
+  if (augur_reference_pool_add_file (pool, augur_sample_get_name (sample), augur_sample_get_path (sample)))
+    g_string_append_printf (key, "%s\n%s\n", augur_sample_get_name (sample), augur_sample_get_path (sample));
+}
+
+/* Blends (MixUp, Mosaic...) draw their references from the samples, keyed
+ * by file name as augur-cli keys the files of one folder; the pool reads
+ * each file at full resolution when a blend first draws it, as augur-cli
+ * does. Returns TRUE when the pool changed. */
+static gboolean
+update_references (AugurPreviewPane *self)
+{
+  g_autoptr(AugurReferencePool) pool = augur_reference_pool_new ();
+  g_autoptr(GString) key = g_string_new (NULL);
+  guint n = self->samples ? g_list_model_get_n_items (self->samples) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AugurSample) sample = g_list_model_get_item (self->samples, i);
+
+      add_reference (pool, key, sample);
+    }
+  if (self->current)
+    add_reference (pool, key, self->current);
+
+  if (g_strcmp0 (key->str, self->references_key) == 0)
+    return FALSE;
+  g_free (self->references_key);
+  self->references_key = g_string_free (g_steal_pointer (&key), FALSE);
+  augur_preview_engine_set_references (self->engine, pool);
+  return TRUE;
+}
+
+static gboolean
+recipe_has_blends (AugurPreviewPane *self)
+{
+  return self->recipe != NULL && augur_node_has_blends (self->recipe->pipeline);
+}
+
+static void
 samples_changed (GListModel       *model,
                  guint             position,
                  guint             removed,
                  guint             added,
                  AugurPreviewPane *self)
 {
-  if (self->mode == MODE_ALL_SAMPLES)
+  if (update_references (self) && recipe_has_blends (self))
+    refresh (self);
+  else if (self->mode == MODE_ALL_SAMPLES)
     refresh (self);
 }
 
@@ -1190,7 +1350,7 @@ augur_preview_pane_set_samples (AugurPreviewPane *self,
   g_set_object (&self->samples, samples);
   if (samples)
     g_signal_connect_object (samples, "items-changed", G_CALLBACK (samples_changed), self, 0);
-  if (self->mode == MODE_ALL_SAMPLES)
+  if ((update_references (self) && recipe_has_blends (self)) || self->mode == MODE_ALL_SAMPLES)
     refresh (self);
 }
 
@@ -1223,7 +1383,47 @@ augur_preview_pane_set_current (AugurPreviewPane *self,
       g_signal_connect_object (sample, "notify::error", G_CALLBACK (current_notify), self, 0);
     }
   close_draw_action (GTK_WIDGET (self), "preview.close-draw", NULL);
+  update_references (self);
   refresh (self);
+}
+
+/**
+ * augur_preview_pane_set_labels:
+ * @source: (transfer full) (nullable): the label file, opened with
+ *   augur_label_source_open(); the pane owns it from now on. NULL: no labels
+ *
+ * Draws each sample's labels (looked up by file name, as augur-cli keys the
+ * files of one folder) over the original and, carried through each draw's
+ * replay, over every draw of the grid; the preview.show-boxes,
+ * preview.show-keypoints and preview.show-masks actions switch them.
+ */
+void
+augur_preview_pane_set_labels (AugurPreviewPane *self,
+                               AugurLabelSource *source)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  if (source == self->label_source)
+    return;
+  g_clear_pointer (&self->label_source, augur_label_source_free);
+  self->label_source = source;
+  gtk_widget_set_visible (self->labels_button, source != NULL);
+  if (self->current != NULL && augur_sample_get_loaded (self->current))
+    update_original (self, self->current);
+  for (guint i = 0; i < augur_preview_engine_get_n_items (self->engine); i++)
+    show_result (self, i);
+}
+
+/* Whether @sample has labels in the pane's label file. */
+gboolean
+augur_preview_pane_sample_has_labels (AugurPreviewPane *self,
+                                      AugurSample      *sample)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), FALSE);
+  g_return_val_if_fail (AUGUR_IS_SAMPLE (sample), FALSE);
+
+  return self->label_source != NULL &&
+         augur_label_source_has (self->label_source, augur_sample_get_name (sample));
 }
 
 /**
@@ -1481,6 +1681,8 @@ augur_preview_pane_dispose (GObject *object)
   g_clear_object (&self->current);
   g_clear_pointer (&self->recipe, augur_recipe_free);
   g_clear_pointer (&self->selected_path, g_free);
+  g_clear_pointer (&self->references_key, g_free);
+  g_clear_pointer (&self->label_source, augur_label_source_free);
   g_clear_pointer (&self->draw_samples, g_ptr_array_unref);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->frames, g_ptr_array_unref);
@@ -1512,6 +1714,15 @@ augur_preview_pane_get_property (GObject    *object,
       break;
     case PROP_SEED:
       g_value_set_uint64 (value, self->seed);
+      break;
+    case PROP_SHOW_BOXES:
+      g_value_set_boolean (value, (self->label_flags & AUGUR_LABEL_OVERLAY_BOXES) != 0);
+      break;
+    case PROP_SHOW_KEYPOINTS:
+      g_value_set_boolean (value, (self->label_flags & AUGUR_LABEL_OVERLAY_KEYPOINTS) != 0);
+      break;
+    case PROP_SHOW_MASKS:
+      g_value_set_boolean (value, (self->label_flags & AUGUR_LABEL_OVERLAY_MASKS) != 0);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1555,6 +1766,15 @@ augur_preview_pane_set_property (GObject      *object,
     case PROP_SEED:
       change_seed (self, g_value_get_uint64 (value));
       break;
+    case PROP_SHOW_BOXES:
+      set_label_flag (self, AUGUR_LABEL_OVERLAY_BOXES, g_value_get_boolean (value), pspec);
+      break;
+    case PROP_SHOW_KEYPOINTS:
+      set_label_flag (self, AUGUR_LABEL_OVERLAY_KEYPOINTS, g_value_get_boolean (value), pspec);
+      break;
+    case PROP_SHOW_MASKS:
+      set_label_flag (self, AUGUR_LABEL_OVERLAY_MASKS, g_value_get_boolean (value), pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1597,6 +1817,15 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   properties[PROP_SEED] =
     g_param_spec_uint64 ("seed", NULL, NULL, 0, AUGUR_SEED_MASK, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_BOXES] =
+    g_param_spec_boolean ("show-boxes", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_KEYPOINTS] =
+    g_param_spec_boolean ("show-keypoints", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_MASKS] =
+    g_param_spec_boolean ("show-masks", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1615,6 +1844,9 @@ augur_preview_pane_class_init (AugurPreviewPaneClass *klass)
   gtk_widget_class_install_property_action (widget_class, "preview.grid-size", "grid-size");
   gtk_widget_class_install_property_action (widget_class, "preview.diff", "diff");
   gtk_widget_class_install_property_action (widget_class, "preview.lock-seed", "seed-locked");
+  gtk_widget_class_install_property_action (widget_class, "preview.show-boxes", "show-boxes");
+  gtk_widget_class_install_property_action (widget_class, "preview.show-keypoints", "show-keypoints");
+  gtk_widget_class_install_property_action (widget_class, "preview.show-masks", "show-masks");
   gtk_widget_class_install_action (widget_class, "preview.reroll", NULL, reroll_action);
   gtk_widget_class_install_action (widget_class, "preview.open-draw", "u", open_draw_action);
   gtk_widget_class_install_action (widget_class, "preview.close-draw", NULL, close_draw_action);
@@ -1746,6 +1978,21 @@ build_toolbar (AugurPreviewPane *self)
     gtk_widget_set_halign (form, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (toolbar), self->diff_button);
 
+  {
+    g_autoptr(GMenu) labels = g_menu_new ();
+
+    g_menu_append (labels, "Boxes", "preview.show-boxes");
+    g_menu_append (labels, "Keypoints", "preview.show-keypoints");
+    g_menu_append (labels, "Masks", "preview.show-masks");
+    self->labels_button = gtk_menu_button_new ();
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->labels_button), "Labels");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->labels_button), G_MENU_MODEL (labels));
+    gtk_widget_set_tooltip_text (self->labels_button, "Which labels to draw over the images");
+    /* only with labels to draw */
+    gtk_widget_set_visible (self->labels_button, FALSE);
+    gtk_box_append (GTK_BOX (toolbar), self->labels_button);
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autofree char *label = g_strdup_printf ("%u Draw%s", sizes[i], sizes[i] == 1 ? "" : "s");
@@ -1826,9 +2073,10 @@ build_preview_page (AugurPreviewPane *self)
   gtk_widget_add_css_class (self->original_caption, "dim-label");
   gtk_box_append (GTK_BOX (original), self->original_caption);
   self->original_picture = augur_picture_new ();
-  gtk_widget_set_vexpand (self->original_picture, TRUE);
-  augur_picture_set_align_top (AUGUR_PICTURE (self->original_picture), TRUE);
-  gtk_box_append (GTK_BOX (original), self->original_picture);
+  self->original_layer = augur_label_layer_new (self->original_picture);
+  gtk_widget_set_vexpand (self->original_layer, TRUE);
+  augur_label_layer_set_align_top (AUGUR_LABEL_LAYER (self->original_layer), TRUE);
+  gtk_box_append (GTK_BOX (original), self->original_layer);
   gtk_grid_attach (GTK_GRID (page), original, 0, 0, 1, 1);
   self->original_box = original;
 
@@ -1931,6 +2179,8 @@ augur_preview_pane_init (AugurPreviewPane *self)
 {
   static gboolean css_loaded;
   GtkWidget *loading;
+
+  self->label_flags = AUGUR_LABEL_OVERLAY_BOXES | AUGUR_LABEL_OVERLAY_KEYPOINTS | AUGUR_LABEL_OVERLAY_MASKS;
 
   if (!css_loaded && gdk_display_get_default () != NULL)
     {

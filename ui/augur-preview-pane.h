@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "augur-label-formats.h"
 #include "augur-preview-engine.h"
 #include "augur-recipe.h"
 #include "augur-sample.h"
@@ -42,6 +43,10 @@ GtkWidget   *augur_preview_pane_new               (void);
 void         augur_preview_pane_set_samples       (AugurPreviewPane  *self,
                                                    GListModel        *samples);
 void         augur_preview_pane_set_current       (AugurPreviewPane  *self,
+                                                   AugurSample       *sample);
+void         augur_preview_pane_set_labels        (AugurPreviewPane  *self,
+                                                   AugurLabelSource  *source);
+gboolean     augur_preview_pane_sample_has_labels (AugurPreviewPane  *self,
                                                    AugurSample       *sample);
 void         augur_preview_pane_set_recipe        (AugurPreviewPane  *self,
                                                    const AugurRecipe *recipe);

@@ -20,6 +20,11 @@ struct _AugurSampleStrip
   GtkLabel           *count_label;
 
   GtkSingleSelection *selection;
+
+  AugurSampleTagFunc  tag_func;
+  gpointer            tag_data;
+  GDestroyNotify      tag_destroy;
+  GHashTable         *bound;  /* row → its sample, for the rows on screen */
 };
 
 G_DEFINE_FINAL_TYPE (AugurSampleStrip, augur_sample_strip, GTK_TYPE_WIDGET)
@@ -40,6 +45,8 @@ update_row (AugurSample *sample,
   GtkPicture *picture = g_object_get_data (G_OBJECT (row), "picture");
   GtkLabel *label = g_object_get_data (G_OBJECT (row), "label");
   GtkWidget *status = g_object_get_data (G_OBJECT (row), "status");
+  GtkWidget *tag = g_object_get_data (G_OBJECT (row), "tag");
+  AugurSampleStrip *strip = g_object_get_data (G_OBJECT (row), "strip");
   g_autofree char *error = NULL;
   gboolean loaded = FALSE;
 
@@ -76,6 +83,9 @@ update_row (AugurSample *sample,
     }
   else
     gtk_widget_set_visible (status, FALSE);
+
+  gtk_widget_set_visible (tag, strip != NULL && strip->tag_func != NULL &&
+                               strip->tag_func (sample, strip->tag_data));
 }
 
 static void
@@ -88,6 +98,7 @@ setup_item (GtkSignalListItemFactory *factory,
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *status = gtk_image_new ();
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *tag = gtk_image_new_from_icon_name ("user-bookmarks-symbolic");
 
   gtk_widget_add_css_class (row, "sample-row");
   gtk_widget_set_margin_top (row, 4);
@@ -105,6 +116,16 @@ setup_item (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (status, "dim-label");
   gtk_overlay_add_overlay (GTK_OVERLAY (frame), status);
 
+  /* the sample has labels: a small mark in the thumbnail's corner */
+  gtk_widget_set_halign (tag, GTK_ALIGN_END);
+  gtk_widget_set_valign (tag, GTK_ALIGN_START);
+  gtk_widget_set_margin_end (tag, 2);
+  gtk_widget_set_margin_top (tag, 2);
+  gtk_widget_add_css_class (tag, "osd");
+  gtk_widget_set_tooltip_text (tag, _("Has labels"));
+  gtk_widget_set_visible (tag, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (frame), tag);
+
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
   gtk_widget_add_css_class (label, "caption");
@@ -115,6 +136,8 @@ setup_item (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (row), "picture", picture);
   g_object_set_data (G_OBJECT (row), "label", label);
   g_object_set_data (G_OBJECT (row), "status", status);
+  g_object_set_data (G_OBJECT (row), "tag", tag);
+  g_object_set_data (G_OBJECT (row), "strip", user_data);
   gtk_list_item_set_child (item, row);
 }
 
@@ -128,6 +151,7 @@ bind_item (GtkSignalListItemFactory *factory,
 
   g_signal_connect_object (sample, "notify::loaded", G_CALLBACK (update_row), row, 0);
   g_signal_connect_object (sample, "notify::error", G_CALLBACK (update_row), row, 0);
+  g_hash_table_insert (((AugurSampleStrip *) user_data)->bound, row, sample);
   update_row (sample, NULL, row);
 }
 
@@ -139,6 +163,8 @@ unbind_item (GtkSignalListItemFactory *factory,
   AugurSample *sample = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
 
+  if (((AugurSampleStrip *) user_data)->bound != NULL)
+    g_hash_table_remove (((AugurSampleStrip *) user_data)->bound, row);
   if (sample != NULL)
     g_signal_handlers_disconnect_by_func (sample, update_row, row);
 }
@@ -169,6 +195,45 @@ static void
 on_selected_changed (AugurSampleStrip *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/**
+ * augur_sample_strip_set_tag_func:
+ * @func: (nullable): whether a sample has labels; NULL: none is marked
+ *
+ * Marks the samples that have labels with a small tag in their
+ * thumbnail's corner. Call again (with the same function) when the answer
+ * changes, e.g. when another label file is opened.
+ */
+void
+augur_sample_strip_set_tag_func (AugurSampleStrip   *self,
+                                 AugurSampleTagFunc  func,
+                                 gpointer            user_data,
+                                 GDestroyNotify      destroy)
+{
+  GHashTableIter iter;
+  gpointer row, sample;
+
+  g_return_if_fail (AUGUR_IS_SAMPLE_STRIP (self));
+
+  if (self->tag_destroy)
+    self->tag_destroy (self->tag_data);
+  self->tag_func = func;
+  self->tag_data = user_data;
+  self->tag_destroy = destroy;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &row, &sample))
+    update_row (sample, NULL, row);
+}
+
+/* Whether @sample's row shows the tag: for tests. */
+gboolean
+augur_sample_strip_get_tagged (AugurSampleStrip *self,
+                               AugurSample      *sample)
+{
+  g_return_val_if_fail (AUGUR_IS_SAMPLE_STRIP (self), FALSE);
+  return self->tag_func != NULL && self->tag_func (sample, self->tag_data);
 }
 
 GtkWidget *
@@ -252,6 +317,11 @@ augur_sample_strip_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  if (self->tag_destroy)
+    self->tag_destroy (g_steal_pointer (&self->tag_data));
+  self->tag_func = NULL;
+  self->tag_destroy = NULL;
+  g_clear_pointer (&self->bound, g_hash_table_unref);
 
   G_OBJECT_CLASS (augur_sample_strip_parent_class)->dispose (object);
 }
@@ -289,9 +359,10 @@ augur_sample_strip_init (AugurSampleStrip *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_item), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_item), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), NULL);
+  self->bound = g_hash_table_new (NULL, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_item), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), self);
   gtk_list_view_set_factory (self->list_view, factory);
 
   self->selection = gtk_single_selection_new (NULL);

@@ -11,7 +11,16 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AugurSampleStrip, augur_sample_strip, AUGUR, SAMPLE_STRIP, GtkWidget)
 
+typedef gboolean (*AugurSampleTagFunc) (AugurSample *sample,
+                                        gpointer     user_data);
+
 GtkWidget   *augur_sample_strip_new          (void);
+void         augur_sample_strip_set_tag_func (AugurSampleStrip   *self,
+                                              AugurSampleTagFunc  func,
+                                              gpointer            user_data,
+                                              GDestroyNotify      destroy);
+gboolean     augur_sample_strip_get_tagged   (AugurSampleStrip   *self,
+                                              AugurSample        *sample);
 /* A model of AugurSample; the strip keeps a selection over it. */
 void         augur_sample_strip_set_model    (AugurSampleStrip *self,
                                               GListModel       *samples);

@@ -92,6 +92,25 @@ fit_image (const AugurImage *image,
   return g_steal_pointer (&rgb);
 }
 
+/* @image turned by half a turn: the reference a blend's thumbnail mixes
+ * in, unlike the image wherever it is not symmetric. */
+static AugurImage *
+half_turn (const AugurImage *image)
+{
+  AugurImage *out = augur_image_new_like (image);
+  int nc = image->channels;
+
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *src = augur_image_row (image, image->height - 1 - y);
+      guint8 *dst = augur_image_row (out, y);
+
+      for (int x = 0; x < image->width; x++)
+        memcpy (dst + x * nc, src + (image->width - 1 - x) * nc, nc);
+    }
+  return out;
+}
+
 AugurImage *
 augur_step_chooser_render_thumbnail (const AugurImage *image,
                                      const char       *type_name,
@@ -101,6 +120,7 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   g_autoptr(AugurImage) small = NULL;
   g_autoptr(AugurNode) node = NULL;
   g_autoptr(AugurImage) out = NULL;
+  g_autoptr(AugurReferencePool) pool = NULL;
   AugurShape shape;
 
   g_return_val_if_fail (image != NULL, NULL);
@@ -109,6 +129,13 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   small = fit_image (image, size);
   shape = (AugurShape) { small->width, small->height, small->channels };
   node = augur_node_new_transform (info);
+  if (info->n_references > 0)
+    {
+      g_autoptr(AugurImage) turned = half_turn (small);
+      const char *keys[] = { "thumbnail" };
+
+      pool = augur_reference_pool_new_from_images (keys, &turned, 1);
+    }
 
   /* A draw that changes nothing (a rotation by 0 quarter turns) says
    * nothing about the transform: try a few fixed seeds for one that shows
@@ -116,11 +143,18 @@ augur_step_chooser_render_thumbnail (const AugurImage *image,
   for (guint attempt = 0; attempt < THUMB_ATTEMPTS; attempt++)
     {
       g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(GError) error = NULL;
 
-      replay = augur_node_sample_forced (node, &shape, THUMB_SEED + attempt);
+      replay = augur_node_sample_full (node, &shape, THUMB_SEED + attempt, TRUE, pool, &error);
       g_clear_pointer (&out, augur_image_unref);
-      out = augur_node_apply (node, small, replay);
-      if (out == NULL || !augur_image_equal (out, small))
+      if (replay != NULL)
+        out = augur_node_apply_full (node, small, replay, pool, NULL, NULL, &error);
+      if (out == NULL)
+        {
+          g_warning ("No thumbnail for %s: %s", type_name, error->message);
+          break;
+        }
+      if (!augur_image_equal (out, small))
         break;
     }
 
