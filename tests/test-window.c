@@ -13,6 +13,7 @@
 #include "augur-preferences-window.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
+#include "augur-stress.h"
 #include "augur-window.h"
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -501,6 +502,85 @@ test_copy_python (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "    A.HorizontalFlip(),\n"));
   g_assert_nonnull (strstr (text, "    A.RandomBrightnessContrast(brightness_limit=(-0.1, 0.3), p=0.8),\n"));
   g_assert_true (g_str_has_suffix (text, "], seed=77)\n"));
+}
+
+/* The toplevel (other than @window) that is transient for @window. */
+static GtkWidget *
+find_dialog_of (AugurWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        return GTK_WIDGET (toplevel);
+    }
+  return NULL;
+}
+
+/* Every descendant of @widget of @type, depth first. */
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+/* "New from Preset" lists every bundled preset with its description, and
+ * choosing one opens it as an untitled, unmodified recipe. */
+static void
+test_new_from_preset (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) presets = augur_presets_list (NULL, &error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(AugurRecipe) expected = NULL;
+  GtkWidget *dialog, *chosen = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (presets->len, >=, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.new-from-preset", NULL));
+  dialog = find_dialog_of (fixture->window);
+  g_assert_nonnull (dialog);
+  collect_widgets (dialog, ADW_TYPE_ACTION_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, presets->len);
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const AugurBundled *preset = presets->pdata[i];
+      AdwActionRow *row = rows->pdata[i];
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       preset->name);
+      g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, preset->description);
+      if (g_str_equal (preset->name, "fundus"))
+        chosen = GTK_WIDGET (row);
+    }
+  g_assert_nonnull (chosen);
+
+  /* choosing a row opens that preset and closes the list */
+  g_assert_true (gtk_widget_activate (chosen));
+  expected = augur_preset_load (NULL, "fundus", &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+  g_assert_null (augur_window_get_file (fixture->window));
+  g_assert_false (augur_window_get_modified (fixture->window));
+  g_assert_true (g_str_has_prefix (window_title (fixture->window), "Untitled"));
+  g_assert_null (find_dialog_of (fixture->window));
+
+  /* an unknown name is an error on the window, and the document stays */
+  g_assert_false (augur_window_open_preset (fixture->window, "no-such-preset"));
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "no-such-preset"));
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
 }
 
 static void
@@ -1792,6 +1872,7 @@ main (int    argc,
   ADD ("open-albumentations", test_open_albumentations);
   ADD ("copy-python", test_copy_python);
   ADD ("save-and-reopen", test_save_and_reopen);
+  ADD ("new-from-preset", test_new_from_preset);
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
   g_test_add_func ("/window/size-restored", test_window_size_restored);

@@ -15,6 +15,7 @@
 #include "augur-json.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
+#include "augur-stress.h"
 #include "augur-window.h"
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -81,6 +82,7 @@ struct _AugurWindow
   GMenu                *recent_menu;
   GMenu                *open_menu;
   char                 *pending_recent; /* the recent recipe to open next */
+  char                 *pending_preset; /* the preset to open next */
 
   gboolean              force_close;
   char                 *last_message;  /* the last toast, for tests */
@@ -1574,6 +1576,129 @@ open_recent_action (GtkWidget  *widget,
   confirm_unsaved_then (self, _("Save Changes Before Opening?"), open_pending_recent);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Presets */
+
+gboolean
+augur_window_open_preset (AugurWindow *self,
+                          const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  AugurRecipe *recipe;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if ((recipe = augur_preset_load (NULL, name, &error)) == NULL)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could not open the preset “%s”"), name);
+
+      show_error (self, heading, error);
+      return FALSE;
+    }
+  /* a starting point, like the bundled default: saving asks where */
+  set_document (self, recipe, NULL, TRUE);
+  return TRUE;
+}
+
+static void
+open_pending_preset (AugurWindow *self)
+{
+  g_autofree char *name = g_steal_pointer (&self->pending_preset);
+
+  if (name != NULL)
+    augur_window_open_preset (self, name);
+}
+
+static void
+open_preset_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+
+  g_free (self->pending_preset);
+  self->pending_preset = g_variant_dup_string (parameter, NULL);
+  confirm_unsaved_then (self, _("Save Changes Before Opening?"), open_pending_preset);
+}
+
+static void
+preset_row_activated (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      AugurWindow   *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (row), "augur-preset");
+  GtkRoot *dialog = gtk_widget_get_root (GTK_WIDGET (list));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-preset", "s", name);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A list of the bundled presets, each with what it is for and what it
+ * deliberately leaves out; choosing one opens it as an untitled recipe. */
+static void
+new_from_preset_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) presets = augur_presets_list (NULL, &error);
+  GtkWidget *dialog, *box, *scrolled, *clamp, *list;
+
+  if (presets == NULL)
+    {
+      show_error (self, _("Could not list the presets"), error);
+      return;
+    }
+
+  dialog = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (dialog), _("New from Preset"));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 640);
+  gtk_widget_add_css_class (dialog, "augur-presets");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  clamp = adw_clamp_new ();
+  gtk_widget_set_margin_top (clamp, 12);
+  gtk_widget_set_margin_bottom (clamp, 12);
+  gtk_widget_set_margin_start (clamp, 12);
+  gtk_widget_set_margin_end (clamp, 12);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_widget_set_valign (list, GTK_ALIGN_START);
+
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const AugurBundled *preset = presets->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), preset->name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), preset->description);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "augur-preset", g_strdup (preset->name), g_free);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  g_signal_connect_object (list, "row-activated", G_CALLBACK (preset_row_activated), self, 0);
+
+  adw_clamp_set_child (ADW_CLAMP (clamp), list);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_window_set_content (ADW_WINDOW (dialog), box);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 undo_action (GtkWidget  *widget,
              const char *action_name,
@@ -2016,6 +2141,7 @@ augur_window_finalize (GObject *object)
   g_clear_pointer (&self->last_message, g_free);
   g_clear_pointer (&self->last_details, g_free);
   g_clear_pointer (&self->pending_recent, g_free);
+  g_clear_pointer (&self->pending_preset, g_free);
   g_clear_object (&self->file);
 
   G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
@@ -2060,6 +2186,9 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-albumentations", "s",
                                    export_albumentations_action);
   gtk_widget_class_install_action (widget_class, "win.copy-python", NULL, copy_python_action);
+  gtk_widget_class_install_action (widget_class, "win.new-from-preset", NULL,
+                                   new_from_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.open-preset", "s", open_preset_action);
 }
 
 static void

@@ -30,6 +30,10 @@ gboolean           augur_window_open_recipe           (AugurWindow      *self,
  * asks where. */
 gboolean           augur_window_open_recipe_as_template (AugurWindow    *self,
                                                          GFile          *file);
+/* Opens the bundled preset @name (see augur_presets_list()) as an untitled
+ * recipe; errors are shown in the window. */
+gboolean           augur_window_open_preset           (AugurWindow      *self,
+                                                       const char       *name);
 /* Opens what the last session had: its recipe file (when it still reads)
  * and its sample folder (when it still exists). Says which through
  * @recipe_out and @samples_out, so that the caller opens the bundled
