@@ -583,6 +583,81 @@ test_new_from_preset (Fixture       *fixture,
   g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
 }
 
+/* A folder's label format is told by what it holds. */
+static void
+test_label_folder_detected (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const struct { const char *file; const char *format; } cases[] = {
+    { "classes.txt", "yolo" },
+    { "a.xml", "voc" },
+    { "a.png", "masks" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = g_build_filename (fixture->dir, cases[i].format, NULL);
+      g_autofree char *path = g_build_filename (dir, cases[i].file, NULL);
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+      g_autofree char *expected = g_strconcat (cases[i].format, ":", dir, NULL);
+      g_autofree char *spec = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+      spec = augur_window_dup_label_spec (folder, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (spec, ==, expected);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      g_assert_cmpint (g_rmdir (dir), ==, 0);
+    }
+
+  {
+    g_autofree char *dir = g_build_filename (fixture->dir, "empty", NULL);
+    g_autoptr(GFile) folder = g_file_new_for_path (dir);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *spec = NULL;
+
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    spec = augur_window_dup_label_spec (folder, &error);
+    g_assert_null (spec);
+    g_assert_nonnull (error);
+    /* the message names the folder */
+    g_assert_nonnull (strstr (error->message, "empty"));
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+}
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+/* The bundled COCO file, opened as the file chooser's response opens it,
+ * reaches the preview pane; a broken file is an error that leaves it. */
+static void
+test_open_labels (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (fixture->window));
+  g_autofree char *path = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples",
+                                            "labels.coco.json", NULL);
+  g_autofree char *bad_path = write_recipe (fixture->dir, "bad.coco.json", "{ \"images\": 3 }");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  AugurLabelSource *source;
+
+  g_assert_null (augur_preview_pane_get_labels (pane));
+  g_assert_true (augur_window_open_labels (fixture->window, file));
+  source = augur_preview_pane_get_labels (pane);
+  g_assert_nonnull (source);
+  g_assert_cmpint (augur_label_source_format (source), ==, AUGUR_LABEL_FORMAT_COCO);
+  g_assert_true (augur_label_source_has (source, "astronaut.png"));
+  g_assert_false (augur_label_source_has (source, "not-in-the-file.png"));
+
+  g_assert_false (augur_window_open_labels (fixture->window, bad));
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "bad.coco.json"));
+  g_assert_true (augur_preview_pane_get_labels (pane) == source);
+  g_assert_cmpint (g_unlink (bad_path), ==, 0);
+}
+#endif
+
 static void
 test_save_and_reopen (Fixture       *fixture,
                       gconstpointer  data)
@@ -1097,7 +1172,7 @@ test_shortcuts_listed (void)
   static const char *const expected[] = {
     "Delete", "<Control>d", "<Alt>Up", "<Alt>Down", "<Control>g", "<Shift><Control>g",
     "r", "Escape", "<Control>0", "<Control>1", "<Control>plus", "<Control>minus",
-    "<Control>BackSpace", "F9",
+    "<Control>BackSpace", "F9", "<Control>l",
   };
   g_autoptr(GtkBuilder) builder =
     gtk_builder_new_from_resource ("/io/github/augur/Augur/gtk/help-overlay.ui");
@@ -1873,6 +1948,10 @@ main (int    argc,
   ADD ("copy-python", test_copy_python);
   ADD ("save-and-reopen", test_save_and_reopen);
   ADD ("new-from-preset", test_new_from_preset);
+  ADD ("label-folder-detected", test_label_folder_detected);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  ADD ("open-labels", test_open_labels);
+#endif
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
   g_test_add_func ("/window/size-restored", test_window_size_restored);

@@ -2015,3 +2015,28 @@ augur_preview_pane_init (AugurPreviewPane *self)
     gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   }
 }
+
+/* ------------------------------------------------------------------------ */
+/* BEGIN window labels block: the window's "Open Labels" hands the source
+ * here. This only keeps it; drawing the labels over the draws belongs to
+ * the pane's own labels implementation, which replaces this block. */
+
+void
+augur_preview_pane_set_labels (AugurPreviewPane *self,
+                               AugurLabelSource *source)
+{
+  g_return_if_fail (AUGUR_IS_PREVIEW_PANE (self));
+
+  g_object_set_data_full (G_OBJECT (self), "augur-label-source", source,
+                          (GDestroyNotify) augur_label_source_free);
+}
+
+AugurLabelSource *
+augur_preview_pane_get_labels (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+
+  return g_object_get_data (G_OBJECT (self), "augur-label-source");
+}
+
+/* END window labels block */

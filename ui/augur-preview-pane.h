@@ -73,4 +73,14 @@ const char  *augur_preview_pane_get_frame_caption (AugurPreviewPane  *self,
                                                    guint              index);
 const char  *augur_preview_pane_get_visible_page  (AugurPreviewPane  *self);
 
+/* BEGIN window labels block: declared here so that the window's "Open
+ * Labels" builds; the pane's own labels implementation replaces it. */
+#include "augur-label-formats.h"
+
+/* Takes @source (transfer full; NULL: no labels). */
+void              augur_preview_pane_set_labels   (AugurPreviewPane  *self,
+                                                   AugurLabelSource  *source);
+AugurLabelSource *augur_preview_pane_get_labels   (AugurPreviewPane  *self);
+/* END window labels block */
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "augur-albumentations.h"
 #include "augur-file.h"
 #include "augur-json.h"
+#include "augur-label-formats.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
 #include "augur-stress.h"
@@ -1577,6 +1578,182 @@ open_recent_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Labels */
+
+/* Which label format a folder holds, by what is directly inside it: the
+ * class list of YOLO, the per-image XML of Pascal VOC, or PNG label maps. */
+static const char *
+detect_label_folder (GFile   *dir,
+                     GError **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  gboolean xml = FALSE, png = FALSE, txt = FALSE;
+
+  enumerator = g_file_enumerate_children (dir,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (enumerator == NULL)
+    return NULL;
+  for (;;)
+    {
+      GFileInfo *info;
+      g_autofree char *lower = NULL;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, NULL, NULL, error))
+        return NULL;
+      if (info == NULL)
+        break;
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        continue;
+      lower = g_ascii_strdown (g_file_info_get_name (info), -1);
+      if (g_str_equal (lower, "classes.txt"))
+        return "yolo";
+      xml |= g_str_has_suffix (lower, ".xml");
+      png |= g_str_has_suffix (lower, ".png");
+      txt |= g_str_has_suffix (lower, ".txt");
+    }
+  if (xml)
+    return "voc";
+  if (png)
+    return "masks";
+  {
+    g_autofree char *name = g_file_get_parse_name (dir);
+
+    if (txt)
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_FAILED,
+                   _("%s: YOLO labels need a classes.txt (one class name a line)"), name);
+    else
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_FAILED,
+                   _("%s: no classes.txt (YOLO), .xml files (Pascal VOC) or .png label maps"),
+                   name);
+  }
+  return NULL;
+}
+
+/**
+ * augur_window_dup_label_spec:
+ * @file: a COCO JSON file, or a folder of YOLO, VOC or mask labels
+ *
+ * Returns: (transfer full): the source's spec for augur_label_source_open()
+ *   ("coco:FILE", "yolo:DIR", "voc:DIR" or "masks:DIR"), or NULL with
+ *   @error set
+ */
+char *
+augur_window_dup_label_spec (GFile   *file,
+                             GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  const char *format;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Labels can only be opened from local files"));
+      return NULL;
+    }
+  switch (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL))
+    {
+    case G_FILE_TYPE_DIRECTORY:
+      if ((format = detect_label_folder (file, error)) == NULL)
+        return NULL;
+      break;
+    case G_FILE_TYPE_REGULAR:
+      format = "coco";
+      break;
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("%s: no such file or folder"), path);
+      return NULL;
+    }
+  return g_strconcat (format, ":", path, NULL);
+}
+
+gboolean
+augur_window_open_labels (AugurWindow *self,
+                          GFile       *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(AugurLabelSource) source = NULL;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  if ((spec = augur_window_dup_label_spec (file, &error)) == NULL ||
+      (source = augur_label_source_open (spec, &error)) == NULL)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could not open the labels “%s”"), name);
+
+      show_error (self, heading, error);
+      return FALSE;
+    }
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  {
+    g_autofree char *message =
+      g_strdup_printf (_("Labels from “%s” (%s)"), name,
+                       augur_label_format_name (augur_label_source_format (source)));
+
+    augur_preview_pane_set_labels (AUGUR_PREVIEW_PANE (self->preview_pane),
+                                   g_steal_pointer (&source));
+    show_toast (self, message);
+  }
+  return TRUE;
+#else
+  show_toast (self, _("Labels cannot be shown in this build"));
+  return FALSE;
+#endif
+}
+
+static void
+open_labels_response (GtkNativeDialog *dialog,
+                      int              response,
+                      AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      augur_window_open_labels (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+/* win.open-labels: a COCO file; win.open-label-folder: a folder whose
+ * format is told by what it holds. */
+static void
+open_labels_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  gboolean folder = g_str_equal (action_name, "win.open-label-folder");
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (folder ? _("Open a Folder of Labels (YOLO, VOC or Masks)")
+                                               : _("Open COCO Labels"),
+                                        GTK_WINDOW (self),
+                                        folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                               : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  if (!folder)
+    {
+      static const char *const patterns[] = { "json", NULL };
+      g_autoptr(GtkFileFilter) filter = new_filter (_("COCO JSON"), patterns, "application/json");
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    }
+  set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (open_labels_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
 /* Presets */
 
 gboolean
@@ -2186,6 +2363,9 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-albumentations", "s",
                                    export_albumentations_action);
   gtk_widget_class_install_action (widget_class, "win.copy-python", NULL, copy_python_action);
+  gtk_widget_class_install_action (widget_class, "win.open-labels", NULL, open_labels_action);
+  gtk_widget_class_install_action (widget_class, "win.open-label-folder", NULL,
+                                   open_labels_action);
   gtk_widget_class_install_action (widget_class, "win.new-from-preset", NULL,
                                    new_from_preset_action);
   gtk_widget_class_install_action (widget_class, "win.open-preset", "s", open_preset_action);

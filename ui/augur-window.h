@@ -34,6 +34,13 @@ gboolean           augur_window_open_recipe_as_template (AugurWindow    *self,
  * recipe; errors are shown in the window. */
 gboolean           augur_window_open_preset           (AugurWindow      *self,
                                                        const char       *name);
+/* Opens a COCO file, or a folder of YOLO, VOC or mask labels (told apart
+ * by what it holds), and shows them on the preview; errors are shown in
+ * the window. */
+gboolean           augur_window_open_labels           (AugurWindow      *self,
+                                                       GFile            *file);
+char              *augur_window_dup_label_spec        (GFile            *file,
+                                                       GError          **error);
 /* Opens what the last session had: its recipe file (when it still reads)
  * and its sample folder (when it still exists). Says which through
  * @recipe_out and @samples_out, so that the caller opens the bundled
