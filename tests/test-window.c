@@ -658,6 +658,105 @@ test_open_labels (Fixture       *fixture,
 }
 #endif
 
+/* The newest message dialog of @parent whose heading ends with @suffix. */
+static AdwMessageDialog *
+find_dialog_ending (GtkWindow  *parent,
+                    const char *suffix)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent &&
+          g_str_has_suffix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), suffix))
+        found = ADW_MESSAGE_DIALOG (window);
+    }
+  return found;
+}
+
+typedef struct
+{
+  AugurWindow *window;
+  const char  *suffix;
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *wait = data;
+
+  return find_dialog_ending (GTK_WINDOW (wait->window), wait->suffix) != NULL;
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
+}
+
+/* The leakage check compares the samples' folder with another: nothing
+ * when it holds an unrelated photo, the pair side by side once a copy of
+ * a sample is planted there. */
+static void
+test_check_leaks (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *other = g_dir_make_tmp ("augur-test-other-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples",
+                                             "astronaut.png", NULL);
+  g_autofree char *photo_copy = g_build_filename (other, "astronaut.png", NULL);
+  g_autofree char *sample = g_build_filename (fixture->dir, "a-first.png", NULL);
+  g_autofree char *planted = g_build_filename (other, "planted.png", NULL);
+  g_autoptr(GFile) first = g_file_new_for_path (fixture->dir);
+  g_autoptr(GFile) second = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  DialogWait none = { fixture->window, "No Near-Duplicates" };
+  DialogWait some = { fixture->window, "Near-Duplicate Pair" };
+  gboolean saw_sample = FALSE, saw_planted = FALSE, saw_identical = FALSE;
+  AdwMessageDialog *dialog;
+
+  /* (the check refuses folders inside one another) */
+  g_assert_nonnull (other);
+  second = g_file_new_for_path (other);
+  copy_file (photo, photo_copy);
+
+  augur_window_check_leaks (fixture->window, first, second);
+  wait_for (dialog_shown, &none, "the leakage check to find nothing");
+  gtk_window_destroy (GTK_WINDOW (find_dialog_ending (GTK_WINDOW (fixture->window),
+                                                      none.suffix)));
+
+  copy_file (sample, planted);
+  augur_window_check_leaks (fixture->window, first, second);
+  wait_for (dialog_shown, &some, "the leakage check to find the planted copy");
+  dialog = find_dialog_ending (GTK_WINDOW (fixture->window), some.suffix);
+  collect_widgets (GTK_WIDGET (dialog), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (labels->pdata[i]);
+
+      saw_sample |= g_str_equal (text, sample);
+      saw_planted |= g_str_equal (text, planted);
+      saw_identical |= g_str_equal (text, "identical files");
+      g_assert_null (strstr (text, "astronaut"));
+    }
+  g_assert_true (saw_sample);
+  g_assert_true (saw_planted);
+  g_assert_true (saw_identical);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_cmpint (g_unlink (planted), ==, 0);
+  g_assert_cmpint (g_unlink (photo_copy), ==, 0);
+  g_assert_cmpint (g_rmdir (other), ==, 0);
+}
+
 static void
 test_save_and_reopen (Fixture       *fixture,
                       gconstpointer  data)
@@ -1949,6 +2048,7 @@ main (int    argc,
   ADD ("save-and-reopen", test_save_and_reopen);
   ADD ("new-from-preset", test_new_from_preset);
   ADD ("label-folder-detected", test_label_folder_detected);
+  ADD ("check-leaks", test_check_leaks);
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   ADD ("open-labels", test_open_labels);
 #endif

@@ -14,6 +14,7 @@
 #include "augur-file.h"
 #include "augur-json.h"
 #include "augur-label-formats.h"
+#include "augur-leakage.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
 #include "augur-stress.h"
@@ -2146,6 +2147,273 @@ copy_python_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Drag and drop */
 
+/* ------------------------------------------------------------------------ */
+/* Leakage check */
+
+/* The result lists at most this many pairs (augur-cli leakage lists all). */
+#define MAX_LEAK_ROWS 100
+#define LEAK_THUMBNAIL_SIZE 96
+
+typedef struct
+{
+  char         *first;   /* the samples' folder */
+  char         *second;  /* the folder to compare with */
+  AugurLeakage *leakage; /* the finished check */
+  GHashTable   *thumbnails; /* image index -> GdkPixbuf, for the listed pairs */
+} LeakJob;
+
+static void
+leak_job_free (gpointer data)
+{
+  LeakJob *job = data;
+
+  g_free (job->first);
+  g_free (job->second);
+  g_clear_pointer (&job->leakage, augur_leakage_free);
+  g_clear_pointer (&job->thumbnails, g_hash_table_unref);
+  g_free (job);
+}
+
+static void
+add_leak_thumbnail (LeakJob *job,
+                    guint    index)
+{
+  GPtrArray *images = augur_leakage_get_images (job->leakage);
+  const AugurLeakageImage *image = images->pdata[index];
+  GdkPixbuf *pixbuf;
+
+  if (g_hash_table_contains (job->thumbnails, GUINT_TO_POINTER (index)))
+    return;
+  /* the check has read it within the pixel limit already */
+  pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, LEAK_THUMBNAIL_SIZE,
+                                              LEAK_THUMBNAIL_SIZE, TRUE, NULL);
+  if (pixbuf != NULL)
+    g_hash_table_insert (job->thumbnails, GUINT_TO_POINTER (index), pixbuf);
+}
+
+/* On a worker: hashes both folders, compares them, and makes the
+ * thumbnails of the pairs that will be listed. */
+static void
+check_leaks_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  LeakJob *job = task_data;
+  g_autoptr(AugurLeakage) leakage = augur_leakage_new ();
+  g_autoptr(GError) error = NULL;
+  GArray *cross;
+
+  if (!augur_leakage_add_split (leakage, "samples", job->first, &error) ||
+      !augur_leakage_add_split (leakage, "other", job->second, &error) ||
+      !augur_leakage_run (leakage, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->leakage = g_steal_pointer (&leakage);
+  job->thumbnails = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  cross = augur_leakage_get_cross (job->leakage);
+  for (guint i = 0; i < MIN (cross->len, MAX_LEAK_ROWS); i++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      add_leak_thumbnail (job, g_array_index (cross, AugurLeakagePair, i).a);
+      add_leak_thumbnail (job, g_array_index (cross, AugurLeakagePair, i).b);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* One side of a pair: its thumbnail over its path. */
+static GtkWidget *
+leak_side_new (LeakJob *job,
+               guint    index)
+{
+  const AugurLeakageImage *image = augur_leakage_get_images (job->leakage)->pdata[index];
+  GdkPixbuf *pixbuf = g_hash_table_lookup (job->thumbnails, GUINT_TO_POINTER (index));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *picture, *label;
+
+  if (pixbuf != NULL)
+    {
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pixbuf);
+
+      picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+    }
+  else
+    picture = gtk_picture_new ();
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_set_size_request (picture, LEAK_THUMBNAIL_SIZE, LEAK_THUMBNAIL_SIZE);
+  label = gtk_label_new (image->path);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_set_tooltip_text (label, image->path);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), picture);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_hexpand (box, TRUE);
+  return box;
+}
+
+static GtkWidget *
+leak_pairs_new (LeakJob *job,
+                GArray  *cross)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < MIN (cross->len, MAX_LEAK_ROWS); i++)
+    {
+      const AugurLeakagePair *pair = &g_array_index (cross, AugurLeakagePair, i);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      g_autofree char *distance = NULL;
+      GtkWidget *label;
+
+      if (pair->identical)
+        distance = g_strdup (_("identical files"));
+      else
+        distance = g_strdup_printf (g_dngettext (NULL, "%u bit apart", "%u bits apart",
+                                                 pair->distance), pair->distance);
+      gtk_widget_set_margin_top (row, 6);
+      gtk_widget_set_margin_bottom (row, 6);
+      gtk_widget_set_margin_start (row, 6);
+      gtk_widget_set_margin_end (row, 6);
+      gtk_box_append (GTK_BOX (row), leak_side_new (job, pair->a));
+      label = gtk_label_new (distance);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), leak_side_new (job, pair->b));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 480);
+  return scrolled;
+}
+
+static void
+check_leaks_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+  LeakJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  AdwMessageDialog *dialog;
+  GArray *cross;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Could not check for leaks"), error);
+      return;
+    }
+  cross = augur_leakage_get_cross (job->leakage);
+  if (cross->len == 0)
+    heading = g_strdup (_("No Near-Duplicates"));
+  else
+    heading = g_strdup_printf (g_dngettext (NULL, "%u Near-Duplicate Pair",
+                                            "%u Near-Duplicate Pairs", cross->len),
+                               cross->len);
+  first = g_path_get_basename (job->first);
+  second = g_path_get_basename (job->second);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  if (cross->len == 0)
+    adw_message_dialog_format_body (dialog,
+                                    _("No image in “%s” is a copy or near-copy of one in “%s”."),
+                                    first, second);
+  else
+    {
+      adw_message_dialog_format_body (dialog,
+                                      _("These images of “%s” are copies or near-copies of images in “%s”: a model tested on one has seen the other."),
+                                      first, second);
+      adw_message_dialog_set_extra_child (dialog, leak_pairs_new (job, cross));
+    }
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * augur_window_check_leaks:
+ * @first: the samples' folder
+ * @second: the folder to compare with
+ *
+ * Looks for images of @first that are copies or near-copies of images in
+ * @second, on a worker, then shows the pairs side by side (or that there
+ * are none); errors are shown in the window.
+ */
+void
+augur_window_check_leaks (AugurWindow *self,
+                          GFile       *first,
+                          GFile       *second)
+{
+  g_autoptr(GTask) task = NULL;
+  LeakJob *job;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+
+  job = g_new0 (LeakJob, 1);
+  job->first = g_file_get_path (first);
+  job->second = g_file_get_path (second);
+  task = g_task_new (self, self->cancellable, check_leaks_done, NULL);
+  g_task_set_task_data (task, job, leak_job_free);
+  if (job->first == NULL || job->second == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Only local folders can be checked"));
+      return;
+    }
+  show_toast (self, _("Checking for near-duplicates…"));
+  g_task_run_in_thread (task, check_leaks_thread);
+}
+
+static void
+check_leaks_response (GtkNativeDialog *dialog,
+                      int              response,
+                      AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) second = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GFile) first = dup_common_folder (self);
+
+      if (first != NULL)
+        augur_window_check_leaks (self, first, second);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+check_leaks_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  g_autoptr(GFile) first = dup_common_folder (self);
+  GtkFileChooserNative *dialog;
+
+  if (first == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->samples)) == 0)
+    {
+      show_toast (self, _("Open a folder of samples first: it is compared with another folder"));
+      return;
+    }
+  dialog = gtk_file_chooser_native_new (_("Compare the Samples’ Folder With"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        _("_Check"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (check_leaks_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -2366,6 +2634,7 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-labels", NULL, open_labels_action);
   gtk_widget_class_install_action (widget_class, "win.open-label-folder", NULL,
                                    open_labels_action);
+  gtk_widget_class_install_action (widget_class, "win.check-leaks", NULL, check_leaks_action);
   gtk_widget_class_install_action (widget_class, "win.new-from-preset", NULL,
                                    new_from_preset_action);
   gtk_widget_class_install_action (widget_class, "win.open-preset", "s", open_preset_action);

@@ -41,6 +41,9 @@ gboolean           augur_window_open_labels           (AugurWindow      *self,
                                                        GFile            *file);
 char              *augur_window_dup_label_spec        (GFile            *file,
                                                        GError          **error);
+void               augur_window_check_leaks           (AugurWindow      *self,
+                                                       GFile            *first,
+                                                       GFile            *second);
 /* Opens what the last session had: its recipe file (when it still reads)
  * and its sample folder (when it still exists). Says which through
  * @recipe_out and @samples_out, so that the caller opens the bundled
