@@ -1363,6 +1363,81 @@ test_effective_probability (Fixture       *f,
                                   0.5 / 3, 1e-12);
 }
 
+/* The cost badge of the row of the step at @path. */
+static GtkLabel *
+cost_label_of (Fixture    *f,
+               const char *path)
+{
+  GtkWidget *row = augur_pipeline_editor_get_row (f->editor, path);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  g_assert_nonnull (row);
+  collect_of_type (row, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (labels->pdata[i], "augur-cost"))
+      return labels->pdata[i];
+  g_assert_not_reached ();
+}
+
+/* The percentage a visible cost badge shows. */
+static double
+cost_share (Fixture    *f,
+            const char *path)
+{
+  GtkLabel *label = cost_label_of (f, path);
+  const char *text = gtk_label_get_text (label);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+  if (text[0] == '<')
+    return 0;
+  return g_ascii_strtod (text, NULL);
+}
+
+/* Each row shows its share of the recipe's estimated work on the current
+ * sample: a wide blur takes nearly all of it, a flip next to nothing, the
+ * shares of the steps of a Sequential add up to the whole, and a step
+ * switched off has none. */
+static void
+test_step_cost (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(AugurNode) pipeline = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                                                    augur_test_transform ("HorizontalFlip", 1.0),
+                                                    augur_test_transform ("GaussianBlur", 1.0),
+                                                    NULL);
+  g_autoptr(JsonNode) sigma = json_from_string ("[40, 40]", NULL);
+  g_autoptr(GError) error = NULL;
+  const AugurShape shape = { 512, 384, 3 };
+  double flip, blur;
+
+  augur_pipeline_editor_set_pipeline (f->editor, pipeline);
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "1", "sigma_limit", sigma, &error));
+  g_assert_no_error (error);
+  pump ();
+
+  /* no sample: nothing to estimate on */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cost_label_of (f, "0"))));
+
+  augur_pipeline_editor_set_input_shape (f->editor, &shape);
+  flip = cost_share (f, "0");
+  blur = cost_share (f, "1");
+  g_test_message ("flip %.1f%%, blur %.1f%%", flip, blur);
+  g_assert_cmpfloat (blur, >, 90);
+  g_assert_cmpfloat (flip, <, 10);
+  g_assert_cmpfloat_with_epsilon (flip + blur, 100, 0.2);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (cost_label_of (f, "1"))),
+                            "512×384"));
+
+  /* switched off, the blur costs nothing and the flip is all the work */
+  augur_pipeline_editor_set_enabled (f->editor, "1", FALSE);
+  pump ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cost_label_of (f, "1"))));
+  g_assert_cmpfloat (cost_share (f, "0"), ==, 100);
+
+  augur_pipeline_editor_set_input_shape (f->editor, NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cost_label_of (f, "0"))));
+}
+
 /* The pipeline in and out ------------------------------------------------------------------ */
 
 static void
@@ -1891,6 +1966,7 @@ main (int   argc,
   ADD ("structure", test_structure);
   ADD ("selection", test_selection);
   ADD ("effective-probability", test_effective_probability);
+  ADD ("step-cost", test_step_cost);
   ADD ("set-pipeline", test_set_pipeline);
   ADD ("set-pipeline-keeps-place", test_set_pipeline_keeps_place);
   ADD ("drag-and-drop", test_drag_and_drop);

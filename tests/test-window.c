@@ -1577,6 +1577,39 @@ test_export_command (Fixture       *fixture,
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
+/* A recipe whose estimated cost on the current sample is over the budget
+ * for one input says so above the views; a cheap one does not. */
+static void
+test_cost_warning (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char huge_blur[] =
+    "{ \"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {"
+    "  \"type\": \"Sequential\", \"steps\": ["
+    "    { \"type\": \"Resize\", \"params\": { \"height\": 8192, \"width\": 8192 } },"
+    "    { \"type\": \"GaussianBlur\", \"params\": { \"sigma_limit\": [50, 50] } } ] } }";
+  g_autofree char *huge_path = write_recipe (fixture->dir, "huge.json", huge_blur);
+  g_autofree char *cheap_path = write_recipe (fixture->dir, "cheap.json", two_step_recipe);
+  g_autoptr(GFile) huge = g_file_new_for_path (huge_path);
+  g_autoptr(GFile) cheap = g_file_new_for_path (cheap_path);
+  const char *warning;
+
+  open_sample_folder (fixture);
+  g_assert_null (augur_window_get_cost_warning (fixture->window));
+
+  g_assert_true (augur_window_open_recipe (fixture->window, huge));
+  warning = augur_window_get_cost_warning (fixture->window);
+  g_assert_nonnull (warning);
+  /* it names the sample, its size and what is over */
+  g_assert_nonnull (strstr (warning, "96×64"));
+  g_assert_nonnull (strstr (warning, "operations"));
+
+  g_assert_true (augur_window_open_recipe (fixture->window, cheap));
+  g_assert_null (augur_window_get_cost_warning (fixture->window));
+  g_assert_cmpint (g_unlink (huge_path), ==, 0);
+  g_assert_cmpint (g_unlink (cheap_path), ==, 0);
+}
+
 #endif /* AUGUR_HAVE_PIPELINE_EDITOR */
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -2076,6 +2109,7 @@ main (int    argc,
   ADD ("autosave-other-window", test_autosave_other_window);
   ADD ("close-confirmation", test_close_confirmation);
   ADD ("export-command", test_export_command);
+  ADD ("cost-warning", test_cost_warning);
 #endif
 #if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
   ADD ("edit-redraws", test_edit_redraws);

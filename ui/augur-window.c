@@ -11,6 +11,7 @@
 
 #include "augur-error.h"
 #include "augur-albumentations.h"
+#include "augur-cost.h"
 #include "augur-file.h"
 #include "augur-json.h"
 #include "augur-label-formats.h"
@@ -55,6 +56,8 @@ struct _AugurWindow
   GtkWidget            *redo_button;
   GtkPaned             *outer_paned;
   GtkPaned             *inner_paned;
+  GtkInfoBar           *cost_bar;
+  GtkLabel             *cost_label;
   AugurSampleStrip     *sample_strip;
 
   GtkWidget            *preview_pane;
@@ -97,6 +100,7 @@ G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
 typedef void (*ContinueFunc) (AugurWindow *self);
 
 static void update_state     (AugurWindow *self);
+static void update_cost      (AugurWindow *self);
 static void schedule_autosave (AugurWindow *self);
 static void save_as_then     (AugurWindow *self,
                               ContinueFunc then);
@@ -327,6 +331,68 @@ update_state (AugurWindow *self)
     }
   else
     gtk_widget_set_tooltip_text (self->redo_button, _("Redo"));
+
+  update_cost (self);
+}
+
+/* The current sample's size, once it has been read. */
+static gboolean
+get_current_shape (AugurWindow *self,
+                   AugurShape  *shape)
+{
+  AugurImage *proxy;
+
+  if (self->current == NULL || !augur_sample_get_loaded (self->current))
+    return FALSE;
+  proxy = augur_sample_get_proxy (self->current);
+  shape->width = augur_sample_get_width (self->current);
+  shape->height = augur_sample_get_height (self->current);
+  shape->channels = proxy != NULL ? proxy->channels : 3;
+  return shape->width > 0 && shape->height > 0;
+}
+
+/* The recipe's estimated cost on the current sample, per step in the
+ * editor and, when the whole is over the budget that applying it allows
+ * one input, on a bar above the views, before anyone waits for a render. */
+static void
+update_cost (AugurWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  AugurShape shape, out;
+  AugurCost cost;
+  gboolean have = get_current_shape (self, &shape);
+
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  augur_pipeline_editor_set_input_shape (AUGUR_PIPELINE_EDITOR (self->editor),
+                                         have ? &shape : NULL);
+#endif
+  if (have)
+    {
+      augur_node_cost (self->recipe->pipeline, &shape, &out, &cost);
+      if (!augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK, AUGUR_COST_DEFAULT_MAX_MEMORY,
+                             &error))
+        {
+          g_autofree char *text =
+            g_strdup_printf (_("This recipe is over the budget for one image on “%s” (%d×%d), so rendering it will be slow and applying it will refuse the image: %s"),
+                             augur_sample_get_name (self->current), shape.width, shape.height,
+                             error->message);
+
+          gtk_label_set_text (self->cost_label, text);
+          gtk_info_bar_set_revealed (self->cost_bar, TRUE);
+          return;
+        }
+    }
+  gtk_info_bar_set_revealed (self->cost_bar, FALSE);
+}
+
+const char *
+augur_window_get_cost_warning (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+
+  if (!gtk_info_bar_get_revealed (self->cost_bar))
+    return NULL;
+  return gtk_label_get_text (self->cost_label);
 }
 
 /* Hands the current recipe to the views. @to_editor: also reset the editor
@@ -1017,6 +1083,8 @@ sample_loaded_cb (GObject      *object,
     augur_pipeline_editor_set_thumbnail_image (AUGUR_PIPELINE_EDITOR (self->editor),
                                                augur_sample_get_proxy (sample));
 #endif
+  if (sample == self->current)
+    update_cost (self);
 }
 
 static void
@@ -2614,6 +2682,8 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, outer_paned);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, cost_bar);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, cost_label);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, sample_strip);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, open_menu);
 

@@ -71,6 +71,9 @@ guint              augur_window_get_n_undo            (AugurWindow      *self);
  * error's full text behind its "Details" button (NULL: none). */
 const char        *augur_window_get_last_message      (AugurWindow      *self);
 const char        *augur_window_get_last_details      (AugurWindow      *self);
+/* What the bar over the views says when the recipe's estimated cost on
+ * the current sample is over the budget for one input; NULL: hidden. */
+const char        *augur_window_get_cost_warning      (AugurWindow      *self);
 /* The most images a folder adds (500); a larger folder is sampled evenly. */
 void               augur_window_set_max_folder_images (AugurWindow      *self,
                                                        guint             max);

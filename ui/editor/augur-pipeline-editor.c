@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-group.h"
 #include "augur-param-control.h"
@@ -50,6 +51,8 @@ struct _AugurPipelineEditor
 
   char *last_edit_key;
   gint64 last_edit_time;
+
+  AugurShape input;         /* the current sample's size; width 0: none */
 };
 
 G_DEFINE_FINAL_TYPE (AugurPipelineEditor, augur_pipeline_editor, GTK_TYPE_WIDGET)
@@ -71,6 +74,7 @@ typedef struct
   GtkWidget *p_scale;
   GtkWidget *p_spin;
   GtkWidget *eff_label;
+  GtkWidget *cost_label;        /* the step's share of the recipe's work */
   GtkWidget *n_spin;
   GtkWidget *replace_switch;
   GtkWidget *enable_switch;
@@ -80,6 +84,7 @@ typedef struct
 
 static void rebuild (AugurPipelineEditor *self);
 static void update_actions (AugurPipelineEditor *self);
+static void update_costs (AugurPipelineEditor *self);
 
 static RowData *
 row_data (GtkWidget *row)
@@ -145,6 +150,7 @@ emit_changed (AugurPipelineEditor *self,
   self->last_edit_time = now;
 
   update_actions (self);
+  update_costs (self);
   g_signal_emit (self, signals[CHANGED], 0, description, mergeable);
 }
 
@@ -193,6 +199,7 @@ update_row_texts (AugurPipelineEditor *self)
   g_autoptr(GHashTable) eff = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   collect_effective (self->pipeline, self->pipeline->enabled ? self->pipeline->p : 0, eff);
+  update_costs (self);
 
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -237,6 +244,74 @@ update_row_texts (AugurPipelineEditor *self)
         gtk_widget_remove_css_class (d->row, "augur-inactive");
       else
         gtk_widget_add_css_class (d->row, "augur-inactive");
+    }
+}
+
+/* Cost --------------------------------------------------------------------------- */
+
+/* Each node's estimated cost on the shape it receives: a Sequential,
+ * SomeOf or RandomOrder group hands each child the previous one's output;
+ * One of hands each its own input. */
+static void
+collect_costs (const AugurNode  *node,
+               const AugurShape *in,
+               AugurShape       *out,
+               GHashTable       *costs)
+{
+  AugurCost cost;
+
+  augur_node_cost (node, in, out, &cost);
+  g_hash_table_insert (costs, (gpointer) node, g_memdup2 (&cost, sizeof cost));
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return;
+  {
+    AugurShape shape = *in;
+
+    for (guint i = 0; i < node->children->len; i++)
+      {
+        AugurShape child_out;
+
+        collect_costs (node->children->pdata[i], &shape, &child_out, costs);
+        if (node->kind != AUGUR_NODE_ONE_OF)
+          shape = child_out;
+      }
+  }
+}
+
+/* Shows each step's share of the whole recipe's estimated work on the
+ * current sample (the cost model of augur-cost.h: cheap, no pixels). */
+static void
+update_costs (AugurPipelineEditor *self)
+{
+  g_autoptr(GHashTable) costs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  const AugurCost *total;
+  AugurShape out;
+
+  if (self->input.width > 0)
+    collect_costs (self->pipeline, &self->input, &out, costs);
+  total = g_hash_table_lookup (costs, self->pipeline);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      RowData *d = row_data (self->rows->pdata[i]);
+      const AugurCost *cost = g_hash_table_lookup (costs, d->node);
+      g_autofree char *text = NULL;
+      g_autofree char *described = NULL;
+      g_autofree char *tip = NULL;
+
+      if (cost == NULL || total == NULL || total->work <= 0 || !d->node->enabled)
+        {
+          gtk_widget_set_visible (d->cost_label, FALSE);
+          continue;
+        }
+      text = format_percent (cost->work / total->work);
+      described = augur_cost_describe (cost);
+      tip = g_strdup_printf ("%s of the recipe's estimated work on the current sample "
+                             "(%d×%d): %s", text, self->input.width, self->input.height,
+                             described);
+      gtk_label_set_text (GTK_LABEL (d->cost_label), text);
+      gtk_widget_set_tooltip_text (d->cost_label, tip);
+      gtk_widget_set_visible (d->cost_label, TRUE);
     }
 }
 
@@ -1113,6 +1188,15 @@ create_row (AugurPipelineEditor *self,
   g_signal_connect (d->p_spin, "value-changed", G_CALLBACK (p_changed_cb), d);
   g_signal_connect (d->p_scale, "value-changed", G_CALLBACK (p_changed_cb), d);
 
+  d->cost_label = gtk_label_new ("");
+  gtk_widget_add_css_class (d->cost_label, "augur-cost");
+  gtk_widget_add_css_class (d->cost_label, "caption");
+  gtk_widget_add_css_class (d->cost_label, "dim-label");
+  gtk_widget_add_css_class (d->cost_label, "numeric");
+  gtk_widget_set_valign (d->cost_label, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (d->cost_label, FALSE);
+
+  gtk_box_append (GTK_BOX (p_box), d->cost_label);
   gtk_box_append (GTK_BOX (p_box), d->eff_label);
   gtk_box_append (GTK_BOX (p_box), d->p_button);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), p_box);
@@ -2099,6 +2183,16 @@ augur_pipeline_editor_set_thumbnail_image (AugurPipelineEditor *self,
 {
   g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
   augur_step_chooser_set_image (AUGUR_STEP_CHOOSER (self->chooser), image);
+}
+
+void
+augur_pipeline_editor_set_input_shape (AugurPipelineEditor *self,
+                                       const AugurShape    *shape)
+{
+  g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
+
+  self->input = shape != NULL ? *shape : (AugurShape) { 0, 0, 0 };
+  update_costs (self);
 }
 
 char *
