@@ -74,7 +74,6 @@ typedef struct
   GtkWidget *p_scale;
   GtkWidget *p_spin;
   GtkWidget *eff_label;
-  GtkWidget *cost_label;        /* the step's share of the recipe's work */
   GtkWidget *n_spin;
   GtkWidget *replace_switch;
   GtkWidget *enable_switch;
@@ -199,7 +198,6 @@ update_row_texts (AugurPipelineEditor *self)
   g_autoptr(GHashTable) eff = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   collect_effective (self->pipeline, self->pipeline->enabled ? self->pipeline->p : 0, eff);
-  update_costs (self);
 
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -209,7 +207,6 @@ update_row_texts (AugurPipelineEditor *self)
       g_autofree char *tip = g_strdup_printf ("Applied to %s of the draws: its p, and the "
                                               "choice and p of every group around it",
                                               text);
-      g_autofree char *subtitle = node_subtitle (d->node);
 
       gtk_label_set_text (GTK_LABEL (d->eff_label), text);
       gtk_widget_set_tooltip_text (d->eff_label, tip);
@@ -217,7 +214,6 @@ update_row_texts (AugurPipelineEditor *self)
         gtk_widget_remove_css_class (d->eff_label, "augur-never");
       else
         gtk_widget_add_css_class (d->eff_label, "augur-never");
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), subtitle);
       {
         AugurNode *parent = NULL;
         guint index;
@@ -245,6 +241,8 @@ update_row_texts (AugurPipelineEditor *self)
       else
         gtk_widget_add_css_class (d->row, "augur-inactive");
     }
+  /* the subtitles: each step's kind, and its share of the work */
+  update_costs (self);
 }
 
 /* Cost --------------------------------------------------------------------------- */
@@ -279,7 +277,9 @@ collect_costs (const AugurNode  *node,
 }
 
 /* Shows each step's share of the whole recipe's estimated work on the
- * current sample (the cost model of augur-cost.h: cheap, no pixels). */
+ * current sample (the cost model of augur-cost.h: cheap, no pixels) after
+ * its subtitle: a badge beside p would read as one more probability, and
+ * the subtitle has room where the row's end has none. */
 static void
 update_costs (AugurPipelineEditor *self)
 {
@@ -295,23 +295,16 @@ update_costs (AugurPipelineEditor *self)
     {
       RowData *d = row_data (self->rows->pdata[i]);
       const AugurCost *cost = g_hash_table_lookup (costs, d->node);
+      g_autofree char *subtitle = node_subtitle (d->node);
+      g_autofree char *share = NULL;
       g_autofree char *text = NULL;
-      g_autofree char *described = NULL;
-      g_autofree char *tip = NULL;
 
-      if (cost == NULL || total == NULL || total->work <= 0 || !d->node->enabled)
+      if (cost != NULL && total != NULL && total->work > 0 && d->node->enabled)
         {
-          gtk_widget_set_visible (d->cost_label, FALSE);
-          continue;
+          share = format_percent (cost->work / total->work);
+          text = g_strdup_printf ("%s%s%s of the work", subtitle, *subtitle ? " · " : "", share);
         }
-      text = format_percent (cost->work / total->work);
-      described = augur_cost_describe (cost);
-      tip = g_strdup_printf ("%s of the recipe's estimated work on the current sample "
-                             "(%d×%d): %s", text, self->input.width, self->input.height,
-                             described);
-      gtk_label_set_text (GTK_LABEL (d->cost_label), text);
-      gtk_widget_set_tooltip_text (d->cost_label, tip);
-      gtk_widget_set_visible (d->cost_label, TRUE);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), text ? text : subtitle);
     }
 }
 
@@ -1188,15 +1181,7 @@ create_row (AugurPipelineEditor *self,
   g_signal_connect (d->p_spin, "value-changed", G_CALLBACK (p_changed_cb), d);
   g_signal_connect (d->p_scale, "value-changed", G_CALLBACK (p_changed_cb), d);
 
-  d->cost_label = gtk_label_new ("");
-  gtk_widget_add_css_class (d->cost_label, "augur-cost");
-  gtk_widget_add_css_class (d->cost_label, "caption");
-  gtk_widget_add_css_class (d->cost_label, "dim-label");
-  gtk_widget_add_css_class (d->cost_label, "numeric");
-  gtk_widget_set_valign (d->cost_label, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (d->cost_label, FALSE);
 
-  gtk_box_append (GTK_BOX (p_box), d->cost_label);
   gtk_box_append (GTK_BOX (p_box), d->eff_label);
   gtk_box_append (GTK_BOX (p_box), d->p_button);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), p_box);
