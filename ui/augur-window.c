@@ -2453,8 +2453,11 @@ check_leaks_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) second = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GFile) first = dup_common_folder (self);
 
+      /* the samples may have changed while the chooser was open */
       if (first != NULL)
         augur_window_check_leaks (self, first, second);
+      else
+        show_toast (self, _("The samples no longer share one folder: open a folder of samples first"));
     }
   g_object_unref (dialog);
 }
