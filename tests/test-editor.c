@@ -1363,6 +1363,69 @@ test_effective_probability (Fixture       *f,
                                   0.5 / 3, 1e-12);
 }
 
+/* The share of the work the row of the step at @path shows after its
+ * subtitle; -1: none shown. */
+static double
+cost_share (Fixture    *f,
+            const char *path)
+{
+  GtkWidget *row = augur_pipeline_editor_get_row (f->editor, path);
+  const char *subtitle, *dot;
+
+  g_assert_nonnull (row);
+  subtitle = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+  if ((dot = strstr (subtitle, " · ")) == NULL)
+    return -1;
+  g_assert_true (g_str_has_suffix (subtitle, "% of the work"));
+  dot += strlen (" · ");
+  if (dot[0] == '<')
+    return 0;
+  return g_ascii_strtod (dot, NULL);
+}
+
+/* Each row shows its share of the recipe's estimated work on the current
+ * sample: a wide blur takes nearly all of it, a flip next to nothing, the
+ * shares of the steps of a Sequential add up to the whole, and a step
+ * switched off has none. */
+static void
+test_step_cost (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(AugurNode) pipeline = augur_test_group (AUGUR_NODE_SEQUENTIAL, 1,
+                                                    augur_test_transform ("HorizontalFlip", 1.0),
+                                                    augur_test_transform ("GaussianBlur", 1.0),
+                                                    NULL);
+  g_autoptr(JsonNode) sigma = json_from_string ("[40, 40]", NULL);
+  g_autoptr(GError) error = NULL;
+  const AugurShape shape = { 512, 384, 3 };
+  double flip, blur;
+
+  augur_pipeline_editor_set_pipeline (f->editor, pipeline);
+  g_assert_true (augur_pipeline_editor_set_param (f->editor, "1", "sigma_limit", sigma, &error));
+  g_assert_no_error (error);
+  pump ();
+
+  /* no sample: nothing to estimate on */
+  g_assert_cmpfloat (cost_share (f, "0"), ==, -1);
+
+  augur_pipeline_editor_set_input_shape (f->editor, &shape);
+  flip = cost_share (f, "0");
+  blur = cost_share (f, "1");
+  g_test_message ("flip %.1f%%, blur %.1f%%", flip, blur);
+  g_assert_cmpfloat (blur, >, 90);
+  g_assert_cmpfloat (flip, <, 10);
+  g_assert_cmpfloat_with_epsilon (flip + blur, 100, 0.2);
+
+  /* switched off, the blur costs nothing and the flip is all the work */
+  augur_pipeline_editor_set_enabled (f->editor, "1", FALSE);
+  pump ();
+  g_assert_cmpfloat (cost_share (f, "1"), ==, -1);
+  g_assert_cmpfloat (cost_share (f, "0"), ==, 100);
+
+  augur_pipeline_editor_set_input_shape (f->editor, NULL);
+  g_assert_cmpfloat (cost_share (f, "0"), ==, -1);
+}
+
 /* The pipeline in and out ------------------------------------------------------------------ */
 
 static void
@@ -1891,6 +1954,7 @@ main (int   argc,
   ADD ("structure", test_structure);
   ADD ("selection", test_selection);
   ADD ("effective-probability", test_effective_probability);
+  ADD ("step-cost", test_step_cost);
   ADD ("set-pipeline", test_set_pipeline);
   ADD ("set-pipeline-keeps-place", test_set_pipeline_keeps_place);
   ADD ("drag-and-drop", test_drag_and_drop);

@@ -13,6 +13,7 @@
 #include "augur-preferences-window.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
+#include "augur-stress.h"
 #include "augur-window.h"
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -501,6 +502,259 @@ test_copy_python (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "    A.HorizontalFlip(),\n"));
   g_assert_nonnull (strstr (text, "    A.RandomBrightnessContrast(brightness_limit=(-0.1, 0.3), p=0.8),\n"));
   g_assert_true (g_str_has_suffix (text, "], seed=77)\n"));
+}
+
+/* The toplevel (other than @window) that is transient for @window. */
+static GtkWidget *
+find_dialog_of (AugurWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        return GTK_WIDGET (toplevel);
+    }
+  return NULL;
+}
+
+/* Every descendant of @widget of @type, depth first. */
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+/* "New from Preset" lists every bundled preset with its description, and
+ * choosing one opens it as an untitled, unmodified recipe. */
+static void
+test_new_from_preset (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) presets = augur_presets_list (NULL, &error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(AugurRecipe) expected = NULL;
+  GtkWidget *dialog, *chosen = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (presets->len, >=, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.new-from-preset", NULL));
+  dialog = find_dialog_of (fixture->window);
+  g_assert_nonnull (dialog);
+  collect_widgets (dialog, ADW_TYPE_ACTION_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, presets->len);
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const AugurBundled *preset = presets->pdata[i];
+      AdwActionRow *row = rows->pdata[i];
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       preset->name);
+      g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, preset->description);
+      if (g_str_equal (preset->name, "fundus"))
+        chosen = GTK_WIDGET (row);
+    }
+  g_assert_nonnull (chosen);
+
+  /* choosing a row opens that preset and closes the list */
+  g_assert_true (gtk_widget_activate (chosen));
+  expected = augur_preset_load (NULL, "fundus", &error);
+  g_assert_no_error (error);
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+  g_assert_null (augur_window_get_file (fixture->window));
+  g_assert_false (augur_window_get_modified (fixture->window));
+  g_assert_true (g_str_has_prefix (window_title (fixture->window), "Untitled"));
+  g_assert_null (find_dialog_of (fixture->window));
+
+  /* an unknown name is an error on the window, and the document stays */
+  g_assert_false (augur_window_open_preset (fixture->window, "no-such-preset"));
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "no-such-preset"));
+  g_assert_true (augur_recipe_equal (expected, augur_window_get_recipe (fixture->window)));
+}
+
+/* A folder's label format is told by what it holds. */
+static void
+test_label_folder_detected (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const struct { const char *file; const char *format; } cases[] = {
+    { "classes.txt", "yolo" },
+    { "a.xml", "voc" },
+    { "a.png", "masks" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = g_build_filename (fixture->dir, cases[i].format, NULL);
+      g_autofree char *path = g_build_filename (dir, cases[i].file, NULL);
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+      g_autofree char *expected = g_strconcat (cases[i].format, ":", dir, NULL);
+      g_autofree char *spec = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+      spec = augur_window_dup_label_spec (folder, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (spec, ==, expected);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      g_assert_cmpint (g_rmdir (dir), ==, 0);
+    }
+
+  {
+    g_autofree char *dir = g_build_filename (fixture->dir, "empty", NULL);
+    g_autoptr(GFile) folder = g_file_new_for_path (dir);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *spec = NULL;
+
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    spec = augur_window_dup_label_spec (folder, &error);
+    g_assert_null (spec);
+    g_assert_nonnull (error);
+    /* the message names the folder */
+    g_assert_nonnull (strstr (error->message, "empty"));
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+}
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+/* The bundled COCO file, opened as the file chooser's response opens it,
+ * reaches the preview pane; a broken file is an error that leaves it. */
+static void
+test_open_labels (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (fixture->window));
+  g_autofree char *path = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples",
+                                            "labels.coco.json", NULL);
+  g_autofree char *bad_path = write_recipe (fixture->dir, "bad.coco.json", "{ \"images\": 3 }");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  AugurLabelSource *source;
+
+  g_assert_null (augur_preview_pane_get_labels (pane));
+  g_assert_true (augur_window_open_labels (fixture->window, file));
+  source = augur_preview_pane_get_labels (pane);
+  g_assert_nonnull (source);
+  g_assert_cmpint (augur_label_source_format (source), ==, AUGUR_LABEL_FORMAT_COCO);
+  g_assert_true (augur_label_source_has (source, "astronaut.png"));
+  g_assert_false (augur_label_source_has (source, "not-in-the-file.png"));
+
+  g_assert_false (augur_window_open_labels (fixture->window, bad));
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "bad.coco.json"));
+  g_assert_true (augur_preview_pane_get_labels (pane) == source);
+  g_assert_cmpint (g_unlink (bad_path), ==, 0);
+}
+#endif
+
+/* The newest message dialog of @parent whose heading ends with @suffix. */
+static AdwMessageDialog *
+find_dialog_ending (GtkWindow  *parent,
+                    const char *suffix)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent &&
+          g_str_has_suffix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), suffix))
+        found = ADW_MESSAGE_DIALOG (window);
+    }
+  return found;
+}
+
+typedef struct
+{
+  AugurWindow *window;
+  const char  *suffix;
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *wait = data;
+
+  return find_dialog_ending (GTK_WINDOW (wait->window), wait->suffix) != NULL;
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
+}
+
+/* The leakage check compares the samples' folder with another: nothing
+ * when it holds an unrelated photo, the pair side by side once a copy of
+ * a sample is planted there. */
+static void
+test_check_leaks (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *other = g_dir_make_tmp ("augur-test-other-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples",
+                                             "astronaut.png", NULL);
+  g_autofree char *photo_copy = g_build_filename (other, "astronaut.png", NULL);
+  g_autofree char *sample = g_build_filename (fixture->dir, "a-first.png", NULL);
+  g_autofree char *planted = g_build_filename (other, "planted.png", NULL);
+  g_autoptr(GFile) first = g_file_new_for_path (fixture->dir);
+  g_autoptr(GFile) second = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  DialogWait none = { fixture->window, "No Near-Duplicates" };
+  DialogWait some = { fixture->window, "Near-Duplicate Pair" };
+  gboolean saw_sample = FALSE, saw_planted = FALSE, saw_identical = FALSE;
+  AdwMessageDialog *dialog;
+
+  /* (the check refuses folders inside one another) */
+  g_assert_nonnull (other);
+  second = g_file_new_for_path (other);
+  copy_file (photo, photo_copy);
+
+  augur_window_check_leaks (fixture->window, first, second);
+  wait_for (dialog_shown, &none, "the leakage check to find nothing");
+  gtk_window_destroy (GTK_WINDOW (find_dialog_ending (GTK_WINDOW (fixture->window),
+                                                      none.suffix)));
+
+  copy_file (sample, planted);
+  augur_window_check_leaks (fixture->window, first, second);
+  wait_for (dialog_shown, &some, "the leakage check to find the planted copy");
+  dialog = find_dialog_ending (GTK_WINDOW (fixture->window), some.suffix);
+  collect_widgets (GTK_WIDGET (dialog), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (labels->pdata[i]);
+
+      saw_sample |= g_str_equal (text, sample);
+      saw_planted |= g_str_equal (text, planted);
+      saw_identical |= g_str_equal (text, "identical files");
+      g_assert_null (strstr (text, "astronaut"));
+    }
+  g_assert_true (saw_sample);
+  g_assert_true (saw_planted);
+  g_assert_true (saw_identical);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_cmpint (g_unlink (planted), ==, 0);
+  g_assert_cmpint (g_unlink (photo_copy), ==, 0);
+  g_assert_cmpint (g_rmdir (other), ==, 0);
 }
 
 static void
@@ -1017,7 +1271,7 @@ test_shortcuts_listed (void)
   static const char *const expected[] = {
     "Delete", "<Control>d", "<Alt>Up", "<Alt>Down", "<Control>g", "<Shift><Control>g",
     "r", "Escape", "<Control>0", "<Control>1", "<Control>plus", "<Control>minus",
-    "<Control>BackSpace", "F9",
+    "<Control>BackSpace", "F9", "<Control>l",
   };
   g_autoptr(GtkBuilder) builder =
     gtk_builder_new_from_resource ("/io/github/augur/Augur/gtk/help-overlay.ui");
@@ -1321,6 +1575,39 @@ test_export_command (Fixture       *fixture,
   g_assert_nonnull (strstr (line, quoted_input));
   g_assert_nonnull (strstr (line, " -o "));
   g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* A recipe whose estimated cost on the current sample is over the budget
+ * for one input says so above the views; a cheap one does not. */
+static void
+test_cost_warning (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char huge_blur[] =
+    "{ \"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": {"
+    "  \"type\": \"Sequential\", \"steps\": ["
+    "    { \"type\": \"Resize\", \"params\": { \"height\": 8192, \"width\": 8192 } },"
+    "    { \"type\": \"GaussianBlur\", \"params\": { \"sigma_limit\": [50, 50] } } ] } }";
+  g_autofree char *huge_path = write_recipe (fixture->dir, "huge.json", huge_blur);
+  g_autofree char *cheap_path = write_recipe (fixture->dir, "cheap.json", two_step_recipe);
+  g_autoptr(GFile) huge = g_file_new_for_path (huge_path);
+  g_autoptr(GFile) cheap = g_file_new_for_path (cheap_path);
+  const char *warning;
+
+  open_sample_folder (fixture);
+  g_assert_null (augur_window_get_cost_warning (fixture->window));
+
+  g_assert_true (augur_window_open_recipe (fixture->window, huge));
+  warning = augur_window_get_cost_warning (fixture->window);
+  g_assert_nonnull (warning);
+  /* it names the sample, its size and what is over */
+  g_assert_nonnull (strstr (warning, "96×64"));
+  g_assert_nonnull (strstr (warning, "operations"));
+
+  g_assert_true (augur_window_open_recipe (fixture->window, cheap));
+  g_assert_null (augur_window_get_cost_warning (fixture->window));
+  g_assert_cmpint (g_unlink (huge_path), ==, 0);
+  g_assert_cmpint (g_unlink (cheap_path), ==, 0);
 }
 
 #endif /* AUGUR_HAVE_PIPELINE_EDITOR */
@@ -1792,6 +2079,12 @@ main (int    argc,
   ADD ("open-albumentations", test_open_albumentations);
   ADD ("copy-python", test_copy_python);
   ADD ("save-and-reopen", test_save_and_reopen);
+  ADD ("new-from-preset", test_new_from_preset);
+  ADD ("label-folder-detected", test_label_folder_detected);
+  ADD ("check-leaks", test_check_leaks);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  ADD ("open-labels", test_open_labels);
+#endif
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);
   g_test_add_func ("/window/size-restored", test_window_size_restored);
@@ -1816,6 +2109,7 @@ main (int    argc,
   ADD ("autosave-other-window", test_autosave_other_window);
   ADD ("close-confirmation", test_close_confirmation);
   ADD ("export-command", test_export_command);
+  ADD ("cost-warning", test_cost_warning);
 #endif
 #if defined (AUGUR_HAVE_PIPELINE_EDITOR) && defined (AUGUR_HAVE_PREVIEW_PANE)
   ADD ("edit-redraws", test_edit_redraws);

@@ -235,6 +235,7 @@ augur_application_startup (GApplication *app)
     { "window.close", { "<Control>w", NULL } },
     { "win.open-images", { "<Control>o", NULL } },
     { "win.open-recipe", { "<Control><Shift>o", NULL } },
+    { "win.open-labels", { "<Control>l", NULL } },
     { "win.save", { "<Control>s", NULL } },
     { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.undo", { "<Control>z", NULL } },

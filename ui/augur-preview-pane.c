@@ -2265,3 +2265,12 @@ augur_preview_pane_init (AugurPreviewPane *self)
     gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   }
 }
+
+/* The label file the pane draws from (transfer none), or NULL. */
+AugurLabelSource *
+augur_preview_pane_get_labels (AugurPreviewPane *self)
+{
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_PANE (self), NULL);
+
+  return self->label_source;
+}

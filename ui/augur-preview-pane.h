@@ -78,4 +78,6 @@ const char  *augur_preview_pane_get_frame_caption (AugurPreviewPane  *self,
                                                    guint              index);
 const char  *augur_preview_pane_get_visible_page  (AugurPreviewPane  *self);
 
+AugurLabelSource *augur_preview_pane_get_labels   (AugurPreviewPane  *self);
+
 G_END_DECLS

@@ -11,10 +11,14 @@
 
 #include "augur-error.h"
 #include "augur-albumentations.h"
+#include "augur-cost.h"
 #include "augur-file.h"
 #include "augur-json.h"
+#include "augur-label-formats.h"
+#include "augur-leakage.h"
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
+#include "augur-stress.h"
 #include "augur-window.h"
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -52,6 +56,8 @@ struct _AugurWindow
   GtkWidget            *redo_button;
   GtkPaned             *outer_paned;
   GtkPaned             *inner_paned;
+  GtkInfoBar           *cost_bar;
+  GtkLabel             *cost_label;
   AugurSampleStrip     *sample_strip;
 
   GtkWidget            *preview_pane;
@@ -81,6 +87,7 @@ struct _AugurWindow
   GMenu                *recent_menu;
   GMenu                *open_menu;
   char                 *pending_recent; /* the recent recipe to open next */
+  char                 *pending_preset; /* the preset to open next */
 
   gboolean              force_close;
   char                 *last_message;  /* the last toast, for tests */
@@ -93,6 +100,7 @@ G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
 typedef void (*ContinueFunc) (AugurWindow *self);
 
 static void update_state     (AugurWindow *self);
+static void update_cost      (AugurWindow *self);
 static void schedule_autosave (AugurWindow *self);
 static void save_as_then     (AugurWindow *self,
                               ContinueFunc then);
@@ -323,6 +331,68 @@ update_state (AugurWindow *self)
     }
   else
     gtk_widget_set_tooltip_text (self->redo_button, _("Redo"));
+
+  update_cost (self);
+}
+
+/* The current sample's size, once it has been read. */
+static gboolean
+get_current_shape (AugurWindow *self,
+                   AugurShape  *shape)
+{
+  AugurImage *proxy;
+
+  if (self->current == NULL || !augur_sample_get_loaded (self->current))
+    return FALSE;
+  proxy = augur_sample_get_proxy (self->current);
+  shape->width = augur_sample_get_width (self->current);
+  shape->height = augur_sample_get_height (self->current);
+  shape->channels = proxy != NULL ? proxy->channels : 3;
+  return shape->width > 0 && shape->height > 0;
+}
+
+/* The recipe's estimated cost on the current sample, per step in the
+ * editor and, when the whole is over the budget that applying it allows
+ * one input, on a bar above the views, before anyone waits for a render. */
+static void
+update_cost (AugurWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  AugurShape shape, out;
+  AugurCost cost;
+  gboolean have = get_current_shape (self, &shape);
+
+#ifdef AUGUR_HAVE_PIPELINE_EDITOR
+  augur_pipeline_editor_set_input_shape (AUGUR_PIPELINE_EDITOR (self->editor),
+                                         have ? &shape : NULL);
+#endif
+  if (have)
+    {
+      augur_node_cost (self->recipe->pipeline, &shape, &out, &cost);
+      if (!augur_cost_check (&cost, AUGUR_COST_DEFAULT_MAX_WORK, AUGUR_COST_DEFAULT_MAX_MEMORY,
+                             &error))
+        {
+          g_autofree char *text =
+            g_strdup_printf (_("This recipe is over the budget for one image on “%s” (%d×%d), so rendering it will be slow and applying it will refuse the image: %s"),
+                             augur_sample_get_name (self->current), shape.width, shape.height,
+                             error->message);
+
+          gtk_label_set_text (self->cost_label, text);
+          gtk_info_bar_set_revealed (self->cost_bar, TRUE);
+          return;
+        }
+    }
+  gtk_info_bar_set_revealed (self->cost_bar, FALSE);
+}
+
+const char *
+augur_window_get_cost_warning (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+
+  if (!gtk_info_bar_get_revealed (self->cost_bar))
+    return NULL;
+  return gtk_label_get_text (self->cost_label);
 }
 
 /* Hands the current recipe to the views. @to_editor: also reset the editor
@@ -1013,6 +1083,8 @@ sample_loaded_cb (GObject      *object,
     augur_pipeline_editor_set_thumbnail_image (AUGUR_PIPELINE_EDITOR (self->editor),
                                                augur_sample_get_proxy (sample));
 #endif
+  if (sample == self->current)
+    update_cost (self);
 }
 
 static void
@@ -1574,6 +1646,316 @@ open_recent_action (GtkWidget  *widget,
   confirm_unsaved_then (self, _("Save Changes Before Opening?"), open_pending_recent);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Labels */
+
+/* Which label format a folder holds, by what is directly inside it: the
+ * class list of YOLO, the per-image XML of Pascal VOC, or PNG label maps. */
+static const char *
+detect_label_folder (GFile   *dir,
+                     GError **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  gboolean xml = FALSE, png = FALSE, txt = FALSE;
+
+  enumerator = g_file_enumerate_children (dir,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (enumerator == NULL)
+    return NULL;
+  for (;;)
+    {
+      GFileInfo *info;
+      g_autofree char *lower = NULL;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, NULL, NULL, error))
+        return NULL;
+      if (info == NULL)
+        break;
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        continue;
+      lower = g_ascii_strdown (g_file_info_get_name (info), -1);
+      if (g_str_equal (lower, "classes.txt"))
+        return "yolo";
+      xml |= g_str_has_suffix (lower, ".xml");
+      png |= g_str_has_suffix (lower, ".png");
+      txt |= g_str_has_suffix (lower, ".txt");
+    }
+  if (xml)
+    return "voc";
+  if (png)
+    return "masks";
+  {
+    g_autofree char *name = g_file_get_parse_name (dir);
+
+    if (txt)
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_FAILED,
+                   _("%s: YOLO labels need a classes.txt (one class name a line)"), name);
+    else
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_FAILED,
+                   _("%s: no classes.txt (YOLO), .xml files (Pascal VOC) or .png label maps"),
+                   name);
+  }
+  return NULL;
+}
+
+/**
+ * augur_window_dup_label_spec:
+ * @file: a COCO JSON file, or a folder of YOLO, VOC or mask labels
+ *
+ * Returns: (transfer full): the source's spec for augur_label_source_open()
+ *   ("coco:FILE", "yolo:DIR", "voc:DIR" or "masks:DIR"), or NULL with
+ *   @error set
+ */
+char *
+augur_window_dup_label_spec (GFile   *file,
+                             GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  const char *format;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Labels can only be opened from local files"));
+      return NULL;
+    }
+  switch (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL))
+    {
+    case G_FILE_TYPE_DIRECTORY:
+      if ((format = detect_label_folder (file, error)) == NULL)
+        return NULL;
+      break;
+    case G_FILE_TYPE_REGULAR:
+      format = "coco";
+      break;
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("%s: no such file or folder"), path);
+      return NULL;
+    }
+  return g_strconcat (format, ":", path, NULL);
+}
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+static gboolean
+sample_has_labels (AugurSample *sample,
+                   gpointer     pane)
+{
+  return augur_preview_pane_sample_has_labels (AUGUR_PREVIEW_PANE (pane), sample);
+}
+#endif
+
+gboolean
+augur_window_open_labels (AugurWindow *self,
+                          GFile       *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(AugurLabelSource) source = NULL;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  if ((spec = augur_window_dup_label_spec (file, &error)) == NULL ||
+      (source = augur_label_source_open (spec, &error)) == NULL)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could not open the labels “%s”"), name);
+
+      show_error (self, heading, error);
+      return FALSE;
+    }
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  {
+    g_autofree char *message =
+      g_strdup_printf (_("Labels from “%s” (%s)"), name,
+                       augur_label_format_name (augur_label_source_format (source)));
+
+    augur_preview_pane_set_labels (AUGUR_PREVIEW_PANE (self->preview_pane),
+                                   g_steal_pointer (&source));
+    /* the strip marks the samples that have labels */
+    augur_sample_strip_set_tag_func (self->sample_strip, sample_has_labels, self->preview_pane, NULL);
+    show_toast (self, message);
+  }
+  return TRUE;
+#else
+  show_toast (self, _("Labels cannot be shown in this build"));
+  return FALSE;
+#endif
+}
+
+static void
+open_labels_response (GtkNativeDialog *dialog,
+                      int              response,
+                      AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      augur_window_open_labels (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+/* win.open-labels: a COCO file; win.open-label-folder: a folder whose
+ * format is told by what it holds. */
+static void
+open_labels_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  gboolean folder = g_str_equal (action_name, "win.open-label-folder");
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (folder ? _("Open a Folder of Labels (YOLO, VOC or Masks)")
+                                               : _("Open COCO Labels"),
+                                        GTK_WINDOW (self),
+                                        folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                               : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  if (!folder)
+    {
+      static const char *const patterns[] = { "json", NULL };
+      g_autoptr(GtkFileFilter) filter = new_filter (_("COCO JSON"), patterns, "application/json");
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    }
+  set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (open_labels_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Presets */
+
+gboolean
+augur_window_open_preset (AugurWindow *self,
+                          const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  AugurRecipe *recipe;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if ((recipe = augur_preset_load (NULL, name, &error)) == NULL)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could not open the preset “%s”"), name);
+
+      show_error (self, heading, error);
+      return FALSE;
+    }
+  /* a starting point, like the bundled default: saving asks where */
+  set_document (self, recipe, NULL, TRUE);
+  return TRUE;
+}
+
+static void
+open_pending_preset (AugurWindow *self)
+{
+  g_autofree char *name = g_steal_pointer (&self->pending_preset);
+
+  if (name != NULL)
+    augur_window_open_preset (self, name);
+}
+
+static void
+open_preset_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+
+  g_free (self->pending_preset);
+  self->pending_preset = g_variant_dup_string (parameter, NULL);
+  confirm_unsaved_then (self, _("Save Changes Before Opening?"), open_pending_preset);
+}
+
+static void
+preset_row_activated (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      AugurWindow   *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (row), "augur-preset");
+  GtkRoot *dialog = gtk_widget_get_root (GTK_WIDGET (list));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-preset", "s", name);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A list of the bundled presets, each with what it is for and what it
+ * deliberately leaves out; choosing one opens it as an untitled recipe. */
+static void
+new_from_preset_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) presets = augur_presets_list (NULL, &error);
+  GtkWidget *dialog, *box, *scrolled, *clamp, *list;
+
+  if (presets == NULL)
+    {
+      show_error (self, _("Could not list the presets"), error);
+      return;
+    }
+
+  dialog = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (dialog), _("New from Preset"));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 640);
+  gtk_widget_add_css_class (dialog, "augur-presets");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  clamp = adw_clamp_new ();
+  gtk_widget_set_margin_top (clamp, 12);
+  gtk_widget_set_margin_bottom (clamp, 12);
+  gtk_widget_set_margin_start (clamp, 12);
+  gtk_widget_set_margin_end (clamp, 12);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_widget_set_valign (list, GTK_ALIGN_START);
+
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const AugurBundled *preset = presets->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), preset->name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), preset->description);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "augur-preset", g_strdup (preset->name), g_free);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  g_signal_connect_object (list, "row-activated", G_CALLBACK (preset_row_activated), self, 0);
+
+  adw_clamp_set_child (ADW_CLAMP (clamp), list);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_window_set_content (ADW_WINDOW (dialog), box);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 undo_action (GtkWidget  *widget,
              const char *action_name,
@@ -1844,6 +2226,276 @@ copy_python_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Drag and drop */
 
+/* ------------------------------------------------------------------------ */
+/* Leakage check */
+
+/* The result lists at most this many pairs (augur-cli leakage lists all). */
+#define MAX_LEAK_ROWS 100
+#define LEAK_THUMBNAIL_SIZE 96
+
+typedef struct
+{
+  char         *first;   /* the samples' folder */
+  char         *second;  /* the folder to compare with */
+  AugurLeakage *leakage; /* the finished check */
+  GHashTable   *thumbnails; /* image index -> GdkPixbuf, for the listed pairs */
+} LeakJob;
+
+static void
+leak_job_free (gpointer data)
+{
+  LeakJob *job = data;
+
+  g_free (job->first);
+  g_free (job->second);
+  g_clear_pointer (&job->leakage, augur_leakage_free);
+  g_clear_pointer (&job->thumbnails, g_hash_table_unref);
+  g_free (job);
+}
+
+static void
+add_leak_thumbnail (LeakJob *job,
+                    guint    index)
+{
+  GPtrArray *images = augur_leakage_get_images (job->leakage);
+  const AugurLeakageImage *image = images->pdata[index];
+  GdkPixbuf *pixbuf;
+
+  if (g_hash_table_contains (job->thumbnails, GUINT_TO_POINTER (index)))
+    return;
+  /* the check has read it within the pixel limit already */
+  pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, LEAK_THUMBNAIL_SIZE,
+                                              LEAK_THUMBNAIL_SIZE, TRUE, NULL);
+  if (pixbuf != NULL)
+    g_hash_table_insert (job->thumbnails, GUINT_TO_POINTER (index), pixbuf);
+}
+
+/* On a worker: hashes both folders, compares them, and makes the
+ * thumbnails of the pairs that will be listed. */
+static void
+check_leaks_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  LeakJob *job = task_data;
+  g_autoptr(AugurLeakage) leakage = augur_leakage_new ();
+  g_autoptr(GError) error = NULL;
+  GArray *cross;
+
+  if (!augur_leakage_add_split (leakage, "samples", job->first, &error) ||
+      !augur_leakage_add_split (leakage, "other", job->second, &error) ||
+      !augur_leakage_run (leakage, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->leakage = g_steal_pointer (&leakage);
+  job->thumbnails = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  cross = augur_leakage_get_cross (job->leakage);
+  for (guint i = 0; i < MIN (cross->len, MAX_LEAK_ROWS); i++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      add_leak_thumbnail (job, g_array_index (cross, AugurLeakagePair, i).a);
+      add_leak_thumbnail (job, g_array_index (cross, AugurLeakagePair, i).b);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* One side of a pair: its thumbnail over its path. */
+static GtkWidget *
+leak_side_new (LeakJob *job,
+               guint    index)
+{
+  const AugurLeakageImage *image = augur_leakage_get_images (job->leakage)->pdata[index];
+  GdkPixbuf *pixbuf = g_hash_table_lookup (job->thumbnails, GUINT_TO_POINTER (index));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *picture, *label;
+
+  if (pixbuf != NULL)
+    {
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pixbuf);
+
+      picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+    }
+  else
+    picture = gtk_picture_new ();
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_set_size_request (picture, LEAK_THUMBNAIL_SIZE, LEAK_THUMBNAIL_SIZE);
+  label = gtk_label_new (image->path);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_set_tooltip_text (label, image->path);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), picture);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_hexpand (box, TRUE);
+  return box;
+}
+
+static GtkWidget *
+leak_pairs_new (LeakJob *job,
+                GArray  *cross)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < MIN (cross->len, MAX_LEAK_ROWS); i++)
+    {
+      const AugurLeakagePair *pair = &g_array_index (cross, AugurLeakagePair, i);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      g_autofree char *distance = NULL;
+      GtkWidget *label;
+
+      if (pair->identical)
+        distance = g_strdup (_("identical files"));
+      else
+        distance = g_strdup_printf (g_dngettext (NULL, "%u bit apart", "%u bits apart",
+                                                 pair->distance), pair->distance);
+      gtk_widget_set_margin_top (row, 6);
+      gtk_widget_set_margin_bottom (row, 6);
+      gtk_widget_set_margin_start (row, 6);
+      gtk_widget_set_margin_end (row, 6);
+      gtk_box_append (GTK_BOX (row), leak_side_new (job, pair->a));
+      label = gtk_label_new (distance);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), leak_side_new (job, pair->b));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 480);
+  return scrolled;
+}
+
+static void
+check_leaks_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+  LeakJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  AdwMessageDialog *dialog;
+  GArray *cross;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Could not check for leaks"), error);
+      return;
+    }
+  cross = augur_leakage_get_cross (job->leakage);
+  if (cross->len == 0)
+    heading = g_strdup (_("No Near-Duplicates"));
+  else
+    heading = g_strdup_printf (g_dngettext (NULL, "%u Near-Duplicate Pair",
+                                            "%u Near-Duplicate Pairs", cross->len),
+                               cross->len);
+  first = g_path_get_basename (job->first);
+  second = g_path_get_basename (job->second);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  if (cross->len == 0)
+    adw_message_dialog_format_body (dialog,
+                                    _("No image in “%s” is a copy or near-copy of one in “%s”."),
+                                    first, second);
+  else
+    {
+      adw_message_dialog_format_body (dialog,
+                                      _("These images of “%s” are copies or near-copies of images in “%s”: a model tested on one has seen the other."),
+                                      first, second);
+      adw_message_dialog_set_extra_child (dialog, leak_pairs_new (job, cross));
+    }
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * augur_window_check_leaks:
+ * @first: the samples' folder
+ * @second: the folder to compare with
+ *
+ * Looks for images of @first that are copies or near-copies of images in
+ * @second, on a worker, then shows the pairs side by side (or that there
+ * are none); errors are shown in the window.
+ */
+void
+augur_window_check_leaks (AugurWindow *self,
+                          GFile       *first,
+                          GFile       *second)
+{
+  g_autoptr(GTask) task = NULL;
+  LeakJob *job;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+
+  job = g_new0 (LeakJob, 1);
+  job->first = g_file_get_path (first);
+  job->second = g_file_get_path (second);
+  task = g_task_new (self, self->cancellable, check_leaks_done, NULL);
+  g_task_set_task_data (task, job, leak_job_free);
+  if (job->first == NULL || job->second == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Only local folders can be checked"));
+      return;
+    }
+  show_toast (self, _("Checking for near-duplicates…"));
+  g_task_run_in_thread (task, check_leaks_thread);
+}
+
+static void
+check_leaks_response (GtkNativeDialog *dialog,
+                      int              response,
+                      AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) second = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GFile) first = dup_common_folder (self);
+
+      /* the samples may have changed while the chooser was open */
+      if (first != NULL)
+        augur_window_check_leaks (self, first, second);
+      else
+        show_toast (self, _("The samples no longer share one folder: open a folder of samples first"));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+check_leaks_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+  g_autoptr(GFile) first = dup_common_folder (self);
+  GtkFileChooserNative *dialog;
+
+  if (first == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->samples)) == 0)
+    {
+      show_toast (self, _("Open a folder of samples first: it is compared with another folder"));
+      return;
+    }
+  dialog = gtk_file_chooser_native_new (_("Compare the Samples’ Folder With"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        _("_Check"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (check_leaks_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -2016,6 +2668,7 @@ augur_window_finalize (GObject *object)
   g_clear_pointer (&self->last_message, g_free);
   g_clear_pointer (&self->last_details, g_free);
   g_clear_pointer (&self->pending_recent, g_free);
+  g_clear_pointer (&self->pending_preset, g_free);
   g_clear_object (&self->file);
 
   G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
@@ -2043,6 +2696,8 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, outer_paned);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, cost_bar);
+  gtk_widget_class_bind_template_child (widget_class, AugurWindow, cost_label);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, sample_strip);
   gtk_widget_class_bind_template_child (widget_class, AugurWindow, open_menu);
 
@@ -2060,6 +2715,13 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-albumentations", "s",
                                    export_albumentations_action);
   gtk_widget_class_install_action (widget_class, "win.copy-python", NULL, copy_python_action);
+  gtk_widget_class_install_action (widget_class, "win.open-labels", NULL, open_labels_action);
+  gtk_widget_class_install_action (widget_class, "win.open-label-folder", NULL,
+                                   open_labels_action);
+  gtk_widget_class_install_action (widget_class, "win.check-leaks", NULL, check_leaks_action);
+  gtk_widget_class_install_action (widget_class, "win.new-from-preset", NULL,
+                                   new_from_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.open-preset", "s", open_preset_action);
 }
 
 static void

@@ -30,6 +30,20 @@ gboolean           augur_window_open_recipe           (AugurWindow      *self,
  * asks where. */
 gboolean           augur_window_open_recipe_as_template (AugurWindow    *self,
                                                          GFile          *file);
+/* Opens the bundled preset @name (see augur_presets_list()) as an untitled
+ * recipe; errors are shown in the window. */
+gboolean           augur_window_open_preset           (AugurWindow      *self,
+                                                       const char       *name);
+/* Opens a COCO file, or a folder of YOLO, VOC or mask labels (told apart
+ * by what it holds), and shows them on the preview; errors are shown in
+ * the window. */
+gboolean           augur_window_open_labels           (AugurWindow      *self,
+                                                       GFile            *file);
+char              *augur_window_dup_label_spec        (GFile            *file,
+                                                       GError          **error);
+void               augur_window_check_leaks           (AugurWindow      *self,
+                                                       GFile            *first,
+                                                       GFile            *second);
 /* Opens what the last session had: its recipe file (when it still reads)
  * and its sample folder (when it still exists). Says which through
  * @recipe_out and @samples_out, so that the caller opens the bundled
@@ -57,6 +71,9 @@ guint              augur_window_get_n_undo            (AugurWindow      *self);
  * error's full text behind its "Details" button (NULL: none). */
 const char        *augur_window_get_last_message      (AugurWindow      *self);
 const char        *augur_window_get_last_details      (AugurWindow      *self);
+/* What the bar over the views says when the recipe's estimated cost on
+ * the current sample is over the budget for one input; NULL: hidden. */
+const char        *augur_window_get_cost_warning      (AugurWindow      *self);
 /* The most images a folder adds (500); a larger folder is sampled evenly. */
 void               augur_window_set_max_folder_images (AugurWindow      *self,
                                                        guint             max);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-cost.h"
 #include "augur-error.h"
 #include "augur-group.h"
 #include "augur-param-control.h"
@@ -50,6 +51,8 @@ struct _AugurPipelineEditor
 
   char *last_edit_key;
   gint64 last_edit_time;
+
+  AugurShape input;         /* the current sample's size; width 0: none */
 };
 
 G_DEFINE_FINAL_TYPE (AugurPipelineEditor, augur_pipeline_editor, GTK_TYPE_WIDGET)
@@ -80,6 +83,7 @@ typedef struct
 
 static void rebuild (AugurPipelineEditor *self);
 static void update_actions (AugurPipelineEditor *self);
+static void update_costs (AugurPipelineEditor *self);
 
 static RowData *
 row_data (GtkWidget *row)
@@ -145,6 +149,7 @@ emit_changed (AugurPipelineEditor *self,
   self->last_edit_time = now;
 
   update_actions (self);
+  update_costs (self);
   g_signal_emit (self, signals[CHANGED], 0, description, mergeable);
 }
 
@@ -202,7 +207,6 @@ update_row_texts (AugurPipelineEditor *self)
       g_autofree char *tip = g_strdup_printf ("Applied to %s of the draws: its p, and the "
                                               "choice and p of every group around it",
                                               text);
-      g_autofree char *subtitle = node_subtitle (d->node);
 
       gtk_label_set_text (GTK_LABEL (d->eff_label), text);
       gtk_widget_set_tooltip_text (d->eff_label, tip);
@@ -210,7 +214,6 @@ update_row_texts (AugurPipelineEditor *self)
         gtk_widget_remove_css_class (d->eff_label, "augur-never");
       else
         gtk_widget_add_css_class (d->eff_label, "augur-never");
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), subtitle);
       {
         AugurNode *parent = NULL;
         guint index;
@@ -237,6 +240,71 @@ update_row_texts (AugurPipelineEditor *self)
         gtk_widget_remove_css_class (d->row, "augur-inactive");
       else
         gtk_widget_add_css_class (d->row, "augur-inactive");
+    }
+  /* the subtitles: each step's kind, and its share of the work */
+  update_costs (self);
+}
+
+/* Cost --------------------------------------------------------------------------- */
+
+/* Each node's estimated cost on the shape it receives: a Sequential,
+ * SomeOf or RandomOrder group hands each child the previous one's output;
+ * One of hands each its own input. */
+static void
+collect_costs (const AugurNode  *node,
+               const AugurShape *in,
+               AugurShape       *out,
+               GHashTable       *costs)
+{
+  AugurCost cost;
+
+  augur_node_cost (node, in, out, &cost);
+  g_hash_table_insert (costs, (gpointer) node, g_memdup2 (&cost, sizeof cost));
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    return;
+  {
+    AugurShape shape = *in;
+
+    for (guint i = 0; i < node->children->len; i++)
+      {
+        AugurShape child_out;
+
+        collect_costs (node->children->pdata[i], &shape, &child_out, costs);
+        if (node->kind != AUGUR_NODE_ONE_OF)
+          shape = child_out;
+      }
+  }
+}
+
+/* Shows each step's share of the whole recipe's estimated work on the
+ * current sample (the cost model of augur-cost.h: cheap, no pixels) after
+ * its subtitle: a badge beside p would read as one more probability, and
+ * the subtitle has room where the row's end has none. */
+static void
+update_costs (AugurPipelineEditor *self)
+{
+  g_autoptr(GHashTable) costs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  const AugurCost *total;
+  AugurShape out;
+
+  if (self->input.width > 0)
+    collect_costs (self->pipeline, &self->input, &out, costs);
+  total = g_hash_table_lookup (costs, self->pipeline);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      RowData *d = row_data (self->rows->pdata[i]);
+      const AugurCost *cost = g_hash_table_lookup (costs, d->node);
+      g_autofree char *subtitle = node_subtitle (d->node);
+      g_autofree char *share = NULL;
+      g_autofree char *text = NULL;
+
+      if (cost != NULL && total != NULL && total->work > 0 && d->node->enabled)
+        {
+          share = format_percent (cost->work / total->work);
+          text = g_strdup_printf ("%s%s%s of the work", subtitle, *subtitle ? " · " : "", share);
+        }
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), text ? text : subtitle);
     }
 }
 
@@ -1112,6 +1180,7 @@ create_row (AugurPipelineEditor *self,
   sync_p (d);
   g_signal_connect (d->p_spin, "value-changed", G_CALLBACK (p_changed_cb), d);
   g_signal_connect (d->p_scale, "value-changed", G_CALLBACK (p_changed_cb), d);
+
 
   gtk_box_append (GTK_BOX (p_box), d->eff_label);
   gtk_box_append (GTK_BOX (p_box), d->p_button);
@@ -2099,6 +2168,16 @@ augur_pipeline_editor_set_thumbnail_image (AugurPipelineEditor *self,
 {
   g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
   augur_step_chooser_set_image (AUGUR_STEP_CHOOSER (self->chooser), image);
+}
+
+void
+augur_pipeline_editor_set_input_shape (AugurPipelineEditor *self,
+                                       const AugurShape    *shape)
+{
+  g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
+
+  self->input = shape != NULL ? *shape : (AugurShape) { 0, 0, 0 };
+  update_costs (self);
 }
 
 char *

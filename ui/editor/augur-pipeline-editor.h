@@ -20,6 +20,10 @@ const AugurNode *augur_pipeline_editor_get_pipeline       (AugurPipelineEditor *
 /* Image used for the live thumbnails of the add-step list (may be NULL). */
 void             augur_pipeline_editor_set_thumbnail_image (AugurPipelineEditor *self,
                                                             AugurImage          *image);
+/* The current sample's size (NULL: none): each row shows its share of the
+ * recipe's estimated work on it. */
+void             augur_pipeline_editor_set_input_shape    (AugurPipelineEditor *self,
+                                                           const AugurShape    *shape);
 /* The selected step as a path of child indices from the root, e.g. "2.0"; NULL if none. */
 char            *augur_pipeline_editor_dup_selected_path  (AugurPipelineEditor *self);
 /* Adds a step with default parameters at the end (or after the selection); used by tests. */
