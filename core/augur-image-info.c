@@ -209,6 +209,21 @@ read_bmp (const guint8    *b,
     return corrupt (error, "bmp", "the info header's size is not one a BMP has, or runs past the file");
   if (le32 (b + 10) > len)
     return corrupt (error, "bmp", "the pixel data would start after the end of the file");
+  /* The loader sizes its colour table from the colours-used field: at
+   * most what the bit depth can index, and within the file (a field of
+   * 2^32 - 1 made it ask for 16 GB). */
+  if (header >= 40)
+    {
+      guint32 bpp, colors;
+
+      if (len < 14 + 40)
+        return corrupt (error, "bmp", "the info header is cut short");
+      bpp = le16 (b + 28);
+      colors = le32 (b + 46);
+      if ((bpp <= 8 && (guint64) colors > (G_GUINT64_CONSTANT (1) << bpp)) ||
+          (guint64) colors * 4 > len)
+        return corrupt (error, "bmp", "the colour table is larger than the bit depth or the file allows");
+    }
   if (header == 12)
     {
       info->width = le16 (b + 18);
