@@ -13,6 +13,7 @@
 
 #include "augur-image.h"
 #include "augur-pipeline.h"
+#include "augur-reference.h"
 #include "augur-recipe.h"
 #include "augur-rng.h"
 #include "augur-strips.h"
@@ -312,6 +313,21 @@ static const BenchOp bench_ops[] = {
     "{\"type\": \"XYMasking\", \"p\": 1, "
     "\"params\": {\"num_masks_x\": [2, 2], \"num_masks_y\": [2, 2], "
     "\"mask_x_length\": [20, 20], \"mask_y_length\": [20, 20]}}" },
+  /* Blends: each sample's pool holds the next sample (see ops_bench_init),
+   * which peers.py takes as the reference too. */
+  { "MixUp",
+    "{\"type\": \"MixUp\", \"p\": 1}" },
+  { "CutMix",
+    "{\"type\": \"CutMix\", \"p\": 1}" },
+  { "Mosaic",
+    "{\"type\": \"Mosaic\", \"p\": 1, \"params\": {\"center_range\": [0.5, 0.5]}}" },
+  { "HistogramMatching",
+    "{\"type\": \"HistogramMatching\", \"p\": 1, \"params\": {\"blend_ratio\": [0.5, 0.5]}}" },
+  { "FDA",
+    "{\"type\": \"FDA\", \"p\": 1, \"params\": {\"beta_limit\": [0.05, 0.05]}}" },
+  { "PixelDistributionAdaptation",
+    "{\"type\": \"PixelDistributionAdaptation\", \"p\": 1, "
+    "\"params\": {\"blend_ratio\": [0.5, 0.5], \"transform_type\": \"pca\"}}" },
 };
 
 typedef struct
@@ -430,6 +446,7 @@ typedef struct
   GPtrArray *samples;
   GPtrArray *recipes;  /* AugurRecipe, one per bench_ops entry */
   GPtrArray *replays;  /* replays[op * n_samples + i]: drawn once, applied every pass */
+  GPtrArray *pools;    /* AugurReferencePool per sample: the next sample, for blends */
   double     mpix;
 } OpsBench;
 
@@ -438,6 +455,7 @@ ops_bench_clear (OpsBench *b)
 {
   g_clear_pointer (&b->recipes, g_ptr_array_unref);
   g_clear_pointer (&b->replays, g_ptr_array_unref);
+  g_clear_pointer (&b->pools, g_ptr_array_unref);
 }
 
 static gboolean
@@ -448,13 +466,18 @@ ops_bench_init (OpsBench   *b,
   b->samples = samples;
   b->recipes = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_recipe_free);
   b->replays = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_replay_free);
+  b->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_reference_pool_unref);
   b->mpix = 0;
 
   for (guint i = 0; i < samples->len; i++)
     {
       const Sample *s = samples->pdata[i];
+      const Sample *next = samples->pdata[(i + 1) % samples->len];
+      const char *keys[] = { next->key };
+      AugurImage *images[] = { next->image };
 
       b->mpix += (double) s->image->width * s->image->height / 1e6;
+      g_ptr_array_add (b->pools, augur_reference_pool_new_from_images (keys, images, 1));
     }
 
   for (guint op = 0; op < G_N_ELEMENTS (bench_ops); op++)
@@ -473,7 +496,20 @@ ops_bench_init (OpsBench   *b,
           const Sample *s = samples->pdata[i];
           AugurShape shape = { s->image->width, s->image->height, s->image->channels };
 
-          g_ptr_array_add (b->replays, augur_node_sample (recipe->pipeline, &shape, augur_seed_derive (recipe->seed, s->key, 0)));
+          guint64 seed = augur_seed_derive (recipe->seed, s->key, 0);
+          AugurReplay *replay;
+
+          if (augur_node_has_blends (recipe->pipeline))
+            replay = augur_node_sample_full (recipe->pipeline, &shape, seed, FALSE,
+                                             b->pools->pdata[i], error);
+          else
+            replay = augur_node_sample (recipe->pipeline, &shape, seed);
+          if (replay == NULL)
+            {
+              g_prefix_error (error, "%s: ", bench_ops[op].op);
+              return FALSE;
+            }
+          g_ptr_array_add (b->replays, replay);
         }
     }
 
@@ -489,6 +525,27 @@ ops_bench_find (const char *name)
   return -1;
 }
 
+/* Operation @op on sample @i, with the sample's pool for blends. */
+static AugurImage *
+ops_bench_apply (const OpsBench *b,
+                 guint           op,
+                 guint           i)
+{
+  const AugurRecipe *recipe = b->recipes->pdata[op];
+  const Sample *s = b->samples->pdata[i];
+  const AugurReplay *replay = b->replays->pdata[op * b->samples->len + i];
+  g_autoptr(GError) error = NULL;
+  AugurImage *out;
+
+  if (!augur_node_has_blends (recipe->pipeline))
+    return augur_node_apply (recipe->pipeline, s->image, replay);
+  out = augur_node_apply_full (recipe->pipeline, s->image, replay, b->pools->pdata[i],
+                               NULL, NULL, &error);
+  if (out == NULL)
+    g_error ("%s on %s: %s", bench_ops[op].op, s->key, error->message);
+  return out;
+}
+
 /* One pass: operation @op applied once to every image, each call timed. */
 static void
 ops_bench_pass (const OpsBench *b,
@@ -496,19 +553,16 @@ ops_bench_pass (const OpsBench *b,
                 gint64         *wall_ns,
                 gint64         *cpu_ns_out)
 {
-  const AugurRecipe *recipe = b->recipes->pdata[op];
-
   *wall_ns = *cpu_ns_out = 0;
   for (guint i = 0; i < b->samples->len; i++)
     {
       const Sample *s = b->samples->pdata[i];
-      const AugurReplay *replay = b->replays->pdata[op * b->samples->len + i];
       AugurImage *out;
       gint64 t0, t1, c0, c1;
 
       c0 = cpu_ns ();
       t0 = now_ns ();
-      out = augur_node_apply (recipe->pipeline, s->image, replay);
+      out = ops_bench_apply (b, op, i);
       t1 = now_ns ();
       c1 = cpu_ns ();
       *wall_ns += t1 - t0;
@@ -651,10 +705,7 @@ run_dump (GPtrArray   *samples,
   ok = ops_bench_init (&b, samples, error);
   for (guint op = 0; ok && op < G_N_ELEMENTS (bench_ops); op++)
     {
-      const Sample *s = samples->pdata[0];
-      const AugurRecipe *recipe = b.recipes->pdata[op];
-      g_autoptr(AugurImage) out = augur_node_apply (recipe->pipeline, s->image,
-                                                    b.replays->pdata[op * samples->len]);
+      g_autoptr(AugurImage) out = ops_bench_apply (&b, op, 0);
       g_autofree char *name = g_strconcat (bench_ops[op].op, ".png", NULL);
       g_autofree char *path = g_build_filename (dir, name, NULL);
 

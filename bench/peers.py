@@ -846,6 +846,132 @@ def make_pil_ops(im, rng):
     }
 
 
+# Blends: each sample takes the next one (in sorted order) as its
+# reference, as augur-bench's pools do. Albumentations 2.0.8 computes
+# HistogramMatching, FDA and PixelDistributionAdaptation in
+# albumentations/augmentations/mixing/domain_adaptation_functional.py; the
+# peers below do the same work with the same libraries (numpy's FFT,
+# per-channel bincount and interp, a 3 x 3 PCA). It has no MixUp or CutMix
+# class and its Mosaic runs a per-cell pipeline: those peers are the plain
+# numpy/OpenCV form of the operation (resize the reference as Augur does,
+# then a weighted sum, a box copy, or four cells pasted into the window).
+
+def like(ref, img, interpolation=None):
+    """@ref at @img's size: area when shrinking, linear when growing (as
+    Augur's blends), unless the transform fixes the interpolation."""
+    h, w = img.shape[:2]
+    if ref.shape[:2] == (h, w):
+        return ref
+    if interpolation is None:
+        shrink = h <= ref.shape[0] and w <= ref.shape[1]
+        interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    return cv2.resize(ref, (w, h), interpolation=interpolation)
+
+
+def cv_mixup(img, ref, lam):
+    return cv2.addWeighted(img, lam, like(ref, img), 1 - lam, 0)
+
+
+def cv_cutmix(img, ref, lam, rng):
+    h, w = img.shape[:2]
+    cut = np.sqrt(1 - lam)
+    bw, bh = int(w * cut), int(h * cut)
+    x, y = int(rng.integers(0, w - bw + 1)), int(rng.integers(0, h - bh + 1))
+    out = img.copy()
+    out[y:y + bh, x:x + bw] = like(ref, img)[y:y + bh, x:x + bw]
+    return out
+
+
+def cover(img, cw, ch):
+    h, w = img.shape[:2]
+    s = max(cw / w, ch / h)
+    rw, rh = max(cw, round(w * s)), max(ch, round(h * s))
+    if (rw, rh) != (w, h):
+        img = cv2.resize(img, (rw, rh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    x, y = (rw - cw) // 2, (rh - ch) // 2
+    return img[y:y + ch, x:x + cw]
+
+
+def cv_mosaic(images, size=512):
+    # the window of the target size centred on the 2 x 2 grid of size-pixel
+    # cells: a quarter of each cell, each cell fitted by cover
+    out = np.zeros((size, size, 3), np.uint8)
+    half = size // 2
+    for cell, im in enumerate(images):
+        fitted = cover(im, size, size)
+        cx, cy = cell % 2, cell // 2
+        src = fitted[(1 - cy) * half:(1 - cy) * half + half, (1 - cx) * half:(1 - cx) * half + half]
+        out[cy * half:cy * half + half, cx * half:cx * half + half] = src
+    return out
+
+
+def match_cdf(source, template):
+    src_counts = np.bincount(source.reshape(-1), minlength=256)
+    tmpl_counts = np.bincount(template.reshape(-1), minlength=256)
+    tmpl_values = np.nonzero(tmpl_counts)[0]
+    src_q = np.cumsum(src_counts) / source.size
+    tmpl_q = np.cumsum(tmpl_counts[tmpl_values]) / template.size
+    return np.interp(src_q, tmpl_q, tmpl_values)[source].astype(np.uint8)
+
+
+def cv_histogram_matching(img, ref, blend):
+    ref = like(ref, img, cv2.INTER_LINEAR)
+    matched = np.empty_like(img)
+    for c in range(img.shape[2]):
+        matched[..., c] = match_cdf(img[..., c], ref[..., c])
+    return cv2.addWeighted(matched, blend, img, 1 - blend, 0)
+
+
+def cv_fda(img, ref, beta):
+    src, trg = img.astype(np.float32), like(ref, img).astype(np.float32)
+    h, w = img.shape[:2]
+    border = int(np.floor(min(h, w) * beta))
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    h1, h2 = max(0, int(cy - border)), min(int(cy + border), h)
+    w1, w2 = max(0, int(cx - border)), min(int(cx + border), w)
+    out = np.zeros_like(src)
+    for c in range(img.shape[2]):
+        fs = np.fft.fftshift(np.fft.fft2(src[..., c]))
+        ft = np.fft.fftshift(np.fft.fft2(trg[..., c]))
+        amp, pha = np.abs(fs), np.angle(fs)
+        amp[h1:h2, w1:w2] = np.abs(ft)[h1:h2, w1:w2]
+        out[..., c] = np.real(np.fft.ifft2(np.fft.ifftshift(amp * np.exp(1j * pha))))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def pca_fit(pixels):
+    mean, vectors = cv2.PCACompute(pixels, mean=None)
+    return mean, vectors
+
+
+def cv_pixel_distribution(img, ref, blend):
+    ref = like(ref, img, cv2.INTER_AREA)
+    x = img.reshape(-1, 3).astype(np.float32) / 255
+    r = ref.reshape(-1, 3).astype(np.float32) / 255
+    m_src, v_src = pca_fit(x)
+    m_ref, v_ref = pca_fit(r)
+    if np.sign(np.trace(v_src)) != np.sign(np.trace(v_ref)):
+        v_ref = -v_ref
+    adapted = ((x - m_src) @ v_src.T) @ v_ref + m_ref
+    adapted = np.clip(adapted * 255, 0, 255).reshape(img.shape)
+    return np.clip(img.astype(np.float32) * (1 - blend) + adapted * blend, 0, 255).astype(np.uint8)
+
+
+def make_blend_cv_ops(img, refs, rng):
+    ref = refs[0]
+    lam = float(rng.beta(0.4, 0.4))
+    cut_lam = float(rng.beta(1.0, 1.0))
+    cut_rng = np.random.default_rng(int(rng.integers(1 << 32)))
+    return {
+        'MixUp': lambda: cv_mixup(img, ref, lam),
+        'CutMix': lambda: cv_cutmix(img, ref, cut_lam, cut_rng),
+        'Mosaic': lambda: cv_mosaic([img, ref, ref, ref]),
+        'HistogramMatching': lambda: cv_histogram_matching(img, ref, 0.5),
+        'FDA': lambda: cv_fda(img, ref, 0.05),
+        'PixelDistributionAdaptation': lambda: cv_pixel_distribution(img, ref, 0.5),
+    }
+
+
 def run_ops(args):
     cv2.setNumThreads(1)
     paths = sample_paths(args.samples)
@@ -857,6 +983,9 @@ def run_ops(args):
         # the same seed per image for both peers: the same hole positions
         libs[lib] = [maker(img, np.random.default_rng(zlib.crc32(os.path.basename(p).encode())))
                      for img, p in zip(imgs, paths)]
+    for i, ops in enumerate(libs['opencv']):
+        rng = np.random.default_rng(zlib.crc32(os.path.basename(paths[i]).encode()) + 1)
+        ops.update(make_blend_cv_ops(cv_imgs[i], [cv_imgs[(i + 1) % len(cv_imgs)]], rng))
     names = list(libs['opencv'][0])
     if args.op:
         names = [args.op]

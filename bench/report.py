@@ -150,6 +150,17 @@ OPS += [(op, label, cv, 'none') for op, label, cv in (
     ('PixelDropout', 'PixelDropout 0.01', 'numpy `random` mask, `where`'),
     ('Erasing', 'Erasing, defaults', 'copy + numpy slicing'),
     ('XYMasking', 'XYMasking, 2 + 2 stripes of 20', 'copy + numpy slicing'),
+    ('MixUp', 'MixUp, lambda from Beta(0.4, 0.4), the next sample as reference',
+     'reference `resize` (area shrinking, linear growing), `addWeighted` (no Albumentations class)'),
+    ('CutMix', 'CutMix, lambda from Beta(1, 1), the next sample as reference',
+     'reference `resize` as MixUp, copy + box slice (no Albumentations class)'),
+    ('Mosaic', 'Mosaic 512², four cells, centre fixed',
+     'per cell `resize` to cover + slice into a zero canvas'),
+    ('HistogramMatching', 'HistogramMatching, blend 0.5',
+     '`resize`, per channel `bincount`, `cumsum`, `interp`, `addWeighted` (as 2.0.8)'),
+    ('FDA', 'FDA, beta 0.05', 'float32 `fft2`/`ifft2` per channel (as 2.0.8)'),
+    ('PixelDistributionAdaptation', 'PixelDistributionAdaptation, PCA, blend 0.5',
+     '`resize` (area), `PCACompute` of both images, project and back, blend'),
 )]
 
 # Why Augur is slower where it is. Each note was written from reading the
