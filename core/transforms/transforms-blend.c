@@ -29,18 +29,22 @@ color_channels (const AugurImage *image)
   return image->channels == 4 ? 3 : image->channels;
 }
 
-/* @ref with @src's channel count and, when @resize, its size (bilinear
- * when growing, area when shrinking, as augur_image_scale() does). */
+/* @ref with @src's channel count and, when @resize, its size: linear when
+ * growing, area (the mean of the covered pixels) when shrinking, through
+ * the transforms' resampler. */
 static AugurImage *
 reference_like (const AugurImage *ref,
                 const AugurImage *src,
                 gboolean          resize)
 {
   g_autoptr(AugurImage) converted = augur_image_convert (ref, src->channels);
+  gboolean shrink;
 
   if (!resize || (converted->width == src->width && converted->height == src->height))
     return g_steal_pointer (&converted);
-  return augur_image_scale (converted, src->width, src->height);
+  shrink = src->width <= converted->width && src->height <= converted->height;
+  return augur_resize (converted, src->width, src->height,
+                       shrink ? AUGUR_INTERP_AREA : AUGUR_INTERP_LINEAR);
 }
 
 /* Gamma(a, 1) by Marsaglia and Tsang (2000), boosted for a < 1 with
@@ -118,19 +122,23 @@ mixup_blend (const AugurImage  *src,
              const AugurDrawn  *drawn)
 {
   g_autoptr(AugurImage) ref = reference_like (refs[0], src, TRUE);
-  AugurImage *out = augur_image_copy (src);
-  int nc = color_channels (src), ch = src->channels;
+  AugurImage *out = augur_image_new_uninitialized (src->width, src->height, src->channels);
+  int nc = color_channels (src), ch = src->channels, n = src->width * ch;
   /* Fixed point: lambda 1 gives exactly the image, 0 exactly the reference. */
   int wa = (int) lround (augur_drawn_get (drawn, "lambda") * 256), wb = 256 - wa;
 
+  /* Every byte of the row mixed in one flat loop (which vectorises), then
+   * the image's own alpha put back. */
   for (int y = 0; y < src->height; y++)
     {
       const guint8 *a = augur_image_row (src, y), *b = augur_image_row (ref, y);
       guint8 *d = augur_image_row (out, y);
 
-      for (int x = 0; x < src->width; x++, a += ch, b += ch, d += ch)
-        for (int c = 0; c < nc; c++)
-          d[c] = (guint8) ((a[c] * wa + b[c] * wb + 128) >> 8);
+      for (int i = 0; i < n; i++)
+        d[i] = (guint8) ((a[i] * wa + b[i] * wb + 128) >> 8);
+      if (nc != ch)
+        for (int x = nc; x < n; x += ch)
+          d[x] = a[x];
     }
   return out;
 }
@@ -560,15 +568,16 @@ fda_band (int  n,
 /* Discrete Fourier transforms of any length: radix 2 for powers of two,
  * Bluestein's chirp (a convolution done with radix 2) for the others. */
 
-/* In place, n a power of two; @sign -1 forward, +1 inverse (unscaled);
- * @cos_t, @sin_t: cos and sin of 2 pi k / n for k < n / 2. */
+/* In place, n a power of two; @sign -1 forward, +1 inverse (unscaled).
+ * @tw_c, @tw_s: the twiddles stage by stage, cos and sin of pi k / half
+ * at [half + k] for k < half, so that each stage reads them in order. */
 static void
 fft_pow2 (double       *re,
           double       *im,
           int           n,
           int           sign,
-          const double *cos_t,
-          const double *sin_t)
+          const double *tw_c,
+          const double *tw_s)
 {
   for (int i = 1, j = 0; i < n; i++)
     {
@@ -588,23 +597,23 @@ fft_pow2 (double       *re,
           im[j] = t;
         }
     }
-  for (int len = 2; len <= n; len <<= 1)
+  for (int half = 1; half < n; half <<= 1)
     {
-      int half = len / 2;
+      const double *wc = tw_c + half, *ws = tw_s + half;
 
-      for (int k = 0; k < half; k++)
+      for (int i0 = 0; i0 < n; i0 += 2 * half)
         {
-          double wr = cos_t[k * (n / len)], wi = sign * sin_t[k * (n / len)];
+          double *ar = re + i0, *ai = im + i0, *br = re + i0 + half, *bi = im + i0 + half;
 
-          for (int i = k; i < n; i += len)
+          for (int k = 0; k < half; k++)
             {
-              int b = i + half;
-              double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
+              double wr = wc[k], wi = sign * ws[k];
+              double xr = br[k] * wr - bi[k] * wi, xi = br[k] * wi + bi[k] * wr;
 
-              re[b] = re[i] - xr;
-              im[b] = im[i] - xi;
-              re[i] += xr;
-              im[i] += xi;
+              br[k] = ar[k] - xr;
+              bi[k] = ai[k] - xi;
+              ar[k] += xr;
+              ai[k] += xi;
             }
         }
     }
@@ -614,7 +623,7 @@ fft_pow2 (double       *re,
 typedef struct
 {
   int     n, m;          /* the length; the power of two of the convolution (0: n is one) */
-  double *cos_t, *sin_t; /* the radix-2 twiddles, for m (or n) */
+  double *cos_t, *sin_t; /* the radix-2 twiddles of m (or n), stage by stage (fft_pow2) */
   double *w_re, *w_im;   /* the chirp exp(-i pi k^2 / n), k < n */
   double *b_re, *b_im;   /* the transform of its conjugate, wrapped to m */
   double *a_re, *a_im;   /* work */
@@ -632,13 +641,18 @@ dft_init (Dft *dft,
     for (dft->m = 1; dft->m < 2 * n - 1; dft->m <<= 1)
       ;
   p = dft->m ? dft->m : n;
-  dft->cos_t = g_new (double, MAX (p / 2, 1));
-  dft->sin_t = g_new (double, MAX (p / 2, 1));
-  for (int k = 0; k < p / 2; k++)
-    {
-      dft->cos_t[k] = cos (2 * G_PI * k / p);
-      dft->sin_t[k] = sin (2 * G_PI * k / p);
-    }
+  dft->cos_t = g_new (double, MAX (p, 1));
+  dft->sin_t = g_new (double, MAX (p, 1));
+  for (int half = 1; half < p; half <<= 1)
+    for (int k = 0; k < half; k++)
+      {
+        /* 2 pi (k p / 2 half) / p, written as the one table of p the
+         * values were always taken from, so the bits do not change */
+        int q = k * (p / (2 * half));
+
+        dft->cos_t[half + k] = cos (2 * G_PI * q / p);
+        dft->sin_t[half + k] = sin (2 * G_PI * q / p);
+      }
   if (dft->m == 0)
     return;
   dft->w_re = g_new (double, n);
