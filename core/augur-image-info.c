@@ -237,6 +237,10 @@ read_bmp (const guint8    *b,
   return TRUE;
 }
 
+/* Samples per pixel a TIFF may have: colour or gray, alpha and a few
+ * extra samples (CMYK with alpha is 5). */
+#define AUGUR_TIFF_MAX_SAMPLES 8
+
 /* TIFF: the chain of image file directories; each is a page unless its
  * NewSubfileType marks it a reduced-resolution copy (a thumbnail). */
 static gboolean
@@ -255,7 +259,7 @@ read_tiff (const guint8    *b,
 
   while (offset != 0)
     {
-      guint32 n, subfile = 0;
+      guint32 n, subfile = 0, samples = 1, bits = 1;
       gint64 width = -1, height = -1;
 
       /* Directories are at least 6 bytes and may not overlap the header;
@@ -285,7 +289,22 @@ read_tiff (const guint8    *b,
             width = value;
           else if (tag == 257)
             height = value;
+          else if (tag == 258 && (le ? le32 (e + 4) : be32 (e + 4)) == 1)
+            bits = value;   /* one value for every sample; a list lies elsewhere */
+          else if (tag == 277)
+            samples = value;
         }
+
+      /* The decoder sizes its row buffers by width x samples x bits, not
+       * by the pixel count that the limits check: a claim of thousands of
+       * samples a pixel made a 145-byte file allocate 2.5 GB. What the
+       * decoder can turn into RGB(A) has at most a few samples of at most
+       * 16 bits (a list of bit depths is read by libtiff from elsewhere in
+       * the file and bounded by the sample count). */
+      if (samples == 0 || samples > AUGUR_TIFF_MAX_SAMPLES)
+        return corrupt (error, "tiff", "the samples per pixel are out of range");
+      if (bits == 0 || bits > 16)
+        return corrupt (error, "tiff", "the bits per sample are out of range");
 
       if (ifds == 1)
         {
