@@ -48,7 +48,7 @@ typedef struct
   guint  id;
 } AugurKeypoint;
 
-typedef struct
+typedef struct _AugurLabels
 {
   int         width;
   int         height;
@@ -174,6 +174,11 @@ typedef struct
   guint boxes_dropped;
   guint keypoints_in;
   guint keypoints_dropped;
+  /* a blend's: the other images' labels it brought in, and how many of
+   * the images it drew had no labels to bring */
+  guint boxes_added;
+  guint keypoints_added;
+  guint references_unlabelled;
 } AugurLabelStep;
 
 typedef enum
@@ -211,6 +216,28 @@ AugurLabels      *augur_labels_apply_step      (const AugurTransformInfo *info,
                                                 AugurLabelStep         *step,
                                                 GArray                 *events,
                                                 guint                   step_index);
+AugurLabels      *augur_labels_blend           (const AugurTransformInfo *info,
+                                                const AugurValue       *params,
+                                                const AugurDrawn       *drawn,
+                                                const AugurLabels      *labels,
+                                                const AugurLabels * const *refs,
+                                                const AugurShape       *ref_shapes,
+                                                const AugurShape       *out_shape,
+                                                const AugurLabelParams *settings,
+                                                guint                  *next_id,
+                                                AugurLabelStep         *step,
+                                                GArray                 *events,
+                                                guint                   step_index);
+gboolean          augur_node_apply_labels_full (const AugurNode        *node,
+                                                const AugurImage       *src,
+                                                const AugurLabels      *labels,
+                                                const AugurReplay      *replay,
+                                                AugurReferencePool     *pool,
+                                                const AugurLabelParams *settings,
+                                                AugurImage            **out,
+                                                AugurLabels           **labels_out,
+                                                AugurLabelRecord       *record,
+                                                GError                **error);
 AugurImage       *augur_node_apply_labels      (const AugurNode        *node,
                                                 const AugurImage       *src,
                                                 const AugurLabels      *labels,
