@@ -148,6 +148,29 @@ make_dataset (guint n)
   return value;
 }
 
+/* The dataset's boxes (make_dataset ()) as a COCO file DIR/NAME. */
+static void
+write_coco (const char *dir,
+            const char *name,
+            guint       n)
+{
+  g_autoptr(GString) text = g_string_new ("{\"images\": [");
+  guint id = 1;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s{\"id\": %u, \"file_name\": \"%simg%u.png\", \"width\": %d, \"height\": %d}",
+                            i ? ", " : "", i + 1, i % 2 ? "sub/" : "", i, W, H);
+  g_string_append (text, "], \"categories\": [{\"id\": 1, \"name\": \"left\"}, {\"id\": 2, \"name\": \"right\"}], "
+                   "\"annotations\": [");
+  for (guint i = 0; i < n; i++)
+    for (int b = 0; b < 8; b++)
+      g_string_append_printf (text, "%s{\"id\": %u, \"image_id\": %u, \"category_id\": %d, "
+                              "\"bbox\": [%d, 18, 6, 12]}", id > 1 ? ", " : "", id, i + 1, 1 + b % 2,
+                              (b % 2 ? 34 : 2) + 7 * (b / 2)), id++;
+  g_string_append (text, "]}\n");
+  write_file (dir, name, text->str);
+}
+
 static JsonObject *
 report_of (const char *manifest,
            JsonNode  **keep)
@@ -232,9 +255,92 @@ test_half_lost (void)
     g_clear_pointer (&err, g_free);
     g_assert_cmpint (run_cli (&err, "apply", "--replay", moved, "-o", elsewhere, NULL), !=, 0);
     g_assert_nonnull (strstr (err, "must be the manifest's last"));
-    g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_cli (&err, "apply", "--replay", manifest, "-o", again, "--labels", set.spec, NULL), ==, 2);
   }
+}
+
+/* Every file under @a (but the manifest) has the same bytes under @b, and
+ * @b has no other; returns how many. */
+static guint
+same_files (const char *a,
+            const char *b,
+            const char *under)
+{
+  g_autofree char *dir_path = g_build_filename (a, under, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  guint n = 0, here = 0, n_b = 0;
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = g_build_filename (under, name, NULL);
+      g_autofree char *pa = g_build_filename (a, rel, NULL);
+      g_autofree char *pb = g_build_filename (b, rel, NULL);
+      g_autofree char *ta = NULL;
+      g_autofree char *tb = NULL;
+      gsize la, lb;
+
+      /* the manifest, and the run's own record of it */
+      if (strstr (name, "manifest") != NULL)
+        continue;
+      if (g_file_test (pa, G_FILE_TEST_IS_DIR))
+        {
+          n += same_files (a, b, rel);
+          continue;
+        }
+      g_assert_true (g_file_get_contents (pa, &ta, &la, NULL));
+      g_assert_true (g_file_get_contents (pb, &tb, &lb, NULL));
+      g_assert_cmpmem (ta, la, tb, lb);
+      n++;
+      here++;
+    }
+  /* and nothing more on @b's side */
+  {
+    g_autofree char *b_path = g_build_filename (b, under, NULL);
+    g_autoptr(GDir) other = g_dir_open (b_path, 0, NULL);
+
+    while ((name = g_dir_read_name (other)) != NULL)
+      {
+        g_autofree char *pb = g_build_filename (b_path, name, NULL);
+
+        if (strstr (name, "manifest") == NULL && !g_file_test (pb, G_FILE_TEST_IS_DIR))
+          n_b++;
+      }
+  }
+  g_assert_cmpuint (n_b, ==, here);
+  return n;
+}
+
+/* A replay with --labels writes the label files the run wrote, byte for
+ * byte (YOLO files and COCO's one file alike). */
+static void
+test_replay (void)
+{
+  g_auto(Dataset) set = make_dataset (4);
+  const char *formats[] = { "yolo", "coco" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/out-%s", set.dir, formats[f]);
+      g_autofree char *again = g_strdup_printf ("%s/again-%s", set.dir, formats[f]);
+      g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+      g_autofree char *coco = g_build_filename (set.dir, "labels.json", NULL);
+      g_autofree char *spec = NULL;
+      g_autofree char *written = g_build_filename (again, f == 0 ? "img0_0.txt" : "labels.json", NULL);
+
+      if (f == 1)
+        {
+          write_coco (set.dir, "labels.json", 4);
+          spec = g_strconcat ("coco:", coco, NULL);
+        }
+      else
+        spec = g_strdup (set.spec);
+
+      g_assert_cmpint (run_cli (NULL, "apply", set.recipe, set.in, "-o", out, "-n", "2", "--labels", spec, NULL), ==, 0);
+      g_assert_cmpint (run_cli (NULL, "apply", "--replay", manifest, "-o", again, "--labels", spec, NULL), ==, 0);
+      g_assert_true (g_file_test (written, G_FILE_TEST_EXISTS));
+      g_assert_cmpuint (same_files (out, again, ""), >=, 8);
+    }
 }
 
 /* Shards of a run with labels merge into the single run's manifest, its
@@ -301,6 +407,7 @@ main (int    argc,
   g_test_add_func ("/cli-labels/half-lost", test_half_lost);
   g_test_add_func ("/cli-labels/shards", test_shards);
   g_test_add_func ("/cli-labels/bad-labels", test_bad_labels);
+  g_test_add_func ("/cli-labels/replay", test_replay);
 
   return g_test_run ();
 }

@@ -527,6 +527,23 @@ augur_runner_reference_pool (const char * const  *paths,
   return pool;
 }
 
+/* A reference's labels: what the run's label source holds for its key
+ * (its path relative to the reference folder), or none when it holds
+ * nothing for it. */
+static AugurLabels *
+read_reference_labels (const char  *key,
+                       int          width,
+                       int          height,
+                       gpointer     user_data,
+                       GError     **error)
+{
+  AugurLabelSource *source = user_data;
+
+  if (!augur_label_source_has (source, key))
+    return NULL;
+  return augur_label_source_read (source, key, width, height, error);
+}
+
 /* The pool of a run whose recipe has blends: the reference folder, or all
  * the inputs (whatever the shard, so that every shard draws alike). An
  * empty pool stops the run before any output is written. */
@@ -553,6 +570,8 @@ build_pool (AugurRunner  *runner,
       g_prefix_error (error, "no reference images in %s: ", where);
       return FALSE;
     }
+  if (runner->labels)
+    augur_reference_pool_set_label_reader (runner->pool, read_reference_labels, runner->labels);
   return TRUE;
 }
 
@@ -575,13 +594,15 @@ augur_runner_set_callbacks (AugurRunner         *runner,
  * their format beside the outputs, adds each output's label numbers to its
  * manifest line, and ends the manifest with the run's annotation-loss
  * report (augur-label-report.h). An input whose labels cannot be read
- * fails, with the label file's error. Not for replays.
+ * fails, with the label file's error. Blends that show other images
+ * bring in those images' labels from the same source (none for an image
+ * it has nothing for: the report counts them). A replay with labels
+ * writes the label files the run it replays wrote.
  */
 void
 augur_runner_set_labels (AugurRunner      *runner,
                          AugurLabelSource *labels)
 {
-  g_return_if_fail (!runner->replaying);
   runner->labels = labels;
 }
 
@@ -1907,8 +1928,14 @@ carry_labels (AugurRunner        *runner,
   g_autoptr(AugurLabelRecord) record = augur_label_record_new ();
   g_autoptr(AugurLabels) out_labels = NULL;
 
-  *out = augur_node_apply_labels (runner->recipe->pipeline, image, labels, replay, runner->recipe->labels,
-                                  &out_labels, record);
+  if (!augur_node_apply_labels_full (runner->recipe->pipeline, image, labels, replay, runner->pool,
+                                     runner->recipe->labels, out, &out_labels, record, error))
+    {
+      g_autofree char *display = g_filename_display_name (job->path);
+
+      g_prefix_error (error, "%s: ", display);
+      return NULL;
+    }
   if (!augur_label_sink_add (runner->label_sink, job->source, v->output, out_labels,
                              labels_moved (record), error))
     return NULL;
@@ -2016,7 +2043,14 @@ process_job (AugurRunner  *runner,
             {
               AugurShape shape = { image->width, image->height, image->channels };
 
-              replay = drawn = augur_node_sample (pipeline, &shape, v->seed);
+              replay = drawn = augur_node_sample_full (pipeline, &shape, v->seed, FALSE, runner->pool, error);
+              if (replay == NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (job->path);
+
+                  g_prefix_error (error, "%s: ", display);
+                  return FALSE;
+                }
             }
           label_line = carry_labels (runner, job, v, skip[i] ? NULL : image, labels, replay, &out, error);
           if (label_line == NULL)
