@@ -396,6 +396,58 @@ test_bad_labels (void)
   g_assert_nonnull (strstr (err, "expected coco:FILE, yolo:DIR, voc:DIR or masks:DIR"));
 }
 
+/* A run with a Mosaic: each output holds boxes from its other images, the
+ * report says so; with a reference folder the labels know nothing of, the
+ * outputs hold only the image's own, and the report says how many images
+ * came without labels. */
+static void
+test_blend (void)
+{
+  g_auto(Dataset) set = make_dataset (4);
+  g_autofree char *recipe = g_build_filename (set.dir, "mosaic.json", NULL);
+  g_autofree char *out = g_build_filename (set.dir, "out", NULL);
+  g_autofree char *bare = g_build_filename (set.dir, "bare", NULL);
+  g_autofree char *refs = g_build_filename (set.dir, "refs", NULL);
+  g_autofree char *manifest = g_build_filename (out, "manifest.jsonl", NULL);
+  g_autofree char *bare_manifest = g_build_filename (bare, "manifest.jsonl", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(JsonNode) keep_bare = NULL;
+  JsonObject *report;
+
+  write_file (set.dir, "mosaic.json",
+              "{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5, \"pipeline\": "
+              "{\"type\": \"Sequential\", \"steps\": [{\"type\": \"Mosaic\", \"p\": 1, \"params\": "
+              "{\"target_size\": [48, 64], \"cell_shape\": [48, 64]}}]}}");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(AugurImage) image = augur_test_random_image (W, H, 3, 90 + i);
+      g_autofree char *path = g_strdup_printf ("%s/other%u.png", refs, i);
+
+      g_assert_cmpint (g_mkdir_with_parents (refs, 0755), ==, 0);
+      g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 90, NULL));
+    }
+
+  g_assert_cmpint (run_cli (&err, "apply", recipe, set.in, "-o", out, "--labels", set.spec, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "blends brought in"));
+  report = report_of (manifest, &keep);
+  /* a quarter of each of four images: about as many boxes out as in */
+  g_assert_cmpint (json_object_get_int_member (report, "boxes_in"), ==, 32);
+  g_assert_cmpint (json_object_get_int_member (report, "boxes_added"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "boxes"), >,
+                   json_object_get_int_member (report, "boxes_added"));
+  g_assert_false (json_object_has_member (report, "references_unlabelled"));
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&err, "apply", recipe, set.in, "-o", bare, "--reference", refs,
+                            "--labels", set.spec, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "12 images blends drew had no labels"));
+  report = report_of (bare_manifest, &keep_bare);
+  g_assert_cmpint (json_object_get_int_member (report, "references_unlabelled"), ==, 12);
+  g_assert_false (json_object_has_member (report, "boxes_added"));
+  g_assert_cmpint (json_object_get_int_member (report, "boxes"), <, 32);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -408,6 +460,7 @@ main (int    argc,
   g_test_add_func ("/cli-labels/shards", test_shards);
   g_test_add_func ("/cli-labels/bad-labels", test_bad_labels);
   g_test_add_func ("/cli-labels/replay", test_replay);
+  g_test_add_func ("/cli-labels/blend", test_blend);
 
   return g_test_run ();
 }
