@@ -446,6 +446,40 @@ test_blend (void)
   g_assert_cmpint (json_object_get_int_member (report, "references_unlabelled"), ==, 12);
   g_assert_false (json_object_has_member (report, "boxes_added"));
   g_assert_cmpint (json_object_get_int_member (report, "boxes"), <, 32);
+
+  /* COCO: the boxes brought in get annotations of their own; the file
+   * written reads back with each output's boxes */
+  {
+    g_autofree char *coco_out = g_build_filename (set.dir, "coco-out", NULL);
+    g_autofree char *coco = g_build_filename (set.dir, "labels.json", NULL);
+    g_autofree char *spec = g_strconcat ("coco:", coco, NULL);
+    g_autofree char *written_path = g_build_filename (coco_out, "labels.json", NULL);
+    g_autofree char *written_spec = g_strconcat ("coco:", written_path, NULL);
+    g_autofree char *coco_manifest = g_build_filename (coco_out, "manifest.jsonl", NULL);
+    g_autoptr(AugurLabelSource) written = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint added = 0;
+
+    write_coco (set.dir, "labels.json", 4);
+    g_assert_cmpint (run_cli (NULL, "apply", recipe, set.in, "-o", coco_out, "--labels", spec, NULL), ==, 0);
+    written = augur_label_source_open (written_spec, NULL);
+    g_assert_nonnull (written);
+    lines = read_lines (coco_manifest);
+    for (guint i = 1; lines[i + 1]; i++)
+      {
+        g_autoptr(JsonNode) line = json_from_string (lines[i], NULL);
+        JsonObject *numbers = json_object_get_object_member (json_node_get_object (line), "labels");
+        const char *output = json_object_get_string_member (json_node_get_object (line), "output");
+        g_autoptr(AugurLabels) back = NULL;
+        g_autoptr(GError) error = NULL;
+
+        back = augur_label_source_read (written, output, W, H, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (back->boxes->len, ==, json_object_get_int_member (numbers, "boxes"));
+        added += (guint) json_object_get_int_member_with_default (numbers, "boxes_added", 0);
+      }
+    g_assert_cmpuint (added, >, 0);
+  }
 }
 
 int

@@ -840,6 +840,30 @@ voc_read (AugurLabelSource  *source,
 
 /* The source's annotation of @key, with the boxes of @labels in place of
  * its objects (those dropped removed), and the output's name and size. */
+/* @bndbox's corners (made when it has none): the pixels the box touches,
+ * 1-based. */
+static void
+voc_set_box (xmlNode        *bndbox,
+             const AugurBox *box)
+{
+  int v[4] = {
+    (int) floor (box->x_min + 1e-9) + 1, (int) floor (box->y_min + 1e-9) + 1,
+    (int) ceil (box->x_max - 1e-9), (int) ceil (box->y_max - 1e-9),
+  };
+  const char *corners[4] = { "xmin", "ymin", "xmax", "ymax" };
+
+  for (int k = 0; k < 4; k++)
+    {
+      char number[32];
+
+      g_snprintf (number, sizeof number, "%d", MAX (v[k], k < 2 ? 1 : v[k - 2]));
+      if (child_element (bndbox, corners[k]) == NULL)
+        xmlNewTextChild (bndbox, NULL, BAD_CAST corners[k], BAD_CAST number);
+      else
+        set_child_text (bndbox, corners[k], number);
+    }
+}
+
 static char *
 voc_text (AugurLabelSource   *source,
           const char         *key,
@@ -894,23 +918,20 @@ voc_text (AugurLabelSource   *source,
           xmlFreeNode (o);
           continue;
         }
-      {
-        xmlNode *bndbox = child_element (o, "bndbox");
-        /* the pixels the box touches, 1-based */
-        int v[4] = {
-          (int) floor (box->x_min + 1e-9) + 1, (int) floor (box->y_min + 1e-9) + 1,
-          (int) ceil (box->x_max - 1e-9), (int) ceil (box->y_max - 1e-9),
-        };
-        const char *corners[4] = { "xmin", "ymin", "xmax", "ymax" };
+      voc_set_box (child_element (o, "bndbox"), box);
+    }
+  /* Boxes a blend brought in from other images (ids past the file's
+   * objects): an object each, with its name and box. */
+  for (guint i = 0; i < labels->boxes->len; i++)
+    {
+      const AugurBox *box = &g_array_index (labels->boxes, AugurBox, i);
+      xmlNode *object;
 
-        for (int k = 0; k < 4; k++)
-          {
-            char number[32];
-
-            g_snprintf (number, sizeof number, "%d", MAX (v[k], k < 2 ? 1 : v[k - 2]));
-            set_child_text (bndbox, corners[k], number);
-          }
-      }
+      if (box->id < index)
+        continue;
+      object = xmlNewChild (root, NULL, BAD_CAST "object", NULL);
+      xmlNewTextChild (object, NULL, BAD_CAST "name", BAD_CAST (box->label ? box->label : ""));
+      voc_set_box (xmlNewChild (object, NULL, BAD_CAST "bndbox", NULL), box);
     }
 
   xmlDocDumpMemory (doc, &mem, &n);
@@ -1526,6 +1547,37 @@ coco_write_annotation (JsonBuilder       *builder,
   json_builder_end_object (builder);
 }
 
+/* A box a blend brought in from another image (its id is past the
+ * image's own annotations): an annotation of its own, with its category,
+ * box and area. Its keypoints are not written (they belong to the other
+ * image's annotation, which this output does not hold). */
+static void
+coco_write_added (JsonBuilder    *builder,
+                  const AugurBox *box,
+                  gint64          id,
+                  gint64          image_id)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_set_member_name (builder, "image_id");
+  json_builder_add_int_value (builder, image_id);
+  json_builder_set_member_name (builder, "category_id");
+  json_builder_add_int_value (builder, box->class_id);
+  json_builder_set_member_name (builder, "bbox");
+  json_builder_begin_array (builder);
+  add_number (builder, box->x_min);
+  add_number (builder, box->y_min);
+  add_number (builder, box->x_max - box->x_min);
+  add_number (builder, box->y_max - box->y_min);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "area");
+  add_number (builder, (box->x_max - box->x_min) * (box->y_max - box->y_min));
+  json_builder_set_member_name (builder, "iscrowd");
+  json_builder_add_int_value (builder, 0);
+  json_builder_end_object (builder);
+}
+
 static gboolean
 coco_finish (AugurLabelSink  *sink,
              GError         **error)
@@ -1540,7 +1592,7 @@ coco_finish (AugurLabelSink  *sink,
   g_autofree char *text = NULL;
   g_autoptr(GHashTable) outputs_of = g_hash_table_new (g_str_hash, g_str_equal);
   gboolean keep_ids = TRUE;
-  gint64 annotation_id = 1;
+  gint64 annotation_id = 1, max_id = 0;
 
   g_ptr_array_sort_with_data (sink->entries, compare_entries, source);
   /* One output an image keeps the ids; more get new ones, in order. */
@@ -1551,6 +1603,17 @@ coco_finish (AugurLabelSink  *sink,
       if (g_hash_table_contains (outputs_of, entry->key))
         keep_ids = FALSE;
       g_hash_table_add (outputs_of, entry->key);
+    }
+
+  /* Boxes blends brought in have no annotation of their own: with the
+   * input's ids kept, theirs follow the largest id the file holds. */
+  for (guint i = 0; i < sink->entries->len; i++)
+    {
+      CocoImage *image = coco_lookup (source, ((SinkEntry *) sink->entries->pdata[i])->key);
+
+      for (guint a = 0; a < image->annotations->len; a++)
+        if (json_object_has_member (image->annotations->pdata[a], "id"))
+          max_id = MAX (max_id, json_object_get_int_member (image->annotations->pdata[a], "id"));
     }
 
   json_builder_begin_object (builder);
@@ -1597,7 +1660,11 @@ coco_finish (AugurLabelSink  *sink,
                   JsonObject *annotation;
                   gint64 category_id, id;
 
-                  g_assert (box->id < image->annotations->len);
+                  if (box->id >= image->annotations->len)
+                    {
+                      coco_write_added (builder, box, keep_ids ? ++max_id : annotation_id++, image_id);
+                      continue;
+                    }
                   annotation = image->annotations->pdata[box->id];
                   category_id = json_object_get_int_member (annotation, "category_id");
                   id = annotation_id++;
