@@ -370,6 +370,55 @@ test_shards (void)
   g_assert_nonnull (strstr (got, "\"labels_report\":{\"outputs\":10,\"boxes_in\":80,\"boxes\":40"));
 }
 
+/* COCO with shards: each shard writes its part (a COCO file of its own
+ * outputs); a replay of the merged manifest over the shards' outputs
+ * (--resume: nothing is drawn again) writes the COCO file a single run
+ * writes, byte for byte. */
+static void
+test_coco_shards (void)
+{
+  g_auto(Dataset) set = make_dataset (5);
+  g_autofree char *coco = g_build_filename (set.dir, "labels.json", NULL);
+  g_autofree char *spec = g_strconcat ("coco:", coco, NULL);
+  g_autofree char *one = g_build_filename (set.dir, "one", NULL);
+  g_autofree char *split = g_build_filename (set.dir, "split", NULL);
+  g_autofree char *s1 = g_build_filename (split, "manifest.shard-1-of-2.jsonl", NULL);
+  g_autofree char *s2 = g_build_filename (split, "manifest.shard-2-of-2.jsonl", NULL);
+  g_autofree char *part1 = g_build_filename (split, "labels.shard-1-of-2.json", NULL);
+  g_autofree char *part2 = g_build_filename (split, "labels.shard-2-of-2.json", NULL);
+  /* beside the shards' manifests: the input folders are relative to it */
+  g_autofree char *merged = g_build_filename (split, "merged.jsonl", NULL);
+  g_autofree char *again = g_build_filename (set.dir, "again.jsonl", NULL);
+  g_autofree char *want_path = g_build_filename (one, "labels.json", NULL);
+  g_autofree char *got_path = g_build_filename (split, "labels.json", NULL);
+  g_autofree char *part_spec = g_strconcat ("coco:", part1, NULL);
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  g_autoptr(AugurLabelSource) part = NULL;
+
+  write_coco (set.dir, "labels.json", 5);
+  g_assert_cmpint (run_cli (NULL, "apply", set.recipe, set.in, "-o", one, "-n", "2", "--labels", spec, NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, "apply", set.recipe, set.in, "-o", split, "-n", "2", "--shard", "1/2",
+                            "--labels", spec, NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, "apply", set.recipe, set.in, "-o", split, "-n", "2", "--shard", "2/2",
+                            "--labels", spec, NULL), ==, 0);
+  /* each part is a COCO file of its shard's outputs (inputs 0, 2, 4: six) */
+  g_assert_true (g_file_test (part2, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (got_path, G_FILE_TEST_EXISTS));
+  part = augur_label_source_open (part_spec, NULL);
+  g_assert_nonnull (part);
+  g_assert_true (augur_label_source_has (part, "img0_0.png"));
+  g_assert_true (augur_label_source_has (part, "img4_1.png"));
+  g_assert_false (augur_label_source_has (part, "sub/img1_0.png"));
+
+  g_assert_cmpint (run_cli (NULL, "manifest", "merge", s1, s2, "-o", merged, NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, "apply", "--replay", merged, "--resume", "--labels", spec, "-o", split,
+                            "--manifest", again, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (want_path, &want, NULL, NULL));
+  g_assert_true (g_file_get_contents (got_path, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, want);
+}
+
 /* Bad labels fail their input, naming the file and line; the others are
  * still written. */
 static void
@@ -492,6 +541,7 @@ main (int    argc,
 
   g_test_add_func ("/cli-labels/half-lost", test_half_lost);
   g_test_add_func ("/cli-labels/shards", test_shards);
+  g_test_add_func ("/cli-labels/coco-shards", test_coco_shards);
   g_test_add_func ("/cli-labels/bad-labels", test_bad_labels);
   g_test_add_func ("/cli-labels/replay", test_replay);
   g_test_add_func ("/cli-labels/blend", test_blend);

@@ -1308,6 +1308,8 @@ struct _AugurLabelSink
   char             *output_dir;
   GMutex            lock;
   GPtrArray        *entries;     /* SinkEntry: COCO, written at the end */
+  guint             shard_index; /* 1-based; 0: not a shard */
+  guint             shard_count;
 };
 
 /* @source must outlive the sink. */
@@ -1322,6 +1324,26 @@ augur_label_sink_new (AugurLabelSource *source,
   g_mutex_init (&sink->lock);
   sink->entries = g_ptr_array_new_with_free_func (sink_entry_free);
   return sink;
+}
+
+/**
+ * augur_label_sink_set_shard:
+ * @index: 1 .. @count
+ *
+ * For a shard of a run: COCO's one file is written as this shard's part,
+ * NAME.shard-I-of-N.json beside where NAME.json would be, holding the
+ * shard's outputs alone (the other formats write a file per output, and
+ * shards never share one).
+ */
+void
+augur_label_sink_set_shard (AugurLabelSink *sink,
+                            guint           index,
+                            guint           count)
+{
+  g_return_if_fail (sink != NULL && index >= 1 && index <= count);
+
+  sink->shard_index = count > 1 ? index : 0;
+  sink->shard_count = count > 1 ? count : 0;
 }
 
 void
@@ -1352,8 +1374,14 @@ augur_label_sink_path (AugurLabelSink *sink,
     case AUGUR_LABEL_FORMAT_COCO:
       {
         g_autofree char *base = g_path_get_basename (sink->source->path);
+        g_autofree char *stem = NULL;
+        g_autofree char *part = NULL;
 
-        return g_build_filename (sink->output_dir, base, NULL);
+        if (sink->shard_count == 0)
+          return g_build_filename (sink->output_dir, base, NULL);
+        stem = g_str_has_suffix (base, ".json") ? g_strndup (base, strlen (base) - 5) : g_strdup (base);
+        part = g_strdup_printf ("%s.shard-%u-of-%u.json", stem, sink->shard_index, sink->shard_count);
+        return g_build_filename (sink->output_dir, part, NULL);
       }
     case AUGUR_LABEL_FORMAT_YOLO:
       return label_file (sink->output_dir, output, ".txt");

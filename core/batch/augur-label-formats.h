@@ -64,6 +64,9 @@ AugurLabels      *augur_label_source_read     (AugurLabelSource   *source,
 AugurLabelSink   *augur_label_sink_new        (AugurLabelSource   *source,
                                                const char         *output_dir);
 void              augur_label_sink_free       (AugurLabelSink     *sink);
+void              augur_label_sink_set_shard  (AugurLabelSink     *sink,
+                                               guint               index,
+                                               guint               count);
 gboolean          augur_label_sink_add        (AugurLabelSink     *sink,
                                                const char         *key,
                                                const char         *output,

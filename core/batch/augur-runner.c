@@ -2181,15 +2181,6 @@ augur_runner_run (AugurRunner  *runner,
   if (n_failed)
     *n_failed = 0;
 
-  if (runner->labels && runner->shard_count > 1 &&
-      augur_label_source_format (runner->labels) == AUGUR_LABEL_FORMAT_COCO)
-    {
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "COCO labels are one file for the whole run: they cannot be split into shards yet "
-                   "(YOLO, VOC and mask labels can)");
-      return FALSE;
-    }
-
   if (!runner->replaying)
     {
       if (runner->inputs->len == 0)
@@ -2285,6 +2276,7 @@ augur_runner_run (AugurRunner  *runner,
   if (runner->labels)
     {
       runner->label_sink = augur_label_sink_new (runner->labels, output_dir);
+      augur_label_sink_set_shard (runner->label_sink, runner->shard_index + 1, runner->shard_count);
       runner->label_report = augur_label_report_new ();
     }
 
