@@ -386,6 +386,12 @@ keypoint_clear (gpointer data)
   g_free (((AugurKeypoint *) data)->label);
 }
 
+static void
+polygon_clear (gpointer data)
+{
+  g_array_unref (((AugurPolygon *) data)->xy);
+}
+
 AugurLabels *
 augur_labels_new (int width,
                   int height)
@@ -402,6 +408,8 @@ augur_labels_new (int width,
   g_array_set_clear_func (labels->keypoints, keypoint_clear);
   labels->binary = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
   labels->binary_class = g_array_new (FALSE, FALSE, sizeof (int));
+  labels->polygons = g_array_new (FALSE, FALSE, sizeof (AugurPolygon));
+  g_array_set_clear_func (labels->polygons, polygon_clear);
   return labels;
 }
 
@@ -442,6 +450,13 @@ augur_labels_copy (const AugurLabels *labels)
   for (guint i = 0; i < labels->binary->len; i++)
     g_ptr_array_add (copy->binary, augur_image_ref (labels->binary->pdata[i]));
   g_array_append_vals (copy->binary_class, labels->binary_class->data, labels->binary_class->len);
+  for (guint i = 0; i < labels->polygons->len; i++)
+    {
+      AugurPolygon p = g_array_index (labels->polygons, AugurPolygon, i);
+
+      g_array_ref (p.xy);
+      g_array_append_val (copy->polygons, p);
+    }
   return copy;
 }
 
@@ -456,6 +471,7 @@ augur_labels_free (AugurLabels *labels)
   g_clear_pointer (&labels->planes[1], augur_image_unref);
   g_ptr_array_unref (labels->binary);
   g_array_unref (labels->binary_class);
+  g_array_unref (labels->polygons);
   g_free (labels);
 }
 
@@ -487,6 +503,147 @@ augur_labels_add_keypoint (AugurLabels *labels,
 
   g_array_append_val (labels->keypoints, k);
   return &g_array_index (labels->keypoints, AugurKeypoint, labels->keypoints->len - 1);
+}
+
+/* @xy: @n_points corners, x0 y0 x1 y1 ..., of the object of box @box. */
+void
+augur_labels_add_polygon (AugurLabels  *labels,
+                          guint         box,
+                          const double *xy,
+                          guint         n_points)
+{
+  AugurPolygon p = { box, g_array_sized_new (FALSE, FALSE, sizeof (double), 2 * n_points) };
+
+  g_return_if_fail (n_points >= 3);
+
+  g_array_append_vals (p.xy, xy, 2 * n_points);
+  g_array_append_val (labels->polygons, p);
+}
+
+/* The area the polygon encloses (the shoelace formula). */
+double
+augur_polygon_area (const AugurPolygon *polygon)
+{
+  const double *v = (const double *) (gpointer) polygon->xy->data;
+  guint n = polygon->xy->len / 2;
+  double twice = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint j = (i + 1) % n;
+
+      twice += v[2 * i] * v[2 * j + 1] - v[2 * j] * v[2 * i + 1];
+    }
+  return fabs (twice) / 2;
+}
+
+/* Polygons ------------------------------------------------------------------------ */
+
+/* One pass of Sutherland and Hodgman's clipping (1974): the part of the
+ * polygon @in on the kept side of one edge of the window: coordinate
+ * @axis (0 x, 1 y) at least @limit, or at most when @upper. */
+static void
+clip_edge (const GArray *in,
+           GArray       *out,
+           int           axis,
+           double        limit,
+           gboolean      upper)
+{
+  const double *v = (const double *) (gpointer) in->data;
+  guint n = in->len / 2;
+
+  g_array_set_size (out, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const double *a = &v[2 * ((i + n - 1) % n)], *b = &v[2 * i];
+      gboolean a_in = upper ? a[axis] <= limit : a[axis] >= limit;
+      gboolean b_in = upper ? b[axis] <= limit : b[axis] >= limit;
+
+      if (a_in != b_in)
+        {
+          double t = (limit - a[axis]) / (b[axis] - a[axis]), p[2];
+
+          p[axis] = limit;
+          p[1 - axis] = a[1 - axis] + t * (b[1 - axis] - a[1 - axis]);
+          g_array_append_vals (out, p, 2);
+        }
+      if (b_in)
+        g_array_append_vals (out, b, 2);
+    }
+}
+
+/* @xy cut to the rectangle [x0, x1] x [y0, y1]; added to @out as an
+ * outline of @box when something with area is left. */
+static void
+add_clipped_polygon (AugurLabels  *out,
+                     guint         box,
+                     const GArray *xy,
+                     double        x0,
+                     double        y0,
+                     double        x1,
+                     double        y1)
+{
+  g_autoptr(GArray) a = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) b = g_array_new (FALSE, FALSE, sizeof (double));
+  AugurPolygon p;
+
+  if (x1 <= x0 || y1 <= y0)
+    return;
+  g_array_append_vals (a, xy->data, xy->len);
+  clip_edge (a, b, 0, x0, FALSE);
+  clip_edge (b, a, 0, x1, TRUE);
+  clip_edge (a, b, 1, y0, FALSE);
+  clip_edge (b, a, 1, y1, TRUE);
+  if (a->len < 6)
+    return;
+  p = (AugurPolygon) { box, g_steal_pointer (&a) };
+  if (augur_polygon_area (&p) <= 0)
+    {
+      g_array_unref (p.xy);
+      return;
+    }
+  g_array_append_val (out->polygons, p);
+}
+
+/* The polygons of @labels whose boxes @out kept (under the id @base
+ * gives them), their corners moved by @warp, cut to @r (the region's
+ * rectangle less its hole: the four rectangles around it), or to the
+ * image when @r is NULL. */
+static void
+map_polygons (const AugurLabels      *labels,
+              AugurWarp              *warp,
+              const AugurBlendRegion *r,
+              guint                   base,
+              AugurLabels            *out)
+{
+  for (guint i = 0; i < labels->polygons->len; i++)
+    {
+      const AugurPolygon *p = &g_array_index (labels->polygons, AugurPolygon, i);
+      g_autoptr(GArray) xy = NULL;
+      double *v;
+
+      if (augur_labels_find_box (out, p->box + base) == NULL)
+        continue;
+      xy = g_array_copy (p->xy);
+      v = (double *) (gpointer) xy->data;
+      for (guint k = 0; k + 1 < xy->len; k += 2)
+        augur_warp_map_point (warp, &v[k], &v[k + 1]);
+      if (r == NULL)
+        add_clipped_polygon (out, p->box, xy, 0, 0, out->width, out->height);
+      else if (!(r->hole[2] > r->hole[0] && r->hole[3] > r->hole[1]))
+        add_clipped_polygon (out, p->box + base, xy, r->x0, r->y0, r->x1, r->y1);
+      else
+        {
+          const int *h = r->hole;
+
+          add_clipped_polygon (out, p->box + base, xy, r->x0, r->y0, MIN (h[0], r->x1), r->y1);
+          add_clipped_polygon (out, p->box + base, xy, MAX (h[2], r->x0), r->y0, r->x1, r->y1);
+          add_clipped_polygon (out, p->box + base, xy, MAX (h[0], r->x0), r->y0, MIN (h[2], r->x1),
+                               MIN (h[1], r->y1));
+          add_clipped_polygon (out, p->box + base, xy, MAX (h[0], r->x0), MAX (h[3], r->y0),
+                               MIN (h[2], r->x1), r->y1);
+        }
+    }
 }
 
 /**
@@ -861,6 +1018,8 @@ augur_labels_apply_step (const AugurTransformInfo *info,
       g_array_append_val (out->keypoints, k);
     }
 
+  map_polygons (labels, &warp, NULL, 0, out);
+
   /* a transform's fill_mask, where it has one (Albumentations' default 0) */
   fill_index = augur_transform_param_index (info, "fill_mask");
   if (fill_index >= 0 && !params[fill_index].is_null)
@@ -1202,6 +1361,8 @@ augur_labels_blend (const AugurTransformInfo  *info,
           *next_id += ids_end (sources[s]);
         }
       blend_points (sources[s], r, warp, base, settings, out, step, events, step_index);
+      if (r != NULL)
+        map_polygons (sources[s], warp, r, base < 0 ? 0 : (guint) base, out);
 
       for (guint m = 0; r != NULL && m < sources[s]->binary->len; m++)
         {

@@ -21,6 +21,10 @@ G_BEGIN_DECLS
  * - An optional mask: a label map (one value per pixel, a class id, 8 or 16
  *   bits), or a set of binary masks, each with its class.
  *
+ * - Polygons outlining the boxes' objects (COCO's "segmentation"): each
+ *   corner moves as a point does, and the polygon is cut to the image
+ *   (for the distortions that bend straight lines, an approximation).
+ *
  * Spatial steps move them through the warp module; pixel steps leave them,
  * except the dropouts, whose holes fill masks with fill_mask as
  * Albumentations does; after each step boxes are cut to the image and
@@ -48,6 +52,15 @@ typedef struct
   guint  id;
 } AugurKeypoint;
 
+/* The outline of a box's object (COCO's polygon "segmentation"): corners
+ * x0 y0 x1 y1 ..., 3 or more, in the labels' coordinates; an object may
+ * have several (its visible parts). */
+typedef struct
+{
+  guint   box;       /* the id of the box it outlines */
+  GArray *xy;        /* double; shared between copies: never changed */
+} AugurPolygon;
+
 typedef struct _AugurLabels
 {
   int         width;
@@ -63,6 +76,7 @@ typedef struct _AugurLabels
   /* binary masks (0 or nonzero), each of the labels' size, and their classes */
   GPtrArray  *binary;      /* AugurImage */
   GArray     *binary_class; /* int */
+  GArray     *polygons;    /* AugurPolygon */
 } AugurLabels;
 
 /*
@@ -140,6 +154,11 @@ AugurKeypoint    *augur_labels_add_keypoint    (AugurLabels            *labels,
                                                 double                  x,
                                                 double                  y,
                                                 const char             *label);
+void              augur_labels_add_polygon     (AugurLabels            *labels,
+                                                guint                   box,
+                                                const double           *xy,
+                                                guint                   n_points);
+double            augur_polygon_area           (const AugurPolygon     *polygon);
 void              augur_labels_set_mask        (AugurLabels            *labels,
                                                 const guint16          *values,
                                                 int                     depth);

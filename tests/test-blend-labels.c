@@ -311,12 +311,14 @@ test_cutmix_rules (void)
   g_autoptr(AugurNode) node = augur_node_new_transform (info);
   g_autoptr(AugurLabelParams) strict = augur_label_params_new ();
   /* the pasted box: x, y, width, height */
-  struct { double hole[4]; const AugurLabelParams *settings; gboolean kept; double want[4]; } cases[] = {
-    { { 30, 0, 34, 48 }, NULL, TRUE, { 20, 10, 30, 30 } },
-    { { 0, 15, 64, 5 }, NULL, TRUE, { 20, 10, 40, 30 } },
-    { { 10, 5, 40, 30 }, NULL, FALSE, { 0 } },
-    { { 25, 0, 14, 48 }, strict, FALSE, { 0 } },
-    { { 25, 0, 14, 48 }, NULL, TRUE, { 20, 10, 40, 30 } },
+  /* and the object's outline: the visible part, in as many pieces */
+  struct { double hole[4]; const AugurLabelParams *settings; gboolean kept; double want[4];
+           guint pieces; double area; } cases[] = {
+    { { 30, 0, 34, 48 }, NULL, TRUE, { 20, 10, 30, 30 }, 1, 200 },
+    { { 0, 15, 64, 5 }, NULL, TRUE, { 20, 10, 40, 30 }, 2, 300 },
+    { { 10, 5, 40, 30 }, NULL, FALSE, { 0 }, 0, 0 },
+    { { 25, 0, 14, 48 }, strict, FALSE, { 0 }, 0, 0 },
+    { { 25, 0, 14, 48 }, NULL, TRUE, { 20, 10, 40, 30 }, 2, 120 },
   };
 
   strict->min_visibility = 0.5;
@@ -333,6 +335,7 @@ test_cutmix_rules (void)
       guint next_id = 1;
 
       augur_labels_add_box (labels, 20, 10, 40, 30, 1, "image");
+      augur_labels_add_polygon (labels, 0, (const double[]) { 20, 10, 40, 10, 40, 30, 20, 30 }, 4);
       /* far from every pasted box: never brought in */
       augur_labels_add_box (ref, 0, 0, 8, 8, 2, "reference");
       out = augur_labels_blend (info, node->params, &drawn, labels, refs, &ref_shape, &out_shape,
@@ -341,6 +344,19 @@ test_cutmix_rules (void)
 
       g_assert_cmpuint (step.boxes_added, ==, 0);
       g_assert_cmpuint (out->boxes->len, ==, cases[i].kept ? 1 : 0);
+      g_assert_cmpuint (out->polygons->len, ==, cases[i].pieces);
+      {
+        double area = 0;
+
+        for (guint k = 0; k < out->polygons->len; k++)
+          {
+            const AugurPolygon *p = &g_array_index (out->polygons, AugurPolygon, k);
+
+            g_assert_cmpuint (p->box, ==, 0);
+            area += augur_polygon_area (p);
+          }
+        g_assert_cmpfloat_with_epsilon (area, cases[i].area, 1e-9);
+      }
       g_assert_cmpuint (step.boxes_dropped, ==, cases[i].kept ? 0 : 1);
       if (cases[i].kept)
         {

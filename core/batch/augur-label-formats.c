@@ -335,6 +335,7 @@ coco_check_annotation (AugurLabelSource  *source,
 {
   JsonNode *bbox = json_object_get_member (object, "bbox");
   JsonNode *keypoints = json_object_get_member (object, "keypoints");
+  JsonNode *segmentation = json_object_get_member (object, "segmentation");
   CocoCategory *category;
   gint64 category_id;
   double v[4];
@@ -388,6 +389,27 @@ coco_check_annotation (AugurLabelSource  *source,
                         category->keypoints[k], x, y, image->width, image->height);
         }
     }
+
+  /* polygons (lists of x, y pairs, 3 corners or more), or RLE (an object,
+   * carried only by outputs no step moved) */
+  if (segmentation != NULL && JSON_NODE_HOLDS_ARRAY (segmentation))
+    {
+      JsonArray *polygons = json_node_get_array (segmentation);
+
+      for (guint i = 0; i < json_array_get_length (polygons); i++)
+        {
+          JsonNode *polygon = json_array_get_element (polygons, i);
+          guint n = JSON_NODE_HOLDS_ARRAY (polygon) ? json_array_get_length (json_node_get_array (polygon)) : 0;
+
+          if (n < 6 || n % 2 != 0)
+            return bad (error, where, "\"segmentation\"[%u]: expected a polygon, [x0, y0, x1, y1, x2, y2, ...]", i);
+          for (guint k = 0; k < n; k++)
+            if (!is_number (json_array_get_element (json_node_get_array (polygon), k)))
+              return bad (error, where, "\"segmentation\"[%u][%u]: expected a number", i, k);
+        }
+    }
+  else if (segmentation != NULL && !JSON_NODE_HOLDS_OBJECT (segmentation))
+    return bad (error, where, "\"segmentation\": expected a list of polygons or an RLE object");
   return TRUE;
 }
 
@@ -459,6 +481,30 @@ coco_lookup (AugurLabelSource *source,
   return image ? image : g_hash_table_lookup (source->coco_basenames, base);
 }
 
+/* An annotation's polygons (checked when the file was opened). */
+static void
+coco_read_polygons (JsonObject  *annotation,
+                    guint        box,
+                    AugurLabels *labels)
+{
+  JsonNode *segmentation = json_object_get_member (annotation, "segmentation");
+  JsonArray *polygons;
+
+  if (segmentation == NULL || !JSON_NODE_HOLDS_ARRAY (segmentation))
+    return;
+  polygons = json_node_get_array (segmentation);
+  for (guint i = 0; i < json_array_get_length (polygons); i++)
+    {
+      JsonArray *corners = json_array_get_array_element (polygons, i);
+      guint n = json_array_get_length (corners);
+      g_autofree double *xy = g_new (double, n);
+
+      for (guint k = 0; k < n; k++)
+        xy[k] = json_array_get_double_element (corners, k);
+      augur_labels_add_polygon (labels, box, xy, n / 2);
+    }
+}
+
 static AugurLabels *
 coco_read (AugurLabelSource  *source,
            const char        *key,
@@ -496,6 +542,7 @@ coco_read (AugurLabelSource  *source,
       box = augur_labels_add_box (labels, x, y, x + json_array_get_double_element (bbox, 2),
                                   y + json_array_get_double_element (bbox, 3), (int) category_id,
                                   category->name);
+      coco_read_polygons (object, box->id, labels);
       if (!json_object_has_member (object, "keypoints"))
         continue;
       points = json_object_get_array_member (object, "keypoints");
@@ -1501,6 +1548,32 @@ copy_object (JsonBuilder  *builder,
       }
 }
 
+/* "segmentation": the polygons of @box in @labels; returns their area. */
+static double
+coco_write_polygons (JsonBuilder       *builder,
+                     const AugurLabels *labels,
+                     const AugurBox    *box)
+{
+  double area = 0;
+
+  json_builder_set_member_name (builder, "segmentation");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < labels->polygons->len; i++)
+    {
+      const AugurPolygon *p = &g_array_index (labels->polygons, AugurPolygon, i);
+
+      if (p->box != box->id)
+        continue;
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < p->xy->len; k++)
+        add_number (builder, g_array_index (p->xy, double, k));
+      json_builder_end_array (builder);
+      area += augur_polygon_area (p);
+    }
+  json_builder_end_array (builder);
+  return area;
+}
+
 static void
 coco_write_annotation (JsonBuilder       *builder,
                        JsonObject        *annotation,
@@ -1512,7 +1585,8 @@ coco_write_annotation (JsonBuilder       *builder,
 {
   static const char *replaced[] = { "id", "image_id", "bbox", "area", "keypoints", "num_keypoints", NULL };
   static const char *removed[] = { "segmentation", NULL };
-  double w = box->x_max - box->x_min, h = box->y_max - box->y_min;
+  double w = box->x_max - box->x_min, h = box->y_max - box->y_min, area = w * h;
+  JsonNode *segmentation = json_object_get_member (annotation, "segmentation");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -1520,6 +1594,11 @@ coco_write_annotation (JsonBuilder       *builder,
   json_builder_set_member_name (builder, "image_id");
   json_builder_add_int_value (builder, image_id);
   copy_object (builder, annotation, replaced, entry->moved ? removed : NULL);
+  /* Polygons moved with the image: the outlines of what is left of the
+   * object, whose area is the annotation's. (RLE is not carried: an
+   * output a step moved leaves it out.) */
+  if (entry->moved && segmentation != NULL && JSON_NODE_HOLDS_ARRAY (segmentation))
+    area = coco_write_polygons (builder, entry->labels, box);
   json_builder_set_member_name (builder, "bbox");
   json_builder_begin_array (builder);
   add_number (builder, box->x_min);
@@ -1531,7 +1610,7 @@ coco_write_annotation (JsonBuilder       *builder,
     {
       json_builder_set_member_name (builder, "area");
       if (entry->moved)
-        add_number (builder, w * h);
+        add_number (builder, area);
       else
         json_builder_add_value (builder, json_node_copy (json_object_get_member (annotation, "area")));
     }
@@ -1577,14 +1656,17 @@ coco_write_annotation (JsonBuilder       *builder,
 
 /* A box a blend brought in from another image (its id is past the
  * image's own annotations): an annotation of its own, with its category,
- * box and area. Its keypoints are not written (they belong to the other
+ * box, outline (when it came with one) and area. Its keypoints are not written (they belong to the other
  * image's annotation, which this output does not hold). */
 static void
-coco_write_added (JsonBuilder    *builder,
-                  const AugurBox *box,
-                  gint64          id,
-                  gint64          image_id)
+coco_write_added (JsonBuilder       *builder,
+                  const AugurLabels *labels,
+                  const AugurBox    *box,
+                  gint64             id,
+                  gint64             image_id)
 {
+  double area = (box->x_max - box->x_min) * (box->y_max - box->y_min);
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, id);
@@ -1599,8 +1681,14 @@ coco_write_added (JsonBuilder    *builder,
   add_number (builder, box->x_max - box->x_min);
   add_number (builder, box->y_max - box->y_min);
   json_builder_end_array (builder);
+  for (guint i = 0; i < labels->polygons->len; i++)
+    if (g_array_index (labels->polygons, AugurPolygon, i).box == box->id)
+      {
+        area = coco_write_polygons (builder, labels, box);
+        break;
+      }
   json_builder_set_member_name (builder, "area");
-  add_number (builder, (box->x_max - box->x_min) * (box->y_max - box->y_min));
+  add_number (builder, area);
   json_builder_set_member_name (builder, "iscrowd");
   json_builder_add_int_value (builder, 0);
   json_builder_end_object (builder);
@@ -1690,7 +1778,8 @@ coco_finish (AugurLabelSink  *sink,
 
                   if (box->id >= image->annotations->len)
                     {
-                      coco_write_added (builder, box, keep_ids ? ++max_id : annotation_id++, image_id);
+                      coco_write_added (builder, entry->labels, box, keep_ids ? ++max_id : annotation_id++,
+                                        image_id);
                       continue;
                     }
                   annotation = image->annotations->pdata[box->id];

@@ -1898,7 +1898,8 @@ write_output (AugurRunner       *runner,
   return augur_file_write_atomic (final, data, len, error);
 }
 
-/* Whether a step of @record moved pixels (and so the labels). */
+/* Whether a step of @record moved pixels (and so the labels), or showed
+ * other images' (a blend that combines labels). */
 static gboolean
 labels_moved (const AugurLabelRecord *record)
 {
@@ -1906,7 +1907,7 @@ labels_moved (const AugurLabelRecord *record)
     {
       const AugurNode *node = g_array_index (record->steps, AugurLabelStep, i).node;
 
-      if (node && augur_transform_is_spatial (node->info))
+      if (node && (augur_transform_is_spatial (node->info) || node->info->blend_regions != NULL))
         return TRUE;
     }
   return FALSE;
