@@ -17,7 +17,8 @@ static const char *const counts[] = {
 };
 /* The blends' numbers, written only when not 0 (so that a run without
  * blends writes the lines it always wrote) and read as 0 when absent:
- * labels the references brought in, and references drawn without labels. */
+ * the labels out that blends brought in from other images, and the
+ * images blends drew that had no labels. */
 static const char *const blend_counts[] = {
   "boxes_added", "keypoints_added", "references_unlabelled",
 };
@@ -141,10 +142,14 @@ augur_label_report_line (const AugurLabels      *in,
       const AugurLabelStep *s = &g_array_index (record->steps, AugurLabelStep, i);
 
       clipped += s->boxes_clipped;
-      added[0] += s->boxes_added;
-      added[1] += s->keypoints_added;
       added[2] += s->references_unlabelled;
     }
+  /* what blends brought in and the steps after them kept: the labels out
+   * that were not in */
+  for (guint i = 0; i < out->boxes->len; i++)
+    added[0] += augur_labels_find_box (in, g_array_index (out->boxes, AugurBox, i).id) == NULL;
+  for (guint i = 0; i < out->keypoints->len; i++)
+    added[1] += augur_labels_find_keypoint (in, g_array_index (out->keypoints, AugurKeypoint, i).id) == NULL;
 
   json_builder_begin_object (builder);
   add_int (builder, "boxes_in", in->boxes->len);
