@@ -799,7 +799,9 @@ append_fates (GString                *line,
  * What happened to each label in one draw, one line each, for the draw
  * view's replay: "box 2 (spoon): cut by rotate-1 (Rotate)", "keypoint 0
  * (left_eye): kept, now right_eye", "box 3 (cup): dropped by crop-1
- * (Crop)".
+ * (Crop)"; and for each blend that brought in other images' labels, or
+ * drew images without labels, "mosaic-1 (Mosaic): brought in 3 boxes and
+ * 0 keypoints of the images it drew; 1 of those had no labels".
  *
  * Returns: (transfer full): the lines, each ended by a newline.
  */
@@ -829,6 +831,20 @@ augur_label_record_describe (const AugurLabelRecord *record,
       append_fates (text, record, TRUE, k->id);
       if (now && g_strcmp0 (now->label, k->label) != 0)
         g_string_append_printf (text, ", now %s", now->label ? now->label : "no name");
+      g_string_append_c (text, '\n');
+    }
+  for (guint i = 0; i < record->steps->len; i++)
+    {
+      const AugurLabelStep *step = &g_array_index (record->steps, AugurLabelStep, i);
+
+      if (step->node == NULL || (step->boxes_added == 0 && step->keypoints_added == 0 &&
+                                 step->references_unlabelled == 0))
+        continue;
+      g_string_append_printf (text, "%s (%s): brought in %u boxes and %u keypoints of the images it drew",
+                              step->node->id ? step->node->id : augur_node_type_name (step->node),
+                              augur_node_type_name (step->node), step->boxes_added, step->keypoints_added);
+      if (step->references_unlabelled > 0)
+        g_string_append_printf (text, "; %u of those had no labels", step->references_unlabelled);
       g_string_append_c (text, '\n');
     }
   return g_string_free (text, FALSE);

@@ -267,6 +267,15 @@ test_blend (gconstpointer data)
       g_assert_cmpuint (step->boxes_added, ==, ref_boxes);
       g_assert_cmpuint (labels->boxes->len, ==, 1 - step->boxes_dropped + step->boxes_added);
       g_assert_cmpuint (step->references_unlabelled, ==, 0);
+      /* the replay's account names what the blend brought in */
+      if (step->boxes_added > 0)
+        {
+          g_autofree char *text = augur_label_record_describe (record, sample.labels, labels);
+          g_autofree char *line = g_strdup_printf ("(%s): brought in %u boxes and %u keypoints", name,
+                                                   step->boxes_added, step->keypoints_added);
+
+          g_assert_nonnull (strstr (text, line));
+        }
       kept += step->boxes_dropped == 0 && step->boxes_clipped == 0;
       cut += step->boxes_clipped;
       dropped += step->boxes_dropped;
