@@ -1178,7 +1178,8 @@ command_apply (int    argc,
       "Without a terminal, a progress line every S seconds (default 5)", "S" },
     { "labels", 0, 0, G_OPTION_ARG_FILENAME, &labels_spec,
       "Carry the inputs' labels through every step and write them beside the outputs in their "
-      "format: coco:FILE, yolo:DIR, voc:DIR or masks:DIR", "FORMAT:PATH" },
+      "format: coco:FILE, yolo:DIR, voc:DIR or masks:DIR (blends bring in the labels it holds for "
+      "their other images; with --replay, give the labels the run read)", "FORMAT:PATH" },
     { NULL }
   };
   Progress progress = { 0 };
