@@ -479,6 +479,27 @@ test_voc_round_trip (void)
   g_assert_nonnull (strstr (text, "<filename>img_0.png</filename>"));
   g_assert_nonnull (strstr (text, "<xmin>29</xmin>"));
   g_assert_nonnull (strstr (text, "<pose>Left</pose>"));
+
+  /* a box a blend brought in (an id past the file's objects) is written
+   * as an object of its own */
+  {
+    g_autoptr(AugurLabels) blended = augur_labels_copy (labels);
+    g_autoptr(AugurLabels) read_back = NULL;
+    const AugurBox *added;
+
+    augur_labels_add_box (blended, 20, 5, 30, 25, 0, "bird");
+    g_assert_cmpuint (augur_labels_find_box (blended, 2)->id, ==, 2);
+    g_assert_true (augur_label_sink_add (sink, "img.jpg", "img_1.png", blended, TRUE, &error));
+    g_assert_no_error (error);
+    read_back = read_labels (again, "img_1.png");
+    g_assert_cmpuint (read_back->boxes->len, ==, 3);
+    added = augur_labels_find_box (read_back, 2);
+    g_assert_cmpstr (added->label, ==, "bird");
+    g_assert_cmpfloat (added->x_min, ==, 20);
+    g_assert_cmpfloat (added->y_min, ==, 5);
+    g_assert_cmpfloat (added->x_max, ==, 30);
+    g_assert_cmpfloat (added->y_max, ==, 25);
+  }
   augur_test_rm_rf (dir);
 }
 
