@@ -446,9 +446,11 @@ test_bad_labels (void)
 }
 
 /* A run with a Mosaic: each output holds boxes from its other images, the
- * report says so; with a reference folder the labels know nothing of, the
- * outputs hold only the image's own, and the report says how many images
- * came without labels. */
+ * report says so (also with the inputs named as the reference folder);
+ * with a reference folder of its own, whose images the labels do not
+ * describe (even where an input has the same name), the outputs hold only
+ * the image's own, and the report says how many images came without
+ * labels. */
 static void
 test_blend (void)
 {
@@ -471,7 +473,8 @@ test_blend (void)
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(AugurImage) image = augur_test_random_image (W, H, 3, 90 + i);
-      g_autofree char *path = g_strdup_printf ("%s/other%u.png", refs, i);
+      /* named as inputs are: the labels of those inputs are not theirs */
+      g_autofree char *path = g_strdup_printf ("%s/img%u.png", refs, i);
 
       g_assert_cmpint (g_mkdir_with_parents (refs, 0755), ==, 0);
       g_assert_true (augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 90, NULL));
@@ -486,6 +489,20 @@ test_blend (void)
   g_assert_cmpint (json_object_get_int_member (report, "boxes"), >,
                    json_object_get_int_member (report, "boxes_added"));
   g_assert_false (json_object_has_member (report, "references_unlabelled"));
+
+  /* the inputs given as the reference folder: the same */
+  {
+    g_autofree char *same = g_build_filename (set.dir, "same", NULL);
+    g_autofree char *same_manifest = g_build_filename (same, "manifest.jsonl", NULL);
+    g_autoptr(JsonNode) keep_same = NULL;
+    JsonObject *same_report;
+
+    g_assert_cmpint (run_cli (NULL, "apply", recipe, set.in, "-o", same, "--reference", set.in,
+                              "--labels", set.spec, NULL), ==, 0);
+    same_report = report_of (same_manifest, &keep_same);
+    g_assert_cmpint (json_object_get_int_member (same_report, "boxes_added"), >, 0);
+    g_assert_false (json_object_has_member (same_report, "references_unlabelled"));
+  }
 
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (&err, "apply", recipe, set.in, "-o", bare, "--reference", refs,

@@ -528,8 +528,8 @@ augur_runner_reference_pool (const char * const  *paths,
 }
 
 /* A reference's labels: what the run's label source holds for its key
- * (its path relative to the reference folder), or none when it holds
- * nothing for it. */
+ * (its path relative to the input folder, which is the reference folder),
+ * or none when it holds nothing for it. */
 static AugurLabels *
 read_reference_labels (const char  *key,
                        int          width,
@@ -542,6 +542,29 @@ read_reference_labels (const char  *key,
   if (!augur_label_source_has (source, key))
     return NULL;
   return augur_label_source_read (source, key, width, height, error);
+}
+
+/* Whether the pool is the run's inputs (no other reference folder), whose
+ * labels the label source holds. A reference folder of its own has none
+ * there: the source's entry for the same relative path is another image's. */
+static gboolean
+references_are_inputs (AugurRunner *runner)
+{
+  GPtrArray *refs = runner->reference_roots;
+
+  if (refs == NULL)
+    return TRUE;
+  if (refs->len != runner->roots_abs->len)
+    return FALSE;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      g_autofree char *a = resolve_path (refs->pdata[i]);
+      g_autofree char *b = resolve_path (runner->roots_abs->pdata[i]);
+
+      if (!g_str_equal (a, b))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* The pool of a run whose recipe has blends: the reference folder, or all
@@ -570,7 +593,7 @@ build_pool (AugurRunner  *runner,
       g_prefix_error (error, "no reference images in %s: ", where);
       return FALSE;
     }
-  if (runner->labels)
+  if (runner->labels && references_are_inputs (runner))
     augur_reference_pool_set_label_reader (runner->pool, read_reference_labels, runner->labels);
   return TRUE;
 }
