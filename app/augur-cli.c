@@ -1178,7 +1178,8 @@ command_apply (int    argc,
       "Without a terminal, a progress line every S seconds (default 5)", "S" },
     { "labels", 0, 0, G_OPTION_ARG_FILENAME, &labels_spec,
       "Carry the inputs' labels through every step and write them beside the outputs in their "
-      "format: coco:FILE, yolo:DIR, voc:DIR or masks:DIR", "FORMAT:PATH" },
+      "format: coco:FILE, yolo:DIR, voc:DIR or masks:DIR (blends bring in the labels it holds for "
+      "their other images; with --replay, give the labels the run read)", "FORMAT:PATH" },
     { NULL }
   };
   Progress progress = { 0 };
@@ -1234,8 +1235,6 @@ command_apply (int    argc,
       if (variants_text || seed_text || shard || format_text || quality_text || reference)
         return usage_error ("apply: -n, --seed, --shard, --format, --quality and --reference come from "
                             "the manifest with --replay");
-      if (labels_spec)
-        return usage_error ("apply: --labels cannot be replayed yet; run the recipe again with --labels");
       runner = augur_runner_new_replay (replay, &error);
       if (runner == NULL)
         return runtime_error (error);
@@ -1269,15 +1268,17 @@ command_apply (int    argc,
             return usage_error ("apply: --reference %s: not a folder", reference);
           augur_runner_set_references (runner, reference);
         }
-      if (labels_spec)
-        {
-          labels = augur_label_source_open (labels_spec, &error);
-          if (labels == NULL && g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE))
-            return usage_error ("apply: --%s", error->message);
-          if (labels == NULL)
-            return runtime_error (error);
-          augur_runner_set_labels (runner, labels);
-        }
+    }
+  /* With --replay, the labels the run read: the replay writes the label
+   * files it wrote. */
+  if (labels_spec)
+    {
+      labels = augur_label_source_open (labels_spec, &error);
+      if (labels == NULL && g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE))
+        return usage_error ("apply: --%s", error->message);
+      if (labels == NULL)
+        return runtime_error (error);
+      augur_runner_set_labels (runner, labels);
     }
 
   augur_runner_set_threads (runner, (guint) threads);

@@ -386,6 +386,12 @@ keypoint_clear (gpointer data)
   g_free (((AugurKeypoint *) data)->label);
 }
 
+static void
+polygon_clear (gpointer data)
+{
+  g_array_unref (((AugurPolygon *) data)->xy);
+}
+
 AugurLabels *
 augur_labels_new (int width,
                   int height)
@@ -402,6 +408,8 @@ augur_labels_new (int width,
   g_array_set_clear_func (labels->keypoints, keypoint_clear);
   labels->binary = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
   labels->binary_class = g_array_new (FALSE, FALSE, sizeof (int));
+  labels->polygons = g_array_new (FALSE, FALSE, sizeof (AugurPolygon));
+  g_array_set_clear_func (labels->polygons, polygon_clear);
   return labels;
 }
 
@@ -442,6 +450,13 @@ augur_labels_copy (const AugurLabels *labels)
   for (guint i = 0; i < labels->binary->len; i++)
     g_ptr_array_add (copy->binary, augur_image_ref (labels->binary->pdata[i]));
   g_array_append_vals (copy->binary_class, labels->binary_class->data, labels->binary_class->len);
+  for (guint i = 0; i < labels->polygons->len; i++)
+    {
+      AugurPolygon p = g_array_index (labels->polygons, AugurPolygon, i);
+
+      g_array_ref (p.xy);
+      g_array_append_val (copy->polygons, p);
+    }
   return copy;
 }
 
@@ -456,6 +471,7 @@ augur_labels_free (AugurLabels *labels)
   g_clear_pointer (&labels->planes[1], augur_image_unref);
   g_ptr_array_unref (labels->binary);
   g_array_unref (labels->binary_class);
+  g_array_unref (labels->polygons);
   g_free (labels);
 }
 
@@ -487,6 +503,147 @@ augur_labels_add_keypoint (AugurLabels *labels,
 
   g_array_append_val (labels->keypoints, k);
   return &g_array_index (labels->keypoints, AugurKeypoint, labels->keypoints->len - 1);
+}
+
+/* @xy: @n_points corners, x0 y0 x1 y1 ..., of the object of box @box. */
+void
+augur_labels_add_polygon (AugurLabels  *labels,
+                          guint         box,
+                          const double *xy,
+                          guint         n_points)
+{
+  AugurPolygon p = { box, g_array_sized_new (FALSE, FALSE, sizeof (double), 2 * n_points) };
+
+  g_return_if_fail (n_points >= 3);
+
+  g_array_append_vals (p.xy, xy, 2 * n_points);
+  g_array_append_val (labels->polygons, p);
+}
+
+/* The area the polygon encloses (the shoelace formula). */
+double
+augur_polygon_area (const AugurPolygon *polygon)
+{
+  const double *v = (const double *) (gpointer) polygon->xy->data;
+  guint n = polygon->xy->len / 2;
+  double twice = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint j = (i + 1) % n;
+
+      twice += v[2 * i] * v[2 * j + 1] - v[2 * j] * v[2 * i + 1];
+    }
+  return fabs (twice) / 2;
+}
+
+/* Polygons ------------------------------------------------------------------------ */
+
+/* One pass of Sutherland and Hodgman's clipping (1974): the part of the
+ * polygon @in on the kept side of one edge of the window: coordinate
+ * @axis (0 x, 1 y) at least @limit, or at most when @upper. */
+static void
+clip_edge (const GArray *in,
+           GArray       *out,
+           int           axis,
+           double        limit,
+           gboolean      upper)
+{
+  const double *v = (const double *) (gpointer) in->data;
+  guint n = in->len / 2;
+
+  g_array_set_size (out, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const double *a = &v[2 * ((i + n - 1) % n)], *b = &v[2 * i];
+      gboolean a_in = upper ? a[axis] <= limit : a[axis] >= limit;
+      gboolean b_in = upper ? b[axis] <= limit : b[axis] >= limit;
+
+      if (a_in != b_in)
+        {
+          double t = (limit - a[axis]) / (b[axis] - a[axis]), p[2];
+
+          p[axis] = limit;
+          p[1 - axis] = a[1 - axis] + t * (b[1 - axis] - a[1 - axis]);
+          g_array_append_vals (out, p, 2);
+        }
+      if (b_in)
+        g_array_append_vals (out, b, 2);
+    }
+}
+
+/* @xy cut to the rectangle [x0, x1] x [y0, y1]; added to @out as an
+ * outline of @box when something with area is left. */
+static void
+add_clipped_polygon (AugurLabels  *out,
+                     guint         box,
+                     const GArray *xy,
+                     double        x0,
+                     double        y0,
+                     double        x1,
+                     double        y1)
+{
+  g_autoptr(GArray) a = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) b = g_array_new (FALSE, FALSE, sizeof (double));
+  AugurPolygon p;
+
+  if (x1 <= x0 || y1 <= y0)
+    return;
+  g_array_append_vals (a, xy->data, xy->len);
+  clip_edge (a, b, 0, x0, FALSE);
+  clip_edge (b, a, 0, x1, TRUE);
+  clip_edge (a, b, 1, y0, FALSE);
+  clip_edge (b, a, 1, y1, TRUE);
+  if (a->len < 6)
+    return;
+  p = (AugurPolygon) { box, g_steal_pointer (&a) };
+  if (augur_polygon_area (&p) <= 0)
+    {
+      g_array_unref (p.xy);
+      return;
+    }
+  g_array_append_val (out->polygons, p);
+}
+
+/* The polygons of @labels whose boxes @out kept (under the id @base
+ * gives them), their corners moved by @warp, cut to @r (the region's
+ * rectangle less its hole: the four rectangles around it), or to the
+ * image when @r is NULL. */
+static void
+map_polygons (const AugurLabels      *labels,
+              AugurWarp              *warp,
+              const AugurBlendRegion *r,
+              guint                   base,
+              AugurLabels            *out)
+{
+  for (guint i = 0; i < labels->polygons->len; i++)
+    {
+      const AugurPolygon *p = &g_array_index (labels->polygons, AugurPolygon, i);
+      g_autoptr(GArray) xy = NULL;
+      double *v;
+
+      if (augur_labels_find_box (out, p->box + base) == NULL)
+        continue;
+      xy = g_array_copy (p->xy);
+      v = (double *) (gpointer) xy->data;
+      for (guint k = 0; k + 1 < xy->len; k += 2)
+        augur_warp_map_point (warp, &v[k], &v[k + 1]);
+      if (r == NULL)
+        add_clipped_polygon (out, p->box, xy, 0, 0, out->width, out->height);
+      else if (!(r->hole[2] > r->hole[0] && r->hole[3] > r->hole[1]))
+        add_clipped_polygon (out, p->box + base, xy, r->x0, r->y0, r->x1, r->y1);
+      else
+        {
+          const int *h = r->hole;
+
+          add_clipped_polygon (out, p->box + base, xy, r->x0, r->y0, MIN (h[0], r->x1), r->y1);
+          add_clipped_polygon (out, p->box + base, xy, MAX (h[2], r->x0), r->y0, r->x1, r->y1);
+          add_clipped_polygon (out, p->box + base, xy, MAX (h[0], r->x0), r->y0, MIN (h[2], r->x1),
+                               MIN (h[1], r->y1));
+          add_clipped_polygon (out, p->box + base, xy, MAX (h[0], r->x0), MAX (h[3], r->y0),
+                               MIN (h[2], r->x1), r->y1);
+        }
+    }
 }
 
 /**
@@ -642,7 +799,9 @@ append_fates (GString                *line,
  * What happened to each label in one draw, one line each, for the draw
  * view's replay: "box 2 (spoon): cut by rotate-1 (Rotate)", "keypoint 0
  * (left_eye): kept, now right_eye", "box 3 (cup): dropped by crop-1
- * (Crop)".
+ * (Crop)"; and for each blend that brought in other images' labels, or
+ * drew images without labels, "mosaic-1 (Mosaic): brought in 3 boxes and
+ * 0 keypoints of the images it drew; 1 of those had no labels".
  *
  * Returns: (transfer full): the lines, each ended by a newline.
  */
@@ -672,6 +831,20 @@ augur_label_record_describe (const AugurLabelRecord *record,
       append_fates (text, record, TRUE, k->id);
       if (now && g_strcmp0 (now->label, k->label) != 0)
         g_string_append_printf (text, ", now %s", now->label ? now->label : "no name");
+      g_string_append_c (text, '\n');
+    }
+  for (guint i = 0; i < record->steps->len; i++)
+    {
+      const AugurLabelStep *step = &g_array_index (record->steps, AugurLabelStep, i);
+
+      if (step->node == NULL || (step->boxes_added == 0 && step->keypoints_added == 0 &&
+                                 step->references_unlabelled == 0))
+        continue;
+      g_string_append_printf (text, "%s (%s): brought in %u boxes and %u keypoints of the images it drew",
+                              step->node->id ? step->node->id : augur_node_type_name (step->node),
+                              augur_node_type_name (step->node), step->boxes_added, step->keypoints_added);
+      if (step->references_unlabelled > 0)
+        g_string_append_printf (text, "; %u of those had no labels", step->references_unlabelled);
       g_string_append_c (text, '\n');
     }
   return g_string_free (text, FALSE);
@@ -861,6 +1034,8 @@ augur_labels_apply_step (const AugurTransformInfo *info,
       g_array_append_val (out->keypoints, k);
     }
 
+  map_polygons (labels, &warp, NULL, 0, out);
+
   /* a transform's fill_mask, where it has one (Albumentations' default 0) */
   fill_index = augur_transform_param_index (info, "fill_mask");
   if (fill_index >= 0 && !params[fill_index].is_null)
@@ -877,6 +1052,344 @@ augur_labels_apply_step (const AugurTransformInfo *info,
   return out;
 }
 
+/* Blends ------------------------------------------------------------------------- */
+
+/* The part of @r the result shows of its source, for a point. */
+static gboolean
+region_shows (const AugurBlendRegion *r,
+              double                  x,
+              double                  y)
+{
+  return x >= r->x0 && x < r->x1 && y >= r->y0 && y < r->y1 &&
+         !(x >= r->hole[0] && x < r->hole[2] && y >= r->hole[1] && y < r->hole[3]);
+}
+
+/* One side of a box, [*a0, *a1], once [h0, h1] is taken away from it:
+ * cut at the end it covers, left whole when it lies inside (the rest
+ * still reaches both ends), emptied when it covers all. */
+static void
+cut_interval (double *a0,
+              double *a1,
+              double  h0,
+              double  h1)
+{
+  if (h0 <= *a0 && h1 >= *a1)
+    *a1 = *a0;
+  else if (h0 <= *a0 && h1 > *a0)
+    *a0 = h1;
+  else if (h1 >= *a1 && h0 < *a1)
+    *a1 = h0;
+}
+
+/* The box (its source's coordinates) in the result, cut to what @r shows
+ * of it and filtered as after any step: the part left is the region's
+ * rectangle less the hole, and the box becomes the bounding box of that
+ * part, as Albumentations 2.x's dropouts resize a box to its visible
+ * pixels (resize_boxes_to_visible_area); its visibility is the visible
+ * area over the area of the box as the blend moved it. FALSE: dropped. */
+static gboolean
+blend_box (AugurWarp              *warp,
+           const AugurBlendRegion *r,
+           const AugurLabelParams *settings,
+           AugurBox               *box,
+           gboolean               *clipped)
+{
+  double b[4] = { box->x_min, box->y_min, box->x_max, box->y_max };
+  double full_area, area, w, h, c[4];
+
+  *clipped = FALSE;
+  if (!augur_warp_map_box_unclipped (warp, b))
+    return FALSE;
+  full_area = (b[2] - b[0]) * (b[3] - b[1]);
+  c[0] = CLAMP (b[0], r->x0, r->x1);
+  c[1] = CLAMP (b[1], r->y0, r->y1);
+  c[2] = CLAMP (b[2], r->x0, r->x1);
+  c[3] = CLAMP (b[3], r->y0, r->y1);
+  area = MAX (c[2] - c[0], 0) * MAX (c[3] - c[1], 0);
+  if (r->hole[2] > r->hole[0] && r->hole[3] > r->hole[1])
+    {
+      double hx0 = MAX (c[0], r->hole[0]), hx1 = MIN (c[2], r->hole[2]);
+      double hy0 = MAX (c[1], r->hole[1]), hy1 = MIN (c[3], r->hole[3]);
+
+      if (hx1 > hx0 && hy1 > hy0)
+        {
+          area -= (hx1 - hx0) * (hy1 - hy0);
+          /* The hole takes a side away only where it spans the other side. */
+          if (hy0 <= c[1] && hy1 >= c[3])
+            cut_interval (&c[0], &c[2], hx0, hx1);
+          if (hx0 <= c[0] && hx1 >= c[2])
+            cut_interval (&c[1], &c[3], hy0, hy1);
+        }
+    }
+  box->x_min = c[0], box->y_min = c[1], box->x_max = c[2], box->y_max = c[3];
+  w = c[2] - c[0];
+  h = c[3] - c[1];
+  *clipped = area < full_area * (1 - 1e-9);
+
+  return w > 0 && h > 0 && area > 0 && area >= settings->min_area &&
+         !(full_area > 0 && area / full_area < settings->min_visibility) &&
+         w >= settings->min_width && h >= settings->min_height;
+}
+
+/* The warp that moves @r's source (of @from's size) into the result. */
+static void
+region_warp (AugurWarp              *warp,
+             const AugurBlendRegion *r,
+             const AugurShape       *from,
+             const AugurShape       *out)
+{
+  augur_warp_init (warp, NULL, NULL, from);
+  warp->kind = AUGUR_WARP_AFFINE;
+  warp->affine.forward[0] = r->scale_x;
+  warp->affine.forward[1] = 0;
+  warp->affine.forward[2] = r->offset_x;
+  warp->affine.forward[3] = 0;
+  warp->affine.forward[4] = r->scale_y;
+  warp->affine.forward[5] = r->offset_y;
+  warp->out_width = out->width;
+  warp->out_height = out->height;
+}
+
+/* The highest id among @labels' boxes and keypoints, plus one. */
+static guint
+ids_end (const AugurLabels *labels)
+{
+  guint end = 0;
+
+  for (guint i = 0; i < labels->boxes->len; i++)
+    end = MAX (end, g_array_index (labels->boxes, AugurBox, i).id + 1);
+  for (guint i = 0; i < labels->keypoints->len; i++)
+    end = MAX (end, g_array_index (labels->keypoints, AugurKeypoint, i).id + 1);
+  return end;
+}
+
+/* One source's boxes and keypoints into @out through @r; the image's
+ * (@base < 0) are counted and their fates recorded, the references' are
+ * renumbered from @base and kept only inside their region. */
+static void
+blend_points (const AugurLabels      *from,
+              const AugurBlendRegion *r,
+              AugurWarp              *warp,
+              gint64                  base,
+              const AugurLabelParams *settings,
+              AugurLabels            *out,
+              AugurLabelStep         *step,
+              GArray                 *events,
+              guint                   step_index)
+{
+  gboolean own = base < 0;
+
+  for (guint i = 0; i < from->boxes->len; i++)
+    {
+      AugurBox b = g_array_index (from->boxes, AugurBox, i);
+      gboolean clipped = FALSE, kept = r != NULL && blend_box (warp, r, settings, &b, &clipped);
+
+      if (own && !kept)
+        {
+          step->boxes_dropped++;
+          add_event (events, FALSE, b.id, step_index, AUGUR_LABEL_DROPPED);
+        }
+      if (!kept)
+        continue;
+      if (own && clipped)
+        {
+          step->boxes_clipped++;
+          add_event (events, FALSE, b.id, step_index, AUGUR_LABEL_CLIPPED);
+        }
+      if (!own)
+        {
+          b.id += (guint) base;
+          step->boxes_added++;
+        }
+      b.label = g_strdup (b.label);
+      g_array_append_val (out->boxes, b);
+    }
+
+  for (guint i = 0; i < from->keypoints->len; i++)
+    {
+      AugurKeypoint k = g_array_index (from->keypoints, AugurKeypoint, i);
+      gboolean inside = r != NULL && augur_warp_map_keypoint (warp, &k.x, &k.y, &k.angle, &k.scale) &&
+                        region_shows (r, k.x, k.y);
+
+      if (own && !inside && settings->remove_invisible && settings->check_each_transform)
+        {
+          step->keypoints_dropped++;
+          add_event (events, TRUE, k.id, step_index, AUGUR_LABEL_DROPPED);
+          continue;
+        }
+      if (!own && !inside)
+        continue;
+      if (!own)
+        {
+          k.id += (guint) base;
+          k.owner = k.owner >= 0 ? k.owner + (int) base : -1;
+          step->keypoints_added++;
+        }
+      k.label = g_strdup (k.label);
+      g_array_append_val (out->keypoints, k);
+    }
+}
+
+/* @mask through @warp, 0 where @r does not show it. */
+static AugurImage *
+region_mask (AugurWarp              *warp,
+             const AugurBlendRegion *r,
+             const AugurImage       *mask)
+{
+  AugurImage *out = augur_warp_apply_mask_fill (warp, mask, 0);
+
+  for (int y = 0; y < out->height; y++)
+    {
+      guint8 *row = augur_image_row (out, y);
+
+      for (int x = 0; x < out->width; x++)
+        if (!region_shows (r, x + 0.5, y + 0.5))
+          row[x] = 0;
+    }
+  return out;
+}
+
+/* The label map of the result: each region in turn paints its source's
+ * values where it shows (0 from a source without a map), an overlay
+ * region only its nonzero ones. */
+static void
+blend_label_map (const AugurLabels *const *sources,
+                 const AugurBlendRegion   *regions,
+                 guint                     n_regions,
+                 AugurWarp                *warps,
+                 AugurLabels              *out)
+{
+  g_autofree guint16 *values = g_new0 (guint16, (gsize) out->width * out->height);
+  int depth = 0;
+
+  for (guint i = 0; i < n_regions; i++)
+    {
+      const AugurBlendRegion *r = &regions[i];
+      const AugurLabels *from = sources[r->source];
+      g_autoptr(AugurImage) low = NULL;
+      g_autoptr(AugurImage) high = NULL;
+
+      if (from != NULL && from->mask_depth != 0)
+        {
+          depth = MAX (depth, from->mask_depth);
+          low = augur_warp_apply_mask_fill (&warps[i], from->planes[0], 0);
+          if (from->planes[1])
+            high = augur_warp_apply_mask_fill (&warps[i], from->planes[1], 0);
+        }
+      for (int y = MAX (r->y0, 0); y < MIN (r->y1, out->height); y++)
+        for (int x = MAX (r->x0, 0); x < MIN (r->x1, out->width); x++)
+          {
+            guint v = 0;
+
+            if (!region_shows (r, x + 0.5, y + 0.5))
+              continue;
+            if (low)
+              v = augur_image_row (low, y)[x] | (high ? (guint) augur_image_row (high, y)[x] << 8 : 0);
+            if (v != 0 || !r->overlay)
+              values[(gsize) y * out->width + x] = (guint16) v;
+          }
+    }
+  if (depth != 0)
+    augur_labels_set_mask (out, values, depth);
+}
+
+/**
+ * augur_labels_blend:
+ * @labels: the image's labels
+ * @refs: (array): each reference's labels, NULL for one that has none
+ * @ref_shapes: (array): each reference's size
+ * @out_shape: the result's shape
+ * @settings: (nullable): Albumentations' defaults when NULL
+ * @next_id: (inout): the first id no label of this draw has: the labels
+ *   the references bring are numbered from it, and it moves past them
+ * @step: (out caller-allocates): the counts of this step (its node unset)
+ *
+ * The labels through a blend that shows other images (info->blend_regions):
+ * each image's boxes and keypoints are moved where the blend puts that
+ * image and kept where its region shows them (boxes cut to it, then
+ * filtered as after any step), masks painted region by region, binary
+ * masks of each image kept within its region. The image's own labels that
+ * the blend covers are counted as dropped or cut by this step; the
+ * references' come in as new labels (@step's boxes_added, keypoints_added).
+ * A blend without regions changes colours only: the labels are copied.
+ *
+ * Returns: (transfer full): the labels of the result.
+ */
+AugurLabels *
+augur_labels_blend (const AugurTransformInfo  *info,
+                    const AugurValue          *params,
+                    const AugurDrawn          *drawn,
+                    const AugurLabels         *labels,
+                    const AugurLabels * const *refs,
+                    const AugurShape          *ref_shapes,
+                    const AugurShape          *out_shape,
+                    const AugurLabelParams    *settings,
+                    guint                     *next_id,
+                    AugurLabelStep            *step,
+                    GArray                    *events,
+                    guint                      step_index)
+{
+  AugurBlendRegion regions[AUGUR_BLEND_MAX_REGIONS];
+  AugurWarp warps[AUGUR_BLEND_MAX_REGIONS];
+  const AugurLabels *sources[1 + AUGUR_BLEND_MAX_REGIONS] = { labels };
+  AugurShape in = { labels->width, labels->height, 1 };
+  AugurLabels *out;
+  guint n;
+
+  g_return_val_if_fail (info != NULL && labels != NULL && step != NULL && next_id != NULL, NULL);
+  g_return_val_if_fail (info->n_references < AUGUR_BLEND_MAX_REGIONS + 1, NULL);
+
+  if (settings == NULL)
+    settings = default_settings ();
+  memset (step, 0, sizeof *step);
+  step->boxes_in = labels->boxes->len;
+  step->keypoints_in = labels->keypoints->len;
+  for (guint k = 0; k < info->n_references; k++)
+    {
+      sources[1 + k] = refs[k];
+      step->references_unlabelled += refs[k] == NULL;
+    }
+
+  if (info->blend_regions == NULL)
+    return augur_labels_copy (labels);
+
+  n = info->blend_regions (params, drawn, &in, ref_shapes, regions);
+  g_assert (n <= AUGUR_BLEND_MAX_REGIONS);
+  for (guint i = 0; i < n; i++)
+    region_warp (&warps[i], &regions[i], regions[i].source == 0 ? &in : &ref_shapes[regions[i].source - 1],
+                 out_shape);
+
+  out = augur_labels_new (out_shape->width, out_shape->height);
+  for (guint s = 0; s <= info->n_references; s++)
+    {
+      const AugurBlendRegion *r = NULL;
+      AugurWarp *warp = NULL;
+      gint64 base = -1;
+
+      if (sources[s] == NULL)
+        continue;
+      for (guint i = 0; i < n && r == NULL; i++)
+        if (regions[i].source == s)
+          r = &regions[i], warp = &warps[i];
+      if (s > 0)
+        {
+          base = *next_id;
+          *next_id += ids_end (sources[s]);
+        }
+      blend_points (sources[s], r, warp, base, settings, out, step, events, step_index);
+      if (r != NULL)
+        map_polygons (sources[s], warp, r, base < 0 ? 0 : (guint) base, out);
+
+      for (guint m = 0; r != NULL && m < sources[s]->binary->len; m++)
+        {
+          g_ptr_array_add (out->binary, region_mask (warp, r, sources[s]->binary->pdata[m]));
+          g_array_append_val (out->binary_class, g_array_index (sources[s]->binary_class, int, m));
+        }
+    }
+  blend_label_map (sources, regions, n, warps, out);
+  return out;
+}
+
 /* The pipeline ------------------------------------------------------------------- */
 
 typedef struct
@@ -886,12 +1399,70 @@ typedef struct
   AugurLabels            *labels;
   const AugurLabelParams *settings;
   AugurLabelRecord       *record;
+  AugurReferencePool     *pool;
+  guint                   next_id;  /* the first id free for the references' labels */
+  GError                 *error;    /* the first step that failed: the rest are skipped */
 } Walk;
 
+/* A blend's step: its references' images and labels from the pool, the
+ * image blended (when there is one) and the labels combined. */
+static gboolean
+walk_blend (Walk              *walk,
+            const AugurNode   *node,
+            const AugurReplay *replay,
+            AugurLabelStep    *step)
+{
+  guint n = node->info->n_references;
+  g_autofree guint *indices = g_new0 (guint, n);
+  g_autofree AugurShape *shapes = g_new0 (AugurShape, n);
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_full (n, (GDestroyNotify) augur_labels_free);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_full (n, (GDestroyNotify) augur_image_unref);
+  AugurShape out_shape;
+  AugurLabels *labels;
+
+  if (!augur_node_find_references (node, replay, walk->pool, indices, &walk->error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      AugurLabels *ref_labels = NULL;
+
+      if (!augur_reference_pool_get_labels (walk->pool, indices[i], &shapes[i].width, &shapes[i].height,
+                                            &ref_labels, &walk->error))
+        return FALSE;
+      shapes[i].channels = walk->shape.channels;
+      g_ptr_array_add (refs, ref_labels);
+      if (walk->image)
+        {
+          AugurImage *image = augur_reference_pool_get (walk->pool, indices[i], &walk->error);
+
+          if (image == NULL)
+            return FALSE;
+          g_ptr_array_add (images, image);
+        }
+    }
+
+  augur_transform_output_shape (node->info, node->params, &replay->drawn, &walk->shape, &out_shape);
+  labels = augur_labels_blend (node->info, node->params, &replay->drawn, walk->labels,
+                               (const AugurLabels *const *) refs->pdata, shapes, &out_shape, walk->settings,
+                               &walk->next_id, step, walk->record->events, walk->record->steps->len);
+  augur_labels_free (walk->labels);
+  walk->labels = labels;
+  if (walk->image)
+    {
+      AugurImage *image = augur_transform_blend (node->info, walk->image, (AugurImage *const *) images->pdata,
+                                                 node->params, &replay->drawn);
+
+      augur_image_unref (walk->image);
+      walk->image = image;
+    }
+  walk->shape = out_shape;
+  return TRUE;
+}
+
 static void
-walk_step (const AugurNode  *node,
-           const AugurDrawn *drawn,
-           gpointer          user_data)
+walk_step (const AugurNode   *node,
+           const AugurReplay *replay,
+           gpointer           user_data)
 {
   Walk *walk = user_data;
   AugurShape in = walk->shape;
@@ -899,7 +1470,22 @@ walk_step (const AugurNode  *node,
   AugurLabels *labels;
   AugurImage *image;
 
-  labels = augur_labels_apply_step (node->info, node->params, drawn, walk->labels, &in,
+  if (walk->error)
+    return;
+  if (node->info->n_references > 0 && walk->pool != NULL)
+    {
+      if (walk_blend (walk, node, replay, &step))
+        {
+          step.node = node;
+          g_array_append_val (walk->record->steps, step);
+        }
+      else
+        g_prefix_error (&walk->error, "step \"%s\" (%s): ", node->id ? node->id : node->info->name,
+                        node->info->name);
+      return;
+    }
+
+  labels = augur_labels_apply_step (node->info, node->params, &replay->drawn, walk->labels, &in,
                                     walk->settings, &step, walk->record->events,
                                     walk->record->steps->len);
   step.node = node;
@@ -909,10 +1495,10 @@ walk_step (const AugurNode  *node,
 
   if (walk->image == NULL)
     {
-      augur_transform_output_shape (node->info, node->params, drawn, &in, &walk->shape);
+      augur_transform_output_shape (node->info, node->params, &replay->drawn, &in, &walk->shape);
       return;
     }
-  image = augur_transform_apply (node->info, walk->image, node->params, drawn);
+  image = augur_transform_apply (node->info, walk->image, node->params, &replay->drawn);
   augur_image_unref (walk->image);
   walk->image = image;
   walk->shape = (AugurShape) { image->width, image->height, image->channels };
@@ -926,7 +1512,7 @@ prepare_input (const AugurLabels      *labels,
                AugurLabelRecord       *record)
 {
   AugurLabels *out = augur_labels_copy (labels);
-  AugurLabelStep step = { NULL, FALSE, labels->boxes->len, 0, 0, labels->keypoints->len, 0 };
+  AugurLabelStep step = { .boxes_in = labels->boxes->len, .keypoints_in = labels->keypoints->len };
 
   if (!settings->clip && !settings->filter_invalid_bboxes)
     return out;
@@ -965,7 +1551,7 @@ finish_keypoints (AugurLabels            *labels,
                   const AugurLabelParams *settings,
                   AugurLabelRecord       *record)
 {
-  AugurLabelStep step = { NULL, TRUE, labels->boxes->len, 0, 0, labels->keypoints->len, 0 };
+  AugurLabelStep step = { .final = TRUE, .boxes_in = labels->boxes->len, .keypoints_in = labels->keypoints->len };
 
   if (settings->check_each_transform || !settings->remove_invisible)
     return;
@@ -983,19 +1569,85 @@ finish_keypoints (AugurLabels            *labels,
 }
 
 /**
- * augur_node_apply_labels:
+ * augur_node_apply_labels_full:
  * @src: (nullable): the image; NULL to carry the labels alone (what an
  *   output already written needs, to count its labels again)
  * @labels: of @src's size
+ * @pool: (nullable): where blends find the references the replay names,
+ *   with their labels (augur_reference_pool_get_labels ()); without it,
+ *   blends leave the labels alone and must not have applied when @src is
+ *   given
  * @settings: (nullable): the recipe's label settings; Albumentations'
  *   defaults when NULL
+ * @out: (out) (transfer full) (optional): the augmented image, the same
+ *   pixels as augur_node_apply_full () gives (NULL without @src)
  * @labels_out: (out) (transfer full): the labels of the result
  * @record: (nullable): where each applied step's counts and each label's
  *   fate are appended (with @settings' clip or filter_invalid_bboxes, a
  *   first step without a node holds what they did to the input; without
  *   check_each_transform, a final one what remove_invisible did at the end)
  *
- * As augur_node_apply (), with the labels carried through every step.
+ * As augur_node_apply_full (), with the labels carried through every step:
+ * spatial steps move them, blends that show other images combine them
+ * (augur_labels_blend ()), other steps leave them.
+ *
+ * Returns: FALSE with @error set, naming the step, when a blend's
+ *   reference, or its labels, cannot be found or read.
+ */
+gboolean
+augur_node_apply_labels_full (const AugurNode        *node,
+                              const AugurImage       *src,
+                              const AugurLabels      *labels,
+                              const AugurReplay      *replay,
+                              AugurReferencePool     *pool,
+                              const AugurLabelParams *settings,
+                              AugurImage            **out,
+                              AugurLabels           **labels_out,
+                              AugurLabelRecord       *record,
+                              GError                **error)
+{
+  g_autoptr(AugurLabelRecord) own = NULL;
+  Walk walk = { 0 };
+
+  g_return_val_if_fail (node != NULL && labels != NULL && replay != NULL, FALSE);
+  g_return_val_if_fail (src == NULL || (labels->width == src->width && labels->height == src->height), FALSE);
+  g_return_val_if_fail (labels_out != NULL, FALSE);
+
+  if (record == NULL)
+    record = own = augur_label_record_new ();
+  if (settings == NULL)
+    settings = default_settings ();
+
+  walk.image = src ? augur_image_ref ((AugurImage *) src) : NULL;
+  walk.shape = (AugurShape) { labels->width, labels->height, src ? src->channels : 3 };
+  walk.labels = prepare_input (labels, settings, record);
+  walk.settings = settings;
+  walk.record = record;
+  walk.pool = pool;
+  walk.next_id = ids_end (labels);
+  augur_node_foreach_applied_replay (node, replay, walk_step, &walk);
+  if (walk.error)
+    {
+      g_propagate_error (error, walk.error);
+      g_clear_pointer (&walk.image, augur_image_unref);
+      augur_labels_free (walk.labels);
+      return FALSE;
+    }
+  finish_keypoints (walk.labels, settings, record);
+
+  *labels_out = walk.labels;
+  if (out)
+    *out = walk.image;
+  else
+    g_clear_pointer (&walk.image, augur_image_unref);
+  return TRUE;
+}
+
+/**
+ * augur_node_apply_labels:
+ *
+ * As augur_node_apply_labels_full () without a reference pool: blends
+ * leave the labels alone.
  *
  * Returns: (transfer full): the augmented image, the same pixels as
  *   augur_node_apply () gives (NULL without @src).
@@ -1009,26 +1661,8 @@ augur_node_apply_labels (const AugurNode        *node,
                          AugurLabels           **labels_out,
                          AugurLabelRecord       *record)
 {
-  g_autoptr(AugurLabelRecord) own = NULL;
-  Walk walk;
+  AugurImage *out = NULL;
 
-  g_return_val_if_fail (node != NULL && labels != NULL && replay != NULL, NULL);
-  g_return_val_if_fail (src == NULL || (labels->width == src->width && labels->height == src->height), NULL);
-  g_return_val_if_fail (labels_out != NULL, NULL);
-
-  if (record == NULL)
-    record = own = augur_label_record_new ();
-  if (settings == NULL)
-    settings = default_settings ();
-
-  walk.image = src ? augur_image_ref ((AugurImage *) src) : NULL;
-  walk.shape = (AugurShape) { labels->width, labels->height, src ? src->channels : 3 };
-  walk.labels = prepare_input (labels, settings, record);
-  walk.settings = settings;
-  walk.record = record;
-  augur_node_foreach_applied (node, replay, walk_step, &walk);
-  finish_keypoints (walk.labels, settings, record);
-
-  *labels_out = walk.labels;
-  return walk.image;
+  augur_node_apply_labels_full (node, src, labels, replay, NULL, settings, &out, labels_out, record, NULL);
+  return out;
 }

@@ -21,6 +21,10 @@ G_BEGIN_DECLS
  * - An optional mask: a label map (one value per pixel, a class id, 8 or 16
  *   bits), or a set of binary masks, each with its class.
  *
+ * - Polygons outlining the boxes' objects (COCO's "segmentation"): each
+ *   corner moves as a point does, and the polygon is cut to the image
+ *   (for the distortions that bend straight lines, an approximation).
+ *
  * Spatial steps move them through the warp module; pixel steps leave them,
  * except the dropouts, whose holes fill masks with fill_mask as
  * Albumentations does; after each step boxes are cut to the image and
@@ -48,7 +52,16 @@ typedef struct
   guint  id;
 } AugurKeypoint;
 
+/* The outline of a box's object (COCO's polygon "segmentation"): corners
+ * x0 y0 x1 y1 ..., 3 or more, in the labels' coordinates; an object may
+ * have several (its visible parts). */
 typedef struct
+{
+  guint   box;       /* the id of the box it outlines */
+  GArray *xy;        /* double; shared between copies: never changed */
+} AugurPolygon;
+
+typedef struct _AugurLabels
 {
   int         width;
   int         height;
@@ -63,6 +76,7 @@ typedef struct
   /* binary masks (0 or nonzero), each of the labels' size, and their classes */
   GPtrArray  *binary;      /* AugurImage */
   GArray     *binary_class; /* int */
+  GArray     *polygons;    /* AugurPolygon */
 } AugurLabels;
 
 /*
@@ -140,6 +154,11 @@ AugurKeypoint    *augur_labels_add_keypoint    (AugurLabels            *labels,
                                                 double                  x,
                                                 double                  y,
                                                 const char             *label);
+void              augur_labels_add_polygon     (AugurLabels            *labels,
+                                                guint                   box,
+                                                const double           *xy,
+                                                guint                   n_points);
+double            augur_polygon_area           (const AugurPolygon     *polygon);
 void              augur_labels_set_mask        (AugurLabels            *labels,
                                                 const guint16          *values,
                                                 int                     depth);
@@ -174,6 +193,11 @@ typedef struct
   guint boxes_dropped;
   guint keypoints_in;
   guint keypoints_dropped;
+  /* a blend's: the other images' labels it brought in, and how many of
+   * the images it drew had no labels to bring */
+  guint boxes_added;
+  guint keypoints_added;
+  guint references_unlabelled;
 } AugurLabelStep;
 
 typedef enum
@@ -211,6 +235,28 @@ AugurLabels      *augur_labels_apply_step      (const AugurTransformInfo *info,
                                                 AugurLabelStep         *step,
                                                 GArray                 *events,
                                                 guint                   step_index);
+AugurLabels      *augur_labels_blend           (const AugurTransformInfo *info,
+                                                const AugurValue       *params,
+                                                const AugurDrawn       *drawn,
+                                                const AugurLabels      *labels,
+                                                const AugurLabels * const *refs,
+                                                const AugurShape       *ref_shapes,
+                                                const AugurShape       *out_shape,
+                                                const AugurLabelParams *settings,
+                                                guint                  *next_id,
+                                                AugurLabelStep         *step,
+                                                GArray                 *events,
+                                                guint                   step_index);
+gboolean          augur_node_apply_labels_full (const AugurNode        *node,
+                                                const AugurImage       *src,
+                                                const AugurLabels      *labels,
+                                                const AugurReplay      *replay,
+                                                AugurReferencePool     *pool,
+                                                const AugurLabelParams *settings,
+                                                AugurImage            **out,
+                                                AugurLabels           **labels_out,
+                                                AugurLabelRecord       *record,
+                                                GError                **error);
 AugurImage       *augur_node_apply_labels      (const AugurNode        *node,
                                                 const AugurImage       *src,
                                                 const AugurLabels      *labels,

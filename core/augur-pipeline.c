@@ -937,6 +937,52 @@ clock_ns (void)
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
+/**
+ * augur_node_find_references:
+ * @node: a blend's node
+ * @replay: its replay (applied)
+ * @indices: (out caller-allocates): n_references positions in @pool
+ *
+ * Where the references the replay names are in @pool.
+ *
+ * Returns: FALSE with @error set, naming the step, when the replay names
+ *   none, or one that is not in @pool.
+ */
+gboolean
+augur_node_find_references (const AugurNode     *node,
+                            const AugurReplay   *replay,
+                            AugurReferencePool  *pool,
+                            guint               *indices,
+                            GError             **error)
+{
+  guint n = node->info->n_references;
+  const char *name = node->id ? node->id : node->info->name;
+
+  if (replay->references == NULL || g_strv_length (replay->references) != n)
+    {
+      if (augur_reference_pool_size (pool) == 0)
+        set_empty_pool_error (node, error);
+      else
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                     "step \"%s\" (%s): the replay records no reference images", name, node->info->name);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      int at = augur_reference_pool_find (pool, replay->references[i]);
+
+      if (at < 0)
+        {
+          g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
+                       "step \"%s\" (%s): the replay names the reference \"%s\", which is not in "
+                       "the reference pool", name, node->info->name, replay->references[i]);
+          return FALSE;
+        }
+      indices[i] = (guint) at;
+    }
+  return TRUE;
+}
+
 /* A blend's references, by the keys its replay recorded. */
 static AugurImage *
 apply_blend (const AugurNode   *node,
@@ -946,33 +992,18 @@ apply_blend (const AugurNode   *node,
 {
   guint n = node->info->n_references;
   g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_image_unref);
-  const char *name = node->id ? node->id : node->info->name;
+  g_autofree guint *indices = g_new (guint, n);
 
-  if (replay->references == NULL || g_strv_length (replay->references) != n)
-    {
-      if (augur_reference_pool_size (observer->pool) == 0)
-        set_empty_pool_error (node, observer->error);
-      else
-        g_set_error (observer->error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
-                     "step \"%s\" (%s): the replay records no reference images", name, node->info->name);
-      return NULL;
-    }
+  if (!augur_node_find_references (node, replay, observer->pool, indices, observer->error))
+    return NULL;
   for (guint i = 0; i < n; i++)
     {
-      int at = augur_reference_pool_find (observer->pool, replay->references[i]);
-      AugurImage *ref;
+      AugurImage *ref = augur_reference_pool_get (observer->pool, indices[i], observer->error);
 
-      if (at < 0)
-        {
-          g_set_error (observer->error, AUGUR_ERROR, AUGUR_ERROR_INVALID_REPLAY,
-                       "step \"%s\" (%s): the replay names the reference \"%s\", which is not in "
-                       "the reference pool", name, node->info->name, replay->references[i]);
-          return NULL;
-        }
-      ref = augur_reference_pool_get (observer->pool, (guint) at, observer->error);
       if (ref == NULL)
         {
-          g_prefix_error (observer->error, "step \"%s\" (%s): ", name, node->info->name);
+          g_prefix_error (observer->error, "step \"%s\" (%s): ", node->id ? node->id : node->info->name,
+                          node->info->name);
           return NULL;
         }
       g_ptr_array_add (refs, ref);
@@ -1274,18 +1305,19 @@ augur_node_run (const AugurNode   *node,
 }
 
 /**
- * augur_node_foreach_applied:
+ * augur_node_foreach_applied_replay:
  * @func: called for each transform that applies, in order of application,
- *   with its node and the values it drew
+ *   with its node and its part of @replay (the values it drew and, for a
+ *   blend, the references it drew)
  *
  * Walks @replay as augur_node_apply() does: for whatever travels with the
  * pixels through the same steps (labels).
  */
 void
-augur_node_foreach_applied (const AugurNode   *node,
-                            const AugurReplay *replay,
-                            AugurStepFunc      func,
-                            gpointer           user_data)
+augur_node_foreach_applied_replay (const AugurNode      *node,
+                                   const AugurReplay    *replay,
+                                   AugurReplayStepFunc   func,
+                                   gpointer              user_data)
 {
   g_return_if_fail (node != NULL && replay != NULL && func != NULL);
 
@@ -1293,7 +1325,7 @@ augur_node_foreach_applied (const AugurNode   *node,
     return;
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      func (node, &replay->drawn, user_data);
+      func (node, replay, user_data);
       return;
     }
   for (guint i = 0; replay->steps && i < replay->steps->len; i++)
@@ -1301,8 +1333,43 @@ augur_node_foreach_applied (const AugurNode   *node,
       const AugurReplay *step = replay->steps->pdata[i];
 
       g_return_if_fail (step->index >= 0 && (guint) step->index < node->children->len);
-      augur_node_foreach_applied (node->children->pdata[step->index], step, func, user_data);
+      augur_node_foreach_applied_replay (node->children->pdata[step->index], step, func, user_data);
     }
+}
+
+typedef struct
+{
+  AugurStepFunc func;
+  gpointer      data;
+} StepAdapter;
+
+static void
+step_adapter (const AugurNode   *node,
+              const AugurReplay *replay,
+              gpointer           user_data)
+{
+  StepAdapter *adapter = user_data;
+
+  adapter->func (node, &replay->drawn, adapter->data);
+}
+
+/**
+ * augur_node_foreach_applied:
+ * @func: called for each transform that applies, in order of application,
+ *   with its node and the values it drew
+ *
+ * As augur_node_foreach_applied_replay(), with the drawn values alone.
+ */
+void
+augur_node_foreach_applied (const AugurNode   *node,
+                            const AugurReplay *replay,
+                            AugurStepFunc      func,
+                            gpointer           user_data)
+{
+  StepAdapter adapter = { func, user_data };
+
+  g_return_if_fail (func != NULL);
+  augur_node_foreach_applied_replay (node, replay, step_adapter, &adapter);
 }
 
 static void

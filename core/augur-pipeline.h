@@ -145,6 +145,11 @@ AugurImage   *augur_node_apply_observed     (const AugurNode     *node,
  * and applying a replay in which a blend applied is a programming error
  * there. */
 gboolean      augur_node_has_blends         (const AugurNode     *node);
+gboolean      augur_node_find_references    (const AugurNode     *node,
+                                             const AugurReplay   *replay,
+                                             AugurReferencePool  *pool,
+                                             guint               *indices,
+                                             GError             **error);
 gboolean      augur_node_check_references   (const AugurNode     *node,
                                              const AugurReferencePool *pool,
                                              GError             **error);
@@ -179,6 +184,13 @@ typedef void (*AugurStepFunc)                (const AugurNode     *node,
 void          augur_node_foreach_applied    (const AugurNode     *node,
                                              const AugurReplay   *replay,
                                              AugurStepFunc        func,
+                                             gpointer             user_data);
+typedef void (*AugurReplayStepFunc)          (const AugurNode     *node,
+                                             const AugurReplay   *step,
+                                             gpointer             user_data);
+void          augur_node_foreach_applied_replay (const AugurNode *node,
+                                             const AugurReplay   *replay,
+                                             AugurReplayStepFunc  func,
                                              gpointer             user_data);
 AugurImage   *augur_node_run                (const AugurNode     *node,
                                              const AugurImage    *src,

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "augur-error.h"
+#include "augur-labels.h"
 #include "augur-reference.h"
 
 typedef struct
@@ -12,6 +13,7 @@ typedef struct
   char       *path;       /* NULL: held decoded in @image for good */
   AugurImage *image;      /* a file's: the cached decode, or NULL */
   guint64     last_use;
+  AugurLabels *labels;    /* given with the image (the GUI's), or NULL */
 } Entry;
 
 struct _AugurReferencePool
@@ -23,6 +25,9 @@ struct _AugurReferencePool
   GMutex      lock;       /* guards the cache: image, last_use, cached, clock */
   gsize       cached;
   guint64     clock;
+  /* the labels of the files' entries (not guarded: read-only once set) */
+  AugurReferenceLabelReader label_reader;
+  gpointer                  label_data;
 };
 
 static void
@@ -33,6 +38,7 @@ entry_clear (gpointer data)
   g_free (entry->key);
   g_free (entry->path);
   g_clear_pointer (&entry->image, augur_image_unref);
+  g_clear_pointer (&entry->labels, augur_labels_free);
 }
 
 AugurReferencePool *
@@ -98,7 +104,7 @@ add_entry (AugurReferencePool *pool,
            const char         *path,
            AugurImage         *image)
 {
-  Entry entry = { g_strdup (key), g_strdup (path), image ? augur_image_ref (image) : NULL, 0 };
+  Entry entry = { g_strdup (key), g_strdup (path), image ? augur_image_ref (image) : NULL, 0, NULL };
 
   if (g_hash_table_contains (pool->index, key))
     {
@@ -255,4 +261,105 @@ augur_reference_pool_get (AugurReferencePool  *pool,
   g_mutex_unlock (&pool->lock);
 
   return g_steal_pointer (&decoded);
+}
+
+/**
+ * augur_reference_pool_set_labels:
+ * @labels: (nullable): of the entry's image size; copied
+ *
+ * Gives the entry @key its labels (the GUI: the loaded sample's). FALSE
+ * when no entry has @key or its image is held as a file (whose labels come
+ * from the pool's reader).
+ */
+gboolean
+augur_reference_pool_set_labels (AugurReferencePool *pool,
+                                 const char         *key,
+                                 const AugurLabels  *labels)
+{
+  int at = augur_reference_pool_find (pool, key);
+  Entry *entry;
+
+  g_return_val_if_fail (pool != NULL && key != NULL, FALSE);
+
+  if (at < 0)
+    return FALSE;
+  entry = &g_array_index (pool->entries, Entry, at);
+  if (entry->path != NULL)
+    return FALSE;
+  g_return_val_if_fail (labels == NULL || (labels->width == entry->image->width &&
+                                           labels->height == entry->image->height), FALSE);
+  g_clear_pointer (&entry->labels, augur_labels_free);
+  entry->labels = labels ? augur_labels_copy (labels) : NULL;
+  return TRUE;
+}
+
+/**
+ * augur_reference_pool_set_label_reader:
+ * @reader: (nullable): reads the labels of the entries held as files
+ * @user_data: for @reader; must outlive the pool's use
+ *
+ * Set before the pool is shared between threads. @reader may be called
+ * from several threads at once.
+ */
+void
+augur_reference_pool_set_label_reader (AugurReferencePool        *pool,
+                                       AugurReferenceLabelReader  reader,
+                                       gpointer                   user_data)
+{
+  g_return_if_fail (pool != NULL);
+
+  pool->label_reader = reader;
+  pool->label_data = user_data;
+}
+
+/**
+ * augur_reference_pool_get_labels:
+ * @width, @height: (out): the reference's size (decoded now if need be)
+ * @labels: (out) (transfer full) (nullable): its labels, or NULL when it
+ *   has none
+ *
+ * Returns: FALSE with @error set (naming the reference) when its image or
+ *   its labels cannot be read.
+ */
+gboolean
+augur_reference_pool_get_labels (AugurReferencePool  *pool,
+                                 guint                index,
+                                 int                 *width,
+                                 int                 *height,
+                                 AugurLabels        **labels,
+                                 GError             **error)
+{
+  g_autoptr(AugurImage) image = NULL;
+  const Entry *entry;
+
+  g_return_val_if_fail (pool != NULL && index < pool->entries->len, FALSE);
+  g_return_val_if_fail (width != NULL && height != NULL && labels != NULL, FALSE);
+
+  *labels = NULL;
+  image = augur_reference_pool_get (pool, index, error);
+  if (image == NULL)
+    return FALSE;
+  *width = image->width;
+  *height = image->height;
+
+  /* The entries never move once added, and their labels are set before
+   * the pool is shared. */
+  entry = &g_array_index (pool->entries, Entry, index);
+  if (entry->path == NULL)
+    {
+      *labels = entry->labels ? augur_labels_copy (entry->labels) : NULL;
+      return TRUE;
+    }
+  if (pool->label_reader != NULL)
+    {
+      GError *local = NULL;
+
+      *labels = pool->label_reader (entry->key, image->width, image->height, pool->label_data, &local);
+      if (local != NULL)
+        {
+          g_propagate_prefixed_error (error, local, "reference \"%s\": ", entry->key);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }

@@ -24,6 +24,27 @@ G_BEGIN_DECLS
  */
 typedef struct _AugurReferencePool AugurReferencePool;
 
+/* The labels of a reference (augur-labels.h). */
+struct _AugurLabels;
+
+/**
+ * AugurReferenceLabelReader:
+ * @key: the reference's key
+ * @width, @height: its decoded size
+ *
+ * Reads the labels of a reference kept as a file (augur-cli: from the
+ * run's --labels source).
+ *
+ * Returns: (transfer full) (nullable): the labels, of @width x @height;
+ *   NULL without @error set when the reference has none, NULL with @error
+ *   set when they cannot be read
+ */
+typedef struct _AugurLabels *(*AugurReferenceLabelReader) (const char  *key,
+                                                           int          width,
+                                                           int          height,
+                                                           gpointer     user_data,
+                                                           GError     **error);
+
 /* The default bound on the decoded images the pool keeps. */
 #define AUGUR_REFERENCE_DEFAULT_CACHE_BYTES ((gsize) 512 * 1024 * 1024)
 
@@ -44,6 +65,21 @@ void                augur_reference_pool_set_max_pixels  (AugurReferencePool *po
                                                           gint64              max_pixels);
 void                augur_reference_pool_set_cache_bytes (AugurReferencePool *pool,
                                                           gsize               bytes);
+
+/* Labels: blends that show the references' content (MixUp, CutMix,
+ * Mosaic) bring their labels into the result. */
+gboolean            augur_reference_pool_set_labels      (AugurReferencePool        *pool,
+                                                          const char                *key,
+                                                          const struct _AugurLabels *labels);
+void                augur_reference_pool_set_label_reader (AugurReferencePool       *pool,
+                                                          AugurReferenceLabelReader  reader,
+                                                          gpointer                   user_data);
+gboolean            augur_reference_pool_get_labels      (AugurReferencePool        *pool,
+                                                          guint                      index,
+                                                          int                       *width,
+                                                          int                       *height,
+                                                          struct _AugurLabels      **labels,
+                                                          GError                   **error);
 
 guint               augur_reference_pool_size            (const AugurReferencePool *pool);
 const char         *augur_reference_pool_key             (const AugurReferencePool *pool,

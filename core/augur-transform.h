@@ -46,6 +46,34 @@ G_BEGIN_DECLS
 typedef struct _AugurTransformInfo AugurTransformInfo;
 
 /**
+ * AugurBlendRegion:
+ * @source: whose pixels: 0 the image, k the reference k - 1
+ * @scale_x, @scale_y, @offset_x, @offset_y: where a point (x, y) of the
+ *   source lands in the result: (scale_x x + offset_x, scale_y y + offset_y)
+ * @x0, @y0, @x1, @y1: the rectangle of the result the source shows
+ * @hole: except this rectangle (x0, y0, x1, y1; empty when hole[2] <= hole[0]):
+ *   what another image covers there (CutMix's box)
+ * @overlay: masks: only the source's nonzero values cover what the regions
+ *   before it gave (MixUp, where both images show everywhere)
+ *
+ * One part of a blend's result, for the labels: a blend that shows other
+ * images' content (MixUp, CutMix, Mosaic) describes where each shows, and
+ * the labels module maps each image's labels there, keeping what lies in
+ * its region (augur_labels_blend ()).
+ */
+typedef struct
+{
+  guint    source;
+  double   scale_x, scale_y, offset_x, offset_y;
+  int      x0, y0, x1, y1;
+  int      hole[4];
+  gboolean overlay;
+} AugurBlendRegion;
+
+/* The most regions a blend describes. */
+#define AUGUR_BLEND_MAX_REGIONS 4
+
+/**
  * AugurAlbAbsentAction:
  * @AUGUR_ALB_ABSENT_NOTE: an import accepts the argument and notes that it
  *   is left out (it does not change an image: mask-only, box-only, ...)
@@ -157,6 +185,16 @@ struct _AugurTransformInfo
                                AugurImage *const  *refs,
                                const AugurValue   *params,
                                const AugurDrawn   *drawn);
+  /* Blends whose result shows the references' content: its regions, in
+   * the order masks are painted, for an image of shape @in and references
+   * of shapes @refs (n_references of them); returns how many (at most
+   * AUGUR_BLEND_MAX_REGIONS). NULL: the blend changes colours only, and
+   * labels stay as they are (HistogramMatching, FDA, ...). */
+  guint       (*blend_regions) (const AugurValue   *params,
+                                const AugurDrawn   *drawn,
+                                const AugurShape   *in,
+                                const AugurShape   *refs,
+                                AugurBlendRegion   *regions);
   /* Dropouts: the holes one application cuts, for masks (labels) */
   gboolean    (*mask_holes)   (const AugurValue   *params,
                                const AugurDrawn   *drawn,

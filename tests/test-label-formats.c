@@ -235,14 +235,25 @@ test_coco_flipped (void)
 
   text = read_text (written_path);
   written = parse_json (text);
-  /* two outputs of one image: new ids; the moved annotation loses its
-   * polygon, which was not carried */
+  /* two outputs of one image: new ids; the moved annotation's polygon is
+   * mirrored with it, and its area is the polygon's */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (written), "images")), ==, 2);
   annotation = json_array_get_object_element (json_object_get_array_member (json_node_get_object (written),
                                                                             "annotations"), 0);
   g_assert_cmpint (json_object_get_int_member (annotation, "id"), ==, 1);
-  g_assert_false (json_object_has_member (annotation, "segmentation"));
-  g_assert_cmpfloat (json_object_get_double_member (annotation, "area"), ==, 84);
+  {
+    JsonArray *polygons = json_object_get_array_member (annotation, "segmentation");
+    JsonArray *corners;
+    /* [2, 3, 12.5, 3, 12.5, 11] with x -> W - x */
+    const double want[] = { 38, 3, 27.5, 3, 27.5, 11 };
+
+    g_assert_cmpuint (json_array_get_length (polygons), ==, 1);
+    corners = json_array_get_array_element (polygons, 0);
+    g_assert_cmpuint (json_array_get_length (corners), ==, 6);
+    for (guint k = 0; k < 6; k++)
+      g_assert_cmpfloat (json_array_get_double_element (corners, k), ==, want[k]);
+  }
+  g_assert_cmpfloat (json_object_get_double_member (annotation, "area"), ==, 42);
 
   again = open_source ("coco", written_path);
   back = read_labels (again, "a/one_0.png");
@@ -292,6 +303,14 @@ test_coco_refused (void)
     { "{\"images\": [{\"id\": 1, \"file_name\": \"x.png\", \"width\": 41, \"height\": 30}], "
       "\"annotations\": [], " COCO_CATEGORIES "}", "x.png", "images[0]", "41 x 30" },
     { "{\"images\": [], \"annotations\": [}", "x.png", "bad.json", "line 1" },
+    { "{\"images\": [{\"id\": 1, \"file_name\": \"x.png\", \"width\": 40, \"height\": 30}], "
+      "\"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 2, 2], "
+      "\"segmentation\": [[1, 1, 3, 1]]}], " COCO_CATEGORIES "}", "x.png", "annotations[0]",
+      "\"segmentation\"[0]: expected a polygon" },
+    { "{\"images\": [{\"id\": 1, \"file_name\": \"x.png\", \"width\": 40, \"height\": 30}], "
+      "\"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 2, 2], "
+      "\"segmentation\": \"mask.png\"}], " COCO_CATEGORIES "}", "x.png", "annotations[0]",
+      "expected a list of polygons or an RLE object" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -460,6 +479,27 @@ test_voc_round_trip (void)
   g_assert_nonnull (strstr (text, "<filename>img_0.png</filename>"));
   g_assert_nonnull (strstr (text, "<xmin>29</xmin>"));
   g_assert_nonnull (strstr (text, "<pose>Left</pose>"));
+
+  /* a box a blend brought in (an id past the file's objects) is written
+   * as an object of its own */
+  {
+    g_autoptr(AugurLabels) blended = augur_labels_copy (labels);
+    g_autoptr(AugurLabels) read_back = NULL;
+    const AugurBox *added;
+
+    augur_labels_add_box (blended, 20, 5, 30, 25, 0, "bird");
+    g_assert_cmpuint (augur_labels_find_box (blended, 2)->id, ==, 2);
+    g_assert_true (augur_label_sink_add (sink, "img.jpg", "img_1.png", blended, TRUE, &error));
+    g_assert_no_error (error);
+    read_back = read_labels (again, "img_1.png");
+    g_assert_cmpuint (read_back->boxes->len, ==, 3);
+    added = augur_labels_find_box (read_back, 2);
+    g_assert_cmpstr (added->label, ==, "bird");
+    g_assert_cmpfloat (added->x_min, ==, 20);
+    g_assert_cmpfloat (added->y_min, ==, 5);
+    g_assert_cmpfloat (added->x_max, ==, 30);
+    g_assert_cmpfloat (added->y_max, ==, 25);
+  }
   augur_test_rm_rf (dir);
 }
 

@@ -189,6 +189,107 @@ test_keypoint (gconstpointer data)
   g_assert_cmpuint (checked, >=, DRAWS / 4);
 }
 
+/* Whether (x, y) lies inside the polygon (crossings of a ray to +x). */
+static gboolean
+polygon_contains (const AugurPolygon *p,
+                  double              x,
+                  double              y)
+{
+  const double *v = (const double *) (gpointer) p->xy->data;
+  guint n = p->xy->len / 2;
+  gboolean inside = FALSE;
+
+  for (guint i = 0, j = n - 1; i < n; j = i++)
+    if ((v[2 * i + 1] > y) != (v[2 * j + 1] > y) &&
+        x < v[2 * j] + (y - v[2 * j + 1]) * (v[2 * i] - v[2 * j]) / (v[2 * i + 1] - v[2 * j + 1]))
+      inside = !inside;
+  return inside;
+}
+
+/* The kind of warp the node's step made in @replay's draw. */
+static AugurWarpKind
+warp_kind (const AugurNode   *node,
+           const AugurReplay *replay,
+           const AugurShape  *in)
+{
+  g_auto(AugurWarp) warp = { 0 };
+
+  augur_warp_init (&warp, node->params, &replay->drawn, in);
+  node->info->geometry (node->params, &replay->drawn, in, &warp);
+  return warp.kind;
+}
+
+/* Polygons (COCO's segmentation): the outline of a rectangle object moves
+ * with it and is cut to the result. Where the warp keeps lines straight
+ * (crops, affine maps, homographies, the dihedral group), the polygon is
+ * the object's outline: its area is the object's bright pixels up to its
+ * perimeter, and every pixel the object fills lies inside it; after any
+ * warp, its corners lie on the result. */
+static void
+test_polygon (gconstpointer data)
+{
+  const AugurTransformInfo *info = data;
+  g_autoptr(AugurNode) node = augur_test_spatial_node (info);
+  guint checked = 0;
+
+  for (guint draw = 0; draw < DRAWS; draw++)
+    {
+      g_autoptr(AugurLabels) labels = augur_labels_new (W, H);
+      g_autoptr(AugurLabels) out_labels = NULL;
+      g_autoptr(AugurImage) src = NULL;
+      g_autoptr(AugurImage) out = NULL;
+      g_autoptr(AugurReplay) replay = NULL;
+      AugurShape in = { W, H, 1 };
+      AugurWarpKind kind;
+      double area = 0, perimeter = 0;
+      int r[4];
+      guint bright = 0;
+
+      draw_rect (draw, r);
+      src = rect_image (r[0], r[1], r[2], r[3], 255);
+      augur_labels_add_box (labels, r[0], r[1], r[2], r[3], 3, "object");
+      augur_labels_add_polygon (labels, 0, (const double[]) { r[0], r[1], r[2], r[1], r[2], r[3], r[0], r[3] }, 4);
+      out = run_labels (node, src, labels, draw, NULL, &out_labels, NULL);
+
+      for (guint i = 0; i < out_labels->polygons->len; i++)
+        {
+          const AugurPolygon *p = &g_array_index (out_labels->polygons, AugurPolygon, i);
+          const double *v = (const double *) (gpointer) p->xy->data;
+          guint n = p->xy->len / 2;
+
+          g_assert_nonnull (augur_labels_find_box (out_labels, p->box));
+          g_assert_cmpuint (n, >=, 3);
+          for (guint k = 0; k < n; k++)
+            {
+              g_assert_true (v[2 * k] >= -1e-9 && v[2 * k] <= out->width + 1e-9);
+              g_assert_true (v[2 * k + 1] >= -1e-9 && v[2 * k + 1] <= out->height + 1e-9);
+              perimeter += hypot (v[2 * ((k + 1) % n)] - v[2 * k], v[2 * ((k + 1) % n) + 1] - v[2 * k + 1]);
+            }
+          area += augur_polygon_area (p);
+        }
+
+      replay = augur_node_sample (node, &in, 100 + draw);
+      kind = replay->applied ? warp_kind (node, replay, &in) : AUGUR_WARP_CROP;
+      if (kind == AUGUR_WARP_MAP || kind == AUGUR_WARP_TILES || augur_labels_find_box (out_labels, 0) == NULL)
+        continue;
+      /* a convex outline, cut to the image: one polygon */
+      g_assert_cmpuint (out_labels->polygons->len, ==, 1);
+      for (int y = 0; y < out->height; y++)
+        for (int x = 0; x < out->width; x++)
+          {
+            int v = augur_test_pixel (out, x, y, 0);
+
+            bright += v >= 128;
+            if (v > 250)
+              g_assert_true (polygon_contains (&g_array_index (out_labels->polygons, AugurPolygon, 0),
+                                               x + 0.5, y + 0.5));
+          }
+      g_assert_cmpfloat (fabs (bright - area), <=, perimeter + 4);
+      checked++;
+    }
+  g_test_message ("%s: %u of %u polygons checked", info->name, checked, DRAWS);
+}
+
 /* Masks, 8- and 16-bit: a label map of the image's own object still covers
  * it after the step (every pixel the object clearly fills has its label,
  * and every pixel of the label shows some of the object), and no value
@@ -757,16 +858,18 @@ main (int    argc,
   list = augur_transforms_list (&n);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *box = NULL, *keypoint = NULL, *mask8 = NULL, *mask16 = NULL;
+      g_autofree char *box = NULL, *keypoint = NULL, *mask8 = NULL, *mask16 = NULL, *polygon = NULL;
 
       if (!augur_transform_is_spatial (list[i]))
         continue;
       box = g_strdup_printf ("/labels/box/%s", list[i]->name);
       keypoint = g_strdup_printf ("/labels/keypoint/%s", list[i]->name);
+      polygon = g_strdup_printf ("/labels/polygon/%s", list[i]->name);
       mask8 = g_strdup_printf ("/labels/mask8/%s", list[i]->name);
       mask16 = g_strdup_printf ("/labels/mask16/%s", list[i]->name);
       g_test_add_data_func (box, list[i], test_box);
       g_test_add_data_func (keypoint, list[i], test_keypoint);
+      g_test_add_data_func (polygon, list[i], test_polygon);
       g_test_add_data_func (mask8, list[i], test_mask8);
       g_test_add_data_func (mask16, list[i], test_mask16);
       if (augur_transform_param_index (list[i], "fill_mask") >= 0)

@@ -1762,6 +1762,70 @@ test_decode_cache (Fixture       *fixture,
   g_unlink (other_path);
 }
 
+/* A MixUp over labelled samples: every draw's labels hold the image's
+ * boxes and those of the sample it mixed in (the reference pool reads the
+ * samples' labels), one of them at least the cat's. */
+static void
+test_blend_labels (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *coco = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples", "labels.coco.json", NULL);
+  g_autofree char *spec = g_strconcat ("coco:", coco, NULL);
+  const char *names[] = { "astronaut.png", "chelsea.png" };
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"MixUp\", \"id\": \"mix\", \"p\": 1}", 3);
+  g_autoptr(GListStore) store = g_list_store_new (AUGUR_TYPE_SAMPLE);
+  g_autoptr(GPtrArray) layers = g_ptr_array_new ();
+  AugurLabelSource *source = augur_label_source_open (spec, &error);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *widget = augur_preview_pane_new ();
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  g_autoptr(AugurSample) current = NULL;
+  guint own = 0, draws = 0, cat = 0;
+
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples", names[k], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(AugurSample) sample = augur_sample_new (file);
+
+      load_and_wait (sample);
+      g_list_store_append (store, sample);
+      if (k == 0)
+        current = g_object_ref (sample);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  augur_preview_pane_set_grid_size (pane, 4);
+  augur_preview_pane_set_samples (pane, G_LIST_MODEL (store));
+  augur_preview_pane_set_recipe (pane, recipe);
+  augur_preview_pane_set_current (pane, current);
+  augur_preview_pane_set_labels (pane, source);
+  wait_complete (pane);
+
+  collect_layers (widget, layers);
+  for (guint i = 0; i < layers->len; i++)
+    if (gtk_widget_get_ancestor (layers->pdata[i], GTK_TYPE_BUTTON) == NULL &&
+        augur_label_layer_get_labels (layers->pdata[i]) != NULL)
+      own = augur_label_layer_get_labels (layers->pdata[i])->boxes->len;
+  g_assert_cmpuint (own, >, 0);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const AugurLabels *labels = augur_label_layer_get_labels (layers->pdata[i]);
+
+      if (gtk_widget_get_ancestor (layers->pdata[i], GTK_TYPE_BUTTON) == NULL || labels == NULL)
+        continue;
+      draws++;
+      g_assert_cmpuint (labels->boxes->len, >, own);
+      for (guint b = 0; b < labels->boxes->len; b++)
+        cat += g_strcmp0 (g_array_index (labels->boxes, AugurBox, b).label, "cat face") == 0;
+    }
+  g_assert_cmpuint (draws, ==, 4);
+  g_assert_cmpuint (cat, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1794,6 +1858,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
   g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
   g_test_add_func ("/preview/labels", test_labels);
+  g_test_add_func ("/preview/blend-labels", test_blend_labels);
 
   return g_test_run ();
 }

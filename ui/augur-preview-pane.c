@@ -100,6 +100,7 @@ struct _AugurPreviewPane
 
   GPtrArray          *draw_samples;   /* AugurSample of each draw of the engine's request */
   char               *references_key; /* the samples the engine's reference pool holds */
+  AugurReferencePool *references;     /* that pool: its labels are the samples' */
   guint64             error_generation; /* the request whose failure was last told */
   AugurLabelSource   *label_source;   /* NULL: no labels drawn */
   AugurLabelOverlayFlags label_flags;
@@ -345,12 +346,19 @@ draw_labels (AugurPreviewPane  *self,
              AugurRenderResult *result)
 {
   g_autoptr(AugurLabels) labels = NULL;
+  g_autoptr(GError) error = NULL;
   AugurLabels *out = NULL;
 
   if (result->reduced || self->recipe == NULL || (labels = sample_labels (self, sample)) == NULL)
     return NULL;
-  augur_node_apply_labels (self->recipe->pipeline, NULL, labels, result->replay, self->recipe->labels,
-                           &out, NULL);
+  /* Blends bring in the labels of the samples they drew (the pool is the
+   * one the draw was rendered with, its images already decoded). */
+  if (!augur_node_apply_labels_full (self->recipe->pipeline, NULL, labels, result->replay, self->references,
+                                     self->recipe->labels, NULL, &out, NULL, &error))
+    {
+      g_debug ("No labels for the draw: %s", error->message);
+      return NULL;
+    }
   return out;
 }
 
@@ -1278,6 +1286,22 @@ augur_preview_pane_new (void)
   return g_object_new (AUGUR_TYPE_PREVIEW_PANE, NULL);
 }
 
+/* The pool's reader of the samples' labels: the pane's label source, read
+ * when a draw's labels are carried through a blend (on the main thread). */
+static AugurLabels *
+reference_labels (const char  *key,
+                  int          width,
+                  int          height,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  AugurPreviewPane *self = user_data;
+
+  if (self->label_source == NULL || !augur_label_source_has (self->label_source, key))
+    return NULL;
+  return augur_label_source_read (self->label_source, key, width, height, error);
+}
+
 static void
 add_reference (AugurReferencePool *pool,
                GString            *key,
@@ -1313,6 +1337,11 @@ update_references (AugurPreviewPane *self)
     return FALSE;
   g_free (self->references_key);
   self->references_key = g_string_free (g_steal_pointer (&key), FALSE);
+  if (self->references)
+    augur_reference_pool_set_label_reader (self->references, NULL, NULL);
+  g_clear_pointer (&self->references, augur_reference_pool_unref);
+  self->references = augur_reference_pool_ref (pool);
+  augur_reference_pool_set_label_reader (pool, reference_labels, self);
   augur_preview_engine_set_references (self->engine, pool);
   return TRUE;
 }
@@ -1682,6 +1711,10 @@ augur_preview_pane_dispose (GObject *object)
   g_clear_pointer (&self->recipe, augur_recipe_free);
   g_clear_pointer (&self->selected_path, g_free);
   g_clear_pointer (&self->references_key, g_free);
+  /* the engine's workers may hold the pool longer: it forgets the pane */
+  if (self->references)
+    augur_reference_pool_set_label_reader (self->references, NULL, NULL);
+  g_clear_pointer (&self->references, augur_reference_pool_unref);
   g_clear_pointer (&self->label_source, augur_label_source_free);
   g_clear_pointer (&self->draw_samples, g_ptr_array_unref);
   g_clear_pointer (&self->cells, g_ptr_array_unref);

@@ -335,6 +335,7 @@ coco_check_annotation (AugurLabelSource  *source,
 {
   JsonNode *bbox = json_object_get_member (object, "bbox");
   JsonNode *keypoints = json_object_get_member (object, "keypoints");
+  JsonNode *segmentation = json_object_get_member (object, "segmentation");
   CocoCategory *category;
   gint64 category_id;
   double v[4];
@@ -388,6 +389,27 @@ coco_check_annotation (AugurLabelSource  *source,
                         category->keypoints[k], x, y, image->width, image->height);
         }
     }
+
+  /* polygons (lists of x, y pairs, 3 corners or more), or RLE (an object,
+   * carried only by outputs no step moved) */
+  if (segmentation != NULL && JSON_NODE_HOLDS_ARRAY (segmentation))
+    {
+      JsonArray *polygons = json_node_get_array (segmentation);
+
+      for (guint i = 0; i < json_array_get_length (polygons); i++)
+        {
+          JsonNode *polygon = json_array_get_element (polygons, i);
+          guint n = JSON_NODE_HOLDS_ARRAY (polygon) ? json_array_get_length (json_node_get_array (polygon)) : 0;
+
+          if (n < 6 || n % 2 != 0)
+            return bad (error, where, "\"segmentation\"[%u]: expected a polygon, [x0, y0, x1, y1, x2, y2, ...]", i);
+          for (guint k = 0; k < n; k++)
+            if (!is_number (json_array_get_element (json_node_get_array (polygon), k)))
+              return bad (error, where, "\"segmentation\"[%u][%u]: expected a number", i, k);
+        }
+    }
+  else if (segmentation != NULL && !JSON_NODE_HOLDS_OBJECT (segmentation))
+    return bad (error, where, "\"segmentation\": expected a list of polygons or an RLE object");
   return TRUE;
 }
 
@@ -459,6 +481,30 @@ coco_lookup (AugurLabelSource *source,
   return image ? image : g_hash_table_lookup (source->coco_basenames, base);
 }
 
+/* An annotation's polygons (checked when the file was opened). */
+static void
+coco_read_polygons (JsonObject  *annotation,
+                    guint        box,
+                    AugurLabels *labels)
+{
+  JsonNode *segmentation = json_object_get_member (annotation, "segmentation");
+  JsonArray *polygons;
+
+  if (segmentation == NULL || !JSON_NODE_HOLDS_ARRAY (segmentation))
+    return;
+  polygons = json_node_get_array (segmentation);
+  for (guint i = 0; i < json_array_get_length (polygons); i++)
+    {
+      JsonArray *corners = json_array_get_array_element (polygons, i);
+      guint n = json_array_get_length (corners);
+      g_autofree double *xy = g_new (double, n);
+
+      for (guint k = 0; k < n; k++)
+        xy[k] = json_array_get_double_element (corners, k);
+      augur_labels_add_polygon (labels, box, xy, n / 2);
+    }
+}
+
 static AugurLabels *
 coco_read (AugurLabelSource  *source,
            const char        *key,
@@ -496,6 +542,7 @@ coco_read (AugurLabelSource  *source,
       box = augur_labels_add_box (labels, x, y, x + json_array_get_double_element (bbox, 2),
                                   y + json_array_get_double_element (bbox, 3), (int) category_id,
                                   category->name);
+      coco_read_polygons (object, box->id, labels);
       if (!json_object_has_member (object, "keypoints"))
         continue;
       points = json_object_get_array_member (object, "keypoints");
@@ -840,6 +887,30 @@ voc_read (AugurLabelSource  *source,
 
 /* The source's annotation of @key, with the boxes of @labels in place of
  * its objects (those dropped removed), and the output's name and size. */
+/* @bndbox's corners (made when it has none): the pixels the box touches,
+ * 1-based. */
+static void
+voc_set_box (xmlNode        *bndbox,
+             const AugurBox *box)
+{
+  int v[4] = {
+    (int) floor (box->x_min + 1e-9) + 1, (int) floor (box->y_min + 1e-9) + 1,
+    (int) ceil (box->x_max - 1e-9), (int) ceil (box->y_max - 1e-9),
+  };
+  const char *corners[4] = { "xmin", "ymin", "xmax", "ymax" };
+
+  for (int k = 0; k < 4; k++)
+    {
+      char number[32];
+
+      g_snprintf (number, sizeof number, "%d", MAX (v[k], k < 2 ? 1 : v[k - 2]));
+      if (child_element (bndbox, corners[k]) == NULL)
+        xmlNewTextChild (bndbox, NULL, BAD_CAST corners[k], BAD_CAST number);
+      else
+        set_child_text (bndbox, corners[k], number);
+    }
+}
+
 static char *
 voc_text (AugurLabelSource   *source,
           const char         *key,
@@ -894,23 +965,20 @@ voc_text (AugurLabelSource   *source,
           xmlFreeNode (o);
           continue;
         }
-      {
-        xmlNode *bndbox = child_element (o, "bndbox");
-        /* the pixels the box touches, 1-based */
-        int v[4] = {
-          (int) floor (box->x_min + 1e-9) + 1, (int) floor (box->y_min + 1e-9) + 1,
-          (int) ceil (box->x_max - 1e-9), (int) ceil (box->y_max - 1e-9),
-        };
-        const char *corners[4] = { "xmin", "ymin", "xmax", "ymax" };
+      voc_set_box (child_element (o, "bndbox"), box);
+    }
+  /* Boxes a blend brought in from other images (ids past the file's
+   * objects): an object each, with its name and box. */
+  for (guint i = 0; i < labels->boxes->len; i++)
+    {
+      const AugurBox *box = &g_array_index (labels->boxes, AugurBox, i);
+      xmlNode *object;
 
-        for (int k = 0; k < 4; k++)
-          {
-            char number[32];
-
-            g_snprintf (number, sizeof number, "%d", MAX (v[k], k < 2 ? 1 : v[k - 2]));
-            set_child_text (bndbox, corners[k], number);
-          }
-      }
+      if (box->id < index)
+        continue;
+      object = xmlNewChild (root, NULL, BAD_CAST "object", NULL);
+      xmlNewTextChild (object, NULL, BAD_CAST "name", BAD_CAST (box->label ? box->label : ""));
+      voc_set_box (xmlNewChild (object, NULL, BAD_CAST "bndbox", NULL), box);
     }
 
   xmlDocDumpMemory (doc, &mem, &n);
@@ -1287,6 +1355,8 @@ struct _AugurLabelSink
   char             *output_dir;
   GMutex            lock;
   GPtrArray        *entries;     /* SinkEntry: COCO, written at the end */
+  guint             shard_index; /* 1-based; 0: not a shard */
+  guint             shard_count;
 };
 
 /* @source must outlive the sink. */
@@ -1301,6 +1371,26 @@ augur_label_sink_new (AugurLabelSource *source,
   g_mutex_init (&sink->lock);
   sink->entries = g_ptr_array_new_with_free_func (sink_entry_free);
   return sink;
+}
+
+/**
+ * augur_label_sink_set_shard:
+ * @index: 1 .. @count
+ *
+ * For a shard of a run: COCO's one file is written as this shard's part,
+ * NAME.shard-I-of-N.json beside where NAME.json would be, holding the
+ * shard's outputs alone (the other formats write a file per output, and
+ * shards never share one).
+ */
+void
+augur_label_sink_set_shard (AugurLabelSink *sink,
+                            guint           index,
+                            guint           count)
+{
+  g_return_if_fail (sink != NULL && index >= 1 && index <= count);
+
+  sink->shard_index = count > 1 ? index : 0;
+  sink->shard_count = count > 1 ? count : 0;
 }
 
 void
@@ -1331,8 +1421,14 @@ augur_label_sink_path (AugurLabelSink *sink,
     case AUGUR_LABEL_FORMAT_COCO:
       {
         g_autofree char *base = g_path_get_basename (sink->source->path);
+        g_autofree char *stem = NULL;
+        g_autofree char *part = NULL;
 
-        return g_build_filename (sink->output_dir, base, NULL);
+        if (sink->shard_count == 0)
+          return g_build_filename (sink->output_dir, base, NULL);
+        stem = g_str_has_suffix (base, ".json") ? g_strndup (base, strlen (base) - 5) : g_strdup (base);
+        part = g_strdup_printf ("%s.shard-%u-of-%u.json", stem, sink->shard_index, sink->shard_count);
+        return g_build_filename (sink->output_dir, part, NULL);
       }
     case AUGUR_LABEL_FORMAT_YOLO:
       return label_file (sink->output_dir, output, ".txt");
@@ -1452,6 +1548,32 @@ copy_object (JsonBuilder  *builder,
       }
 }
 
+/* "segmentation": the polygons of @box in @labels; returns their area. */
+static double
+coco_write_polygons (JsonBuilder       *builder,
+                     const AugurLabels *labels,
+                     const AugurBox    *box)
+{
+  double area = 0;
+
+  json_builder_set_member_name (builder, "segmentation");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < labels->polygons->len; i++)
+    {
+      const AugurPolygon *p = &g_array_index (labels->polygons, AugurPolygon, i);
+
+      if (p->box != box->id)
+        continue;
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < p->xy->len; k++)
+        add_number (builder, g_array_index (p->xy, double, k));
+      json_builder_end_array (builder);
+      area += augur_polygon_area (p);
+    }
+  json_builder_end_array (builder);
+  return area;
+}
+
 static void
 coco_write_annotation (JsonBuilder       *builder,
                        JsonObject        *annotation,
@@ -1463,7 +1585,8 @@ coco_write_annotation (JsonBuilder       *builder,
 {
   static const char *replaced[] = { "id", "image_id", "bbox", "area", "keypoints", "num_keypoints", NULL };
   static const char *removed[] = { "segmentation", NULL };
-  double w = box->x_max - box->x_min, h = box->y_max - box->y_min;
+  double w = box->x_max - box->x_min, h = box->y_max - box->y_min, area = w * h;
+  JsonNode *segmentation = json_object_get_member (annotation, "segmentation");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -1471,6 +1594,11 @@ coco_write_annotation (JsonBuilder       *builder,
   json_builder_set_member_name (builder, "image_id");
   json_builder_add_int_value (builder, image_id);
   copy_object (builder, annotation, replaced, entry->moved ? removed : NULL);
+  /* Polygons moved with the image: the outlines of what is left of the
+   * object, whose area is the annotation's. (RLE is not carried: an
+   * output a step moved leaves it out.) */
+  if (entry->moved && segmentation != NULL && JSON_NODE_HOLDS_ARRAY (segmentation))
+    area = coco_write_polygons (builder, entry->labels, box);
   json_builder_set_member_name (builder, "bbox");
   json_builder_begin_array (builder);
   add_number (builder, box->x_min);
@@ -1482,7 +1610,7 @@ coco_write_annotation (JsonBuilder       *builder,
     {
       json_builder_set_member_name (builder, "area");
       if (entry->moved)
-        add_number (builder, w * h);
+        add_number (builder, area);
       else
         json_builder_add_value (builder, json_node_copy (json_object_get_member (annotation, "area")));
     }
@@ -1526,6 +1654,46 @@ coco_write_annotation (JsonBuilder       *builder,
   json_builder_end_object (builder);
 }
 
+/* A box a blend brought in from another image (its id is past the
+ * image's own annotations): an annotation of its own, with its category,
+ * box, outline (when it came with one) and area. Its keypoints are not written (they belong to the other
+ * image's annotation, which this output does not hold). */
+static void
+coco_write_added (JsonBuilder       *builder,
+                  const AugurLabels *labels,
+                  const AugurBox    *box,
+                  gint64             id,
+                  gint64             image_id)
+{
+  double area = (box->x_max - box->x_min) * (box->y_max - box->y_min);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_set_member_name (builder, "image_id");
+  json_builder_add_int_value (builder, image_id);
+  json_builder_set_member_name (builder, "category_id");
+  json_builder_add_int_value (builder, box->class_id);
+  json_builder_set_member_name (builder, "bbox");
+  json_builder_begin_array (builder);
+  add_number (builder, box->x_min);
+  add_number (builder, box->y_min);
+  add_number (builder, box->x_max - box->x_min);
+  add_number (builder, box->y_max - box->y_min);
+  json_builder_end_array (builder);
+  for (guint i = 0; i < labels->polygons->len; i++)
+    if (g_array_index (labels->polygons, AugurPolygon, i).box == box->id)
+      {
+        area = coco_write_polygons (builder, labels, box);
+        break;
+      }
+  json_builder_set_member_name (builder, "area");
+  add_number (builder, area);
+  json_builder_set_member_name (builder, "iscrowd");
+  json_builder_add_int_value (builder, 0);
+  json_builder_end_object (builder);
+}
+
 static gboolean
 coco_finish (AugurLabelSink  *sink,
              GError         **error)
@@ -1540,7 +1708,7 @@ coco_finish (AugurLabelSink  *sink,
   g_autofree char *text = NULL;
   g_autoptr(GHashTable) outputs_of = g_hash_table_new (g_str_hash, g_str_equal);
   gboolean keep_ids = TRUE;
-  gint64 annotation_id = 1;
+  gint64 annotation_id = 1, max_id = 0;
 
   g_ptr_array_sort_with_data (sink->entries, compare_entries, source);
   /* One output an image keeps the ids; more get new ones, in order. */
@@ -1551,6 +1719,17 @@ coco_finish (AugurLabelSink  *sink,
       if (g_hash_table_contains (outputs_of, entry->key))
         keep_ids = FALSE;
       g_hash_table_add (outputs_of, entry->key);
+    }
+
+  /* Boxes blends brought in have no annotation of their own: with the
+   * input's ids kept, theirs follow the largest id the file holds. */
+  for (guint i = 0; i < sink->entries->len; i++)
+    {
+      CocoImage *image = coco_lookup (source, ((SinkEntry *) sink->entries->pdata[i])->key);
+
+      for (guint a = 0; a < image->annotations->len; a++)
+        if (json_object_has_member (image->annotations->pdata[a], "id"))
+          max_id = MAX (max_id, json_object_get_int_member (image->annotations->pdata[a], "id"));
     }
 
   json_builder_begin_object (builder);
@@ -1597,7 +1776,12 @@ coco_finish (AugurLabelSink  *sink,
                   JsonObject *annotation;
                   gint64 category_id, id;
 
-                  g_assert (box->id < image->annotations->len);
+                  if (box->id >= image->annotations->len)
+                    {
+                      coco_write_added (builder, entry->labels, box, keep_ids ? ++max_id : annotation_id++,
+                                        image_id);
+                      continue;
+                    }
                   annotation = image->annotations->pdata[box->id];
                   category_id = json_object_get_int_member (annotation, "category_id");
                   id = annotation_id++;

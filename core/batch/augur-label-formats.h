@@ -14,8 +14,10 @@ G_BEGIN_DECLS
  * - COCO: one JSON file; "images" (id, file_name, width, height),
  *   "categories" (id, name, and for keypoints their names), "annotations"
  *   (image_id, category_id, bbox [x, y, width, height] in pixels,
- *   keypoints [x, y, v] * K). An image is found by its path relative to
- *   the input folder, equal to its file_name.
+ *   keypoints [x, y, v] * K, segmentation: polygons [x0, y0, x1, y1, ...]
+ *   carried with their boxes, or RLE, carried only by outputs no step
+ *   moved). An image is found by its path relative to the input folder,
+ *   equal to its file_name.
  * - YOLO: a folder with classes.txt (one class name a line; the line
  *   number, from 0, is the class id) and, for image a/b.jpg, a/b.txt with
  *   a line "class x_centre y_centre width height" per box, all but the
@@ -64,6 +66,9 @@ AugurLabels      *augur_label_source_read     (AugurLabelSource   *source,
 AugurLabelSink   *augur_label_sink_new        (AugurLabelSource   *source,
                                                const char         *output_dir);
 void              augur_label_sink_free       (AugurLabelSink     *sink);
+void              augur_label_sink_set_shard  (AugurLabelSink     *sink,
+                                               guint               index,
+                                               guint               count);
 gboolean          augur_label_sink_add        (AugurLabelSink     *sink,
                                                const char         *key,
                                                const char         *output,

@@ -15,6 +15,13 @@
 static const char *const counts[] = {
   "boxes_in", "boxes", "boxes_clipped", "keypoints_in", "keypoints",
 };
+/* The blends' numbers, written only when not 0 (so that a run without
+ * blends writes the lines it always wrote) and read as 0 when absent:
+ * the labels out that blends brought in from other images, and the
+ * images blends drew that had no labels. */
+static const char *const blend_counts[] = {
+  "boxes_added", "keypoints_added", "references_unlabelled",
+};
 static const char *const step_counts[] = {
   "boxes_dropped", "boxes_clipped", "keypoints_dropped",
 };
@@ -30,6 +37,7 @@ struct _AugurLabelReport
 {
   guint       outputs;
   gint64      n[G_N_ELEMENTS (counts)];
+  gint64      added[G_N_ELEMENTS (blend_counts)];
   gint64      areas_in[N_AREAS];
   gint64      areas[N_AREAS];
   GPtrArray  *steps;      /* StepSum, in order of first appearance */
@@ -127,10 +135,21 @@ augur_label_report_line (const AugurLabels      *in,
                          const AugurLabelRecord *record)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gint64 areas[N_AREAS], clipped = 0;
+  gint64 areas[N_AREAS], clipped = 0, added[G_N_ELEMENTS (blend_counts)] = { 0 };
 
   for (guint i = 0; i < record->steps->len; i++)
-    clipped += g_array_index (record->steps, AugurLabelStep, i).boxes_clipped;
+    {
+      const AugurLabelStep *s = &g_array_index (record->steps, AugurLabelStep, i);
+
+      clipped += s->boxes_clipped;
+      added[2] += s->references_unlabelled;
+    }
+  /* what blends brought in and the steps after them kept: the labels out
+   * that were not in */
+  for (guint i = 0; i < out->boxes->len; i++)
+    added[0] += augur_labels_find_box (in, g_array_index (out->boxes, AugurBox, i).id) == NULL;
+  for (guint i = 0; i < out->keypoints->len; i++)
+    added[1] += augur_labels_find_keypoint (in, g_array_index (out->keypoints, AugurKeypoint, i).id) == NULL;
 
   json_builder_begin_object (builder);
   add_int (builder, "boxes_in", in->boxes->len);
@@ -138,6 +157,9 @@ augur_label_report_line (const AugurLabels      *in,
   add_int (builder, "boxes_clipped", clipped);
   add_int (builder, "keypoints_in", in->keypoints->len);
   add_int (builder, "keypoints", out->keypoints->len);
+  for (guint i = 0; i < G_N_ELEMENTS (blend_counts); i++)
+    if (added[i] != 0)
+      add_int (builder, blend_counts[i], added[i]);
   count_areas (in, areas);
   add_areas (builder, "areas_in", areas);
   count_areas (out, areas);
@@ -225,7 +247,7 @@ augur_label_report_add (AugurLabelReport  *report,
                         JsonNode          *line,
                         GError           **error)
 {
-  gint64 n[G_N_ELEMENTS (counts)], areas_in[N_AREAS], areas[N_AREAS];
+  gint64 n[G_N_ELEMENTS (counts)], added[G_N_ELEMENTS (blend_counts)], areas_in[N_AREAS], areas[N_AREAS];
   JsonObject *object;
   JsonNode *steps;
 
@@ -238,6 +260,13 @@ augur_label_report_add (AugurLabelReport  *report,
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     if (!get_count (object, counts[i], &n[i], error))
       return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (blend_counts); i++)
+    {
+      added[i] = 0;
+      if (json_object_has_member (object, blend_counts[i]) &&
+          !get_count (object, blend_counts[i], &added[i], error))
+        return FALSE;
+    }
   if (!get_areas (object, "areas_in", areas_in, error) || !get_areas (object, "areas", areas, error))
     return FALSE;
   steps = json_object_get_member (object, "steps");
@@ -272,6 +301,8 @@ augur_label_report_add (AugurLabelReport  *report,
   report->outputs++;
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     report->n[i] += n[i];
+  for (guint i = 0; i < G_N_ELEMENTS (blend_counts); i++)
+    report->added[i] += added[i];
   for (int i = 0; i < N_AREAS; i++)
     {
       report->areas_in[i] += areas_in[i];
@@ -315,6 +346,9 @@ augur_label_report_to_json (const AugurLabelReport *report)
   add_int (builder, "outputs", report->outputs);
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     add_int (builder, counts[i], report->n[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (blend_counts); i++)
+    if (report->added[i] != 0)
+      add_int (builder, blend_counts[i], report->added[i]);
   add_areas (builder, "areas_in", report->areas_in);
   add_areas (builder, "areas", report->areas);
   json_builder_set_member_name (builder, "steps");
@@ -350,8 +384,9 @@ char *
 augur_label_report_text (const AugurLabelReport *report)
 {
   GString *text = g_string_new (NULL);
-  gint64 boxes_in = report->n[0], boxes = report->n[1], clipped = report->n[2];
-  gint64 keypoints_in = report->n[3], keypoints = report->n[4];
+  /* the input's labels kept: those out less those blends brought in */
+  gint64 boxes_in = report->n[0], boxes = report->n[1] - report->added[0], clipped = report->n[2];
+  gint64 keypoints_in = report->n[3], keypoints = report->n[4] - report->added[1];
 
   g_string_append_printf (text,
                           "labels: %" G_GINT64_FORMAT " boxes in, %" G_GINT64_FORMAT " kept, %"
@@ -361,6 +396,12 @@ augur_label_report_text (const AugurLabelReport *report)
                           boxes_in, boxes, boxes_in - boxes, percent (boxes_in - boxes, boxes_in), clipped,
                           keypoints_in, keypoints, keypoints_in - keypoints,
                           percent (keypoints_in - keypoints, keypoints_in));
+  if (report->added[0] != 0 || report->added[1] != 0)
+    g_string_append_printf (text, "  blends brought in %" G_GINT64_FORMAT " boxes and %" G_GINT64_FORMAT
+                            " keypoints of their other images\n", report->added[0], report->added[1]);
+  if (report->added[2] != 0)
+    g_string_append_printf (text, "  %" G_GINT64_FORMAT " images blends drew had no labels: what they show "
+                            "in the outputs is unlabelled\n", report->added[2]);
   for (guint i = 0; i < report->steps->len; i++)
     {
       const StepSum *s = report->steps->pdata[i];

@@ -527,6 +527,46 @@ augur_runner_reference_pool (const char * const  *paths,
   return pool;
 }
 
+/* A reference's labels: what the run's label source holds for its key
+ * (its path relative to the input folder, which is the reference folder),
+ * or none when it holds nothing for it. */
+static AugurLabels *
+read_reference_labels (const char  *key,
+                       int          width,
+                       int          height,
+                       gpointer     user_data,
+                       GError     **error)
+{
+  AugurLabelSource *source = user_data;
+
+  if (!augur_label_source_has (source, key))
+    return NULL;
+  return augur_label_source_read (source, key, width, height, error);
+}
+
+/* Whether the pool is the run's inputs (no other reference folder), whose
+ * labels the label source holds. A reference folder of its own has none
+ * there: the source's entry for the same relative path is another image's. */
+static gboolean
+references_are_inputs (AugurRunner *runner)
+{
+  GPtrArray *refs = runner->reference_roots;
+
+  if (refs == NULL)
+    return TRUE;
+  if (refs->len != runner->roots_abs->len)
+    return FALSE;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      g_autofree char *a = resolve_path (refs->pdata[i]);
+      g_autofree char *b = resolve_path (runner->roots_abs->pdata[i]);
+
+      if (!g_str_equal (a, b))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The pool of a run whose recipe has blends: the reference folder, or all
  * the inputs (whatever the shard, so that every shard draws alike). An
  * empty pool stops the run before any output is written. */
@@ -553,6 +593,8 @@ build_pool (AugurRunner  *runner,
       g_prefix_error (error, "no reference images in %s: ", where);
       return FALSE;
     }
+  if (runner->labels && references_are_inputs (runner))
+    augur_reference_pool_set_label_reader (runner->pool, read_reference_labels, runner->labels);
   return TRUE;
 }
 
@@ -575,13 +617,15 @@ augur_runner_set_callbacks (AugurRunner         *runner,
  * their format beside the outputs, adds each output's label numbers to its
  * manifest line, and ends the manifest with the run's annotation-loss
  * report (augur-label-report.h). An input whose labels cannot be read
- * fails, with the label file's error. Not for replays.
+ * fails, with the label file's error. Blends that show other images
+ * bring in those images' labels from the same source (none for an image
+ * it has nothing for: the report counts them). A replay with labels
+ * writes the label files the run it replays wrote.
  */
 void
 augur_runner_set_labels (AugurRunner      *runner,
                          AugurLabelSource *labels)
 {
-  g_return_if_fail (!runner->replaying);
   runner->labels = labels;
 }
 
@@ -1877,7 +1921,8 @@ write_output (AugurRunner       *runner,
   return augur_file_write_atomic (final, data, len, error);
 }
 
-/* Whether a step of @record moved pixels (and so the labels). */
+/* Whether a step of @record moved pixels (and so the labels), or showed
+ * other images' (a blend that combines labels). */
 static gboolean
 labels_moved (const AugurLabelRecord *record)
 {
@@ -1885,7 +1930,7 @@ labels_moved (const AugurLabelRecord *record)
     {
       const AugurNode *node = g_array_index (record->steps, AugurLabelStep, i).node;
 
-      if (node && augur_transform_is_spatial (node->info))
+      if (node && (augur_transform_is_spatial (node->info) || node->info->blend_regions != NULL))
         return TRUE;
     }
   return FALSE;
@@ -1907,8 +1952,14 @@ carry_labels (AugurRunner        *runner,
   g_autoptr(AugurLabelRecord) record = augur_label_record_new ();
   g_autoptr(AugurLabels) out_labels = NULL;
 
-  *out = augur_node_apply_labels (runner->recipe->pipeline, image, labels, replay, runner->recipe->labels,
-                                  &out_labels, record);
+  if (!augur_node_apply_labels_full (runner->recipe->pipeline, image, labels, replay, runner->pool,
+                                     runner->recipe->labels, out, &out_labels, record, error))
+    {
+      g_autofree char *display = g_filename_display_name (job->path);
+
+      g_prefix_error (error, "%s: ", display);
+      return NULL;
+    }
   if (!augur_label_sink_add (runner->label_sink, job->source, v->output, out_labels,
                              labels_moved (record), error))
     return NULL;
@@ -2016,7 +2067,14 @@ process_job (AugurRunner  *runner,
             {
               AugurShape shape = { image->width, image->height, image->channels };
 
-              replay = drawn = augur_node_sample (pipeline, &shape, v->seed);
+              replay = drawn = augur_node_sample_full (pipeline, &shape, v->seed, FALSE, runner->pool, error);
+              if (replay == NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (job->path);
+
+                  g_prefix_error (error, "%s: ", display);
+                  return FALSE;
+                }
             }
           label_line = carry_labels (runner, job, v, skip[i] ? NULL : image, labels, replay, &out, error);
           if (label_line == NULL)
@@ -2147,15 +2205,6 @@ augur_runner_run (AugurRunner  *runner,
   if (n_failed)
     *n_failed = 0;
 
-  if (runner->labels && runner->shard_count > 1 &&
-      augur_label_source_format (runner->labels) == AUGUR_LABEL_FORMAT_COCO)
-    {
-      g_set_error (error, AUGUR_RUNNER_ERROR, AUGUR_RUNNER_ERROR_FAILED,
-                   "COCO labels are one file for the whole run: they cannot be split into shards yet "
-                   "(YOLO, VOC and mask labels can)");
-      return FALSE;
-    }
-
   if (!runner->replaying)
     {
       if (runner->inputs->len == 0)
@@ -2251,6 +2300,7 @@ augur_runner_run (AugurRunner  *runner,
   if (runner->labels)
     {
       runner->label_sink = augur_label_sink_new (runner->labels, output_dir);
+      augur_label_sink_set_shard (runner->label_sink, runner->shard_index + 1, runner->shard_count);
       runner->label_report = augur_label_report_new ();
     }
 

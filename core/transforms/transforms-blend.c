@@ -17,10 +17,13 @@
  * channel count (augur_image_convert: gray to RGB by repeating, RGB to
  * gray by luma). Alpha is the image's own and is left alone.
  *
- * Labels: MixUp keeps both images' labels, CutMix and Mosaic the parts
- * inside the regions each image keeps (the box, the quadrants); when label
- * mapping learns about blends, the regions are what `sample` drew (CutMix's
- * "x", "y", "width", "height") and what mosaic_layout() computes.
+ * Labels: MixUp, CutMix and Mosaic describe where each image shows in the
+ * result (blend_regions, AugurBlendRegion), from the same values their
+ * pixels use (CutMix's drawn box, mosaic_layout ()); the labels module
+ * maps each image's labels there and keeps what lies inside its region:
+ * MixUp keeps both sets, CutMix the image's outside the box and the
+ * reference's inside it, Mosaic each cell's within the window. The other
+ * blends change colours only and leave labels alone.
  */
 
 static int
@@ -143,6 +146,35 @@ mixup_blend (const AugurImage  *src,
   return out;
 }
 
+/* A region of the whole result showing @source, resized to @in. */
+static AugurBlendRegion
+stretched_region (guint             source,
+                  const AugurShape *from,
+                  const AugurShape *in)
+{
+  return (AugurBlendRegion) {
+    .source = source,
+    .scale_x = (double) in->width / from->width, .scale_y = (double) in->height / from->height,
+    .x1 = in->width, .y1 = in->height,
+  };
+}
+
+/* Both images everywhere; in masks the heavier one's labels lie on top. */
+static guint
+mixup_regions (const AugurValue *params,
+               const AugurDrawn *drawn,
+               const AugurShape *in,
+               const AugurShape *refs,
+               AugurBlendRegion *regions)
+{
+  gboolean image_on_top = augur_drawn_get (drawn, "lambda") >= 0.5;
+
+  regions[0] = stretched_region (image_on_top ? 1 : 0, image_on_top ? &refs[0] : in, in);
+  regions[1] = stretched_region (image_on_top ? 0 : 1, image_on_top ? in : &refs[0], in);
+  regions[1].overlay = TRUE;
+  return 2;
+}
+
 /* CutMix ------------------------------------------------------------------------- */
 
 static const AugurParamSpec cutmix_params[] = {
@@ -180,6 +212,20 @@ cutmix_sample (const AugurValue *params,
   augur_drawn_set (drawn, "height", h);
 }
 
+/* The pasted box, { x0, y0, x1, y1 }, within a @width x @height image (a
+ * replay read from a file may name a box for another image size). */
+static void
+cutmix_box (const AugurDrawn *drawn,
+            int               width,
+            int               height,
+            int               box[4])
+{
+  box[0] = MIN ((int) augur_drawn_get (drawn, "x"), width);
+  box[1] = MIN ((int) augur_drawn_get (drawn, "y"), height);
+  box[2] = MIN (box[0] + (int) augur_drawn_get (drawn, "width"), width);
+  box[3] = MIN (box[1] + (int) augur_drawn_get (drawn, "height"), height);
+}
+
 static AugurImage *
 cutmix_blend (const AugurImage  *src,
               AugurImage *const *refs,
@@ -189,12 +235,10 @@ cutmix_blend (const AugurImage  *src,
   g_autoptr(AugurImage) ref = reference_like (refs[0], src, TRUE);
   AugurImage *out = augur_image_copy (src);
   int nc = color_channels (src), ch = src->channels;
-  /* A replay read from a file may name a box for another image size. */
-  int x0 = MIN ((int) augur_drawn_get (drawn, "x"), src->width);
-  int y0 = MIN ((int) augur_drawn_get (drawn, "y"), src->height);
-  int x1 = MIN (x0 + (int) augur_drawn_get (drawn, "width"), src->width);
-  int y1 = MIN (y0 + (int) augur_drawn_get (drawn, "height"), src->height);
+  int box[4], x0, y0, x1, y1;
 
+  cutmix_box (drawn, src->width, src->height, box);
+  x0 = box[0], y0 = box[1], x1 = box[2], y1 = box[3];
   for (int y = y0; y < y1; y++)
     {
       const guint8 *b = augur_image_row (ref, y) + (gsize) x0 * ch;
@@ -207,6 +251,25 @@ cutmix_blend (const AugurImage  *src,
           memcpy (d, b, nc);
     }
   return out;
+}
+
+/* The image everywhere but the box, the reference (resized) in the box. */
+static guint
+cutmix_regions (const AugurValue *params,
+                const AugurDrawn *drawn,
+                const AugurShape *in,
+                const AugurShape *refs,
+                AugurBlendRegion *regions)
+{
+  int box[4];
+
+  cutmix_box (drawn, in->width, in->height, box);
+  regions[0] = stretched_region (0, in, in);
+  memcpy (regions[0].hole, box, sizeof box);
+  regions[1] = stretched_region (1, &refs[0], in);
+  regions[1].x0 = box[0], regions[1].y0 = box[1];
+  regions[1].x1 = box[2], regions[1].y1 = box[3];
+  return 2;
 }
 
 /* Mosaic ------------------------------------------------------------------------- */
@@ -327,6 +390,59 @@ mosaic_layout (const AugurValue *params,
     layout->owner[cell] = cell == best ? 0 : next++;
 }
 
+/* How an image of @width x @height is fitted into a cell: scaled by @s
+ * and moved by @off_x, @off_y within the cell (centred). */
+static void
+mosaic_fit (const AugurValue *params,
+            int               width,
+            int               height,
+            double           *s,
+            double           *off_x,
+            double           *off_y)
+{
+  int ch = (int) params[MO_CELL].v[0], cw = (int) params[MO_CELL].v[1];
+  double sx = (double) cw / width, sy = (double) ch / height;
+
+  *s = AUGUR_PARAM_NICK (params, MO_FIT) == 0 ? MAX (sx, sy) : MIN (sx, sy);
+  *off_x = (cw - width * *s) / 2;
+  *off_y = (ch - height * *s) / 2;
+}
+
+/* Each cell the window shows, with the image fitted into it. */
+static guint
+mosaic_regions (const AugurValue *params,
+                const AugurDrawn *drawn,
+                const AugurShape *in,
+                const AugurShape *refs,
+                AugurBlendRegion *regions)
+{
+  int ch = (int) params[MO_CELL].v[0], cw = (int) params[MO_CELL].v[1];
+  int th = (int) params[MO_TARGET].v[0], tw = (int) params[MO_TARGET].v[1];
+  MosaicLayout layout;
+  guint n = 0;
+
+  mosaic_layout (params, drawn, &layout);
+  for (int cell = 0; cell < 4; cell++)
+    {
+      int k = layout.owner[cell];
+      const AugurShape *from = k == 0 ? in : &refs[k - 1];
+      int cell_x = (cell % 2) * cw - layout.win_x, cell_y = (cell / 2) * ch - layout.win_y;
+      AugurBlendRegion *r = &regions[n];
+      double s, off_x, off_y;
+
+      mosaic_fit (params, from->width, from->height, &s, &off_x, &off_y);
+      *r = (AugurBlendRegion) {
+        .source = (guint) k,
+        .scale_x = s, .scale_y = s, .offset_x = cell_x + off_x, .offset_y = cell_y + off_y,
+        .x0 = MAX (cell_x, 0), .y0 = MAX (cell_y, 0),
+        .x1 = MIN (cell_x + cw, tw), .y1 = MIN (cell_y + ch, th),
+      };
+      if (r->x1 > r->x0 && r->y1 > r->y0)
+        n++;
+    }
+  return n;
+}
+
 /* Draws the part of @cell that the window shows, from @image fitted into
  * the cell, into @out: one affine warp of that part alone. */
 static void
@@ -341,15 +457,14 @@ mosaic_draw_cell (AugurImage         *out,
   int cell_x = (cell % 2) * cw, cell_y = (cell / 2) * ch;
   int x0 = MAX (cell_x, layout->win_x), x1 = MIN (cell_x + cw, layout->win_x + out->width);
   int y0 = MAX (cell_y, layout->win_y), y1 = MIN (cell_y + ch, layout->win_y + out->height);
-  double sx = (double) cw / image->width, sy = (double) ch / image->height;
-  double s = AUGUR_PARAM_NICK (params, MO_FIT) == 0 ? MAX (sx, sy) : MIN (sx, sy);
-  double off_x = (cw - image->width * s) / 2, off_y = (ch - image->height * s) / 2;
+  double s, off_x, off_y;
   double inverse[6];
   g_autoptr(AugurImage) tile = NULL;
   int nch = out->channels;
 
   if (x1 <= x0 || y1 <= y0)
     return;
+  mosaic_fit (params, image->width, image->height, &s, &off_x, &off_y);
 
   /* Tile pixel (x, y) is grid pixel (x0 + x, y0 + y), the cell's pixel
    * (x0 - cell_x + x, ...), the image's ((... - off_x) / s). */
@@ -1201,6 +1316,7 @@ const AugurTransformInfo augur_blend_transforms[] = {
     .sample = mixup_sample,
     .n_references = 1,
     .blend = mixup_blend,
+    .blend_regions = mixup_regions,
     .alb = { .unsupported = TRUE,
              .hint = "Albumentations 2.0.8 has no MixUp: mix pairs of images in the training loop (for example torchvision.transforms.v2.MixUp)" },
   },
@@ -1220,6 +1336,7 @@ const AugurTransformInfo augur_blend_transforms[] = {
     .sample = cutmix_sample,
     .n_references = 1,
     .blend = cutmix_blend,
+    .blend_regions = cutmix_regions,
     .alb = { .unsupported = TRUE,
              .hint = "Albumentations 2.0.8 has no CutMix: cut and mix pairs in the training loop (for example torchvision.transforms.v2.CutMix)" },
   },
@@ -1242,6 +1359,7 @@ const AugurTransformInfo augur_blend_transforms[] = {
     .cost = mosaic_cost,
     .n_references = 3,
     .blend = mosaic_blend,
+    .blend_regions = mosaic_regions,
     .alb = { .unsupported = TRUE,
              .hint = "a saved Albumentations pipeline cannot hold the other images a mosaic needs: build it in the data loader" },
   },
