@@ -1555,6 +1555,46 @@ test_fit (void)
   }
 }
 
+/* With a recycle limit, a freed large buffer serves the next image of the
+ * same size; a cleared image made from it is all zero again, and an image
+ * of another size does not take it. */
+static void
+test_recycle (void)
+{
+  const int w = 1024, h = 512;   /* 1.5 MiB in RGB: large enough to be kept */
+  guint before;
+
+  augur_image_set_recycle_limit ((gsize) 16 << 20);
+  before = augur_image_get_recycled ();
+  {
+    g_autoptr(AugurImage) a = augur_image_new_uninitialized (w, h, 3);
+
+    memset (a->data, 0xab, (gsize) a->stride * a->height);
+  }
+  {
+    g_autoptr(AugurImage) other = augur_image_new_uninitialized (w, h + 1, 3);
+
+    g_assert_cmpuint (augur_image_get_recycled (), ==, before);
+  }
+  {
+    g_autoptr(AugurImage) b = augur_image_new (w, h, 3);
+    gsize sum = 0;
+
+    g_assert_cmpuint (augur_image_get_recycled (), ==, before + 1);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w * 3; x++)
+        sum += augur_image_row (b, y)[x];
+    g_assert_cmpuint (sum, ==, 0);
+  }
+  /* a limit of 0 frees what was kept: nothing is handed out again */
+  augur_image_set_recycle_limit (0);
+  {
+    g_autoptr(AugurImage) c = augur_image_new (w, h, 3);
+
+    g_assert_cmpuint (augur_image_get_recycled (), ==, before + 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1567,6 +1607,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/image/basics", test_basics);
+  g_test_add_func ("/image/recycle", test_recycle);
   g_test_add_func ("/image/load/png", test_load_png);
   g_test_add_func ("/image/load/gray-png", test_load_gray_png);
   g_test_add_func ("/image/load/jpeg", test_load_jpeg);

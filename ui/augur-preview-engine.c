@@ -37,6 +37,9 @@
 
 #define DEFAULT_CACHE_BYTES ((gsize) 256 * 1024 * 1024)
 #define DEFAULT_PREFIX_CACHE_BYTES ((gsize) 768 * 1024 * 1024)
+/* Freed full-resolution buffers kept for the next draw's steps: four of a
+ * 24-megapixel RGB image (see augur_image_set_recycle_limit()). */
+#define RECYCLE_BYTES ((gsize) 320 * 1024 * 1024)
 
 struct _AugurPreviewEngine
 {
@@ -1193,6 +1196,7 @@ augur_preview_engine_init (AugurPreviewEngine *self)
 {
   g_autoptr(GError) error = NULL;
 
+  augur_image_set_recycle_limit (RECYCLE_BYTES);
   self->shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&self->shared->engine, self);
   self->shared->context = g_main_context_ref_thread_default ();
