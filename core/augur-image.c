@@ -556,6 +556,9 @@ typedef struct
   gboolean too_large;
   guint8  *rows_seen;   /* one flag per row of the decoded image */
   int      n_rows;
+  int      reduce;      /* > 1: a JPEG decoded at 1/reduce of its size */
+  int      oriented_width;   /* the full image's size, EXIF orientation applied */
+  int      oriented_height;
 } SizeCheck;
 
 /* The loader has allocated its image and not decoded a row yet. GdkPixbuf
@@ -627,6 +630,11 @@ on_size_prepared (GdkPixbufLoader *loader,
       check->too_large = TRUE;
       gdk_pixbuf_loader_set_size (loader, 0, 0);
     }
+  else if (check->reduce > 1)
+    /* The JPEG loader then has libjpeg scale by 1/reduce in its inverse
+     * DCT, which gives exactly these sizes: nothing is resampled after. */
+    gdk_pixbuf_loader_set_size (loader, (width + check->reduce - 1) / check->reduce,
+                                (height + check->reduce - 1) / check->reduce);
 }
 
 static gboolean
@@ -690,7 +698,7 @@ decode (GBytes     *bytes,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  const gsize chunk = 64 * 1024;
+  const gsize chunk = check->reduce > 1 ? MAX (len, 1) : 64 * 1024;
   AugurImageInfo info;
   const char *format;
   GdkPixbuf *pixbuf;
@@ -731,7 +739,14 @@ decode (GBytes     *bytes,
                    "truncated %s image: the data end before the image does", format);
       return NULL;
     }
-  if (g_str_equal (format, "jpeg") && !augur_jpeg_check_data (data, len, error))
+  if (check->reduce > 1 && !g_str_equal (format, "jpeg"))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                   "only a JPEG can be decoded at a reduced size, not a %s image", format);
+      return NULL;
+    }
+  /* (a reduced decode is a preview: the full one checks the data) */
+  if (g_str_equal (format, "jpeg") && check->reduce <= 1 && !augur_jpeg_check_data (data, len, error))
     return NULL;
   check->expected_width = (int) info.width;
   check->expected_height = (int) info.height;
@@ -808,6 +823,11 @@ decode (GBytes     *bytes,
 
   {
     g_autoptr(GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+    /* a quarter turn swaps the sides (a square looks the same either way) */
+    gboolean turned = gdk_pixbuf_get_width (oriented) != gdk_pixbuf_get_width (pixbuf);
+
+    check->oriented_width = turned ? check->expected_height : check->expected_width;
+    check->oriented_height = turned ? check->expected_width : check->expected_height;
 
     /* TIFF gets alpha from the loader always, a CMYK JPEG too (JPEG has
      * none): dropped when opaque. */
@@ -836,7 +856,7 @@ augur_image_load_bytes (GBytes  *bytes,
                         gint64   max_pixels,
                         GError **error)
 {
-  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0 };
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0, 1, 0, 0 };
   AugurImage *image;
 
   g_return_val_if_fail (bytes != NULL, NULL);
@@ -972,6 +992,91 @@ augur_image_load (const char  *path,
   if (image == NULL)
     g_prefix_error (error, "%s: ", path);
 
+  return image;
+}
+
+/**
+ * augur_image_load_reduced:
+ * @min_side: the reduced image's longest side is at least this
+ * @full_width: (out): @full_height: (out): the size augur_image_load()
+ *   gives the same file
+ *
+ * A JPEG file decoded at 1/2, 1/4 or 1/8 of its size (the smallest of
+ * these whose longest side is still @min_side or more), with its EXIF
+ * orientation applied: libjpeg scales in its inverse DCT, so that this
+ * costs a fraction of the whole decode. For a preview shown while the whole
+ * image decodes: the header is read and checked against @max_pixels as
+ * augur_image_load() does, but damaged data are left for the whole decode
+ * to find. Errors: %AUGUR_ERROR_UNSUPPORTED_FORMAT for a file that is not
+ * a JPEG or too small to be reduced, and those of augur_image_load().
+ *
+ * Returns: (transfer full) (nullable): the reduced image
+ */
+AugurImage *
+augur_image_load_reduced (const char  *path,
+                          gint64       max_pixels,
+                          int          min_side,
+                          int         *full_width,
+                          int         *full_height,
+                          GError     **error)
+{
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0, 1, 0, 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  AugurImageInfo info;
+  const guint8 *data;
+  gsize len;
+  gint64 side;
+  AugurImage *image;
+
+  g_return_val_if_fail (path != NULL && min_side > 0, NULL);
+
+  /* a JPEG starts FF D8 FF: anything else is refused before it is read */
+  {
+    guint8 magic[3] = { 0 };
+    int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+    gssize got = fd >= 0 ? read (fd, magic, sizeof magic) : -1;
+
+    if (fd >= 0)
+      close (fd);
+    if (got == (gssize) sizeof magic && (magic[0] != 0xff || magic[1] != 0xd8 || magic[2] != 0xff))
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                     "%s: only a JPEG can be decoded at a reduced size", path);
+        return NULL;
+      }
+  }
+
+  bytes = read_image_file (path, file_size_limit (max_pixels), error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  if (!augur_image_info_read (data, len, &info, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  side = MAX (info.width, info.height);
+  for (int d = 8; d > 1 && check.reduce == 1; d /= 2)
+    if ((side + d - 1) / d >= min_side)
+      check.reduce = d;
+  if (check.reduce == 1)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                   "%s: too small to be decoded at a reduced size", path);
+      return NULL;
+    }
+
+  image = decode (bytes, &check, error);
+  g_free (check.rows_seen);
+  if (image == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  if (full_width)
+    *full_width = check.oriented_width;
+  if (full_height)
+    *full_height = check.oriented_height;
   return image;
 }
 

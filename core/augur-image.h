@@ -80,6 +80,12 @@ AugurImage *augur_image_load             (const char        *path,
 GBytes     *augur_image_read_file        (const char        *path,
                                           gint64             max_pixels,
                                           GError           **error);
+AugurImage *augur_image_load_reduced     (const char        *path,
+                                          gint64             max_pixels,
+                                          int                min_side,
+                                          int               *full_width,
+                                          int               *full_height,
+                                          GError           **error);
 AugurImage *augur_image_load_bytes       (GBytes            *bytes,
                                           gint64             max_pixels,
                                           GError           **error);

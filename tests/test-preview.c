@@ -1164,6 +1164,87 @@ test_matches_cli (void)
   g_rmdir (dir);
 }
 
+/* A large JPEG shows first with a proxy from a reduced decode (the load
+ * completes with it while the whole image still decodes), then the proxy
+ * made from the whole image replaces it; the grid's full draws are those of
+ * the whole image all the same. */
+static void
+count_loaded (AugurSample *sample,
+              GParamSpec  *pspec,
+              guint       *n)
+{
+  (*n)++;
+  if (*n == 1)
+    {
+      /* the quick proxy: the whole image's size, and more to come */
+      g_assert_cmpint (augur_sample_get_width (sample), ==, 2400);
+      g_assert_cmpint (augur_sample_get_height (sample), ==, 1800);
+      g_assert_true (augur_sample_is_loading (sample));
+    }
+}
+
+static void
+test_quick_jpeg (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-jpeg-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "photo.jpg", NULL);
+  g_autoptr(AugurImage) src = augur_image_new (2400, 1800, 3);
+  g_autoptr(AugurImage) whole = NULL;
+  g_autoptr(AugurImage) proxy = NULL;
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [-20, 20]}}", 5);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  gint64 deadline = g_get_monotonic_time () + 4 * TIMEOUT_US;
+  guint n_loaded = 0;
+
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      {
+        guint8 *px = augur_image_row (src, y) + 3 * x;
+
+        px[0] = (guint8) (x * 255 / src->width);
+        px[1] = (guint8) (y * 255 / src->height);
+        px[2] = (guint8) ((x / 40 + y / 40) % 2 ? 200 : 60);
+      }
+  augur_image_save (src, path, AUGUR_IMAGE_FORMAT_JPEG, 90, &error);
+  g_assert_no_error (error);
+  whole = augur_image_load (path, 0, &error);
+  g_assert_no_error (error);
+  augur_sample_clear_decode_cache ();
+
+  file = g_file_new_for_path (path);
+  sample = augur_sample_new (file);
+  g_signal_connect (sample, "notify::loaded", G_CALLBACK (count_loaded), &n_loaded);
+  augur_preview_pane_set_grid_size (pane, 4);
+  augur_preview_pane_set_recipe (pane, recipe);
+  augur_preview_pane_set_current (pane, sample);
+  while ((n_loaded < 2 || augur_sample_is_loading (sample)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_loaded, ==, 2);
+  proxy = augur_image_fit (whole, AUGUR_PREVIEW_DEFAULT_SIZE);
+  g_assert_true (augur_image_equal (augur_sample_get_proxy (sample), proxy));
+
+  wait_complete (pane);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(AugurImage) full = augur_node_run (recipe->pipeline, whole,
+                                                   augur_seed_derive (5, "photo.jpg", i), NULL);
+      g_autoptr(AugurImage) expected = augur_image_fit (full, AUGUR_PREVIEW_DEFAULT_SIZE);
+
+      g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+    }
+
+  g_signal_handlers_disconnect_by_data (sample, &n_loaded);
+  g_assert_finalize_object (widget);
+  settle ();
+  augur_sample_clear_decode_cache ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Blends draw their references from the pane's samples, keyed by file name
  * as augur-cli keys the files of one folder: a recipe with MixUp renders,
  * differs from the same recipe without it, and is what augur-cli apply
@@ -1792,6 +1873,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
+  g_test_add_func ("/preview/quick-jpeg", test_quick_jpeg);
   g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
   g_test_add_func ("/preview/labels", test_labels);
 

@@ -783,6 +783,23 @@ references_hash (AugurPreviewEngine *self,
   return hash;
 }
 
+/* The same draws: the same seeds of the same samples (whatever their proxy)
+ * or images. */
+static gboolean
+items_equal (const AugurRenderItem *a,
+             guint                  n_a,
+             const AugurRenderItem *b,
+             guint                  n_b)
+{
+  if (n_a != n_b)
+    return FALSE;
+  for (guint i = 0; i < n_a; i++)
+    if (a[i].seed != b[i].seed || a[i].sample != b[i].sample ||
+        (a[i].sample == NULL && a[i].image != b[i].image))
+      return FALSE;
+  return TRUE;
+}
+
 /* Public API ------------------------------------------------------------------------------ */
 
 AugurPreviewEngine *
@@ -878,12 +895,14 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
   for (guint i = 0; i < n_items; i++)
     g_return_val_if_fail (items[i].image != NULL || items[i].sample != NULL, 0);
 
-  /* The same request still in progress: let it finish rather than start over. */
+  /* The same request still in progress: let it finish rather than start
+   * over (a sample's new proxy, once its full decode is in, only serves
+   * quick passes: the full draws in flight stay right). */
   hash = references_hash (self, pipeline);
   if (self->request != NULL && self->n_pending > 0 && self->request->hash == hash &&
       self->request->diff == diff && self->request->display_side == self->display_side &&
-      self->request->items->len == n_items &&
-      memcmp (self->request->items->data, items, n_items * sizeof *items) == 0 &&
+      items_equal ((const AugurRenderItem *) self->request->items->data, self->request->items->len,
+                   items, n_items) &&
       augur_node_equal (self->request->pipeline, pipeline))
     return self->generation;
 
