@@ -672,6 +672,21 @@ test_open_draw (Fixture       *fixture,
   augur_draw_view_zoom_fit (view);
   g_assert_cmpfloat (augur_draw_view_get_zoom (view), ==, 0.0);
 
+  /* The replay folds away (draw.show-replay, Ctrl+I) and leaves its room
+   * to the draw: the view then needs less width. */
+  {
+    int shown, folded;
+
+    g_assert_true (augur_draw_view_get_replay_visible (view));
+    gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, -1, &shown, NULL, NULL, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.show-replay", NULL);
+    g_assert_false (augur_draw_view_get_replay_visible (view));
+    gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, -1, &folded, NULL, NULL, NULL);
+    g_assert_cmpint (folded, <, shown);
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.show-replay", NULL);
+    g_assert_true (augur_draw_view_get_replay_visible (view));
+  }
+
   /* An edit of the recipe renders the enlarged draw again, still open. */
   done = FALSE;
   set_recipe (fixture, "{\"type\": \"VerticalFlip\", \"p\": 1}", 7);

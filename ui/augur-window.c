@@ -2757,6 +2757,9 @@ augur_window_init (AugurWindow *self)
   /* both ways: the preferences and the pane's own draws menu */
   g_settings_bind (self->settings, "grid-size", self->preview_pane, "grid-size",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-replay",
+                   augur_preview_pane_get_draw_view (AUGUR_PREVIEW_PANE (self->preview_pane)),
+                   "replay-visible", G_SETTINGS_BIND_DEFAULT);
 #else
   self->preview_pane = placeholder_new (_("Preview"));
 #endif
