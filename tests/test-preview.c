@@ -7,6 +7,7 @@
 #include "augur-draw-view.h"
 #include "augur-label-overlay.h"
 #include "augur-picture.h"
+#include "augur-pipeline-editor.h"
 #include "augur-preview-pane.h"
 #include "augur-sample-strip.h"
 
@@ -1260,6 +1261,82 @@ test_quick_jpeg (void)
   g_rmdir (dir);
 }
 
+/* Each step's cost, measured in the grid's full-resolution draws: every
+ * step that applied has a figure, a large median blur the largest, and
+ * the editor's rows show it ("12 ms"), with a tooltip saying what was
+ * measured. An edited step has no figure until it is drawn again. */
+static void
+test_measured_costs (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-cost-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cost.png", NULL);
+  g_autoptr(AugurImage) image = make_image (640, 480);
+  g_autoptr(AugurRecipe) recipe = recipe_from (
+    "{\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [21, 21]}},"
+    " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 3);
+  g_autoptr(AugurRecipe) edited = recipe_from (
+    "{\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [5, 5]}},"
+    " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 3);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  GtkWidget *editor = g_object_ref_sink (augur_pipeline_editor_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  AugurStepCost cost[3];
+  const char *paths[3] = { "0", "1", "2" };
+  GtkWidget *row;
+  const char *tooltip;
+
+  augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+  sample = augur_sample_new (file);
+  augur_pipeline_editor_set_pipeline (AUGUR_PIPELINE_EDITOR (editor), recipe->pipeline);
+  augur_pipeline_editor_set_cost_source (AUGUR_PIPELINE_EDITOR (editor), engine);
+  g_assert_false (augur_preview_engine_get_step_cost (engine, "1", recipe->pipeline->children->pdata[1], &cost[1]));
+
+  augur_preview_pane_set_grid_size (pane, 4);
+  augur_preview_pane_set_recipe (pane, recipe);
+  augur_preview_pane_set_current (pane, sample);
+  wait_complete (pane);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (augur_preview_engine_get_step_cost (engine, paths[i],
+                                                         recipe->pipeline->children->pdata[i], &cost[i]));
+      g_assert_cmpuint (cost[i].applied, ==, 4);
+      g_assert_cmpfloat (cost[i].megapixels, ==, 640 * 480 / 1e6);
+      g_test_message ("step %s: %.3f ms", paths[i], cost[i].ms);
+    }
+  g_assert_cmpfloat (cost[1].ms, >, cost[0].ms);
+  g_assert_cmpfloat (cost[1].ms, >, cost[2].ms);
+
+  row = augur_pipeline_editor_get_row (AUGUR_PIPELINE_EDITOR (editor), "1");
+  g_assert_nonnull (g_strrstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), " ms"));
+  tooltip = gtk_widget_get_tooltip_text (row);
+  g_assert_nonnull (strstr (tooltip, "\n\nMeasured: "));
+
+  /* the edited blur is not the measured one: no figure for it */
+  g_assert_false (augur_preview_engine_get_step_cost (engine, "1", edited->pipeline->children->pdata[1], &cost[1]));
+  augur_pipeline_editor_set_pipeline (AUGUR_PIPELINE_EDITOR (editor), edited->pipeline);
+  row = augur_pipeline_editor_get_row (AUGUR_PIPELINE_EDITOR (editor), "1");
+  g_assert_null (g_strrstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), " ms"));
+  augur_preview_pane_set_recipe (pane, edited);
+  wait_complete (pane);
+  g_assert_true (augur_preview_engine_get_step_cost (engine, "1", edited->pipeline->children->pdata[1], &cost[1]));
+  g_assert_nonnull (g_strrstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), " ms"));
+
+  g_assert_finalize_object (editor);
+  g_assert_finalize_object (widget);
+  settle ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Blends draw their references from the pane's samples, keyed by file name
  * as augur-cli keys the files of one folder: a recipe with MixUp renders,
  * differs from the same recipe without it, and is what augur-cli apply
@@ -1889,6 +1966,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
   g_test_add_func ("/preview/quick-jpeg", test_quick_jpeg);
+  g_test_add_func ("/preview/measured-costs", test_measured_costs);
   g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
   g_test_add_func ("/preview/labels", test_labels);
 

@@ -2778,6 +2778,11 @@ augur_window_init (AugurWindow *self)
    * whatever the window has beyond */
   gtk_widget_set_size_request (self->editor, 360, -1);
   gtk_paned_set_end_child (self->inner_paned, self->editor);
+#if defined (AUGUR_HAVE_PREVIEW_PANE) && defined (AUGUR_HAVE_PIPELINE_EDITOR)
+  /* each step's row shows what it took in the preview's full draws */
+  augur_pipeline_editor_set_cost_source (AUGUR_PIPELINE_EDITOR (self->editor),
+                                         augur_preview_pane_get_engine (AUGUR_PREVIEW_PANE (self->preview_pane)));
+#endif
 
   augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));
   g_settings_bind (self->settings, "show-samples", self->sample_strip, "visible",
