@@ -998,6 +998,8 @@ augur_image_load (const char  *path,
 /**
  * augur_image_load_reduced:
  * @min_side: the reduced image's longest side is at least this
+ * @min_pixels: a smaller image is refused before it is decoded (its whole
+ *   decode is quick enough)
  * @full_width: (out): @full_height: (out): the size augur_image_load()
  *   gives the same file
  *
@@ -1008,7 +1010,8 @@ augur_image_load (const char  *path,
  * image decodes: the header is read and checked against @max_pixels as
  * augur_image_load() does, but damaged data are left for the whole decode
  * to find. Errors: %AUGUR_ERROR_UNSUPPORTED_FORMAT for a file that is not
- * a JPEG or too small to be reduced, and those of augur_image_load().
+ * a JPEG, under @min_pixels or too small to be reduced, and those of
+ * augur_image_load().
  *
  * Returns: (transfer full) (nullable): the reduced image
  */
@@ -1016,6 +1019,7 @@ AugurImage *
 augur_image_load_reduced (const char  *path,
                           gint64       max_pixels,
                           int          min_side,
+                          gint64       min_pixels,
                           int         *full_width,
                           int         *full_height,
                           GError     **error)
@@ -1059,7 +1063,7 @@ augur_image_load_reduced (const char  *path,
   for (int d = 8; d > 1 && check.reduce == 1; d /= 2)
     if ((side + d - 1) / d >= min_side)
       check.reduce = d;
-  if (check.reduce == 1)
+  if (check.reduce == 1 || info.width * info.height < min_pixels)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
                    "%s: too small to be decoded at a reduced size", path);

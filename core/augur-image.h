@@ -83,6 +83,7 @@ GBytes     *augur_image_read_file        (const char        *path,
 AugurImage *augur_image_load_reduced     (const char        *path,
                                           gint64             max_pixels,
                                           int                min_side,
+                                          gint64             min_pixels,
                                           int               *full_width,
                                           int               *full_height,
                                           GError           **error);

@@ -1585,7 +1585,7 @@ test_load_reduced (void)
   g_assert_true (augur_image_save (src, jpeg, AUGUR_IMAGE_FORMAT_JPEG, 95, &error));
   g_assert_true (augur_image_save (src, png, AUGUR_IMAGE_FORMAT_PNG, 0, &error));
 
-  reduced = augur_image_load_reduced (jpeg, 0, 200, &width, &height, &error);
+  reduced = augur_image_load_reduced (jpeg, 0, 200, 0, &width, &height, &error);
   g_assert_no_error (error);
   g_assert_cmpint (reduced->width, ==, 200);
   g_assert_cmpint (reduced->height, ==, 150);
@@ -1603,18 +1603,22 @@ test_load_reduced (void)
 
   /* 1/4 when 1/8 would be below the side asked for */
   g_clear_pointer (&reduced, augur_image_unref);
-  reduced = augur_image_load_reduced (jpeg, 0, 300, NULL, NULL, &error);
+  reduced = augur_image_load_reduced (jpeg, 0, 300, 0, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (reduced->width, ==, 400);
 
-  g_assert_null (augur_image_load_reduced (jpeg, 0, 1000, NULL, NULL, &error));
+  g_assert_null (augur_image_load_reduced (jpeg, 0, 1000, 0, NULL, NULL, &error));
   g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT);
   g_clear_error (&error);
-  g_assert_null (augur_image_load_reduced (png, 0, 200, NULL, NULL, &error));
+  /* under the size that pays for two decodes */
+  g_assert_null (augur_image_load_reduced (jpeg, 0, 200, 1600 * 1200 + 1, NULL, NULL, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT);
+  g_clear_error (&error);
+  g_assert_null (augur_image_load_reduced (png, 0, 200, 0, NULL, NULL, &error));
   g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT);
   g_clear_error (&error);
   /* the pixel limit holds as for a whole decode */
-  g_assert_null (augur_image_load_reduced (jpeg, 1000 * 1000, 200, NULL, NULL, &error));
+  g_assert_null (augur_image_load_reduced (jpeg, 1000 * 1000, 200, 0, NULL, NULL, &error));
   g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
 
   g_unlink (jpeg);

@@ -406,9 +406,10 @@ load_thread (gpointer data,
     {
       int width = 0, height = 0;
       g_autoptr(AugurImage) reduced = augur_image_load_reduced (request->path, AUGUR_DEFAULT_MAX_PIXELS,
-                                                                 request->max_side, &width, &height, NULL);
+                                                                 request->max_side, QUICK_MIN_PIXELS,
+                                                                 &width, &height, NULL);
 
-      if (reduced != NULL && (gint64) width * height >= QUICK_MIN_PIXELS)
+      if (reduced != NULL)
         {
           QuickProxy *quick = g_new0 (QuickProxy, 1);
 
