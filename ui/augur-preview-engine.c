@@ -747,17 +747,18 @@ prefix_store (Shared     *shared,
 }
 
 /* @node (the request's pipeline or one of its parts) applied to @src, each
- * transform timed for the measured cost; cancelled between the strips of a
- * step (augur-strips.c), and then NULL. */
+ * transform timed for the measured cost, as a step of a draw of @sample;
+ * cancelled between the strips of a step (augur-strips.c), and then NULL. */
 static AugurImage *
 apply_timed (Job               *job,
              const AugurNode   *node,
              const AugurImage  *src,
              const AugurReplay *replay,
+             const AugurImage  *sample,
              GError           **error)
 {
   Request *request = job->request;
-  Timed timed = { request, (gint64) src->width * src->height };
+  Timed timed = { request, (gint64) sample->width * sample->height };
   AugurImage *out;
 
   if (g_cancellable_set_error_if_cancelled (request->cancellable, error))
@@ -789,7 +790,7 @@ apply_with_prefixes (Job               *job,
 
   if (source == NULL || root->kind != AUGUR_NODE_SEQUENTIAL || !replay->applied ||
       replay->steps == NULL || replay->steps->len == 0)
-    return apply_timed (job, root, src, replay, error);
+    return apply_timed (job, root, src, replay, src, error);
 
   /* hashes[m]: the first m applied steps */
   n = replay->steps->len;
@@ -820,7 +821,7 @@ apply_with_prefixes (Job               *job,
           prefix_store (job->shared, source, job->seed, hashes[m], m, image);
           stored = TRUE;
         }
-      next = apply_timed (job, root->children->pdata[step->index], image, step, error);
+      next = apply_timed (job, root->children->pdata[step->index], image, step, src, error);
       if (next == NULL)
         return NULL;
       g_clear_pointer (&image, augur_image_unref);

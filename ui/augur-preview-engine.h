@@ -66,7 +66,8 @@ typedef struct
  * AugurStepCost:
  * @ms: milliseconds per application, on average
  * @applied: how many applications the average is over
- * @megapixels: the size of the images it was applied to, on average
+ * @megapixels: the size of the samples whose draws it was measured in, on
+ *   average (a step after a crop works on less)
  *
  * What one step took in the full-resolution draws of the grid.
  */
