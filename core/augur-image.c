@@ -29,6 +29,122 @@ typedef struct
   gpointer       destroy_data;
 } AugurImageBox;
 
+/* Recycling large buffers -----------------------------------------------------------
+
+ * A buffer of a few megabytes comes from mmap() and goes back with munmap():
+ * every page of a new one is faulted in and cleared by the kernel on first
+ * touch. A 24-megapixel draw of five steps allocates five 72 MB images, so
+ * that the kernel's part (1.5 million page faults for a grid of nine draws)
+ * was a third of the preview's time. With a limit set
+ * (augur_image_set_recycle_limit()), freed buffers of at least
+ * RECYCLE_MIN_BYTES are kept, up to the limit in bytes and RECYCLE_SLOTS in
+ * number, and the next image of exactly the same size takes one instead of
+ * new memory. Off (a limit of 0) unless a program asks for it: the batch
+ * runner accounts for its memory itself. */
+
+#define RECYCLE_MIN_BYTES ((gsize) 1 << 20)
+#define RECYCLE_SLOTS 8
+
+static struct
+{
+  GMutex   lock;
+  gsize    limit;
+  gsize    bytes;
+  guint    n;
+  guint    reused;                 /* buffers handed out again, ever */
+  gsize    size[RECYCLE_SLOTS];    /* oldest first */
+  gpointer data[RECYCLE_SLOTS];
+} recycler;
+
+/* Called with the lock held: drops the oldest kept buffer. */
+static void
+recycler_drop_oldest_locked (void)
+{
+  g_free (recycler.data[0]);
+  recycler.bytes -= recycler.size[0];
+  recycler.n--;
+  memmove (recycler.size, recycler.size + 1, recycler.n * sizeof recycler.size[0]);
+  memmove (recycler.data, recycler.data + 1, recycler.n * sizeof recycler.data[0]);
+}
+
+/**
+ * augur_image_set_recycle_limit:
+ * @max_bytes: how many bytes of freed large buffers to keep for reuse; 0
+ *   (the default) keeps none and frees those kept
+ *
+ * For a program that makes many images of the same large size one after
+ * the other (the previewer's full-resolution draws): their memory is
+ * reused instead of being returned to the system and faulted in again.
+ */
+void
+augur_image_set_recycle_limit (gsize max_bytes)
+{
+  g_mutex_lock (&recycler.lock);
+  recycler.limit = max_bytes;
+  while (recycler.n > 0 && recycler.bytes > recycler.limit)
+    recycler_drop_oldest_locked ();
+  g_mutex_unlock (&recycler.lock);
+}
+
+/* How many buffers were handed out again since the process began. */
+guint
+augur_image_get_recycled (void)
+{
+  guint n;
+
+  g_mutex_lock (&recycler.lock);
+  n = recycler.reused;
+  g_mutex_unlock (&recycler.lock);
+  return n;
+}
+
+/* Returns: (nullable): a kept buffer of exactly @size bytes */
+static gpointer
+recycler_take (gsize size)
+{
+  gpointer data = NULL;
+
+  if (size < RECYCLE_MIN_BYTES)
+    return NULL;
+  g_mutex_lock (&recycler.lock);
+  for (guint i = recycler.n; i-- > 0;)
+    if (recycler.size[i] == size)
+      {
+        data = recycler.data[i];
+        recycler.bytes -= size;
+        recycler.n--;
+        memmove (recycler.size + i, recycler.size + i + 1, (recycler.n - i) * sizeof recycler.size[0]);
+        memmove (recycler.data + i, recycler.data + i + 1, (recycler.n - i) * sizeof recycler.data[0]);
+        recycler.reused++;
+        break;
+      }
+  g_mutex_unlock (&recycler.lock);
+  return data;
+}
+
+/* Keeps @data for reuse, or frees it. */
+static void
+recycler_give (gpointer data,
+               gsize    size)
+{
+  if (size >= RECYCLE_MIN_BYTES)
+    {
+      g_mutex_lock (&recycler.lock);
+      if (size <= recycler.limit)
+        {
+          while (recycler.n > 0 && (recycler.n == RECYCLE_SLOTS || recycler.bytes + size > recycler.limit))
+            recycler_drop_oldest_locked ();
+          recycler.size[recycler.n] = size;
+          recycler.data[recycler.n] = data;
+          recycler.n++;
+          recycler.bytes += size;
+          data = NULL;
+        }
+      g_mutex_unlock (&recycler.lock);
+    }
+  g_free (data);
+}
+
 static void
 augur_image_clear (gpointer data)
 {
@@ -37,7 +153,7 @@ augur_image_clear (gpointer data)
   if (box->destroy != NULL)
     box->destroy (box->destroy_data);
   else
-    g_free (box->image.data);
+    recycler_give (box->image.data, (gsize) box->image.height * (gsize) box->image.stride);
 }
 
 static AugurImage *
@@ -58,7 +174,13 @@ image_alloc (int      width,
   image->height = height;
   image->channels = channels;
   image->stride = width * channels;
-  if (zeroed)
+  image->data = recycler_take ((gsize) height * (gsize) image->stride);
+  if (image->data != NULL)
+    {
+      if (zeroed)
+        memset (image->data, 0, (gsize) height * (gsize) image->stride);
+    }
+  else if (zeroed)
     image->data = g_malloc0_n ((gsize) height, (gsize) image->stride);
   else
     image->data = g_malloc_n ((gsize) height, (gsize) image->stride);
@@ -434,6 +556,9 @@ typedef struct
   gboolean too_large;
   guint8  *rows_seen;   /* one flag per row of the decoded image */
   int      n_rows;
+  int      reduce;      /* > 1: a JPEG decoded at 1/reduce of its size */
+  int      oriented_width;   /* the full image's size, EXIF orientation applied */
+  int      oriented_height;
 } SizeCheck;
 
 /* The loader has allocated its image and not decoded a row yet. GdkPixbuf
@@ -505,6 +630,11 @@ on_size_prepared (GdkPixbufLoader *loader,
       check->too_large = TRUE;
       gdk_pixbuf_loader_set_size (loader, 0, 0);
     }
+  else if (check->reduce > 1)
+    /* The JPEG loader then has libjpeg scale by 1/reduce in its inverse
+     * DCT, which gives exactly these sizes: nothing is resampled after. */
+    gdk_pixbuf_loader_set_size (loader, (width + check->reduce - 1) / check->reduce,
+                                (height + check->reduce - 1) / check->reduce);
 }
 
 static gboolean
@@ -568,7 +698,7 @@ decode (GBytes     *bytes,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  const gsize chunk = 64 * 1024;
+  const gsize chunk = check->reduce > 1 ? MAX (len, 1) : 64 * 1024;
   AugurImageInfo info;
   const char *format;
   GdkPixbuf *pixbuf;
@@ -609,7 +739,14 @@ decode (GBytes     *bytes,
                    "truncated %s image: the data end before the image does", format);
       return NULL;
     }
-  if (g_str_equal (format, "jpeg") && !augur_jpeg_check_data (data, len, error))
+  if (check->reduce > 1 && !g_str_equal (format, "jpeg"))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                   "only a JPEG can be decoded at a reduced size, not a %s image", format);
+      return NULL;
+    }
+  /* (a reduced decode is a preview: the full one checks the data) */
+  if (g_str_equal (format, "jpeg") && check->reduce <= 1 && !augur_jpeg_check_data (data, len, error))
     return NULL;
   check->expected_width = (int) info.width;
   check->expected_height = (int) info.height;
@@ -686,6 +823,11 @@ decode (GBytes     *bytes,
 
   {
     g_autoptr(GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+    /* a quarter turn swaps the sides (a square looks the same either way) */
+    gboolean turned = gdk_pixbuf_get_width (oriented) != gdk_pixbuf_get_width (pixbuf);
+
+    check->oriented_width = turned ? check->expected_height : check->expected_width;
+    check->oriented_height = turned ? check->expected_width : check->expected_height;
 
     /* TIFF gets alpha from the loader always, a CMYK JPEG too (JPEG has
      * none): dropped when opaque. */
@@ -714,7 +856,7 @@ augur_image_load_bytes (GBytes  *bytes,
                         gint64   max_pixels,
                         GError **error)
 {
-  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0 };
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0, 1, 0, 0 };
   AugurImage *image;
 
   g_return_val_if_fail (bytes != NULL, NULL);
@@ -850,6 +992,95 @@ augur_image_load (const char  *path,
   if (image == NULL)
     g_prefix_error (error, "%s: ", path);
 
+  return image;
+}
+
+/**
+ * augur_image_load_reduced:
+ * @min_side: the reduced image's longest side is at least this
+ * @min_pixels: a smaller image is refused before it is decoded (its whole
+ *   decode is quick enough)
+ * @full_width: (out): @full_height: (out): the size augur_image_load()
+ *   gives the same file
+ *
+ * A JPEG file decoded at 1/2, 1/4 or 1/8 of its size (the smallest of
+ * these whose longest side is still @min_side or more), with its EXIF
+ * orientation applied: libjpeg scales in its inverse DCT, so that this
+ * costs a fraction of the whole decode. For a preview shown while the whole
+ * image decodes: the header is read and checked against @max_pixels as
+ * augur_image_load() does, but damaged data are left for the whole decode
+ * to find. Errors: %AUGUR_ERROR_UNSUPPORTED_FORMAT for a file that is not
+ * a JPEG, under @min_pixels or too small to be reduced, and those of
+ * augur_image_load().
+ *
+ * Returns: (transfer full) (nullable): the reduced image
+ */
+AugurImage *
+augur_image_load_reduced (const char  *path,
+                          gint64       max_pixels,
+                          int          min_side,
+                          gint64       min_pixels,
+                          int         *full_width,
+                          int         *full_height,
+                          GError     **error)
+{
+  SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0, 1, 0, 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  AugurImageInfo info;
+  const guint8 *data;
+  gsize len;
+  gint64 side;
+  AugurImage *image;
+
+  g_return_val_if_fail (path != NULL && min_side > 0, NULL);
+
+  /* a JPEG starts FF D8 FF: anything else is refused before it is read */
+  {
+    guint8 magic[3] = { 0 };
+    int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+    gssize got = fd >= 0 ? read (fd, magic, sizeof magic) : -1;
+
+    if (fd >= 0)
+      close (fd);
+    if (got == (gssize) sizeof magic && (magic[0] != 0xff || magic[1] != 0xd8 || magic[2] != 0xff))
+      {
+        g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                     "%s: only a JPEG can be decoded at a reduced size", path);
+        return NULL;
+      }
+  }
+
+  bytes = read_image_file (path, file_size_limit (max_pixels), error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  if (!augur_image_info_read (data, len, &info, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  side = MAX (info.width, info.height);
+  for (int d = 8; d > 1 && check.reduce == 1; d /= 2)
+    if ((side + d - 1) / d >= min_side)
+      check.reduce = d;
+  if (check.reduce == 1 || info.width * info.height < min_pixels)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                   "%s: too small to be decoded at a reduced size", path);
+      return NULL;
+    }
+
+  image = decode (bytes, &check, error);
+  g_free (check.rows_seen);
+  if (image == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  if (full_width)
+    *full_width = check.oriented_width;
+  if (full_height)
+    *full_height = check.oriented_height;
   return image;
 }
 

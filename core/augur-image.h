@@ -38,6 +38,8 @@ AugurImage *augur_image_new              (int                width,
 AugurImage *augur_image_new_uninitialized (int              width,
                                             int              height,
                                             int              channels);
+void        augur_image_set_recycle_limit (gsize             max_bytes);
+guint       augur_image_get_recycled     (void);
 AugurImage *augur_image_new_for_data     (int                width,
                                           int                height,
                                           int                channels,
@@ -77,6 +79,13 @@ AugurImage *augur_image_load             (const char        *path,
                                           GError           **error);
 GBytes     *augur_image_read_file        (const char        *path,
                                           gint64             max_pixels,
+                                          GError           **error);
+AugurImage *augur_image_load_reduced     (const char        *path,
+                                          gint64             max_pixels,
+                                          int                min_side,
+                                          gint64             min_pixels,
+                                          int               *full_width,
+                                          int               *full_height,
                                           GError           **error);
 AugurImage *augur_image_load_bytes       (GBytes            *bytes,
                                           gint64             max_pixels,

@@ -215,6 +215,53 @@ test_filmstrip (void)
   g_assert_true (augur_image_equal (last->image, expected));
 }
 
+/* With the preview's pool, a blend's frame is the blend itself: MixUp
+ * towards a flat reference changes the image, and the last frame is what
+ * augur_node_apply_full() gives with the same pool. Without a pool the
+ * replay could not have applied the blend at all. */
+static void
+test_filmstrip_blend (void)
+{
+  g_autoptr(AugurNode) pipeline = node_from_json (
+    "{\"type\": \"Sequential\", \"steps\": ["
+    " {\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"MixUp\", \"p\": 1}]}");
+  g_autoptr(AugurImage) src = make_image (40, 30, 3);
+  g_autoptr(AugurImage) ref = augur_image_new (40, 30, 3);
+  const char *keys[] = { "black.png" };
+  AugurImage *images[] = { ref };
+  g_autoptr(AugurReferencePool) pool = augur_reference_pool_new_from_images (keys, images, 1);
+  AugurShape shape = { src->width, src->height, src->channels };
+  g_autoptr(AugurReplay) replay = NULL;
+  g_autoptr(AugurImage) expected = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(AugurReferencePool) empty = augur_reference_pool_new ();
+  g_autoptr(GError) error = NULL;
+  AugurFrame *blend;
+
+  augur_node_ensure_ids (pipeline);
+  replay = augur_node_sample_full (pipeline, &shape, 7, FALSE, pool, &error);
+  g_assert_no_error (error);
+  expected = augur_node_apply_full (pipeline, src, replay, pool, NULL, NULL, &error);
+  g_assert_no_error (error);
+  frames = augur_filmstrip_new_full (pipeline, src, replay, pool, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (frames->len, ==, 2);
+  blend = frames->pdata[1];
+  g_assert_cmpstr (blend->name, ==, "MixUp");
+  g_assert_cmpstr (blend->path, ==, "1");
+  g_assert_false (augur_image_equal (blend->image, ((AugurFrame *) frames->pdata[0])->image));
+  g_assert_true (augur_image_equal (blend->image, expected));
+
+  /* a pool that lacks the replay's reference: an error naming the step */
+  none = augur_filmstrip_new_full (pipeline, src, replay, empty, &error);
+  g_assert_null (none);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "MixUp"));
+}
+
 static void
 test_filmstrip_nothing_applied (void)
 {
@@ -391,6 +438,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extremes/no-ranges", test_no_ranges);
   g_test_add_func ("/extremes/every-range-kind", test_every_range_kind);
   g_test_add_func ("/extremes/filmstrip", test_filmstrip);
+  g_test_add_func ("/extremes/filmstrip-blend", test_filmstrip_blend);
   g_test_add_func ("/extremes/filmstrip-nothing-applied", test_filmstrip_nothing_applied);
   g_test_add_func ("/extremes/node-at-path", test_node_at_path);
   g_test_add_func ("/extremes/format-plain", test_format_plain);

@@ -1576,6 +1576,117 @@ test_fit (void)
   }
 }
 
+/* A JPEG decoded at 1/8 of its size looks like the whole image brought
+ * down to that size (within a few levels), and reports the whole size;
+ * anything that is not a JPEG, or too small to reduce, is refused. */
+static void
+test_load_reduced (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("augur-reduced-XXXXXX", NULL);
+  g_autofree char *jpeg = g_build_filename (dir, "big.jpg", NULL);
+  g_autofree char *png = g_build_filename (dir, "big.png", NULL);
+  g_autoptr(AugurImage) src = augur_image_new (1600, 1200, 3);
+  g_autoptr(AugurImage) full = NULL;
+  g_autoptr(AugurImage) reduced = NULL;
+  g_autoptr(AugurImage) scaled = NULL;
+  g_autoptr(GError) error = NULL;
+  int width = 0, height = 0;
+  double diff = 0;
+
+  /* smooth gradients: what 1/8 scaling keeps */
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      {
+        guint8 *p = augur_image_row (src, y) + x * 3;
+
+        p[0] = (guint8) (x * 255 / src->width);
+        p[1] = (guint8) (y * 255 / src->height);
+        p[2] = (guint8) ((x + y) * 255 / (src->width + src->height));
+      }
+  g_assert_true (augur_image_save (src, jpeg, AUGUR_IMAGE_FORMAT_JPEG, 95, &error));
+  g_assert_true (augur_image_save (src, png, AUGUR_IMAGE_FORMAT_PNG, 0, &error));
+
+  reduced = augur_image_load_reduced (jpeg, 0, 200, 0, &width, &height, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reduced->width, ==, 200);
+  g_assert_cmpint (reduced->height, ==, 150);
+  g_assert_cmpint (width, ==, 1600);
+  g_assert_cmpint (height, ==, 1200);
+  full = augur_image_load (jpeg, 0, &error);
+  g_assert_no_error (error);
+  scaled = augur_image_scale (full, 200, 150);
+  for (int y = 0; y < 150; y++)
+    for (int x = 0; x < 200 * 3; x++)
+      diff += fabs ((double) augur_image_row (reduced, y)[x] - augur_image_row (scaled, y)[x]);
+  diff /= 200.0 * 150 * 3;
+  g_test_message ("mean |reduced − scaled| = %.2f levels", diff);
+  g_assert_cmpfloat (diff, <, 3.0);
+
+  /* 1/4 when 1/8 would be below the side asked for */
+  g_clear_pointer (&reduced, augur_image_unref);
+  reduced = augur_image_load_reduced (jpeg, 0, 300, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reduced->width, ==, 400);
+
+  g_assert_null (augur_image_load_reduced (jpeg, 0, 1000, 0, NULL, NULL, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT);
+  g_clear_error (&error);
+  /* under the size that pays for two decodes */
+  g_assert_null (augur_image_load_reduced (jpeg, 0, 200, 1600 * 1200 + 1, NULL, NULL, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT);
+  g_clear_error (&error);
+  g_assert_null (augur_image_load_reduced (png, 0, 200, 0, NULL, NULL, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT);
+  g_clear_error (&error);
+  /* the pixel limit holds as for a whole decode */
+  g_assert_null (augur_image_load_reduced (jpeg, 1000 * 1000, 200, 0, NULL, NULL, &error));
+  g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE);
+
+  g_unlink (jpeg);
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
+/* With a recycle limit, a freed large buffer serves the next image of the
+ * same size; a cleared image made from it is all zero again, and an image
+ * of another size does not take it. */
+static void
+test_recycle (void)
+{
+  const int w = 1024, h = 512;   /* 1.5 MiB in RGB: large enough to be kept */
+  guint before;
+
+  augur_image_set_recycle_limit ((gsize) 16 << 20);
+  before = augur_image_get_recycled ();
+  {
+    g_autoptr(AugurImage) a = augur_image_new_uninitialized (w, h, 3);
+
+    memset (a->data, 0xab, (gsize) a->stride * a->height);
+  }
+  {
+    g_autoptr(AugurImage) other = augur_image_new_uninitialized (w, h + 1, 3);
+
+    g_assert_cmpuint (augur_image_get_recycled (), ==, before);
+  }
+  {
+    g_autoptr(AugurImage) b = augur_image_new (w, h, 3);
+    gsize sum = 0;
+
+    g_assert_cmpuint (augur_image_get_recycled (), ==, before + 1);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w * 3; x++)
+        sum += augur_image_row (b, y)[x];
+    g_assert_cmpuint (sum, ==, 0);
+  }
+  /* a limit of 0 frees what was kept: nothing is handed out again */
+  augur_image_set_recycle_limit (0);
+  {
+    g_autoptr(AugurImage) c = augur_image_new (w, h, 3);
+
+    g_assert_cmpuint (augur_image_get_recycled (), ==, before + 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1588,6 +1699,8 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/image/basics", test_basics);
+  g_test_add_func ("/image/recycle", test_recycle);
+  g_test_add_func ("/image/load/reduced", test_load_reduced);
   g_test_add_func ("/image/load/png", test_load_png);
   g_test_add_func ("/image/load/gray-png", test_load_gray_png);
   g_test_add_func ("/image/load/jpeg", test_load_jpeg);

@@ -7,6 +7,7 @@
 #include "augur-draw-view.h"
 #include "augur-label-overlay.h"
 #include "augur-picture.h"
+#include "augur-pipeline-editor.h"
 #include "augur-preview-pane.h"
 #include "augur-sample-strip.h"
 
@@ -672,6 +673,21 @@ test_open_draw (Fixture       *fixture,
   augur_draw_view_zoom_fit (view);
   g_assert_cmpfloat (augur_draw_view_get_zoom (view), ==, 0.0);
 
+  /* The replay folds away (draw.show-replay, Ctrl+I) and leaves its room
+   * to the draw: the view then needs less width. */
+  {
+    int shown, folded;
+
+    g_assert_true (augur_draw_view_get_replay_visible (view));
+    gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, -1, &shown, NULL, NULL, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.show-replay", NULL);
+    g_assert_false (augur_draw_view_get_replay_visible (view));
+    gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, -1, &folded, NULL, NULL, NULL);
+    g_assert_cmpint (folded, <, shown);
+    gtk_widget_activate_action (GTK_WIDGET (view), "draw.show-replay", NULL);
+    g_assert_true (augur_draw_view_get_replay_visible (view));
+  }
+
   /* An edit of the recipe renders the enlarged draw again, still open. */
   done = FALSE;
   set_recipe (fixture, "{\"type\": \"VerticalFlip\", \"p\": 1}", 7);
@@ -1160,6 +1176,163 @@ test_matches_cli (void)
   }
   g_rmdir (out);
   g_unlink (recipe_path);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A large JPEG shows first with a proxy from a reduced decode (the load
+ * completes with it while the whole image still decodes), then the proxy
+ * made from the whole image replaces it; the grid's full draws are those of
+ * the whole image all the same. */
+static void
+count_loaded (AugurSample *sample,
+              GParamSpec  *pspec,
+              guint       *n)
+{
+  (*n)++;
+  if (*n == 1)
+    {
+      /* the quick proxy: the whole image's size, and more to come */
+      g_assert_cmpint (augur_sample_get_width (sample), ==, 2400);
+      g_assert_cmpint (augur_sample_get_height (sample), ==, 1800);
+      g_assert_true (augur_sample_is_loading (sample));
+    }
+}
+
+static void
+test_quick_jpeg (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-jpeg-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "photo.jpg", NULL);
+  g_autoptr(AugurImage) src = augur_image_new (2400, 1800, 3);
+  g_autoptr(AugurImage) whole = NULL;
+  g_autoptr(AugurImage) proxy = NULL;
+  g_autoptr(AugurRecipe) recipe = recipe_from ("{\"type\": \"Rotate\", \"p\": 1, \"params\": {\"limit\": [-20, 20]}}", 5);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  gint64 deadline = g_get_monotonic_time () + 4 * TIMEOUT_US;
+  guint n_loaded = 0;
+
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      {
+        guint8 *px = augur_image_row (src, y) + 3 * x;
+
+        px[0] = (guint8) (x * 255 / src->width);
+        px[1] = (guint8) (y * 255 / src->height);
+        px[2] = (guint8) ((x / 40 + y / 40) % 2 ? 200 : 60);
+      }
+  augur_image_save (src, path, AUGUR_IMAGE_FORMAT_JPEG, 90, &error);
+  g_assert_no_error (error);
+  whole = augur_image_load (path, 0, &error);
+  g_assert_no_error (error);
+  augur_sample_clear_decode_cache ();
+
+  file = g_file_new_for_path (path);
+  sample = augur_sample_new (file);
+  g_signal_connect (sample, "notify::loaded", G_CALLBACK (count_loaded), &n_loaded);
+  augur_preview_pane_set_grid_size (pane, 4);
+  augur_preview_pane_set_recipe (pane, recipe);
+  augur_preview_pane_set_current (pane, sample);
+  while ((n_loaded < 2 || augur_sample_is_loading (sample)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_loaded, ==, 2);
+  proxy = augur_image_fit (whole, AUGUR_PREVIEW_DEFAULT_SIZE);
+  g_assert_true (augur_image_equal (augur_sample_get_proxy (sample), proxy));
+
+  wait_complete (pane);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(AugurImage) full = augur_node_run (recipe->pipeline, whole,
+                                                   augur_seed_derive (5, "photo.jpg", i), NULL);
+      g_autoptr(AugurImage) expected = augur_image_fit (full, AUGUR_PREVIEW_DEFAULT_SIZE);
+
+      g_assert_true (augur_image_equal (augur_preview_pane_get_draw (pane, i), expected));
+    }
+
+  g_signal_handlers_disconnect_by_data (sample, &n_loaded);
+  g_assert_finalize_object (widget);
+  settle ();
+  augur_sample_clear_decode_cache ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Each step's cost, measured in the grid's full-resolution draws: every
+ * step that applied has a figure, a large median blur the largest, and
+ * the editor's rows show it ("12 ms"), with a tooltip saying what was
+ * measured. An edited step has no figure until it is drawn again. */
+static void
+test_measured_costs (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-cost-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cost.png", NULL);
+  g_autoptr(AugurImage) image = make_image (640, 480);
+  g_autoptr(AugurRecipe) recipe = recipe_from (
+    "{\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [21, 21]}},"
+    " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 3);
+  g_autoptr(AugurRecipe) edited = recipe_from (
+    "{\"type\": \"HorizontalFlip\", \"p\": 1},"
+    " {\"type\": \"MedianBlur\", \"p\": 1, \"params\": {\"blur_limit\": [5, 5]}},"
+    " {\"type\": \"RandomBrightnessContrast\", \"p\": 1}", 3);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AugurSample) sample = NULL;
+  GtkWidget *widget = g_object_ref_sink (augur_preview_pane_new ());
+  GtkWidget *editor = g_object_ref_sink (augur_pipeline_editor_new ());
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (widget);
+  AugurPreviewEngine *engine = augur_preview_pane_get_engine (pane);
+  AugurStepCost cost[3];
+  const char *paths[3] = { "0", "1", "2" };
+  GtkWidget *row;
+  const char *tooltip;
+
+  augur_image_save (image, path, AUGUR_IMAGE_FORMAT_PNG, 0, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+  sample = augur_sample_new (file);
+  augur_pipeline_editor_set_pipeline (AUGUR_PIPELINE_EDITOR (editor), recipe->pipeline);
+  augur_pipeline_editor_set_cost_source (AUGUR_PIPELINE_EDITOR (editor), engine);
+  g_assert_false (augur_preview_engine_get_step_cost (engine, "1", recipe->pipeline->children->pdata[1], &cost[1]));
+
+  augur_preview_pane_set_grid_size (pane, 4);
+  augur_preview_pane_set_recipe (pane, recipe);
+  augur_preview_pane_set_current (pane, sample);
+  wait_complete (pane);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (augur_preview_engine_get_step_cost (engine, paths[i],
+                                                         recipe->pipeline->children->pdata[i], &cost[i]));
+      g_assert_cmpuint (cost[i].applied, ==, 4);
+      g_assert_cmpfloat (cost[i].megapixels, ==, 640 * 480 / 1e6);
+      g_test_message ("step %s: %.3f ms", paths[i], cost[i].ms);
+    }
+  g_assert_cmpfloat (cost[1].ms, >, cost[0].ms);
+  g_assert_cmpfloat (cost[1].ms, >, cost[2].ms);
+
+  row = augur_pipeline_editor_get_row (AUGUR_PIPELINE_EDITOR (editor), "1");
+  g_assert_nonnull (g_strrstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), " ms"));
+  tooltip = gtk_widget_get_tooltip_text (row);
+  g_assert_nonnull (strstr (tooltip, "\n\nMeasured: "));
+
+  /* the edited blur is not the measured one: no figure for it */
+  g_assert_false (augur_preview_engine_get_step_cost (engine, "1", edited->pipeline->children->pdata[1], &cost[1]));
+  augur_pipeline_editor_set_pipeline (AUGUR_PIPELINE_EDITOR (editor), edited->pipeline);
+  row = augur_pipeline_editor_get_row (AUGUR_PIPELINE_EDITOR (editor), "1");
+  g_assert_null (g_strrstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), " ms"));
+  augur_preview_pane_set_recipe (pane, edited);
+  wait_complete (pane);
+  g_assert_true (augur_preview_engine_get_step_cost (engine, "1", edited->pipeline->children->pdata[1], &cost[1]));
+  g_assert_nonnull (g_strrstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), " ms"));
+
+  g_assert_finalize_object (editor);
+  g_assert_finalize_object (widget);
+  settle ();
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1856,6 +2029,8 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/cache-bounded", test_cache_bounded);
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
+  g_test_add_func ("/preview/quick-jpeg", test_quick_jpeg);
+  g_test_add_func ("/preview/measured-costs", test_measured_costs);
   g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
   g_test_add_func ("/preview/labels", test_labels);
   g_test_add_func ("/preview/blend-labels", test_blend_labels);

@@ -9,6 +9,7 @@
 
 #include "augur-application.h"
 #include "augur-sample-strip.h"
+#include "augur-draw-view.h"
 #include "augur-preview-pane.h"
 #include "augur-pipeline-editor.h"
 #include "augur-window.h"
@@ -565,6 +566,15 @@ main (int    argc,
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.open-draw", "u", 1);
   iterate_for (SETTLE_MS * 3);
   capture (GTK_WINDOW (window), NULL, outdir, "draw-view.png");
+  /* the same with the replay folded away (Ctrl+I): the draw takes its room */
+  {
+    GtkWidget *view = augur_preview_pane_get_draw_view (pane);
+
+    augur_draw_view_set_replay_visible (AUGUR_DRAW_VIEW (view), FALSE);
+    iterate_for (SETTLE_MS);
+    capture (GTK_WINDOW (window), NULL, outdir, "draw-view-folded.png");
+    augur_draw_view_set_replay_visible (AUGUR_DRAW_VIEW (view), TRUE);
+  }
   gtk_widget_activate_action (GTK_WIDGET (pane), "preview.close-draw", NULL);
   iterate_for (SETTLE_MS);
 

@@ -52,7 +52,7 @@ for size in 1024x700 1280x720 2400x1350; do
     mkdir -p "$from"
     render --size "$size" "$from"
   fi
-  for shot in main-window draw-view; do
+  for shot in main-window draw-view draw-view-folded; do
     cp "$from/$shot.png" "$outdir/$shot-$size.png"
   done
 done

@@ -19,7 +19,9 @@
  * from the sample's full-resolution image, with the draw's seed), zoom
  * to fit or 1:1, panned by dragging or scrolling, and beside it the replay
  * as a readable list (which steps applied, every value drawn) with a
- * button that copies the replay as JSON.
+ * button that copies the replay as JSON. The replay is a side panel that
+ * folds away (draw.show-replay, Ctrl+I), so that the draw can take the
+ * whole width of a small window.
  */
 
 /* What the enlarged view shows: the draw, the original, their difference,
@@ -55,7 +57,9 @@ struct _AugurDrawView
   guint64             seed;
   View                view;
 
+  GtkWidget          *box;         /* the header above the paned */
   GtkWidget          *paned;
+  GtkWidget          *sidebar;     /* the replay */
   GtkWidget          *scroller;
   GtkWidget          *picture;
   GtkWidget          *layer;       /* the picture, with labels drawn over it */
@@ -81,6 +85,7 @@ G_DEFINE_FINAL_TYPE (AugurDrawView, augur_draw_view, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_VIEW,
+  PROP_REPLAY_VISIBLE,
   N_PROPS
 };
 
@@ -796,7 +801,7 @@ augur_draw_view_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->paned, gtk_widget_unparent);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_pointer (&self->pipeline, augur_node_free);
   g_clear_object (&self->sample);
   g_clear_pointer (&self->preview, augur_render_result_unref);
@@ -842,6 +847,27 @@ augur_draw_view_set_view (AugurDrawView *self,
   g_warning ("Unknown draw view “%s”", view);
 }
 
+gboolean
+augur_draw_view_get_replay_visible (AugurDrawView *self)
+{
+  g_return_val_if_fail (AUGUR_IS_DRAW_VIEW (self), FALSE);
+  return gtk_widget_get_visible (self->sidebar);
+}
+
+/* Shows or folds away the replay panel: folded, the draw takes its room. */
+void
+augur_draw_view_set_replay_visible (AugurDrawView *self,
+                                    gboolean       visible)
+{
+  g_return_if_fail (AUGUR_IS_DRAW_VIEW (self));
+
+  visible = !!visible;
+  if (gtk_widget_get_visible (self->sidebar) == visible)
+    return;
+  gtk_widget_set_visible (self->sidebar, visible);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLAY_VISIBLE]);
+}
+
 static void
 augur_draw_view_get_property (GObject    *object,
                               guint       prop_id,
@@ -854,6 +880,9 @@ augur_draw_view_get_property (GObject    *object,
     {
     case PROP_VIEW:
       g_value_set_string (value, view_names[self->view]);
+      break;
+    case PROP_REPLAY_VISIBLE:
+      g_value_set_boolean (value, augur_draw_view_get_replay_visible (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -872,6 +901,9 @@ augur_draw_view_set_property (GObject      *object,
     {
     case PROP_VIEW:
       augur_draw_view_set_view (self, g_value_get_string (value));
+      break;
+    case PROP_REPLAY_VISIBLE:
+      augur_draw_view_set_replay_visible (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -912,6 +944,10 @@ augur_draw_view_class_init (AugurDrawViewClass *klass)
   properties[PROP_VIEW] =
     g_param_spec_string ("view", NULL, NULL, "draw",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the replay panel is shown (the window keeps it in its settings) */
+  properties[PROP_REPLAY_VISIBLE] =
+    g_param_spec_boolean ("replay-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The full-size draw is in (tests wait for it). */
@@ -928,6 +964,8 @@ augur_draw_view_class_init (AugurDrawViewClass *klass)
   gtk_widget_class_install_action (widget_class, "draw.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "draw.copy-replay", NULL, copy_replay_action);
   gtk_widget_class_install_property_action (widget_class, "draw.view", "view");
+  gtk_widget_class_install_property_action (widget_class, "draw.show-replay", "replay-visible");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "draw.show-replay", NULL);
   gtk_widget_class_install_action (widget_class, "draw.previous", NULL, neighbour_action);
   gtk_widget_class_install_action (widget_class, "draw.next", NULL, neighbour_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "draw.previous", NULL);
@@ -963,12 +1001,16 @@ augur_draw_view_init (AugurDrawView *self)
   GtkWidget *overlay, *zoom_box, *sidebar, *header, *back, *titles, *scroll, *copy, *clamp;
   GtkGesture *drag;
 
+  /* the header (back, the draw's name, previous and next, the replay's
+   * toggle) spans the view, so that it stays when the replay is folded */
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
   self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
   gtk_paned_set_resize_end_child (GTK_PANED (self->paned), FALSE);
   /* the image keeps room for its zoom controls, never cut under the replay */
   gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
-  gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
+  gtk_widget_set_vexpand (self->paned, TRUE);
 
   /* The image, with its zoom controls floating over it. */
   overlay = gtk_overlay_new ();
@@ -1078,6 +1120,7 @@ augur_draw_view_init (AugurDrawView *self)
 
   /* The sidebar: what was drawn. */
   sidebar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->sidebar = sidebar;
   /* narrow enough for a small window; the replay's values wrap */
   gtk_widget_set_size_request (sidebar, 228, -1);
   gtk_widget_add_css_class (sidebar, "augur-replay-sidebar");
@@ -1085,7 +1128,7 @@ augur_draw_view_init (AugurDrawView *self)
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_margin_start (header, 12);
   gtk_widget_set_margin_end (header, 12);
-  gtk_widget_set_margin_top (header, 12);
+  gtk_widget_set_margin_top (header, 6);
   gtk_widget_set_margin_bottom (header, 6);
   back = icon_button ("go-previous-symbolic", "preview.close-draw", "Back to the Grid (Escape)");
   self->back = back;
@@ -1118,7 +1161,17 @@ augur_draw_view_init (AugurDrawView *self)
     gtk_box_append (GTK_BOX (nav), icon_button ("go-down-symbolic", "draw.next", "Next Draw (Page Down)"));
     gtk_box_append (GTK_BOX (header), nav);
   }
-  gtk_box_append (GTK_BOX (sidebar), header);
+  {
+    GtkWidget *toggle = gtk_toggle_button_new ();
+
+    gtk_button_set_icon_name (GTK_BUTTON (toggle), "sidebar-show-right-symbolic");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "draw.show-replay");
+    gtk_widget_set_tooltip_text (toggle, "Show the Replay (Ctrl+I)");
+    gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (header), toggle);
+  }
+  gtk_box_append (GTK_BOX (self->box), header);
+  gtk_box_append (GTK_BOX (self->box), self->paned);
 
   self->status = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->status), 0);
@@ -1134,7 +1187,7 @@ augur_draw_view_init (AugurDrawView *self)
   clamp = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_margin_start (clamp, 12);
   gtk_widget_set_margin_end (clamp, 12);
-  gtk_widget_set_margin_top (clamp, 12);
+  gtk_widget_set_margin_top (clamp, 6);
   gtk_widget_set_margin_bottom (clamp, 12);
   {
     GtkWidget *heading = gtk_label_new ("Replay");

@@ -34,6 +34,9 @@ char        *augur_draw_view_dup_replay_json (AugurDrawView     *self);
 void         augur_draw_view_zoom_fit       (AugurDrawView      *self);
 void         augur_draw_view_zoom_original  (AugurDrawView      *self);
 double       augur_draw_view_get_zoom       (AugurDrawView      *self);
+gboolean     augur_draw_view_get_replay_visible (AugurDrawView  *self);
+void         augur_draw_view_set_replay_visible (AugurDrawView  *self,
+                                                 gboolean        visible);
 const char  *augur_draw_view_get_view       (AugurDrawView      *self);
 void         augur_draw_view_set_view       (AugurDrawView      *self,
                                              const char         *view);

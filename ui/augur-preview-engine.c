@@ -8,6 +8,7 @@
 
 #include "augur-preview-engine.h"
 #include "augur-sample.h"
+#include "augur-strips.h"
 
 /*
  * The preview engine renders draws on a pool of worker threads and hands
@@ -32,11 +33,16 @@
  *   least recently used first. The cache holds a reference to each source,
  *   so that an address cannot be reused by another source while it is a key;
  * - images half-way through a draw are kept in a prefix cache: see
- *   "Prefixes" below.
+ *   "Prefixes" below;
+ * - each transform step of a full-resolution draw is timed: see "Measured
+ *   cost" below.
  */
 
 #define DEFAULT_CACHE_BYTES ((gsize) 256 * 1024 * 1024)
 #define DEFAULT_PREFIX_CACHE_BYTES ((gsize) 768 * 1024 * 1024)
+/* Freed full-resolution buffers kept for the next draw's steps: four of a
+ * 24-megapixel RGB image (see augur_image_set_recycle_limit()). */
+#define RECYCLE_BYTES ((gsize) 320 * 1024 * 1024)
 
 struct _AugurPreviewEngine
 {
@@ -62,6 +68,7 @@ struct _AugurPreviewEngine
   AugurNode          *last_pipeline; /* of the last request: where the next one differs */
   AugurReferencePool *references;    /* blends draw from it; NULL: none */
   guint64             references_serial;
+  GHashTable         *step_costs;    /* "path#hash" → AugurStepCost */
 };
 
 G_DEFINE_FINAL_TYPE (AugurPreviewEngine, augur_preview_engine, G_TYPE_OBJECT)
@@ -191,6 +198,9 @@ typedef struct Request
    * that differs from the last request's (G_MAXUINT: none) */
   guint64      *child_hashes;
   guint         checkpoint;
+  /* Measured cost: transform node of @pipeline → StepTiming, under the lock */
+  GMutex        timing_lock;
+  GHashTable   *timings;
 } Request;
 
 static void
@@ -201,6 +211,8 @@ request_clear (Request *request)
   g_clear_pointer (&request->references, augur_reference_pool_unref);
   g_clear_pointer (&request->items, g_array_unref);
   g_clear_pointer (&request->child_hashes, g_free);
+  g_clear_pointer (&request->timings, g_hash_table_unref);
+  g_mutex_clear (&request->timing_lock);
 }
 
 static Request *
@@ -376,13 +388,155 @@ cache_insert (AugurPreviewEngine *self,
   cache_evict (self);
 }
 
+/* Measured cost ------------------------------------------------------------------------
+
+ * What each step costs on the samples shown, at full resolution: every
+ * transform that applies in a full draw is timed (the observer of
+ * augur_node_apply_full(), as augur-cli bench times steps), summed per step
+ * over the request's draws, and once the request is complete its average
+ * per application replaces what was known of that step. A step is known by
+ * its path in the tree ("2.0") and the hash of its settings in the
+ * pipeline the caller gave, so that an edited step is measured anew and
+ * the others keep their figures (a draw from the caches runs nothing). */
+
+typedef struct
+{
+  char    *path;
+  guint64  hash;
+  gint64   ns;
+  guint    applied;
+  gint64   pixels;   /* summed over applications: what it was measured on */
+} StepTiming;
+
+static void
+step_timing_free (StepTiming *timing)
+{
+  g_free (timing->path);
+  g_free (timing);
+}
+
+static char *
+step_cost_key (const char *path,
+               guint64     hash)
+{
+  return g_strdup_printf ("%s#%016" G_GINT64_MODIFIER "x", path, hash);
+}
+
+/* Fills @timings for the transforms of @node (of the request's copy), keyed
+ * by the settings of @given, the same place in the caller's pipeline. */
+static void
+collect_steps (const AugurNode *node,
+               const AugurNode *given,
+               const char      *path,
+               GHashTable      *timings)
+{
+  if (node->kind == AUGUR_NODE_TRANSFORM)
+    {
+      StepTiming *timing = g_new0 (StepTiming, 1);
+
+      timing->path = g_strdup (path);
+      timing->hash = augur_node_hash (given);
+      g_hash_table_insert (timings, (gpointer) node, timing);
+      return;
+    }
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      g_autofree char *child = *path ? g_strdup_printf ("%s.%u", path, i) : g_strdup_printf ("%u", i);
+
+      collect_steps (node->children->pdata[i], given->children->pdata[i], child, timings);
+    }
+}
+
+typedef struct
+{
+  Request *request;
+  gint64   pixels;
+} Timed;
+
+static void
+on_step_timed (const AugurNode *node,
+               gint64           elapsed_ns,
+               gpointer         user_data)
+{
+  Timed *timed = user_data;
+  StepTiming *timing;
+
+  g_mutex_lock (&timed->request->timing_lock);
+  timing = g_hash_table_lookup (timed->request->timings, node);
+  if (timing != NULL)
+    {
+      timing->ns += elapsed_ns;
+      timing->applied++;
+      timing->pixels += timed->pixels;
+    }
+  g_mutex_unlock (&timed->request->timing_lock);
+}
+
+/* On the main thread, once every full draw of @request is in. */
+static void
+merge_timings (AugurPreviewEngine *self,
+               Request            *request)
+{
+  GHashTableIter iter;
+  StepTiming *timing;
+
+  g_mutex_lock (&request->timing_lock);
+  g_hash_table_iter_init (&iter, request->timings);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &timing))
+    if (timing->applied > 0)
+      {
+        AugurStepCost *cost = g_new0 (AugurStepCost, 1);
+
+        cost->ms = timing->ns / 1e6 / timing->applied;
+        cost->applied = timing->applied;
+        cost->megapixels = timing->pixels / 1e6 / timing->applied;
+        g_hash_table_replace (self->step_costs, step_cost_key (timing->path, timing->hash), cost);
+      }
+  g_mutex_unlock (&request->timing_lock);
+}
+
+/**
+ * augur_preview_engine_get_step_cost:
+ * @path: the step's place in the pipeline ("2.0": child 0 of the root's child 2)
+ * @step: the step, as in the pipeline given to augur_preview_engine_render()
+ * @cost: (out): what it took
+ *
+ * What the step @step at @path took per application, measured in the
+ * full-resolution draws of the requests made so far, with these settings.
+ *
+ * Returns: %FALSE when it has not been measured (it has not applied in a
+ *   full draw since its settings changed)
+ */
+gboolean
+augur_preview_engine_get_step_cost (AugurPreviewEngine *self,
+                                    const char         *path,
+                                    const AugurNode    *step,
+                                    AugurStepCost      *cost)
+{
+  g_autofree char *key = NULL;
+  AugurStepCost *known;
+
+  g_return_val_if_fail (AUGUR_IS_PREVIEW_ENGINE (self), FALSE);
+  g_return_val_if_fail (path != NULL && step != NULL && cost != NULL, FALSE);
+
+  key = step_cost_key (path, augur_node_hash (step));
+  known = g_hash_table_lookup (self->step_costs, key);
+  if (known == NULL)
+    return FALSE;
+  *cost = *known;
+  return TRUE;
+}
+
 /* Main-thread side --------------------------------------------------------------------- */
 
 static void
 maybe_finish (AugurPreviewEngine *self)
 {
   if (self->n_pending == 0 && self->request != NULL)
-    g_signal_emit (self, signals[SIGNAL_FINISHED], 0, self->generation);
+    {
+      merge_timings (self, self->request);
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0, self->generation);
+    }
 }
 
 static gboolean
@@ -592,6 +746,31 @@ prefix_store (Shared     *shared,
   g_mutex_unlock (&shared->lock);
 }
 
+/* @node (the request's pipeline or one of its parts) applied to @src, each
+ * transform timed for the measured cost, as a step of a draw of @sample;
+ * cancelled between the strips of a step (augur-strips.c), and then NULL. */
+static AugurImage *
+apply_timed (Job               *job,
+             const AugurNode   *node,
+             const AugurImage  *src,
+             const AugurReplay *replay,
+             const AugurImage  *sample,
+             GError           **error)
+{
+  Request *request = job->request;
+  Timed timed = { request, (gint64) sample->width * sample->height };
+  AugurImage *out;
+
+  if (g_cancellable_set_error_if_cancelled (request->cancellable, error))
+    return NULL;
+  augur_strips_push_cancellable (request->cancellable);
+  out = augur_node_apply_full (node, src, replay, request->references, on_step_timed, &timed, error);
+  augur_strips_pop_cancellable ();
+  if (out != NULL && g_cancellable_set_error_if_cancelled (request->cancellable, error))
+    g_clear_pointer (&out, augur_image_unref);
+  return out;
+}
+
 /* The full-resolution draw of @src under @replay: augur_node_apply() on the
  * request's pipeline, by way of the prefix cache when it can. NULL when
  * cancelled. */
@@ -611,8 +790,7 @@ apply_with_prefixes (Job               *job,
 
   if (source == NULL || root->kind != AUGUR_NODE_SEQUENTIAL || !replay->applied ||
       replay->steps == NULL || replay->steps->len == 0)
-    return augur_node_apply_full_cancellable (root, src, replay, request->references,
-                                              request->cancellable, error);
+    return apply_timed (job, root, src, replay, src, error);
 
   /* hashes[m]: the first m applied steps */
   n = replay->steps->len;
@@ -643,8 +821,7 @@ apply_with_prefixes (Job               *job,
           prefix_store (job->shared, source, job->seed, hashes[m], m, image);
           stored = TRUE;
         }
-      next = augur_node_apply_full_cancellable (root->children->pdata[step->index], image, step,
-                                                request->references, request->cancellable, error);
+      next = apply_timed (job, root->children->pdata[step->index], image, step, src, error);
       if (next == NULL)
         return NULL;
       g_clear_pointer (&image, augur_image_unref);
@@ -780,6 +957,23 @@ references_hash (AugurPreviewEngine *self,
   return hash;
 }
 
+/* The same draws: the same seeds of the same samples (whatever their proxy)
+ * or images. */
+static gboolean
+items_equal (const AugurRenderItem *a,
+             guint                  n_a,
+             const AugurRenderItem *b,
+             guint                  n_b)
+{
+  if (n_a != n_b)
+    return FALSE;
+  for (guint i = 0; i < n_a; i++)
+    if (a[i].seed != b[i].seed || a[i].sample != b[i].sample ||
+        (a[i].sample == NULL && a[i].image != b[i].image))
+      return FALSE;
+  return TRUE;
+}
+
 /* Public API ------------------------------------------------------------------------------ */
 
 AugurPreviewEngine *
@@ -875,12 +1069,14 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
   for (guint i = 0; i < n_items; i++)
     g_return_val_if_fail (items[i].image != NULL || items[i].sample != NULL, 0);
 
-  /* The same request still in progress: let it finish rather than start over. */
+  /* The same request still in progress: let it finish rather than start
+   * over (a sample's new proxy, once its full decode is in, only serves
+   * quick passes: the full draws in flight stay right). */
   hash = references_hash (self, pipeline);
   if (self->request != NULL && self->n_pending > 0 && self->request->hash == hash &&
       self->request->diff == diff && self->request->display_side == self->display_side &&
-      self->request->items->len == n_items &&
-      memcmp (self->request->items->data, items, n_items * sizeof *items) == 0 &&
+      items_equal ((const AugurRenderItem *) self->request->items->data, self->request->items->len,
+                   items, n_items) &&
       augur_node_equal (self->request->pipeline, pipeline))
     return self->generation;
 
@@ -901,6 +1097,9 @@ augur_preview_engine_render (AugurPreviewEngine    *self,
   request->items = g_array_sized_new (FALSE, FALSE, sizeof (AugurRenderItem), n_items);
   g_array_append_vals (request->items, items, n_items);
   request->checkpoint = G_MAXUINT;
+  g_mutex_init (&request->timing_lock);
+  request->timings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) step_timing_free);
+  collect_steps (request->pipeline, pipeline, "", request->timings);
   if (request->pipeline->kind != AUGUR_NODE_TRANSFORM)
     {
       GPtrArray *children = request->pipeline->children;
@@ -1149,6 +1348,7 @@ augur_preview_engine_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->last_pipeline, augur_node_free);
   g_clear_pointer (&self->references, augur_reference_pool_unref);
+  g_clear_pointer (&self->step_costs, g_hash_table_unref);
   g_clear_pointer (&self->shared, shared_unref);
 
   G_OBJECT_CLASS (augur_preview_engine_parent_class)->finalize (object);
@@ -1193,6 +1393,7 @@ augur_preview_engine_init (AugurPreviewEngine *self)
 {
   g_autoptr(GError) error = NULL;
 
+  augur_image_set_recycle_limit (RECYCLE_BYTES);
   self->shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&self->shared->engine, self);
   self->shared->context = g_main_context_ref_thread_default ();
@@ -1212,4 +1413,5 @@ augur_preview_engine_init (AugurPreviewEngine *self)
                                        (GDestroyNotify) cache_entry_free);
   g_queue_init (&self->lru);
   self->max_cache_bytes = DEFAULT_CACHE_BYTES;
+  self->step_costs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -62,6 +62,22 @@ typedef struct
   AugurSample *sample;
 } AugurRenderItem;
 
+/**
+ * AugurStepCost:
+ * @ms: milliseconds per application, on average
+ * @applied: how many applications the average is over
+ * @megapixels: the size of the samples whose draws it was measured in, on
+ *   average (a step after a crop works on less)
+ *
+ * What one step took in the full-resolution draws of the grid.
+ */
+typedef struct
+{
+  double ms;
+  guint  applied;
+  double megapixels;
+} AugurStepCost;
+
 #define AUGUR_TYPE_PREVIEW_ENGINE (augur_preview_engine_get_type ())
 G_DECLARE_FINAL_TYPE (AugurPreviewEngine, augur_preview_engine, AUGUR, PREVIEW_ENGINE, GObject)
 
@@ -93,6 +109,10 @@ gboolean            augur_preview_engine_is_complete  (AugurPreviewEngine   *sel
 guint               augur_preview_engine_get_n_rendered (AugurPreviewEngine *self);
 guint               augur_preview_engine_get_cache_size (AugurPreviewEngine *self);
 guint               augur_preview_engine_get_prefix_hits (AugurPreviewEngine *self);
+gboolean            augur_preview_engine_get_step_cost (AugurPreviewEngine  *self,
+                                                        const char          *path,
+                                                        const AugurNode     *step,
+                                                        AugurStepCost       *cost);
 void                augur_preview_engine_run_task     (AugurPreviewEngine   *self,
                                                        GTask                *task,
                                                        GTaskThreadFunc       func);

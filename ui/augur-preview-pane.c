@@ -659,8 +659,17 @@ aux_thread (GTask        *task,
       g_autoptr(AugurReplay) replay = NULL;
       g_autoptr(GPtrArray) film = NULL;
 
-      replay = augur_node_sample (request->node, &shape, request->seed);
-      film = augur_filmstrip_new (request->node, src, replay);
+      /* blends draw from the pane's samples, as the grid's draws do */
+      replay = augur_node_sample_full (request->node, &shape, request->seed, FALSE,
+                                       request->references, &error);
+      film = replay ? augur_filmstrip_new_full (request->node, src, replay, request->references, &error)
+                    : NULL;
+      if (film == NULL)
+        {
+          g_ptr_array_unref (frames);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
       g_ptr_array_add (frames, frame_new (src, request->display_side, "Original", "Before any step"));
       for (guint i = 0; i < film->len; i++)
         {

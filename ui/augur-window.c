@@ -2757,6 +2757,9 @@ augur_window_init (AugurWindow *self)
   /* both ways: the preferences and the pane's own draws menu */
   g_settings_bind (self->settings, "grid-size", self->preview_pane, "grid-size",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-replay",
+                   augur_preview_pane_get_draw_view (AUGUR_PREVIEW_PANE (self->preview_pane)),
+                   "replay-visible", G_SETTINGS_BIND_DEFAULT);
 #else
   self->preview_pane = placeholder_new (_("Preview"));
 #endif
@@ -2775,6 +2778,11 @@ augur_window_init (AugurWindow *self)
    * whatever the window has beyond */
   gtk_widget_set_size_request (self->editor, 360, -1);
   gtk_paned_set_end_child (self->inner_paned, self->editor);
+#if defined (AUGUR_HAVE_PREVIEW_PANE) && defined (AUGUR_HAVE_PIPELINE_EDITOR)
+  /* each step's row shows what it took in the preview's full draws */
+  augur_pipeline_editor_set_cost_source (AUGUR_PIPELINE_EDITOR (self->editor),
+                                         augur_preview_pane_get_engine (AUGUR_PREVIEW_PANE (self->preview_pane)));
+#endif
 
   augur_sample_strip_set_model (self->sample_strip, G_LIST_MODEL (self->samples));
   g_settings_bind (self->settings, "show-samples", self->sample_strip, "visible",

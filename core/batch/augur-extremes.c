@@ -275,23 +275,31 @@ augur_frame_free (AugurFrame *frame)
   g_free (frame);
 }
 
-/* As augur_node_apply(), keeping the image after each applied transform. */
+/* As augur_node_apply_full(), keeping the image after each applied
+ * transform. Takes @image; NULL with @error set when a blend's reference
+ * cannot be had. */
 static AugurImage *
-film_node (const AugurNode   *node,
-           AugurImage        *image,
-           const AugurReplay *replay,
-           const char        *path,
-           GPtrArray         *frames)
+film_node (const AugurNode    *node,
+           AugurImage         *image,
+           const AugurReplay  *replay,
+           AugurReferencePool *pool,
+           const char         *path,
+           GPtrArray          *frames,
+           GError            **error)
 {
   if (!replay->applied)
     return image;
 
   if (node->kind == AUGUR_NODE_TRANSFORM)
     {
-      AugurImage *out = augur_transform_apply (node->info, image, node->params, &replay->drawn);
-      AugurFrame *frame = g_new0 (AugurFrame, 1);
+      /* one transform node: a blend draws its references from @pool */
+      AugurImage *out = augur_node_apply_full (node, image, replay, pool, NULL, NULL, error);
+      AugurFrame *frame;
 
       augur_image_unref (image);
+      if (out == NULL)
+        return NULL;
+      frame = g_new0 (AugurFrame, 1);
       frame->path = g_strdup (path);
       frame->name = g_strdup (node->info->name);
       frame->label = g_strdup (node->info->label);
@@ -301,13 +309,13 @@ film_node (const AugurNode   *node,
       return out;
     }
 
-  for (guint i = 0; replay->steps && i < replay->steps->len; i++)
+  for (guint i = 0; image != NULL && replay->steps && i < replay->steps->len; i++)
     {
       const AugurReplay *step = replay->steps->pdata[i];
       g_autofree char *child_path = *path ? g_strdup_printf ("%s.%d", path, step->index)
                                           : g_strdup_printf ("%d", step->index);
 
-      image = film_node (node->children->pdata[step->index], image, step, child_path, frames);
+      image = film_node (node->children->pdata[step->index], image, step, pool, child_path, frames, error);
     }
 
   return image;
@@ -328,8 +336,46 @@ augur_filmstrip_new (const AugurNode   *pipeline,
                      const AugurImage  *src,
                      const AugurReplay *replay)
 {
-  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_frame_free);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *frames = augur_filmstrip_new_full (pipeline, src, replay, NULL, &error);
 
-  augur_image_unref (film_node (pipeline, augur_image_ref ((AugurImage *) src), replay, "", frames));
+  if (frames == NULL)
+    {
+      g_critical ("%s (a filmstrip with blends needs augur_filmstrip_new_full() and a pool)",
+                  error->message);
+      frames = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_frame_free);
+    }
   return frames;
+}
+
+/**
+ * augur_filmstrip_new_full:
+ * @replay: drawn by augur_node_sample_full() on @pipeline with @pool
+ * @pool: (nullable): where the blends of @replay find their references
+ *
+ * As augur_filmstrip_new(), for pipelines that hold blends: each blend's
+ * frame is the blend of its references from @pool, as
+ * augur_node_apply_full() makes it.
+ *
+ * Returns: (transfer full) (element-type AugurFrame) (nullable): the
+ *   frames, or NULL with @error set when a reference is not in @pool or
+ *   cannot be decoded
+ */
+GPtrArray *
+augur_filmstrip_new_full (const AugurNode    *pipeline,
+                          const AugurImage   *src,
+                          const AugurReplay  *replay,
+                          AugurReferencePool *pool,
+                          GError            **error)
+{
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) augur_frame_free);
+  AugurImage *last;
+
+  g_return_val_if_fail (pipeline != NULL && src != NULL && replay != NULL, NULL);
+
+  last = film_node (pipeline, augur_image_ref ((AugurImage *) src), replay, pool, "", frames, error);
+  if (last == NULL)
+    return NULL;
+  augur_image_unref (last);
+  return g_steal_pointer (&frames);
 }

@@ -69,6 +69,11 @@ void        augur_frame_free          (AugurFrame         *frame);
 GPtrArray  *augur_filmstrip_new       (const AugurNode    *pipeline,
                                        const AugurImage   *src,
                                        const AugurReplay  *replay);
+GPtrArray  *augur_filmstrip_new_full  (const AugurNode    *pipeline,
+                                       const AugurImage   *src,
+                                       const AugurReplay  *replay,
+                                       AugurReferencePool *pool,
+                                       GError            **error);
 
 const AugurNode *augur_node_at_path   (const AugurNode    *root,
                                        const char         *path);

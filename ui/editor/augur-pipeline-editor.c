@@ -53,6 +53,7 @@ struct _AugurPipelineEditor
   gint64 last_edit_time;
 
   AugurShape input;         /* the current sample's size; width 0: none */
+  AugurPreviewEngine *costs; /* where each step's measured cost comes from; NULL: none */
 };
 
 G_DEFINE_FINAL_TYPE (AugurPipelineEditor, augur_pipeline_editor, GTK_TYPE_WIDGET)
@@ -276,10 +277,31 @@ collect_costs (const AugurNode  *node,
   }
 }
 
-/* Shows each step's share of the whole recipe's estimated work on the
- * current sample (the cost model of augur-cost.h: cheap, no pixels) after
- * its subtitle: a badge beside p would read as one more probability, and
- * the subtitle has room where the row's end has none. */
+static const char *
+node_description (const AugurNode *node)
+{
+  return node->kind == AUGUR_NODE_TRANSFORM ? node->info->description
+                                            : augur_group_info (node->kind)->description;
+}
+
+static char *
+format_ms (double ms)
+{
+  if (ms >= 1000)
+    return g_strdup_printf ("%.1f s", ms / 1000);
+  if (ms >= 10)
+    return g_strdup_printf ("%.0f ms", ms);
+  return g_strdup_printf ("%.1f ms", ms);
+}
+
+/* After each step's subtitle, what it costs: measured, when the preview
+ * has timed it in its full-resolution draws of the current samples (the
+ * milliseconds it took per application, on average); otherwise its share
+ * of the whole recipe's estimated work on the current sample (the cost
+ * model of augur-cost.h: cheap, no pixels). A badge beside p would read as
+ * one more probability, and the subtitle has room where the row's end has
+ * none; a measured figure is explained under the row's description in its
+ * tooltip. */
 static void
 update_costs (AugurPipelineEditor *self)
 {
@@ -298,14 +320,61 @@ update_costs (AugurPipelineEditor *self)
       g_autofree char *subtitle = node_subtitle (d->node);
       g_autofree char *share = NULL;
       g_autofree char *text = NULL;
+      g_autofree char *tooltip = NULL;
+      g_autofree char *path = NULL;
+      AugurStepCost measured;
 
       if (cost != NULL && total != NULL && total->work > 0 && d->node->enabled)
+        share = format_percent (cost->work / total->work);
+      if (self->costs != NULL && d->node->enabled && d->node->kind == AUGUR_NODE_TRANSFORM &&
+          (path = augur_pipeline_path_of (self->pipeline, d->node)) != NULL &&
+          augur_preview_engine_get_step_cost (self->costs, path, d->node, &measured))
         {
-          share = format_percent (cost->work / total->work);
-          text = g_strdup_printf ("%s%s%s of the work", subtitle, *subtitle ? " · " : "", share);
+          g_autofree char *ms = format_ms (measured.ms);
+
+          text = g_strdup_printf ("%s%s%s", subtitle, *subtitle ? " · " : "", ms);
+          tooltip = g_strdup_printf ("%s\n\nMeasured: %.1f ms per application on average, over "
+                                     "the %u time%s it applied in the preview's full-resolution "
+                                     "draws of the current samples (%.1f megapixels)",
+                                     node_description (d->node), measured.ms, measured.applied,
+                                     measured.applied == 1 ? "" : "s", measured.megapixels);
         }
+      else if (share != NULL)
+        text = g_strdup_printf ("%s%s%s of the work", subtitle, *subtitle ? " · " : "", share);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (d->row), text ? text : subtitle);
+      gtk_widget_set_tooltip_text (d->row, tooltip ? tooltip : node_description (d->node));
     }
+}
+
+static void
+costs_measured (AugurPipelineEditor *self)
+{
+  update_costs (self);
+}
+
+/**
+ * augur_pipeline_editor_set_cost_source:
+ * @engine: (nullable): the preview's engine, whose full-resolution draws
+ *   time each step (augur_preview_engine_get_step_cost())
+ *
+ * Shows each step's measured cost in its row, updated whenever the
+ * preview's draws are all in.
+ */
+void
+augur_pipeline_editor_set_cost_source (AugurPipelineEditor *self,
+                                       AugurPreviewEngine  *engine)
+{
+  g_return_if_fail (AUGUR_IS_PIPELINE_EDITOR (self));
+  g_return_if_fail (engine == NULL || AUGUR_IS_PREVIEW_ENGINE (engine));
+
+  if (self->costs == engine)
+    return;
+  if (self->costs != NULL)
+    g_signal_handlers_disconnect_by_func (self->costs, costs_measured, self);
+  g_set_object (&self->costs, engine);
+  if (engine != NULL)
+    g_signal_connect_object (engine, "finished", G_CALLBACK (costs_measured), self, G_CONNECT_SWAPPED);
+  update_costs (self);
 }
 
 /* Selection ---------------------------------------------------------------------- */
@@ -1112,9 +1181,7 @@ create_row (AugurPipelineEditor *self,
     gtk_widget_add_css_class (row, "augur-group");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), augur_pipeline_node_title (node));
-  gtk_widget_set_tooltip_text (row, node->kind == AUGUR_NODE_TRANSFORM
-                                    ? node->info->description
-                                    : augur_group_info (node->kind)->description);
+  gtk_widget_set_tooltip_text (row, node_description (node));
   gtk_widget_set_margin_start (row, INDENT_PX * MAX (depth - 1, 0));
 
   handle = gtk_image_new_from_icon_name (node->kind == AUGUR_NODE_TRANSFORM
@@ -1877,6 +1944,9 @@ augur_pipeline_editor_dispose (GObject *object)
     clear_rows (self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  if (self->costs != NULL)
+    g_signal_handlers_disconnect_by_func (self->costs, costs_measured, self);
+  g_clear_object (&self->costs);
 
   G_OBJECT_CLASS (augur_pipeline_editor_parent_class)->dispose (object);
 }

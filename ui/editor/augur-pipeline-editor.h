@@ -6,6 +6,7 @@
 
 #include "augur-image.h"
 #include "augur-pipeline.h"
+#include "augur-preview-engine.h"
 
 G_BEGIN_DECLS
 
@@ -65,5 +66,8 @@ GtkWidget       *augur_pipeline_editor_get_row            (AugurPipelineEditor *
                                                            const char          *path);
 /* The add-step popover (an AugurStepChooser). */
 GtkWidget       *augur_pipeline_editor_get_step_chooser   (AugurPipelineEditor *self);
+/* The preview's engine: each step's row shows what it took in its full-resolution draws. */
+void             augur_pipeline_editor_set_cost_source    (AugurPipelineEditor *self,
+                                                           AugurPreviewEngine  *engine);
 
 G_END_DECLS
