@@ -645,7 +645,8 @@ update_editing (AugurCompareView *self)
 {
   for (guint i = 0; i < AUGUR_COMPARE_N_SIDES; i++)
     {
-      gtk_widget_set_visible (self->sides[i].editing_label, self->editing == i);
+      /* (hidden by opacity: both sides' draws stay at the same height) */
+      gtk_widget_set_opacity (self->sides[i].editing_label, self->editing == i ? 1.0 : 0.0);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->edit_buttons[i]), self->editing == i);
     }
 }
@@ -665,7 +666,7 @@ side_new (AugurCompareView *self,
 {
   Side *side = &self->sides[which];
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
   side->view = self;
   side->side = which;
@@ -682,9 +683,11 @@ side_new (AugurCompareView *self,
   gtk_widget_set_hexpand (side->title_label, TRUE);
   gtk_widget_add_css_class (side->title_label, "title-4");
   gtk_box_append (GTK_BOX (header), side->title_label);
-  side->editing_label = gtk_label_new ("Editing");
+  side->editing_label = gtk_label_new ("Editing in the pipeline");
+  gtk_label_set_xalign (GTK_LABEL (side->editing_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (side->editing_label), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (side->editing_label, "accent");
-  gtk_widget_add_css_class (side->editing_label, "heading");
+  gtk_widget_add_css_class (side->editing_label, "caption-heading");
   gtk_box_append (GTK_BOX (header), side->editing_label);
   gtk_box_append (GTK_BOX (box), header);
 
@@ -864,7 +867,7 @@ augur_compare_view_init (AugurCompareView *self)
   gtk_box_append (GTK_BOX (toolbar), button);
   button = gtk_button_new_from_icon_name ("window-close-symbolic");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare-close");
-  gtk_widget_set_tooltip_text (button, "Stop Comparing (Ctrl+Shift+D)");
+  gtk_widget_set_tooltip_text (button, "Stop Comparing (Ctrl+Shift+B)");
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Stop Comparing", -1);
   gtk_box_append (GTK_BOX (toolbar), button);

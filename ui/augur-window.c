@@ -3101,9 +3101,9 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.compare-open", NULL, compare_open_action);
   gtk_widget_class_install_action (widget_class, "win.compare-save-b", NULL, compare_save_b_action);
   gtk_widget_class_install_action (widget_class, "win.compare-close", NULL, compare_close_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK,
                                        "win.compare-duplicate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_B, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.compare-close", NULL);
 }
 
