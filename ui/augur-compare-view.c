@@ -15,6 +15,10 @@
 #define COLUMNS 3
 /* How many output sizes are listed; the rest are summed up. */
 #define MAX_SIZES_LISTED 4
+/* Each side's caches: the preview keeps its own (larger) ones, and a
+ * comparison is a third and fourth set of draws beside it. */
+#define SIDE_CACHE_BYTES ((gsize) 64 * 1024 * 1024)
+#define SIDE_PREFIX_CACHE_BYTES ((gsize) 192 * 1024 * 1024)
 
 /* Statistics ------------------------------------------------------------------------------------ */
 
@@ -671,7 +675,10 @@ side_new (AugurCompareView *self,
   side->view = self;
   side->side = which;
   side->cells = g_ptr_array_new ();
-  side->engine = augur_preview_engine_new (0);
+  /* both sides render at once: half the processors each */
+  side->engine = augur_preview_engine_new (MAX (1, g_get_num_processors () / 2));
+  augur_preview_engine_set_cache_limit (side->engine, SIDE_CACHE_BYTES);
+  augur_preview_engine_set_prefix_cache_limit (side->engine, SIDE_PREFIX_CACHE_BYTES);
   g_signal_connect (side->engine, "result", G_CALLBACK (engine_result), side);
   g_signal_connect (side->engine, "finished", G_CALLBACK (engine_finished), side);
   g_signal_connect (side->engine, "failed", G_CALLBACK (engine_failed), side);
