@@ -410,6 +410,48 @@ test_stats_labels_lost (void)
   g_assert_cmpuint (stats->labels_lost, ==, cropped);
 }
 
+/* The same through the window: labels opened while comparing reach both
+ * sides' statistics. */
+static void
+test_labels_lost_in_window (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char coco[] =
+    "{ \"images\": [ { \"id\": 1, \"file_name\": \"" SAMPLE_NAME "\", \"width\": 96, \"height\": 64 } ],"
+    "  \"annotations\": [ { \"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [60, 10, 30, 40],"
+    "                       \"area\": 1200, \"iscrowd\": 0 } ],"
+    "  \"categories\": [ { \"id\": 1, \"name\": \"thing\" } ] }";
+  AugurCompareView *view = get_compare_view (fixture);
+  g_autofree char *path = g_build_filename (fixture->dir, "labels.coco.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const AugurNode *pipeline = augur_window_get_recipe (fixture->window)->pipeline;
+  AugurShape shape = { 96, 64, 3 };
+  guint lost = 0;
+
+  g_assert_true (g_file_set_contents (path, coco, -1, NULL));
+  duplicate_as_b (fixture);
+  g_assert_null (augur_compare_view_get_stats (view, AUGUR_COMPARE_A)->error);
+  g_assert_cmpuint (augur_compare_view_get_stats (view, AUGUR_COMPARE_A)->labels_in, ==, 0);
+
+  g_assert_true (augur_window_open_labels (fixture->window, file));
+  wait_compared (fixture);
+  for (guint i = 0; i < AUGUR_COMPARE_STATS_DRAWS; i++)
+    {
+      g_autoptr(AugurReplay) replay =
+        augur_node_sample (pipeline, &shape, augur_seed_derive (augur_compare_view_get_seed (view), SAMPLE_NAME, i));
+
+      lost += replay_applied (pipeline, replay, "crop") && !replay_applied (pipeline, replay, "flip");
+    }
+  g_assert_cmpuint (lost, >, 0);
+  for (guint side = 0; side < AUGUR_COMPARE_N_SIDES; side++)
+    {
+      const AugurCompareStats *stats = augur_compare_view_get_stats (view, side);
+
+      g_assert_cmpuint (stats->labels_in, ==, AUGUR_COMPARE_STATS_DRAWS);
+      g_assert_cmpuint (stats->labels_lost, ==, lost);
+    }
+}
+
 static gboolean
 not_comparing (gpointer data)
 {
@@ -528,6 +570,8 @@ main (int    argc,
 
   g_test_add ("/compare/same-seeds", Fixture, NULL, fixture_set_up, test_same_seeds, fixture_tear_down);
   g_test_add ("/compare/stats-match-replays", Fixture, NULL, fixture_set_up, test_stats_match_replays,
+              fixture_tear_down);
+  g_test_add ("/compare/labels-lost-in-window", Fixture, NULL, fixture_set_up, test_labels_lost_in_window,
               fixture_tear_down);
   g_test_add ("/compare/leave-asks", Fixture, NULL, fixture_set_up, test_leave_asks, fixture_tear_down);
 
