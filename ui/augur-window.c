@@ -3149,6 +3149,9 @@ augur_window_init (AugurWindow *self)
   g_signal_connect_object (self->compare_view, "notify::editing", G_CALLBACK (on_compare_editing),
                            self, G_CONNECT_SWAPPED);
   self->view_stack = gtk_stack_new ();
+  /* sized by the view shown: the other's minimum must not widen the window */
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->view_stack), FALSE);
+  gtk_stack_set_vhomogeneous (GTK_STACK (self->view_stack), FALSE);
   gtk_stack_add_child (GTK_STACK (self->view_stack), self->preview_pane);
   gtk_stack_add_child (GTK_STACK (self->view_stack), self->compare_view);
   gtk_stack_set_visible_child (GTK_STACK (self->view_stack), self->preview_pane);
