@@ -614,11 +614,16 @@ main (int    argc,
   /* 6. Two recipes side by side: the default as A, and as B a copy with
    * the rotation off and a resized crop to 384 × 512 added, edited in the
    * editor; the same seeds on both sides, and what the steps did under
-   * each. */
+   * each, labels lost included. */
   {
     g_autoptr(JsonNode) crop_size = json_from_string ("[512, 384]", NULL);
     g_autofree char *path = NULL;
 
+    g_autofree char *labels_path = g_build_filename (datadir, "samples", "labels.coco.json", NULL);
+    g_autoptr(GFile) labels = g_file_new_for_path (labels_path);
+
+    /* with the bundled labels, to show the labels each recipe loses */
+    augur_window_open_labels (window, labels);
     gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-duplicate", NULL);
     augur_compare_view_set_editing (AUGUR_COMPARE_VIEW (augur_window_get_compare_view (window)),
                                     AUGUR_COMPARE_B);
@@ -630,6 +635,8 @@ main (int    argc,
     if (path == NULL || !augur_pipeline_editor_set_param (editor, path, "size", crop_size, &error))
       g_warning ("Could not set the crop's size: %s", error ? error->message : "no selection");
     wait_compared (window);
+    /* (the notice that the labels opened goes after five seconds) */
+    iterate_for (6000);
     capture (GTK_WINDOW (window), NULL, outdir, "compare.png");
   }
 
