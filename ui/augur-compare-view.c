@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "augur-compare-view.h"
+#include "augur-label-overlay.h"
 #include "augur-picture.h"
 #include "augur-rng.h"
 
@@ -169,7 +170,7 @@ typedef struct
   GtkWidget          *status;
   GtkWidget          *grid;
   GtkWidget          *stats_box;
-  GPtrArray          *cells;        /* AugurPicture */
+  GPtrArray          *cells;        /* AugurLabelLayer around an AugurPicture */
 } Side;
 
 struct _AugurCompareView
@@ -542,12 +543,16 @@ layout_cells (Side *side,
   for (guint i = 0; i < n; i++)
     {
       GtkWidget *picture = augur_picture_new ();
+      GtkWidget *layer = augur_label_layer_new (picture);
       g_autofree char *caption = g_strdup_printf ("%s%u", side_names[side->side], i + 1);
 
       gtk_widget_set_hexpand (picture, TRUE);
       augur_picture_set_caption (AUGUR_PICTURE (picture), caption);
-      gtk_grid_attach (GTK_GRID (side->grid), picture, i % COLUMNS, i / COLUMNS, 1, 1);
-      g_ptr_array_add (side->cells, picture);
+      /* (the cells are small: the labels without their names) */
+      augur_label_layer_set_flags (AUGUR_LABEL_LAYER (layer), AUGUR_LABEL_OVERLAY_BOXES |
+                                   AUGUR_LABEL_OVERLAY_KEYPOINTS | AUGUR_LABEL_OVERLAY_MASKS);
+      gtk_grid_attach (GTK_GRID (side->grid), layer, i % COLUMNS, i / COLUMNS, 1, 1);
+      g_ptr_array_add (side->cells, layer);
     }
 }
 
@@ -610,13 +615,22 @@ engine_result (AugurPreviewEngine *engine,
                Side               *side)
 {
   AugurRenderResult *result = augur_preview_engine_get_result (engine, index);
+  AugurLabels *labels = NULL;
   g_autofree char *tooltip = NULL;
+  AugurLabelLayer *layer;
   AugurPicture *picture;
 
   if (result == NULL || index >= side->cells->len)
     return;
-  picture = side->cells->pdata[index];
+  layer = side->cells->pdata[index];
+  picture = augur_label_layer_get_picture (layer);
   augur_picture_set_texture (picture, result->texture);
+  /* the sample's labels carried through the draw's replay (once the
+   * full-resolution draw, whose replay is the one counted, is in) */
+  if (!result->reduced && side->view->labels != NULL && side->recipe != NULL)
+    augur_node_apply_labels (side->recipe->pipeline, NULL, side->view->labels, result->replay,
+                             side->recipe->labels, &labels, NULL);
+  augur_label_layer_set_labels (layer, labels);
   augur_picture_set_badge (picture, result->reduced ? "Preview" : NULL);
   tooltip = result->reduced
             ? g_strdup_printf ("Seed %" G_GUINT64_FORMAT " — a quick preview from a reduced copy",
