@@ -9,6 +9,7 @@
 
 #include "augur-compare-view.h"
 #include "augur-pipeline-editor.h"
+#include "augur-preview-pane.h"
 #include "augur-rng.h"
 #include "augur-window.h"
 
@@ -239,8 +240,10 @@ test_same_seeds (Fixture       *fixture,
   /* (the draws themselves differ: the recipe does something) */
   g_assert_cmpuint (n_distinct, >, 0);
 
-  /* the editor moves to B; switching its flip off changes B alone */
+  /* the editor moves to B (the window's title names it); switching its
+   * flip off changes B alone */
   augur_compare_view_set_editing (view, AUGUR_COMPARE_B);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (fixture->window)), "Copy of a.json"));
   g_assert_false (augur_window_get_modified (fixture->window));
   augur_pipeline_editor_set_enabled (editor, "0", FALSE);
   g_assert_true (augur_window_get_modified (fixture->window));
@@ -271,9 +274,27 @@ test_same_seeds (Fixture       *fixture,
 
   /* A is as it was: back on A, the editor and the window hold it */
   augur_compare_view_set_editing (view, AUGUR_COMPARE_A);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (fixture->window)), "a.json"));
   g_assert_true (augur_recipe_equal (augur_window_get_recipe (fixture->window), recipe_a));
   g_assert_false (augur_window_get_modified (fixture->window));
   g_assert_true (augur_node_equal (augur_pipeline_editor_get_pipeline (editor), recipe_a->pipeline));
+}
+
+/* The draws menu's grid size sets how many draws each side shows. */
+static void
+test_follows_grid_size (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  AugurCompareView *view = get_compare_view (fixture);
+  GtkWidget *pane = augur_window_get_preview_pane (fixture->window);
+
+  duplicate_as_b (fixture);
+  g_object_set (pane, "grid-size", 4, NULL);
+  g_assert_cmpuint (augur_compare_view_get_n_draws (view), ==, 4);
+  wait_compared (fixture);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (images_equal (augur_compare_view_get_result (view, AUGUR_COMPARE_A, i)->image,
+                                 augur_compare_view_get_result (view, AUGUR_COMPARE_B, i)->image));
 }
 
 static void
@@ -569,6 +590,8 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/compare/same-seeds", Fixture, NULL, fixture_set_up, test_same_seeds, fixture_tear_down);
+  g_test_add ("/compare/follows-grid-size", Fixture, NULL, fixture_set_up, test_follows_grid_size,
+              fixture_tear_down);
   g_test_add ("/compare/stats-match-replays", Fixture, NULL, fixture_set_up, test_stats_match_replays,
               fixture_tear_down);
   g_test_add ("/compare/labels-lost-in-window", Fixture, NULL, fixture_set_up, test_labels_lost_in_window,

@@ -658,6 +658,14 @@ engine_failed (AugurPreviewEngine *engine,
     gtk_widget_set_tooltip_text (side->cells->pdata[index], reason);
 }
 
+/* New seeds for both sides, derived from the current one as the preview's
+ * re-roll derives them, so that the sequence of re-rolls is reproducible. */
+static void
+reroll_clicked (AugurCompareView *self)
+{
+  augur_compare_view_set_seed (self, augur_seed_derive (self->seed, "re-roll", 0) % 1000000);
+}
+
 static void
 update_editing (AugurCompareView *self)
 {
@@ -881,6 +889,12 @@ augur_compare_view_init (AugurCompareView *self)
   gtk_widget_set_hexpand (self->spinner, TRUE);
   gtk_widget_set_halign (self->spinner, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (toolbar), self->spinner);
+
+  button = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
+  gtk_widget_set_tooltip_text (button, "Re-roll: new draws, with the same seeds on both sides");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Re-roll", -1);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (reroll_clicked), self);
+  gtk_box_append (GTK_BOX (toolbar), button);
 
   button = gtk_button_new_with_mnemonic ("Save _B As…");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare-save-b");

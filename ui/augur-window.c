@@ -118,6 +118,7 @@ struct _AugurWindow
   AugurSample          *compare_sample;  /* what the comparison's labels were read for */
   gboolean              compare_loaded;
   AugurLabelSource     *compare_labels;  /* (not owned: compared only) */
+  char                 *b_name;        /* B's name until it has a file ("Copy of …") */
 };
 
 G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -289,6 +290,8 @@ dup_display_name (AugurWindow *self)
 {
   if (self->file != NULL)
     return g_file_get_basename (self->file);
+  if (self->editing_b && self->b_name != NULL)
+    return g_strdup (self->b_name);
   return g_strdup (_("Untitled recipe"));
 }
 
@@ -1638,7 +1641,8 @@ save_as_then (AugurWindow  *self,
   else
     {
       set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "recipe.json");
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog),
+                                         self->editing_b ? "recipe-b.json" : "recipe.json");
     }
 
   data = g_new0 (SaveAsData, 1);
@@ -2598,10 +2602,12 @@ clear_other_document (AugurWindow *self)
  * with a dot while it has unsaved changes (as the window title has). */
 static char *
 dup_side_title (GFile             *file,
+                const char        *untitled,
                 const AugurRecipe *recipe,
                 const AugurRecipe *saved)
 {
-  g_autofree char *name = file ? g_file_get_basename (file) : g_strdup (_("Untitled recipe"));
+  g_autofree char *name = file ? g_file_get_basename (file)
+                               : g_strdup (untitled ? untitled : _("Untitled recipe"));
 
   return augur_recipe_equal (recipe, saved) ? g_steal_pointer (&name) : g_strdup_printf ("• %s", name);
 }
@@ -2632,10 +2638,10 @@ sync_compare (AugurWindow *self)
   if (!self->comparing)
     return;
 
-  title_a = self->editing_b ? dup_side_title (self->other.file, a, self->other.saved_recipe)
-                            : dup_side_title (self->file, a, self->saved_recipe);
-  title_b = self->editing_b ? dup_side_title (self->file, b, self->saved_recipe)
-                            : dup_side_title (self->other.file, b, self->other.saved_recipe);
+  title_a = self->editing_b ? dup_side_title (self->other.file, NULL, a, self->other.saved_recipe)
+                            : dup_side_title (self->file, NULL, a, self->saved_recipe);
+  title_b = self->editing_b ? dup_side_title (self->file, self->b_name, b, self->saved_recipe)
+                            : dup_side_title (self->other.file, self->b_name, b, self->other.saved_recipe);
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   labels = augur_preview_pane_get_labels (AUGUR_PREVIEW_PANE (self->preview_pane));
   augur_compare_view_set_references (view,
@@ -2689,6 +2695,20 @@ edit_side (AugurWindow *self,
   if (!b && augur_window_get_modified (self))
     schedule_autosave (self);
 }
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+/* The draws menu and the preferences set how many draws each side shows. */
+static void
+on_pane_grid_size (AugurWindow *self)
+{
+  guint grid_size = 0;
+
+  if (!self->comparing)
+    return;
+  g_object_get (self->preview_pane, "grid-size", &grid_size, NULL);
+  augur_compare_view_set_n_draws (AUGUR_COMPARE_VIEW (self->compare_view), MAX (grid_size, 1));
+}
+#endif
 
 static void
 on_compare_editing (AugurWindow *self)
@@ -2749,6 +2769,15 @@ dup_recipe_a (AugurWindow *self)
 static void
 duplicate_as_b (AugurWindow *self)
 {
+  g_autofree char *name_a = NULL;
+
+  /* A's name, as its side shows it */
+  if (self->editing_b)
+    name_a = self->other.file ? g_file_get_basename (self->other.file) : g_strdup (_("Untitled recipe"));
+  else
+    name_a = dup_display_name (self);
+  g_free (self->b_name);
+  self->b_name = g_strdup_printf (_("Copy of %s"), name_a);
   set_recipe_b (self, dup_recipe_a (self), NULL);
 }
 
@@ -2764,7 +2793,12 @@ open_b_response (GtkNativeDialog *dialog,
       AugurRecipe *recipe = load_recipe (self, file, &imported);
 
       if (recipe != NULL)
-        set_recipe_b (self, recipe, imported ? NULL : file);
+        {
+          g_free (self->b_name);
+          /* (an imported file is saved elsewhere: named after it all the same) */
+          self->b_name = imported ? g_file_get_basename (file) : NULL;
+          set_recipe_b (self, recipe, imported ? NULL : file);
+        }
     }
   g_object_unref (dialog);
 }
@@ -2799,6 +2833,7 @@ finish_compare (AugurWindow *self)
   edit_side (self, FALSE);
   self->comparing = FALSE;
   clear_other_document (self);
+  g_clear_pointer (&self->b_name, g_free);
   g_clear_object (&self->compare_sample);
   self->compare_labels = NULL;
   augur_compare_view_set_recipe (AUGUR_COMPARE_VIEW (self->compare_view), AUGUR_COMPARE_A, NULL, NULL);
@@ -3044,6 +3079,7 @@ augur_window_finalize (GObject *object)
   g_clear_pointer (&self->pending_preset, g_free);
   g_clear_object (&self->file);
   clear_other_document (self);
+  g_clear_pointer (&self->b_name, g_free);
 
   G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
 }
@@ -3156,6 +3192,10 @@ augur_window_init (AugurWindow *self)
   gtk_stack_add_child (GTK_STACK (self->view_stack), self->compare_view);
   gtk_stack_set_visible_child (GTK_STACK (self->view_stack), self->preview_pane);
   gtk_paned_set_start_child (self->inner_paned, self->view_stack);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  g_signal_connect_object (self->preview_pane, "notify::grid-size", G_CALLBACK (on_pane_grid_size),
+                           self, G_CONNECT_SWAPPED);
+#endif
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-save-b", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-close", FALSE);
 
