@@ -280,7 +280,8 @@ test_same_seeds (Fixture       *fixture,
   g_assert_true (augur_node_equal (augur_pipeline_editor_get_pipeline (editor), recipe_a->pipeline));
 }
 
-/* The draws menu's grid size sets how many draws each side shows. */
+/* The draws menu's grid size sets how many draws each side shows; a
+ * re-roll gives both sides new seeds. */
 static void
 test_follows_grid_size (Fixture       *fixture,
                         gconstpointer  data)
@@ -295,6 +296,22 @@ test_follows_grid_size (Fixture       *fixture,
   for (guint i = 0; i < 4; i++)
     g_assert_true (images_equal (augur_compare_view_get_result (view, AUGUR_COMPARE_A, i)->image,
                                  augur_compare_view_get_result (view, AUGUR_COMPARE_B, i)->image));
+
+  /* a re-roll: new seeds, the same on both sides */
+  {
+    guint64 seed = augur_compare_view_get_seed (view);
+
+    gtk_widget_activate_action (GTK_WIDGET (view), "compare.reroll", NULL);
+    g_assert_cmpuint (augur_compare_view_get_seed (view), !=, seed);
+    wait_compared (fixture);
+    for (guint i = 0; i < 4; i++)
+      {
+        AugurRenderResult *a = augur_compare_view_get_result (view, AUGUR_COMPARE_A, i);
+
+        g_assert_cmpuint (a->seed, ==, augur_seed_derive (augur_compare_view_get_seed (view), SAMPLE_NAME, i));
+        g_assert_true (images_equal (a->image, augur_compare_view_get_result (view, AUGUR_COMPARE_B, i)->image));
+      }
+  }
 }
 
 static void
@@ -590,7 +607,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/compare/same-seeds", Fixture, NULL, fixture_set_up, test_same_seeds, fixture_tear_down);
-  g_test_add ("/compare/follows-grid-size", Fixture, NULL, fixture_set_up, test_follows_grid_size,
+  g_test_add ("/compare/grid-size-and-reroll", Fixture, NULL, fixture_set_up, test_follows_grid_size,
               fixture_tear_down);
   g_test_add ("/compare/stats-match-replays", Fixture, NULL, fixture_set_up, test_stats_match_replays,
               fixture_tear_down);

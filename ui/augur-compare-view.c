@@ -661,8 +661,12 @@ engine_failed (AugurPreviewEngine *engine,
 /* New seeds for both sides, derived from the current one as the preview's
  * re-roll derives them, so that the sequence of re-rolls is reproducible. */
 static void
-reroll_clicked (AugurCompareView *self)
+reroll_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
+  AugurCompareView *self = AUGUR_COMPARE_VIEW (widget);
+
   augur_compare_view_set_seed (self, augur_seed_derive (self->seed, "re-roll", 0) % 1000000);
 }
 
@@ -851,6 +855,8 @@ augur_compare_view_class_init (AugurCompareViewClass *klass)
     g_signal_new ("rendered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  gtk_widget_class_install_action (widget_class, "compare.reroll", NULL, reroll_action);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "augur-compare-view");
 }
@@ -891,9 +897,9 @@ augur_compare_view_init (AugurCompareView *self)
   gtk_box_append (GTK_BOX (toolbar), self->spinner);
 
   button = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
-  gtk_widget_set_tooltip_text (button, "Re-roll: new draws, with the same seeds on both sides");
+  gtk_widget_set_tooltip_text (button, "Re-roll (R): new draws, with the same seeds on both sides");
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Re-roll", -1);
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (reroll_clicked), self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "compare.reroll");
   gtk_box_append (GTK_BOX (toolbar), button);
 
   button = gtk_button_new_with_mnemonic ("Save _B As…");
@@ -937,6 +943,19 @@ augur_compare_view_init (AugurCompareView *self)
   gtk_box_set_homogeneous (GTK_BOX (sides), FALSE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), sides);
   gtk_box_append (GTK_BOX (self->box), scrolled);
+
+  /* R re-rolls from anywhere in the window while the comparison is shown
+   * (a managed shortcut counts only while its widget is mapped, so the
+   * preview's own R takes over when it is back) */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_r, 0),
+                                                            gtk_named_action_new ("compare.reroll")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 
   update_editing (self);
   update_caption (self);
