@@ -1120,7 +1120,11 @@ sample_loaded_cb (GObject      *object,
                                                augur_sample_get_proxy (sample));
 #endif
   if (sample == self->current)
-    update_cost (self);
+    {
+      update_cost (self);
+      /* (its labels can be read now) */
+      sync_compare (self);
+    }
 }
 
 static void
