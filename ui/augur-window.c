@@ -458,6 +458,9 @@ set_document (AugurWindow *self,
       self->saved_recipe = augur_recipe_copy (recipe);
     }
   g_set_object (&self->file, file);
+  /* (B replaced by another recipe is no longer a copy of A) */
+  if (self->editing_b)
+    g_clear_pointer (&self->b_name, g_free);
   g_ptr_array_set_size (self->undo_stack, 0);
   g_ptr_array_set_size (self->redo_stack, 0);
   g_clear_pointer (&self->merge_description, g_free);
@@ -2721,18 +2724,24 @@ on_compare_editing (AugurWindow *self)
              augur_compare_view_get_editing (AUGUR_COMPARE_VIEW (self->compare_view)) == AUGUR_COMPARE_B);
 }
 
-/* Makes @recipe (owned) recipe B, as read from @file (NULL: untitled),
- * and shows the comparison. */
+/* Makes @recipe (owned) recipe B, as read from @file (NULL: untitled,
+ * called @name), and shows the comparison. */
 static void
 set_recipe_b (AugurWindow *self,
               AugurRecipe *recipe,
-              GFile       *file)
+              GFile       *file,
+              char        *name)
 {
   if (self->editing_b)
     {
       set_document (self, recipe, file, TRUE);
+      g_free (self->b_name);
+      self->b_name = name;
+      update_state (self);
       return;
     }
+  g_free (self->b_name);
+  self->b_name = name;
   clear_other_document (self);
   self->other.recipe = recipe;
   self->other.saved_recipe = augur_recipe_copy (recipe);
@@ -2780,9 +2789,7 @@ duplicate_as_b (AugurWindow *self)
     name_a = self->other.file ? g_file_get_basename (self->other.file) : g_strdup (_("Untitled recipe"));
   else
     name_a = dup_display_name (self);
-  g_free (self->b_name);
-  self->b_name = g_strdup_printf (_("Copy of %s"), name_a);
-  set_recipe_b (self, dup_recipe_a (self), NULL);
+  set_recipe_b (self, dup_recipe_a (self), NULL, g_strdup_printf (_("Copy of %s"), name_a));
 }
 
 static void
@@ -2798,10 +2805,9 @@ open_b_response (GtkNativeDialog *dialog,
 
       if (recipe != NULL)
         {
-          g_free (self->b_name);
           /* (an imported file is saved elsewhere: named after it all the same) */
-          self->b_name = imported ? g_file_get_basename (file) : NULL;
-          set_recipe_b (self, recipe, imported ? NULL : file);
+          set_recipe_b (self, recipe, imported ? NULL : file,
+                        imported ? g_file_get_basename (file) : NULL);
         }
     }
   g_object_unref (dialog);
