@@ -246,10 +246,9 @@ add_stat_row (GtkGrid    *grid,
               gboolean    enabled)
 {
   GtkWidget *label = gtk_label_new (name);
-  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
   g_autofree char *share = NULL;
   g_autofree char *tooltip = NULL;
-  GtkWidget *value;
+  GtkWidget *value, *bar;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
@@ -267,6 +266,7 @@ add_stat_row (GtkGrid    *grid,
       return;
     }
 
+  bar = gtk_level_bar_new_for_interval (0, 1);
   gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), total ? (double) count / total : 0);
   gtk_widget_set_size_request (bar, 48, -1);
   gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
