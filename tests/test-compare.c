@@ -490,6 +490,61 @@ test_labels_lost_in_window (Fixture       *fixture,
     }
 }
 
+/* Another recipe file as B: named after its file, compared as it is on
+ * disk (nothing to save), and a broken file is refused by name. */
+static void
+test_open_as_b (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AugurCompareView *view = get_compare_view (fixture);
+  g_autoptr(AugurRecipe) recipe_b = augur_recipe_parse (recipe_json, -1, NULL);
+  g_autoptr(AugurRecipe) recipe_a = augur_recipe_copy (augur_window_get_recipe (fixture->window));
+  g_autofree char *path_b = g_build_filename (fixture->dir, "other.json", NULL);
+  g_autofree char *path_bad = g_build_filename (fixture->dir, "broken.json", NULL);
+  g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
+  g_autoptr(GFile) file_bad = g_file_new_for_path (path_bad);
+  g_autoptr(GError) error = NULL;
+  guint narrow = 0;
+
+  g_assert_true (g_file_set_contents (path_bad, "{ \"format\": \"augur-recipe\", \"version\": 1, \"pipeline\": 3 }",
+                                      -1, NULL));
+  g_assert_false (augur_window_open_recipe_as_b (fixture->window, file_bad));
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "broken.json"));
+  g_assert_false (augur_window_get_comparing (fixture->window));
+
+  /* B: the crop always */
+  augur_node_find_id (recipe_b->pipeline, "crop")->p = 1.0;
+  g_assert_true (augur_recipe_save (recipe_b, path_b, &error));
+  g_assert_no_error (error);
+  g_assert_true (augur_window_open_recipe_as_b (fixture->window, file_b));
+  g_assert_true (augur_window_get_comparing (fixture->window));
+  augur_compare_view_set_n_draws (view, N_DRAWS);
+  wait_compared (fixture);
+
+  for (guint i = 0; i < N_DRAWS; i++)
+    {
+      AugurRenderResult *a = augur_compare_view_get_result (view, AUGUR_COMPARE_A, i);
+      AugurRenderResult *b = augur_compare_view_get_result (view, AUGUR_COMPARE_B, i);
+
+      g_assert_cmpint (b->full_width, ==, 48);
+      narrow += a->full_width == 48;
+    }
+  /* (A crops half the time) */
+  g_assert_cmpuint (narrow, <, N_DRAWS);
+  g_assert_cmpuint (augur_compare_stats_get_size (augur_compare_view_get_stats (view, AUGUR_COMPARE_B), 48, 64),
+                    ==, AUGUR_COMPARE_STATS_DRAWS);
+
+  augur_compare_view_set_editing (view, AUGUR_COMPARE_B);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (fixture->window)), "other.json"));
+  g_assert_true (g_file_equal (augur_window_get_file (fixture->window), file_b));
+  g_assert_false (augur_window_get_modified (fixture->window));
+
+  /* unchanged, it leaves without asking; A is as it was */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.compare-close", NULL);
+  g_assert_false (augur_window_get_comparing (fixture->window));
+  g_assert_true (augur_recipe_equal (augur_window_get_recipe (fixture->window), recipe_a));
+}
+
 static gboolean
 not_comparing (gpointer data)
 {
@@ -613,6 +668,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/compare/labels-lost-in-window", Fixture, NULL, fixture_set_up, test_labels_lost_in_window,
               fixture_tear_down);
+  g_test_add ("/compare/open-as-b", Fixture, NULL, fixture_set_up, test_open_as_b, fixture_tear_down);
   g_test_add ("/compare/leave-asks", Fixture, NULL, fixture_set_up, test_leave_asks, fixture_tear_down);
 
   return g_test_run ();

@@ -2792,6 +2792,33 @@ duplicate_as_b (AugurWindow *self)
   set_recipe_b (self, dup_recipe_a (self), NULL, g_strdup_printf (_("Copy of %s"), name_a));
 }
 
+/**
+ * augur_window_open_recipe_as_b:
+ * @file: a recipe (or an Albumentations file, imported)
+ *
+ * Compares the recipe with @file as recipe B, replacing B if there was one
+ * (without asking: win.compare-open asks first); errors are shown in the
+ * window, naming the file.
+ *
+ * Returns: whether @file was read
+ */
+gboolean
+augur_window_open_recipe_as_b (AugurWindow *self,
+                               GFile       *file)
+{
+  gboolean imported = FALSE;
+  AugurRecipe *recipe;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if ((recipe = load_recipe (self, file, &imported)) == NULL)
+    return FALSE;
+  /* (an imported file is saved elsewhere: named after it all the same) */
+  set_recipe_b (self, recipe, imported ? NULL : file, imported ? g_file_get_basename (file) : NULL);
+  return TRUE;
+}
+
 static void
 open_b_response (GtkNativeDialog *dialog,
                  int              response,
@@ -2800,15 +2827,8 @@ open_b_response (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      gboolean imported = FALSE;
-      AugurRecipe *recipe = load_recipe (self, file, &imported);
 
-      if (recipe != NULL)
-        {
-          /* (an imported file is saved elsewhere: named after it all the same) */
-          set_recipe_b (self, recipe, imported ? NULL : file,
-                        imported ? g_file_get_basename (file) : NULL);
-        }
+      augur_window_open_recipe_as_b (self, file);
     }
   g_object_unref (dialog);
 }

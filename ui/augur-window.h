@@ -70,6 +70,8 @@ GtkWidget         *augur_window_get_sample_strip      (AugurWindow      *self);
  * shown (win.compare-duplicate, win.compare-open start it,
  * win.compare-close ends it, asking about B's unsaved changes). */
 GtkWidget         *augur_window_get_compare_view      (AugurWindow      *self);
+gboolean           augur_window_open_recipe_as_b      (AugurWindow      *self,
+                                                       GFile            *file);
 gboolean           augur_window_get_comparing         (AugurWindow      *self);
 guint              augur_window_get_n_undo            (AugurWindow      *self);
 /* The text of the last toast (an error or a notice), for tests, and the
