@@ -12,8 +12,6 @@
 #include "augur-picture.h"
 #include "augur-rng.h"
 
-/* Draws per row on each side. */
-#define COLUMNS 3
 /* How many output sizes are listed; the rest are summed up. */
 #define MAX_SIZES_LISTED 4
 /* Each side's caches: the preview keeps its own (larger) ones, and a
@@ -531,10 +529,23 @@ set_side_status (Side       *side,
   gtk_stack_set_visible_child (GTK_STACK (side->stack), side->status);
 }
 
+/* Draws per row on each side: square-ish blocks, as the grid sizes of the
+ * preview (1, 4, 9, 16) make them. */
+static guint
+columns_for (guint n)
+{
+  guint columns = 1;
+
+  while (columns * columns < n)
+    columns++;
+  return columns;
+}
+
 static void
 layout_cells (Side *side,
               guint n)
 {
+  guint columns = columns_for (n);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (side->grid)) != NULL)
@@ -551,7 +562,7 @@ layout_cells (Side *side,
       /* (the cells are small: the labels without their names) */
       augur_label_layer_set_flags (AUGUR_LABEL_LAYER (layer), AUGUR_LABEL_OVERLAY_BOXES |
                                    AUGUR_LABEL_OVERLAY_KEYPOINTS | AUGUR_LABEL_OVERLAY_MASKS);
-      gtk_grid_attach (GTK_GRID (side->grid), layer, i % COLUMNS, i / COLUMNS, 1, 1);
+      gtk_grid_attach (GTK_GRID (side->grid), layer, i % columns, i / columns, 1, 1);
       g_ptr_array_add (side->cells, layer);
     }
 }
