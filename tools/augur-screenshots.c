@@ -469,6 +469,23 @@ gallery (AugurApplication *app,
       g_warning ("No Export menu button");
   }
 
+  /* the main menu, with Compare With… */
+  {
+    GtkWidget *button = find_menu_button (GTK_WIDGET (window), "Main Menu (F10)");
+
+    if (button != NULL)
+      {
+        gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+        iterate_for (SETTLE_MS * 2);
+        capture (GTK_WINDOW (window), GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                 outdir, "main-menu.png");
+        gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+        iterate_for (SETTLE_MS);
+      }
+    else
+      g_warning ("No main menu button");
+  }
+
   /* closing with unsaved changes */
   {
     g_autoptr(GList) before = list_toplevels ();
