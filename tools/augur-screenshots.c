@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "augur-application.h"
+#include "augur-compare-view.h"
 #include "augur-sample-strip.h"
 #include "augur-draw-view.h"
 #include "augur-preview-pane.h"
@@ -67,6 +68,24 @@ wait_rendered (guint since)
   g_source_remove (tick);
   if (rendered_count == since)
     g_warning ("The preview did not finish rendering in time");
+  iterate_for (SETTLE_MS);
+}
+
+/* Waits until both sides of the comparison are drawn and counted. */
+static void
+wait_compared (AugurWindow *window)
+{
+  AugurCompareView *view = AUGUR_COMPARE_VIEW (augur_window_get_compare_view (window));
+  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  /* (an edit's request starts on the next iterations) */
+  iterate_for (SETTLE_MS / 2);
+  while (!augur_compare_view_is_complete (view) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  if (!augur_compare_view_is_complete (view))
+    g_warning ("The comparison did not finish rendering in time");
   iterate_for (SETTLE_MS);
 }
 
@@ -451,6 +470,23 @@ gallery (AugurApplication *app,
       g_warning ("No Export menu button");
   }
 
+  /* the main menu, with Compare With… */
+  {
+    GtkWidget *button = find_menu_button (GTK_WIDGET (window), "Main Menu (F10)");
+
+    if (button != NULL)
+      {
+        gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+        iterate_for (SETTLE_MS * 2);
+        capture (GTK_WINDOW (window), GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                 outdir, "main-menu.png");
+        gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+        iterate_for (SETTLE_MS);
+      }
+    else
+      g_warning ("No main menu button");
+  }
+
   /* closing with unsaved changes */
   {
     g_autoptr(GList) before = list_toplevels ();
@@ -599,6 +635,37 @@ main (int    argc,
   iterate_for (SETTLE_MS * 4);
   capture (GTK_WINDOW (window), augur_pipeline_editor_get_step_chooser (editor), outdir,
            "add-step.png");
+  gtk_popover_popdown (GTK_POPOVER (augur_pipeline_editor_get_step_chooser (editor)));
+  iterate_for (SETTLE_MS);
+
+  /* 6. Two recipes side by side: the default as A, and as B a copy with
+   * the rotation off and a resized crop to 384 × 512 added, edited in the
+   * editor; the same seeds on both sides, and what the steps did under
+   * each, labels lost included. */
+  {
+    g_autoptr(JsonNode) crop_size = json_from_string ("[512, 384]", NULL);
+    g_autofree char *path = NULL;
+
+    g_autofree char *labels_path = g_build_filename (datadir, "samples", "labels.coco.json", NULL);
+    g_autoptr(GFile) labels = g_file_new_for_path (labels_path);
+
+    /* with the bundled labels, to show the labels each recipe loses */
+    augur_window_open_labels (window, labels);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-duplicate", NULL);
+    augur_compare_view_set_editing (AUGUR_COMPARE_VIEW (augur_window_get_compare_view (window)),
+                                    AUGUR_COMPARE_B);
+    augur_pipeline_editor_set_expanded (editor, "2", FALSE);
+    augur_pipeline_editor_set_enabled (editor, "1", FALSE);
+    augur_pipeline_editor_select_path (editor, "4");
+    augur_pipeline_editor_add_step (editor, "RandomResizedCrop");
+    path = augur_pipeline_editor_dup_selected_path (editor);
+    if (path == NULL || !augur_pipeline_editor_set_param (editor, path, "size", crop_size, &error))
+      g_warning ("Could not set the crop's size: %s", error ? error->message : "no selection");
+    wait_compared (window);
+    /* (the notice that the labels opened goes after five seconds) */
+    iterate_for (6000);
+    capture (GTK_WINDOW (window), NULL, outdir, "compare.png");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (100);

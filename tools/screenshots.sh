@@ -1,7 +1,7 @@
 #!/bin/sh
 # Renders docs/screenshots/*.png under Xvfb: the documentation's pictures at
-# 1280x720, and the main window and an enlarged draw at 1024x700, 1280x720
-# and 2400x1350 (NAME-WIDTHxHEIGHT.png).
+# 1280x720, and the main window, an enlarged draw and two recipes compared
+# at 1024x700, 1280x720 and 2400x1350 (NAME-WIDTHxHEIGHT.png).
 #   tools/screenshots.sh BUILDDIR [OUTDIR]
 # BUILDDIR is a configured meson build directory with the GUI built.
 set -eu
@@ -52,7 +52,7 @@ for size in 1024x700 1280x720 2400x1350; do
     mkdir -p "$from"
     render --size "$size" "$from"
   fi
-  for shot in main-window draw-view draw-view-folded; do
+  for shot in main-window draw-view draw-view-folded compare; do
     cp "$from/$shot.png" "$outdir/$shot-$size.png"
   done
 done

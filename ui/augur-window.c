@@ -11,6 +11,7 @@
 
 #include "augur-error.h"
 #include "augur-albumentations.h"
+#include "augur-compare-view.h"
 #include "augur-cost.h"
 #include "augur-file.h"
 #include "augur-json.h"
@@ -44,6 +45,20 @@ typedef struct
   AugurRecipe *recipe;       /* the state before the edit */
   char        *description;
 } UndoEntry;
+
+/* The document of the other side of a comparison: what the window keeps
+ * for the recipe being edited, swapped with it when the editor changes
+ * sides, so that undo, the title, saving and the unsaved-changes check
+ * work alike on A and B. */
+typedef struct
+{
+  AugurRecipe          *recipe;
+  AugurRecipe          *saved_recipe;
+  GFile                *file;
+  GPtrArray            *undo_stack;
+  GPtrArray            *redo_stack;
+  char                 *merge_description;
+} OtherDocument;
 
 struct _AugurWindow
 {
@@ -93,6 +108,17 @@ struct _AugurWindow
   char                 *last_message;  /* the last toast, for tests */
   AdwToast             *shown_toast;   /* the last toast while it is shown */
   char                 *last_details;  /* the full error behind the last toast */
+
+  /* comparing recipes (A/B): the document the editor does not edit now */
+  gboolean              comparing;
+  gboolean              editing_b;     /* the document above is B, A waits below */
+  OtherDocument         other;
+  GtkWidget            *view_stack;    /* the preview pane or the comparison */
+  GtkWidget            *compare_view;
+  AugurSample          *compare_sample;  /* what the comparison's labels were read for */
+  gboolean              compare_loaded;
+  AugurLabelSource     *compare_labels;  /* (not owned: compared only) */
+  char                 *b_name;        /* B's name until it has a file ("Copy of …") */
 };
 
 G_DEFINE_FINAL_TYPE (AugurWindow, augur_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -102,6 +128,7 @@ typedef void (*ContinueFunc) (AugurWindow *self);
 static void update_state     (AugurWindow *self);
 static void update_cost      (AugurWindow *self);
 static void schedule_autosave (AugurWindow *self);
+static void sync_compare     (AugurWindow *self);
 static void save_as_then     (AugurWindow *self,
                               ContinueFunc then);
 
@@ -263,6 +290,8 @@ dup_display_name (AugurWindow *self)
 {
   if (self->file != NULL)
     return g_file_get_basename (self->file);
+  if (self->editing_b && self->b_name != NULL)
+    return g_strdup (self->b_name);
   return g_strdup (_("Untitled recipe"));
 }
 
@@ -333,6 +362,7 @@ update_state (AugurWindow *self)
     gtk_widget_set_tooltip_text (self->redo_button, _("Redo"));
 
   update_cost (self);
+  sync_compare (self);
 }
 
 /* The current sample's size, once it has been read. */
@@ -407,7 +437,9 @@ push_recipe_to_views (AugurWindow *self,
                                         self->recipe->pipeline);
 #endif
 #ifdef AUGUR_HAVE_PREVIEW_PANE
-  augur_preview_pane_set_recipe (AUGUR_PREVIEW_PANE (self->preview_pane), self->recipe);
+  /* (hidden while comparing: it catches up when the comparison ends) */
+  if (!self->comparing)
+    augur_preview_pane_set_recipe (AUGUR_PREVIEW_PANE (self->preview_pane), self->recipe);
 #endif
 }
 
@@ -426,6 +458,9 @@ set_document (AugurWindow *self,
       self->saved_recipe = augur_recipe_copy (recipe);
     }
   g_set_object (&self->file, file);
+  /* (B replaced by another recipe is no longer a copy of A) */
+  if (self->editing_b)
+    g_clear_pointer (&self->b_name, g_free);
   g_ptr_array_set_size (self->undo_stack, 0);
   g_ptr_array_set_size (self->redo_stack, 0);
   g_clear_pointer (&self->merge_description, g_free);
@@ -593,6 +628,9 @@ autosave_cb (gpointer user_data)
   AugurWindow *self = user_data;
 
   self->autosave_id = 0;
+  /* the autosave keeps A; B is asked about before it can be lost */
+  if (self->editing_b)
+    return G_SOURCE_REMOVE;
   if (!augur_window_get_modified (self))
     remove_autosave (self);
   else
@@ -776,7 +814,8 @@ augur_window_save_to_file (AugurWindow  *self,
   g_clear_pointer (&self->saved_recipe, augur_recipe_free);
   self->saved_recipe = augur_recipe_copy (self->recipe);
   g_set_object (&self->file, file);
-  remove_autosave (self);
+  if (!self->editing_b)
+    remove_autosave (self);
   remember_recipe (self, file);
   update_state (self);
   return TRUE;
@@ -1084,7 +1123,11 @@ sample_loaded_cb (GObject      *object,
                                                augur_sample_get_proxy (sample));
 #endif
   if (sample == self->current)
-    update_cost (self);
+    {
+      update_cost (self);
+      /* (its labels can be read now) */
+      sync_compare (self);
+    }
 }
 
 static void
@@ -1522,21 +1565,31 @@ open_recipe_response (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
+/* A chooser of recipes (and Albumentations files) titled @title, which
+ * calls @response (a GtkNativeDialog::response handler) with the window. */
 static void
-show_open_recipe_dialog (AugurWindow *self)
+show_recipe_chooser (AugurWindow *self,
+                     const char  *title,
+                     GCallback    response)
 {
   static const char *const patterns[] = { "json", "yaml", "yml", NULL };
   g_autoptr(GtkFileFilter) filter = new_filter (_("Recipes and Albumentations files"), patterns,
                                                 "application/json");
   GtkFileChooserNative *dialog;
 
-  dialog = gtk_file_chooser_native_new (_("Open a Recipe"), GTK_WINDOW (self),
+  dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN,
                                         _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_recipe_response), self);
+  g_signal_connect (dialog, "response", response, self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+show_open_recipe_dialog (AugurWindow *self)
+{
+  show_recipe_chooser (self, _("Open a Recipe"), G_CALLBACK (open_recipe_response));
 }
 
 static void
@@ -1595,7 +1648,8 @@ save_as_then (AugurWindow  *self,
   else
     {
       set_dialog_folder (self, GTK_FILE_CHOOSER (dialog));
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "recipe.json");
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog),
+                                         self->editing_b ? "recipe-b.json" : "recipe.json");
     }
 
   data = g_new0 (SaveAsData, 1);
@@ -1780,6 +1834,7 @@ augur_window_open_labels (AugurWindow *self,
                                    g_steal_pointer (&source));
     /* the strip marks the samples that have labels */
     augur_sample_strip_set_tag_func (self->sample_strip, sample_has_labels, self->preview_pane, NULL);
+    sync_compare (self);
     show_toast (self, message);
   }
   return TRUE;
@@ -2516,6 +2571,380 @@ on_drop (GtkDropTarget *target,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Comparing recipes (A/B) */
+
+static void
+swap_pointers (gpointer *a,
+               gpointer *b)
+{
+  gpointer tmp = *a;
+
+  *a = *b;
+  *b = tmp;
+}
+
+static void
+swap_documents (AugurWindow *self)
+{
+  swap_pointers ((gpointer *) &self->recipe, (gpointer *) &self->other.recipe);
+  swap_pointers ((gpointer *) &self->saved_recipe, (gpointer *) &self->other.saved_recipe);
+  swap_pointers ((gpointer *) &self->file, (gpointer *) &self->other.file);
+  swap_pointers ((gpointer *) &self->undo_stack, (gpointer *) &self->other.undo_stack);
+  swap_pointers ((gpointer *) &self->redo_stack, (gpointer *) &self->other.redo_stack);
+  swap_pointers ((gpointer *) &self->merge_description, (gpointer *) &self->other.merge_description);
+}
+
+static void
+clear_other_document (AugurWindow *self)
+{
+  g_clear_pointer (&self->other.recipe, augur_recipe_free);
+  g_clear_pointer (&self->other.saved_recipe, augur_recipe_free);
+  g_clear_object (&self->other.file);
+  g_clear_pointer (&self->other.undo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->other.redo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->other.merge_description, g_free);
+}
+
+/* What a side's heading calls it: its file's name, or "Untitled recipe",
+ * with a dot while it has unsaved changes (as the window title has). */
+static char *
+dup_side_title (GFile             *file,
+                const char        *untitled,
+                const AugurRecipe *recipe,
+                const AugurRecipe *saved)
+{
+  g_autofree char *name = file ? g_file_get_basename (file)
+                               : g_strdup (untitled ? untitled : _("Untitled recipe"));
+
+  return augur_recipe_equal (recipe, saved) ? g_steal_pointer (&name) : g_strdup_printf ("• %s", name);
+}
+
+static gboolean
+b_is_modified (AugurWindow *self)
+{
+  if (!self->comparing)
+    return FALSE;
+  if (self->editing_b)
+    return augur_window_get_modified (self);
+  return !augur_recipe_equal (self->other.recipe, self->other.saved_recipe);
+}
+
+/* Hands both recipes, the current sample (with its labels) and the blends'
+ * references to the comparison. */
+static void
+sync_compare (AugurWindow *self)
+{
+  AugurCompareView *view = AUGUR_COMPARE_VIEW (self->compare_view);
+  const AugurRecipe *a = self->editing_b ? self->other.recipe : self->recipe;
+  const AugurRecipe *b = self->editing_b ? self->recipe : self->other.recipe;
+  g_autofree char *title_a = NULL;
+  g_autofree char *title_b = NULL;
+  AugurLabelSource *labels = NULL;
+  gboolean loaded;
+
+  if (!self->comparing)
+    return;
+
+  title_a = self->editing_b ? dup_side_title (self->other.file, NULL, a, self->other.saved_recipe)
+                            : dup_side_title (self->file, NULL, a, self->saved_recipe);
+  title_b = self->editing_b ? dup_side_title (self->file, self->b_name, b, self->saved_recipe)
+                            : dup_side_title (self->other.file, self->b_name, b, self->other.saved_recipe);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  labels = augur_preview_pane_get_labels (AUGUR_PREVIEW_PANE (self->preview_pane));
+  augur_compare_view_set_references (view,
+    augur_preview_engine_get_references (augur_preview_pane_get_engine (AUGUR_PREVIEW_PANE (self->preview_pane))));
+#endif
+
+  /* the sample's labels are read again only when the sample, its loading
+   * or the label file changed */
+  loaded = self->current != NULL && augur_sample_get_loaded (self->current);
+  if (self->current != self->compare_sample || loaded != self->compare_loaded ||
+      labels != self->compare_labels)
+    {
+      AugurLabels *sample_labels = NULL;
+
+      g_set_object (&self->compare_sample, self->current);
+      self->compare_loaded = loaded;
+      self->compare_labels = labels;
+      if (loaded && labels != NULL && augur_label_source_has (labels, augur_sample_get_name (self->current)))
+        {
+          g_autoptr(GError) error = NULL;
+
+          sample_labels = augur_label_source_read (labels, augur_sample_get_name (self->current),
+                                                   augur_sample_get_width (self->current),
+                                                   augur_sample_get_height (self->current), &error);
+          if (sample_labels == NULL)
+            g_debug ("No labels for %s: %s", augur_sample_get_name (self->current), error->message);
+        }
+      augur_compare_view_set_sample (view, self->current, sample_labels);
+    }
+  augur_compare_view_set_recipe (view, AUGUR_COMPARE_A, a, title_a);
+  augur_compare_view_set_recipe (view, AUGUR_COMPARE_B, b, title_b);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-save-b", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-close", TRUE);
+}
+
+/* Moves the editor (and undo, the title, saving) to B or back to A. */
+static void
+edit_side (AugurWindow *self,
+           gboolean     b)
+{
+  if (!self->comparing || self->editing_b == b)
+    return;
+  swap_documents (self);
+  self->editing_b = b;
+  augur_compare_view_set_editing (AUGUR_COMPARE_VIEW (self->compare_view),
+                                  b ? AUGUR_COMPARE_B : AUGUR_COMPARE_A);
+  push_recipe_to_views (self, TRUE);
+  update_state (self);
+  /* back on A: its autosave, skipped while B was edited, catches up */
+  if (!b && augur_window_get_modified (self))
+    schedule_autosave (self);
+}
+
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+/* The draws menu and the preferences set how many draws each side shows. */
+static void
+on_pane_grid_size (AugurWindow *self)
+{
+  guint grid_size = 0;
+
+  if (!self->comparing)
+    return;
+  g_object_get (self->preview_pane, "grid-size", &grid_size, NULL);
+  augur_compare_view_set_n_draws (AUGUR_COMPARE_VIEW (self->compare_view), MAX (grid_size, 1));
+}
+#endif
+
+static void
+on_compare_editing (AugurWindow *self)
+{
+  edit_side (self,
+             augur_compare_view_get_editing (AUGUR_COMPARE_VIEW (self->compare_view)) == AUGUR_COMPARE_B);
+}
+
+/* Makes @recipe (owned) recipe B, as read from @file (NULL: untitled,
+ * called @name), and shows the comparison. */
+static void
+set_recipe_b (AugurWindow *self,
+              AugurRecipe *recipe,
+              GFile       *file,
+              char        *name)
+{
+  if (self->editing_b)
+    {
+      set_document (self, recipe, file, TRUE);
+      g_free (self->b_name);
+      self->b_name = name;
+      update_state (self);
+      return;
+    }
+  g_free (self->b_name);
+  self->b_name = name;
+  clear_other_document (self);
+  self->other.recipe = recipe;
+  self->other.saved_recipe = augur_recipe_copy (recipe);
+  self->other.file = file ? g_object_ref (file) : NULL;
+  self->other.undo_stack = g_ptr_array_new_with_free_func (undo_entry_free);
+  self->other.redo_stack = g_ptr_array_new_with_free_func (undo_entry_free);
+
+  if (!self->comparing)
+    {
+      AugurCompareView *view = AUGUR_COMPARE_VIEW (self->compare_view);
+
+      self->comparing = TRUE;
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+      {
+        AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (self->preview_pane);
+        guint grid_size = 0;
+
+        /* the draws the grid showed, seed and all */
+        g_object_get (pane, "grid-size", &grid_size, NULL);
+        augur_compare_view_set_seed (view, augur_preview_pane_get_seed (pane));
+        augur_compare_view_set_n_draws (view, MAX (grid_size, 1));
+      }
+#else
+      augur_compare_view_set_seed (view, self->recipe->seed);
+#endif
+      augur_compare_view_set_editing (view, AUGUR_COMPARE_A);
+      gtk_stack_set_visible_child (GTK_STACK (self->view_stack), self->compare_view);
+    }
+  update_state (self);
+}
+
+static AugurRecipe *
+dup_recipe_a (AugurWindow *self)
+{
+  return augur_recipe_copy (self->editing_b ? self->other.recipe : self->recipe);
+}
+
+static void
+duplicate_as_b (AugurWindow *self)
+{
+  g_autofree char *name_a = NULL;
+
+  /* A's name, as its side shows it */
+  if (self->editing_b)
+    name_a = self->other.file ? g_file_get_basename (self->other.file) : g_strdup (_("Untitled recipe"));
+  else
+    name_a = dup_display_name (self);
+  set_recipe_b (self, dup_recipe_a (self), NULL, g_strdup_printf (_("Copy of %s"), name_a));
+}
+
+/**
+ * augur_window_open_recipe_as_b:
+ * @file: a recipe (or an Albumentations file, imported)
+ *
+ * Compares the recipe with @file as recipe B, replacing B if there was one
+ * (without asking: win.compare-open asks first); errors are shown in the
+ * window, naming the file.
+ *
+ * Returns: whether @file was read
+ */
+gboolean
+augur_window_open_recipe_as_b (AugurWindow *self,
+                               GFile       *file)
+{
+  gboolean imported = FALSE;
+  AugurRecipe *recipe;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if ((recipe = load_recipe (self, file, &imported)) == NULL)
+    return FALSE;
+  /* (an imported file is saved elsewhere: named after it all the same) */
+  set_recipe_b (self, recipe, imported ? NULL : file, imported ? g_file_get_basename (file) : NULL);
+  return TRUE;
+}
+
+static void
+open_b_response (GtkNativeDialog *dialog,
+                 int              response,
+                 AugurWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      augur_window_open_recipe_as_b (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+show_open_b_dialog (AugurWindow *self)
+{
+  show_recipe_chooser (self, _("Open a Recipe as B"), G_CALLBACK (open_b_response));
+}
+
+/* Runs @then, after asking what to do with B's unsaved changes (if any):
+ * the editor moves to B for the question, so that saving saves B. */
+static void
+confirm_b_then (AugurWindow  *self,
+                const char   *heading,
+                ContinueFunc  then)
+{
+  if (!b_is_modified (self))
+    {
+      then (self);
+      return;
+    }
+  edit_side (self, TRUE);
+  confirm_unsaved_then (self, heading, then);
+}
+
+static void
+finish_compare (AugurWindow *self)
+{
+  if (!self->comparing)
+    return;
+  edit_side (self, FALSE);
+  self->comparing = FALSE;
+  clear_other_document (self);
+  g_clear_pointer (&self->b_name, g_free);
+  g_clear_object (&self->compare_sample);
+  self->compare_labels = NULL;
+  augur_compare_view_set_recipe (AUGUR_COMPARE_VIEW (self->compare_view), AUGUR_COMPARE_A, NULL, NULL);
+  augur_compare_view_set_recipe (AUGUR_COMPARE_VIEW (self->compare_view), AUGUR_COMPARE_B, NULL, NULL);
+  augur_compare_view_set_sample (AUGUR_COMPARE_VIEW (self->compare_view), NULL, NULL);
+  gtk_stack_set_visible_child (GTK_STACK (self->view_stack), self->preview_pane);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-save-b", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-close", FALSE);
+  push_recipe_to_views (self, FALSE);
+  update_state (self);
+}
+
+static void
+finish_compare_then_close (AugurWindow *self)
+{
+  finish_compare (self);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+compare_duplicate_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  confirm_b_then (AUGUR_WINDOW (widget), _("Save Recipe B Before Replacing It?"), duplicate_as_b);
+}
+
+static void
+compare_open_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  confirm_b_then (AUGUR_WINDOW (widget), _("Save Recipe B Before Replacing It?"), show_open_b_dialog);
+}
+
+static void
+compare_save_b_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AugurWindow *self = AUGUR_WINDOW (widget);
+
+  if (!self->comparing)
+    return;
+  /* the editor shows what is being saved */
+  edit_side (self, TRUE);
+  save_as_then (self, NULL);
+}
+
+static void
+compare_close_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  confirm_b_then (AUGUR_WINDOW (widget), _("Save Recipe B Before Closing the Comparison?"),
+                  finish_compare);
+}
+
+/**
+ * augur_window_get_compare_view:
+ *
+ * Returns: (transfer none): the comparison of recipes A and B, shown in
+ *   place of the preview while comparing
+ */
+GtkWidget *
+augur_window_get_compare_view (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), NULL);
+
+  return self->compare_view;
+}
+
+gboolean
+augur_window_get_comparing (AugurWindow *self)
+{
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+
+  return self->comparing;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Window */
 
 static void
@@ -2551,6 +2980,14 @@ static gboolean
 augur_window_close_request (GtkWindow *window)
 {
   AugurWindow *self = AUGUR_WINDOW (window);
+
+  /* B first (its question names it), then A as ever */
+  if (!self->force_close && b_is_modified (self))
+    {
+      confirm_b_then (self, _("Save Changes to Recipe B?"), finish_compare_then_close);
+      return TRUE;
+    }
+  finish_compare (self);
 
   if (!self->force_close && augur_window_get_modified (self))
     {
@@ -2647,6 +3084,7 @@ augur_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), AUGUR_TYPE_WINDOW);
 
   g_clear_object (&self->current);
+  g_clear_object (&self->compare_sample);
   g_clear_object (&self->samples);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -2670,6 +3108,8 @@ augur_window_finalize (GObject *object)
   g_clear_pointer (&self->pending_recent, g_free);
   g_clear_pointer (&self->pending_preset, g_free);
   g_clear_object (&self->file);
+  clear_other_document (self);
+  g_clear_pointer (&self->b_name, g_free);
 
   G_OBJECT_CLASS (augur_window_parent_class)->finalize (object);
 }
@@ -2722,6 +3162,15 @@ augur_window_class_init (AugurWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-from-preset", NULL,
                                    new_from_preset_action);
   gtk_widget_class_install_action (widget_class, "win.open-preset", "s", open_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-duplicate", NULL,
+                                   compare_duplicate_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-open", NULL, compare_open_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-save-b", NULL, compare_save_b_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-close", NULL, compare_close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK,
+                                       "win.compare-duplicate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_B, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.compare-close", NULL);
 }
 
 static void
@@ -2764,7 +3213,24 @@ augur_window_init (AugurWindow *self)
   self->preview_pane = placeholder_new (_("Preview"));
 #endif
   gtk_widget_set_hexpand (self->preview_pane, TRUE);
-  gtk_paned_set_start_child (self->inner_paned, self->preview_pane);
+  /* the preview, or two recipes side by side while comparing */
+  self->compare_view = augur_compare_view_new ();
+  g_signal_connect_object (self->compare_view, "notify::editing", G_CALLBACK (on_compare_editing),
+                           self, G_CONNECT_SWAPPED);
+  self->view_stack = gtk_stack_new ();
+  /* sized by the view shown: the other's minimum must not widen the window */
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->view_stack), FALSE);
+  gtk_stack_set_vhomogeneous (GTK_STACK (self->view_stack), FALSE);
+  gtk_stack_add_child (GTK_STACK (self->view_stack), self->preview_pane);
+  gtk_stack_add_child (GTK_STACK (self->view_stack), self->compare_view);
+  gtk_stack_set_visible_child (GTK_STACK (self->view_stack), self->preview_pane);
+  gtk_paned_set_start_child (self->inner_paned, self->view_stack);
+#ifdef AUGUR_HAVE_PREVIEW_PANE
+  g_signal_connect_object (self->preview_pane, "notify::grid-size", G_CALLBACK (on_pane_grid_size),
+                           self, G_CONNECT_SWAPPED);
+#endif
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-save-b", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-close", FALSE);
 
 #ifdef AUGUR_HAVE_PIPELINE_EDITOR
   self->editor = augur_pipeline_editor_new ();

@@ -66,6 +66,13 @@ GListModel        *augur_window_get_samples           (AugurWindow      *self);
 GtkWidget         *augur_window_get_preview_pane      (AugurWindow      *self);
 GtkWidget         *augur_window_get_editor            (AugurWindow      *self);
 GtkWidget         *augur_window_get_sample_strip      (AugurWindow      *self);
+/* Comparing recipes: the view of A and B side by side, and whether it is
+ * shown (win.compare-duplicate, win.compare-open start it,
+ * win.compare-close ends it, asking about B's unsaved changes). */
+GtkWidget         *augur_window_get_compare_view      (AugurWindow      *self);
+gboolean           augur_window_open_recipe_as_b      (AugurWindow      *self,
+                                                       GFile            *file);
+gboolean           augur_window_get_comparing         (AugurWindow      *self);
 guint              augur_window_get_n_undo            (AugurWindow      *self);
 /* The text of the last toast (an error or a notice), for tests, and the
  * error's full text behind its "Details" button (NULL: none). */
