@@ -196,8 +196,17 @@ show_replay (AugurDrawView     *self,
       g_autofree char *fates = NULL;
       g_auto(GStrv) lines = NULL;
 
-      augur_node_apply_labels (self->pipeline, NULL, self->labels, replay, self->label_settings,
-                               &self->draw_labels, record);
+      g_autoptr(GError) error = NULL;
+
+      /* blends bring in the labels of the samples they drew, from the
+       * pool the draw was rendered with */
+      if (!augur_node_apply_labels_full (self->pipeline, NULL, self->labels, replay,
+                                         self->engine ? augur_preview_engine_get_references (self->engine) : NULL,
+                                         self->label_settings, NULL, &self->draw_labels, record, &error))
+        {
+          add_row (self, "Labels", error->message, FALSE, 0);
+          return;
+        }
       fates = augur_label_record_describe (record, self->labels, self->draw_labels);
       lines = g_strsplit (fates, "\n", -1);
       for (guint i = 0; lines[i] != NULL; i++)
