@@ -9,6 +9,7 @@
 #include "augur-blur-rows.h"
 #include "augur-cpu.h"
 #include "augur-gray.h"
+#include "augur-matrix3.h"
 #include "augur-mirror.h"
 #include "augur-rng.h"
 
@@ -157,6 +158,58 @@ test_gray (void)
   force_portable (FALSE);
 }
 
+/* augur_matrix3_rows: the Q12 formula on every channel of every pixel
+ * (clipped at 255, which the large weights below reach), alpha copied,
+ * nothing written past a row; with every SIMD loop, with SSSE3 alone,
+ * and portable, for widths around the 16- and 32-pixel steps. */
+static void
+test_matrix3 (void)
+{
+  static const AugurMatrix3 m = { {
+    { 1610, 3150, 774 },
+    { 32767, 0, 1 },
+    { 0, 4096, 2048 },
+  } };
+
+  for (int mode = 0; mode < 3; mode++)
+    {
+      force_portable (mode == 2);
+      if (mode == 1)
+        g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+      for (int nc = 3; nc <= 4; nc++)
+        for (int w = 1; w <= 100; w += 3)
+          {
+            int h = 2, stride = w * nc + PAD;
+            g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+            g_autofree guint8 *dst = g_malloc ((gsize) stride * h);
+
+            fill_random (src, (gsize) stride * h, (guint64) (w * 13 + nc));
+            memset (dst, 0x3c, (gsize) stride * h);
+            augur_matrix3_rows (&m, dst, stride, src, stride, w, h, nc);
+
+            for (int y = 0; y < h; y++)
+              {
+                const guint8 *s = src + (gsize) y * stride;
+                const guint8 *d = dst + (gsize) y * stride;
+
+                for (int x = 0; x < w; x++)
+                  {
+                    const guint8 *p = s + x * nc;
+
+                    for (int c = 0; c < 3; c++)
+                      g_assert_cmpint (d[x * nc + c], ==,
+                                       MIN ((p[0] * m.w[c][0] + p[1] * m.w[c][1] + p[2] * m.w[c][2] + 2048) >> 12, 255));
+                    if (nc == 4)
+                      g_assert_cmpint (d[x * nc + 3], ==, p[3]);
+                  }
+                for (int i = w * nc; i < stride; i++)
+                  g_assert_cmpint (d[i], ==, 0x3c);
+              }
+          }
+    }
+  force_portable (FALSE);
+}
+
 /* A normalised Gaussian of radius r. */
 static void
 gaussian (float  *k,
@@ -252,6 +305,7 @@ main (int   argc,
   g_test_add_func ("/kernels/cpu", test_cpu);
   g_test_add_func ("/kernels/mirror", test_mirror);
   g_test_add_func ("/kernels/gray", test_gray);
+  g_test_add_func ("/kernels/matrix3", test_matrix3);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

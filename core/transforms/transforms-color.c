@@ -8,6 +8,7 @@
 
 #include "augur-error.h"
 #include "augur-gray.h"
+#include "augur-matrix3.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
 
@@ -1226,58 +1227,11 @@ cd_apply (const AugurImage *src,
 
 /* The sepia matrix Albumentations' ToSepia applies (rows give R, G, B), in
  * Q12 fixed point. */
-static const guint32 sepia_q12[3][3] = {
+static const AugurMatrix3 sepia_q12 = { {
   { 1610, 3150, 774 },  /* 0.393, 0.769, 0.189 */
   { 1430, 2810, 688 },  /* 0.349, 0.686, 0.168 */
   { 1114, 2187, 537 },  /* 0.272, 0.534, 0.131 */
-};
-
-static inline guint8
-sepia_u8 (const guint32 w[3],
-          guint         r,
-          guint         g,
-          guint         b)
-{
-  guint32 v = (r * w[0] + g * w[1] + b * w[2] + (1u << 11)) >> 12;
-
-  return (guint8) MIN (v, 255u);
-}
-
-AUGUR_SIMD_CLONES static void
-sepia_rows (guint8       *restrict dst,
-            int                    dst_stride,
-            const guint8 *restrict src,
-            int                    src_stride,
-            int                    w,
-            int                    h,
-            int                    nc)
-{
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *s = src + (gsize) y * src_stride;
-      guint8 *d = dst + (gsize) y * dst_stride;
-
-      if (nc == 3)
-        for (int x = 0; x < w; x++)
-          {
-            guint r = s[3 * x], g = s[3 * x + 1], b = s[3 * x + 2];
-
-            d[3 * x] = sepia_u8 (sepia_q12[0], r, g, b);
-            d[3 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
-            d[3 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
-          }
-      else
-        for (int x = 0; x < w; x++)
-          {
-            guint r = s[4 * x], g = s[4 * x + 1], b = s[4 * x + 2];
-
-            d[4 * x] = sepia_u8 (sepia_q12[0], r, g, b);
-            d[4 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
-            d[4 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
-            d[4 * x + 3] = s[4 * x + 3];
-          }
-    }
-}
+} };
 
 /* Sepia needs three channels: a gray image is left as it is (its tone
  * cannot be carried in one channel). */
@@ -1291,8 +1245,8 @@ sepia_apply (const AugurImage *src,
   if (src->channels == 1)
     return augur_image_copy (src);
   out = augur_image_new_like_uninitialized (src);
-  sepia_rows (out->data, out->stride, src->data, src->stride,
-              src->width, src->height, src->channels);
+  augur_matrix3_rows (&sepia_q12, out->data, out->stride, src->data, src->stride,
+                      src->width, src->height, src->channels);
   return out;
 }
 
