@@ -414,6 +414,64 @@ test_morphology_dot (void)
   g_assert_cmpint (count_lit (big, 0), <, 49);
 }
 
+/* Dilation and erosion against their definition: the maximum (minimum)
+ * over OpenCV's elliptical element (getStructuringElement's formula,
+ * written out here), outside the image neutral; square, flat, tall and
+ * even elements, alpha kept, with the AVX2 loop and the portable one. */
+static void
+test_morphology_definition (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 2, 3 }, { 3, 3 }, { 4, 4 }, { 5, 5 }, { 7, 3 },
+                                  { 1, 6 }, { 6, 1 }, { 9, 9 }, { 11, 7 } };
+
+  for (int portable = 0; portable < 2; portable++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      for (int nc = 1; nc <= 4; nc += nc == 1 ? 2 : 1)
+        for (int dilate = 0; dilate < 2; dilate++)
+          {
+            int kw = sizes[z][0], kh = sizes[z][1], r = kh / 2, c = kw / 2;
+            g_autoptr(AugurImage) src = augur_test_random_image (75, 23, nc, 17 * z + nc);
+            g_autofree char *json = g_strdup_printf ("{\"type\": \"Morphological\", \"params\": "
+                                                     "{\"scale\": [%d, %d], \"operation\": \"%s\"}}",
+                                                     kw, kh, dilate ? "dilation" : "erosion");
+            g_autoptr(AugurImage) out = NULL;
+
+            if (portable)
+              g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+            out = run_json (json, src, 1, NULL);
+            g_unsetenv ("AUGUR_NO_AVX2");
+
+            for (int y = 0; y < src->height; y++)
+              for (int x = 0; x < src->width; x++)
+                for (int ch = 0; ch < nc; ch++)
+                  {
+                    int want = dilate ? 0 : 255;
+
+                    for (int i = 0; i < kh && ch < 3; i++)
+                      {
+                        int dy = i - r;
+                        int dx = (int) lrint (c * sqrt (r ? (double) (r * r - dy * dy) / (r * r) : 0));
+
+                        for (int j = MAX (c - dx, 0); j < MIN (c + dx + 1, kw); j++)
+                          {
+                            int sx = x + j - c, sy = y + i - r, v;
+
+                            if (sx < 0 || sy < 0 || sx >= src->width || sy >= src->height)
+                              continue;
+                            v = augur_test_pixel (src, sx, sy, ch);
+                            want = dilate ? MAX (want, v) : MIN (want, v);
+                          }
+                      }
+                    if (ch == 3)
+                      want = augur_test_pixel (src, x, y, 3);
+                    if (augur_test_pixel (out, x, y, ch) != want)
+                      g_error ("%dx%d %s, %d channels%s: (%d, %d, %d) is %d, not %d", kw, kh,
+                               dilate ? "dilation" : "erosion", nc, portable ? ", portable" : "",
+                               x, y, ch, augur_test_pixel (out, x, y, ch), want);
+                  }
+          }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,6 +492,7 @@ main (int   argc,
   g_test_add_func ("/blur/emboss/flat", test_emboss_flat_stays_flat);
   g_test_add_func ("/blur/superpixels/colours", test_superpixels_fewer_colours);
   g_test_add_func ("/blur/morphology/dot", test_morphology_dot);
+  g_test_add_func ("/blur/morphology/definition", test_morphology_definition);
 
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 
 #include "augur-blur-rows.h"
 #include "augur-error.h"
+#include "augur-minmax.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
 #include "augur-transform-private.h"
@@ -1973,37 +1974,30 @@ static const AugurParamSpec mo_params[] = {
     .type = AUGUR_PARAM_ENUM, .def_nick = MO_DILATION, .nicks = mo_operation_nicks },
 };
 
-AUGUR_SIMD_CLONES static void
-max_rows (guint8       *restrict d,
-          const guint8 *restrict s,
-          int                    n)
-{
-  for (int i = 0; i < n; i++)
-    d[i] = MAX (d[i], s[i]);
-}
-
-AUGUR_SIMD_CLONES static void
-min_rows (guint8       *restrict d,
-          const guint8 *restrict s,
-          int                    n)
-{
-  for (int i = 0; i < n; i++)
-    d[i] = MIN (d[i], s[i]);
-}
-
 /*
  * OpenCV's dilate() / erode() with getStructuringElement(MORPH_ELLIPSE,
  * (w, h)), anchored at (w / 2, h / 2); outside the image counts as the
  * neutral value (0 for dilation, 255 for erosion), as OpenCV's default
- * border does. Each row of the element is a run [j1, j2).
+ * border does. Each row of the element is a run of columns, all centred on
+ * the same column, so that the runs nest: the element is the union, over
+ * each distinct run (widest first), of that run times the rows whose run
+ * holds it. Maxima being separable over such rectangles, each output row
+ * is built in levels: V, the maximum down the columns over the rows of the
+ * levels so far (one more band of rows each level), and then the maximum
+ * of V across the level's run, into the output. For 5 x 5: 3 rows down
+ * and 5 across, then 2 more down and 1 across, instead of 17 shifted rows.
+ * The passes down read the image's rows where they are (no padded copy).
  */
 typedef struct
 {
   const AugurImage *src;
   AugurImage       *out;
   int               kw, kh;
-  gboolean          dilate;
-  const int        *j1, *j2;   /* each kernel row's columns: [j1, j2) */
+  AugurMinMax       mm;
+  int               n_levels;
+  const int        *j1, *j2;   /* each level's run of columns: [j1, j2) */
+  const int        *first;     /* level t adds rows order[first[t]], ..., order[first[t + 1] - 1] */
+  const int        *order;     /* the element's rows, widest run first */
 } MorphStrips;
 
 static void
@@ -2012,26 +2006,43 @@ mo_strip (gpointer data,
           int      last)
 {
   const MorphStrips *m = data;
-  int kw = m->kw, kh = m->kh, ax = kw / 2, ay = kh / 2, nc = m->src->channels;
-  int rowlen = m->src->width * nc, px = MAX (ax, kw - 1 - ax), py = MAX (ay, kh - 1 - ay);
-  gsize stride;
-  g_autofree guint8 *pad = pad_band (m->src, first, last, px, py, m->dilate ? 0 : 255, &stride);
+  int kw = m->kw, kh = m->kh, ax = kw / 2, ay = kh / 2, nc = m->src->channels, h = m->src->height;
+  int rowlen = m->src->width * nc, px = MAX (ax, kw - 1 - ax);
+  guint8 neutral = m->mm.max ? 0 : 255;
+  gsize stride = (gsize) rowlen + 2 * (gsize) px * nc;
+  /* V with px neutral columns either side, which no pass writes; rows
+   * above and below the image read as a neutral row. */
+  g_autofree guint8 *v = g_malloc (stride);
+  g_autofree guint8 *outside = g_malloc (rowlen);
+  g_autofree const guint8 **rows = g_new (const guint8 *, MAX (kh, kw) + 1);
 
+  memset (v, neutral, stride);
+  memset (outside, neutral, rowlen);
   for (int y = first; y < last; y++)
     {
       guint8 *d = augur_image_row (m->out, y);
+      int n = 0;
 
-      memset (d, m->dilate ? 0 : 255, rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = m->j1[i]; j < m->j2[i]; j++)
-          {
-            const guint8 *s = pad + (gsize) (y - first + i - ay + py) * stride + (gsize) (j - ax + px) * nc;
+      for (int t = 0; t < m->n_levels; t++)
+        {
+          n = 0;
+          if (t > 0)
+            rows[n++] = v + (gsize) px * nc;
+          for (int k = m->first[t]; k < m->first[t + 1]; k++)
+            {
+              int sy = y + m->order[k] - ay;
 
-            if (m->dilate)
-              max_rows (d, s, rowlen);
-            else
-              min_rows (d, s, rowlen);
-          }
+              rows[n++] = sy >= 0 && sy < h ? augur_image_row (m->src, sy) : outside;
+            }
+          augur_minmax_rows (&m->mm, v + (gsize) px * nc, rows, n, rowlen);
+
+          n = 0;
+          if (t > 0)
+            rows[n++] = d;
+          for (int j = m->j1[t]; j < m->j2[t]; j++)
+            rows[n++] = v + (gsize) (j - ax + px) * nc;
+          augur_minmax_rows (&m->mm, d, rows, n, rowlen);
+        }
     }
 }
 
@@ -2044,27 +2055,54 @@ mo_apply (const AugurImage *src,
 {
   int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
   int r = kh / 2, c = kw / 2;
+  g_autofree int *row_j1 = g_new (int, kh);
+  g_autofree int *row_j2 = g_new (int, kh);
+  g_autofree int *order = g_new (int, kh);
   g_autofree int *j1 = g_new (int, kh);
   g_autofree int *j2 = g_new (int, kh);
+  g_autofree int *first = g_new (int, kh + 1);
   double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
   MorphStrips m = { src, augur_image_new_like_uninitialized (src), kw, kh,
-                    AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION, j1, j2 };
+                    .j1 = j1, .j2 = j2, .first = first, .order = order };
+  int n = 0;
 
+  augur_minmax_init (&m.mm, AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION);
+  /* OpenCV's getStructuringElement (MORPH_ELLIPSE): every row has a run,
+   * [c - dx, c + dx + 1) clipped to the element. */
   for (int i = 0; i < kh; i++)
     {
-      int dy = i - r;
+      int dy = i - r, dx = (int) lrint (c * sqrt ((r * r - dy * dy) * inv_r2));
 
-      j1[i] = j2[i] = 0;
-      if (abs (dy) <= r)
+      g_assert (abs (dy) <= r);
+      row_j1[i] = MAX (c - dx, 0);
+      row_j2[i] = MIN (c + dx + 1, kw);
+    }
+  /* The rows by run, widest first (insertion sort: kh is small), grouped
+   * into levels of equal runs. */
+  for (int i = 0; i < kh; i++)
+    {
+      int k = n++;
+
+      for (; k > 0 && row_j2[order[k - 1]] - row_j1[order[k - 1]] < row_j2[i] - row_j1[i]; k--)
+        order[k] = order[k - 1];
+      order[k] = i;
+    }
+  for (int k = 0; k < kh; k++)
+    {
+      int i = order[k];
+
+      if (k == 0 || row_j1[i] != j1[m.n_levels - 1] || row_j2[i] != j2[m.n_levels - 1])
         {
-          int dx = (int) lrint (c * sqrt ((r * r - dy * dy) * inv_r2));
-
-          j1[i] = MAX (c - dx, 0);
-          j2[i] = MIN (c + dx + 1, kw);
+          /* Runs sharing a centre nest. */
+          g_assert (k == 0 || (row_j1[i] >= j1[m.n_levels - 1] && row_j2[i] <= j2[m.n_levels - 1]));
+          j1[m.n_levels] = row_j1[i];
+          j2[m.n_levels] = row_j2[i];
+          first[m.n_levels++] = k;
         }
     }
+  first[m.n_levels] = kh;
 
-  if (!augur_strips_run (src->height, (double) src->width * src->channels * kw * kh, mo_strip, &m))
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * (kw + kh), mo_strip, &m))
     memset (m.out->data, 0, (gsize) m.out->stride * m.out->height);
   keep_alpha (m.out, src);
   return m.out;
