@@ -10,6 +10,7 @@
 #include "augur-cpu.h"
 #include "augur-gray.h"
 #include "augur-matrix3.h"
+#include "augur-median.h"
 #include "augur-mirror.h"
 #include "augur-rng.h"
 
@@ -210,6 +211,73 @@ test_matrix3 (void)
   force_portable (FALSE);
 }
 
+/* augur_median25 by the 0-1 principle: a comparator network selects the
+ * median of any 25 values if it does for every choice of 25 zeros and
+ * ones, here all 2^25 of them: inputs 0-15 run through their 2^16
+ * patterns along the row, inputs 16-24 hold one of 2^9 patterns per
+ * call. Then values other than 0 and 1, against a sort, for the loop's
+ * remainder widths. */
+static void
+test_median25 (void)
+{
+  enum { LOW = 16, N = 1 << LOW };
+  g_autofree guint8 *bits = g_malloc ((gsize) 25 * N);
+  g_autofree guint8 *low_ones = g_malloc (N);
+  g_autofree guint8 *d = g_malloc (N + 1);
+  const guint8 *p[25];
+
+  for (int v = 0; v < 25; v++)
+    p[v] = bits + (gsize) v * N;
+  for (int i = 0; i < N; i++)
+    {
+      low_ones[i] = 0;
+      for (int v = 0; v < LOW; v++)
+        {
+          bits[(gsize) v * N + i] = (i >> v) & 1;
+          low_ones[i] += (i >> v) & 1;
+        }
+    }
+  for (int high = 0; high < 1 << (25 - LOW); high++)
+    {
+      int high_ones = 0;
+
+      for (int v = LOW; v < 25; v++)
+        {
+          memset (bits + (gsize) v * N, (high >> (v - LOW)) & 1, N);
+          high_ones += (high >> (v - LOW)) & 1;
+        }
+      d[N] = 0x42;
+      augur_median25 (d, p, N);
+      g_assert_cmpint (d[N], ==, 0x42);
+      for (int i = 0; i < N; i++)
+        if (d[i] != (low_ones[i] + high_ones >= 13))
+          g_error ("median of pattern %#x is %d", (high << LOW) | i, d[i]);
+    }
+
+  for (int n = 1; n <= 70; n += 3)
+    {
+      fill_random (bits, (gsize) 25 * N, (guint64) n);
+      augur_median25 (d, p, n);
+      for (int i = 0; i < n; i++)
+        {
+          guint8 w[25];
+
+          for (int v = 0; v < 25; v++)
+            w[v] = p[v][i];
+          /* insertion sort */
+          for (int a = 1; a < 25; a++)
+            for (int b = a; b > 0 && w[b - 1] > w[b]; b--)
+              {
+                guint8 t = w[b];
+
+                w[b] = w[b - 1];
+                w[b - 1] = t;
+              }
+          g_assert_cmpint (d[i], ==, w[12]);
+        }
+    }
+}
+
 /* A normalised Gaussian of radius r. */
 static void
 gaussian (float  *k,
@@ -306,6 +374,7 @@ main (int   argc,
   g_test_add_func ("/kernels/mirror", test_mirror);
   g_test_add_func ("/kernels/gray", test_gray);
   g_test_add_func ("/kernels/matrix3", test_matrix3);
+  g_test_add_func ("/kernels/median25", test_median25);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

@@ -8,6 +8,7 @@
 
 #include "augur-blur-rows.h"
 #include "augur-error.h"
+#include "augur-median.h"
 #include "augur-minmax.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
@@ -745,24 +746,8 @@ median_count_below (guint8       *restrict count,
     count[i] += p[i] < cand[i];
 }
 
-/* A whole row of a 5- or 7-wide window in one pass (fewer passes over the
+/* A whole row of a 7-wide window in one pass (fewer passes over the
  * counts than one value at a time). */
-AUGUR_SIMD_CLONES static void
-median_count_below_5 (guint8       *restrict count,
-                      const guint8 *restrict p,
-                      const guint8 *restrict cand,
-                      int                    n,
-                      int                    nc)
-{
-  for (int i = 0; i < n; i++)
-    {
-      guint8 c = cand[i];
-
-      count[i] += (p[i] < c) + (p[i + nc] < c) + (p[i + 2 * nc] < c) +
-                  (p[i + 3 * nc] < c) + (p[i + 4 * nc] < c);
-    }
-}
-
 AUGUR_SIMD_CLONES static void
 median_count_below_7 (guint8       *restrict count,
                       const guint8 *restrict p,
@@ -820,9 +805,7 @@ median_bitwise_row (guint8       *d,
             {
               const guint8 *row = pad + i * stride + at;
 
-              if (k == 5)
-                median_count_below_5 (count, row, cand, len, nc);
-              else if (k == 7)
+              if (k == 7)
                 median_count_below_7 (count, row, cand, len, nc);
               else
                 for (int j = 0; j < k; j++)
@@ -926,6 +909,14 @@ median_strip (gpointer data,
 
       if (k == 3)
         median3_row (d, top, top + stride, top + 2 * stride, w * nc, nc);
+      else if (k == 5)
+        {
+          const guint8 *taps[25];
+
+          for (int i = 0; i < 25; i++)
+            taps[i] = top + (i / 5) * stride + (gsize) (i % 5) * nc;
+          augur_median25 (d, taps, w * nc);
+        }
       else if (k <= MED_BITWISE_MAX)
         median_bitwise_row (d, top, stride, w * nc, nc, k);
       else
