@@ -8,6 +8,7 @@
 
 #include "augur-blur-rows.h"
 #include "augur-cpu.h"
+#include "augur-filter-rows.h"
 #include "augur-gray.h"
 #include "augur-matrix3.h"
 #include "augur-median.h"
@@ -278,6 +279,60 @@ test_median25 (void)
     }
 }
 
+/* augur_filter_row: the float sum, tap after tap from 0, plus 0.5, clipped
+ * and truncated, bit for bit on both paths; weights of both signs and
+ * beyond 1 so that sums fall below 0 and above 255; 1 to 11 taps, rows
+ * around the 32-value step, nothing written past the row. */
+static void
+test_filter_row (void)
+{
+  for (int portable = 0; portable < 2; portable++)
+    {
+      AugurFilterRow f;
+
+      force_portable (portable);
+      augur_filter_row_init (&f);
+      g_assert_cmpint (f.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+      for (int taps = 1; taps <= 11; taps += 2)
+        for (int n = 1; n <= 100; n += 7)
+          {
+            g_autofree float *data = g_new (float, (gsize) taps * n);
+            g_autofree const float **rows = g_new (const float *, taps);
+            g_autofree guint8 *d = g_malloc (n + 1);
+            float k[11];
+            AugurRng rng;
+
+            augur_rng_init (&rng, (guint64) (taps * 1000 + n));
+            for (int t = 0; t < taps; t++)
+              {
+                k[t] = (float) augur_rng_range (&rng, -1.5, 2.5);
+                rows[t] = data + (gsize) t * n;
+                for (int i = 0; i < n; i++)
+                  data[(gsize) t * n + i] = (float) augur_rng_int (&rng, 0, 255);
+              }
+            d[n] = 0x99;
+            augur_filter_row (&f, d, rows, k, taps, n);
+            g_assert_cmpint (d[n], ==, 0x99);
+            for (int i = 0; i < n; i++)
+              {
+                volatile float acc = 0;
+                float v;
+
+                for (int t = 0; t < taps; t++)
+                  {
+                    volatile float prod = k[t] * rows[t][i];
+
+                    acc = acc + prod;
+                  }
+                v = acc + 0.5f;
+                v = v < 0 ? 0 : v > 255 ? 255 : v;
+                g_assert_cmpint (d[i], ==, (int) v);
+              }
+          }
+    }
+  force_portable (FALSE);
+}
+
 /* A normalised Gaussian of radius r. */
 static void
 gaussian (float  *k,
@@ -375,6 +430,7 @@ main (int   argc,
   g_test_add_func ("/kernels/gray", test_gray);
   g_test_add_func ("/kernels/matrix3", test_matrix3);
   g_test_add_func ("/kernels/median25", test_median25);
+  g_test_add_func ("/kernels/filter-row", test_filter_row);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

@@ -8,6 +8,7 @@
 
 #include "augur-blur-rows.h"
 #include "augur-error.h"
+#include "augur-filter-rows.h"
 #include "augur-median.h"
 #include "augur-minmax.h"
 #include "augur-simd.h"
@@ -299,8 +300,11 @@ typedef struct
 {
   const AugurImage *src;
   AugurImage       *out;
-  const float      *k;
   int               kw, kh;
+  AugurFilterRow    row;
+  int               taps;        /* the nonzero taps, row by row: */
+  const int        *ti, *tj;     /* each one's row and column in the kernel */
+  const float      *tk;          /* and its weight */
 } Filter2dStrips;
 
 static void
@@ -309,11 +313,10 @@ filter2d_strip (gpointer data,
                 int      last)
 {
   const Filter2dStrips *f = data;
-  const float *k = f->k;
   int kw = f->kw, kh = f->kh, nc = f->src->channels, rowlen = f->src->width * nc;
   gsize stride;
   g_autofree guint8 *pad = pad_band (f->src, first, last, kw / 2, kh / 2, -1, &stride);
-  g_autofree float *acc = g_new (float, rowlen);
+  g_autofree const float **rows = g_new (const float *, MAX (f->taps, 1));
   /* The padded rows widened to float once each, in a ring of kh rows,
    * rather than once per tap. */
   g_autofree float *ring = g_new (float, stride * kh);
@@ -325,12 +328,9 @@ filter2d_strip (gpointer data,
       int newest = y + kh - 1;
 
       widen_row (ring + (gsize) (newest % kh) * stride, pad + (gsize) newest * stride, (int) stride);
-      memset (acc, 0, sizeof (float) * rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++)
-          if (k[i * kw + j] != 0)
-            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
-      store_row (augur_image_row (f->out, first + y), acc, rowlen);
+      for (int t = 0; t < f->taps; t++)
+        rows[t] = ring + (gsize) ((y + f->ti[t]) % kh) * stride + (gsize) f->tj[t] * nc;
+      augur_filter_row (&f->row, augur_image_row (f->out, first + y), rows, f->tk, f->taps, rowlen);
     }
 }
 
@@ -338,7 +338,8 @@ filter2d_strip (gpointer data,
  * OpenCV's filter2D: the correlation of every channel with the @kw x @kh
  * kernel @k (row by row, anchor at its centre), borders reflect-101, the
  * sum rounded and clipped. Zero taps are skipped, so a sparse kernel (a
- * motion line) costs only its nonzero taps. Alpha is kept. In strips
+ * motion line) costs only its nonzero taps; all the taps of an output
+ * value are summed at once (augur-filter-rows.h). Alpha is kept. In strips
  * (augur-strips.h): several threads for a large image, the same bytes; a
  * cancelled apply comes back black.
  */
@@ -348,12 +349,22 @@ filter2d (const AugurImage *src,
           int               kw,
           int               kh)
 {
-  Filter2dStrips f = { src, augur_image_new_like_uninitialized (src), k, kw, kh };
-  double taps = 0;
+  g_autofree int *ti = g_new (int, kw * kh);
+  g_autofree int *tj = g_new (int, kw * kh);
+  g_autofree float *tk = g_new (float, kw * kh);
+  Filter2dStrips f = { src, augur_image_new_like_uninitialized (src), kw, kh,
+                       .ti = ti, .tj = tj, .tk = tk };
 
-  for (int i = 0; i < kw * kh; i++)
-    taps += k[i] != 0;
-  if (!augur_strips_run (src->height, (double) src->width * src->channels * taps, filter2d_strip, &f))
+  augur_filter_row_init (&f.row);
+  for (int i = 0; i < kh; i++)
+    for (int j = 0; j < kw; j++)
+      if (k[i * kw + j] != 0)
+        {
+          ti[f.taps] = i;
+          tj[f.taps] = j;
+          tk[f.taps++] = k[i * kw + j];
+        }
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * f.taps, filter2d_strip, &f))
     memset (f.out->data, 0, (gsize) f.out->stride * f.out->height);
   keep_alpha (f.out, src);
   return f.out;
