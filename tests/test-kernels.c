@@ -10,6 +10,7 @@
 #include "augur-cpu.h"
 #include "augur-filter-rows.h"
 #include "augur-gray.h"
+#include "augur-lut.h"
 #include "augur-matrix3.h"
 #include "augur-median.h"
 #include "augur-mirror.h"
@@ -17,7 +18,7 @@
 
 /* Every kernel runs twice: with the run-time choice of SIMD loops, and with
  * the environment forcing the portable loops. */
-static const char *const no_simd[] = { "AUGUR_NO_SSSE3", "AUGUR_NO_AVX2" };
+static const char *const no_simd[] = { "AUGUR_NO_SSSE3", "AUGUR_NO_AVX2", "AUGUR_NO_AVX512" };
 
 static void
 force_portable (gboolean portable)
@@ -53,6 +54,8 @@ test_cpu (void)
 #if defined(__GNUC__) && defined(__x86_64__)
   g_assert_cmpint (!!(hw & AUGUR_CPU_SSSE3), ==, !!__builtin_cpu_supports ("ssse3"));
   g_assert_cmpint (!!(hw & AUGUR_CPU_AVX2), ==, !!__builtin_cpu_supports ("avx2"));
+  g_assert_cmpint (!!(hw & AUGUR_CPU_AVX512_VBMI), ==,
+                   __builtin_cpu_supports ("avx512vbmi") && __builtin_cpu_supports ("avx512bw"));
 #else
   g_assert_cmpuint (hw, ==, 0);
 #endif
@@ -69,6 +72,12 @@ test_cpu (void)
   g_assert_false (augur_cpu_has (AUGUR_CPU_AVX2));
   g_assert_cmpint (augur_cpu_has (AUGUR_CPU_SSSE3), ==, !!(hw & AUGUR_CPU_SSSE3));
   g_unsetenv ("AUGUR_NO_AVX2");
+
+  g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
+  g_assert_false (augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_AVX2), ==, !!(hw & AUGUR_CPU_AVX2));
+  g_unsetenv ("AUGUR_NO_AVX512");
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_AVX512_VBMI), ==, !!(hw & AUGUR_CPU_AVX512_VBMI));
   g_assert_cmpuint (augur_cpu_features (), ==, hw);
 
   if (hw == 0)
@@ -333,6 +342,50 @@ test_filter_row (void)
   force_portable (FALSE);
 }
 
+/* augur_lut_bytes: every byte through a table that is no simple formula
+ * (a seeded shuffle of 0-255), on both paths, for runs around the 64-byte
+ * step, and not a byte written past a run. */
+static void
+test_lut (void)
+{
+  guint8 lut[256];
+  AugurRng rng;
+
+  augur_rng_init (&rng, 77);
+  for (int i = 0; i < 256; i++)
+    lut[i] = (guint8) i;
+  for (int i = 255; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (&rng, 0, i);
+      guint8 t = lut[i];
+
+      lut[i] = lut[j];
+      lut[j] = t;
+    }
+  for (int portable = 0; portable < 2; portable++)
+    {
+      AugurLut t;
+
+      force_portable (portable);
+      augur_lut_init (&t, lut);
+      g_assert_cmpint (t.vbmi, ==, augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
+      for (gsize n = 0; n <= 300; n += n < 140 ? 1 : 37)
+        {
+          g_autofree guint8 *s = g_malloc (n + PAD);
+          g_autofree guint8 *d = g_malloc (n + PAD);
+
+          fill_random (s, n + PAD, n);
+          memset (d, 0xc3, n + PAD);
+          augur_lut_bytes (&t, d, s, n);
+          for (gsize i = 0; i < n; i++)
+            g_assert_cmpint (d[i], ==, lut[s[i]]);
+          for (gsize i = n; i < n + PAD; i++)
+            g_assert_cmpint (d[i], ==, 0xc3);
+        }
+    }
+  force_portable (FALSE);
+}
+
 /* A normalised Gaussian of radius r. */
 static void
 gaussian (float  *k,
@@ -431,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/kernels/matrix3", test_matrix3);
   g_test_add_func ("/kernels/median25", test_median25);
   g_test_add_func ("/kernels/filter-row", test_filter_row);
+  g_test_add_func ("/kernels/lut", test_lut);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

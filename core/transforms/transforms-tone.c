@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-lut.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
 
@@ -22,29 +23,6 @@ tone_channels (const AugurImage *image)
 
 /* Shared with transforms-color.c ---------------------------------------------------- */
 
-/* d[i] = lut[s[i]], eight bytes to a word: one load and one store per
- * eight bytes instead of per byte, the lookups independent of each other. */
-static void
-lut_bytes (guint8       *restrict d,
-           const guint8 *restrict s,
-           const guint8 *restrict lut,
-           gsize                  n)
-{
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    {
-      guint64 in, out = 0;
-
-      memcpy (&in, s + i, 8);
-      for (int b = 0; b < 8; b++)
-        out |= (guint64) lut[(in >> (8 * b)) & 0xff] << (8 * b);
-      memcpy (d + i, &out, 8);
-    }
-  for (; i < n; i++)
-    d[i] = lut[s[i]];
-}
-
 /* Applies one table per colour channel (@luts[c], c < 3; a gray image uses
  * @luts[0]); alpha copied. */
 AugurImage *
@@ -58,13 +36,16 @@ augur_apply_channel_luts (const AugurImage *src,
   gboolean one = nc == 1 || (nc == 3 && memcmp (luts[0], luts[1], 256) == 0 &&
                              memcmp (luts[0], luts[2], 256) == 0);
 
+  AugurLut t;
+
+  augur_lut_init (&t, luts[0]);
   for (int y = 0; y < src->height; y++)
     {
       const guint8 *s = augur_image_row (src, y);
       guint8 *d = augur_image_row (out, y);
 
       if (one)
-        lut_bytes (d, s, luts[0], (gsize) src->width * nc);
+        augur_lut_bytes (&t, d, s, (gsize) src->width * nc);
       else
         for (int x = 0; x < src->width; x++, s += nc, d += nc)
           {
