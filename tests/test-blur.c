@@ -98,6 +98,50 @@ test_box_keeps_flat_and_mean (void)
   g_assert_true (augur_image_equal (out, flat));
 }
 
+/* OpenCV's reflect-101 index, written out for the definitions below. */
+static int
+test_reflect_101 (int i,
+                  int n)
+{
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i : 2 * n - 2 - i;
+  return n == 1 ? 0 : i;
+}
+
+/* The box against its definition: the sum over the k x k box, borders
+ * reflect-101 (also boxes taller than the image, which reflect more than
+ * once), times 1 / k^2 in float, rounded; the sizes of each loop (3, 5, 7,
+ * the general small one, the running sum past 15), gray and colour. */
+static void
+test_box_definition (void)
+{
+  static const int sizes[] = { 3, 5, 7, 9, 17, 21 };
+
+  for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+    for (int nc = 1; nc <= 3; nc += 2)
+      {
+        int k = sizes[z], r = k / 2;
+        g_autoptr(AugurImage) src = augur_test_random_image (40, 13, nc, 31 * k + nc);
+        g_autofree char *json = g_strdup_printf ("{\"type\": \"Blur\", \"params\": "
+                                                 "{\"blur_limit\": [%d, %d]}}", k, k);
+        g_autoptr(AugurImage) out = run_json (json, src, 1, NULL);
+        float scale = 1.0f / ((float) k * k);
+
+        for (int y = 0; y < src->height; y++)
+          for (int x = 0; x < src->width; x++)
+            for (int c = 0; c < nc; c++)
+              {
+                guint32 sum = 0;
+
+                for (int i = -r; i <= r; i++)
+                  for (int j = -r; j <= r; j++)
+                    sum += augur_test_pixel (src, test_reflect_101 (x + j, src->width),
+                                             test_reflect_101 (y + i, src->height), c);
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, (int) ((float) sum * scale + 0.5f));
+              }
+      }
+}
+
 /* MotionBlur ------------------------------------------------------------------ */
 
 static void
@@ -480,6 +524,7 @@ main (int   argc,
 
   g_test_add_func ("/blur/box/size", test_box_size_matches_drawn);
   g_test_add_func ("/blur/box/flat", test_box_keeps_flat_and_mean);
+  g_test_add_func ("/blur/box/definition", test_box_definition);
   g_test_add_func ("/blur/motion/line", test_motion_line_along_angle);
   g_test_add_func ("/blur/median/salt-and-pepper", test_median_salt_and_pepper);
   g_test_add_func ("/blur/median/sorted", test_median_is_median);

@@ -501,28 +501,39 @@ ksize_sample (const AugurValue *params,
   augur_drawn_set (drawn, "ksize", sample_odd (rng, params[0].v[0], params[0].v[1]));
 }
 
+/* The vertical step and the output in one pass: the column sums move
+ * down a row (the row entering the box added, the one leaving it taken
+ * away) and are scaled into bytes. */
 AUGUR_SIMD_CLONES static void
-box_add_rows (guint32       *restrict sum,
-              const guint16 *restrict add,
-              const guint16 *restrict sub,
-              int                     n)
+box_step_store (guint8        *restrict d,
+                guint32       *restrict sum,
+                const guint16 *restrict add,
+                const guint16 *restrict sub,
+                float                   scale,
+                int                     n)
 {
   for (int i = 0; i < n; i++)
-    sum[i] += (guint32) add[i] - sub[i];
+    {
+      guint32 v = sum[i] + add[i] - sub[i];
+
+      sum[i] = v;
+      d[i] = (guint8) ((float) v * scale + 0.5f);
+    }
 }
 
 AUGUR_SIMD_CLONES static void
-box_store (guint8        *restrict d,
-           const guint32 *restrict sum,
-           float                   scale,
+box_start (guint32       *restrict sum,
+           const guint16 *restrict add,
            int                     n)
 {
   for (int i = 0; i < n; i++)
-    d[i] = (guint8) ((float) sum[i] * scale + 0.5f);
+    sum[i] += add[i];
 }
 
 #define BOX_DIRECT_MAX 15
 
+/* Small boxes: the k values of a sum added across the interleaved row at
+ * once (vectorised), the common sizes in one pass. */
 AUGUR_SIMD_CLONES static void
 box_sum_row (guint16      *restrict o,
              const guint8 *restrict p,
@@ -530,68 +541,100 @@ box_sum_row (guint16      *restrict o,
              int                    nc,
              int                    k)
 {
-  for (int i = 0; i < n; i++)
-    o[i] = p[i];
-  for (int j = 1; j < k; j++)
+  if (k == 3)
     for (int i = 0; i < n; i++)
-      o[i] += p[i + j * nc];
+      o[i] = (guint16) (p[i] + p[i + nc] + p[i + 2 * nc]);
+  else if (k == 5)
+    for (int i = 0; i < n; i++)
+      o[i] = (guint16) (p[i] + p[i + nc] + p[i + 2 * nc] + p[i + 3 * nc] + p[i + 4 * nc]);
+  else if (k == 7)
+    for (int i = 0; i < n; i++)
+      o[i] = (guint16) (p[i] + p[i + nc] + p[i + 2 * nc] + p[i + 3 * nc] + p[i + 4 * nc] +
+                        p[i + 5 * nc] + p[i + 6 * nc]);
+  else
+    {
+      for (int i = 0; i < n; i++)
+        o[i] = p[i];
+      for (int j = 1; j < k; j++)
+        for (int i = 0; i < n; i++)
+          o[i] += p[i + j * nc];
+    }
+}
+
+/* The horizontal k-sums (16 bits) of one row of @src, through a row padded
+ * by reflect-101. */
+static void
+box_hsum (const AugurImage *src,
+          int               y,
+          int               k,
+          guint8           *pad,
+          guint16          *o)
+{
+  int w = src->width, nc = src->channels, r = k / 2, rowlen = w * nc;
+  const guint8 *s = augur_image_row (src, y);
+
+  memcpy (pad + (gsize) r * nc, s, (gsize) rowlen);
+  for (int x = -r; x < 0; x++)
+    memcpy (pad + (gsize) (x + r) * nc, s + (gsize) reflect_101 (x, w) * nc, nc);
+  for (int x = w; x < w + r; x++)
+    memcpy (pad + (gsize) (x + r) * nc, s + (gsize) reflect_101 (x, w) * nc, nc);
+
+  if (k <= BOX_DIRECT_MAX)
+    {
+      box_sum_row (o, pad, rowlen, nc, k);
+      return;
+    }
+  /* Larger boxes: a running sum per channel. */
+  for (int c = 0; c < nc; c++)
+    {
+      guint32 t = 0;
+
+      for (int j = 0; j < k; j++)
+        t += pad[j * nc + c];
+      o[c] = (guint16) t;
+      for (int x = 1; x < w; x++)
+        {
+          t += pad[(x + k - 1) * nc + c];
+          t -= pad[(x - 1) * nc + c];
+          o[x * nc + c] = (guint16) t;
+        }
+    }
 }
 
 /*
  * OpenCV's blur(): the mean over a k x k box, reflect-101 borders. Running
- * sums both ways: each row's horizontal k-sums (16 bits) once, then a
- * column sum per value that adds the row entering the box and takes away
- * the one leaving it.
+ * sums both ways: each row's horizontal k-sums (16 bits), kept in a ring
+ * of k + 1 rows (padded row j, for j from -r to h - 1 + r, in slot
+ * (j + r) mod (k + 1): the row entering the box never takes the slot of
+ * the one leaving it), then a column sum per value that adds the row
+ * entering the box and takes away the one leaving it.
  */
 static AugurImage *
 box_blur (const AugurImage *src,
           int               k)
 {
   int w = src->width, h = src->height, nc = src->channels, r = k / 2, rowlen = w * nc;
-  gsize stride;
-  g_autofree guint8 *pad = pad_band (src, 0, h, r, 0, -1, &stride);
-  g_autofree guint16 *hs = g_new (guint16, (gsize) rowlen * h);
+  g_autofree guint8 *pad = g_malloc ((gsize) (w + 2 * r) * nc);
+  g_autofree guint16 *ring = g_new (guint16, (gsize) rowlen * (k + 1));
   g_autofree guint32 *sum = g_new0 (guint32, rowlen);
-  g_autofree guint16 *zero = g_new0 (guint16, rowlen);
   float scale = 1.0f / ((float) k * k);
   AugurImage *out = augur_image_new_like_uninitialized (src);
 
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *p = pad + (gsize) y * stride;
-      guint16 *o = hs + (gsize) y * rowlen;
-
-      /* Small boxes: k adds a value, across the interleaved row at once
-       * (vectorised); larger ones: a running sum per channel. */
-      if (k <= BOX_DIRECT_MAX)
-        {
-          box_sum_row (o, p, rowlen, nc, k);
-          continue;
-        }
-      for (int c = 0; c < nc; c++)
-        {
-          guint32 s = 0;
-
-          for (int j = 0; j < k; j++)
-            s += p[j * nc + c];
-          o[c] = (guint16) s;
-          for (int x = 1; x < w; x++)
-            {
-              s += p[(x + k - 1) * nc + c];
-              s -= p[(x - 1) * nc + c];
-              o[x * nc + c] = (guint16) s;
-            }
-        }
-    }
-
   for (int j = -r; j <= r; j++)
-    box_add_rows (sum, hs + (gsize) reflect_101 (j, h) * rowlen, zero, rowlen);
-  for (int y = 0; y < h; y++)
     {
-      box_store (augur_image_row (out, y), sum, scale, rowlen);
-      if (y + 1 < h)
-        box_add_rows (sum, hs + (gsize) reflect_101 (y + 1 + r, h) * rowlen,
-                      hs + (gsize) reflect_101 (y - r, h) * rowlen, rowlen);
+      guint16 *o = ring + (gsize) ((j + r) % (k + 1)) * rowlen;
+
+      box_hsum (src, reflect_101 (j, h), k, pad, o);
+      box_start (sum, o, rowlen);
+    }
+  box_step_store (augur_image_row (out, 0), sum, ring, ring, scale, rowlen);
+  for (int y = 1; y < h; y++)
+    {
+      guint16 *entering = ring + (gsize) ((y + 2 * r) % (k + 1)) * rowlen;
+      const guint16 *leaving = ring + (gsize) ((y - 1) % (k + 1)) * rowlen;
+
+      box_hsum (src, reflect_101 (y + r, h), k, pad, entering);
+      box_step_store (augur_image_row (out, y), sum, entering, leaving, scale, rowlen);
     }
   keep_alpha (out, src);
   return out;
