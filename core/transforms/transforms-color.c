@@ -10,6 +10,7 @@
 #include "augur-gray.h"
 #include "augur-matrix3.h"
 #include "augur-simd.h"
+#include "augur-strips.h"
 #include "augur-transform-private.h"
 
 /* Colour transforms change the colour channels only: the alpha channel of an
@@ -1233,21 +1234,41 @@ static const AugurMatrix3 sepia_q12 = { {
   { 1114, 2187, 537 },  /* 0.272, 0.534, 0.131 */
 } };
 
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+} SepiaStrips;
+
+static void
+sepia_strip (gpointer data,
+             int      first,
+             int      last)
+{
+  const SepiaStrips *p = data;
+
+  augur_matrix3_rows (&sepia_q12, augur_image_row (p->out, first), p->out->stride,
+                      augur_image_row (p->src, first), p->src->stride,
+                      p->src->width, last - first, p->src->channels);
+}
+
 /* Sepia needs three channels: a gray image is left as it is (its tone
- * cannot be carried in one channel). */
+ * cannot be carried in one channel). In strips (augur-strips.h): several
+ * threads for a large image, the same bytes; a cancelled apply comes back
+ * black. */
 static AugurImage *
 sepia_apply (const AugurImage *src,
              const AugurValue *params,
              const AugurDrawn *drawn)
 {
-  AugurImage *out;
+  SepiaStrips p = { src, NULL };
 
   if (src->channels == 1)
     return augur_image_copy (src);
-  out = augur_image_new_like_uninitialized (src);
-  augur_matrix3_rows (&sepia_q12, out->data, out->stride, src->data, src->stride,
-                      src->width, src->height, src->channels);
-  return out;
+  p.out = augur_image_new_like_uninitialized (src);
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * 3, sepia_strip, &p))
+    memset (p.out->data, 0, (gsize) p.out->stride * p.out->height);
+  return p.out;
 }
 
 /* FancyPCA ----------------------------------------------------------------------- */

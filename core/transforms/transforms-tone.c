@@ -8,6 +8,7 @@
 
 #include "augur-lut.h"
 #include "augur-simd.h"
+#include "augur-strips.h"
 #include "augur-transform-private.h"
 
 /* Tone transforms (category Colour): level curves and histograms,
@@ -23,40 +24,60 @@ tone_channels (const AugurImage *image)
 
 /* Shared with transforms-color.c ---------------------------------------------------- */
 
-/* Applies one table per colour channel (@luts[c], c < 3; a gray image uses
- * @luts[0]); alpha copied. */
-AugurImage *
-augur_apply_channel_luts (const AugurImage *src,
-                          const guint8      luts[3][256])
+typedef struct
 {
-  AugurImage *out = augur_image_new_like_uninitialized (src);
-  int nc = src->channels;
-  /* One table for every channel (the common case): a flat loop over the
-   * row's bytes. */
-  gboolean one = nc == 1 || (nc == 3 && memcmp (luts[0], luts[1], 256) == 0 &&
-                             memcmp (luts[0], luts[2], 256) == 0);
+  const AugurImage *src;
+  AugurImage       *out;
+  const guint8    (*luts)[256];
+  gboolean          one;
+  AugurLut          t;
+} LutStrips;
 
-  AugurLut t;
+static void
+lut_strip (gpointer data,
+           int      first,
+           int      last)
+{
+  const LutStrips *l = data;
+  int nc = l->src->channels;
 
-  augur_lut_init (&t, luts[0]);
-  for (int y = 0; y < src->height; y++)
+  for (int y = first; y < last; y++)
     {
-      const guint8 *s = augur_image_row (src, y);
-      guint8 *d = augur_image_row (out, y);
+      const guint8 *s = augur_image_row (l->src, y);
+      guint8 *d = augur_image_row (l->out, y);
 
-      if (one)
-        augur_lut_bytes (&t, d, s, (gsize) src->width * nc);
+      if (l->one)
+        augur_lut_bytes (&l->t, d, s, (gsize) l->src->width * nc);
       else
-        for (int x = 0; x < src->width; x++, s += nc, d += nc)
+        for (int x = 0; x < l->src->width; x++, s += nc, d += nc)
           {
-            d[0] = luts[0][s[0]];
-            d[1] = luts[1][s[1]];
-            d[2] = luts[2][s[2]];
+            d[0] = l->luts[0][s[0]];
+            d[1] = l->luts[1][s[1]];
+            d[2] = l->luts[2][s[2]];
             if (nc == 4)
               d[3] = s[3];
           }
     }
-  return out;
+}
+
+/* Applies one table per colour channel (@luts[c], c < 3; a gray image uses
+ * @luts[0]); alpha copied. In strips (augur-strips.h): several threads for
+ * a large image, the same bytes; a cancelled apply comes back black. */
+AugurImage *
+augur_apply_channel_luts (const AugurImage *src,
+                          const guint8      luts[3][256])
+{
+  int nc = src->channels;
+  /* One table for every channel (the common case): a flat loop over the
+   * row's bytes. */
+  LutStrips l = { src, augur_image_new_like_uninitialized (src), luts,
+                  nc == 1 || (nc == 3 && memcmp (luts[0], luts[1], 256) == 0 &&
+                              memcmp (luts[0], luts[2], 256) == 0) };
+
+  augur_lut_init (&l.t, luts[0]);
+  if (!augur_strips_run (src->height, (double) src->width * nc, lut_strip, &l))
+    memset (l.out->data, 0, (gsize) l.out->stride * l.out->height);
+  return l.out;
 }
 
 /* The histogram of colour channel @c (0 for gray). */
@@ -158,16 +179,36 @@ bits_rows (guint8       *restrict dst,
     }
 }
 
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  guint8            and_mask, xor_mask;
+} BitsStrips;
+
+static void
+bits_strip (gpointer data,
+            int      first,
+            int      last)
+{
+  const BitsStrips *b = data;
+
+  bits_rows (augur_image_row (b->out, first), b->out->stride, augur_image_row (b->src, first),
+             b->src->stride, b->src->width, last - first, b->src->channels, b->and_mask, b->xor_mask);
+}
+
+/* In strips (augur-strips.h): several threads for a large image, the
+ * same bytes; a cancelled apply comes back black. */
 static AugurImage *
 apply_bits (const AugurImage *src,
             guint8            and_mask,
             guint8            xor_mask)
 {
-  AugurImage *out = augur_image_new_like_uninitialized (src);
+  BitsStrips b = { src, augur_image_new_like_uninitialized (src), and_mask, xor_mask };
 
-  bits_rows (out->data, out->stride, src->data, src->stride,
-             src->width, src->height, src->channels, and_mask, xor_mask);
-  return out;
+  if (!augur_strips_run (src->height, (double) src->width * src->channels, bits_strip, &b))
+    memset (b.out->data, 0, (gsize) b.out->stride * b.out->height);
+  return b.out;
 }
 
 /* InvertImg ---------------------------------------------------------------------- */
