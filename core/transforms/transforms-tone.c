@@ -613,7 +613,19 @@ lab_tables (void)
   return tables;
 }
 
-static inline int
+/* The row loops convert every pixel with the same float operations
+ * either way; only GCC's default -ftrapping-math, which keeps it from
+ * computing a float operation that the source computes on one side of a
+ * choice, stops it from vectorising them. Floating-point exceptions are
+ * never looked at here: switched off for these functions, the values are
+ * the same. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define LAB_NO_TRAPS __attribute__ ((optimize ("no-trapping-math")))
+#else
+# define LAB_NO_TRAPS
+#endif
+
+LAB_NO_TRAPS static inline int
 lab_index (float v)
 {
   v = MAX (v, 0.0f);
@@ -621,27 +633,29 @@ lab_index (float v)
   return (int) (v * LAB_STEPS + 0.5f);
 }
 
-static inline guint8
+LAB_NO_TRAPS static inline guint8
 lab_u8 (float v)
 {
   v = MAX (v + 0.5f, 0.0f);
   return (guint8) MIN (v, 255.0f);
 }
 
-static inline float
+LAB_NO_TRAPS static inline float
 lab_f_inverse (float t)
 {
   return t > 0.206893f ? t * t * t : (t - 16.0f / 116.0f) * (1.0f / 7.787f);
 }
 
-/* sRGB to 8-bit L (0-255) and a, b (offset by 128), as OpenCV stores them. */
-AUGUR_SIMD_CLONES static void
-lab_forward_row (const guint8    *restrict s,
-                 guint8          *restrict l,
-                 guint8          *restrict ab,
-                 int                       w,
-                 int                       nc,
-                 const LabTables *restrict t)
+/* sRGB to 8-bit L (0-255) and a, b (offset by 128), as OpenCV stores them,
+ * for a constant channel count @nc (the loops below are copies of this one
+ * for 3 and 4, so that the compiler vectorises them). */
+LAB_NO_TRAPS static inline void
+lab_forward_pixels (const guint8    *restrict s,
+                    guint8          *restrict l,
+                    guint8          *restrict ab,
+                    int                       w,
+                    int                       nc,
+                    const LabTables *restrict t)
 {
   for (int x = 0; x < w; x++)
     {
@@ -656,15 +670,29 @@ lab_forward_row (const guint8    *restrict s,
     }
 }
 
-/* Back to sRGB; alpha copied from @s. */
-AUGUR_SIMD_CLONES static void
-lab_inverse_row (const guint8    *restrict l,
-                 const guint8    *restrict ab,
-                 const guint8    *restrict s,
-                 guint8          *restrict d,
+AUGUR_SIMD_CLONES LAB_NO_TRAPS static void
+lab_forward_row (const guint8    *restrict s,
+                 guint8          *restrict l,
+                 guint8          *restrict ab,
                  int                       w,
                  int                       nc,
                  const LabTables *restrict t)
+{
+  if (nc == 3)
+    lab_forward_pixels (s, l, ab, w, 3, t);
+  else
+    lab_forward_pixels (s, l, ab, w, 4, t);
+}
+
+/* Back to sRGB for a constant channel count @nc; alpha copied from @s. */
+LAB_NO_TRAPS static inline void
+lab_inverse_pixels (const guint8    *restrict l,
+                    const guint8    *restrict ab,
+                    const guint8    *restrict s,
+                    guint8          *restrict d,
+                    int                       w,
+                    int                       nc,
+                    const LabTables *restrict t)
 {
   for (int x = 0; x < w; x++)
     {
@@ -681,6 +709,21 @@ lab_inverse_row (const guint8    *restrict l,
       if (nc == 4)
         d[x * nc + 3] = s[x * nc + 3];
     }
+}
+
+AUGUR_SIMD_CLONES LAB_NO_TRAPS static void
+lab_inverse_row (const guint8    *restrict l,
+                 const guint8    *restrict ab,
+                 const guint8    *restrict s,
+                 guint8          *restrict d,
+                 int                       w,
+                 int                       nc,
+                 const LabTables *restrict t)
+{
+  if (nc == 3)
+    lab_inverse_pixels (l, ab, s, d, w, 3, t);
+  else
+    lab_inverse_pixels (l, ab, s, d, w, 4, t);
 }
 
 static AugurImage *
