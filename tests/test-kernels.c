@@ -171,8 +171,9 @@ test_gray (void)
 
 /* augur_matrix3_rows: the Q12 formula on every channel of every pixel
  * (clipped at 255, which the large weights below reach), alpha copied,
- * nothing written past a row; with every SIMD loop, with SSSE3 alone,
- * and portable, for widths around the 16- and 32-pixel steps. */
+ * nothing written past a row; with every SIMD loop, with AVX2, with
+ * SSSE3 alone, and portable, for widths around the 16- and 32-pixel
+ * steps. */
 static void
 test_matrix3 (void)
 {
@@ -182,10 +183,13 @@ test_matrix3 (void)
     { 0, 4096, 2048 },
   } };
 
-  for (int mode = 0; mode < 3; mode++)
+  /* every loop; AVX2; SSSE3 alone; portable */
+  for (int mode = 0; mode < 4; mode++)
     {
-      force_portable (mode == 2);
-      if (mode == 1)
+      force_portable (mode == 3);
+      if (mode == 1 || mode == 2)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
+      if (mode == 2)
         g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
       for (int nc = 3; nc <= 4; nc++)
         for (int w = 1; w <= 100; w += 3)

@@ -50,6 +50,82 @@ spread_index (int   k,
     idx[i] = (16 * k + i) % 3 == c ? (gint8) ((16 * k + i) / 3) : -1;
 }
 
+/* With AVX-512 VBMI, sixteen pixels (48 bytes) a load: byte permutes
+ * spread them straight into the (r, g) and (b, 1) pairs, the products are
+ * those of the loops above, each plane of sixteen 32-bit results narrows
+ * to bytes with unsigned saturation (255 at most, as
+ * augur_matrix3_channel() clips), and one more permute interleaves the
+ * three planes. Masked loads and stores: nothing past the row is touched,
+ * and the last pixels need no other loop. GCC 12's AVX-512 headers pass
+ * an undefined register as the unused merge source of the unmasked forms,
+ * which its own -Wmaybe-uninitialized then reports: not this code's. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__ ((target ("avx512f,avx512bw,avx512vbmi"))) static void
+matrix3_rows_3_vbmi (const AugurMatrix3     *m,
+                     guint8       *restrict  dst,
+                     int                     dst_stride,
+                     const guint8 *restrict  src,
+                     int                     src_stride,
+                     int                     w,
+                     int                     h)
+{
+  gint8 rg_idx[64], b_idx[64], out_idx[64];
+  __mmask64 rg_keep = 0, b_keep = 0;
+  __m512i w_rg[3], w_b1[3], spread_rg, spread_b, interleave;
+  const __m512i one = _mm512_set1_epi32 (1 << 16);
+
+  for (int p = 0; p < 16; p++)
+    {
+      rg_idx[4 * p] = (gint8) (3 * p);
+      rg_idx[4 * p + 2] = (gint8) (3 * p + 1);
+      rg_idx[4 * p + 1] = rg_idx[4 * p + 3] = 0;
+      rg_keep |= 5ull << (4 * p);
+      b_idx[4 * p] = (gint8) (3 * p + 2);
+      b_idx[4 * p + 1] = b_idx[4 * p + 2] = b_idx[4 * p + 3] = 0;
+      b_keep |= 1ull << (4 * p);
+    }
+  /* output byte 3 p + c is byte p of plane c, which sits at 16 c */
+  for (int i = 0; i < 64; i++)
+    out_idx[i] = i < 48 ? (gint8) (16 * (i % 3) + i / 3) : 0;
+  spread_rg = _mm512_loadu_si512 (rg_idx);
+  spread_b = _mm512_loadu_si512 (b_idx);
+  interleave = _mm512_loadu_si512 (out_idx);
+  for (int c = 0; c < 3; c++)
+    {
+      w_rg[c] = _mm512_set1_epi32 ((int) (m->w[c][0] | (guint32) m->w[c][1] << 16));
+      w_b1[c] = _mm512_set1_epi32 ((int) (m->w[c][2] | 1u << (AUGUR_MATRIX3_BITS - 1 + 16)));
+    }
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *s = src + (gsize) y * src_stride;
+      guint8 *d = dst + (gsize) y * dst_stride;
+
+      for (int x = 0; x < w; x += 16)
+        {
+          int n = MIN (16, w - x);
+          __mmask64 bytes = n == 16 ? (1ull << 48) - 1 : (1ull << (3 * n)) - 1;
+          __m512i v = _mm512_maskz_loadu_epi8 (bytes, s + (gsize) x * 3);
+          __m512i rg = _mm512_maskz_permutexvar_epi8 (rg_keep, spread_rg, v);
+          __m512i b1 = _mm512_or_si512 (_mm512_maskz_permutexvar_epi8 (b_keep, spread_b, v), one);
+          __m128i plane[3];
+          __m512i all;
+
+          for (int c = 0; c < 3; c++)
+            plane[c] = _mm512_cvtusepi32_epi8 (
+              _mm512_srli_epi32 (_mm512_add_epi32 (_mm512_madd_epi16 (rg, w_rg[c]),
+                                                   _mm512_madd_epi16 (b1, w_b1[c])),
+                                 AUGUR_MATRIX3_BITS));
+          all = _mm512_inserti32x4 (_mm512_inserti32x4 (_mm512_castsi128_si512 (plane[0]), plane[1], 1),
+                                    plane[2], 2);
+          _mm512_mask_storeu_epi8 (d + (gsize) x * 3, bytes, _mm512_permutexvar_epi8 (interleave, all));
+        }
+    }
+}
+
+#pragma GCC diagnostic pop
+
 /* As matrix3_rows_3_ssse3(), with AVX2: each 256-bit register holds two
  * of its steps, one per 128-bit lane (the byte shuffles and the packing
  * stay within a lane), so that a step is 32 pixels. */
@@ -205,8 +281,8 @@ matrix3_rows_3_ssse3 (const AugurMatrix3     *m,
  *
  * Writes @m applied to each pixel of @h rows of @w pixels of @nc (3 or 4)
  * channels from @src into @dst (augur_matrix3_channel()); alpha is copied.
- * RGB takes the SSSE3 loop, and within it the AVX2 one, when augur_cpu_has()
- * allows them: the same bytes.
+ * RGB takes the AVX-512 VBMI loop, or else the SSSE3 one and within it the
+ * AVX2 one, when augur_cpu_has() allows them: the same bytes.
  */
 void
 augur_matrix3_rows (const AugurMatrix3 *m,
@@ -226,6 +302,11 @@ augur_matrix3_rows (const AugurMatrix3 *m,
       for (int c = 0; c < 3; c++)
         for (int i = 0; i < 3; i++)
           g_return_if_fail (m->w[c][i] < 1u << 15);
+      if (augur_cpu_has (AUGUR_CPU_AVX512_VBMI))
+        {
+          matrix3_rows_3_vbmi (m, dst, dst_stride, src, src_stride, w, h);
+          return;
+        }
       matrix3_rows_3_ssse3 (m, dst, dst_stride, src, src_stride, w, h,
                             augur_cpu_has (AUGUR_CPU_AVX2));
       return;
