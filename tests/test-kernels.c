@@ -411,9 +411,12 @@ gaussian (float  *k,
 static void
 test_blur_rows (void)
 {
-  for (int portable = 0; portable < 2; portable++)
+  /* every loop; AVX2; portable */
+  for (int mode = 0; mode < 3; mode++)
     {
-      force_portable (portable);
+      force_portable (mode == 2);
+      if (mode == 1)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
       for (int r = 0; r <= 6; r++)
         for (int off = 1; off <= 3; off += 2)
           for (int n = 1; n <= 70; n += 3)
@@ -431,6 +434,7 @@ test_blur_rows (void)
               gaussian (k, r, 0.4 + r * 0.6);
               augur_blur_kernel_init (&kernel, k, r);
               g_assert_cmpint (kernel.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+              g_assert_cmpint (kernel.avx512, ==, kernel.avx2 && augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
               for (int j = 0; j <= r; j++)
                 total += (j ? 2 : 1) * kernel.k[j];
               g_assert_cmpuint (total, ==, 1u << AUGUR_BLUR_KBITS);
