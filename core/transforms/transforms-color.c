@@ -918,6 +918,35 @@ gray_mean (const AugurImage *src)
   return (double) sum / (double) n;
 }
 
+/* One row of @w pixels of a constant channel count @nc: the blend of each
+ * colour channel with the pixel's gray, rounded and clipped. */
+static inline void
+saturation_pixels (guint8       *restrict d,
+                   const guint8 *restrict s,
+                   int                    w,
+                   int                    nc,
+                   float                  factor)
+{
+  for (int x = 0; x < w; x++)
+    {
+      const guint8 *p = s + nc * x;
+      guint8 *q = d + nc * x;
+      float g = (float) augur_gray_pixel (p[0], p[1], p[2]) * (1.0f - factor);
+
+      for (int c = 0; c < 3; c++)
+        {
+          float v = p[c] * factor + g + 0.5f;
+
+          v = MAX (v, 0.0f);
+          q[c] = (guint8) MIN (v, 255.0f);
+        }
+      if (nc == 4)
+        q[3] = p[3];
+    }
+}
+
+/* A copy of the loop per channel count, so that the strides are constants
+ * and the compiler vectorises it. */
 AUGUR_SIMD_CLONES static void
 saturation_rows (guint8       *restrict dst,
                  int                    dst_stride,
@@ -933,22 +962,10 @@ saturation_rows (guint8       *restrict dst,
       const guint8 *s = src + (gsize) y * src_stride;
       guint8 *d = dst + (gsize) y * dst_stride;
 
-      for (int x = 0; x < w; x++)
-        {
-          const guint8 *p = s + nc * x;
-          guint8 *q = d + nc * x;
-          float g = (float) augur_gray_pixel (p[0], p[1], p[2]) * (1.0f - factor);
-
-          for (int c = 0; c < 3; c++)
-            {
-              float v = p[c] * factor + g + 0.5f;
-
-              v = MAX (v, 0.0f);
-              q[c] = (guint8) MIN (v, 255.0f);
-            }
-          if (nc == 4)
-            q[3] = p[3];
-        }
+      if (nc == 3)
+        saturation_pixels (d, s, w, 3, factor);
+      else
+        saturation_pixels (d, s, w, 4, factor);
     }
 }
 
