@@ -2148,6 +2148,28 @@ mo_strip (gpointer data,
     }
 }
 
+/* OpenCV's getStructuringElement (MORPH_ELLIPSE), @kw x @kh: every row i
+ * has a run of columns [@j1[i], @j2[i]), [c - dx, c + dx + 1) clipped to
+ * the element. */
+static void
+mo_ellipse_runs (int  kw,
+                 int  kh,
+                 int *j1,
+                 int *j2)
+{
+  int r = kh / 2, c = kw / 2;
+  double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
+
+  for (int i = 0; i < kh; i++)
+    {
+      int dy = i - r, dx = (int) lrint (c * sqrt ((r * r - dy * dy) * inv_r2));
+
+      g_assert (abs (dy) <= r);
+      j1[i] = MAX (c - dx, 0);
+      j2[i] = MIN (c + dx + 1, kw);
+    }
+}
+
 /* In strips (augur-strips.h): several threads for a large image, the
  * same bytes; a cancelled apply comes back black. */
 static AugurImage *
@@ -2156,29 +2178,18 @@ mo_apply (const AugurImage *src,
           const AugurDrawn *drawn)
 {
   int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
-  int r = kh / 2, c = kw / 2;
   g_autofree int *row_j1 = g_new (int, kh);
   g_autofree int *row_j2 = g_new (int, kh);
   g_autofree int *order = g_new (int, kh);
   g_autofree int *j1 = g_new (int, kh);
   g_autofree int *j2 = g_new (int, kh);
   g_autofree int *first = g_new (int, kh + 1);
-  double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
   MorphStrips m = { src, augur_image_new_like_uninitialized (src), kw, kh,
                     .j1 = j1, .j2 = j2, .first = first, .order = order };
   int n = 0;
 
   augur_minmax_init (&m.mm, AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION);
-  /* OpenCV's getStructuringElement (MORPH_ELLIPSE): every row has a run,
-   * [c - dx, c + dx + 1) clipped to the element. */
-  for (int i = 0; i < kh; i++)
-    {
-      int dy = i - r, dx = (int) lrint (c * sqrt ((r * r - dy * dy) * inv_r2));
-
-      g_assert (abs (dy) <= r);
-      row_j1[i] = MAX (c - dx, 0);
-      row_j2[i] = MIN (c + dx + 1, kw);
-    }
+  mo_ellipse_runs (kw, kh, row_j1, row_j2);
   /* The rows by run, widest first (insertion sort: kh is small), grouped
    * into levels of equal runs. */
   for (int i = 0; i < kh; i++)
@@ -2365,7 +2376,25 @@ morphological_cost (const AugurValue *params,
                     AugurShape       *out,
                     AugurCost        *cost)
 {
-  kernel_cost (in, out, G_PI / 4 * params[MO_SCALE].v[0] * params[MO_SCALE].v[1], cost);
+  int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
+  g_autofree int *j1 = g_new (int, kh);
+  g_autofree int *j2 = g_new (int, kh);
+  double passes = kh;
+
+  /* mo_apply's passes: one down per row of the element, and one across
+   * per column of each distinct run (the runs are nested: a wider run is
+   * a new one). */
+  mo_ellipse_runs (kw, kh, j1, j2);
+  for (int i = 0; i < kh; i++)
+    {
+      gboolean seen = FALSE;
+
+      for (int k = 0; k < i; k++)
+        seen |= j1[k] == j1[i] && j2[k] == j2[i];
+      if (!seen)
+        passes += j2[i] - j1[i];
+    }
+  kernel_cost (in, out, passes, cost);
 }
 
 const AugurTransformInfo augur_blur_transforms[] = {
