@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "augur-cpu.h"
 #include "augur-filter-rows.h"
 #include "augur-simd.h"
@@ -18,7 +20,7 @@
  * - AVX2 (chosen at run time): 32 sums in four registers, through all the
  *   taps, then converted and stored; no sum goes through memory.
  */
-#define FILTER_BLOCK 64
+#define FILTER_BLOCK 1024
 
 static inline guint8
 filter_store (float acc)
@@ -29,29 +31,51 @@ filter_store (float acc)
   return (guint8) MIN (v, 255.0f);
 }
 
+/**
+ * augur_filter_add_tap:
+ *
+ * acc[i] += @k * @p[i] for i < @n: one tap into a row of float sums (the
+ * portable path below, and the float blurs that keep their own sums). A
+ * loop with restrict pointers, which the compiler vectorises.
+ */
+AUGUR_SIMD_CLONES void
+augur_filter_add_tap (float       *restrict acc,
+                      const float *restrict p,
+                      float                 k,
+                      int                   n)
+{
+  for (int i = 0; i < n; i++)
+    acc[i] += k * p[i];
+}
+
+/* The sums into bytes, likewise. */
 AUGUR_SIMD_CLONES static void
-filter_row_portable (guint8             *restrict d,
+filter_store_block (guint8      *restrict d,
+                    const float *restrict acc,
+                    int                   n)
+{
+  for (int i = 0; i < n; i++)
+    d[i] = filter_store (acc[i]);
+}
+
+static void
+filter_row_portable (guint8             *d,
                      const float *const *rows,
                      const float        *k,
                      int                 taps,
                      int                 from,
                      int                 n)
 {
+  float acc[FILTER_BLOCK];
+
   for (int at = from; at < n; at += FILTER_BLOCK)
     {
       int len = MIN (FILTER_BLOCK, n - at);
-      float acc[FILTER_BLOCK] = { 0 };
 
+      memset (acc, 0, sizeof (float) * len);
       for (int t = 0; t < taps; t++)
-        {
-          const float *restrict p = rows[t] + at;
-          float kt = k[t];
-
-          for (int i = 0; i < len; i++)
-            acc[i] += kt * p[i];
-        }
-      for (int i = 0; i < len; i++)
-        d[at + i] = filter_store (acc[i]);
+        augur_filter_add_tap (acc, rows[t] + at, k[t], len);
+      filter_store_block (d + at, acc, len);
     }
 }
 

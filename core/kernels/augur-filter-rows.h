@@ -25,5 +25,9 @@ void augur_filter_row      (const AugurFilterRow  *f,
                             const float           *k,
                             int                    taps,
                             int                    n);
+void augur_filter_add_tap  (float                 *acc,
+                            const float           *p,
+                            float                  k,
+                            int                    n);
 
 G_END_DECLS

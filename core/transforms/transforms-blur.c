@@ -258,16 +258,6 @@ pad_band (const AugurImage *src,
 }
 
 AUGUR_SIMD_CLONES static void
-acc_row_f (float       *restrict acc,
-           const float *restrict p,
-           float                 k,
-           int                   n)
-{
-  for (int i = 0; i < n; i++)
-    acc[i] += k * p[i];
-}
-
-AUGUR_SIMD_CLONES static void
 widen_row (float        *restrict d,
            const guint8 *restrict s,
            int                    n)
@@ -446,7 +436,7 @@ gauss_blur_plane (float *plane,
         line[i + r] = row[reflect_101 (i, w)];
       memset (t, 0, sizeof (float) * w);
       for (int j = 0; j < ksize; j++)
-        acc_row_f (t, line + j, k[j], w);
+        augur_filter_add_tap (t, line + j, k[j], w);
     }
   for (int y = 0; y < h; y++)
     {
@@ -454,7 +444,7 @@ gauss_blur_plane (float *plane,
 
       memset (row, 0, sizeof (float) * w);
       for (int j = 0; j < ksize; j++)
-        acc_row_f (row, tmp + (gsize) reflect_101 (y + j - r, h) * w, k[j], w);
+        augur_filter_add_tap (row, tmp + (gsize) reflect_101 (y + j - r, h) * w, k[j], w);
     }
 }
 
