@@ -98,6 +98,20 @@ def cv_dropout(img, boxes):
     return out
 
 
+def albu_gaussian_blur(img, sigma, ksize):
+    # Albumentations 2.0.8's GaussianBlur: draws a 1-D kernel
+    # (blur.functional.create_gaussian_kernel_1d: exp(-x^2 / 2 sigma^2) over
+    # -(ksize // 2)..ksize // 2, normalised, in float64; ksize 0 gives
+    # int(sigma * 3.5) * 2 + 1) and applies it with cv2.sepFilter2D
+    # (pixel.functional.separable_convolve), not cv2.GaussianBlur.
+    size = int(sigma * 3.5) * 2 + 1 if ksize == 0 else ksize
+    size += size % 2 == 0
+    x = np.array(list(range(-(size // 2), size // 2 + 1)))
+    k = np.exp(-0.5 * (x / sigma) ** 2)
+    k = k / k.sum()
+    return cv2.sepFilter2D(img, -1, k, k)
+
+
 def cv_jpeg(img, quality):
     ok, buf = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
@@ -110,7 +124,6 @@ def make_cv_ops(img, rng):
     aff = affine_matrix(w, h)
     boxes = holes(w, h, rng)
     noise_rng = np.random.default_rng(int(rng.integers(1 << 32)))
-    ksize = int(2 * 3.5) * 2 + 1  # from sigma, as Albumentations and Augur
     ops = {
         'HorizontalFlip': lambda: cv2.flip(img, 1),
         'Rotate30': lambda: cv2.warpAffine(img, rot, (w, h), flags=cv2.INTER_LINEAR,
@@ -121,7 +134,7 @@ def make_cv_ops(img, rng):
                                          borderMode=cv2.BORDER_CONSTANT, borderValue=0),
         'ResizeLinear': lambda: cv2.resize(img, (256, 256), interpolation=cv2.INTER_LINEAR),
         'ResizeArea': lambda: cv2.resize(img, (256, 256), interpolation=cv2.INTER_AREA),
-        'GaussianBlur': lambda: cv2.GaussianBlur(img, (ksize, ksize), 2.0),
+        'GaussianBlur': lambda: albu_gaussian_blur(img, 2.0, 0),
         'BrightnessContrast': lambda: cv2.LUT(img, brightness_contrast_lut(1.2, 0.1 * 255)),
         'HueSaturationValue': lambda: cv_hsv(img, 10, 20, 10),
         'ToGray': lambda: cv2.cvtColor(img, cv2.COLOR_RGB2GRAY),
@@ -762,7 +775,7 @@ def make_catalogue3_cv_ops(img, rng):
         'PiecewiseAffine': lambda: cv_piecewise_affine(img, 0.04, 4, 4, d['pw']),
         'ThinPlateSpline': lambda: cv_thin_plate_spline(img, 0.3, 4, d['tps']),
         'ToGray3': lambda: cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB),
-        'GaussianBlurK5': lambda: cv2.GaussianBlur(img, (5, 5), 2.0),
+        'GaussianBlurK5': lambda: albu_gaussian_blur(img, 2.0, 5),
         'Superpixels': lambda: cv_superpixels(img, 100, 0.1, 128, d['sp']),
         'ISONoise': lambda: cv_iso_noise(img, 0.03, 0.3, d['iso']),
         'MultiplicativeNoise': lambda: cv2.LUT(img, u8(ident * mult)),

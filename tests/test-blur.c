@@ -98,6 +98,50 @@ test_box_keeps_flat_and_mean (void)
   g_assert_true (augur_image_equal (out, flat));
 }
 
+/* OpenCV's reflect-101 index, written out for the definitions below. */
+static int
+test_reflect_101 (int i,
+                  int n)
+{
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i : 2 * n - 2 - i;
+  return n == 1 ? 0 : i;
+}
+
+/* The box against its definition: the sum over the k x k box, borders
+ * reflect-101 (also boxes taller than the image, which reflect more than
+ * once), times 1 / k^2 in float, rounded; the sizes of each loop (3, 5, 7,
+ * the general small one, the running sum past 15), gray and colour. */
+static void
+test_box_definition (void)
+{
+  static const int sizes[] = { 3, 5, 7, 9, 17, 21 };
+
+  for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+    for (int nc = 1; nc <= 3; nc += 2)
+      {
+        int k = sizes[z], r = k / 2;
+        g_autoptr(AugurImage) src = augur_test_random_image (40, 13, nc, 31 * k + nc);
+        g_autofree char *json = g_strdup_printf ("{\"type\": \"Blur\", \"params\": "
+                                                 "{\"blur_limit\": [%d, %d]}}", k, k);
+        g_autoptr(AugurImage) out = run_json (json, src, 1, NULL);
+        float scale = 1.0f / ((float) k * k);
+
+        for (int y = 0; y < src->height; y++)
+          for (int x = 0; x < src->width; x++)
+            for (int c = 0; c < nc; c++)
+              {
+                guint32 sum = 0;
+
+                for (int i = -r; i <= r; i++)
+                  for (int j = -r; j <= r; j++)
+                    sum += augur_test_pixel (src, test_reflect_101 (x + j, src->width),
+                                             test_reflect_101 (y + i, src->height), c);
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, (int) ((float) sum * scale + 0.5f));
+              }
+      }
+}
+
 /* MotionBlur ------------------------------------------------------------------ */
 
 static void
@@ -414,6 +458,64 @@ test_morphology_dot (void)
   g_assert_cmpint (count_lit (big, 0), <, 49);
 }
 
+/* Dilation and erosion against their definition: the maximum (minimum)
+ * over OpenCV's elliptical element (getStructuringElement's formula,
+ * written out here), outside the image neutral; square, flat, tall and
+ * even elements, alpha kept, with the AVX2 loop and the portable one. */
+static void
+test_morphology_definition (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 2, 3 }, { 3, 3 }, { 4, 4 }, { 5, 5 }, { 7, 3 },
+                                  { 1, 6 }, { 6, 1 }, { 9, 9 }, { 11, 7 } };
+
+  for (int portable = 0; portable < 2; portable++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      for (int nc = 1; nc <= 4; nc += nc == 1 ? 2 : 1)
+        for (int dilate = 0; dilate < 2; dilate++)
+          {
+            int kw = sizes[z][0], kh = sizes[z][1], r = kh / 2, c = kw / 2;
+            g_autoptr(AugurImage) src = augur_test_random_image (75, 23, nc, 17 * z + nc);
+            g_autofree char *json = g_strdup_printf ("{\"type\": \"Morphological\", \"params\": "
+                                                     "{\"scale\": [%d, %d], \"operation\": \"%s\"}}",
+                                                     kw, kh, dilate ? "dilation" : "erosion");
+            g_autoptr(AugurImage) out = NULL;
+
+            if (portable)
+              g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+            out = run_json (json, src, 1, NULL);
+            g_unsetenv ("AUGUR_NO_AVX2");
+
+            for (int y = 0; y < src->height; y++)
+              for (int x = 0; x < src->width; x++)
+                for (int ch = 0; ch < nc; ch++)
+                  {
+                    int want = dilate ? 0 : 255;
+
+                    for (int i = 0; i < kh && ch < 3; i++)
+                      {
+                        int dy = i - r;
+                        int dx = (int) lrint (c * sqrt (r ? (double) (r * r - dy * dy) / (r * r) : 0));
+
+                        for (int j = MAX (c - dx, 0); j < MIN (c + dx + 1, kw); j++)
+                          {
+                            int sx = x + j - c, sy = y + i - r, v;
+
+                            if (sx < 0 || sy < 0 || sx >= src->width || sy >= src->height)
+                              continue;
+                            v = augur_test_pixel (src, sx, sy, ch);
+                            want = dilate ? MAX (want, v) : MIN (want, v);
+                          }
+                      }
+                    if (ch == 3)
+                      want = augur_test_pixel (src, x, y, 3);
+                    if (augur_test_pixel (out, x, y, ch) != want)
+                      g_error ("%dx%d %s, %d channels%s: (%d, %d, %d) is %d, not %d", kw, kh,
+                               dilate ? "dilation" : "erosion", nc, portable ? ", portable" : "",
+                               x, y, ch, augur_test_pixel (out, x, y, ch), want);
+                  }
+          }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -422,6 +524,7 @@ main (int   argc,
 
   g_test_add_func ("/blur/box/size", test_box_size_matches_drawn);
   g_test_add_func ("/blur/box/flat", test_box_keeps_flat_and_mean);
+  g_test_add_func ("/blur/box/definition", test_box_definition);
   g_test_add_func ("/blur/motion/line", test_motion_line_along_angle);
   g_test_add_func ("/blur/median/salt-and-pepper", test_median_salt_and_pepper);
   g_test_add_func ("/blur/median/sorted", test_median_is_median);
@@ -434,6 +537,7 @@ main (int   argc,
   g_test_add_func ("/blur/emboss/flat", test_emboss_flat_stays_flat);
   g_test_add_func ("/blur/superpixels/colours", test_superpixels_fewer_colours);
   g_test_add_func ("/blur/morphology/dot", test_morphology_dot);
+  g_test_add_func ("/blur/morphology/definition", test_morphology_definition);
 
   return g_test_run ();
 }

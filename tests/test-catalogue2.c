@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "augur-pipeline.h"
+#include "augur-strips.h"
 #include "augur-transform.h"
 
 #include "augur-test-util.h"
@@ -233,6 +234,54 @@ test_reference (gconstpointer data)
   g_assert_cmpfloat (diff, <=, ref->tolerance);
 }
 
+/* The pixel transforms that run in strips (augur-strips.h), with settings
+ * that reach each loop: one table and three, gray as well. */
+static const char *const strip_steps[] = {
+  "{\"type\": \"ToSepia\"}",
+  "{\"type\": \"InvertImg\"}",
+  "{\"type\": \"Posterize\"}",
+  "{\"type\": \"RandomGamma\"}",
+  "{\"type\": \"Solarize\"}",
+  "{\"type\": \"RandomToneCurve\", \"params\": {\"per_channel\": true}}",
+  "{\"type\": \"MedianBlur\", \"params\": {\"blur_limit\": [3, 3]}}",
+  "{\"type\": \"MedianBlur\", \"params\": {\"blur_limit\": [5, 5]}}",
+  "{\"type\": \"Morphological\", \"params\": {\"scale\": [5, 5]}}",
+  "{\"type\": \"Sharpen\"}",
+  "{\"type\": \"MotionBlur\"}",
+};
+
+/* Each of them on an image large enough for helper threads: the bytes
+ * with 2 and 3 threads are those of 1 thread, and helpers did run (on
+ * colour). */
+static void
+test_strips_same_bytes (gconstpointer data)
+{
+  const char *json = data;
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
+
+  for (int channels = 1; channels <= 3; channels += 2)
+    {
+      g_autoptr(AugurImage) src = scene_image (1500, 900, channels, 4);
+      g_autoptr(AugurImage) one = NULL;
+
+      augur_strips_set_max_threads (1);
+      one = augur_test_run_forced (node, src, 9, NULL);
+      for (int threads = 2; threads <= 3; threads++)
+        {
+          guint before = augur_strips_helpers_started ();
+          g_autoptr(AugurImage) many = NULL;
+
+          augur_strips_set_max_threads (threads);
+          many = augur_test_run_forced (node, src, 9, NULL);
+          /* (ToSepia leaves gray alone, without strips) */
+          if (channels == 3)
+            g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+          g_assert_true (augur_image_equal (one, many));
+        }
+      augur_strips_set_max_threads (0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +303,13 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/catalogue2/albumentations/%s", references[i].file);
 
       g_test_add_data_func (path, &references[i], test_reference);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (strip_steps); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/catalogue2/strips/%u", i);
+
+      g_test_add_data_func (path, strip_steps[i], test_strips_same_bytes);
     }
 
   return g_test_run ();

@@ -8,13 +8,17 @@
 
 #include "augur-blur-rows.h"
 #include "augur-cpu.h"
+#include "augur-filter-rows.h"
 #include "augur-gray.h"
+#include "augur-lut.h"
+#include "augur-matrix3.h"
+#include "augur-median.h"
 #include "augur-mirror.h"
 #include "augur-rng.h"
 
 /* Every kernel runs twice: with the run-time choice of SIMD loops, and with
  * the environment forcing the portable loops. */
-static const char *const no_simd[] = { "AUGUR_NO_SSSE3", "AUGUR_NO_AVX2" };
+static const char *const no_simd[] = { "AUGUR_NO_SSSE3", "AUGUR_NO_AVX2", "AUGUR_NO_AVX512" };
 
 static void
 force_portable (gboolean portable)
@@ -50,6 +54,8 @@ test_cpu (void)
 #if defined(__GNUC__) && defined(__x86_64__)
   g_assert_cmpint (!!(hw & AUGUR_CPU_SSSE3), ==, !!__builtin_cpu_supports ("ssse3"));
   g_assert_cmpint (!!(hw & AUGUR_CPU_AVX2), ==, !!__builtin_cpu_supports ("avx2"));
+  g_assert_cmpint (!!(hw & AUGUR_CPU_AVX512_VBMI), ==,
+                   __builtin_cpu_supports ("avx512vbmi") && __builtin_cpu_supports ("avx512bw"));
 #else
   g_assert_cmpuint (hw, ==, 0);
 #endif
@@ -66,6 +72,12 @@ test_cpu (void)
   g_assert_false (augur_cpu_has (AUGUR_CPU_AVX2));
   g_assert_cmpint (augur_cpu_has (AUGUR_CPU_SSSE3), ==, !!(hw & AUGUR_CPU_SSSE3));
   g_unsetenv ("AUGUR_NO_AVX2");
+
+  g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
+  g_assert_false (augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_AVX2), ==, !!(hw & AUGUR_CPU_AVX2));
+  g_unsetenv ("AUGUR_NO_AVX512");
+  g_assert_cmpint (augur_cpu_has (AUGUR_CPU_AVX512_VBMI), ==, !!(hw & AUGUR_CPU_AVX512_VBMI));
   g_assert_cmpuint (augur_cpu_features (), ==, hw);
 
   if (hw == 0)
@@ -157,6 +169,227 @@ test_gray (void)
   force_portable (FALSE);
 }
 
+/* augur_matrix3_rows: the Q12 formula on every channel of every pixel
+ * (clipped at 255, which the large weights below reach), alpha copied,
+ * nothing written past a row; with every SIMD loop, with AVX2, with
+ * SSSE3 alone, and portable, for widths around the 16- and 32-pixel
+ * steps. */
+static void
+test_matrix3 (void)
+{
+  static const AugurMatrix3 m = { {
+    { 1610, 3150, 774 },
+    { 32767, 0, 1 },
+    { 0, 4096, 2048 },
+  } };
+
+  /* every loop; AVX2; SSSE3 alone; portable */
+  for (int mode = 0; mode < 4; mode++)
+    {
+      force_portable (mode == 3);
+      if (mode == 1 || mode == 2)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
+      if (mode == 2)
+        g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+      for (int nc = 3; nc <= 4; nc++)
+        for (int w = 1; w <= 100; w += 3)
+          {
+            int h = 2, stride = w * nc + PAD;
+            g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+            g_autofree guint8 *dst = g_malloc ((gsize) stride * h);
+
+            fill_random (src, (gsize) stride * h, (guint64) (w * 13 + nc));
+            memset (dst, 0x3c, (gsize) stride * h);
+            augur_matrix3_rows (&m, dst, stride, src, stride, w, h, nc);
+
+            for (int y = 0; y < h; y++)
+              {
+                const guint8 *s = src + (gsize) y * stride;
+                const guint8 *d = dst + (gsize) y * stride;
+
+                for (int x = 0; x < w; x++)
+                  {
+                    const guint8 *p = s + x * nc;
+
+                    for (int c = 0; c < 3; c++)
+                      g_assert_cmpint (d[x * nc + c], ==,
+                                       MIN ((p[0] * m.w[c][0] + p[1] * m.w[c][1] + p[2] * m.w[c][2] + 2048) >> 12, 255));
+                    if (nc == 4)
+                      g_assert_cmpint (d[x * nc + 3], ==, p[3]);
+                  }
+                for (int i = w * nc; i < stride; i++)
+                  g_assert_cmpint (d[i], ==, 0x3c);
+              }
+          }
+    }
+  force_portable (FALSE);
+}
+
+/* augur_median25 by the 0-1 principle: a comparator network selects the
+ * median of any 25 values if it does for every choice of 25 zeros and
+ * ones, here all 2^25 of them: inputs 0-15 run through their 2^16
+ * patterns along the row, inputs 16-24 hold one of 2^9 patterns per
+ * call. Then values other than 0 and 1, against a sort, for the loop's
+ * remainder widths. */
+static void
+test_median25 (void)
+{
+  enum { LOW = 16, N = 1 << LOW };
+  g_autofree guint8 *bits = g_malloc ((gsize) 25 * N);
+  g_autofree guint8 *low_ones = g_malloc (N);
+  g_autofree guint8 *d = g_malloc (N + 1);
+  const guint8 *p[25];
+
+  for (int v = 0; v < 25; v++)
+    p[v] = bits + (gsize) v * N;
+  for (int i = 0; i < N; i++)
+    {
+      low_ones[i] = 0;
+      for (int v = 0; v < LOW; v++)
+        {
+          bits[(gsize) v * N + i] = (i >> v) & 1;
+          low_ones[i] += (i >> v) & 1;
+        }
+    }
+  for (int high = 0; high < 1 << (25 - LOW); high++)
+    {
+      int high_ones = 0;
+
+      for (int v = LOW; v < 25; v++)
+        {
+          memset (bits + (gsize) v * N, (high >> (v - LOW)) & 1, N);
+          high_ones += (high >> (v - LOW)) & 1;
+        }
+      d[N] = 0x42;
+      augur_median25 (d, p, N);
+      g_assert_cmpint (d[N], ==, 0x42);
+      for (int i = 0; i < N; i++)
+        if (d[i] != (low_ones[i] + high_ones >= 13))
+          g_error ("median of pattern %#x is %d", (high << LOW) | i, d[i]);
+    }
+
+  for (int n = 1; n <= 70; n += 3)
+    {
+      fill_random (bits, (gsize) 25 * N, (guint64) n);
+      augur_median25 (d, p, n);
+      for (int i = 0; i < n; i++)
+        {
+          guint8 w[25];
+
+          for (int v = 0; v < 25; v++)
+            w[v] = p[v][i];
+          /* insertion sort */
+          for (int a = 1; a < 25; a++)
+            for (int b = a; b > 0 && w[b - 1] > w[b]; b--)
+              {
+                guint8 t = w[b];
+
+                w[b] = w[b - 1];
+                w[b - 1] = t;
+              }
+          g_assert_cmpint (d[i], ==, w[12]);
+        }
+    }
+}
+
+/* augur_filter_row: the float sum, tap after tap from 0, plus 0.5, clipped
+ * and truncated, bit for bit on both paths; weights of both signs and
+ * beyond 1 so that sums fall below 0 and above 255; 1 to 11 taps, rows
+ * around the 32-value step, nothing written past the row. */
+static void
+test_filter_row (void)
+{
+  for (int portable = 0; portable < 2; portable++)
+    {
+      AugurFilterRow f;
+
+      force_portable (portable);
+      augur_filter_row_init (&f);
+      g_assert_cmpint (f.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+      for (int taps = 1; taps <= 11; taps += 2)
+        for (int n = 1; n <= 100; n += 7)
+          {
+            g_autofree float *data = g_new (float, (gsize) taps * n);
+            g_autofree const float **rows = g_new (const float *, taps);
+            g_autofree guint8 *d = g_malloc (n + 1);
+            float k[11];
+            AugurRng rng;
+
+            augur_rng_init (&rng, (guint64) (taps * 1000 + n));
+            for (int t = 0; t < taps; t++)
+              {
+                k[t] = (float) augur_rng_range (&rng, -1.5, 2.5);
+                rows[t] = data + (gsize) t * n;
+                for (int i = 0; i < n; i++)
+                  data[(gsize) t * n + i] = (float) augur_rng_int (&rng, 0, 255);
+              }
+            d[n] = 0x99;
+            augur_filter_row (&f, d, rows, k, taps, n);
+            g_assert_cmpint (d[n], ==, 0x99);
+            for (int i = 0; i < n; i++)
+              {
+                volatile float acc = 0;
+                float v;
+
+                for (int t = 0; t < taps; t++)
+                  {
+                    volatile float prod = k[t] * rows[t][i];
+
+                    acc = acc + prod;
+                  }
+                v = acc + 0.5f;
+                v = v < 0 ? 0 : v > 255 ? 255 : v;
+                g_assert_cmpint (d[i], ==, (int) v);
+              }
+          }
+    }
+  force_portable (FALSE);
+}
+
+/* augur_lut_bytes: every byte through a table that is no simple formula
+ * (a seeded shuffle of 0-255), on both paths, for runs around the 64-byte
+ * step, and not a byte written past a run. */
+static void
+test_lut (void)
+{
+  guint8 lut[256];
+  AugurRng rng;
+
+  augur_rng_init (&rng, 77);
+  for (int i = 0; i < 256; i++)
+    lut[i] = (guint8) i;
+  for (int i = 255; i > 0; i--)
+    {
+      int j = (int) augur_rng_int (&rng, 0, i);
+      guint8 t = lut[i];
+
+      lut[i] = lut[j];
+      lut[j] = t;
+    }
+  for (int portable = 0; portable < 2; portable++)
+    {
+      AugurLut t;
+
+      force_portable (portable);
+      augur_lut_init (&t, lut);
+      g_assert_cmpint (t.vbmi, ==, augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
+      for (gsize n = 0; n <= 300; n += n < 140 ? 1 : 37)
+        {
+          g_autofree guint8 *s = g_malloc (n + PAD);
+          g_autofree guint8 *d = g_malloc (n + PAD);
+
+          fill_random (s, n + PAD, n);
+          memset (d, 0xc3, n + PAD);
+          augur_lut_bytes (&t, d, s, n);
+          for (gsize i = 0; i < n; i++)
+            g_assert_cmpint (d[i], ==, lut[s[i]]);
+          for (gsize i = n; i < n + PAD; i++)
+            g_assert_cmpint (d[i], ==, 0xc3);
+        }
+    }
+  force_portable (FALSE);
+}
+
 /* A normalised Gaussian of radius r. */
 static void
 gaussian (float  *k,
@@ -178,9 +411,12 @@ gaussian (float  *k,
 static void
 test_blur_rows (void)
 {
-  for (int portable = 0; portable < 2; portable++)
+  /* every loop; AVX2; portable */
+  for (int mode = 0; mode < 3; mode++)
     {
-      force_portable (portable);
+      force_portable (mode == 2);
+      if (mode == 1)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
       for (int r = 0; r <= 6; r++)
         for (int off = 1; off <= 3; off += 2)
           for (int n = 1; n <= 70; n += 3)
@@ -198,6 +434,7 @@ test_blur_rows (void)
               gaussian (k, r, 0.4 + r * 0.6);
               augur_blur_kernel_init (&kernel, k, r);
               g_assert_cmpint (kernel.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+              g_assert_cmpint (kernel.avx512, ==, kernel.avx2 && augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
               for (int j = 0; j <= r; j++)
                 total += (j ? 2 : 1) * kernel.k[j];
               g_assert_cmpuint (total, ==, 1u << AUGUR_BLUR_KBITS);
@@ -252,6 +489,10 @@ main (int   argc,
   g_test_add_func ("/kernels/cpu", test_cpu);
   g_test_add_func ("/kernels/mirror", test_mirror);
   g_test_add_func ("/kernels/gray", test_gray);
+  g_test_add_func ("/kernels/matrix3", test_matrix3);
+  g_test_add_func ("/kernels/median25", test_median25);
+  g_test_add_func ("/kernels/filter-row", test_filter_row);
+  g_test_add_func ("/kernels/lut", test_lut);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

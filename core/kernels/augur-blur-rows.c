@@ -21,9 +21,11 @@
  * - portable: blocks of BLUR_BLOCK values, tap by tap, in loops the
  *   compiler vectorises (keeping the block's sums in registers);
  * - AVX2 (chosen at run time): 16 values at a time, two taps per pmaddwd
- *   (16-bit pixel sums times 16-bit weights into 32-bit lanes). Setting
- *   AUGUR_NO_AVX2 in the environment forces the portable path (see
- *   augur-cpu.h), which the tests use to check that both agree.
+ *   (16-bit pixel sums times 16-bit weights into 32-bit lanes); with
+ *   AVX-512 (AVX512BW, on the processors that augur-cpu counts as AVX-512)
+ *   the same, 32 at a time. Setting AUGUR_NO_AVX512 or AUGUR_NO_AVX2 in
+ *   the environment forces the narrower paths (see augur-cpu.h), which the
+ *   tests use to check that all agree.
  */
 #define BLUR_KBITS   AUGUR_BLUR_KBITS
 #define BLUR_HSHIFT  (BLUR_KBITS - 6)
@@ -237,6 +239,98 @@ blur_row_v_avx2 (const guint16 *const *rows,
                         _mm_packus_epi16 (_mm256_castsi256_si128 (res), _mm256_extracti128_si256 (res, 1)));
     }
 }
+/* The same two loops with AVX-512 BW: 32 values a step, the unpacks,
+ * products and packs those of the AVX2 loops within each 128-bit lane.
+ * Rows shorter than a step go to the AVX2 loops. GCC 12's AVX-512 headers
+ * pass an undefined register as the unused merge source of the unmasked
+ * forms, which its own -Wmaybe-uninitialized then reports. */
+# define BLUR_LOAD8_512(p) _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *) (const void *) (p)))
+# define BLUR_LOAD16_512(p) _mm512_loadu_si512 ((const void *) (p))
+
+# pragma GCC diagnostic push
+# pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__ ((target ("avx512f,avx512bw"))) static void
+blur_row_h_avx512 (const guint8  *centre,
+                   guint16       *out,
+                   int            n,
+                   int            off,
+                   const guint32 *k,
+                   const guint32 *pairs,
+                   int            r)
+{
+  const __m512i zero = _mm512_setzero_si512 ();
+  const __m512i round = _mm512_set1_epi32 (1 << (BLUR_HSHIFT - 1));
+
+  if (n < 32)
+    {
+      blur_row_h_avx2 (centre, out, n, off, k, pairs, r);
+      return;
+    }
+  for (int i = 0; i < n; i += 32)
+    {
+      const guint8 *c = centre + MIN (i, n - 32);
+      __m512i lo = zero, hi = zero;
+
+      for (int j = 0; j <= r; j += 2)
+        {
+          __m512i kk = _mm512_set1_epi32 ((int) pairs[j / 2]);
+          __m512i s0 = j == 0 ? BLUR_LOAD8_512 (c)
+                              : _mm512_add_epi16 (BLUR_LOAD8_512 (c - j * off), BLUR_LOAD8_512 (c + j * off));
+          __m512i s1 = j + 1 > r ? zero
+                                 : _mm512_add_epi16 (BLUR_LOAD8_512 (c - (j + 1) * off),
+                                                     BLUR_LOAD8_512 (c + (j + 1) * off));
+
+          lo = _mm512_add_epi32 (lo, _mm512_madd_epi16 (_mm512_unpacklo_epi16 (s0, s1), kk));
+          hi = _mm512_add_epi32 (hi, _mm512_madd_epi16 (_mm512_unpackhi_epi16 (s0, s1), kk));
+        }
+      lo = _mm512_srai_epi32 (_mm512_add_epi32 (lo, round), BLUR_HSHIFT);
+      hi = _mm512_srai_epi32 (_mm512_add_epi32 (hi, round), BLUR_HSHIFT);
+      _mm512_storeu_si512 ((void *) (out + MIN (i, n - 32)), _mm512_packus_epi32 (lo, hi));
+    }
+}
+
+__attribute__ ((target ("avx512f,avx512bw"))) static void
+blur_row_v_avx512 (const guint16 *const *rows,
+                   guint8               *out,
+                   int                   n,
+                   const guint32        *k,
+                   const guint32        *pairs,
+                   int                   r)
+{
+  const __m512i zero = _mm512_setzero_si512 ();
+  const __m512i round = _mm512_set1_epi32 (1 << (BLUR_VSHIFT - 1));
+
+  if (n < 32)
+    {
+      blur_row_v_avx2 (rows, out, n, k, pairs, r);
+      return;
+    }
+  for (int i = 0; i < n; i += 32)
+    {
+      const int at = MIN (i, n - 32);
+      __m512i lo = zero, hi = zero;
+
+      for (int j = 0; j <= r; j += 2)
+        {
+          __m512i kk = _mm512_set1_epi32 ((int) pairs[j / 2]);
+          __m512i s0 = j == 0 ? BLUR_LOAD16_512 (rows[r] + at)
+                              : _mm512_add_epi16 (BLUR_LOAD16_512 (rows[r - j] + at),
+                                                  BLUR_LOAD16_512 (rows[r + j] + at));
+          __m512i s1 = j + 1 > r ? zero
+                                 : _mm512_add_epi16 (BLUR_LOAD16_512 (rows[r - j - 1] + at),
+                                                     BLUR_LOAD16_512 (rows[r + j + 1] + at));
+
+          lo = _mm512_add_epi32 (lo, _mm512_madd_epi16 (_mm512_unpacklo_epi16 (s0, s1), kk));
+          hi = _mm512_add_epi32 (hi, _mm512_madd_epi16 (_mm512_unpackhi_epi16 (s0, s1), kk));
+        }
+      lo = _mm512_srai_epi32 (_mm512_add_epi32 (lo, round), BLUR_VSHIFT);
+      hi = _mm512_srai_epi32 (_mm512_add_epi32 (hi, round), BLUR_VSHIFT);
+      /* at most 255 each: the narrowing saturates nothing */
+      _mm256_storeu_si256 ((__m256i *) (void *) (out + at),
+                           _mm512_cvtusepi16_epi8 (_mm512_packus_epi32 (lo, hi)));
+    }
+}
+# pragma GCC diagnostic pop
 #endif
 
 /**
@@ -245,8 +339,8 @@ blur_row_v_avx2 (const guint16 *const *rows,
  * Prepares the symmetric kernel @k (2 @r + 1 taps, k[r] the centre,
  * summing to 1) for augur_blur_row_x() and augur_blur_row_y(): its taps
  * in Q14, the rounding error given to the centre so that they sum to
- * exactly 1 << 14, and the loops to run (AVX2 when augur_cpu_has() allows
- * it). Free with augur_blur_kernel_clear().
+ * exactly 1 << 14, and the loops to run (AVX-512 or AVX2 when
+ * augur_cpu_has() allows them). Free with augur_blur_kernel_clear().
  */
 void
 augur_blur_kernel_init (AugurBlurKernel *kernel,
@@ -261,6 +355,7 @@ augur_blur_kernel_init (AugurBlurKernel *kernel,
   kernel->k = g_new (guint32, r + 1);
   kernel->pairs = g_new0 (guint32, r / 2 + 1);
   kernel->avx2 = augur_cpu_has (AUGUR_CPU_AVX2);
+  kernel->avx512 = kernel->avx2 && augur_cpu_has (AUGUR_CPU_AVX512_VBMI);
 
   for (int j = 0; j <= r; j++)
     {
@@ -295,6 +390,11 @@ augur_blur_row_x (const AugurBlurKernel *kernel,
                   int                    off)
 {
 #ifdef BLUR_HAVE_AVX2
+  if (kernel->avx512)
+    {
+      blur_row_h_avx512 (centre, out, n, off, kernel->k, kernel->pairs, kernel->r);
+      return;
+    }
   if (kernel->avx2)
     {
       blur_row_h_avx2 (centre, out, n, off, kernel->k, kernel->pairs, kernel->r);
@@ -317,6 +417,11 @@ augur_blur_row_y (const AugurBlurKernel *kernel,
                   int                    n)
 {
 #ifdef BLUR_HAVE_AVX2
+  if (kernel->avx512)
+    {
+      blur_row_v_avx512 (rows, out, n, kernel->k, kernel->pairs, kernel->r);
+      return;
+    }
   if (kernel->avx2)
     {
       blur_row_v_avx2 (rows, out, n, kernel->k, kernel->pairs, kernel->r);

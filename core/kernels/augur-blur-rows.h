@@ -22,6 +22,7 @@ typedef struct
   guint32  *k;      /* r + 1 taps in Q14, k[0] the centre */
   guint32  *pairs;  /* taps 2m and 2m + 1 as two 16-bit halves */
   gboolean  avx2;
+  gboolean  avx512;
 } AugurBlurKernel;
 
 void augur_blur_kernel_init  (AugurBlurKernel       *kernel,

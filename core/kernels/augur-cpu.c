@@ -15,6 +15,7 @@ static const struct
 } overrides[] = {
   { AUGUR_CPU_SSSE3, "AUGUR_NO_SSSE3" },
   { AUGUR_CPU_AVX2,  "AUGUR_NO_AVX2" },
+  { AUGUR_CPU_AVX512_VBMI, "AUGUR_NO_AVX512" },
 };
 
 static guint
@@ -29,6 +30,10 @@ detect (void)
   /* libgcc also checks that the system saves the AVX registers. */
   if (__builtin_cpu_supports ("avx2"))
     features |= AUGUR_CPU_AVX2;
+  /* Byte permutes over 64-byte registers (the loops also use AVX-512 BW's
+   * byte masks). */
+  if (__builtin_cpu_supports ("avx512vbmi") && __builtin_cpu_supports ("avx512bw"))
+    features |= AUGUR_CPU_AVX512_VBMI;
 #endif
 
   return features;

@@ -24,6 +24,7 @@ G_BEGIN_DECLS
  *
  *   AUGUR_NO_SSSE3   the SSSE3 loops (RGB mirror, RGB to gray)
  *   AUGUR_NO_AVX2    the AVX2 loops (the separable blur's rows)
+ *   AUGUR_NO_AVX512  the AVX-512 loops (byte tables, colour matrix, blur rows)
  *
  * Any value counts, even empty. The environment is read on every query
  * (a query is made once per image, not per row), so that a test can
@@ -39,6 +40,7 @@ typedef enum
 {
   AUGUR_CPU_SSSE3 = 1 << 0,
   AUGUR_CPU_AVX2  = 1 << 1,
+  AUGUR_CPU_AVX512_VBMI = 1 << 2,
 } AugurCpuFeature;
 
 guint    augur_cpu_features  (void);

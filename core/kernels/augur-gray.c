@@ -108,6 +108,34 @@ expand_3_ssse3 (const guint8 *restrict g,
 }
 #endif
 
+/* The luma rows by the loop that @features (augur_cpu_has() bits, asked
+ * once by the caller, not per row) allow. */
+static void
+gray_rows_with (guint         features,
+                guint8       *dst,
+                int           dst_stride,
+                const guint8 *src,
+                int           src_stride,
+                int           w,
+                int           h,
+                int           nc)
+{
+#ifdef HAVE_LUMA_SSSE3
+  if (nc == 3 && (features & AUGUR_CPU_SSSE3))
+    {
+      luma_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
+      return;
+    }
+#endif
+  luma_rows (dst, dst_stride, src, src_stride, w, h, nc);
+}
+
+static guint
+gray_features (void)
+{
+  return augur_cpu_has (AUGUR_CPU_SSSE3) ? AUGUR_CPU_SSSE3 : 0;
+}
+
 /**
  * augur_gray_rows:
  *
@@ -127,14 +155,7 @@ augur_gray_rows (guint8       *dst,
 {
   g_return_if_fail (nc == 3 || nc == 4);
 
-#ifdef HAVE_LUMA_SSSE3
-  if (nc == 3 && augur_cpu_has (AUGUR_CPU_SSSE3))
-    {
-      luma_rows_3_ssse3 (dst, dst_stride, src, src_stride, w, h);
-      return;
-    }
-#endif
-  luma_rows (dst, dst_stride, src, src_stride, w, h, nc);
+  gray_rows_with (gray_features (), dst, dst_stride, src, src_stride, w, h, nc);
 }
 
 /**
@@ -155,6 +176,7 @@ augur_gray_rows_3 (guint8       *dst,
                    int           nc)
 {
   g_autofree guint8 *row = g_malloc (w);
+  guint features = gray_features ();
 
   g_return_if_fail (nc == 3 || nc == 4);
 
@@ -163,9 +185,9 @@ augur_gray_rows_3 (guint8       *dst,
       guint8 *d = dst + (gsize) y * dst_stride;
       int x = 0;
 
-      augur_gray_rows (row, w, src + (gsize) y * src_stride, src_stride, w, 1, nc);
+      gray_rows_with (features, row, w, src + (gsize) y * src_stride, src_stride, w, 1, nc);
 #ifdef HAVE_LUMA_SSSE3
-      if (augur_cpu_has (AUGUR_CPU_SSSE3))
+      if (features & AUGUR_CPU_SSSE3)
         x = expand_3_ssse3 (row, d, w);
 #endif
       for (; x < w; x++)

@@ -8,6 +8,9 @@
 
 #include "augur-blur-rows.h"
 #include "augur-error.h"
+#include "augur-filter-rows.h"
+#include "augur-median.h"
+#include "augur-minmax.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
 #include "augur-transform-private.h"
@@ -255,16 +258,6 @@ pad_band (const AugurImage *src,
 }
 
 AUGUR_SIMD_CLONES static void
-acc_row_f (float       *restrict acc,
-           const float *restrict p,
-           float                 k,
-           int                   n)
-{
-  for (int i = 0; i < n; i++)
-    acc[i] += k * p[i];
-}
-
-AUGUR_SIMD_CLONES static void
 widen_row (float        *restrict d,
            const guint8 *restrict s,
            int                    n)
@@ -297,8 +290,11 @@ typedef struct
 {
   const AugurImage *src;
   AugurImage       *out;
-  const float      *k;
   int               kw, kh;
+  AugurFilterRow    row;
+  int               taps;        /* the nonzero taps, row by row: */
+  const int        *ti, *tj;     /* each one's row and column in the kernel */
+  const float      *tk;          /* and its weight */
 } Filter2dStrips;
 
 static void
@@ -307,11 +303,10 @@ filter2d_strip (gpointer data,
                 int      last)
 {
   const Filter2dStrips *f = data;
-  const float *k = f->k;
   int kw = f->kw, kh = f->kh, nc = f->src->channels, rowlen = f->src->width * nc;
   gsize stride;
   g_autofree guint8 *pad = pad_band (f->src, first, last, kw / 2, kh / 2, -1, &stride);
-  g_autofree float *acc = g_new (float, rowlen);
+  g_autofree const float **rows = g_new (const float *, MAX (f->taps, 1));
   /* The padded rows widened to float once each, in a ring of kh rows,
    * rather than once per tap. */
   g_autofree float *ring = g_new (float, stride * kh);
@@ -323,12 +318,9 @@ filter2d_strip (gpointer data,
       int newest = y + kh - 1;
 
       widen_row (ring + (gsize) (newest % kh) * stride, pad + (gsize) newest * stride, (int) stride);
-      memset (acc, 0, sizeof (float) * rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++)
-          if (k[i * kw + j] != 0)
-            acc_row_f (acc, ring + (gsize) ((y + i) % kh) * stride + (gsize) j * nc, k[i * kw + j], rowlen);
-      store_row (augur_image_row (f->out, first + y), acc, rowlen);
+      for (int t = 0; t < f->taps; t++)
+        rows[t] = ring + (gsize) ((y + f->ti[t]) % kh) * stride + (gsize) f->tj[t] * nc;
+      augur_filter_row (&f->row, augur_image_row (f->out, first + y), rows, f->tk, f->taps, rowlen);
     }
 }
 
@@ -336,7 +328,8 @@ filter2d_strip (gpointer data,
  * OpenCV's filter2D: the correlation of every channel with the @kw x @kh
  * kernel @k (row by row, anchor at its centre), borders reflect-101, the
  * sum rounded and clipped. Zero taps are skipped, so a sparse kernel (a
- * motion line) costs only its nonzero taps. Alpha is kept. In strips
+ * motion line) costs only its nonzero taps; all the taps of an output
+ * value are summed at once (augur-filter-rows.h). Alpha is kept. In strips
  * (augur-strips.h): several threads for a large image, the same bytes; a
  * cancelled apply comes back black.
  */
@@ -346,12 +339,22 @@ filter2d (const AugurImage *src,
           int               kw,
           int               kh)
 {
-  Filter2dStrips f = { src, augur_image_new_like_uninitialized (src), k, kw, kh };
-  double taps = 0;
+  g_autofree int *ti = g_new (int, kw * kh);
+  g_autofree int *tj = g_new (int, kw * kh);
+  g_autofree float *tk = g_new (float, kw * kh);
+  Filter2dStrips f = { src, augur_image_new_like_uninitialized (src), kw, kh,
+                       .ti = ti, .tj = tj, .tk = tk };
 
-  for (int i = 0; i < kw * kh; i++)
-    taps += k[i] != 0;
-  if (!augur_strips_run (src->height, (double) src->width * src->channels * taps, filter2d_strip, &f))
+  augur_filter_row_init (&f.row);
+  for (int i = 0; i < kh; i++)
+    for (int j = 0; j < kw; j++)
+      if (k[i * kw + j] != 0)
+        {
+          ti[f.taps] = i;
+          tj[f.taps] = j;
+          tk[f.taps++] = k[i * kw + j];
+        }
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * f.taps, filter2d_strip, &f))
     memset (f.out->data, 0, (gsize) f.out->stride * f.out->height);
   keep_alpha (f.out, src);
   return f.out;
@@ -433,7 +436,7 @@ gauss_blur_plane (float *plane,
         line[i + r] = row[reflect_101 (i, w)];
       memset (t, 0, sizeof (float) * w);
       for (int j = 0; j < ksize; j++)
-        acc_row_f (t, line + j, k[j], w);
+        augur_filter_add_tap (t, line + j, k[j], w);
     }
   for (int y = 0; y < h; y++)
     {
@@ -441,7 +444,7 @@ gauss_blur_plane (float *plane,
 
       memset (row, 0, sizeof (float) * w);
       for (int j = 0; j < ksize; j++)
-        acc_row_f (row, tmp + (gsize) reflect_101 (y + j - r, h) * w, k[j], w);
+        augur_filter_add_tap (row, tmp + (gsize) reflect_101 (y + j - r, h) * w, k[j], w);
     }
 }
 
@@ -488,28 +491,39 @@ ksize_sample (const AugurValue *params,
   augur_drawn_set (drawn, "ksize", sample_odd (rng, params[0].v[0], params[0].v[1]));
 }
 
+/* The vertical step and the output in one pass: the column sums move
+ * down a row (the row entering the box added, the one leaving it taken
+ * away) and are scaled into bytes. */
 AUGUR_SIMD_CLONES static void
-box_add_rows (guint32       *restrict sum,
-              const guint16 *restrict add,
-              const guint16 *restrict sub,
-              int                     n)
+box_step_store (guint8        *restrict d,
+                guint32       *restrict sum,
+                const guint16 *restrict add,
+                const guint16 *restrict sub,
+                float                   scale,
+                int                     n)
 {
   for (int i = 0; i < n; i++)
-    sum[i] += (guint32) add[i] - sub[i];
+    {
+      guint32 v = sum[i] + add[i] - sub[i];
+
+      sum[i] = v;
+      d[i] = (guint8) ((float) v * scale + 0.5f);
+    }
 }
 
 AUGUR_SIMD_CLONES static void
-box_store (guint8        *restrict d,
-           const guint32 *restrict sum,
-           float                   scale,
+box_start (guint32       *restrict sum,
+           const guint16 *restrict add,
            int                     n)
 {
   for (int i = 0; i < n; i++)
-    d[i] = (guint8) ((float) sum[i] * scale + 0.5f);
+    sum[i] += add[i];
 }
 
 #define BOX_DIRECT_MAX 15
 
+/* Small boxes: the k values of a sum added across the interleaved row at
+ * once (vectorised), the common sizes in one pass. */
 AUGUR_SIMD_CLONES static void
 box_sum_row (guint16      *restrict o,
              const guint8 *restrict p,
@@ -517,68 +531,100 @@ box_sum_row (guint16      *restrict o,
              int                    nc,
              int                    k)
 {
-  for (int i = 0; i < n; i++)
-    o[i] = p[i];
-  for (int j = 1; j < k; j++)
+  if (k == 3)
     for (int i = 0; i < n; i++)
-      o[i] += p[i + j * nc];
+      o[i] = (guint16) (p[i] + p[i + nc] + p[i + 2 * nc]);
+  else if (k == 5)
+    for (int i = 0; i < n; i++)
+      o[i] = (guint16) (p[i] + p[i + nc] + p[i + 2 * nc] + p[i + 3 * nc] + p[i + 4 * nc]);
+  else if (k == 7)
+    for (int i = 0; i < n; i++)
+      o[i] = (guint16) (p[i] + p[i + nc] + p[i + 2 * nc] + p[i + 3 * nc] + p[i + 4 * nc] +
+                        p[i + 5 * nc] + p[i + 6 * nc]);
+  else
+    {
+      for (int i = 0; i < n; i++)
+        o[i] = p[i];
+      for (int j = 1; j < k; j++)
+        for (int i = 0; i < n; i++)
+          o[i] += p[i + j * nc];
+    }
+}
+
+/* The horizontal k-sums (16 bits) of one row of @src, through a row padded
+ * by reflect-101. */
+static void
+box_hsum (const AugurImage *src,
+          int               y,
+          int               k,
+          guint8           *pad,
+          guint16          *o)
+{
+  int w = src->width, nc = src->channels, r = k / 2, rowlen = w * nc;
+  const guint8 *s = augur_image_row (src, y);
+
+  memcpy (pad + (gsize) r * nc, s, (gsize) rowlen);
+  for (int x = -r; x < 0; x++)
+    memcpy (pad + (gsize) (x + r) * nc, s + (gsize) reflect_101 (x, w) * nc, nc);
+  for (int x = w; x < w + r; x++)
+    memcpy (pad + (gsize) (x + r) * nc, s + (gsize) reflect_101 (x, w) * nc, nc);
+
+  if (k <= BOX_DIRECT_MAX)
+    {
+      box_sum_row (o, pad, rowlen, nc, k);
+      return;
+    }
+  /* Larger boxes: a running sum per channel. */
+  for (int c = 0; c < nc; c++)
+    {
+      guint32 t = 0;
+
+      for (int j = 0; j < k; j++)
+        t += pad[j * nc + c];
+      o[c] = (guint16) t;
+      for (int x = 1; x < w; x++)
+        {
+          t += pad[(x + k - 1) * nc + c];
+          t -= pad[(x - 1) * nc + c];
+          o[x * nc + c] = (guint16) t;
+        }
+    }
 }
 
 /*
  * OpenCV's blur(): the mean over a k x k box, reflect-101 borders. Running
- * sums both ways: each row's horizontal k-sums (16 bits) once, then a
- * column sum per value that adds the row entering the box and takes away
- * the one leaving it.
+ * sums both ways: each row's horizontal k-sums (16 bits), kept in a ring
+ * of k + 1 rows (padded row j, for j from -r to h - 1 + r, in slot
+ * (j + r) mod (k + 1): the row entering the box never takes the slot of
+ * the one leaving it), then a column sum per value that adds the row
+ * entering the box and takes away the one leaving it.
  */
 static AugurImage *
 box_blur (const AugurImage *src,
           int               k)
 {
   int w = src->width, h = src->height, nc = src->channels, r = k / 2, rowlen = w * nc;
-  gsize stride;
-  g_autofree guint8 *pad = pad_band (src, 0, h, r, 0, -1, &stride);
-  g_autofree guint16 *hs = g_new (guint16, (gsize) rowlen * h);
+  g_autofree guint8 *pad = g_malloc ((gsize) (w + 2 * r) * nc);
+  g_autofree guint16 *ring = g_new (guint16, (gsize) rowlen * (k + 1));
   g_autofree guint32 *sum = g_new0 (guint32, rowlen);
-  g_autofree guint16 *zero = g_new0 (guint16, rowlen);
   float scale = 1.0f / ((float) k * k);
   AugurImage *out = augur_image_new_like_uninitialized (src);
 
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *p = pad + (gsize) y * stride;
-      guint16 *o = hs + (gsize) y * rowlen;
-
-      /* Small boxes: k adds a value, across the interleaved row at once
-       * (vectorised); larger ones: a running sum per channel. */
-      if (k <= BOX_DIRECT_MAX)
-        {
-          box_sum_row (o, p, rowlen, nc, k);
-          continue;
-        }
-      for (int c = 0; c < nc; c++)
-        {
-          guint32 s = 0;
-
-          for (int j = 0; j < k; j++)
-            s += p[j * nc + c];
-          o[c] = (guint16) s;
-          for (int x = 1; x < w; x++)
-            {
-              s += p[(x + k - 1) * nc + c];
-              s -= p[(x - 1) * nc + c];
-              o[x * nc + c] = (guint16) s;
-            }
-        }
-    }
-
   for (int j = -r; j <= r; j++)
-    box_add_rows (sum, hs + (gsize) reflect_101 (j, h) * rowlen, zero, rowlen);
-  for (int y = 0; y < h; y++)
     {
-      box_store (augur_image_row (out, y), sum, scale, rowlen);
-      if (y + 1 < h)
-        box_add_rows (sum, hs + (gsize) reflect_101 (y + 1 + r, h) * rowlen,
-                      hs + (gsize) reflect_101 (y - r, h) * rowlen, rowlen);
+      guint16 *o = ring + (gsize) ((j + r) % (k + 1)) * rowlen;
+
+      box_hsum (src, reflect_101 (j, h), k, pad, o);
+      box_start (sum, o, rowlen);
+    }
+  box_step_store (augur_image_row (out, 0), sum, ring, ring, scale, rowlen);
+  for (int y = 1; y < h; y++)
+    {
+      guint16 *entering = ring + (gsize) ((y + 2 * r) % (k + 1)) * rowlen;
+      const guint16 *leaving = ring + (gsize) ((y - 1) % (k + 1)) * rowlen;
+
+      box_hsum (src, reflect_101 (y + r, h), k, pad, entering);
+      box_step_store (augur_image_row (out, y), sum, entering, leaving, scale, rowlen);
     }
   keep_alpha (out, src);
   return out;
@@ -699,30 +745,82 @@ static const AugurParamSpec med_params[] = {
 
 #define MED_SORT(a, b) do { guint8 lo_ = MIN (a, b); b = MAX (a, b); a = lo_; } while (0)
 
-/* The median of nine by the 19-exchange network (Paeth, Graphics Gems),
- * row after row so that the loop vectorises. */
+/* The median of nine from sorted columns: the median of the three
+ * columns' minima's maximum, medians' median and maxima's minimum (each
+ * of these bounds the median; see Paeth, Graphics Gems, and Smith's
+ * "Implementing median filters in XC4000E FPGAs"). Each column of three
+ * is sorted once into rows of minima, medians and maxima, then shared by
+ * the three windows that hold it: 18 minima and maxima a value instead of
+ * 38 for a network over the nine. */
+static inline guint8
+med3_u8 (guint8 a,
+         guint8 b,
+         guint8 c)
+{
+  return MAX (MIN (a, b), MIN (MAX (a, b), c));
+}
+
 AUGUR_SIMD_CLONES static void
-median3_row (guint8       *restrict d,
-             const guint8 *restrict r0,
-             const guint8 *restrict r1,
-             const guint8 *restrict r2,
-             int                    n,
-             int                    nc)
+median3_columns (guint8       *restrict lo,
+                 guint8       *restrict mid,
+                 guint8       *restrict hi,
+                 const guint8 *restrict r0,
+                 const guint8 *restrict r1,
+                 const guint8 *restrict r2,
+                 int                    n)
 {
   for (int i = 0; i < n; i++)
     {
-      guint8 p0 = r0[i], p1 = r0[i + nc], p2 = r0[i + 2 * nc];
-      guint8 p3 = r1[i], p4 = r1[i + nc], p5 = r1[i + 2 * nc];
-      guint8 p6 = r2[i], p7 = r2[i + nc], p8 = r2[i + 2 * nc];
+      guint8 a = r0[i], b = r1[i], c = r2[i];
 
-      MED_SORT (p1, p2); MED_SORT (p4, p5); MED_SORT (p7, p8);
-      MED_SORT (p0, p1); MED_SORT (p3, p4); MED_SORT (p6, p7);
-      MED_SORT (p1, p2); MED_SORT (p4, p5); MED_SORT (p7, p8);
-      MED_SORT (p0, p3); MED_SORT (p5, p8); MED_SORT (p4, p7);
-      MED_SORT (p3, p6); MED_SORT (p1, p4); MED_SORT (p2, p5);
-      MED_SORT (p4, p7); MED_SORT (p4, p2); MED_SORT (p6, p4);
-      MED_SORT (p4, p2);
-      d[i] = p4;
+      MED_SORT (a, b); MED_SORT (b, c); MED_SORT (a, b);
+      lo[i] = a;
+      mid[i] = b;
+      hi[i] = c;
+    }
+}
+
+AUGUR_SIMD_CLONES static void
+median3_combine (guint8       *restrict d,
+                 const guint8 *restrict lo,
+                 const guint8 *restrict mid,
+                 const guint8 *restrict hi,
+                 int                    n,
+                 int                    nc)
+{
+  for (int i = 0; i < n; i++)
+    {
+      guint8 max_lo = MAX (MAX (lo[i], lo[i + nc]), lo[i + 2 * nc]);
+      guint8 min_hi = MIN (MIN (hi[i], hi[i + nc]), hi[i + 2 * nc]);
+
+      d[i] = med3_u8 (max_lo, med3_u8 (mid[i], mid[i + nc], mid[i + 2 * nc]), min_hi);
+    }
+}
+
+/* Output rows [@first, @last) of the 3 x 3 median, borders replicated:
+ * straight from the image's rows (no padded copy), the replicated column
+ * past each edge being a copy of the edge column, sorted or not. */
+static void
+median3_strip (const AugurImage *src,
+               AugurImage       *out,
+               int               first,
+               int               last)
+{
+  int nc = src->channels, n = src->width * nc, h = src->height;
+  gsize len = (gsize) n + 2 * nc;
+  g_autofree guint8 *cols = g_malloc (3 * len);
+  guint8 *lo = cols, *mid = cols + len, *hi = cols + 2 * len;
+
+  for (int y = first; y < last; y++)
+    {
+      median3_columns (lo + nc, mid + nc, hi + nc, augur_image_row (src, MAX (y - 1, 0)),
+                       augur_image_row (src, y), augur_image_row (src, MIN (y + 1, h - 1)), n);
+      for (guint8 *c = cols; c < cols + 3 * len; c += len)
+        {
+          memcpy (c, c + nc, nc);
+          memcpy (c + nc + n, c + n, nc);
+        }
+      median3_combine (augur_image_row (out, y), lo, mid, hi, n, nc);
     }
 }
 
@@ -744,24 +842,8 @@ median_count_below (guint8       *restrict count,
     count[i] += p[i] < cand[i];
 }
 
-/* A whole row of a 5- or 7-wide window in one pass (fewer passes over the
+/* A whole row of a 7-wide window in one pass (fewer passes over the
  * counts than one value at a time). */
-AUGUR_SIMD_CLONES static void
-median_count_below_5 (guint8       *restrict count,
-                      const guint8 *restrict p,
-                      const guint8 *restrict cand,
-                      int                    n,
-                      int                    nc)
-{
-  for (int i = 0; i < n; i++)
-    {
-      guint8 c = cand[i];
-
-      count[i] += (p[i] < c) + (p[i + nc] < c) + (p[i + 2 * nc] < c) +
-                  (p[i + 3 * nc] < c) + (p[i + 4 * nc] < c);
-    }
-}
-
 AUGUR_SIMD_CLONES static void
 median_count_below_7 (guint8       *restrict count,
                       const guint8 *restrict p,
@@ -819,9 +901,7 @@ median_bitwise_row (guint8       *d,
             {
               const guint8 *row = pad + i * stride + at;
 
-              if (k == 5)
-                median_count_below_5 (count, row, cand, len, nc);
-              else if (k == 7)
+              if (k == 7)
                 median_count_below_7 (count, row, cand, len, nc);
               else
                 for (int j = 0; j < k; j++)
@@ -901,7 +981,14 @@ median_strip (gpointer data,
   const AugurImage *src = m->src;
   int k = m->k, r = k / 2, nc = src->channels, w = src->width, h = src->height;
   gsize stride = (gsize) (w + 2 * r) * nc;
-  g_autofree guint8 *band = g_malloc (stride * (last - first + 2 * r));
+  g_autofree guint8 *band = NULL;
+
+  if (k == 3)
+    {
+      median3_strip (src, m->out, first, last);
+      return;
+    }
+  band = g_malloc (stride * (last - first + 2 * r));
 
   for (int y = first - r; y < last + r; y++)
     {
@@ -923,8 +1010,14 @@ median_strip (gpointer data,
       const guint8 *top = band + (gsize) (y - first) * stride;
       guint8 *d = augur_image_row (m->out, y);
 
-      if (k == 3)
-        median3_row (d, top, top + stride, top + 2 * stride, w * nc, nc);
+      if (k == 5)
+        {
+          const guint8 *taps[25];
+
+          for (int i = 0; i < 25; i++)
+            taps[i] = top + (i / 5) * stride + (gsize) (i % 5) * nc;
+          augur_median25 (d, taps, w * nc);
+        }
       else if (k <= MED_BITWISE_MAX)
         median_bitwise_row (d, top, stride, w * nc, nc, k);
       else
@@ -1973,37 +2066,30 @@ static const AugurParamSpec mo_params[] = {
     .type = AUGUR_PARAM_ENUM, .def_nick = MO_DILATION, .nicks = mo_operation_nicks },
 };
 
-AUGUR_SIMD_CLONES static void
-max_rows (guint8       *restrict d,
-          const guint8 *restrict s,
-          int                    n)
-{
-  for (int i = 0; i < n; i++)
-    d[i] = MAX (d[i], s[i]);
-}
-
-AUGUR_SIMD_CLONES static void
-min_rows (guint8       *restrict d,
-          const guint8 *restrict s,
-          int                    n)
-{
-  for (int i = 0; i < n; i++)
-    d[i] = MIN (d[i], s[i]);
-}
-
 /*
  * OpenCV's dilate() / erode() with getStructuringElement(MORPH_ELLIPSE,
  * (w, h)), anchored at (w / 2, h / 2); outside the image counts as the
  * neutral value (0 for dilation, 255 for erosion), as OpenCV's default
- * border does. Each row of the element is a run [j1, j2).
+ * border does. Each row of the element is a run of columns, all centred on
+ * the same column, so that the runs nest: the element is the union, over
+ * each distinct run (widest first), of that run times the rows whose run
+ * holds it. Maxima being separable over such rectangles, each output row
+ * is built in levels: V, the maximum down the columns over the rows of the
+ * levels so far (one more band of rows each level), and then the maximum
+ * of V across the level's run, into the output. For 5 x 5: 3 rows down
+ * and 5 across, then 2 more down and 1 across, instead of 17 shifted rows.
+ * The passes down read the image's rows where they are (no padded copy).
  */
 typedef struct
 {
   const AugurImage *src;
   AugurImage       *out;
   int               kw, kh;
-  gboolean          dilate;
-  const int        *j1, *j2;   /* each kernel row's columns: [j1, j2) */
+  AugurMinMax       mm;
+  int               n_levels;
+  const int        *j1, *j2;   /* each level's run of columns: [j1, j2) */
+  const int        *first;     /* level t adds rows order[first[t]], ..., order[first[t + 1] - 1] */
+  const int        *order;     /* the element's rows, widest run first */
 } MorphStrips;
 
 static void
@@ -2012,26 +2098,65 @@ mo_strip (gpointer data,
           int      last)
 {
   const MorphStrips *m = data;
-  int kw = m->kw, kh = m->kh, ax = kw / 2, ay = kh / 2, nc = m->src->channels;
-  int rowlen = m->src->width * nc, px = MAX (ax, kw - 1 - ax), py = MAX (ay, kh - 1 - ay);
-  gsize stride;
-  g_autofree guint8 *pad = pad_band (m->src, first, last, px, py, m->dilate ? 0 : 255, &stride);
+  int kw = m->kw, kh = m->kh, ax = kw / 2, ay = kh / 2, nc = m->src->channels, h = m->src->height;
+  int rowlen = m->src->width * nc, px = MAX (ax, kw - 1 - ax);
+  guint8 neutral = m->mm.max ? 0 : 255;
+  gsize stride = (gsize) rowlen + 2 * (gsize) px * nc;
+  /* V with px neutral columns either side, which no pass writes; rows
+   * above and below the image read as a neutral row. */
+  g_autofree guint8 *v = g_malloc (stride);
+  g_autofree guint8 *outside = g_malloc (rowlen);
+  g_autofree const guint8 **rows = g_new (const guint8 *, MAX (kh, kw) + 1);
 
+  memset (v, neutral, stride);
+  memset (outside, neutral, rowlen);
   for (int y = first; y < last; y++)
     {
       guint8 *d = augur_image_row (m->out, y);
+      int n = 0;
 
-      memset (d, m->dilate ? 0 : 255, rowlen);
-      for (int i = 0; i < kh; i++)
-        for (int j = m->j1[i]; j < m->j2[i]; j++)
-          {
-            const guint8 *s = pad + (gsize) (y - first + i - ay + py) * stride + (gsize) (j - ax + px) * nc;
+      for (int t = 0; t < m->n_levels; t++)
+        {
+          n = 0;
+          if (t > 0)
+            rows[n++] = v + (gsize) px * nc;
+          for (int k = m->first[t]; k < m->first[t + 1]; k++)
+            {
+              int sy = y + m->order[k] - ay;
 
-            if (m->dilate)
-              max_rows (d, s, rowlen);
-            else
-              min_rows (d, s, rowlen);
-          }
+              rows[n++] = sy >= 0 && sy < h ? augur_image_row (m->src, sy) : outside;
+            }
+          augur_minmax_rows (&m->mm, v + (gsize) px * nc, rows, n, rowlen);
+
+          n = 0;
+          if (t > 0)
+            rows[n++] = d;
+          for (int j = m->j1[t]; j < m->j2[t]; j++)
+            rows[n++] = v + (gsize) (j - ax + px) * nc;
+          augur_minmax_rows (&m->mm, d, rows, n, rowlen);
+        }
+    }
+}
+
+/* OpenCV's getStructuringElement (MORPH_ELLIPSE), @kw x @kh: every row i
+ * has a run of columns [@j1[i], @j2[i]), [c - dx, c + dx + 1) clipped to
+ * the element. */
+static void
+mo_ellipse_runs (int  kw,
+                 int  kh,
+                 int *j1,
+                 int *j2)
+{
+  int r = kh / 2, c = kw / 2;
+  double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
+
+  for (int i = 0; i < kh; i++)
+    {
+      int dy = i - r, dx = (int) lrint (c * sqrt ((r * r - dy * dy) * inv_r2));
+
+      g_assert (abs (dy) <= r);
+      j1[i] = MAX (c - dx, 0);
+      j2[i] = MIN (c + dx + 1, kw);
     }
 }
 
@@ -2043,28 +2168,44 @@ mo_apply (const AugurImage *src,
           const AugurDrawn *drawn)
 {
   int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
-  int r = kh / 2, c = kw / 2;
+  g_autofree int *row_j1 = g_new (int, kh);
+  g_autofree int *row_j2 = g_new (int, kh);
+  g_autofree int *order = g_new (int, kh);
   g_autofree int *j1 = g_new (int, kh);
   g_autofree int *j2 = g_new (int, kh);
-  double inv_r2 = r ? 1.0 / ((double) r * r) : 0;
+  g_autofree int *first = g_new (int, kh + 1);
   MorphStrips m = { src, augur_image_new_like_uninitialized (src), kw, kh,
-                    AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION, j1, j2 };
+                    .j1 = j1, .j2 = j2, .first = first, .order = order };
+  int n = 0;
 
+  augur_minmax_init (&m.mm, AUGUR_PARAM_NICK (params, MO_OPERATION) == MO_DILATION);
+  mo_ellipse_runs (kw, kh, row_j1, row_j2);
+  /* The rows by run, widest first (insertion sort: kh is small), grouped
+   * into levels of equal runs. */
   for (int i = 0; i < kh; i++)
     {
-      int dy = i - r;
+      int k = n++;
 
-      j1[i] = j2[i] = 0;
-      if (abs (dy) <= r)
+      for (; k > 0 && row_j2[order[k - 1]] - row_j1[order[k - 1]] < row_j2[i] - row_j1[i]; k--)
+        order[k] = order[k - 1];
+      order[k] = i;
+    }
+  for (int k = 0; k < kh; k++)
+    {
+      int i = order[k];
+
+      if (k == 0 || row_j1[i] != j1[m.n_levels - 1] || row_j2[i] != j2[m.n_levels - 1])
         {
-          int dx = (int) lrint (c * sqrt ((r * r - dy * dy) * inv_r2));
-
-          j1[i] = MAX (c - dx, 0);
-          j2[i] = MIN (c + dx + 1, kw);
+          /* Runs sharing a centre nest. */
+          g_assert (k == 0 || (row_j1[i] >= j1[m.n_levels - 1] && row_j2[i] <= j2[m.n_levels - 1]));
+          j1[m.n_levels] = row_j1[i];
+          j2[m.n_levels] = row_j2[i];
+          first[m.n_levels++] = k;
         }
     }
+  first[m.n_levels] = kh;
 
-  if (!augur_strips_run (src->height, (double) src->width * src->channels * kw * kh, mo_strip, &m))
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * (kw + kh), mo_strip, &m))
     memset (m.out->data, 0, (gsize) m.out->stride * m.out->height);
   keep_alpha (m.out, src);
   return m.out;
@@ -2225,7 +2366,25 @@ morphological_cost (const AugurValue *params,
                     AugurShape       *out,
                     AugurCost        *cost)
 {
-  kernel_cost (in, out, G_PI / 4 * params[MO_SCALE].v[0] * params[MO_SCALE].v[1], cost);
+  int kw = (int) params[MO_SCALE].v[0], kh = (int) params[MO_SCALE].v[1];
+  g_autofree int *j1 = g_new (int, kh);
+  g_autofree int *j2 = g_new (int, kh);
+  double passes = kh;
+
+  /* mo_apply's passes: one down per row of the element, and one across
+   * per column of each distinct run (the runs are nested: a wider run is
+   * a new one). */
+  mo_ellipse_runs (kw, kh, j1, j2);
+  for (int i = 0; i < kh; i++)
+    {
+      gboolean seen = FALSE;
+
+      for (int k = 0; k < i; k++)
+        seen |= j1[k] == j1[i] && j2[k] == j2[i];
+      if (!seen)
+        passes += j2[i] - j1[i];
+    }
+  kernel_cost (in, out, passes, cost);
 }
 
 const AugurTransformInfo augur_blur_transforms[] = {

@@ -8,7 +8,9 @@
 
 #include "augur-error.h"
 #include "augur-gray.h"
+#include "augur-matrix3.h"
 #include "augur-simd.h"
+#include "augur-strips.h"
 #include "augur-transform-private.h"
 
 /* Colour transforms change the colour channels only: the alpha channel of an
@@ -916,6 +918,35 @@ gray_mean (const AugurImage *src)
   return (double) sum / (double) n;
 }
 
+/* One row of @w pixels of a constant channel count @nc: the blend of each
+ * colour channel with the pixel's gray, rounded and clipped. */
+static inline void
+saturation_pixels (guint8       *restrict d,
+                   const guint8 *restrict s,
+                   int                    w,
+                   int                    nc,
+                   float                  factor)
+{
+  for (int x = 0; x < w; x++)
+    {
+      const guint8 *p = s + nc * x;
+      guint8 *q = d + nc * x;
+      float g = (float) augur_gray_pixel (p[0], p[1], p[2]) * (1.0f - factor);
+
+      for (int c = 0; c < 3; c++)
+        {
+          float v = p[c] * factor + g + 0.5f;
+
+          v = MAX (v, 0.0f);
+          q[c] = (guint8) MIN (v, 255.0f);
+        }
+      if (nc == 4)
+        q[3] = p[3];
+    }
+}
+
+/* A copy of the loop per channel count, so that the strides are constants
+ * and the compiler vectorises it. */
 AUGUR_SIMD_CLONES static void
 saturation_rows (guint8       *restrict dst,
                  int                    dst_stride,
@@ -931,22 +962,10 @@ saturation_rows (guint8       *restrict dst,
       const guint8 *s = src + (gsize) y * src_stride;
       guint8 *d = dst + (gsize) y * dst_stride;
 
-      for (int x = 0; x < w; x++)
-        {
-          const guint8 *p = s + nc * x;
-          guint8 *q = d + nc * x;
-          float g = (float) augur_gray_pixel (p[0], p[1], p[2]) * (1.0f - factor);
-
-          for (int c = 0; c < 3; c++)
-            {
-              float v = p[c] * factor + g + 0.5f;
-
-              v = MAX (v, 0.0f);
-              q[c] = (guint8) MIN (v, 255.0f);
-            }
-          if (nc == 4)
-            q[3] = p[3];
-        }
+      if (nc == 3)
+        saturation_pixels (d, s, w, 3, factor);
+      else
+        saturation_pixels (d, s, w, 4, factor);
     }
 }
 
@@ -1226,74 +1245,47 @@ cd_apply (const AugurImage *src,
 
 /* The sepia matrix Albumentations' ToSepia applies (rows give R, G, B), in
  * Q12 fixed point. */
-static const guint32 sepia_q12[3][3] = {
+static const AugurMatrix3 sepia_q12 = { {
   { 1610, 3150, 774 },  /* 0.393, 0.769, 0.189 */
   { 1430, 2810, 688 },  /* 0.349, 0.686, 0.168 */
   { 1114, 2187, 537 },  /* 0.272, 0.534, 0.131 */
-};
+} };
 
-static inline guint8
-sepia_u8 (const guint32 w[3],
-          guint         r,
-          guint         g,
-          guint         b)
+typedef struct
 {
-  guint32 v = (r * w[0] + g * w[1] + b * w[2] + (1u << 11)) >> 12;
+  const AugurImage *src;
+  AugurImage       *out;
+} SepiaStrips;
 
-  return (guint8) MIN (v, 255u);
-}
-
-AUGUR_SIMD_CLONES static void
-sepia_rows (guint8       *restrict dst,
-            int                    dst_stride,
-            const guint8 *restrict src,
-            int                    src_stride,
-            int                    w,
-            int                    h,
-            int                    nc)
+static void
+sepia_strip (gpointer data,
+             int      first,
+             int      last)
 {
-  for (int y = 0; y < h; y++)
-    {
-      const guint8 *s = src + (gsize) y * src_stride;
-      guint8 *d = dst + (gsize) y * dst_stride;
+  const SepiaStrips *p = data;
 
-      if (nc == 3)
-        for (int x = 0; x < w; x++)
-          {
-            guint r = s[3 * x], g = s[3 * x + 1], b = s[3 * x + 2];
-
-            d[3 * x] = sepia_u8 (sepia_q12[0], r, g, b);
-            d[3 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
-            d[3 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
-          }
-      else
-        for (int x = 0; x < w; x++)
-          {
-            guint r = s[4 * x], g = s[4 * x + 1], b = s[4 * x + 2];
-
-            d[4 * x] = sepia_u8 (sepia_q12[0], r, g, b);
-            d[4 * x + 1] = sepia_u8 (sepia_q12[1], r, g, b);
-            d[4 * x + 2] = sepia_u8 (sepia_q12[2], r, g, b);
-            d[4 * x + 3] = s[4 * x + 3];
-          }
-    }
+  augur_matrix3_rows (&sepia_q12, augur_image_row (p->out, first), p->out->stride,
+                      augur_image_row (p->src, first), p->src->stride,
+                      p->src->width, last - first, p->src->channels);
 }
 
 /* Sepia needs three channels: a gray image is left as it is (its tone
- * cannot be carried in one channel). */
+ * cannot be carried in one channel). In strips (augur-strips.h): several
+ * threads for a large image, the same bytes; a cancelled apply comes back
+ * black. */
 static AugurImage *
 sepia_apply (const AugurImage *src,
              const AugurValue *params,
              const AugurDrawn *drawn)
 {
-  AugurImage *out;
+  SepiaStrips p = { src, NULL };
 
   if (src->channels == 1)
     return augur_image_copy (src);
-  out = augur_image_new_like_uninitialized (src);
-  sepia_rows (out->data, out->stride, src->data, src->stride,
-              src->width, src->height, src->channels);
-  return out;
+  p.out = augur_image_new_like_uninitialized (src);
+  if (!augur_strips_run (src->height, (double) src->width * src->channels * 3, sepia_strip, &p))
+    memset (p.out->data, 0, (gsize) p.out->stride * p.out->height);
+  return p.out;
 }
 
 /* FancyPCA ----------------------------------------------------------------------- */

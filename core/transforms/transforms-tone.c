@@ -6,7 +6,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-lut.h"
 #include "augur-simd.h"
+#include "augur-strips.h"
 #include "augur-transform-private.h"
 
 /* Tone transforms (category Colour): level curves and histograms,
@@ -22,60 +24,60 @@ tone_channels (const AugurImage *image)
 
 /* Shared with transforms-color.c ---------------------------------------------------- */
 
-/* d[i] = lut[s[i]], eight bytes to a word: one load and one store per
- * eight bytes instead of per byte, the lookups independent of each other. */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  const guint8    (*luts)[256];
+  gboolean          one;
+  AugurLut          t;
+} LutStrips;
+
 static void
-lut_bytes (guint8       *restrict d,
-           const guint8 *restrict s,
-           const guint8 *restrict lut,
-           gsize                  n)
+lut_strip (gpointer data,
+           int      first,
+           int      last)
 {
-  gsize i = 0;
+  const LutStrips *l = data;
+  int nc = l->src->channels;
 
-  for (; i + 8 <= n; i += 8)
+  for (int y = first; y < last; y++)
     {
-      guint64 in, out = 0;
+      const guint8 *s = augur_image_row (l->src, y);
+      guint8 *d = augur_image_row (l->out, y);
 
-      memcpy (&in, s + i, 8);
-      for (int b = 0; b < 8; b++)
-        out |= (guint64) lut[(in >> (8 * b)) & 0xff] << (8 * b);
-      memcpy (d + i, &out, 8);
-    }
-  for (; i < n; i++)
-    d[i] = lut[s[i]];
-}
-
-/* Applies one table per colour channel (@luts[c], c < 3; a gray image uses
- * @luts[0]); alpha copied. */
-AugurImage *
-augur_apply_channel_luts (const AugurImage *src,
-                          const guint8      luts[3][256])
-{
-  AugurImage *out = augur_image_new_like_uninitialized (src);
-  int nc = src->channels;
-  /* One table for every channel (the common case): a flat loop over the
-   * row's bytes. */
-  gboolean one = nc == 1 || (nc == 3 && memcmp (luts[0], luts[1], 256) == 0 &&
-                             memcmp (luts[0], luts[2], 256) == 0);
-
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y);
-      guint8 *d = augur_image_row (out, y);
-
-      if (one)
-        lut_bytes (d, s, luts[0], (gsize) src->width * nc);
+      if (l->one)
+        augur_lut_bytes (&l->t, d, s, (gsize) l->src->width * nc);
       else
-        for (int x = 0; x < src->width; x++, s += nc, d += nc)
+        for (int x = 0; x < l->src->width; x++, s += nc, d += nc)
           {
-            d[0] = luts[0][s[0]];
-            d[1] = luts[1][s[1]];
-            d[2] = luts[2][s[2]];
+            d[0] = l->luts[0][s[0]];
+            d[1] = l->luts[1][s[1]];
+            d[2] = l->luts[2][s[2]];
             if (nc == 4)
               d[3] = s[3];
           }
     }
-  return out;
+}
+
+/* Applies one table per colour channel (@luts[c], c < 3; a gray image uses
+ * @luts[0]); alpha copied. In strips (augur-strips.h): several threads for
+ * a large image, the same bytes; a cancelled apply comes back black. */
+AugurImage *
+augur_apply_channel_luts (const AugurImage *src,
+                          const guint8      luts[3][256])
+{
+  int nc = src->channels;
+  /* One table for every channel (the common case): a flat loop over the
+   * row's bytes. */
+  LutStrips l = { src, augur_image_new_like_uninitialized (src), luts,
+                  nc == 1 || (nc == 3 && memcmp (luts[0], luts[1], 256) == 0 &&
+                              memcmp (luts[0], luts[2], 256) == 0) };
+
+  augur_lut_init (&l.t, luts[0]);
+  if (!augur_strips_run (src->height, (double) src->width * nc, lut_strip, &l))
+    memset (l.out->data, 0, (gsize) l.out->stride * l.out->height);
+  return l.out;
 }
 
 /* The histogram of colour channel @c (0 for gray). */
@@ -177,16 +179,36 @@ bits_rows (guint8       *restrict dst,
     }
 }
 
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  guint8            and_mask, xor_mask;
+} BitsStrips;
+
+static void
+bits_strip (gpointer data,
+            int      first,
+            int      last)
+{
+  const BitsStrips *b = data;
+
+  bits_rows (augur_image_row (b->out, first), b->out->stride, augur_image_row (b->src, first),
+             b->src->stride, b->src->width, last - first, b->src->channels, b->and_mask, b->xor_mask);
+}
+
+/* In strips (augur-strips.h): several threads for a large image, the
+ * same bytes; a cancelled apply comes back black. */
 static AugurImage *
 apply_bits (const AugurImage *src,
             guint8            and_mask,
             guint8            xor_mask)
 {
-  AugurImage *out = augur_image_new_like_uninitialized (src);
+  BitsStrips b = { src, augur_image_new_like_uninitialized (src), and_mask, xor_mask };
 
-  bits_rows (out->data, out->stride, src->data, src->stride,
-             src->width, src->height, src->channels, and_mask, xor_mask);
-  return out;
+  if (!augur_strips_run (src->height, (double) src->width * src->channels, bits_strip, &b))
+    memset (b.out->data, 0, (gsize) b.out->stride * b.out->height);
+  return b.out;
 }
 
 /* InvertImg ---------------------------------------------------------------------- */
@@ -591,7 +613,19 @@ lab_tables (void)
   return tables;
 }
 
-static inline int
+/* The row loops convert every pixel with the same float operations
+ * either way; only GCC's default -ftrapping-math, which keeps it from
+ * computing a float operation that the source computes on one side of a
+ * choice, stops it from vectorising them. Floating-point exceptions are
+ * never looked at here: switched off for these functions, the values are
+ * the same. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define LAB_NO_TRAPS __attribute__ ((optimize ("no-trapping-math")))
+#else
+# define LAB_NO_TRAPS
+#endif
+
+LAB_NO_TRAPS static inline int
 lab_index (float v)
 {
   v = MAX (v, 0.0f);
@@ -599,27 +633,29 @@ lab_index (float v)
   return (int) (v * LAB_STEPS + 0.5f);
 }
 
-static inline guint8
+LAB_NO_TRAPS static inline guint8
 lab_u8 (float v)
 {
   v = MAX (v + 0.5f, 0.0f);
   return (guint8) MIN (v, 255.0f);
 }
 
-static inline float
+LAB_NO_TRAPS static inline float
 lab_f_inverse (float t)
 {
   return t > 0.206893f ? t * t * t : (t - 16.0f / 116.0f) * (1.0f / 7.787f);
 }
 
-/* sRGB to 8-bit L (0-255) and a, b (offset by 128), as OpenCV stores them. */
-AUGUR_SIMD_CLONES static void
-lab_forward_row (const guint8    *restrict s,
-                 guint8          *restrict l,
-                 guint8          *restrict ab,
-                 int                       w,
-                 int                       nc,
-                 const LabTables *restrict t)
+/* sRGB to 8-bit L (0-255) and a, b (offset by 128), as OpenCV stores them,
+ * for a constant channel count @nc (the loops below are copies of this one
+ * for 3 and 4, so that the compiler vectorises them). */
+LAB_NO_TRAPS static inline void
+lab_forward_pixels (const guint8    *restrict s,
+                    guint8          *restrict l,
+                    guint8          *restrict ab,
+                    int                       w,
+                    int                       nc,
+                    const LabTables *restrict t)
 {
   for (int x = 0; x < w; x++)
     {
@@ -634,15 +670,29 @@ lab_forward_row (const guint8    *restrict s,
     }
 }
 
-/* Back to sRGB; alpha copied from @s. */
-AUGUR_SIMD_CLONES static void
-lab_inverse_row (const guint8    *restrict l,
-                 const guint8    *restrict ab,
-                 const guint8    *restrict s,
-                 guint8          *restrict d,
+AUGUR_SIMD_CLONES LAB_NO_TRAPS static void
+lab_forward_row (const guint8    *restrict s,
+                 guint8          *restrict l,
+                 guint8          *restrict ab,
                  int                       w,
                  int                       nc,
                  const LabTables *restrict t)
+{
+  if (nc == 3)
+    lab_forward_pixels (s, l, ab, w, 3, t);
+  else
+    lab_forward_pixels (s, l, ab, w, 4, t);
+}
+
+/* Back to sRGB for a constant channel count @nc; alpha copied from @s. */
+LAB_NO_TRAPS static inline void
+lab_inverse_pixels (const guint8    *restrict l,
+                    const guint8    *restrict ab,
+                    const guint8    *restrict s,
+                    guint8          *restrict d,
+                    int                       w,
+                    int                       nc,
+                    const LabTables *restrict t)
 {
   for (int x = 0; x < w; x++)
     {
@@ -659,6 +709,21 @@ lab_inverse_row (const guint8    *restrict l,
       if (nc == 4)
         d[x * nc + 3] = s[x * nc + 3];
     }
+}
+
+AUGUR_SIMD_CLONES LAB_NO_TRAPS static void
+lab_inverse_row (const guint8    *restrict l,
+                 const guint8    *restrict ab,
+                 const guint8    *restrict s,
+                 guint8          *restrict d,
+                 int                       w,
+                 int                       nc,
+                 const LabTables *restrict t)
+{
+  if (nc == 3)
+    lab_inverse_pixels (l, ab, s, d, w, 3, t);
+  else
+    lab_inverse_pixels (l, ab, s, d, w, 4, t);
 }
 
 static AugurImage *

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "augur-cpu.h"
+#include "augur-filter-rows.h"
+#include "augur-simd.h"
+
+/*
+ * d[i] = the sum over taps t, in order, of k[t] * rows[t][i], starting from
+ * 0, plus 0.5, clipped to [0, 255] and truncated: float products and sums
+ * one at a time (no fused multiply-add), so that every path gives the same
+ * bytes as the plain loops.
+ *
+ * - portable: a block of FILTER_BLOCK sums, tap by tap, in loops the
+ *   compiler vectorises;
+ * - AVX2 (chosen at run time): 32 sums in four registers, through all the
+ *   taps, then converted and stored; no sum goes through memory.
+ */
+#define FILTER_BLOCK 1024
+
+static inline guint8
+filter_store (float acc)
+{
+  float v = acc + 0.5f;
+
+  v = MAX (v, 0.0f);
+  return (guint8) MIN (v, 255.0f);
+}
+
+/**
+ * augur_filter_add_tap:
+ *
+ * acc[i] += @k * @p[i] for i < @n: one tap into a row of float sums (the
+ * portable path below, and the float blurs that keep their own sums). A
+ * loop with restrict pointers, which the compiler vectorises.
+ */
+AUGUR_SIMD_CLONES void
+augur_filter_add_tap (float       *restrict acc,
+                      const float *restrict p,
+                      float                 k,
+                      int                   n)
+{
+  for (int i = 0; i < n; i++)
+    acc[i] += k * p[i];
+}
+
+/* The sums into bytes, likewise. */
+AUGUR_SIMD_CLONES static void
+filter_store_block (guint8      *restrict d,
+                    const float *restrict acc,
+                    int                   n)
+{
+  for (int i = 0; i < n; i++)
+    d[i] = filter_store (acc[i]);
+}
+
+static void
+filter_row_portable (guint8             *d,
+                     const float *const *rows,
+                     const float        *k,
+                     int                 taps,
+                     int                 from,
+                     int                 n)
+{
+  float acc[FILTER_BLOCK];
+
+  for (int at = from; at < n; at += FILTER_BLOCK)
+    {
+      int len = MIN (FILTER_BLOCK, n - at);
+
+      memset (acc, 0, sizeof (float) * len);
+      for (int t = 0; t < taps; t++)
+        augur_filter_add_tap (acc, rows[t] + at, k[t], len);
+      filter_store_block (d + at, acc, len);
+    }
+}
+
+#if defined(AUGUR_CPU_X86_64) && !defined(__clang__)
+# define HAVE_FILTER_AVX2 1
+# include <immintrin.h>
+
+/* Returns how many values it did (a multiple of 32). */
+__attribute__ ((target ("avx2"))) static int
+filter_row_avx2 (guint8             *restrict d,
+                 const float *const *rows,
+                 const float        *k,
+                 int                 taps,
+                 int                 n)
+{
+  const __m256 half = _mm256_set1_ps (0.5f), zero = _mm256_setzero_ps (), top = _mm256_set1_ps (255.0f);
+  const __m256i order = _mm256_setr_epi32 (0, 4, 1, 5, 2, 6, 3, 7);
+  int i = 0;
+
+  for (; i + 32 <= n; i += 32)
+    {
+      __m256 a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+      __m256i q0, q1, q2, q3;
+
+      for (int t = 0; t < taps; t++)
+        {
+          const float *p = rows[t] + i;
+          __m256 kt = _mm256_set1_ps (k[t]);
+
+          a0 = _mm256_add_ps (a0, _mm256_mul_ps (kt, _mm256_loadu_ps (p)));
+          a1 = _mm256_add_ps (a1, _mm256_mul_ps (kt, _mm256_loadu_ps (p + 8)));
+          a2 = _mm256_add_ps (a2, _mm256_mul_ps (kt, _mm256_loadu_ps (p + 16)));
+          a3 = _mm256_add_ps (a3, _mm256_mul_ps (kt, _mm256_loadu_ps (p + 24)));
+        }
+      /* MAX (v, 0) then MIN (v, 255), as filter_store() */
+      q0 = _mm256_cvttps_epi32 (_mm256_min_ps (_mm256_max_ps (_mm256_add_ps (a0, half), zero), top));
+      q1 = _mm256_cvttps_epi32 (_mm256_min_ps (_mm256_max_ps (_mm256_add_ps (a1, half), zero), top));
+      q2 = _mm256_cvttps_epi32 (_mm256_min_ps (_mm256_max_ps (_mm256_add_ps (a2, half), zero), top));
+      q3 = _mm256_cvttps_epi32 (_mm256_min_ps (_mm256_max_ps (_mm256_add_ps (a3, half), zero), top));
+      /* The packs interleave the 128-bit lanes; the permutation puts the
+       * 32 bytes back in order. */
+      _mm256_storeu_si256 ((__m256i *) (d + i),
+                           _mm256_permutevar8x32_epi32 (
+                             _mm256_packus_epi16 (_mm256_packus_epi32 (q0, q1),
+                                                  _mm256_packus_epi32 (q2, q3)), order));
+    }
+  return i;
+}
+#endif
+
+/**
+ * augur_filter_row_init:
+ *
+ * Sets up @f with the AVX2 loop when augur_cpu_has() allows it.
+ */
+void
+augur_filter_row_init (AugurFilterRow *f)
+{
+  f->avx2 = augur_cpu_has (AUGUR_CPU_AVX2);
+}
+
+/**
+ * augur_filter_row:
+ *
+ * Writes @n bytes to @d: for each i, the sum of @k[t] * @rows[t][i] over
+ * the @taps taps in order, from 0, plus 0.5, clipped to [0, 255] and
+ * truncated (OpenCV's rounding of filter2D into 8 bits).
+ */
+void
+augur_filter_row (const AugurFilterRow *f,
+                  guint8               *d,
+                  const float *const   *rows,
+                  const float          *k,
+                  int                   taps,
+                  int                   n)
+{
+  int done = 0;
+
+#ifdef HAVE_FILTER_AVX2
+  if (f->avx2)
+    done = filter_row_avx2 (d, rows, k, taps, n);
+#endif
+  if (done < n)
+    filter_row_portable (d, rows, k, taps, done, n);
+}
