@@ -303,6 +303,7 @@ typedef struct
   guint16 *yf;
   guint32 *wa;   /* linear only: the weights packed by lin_pack_row() */
   guint32 *wb;
+  float   *map;  /* a row of an inverse map, for the warps that compute one */
 } RowCoords;
 
 static void
@@ -409,6 +410,50 @@ walk_row (double   u0,
 
   for (int x = 0; x < n; x++)
     quantize (u0 + step * x, bits, &index[x], &frac[x]);
+}
+
+/* quantize () of every point of a row of an inverse map (x, y floats
+ * interleaved), each coordinate plus @shift, to the bit: written without
+ * a call to floor () and without 64-bit conversions, so that the compiler
+ * vectorises it. After the clamp, |u| <= 2^22, so u * 2^bits + 0.5 lies
+ * within +-2^30 + 1 for bits <= 8 and its truncation fits 32 bits; a
+ * truncation above the value (negative non-integers) is moved down by
+ * one, which is floor (). The arithmetic shift and the mask then give the
+ * index and the fraction quantize () gives. */
+AUGUR_SIMD_CLONES static void
+quantize_map_row (const float *restrict map,
+                  double                shift,
+                  int                   bits,
+                  int                   n,
+                  int         *restrict xi,
+                  guint16     *restrict xf,
+                  int         *restrict yi,
+                  guint16     *restrict yf)
+{
+  const double scale = (double) (1 << bits), lim = COORD_LIMIT;
+  const int mask = (1 << bits) - 1;
+
+  for (int x = 0; x < n; x++)
+    {
+      double u = (double) map[2 * x] + shift, v = (double) map[2 * x + 1] + shift;
+      double tu, tv;
+      int qu, qv;
+
+      u = u > -lim ? u : -lim;   /* also NaN */
+      u = u > lim ? lim : u;
+      v = v > -lim ? v : -lim;
+      v = v > lim ? lim : v;
+      tu = u * scale + 0.5;
+      tv = v * scale + 0.5;
+      qu = (int) tu;
+      qv = (int) tv;
+      qu -= (double) qu > tu;
+      qv -= (double) qv > tv;
+      xi[x] = qu >> bits;
+      yi[x] = qv >> bits;
+      xf[x] = (guint16) (qu & mask);
+      yf[x] = (guint16) (qv & mask);
+    }
 }
 
 static G_ALWAYS_INLINE inline void
@@ -850,6 +895,7 @@ typedef struct
   int      *ibuf;
   guint16  *fbuf;
   guint32  *wbuf;
+  float    *mbuf;
 } RowBuffers;
 
 static void
@@ -865,6 +911,8 @@ row_buffers_init (RowBuffers *b,
   b->wbuf = g_new (guint32, 2 * (gsize) n);
   b->rc.wa = b->wbuf;
   b->rc.wb = b->wbuf + n;
+  b->mbuf = g_new (float, 2 * (gsize) n);
+  b->rc.map = b->mbuf;
 }
 
 static void
@@ -873,6 +921,7 @@ row_buffers_clear (RowBuffers *b)
   g_free (b->ibuf);
   g_free (b->fbuf);
   g_free (b->wbuf);
+  g_free (b->mbuf);
 }
 
 static gboolean
@@ -1002,11 +1051,7 @@ map_row (gconstpointer  data,
 {
   const float *m = (const float *) data + 2 * (gsize) y * width;
 
-  for (int x = 0; x < width; x++, m += 2)
-    {
-      quantize (m[0] + shift, bits, &rc->xi[x], &rc->xf[x]);
-      quantize (m[1] + shift, bits, &rc->yi[x], &rc->yf[x]);
-    }
+  quantize_map_row (m, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
 }
 
 AugurImage *
@@ -1019,6 +1064,53 @@ augur_warp_map (const AugurImage   *src,
                 const AugurFill    *fill)
 {
   return warp_rows (src, out_width, out_height, interp, border, fill, map_row, map);
+}
+
+typedef struct
+{
+  AugurMapRows  rows;
+  gconstpointer state;
+  int           height;
+} MapRowsSource;
+
+static void
+map_rows_row (gconstpointer  data,
+              int            y,
+              int            width,
+              double         shift,
+              int            bits,
+              RowCoords     *rc)
+{
+  const MapRowsSource *m = data;
+
+  m->rows (m->state, width, m->height, y, 1, rc->map);
+  quantize_map_row (rc->map, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
+}
+
+/**
+ * augur_warp_map_rows:
+ * @rows: fills rows of the inverse map (as @map of augur_warp_map ()), one
+ *   output row at a time, from any thread: it must only read @state
+ *
+ * As augur_warp_map (), with the map computed a row at a time beside the
+ * row it resamples, in the strips of augur-strips.h: the whole map never
+ * exists, and a large output is shared between threads.
+ */
+AugurImage *
+augur_warp_map_rows (const AugurImage   *src,
+                     int                 out_width,
+                     int                 out_height,
+                     AugurMapRows        rows,
+                     gconstpointer       state,
+                     AugurInterpolation  interp,
+                     AugurBorder         border,
+                     const AugurFill    *fill)
+{
+  MapRowsSource m = { rows, state, out_height };
+
+  g_return_val_if_fail (rows != NULL, NULL);
+
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, &m);
 }
 
 static void
