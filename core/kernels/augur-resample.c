@@ -304,6 +304,7 @@ typedef struct
   guint32 *wa;   /* linear only: the weights packed by lin_pack_row() */
   guint32 *wb;
   float   *map;  /* a row of an inverse map, for the warps that compute one */
+  guint8  *in;   /* linear only: 1 where the taps lie inside, else 0 */
 } RowCoords;
 
 static void
@@ -612,14 +613,23 @@ lin_pack (const LinWeights *lw,
   *b = (guint32) lw->w01 | (guint32) lw->w11 << 16;
 }
 
-/* lin_pack() of every pixel of a row, in a loop the compiler vectorises. */
+/* lin_pack() of every pixel of a row, and whether its taps lie inside
+ * (x0 < @wl, y0 < @hl, unsigned: see sample_row_linear ()), in a loop the
+ * compiler vectorises. */
 AUGUR_SIMD_CLONES static void
 lin_pack_row (const guint16 *restrict xf,
               const guint16 *restrict yf,
+              const int     *restrict xi,
+              const int     *restrict yi,
+              unsigned                wl,
+              unsigned                hl,
               guint32       *restrict wa,
               guint32       *restrict wb,
+              guint8        *restrict in,
               int                     n)
 {
+  for (int i = 0; i < n; i++)
+    in[i] = ((unsigned) xi[i] < wl) & ((unsigned) yi[i] < hl);
   for (int i = 0; i < n; i++)
     {
       guint32 fx = xf[i], fy = yf[i];
@@ -779,8 +789,79 @@ lin_border_pixel (const Sampler *s,
     }
 }
 
+#ifdef __SSE2__
+/* The four taps of a pixel of nc = 3 or 4 channels at @p, inside the
+ * image (see sample_row_linear ()), as lin_mix4 () arranges them: p00 and p10
+ * interleaved per channel in the low half, p01 and p11 in the high half.
+ * One 8-byte load a row holds both of its taps; for three channels the
+ * second tap is moved up to the next four-byte lane (the byte between
+ * them goes to a lane that is thrown away). */
+static G_ALWAYS_INLINE inline __m128i
+lin_taps (const guint8 *p,
+          gsize         stride,
+          const int     nc)
+{
+  __m128i top = _mm_loadl_epi64 ((const __m128i *) p);
+  __m128i bottom = _mm_loadl_epi64 ((const __m128i *) (p + stride));
+
+  if (nc == 3)
+    {
+      top = _mm_unpacklo_epi32 (top, _mm_srli_epi64 (top, 24));
+      bottom = _mm_unpacklo_epi32 (bottom, _mm_srli_epi64 (bottom, 24));
+    }
+  return _mm_unpacklo_epi8 (top, bottom);
+}
+
+/* lin_mix4 ()'s sums of one pixel's taps, rounded and shifted: four
+ * 32-bit channels. */
+static G_ALWAYS_INLINE inline __m128i
+lin_sum (__m128i taps,
+         guint32 wa,
+         guint32 wb)
+{
+  const __m128i zero = _mm_setzero_si128 ();
+  __m128i sum;
+
+  sum = _mm_add_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi8 (taps, zero), _mm_set1_epi32 ((int) wa)),
+                       _mm_madd_epi16 (_mm_unpackhi_epi8 (taps, zero), _mm_set1_epi32 ((int) wb)));
+  return _mm_srai_epi32 (_mm_add_epi32 (sum, _mm_set1_epi32 (1 << (LIN_WBITS - 1))), LIN_WBITS);
+}
+
+/* Pixels i and i + 1 of a row of three or four channels, both inside
+ * (see sample_row_linear ()): the arithmetic of lin_mix4 () to the bit, with half
+ * its loads and one pack and store for the pair. Three channels store two
+ * bytes more when @room (pixel i + 2 exists and is written later). */
+static G_ALWAYS_INLINE inline void
+lin_pair (const AugurImage *src,
+          guint8           *restrict dst,
+          int               i,
+          const RowCoords  *rc,
+          gboolean          room,
+          const int         nc)
+{
+  const gsize stride = src->stride;
+  const guint8 *pa = src->data + (gsize) rc->yi[i] * stride + (gsize) rc->xi[i] * nc;
+  const guint8 *pb = src->data + (gsize) rc->yi[i + 1] * stride + (gsize) rc->xi[i + 1] * nc;
+  __m128i a = lin_sum (lin_taps (pa, stride, nc), rc->wa[i], rc->wb[i]);
+  __m128i b = lin_sum (lin_taps (pb, stride, nc), rc->wa[i + 1], rc->wb[i + 1]);
+  __m128i v = _mm_packs_epi32 (a, b);
+  guint64 both;
+
+  v = _mm_packus_epi16 (v, v);
+  if (nc == 4)
+    {
+      _mm_storel_epi64 ((__m128i *) (dst + (gsize) i * 4), v);
+      return;
+    }
+  /* the 3 + 3 bytes of the 4 + 4 */
+  both = (guint64) _mm_cvtsi128_si64 (v);
+  both = (both & 0xffffff) | (both >> 32) << 24;
+  memcpy (dst + (gsize) i * 3, &both, room ? 8 : 6);
+}
+#endif
+
 /* Pixels [i, end) of a row, all of whose taps lie inside the image (see
- * lin_inside()). */
+ * sample_row_linear ()). */
 static G_ALWAYS_INLINE inline void
 lin_span (const AugurImage *src,
           guint8           *restrict dst,
@@ -816,20 +897,10 @@ lin_span (const AugurImage *src,
     }
 }
 
-/* Whether the fast path may read pixel i's taps: the 2x2 block, and for
- * three channels the byte after the right column (the fast path reads
- * four bytes a tap), so x0 + 2 must exist as well. */
-static inline gboolean
-lin_inside (const RowCoords *rc,
-            int              i,
-            int              w,
-            int              h,
-            int              nc)
-{
-  return rc->xi[i] >= 0 && rc->xi[i] < w - 1 - (nc == 3) &&
-         rc->yi[i] >= 0 && rc->yi[i] < h - 1;
-}
-
+/* The fast path may read pixel i's taps when the 2x2 block lies inside,
+ * and for three channels the byte after the right column (the fast path
+ * reads four bytes a tap, eight for a pair), so x0 + 2 must exist as
+ * well; lin_pack_row () marks those pixels in rc->in. */
 static G_ALWAYS_INLINE inline void
 sample_row_linear (const Sampler   *s,
                    guint8          *dst,
@@ -838,15 +909,43 @@ sample_row_linear (const Sampler   *s,
                    const int        nc)
 {
   const int w = s->src->width, h = s->src->height;
+  const guint8 *in = rc->in;
 
-  lin_pack_row (rc->xf, rc->yf, rc->wa, rc->wb, n);
+  /* which pixels take the fast path, as two unsigned comparisons */
+  lin_pack_row (rc->xf, rc->yf, rc->xi, rc->yi, (unsigned) MAX (w - 1 - (nc == 3), 0),
+                (unsigned) MAX (h - 1, 0), rc->wa, rc->wb, rc->in, n);
+#ifdef __SSE2__
+  if (nc != 1)
+    {
+      /* pixels in pairs (in[n] is 0) */
+      for (int i = 0; i < n;)
+        {
+          if (in[i] & in[i + 1])
+            {
+              lin_pair (s->src, dst, i, rc, i + 2 < n, nc);
+              i += 2;
+            }
+          else if (in[i])
+            {
+              lin_span (s->src, dst, i, i + 1, rc, nc);
+              i++;
+            }
+          else
+            {
+              lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
+              i++;
+            }
+        }
+      return;
+    }
+#endif
   for (int i = 0; i < n;)
     {
-      if (lin_inside (rc, i, w, h, nc))
+      if (in[i])
         {
           int end = i + 1;
 
-          while (end < n && lin_inside (rc, end, w, h, nc))
+          while (in[end])
             end++;
           lin_span (s->src, dst, i, end, rc, nc);
           i = end;
@@ -896,6 +995,7 @@ typedef struct
   guint16  *fbuf;
   guint32  *wbuf;
   float    *mbuf;
+  guint8   *inbuf;
 } RowBuffers;
 
 static void
@@ -913,6 +1013,8 @@ row_buffers_init (RowBuffers *b,
   b->rc.wb = b->wbuf + n;
   b->mbuf = g_new (float, 2 * (gsize) n);
   b->rc.map = b->mbuf;
+  b->inbuf = g_new0 (guint8, (gsize) n + 1);
+  b->rc.in = b->inbuf;
 }
 
 static void
@@ -922,6 +1024,7 @@ row_buffers_clear (RowBuffers *b)
   g_free (b->fbuf);
   g_free (b->wbuf);
   g_free (b->mbuf);
+  g_free (b->inbuf);
 }
 
 static gboolean
