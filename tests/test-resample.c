@@ -1006,6 +1006,82 @@ test_resize_reference (void)
         }
 }
 
+/* The Q11 weights of one output position of a linear axis, as the
+ * fixed-point resize makes them: each rounded, the rounding error given
+ * to the larger. */
+static void
+q11_linear_axis (int      in_n,
+                 int      out_n,
+                 int      d,
+                 int      idx[2],
+                 guint32  q[2])
+{
+  double scale = (double) in_n / out_n, u = (d + 0.5) * scale - 0.5, x0 = floor (u), f = u - x0;
+  float w[2] = { (float) (1 - f), (float) f };
+
+  for (int t = 0; t < 2; t++)
+    {
+      idx[t] = (int) CLAMP (x0 + t, 0, in_n - 1);
+      q[t] = (guint32) lrintf (MAX (w[t], 0.f) * 2048);
+    }
+  q[w[1] > w[0] ? 1 : 0] += 2048 - q[0] - q[1];
+}
+
+/* Linear resizing is the exact sum of the Q11 weights of both axes,
+ * rounded once, to the bit (the two passes may go in either order), on
+ * one thread and on two. */
+static void
+test_resize_linear_exact (void)
+{
+  static const int sizes[][4] = {
+    { 97, 61, 23, 17 }, { 23, 17, 97, 61 }, { 40, 30, 41, 70 }, { 13, 11, 5, 29 }, { 2, 9, 7, 3 },
+    { 301, 203, 331, 223 }, { 1300, 900, 1430, 990 },
+  };
+
+  for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        int iw = sizes[sz][0], ih = sizes[sz][1], ow = sizes[sz][2], oh = sizes[sz][3];
+        int nc = channel_counts[k];
+        g_autoptr(AugurImage) src = augur_test_random_image (iw, ih, nc, 700 + 7 * sz + k);
+        g_autoptr(AugurImage) out = NULL;
+        g_autoptr(AugurImage) two = NULL;
+        guint before;
+
+        augur_strips_set_max_threads (1);
+        out = augur_resize (src, ow, oh, AUGUR_INTERP_LINEAR);
+        augur_strips_set_max_threads (2);
+        before = augur_strips_helpers_started ();
+        two = augur_resize (src, ow, oh, AUGUR_INTERP_LINEAR);
+        augur_strips_set_max_threads (0);
+        g_assert_true (augur_image_equal (out, two));
+        /* three and four channels of a large output go in strips */
+        if (nc != 1 && ow * oh >= 1000000)
+          g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+
+        for (int y = 0; y < oh; y++)
+          {
+            int iy[2], ix[2];
+            guint32 wy[2], wx[2];
+
+            q11_linear_axis (ih, oh, y, iy, wy);
+            for (int x = 0; x < ow; x++)
+              {
+                q11_linear_axis (iw, ow, x, ix, wx);
+                for (int c = 0; c < nc; c++)
+                  {
+                    guint32 sum = 1u << 21;
+
+                    for (int j = 0; j < 2; j++)
+                      for (int i = 0; i < 2; i++)
+                        sum += wy[j] * wx[i] * (guint32) augur_test_pixel (src, ix[i], iy[j], c);
+                    g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, sum >> 22);
+                  }
+              }
+          }
+      }
+}
+
 /* An exact halving, linear or area (a path of its own), is the mean of
  * each 2 x 2 block rounded half up, to the bit, as the general fixed-point
  * sum gives it, for every channel count and an odd output width. */
@@ -1097,6 +1173,7 @@ main (int   argc,
   g_test_add_func ("/resample/resize/flat", test_resize_flat);
   g_test_add_func ("/resample/resize/area-blocks", test_resize_area_blocks);
   g_test_add_func ("/resample/resize/reference", test_resize_reference);
+  g_test_add_func ("/resample/resize/linear-exact", test_resize_linear_exact);
   g_test_add_func ("/resample/affine/algebra", test_affine_algebra);
   g_test_add_func ("/resample/blur/matches-reference", test_blur_matches_reference);
 

@@ -1534,6 +1534,138 @@ resize_fixed_h2_4 (const guint32 *tmp,
   resize_fixed_h2_n (tmp, index, w, out, width, 4);
 }
 
+#ifdef __SSE2__
+/*
+ * Two taps on each axis (linear, and area where it grows), three or four
+ * channels: the same exact sum as resize_fixed (), the horizontal pass
+ * first. It reads 8-bit pixels, so each output pixel's pair of taps is
+ * one pmaddwd of (left, right) against (w0, w1), as the linear warps mix
+ * theirs; its sums, below 2^19, are kept for the two input rows an output
+ * row reads, and consecutive output rows mostly read the same ones. The
+ * vertical pass then mixes two rows of sums, a loop the compiler
+ * vectorises. Output rows go in strips, each strip with its own rows of
+ * sums: the same bytes with any number of threads.
+ */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  const int        *xoff;    /* byte offsets of each output pixel's two taps */
+  const __m128i    *xw;      /* (w0, w1) pairs, broadcast */
+  const int        *yidx;    /* two input rows per output row */
+  const guint32    *wy;      /* and their Q11 weights */
+} Resize2;
+
+/* The horizontal sums of one input row, nc of them per output pixel.
+ * @row has 4 readable bytes from each pixel's first byte (the next row's
+ * first byte follows a row of three channels); @sums one spare value
+ * after the row (three channels store four). */
+static G_ALWAYS_INLINE inline void
+resize2_h (const guint8  *row,
+           const int     *restrict xoff,
+           const __m128i *restrict xw,
+           guint32       *restrict sums,
+           int            width,
+           const int      nc)
+{
+  const __m128i zero = _mm_setzero_si128 ();
+
+  for (int d = 0; d < width; d++)
+    {
+      guint32 a, b;
+      __m128i taps;
+
+      memcpy (&a, row + xoff[2 * d], 4);
+      memcpy (&b, row + xoff[2 * d + 1], 4);
+      taps = _mm_unpacklo_epi8 (_mm_cvtsi32_si128 ((int) a), _mm_cvtsi32_si128 ((int) b));
+      _mm_storeu_si128 ((__m128i *) (sums + (gsize) d * nc),
+                        _mm_madd_epi16 (_mm_unpacklo_epi8 (taps, zero), xw[d]));
+    }
+}
+
+/* out[k] = the two rows of sums mixed and rounded. */
+AUGUR_SIMD_CLONES static void
+resize2_v (const guint32 *restrict s0,
+           const guint32 *restrict s1,
+           guint32                 w0,
+           guint32                 w1,
+           guint8        *restrict out,
+           int                     n)
+{
+  for (int k = 0; k < n; k++)
+    out[k] = (guint8) ((s0[k] * w0 + s1[k] * w1 + (1u << (2 * RESIZE_BITS - 1))) >> (2 * RESIZE_BITS));
+}
+
+static void
+resize2_strip (gpointer data,
+               int      first,
+               int      last)
+{
+  const Resize2 *r = data;
+  const AugurImage *src = r->src;
+  const int nc = src->channels, width = r->out->width, n = width * nc;
+  const gsize in_len = (gsize) src->width * nc;
+  g_autofree guint8 *pad = g_new0 (guint8, in_len + 4);
+  g_autofree guint32 *sums = g_new (guint32, 2 * ((gsize) n + 1));
+  guint32 *slot[2] = { sums, sums + n + 1 };
+  int held[2] = { -1, -1 };
+
+  for (int y = first; y < last; y++)
+    {
+      const guint32 *use[2];
+
+      for (int t = 0; t < 2; t++)
+        {
+          int iy = r->yidx[2 * y + t], s = held[0] == iy ? 0 : held[1] == iy ? 1 : -1;
+
+          if (s < 0)
+            {
+              /* into the slot that the other tap does not need; the
+               * last row is read from a copy, as the taps read 4 bytes */
+              const guint8 *row = augur_image_row (src, iy);
+
+              s = held[0] == r->yidx[2 * y + 1 - t] ? 1 : 0;
+              if (iy == src->height - 1)
+                row = memcpy (pad, row, in_len);
+              if (nc == 3)
+                resize2_h (row, r->xoff, r->xw, slot[s], width, 3);
+              else
+                resize2_h (row, r->xoff, r->xw, slot[s], width, 4);
+              held[s] = iy;
+            }
+          use[t] = slot[s];
+        }
+      resize2_v (use[0], use[1], r->wy[2 * y], r->wy[2 * y + 1], augur_image_row (r->out, y), n);
+    }
+}
+
+static AugurImage *
+resize2 (const AugurImage *src,
+         int               width,
+         int               height,
+         const Axis       *ax,
+         const guint32    *wx,
+         const Axis       *ay,
+         const guint32    *wy)
+{
+  const int nc = src->channels;
+  AugurImage *out = augur_image_new_uninitialized (width, height, nc);
+  g_autofree int *xoff = g_new (int, 2 * (gsize) width);
+  g_autofree __m128i *xw = g_new (__m128i, width);
+  Resize2 r = { src, out, xoff, xw, ay->index, wy };
+
+  for (int d = 0; d < width; d++)
+    {
+      xoff[2 * d] = ax->index[2 * d] * nc;
+      xoff[2 * d + 1] = ax->index[2 * d + 1] * nc;
+      xw[d] = _mm_set1_epi32 ((int) (wx[2 * d] | wx[2 * d + 1] << 16));
+    }
+  if (!augur_strips_run (height, (double) width * nc, resize2_strip, &r))
+    memset (out->data, 0, (gsize) out->stride * height);
+  return out;
+}
+#endif
+
 static AugurImage *
 resize_fixed (const AugurImage   *src,
               int                 width,
@@ -1556,6 +1688,17 @@ resize_fixed (const AugurImage   *src,
   axis_init (&ay, src->height, height, interp);
   wx = axis_fixed_weights (&ax, width);
   wy = axis_fixed_weights (&ay, height);
+
+#ifdef __SSE2__
+  if (ax.taps == 2 && ay.taps == 2 && nc != 1)
+    {
+      augur_image_unref (out);
+      out = resize2 (src, width, height, &ax, wx, &ay, wy);
+      axis_clear (&ax);
+      axis_clear (&ay);
+      return out;
+    }
+#endif
 
   /* The horizontal taps, one entry per output byte. */
   hindex = g_new (int, (gsize) ax.taps * n);
