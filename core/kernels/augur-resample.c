@@ -305,6 +305,7 @@ typedef struct
   guint32 *wb;
   float   *map;  /* a row of an inverse map, for the warps that compute one */
   guint8  *in;   /* linear only: 1 where the taps lie inside, else 0 */
+  guint64 *off;  /* linear only: yi * stride + xi * nc, where inside */
 } RowCoords;
 
 static void
@@ -466,10 +467,14 @@ sample_row_nearest (const Sampler   *s,
 {
   const AugurImage *src = s->src;
   const int w = src->width, h = src->height;
+  /* three channels move four bytes (the fourth is the next pixel's, which
+   * follows), but from the very last pixel and into the last one */
+  const guint8 *last = src->data + (gsize) (h - 1) * src->stride + (gsize) (w - 1) * nc;
 
   for (int i = 0; i < n; i++, dst += nc)
     {
       int x = rc->xi[i], y = rc->yi[i];
+      const guint8 *p;
 
       if ((unsigned) x >= (unsigned) w || (unsigned) y >= (unsigned) h)
         {
@@ -478,17 +483,17 @@ sample_row_nearest (const Sampler   *s,
           if (x < 0 || y < 0)
             {
               for (int c = 0; c < nc; c++)
-                dst[c] = clamp_u8f (s->fill[c]);
+                dst[c] = s->fill_u8[c];
               continue;
             }
         }
 
-      {
-        const guint8 *p = src->data + (gsize) y * src->stride + (gsize) x * nc;
-
+      p = src->data + (gsize) y * src->stride + (gsize) x * nc;
+      if (nc == 4 || (nc == 3 && i + 1 < n && p != last))
+        memcpy (dst, p, 4);
+      else
         for (int c = 0; c < nc; c++)
           dst[c] = p[c];
-      }
     }
 }
 
@@ -623,13 +628,19 @@ lin_pack_row (const guint16 *restrict xf,
               const int     *restrict yi,
               unsigned                wl,
               unsigned                hl,
+              guint64                 stride,
+              int                     nc,
               guint32       *restrict wa,
               guint32       *restrict wb,
               guint8        *restrict in,
+              guint64       *restrict off,
               int                     n)
 {
   for (int i = 0; i < n; i++)
     in[i] = ((unsigned) xi[i] < wl) & ((unsigned) yi[i] < hl);
+  /* meaningful where inside (both indices then >= 0) */
+  for (int i = 0; i < n; i++)
+    off[i] = (guint32) yi[i] * stride + (guint32) (xi[i] * nc);
   for (int i = 0; i < n; i++)
     {
       guint32 fx = xf[i], fy = yf[i];
@@ -840,8 +851,8 @@ lin_pair (const AugurImage *src,
           const int         nc)
 {
   const gsize stride = src->stride;
-  const guint8 *pa = src->data + (gsize) rc->yi[i] * stride + (gsize) rc->xi[i] * nc;
-  const guint8 *pb = src->data + (gsize) rc->yi[i + 1] * stride + (gsize) rc->xi[i + 1] * nc;
+  const guint8 *pa = src->data + rc->off[i];
+  const guint8 *pb = src->data + rc->off[i + 1];
   __m128i a = lin_sum (lin_taps (pa, stride, nc), rc->wa[i], rc->wb[i]);
   __m128i b = lin_sum (lin_taps (pb, stride, nc), rc->wa[i + 1], rc->wb[i + 1]);
   __m128i v = _mm_packs_epi32 (a, b);
@@ -853,9 +864,20 @@ lin_pair (const AugurImage *src,
       _mm_storel_epi64 ((__m128i *) (dst + (gsize) i * 4), v);
       return;
     }
-  /* the 3 + 3 bytes of the 4 + 4 */
+  /* the 3 + 3 bytes of the 4 + 4 (a pshufb where the clone has one) */
+  {
+    typedef guint8 U8x16 __attribute__ ((vector_size (16)));
+    const U8x16 pick = { 0, 1, 2, 4, 5, 6, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+#ifdef __clang__
+    v = (__m128i) __builtin_shufflevector ((U8x16) v, (U8x16) v, 0, 1, 2, 4, 5, 6, 3, 7,
+                                           8, 9, 10, 11, 12, 13, 14, 15);
+    (void) pick;
+#else
+    v = (__m128i) __builtin_shuffle ((U8x16) v, pick);
+#endif
+  }
   both = (guint64) _mm_cvtsi128_si64 (v);
-  both = (both & 0xffffff) | (both >> 32) << 24;
   memcpy (dst + (gsize) i * 3, &both, room ? 8 : 6);
 }
 #endif
@@ -913,7 +935,7 @@ sample_row_linear (const Sampler   *s,
 
   /* which pixels take the fast path, as two unsigned comparisons */
   lin_pack_row (rc->xf, rc->yf, rc->xi, rc->yi, (unsigned) MAX (w - 1 - (nc == 3), 0),
-                (unsigned) MAX (h - 1, 0), rc->wa, rc->wb, rc->in, n);
+                (unsigned) MAX (h - 1, 0), s->src->stride, nc, rc->wa, rc->wb, rc->in, rc->off, n);
 #ifdef __SSE2__
   if (nc != 1)
     {
@@ -960,7 +982,7 @@ sample_row_linear (const Sampler   *s,
 
 /* One instantiation per kernel size and channel count; the choice is made
  * once per row. */
-static void
+AUGUR_SIMD_CLONES static void
 sample_row (const Sampler   *s,
             guint8          *dst,
             int              n,
@@ -996,6 +1018,7 @@ typedef struct
   guint32  *wbuf;
   float    *mbuf;
   guint8   *inbuf;
+  guint64  *offbuf;
 } RowBuffers;
 
 static void
@@ -1015,6 +1038,8 @@ row_buffers_init (RowBuffers *b,
   b->rc.map = b->mbuf;
   b->inbuf = g_new0 (guint8, (gsize) n + 1);
   b->rc.in = b->inbuf;
+  b->offbuf = g_new (guint64, n);
+  b->rc.off = b->offbuf;
 }
 
 static void
@@ -1025,6 +1050,7 @@ row_buffers_clear (RowBuffers *b)
   g_free (b->wbuf);
   g_free (b->mbuf);
   g_free (b->inbuf);
+  g_free (b->offbuf);
 }
 
 static gboolean
