@@ -290,8 +290,16 @@ homography_invert (const double m[9],
 
 /* One row of homography_rows (), without a branch so that the compiler
  * vectorises it: a point beyond the horizon computes a quotient that is
- * then thrown away. */
-AUGUR_SIMD_CLONES static void
+ * then thrown away. GCC turns the selects into blends only when it need
+ * not keep floating-point exceptions as the branches would raise them
+ * (nothing here reads them); the values are the same. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define HOMOGRAPHY_ROW_FLAGS __attribute__ ((optimize ("no-trapping-math")))
+#else
+# define HOMOGRAPHY_ROW_FLAGS
+#endif
+
+AUGUR_SIMD_CLONES HOMOGRAPHY_ROW_FLAGS static void
 homography_row (const double *inv,
                 int           y,
                 int           width,
