@@ -1388,6 +1388,20 @@ resize_row_h (const guint8 *src,
     }
 }
 
+/* One row of resize_nearest (): pixel x of @d is the pixel at byte
+ * xs[x] of @s, moved with a constant size (a run-time size is a call into
+ * libc per pixel). */
+static G_ALWAYS_INLINE inline void
+nearest_row (const guint8 *restrict s,
+             const int    *restrict xs,
+             guint8       *restrict d,
+             int                    width,
+             const int              nc)
+{
+  for (int x = 0; x < width; x++, d += nc)
+    memcpy (d, s + xs[x], nc);
+}
+
 static AugurImage *
 resize_nearest (const AugurImage *src,
                 int               width,
@@ -1407,8 +1421,12 @@ resize_nearest (const AugurImage *src,
       const guint8 *s = augur_image_row (src, ys);
       guint8 *d = augur_image_row (out, y);
 
-      for (int x = 0; x < width; x++, d += nc)
-        memcpy (d, s + xs[x], nc);
+      switch (nc)
+        {
+        case 1:  nearest_row (s, xs, d, width, 1); break;
+        case 3:  nearest_row (s, xs, d, width, 3); break;
+        default: nearest_row (s, xs, d, width, 4); break;
+        }
     }
 
   return out;
