@@ -46,13 +46,17 @@
  * integer weights for linear). Then a sampler, specialised at compile time
  * for the kernel size and the number of channels, reads the taps: a fast
  * path when every tap lies inside the image, a border path otherwise.
- * Linear, the common case, runs whole spans of inside pixels through an
- * SSE2 kernel, and looks the border taps up in per-warp tables.
+ * Linear, the common case, marks the inside pixels in a vectorised pass
+ * and mixes them two at a time with SSE2, and looks the border taps up in
+ * per-warp tables. A dense map (or a homography) is computed a row at a
+ * time beside the row it resamples. Rows go in strips (augur-strips.h).
  * There is no branch on the interpolation kind inside a row. Resizing is
  * separable, with per-axis tap and weight tables: linear and area in exact
- * fixed point, a vertical pass over whole input rows then a horizontal one
- * (see resize_fixed()); cubic and lanczos4 in float, a horizontal pass
- * into float rows then a vertical one.
+ * fixed point, with two taps a side (linear) the horizontal pass first on
+ * the 8-bit rows an output row reads (see resize2 ()), otherwise a
+ * vertical pass over whole input rows then a horizontal one (see
+ * resize_fixed ()); cubic and lanczos4 in float, a horizontal pass into
+ * float rows then a vertical one.
  */
 
 const char *const augur_interpolation_nicks[] = { "nearest", "linear", "cubic", "area", "lanczos4", NULL };
