@@ -16,8 +16,9 @@
  * Each kind of warp keeps the resampling call it always had, so that the
  * pixels of a transform do not depend on how it is described: a crop reads
  * a window and resizes it (augur_resize), an affine warp goes through
- * augur_warp_affine, a homography and a dense map through augur_warp_map
- * in strips of rows, a symmetry and a shuffle of tiles copy pixels.
+ * augur_warp_affine, a homography and a dense map through
+ * augur_warp_map_rows (their map computed row by row inside the strips),
+ * a symmetry and a shuffle of tiles copy pixels.
  *
  * Composition: consecutive AFFINE and HOMOGRAPHY steps of a pipeline could
  * be multiplied into one matrix here and resampled once (as GEGL does for
