@@ -388,6 +388,12 @@ def ops_section(rows, agree, out):
             diff = 'sizes differ'
         out.append('| {} | {} | {} | {} |'.format(label, cv, pil, diff))
     out.append('')
+    out.append('Crops ("slice, copied"): Albumentations 2.0.8 returns a numpy view of the '
+               'input (`crop` in `albumentations/augmentations/crops/functional.py` ends in '
+               '`return img[y_min:y_max, x_min:x_max]`), which costs nothing until the next '
+               'step or the data loader\'s collate makes it contiguous. Augur returns an '
+               'image of its own, so the peer is timed with that copy (`.copy()`): both sides '
+               'pay for the bytes of the crop, once.\n')
     jpeg = by_agree.get('JpegQ50', {})
     if 'augur_from_input' in jpeg:
         out.append('Two JPEG encoders at the same quality need not agree pixel for pixel; '

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -156,6 +157,26 @@ augur_image_clear (gpointer data)
     recycler_give (box->image.data, (gsize) box->image.height * (gsize) box->image.stride);
 }
 
+/* Large pixel buffers ask for transparent huge pages where the system
+ * gives them on request (numpy does the same for arrays of 4 MB and
+ * more): a copy or a warp of a large image then walks one page table
+ * entry per 2 MB instead of one per 4 kB. Only the whole 2 MB pages
+ * inside the buffer are advised. */
+#define HUGE_PAGE (2u << 20)
+
+static void
+huge_pages (gpointer data,
+            gsize    len)
+{
+#ifdef MADV_HUGEPAGE
+  guintptr start = ((guintptr) data + HUGE_PAGE - 1) & ~(guintptr) (HUGE_PAGE - 1);
+  guintptr end = ((guintptr) data + len) & ~(guintptr) (HUGE_PAGE - 1);
+
+  if (len >= 2 * HUGE_PAGE && end > start)
+    madvise ((gpointer) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 static AugurImage *
 image_alloc (int      width,
              int      height,
@@ -184,6 +205,7 @@ image_alloc (int      width,
     image->data = g_malloc0_n ((gsize) height, (gsize) image->stride);
   else
     image->data = g_malloc_n ((gsize) height, (gsize) image->stride);
+  huge_pages (image->data, (gsize) height * image->stride);
 
   return image;
 }

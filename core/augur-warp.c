@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-simd.h"
 #include "augur-transform-private.h"
 #include "augur-warp.h"
 
@@ -15,8 +16,9 @@
  * Each kind of warp keeps the resampling call it always had, so that the
  * pixels of a transform do not depend on how it is described: a crop reads
  * a window and resizes it (augur_resize), an affine warp goes through
- * augur_warp_affine, a homography and a dense map through augur_warp_map
- * in strips of rows, a symmetry and a shuffle of tiles copy pixels.
+ * augur_warp_affine, a homography and a dense map through
+ * augur_warp_map_rows (their map computed row by row inside the strips),
+ * a symmetry and a shuffle of tiles copy pixels.
  *
  * Composition: consecutive AFFINE and HOMOGRAPHY steps of a pipeline could
  * be multiplied into one matrix here and resampled once (as GEGL does for
@@ -24,9 +26,6 @@
  * intermediate resample. That changes pixels, so it is left for a later,
  * explicit choice; this is where it would go, before warp_pixels ().
  */
-
-/* About 2 MB of map per strip. */
-#define STRIP_PIXELS (1 << 18)
 
 void
 augur_warp_init (AugurWarp        *warp,
@@ -290,6 +289,40 @@ homography_invert (const double m[9],
   return TRUE;
 }
 
+/* One row of homography_rows (), without a branch so that the compiler
+ * vectorises it: a point beyond the horizon computes a quotient that is
+ * then thrown away. GCC turns the selects into blends only when it need
+ * not keep floating-point exceptions as the branches would raise them
+ * (nothing here reads them); the values are the same. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define HOMOGRAPHY_ROW_FLAGS __attribute__ ((optimize ("no-trapping-math")))
+#else
+# define HOMOGRAPHY_ROW_FLAGS
+#endif
+
+AUGUR_SIMD_CLONES HOMOGRAPHY_ROW_FLAGS static void
+homography_row (const double *inv,
+                int           y,
+                int           width,
+                float        *restrict row)
+{
+  double cy = y + 0.5;
+  double bx = inv[1] * cy + inv[2], by = inv[4] * cy + inv[5], bz = inv[7] * cy + inv[8];
+  double m0 = inv[0], m3 = inv[3], m6 = inv[6];
+
+  for (int x = 0; x < width; x++)
+    {
+      double cx = x + 0.5, z = m6 * cx + bz;
+      gboolean ahead = z > 1e-12;
+      double d = ahead ? z : 1.0;
+      float px = (float) ((m0 * cx + bx) / d), py = (float) ((m3 * cx + by) / d);
+
+      /* beyond the horizon: far outside the input */
+      row[2 * x] = ahead ? px : -1e7f;
+      row[2 * x + 1] = ahead ? py : -1e7f;
+    }
+}
+
 /* The rows of a homography's inverse map. A homography is resampled
  * through its map in strips, as Perspective always was, rather than by
  * augur_warp_perspective (): that one steps in double precision along each
@@ -306,28 +339,7 @@ homography_rows (gconstpointer  state,
   const double *inv = state;
 
   for (int y = y0; y < y0 + n; y++)
-    {
-      float *row = map + 2 * (gsize) (y - y0) * width;
-      double cy = y + 0.5;
-      double bx = inv[1] * cy + inv[2], by = inv[4] * cy + inv[5], bz = inv[7] * cy + inv[8];
-
-      for (int x = 0; x < width; x++)
-        {
-          double cx = x + 0.5, z = inv[6] * cx + bz;
-
-          if (z > 1e-12)
-            {
-              row[2 * x] = (float) ((inv[0] * cx + bx) / z);
-              row[2 * x + 1] = (float) ((inv[3] * cx + by) / z);
-            }
-          else
-            {
-              /* beyond the horizon: far outside the input */
-              row[2 * x] = -1e7f;
-              row[2 * x + 1] = -1e7f;
-            }
-        }
-    }
+    homography_row (inv, y, width, map + 2 * (gsize) (y - y0) * width);
 }
 
 /* Dense maps --------------------------------------------------------------- */
@@ -366,8 +378,9 @@ source_full_map (const RowSource *source)
   return map;
 }
 
-/* The warp through @source, in strips of rows, so that the map of a large
- * image never exists whole. */
+/* The warp through @source: each output row's map is computed beside the
+ * row it resamples, in strips (augur_warp_map_rows ()), so that the map of
+ * a large image never exists whole and the strips share the threads. */
 static AugurImage *
 map_pixels (const RowSource    *source,
             const AugurImage   *src,
@@ -375,30 +388,8 @@ map_pixels (const RowSource    *source,
             AugurBorder         border,
             const AugurFill    *fill)
 {
-  int w = source->width, h = source->height, strip = MAX (1, STRIP_PIXELS / w);
-  g_autofree float *map = NULL;
-  AugurImage *out;
-
-  if (strip >= h)
-    {
-      map = source_full_map (source);
-      return augur_warp_map (src, w, h, map, interp, border, fill);
-    }
-
-  out = augur_image_new (w, h, src->channels);
-  map = g_new (float, 2 * (gsize) w * strip);
-  for (int y0 = 0; y0 < h; y0 += strip)
-    {
-      int n = MIN (strip, h - y0);
-      g_autoptr(AugurImage) part = NULL;
-
-      source->rows (source->state, w, h, y0, n, map);
-      part = augur_warp_map (src, w, n, map, interp, border, fill);
-      for (int r = 0; r < n; r++)
-        memcpy (augur_image_row (out, y0 + r), augur_image_row (part, r),
-                (gsize) w * src->channels);
-    }
-  return out;
+  return augur_warp_map_rows (src, source->width, source->height, source->rows, source->state,
+                              interp, border, fill);
 }
 
 /* The bilinear value of a dense map (samples at output pixel centres) at a

@@ -10,6 +10,7 @@
 #include "augur-recipe.h"
 #include "augur-resample.h"
 #include "augur-rng.h"
+#include "augur-strips.h"
 
 #include "augur-test-util.h"
 
@@ -395,6 +396,113 @@ test_warp_wild_coordinates (void)
           for (int i = 0; i < 12; i++)
             g_assert_cmpint (out->data[i], ==, 0);
       }
+}
+
+/* Nearest through a map reads the pixel that the coordinates, quantised to
+ * 1/256 pixel and floored, name, through the border: at negative
+ * fractions, exact integers, NaN and beyond the clamp of +-2^22 pixels. */
+static void
+test_warp_map_quantised (void)
+{
+  static const float xs[] = {
+    0.f, 0.5f, 6.99f, 7.f, -0.001f, -0.5f, -1.f, -1.25f, -7.998047f, -13.3f, 13.3f,
+    0.9980469f, 0.9980468f, -0.0019531f, -0.0019532f, 4194303.5f, 4194304.f, 5e6f,
+    -4194303.5f, -4194305.f, -5e6f, NAN, 1e30f, -1e30f,
+  };
+  const int n = G_N_ELEMENTS (xs), w = 7, h = 5;
+  g_autoptr(AugurImage) src = augur_test_random_image (w, h, 3, 41);
+  g_autofree float *map = g_new (float, 2 * n * n);
+
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < n; i++)
+      {
+        map[2 * (j * n + i)] = xs[i];
+        map[2 * (j * n + i) + 1] = xs[j];
+      }
+
+  for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+    {
+      g_autoptr(AugurImage) out = augur_warp_map (src, n, n, map, AUGUR_INTERP_NEAREST,
+                                                  border, NULL);
+
+      for (int k = 0; k < n * n; k++)
+        {
+          int ix[2];
+
+          for (int a = 0; a < 2; a++)
+            {
+              double u = map[2 * k + a];
+
+              /* quantised as the resampler's reference, in 64 bits */
+              u = !(u > -4194304.0) ? -4194304.0 : MIN (u, 4194304.0);
+              ix[a] = augur_border_index ((int) floor (floor (u * 256 + 0.5) / 256),
+                                          a == 0 ? w : h, border);
+            }
+          for (int c = 0; c < 3; c++)
+            g_assert_cmpint (augur_test_pixel (out, k % n, k / n, c), ==,
+                             ix[0] < 0 || ix[1] < 0 ? 0 : augur_test_pixel (src, ix[0], ix[1], c));
+        }
+    }
+}
+
+typedef struct
+{
+  const float *map;
+  int          calls;
+} WholeMap;
+
+static void
+whole_map_rows (gconstpointer state,
+                int           width,
+                int           height,
+                int           y0,
+                int           n,
+                float        *map)
+{
+  const WholeMap *m = state;
+
+  memcpy (map, m->map + 2 * (gsize) y0 * width, 2 * (gsize) n * width * sizeof *map);
+  g_atomic_int_inc ((int *) &m->calls);
+}
+
+/* A map computed row by row, in strips on two threads, gives the bytes of
+ * the same map given whole, for every kernel. */
+static void
+test_warp_map_rows (void)
+{
+  const int w = 700, h = 530;
+  g_autofree float *map = g_new (float, 2 * (gsize) w * h);
+  g_autoptr(AugurImage) src = augur_test_random_image (640, 480, 3, 42);
+  WholeMap m = { map, 0 };
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double dx = x + 0.5 - w / 2.0, dy = y + 0.5 - h / 2.0;
+        double f = 0.9 + 0.3 * (dx * dx + dy * dy) / (w * w);
+
+        map[2 * ((gsize) y * w + x)] = (float) (320 + dx * f);
+        map[2 * ((gsize) y * w + x) + 1] = (float) (240 + dy * f);
+      }
+
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+    {
+      g_autoptr(AugurImage) whole = NULL;
+      g_autoptr(AugurImage) rows = NULL;
+      guint before;
+
+      augur_strips_set_max_threads (1);
+      whole = augur_warp_map (src, w, h, map, interp, AUGUR_BORDER_REFLECT_101, NULL);
+      augur_strips_set_max_threads (2);
+      before = augur_strips_helpers_started ();
+      m.calls = 0;
+      rows = augur_warp_map_rows (src, w, h, whole_map_rows, &m, interp,
+                                  AUGUR_BORDER_REFLECT_101, NULL);
+      augur_strips_set_max_threads (0);
+      g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+      g_assert_cmpint (m.calls, ==, h);
+      g_assert_true (augur_image_equal (whole, rows));
+    }
 }
 
 /* Images of one or two pixels a side, warped with a constant border whose
@@ -898,6 +1006,82 @@ test_resize_reference (void)
         }
 }
 
+/* The Q11 weights of one output position of a linear axis, as the
+ * fixed-point resize makes them: each rounded, the rounding error given
+ * to the larger. */
+static void
+q11_linear_axis (int      in_n,
+                 int      out_n,
+                 int      d,
+                 int      idx[2],
+                 guint32  q[2])
+{
+  double scale = (double) in_n / out_n, u = (d + 0.5) * scale - 0.5, x0 = floor (u), f = u - x0;
+  float w[2] = { (float) (1 - f), (float) f };
+
+  for (int t = 0; t < 2; t++)
+    {
+      idx[t] = (int) CLAMP (x0 + t, 0, in_n - 1);
+      q[t] = (guint32) lrintf (MAX (w[t], 0.f) * 2048);
+    }
+  q[w[1] > w[0] ? 1 : 0] += 2048 - q[0] - q[1];
+}
+
+/* Linear resizing is the exact sum of the Q11 weights of both axes,
+ * rounded once, to the bit (the two passes may go in either order), on
+ * one thread and on two. */
+static void
+test_resize_linear_exact (void)
+{
+  static const int sizes[][4] = {
+    { 97, 61, 23, 17 }, { 23, 17, 97, 61 }, { 40, 30, 41, 70 }, { 13, 11, 5, 29 }, { 2, 9, 7, 3 },
+    { 301, 203, 331, 223 }, { 1300, 900, 1430, 990 },
+  };
+
+  for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
+    for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+      {
+        int iw = sizes[sz][0], ih = sizes[sz][1], ow = sizes[sz][2], oh = sizes[sz][3];
+        int nc = channel_counts[k];
+        g_autoptr(AugurImage) src = augur_test_random_image (iw, ih, nc, 700 + 7 * sz + k);
+        g_autoptr(AugurImage) out = NULL;
+        g_autoptr(AugurImage) two = NULL;
+        guint before;
+
+        augur_strips_set_max_threads (1);
+        out = augur_resize (src, ow, oh, AUGUR_INTERP_LINEAR);
+        augur_strips_set_max_threads (2);
+        before = augur_strips_helpers_started ();
+        two = augur_resize (src, ow, oh, AUGUR_INTERP_LINEAR);
+        augur_strips_set_max_threads (0);
+        g_assert_true (augur_image_equal (out, two));
+        /* three and four channels of a large output go in strips */
+        if (nc != 1 && ow * oh >= 1000000)
+          g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+
+        for (int y = 0; y < oh; y++)
+          {
+            int iy[2], ix[2];
+            guint32 wy[2], wx[2];
+
+            q11_linear_axis (ih, oh, y, iy, wy);
+            for (int x = 0; x < ow; x++)
+              {
+                q11_linear_axis (iw, ow, x, ix, wx);
+                for (int c = 0; c < nc; c++)
+                  {
+                    guint32 sum = 1u << 21;
+
+                    for (int j = 0; j < 2; j++)
+                      for (int i = 0; i < 2; i++)
+                        sum += wy[j] * wx[i] * (guint32) augur_test_pixel (src, ix[i], iy[j], c);
+                    g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, sum >> 22);
+                  }
+              }
+          }
+      }
+}
+
 /* An exact halving, linear or area (a path of its own), is the mean of
  * each 2 x 2 block rounded half up, to the bit, as the general fixed-point
  * sum gives it, for every channel count and an odd output width. */
@@ -976,6 +1160,8 @@ main (int   argc,
   g_test_add_func ("/resample/warp/map-matches-affine", test_warp_map_matches_affine);
   g_test_add_func ("/resample/warp/perspective", test_warp_perspective);
   g_test_add_func ("/resample/warp/wild-coordinates", test_warp_wild_coordinates);
+  g_test_add_func ("/resample/warp/map-quantised", test_warp_map_quantised);
+  g_test_add_func ("/resample/warp/map-rows", test_warp_map_rows);
   g_test_add_func ("/resample/warp/tiny-images", test_warp_tiny_images);
   g_test_add_func ("/resample/warp/linear-paths-agree", test_warp_linear_paths_agree);
   g_test_add_func ("/resample/warp/linear-reference", test_warp_linear_reference);
@@ -987,6 +1173,7 @@ main (int   argc,
   g_test_add_func ("/resample/resize/flat", test_resize_flat);
   g_test_add_func ("/resample/resize/area-blocks", test_resize_area_blocks);
   g_test_add_func ("/resample/resize/reference", test_resize_reference);
+  g_test_add_func ("/resample/resize/linear-exact", test_resize_linear_exact);
   g_test_add_func ("/resample/affine/algebra", test_affine_algebra);
   g_test_add_func ("/resample/blur/matches-reference", test_blur_matches_reference);
 

@@ -549,6 +549,43 @@ test_strips_same_bytes (void)
     }
 }
 
+/* The warps through a dense map or a homography compute it strip by
+ * strip on helper threads: the same bytes as on one thread. */
+static const char *const map_warp_steps[] = {
+  "{\"type\": \"Perspective\", \"p\": 1, \"params\": {\"scale\": [0.1, 0.1]}}",
+  "{\"type\": \"Perspective\", \"p\": 1, \"params\": {\"fit_output\": true, \"interpolation\": \"cubic\"}}",
+  "{\"type\": \"OpticalDistortion\", \"p\": 1, \"params\": {\"distort_limit\": [0.4, 0.4]}}",
+  "{\"type\": \"GridDistortion\", \"p\": 1, \"params\": {\"normalized\": false, \"border_mode\": \"reflect\"}}",
+  "{\"type\": \"PiecewiseAffine\", \"p\": 1, \"params\": {\"interpolation\": \"nearest\"}}",
+  "{\"type\": \"ElasticTransform\", \"p\": 1}",
+  "{\"type\": \"ThinPlateSpline\", \"p\": 1}",
+};
+
+static void
+test_strips_map_warps (gconstpointer data)
+{
+  const char *step = data;
+  g_autofree char *text = g_strdup_printf ("{\"format\": \"augur-recipe\", \"version\": 1, \"seed\": 5,"
+                                           " \"pipeline\": {\"type\": \"Sequential\", \"steps\": [%s]}}",
+                                           step);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AugurRecipe) recipe = augur_recipe_parse (text, -1, &error);
+  g_autoptr(AugurImage) src = augur_test_random_image (1200, 900, 3, 8);
+  g_autoptr(AugurImage) one = NULL;
+  g_autoptr(AugurImage) two = NULL;
+  guint before;
+
+  g_assert_no_error (error);
+  one = apply_with_threads (recipe, src, 1);
+  before = augur_strips_helpers_started ();
+  two = apply_with_threads (recipe, src, 2);
+  g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+  g_assert_true (augur_image_equal (one, two));
+  /* and the warp did something */
+  g_assert_false (one->width == src->width && one->height == src->height &&
+                  augur_image_equal (one, src));
+}
+
 typedef struct
 {
   GCancellable *cancellable;
@@ -616,6 +653,12 @@ main (int   argc,
   g_test_add_func ("/warp/registry/every-spatial-transform", test_every_spatial_transform);
   g_test_add_func ("/warp/pixel-level", test_pixel_level);
   g_test_add_func ("/warp/strips/same-bytes", test_strips_same_bytes);
+  for (guint i = 0; i < G_N_ELEMENTS (map_warp_steps); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/warp/strips/map-warps/%u", i);
+
+      g_test_add_data_func (path, map_warp_steps[i], test_strips_map_warps);
+    }
   g_test_add_func ("/warp/strips/cancel", test_strips_cancel);
 
   list = augur_transforms_list (&n);

@@ -46,13 +46,17 @@
  * integer weights for linear). Then a sampler, specialised at compile time
  * for the kernel size and the number of channels, reads the taps: a fast
  * path when every tap lies inside the image, a border path otherwise.
- * Linear, the common case, runs whole spans of inside pixels through an
- * SSE2 kernel, and looks the border taps up in per-warp tables.
+ * Linear, the common case, marks the inside pixels in a vectorised pass
+ * and mixes them two at a time with SSE2, and looks the border taps up in
+ * per-warp tables. A dense map (or a homography) is computed a row at a
+ * time beside the row it resamples. Rows go in strips (augur-strips.h).
  * There is no branch on the interpolation kind inside a row. Resizing is
  * separable, with per-axis tap and weight tables: linear and area in exact
- * fixed point, a vertical pass over whole input rows then a horizontal one
- * (see resize_fixed()); cubic and lanczos4 in float, a horizontal pass
- * into float rows then a vertical one.
+ * fixed point, with two taps a side (linear) the horizontal pass first on
+ * the 8-bit rows an output row reads (see resize2 ()), otherwise a
+ * vertical pass over whole input rows then a horizontal one (see
+ * resize_fixed ()); cubic and lanczos4 in float, a horizontal pass into
+ * float rows then a vertical one.
  */
 
 const char *const augur_interpolation_nicks[] = { "nearest", "linear", "cubic", "area", "lanczos4", NULL };
@@ -303,6 +307,9 @@ typedef struct
   guint16 *yf;
   guint32 *wa;   /* linear only: the weights packed by lin_pack_row() */
   guint32 *wb;
+  float   *map;  /* a row of an inverse map, for the warps that compute one */
+  guint8  *in;   /* linear only: 1 where the taps lie inside, else 0 */
+  guint64 *off;  /* linear only: yi * stride + xi * nc, where inside */
 } RowCoords;
 
 static void
@@ -411,6 +418,50 @@ walk_row (double   u0,
     quantize (u0 + step * x, bits, &index[x], &frac[x]);
 }
 
+/* quantize () of every point of a row of an inverse map (x, y floats
+ * interleaved), each coordinate plus @shift, to the bit: written without
+ * a call to floor () and without 64-bit conversions, so that the compiler
+ * vectorises it. After the clamp, |u| <= 2^22, so u * 2^bits + 0.5 lies
+ * within +-2^30 + 1 for bits <= 8 and its truncation fits 32 bits; a
+ * truncation above the value (negative non-integers) is moved down by
+ * one, which is floor (). The arithmetic shift and the mask then give the
+ * index and the fraction quantize () gives. */
+AUGUR_SIMD_CLONES static void
+quantize_map_row (const float *restrict map,
+                  double                shift,
+                  int                   bits,
+                  int                   n,
+                  int         *restrict xi,
+                  guint16     *restrict xf,
+                  int         *restrict yi,
+                  guint16     *restrict yf)
+{
+  const double scale = (double) (1 << bits), lim = COORD_LIMIT;
+  const int mask = (1 << bits) - 1;
+
+  for (int x = 0; x < n; x++)
+    {
+      double u = (double) map[2 * x] + shift, v = (double) map[2 * x + 1] + shift;
+      double tu, tv;
+      int qu, qv;
+
+      u = u > -lim ? u : -lim;   /* also NaN */
+      u = u > lim ? lim : u;
+      v = v > -lim ? v : -lim;
+      v = v > lim ? lim : v;
+      tu = u * scale + 0.5;
+      tv = v * scale + 0.5;
+      qu = (int) tu;
+      qv = (int) tv;
+      qu -= (double) qu > tu;
+      qv -= (double) qv > tv;
+      xi[x] = qu >> bits;
+      yi[x] = qv >> bits;
+      xf[x] = (guint16) (qu & mask);
+      yf[x] = (guint16) (qv & mask);
+    }
+}
+
 static G_ALWAYS_INLINE inline void
 sample_row_nearest (const Sampler   *s,
                     guint8          *dst,
@@ -420,10 +471,14 @@ sample_row_nearest (const Sampler   *s,
 {
   const AugurImage *src = s->src;
   const int w = src->width, h = src->height;
+  /* three channels move four bytes (the fourth is the next pixel's, which
+   * follows), but from the very last pixel and into the last one */
+  const guint8 *last = src->data + (gsize) (h - 1) * src->stride + (gsize) (w - 1) * nc;
 
   for (int i = 0; i < n; i++, dst += nc)
     {
       int x = rc->xi[i], y = rc->yi[i];
+      const guint8 *p;
 
       if ((unsigned) x >= (unsigned) w || (unsigned) y >= (unsigned) h)
         {
@@ -432,17 +487,17 @@ sample_row_nearest (const Sampler   *s,
           if (x < 0 || y < 0)
             {
               for (int c = 0; c < nc; c++)
-                dst[c] = clamp_u8f (s->fill[c]);
+                dst[c] = s->fill_u8[c];
               continue;
             }
         }
 
-      {
-        const guint8 *p = src->data + (gsize) y * src->stride + (gsize) x * nc;
-
+      p = src->data + (gsize) y * src->stride + (gsize) x * nc;
+      if (nc == 4 || (nc == 3 && i + 1 < n && p != last))
+        memcpy (dst, p, 4);
+      else
         for (int c = 0; c < nc; c++)
           dst[c] = p[c];
-      }
     }
 }
 
@@ -465,6 +520,38 @@ sample_row_kernel (const Sampler   *s,
       const float *wy = s->tab + rc->yf[i] * K;
       float acc[4] = { 0, 0, 0, 0 };
 
+#ifdef __SSE2__
+      /* Three or four channels in one vector: each tap's bytes widened
+       * to floats, the same products and sums in the same order as the
+       * loop below, lane by lane. A three-channel tap reads four bytes,
+       * so not at the image's very last pixel. */
+      if (nc != 1 && x0 >= 0 && y0 >= 0 && x0 <= w - K && y0 <= h - K &&
+          (nc == 4 || x0 < w - K || y0 < h - K))
+        {
+          const guint8 *p = src->data + (gsize) y0 * stride + (gsize) x0 * nc;
+          const __m128i zero = _mm_setzero_si128 ();
+          __m128 sum = _mm_setzero_ps ();
+
+          for (int r = 0; r < K; r++, p += stride)
+            {
+              __m128 row = _mm_setzero_ps ();
+
+#pragma GCC unroll 8
+              for (int t = 0; t < K; t++)
+                {
+                  guint32 v;
+                  __m128i px;
+
+                  memcpy (&v, p + t * nc, 4);
+                  px = _mm_unpacklo_epi16 (_mm_unpacklo_epi8 (_mm_cvtsi32_si128 ((int) v), zero), zero);
+                  row = _mm_add_ps (row, _mm_mul_ps (_mm_set1_ps (wx[t]), _mm_cvtepi32_ps (px)));
+                }
+              sum = _mm_add_ps (sum, _mm_mul_ps (_mm_set1_ps (wy[r]), row));
+            }
+          _mm_storeu_ps (acc, sum);
+        }
+      else
+#endif
       if (x0 >= 0 && y0 >= 0 && x0 <= w - K && y0 <= h - K)
         {
           const guint8 *p = src->data + (gsize) y0 * stride + (gsize) x0 * nc;
@@ -567,14 +654,29 @@ lin_pack (const LinWeights *lw,
   *b = (guint32) lw->w01 | (guint32) lw->w11 << 16;
 }
 
-/* lin_pack() of every pixel of a row, in a loop the compiler vectorises. */
+/* lin_pack() of every pixel of a row, and whether its taps lie inside
+ * (x0 < @wl, y0 < @hl, unsigned: see sample_row_linear ()), in a loop the
+ * compiler vectorises. */
 AUGUR_SIMD_CLONES static void
 lin_pack_row (const guint16 *restrict xf,
               const guint16 *restrict yf,
+              const int     *restrict xi,
+              const int     *restrict yi,
+              unsigned                wl,
+              unsigned                hl,
+              guint64                 stride,
+              int                     nc,
               guint32       *restrict wa,
               guint32       *restrict wb,
+              guint8        *restrict in,
+              guint64       *restrict off,
               int                     n)
 {
+  for (int i = 0; i < n; i++)
+    in[i] = ((unsigned) xi[i] < wl) & ((unsigned) yi[i] < hl);
+  /* meaningful where inside (both indices then >= 0) */
+  for (int i = 0; i < n; i++)
+    off[i] = (guint32) yi[i] * stride + (guint32) (xi[i] * nc);
   for (int i = 0; i < n; i++)
     {
       guint32 fx = xf[i], fy = yf[i];
@@ -734,8 +836,90 @@ lin_border_pixel (const Sampler *s,
     }
 }
 
+#ifdef __SSE2__
+/* The four taps of a pixel of nc = 3 or 4 channels at @p, inside the
+ * image (see sample_row_linear ()), as lin_mix4 () arranges them: p00 and p10
+ * interleaved per channel in the low half, p01 and p11 in the high half.
+ * One 8-byte load a row holds both of its taps; for three channels the
+ * second tap is moved up to the next four-byte lane (the byte between
+ * them goes to a lane that is thrown away). */
+static G_ALWAYS_INLINE inline __m128i
+lin_taps (const guint8 *p,
+          gsize         stride,
+          const int     nc)
+{
+  __m128i top = _mm_loadl_epi64 ((const __m128i *) p);
+  __m128i bottom = _mm_loadl_epi64 ((const __m128i *) (p + stride));
+
+  if (nc == 3)
+    {
+      top = _mm_unpacklo_epi32 (top, _mm_srli_epi64 (top, 24));
+      bottom = _mm_unpacklo_epi32 (bottom, _mm_srli_epi64 (bottom, 24));
+    }
+  return _mm_unpacklo_epi8 (top, bottom);
+}
+
+/* lin_mix4 ()'s sums of one pixel's taps, rounded and shifted: four
+ * 32-bit channels. */
+static G_ALWAYS_INLINE inline __m128i
+lin_sum (__m128i taps,
+         guint32 wa,
+         guint32 wb)
+{
+  const __m128i zero = _mm_setzero_si128 ();
+  __m128i sum;
+
+  sum = _mm_add_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi8 (taps, zero), _mm_set1_epi32 ((int) wa)),
+                       _mm_madd_epi16 (_mm_unpackhi_epi8 (taps, zero), _mm_set1_epi32 ((int) wb)));
+  return _mm_srai_epi32 (_mm_add_epi32 (sum, _mm_set1_epi32 (1 << (LIN_WBITS - 1))), LIN_WBITS);
+}
+
+/* Pixels i and i + 1 of a row of three or four channels, both inside
+ * (see sample_row_linear ()): the arithmetic of lin_mix4 () to the bit, with half
+ * its loads and one pack and store for the pair. Three channels store two
+ * bytes more when @room (pixel i + 2 exists and is written later). */
+static G_ALWAYS_INLINE inline void
+lin_pair (const AugurImage *src,
+          guint8           *restrict dst,
+          int               i,
+          const RowCoords  *rc,
+          gboolean          room,
+          const int         nc)
+{
+  const gsize stride = src->stride;
+  const guint8 *pa = src->data + rc->off[i];
+  const guint8 *pb = src->data + rc->off[i + 1];
+  __m128i a = lin_sum (lin_taps (pa, stride, nc), rc->wa[i], rc->wb[i]);
+  __m128i b = lin_sum (lin_taps (pb, stride, nc), rc->wa[i + 1], rc->wb[i + 1]);
+  __m128i v = _mm_packs_epi32 (a, b);
+  guint64 both;
+
+  v = _mm_packus_epi16 (v, v);
+  if (nc == 4)
+    {
+      _mm_storel_epi64 ((__m128i *) (dst + (gsize) i * 4), v);
+      return;
+    }
+  /* the 3 + 3 bytes of the 4 + 4 (a pshufb where the clone has one) */
+  {
+    typedef guint8 U8x16 __attribute__ ((vector_size (16)));
+    const U8x16 pick = { 0, 1, 2, 4, 5, 6, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+#ifdef __clang__
+    v = (__m128i) __builtin_shufflevector ((U8x16) v, (U8x16) v, 0, 1, 2, 4, 5, 6, 3, 7,
+                                           8, 9, 10, 11, 12, 13, 14, 15);
+    (void) pick;
+#else
+    v = (__m128i) __builtin_shuffle ((U8x16) v, pick);
+#endif
+  }
+  both = (guint64) _mm_cvtsi128_si64 (v);
+  memcpy (dst + (gsize) i * 3, &both, room ? 8 : 6);
+}
+#endif
+
 /* Pixels [i, end) of a row, all of whose taps lie inside the image (see
- * lin_inside()). */
+ * sample_row_linear ()). */
 static G_ALWAYS_INLINE inline void
 lin_span (const AugurImage *src,
           guint8           *restrict dst,
@@ -771,20 +955,10 @@ lin_span (const AugurImage *src,
     }
 }
 
-/* Whether the fast path may read pixel i's taps: the 2x2 block, and for
- * three channels the byte after the right column (the fast path reads
- * four bytes a tap), so x0 + 2 must exist as well. */
-static inline gboolean
-lin_inside (const RowCoords *rc,
-            int              i,
-            int              w,
-            int              h,
-            int              nc)
-{
-  return rc->xi[i] >= 0 && rc->xi[i] < w - 1 - (nc == 3) &&
-         rc->yi[i] >= 0 && rc->yi[i] < h - 1;
-}
-
+/* The fast path may read pixel i's taps when the 2x2 block lies inside,
+ * and for three channels the byte after the right column (the fast path
+ * reads four bytes a tap, eight for a pair), so x0 + 2 must exist as
+ * well; lin_pack_row () marks those pixels in rc->in. */
 static G_ALWAYS_INLINE inline void
 sample_row_linear (const Sampler   *s,
                    guint8          *dst,
@@ -793,15 +967,43 @@ sample_row_linear (const Sampler   *s,
                    const int        nc)
 {
   const int w = s->src->width, h = s->src->height;
+  const guint8 *in = rc->in;
 
-  lin_pack_row (rc->xf, rc->yf, rc->wa, rc->wb, n);
+  /* which pixels take the fast path, as two unsigned comparisons */
+  lin_pack_row (rc->xf, rc->yf, rc->xi, rc->yi, (unsigned) MAX (w - 1 - (nc == 3), 0),
+                (unsigned) MAX (h - 1, 0), s->src->stride, nc, rc->wa, rc->wb, rc->in, rc->off, n);
+#ifdef __SSE2__
+  if (nc != 1)
+    {
+      /* pixels in pairs (in[n] is 0) */
+      for (int i = 0; i < n;)
+        {
+          if (in[i] & in[i + 1])
+            {
+              lin_pair (s->src, dst, i, rc, i + 2 < n, nc);
+              i += 2;
+            }
+          else if (in[i])
+            {
+              lin_span (s->src, dst, i, i + 1, rc, nc);
+              i++;
+            }
+          else
+            {
+              lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
+              i++;
+            }
+        }
+      return;
+    }
+#endif
   for (int i = 0; i < n;)
     {
-      if (lin_inside (rc, i, w, h, nc))
+      if (in[i])
         {
           int end = i + 1;
 
-          while (end < n && lin_inside (rc, end, w, h, nc))
+          while (in[end])
             end++;
           lin_span (s->src, dst, i, end, rc, nc);
           i = end;
@@ -816,7 +1018,7 @@ sample_row_linear (const Sampler   *s,
 
 /* One instantiation per kernel size and channel count; the choice is made
  * once per row. */
-static void
+AUGUR_SIMD_CLONES static void
 sample_row (const Sampler   *s,
             guint8          *dst,
             int              n,
@@ -850,6 +1052,9 @@ typedef struct
   int      *ibuf;
   guint16  *fbuf;
   guint32  *wbuf;
+  float    *mbuf;
+  guint8   *inbuf;
+  guint64  *offbuf;
 } RowBuffers;
 
 static void
@@ -865,6 +1070,12 @@ row_buffers_init (RowBuffers *b,
   b->wbuf = g_new (guint32, 2 * (gsize) n);
   b->rc.wa = b->wbuf;
   b->rc.wb = b->wbuf + n;
+  b->mbuf = g_new (float, 2 * (gsize) n);
+  b->rc.map = b->mbuf;
+  b->inbuf = g_new0 (guint8, (gsize) n + 1);
+  b->rc.in = b->inbuf;
+  b->offbuf = g_new (guint64, n);
+  b->rc.off = b->offbuf;
 }
 
 static void
@@ -873,6 +1084,9 @@ row_buffers_clear (RowBuffers *b)
   g_free (b->ibuf);
   g_free (b->fbuf);
   g_free (b->wbuf);
+  g_free (b->mbuf);
+  g_free (b->inbuf);
+  g_free (b->offbuf);
 }
 
 static gboolean
@@ -1002,11 +1216,7 @@ map_row (gconstpointer  data,
 {
   const float *m = (const float *) data + 2 * (gsize) y * width;
 
-  for (int x = 0; x < width; x++, m += 2)
-    {
-      quantize (m[0] + shift, bits, &rc->xi[x], &rc->xf[x]);
-      quantize (m[1] + shift, bits, &rc->yi[x], &rc->yf[x]);
-    }
+  quantize_map_row (m, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
 }
 
 AugurImage *
@@ -1019,6 +1229,53 @@ augur_warp_map (const AugurImage   *src,
                 const AugurFill    *fill)
 {
   return warp_rows (src, out_width, out_height, interp, border, fill, map_row, map);
+}
+
+typedef struct
+{
+  AugurMapRows  rows;
+  gconstpointer state;
+  int           height;
+} MapRowsSource;
+
+static void
+map_rows_row (gconstpointer  data,
+              int            y,
+              int            width,
+              double         shift,
+              int            bits,
+              RowCoords     *rc)
+{
+  const MapRowsSource *m = data;
+
+  m->rows (m->state, width, m->height, y, 1, rc->map);
+  quantize_map_row (rc->map, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
+}
+
+/**
+ * augur_warp_map_rows:
+ * @rows: fills rows of the inverse map (as @map of augur_warp_map ()), one
+ *   output row at a time, from any thread: it must only read @state
+ *
+ * As augur_warp_map (), with the map computed a row at a time beside the
+ * row it resamples, in the strips of augur-strips.h: the whole map never
+ * exists, and a large output is shared between threads.
+ */
+AugurImage *
+augur_warp_map_rows (const AugurImage   *src,
+                     int                 out_width,
+                     int                 out_height,
+                     AugurMapRows        rows,
+                     gconstpointer       state,
+                     AugurInterpolation  interp,
+                     AugurBorder         border,
+                     const AugurFill    *fill)
+{
+  MapRowsSource m = { rows, state, out_height };
+
+  g_return_val_if_fail (rows != NULL, NULL);
+
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, &m);
 }
 
 static void
@@ -1167,6 +1424,20 @@ resize_row_h (const guint8 *src,
     }
 }
 
+/* One row of resize_nearest (): pixel x of @d is the pixel at byte
+ * xs[x] of @s, moved with a constant size (a run-time size is a call into
+ * libc per pixel). */
+static G_ALWAYS_INLINE inline void
+nearest_row (const guint8 *restrict s,
+             const int    *restrict xs,
+             guint8       *restrict d,
+             int                    width,
+             const int              nc)
+{
+  for (int x = 0; x < width; x++, d += nc)
+    memcpy (d, s + xs[x], nc);
+}
+
 static AugurImage *
 resize_nearest (const AugurImage *src,
                 int               width,
@@ -1186,8 +1457,12 @@ resize_nearest (const AugurImage *src,
       const guint8 *s = augur_image_row (src, ys);
       guint8 *d = augur_image_row (out, y);
 
-      for (int x = 0; x < width; x++, d += nc)
-        memcpy (d, s + xs[x], nc);
+      switch (nc)
+        {
+        case 1:  nearest_row (s, xs, d, width, 1); break;
+        case 3:  nearest_row (s, xs, d, width, 3); break;
+        default: nearest_row (s, xs, d, width, 4); break;
+        }
     }
 
   return out;
@@ -1339,6 +1614,138 @@ resize_fixed_h2_4 (const guint32 *tmp,
   resize_fixed_h2_n (tmp, index, w, out, width, 4);
 }
 
+#ifdef __SSE2__
+/*
+ * Two taps on each axis (linear, and area where it grows), three or four
+ * channels: the same exact sum as resize_fixed (), the horizontal pass
+ * first. It reads 8-bit pixels, so each output pixel's pair of taps is
+ * one pmaddwd of (left, right) against (w0, w1), as the linear warps mix
+ * theirs; its sums, below 2^19, are kept for the two input rows an output
+ * row reads, and consecutive output rows mostly read the same ones. The
+ * vertical pass then mixes two rows of sums, a loop the compiler
+ * vectorises. Output rows go in strips, each strip with its own rows of
+ * sums: the same bytes with any number of threads.
+ */
+typedef struct
+{
+  const AugurImage *src;
+  AugurImage       *out;
+  const int        *xoff;    /* byte offsets of each output pixel's two taps */
+  const __m128i    *xw;      /* (w0, w1) pairs, broadcast */
+  const int        *yidx;    /* two input rows per output row */
+  const guint32    *wy;      /* and their Q11 weights */
+} Resize2;
+
+/* The horizontal sums of one input row, nc of them per output pixel.
+ * @row has 4 readable bytes from each pixel's first byte (the next row's
+ * first byte follows a row of three channels); @sums one spare value
+ * after the row (three channels store four). */
+static G_ALWAYS_INLINE inline void
+resize2_h (const guint8  *row,
+           const int     *restrict xoff,
+           const __m128i *restrict xw,
+           guint32       *restrict sums,
+           int            width,
+           const int      nc)
+{
+  const __m128i zero = _mm_setzero_si128 ();
+
+  for (int d = 0; d < width; d++)
+    {
+      guint32 a, b;
+      __m128i taps;
+
+      memcpy (&a, row + xoff[2 * d], 4);
+      memcpy (&b, row + xoff[2 * d + 1], 4);
+      taps = _mm_unpacklo_epi8 (_mm_cvtsi32_si128 ((int) a), _mm_cvtsi32_si128 ((int) b));
+      _mm_storeu_si128 ((__m128i *) (sums + (gsize) d * nc),
+                        _mm_madd_epi16 (_mm_unpacklo_epi8 (taps, zero), xw[d]));
+    }
+}
+
+/* out[k] = the two rows of sums mixed and rounded. */
+AUGUR_SIMD_CLONES static void
+resize2_v (const guint32 *restrict s0,
+           const guint32 *restrict s1,
+           guint32                 w0,
+           guint32                 w1,
+           guint8        *restrict out,
+           int                     n)
+{
+  for (int k = 0; k < n; k++)
+    out[k] = (guint8) ((s0[k] * w0 + s1[k] * w1 + (1u << (2 * RESIZE_BITS - 1))) >> (2 * RESIZE_BITS));
+}
+
+static void
+resize2_strip (gpointer data,
+               int      first,
+               int      last)
+{
+  const Resize2 *r = data;
+  const AugurImage *src = r->src;
+  const int nc = src->channels, width = r->out->width, n = width * nc;
+  const gsize in_len = (gsize) src->width * nc;
+  g_autofree guint8 *pad = g_new0 (guint8, in_len + 4);
+  g_autofree guint32 *sums = g_new (guint32, 2 * ((gsize) n + 1));
+  guint32 *slot[2] = { sums, sums + n + 1 };
+  int held[2] = { -1, -1 };
+
+  for (int y = first; y < last; y++)
+    {
+      const guint32 *use[2];
+
+      for (int t = 0; t < 2; t++)
+        {
+          int iy = r->yidx[2 * y + t], s = held[0] == iy ? 0 : held[1] == iy ? 1 : -1;
+
+          if (s < 0)
+            {
+              /* into the slot that the other tap does not need; the
+               * last row is read from a copy, as the taps read 4 bytes */
+              const guint8 *row = augur_image_row (src, iy);
+
+              s = held[0] == r->yidx[2 * y + 1 - t] ? 1 : 0;
+              if (iy == src->height - 1)
+                row = memcpy (pad, row, in_len);
+              if (nc == 3)
+                resize2_h (row, r->xoff, r->xw, slot[s], width, 3);
+              else
+                resize2_h (row, r->xoff, r->xw, slot[s], width, 4);
+              held[s] = iy;
+            }
+          use[t] = slot[s];
+        }
+      resize2_v (use[0], use[1], r->wy[2 * y], r->wy[2 * y + 1], augur_image_row (r->out, y), n);
+    }
+}
+
+static AugurImage *
+resize2 (const AugurImage *src,
+         int               width,
+         int               height,
+         const Axis       *ax,
+         const guint32    *wx,
+         const Axis       *ay,
+         const guint32    *wy)
+{
+  const int nc = src->channels;
+  AugurImage *out = augur_image_new_uninitialized (width, height, nc);
+  g_autofree int *xoff = g_new (int, 2 * (gsize) width);
+  g_autofree __m128i *xw = g_new (__m128i, width);
+  Resize2 r = { src, out, xoff, xw, ay->index, wy };
+
+  for (int d = 0; d < width; d++)
+    {
+      xoff[2 * d] = ax->index[2 * d] * nc;
+      xoff[2 * d + 1] = ax->index[2 * d + 1] * nc;
+      xw[d] = _mm_set1_epi32 ((int) (wx[2 * d] | wx[2 * d + 1] << 16));
+    }
+  if (!augur_strips_run (height, (double) width * nc, resize2_strip, &r))
+    memset (out->data, 0, (gsize) out->stride * height);
+  return out;
+}
+#endif
+
 static AugurImage *
 resize_fixed (const AugurImage   *src,
               int                 width,
@@ -1361,6 +1768,17 @@ resize_fixed (const AugurImage   *src,
   axis_init (&ay, src->height, height, interp);
   wx = axis_fixed_weights (&ax, width);
   wy = axis_fixed_weights (&ay, height);
+
+#ifdef __SSE2__
+  if (ax.taps == 2 && ay.taps == 2 && nc != 1)
+    {
+      augur_image_unref (out);
+      out = resize2 (src, width, height, &ax, wx, &ay, wy);
+      axis_clear (&ax);
+      axis_clear (&ay);
+      return out;
+    }
+#endif
 
   /* The horizontal taps, one entry per output byte. */
   hindex = g_new (int, (gsize) ax.taps * n);

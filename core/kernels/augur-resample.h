@@ -79,6 +79,24 @@ AugurImage *augur_warp_map         (const AugurImage   *src,
                                     AugurBorder         border,
                                     const AugurFill    *fill);
 
+/* Fills rows @y0 .. @y0 + @n - 1 of an inverse map of @width x @height
+ * output pixels (2 floats a pixel, as augur_warp_map ()). */
+typedef void (*AugurMapRows)       (gconstpointer       state,
+                                    int                 width,
+                                    int                 height,
+                                    int                 y0,
+                                    int                 n,
+                                    float              *map);
+
+AugurImage *augur_warp_map_rows    (const AugurImage   *src,
+                                    int                 out_width,
+                                    int                 out_height,
+                                    AugurMapRows        rows,
+                                    gconstpointer       state,
+                                    AugurInterpolation  interp,
+                                    AugurBorder         border,
+                                    const AugurFill    *fill);
+
 /**
  * augur_warp_perspective:
  * @inverse: the 3x3 matrix (row by row) that maps an output point (x, y)
