@@ -378,7 +378,12 @@ quick_proxy_ready (gpointer data)
   if (request->serial == self->load_serial)
     apply_result (self, request, quick->result);
   if (request->outer != NULL)
-    g_task_return_boolean (g_steal_pointer (&request->outer), TRUE);
+    {
+      /* answering does not take the caller's task: drop our reference */
+      g_autoptr(GTask) outer = g_steal_pointer (&request->outer);
+
+      g_task_return_boolean (outer, TRUE);
+    }
   return G_SOURCE_REMOVE;
 }
 
