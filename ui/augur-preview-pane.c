@@ -902,9 +902,10 @@ update_original (AugurPreviewPane *self,
   augur_picture_set_texture (AUGUR_PICTURE (self->original_picture),
                              proxy ? augur_sample_get_proxy_texture (sample) : NULL);
   augur_label_layer_set_labels (AUGUR_LABEL_LAYER (self->original_layer), sample_labels (self, sample));
-  /* the size first: a narrow pane cuts the end of the name (which the strip
-   * and the tooltip show in full), not the numbers */
-  caption = g_strdup_printf ("%d × %d · %s", augur_sample_get_width (sample),
+  /* the size on its own line, then the name: a narrow column shortens the
+   * name in the middle (the strip and the tooltip show it in full) rather
+   * than breaking it inside a word */
+  caption = g_strdup_printf ("%d × %d\n%s", augur_sample_get_width (sample),
                              augur_sample_get_height (sample), augur_sample_get_name (sample));
   gtk_label_set_text (GTK_LABEL (self->original_caption), caption);
   gtk_widget_set_tooltip_text (self->original_caption, caption);
@@ -2108,9 +2109,9 @@ build_preview_page (AugurPreviewPane *self)
   gtk_box_append (GTK_BOX (original), heading);
   self->original_caption = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->original_caption), 0);
-  /* wrapped, not cut, in the narrow column the original has */
-  gtk_label_set_wrap (GTK_LABEL (self->original_caption), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (self->original_caption), PANGO_WRAP_WORD_CHAR);
+  /* two lines (size, name), each shortened in the middle when the
+   * original's column is narrow */
+  gtk_label_set_ellipsize (GTK_LABEL (self->original_caption), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (self->original_caption, "caption");
   gtk_widget_add_css_class (self->original_caption, "dim-label");
   gtk_box_append (GTK_BOX (original), self->original_caption);
