@@ -403,20 +403,6 @@ augur_image_convert (const AugurImage *image,
   return out;
 }
 
-/* The box filter of augur_image_scale(): each output pixel is the rounded
- * mean of the source pixels its area covers, [x·sx, (x+1)·sx) widened to
- * whole pixels, and likewise in y. The sums are made column by column for
- * each output row, then added along the row, so that a large image brought
- * down for display is read once, in order (a 24-megapixel photograph goes
- * through this at every draw the previewer shows).
- *
- * The column sums go through 16-bit lanes, SHRINK_CHUNK_ROWS rows at a time
- * (255 × 257 = 65535 cannot overflow), which the compiler vectorises, and
- * are then widened into 32-bit ones; output rows are computed in strips
- * (augur_strips_run ()), each with its own sums. shrink_wide () below, the
- * plain 64-bit form, remains for outputs whose rows cover more source rows
- * than 32-bit column sums hold. Both give the same bytes. */
-
 /* augur_image_scale () cannot fail: its strips run to the end even when
  * the apply around it has been cancelled. */
 static void
@@ -434,6 +420,19 @@ scale_strips_run (int             n_rows,
   g_assert (done);
 }
 
+/* The box filter of augur_image_scale(): each output pixel is the rounded
+ * mean of the source pixels its area covers, [x·sx, (x+1)·sx) widened to
+ * whole pixels, and likewise in y. The sums are made column by column for
+ * each output row, then added along the row, so that a large image brought
+ * down for display is read once, in order (a 24-megapixel photograph goes
+ * through this at every draw the previewer shows).
+ *
+ * The column sums go through 16-bit lanes, SHRINK_CHUNK_ROWS rows at a time
+ * (255 × 257 = 65535 cannot overflow), which the compiler vectorises, and
+ * are then widened into 32-bit ones; output rows are computed in strips
+ * (augur_strips_run ()), each with its own sums. shrink_wide () below, the
+ * plain 64-bit form, remains for outputs whose rows cover more source rows
+ * than 32-bit column sums hold. Both give the same bytes. */
 #define SHRINK_CHUNK_ROWS 257
 #define SHRINK_MAX_ROWS 16843009   /* G_MAXUINT32 / 255: 32-bit column sums */
 
