@@ -430,11 +430,12 @@ scale_strips_run (int             n_rows,
  * The column sums go through 16-bit lanes, SHRINK_CHUNK_ROWS rows at a time
  * (255 × 257 = 65535 cannot overflow), which the compiler vectorises, and
  * are then widened into 32-bit ones; output rows are computed in strips
- * (augur_strips_run ()), each with its own sums. shrink_wide () below, the
- * plain 64-bit form, remains for outputs whose rows cover more source rows
- * than 32-bit column sums hold. Both give the same bytes. */
+ * (augur_strips_run ()), each with its own sums; each pixel's sum is 32-bit
+ * too. shrink_wide () below, the plain 64-bit form, remains for outputs
+ * whose pixels cover more than SHRINK_MAX_COUNT source pixels (a
+ * 24-megapixel photograph brought down to 1×1). Both give the same bytes. */
 #define SHRINK_CHUNK_ROWS 257
-#define SHRINK_MAX_ROWS 16843009   /* G_MAXUINT32 / 255: 32-bit column sums */
+#define SHRINK_MAX_COUNT 16843009   /* G_MAXUINT32 / 255: 32-bit sums */
 
 /* Exact division by a reciprocal. For a count d ≤ SHRINK_RECIP_MAX_COUNT
  * and a sum s ≤ 255·d, n = s + ⌊d/2⌋ < 256·d, and with
@@ -510,7 +511,7 @@ shrink_row (const Shrink   *s,
 {
   for (int x = 0; x < s->out->width; x++)
     {
-      guint64 sum[4] = { 0 };
+      guint32 sum[4] = { 0 };
       int cw = s->xe[x] - s->xs[x];
       guint64 count = (guint64) cw * rows, m = recip[cw];
 
@@ -569,8 +570,8 @@ shrink_strip (gpointer data,
     }
 }
 
-/* The box filter in 64-bit sums, on this thread, for outputs whose rows
- * cover more than SHRINK_MAX_ROWS source rows. */
+/* The box filter in 64-bit sums, on this thread, for outputs whose pixels
+ * cover more than SHRINK_MAX_COUNT source pixels. */
 static void
 shrink_wide (const AugurImage *image,
              AugurImage       *out,
@@ -647,7 +648,7 @@ shrink (const AugurImage *image,
       shrink_rows (&s, y, &ys, &ye);
       max_rows = MAX (max_rows, ye - ys);
     }
-  if (max_rows > SHRINK_MAX_ROWS)
+  if ((gint64) max_rows * s.max_cw > SHRINK_MAX_COUNT)
     {
       shrink_wide (image, out, sx, sy);
       return;

@@ -1643,6 +1643,31 @@ test_scale_matches_reference (void)
           g_assert_true (augur_image_equal (got, want));
         }
   }
+
+  /* Around the most source pixels one output pixel may cover with 32-bit
+   * sums (16843009, 255 times that fits): the largest count below it, at
+   * the largest value, and counts above it, which take 64-bit sums. */
+  {
+    static const int cases[][4] = { { 4097, 4111, 255 }, { 4097, 4112, 255 }, { 4200, 4100, -1 } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(AugurImage) image = NULL;
+        g_autoptr(AugurImage) want = NULL;
+        g_autoptr(AugurImage) got = NULL;
+
+        if (cases[i][2] < 0)
+          image = scale_noise (rand, cases[i][0], cases[i][1], 1, FALSE);
+        else
+          {
+            image = augur_image_new (cases[i][0], cases[i][1], 1);
+            memset (image->data, cases[i][2], (gsize) image->stride * image->height);
+          }
+        want = scale_reference (image, 1, 1);
+        got = augur_image_scale (image, 1, 1);
+        g_assert_true (augur_image_equal (got, want));
+      }
+  }
 }
 
 /* Each output pixel is ⌊(s + ⌊n/2⌋) / n⌋ for the sum s of its n source
