@@ -19,6 +19,8 @@
 #include "augur-image-info.h"
 #include "augur-jpeg.h"
 #include "augur-file.h"
+#include "augur-simd.h"
+#include "augur-strips.h"
 
 /* Every image is allocated as this, the public part first: an image made
  * around memory it does not own (augur_image_new_for_data()) frees it
@@ -401,17 +403,180 @@ augur_image_convert (const AugurImage *image,
   return out;
 }
 
+/* augur_image_scale () cannot fail: its strips run to the end even when
+ * the apply around it has been cancelled. */
+static void
+scale_strips_run (int             n_rows,
+                  double          work_per_row,
+                  AugurStripFunc  func,
+                  gpointer        data)
+{
+  GCancellable *cancellable = augur_strips_get_cancellable ();
+  gboolean done;
+
+  augur_strips_push_cancellable (NULL);
+  done = augur_strips_run (n_rows, work_per_row, func, data);
+  augur_strips_push_cancellable (cancellable);
+  g_assert (done);
+}
+
 /* The box filter of augur_image_scale(): each output pixel is the rounded
  * mean of the source pixels its area covers, [x·sx, (x+1)·sx) widened to
  * whole pixels, and likewise in y. The sums are made column by column for
  * each output row, then added along the row, so that a large image brought
  * down for display is read once, in order (a 24-megapixel photograph goes
- * through this at every draw the previewer shows). */
+ * through this at every draw the previewer shows).
+ *
+ * The column sums go through 16-bit lanes, SHRINK_CHUNK_ROWS rows at a time
+ * (255 × 257 = 65535 cannot overflow), which the compiler vectorises, and
+ * are then widened into 32-bit ones; output rows are computed in strips
+ * (augur_strips_run ()), each with its own sums; each pixel's sum is 32-bit
+ * too. shrink_wide () below, the plain 64-bit form, remains for outputs
+ * whose pixels cover more than SHRINK_MAX_COUNT source pixels (a
+ * 24-megapixel photograph brought down to 1×1). Both give the same bytes. */
+#define SHRINK_CHUNK_ROWS 257
+#define SHRINK_MAX_COUNT 16843009   /* G_MAXUINT32 / 255: 32-bit sums */
+
+/* Exact division by a reciprocal. For a count d ≤ SHRINK_RECIP_MAX_COUNT
+ * and a sum s ≤ 255·d, n = s + ⌊d/2⌋ < 256·d, and with
+ * m = ⌈2^40 / d⌉ = (2^40 + e) / d, 0 ≤ e < d:
+ *   n·m / 2^40 = n/d + n·e / (d·2^40) = q + (r + n·e / 2^40) / d
+ * where n = q·d + r, 0 ≤ r < d. As n·e < 256·d² ≤ 2^40, the bracket is
+ * below r + 1 ≤ d, so ⌊n·m / 2^40⌋ = q = ⌊n/d⌋; and n·m < 2^48 + 256·d
+ * fits in 64 bits. Larger counts keep the division. */
+#define SHRINK_RECIP_SHIFT 40
+#define SHRINK_RECIP_MAX_COUNT 65536
+
+typedef struct
+{
+  const AugurImage *image;
+  AugurImage       *out;
+  const int        *xs;
+  const int        *xe;
+  double            sy;
+  int               max_cw;     /* the widest output pixel, in source columns */
+} Shrink;
+
+/* Rows [ys, ye) of output row y, as in shrink_wide (). */
 static void
-shrink (const AugurImage *image,
-        AugurImage       *out,
-        double            sx,
-        double            sy)
+shrink_rows (const Shrink *s,
+             int           y,
+             int          *ys,
+             int          *ye)
+{
+  double y0 = y * s->sy, y1 = (y + 1) * s->sy;
+
+  *ys = (int) y0;
+  *ye = MAX (*ys + 1, MIN ((int) ceil (y1), s->image->height));
+}
+
+/* @acc holds @row (when @first) or adds it. */
+AUGUR_SIMD_CLONES static void
+add_bytes_u16 (guint16       *restrict acc,
+               const guint8  *restrict row,
+               int                     n,
+               gboolean                first)
+{
+  if (first)
+    for (int i = 0; i < n; i++)
+      acc[i] = row[i];
+  else
+    for (int i = 0; i < n; i++)
+      acc[i] += row[i];
+}
+
+/* @acc holds @part (when @first) or adds it. */
+AUGUR_SIMD_CLONES static void
+widen_u16 (guint32        *restrict acc,
+           const guint16  *restrict part,
+           int                      n,
+           gboolean                 first)
+{
+  if (first)
+    for (int i = 0; i < n; i++)
+      acc[i] = part[i];
+  else
+    for (int i = 0; i < n; i++)
+      acc[i] += part[i];
+}
+
+/* One output row from its column sums; inlined with @nc a constant. */
+static inline void
+shrink_row (const Shrink   *s,
+            const guint32  *cols,
+            const guint64  *recip,
+            guint64         rows,
+            guint8         *d,
+            int             nc)
+{
+  for (int x = 0; x < s->out->width; x++)
+    {
+      guint32 sum[4] = { 0 };
+      int cw = s->xe[x] - s->xs[x];
+      guint64 count = (guint64) cw * rows, m = recip[cw];
+
+      for (int xx = s->xs[x]; xx < s->xe[x]; xx++)
+        for (int c = 0; c < nc; c++)
+          sum[c] += cols[xx * nc + c];
+      for (int c = 0; c < nc; c++)
+        {
+          guint64 n = sum[c] + count / 2;
+
+          d[x * nc + c] = (guint8) (m != 0 ? (n * m) >> SHRINK_RECIP_SHIFT : n / count);
+        }
+    }
+}
+
+static void
+shrink_strip (gpointer data,
+              int      first,
+              int      last)
+{
+  const Shrink *s = data;
+  const AugurImage *image = s->image;
+  int nc = image->channels, n = image->width * nc;
+  g_autofree guint16 *part = g_new (guint16, n);
+  g_autofree guint32 *cols = g_new (guint32, n);
+  g_autofree guint64 *recip = g_new0 (guint64, s->max_cw + 1);
+
+  for (int y = first; y < last; y++)
+    {
+      guint8 *d = augur_image_row (s->out, y);
+      int ys, ye;
+
+      shrink_rows (s, y, &ys, &ye);
+      for (int y0 = ys; y0 < ye; y0 += SHRINK_CHUNK_ROWS)
+        {
+          for (int yy = y0; yy < MIN (ye, y0 + SHRINK_CHUNK_ROWS); yy++)
+            add_bytes_u16 (part, augur_image_row (image, yy), n, yy == y0);
+          widen_u16 (cols, part, n, y0 == ys);
+        }
+
+      for (int cw = 1; cw <= s->max_cw; cw++)
+        {
+          guint64 count = (guint64) cw * (guint64) (ye - ys);
+
+          recip[cw] = count <= SHRINK_RECIP_MAX_COUNT
+                      ? (((guint64) 1 << SHRINK_RECIP_SHIFT) + count - 1) / count : 0;
+        }
+
+      switch (nc)
+        {
+        case 1: shrink_row (s, cols, recip, ye - ys, d, 1); break;
+        case 3: shrink_row (s, cols, recip, ye - ys, d, 3); break;
+        case 4: shrink_row (s, cols, recip, ye - ys, d, 4); break;
+        default: shrink_row (s, cols, recip, ye - ys, d, nc); break;
+        }
+    }
+}
+
+/* The box filter in 64-bit sums, on this thread, for outputs whose pixels
+ * cover more than SHRINK_MAX_COUNT source pixels. */
+static void
+shrink_wide (const AugurImage *image,
+             AugurImage       *out,
+             double            sx,
+             double            sy)
 {
   int nc = image->channels, w = image->width;
   g_autofree int *xs = g_new (int, out->width);
@@ -456,6 +621,114 @@ shrink (const AugurImage *image,
     }
 }
 
+
+static void
+shrink (const AugurImage *image,
+        AugurImage       *out,
+        double            sx,
+        double            sy)
+{
+  g_autofree int *xs = g_new (int, out->width);
+  g_autofree int *xe = g_new (int, out->width);
+  Shrink s = { image, out, xs, xe, sy, 1 };
+  int max_rows = 1;
+
+  for (int x = 0; x < out->width; x++)
+    {
+      double x0 = x * sx, x1 = (x + 1) * sx;
+
+      xs[x] = (int) x0;
+      xe[x] = MAX (xs[x] + 1, MIN ((int) ceil (x1), image->width));
+      s.max_cw = MAX (s.max_cw, xe[x] - xs[x]);
+    }
+  for (int y = 0; y < out->height; y++)
+    {
+      int ys, ye;
+
+      shrink_rows (&s, y, &ys, &ye);
+      max_rows = MAX (max_rows, ye - ys);
+    }
+  if ((gint64) max_rows * s.max_cw > SHRINK_MAX_COUNT)
+    {
+      shrink_wide (image, out, sx, sy);
+      return;
+    }
+
+  scale_strips_run (out->height, (double) max_rows * image->width * image->channels,
+                    shrink_strip, &s);
+}
+
+/* Bilinear between pixel centres, for augur_image_scale () growing on both
+ * axes. The source positions of the columns are the same for every row and
+ * are worked out once, by the same expressions, so that each byte is the
+ * one the per-pixel form gave. */
+typedef struct
+{
+  const AugurImage *image;
+  AugurImage       *out;
+  double            sy;
+  const int        *xa;         /* the left and right source columns, times channels */
+  const int        *xb;
+  const double     *ax;         /* the weight of the right one */
+} Grow;
+
+static void
+grow_strip (gpointer data,
+            int      first,
+            int      last)
+{
+  const Grow *g = data;
+  const AugurImage *image = g->image;
+  int nc = image->channels;
+
+  for (int y = first; y < last; y++)
+    {
+      guint8 *d = augur_image_row (g->out, y);
+      double fy = (y + 0.5) * g->sy - 0.5;
+      int iy = (int) floor (fy);
+      double ay = fy - iy;
+      int ya = CLAMP (iy, 0, image->height - 1), yb = CLAMP (iy + 1, 0, image->height - 1);
+      const guint8 *ra = augur_image_row (image, ya), *rb = augur_image_row (image, yb);
+
+      for (int x = 0; x < g->out->width; x++)
+        {
+          int xa = g->xa[x], xb = g->xb[x];
+          double ax = g->ax[x];
+
+          for (int c = 0; c < nc; c++)
+            {
+              double top = ra[xa + c] * (1 - ax) + ra[xb + c] * ax;
+              double bot = rb[xa + c] * (1 - ax) + rb[xb + c] * ax;
+              d[x * nc + c] = (guint8) CLAMP (top * (1 - ay) + bot * ay + 0.5, 0, 255);
+            }
+        }
+    }
+}
+
+static void
+grow (const AugurImage *image,
+      AugurImage       *out,
+      double            sx,
+      double            sy)
+{
+  int nc = image->channels;
+  g_autofree int *xa = g_new (int, out->width);
+  g_autofree int *xb = g_new (int, out->width);
+  g_autofree double *ax = g_new (double, out->width);
+  Grow g = { image, out, sy, xa, xb, ax };
+
+  for (int x = 0; x < out->width; x++)
+    {
+      double fx = (x + 0.5) * sx - 0.5;
+      int ix = (int) floor (fx);
+
+      ax[x] = fx - ix;
+      xa[x] = CLAMP (ix, 0, image->width - 1) * nc;
+      xb[x] = CLAMP (ix + 1, 0, image->width - 1) * nc;
+    }
+  scale_strips_run (out->height, (double) out->width * nc * 4, grow_strip, &g);
+}
+
 /**
  * augur_image_scale:
  *
@@ -469,7 +742,6 @@ augur_image_scale (const AugurImage *image,
                    int               height)
 {
   AugurImage *out;
-  int nc = image->channels;
   double sx, sy;
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
@@ -478,38 +750,12 @@ augur_image_scale (const AugurImage *image,
   sx = (double) image->width / width;
   sy = (double) image->height / height;
 
-  /* Shrinking: the mean of the covered source pixels. */
+  /* Shrinking on either axis: the mean of the covered source pixels;
+   * growing on both: bilinear. */
   if (!(sx <= 1.0 && sy <= 1.0))
-    {
-      shrink (image, out, sx, sy);
-      return out;
-    }
-
-  /* Growing: bilinear between pixel centres. */
-  for (int y = 0; y < height; y++)
-    {
-      guint8 *d = augur_image_row (out, y);
-      double fy = (y + 0.5) * sy - 0.5;
-      int iy = (int) floor (fy);
-      double ay = fy - iy;
-      int ya = CLAMP (iy, 0, image->height - 1), yb = CLAMP (iy + 1, 0, image->height - 1);
-      const guint8 *ra = augur_image_row (image, ya), *rb = augur_image_row (image, yb);
-
-      for (int x = 0; x < width; x++)
-        {
-          double fx = (x + 0.5) * sx - 0.5;
-          int ix = (int) floor (fx);
-          double ax = fx - ix;
-          int xa = CLAMP (ix, 0, image->width - 1), xb = CLAMP (ix + 1, 0, image->width - 1);
-
-          for (int c = 0; c < nc; c++)
-            {
-              double top = ra[xa * nc + c] * (1 - ax) + ra[xb * nc + c] * ax;
-              double bot = rb[xa * nc + c] * (1 - ax) + rb[xb * nc + c] * ax;
-              d[x * nc + c] = (guint8) CLAMP (top * (1 - ay) + bot * ay + 0.5, 0, 255);
-            }
-        }
-    }
+    shrink (image, out, sx, sy);
+  else
+    grow (image, out, sx, sy);
 
   return out;
 }

@@ -27,6 +27,7 @@
 #include "augur-error.h"
 #include "augur-image.h"
 #include "augur-image-info.h"
+#include "augur-strips.h"
 #include "augur-test-util.h"
 
 /* Fixtures ------------------------------------------------------------------- */
@@ -1497,6 +1498,235 @@ test_scale (void)
   }
 }
 
+/* augur_image_scale () as it was before its column sums went to 16 and
+ * 32 bits and its rows to strips: the fast form must give these bytes. */
+static AugurImage *
+scale_reference (const AugurImage *image,
+                 int               width,
+                 int               height)
+{
+  AugurImage *out = augur_image_new (width, height, image->channels);
+  int nc = image->channels, w = image->width;
+  double sx = (double) image->width / width, sy = (double) image->height / height;
+
+  if (!(sx <= 1.0 && sy <= 1.0))
+    {
+      g_autofree int *xs = g_new (int, width);
+      g_autofree int *xe = g_new (int, width);
+      g_autofree guint64 *cols = g_new (guint64, (gsize) w * nc);
+
+      for (int x = 0; x < width; x++)
+        {
+          xs[x] = (int) (x * sx);
+          xe[x] = MAX (xs[x] + 1, MIN ((int) ceil ((x + 1) * sx), w));
+        }
+      for (int y = 0; y < height; y++)
+        {
+          int ys = (int) (y * sy), ye = MAX (ys + 1, MIN ((int) ceil ((y + 1) * sy), image->height));
+          guint8 *d = augur_image_row (out, y);
+
+          memset (cols, 0, (gsize) w * nc * sizeof *cols);
+          for (int yy = ys; yy < ye; yy++)
+            for (int i = 0; i < w * nc; i++)
+              cols[i] += augur_image_row (image, yy)[i];
+          for (int x = 0; x < width; x++)
+            {
+              guint64 sum[4] = { 0 };
+              guint64 count = (guint64) (xe[x] - xs[x]) * (guint64) (ye - ys);
+
+              for (int xx = xs[x]; xx < xe[x]; xx++)
+                for (int c = 0; c < nc; c++)
+                  sum[c] += cols[xx * nc + c];
+              for (int c = 0; c < nc; c++)
+                d[x * nc + c] = (guint8) ((sum[c] + count / 2) / count);
+            }
+        }
+      return out;
+    }
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *d = augur_image_row (out, y);
+      double fy = (y + 0.5) * sy - 0.5;
+      int iy = (int) floor (fy);
+      double ay = fy - iy;
+      const guint8 *ra = augur_image_row (image, CLAMP (iy, 0, image->height - 1));
+      const guint8 *rb = augur_image_row (image, CLAMP (iy + 1, 0, image->height - 1));
+
+      for (int x = 0; x < width; x++)
+        {
+          double fx = (x + 0.5) * sx - 0.5;
+          int ix = (int) floor (fx);
+          double ax = fx - ix;
+          int xa = CLAMP (ix, 0, image->width - 1), xb = CLAMP (ix + 1, 0, image->width - 1);
+
+          for (int c = 0; c < nc; c++)
+            {
+              double top = ra[xa * nc + c] * (1 - ax) + ra[xb * nc + c] * ax;
+              double bot = rb[xa * nc + c] * (1 - ax) + rb[xb * nc + c] * ax;
+              d[x * nc + c] = (guint8) CLAMP (top * (1 - ay) + bot * ay + 0.5, 0, 255);
+            }
+        }
+    }
+  return out;
+}
+
+/* Noise, or (when @extreme) only 0, 1, 254 and 255, which puts the sums
+ * at the ends of their range. */
+static AugurImage *
+scale_noise (GRand    *rand,
+             int       width,
+             int       height,
+             int       channels,
+             gboolean  extreme)
+{
+  static const guint8 ends[] = { 0, 1, 254, 255 };
+  AugurImage *image = augur_image_new (width, height, channels);
+
+  for (int y = 0; y < height; y++)
+    for (int i = 0; i < width * channels; i++)
+      augur_image_row (image, y)[i] = extreme ? ends[g_rand_int_range (rand, 0, 4)]
+                                              : (guint8) g_rand_int_range (rand, 0, 256);
+  return image;
+}
+
+static int
+scale_side (GRand *rand,
+            int    side,
+            int    kind)
+{
+  switch (kind)
+    {
+    case 0: return 1;                                                  /* one pixel */
+    case 1: return g_rand_int_range (rand, 1, side + 1);               /* shrink */
+    case 2: return g_rand_int_range (rand, side, 3 * side + 2);        /* grow */
+    default: return side / g_rand_int_range (rand, 2, 40) + 1;         /* by a large factor */
+    }
+}
+
+/* The scale equals the reference on random images of many sizes, channel
+ * counts and factors: shrinking, growing, one of each, one pixel. */
+static void
+test_scale_matches_reference (void)
+{
+  static const int channels[] = { 1, 3, 4 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1111);
+
+  for (int i = 0; i < 600; i++)
+    {
+      int w = g_rand_int_range (rand, 1, i < 500 ? 90 : 700);
+      int h = g_rand_int_range (rand, 1, i < 500 ? 90 : 700);
+      int nc = channels[i % 3];
+      int ow = scale_side (rand, w, g_rand_int_range (rand, 0, 4));
+      int oh = scale_side (rand, h, g_rand_int_range (rand, 0, 4));
+      g_autoptr(AugurImage) image = scale_noise (rand, w, h, nc, i % 5 == 0);
+      g_autoptr(AugurImage) want = scale_reference (image, ow, oh);
+      g_autoptr(AugurImage) got = augur_image_scale (image, ow, oh);
+
+      if (!augur_image_equal (got, want))
+        g_error ("%d×%d×%d to %d×%d differs from the reference", w, h, nc, ow, oh);
+    }
+
+  /* More source rows per output row than 16-bit column sums hold (257):
+   * a tall image to a few rows, and a wide one to a few columns. */
+  {
+    static const int cases[][4] = { { 5, 3000, 2, 1 }, { 3, 1200, 3, 4 }, { 2000, 3, 1, 1 },
+                                    { 40, 2600, 7, 9 }, { 1, 700, 1, 2 } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      for (int e = 0; e < 2; e++)
+        {
+          g_autoptr(AugurImage) image = scale_noise (rand, cases[i][0], cases[i][1], 3, e);
+          g_autoptr(AugurImage) want = scale_reference (image, cases[i][2], cases[i][3]);
+          g_autoptr(AugurImage) got = augur_image_scale (image, cases[i][2], cases[i][3]);
+
+          g_assert_true (augur_image_equal (got, want));
+        }
+  }
+
+  /* Around the most source pixels one output pixel may cover with 32-bit
+   * sums (16843009, 255 times that fits): the largest count below it, at
+   * the largest value, and counts above it, which take 64-bit sums. */
+  {
+    static const int cases[][4] = { { 4097, 4111, 255 }, { 4097, 4112, 255 }, { 4200, 4100, -1 } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(AugurImage) image = NULL;
+        g_autoptr(AugurImage) want = NULL;
+        g_autoptr(AugurImage) got = NULL;
+
+        if (cases[i][2] < 0)
+          image = scale_noise (rand, cases[i][0], cases[i][1], 1, FALSE);
+        else
+          {
+            image = augur_image_new (cases[i][0], cases[i][1], 1);
+            memset (image->data, cases[i][2], (gsize) image->stride * image->height);
+          }
+        want = scale_reference (image, 1, 1);
+        got = augur_image_scale (image, 1, 1);
+        g_assert_true (augur_image_equal (got, want));
+      }
+  }
+}
+
+/* Each output pixel is ⌊(s + ⌊n/2⌋) / n⌋ for the sum s of its n source
+ * pixels: a one-row image brought down to one pixel, with sums that put
+ * the remainder at each end (n − 1 and 0 after rounding), for counts on
+ * both sides of where the division by a reciprocal stops (65536). */
+static void
+test_scale_rounding (void)
+{
+  static const int counts[] = { 1, 2, 3, 5, 7, 12, 100, 255, 256, 257, 1000, 4097, 65535, 65536,
+                                65537, 100000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      int n = counts[i];
+      g_autoptr(AugurImage) row = augur_image_new (n, 1, 1);
+
+      for (int q = 0; q <= 255; q += n > 1000 ? 17 : 1)
+        for (int end = 0; end < 2; end++)
+          {
+            gint64 s = CLAMP ((gint64) q * n + (end ? n - 1 : 0) - n / 2, 0, (gint64) 255 * n);
+            g_autoptr(AugurImage) dot = NULL;
+
+            for (int x = 0; x < n; x++)
+              row->data[x] = (guint8) (s / n + (x < s % n ? 1 : 0));
+            dot = augur_image_scale (row, 1, 1);
+            g_assert_cmpint (dot->data[0], ==, (s + n / 2) / n);
+          }
+    }
+}
+
+/* The same bytes with one thread and with two, shrinking and growing,
+ * on images large enough to be shared out. */
+static void
+test_scale_threads (void)
+{
+  static const int cases[][5] = { { 1100, 900, 3, 317, 211 }, { 1000, 700, 4, 1900, 90 },
+                                  { 300, 200, 1, 1500, 1000 }, { 400, 300, 3, 130, 1700 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2222);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AugurImage) image = scale_noise (rand, cases[i][0], cases[i][1], cases[i][2], FALSE);
+      g_autoptr(AugurImage) one = NULL;
+      g_autoptr(AugurImage) two = NULL;
+      guint before;
+
+      augur_strips_set_max_threads (1);
+      one = augur_image_scale (image, cases[i][3], cases[i][4]);
+      augur_strips_set_max_threads (2);
+      before = augur_strips_helpers_started ();
+      two = augur_image_scale (image, cases[i][3], cases[i][4]);
+      g_assert_cmpuint (augur_strips_helpers_started (), >, before);
+      augur_strips_set_max_threads (0);
+
+      g_assert_true (augur_image_equal (one, two));
+    }
+}
+
 static void
 test_basics (void)
 {
@@ -1728,6 +1958,9 @@ main (int argc, char **argv)
   g_test_add_func ("/image/convert", test_convert);
   g_test_add_func ("/image/convert-matches-to-gray", test_convert_matches_to_gray);
   g_test_add_func ("/image/scale", test_scale);
+  g_test_add_func ("/image/scale-matches-reference", test_scale_matches_reference);
+  g_test_add_func ("/image/scale-rounding", test_scale_rounding);
+  g_test_add_func ("/image/scale-threads", test_scale_threads);
   g_test_add_func ("/image/fit", test_fit);
 
   status = g_test_run ();
