@@ -1000,7 +1000,12 @@ augur_compare_view_set_recipe (AugurCompareView  *self,
   g_return_if_fail (side < AUGUR_COMPARE_N_SIDES);
 
   s = &self->sides[side];
-  heading = g_strdup_printf ("%s · %s", side_names[side], title ? title : "");
+  /* "B · recipe.json"; an unsaved title's dot takes the separator's place
+   * ("B • Copy of …") rather than sitting beside it */
+  if (title != NULL && g_str_has_prefix (title, "• "))
+    heading = g_strdup_printf ("%s %s", side_names[side], title);
+  else
+    heading = g_strdup_printf ("%s · %s", side_names[side], title ? title : "");
   gtk_label_set_text (GTK_LABEL (s->title_label), heading);
   gtk_widget_set_tooltip_text (s->title_label, heading);
   g_free (s->title);
