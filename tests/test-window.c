@@ -656,6 +656,65 @@ test_open_labels (Fixture       *fixture,
   g_assert_true (augur_preview_pane_get_labels (pane) == source);
   g_assert_cmpint (g_unlink (bad_path), ==, 0);
 }
+
+typedef struct
+{
+  gboolean      done;
+  gboolean      ok;
+  GError       *error;
+} OpenResult;
+
+static void
+labels_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  OpenResult *r = user_data;
+
+  r->ok = augur_window_open_labels_finish (AUGUR_WINDOW (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+open_done (gpointer data)
+{
+  return ((OpenResult *) data)->done;
+}
+
+/* What the window's Open Labels commands use: the file is read on a
+ * worker, the labels (or the error) shown when it is done. */
+static void
+test_open_labels_async (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  AugurPreviewPane *pane = AUGUR_PREVIEW_PANE (augur_window_get_preview_pane (fixture->window));
+  g_autofree char *path = g_build_filename (g_getenv ("AUGUR_DATADIR"), "samples",
+                                            "labels.coco.json", NULL);
+  g_autofree char *bad_path = write_recipe (fixture->dir, "broken.coco.json", "{ \"images\": 3 }");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  OpenResult good_result = { FALSE }, bad_result = { FALSE };
+  AugurLabelSource *source;
+
+  augur_window_open_labels_async (fixture->window, file, NULL, labels_opened_cb, &good_result);
+  /* nothing is shown before the worker is done */
+  g_assert_null (augur_preview_pane_get_labels (pane));
+  wait_for (open_done, &good_result, "the labels to be read");
+  g_assert_true (good_result.ok);
+  g_assert_no_error (good_result.error);
+  source = augur_preview_pane_get_labels (pane);
+  g_assert_nonnull (source);
+  g_assert_true (augur_label_source_has (source, "astronaut.png"));
+
+  augur_window_open_labels_async (fixture->window, bad, NULL, labels_opened_cb, &bad_result);
+  wait_for (open_done, &bad_result, "the broken labels to be refused");
+  g_assert_false (bad_result.ok);
+  g_assert_nonnull (bad_result.error);
+  g_clear_error (&bad_result.error);
+  g_assert_nonnull (strstr (augur_window_get_last_message (fixture->window), "broken.coco.json"));
+  g_assert_true (augur_preview_pane_get_labels (pane) == source);
+  g_assert_cmpint (g_unlink (bad_path), ==, 0);
+}
 #endif
 
 /* The newest message dialog of @parent whose heading ends with @suffix. */
@@ -2084,6 +2143,7 @@ main (int    argc,
   ADD ("check-leaks", test_check_leaks);
 #ifdef AUGUR_HAVE_PREVIEW_PANE
   ADD ("open-labels", test_open_labels);
+  ADD ("open-labels-async", test_open_labels_async);
 #endif
   ADD ("restore-autosave", test_restore_autosave);
   ADD ("autosave-matching-is-dropped", test_autosave_matching_is_dropped);

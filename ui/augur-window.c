@@ -1803,21 +1803,18 @@ sample_has_labels (AugurSample *sample,
 }
 #endif
 
-gboolean
-augur_window_open_labels (AugurWindow *self,
-                          GFile       *file)
+/* Shows @source (transfer full; NULL: @error says why it could not be
+ * opened) as the labels of the preview. */
+static gboolean
+labels_opened (AugurWindow      *self,
+               GFile            *file,
+               AugurLabelSource *source,
+               const GError     *error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *spec = NULL;
-  g_autofree char *name = NULL;
-  g_autoptr(AugurLabelSource) source = NULL;
+  g_autoptr(AugurLabelSource) owned = source;
+  g_autofree char *name = g_file_get_basename (file);
 
-  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  name = g_file_get_basename (file);
-  if ((spec = augur_window_dup_label_spec (file, &error)) == NULL ||
-      (source = augur_label_source_open (spec, &error)) == NULL)
+  if (owned == NULL)
     {
       g_autofree char *heading = g_strdup_printf (_("Could not open the labels “%s”"), name);
 
@@ -1828,10 +1825,10 @@ augur_window_open_labels (AugurWindow *self,
   {
     g_autofree char *message =
       g_strdup_printf (_("Labels from “%s” (%s)"), name,
-                       augur_label_format_name (augur_label_source_format (source)));
+                       augur_label_format_name (augur_label_source_format (owned)));
 
     augur_preview_pane_set_labels (AUGUR_PREVIEW_PANE (self->preview_pane),
-                                   g_steal_pointer (&source));
+                                   g_steal_pointer (&owned));
     /* the strip marks the samples that have labels */
     augur_sample_strip_set_tag_func (self->sample_strip, sample_has_labels, self->preview_pane, NULL);
     sync_compare (self);
@@ -1844,6 +1841,111 @@ augur_window_open_labels (AugurWindow *self,
 #endif
 }
 
+/* Where the labels are read: the format told from @file, then the whole
+ * source parsed (a COCO file of a large dataset takes a while). */
+static AugurLabelSource *
+read_labels (GFile   *file,
+             GError **error)
+{
+  g_autofree char *spec = augur_window_dup_label_spec (file, error);
+
+  return spec != NULL ? augur_label_source_open (spec, error) : NULL;
+}
+
+/**
+ * augur_window_open_labels:
+ *
+ * Opens a COCO file, or a folder of YOLO, VOC or mask labels, on the
+ * calling thread, and shows them (or the error) in the window. The
+ * window's own commands use augur_window_open_labels_async().
+ */
+gboolean
+augur_window_open_labels (AugurWindow *self,
+                          GFile       *file)
+{
+  g_autoptr(GError) error = NULL;
+  AugurLabelSource *source;
+
+  g_return_val_if_fail (AUGUR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  source = read_labels (file, &error);
+  return labels_opened (self, file, source, error);
+}
+
+static void
+open_labels_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AugurLabelSource *source = read_labels (task_data, &error);
+
+  if (source == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, source, (GDestroyNotify) augur_label_source_free);
+}
+
+/* Back on the main thread: the labels are shown, then the caller told. */
+static void
+open_labels_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AugurWindow *self = AUGUR_WINDOW (object);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  AugurLabelSource *source = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (source == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  if (labels_opened (self, g_task_get_task_data (G_TASK (result)), source, error))
+    g_task_return_boolean (outer, TRUE);
+  else
+    g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", error ? error->message : "");
+}
+
+/**
+ * augur_window_open_labels_async:
+ *
+ * As augur_window_open_labels(), with the file read and parsed on a worker
+ * so that the window stays responsive; the labels (or the error) are shown
+ * when it is done, then @callback runs.
+ */
+void
+augur_window_open_labels_async (AugurWindow         *self,
+                                GFile               *file,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (AUGUR_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, augur_window_open_labels_async);
+  inner = g_task_new (self, cancellable, open_labels_done, outer);
+  g_task_set_task_data (inner, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (inner, open_labels_thread);
+}
+
+gboolean
+augur_window_open_labels_finish (AugurWindow   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 open_labels_response (GtkNativeDialog *dialog,
                       int              response,
@@ -1853,7 +1955,7 @@ open_labels_response (GtkNativeDialog *dialog,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
-      augur_window_open_labels (self, file);
+      augur_window_open_labels_async (self, file, self->cancellable, NULL, NULL);
     }
   g_object_unref (dialog);
 }

@@ -39,6 +39,14 @@ gboolean           augur_window_open_preset           (AugurWindow      *self,
  * the window. */
 gboolean           augur_window_open_labels           (AugurWindow      *self,
                                                        GFile            *file);
+void               augur_window_open_labels_async     (AugurWindow      *self,
+                                                       GFile            *file,
+                                                       GCancellable     *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer          user_data);
+gboolean           augur_window_open_labels_finish    (AugurWindow      *self,
+                                                       GAsyncResult     *result,
+                                                       GError          **error);
 char              *augur_window_dup_label_spec        (GFile            *file,
                                                        GError          **error);
 void               augur_window_check_leaks           (AugurWindow      *self,
