@@ -209,40 +209,49 @@ test_median_salt_and_pepper (void)
 static void
 test_median_is_median (void)
 {
-  /* 75 rows: three strips of rows, each padded on its own */
-  g_autoptr(AugurImage) src = augur_test_random_image (17, 75, 1, 62);
-
-  /* 3: the sorting network; 5 and 7: bit by bit; 17: the histogram. */
+  /* 75 rows: three strips of rows, each padded on its own; and images one,
+   * two and three pixels wide, whose windows are all border (the 3 x 3
+   * filter does its first and last pixel apart from the rest) */
+  const struct { int w, h, channels; } shapes[] = { { 17, 75, 1 }, { 1, 9, 3 }, { 2, 7, 3 }, { 3, 5, 4 }, { 40, 11, 3 } };
+  /* 3: sorted columns; 5: a selection network; 7: bit by bit; 17: the histogram. */
   const int sizes[] = { 3, 5, 7, 17 };
 
-  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
-    {
-      int k = sizes[s];
-      g_autofree char *json = g_strdup_printf ("{\"type\": \"MedianBlur\", \"params\": {\"blur_limit\": [%d, %d]}}", k, k);
-      g_autoptr(AugurImage) out = run_json (json, src, 1, NULL);
+  for (guint sh = 0; sh < G_N_ELEMENTS (shapes); sh++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        g_autoptr(AugurImage) src = augur_test_random_image (shapes[sh].w, shapes[sh].h, shapes[sh].channels, 62 + sh);
+        int k = sizes[s], colours = src->channels == 4 ? 3 : src->channels;
+        g_autofree char *json = g_strdup_printf ("{\"type\": \"MedianBlur\", \"params\": {\"blur_limit\": [%d, %d]}}", k, k);
+        g_autoptr(AugurImage) out = run_json (json, src, 1, NULL);
 
-      /* Against a plain sort, borders replicated. */
-      for (int y = 0; y < src->height; y++)
-        for (int x = 0; x < src->width; x++)
-          {
-            int v[17 * 17], n = 0;
+        /* Against a plain sort, borders replicated; alpha left alone. */
+        for (int y = 0; y < src->height; y++)
+          for (int x = 0; x < src->width; x++)
+            for (int c = 0; c < src->channels; c++)
+              {
+                int v[17 * 17], n = 0;
 
-            for (int i = -k / 2; i <= k / 2; i++)
-              for (int j = -k / 2; j <= k / 2; j++)
-                {
-                  int val = augur_test_pixel (src, CLAMP (x + j, 0, src->width - 1), CLAMP (y + i, 0, src->height - 1), 0);
-                  int at = n++;
-
-                  while (at > 0 && v[at - 1] > val)
+                if (c >= colours)
+                  {
+                    g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, augur_test_pixel (src, x, y, c));
+                    continue;
+                  }
+                for (int i = -k / 2; i <= k / 2; i++)
+                  for (int j = -k / 2; j <= k / 2; j++)
                     {
-                      v[at] = v[at - 1];
-                      at--;
+                      int val = augur_test_pixel (src, CLAMP (x + j, 0, src->width - 1), CLAMP (y + i, 0, src->height - 1), c);
+                      int at = n++;
+
+                      while (at > 0 && v[at - 1] > val)
+                        {
+                          v[at] = v[at - 1];
+                          at--;
+                        }
+                      v[at] = val;
                     }
-                  v[at] = val;
-                }
-            g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, v[n / 2]);
-          }
-    }
+                g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, v[n / 2]);
+              }
+      }
 }
 
 /* GlassBlur ------------------------------------------------------------------ */
