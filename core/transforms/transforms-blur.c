@@ -1346,6 +1346,25 @@ zoom_taps (int     n,
     }
 }
 
+static inline void
+zoom_resample_row_n (const guint8 *src_row,
+                     const int    *xi,
+                     const float  *xf,
+                     int           w,
+                     int           nc,
+                     float        *out)
+{
+  for (int x = 0; x < w; x++)
+    {
+      const guint8 *p0 = src_row + xi[x] * nc, *p1 = src_row + MIN (xi[x] + 1, w - 1) * nc;
+
+      for (int c = 0; c < nc; c++)
+        out[x * nc + c] = p0[c] + xf[x] * (p1[c] - p0[c]);
+    }
+}
+
+/* The same arithmetic, with the channel count a constant for the common
+ * cases, so that the channel loop unrolls. */
 static void
 zoom_resample_row (const guint8 *src_row,
                    const int    *xi,
@@ -1354,12 +1373,20 @@ zoom_resample_row (const guint8 *src_row,
                    int           nc,
                    float        *out)
 {
-  for (int x = 0; x < w; x++)
+  switch (nc)
     {
-      const guint8 *p0 = src_row + xi[x] * nc, *p1 = src_row + MIN (xi[x] + 1, w - 1) * nc;
-
-      for (int c = 0; c < nc; c++)
-        out[x * nc + c] = p0[c] + xf[x] * (p1[c] - p0[c]);
+    case 1:
+      zoom_resample_row_n (src_row, xi, xf, w, 1, out);
+      break;
+    case 3:
+      zoom_resample_row_n (src_row, xi, xf, w, 3, out);
+      break;
+    case 4:
+      zoom_resample_row_n (src_row, xi, xf, w, 4, out);
+      break;
+    default:
+      zoom_resample_row_n (src_row, xi, xf, w, nc, out);
+      break;
     }
 }
 
