@@ -615,3 +615,28 @@ augur_test_level_image (int width,
 
   return augur_test_fill_image (width, height, channels, v);
 }
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+augur_test_wait_for (AugurTestPredicate  pred,
+                     gpointer            data,
+                     guint               timeout_ms,
+                     const char         *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  /* a tick, so that a predicate that changes without any event is seen */
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}

@@ -122,4 +122,12 @@ void         augur_test_rm_rf             (const char         *path);
 char        *augur_test_cli_path          (int                 argc,
                                            char              **argv);
 
+/* Runs the default main context until @pred (@data) holds, or fails the
+ * test after @timeout_ms, naming @what it waited for. */
+typedef gboolean (*AugurTestPredicate) (gpointer data);
+void        augur_test_wait_for         (AugurTestPredicate  pred,
+                                         gpointer            data,
+                                         guint               timeout_ms,
+                                         const char         *what);
+
 G_END_DECLS

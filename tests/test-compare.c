@@ -11,6 +11,7 @@
 #include "augur-pipeline-editor.h"
 #include "augur-preview-pane.h"
 #include "augur-rng.h"
+#include "augur-test-util.h"
 #include "augur-window.h"
 
 /* Comparing two recipes in the real window, under Xvfb (see
@@ -38,29 +39,15 @@ typedef struct
   char        *dir;
 } Fixture;
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
+typedef AugurTestPredicate Predicate;
 
-typedef gboolean (*Predicate) (gpointer data);
-
+/* Runs the main loop until @pred holds, or fails the test after TIMEOUT_MS. */
 static void
 wait_for (Predicate    pred,
           gpointer     data,
           const char  *what)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
+  augur_test_wait_for (pred, data, TIMEOUT_MS, what);
 }
 
 static gboolean

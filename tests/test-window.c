@@ -14,6 +14,7 @@
 #include "augur-sample.h"
 #include "augur-sample-strip.h"
 #include "augur-stress.h"
+#include "augur-test-util.h"
 #include "augur-window.h"
 
 #ifdef AUGUR_HAVE_PREVIEW_PANE
@@ -37,13 +38,7 @@ typedef struct
 /* ------------------------------------------------------------------------ */
 /* Helpers */
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Predicate) (gpointer data);
+typedef AugurTestPredicate Predicate;
 
 /* Runs the main loop until @pred holds, or fails the test after TIMEOUT_MS. */
 static void
@@ -51,16 +46,13 @@ wait_for (Predicate    pred,
           gpointer     data,
           const char  *what)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
+  augur_test_wait_for (pred, data, TIMEOUT_MS, what);
+}
 
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
 }
 
 static void
