@@ -1001,7 +1001,10 @@ def run_ops(args):
         ops.update(make_blend_cv_ops(cv_imgs[i], [cv_imgs[(i + 1) % len(cv_imgs)]], rng))
     names = list(libs['opencv'][0])
     if args.op:
-        names = [args.op]
+        names = args.op.split(',')
+        unknown = [n for n in names if n not in libs['opencv'][0]]
+        if unknown:
+            raise SystemExit('peers.py: unknown operation(s): ' + ', '.join(unknown))
 
     # Augur's passes run in `augur-bench serve`, one per request, so that
     # the three libraries take turns pass by pass (A B C, B C A, ...) and a
@@ -1222,7 +1225,7 @@ def main():
     p = sub.add_parser('ops')
     p.add_argument('samples')
     p.add_argument('--repeats', '-r', type=int, default=5)
-    p.add_argument('--op')
+    p.add_argument('--op', help='only these operations (comma-separated names)')
     p.add_argument('--augur', metavar='AUGUR_BENCH',
                    help='interleave the passes of augur-bench (its serve mode)')
     p.set_defaults(func=run_ops)
