@@ -9,6 +9,7 @@
 #include "augur-blur-rows.h"
 #include "augur-error.h"
 #include "augur-filter-rows.h"
+#include "augur-glass.h"
 #include "augur-median.h"
 #include "augur-minmax.h"
 #include "augur-simd.h"
@@ -1110,10 +1111,9 @@ seed_sample (const AugurValue *params,
 }
 
 /*
- * Albumentations' glass_blur(): a Gaussian blur, then for each pass every
- * pixel (x, y) with max_delta < x <= w - max_delta (likewise y), visited
- * from the bottom-right, swapped with (x + dx, y + dy), dx and dy drawn in
- * [-max_delta, max_delta); then the blur again.
+ * Albumentations' glass_blur(): a Gaussian blur, then `iterations` passes
+ * of swapping each pixel with a random neighbour within max_delta (see
+ * augur_glass_swaps()), then the blur again.
  */
 static AugurImage *
 gl_apply (const AugurImage *src,
@@ -1123,68 +1123,15 @@ gl_apply (const AugurImage *src,
   double sigma = params[GL_SIGMA].v[0];
   int delta = (int) params[GL_MAX_DELTA].v[0], iterations = (int) params[GL_ITERATIONS].v[0];
   gboolean exact = AUGUR_PARAM_NICK (params, GL_MODE) == GL_EXACT;
-  int w = src->width, h = src->height, nc = src->channels;
-  int nx = MAX (w - 2 * delta, 0), ny = MAX (h - 2 * delta, 0);
-  g_autoptr(AugurImage) blurred = gauss_blur_u8 (src, 0, sigma);
-  g_autoptr(AugurImage) work = augur_image_copy (blurred);
-  g_autofree gint8 *d = g_new (gint8, (gsize) 2 * MAX (nx * ny, 1));
-  g_autofree guint8 *moved = exact ? NULL : g_malloc ((gsize) MAX (nx * ny, 1) * 2 * nc);
+  g_autoptr(AugurImage) work = gauss_blur_u8 (src, 0, sigma);
   AugurImage *out;
   AugurRng rng;
 
+  /* gauss_blur_u8() always makes a new image (a copy when the blur is
+   * nothing): ours to change until it is returned. */
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
-  for (int it = 0; it < iterations && nx > 0 && ny > 0; it++)
-    {
-      gsize i = 0;
-
-      /* Two offsets a pixel: each from 16 bits of the generator, scaled
-       * to the 2 max_delta values (Lemire's multiply-shift; a bias under
-       * 2 max_delta / 65536, far below what a swap can show). */
-      for (gsize j = 0; j < 2 * (gsize) nx * ny; j += 4)
-        {
-          guint64 bits = augur_rng_next (&rng);
-
-          for (gsize b = 0; b < 4 && j + b < 2 * (gsize) nx * ny; b++, bits >>= 16)
-            d[j + b] = (gint8) ((gint) (((bits & 0xffff) * (guint64) (2 * delta)) >> 16) - delta);
-        }
-
-      if (exact)
-        {
-          for (int y = h - delta; y > delta; y--)
-            for (int x = w - delta; x > delta; x--, i++)
-              {
-                guint8 *a = augur_image_row (work, y) + (gsize) x * nc;
-                guint8 *b = augur_image_row (work, y + d[2 * i]) + (gsize) (x + d[2 * i + 1]) * nc;
-
-                for (int c = 0; c < nc; c++)
-                  {
-                    guint8 t = a[c];
-
-                    a[c] = b[c];
-                    b[c] = t;
-                  }
-              }
-          continue;
-        }
-
-      /* Fast: both sides read first, then written, the last write winning. */
-      for (int y = h - delta; y > delta; y--)
-        for (int x = w - delta; x > delta; x--, i++)
-          {
-            memcpy (moved + i * 2 * nc, augur_image_row (work, y + d[2 * i]) + (gsize) (x + d[2 * i + 1]) * nc, nc);
-            memcpy (moved + i * 2 * nc + nc, augur_image_row (work, y) + (gsize) x * nc, nc);
-          }
-      i = 0;
-      for (int y = h - delta; y > delta; y--)
-        for (int x = w - delta; x > delta; x--, i++)
-          memcpy (augur_image_row (work, y) + (gsize) x * nc, moved + i * 2 * nc, nc);
-      i = 0;
-      for (int y = h - delta; y > delta; y--)
-        for (int x = w - delta; x > delta; x--, i++)
-          memcpy (augur_image_row (work, y + d[2 * i]) + (gsize) (x + d[2 * i + 1]) * nc,
-                  moved + i * 2 * nc + nc, nc);
-    }
-
+  augur_glass_swaps (work->data, work->stride, work->width, work->height, work->channels,
+                     delta, iterations, exact, &rng);
   out = gauss_blur_u8 (work, 0, sigma);
   keep_alpha (out, src);
   return out;
