@@ -12,6 +12,7 @@
 #include "augur-glass.h"
 #include "augur-median.h"
 #include "augur-minmax.h"
+#include "augur-slic.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
 #include "augur-transform-private.h"
@@ -1856,109 +1857,6 @@ sp_sample (const AugurValue *params,
 }
 
 /*
- * The SLIC of Albumentations 2.0.8 (its own, in numpy): centres on a grid
- * of step sqrt(pixels / n), colours scaled by the image's maximum, ten
- * rounds in which each centre claims the pixels within a step of it whose
- * distance (squared colour difference to the centre pixel plus 10 times
- * the squared spatial distance in steps) beats their current one, and each
- * centre then moves to the mean position of its pixels (truncated). Labels
- * of -1 are pixels no centre reached.
- */
-static void
-slic_labels (const AugurImage *img,
-             int               n_segments,
-             int              *labels,
-             int              *n_centres)
-{
-  int w = img->width, h = img->height, nc = img->channels, cc = nc == 4 ? 3 : nc;
-  int step = MAX ((int) sqrt ((double) w * h / n_segments), 1), n = 0, maxv = 0;
-  g_autofree int *cx = NULL;
-  g_autofree int *cy = NULL;
-  g_autofree float *dist = g_new (float, (gsize) w * h);
-  g_autofree double *sums = NULL;
-  float scale;
-
-  for (int y = step / 2; y < h; y += step)
-    for (int x = step / 2; x < w; x += step)
-      n++;
-  cx = g_new (int, MAX (n, 1));
-  cy = g_new (int, MAX (n, 1));
-  sums = g_new (double, 3 * (gsize) MAX (n, 1));
-  n = 0;
-  for (int y = step / 2; y < h; y += step)
-    for (int x = step / 2; x < w; x += step)
-      {
-        cx[n] = x;
-        cy[n] = y;
-        n++;
-      }
-  *n_centres = n;
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w * nc; x++)
-      if (nc != 4 || x % 4 != 3)
-        maxv = MAX (maxv, augur_image_row (img, y)[x]);
-  scale = 1.0f / ((float) maxv + 1e-6f);
-
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      labels[i] = -1;
-      dist[i] = G_MAXFLOAT;
-    }
-
-  for (int round = 0; round < 10; round++)
-    {
-      for (int i = 0; i < n; i++)
-        {
-          const guint8 *cp = augur_image_row (img, cy[i]) + (gsize) cx[i] * nc;
-
-          for (int y = MAX (cy[i] - step, 0); y < MIN (h, cy[i] + step + 1); y++)
-            {
-              const guint8 *row = augur_image_row (img, y);
-
-              for (int x = MAX (cx[i] - step, 0); x < MIN (w, cx[i] + step + 1); x++)
-                {
-                  float dc = 0, ds, dd;
-
-                  for (int c = 0; c < cc; c++)
-                    {
-                      float diff = (row[x * nc + c] - cp[c]) * scale;
-
-                      dc += diff * diff;
-                    }
-                  ds = (float) ((y - cy[i]) * (y - cy[i]) + (x - cx[i]) * (x - cx[i])) / (float) (step * step);
-                  dd = dc + 10.0f * ds;
-                  if (dd < dist[(gsize) y * w + x])
-                    {
-                      dist[(gsize) y * w + x] = dd;
-                      labels[(gsize) y * w + x] = i;
-                    }
-                }
-            }
-        }
-
-      memset (sums, 0, 3 * sizeof (double) * n);
-      for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-          {
-            int l = labels[(gsize) y * w + x];
-
-            if (l < 0)
-              continue;
-            sums[3 * l] += x;
-            sums[3 * l + 1] += y;
-            sums[3 * l + 2] += 1;
-          }
-      for (int i = 0; i < n; i++)
-        if (sums[3 * i + 2] > 0)
-          {
-            cx[i] = (int) (sums[3 * i] / sums[3 * i + 2]);
-            cy[i] = (int) (sums[3 * i + 1] / sums[3 * i + 2]);
-          }
-    }
-}
-
-/*
  * Albumentations' superpixels(): nothing when no segment was drawn for
  * replacing; otherwise the image is shrunk to max_size (longer side), cut
  * into SLIC segments, the drawn ones filled with their mean colour (the
@@ -1998,7 +1896,7 @@ sp_apply (const AugurImage *src,
     img = augur_image_copy (src);
 
   labels = g_new (int, (gsize) img->width * img->height);
-  slic_labels (img, MAX (n, 1), labels, &n_centres);
+  augur_slic_labels (img->data, img->stride, img->width, img->height, nc, MAX (n, 1), labels, &n_centres);
 
   /* Per label: channel sums and count; then which draw each takes. */
   means = g_new0 (double, (gsize) MAX (n_centres, 1) * 4);
