@@ -27,27 +27,29 @@
  * of a centre's window is a vector loop.
  */
 
-/* One row of a centre's window: columns [x0, x1) of the planes, against
- * the centre's colour @cc (already as floats) and the spatial terms @sp. */
-AUGUR_SIMD_CLONES static void
-claim_row (float       *dist,
-           int         *labels,
-           const float *p0,
-           const float *p1,
-           const float *p2,
-           int          cc,
-           const float *centre,
-           float        scale,
-           const float *sp,
-           int          n,
-           int          label)
+/* One row of a centre's window, @n pixels, against the centre's colour
+ * (@c0, @c1, @c2 as floats) and the spatial terms @sp. */
+static inline void
+claim_row (float       *restrict dist,
+           int         *restrict labels,
+           const float *restrict p0,
+           const float *restrict p1,
+           const float *restrict p2,
+           int                   cc,
+           float                 c0,
+           float                 c1,
+           float                 c2,
+           float                 scale,
+           const float *restrict sp,
+           int                   n,
+           int                   label)
 {
   if (cc == 3)
     for (int x = 0; x < n; x++)
       {
-        float d0 = (p0[x] - centre[0]) * scale;
-        float d1 = (p1[x] - centre[1]) * scale;
-        float d2 = (p2[x] - centre[2]) * scale;
+        float d0 = (p0[x] - c0) * scale;
+        float d1 = (p1[x] - c1) * scale;
+        float d2 = (p2[x] - c2) * scale;
         float dd = d0 * d0 + d1 * d1 + d2 * d2 + sp[x];
         gboolean better = dd < dist[x];
 
@@ -57,13 +59,47 @@ claim_row (float       *dist,
   else
     for (int x = 0; x < n; x++)
       {
-        float d0 = (p0[x] - centre[0]) * scale;
+        float d0 = (p0[x] - c0) * scale;
         float dd = d0 * d0 + sp[x];
         gboolean better = dd < dist[x];
 
         dist[x] = better ? dd : dist[x];
         labels[x] = better ? label : labels[x];
       }
+}
+
+/* A centre at (@px, @py) claims what it can of its window, rows [@y0,
+ * @y1) and columns [@x0, @x1) of the @w wide planes (@cc of them, @npix
+ * apart). */
+AUGUR_SIMD_CLONES static void
+claim_window (float       *dist,
+              int         *labels,
+              const float *planes,
+              gsize        npix,
+              int          w,
+              int          cc,
+              int          px,
+              int          py,
+              int          x0,
+              int          x1,
+              int          y0,
+              int          y1,
+              float        scale,
+              const float *spatial,
+              int          step,
+              int          label)
+{
+  gsize at = (gsize) py * w + px, second = cc == 3 ? npix : 0;
+  float c0 = planes[at], c1 = planes[second + at], c2 = planes[2 * second + at];
+  int span = 2 * step + 1;
+
+  for (int y = y0; y < y1; y++)
+    {
+      gsize o = (gsize) y * w + x0;
+
+      claim_row (dist + o, labels + o, planes + o, planes + second + o, planes + 2 * second + o, cc,
+                 c0, c1, c2, scale, spatial + (gsize) (y - py + step) * span + (x0 - px + step), x1 - x0, label);
+    }
 }
 
 /**
@@ -143,22 +179,10 @@ augur_slic_labels (const guint8 *data,
   for (int round = 0; round < 10; round++)
     {
       for (int i = 0; i < n; i++)
-        {
-          gsize at = (gsize) cy[i] * w + cx[i];
-          float centre[3] = { 0, 0, 0 };
-          int x0 = MAX (cx[i] - step, 0), x1 = MIN (w, cx[i] + step + 1);
-
-          for (int c = 0; c < cc; c++)
-            centre[c] = planes[c * npix + at];
-          for (int y = MAX (cy[i] - step, 0); y < MIN (h, cy[i] + step + 1); y++)
-            {
-              gsize o = (gsize) y * w + x0;
-
-              claim_row (dist + o, labels + o, planes + o, planes + (cc == 3 ? npix : 0) + o,
-                         planes + (cc == 3 ? 2 * npix : 0) + o, cc, centre, scale,
-                         spatial + (gsize) (y - cy[i] + step) * span + (x0 - cx[i] + step), x1 - x0, i);
-            }
-        }
+        claim_window (dist, labels, planes, npix, w, cc, cx[i], cy[i],
+                      MAX (cx[i] - step, 0), MIN (w, cx[i] + step + 1),
+                      MAX (cy[i] - step, 0), MIN (h, cy[i] + step + 1),
+                      scale, spatial, step, i);
 
       memset (sums, 0, 3 * sizeof (gint64) * n);
       for (int y = 0; y < h; y++)
