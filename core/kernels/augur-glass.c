@@ -105,37 +105,48 @@ swap_px (guint8 *a,
     }
 }
 
-/* One fast pass from @src into @dst (rows by pointer), with the offsets
- * @d of the visited pixels in visiting order, dy then dx. Inlined with
- * the channel count fixed at each call. */
+/* One side of a fast pass from @src into @dst (rows by pointer), with the
+ * offsets @d of the visited pixels in visiting order, dy then dx: the
+ * gather dst[p] = src[p + d], or with @scatter, dst[p + d] = src[p]. */
 static inline void
-fast_pass (guint8 *const       *dst,
-           const guint8 *const *src,
-           const gint8         *d,
-           int                  w,
-           int                  h,
-           int                  nc,
-           int                  delta)
+pass_side (guint8 *const       *restrict dst,
+           const guint8 *const *restrict src,
+           const gint8         *restrict d,
+           int                           w,
+           int                           h,
+           int                           nc,
+           int                           delta,
+           gboolean                      scatter)
 {
-  gsize i = 0;
+  for (int y = h - delta; y > delta; y--, d += 2 * (gsize) (w - 2 * delta))
+    {
+      guint8 *const *dnear = dst + y, *drow = dst[y];
+      const guint8 *const *snear = src + y, *srow = src[y];
 
+      if (scatter)
+        for (int x = w - delta, i = 0; x > delta; x--, i += 2)
+          copy_px (dnear[d[i]] + (x + d[i + 1]) * nc, srow + x * nc, nc);
+      else
+        for (int x = w - delta, i = 0; x > delta; x--, i += 2)
+          copy_px (drow + x * nc, snear[d[i]] + (x + d[i + 1]) * nc, nc);
+    }
+}
+
+/* A fast pass: the image as it was, then both sides. Inlined with the
+ * channel count fixed at each call. */
+static inline void
+fast_pass (guint8 *const       *restrict dst,
+           const guint8 *const *restrict src,
+           const gint8         *restrict d,
+           int                           w,
+           int                           h,
+           int                           nc,
+           int                           delta)
+{
   for (int y = 0; y < h; y++)
     memcpy (dst[y], src[y], (gsize) w * nc);
-  for (int y = h - delta; y > delta; y--)
-    {
-      guint8 *row = dst[y];
-
-      for (int x = w - delta; x > delta; x--, i += 2)
-        copy_px (row + x * nc, src[y + d[i]] + (x + d[i + 1]) * nc, nc);
-    }
-  i = 0;
-  for (int y = h - delta; y > delta; y--)
-    {
-      const guint8 *row = src[y];
-
-      for (int x = w - delta; x > delta; x--, i += 2)
-        copy_px (dst[y + d[i]] + (x + d[i + 1]) * nc, row + x * nc, nc);
-    }
+  pass_side (dst, src, d, w, h, nc, delta, FALSE);
+  pass_side (dst, src, d, w, h, nc, delta, TRUE);
 }
 
 static inline void
