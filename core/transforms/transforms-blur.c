@@ -2231,21 +2231,24 @@ unsharp_mask_cost (const AugurValue *params,
   cost->memory = augur_cost_image_bytes (in) * (2 + 3 * sizeof (float));
 }
 
-/* Superpixels: SLIC on a copy at most max_size a side, about ten
- * iterations that each compare every pixel with the nine nearest centres,
- * then the means and a resize back. */
+/* Superpixels: SLIC on a copy at most max_size a side (the whole image
+ * when max_size is none), about ten iterations that each compare every
+ * pixel with the nine nearest centres, then the means and a resize back.
+ * Memory: the copy and its filled copy, and SLIC's float per colour
+ * channel, distance and label per pixel. */
 static void
 superpixels_cost (const AugurValue *params,
                   const AugurShape *in,
                   AugurShape       *out,
                   AugurCost        *cost)
 {
-  double side = MAX (in->width, in->height), scale = MIN (1.0, params[SP_MAX_SIZE].v[0] / side);
-  double small = (double) in->width * in->height * scale * scale * in->channels;
+  double side = MAX (in->width, in->height);
+  double scale = params[SP_MAX_SIZE].is_null ? 1.0 : MIN (1.0, params[SP_MAX_SIZE].v[0] / side);
+  double pixels = (double) in->width * in->height * scale * scale, small = pixels * in->channels;
 
   *out = *in;
   cost->work = small * 10 * 9 * 2 + augur_cost_image_bytes (in) * 8;
-  cost->memory = 2 * augur_cost_image_bytes (in) + small * (2 + sizeof (float) * 2);
+  cost->memory = 2 * augur_cost_image_bytes (in) + 2 * small + pixels * sizeof (float) * (MIN (in->channels, 3) + 2);
 }
 
 /* Morphological: the ellipse's taps (about pi / 4 of its box), a min or
