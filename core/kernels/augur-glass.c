@@ -11,12 +11,14 @@
 /*
  * The pixel swaps of GlassBlur. Albumentations' glass_blur() visits every
  * pixel (x, y) with delta < x <= width - delta (likewise y), from the
- * bottom-right, row by row here, and swaps it with (x + dx, y + dy), both
- * offsets drawn in [-delta, delta). In its "fast" mode one pass is numpy's
+ * bottom-right, and swaps it with (x + dx, y + dy), both offsets drawn in
+ * [-delta, delta). In its "fast" mode one pass is numpy's
  * `x[p], x[p + d] = x[p + d], x[p]` over all pixels at once: both sides are
  * read before anything is written, then the first side is written, then
  * the second, the last write to a pixel winning. In "exact" mode the swaps
- * happen one after the other.
+ * happen one after the other. Here both modes visit row by row (numpy's
+ * fast mode lists the pixels column by column, so where two writes land on
+ * one pixel, a different one of them wins there).
  *
  * The fast pass here keeps the image as it was before the pass (src) and
  * writes a new one (dst): the first side is a gather, dst[p] = src[p + d],

@@ -1128,8 +1128,13 @@ gl_apply (const AugurImage *src,
   AugurImage *out;
   AugurRng rng;
 
-  /* gauss_blur_u8() always makes a new image (a copy when the blur is
-   * nothing): ours to change until it is returned. */
+  /* The swaps change the blurred image in place: it must be a new one,
+   * not the source handed back for a blur of nothing. */
+  if (work == src)
+    {
+      augur_image_unref (work);
+      work = augur_image_copy (src);
+    }
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
   augur_glass_swaps (work->data, work->stride, work->width, work->height, work->channels,
                      delta, iterations, exact, &rng);
