@@ -468,23 +468,60 @@ def cv_thin_plate_spline(img, scale, n, rng):
     return cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def cv_superpixels(img, n_segments, p_replace, max_size, rng):
-    from skimage.measure import regionprops
-    from skimage.segmentation import slic
+def albu_slic(image, n_segments, compactness=10.0, iterations=10):
+    """SLIC as Albumentations 2.0.8 runs it: its own numpy slic() in
+    albumentations/augmentations/pixel/functional.py, not scikit-image's."""
+    if image.ndim == 2:
+        image = image[..., None]
+    h, w = image.shape[:2]
+    norm = image.astype(np.float32) / np.max(image + 1e-6)
+    step = int((h * w / n_segments) ** 0.5)
+    centres = np.array([(x, y) for y in np.arange(step // 2, h, step)
+                        for x in np.arange(step // 2, w, step)])
+    labels = np.full((h, w), -1, np.int32)
+    dist = np.full((h, w), np.inf)
+    for _ in range(iterations):
+        for i, (cx, cy) in enumerate(centres):
+            cx, cy = int(cx), int(cy)
+            y0, y1 = max(0, cy - step), min(h, cy + step + 1)
+            x0, x1 = max(0, cx - step), min(w, cx + step + 1)
+            colour = np.sum((norm[y0:y1, x0:x1] - norm[cy, cx]) ** 2, axis=-1)
+            yy, xx = np.ogrid[y0:y1, x0:x1]
+            d = colour + compactness * (((yy - cy) ** 2 + (xx - cx) ** 2) / step ** 2)
+            closer = d < dist[y0:y1, x0:x1]
+            dist[y0:y1, x0:x1][closer] = d[closer]
+            labels[y0:y1, x0:x1][closer] = i
+        for i in range(len(centres)):
+            mine = labels == i
+            if np.any(mine):
+                centres[i] = np.mean(np.argwhere(mine), axis=0)[::-1]
+    return labels
 
+
+def cv_superpixels(img, n_segments, p_replace, max_size, rng):
+    # Albumentations 2.0.8's superpixels() (pixel/functional.py): its own
+    # slic(), then per channel each label of np.unique() (label 0 left out
+    # when it comes first) filled with its rounded mean if drawn.
     h, w = img.shape[:2]
+    replace = rng.random(n_segments) < p_replace
+    if not np.any(replace):
+        return img
     small = img
     if max(h, w) > max_size:
         s = max_size / max(h, w)
         small = cv2.resize(img, (int(w * s), int(h * s)), interpolation=cv2.INTER_LINEAR)
-    replace = rng.random(n_segments) < p_replace
-    segments = slic(small, n_segments=n_segments, compactness=10, channel_axis=-1)
+    segments = albu_slic(small, n_segments)
     out = small.copy()
     for c in range(out.shape[2]):
-        for i, region in enumerate(regionprops(segments + 1, intensity_image=out[..., c])):
-            if replace[i % n_segments]:
-                out[..., c][segments == i] = round(region.mean_intensity)
-    return cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
+        chan = out[..., c]
+        labels = np.unique(segments)
+        if labels[0] == 0:
+            labels = labels[1:]
+        for k, label in enumerate(labels):
+            if replace[k % n_segments]:
+                mine = segments == label
+                chan[mine] = min(max(int(np.round(np.mean(chan[mine]))), 0), 255)
+    return cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR) if out.shape != img.shape else out
 
 
 def cv_iso_noise(img, color_shift, intensity, rng):

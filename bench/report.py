@@ -123,7 +123,7 @@ OPS += [(op, label, cv, 'none') for op, label, cv in (
     ('ToGray3', 'ToGray, 3 output channels, weighted average', '`cvtColor` to gray and back to RGB'),
     ('GaussianBlurK5', 'GaussianBlur, kernel 5, sigma 2', '`GaussianBlur((5, 5), 2)`'),
     ('Superpixels', 'Superpixels, 100 segments, p 0.1, max size 128',
-     '`resize`, scikit-image `slic` + `regionprops`, mean fill, `resize` back'),
+     '`resize`, Albumentations\' own numpy `slic`, mean fill per label mask, `resize` back'),
     ('ISONoise', 'ISONoise, shift 0.03, intensity 0.3', 'float HLS, numpy `poisson` + `normal`, back'),
     ('MultiplicativeNoise', 'MultiplicativeNoise 0.9–1.1, one factor', '`LUT`'),
     ('MultiplicativeNoisePixel', 'MultiplicativeNoise 0.9–1.1, per pixel and channel',

@@ -9,8 +9,10 @@
 #include "augur-blur-rows.h"
 #include "augur-error.h"
 #include "augur-filter-rows.h"
+#include "augur-glass.h"
 #include "augur-median.h"
 #include "augur-minmax.h"
+#include "augur-slic.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
 #include "augur-transform-private.h"
@@ -1110,10 +1112,9 @@ seed_sample (const AugurValue *params,
 }
 
 /*
- * Albumentations' glass_blur(): a Gaussian blur, then for each pass every
- * pixel (x, y) with max_delta < x <= w - max_delta (likewise y), visited
- * from the bottom-right, swapped with (x + dx, y + dy), dx and dy drawn in
- * [-max_delta, max_delta); then the blur again.
+ * Albumentations' glass_blur(): a Gaussian blur, then `iterations` passes
+ * of swapping each pixel with a random neighbour within max_delta (see
+ * augur_glass_swaps()), then the blur again.
  */
 static AugurImage *
 gl_apply (const AugurImage *src,
@@ -1123,68 +1124,20 @@ gl_apply (const AugurImage *src,
   double sigma = params[GL_SIGMA].v[0];
   int delta = (int) params[GL_MAX_DELTA].v[0], iterations = (int) params[GL_ITERATIONS].v[0];
   gboolean exact = AUGUR_PARAM_NICK (params, GL_MODE) == GL_EXACT;
-  int w = src->width, h = src->height, nc = src->channels;
-  int nx = MAX (w - 2 * delta, 0), ny = MAX (h - 2 * delta, 0);
-  g_autoptr(AugurImage) blurred = gauss_blur_u8 (src, 0, sigma);
-  g_autoptr(AugurImage) work = augur_image_copy (blurred);
-  g_autofree gint8 *d = g_new (gint8, (gsize) 2 * MAX (nx * ny, 1));
-  g_autofree guint8 *moved = exact ? NULL : g_malloc ((gsize) MAX (nx * ny, 1) * 2 * nc);
+  g_autoptr(AugurImage) work = gauss_blur_u8 (src, 0, sigma);
   AugurImage *out;
   AugurRng rng;
 
-  augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
-  for (int it = 0; it < iterations && nx > 0 && ny > 0; it++)
+  /* The swaps change the blurred image in place: it must be a new one,
+   * not the source handed back for a blur of nothing. */
+  if (work == src)
     {
-      gsize i = 0;
-
-      /* Two offsets a pixel: each from 16 bits of the generator, scaled
-       * to the 2 max_delta values (Lemire's multiply-shift; a bias under
-       * 2 max_delta / 65536, far below what a swap can show). */
-      for (gsize j = 0; j < 2 * (gsize) nx * ny; j += 4)
-        {
-          guint64 bits = augur_rng_next (&rng);
-
-          for (gsize b = 0; b < 4 && j + b < 2 * (gsize) nx * ny; b++, bits >>= 16)
-            d[j + b] = (gint8) ((gint) (((bits & 0xffff) * (guint64) (2 * delta)) >> 16) - delta);
-        }
-
-      if (exact)
-        {
-          for (int y = h - delta; y > delta; y--)
-            for (int x = w - delta; x > delta; x--, i++)
-              {
-                guint8 *a = augur_image_row (work, y) + (gsize) x * nc;
-                guint8 *b = augur_image_row (work, y + d[2 * i]) + (gsize) (x + d[2 * i + 1]) * nc;
-
-                for (int c = 0; c < nc; c++)
-                  {
-                    guint8 t = a[c];
-
-                    a[c] = b[c];
-                    b[c] = t;
-                  }
-              }
-          continue;
-        }
-
-      /* Fast: both sides read first, then written, the last write winning. */
-      for (int y = h - delta; y > delta; y--)
-        for (int x = w - delta; x > delta; x--, i++)
-          {
-            memcpy (moved + i * 2 * nc, augur_image_row (work, y + d[2 * i]) + (gsize) (x + d[2 * i + 1]) * nc, nc);
-            memcpy (moved + i * 2 * nc + nc, augur_image_row (work, y) + (gsize) x * nc, nc);
-          }
-      i = 0;
-      for (int y = h - delta; y > delta; y--)
-        for (int x = w - delta; x > delta; x--, i++)
-          memcpy (augur_image_row (work, y) + (gsize) x * nc, moved + i * 2 * nc, nc);
-      i = 0;
-      for (int y = h - delta; y > delta; y--)
-        for (int x = w - delta; x > delta; x--, i++)
-          memcpy (augur_image_row (work, y + d[2 * i]) + (gsize) (x + d[2 * i + 1]) * nc,
-                  moved + i * 2 * nc + nc, nc);
+      augur_image_unref (work);
+      work = augur_image_copy (src);
     }
-
+  augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
+  augur_glass_swaps (work->data, work->stride, work->width, work->height, work->channels,
+                     delta, iterations, exact, &rng);
   out = gauss_blur_u8 (work, 0, sigma);
   keep_alpha (out, src);
   return out;
@@ -1909,109 +1862,6 @@ sp_sample (const AugurValue *params,
 }
 
 /*
- * The SLIC of Albumentations 2.0.8 (its own, in numpy): centres on a grid
- * of step sqrt(pixels / n), colours scaled by the image's maximum, ten
- * rounds in which each centre claims the pixels within a step of it whose
- * distance (squared colour difference to the centre pixel plus 10 times
- * the squared spatial distance in steps) beats their current one, and each
- * centre then moves to the mean position of its pixels (truncated). Labels
- * of -1 are pixels no centre reached.
- */
-static void
-slic_labels (const AugurImage *img,
-             int               n_segments,
-             int              *labels,
-             int              *n_centres)
-{
-  int w = img->width, h = img->height, nc = img->channels, cc = nc == 4 ? 3 : nc;
-  int step = MAX ((int) sqrt ((double) w * h / n_segments), 1), n = 0, maxv = 0;
-  g_autofree int *cx = NULL;
-  g_autofree int *cy = NULL;
-  g_autofree float *dist = g_new (float, (gsize) w * h);
-  g_autofree double *sums = NULL;
-  float scale;
-
-  for (int y = step / 2; y < h; y += step)
-    for (int x = step / 2; x < w; x += step)
-      n++;
-  cx = g_new (int, MAX (n, 1));
-  cy = g_new (int, MAX (n, 1));
-  sums = g_new (double, 3 * (gsize) MAX (n, 1));
-  n = 0;
-  for (int y = step / 2; y < h; y += step)
-    for (int x = step / 2; x < w; x += step)
-      {
-        cx[n] = x;
-        cy[n] = y;
-        n++;
-      }
-  *n_centres = n;
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w * nc; x++)
-      if (nc != 4 || x % 4 != 3)
-        maxv = MAX (maxv, augur_image_row (img, y)[x]);
-  scale = 1.0f / ((float) maxv + 1e-6f);
-
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      labels[i] = -1;
-      dist[i] = G_MAXFLOAT;
-    }
-
-  for (int round = 0; round < 10; round++)
-    {
-      for (int i = 0; i < n; i++)
-        {
-          const guint8 *cp = augur_image_row (img, cy[i]) + (gsize) cx[i] * nc;
-
-          for (int y = MAX (cy[i] - step, 0); y < MIN (h, cy[i] + step + 1); y++)
-            {
-              const guint8 *row = augur_image_row (img, y);
-
-              for (int x = MAX (cx[i] - step, 0); x < MIN (w, cx[i] + step + 1); x++)
-                {
-                  float dc = 0, ds, dd;
-
-                  for (int c = 0; c < cc; c++)
-                    {
-                      float diff = (row[x * nc + c] - cp[c]) * scale;
-
-                      dc += diff * diff;
-                    }
-                  ds = (float) ((y - cy[i]) * (y - cy[i]) + (x - cx[i]) * (x - cx[i])) / (float) (step * step);
-                  dd = dc + 10.0f * ds;
-                  if (dd < dist[(gsize) y * w + x])
-                    {
-                      dist[(gsize) y * w + x] = dd;
-                      labels[(gsize) y * w + x] = i;
-                    }
-                }
-            }
-        }
-
-      memset (sums, 0, 3 * sizeof (double) * n);
-      for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-          {
-            int l = labels[(gsize) y * w + x];
-
-            if (l < 0)
-              continue;
-            sums[3 * l] += x;
-            sums[3 * l + 1] += y;
-            sums[3 * l + 2] += 1;
-          }
-      for (int i = 0; i < n; i++)
-        if (sums[3 * i + 2] > 0)
-          {
-            cx[i] = (int) (sums[3 * i] / sums[3 * i + 2]);
-            cy[i] = (int) (sums[3 * i + 1] / sums[3 * i + 2]);
-          }
-    }
-}
-
-/*
  * Albumentations' superpixels(): nothing when no segment was drawn for
  * replacing; otherwise the image is shrunk to max_size (longer side), cut
  * into SLIC segments, the drawn ones filled with their mean colour (the
@@ -2051,7 +1901,7 @@ sp_apply (const AugurImage *src,
     img = augur_image_copy (src);
 
   labels = g_new (int, (gsize) img->width * img->height);
-  slic_labels (img, MAX (n, 1), labels, &n_centres);
+  augur_slic_labels (img->data, img->stride, img->width, img->height, nc, MAX (n, 1), labels, &n_centres);
 
   /* Per label: channel sums and count; then which draw each takes. */
   means = g_new0 (double, (gsize) MAX (n_centres, 1) * 4);
@@ -2386,21 +2236,24 @@ unsharp_mask_cost (const AugurValue *params,
   cost->memory = augur_cost_image_bytes (in) * (2 + 3 * sizeof (float));
 }
 
-/* Superpixels: SLIC on a copy at most max_size a side, about ten
- * iterations that each compare every pixel with the nine nearest centres,
- * then the means and a resize back. */
+/* Superpixels: SLIC on a copy at most max_size a side (the whole image
+ * when max_size is none), about ten iterations that each compare every
+ * pixel with the nine nearest centres, then the means and a resize back.
+ * Memory: the copy and its filled copy, and SLIC's float per colour
+ * channel, distance and label per pixel. */
 static void
 superpixels_cost (const AugurValue *params,
                   const AugurShape *in,
                   AugurShape       *out,
                   AugurCost        *cost)
 {
-  double side = MAX (in->width, in->height), scale = MIN (1.0, params[SP_MAX_SIZE].v[0] / side);
-  double small = (double) in->width * in->height * scale * scale * in->channels;
+  double side = MAX (in->width, in->height);
+  double scale = params[SP_MAX_SIZE].is_null ? 1.0 : MIN (1.0, params[SP_MAX_SIZE].v[0] / side);
+  double pixels = (double) in->width * in->height * scale * scale, small = pixels * in->channels;
 
   *out = *in;
   cost->work = small * 10 * 9 * 2 + augur_cost_image_bytes (in) * 8;
-  cost->memory = 2 * augur_cost_image_bytes (in) + small * (2 + sizeof (float) * 2);
+  cost->memory = 2 * augur_cost_image_bytes (in) + 2 * small + pixels * sizeof (float) * (MIN (in->channels, 3) + 2);
 }
 
 /* Morphological: the ellipse's taps (about pi / 4 of its box), a min or
