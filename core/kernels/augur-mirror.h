@@ -23,4 +23,12 @@ void augur_flip_rows (guint8       *dst,
                       gsize         row,
                       int           h);
 
+/* Rows copied in wide loads and stores: augur_image_copy()'s loop. */
+void augur_copy_rows (guint8       *dst,
+                      int           dst_stride,
+                      const guint8 *src,
+                      int           src_stride,
+                      gsize         row,
+                      int           h);
+
 G_END_DECLS
