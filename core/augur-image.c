@@ -18,6 +18,7 @@
 #include "augur-image.h"
 #include "augur-image-info.h"
 #include "augur-jpeg.h"
+#include "augur-mirror.h"
 #include "augur-file.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
@@ -288,15 +289,24 @@ augur_image_new_like_uninitialized (const AugurImage *like)
   return augur_image_new_uninitialized (like->width, like->height, like->channels);
 }
 
+/* Bytes per row from which augur_image_copy() copies strided rows with
+ * augur_copy_rows() rather than one memcpy() each. */
+#define COPY_ROWS_MIN 2048
+
 AugurImage *
 augur_image_copy (const AugurImage *image)
 {
   AugurImage *copy = augur_image_new_like_uninitialized (image);
   gsize row = (gsize) image->width * image->channels;
 
-  /* Rows without padding are one block: one call, no per-row overhead. */
+  /* Rows without padding are one block: one call, no per-row overhead.
+   * Rows of a few kilobytes or more (a crop of most of a large image) go
+   * through the same wide loop; shorter ones are memcpy()'s best case
+   * (see augur_copy_rows()). */
   if ((gsize) image->stride == row && (gsize) copy->stride == row)
-    memcpy (copy->data, image->data, row * image->height);
+    augur_copy_rows (copy->data, 0, image->data, 0, row * image->height, 1);
+  else if (row >= COPY_ROWS_MIN)
+    augur_copy_rows (copy->data, copy->stride, image->data, image->stride, row, image->height);
   else
     for (int y = 0; y < image->height; y++)
       memcpy (augur_image_row (copy, y), augur_image_row (image, y), row);

@@ -533,24 +533,34 @@ invert_source (const RowSource *source,
 
 /* Tiles -------------------------------------------------------------------- */
 
+/* The cells' edges run from 0 to the input's sides and each cell takes a
+ * cell of its own size, so every output byte is written once: the output
+ * is not cleared first, and it is written row after row, each row whole
+ * before the next (one pass over the output, in address order). */
 static AugurImage *
 tiles_pixels (const AugurWarp  *warp,
               const AugurImage *src)
 {
-  AugurImage *out = augur_image_new_like (src);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
   const int *xs = warp->tiles.xs, *ys = warp->tiles.ys;
   int cols = warp->tiles.cols, nc = src->channels;
 
-  for (int t = 0; t < warp->tiles.rows * cols; t++)
-    {
-      int r = t / cols, c = t % cols;
-      int s = warp->tiles.source[t], sr = s / cols, sc = s % cols;
-      gsize len = (gsize) (xs[c + 1] - xs[c]) * nc;
+  g_assert (xs[0] == 0 && xs[cols] == src->width);
+  g_assert (ys[0] == 0 && ys[warp->tiles.rows] == src->height);
 
-      for (int y = 0; y < ys[r + 1] - ys[r]; y++)
-        memcpy (augur_image_row (out, ys[r] + y) + (gsize) xs[c] * nc,
-                augur_image_row (src, ys[sr] + y) + (gsize) xs[sc] * nc, len);
-    }
+  for (int r = 0; r < warp->tiles.rows; r++)
+    for (int y = 0; y < ys[r + 1] - ys[r]; y++)
+      {
+        guint8 *d = augur_image_row (out, ys[r] + y);
+
+        for (int c = 0; c < cols; c++)
+          {
+            int s = warp->tiles.source[r * cols + c], sr = s / cols, sc = s % cols;
+
+            memcpy (d + (gsize) xs[c] * nc, augur_image_row (src, ys[sr] + y) + (gsize) xs[sc] * nc,
+                    (gsize) (xs[c + 1] - xs[c]) * nc);
+          }
+      }
 
   return out;
 }

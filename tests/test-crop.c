@@ -457,6 +457,42 @@ test_center_crop_pad (void)
         }
 }
 
+/* With pad_if_needed on an image large enough to need none, the crop
+ * window lies inside the image and reads no border: whatever the border
+ * mode, the result is the slice (the window is copied as a plain
+ * rectangle, without the per-pixel border lookup). */
+static void
+test_crop_window_inside (void)
+{
+  static const char *const borders[] = { "constant", "replicate", "reflect", "wrap", "reflect_101" };
+  static const char *const kinds[] = { "CenterCrop", "RandomCrop" };
+
+  for (guint b = 0; b < G_N_ELEMENTS (borders); b++)
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      for (int seed = 0; seed < 12; seed++)
+        {
+          g_autoptr(AugurNode) node = augur_test_leaf (kinds[i]);
+          g_autoptr(AugurImage) src = augur_test_random_image (23, 17, channel_counts[seed % 3], seed);
+          g_autoptr(AugurReplay) replay = NULL;
+          g_autoptr(AugurImage) out = NULL;
+          int x = (23 - 9) / 2, y = (17 - 5) / 2;
+
+          set_num (node, "width", 9);
+          set_num (node, "height", 5);
+          augur_test_param (node, "pad_if_needed")->v[0] = 1;
+          set_nick (node, "border_mode", borders[b]);
+          out = augur_test_run (node, src, seed, &replay);
+          if (i == 1)
+            {
+              x = (int) augur_drawn_get (&replay->drawn, "x");
+              y = (int) augur_drawn_get (&replay->drawn, "y");
+            }
+          g_assert_cmpint (out->width, ==, 9);
+          g_assert_cmpint (out->height, ==, 5);
+          g_assert_true (is_slice (out, src, x, y));
+        }
+}
+
 static void
 test_crop_box (void)
 {
@@ -1572,6 +1608,7 @@ main (int   argc,
   g_test_add_func ("/crop/center-crop/centre", test_center_crop);
   g_test_add_func ("/crop/center-crop/pad", test_center_crop_pad);
   g_test_add_func ("/crop/crop/box", test_crop_box);
+  g_test_add_func ("/crop/crop/window-inside", test_crop_window_inside);
   g_test_add_func ("/crop/crop/outside", test_crop_box_outside);
   g_test_add_func ("/crop/random-crop/sub-image", test_random_crop);
   g_test_add_func ("/crop/random-crop/pad-random", test_random_crop_pad);

@@ -122,6 +122,70 @@ test_mirror (void)
   force_portable (FALSE);
 }
 
+/* augur_flip_rows: against the straightforward copy, one memcpy() per row
+ * in reverse order, for row lengths around the 32-byte step (shorter,
+ * equal, a few over, several steps and a tail), even and odd heights (the
+ * middle row), and not a byte written past a row. */
+static void
+test_flip_rows (void)
+{
+  static const int rows[] = { 1, 2, 3, 31, 32, 33, 63, 64, 65, 95, 100, 129, 1411 * 3 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    for (int h = 1; h <= 6; h++)
+      {
+        int row = rows[r], src_stride = row + 7, dst_stride = row + PAD;
+        g_autofree guint8 *src = g_malloc ((gsize) src_stride * h);
+        g_autofree guint8 *dst = g_malloc ((gsize) dst_stride * h);
+        g_autofree guint8 *expected = g_malloc ((gsize) dst_stride * h);
+
+        fill_random (src, (gsize) src_stride * h, (guint64) (row * 10 + h));
+        memset (dst, 0xa5, (gsize) dst_stride * h);
+        memset (expected, 0xa5, (gsize) dst_stride * h);
+        for (int y = 0; y < h; y++)
+          memcpy (expected + (gsize) y * dst_stride, src + (gsize) (h - 1 - y) * src_stride, row);
+
+        augur_flip_rows (dst, dst_stride, src, src_stride, row, h);
+        g_assert_cmpmem (dst, (gsize) dst_stride * h, expected, (gsize) dst_stride * h);
+      }
+}
+
+/* augur_copy_rows: every row equal to its source, for the same lengths,
+ * and not a byte written past a row; a padded row of all the bytes at
+ * once (augur_image_copy()'s whole-image call) too. */
+static void
+test_copy_rows (void)
+{
+  static const int rows[] = { 1, 2, 31, 32, 33, 64, 65, 100, 2048, 2049, 1411 * 3 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    for (int h = 1; h <= 4; h++)
+      {
+        int row = rows[r], src_stride = row + 5, dst_stride = row + PAD;
+        g_autofree guint8 *src = g_malloc ((gsize) src_stride * h);
+        g_autofree guint8 *dst = g_malloc ((gsize) dst_stride * h);
+        g_autofree guint8 *whole = g_malloc ((gsize) src_stride * h + PAD);
+
+        fill_random (src, (gsize) src_stride * h, (guint64) (row * 7 + h));
+        memset (dst, 0xa5, (gsize) dst_stride * h);
+        augur_copy_rows (dst, dst_stride, src, src_stride, row, h);
+        for (int y = 0; y < h; y++)
+          {
+            const guint8 *d = dst + (gsize) y * dst_stride;
+
+            g_assert_cmpmem (d, row, src + (gsize) y * src_stride, row);
+            for (int i = row; i < dst_stride; i++)
+              g_assert_cmpint (d[i], ==, 0xa5);
+          }
+
+        memset (whole, 0xa5, (gsize) src_stride * h + PAD);
+        augur_copy_rows (whole, 0, src, 0, (gsize) src_stride * h, 1);
+        g_assert_cmpmem (whole, (gsize) src_stride * h, src, (gsize) src_stride * h);
+        for (int i = 0; i < PAD; i++)
+          g_assert_cmpint (whole[(gsize) src_stride * h + i], ==, 0xa5);
+      }
+}
+
 /* augur_gray_rows: the 14-bit formula on every pixel, alpha ignored, and
  * nothing written past a row of the gray image; augur_gray_rows_3: the
  * same luma in each of three channels, nothing past a row either. */
@@ -488,6 +552,8 @@ main (int   argc,
 
   g_test_add_func ("/kernels/cpu", test_cpu);
   g_test_add_func ("/kernels/mirror", test_mirror);
+  g_test_add_func ("/kernels/flip-rows", test_flip_rows);
+  g_test_add_func ("/kernels/copy-rows", test_copy_rows);
   g_test_add_func ("/kernels/gray", test_gray);
   g_test_add_func ("/kernels/matrix3", test_matrix3);
   g_test_add_func ("/kernels/median25", test_median25);

@@ -15,4 +15,20 @@ void mirror (guint8       *dst,
              int           h,
              int           nc);
 
+/* Rows in the opposite order: VerticalFlip's pixels. */
+void augur_flip_rows (guint8       *dst,
+                      int           dst_stride,
+                      const guint8 *src,
+                      int           src_stride,
+                      gsize         row,
+                      int           h);
+
+/* Rows copied in wide loads and stores: augur_image_copy()'s loop. */
+void augur_copy_rows (guint8       *dst,
+                      int           dst_stride,
+                      const guint8 *src,
+                      int           src_stride,
+                      gsize         row,
+                      int           h);
+
 G_END_DECLS

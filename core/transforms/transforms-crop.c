@@ -454,6 +454,33 @@ pad_if_needed_amounts (const AugurValue *params,
                dw->is_null ? 0 : (int) dw->v[0], left, right);
 }
 
+/* The window @x, @y, @ww x @wh over the whole @w x @h input, reading the
+ * warp's border outside it. A window that lies inside the input reads no
+ * border: it is set as the crop rectangle itself, which the warp copies
+ * row by row with no per-pixel border lookup (the same pixels, and the
+ * same mapping of points: both add the rectangle's and the window's
+ * offsets). */
+static void
+set_window (AugurWarp *warp,
+            int        w,
+            int        h,
+            int        x,
+            int        y,
+            int        ww,
+            int        wh)
+{
+  if (x >= 0 && y >= 0 && x + ww <= w && y + wh <= h)
+    {
+      augur_warp_set_crop (warp, x, y, ww, wh);
+      return;
+    }
+  augur_warp_set_crop (warp, 0, 0, w, h);
+  warp->crop.wx = x;
+  warp->crop.wy = y;
+  warp->crop.ww = warp->out_width = ww;
+  warp->crop.wh = warp->out_height = wh;
+}
+
 static void
 pad_if_needed_sample (const AugurValue *params,
                       const AugurShape *in,
@@ -477,11 +504,7 @@ pad_if_needed_geometry (const AugurValue *params,
 
   pad_if_needed_amounts (params, w, h, &top, &bottom, &left, &right);
   place_padding (params[PIN_POSITION].nick, drawn, &top, &bottom, &left, &right);
-  augur_warp_set_crop (warp, 0, 0, w, h);
-  warp->crop.wx = -left;
-  warp->crop.wy = -top;
-  warp->crop.ww = warp->out_width = w + left + right;
-  warp->crop.wh = warp->out_height = h + top + bottom;
+  set_window (warp, w, h, -left, -top, w + left + right, h + top + bottom);
   augur_warp_set_border (warp, (AugurBorder) params[PIN_BORDER].nick, &params[PIN_FILL]);
 }
 
@@ -583,11 +606,7 @@ fixed_crop_warp (const AugurValue *params,
       x = drawn_int (drawn, "x", 0, pw - cw);
     }
 
-  augur_warp_set_crop (warp, 0, 0, w, h);
-  warp->crop.wx = x - pad[2];
-  warp->crop.wy = y - pad[0];
-  warp->crop.ww = warp->out_width = cw;
-  warp->crop.wh = warp->out_height = ch;
+  set_window (warp, w, h, x - pad[2], y - pad[0], cw, ch);
   augur_warp_set_border (warp, (AugurBorder) params[FC_BORDER].nick, &params[FC_FILL]);
 }
 
@@ -742,11 +761,7 @@ crop_geometry (const AugurValue *params,
   clip_span (w + pad[2] + pad[3], &x0, &x1);
   clip_span (h + pad[0] + pad[1], &y0, &y1);
 
-  augur_warp_set_crop (warp, 0, 0, w, h);
-  warp->crop.wx = x0 - pad[2];
-  warp->crop.wy = y0 - pad[0];
-  warp->crop.ww = warp->out_width = x1 - x0;
-  warp->crop.wh = warp->out_height = y1 - y0;
+  set_window (warp, w, h, x0 - pad[2], y0 - pad[0], x1 - x0, y1 - y0);
   augur_warp_set_border (warp, (AugurBorder) params[CR_BORDER].nick, &params[CR_FILL]);
 }
 

@@ -632,6 +632,13 @@ augur_dihedral_copy (const AugurImage *src,
       return out;
     }
 
+  /* A vertical flip alone: whole rows, from both ends at once. */
+  if (flip_y && !flip_x)
+    {
+      augur_flip_rows (out->data, out->stride, src->data, src->stride, (gsize) ow * nc, oh);
+      return out;
+    }
+
   /* Whole rows, mirrored or copied, in mirrored order or not. */
   for (int oy = 0; oy < oh; oy++)
     {
