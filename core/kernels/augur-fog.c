@@ -45,22 +45,30 @@ mulhrs (int a,
 /* A field of @planes interleaved float planes, sw x sh, enlarged
  * bilinearly into rows of dw pixels of out_planes channels (a one-plane
  * field repeated into each), as 16-bit fixed point: output column x reads
- * the field at (x + 0.5) scale - 0.5, clamped at 0 as OpenCV's
+ * the field at (x + 0.5) scale - 0.5, clamped to the field as OpenCV's
  * INTER_LINEAR does. A field row is rounded to fixed point (value * unit),
- * then each output value is q[i] + mulhrs (q[i + planes] - q[i], w) with
- * its own index i and Q15 weight w (the row carries one pixel more, a
- * copy of its last, for the right edge). Two enlarged rows are kept while
- * consecutive output rows read them. */
+ * then output pixel x is q[i] + mulhrs (q[i + 1] - q[i], w) with its own
+ * pixel i and Q15 weight w (the row carries one pixel more, a copy of its
+ * last, for the right edge).
+ *
+ * A field of cells (scale 1 / F, F an integer) has only F weights, one for
+ * each x mod F: the row is interpolated once for each of them (contiguous
+ * loops), and the output pixels are copied from those rows, four values
+ * at a time for three channels (the fourth is overwritten by the next
+ * pixel; rows carry one value of slack).
+ *
+ * Two enlarged rows are kept while consecutive output rows read them. */
 typedef struct
 {
   const float *src;
-  int          sw, sh, planes, n;
+  int          sw, sh, planes, out_planes, dw, cells;
   double       scale_y;
   float        unit;
-  gint32      *index, *weight, *q;
+  int         *pixel, *weight, *offset, *phase_weight;
+  gint16      *q;
+  gsize        len;
   gint16      *rows[2];
   int          have[2];
-  gboolean     avx2;
 } FogField;
 
 static void
@@ -71,102 +79,77 @@ field_init (FogField    *f,
             int          planes,
             int          out_planes,
             int          dw,
+            int          cells,
             double       scale_x,
             double       scale_y,
-            float        unit,
-            gboolean     avx2)
+            float        unit)
 {
   f->src = src;
   f->sw = sw;
   f->sh = sh;
   f->planes = planes;
-  f->n = dw * out_planes;
+  f->out_planes = out_planes;
+  f->dw = dw;
+  f->cells = cells;
   f->scale_y = scale_y;
   f->unit = unit;
-  f->avx2 = avx2;
-  f->index = g_new (gint32, f->n);
-  f->weight = g_new (gint32, f->n);
-  f->q = g_new (gint32, (gsize) (sw + 1) * planes);
+  f->len = (gsize) (sw + 1) * planes + 1;
+  f->pixel = g_new (int, dw);
+  f->weight = g_new (int, dw);
+  f->offset = g_new (int, dw);
+  f->phase_weight = g_new (int, MAX (cells, 1));
+  /* q, then for cells one interpolated row for each weight */
+  f->q = g_new (gint16, (gsize) (cells + 1) * f->len);
   for (int k = 0; k < 2; k++)
     {
-      f->rows[k] = g_new (gint16, f->n);
+      f->rows[k] = g_new (gint16, (gsize) dw * out_planes + 1);
       f->have[k] = -1;
+    }
+  for (int p = 0; p < cells; p++)
+    {
+      double u = (p + 0.5) / cells - 0.5;
+
+      f->phase_weight[p] = MIN (32767, (int) ((u - floor (u)) * 32768 + 0.5));
     }
   for (int x = 0; x < dw; x++)
     {
-      double fx = MAX ((x + 0.5) * scale_x - 0.5, 0.0);
-      int i = (int) floor (fx);
-      int w = MIN (32767, (int) ((fx - i) * 32768 + 0.5));
+      double fx = (x + 0.5) * scale_x - 0.5;
+      int i = (int) floor (fx), p = cells > 0 ? x % cells : 0;
+      gboolean clamped;
 
-      for (int c = 0; c < out_planes; c++)
-        {
-          f->index[x * out_planes + c] = MIN (i, sw - 1) * planes + (planes == 1 ? 0 : c);
-          f->weight[x * out_planes + c] = i >= sw - 1 ? 0 : w;
-        }
+      /* for cells, the position within the cell gives the weight */
+      if (cells > 0)
+        i = x / cells + (int) floor ((p + 0.5) / cells - 0.5);
+      clamped = i < 0 || i >= sw - 1;
+      f->pixel[x] = CLAMP (i, 0, sw - 1);
+      f->weight[x] = clamped ? 0 : MIN (32767, (int) ((fx - i) * 32768 + 0.5));
+      f->offset[x] = (clamped || cells == 0 ? 0 : (p + 1) * (int) f->len) + f->pixel[x] * planes;
     }
 }
 
 static void
 field_clear (FogField *f)
 {
-  g_clear_pointer (&f->index, g_free);
+  g_clear_pointer (&f->pixel, g_free);
   g_clear_pointer (&f->weight, g_free);
+  g_clear_pointer (&f->offset, g_free);
+  g_clear_pointer (&f->phase_weight, g_free);
   g_clear_pointer (&f->q, g_free);
   g_clear_pointer (&f->rows[0], g_free);
   g_clear_pointer (&f->rows[1], g_free);
 }
 
-static void
-expand_row (const gint32 *restrict q,
-            int                    planes,
-            const gint32 *restrict index,
-            const gint32 *restrict weight,
-            gint16       *restrict d,
-            int                    n)
+/* d[k] = q[k] + mulhrs (q[k + planes] - q[k], w) for k < n. */
+AUGUR_SIMD_CLONES static void
+lerp_next (const gint16 *restrict q,
+           int                    planes,
+           int                    w,
+           gint16       *restrict d,
+           int                    n)
 {
   for (int k = 0; k < n; k++)
-    {
-      int a = q[index[k]];
-
-      d[k] = (gint16) (a + mulhrs (q[index[k] + planes] - a, weight[k]));
-    }
+    d[k] = (gint16) (q[k] + ((((int) q[k + planes] - q[k]) * w + 0x4000) >> 15));
 }
-
-#ifdef AUGUR_CPU_X86_64
-# include <immintrin.h>
-
-/* expand_row () sixteen values a step, gathering the pairs. */
-__attribute__ ((target ("avx2"))) static void
-expand_row_avx2 (const gint32 *restrict q,
-                 int                    planes,
-                 const gint32 *restrict index,
-                 const gint32 *restrict weight,
-                 gint16       *restrict d,
-                 int                    n)
-{
-  const __m256i round = _mm256_set1_epi32 (0x4000);
-  __m256i r[2];
-  int k = 0;
-
-  for (; k + 16 <= n; k += 16)
-    {
-      for (int h = 0; h < 2; h++)
-        {
-          __m256i i = _mm256_loadu_si256 ((const __m256i *) (const void *) (index + k + 8 * h));
-          __m256i w = _mm256_loadu_si256 ((const __m256i *) (const void *) (weight + k + 8 * h));
-          __m256i a = _mm256_i32gather_epi32 ((const int *) q, i, 4);
-          __m256i b = _mm256_i32gather_epi32 ((const int *) q + planes, i, 4);
-          __m256i p = _mm256_mullo_epi32 (_mm256_sub_epi32 (b, a), w);
-
-          r[h] = _mm256_add_epi32 (a, _mm256_srai_epi32 (_mm256_add_epi32 (p, round), 15));
-        }
-      /* packs works within 128-bit lanes; the permute puts them in order */
-      _mm256_storeu_si256 ((__m256i *) (void *) (d + k),
-                           _mm256_permute4x64_epi64 (_mm256_packs_epi32 (r[0], r[1]), 0xd8));
-    }
-  expand_row (q, planes, index + k, weight + k, d + k, n - k);
-}
-#endif
 
 /* Field row @j enlarged horizontally into @d. The values are at least 0,
  * so adding a half and truncating rounds them. */
@@ -176,20 +159,43 @@ field_expand (FogField *f,
               gint16   *d)
 {
   const float *r = f->src + (gsize) j * f->sw * f->planes;
-  int m = f->sw * f->planes;
+  int m = f->sw * f->planes, np = f->planes, op = f->out_planes;
 
   for (int i = 0; i < m; i++)
-    f->q[i] = (gint32) (r[i] * f->unit + 0.5f);
-  for (int c = 0; c < f->planes; c++)
-    f->q[m + c] = f->q[m - f->planes + c];
-#ifdef AUGUR_CPU_X86_64
-  if (f->avx2)
+    f->q[i] = (gint16) (r[i] * f->unit + 0.5f);
+  for (int c = 0; c < np; c++)
+    f->q[m + c] = f->q[m - np + c];
+
+  if (f->cells > 0 && np == op)
     {
-      expand_row_avx2 (f->q, f->planes, f->index, f->weight, d, f->n);
+      for (int p = 0; p < f->cells; p++)
+        lerp_next (f->q, np, f->phase_weight[p], f->q + (p + 1) * f->len, m + np);
+      if (np == 3)
+        for (int x = 0; x < f->dw; x++)
+          memcpy (d + 3 * x, f->q + f->offset[x], 4 * sizeof (gint16));
+      else
+        for (int x = 0; x < f->dw; x++)
+          for (int c = 0; c < np; c++)
+            d[x * np + c] = f->q[f->offset[x] + c];
       return;
     }
-#endif
-  expand_row (f->q, f->planes, f->index, f->weight, d, f->n);
+
+  /* a one-plane field (the transmission map): one value a pixel, repeated */
+  if (np == 1 && op == 3)
+    for (int x = 0; x < f->dw; x++)
+      {
+        int k = f->pixel[x];
+
+        d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = (gint16) (f->q[k] + mulhrs (f->q[k + 1] - f->q[k], f->weight[x]));
+      }
+  else
+    for (int x = 0; x < f->dw; x++)
+      for (int c = 0; c < op; c++)
+        {
+          int k = f->pixel[x] * np + (np == 1 ? 0 : c);
+
+          d[x * op + c] = (gint16) (f->q[k] + mulhrs (f->q[k + np] - f->q[k], f->weight[x]));
+        }
 }
 
 /* Enlarged field row @j, computed unless kept; the row with the lower
@@ -264,30 +270,40 @@ cell_means (const guint8 *src,
     {
       int y0 = j * f, y1 = MIN (h, y0 + f);
       float *d = out + (gsize) j * bw * cc;
+      float inv_full = 1.0f / (f * (y1 - y0));
 
       sum_rows (acc, src + (gsize) y0 * stride, stride, y1 - y0, (gsize) w * nc);
       for (int i = 0; i < bw; i++)
         {
           int x0 = i * f, x1 = MIN (w, x0 + f);
-          float inv = 1.0f / ((x1 - x0) * (y1 - y0));
+          float inv = x1 - x0 == f ? inv_full : 1.0f / ((x1 - x0) * (y1 - y0));
           const guint16 *a = acc + (gsize) x0 * nc;
-          guint sum[4] = { 0 };
 
           /* every pixel's channels together: one pass over the cell,
            * unrolled for RGB */
           if (nc == 3)
-            for (int x = x0; x < x1; x++, a += 3)
-              {
-                sum[0] += a[0];
-                sum[1] += a[1];
-                sum[2] += a[2];
-              }
-          else
-            for (int x = x0; x < x1; x++, a += nc)
-              for (int c = 0; c < cc; c++)
-                sum[c] += a[c];
+            {
+              guint s0 = 0, s1 = 0, s2 = 0;
+
+              for (int x = x0; x < x1; x++, a += 3)
+                {
+                  s0 += a[0];
+                  s1 += a[1];
+                  s2 += a[2];
+                }
+              d[3 * i] = (float) s0 * inv;
+              d[3 * i + 1] = (float) s1 * inv;
+              d[3 * i + 2] = (float) s2 * inv;
+              continue;
+            }
           for (int c = 0; c < cc; c++)
-            d[i * cc + c] = sum[c] * inv;
+            {
+              guint sum = 0;
+
+              for (int x = 0; x < x1 - x0; x++)
+                sum += a[x * nc + c];
+              d[i * cc + c] = (float) sum * inv;
+            }
         }
     }
   return out;
@@ -347,6 +363,7 @@ veil_row (const guint8   *restrict s,
 }
 
 #ifdef AUGUR_CPU_X86_64
+# include <immintrin.h>
 
 /* veil_row () sixteen values a step, the same operations. */
 __attribute__ ((target ("avx2"))) static void
@@ -432,9 +449,9 @@ augur_fog_veil (const guint8       *src,
   if (sigma > 0)
     gaussian_taps (blurred, bw, bh, cc, sigma);
 
-  field_init (&tf, veil->t, veil->tw, veil->th, 1, cc, width, (double) veil->tw / width,
-              (double) veil->th / height, 32767, avx2);
-  field_init (&bf, blurred, bw, bh, cc, cc, width, 1.0 / f, 1.0 / f, 128, avx2);
+  field_init (&tf, veil->t, veil->tw, veil->th, 1, cc, width, 0, (double) veil->tw / width,
+              (double) veil->th / height, 32767);
+  field_init (&bf, blurred, bw, bh, cc, cc, width, f, 1.0 / f, 1.0 / f, 128);
   for (int y = 0; y < height; y++)
     {
       const guint8 *s = src + (gsize) y * src_stride;
