@@ -250,6 +250,25 @@ sum_rows (guint16      *restrict acc,
     }
 }
 
+/* d = the sums of acc over the @f pixels of each of @cells whole cells of
+ * three channels; inlined with @f a constant, the inner loop unrolls. */
+static inline void
+cell_sums_rgb (const guint16 *restrict acc,
+               guint32       *restrict d,
+               int                     cells,
+               int                     f)
+{
+  for (int i = 0; i < cells; i++)
+    for (int c = 0; c < 3; c++)
+      {
+        guint32 sum = 0;
+
+        for (int k = 0; k < f; k++)
+          sum += acc[(i * f + k) * 3 + c];
+        d[3 * i + c] = sum;
+      }
+}
+
 /* The means of @src's colour channels over cells of @f x @f pixels
  * (narrower at the right and bottom edges): bw x bh x cc floats. */
 static float *
@@ -265,37 +284,40 @@ cell_means (const guint8 *src,
 {
   float *out = g_new (float, (gsize) bw * bh * cc);
   g_autofree guint16 *acc = g_new (guint16, (gsize) w * nc);
+  g_autofree guint32 *sums = g_new (guint32, (gsize) bw * 3);
 
   for (int j = 0; j < bh; j++)
     {
       int y0 = j * f, y1 = MIN (h, y0 + f);
       float *d = out + (gsize) j * bw * cc;
       float inv_full = 1.0f / (f * (y1 - y0));
+      int first = 0;
 
       sum_rows (acc, src + (gsize) y0 * stride, stride, y1 - y0, (gsize) w * nc);
-      for (int i = 0; i < bw; i++)
+      if (nc == 3)
+        {
+          int full = w / f;
+
+          /* the common cell sizes with the size a constant */
+          if (f == 2)
+            cell_sums_rgb (acc, sums, full, 2);
+          else if (f == 3)
+            cell_sums_rgb (acc, sums, full, 3);
+          else if (f == 4)
+            cell_sums_rgb (acc, sums, full, 4);
+          else
+            cell_sums_rgb (acc, sums, full, f);
+          for (int k = 0; k < full * 3; k++)
+            d[k] = (float) sums[k] * inv_full;
+          first = full;
+        }
+      for (int i = first; i < bw; i++)
         {
           int x0 = i * f, x1 = MIN (w, x0 + f);
           float inv = x1 - x0 == f ? inv_full : 1.0f / ((x1 - x0) * (y1 - y0));
           const guint16 *a = acc + (gsize) x0 * nc;
 
-          /* every pixel's channels together: one pass over the cell,
-           * unrolled for RGB */
-          if (nc == 3)
-            {
-              guint s0 = 0, s1 = 0, s2 = 0;
-
-              for (int x = x0; x < x1; x++, a += 3)
-                {
-                  s0 += a[0];
-                  s1 += a[1];
-                  s2 += a[2];
-                }
-              d[3 * i] = (float) s0 * inv;
-              d[3 * i + 1] = (float) s1 * inv;
-              d[3 * i + 2] = (float) s2 * inv;
-              continue;
-            }
+          /* the narrow last cell, and gray and RGBA */
           for (int c = 0; c < cc; c++)
             {
               guint sum = 0;
