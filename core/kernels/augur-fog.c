@@ -9,7 +9,6 @@
 #include "augur-cpu.h"
 #include "augur-fog.h"
 #include "augur-simd.h"
-#include "augur-weather-kernels.h"
 
 /*
  * RandomFog's veil in one pass over the image. Everything smooth is kept
@@ -331,8 +330,33 @@ cell_means (const guint8 *src,
   return out;
 }
 
-/* A Gaussian of standard deviation @sigma cut at three sigma, at the size
- * it is given (augur_weather_gaussian () would reduce a wide one). */
+/* d = k c. */
+AUGUR_SIMD_CLONES static void
+tap_centre (float       *restrict d,
+            const float *restrict c,
+            float                 k,
+            gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] = k * c[i];
+}
+
+/* d += k (a + b): two taps of a symmetric kernel at once. */
+AUGUR_SIMD_CLONES static void
+tap_pair (float       *restrict d,
+          const float *restrict a,
+          const float *restrict b,
+          float                 k,
+          gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    d[i] += k * (a[i] + b[i]);
+}
+
+/* A Gaussian of standard deviation @sigma cut at three sigma, borders
+ * replicated, at the size it is given (augur_weather_gaussian () would
+ * reduce a wide one): whole rows scaled by a tap, the two taps at equal
+ * distances together. */
 static void
 gaussian_taps (float *data,
                int    width,
@@ -341,14 +365,42 @@ gaussian_taps (float *data,
                double sigma)
 {
   int r = MAX (1, (int) ceil (3 * sigma));
-  g_autofree float *k = g_new (float, 2 * r + 1);
+  gsize row = (gsize) width * planes;
+  g_autofree float *k = g_new (float, r + 1);
+  g_autofree float *tmp = g_new (float, row * height);
+  g_autofree float *pad = g_new (float, row + (gsize) 2 * r * planes);
   double sum = 0;
 
   for (int i = -r; i <= r; i++)
     sum += exp (-0.5 * i * i / (sigma * sigma));
-  for (int i = -r; i <= r; i++)
-    k[i + r] = (float) (exp (-0.5 * i * i / (sigma * sigma)) / sum);
-  augur_weather_sep_filter (data, width, height, planes, k, 2 * r + 1);
+  for (int i = 0; i <= r; i++)
+    k[i] = (float) (exp (-0.5 * i * i / (sigma * sigma)) / sum);
+
+  for (int y = 0; y < height; y++)
+    {
+      float *d = tmp + (gsize) y * row;
+
+      tap_centre (d, data + (gsize) y * row, k[0], row);
+      for (int j = 1; j <= r; j++)
+        tap_pair (d, data + (gsize) MAX (y - j, 0) * row, data + (gsize) MIN (y + j, height - 1) * row, k[j], row);
+    }
+  for (int y = 0; y < height; y++)
+    {
+      const float *s = tmp + (gsize) y * row;
+      float *d = data + (gsize) y * row;
+      const float *centre = pad + (gsize) r * planes;
+
+      for (int x = 0; x < r; x++)
+        for (int c = 0; c < planes; c++)
+          {
+            pad[(gsize) x * planes + c] = s[c];
+            pad[(gsize) (width + r + x) * planes + c] = s[row - planes + c];
+          }
+      memcpy (pad + (gsize) r * planes, s, row * sizeof (float));
+      tap_centre (d, centre, k[0], row);
+      for (int j = 1; j <= r; j++)
+        tap_pair (d, centre - j * planes, centre + j * planes, k[j], row);
+    }
 }
 
 /* The enlarged rows of t (Q15) and b (Q7) one output row lies between,
