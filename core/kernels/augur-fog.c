@@ -29,8 +29,8 @@
  * The blend runs on 16-bit fixed point: t and a = 1 - t in Q15 (1 as
  * 32767), the pixel and b in Q7 (1/128 of a level), products rounded as
  * x86's pmulhrsw rounds them, so that the AVX2 loop and the portable one
- * give the same bytes. The result is within 0.05 of a level of the same
- * blend in floats before its rounding.
+ * give the same bytes. Each product rounds to 1/256 of a level; the
+ * tests hold the bytes within 1 level of the blend computed in doubles.
  */
 
 /* (a b + 2^14) >> 15: pmulhrsw's rounded Q15 product. */
@@ -98,10 +98,10 @@ field_init (FogField    *f,
   f->offset = g_new (int, dw);
   f->phase_weight = g_new (int, MAX (cells, 1));
   /* q, then for cells one interpolated row for each weight */
-  f->q = g_new (gint16, (gsize) (cells + 1) * f->len);
+  f->q = g_new0 (gint16, (gsize) (cells + 1) * f->len);
   for (int k = 0; k < 2; k++)
     {
-      f->rows[k] = g_new (gint16, (gsize) dw * out_planes + 1);
+      f->rows[k] = g_new0 (gint16, (gsize) dw * out_planes + 1);
       f->have[k] = -1;
     }
   for (int p = 0; p < cells; p++)
