@@ -155,45 +155,48 @@ lerp_next (const gint16 *restrict q,
 static void
 field_expand (FogField *f,
               int       j,
-              gint16   *d)
+              gint16   *restrict d)
 {
-  const float *r = f->src + (gsize) j * f->sw * f->planes;
-  int m = f->sw * f->planes, np = f->planes, op = f->out_planes;
+  const float *restrict r = f->src + (gsize) j * f->sw * f->planes;
+  gint16 *restrict q = f->q;
+  const int *restrict pixel = f->pixel, *restrict weight = f->weight, *restrict offset = f->offset;
+  int m = f->sw * f->planes, np = f->planes, op = f->out_planes, dw = f->dw;
 
   for (int i = 0; i < m; i++)
-    f->q[i] = (gint16) (r[i] * f->unit + 0.5f);
+    q[i] = (gint16) (r[i] * f->unit + 0.5f);
   for (int c = 0; c < np; c++)
-    f->q[m + c] = f->q[m - np + c];
+    q[m + c] = q[m - np + c];
 
   if (f->cells > 0 && np == op)
     {
+      /* the last pixel only ever comes from q (its weight is 0) */
       for (int p = 0; p < f->cells; p++)
-        lerp_next (f->q, np, f->phase_weight[p], f->q + (p + 1) * f->len, m + np);
+        lerp_next (q, np, f->phase_weight[p], q + (p + 1) * f->len, m);
       if (np == 3)
-        for (int x = 0; x < f->dw; x++)
-          memcpy (d + 3 * x, f->q + f->offset[x], 4 * sizeof (gint16));
+        for (int x = 0; x < dw; x++)
+          memcpy (d + 3 * x, q + offset[x], 4 * sizeof (gint16));
       else
-        for (int x = 0; x < f->dw; x++)
+        for (int x = 0; x < dw; x++)
           for (int c = 0; c < np; c++)
-            d[x * np + c] = f->q[f->offset[x] + c];
+            d[x * np + c] = q[offset[x] + c];
       return;
     }
 
   /* a one-plane field (the transmission map): one value a pixel, repeated */
   if (np == 1 && op == 3)
-    for (int x = 0; x < f->dw; x++)
+    for (int x = 0; x < dw; x++)
       {
-        int k = f->pixel[x];
+        int k = pixel[x];
 
-        d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = (gint16) (f->q[k] + mulhrs (f->q[k + 1] - f->q[k], f->weight[x]));
+        d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = (gint16) (q[k] + mulhrs (q[k + 1] - q[k], weight[x]));
       }
   else
-    for (int x = 0; x < f->dw; x++)
+    for (int x = 0; x < dw; x++)
       for (int c = 0; c < op; c++)
         {
-          int k = f->pixel[x] * np + (np == 1 ? 0 : c);
+          int k = pixel[x] * np + (np == 1 ? 0 : c);
 
-          d[x * op + c] = (gint16) (f->q[k] + mulhrs (f->q[k + np] - f->q[k], f->weight[x]));
+          d[x * op + c] = (gint16) (q[k] + mulhrs (q[k + np] - q[k], weight[x]));
         }
 }
 
