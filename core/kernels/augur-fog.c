@@ -481,7 +481,7 @@ veil_row_avx2 (const guint8   *restrict s,
  *
  * The cell size at which augur_fog_veil () blurs an image of
  * @width x @height by @sigma: floor (sigma), at most a quarter of the
- * short side, at least 1.
+ * short side and 257, at least 1.
  */
 int
 augur_fog_veil_reduction (double sigma,
@@ -490,13 +490,14 @@ augur_fog_veil_reduction (double sigma,
 {
   int f = (int) floor (sigma);
 
-  return MAX (1, MIN (f, MIN (width, height) / 4));
+  return CLAMP (MIN (f, MIN (width, height) / 4), 1, 257);
 }
 
 /**
  * augur_fog_veil:
  * @channels: of both images: 1, 3 or 4 (alpha copied)
- * @reduction: the cell size of the blurred image, 1 for full size
+ * @reduction: the cell size of the blurred image, 1 for full size (at
+ *   most 257: the rows of a cell are summed in 16 bits)
  *
  * Writes the veiled image (see #AugurFogVeil) into @dst.
  */
@@ -511,7 +512,7 @@ augur_fog_veil (const guint8       *src,
                 const AugurFogVeil *veil,
                 int                 reduction)
 {
-  int nc = channels, cc = nc == 4 ? 3 : nc, f = MAX (1, reduction);
+  int nc = channels, cc = nc == 4 ? 3 : nc, f = CLAMP (reduction, 1, 257);
   int bw = (width + f - 1) / f, bh = (height + f - 1) / f;
   int n = width * cc;
   gboolean avx2 = augur_cpu_has (AUGUR_CPU_AVX2);
