@@ -8,6 +8,7 @@
 
 #include "augur-simd.h"
 #include "augur-transform-private.h"
+#include "augur-fog.h"
 #include "augur-weather-kernels.h"
 
 /*
@@ -191,19 +192,6 @@ fog_span (int      y,
     t[x] *= f->keep;
 }
 
-/* d = (1 - a) (s + a (b - s)) + 255 a: the pixel, blurred as much as it is
- * hazed, seen through haze a. */
-AUGUR_SIMD_CLONES static void
-fog_blend_row (const guint8 *restrict s,
-               const float  *restrict b,
-               const float  *restrict a,
-               float        *restrict d,
-               gsize                  n)
-{
-  for (gsize i = 0; i < n; i++)
-    d[i] = (1.0f - a[i]) * (s[i] + a[i] * (b[i] - s[i])) + 255.0f * a[i];
-}
-
 /*
  * Albumentations' add_fog: haze particles (filled white circles of radius
  * between 5 % and 10 % of the short side times the fog coefficient), more
@@ -215,9 +203,11 @@ fog_blend_row (const guint8 *restrict s,
  * particle's radius a pixel, enlarged a row at a time), which is softened by
  * a blur of a particle's radius (haze has no edges) and laid over a uniform
  * veil as thick as four particles (without it the fog looked like separate
- * clouds rather than fog), and the image becomes t * image + (1 - t) * 255. The final blur is weighted by the haze
- * (1 - t): fog hides detail where it is dense and leaves clear air sharp,
- * where Albumentations blurs the whole image alike.
+ * clouds rather than fog), and the image becomes t * image + (1 - t) * 255.
+ * The final blur is weighted by the haze (1 - t): fog hides detail where it
+ * is dense and leaves clear air sharp, where Albumentations blurs the whole
+ * image alike. augur_fog_veil () does that last step in one pass, with the
+ * blurred image made at a reduced size.
  */
 static AugurImage *
 fog_apply (const AugurImage *src,
@@ -226,7 +216,7 @@ fog_apply (const AugurImage *src,
 {
   double fog = augur_drawn_get (drawn, "fog_coef");
   float alpha = (float) CLAMP (params[FOG_ALPHA].v[0] * fog, 0, 1);
-  int w = src->width, h = src->height, nc = src->channels, cc = colour_channels (src);
+  int w = src->width, h = src->height;
   int short_side = MIN (w, h);
   int max_r = MAX (2, (int) (short_side * 0.1 * fog)), min_r = MAX (1, max_r / 2);
   /* The transmission map is smooth at the scale of a particle: it is drawn
@@ -235,14 +225,7 @@ fog_apply (const AugurImage *src,
   int tw = (w + ft - 1) / ft, th = (h + ft - 1) / ft;
   gsize tn = (gsize) tw * th;
   g_autofree float *t = g_new (float, tn);
-  g_autofree float *blurred = NULL;
-  g_autofree float *row = NULL;
-  g_autofree float *haze = NULL;
-  g_autofree guint8 *bytes = NULL;
   FogSpan span = { t, tw, 1.0f - alpha };
-  AugurUpscaler tu, bu;
-  int bw = w, bh = h;
-  double sigma;
   AugurImage *out;
   AugurRng rng;
 
@@ -286,87 +269,16 @@ fog_apply (const AugurImage *src,
       t[i] *= veil;
   }
 
-  /* OpenCV's sigma for Albumentations' kernel of min / 30 (odd, >= 3);
-   * blurred at a reduced size when wide, as augur_weather_gaussian () does,
-   * and enlarged a row at a time below. */
+  /* The blur seen through the haze: OpenCV's sigma for Albumentations'
+   * kernel of min / 30 (odd, >= 3). */
   {
     int k = MAX (3, short_side / 30) | 1;
-    int f;
+    AugurFogVeil veil = { t, tw, th, 0.3 * ((k - 1) * 0.5 - 1) + 0.8 };
 
-    sigma = 0.3 * ((k - 1) * 0.5 - 1) + 0.8;
-    f = sigma > 5 ? (int) floor (sigma / 2.5) : 1;
-    if (f > 1 && w >= 4 * f && h >= 4 * f)
-      {
-        float inv = 1.0f / (f * f);
-
-        bw = w / f;
-        bh = h / f;
-        blurred = g_new0 (float, (gsize) bw * bh * cc);
-        for (int y = 0; y < bh * f; y++)
-          {
-            const guint8 *line = augur_image_row (src, y);
-            float *d = blurred + (gsize) (y / f) * bw * cc;
-
-            if (nc == 3)
-              for (int sx = 0; sx < bw; sx++)
-                for (int j = 0; j < f; j++)
-                  for (int c = 0; c < 3; c++)
-                    d[sx * 3 + c] += line[(sx * f + j) * 3 + c] * inv;
-            else
-              for (int sx = 0; sx < bw; sx++)
-                for (int j = 0; j < f; j++)
-                  for (int c = 0; c < cc; c++)
-                    d[sx * cc + c] += line[(sx * f + j) * nc + c] * inv;
-          }
-        sigma = sqrt (MAX (sigma * sigma / (f * f) - 0.25, 0.25));
-      }
-    else
-      blurred = image_to_float (src);
-    augur_weather_gaussian (blurred, bw, bh, cc, sigma);
+    out = augur_image_new_like_uninitialized (src);
+    augur_fog_veil (src->data, src->stride, out->data, out->stride, w, h, src->channels, &veil,
+                    augur_fog_veil_reduction (veil.sigma, w, h));
   }
-
-  out = augur_image_new_like_uninitialized (src);
-  row = g_new (float, (gsize) w * cc);
-  haze = g_new (float, (gsize) w * cc);
-  bytes = g_new (guint8, (gsize) w * cc);
-  augur_upscaler_init (&tu, t, tw, th, 1, w, h);
-  augur_upscaler_init (&bu, blurred, bw, bh, cc, w, h);
-  for (int y = 0; y < h; y++)
-    {
-      const float *tr = augur_upscaler_row (&tu, y);
-      const float *br = augur_upscaler_row (&bu, y);
-      const guint8 *s = augur_image_row (src, y);
-      guint8 *d = augur_image_row (out, y);
-
-      if (nc == cc)
-        {
-          for (int x = 0; x < w; x++)
-            for (int c = 0; c < cc; c++)
-              haze[x * cc + c] = 1.0f - tr[x];
-          fog_blend_row (s, br, haze, row, (gsize) w * cc);
-          augur_weather_floats_to_bytes (row, d, (gsize) w * cc);
-          continue;
-        }
-      for (int x = 0; x < w; x++)
-        {
-          float tv = tr[x], hz = 1.0f - tv;
-
-          for (int c = 0; c < cc; c++)
-            {
-              float v = s[x * nc + c] + hz * (br[x * cc + c] - s[x * nc + c]);
-
-              row[x * cc + c] = tv * v + hz * 255.0f;
-            }
-        }
-      augur_weather_floats_to_bytes (row, bytes, (gsize) w * cc);
-      for (int x = 0; x < w; x++)
-        {
-          memcpy (d + 4 * x, bytes + 3 * x, 3);
-          d[4 * x + 3] = s[4 * x + 3];
-        }
-    }
-  augur_upscaler_clear (&tu);
-  augur_upscaler_clear (&bu);
   return out;
 }
 
