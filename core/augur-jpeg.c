@@ -199,6 +199,479 @@ orient (AugurImage *image,
   return out;
 }
 
+/* DC-only decoding -----------------------------------------------------------
+ *
+ * At 1/8 each 8 x 8 block becomes one pixel, its DC term: the AC terms are
+ * entropy-decoded only to be skipped, and that skipping is most of the
+ * time of the whole reduced decode. libjpeg's decoder looks each Huffman
+ * code up, then reads the value's bits, one step each. Here one lookup of
+ * the next LOOKUP_BITS bits gives the code and its value's bits together,
+ * and how far along the block they move, so that most AC terms cost one
+ * table read. Baseline files only (one interleaved scan of Huffman-coded
+ * 8-bit YCbCr or gray, the usual sampling factors); anything else, and any
+ * data that do not decode cleanly (a file cut short, a bad code, a
+ * restart marker out of place), go to libjpeg. The pixels are libjpeg's
+ * own at 1/8 with the settings above, bit for bit, for luma and for chroma
+ * sampled as finely: its 1 x 1 inverse DCT, its range limit, its YCbCr to
+ * RGB tables. Chroma sampled at half is taken from its DC terms too and
+ * repeated, where libjpeg would run a 2 x 2 inverse DCT on it: colour
+ * detail finer than 16 pixels is lost, in a preview of a large image. */
+
+#define LOOKUP_BITS 11
+
+static gint dc_only_decodes;   /* how many reduced decodes took this path */
+#define SKIP_EOB    0x8000   /* in an AC entry: the block ends */
+
+typedef struct
+{
+  /* AC: bits used (code and value) | blocks positions moved << 5 | SKIP_EOB;
+   * DC: bits of the code | value size << 5; 0: a longer code */
+  guint16 fast[1 << LOOKUP_BITS];
+  gint32  maxcode[18];     /* the largest code of each length, -1 for none */
+  gint32  valoffset[18];
+  guint8  huffval[256];
+} Table;
+
+typedef struct
+{
+  const guint8 *p, *end;
+  guint64       bits;      /* left-aligned */
+  int           n;         /* bits held */
+  int           fake;      /* zero bits made up past a marker or the end */
+} Reader;
+
+/* Builds @table from a DHT's counts and symbols as libjpeg does
+ * (jpeg_make_d_derived_tbl()); FALSE for a table libjpeg would refuse. */
+static gboolean
+table_build (Table          *table,
+             const JHUFF_TBL *huff,
+             gboolean        ac)
+{
+  guint8 size[257];
+  guint code[257];
+  int k = 0, total = 0;
+  guint c = 0;
+
+  memset (table, 0, sizeof *table);
+  for (int l = 1; l <= 16; l++)
+    {
+      total += huff->bits[l];
+      if (total > 256)
+        return FALSE;
+      for (int i = 0; i < huff->bits[l]; i++)
+        size[k++] = (guint8) l;
+    }
+  size[k] = 0;
+  for (int i = 0, si = size[0]; size[i] != 0; si++)
+    {
+      while (size[i] == si)
+        code[i++] = c++;
+      if (c > (1u << si))
+        return FALSE;   /* more codes than the length allows */
+      c <<= 1;
+    }
+  k = 0;
+  for (int l = 1; l <= 16; l++)
+    {
+      if (huff->bits[l] != 0)
+        {
+          table->valoffset[l] = k - (gint32) code[k];
+          k += huff->bits[l];
+          table->maxcode[l] = (gint32) code[k - 1];
+        }
+      else
+        table->maxcode[l] = -1;
+    }
+  table->maxcode[17] = 0x7fffffff;   /* ends the slow search */
+  memcpy (table->huffval, huff->huffval, sizeof table->huffval);
+
+  for (int i = 0; i < total; i++)
+    {
+      int l = size[i], sym = huff->huffval[i];
+      int r = sym >> 4, s = sym & 15, used;
+      guint16 entry;
+
+      if (!ac && sym > 15)
+        return FALSE;
+      if (l > LOOKUP_BITS)
+        continue;
+      if (!ac)
+        entry = (guint16) (l | sym << 5);
+      else if (l + s > LOOKUP_BITS)
+        continue;   /* its value's bits do not fit: the slow path */
+      else if (s == 0 && r != 15)
+        entry = (guint16) (l | SKIP_EOB);
+      else
+        {
+          used = l + s;
+          entry = (guint16) (used | (s == 0 ? 16 : r + 1) << 5);
+        }
+      for (guint fill = 0; fill < 1u << (LOOKUP_BITS - l); fill++)
+        table->fast[code[i] << (LOOKUP_BITS - l) | fill] = entry;
+    }
+  return TRUE;
+}
+
+/* Tops @rd up to at least 57 bits: bytes in order, a stuffed 0xFF 0x00 as
+ * 0xFF; at a marker (or the end) zero bits, counted in rd->fake, and the
+ * reader stays there. Eight bytes at once when none of them is 0xFF. */
+static inline void
+reader_fill (Reader *rd)
+{
+  if (rd->fake == 0 && rd->end - rd->p >= 8)
+    {
+      guint64 word, inverted;
+
+      memcpy (&word, rd->p, sizeof word);
+      word = GUINT64_FROM_BE (word);
+      inverted = ~word;
+
+      /* no byte of @inverted is zero: no 0xFF in the eight */
+      if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) == 0)
+        {
+          int take = (63 - rd->n) >> 3;
+
+          /* (the bits after the bytes taken are those of the next
+           * one, which is not 0xFF: adding it again changes nothing) */
+          rd->bits |= word >> rd->n;
+          rd->p += take;
+          rd->n += take * 8;
+          return;
+        }
+    }
+  while (rd->n <= 56)
+    {
+      guint c = 0;
+
+      if (rd->fake == 0 && rd->p < rd->end &&
+          (rd->p[0] != 0xff || (rd->p + 1 < rd->end && rd->p[1] == 0x00)))
+        {
+          c = rd->p[0];
+          rd->p += c == 0xff ? 2 : 1;
+        }
+      else
+        rd->fake += 8;
+      rd->bits |= (guint64) c << (56 - rd->n);
+      rd->n += 8;
+    }
+}
+
+static inline void
+reader_skip (Reader *rd,
+             int     n)
+{
+  rd->bits <<= n;
+  rd->n -= n;
+}
+
+/* A code longer than the lookup (or an AC value too long for it): the
+ * canonical search, as libjpeg's jpeg_huff_decode(). Returns the symbol,
+ * or -1 for bits that are no code. Needs 16 bits in @rd. */
+static int
+decode_slow (Reader      *rd,
+             const Table *table)
+{
+  guint32 peek = (guint32) (rd->bits >> 48);
+
+  for (int l = 1; l <= 16; l++)
+    {
+      gint32 code = (gint32) (peek >> (16 - l));
+
+      if (code <= table->maxcode[l])
+        {
+          reader_skip (rd, l);
+          return table->huffval[(code + table->valoffset[l]) & 0xff];
+        }
+    }
+  return -1;
+}
+
+/* One block: its DC difference (added to *@pred), its AC terms skipped.
+ * FALSE for bits that are no code. */
+static inline gboolean
+decode_block (Reader      *rd,
+              const Table *dc,
+              const Table *ac,
+              guint32     *pred)
+{
+  guint e;
+  int s;
+
+  if (rd->n < 32)
+    reader_fill (rd);
+  e = dc->fast[rd->bits >> (64 - LOOKUP_BITS)];
+  if (e != 0)
+    {
+      reader_skip (rd, (int) (e & 31));
+      s = (int) (e >> 5);
+    }
+  else if ((s = decode_slow (rd, dc)) < 0)
+    return FALSE;
+  if (s != 0)
+    {
+      guint32 v = (guint32) (rd->bits >> (64 - s));
+
+      reader_skip (rd, s);
+      /* F.12 EXTEND: a leading 0 bit means a negative value */
+      *pred += v < (1u << (s - 1)) ? v - (1u << s) + 1 : v;
+    }
+
+  for (int k = 1; k < 64;)
+    {
+      if (rd->n < 32)
+        reader_fill (rd);
+      e = ac->fast[rd->bits >> (64 - LOOKUP_BITS)];
+      if (e != 0)
+        {
+          reader_skip (rd, (int) (e & 31));
+          if (e & SKIP_EOB)
+            break;
+          k += (int) ((e >> 5) & 31);
+        }
+      else
+        {
+          int sym = decode_slow (rd, ac);
+
+          if (sym < 0)
+            return FALSE;
+          if ((sym & 15) != 0)
+            {
+              reader_skip (rd, sym & 15);
+              k += (sym >> 4) + 1;
+            }
+          else if (sym == 0xf0)
+            k += 16;
+          else
+            break;
+        }
+    }
+  return TRUE;
+}
+
+/* libjpeg's jpeg_idct_1x1() on a DC term and its range limit: the term
+ * times its quantizer, /8 rounded, +128, clamped, with the wrap-around of
+ * libjpeg's range-limit table (RANGE_MASK) for values far out of range. */
+static inline guint8
+dc_pixel (guint32 pred,
+          gint16  quant)
+{
+  int dcval = (int) (gint16) pred * quant;
+  int v = ((dcval + 4) >> 3) & 1023;
+
+  if (v < 128)
+    return (guint8) (v + 128);
+  if (v < 512)
+    return 255;
+  if (v < 896)
+    return 0;
+  return (guint8) (v - 896);
+}
+
+#define SCALEBITS 16
+#define ONE_HALF ((gint32) 1 << (SCALEBITS - 1))
+#define FIX(x) ((gint32) ((x) * (1L << SCALEBITS) + 0.5))
+
+/* libjpeg's YCbCr to RGB (jdcolor.c, jdmerge.c), from its tables. */
+static void
+ycc_to_rgb (AugurImage    *image,
+            guint8 *const  planes[3],
+            const int      plane_width[3],
+            const int      shift_x[3],
+            const int      shift_y[3])
+{
+  gint32 cr_r[256], cb_b[256], cr_g[256], cb_g[256];
+
+  for (int i = 0; i < 256; i++)
+    {
+      gint32 x = i - 128;
+
+      cr_r[i] = (FIX (1.40200) * x + ONE_HALF) >> SCALEBITS;
+      cb_b[i] = (FIX (1.77200) * x + ONE_HALF) >> SCALEBITS;
+      cr_g[i] = -FIX (0.71414) * x;
+      cb_g[i] = -FIX (0.34414) * x + ONE_HALF;
+    }
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *py = planes[0] + (gsize) (y >> shift_y[0]) * plane_width[0];
+      const guint8 *pb = planes[1] + (gsize) (y >> shift_y[1]) * plane_width[1];
+      const guint8 *pr = planes[2] + (gsize) (y >> shift_y[2]) * plane_width[2];
+      guint8 *d = augur_image_row (image, y);
+
+      for (int x = 0; x < image->width; x++)
+        {
+          int l = py[x >> shift_x[0]], cb = pb[x >> shift_x[1]], cr = pr[x >> shift_x[2]];
+
+          d[3 * x] = (guint8) CLAMP (l + cr_r[cr], 0, 255);
+          d[3 * x + 1] = (guint8) CLAMP (l + ((cb_g[cb] + cr_g[cr]) >> SCALEBITS), 0, 255);
+          d[3 * x + 2] = (guint8) CLAMP (l + cb_b[cb], 0, 255);
+        }
+    }
+}
+
+#undef FIX
+#undef ONE_HALF
+#undef SCALEBITS
+
+/* Moves @rd past the restart marker RSTn that must come now, after a
+ * restart interval's last bits; FALSE when it does not. */
+static gboolean
+reader_restart (Reader *rd,
+                int     n)
+{
+  if (rd->n - rd->fake >= 8)
+    return FALSE;   /* a whole byte of the interval left unread */
+  while (rd->p + 1 < rd->end && rd->p[0] == 0xff && rd->p[1] == 0xff)
+    rd->p++;   /* fill bytes */
+  if (rd->p + 1 >= rd->end || rd->p[0] != 0xff || rd->p[1] != 0xd0 + n)
+    return FALSE;
+  rd->p += 2;
+  rd->bits = 0;
+  rd->n = 0;
+  rd->fake = 0;
+  return TRUE;
+}
+
+/* The 1/8 image of the baseline scan that @cinfo's header ended on, or
+ * NULL for a file this decoder leaves to libjpeg (or data it cannot
+ * decode cleanly). Calls nothing in libjpeg. */
+static AugurImage *
+decode_dc_only (const struct jpeg_decompress_struct *cinfo)
+{
+  int nc = cinfo->num_components;
+  int hmax = 1, vmax = 1, mcux, mcuy, n_blocks = 0;
+  int width = (int) (cinfo->image_width + 7) / 8, height = (int) (cinfo->image_height + 7) / 8;
+  int plane_width[3] = { 0 }, shift_x[3] = { 0 }, shift_y[3] = { 0 };
+  int block_comp[10], block_dx[10], block_dy[10];
+  guint8 *planes[3] = { NULL };
+  g_autofree guint8 *memory = NULL;
+  g_autofree Table *tables = NULL;   /* DC 0-3, AC 0-3 */
+  gint16 quant[3];
+  guint32 pred[3] = { 0 };
+  Reader rd = { 0 };
+  int restarts = 0, todo;
+  AugurImage *image;
+
+  if (cinfo->progressive_mode || cinfo->arith_code || cinfo->data_precision != 8 ||
+      cinfo->comps_in_scan != nc || cinfo->Ss != 0 || cinfo->Se != 63 || cinfo->Ah != 0 || cinfo->Al != 0 ||
+      (!(nc == 1 && cinfo->jpeg_color_space == JCS_GRAYSCALE) &&
+       !(nc == 3 && cinfo->jpeg_color_space == JCS_YCbCr)))
+    return NULL;
+
+  tables = g_new0 (Table, 8);
+  for (int i = 0; i < nc; i++)
+    {
+      const jpeg_component_info *comp = cinfo->cur_comp_info[i];
+      int c = comp->component_index;
+      const JQUANT_TBL *q = comp->quant_tbl_no >= 0 && comp->quant_tbl_no < NUM_QUANT_TBLS
+                            ? cinfo->quant_tbl_ptrs[comp->quant_tbl_no] : NULL;
+      const JHUFF_TBL *dc = cinfo->dc_huff_tbl_ptrs[comp->dc_tbl_no & 3];
+      const JHUFF_TBL *ac = cinfo->ac_huff_tbl_ptrs[comp->ac_tbl_no & 3];
+
+      if (c < 0 || c >= nc || q == NULL || dc == NULL || ac == NULL ||
+          comp->h_samp_factor < 1 || comp->h_samp_factor > 2 || comp->v_samp_factor < 1 || comp->v_samp_factor > 2 ||
+          (c > 0 && (comp->h_samp_factor != 1 || comp->v_samp_factor != 1)) ||
+          !table_build (&tables[comp->dc_tbl_no & 3], dc, FALSE) ||
+          !table_build (&tables[4 + (comp->ac_tbl_no & 3)], ac, TRUE))
+        return NULL;
+      quant[c] = (gint16) q->quantval[0];
+      hmax = MAX (hmax, comp->h_samp_factor);
+      vmax = MAX (vmax, comp->v_samp_factor);
+    }
+
+  /* The blocks of one MCU, in scan order; one block when there is one
+   * component (a non-interleaved scan). */
+  if (nc == 1)
+    {
+      hmax = vmax = 1;
+      block_comp[0] = 0;
+      block_dx[0] = block_dy[0] = 0;
+      n_blocks = 1;
+    }
+  else
+    for (int i = 0; i < nc; i++)
+      {
+        const jpeg_component_info *comp = cinfo->cur_comp_info[i];
+
+        for (int by = 0; by < comp->v_samp_factor; by++)
+          for (int bx = 0; bx < comp->h_samp_factor; bx++)
+            {
+              block_comp[n_blocks] = i;
+              block_dx[n_blocks] = bx;
+              block_dy[n_blocks] = by;
+              n_blocks++;
+            }
+      }
+  mcux = (width + hmax - 1) / hmax;
+  mcuy = (height + vmax - 1) / vmax;
+
+  {
+    gsize offset = 0;
+    gsize sizes[3];
+
+    for (int c = 0; c < nc; c++)
+      {
+        const jpeg_component_info *comp = &cinfo->comp_info[c];
+        int h = nc == 1 ? 1 : comp->h_samp_factor, v = nc == 1 ? 1 : comp->v_samp_factor;
+
+        plane_width[c] = mcux * h;
+        shift_x[c] = h == hmax ? 0 : 1;
+        shift_y[c] = v == vmax ? 0 : 1;
+        sizes[c] = (gsize) plane_width[c] * mcuy * v;
+      }
+    memory = g_malloc ((nc == 1 ? sizes[0] : sizes[0] + sizes[1] + sizes[2]) + 1);
+    for (int c = 0; c < nc; c++)
+      {
+        planes[c] = memory + offset;
+        offset += sizes[c];
+      }
+  }
+
+  rd.p = cinfo->src->next_input_byte;
+  rd.end = rd.p + cinfo->src->bytes_in_buffer;
+  todo = cinfo->restart_interval;
+  for (int my = 0; my < mcuy; my++)
+    for (int mx = 0; mx < mcux; mx++)
+      {
+        if (cinfo->restart_interval != 0 && todo-- == 0)
+          {
+            if (!reader_restart (&rd, restarts++ & 7))
+              return NULL;
+            memset (pred, 0, sizeof pred);
+            todo = cinfo->restart_interval - 1;
+          }
+        for (int b = 0; b < n_blocks; b++)
+          {
+            const jpeg_component_info *comp = cinfo->cur_comp_info[block_comp[b]];
+            int c = comp->component_index;
+            int h = nc == 1 ? 1 : comp->h_samp_factor, v = nc == 1 ? 1 : comp->v_samp_factor;
+
+            if (!decode_block (&rd, &tables[comp->dc_tbl_no & 3], &tables[4 + (comp->ac_tbl_no & 3)], &pred[c]))
+              return NULL;
+            planes[c][(gsize) (my * v + block_dy[b]) * plane_width[c] + mx * h + block_dx[b]] =
+              dc_pixel (pred[c], quant[c]);
+          }
+        if (rd.n < rd.fake)
+          return NULL;   /* the data ended (or hit a marker) too soon */
+      }
+
+  g_atomic_int_inc (&dc_only_decodes);
+  image = augur_image_new_uninitialized (width, height, nc);
+  if (nc == 1)
+    for (int y = 0; y < height; y++)
+      memcpy (augur_image_row (image, y), planes[0] + (gsize) y * plane_width[0], (gsize) width);
+  else
+    ycc_to_rgb (image, planes, plane_width, shift_x, shift_y);
+  return image;
+}
+
+/* How many reduced decodes have been made by the DC-only decoder rather
+ * than libjpeg since the process began (tests). */
+guint
+augur_jpeg_get_dc_only_decodes (void)
+{
+  return (guint) g_atomic_int_get (&dc_only_decodes);
+}
+
 typedef struct
 {
   struct jpeg_decompress_struct cinfo;
@@ -287,25 +760,30 @@ augur_jpeg_decode_reduced (const guint8  *data,
     if (m->marker == JPEG_APP0 + 1)
       r->orientation = MAX (exif_orientation (m->data, m->data_length), 1);
 
-  cinfo->out_color_space = cinfo->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-  cinfo->scale_num = 1;
-  cinfo->scale_denom = (unsigned int) denom;
-  cinfo->dct_method = JDCT_IFAST;
-  cinfo->do_fancy_upsampling = FALSE;
-  cinfo->do_block_smoothing = FALSE;
-  jpeg_start_decompress (cinfo);
+  if (denom == 8)
+    r->image = decode_dc_only (cinfo);
+  if (r->image == NULL)
+    {
+      cinfo->out_color_space = cinfo->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+      cinfo->scale_num = 1;
+      cinfo->scale_denom = (unsigned int) denom;
+      cinfo->dct_method = JDCT_IFAST;
+      cinfo->do_fancy_upsampling = FALSE;
+      cinfo->do_block_smoothing = FALSE;
+      jpeg_start_decompress (cinfo);
 
-  /* zeroed: rows of a file that ends early stay black, never garbage */
-  r->image = augur_image_new ((int) cinfo->output_width, (int) cinfo->output_height,
-                              cinfo->output_components);
-  r->rows = g_new (JSAMPROW, cinfo->output_height);
-  for (guint y = 0; y < cinfo->output_height; y++)
-    r->rows[y] = augur_image_row (r->image, (int) y);
-  while (cinfo->output_scanline < cinfo->output_height)
-    if (jpeg_read_scanlines (cinfo, r->rows + cinfo->output_scanline,
-                             cinfo->output_height - cinfo->output_scanline) == 0)
-      break;   /* (a memory source never suspends) */
-  jpeg_abort_decompress (cinfo);   /* the rest of the file is not needed */
+      /* zeroed: rows of a file that ends early stay black, never garbage */
+      r->image = augur_image_new ((int) cinfo->output_width, (int) cinfo->output_height,
+                                  cinfo->output_components);
+      r->rows = g_new (JSAMPROW, cinfo->output_height);
+      for (guint y = 0; y < cinfo->output_height; y++)
+        r->rows[y] = augur_image_row (r->image, (int) y);
+      while (cinfo->output_scanline < cinfo->output_height)
+        if (jpeg_read_scanlines (cinfo, r->rows + cinfo->output_scanline,
+                                 cinfo->output_height - cinfo->output_scanline) == 0)
+          break;   /* (a memory source never suspends) */
+      jpeg_abort_decompress (cinfo);   /* the rest of the file is not needed */
+    }
 
   swap = r->orientation >= 5;
   if (full_width)

@@ -18,5 +18,6 @@ AugurImage *augur_jpeg_decode_reduced (const guint8  *data,
                                        int           *full_width,
                                        int           *full_height,
                                        GError       **error);
+guint       augur_jpeg_get_dc_only_decodes (void);
 
 G_END_DECLS
