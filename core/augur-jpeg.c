@@ -220,11 +220,12 @@ orient (AugurImage *image,
 #define LOOKUP_BITS 11
 
 static gint dc_only_decodes;   /* how many reduced decodes took this path */
-#define SKIP_EOB    0x8000   /* in an AC entry: the block ends */
+#define SKIP_EOB    64       /* an AC entry's move at the end of a block */
 
 typedef struct
 {
-  /* AC: bits used (code and value) | blocks positions moved << 5 | SKIP_EOB;
+  /* AC: bits used (code and value) | positions moved in the block << 5
+   * (SKIP_EOB at its end);
    * DC: bits of the code | value size << 5; 0: a longer code */
   guint16 fast[1 << LOOKUP_BITS];
   gint32  maxcode[18];     /* the largest code of each length, -1 for none */
@@ -300,7 +301,7 @@ table_build (Table          *table,
       else if (l + s > LOOKUP_BITS)
         continue;   /* its value's bits do not fit: the slow path */
       else if (s == 0 && r != 15)
-        entry = (guint16) (l | SKIP_EOB);
+        entry = (guint16) (l | SKIP_EOB << 5);
       else
         {
           used = l + s;
@@ -312,7 +313,7 @@ table_build (Table          *table,
   return TRUE;
 }
 
-/* Tops @rd up to at least 57 bits: bytes in order, a stuffed 0xFF 0x00 as
+/* Tops @rd up to at least 56 bits: bytes in order, a stuffed 0xFF 0x00 as
  * 0xFF; at a marker (or the end) zero bits, counted in rd->fake, and the
  * reader stays there. Eight bytes at once when none of them is 0xFF. */
 static inline void
@@ -424,9 +425,7 @@ decode_block (Reader      *rd,
       if (e != 0)
         {
           reader_skip (rd, (int) (e & 31));
-          if (e & SKIP_EOB)
-            break;
-          k += (int) ((e >> 5) & 31);
+          k += (int) (e >> 5);   /* past 63 at the end of the block */
         }
       else
         {
