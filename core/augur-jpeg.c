@@ -224,9 +224,9 @@ static gint dc_only_decodes;   /* how many reduced decodes took this path */
 
 typedef struct
 {
-  /* AC: bits used (code and value) | positions moved in the block << 5
+  /* AC: bits used (code and value) | positions moved in the block << 6
    * (SKIP_EOB at its end);
-   * DC: bits of the code | value size << 5; 0: a longer code */
+   * DC: bits of the code | value size << 6; 0: a longer code */
   guint16 fast[1 << LOOKUP_BITS];
   gint32  maxcode[18];     /* the largest code of each length, -1 for none */
   gint32  valoffset[18];
@@ -297,15 +297,15 @@ table_build (Table          *table,
       if (l > LOOKUP_BITS)
         continue;
       if (!ac)
-        entry = (guint16) (l | sym << 5);
+        entry = (guint16) (l | sym << 6);
       else if (l + s > LOOKUP_BITS)
         continue;   /* its value's bits do not fit: the slow path */
       else if (s == 0 && r != 15)
-        entry = (guint16) (l | SKIP_EOB << 5);
+        entry = (guint16) (l | SKIP_EOB << 6);
       else
         {
           used = l + s;
-          entry = (guint16) (used | (s == 0 ? 16 : r + 1) << 5);
+          entry = (guint16) (used | (s == 0 ? 16 : r + 1) << 6);
         }
       for (guint fill = 0; fill < 1u << (LOOKUP_BITS - l); fill++)
         table->fast[code[i] << (LOOKUP_BITS - l) | fill] = entry;
@@ -403,8 +403,8 @@ decode_block (Reader      *rd,
   e = dc->fast[rd->bits >> (64 - LOOKUP_BITS)];
   if (e != 0)
     {
-      reader_skip (rd, (int) (e & 31));
-      s = (int) (e >> 5);
+      reader_skip (rd, (int) (e & 63));
+      s = (int) (e >> 6);
     }
   else if ((s = decode_slow (rd, dc)) < 0)
     return FALSE;
@@ -424,8 +424,8 @@ decode_block (Reader      *rd,
       e = ac->fast[rd->bits >> (64 - LOOKUP_BITS)];
       if (e != 0)
         {
-          reader_skip (rd, (int) (e & 31));
-          k += (int) (e >> 5);   /* past 63 at the end of the block */
+          reader_skip (rd, (int) (e & 63));
+          k += (int) (e >> 6);   /* past 63 at the end of the block */
         }
       else
         {
