@@ -220,6 +220,7 @@ orient (AugurImage *image,
 #define LOOKUP_BITS 11
 
 static gint dc_only_decodes;   /* how many reduced decodes took this path */
+static gint split_decodes;     /* and of those, how many in two halves */
 #define SKIP_EOB    64       /* an AC entry's move at the end of a block */
 
 typedef struct
@@ -239,7 +240,16 @@ typedef struct
   guint64       bits;      /* left-aligned */
   int           n;         /* bits held */
   int           fake;      /* zero bits made up past a marker or the end */
+  guint64       loaded;    /* data bits (not made up) put in @bits so far */
 } Reader;
+
+/* How many data bits @rd has used: its position in the scan, stuffing
+ * left out. */
+static inline guint64
+reader_position (const Reader *rd)
+{
+  return rd->loaded - (guint64) (rd->n - rd->fake);
+}
 
 /* Builds @table from a DHT's counts and symbols as libjpeg does
  * (jpeg_make_d_derived_tbl()); FALSE for a table libjpeg would refuse. */
@@ -337,6 +347,7 @@ reader_fill (Reader *rd)
           rd->bits |= word >> rd->n;
           rd->p += take;
           rd->n += take * 8;
+          rd->loaded += (guint64) take * 8;
           return;
         }
     }
@@ -349,6 +360,7 @@ reader_fill (Reader *rd)
         {
           c = rd->p[0];
           rd->p += c == 0xff ? 2 : 1;
+          rd->loaded += 8;
         }
       else
         rd->fake += 8;
@@ -530,6 +542,96 @@ reader_restart (Reader *rd,
   return TRUE;
 }
 
+/* Decoding in two halves ----------------------------------------------------
+ *
+ * A scan without restart markers can only be decoded from its start: each
+ * code's end is the next one's start. But Huffman codes resynchronize: a
+ * decoder started at an arbitrary bit, assuming a block starts there,
+ * usually falls onto the true sequence of blocks within a few of them, and
+ * once on it stays on it (its state is then the true one). So a second
+ * thread decodes from the middle of the data, noting where each block it
+ * finds starts, its place in the MCU and its DC difference; the first
+ * thread decodes from the start and, past the middle, looks for one of its
+ * own blocks among those: from there on, the second thread's blocks are
+ * its own, and it takes their differences instead of decoding further.
+ * When no block matches (the second thread never fell in step) or the
+ * counts disagree, the first thread decodes on: the result is the same
+ * either way, only sooner. */
+
+#define SPLIT_MIN_BYTES ((gsize) 1 << 20)
+
+typedef struct
+{
+  guint32 position;   /* data bits from the middle */
+  gint16  diff;
+  guint8  phase;      /* its block's place in the MCU */
+} BlockNote;
+
+typedef struct
+{
+  const Table *dc[10], *ac[10];   /* of each block of an MCU */
+  int          n_blocks;
+  Reader       start;             /* at the middle */
+  BlockNote   *notes;
+  gsize        capacity;
+  gint         published;         /* notes the first thread may read */
+  gint         stop;
+} Speculation;
+
+static gpointer
+speculate (gpointer data)
+{
+  Speculation *sp = data;
+  Reader rd = sp->start;
+  gsize count = 0;
+  int phase = 0;
+
+  while (count < sp->capacity && (count & 255 || !g_atomic_int_get (&sp->stop)))
+    {
+      BlockNote *note = &sp->notes[count];
+      guint64 position = reader_position (&rd);
+      guint32 diff = 0;
+
+      if (position > G_MAXUINT32 ||
+          !decode_block (&rd, sp->dc[phase], sp->ac[phase], &diff) || rd.n < rd.fake)
+        break;
+      note->position = (guint32) position;
+      note->diff = (gint16) diff;
+      note->phase = (guint8) phase;
+      count++;
+      if ((count & 255) == 0)
+        g_atomic_int_set (&sp->published, (gint) count);
+      phase = phase + 1 == sp->n_blocks ? 0 : phase + 1;
+    }
+  g_atomic_int_set (&sp->published, (gint) count);
+  return NULL;
+}
+
+/* The middle of the data from @rd on, not inside a stuffed 0xFF 0x00, and
+ * how many data bits come before it; FALSE when there is nothing to split. */
+static gboolean
+find_middle (const Reader  *rd,
+             const guint8 **middle,
+             guint64       *bits_before)
+{
+  const guint8 *mid = rd->p + (rd->end - rd->p) / 2;
+  gsize stuffed = 0;
+
+  if ((gsize) (rd->end - rd->p) < SPLIT_MIN_BYTES)
+    return FALSE;
+  if (mid[-1] == 0xff)
+    mid++;
+  for (const guint8 *q = rd->p; (q = memchr (q, 0xff, (gsize) (mid - q))) != NULL && q + 1 < mid; q += 2)
+    {
+      if (q[1] != 0x00)
+        return FALSE;   /* a marker in the scan: leave it to one decoder */
+      stuffed++;
+    }
+  *middle = mid;
+  *bits_before = ((guint64) (mid - rd->p) - stuffed) * 8;
+  return TRUE;
+}
+
 /* The 1/8 image of the baseline scan that @cinfo's header ended on, or
  * NULL for a file this decoder leaves to libjpeg (or data it cannot
  * decode cleanly). Calls nothing in libjpeg. */
@@ -540,14 +642,21 @@ decode_dc_only (const struct jpeg_decompress_struct *cinfo)
   int hmax = 1, vmax = 1, mcux, mcuy, n_blocks = 0;
   int width = (int) (cinfo->image_width + 7) / 8, height = (int) (cinfo->image_height + 7) / 8;
   int plane_width[3] = { 0 }, shift_x[3] = { 0 }, shift_y[3] = { 0 };
-  int block_comp[10], block_dx[10], block_dy[10];
+  int block_comp[10], block_dx[10], block_dy[10], block_h[10], block_v[10];
+  const Table *block_dc[10], *block_ac[10];
   guint8 *planes[3] = { NULL };
   g_autofree guint8 *memory = NULL;
   g_autofree Table *tables = NULL;   /* DC 0-3, AC 0-3 */
+  g_autofree BlockNote *notes = NULL;
+  Speculation sp = { { NULL } };
+  GThread *thread = NULL;
+  guint64 split = G_MAXUINT64;
+  gsize n_notes = 0, next_note = 0, synced = G_MAXSIZE, total, g;
   gint16 quant[3];
   guint32 pred[3] = { 0 };
   Reader rd = { 0 };
-  int restarts = 0, todo;
+  int restarts = 0, todo, mx = 0, my = 0, b = 0;
+  gboolean ok = TRUE;
   AugurImage *image;
 
   if (cinfo->progressive_mode || cinfo->arith_code || cinfo->data_precision != 8 ||
@@ -579,33 +688,33 @@ decode_dc_only (const struct jpeg_decompress_struct *cinfo)
 
   /* The blocks of one MCU, in scan order; one block when there is one
    * component (a non-interleaved scan). */
-  if (nc == 1)
+  for (int i = 0; i < nc; i++)
     {
-      hmax = vmax = 1;
-      block_comp[0] = 0;
-      block_dx[0] = block_dy[0] = 0;
-      n_blocks = 1;
-    }
-  else
-    for (int i = 0; i < nc; i++)
-      {
-        const jpeg_component_info *comp = cinfo->cur_comp_info[i];
+      const jpeg_component_info *comp = cinfo->cur_comp_info[i];
+      int h = nc == 1 ? 1 : comp->h_samp_factor, v = nc == 1 ? 1 : comp->v_samp_factor;
 
-        for (int by = 0; by < comp->v_samp_factor; by++)
-          for (int bx = 0; bx < comp->h_samp_factor; bx++)
-            {
-              block_comp[n_blocks] = i;
-              block_dx[n_blocks] = bx;
-              block_dy[n_blocks] = by;
-              n_blocks++;
-            }
-      }
+      for (int by = 0; by < v; by++)
+        for (int bx = 0; bx < h; bx++)
+          {
+            block_comp[n_blocks] = comp->component_index;
+            block_dx[n_blocks] = bx;
+            block_dy[n_blocks] = by;
+            block_h[n_blocks] = h;
+            block_v[n_blocks] = v;
+            block_dc[n_blocks] = &tables[comp->dc_tbl_no & 3];
+            block_ac[n_blocks] = &tables[4 + (comp->ac_tbl_no & 3)];
+            n_blocks++;
+          }
+    }
+  if (nc == 1)
+    hmax = vmax = 1;
   mcux = (width + hmax - 1) / hmax;
   mcuy = (height + vmax - 1) / vmax;
+  total = (gsize) mcux * mcuy * n_blocks;
 
   {
     gsize offset = 0;
-    gsize sizes[3];
+    gsize sizes[3] = { 0 };
 
     for (int c = 0; c < nc; c++)
       {
@@ -627,31 +736,89 @@ decode_dc_only (const struct jpeg_decompress_struct *cinfo)
 
   rd.p = cinfo->src->next_input_byte;
   rd.end = rd.p + cinfo->src->bytes_in_buffer;
-  todo = cinfo->restart_interval;
-  for (int my = 0; my < mcuy; my++)
-    for (int mx = 0; mx < mcux; mx++)
-      {
-        if (cinfo->restart_interval != 0 && todo-- == 0)
-          {
-            if (!reader_restart (&rd, restarts++ & 7))
-              return NULL;
-            memset (pred, 0, sizeof pred);
-            todo = cinfo->restart_interval - 1;
-          }
-        for (int b = 0; b < n_blocks; b++)
-          {
-            const jpeg_component_info *comp = cinfo->cur_comp_info[block_comp[b]];
-            int c = comp->component_index;
-            int h = nc == 1 ? 1 : comp->h_samp_factor, v = nc == 1 ? 1 : comp->v_samp_factor;
 
-            if (!decode_block (&rd, &tables[comp->dc_tbl_no & 3], &tables[4 + (comp->ac_tbl_no & 3)], &pred[c]))
-              return NULL;
-            planes[c][(gsize) (my * v + block_dy[b]) * plane_width[c] + mx * h + block_dx[b]] =
-              dc_pixel (pred[c], quant[c]);
-          }
-        if (rd.n < rd.fake)
-          return NULL;   /* the data ended (or hit a marker) too soon */
-      }
+  /* the second half on another thread, for a large scan without restarts */
+  if (cinfo->restart_interval == 0 && g_get_num_processors () > 1 &&
+      find_middle (&rd, &sp.start.p, &split))
+    {
+      sp.start.end = rd.end;
+      sp.n_blocks = n_blocks;
+      memcpy (sp.dc, block_dc, sizeof sp.dc);
+      memcpy (sp.ac, block_ac, sizeof sp.ac);
+      sp.capacity = MIN (total, (gsize) G_MAXINT);
+      notes = sp.notes = g_new (BlockNote, sp.capacity);
+      thread = g_thread_try_new ("augur-jpeg", speculate, &sp, NULL);
+      if (thread == NULL)
+        split = G_MAXUINT64;
+    }
+
+  todo = cinfo->restart_interval;
+  for (g = 0; g < total && ok; g++)
+    {
+      int c = block_comp[b];
+      guint8 *dst = &planes[c][(gsize) (my * block_v[b] + block_dy[b]) * plane_width[c] + mx * block_h[b] + block_dx[b]];
+
+      if (b == 0 && cinfo->restart_interval != 0 && todo-- == 0)
+        {
+          if (!reader_restart (&rd, restarts++ & 7))
+            {
+              ok = FALSE;
+              break;
+            }
+          memset (pred, 0, sizeof pred);
+          todo = cinfo->restart_interval - 1;
+        }
+
+      /* past the middle: is this block one the second thread found? */
+      if (synced == G_MAXSIZE && reader_position (&rd) >= split)
+        {
+          guint64 here = reader_position (&rd) - split;
+
+          if (next_note >= n_notes)
+            n_notes = (gsize) g_atomic_int_get (&sp.published);
+          while (next_note < n_notes && notes[next_note].position < here)
+            next_note++;
+          if (next_note < n_notes && notes[next_note].position == here && notes[next_note].phase == b)
+            {
+              /* in step: the rest is the second thread's, if it has as
+               * many blocks as are left */
+              g_thread_join (g_steal_pointer (&thread));
+              n_notes = (gsize) g_atomic_int_get (&sp.published);
+              if (n_notes - next_note == total - g)
+                {
+                  synced = next_note - g;
+                  g_atomic_int_inc (&split_decodes);
+                }
+              else
+                split = G_MAXUINT64;
+            }
+        }
+
+      if (synced != G_MAXSIZE)
+        pred[c] += (guint32) (gint32) notes[g + synced].diff;
+      else if (!decode_block (&rd, block_dc[b], block_ac[b], &pred[c]))
+        ok = FALSE;
+      *dst = dc_pixel (pred[c], quant[c]);
+
+      if (++b == n_blocks)
+        {
+          b = 0;
+          if (synced == G_MAXSIZE && rd.n < rd.fake)
+            ok = FALSE;   /* the data ended (or hit a marker) too soon */
+          if (++mx == mcux)
+            {
+              mx = 0;
+              my++;
+            }
+        }
+    }
+  if (thread != NULL)
+    {
+      g_atomic_int_set (&sp.stop, 1);
+      g_thread_join (thread);
+    }
+  if (!ok)
+    return NULL;
 
   g_atomic_int_inc (&dc_only_decodes);
   image = augur_image_new_uninitialized (width, height, nc);
@@ -663,12 +830,23 @@ decode_dc_only (const struct jpeg_decompress_struct *cinfo)
   return image;
 }
 
-/* How many reduced decodes have been made by the DC-only decoder rather
- * than libjpeg since the process began (tests). */
-guint
-augur_jpeg_get_dc_only_decodes (void)
+/**
+ * augur_jpeg_get_stats:
+ * @dc_only: (out) (optional): how many reduced decodes the DC-only decoder
+ *   made rather than libjpeg
+ * @split: (out) (optional): how many of those were finished from the
+ *   second thread's half
+ *
+ * Since the process began (tests and benchmarks).
+ */
+void
+augur_jpeg_get_stats (guint *dc_only,
+                      guint *split)
 {
-  return (guint) g_atomic_int_get (&dc_only_decodes);
+  if (dc_only)
+    *dc_only = (guint) g_atomic_int_get (&dc_only_decodes);
+  if (split)
+    *split = (guint) g_atomic_int_get (&split_decodes);
 }
 
 typedef struct

@@ -18,6 +18,7 @@ AugurImage *augur_jpeg_decode_reduced (const guint8  *data,
                                        int           *full_width,
                                        int           *full_height,
                                        GError       **error);
-guint       augur_jpeg_get_dc_only_decodes (void);
+void        augur_jpeg_get_stats      (guint         *dc_only,
+                                       guint         *split);
 
 G_END_DECLS

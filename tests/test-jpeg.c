@@ -50,6 +50,15 @@ encode_jpeg (const AugurImage *image)
   return bytes;
 }
 
+static guint
+dc_only_decodes (void)
+{
+  guint n;
+
+  augur_jpeg_get_stats (&n, NULL);
+  return n;
+}
+
 /* @jpeg with an EXIF APP1 segment giving @orientation, right after SOI;
  * @little: the TIFF data little-endian ("II"), or big-endian ("MM"). */
 static GBytes *
@@ -175,10 +184,10 @@ test_reduced_errors (void)
   g_clear_error (&error);
 
   /* (the DC-only decoder leaves it to libjpeg) */
-  before = augur_jpeg_get_dc_only_decodes ();
+  before = dc_only_decodes ();
   cut = augur_jpeg_decode_reduced (data, len / 2, 8, AUGUR_DEFAULT_MAX_PIXELS, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (augur_jpeg_get_dc_only_decodes (), ==, before);
+  g_assert_cmpuint (dc_only_decodes (), ==, before);
 
   /* damaged data (seeded byte changes after the headers): a picture of
    * the right size or an error, whichever decoder took it */
@@ -307,11 +316,11 @@ dc_only_eighth (GBytes *jpeg)
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (jpeg, &len);
-  guint before = augur_jpeg_get_dc_only_decodes ();
+  guint before = dc_only_decodes ();
   AugurImage *image = augur_jpeg_decode_reduced (data, len, 8, AUGUR_DEFAULT_MAX_PIXELS, NULL, NULL, &error);
 
   g_assert_no_error (error);
-  g_assert_cmpuint (augur_jpeg_get_dc_only_decodes (), ==, before + 1);
+  g_assert_cmpuint (dc_only_decodes (), ==, before + 1);
   return image;
 }
 
@@ -355,6 +364,40 @@ test_dc_only_exact (void)
     }
 }
 
+/* A large scan (over a megabyte of data, no restart markers) is decoded
+ * in two halves, the second from the middle of the data, and gives the
+ * same pixels as libjpeg: gray content so that the 4:2:0 file is compared
+ * bit for bit, and 4:4:4 colour. */
+static void
+test_dc_only_halves (void)
+{
+  const int sampling[][2] = { { 2, 2 }, { 1, 1 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sampling); i++)
+    {
+      g_autoptr(AugurImage) src = gradient (2400, 1800, i == 0 ? 1 : 3);
+      g_autoptr(AugurImage) rgb = NULL;
+      g_autoptr(GBytes) jpeg = NULL;
+      g_autoptr(AugurImage) want = NULL;
+      g_autoptr(AugurImage) got = NULL;
+      guint split_before, split_after;
+
+      add_detail (src, 4321 + i);
+      rgb = augur_image_convert (src, 3);
+      jpeg = encode_libjpeg (rgb, sampling[i][0], sampling[i][1], 0);
+      g_test_message ("%dx%d sampling: %" G_GSIZE_FORMAT " bytes", sampling[i][0], sampling[i][1],
+                      g_bytes_get_size (jpeg));
+      g_assert_cmpuint (g_bytes_get_size (jpeg), >, 1 << 20);
+      want = libjpeg_eighth (jpeg);
+      augur_jpeg_get_stats (NULL, &split_before);
+      got = dc_only_eighth (jpeg);
+      augur_jpeg_get_stats (NULL, &split_after);
+      if (g_get_num_processors () > 1)
+        g_assert_cmpuint (split_after, ==, split_before + 1);
+      g_assert_true (augur_image_equal (want, got));
+    }
+}
+
 /* For chroma sampled at half, the DC-only decode differs from libjpeg's
  * 1/8 only in colour detail finer than 16 pixels: within 2 levels on
  * average of it, and of the whole decode scaled down. */
@@ -388,6 +431,7 @@ main (int   argc,
   g_test_add_func ("/jpeg/core/reduced-errors", test_reduced_errors);
   g_test_add_func ("/jpeg/core/dc-only-exact", test_dc_only_exact);
   g_test_add_func ("/jpeg/core/dc-only-subsampled", test_dc_only_subsampled);
+  g_test_add_func ("/jpeg/core/dc-only-halves", test_dc_only_halves);
 
   return g_test_run ();
 }
