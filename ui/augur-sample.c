@@ -282,12 +282,13 @@ augur_sample_load_full (AugurSample   *self,
 
 /* Loading a proxy -------------------------------------------------------------------- */
 
-/* A large JPEG's first proxy comes from a reduced decode (libjpeg scales
- * by 1/2, 1/4 or 1/8 in its inverse DCT: at 1/8, about a quarter of the
- * CPU time of the whole decode of a 24-megapixel photograph): the load
- * completes with it, so that the quick pass shows at once, and the proxy
- * made from the full-resolution image replaces it when that is decoded
- * ("loaded" is notified again). Smaller files decode whole at once. */
+/* A large JPEG's first proxy comes from a reduced decode (at 1/2 or 1/4
+ * libjpeg scales in its inverse DCT; at 1/8 only the DC terms are kept,
+ * see augur_jpeg_decode_reduced(): a small part of the CPU time of the
+ * whole decode of a 24-megapixel photograph): the load completes with it,
+ * so that the quick pass shows at once, and the proxy made from the
+ * full-resolution image replaces it when that is decoded ("loaded" is
+ * notified again). Smaller files decode whole at once. */
 #define QUICK_MIN_PIXELS ((gint64) 4 * 1000 * 1000)
 
 typedef struct
