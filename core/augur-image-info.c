@@ -413,13 +413,17 @@ augur_image_info_complete (const AugurImageInfo *info,
     {
       /* The first start of scan, then the end-of-image marker: inside
        * entropy-coded data 0xff is always followed by 0x00 or a restart
-       * marker, so 0xff 0xd9 is EOI. */
+       * marker, so 0xff 0xd9 is EOI. Looked for from the end (where it
+       * is, unless data follow it): one after the scan is there if the
+       * last one is after it. */
       gsize i = jpeg_find (b, len, is_scan);
+      gsize start;
 
       if (i + 4 > len)
         return FALSE;
-      for (gsize j = i + 2 + be16 (b + i + 2); j + 1 < len; j++)
-        if (b[j] == 0xff && b[j + 1] == 0xd9)
+      start = i + 2 + be16 (b + i + 2);
+      for (gsize j = len - 1; j > start; j--)
+        if (b[j - 1] == 0xff && b[j] == 0xd9)
           return TRUE;
       return FALSE;
     }

@@ -1304,6 +1304,7 @@ augur_image_load_reduced (const char  *path,
 {
   SizeCheck check = { max_pixels > 0 ? max_pixels : AUGUR_DEFAULT_MAX_PIXELS, 0, 0, 0, 0, FALSE, NULL, 0, 1, 0, 0 };
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
   AugurImageInfo info;
   const guint8 *data;
   gsize len;
@@ -1346,6 +1347,22 @@ augur_image_load_reduced (const char  *path,
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
                    "%s: too small to be decoded at a reduced size", path);
       return NULL;
+    }
+  if (!augur_image_info_complete (&info, data, len))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                   "%s: truncated jpeg image: the data end before the image does", path);
+      return NULL;
+    }
+
+  /* libjpeg directly, at its fastest; GdkPixbuf's loader for CMYK */
+  image = augur_jpeg_decode_reduced (data, len, check.reduce, check.max_pixels,
+                                     full_width, full_height, &local_error);
+  if (image != NULL || !g_error_matches (local_error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT))
+    {
+      if (image == NULL)
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
+      return image;
     }
 
   image = decode (bytes, &check, error);

@@ -1261,6 +1261,94 @@ test_quick_jpeg (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  AugurSample *samples[4];
+  guint        n_loaded[4];
+  guint        order[8];    /* which sample each "loaded" came from */
+  guint        n_order;
+} LoadOrder;
+
+static void
+record_loaded (AugurSample *sample,
+               GParamSpec  *pspec,
+               LoadOrder   *log)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (log->samples); i++)
+    if (log->samples[i] == sample && log->n_order < G_N_ELEMENTS (log->order))
+      {
+        log->n_loaded[i]++;
+        log->order[log->n_order++] = i;
+      }
+}
+
+static gboolean
+all_loaded_twice (gpointer data)
+{
+  LoadOrder *log = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (log->samples); i++)
+    if (log->n_loaded[i] < 2 || augur_sample_is_loading (log->samples[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Large JPEGs added together (a folder opened): every sample's quick
+ * proxy comes before any sample's full decode, which would otherwise hold
+ * the decode pool (and the processors) while samples still show nothing. */
+static void
+test_quick_first (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("augur-preview-order-XXXXXX", &error);
+  g_autoptr(AugurImage) src = augur_image_new (2400, 1800, 3);
+  g_autoptr(GBytes) jpeg = NULL;
+  LoadOrder log = { { NULL } };
+  gint64 deadline = g_get_monotonic_time () + 4 * TIMEOUT_US;
+
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      augur_image_row (src, y)[3 * x + 1] = (guint8) ((x / 30 + y / 30) % 2 ? 220 : 30);
+  jpeg = augur_image_encode (src, AUGUR_IMAGE_FORMAT_JPEG, 90, &error);
+  g_assert_no_error (error);
+  augur_sample_clear_decode_cache ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (log.samples); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("photo-%u.jpg", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      g_file_set_contents (path, g_bytes_get_data (jpeg, NULL), (gssize) g_bytes_get_size (jpeg), &error);
+      g_assert_no_error (error);
+      log.samples[i] = augur_sample_new (file);
+      g_signal_connect (log.samples[i], "notify::loaded", G_CALLBACK (record_loaded), &log);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (log.samples); i++)
+    augur_sample_load_async (log.samples[i], AUGUR_PREVIEW_DEFAULT_SIZE, NULL, NULL, NULL);
+  while (!all_loaded_twice (&log) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (all_loaded_twice (&log));
+
+  g_assert_cmpuint (log.n_order, ==, 8);
+  /* the first four are the four quick proxies, one from each sample */
+  for (guint i = 0; i < 4; i++)
+    for (guint j = 0; j < i; j++)
+      g_assert_cmpuint (log.order[i], !=, log.order[j]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (log.samples); i++)
+    {
+      g_autofree char *path = g_strdup (augur_sample_get_path (log.samples[i]));
+
+      g_signal_handlers_disconnect_by_data (log.samples[i], &log);
+      g_clear_object (&log.samples[i]);
+      g_unlink (path);
+    }
+  settle ();
+  augur_sample_clear_decode_cache ();
+  g_rmdir (dir);
+}
+
 /* Each step's cost, measured in the grid's full-resolution draws: every
  * step that applied has a figure, a large median blur the largest, and
  * the editor's rows show it ("12 ms"), with a tooltip saying what was
@@ -2030,6 +2118,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/picture-fit-scale", test_picture_fit_scale);
   g_test_add_func ("/preview/matches-cli", test_matches_cli);
   g_test_add_func ("/preview/quick-jpeg", test_quick_jpeg);
+  g_test_add_func ("/preview/quick-first", test_quick_first);
   g_test_add_func ("/preview/measured-costs", test_measured_costs);
   g_test_add_func ("/preview/blend-matches-cli", test_blend_matches_cli);
   g_test_add_func ("/preview/labels", test_labels);

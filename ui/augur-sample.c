@@ -99,6 +99,7 @@ static struct
   gsize        max_bytes;
   guint        n_decoding;
   guint        n_decodes;  /* decodes started since the process began */
+  guint64      n_queued;   /* loads queued on the pool, for its order */
   GThreadPool *pool;
 } decoder;
 
@@ -281,20 +282,23 @@ augur_sample_load_full (AugurSample   *self,
 
 /* Loading a proxy -------------------------------------------------------------------- */
 
-/* A large JPEG's first proxy comes from a reduced decode (libjpeg scales
- * by 1/2, 1/4 or 1/8 in its inverse DCT: at 1/8, about a quarter of the
- * CPU time of the whole decode of a 24-megapixel photograph): the load
- * completes with it, so that the quick pass shows at once, and the proxy
- * made from the full-resolution image replaces it when that is decoded
- * ("loaded" is notified again). Smaller files decode whole at once. */
+/* A large JPEG's first proxy comes from a reduced decode (at 1/2 or 1/4
+ * libjpeg scales in its inverse DCT; at 1/8 only the DC terms are kept,
+ * see augur_jpeg_decode_reduced(): a small part of the CPU time of the
+ * whole decode of a 24-megapixel photograph): the load completes with it,
+ * so that the quick pass shows at once, and the proxy made from the
+ * full-resolution image replaces it when that is decoded ("loaded" is
+ * notified again). Smaller files decode whole at once. */
 #define QUICK_MIN_PIXELS ((gint64) 4 * 1000 * 1000)
 
 typedef struct
 {
-  char  *path;
-  int    max_side;
-  guint  serial;
-  GTask *outer;     /* the caller's, until answered: main thread only */
+  char    *path;
+  int      max_side;
+  guint    serial;
+  GTask   *outer;     /* the caller's, until answered: main thread only */
+  gboolean quick_done;  /* the reduced decode's proxy is posted: only the full decode is left */
+  guint64  order;       /* when it was queued, for the pool's order */
 } LoadRequest;
 
 typedef struct
@@ -358,6 +362,7 @@ decode_started (const char *path)
 static void apply_result (AugurSample *self,
                           LoadRequest *request,
                           LoadResult  *result);
+static void push_load    (GTask       *task);
 
 typedef struct
 {
@@ -408,7 +413,7 @@ load_thread (gpointer data,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (!decode_started (request->path))
+  if (!request->quick_done && !decode_started (request->path))
     {
       int width = 0, height = 0;
       g_autoptr(AugurImage) reduced = augur_image_load_reduced (request->path, AUGUR_DEFAULT_MAX_PIXELS,
@@ -423,6 +428,11 @@ load_thread (gpointer data,
           quick->result = load_result_new (reduced, request->max_side, width, height);
           g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
                                       quick_proxy_ready, quick, (GDestroyNotify) quick_proxy_free);
+          /* The full decode goes back in the queue, behind every other
+           * sample's reduced one (see load_order()). */
+          request->quick_done = TRUE;
+          push_load (g_steal_pointer (&task));
+          return;
         }
     }
 
@@ -437,14 +447,37 @@ load_thread (gpointer data,
                          (GDestroyNotify) load_result_free);
 }
 
+/* The decode pool's order: every reduced decode (a sample's first
+ * picture) before any full one, so that a full decode already queued never
+ * keeps a sample just opened waiting, nor takes a processor from it; then
+ * first queued, first served. */
+static gint
+load_order (gconstpointer a,
+            gconstpointer b,
+            gpointer      user_data)
+{
+  const LoadRequest *ra = g_task_get_task_data ((GTask *) a);
+  const LoadRequest *rb = g_task_get_task_data ((GTask *) b);
+
+  if (ra->quick_done != rb->quick_done)
+    return ra->quick_done ? 1 : -1;
+  return ra->order < rb->order ? -1 : ra->order > rb->order;
+}
+
 static void
 push_load (GTask *task)
 {
   g_autoptr(GError) error = NULL;
+  LoadRequest *request = g_task_get_task_data (task);
 
   g_mutex_lock (&decoder.lock);
   if (decoder.pool == NULL)
-    decoder.pool = g_thread_pool_new (load_thread, NULL, MAX_DECODES, FALSE, &error);
+    {
+      decoder.pool = g_thread_pool_new (load_thread, NULL, MAX_DECODES, FALSE, &error);
+      if (decoder.pool != NULL)
+        g_thread_pool_set_sort_function (decoder.pool, load_order, NULL);
+    }
+  request->order = ++decoder.n_queued;
   g_mutex_unlock (&decoder.lock);
   if (decoder.pool == NULL || !g_thread_pool_push (decoder.pool, task, &error))
     {
