@@ -8,10 +8,13 @@
 #include "augur-rng-bulk.h"
 #include "augur-simd.h"
 
-/* All lanes' words of one state variable, as one GCC vector: the AVX2
- * build steps them in two 256-bit registers, the baseline one in four
- * 128-bit ones. */
-typedef guint64 Lanes __attribute__ ((vector_size (AUGUR_RNG_BULK_LANES * sizeof (guint64))));
+/* Four lanes' words of one state variable, as one GCC vector: an AVX2
+ * register in the AVX2 build, two SSE2 registers in the baseline one. The
+ * eight lanes are two such sets, stepped side by side (kept in named
+ * variables: arrays of vectors end up in memory). */
+typedef guint64 Lanes __attribute__ ((vector_size (4 * sizeof (guint64))));
+
+G_STATIC_ASSERT (AUGUR_RNG_BULK_LANES == 8);
 
 /**
  * augur_rng_jump:
@@ -64,52 +67,73 @@ augur_rng_bulk_init (AugurRngBulk *bulk,
     }
 }
 
-/* Left rotation of every lane (a macro: GCC vectors wider than the
- * baseline's registers are not passed by value between functions). */
+/* Left rotation of every lane. */
 #define ROTL_LANES(x, k) (((x) << (k)) | ((x) >> (64 - (k))))
 
-/* One step of every lane, the words into @r: xoshiro256** as in
+/* One step of four lanes, their words into r: xoshiro256** as in
  * augur_rng_next, with the multiplications by 5 and 9 as shifts and adds
- * (no 64-bit vector multiply before AVX-512). */
-static inline void
-step_lanes (Lanes *s,
-            Lanes *r)
-{
-  Lanes x = (s[1] << 2) + s[1];
-  Lanes t = s[1] << 17;
-
-  x = ROTL_LANES (x, 7);
-  *r = (x << 3) + x;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = ROTL_LANES (s[3], 45);
-}
+ * (no 64-bit vector multiply before AVX-512). A macro: GCC vectors wider
+ * than the baseline's registers are not passed between functions. */
+#define STEP_LANES(s0, s1, s2, s3, r)                   \
+  G_STMT_START {                                        \
+    Lanes x_ = ((s1) << 2) + (s1);                      \
+    Lanes t_ = (s1) << 17;                              \
+                                                        \
+    x_ = ROTL_LANES (x_, 7);                            \
+    (r) = (x_ << 3) + x_;                               \
+    (s2) ^= (s0);                                       \
+    (s3) ^= (s1);                                       \
+    (s1) ^= (s2);                                       \
+    (s0) ^= (s3);                                       \
+    (s2) ^= t_;                                         \
+    (s3) = ROTL_LANES ((s3), 45);                       \
+  } G_STMT_END
 
 AUGUR_SIMD_CLONES static void
 bulk_fill (AugurRngBulk *bulk,
            guint64      *out,
            gsize         n)
 {
-  Lanes s[4], r;
+  Lanes a0, a1, a2, a3, b0, b1, b2, b3, ra, rb;
   gsize i = 0;
 
-  memcpy (s, bulk->s, sizeof s);
+  /* Lanes 0-3 in a, 4-7 in b. */
+  memcpy (&a0, &bulk->s[0][0], sizeof a0);
+  memcpy (&a1, &bulk->s[1][0], sizeof a1);
+  memcpy (&a2, &bulk->s[2][0], sizeof a2);
+  memcpy (&a3, &bulk->s[3][0], sizeof a3);
+  memcpy (&b0, &bulk->s[0][4], sizeof b0);
+  memcpy (&b1, &bulk->s[1][4], sizeof b1);
+  memcpy (&b2, &bulk->s[2][4], sizeof b2);
+  memcpy (&b3, &bulk->s[3][4], sizeof b3);
 
-  for (; i + AUGUR_RNG_BULK_LANES <= n; i += AUGUR_RNG_BULK_LANES)
+  for (; i < n; i += AUGUR_RNG_BULK_LANES)
     {
-      step_lanes (s, &r);
-      memcpy (out + i, &r, sizeof r);
-    }
-  if (i < n)
-    {
-      step_lanes (s, &r);
-      memcpy (out + i, &r, (n - i) * sizeof (guint64));
+      STEP_LANES (a0, a1, a2, a3, ra);
+      STEP_LANES (b0, b1, b2, b3, rb);
+      if (i + AUGUR_RNG_BULK_LANES <= n)
+        {
+          memcpy (out + i, &ra, sizeof ra);
+          memcpy (out + i + 4, &rb, sizeof rb);
+        }
+      else
+        {
+          guint64 last[AUGUR_RNG_BULK_LANES];
+
+          memcpy (last, &ra, sizeof ra);
+          memcpy (last + 4, &rb, sizeof rb);
+          memcpy (out + i, last, (n - i) * sizeof (guint64));
+        }
     }
 
-  memcpy (bulk->s, s, sizeof s);
+  memcpy (&bulk->s[0][0], &a0, sizeof a0);
+  memcpy (&bulk->s[1][0], &a1, sizeof a1);
+  memcpy (&bulk->s[2][0], &a2, sizeof a2);
+  memcpy (&bulk->s[3][0], &a3, sizeof a3);
+  memcpy (&bulk->s[0][4], &b0, sizeof b0);
+  memcpy (&bulk->s[1][4], &b1, sizeof b1);
+  memcpy (&bulk->s[2][4], &b2, sizeof b2);
+  memcpy (&bulk->s[3][4], &b3, sizeof b3);
 }
 
 /**

@@ -295,6 +295,58 @@ test_additive (gconstpointer data)
     }
 }
 
+/* Per pixel at full size, each byte gains one of 65536 equally likely
+ * offsets: the noise at the middle of each 1/65536 of its distribution,
+ * rounded. For uniform noise on [lo, lo + width) the frequency of every
+ * offset k, counted over an RGBA image (alpha untouched), is the share of
+ * the middles that round to k, within 5 standard errors of a binomial
+ * count. */
+static void
+test_additive_levels (void)
+{
+  enum { W = 400, H = 300, N_BYTES = W * H * 3 };
+  const double lo = -0.1 * 255, width = 0.2 * 255;
+  g_autoptr(AugurImage) src = augur_test_level_image (W, H, 4, 128);
+  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"AdditiveNoise\", \"params\": {\"spatial_mode\": "
+                                                   "\"per_pixel\", \"ranges\": [-0.1, 0.1]}}", src, 29, NULL);
+  double expected[64] = { 0 };
+  guint counted[64] = { 0 };
+
+  for (int i = 0; i < 65536; i++)
+    {
+      int k = (int) floor (lo + width * ((i + 0.5) / 65536) + 0.5);
+
+      g_assert_cmpint (k, >=, -32);
+      g_assert_cmpint (k, <, 32);
+      expected[k + 32] += 1.0 / 65536;
+    }
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        const guint8 *p = augur_image_row (out, y) + 4 * x;
+
+        g_assert_cmpint (p[3], ==, 255);
+        for (int c = 0; c < 3; c++)
+          {
+            int k = p[c] - 128;
+
+            g_assert_cmpint (k, >=, -32);
+            g_assert_cmpint (k, <, 32);
+            counted[k + 32]++;
+          }
+      }
+  for (int k = 0; k < 64; k++)
+    {
+      double want = expected[k] * N_BYTES;
+      double se = sqrt (N_BYTES * expected[k] * (1 - expected[k]));
+
+      if (expected[k] == 0)
+        g_assert_cmpuint (counted[k], ==, 0);
+      else
+        g_assert_cmpfloat (fabs (counted[k] - want), <=, 5 * se + 1);
+    }
+}
+
 /* Constant mode: one offset a channel, the same everywhere; shared mode:
  * the same offset in every channel of a pixel. */
 static void
@@ -537,6 +589,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &additive_cases[i], test_additive);
     }
   g_test_add_func ("/noise/additive/modes", test_additive_modes);
+  g_test_add_func ("/noise/additive/levels", test_additive_levels);
   g_test_add_func ("/quality/downscale", test_downscale);
   g_test_add_func ("/quality/ringing", test_ringing);
   g_test_add_func ("/quality/chromatic", test_chromatic);

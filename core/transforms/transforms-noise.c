@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-rng-bulk.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
 #include "augur-weather-kernels.h"
@@ -151,27 +152,85 @@ fill_normal (AugurRng     *rng,
   fill_from_table (rng, normal_table_get (), out, n, mean, std);
 }
 
-/* d = s + n, rounded and saturated to 0..255, as one plain loop over the
- * bytes of a row in integers, which the compiler vectorises: s + n rounded
- * half up is s + floor (n + 0.5), and the float to int conversion
- * truncates, which is the floor for positive values: the offset keeps
- * them positive (the noise stays within 4.4 standard deviations of at most
- * 255 plus a mean of at most 255, far inside it). */
+/*
+ * The source byte is an integer, so s + n rounded is s plus n rounded: the
+ * noise is added as integer offsets. n rounded half up is floor (n + 0.5),
+ * and the float to int conversion truncates, which is the floor for
+ * positive values: the offset keeps them positive. The offsets are
+ * limited to 256 either way, past which the saturation gives the same
+ * bytes.
+ *
+ * At full size every byte needs its own deviate: the table of NT_SIZE
+ * deviates becomes a table of NT_SIZE integer offsets, built once per
+ * application, and a byte costs a 16-bit index from the bulk generator,
+ * one lookup and a saturating add.
+ */
 #define NOISE_OFFSET 4096
+#define NOISE_LEVEL_LIMIT 256
 
+static inline gint16
+noise_level (float n)
+{
+  int v;
+
+  n = CLAMP (n, -2.0f * NOISE_LEVEL_LIMIT, 2.0f * NOISE_LEVEL_LIMIT);
+  v = (int) (n + (NOISE_OFFSET + 0.5f)) - NOISE_OFFSET;
+  return (gint16) CLAMP (v, -NOISE_LEVEL_LIMIT, NOISE_LEVEL_LIMIT);
+}
+
+static void
+noise_levels_build (const float *restrict t,
+                    float                 mean,
+                    float                 std,
+                    gint16               *restrict levels)
+{
+  for (int i = 0; i < NT_SIZE; i++)
+    levels[i] = noise_level (mean + std * t[i]);
+}
+
+/* d = s + n saturated to 0..255, a plain loop the compiler vectorises. */
 AUGUR_SIMD_CLONES static void
-add_saturate_row (const guint8 *restrict s,
-                  const float  *restrict n,
-                  guint8       *restrict d,
-                  gsize                  len)
+add_levels_row (const guint8 *restrict s,
+                const gint16 *restrict n,
+                guint8       *restrict d,
+                gsize                  len)
 {
   for (gsize i = 0; i < len; i++)
     {
-      int v = s[i] + ((int) (n[i] + (NOISE_OFFSET + 0.5f)) - NOISE_OFFSET);
+      int v = s[i] + n[i];
 
       v = v < 0 ? 0 : v;
       v = v > 255 ? 255 : v;
       d[i] = (guint8) v;
+    }
+}
+
+/* Adds to @src, into @out, noise of @levels at indices drawn from @bulk a
+ * row at a time: @planes values a pixel, one for each colour channel or
+ * (@planes 1) one shared by them; alpha gets none. */
+static void
+add_noise_levels (const AugurImage *src,
+                  AugurImage       *out,
+                  const gint16     *levels,
+                  int               planes,
+                  AugurRngBulk     *bulk)
+{
+  int w = src->width, nc = src->channels, cc = nc == 4 ? 3 : nc;
+  gsize n = (gsize) w * planes;
+  g_autofree guint16 *idx = g_new (guint16, n);
+  g_autofree gint16 *row = g_new0 (gint16, (gsize) w * nc);
+
+  for (int y = 0; y < src->height; y++)
+    {
+      augur_rng_bulk_fill_u16 (bulk, idx, n);
+      if (planes == nc)
+        for (gsize i = 0; i < n; i++)
+          row[i] = levels[idx[i]];
+      else
+        for (int x = 0; x < w; x++)
+          for (int c = 0; c < cc; c++)
+            row[x * nc + c] = levels[idx[x * planes + (planes == 1 ? 0 : c)]];
+      add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
 }
 
@@ -226,8 +285,9 @@ gn_sample (const AugurValue *params,
 /*
  * Albumentations' GaussNoise: N(mean, std) (both times 255) added and
  * clipped, per colour channel or one value a pixel shared by them, drawn
- * at noise_scale_factor of the size and upscaled bilinearly. The alpha of
- * an RGBA image is left alone (Albumentations would add noise to it too).
+ * at noise_scale_factor of the size and upscaled bilinearly (at full size,
+ * as integer offsets: add_noise_levels). The alpha of an RGBA image is left
+ * alone (Albumentations would add noise to it too).
  */
 static AugurImage *
 gn_apply (const AugurImage *src,
@@ -243,7 +303,8 @@ gn_apply (const AugurImage *src,
   int planes = AUGUR_PARAM_BOOL_VALUE (params, GN_PER_CHANNEL) ? cc : 1;
   int nw = w, nh = h;
   g_autofree float *noise = NULL;
-  g_autofree float *row = NULL;
+  g_autofree gint16 *row = NULL;
+  g_autofree float *field = NULL;
   AugurImage *out;
   AugurRng rng;
 
@@ -255,43 +316,31 @@ gn_apply (const AugurImage *src,
       nh = MAX (1, (int) (h * factor));
     }
   out = augur_image_new_like_uninitialized (src);
-  /* One row of noise for every byte of a row (0 for an alpha). */
-  row = g_new0 (float, (gsize) w * nc);
-  if (nw != w || nh != h)
+  if (nw == w && nh == h)
     {
-      g_autofree float *field = g_new (float, (gsize) nw * nh * planes);
+      g_autofree gint16 *levels = g_new (gint16, NT_SIZE);
+      AugurRngBulk bulk;
 
-      fill_normal (&rng, field, (gsize) nw * nh * planes, (float) mean, (float) std);
-      noise = augur_weather_upscale (field, nw, nh, planes, w, h);
+      noise_levels_build (normal_table_get (), (float) mean, (float) std, levels);
+      augur_rng_bulk_init (&bulk, &rng);
+      add_noise_levels (src, out, levels, planes, &bulk);
+      return out;
     }
-  else if (planes != nc)
-    noise = g_new (float, (gsize) w * planes);
 
+  /* Drawn smaller and upscaled: one row of noise for every byte of a row
+   * (0 for an alpha). */
+  row = g_new0 (gint16, (gsize) w * nc);
+  field = g_new (float, (gsize) nw * nh * planes);
+  fill_normal (&rng, field, (gsize) nw * nh * planes, (float) mean, (float) std);
+  noise = augur_weather_upscale (field, nw, nh, planes, w, h);
   for (int y = 0; y < h; y++)
     {
-      const float *n;
+      const float *n = noise + (gsize) y * w * planes;
 
-      /* At full size the noise is drawn a row at a time, straight into
-       * the row when it has one value a byte. */
-      if (nw != w || nh != h)
-        n = noise + (gsize) y * w * planes;
-      else if (planes == nc)
-        {
-          fill_normal (&rng, row, (gsize) w * nc, (float) mean, (float) std);
-          n = row;
-        }
-      else
-        {
-          fill_normal (&rng, noise, (gsize) w * planes, (float) mean, (float) std);
-          n = noise;
-        }
-
-      if (n != row)
-        for (int x = 0; x < w; x++)
-          for (int c = 0; c < cc; c++)
-            row[x * nc + c] = n[x * planes + (planes == 1 ? 0 : c)];
-
-      add_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
+      for (int x = 0; x < w; x++)
+        for (int c = 0; c < cc; c++)
+          row[x * nc + c] = noise_level (n[x * planes + (planes == 1 ? 0 : c)]);
+      add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
 
   return out;
@@ -597,6 +646,20 @@ multiply_saturate_row (const guint8 *restrict s,
     }
 }
 
+/* lo + width * u, u the middle of the index's interval of [0, 1): the
+ * uniform table's value, computed (exactly: a half-integer times a power
+ * of two) instead of looked up, so that the loop vectorises. */
+AUGUR_SIMD_CLONES static void
+uniform_from_index (const guint16 *restrict idx,
+                    float         *restrict out,
+                    gsize                   n,
+                    float                   lo,
+                    float                   width)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = lo + width * ((idx[i] + 0.5f) * (1.0f / NT_SIZE));
+}
+
 /* Albumentations' MultiplicativeNoise: the image times multipliers drawn
  * uniformly from the range, per image or per pixel, per colour channel or
  * shared; alpha is left alone. */
@@ -614,7 +677,9 @@ mn_apply (const AugurImage *src,
   int planes = per_channel ? cc : 1;
   g_autofree float *row = g_new (float, (gsize) w * nc);
   g_autofree float *field = g_new (float, (gsize) w * planes);
+  g_autofree guint16 *idx = g_new (guint16, (gsize) w * planes);
   AugurImage *out = augur_image_new_like_uninitialized (src);
+  AugurRngBulk bulk;
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
@@ -622,15 +687,19 @@ mn_apply (const AugurImage *src,
     for (int c = 0; c < nc; c++)
       row[x * nc + c] = c < cc ? (float) m[MIN ((guint) c, nm - 1)] : 1.0f;
 
+  if (elementwise)
+    augur_rng_bulk_init (&bulk, &rng);
   for (int y = 0; y < src->height; y++)
     {
       if (elementwise)
         {
-          fill_from_table (&rng, uniform_table_get (), field, (gsize) w * planes,
-                           (float) lo, (float) (hi - lo));
-          for (int x = 0; x < w; x++)
-            for (int c = 0; c < cc; c++)
-              row[x * nc + c] = field[x * planes + (planes == 1 ? 0 : c)];
+          augur_rng_bulk_fill_u16 (&bulk, idx, (gsize) w * planes);
+          uniform_from_index (idx, planes == nc ? row : field, (gsize) w * planes,
+                              (float) lo, (float) (hi - lo));
+          if (planes != nc)
+            for (int x = 0; x < w; x++)
+              for (int c = 0; c < cc; c++)
+                row[x * nc + c] = field[x * planes + (planes == 1 ? 0 : c)];
         }
       multiply_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
@@ -999,8 +1068,8 @@ an_sample (const AugurValue *params,
  * 255, added and clipped; constant (one value a channel), per pixel and
  * channel, or per pixel shared by the channels, optionally drawn at a
  * reduced size and upscaled. Every distribution is sampled through a table
- * of 65536 quantiles (the beta one built for the drawn shapes). Alpha is
- * left alone.
+ * of 65536 quantiles (the beta one built for the drawn shapes), at full
+ * size as integer offsets (add_noise_levels). Alpha is left alone.
  */
 static AugurImage *
 an_apply (const AugurImage *src,
@@ -1014,7 +1083,7 @@ an_apply (const AugurImage *src,
   int w = src->width, h = src->height, nc = src->channels, cc = colour_channels (src);
   int planes = mode == AN_PER_PIXEL ? cc : 1;
   int nw = w, nh = h;
-  g_autofree float *row = g_new0 (float, (gsize) w * nc);
+  g_autofree gint16 *row = g_new0 (gint16, (gsize) w * nc);
   g_autofree float *beta = NULL;
   g_autofree float **field = g_new0 (float *, planes);
   const float *table;
@@ -1028,9 +1097,9 @@ an_apply (const AugurImage *src,
 
       for (int x = 0; x < w; x++)
         for (int c = 0; c < cc; c++)
-          row[x * nc + c] = (float) (noise[MIN ((guint) c, n - 1)] * 255.0);
+          row[x * nc + c] = noise_level ((float) (noise[MIN ((guint) c, n - 1)] * 255.0));
       for (int y = 0; y < h; y++)
-        add_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
+        add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
       return out;
     }
 
@@ -1059,6 +1128,16 @@ an_apply (const AugurImage *src,
       nw = MAX (1, (int) (w * factor));
       nh = MAX (1, (int) (h * factor));
     }
+  if (nw == w && nh == h)
+    {
+      g_autofree gint16 *levels = g_new (gint16, NT_SIZE);
+      AugurRngBulk bulk;
+
+      noise_levels_build (table, loc, spread, levels);
+      augur_rng_bulk_init (&bulk, &rng);
+      add_noise_levels (src, out, levels, planes, &bulk);
+      return out;
+    }
   for (int p = 0; p < planes; p++)
     {
       field[p] = g_new (float, (gsize) nw * nh);
@@ -1079,9 +1158,9 @@ an_apply (const AugurImage *src,
           const float *f = field[planes == 1 ? 0 : c] + (gsize) y * w;
 
           for (int x = 0; x < w; x++)
-            row[x * nc + c] = f[x];
+            row[x * nc + c] = noise_level (f[x]);
         }
-      add_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
+      add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
   for (int p = 0; p < planes; p++)
     g_free (field[p]);
