@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "augur-rng-bulk.h"
@@ -192,4 +193,40 @@ augur_rng_bulk_fill_u16 (AugurRngBulk *bulk,
       n -= nv;
       words_left -= nw;
     }
+}
+
+/* Gaps longer than this are returned as this: far past any image. */
+#define GEOMETRIC_CAP (G_GUINT64_CONSTANT (1) << 62)
+
+/**
+ * augur_rng_geometric:
+ * @rng: a generator; one word is drawn from it
+ * @log_q: log (1 - p), from log1p (-p), for a success probability p in
+ *   (0, 1)
+ *
+ * The number of failures before the first success in independent trials
+ * of probability p: a gap between the pixels a coin of probability p
+ * picks. Walking an image by such gaps picks exactly the pixels one coin
+ * a pixel would (in distribution), at the cost of one draw and one
+ * logarithm a picked pixel instead of a draw a pixel; worth it for small p
+ * (AUGUR_RNG_SPARSE_P).
+ *
+ * By inversion (Devroye, "Non-Uniform Random Variate Generation", 1986,
+ * section X.2): floor (log (u) / log (1 - p)), u uniform on (0, 1], is at
+ * least k with probability P (u <= (1 - p)^k) = (1 - p)^k. u has 53 bits,
+ * so these probabilities are exact to 2^-53.
+ *
+ * Returns: the gap, at most 2^62
+ */
+guint64
+augur_rng_geometric (AugurRng *rng,
+                     double    log_q)
+{
+  double u = ((augur_rng_next (rng) >> 11) + 1) * 0x1.0p-53;
+  double g;
+
+  if (!(log_q < 0))
+    return GEOMETRIC_CAP;
+  g = floor (log (u) / log_q);
+  return g < (double) GEOMETRIC_CAP ? (guint64) g : GEOMETRIC_CAP;
 }

@@ -40,4 +40,10 @@ void     augur_rng_bulk_fill_u16    (AugurRngBulk *bulk,
                                      gsize         n);
 void     augur_rng_jump             (AugurRng     *rng);
 
+/* Below this probability, per-pixel coins are cheaper drawn as gaps. */
+#define AUGUR_RNG_SPARSE_P (1.0 / 16)
+
+guint64  augur_rng_geometric        (AugurRng     *rng,
+                                     double        log_q);
+
 G_END_DECLS

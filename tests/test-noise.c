@@ -214,12 +214,25 @@ test_multiplicative_image (void)
 
 /* SaltAndPepper ----------------------------------------------------------------------- */
 
-static void
-test_salt_and_pepper (void)
+typedef struct
 {
+  double amount;
+  double salt;
+} SaltCase;
+
+/* 0.1 by a coin a pixel; 0.03 and 0.05 by geometric gaps (below
+ * AUGUR_RNG_SPARSE_P). */
+static const SaltCase salt_cases[] = { { 0.1, 0.3 }, { 0.03, 0.3 }, { 0.05, 0.7 } };
+
+static void
+test_salt_and_pepper (gconstpointer data)
+{
+  const SaltCase *sc = data;
   g_autoptr(AugurImage) src = augur_test_level_image (300, 300, 4, 128);
-  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [0.1, 0.1], "
-                                                   "\"salt_vs_pepper\": [0.3, 0.3]}}", src, 11, NULL);
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [%g, %g], "
+                                           "\"salt_vs_pepper\": [%g, %g]}}",
+                                           sc->amount, sc->amount, sc->salt, sc->salt);
+  g_autoptr(AugurImage) out = augur_test_run_step (json, src, 11, NULL);
   double salt = 0, pepper = 0, n = 300.0 * 300.0;
 
   for (int y = 0; y < 300; y++)
@@ -233,8 +246,8 @@ test_salt_and_pepper (void)
         pepper += p[0] == 0;
         g_assert_true (p[0] == 255 || p[0] == 0 || p[0] == 128);
       }
-  assert_within ((salt + pepper) / n, 0.1, 0.01);
-  assert_within (salt / (salt + pepper), 0.3, 0.03);
+  assert_within ((salt + pepper) / n, sc->amount, 0.1 * sc->amount);
+  assert_within (salt / (salt + pepper), sc->salt, 0.1 * sc->salt);
 }
 
 /* ShotNoise ----------------------------------------------------------------------- */
@@ -575,7 +588,12 @@ main (int argc, char **argv)
   g_test_add_func ("/noise/iso/speckle", test_iso_speckle);
   g_test_add_func ("/noise/multiplicative/elementwise", test_multiplicative_elementwise);
   g_test_add_func ("/noise/multiplicative/image", test_multiplicative_image);
-  g_test_add_func ("/noise/salt-and-pepper", test_salt_and_pepper);
+  for (guint i = 0; i < G_N_ELEMENTS (salt_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/noise/salt-and-pepper/%g", salt_cases[i].amount);
+
+      g_test_add_data_func (path, &salt_cases[i], test_salt_and_pepper);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (shot_scales); i++)
     {
       g_autofree char *path = g_strdup_printf ("/noise/shot/%g", shot_scales[i]);

@@ -744,7 +744,10 @@ sp_sample (const AugurValue *params,
 
 /* Each pixel is noisy with probability amount (the high half of one draw
  * against a 32-bit threshold) and then salt with probability
- * salt_vs_pepper (the low half): every colour channel is set to 255 or 0,
+ * salt_vs_pepper (the low half); below AUGUR_RNG_SPARSE_P the noisy pixels
+ * are reached by geometric gaps instead, the same distribution for a draw
+ * and a logarithm a noisy pixel, and each draws its salt coin from the low
+ * half of one more draw. Every colour channel is set to 255 or 0,
  * as Albumentations does; alpha is left alone. Albumentations picks exactly
  * round (amount * area) pixels; here the count is binomial around it (its
  * relative spread is under 1 % on any image of 100 x 100 and more). */
@@ -755,11 +758,31 @@ sp_apply (const AugurImage *src,
 {
   guint64 t_noise = (guint64) (augur_drawn_get (drawn, "amount") * 4294967296.0);
   guint64 t_salt = (guint64) (augur_drawn_get (drawn, "salt_vs_pepper") * 4294967296.0);
-  int nc = src->channels, cc = colour_channels (src);
+  double amount = augur_drawn_get (drawn, "amount");
+  int w = src->width, nc = src->channels, cc = colour_channels (src);
   AugurImage *out = augur_image_copy (src);
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
+
+  /* Few noisy pixels: walk from one to the next by geometric gaps. */
+  if (amount > 0 && amount < AUGUR_RNG_SPARSE_P)
+    {
+      double log_q = log1p (-amount);
+      guint64 total = (guint64) w * src->height;
+
+      for (guint64 j = augur_rng_geometric (&rng, log_q); j < total;
+           j += 1 + augur_rng_geometric (&rng, log_q))
+        {
+          guint8 *d = augur_image_row (out, (int) (j / w)) + (j % w) * nc;
+          guint8 v = LO32 (augur_rng_next (&rng)) < t_salt ? 255 : 0;
+
+          for (int c = 0; c < cc; c++)
+            d[c] = v;
+        }
+      return out;
+    }
+
   for (int y = 0; y < src->height; y++)
     {
       guint8 *d = augur_image_row (out, y);
