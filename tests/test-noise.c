@@ -4,7 +4,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-hls-rows.h"
 #include "augur-pipeline.h"
+#include "augur-rng.h"
+#include "augur-weather-kernels.h"
 
 #include "augur-test-util.h"
 
@@ -136,6 +139,62 @@ test_iso_hue (void)
   std = sqrt (sum2 / n - mean * mean);
   assert_within (std, 0.05 * 360 * 0.5, 0.1 * 9);
   assert_within (mean, 0, 0.1 * 9);
+}
+
+static guint8
+unit_to_byte (float v)
+{
+  return v <= 0 ? 0 : v >= 1 ? 255 : (guint8) (v * 255.0f + 0.5f);
+}
+
+/* The hue rotation without the HLS round trip gives the round trip's
+ * colours within one level: every grey, every pair of equal channels and
+ * random colours, turned by shifts of either sign, past a whole turn, and
+ * on RGBA (alpha copied). */
+static void
+test_iso_hue_rotate (void)
+{
+  enum { W = 4096 };
+  g_autofree guint8 *src = g_new (guint8, W * 4);
+  g_autofree guint8 *dest = g_new (guint8, W * 4);
+  g_autofree float *shift = g_new (float, W);
+  AugurRng rng;
+  int worst = 0;
+
+  augur_rng_init (&rng, 41);
+  for (int nc = 3; nc <= 4; nc++)
+    for (int round = 0; round < 16; round++)
+      {
+        for (int x = 0; x < W; x++)
+          {
+            guint8 *p = src + x * nc;
+
+            for (int c = 0; c < nc; c++)
+              p[c] = (guint8) augur_rng_int (&rng, 0, 255);
+            if (x % 8 == 0)
+              p[1] = p[2] = p[0];   /* grey */
+            else if (x % 8 == 1)
+              p[1] = p[0];          /* two equal channels */
+            shift[x] = (float) augur_rng_range (&rng, -7.5, 7.5);
+          }
+        augur_hue_rotate_row (src, shift, dest, W, nc);
+        for (int x = 0; x < W; x++)
+          {
+            const guint8 *p = src + x * nc, *q = dest + x * nc;
+            float h, l, sat, rgb[3];
+
+            augur_rgb_to_hls (p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f, &h, &l, &sat);
+            augur_hls_to_rgb (h + shift[x] * 60.0f, l, sat, &rgb[0], &rgb[1], &rgb[2]);
+            for (int c = 0; c < 3; c++)
+              worst = MAX (worst, abs (q[c] - unit_to_byte (rgb[c])));
+            if (nc == 4)
+              g_assert_cmpint (q[3], ==, p[3]);
+            if (x % 8 == 0)
+              g_assert_cmpmem (q, 3, p, 3);
+          }
+      }
+  g_test_message ("largest difference %d", worst);
+  g_assert_cmpint (worst, <=, 1);
 }
 
 /* Lightness speckle: a pixel gains k * intensity * (1 - L) with k Poisson of
@@ -585,6 +644,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, all_steps[i], test_defaults);
     }
   g_test_add_func ("/noise/iso/hue", test_iso_hue);
+  g_test_add_func ("/noise/iso/hue-rotate", test_iso_hue_rotate);
   g_test_add_func ("/noise/iso/speckle", test_iso_speckle);
   g_test_add_func ("/noise/multiplicative/elementwise", test_multiplicative_elementwise);
   g_test_add_func ("/noise/multiplicative/image", test_multiplicative_image);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-hls-rows.h"
 #include "augur-rng-bulk.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
@@ -481,30 +482,18 @@ iso_sample (const AugurValue *params,
   augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
 }
 
-/* The standard deviation of HLS lightness (0..1) over the image. */
+/* The standard deviation of HLS lightness (0..1) over the image, from
+ * exact integer sums of max + min (twice the lightness, in levels). */
 static double
 lightness_std (const AugurImage *src)
 {
-  int nc = src->channels;
-  double sum = 0, sum2 = 0, n = (double) src->width * src->height;
+  guint64 sum = 0, sum2 = 0;
+  double n = (double) src->width * src->height, mean;
 
   for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y);
-
-      for (int x = 0; x < src->width; x++, s += nc)
-        {
-          double l;
-
-          if (nc == 1)
-            l = s[0] / 255.0;
-          else
-            l = (MAX (s[0], MAX (s[1], s[2])) + MIN (s[0], MIN (s[1], s[2]))) / 510.0;
-          sum += l;
-          sum2 += l * l;
-        }
-    }
-  return sqrt (MAX (sum2 / n - (sum / n) * (sum / n), 0));
+    augur_lightness_sums (augur_image_row (src, y), src->width, src->channels, &sum, &sum2);
+  mean = sum / n;
+  return sqrt (MAX (sum2 / n - mean * mean, 0)) / 510.0;
 }
 
 /*
@@ -516,6 +505,13 @@ lightness_std (const AugurImage *src)
  * color_shift * 360 * intensity; the documented meaning is taken, as it is
  * the one the slider's range is for. A gray image gets the lightness
  * speckle only (it has no hue).
+ *
+ * lambda is at most 0.5, so most pixels have k = 0: their hue alone
+ * turns, which augur_hue_rotate_row does a row at a time without the HLS
+ * round trip, from deviates indexed by the bulk generator. The pixels
+ * with k > 0 are reached by geometric gaps (P (k > 0) = 1 - e^-lambda, so
+ * log (1 - p) is -lambda) and redone through HLS with their k, drawn from
+ * the Poisson law given k > 0.
  */
 static AugurImage *
 iso_apply (const AugurImage *src,
@@ -525,18 +521,23 @@ iso_apply (const AugurImage *src,
   double shift = augur_drawn_get (drawn, "color_shift");
   double intensity = augur_drawn_get (drawn, "intensity");
   double lambda = lightness_std (src) * intensity;
-  float hue_std = (float) (shift * 360.0 * intensity);
-  int w = src->width, nc = src->channels;
+  /* The hue deviates' spread, in sixths of the circle. */
+  float hue_std = (float) (shift * 6.0 * intensity);
+  int w = src->width, h = src->height, nc = src->channels;
+  guint64 total = (guint64) w * h, next;
   guint32 cdf[16];
-  g_autofree float *hue = g_new (float, w);
-  AugurImage *out = augur_image_new_like_uninitialized (src);
+  g_autofree float *hue = NULL;
+  g_autofree guint16 *idx = NULL;
+  const float *t = normal_table_get ();
+  AugurImage *out;
+  AugurRngBulk bulk;
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
 
   /* Poisson (lambda) by inversion over its first 16 cumulative
-   * probabilities, as 32-bit thresholds (lambda is at most 0.5 here, so the
-   * mass beyond 15 is below 1e-19). */
+   * probabilities, as 32-bit thresholds (the mass beyond 15 is below
+   * 1e-19). */
   {
     double p = exp (-lambda), c = p;
 
@@ -548,38 +549,59 @@ iso_apply (const AugurImage *src,
       }
   }
 
-  for (int y = 0; y < src->height; y++)
+  if (nc == 1)
+    out = augur_image_copy (src);
+  else
+    {
+      out = augur_image_new_like_uninitialized (src);
+      hue = g_new (float, w);
+      idx = g_new (guint16, w);
+      augur_rng_bulk_init (&bulk, &rng);
+    }
+
+  next = lambda > 0 ? augur_rng_geometric (&rng, -lambda) : total;
+  for (int y = 0; y < h; y++)
     {
       const guint8 *s = augur_image_row (src, y);
       guint8 *d = augur_image_row (out, y);
+      guint64 row_end = (guint64) (y + 1) * w;
 
-      fill_normal (&rng, hue, w, 0.0f, hue_std);
-      for (int x = 0; x < w; x++, s += nc, d += nc)
+      if (nc != 1)
         {
-          guint32 u = LO32 (augur_rng_next (&rng));
-          int k = 0;
-          float r, g, b, h, l, sat;
+          augur_rng_bulk_fill_u16 (&bulk, idx, w);
+          for (int x = 0; x < w; x++)
+            hue[x] = hue_std * t[idx[x]];
+          augur_hue_rotate_row (s, hue, d, w, nc);
+        }
+
+      for (; next < row_end; next += 1 + augur_rng_geometric (&rng, -lambda))
+        {
+          int x = (int) (next - (guint64) y * w);
+          /* Uniform over the thresholds from cdf[0] up: k > 0. */
+          guint32 u = cdf[0] + (guint32) (((guint64) LO32 (augur_rng_next (&rng)) * (~cdf[0] + G_GUINT64_CONSTANT (1))) >> 32);
+          const guint8 *sp = s + (gsize) x * nc;
+          guint8 *dp = d + (gsize) x * nc;
+          int k = 1;
+          float r, g, b, hh, l, sat;
 
           while (k < 15 && u >= cdf[k])
             k++;
 
           if (nc == 1)
             {
-              l = s[0] / 255.0f;
+              l = sp[0] / 255.0f;
               l += k * (float) intensity * (1.0f - l);
-              d[0] = augur_clamp_u8 (l * 255.0f);
+              dp[0] = augur_clamp_u8 (l * 255.0f);
               continue;
             }
 
-          augur_rgb_to_hls (s[0] / 255.0f, s[1] / 255.0f, s[2] / 255.0f, &h, &l, &sat);
-          h += hue[x];
+          augur_rgb_to_hls (sp[0] / 255.0f, sp[1] / 255.0f, sp[2] / 255.0f, &hh, &l, &sat);
+          hh += hue[x] * 60.0f;
           l += k * (float) intensity * (1.0f - l);
-          augur_hls_to_rgb (h, MIN (l, 1.0f), sat, &r, &g, &b);
-          d[0] = augur_clamp_u8 (r * 255.0f);
-          d[1] = augur_clamp_u8 (g * 255.0f);
-          d[2] = augur_clamp_u8 (b * 255.0f);
-          if (nc == 4)
-            d[3] = s[3];
+          augur_hls_to_rgb (hh, MIN (l, 1.0f), sat, &r, &g, &b);
+          dp[0] = augur_clamp_u8 (r * 255.0f);
+          dp[1] = augur_clamp_u8 (g * 255.0f);
+          dp[2] = augur_clamp_u8 (b * 255.0f);
         }
     }
   return out;
