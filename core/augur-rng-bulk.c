@@ -157,6 +157,45 @@ augur_rng_bulk_fill (AugurRngBulk *bulk,
   bulk_fill (bulk, out, n);
 }
 
+/* Fills @out with @n values of @size bytes (2 or 4), each word of
+ * bulk_fill giving 8 / @size of them from its low bits up. */
+static void
+bulk_fill_units (AugurRngBulk *bulk,
+                 void         *out,
+                 gsize         n,
+                 gsize         size)
+{
+  enum { CHUNK = 64 * AUGUR_RNG_BULK_LANES };
+  guint64 words[CHUNK];
+  gsize per_word = sizeof (guint64) / size;
+  gsize words_left = (n + per_word - 1) / per_word;
+  guint8 *dest = out;
+
+  while (n > 0)
+    {
+      gsize nw = MIN (words_left, (gsize) CHUNK);
+      gsize nv = MIN (n, nw * per_word);
+
+      bulk_fill (bulk, words, nw);
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      memcpy (dest, words, nv * size);
+#else
+      for (gsize i = 0; i < nv; i++)
+        {
+          guint64 v = words[i / per_word] >> (8 * size * (i % per_word));
+
+          if (size == 2)
+            ((guint16 *) dest)[i] = (guint16) v;
+          else
+            ((guint32 *) dest)[i] = (guint32) v;
+        }
+#endif
+      dest += nv * size;
+      n -= nv;
+      words_left -= nw;
+    }
+}
+
 /**
  * augur_rng_bulk_fill_u16:
  * @bulk: the lanes
@@ -173,26 +212,26 @@ augur_rng_bulk_fill_u16 (AugurRngBulk *bulk,
                          guint16      *out,
                          gsize         n)
 {
-  enum { CHUNK = 64 * AUGUR_RNG_BULK_LANES };
-  guint64 words[CHUNK];
-  gsize words_left = (n + 3) / 4;
+  bulk_fill_units (bulk, out, n, sizeof (guint16));
+}
 
-  while (n > 0)
-    {
-      gsize nw = MIN (words_left, (gsize) CHUNK);
-      gsize nv = MIN (n, nw * 4);
-
-      bulk_fill (bulk, words, nw);
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-      memcpy (out, words, nv * sizeof (guint16));
-#else
-      for (gsize i = 0; i < nv; i++)
-        out[i] = (guint16) (words[i / 4] >> (16 * (i % 4)));
-#endif
-      out += nv;
-      n -= nv;
-      words_left -= nw;
-    }
+/**
+ * augur_rng_bulk_fill_u32:
+ * @bulk: the lanes
+ * @out: where the values go
+ * @n: how many
+ *
+ * Fills @out with @n uniform 32-bit values: word k of
+ * augur_rng_bulk_fill() gives values 2 k (its low half) and 2 k + 1. A
+ * call takes ceil (@n / 2) words, with the same rounding as
+ * augur_rng_bulk_fill().
+ */
+void
+augur_rng_bulk_fill_u32 (AugurRngBulk *bulk,
+                         guint32      *out,
+                         gsize         n)
+{
+  bulk_fill_units (bulk, out, n, sizeof (guint32));
 }
 
 /* Gaps longer than this are returned as this: far past any image. */

@@ -38,6 +38,9 @@ void     augur_rng_bulk_fill        (AugurRngBulk *bulk,
 void     augur_rng_bulk_fill_u16    (AugurRngBulk *bulk,
                                      guint16      *out,
                                      gsize         n);
+void     augur_rng_bulk_fill_u32    (AugurRngBulk *bulk,
+                                     guint32      *out,
+                                     gsize         n);
 void     augur_rng_jump             (AugurRng     *rng);
 
 /* Below this probability, per-pixel coins are cheaper drawn as gaps. */

@@ -147,17 +147,18 @@ unit_to_byte (float v)
   return v <= 0 ? 0 : v >= 1 ? 255 : (guint8) (v * 255.0f + 0.5f);
 }
 
-/* The hue rotation without the HLS round trip gives the round trip's
- * colours within one level: every grey, every pair of equal channels and
- * random colours, turned by shifts of either sign, past a whole turn, and
- * on RGBA (alpha copied). */
+/* The hue turn and lightness gain without the HLS round trip give the
+ * round trip's colours within one level: greys, pairs of equal channels
+ * and random colours, shifts of either sign and past a whole turn, gains
+ * of none (most pixels) to past white, on RGB and RGBA (alpha copied). */
 static void
-test_iso_hue_rotate (void)
+test_iso_turn_lighten (void)
 {
   enum { W = 4096 };
   g_autofree guint8 *src = g_new (guint8, W * 4);
   g_autofree guint8 *dest = g_new (guint8, W * 4);
   g_autofree float *shift = g_new (float, W);
+  g_autofree float *gain = g_new (float, W);
   AugurRng rng;
   int worst = 0;
 
@@ -176,20 +177,22 @@ test_iso_hue_rotate (void)
             else if (x % 8 == 1)
               p[1] = p[0];          /* two equal channels */
             shift[x] = (float) augur_rng_range (&rng, -7.5, 7.5);
+            gain[x] = x % 3 ? 0.0f : (float) (augur_rng_int (&rng, 1, 6) * augur_rng_range (&rng, 0, 0.5));
           }
-        augur_hue_rotate_row (src, shift, dest, W, nc);
+        augur_hls_turn_lighten_row (src, shift, gain, dest, W, nc);
         for (int x = 0; x < W; x++)
           {
             const guint8 *p = src + x * nc, *q = dest + x * nc;
             float h, l, sat, rgb[3];
 
             augur_rgb_to_hls (p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f, &h, &l, &sat);
-            augur_hls_to_rgb (h + shift[x] * 60.0f, l, sat, &rgb[0], &rgb[1], &rgb[2]);
+            l += gain[x] * (1.0f - l);
+            augur_hls_to_rgb (h + shift[x] * 60.0f, MIN (l, 1.0f), sat, &rgb[0], &rgb[1], &rgb[2]);
             for (int c = 0; c < 3; c++)
               worst = MAX (worst, abs (q[c] - unit_to_byte (rgb[c])));
             if (nc == 4)
               g_assert_cmpint (q[3], ==, p[3]);
-            if (x % 8 == 0)
+            if (x % 8 == 0 && gain[x] == 0)
               g_assert_cmpmem (q, 3, p, 3);
           }
       }
@@ -644,7 +647,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, all_steps[i], test_defaults);
     }
   g_test_add_func ("/noise/iso/hue", test_iso_hue);
-  g_test_add_func ("/noise/iso/hue-rotate", test_iso_hue_rotate);
+  g_test_add_func ("/noise/iso/turn-lighten", test_iso_turn_lighten);
   g_test_add_func ("/noise/iso/speckle", test_iso_speckle);
   g_test_add_func ("/noise/multiplicative/elementwise", test_multiplicative_elementwise);
   g_test_add_func ("/noise/multiplicative/image", test_multiplicative_image);

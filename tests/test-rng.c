@@ -468,9 +468,9 @@ test_bulk_lanes (void)
     }
 }
 
-/* 16-bit values are the words' quarters, low bits first, in any split of
- * the request into calls that keeps the words' rounds; and they are
- * uniform: every bit set half of the time, the mean in the middle. */
+/* 16-bit values are the words' quarters and 32-bit ones their halves, low
+ * bits first, in any split of the request into calls that keeps the
+ * words' rounds; and the 16-bit ones are uniform: every bit set half of the time, the mean in the middle. */
 static void
 test_bulk_u16 (void)
 {
@@ -496,6 +496,17 @@ test_bulk_u16 (void)
       for (int k = 0; k < 16; k++)
         bits[k] += (values[i] >> k) & 1;
     }
+  /* 32-bit values: the words' halves, low first. */
+  {
+    g_autofree guint32 *halves = g_new (guint32, N / 2);
+
+    b = a;
+    augur_rng_bulk_fill (&a, words, N / 8);
+    augur_rng_bulk_fill_u32 (&b, halves, 1600);
+    augur_rng_bulk_fill_u32 (&b, halves + 1600, N / 4 - 1600);
+    for (gsize i = 0; i < N / 4; i++)
+      g_assert_cmpuint (halves[i], ==, (guint32) (words[i / 2] >> (32 * (i % 2))));
+  }
   /* Standard error of the mean: 65536 / sqrt (12 N) = 18.5. */
   g_assert_cmpfloat (fabs (sum / N - 32767.5), <, 100);
   /* Of a bit's count: sqrt (N) / 2 = 512. */

@@ -11,107 +11,129 @@
 /* Row kernels in HLS for ISONoise. */
 
 /*
- * A hue rotation in HLS with lightness and saturation kept, without the
- * round trip through them. In HLS every channel of a colour is
- * min + (max - min) g (hue + offset), with g the trapezoid that rises over
+ * A hue rotation and lightness gain in HLS, saturation kept, without the
+ * round trip's branches. In HLS every channel of a colour is
+ * p1 + (p2 - p1) g (hue + offset), with g the trapezoid that rises over
  * the first sixth of the circle, is 1 over the next two, falls over the
- * fourth and is 0 over the last two, and offsets of +1/3 (red), 0 (green)
- * and -1/3 (blue) of the circle. Lightness (max + min) / 2 and saturation,
- * a function of max and min, are kept exactly when max and min are, so the
- * rotated colour is min + (max - min) g (hue + shift + offset) with the
- * same max and min. Everything here is in bytes and sixths of the circle,
- * with no branch, so that the loop vectorises.
+ * fourth and is 0 over the last two, offsets of +1/3 (red), 0 (green) and
+ * -1/3 (blue) of the circle, and p2 and p1 the largest and smallest
+ * channel, functions of lightness and saturation. The hue comes straight
+ * from the bytes; everything is in sixths of the circle and written
+ * without a condition on floats (floating point work after one may not be
+ * merged across it, and the compiler would keep branches and stop
+ * vectorising): selects are weights of 0 and 1, clamps are absolute
+ * values.
  */
 
-/* g (t), t in sixths of the circle, any real. Written without a
- * condition on floats: floating point work after one may not be merged
- * across it, so the compiler would keep branches and stop vectorising. */
+/* t - 6 floor (t / 6): t in sixths of the circle taken into [0, 6).
+ * floor as truncation corrected below 0 (no libm call). */
 static inline float
-hue_weight (float t)
+wrap_sixths (float t)
 {
-  float q = t * (1.0f / 6.0f), g;
-  /* floor (q), as truncation corrected below 0 (no libm call). */
+  float q = t * (1.0f / 6.0f);
   int turns = (int) q;
 
   turns -= q < (float) turns;
-  t -= 6.0f * (float) turns;
-  /* min (t, 4 - t) on [0, 6), then clamped to [0, 1] with
-   * max (x, 0) = (x + |x|) / 2 and min (x, 1) = (x + 1 - |x - 1|) / 2. */
-  g = 2.0f - fabsf (t - 2.0f);
+  return t - 6.0f * (float) turns;
+}
+
+/* g (t) for t in [0, 6): min (t, 4 - t) clamped to [0, 1], with
+ * max (x, 0) = (x + |x|) / 2 and min (x, 1) = (x + 1 - |x - 1|) / 2. */
+static inline float
+hue_weight (float t)
+{
+  float g = 2.0f - fabsf (t - 2.0f);
+
   g = 0.5f * (g + fabsf (g));
   return 0.5f * (g + 1.0f - fabsf (g - 1.0f));
 }
 
 /* @nc a constant at each call, so that each copy has fixed strides. */
 static G_ALWAYS_INLINE inline void
-rotate_pixels (const guint8 *restrict s,
-               const float  *restrict shift,
-               guint8       *restrict d,
-               int                    w,
-               const int              nc)
+turn_lighten_pixels (const guint8 *restrict s,
+                     const float  *restrict shift,
+                     const float  *restrict gain,
+                     guint8       *restrict d,
+                     int                    w,
+                     const int              nc)
 {
   for (int x = 0; x < w; x++)
     {
       int ri = s[x * nc], gi = s[x * nc + 1], bi = s[x * nc + 2];
       int mxi = MAX (ri, MAX (gi, bi)), mni = MIN (ri, MIN (gi, bi));
-      float r = ri, g = gi, b = bi, mn = mni, c = mxi - mni;
-      /* c is a whole number of levels, where adding 1e-30 changes
-       * nothing; where it is 0 so is every difference (0 / 1e-30 = 0),
-       * and the hue does not matter. No branch, no select: the compiler
-       * would move the division under one and stop vectorising. */
+      /* The saturation's denominator, in levels: max + min below half
+       * lightness, 510 - max - min above. */
+      int den = mxi + mni < 255 ? mxi + mni : 510 - mxi - mni;
+      float r = ri, g = gi, b = bi, c = mxi - mni;
+      /* c and den are whole numbers, where adding 1e-30 changes nothing;
+       * where c is 0 so is every difference (0 / 1e-30 = 0), and neither
+       * hue nor saturation matters. */
       float inv = 1.0f / (c + 1e-30f);
-      /* The sector of the largest channel (red first, then green), chosen
-       * by weights of 0 and 1 rather than a condition: floating point
-       * work under a condition may not be done ahead of it, and the
-       * compiler would keep a branch and stop vectorising. */
+      float sat = c / ((float) den + 1e-30f);
+      /* The sector of the largest channel, red first, then green. */
       float wr = (float) (mxi == ri), wg = (float) (mxi != ri && mxi == gi), wb = 1.0f - wr - wg;
       float h = wr * ((g - b) * inv) + wg * (2.0f + (b - r) * inv) + wb * (4.0f + (r - g) * inv);
+      float l = (mxi + mni) * (0.5f / 255.0f), lo, p1, p2, hr, hb;
 
+      /* Each channel's place on the circle, in [0, 6): green's, red's 2
+       * further, blue's 2 back. */
       h += shift[x];
-      /* Between min and max: no clamp needed. */
-      d[x * nc] = (guint8) (int) (mn + c * hue_weight (h + 2.0f) + 0.5f);
-      d[x * nc + 1] = (guint8) (int) (mn + c * hue_weight (h) + 0.5f);
-      d[x * nc + 2] = (guint8) (int) (mn + c * hue_weight (h - 2.0f) + 0.5f);
+      hr = wrap_sixths (h + 2.0f);
+      hb = wrap_sixths (h - 2.0f);
+      h = wrap_sixths (h);
+      /* L + gain (1 - L), at most 1: min (x, 1) = (x + 1 - |x - 1|) / 2. */
+      l += gain[x] * (1.0f - l);
+      l = 0.5f * (l + 1.0f - fabsf (l - 1.0f));
+      lo = (float) (l <= 0.5f);
+      p2 = lo * (l * (1.0f + sat)) + (1.0f - lo) * (l + sat - l * sat);
+      p1 = 2.0f * l - p2;
+      /* Between p1 and p2, inside 0..1: no clamp needed. */
+      d[x * nc] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (hr)) * 255.0f + 0.5f);
+      d[x * nc + 1] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (h)) * 255.0f + 0.5f);
+      d[x * nc + 2] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (hb)) * 255.0f + 0.5f);
       if (nc == 4)
         d[x * nc + 3] = s[x * nc + 3];
     }
 }
 
 AUGUR_SIMD_CLONES static void
-hue_rotate_row (const guint8 *restrict src,
-                const float  *restrict shift,
-                guint8       *restrict dest,
-                int                    width,
-                int                    channels)
+turn_lighten_row (const guint8 *restrict src,
+                  const float  *restrict shift,
+                  const float  *restrict gain,
+                  guint8       *restrict dest,
+                  int                    width,
+                  int                    channels)
 {
   if (channels == 4)
-    rotate_pixels (src, shift, dest, width, 4);
+    turn_lighten_pixels (src, shift, gain, dest, width, 4);
   else
-    rotate_pixels (src, shift, dest, width, 3);
+    turn_lighten_pixels (src, shift, gain, dest, width, 3);
 }
 
 /**
- * augur_hue_rotate_row:
+ * augur_hls_turn_lighten_row:
  * @src: a row of RGB or RGBA bytes
  * @shift: each pixel's hue shift, in sixths of the hue circle (60 degrees)
+ * @gain: each pixel's lightness gain: L becomes L + gain (1 - L), at most 1
  * @dest: where the row goes (alpha copied)
  * @width: the number of pixels
  * @channels: 3 or 4
  *
- * Rotates each pixel's HLS hue by its shift, lightness and saturation
- * kept: the same colours as the round trip through HLS (augur_rgb_to_hls,
- * augur_hls_to_rgb), within one level.
+ * Turns each pixel's HLS hue and raises its lightness, saturation kept:
+ * the colours of the round trip through HLS (augur_rgb_to_hls,
+ * augur_hls_to_rgb) within one level.
  */
 void
-augur_hue_rotate_row (const guint8 *src,
-                      const float  *shift,
-                      guint8       *dest,
-                      int           width,
-                      int           channels)
+augur_hls_turn_lighten_row (const guint8 *src,
+                            const float  *shift,
+                            const float  *gain,
+                            guint8       *dest,
+                            int           width,
+                            int           channels)
 {
   g_return_if_fail (channels == 3 || channels == 4);
 
-  hue_rotate_row (src, shift, dest, width, channels);
+  turn_lighten_row (src, shift, gain, dest, width, channels);
 }
 
 /* Twice the HLS lightness in levels, max + min (0..510), summed with its
@@ -186,4 +208,93 @@ augur_lightness_sums (const guint8 *src,
   g_return_if_fail (channels == 1 || channels == 3 || channels == 4);
 
   lightness_sums (src, width, channels, sum, sum2);
+}
+
+/* out[i] = scale * table[idx[i]], gathered in vectors where the
+ * instruction set has them. */
+AUGUR_SIMD_CLONES static void
+scaled_lookup (const float   *restrict table,
+               const guint16 *restrict idx,
+               float         *restrict out,
+               gsize                   n,
+               float                   scale)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = scale * table[idx[i]];
+}
+
+/**
+ * augur_scaled_lookup:
+ * @table: a table of 65536 values
+ * @idx: indices into it
+ * @out: where the values go
+ * @n: how many
+ * @scale: a factor for every value
+ *
+ * @out[i] = @scale * @table[@idx[i]]: deviates from a quantile table and
+ * 16-bit uniform indices.
+ */
+void
+augur_scaled_lookup (const float   *table,
+                     const guint16 *idx,
+                     float         *out,
+                     gsize          n,
+                     float          scale)
+{
+  scaled_lookup (table, idx, out, n, scale);
+}
+
+/* How many of the first four thresholds each uniform reaches, times
+ * @scale; whether any reaches the fourth. */
+AUGUR_SIMD_CLONES static gboolean
+speckle_gain_row (const guint32 *restrict u,
+                  const guint32 *restrict cdf,
+                  float                   scale,
+                  float         *restrict gain,
+                  int                     width)
+{
+  guint32 c0 = cdf[0], c1 = cdf[1], c2 = cdf[2], c3 = cdf[3];
+  int beyond = 0;
+
+  for (int x = 0; x < width; x++)
+    {
+      int k = (u[x] >= c0) + (u[x] >= c1) + (u[x] >= c2) + (u[x] >= c3);
+
+      gain[x] = scale * (float) k;
+      beyond |= k == 4;
+    }
+  return beyond;
+}
+
+/**
+ * augur_speckle_gain_row:
+ * @u: uniform 32-bit values, one a pixel
+ * @cdf: 16 cumulative probabilities of the count, as 32-bit thresholds
+ * @scale: the gain of one count
+ * @gain: where each pixel's gain goes
+ * @width: the number of pixels
+ *
+ * Inversion, pixel by pixel: the count k of a pixel is the number of
+ * thresholds among the first 15 its uniform reaches (the first at or
+ * above it is cdf[k]), and its gain is @scale k. Counts below 4 are
+ * found in vectors; the rare larger ones one at a time.
+ */
+void
+augur_speckle_gain_row (const guint32 *u,
+                        const guint32 *cdf,
+                        float          scale,
+                        float         *gain,
+                        int            width)
+{
+  if (!speckle_gain_row (u, cdf, scale, gain, width))
+    return;
+  for (int x = 0; x < width; x++)
+    if (u[x] >= cdf[3])
+      {
+        int k = 4;
+
+        while (k < 15 && u[x] >= cdf[k])
+          k++;
+        gain[x] = scale * (float) k;
+      }
 }

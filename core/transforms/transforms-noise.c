@@ -506,12 +506,10 @@ lightness_std (const AugurImage *src)
  * the one the slider's range is for. A gray image gets the lightness
  * speckle only (it has no hue).
  *
- * lambda is at most 0.5, so most pixels have k = 0: their hue alone
- * turns, which augur_hue_rotate_row does a row at a time without the HLS
- * round trip, from deviates indexed by the bulk generator. The pixels
- * with k > 0 are reached by geometric gaps (P (k > 0) = 1 - e^-lambda, so
- * log (1 - p) is -lambda) and redone through HLS with their k, drawn from
- * the Poisson law given k > 0.
+ * augur_hls_turn_lighten_row does both a row at a time without the HLS
+ * round trip's branches; k is found by inversion on a 32-bit uniform and
+ * the hue deviate through the normal table on a 16-bit one, both from the
+ * bulk generator, a row at a time.
  */
 static AugurImage *
 iso_apply (const AugurImage *src,
@@ -524,9 +522,10 @@ iso_apply (const AugurImage *src,
   /* The hue deviates' spread, in sixths of the circle. */
   float hue_std = (float) (shift * 6.0 * intensity);
   int w = src->width, h = src->height, nc = src->channels;
-  guint64 total = (guint64) w * h, next;
   guint32 cdf[16];
   g_autofree float *hue = NULL;
+  g_autofree float *gain = NULL;
+  g_autofree guint32 *uniform = NULL;
   g_autofree guint16 *idx = NULL;
   const float *t = normal_table_get ();
   AugurImage *out;
@@ -549,60 +548,37 @@ iso_apply (const AugurImage *src,
       }
   }
 
-  if (nc == 1)
-    out = augur_image_copy (src);
-  else
+  out = augur_image_new_like_uninitialized (src);
+  gain = g_new (float, w);
+  uniform = g_new (guint32, w);
+  if (nc != 1)
     {
-      out = augur_image_new_like_uninitialized (src);
       hue = g_new (float, w);
       idx = g_new (guint16, w);
-      augur_rng_bulk_init (&bulk, &rng);
     }
+  augur_rng_bulk_init (&bulk, &rng);
 
-  next = lambda > 0 ? augur_rng_geometric (&rng, -lambda) : total;
   for (int y = 0; y < h; y++)
     {
       const guint8 *s = augur_image_row (src, y);
       guint8 *d = augur_image_row (out, y);
-      guint64 row_end = (guint64) (y + 1) * w;
 
-      if (nc != 1)
+      augur_rng_bulk_fill_u32 (&bulk, uniform, w);
+      augur_speckle_gain_row (uniform, cdf, (float) intensity, gain, w);
+      if (nc == 1)
         {
-          augur_rng_bulk_fill_u16 (&bulk, idx, w);
           for (int x = 0; x < w; x++)
-            hue[x] = hue_std * t[idx[x]];
-          augur_hue_rotate_row (s, hue, d, w, nc);
-        }
-
-      for (; next < row_end; next += 1 + augur_rng_geometric (&rng, -lambda))
-        {
-          int x = (int) (next - (guint64) y * w);
-          /* Uniform over the thresholds from cdf[0] up: k > 0. */
-          guint32 u = cdf[0] + (guint32) (((guint64) LO32 (augur_rng_next (&rng)) * (~cdf[0] + G_GUINT64_CONSTANT (1))) >> 32);
-          const guint8 *sp = s + (gsize) x * nc;
-          guint8 *dp = d + (gsize) x * nc;
-          int k = 1;
-          float r, g, b, hh, l, sat;
-
-          while (k < 15 && u >= cdf[k])
-            k++;
-
-          if (nc == 1)
             {
-              l = sp[0] / 255.0f;
-              l += k * (float) intensity * (1.0f - l);
-              dp[0] = augur_clamp_u8 (l * 255.0f);
-              continue;
-            }
+              float l = s[x] / 255.0f;
 
-          augur_rgb_to_hls (sp[0] / 255.0f, sp[1] / 255.0f, sp[2] / 255.0f, &hh, &l, &sat);
-          hh += hue[x] * 60.0f;
-          l += k * (float) intensity * (1.0f - l);
-          augur_hls_to_rgb (hh, MIN (l, 1.0f), sat, &r, &g, &b);
-          dp[0] = augur_clamp_u8 (r * 255.0f);
-          dp[1] = augur_clamp_u8 (g * 255.0f);
-          dp[2] = augur_clamp_u8 (b * 255.0f);
+              l += gain[x] * (1.0f - l);
+              d[x] = augur_clamp_u8 (l * 255.0f);
+            }
+          continue;
         }
+      augur_rng_bulk_fill_u16 (&bulk, idx, w);
+      augur_scaled_lookup (t, idx, hue, w, hue_std);
+      augur_hls_turn_lighten_row (s, hue, gain, d, w, nc);
     }
   return out;
 }
