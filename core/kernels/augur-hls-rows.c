@@ -37,12 +37,17 @@ wrap_sixths (float t)
   return t - 6.0f * (float) turns;
 }
 
-/* g (t) for t in [0, 6): min (t, 4 - t) clamped to [0, 1], with
- * max (x, 0) = (x + |x|) / 2 and min (x, 1) = (x + 1 - |x - 1|) / 2. */
+/* g for a channel whose trapezoid is centred @centre sixths from the
+ * hue, h in [0, 6): the trapezoid is 1 within one sixth of its centre
+ * (two sixths after its rise starts) and falls to 0 at two, so g is
+ * 2 - d clamped to [0, 1], d the distance round the circle,
+ * 3 - |3 - |h - centre||. Clamps by max (x, 0) = (x + |x|) / 2 and
+ * min (x, 1) = (x + 1 - |x - 1|) / 2. */
 static inline float
-hue_weight (float t)
+hue_weight (float h,
+            float centre)
 {
-  float g = 2.0f - fabsf (t - 2.0f);
+  float g = fabsf (3.0f - fabsf (h - centre)) - 1.0f;
 
   g = 0.5f * (g + fabsf (g));
   return 0.5f * (g + 1.0f - fabsf (g - 1.0f));
@@ -64,23 +69,23 @@ turn_lighten_pixels (const guint8 *restrict s,
       /* The saturation's denominator, in levels: max + min below half
        * lightness, 510 - max - min above. */
       int den = mxi + mni < 255 ? mxi + mni : 510 - mxi - mni;
-      float r = ri, g = gi, b = bi, c = mxi - mni;
-      /* c and den are whole numbers, where adding 1e-30 changes nothing;
-       * where c is 0 so is every difference (0 / 1e-30 = 0), and neither
-       * hue nor saturation matters. */
-      float inv = 1.0f / (c + 1e-30f);
-      float sat = c / ((float) den + 1e-30f);
-      /* The sector of the largest channel, red first, then green. */
-      float wr = (float) (mxi == ri), wg = (float) (mxi != ri && mxi == gi), wb = 1.0f - wr - wg;
-      float h = wr * ((g - b) * inv) + wg * (2.0f + (b - r) * inv) + wb * (4.0f + (r - g) * inv);
-      float l = (mxi + mni) * (0.5f / 255.0f), lo, p1, p2, hr, hb;
+      /* The hue's sector and place in it, from the largest channel (red
+       * first, then green): selects on integers. */
+      int num = mxi == ri ? gi - bi : mxi == gi ? bi - ri : ri - gi;
+      int sector = mxi == ri ? 0 : mxi == gi ? 2 : 4;
+      float c = mxi - mni;
+      /* 1 / c and the saturation c / den from one division: c den is a
+       * whole number, where adding 1e-30 changes nothing; where c is 0
+       * so is num (0 times anything finite is 0), and neither hue nor
+       * saturation matters. */
+      float q = 1.0f / (c * (float) den + 1e-30f);
+      float sat = c * c * q;
+      float h = (float) sector + (float) num * ((float) den * q);
+      float l = (mxi + mni) * (0.5f / 255.0f), lo, p1, p2;
 
-      /* Each channel's place on the circle, in [0, 6): green's, red's 2
-       * further, blue's 2 back. */
-      h += shift[x];
-      hr = wrap_sixths (h + 2.0f);
-      hb = wrap_sixths (h - 2.0f);
-      h = wrap_sixths (h);
+      /* The hue on [0, 6); green's trapezoid is centred at 2 sixths,
+       * red's at 0 and blue's at 4. */
+      h = wrap_sixths (h + shift[x]);
       /* L + gain (1 - L), at most 1: min (x, 1) = (x + 1 - |x - 1|) / 2. */
       l += gain[x] * (1.0f - l);
       l = 0.5f * (l + 1.0f - fabsf (l - 1.0f));
@@ -88,9 +93,9 @@ turn_lighten_pixels (const guint8 *restrict s,
       p2 = lo * (l * (1.0f + sat)) + (1.0f - lo) * (l + sat - l * sat);
       p1 = 2.0f * l - p2;
       /* Between p1 and p2, inside 0..1: no clamp needed. */
-      d[x * nc] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (hr)) * 255.0f + 0.5f);
-      d[x * nc + 1] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (h)) * 255.0f + 0.5f);
-      d[x * nc + 2] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (hb)) * 255.0f + 0.5f);
+      d[x * nc] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (h, 0.0f)) * 255.0f + 0.5f);
+      d[x * nc + 1] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (h, 2.0f)) * 255.0f + 0.5f);
+      d[x * nc + 2] = (guint8) (int) ((p1 + (p2 - p1) * hue_weight (h, 4.0f)) * 255.0f + 0.5f);
       if (nc == 4)
         d[x * nc + 3] = s[x * nc + 3];
     }
