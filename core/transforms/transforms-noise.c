@@ -206,9 +206,96 @@ add_levels_row (const guint8 *restrict s,
     }
 }
 
-/* Adds to @src, into @out, noise of @levels at indices drawn from @bulk a
- * row at a time: @planes values a pixel, one for each colour channel or
- * (@planes 1) one shared by them; alpha gets none. */
+/*
+ * The offsets table has NT_SIZE equally likely entries but only as many
+ * distinct values as there are levels in the noise's reach (at most
+ * 2 NOISE_LEVEL_LIMIT + 1), each with a whole number of entries: a
+ * discrete distribution with probabilities in 1/NT_SIZE. Walker's alias
+ * method (as arranged by Vose, 1991) samples exactly that distribution
+ * from a table small enough to stay in the first-level cache, where the
+ * lookups in the 128 KiB table of offsets waited on memory: ALIAS_SIZE
+ * buckets of ALIAS_CAP entries' worth each, a 16-bit index choosing the
+ * bucket by its high bits and between the bucket's own value and its
+ * alias by its low ones. With integer weights every step is exact.
+ */
+#define ALIAS_BITS 10
+#define ALIAS_SIZE (1 << ALIAS_BITS)
+#define ALIAS_CAP (NT_SIZE / ALIAS_SIZE)
+#define N_LEVELS (2 * NOISE_LEVEL_LIMIT + 1)
+
+G_STATIC_ASSERT (N_LEVELS <= ALIAS_SIZE);
+
+/* Entry j of @alias: its own level plus NOISE_LEVEL_LIMIT (j itself, in
+ * ALIAS_BITS bits), its alias's (the next ALIAS_BITS), and how many of its
+ * ALIAS_CAP low-bit values take its own (the bits above). */
+#define ALIAS_FIELD(e, k) (((e) >> ((k) * ALIAS_BITS)) & (ALIAS_SIZE - 1))
+#define ALIAS_ENTRY(own, other, share) \
+  ((guint32) (own) | (guint32) (other) << ALIAS_BITS | (guint32) (share) << (2 * ALIAS_BITS))
+
+static void
+noise_alias_build (const gint16 *levels,
+                   guint32      *alias)
+{
+  int weight[ALIAS_SIZE] = { 0 };
+  int small[ALIAS_SIZE], large[ALIAS_SIZE];
+  int n_small = 0, n_large = 0;
+
+  for (int i = 0; i < NT_SIZE; i++)
+    weight[levels[i] + NOISE_LEVEL_LIMIT]++;
+  for (int j = 0; j < ALIAS_SIZE; j++)
+    {
+      if (weight[j] < ALIAS_CAP)
+        small[n_small++] = j;
+      else
+        large[n_large++] = j;
+    }
+  while (n_small > 0 && n_large > 0)
+    {
+      int sj = small[--n_small], lj = large[--n_large];
+
+      alias[sj] = ALIAS_ENTRY (sj, lj, weight[sj]);
+      weight[lj] -= ALIAS_CAP - weight[sj];
+      if (weight[lj] < ALIAS_CAP)
+        small[n_small++] = lj;
+      else
+        large[n_large++] = lj;
+    }
+  /* The rest are full (exactly, with integer weights). */
+  while (n_large > 0)
+    {
+      int lj = large[--n_large];
+
+      alias[lj] = ALIAS_ENTRY (lj, lj, ALIAS_CAP);
+    }
+  while (n_small > 0)
+    {
+      int sj = small[--n_small];
+
+      g_assert (weight[sj] == ALIAS_CAP || weight[sj] == 0);
+      alias[sj] = ALIAS_ENTRY (sj, sj, weight[sj]);
+    }
+}
+
+AUGUR_SIMD_CLONES static void
+alias_lookup (const guint32 *restrict alias,
+              const guint16 *restrict idx,
+              gint16        *restrict out,
+              gsize                   n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 e = alias[idx[i] >> (NT_BITS - ALIAS_BITS)];
+      guint32 low = idx[i] & (ALIAS_CAP - 1);
+      int own = (int) ALIAS_FIELD (e, 0), other = (int) ALIAS_FIELD (e, 1);
+
+      out[i] = (gint16) ((low < (e >> (2 * ALIAS_BITS)) ? own : other) - NOISE_LEVEL_LIMIT);
+    }
+}
+
+/* Adds to @src, into @out, noise of @levels (equally likely) drawn through
+ * their alias table with indices from @bulk, a row at a time: @planes
+ * values a pixel, one for each colour channel or (@planes 1) one shared by
+ * them; alpha gets none. */
 static void
 add_noise_levels (const AugurImage *src,
                   AugurImage       *out,
@@ -218,19 +305,20 @@ add_noise_levels (const AugurImage *src,
 {
   int w = src->width, nc = src->channels, cc = nc == 4 ? 3 : nc;
   gsize n = (gsize) w * planes;
+  g_autofree guint32 *alias = g_new (guint32, ALIAS_SIZE);
   g_autofree guint16 *idx = g_new (guint16, n);
+  g_autofree gint16 *values = g_new (gint16, n);
   g_autofree gint16 *row = g_new0 (gint16, (gsize) w * nc);
 
+  noise_alias_build (levels, alias);
   for (int y = 0; y < src->height; y++)
     {
       augur_rng_bulk_fill_u16 (bulk, idx, n);
-      if (planes == nc)
-        for (gsize i = 0; i < n; i++)
-          row[i] = levels[idx[i]];
-      else
+      alias_lookup (alias, idx, planes == nc ? row : values, n);
+      if (planes != nc)
         for (int x = 0; x < w; x++)
           for (int c = 0; c < cc; c++)
-            row[x * nc + c] = levels[idx[x * planes + (planes == 1 ? 0 : c)]];
+            row[x * nc + c] = values[x * planes + (planes == 1 ? 0 : c)];
       add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
 }
