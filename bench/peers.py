@@ -525,13 +525,20 @@ def cv_superpixels(img, n_segments, p_replace, max_size, rng):
 
 
 def cv_iso_noise(img, color_shift, intensity, rng):
+    # Albumentations 2.0.8's pixel.functional.iso_noise under float32_io
+    # (the image in 0..1): Poisson luminance noise of mean std(L) * intensity
+    # (not times 255), added as k * intensity * (1 - L); the hue noise added
+    # without wrapping; clipped to 0..1 and back to bytes. The hue spread is
+    # the documented color_shift * 360 * intensity degrees that Augur takes
+    # (2.0.8's code uses color_shift * intensity; the spread does not change
+    # the cost of numpy's normal).
     hls = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2HLS)
     _, std = cv2.meanStdDev(hls)
-    lum_noise = rng.poisson(std[1, 0] * intensity * 255, hls.shape[:2])
+    lum_noise = rng.poisson(std[1, 0] * intensity, hls.shape[:2])
     col_noise = rng.normal(0, color_shift * 360 * intensity, hls.shape[:2])
-    hls[..., 0] = (hls[..., 0] + col_noise) % 360
-    hls[..., 1] += (lum_noise * (intensity / 255) * (1.0 - hls[..., 1])).astype(np.float32)
-    return u8(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB) * 255)
+    hls[..., 0] += col_noise
+    hls[..., 1] += lum_noise * intensity * (1.0 - hls[..., 1])
+    return u8(np.clip(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB), 0, 1) * 255)
 
 
 def cv_salt_and_pepper(img, amount, salt, rng):

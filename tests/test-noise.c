@@ -4,7 +4,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-hls-rows.h"
 #include "augur-pipeline.h"
+#include "augur-rng.h"
+#include "augur-weather-kernels.h"
 
 #include "augur-test-util.h"
 
@@ -138,6 +141,65 @@ test_iso_hue (void)
   assert_within (mean, 0, 0.1 * 9);
 }
 
+static guint8
+unit_to_byte (float v)
+{
+  return v <= 0 ? 0 : v >= 1 ? 255 : (guint8) (v * 255.0f + 0.5f);
+}
+
+/* The hue turn and lightness gain without the HLS round trip give the
+ * round trip's colours within one level: greys, pairs of equal channels
+ * and random colours, shifts of either sign and past a whole turn, gains
+ * of none (most pixels) to past white, on RGB and RGBA (alpha copied). */
+static void
+test_iso_turn_lighten (void)
+{
+  enum { W = 4096 };
+  g_autofree guint8 *src = g_new (guint8, W * 4);
+  g_autofree guint8 *dest = g_new (guint8, W * 4);
+  g_autofree float *shift = g_new (float, W);
+  g_autofree float *gain = g_new (float, W);
+  AugurRng rng;
+  int worst = 0;
+
+  augur_rng_init (&rng, 41);
+  for (int nc = 3; nc <= 4; nc++)
+    for (int round = 0; round < 16; round++)
+      {
+        for (int x = 0; x < W; x++)
+          {
+            guint8 *p = src + x * nc;
+
+            for (int c = 0; c < nc; c++)
+              p[c] = (guint8) augur_rng_int (&rng, 0, 255);
+            if (x % 8 == 0)
+              p[1] = p[2] = p[0];   /* grey */
+            else if (x % 8 == 1)
+              p[1] = p[0];          /* two equal channels */
+            shift[x] = (float) augur_rng_range (&rng, -7.5, 7.5);
+            gain[x] = x % 3 ? 0.0f : (float) (augur_rng_int (&rng, 1, 6) * augur_rng_range (&rng, 0, 0.5));
+          }
+        augur_hls_turn_lighten_row (src, shift, gain, dest, W, nc);
+        for (int x = 0; x < W; x++)
+          {
+            const guint8 *p = src + x * nc, *q = dest + x * nc;
+            float h, l, sat, rgb[3];
+
+            augur_rgb_to_hls (p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f, &h, &l, &sat);
+            l += gain[x] * (1.0f - l);
+            augur_hls_to_rgb (h + shift[x] * 60.0f, MIN (l, 1.0f), sat, &rgb[0], &rgb[1], &rgb[2]);
+            for (int c = 0; c < 3; c++)
+              worst = MAX (worst, abs (q[c] - unit_to_byte (rgb[c])));
+            if (nc == 4)
+              g_assert_cmpint (q[3], ==, p[3]);
+            if (x % 8 == 0 && gain[x] == 0)
+              g_assert_cmpmem (q, 3, p, 3);
+          }
+      }
+  g_test_message ("largest difference %d", worst);
+  g_assert_cmpint (worst, <=, 1);
+}
+
 /* Lightness speckle: a pixel gains k * intensity * (1 - L) with k Poisson of
  * mean std (L) * intensity; half the image at L = 0.2, half at 0.8 gives
  * std (L) = 0.3. */
@@ -214,12 +276,25 @@ test_multiplicative_image (void)
 
 /* SaltAndPepper ----------------------------------------------------------------------- */
 
-static void
-test_salt_and_pepper (void)
+typedef struct
 {
+  double amount;
+  double salt;
+} SaltCase;
+
+/* 0.1 by a coin a pixel; 0.03 and 0.05 by geometric gaps (below
+ * AUGUR_RNG_SPARSE_P). */
+static const SaltCase salt_cases[] = { { 0.1, 0.3 }, { 0.03, 0.3 }, { 0.05, 0.7 } };
+
+static void
+test_salt_and_pepper (gconstpointer data)
+{
+  const SaltCase *sc = data;
   g_autoptr(AugurImage) src = augur_test_level_image (300, 300, 4, 128);
-  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [0.1, 0.1], "
-                                                   "\"salt_vs_pepper\": [0.3, 0.3]}}", src, 11, NULL);
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"SaltAndPepper\", \"params\": {\"amount\": [%g, %g], "
+                                           "\"salt_vs_pepper\": [%g, %g]}}",
+                                           sc->amount, sc->amount, sc->salt, sc->salt);
+  g_autoptr(AugurImage) out = augur_test_run_step (json, src, 11, NULL);
   double salt = 0, pepper = 0, n = 300.0 * 300.0;
 
   for (int y = 0; y < 300; y++)
@@ -233,8 +308,8 @@ test_salt_and_pepper (void)
         pepper += p[0] == 0;
         g_assert_true (p[0] == 255 || p[0] == 0 || p[0] == 128);
       }
-  assert_within ((salt + pepper) / n, 0.1, 0.01);
-  assert_within (salt / (salt + pepper), 0.3, 0.03);
+  assert_within ((salt + pepper) / n, sc->amount, 0.1 * sc->amount);
+  assert_within (salt / (salt + pepper), sc->salt, 0.1 * sc->salt);
 }
 
 /* ShotNoise ----------------------------------------------------------------------- */
@@ -292,6 +367,58 @@ test_additive (gconstpointer data)
       stats (out, ch, identity_map, &mean, &std);
       assert_within (mean - 128, c->mean, 0.1 * MAX (fabs (c->mean), c->std));
       assert_within (std, c->std, 0.1 * c->std);
+    }
+}
+
+/* Per pixel at full size, each byte gains one of 65536 equally likely
+ * offsets: the noise at the middle of each 1/65536 of its distribution,
+ * rounded. For uniform noise on [lo, lo + width) the frequency of every
+ * offset k, counted over an RGBA image (alpha untouched), is the share of
+ * the middles that round to k, within 5 standard errors of a binomial
+ * count. */
+static void
+test_additive_levels (void)
+{
+  enum { W = 400, H = 300, N_BYTES = W * H * 3 };
+  const double lo = -0.1 * 255, width = 0.2 * 255;
+  g_autoptr(AugurImage) src = augur_test_level_image (W, H, 4, 128);
+  g_autoptr(AugurImage) out = augur_test_run_step ("{\"type\": \"AdditiveNoise\", \"params\": {\"spatial_mode\": "
+                                                   "\"per_pixel\", \"ranges\": [-0.1, 0.1]}}", src, 29, NULL);
+  double expected[64] = { 0 };
+  guint counted[64] = { 0 };
+
+  for (int i = 0; i < 65536; i++)
+    {
+      int k = (int) floor (lo + width * ((i + 0.5) / 65536) + 0.5);
+
+      g_assert_cmpint (k, >=, -32);
+      g_assert_cmpint (k, <, 32);
+      expected[k + 32] += 1.0 / 65536;
+    }
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        const guint8 *p = augur_image_row (out, y) + 4 * x;
+
+        g_assert_cmpint (p[3], ==, 255);
+        for (int c = 0; c < 3; c++)
+          {
+            int k = p[c] - 128;
+
+            g_assert_cmpint (k, >=, -32);
+            g_assert_cmpint (k, <, 32);
+            counted[k + 32]++;
+          }
+      }
+  for (int k = 0; k < 64; k++)
+    {
+      double want = expected[k] * N_BYTES;
+      double se = sqrt (N_BYTES * expected[k] * (1 - expected[k]));
+
+      if (expected[k] == 0)
+        g_assert_cmpuint (counted[k], ==, 0);
+      else
+        g_assert_cmpfloat (fabs (counted[k] - want), <=, 5 * se + 1);
     }
 }
 
@@ -520,10 +647,16 @@ main (int argc, char **argv)
       g_test_add_data_func (path, all_steps[i], test_defaults);
     }
   g_test_add_func ("/noise/iso/hue", test_iso_hue);
+  g_test_add_func ("/noise/iso/turn-lighten", test_iso_turn_lighten);
   g_test_add_func ("/noise/iso/speckle", test_iso_speckle);
   g_test_add_func ("/noise/multiplicative/elementwise", test_multiplicative_elementwise);
   g_test_add_func ("/noise/multiplicative/image", test_multiplicative_image);
-  g_test_add_func ("/noise/salt-and-pepper", test_salt_and_pepper);
+  for (guint i = 0; i < G_N_ELEMENTS (salt_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/noise/salt-and-pepper/%g", salt_cases[i].amount);
+
+      g_test_add_data_func (path, &salt_cases[i], test_salt_and_pepper);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (shot_scales); i++)
     {
       g_autofree char *path = g_strdup_printf ("/noise/shot/%g", shot_scales[i]);
@@ -537,6 +670,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &additive_cases[i], test_additive);
     }
   g_test_add_func ("/noise/additive/modes", test_additive_modes);
+  g_test_add_func ("/noise/additive/levels", test_additive_levels);
   g_test_add_func ("/quality/downscale", test_downscale);
   g_test_add_func ("/quality/ringing", test_ringing);
   g_test_add_func ("/quality/chromatic", test_chromatic);

@@ -494,7 +494,54 @@ static const PixelCase pixel_cases[] = {
   { "rgb-per-channel", 0.1, TRUE, 3 },
   { "rgb-per-channel-half", 0.5, TRUE, 3 },
   { "rgba-per-channel", 0.3, TRUE, 4 },
+  /* Below AUGUR_RNG_SPARSE_P: drops reached by geometric gaps. */
+  { "gray-sparse", 0.01, FALSE, 1 },
+  { "rgb-sparse", 0.03, FALSE, 3 },
+  { "rgba-sparse", 0.05, FALSE, 4 },
+  { "rgb-per-channel-sparse", 0.04, TRUE, 3 },
+  { "rgba-per-channel-sparse", 0.02, TRUE, 4 },
 };
+
+/* Drops are independent coins: in raster order the gaps between
+ * consecutive drops follow the geometric law P (gap = g) = p (1 - p)^g, each
+ * count within five standard errors, whether the walk goes by coins or
+ * (below AUGUR_RNG_SPARSE_P) by drawn gaps. */
+static void
+test_pixel_gaps (gconstpointer data)
+{
+  const double *prob = data;
+  const int w = 1000, h = 600, max_gap = 40;
+  double p = *prob;
+  g_autofree char *json = g_strdup_printf ("{\"type\": \"PixelDropout\", \"params\": {\"dropout_prob\": %g, "
+                                           "\"drop_value\": 0}}", p);
+  g_autoptr(AugurNode) node = augur_test_node_parse (json);
+  g_autoptr(AugurImage) src = image_level (w, h, 1, 200);
+  g_autoptr(AugurImage) out = augur_test_run_forced (node, src, 31, NULL);
+  guint counts[40] = { 0 };
+  double gaps = 0;
+  gint64 last = -1;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (augur_image_row (out, y)[x] == 0)
+        {
+          gint64 j = (gint64) y * w + x;
+
+          if (last >= 0)
+            {
+              if (j - last - 1 < max_gap)
+                counts[j - last - 1]++;
+              gaps++;
+            }
+          last = j;
+        }
+  for (int g = 0; g < max_gap; g++)
+    {
+      double f = p * pow (1 - p, g);
+
+      g_assert_cmpfloat (fabs (counts[g] - gaps * f), <=, 5 * sqrt (gaps * f * (1 - f)) + 1);
+    }
+}
 
 /* The fraction dropped matches dropout_prob: of pixels, or, per channel,
  * of each channel's values, independently (so that a pixel loses some
@@ -1098,6 +1145,8 @@ test_p_zero (gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  static const double pixel_gap_probs[] = { 0.04, 0.2 };
+
   g_test_init (&argc, &argv, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (grid_ratio_cases); i++)
@@ -1123,6 +1172,8 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &pixel_cases[i], test_pixel_fraction);
     }
+  g_test_add_data_func ("/occlusion/pixel/gaps/sparse", &pixel_gap_probs[0], test_pixel_gaps);
+  g_test_add_data_func ("/occlusion/pixel/gaps/coins", &pixel_gap_probs[1], test_pixel_gaps);
   g_test_add_func ("/occlusion/pixel/values", test_pixel_values);
   g_test_add_func ("/occlusion/pixel/extremes", test_pixel_extremes);
 

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "augur-rng.h"
+#include "augur-rng-bulk.h"
 
 /* An independent transcription of the published reference code
  * (xoshiro256starstar.c and splitmix64.c by Blackman and Vigna), kept
@@ -388,6 +389,145 @@ test_seed_derive_depends (void)
   g_assert_cmpuint (augur_seed_derive (G_MAXUINT64, "x", G_MAXUINT), <=, AUGUR_SEED_MASK);
 }
 
+/* The reference jump, transcribed from the same published code. */
+static void
+ref_jump (guint64 s[4])
+{
+  static const guint64 jump[] = { 0x180ec6d33cfd0abaull, 0xd5a61266f0c9392cull,
+                                  0xa9582618e03fc9aaull, 0x39abdc4529b1661cull };
+  guint64 t[4] = { 0, 0, 0, 0 };
+
+  for (int i = 0; i < 4; i++)
+    for (int b = 0; b < 64; b++)
+      {
+        if (jump[i] & (1ull << b))
+          for (int k = 0; k < 4; k++)
+            t[k] ^= s[k];
+        ref_next (s);
+      }
+  for (int k = 0; k < 4; k++)
+    s[k] = t[k];
+}
+
+/* The lanes' reference states: lane 0 seeded (through splitmix64) with
+ * one draw of the parent, each next lane one jump further. */
+static void
+ref_bulk_lanes (guint64 parent_seed,
+                guint64 lanes[AUGUR_RNG_BULK_LANES][4])
+{
+  guint64 parent[4], x, seed;
+
+  x = parent_seed;
+  for (int k = 0; k < 4; k++)
+    parent[k] = ref_splitmix64 (&x);
+  seed = ref_next (parent);
+  x = seed;
+  for (int k = 0; k < 4; k++)
+    lanes[0][k] = ref_splitmix64 (&x);
+  for (int l = 1; l < AUGUR_RNG_BULK_LANES; l++)
+    {
+      for (int k = 0; k < 4; k++)
+        lanes[l][k] = lanes[l - 1][k];
+      ref_jump (lanes[l]);
+    }
+}
+
+/* The vector lanes give exactly the scalar reference generators' words,
+ * round by round; a partial round drops its surplus words; the parent
+ * gives up exactly one draw. */
+static void
+test_bulk_lanes (void)
+{
+  static const gsize calls[] = { 13, 40, 1, 8, 333 };
+  guint64 lanes[AUGUR_RNG_BULK_LANES][4];
+  AugurRng parent, after;
+  AugurRngBulk bulk;
+
+  ref_bulk_lanes (2026, lanes);
+  augur_rng_init (&parent, 2026);
+  augur_rng_bulk_init (&bulk, &parent);
+  augur_rng_init (&after, 2026);
+  augur_rng_next (&after);
+  g_assert_cmpmem (parent.s, sizeof parent.s, after.s, sizeof after.s);
+
+  for (guint c = 0; c < G_N_ELEMENTS (calls); c++)
+    {
+      g_autofree guint64 *out = g_new (guint64, calls[c]);
+      gsize rounds = (calls[c] + AUGUR_RNG_BULK_LANES - 1) / AUGUR_RNG_BULK_LANES;
+
+      augur_rng_bulk_fill (&bulk, out, calls[c]);
+      for (gsize r = 0; r < rounds; r++)
+        for (int l = 0; l < AUGUR_RNG_BULK_LANES; l++)
+          {
+            guint64 want = ref_next (lanes[l]);
+            gsize i = r * AUGUR_RNG_BULK_LANES + l;
+
+            if (i < calls[c])
+              g_assert_cmpuint (out[i], ==, want);
+          }
+    }
+}
+
+/* 16-bit values are the words' quarters and 32-bit ones their halves, low
+ * bits first, in any split of the request into calls that keeps the
+ * words' rounds; and the 16-bit ones are uniform: every bit set half of the time, the mean in the middle. */
+static void
+test_bulk_u16 (void)
+{
+  enum { N = 1 << 20 };
+  g_autofree guint64 *words = g_new (guint64, N / 4);
+  g_autofree guint16 *values = g_new (guint16, N);
+  AugurRngBulk a, b;
+  AugurRng rng;
+  double sum = 0;
+  guint bits[16] = { 0 };
+
+  augur_rng_init (&rng, 77);
+  augur_rng_bulk_init (&a, &rng);
+  b = a;
+  augur_rng_bulk_fill (&a, words, N / 4);
+  /* 4 * 8 * 100 values: a whole number of rounds, then the rest. */
+  augur_rng_bulk_fill_u16 (&b, values, 3200);
+  augur_rng_bulk_fill_u16 (&b, values + 3200, N - 3200);
+  for (gsize i = 0; i < N; i++)
+    {
+      g_assert_cmpuint (values[i], ==, (guint16) (words[i / 4] >> (16 * (i % 4))));
+      sum += values[i];
+      for (int k = 0; k < 16; k++)
+        bits[k] += (values[i] >> k) & 1;
+    }
+  /* 32-bit values: the words' halves, low first. */
+  {
+    g_autofree guint32 *halves = g_new (guint32, N / 2);
+
+    b = a;
+    augur_rng_bulk_fill (&a, words, N / 8);
+    augur_rng_bulk_fill_u32 (&b, halves, 1600);
+    augur_rng_bulk_fill_u32 (&b, halves + 1600, N / 4 - 1600);
+    for (gsize i = 0; i < N / 4; i++)
+      g_assert_cmpuint (halves[i], ==, (guint32) (words[i / 2] >> (32 * (i % 2))));
+  }
+  /* Standard error of the mean: 65536 / sqrt (12 N) = 18.5. */
+  g_assert_cmpfloat (fabs (sum / N - 32767.5), <, 100);
+  /* Of a bit's count: sqrt (N) / 2 = 512. */
+  for (int k = 0; k < 16; k++)
+    g_assert_cmpint (ABS ((int) bits[k] - N / 2), <, 3000);
+}
+
+/* The jump is the published polynomial: checked against the reference
+ * transcription, and it moves the generator. */
+static void
+test_jump (void)
+{
+  guint64 ref[4] = { 1, 2, 3, 4 };
+  AugurRng rng = { { 1, 2, 3, 4 } };
+
+  augur_rng_jump (&rng);
+  ref_jump (ref);
+  g_assert_cmpmem (rng.s, sizeof rng.s, ref, sizeof ref);
+  g_assert_cmpuint (rng.s[0], !=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,6 +544,9 @@ main (int argc, char **argv)
   g_test_add_func ("/rng/seed-derive/pinned", test_seed_derive_pinned);
   g_test_add_func ("/rng/seed-derive/documented", test_seed_derive_documented);
   g_test_add_func ("/rng/seed-derive/depends", test_seed_derive_depends);
+  g_test_add_func ("/rng/jump", test_jump);
+  g_test_add_func ("/rng/bulk/lanes", test_bulk_lanes);
+  g_test_add_func ("/rng/bulk/u16", test_bulk_u16);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-hls-rows.h"
+#include "augur-rng-bulk.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
 #include "augur-weather-kernels.h"
@@ -151,27 +153,173 @@ fill_normal (AugurRng     *rng,
   fill_from_table (rng, normal_table_get (), out, n, mean, std);
 }
 
-/* d = s + n, rounded and saturated to 0..255, as one plain loop over the
- * bytes of a row in integers, which the compiler vectorises: s + n rounded
- * half up is s + floor (n + 0.5), and the float to int conversion
- * truncates, which is the floor for positive values: the offset keeps
- * them positive (the noise stays within 4.4 standard deviations of at most
- * 255 plus a mean of at most 255, far inside it). */
+/*
+ * The source byte is an integer, so s + n rounded is s plus n rounded: the
+ * noise is added as integer offsets. n rounded half up is floor (n + 0.5),
+ * and the float to int conversion truncates, which is the floor for
+ * positive values: the offset keeps them positive. The offsets are
+ * limited to 256 either way, past which the saturation gives the same
+ * bytes.
+ *
+ * At full size every byte needs its own deviate: the table of NT_SIZE
+ * deviates becomes a table of NT_SIZE integer offsets, built once per
+ * application, and a byte costs a 16-bit index from the bulk generator,
+ * one lookup and a saturating add.
+ */
 #define NOISE_OFFSET 4096
+#define NOISE_LEVEL_LIMIT 256
 
+static inline gint16
+noise_level (float n)
+{
+  int v;
+
+  n = CLAMP (n, -2.0f * NOISE_LEVEL_LIMIT, 2.0f * NOISE_LEVEL_LIMIT);
+  v = (int) (n + (NOISE_OFFSET + 0.5f)) - NOISE_OFFSET;
+  return (gint16) CLAMP (v, -NOISE_LEVEL_LIMIT, NOISE_LEVEL_LIMIT);
+}
+
+static void
+noise_levels_build (const float *restrict t,
+                    float                 mean,
+                    float                 std,
+                    gint16               *restrict levels)
+{
+  for (int i = 0; i < NT_SIZE; i++)
+    levels[i] = noise_level (mean + std * t[i]);
+}
+
+/* d = s + n saturated to 0..255, a plain loop the compiler vectorises. */
 AUGUR_SIMD_CLONES static void
-add_saturate_row (const guint8 *restrict s,
-                  const float  *restrict n,
-                  guint8       *restrict d,
-                  gsize                  len)
+add_levels_row (const guint8 *restrict s,
+                const gint16 *restrict n,
+                guint8       *restrict d,
+                gsize                  len)
 {
   for (gsize i = 0; i < len; i++)
     {
-      int v = s[i] + ((int) (n[i] + (NOISE_OFFSET + 0.5f)) - NOISE_OFFSET);
+      int v = s[i] + n[i];
 
       v = v < 0 ? 0 : v;
       v = v > 255 ? 255 : v;
       d[i] = (guint8) v;
+    }
+}
+
+/*
+ * The offsets table has NT_SIZE equally likely entries but only as many
+ * distinct values as there are levels in the noise's reach (at most
+ * 2 NOISE_LEVEL_LIMIT + 1), each with a whole number of entries: a
+ * discrete distribution with probabilities in 1/NT_SIZE. Walker's alias
+ * method (as arranged by Vose, 1991) samples exactly that distribution
+ * from a table small enough to stay in the first-level cache, where the
+ * lookups in the 128 KiB table of offsets waited on memory: ALIAS_SIZE
+ * buckets of ALIAS_CAP entries' worth each, a 16-bit index choosing the
+ * bucket by its high bits and between the bucket's own value and its
+ * alias by its low ones. With integer weights every step is exact.
+ */
+#define ALIAS_BITS 10
+#define ALIAS_SIZE (1 << ALIAS_BITS)
+#define ALIAS_CAP (NT_SIZE / ALIAS_SIZE)
+#define N_LEVELS (2 * NOISE_LEVEL_LIMIT + 1)
+
+G_STATIC_ASSERT (N_LEVELS <= ALIAS_SIZE);
+
+/* Entry j of @alias: its own level plus NOISE_LEVEL_LIMIT (j itself, in
+ * ALIAS_BITS bits), its alias's (the next ALIAS_BITS), and how many of its
+ * ALIAS_CAP low-bit values take its own (the bits above). */
+#define ALIAS_FIELD(e, k) (((e) >> ((k) * ALIAS_BITS)) & (ALIAS_SIZE - 1))
+#define ALIAS_ENTRY(own, other, share) \
+  ((guint32) (own) | (guint32) (other) << ALIAS_BITS | (guint32) (share) << (2 * ALIAS_BITS))
+
+static void
+noise_alias_build (const gint16 *levels,
+                   guint32      *alias)
+{
+  int weight[ALIAS_SIZE] = { 0 };
+  int small[ALIAS_SIZE], large[ALIAS_SIZE];
+  int n_small = 0, n_large = 0;
+
+  for (int i = 0; i < NT_SIZE; i++)
+    weight[levels[i] + NOISE_LEVEL_LIMIT]++;
+  for (int j = 0; j < ALIAS_SIZE; j++)
+    {
+      if (weight[j] < ALIAS_CAP)
+        small[n_small++] = j;
+      else
+        large[n_large++] = j;
+    }
+  while (n_small > 0 && n_large > 0)
+    {
+      int sj = small[--n_small], lj = large[--n_large];
+
+      alias[sj] = ALIAS_ENTRY (sj, lj, weight[sj]);
+      weight[lj] -= ALIAS_CAP - weight[sj];
+      if (weight[lj] < ALIAS_CAP)
+        small[n_small++] = lj;
+      else
+        large[n_large++] = lj;
+    }
+  /* The rest are full (exactly, with integer weights). */
+  while (n_large > 0)
+    {
+      int lj = large[--n_large];
+
+      alias[lj] = ALIAS_ENTRY (lj, lj, ALIAS_CAP);
+    }
+  while (n_small > 0)
+    {
+      int sj = small[--n_small];
+
+      g_assert (weight[sj] == ALIAS_CAP || weight[sj] == 0);
+      alias[sj] = ALIAS_ENTRY (sj, sj, weight[sj]);
+    }
+}
+
+AUGUR_SIMD_CLONES static void
+alias_lookup (const guint32 *restrict alias,
+              const guint16 *restrict idx,
+              gint16        *restrict out,
+              gsize                   n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 e = alias[idx[i] >> (NT_BITS - ALIAS_BITS)];
+      guint32 low = idx[i] & (ALIAS_CAP - 1);
+      int own = (int) ALIAS_FIELD (e, 0), other = (int) ALIAS_FIELD (e, 1);
+
+      out[i] = (gint16) ((low < (e >> (2 * ALIAS_BITS)) ? own : other) - NOISE_LEVEL_LIMIT);
+    }
+}
+
+/* Adds to @src, into @out, noise of @levels (equally likely) drawn through
+ * their alias table with indices from @bulk, a row at a time: @planes
+ * values a pixel, one for each colour channel or (@planes 1) one shared by
+ * them; alpha gets none. */
+static void
+add_noise_levels (const AugurImage *src,
+                  AugurImage       *out,
+                  const gint16     *levels,
+                  int               planes,
+                  AugurRngBulk     *bulk)
+{
+  int w = src->width, nc = src->channels, cc = nc == 4 ? 3 : nc;
+  gsize n = (gsize) w * planes;
+  g_autofree guint32 *alias = g_new (guint32, ALIAS_SIZE);
+  g_autofree guint16 *idx = g_new (guint16, n);
+  g_autofree gint16 *values = g_new (gint16, n);
+  g_autofree gint16 *row = g_new0 (gint16, (gsize) w * nc);
+
+  noise_alias_build (levels, alias);
+  for (int y = 0; y < src->height; y++)
+    {
+      augur_rng_bulk_fill_u16 (bulk, idx, n);
+      alias_lookup (alias, idx, planes == nc ? row : values, n);
+      if (planes != nc)
+        for (int x = 0; x < w; x++)
+          for (int c = 0; c < cc; c++)
+            row[x * nc + c] = values[x * planes + (planes == 1 ? 0 : c)];
+      add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
 }
 
@@ -226,8 +374,9 @@ gn_sample (const AugurValue *params,
 /*
  * Albumentations' GaussNoise: N(mean, std) (both times 255) added and
  * clipped, per colour channel or one value a pixel shared by them, drawn
- * at noise_scale_factor of the size and upscaled bilinearly. The alpha of
- * an RGBA image is left alone (Albumentations would add noise to it too).
+ * at noise_scale_factor of the size and upscaled bilinearly (at full size,
+ * as integer offsets: add_noise_levels). The alpha of an RGBA image is left
+ * alone (Albumentations would add noise to it too).
  */
 static AugurImage *
 gn_apply (const AugurImage *src,
@@ -243,7 +392,8 @@ gn_apply (const AugurImage *src,
   int planes = AUGUR_PARAM_BOOL_VALUE (params, GN_PER_CHANNEL) ? cc : 1;
   int nw = w, nh = h;
   g_autofree float *noise = NULL;
-  g_autofree float *row = NULL;
+  g_autofree gint16 *row = NULL;
+  g_autofree float *field = NULL;
   AugurImage *out;
   AugurRng rng;
 
@@ -255,43 +405,31 @@ gn_apply (const AugurImage *src,
       nh = MAX (1, (int) (h * factor));
     }
   out = augur_image_new_like_uninitialized (src);
-  /* One row of noise for every byte of a row (0 for an alpha). */
-  row = g_new0 (float, (gsize) w * nc);
-  if (nw != w || nh != h)
+  if (nw == w && nh == h)
     {
-      g_autofree float *field = g_new (float, (gsize) nw * nh * planes);
+      g_autofree gint16 *levels = g_new (gint16, NT_SIZE);
+      AugurRngBulk bulk;
 
-      fill_normal (&rng, field, (gsize) nw * nh * planes, (float) mean, (float) std);
-      noise = augur_weather_upscale (field, nw, nh, planes, w, h);
+      noise_levels_build (normal_table_get (), (float) mean, (float) std, levels);
+      augur_rng_bulk_init (&bulk, &rng);
+      add_noise_levels (src, out, levels, planes, &bulk);
+      return out;
     }
-  else if (planes != nc)
-    noise = g_new (float, (gsize) w * planes);
 
+  /* Drawn smaller and upscaled: one row of noise for every byte of a row
+   * (0 for an alpha). */
+  row = g_new0 (gint16, (gsize) w * nc);
+  field = g_new (float, (gsize) nw * nh * planes);
+  fill_normal (&rng, field, (gsize) nw * nh * planes, (float) mean, (float) std);
+  noise = augur_weather_upscale (field, nw, nh, planes, w, h);
   for (int y = 0; y < h; y++)
     {
-      const float *n;
+      const float *n = noise + (gsize) y * w * planes;
 
-      /* At full size the noise is drawn a row at a time, straight into
-       * the row when it has one value a byte. */
-      if (nw != w || nh != h)
-        n = noise + (gsize) y * w * planes;
-      else if (planes == nc)
-        {
-          fill_normal (&rng, row, (gsize) w * nc, (float) mean, (float) std);
-          n = row;
-        }
-      else
-        {
-          fill_normal (&rng, noise, (gsize) w * planes, (float) mean, (float) std);
-          n = noise;
-        }
-
-      if (n != row)
-        for (int x = 0; x < w; x++)
-          for (int c = 0; c < cc; c++)
-            row[x * nc + c] = n[x * planes + (planes == 1 ? 0 : c)];
-
-      add_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
+      for (int x = 0; x < w; x++)
+        for (int c = 0; c < cc; c++)
+          row[x * nc + c] = noise_level (n[x * planes + (planes == 1 ? 0 : c)]);
+      add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
 
   return out;
@@ -432,30 +570,18 @@ iso_sample (const AugurValue *params,
   augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
 }
 
-/* The standard deviation of HLS lightness (0..1) over the image. */
+/* The standard deviation of HLS lightness (0..1) over the image, from
+ * exact integer sums of max + min (twice the lightness, in levels). */
 static double
 lightness_std (const AugurImage *src)
 {
-  int nc = src->channels;
-  double sum = 0, sum2 = 0, n = (double) src->width * src->height;
+  guint64 sum = 0, sum2 = 0;
+  double n = (double) src->width * src->height, mean;
 
   for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y);
-
-      for (int x = 0; x < src->width; x++, s += nc)
-        {
-          double l;
-
-          if (nc == 1)
-            l = s[0] / 255.0;
-          else
-            l = (MAX (s[0], MAX (s[1], s[2])) + MIN (s[0], MIN (s[1], s[2]))) / 510.0;
-          sum += l;
-          sum2 += l * l;
-        }
-    }
-  return sqrt (MAX (sum2 / n - (sum / n) * (sum / n), 0));
+    augur_lightness_sums (augur_image_row (src, y), src->width, src->channels, &sum, &sum2);
+  mean = sum / n;
+  return sqrt (MAX (sum2 / n - mean * mean, 0)) / 510.0;
 }
 
 /*
@@ -467,6 +593,11 @@ lightness_std (const AugurImage *src)
  * color_shift * 360 * intensity; the documented meaning is taken, as it is
  * the one the slider's range is for. A gray image gets the lightness
  * speckle only (it has no hue).
+ *
+ * augur_hls_turn_lighten_row does both a row at a time without the HLS
+ * round trip's branches; k is found by inversion on a 32-bit uniform and
+ * the hue deviate through the normal table on a 16-bit one, both from the
+ * bulk generator, a row at a time.
  */
 static AugurImage *
 iso_apply (const AugurImage *src,
@@ -476,18 +607,24 @@ iso_apply (const AugurImage *src,
   double shift = augur_drawn_get (drawn, "color_shift");
   double intensity = augur_drawn_get (drawn, "intensity");
   double lambda = lightness_std (src) * intensity;
-  float hue_std = (float) (shift * 360.0 * intensity);
-  int w = src->width, nc = src->channels;
+  /* The hue deviates' spread, in sixths of the circle. */
+  float hue_std = (float) (shift * 6.0 * intensity);
+  int w = src->width, h = src->height, nc = src->channels;
   guint32 cdf[16];
-  g_autofree float *hue = g_new (float, w);
-  AugurImage *out = augur_image_new_like_uninitialized (src);
+  g_autofree float *hue = NULL;
+  g_autofree float *gain = NULL;
+  g_autofree guint32 *uniform = NULL;
+  g_autofree guint16 *idx = NULL;
+  const float *t = normal_table_get ();
+  AugurImage *out;
+  AugurRngBulk bulk;
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
 
   /* Poisson (lambda) by inversion over its first 16 cumulative
-   * probabilities, as 32-bit thresholds (lambda is at most 0.5 here, so the
-   * mass beyond 15 is below 1e-19). */
+   * probabilities, as 32-bit thresholds (the mass beyond 15 is below
+   * 1e-19). */
   {
     double p = exp (-lambda), c = p;
 
@@ -499,39 +636,37 @@ iso_apply (const AugurImage *src,
       }
   }
 
-  for (int y = 0; y < src->height; y++)
+  out = augur_image_new_like_uninitialized (src);
+  gain = g_new (float, w);
+  uniform = g_new (guint32, w);
+  if (nc != 1)
+    {
+      hue = g_new (float, w);
+      idx = g_new (guint16, w);
+    }
+  augur_rng_bulk_init (&bulk, &rng);
+
+  for (int y = 0; y < h; y++)
     {
       const guint8 *s = augur_image_row (src, y);
       guint8 *d = augur_image_row (out, y);
 
-      fill_normal (&rng, hue, w, 0.0f, hue_std);
-      for (int x = 0; x < w; x++, s += nc, d += nc)
+      augur_rng_bulk_fill_u32 (&bulk, uniform, w);
+      augur_speckle_gain_row (uniform, cdf, (float) intensity, gain, w);
+      if (nc == 1)
         {
-          guint32 u = LO32 (augur_rng_next (&rng));
-          int k = 0;
-          float r, g, b, h, l, sat;
-
-          while (k < 15 && u >= cdf[k])
-            k++;
-
-          if (nc == 1)
+          for (int x = 0; x < w; x++)
             {
-              l = s[0] / 255.0f;
-              l += k * (float) intensity * (1.0f - l);
-              d[0] = augur_clamp_u8 (l * 255.0f);
-              continue;
-            }
+              float l = s[x] / 255.0f;
 
-          augur_rgb_to_hls (s[0] / 255.0f, s[1] / 255.0f, s[2] / 255.0f, &h, &l, &sat);
-          h += hue[x];
-          l += k * (float) intensity * (1.0f - l);
-          augur_hls_to_rgb (h, MIN (l, 1.0f), sat, &r, &g, &b);
-          d[0] = augur_clamp_u8 (r * 255.0f);
-          d[1] = augur_clamp_u8 (g * 255.0f);
-          d[2] = augur_clamp_u8 (b * 255.0f);
-          if (nc == 4)
-            d[3] = s[3];
+              l += gain[x] * (1.0f - l);
+              d[x] = augur_clamp_u8 (l * 255.0f);
+            }
+          continue;
         }
+      augur_rng_bulk_fill_u16 (&bulk, idx, w);
+      augur_scaled_lookup (t, idx, hue, w, hue_std);
+      augur_hls_turn_lighten_row (s, hue, gain, d, w, nc);
     }
   return out;
 }
@@ -597,6 +732,20 @@ multiply_saturate_row (const guint8 *restrict s,
     }
 }
 
+/* lo + width * u, u the middle of the index's interval of [0, 1): the
+ * uniform table's value, computed (exactly: a half-integer times a power
+ * of two) instead of looked up, so that the loop vectorises. */
+AUGUR_SIMD_CLONES static void
+uniform_from_index (const guint16 *restrict idx,
+                    float         *restrict out,
+                    gsize                   n,
+                    float                   lo,
+                    float                   width)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = lo + width * ((idx[i] + 0.5f) * (1.0f / NT_SIZE));
+}
+
 /* Albumentations' MultiplicativeNoise: the image times multipliers drawn
  * uniformly from the range, per image or per pixel, per colour channel or
  * shared; alpha is left alone. */
@@ -614,7 +763,9 @@ mn_apply (const AugurImage *src,
   int planes = per_channel ? cc : 1;
   g_autofree float *row = g_new (float, (gsize) w * nc);
   g_autofree float *field = g_new (float, (gsize) w * planes);
+  g_autofree guint16 *idx = g_new (guint16, (gsize) w * planes);
   AugurImage *out = augur_image_new_like_uninitialized (src);
+  AugurRngBulk bulk;
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
@@ -622,15 +773,19 @@ mn_apply (const AugurImage *src,
     for (int c = 0; c < nc; c++)
       row[x * nc + c] = c < cc ? (float) m[MIN ((guint) c, nm - 1)] : 1.0f;
 
+  if (elementwise)
+    augur_rng_bulk_init (&bulk, &rng);
   for (int y = 0; y < src->height; y++)
     {
       if (elementwise)
         {
-          fill_from_table (&rng, uniform_table_get (), field, (gsize) w * planes,
-                           (float) lo, (float) (hi - lo));
-          for (int x = 0; x < w; x++)
-            for (int c = 0; c < cc; c++)
-              row[x * nc + c] = field[x * planes + (planes == 1 ? 0 : c)];
+          augur_rng_bulk_fill_u16 (&bulk, idx, (gsize) w * planes);
+          uniform_from_index (idx, planes == nc ? row : field, (gsize) w * planes,
+                              (float) lo, (float) (hi - lo));
+          if (planes != nc)
+            for (int x = 0; x < w; x++)
+              for (int c = 0; c < cc; c++)
+                row[x * nc + c] = field[x * planes + (planes == 1 ? 0 : c)];
         }
       multiply_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
@@ -675,7 +830,10 @@ sp_sample (const AugurValue *params,
 
 /* Each pixel is noisy with probability amount (the high half of one draw
  * against a 32-bit threshold) and then salt with probability
- * salt_vs_pepper (the low half): every colour channel is set to 255 or 0,
+ * salt_vs_pepper (the low half); below AUGUR_RNG_SPARSE_P the noisy pixels
+ * are reached by geometric gaps instead, the same distribution for a draw
+ * and a logarithm a noisy pixel, and each draws its salt coin from the low
+ * half of one more draw. Every colour channel is set to 255 or 0,
  * as Albumentations does; alpha is left alone. Albumentations picks exactly
  * round (amount * area) pixels; here the count is binomial around it (its
  * relative spread is under 1 % on any image of 100 x 100 and more). */
@@ -686,11 +844,31 @@ sp_apply (const AugurImage *src,
 {
   guint64 t_noise = (guint64) (augur_drawn_get (drawn, "amount") * 4294967296.0);
   guint64 t_salt = (guint64) (augur_drawn_get (drawn, "salt_vs_pepper") * 4294967296.0);
-  int nc = src->channels, cc = colour_channels (src);
+  double amount = augur_drawn_get (drawn, "amount");
+  int w = src->width, nc = src->channels, cc = colour_channels (src);
   AugurImage *out = augur_image_copy (src);
   AugurRng rng;
 
   augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
+
+  /* Few noisy pixels: walk from one to the next by geometric gaps. */
+  if (amount > 0 && amount < AUGUR_RNG_SPARSE_P)
+    {
+      double log_q = log1p (-amount);
+      guint64 total = (guint64) w * src->height;
+
+      for (guint64 j = augur_rng_geometric (&rng, log_q); j < total;
+           j += 1 + augur_rng_geometric (&rng, log_q))
+        {
+          guint8 *d = augur_image_row (out, (int) (j / w)) + (j % w) * nc;
+          guint8 v = LO32 (augur_rng_next (&rng)) < t_salt ? 255 : 0;
+
+          for (int c = 0; c < cc; c++)
+            d[c] = v;
+        }
+      return out;
+    }
+
   for (int y = 0; y < src->height; y++)
     {
       guint8 *d = augur_image_row (out, y);
@@ -999,8 +1177,8 @@ an_sample (const AugurValue *params,
  * 255, added and clipped; constant (one value a channel), per pixel and
  * channel, or per pixel shared by the channels, optionally drawn at a
  * reduced size and upscaled. Every distribution is sampled through a table
- * of 65536 quantiles (the beta one built for the drawn shapes). Alpha is
- * left alone.
+ * of 65536 quantiles (the beta one built for the drawn shapes), at full
+ * size as integer offsets (add_noise_levels). Alpha is left alone.
  */
 static AugurImage *
 an_apply (const AugurImage *src,
@@ -1014,7 +1192,7 @@ an_apply (const AugurImage *src,
   int w = src->width, h = src->height, nc = src->channels, cc = colour_channels (src);
   int planes = mode == AN_PER_PIXEL ? cc : 1;
   int nw = w, nh = h;
-  g_autofree float *row = g_new0 (float, (gsize) w * nc);
+  g_autofree gint16 *row = g_new0 (gint16, (gsize) w * nc);
   g_autofree float *beta = NULL;
   g_autofree float **field = g_new0 (float *, planes);
   const float *table;
@@ -1028,9 +1206,9 @@ an_apply (const AugurImage *src,
 
       for (int x = 0; x < w; x++)
         for (int c = 0; c < cc; c++)
-          row[x * nc + c] = (float) (noise[MIN ((guint) c, n - 1)] * 255.0);
+          row[x * nc + c] = noise_level ((float) (noise[MIN ((guint) c, n - 1)] * 255.0));
       for (int y = 0; y < h; y++)
-        add_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
+        add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
       return out;
     }
 
@@ -1059,6 +1237,16 @@ an_apply (const AugurImage *src,
       nw = MAX (1, (int) (w * factor));
       nh = MAX (1, (int) (h * factor));
     }
+  if (nw == w && nh == h)
+    {
+      g_autofree gint16 *levels = g_new (gint16, NT_SIZE);
+      AugurRngBulk bulk;
+
+      noise_levels_build (table, loc, spread, levels);
+      augur_rng_bulk_init (&bulk, &rng);
+      add_noise_levels (src, out, levels, planes, &bulk);
+      return out;
+    }
   for (int p = 0; p < planes; p++)
     {
       field[p] = g_new (float, (gsize) nw * nh);
@@ -1079,9 +1267,9 @@ an_apply (const AugurImage *src,
           const float *f = field[planes == 1 ? 0 : c] + (gsize) y * w;
 
           for (int x = 0; x < w; x++)
-            row[x * nc + c] = f[x];
+            row[x * nc + c] = noise_level (f[x]);
         }
-      add_saturate_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
+      add_levels_row (augur_image_row (src, y), row, augur_image_row (out, y), (gsize) w * nc);
     }
   for (int p = 0; p < planes; p++)
     g_free (field[p]);

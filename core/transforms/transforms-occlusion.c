@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-rng-bulk.h"
 #include "augur-transform-private.h"
 
 /* Holes, shared by the dropouts ------------------------------------------------------ */
@@ -900,6 +901,34 @@ pd_walk (const AugurValue *params,
       colour[c] = (guint8) (augur_rng_next (&rng) >> 56);
   else
     set = fill_colour (drop, nc, colour);
+
+  /* Few drops: walk from one to the next by geometric gaps, over pixels
+   * or, per channel, over each pixel's channels in turn (the same
+   * distribution as a coin for each, for a draw and a logarithm a drop). */
+  if (prob < AUGUR_RNG_SPARSE_P)
+    {
+      guint slots = per_channel ? (guint) set : 1;
+      guint64 total = (guint64) w * h * slots;
+      double log_q = log1p (-prob);
+
+      for (guint64 j = augur_rng_geometric (&rng, log_q); j < total;
+           j += 1 + augur_rng_geometric (&rng, log_q))
+        {
+          guint64 pixel = j / slots;
+          guint8 *d;
+
+          if (hit)
+            hit[pixel] = 1;
+          if (out == NULL)
+            continue;
+          d = augur_image_row (out, (int) (pixel / w)) + (pixel % w) * nc;
+          if (per_channel)
+            d[j % slots] = colour[j % slots];
+          else
+            memcpy (d, colour, set);
+        }
+      return;
+    }
 
   for (int y = 0; y < h; y++)
     {
