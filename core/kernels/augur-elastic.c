@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "augur-core"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "augur-elastic.h"
+#include "augur-simd.h"
+
+/* Noise ---------------------------------------------------------------------- */
+
+/* One step of the generator of augur-rng.c (xoshiro256**), inlined: the
+ * noise loop draws hundreds of thousands of numbers, and a call each
+ * would cost as much as the number. Its stream is augur_rng_next ()'s. */
+static inline guint64
+noise_next (guint64 *s)
+{
+  guint64 x = s[1] * 5;
+  guint64 result = ((x << 7) | (x >> 57)) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = (s[3] << 45) | (s[3] >> 19);
+  return result;
+}
+
+/* (0, 1), never 0: for logarithms. */
+static inline double
+noise_open_uniform (guint64 *s)
+{
+  return ((noise_next (s) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/*
+ * Standard normal numbers by Marsaglia and Tsang's ziggurat ("The
+ * Ziggurat Method for Generating Random Variables", J. Stat. Softw. 5,
+ * 2000), 128 layers: a 32-bit signed draw scaled to its layer, accepted at
+ * once unless it falls in the layer's wedge or the tail (about 1.2 % of
+ * draws), which are sampled exactly. The layer comes from other bits of
+ * the same 64-bit word than the value, so that the two are independent
+ * (the original shares bits between them).
+ */
+#define ZIG_LAYERS 128
+#define ZIG_R      3.442619855899
+#define ZIG_V      9.91256303526217e-3
+
+typedef struct
+{
+  guint32 k[ZIG_LAYERS];
+  double  w[ZIG_LAYERS];
+  double  f[ZIG_LAYERS];
+} Ziggurat;
+
+static Ziggurat zig;
+
+static void
+ziggurat_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      const double m = 2147483648.0;
+      double d = ZIG_R, t = d, q = ZIG_V / exp (-0.5 * d * d);
+
+      zig.k[0] = (guint32) (d / q * m);
+      zig.k[1] = 0;
+      zig.w[0] = q / m;
+      zig.w[ZIG_LAYERS - 1] = d / m;
+      zig.f[0] = 1.0;
+      zig.f[ZIG_LAYERS - 1] = exp (-0.5 * d * d);
+      for (int i = ZIG_LAYERS - 2; i >= 1; i--)
+        {
+          d = sqrt (-2 * log (ZIG_V / d + exp (-0.5 * d * d)));
+          zig.k[i + 1] = (guint32) (d / t * m);
+          t = d;
+          zig.f[i] = exp (-0.5 * d * d);
+          zig.w[i] = d / m;
+        }
+      g_once_init_leave (&done, 1);
+    }
+}
+
+/* The rare draws that miss the rectangle of layer @i. */
+static double
+ziggurat_slow (guint64 *s,
+               gint32   h,
+               int      i)
+{
+  for (;;)
+    {
+      double x = h * zig.w[i];
+      guint64 r;
+
+      if (i == 0)
+        {
+          double y;
+
+          /* the tail beyond ZIG_R, by Marsaglia's exponential method */
+          do
+            {
+              x = -log (noise_open_uniform (s)) / ZIG_R;
+              y = -log (noise_open_uniform (s));
+            }
+          while (y + y < x * x);
+          return h > 0 ? ZIG_R + x : -ZIG_R - x;
+        }
+      if (zig.f[i] + noise_open_uniform (s) * (zig.f[i - 1] - zig.f[i]) < exp (-0.5 * x * x))
+        return x;
+
+      r = noise_next (s);
+      h = (gint32) (r >> 32);
+      i = (int) (r & (ZIG_LAYERS - 1));
+      if ((guint32) ABS ((gint64) h) < zig.k[i])
+        return h * zig.w[i];
+    }
+}
+
+/**
+ * augur_elastic_noise:
+ * @uniform: uniform on [-1, 1) instead of standard normal
+ *
+ * Fills @out with @n independent numbers drawn from @rng.
+ */
+void
+augur_elastic_noise (AugurRng *rng,
+                     gboolean  uniform,
+                     float    *out,
+                     gsize     n)
+{
+  guint64 *s = rng->s;
+
+  if (uniform)
+    {
+      for (gsize j = 0; j < n; j++)
+        out[j] = (float) ((gint64) (noise_next (s) >> 11) * 0x1.0p-52 - 1.0);
+      return;
+    }
+
+  ziggurat_init ();
+  for (gsize j = 0; j < n; j++)
+    {
+      guint64 r = noise_next (s);
+      gint32 h = (gint32) (r >> 32);
+      int i = (int) (r & (ZIG_LAYERS - 1));
+
+      if ((guint32) ABS ((gint64) h) < zig.k[i])
+        out[j] = (float) (h * zig.w[i]);
+      else
+        out[j] = (float) ziggurat_slow (s, h, i);
+    }
+}
+
+/* The impulses along one axis ------------------------------------------------- */
+
+/*
+ * Along an axis of n pixels (centres at 0 .. n - 1), impulses at c f,
+ * c = 0 .. N, f = (n - 1) / N <= the step asked for. Reflect-101 mirrors
+ * the noise about the first and last pixel centres, so each impulse has
+ * images at +-q + 2 k (n - 1): the lattice goes on beyond the edges with
+ * the same step, the impulses on the two mirror lines being their own
+ * images. The weight of impulse c at pixel p sums the Gaussian over the
+ * images within the radius, times sqrt (f), so that an impulse carries
+ * the noise of the f pixels it stands for.
+ *
+ * Reflect-101 takes the edge pixel once and every other pixel twice;
+ * at the edge the smoothed noise then has a variance short of that of
+ * mirrored continuous noise by k (p)^2, k the kernel (the edge pixel's
+ * missing twin). The impulses on the mirror lines carry a variance of
+ * (2 - 1 / f) f so that the lattice is short of it by the same amount:
+ * by the trapezoid rule, the lattice gives the integral less
+ * (2 - beta^2) f k (p)^2. At f = 1 this is the full-resolution
+ * construction itself.
+ */
+typedef struct
+{
+  int    n;
+  int    impulses;  /* N + 1 */
+  double step;      /* f */
+  double sigma;
+  double radius;
+  double norm;      /* sqrt (f) / the sum of the discrete kernel */
+  double edge;      /* beta: the mirror-line impulses' extra amplitude */
+  /* by pixel: taps weights from impulse first[p] on */
+  int    taps;
+  int   *first;
+  float *w;
+} Axis;
+
+static double
+axis_weight (const Axis *a,
+             int         p,
+             int         c)
+{
+  double q = c * a->step, period = 2.0 * (a->n - 1), sum = 0;
+  gboolean mirror = c == 0 || c == a->impulses - 1;
+
+  if (a->n == 1)
+    return 1.0;
+  for (int s = 1; s >= (mirror ? 1 : -1); s -= 2)
+    {
+      double base = s * q;
+      double k0 = ceil ((p - a->radius - base) / period), k1 = floor ((p + a->radius - base) / period);
+
+      for (double k = k0; k <= k1; k++)
+        {
+          double d = p - (base + k * period);
+
+          sum += exp (-d * d / (2 * a->sigma * a->sigma));
+        }
+    }
+  return sum * a->norm * (mirror ? a->edge : 1.0);
+}
+
+/* The impulses with an image within the radius of @p: c_lo .. c_hi. */
+static void
+axis_reach (const Axis *a,
+            int         p,
+            int        *c_lo,
+            int        *c_hi)
+{
+  double period = 2.0 * (a->n - 1);
+  int lo = a->impulses, hi = -1;
+
+  if (a->n == 1)
+    {
+      *c_lo = *c_hi = 0;
+      return;
+    }
+  for (int s = -1; s <= 1; s += 2)
+    {
+      double k0 = floor ((p - a->radius - (a->n - 1)) / period) - 1;
+      double k1 = ceil ((p + a->radius) / period) + 1;
+
+      for (double k = k0; k <= k1; k++)
+        {
+          /* s q + k period within [p - r, p + r], q within [0, n - 1] */
+          double qlo = s > 0 ? p - a->radius - k * period : k * period - p - a->radius;
+          double qhi = qlo + 2 * a->radius;
+          int clo, chi;
+
+          qlo = MAX (qlo, 0);
+          qhi = MIN (qhi, a->n - 1);
+          if (qlo > qhi)
+            continue;
+          clo = MAX ((int) ceil (qlo / a->step - 1e-9), 0);
+          chi = MIN ((int) floor (qhi / a->step + 1e-9), a->impulses - 1);
+          if (clo > chi)
+            continue;
+          lo = MIN (lo, clo);
+          hi = MAX (hi, chi);
+        }
+    }
+  if (hi < lo)
+    lo = hi = 0;   /* too far from every impulse: weights 0 */
+  *c_lo = lo;
+  *c_hi = hi;
+}
+
+static void
+axis_init (Axis   *a,
+           int     n,
+           double  sigma,
+           double  radius,
+           double  step)
+{
+  g_autofree int *lo = g_new (int, n);
+  g_autofree int *hi = g_new (int, n);
+  double z = 0;
+
+  a->n = n;
+  a->sigma = sigma;
+  a->radius = radius;
+  if (n == 1)
+    {
+      a->impulses = 1;
+      a->step = 1;
+    }
+  else
+    {
+      int gaps = (int) MAX (1, ceil ((n - 1) / MAX (step, 1.0)));
+
+      a->impulses = gaps + 1;
+      a->step = (double) (n - 1) / gaps;
+    }
+  for (int i = -(int) floor (radius); i <= (int) floor (radius); i++)
+    z += exp (-(double) i * i / (2 * sigma * sigma));
+  a->norm = sqrt (a->step) / z;
+  a->edge = sqrt (MAX (2 - 1 / a->step, 1.0));
+
+  a->taps = 1;
+  for (int p = 0; p < n; p++)
+    {
+      axis_reach (a, p, &lo[p], &hi[p]);
+      a->taps = MAX (a->taps, hi[p] - lo[p] + 1);
+    }
+  a->first = g_new (int, n);
+  a->w = g_new0 (float, (gsize) n * a->taps);
+  for (int p = 0; p < n; p++)
+    {
+      /* taps past hi[p] weigh 0; keep them inside the impulses */
+      a->first[p] = MIN (lo[p], a->impulses - a->taps);
+      for (int c = lo[p]; c <= hi[p]; c++)
+        a->w[(gsize) p * a->taps + (c - a->first[p])] = (float) axis_weight (a, p, c);
+    }
+}
+
+static void
+axis_clear (Axis *a)
+{
+  g_clear_pointer (&a->first, g_free);
+  g_clear_pointer (&a->w, g_free);
+}
+
+/* The field ------------------------------------------------------------------- */
+
+struct _AugurElasticField
+{
+  int     width;
+  int     height;
+  gboolean same;
+  Axis    ax;
+  Axis    ay;
+  /* The pass along x: for each row of impulses, the field's value at
+   * every column, alpha included; ey is ex for same_dxdy. */
+  float  *ex;
+  float  *ey;
+};
+
+/* One row of impulses spread along x: out[x] = sum over c of
+ * noise[c] * w (x, c), impulse by impulse over the pixels it reaches, so
+ * that the inner loop runs over contiguous pixels. */
+AUGUR_SIMD_CLONES static void
+spread_row (const int   *restrict start,
+            const int   *restrict len,
+            const float *const   *cols,
+            const float *restrict noise,
+            int                   impulses,
+            float                 scale,
+            float       *restrict out,
+            int                   width)
+{
+  memset (out, 0, (gsize) width * sizeof *out);
+  for (int c = 0; c < impulses; c++)
+    {
+      const float *restrict w = cols[c];
+      float *restrict o = out + start[c];
+      float v = noise[c] * scale;
+
+      for (int i = 0; i < len[c]; i++)
+        o[i] += v * w[i];
+    }
+}
+
+static void
+field_spread (AugurElasticField *field,
+              const float       *noise,
+              float              alpha,
+              float             *out)
+{
+  const Axis *a = &field->ax;
+  int n = a->n, m = a->impulses;
+  g_autofree int *start = g_new (int, m);
+  g_autofree int *len = g_new0 (int, m);
+  g_autofree float **cols = g_new0 (float *, m);
+  g_autofree float *store = NULL;
+  gsize total = 0, at = 0;
+
+  /* the weights by impulse: the pixels each one reaches */
+  for (int c = 0; c < m; c++)
+    start[c] = n;
+  for (int p = 0; p < n; p++)
+    for (int t = 0; t < a->taps; t++)
+      if (a->w[(gsize) p * a->taps + t] != 0)
+        {
+          int c = a->first[p] + t;
+
+          start[c] = MIN (start[c], p);
+          len[c] = p + 1;   /* the end, for now */
+        }
+  for (int c = 0; c < m; c++)
+    {
+      if (len[c] == 0)
+        start[c] = 0;
+      len[c] -= start[c];
+      total += len[c];
+    }
+  store = g_new0 (float, MAX (total, 1));
+  for (int c = 0; c < m; c++)
+    {
+      cols[c] = store + at;
+      at += len[c];
+    }
+  for (int p = 0; p < n; p++)
+    for (int t = 0; t < a->taps; t++)
+      {
+        int c = a->first[p] + t;
+
+        if (p >= start[c] && p < start[c] + len[c])
+          cols[c][p - start[c]] = a->w[(gsize) p * a->taps + t];
+      }
+
+  for (int r = 0; r < field->ay.impulses; r++)
+    spread_row (start, len, (const float *const *) cols, noise + (gsize) r * m, m, alpha,
+                out + (gsize) r * n, n);
+}
+
+/**
+ * augur_elastic_field_new:
+ * @alpha: the scale of the field
+ * @sigma: the Gaussian's deviation, in pixels
+ * @radius: where the Gaussian is cut (OpenCV: round (4 sigma); 8 for a
+ *   17-tap kernel)
+ * @step: the largest step between impulses, in pixels (at most sigma for
+ *   an even field; 1 reproduces the full-resolution construction)
+ * @uniform: noise uniform on [-1, 1) rather than standard normal
+ * @same: one field for both directions
+ * @seed: of the noise
+ *
+ * Returns: (transfer full): the field of an image of @width x @height.
+ */
+AugurElasticField *
+augur_elastic_field_new (int      width,
+                         int      height,
+                         double   alpha,
+                         double   sigma,
+                         double   radius,
+                         double   step,
+                         gboolean uniform,
+                         gboolean same,
+                         guint64  seed)
+{
+  AugurElasticField *field;
+  g_autofree float *noise = NULL;
+  gsize cells, rows;
+  AugurRng rng;
+
+  g_return_val_if_fail (width > 0 && height > 0 && sigma > 0 && radius >= 0, NULL);
+
+  field = g_new0 (AugurElasticField, 1);
+  field->width = width;
+  field->height = height;
+  field->same = same;
+  radius = floor (radius);
+  axis_init (&field->ax, width, sigma, radius, step);
+  axis_init (&field->ay, height, sigma, radius, step);
+
+  cells = (gsize) field->ax.impulses * field->ay.impulses;
+  rows = (gsize) field->ay.impulses * width;
+  noise = g_new (float, cells);
+  augur_rng_init (&rng, seed);
+  field->ex = g_new (float, rows);
+  augur_elastic_noise (&rng, uniform, noise, cells);
+  field_spread (field, noise, (float) alpha, field->ex);
+  if (same)
+    field->ey = field->ex;
+  else
+    {
+      field->ey = g_new (float, rows);
+      augur_elastic_noise (&rng, uniform, noise, cells);
+      field_spread (field, noise, (float) alpha, field->ey);
+    }
+  return field;
+}
+
+void
+augur_elastic_field_free (AugurElasticField *field)
+{
+  if (field == NULL)
+    return;
+  if (field->ey != field->ex)
+    g_free (field->ey);
+  g_free (field->ex);
+  axis_clear (&field->ax);
+  axis_clear (&field->ay);
+  g_free (field);
+}
+
+/* What augur_elastic_field_new () holds for these settings, for cost
+ * bounds: the rows of the pass along x, the noise, and the weights. */
+gsize
+augur_elastic_field_bytes (int    width,
+                           int    height,
+                           double sigma,
+                           double radius,
+                           double step)
+{
+  double s = MAX (step, 1.0);
+  double ix = ceil (MAX (width - 1, 1) / s) + 1, iy = ceil (MAX (height - 1, 1) / s) + 1;
+  double f = MIN (MAX (width - 1, 1) / (ix - 1), MAX (height - 1, 1) / (iy - 1));
+  double taps = 2 * floor (radius) / f + 2;
+
+  /* two fields of spread rows, the noise, the weights by pixel and by impulse */
+  return (gsize) ((2 * iy * width + ix * iy + taps * (2 * width + height)) * sizeof (float));
+}
+
+/* The pass along y for one output row: the weighted sum of the rows of
+ * impulses that reach it, in the order of the taps (the same sums on
+ * every path). */
+AUGUR_SIMD_CLONES static void
+gather_rows (const float *restrict rows,
+             const float *restrict w,
+             int                   taps,
+             int                   width,
+             float       *restrict out)
+{
+  for (int x = 0; x < width; x++)
+    out[x] = w[0] * rows[x];
+  for (int t = 1; t < taps; t++)
+    {
+      const float *restrict r = rows + (gsize) t * width;
+      float wt = w[t];
+
+      for (int x = 0; x < width; x++)
+        out[x] += wt * r[x];
+    }
+}
+
+/**
+ * augur_elastic_field_row:
+ *
+ * The displacement of row @y (alpha included), @width numbers each.
+ */
+void
+augur_elastic_field_row (const AugurElasticField *field,
+                         int                      y,
+                         float                   *dx,
+                         float                   *dy)
+{
+  const Axis *a = &field->ay;
+  const float *w = a->w + (gsize) y * a->taps;
+  gsize at = (gsize) a->first[y] * field->width;
+
+  gather_rows (field->ex + at, w, a->taps, field->width, dx);
+  if (field->same)
+    memcpy (dy, dx, (gsize) field->width * sizeof *dy);
+  else
+    gather_rows (field->ey + at, w, a->taps, field->width, dy);
+}
+
+/* The source positions of a row, clamped to +-2^15 pixels (far outside
+ * any image: the quantised values and their float map stay exact), in
+ * 1 / 128 pixel, rounded half up. */
+#define SOURCE_LIMIT 32768.0f
+
+/* x + dx[x] of each pixel x, and y + dy[x], quantised; dx and dy are
+ * overwritten. One step a loop, as the vectoriser takes them only apart. */
+AUGUR_SIMD_CLONES static void
+quantize_row (float  *restrict dx,
+              float  *restrict dy,
+              int              y,
+              int              n,
+              gint32 *restrict qx,
+              gint32 *restrict qy)
+{
+  const float scale = (float) (1 << AUGUR_ELASTIC_FRAC_BITS);
+  float fy = (float) y;
+
+  for (int x = 0; x < n; x++)
+    {
+      float u = (float) x + dx[x], v = fy + dy[x];
+
+      dx[x] = u > -SOURCE_LIMIT ? u : -SOURCE_LIMIT;   /* also NaN */
+      dy[x] = v > -SOURCE_LIMIT ? v : -SOURCE_LIMIT;
+    }
+  for (int x = 0; x < n; x++)
+    {
+      dx[x] = dx[x] > SOURCE_LIMIT ? SOURCE_LIMIT : dx[x];
+      dy[x] = dy[x] > SOURCE_LIMIT ? SOURCE_LIMIT : dy[x];
+    }
+  for (int x = 0; x < n; x++)
+    {
+      float u = dx[x] * scale + 0.5f, v = dy[x] * scale + 0.5f;
+      gint32 i = (gint32) u, j = (gint32) v;
+
+      qx[x] = i - ((float) i > u);
+      qy[x] = j - ((float) j > v);
+    }
+}
+
+/**
+ * augur_elastic_field_source:
+ * @scratch: room for 2 * width floats
+ *
+ * For each pixel of output row @y, the input point it reads, in pixel
+ * index coordinates (pixel i's centre at i) and units of
+ * 1 / (1 << AUGUR_ELASTIC_FRAC_BITS) pixel.
+ */
+void
+augur_elastic_field_source (const AugurElasticField *field,
+                            int                      y,
+                            float                   *scratch,
+                            gint32                  *qx,
+                            gint32                  *qy)
+{
+  int w = field->width;
+
+  augur_elastic_field_row (field, y, scratch, scratch + w);
+  quantize_row (scratch, scratch + w, y, w, qx, qy);
+}
+
+/**
+ * augur_elastic_field_map:
+ *
+ * Rows @y0 .. @y0 + @n - 1 of the inverse map (augur-warp.h: pixel-centre
+ * coordinates, x and y interleaved): the source points of
+ * augur_elastic_field_source (), exactly, so that whatever resamples
+ * through the map reads the same points.
+ */
+void
+augur_elastic_field_map (const AugurElasticField *field,
+                         int                      y0,
+                         int                      n,
+                         float                   *map)
+{
+  int w = field->width;
+  g_autofree float *scratch = g_new (float, 2 * (gsize) w);
+  g_autofree gint32 *q = g_new (gint32, 2 * (gsize) w);
+  const float unit = 1.0f / (1 << AUGUR_ELASTIC_FRAC_BITS);
+
+  for (int y = y0; y < y0 + n; y++)
+    {
+      float *row = map + 2 * (gsize) (y - y0) * w;
+
+      augur_elastic_field_source (field, y, scratch, q, q + w);
+      for (int x = 0; x < w; x++)
+        {
+          row[2 * x] = (float) q[x] * unit + 0.5f;
+          row[2 * x + 1] = (float) q[w + x] * unit + 0.5f;
+        }
+    }
+}
