@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "augur-elastic.h"
+#include "augur-cpu.h"
 #include "augur-rng.h"
+#include "augur-test-util.h"
 
 /*
  * ElasticTransform's field (core/kernels/augur-elastic.c) against the
@@ -290,6 +292,70 @@ test_noise (void)
   g_assert_cmpfloat (fabs (s2 / n - 1.0 / 3), <, 0.003);
 }
 
+/* The warp ------------------------------------------------------------------- */
+
+static void
+map_rows (gconstpointer  state,
+          int            width,
+          int            height,
+          int            y0,
+          int            n,
+          float         *map)
+{
+  augur_elastic_field_map (state, y0, n, map);
+}
+
+/* augur_elastic_remap () is the bilinear warp through the field's map,
+ * to the bit: every channel count and border, sizes below and above the
+ * vector loop's reach, strong fields that leave the image, with the AVX2
+ * loop and without it. */
+static void
+test_remap_matches_map (void)
+{
+  static const struct { int w, h; double alpha, sigma; } sizes[] = {
+    { 67, 45, 40, 5 }, { 150, 9, 400, 3 }, { 5, 4, 8, 1.5 }, { 1, 7, 5, 2 }, { 9, 1, 5, 2 },
+    { 33, 40, 0, 4 },
+  };
+  static const AugurBorder borders[] = {
+    AUGUR_BORDER_CONSTANT, AUGUR_BORDER_REPLICATE, AUGUR_BORDER_REFLECT, AUGUR_BORDER_WRAP,
+    AUGUR_BORDER_REFLECT_101,
+  };
+  static const int channels[] = { 1, 3, 4 };
+  AugurFill fill = { { 10, 200.4, 30, 77 } };
+  int compared = 0;
+
+  for (int portable = 0; portable < 2; portable++)
+    {
+      if (portable)
+        g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+      for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+        for (guint c = 0; c < G_N_ELEMENTS (channels); c++)
+          for (guint b = 0; b < G_N_ELEMENTS (borders); b++)
+            {
+              int w = sizes[s].w, h = sizes[s].h;
+              g_autoptr(AugurElasticField) field = NULL;
+              g_autoptr(AugurImage) src = augur_test_noise_image (w, h, channels[c], 0, 255, s * 10 + c);
+              g_autoptr(AugurImage) fast = NULL;
+              g_autoptr(AugurImage) slow = NULL;
+
+              field = augur_elastic_field_new (w, h, sizes[s].alpha, sizes[s].sigma,
+                                               floor (4 * sizes[s].sigma + 0.5), sizes[s].sigma,
+                                               FALSE, FALSE, 77 + s);
+              fast = augur_elastic_remap (field, src, borders[b], b % 2 ? &fill : NULL);
+              slow = augur_warp_map_rows (src, w, h, map_rows, field, AUGUR_INTERP_LINEAR,
+                                          borders[b], b % 2 ? &fill : NULL);
+              if (!augur_image_equal (fast, slow))
+                g_error ("%dx%d, %d channels, border %d%s: the fast warp differs", w, h,
+                         channels[c], borders[b], portable ? ", portable" : "");
+              if (sizes[s].alpha == 0)
+                g_assert_true (augur_image_equal (fast, src));
+              compared++;
+            }
+      g_unsetenv ("AUGUR_NO_AVX2");
+    }
+  g_assert_cmpint (compared, ==, 2 * 6 * 3 * 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,5 +374,6 @@ main (int   argc,
   g_test_add_func ("/elastic/field/same-dxdy", test_field_same);
   g_test_add_func ("/elastic/field/map", test_field_map);
   g_test_add_func ("/elastic/noise", test_noise);
+  g_test_add_func ("/elastic/remap-matches-map", test_remap_matches_map);
   return g_test_run ();
 }

@@ -63,6 +63,11 @@ void               augur_elastic_field_map    (const AugurElasticField *field,
                                                int                      n,
                                                float                   *map);
 
+AugurImage        *augur_elastic_remap        (const AugurElasticField *field,
+                                               const AugurImage        *src,
+                                               AugurBorder              border,
+                                               const AugurFill         *fill);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AugurElasticField, augur_elastic_field_free)
 
 void               augur_elastic_noise        (AugurRng                *rng,

@@ -359,6 +359,20 @@ elastic_rows (gconstpointer  state,
   augur_elastic_field_map (state, y0, n, map);
 }
 
+/* Bilinear warps go straight from the field (augur_elastic_remap ():
+ * the same pixels as through elastic_rows); the others through the map. */
+static AugurImage *
+elastic_pixels (gconstpointer       state,
+                const AugurImage   *src,
+                AugurInterpolation  interp,
+                AugurBorder         border,
+                const AugurFill    *fill)
+{
+  if (interp != AUGUR_INTERP_LINEAR)
+    return NULL;
+  return augur_elastic_remap (state, src, border, fill);
+}
+
 static void
 elastic_geometry (const AugurValue *params,
                   const AugurDrawn *drawn,
@@ -366,6 +380,7 @@ elastic_geometry (const AugurValue *params,
                   AugurWarp        *warp)
 {
   augur_warp_set_map (warp, elastic_init, elastic_rows, elastic_free);
+  augur_warp_set_map_pixels (warp, elastic_pixels);
   augur_warp_set_resampling (warp, &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
 }
 
