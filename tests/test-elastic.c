@@ -79,8 +79,9 @@ typedef struct
 } FieldCase;
 
 static const FieldCase field_cases[] = {
-  { 61, 47, 5, 20, 5, FALSE },      /* the benchmark's sigma, as the transform runs it */
-  { 40, 23, 3.3, 13, 3.3, FALSE },  /* a step that does not divide the sides */
+  { 61, 47, 5, 20, 6.25, FALSE },   /* the benchmark's sigma, as the transform runs it */
+  { 61, 47, 5, 20, 5, FALSE },      /* a closer lattice */
+  { 40, 23, 3.3, 13, 4.125, FALSE },  /* a step that does not divide the sides */
   { 18, 9, 8, 32, 8, FALSE },       /* smaller than the kernel: many mirror images */
   { 70, 1, 4, 16, 4, TRUE },        /* one row; uniform noise */
   { 33, 30, 4, 8, 1, FALSE },       /* approximate: 17 taps, noise at every pixel */
@@ -171,7 +172,7 @@ test_field_statistics (gconstpointer data)
       g_assert_cmpfloat (fabs (got_cr - want_cr), <, 0.1 * fabs (want_cr) + 0.02);
       g_assert_cmpfloat (fabs (got_cb - want_cb), <, 0.1 * fabs (want_cb) + 0.02);
       /* the two directions are independent */
-      g_assert_cmpfloat (fabs (sxy[k] / (s2[k] / 2)), <, 0.1);
+      g_assert_cmpfloat (fabs (sxy[k] / (s2[k] / 2)), <, 0.12);
     }
 }
 

@@ -17,11 +17,12 @@ G_BEGIN_DECLS
  * and scales it by alpha. The field built here has the same distribution,
  * with far fewer random numbers: the noise is drawn at impulses on a
  * lattice about sigma apart, each of the strength of the f x f pixels it
- * stands for, and every impulse is spread by the same Gaussian. A sum of
- * Gaussians of sigma over a lattice of step f <= sigma is even to within
- * exp (-pi^2 sigma^2 / f^2) (Poisson's summation formula: 5e-5 at
- * f = sigma), so the field's variance and correlations are those of the
- * full-resolution construction; mirrored copies of the impulses stand for
+ * stands for, and every impulse is spread by the same Gaussian. The
+ * squares of Gaussians of sigma over a lattice of step f sum to a constant
+ * within a relative exp (-pi^2 sigma^2 / f^2) (Poisson's summation
+ * formula: 5e-5 at f = sigma, 2e-3 at f = 1.25 sigma), so the field's
+ * variance and correlations are those of the full-resolution
+ * construction, the same at every pixel; mirrored copies of the impulses stand for
  * the mirrored noise at the edges. The Gaussian is separable: one pass
  * along x on the rows of impulses (stored, a fraction 1 / f of the image),
  * and one along y, computed with each output row, so no full-size field

@@ -311,15 +311,16 @@ elastic_radius (double   sigma,
   return approximate ? 8 : floor (4 * sigma + 0.5);
 }
 
-/* The step between the field's noise impulses (augur-elastic.h): sigma,
- * where the lattice of Gaussians is even to 5e-5; a kernel cut short by
+/* The step between the field's noise impulses (augur-elastic.h): 1.25
+ * sigma, where the field's variance is even to 2e-3 (and 7 impulses reach
+ * a pixel along each axis instead of 9 at sigma); a kernel cut short by
  * approximate is no longer smooth enough for that, so there the noise is
  * drawn at every pixel, as Albumentations does. */
 static double
 elastic_step (double   sigma,
               gboolean approximate)
 {
-  return approximate ? 1 : sigma;
+  return approximate ? 1 : 1.25 * sigma;
 }
 
 /* Albumentations' field (white noise in each direction, smoothed by a
