@@ -195,74 +195,110 @@ typedef struct
   float *w;
 } Axis;
 
-static double
-axis_weight (const Axis *a,
-             int         p,
-             int         c)
-{
-  double q = c * a->step, period = 2.0 * (a->n - 1), sum = 0;
-  gboolean mirror = c == 0 || c == a->impulses - 1;
-
-  if (a->n == 1)
-    return 1.0;
-  for (int s = 1; s >= (mirror ? 1 : -1); s -= 2)
-    {
-      double base = s * q;
-      double k0 = ceil ((p - a->radius - base) / period), k1 = floor ((p + a->radius - base) / period);
-
-      for (double k = k0; k <= k1; k++)
-        {
-          double d = p - (base + k * period);
-
-          sum += exp (-d * d / (2 * a->sigma * a->sigma));
-        }
-    }
-  return sum * a->norm * (mirror ? a->edge : 1.0);
-}
-
-/* The impulses with an image within the radius of @p: c_lo .. c_hi. */
-static void
-axis_reach (const Axis *a,
-            int         p,
-            int        *c_lo,
-            int        *c_hi)
+/* The images of impulse c, sign @s (a mirror-line impulse has only those
+ * of sign 1, being its own mirror image), that reach a pixel: the
+ * positions s q + k 2 (n - 1) in [-r, n - 1 + r], k from *k0 to *k1. */
+static gboolean
+axis_images (const Axis *a,
+             int         c,
+             int         s,
+             double     *q,
+             double     *k0,
+             double     *k1)
 {
   double period = 2.0 * (a->n - 1);
-  int lo = a->impulses, hi = -1;
 
-  if (a->n == 1)
+  if (s < 0 && (c == 0 || c == a->impulses - 1))
+    return FALSE;
+  *q = s * c * a->step;
+  *k0 = ceil ((-a->radius - *q) / period);
+  *k1 = floor ((a->n - 1 + a->radius - *q) / period);
+  return *k0 <= *k1;
+}
+
+/* The pixels an image at @at reaches: *p0 .. *p1. */
+static gboolean
+axis_span (const Axis *a,
+           double      at,
+           int        *p0,
+           int        *p1)
+{
+  *p0 = (int) MAX (ceil (at - a->radius), 0);
+  *p1 = (int) MIN (floor (at + a->radius), a->n - 1);
+  return *p0 <= *p1;
+}
+
+/* Calls @fn for every image of every impulse that reaches a pixel, with
+ * its position and the pixels it reaches. */
+typedef void (*AxisVisit) (const Axis *a,
+                           int         c,
+                           double      at,
+                           int         p0,
+                           int         p1,
+                           gpointer    data);
+
+static void
+axis_visit (const Axis *a,
+            AxisVisit   fn,
+            gpointer    data)
+{
+  double period = 2.0 * (a->n - 1);
+
+  for (int c = 0; c < a->impulses; c++)
+    for (int s = 1; s >= -1; s -= 2)
+      {
+        double q, k0, k1;
+        int p0, p1;
+
+        if (axis_images (a, c, s, &q, &k0, &k1))
+          for (double k = k0; k <= k1; k++)
+            if (axis_span (a, q + k * period, &p0, &p1))
+              fn (a, c, q + k * period, p0, p1, data);
+      }
+}
+
+/* The lowest and highest impulse reaching each pixel. */
+static void
+note_reach (const Axis *a,
+            int         c,
+            double      at,
+            int         p0,
+            int         p1,
+            gpointer    data)
+{
+  int **bounds = data;
+
+  for (int p = p0; p <= p1; p++)
     {
-      *c_lo = *c_hi = 0;
-      return;
+      bounds[0][p] = MIN (bounds[0][p], c);
+      bounds[1][p] = MAX (bounds[1][p], c);
     }
-  for (int s = -1; s <= 1; s += 2)
+}
+
+/* The Gaussian of an image over the pixels it reaches, into their taps,
+ * times sqrt (f) (and beta on the mirror lines). From pixel to pixel it
+ * goes by its ratio g (d + 1) / g (d) = exp (-(2 d + 1) / (2 sigma^2)),
+ * which itself shrinks by exp (-1 / sigma^2) a step. */
+static void
+add_gaussian (const Axis *a,
+              int         c,
+              double      at,
+              int         p0,
+              int         p1,
+              gpointer    data)
+{
+  double *acc = data;
+  double two_s2 = 2 * a->sigma * a->sigma, d = p0 - at;
+  double scale = a->norm * (c == 0 || c == a->impulses - 1 ? a->edge : 1.0);
+  double g = exp (-d * d / two_s2) * scale, ratio = exp (-(2 * d + 1) / two_s2);
+  double shrink = exp (-2 / two_s2);
+
+  for (int p = p0; p <= p1; p++)
     {
-      double k0 = floor ((p - a->radius - (a->n - 1)) / period) - 1;
-      double k1 = ceil ((p + a->radius) / period) + 1;
-
-      for (double k = k0; k <= k1; k++)
-        {
-          /* s q + k period within [p - r, p + r], q within [0, n - 1] */
-          double qlo = s > 0 ? p - a->radius - k * period : k * period - p - a->radius;
-          double qhi = qlo + 2 * a->radius;
-          int clo, chi;
-
-          qlo = MAX (qlo, 0);
-          qhi = MIN (qhi, a->n - 1);
-          if (qlo > qhi)
-            continue;
-          clo = MAX ((int) ceil (qlo / a->step - 1e-9), 0);
-          chi = MIN ((int) floor (qhi / a->step + 1e-9), a->impulses - 1);
-          if (clo > chi)
-            continue;
-          lo = MIN (lo, clo);
-          hi = MAX (hi, chi);
-        }
+      acc[(gsize) p * a->taps + (c - a->first[p])] += g;
+      g *= ratio;
+      ratio *= shrink;
     }
-  if (hi < lo)
-    lo = hi = 0;   /* too far from every impulse: weights 0 */
-  *c_lo = lo;
-  *c_hi = hi;
 }
 
 static void
@@ -296,21 +332,41 @@ axis_init (Axis   *a,
   a->norm = sqrt (a->step) / z;
   a->edge = sqrt (MAX (2 - 1 / a->step, 1.0));
 
+  if (n == 1)
+    {
+      a->taps = 1;
+      a->first = g_new0 (int, 1);
+      a->w = g_new (float, 1);
+      a->w[0] = 1;
+      return;
+    }
+
+  /* which impulses reach each pixel */
+  for (int p = 0; p < n; p++)
+    lo[p] = a->impulses, hi[p] = -1;
+  axis_visit (a, note_reach, (int *[2]) { lo, hi });
   a->taps = 1;
   for (int p = 0; p < n; p++)
     {
-      axis_reach (a, p, &lo[p], &hi[p]);
+      if (hi[p] < lo[p])
+        lo[p] = hi[p] = 0;   /* too far from every impulse: weights 0 */
       a->taps = MAX (a->taps, hi[p] - lo[p] + 1);
     }
+
+  /* the Gaussian of each image over the pixels it reaches, summed into
+   * their taps, times sqrt (f) (and beta on the mirror lines) */
   a->first = g_new (int, n);
   a->w = g_new0 (float, (gsize) n * a->taps);
   for (int p = 0; p < n; p++)
-    {
-      /* taps past hi[p] weigh 0; keep them inside the impulses */
-      a->first[p] = MIN (lo[p], a->impulses - a->taps);
-      for (int c = lo[p]; c <= hi[p]; c++)
-        a->w[(gsize) p * a->taps + (c - a->first[p])] = (float) axis_weight (a, p, c);
-    }
+    /* taps past hi[p] weigh 0; keep them inside the impulses */
+    a->first[p] = MIN (lo[p], a->impulses - a->taps);
+  {
+    g_autofree double *acc = g_new0 (double, (gsize) n * a->taps);
+
+    axis_visit (a, add_gaussian, acc);
+    for (gsize i = 0; i < (gsize) n * a->taps; i++)
+      a->w[i] = (float) acc[i];
+  }
 }
 
 static void
