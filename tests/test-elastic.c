@@ -224,6 +224,25 @@ test_field_map (void)
           g_assert_cmpfloat (fabs (q[w + x] / 128.0 - (y + dy[x])), <=, 1.0 / 256 + 1e-4);
         }
     }
+  /* the AVX2 source points are the portable loops' to the bit */
+  for (int same = 0; same < 2; same++)
+    {
+      int ww = 45, hh = 13;
+      g_autoptr(AugurElasticField) a = NULL;
+      g_autoptr(AugurElasticField) b = NULL;
+      g_autofree float *ma = g_new (float, 2 * (gsize) ww * hh);
+      g_autofree float *mb = g_new (float, 2 * (gsize) ww * hh);
+
+      /* strong enough to reach the clamps */
+      a = augur_elastic_field_new (ww, hh, 4e6, 2, 8, 2, FALSE, same, 11);
+      g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+      b = augur_elastic_field_new (ww, hh, 4e6, 2, 8, 2, FALSE, same, 11);
+      g_unsetenv ("AUGUR_NO_AVX2");
+      augur_elastic_field_map (a, 0, hh, ma);
+      augur_elastic_field_map (b, 0, hh, mb);
+      g_assert_cmpmem (ma, 2 * (gsize) ww * hh * sizeof (float), mb, 2 * (gsize) ww * hh * sizeof (float));
+    }
+
   augur_elastic_field_map (still, 2, 3, map);
   for (int y = 2; y < 5; y++)
     for (int x = 0; x < w; x++)

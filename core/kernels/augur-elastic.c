@@ -389,6 +389,7 @@ struct _AugurElasticField
    * every column, alpha included; ey is ex for same_dxdy. */
   float  *ex;
   float  *ey;
+  gboolean avx2;   /* quantised by quantize_row_avx2 () */
 };
 
 /* One row of impulses spread along x: out[x] = sum over c of
@@ -505,6 +506,9 @@ augur_elastic_field_new (int      width,
   field->width = width;
   field->height = height;
   field->same = same;
+#ifdef AUGUR_CPU_X86_64
+  field->avx2 = augur_cpu_has (AUGUR_CPU_AVX2);
+#endif
   radius = floor (radius);
   axis_init (&field->ax, width, sigma, radius, step);
   axis_init (&field->ay, height, sigma, radius, step);
@@ -606,23 +610,26 @@ augur_elastic_field_row (const AugurElasticField *field,
  * any image: the quantised values and their float map stay exact), in
  * 1 / 128 pixel, rounded half up. */
 #define SOURCE_LIMIT 32768.0f
+#define FRAC_ONE     (1 << AUGUR_ELASTIC_FRAC_BITS)
 
-/* x + dx[x] of each pixel x, and y + dy[x], quantised; dx and dy are
- * overwritten. One step a loop, as the vectoriser takes them only apart. */
+/* x + dx[i] of each pixel x = x_first + i, and y + dy[i], quantised; dx
+ * and dy are overwritten. One step a loop, as the vectoriser takes them
+ * only apart. */
 AUGUR_SIMD_CLONES static void
 quantize_row (float  *restrict dx,
               float  *restrict dy,
+              int              x_first,
               int              y,
               int              n,
               gint32 *restrict qx,
               gint32 *restrict qy)
 {
-  const float scale = (float) (1 << AUGUR_ELASTIC_FRAC_BITS);
+  const float scale = (float) FRAC_ONE;
   float fy = (float) y;
 
   for (int x = 0; x < n; x++)
     {
-      float u = (float) x + dx[x], v = fy + dy[x];
+      float u = (float) (x_first + x) + dx[x], v = fy + dy[x];
 
       dx[x] = u > -SOURCE_LIMIT ? u : -SOURCE_LIMIT;   /* also NaN */
       dy[x] = v > -SOURCE_LIMIT ? v : -SOURCE_LIMIT;
@@ -642,6 +649,48 @@ quantize_row (float  *restrict dx,
     }
 }
 
+#ifdef AUGUR_CPU_X86_64
+#include <immintrin.h>
+
+/* quantize_row () in one pass, to the bit: max and min take their second
+ * operand for NaN, as the comparisons there; the truncation is moved
+ * down where it rose. */
+__attribute__ ((target ("avx2"))) static void
+quantize_row_avx2 (float       *dx,
+                   float       *dy,
+                   int          y,
+                   int          n,
+                   gint32      *qx,
+                   gint32      *qy)
+{
+  const __m256 lo = _mm256_set1_ps (-SOURCE_LIMIT), hi = _mm256_set1_ps (SOURCE_LIMIT);
+  const __m256 scale = _mm256_set1_ps ((float) FRAC_ONE), half = _mm256_set1_ps (0.5f);
+  const __m256 ramp = _mm256_setr_ps (0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256 fy = _mm256_set1_ps ((float) y);
+  int x = 0;
+
+  for (; x + 8 <= n; x += 8)
+    {
+      /* (float) x + 0 .. 7 is exact below 2^24 */
+      __m256 u = _mm256_add_ps (_mm256_add_ps (_mm256_set1_ps ((float) x), ramp), _mm256_loadu_ps (dx + x));
+      __m256 v = _mm256_add_ps (fy, _mm256_loadu_ps (dy + x));
+      __m256i i, j;
+
+      u = _mm256_min_ps (_mm256_max_ps (u, lo), hi);
+      v = _mm256_min_ps (_mm256_max_ps (v, lo), hi);
+      u = _mm256_add_ps (_mm256_mul_ps (u, scale), half);
+      v = _mm256_add_ps (_mm256_mul_ps (v, scale), half);
+      i = _mm256_cvttps_epi32 (u);
+      j = _mm256_cvttps_epi32 (v);
+      i = _mm256_add_epi32 (i, _mm256_castps_si256 (_mm256_cmp_ps (_mm256_cvtepi32_ps (i), u, _CMP_GT_OQ)));
+      j = _mm256_add_epi32 (j, _mm256_castps_si256 (_mm256_cmp_ps (_mm256_cvtepi32_ps (j), v, _CMP_GT_OQ)));
+      _mm256_storeu_si256 ((__m256i *) (qx + x), i);
+      _mm256_storeu_si256 ((__m256i *) (qy + x), j);
+    }
+  quantize_row (dx + x, dy + x, x, y, n - x, qx + x, qy + x);
+}
+#endif
+
 /**
  * augur_elastic_field_source:
  * @scratch: room for 2 * width floats
@@ -660,7 +709,14 @@ augur_elastic_field_source (const AugurElasticField *field,
   int w = field->width;
 
   augur_elastic_field_row (field, y, scratch, scratch + w);
-  quantize_row (scratch, scratch + w, y, w, qx, qy);
+#ifdef AUGUR_CPU_X86_64
+  if (field->avx2)
+    {
+      quantize_row_avx2 (scratch, scratch + w, y, w, qx, qy);
+      return;
+    }
+#endif
+  quantize_row (scratch, scratch + w, 0, y, w, qx, qy);
 }
 
 /**
@@ -708,7 +764,6 @@ augur_elastic_field_map (const AugurElasticField *field,
  */
 
 #define MIX_BITS (2 * AUGUR_ELASTIC_FRAC_BITS)
-#define FRAC_ONE (1 << AUGUR_ELASTIC_FRAC_BITS)
 #define FRAC_MASK (FRAC_ONE - 1)
 
 typedef struct
@@ -781,7 +836,6 @@ remap_x_limit (const AugurImage *src)
 }
 
 #ifdef AUGUR_CPU_X86_64
-#include <immintrin.h>
 
 /* The mixed pixels of eight pixels of three or four channels whose taps
  * lie inside, as eight words (a fourth byte that is thrown away for three
