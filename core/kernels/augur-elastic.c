@@ -1027,15 +1027,22 @@ remap_row_nc (const Remap  *r,
       __m256i out = _mm256_or_si256 (_mm256_cmpgt_epi32 (_mm256_xor_si256 (x0, bias), xmax),
                                      _mm256_cmpgt_epi32 (_mm256_xor_si256 (y0, bias), ymax));
 
-      if (!_mm256_testz_si256 (out, out))
+      int outside = _mm256_movemask_ps (_mm256_castsi256_ps (out));
+
+      if (outside == 0xff)
         {
           remap_pixels (r, qx, qy, i, i + 8, dst);
           continue;
         }
+      /* the pixels outside read pixel 0 here, and are then done one by one */
       remap_eight (src->data,
-                   _mm256_add_epi32 (_mm256_mullo_epi32 (y0, vstride), _mm256_mullo_epi32 (x0, vnc)),
+                   _mm256_andnot_si256 (out, _mm256_add_epi32 (_mm256_mullo_epi32 (y0, vstride),
+                                                               _mm256_mullo_epi32 (x0, vnc))),
                    stride, nc, _mm256_and_si256 (vx, mask), _mm256_and_si256 (vy, mask),
                    dst + (gsize) i * nc, i + 16 <= n);
+      for (int k = 0; outside != 0; k++, outside >>= 1)
+        if (outside & 1)
+          remap_pixels (r, qx, qy, i + k, i + k + 1, dst);
     }
   remap_pixels (r, qx, qy, i, n, dst);
 }
