@@ -894,11 +894,25 @@ remap_x_limit (const AugurImage *src)
 
 #ifdef AUGUR_CPU_X86_64
 
+/* Word @k of each lane of @v, in the whole lane. */
+__attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline __m256i
+lane_broadcast (__m256i v,
+                int     k)
+{
+  switch (k)
+    {
+    case 0:  return _mm256_shuffle_epi32 (v, 0x00);
+    case 1:  return _mm256_shuffle_epi32 (v, 0x55);
+    case 2:  return _mm256_shuffle_epi32 (v, 0xaa);
+    default: return _mm256_shuffle_epi32 (v, 0xff);
+    }
+}
+
 /* The mixed pixels of eight pixels of three or four channels whose taps
  * lie inside, as eight words (a fourth byte that is thrown away for three
- * channels). Each row's two taps are one 8-byte read: gathered four pixels
- * at a time, the rows interleaved byte by byte, so that each channel's
- * two taps of a row meet the pair of weights (wa: w00, w10; wb: w01, w11)
+ * channels). Each row's two taps are one 8-byte read, four pixels to a
+ * vector, the two rows interleaved byte by byte, so that each channel's
+ * taps of a column meet the pair of weights (wa: w00, w10; wb: w01, w11)
  * of their pixel in one multiply-add: the sums of remap_pixels (). */
 __attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline __m256i
 remap_mix_rows (const guint8 *data,
@@ -909,13 +923,19 @@ remap_mix_rows (const guint8 *data,
                 __m256i       wb)
 {
   gint32 at[8];
-  /* three channels: the second tap moved up to the next 4-byte word */
-  const __m256i spread = nc == 3
-    ? _mm256_setr_epi8 (0, 1, 2, -1, 3, 4, 5, -1, 8, 9, 10, -1, 11, 12, 13, -1,
-                        0, 1, 2, -1, 3, 4, 5, -1, 8, 9, 10, -1, 11, 12, 13, -1)
-    : _mm256_setr_epi8 (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-                        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m256i zero = _mm256_setzero_si256 ();
+  /* the taps of a row, interleaved with the next row's, widened to 16
+   * bits: (p00, p10) of each channel (lo), then (p01, p11) (hi); for three
+   * channels the second tap starts at byte 6, and the fourth pair is 0 */
+  const __m256i lo_pick = nc == 3
+    ? _mm256_setr_epi8 (0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, -1, -1, -1, -1,
+                        0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, -1, -1, -1, -1)
+    : _mm256_setr_epi8 (0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, 6, -1, 7, -1,
+                        0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, 6, -1, 7, -1);
+  const __m256i hi_pick = nc == 3
+    ? _mm256_setr_epi8 (6, -1, 7, -1, 8, -1, 9, -1, 10, -1, 11, -1, -1, -1, -1, -1,
+                        6, -1, 7, -1, 8, -1, 9, -1, 10, -1, 11, -1, -1, -1, -1, -1)
+    : _mm256_setr_epi8 (8, -1, 9, -1, 10, -1, 11, -1, 12, -1, 13, -1, 14, -1, 15, -1,
+                        8, -1, 9, -1, 10, -1, 11, -1, 12, -1, 13, -1, 14, -1, 15, -1);
   const __m256i half = _mm256_set1_epi32 (1 << (MIX_BITS - 1));
   __m256i sums[4];
 
@@ -923,50 +943,41 @@ remap_mix_rows (const guint8 *data,
   _mm256_storeu_si256 ((__m256i *) at, off);
   for (int g = 0; g < 2; g++)
     {
-      /* pixels 4 g .. 4 g + 3: qwords 0, 1 in lane 0, 2, 3 in lane 1 */
-      const guint8 *p0 = data + at[4 * g], *p1 = data + at[4 * g + 1];
-      const guint8 *p2 = data + at[4 * g + 2], *p3 = data + at[4 * g + 3];
+      /* pixels 2 g, 2 g + 1 in lane 0 and 2 g + 4, 2 g + 5 in lane 1 */
+      const guint8 *p0 = data + at[2 * g], *p1 = data + at[2 * g + 1];
+      const guint8 *p4 = data + at[2 * g + 4], *p5 = data + at[2 * g + 5];
       __m256i top = _mm256_inserti128_si256 (
         _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p0),
                                                      _mm_loadl_epi64 ((const __m128i *) p1))),
-        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p2), _mm_loadl_epi64 ((const __m128i *) p3)), 1);
+        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p4), _mm_loadl_epi64 ((const __m128i *) p5)), 1);
       __m256i bottom = _mm256_inserti128_si256 (
         _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p0 + stride)),
                                                      _mm_loadl_epi64 ((const __m128i *) (p1 + stride)))),
-        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p2 + stride)),
-                            _mm_loadl_epi64 ((const __m128i *) (p3 + stride))), 1);
-      __m256i lo, hi;
+        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p4 + stride)),
+                            _mm_loadl_epi64 ((const __m128i *) (p5 + stride))), 1);
+      /* pixels 2 g (lane 0) and 2 g + 4 (lane 1); then 2 g + 1 and 2 g + 5 */
+      __m256i rows[2] = { _mm256_unpacklo_epi8 (top, bottom), _mm256_unpackhi_epi8 (top, bottom) };
 
-      if (nc == 3)
-        {
-          top = _mm256_shuffle_epi8 (top, spread);
-          bottom = _mm256_shuffle_epi8 (bottom, spread);
-        }
-      /* pixels 4 g (lane 0) and 4 g + 2 (lane 1); then 4 g + 1 and 4 g + 3 */
-      lo = _mm256_unpacklo_epi8 (top, bottom);
-      hi = _mm256_unpackhi_epi8 (top, bottom);
+#pragma GCC unroll 2
       for (int h = 0; h < 2; h++)
         {
-          __m256i taps = h == 0 ? lo : hi;
-          int a = 4 * g + h, b = 4 * g + h + 2;
-          __m256i pick = _mm256_setr_epi32 (a, a, a, a, b, b, b, b);
           __m256i sum;
 
-          sum = _mm256_add_epi32 (_mm256_madd_epi16 (_mm256_unpacklo_epi8 (taps, zero),
-                                                     _mm256_permutevar8x32_epi32 (wa, pick)),
-                                  _mm256_madd_epi16 (_mm256_unpackhi_epi8 (taps, zero),
-                                                     _mm256_permutevar8x32_epi32 (wb, pick)));
+          /* the weights of pixel 2 g + h in lane 0, of 2 g + h + 4 in lane 1 */
+          sum = _mm256_add_epi32 (_mm256_madd_epi16 (_mm256_shuffle_epi8 (rows[h], lo_pick),
+                                                     lane_broadcast (wa, 2 * g + h)),
+                                  _mm256_madd_epi16 (_mm256_shuffle_epi8 (rows[h], hi_pick),
+                                                     lane_broadcast (wb, 2 * g + h)));
           sums[2 * g + h] = _mm256_srli_epi32 (_mm256_add_epi32 (sum, half), MIX_BITS);
         }
     }
   {
-    /* sums: (0, 2), (1, 3), (4, 6), (5, 7) by lane; the packs give
-     * lane 0: 0 1 4 5, lane 1: 2 3 6 7 */
+    /* sums: (0, 4), (1, 5), (2, 6), (3, 7) by lane; the packs give
+     * lane 0: 0 1 2 3, lane 1: 4 5 6 7 */
     __m256i a = _mm256_packs_epi32 (sums[0], sums[1]);
     __m256i b = _mm256_packs_epi32 (sums[2], sums[3]);
 
-    return _mm256_permutevar8x32_epi32 (_mm256_packus_epi16 (a, b),
-                                        _mm256_setr_epi32 (0, 1, 4, 5, 2, 3, 6, 7));
+    return _mm256_packus_epi16 (a, b);
   }
 }
 
