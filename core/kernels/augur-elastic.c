@@ -480,8 +480,9 @@ field_spread (AugurElasticField *field,
  * @sigma: the Gaussian's deviation, in pixels
  * @radius: where the Gaussian is cut (OpenCV: round (4 sigma); 8 for a
  *   17-tap kernel)
- * @step: the largest step between impulses, in pixels (at most sigma for
- *   an even field; 1 reproduces the full-resolution construction)
+ * @step: the largest step between impulses, in pixels (up to about
+ *   1.25 sigma for an even field; 1 reproduces the full-resolution
+ *   construction)
  * @uniform: noise uniform on [-1, 1) rather than standard normal
  * @same: one field for both directions
  * @seed: of the noise
