@@ -104,8 +104,19 @@ augur_warp_set_map (AugurWarp        *warp,
   warp->map.init = init;
   warp->map.rows = rows;
   warp->map.free = free_state;
+  warp->map.pixels = NULL;
   warp->out_width = warp->in.width;
   warp->out_height = warp->in.height;
+}
+
+/* After augur_warp_set_map (): the map's own image warp (augur-warp.h). */
+void
+augur_warp_set_map_pixels (AugurWarp         *warp,
+                           AugurWarpMapPixels pixels)
+{
+  g_return_if_fail (warp != NULL && warp->kind == AUGUR_WARP_MAP);
+
+  warp->map.pixels = pixels;
 }
 
 void
@@ -637,8 +648,12 @@ warp_pixels (AugurWarp          *warp,
     case AUGUR_WARP_MAP:
       {
         RowSource source;
+        AugurImage *out;
 
         map_source (warp, &source);
+        if (warp->map.pixels &&
+            (out = warp->map.pixels (source.state, src, interp, warp->border, fill)) != NULL)
+          return out;
         return map_pixels (&source, src, interp, warp->border, fill);
       }
 

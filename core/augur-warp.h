@@ -74,6 +74,14 @@ typedef void     (*AugurWarpMapRows)  (gconstpointer     state,
                                        int               y0,
                                        int               n,
                                        float            *map);
+/* Optionally, a map's own way to warp an image: what
+ * augur_warp_map_rows () makes from @rows with @interp, to the bit, only
+ * faster; NULL where it has none for @interp (the rows are used then). */
+typedef AugurImage *(*AugurWarpMapPixels) (gconstpointer       state,
+                                           const AugurImage   *src,
+                                           AugurInterpolation  interp,
+                                           AugurBorder         border,
+                                           const AugurFill    *fill);
 
 struct _AugurWarp
 {
@@ -128,6 +136,7 @@ struct _AugurWarp
       AugurWarpMapInit   init;
       AugurWarpMapRows   rows;
       GDestroyNotify     free;
+      AugurWarpMapPixels pixels;
     } map;
 
     /* rows x cols cells, edges at ys[] and xs[] (rows + 1 and cols + 1
@@ -174,6 +183,8 @@ void        augur_warp_set_map       (AugurWarp         *warp,
                                       AugurWarpMapInit   init,
                                       AugurWarpMapRows   rows,
                                       GDestroyNotify     free_state);
+void        augur_warp_set_map_pixels (AugurWarp        *warp,
+                                       AugurWarpMapPixels pixels);
 
 void        augur_warp_output_shape  (const AugurWarp   *warp,
                                       AugurShape        *out);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-elastic.h"
 #include "augur-transform-private.h"
 
 /*
@@ -267,8 +268,8 @@ static const AugurParamSpec elastic_params[] = {
   [ELA_INTERP] = AUGUR_PARAM_INTERPOLATION (AUGUR_INTERP_LINEAR),
   [ELA_APPROXIMATE] = {
     .name = "approximate", .label = "Approximate",
-    .description = "Smooth with a fixed 17 x 17 kernel instead of one 8 sigma wide: faster, "
-                   "and rougher (and stronger) when sigma is large",
+    .description = "Smooth with a fixed 17 x 17 kernel instead of one 8 sigma wide: rougher "
+                   "(and stronger) when sigma is large",
     .type = AUGUR_PARAM_BOOL, .def = { 0 } },
   [ELA_SAME_DXDY] = {
     .name = "same_dxdy", .label = "Same field for x and y",
@@ -300,187 +301,52 @@ elastic_sample (const AugurValue *params,
   augur_drawn_set (drawn, "seed", (double) augur_rng_seed (rng));
 }
 
-/* Smooths a w x h field in place with a separable Gaussian of @sigma cut at
- * @radius, mirroring at the edges (OpenCV's default, BORDER_REFLECT_101). */
-static void
-gaussian_blur_field (float  *field,
-                     int     w,
-                     int     h,
-                     double  sigma,
-                     int     radius)
+/* Where the Gaussian is cut: OpenCV sizes a float kernel 2 round (4 sigma)
+ * + 1 taps when given none, as Albumentations does; approximate asks for
+ * 17 x 17. */
+static double
+elastic_radius (double   sigma,
+                gboolean approximate)
 {
-  int taps = 2 * radius + 1;
-  g_autofree float *k = g_new (float, taps);
-  g_autofree int *ix = g_new (int, w + 2 * (gsize) radius);
-  g_autofree int *iy = g_new (int, h + 2 * (gsize) radius);
-  g_autofree float *pad = g_new (float, w + 2 * (gsize) radius);
-  g_autofree float *tmp = g_new (float, (gsize) w * h);
-  double sum = 0;
-
-  for (int t = 0; t < taps; t++)
-    {
-      double d = t - radius;
-
-      sum += k[t] = (float) exp (-d * d / (2 * sigma * sigma));
-    }
-  for (int t = 0; t < taps; t++)
-    k[t] = (float) (k[t] / sum);
-  for (int i = 0; i < w + 2 * radius; i++)
-    ix[i] = augur_border_index (i - radius, w, AUGUR_BORDER_REFLECT_101);
-  for (int i = 0; i < h + 2 * radius; i++)
-    iy[i] = augur_border_index (i - radius, h, AUGUR_BORDER_REFLECT_101);
-
-  for (int y = 0; y < h; y++)
-    {
-      const float *row = field + (gsize) y * w;
-      float *out = tmp + (gsize) y * w;
-
-      for (int i = 0; i < w + 2 * radius; i++)
-        pad[i] = row[ix[i]];
-      for (int x = 0; x < w; x++)
-        {
-          float acc = 0;
-
-          for (int t = 0; t < taps; t++)
-            acc += k[t] * pad[x + t];
-          out[x] = acc;
-        }
-    }
-
-  for (int y = 0; y < h; y++)
-    {
-      float *out = field + (gsize) y * w;
-
-      memset (out, 0, (gsize) w * sizeof *out);
-      for (int t = 0; t < taps; t++)
-        {
-          const float *row = tmp + (gsize) iy[y + t] * w;
-          float kt = k[t];
-
-          for (int x = 0; x < w; x++)
-            out[x] += kt * row[x];
-        }
-    }
+  return approximate ? 8 : floor (4 * sigma + 0.5);
 }
 
-/* Bilinear weights that sample a grid of cells @f pixels wide, cell c
- * centred at (c + 0.5) f, at each pixel centre of a side of @n pixels. */
-static void
-upsample_axis (int     n,
-               int     cells,
-               int     f,
-               int    *i0,
-               int    *i1,
-               float  *frac)
+/* The step between the field's noise impulses (augur-elastic.h): 1.25
+ * sigma, where the field's variance is even to 2e-3 (and 7 impulses reach
+ * a pixel along each axis instead of 9 at sigma); a kernel cut short by
+ * approximate is no longer smooth enough for that, so there the noise is
+ * drawn at every pixel, as Albumentations does. */
+static double
+elastic_step (double   sigma,
+              gboolean approximate)
 {
-  for (int p = 0; p < n; p++)
-    {
-      double u = (p + 0.5) / f - 0.5;
-      int a = (int) floor (u);
-
-      if (u <= 0)
-        i0[p] = i1[p] = 0, frac[p] = 0;
-      else if (a >= cells - 1)
-        i0[p] = i1[p] = cells - 1, frac[p] = 0;
-      else
-        i0[p] = a, i1[p] = a + 1, frac[p] = (float) (u - a);
-    }
+  return approximate ? 1 : 1.25 * sigma;
 }
 
-/* Between the values at @i0 and @i1 of the rows @a and @b. */
-static inline float
-bilinear (const float *a,
-          const float *b,
-          int          i0,
-          int          i1,
-          float        u,
-          float        v)
-{
-  return (1 - v) * ((1 - u) * a[i0] + u * a[i1]) + v * ((1 - u) * b[i0] + u * b[i1]);
-}
-
-typedef struct
-{
-  double  alpha;
-  int     cw;            /* width of the cell grid */
-  float  *nx, *ny;       /* the smoothed fields on the cells */
-  int    *x0, *x1, *y0, *y1;
-  float  *fx, *fy;       /* bilinear weights of each column and row */
-} ElasticPlan;
-
-/* Albumentations' field: white noise in each direction, smoothed by a
- * Gaussian of sigma, times alpha; each output pixel reads the input at its
- * own position plus the field. For speed the noise is drawn on cells of
- * f x f pixels, f ~ sigma / 2, with its deviation divided by f (so that the
- * smoothed field has the same strength) and smoothed there with sigma / f,
- * then interpolated back; the smoothed field hardly varies within a cell. */
+/* Albumentations' field (white noise in each direction, smoothed by a
+ * Gaussian of sigma, times alpha), built from impulses about sigma apart:
+ * the same distribution from some sigma^2 times fewer random numbers. */
 static gpointer
 elastic_init (const AugurValue *params,
               const AugurDrawn *drawn,
               int               w,
               int               h)
 {
-  ElasticPlan *plan = g_new0 (ElasticPlan, 1);
   double sigma = MAX (params[ELA_SIGMA].v[0], 1);
   gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
-  gboolean same = AUGUR_PARAM_BOOL_VALUE (params, ELA_SAME_DXDY);
-  gboolean uniform = params[ELA_NOISE].nick == 1;
-  int f, cw, ch, radius;
-  double s;
-  AugurRng rng;
 
-  if (approximate)
-    f = 1, s = sigma, radius = 8;
-  else
-    {
-      f = MAX (1, (int) floor (sigma / 2));
-      s = sigma / f;
-      radius = (int) ceil (4 * s);
-    }
-  cw = (w + f - 1) / f;
-  ch = (h + f - 1) / f;
-
-  augur_rng_init (&rng, (guint64) augur_drawn_get (drawn, "seed"));
-  plan->nx = g_new (float, (gsize) cw * ch);
-  plan->ny = g_new (float, (gsize) cw * ch);
-  for (int pass = 0; pass < (same ? 1 : 2); pass++)
-    {
-      float *field = pass == 0 ? plan->nx : plan->ny;
-
-      for (gsize i = 0; i < (gsize) cw * ch; i++)
-        field[i] = (float) ((uniform ? augur_rng_range (&rng, -1, 1) : augur_rng_normal (&rng)) / f);
-      gaussian_blur_field (field, cw, ch, s, radius);
-    }
-  if (same)
-    memcpy (plan->ny, plan->nx, (gsize) cw * ch * sizeof *plan->ny);
-
-  plan->x0 = g_new (int, w);
-  plan->x1 = g_new (int, w);
-  plan->fx = g_new (float, w);
-  plan->y0 = g_new (int, h);
-  plan->y1 = g_new (int, h);
-  plan->fy = g_new (float, h);
-  upsample_axis (w, cw, f, plan->x0, plan->x1, plan->fx);
-  upsample_axis (h, ch, f, plan->y0, plan->y1, plan->fy);
-  plan->cw = cw;
-  plan->alpha = params[ELA_ALPHA].v[0];
-  return plan;
+  return augur_elastic_field_new (w, h, params[ELA_ALPHA].v[0], sigma,
+                                  elastic_radius (sigma, approximate),
+                                  elastic_step (sigma, approximate),
+                                  params[ELA_NOISE].nick == 1,
+                                  AUGUR_PARAM_BOOL_VALUE (params, ELA_SAME_DXDY),
+                                  (guint64) augur_drawn_get (drawn, "seed"));
 }
 
 static void
 elastic_free (gpointer data)
 {
-  ElasticPlan *plan = data;
-
-  g_free (plan->nx);
-  g_free (plan->ny);
-  g_free (plan->x0);
-  g_free (plan->x1);
-  g_free (plan->fx);
-  g_free (plan->y0);
-  g_free (plan->y1);
-  g_free (plan->fy);
-  g_free (plan);
+  augur_elastic_field_free (data);
 }
 
 static void
@@ -491,28 +357,21 @@ elastic_rows (gconstpointer  state,
               int            n,
               float         *map)
 {
-  const ElasticPlan *plan = state;
-  const int *x0 = plan->x0, *x1 = plan->x1;
-  const float *fx = plan->fx;
-  int w = width, cw = plan->cw;
-  double alpha = plan->alpha;
+  augur_elastic_field_map (state, y0, n, map);
+}
 
-  for (int y = y0; y < y0 + n; y++)
-    {
-      const float *ax = plan->nx + (gsize) plan->y0[y] * cw, *bx = plan->nx + (gsize) plan->y1[y] * cw;
-      const float *ay = plan->ny + (gsize) plan->y0[y] * cw, *by = plan->ny + (gsize) plan->y1[y] * cw;
-      float *row = map + 2 * (gsize) (y - y0) * w;
-      float v = plan->fy[y];
-
-      for (int x = 0; x < w; x++)
-        {
-          float dx = bilinear (ax, bx, x0[x], x1[x], fx[x], v);
-          float dy = bilinear (ay, by, x0[x], x1[x], fx[x], v);
-
-          row[2 * x] = (float) (x + 0.5 + alpha * dx);
-          row[2 * x + 1] = (float) (y + 0.5 + alpha * dy);
-        }
-    }
+/* Bilinear warps go straight from the field (augur_elastic_remap ():
+ * the same pixels as through elastic_rows); the others through the map. */
+static AugurImage *
+elastic_pixels (gconstpointer       state,
+                const AugurImage   *src,
+                AugurInterpolation  interp,
+                AugurBorder         border,
+                const AugurFill    *fill)
+{
+  if (interp != AUGUR_INTERP_LINEAR)
+    return NULL;
+  return augur_elastic_remap (state, src, border, fill);
 }
 
 static void
@@ -522,6 +381,7 @@ elastic_geometry (const AugurValue *params,
                   AugurWarp        *warp)
 {
   augur_warp_set_map (warp, elastic_init, elastic_rows, elastic_free);
+  augur_warp_set_map_pixels (warp, elastic_pixels);
   augur_warp_set_resampling (warp, &params[ELA_INTERP], &params[ELA_BORDER], &params[ELA_FILL]);
 }
 
@@ -1233,9 +1093,9 @@ tps_geometry (const AugurValue *params,
 
 /* Cost bounds ----------------------------------------------------------------------- */
 
-/* The warp, and the two noise fields elastic_init smooths: at 1/f of the
- * resolution (f = sigma / 2 unless approximate), each blurred with taps
- * both ways, and a float buffer of each. */
+/* The warp, and the field (augur-elastic.c): each of its two directions
+ * spreads every row of impulses along x and sums taps rows of them for
+ * each output row; it holds the spread rows, the noise and the weights. */
 static void
 elastic_cost (const AugurValue *params,
               const AugurShape *in,
@@ -1244,14 +1104,14 @@ elastic_cost (const AugurValue *params,
 {
   double sigma = MAX (params[ELA_SIGMA].v[0], 1);
   gboolean approximate = AUGUR_PARAM_BOOL_VALUE (params, ELA_APPROXIMATE);
-  int f = approximate ? 1 : MAX (1, (int) floor (sigma / 2));
-  double taps = approximate ? 17 : 2 * ceil (4 * sigma / f) + 1;
-  double field = ceil ((double) in->width / f) * ceil ((double) in->height / f);
+  double radius = elastic_radius (sigma, approximate), step = elastic_step (sigma, approximate);
+  double taps = 2 * radius / step + 2;
+  double rows = ceil (in->height / step);
 
   *out = *in;
   augur_cost_set_warp (in, out, params[ELA_INTERP].nick, cost);
-  cost->work += 2 * field * 2 * taps;
-  cost->memory += 3 * field * sizeof (float) + (double) (in->width + in->height) * 3 * sizeof (float);
+  cost->work += 2 * taps * (double) in->width * (in->height + rows);
+  cost->memory += (double) augur_elastic_field_bytes (in->width, in->height, sigma, radius, step);
 }
 
 /* Without keep_size, the output is the box of the moved corners, scaled to
