@@ -31,6 +31,7 @@ typedef struct
   const guint8    (*luts)[256];
   gboolean          one;
   AugurLut          t;
+  AugurLutRgb       rgb;
 } LutStrips;
 
 static void
@@ -48,6 +49,8 @@ lut_strip (gpointer data,
 
       if (l->one)
         augur_lut_bytes (&l->t, d, s, (gsize) l->src->width * nc);
+      else if (nc == 3)
+        augur_lut_rgb (&l->rgb, d, s, (gsize) l->src->width);
       else
         for (int x = 0; x < l->src->width; x++, s += nc, d += nc)
           {
@@ -75,6 +78,7 @@ augur_apply_channel_luts (const AugurImage *src,
                               memcmp (luts[0], luts[2], 256) == 0) };
 
   augur_lut_init (&l.t, luts[0]);
+  augur_lut_rgb_init (&l.rgb, luts);
   if (!augur_strips_run (src->height, (double) src->width * nc, lut_strip, &l))
     memset (l.out->data, 0, (gsize) l.out->stride * l.out->height);
   return l.out;
@@ -86,16 +90,18 @@ augur_channel_histogram (const AugurImage *src,
                          int               c,
                          guint64           hist[256])
 {
-  int nc = src->channels;
+  augur_histogram_channels (src->data + c, src->stride, src->width, src->height,
+                            src->channels, 1, (guint64 (*)[256]) hist);
+}
 
-  memset (hist, 0, 256 * sizeof (guint64));
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y) + c;
-
-      for (int x = 0; x < src->width; x++)
-        hist[s[x * nc]]++;
-    }
+/* The histograms of every colour channel (the one channel of gray), in
+ * one pass over the image. */
+void
+augur_channel_histograms (const AugurImage *src,
+                          guint64           hist[3][256])
+{
+  augur_histogram_channels (src->data, src->stride, src->width, src->height,
+                            src->channels, tone_channels (src), hist);
 }
 
 /* The histogram of the luma (BT.601, as OpenCV's RGB2GRAY and the Y of
@@ -105,12 +111,9 @@ luma_histogram (const AugurImage *src,
                 guint8           *plane,
                 guint64           hist[256])
 {
-  gsize n = (gsize) src->width * src->height;
-
   augur_luma_plane (src, plane);
-  memset (hist, 0, 256 * sizeof (guint64));
-  for (gsize i = 0; i < n; i++)
-    hist[plane[i]]++;
+  augur_histogram_channels (plane, src->width, src->width, src->height, 1, 1,
+                            (guint64 (*)[256]) hist);
 }
 
 /* Adds lut[Y] - Y to every colour channel of @src, Y the luma in @plane:
@@ -402,22 +405,20 @@ eq_apply (const AugurImage *src,
 {
   int mode = AUGUR_PARAM_NICK (params, EQ_MODE);
   guint8 luts[3][256];
-  guint64 hist[256];
+  guint64 hist[3][256];
 
   if (src->channels > 1 && !AUGUR_PARAM_BOOL_VALUE (params, EQ_BY_CHANNELS))
     {
       g_autofree guint8 *plane = g_malloc ((gsize) src->width * src->height);
 
-      luma_histogram (src, plane, hist);
-      equalize_lut (mode, hist, luts[0]);
+      luma_histogram (src, plane, hist[0]);
+      equalize_lut (mode, hist[0], luts[0]);
       return apply_luma_lut (src, plane, luts[0]);
     }
 
+  augur_channel_histograms (src, hist);
   for (int c = 0; c < tone_channels (src); c++)
-    {
-      augur_channel_histogram (src, c, hist);
-      equalize_lut (mode, hist, luts[c]);
-    }
+    equalize_lut (mode, hist[c], luts[c]);
   return augur_apply_channel_luts (src, luts);
 }
 
@@ -1013,13 +1014,11 @@ ac_apply (const AugurImage *src,
 {
   int ignore = params[AC_IGNORE].is_null ? -1 : (int) params[AC_IGNORE].v[0];
   guint8 luts[3][256];
-  guint64 hist[256];
+  guint64 hist[3][256];
 
+  augur_channel_histograms (src, hist);
   for (int c = 0; c < tone_channels (src); c++)
-    {
-      augur_channel_histogram (src, c, hist);
-      ac_lut (hist, params[AC_CUTOFF].v[0], ignore, AUGUR_PARAM_NICK (params, AC_METHOD), luts[c]);
-    }
+    ac_lut (hist[c], params[AC_CUTOFF].v[0], ignore, AUGUR_PARAM_NICK (params, AC_METHOD), luts[c]);
   return augur_apply_channel_luts (src, luts);
 }
 
