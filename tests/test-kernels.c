@@ -302,15 +302,19 @@ test_median25 (void)
 static void
 test_filter_row (void)
 {
-  for (int portable = 0; portable < 2; portable++)
+  /* every loop; AVX2; portable */
+  for (int mode = 0; mode < 3; mode++)
     {
       AugurFilterRow f;
 
-      force_portable (portable);
+      force_portable (mode == 2);
+      if (mode == 1)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
       augur_filter_row_init (&f);
       g_assert_cmpint (f.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+      g_assert_cmpint (f.avx512, ==, f.avx2 && augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
       for (int taps = 1; taps <= 11; taps += 2)
-        for (int n = 1; n <= 100; n += 7)
+        for (int n = 1; n <= 200; n += 7)
           {
             g_autofree float *data = g_new (float, (gsize) taps * n);
             g_autofree const float **rows = g_new (const float *, taps);
