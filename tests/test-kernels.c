@@ -477,6 +477,37 @@ test_histogram (void)
           }
 }
 
+/* augur_and_xor_rows: (s & and[c]) ^ xor[c] on every channel, for 1, 3
+ * and 4 channels, rows around the pattern's 192 bytes, and not a byte
+ * written past a row. */
+static void
+test_and_xor (void)
+{
+  static const int channel_counts[] = { 1, 3, 4 };
+  const guint8 and_mask[4] = { 0xff, 0, 0x0f, 0xff }, xor_mask[4] = { 0, 0x5a, 0xf0, 0xff };
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    for (int w = 1; w <= 200; w += w < 70 ? 1 : 13)
+      {
+        int nc = channel_counts[k], h = 3, stride = w * nc + PAD;
+        g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+        g_autofree guint8 *dst = g_malloc ((gsize) stride * h);
+
+        fill_random (src, (gsize) stride * h, (guint64) (w * 5 + nc));
+        memset (dst, 0x3c, (gsize) stride * h);
+        augur_and_xor_rows (dst, stride, src, stride, w, h, nc, and_mask, xor_mask);
+        for (int y = 0; y < h; y++)
+          {
+            const guint8 *s = src + (gsize) y * stride, *d = dst + (gsize) y * stride;
+
+            for (int i = 0; i < w * nc; i++)
+              g_assert_cmpint (d[i], ==, (s[i] & and_mask[i % nc]) ^ xor_mask[i % nc]);
+            for (int i = w * nc; i < stride; i++)
+              g_assert_cmpint (d[i], ==, 0x3c);
+          }
+      }
+}
+
 /* A normalised Gaussian of radius r. */
 static void
 gaussian (float  *k,
@@ -582,6 +613,7 @@ main (int   argc,
   g_test_add_func ("/kernels/lut", test_lut);
   g_test_add_func ("/kernels/lut-rgb", test_lut_rgb);
   g_test_add_func ("/kernels/histogram", test_histogram);
+  g_test_add_func ("/kernels/and-xor", test_and_xor);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

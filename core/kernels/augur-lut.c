@@ -7,6 +7,7 @@
 
 #include "augur-cpu.h"
 #include "augur-lut.h"
+#include "augur-simd.h"
 
 /* Eight bytes to a word: one load and one store per eight bytes instead
  * of per byte, the lookups independent of each other. */
@@ -297,4 +298,56 @@ augur_histogram_channels (const guint8 *src,
           for (int i = 0; i < 256; i++)
             hist[c][i] += (*sub)[k][c][i];
     }
+}
+
+/* Patterns of AND_XOR_PERIOD bytes, a whole number of pixels of 1, 3 or 4
+ * channels and of 64-byte registers, so that a fixed-length inner loop
+ * vectorises with the pattern in registers. */
+#define AND_XOR_PERIOD 192
+
+AUGUR_SIMD_CLONES static void
+and_xor_run (guint8       *restrict d,
+             const guint8 *restrict s,
+             gsize                  n,
+             const guint8 *restrict and_p,
+             const guint8 *restrict xor_p)
+{
+  gsize i = 0;
+
+  for (; i + AND_XOR_PERIOD <= n; i += AND_XOR_PERIOD)
+    for (int j = 0; j < AND_XOR_PERIOD; j++)
+      d[i + j] = (s[i + j] & and_p[j]) ^ xor_p[j];
+  for (gsize j = 0; i + j < n; j++)
+    d[i + j] = (s[i + j] & and_p[j]) ^ xor_p[j];
+}
+
+/**
+ * augur_and_xor_rows:
+ *
+ * Writes (s & @and_mask[c]) ^ @xor_mask[c] for every channel c of @h rows
+ * of @w pixels of @nc (1, 3 or 4) channels, in one pass: keeping a
+ * channel (0xff, 0), setting it (0, value), inverting it (0xff, 0xff).
+ */
+void
+augur_and_xor_rows (guint8       *dst,
+                    int           dst_stride,
+                    const guint8 *src,
+                    int           src_stride,
+                    int           w,
+                    int           h,
+                    int           nc,
+                    const guint8  and_mask[],
+                    const guint8  xor_mask[])
+{
+  guint8 and_p[AND_XOR_PERIOD], xor_p[AND_XOR_PERIOD];
+
+  g_return_if_fail (nc == 1 || nc == 3 || nc == 4);
+
+  for (int j = 0; j < AND_XOR_PERIOD; j++)
+    {
+      and_p[j] = and_mask[j % nc];
+      xor_p[j] = xor_mask[j % nc];
+    }
+  for (int y = 0; y < h; y++)
+    and_xor_run (dst + (gsize) y * dst_stride, src + (gsize) y * src_stride, (gsize) w * nc, and_p, xor_p);
 }

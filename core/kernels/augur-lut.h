@@ -52,4 +52,14 @@ void augur_histogram_channels (const guint8 *src,
                                int           n_hist,
                                guint64       hist[][256]);
 
+void augur_and_xor_rows (guint8       *dst,
+                         int           dst_stride,
+                         const guint8 *src,
+                         int           src_stride,
+                         int           w,
+                         int           h,
+                         int           nc,
+                         const guint8  and_mask[],
+                         const guint8  xor_mask[]);
+
 G_END_DECLS
