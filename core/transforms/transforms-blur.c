@@ -2133,6 +2133,23 @@ mo_strip (gpointer data,
 
       for (int t = 0; t < m->n_levels; t++)
         {
+          /* The last level of a one-column run at the anchor (the top and
+           * bottom rows of an ellipse): its rows go straight into the
+           * output. V so far needs no update: across the run it is the
+           * anchor column, which the wider runs before have put in. */
+          if (t > 0 && t == m->n_levels - 1 && m->j1[t] == ax && m->j2[t] == ax + 1)
+            {
+              n = 0;
+              rows[n++] = d;
+              for (int k = m->first[t]; k < m->first[t + 1]; k++)
+                {
+                  int sy = y + m->order[k] - ay;
+
+                  rows[n++] = sy >= 0 && sy < h ? augur_image_row (m->src, sy) : outside;
+                }
+              augur_minmax_rows (&m->mm, d, rows, n, rowlen);
+              break;
+            }
           n = 0;
           if (t > 0)
             rows[n++] = v + (gsize) px * nc;
