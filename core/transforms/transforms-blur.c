@@ -2122,7 +2122,14 @@ mo_strip (gpointer data,
    * above and below the image read as a neutral row. */
   g_autofree guint8 *v = g_malloc (stride);
   g_autofree guint8 *outside = g_malloc (rowlen);
-  g_autofree const guint8 **rows = g_new (const guint8 *, MAX (kh, kw) + 1);
+  g_autofree const guint8 **rows = g_new (const guint8 *, kh + kw + 1);
+  /* A last level whose run is the anchor column alone (the top and
+   * bottom rows of an ellipse) takes no pass of its own: across that
+   * column V so far is already in the output (every wider run holds the
+   * column), so its rows join the previous level's pass across, straight
+   * from the image. */
+  int top = m->n_levels - 1;
+  int levels = top > 0 && m->j1[top] == ax && m->j2[top] == ax + 1 ? top : m->n_levels;
 
   memset (v, neutral, stride);
   memset (outside, neutral, rowlen);
@@ -2131,25 +2138,8 @@ mo_strip (gpointer data,
       guint8 *d = augur_image_row (m->out, y);
       int n = 0;
 
-      for (int t = 0; t < m->n_levels; t++)
+      for (int t = 0; t < levels; t++)
         {
-          /* The last level of a one-column run at the anchor (the top and
-           * bottom rows of an ellipse): its rows go straight into the
-           * output. V so far needs no update: across the run it is the
-           * anchor column, which the wider runs before have put in. */
-          if (t > 0 && t == m->n_levels - 1 && m->j1[t] == ax && m->j2[t] == ax + 1)
-            {
-              n = 0;
-              rows[n++] = d;
-              for (int k = m->first[t]; k < m->first[t + 1]; k++)
-                {
-                  int sy = y + m->order[k] - ay;
-
-                  rows[n++] = sy >= 0 && sy < h ? augur_image_row (m->src, sy) : outside;
-                }
-              augur_minmax_rows (&m->mm, d, rows, n, rowlen);
-              break;
-            }
           n = 0;
           if (t > 0)
             rows[n++] = v + (gsize) px * nc;
@@ -2166,6 +2156,15 @@ mo_strip (gpointer data,
             rows[n++] = d;
           for (int j = m->j1[t]; j < m->j2[t]; j++)
             rows[n++] = v + (gsize) (j - ax + px) * nc;
+          /* The rows of a last level left out above, into the output in
+           * the same pass. */
+          if (t == levels - 1)
+            for (int k = m->first[levels]; k < m->first[m->n_levels]; k++)
+              {
+                int sy = y + m->order[k] - ay;
+
+                rows[n++] = sy >= 0 && sy < h ? augur_image_row (m->src, sy) : outside;
+              }
           augur_minmax_rows (&m->mm, d, rows, n, rowlen);
         }
     }
