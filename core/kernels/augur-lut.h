@@ -36,7 +36,6 @@ void augur_lut_bytes (const AugurLut *t,
                       const guint8   *s,
                       gsize           n);
 
-
 void augur_lut_rgb_init (AugurLutRgb       *t,
                          const guint8       luts[3][256]);
 void augur_lut_rgb      (const AugurLutRgb *t,
