@@ -308,7 +308,9 @@ def make_catalogue2_cv_ops(img, rng):
         'ChannelShuffle': lambda: np.ascontiguousarray(img[..., [2, 0, 1]]),
         'ChannelDropout': lambda: cv2.merge([img[..., 0], np.zeros_like(img[..., 1]), img[..., 2]]),
         'ToSepia': lambda: cv2.transform(img, SEPIA),
-        'InvertImg': lambda: cv2.bitwise_not(img),
+        # albumentations/augmentations/pixel/functional.py, invert(): numpy's
+        # MAX_VALUES_BY_DTYPE[img.dtype] - img, not OpenCV's bitwise_not.
+        'InvertImg': lambda: 255 - img,
         'Solarize': lambda: cv2.LUT(img, np.where(ident < 127.5, ident, 255 - ident).astype(np.uint8)),
         'Posterize': lambda: cv2.LUT(img, ident & 0xF0),
         'Equalize': lambda: cv2.merge([cv2.equalizeHist(c) for c in cv2.split(img)]),

@@ -62,7 +62,7 @@ OPS += [(op, label, cv, 'none') for op, label, cv in (
     ('ChannelShuffle', 'ChannelShuffle', 'numpy fancy indexing'),
     ('ChannelDropout', 'ChannelDropout, one channel', '`merge` with a zero plane'),
     ('ToSepia', 'ToSepia', '`cv2.transform` with the sepia matrix'),
-    ('InvertImg', 'InvertImg', '`bitwise_not`'),
+    ('InvertImg', 'InvertImg', '`255 - img`'),
     ('Solarize', 'Solarize 0.5', '`LUT`'),
     ('Posterize', 'Posterize 4 bits', '`LUT`'),
     ('Equalize', 'Equalize, cv, per channel', '`equalizeHist` per channel'),

@@ -103,9 +103,11 @@ static int
 test_reflect_101 (int i,
                   int n)
 {
+  if (n == 1)
+    return 0;
   while (i < 0 || i >= n)
     i = i < 0 ? -i : 2 * n - 2 - i;
-  return n == 1 ? 0 : i;
+  return i;
 }
 
 /* The box against its definition: the sum over the k x k box, borders
@@ -407,6 +409,70 @@ test_emboss_flat_stays_flat (void)
   g_assert_cmpint (augur_test_pixel (relief, 5, 10, 0), ==, 80);
 }
 
+/* Emboss and Sharpen against filter2D's definition, byte for byte: each
+ * output value the sum, tap by tap in row order, of the float products of
+ * the blended 3 x 3 kernel and the pixels under it (borders reflect-101),
+ * plus 0.5, clipped and truncated; alpha kept. Images as small as one
+ * pixel (which reflect onto themselves) and wider than a vector step. */
+static void
+test_kernel_3x3_definition (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 2, 3 }, { 3, 2 }, { 40, 13 }, { 70, 5 } };
+  const double a = 0.6, st = 0.7, l = 1.0;
+  const double emboss[9] = { -1 - st, -st, 0, -st, 1, st, 0, st, 1 + st };
+  const double sharpen[9] = { -1, -1, -1, -1, 8 + l, -1, -1, -1, -1 };
+
+  for (int which = 0; which < 2; which++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      for (int nc = 1; nc <= 4; nc++)
+        {
+          const double *effect = which == 0 ? emboss : sharpen;
+          g_autoptr(AugurImage) src = NULL;
+          g_autoptr(AugurImage) out = NULL;
+          g_autofree char *json = NULL;
+          float k[9];
+
+          if (nc == 2)
+            continue;
+          src = augur_test_random_image (sizes[z][0], sizes[z][1], nc, 17 * z + nc);
+          json = which == 0
+            ? g_strdup_printf ("{\"type\": \"Emboss\", \"params\": {\"alpha\": [%g, %g], "
+                               "\"strength\": [%g, %g]}}", a, a, st, st)
+            : g_strdup_printf ("{\"type\": \"Sharpen\", \"params\": {\"alpha\": [%g, %g], "
+                               "\"lightness\": [%g, %g]}}", a, a, l, l);
+          out = run_json (json, src, 1, NULL);
+          for (int i = 0; i < 9; i++)
+            k[i] = (float) (a * effect[i] + (i == 4 ? 1 - a : 0));
+
+          for (int y = 0; y < src->height; y++)
+            for (int x = 0; x < src->width; x++)
+              for (int c = 0; c < nc; c++)
+                {
+                  volatile float acc = 0;
+                  float v;
+
+                  if (c == 3)
+                    {
+                      g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, augur_test_pixel (src, x, y, c));
+                      continue;
+                    }
+                  for (int i = 0; i < 9; i++)
+                    {
+                      volatile float prod;
+
+                      if (k[i] == 0)
+                        continue;
+                      prod = k[i] * augur_test_pixel (src, test_reflect_101 (x + i % 3 - 1, src->width),
+                                                      test_reflect_101 (y + i / 3 - 1, src->height), c);
+                      acc = acc + prod;
+                    }
+                  v = acc + 0.5f;
+                  v = v < 0 ? 0 : v > 255 ? 255 : v;
+                  g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, (int) v);
+                }
+        }
+}
+
 /* Superpixels ------------------------------------------------------------- */
 
 static int
@@ -544,6 +610,7 @@ main (int   argc,
   g_test_add_func ("/blur/sharpen/edges", test_sharpen_edges);
   g_test_add_func ("/blur/unsharp/edges", test_unsharp_edges);
   g_test_add_func ("/blur/emboss/flat", test_emboss_flat_stays_flat);
+  g_test_add_func ("/blur/kernel-3x3/definition", test_kernel_3x3_definition);
   g_test_add_func ("/blur/superpixels/colours", test_superpixels_fewer_colours);
   g_test_add_func ("/blur/morphology/dot", test_morphology_dot);
   g_test_add_func ("/blur/morphology/definition", test_morphology_definition);

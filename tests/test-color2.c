@@ -628,6 +628,72 @@ test_illumination_toward_direction (void)
   g_assert_cmpint (augur_test_pixel (spot, 16, 12, 2), >, augur_test_pixel (spot, 63, 47, 2));
 }
 
+/* ChromaticAberration ------------------------------------------------------------ */
+
+/* Where plane c of output pixel (x, y) reads, as OpenCV's undistortion map
+ * for Albumentations' camera gives it, and the bilinear value there with
+ * borders replicated, written out. */
+static int
+aberration_value (const AugurImage *src,
+                  int               x,
+                  int               y,
+                  int               c,
+                  double            k1,
+                  double            k2)
+{
+  int w = src->width, h = src->height;
+  float fw = (float) w, fh = (float) h, v = (y - 0.5f * fh) / fh, u = (x - 0.5f * fw) / fw;
+  float r2 = u * u + v * v, f = 1 + (float) k1 * r2 + (float) k2 * r2 * r2;
+  float sx = 0.5f * fw + u * f * fw, sy = 0.5f * fh + v * f * fh;
+  int x0, y0, x1, y1;
+  float ax, ay, top, bottom;
+
+  sx = sx < 0 ? 0 : sx > w - 1 ? (float) (w - 1) : sx;
+  sy = sy < 0 ? 0 : sy > h - 1 ? (float) (h - 1) : sy;
+  x0 = (int) sx;
+  y0 = (int) sy;
+  x1 = MIN (x0 + 1, w - 1);
+  y1 = MIN (y0 + 1, h - 1);
+  ax = sx - x0;
+  ay = sy - y0;
+  top = augur_test_pixel (src, x0, y0, c) + ax * (augur_test_pixel (src, x1, y0, c) - augur_test_pixel (src, x0, y0, c));
+  bottom = augur_test_pixel (src, x0, y1, c) + ax * (augur_test_pixel (src, x1, y1, c) - augur_test_pixel (src, x0, y1, c));
+  return (int) (top + ay * (bottom - top) + 0.5f);
+}
+
+/* Linear ChromaticAberration (red and blue remapped in one pass) against
+ * the remap written out: red and blue through their own drawn
+ * coefficients, green and alpha kept, byte for byte. */
+static void
+test_chromatic_aberration_remap (void)
+{
+  for (int nc = 3; nc <= 4; nc++)
+    {
+      g_autoptr(AugurImage) src = augur_test_random_image (37, 23, nc, 90 + nc);
+      g_autoptr(AugurReplay) replay = NULL;
+      g_autoptr(AugurImage) out = run_json ("{\"type\": \"ChromaticAberration\", \"params\": {"
+                                            "\"primary_distortion_limit\": [0.3, 0.3], "
+                                            "\"secondary_distortion_limit\": [0.2, 0.2], "
+                                            "\"mode\": \"red_blue\"}}", src, 5, &replay);
+      double k[4] = { augur_drawn_get (&replay->drawn, "primary_red"),
+                      augur_drawn_get (&replay->drawn, "secondary_red"),
+                      augur_drawn_get (&replay->drawn, "primary_blue"),
+                      augur_drawn_get (&replay->drawn, "secondary_blue") };
+
+      g_assert_cmpfloat (k[0], ==, -k[2]);
+      for (int y = 0; y < src->height; y++)
+        for (int x = 0; x < src->width; x++)
+          {
+            g_assert_cmpint (augur_test_pixel (out, x, y, 0), ==, aberration_value (src, x, y, 0, k[0], k[1]));
+            g_assert_cmpint (augur_test_pixel (out, x, y, 2), ==, aberration_value (src, x, y, 2, k[2], k[3]));
+            g_assert_cmpint (augur_test_pixel (out, x, y, 1), ==, augur_test_pixel (src, x, y, 1));
+            if (nc == 4)
+              g_assert_cmpint (augur_test_pixel (out, x, y, 3), ==, augur_test_pixel (src, x, y, 3));
+          }
+      g_assert_false (augur_image_equal (out, src));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -655,6 +721,7 @@ main (int   argc,
   g_test_add_func ("/color2/fancy-pca/principal", test_fancy_pca_principal_shift);
   g_test_add_func ("/color2/planckian/direction", test_planckian_direction);
   g_test_add_func ("/color2/illumination/direction", test_illumination_toward_direction);
+  g_test_add_func ("/color2/chromatic-aberration/remap", test_chromatic_aberration_remap);
 
   return g_test_run ();
 }

@@ -188,15 +188,18 @@ test_copy_rows (void)
 
 /* augur_gray_rows: the 14-bit formula on every pixel, alpha ignored, and
  * nothing written past a row of the gray image; augur_gray_rows_3: the
- * same luma in each of three channels, nothing past a row either. */
+ * same luma in each of three channels, nothing past a row either. With
+ * every loop, without AVX-512 (SSSE3), and portable. */
 static void
 test_gray (void)
 {
-  for (int portable = 0; portable < 2; portable++)
+  for (int mode = 0; mode < 3; mode++)
     {
-      force_portable (portable);
+      force_portable (mode == 2);
+      if (mode == 1)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
       for (int nc = 3; nc <= 4; nc++)
-        for (int w = 1; w <= 70; w += 3)
+        for (int w = 1; w <= 200; w += w < 70 ? 3 : 7)
           {
             int h = 2, stride = w * nc + PAD, gstride = w + PAD;
             g_autofree guint8 *src = g_malloc ((gsize) stride * h);
@@ -363,15 +366,19 @@ test_median25 (void)
 static void
 test_filter_row (void)
 {
-  for (int portable = 0; portable < 2; portable++)
+  /* every loop; AVX2; portable */
+  for (int mode = 0; mode < 3; mode++)
     {
       AugurFilterRow f;
 
-      force_portable (portable);
+      force_portable (mode == 2);
+      if (mode == 1)
+        g_setenv ("AUGUR_NO_AVX512", "1", TRUE);
       augur_filter_row_init (&f);
       g_assert_cmpint (f.avx2, ==, augur_cpu_has (AUGUR_CPU_AVX2));
+      g_assert_cmpint (f.avx512, ==, f.avx2 && augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
       for (int taps = 1; taps <= 11; taps += 2)
-        for (int n = 1; n <= 100; n += 7)
+        for (int n = 1; n <= 200; n += 7)
           {
             g_autofree float *data = g_new (float, (gsize) taps * n);
             g_autofree const float **rows = g_new (const float *, taps);
@@ -452,6 +459,117 @@ test_lut (void)
         }
     }
   force_portable (FALSE);
+}
+
+/* augur_lut_rgb: three different tables (seeded shuffles), each byte through
+ * its own channel's, on both paths, for runs around the 64-pixel step and
+ * its masked tail, and not a byte written past a run. */
+static void
+test_lut_rgb (void)
+{
+  guint8 luts[3][256];
+  AugurRng rng;
+
+  augur_rng_init (&rng, 78);
+  for (int c = 0; c < 3; c++)
+    {
+      for (int i = 0; i < 256; i++)
+        luts[c][i] = (guint8) i;
+      for (int i = 255; i > 0; i--)
+        {
+          int j = (int) augur_rng_int (&rng, 0, i);
+          guint8 t = luts[c][i];
+
+          luts[c][i] = luts[c][j];
+          luts[c][j] = t;
+        }
+    }
+  for (int portable = 0; portable < 2; portable++)
+    {
+      AugurLutRgb t;
+
+      force_portable (portable);
+      augur_lut_rgb_init (&t, luts);
+      g_assert_cmpint (t.vbmi, ==, augur_cpu_has (AUGUR_CPU_AVX512_VBMI));
+      for (gsize n = 0; n <= 300; n += n < 140 ? 1 : 37)
+        {
+          g_autofree guint8 *s = g_malloc (3 * n + PAD);
+          g_autofree guint8 *d = g_malloc (3 * n + PAD);
+
+          fill_random (s, 3 * n + PAD, n + 1000);
+          memset (d, 0xc3, 3 * n + PAD);
+          augur_lut_rgb (&t, d, s, n);
+          for (gsize i = 0; i < 3 * n; i++)
+            g_assert_cmpint (d[i], ==, luts[i % 3][s[i]]);
+          for (gsize i = 3 * n; i < 3 * n + PAD; i++)
+            g_assert_cmpint (d[i], ==, 0xc3);
+        }
+    }
+  force_portable (FALSE);
+}
+
+/* augur_histogram_channels: against one count per byte, for every channel
+ * count and number of channels counted, widths around the four-pixel
+ * step, a stride with bytes that must not count, and a flat image (one
+ * bin takes every pixel). */
+static void
+test_histogram (void)
+{
+  for (int nc = 1; nc <= 4; nc++)
+    for (int n_hist = 1; n_hist <= nc; n_hist++)
+      for (int w = 1; w <= 23; w += 2)
+        for (int flat = 0; flat < 2; flat++)
+          {
+            int h = 5, stride = w * nc + PAD;
+            g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+            guint64 hist[4][256], want[4][256] = { { 0 } };
+
+            if (flat)
+              memset (src, 7, (gsize) stride * h);
+            else
+              fill_random (src, (gsize) stride * h, (guint64) (w * 100 + nc * 10 + n_hist));
+            for (int y = 0; y < h; y++)
+              for (int x = 0; x < w; x++)
+                for (int c = 0; c < n_hist; c++)
+                  want[c][src[(gsize) y * stride + x * nc + c]]++;
+            memset (hist, 0xff, sizeof hist);
+            augur_histogram_channels (src, stride, w, h, nc, n_hist, hist);
+            for (int c = 0; c < n_hist; c++)
+              g_assert_cmpmem (hist[c], sizeof hist[c], want[c], sizeof want[c]);
+            if (flat)
+              g_assert_cmpuint (hist[0][7], ==, (guint64) w * h);
+          }
+}
+
+/* augur_and_xor_rows: (s & and[c]) ^ xor[c] on every channel, for 1, 3
+ * and 4 channels, rows around the pattern's 192 bytes, and not a byte
+ * written past a row. */
+static void
+test_and_xor (void)
+{
+  static const int channel_counts[] = { 1, 3, 4 };
+  const guint8 and_mask[4] = { 0xff, 0, 0x0f, 0xff }, xor_mask[4] = { 0, 0x5a, 0xf0, 0xff };
+
+  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+    for (int w = 1; w <= 200; w += w < 70 ? 1 : 13)
+      {
+        int nc = channel_counts[k], h = 3, stride = w * nc + PAD;
+        g_autofree guint8 *src = g_malloc ((gsize) stride * h);
+        g_autofree guint8 *dst = g_malloc ((gsize) stride * h);
+
+        fill_random (src, (gsize) stride * h, (guint64) (w * 5 + nc));
+        memset (dst, 0x3c, (gsize) stride * h);
+        augur_and_xor_rows (dst, stride, src, stride, w, h, nc, and_mask, xor_mask);
+        for (int y = 0; y < h; y++)
+          {
+            const guint8 *s = src + (gsize) y * stride, *d = dst + (gsize) y * stride;
+
+            for (int i = 0; i < w * nc; i++)
+              g_assert_cmpint (d[i], ==, (s[i] & and_mask[i % nc]) ^ xor_mask[i % nc]);
+            for (int i = w * nc; i < stride; i++)
+              g_assert_cmpint (d[i], ==, 0x3c);
+          }
+      }
 }
 
 /* A normalised Gaussian of radius r. */
@@ -559,6 +677,9 @@ main (int   argc,
   g_test_add_func ("/kernels/median25", test_median25);
   g_test_add_func ("/kernels/filter-row", test_filter_row);
   g_test_add_func ("/kernels/lut", test_lut);
+  g_test_add_func ("/kernels/lut-rgb", test_lut_rgb);
+  g_test_add_func ("/kernels/histogram", test_histogram);
+  g_test_add_func ("/kernels/and-xor", test_and_xor);
   g_test_add_func ("/kernels/blur-rows", test_blur_rows);
 
   return g_test_run ();

@@ -238,6 +238,42 @@ snow_measure (const AugurImage *src,
   g_test_message ("%s %.2f x %.1f: mean %.1f, chroma %.1f", method, point, coeff, *mean, *colour);
 }
 
+/* The bleach of a large RGB (or RGBA) image is read from tables of what
+ * each (max, min) pair of channels becomes; of a small one it is computed
+ * pixel by pixel. Both give the same bytes: each row of a 256 x 256 noise
+ * image (tables) against the row alone (one 256-pixel image, computed),
+ * over every level, for a light and a heavy bleach. */
+static void
+test_snow_bleach_tables (void)
+{
+  static const double settings[][2] = { { 0.2, 2.5 }, { 0.9, 6.0 } };
+
+  for (int nc = 3; nc <= 4; nc++)
+    for (guint k = 0; k < G_N_ELEMENTS (settings); k++)
+      {
+        g_autoptr(AugurImage) src = augur_test_random_image (256, 256, nc, 40 + nc);
+        g_autofree char *json = g_strdup_printf ("{\"type\": \"RandomSnow\", \"params\": "
+                                                 "{\"snow_point_range\": [%g, %g], "
+                                                 "\"brightness_coeff\": %g}}",
+                                                 settings[k][0], settings[k][0], settings[k][1]);
+        g_autoptr(AugurImage) out = augur_test_run_step (json, src, 3, NULL);
+        int changed = 0;
+
+        for (int y = 0; y < src->height; y++)
+          {
+            g_autoptr(AugurImage) row = augur_image_new (src->width, 1, nc);
+            g_autoptr(AugurImage) row_out = NULL;
+
+            memcpy (row->data, augur_image_row (src, y), (gsize) src->width * nc);
+            row_out = augur_test_run_step (json, row, 3, NULL);
+            g_assert_cmpmem (row_out->data, (gsize) src->width * nc,
+                             augur_image_row (out, y), (gsize) src->width * nc);
+            changed += memcmp (row_out->data, row->data, (gsize) src->width * nc) != 0;
+          }
+        g_assert_cmpint (changed, >, 200);
+      }
+}
+
 static void
 test_snow (gconstpointer data)
 {
@@ -533,6 +569,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weather/rain/brightness", test_rain_brightness);
   g_test_add_data_func ("/weather/snow/bleach", "bleach", test_snow);
   g_test_add_data_func ("/weather/snow/texture", "texture", test_snow);
+  g_test_add_func ("/weather/snow/bleach-tables", test_snow_bleach_tables);
   g_test_add_data_func ("/weather/sun-flare/overlay", "overlay", test_sun_flare);
   g_test_add_data_func ("/weather/sun-flare/physics", "physics_based", test_sun_flare);
   g_test_add_func ("/weather/shadow", test_shadow);

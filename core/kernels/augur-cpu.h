@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  *
  *   AUGUR_NO_SSSE3   the SSSE3 loops (RGB mirror, RGB to gray)
  *   AUGUR_NO_AVX2    the AVX2 loops (the separable blur's rows)
- *   AUGUR_NO_AVX512  the AVX-512 loops (byte tables, colour matrix, blur rows)
+ *   AUGUR_NO_AVX512  the AVX-512 loops (byte tables, colour matrix, blur rows,
+ *                    RGB to gray, filter rows)
  *
  * Any value counts, even empty. The environment is read on every query
  * (a query is made once per image, not per row), so that a test can

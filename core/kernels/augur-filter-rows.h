@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   gboolean avx2;
+  gboolean avx512;
 } AugurFilterRow;
 
 void augur_filter_row_init (AugurFilterRow        *f);

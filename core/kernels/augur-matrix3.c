@@ -85,9 +85,10 @@ matrix3_rows_3_vbmi (const AugurMatrix3     *m,
       b_idx[4 * p + 1] = b_idx[4 * p + 2] = b_idx[4 * p + 3] = 0;
       b_keep |= 1ull << (4 * p);
     }
-  /* output byte 3 p + c is byte p of plane c, which sits at 16 c */
+  /* output byte 3 p + c is byte p of plane c: the packs below put it in
+   * 128-bit lane p / 4, at 4 c + p % 4 */
   for (int i = 0; i < 64; i++)
-    out_idx[i] = i < 48 ? (gint8) (16 * (i % 3) + i / 3) : 0;
+    out_idx[i] = i < 48 ? (gint8) (16 * (i / 3 / 4) + 4 * (i % 3) + i / 3 % 4) : 0;
   spread_rg = _mm512_loadu_si512 (rg_idx);
   spread_b = _mm512_loadu_si512 (b_idx);
   interleave = _mm512_loadu_si512 (out_idx);
@@ -109,16 +110,16 @@ matrix3_rows_3_vbmi (const AugurMatrix3     *m,
           __m512i v = _mm512_maskz_loadu_epi8 (bytes, s + (gsize) x * 3);
           __m512i rg = _mm512_maskz_permutexvar_epi8 (rg_keep, spread_rg, v);
           __m512i b1 = _mm512_or_si512 (_mm512_maskz_permutexvar_epi8 (b_keep, spread_b, v), one);
-          __m128i plane[3];
-          __m512i all;
+          __m512i q[3], all;
 
           for (int c = 0; c < 3; c++)
-            plane[c] = _mm512_cvtusepi32_epi8 (
-              _mm512_srli_epi32 (_mm512_add_epi32 (_mm512_madd_epi16 (rg, w_rg[c]),
-                                                   _mm512_madd_epi16 (b1, w_b1[c])),
-                                 AUGUR_MATRIX3_BITS));
-          all = _mm512_inserti32x4 (_mm512_inserti32x4 (_mm512_castsi128_si512 (plane[0]), plane[1], 1),
-                                    plane[2], 2);
+            q[c] = _mm512_srli_epi32 (_mm512_add_epi32 (_mm512_madd_epi16 (rg, w_rg[c]),
+                                                        _mm512_madd_epi16 (b1, w_b1[c])),
+                                      AUGUR_MATRIX3_BITS);
+          /* Saturated to bytes by two packs (as the AVX2 loop does; the
+           * sums are not negative after the shift), lane by lane: lane L
+           * holds pixels 4 L to 4 L + 3 of planes 0, 1, 2, 2. */
+          all = _mm512_packus_epi16 (_mm512_packs_epi32 (q[0], q[1]), _mm512_packs_epi32 (q[2], q[2]));
           _mm512_mask_storeu_epi8 (d + (gsize) x * 3, bytes, _mm512_permutexvar_epi8 (interleave, all));
         }
     }

@@ -122,6 +122,8 @@ AugurImage *augur_apply_channel_luts (const AugurImage *src,
 void        augur_channel_histogram  (const AugurImage *src,
                                       int               c,
                                       guint64           hist[256]);
+void        augur_channel_histograms (const AugurImage *src,
+                                      guint64           hist[3][256]);
 
 /* Albumentations' fill_mask of the spatial transforms: the label value
  * masks take where a constant border shows (images take "fill"). */

@@ -210,55 +210,6 @@ keep_alpha (AugurImage       *out,
     }
 }
 
-/* Rows [@first - @ry, @last + @ry) of @src, each with @rx columns added
- * on each side, filled by reflect-101 (OpenCV's default border) or, when
- * @constant >= 0, with that value: what output rows [@first, @last) of a
- * kernel @ry rows high read. Rows of *stride bytes. A strip's band is
- * small enough to stay in cache; the whole image padded at once was not. */
-static guint8 *
-pad_band (const AugurImage *src,
-          int               first,
-          int               last,
-          int               rx,
-          int               ry,
-          int               constant,
-          gsize            *stride)
-{
-  int w = src->width, h = src->height, nc = src->channels;
-  gsize st = (gsize) (w + 2 * rx) * nc;
-  guint8 *p = g_malloc (st * (last - first + 2 * ry));
-
-  *stride = st;
-  for (int y = first - ry; y < last + ry; y++)
-    {
-      guint8 *d = p + (gsize) (y - first + ry) * st;
-      const guint8 *s;
-
-      if (constant >= 0 && (y < 0 || y >= h))
-        {
-          memset (d, constant, st);
-          continue;
-        }
-      s = augur_image_row (src, constant >= 0 ? y : reflect_101 (y, h));
-      memcpy (d + (gsize) rx * nc, s, (gsize) w * nc);
-      for (int x = -rx; x < 0; x++)
-        {
-          if (constant >= 0)
-            memset (d + (gsize) (x + rx) * nc, constant, nc);
-          else
-            memcpy (d + (gsize) (x + rx) * nc, s + (gsize) reflect_101 (x, w) * nc, nc);
-        }
-      for (int x = w; x < w + rx; x++)
-        {
-          if (constant >= 0)
-            memset (d + (gsize) (x + rx) * nc, constant, nc);
-          else
-            memcpy (d + (gsize) (x + rx) * nc, s + (gsize) reflect_101 (x, w) * nc, nc);
-        }
-    }
-  return p;
-}
-
 AUGUR_SIMD_CLONES static void
 widen_row (float        *restrict d,
            const guint8 *restrict s,
@@ -266,6 +217,27 @@ widen_row (float        *restrict d,
 {
   for (int i = 0; i < n; i++)
     d[i] = s[i];
+}
+
+/* Row @y of @src (reflect-101 above and below the image) widened to
+ * float, with @rx columns added on each side by reflect-101 (OpenCV's
+ * default border): what a kernel @rx columns wide either side reads. */
+static void
+widen_padded_row (float            *d,
+                  const AugurImage *src,
+                  int               y,
+                  int               rx)
+{
+  int w = src->width, nc = src->channels;
+  const guint8 *s = augur_image_row (src, reflect_101 (y, src->height));
+
+  widen_row (d + (gsize) rx * nc, s, w * nc);
+  for (int x = -rx; x < 0; x++)
+    for (int c = 0; c < nc; c++)
+      d[(x + rx) * nc + c] = s[reflect_101 (x, w) * nc + c];
+  for (int x = w; x < w + rx; x++)
+    for (int c = 0; c < nc; c++)
+      d[(gsize) (x + rx) * nc + c] = s[reflect_101 (x, w) * nc + c];
 }
 
 AUGUR_SIMD_CLONES static void
@@ -306,20 +278,19 @@ filter2d_strip (gpointer data,
 {
   const Filter2dStrips *f = data;
   int kw = f->kw, kh = f->kh, nc = f->src->channels, rowlen = f->src->width * nc;
-  gsize stride;
-  g_autofree guint8 *pad = pad_band (f->src, first, last, kw / 2, kh / 2, -1, &stride);
+  gsize stride = (gsize) (f->src->width + 2 * (kw / 2)) * nc;
   g_autofree const float **rows = g_new (const float *, MAX (f->taps, 1));
-  /* The padded rows widened to float once each, in a ring of kh rows,
-   * rather than once per tap. */
+  /* The rows the strip reads, padded, widened to float once each straight
+   * from the image, in a ring of kh rows, rather than once per tap. */
   g_autofree float *ring = g_new (float, stride * kh);
 
   for (int r = 0; r < kh - 1; r++)
-    widen_row (ring + (gsize) (r % kh) * stride, pad + (gsize) r * stride, (int) stride);
+    widen_padded_row (ring + (gsize) (r % kh) * stride, f->src, first - kh / 2 + r, kw / 2);
   for (int y = 0; y < last - first; y++)
     {
       int newest = y + kh - 1;
 
-      widen_row (ring + (gsize) (newest % kh) * stride, pad + (gsize) newest * stride, (int) stride);
+      widen_padded_row (ring + (gsize) (newest % kh) * stride, f->src, first - kh / 2 + newest, kw / 2);
       for (int t = 0; t < f->taps; t++)
         rows[t] = ring + (gsize) ((y + f->ti[t]) % kh) * stride + (gsize) f->tj[t] * nc;
       augur_filter_row (&f->row, augur_image_row (f->out, first + y), rows, f->tk, f->taps, rowlen);
@@ -2001,7 +1972,14 @@ mo_strip (gpointer data,
    * above and below the image read as a neutral row. */
   g_autofree guint8 *v = g_malloc (stride);
   g_autofree guint8 *outside = g_malloc (rowlen);
-  g_autofree const guint8 **rows = g_new (const guint8 *, MAX (kh, kw) + 1);
+  g_autofree const guint8 **rows = g_new (const guint8 *, kh + kw + 1);
+  /* A last level whose run is the anchor column alone (the top and
+   * bottom rows of an ellipse) takes no pass of its own: across that
+   * column V so far is already in the output (every wider run holds the
+   * column), so its rows join the previous level's pass across, straight
+   * from the image. */
+  int top = m->n_levels - 1;
+  int levels = top > 0 && m->j1[top] == ax && m->j2[top] == ax + 1 ? top : m->n_levels;
 
   memset (v, neutral, stride);
   memset (outside, neutral, rowlen);
@@ -2010,7 +1988,7 @@ mo_strip (gpointer data,
       guint8 *d = augur_image_row (m->out, y);
       int n = 0;
 
-      for (int t = 0; t < m->n_levels; t++)
+      for (int t = 0; t < levels; t++)
         {
           n = 0;
           if (t > 0)
@@ -2028,6 +2006,15 @@ mo_strip (gpointer data,
             rows[n++] = d;
           for (int j = m->j1[t]; j < m->j2[t]; j++)
             rows[n++] = v + (gsize) (j - ax + px) * nc;
+          /* The rows of a last level left out above, into the output in
+           * the same pass. */
+          if (t == levels - 1)
+            for (int k = m->first[levels]; k < m->first[m->n_levels]; k++)
+              {
+                int sy = y + m->order[k] - ay;
+
+                rows[n++] = sy >= 0 && sy < h ? augur_image_row (m->src, sy) : outside;
+              }
           augur_minmax_rows (&m->mm, d, rows, n, rowlen);
         }
     }

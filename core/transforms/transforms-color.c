@@ -8,6 +8,7 @@
 
 #include "augur-error.h"
 #include "augur-gray.h"
+#include "augur-lut.h"
 #include "augur-matrix3.h"
 #include "augur-simd.h"
 #include "augur-strips.h"
@@ -1221,23 +1222,23 @@ cd_apply (const AugurImage *src,
   guint n = 0;
   const double *list = augur_drawn_get_list (drawn, "channels", &n);
   guint8 fill = augur_clamp_u8 (params[CD_FILL].v[0]);
-  AugurImage *out = augur_image_copy (src);
+  AugurImage *out = augur_image_new_like_uninitialized (src);
   int nc = src->channels, cc = color_channels (src);
+  /* Kept channels copied (and 0xff), dropped ones set (and 0, xor fill),
+   * in one pass. */
+  guint8 and_mask[4] = { 0xff, 0xff, 0xff, 0xff }, xor_mask[4] = { 0 };
 
   for (guint i = 0; i < n; i++)
     {
       int c = (int) list[i];
 
-      if (c >= cc || cc == 1)
+      if (c >= cc || cc == 1 || c < 0)
         continue;
-      for (int y = 0; y < out->height; y++)
-        {
-          guint8 *d = augur_image_row (out, y) + c;
-
-          for (int x = 0; x < out->width; x++)
-            d[x * nc] = fill;
-        }
+      and_mask[c] = 0;
+      xor_mask[c] = fill;
     }
+  augur_and_xor_rows (out->data, out->stride, src->data, src->stride,
+                      src->width, src->height, nc, and_mask, xor_mask);
   return out;
 }
 

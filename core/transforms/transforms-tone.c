@@ -31,6 +31,7 @@ typedef struct
   const guint8    (*luts)[256];
   gboolean          one;
   AugurLut          t;
+  AugurLutRgb       rgb;
 } LutStrips;
 
 static void
@@ -48,6 +49,8 @@ lut_strip (gpointer data,
 
       if (l->one)
         augur_lut_bytes (&l->t, d, s, (gsize) l->src->width * nc);
+      else if (nc == 3)
+        augur_lut_rgb (&l->rgb, d, s, (gsize) l->src->width);
       else
         for (int x = 0; x < l->src->width; x++, s += nc, d += nc)
           {
@@ -75,6 +78,7 @@ augur_apply_channel_luts (const AugurImage *src,
                               memcmp (luts[0], luts[2], 256) == 0) };
 
   augur_lut_init (&l.t, luts[0]);
+  augur_lut_rgb_init (&l.rgb, luts);
   if (!augur_strips_run (src->height, (double) src->width * nc, lut_strip, &l))
     memset (l.out->data, 0, (gsize) l.out->stride * l.out->height);
   return l.out;
@@ -86,16 +90,18 @@ augur_channel_histogram (const AugurImage *src,
                          int               c,
                          guint64           hist[256])
 {
-  int nc = src->channels;
+  augur_histogram_channels (src->data + c, src->stride, src->width, src->height,
+                            src->channels, 1, (guint64 (*)[256]) hist);
+}
 
-  memset (hist, 0, 256 * sizeof (guint64));
-  for (int y = 0; y < src->height; y++)
-    {
-      const guint8 *s = augur_image_row (src, y) + c;
-
-      for (int x = 0; x < src->width; x++)
-        hist[s[x * nc]]++;
-    }
+/* The histograms of every colour channel (the one channel of gray), in
+ * one pass over the image. */
+void
+augur_channel_histograms (const AugurImage *src,
+                          guint64           hist[3][256])
+{
+  augur_histogram_channels (src->data, src->stride, src->width, src->height,
+                            src->channels, tone_channels (src), hist);
 }
 
 /* The histogram of the luma (BT.601, as OpenCV's RGB2GRAY and the Y of
@@ -105,12 +111,9 @@ luma_histogram (const AugurImage *src,
                 guint8           *plane,
                 guint64           hist[256])
 {
-  gsize n = (gsize) src->width * src->height;
-
   augur_luma_plane (src, plane);
-  memset (hist, 0, 256 * sizeof (guint64));
-  for (gsize i = 0; i < n; i++)
-    hist[plane[i]]++;
+  augur_histogram_channels (plane, src->width, src->width, src->height, 1, 1,
+                            (guint64 (*)[256]) hist);
 }
 
 /* Adds lut[Y] - Y to every colour channel of @src, Y the luma in @plane:
@@ -402,22 +405,20 @@ eq_apply (const AugurImage *src,
 {
   int mode = AUGUR_PARAM_NICK (params, EQ_MODE);
   guint8 luts[3][256];
-  guint64 hist[256];
+  guint64 hist[3][256];
 
   if (src->channels > 1 && !AUGUR_PARAM_BOOL_VALUE (params, EQ_BY_CHANNELS))
     {
       g_autofree guint8 *plane = g_malloc ((gsize) src->width * src->height);
 
-      luma_histogram (src, plane, hist);
-      equalize_lut (mode, hist, luts[0]);
+      luma_histogram (src, plane, hist[0]);
+      equalize_lut (mode, hist[0], luts[0]);
       return apply_luma_lut (src, plane, luts[0]);
     }
 
+  augur_channel_histograms (src, hist);
   for (int c = 0; c < tone_channels (src); c++)
-    {
-      augur_channel_histogram (src, c, hist);
-      equalize_lut (mode, hist, luts[c]);
-    }
+    equalize_lut (mode, hist[c], luts[c]);
   return augur_apply_channel_luts (src, luts);
 }
 
@@ -475,6 +476,31 @@ clahe_reflect (int i,
  * cumulative sum is the tile's table; each pixel takes the bilinear blend of
  * the four nearest tiles' tables by its distance to their centres.
  */
+/* One row of the blend of @top's and @bottom's tile tables (floats of the
+ * table bytes, 256 per tile), weights by column in @xw and tile offsets in
+ * @xo, @ya down: rounded as augur_clamp_u8 () does (a blend of bytes is
+ * never below 0 nor, rounded, above 255), without branches, for the
+ * vectoriser. */
+AUGUR_SIMD_CLONES static void
+clahe_row (guint8      *restrict row,
+           int                   w,
+           const float *restrict top,
+           const float *restrict bottom,
+           const int   *restrict xo,
+           const float *restrict xw,
+           float                 ya)
+{
+  for (int x = 0; x < w; x++)
+    {
+      int v = row[x];
+      float xa = xw[x];
+      float a = top[xo[2 * x] + v] * (1 - xa) + top[xo[2 * x + 1] + v] * xa;
+      float b = bottom[xo[2 * x] + v] * (1 - xa) + bottom[xo[2 * x + 1] + v] * xa;
+
+      row[x] = (guint8) (int) ((double) (a * (1 - ya) + b * ya) + 0.5);
+    }
+}
+
 static void
 clahe_plane (guint8 *plane,
              int     w,
@@ -486,28 +512,39 @@ clahe_plane (guint8 *plane,
   int pw = w % tx ? w + tx - w % tx : w, ph = h % ty ? h + ty - h % ty : h;
   int tw = pw / tx, th = ph / ty, area = tw * th;
   int limit = MAX ((int) (clip * area / 256), 1);
-  g_autofree guint8 *luts = g_malloc ((gsize) tx * ty * 256);
+  g_autofree float *luts = g_new (float, (gsize) tx * ty * 256);
   g_autofree float *xw = g_new (float, w);
-  g_autofree int *xt = g_new (int, 2 * w);
+  g_autofree int *xo = g_new (int, 2 * w);
   float lut_scale = 255.0f / (float) area;
 
   for (int j = 0; j < ty; j++)
     for (int i = 0; i < tx; i++)
       {
         int hist[256] = { 0 }, clipped = 0, batch, residual, sum = 0;
-        guint8 *lut = luts + ((gsize) j * tx + i) * 256;
+        float *lut = luts + ((gsize) j * tx + i) * 256;
 
-        for (int y = j * th; y < (j + 1) * th; y++)
+        if ((i + 1) * tw <= w && (j + 1) * th <= h)
           {
-            const guint8 *row = plane + (gsize) clahe_reflect (y, h) * w;
+            /* A tile inside the image: the histogram kernel (flat
+             * regions do not stall it). */
+            guint64 counts[1][256];
 
-            if ((i + 1) * tw <= w)
-              for (int x = i * tw; x < (i + 1) * tw; x++)
-                hist[row[x]]++;
-            else
-              for (int x = i * tw; x < (i + 1) * tw; x++)
-                hist[row[clahe_reflect (x, w)]]++;
+            augur_histogram_channels (plane + (gsize) j * th * w + (gsize) i * tw, w, tw, th, 1, 1, counts);
+            for (int k = 0; k < 256; k++)
+              hist[k] = (int) counts[0][k];
           }
+        else
+          for (int y = j * th; y < (j + 1) * th; y++)
+            {
+              const guint8 *row = plane + (gsize) clahe_reflect (y, h) * w;
+
+              if ((i + 1) * tw <= w)
+                for (int x = i * tw; x < (i + 1) * tw; x++)
+                  hist[row[x]]++;
+              else
+                for (int x = i * tw; x < (i + 1) * tw; x++)
+                  hist[row[clahe_reflect (x, w)]]++;
+            }
 
         for (int k = 0; k < 256; k++)
           if (hist[k] > limit)
@@ -530,7 +567,7 @@ clahe_plane (guint8 *plane,
         for (int k = 0; k < 256; k++)
           {
             sum += hist[k];
-            lut[k] = augur_clamp_u8 (sum * lut_scale);
+            lut[k] = augur_clamp_u8 (sum * lut_scale);  /* a byte, kept as a float */
           }
       }
 
@@ -540,28 +577,17 @@ clahe_plane (guint8 *plane,
       int t1 = (int) floorf (f);
 
       xw[x] = f - t1;
-      xt[2 * x] = MAX (t1, 0);
-      xt[2 * x + 1] = MIN (t1 + 1, tx - 1);
+      xo[2 * x] = MAX (t1, 0) * 256;
+      xo[2 * x + 1] = MIN (t1 + 1, tx - 1) * 256;
     }
 
   for (int y = 0; y < h; y++)
     {
       float f = (float) y / th - 0.5f;
       int t1 = (int) floorf (f);
-      float ya = f - t1;
-      const guint8 *top = luts + (gsize) MAX (t1, 0) * tx * 256;
-      const guint8 *bottom = luts + (gsize) MIN (t1 + 1, ty - 1) * tx * 256;
-      guint8 *row = plane + (gsize) y * w;
 
-      for (int x = 0; x < w; x++)
-        {
-          int v = row[x];
-          float xa = xw[x];
-          float a = top[xt[2 * x] * 256 + v] * (1 - xa) + top[xt[2 * x + 1] * 256 + v] * xa;
-          float b = bottom[xt[2 * x] * 256 + v] * (1 - xa) + bottom[xt[2 * x + 1] * 256 + v] * xa;
-
-          row[x] = augur_clamp_u8 (a * (1 - ya) + b * ya);
-        }
+      clahe_row (plane + (gsize) y * w, w, luts + (gsize) MAX (t1, 0) * tx * 256,
+                 luts + (gsize) MIN (t1 + 1, ty - 1) * tx * 256, xo, xw, f - t1);
     }
 }
 
@@ -1013,13 +1039,11 @@ ac_apply (const AugurImage *src,
 {
   int ignore = params[AC_IGNORE].is_null ? -1 : (int) params[AC_IGNORE].v[0];
   guint8 luts[3][256];
-  guint64 hist[256];
+  guint64 hist[3][256];
 
+  augur_channel_histograms (src, hist);
   for (int c = 0; c < tone_channels (src); c++)
-    {
-      augur_channel_histogram (src, c, hist);
-      ac_lut (hist, params[AC_CUTOFF].v[0], ignore, AUGUR_PARAM_NICK (params, AC_METHOD), luts[c]);
-    }
+    ac_lut (hist[c], params[AC_CUTOFF].v[0], ignore, AUGUR_PARAM_NICK (params, AC_METHOD), luts[c]);
   return augur_apply_channel_luts (src, luts);
 }
 

@@ -523,6 +523,29 @@ bleach_weight (float l,
   return t * t * (3 - 2 * t);
 }
 
+/* augur_rgb_set_lightness () written out without branches, so that a
+ * loop of it vectorises: a pixel of largest and smallest channel @mx and
+ * @mn (0 to 1) gets the new lightness l (1 + w k), clipped to 1, its
+ * saturation and hue kept, which makes each channel c become
+ * *p1 + (c - mn) *f. */
+static inline void
+bleach_line (float  mx,
+             float  mn,
+             float  threshold,
+             float  k,
+             float *p1,
+             float *f)
+{
+  float d = mx - mn, l0 = (mx + mn) * 0.5f;
+  float l = MIN (l0 * (1.0f + bleach_weight (l0, threshold) * k), 1.0f);
+  float sum = l0 < 0.5f ? mx + mn : 2.0f - mx - mn;
+  float s = d > 1e-7f ? d / MAX (sum, 1e-7f) : 0.0f;
+  float p2 = l <= 0.5f ? l * (1.0f + s) : l + s - l * s;
+
+  *p1 = 2.0f * l - p2;
+  *f = d > 1e-7f ? (p2 - *p1) / d : 0.0f;
+}
+
 /* Albumentations' add_snow_bleach: in HLS, a lightness below
  * snow_point * 255 / 2 + 255 / 3 is multiplied by brightness_coeff (the
  * hue and saturation kept). A gray value is its own lightness. The hard
@@ -546,26 +569,82 @@ snow_bleach (float  *restrict img,
       return;
     }
 
-  /* augur_rgb_set_lightness () written out without branches, so that the
-   * loop vectorises: every pixel's new lightness is l (1 + w k), clipped
-   * to 1, with its saturation and hue kept. */
   for (gsize i = 0; i < n; i++)
     {
       float *p = img + 3 * i;
       float r = p[0] / 255.0f, g = p[1] / 255.0f, b = p[2] / 255.0f;
-      float mx = MAX (r, MAX (g, b)), mn = MIN (r, MIN (g, b));
-      float d = mx - mn, l0 = (mx + mn) * 0.5f;
-      float l = MIN (l0 * (1.0f + bleach_weight (l0, threshold) * k), 1.0f);
-      float sum = l0 < 0.5f ? mx + mn : 2.0f - mx - mn;
-      float s = d > 1e-7f ? d / MAX (sum, 1e-7f) : 0.0f;
-      float p2 = l <= 0.5f ? l * (1.0f + s) : l + s - l * s;
-      float p1 = 2.0f * l - p2;
-      float f = d > 1e-7f ? (p2 - p1) / d : 0.0f;
+      float mn = MIN (r, MIN (g, b)), p1, f;
 
+      bleach_line (MAX (r, MAX (g, b)), mn, threshold, k, &p1, &f);
       p[0] = 255.0f * (p1 + (r - mn) * f);
       p[1] = 255.0f * (p1 + (g - mn) * f);
       p[2] = 255.0f * (p1 + (b - mn) * f);
     }
+}
+
+/* The bleach's float result as augur_weather_floats_to_bytes () rounds
+ * it. */
+static inline guint8
+bleach_byte (float v)
+{
+  /* Truncated, then clipped in integers (without branches): the same
+   * byte as clipping first, for any v this bleach makes. */
+  int i = (int) (v + 0.5f);
+
+  return (guint8) CLAMP (i, 0, 255);
+}
+
+/* One row through the tables, for the vectoriser (gathers). */
+AUGUR_SIMD_CLONES static void
+bleach_table_row (guint8       *restrict d,
+                  const guint8 *restrict s,
+                  int                    w,
+                  int                    nc,
+                  const float  *restrict p1,
+                  const float  *restrict f,
+                  const float  *restrict unit)
+{
+  for (int x = 0; x < w; x++, s += nc, d += nc)
+    {
+      int mx = MAX (s[0], MAX (s[1], s[2])), mn = MIN (s[0], MIN (s[1], s[2]));
+      float a = p1[mx * 256 + mn], b = f[mx * 256 + mn], low = unit[mn];
+
+      d[0] = bleach_byte (255.0f * (a + (unit[s[0]] - low) * b));
+      d[1] = bleach_byte (255.0f * (a + (unit[s[1]] - low) * b));
+      d[2] = bleach_byte (255.0f * (a + (unit[s[2]] - low) * b));
+      if (nc == 4)
+        d[3] = s[3];
+    }
+}
+
+/* From this many pixels on, the bleach of an RGB image is read from
+ * tables: what a pixel becomes depends only on its largest and smallest
+ * channel (p1 and f of bleach_line ()) and the channel itself, so p1 and f
+ * are computed once for each of the 32 896 (max, min) pairs rather than
+ * once per pixel, with the same float operations, and each pixel costs two
+ * lookups and three multiply-adds: the same bytes as snow_bleach (). */
+#define SNOW_TABLE_PIXELS 65536
+
+static void
+snow_bleach_tables (const AugurImage *src,
+                    AugurImage       *out,
+                    double            point,
+                    double            coeff)
+{
+  float threshold = (float) ((point * 255 / 2 + 255.0 / 3) / 255);
+  float k = (float) coeff - 1.0f, unit[256];
+  g_autofree float *p1 = g_new (float, 256 * 256);
+  g_autofree float *f = g_new (float, 256 * 256);
+
+  for (int i = 0; i < 256; i++)
+    unit[i] = (float) i / 255.0f;
+  for (int mx = 0; mx < 256; mx++)
+    for (int mn = 0; mn <= mx; mn++)
+      bleach_line (unit[mx], unit[mn], threshold, k, &p1[mx * 256 + mn], &f[mx * 256 + mn]);
+
+  for (int y = 0; y < src->height; y++)
+    bleach_table_row (augur_image_row (out, y), augur_image_row (src, y), src->width,
+                      src->channels, p1, f, unit);
 }
 
 /*
@@ -651,6 +730,12 @@ snow_apply (const AugurImage *src,
       /* A row at a time: floats only for the row being bleached. */
       AugurImage *out = augur_image_new_like_uninitialized (src);
       AugurImage view = { w, 1, src->channels, src->stride, NULL };
+
+      if (cc == 3 && (gsize) w * src->height >= SNOW_TABLE_PIXELS)
+        {
+          snow_bleach_tables (src, out, point, coeff);
+          return out;
+        }
 
       for (int y = 0; y < src->height; y++)
         {
