@@ -323,11 +323,8 @@ homography_row (const double *inv,
     }
 }
 
-/* The rows of a homography's inverse map. A homography is resampled
- * through its map in strips, as Perspective always was, rather than by
- * augur_warp_perspective (): that one steps in double precision along each
- * row, and the last bits of the coordinates, hence some pixels, would
- * differ. */
+/* The rows of a homography's inverse map: a homography is resampled
+ * through its map, computed in strips beside the rows it resamples. */
 static void
 homography_rows (gconstpointer  state,
                  int            width,

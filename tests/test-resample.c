@@ -322,63 +322,6 @@ test_warp_map_matches_affine (void)
     }
 }
 
-/* A perspective warp with an affine matrix is the affine warp; a real
- * homography agrees with the same mapping given as a per-pixel map. */
-static void
-test_warp_perspective (void)
-{
-  double affine[6] = { 0.9, -0.2, 3.0, 0.15, 1.05, -1.0 };
-  double as_3x3[9] = { 0.9, -0.2, 3.0, 0.15, 1.05, -1.0, 0, 0, 1 };
-  double homography[9] = { 1.1, 0.1, -2.0, -0.05, 0.95, 1.5, 0.004, -0.003, 1.0 };
-  const int w = 29, h = 21;
-  g_autofree float *map = g_new (float, 2 * w * h);
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        double X = x + 0.5, Y = y + 0.5;
-        double q = homography[6] * X + homography[7] * Y + homography[8];
-
-        map[2 * (y * w + x)] = (float) ((homography[0] * X + homography[1] * Y + homography[2]) / q);
-        map[2 * (y * w + x) + 1] = (float) ((homography[3] * X + homography[4] * Y + homography[5]) / q);
-      }
-
-  for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
-    {
-      g_autoptr(AugurImage) src = augur_test_random_image (25, 18, channel_counts[k], 60 + k);
-
-      for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
-        {
-          g_autoptr(AugurImage) a = augur_warp_affine (src, w, h, affine, interp,
-                                                       AUGUR_BORDER_REFLECT, NULL);
-          g_autoptr(AugurImage) p = augur_warp_perspective (src, w, h, as_3x3, interp,
-                                                            AUGUR_BORDER_REFLECT, NULL);
-          g_autoptr(AugurImage) hp = augur_warp_perspective (src, w, h, homography, interp,
-                                                             AUGUR_BORDER_WRAP, NULL);
-          g_autoptr(AugurImage) hm = augur_warp_map (src, w, h, map, interp,
-                                                     AUGUR_BORDER_WRAP, NULL);
-          int differ_a = 0, differ_h = 0;
-
-          for (int y = 0; y < h; y++)
-            for (int i = 0; i < w * src->channels; i++)
-              {
-                int da = ABS (augur_image_row (a, y)[i] - augur_image_row (p, y)[i]);
-                int dh = ABS (augur_image_row (hp, y)[i] - augur_image_row (hm, y)[i]);
-
-                if (interp != AUGUR_INTERP_NEAREST)
-                  {
-                    g_assert_cmpint (da, <=, 3);
-                    g_assert_cmpint (dh, <=, 3);
-                  }
-                differ_a += da != 0;
-                differ_h += dh != 0;
-              }
-          g_assert_cmpint (differ_a, <=, w * h * src->channels / 50);
-          g_assert_cmpint (differ_h, <=, w * h * src->channels / 50);
-        }
-    }
-}
-
 /* Non-finite and huge coordinates give the border, not a crash. */
 static void
 test_warp_wild_coordinates (void)
@@ -1158,7 +1101,6 @@ main (int   argc,
   g_test_add_func ("/resample/warp/kernel-shapes", test_warp_kernel_shapes);
   g_test_add_func ("/resample/warp/constant-fill", test_warp_constant_fill);
   g_test_add_func ("/resample/warp/map-matches-affine", test_warp_map_matches_affine);
-  g_test_add_func ("/resample/warp/perspective", test_warp_perspective);
   g_test_add_func ("/resample/warp/wild-coordinates", test_warp_wild_coordinates);
   g_test_add_func ("/resample/warp/map-quantised", test_warp_map_quantised);
   g_test_add_func ("/resample/warp/map-rows", test_warp_map_rows);

@@ -1278,52 +1278,6 @@ augur_warp_map_rows (const AugurImage   *src,
   return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, &m);
 }
 
-static void
-perspective_row (gconstpointer  data,
-                 int            y,
-                 int            width,
-                 double         shift,
-                 int            bits,
-                 RowCoords     *rc)
-{
-  const double *inverse = data;
-  double cy = y + 0.5;
-  double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2];
-  double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5];
-  double w = inverse[6] * 0.5 + inverse[7] * cy + inverse[8];
-
-  for (int x = 0; x < width; x++)
-    {
-      if (w > 1e-12)
-        {
-          double iw = 1.0 / w;
-
-          quantize (u * iw + shift, bits, &rc->xi[x], &rc->xf[x]);
-          quantize (v * iw + shift, bits, &rc->yi[x], &rc->yf[x]);
-        }
-      else
-        {
-          quantize (-COORD_LIMIT, bits, &rc->xi[x], &rc->xf[x]);
-          quantize (-COORD_LIMIT, bits, &rc->yi[x], &rc->yf[x]);
-        }
-      u += inverse[0];
-      v += inverse[3];
-      w += inverse[6];
-    }
-}
-
-AugurImage *
-augur_warp_perspective (const AugurImage   *src,
-                        int                 out_width,
-                        int                 out_height,
-                        const double        inverse[9],
-                        AugurInterpolation  interp,
-                        AugurBorder         border,
-                        const AugurFill    *fill)
-{
-  return warp_rows (src, out_width, out_height, interp, border, fill, perspective_row, inverse);
-}
-
 /* Resize --------------------------------------------------------------------- */
 
 /* For each output position along one axis, `taps` input indices (clamped:
