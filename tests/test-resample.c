@@ -276,6 +276,26 @@ test_warp_constant_fill (void)
     }
 }
 
+/* The inverse map of @w x @h output pixels that an affine matrix gives. */
+static float *
+affine_map (const double m[6],
+            int          w,
+            int          h)
+{
+  float *map = g_new (float, 2 * (gsize) w * h);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double sx = x + 0.5, sy = y + 0.5;
+
+        augur_affine_apply (m, &sx, &sy);
+        map[2 * (y * w + x)] = (float) sx;
+        map[2 * (y * w + x) + 1] = (float) sy;
+      }
+  return map;
+}
+
 /* A per-pixel map that says the same as an affine matrix gives the same
  * pixels (up to the coordinate quantisation of 1/256 pixel). */
 static void
@@ -283,18 +303,10 @@ test_warp_map_matches_affine (void)
 {
   double forward[6] = { 0.9, -0.3, 4.0, 0.25, 1.1, -2.0 }, inverse[6];
   const int w = 31, h = 23;
-  g_autofree float *map = g_new (float, 2 * w * h);
+  g_autofree float *map = NULL;
 
   g_assert_true (augur_affine_invert (forward, inverse));
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        double sx = x + 0.5, sy = y + 0.5;
-
-        augur_affine_apply (inverse, &sx, &sy);
-        map[2 * (y * w + x)] = (float) sx;
-        map[2 * (y * w + x) + 1] = (float) sy;
-      }
+  map = affine_map (inverse, w, h);
 
   for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
     {
@@ -580,6 +592,50 @@ test_warp_linear_paths_agree (void)
             b = augur_warp_affine (padded, ow, oh, mp, AUGUR_INTERP_LINEAR, AUGUR_BORDER_CONSTANT, NULL);
             c = augur_warp_map (src, ow, oh, map, AUGUR_INTERP_LINEAR, border, &fill);
             g_assert_true (augur_image_equal (a, b));
+            g_assert_true (augur_image_equal (a, c));
+          }
+}
+
+/* A constant border's affine warp samples only the run of each row whose
+ * taps reach the input and fills the rest: the same bytes as the map
+ * path, which samples every pixel, for every kernel, with rows that run
+ * forwards, backwards, along one axis only, and wholly outside. */
+static void
+test_warp_constant_span (void)
+{
+  static const int sizes[][2] = { { 13, 9 }, { 31, 17 }, { 1, 1 }, { 64, 3 } };
+  AugurRng rng;
+
+  augur_rng_init (&rng, 77);
+  for (int interp = AUGUR_INTERP_NEAREST; interp <= AUGUR_INTERP_LANCZOS4; interp++)
+    for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
+      for (guint k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+        for (int trial = 0; trial < 8; trial++)
+          {
+            int w = sizes[sz][0], h = sizes[sz][1], nc = channel_counts[k];
+            int ow = w + 5, oh = h + 4;
+            g_autoptr(AugurImage) src = augur_test_random_image (w, h, nc, 300 + 7 * sz + trial);
+            AugurFill fill = { { 9, trial % 2 ? 9 : 180, 9, trial % 2 ? 9 : 40 } };
+            g_autoptr(AugurImage) a = NULL;
+            g_autoptr(AugurImage) c = NULL;
+            g_autofree float *map = NULL;
+            double m[6];
+
+            if (trial % 4 == 0)
+              {
+                /* axis-aligned, possibly mirrored: one axis is constant
+                 * along a row, so whole rows fall outside */
+                double sx = trial == 0 ? 1.25 : -0.75, sy = trial == 0 ? -1.5 : 0.5;
+
+                m[0] = sx, m[1] = 0, m[2] = trial == 0 ? 3.5 : w + 2.25;
+                m[3] = 0, m[4] = sy, m[5] = trial == 0 ? h + 1.75 : -2.5;
+              }
+            else
+              dyadic_matrix (&rng, w, h, m);
+
+            map = affine_map (m, ow, oh);
+            a = augur_warp_affine (src, ow, oh, m, interp, AUGUR_BORDER_CONSTANT, &fill);
+            c = augur_warp_map (src, ow, oh, map, interp, AUGUR_BORDER_CONSTANT, &fill);
             g_assert_true (augur_image_equal (a, c));
           }
 }
@@ -1107,6 +1163,7 @@ main (int   argc,
   g_test_add_func ("/resample/warp/tiny-images", test_warp_tiny_images);
   g_test_add_func ("/resample/warp/linear-paths-agree", test_warp_linear_paths_agree);
   g_test_add_func ("/resample/warp/linear-reference", test_warp_linear_reference);
+  g_test_add_func ("/resample/warp/constant-span", test_warp_constant_span);
   for (guint i = 0; i < G_N_ELEMENTS (resize_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/resample/resize/%s", resize_cases[i].name);

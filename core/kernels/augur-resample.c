@@ -82,6 +82,33 @@ clamp_u8f (float v)
 /* Fills ---------------------------------------------------------------------- */
 
 /**
+ * augur_fill_span:
+ * @px: one pixel of @nc bytes
+ *
+ * Writes @n copies of @px at @d: one memset when its bytes are all alike
+ * (black, white, gray), else the first pixel copied and the run doubled.
+ */
+void
+augur_fill_span (guint8       *d,
+                 const guint8 *px,
+                 int           n,
+                 int           nc)
+{
+  gsize len = (gsize) n * nc, done;
+
+  if (n <= 0)
+    return;
+  if (memcmp (px, px + 1, nc - 1) == 0)
+    {
+      memset (d, px[0], len);
+      return;
+    }
+  memcpy (d, px, nc);
+  for (done = nc; done < len; done *= 2)
+    memcpy (d + done, d, MIN (done, len - done));
+}
+
+/**
  * augur_fill_from_value:
  * @value: (nullable): a FILL parameter; NULL means 0
  * @channels: of the image the fill is for
@@ -385,27 +412,60 @@ quantize (double   u,
   *frac = (guint16) (q & ((1 << bits) - 1));
 }
 
-/* The coordinates u0 + x * step of one output row, x < n. When the whole
+/* The start and step, in 32.32 fixed point, of the walk along a row of
+ * @width coordinates u0 + x * step (see walk_row ()); FALSE when the row
+ * leaves the range where the walk is exact enough, and the coordinates are
+ * quantised one by one. */
+static inline gboolean
+walk_start (double  u0,
+            double  step,
+            int     bits,
+            int     width,
+            gint64 *q0,
+            gint64 *dq)
+{
+  double last = u0 + step * (width - 1);
+
+  if (!(fabs (u0) < COORD_LIMIT && fabs (last) < COORD_LIMIT))
+    return FALSE;
+  *q0 = (gint64) floor (u0 * 4294967296.0 + 0.5) + ((gint64) COORD_LIMIT << 32)
+        + ((gint64) 1 << (31 - bits));
+  *dq = (gint64) floor (step * 4294967296.0 + 0.5);
+  return TRUE;
+}
+
+/* The tap index of pixel @x of a walk. */
+static inline int
+walk_index (gint64 q0,
+            gint64 dq,
+            int    x)
+{
+  return (int) ((q0 + dq * x) >> 32) - COORD_LIMIT;
+}
+
+/* The coordinates u0 + x * step of pixels @first .. @first + @n - 1 of an
+ * output row of @width, into @index[0..n) and @frac[0..n). When the whole
  * row stays within range, the walk adds the step in 32.32 fixed point
  * (exact for integer steps, drifting less than 2^-14 pixel over the widest
- * row); otherwise each coordinate is clamped on its own. */
+ * row); otherwise each coordinate is clamped on its own. The values depend
+ * on the row only: a piece of a row gets the bits of the whole row. */
 AUGUR_SIMD_CLONES static void
 walk_row (double   u0,
           double   step,
           int      bits,
+          int      width,
+          int      first,
           int      n,
           int     *index,
           guint16 *frac)
 {
-  double last = u0 + step * (n - 1);
+  gint64 q, dq;
 
-  if (fabs (u0) < COORD_LIMIT && fabs (last) < COORD_LIMIT)
+  if (walk_start (u0, step, bits, width, &q, &dq))
     {
-      const gint64 bias = (gint64) COORD_LIMIT << 32;
-      gint64 q = (gint64) floor (u0 * 4294967296.0 + 0.5) + bias + ((gint64) 1 << (31 - bits));
-      gint64 dq = (gint64) floor (step * 4294967296.0 + 0.5);
       const int fshift = 32 - bits, fmask = (1 << bits) - 1;
 
+      q += dq * first;
       for (int x = 0; x < n; x++, q += dq)
         {
           index[x] = (int) (q >> 32) - COORD_LIMIT;
@@ -415,7 +475,56 @@ walk_row (double   u0,
     }
 
   for (int x = 0; x < n; x++)
-    quantize (u0 + step * x, bits, &index[x], &frac[x]);
+    quantize (u0 + step * (first + x), bits, &index[x], &frac[x]);
+}
+
+/* The first x in [0, @n] where walk_index () >= @t becomes true (a walk
+ * forwards) or false (a walk backwards): the index is monotonic in x. */
+static int
+walk_cross (gint64 q0,
+            gint64 dq,
+            int    n,
+            int    t)
+{
+  int lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      int mid = lo + (hi - lo) / 2;
+
+      if ((walk_index (q0, dq, mid) >= t) == (dq >= 0))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
+/* Narrows [*lo, *hi) to the pixels of a row of @width whose walk gives
+ * an index in [@a, @b]; FALSE (and nothing narrowed) when the row is not
+ * walked in fixed point. */
+static gboolean
+walk_span (double  u0,
+           double  step,
+           int     bits,
+           int     width,
+           int     a,
+           int     b,
+           int    *lo,
+           int    *hi)
+{
+  gint64 q0, dq;
+  int x0, x1;
+
+  if (!walk_start (u0, step, bits, width, &q0, &dq))
+    return FALSE;
+  if (dq >= 0)
+    x0 = walk_cross (q0, dq, width, a), x1 = walk_cross (q0, dq, width, b + 1);
+  else
+    x0 = walk_cross (q0, dq, width, b + 1), x1 = walk_cross (q0, dq, width, a);
+  *lo = MAX (*lo, x0);
+  *hi = MIN (*hi, x1);
+  return TRUE;
 }
 
 /* quantize () of every point of a row of an inverse map (x, y floats
@@ -972,6 +1081,7 @@ sample_row_linear (const Sampler   *s,
   /* which pixels take the fast path, as two unsigned comparisons */
   lin_pack_row (rc->xf, rc->yf, rc->xi, rc->yi, (unsigned) MAX (w - 1 - (nc == 3), 0),
                 (unsigned) MAX (h - 1, 0), s->src->stride, nc, rc->wa, rc->wb, rc->in, rc->off, n);
+  rc->in[n] = 0;   /* the pairs stop at the end (a longer row may have left a 1) */
 #ifdef __SSE2__
   if (nc != 1)
     {
@@ -1104,14 +1214,27 @@ check_warp_args (const AugurImage *src,
   return TRUE;
 }
 
-/* Fills @rc with the source coordinates of output row @y: the one thing
- * that tells the warps apart. @shift and @bits come from the sampler. */
+/* Fills @rc with the source coordinates of pixels @first .. @first + @n
+ * - 1 of output row @y (of @width): the one thing that tells the warps
+ * apart. @shift and @bits come from the sampler. */
 typedef void (*RowSource) (gconstpointer  data,
                            int            y,
                            int            width,
+                           int            first,
+                           int            n,
                            double         shift,
                            int            bits,
                            RowCoords     *rc);
+
+/* Narrows [*lo, *hi) to the pixels of output row @y whose kernel taps
+ * reach the input: the others are the fill of a constant border. */
+typedef void (*RowSpan)   (gconstpointer  data,
+                           const Sampler *sampler,
+                           int            y,
+                           int            width,
+                           double         shift,
+                           int           *lo,
+                           int           *hi);
 
 /* What the strips of one warp share; the sampler is only read. */
 typedef struct
@@ -1119,6 +1242,7 @@ typedef struct
   const Sampler *sampler;
   AugurImage    *out;
   RowSource      row_source;
+  RowSpan        row_span;   /* nullable */
   gconstpointer  data;
   double         shift;
 } WarpStrips;
@@ -1129,14 +1253,28 @@ warp_strip (gpointer data,
             int      last)
 {
   const WarpStrips *w = data;
-  int width = w->out->width;
+  const Sampler *s = w->sampler;
+  const int width = w->out->width, nc = w->out->channels;
   RowBuffers b;
 
   row_buffers_init (&b, width);
   for (int y = first; y < last; y++)
     {
-      w->row_source (w->data, y, width, w->shift, w->sampler->bits, &b.rc);
-      sample_row (w->sampler, augur_image_row (w->out, y), width, &b.rc);
+      guint8 *row = augur_image_row (w->out, y);
+      int lo = 0, hi = width;
+
+      if (w->row_span)
+        {
+          w->row_span (w->data, s, y, width, w->shift, &lo, &hi);
+          hi = MAX (hi, lo);
+        }
+      if (hi > lo)
+        {
+          w->row_source (w->data, y, width, lo, hi - lo, w->shift, s->bits, &b.rc);
+          sample_row (s, row + (gsize) lo * nc, hi - lo, &b.rc);
+        }
+      augur_fill_span (row, s->fill_u8, lo, nc);
+      augur_fill_span (row + (gsize) hi * nc, s->fill_u8, width - hi, nc);
     }
   row_buffers_clear (&b);
 }
@@ -1154,6 +1292,7 @@ warp_rows (const AugurImage   *src,
            AugurBorder         border,
            const AugurFill    *fill,
            RowSource           row_source,
+           RowSpan             row_span,
            gconstpointer       data)
 {
   AugurImage *out;
@@ -1169,7 +1308,8 @@ warp_rows (const AugurImage   *src,
 
   /* nearest picks the pixel whose square holds the point (floor of the
    * centre coordinate); kernels want the pixel index below the point. */
-  w = (WarpStrips) { &s, out, row_source, data, s.taps == 1 ? 0.0 : -0.5 };
+  w = (WarpStrips) { &s, out, row_source, border == AUGUR_BORDER_CONSTANT ? row_span : NULL,
+                     data, s.taps == 1 ? 0.0 : -0.5 };
   if (!augur_strips_run (out_height, (double) out_width * src->channels, warp_strip, &w))
     memset (out->data, 0, (gsize) out->stride * out_height);
 
@@ -1177,21 +1317,62 @@ warp_rows (const AugurImage   *src,
   return out;
 }
 
+/* Where row @y of an affine warp starts, on each axis. */
+static inline void
+affine_row_start (const double *inverse,
+                  int           y,
+                  double        shift,
+                  double       *u,
+                  double       *v)
+{
+  double cy = y + 0.5;
+
+  *u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
+  *v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
+}
+
 static void
 affine_row (gconstpointer  data,
             int            y,
             int            width,
+            int            first,
+            int            n,
             double         shift,
             int            bits,
             RowCoords     *rc)
 {
   const double *inverse = data;
-  double cy = y + 0.5;
-  double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
-  double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
+  double u, v;
 
-  walk_row (u, inverse[0], bits, width, rc->xi, rc->xf);
-  walk_row (v, inverse[3], bits, width, rc->yi, rc->yf);
+  affine_row_start (inverse, y, shift, &u, &v);
+  walk_row (u, inverse[0], bits, width, first, n, rc->xi, rc->xf);
+  walk_row (v, inverse[3], bits, width, first, n, rc->yi, rc->yf);
+}
+
+/* The taps of a kernel of K taps at index i are i - K / 2 + 1 .. i + K / 2
+ * (nearest: i alone), so they reach an axis of @size pixels when i lies in
+ * [-K / 2, size - 1 + K / 2 - 1] (nearest: [0, size - 1]). An affine row's
+ * indices are monotonic, which makes the pixels that reach the input one
+ * run; outside it the samplers would give the fill, to the bit. */
+static void
+affine_span (gconstpointer  data,
+             const Sampler *sampler,
+             int            y,
+             int            width,
+             double         shift,
+             int           *lo,
+             int           *hi)
+{
+  const double *inverse = data;
+  const int above = sampler->taps / 2, below = MAX (above - 1, 0);
+  const int w = sampler->src->width, h = sampler->src->height;
+  int xlo = 0, xhi = width;
+  double u, v;
+
+  affine_row_start (inverse, y, shift, &u, &v);
+  if (walk_span (u, inverse[0], sampler->bits, width, -above, w - 1 + below, &xlo, &xhi) &&
+      walk_span (v, inverse[3], sampler->bits, width, -above, h - 1 + below, &xlo, &xhi))
+    *lo = xlo, *hi = xhi;
 }
 
 AugurImage *
@@ -1203,20 +1384,23 @@ augur_warp_affine (const AugurImage   *src,
                    AugurBorder         border,
                    const AugurFill    *fill)
 {
-  return warp_rows (src, out_width, out_height, interp, border, fill, affine_row, inverse);
+  return warp_rows (src, out_width, out_height, interp, border, fill, affine_row, affine_span,
+                    inverse);
 }
 
 static void
 map_row (gconstpointer  data,
          int            y,
          int            width,
+         int            first,
+         int            n,
          double         shift,
          int            bits,
          RowCoords     *rc)
 {
-  const float *m = (const float *) data + 2 * (gsize) y * width;
+  const float *m = (const float *) data + 2 * ((gsize) y * width + first);
 
-  quantize_map_row (m, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
+  quantize_map_row (m, shift, bits, n, rc->xi, rc->xf, rc->yi, rc->yf);
 }
 
 AugurImage *
@@ -1228,7 +1412,7 @@ augur_warp_map (const AugurImage   *src,
                 AugurBorder         border,
                 const AugurFill    *fill)
 {
-  return warp_rows (src, out_width, out_height, interp, border, fill, map_row, map);
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_row, NULL, map);
 }
 
 typedef struct
@@ -1238,15 +1422,20 @@ typedef struct
   int           height;
 } MapRowsSource;
 
+/* Whole rows only (it has no span). */
 static void
 map_rows_row (gconstpointer  data,
               int            y,
               int            width,
+              int            first,
+              int            n,
               double         shift,
               int            bits,
               RowCoords     *rc)
 {
   const MapRowsSource *m = data;
+
+  g_assert (first == 0 && n == width);
 
   m->rows (m->state, width, m->height, y, 1, rc->map);
   quantize_map_row (rc->map, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
@@ -1275,7 +1464,7 @@ augur_warp_map_rows (const AugurImage   *src,
 
   g_return_val_if_fail (rows != NULL, NULL);
 
-  return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, &m);
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, NULL, &m);
 }
 
 /* Resize --------------------------------------------------------------------- */

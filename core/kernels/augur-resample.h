@@ -42,6 +42,11 @@ void        augur_fill_from_value  (const AugurValue   *value,
                                     int                 channels,
                                     AugurFill          *fill);
 
+void        augur_fill_span        (guint8             *d,
+                                    const guint8       *px,
+                                    int                 n,
+                                    int                 nc);
+
 int         augur_border_index     (int                 i,
                                     int                 n,
                                     AugurBorder         border);
