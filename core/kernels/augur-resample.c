@@ -571,6 +571,10 @@ quantize_map_row (const float *restrict map,
     }
 }
 
+#ifndef PREFETCH_AHEAD
+# define PREFETCH_AHEAD 16
+#endif
+
 static G_ALWAYS_INLINE inline void
 sample_row_nearest (const Sampler   *s,
                     guint8          *dst,
@@ -588,6 +592,14 @@ sample_row_nearest (const Sampler   *s,
     {
       int x = rc->xi[i], y = rc->yi[i];
       const guint8 *p;
+
+      if (i + PREFETCH_AHEAD < n)
+        {
+          unsigned px = (unsigned) rc->xi[i + PREFETCH_AHEAD], py = (unsigned) rc->yi[i + PREFETCH_AHEAD];
+
+          if (px < (unsigned) w && py < (unsigned) h)
+            __builtin_prefetch (src->data + (gsize) py * src->stride + (gsize) px * nc);
+        }
 
       if ((unsigned) x >= (unsigned) w || (unsigned) y >= (unsigned) h)
         {
