@@ -1789,23 +1789,23 @@ typedef struct
   const __m128i    *xw;      /* (w0, w1) pairs, broadcast */
   const int        *yidx;    /* two input rows per output row */
   const guint32    *wy;      /* and their Q11 weights */
+  int               adj0;    /* [adj0, adj1): the output pixels whose */
+  int               adj1;    /* right tap is the pixel after the left one */
 } Resize2;
 
-/* The horizontal sums of one input row, nc of them per output pixel.
- * @row has 4 readable bytes from each pixel's first byte (the next row's
- * first byte follows a row of three channels); @sums one spare value
- * after the row (three channels store four). */
+/* The horizontal sums of output pixels [@d0, @d1) of one input row. */
 static G_ALWAYS_INLINE inline void
-resize2_h (const guint8  *row,
-           const int     *restrict xoff,
-           const __m128i *restrict xw,
-           guint32       *restrict sums,
-           int            width,
-           const int      nc)
+resize2_h_pixels (const guint8  *row,
+                  const int     *restrict xoff,
+                  const __m128i *restrict xw,
+                  guint32       *restrict sums,
+                  int            d0,
+                  int            d1,
+                  const int      nc)
 {
   const __m128i zero = _mm_setzero_si128 ();
 
-  for (int d = 0; d < width; d++)
+  for (int d = d0; d < d1; d++)
     {
       guint32 a, b;
       __m128i taps;
@@ -1816,6 +1816,63 @@ resize2_h (const guint8  *row,
       _mm_storeu_si128 ((__m128i *) (sums + (gsize) d * nc),
                         _mm_madd_epi16 (_mm_unpacklo_epi8 (taps, zero), xw[d]));
     }
+}
+
+/* The horizontal sums of one input row, nc of them per output pixel.
+ * @row has 4 readable bytes from each pixel's first byte (the next row's
+ * first byte follows a row of three channels); @sums one spare value
+ * after the row (three channels store four). Where an output pixel's taps
+ * are neighbours, one 8-byte load holds both, and two output pixels share
+ * a shuffle into (left, right) pairs and the widening: the pairs, hence
+ * the sums, of resize2_h_pixels (). */
+static G_ALWAYS_INLINE inline void
+resize2_h (const Resize2 *r,
+           const guint8  *row,
+           guint32       *restrict sums,
+           const int      nc)
+{
+  typedef guint8 U8x16 __attribute__ ((vector_size (16)));
+  const U8x16 pick3 = { 0, 3, 1, 4, 2, 5, 6, 7, 8, 11, 9, 12, 10, 13, 14, 15 };
+  const U8x16 pick4 = { 0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15 };
+  const __m128i zero = _mm_setzero_si128 ();
+  const int *restrict xoff = r->xoff;
+  const __m128i *restrict xw = r->xw;
+  int d = r->adj0;
+
+  resize2_h_pixels (row, xoff, xw, sums, 0, r->adj0, nc);
+  for (; d + 1 < r->adj1; d += 2)
+    {
+      __m128i v = _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (row + xoff[2 * d])),
+                                      _mm_loadl_epi64 ((const __m128i *) (row + xoff[2 * d + 2])));
+
+#ifdef __clang__
+      v = nc == 3
+          ? (__m128i) __builtin_shufflevector ((U8x16) v, (U8x16) v, 0, 3, 1, 4, 2, 5, 6, 7,
+                                               8, 11, 9, 12, 10, 13, 14, 15)
+          : (__m128i) __builtin_shufflevector ((U8x16) v, (U8x16) v, 0, 4, 1, 5, 2, 6, 3, 7,
+                                               8, 12, 9, 13, 10, 14, 11, 15);
+      (void) pick3, (void) pick4;
+#else
+      v = (__m128i) __builtin_shuffle ((U8x16) v, nc == 3 ? pick3 : pick4);
+#endif
+      _mm_storeu_si128 ((__m128i *) (sums + (gsize) d * nc),
+                        _mm_madd_epi16 (_mm_unpacklo_epi8 (v, zero), xw[d]));
+      _mm_storeu_si128 ((__m128i *) (sums + (gsize) (d + 1) * nc),
+                        _mm_madd_epi16 (_mm_unpackhi_epi8 (v, zero), xw[d + 1]));
+    }
+  resize2_h_pixels (row, xoff, xw, sums, d, r->out->width, nc);
+}
+
+/* resize2_h () for three or four channels, in a clone with pshufb. */
+AUGUR_SIMD_CLONES static void
+resize2_h_row (const Resize2 *r,
+               const guint8  *row,
+               guint32       *sums)
+{
+  if (r->src->channels == 3)
+    resize2_h (r, row, sums, 3);
+  else
+    resize2_h (r, row, sums, 4);
 }
 
 /* out[k] = the two rows of sums mixed and rounded. */
@@ -1862,10 +1919,7 @@ resize2_strip (gpointer data,
               s = held[0] == r->yidx[2 * y + 1 - t] ? 1 : 0;
               if (iy == src->height - 1)
                 row = memcpy (pad, row, in_len);
-              if (nc == 3)
-                resize2_h (row, r->xoff, r->xw, slot[s], width, 3);
-              else
-                resize2_h (row, r->xoff, r->xw, slot[s], width, 4);
+              resize2_h_row (r, row, slot[s]);
               held[s] = iy;
             }
           use[t] = slot[s];
@@ -1887,7 +1941,7 @@ resize2 (const AugurImage *src,
   AugurImage *out = augur_image_new_uninitialized (width, height, nc);
   g_autofree int *xoff = g_new (int, 2 * (gsize) width);
   g_autofree __m128i *xw = g_new (__m128i, width);
-  Resize2 r = { src, out, xoff, xw, ay->index, wy };
+  Resize2 r = { src, out, xoff, xw, ay->index, wy, 0, 0 };
 
   for (int d = 0; d < width; d++)
     {
@@ -1895,6 +1949,12 @@ resize2 (const AugurImage *src,
       xoff[2 * d + 1] = ax->index[2 * d + 1] * nc;
       xw[d] = _mm_set1_epi32 ((int) (wx[2 * d] | wx[2 * d + 1] << 16));
     }
+  /* the run of neighbouring taps: all but the clamped pixels at the ends */
+  while (r.adj0 < width && xoff[2 * r.adj0 + 1] != xoff[2 * r.adj0] + nc)
+    r.adj0++;
+  r.adj1 = r.adj0;
+  while (r.adj1 < width && xoff[2 * r.adj1 + 1] == xoff[2 * r.adj1] + nc)
+    r.adj1++;
   if (!augur_strips_run (height, (double) width * nc, resize2_strip, &r))
     memset (out->data, 0, (gsize) out->stride * height);
   return out;
