@@ -353,6 +353,43 @@ test_warp_wild_coordinates (void)
       }
 }
 
+/* Linear through a map weighs its two taps by the fraction of the
+ * coordinate quantised to 1/128 pixel, to the bit: along a row of 0, 255,
+ * 0, 255 each of the 128 fractions gives its own value. The points sit on
+ * and one float either side of each step and of each half step, where
+ * the rounding decides. */
+static void
+test_warp_map_linear_fraction (void)
+{
+  static const guint8 ramp[4] = { 0, 255, 0, 255 };
+  g_autoptr(AugurImage) src = augur_image_new (4, 2, 1);
+  const int n = 128 * 6;
+  g_autofree float *map = g_new (float, 2 * n);
+  g_autoptr(AugurImage) out = NULL;
+
+  for (int y = 0; y < 2; y++)
+    memcpy (augur_image_row (src, y), ramp, 4);
+  for (int i = 0; i < n; i++)
+    {
+      float u = 0.5f + (float) (i / 6) / 128 + (i % 6 >= 3 ? 1.f / 256 : 0.f);
+
+      map[2 * i] = i % 3 == 0 ? u : i % 3 == 1 ? nextafterf (u, 0.f) : nextafterf (u, 2.f);
+      map[2 * i + 1] = 0.5f;
+    }
+
+  out = augur_warp_map (src, n, 1, map, AUGUR_INTERP_LINEAR, AUGUR_BORDER_REPLICATE, NULL);
+  for (int i = 0; i < n; i++)
+    {
+      /* the reference, in 64 bits: index and fraction of the point, its
+       * pixel corner half a pixel to the left */
+      gint64 q = (gint64) floor (((double) map[2 * i] - 0.5) * 128 + 0.5);
+      int x0 = (int) (q >> 7), f = (int) (q & 127);
+      int p0 = ramp[CLAMP (x0, 0, 3)], p1 = ramp[CLAMP (x0 + 1, 0, 3)];
+
+      g_assert_cmpint (out->data[i], ==, (p0 * (128 - f) * 128 + p1 * f * 128 + 8192) >> 14);
+    }
+}
+
 /* Nearest through a map reads the pixel that the coordinates, quantised to
  * 1/256 pixel and floored, name, through the border: at negative
  * fractions, exact integers, NaN and beyond the clamp of +-2^22 pixels. */
@@ -1159,6 +1196,7 @@ main (int   argc,
   g_test_add_func ("/resample/warp/map-matches-affine", test_warp_map_matches_affine);
   g_test_add_func ("/resample/warp/wild-coordinates", test_warp_wild_coordinates);
   g_test_add_func ("/resample/warp/map-quantised", test_warp_map_quantised);
+  g_test_add_func ("/resample/warp/map-linear-fraction", test_warp_map_linear_fraction);
   g_test_add_func ("/resample/warp/map-rows", test_warp_map_rows);
   g_test_add_func ("/resample/warp/tiny-images", test_warp_tiny_images);
   g_test_add_func ("/resample/warp/linear-paths-agree", test_warp_linear_paths_agree);

@@ -528,13 +528,15 @@ walk_span (double  u0,
 }
 
 /* quantize () of every point of a row of an inverse map (x, y floats
- * interleaved), each coordinate plus @shift, to the bit: written without
- * a call to floor () and without 64-bit conversions, so that the compiler
- * vectorises it. After the clamp, |u| <= 2^22, so u * 2^bits + 0.5 lies
- * within +-2^30 + 1 for bits <= 8 and its truncation fits 32 bits; a
- * truncation above the value (negative non-integers) is moved down by
- * one, which is floor (). The arithmetic shift and the mask then give the
- * index and the fraction quantize () gives. */
+ * interleaved), each coordinate plus @shift (0 or -1/2), to the bit, in
+ * single precision so that the compiler vectorises it eight lanes wide.
+ * The clamp moves by -@shift instead (both bounds are floats), so that u
+ * itself is scaled: v = u * 2^bits is exact, and so are its truncation,
+ * hence floor (v), and the comparison of v - floor (v) with 1/2 (a
+ * rounding of that difference cannot cross 1/2, a float). With k = shift
+ * * 2^bits, an integer, floor ((u + shift) * 2^bits + 1/2) is floor (v) +
+ * k + (v - floor (v) >= 1/2), which quantize () computes in double
+ * precision. |v| < 2^31 after the clamp; NaN takes the lower bound. */
 AUGUR_SIMD_CLONES static void
 quantize_map_row (const float *restrict map,
                   double                shift,
@@ -545,25 +547,34 @@ quantize_map_row (const float *restrict map,
                   int         *restrict yi,
                   guint16     *restrict yf)
 {
-  const double scale = (double) (1 << bits), lim = COORD_LIMIT;
-  const int mask = (1 << bits) - 1;
+  const float scale = (float) (1 << bits);
+  const float lo = (float) (-COORD_LIMIT - shift), hi = (float) (COORD_LIMIT - shift);
+  const int k = (int) (shift * (1 << bits)), mask = (1 << bits) - 1;
 
   for (int x = 0; x < n; x++)
     {
-      double u = (double) map[2 * x] + shift, v = (double) map[2 * x + 1] + shift;
-      double tu, tv;
-      int qu, qv;
+      float u = map[2 * x], v = map[2 * x + 1];
+      float su, sv, fu, fv;
+      int qu, qv, du, dv;
 
-      u = u > -lim ? u : -lim;   /* also NaN */
-      u = u > lim ? lim : u;
-      v = v > -lim ? v : -lim;
-      v = v > lim ? lim : v;
-      tu = u * scale + 0.5;
-      tv = v * scale + 0.5;
-      qu = (int) tu;
-      qv = (int) tv;
-      qu -= (double) qu > tu;
-      qv -= (double) qv > tv;
+      u = u > lo ? u : lo;   /* also NaN */
+      u = u > hi ? hi : u;
+      v = v > lo ? v : lo;
+      v = v > hi ? hi : v;
+      su = u * scale;
+      sv = v * scale;
+      qu = (int) su;
+      qv = (int) sv;
+      fu = (float) qu;
+      fv = (float) qv;
+      du = fu > su;
+      dv = fv > sv;
+      qu -= du;
+      qv -= dv;
+      fu -= (float) du;
+      fv -= (float) dv;
+      qu += k + (su - fu >= 0.5f);
+      qv += k + (sv - fv >= 0.5f);
       xi[x] = qu >> bits;
       yi[x] = qv >> bits;
       xf[x] = (guint16) (qu & mask);
