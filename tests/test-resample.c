@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-cpu.h"
 #include "augur-pipeline.h"
 #include "augur-recipe.h"
 #include "augur-resample.h"
@@ -633,6 +634,44 @@ test_warp_linear_paths_agree (void)
           }
 }
 
+/* The linear warp's pairs of pixels in AVX2 give the bytes of the
+ * portable loop, inside, across the edges and in every border, for
+ * rotations, zooms and shears of three- and four-channel images. */
+static void
+test_warp_linear_wide (void)
+{
+  static const int sizes[][2] = { { 13, 9 }, { 64, 40 }, { 3, 2 } };
+  AugurRng rng;
+
+  if (!augur_cpu_has (AUGUR_CPU_AVX2))
+    {
+      g_test_skip ("no AVX2 on this processor");
+      return;
+    }
+
+  augur_rng_init (&rng, 91);
+  for (guint sz = 0; sz < G_N_ELEMENTS (sizes); sz++)
+    for (int nc = 3; nc <= 4; nc++)
+      for (int border = AUGUR_BORDER_CONSTANT; border <= AUGUR_BORDER_REFLECT_101; border++)
+        for (int trial = 0; trial < 4; trial++)
+          {
+            int w = sizes[sz][0], h = sizes[sz][1];
+            g_autoptr(AugurImage) src = augur_test_random_image (w, h, nc, 500 + 11 * sz + trial);
+            AugurFill fill = { { 30, 60, 90, 120 } };
+            g_autoptr(AugurImage) wide = NULL;
+            g_autoptr(AugurImage) portable = NULL;
+            double m[6];
+
+            dyadic_matrix (&rng, w, h, m);
+            m[0] += 0.001 * trial, m[4] -= 0.0007 * trial;   /* fractions off the dyadic grid */
+            wide = augur_warp_affine (src, w + 7, h + 5, m, AUGUR_INTERP_LINEAR, border, &fill);
+            g_setenv ("AUGUR_NO_AVX2", "1", TRUE);
+            portable = augur_warp_affine (src, w + 7, h + 5, m, AUGUR_INTERP_LINEAR, border, &fill);
+            g_unsetenv ("AUGUR_NO_AVX2");
+            g_assert_true (augur_image_equal (wide, portable));
+          }
+}
+
 /* A constant border's affine warp samples only the run of each row whose
  * taps reach the input and fills the rest: the same bytes as the map
  * path, which samples every pixel, for every kernel, with rows that run
@@ -1202,6 +1241,7 @@ main (int   argc,
   g_test_add_func ("/resample/warp/linear-paths-agree", test_warp_linear_paths_agree);
   g_test_add_func ("/resample/warp/linear-reference", test_warp_linear_reference);
   g_test_add_func ("/resample/warp/constant-span", test_warp_constant_span);
+  g_test_add_func ("/resample/warp/linear-wide", test_warp_linear_wide);
   for (guint i = 0; i < G_N_ELEMENTS (resize_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/resample/resize/%s", resize_cases[i].name);

@@ -6,12 +6,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-cpu.h"
 #include "augur-resample.h"
 #include "augur-strips.h"
 #include "augur-simd.h"
 
 #ifdef __SSE2__
 # include <emmintrin.h>
+#endif
+#ifdef AUGUR_CPU_X86_64
+# include <immintrin.h>
 #endif
 
 /*
@@ -318,6 +322,7 @@ typedef struct
   int               taps;
   int               bits;         /* of the coordinates' fractions */
   const float      *tab;          /* 1 << bits rows of taps weights */
+  gboolean          wide;         /* linear pairs in AVX2 (lin_pair_wide ()) */
   /* border_index() of x in [bx_lo, bx_lo + bx_n), of y likewise: a lookup
    * instead of a division for the taps around the image */
   int              *bx;
@@ -357,6 +362,11 @@ sampler_init (Sampler            *s,
     }
   s->taps = interp_taps (interp);
   s->bits = s->taps == 2 ? LIN_BITS : TAB_BITS;
+#ifdef AUGUR_CPU_X86_64
+  s->wide = s->taps == 2 && augur_cpu_has (AUGUR_CPU_AVX2);
+#else
+  s->wide = FALSE;
+#endif
   switch (s->taps)
     {
     case 2:  s->tab = NULL; break;   /* integer weights */
@@ -1087,6 +1097,122 @@ lin_span (const AugurImage *src,
     }
 }
 
+#ifdef AUGUR_CPU_X86_64
+/*
+ * lin_pair () in AVX2: the same sums of the same pairs, for both pixels in
+ * one register. A pixel's two rows of taps go into one vector, and one
+ * pshufb gives the layout of lin_taps (); each pixel's weights are
+ * broadcast to its own 128-bit lane; the sums are packed as lin_pair ()
+ * packs them. The portable loop and this one give the same bytes (tests:
+ * resample/warp/linear-wide).
+ */
+__attribute__ ((target ("avx2"))) static inline __m128i
+lin_taps_wide (const guint8 *p,
+               gsize         stride,
+               __m128i       pick)
+{
+  __m128i t = _mm_loadl_epi64 ((const __m128i *) p);
+
+  t = _mm_castpd_si128 (_mm_loadh_pd (_mm_castsi128_pd (t), (const double *) (p + stride)));
+  return _mm_shuffle_epi8 (t, pick);
+}
+
+__attribute__ ((target ("avx2"))) static inline void
+lin_pair_wide (const guint8             *data,
+               gsize                     stride,
+               guint8                   *restrict dst,
+               int                       i,
+               const guint64            *restrict off,
+               const guint32            *restrict wa,
+               const guint32            *restrict wb,
+               gboolean                  room,
+               const int                 nc)
+{
+  /* (top, bottom) byte pairs: for three channels the second tap's bytes
+   * start at 3, as lin_taps () moves them */
+  const __m128i pick = nc == 3
+    ? _mm_setr_epi8 (0, 8, 1, 9, 2, 10, 3, 11, 3, 11, 4, 12, 5, 13, 6, 14)
+    : _mm_setr_epi8 (0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+  const __m256i zero = _mm256_setzero_si256 (), lanes = _mm256_setr_epi32 (0, 0, 0, 0, 1, 1, 1, 1);
+  __m256i taps, wva, wvb, sum;
+  __m128i v;
+  guint64 both;
+
+  taps = _mm256_inserti128_si256 (_mm256_castsi128_si256 (lin_taps_wide (data + off[i], stride, pick)),
+                                  lin_taps_wide (data + off[i + 1], stride, pick), 1);
+  wva = _mm256_permutevar8x32_epi32 (_mm256_castsi128_si256 (_mm_loadl_epi64 ((const __m128i *) (wa + i))), lanes);
+  wvb = _mm256_permutevar8x32_epi32 (_mm256_castsi128_si256 (_mm_loadl_epi64 ((const __m128i *) (wb + i))), lanes);
+  sum = _mm256_add_epi32 (_mm256_madd_epi16 (_mm256_unpacklo_epi8 (taps, zero), wva),
+                          _mm256_madd_epi16 (_mm256_unpackhi_epi8 (taps, zero), wvb));
+  sum = _mm256_srai_epi32 (_mm256_add_epi32 (sum, _mm256_set1_epi32 (1 << (LIN_WBITS - 1))), LIN_WBITS);
+  sum = _mm256_packus_epi16 (_mm256_packs_epi32 (sum, sum), zero);
+  /* pixel i's four bytes, then pixel i + 1's */
+  v = _mm_unpacklo_epi32 (_mm256_castsi256_si128 (sum), _mm256_extracti128_si256 (sum, 1));
+  if (nc == 4)
+    {
+      _mm_storel_epi64 ((__m128i *) (dst + (gsize) i * 4), v);
+      return;
+    }
+  v = _mm_shuffle_epi8 (v, _mm_setr_epi8 (0, 1, 2, 4, 5, 6, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  both = (guint64) _mm_cvtsi128_si64 (v);
+  memcpy (dst + (gsize) i * 3, &both, room ? 8 : 6);
+}
+#endif
+
+#ifdef __SSE2__
+/* The pixels of a row of three or four channels, in pairs where both lie
+ * inside, by lin_pair_wide () when @wide (in a caller built for AVX2). */
+static G_ALWAYS_INLINE inline void
+lin_pairs (const Sampler   *s,
+           guint8          *dst,
+           int              n,
+           const RowCoords *rc,
+           const int        nc,
+           const gboolean   wide)
+{
+  const guint8 *in = rc->in;
+
+  /* pixels in pairs (in[n] is 0) */
+  for (int i = 0; i < n;)
+    {
+      if (in[i] & in[i + 1])
+        {
+#ifdef AUGUR_CPU_X86_64
+          if (wide)
+            lin_pair_wide (s->src->data, s->src->stride, dst, i, rc->off, rc->wa, rc->wb, i + 2 < n, nc);
+          else
+#endif
+            lin_pair (s->src, dst, i, rc, i + 2 < n, nc);
+          i += 2;
+        }
+      else if (in[i])
+        {
+          lin_span (s->src, dst, i, i + 1, rc, nc);
+          i++;
+        }
+      else
+        {
+          lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
+          i++;
+        }
+    }
+}
+#endif
+
+#ifdef AUGUR_CPU_X86_64
+__attribute__ ((target ("avx2"))) static void
+lin_pairs_wide (const Sampler   *s,
+                guint8          *dst,
+                int              n,
+                const RowCoords *rc)
+{
+  if (s->src->channels == 3)
+    lin_pairs (s, dst, n, rc, 3, TRUE);
+  else
+    lin_pairs (s, dst, n, rc, 4, TRUE);
+}
+#endif
+
 /* The fast path may read pixel i's taps when the 2x2 block lies inside,
  * and for three channels the byte after the right column (the fast path
  * reads four bytes a tap, eight for a pair), so x0 + 2 must exist as
@@ -1108,25 +1234,14 @@ sample_row_linear (const Sampler   *s,
 #ifdef __SSE2__
   if (nc != 1)
     {
-      /* pixels in pairs (in[n] is 0) */
-      for (int i = 0; i < n;)
+# ifdef AUGUR_CPU_X86_64
+      if (s->wide)
         {
-          if (in[i] & in[i + 1])
-            {
-              lin_pair (s->src, dst, i, rc, i + 2 < n, nc);
-              i += 2;
-            }
-          else if (in[i])
-            {
-              lin_span (s->src, dst, i, i + 1, rc, nc);
-              i++;
-            }
-          else
-            {
-              lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
-              i++;
-            }
+          lin_pairs_wide (s, dst, n, rc);
+          return;
         }
+# endif
+      lin_pairs (s, dst, n, rc, nc, FALSE);
       return;
     }
 #endif
