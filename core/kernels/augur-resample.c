@@ -51,9 +51,13 @@
  * for the kernel size and the number of channels, reads the taps: a fast
  * path when every tap lies inside the image, a border path otherwise.
  * Linear, the common case, marks the inside pixels in a vectorised pass
- * and mixes them two at a time with SSE2, and looks the border taps up in
- * per-warp tables. A dense map (or a homography) is computed a row at a
- * time beside the row it resamples. Rows go in strips (augur-strips.h).
+ * and mixes them two at a time (SSE2, or both in one AVX2 register), and
+ * looks the border taps up in per-warp tables. With a constant border, an
+ * affine row samples only the run of pixels whose taps reach the input
+ * (found by bisecting its monotonic walk) and fills the rest. A dense map
+ * (or a homography) is computed a row at a time beside the row it
+ * resamples, and quantised in single precision (exactly as in double).
+ * Rows go in strips (augur-strips.h).
  * There is no branch on the interpolation kind inside a row. Resizing is
  * separable, with per-axis tap and weight tables: linear and area in exact
  * fixed point, with two taps a side (linear) the horizontal pass first on
