@@ -1163,6 +1163,10 @@ lin_pair_wide (const guint8             *data,
 }
 #endif
 
+#ifndef LIN_AHEAD
+# define LIN_AHEAD 32
+#endif
+
 #ifdef __SSE2__
 /* The pixels of a row of three or four channels, in pairs where both lie
  * inside, by lin_pair_wide () when @wide (in a caller built for AVX2). */
@@ -1179,6 +1183,11 @@ lin_pairs (const Sampler   *s,
   /* pixels in pairs (in[n] is 0) */
   for (int i = 0; i < n;)
     {
+      if (i + LIN_AHEAD < n && in[i + LIN_AHEAD])
+        {
+          __builtin_prefetch (s->src->data + rc->off[i + LIN_AHEAD]);
+          __builtin_prefetch (s->src->data + rc->off[i + LIN_AHEAD] + s->src->stride);
+        }
       if (in[i] & in[i + 1])
         {
 #ifdef AUGUR_CPU_X86_64
