@@ -130,28 +130,6 @@ augur_warp_output_shape (const AugurWarp *warp,
 
 /* Crop --------------------------------------------------------------------- */
 
-/* @n pixels of @px: one memset when its bytes are all alike (black,
- * white, gray), else the first pixel copied and the run doubled. */
-static void
-fill_span (guint8       *d,
-           const guint8 *px,
-           int           n,
-           int           nc)
-{
-  gsize len = (gsize) n * nc, done;
-
-  if (n <= 0)
-    return;
-  if (memcmp (px, px + 1, nc - 1) == 0)
-    {
-      memset (d, px[0], len);
-      return;
-    }
-  memcpy (d, px, nc);
-  for (done = nc; done < len; done *= 2)
-    memcpy (d + done, d, MIN (done, len - done));
-}
-
 /* The window @x0, @y0, @w x @h over @src: pixels outside read what @border
  * names, or @fill for a constant border (whole runs of it at a time: a
  * large padding is mostly fill). */
@@ -184,7 +162,7 @@ read_window (const AugurImage *src,
 
       if (sy < 0)
         {
-          fill_span (d, fill_px, w, nc);
+          augur_fill_span (d, fill_px, w, nc);
           continue;
         }
 
@@ -193,8 +171,8 @@ read_window (const AugurImage *src,
         memcpy (d + (gsize) a * nc, s + (gsize) (x0 + a) * nc, (gsize) (b - a) * nc);
       if (border == AUGUR_BORDER_CONSTANT)
         {
-          fill_span (d, fill_px, a, nc);
-          fill_span (d + (gsize) b * nc, fill_px, w - b, nc);
+          augur_fill_span (d, fill_px, a, nc);
+          augur_fill_span (d + (gsize) b * nc, fill_px, w - b, nc);
           continue;
         }
       for (int x = 0; x < w; x++)
@@ -334,11 +312,8 @@ homography_row (const double *inv,
     }
 }
 
-/* The rows of a homography's inverse map. A homography is resampled
- * through its map in strips, as Perspective always was, rather than by
- * augur_warp_perspective (): that one steps in double precision along each
- * row, and the last bits of the coordinates, hence some pixels, would
- * differ. */
+/* The rows of a homography's inverse map: a homography is resampled
+ * through its map, computed in strips beside the rows it resamples. */
 static void
 homography_rows (gconstpointer  state,
                  int            width,

@@ -759,6 +759,70 @@ test_equal_moves_shift (void)
       }
 }
 
+/* PiecewiseAffine's map, as its rows are computed for the warp, is the
+ * affine map of each grid cell's two triangles (s + t <= 1 the upper-left
+ * one), written here pixel by pixel in double precision. */
+static void
+test_pwa_map_triangles (void)
+{
+  g_autoptr(AugurNode) node = augur_test_leaf ("PiecewiseAffine");
+  AugurShape in = { 97, 61, 3 };
+  const int w = in.width, h = in.height;
+  g_autofree float *map = g_new (float, 2 * w * h);
+
+  augur_test_set_range (node, "scale", 0.03, 0.05);
+  augur_test_set_range (node, "nb_rows", 3, 6);
+  augur_test_set_range (node, "nb_cols", 3, 6);
+  for (int seed = 0; seed < 12; seed++)
+    {
+      g_autoptr(AugurReplay) replay = augur_node_sample (node, &in, 40 + seed);
+      int rows = (int) augur_drawn_get (&replay->drawn, "nb_rows");
+      int cols = (int) augur_drawn_get (&replay->drawn, "nb_cols");
+      const double *dx, *dy;
+      guint ndx, ndy;
+      AugurWarp warp;
+      gpointer state;
+
+      augur_warp_init (&warp, node->params, &replay->drawn, &in);
+      node->info->geometry (node->params, &replay->drawn, &in, &warp);
+      g_assert_cmpint (warp.kind, ==, AUGUR_WARP_MAP);
+      state = warp.map.init (node->params, &replay->drawn, w, h);
+      warp.map.rows (state, w, h, 0, h, map);
+      warp.map.free (state);
+      augur_warp_clear (&warp);
+
+      dx = augur_drawn_get_list (&replay->drawn, "dx", &ndx);
+      dy = augur_drawn_get_list (&replay->drawn, "dy", &ndy);
+      g_assert_cmpuint (ndx, ==, (guint) (rows * cols));
+      g_assert_cmpuint (ndy, ==, (guint) (rows * cols));
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            double gx = (x + 0.5) * (cols - 1) / w, gy = (y + 0.5) * (rows - 1) / h;
+            int c = CLAMP ((int) floor (gx), 0, cols - 2), r = CLAMP ((int) floor (gy), 0, rows - 2);
+            double s = gx - c, t = gy - r, corner[2][4];
+
+            /* the input points of the corners 00, 10, 01, 11 */
+            for (int k = 0; k < 4; k++)
+              {
+                int i = (r + k / 2) * cols + c + k % 2;
+
+                corner[0][k] = (double) (c + k % 2) * w / (cols - 1) + dx[i] * w;
+                corner[1][k] = (double) (r + k / 2) * h / (rows - 1) + dy[i] * h;
+              }
+            for (int a = 0; a < 2; a++)
+              {
+                const double *p = corner[a];
+                double expected = s + t <= 1
+                  ? p[0] + s * (p[1] - p[0]) + t * (p[2] - p[0])
+                  : p[3] + (1 - s) * (p[2] - p[3]) + (1 - t) * (p[1] - p[3]);
+
+                g_assert_cmpfloat_with_epsilon (map[2 * (y * w + x) + a], expected, 1e-3);
+              }
+          }
+    }
+}
+
 /* Each grid point of the output reads the input at its own place plus its
  * drawn move: map_point sends that input point back onto the grid. */
 static void
@@ -1299,6 +1363,7 @@ main (int   argc,
   g_test_add_func ("/distort/GridDistortion/uniform-stretch", test_grid_uniform_stretch);
   g_test_add_func ("/distort/GridDistortion/normalized-inside", test_grid_normalized_inside);
   g_test_add_func ("/distort/PiecewiseAffine/grid-points", test_pwa_grid_points);
+  g_test_add_func ("/distort/PiecewiseAffine/map-triangles", test_pwa_map_triangles);
   g_test_add_func ("/distort/ThinPlateSpline/control-points", test_tps_control_points);
   g_test_add_func ("/distort/equal-moves-shift", test_equal_moves_shift);
   g_test_add_func ("/distort/move-spread", test_move_spread);

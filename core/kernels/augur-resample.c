@@ -6,12 +6,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "augur-cpu.h"
 #include "augur-resample.h"
 #include "augur-strips.h"
 #include "augur-simd.h"
 
 #ifdef __SSE2__
 # include <emmintrin.h>
+#endif
+#ifdef AUGUR_CPU_X86_64
+# include <immintrin.h>
 #endif
 
 /*
@@ -47,9 +51,13 @@
  * for the kernel size and the number of channels, reads the taps: a fast
  * path when every tap lies inside the image, a border path otherwise.
  * Linear, the common case, marks the inside pixels in a vectorised pass
- * and mixes them two at a time with SSE2, and looks the border taps up in
- * per-warp tables. A dense map (or a homography) is computed a row at a
- * time beside the row it resamples. Rows go in strips (augur-strips.h).
+ * and mixes them two at a time (SSE2, or both in one AVX2 register), and
+ * looks the border taps up in per-warp tables. With a constant border, an
+ * affine row samples only the run of pixels whose taps reach the input
+ * (found by bisecting its monotonic walk) and fills the rest. A dense map
+ * (or a homography) is computed a row at a time beside the row it
+ * resamples, and quantised in single precision (exactly as in double).
+ * Rows go in strips (augur-strips.h).
  * There is no branch on the interpolation kind inside a row. Resizing is
  * separable, with per-axis tap and weight tables: linear and area in exact
  * fixed point, with two taps a side (linear) the horizontal pass first on
@@ -80,6 +88,33 @@ clamp_u8f (float v)
 }
 
 /* Fills ---------------------------------------------------------------------- */
+
+/**
+ * augur_fill_span:
+ * @px: one pixel of @nc bytes
+ *
+ * Writes @n copies of @px at @d: one memset when its bytes are all alike
+ * (black, white, gray), else the first pixel copied and the run doubled.
+ */
+void
+augur_fill_span (guint8       *d,
+                 const guint8 *px,
+                 int           n,
+                 int           nc)
+{
+  gsize len = (gsize) n * nc, done;
+
+  if (n <= 0)
+    return;
+  if (memcmp (px, px + 1, nc - 1) == 0)
+    {
+      memset (d, px[0], len);
+      return;
+    }
+  memcpy (d, px, nc);
+  for (done = nc; done < len; done *= 2)
+    memcpy (d + done, d, MIN (done, len - done));
+}
 
 /**
  * augur_fill_from_value:
@@ -291,6 +326,7 @@ typedef struct
   int               taps;
   int               bits;         /* of the coordinates' fractions */
   const float      *tab;          /* 1 << bits rows of taps weights */
+  gboolean          wide;         /* linear pairs in AVX2 (lin_pair_wide ()) */
   /* border_index() of x in [bx_lo, bx_lo + bx_n), of y likewise: a lookup
    * instead of a division for the taps around the image */
   int              *bx;
@@ -330,6 +366,11 @@ sampler_init (Sampler            *s,
     }
   s->taps = interp_taps (interp);
   s->bits = s->taps == 2 ? LIN_BITS : TAB_BITS;
+#ifdef AUGUR_CPU_X86_64
+  s->wide = s->taps == 2 && augur_cpu_has (AUGUR_CPU_AVX2);
+#else
+  s->wide = FALSE;
+#endif
   switch (s->taps)
     {
     case 2:  s->tab = NULL; break;   /* integer weights */
@@ -385,27 +426,60 @@ quantize (double   u,
   *frac = (guint16) (q & ((1 << bits) - 1));
 }
 
-/* The coordinates u0 + x * step of one output row, x < n. When the whole
+/* The start and step, in 32.32 fixed point, of the walk along a row of
+ * @width coordinates u0 + x * step (see walk_row ()); FALSE when the row
+ * leaves the range where the walk is exact enough, and the coordinates are
+ * quantised one by one. */
+static inline gboolean
+walk_start (double  u0,
+            double  step,
+            int     bits,
+            int     width,
+            gint64 *q0,
+            gint64 *dq)
+{
+  double last = u0 + step * (width - 1);
+
+  if (!(fabs (u0) < COORD_LIMIT && fabs (last) < COORD_LIMIT))
+    return FALSE;
+  *q0 = (gint64) floor (u0 * 4294967296.0 + 0.5) + ((gint64) COORD_LIMIT << 32)
+        + ((gint64) 1 << (31 - bits));
+  *dq = (gint64) floor (step * 4294967296.0 + 0.5);
+  return TRUE;
+}
+
+/* The tap index of pixel @x of a walk. */
+static inline int
+walk_index (gint64 q0,
+            gint64 dq,
+            int    x)
+{
+  return (int) ((q0 + dq * x) >> 32) - COORD_LIMIT;
+}
+
+/* The coordinates u0 + x * step of pixels @first .. @first + @n - 1 of an
+ * output row of @width, into @index[0..n) and @frac[0..n). When the whole
  * row stays within range, the walk adds the step in 32.32 fixed point
  * (exact for integer steps, drifting less than 2^-14 pixel over the widest
- * row); otherwise each coordinate is clamped on its own. */
+ * row); otherwise each coordinate is clamped on its own. The values depend
+ * on the row only: a piece of a row gets the bits of the whole row. */
 AUGUR_SIMD_CLONES static void
 walk_row (double   u0,
           double   step,
           int      bits,
+          int      width,
+          int      first,
           int      n,
           int     *index,
           guint16 *frac)
 {
-  double last = u0 + step * (n - 1);
+  gint64 q, dq;
 
-  if (fabs (u0) < COORD_LIMIT && fabs (last) < COORD_LIMIT)
+  if (walk_start (u0, step, bits, width, &q, &dq))
     {
-      const gint64 bias = (gint64) COORD_LIMIT << 32;
-      gint64 q = (gint64) floor (u0 * 4294967296.0 + 0.5) + bias + ((gint64) 1 << (31 - bits));
-      gint64 dq = (gint64) floor (step * 4294967296.0 + 0.5);
       const int fshift = 32 - bits, fmask = (1 << bits) - 1;
 
+      q += dq * first;
       for (int x = 0; x < n; x++, q += dq)
         {
           index[x] = (int) (q >> 32) - COORD_LIMIT;
@@ -415,17 +489,68 @@ walk_row (double   u0,
     }
 
   for (int x = 0; x < n; x++)
-    quantize (u0 + step * x, bits, &index[x], &frac[x]);
+    quantize (u0 + step * (first + x), bits, &index[x], &frac[x]);
+}
+
+/* The first x in [0, @n] where walk_index () >= @t becomes true (a walk
+ * forwards) or false (a walk backwards): the index is monotonic in x. */
+static int
+walk_cross (gint64 q0,
+            gint64 dq,
+            int    n,
+            int    t)
+{
+  int lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      int mid = lo + (hi - lo) / 2;
+
+      if ((walk_index (q0, dq, mid) >= t) == (dq >= 0))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
+/* Narrows [*lo, *hi) to the pixels of a row of @width whose walk gives
+ * an index in [@a, @b]; FALSE (and nothing narrowed) when the row is not
+ * walked in fixed point. */
+static gboolean
+walk_span (double  u0,
+           double  step,
+           int     bits,
+           int     width,
+           int     a,
+           int     b,
+           int    *lo,
+           int    *hi)
+{
+  gint64 q0, dq;
+  int x0, x1;
+
+  if (!walk_start (u0, step, bits, width, &q0, &dq))
+    return FALSE;
+  if (dq >= 0)
+    x0 = walk_cross (q0, dq, width, a), x1 = walk_cross (q0, dq, width, b + 1);
+  else
+    x0 = walk_cross (q0, dq, width, b + 1), x1 = walk_cross (q0, dq, width, a);
+  *lo = MAX (*lo, x0);
+  *hi = MIN (*hi, x1);
+  return TRUE;
 }
 
 /* quantize () of every point of a row of an inverse map (x, y floats
- * interleaved), each coordinate plus @shift, to the bit: written without
- * a call to floor () and without 64-bit conversions, so that the compiler
- * vectorises it. After the clamp, |u| <= 2^22, so u * 2^bits + 0.5 lies
- * within +-2^30 + 1 for bits <= 8 and its truncation fits 32 bits; a
- * truncation above the value (negative non-integers) is moved down by
- * one, which is floor (). The arithmetic shift and the mask then give the
- * index and the fraction quantize () gives. */
+ * interleaved), each coordinate plus @shift (0 or -1/2), to the bit, in
+ * single precision so that the compiler vectorises it eight lanes wide.
+ * The clamp moves by -@shift instead (both bounds are floats), so that u
+ * itself is scaled: v = u * 2^bits is exact, and so are its truncation,
+ * hence floor (v), and the comparison of v - floor (v) with 1/2 (a
+ * rounding of that difference cannot cross 1/2, a float). With k = shift
+ * * 2^bits, an integer, floor ((u + shift) * 2^bits + 1/2) is floor (v) +
+ * k + (v - floor (v) >= 1/2), which quantize () computes in double
+ * precision. |v| < 2^31 after the clamp; NaN takes the lower bound. */
 AUGUR_SIMD_CLONES static void
 quantize_map_row (const float *restrict map,
                   double                shift,
@@ -436,31 +561,44 @@ quantize_map_row (const float *restrict map,
                   int         *restrict yi,
                   guint16     *restrict yf)
 {
-  const double scale = (double) (1 << bits), lim = COORD_LIMIT;
-  const int mask = (1 << bits) - 1;
+  const float scale = (float) (1 << bits);
+  const float lo = (float) (-COORD_LIMIT - shift), hi = (float) (COORD_LIMIT - shift);
+  const int k = (int) (shift * (1 << bits)), mask = (1 << bits) - 1;
 
   for (int x = 0; x < n; x++)
     {
-      double u = (double) map[2 * x] + shift, v = (double) map[2 * x + 1] + shift;
-      double tu, tv;
-      int qu, qv;
+      float u = map[2 * x], v = map[2 * x + 1];
+      float su, sv, fu, fv;
+      int qu, qv, du, dv;
 
-      u = u > -lim ? u : -lim;   /* also NaN */
-      u = u > lim ? lim : u;
-      v = v > -lim ? v : -lim;
-      v = v > lim ? lim : v;
-      tu = u * scale + 0.5;
-      tv = v * scale + 0.5;
-      qu = (int) tu;
-      qv = (int) tv;
-      qu -= (double) qu > tu;
-      qv -= (double) qv > tv;
+      u = u > lo ? u : lo;   /* also NaN */
+      u = u > hi ? hi : u;
+      v = v > lo ? v : lo;
+      v = v > hi ? hi : v;
+      su = u * scale;
+      sv = v * scale;
+      qu = (int) su;
+      qv = (int) sv;
+      fu = (float) qu;
+      fv = (float) qv;
+      du = fu > su;
+      dv = fv > sv;
+      qu -= du;
+      qv -= dv;
+      fu -= (float) du;
+      fv -= (float) dv;
+      qu += k + (su - fu >= 0.5f);
+      qv += k + (sv - fv >= 0.5f);
       xi[x] = qu >> bits;
       yi[x] = qv >> bits;
       xf[x] = (guint16) (qu & mask);
       yf[x] = (guint16) (qv & mask);
     }
 }
+
+#ifndef PREFETCH_AHEAD
+# define PREFETCH_AHEAD 16
+#endif
 
 static G_ALWAYS_INLINE inline void
 sample_row_nearest (const Sampler   *s,
@@ -479,6 +617,14 @@ sample_row_nearest (const Sampler   *s,
     {
       int x = rc->xi[i], y = rc->yi[i];
       const guint8 *p;
+
+      if (i + PREFETCH_AHEAD < n)
+        {
+          unsigned px = (unsigned) rc->xi[i + PREFETCH_AHEAD], py = (unsigned) rc->yi[i + PREFETCH_AHEAD];
+
+          if (px < (unsigned) w && py < (unsigned) h)
+            __builtin_prefetch (src->data + (gsize) py * src->stride + (gsize) px * nc);
+        }
 
       if ((unsigned) x >= (unsigned) w || (unsigned) y >= (unsigned) h)
         {
@@ -955,6 +1101,131 @@ lin_span (const AugurImage *src,
     }
 }
 
+#ifdef AUGUR_CPU_X86_64
+/*
+ * lin_pair () in AVX2: the same sums of the same pairs, for both pixels in
+ * one register. A pixel's two rows of taps go into one vector, and one
+ * pshufb gives the layout of lin_taps (); each pixel's weights are
+ * broadcast to its own 128-bit lane; the sums are packed as lin_pair ()
+ * packs them. The portable loop and this one give the same bytes (tests:
+ * resample/warp/linear-wide).
+ */
+__attribute__ ((target ("avx2"))) static inline __m128i
+lin_taps_wide (const guint8 *p,
+               gsize         stride,
+               __m128i       pick)
+{
+  __m128i t = _mm_loadl_epi64 ((const __m128i *) p);
+
+  t = _mm_castpd_si128 (_mm_loadh_pd (_mm_castsi128_pd (t), (const double *) (p + stride)));
+  return _mm_shuffle_epi8 (t, pick);
+}
+
+__attribute__ ((target ("avx2"))) static inline void
+lin_pair_wide (const guint8             *data,
+               gsize                     stride,
+               guint8                   *restrict dst,
+               int                       i,
+               const guint64            *restrict off,
+               const guint32            *restrict wa,
+               const guint32            *restrict wb,
+               gboolean                  room,
+               const int                 nc)
+{
+  /* (top, bottom) byte pairs: for three channels the second tap's bytes
+   * start at 3, as lin_taps () moves them */
+  const __m128i pick = nc == 3
+    ? _mm_setr_epi8 (0, 8, 1, 9, 2, 10, 3, 11, 3, 11, 4, 12, 5, 13, 6, 14)
+    : _mm_setr_epi8 (0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+  const __m256i zero = _mm256_setzero_si256 (), lanes = _mm256_setr_epi32 (0, 0, 0, 0, 1, 1, 1, 1);
+  __m256i taps, wva, wvb, sum;
+  __m128i v;
+  guint64 both;
+
+  taps = _mm256_inserti128_si256 (_mm256_castsi128_si256 (lin_taps_wide (data + off[i], stride, pick)),
+                                  lin_taps_wide (data + off[i + 1], stride, pick), 1);
+  wva = _mm256_permutevar8x32_epi32 (_mm256_castsi128_si256 (_mm_loadl_epi64 ((const __m128i *) (wa + i))), lanes);
+  wvb = _mm256_permutevar8x32_epi32 (_mm256_castsi128_si256 (_mm_loadl_epi64 ((const __m128i *) (wb + i))), lanes);
+  sum = _mm256_add_epi32 (_mm256_madd_epi16 (_mm256_unpacklo_epi8 (taps, zero), wva),
+                          _mm256_madd_epi16 (_mm256_unpackhi_epi8 (taps, zero), wvb));
+  sum = _mm256_srai_epi32 (_mm256_add_epi32 (sum, _mm256_set1_epi32 (1 << (LIN_WBITS - 1))), LIN_WBITS);
+  sum = _mm256_packus_epi16 (_mm256_packs_epi32 (sum, sum), zero);
+  /* pixel i's four bytes, then pixel i + 1's */
+  v = _mm_unpacklo_epi32 (_mm256_castsi256_si128 (sum), _mm256_extracti128_si256 (sum, 1));
+  if (nc == 4)
+    {
+      _mm_storel_epi64 ((__m128i *) (dst + (gsize) i * 4), v);
+      return;
+    }
+  v = _mm_shuffle_epi8 (v, _mm_setr_epi8 (0, 1, 2, 4, 5, 6, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  both = (guint64) _mm_cvtsi128_si64 (v);
+  memcpy (dst + (gsize) i * 3, &both, room ? 8 : 6);
+}
+#endif
+
+#ifndef LIN_AHEAD
+# define LIN_AHEAD 32
+#endif
+
+#ifdef __SSE2__
+/* The pixels of a row of three or four channels, in pairs where both lie
+ * inside, by lin_pair_wide () when @wide (in a caller built for AVX2). */
+static G_ALWAYS_INLINE inline void
+lin_pairs (const Sampler   *s,
+           guint8          *dst,
+           int              n,
+           const RowCoords *rc,
+           const int        nc,
+           const gboolean   wide)
+{
+  const guint8 *in = rc->in;
+
+  /* pixels in pairs (in[n] is 0) */
+  for (int i = 0; i < n;)
+    {
+      if (i + LIN_AHEAD < n && in[i + LIN_AHEAD])
+        {
+          __builtin_prefetch (s->src->data + rc->off[i + LIN_AHEAD]);
+          __builtin_prefetch (s->src->data + rc->off[i + LIN_AHEAD] + s->src->stride);
+        }
+      if (in[i] & in[i + 1])
+        {
+#ifdef AUGUR_CPU_X86_64
+          if (wide)
+            lin_pair_wide (s->src->data, s->src->stride, dst, i, rc->off, rc->wa, rc->wb, i + 2 < n, nc);
+          else
+#endif
+            lin_pair (s->src, dst, i, rc, i + 2 < n, nc);
+          i += 2;
+        }
+      else if (in[i])
+        {
+          lin_span (s->src, dst, i, i + 1, rc, nc);
+          i++;
+        }
+      else
+        {
+          lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
+          i++;
+        }
+    }
+}
+#endif
+
+#ifdef AUGUR_CPU_X86_64
+__attribute__ ((target ("avx2"))) static void
+lin_pairs_wide (const Sampler   *s,
+                guint8          *dst,
+                int              n,
+                const RowCoords *rc)
+{
+  if (s->src->channels == 3)
+    lin_pairs (s, dst, n, rc, 3, TRUE);
+  else
+    lin_pairs (s, dst, n, rc, 4, TRUE);
+}
+#endif
+
 /* The fast path may read pixel i's taps when the 2x2 block lies inside,
  * and for three channels the byte after the right column (the fast path
  * reads four bytes a tap, eight for a pair), so x0 + 2 must exist as
@@ -972,28 +1243,18 @@ sample_row_linear (const Sampler   *s,
   /* which pixels take the fast path, as two unsigned comparisons */
   lin_pack_row (rc->xf, rc->yf, rc->xi, rc->yi, (unsigned) MAX (w - 1 - (nc == 3), 0),
                 (unsigned) MAX (h - 1, 0), s->src->stride, nc, rc->wa, rc->wb, rc->in, rc->off, n);
+  rc->in[n] = 0;   /* the pairs stop at the end (a longer row may have left a 1) */
 #ifdef __SSE2__
   if (nc != 1)
     {
-      /* pixels in pairs (in[n] is 0) */
-      for (int i = 0; i < n;)
+# ifdef AUGUR_CPU_X86_64
+      if (s->wide)
         {
-          if (in[i] & in[i + 1])
-            {
-              lin_pair (s->src, dst, i, rc, i + 2 < n, nc);
-              i += 2;
-            }
-          else if (in[i])
-            {
-              lin_span (s->src, dst, i, i + 1, rc, nc);
-              i++;
-            }
-          else
-            {
-              lin_border_pixel (s, dst + i * nc, rc->xi[i], rc->yi[i], rc->xf[i], rc->yf[i], nc);
-              i++;
-            }
+          lin_pairs_wide (s, dst, n, rc);
+          return;
         }
+# endif
+      lin_pairs (s, dst, n, rc, nc, FALSE);
       return;
     }
 #endif
@@ -1104,14 +1365,27 @@ check_warp_args (const AugurImage *src,
   return TRUE;
 }
 
-/* Fills @rc with the source coordinates of output row @y: the one thing
- * that tells the warps apart. @shift and @bits come from the sampler. */
+/* Fills @rc with the source coordinates of pixels @first .. @first + @n
+ * - 1 of output row @y (of @width): the one thing that tells the warps
+ * apart. @shift and @bits come from the sampler. */
 typedef void (*RowSource) (gconstpointer  data,
                            int            y,
                            int            width,
+                           int            first,
+                           int            n,
                            double         shift,
                            int            bits,
                            RowCoords     *rc);
+
+/* Narrows [*lo, *hi) to the pixels of output row @y whose kernel taps
+ * reach the input: the others are the fill of a constant border. */
+typedef void (*RowSpan)   (gconstpointer  data,
+                           const Sampler *sampler,
+                           int            y,
+                           int            width,
+                           double         shift,
+                           int           *lo,
+                           int           *hi);
 
 /* What the strips of one warp share; the sampler is only read. */
 typedef struct
@@ -1119,6 +1393,7 @@ typedef struct
   const Sampler *sampler;
   AugurImage    *out;
   RowSource      row_source;
+  RowSpan        row_span;   /* nullable */
   gconstpointer  data;
   double         shift;
 } WarpStrips;
@@ -1129,14 +1404,28 @@ warp_strip (gpointer data,
             int      last)
 {
   const WarpStrips *w = data;
-  int width = w->out->width;
+  const Sampler *s = w->sampler;
+  const int width = w->out->width, nc = w->out->channels;
   RowBuffers b;
 
   row_buffers_init (&b, width);
   for (int y = first; y < last; y++)
     {
-      w->row_source (w->data, y, width, w->shift, w->sampler->bits, &b.rc);
-      sample_row (w->sampler, augur_image_row (w->out, y), width, &b.rc);
+      guint8 *row = augur_image_row (w->out, y);
+      int lo = 0, hi = width;
+
+      if (w->row_span)
+        {
+          w->row_span (w->data, s, y, width, w->shift, &lo, &hi);
+          hi = MAX (hi, lo);
+        }
+      if (hi > lo)
+        {
+          w->row_source (w->data, y, width, lo, hi - lo, w->shift, s->bits, &b.rc);
+          sample_row (s, row + (gsize) lo * nc, hi - lo, &b.rc);
+        }
+      augur_fill_span (row, s->fill_u8, lo, nc);
+      augur_fill_span (row + (gsize) hi * nc, s->fill_u8, width - hi, nc);
     }
   row_buffers_clear (&b);
 }
@@ -1154,6 +1443,7 @@ warp_rows (const AugurImage   *src,
            AugurBorder         border,
            const AugurFill    *fill,
            RowSource           row_source,
+           RowSpan             row_span,
            gconstpointer       data)
 {
   AugurImage *out;
@@ -1169,7 +1459,8 @@ warp_rows (const AugurImage   *src,
 
   /* nearest picks the pixel whose square holds the point (floor of the
    * centre coordinate); kernels want the pixel index below the point. */
-  w = (WarpStrips) { &s, out, row_source, data, s.taps == 1 ? 0.0 : -0.5 };
+  w = (WarpStrips) { &s, out, row_source, border == AUGUR_BORDER_CONSTANT ? row_span : NULL,
+                     data, s.taps == 1 ? 0.0 : -0.5 };
   if (!augur_strips_run (out_height, (double) out_width * src->channels, warp_strip, &w))
     memset (out->data, 0, (gsize) out->stride * out_height);
 
@@ -1177,21 +1468,62 @@ warp_rows (const AugurImage   *src,
   return out;
 }
 
+/* Where row @y of an affine warp starts, on each axis. */
+static inline void
+affine_row_start (const double *inverse,
+                  int           y,
+                  double        shift,
+                  double       *u,
+                  double       *v)
+{
+  double cy = y + 0.5;
+
+  *u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
+  *v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
+}
+
 static void
 affine_row (gconstpointer  data,
             int            y,
             int            width,
+            int            first,
+            int            n,
             double         shift,
             int            bits,
             RowCoords     *rc)
 {
   const double *inverse = data;
-  double cy = y + 0.5;
-  double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2] + shift;
-  double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5] + shift;
+  double u, v;
 
-  walk_row (u, inverse[0], bits, width, rc->xi, rc->xf);
-  walk_row (v, inverse[3], bits, width, rc->yi, rc->yf);
+  affine_row_start (inverse, y, shift, &u, &v);
+  walk_row (u, inverse[0], bits, width, first, n, rc->xi, rc->xf);
+  walk_row (v, inverse[3], bits, width, first, n, rc->yi, rc->yf);
+}
+
+/* The taps of a kernel of K taps at index i are i - K / 2 + 1 .. i + K / 2
+ * (nearest: i alone), so they reach an axis of @size pixels when i lies in
+ * [-K / 2, size - 1 + K / 2 - 1] (nearest: [0, size - 1]). An affine row's
+ * indices are monotonic, which makes the pixels that reach the input one
+ * run; outside it the samplers would give the fill, to the bit. */
+static void
+affine_span (gconstpointer  data,
+             const Sampler *sampler,
+             int            y,
+             int            width,
+             double         shift,
+             int           *lo,
+             int           *hi)
+{
+  const double *inverse = data;
+  const int above = sampler->taps / 2, below = MAX (above - 1, 0);
+  const int w = sampler->src->width, h = sampler->src->height;
+  int xlo = 0, xhi = width;
+  double u, v;
+
+  affine_row_start (inverse, y, shift, &u, &v);
+  if (walk_span (u, inverse[0], sampler->bits, width, -above, w - 1 + below, &xlo, &xhi) &&
+      walk_span (v, inverse[3], sampler->bits, width, -above, h - 1 + below, &xlo, &xhi))
+    *lo = xlo, *hi = xhi;
 }
 
 AugurImage *
@@ -1203,20 +1535,23 @@ augur_warp_affine (const AugurImage   *src,
                    AugurBorder         border,
                    const AugurFill    *fill)
 {
-  return warp_rows (src, out_width, out_height, interp, border, fill, affine_row, inverse);
+  return warp_rows (src, out_width, out_height, interp, border, fill, affine_row, affine_span,
+                    inverse);
 }
 
 static void
 map_row (gconstpointer  data,
          int            y,
          int            width,
+         int            first,
+         int            n,
          double         shift,
          int            bits,
          RowCoords     *rc)
 {
-  const float *m = (const float *) data + 2 * (gsize) y * width;
+  const float *m = (const float *) data + 2 * ((gsize) y * width + first);
 
-  quantize_map_row (m, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
+  quantize_map_row (m, shift, bits, n, rc->xi, rc->xf, rc->yi, rc->yf);
 }
 
 AugurImage *
@@ -1228,7 +1563,7 @@ augur_warp_map (const AugurImage   *src,
                 AugurBorder         border,
                 const AugurFill    *fill)
 {
-  return warp_rows (src, out_width, out_height, interp, border, fill, map_row, map);
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_row, NULL, map);
 }
 
 typedef struct
@@ -1238,15 +1573,20 @@ typedef struct
   int           height;
 } MapRowsSource;
 
+/* Whole rows only (it has no span). */
 static void
 map_rows_row (gconstpointer  data,
               int            y,
               int            width,
+              int            first,
+              int            n,
               double         shift,
               int            bits,
               RowCoords     *rc)
 {
   const MapRowsSource *m = data;
+
+  g_assert (first == 0 && n == width);
 
   m->rows (m->state, width, m->height, y, 1, rc->map);
   quantize_map_row (rc->map, shift, bits, width, rc->xi, rc->xf, rc->yi, rc->yf);
@@ -1275,53 +1615,7 @@ augur_warp_map_rows (const AugurImage   *src,
 
   g_return_val_if_fail (rows != NULL, NULL);
 
-  return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, &m);
-}
-
-static void
-perspective_row (gconstpointer  data,
-                 int            y,
-                 int            width,
-                 double         shift,
-                 int            bits,
-                 RowCoords     *rc)
-{
-  const double *inverse = data;
-  double cy = y + 0.5;
-  double u = inverse[0] * 0.5 + inverse[1] * cy + inverse[2];
-  double v = inverse[3] * 0.5 + inverse[4] * cy + inverse[5];
-  double w = inverse[6] * 0.5 + inverse[7] * cy + inverse[8];
-
-  for (int x = 0; x < width; x++)
-    {
-      if (w > 1e-12)
-        {
-          double iw = 1.0 / w;
-
-          quantize (u * iw + shift, bits, &rc->xi[x], &rc->xf[x]);
-          quantize (v * iw + shift, bits, &rc->yi[x], &rc->yf[x]);
-        }
-      else
-        {
-          quantize (-COORD_LIMIT, bits, &rc->xi[x], &rc->xf[x]);
-          quantize (-COORD_LIMIT, bits, &rc->yi[x], &rc->yf[x]);
-        }
-      u += inverse[0];
-      v += inverse[3];
-      w += inverse[6];
-    }
-}
-
-AugurImage *
-augur_warp_perspective (const AugurImage   *src,
-                        int                 out_width,
-                        int                 out_height,
-                        const double        inverse[9],
-                        AugurInterpolation  interp,
-                        AugurBorder         border,
-                        const AugurFill    *fill)
-{
-  return warp_rows (src, out_width, out_height, interp, border, fill, perspective_row, inverse);
+  return warp_rows (src, out_width, out_height, interp, border, fill, map_rows_row, NULL, &m);
 }
 
 /* Resize --------------------------------------------------------------------- */
@@ -1634,23 +1928,23 @@ typedef struct
   const __m128i    *xw;      /* (w0, w1) pairs, broadcast */
   const int        *yidx;    /* two input rows per output row */
   const guint32    *wy;      /* and their Q11 weights */
+  int               adj0;    /* [adj0, adj1): the output pixels whose */
+  int               adj1;    /* right tap is the pixel after the left one */
 } Resize2;
 
-/* The horizontal sums of one input row, nc of them per output pixel.
- * @row has 4 readable bytes from each pixel's first byte (the next row's
- * first byte follows a row of three channels); @sums one spare value
- * after the row (three channels store four). */
+/* The horizontal sums of output pixels [@d0, @d1) of one input row. */
 static G_ALWAYS_INLINE inline void
-resize2_h (const guint8  *row,
-           const int     *restrict xoff,
-           const __m128i *restrict xw,
-           guint32       *restrict sums,
-           int            width,
-           const int      nc)
+resize2_h_pixels (const guint8  *row,
+                  const int     *restrict xoff,
+                  const __m128i *restrict xw,
+                  guint32       *restrict sums,
+                  int            d0,
+                  int            d1,
+                  const int      nc)
 {
   const __m128i zero = _mm_setzero_si128 ();
 
-  for (int d = 0; d < width; d++)
+  for (int d = d0; d < d1; d++)
     {
       guint32 a, b;
       __m128i taps;
@@ -1661,6 +1955,63 @@ resize2_h (const guint8  *row,
       _mm_storeu_si128 ((__m128i *) (sums + (gsize) d * nc),
                         _mm_madd_epi16 (_mm_unpacklo_epi8 (taps, zero), xw[d]));
     }
+}
+
+/* The horizontal sums of one input row, nc of them per output pixel.
+ * @row has 4 readable bytes from each pixel's first byte (the next row's
+ * first byte follows a row of three channels); @sums one spare value
+ * after the row (three channels store four). Where an output pixel's taps
+ * are neighbours, one 8-byte load holds both, and two output pixels share
+ * a shuffle into (left, right) pairs and the widening: the pairs, hence
+ * the sums, of resize2_h_pixels (). */
+static G_ALWAYS_INLINE inline void
+resize2_h (const Resize2 *r,
+           const guint8  *row,
+           guint32       *restrict sums,
+           const int      nc)
+{
+  typedef guint8 U8x16 __attribute__ ((vector_size (16)));
+  const U8x16 pick3 = { 0, 3, 1, 4, 2, 5, 6, 7, 8, 11, 9, 12, 10, 13, 14, 15 };
+  const U8x16 pick4 = { 0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15 };
+  const __m128i zero = _mm_setzero_si128 ();
+  const int *restrict xoff = r->xoff;
+  const __m128i *restrict xw = r->xw;
+  int d = r->adj0;
+
+  resize2_h_pixels (row, xoff, xw, sums, 0, r->adj0, nc);
+  for (; d + 1 < r->adj1; d += 2)
+    {
+      __m128i v = _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (row + xoff[2 * d])),
+                                      _mm_loadl_epi64 ((const __m128i *) (row + xoff[2 * d + 2])));
+
+#ifdef __clang__
+      v = nc == 3
+          ? (__m128i) __builtin_shufflevector ((U8x16) v, (U8x16) v, 0, 3, 1, 4, 2, 5, 6, 7,
+                                               8, 11, 9, 12, 10, 13, 14, 15)
+          : (__m128i) __builtin_shufflevector ((U8x16) v, (U8x16) v, 0, 4, 1, 5, 2, 6, 3, 7,
+                                               8, 12, 9, 13, 10, 14, 11, 15);
+      (void) pick3, (void) pick4;
+#else
+      v = (__m128i) __builtin_shuffle ((U8x16) v, nc == 3 ? pick3 : pick4);
+#endif
+      _mm_storeu_si128 ((__m128i *) (sums + (gsize) d * nc),
+                        _mm_madd_epi16 (_mm_unpacklo_epi8 (v, zero), xw[d]));
+      _mm_storeu_si128 ((__m128i *) (sums + (gsize) (d + 1) * nc),
+                        _mm_madd_epi16 (_mm_unpackhi_epi8 (v, zero), xw[d + 1]));
+    }
+  resize2_h_pixels (row, xoff, xw, sums, d, r->out->width, nc);
+}
+
+/* resize2_h () for three or four channels, in a clone with pshufb. */
+AUGUR_SIMD_CLONES static void
+resize2_h_row (const Resize2 *r,
+               const guint8  *row,
+               guint32       *sums)
+{
+  if (r->src->channels == 3)
+    resize2_h (r, row, sums, 3);
+  else
+    resize2_h (r, row, sums, 4);
 }
 
 /* out[k] = the two rows of sums mixed and rounded. */
@@ -1707,10 +2058,7 @@ resize2_strip (gpointer data,
               s = held[0] == r->yidx[2 * y + 1 - t] ? 1 : 0;
               if (iy == src->height - 1)
                 row = memcpy (pad, row, in_len);
-              if (nc == 3)
-                resize2_h (row, r->xoff, r->xw, slot[s], width, 3);
-              else
-                resize2_h (row, r->xoff, r->xw, slot[s], width, 4);
+              resize2_h_row (r, row, slot[s]);
               held[s] = iy;
             }
           use[t] = slot[s];
@@ -1732,7 +2080,7 @@ resize2 (const AugurImage *src,
   AugurImage *out = augur_image_new_uninitialized (width, height, nc);
   g_autofree int *xoff = g_new (int, 2 * (gsize) width);
   g_autofree __m128i *xw = g_new (__m128i, width);
-  Resize2 r = { src, out, xoff, xw, ay->index, wy };
+  Resize2 r = { src, out, xoff, xw, ay->index, wy, 0, 0 };
 
   for (int d = 0; d < width; d++)
     {
@@ -1740,6 +2088,12 @@ resize2 (const AugurImage *src,
       xoff[2 * d + 1] = ax->index[2 * d + 1] * nc;
       xw[d] = _mm_set1_epi32 ((int) (wx[2 * d] | wx[2 * d + 1] << 16));
     }
+  /* the run of neighbouring taps: all but the clamped pixels at the ends */
+  while (r.adj0 < width && xoff[2 * r.adj0 + 1] != xoff[2 * r.adj0] + nc)
+    r.adj0++;
+  r.adj1 = r.adj0;
+  while (r.adj1 < width && xoff[2 * r.adj1 + 1] == xoff[2 * r.adj1] + nc)
+    r.adj1++;
   if (!augur_strips_run (height, (double) width * nc, resize2_strip, &r))
     memset (out->data, 0, (gsize) out->stride * height);
   return out;

@@ -42,6 +42,11 @@ void        augur_fill_from_value  (const AugurValue   *value,
                                     int                 channels,
                                     AugurFill          *fill);
 
+void        augur_fill_span        (guint8             *d,
+                                    const guint8       *px,
+                                    int                 n,
+                                    int                 nc);
+
 int         augur_border_index     (int                 i,
                                     int                 n,
                                     AugurBorder         border);
@@ -93,21 +98,6 @@ AugurImage *augur_warp_map_rows    (const AugurImage   *src,
                                     int                 out_height,
                                     AugurMapRows        rows,
                                     gconstpointer       state,
-                                    AugurInterpolation  interp,
-                                    AugurBorder         border,
-                                    const AugurFill    *fill);
-
-/**
- * augur_warp_perspective:
- * @inverse: the 3x3 matrix (row by row) that maps an output point (x, y)
- *   to the input point ((m[0] x + m[1] y + m[2]) / w, (m[3] x + m[4] y +
- *   m[5]) / w) with w = m[6] x + m[7] y + m[8], in pixel-centre coordinates;
- *   points with w <= 0 (behind the horizon) read the border
- */
-AugurImage *augur_warp_perspective (const AugurImage   *src,
-                                    int                 out_width,
-                                    int                 out_height,
-                                    const double        inverse[9],
                                     AugurInterpolation  interp,
                                     AugurBorder         border,
                                     const AugurFill    *fill);

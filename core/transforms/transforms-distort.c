@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-elastic.h"
+#include "augur-simd.h"
 #include "augur-transform-private.h"
 
 /*
@@ -781,6 +782,46 @@ typedef struct
   double *cs, *rt;   /* the place inside it */
 } PwaPlan;
 
+/* Selects between the triangles without a branch, so that the compiler
+ * vectorises pwa_cell_row (): GCC turns the select into a blend only when
+ * it need not keep the floating-point exceptions of the branch not taken
+ * (nothing reads them); the values are the same. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define PWA_ROW_FLAGS __attribute__ ((optimize ("no-trapping-math")))
+#else
+# define PWA_ROW_FLAGS
+#endif
+
+/* Pixels [@x0, @x1) of a map row at height t inside one cell, whose
+ * corners read the input at (@cx[k], @cy[k]), k = 00, 10, 01, 11: the
+ * arithmetic of the upper-left triangle where s + t <= 1, of the
+ * lower-right one elsewhere, term by term as written. */
+AUGUR_SIMD_CLONES PWA_ROW_FLAGS static void
+pwa_cell_row (const double *restrict cs,
+              double                 t,
+              const double           cx[4],
+              const double           cy[4],
+              int                    x0,
+              int                    x1,
+              float        *restrict row)
+{
+  const double ax = cx[1] - cx[0], bx = t * (cx[2] - cx[0]);
+  const double ay = cy[1] - cy[0], by = t * (cy[2] - cy[0]);
+  const double ex = cx[2] - cx[3], fx = (1 - t) * (cx[1] - cx[3]);
+  const double ey = cy[2] - cy[3], fy = (1 - t) * (cy[1] - cy[3]);
+
+  for (int x = x0; x < x1; x++)
+    {
+      double s = cs[x];
+      gboolean upper = s + t <= 1;
+      double ux = cx[0] + s * ax + bx, uy = cy[0] + s * ay + by;
+      double lx = cx[3] + (1 - s) * ex + fx, ly = cy[3] + (1 - s) * ey + fy;
+
+      row[2 * x] = (float) (upper ? ux : lx);
+      row[2 * x + 1] = (float) (upper ? uy : ly);
+    }
+}
+
 static void
 pwa_rows (gconstpointer  state,
           int            width,
@@ -797,25 +838,17 @@ pwa_rows (gconstpointer  state,
     {
       float *row = map + 2 * (gsize) (y - y0) * w;
       int r = plan->ri[y];
-      double t = plan->rt[y];
 
-      for (int x = 0; x < w; x++)
+      /* a run of columns in one cell at a time */
+      for (int x0 = 0, x1; x0 < w; x0 = x1)
         {
-          int i00 = r * cols + plan->ci[x], i10 = i00 + 1, i01 = i00 + cols, i11 = i01 + 1;
-          double s = plan->cs[x], mx, my;
+          int i00 = r * cols + plan->ci[x0], i10 = i00 + 1, i01 = i00 + cols, i11 = i01 + 1;
+          const double cx[4] = { px[i00], px[i10], px[i01], px[i11] };
+          const double cy[4] = { py[i00], py[i10], py[i01], py[i11] };
 
-          if (s + t <= 1)
-            {
-              mx = px[i00] + s * (px[i10] - px[i00]) + t * (px[i01] - px[i00]);
-              my = py[i00] + s * (py[i10] - py[i00]) + t * (py[i01] - py[i00]);
-            }
-          else
-            {
-              mx = px[i11] + (1 - s) * (px[i01] - px[i11]) + (1 - t) * (px[i10] - px[i11]);
-              my = py[i11] + (1 - s) * (py[i01] - py[i11]) + (1 - t) * (py[i10] - py[i11]);
-            }
-          row[2 * x] = (float) mx;
-          row[2 * x + 1] = (float) my;
+          for (x1 = x0 + 1; x1 < w && plan->ci[x1] == plan->ci[x0]; x1++)
+            ;
+          pwa_cell_row (plan->cs, plan->rt[y], cx, cy, x0, x1, row);
         }
     }
 }
