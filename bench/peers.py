@@ -62,7 +62,7 @@ def sample_paths(folder):
 
 DRAWN_OPS = ('RandomCrop256', 'RandomSizedCrop', 'RandomResizedCrop512', 'RandomCropFromBorders',
              'CoarseDropout', 'Erasing', 'XYMasking', 'GridDropout', 'RandomRotate90', 'D4',
-             'Rotate45Nearest', 'AffineFull', 'CutMix')
+             'Rotate45Nearest', 'AffineFull', 'Perspective', 'CutMix')
 
 
 def replay_values(record):
@@ -511,9 +511,11 @@ def affine_about_centre(w, h, angle=0.0, scale=(1.0, 1.0), shear=(0.0, 0.0), shi
     return (back @ sh @ rot @ sc @ to0)[:2]
 
 
-def cv_perspective(img, scale, rng):
+def cv_perspective(img, scale, rng, corners=None):
+    # corners: Augur's drawn "corners" (each corner's move inwards, a
+    # fraction of the side), else drawn here
     h, w = img.shape[:2]
-    pts = np.abs(rng.normal(0, scale, (4, 2)))
+    pts = np.abs(rng.normal(0, scale, (4, 2))) if corners is None else np.reshape(corners, (4, 2))
     pts[:, 0] *= w
     pts[:, 1] *= h
     src = np.float32([[pts[0, 0], pts[0, 1]], [w - 1 - pts[1, 0], pts[1, 1]],
@@ -920,6 +922,7 @@ def make_catalogue3_cv_ops(img, rng, drawn=None):
     xy_holes = [(int(d['erase'].integers(0, w - 20)), 0, 20, h) for _ in range(2)] + \
         [(0, int(d['erase'].integers(0, h - 20)), w, 20) for _ in range(2)]
     turns, element = 1, 7  # without Augur's draws: a quarter turn, a transpose
+    persp_corners = None
 
     # Augur's draws, where given, in place of the peer's own (see DRAWN_OPS)
     v = drawn.get('Rotate45Nearest')
@@ -951,6 +954,8 @@ def make_catalogue3_cv_ops(img, rng, drawn=None):
         turns = int(drawn['RandomRotate90']['factor'])
     if 'D4' in drawn:
         element = int(drawn['D4']['group_element'])
+    if 'Perspective' in drawn:
+        persp_corners = drawn['Perspective']['corners']
     ringing = ringing_kernel(11, 1.0)
 
     def grid_shuffle():
@@ -972,7 +977,7 @@ def make_catalogue3_cv_ops(img, rng, drawn=None):
         'SafeRotate30': lambda: warp(safe),
         'AffineFull': lambda: warp(full),
         'ShiftScaleRotate': lambda: warp(ssr),
-        'Perspective': lambda: cv_perspective(img, 0.075, d['persp']),
+        'Perspective': lambda: cv_perspective(img, 0.075, d['persp'], persp_corners),
         'RandomResizedCrop512': lambda: cv2.resize(img[y:y + ch, x:x + cw], (512, 512),
                                                    interpolation=cv2.INTER_LINEAR),
         'RandomScale': lambda: cv2.resize(img, (int(w * 1.1), int(h * 1.1)), interpolation=cv2.INTER_LINEAR),
