@@ -57,8 +57,9 @@ def sample_paths(folder):
 # OP.json files of `augur-bench dump`: per image, the replay record
 # `augur-cli apply --replay` reads) and converts them to its own terms.
 # Without Augur each row draws its own values with numpy, as before. The
-# other random rows cost the same whatever is drawn (a colour shift, a
-# noise field, a tile permutation) and keep their own draws.
+# other random rows keep their own draws: most cost the same whatever is
+# drawn (a colour shift, a noise field, a tile permutation); the weather
+# rows and Superpixels draw counts and sizes of their own, not matched yet.
 
 DRAWN_OPS = ('RandomCrop256', 'RandomSizedCrop', 'RandomResizedCrop512', 'RandomCropFromBorders',
              'CoarseDropout', 'Erasing', 'XYMasking', 'GridDropout', 'RandomRotate90', 'D4',
