@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "augur-image.h"
+#include "augur-json.h"
 #include "augur-pipeline.h"
 #include "augur-reference.h"
 #include "augur-recipe.h"
@@ -28,10 +29,13 @@
  *       image, and only augur_node_apply() is timed, as a pipeline pays it
  *   augur-bench serve SAMPLES_DIR
  *       the same passes one at a time, on request ("OP REP" lines on
- *       standard input), so that peers.py can interleave them with its own
+ *       standard input), so that peers.py can interleave them with its own;
+ *       "draws OP" answers with the values OP drew for each image, so that
+ *       the peers can do the same work
  *   augur-bench dump SAMPLES_DIR OUTDIR
- *       each operation's output for the first sample, as OUTDIR/OP.png, so
- *       that peers.py can check its peers do the same thing
+ *       each operation's output for the first sample, as OUTDIR/OP.png, and
+ *       its draws as OUTDIR/OP.json, so that peers.py can check its peers
+ *       do the same thing
  *   augur-bench preview SAMPLES_DIR RECIPE [--repeats N]
  *       the preview grid: 9 draws (sample + apply) of RECIPE on a proxy of
  *       each sample whose longest side is 512 pixels
@@ -452,6 +456,15 @@ print_number (GString    *line,
                           g_ascii_formatd (buf, sizeof buf, "%.6f", value));
 }
 
+/* The seed of the one draw of @recipe on @s: variant 0, as augur-cli's
+ * first output of that file. */
+static guint64
+sample_seed (const AugurRecipe *recipe,
+             const Sample      *s)
+{
+  return augur_seed_derive (recipe->seed, s->key, 0);
+}
+
 /* Every operation built and sampled once per image, ready to be timed. */
 typedef struct
 {
@@ -508,7 +521,7 @@ ops_bench_init (OpsBench   *b,
           const Sample *s = samples->pdata[i];
           AugurShape shape = { s->image->width, s->image->height, s->image->channels };
 
-          guint64 seed = augur_seed_derive (recipe->seed, s->key, 0);
+          guint64 seed = sample_seed (recipe, s);
           AugurReplay *replay;
 
           if (augur_node_has_blends (recipe->pipeline))
@@ -556,6 +569,46 @@ ops_bench_apply (const OpsBench *b,
   if (out == NULL)
     g_error ("%s on %s: %s", bench_ops[op].op, s->key, error->message);
   return out;
+}
+
+/* What operation @op drew for each image, as one JSON object:
+ * {"op": OP, "draws": [{"image": KEY, "seed": N, "replay": {...}}, ...]},
+ * in the order of the samples. Each record has the members of a manifest
+ * line that `augur-cli apply --replay` reads (the replay as
+ * augur_replay_to_json() writes it), so the peers read the draws in the
+ * same terms a user sees them. */
+static char *
+ops_bench_draws (const OpsBench *b,
+                 guint           op)
+{
+  const AugurRecipe *recipe = b->recipes->pdata[op];
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, bench_ops[op].op);
+  json_builder_set_member_name (builder, "draws");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < b->samples->len; i++)
+    {
+      const Sample *s = b->samples->pdata[i];
+      const AugurReplay *replay = b->replays->pdata[op * b->samples->len + i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "image");
+      json_builder_add_string_value (builder, s->key);
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, (gint64) sample_seed (recipe, s));
+      json_builder_set_member_name (builder, "replay");
+      json_builder_add_value (builder, augur_replay_to_json (replay, recipe->pipeline));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return augur_json_to_string (root, FALSE);
 }
 
 /* One pass: operation @op applied once to every image, each call timed. */
@@ -659,36 +712,60 @@ run_ops (GPtrArray   *samples,
 /* For bench/peers.py, which interleaves Augur with its peers pass by
  * pass: each line "OP REP" on standard input runs one pass and answers
  * with its JSON line (a negative REP: a warm-up pass, answered with an
- * empty object). Ends at end of input. */
+ * empty object); a line "draws OP" answers with what OP drew for each
+ * image (ops_bench_draws()), for the peers to do the same work. Ends at
+ * end of input. */
 static gboolean
 run_serve (GPtrArray   *samples,
            GError     **error)
 {
   OpsBench b;
   char buf[256];
+  gboolean ok;
 
-  if (!ops_bench_init (&b, samples, error))
-    {
-      ops_bench_clear (&b);
-      return FALSE;
-    }
-
-  while (fgets (buf, sizeof buf, stdin) != NULL)
+  ok = ops_bench_init (&b, samples, error);
+  while (ok && fgets (buf, sizeof buf, stdin) != NULL)
     {
       g_auto(GStrv) words = g_strsplit (g_strstrip (buf), " ", 2);
+      gboolean draws = FALSE;
       gint64 wall, cpu, faults;
       int op, rep;
 
       if (words[0] == NULL || words[0][0] == '\0')
         continue;
-      op = ops_bench_find (words[0]);
-      rep = words[1] ? atoi (words[1]) : 0;
+      if (strcmp (words[0], "draws") == 0)
+        {
+          if (words[1] == NULL)
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "serve: \"draws\" needs an operation name");
+              ok = FALSE;
+              break;
+            }
+          draws = TRUE;
+          op = ops_bench_find (words[1]);
+        }
+      else
+        op = ops_bench_find (words[0]);
       if (op < 0)
         {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no operation %s", words[0]);
-          ops_bench_clear (&b);
-          return FALSE;
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "serve: no operation %s",
+                       draws ? words[1] : words[0]);
+          ok = FALSE;
+          break;
         }
+
+      if (draws)
+        {
+          g_autofree char *text = ops_bench_draws (&b, (guint) op);
+
+          fputs (text, stdout);
+          fputc ('\n', stdout);
+          fflush (stdout);
+          continue;
+        }
+
+      rep = words[1] ? atoi (words[1]) : 0;
       ops_bench_pass (&b, (guint) op, &wall, &cpu, &faults);
       if (rep >= 0)
         print_pass (&b, (guint) op, rep, wall, cpu, faults);
@@ -700,11 +777,12 @@ run_serve (GPtrArray   *samples,
     }
 
   ops_bench_clear (&b);
-  return TRUE;
+  return ok;
 }
 
 /* Each operation's output for the first sample, as PNG files named after
- * the operations, for peers.py to compare its peers' outputs with. */
+ * the operations, and its draws (ops_bench_draws()) as JSON files beside
+ * them, for peers.py to compare its peers' outputs with. */
 static gboolean
 run_dump (GPtrArray   *samples,
           const char  *dir,
@@ -726,8 +804,12 @@ run_dump (GPtrArray   *samples,
       g_autoptr(AugurImage) out = ops_bench_apply (&b, op, 0);
       g_autofree char *name = g_strconcat (bench_ops[op].op, ".png", NULL);
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *draws = ops_bench_draws (&b, op);
+      g_autofree char *draws_name = g_strconcat (bench_ops[op].op, ".json", NULL);
+      g_autofree char *draws_path = g_build_filename (dir, draws_name, NULL);
 
-      ok = augur_image_save (out, path, AUGUR_IMAGE_FORMAT_PNG, 0, error);
+      ok = augur_image_save (out, path, AUGUR_IMAGE_FORMAT_PNG, 0, error)
+           && g_file_set_contents (draws_path, draws, -1, error);
     }
 
   ops_bench_clear (&b);

@@ -5,9 +5,12 @@
         per-operation latency of OpenCV and Pillow, single thread, on the
         samples decoded once (RGB); the same operation names, parameters and
         JSON lines as `augur-bench ops`, whose passes it interleaves with
-        its own when given --augur
+        its own when given --augur; the rows whose work depends on what is
+        drawn (DRAWN_OPS) then take Augur's draws, so both sides do the same
+        work
     peers.py agree SAMPLES_DIR DUMP_DIR
-        how far OpenCV's outputs are from Augur's (`augur-bench dump`)
+        how far OpenCV's outputs are from Augur's (`augur-bench dump`), the
+        rows of DRAWN_OPS with the draws Augur saved beside its outputs
     peers.py pipeline INPUT_DIR OUTPUT_DIR --workers N --format png|jpeg
         the default recipe (data/recipes/default.json) done with OpenCV and
         numpy's random generator over a folder, in N worker processes
@@ -45,11 +48,142 @@ def sample_paths(folder):
                   if n.endswith(SAMPLE_SUFFIXES))
 
 
+# Augur's draws ---------------------------------------------------------------------
+#
+# A random row times different work on each side when each side draws its
+# own values and the values set the amount of work (a crop's size, a hole's
+# area). For the rows of DRAWN_OPS the peer therefore takes the values Augur
+# drew for the image (`augur-bench serve`'s "draws OP" answer, or the
+# OP.json files of `augur-bench dump`: per image, the replay record
+# `augur-cli apply --replay` reads) and converts them to its own terms.
+# Without Augur each row draws its own values with numpy, as before. The
+# other random rows keep their own draws: most cost the same whatever is
+# drawn (a colour shift, a noise field, a tile permutation); the weather
+# rows and Superpixels draw counts and sizes of their own, not matched yet.
+
+DRAWN_OPS = ('RandomCrop256', 'RandomSizedCrop', 'RandomResizedCrop512', 'RandomCropFromBorders',
+             'CoarseDropout', 'Erasing', 'XYMasking', 'GridDropout', 'RandomRotate90', 'D4',
+             'Rotate45Nearest', 'AffineFull', 'Perspective', 'CutMix')
+
+
+def replay_values(record):
+    """The values the one step of a bench recipe drew, from a draws record
+    ({"image", "seed", "replay"}): the first applied step of the replay."""
+    node = record['replay']
+    while 'values' not in node:
+        steps = [s for s in node.get('steps', []) if s.get('applied', True)]
+        if not steps:
+            return None
+        node = steps[0]
+    return node['values']
+
+
+def draws_by_image(answer, paths):
+    """{image key: values} from one "draws OP" answer, checked against the
+    samples peers.py loaded (the same files in the same order)."""
+    keys = [os.path.basename(p) for p in paths]
+    got = [r['image'] for r in answer['draws']]
+    if got != keys:
+        raise SystemExit(f'peers.py: augur-bench drew for {got}, peers.py loaded {keys}')
+    return {r['image']: replay_values(r) for r in answer['draws']}
+
+
+def drawn_side(value, side):
+    # Augur's lrint: round half to even, as Python's round()
+    return min(max(int(round(value * side)), 0), side)
+
+
+def drawn_holes(values, w, h):
+    """The "holes" list of CoarseDropout, Erasing and XYMasking (x1, y1, x2,
+    y2 as fractions of the side) in pixels as (x, y, width, height), as
+    holes_from_drawn in core/transforms/transforms-occlusion.c reads it."""
+    v = values['holes']
+    out = []
+    for i in range(0, len(v) - 3, 4):
+        x1, y1, x2, y2 = (drawn_side(f, n) for f, n in zip(v[i:i + 4], (w, h, w, h)))
+        if x2 > x1 and y2 > y1:
+            out.append((x1, y1, x2 - x1, y2 - y1))
+    return out
+
+
+M64 = (1 << 64) - 1
+
+
+def rotl64(x, k):
+    return ((x << k) | (x >> (64 - k))) & M64
+
+
+class AugurRng:
+    """Augur's generator (core/augur-rng.c: xoshiro256** seeded through
+    splitmix64), for the values an apply derives from a drawn seed."""
+
+    def __init__(self, seed):
+        x, self.s = seed & M64, []
+        for _ in range(4):
+            x = (x + 0x9e3779b97f4a7c15) & M64
+            z = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & M64
+            z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M64
+            self.s.append(z ^ (z >> 31))
+
+    def next(self):
+        s = self.s
+        result = (rotl64((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl64(s[3], 45)
+        return result
+
+    def int(self, lo, hi):
+        # augur_rng_int: lo..hi inclusive, by rejection
+        if hi <= lo:
+            return lo
+        span = hi - lo + 1
+        limit = M64 - M64 % span
+        while True:
+            x = self.next()
+            if x < limit:
+                return lo + x % span
+
+
+def drawn_grid_holes(values, w, h, ratio):
+    """GridDropout's holes from its drawn cell edges ("cols", "rows") and
+    seed, random_offset on (its default), as gd_holes in
+    core/transforms/transforms-occlusion.c: a hole of ratio of each cell's
+    side (at least 1, at most the side - 1), placed at random in the cell."""
+    def edges(name, side):
+        out = []
+        for f in values[name]:
+            e = drawn_side(f, side)
+            if not out or e > out[-1]:
+                out.append(e)
+        return out
+
+    cols, rows = edges('cols', w), edges('rows', h)
+    rng = AugurRng(int(values['seed']) ^ 0x9e3779b97f4a7c15)
+    out = []
+    for i in range(len(rows) - 1):
+        for j in range(len(cols) - 1):
+            cell_h, cell_w = rows[i + 1] - rows[i], cols[j + 1] - cols[j]
+            hole_h = max(int(min(max(cell_h * ratio, 1), cell_h - 1)), 0)
+            hole_w = max(int(min(max(cell_w * ratio, 1), cell_w - 1)), 0)
+            off_y = rng.int(0, cell_h - hole_h)
+            off_x = rng.int(0, cell_w - hole_w)
+            if hole_h and hole_w:
+                out.append((min(max(cols[j] + off_x, 0), w - hole_w),
+                            min(max(rows[i] + off_y, 0), h - hole_h), hole_w, hole_h))
+    return out
+
+
 # Operations -----------------------------------------------------------------------
 #
 # Each maker takes the image (RGB numpy array for OpenCV, PIL image for
-# Pillow) and a numpy generator for the values Augur draws once (hole
-# positions, noise), and returns the function that is timed.
+# Pillow), a numpy generator for the values Augur draws once (hole
+# positions, noise), and Augur's draws for this image when there are
+# ({op: values}, the rows of DRAWN_OPS), and returns the functions timed.
 
 def centre(w, h):
     # Albumentations' (and Augur's) centre of rotation: pixel-index coordinates.
@@ -118,11 +252,18 @@ def cv_jpeg(img, quality):
     return cv2.imdecode(buf, cv2.IMREAD_COLOR)
 
 
-def make_cv_ops(img, rng):
+def coarse_holes(w, h, rng, drawn):
+    if 'CoarseDropout' in drawn:
+        return drawn_holes(drawn['CoarseDropout'], w, h)
+    return holes(w, h, rng)
+
+
+def make_cv_ops(img, rng, drawn=None):
+    drawn = drawn or {}
     h, w = img.shape[:2]
     rot = cv2.getRotationMatrix2D(centre(w, h), 30, 1.0)
     aff = affine_matrix(w, h)
-    boxes = holes(w, h, rng)
+    boxes = coarse_holes(w, h, rng, drawn)
     noise_rng = np.random.default_rng(int(rng.integers(1 << 32)))
     ops = {
         'HorizontalFlip': lambda: cv2.flip(img, 1),
@@ -143,7 +284,7 @@ def make_cv_ops(img, rng):
         'JpegQ50': lambda: cv_jpeg(img, 50),
     }
     ops.update(make_catalogue2_cv_ops(img, rng))
-    ops.update(make_catalogue3_cv_ops(img, rng))
+    ops.update(make_catalogue3_cv_ops(img, rng, drawn))
     return ops
 
 
@@ -373,9 +514,11 @@ def affine_about_centre(w, h, angle=0.0, scale=(1.0, 1.0), shear=(0.0, 0.0), shi
     return (back @ sh @ rot @ sc @ to0)[:2]
 
 
-def cv_perspective(img, scale, rng):
+def cv_perspective(img, scale, rng, corners=None):
+    # corners: Augur's drawn "corners" (each corner's move inwards, a
+    # fraction of the side), else drawn here
     h, w = img.shape[:2]
-    pts = np.abs(rng.normal(0, scale, (4, 2)))
+    pts = np.abs(rng.normal(0, scale, (4, 2))) if corners is None else np.reshape(corners, (4, 2))
     pts[:, 0] *= w
     pts[:, 1] *= h
     src = np.float32([[pts[0, 0], pts[0, 1]], [w - 1 - pts[1, 0], pts[1, 1]],
@@ -744,24 +887,36 @@ def grid_holes(w, h, ratio):
     return [(x, y, hole, hole) for y in range(0, h, unit) for x in range(0, w, unit)]
 
 
-def make_catalogue3_cv_ops(img, rng):
+def d4_element(img, k):
+    # Albumentations' d4 (geometric/functional.py), its elements in the
+    # order of D4's group_element: e, r90, r180, r270, v, hvt, h, t
+    ops = (lambda a: a, lambda a: np.rot90(a, 1), lambda a: np.rot90(a, 2), lambda a: np.rot90(a, 3),
+           lambda a: a[::-1], lambda a: np.rot90(a, 2).transpose(1, 0, 2), lambda a: a[:, ::-1],
+           lambda a: a.transpose(1, 0, 2))
+    return np.ascontiguousarray(ops[k](img))
+
+
+def make_catalogue3_cv_ops(img, rng, drawn=None):
+    drawn = drawn or {}
     h, w = img.shape[:2]
     d = {k: np.random.default_rng(int(rng.integers(1 << 32))) for k in (
         'rot', 'rrc', 'crop', 'persp', 'el', 'grid', 'pw', 'tps', 'sp', 'iso', 'mul', 'salt',
         'shot', 'add', 'fog', 'rain', 'sun', 'shadow', 'gravel', 'spatter', 'plasma', 'plasma2',
         'pixel', 'erase', 'shuffle')}
     angle45 = d['rot'].uniform(-45, 45)
+    full_shear = (d['rot'].uniform(10, 15), d['rot'].uniform(10, 15))
     rot45 = cv2.getRotationMatrix2D(centre(w, h), angle45, 1.0)
     # SafeRotate 30: the rotation shrunk, each axis on its own, to fit
     c, s = abs(math.cos(math.radians(30))), abs(math.sin(math.radians(30)))
     safe = affine_about_centre(w, h, 30, (w / (w * c + h * s), h / (w * s + h * c)))
-    full = affine_about_centre(w, h, 25, (2, 2), (d['rot'].uniform(10, 15), d['rot'].uniform(10, 15)), (20, 20))
+    full = affine_about_centre(w, h, 25, (2, 2), full_shear, (20, 20))
     ssr = affine_about_centre(w, h, 30, (1.1, 1.1), (0, 0), (0.05 * w, 0.05 * h))
     y, x, ch, cw = torchvision_crop(h, w, (0.08, 1.0), (0.75, 4 / 3), d['rrc'])
     cy, cx = int(d['crop'].integers(0, h - 256 + 1)), int(d['crop'].integers(0, w - 256 + 1))
     sh = int(d['crop'].integers(128, 257))
     sy, sx = int(d['crop'].integers(0, h - sh + 1)), int(d['crop'].integers(0, w - sh + 1))
-    b = [int(d['crop'].uniform(0, 0.1) * n) for n in (w, w, h, h)]
+    sw = sh  # w2h_ratio 1
+    b = [int(d['crop'].uniform(0, 0.1) * n) for n in (w, w, h, h)]  # left, right, top, bottom
     long_s, short_s = 256 / max(w, h), 256 / min(w, h)
     pad_h, pad_w = max(0, 1536 - h), max(0, 1536 - w)
     px, py = int(round(0.1 * w)), int(round(0.1 * h))
@@ -773,8 +928,44 @@ def make_catalogue3_cv_ops(img, rng):
     add = d['add'].uniform(-0.1, 0.1, 3) * 255
     holes_grid = grid_holes(w, h, 0.5)
     er = torchvision_crop(h, w, (0.02, 0.33), (0.3, 3.3), d['erase'])
+    erase_holes = [(er[1], er[0], er[3], er[2])]
     xy_holes = [(int(d['erase'].integers(0, w - 20)), 0, 20, h) for _ in range(2)] + \
         [(0, int(d['erase'].integers(0, h - 20)), w, 20) for _ in range(2)]
+    turns, element = 1, 7  # without Augur's draws: a quarter turn, a transpose
+    persp_corners = None
+
+    # Augur's draws, where given, in place of the peer's own (see DRAWN_OPS)
+    v = drawn.get('Rotate45Nearest')
+    if v:
+        angle45 = v['angle']
+        rot45 = cv2.getRotationMatrix2D(centre(w, h), angle45, 1.0)
+    v = drawn.get('AffineFull')
+    if v:
+        full = affine_about_centre(w, h, 25, (2, 2), (v['shear_x'], v['shear_y']), (20, 20))
+    v = drawn.get('RandomResizedCrop512')
+    if v:
+        y, x, ch, cw = int(v['y']), int(v['x']), int(v['height']), int(v['width'])
+    v = drawn.get('RandomCrop256')
+    if v:
+        cy, cx = int(v['y']), int(v['x'])
+    v = drawn.get('RandomSizedCrop')
+    if v:
+        sy, sx, sh, sw = int(v['y']), int(v['x']), int(v['height']), int(v['width'])
+    v = drawn.get('RandomCropFromBorders')
+    if v:
+        b = [int(v['x_min']), w - int(v['x_max']), int(v['y_min']), h - int(v['y_max'])]
+    if 'GridDropout' in drawn:
+        holes_grid = drawn_grid_holes(drawn['GridDropout'], w, h, 0.5)
+    if 'Erasing' in drawn:
+        erase_holes = drawn_holes(drawn['Erasing'], w, h)
+    if 'XYMasking' in drawn:
+        xy_holes = drawn_holes(drawn['XYMasking'], w, h)
+    if 'RandomRotate90' in drawn:
+        turns = int(drawn['RandomRotate90']['factor'])
+    if 'D4' in drawn:
+        element = int(drawn['D4']['group_element'])
+    if 'Perspective' in drawn:
+        persp_corners = drawn['Perspective']['corners']
     ringing = ringing_kernel(11, 1.0)
 
     def grid_shuffle():
@@ -790,13 +981,13 @@ def make_catalogue3_cv_ops(img, rng):
     return {
         'VerticalFlip': lambda: cv2.flip(img, 0),
         'Transpose': lambda: np.ascontiguousarray(img.transpose(1, 0, 2)),
-        'RandomRotate90': lambda: np.ascontiguousarray(np.rot90(img, 1)),
-        'D4': lambda: np.ascontiguousarray(np.rot90(img, 1)[::-1]),
+        'RandomRotate90': lambda: np.ascontiguousarray(np.rot90(img, turns)),
+        'D4': lambda: d4_element(img, element),
         'Rotate45Nearest': lambda: warp(rot45, cv2.INTER_NEAREST),
         'SafeRotate30': lambda: warp(safe),
         'AffineFull': lambda: warp(full),
         'ShiftScaleRotate': lambda: warp(ssr),
-        'Perspective': lambda: cv_perspective(img, 0.075, d['persp']),
+        'Perspective': lambda: cv_perspective(img, 0.075, d['persp'], persp_corners),
         'RandomResizedCrop512': lambda: cv2.resize(img[y:y + ch, x:x + cw], (512, 512),
                                                    interpolation=cv2.INTER_LINEAR),
         'RandomScale': lambda: cv2.resize(img, (int(w * 1.1), int(h * 1.1)), interpolation=cv2.INTER_LINEAR),
@@ -809,7 +1000,7 @@ def make_catalogue3_cv_ops(img, rng):
         'RandomCrop256': lambda: img[cy:cy + 256, cx:cx + 256].copy(),
         'CenterCrop256': lambda: img[(h - 256) // 2:(h - 256) // 2 + 256, (w - 256) // 2:(w - 256) // 2 + 256].copy(),
         'Crop': lambda: img[0:256, 0:256].copy(),
-        'RandomSizedCrop': lambda: cv2.resize(img[sy:sy + sh, sx:sx + sh], (256, 256),
+        'RandomSizedCrop': lambda: cv2.resize(img[sy:sy + sh, sx:sx + sw], (256, 256),
                                               interpolation=cv2.INTER_LINEAR),
         'CropAndPad': lambda: cv2.resize(cv2.copyMakeBorder(img, py, py, px, px, cv2.BORDER_CONSTANT, value=0),
                                          (w, h), interpolation=cv2.INTER_LINEAR),
@@ -849,7 +1040,7 @@ def make_catalogue3_cv_ops(img, rng):
         'PlasmaShadow': lambda: cv_plasma_shadow(img, 0.5, d['plasma2']),
         'GridDropout': lambda: cv_dropout(img, holes_grid),
         'PixelDropout': lambda: np.where((d['pixel'].random(img.shape[:2]) < 0.01)[..., None], 0, img).astype(np.uint8),
-        'Erasing': lambda: cv_dropout(img, [(er[1], er[0], er[3], er[2])]),
+        'Erasing': lambda: cv_dropout(img, erase_holes),
         'XYMasking': lambda: cv_dropout(img, xy_holes),
     }
 
@@ -880,11 +1071,11 @@ def pil_jpeg(im, quality):
     return out
 
 
-def make_pil_ops(im, rng):
+def make_pil_ops(im, rng, drawn=None):
     w, h = im.size
     m = np.vstack([affine_matrix(w, h), [0, 0, 1]])
     inv = np.linalg.inv(m)[:2].flatten().tolist()  # Pillow maps output to input
-    boxes = holes(w, h, rng)
+    boxes = coarse_holes(w, h, rng, drawn or {})
     return {
         'HorizontalFlip': lambda: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
         # Pillow fills the corners with black: it has no reflecting border, so
@@ -931,11 +1122,15 @@ def cv_mixup(img, ref, lam):
     return cv2.addWeighted(img, lam, like(ref, img), 1 - lam, 0)
 
 
-def cv_cutmix(img, ref, lam, rng):
+def cv_cutmix(img, ref, lam, rng, box=None):
+    # box: (x, y, width, height) as Augur drew it, else drawn here
     h, w = img.shape[:2]
-    cut = np.sqrt(1 - lam)
-    bw, bh = int(w * cut), int(h * cut)
-    x, y = int(rng.integers(0, w - bw + 1)), int(rng.integers(0, h - bh + 1))
+    if box:
+        x, y, bw, bh = box
+    else:
+        cut = np.sqrt(1 - lam)
+        bw, bh = int(w * cut), int(h * cut)
+        x, y = int(rng.integers(0, w - bw + 1)), int(rng.integers(0, h - bh + 1))
     out = img.copy()
     out[y:y + bh, x:x + bw] = like(ref, img)[y:y + bh, x:x + bw]
     return out
@@ -1016,14 +1211,16 @@ def cv_pixel_distribution(img, ref, blend):
     return np.clip(img.astype(np.float32) * (1 - blend) + adapted * blend, 0, 255).astype(np.uint8)
 
 
-def make_blend_cv_ops(img, refs, rng):
+def make_blend_cv_ops(img, refs, rng, drawn=None):
     ref = refs[0]
     lam = float(rng.beta(0.4, 0.4))
     cut_lam = float(rng.beta(1.0, 1.0))
     cut_rng = np.random.default_rng(int(rng.integers(1 << 32)))
+    v = (drawn or {}).get('CutMix')
+    cut_box = (int(v['x']), int(v['y']), int(v['width']), int(v['height'])) if v else None
     return {
         'MixUp': lambda: cv_mixup(img, ref, lam),
-        'CutMix': lambda: cv_cutmix(img, ref, cut_lam, cut_rng),
+        'CutMix': lambda: cv_cutmix(img, ref, cut_lam, cut_rng, cut_box),
         'Mosaic': lambda: cv_mosaic([img, ref, ref, ref]),
         'HistogramMatching': lambda: cv_histogram_matching(img, ref, 0.5),
         'FDA': lambda: cv_fda(img, ref, 0.05),
@@ -1037,20 +1234,6 @@ def run_ops(args):
     cv_imgs = [cv2.cvtColor(cv2.imread(p, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB) for p in paths]
     pil_imgs = [Image.fromarray(a) for a in cv_imgs]
     mpix = sum(a.shape[0] * a.shape[1] for a in cv_imgs) / 1e6
-    libs = {}
-    for lib, imgs, maker in (('opencv', cv_imgs, make_cv_ops), ('pillow', pil_imgs, make_pil_ops)):
-        # the same seed per image for both peers: the same hole positions
-        libs[lib] = [maker(img, np.random.default_rng(zlib.crc32(os.path.basename(p).encode())))
-                     for img, p in zip(imgs, paths)]
-    for i, ops in enumerate(libs['opencv']):
-        rng = np.random.default_rng(zlib.crc32(os.path.basename(paths[i]).encode()) + 1)
-        ops.update(make_blend_cv_ops(cv_imgs[i], [cv_imgs[(i + 1) % len(cv_imgs)]], rng))
-    names = list(libs['opencv'][0])
-    if args.op:
-        names = args.op.split(',')
-        unknown = [n for n in names if n not in libs['opencv'][0]]
-        if unknown:
-            raise SystemExit('peers.py: unknown operation(s): ' + ', '.join(unknown))
 
     # Augur's passes run in `augur-bench serve`, one per request, so that
     # the three libraries take turns pass by pass (A B C, B C A, ...) and a
@@ -1062,13 +1245,40 @@ def run_ops(args):
                                  stdout=subprocess.PIPE, text=True, bufsize=1)
         contenders.insert(0, 'augur')
 
-    def augur_pass(name, rep):
-        augur.stdin.write(f'{name} {rep}\n')
+    def augur_ask(request):
+        augur.stdin.write(request + '\n')
         augur.stdin.flush()
         line = augur.stdout.readline()
         if not line:
             raise SystemExit('augur-bench serve stopped')
         return line.strip()
+
+    def augur_pass(name, rep):
+        return augur_ask(f'{name} {rep}')
+
+    # With Augur, the rows of DRAWN_OPS do the work Augur's draws give them.
+    drawn = [{} for _ in paths]
+    if augur:
+        for name in DRAWN_OPS:
+            values = draws_by_image(json.loads(augur_ask('draws ' + name)), paths)
+            for i, p in enumerate(paths):
+                if values[os.path.basename(p)] is not None:
+                    drawn[i][name] = values[os.path.basename(p)]
+
+    libs = {}
+    for lib, imgs, maker in (('opencv', cv_imgs, make_cv_ops), ('pillow', pil_imgs, make_pil_ops)):
+        # the same seed per image for both peers: the same hole positions
+        libs[lib] = [maker(img, np.random.default_rng(zlib.crc32(os.path.basename(p).encode())), dr)
+                     for img, p, dr in zip(imgs, paths, drawn)]
+    for i, ops in enumerate(libs['opencv']):
+        rng = np.random.default_rng(zlib.crc32(os.path.basename(paths[i]).encode()) + 1)
+        ops.update(make_blend_cv_ops(cv_imgs[i], [cv_imgs[(i + 1) % len(cv_imgs)]], rng, drawn[i]))
+    names = list(libs['opencv'][0])
+    if args.op:
+        names = args.op.split(',')
+        unknown = [n for n in names if n not in libs['opencv'][0]]
+        if unknown:
+            raise SystemExit('peers.py: unknown operation(s): ' + ', '.join(unknown))
 
     def peer_pass(lib, name, rep):
         fns = [ops[name] for ops in libs[lib] if name in ops]
@@ -1106,15 +1316,30 @@ def run_ops(args):
 def run_agree(args):
     """How far OpenCV's output is from Augur's (augur-bench dump) on the first
     sample: a check that both sides do the same thing, not only the same
-    amount of work. Random operations draw differently on each side and are
-    left out."""
+    amount of work. The rows of DRAWN_OPS take the draws Augur saved beside
+    its outputs (OP.json) and are compared; the other random operations draw
+    differently on each side and are left out."""
     cv2.setNumThreads(1)
-    path = sample_paths(args.samples)[0]
+    paths = sample_paths(args.samples)
+    path = paths[0]
     img = cv2.cvtColor(cv2.imread(path, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-    ops = make_cv_ops(img, np.random.default_rng(0))
+    drawn = {}
+    for name in DRAWN_OPS:
+        try:
+            with open(os.path.join(args.dump, name + '.json')) as f:
+                values = draws_by_image(json.load(f), paths)[os.path.basename(path)]
+        except FileNotFoundError:
+            continue
+        if values is not None:
+            drawn[name] = values
+    ops = make_cv_ops(img, np.random.default_rng(0), drawn)
+    ref = cv2.cvtColor(cv2.imread(paths[1 % len(paths)], cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    ops.update((k, fn) for k, fn in make_blend_cv_ops(img, [ref], np.random.default_rng(0), drawn).items()
+               if k in drawn)
     catalogue3 = set(make_catalogue3_cv_ops(img, np.random.default_rng(0)))
     for name, fn in ops.items():
-        if name in RANDOM_OPS or (name in catalogue3 and name not in COMPARED_CATALOGUE3):
+        own_draws = name in RANDOM_OPS or (name in catalogue3 and name not in COMPARED_CATALOGUE3)
+        if own_draws and name not in drawn:
             continue
         augur = cv2.imread(os.path.join(args.dump, name + '.png'), cv2.IMREAD_UNCHANGED)
         if augur is None:

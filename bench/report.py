@@ -94,7 +94,7 @@ OPS += [(op, label, cv, 'none') for op, label, cv in (
     ('VerticalFlip', 'VerticalFlip', '`cv2.flip(img, 0)`'),
     ('Transpose', 'Transpose', 'numpy `transpose`, made contiguous'),
     ('RandomRotate90', 'RandomRotate90 (one quarter turn drawn per image)', '`np.rot90`, made contiguous'),
-    ('D4', 'D4 (one element drawn per image)', '`np.rot90` + flip, made contiguous'),
+    ('D4', 'D4 (one element drawn per image)', 'Albumentations\' `d4`: `np.rot90`, flip or transpose, made contiguous'),
     ('Rotate45Nearest', 'Rotate ±45°, nearest, constant border', '`warpAffine`, INTER_NEAREST'),
     ('SafeRotate30', 'SafeRotate 30°, linear, constant border', '`warpAffine` of the shrunk rotation'),
     ('AffineFull', 'Affine: rotate 25, translate 20 px, scale 2, shear 10–15', '`warpAffine`, INTER_LINEAR'),
@@ -334,6 +334,21 @@ def ops_section(rows, agree, out):
                '(ranges collapsed to one value); the peers\' figure is the Python call, '
                'interpreter overhead included, as a training script pays it.\n'
                .format(rows[0].get('images', '?') if rows else 0, mpix, n))
+    out.append('Random rows time the same work on each side. Where the drawn values set the '
+               'amount of work (the window of a random crop, RandomResizedCrop\'s and '
+               'RandomSizedCrop\'s boxes, RandomCropFromBorders\' borders, the holes of '
+               'CoarseDropout, Erasing, XYMasking and GridDropout, CutMix\'s box, '
+               'Perspective\'s corners) or the shape of it (RandomRotate90\'s turn, D4\'s '
+               'element, the random rotation and shear), the peers do not draw their own: '
+               '`augur-bench serve` gives `peers.py` the values Augur drew for each image '
+               '(the replay record `augur-cli apply --replay` reads), converted to the '
+               'peer\'s terms (`DRAWN_OPS` in `bench/peers.py`). The other random rows draw '
+               'their own values with numpy: most cost the same whatever is drawn (colour '
+               'and tone shifts, noise and displacement fields, RandomGridShuffle\'s tile '
+               'permutation, blend weights); the weather rows (RandomSunFlare\'s ghosts, '
+               'RandomShadow\'s polygons, RandomGravel\'s stones, RandomRain\'s slant) and '
+               'Superpixels\' replaced segments draw counts and sizes that change their work '
+               'somewhat, and do not share Augur\'s draws yet.\n')
     out.append('A ratio is the peer\'s median over Augur\'s: **above 1, Augur is faster**; '
                'below 1, the peer is faster.\n')
     out.append('| Operation | Augur | OpenCV | Pillow | OpenCV / Augur | Pillow / Augur |')
@@ -372,8 +387,9 @@ def ops_section(rows, agree, out):
 
     image = next((r.get('image') for r in agree), None)
     out.append('What each peer runs, and how far OpenCV\'s output is from Augur\'s on {} '
-               '(mean and largest absolute difference in 8-bit levels; random operations '
-               'draw differently on each side and are not compared):\n'.format(
+               '(mean and largest absolute difference in 8-bit levels; the random rows '
+               'that take Augur\'s draws are compared with them, the other random '
+               'operations draw differently on each side and are not compared):\n'.format(
                    '`{}`'.format(image) if image else 'the first sample'))
     out.append('| Operation | OpenCV (numpy) | Pillow | OpenCV − Augur, mean (max) |')
     out.append('|---|---|---|---:|')
