@@ -161,14 +161,46 @@ exif_orientation (const guint8 *b,
 #undef GET32
 }
 
+/* @n pixels of @nc channels from @s, @step bytes apart, to @d. */
+static void
+copy_strided (guint8       *restrict d,
+              const guint8 *restrict s,
+              gssize        step,
+              int           n,
+              int           nc)
+{
+  switch (nc)
+    {
+    case 1:
+      for (int i = 0; i < n; i++, s += step)
+        d[i] = *s;
+      break;
+    case 3:
+      for (int i = 0; i < n; i++, s += step, d += 3)
+        {
+          d[0] = s[0];
+          d[1] = s[1];
+          d[2] = s[2];
+        }
+      break;
+    default:
+      for (int i = 0; i < n; i++, s += step, d += 4)
+        memcpy (d, s, 4);
+      break;
+    }
+}
+
 /* @image turned as EXIF @orientation asks for display (as
- * gdk_pixbuf_apply_embedded_orientation() does). */
+ * gdk_pixbuf_apply_embedded_orientation() does). Each row of the result
+ * is a line of @image walked at a fixed step: along a row (mirrors) or
+ * down a column (the turns that swap the sides). */
 static AugurImage *
 orient (AugurImage *image,
         int         orientation)
 {
   gboolean swap = orientation >= 5;
   int w = image->width, h = image->height, nc = image->channels;
+  gssize stride = (gssize) image->stride;
   AugurImage *out;
 
   if (orientation <= 1)
@@ -176,24 +208,21 @@ orient (AugurImage *image,
   out = augur_image_new_uninitialized (swap ? h : w, swap ? w : h, nc);
   for (int Y = 0; Y < out->height; Y++)
     {
-      guint8 *d = augur_image_row (out, Y);
+      int x, y;   /* where the row starts in @image */
+      gssize step;
 
-      for (int X = 0; X < out->width; X++)
+      switch (orientation)
         {
-          int x, y;
-
-          switch (orientation)
-            {
-            case 2: x = w - 1 - X; y = Y; break;
-            case 3: x = w - 1 - X; y = h - 1 - Y; break;
-            case 4: x = X; y = h - 1 - Y; break;
-            case 5: x = Y; y = X; break;
-            case 6: x = Y; y = h - 1 - X; break;
-            case 7: x = w - 1 - Y; y = h - 1 - X; break;
-            default: x = w - 1 - Y; y = X; break;   /* 8 */
-            }
-          memcpy (d + X * nc, augur_image_row (image, y) + x * nc, (gsize) nc);
+        case 2: x = w - 1; y = Y; step = -nc; break;
+        case 3: x = w - 1; y = h - 1 - Y; step = -nc; break;
+        case 4: x = 0; y = h - 1 - Y; step = nc; break;
+        case 5: x = Y; y = 0; step = stride; break;
+        case 6: x = Y; y = h - 1; step = -stride; break;
+        case 7: x = w - 1 - Y; y = h - 1; step = -stride; break;
+        default: x = w - 1 - Y; y = 0; step = stride; break;   /* 8 */
         }
+      copy_strided (augur_image_row (out, Y), augur_image_row (image, y) + (gsize) x * nc,
+                    step, out->width, nc);
     }
   augur_image_unref (image);
   return out;
