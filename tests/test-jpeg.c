@@ -434,9 +434,11 @@ test_dc_only_subsampled (void)
  * accepted the same pixels, bit for bit. */
 
 /* The earlier way: augur_jpeg_check_data(), then GdkPixbuf's loader and
- * its EXIF orientation; NULL where either refuses. */
+ * its EXIF orientation; NULL where either refuses, with the check's error
+ * in @check_error when the check does. */
 static GdkPixbuf *
-pixbuf_decode (GBytes *jpeg)
+pixbuf_decode (GBytes  *jpeg,
+               GError **check_error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
   gsize len;
@@ -444,7 +446,7 @@ pixbuf_decode (GBytes *jpeg)
   gboolean ok;
   GdkPixbuf *pixbuf;
 
-  if (!augur_jpeg_check_data (data, len, NULL))
+  if (!augur_jpeg_check_data (data, len, check_error))
     return NULL;
   loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
   g_assert_nonnull (loader);
@@ -491,6 +493,7 @@ check_whole (GBytes     *jpeg,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) direct_error = NULL;
+  g_autoptr(GError) check_error = NULL;
   g_autoptr(AugurImage) image = NULL;
   g_autoptr(AugurImage) direct = NULL;
   g_autoptr(GdkPixbuf) want = NULL;
@@ -504,7 +507,7 @@ check_whole (GBytes     *jpeg,
       !augur_image_info_complete (&info, data, len))
     return FALSE;
 
-  want = pixbuf_decode (jpeg);
+  want = pixbuf_decode (jpeg, &check_error);
   image = augur_image_load_bytes (jpeg, 0, &error);
   /* and libjpeg directly, unless it leaves the file to GdkPixbuf */
   direct = augur_jpeg_decode (data, len, (int) info.width, (int) info.height, &width, &height, &direct_error);
@@ -515,6 +518,9 @@ check_whole (GBytes     *jpeg,
       if (image != NULL || direct != NULL)
         g_error ("%s: accepted, where the check and GdkPixbuf refuse it", name);
       g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT);
+      /* refused by the check: in the same words */
+      if (check_error != NULL)
+        g_assert_cmpstr (error->message, ==, check_error->message);
       return FALSE;
     }
   if (image == NULL)
