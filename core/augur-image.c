@@ -1023,11 +1023,28 @@ decode (GBytes     *bytes,
                    "only a JPEG can be decoded at a reduced size, not a %s image", format);
       return NULL;
     }
-  /* (a reduced decode is a preview: the full one checks the data) */
-  if (g_str_equal (format, "jpeg") && check->reduce <= 1 && !augur_jpeg_check_data (data, len, error))
-    return NULL;
   check->expected_width = (int) info.width;
   check->expected_height = (int) info.height;
+  /* A whole JPEG: libjpeg decodes it once, finding damaged data as it
+   * goes; what it leaves (CMYK) is checked, then decoded by GdkPixbuf.
+   * (a reduced decode is a preview: the full one checks the data) */
+  if (g_str_equal (format, "jpeg") && check->reduce <= 1)
+    {
+      g_autoptr(GError) local_error = NULL;
+      AugurImage *image = augur_jpeg_decode (data, len, check->expected_width, check->expected_height,
+                                             &check->oriented_width, &check->oriented_height,
+                                             &local_error);
+
+      if (image != NULL)
+        return image;
+      if (!g_error_matches (local_error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (!augur_jpeg_check_data (data, len, error))
+        return NULL;
+    }
 
   /* Only the loader of the sniffed format ever sees the bytes. */
   loader = gdk_pixbuf_loader_new_with_type (format, error);

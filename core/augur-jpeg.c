@@ -161,14 +161,46 @@ exif_orientation (const guint8 *b,
 #undef GET32
 }
 
+/* @n pixels of @nc channels from @s, @step bytes apart, to @d. */
+static void
+copy_strided (guint8       *restrict d,
+              const guint8 *restrict s,
+              gssize        step,
+              int           n,
+              int           nc)
+{
+  switch (nc)
+    {
+    case 1:
+      for (int i = 0; i < n; i++, s += step)
+        d[i] = *s;
+      break;
+    case 3:
+      for (int i = 0; i < n; i++, s += step, d += 3)
+        {
+          d[0] = s[0];
+          d[1] = s[1];
+          d[2] = s[2];
+        }
+      break;
+    default:
+      for (int i = 0; i < n; i++, s += step, d += 4)
+        memcpy (d, s, 4);
+      break;
+    }
+}
+
 /* @image turned as EXIF @orientation asks for display (as
- * gdk_pixbuf_apply_embedded_orientation() does). */
+ * gdk_pixbuf_apply_embedded_orientation() does). Each row of the result
+ * is a line of @image walked at a fixed step: along a row (mirrors) or
+ * down a column (the turns that swap the sides). */
 static AugurImage *
 orient (AugurImage *image,
         int         orientation)
 {
   gboolean swap = orientation >= 5;
   int w = image->width, h = image->height, nc = image->channels;
+  gssize stride = (gssize) image->stride;
   AugurImage *out;
 
   if (orientation <= 1)
@@ -176,27 +208,187 @@ orient (AugurImage *image,
   out = augur_image_new_uninitialized (swap ? h : w, swap ? w : h, nc);
   for (int Y = 0; Y < out->height; Y++)
     {
-      guint8 *d = augur_image_row (out, Y);
+      int x, y;   /* where the row starts in @image */
+      gssize step;
 
-      for (int X = 0; X < out->width; X++)
+      switch (orientation)
         {
-          int x, y;
-
-          switch (orientation)
-            {
-            case 2: x = w - 1 - X; y = Y; break;
-            case 3: x = w - 1 - X; y = h - 1 - Y; break;
-            case 4: x = X; y = h - 1 - Y; break;
-            case 5: x = Y; y = X; break;
-            case 6: x = Y; y = h - 1 - X; break;
-            case 7: x = w - 1 - Y; y = h - 1 - X; break;
-            default: x = w - 1 - Y; y = X; break;   /* 8 */
-            }
-          memcpy (d + X * nc, augur_image_row (image, y) + x * nc, (gsize) nc);
+        case 2: x = w - 1; y = Y; step = -nc; break;
+        case 3: x = w - 1; y = h - 1 - Y; step = -nc; break;
+        case 4: x = 0; y = h - 1 - Y; step = nc; break;
+        case 5: x = Y; y = 0; step = stride; break;
+        case 6: x = Y; y = h - 1; step = -stride; break;
+        case 7: x = w - 1 - Y; y = h - 1; step = -stride; break;
+        default: x = w - 1 - Y; y = 0; step = stride; break;   /* 8 */
         }
+      copy_strided (augur_image_row (out, Y), augur_image_row (image, y) + (gsize) x * nc,
+                    step, out->width, nc);
     }
   augur_image_unref (image);
   return out;
+}
+
+/* Whole decode --------------------------------------------------------------- */
+
+/* libjpeg reading from memory, its errors and warnings kept in @check. */
+typedef struct
+{
+  struct jpeg_decompress_struct cinfo;
+  Check                         check;
+  AugurImage                   *image;   /* here, not locals: they survive longjmp() */
+  JSAMPROW                     *rows;
+  int                           orientation;
+} Decoder;
+
+/* on the heap: nothing setjmp() may roll back lives on the stack */
+static Decoder *
+decoder_new (void)
+{
+  Decoder *d = g_new0 (Decoder, 1);
+
+  d->cinfo.err = jpeg_std_error (&d->check.manager);
+  d->check.manager.error_exit = on_error_exit;
+  d->check.manager.emit_message = on_emit_message;   /* warnings kept, not printed */
+  return d;
+}
+
+static void
+decoder_free (Decoder *d)
+{
+  jpeg_destroy_decompress (&d->cinfo);
+  g_clear_pointer (&d->image, augur_image_unref);
+  g_free (d->rows);
+  g_free (d);
+}
+
+/* Reads the header of @data and the EXIF orientation (1 when none). Only
+ * from a function that has set d->check.exit, which libjpeg's errors
+ * jump to. */
+static void
+decoder_read_header (Decoder      *d,
+                     const guint8 *data,
+                     gsize         len)
+{
+  jpeg_create_decompress (&d->cinfo);
+  jpeg_mem_src (&d->cinfo, data, (unsigned long) len);
+  jpeg_save_markers (&d->cinfo, JPEG_APP0 + 1, 0xffff);
+  jpeg_read_header (&d->cinfo, TRUE);
+
+  d->orientation = 1;
+  for (jpeg_saved_marker_ptr m = d->cinfo.marker_list; m != NULL && d->orientation == 1; m = m->next)
+    if (m->marker == JPEG_APP0 + 1)
+      d->orientation = MAX (exif_orientation (m->data, m->data_length), 1);
+}
+
+/* Rows of the image d->image (allocated here, @zeroed or not) for libjpeg
+ * to decode into, once jpeg_start_decompress() has set the output size. */
+static void
+decoder_alloc_rows (Decoder  *d,
+                    gboolean  zeroed)
+{
+  struct jpeg_decompress_struct *cinfo = &d->cinfo;
+  int w = (int) cinfo->output_width, h = (int) cinfo->output_height, nc = cinfo->output_components;
+
+  d->image = zeroed ? augur_image_new (w, h, nc) : augur_image_new_uninitialized (w, h, nc);
+  d->rows = g_new (JSAMPROW, cinfo->output_height);
+  for (guint y = 0; y < cinfo->output_height; y++)
+    d->rows[y] = augur_image_row (d->image, (int) y);
+}
+
+/**
+ * augur_jpeg_decode:
+ * @data: (array length=len): a JPEG file, untrusted, whose header Augur
+ *   has read and checked against the pixel limit
+ * @width: @height: the size that reading gave
+ * @oriented_width: (out) (optional): @oriented_height: (out) (optional):
+ *   the size of the result
+ *
+ * The whole image with its EXIF orientation applied, decoded once by
+ * libjpeg straight into the image, with the settings of GdkPixbuf's JPEG
+ * loader (the accurate integer inverse DCT, smooth chroma upsampling), so
+ * that the pixels are the ones that loader gives. The refusals are those of
+ * augur_jpeg_check_data(), found in the same pass: libjpeg failing, or
+ * warning that data are missing or damaged.
+ *
+ * Errors: %AUGUR_ERROR_UNSUPPORTED_FORMAT, before anything large is
+ * allocated, for a file this decoder leaves to GdkPixbuf (CMYK, YCCK,
+ * anything but gray or 3-component colour); %AUGUR_ERROR_CORRUPT for a
+ * damaged or truncated file, or one whose frame is not @width x @height.
+ *
+ * Returns: (transfer full) (nullable): the image, 1 channel for a gray
+ *   file, 3 for colour
+ */
+AugurImage *
+augur_jpeg_decode (const guint8  *data,
+                   gsize          len,
+                   int            width,
+                   int            height,
+                   int           *oriented_width,
+                   int           *oriented_height,
+                   GError       **error)
+{
+  Decoder *d;
+  struct jpeg_decompress_struct *cinfo;
+  AugurImage *image;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  d = decoder_new ();
+  cinfo = &d->cinfo;
+  if (setjmp (d->check.exit))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT, "corrupt jpeg image: %s", d->check.message);
+      decoder_free (d);
+      return NULL;
+    }
+  decoder_read_header (d, data, len);
+
+  if (!(cinfo->num_components == 1 && cinfo->jpeg_color_space == JCS_GRAYSCALE) &&
+      !(cinfo->num_components == 3 && (cinfo->jpeg_color_space == JCS_YCbCr ||
+                                       cinfo->jpeg_color_space == JCS_RGB)))
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
+                   "a jpeg image of %d components in colour space %d is left to GdkPixbuf",
+                   cinfo->num_components, (int) cinfo->jpeg_color_space);
+      decoder_free (d);
+      return NULL;
+    }
+  if ((gint64) cinfo->image_width != width || (gint64) cinfo->image_height != height)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT,
+                   "corrupt jpeg image: the decoder reads %ux%u where the header says %dx%d",
+                   cinfo->image_width, cinfo->image_height, width, height);
+      decoder_free (d);
+      return NULL;
+    }
+
+  cinfo->out_color_space = cinfo->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  cinfo->dct_method = JDCT_ISLOW;
+  cinfo->do_fancy_upsampling = TRUE;
+  jpeg_start_decompress (cinfo);
+  if (d->check.warning == 0)
+    decoder_alloc_rows (d, FALSE);   /* every row is written, or the file refused */
+  while (d->check.warning == 0 && cinfo->output_scanline < cinfo->output_height)
+    if (jpeg_read_scanlines (cinfo, d->rows + cinfo->output_scanline,
+                             cinfo->output_height - cinfo->output_scanline) == 0)
+      break;   /* (a memory source never suspends) */
+  if (d->check.warning == 0 && cinfo->output_scanline == cinfo->output_height)
+    jpeg_finish_decompress (cinfo);   /* to the end marker, as the check reads */
+  if (d->check.warning != 0 || cinfo->output_scanline < cinfo->output_height)
+    {
+      g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT, "truncated or damaged jpeg image: %s",
+                   d->check.warning != 0 ? d->check.message : "the data end before the image does");
+      decoder_free (d);
+      return NULL;
+    }
+
+  image = orient (g_steal_pointer (&d->image), d->orientation);
+  decoder_free (d);
+  if (oriented_width)
+    *oriented_width = image->width;
+  if (oriented_height)
+    *oriented_height = image->height;
+  return image;
 }
 
 /* DC-only decoding -----------------------------------------------------------
@@ -849,15 +1041,6 @@ augur_jpeg_get_stats (guint *dc_only,
     *split = (guint) g_atomic_int_get (&split_decodes);
 }
 
-typedef struct
-{
-  struct jpeg_decompress_struct cinfo;
-  Check                         check;
-  AugurImage                   *image;   /* here, not locals: they survive longjmp() */
-  JSAMPROW                     *rows;
-  int                           orientation;
-} Reduced;
-
 /**
  * augur_jpeg_decode_reduced:
  * @data: (array length=len): a JPEG file, untrusted
@@ -890,7 +1073,7 @@ augur_jpeg_decode_reduced (const guint8  *data,
                            int           *full_height,
                            GError       **error)
 {
-  Reduced *r;
+  Decoder *r;
   struct jpeg_decompress_struct *cinfo;
   gboolean swap;
   AugurImage *image;
@@ -898,44 +1081,31 @@ augur_jpeg_decode_reduced (const guint8  *data,
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (denom == 2 || denom == 4 || denom == 8, NULL);
 
-  /* on the heap: nothing setjmp() may roll back lives on the stack */
-  r = g_new0 (Reduced, 1);
+  r = decoder_new ();
   cinfo = &r->cinfo;
-  cinfo->err = jpeg_std_error (&r->check.manager);
-  r->check.manager.error_exit = on_error_exit;
-  r->check.manager.emit_message = on_emit_message;   /* warnings kept, not printed */
   if (setjmp (r->check.exit))
     {
-      jpeg_destroy_decompress (cinfo);
-      g_clear_pointer (&r->image, augur_image_unref);
-      g_free (r->rows);
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT, "corrupt jpeg image: %s", r->check.message);
-      g_free (r);
+      decoder_free (r);
       return NULL;
     }
-
-  jpeg_create_decompress (cinfo);
-  jpeg_mem_src (cinfo, data, (unsigned long) len);
-  jpeg_save_markers (cinfo, JPEG_APP0 + 1, 0xffff);
-  jpeg_read_header (cinfo, TRUE);
+  decoder_read_header (r, data, len);
 
   if ((gint64) cinfo->image_width * cinfo->image_height > max_pixels)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_TOO_LARGE,
                    "image is %ux%u, over the limit of %" G_GINT64_FORMAT " pixels",
                    cinfo->image_width, cinfo->image_height, max_pixels);
-      goto refused;
+      decoder_free (r);
+      return NULL;
     }
   if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK)
     {
       g_set_error (error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT,
                    "a CMYK jpeg image is not decoded at a reduced size");
-      goto refused;
+      decoder_free (r);
+      return NULL;
     }
-  r->orientation = 1;
-  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL && r->orientation == 1; m = m->next)
-    if (m->marker == JPEG_APP0 + 1)
-      r->orientation = MAX (exif_orientation (m->data, m->data_length), 1);
 
   if (denom == 8)
     r->image = decode_dc_only (cinfo);
@@ -950,11 +1120,7 @@ augur_jpeg_decode_reduced (const guint8  *data,
       jpeg_start_decompress (cinfo);
 
       /* zeroed: rows of a file that ends early stay black, never garbage */
-      r->image = augur_image_new ((int) cinfo->output_width, (int) cinfo->output_height,
-                                  cinfo->output_components);
-      r->rows = g_new (JSAMPROW, cinfo->output_height);
-      for (guint y = 0; y < cinfo->output_height; y++)
-        r->rows[y] = augur_image_row (r->image, (int) y);
+      decoder_alloc_rows (r, TRUE);
       while (cinfo->output_scanline < cinfo->output_height)
         if (jpeg_read_scanlines (cinfo, r->rows + cinfo->output_scanline,
                                  cinfo->output_height - cinfo->output_scanline) == 0)
@@ -967,14 +1133,7 @@ augur_jpeg_decode_reduced (const guint8  *data,
     *full_width = (int) (swap ? cinfo->image_height : cinfo->image_width);
   if (full_height)
     *full_height = (int) (swap ? cinfo->image_width : cinfo->image_height);
-  jpeg_destroy_decompress (cinfo);
   image = orient (g_steal_pointer (&r->image), r->orientation);
-  g_free (r->rows);
-  g_free (r);
+  decoder_free (r);
   return image;
-
-refused:
-  jpeg_destroy_decompress (cinfo);
-  g_free (r);
-  return NULL;
 }

@@ -11,6 +11,13 @@ gboolean augur_jpeg_check_data (const guint8  *data,
                                 gsize          len,
                                 GError       **error);
 
+AugurImage *augur_jpeg_decode         (const guint8  *data,
+                                       gsize          len,
+                                       int            width,
+                                       int            height,
+                                       int           *oriented_width,
+                                       int           *oriented_height,
+                                       GError       **error);
 AugurImage *augur_jpeg_decode_reduced (const guint8  *data,
                                        gsize          len,
                                        int            denom,

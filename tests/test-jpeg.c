@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <jpeglib.h>
 
 #include "augur-error.h"
 #include "augur-image.h"
+#include "augur-image-info.h"
 #include "augur-jpeg.h"
 #include "augur-test-util.h"
 
@@ -253,12 +255,14 @@ libjpeg_eighth (GBytes *jpeg)
 }
 
 /* @image (1 or 3 channels) as libjpeg writes it with luma sampled @h x @v
- * times as finely as chroma, and a restart marker every @restart MCUs. */
+ * times as finely as chroma, and a restart marker every @restart MCUs;
+ * in progressive scans when @progressive. */
 static GBytes *
 encode_libjpeg (const AugurImage *image,
                 int               h,
                 int               v,
-                unsigned int      restart)
+                unsigned int      restart,
+                gboolean          progressive)
 {
   struct jpeg_compress_struct cinfo;
   struct jpeg_error_mgr err;
@@ -278,6 +282,8 @@ encode_libjpeg (const AugurImage *image,
   cinfo.comp_info[0].h_samp_factor = h;
   cinfo.comp_info[0].v_samp_factor = v;
   cinfo.restart_interval = restart;
+  if (progressive)
+    jpeg_simple_progression (&cinfo);
   jpeg_start_compress (&cinfo, TRUE);
   while (cinfo.next_scanline < cinfo.image_height)
     {
@@ -354,7 +360,7 @@ test_dc_only_exact (void)
 
       add_detail (src, 1234 + i);
       shaped = cases[i].gray_content ? augur_image_convert (src, 3) : augur_image_ref (src);
-      jpeg = encode_libjpeg (shaped, cases[i].h, cases[i].v, cases[i].restart);
+      jpeg = encode_libjpeg (shaped, cases[i].h, cases[i].v, cases[i].restart, FALSE);
       want = libjpeg_eighth (jpeg);
       got = dc_only_eighth (jpeg);
       g_test_message ("%dx%d, %d channels, %dx%d, restart %u: %" G_GSIZE_FORMAT " bytes",
@@ -384,7 +390,7 @@ test_dc_only_halves (void)
 
       add_detail (src, 4321 + i);
       rgb = augur_image_convert (src, 3);
-      jpeg = encode_libjpeg (rgb, sampling[i][0], sampling[i][1], 0);
+      jpeg = encode_libjpeg (rgb, sampling[i][0], sampling[i][1], 0, FALSE);
       g_test_message ("%dx%d sampling: %" G_GSIZE_FORMAT " bytes", sampling[i][0], sampling[i][1],
                       g_bytes_get_size (jpeg));
       g_assert_cmpuint (g_bytes_get_size (jpeg), >, 1 << 20);
@@ -411,13 +417,233 @@ test_dc_only_subsampled (void)
   double diff;
 
   add_detail (src, 99);
-  jpeg = encode_libjpeg (src, 2, 2, 0);
+  jpeg = encode_libjpeg (src, 2, 2, 0, FALSE);
   want = libjpeg_eighth (jpeg);
   got = dc_only_eighth (jpeg);
   diff = augur_test_mean_difference (want, got);
   g_test_message ("mean |DC only - libjpeg 1/8| = %.2f levels", diff);
   g_assert_cmpfloat (diff, <, 2.0);
   check_against_full (jpeg, 8);
+}
+
+/* The whole decode ----------------------------------------------------------
+ *
+ * A whole JPEG is decoded once, by libjpeg into the image. What it must
+ * give is what Augur gave before, when a check pass read the data and then
+ * GdkPixbuf's loader decoded them: the same refusals, and for every file
+ * accepted the same pixels, bit for bit. */
+
+/* The earlier way: augur_jpeg_check_data(), then GdkPixbuf's loader and
+ * its EXIF orientation; NULL where either refuses, with the check's error
+ * in @check_error when the check does. */
+static GdkPixbuf *
+pixbuf_decode (GBytes  *jpeg,
+               GError **check_error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (jpeg, &len);
+  gboolean ok;
+  GdkPixbuf *pixbuf;
+
+  if (!augur_jpeg_check_data (data, len, check_error))
+    return NULL;
+  loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
+  g_assert_nonnull (loader);
+  ok = gdk_pixbuf_loader_write (loader, data, len, NULL);
+  ok = gdk_pixbuf_loader_close (loader, NULL) && ok;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (!ok || pixbuf == NULL)
+    return NULL;
+  return gdk_pixbuf_apply_embedded_orientation (pixbuf);
+}
+
+/* TRUE when @image holds @pixbuf's pixels exactly (a gray image: each of
+ * the pixbuf's channels; alpha, which a JPEG has not, left out). */
+static gboolean
+same_pixels (const AugurImage *image,
+             GdkPixbuf        *pixbuf)
+{
+  int nc = gdk_pixbuf_get_n_channels (pixbuf);
+  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+
+  if (image->width != gdk_pixbuf_get_width (pixbuf) || image->height != gdk_pixbuf_get_height (pixbuf))
+    return FALSE;
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        const guint8 *s = pixels + (gsize) y * rowstride + x * nc;
+        const guint8 *d = augur_image_row (image, y) + x * image->channels;
+
+        for (int c = 0; c < 3; c++)
+          if (d[image->channels == 1 ? 0 : c] != s[c])
+            return FALSE;
+      }
+  return TRUE;
+}
+
+static guint n_direct;   /* files accepted that libjpeg decoded directly */
+
+/* One file both ways; returns TRUE when it was accepted. Files whose
+ * header Augur refuses never reach either decoder and are skipped. */
+static gboolean
+check_whole (GBytes     *jpeg,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) direct_error = NULL;
+  g_autoptr(GError) check_error = NULL;
+  g_autoptr(AugurImage) image = NULL;
+  g_autoptr(AugurImage) direct = NULL;
+  g_autoptr(GdkPixbuf) want = NULL;
+  AugurImageInfo info;
+  int width = 0, height = 0;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (jpeg, &len);
+
+  if (!augur_image_info_read (data, len, &info, NULL) || !g_str_equal (info.format, "jpeg") ||
+      info.width <= 0 || info.height <= 0 || info.width * info.height > AUGUR_DEFAULT_MAX_PIXELS ||
+      !augur_image_info_complete (&info, data, len))
+    return FALSE;
+
+  want = pixbuf_decode (jpeg, &check_error);
+  image = augur_image_load_bytes (jpeg, 0, &error);
+  /* and libjpeg directly, unless it leaves the file to GdkPixbuf */
+  direct = augur_jpeg_decode (data, len, (int) info.width, (int) info.height, &width, &height, &direct_error);
+  if (direct == NULL && !g_error_matches (direct_error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT))
+    g_assert_error (direct_error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT);
+  if (want == NULL)
+    {
+      if (image != NULL || direct != NULL)
+        g_error ("%s: accepted, where the check and GdkPixbuf refuse it", name);
+      g_assert_error (error, AUGUR_ERROR, AUGUR_ERROR_CORRUPT);
+      /* refused by the check: in the same words */
+      if (check_error != NULL)
+        g_assert_cmpstr (error->message, ==, check_error->message);
+      return FALSE;
+    }
+  if (image == NULL)
+    g_error ("%s: refused (%s), where the check and GdkPixbuf accept it", name, error->message);
+  if (!same_pixels (image, want))
+    g_error ("%s: pixels differ from GdkPixbuf's", name);
+  if (direct != NULL)
+    {
+      if (!same_pixels (direct, want) || width != direct->width || height != direct->height)
+        g_error ("%s: the direct decode differs from GdkPixbuf's", name);
+      n_direct++;
+    }
+  else if (!g_error_matches (direct_error, AUGUR_ERROR, AUGUR_ERROR_UNSUPPORTED_FORMAT))
+    g_error ("%s: refused by the direct decode (%s)", name, direct_error->message);
+  return TRUE;
+}
+
+/* Every kind of file the direct decoder takes: gray and colour, each chroma
+ * sampling, restart markers, progressive scans, sides that are no multiple
+ * of a block, every EXIF orientation; and the same files cut short or with
+ * bytes changed, which must be refused exactly when they were before. */
+static void
+test_whole_matches_pixbuf (void)
+{
+  static const struct { int channels, h, v; unsigned int restart; gboolean progressive; } cases[] = {
+    { 3, 1, 1, 0, FALSE }, { 3, 2, 1, 0, FALSE }, { 3, 2, 2, 0, FALSE }, { 3, 1, 2, 0, FALSE },
+    { 3, 2, 2, 3, FALSE }, { 1, 1, 1, 0, FALSE }, { 1, 1, 1, 5, FALSE },
+    { 3, 2, 2, 0, TRUE }, { 3, 1, 1, 0, TRUE }, { 1, 1, 1, 0, TRUE },
+  };
+  guint accepted = 0, refused = 0, before;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AugurImage) src = gradient (333, 197, cases[i].channels);
+      g_autoptr(GBytes) jpeg = NULL;
+      gsize len;
+      const guint8 *data;
+
+      add_detail (src, (guint32) i + 1);
+      jpeg = encode_libjpeg (src, cases[i].h, cases[i].v, cases[i].restart, cases[i].progressive);
+      data = g_bytes_get_data (jpeg, &len);
+      before = n_direct;
+      g_assert_true (check_whole (jpeg, "made"));
+      g_assert_cmpuint (n_direct, ==, before + 1);   /* not left to GdkPixbuf */
+      accepted++;
+
+      for (int orientation = 2; orientation <= 8; orientation++)
+        {
+          g_autoptr(GBytes) turned = with_orientation (jpeg, orientation, orientation & 1);
+
+          before = n_direct;
+          g_assert_true (check_whole (turned, "turned"));
+          g_assert_cmpuint (n_direct, ==, before + 1);
+        }
+
+      for (guint32 k = 0, seed = 11 + (guint32) i; k < 40; k++)
+        {
+          g_autofree guint8 *bad = g_memdup2 (data, len);
+          g_autoptr(GBytes) damaged = NULL;
+          gsize cut = len;
+
+          seed = seed * 1664525u + 1013904223u;
+          if (k % 4 == 0)
+            cut = len / 3 + seed % (len - len / 3);   /* cut short */
+          else
+            for (int n = 0; n < 3; n++)
+              {
+                seed = seed * 1664525u + 1013904223u;
+                bad[len / 4 + seed % (len - len / 4 - 2)] = (guint8) (seed >> 24);
+              }
+          damaged = g_bytes_new (bad, cut);
+          if (check_whole (damaged, "damaged"))
+            accepted++;
+          else
+            refused++;
+        }
+    }
+  g_test_message ("%u accepted, %u refused alike", accepted, refused);
+  g_assert_cmpuint (refused, >, 0);
+}
+
+/* The JPEG samples and every JPEG of the fuzz corpus and its crash inputs,
+ * both ways. */
+static void
+test_whole_matches_pixbuf_files (void)
+{
+  const char *root = g_getenv ("AUGUR_SOURCE_DIR");
+  const char *folders[] = { "data/samples", "tests/fuzz/corpus/image", "tests/fuzz/crashes/image" };
+  guint seen = 0, accepted = 0;
+
+  n_direct = 0;
+
+  if (root == NULL)
+    {
+      g_test_skip ("AUGUR_SOURCE_DIR is not set");
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *folder = g_build_filename (root, folders[i], NULL);
+      g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+          g_autofree char *contents = NULL;
+          g_autoptr(GBytes) bytes = NULL;
+          gsize len;
+
+          if (!g_file_get_contents (path, &contents, &len, NULL) || len < 3 ||
+              memcmp (contents, "\xff\xd8\xff", 3) != 0)
+            continue;
+          bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+          seen++;
+          if (check_whole (bytes, path))
+            accepted++;
+        }
+    }
+  g_test_message ("%u JPEG files, %u accepted, %u of them decoded by libjpeg directly",
+                  seen, accepted, n_direct);
+  g_assert_cmpuint (seen, >=, 3);
+  g_assert_cmpuint (accepted, >=, 3);
 }
 
 int
@@ -432,6 +658,8 @@ main (int   argc,
   g_test_add_func ("/jpeg/core/dc-only-exact", test_dc_only_exact);
   g_test_add_func ("/jpeg/core/dc-only-subsampled", test_dc_only_subsampled);
   g_test_add_func ("/jpeg/core/dc-only-halves", test_dc_only_halves);
+  g_test_add_func ("/jpeg/core/whole-matches-pixbuf", test_whole_matches_pixbuf);
+  g_test_add_func ("/jpeg/core/whole-matches-pixbuf-files", test_whole_matches_pixbuf_files);
 
   return g_test_run ();
 }
