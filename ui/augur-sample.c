@@ -464,6 +464,38 @@ load_order (gconstpointer a,
   return ra->order < rb->order ? -1 : ra->order > rb->order;
 }
 
+/* Called with decoder.lock held. */
+static void
+ensure_pool (GError **error)
+{
+  if (decoder.pool != NULL)
+    return;
+  decoder.pool = g_thread_pool_new (load_thread, NULL, MAX_DECODES, FALSE, error);
+  if (decoder.pool != NULL)
+    g_thread_pool_set_sort_function (decoder.pool, load_order, NULL);
+}
+
+/**
+ * augur_sample_set_max_loads:
+ * @n: how many loads may run at the same time, at most MAX_DECODES; 0
+ *   holds every queued load until a later call allows some
+ *
+ * For tests: makes the order of the decode queue observable, by queueing
+ * several loads before any starts and running them one at a time.
+ */
+void
+augur_sample_set_max_loads (int n)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&decoder.lock);
+  ensure_pool (&error);
+  g_mutex_unlock (&decoder.lock);
+  if (decoder.pool == NULL
+      || !g_thread_pool_set_max_threads (decoder.pool, CLAMP (n, 0, MAX_DECODES), &error))
+    g_warning ("Could not change the decoding threads: %s", error->message);
+}
+
 static void
 push_load (GTask *task)
 {
@@ -471,12 +503,7 @@ push_load (GTask *task)
   LoadRequest *request = g_task_get_task_data (task);
 
   g_mutex_lock (&decoder.lock);
-  if (decoder.pool == NULL)
-    {
-      decoder.pool = g_thread_pool_new (load_thread, NULL, MAX_DECODES, FALSE, &error);
-      if (decoder.pool != NULL)
-        g_thread_pool_set_sort_function (decoder.pool, load_order, NULL);
-    }
+  ensure_pool (&error);
   request->order = ++decoder.n_queued;
   g_mutex_unlock (&decoder.lock);
   if (decoder.pool == NULL || !g_thread_pool_push (decoder.pool, task, &error))

@@ -42,6 +42,7 @@ void         augur_sample_set_decode_cache_limit (gsize        max_bytes);
 void         augur_sample_get_decode_stats (gsize             *bytes,
                                             guint             *n_decodes);
 void         augur_sample_clear_decode_cache (void);
+void         augur_sample_set_max_loads      (int n);
 
 GdkTexture  *augur_texture_new_for_image (const AugurImage    *image);
 
