@@ -505,9 +505,12 @@ def affine_about_centre(w, h, angle=0.0, scale=(1.0, 1.0), shear=(0.0, 0.0), shi
     """Albumentations' Affine matrix (forward map): about the centre, scale,
     rotate, shear, then the shift in pixels."""
     cx, cy = centre(w, h)
+    # a positive angle turns the picture counter-clockwise on screen (y
+    # down), and a positive shear leans it the same way, as in 2.0.8's
+    # create_affine_transformation_matrix
     a = math.radians(angle)
-    rot = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
-    sh = np.array([[1, math.tan(math.radians(shear[0])), 0], [math.tan(math.radians(shear[1])), 1, 0], [0, 0, 1]])
+    rot = np.array([[math.cos(a), math.sin(a), 0], [-math.sin(a), math.cos(a), 0], [0, 0, 1]])
+    sh = np.array([[1, -math.tan(math.radians(shear[0])), 0], [-math.tan(math.radians(shear[1])), 1, 0], [0, 0, 1]])
     sc = np.diag([scale[0], scale[1], 1.0])
     to0 = np.array([[1, 0, -cx], [0, 1, -cy], [0, 0, 1]])
     back = np.array([[1, 0, cx + shift[0]], [0, 1, cy + shift[1]], [0, 0, 1]])
