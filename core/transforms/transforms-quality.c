@@ -693,43 +693,65 @@ add_rows (float       *restrict d,
     d[i] = a[i] + b[i];
 }
 
-#define RO_BLOCK 32
+/* Eight floats: one AVX register, two SSE ones in the default clone. */
+typedef float RoVec __attribute__ ((vector_size (32)));
 
-/* One output row of the filter from the r + 1 paired rows: for each block
- * of RO_BLOCK outputs, every tap is accumulated in a block that stays in
- * registers, so the taps cost one load and one multiply-add each instead
- * of a pass over the whole row in memory; mirrored columns are summed
- * before they are weighted. @acc and the pairs have
- * RO_BLOCK floats of slack at their ends. */
+#define RO_LANES 8
+#define RO_BLOCK (4 * RO_LANES)
+
+/* The eight floats at @p, unaligned. */
+#define RO_LOAD(p) ({ RoVec l_; memcpy (&l_, (p), sizeof l_); l_; })
+
+/* One output row of the filter from the r + 1 paired rows @rows (row i:
+ * input rows y + i and y + 2r - i summed, row r the centre row alone):
+ * each block of RO_BLOCK outputs is four vectors that stay in registers
+ * while every weight is added in. The kernel is symmetric about both axes
+ * and the diagonal: the values a weight (i, j) of a quadrant meets (two
+ * rows of a pair, two mirrored columns) are summed before it is applied,
+ * and with them those of (j, i), which weighs alike; 21 multiplies for the
+ * 121 taps of a kernel of 11. @acc and the rows have RO_BLOCK floats of
+ * slack at their ends. */
 AUGUR_SIMD_CLONES static void
-ro_filter_row (const float *restrict pairs,
-               gsize                 prow,
-               const float *restrict k,
-               int                   ks,
-               int                   r,
-               int                   nc,
-               float       *restrict acc,
-               gsize                 row)
+ro_filter_row (const float *const *rows,
+               const float       *restrict k,
+               int                ks,
+               int                r,
+               int                nc,
+               float             *restrict acc,
+               gsize              row)
 {
+  const float *pr = rows[r];
+
   for (gsize x0 = 0; x0 < row; x0 += RO_BLOCK)
     {
-      float a[RO_BLOCK] = { 0 };
+      RoVec a[4] = { { 0 }, { 0 }, { 0 }, { 0 } };
 
-      for (int i = 0; i <= r; i++)
-        for (int j = 0; j <= r; j++)
-          {
-            const float *p = pairs + (gsize) i * prow + (gsize) j * nc + x0;
-            const float *q = pairs + (gsize) i * prow + (gsize) (ks - 1 - j) * nc + x0;
-            float kv = k[i * ks + j];
+      for (int i = 0; i < r; i++)
+        {
+          const float *pi = rows[i] + x0, *ci = pr + x0;
+          gsize ilo = (gsize) i * nc, ihi = (gsize) (ks - 1 - i) * nc, mid = (gsize) r * nc;
 
-            /* Columns j and ks - 1 - j weigh alike. */
-            if (j < r)
-              for (int t = 0; t < RO_BLOCK; t++)
-                a[t] += kv * (p[t] + q[t]);
-            else
-              for (int t = 0; t < RO_BLOCK; t++)
-                a[t] += kv * p[t];
-          }
+          /* (i, i): one pair of rows, two columns. */
+          for (int v = 0; v < 4; v++)
+            a[v] += k[i * ks + i] * (RO_LOAD (pi + ilo + v * RO_LANES) + RO_LOAD (pi + ihi + v * RO_LANES));
+          /* (i, j) and (j, i), j between i and r. */
+          for (int j = i + 1; j < r; j++)
+            {
+              const float *pj = rows[j] + x0;
+              gsize jlo = (gsize) j * nc, jhi = (gsize) (ks - 1 - j) * nc;
+
+              for (int v = 0; v < 4; v++)
+                a[v] += k[i * ks + j] * ((RO_LOAD (pi + jlo + v * RO_LANES) + RO_LOAD (pi + jhi + v * RO_LANES)) +
+                                         (RO_LOAD (pj + ilo + v * RO_LANES) + RO_LOAD (pj + ihi + v * RO_LANES)));
+            }
+          /* (i, r) and (r, i): the centre column of the pair, two columns
+           * of the centre row. */
+          for (int v = 0; v < 4; v++)
+            a[v] += k[i * ks + r] * (RO_LOAD (pi + mid + v * RO_LANES) +
+                                     (RO_LOAD (ci + ilo + v * RO_LANES) + RO_LOAD (ci + ihi + v * RO_LANES)));
+        }
+      for (int v = 0; v < 4; v++)
+        a[v] += k[r * ks + r] * RO_LOAD (pr + x0 + (gsize) r * nc + v * RO_LANES);
       memcpy (acc + x0, a, sizeof a);
     }
 }
@@ -757,7 +779,8 @@ ro_apply (const AugurImage *src,
   gsize row = (gsize) w * nc, prow = (gsize) (w + 2 * r) * nc;
   g_autofree float *k = g_new (float, (gsize) ks * ks);
   g_autofree float *pad = g_new (float, prow * (h + 2 * r));
-  g_autofree float *pairs = g_new0 (float, prow * (ks / 2 + 1) + RO_BLOCK);
+  g_autofree float *pairs = g_new0 (float, prow * (ks / 2) + RO_BLOCK);
+  g_autofree const float **rows = g_new (const float *, ks / 2 + 1);
   g_autofree float *acc = g_new (float, row + RO_BLOCK);
   AugurImage *out = augur_image_new_like_uninitialized (src);
   double sum = 0;
@@ -768,6 +791,7 @@ ro_apply (const AugurImage *src,
         double d = hypot (i - r, j - r);
 
         k[i * ks + j] = (float) (d == 0 ? cutoff * cutoff / (4 * G_PI) : cutoff * j1 (cutoff * d) / (2 * G_PI * d));
+        g_assert (j >= i || k[i * ks + j] == k[j * ks + i]);
         sum += k[i * ks + j];
       }
   for (int i = 0; i < ks * ks; i++)
@@ -800,19 +824,17 @@ ro_apply (const AugurImage *src,
       const guint8 *s = augur_image_row (src, y);
 
       /* Row i of pairs: input rows y + i and y + 2r - i summed (the
-       * kernel's rows i and 2r - i are equal); row r is the centre row. */
-      for (int i = 0; i <= r; i++)
+       * kernel's rows i and 2r - i are equal); row r is the centre row,
+       * read where it is. */
+      for (int i = 0; i < r; i++)
         {
-          const float *top = pad + (gsize) (y + i) * prow;
-          const float *bottom = pad + (gsize) (y + 2 * r - i) * prow;
           float *p = pairs + (gsize) i * prow;
 
-          if (i < r)
-            add_rows (p, top, bottom, prow);
-          else
-            memcpy (p, top, prow * sizeof (float));
+          add_rows (p, pad + (gsize) (y + i) * prow, pad + (gsize) (y + 2 * r - i) * prow, prow);
+          rows[i] = p;
         }
-      ro_filter_row (pairs, prow, k, ks, r, nc, acc, row);
+      rows[r] = pad + (gsize) (y + r) * prow;
+      ro_filter_row (rows, k, ks, r, nc, acc, row);
       augur_weather_floats_to_bytes (acc, d, row);
       if (nc == 4)
         for (int x = 0; x < w; x++)
@@ -1054,7 +1076,8 @@ image_compression_cost (const AugurValue *params,
 
 /* RingingOvershoot at its largest kernel: the rows paired about the
  * centre (k adds a value), then (k + 1) / 2 paired columns of each of the
- * (k + 1) / 2 row pairs, a multiply-add each (ro_filter_row ()). */
+ * (k + 1) / 2 row pairs, a load and an add each (ro_filter_row () sums the
+ * taps that weigh alike before it multiplies, about half as many). */
 static void
 ringing_overshoot_cost (const AugurValue *params,
                         const AugurShape *in,
