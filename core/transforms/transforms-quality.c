@@ -99,6 +99,10 @@ jpeg_buffer_free (gpointer data)
 
 static GPrivate jpeg_buffer_key = G_PRIVATE_INIT (jpeg_buffer_free);
 
+/* The largest buffer kept between round trips: the file of a 24-megapixel
+ * image at the initial estimate (three quarters of a byte per value). */
+#define JPEG_BUFFER_KEPT ((gsize) 54 << 20)
+
 typedef struct
 {
   struct jpeg_error_mgr manager;
@@ -285,6 +289,14 @@ jpeg_round_trip (const AugurImage *rgb,
     {
       g_warning ("ImageCompression: the JPEG decoder failed: %s; the image is left as it was", failure.message);
       return NULL;
+    }
+
+  /* A worker keeps the file of an ordinary image for the next one, not
+   * that of a huge one. */
+  if (buffer->capacity > JPEG_BUFFER_KEPT)
+    {
+      g_clear_pointer (&buffer->data, free);
+      buffer->capacity = 0;
     }
   return g_steal_pointer (&out);
 }
