@@ -172,6 +172,23 @@ augur_test_mean_difference (const AugurImage *a,
   return sum / ((double) a->width * a->height * a->channels);
 }
 
+/* The largest absolute difference of two images of the same shape, over
+ * every byte (alpha included). */
+int
+augur_test_max_difference (const AugurImage *a,
+                           const AugurImage *b)
+{
+  int worst = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  g_assert_cmpint (a->channels, ==, b->channels);
+  for (int y = 0; y < a->height; y++)
+    for (int i = 0; i < a->width * a->channels; i++)
+      worst = MAX (worst, ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]));
+  return worst;
+}
+
 /* Pipelines and parameters ------------------------------------------------- */
 
 AugurNode *

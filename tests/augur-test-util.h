@@ -46,6 +46,8 @@ double       augur_test_centroid          (const AugurImage   *image,
                                            double             *cy);
 double       augur_test_mean_difference   (const AugurImage   *a,
                                            const AugurImage   *b);
+int          augur_test_max_difference    (const AugurImage   *a,
+                                           const AugurImage   *b);
 
 /* A reference pool for blends: three images of other sizes, one each
  * gray, RGB and RGBA, keyed "ref/gray.png", "ref/rgb.png", "ref/rgba.png". */
