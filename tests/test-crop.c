@@ -691,6 +691,8 @@ test_random_sized_crop (void)
 
     g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "height"), ==, 40);
     g_assert_cmpfloat (augur_drawn_get (&replay->drawn, "width"), ==, 60);
+    /* the whole image, at the requested size: the input unchanged */
+    g_assert_true (augur_image_equal (src, out));
   }
 }
 

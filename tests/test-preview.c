@@ -1591,15 +1591,47 @@ collect_layers (GtkWidget *widget,
 }
 
 /* @layer as drawn on screen, into an image surface of its size. */
+static void
+painted (GdkFrameClock *clock,
+         gboolean      *done)
+{
+  *done = TRUE;
+}
+
+/* Runs the main loop until @widget's window has painted a frame: by then
+ * every resize queued before (a new texture of another size, say) has
+ * been laid out, and the widget can be drawn out of the frame cycle. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  gboolean done = FALSE;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted), &done);
+  gtk_widget_queue_draw (widget);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_true (done);
+}
+
 static cairo_surface_t *
 render_layer (GtkWidget *layer)
 {
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GtkSnapshot *snapshot;
   g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_width (layer),
-                                                         gtk_widget_get_height (layer));
-  cairo_t *cr = cairo_create (surface);
+  cairo_surface_t *surface;
+  cairo_t *cr;
 
+  wait_for_frame (layer);
+  snapshot = gtk_snapshot_new ();
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_width (layer),
+                                        gtk_widget_get_height (layer));
+  cr = cairo_create (surface);
   GTK_WIDGET_GET_CLASS (layer)->snapshot (layer, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node != NULL)
@@ -1741,6 +1773,7 @@ test_labels (void)
       cairo_surface_t *on, *off;
       int ex, ey, ix, iy;
 
+      wait_for_frame (layer);
       box_on_screen (layer, 0, rect);
       ex = (int) (rect[0] + 0.5);
       ey = (int) ((rect[1] + rect[3]) / 2);

@@ -540,11 +540,11 @@ typedef struct
   gboolean flip_y;
 } Dihedral;
 
-/* Albumentations' D4 elements, in its order (d4_group_elements): identity,
- * the three counter-clockwise quarter turns of np.rot90, vertical flip,
+/* Albumentations' D4 elements, in its order (d4_group_elements: "e",
+ * "r90", "r180", "r270", "v", "hvt", "h", "t"): identity, the three
+ * counter-clockwise quarter turns of np.rot90, vertical flip,
  * anti-transpose, horizontal flip, transpose. The drawn "group_element" of
- * D4 is an index into this table. */
-static const char *const d4_names[] = { "e", "r90", "r180", "r270", "v", "hvt", "h", "t" };
+ * D4 is an index into d4_elements. */
 /* The same elements as a user reads them in a replay. */
 static const char *const d4_readable_names[] = {
   "unchanged", "turned 90° counter-clockwise", "turned 180°", "turned 90° clockwise",
@@ -565,7 +565,7 @@ static const Dihedral d4_elements[] = {
 
 enum { D4_IDENTITY, D4_R90, D4_R180, D4_R270, D4_V, D4_H = 6, D4_TRANSPOSE = 7 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (d4_names) == G_N_ELEMENTS (d4_elements));
+G_STATIC_ASSERT (G_N_ELEMENTS (d4_readable_names) == G_N_ELEMENTS (d4_elements) + 1);
 
 /* The swapping elements: output (ox, oy) is source (ty, tx), where tx, ty
  * are ox, oy mirrored when flip_x, flip_y. Square tiles keep both the
