@@ -393,7 +393,7 @@ struct _AugurElasticField
    * every column, alpha included; ey is ex for same_dxdy. */
   float  *ex;
   float  *ey;
-  gboolean avx2;   /* by gather_rows_avx2 () and quantize_row_avx2 () */
+  gboolean avx2;   /* by gather_rows_avx2 () and source_row_avx2 () */
 };
 
 /* One row of impulses spread along x: out[x] = sum over c of
@@ -710,42 +710,98 @@ quantize_row (float  *restrict dx,
 }
 
 #ifdef AUGUR_CPU_X86_64
-/* quantize_row () in one pass, to the bit: max and min take their second
- * operand for NaN, as the comparisons there; the truncation is moved
- * down where it rose. */
-__attribute__ ((target ("avx2"))) static void
-quantize_row_avx2 (float       *dx,
-                   float       *dy,
-                   int          y,
-                   int          n,
-                   gint32      *qx,
-                   gint32      *qy)
+/* Eight source points from their displacements, as quantize_row ():
+ * floor () is the truncation moved down where it rose. */
+__attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline __m256i
+quantize_eight (__m256 at,
+                __m256 d)
 {
   const __m256 lo = _mm256_set1_ps (-SOURCE_LIMIT), hi = _mm256_set1_ps (SOURCE_LIMIT);
   const __m256 scale = _mm256_set1_ps ((float) FRAC_ONE), half = _mm256_set1_ps (0.5f);
+  __m256 u = _mm256_min_ps (_mm256_max_ps (_mm256_add_ps (at, d), lo), hi);
+
+  u = _mm256_add_ps (_mm256_mul_ps (u, scale), half);
+  return _mm256_cvtps_epi32 (_mm256_round_ps (u, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+}
+
+/* The sums of gather_rows () for 32 pixels of @nf fields (rows at @r[f]),
+ * in registers: the same products in the same order. Both fields in one
+ * pass over the taps. */
+__attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline void
+sum_taps (const float *const *r,
+          const int           nf,
+          const float        *w,
+          int                 taps,
+          gsize               stride,
+          __m256              acc[2][4])
+{
+  __m256 w0 = _mm256_set1_ps (w[0]);
+
+  for (int f = 0; f < nf; f++)
+    for (int k = 0; k < 4; k++)
+      acc[f][k] = _mm256_mul_ps (w0, _mm256_loadu_ps (r[f] + 8 * k));
+  for (int t = 1; t < taps; t++)
+    {
+      __m256 wt = _mm256_set1_ps (w[t]);
+      gsize o = t * stride;
+
+      for (int f = 0; f < nf; f++)
+#pragma GCC unroll 4
+        for (int k = 0; k < 4; k++)
+          acc[f][k] = _mm256_add_ps (acc[f][k], _mm256_mul_ps (wt, _mm256_loadu_ps (r[f] + o + 8 * k)));
+    }
+}
+
+/* augur_elastic_field_row () and quantize_row () in one pass, 32 pixels
+ * at a time: the displacements stay in registers from the sums to the
+ * source points. */
+__attribute__ ((target ("avx2"))) static void
+source_row_avx2 (const AugurElasticField *field,
+                 int                      y,
+                 float                   *scratch,
+                 gint32                  *qx,
+                 gint32                  *qy)
+{
+  const Axis *a = &field->ay;
+  const float *w = a->w + (gsize) y * a->taps;
+  gsize at = (gsize) a->first[y] * field->width, stride = field->width;
+  const float *ex = field->ex + at, *ey = field->ey + at;
   const __m256 ramp = _mm256_setr_ps (0, 1, 2, 3, 4, 5, 6, 7);
   const __m256 fy = _mm256_set1_ps ((float) y);
-  int x = 0;
+  int n = field->width, x = 0;
 
-  for (; x + 8 <= n; x += 8)
+  for (; x + 32 <= n; x += 32)
     {
-      /* (float) x + 0 .. 7 is exact below 2^24 */
-      __m256 u = _mm256_add_ps (_mm256_add_ps (_mm256_set1_ps ((float) x), ramp), _mm256_loadu_ps (dx + x));
-      __m256 v = _mm256_add_ps (fy, _mm256_loadu_ps (dy + x));
-      __m256i i, j;
+      const float *rows[2] = { ex + x, ey + x };
+      __m256 d[2][4];
 
-      u = _mm256_min_ps (_mm256_max_ps (u, lo), hi);
-      v = _mm256_min_ps (_mm256_max_ps (v, lo), hi);
-      u = _mm256_add_ps (_mm256_mul_ps (u, scale), half);
-      v = _mm256_add_ps (_mm256_mul_ps (v, scale), half);
-      i = _mm256_cvttps_epi32 (u);
-      j = _mm256_cvttps_epi32 (v);
-      i = _mm256_add_epi32 (i, _mm256_castps_si256 (_mm256_cmp_ps (_mm256_cvtepi32_ps (i), u, _CMP_GT_OQ)));
-      j = _mm256_add_epi32 (j, _mm256_castps_si256 (_mm256_cmp_ps (_mm256_cvtepi32_ps (j), v, _CMP_GT_OQ)));
-      _mm256_storeu_si256 ((__m256i *) (qx + x), i);
-      _mm256_storeu_si256 ((__m256i *) (qy + x), j);
+      if (field->same)
+        {
+          sum_taps (rows, 1, w, a->taps, stride, d);
+          memcpy (d[1], d[0], sizeof d[1]);
+        }
+      else
+        sum_taps (rows, 2, w, a->taps, stride, d);
+#pragma GCC unroll 4
+      for (int k = 0; k < 4; k++)
+        {
+          __m256 col = _mm256_add_ps (_mm256_set1_ps ((float) (x + 8 * k)), ramp);
+
+          _mm256_storeu_si256 ((__m256i *) (qx + x + 8 * k), quantize_eight (col, d[0][k]));
+          _mm256_storeu_si256 ((__m256i *) (qy + x + 8 * k), quantize_eight (fy, d[1][k]));
+        }
     }
-  quantize_row (dx + x, dy + x, x, y, n - x, qx + x, qy + x);
+  if (x < n)
+    {
+      float *dx = scratch, *dy = scratch + n;
+
+      gather_rows (ex + x, w, a->taps, n - x, stride, dx);
+      if (field->same)
+        memcpy (dy, dx, (gsize) (n - x) * sizeof *dy);
+      else
+        gather_rows (ey + x, w, a->taps, n - x, stride, dy);
+      quantize_row (dx, dy, x, y, n - x, qx + x, qy + x);
+    }
 }
 #endif
 
@@ -766,14 +822,14 @@ augur_elastic_field_source (const AugurElasticField *field,
 {
   int w = field->width;
 
-  augur_elastic_field_row (field, y, scratch, scratch + w);
 #ifdef AUGUR_CPU_X86_64
   if (field->avx2)
     {
-      quantize_row_avx2 (scratch, scratch + w, y, w, qx, qy);
+      source_row_avx2 (field, y, scratch, qx, qy);
       return;
     }
 #endif
+  augur_elastic_field_row (field, y, scratch, scratch + w);
   quantize_row (scratch, scratch + w, 0, y, w, qx, qy);
 }
 
