@@ -979,7 +979,10 @@ remap_mix_rows (const guint8 *data,
                 __m256i       wa,
                 __m256i       wb)
 {
-  gint32 at[8];
+  /* unsigned, so that the offsets widen to pointers for free (those of
+   * the pixels outside are 0, the others positive) */
+  guint32 at[8];
+  const guint8 *below = data + stride;
   /* the taps of a row, interleaved with the next row's, widened to 16
    * bits: (p00, p10) of each channel (lo), then (p01, p11) (hi); for three
    * channels the second tap starts at byte 6, and the fourth pair is 0 */
@@ -1001,17 +1004,17 @@ remap_mix_rows (const guint8 *data,
   for (int g = 0; g < 2; g++)
     {
       /* pixels 2 g, 2 g + 1 in lane 0 and 2 g + 4, 2 g + 5 in lane 1 */
-      const guint8 *p0 = data + at[2 * g], *p1 = data + at[2 * g + 1];
-      const guint8 *p4 = data + at[2 * g + 4], *p5 = data + at[2 * g + 5];
+      gsize o0 = at[2 * g], o1 = at[2 * g + 1], o4 = at[2 * g + 4], o5 = at[2 * g + 5];
       __m256i top = _mm256_inserti128_si256 (
-        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p0),
-                                                     _mm_loadl_epi64 ((const __m128i *) p1))),
-        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p4), _mm_loadl_epi64 ((const __m128i *) p5)), 1);
+        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (data + o0)),
+                                                     _mm_loadl_epi64 ((const __m128i *) (data + o1)))),
+        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (data + o4)),
+                            _mm_loadl_epi64 ((const __m128i *) (data + o5))), 1);
       __m256i bottom = _mm256_inserti128_si256 (
-        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p0 + stride)),
-                                                     _mm_loadl_epi64 ((const __m128i *) (p1 + stride)))),
-        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p4 + stride)),
-                            _mm_loadl_epi64 ((const __m128i *) (p5 + stride))), 1);
+        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (below + o0)),
+                                                     _mm_loadl_epi64 ((const __m128i *) (below + o1)))),
+        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (below + o4)),
+                            _mm_loadl_epi64 ((const __m128i *) (below + o5))), 1);
       /* pixels 2 g (lane 0) and 2 g + 4 (lane 1); then 2 g + 1 and 2 g + 5 */
       __m256i rows[2] = { _mm256_unpacklo_epi8 (top, bottom), _mm256_unpackhi_epi8 (top, bottom) };
 
