@@ -424,8 +424,8 @@ spread_row (const int   *restrict start,
 static void
 field_spread (AugurElasticField *field,
               const float       *noise,
-              float              alpha,
-              float             *out)
+              const float       *noise_y,
+              float              alpha)
 {
   const Axis *a = &field->ax;
   int n = a->n, m = a->impulses;
@@ -469,9 +469,15 @@ field_spread (AugurElasticField *field,
           cols[c][p - start[c]] = a->w[(gsize) p * a->taps + t];
       }
 
+  /* both fields through the same weights */
   for (int r = 0; r < field->ay.impulses; r++)
-    spread_row (start, len, (const float *const *) cols, noise + (gsize) r * m, m, alpha,
-                out + (gsize) r * n, n);
+    {
+      spread_row (start, len, (const float *const *) cols, noise + (gsize) r * m, m, alpha,
+                  field->ex + (gsize) r * n, n);
+      if (noise_y != NULL)
+        spread_row (start, len, (const float *const *) cols, noise_y + (gsize) r * m, m, alpha,
+                    field->ey + (gsize) r * n, n);
+    }
 }
 
 /**
@@ -520,19 +526,19 @@ augur_elastic_field_new (int      width,
 
   cells = (gsize) field->ax.impulses * field->ay.impulses;
   rows = (gsize) field->ay.impulses * width;
-  noise = g_new (float, cells);
+  /* dx's noise, then dy's, from one stream */
+  noise = g_new (float, same ? cells : 2 * cells);
   augur_rng_init (&rng, seed);
-  field->ex = g_new (float, rows);
   augur_elastic_noise (&rng, uniform, noise, cells);
-  field_spread (field, noise, (float) alpha, field->ex);
+  field->ex = g_new (float, rows);
   if (same)
     field->ey = field->ex;
   else
     {
+      augur_elastic_noise (&rng, uniform, noise + cells, cells);
       field->ey = g_new (float, rows);
-      augur_elastic_noise (&rng, uniform, noise, cells);
-      field_spread (field, noise, (float) alpha, field->ey);
     }
+  field_spread (field, noise, same ? NULL : noise + cells, (float) alpha);
   return field;
 }
 
@@ -563,8 +569,8 @@ augur_elastic_field_bytes (int    width,
   double f = MIN (MAX (width - 1, 1) / (ix - 1), MAX (height - 1, 1) / (iy - 1));
   double taps = 2 * floor (radius) / f + 2;
 
-  /* two fields of spread rows, the noise, the weights by pixel and by impulse */
-  return (gsize) ((2 * iy * width + ix * iy + taps * (2 * width + height)) * sizeof (float));
+  /* two fields of spread rows, their noise, the weights by pixel and by impulse */
+  return (gsize) ((2 * iy * width + 2 * ix * iy + taps * (2 * width + height)) * sizeof (float));
 }
 
 /* The pass along y for one output row: the weighted sum of the rows of
@@ -724,12 +730,13 @@ quantize_eight (__m256 at,
   return _mm256_cvtps_epi32 (_mm256_round_ps (u, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
 }
 
-/* The sums of gather_rows () for 32 pixels of @nf fields (rows at @r[f]),
- * in registers: the same products in the same order. Both fields in one
- * pass over the taps. */
+/* The sums of gather_rows () for @nb blocks of eight pixels of @nf
+ * fields (rows at @r[f]), in registers: the same products in the same
+ * order. Both fields in one pass over the taps. */
 __attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline void
 sum_taps (const float *const *r,
           const int           nf,
+          const int           nb,
           const float        *w,
           int                 taps,
           gsize               stride,
@@ -738,7 +745,7 @@ sum_taps (const float *const *r,
   __m256 w0 = _mm256_set1_ps (w[0]);
 
   for (int f = 0; f < nf; f++)
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < nb; k++)
       acc[f][k] = _mm256_mul_ps (w0, _mm256_loadu_ps (r[f] + 8 * k));
   for (int t = 1; t < taps; t++)
     {
@@ -747,7 +754,7 @@ sum_taps (const float *const *r,
 
       for (int f = 0; f < nf; f++)
 #pragma GCC unroll 4
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < nb; k++)
           acc[f][k] = _mm256_add_ps (acc[f][k], _mm256_mul_ps (wt, _mm256_loadu_ps (r[f] + o + 8 * k)));
     }
 }
@@ -777,11 +784,11 @@ source_row_avx2 (const AugurElasticField *field,
 
       if (field->same)
         {
-          sum_taps (rows, 1, w, a->taps, stride, d);
+          sum_taps (rows, 1, 4, w, a->taps, stride, d);
           memcpy (d[1], d[0], sizeof d[1]);
         }
       else
-        sum_taps (rows, 2, w, a->taps, stride, d);
+        sum_taps (rows, 2, 4, w, a->taps, stride, d);
 #pragma GCC unroll 4
       for (int k = 0; k < 4; k++)
         {
@@ -790,6 +797,18 @@ source_row_avx2 (const AugurElasticField *field,
           _mm256_storeu_si256 ((__m256i *) (qx + x + 8 * k), quantize_eight (col, d[0][k]));
           _mm256_storeu_si256 ((__m256i *) (qy + x + 8 * k), quantize_eight (fy, d[1][k]));
         }
+    }
+  for (; x + 8 <= n; x += 8)
+    {
+      const float *rows[2] = { ex + x, ey + x };
+      __m256 d[2][4];
+
+      sum_taps (rows, field->same ? 1 : 2, 1, w, a->taps, stride, d);
+      if (field->same)
+        d[1][0] = d[0][0];
+      _mm256_storeu_si256 ((__m256i *) (qx + x),
+                           quantize_eight (_mm256_add_ps (_mm256_set1_ps ((float) x), ramp), d[0][0]));
+      _mm256_storeu_si256 ((__m256i *) (qy + x), quantize_eight (fy, d[1][0]));
     }
   if (x < n)
     {
