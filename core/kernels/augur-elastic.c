@@ -1072,14 +1072,16 @@ remap_eight (const guint8 *data,
              guint8       *dst,
              gboolean      room)
 {
-  __m256i w11 = _mm256_mullo_epi16 (fx, fy);
-  __m256i w01 = _mm256_sub_epi32 (_mm256_slli_epi32 (fx, AUGUR_ELASTIC_FRAC_BITS), w11);
-  __m256i w10 = _mm256_sub_epi32 (_mm256_slli_epi32 (fy, AUGUR_ELASTIC_FRAC_BITS), w11);
-  __m256i w00 = _mm256_sub_epi32 (_mm256_set1_epi32 (1 << MIX_BITS),
-                                  _mm256_add_epi32 (_mm256_add_epi32 (w01, w10), w11));
-  /* (w00, w10) and (w01, w11) as pairs of 16-bit weights */
-  __m256i wa = _mm256_or_si256 (w00, _mm256_slli_epi32 (w10, 16));
-  __m256i wb = _mm256_or_si256 (w01, _mm256_slli_epi32 (w11, 16));
+  /* (w00, w10) and (w01, w11) as pairs of 16-bit weights, each the
+   * product of the axes' weights (in 1 / FRAC_ONE): w00 = (1 - fx) (1 - fy),
+   * w10 = (1 - fx) fy, w01 = fx (1 - fy), w11 = fx fy, the integers
+   * remap_pixels () finds by difference; the largest, 1 << MIX_BITS, fits
+   * a signed 16-bit word */
+  const __m256i one = _mm256_set1_epi32 (FRAC_ONE);
+  __m256i gx = _mm256_sub_epi32 (one, fx);
+  __m256i ypair = _mm256_or_si256 (_mm256_sub_epi32 (one, fy), _mm256_slli_epi32 (fy, 16));
+  __m256i wa = _mm256_mullo_epi16 (_mm256_or_si256 (gx, _mm256_slli_epi32 (gx, 16)), ypair);
+  __m256i wb = _mm256_mullo_epi16 (_mm256_or_si256 (fx, _mm256_slli_epi32 (fx, 16)), ypair);
   const __m256i half = _mm256_set1_epi32 (1 << (MIX_BITS - 1));
   __m256i packed = _mm256_setzero_si256 ();
 
@@ -1155,6 +1157,8 @@ remap_row_nc (const Remap  *r,
               const int     nc)
 {
   const AugurImage *src = r->src;
+  /* in registers across the calls for the pixels outside */
+  const guint8 *data = src->data;
   int stride = (int) src->stride;
   const __m256i mask = _mm256_set1_epi32 (FRAC_MASK);
   /* x0 <= xmax and y0 <= h - 2, as unsigned comparisons: x0 + 2^31 <= xmax + 2^31 */
@@ -1182,7 +1186,7 @@ remap_row_nc (const Remap  *r,
           continue;
         }
       /* the pixels outside read pixel 0 here, and are then done one by one */
-      remap_eight (src->data,
+      remap_eight (data,
                    _mm256_andnot_si256 (out, _mm256_add_epi32 (_mm256_mullo_epi32 (y0, vstride),
                                                                _mm256_mullo_epi32 (x0, vnc))),
                    stride, nc, _mm256_and_si256 (vx, mask), _mm256_and_si256 (vy, mask),
