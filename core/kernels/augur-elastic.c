@@ -773,8 +773,10 @@ source_row_avx2 (const AugurElasticField *field,
   const float *w = a->w + (gsize) y * a->taps;
   gsize at = (gsize) a->first[y] * field->width, stride = field->width;
   const float *ex = field->ex + at, *ey = field->ey + at;
-  const __m256 ramp = _mm256_setr_ps (0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256 eight = _mm256_set1_ps (8);
   const __m256 fy = _mm256_set1_ps ((float) y);
+  /* the columns x .. x + 7, exact below 2^24 */
+  __m256 col = _mm256_setr_ps (0, 1, 2, 3, 4, 5, 6, 7);
   int n = field->width, x = 0;
 
   for (; x + 32 <= n; x += 32)
@@ -792,10 +794,9 @@ source_row_avx2 (const AugurElasticField *field,
 #pragma GCC unroll 4
       for (int k = 0; k < 4; k++)
         {
-          __m256 col = _mm256_add_ps (_mm256_set1_ps ((float) (x + 8 * k)), ramp);
-
           _mm256_storeu_si256 ((__m256i *) (qx + x + 8 * k), quantize_eight (col, d[0][k]));
           _mm256_storeu_si256 ((__m256i *) (qy + x + 8 * k), quantize_eight (fy, d[1][k]));
+          col = _mm256_add_ps (col, eight);
         }
     }
   for (; x + 8 <= n; x += 8)
@@ -806,9 +807,9 @@ source_row_avx2 (const AugurElasticField *field,
       sum_taps (rows, field->same ? 1 : 2, 1, w, a->taps, stride, d);
       if (field->same)
         d[1][0] = d[0][0];
-      _mm256_storeu_si256 ((__m256i *) (qx + x),
-                           quantize_eight (_mm256_add_ps (_mm256_set1_ps ((float) x), ramp), d[0][0]));
+      _mm256_storeu_si256 ((__m256i *) (qx + x), quantize_eight (col, d[0][0]));
       _mm256_storeu_si256 ((__m256i *) (qy + x), quantize_eight (fy, d[1][0]));
+      col = _mm256_add_ps (col, eight);
     }
   if (x < n)
     {
