@@ -224,10 +224,12 @@ test_field_map (void)
           g_assert_cmpfloat (fabs (q[w + x] / 128.0 - (y + dy[x])), <=, 1.0 / 256 + 1e-4);
         }
     }
-  /* the AVX2 source points are the portable loops' to the bit */
-  for (int same = 0; same < 2; same++)
+  /* the AVX2 source points are the portable loops' to the bit: rows of
+   * one and two blocks of 32, a block of 8 and a remainder */
+  for (int k = 0; k < 4; k++)
     {
-      int ww = 45, hh = 13;
+      int ww = k < 2 ? 45 : 77, hh = 13;
+      gboolean same = k % 2;
       g_autoptr(AugurElasticField) a = NULL;
       g_autoptr(AugurElasticField) b = NULL;
       g_autofree float *ma = g_new (float, 2 * (gsize) ww * hh);

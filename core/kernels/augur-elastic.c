@@ -393,7 +393,7 @@ struct _AugurElasticField
    * every column, alpha included; ey is ex for same_dxdy. */
   float  *ex;
   float  *ey;
-  gboolean avx2;   /* by gather_rows_avx2 () and quantize_row_avx2 () */
+  gboolean avx2;   /* by gather_rows_avx2 () and source_row_avx2 () */
 };
 
 /* One row of impulses spread along x: out[x] = sum over c of
@@ -424,8 +424,8 @@ spread_row (const int   *restrict start,
 static void
 field_spread (AugurElasticField *field,
               const float       *noise,
-              float              alpha,
-              float             *out)
+              const float       *noise_y,
+              float              alpha)
 {
   const Axis *a = &field->ax;
   int n = a->n, m = a->impulses;
@@ -469,9 +469,15 @@ field_spread (AugurElasticField *field,
           cols[c][p - start[c]] = a->w[(gsize) p * a->taps + t];
       }
 
+  /* both fields through the same weights */
   for (int r = 0; r < field->ay.impulses; r++)
-    spread_row (start, len, (const float *const *) cols, noise + (gsize) r * m, m, alpha,
-                out + (gsize) r * n, n);
+    {
+      spread_row (start, len, (const float *const *) cols, noise + (gsize) r * m, m, alpha,
+                  field->ex + (gsize) r * n, n);
+      if (noise_y != NULL)
+        spread_row (start, len, (const float *const *) cols, noise_y + (gsize) r * m, m, alpha,
+                    field->ey + (gsize) r * n, n);
+    }
 }
 
 /**
@@ -520,19 +526,19 @@ augur_elastic_field_new (int      width,
 
   cells = (gsize) field->ax.impulses * field->ay.impulses;
   rows = (gsize) field->ay.impulses * width;
-  noise = g_new (float, cells);
+  /* dx's noise, then dy's, from one stream */
+  noise = g_new (float, same ? cells : 2 * cells);
   augur_rng_init (&rng, seed);
-  field->ex = g_new (float, rows);
   augur_elastic_noise (&rng, uniform, noise, cells);
-  field_spread (field, noise, (float) alpha, field->ex);
+  field->ex = g_new (float, rows);
   if (same)
     field->ey = field->ex;
   else
     {
+      augur_elastic_noise (&rng, uniform, noise + cells, cells);
       field->ey = g_new (float, rows);
-      augur_elastic_noise (&rng, uniform, noise, cells);
-      field_spread (field, noise, (float) alpha, field->ey);
     }
+  field_spread (field, noise, same ? NULL : noise + cells, (float) alpha);
   return field;
 }
 
@@ -563,8 +569,8 @@ augur_elastic_field_bytes (int    width,
   double f = MIN (MAX (width - 1, 1) / (ix - 1), MAX (height - 1, 1) / (iy - 1));
   double taps = 2 * floor (radius) / f + 2;
 
-  /* two fields of spread rows, the noise, the weights by pixel and by impulse */
-  return (gsize) ((2 * iy * width + ix * iy + taps * (2 * width + height)) * sizeof (float));
+  /* two fields of spread rows, their noise, the weights by pixel and by impulse */
+  return (gsize) ((2 * iy * width + 2 * ix * iy + taps * (2 * width + height)) * sizeof (float));
 }
 
 /* The pass along y for one output row: the weighted sum of the rows of
@@ -710,42 +716,112 @@ quantize_row (float  *restrict dx,
 }
 
 #ifdef AUGUR_CPU_X86_64
-/* quantize_row () in one pass, to the bit: max and min take their second
- * operand for NaN, as the comparisons there; the truncation is moved
- * down where it rose. */
-__attribute__ ((target ("avx2"))) static void
-quantize_row_avx2 (float       *dx,
-                   float       *dy,
-                   int          y,
-                   int          n,
-                   gint32      *qx,
-                   gint32      *qy)
+/* Eight source points from their displacements, as quantize_row ():
+ * floor () is the truncation moved down where it rose. */
+__attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline __m256i
+quantize_eight (__m256 at,
+                __m256 d)
 {
   const __m256 lo = _mm256_set1_ps (-SOURCE_LIMIT), hi = _mm256_set1_ps (SOURCE_LIMIT);
   const __m256 scale = _mm256_set1_ps ((float) FRAC_ONE), half = _mm256_set1_ps (0.5f);
-  const __m256 ramp = _mm256_setr_ps (0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256 fy = _mm256_set1_ps ((float) y);
-  int x = 0;
+  __m256 u = _mm256_min_ps (_mm256_max_ps (_mm256_add_ps (at, d), lo), hi);
 
+  u = _mm256_add_ps (_mm256_mul_ps (u, scale), half);
+  return _mm256_cvtps_epi32 (_mm256_round_ps (u, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+}
+
+/* The sums of gather_rows () for @nb blocks of eight pixels of @nf
+ * fields (rows at @r[f]), in registers: the same products in the same
+ * order. Both fields in one pass over the taps. */
+__attribute__ ((target ("avx2"))) static G_ALWAYS_INLINE inline void
+sum_taps (const float *const *r,
+          const int           nf,
+          const int           nb,
+          const float        *w,
+          int                 taps,
+          gsize               stride,
+          __m256              acc[2][4])
+{
+  __m256 w0 = _mm256_set1_ps (w[0]);
+
+  for (int f = 0; f < nf; f++)
+    for (int k = 0; k < nb; k++)
+      acc[f][k] = _mm256_mul_ps (w0, _mm256_loadu_ps (r[f] + 8 * k));
+  for (int t = 1; t < taps; t++)
+    {
+      __m256 wt = _mm256_set1_ps (w[t]);
+      gsize o = t * stride;
+
+      for (int f = 0; f < nf; f++)
+#pragma GCC unroll 4
+        for (int k = 0; k < nb; k++)
+          acc[f][k] = _mm256_add_ps (acc[f][k], _mm256_mul_ps (wt, _mm256_loadu_ps (r[f] + o + 8 * k)));
+    }
+}
+
+/* augur_elastic_field_row () and quantize_row () in one pass, 32 pixels
+ * at a time: the displacements stay in registers from the sums to the
+ * source points. */
+__attribute__ ((target ("avx2"))) static void
+source_row_avx2 (const AugurElasticField *field,
+                 int                      y,
+                 float                   *scratch,
+                 gint32                  *qx,
+                 gint32                  *qy)
+{
+  const Axis *a = &field->ay;
+  const float *w = a->w + (gsize) y * a->taps;
+  gsize at = (gsize) a->first[y] * field->width, stride = field->width;
+  const float *ex = field->ex + at, *ey = field->ey + at;
+  const __m256 eight = _mm256_set1_ps (8);
+  const __m256 fy = _mm256_set1_ps ((float) y);
+  /* the columns x .. x + 7, exact below 2^24 */
+  __m256 col = _mm256_setr_ps (0, 1, 2, 3, 4, 5, 6, 7);
+  int n = field->width, x = 0;
+
+  for (; x + 32 <= n; x += 32)
+    {
+      const float *rows[2] = { ex + x, ey + x };
+      __m256 d[2][4];
+
+      if (field->same)
+        {
+          sum_taps (rows, 1, 4, w, a->taps, stride, d);
+          memcpy (d[1], d[0], sizeof d[1]);
+        }
+      else
+        sum_taps (rows, 2, 4, w, a->taps, stride, d);
+#pragma GCC unroll 4
+      for (int k = 0; k < 4; k++)
+        {
+          _mm256_storeu_si256 ((__m256i *) (qx + x + 8 * k), quantize_eight (col, d[0][k]));
+          _mm256_storeu_si256 ((__m256i *) (qy + x + 8 * k), quantize_eight (fy, d[1][k]));
+          col = _mm256_add_ps (col, eight);
+        }
+    }
   for (; x + 8 <= n; x += 8)
     {
-      /* (float) x + 0 .. 7 is exact below 2^24 */
-      __m256 u = _mm256_add_ps (_mm256_add_ps (_mm256_set1_ps ((float) x), ramp), _mm256_loadu_ps (dx + x));
-      __m256 v = _mm256_add_ps (fy, _mm256_loadu_ps (dy + x));
-      __m256i i, j;
+      const float *rows[2] = { ex + x, ey + x };
+      __m256 d[2][4];
 
-      u = _mm256_min_ps (_mm256_max_ps (u, lo), hi);
-      v = _mm256_min_ps (_mm256_max_ps (v, lo), hi);
-      u = _mm256_add_ps (_mm256_mul_ps (u, scale), half);
-      v = _mm256_add_ps (_mm256_mul_ps (v, scale), half);
-      i = _mm256_cvttps_epi32 (u);
-      j = _mm256_cvttps_epi32 (v);
-      i = _mm256_add_epi32 (i, _mm256_castps_si256 (_mm256_cmp_ps (_mm256_cvtepi32_ps (i), u, _CMP_GT_OQ)));
-      j = _mm256_add_epi32 (j, _mm256_castps_si256 (_mm256_cmp_ps (_mm256_cvtepi32_ps (j), v, _CMP_GT_OQ)));
-      _mm256_storeu_si256 ((__m256i *) (qx + x), i);
-      _mm256_storeu_si256 ((__m256i *) (qy + x), j);
+      sum_taps (rows, field->same ? 1 : 2, 1, w, a->taps, stride, d);
+      if (field->same)
+        d[1][0] = d[0][0];
+      _mm256_storeu_si256 ((__m256i *) (qx + x), quantize_eight (col, d[0][0]));
+      _mm256_storeu_si256 ((__m256i *) (qy + x), quantize_eight (fy, d[1][0]));
+      col = _mm256_add_ps (col, eight);
     }
-  quantize_row (dx + x, dy + x, x, y, n - x, qx + x, qy + x);
+  if (x < n)
+    {
+      float *dx = scratch, *dy = scratch + n;
+
+      gather_rows (ex + x, w, a->taps, n - x, stride, dx);
+      if (field->same)
+        memcpy (dy, dx, (gsize) (n - x) * sizeof *dy);
+      else
+        gather_rows (ey + x, w, a->taps, n - x, stride, dy);
+      quantize_row (dx, dy, x, y, n - x, qx + x, qy + x);
+    }
 }
 #endif
 
@@ -766,14 +842,14 @@ augur_elastic_field_source (const AugurElasticField *field,
 {
   int w = field->width;
 
-  augur_elastic_field_row (field, y, scratch, scratch + w);
 #ifdef AUGUR_CPU_X86_64
   if (field->avx2)
     {
-      quantize_row_avx2 (scratch, scratch + w, y, w, qx, qy);
+      source_row_avx2 (field, y, scratch, qx, qy);
       return;
     }
 #endif
+  augur_elastic_field_row (field, y, scratch, scratch + w);
   quantize_row (scratch, scratch + w, 0, y, w, qx, qy);
 }
 
@@ -923,7 +999,10 @@ remap_mix_rows (const guint8 *data,
                 __m256i       wa,
                 __m256i       wb)
 {
-  gint32 at[8];
+  /* unsigned, so that the offsets widen to pointers for free (those of
+   * the pixels outside are 0, the others positive) */
+  guint32 at[8];
+  const guint8 *below = data + stride;
   /* the taps of a row, interleaved with the next row's, widened to 16
    * bits: (p00, p10) of each channel (lo), then (p01, p11) (hi); for three
    * channels the second tap starts at byte 6, and the fourth pair is 0 */
@@ -945,17 +1024,17 @@ remap_mix_rows (const guint8 *data,
   for (int g = 0; g < 2; g++)
     {
       /* pixels 2 g, 2 g + 1 in lane 0 and 2 g + 4, 2 g + 5 in lane 1 */
-      const guint8 *p0 = data + at[2 * g], *p1 = data + at[2 * g + 1];
-      const guint8 *p4 = data + at[2 * g + 4], *p5 = data + at[2 * g + 5];
+      gsize o0 = at[2 * g], o1 = at[2 * g + 1], o4 = at[2 * g + 4], o5 = at[2 * g + 5];
       __m256i top = _mm256_inserti128_si256 (
-        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p0),
-                                                     _mm_loadl_epi64 ((const __m128i *) p1))),
-        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) p4), _mm_loadl_epi64 ((const __m128i *) p5)), 1);
+        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (data + o0)),
+                                                     _mm_loadl_epi64 ((const __m128i *) (data + o1)))),
+        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (data + o4)),
+                            _mm_loadl_epi64 ((const __m128i *) (data + o5))), 1);
       __m256i bottom = _mm256_inserti128_si256 (
-        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p0 + stride)),
-                                                     _mm_loadl_epi64 ((const __m128i *) (p1 + stride)))),
-        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (p4 + stride)),
-                            _mm_loadl_epi64 ((const __m128i *) (p5 + stride))), 1);
+        _mm256_castsi128_si256 (_mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (below + o0)),
+                                                     _mm_loadl_epi64 ((const __m128i *) (below + o1)))),
+        _mm_unpacklo_epi64 (_mm_loadl_epi64 ((const __m128i *) (below + o4)),
+                            _mm_loadl_epi64 ((const __m128i *) (below + o5))), 1);
       /* pixels 2 g (lane 0) and 2 g + 4 (lane 1); then 2 g + 1 and 2 g + 5 */
       __m256i rows[2] = { _mm256_unpacklo_epi8 (top, bottom), _mm256_unpackhi_epi8 (top, bottom) };
 
@@ -994,14 +1073,16 @@ remap_eight (const guint8 *data,
              guint8       *dst,
              gboolean      room)
 {
-  __m256i w11 = _mm256_mullo_epi16 (fx, fy);
-  __m256i w01 = _mm256_sub_epi32 (_mm256_slli_epi32 (fx, AUGUR_ELASTIC_FRAC_BITS), w11);
-  __m256i w10 = _mm256_sub_epi32 (_mm256_slli_epi32 (fy, AUGUR_ELASTIC_FRAC_BITS), w11);
-  __m256i w00 = _mm256_sub_epi32 (_mm256_set1_epi32 (1 << MIX_BITS),
-                                  _mm256_add_epi32 (_mm256_add_epi32 (w01, w10), w11));
-  /* (w00, w10) and (w01, w11) as pairs of 16-bit weights */
-  __m256i wa = _mm256_or_si256 (w00, _mm256_slli_epi32 (w10, 16));
-  __m256i wb = _mm256_or_si256 (w01, _mm256_slli_epi32 (w11, 16));
+  /* (w00, w10) and (w01, w11) as pairs of 16-bit weights, each the
+   * product of the axes' weights (in 1 / FRAC_ONE): w00 = (1 - fx) (1 - fy),
+   * w10 = (1 - fx) fy, w01 = fx (1 - fy), w11 = fx fy, the integers
+   * remap_pixels () finds by difference; the largest, 1 << MIX_BITS, fits
+   * a signed 16-bit word */
+  const __m256i one = _mm256_set1_epi32 (FRAC_ONE);
+  __m256i gx = _mm256_sub_epi32 (one, fx);
+  __m256i ypair = _mm256_or_si256 (_mm256_sub_epi32 (one, fy), _mm256_slli_epi32 (fy, 16));
+  __m256i wa = _mm256_mullo_epi16 (_mm256_or_si256 (gx, _mm256_slli_epi32 (gx, 16)), ypair);
+  __m256i wb = _mm256_mullo_epi16 (_mm256_or_si256 (fx, _mm256_slli_epi32 (fx, 16)), ypair);
   const __m256i half = _mm256_set1_epi32 (1 << (MIX_BITS - 1));
   __m256i packed = _mm256_setzero_si256 ();
 
@@ -1077,6 +1158,8 @@ remap_row_nc (const Remap  *r,
               const int     nc)
 {
   const AugurImage *src = r->src;
+  /* in registers across the calls for the pixels outside */
+  const guint8 *data = src->data;
   int stride = (int) src->stride;
   const __m256i mask = _mm256_set1_epi32 (FRAC_MASK);
   /* x0 <= xmax and y0 <= h - 2, as unsigned comparisons: x0 + 2^31 <= xmax + 2^31 */
@@ -1104,7 +1187,7 @@ remap_row_nc (const Remap  *r,
           continue;
         }
       /* the pixels outside read pixel 0 here, and are then done one by one */
-      remap_eight (src->data,
+      remap_eight (data,
                    _mm256_andnot_si256 (out, _mm256_add_epi32 (_mm256_mullo_epi32 (y0, vstride),
                                                                _mm256_mullo_epi32 (x0, vnc))),
                    stride, nc, _mm256_and_si256 (vx, mask), _mm256_and_si256 (vy, mask),
