@@ -39,6 +39,7 @@ AugurImage *augur_image_new_uninitialized (int              width,
                                             int              height,
                                             int              channels);
 void        augur_image_set_recycle_limit (gsize             max_bytes);
+void        augur_image_set_huge_pages    (gboolean          advise);
 guint       augur_image_get_recycled     (void);
 AugurImage *augur_image_new_for_data     (int                width,
                                           int                height,

@@ -1917,6 +1917,70 @@ test_recycle (void)
   }
 }
 
+/* The VmFlags of the mapping that holds @address ("hg": huge pages
+ * advised), or NULL where /proc/self/smaps cannot be read. */
+static char *
+vm_flags_at (gconstpointer address)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean inside = FALSE;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 lo, hi;
+
+      /* a mapping's first line: "START-END perms offset ..." */
+      if (sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x ", &lo, &hi) == 2)
+        inside = (guint64) (guintptr) address >= lo && (guint64) (guintptr) address < hi;
+      else if (inside && g_str_has_prefix (lines[i], "VmFlags:"))
+        return g_strdup (lines[i] + strlen ("VmFlags:"));
+    }
+  return NULL;
+}
+
+/* Large buffers ask for huge pages unless the program turned that off
+ * (the previewer does: a first touch must not wait for compaction). In a
+ * process of its own, so that no earlier test has advised the memory the
+ * allocator hands out: first without the advice, then with it. */
+static void
+test_huge_pages (void)
+{
+  const int side = 2048;   /* 12 MB of RGB: whole 2 MB pages inside */
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  for (int advise = 0; advise <= 1; advise++)
+    {
+      g_autoptr(AugurImage) image = NULL;
+      g_autofree char *flags = NULL;
+      guintptr page;
+
+      augur_image_set_huge_pages (advise);
+      image = augur_image_new_uninitialized (side, side, 3);
+      page = ((guintptr) image->data + (2u << 20) - 1) & ~(guintptr) ((2u << 20) - 1);
+      flags = vm_flags_at ((gconstpointer) page);
+      if (flags == NULL)
+        {
+          g_test_skip ("/proc/self/smaps has no VmFlags here");
+          break;
+        }
+      g_test_message ("advise %d: VmFlags%s", advise, flags);
+      if (advise)
+        g_assert_nonnull (strstr (flags, " hg"));
+      else
+        g_assert_null (strstr (flags, " hg"));
+    }
+  augur_image_set_huge_pages (TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1962,6 +2026,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/scale-rounding", test_scale_rounding);
   g_test_add_func ("/image/scale-threads", test_scale_threads);
   g_test_add_func ("/image/fit", test_fit);
+  g_test_add_func ("/image/huge-pages", test_huge_pages);
 
   status = g_test_run ();
 

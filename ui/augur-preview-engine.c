@@ -1394,6 +1394,8 @@ augur_preview_engine_init (AugurPreviewEngine *self)
   g_autoptr(GError) error = NULL;
 
   augur_image_set_recycle_limit (RECYCLE_BYTES);
+  /* an open must not wait for the kernel to compact memory */
+  augur_image_set_huge_pages (FALSE);
   self->shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&self->shared->engine, self);
   self->shared->context = g_main_context_ref_thread_default ();
