@@ -34,7 +34,8 @@ gradient (int width,
     for (int x = 0; x < width; x++)
       {
         guint8 *p = augur_image_row (image, y) + x * channels;
-        int v[3] = { x * 255 / width, y * 255 / height, (x + 2 * y) * 255 / (width + 2 * height) };
+        int v[4] = { x * 255 / width, y * 255 / height, (x + 2 * y) * 255 / (width + 2 * height),
+                     255 - x * 255 / width };
 
         for (int c = 0; c < channels; c++)
           p[c] = (guint8) (channels == 1 ? (x * 160 / width + y * 95 / height) : v[c]);

@@ -790,7 +790,8 @@ ro_apply (const AugurImage *src,
   int r = ks / 2, w = src->width, h = src->height, nc = src->channels;
   gsize row = (gsize) w * nc, prow = (gsize) (w + 2 * r) * nc;
   g_autofree float *k = g_new (float, (gsize) ks * ks);
-  g_autofree float *pad = g_new (float, prow * (h + 2 * r));
+  /* (RO_BLOCK floats of slack: the last row's last block reads past it) */
+  g_autofree float *pad = g_new (float, prow * (h + 2 * r) + RO_BLOCK);
   g_autofree float *pairs = g_new0 (float, prow * (ks / 2) + RO_BLOCK);
   g_autofree const float **rows = g_new (const float *, ks / 2 + 1);
   g_autofree float *acc = g_new (float, row + RO_BLOCK);
@@ -809,6 +810,7 @@ ro_apply (const AugurImage *src,
   for (int i = 0; i < ks * ks; i++)
     k[i] = (float) (k[i] / sum);
 
+  memset (pad + prow * (h + 2 * r), 0, RO_BLOCK * sizeof *pad);
   /* The image as floats with a reflected border of r on every side. */
   for (int y = 0; y < h + 2 * r; y++)
     {
