@@ -1142,6 +1142,194 @@ test_p_zero (gconstpointer data)
     }
 }
 
+/* Holes written in one pass ---------------------------------------------------- */
+
+/* A fill, and the bytes it puts in a hole of an image of 1, 3 or 4
+ * channels (the last value repeating; alpha only from a fourth value). */
+typedef struct
+{
+  const char *json;
+  int         n;
+  int         v[4];
+} OnePassFill;
+
+static const OnePassFill one_pass_fills[] = {
+  { "0", 1, { 0 } },
+  { "77", 1, { 77 } },
+  { "[10, 200, 30]", 3, { 10, 200, 30 } },
+  { "[1, 2, 3, 4]", 4, { 1, 2, 3, 4 } },
+  { "\"random_uniform\"", 0, { 0 } },
+};
+
+/* @n random holes in pixels, some overlapping, some touching another
+ * (sharing an edge), some on the image's edges, some empty or reversed
+ * (which apply drops): x1, y1, x2, y2 each. */
+static int *
+one_pass_boxes (int w,
+                int h,
+                int n)
+{
+  int *b = g_new (int, 4 * n);
+
+  for (int i = 0; i < n; i++)
+    {
+      int *o = b + 4 * i;
+
+      switch (g_test_rand_int_range (0, 5))
+        {
+        case 0: /* touches the hole before it on the right */
+          if (i > 0)
+            {
+              o[0] = b[4 * (i - 1) + 2];
+              o[1] = b[4 * (i - 1) + 1];
+              o[2] = g_test_rand_int_range (o[0], w + 1);
+              o[3] = g_test_rand_int_range (o[1], h + 1);
+              continue;
+            }
+          G_GNUC_FALLTHROUGH;
+        case 1: /* overlaps the hole before it */
+          if (i > 0)
+            {
+              const int *p = b + 4 * (i - 1);
+              int grow_x = g_test_rand_int_range (0, 6), grow_y = g_test_rand_int_range (0, 6);
+
+              o[0] = (p[0] + p[2]) / 2;
+              o[1] = (p[1] + p[3]) / 2;
+              o[2] = MIN (w, p[2] + grow_x);
+              o[3] = MIN (h, p[3] + grow_y);
+              continue;
+            }
+          G_GNUC_FALLTHROUGH;
+        case 2: /* reaches the image's edges */
+          o[0] = g_test_rand_bit () ? 0 : g_test_rand_int_range (0, w);
+          o[1] = g_test_rand_bit () ? 0 : g_test_rand_int_range (0, h);
+          o[2] = g_test_rand_bit () ? w : g_test_rand_int_range (o[0], w + 1);
+          o[3] = g_test_rand_bit () ? h : g_test_rand_int_range (o[1], h + 1);
+          break;
+        case 3: /* empty or reversed */
+          o[0] = g_test_rand_int_range (0, w + 1);
+          o[1] = g_test_rand_int_range (0, h + 1);
+          o[2] = g_test_rand_bit () ? o[0] : g_test_rand_int_range (0, o[0] + 1);
+          o[3] = g_test_rand_int_range (0, h + 1);
+          break;
+        default:
+          o[0] = g_test_rand_int_range (0, w);
+          o[1] = g_test_rand_int_range (0, h);
+          o[2] = g_test_rand_int_range (o[0], w + 1);
+          o[3] = g_test_rand_int_range (o[1], h + 1);
+          break;
+        }
+    }
+  return b;
+}
+
+/* A noisy image; with @pad, rows @pad bytes longer than its pixels. */
+static AugurImage *
+one_pass_image (int w,
+                int h,
+                int nc,
+                int pad)
+{
+  int stride = w * nc + pad;
+  guint8 *data = g_malloc ((gsize) stride * h);
+
+  for (gsize i = 0; i < (gsize) stride * h; i++)
+    data[i] = (guint8) g_test_rand_int_range (0, 256);
+  return augur_image_new_for_data (w, h, nc, stride, data, g_free, data);
+}
+
+/* CoarseDropout, Erasing and XYMasking replayed over random hole sets,
+ * on 1, 3 and 4 channels, rows padded or not: the output is what copying
+ * the image and then filling the holes one after the other gives. For a
+ * value fill that is the fill's bytes in every hole; for random_uniform
+ * (one random colour a hole, unknown here) each hole's pixels that no
+ * later hole covers share one colour. Outside the holes, the source. */
+static void
+test_one_pass (gconstpointer data)
+{
+  const char *type = data;
+  static const int sizes[][2] = { { 37, 23 }, { 64, 16 }, { 1, 9 }, { 130, 3 } };
+
+  for (guint f = 0; f < G_N_ELEMENTS (one_pass_fills); f++)
+    for (guint si = 0; si < G_N_ELEMENTS (sizes); si++)
+      for (int nc = 1; nc <= 4; nc++)
+        for (int pad = 0; pad <= 5 && nc != 2; pad += 5)
+          for (int trial = 0; trial < 4; trial++)
+            {
+              const OnePassFill *fill = &one_pass_fills[f];
+              int w = sizes[si][0], h = sizes[si][1];
+              int n = g_test_rand_int_range (0, 9);
+              g_autofree int *boxes = one_pass_boxes (w, h, n);
+              g_autoptr(GString) values = g_string_new ("[");
+              g_autoptr(GError) error = NULL;
+              g_autofree char *node_json = g_strdup_printf ("{\"type\": \"%s\", \"params\": {\"fill\": %s}}",
+                                                            type, fill->json);
+              g_autoptr(AugurNode) node = augur_test_node_parse (node_json);
+              g_autoptr(JsonNode) json = NULL;
+              g_autoptr(AugurReplay) replay = NULL;
+              g_autoptr(AugurImage) src = one_pass_image (w, h, nc, pad);
+              g_autoptr(AugurImage) out = NULL;
+              g_autofree int *owner = g_new (int, (gsize) w * h);
+              g_autofree char *replay_json = NULL;
+
+              for (int i = 0; i < n; i++)
+                g_string_append_printf (values, "%s%.17g, %.17g, %.17g, %.17g", i ? ", " : "",
+                                        (double) boxes[4 * i] / w, (double) boxes[4 * i + 1] / h,
+                                        (double) boxes[4 * i + 2] / w, (double) boxes[4 * i + 3] / h);
+              g_string_append (values, "]");
+              replay_json = g_strdup_printf ("{\"type\": \"%s\", \"applied\": true, \"values\": "
+                                             "{\"holes\": %s, \"seed\": %d}}",
+                                             type, values->str, 11 + trial);
+              json = json_from_string (replay_json, &error);
+              g_assert_no_error (error);
+              replay = augur_replay_from_json (json, node, &error);
+              g_assert_no_error (error);
+              out = augur_node_apply (node, src, replay);
+              g_assert_cmpint (out->width, ==, w);
+              g_assert_cmpint (out->height, ==, h);
+              g_assert_cmpint (out->channels, ==, nc);
+
+              /* Which hole wrote each pixel last, -1 for none. */
+              for (gsize i = 0; i < (gsize) w * h; i++)
+                owner[i] = -1;
+              for (int i = 0; i < n; i++)
+                for (int y = boxes[4 * i + 1]; y < boxes[4 * i + 3]; y++)
+                  for (int x = boxes[4 * i]; x < boxes[4 * i + 2]; x++)
+                    owner[y * w + x] = i;
+
+              for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                  {
+                    const guint8 *o = augur_image_row (out, y) + (gsize) x * nc;
+                    const guint8 *s = augur_image_row (src, y) + (gsize) x * nc;
+                    int hole = owner[y * w + x];
+
+                    for (int c = 0; c < nc; c++)
+                      {
+                        int expected = s[c];
+
+                        if (hole >= 0 && fill->n > 0 && (c < 3 || fill->n == 4))
+                          expected = nc == 4 && c == 3 ? fill->v[3] : fill->v[MIN (c, fill->n - 1)];
+                        if (hole >= 0 && fill->n == 0 && (nc < 4 || c < 3))
+                          {
+                            /* The colour of the hole's first pixel it kept. */
+                            for (int yy = boxes[4 * hole + 1]; yy <= y && expected == s[c]; yy++)
+                              for (int xx = boxes[4 * hole]; xx < boxes[4 * hole + 2]; xx++)
+                                if (owner[yy * w + xx] == hole)
+                                  {
+                                    expected = augur_image_row (out, yy)[(gsize) xx * nc + c];
+                                    break;
+                                  }
+                          }
+                        if (o[c] != expected)
+                          g_error ("%s, fill %s, %dx%dx%d (row padding %d), hole %d of %d: "
+                                   "pixel (%d, %d) channel %d is %d, expected %d",
+                                   type, fill->json, w, h, nc, pad, hole, n, x, y, c, o[c], expected);
+                      }
+                  }
+            }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1207,6 +1395,10 @@ main (int argc, char **argv)
           g_test_add_data_func (path, hf, test_fill);
         }
   }
+
+  g_test_add_data_func ("/occlusion/one-pass/coarse", "CoarseDropout", test_one_pass);
+  g_test_add_data_func ("/occlusion/one-pass/erasing", "Erasing", test_one_pass);
+  g_test_add_data_func ("/occlusion/one-pass/xy", "XYMasking", test_one_pass);
 
   for (guint i = 0; i < G_N_ELEMENTS (step_cases); i++)
     {
