@@ -189,6 +189,20 @@ augur_test_max_difference (const AugurImage *a,
   return worst;
 }
 
+/* OpenCV's reflect-101 index (BORDER_REFLECT_101), written out
+ * independently of the core's augur_border_index () for the tests'
+ * reference computations. */
+int
+augur_test_reflect_101 (int i,
+                        int n)
+{
+  if (n == 1)
+    return 0;
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i : 2 * n - 2 - i;
+  return i;
+}
+
 /* Pipelines and parameters ------------------------------------------------- */
 
 AugurNode *

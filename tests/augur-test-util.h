@@ -48,6 +48,8 @@ double       augur_test_mean_difference   (const AugurImage   *a,
                                            const AugurImage   *b);
 int          augur_test_max_difference    (const AugurImage   *a,
                                            const AugurImage   *b);
+int          augur_test_reflect_101       (int                 i,
+                                           int                 n);
 
 /* A reference pool for blends: three images of other sizes, one each
  * gray, RGB and RGBA, keyed "ref/gray.png", "ref/rgb.png", "ref/rgba.png". */

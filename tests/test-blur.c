@@ -98,18 +98,6 @@ test_box_keeps_flat_and_mean (void)
   g_assert_true (augur_image_equal (out, flat));
 }
 
-/* OpenCV's reflect-101 index, written out for the definitions below. */
-static int
-test_reflect_101 (int i,
-                  int n)
-{
-  if (n == 1)
-    return 0;
-  while (i < 0 || i >= n)
-    i = i < 0 ? -i : 2 * n - 2 - i;
-  return i;
-}
-
 /* The box against its definition: the sum over the k x k box, borders
  * reflect-101 (also boxes taller than the image, which reflect more than
  * once), times 1 / k^2 in float, rounded; the sizes of each loop (3, 5, 7,
@@ -137,8 +125,8 @@ test_box_definition (void)
 
                 for (int i = -r; i <= r; i++)
                   for (int j = -r; j <= r; j++)
-                    sum += augur_test_pixel (src, test_reflect_101 (x + j, src->width),
-                                             test_reflect_101 (y + i, src->height), c);
+                    sum += augur_test_pixel (src, augur_test_reflect_101 (x + j, src->width),
+                                             augur_test_reflect_101 (y + i, src->height), c);
                 g_assert_cmpint (augur_test_pixel (out, x, y, c), ==, (int) ((float) sum * scale + 0.5f));
               }
       }
@@ -462,8 +450,8 @@ test_kernel_3x3_definition (void)
 
                       if (k[i] == 0)
                         continue;
-                      prod = k[i] * augur_test_pixel (src, test_reflect_101 (x + i % 3 - 1, src->width),
-                                                      test_reflect_101 (y + i / 3 - 1, src->height), c);
+                      prod = k[i] * augur_test_pixel (src, augur_test_reflect_101 (x + i % 3 - 1, src->width),
+                                                      augur_test_reflect_101 (y + i / 3 - 1, src->height), c);
                       acc = acc + prod;
                     }
                   v = acc + 0.5f;

@@ -35,21 +35,6 @@ wave_image (int width,
   return image;
 }
 
-static int
-max_difference (const AugurImage *a,
-                const AugurImage *b)
-{
-  int worst = 0;
-
-  g_assert_cmpint (a->width, ==, b->width);
-  g_assert_cmpint (a->height, ==, b->height);
-  g_assert_cmpint (a->channels, ==, b->channels);
-  for (int y = 0; y < a->height; y++)
-    for (int i = 0; i < a->width * a->channels; i++)
-      worst = MAX (worst, ABS (augur_image_row (a, y)[i] - augur_image_row (b, y)[i]));
-  return worst;
-}
-
 static void
 set_number (AugurNode  *node,
             const char *name,
@@ -268,7 +253,7 @@ test_zero_is_identity (gconstpointer data)
             set_nick (node, "interpolation", interp);
             set_nick (node, "border_mode", border);
             out = augur_test_run (node, src, 7 + interp, NULL);
-            g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
+            g_assert_cmpint (augur_test_max_difference (src, out), <=, dc->exact ? 0 : 1);
           }
     }
 
@@ -280,7 +265,7 @@ test_zero_is_identity (gconstpointer data)
 
       set_nick (node, "interpolation", interp);
       out = augur_test_run (node, src, 3, NULL);
-      g_assert_cmpint (max_difference (src, out), <=, dc->exact ? 0 : 1);
+      g_assert_cmpint (augur_test_max_difference (src, out), <=, dc->exact ? 0 : 1);
     }
 }
 

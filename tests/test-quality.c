@@ -196,17 +196,6 @@ test_downscale_nearest (void)
 
 /* RingingOvershoot --------------------------------------------------------------- */
 
-static int
-reflect_101 (int i,
-             int n)
-{
-  if (n == 1)
-    return 0;
-  while (i < 0 || i >= n)
-    i = i < 0 ? -i : 2 * n - 2 - i;
-  return i;
-}
-
 /* The 2-D sinc of size @ks and cutoff @cutoff, normalised to sum 1, over
  * @src with reflected borders, in doubles; alpha kept. */
 static AugurImage *
@@ -238,8 +227,8 @@ ringing_reference (const AugurImage *src,
 
           for (int i = 0; i < ks; i++)
             for (int j = 0; j < ks; j++)
-              v += k[i * ks + j] * augur_image_row (src, reflect_101 (y + i - r, src->height))
-                                     [reflect_101 (x + j - r, src->width) * nc + c];
+              v += k[i * ks + j] * augur_image_row (src, augur_test_reflect_101 (y + i - r, src->height))
+                                     [augur_test_reflect_101 (x + j - r, src->width) * nc + c];
           augur_image_row (out, y)[x * nc + c] = (guint8) CLAMP (lrint (v), 0, 255);
         }
   return out;
