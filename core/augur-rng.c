@@ -19,13 +19,6 @@ splitmix64 (guint64 *x)
   return z ^ (z >> 31);
 }
 
-static inline guint64
-rotl (guint64 x,
-      int     k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
 void
 augur_rng_init (AugurRng *rng,
                 guint64   seed)
@@ -34,23 +27,6 @@ augur_rng_init (AugurRng *rng,
 
   for (guint i = 0; i < 4; i++)
     rng->s[i] = splitmix64 (&x);
-}
-
-guint64
-augur_rng_next (AugurRng *rng)
-{
-  guint64 *s = rng->s;
-  guint64 result = rotl (s[1] * 5, 7) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-
-  return result;
 }
 
 double

@@ -19,12 +19,31 @@ typedef struct
   guint64 s[4];
 } AugurRng;
 
+/* The next 64 bits of @rng's stream. Inline: the per-pixel loops that
+ * draw from a generator (noise fields, offsets) would otherwise pay a
+ * call for every number. */
+static inline guint64
+augur_rng_next (AugurRng *rng)
+{
+  guint64 *s = rng->s;
+  guint64 x = s[1] * 5;
+  guint64 result = ((x << 7) | (x >> 57)) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = (s[3] << 45) | (s[3] >> 19);
+  return result;
+}
+
 /* Largest seed written to files: seeds stay exact in every JSON reader. */
 #define AUGUR_SEED_MASK ((G_GUINT64_CONSTANT (1) << 53) - 1)
 
 void     augur_rng_init        (AugurRng   *rng,
                                 guint64     seed);
-guint64  augur_rng_next        (AugurRng   *rng);
 double   augur_rng_uniform     (AugurRng   *rng);   /* [0, 1) */
 double   augur_rng_range       (AugurRng   *rng,
                                 double      lo,

@@ -17,30 +17,11 @@
 
 /* Noise ---------------------------------------------------------------------- */
 
-/* One step of the generator of augur-rng.c (xoshiro256**), inlined: the
- * noise loop draws hundreds of thousands of numbers, and a call each
- * would cost as much as the number. Its stream is augur_rng_next ()'s. */
-static inline guint64
-noise_next (guint64 *s)
-{
-  guint64 x = s[1] * 5;
-  guint64 result = ((x << 7) | (x >> 57)) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = (s[3] << 45) | (s[3] >> 19);
-  return result;
-}
-
 /* (0, 1), never 0: for logarithms. */
 static inline double
-noise_open_uniform (guint64 *s)
+noise_open_uniform (AugurRng *rng)
 {
-  return ((noise_next (s) >> 11) + 0.5) * 0x1.0p-53;
+  return ((augur_rng_next (rng) >> 11) + 0.5) * 0x1.0p-53;
 }
 
 /*
@@ -95,9 +76,9 @@ ziggurat_init (void)
 
 /* The rare draws that miss the rectangle of layer @i. */
 static double
-ziggurat_slow (guint64 *s,
-               gint32   h,
-               int      i)
+ziggurat_slow (AugurRng *rng,
+               gint32    h,
+               int       i)
 {
   for (;;)
     {
@@ -111,16 +92,16 @@ ziggurat_slow (guint64 *s,
           /* the tail beyond ZIG_R, by Marsaglia's exponential method */
           do
             {
-              x = -log (noise_open_uniform (s)) / ZIG_R;
-              y = -log (noise_open_uniform (s));
+              x = -log (noise_open_uniform (rng)) / ZIG_R;
+              y = -log (noise_open_uniform (rng));
             }
           while (y + y < x * x);
           return h > 0 ? ZIG_R + x : -ZIG_R - x;
         }
-      if (zig.f[i] + noise_open_uniform (s) * (zig.f[i - 1] - zig.f[i]) < exp (-0.5 * x * x))
+      if (zig.f[i] + noise_open_uniform (rng) * (zig.f[i - 1] - zig.f[i]) < exp (-0.5 * x * x))
         return x;
 
-      r = noise_next (s);
+      r = augur_rng_next (rng);
       h = (gint32) (r >> 32);
       i = (int) (r & (ZIG_LAYERS - 1));
       if ((guint32) ABS ((gint64) h) < zig.k[i])
@@ -140,26 +121,24 @@ augur_elastic_noise (AugurRng *rng,
                      float    *out,
                      gsize     n)
 {
-  guint64 *s = rng->s;
-
   if (uniform)
     {
       for (gsize j = 0; j < n; j++)
-        out[j] = (float) ((gint64) (noise_next (s) >> 11) * 0x1.0p-52 - 1.0);
+        out[j] = (float) ((gint64) (augur_rng_next (rng) >> 11) * 0x1.0p-52 - 1.0);
       return;
     }
 
   ziggurat_init ();
   for (gsize j = 0; j < n; j++)
     {
-      guint64 r = noise_next (s);
+      guint64 r = augur_rng_next (rng);
       gint32 h = (gint32) (r >> 32);
       int i = (int) (r & (ZIG_LAYERS - 1));
 
       if ((guint32) ABS ((gint64) h) < zig.k[i])
         out[j] = (float) (h * zig.w[i]);
       else
-        out[j] = (float) ziggurat_slow (s, h, i);
+        out[j] = (float) ziggurat_slow (rng, h, i);
     }
 }
 
