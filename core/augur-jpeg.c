@@ -13,6 +13,7 @@
 #include "augur-error.h"
 #include "augur-image.h"
 #include "augur-jpeg.h"
+#include "augur-transform-private.h"
 
 /* GdkPixbuf's JPEG loader ignores libjpeg's warnings. When the entropy-
  * coded data end early, libjpeg warns ("Premature end of JPEG file",
@@ -161,69 +162,31 @@ exif_orientation (const guint8 *b,
 #undef GET32
 }
 
-/* @n pixels of @nc channels from @s, @step bytes apart, to @d. */
-static void
-copy_strided (guint8       *restrict d,
-              const guint8 *restrict s,
-              gssize        step,
-              int           n,
-              int           nc)
-{
-  switch (nc)
-    {
-    case 1:
-      for (int i = 0; i < n; i++, s += step)
-        d[i] = *s;
-      break;
-    case 3:
-      for (int i = 0; i < n; i++, s += step, d += 3)
-        {
-          d[0] = s[0];
-          d[1] = s[1];
-          d[2] = s[2];
-        }
-      break;
-    default:
-      for (int i = 0; i < n; i++, s += step, d += 4)
-        memcpy (d, s, 4);
-      break;
-    }
-}
-
 /* @image turned as EXIF @orientation asks for display (as
- * gdk_pixbuf_apply_embedded_orientation() does). Each row of the result
- * is a line of @image walked at a fixed step: along a row (mirrors) or
- * down a column (the turns that swap the sides). */
+ * gdk_pixbuf_apply_embedded_orientation() does): each orientation is an
+ * element of the dihedral group, done by augur_dihedral_copy (), whose
+ * output (x, y) reads the input at (y, x) when the sides swap, each
+ * coordinate mirrored first when its flip is set. */
 static AugurImage *
 orient (AugurImage *image,
         int         orientation)
 {
-  gboolean swap = orientation >= 5;
-  int w = image->width, h = image->height, nc = image->channels;
-  gssize stride = (gssize) image->stride;
+  /* swap, flip_x, flip_y for orientations 2 to 8 */
+  static const gboolean turns[7][3] = {
+    { FALSE, TRUE,  FALSE },   /* 2: mirrored */
+    { FALSE, TRUE,  TRUE  },   /* 3: turned 180 degrees */
+    { FALSE, FALSE, TRUE  },   /* 4: flipped */
+    { TRUE,  FALSE, FALSE },   /* 5: transposed */
+    { TRUE,  TRUE,  FALSE },   /* 6: turned 90 degrees clockwise to show */
+    { TRUE,  TRUE,  TRUE  },   /* 7: anti-transposed */
+    { TRUE,  FALSE, TRUE  },   /* 8: turned 90 degrees counter-clockwise to show */
+  };
   AugurImage *out;
 
-  if (orientation <= 1)
+  if (orientation <= 1 || orientation > 8)
     return image;
-  out = augur_image_new_uninitialized (swap ? h : w, swap ? w : h, nc);
-  for (int Y = 0; Y < out->height; Y++)
-    {
-      int x, y;   /* where the row starts in @image */
-      gssize step;
-
-      switch (orientation)
-        {
-        case 2: x = w - 1; y = Y; step = -nc; break;
-        case 3: x = w - 1; y = h - 1 - Y; step = -nc; break;
-        case 4: x = 0; y = h - 1 - Y; step = nc; break;
-        case 5: x = Y; y = 0; step = stride; break;
-        case 6: x = Y; y = h - 1; step = -stride; break;
-        case 7: x = w - 1 - Y; y = h - 1; step = -stride; break;
-        default: x = w - 1 - Y; y = 0; step = stride; break;   /* 8 */
-        }
-      copy_strided (augur_image_row (out, Y), augur_image_row (image, y) + (gsize) x * nc,
-                    step, out->width, nc);
-    }
+  out = augur_dihedral_copy (image, turns[orientation - 2][0], turns[orientation - 2][1],
+                             turns[orientation - 2][2]);
   augur_image_unref (image);
   return out;
 }
