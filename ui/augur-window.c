@@ -1904,10 +1904,11 @@ open_labels_done (GObject      *object,
       g_task_return_error (outer, g_steal_pointer (&error));
       return;
     }
+  /* (labels_opened () fails only without a source, that is with @error) */
   if (labels_opened (self, g_task_get_task_data (G_TASK (result)), source, error))
     g_task_return_boolean (outer, TRUE);
   else
-    g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", error ? error->message : "");
+    g_task_return_error (outer, g_steal_pointer (&error));
 }
 
 /**
