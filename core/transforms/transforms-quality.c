@@ -12,6 +12,7 @@
 #include <jpeglib.h>
 
 #include "augur-error.h"
+#include "augur-jpeg.h"
 #include "augur-simd.h"
 #include "augur-transform-private.h"
 #include "augur-weather-kernels.h"
@@ -205,49 +206,6 @@ jpeg_encode (struct jpeg_compress_struct *cinfo,
   return TRUE;
 }
 
-/* The decoder half: the @size bytes of @data into @out (width, height and
- * 3 channels known), as GdkPixbuf's loader decodes them: RGB out, the
- * accurate integer inverse DCT, libjpeg's default (fancy) upsampling. */
-static gboolean
-jpeg_decode (struct jpeg_decompress_struct *dinfo,
-             JpegFailure                   *failure,
-             const unsigned char           *data,
-             unsigned long                  size,
-             AugurImage                    *out)
-{
-  dinfo->err = jpeg_failure_init (failure);
-  if (setjmp (failure->exit))
-    {
-      jpeg_destroy_decompress (dinfo);
-      return FALSE;
-    }
-  jpeg_create_decompress (dinfo);
-  jpeg_mem_src (dinfo, data, size);
-  jpeg_read_header (dinfo, TRUE);
-  dinfo->out_color_space = JCS_RGB;
-  dinfo->dct_method = JDCT_ISLOW;
-  jpeg_start_decompress (dinfo);
-  if (dinfo->output_width != (JDIMENSION) out->width || dinfo->output_height != (JDIMENSION) out->height ||
-      dinfo->output_components != 3)
-    {
-      g_snprintf (failure->message, sizeof failure->message, "the decoder returned %u×%u×%d for %d×%d×3",
-                  dinfo->output_width, dinfo->output_height, dinfo->output_components, out->width, out->height);
-      jpeg_destroy_decompress (dinfo);
-      return FALSE;
-    }
-  while (dinfo->output_scanline < dinfo->output_height)
-    {
-      JSAMPROW rows[16];
-      int n = MIN (16, (int) (dinfo->output_height - dinfo->output_scanline));
-
-      rows_of (out, (int) dinfo->output_scanline, n, rows);
-      jpeg_read_scanlines (dinfo, rows, (JDIMENSION) n);
-    }
-  jpeg_finish_decompress (dinfo);
-  jpeg_destroy_decompress (dinfo);
-  return TRUE;
-}
-
 /* @rgb (3 channels) encoded as JPEG at @quality and decoded again, in
  * memory; NULL (with a warning) if libjpeg failed, which a valid image
  * should never make it do. */
@@ -257,8 +215,8 @@ jpeg_round_trip (const AugurImage *rgb,
 {
   JpegBuffer *buffer = g_private_get (&jpeg_buffer_key);
   struct jpeg_compress_struct cinfo;
-  struct jpeg_decompress_struct dinfo;
   JpegFailure failure;
+  g_autoptr(GError) error = NULL;
   unsigned long length = 0;
   gsize wanted = (gsize) rgb->width * rgb->height * 3 / 4 + 4096;
   g_autoptr(AugurImage) out = NULL;
@@ -284,10 +242,11 @@ jpeg_round_trip (const AugurImage *rgb,
       g_warning ("ImageCompression: the JPEG encoder failed: %s; the image is left as it was", failure.message);
       return NULL;
     }
-  out = augur_image_new_uninitialized (rgb->width, rgb->height, 3);
-  if (!jpeg_decode (&dinfo, &failure, buffer->data, length, out))
+  /* (the loader's decode: the accurate inverse DCT, fancy upsampling) */
+  out = augur_jpeg_decode (buffer->data, length, rgb->width, rgb->height, NULL, NULL, &error);
+  if (out == NULL)
     {
-      g_warning ("ImageCompression: the JPEG decoder failed: %s; the image is left as it was", failure.message);
+      g_warning ("ImageCompression: the JPEG decoder failed: %s; the image is left as it was", error->message);
       return NULL;
     }
 
