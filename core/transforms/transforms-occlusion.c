@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "augur-mirror.h"
+#include "augur-resample.h"
 #include "augur-simd.h"
 #include "augur-rng-bulk.h"
 #include "augur-transform-private.h"
@@ -325,8 +326,7 @@ fill_rect (AugurImage   *image,
     {
       g_autofree guint8 *pattern = g_malloc (len);
 
-      for (gsize i = 0; i < len; i += nc)
-        memcpy (pattern + i, colour, nc);
+      augur_fill_span (pattern, colour, n, nc);
       for (int y = y1; y < y2; y++)
         memcpy (augur_image_row (image, y) + (gsize) x1 * nc, pattern, len);
       return;
@@ -538,8 +538,7 @@ copy_filling_holes (AugurImage       *out,
       gsize start = one_colour ? 0 : offsets[i];
       gsize end = one_colour ? pattern_len : start + (gsize) MAX (holes[i].x2 - holes[i].x1, 0) * nc;
 
-      for (gsize j = start; j < end; j += nc)
-        memcpy (patterns + j, colours + (gsize) i * nc, nc);
+      augur_fill_span (patterns + start, colours + (gsize) i * nc, (int) ((end - start) / nc), nc);
     }
 
   /* The rows where a hole starts or ends bound the bands. */
