@@ -206,9 +206,16 @@ crop_pixels (const AugurWarp    *warp,
   view.height = warp->crop.ch;
   view.data = augur_image_row (src, warp->crop.cy) + (gsize) warp->crop.cx * src->channels;
 
-  if (warp->crop.wx == 0 && warp->crop.wy == 0 &&
-      warp->crop.ww == warp->crop.cw && warp->crop.wh == warp->crop.ch)
-    return resize ? augur_resize (&view, out_w, out_h, interp) : augur_image_copy (&view);
+  /* A window inside the rectangle reads no border: it is a view too,
+   * copied row by row with no per-pixel border lookup. */
+  if (warp->crop.wx >= 0 && warp->crop.wy >= 0 &&
+      warp->crop.wx + warp->crop.ww <= warp->crop.cw && warp->crop.wy + warp->crop.wh <= warp->crop.ch)
+    {
+      view.data = augur_image_row (&view, warp->crop.wy) + (gsize) warp->crop.wx * src->channels;
+      view.width = warp->crop.ww;
+      view.height = warp->crop.wh;
+      return resize ? augur_resize (&view, out_w, out_h, interp) : augur_image_copy (&view);
+    }
 
   windowed = read_window (&view, warp->crop.wx, warp->crop.wy, warp->crop.ww, warp->crop.wh,
                           warp->border, fill);

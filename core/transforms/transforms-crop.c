@@ -455,11 +455,8 @@ pad_if_needed_amounts (const AugurValue *params,
 }
 
 /* The window @x, @y, @ww x @wh over the whole @w x @h input, reading the
- * warp's border outside it. A window that lies inside the input reads no
- * border: it is set as the crop rectangle itself, which the warp copies
- * row by row with no per-pixel border lookup (the same pixels, and the
- * same mapping of points: both add the rectangle's and the window's
- * offsets). */
+ * warp's border outside it (a window inside the input reads none: see
+ * crop_pixels () in augur-warp.c). */
 static void
 set_window (AugurWarp *warp,
             int        w,
@@ -469,11 +466,6 @@ set_window (AugurWarp *warp,
             int        ww,
             int        wh)
 {
-  if (x >= 0 && y >= 0 && x + ww <= w && y + wh <= h)
-    {
-      augur_warp_set_crop (warp, x, y, ww, wh);
-      return;
-    }
   augur_warp_set_crop (warp, 0, 0, w, h);
   warp->crop.wx = x;
   warp->crop.wy = y;
